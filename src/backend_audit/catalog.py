@@ -1,0 +1,220 @@
+"""Load the rule pack: one YAML file per rule under rules/<area>/<ID>.yaml, bound to its check by id.
+
+Metadata lives only in YAML, detection logic only in Python. The binding is checked both ways so a
+rule without code, or code without a rule, fails loudly (see tests/test_catalog.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+_PKG_DIR = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Where `rules/` or `agents/` live: inside the wheel, or at the repo root in a source checkout."""
+    packaged = _PKG_DIR / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    source = _PKG_DIR.parent.parent / name
+    if source.is_dir():
+        return source
+    raise ConfigError(f"the bundled '{name}' folder is missing from the installation; reinstall backend-audit")
+
+
+ENGINES = ("libcst", "bandit", "radon", "coverage", "project")
+
+
+@dataclass(frozen=True)
+class Example:
+    rule_id: str
+    kind: str  # "bad" | "good"
+    index: int
+    files: dict[str, str]  # relative path -> code
+    # For bad examples: the (path, line) pairs that must be flagged, exactly.
+    expected: tuple[tuple[str, int], ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.rule_id}-{self.kind}-{self.index}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    message: str
+    area: str
+    engine: str
+    level: str
+    core: bool
+    status: str
+    category: str
+    precision: str
+    security_severity: float | None
+    tags: tuple[str, ...]
+    cwe: tuple[int, ...]
+    owasp_2021: tuple[str, ...]
+    checklist: tuple[str, ...]
+    frameworks: tuple[str, ...]
+    bandit_tests: tuple[str, ...]
+    options: dict[str, Any]
+    help: dict[str, Any]
+    equivalents: dict[str, Any]
+    examples: tuple[Example, ...]
+    source: str  # YAML path, for messages
+
+    @property
+    def is_security(self) -> bool:
+        return "security" in self.tags
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/backend-audit/backend-audit/blob/main/rules/{self.area}/{self.id}.yaml"
+
+    def example(self, kind: str) -> Example | None:
+        for ex in self.examples:
+            if ex.kind == kind:
+                return ex
+        return None
+
+    def help_markdown(self) -> str:
+        """What / Why / Example / Use instead / References, as ruff's rule pages and SARIF help.markdown."""
+        parts = [f"## {self.id}: {self.title}", "", "### What it does", self.help.get("what", "").strip(), ""]
+        parts += ["### Why is this bad?", self.help.get("why", "").strip(), ""]
+        bad, good = self.example("bad"), self.example("good")
+        if bad:
+            parts += ["### Example", "```python", next(iter(bad.files.values())).rstrip(), "```", ""]
+        if self.help.get("use_instead"):
+            parts += ["### Use instead", self.help["use_instead"].strip(), ""]
+        if good:
+            if not self.help.get("use_instead"):
+                parts += ["### Use instead"]
+            parts += ["```python", next(iter(good.files.values())).rstrip(), "```", ""]
+        if self.options:
+            parts += ["### Options"] + [f"- `{k}` (default `{v}`)" for k, v in sorted(self.options.items())] + [""]
+        refs = self.help.get("references") or []
+        if refs:
+            parts += ["### References"] + [f"- {r}" for r in refs] + [""]
+        return "\n".join(parts).strip() + "\n"
+
+    def help_text(self) -> str:
+        return self.help_markdown().replace("```python\n", "").replace("```\n", "").replace("### ", "").replace("## ", "")
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "title": self.title,
+            "level": self.level,
+            "engine": self.engine,
+            "area": self.area,
+            "core": self.core,
+            "status": self.status,
+            "checklist": list(self.checklist),
+            "cwe": list(self.cwe),
+            "security_severity": self.security_severity,
+        }
+
+
+REQUIRED = ("id", "name", "title", "message", "area", "engine", "level", "help", "examples")
+
+
+def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example, ...]:
+    out: list[Example] = []
+    for kind in ("bad", "good"):
+        for i, ex in enumerate(raw.get(kind) or []):
+            path = ex.get("path", "app/example.py")
+            if "files" in ex:
+                files = {str(k): str(v) for k, v in ex["files"].items()}
+            else:
+                files = {path: str(ex["code"])}
+            expected: list[tuple[str, int]] = []
+            for item in ex.get("lines", []) if kind == "bad" else []:
+                if isinstance(item, int):
+                    expected.append((path if "files" not in ex else ex.get("path", next(iter(files))), item))
+                else:
+                    p, _, ln = str(item).rpartition(":")
+                    expected.append((p, int(ln)))
+            if kind == "bad" and not expected:
+                raise ConfigError(f"{source}: bad example {i} lists no lines that must be flagged")
+            out.append(Example(rule_id, kind, i, files, tuple(sorted(expected)), dict(ex.get("options") or {})))
+    return tuple(out)
+
+
+def _load_rule(path: Path) -> Rule:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read rule file {path}: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"rule file {path} is not a mapping")
+    missing = [k for k in REQUIRED if k not in raw]
+    if missing:
+        raise ConfigError(f"rule file {path} lacks {', '.join(missing)}")
+    if raw["engine"] not in ENGINES:
+        raise ConfigError(f"rule file {path}: unknown engine {raw['engine']!r}")
+    return Rule(
+        id=raw["id"],
+        name=raw["name"],
+        title=raw["title"],
+        message=raw["message"],
+        area=raw["area"],
+        engine=raw["engine"],
+        level=raw["level"],
+        core=bool(raw.get("core", False)),
+        status=raw.get("status", "stable"),
+        category=raw.get("category", "security" if "security" in (raw.get("tags") or []) else "maintainability"),
+        precision=raw.get("precision", "high"),
+        security_severity=raw.get("security_severity"),
+        tags=tuple(raw.get("tags") or ()),
+        cwe=tuple(int(c) for c in raw.get("cwe") or ()),
+        owasp_2021=tuple(str(o) for o in raw.get("owasp_2021") or ()),
+        checklist=tuple(raw.get("checklist") or ()),
+        frameworks=tuple(raw.get("frameworks") or ("any",)),
+        bandit_tests=tuple(raw.get("bandit_tests") or ()),
+        options=dict(raw.get("options") or {}),
+        help=dict(raw["help"]),
+        equivalents=dict(raw.get("equivalents") or {}),
+        examples=_examples(raw["id"], raw["examples"], path),
+        source=str(path),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
+    base = Path(rules_dir) if rules_dir else data_dir("rules")
+    rules: dict[str, Rule] = {}
+    for path in sorted(base.glob("*/*.yaml")):
+        rule = _load_rule(path)
+        if rule.id in rules:
+            raise ConfigError(f"duplicate rule id {rule.id} in {path} and {rules[rule.id].source}")
+        if path.stem != rule.id:
+            raise ConfigError(f"rule file {path} must be named after its id {rule.id}")
+        rules[rule.id] = rule
+    return tuple(sorted(rules.values(), key=lambda r: r.id))
+
+
+def rules_by_id() -> dict[str, Rule]:
+    return {r.id: r for r in load_rules()}
+
+
+def pack_version() -> str:
+    """A digest of the rule pack, shown in reports: it changes whenever any rule file changes."""
+    import hashlib
+
+    h = hashlib.sha256()
+    base = data_dir("rules")
+    for p in sorted(base.rglob("*.yaml")):
+        h.update(p.relative_to(base).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]

@@ -1,0 +1,203 @@
+"""The `backend-audit` command. Maps every error to one line and an exit code:
+0 clean, 1 findings at or above --fail-on, 2 usage/config error, 3 internal error."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import BackendAuditError, ConfigError
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class DefaultGroup(click.Group):
+    """`backend-audit [PATH...] [options]` means `backend-audit scan [PATH...] [options]`."""
+
+    default_command = "scan"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for raw in values for v in raw.split(",") if v.strip())
+
+
+def parse_format(spec: str) -> tuple[str, str | None]:
+    from . import reporters
+
+    name, sep, path = spec.partition(":")
+    name = name.strip().lower()
+    if name not in reporters.REPORTERS:
+        raise click.BadParameter(f"unknown format '{name}' (choose from {', '.join(reporters.REPORTERS)})",
+                                 param_hint="-f/--format")
+    return name, (path or None) if sep else None
+
+
+def scan_options(fn):
+    """Options shared by every command that runs a scan."""
+    decorators = [
+        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="TOML file with a [tool.backend-audit] table (default: the target's pyproject.toml)."),
+        click.option("--select", multiple=True, help="Rule ids or prefixes to enable (comma-separated, repeatable)."),
+        click.option("--ignore", multiple=True, help="Rule ids or prefixes to disable; the most specific wins."),
+        click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
+                     help="Worker processes (default: one per CPU)."),
+        click.option("--exclude", multiple=True, help="gitignore-style patterns to leave out (repeatable)."),
+    ]
+    for dec in reversed(decorators):
+        fn = dec(fn)
+    return fn
+
+
+def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ignore, jobs, exclude,
+                   fail_on: str | None = None):
+    from .config import load_settings
+
+    settings = load_settings(list(paths) or [Path.cwd()], config_file)
+    changes: dict[str, Any] = {}
+    if select:
+        changes["select"] = _split(select)
+    if ignore:
+        changes["ignore"] = settings.ignore + _split(ignore)
+    if jobs is not None:
+        changes["jobs"] = jobs
+    if exclude:
+        changes["exclude"] = settings.exclude + _split(exclude)
+    if fail_on:
+        changes["fail_on"] = fail_on
+    return settings.with_(**changes) if changes else settings
+
+
+def _progress_factory():
+    if not sys.stderr.isatty() or os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"):
+        return None
+
+    def factory(total: int):
+        return click.progressbar(length=total, label="scanning", file=sys.stderr, show_pos=True,
+                                 show_percent=False, show_eta=False)
+
+    return factory
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="backend-audit")
+def cli() -> None:
+    """Audit a Python backend against its team's checklists: findings as text, JSON, SARIF, HTML.
+
+    With no command, runs `scan` on the given paths (default: the current directory).
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
+              help="Output format, repeatable: text, json... Without a path, text goes to stdout and file "
+                   "formats to reports/backend-audit.<ext>.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Lowest level that makes the exit code 1 (default: error).")
+@click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
+@click.option("--timings", is_flag=True, help="Add wall-clock timings to the JSON output.")
+@scan_options
+def scan(paths, formats, fail_on, strict, color, timings, config_file, select, ignore, jobs, exclude) -> None:
+    """Scan PATHS (default: the current directory) and report findings."""
+    from . import reporters
+    from .runner import scan as run_scan
+
+    specs = [parse_format(f) for f in formats] or [("text", None)]
+    settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
+    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
+    options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings}
+    for name, dest in specs:
+        module = reporters.get(name)
+        content = module.render(result, options)
+        if dest == "-" or (dest is None and module.STREAM):
+            click.echo(content, nl=False)
+            continue
+        target = Path(dest) if dest else Path("reports") / f"backend-audit.{module.EXTENSION}"
+        reporters.write_atomic(target, content)
+        click.echo(f"wrote {name} report to {target}", err=True)
+    if strict and result.files_skipped:
+        raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
+    sys.exit(EXIT_FINDINGS if result.failed() else EXIT_CLEAN)
+
+
+@cli.group()
+def rules() -> None:
+    """List the rules or show one rule's help."""
+
+
+@rules.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_list(fmt: str) -> None:
+    """Every rule: id, level, engine, core, title and checklist keys."""
+    from .catalog import load_rules
+
+    all_rules = load_rules()
+    if fmt == "json":
+        click.echo(json.dumps([r.summary() for r in all_rules], indent=2, sort_keys=True))
+        return
+    for r in all_rules:
+        core = "core" if r.core else "    "
+        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core}  {r.title}  [{', '.join(r.checklist)}]")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+def rules_show(rule_id: str) -> None:
+    """One rule's help: what, why, bad example, good example, references."""
+    from .catalog import rules_by_id
+
+    rule = rules_by_id().get(rule_id.upper())
+    if rule is None:
+        raise ConfigError(f"unknown rule id '{rule_id}'; run 'backend-audit rules list' to see the ids")
+    meta = [f"level: {rule.level}", f"engine: {rule.engine}", f"area: {rule.area}"]
+    if rule.security_severity is not None:
+        meta.append(f"security-severity: {rule.security_severity}")
+    if rule.cwe:
+        meta.append("CWE: " + ", ".join(f"CWE-{c}" for c in rule.cwe))
+    if rule.checklist:
+        meta.append("checklist: " + ", ".join(rule.checklist))
+    click.echo(rule.help_markdown().rstrip() + "\n\n" + " · ".join(meta))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the CLI and turn every failure into one line and an exit code."""
+    try:
+        rv = cli.main(args=argv, prog_name="backend-audit", standalone_mode=False)
+        return int(rv or 0)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_USAGE)
+        return code
+    except click.exceptions.Abort:
+        click.echo("backend-audit: aborted", err=True)
+        return EXIT_USAGE
+    except click.ClickException as exc:
+        click.echo(f"backend-audit: error: {exc.format_message()} (see 'backend-audit --help')", err=True)
+        return EXIT_USAGE
+    except BackendAuditError as exc:
+        click.echo(f"backend-audit: error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("backend-audit: interrupted", err=True)
+        return EXIT_USAGE
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 3
+        if os.environ.get("BACKEND_AUDIT_DEBUG"):
+            raise
+        click.echo(f"backend-audit: internal error: {type(exc).__name__}: {exc} "
+                   "(rerun with BACKEND_AUDIT_DEBUG=1 for the traceback and report it)", err=True)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""One frozen Settings object from `[tool.backend-audit]` (or --config FILE) and the CLI flags.
+
+Selection follows flake8's DecisionEngine: of all --select and --ignore prefixes that match a rule id,
+the longest wins; a tie goes to ignore.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+import pathspec
+
+from .errors import ConfigError
+
+FAIL_LEVELS = ("error", "warning", "note", "never")
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "build", "dist",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".backend-audit-cache", "site-packages",
+    "*.egg-info", "*_pb2.py", "*_pb2_grpc.py",
+)
+
+# §1.4 of the rule catalog: what counts as test code (per-file rules skip it unless they say otherwise).
+DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py",
+                         "test_*.py", "*_test.py", "**/conftest.py", "conftest.py")
+
+KNOWN_KEYS = {
+    "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
+    "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
+    "coverage", "baseline", "cache_dir",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    fail_on: str = "error"
+    jobs: int = 0  # 0: one per CPU
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_file_size: int = 5 * 1024 * 1024
+    max_nesting: int = 100
+    file_timeout: float = 60.0
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATTERNS
+    extra: dict[str, Any] = field(default_factory=dict)  # keys later stages read (agents, coverage, ...)
+    config_source: str = ""
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **changes)
+
+    def effective_jobs(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+
+def _norm_key(key: str) -> str:
+    return key.replace("-", "_")
+
+
+def _str_list(value: Any, key: str, source: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    for d in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
+        candidate = d / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+        if (d / ".git").exists():
+            break
+    return None
+
+
+def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}; fix the syntax or pass --config") from None
+    table = data.get("tool", {}).get("backend-audit")
+    if table is None and explicit and path.name != "pyproject.toml":
+        table = data  # a dedicated backend-audit.toml may hold the keys at top level
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.backend-audit] must be a table")
+    return table
+
+
+def settings_from_table(table: dict[str, Any], source: str) -> Settings:
+    s = Settings(config_source=source)
+    changes: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = _norm_key(raw_key)
+        if key not in KNOWN_KEYS:
+            known = ", ".join(sorted(k.replace("_", "-") for k in KNOWN_KEYS))
+            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.backend-audit] (known keys: {known})")
+        if key in ("select", "ignore", "extend_select", "test_paths"):
+            changes[key] = _str_list(value, raw_key, source)
+        elif key in ("exclude", "extend_exclude"):
+            changes["exclude"] = changes.get("exclude", ()) + _str_list(value, raw_key, source)
+        elif key == "per_file_ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: 'per-file-ignores' must be a table of glob = [rule prefixes]")
+            changes[key] = tuple((str(g), _str_list(v, f"per-file-ignores.{g}", source)) for g, v in value.items())
+        elif key == "fail_on":
+            if value not in FAIL_LEVELS:
+                raise ConfigError(f"{source}: 'fail-on' must be one of {', '.join(FAIL_LEVELS)}, not {value!r}")
+            changes[key] = value
+        elif key in ("jobs", "max_file_size", "max_nesting"):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{source}: '{raw_key}' must be a non-negative integer")
+            changes[key] = value
+        elif key == "file_timeout":
+            if not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigError(f"{source}: 'file-timeout' must be a positive number of seconds")
+            changes[key] = float(value)
+        elif key == "rule_options":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")
+            changes[key] = {rid: {_norm_key(k): v for k, v in opts.items()} for rid, opts in value.items()}
+        else:
+            extra[key] = value
+    if extra:
+        changes["extra"] = extra
+    return replace(s, **changes)
+
+
+def load_settings(targets: list[Path], config_file: Path | None) -> Settings:
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file {config_file} does not exist")
+        return settings_from_table(read_config_table(config_file, explicit=True), str(config_file))
+    first = targets[0] if targets else Path.cwd()
+    pyproject = find_pyproject(first)
+    if pyproject is None:
+        return Settings()
+    return settings_from_table(read_config_table(pyproject, explicit=False), str(pyproject))
+
+
+class Selection:
+    """Decides which rules are enabled, flake8 style, and validates ids and options against the catalog."""
+
+    def __init__(self, settings: Settings, rules: tuple[Any, ...]):
+        self.rules = {r.id: r for r in rules}
+        ids = list(self.rules)
+        for prefix in (*settings.select, *settings.ignore, *settings.extend_select,
+                       *(p for _, ps in settings.per_file_ignores for p in ps)):
+            if prefix.upper() != "ALL" and not any(i.startswith(prefix) for i in ids):
+                raise ConfigError(f"unknown rule id or prefix '{prefix}'; run 'backend-audit rules list' to see the ids")
+        for rid, opts in settings.rule_options.items():
+            if rid not in self.rules:
+                raise ConfigError(f"rule-options names unknown rule '{rid}'; run 'backend-audit rules list'")
+            unknown = sorted(set(opts) - {_norm_key(k) for k in self.rules[rid].options})
+            if unknown:
+                known = ", ".join(sorted(self.rules[rid].options)) or "none"
+                raise ConfigError(f"rule-options for {rid}: unknown option '{unknown[0]}' (known: {known})")
+        self.settings = settings
+        self._default = {r.id for r in rules if r.status != "deprecated"}
+        self._default_all = not settings.select or any(p.upper() == "ALL" for p in settings.select)
+        self.select = tuple(p for p in settings.select if p.upper() != "ALL")
+
+    @staticmethod
+    def _longest(rule_id: str, prefixes: tuple[str, ...]) -> int:
+        return max((len(p) for p in prefixes if rule_id.startswith(p)), default=-1)
+
+    def enabled(self, rule_id: str, extra_ignores: tuple[str, ...] = ()) -> bool:
+        if self._default_all:
+            sel = 0 if rule_id in self._default else -1
+        else:
+            sel = self._longest(rule_id, self.select)
+        sel = max(sel, self._longest(rule_id, self.settings.extend_select))
+        ign = self._longest(rule_id, self.settings.ignore + extra_ignores)
+        return sel >= 0 and sel > ign
+
+    def enabled_ids(self) -> tuple[str, ...]:
+        return tuple(i for i in sorted(self.rules) if self.enabled(i))
+
+    def options(self, rule_id: str) -> dict[str, Any]:
+        opts = {_norm_key(k): v for k, v in self.rules[rule_id].options.items()}
+        opts.update(self.settings.rule_options.get(rule_id, {}))
+        return opts
+
+    def ignores_for(self, rel_path: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for glob, prefixes in self.settings.per_file_ignores:
+            if path_matches(rel_path, glob):
+                out.extend(prefixes)
+        return tuple(out)
+
+
+@functools.lru_cache(maxsize=512)
+def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
+
+
+def path_matches(rel_path: str, pattern: str) -> bool:
+    """gitignore-style match of a repo-relative POSIX path (a bare name matches at any depth)."""
+    return _spec(pattern).match_file(rel_path)
+
+
+def is_test_path(rel_path: str, settings: Settings) -> bool:
+    return any(path_matches(rel_path, pat) for pat in settings.test_paths)

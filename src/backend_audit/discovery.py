@@ -1,0 +1,178 @@
+"""Find the files to scan: `git ls-files` inside a work tree (so .gitignore holds), a walk elsewhere.
+
+Every candidate ends either in `files` or in `skipped` with a reason; nothing is dropped silently
+except what the user excluded. Symlinks that leave the root are never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import DEFAULT_EXCLUDES, Settings, path_matches
+from .errors import ConfigError
+from .findings import Skipped
+
+PY_SUFFIXES = (".py", ".pyi")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    rel: str  # repo-relative POSIX path, printable (undecodable bytes shown as \xNN)
+    abs: str  # what to open
+
+
+@dataclass
+class Discovery:
+    root: Path
+    files: list[SourceRef] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    in_git: bool = False
+
+
+def display_path(rel: str) -> str:
+    """A path safe to print and to put in JSON: undecodable file-name bytes become \\xNN escapes."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def git_root(path: Path) -> Path | None:
+    cwd = path if path.is_dir() else path.parent
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if out.returncode != 0:
+        return None
+    return Path(os.fsdecode(out.stdout.strip())).resolve()
+
+
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    return any(path_matches(rel, p) for p in patterns)
+
+
+def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> Discovery:
+    if not targets:
+        targets = [Path.cwd()]
+    for t in targets:
+        if not t.exists() and not t.is_symlink():
+            raise ConfigError(f"target '{t}' does not exist; pass a file or folder to scan")
+    first = targets[0].resolve() if targets[0].exists() else targets[0].absolute()
+    groot = git_root(first) if use_git else None
+    if groot is not None:
+        root = groot
+    else:
+        root = first if first.is_dir() else first.parent
+    disc = Discovery(root=root, in_git=groot is not None)
+    excludes = DEFAULT_EXCLUDES + settings.exclude
+    seen: set[str] = set()
+
+    def consider(abs_path: Path, explicit: bool = False) -> None:
+        try:
+            rel = abs_path.absolute().relative_to(root).as_posix()
+        except ValueError:
+            rel = os.path.relpath(abs_path.absolute(), root).replace(os.sep, "/")
+        shown = display_path(rel)
+        if rel in seen:
+            return
+        seen.add(rel)
+        if _excluded(rel, excludes):
+            return
+        if not explicit and not rel.endswith(PY_SUFFIXES):
+            return
+        reason = _unreadable_reason(abs_path, root)
+        if reason:
+            disc.skipped.append(Skipped(shown, reason))
+            return
+        disc.files.append(SourceRef(shown, str(abs_path)))
+
+    for target in targets:
+        tpath = target.absolute()
+        try:
+            tpath.relative_to(root)
+        except ValueError:
+            raise ConfigError(f"target '{target}' is outside the scanned root {root}; scan one repository at a time") from None
+        if tpath.is_file() and not tpath.is_symlink():
+            consider(tpath, explicit=True)
+            continue
+        if tpath.is_symlink() and not tpath.is_dir():
+            consider(tpath, explicit=True)
+            continue
+        if disc.in_git:
+            _git_files(root, tpath, consider, disc)
+        else:
+            _walk(root, tpath, excludes, consider, disc)
+    disc.files.sort(key=lambda s: s.rel)
+    disc.skipped.sort(key=lambda s: (s.path, s.reason))
+    return disc
+
+
+def _unreadable_reason(path: Path, root: Path) -> str | None:
+    try:
+        st = path.lstat()
+    except OSError as exc:
+        return f"cannot stat file: {exc.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "broken or looping symlink"
+        try:
+            real.relative_to(root)
+        except ValueError:
+            return "symlink points outside the scanned root (not followed)"
+        try:
+            st = real.stat()
+        except OSError as exc:
+            return f"cannot stat symlink target: {exc.strerror}"
+    if stat.S_ISDIR(st.st_mode):
+        return "a directory named like a Python file"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (FIFO, socket or device)"
+    if not os.access(path, os.R_OK):
+        return "file is not readable (permission denied)"
+    return None
+
+
+def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
+    rel = os.path.relpath(target, root)
+    cmd = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel]
+    try:
+        out = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(f"'git ls-files' failed in {root}: {exc}") from None
+    if out.returncode != 0:
+        raise ConfigError(f"'git ls-files' failed in {root}: {out.stderr.decode(errors='replace').strip()}")
+    for raw in sorted(set(out.stdout.split(b"\0"))):
+        if not raw:
+            continue
+        name = os.fsdecode(raw)
+        abs_path = root / name
+        # Tracked but deleted in the work tree: not a file of this tree, nothing to report.
+        if not abs_path.exists() and not abs_path.is_symlink():
+            continue
+        consider(abs_path)
+
+
+def _walk(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:
+    for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
+        dpath = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            full = dpath / d
+            rel = full.relative_to(root).as_posix()
+            if _excluded(rel, excludes):
+                continue
+            if full.is_symlink():
+                # Directory symlinks are not followed: a loop or an escape would otherwise be possible.
+                if d.endswith(PY_SUFFIXES):
+                    disc.skipped.append(Skipped(display_path(rel), "symlink to a directory (not followed)"))
+                continue
+            if d.endswith(PY_SUFFIXES):
+                disc.skipped.append(Skipped(display_path(rel), "a directory named like a Python file"))
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            consider(dpath / f)

@@ -1,0 +1,61 @@
+"""bandit in-process on one file, with only the test ids our rules map; its issues are re-keyed.
+
+bandit's own tokenizer honours `# nosec` for these rules. Its logger is silenced (it warns on every
+comment containing "nosec" and draws progress bars). One manager per worker process, reused.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+
+from ..checks.base import BanditCheck, FileContext
+from ..findings import Finding
+
+logging.getLogger("bandit").setLevel(logging.CRITICAL + 1)
+logging.getLogger("stevedore").setLevel(logging.CRITICAL + 1)
+
+
+@functools.lru_cache(maxsize=8)
+def _manager(test_ids: tuple[str, ...]):
+    from bandit.core import config as b_config
+    from bandit.core import manager as b_manager
+
+    for name in ("bandit", "stevedore"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
+                                   profile={"include": set(test_ids), "exclude": set()})
+
+
+class BanditFailed(Exception):
+    pass
+
+
+def run_checks(data: bytes, abs_path: str, ctx: FileContext, checks: list[type[BanditCheck]]) -> list[Finding]:
+    if not checks:
+        return []
+    owners: dict[str, BanditCheck] = {}
+    for cls in checks:
+        inst = cls(ctx)
+        for test_id in inst.rule.bandit_tests:
+            owners[test_id] = inst
+    mgr = _manager(tuple(sorted(owners)))
+    mgr.results = []
+    mgr.skipped = []
+    files = [abs_path]
+    mgr._parse_file(abs_path, io.BytesIO(data), files)  # in-memory: no second read of the file
+    if mgr.skipped:
+        reason = mgr.skipped[0][1]
+        mgr.skipped = []
+        raise BanditFailed(reason)
+    out: list[Finding] = []
+    for issue in mgr.results:
+        owner = owners.get(issue.test_id)
+        if owner is None:
+            continue
+        finding = owner.convert(issue)
+        if finding is not None:
+            out.append(finding)
+    mgr.results = []
+    return out

@@ -1,0 +1,39 @@
+"""Parse once with libcst and run every enabled CST check in ONE batched traversal.
+
+Only the metadata the enabled checks declare is resolved, on the tree we own (unsafe_skip_copy),
+which keeps libcst's costly metadata off the hot path.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from ..checks.base import ContextEnter, ContextLeave, CstCheck, FileContext
+
+
+class CstParseError(Exception):
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
+        raise CstParseError(f"syntax error at line {exc.raw_line}: {first}", exc.raw_line) from None
+    except RecursionError:
+        raise CstParseError("code nested too deeply for the parser", None) from None
+
+
+def run_checks(module: cst.Module, ctx: FileContext, checks: list[type[CstCheck]],
+               collectors: list[type] = ()) -> None:
+    """Run checks (findings go to ctx.findings) and fact collectors (facts go to ctx.facts)."""
+    ctx.module = module
+    visitors = [ContextEnter(ctx)]
+    visitors += [cls(ctx) for cls in collectors]
+    visitors += [cls(ctx) for cls in checks]
+    visitors.append(ContextLeave(ctx))
+    MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(visitors)

@@ -1,0 +1,85 @@
+"""Bytes to text, with the guards that keep a hostile file from taking the run down.
+
+Order matters: size before reading everything, NUL bytes before decoding, the PEP 263 cookie (or BOM)
+decides the encoding, and a cheap bracket-depth scan keeps pathologically nested code away from the
+recursive parsers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+
+from .config import Settings
+
+
+class SkipFile(Exception):
+    """The file cannot be analysed; the message is the recorded reason."""
+
+
+@dataclass
+class SourceFile:
+    rel: str
+    text: str  # decoded, newlines as in the file
+    encoding: str
+    data: bytes
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+_BRACKETS = re.compile(r"[()\[\]{}]")
+_OPEN = frozenset("([{")
+
+
+def max_bracket_depth(text: str) -> int:
+    """Approximate nesting depth: brackets inside strings are counted too, which only ever makes the
+    guard stricter on files that are already odd."""
+    depth = best = 0
+    for m in _BRACKETS.finditer(text):
+        if m.group() in _OPEN:
+            depth += 1
+            if depth > best:
+                best = depth
+        elif depth:
+            depth -= 1
+    return best
+
+
+def read_source(rel: str, abs_path: str, settings: Settings) -> SourceFile:
+    try:
+        with open(abs_path, "rb") as fh:
+            data = fh.read(settings.max_file_size + 1)
+    except OSError as exc:
+        raise SkipFile(f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > settings.max_file_size:
+        limit = settings.max_file_size / (1024 * 1024)
+        raise SkipFile(f"file larger than the {limit:g} MiB limit (raise max-file-size to scan it)")
+    return decode_source(rel, data, settings)
+
+
+def decode_source(rel: str, data: bytes, settings: Settings) -> SourceFile:
+    if b"\0" in data:
+        raise SkipFile("binary file (contains NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SkipFile(f"invalid encoding declaration: {exc}") from None
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise SkipFile(f"unknown encoding '{encoding}' in the coding cookie") from None
+    try:
+        text = data.decode(codec.name if encoding != "utf-8-sig" else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SkipFile(f"cannot decode as {encoding} (byte {exc.start}); fix the coding cookie or the bytes") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    depth = max_bracket_depth(text)
+    if depth > settings.max_nesting:
+        raise SkipFile(f"brackets nested {depth} deep (limit {settings.max_nesting}; raise max-nesting to scan it)")
+    return SourceFile(rel=rel, text=text, encoding=encoding, data=data)

@@ -1,0 +1,48 @@
+"""Rule examples as tests (Fixit's idea), public so teams with local rules can reuse it.
+
+Each example is written to a temporary tree and scanned through the same pipeline the CLI uses, with
+only its rule enabled: bad examples must be flagged at exactly their lines, good ones not at all.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .catalog import Example, Rule, load_rules
+from .config import Settings
+from .findings import Finding
+from .runner import scan
+
+
+def all_examples(rules: tuple[Rule, ...] | None = None) -> list[Example]:
+    return [ex for rule in (rules or load_rules()) for ex in rule.examples]
+
+
+def run_example(example: Example, root: Path | None = None) -> tuple[list[Finding], list]:
+    """Scan the example's files; return (findings of its rule, skipped entries)."""
+    with tempfile.TemporaryDirectory(prefix="ba-example-") as tmp:
+        base = Path(root or tmp)
+        for rel, code in example.files.items():
+            target = base / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(code, encoding="utf-8")
+        settings = Settings(select=(example.rule_id,), jobs=1,
+                            rule_options={example.rule_id: {k.replace("-", "_"): v for k, v in example.options.items()}}
+                            if example.options else {})
+        result = scan([base], settings, use_git=False)
+        found = [f for f in result.findings if f.rule_id == example.rule_id]
+        return found, result.skipped
+
+
+def check_example(example: Example) -> None:
+    """Raise AssertionError with a readable diff when the example does not behave."""
+    found, skipped = run_example(example)
+    assert not skipped, f"{example.test_id}: example could not be analysed: {[s.reason for s in skipped]}"
+    got = sorted({(f.path, f.line) for f in found})
+    if example.kind == "bad":
+        assert got == sorted(set(example.expected)), (
+            f"{example.test_id}: expected findings at {sorted(set(example.expected))}, got {got}: "
+            f"{[f.message for f in found]}")
+    else:
+        assert not found, f"{example.test_id}: good example was flagged at {got}: {[f.message for f in found]}"
