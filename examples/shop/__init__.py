@@ -1,0 +1,1 @@
+"""Shop service: orders, users and pricing over a small SQLAlchemy data layer."""
