@@ -2,13 +2,14 @@
 
 from fastapi import FastAPI
 
-from .routers import orders, users
+from .routers import orders, rates, users
 
 
 def create_app() -> FastAPI:
     app = FastAPI(title="shop")
     app.include_router(users.router)
     app.include_router(orders.router)
+    app.include_router(rates.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -29,3 +29,10 @@ class Order(Base):
     total_cents: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=datetime.utcnow)
     user: Mapped[User] = relationship(back_populates="orders")
+
+
+class Stock(Base):
+    __tablename__ = "stock"
+
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int]

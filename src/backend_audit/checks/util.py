@@ -76,3 +76,87 @@ def is_main_guard(node: cst.If) -> bool:
         strings = [literal_text(x) for x in (left, right) if isinstance(x, cst.SimpleString)]
         return "__name__" in names and strings == ["__main__"]
     return False
+
+
+_ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
+                            "websocket", "api_view"})
+
+
+def is_route_handler(func: cst.FunctionDef) -> bool:
+    """A function decorated as an HTTP route (FastAPI/Starlette/Flask `@x.get(...)`, `@x.route(...)`, DRF
+    `@api_view`). Per-file and syntactic; the project pass builds the real endpoint inventory."""
+    for dec in func.decorators:
+        node = dec.decorator
+        if isinstance(node, cst.Call):
+            node = node.func
+        if isinstance(node, cst.Attribute) and node.attr.value in _ROUTE_METHODS and node.attr.value != "api_view":
+            return True
+        if isinstance(node, cst.Name) and node.value == "api_view":
+            return True
+    return False
+
+
+def decorator_names(func: cst.FunctionDef) -> list[str]:
+    out = []
+    for dec in func.decorators:
+        node = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        name = dotted(node)
+        if name:
+            out.append(name)
+    return out
+
+
+class _RaiseFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        self.found = True
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+def body_raises(body: cst.CSTNode) -> bool:
+    """Whether a block (not counting nested functions) contains a raise statement."""
+    finder = _RaiseFinder()
+    body.visit(finder)
+    return finder.found
+
+
+_SENSITIVE = re.compile(
+    r"(?:^|_)(pass|password|passwd|passphrase|pwd|secret|secrets|token|tokens|api_?key|access_?key|private_?key|"
+    r"client_?secret|authorization|auth_?header|cookie|cookies|session_?id|card_?number|cvv|ssn|otp)(?:_|$)")
+_BENIGN_SUFFIX = re.compile(r"_(type|url|uri|expir\w*|expires\w*|at|count|len|length|field|name|header_name|min\w*|"
+                            r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix)$")
+_BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|hash|hashed|masked|redacted)_")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def is_sensitive_name(name: str) -> bool:
+    """Catalog §1.4 'sensitive name', matched per identifier word so `bypass` or `passenger` do not count."""
+    norm = _CAMEL.sub("_", name).lower().strip("_")
+    if not norm or _BENIGN_PREFIX.search(norm) or _BENIGN_SUFFIX.search(norm):
+        return False
+    return _SENSITIVE.search(norm) is not None
+
+
+def expr_name(node: cst.BaseExpression) -> str | None:
+    """The identifier an expression is named by: `password`, `form.password` -> password,
+    `data["token"]` -> token, `body.get("api_key")` -> api_key."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        idx = node.slice[0].slice
+        if isinstance(idx, cst.Index) and isinstance(idx.value, cst.SimpleString):
+            return literal_text(idx.value)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
+            and node.args and isinstance(node.args[0].value, cst.SimpleString):
+        return literal_text(node.args[0].value)
+    return None

@@ -1,0 +1,358 @@
+"""Performance checks: timeouts, N+1 round-trips, per-request pools."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .base import CstCheck, FileContext, dotted, dotted_parts
+from .util import decorator_names, is_route_handler
+
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+
+
+def _kwarg(call: cst.Call, name: str) -> cst.Arg | None:
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == name:
+            return a
+    return None
+
+
+def _forwards_kwargs(call: cst.Call) -> bool:
+    return any(a.star == "**" for a in call.args)
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+class OutboundCallWithoutTimeout(CstCheck):
+    RULE_ID = "BA-PERF-002"
+    PREFILTER = ("requests", "httpx", "urlopen", "HTTPConnection", "HTTPSConnection", "SMTP", "ClientTimeout")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # local names bound to requests.Session() objects, per function (module level first)
+        self.sessions: list[set[str]] = [set()]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.sessions.append(set())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.sessions.pop()
+
+    def _is_session_ctor(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Call) and self.ctx.qualname(node.func) in ("requests.Session",
+                                                                               "requests.sessions.Session")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._is_session_ctor(node.value):
+            for t in node.targets:
+                if isinstance(t.target, cst.Name):
+                    self.sessions[-1].add(t.target.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if self._is_session_ctor(node.item) and node.asname and isinstance(node.asname.name, cst.Name):
+            self.sessions[-1].add(node.asname.name.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if _forwards_kwargs(node):
+            return
+        qn = self.ctx.qualname(node.func) or ""
+        timeout = _kwarg(node, "timeout")
+        parts = dotted_parts(node.func) or []
+        if qn.startswith("requests.") and qn.split(".")[-1] in _HTTP_VERBS and qn.count(".") == 1:
+            self._need_timeout(node, timeout, "requests." + qn.split(".")[-1])
+        elif len(parts) == 2 and parts[1] in _HTTP_VERBS and any(parts[0] in s for s in self.sessions):
+            self._need_timeout(node, timeout, f"requests.Session.{parts[1]}")
+        elif qn.startswith("httpx.") and timeout is not None and _is_none(timeout.value):
+            self.report(node, f"{qn}(timeout=None) waits forever on a stalled server; httpx's 5 s default was "
+                              "turned off — set a finite timeout")
+        elif qn in ("urllib.request.urlopen", "http.client.HTTPConnection", "http.client.HTTPSConnection",
+                    "smtplib.SMTP", "smtplib.SMTP_SSL"):
+            positional = [a for a in node.args if a.keyword is None]
+            if qn.startswith("smtplib") and not positional and _kwarg(node, "host") is None:
+                return  # SMTP() without a host connects later, with connect(timeout=...)
+            timeout_position = 4 if qn.startswith("smtplib") else 3
+            if timeout is None and len(positional) < timeout_position:
+                self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
+                                  "timeout=")
+        elif qn in ("aiohttp.ClientTimeout",) and timeout is None:
+            total = _kwarg(node, "total")
+            others = [a for a in node.args if a.keyword and a.keyword.value != "total"
+                      and not _is_none(a.value)]
+            if total is not None and _is_none(total.value) and not others:
+                self.report(node, "aiohttp.ClientTimeout(total=None) with no other limit disables every timeout")
+
+    def _need_timeout(self, node: cst.Call, timeout: cst.Arg | None, what: str) -> None:
+        if timeout is None:
+            self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
+                              "worker is lost; pass timeout=(connect, read)")
+        elif _is_none(timeout.value):
+            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout")
+
+
+# --- N+1 ---------------------------------------------------------------------------------------
+
+_SESSION_NAMES = frozenset({"session", "db", "db_session", "dbsession", "s", "sess", "async_session"})
+_SA_READS = frozenset({"get", "execute", "scalars", "scalar", "query", "scalar_one", "scalar_one_or_none"})
+_QUERY_TERMINALS = frozenset({"first", "one", "one_or_none", "all", "scalar", "count"})
+_DJANGO_READS = frozenset({"get", "first", "last", "exists", "count", "get_or_create", "update_or_create",
+                           "aggregate", "latest", "earliest", "in_bulk"})
+_DJANGO_WRITES = frozenset({"create", "update", "delete"})
+_CURSOR_NAMES = frozenset({"cursor", "cur", "conn", "connection", "db", "pool"})
+_ASYNCPG_READS = frozenset({"fetch", "fetchrow", "fetchval", "execute"})
+
+
+class DatabaseRoundTripInLoop(CstCheck):
+    RULE_ID = "BA-PERF-003"
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # enclosing loops/comprehensions, innermost last; None while an iterable is evaluated
+        self.loops: list[cst.CSTNode | None] = []
+        self.loop_targets: list[set[str]] = []
+        self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path
+
+    # loops -----------------------------------------------------------------------------------
+    def _enter(self, node: cst.CSTNode, target: cst.BaseExpression | None) -> None:
+        self.loops.append(node)
+        names: set[str] = set()
+        if isinstance(target, cst.Name):
+            names.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            names |= {e.value.value for e in target.elements if isinstance(e.value, cst.Name)}
+        self.loop_targets.append(names)
+
+    def _leave(self) -> None:
+        self.loops.pop()
+        self.loop_targets.pop()
+
+    def visit_For(self, node: cst.For) -> bool | None:
+        if _small_literal(node.iter) or _exits_first_pass(node.body):
+            return None  # still visit children, but not as a loop
+        self._enter(node, node.target)
+        return None
+
+    def leave_For(self, original_node: cst.For) -> None:
+        if self.loops and self.loops[-1] is original_node:
+            self._leave()
+
+    def visit_While(self, node: cst.While) -> None:
+        if not _exits_first_pass(node.body):
+            self._enter(node, None)
+
+    def leave_While(self, original_node: cst.While) -> None:
+        if self.loops and self.loops[-1] is original_node:
+            self._leave()
+
+    # Comprehensions: the element is visited before the `for` clause, so the loop starts at the
+    # comprehension node; its outermost iterable runs once and is not part of the loop.
+    def _enter_comp(self, node: cst.BaseComp) -> None:
+        if _small_literal(node.for_in.iter):
+            return
+        targets: list[cst.BaseExpression] = []
+        comp: cst.CompFor | None = node.for_in
+        while comp is not None:
+            targets.append(comp.target)
+            comp = comp.inner_for_in
+        self._enter(node, targets[0] if len(targets) == 1 else cst.Tuple([cst.Element(t) for t in targets]))
+
+    def _leave_comp(self, node: cst.BaseComp) -> None:
+        if self.loops and self.loops[-1] is node:
+            self._leave()
+
+    # libcst's batching gathers methods by their own names, so aliases would be invisible to it.
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._enter_comp(node)
+
+    def leave_ListComp(self, original_node: cst.ListComp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._enter_comp(node)
+
+    def leave_SetComp(self, original_node: cst.SetComp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._enter_comp(node)
+
+    def leave_DictComp(self, original_node: cst.DictComp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._enter_comp(node)
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
+        self._leave_comp(original_node)
+
+    def visit_CompFor_iter(self, node: cst.CompFor) -> None:
+        self.loops.append(None)  # pause: an iterable is evaluated before its loop runs
+        self.loop_targets.append(set())
+
+    def leave_CompFor_iter(self, node: cst.CompFor) -> None:
+        self._leave()
+
+    def visit_For_iter(self, node: cst.For) -> None:
+        self.loops.append(None)
+        self.loop_targets.append(set())
+
+    def leave_For_iter(self, node: cst.For) -> None:
+        self._leave()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # A function defined inside a loop body is not run per iteration by definition.
+        self.loops.append(node)
+        self.loop_targets.append(set())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._leave()
+
+    def _in_loop(self) -> bool:
+        return bool(self.loops) and self.loops[-1] is not None and not isinstance(self.loops[-1], cst.FunctionDef)
+
+    # calls -----------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self._in_loop() or not isinstance(node.func, cst.Attribute):
+            return
+        kind = self._round_trip(node)
+        if kind is None:
+            return
+        sub, what = kind
+        self.report(node, f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write "
+                          "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
+                    level="note" if self.note_only else None, properties={"sub": sub})
+
+    def _round_trip(self, node: cst.Call) -> tuple[str, str] | None:
+        func = node.func
+        method = func.attr.value
+        parts = dotted_parts(func.value)
+        receiver = parts[-1] if parts else None
+        # SQLAlchemy session reads/writes
+        if receiver in _SESSION_NAMES or (parts and parts[-2:] == ["db", "session"]):
+            if method in _SA_READS and method != "query":
+                return "read", f"session.{method}()"
+            if method in ("commit", "flush"):
+                return "write", f"session.{method}()"
+        # session.query(M)...first()
+        if method in _QUERY_TERMINALS and _chain_has(func.value, "query", _SESSION_NAMES):
+            return "read", f"query(...).{method}()"
+        # Django: Model.objects.get(...), Model.objects.filter(...).first()
+        if _chain_has_attr(func.value, "objects"):
+            if method in _DJANGO_READS:
+                return "read", f"objects...{method}()"
+            if method in _DJANGO_WRITES:
+                return "write", f"objects...{method}()"
+        # obj.save() on the loop variable
+        if method == "save" and not node.args and receiver and any(receiver in t for t in self.loop_targets):
+            return "write", f"{receiver}.save()"
+        # DB-API cursor / asyncpg connection
+        if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"}:
+            return "read", f"{receiver}.{method}()"
+        return None
+
+
+def _chain_has(node: cst.BaseExpression, method: str, receivers: frozenset[str]) -> bool:
+    while isinstance(node, (cst.Call, cst.Attribute)):
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value == method:
+                parts = dotted_parts(func.value)
+                return bool(parts) and parts[-1] in receivers
+            node = func
+        else:
+            node = node.value
+    return False
+
+
+def _chain_has_attr(node: cst.BaseExpression, attr: str) -> bool:
+    while isinstance(node, (cst.Call, cst.Attribute)):
+        if isinstance(node, cst.Attribute):
+            if node.attr.value == attr:
+                return True
+            node = node.value
+        else:
+            node = node.func
+    return False
+
+
+def _small_literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, (cst.List, cst.Tuple, cst.Set)) and len(node.elements) <= 3
+
+
+def _exits_first_pass(body: cst.BaseSuite) -> bool:
+    stmts = body.body if isinstance(body, cst.IndentedBlock) else body.body
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return any(isinstance(s, (cst.Return, cst.Break, cst.Raise)) for s in last.body)
+    return False
+
+
+# --- per-request pools ---------------------------------------------------------------------------
+
+_POOLS = {
+    "sqlalchemy.create_engine": "engine", "sqlalchemy.ext.asyncio.create_async_engine": "engine",
+    "psycopg2.connect": "connection", "psycopg.connect": "connection", "psycopg.AsyncConnection.connect": "connection",
+    "asyncpg.connect": "connection", "asyncpg.create_pool": "pool", "pymysql.connect": "connection",
+    "pymongo.MongoClient": "client", "motor.motor_asyncio.AsyncIOMotorClient": "client",
+    "redis.Redis": "client", "redis.from_url": "client", "redis.StrictRedis": "client",
+    "redis.asyncio.Redis": "client", "redis.asyncio.from_url": "client",
+}
+_HTTP_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient", "requests.Session", "aiohttp.ClientSession",
+                           "requests.sessions.Session"})
+_CACHED = ("lru_cache", "cache", "functools.lru_cache", "functools.cache", "cached", "alru_cache")
+
+
+class PoolCreatedPerRequest(CstCheck):
+    """Engines, connections and clients built inside endpoints or FastAPI dependencies."""
+
+    RULE_ID = "BA-PERF-004"
+    PREFILTER = ("create_engine", "connect", "MongoClient", "Redis", "from_url", "Client", "Session",
+                 "create_pool", "NullPool")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.func_stack: list[str] = []
+        self.cached: list[bool] = []
+        self.routes: set[str] = set()
+        self.dependencies: set[str] = set()
+        self.pending: list[tuple[str, cst.Call, str, str]] = []  # (function, node, sub, what)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.func_stack.append(node.name.value)
+        decorators = decorator_names(node)
+        self.cached.append(any(d in _CACHED or d.split(".")[-1] in ("lru_cache", "cache") for d in decorators))
+        if is_route_handler(node):
+            self.routes.add(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.func_stack.pop()
+        self.cached.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func) or ""
+        if name.split(".")[-1] in ("Depends", "Security") and node.args:
+            dep = dotted(node.args[0].value)
+            if dep:
+                self.dependencies.add(dep.split(".")[-1])
+        if not self.func_stack or any(self.cached):
+            return
+        qn = self.ctx.qualname(node.func) or ""
+        if qn in _POOLS:
+            self.pending.append((self.func_stack[-1], node, "pool", f"{qn}() builds a new {_POOLS[qn]}"))
+        elif qn in _HTTP_CLIENTS:
+            self.pending.append((self.func_stack[-1], node, "http-client",
+                                 f"{qn}() builds a new HTTP client (and its connection pool)"))
+        poolclass = next((a for a in node.args if a.keyword and a.keyword.value == "poolclass"), None)
+        if poolclass is not None and (dotted(poolclass.value) or "").endswith("NullPool"):
+            self.pending.append((self.func_stack[-1], node, "nullpool", "poolclass=NullPool opens a connection per use"))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for func, node, sub, what in self.pending:
+            if func in self.routes or func in self.dependencies:
+                where = "an endpoint" if func in self.routes else "a request dependency"
+                self.report(node, f"{what} on every request in {where} ({func}); create it once at module level "
+                                  "or in the app's lifespan and share it",
+                            level="note" if sub == "http-client" else None, properties={"sub": sub})
