@@ -1,0 +1,115 @@
+"""The pipeline pieces: discovery, guards, engines, selection."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backend_audit.catalog import load_rules
+from backend_audit.config import Selection, Settings
+from backend_audit.discovery import discover
+from backend_audit.runner import scan
+
+
+def write(root: Path, rel: str, code: str) -> Path:
+    p = root / rel
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(textwrap.dedent(code), encoding="utf-8")
+    return p
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the host ast parses PEP 701 f-strings from 3.12 on")
+def test_pep701_file_gets_cst_rules_and_a_partial_note(tmp_path):
+    write(tmp_path, "app/new.py", 'def f(d):\n    print(f"{d["k"]}")\n')
+    result = scan([tmp_path], Settings(jobs=1), use_git=False)
+    assert [(f.rule_id, f.line) for f in result.findings] == [("BA-LOG-003", 2)]
+    assert [s.kind for s in result.skipped] == ["partial"]
+    assert "bandit" in result.skipped[0].reason and "radon" in result.skipped[0].reason
+    assert result.files_scanned == 1 and result.files_partial == 1
+
+
+def test_git_discovery_honours_gitignore_and_sees_untracked(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path, ".gitignore", "generated/\n")
+    write(tmp_path, "app/a.py", "x = 1\n")
+    write(tmp_path, "generated/b.py", "x = 1\n")
+    write(tmp_path, "untracked.py", "x = 1\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "app/a.py", ".gitignore"], check=True)
+    disc = discover([tmp_path], Settings())
+    assert disc.in_git
+    assert [f.rel for f in disc.files] == ["app/a.py", "untracked.py"]
+
+
+def test_walk_applies_default_and_config_excludes(tmp_path):
+    for rel in ("app/a.py", ".venv/lib/x.py", "node_modules/y.py", "build/z.py", "legacy/old.py", "app/m_pb2.py"):
+        write(tmp_path, rel, "x = 1\n")
+    disc = discover([tmp_path], Settings(exclude=("legacy/",)), use_git=False)
+    assert [f.rel for f in disc.files] == ["app/a.py"]
+
+
+def test_symlinks_outside_root_and_broken_are_skipped_with_reason(tmp_path):
+    outside = tmp_path / "outside.py"
+    outside.write_text("x = 1\n")
+    root = tmp_path / "repo"
+    write(root, "app/a.py", "x = 1\n")
+    os.symlink(outside, root / "app" / "escape.py")
+    os.symlink(root / "missing.py", root / "app" / "broken.py")
+    os.symlink(root / "app" / "a.py", root / "app" / "inside.py")
+    disc = discover([root], Settings(), use_git=False)
+    assert [f.rel for f in disc.files] == ["app/a.py", "app/inside.py"]
+    reasons = {s.path: s.reason for s in disc.skipped}
+    assert "outside the scanned root" in reasons["app/escape.py"]
+    assert "broken" in reasons["app/broken.py"]
+
+
+@pytest.mark.parametrize("data,needle", [
+    (b"x = 1\x00\n", "binary"),
+    (b"# -*- coding: latin-1 -*-\nname = '\xe9'\n", None),
+    (b"name = '\xe9'\n", "encoding"),
+    (b"# -*- coding: klingon -*-\nx = 1\n", "encoding"),
+    (b"\xef\xbb\xbfx = 1\n", None),
+    (b"(" * 150 + b"1" + b")" * 150 + b"\n", "nested"),
+])
+def test_source_guards(tmp_path, data, needle):
+    (tmp_path / "f.py").write_bytes(data)
+    result = scan([tmp_path], Settings(jobs=1), use_git=False)
+    if needle is None:
+        assert result.files_scanned == 1 and not result.skipped
+    else:
+        assert result.files_scanned == 0
+        assert needle in result.skipped[0].reason
+
+
+def test_size_limit(tmp_path):
+    write(tmp_path, "big.py", "x = 1\n" * 2000)
+    result = scan([tmp_path], Settings(jobs=1, max_file_size=1000), use_git=False)
+    assert "larger than" in result.skipped[0].reason and result.files_scanned == 0
+
+
+def test_selection_most_specific_prefix_wins():
+    rules = load_rules()
+    sel = Selection(Settings(select=("BA-LOG",), ignore=("BA-LOG-003",)), rules)
+    assert sel.enabled("BA-LOG-001") and not sel.enabled("BA-LOG-003") and not sel.enabled("BA-SQL-001")
+    sel = Selection(Settings(ignore=("BA-",), extend_select=("BA-SQL-001",)), rules)
+    assert sel.enabled("BA-SQL-001") and not sel.enabled("BA-LOG-001")
+    sel = Selection(Settings(select=("BA-SQL",), ignore=("BA-SQL",)), rules)
+    assert not sel.enabled("BA-SQL-001")  # a tie goes to ignore, as in flake8
+
+
+def test_import_aliases_and_shadowing(tmp_path):
+    write(tmp_path, "app/a.py", """\
+        import subprocess as sp
+        from subprocess import run as go
+
+        def f(cmd):
+            sp.run(f"ls {cmd}", shell=True)
+
+        def g(cmd):
+            print = log
+            print(cmd)
+        """)
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-INP-003", "BA-LOG-003")), use_git=False)
+    assert [(f.rule_id, f.line) for f in result.findings] == [("BA-INP-003", 5)]
