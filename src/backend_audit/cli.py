@@ -144,7 +144,8 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, baselin
         if dest == "-" or (dest is None and module.STREAM):
             click.echo(content, nl=False)
             continue
-        target = Path(dest) if dest else Path("reports") / f"backend-audit.{module.EXTENSION}"
+        default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
+        target = Path(dest) if dest else Path(default)
         reporters.write_atomic(target, content)
         click.echo(f"wrote {name} report to {target}", err=True)
     if strict and result.files_skipped:
