@@ -16,6 +16,7 @@ comment inside a function body never silences a finding reported on the whole fu
 from __future__ import annotations
 
 import io
+import logging
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -108,6 +109,9 @@ def _parse(comment: str, row: int, col: int, end_col: int) -> list[dict[str, Any
 def _nosec_tests(comment: str) -> set[str]:
     """Test ids a `# nosec` names (empty: all), parsed by bandit itself so names like
     `hardcoded_sql_expressions` resolve exactly as bandit would."""
+    if not re.search(r"nosec:?\s*[\w-]", comment):
+        return set()  # blanket: no need to load bandit's plugin table
+    logging.getLogger("bandit").setLevel(logging.CRITICAL + 1)  # it warns about every unknown word
     try:
         from bandit.core.manager import _parse_nosec_comment
 
