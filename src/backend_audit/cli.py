@@ -59,6 +59,17 @@ def scan_options(fn):
     return fn
 
 
+force_exclude_option = click.option(
+    "--force-exclude", is_flag=True,
+    help="Apply the excludes to files named on the command line too (for pre-commit).")
+
+
+def with_extra(settings, **values: Any):
+    """Settings with the given later-stage keys set (None leaves a key as configured)."""
+    extra = {**settings.extra, **{k: v for k, v in values.items() if v is not None}}
+    return settings.with_(extra=extra) if extra != settings.extra else settings
+
+
 def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ignore, jobs, exclude,
                    fail_on: str | None = None):
     from .config import load_settings
@@ -108,14 +119,23 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
 @click.option("--timings", is_flag=True, help="Add wall-clock timings to the JSON output.")
+@click.option("--changed-since", metavar="REF",
+              help="Report only findings on lines added or changed since the merge base with REF "
+                   "(whole-repo findings only when the change makes them newly true).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline file (see 'backend-audit baseline create').")
+@force_exclude_option
 @scan_options
-def scan(paths, formats, fail_on, strict, color, timings, config_file, select, ignore, jobs, exclude) -> None:
+def scan(paths, formats, fail_on, strict, color, timings, changed_since, baseline_file, force_exclude, config_file,
+         select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
+    settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
+                          baseline=str(baseline_file.absolute()) if baseline_file else None)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings}
     for name, dest in specs:
@@ -124,12 +144,39 @@ def scan(paths, formats, fail_on, strict, color, timings, config_file, select, i
         if dest == "-" or (dest is None and module.STREAM):
             click.echo(content, nl=False)
             continue
-        target = Path(dest) if dest else Path("reports") / f"backend-audit.{module.EXTENSION}"
+        default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
+        target = Path(dest) if dest else Path(default)
         reporters.write_atomic(target, content)
         click.echo(f"wrote {name} report to {target}", err=True)
     if strict and result.files_skipped:
         raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
     sys.exit(EXIT_FINDINGS if result.failed() else EXIT_CLEAN)
+
+
+@cli.group("baseline")
+def baseline_group() -> None:
+    """Record today's findings so that only new ones are reported (scan --baseline FILE)."""
+
+
+@baseline_group.command("create")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the baseline (default: .backend-audit-baseline.json).")
+@force_exclude_option
+@scan_options
+def baseline_create(paths, output, force_exclude, config_file, select, ignore, jobs, exclude) -> None:
+    """Scan PATHS and write every unsuppressed finding to a line-free, sorted baseline file."""
+    from . import baseline, reporters
+    from .runner import scan as run_scan
+
+    settings = build_settings(paths, config_file, select, ignore, jobs, exclude)
+    # An existing baseline must not hide what the new one has to record.
+    extra = {k: v for k, v in settings.extra.items() if k not in ("baseline", "changed_since")}
+    settings = with_extra(settings.with_(extra=extra), force_exclude=force_exclude or None)
+    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
+    target = output or Path(baseline.DEFAULT_FILE)
+    reporters.write_atomic(target, baseline.render(result.active_findings))
+    click.echo(f"wrote {len(result.active_findings)} baseline entries to {target}", err=True)
 
 
 @cli.group()

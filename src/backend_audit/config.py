@@ -37,7 +37,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir",
+    "coverage", "baseline", "cache_dir", "force_exclude",
 }
 
 

@@ -67,6 +67,7 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
         root = first if first.is_dir() else first.parent
     disc = Discovery(root=root, in_git=groot is not None)
     excludes = DEFAULT_EXCLUDES + settings.exclude
+    force_exclude = bool(settings.extra.get("force_exclude"))
     seen: set[str] = set()
 
     def consider(abs_path: Path, explicit: bool = False) -> None:
@@ -78,7 +79,9 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
         if rel in seen:
             return
         seen.add(rel)
-        if _excluded(rel, excludes):
+        # Like ruff/black: a file named on the command line is scanned even when excluded, unless
+        # --force-exclude (pre-commit passes every staged file by name).
+        if (force_exclude or not explicit) and _excluded(rel, excludes):
             return
         if not explicit and not rel.endswith(PY_SUFFIXES):
             return

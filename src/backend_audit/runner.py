@@ -135,6 +135,10 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         ctx.facts.pop("_symbols", None)
     result.findings = _dedupe(findings)
     result.facts = ctx.facts
+    from .suppressions import scan_comments
+
+    result.facts["rules_run"] = sorted({c.RULE_ID for c in picked})
+    result.facts["suppressions"] = scan_comments(text)
     result.timings["total"] = time.perf_counter() - t0
     return result
 
@@ -192,7 +196,7 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     from .project import ProjectModel
 
     checks = all_checks()
-    project_checks = [cls for rid in plan.enabled for cls in checks.get(rid, ()) if issubclass(cls, ProjectCheck)]
+    project_checks = [cls for rid in _project_rule_ids(plan) for cls in checks[rid] if issubclass(cls, ProjectCheck)]
     if not project_checks:
         return []
     model = ProjectModel.build(root, file_results, plan.settings)
@@ -202,13 +206,22 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     return out
 
 
+def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
+    checks = all_checks()
+    return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
+
+
 def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
          use_git: bool = True, postprocessors: Iterable[Callable[[ScanResult], None]] = ()) -> ScanResult:
     t0 = time.perf_counter()
+    targets = list(targets)
     rules_tuple = load_rules()
     rules = {r.id: r for r in rules_tuple}
     selection = Selection(settings, rules_tuple)
-    disc = discover(list(targets), settings, use_git=use_git)
+    disc = discover(targets, settings, use_git=use_git)
+    from . import diffscope
+
+    changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work
     plan = Plan(settings=settings, enabled=selection.enabled_ids(), root=str(disc.root))
     jobs = settings.effective_jobs()
     if progress_factory is not None and len(disc.files) > 200:
@@ -219,7 +232,10 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     findings = [f for fr in file_results for f in fr.findings]
     skipped = list(disc.skipped) + [s for fr in file_results for s in fr.skipped]
     t = time.perf_counter()
-    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root))
+    # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
+    file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
+    if not file_subset:
+        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root))
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -235,6 +251,15 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
     )
+    if file_subset and _project_rule_ids(plan):
+        result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
+                                     "explicit files were given (scan the repository to run them)"})
+    # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors
+    from . import baseline, suppressions
+
+    suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
+    baseline.apply(result, settings)
+    diffscope.apply(result, changes, plan, selection, disc.root)
     for post in postprocessors:
         post(result)
     result.duration = time.perf_counter() - t0

@@ -11,9 +11,9 @@ import functools
 import importlib
 import pkgutil
 
-from .base import BanditCheck, CstCheck, ProjectCheck, RadonCheck
+from .base import BanditCheck, CstCheck, MetaCheck, ProjectCheck, RadonCheck
 
-BASES = (CstCheck, BanditCheck, RadonCheck, ProjectCheck)
+BASES = (CstCheck, BanditCheck, RadonCheck, ProjectCheck, MetaCheck)
 
 
 def _subclasses(cls: type) -> list[type]:

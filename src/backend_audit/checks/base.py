@@ -301,6 +301,26 @@ class ProjectCheck:
         raise NotImplementedError
 
 
+class MetaCheck:
+    """A rule about the run itself (suppression comments), run after suppressions are applied."""
+
+    RULE_ID: ClassVar[str] = ""
+    ENGINE: ClassVar[str] = "meta"
+
+    def __init__(self, rule: "Rule", options: dict[str, Any]) -> None:
+        self.rule = rule
+        self.options = options
+
+    def run(self, comments: list[Any]) -> list[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def at(self, comment: Any, message: str) -> Finding:
+        """A finding on the suppression comment itself; its text is the line-free key."""
+        return Finding(rule_id=self.RULE_ID, path=comment.path, line=comment.line, column=comment.column,
+                       end_line=comment.line, end_column=comment.end_column, level=self.rule.level,
+                       message=message, engine=self.ENGINE, snippet=normalise_code(comment.text)[:500])
+
+
 def _ast_symbol(ctx: FileContext, line: int) -> str:
     """Enclosing def/class qualname for a line, from the symbol table the runner records."""
     best = ""

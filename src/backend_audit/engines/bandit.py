@@ -1,6 +1,8 @@
 """bandit in-process on one file, with only the test ids our rules map; its issues are re-keyed.
 
-bandit's own tokenizer honours `# nosec` for these rules. Its logger is silenced (it warns on every
+bandit runs with ignore_nosec: `# nosec` is applied by suppressions.py from the one tokenize pass we
+already make, so nosec'd findings are kept and counted as suppressed instead of vanishing (and bandit
+skips its own tokenize of the file). Its logger is silenced (it warns on every
 comment containing "nosec" and draws progress bars). One manager per worker process, reused.
 """
 
@@ -25,7 +27,7 @@ def _manager(test_ids: tuple[str, ...]):
     for name in ("bandit", "stevedore"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
-                                   profile={"include": set(test_ids), "exclude": set()})
+                                   profile={"include": set(test_ids), "exclude": set()}, ignore_nosec=True)
 
 
 class BanditFailed(Exception):

@@ -16,6 +16,9 @@ from typing import Any
 REPORTERS = {
     "text": "text",
     "json": "json_",
+    "github": "github",
+    "gitlab": "gitlab",
+    "gitlab-codequality": "gitlab",
 }
 
 

@@ -41,6 +41,12 @@ def render(result, options: dict[str, Any]) -> str:
                f" (fail-on: {result.fail_on})")
     if result.suppressed_findings:
         summary += f", {len(result.suppressed_findings)} suppressed"
+    if result.baseline:
+        summary += (f" ({result.baseline['matched']} by the baseline, "
+                    f"{len(result.baseline['stale'])} stale baseline entries)")
+    if result.changes:
+        summary += (f" · changes since {result.changes['ref']} only "
+                    f"({result.changes['findings_outside_change']} findings outside them)")
     summary += (f" · {result.files_scanned} files scanned, {result.files_skipped} skipped"
                 f"{f', {result.files_partial} partly analysed' if result.files_partial else ''}"
                 f" · {result.lines_scanned} lines in {result.duration:.2f}s")

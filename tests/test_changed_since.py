@@ -1,0 +1,92 @@
+"""--changed-since on temporary repositories: the pull request is judged, not the legacy code."""
+
+import json
+import subprocess
+
+import pytest
+
+from backend_audit import runner
+from backend_audit.config import Settings
+from backend_audit.findings import Finding
+
+from _gitrepo import commit, git, init, query, run_cli, write
+
+OLD = "".join(query(i) for i in range(10))
+
+
+@pytest.fixture()
+def repo(tmp_path, monkeypatch):
+    root = init(tmp_path / "repo")
+    write(root, {"app/db.py": OLD})
+    commit(root, "ten old violations")
+    git(root, "checkout", "-q", "-b", "feature")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _findings(out: str) -> list[dict]:
+    return [f for f in json.loads(out)["findings"] if f.get("suppression") is None]
+
+
+def test_one_new_violation_next_to_ten_old_ones(repo, capsys):
+    write(repo, {"app/db.py": OLD.replace(query(5), query(5) + query(99))})
+    commit(repo, "one new")
+    code, out, _ = run_cli(capsys, "scan", ".", "-j", "1", "-f", "json:-")
+    assert code == 1 and len(_findings(out)) == 11
+    code, out, _ = run_cli(capsys, "scan", ".", "-j", "1", "-f", "json:-", "--changed-since", "main")
+    found = _findings(out)
+    assert code == 1 and [(f["rule_id"], f["symbol"]) for f in found] == [("BA-SQL-001", "q99")]
+    assert json.loads(out)["changes"]["findings_outside_change"] == 10
+
+
+def test_uncommitted_and_untracked_changes_count(repo, capsys):
+    write(repo, {"app/new_module.py": query(1, "fresh")})
+    code, out, _ = run_cli(capsys, "scan", ".", "-j", "1", "-f", "json:-", "--changed-since", "main")
+    assert [f["path"] for f in _findings(out)] == ["app/new_module.py"]
+
+
+def test_no_change_passes(repo, capsys):
+    code, out, err = run_cli(capsys, "scan", ".", "-j", "1", "--changed-since", "main")
+    assert code == 0 and "changes since main only (10 findings outside them)" in out
+
+
+def test_shallow_clone_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
+    origin = init(tmp_path / "origin")
+    write(origin, {"app.py": query(1)})
+    commit(origin, "base")
+    git(origin, "checkout", "-q", "-b", "feature")
+    write(origin, {"b.py": query(2)})
+    commit(origin, "feature")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{origin}", str(clone)],
+                   check=True, capture_output=True)
+    monkeypatch.chdir(clone)
+    code, out, err = run_cli(capsys, "scan", ".", "--changed-since", "origin/main")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "fetch-depth: 0" in err and err.startswith("backend-audit: error:")
+
+
+def _fake_project_rule(file_results, plan, rules, selection, root):
+    """Stands in for a whole-repo rule: every non-test module importing `os` is flagged."""
+    out = []
+    for fr in file_results:
+        if fr.analysed and "os" in fr.facts.get("imports", ()):
+            out.append(Finding(rule_id="BA-QUAL-001", path=fr.path, line=1, column=1, end_line=1, end_column=2,
+                               level="warning", message="imports os", engine="project", snippet="import os"))
+    return out
+
+
+def test_whole_repo_findings_only_when_newly_true(repo, monkeypatch):
+    monkeypatch.setattr(runner, "run_project_checks", _fake_project_rule)
+    write(repo, {"a.py": "import os\nx = 1\n", "d.py": "import os\n", "e.py": "y = 1\n", "gone.py": "z = 1\n"})
+    commit(repo, "base facts")
+    git(repo, "checkout", "-q", "-B", "base-point")
+    git(repo, "checkout", "-q", "-b", "pr")
+    write(repo, {"a.py": "import os\nx = 2\n",  # already true, file touched: not new
+                 "b.py": "import os\n",  # new file: newly true
+                 "e.py": "import os\ny = 1\n"})  # existing file starts importing os: newly true
+    git(repo, "mv", "d.py", "c.py")  # renamed, still imports os: not new
+    (repo / "gone.py").unlink()
+    settings = Settings(jobs=1, select=("BA-QUAL-001",), extra={"changed_since": "base-point"})
+    result = runner.scan([repo], settings)
+    assert sorted(f.path for f in result.findings if f.engine == "project") == ["b.py", "e.py"]
