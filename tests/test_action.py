@@ -11,7 +11,7 @@ import yaml
 
 from backend_audit import reporters
 
-from _gitrepo import commit, init, query, write
+from ._gitrepo import commit, init, query, write
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())

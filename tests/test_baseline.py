@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from _gitrepo import commit, init, query, run_cli, write
+from ._gitrepo import commit, init, query, run_cli, write
 
 OLD = "".join(query(i) for i in range(10))
 

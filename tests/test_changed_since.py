@@ -9,7 +9,7 @@ from backend_audit import runner
 from backend_audit.config import Settings
 from backend_audit.findings import Finding
 
-from _gitrepo import commit, git, init, query, run_cli, write
+from ._gitrepo import commit, git, init, query, run_cli, write
 
 OLD = "".join(query(i) for i in range(10))
 

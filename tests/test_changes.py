@@ -7,7 +7,7 @@ import pytest
 from backend_audit.changes import ChangeSet, changed_lines, parse_diff, parse_name_status, unquote
 from backend_audit.errors import ConfigError
 
-from _gitrepo import commit, git, init, write
+from ._gitrepo import commit, git, init, write
 
 
 def test_parse_diff_counts_hunks_and_ignores_content_that_looks_like_headers():

@@ -8,7 +8,7 @@ from backend_audit.config import Settings
 from backend_audit.reporters import github, gitlab
 from backend_audit.runner import scan
 
-from _gitrepo import query
+from ._gitrepo import query
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from _gitrepo import ENV, commit, init, query, run_cli, write
+from ._gitrepo import ENV, commit, init, query, run_cli, write
 
 ROOT = Path(__file__).resolve().parents[1]
 
