@@ -369,3 +369,14 @@ def test_installed_cli_output_reads_in_sarif_tools(tmp_path):
     assert "backend-audit.sarif" in listing
     check = subprocess.run([str(client), "--check", "error", "summary", str(out)], capture_output=True, text=True)
     assert check.returncode != 0
+
+
+def test_example_backend_sarif_is_valid(tmp_path):
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    if not (examples / "shop").is_dir():
+        pytest.skip("the example backend (examples/shop) is not in this checkout")
+    repo = tmp_path / "examples"
+    shutil.copytree(examples, repo)
+    code, text = run_scan(repo, tmp_path / "examples.sarif")
+    log = assert_valid(text)
+    assert code == 1 and log["runs"][0]["results"]

@@ -47,13 +47,19 @@ MAX_DESCRIPTION = 1024
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 # For security rules whose YAML gives no security_severity: GitHub's bands, by our level.
 FALLBACK_SECURITY_SEVERITY = {"error": 8.0, "warning": 5.5, "note": 2.0}
+# Notification descriptors: (short description, what to do). GitHub's validator wants full metadata here too.
 NOTIFICATIONS = {
-    "BA-PARSE": "A file could not be parsed; no rule ran on it.",
-    "BA-SKIP": "A file could not be analysed; no rule ran on it.",
-    "BA-PARTIAL": "A file was only partly analysed; some engines did not run on it.",
-    "BA-LIMIT": "Results were dropped to stay within GitHub code scanning's upload limits.",
-    "BA-FINGERPRINT": "A result's file could not be read to compute its primaryLocationLineHash.",
-    "BA-NOTE": "A message from the scan.",
+    "BA-PARSE": ("A file could not be parsed; no rule ran on it.",
+                 "Fix the syntax error, or exclude the file if it is not Python meant to run."),
+    "BA-SKIP": ("A file could not be analysed; no rule ran on it.",
+                "The message gives the reason (size, encoding, nesting); raise the limit or exclude the file."),
+    "BA-PARTIAL": ("A file was only partly analysed; some engines did not run on it.",
+                   "The message names the engines that did not run and why; run on a Python that parses the file."),
+    "BA-LIMIT": ("Results were dropped to stay within GitHub code scanning's upload limits.",
+                 "Fix or baseline the most common findings, or scan parts of the repository under separate categories."),
+    "BA-FINGERPRINT": ("A result's file could not be read to compute its primaryLocationLineHash.",
+                       "Run the scan from the checkout that is uploaded so the files are present."),
+    "BA-NOTE": ("A message from the scan.", "Informational."),
 }
 
 
@@ -148,7 +154,8 @@ def _driver(result, rules, taxonomies: Taxonomies) -> dict[str, Any]:
         "semanticVersion": result.tool_version,
         "informationUri": INFORMATION_URI,
         "rules": [_descriptor(r, taxonomies) for r in rules],
-        "notifications": [{"id": k, "shortDescription": {"text": v}} for k, v in NOTIFICATIONS.items()],
+        "notifications": [{"id": k, "shortDescription": {"text": short}, "fullDescription": {"text": short},
+                           "help": {"text": todo}} for k, (short, todo) in NOTIFICATIONS.items()],
         "properties": {"rulesVersion": pack_version()},
     }
 
