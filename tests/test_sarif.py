@@ -325,6 +325,30 @@ def test_compressed_size_limit_shrinks_the_log(scanned, monkeypatch, capsys):
     assert "10 MB" in capsys.readouterr().err
 
 
+def test_size_limit_terminates_even_when_nothing_fits(scanned, monkeypatch, capsys):
+    result = _result_for(scanned[0])
+    monkeypatch.setattr(sarif, "MAX_GZIP_BYTES", 1)
+    log = assert_valid(sarif.render(result, {}))
+    assert log["runs"][0]["results"] == []
+    assert f"{len(EXPECTED)} least severe" in capsys.readouterr().err
+
+
+def test_symlinked_files_are_reported_at_their_real_path(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    (repo / "lib").mkdir()
+    (repo / "app" / "db.py").rename(repo / "lib" / "db.py")
+    (repo / "app" / "db.py").symlink_to(Path("..") / "lib" / "db.py")
+    _, text = run_scan(repo, tmp_path / "link.sarif", "--exclude", "lib/")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in assert_valid(text)["runs"][0]["results"] if r["ruleId"] == "BA-SQL-001"}
+    assert uris == {"lib/db.py", "app/legacy.py"}
+
+
+def test_empty_category_is_a_usage_error(scanned, tmp_path, capsys):
+    assert main(["scan", str(scanned[0]), "-f", f"sarif:{tmp_path / 'x.sarif'}", "--category", "/"]) == 2
+    assert "--category" in capsys.readouterr().err
+
+
 def test_checklist_report_goes_into_run_properties(scanned):
     result = _result_for(scanned[0])
     result.checklist = {"backend-architect": {"items": [{"key": "sql-injection", "status": "fail"}]}}

@@ -122,6 +122,8 @@ def scan(paths, formats, fail_on, strict, color, timings, category, sarif_includ
     from .runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
+    if not category.strip().strip("/"):
+        raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings,

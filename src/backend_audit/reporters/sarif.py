@@ -66,7 +66,6 @@ NOTIFICATIONS = {
 def render(result, options: dict[str, Any]) -> str:
     log = to_log(result, options)
     text = _dump(log)
-    limit = None
     # Shrink only in the pathological case: keep the most severe results that fit under the size cap.
     while len(gzip.compress(text.encode("utf-8"), mtime=0)) > MAX_GZIP_BYTES:
         kept = len(log["runs"][0]["results"])
@@ -90,7 +89,8 @@ def to_log(result, options: dict[str, Any], size_limit: int | None = None) -> di
     taxonomies = Taxonomies(rules)
     notes: list[dict[str, Any]] = []
 
-    findings, dropped = _most_severe(findings, rules, index, min(MAX_RESULTS, size_limit or MAX_RESULTS))
+    limit = MAX_RESULTS if size_limit is None else min(MAX_RESULTS, size_limit)
+    findings, dropped = _most_severe(findings, rules, index, limit)
     if dropped:
         reason = ("the compressed file would exceed GitHub's 10 MB limit" if size_limit is not None
                   else f"GitHub accepts at most {MAX_RESULTS} results per run")
@@ -98,20 +98,22 @@ def to_log(result, options: dict[str, Any], size_limit: int | None = None) -> di
         notes.append(_notification("BA-LIMIT", "warning", message))
         click.echo(f"backend-audit: warning: {message}", err=True)
 
-    hasher = LineHasher(Path(result.root))
+    root = Path(result.root)
+    real = real_paths(root, {f.path for f in findings})
+    hasher = LineHasher(root)
     needs: dict[str, int] = {}
     for f in findings:
-        needs[f.path] = max(needs.get(f.path, 1), _start_line(f))
+        needs[real[f.path]] = max(needs.get(real[f.path], 1), _start_line(f))
     hasher.prepare(needs)
     results = []
     for f in findings:
         rule = rules[index[f.rule_id]]
-        line_hash = hasher.get(f.path, _start_line(f))
+        line_hash = hasher.get(real[f.path], _start_line(f))
         if line_hash is None:
             notes.append(_notification("BA-FINGERPRINT", "warning",
                                        f"cannot compute primaryLocationLineHash for {f.path}:{_start_line(f)}; "
                                        "GitHub will compute it if the file is in the checkout.", f.path))
-        results.append(_result(f, rule, index[f.rule_id], line_hash, include_suppressed))
+        results.append(_result(f, real[f.path], rule, index[f.rule_id], line_hash, include_suppressed))
 
     run: dict[str, Any] = {
         "tool": {"driver": _driver(result, rules, taxonomies)},
@@ -138,11 +140,11 @@ def _rules_for(result, findings) -> list[Any]:
     for rid in sorted({f.rule_id for f in findings} - known):
         catalog = catalog if catalog is not None else rules_by_id()
         rule = catalog.get(rid)
-        if rule is None:
-            raise ConfigError(f"finding for rule {rid}, which is not in the rule catalog; cannot describe it in SARIF")
+        if rule is None:  # checks and rule files are bound both ways at load time, so this is a bug
+            raise RuntimeError(f"finding for rule {rid}, which is not in the rule catalog")
         rules.append(rule)
     if len(rules) > MAX_RULES:
-        raise ConfigError(f"{len(rules)} rules exceed GitHub's limit of {MAX_RULES} per SARIF run")
+        raise RuntimeError(f"{len(rules)} rules exceed GitHub's limit of {MAX_RULES} per SARIF run")
     return rules
 
 
@@ -227,6 +229,19 @@ def _most_severe(findings, rules, index, limit: int):
     return [findings[i] for i in keep], len(findings) - limit
 
 
+def real_paths(root: Path, rels: set[str]) -> dict[str, str]:
+    """rel -> the path with symlinks resolved (GitHub cannot show results in symlinked paths); a path
+    that cannot be resolved inside the root stays as it is."""
+    base = root.resolve()
+    out = {}
+    for rel in rels:
+        try:
+            out[rel] = (root / rel).resolve(strict=True).relative_to(base).as_posix()
+        except (OSError, RuntimeError, ValueError):
+            out[rel] = rel
+    return out
+
+
 def _start_line(f) -> int:
     return max(1, f.line)
 
@@ -254,13 +269,13 @@ def _sentence(message: str) -> str:
     return message if message.endswith((".", "!", "?")) else message + "."
 
 
-def _result(f, rule, rule_index: int, line_hash: str | None, include_suppressed: bool) -> dict[str, Any]:
+def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_suppressed: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"ruleId": f.rule_id, "ruleIndex": rule_index}
     if f.level != rule.level:
         out["level"] = f.level
     out["message"] = {"text": _sentence(f.message)}
     out["locations"] = [{"physicalLocation": {
-        "artifactLocation": {"uri": artifact_uri(f.path), "uriBaseId": SRCROOT},
+        "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT},
         "region": _region(f),
     }}]
     fingerprints = {FINGERPRINT_KEY: f.fingerprint}
