@@ -74,6 +74,9 @@ def render(result, options: dict[str, Any]) -> str:
         limit = kept // 2
         log = to_log(result, options, size_limit=limit)
         text = _dump(log)
+    for note in log["runs"][0]["invocations"][0]["toolExecutionNotifications"]:
+        if note["descriptor"]["id"] == "BA-LIMIT":  # the doc asks for it on the console too
+            click.echo(f"backend-audit: warning: {note['message']['text']}", err=True)
     return text
 
 
@@ -96,7 +99,6 @@ def to_log(result, options: dict[str, Any], size_limit: int | None = None) -> di
                   else f"GitHub accepts at most {MAX_RESULTS} results per run")
         message = f"{dropped} least severe result(s) left out of the SARIF file: {reason}."
         notes.append(_notification("BA-LIMIT", "warning", message))
-        click.echo(f"backend-audit: warning: {message}", err=True)
 
     root = Path(result.root)
     real = real_paths(root, {f.path for f in findings})
