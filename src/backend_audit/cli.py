@@ -112,32 +112,41 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
-              help="Output format, repeatable: text, json... Without a path, text goes to stdout and file "
+              help="Output format, repeatable: text, json, sarif... Without a path, text goes to stdout and file "
                    "formats to reports/backend-audit.<ext>.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest level that makes the exit code 1 (default: error).")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
-@click.option("--timings", is_flag=True, help="Add wall-clock timings to the JSON output.")
+@click.option("--timings", is_flag=True,
+              help="Add wall-clock timings to the JSON output and start/end times to SARIF.")
 @click.option("--changed-since", metavar="REF",
               help="Report only findings on lines added or changed since the merge base with REF "
                    "(whole-repo findings only when the change makes them newly true).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings recorded in this baseline file (see 'backend-audit baseline create').")
+@click.option("--category", default="backend-audit", show_default=True,
+              help="SARIF automationDetails.id (as '<category>/'): one per analysis uploaded to GitHub.")
+@click.option("--sarif-include-suppressed", is_flag=True,
+              help="Keep suppressed findings in SARIF, marked with `suppressions` (not for GitHub upload: "
+                   "GitHub would open them as alerts).")
 @force_exclude_option
 @scan_options
-def scan(paths, formats, fail_on, strict, color, timings, changed_since, baseline_file, force_exclude, config_file,
-         select, ignore, jobs, exclude) -> None:
+def scan(paths, formats, fail_on, strict, color, timings, changed_since, baseline_file, category,
+         sarif_include_suppressed, force_exclude, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
+    if not category.strip().strip("/"):
+        raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
                           baseline=str(baseline_file.absolute()) if baseline_file else None)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
-    options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings}
+    options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings,
+               "timestamps": timings, "category": category, "include_suppressed": sarif_include_suppressed}
     for name, dest in specs:
         module = reporters.get(name)
         content = module.render(result, options)

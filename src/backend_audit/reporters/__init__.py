@@ -19,6 +19,7 @@ REPORTERS = {
     "github": "github",
     "gitlab": "gitlab",
     "gitlab-codequality": "gitlab",
+    "sarif": "sarif",
 }
 
 
