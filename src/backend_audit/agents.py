@@ -160,7 +160,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
 class _Section:
     level: int
     title: str
-    mode: str  # practice | ignore | neutral
+    mode: str  # practice | hard (ignored with its sub-headings) | soft (ignored unless a practice) | neutral
 
 
 def _mode(title: str, parent: str) -> str:
