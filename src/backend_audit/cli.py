@@ -70,6 +70,27 @@ def with_extra(settings, **values: Any):
     return settings.with_(extra=extra) if extra != settings.extra else settings
 
 
+def agents_option(fn):
+    return click.option(
+        "--agents", "agents", multiple=True, type=click.Path(path_type=Path, exists=True),
+        help="Agent file or folder whose checklists to enforce (repeatable; default: the target's "
+             ".claude/agents, else the bundled agents).")(fn)
+
+
+def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...]):
+    """Read the agent files once: their stated thresholds tune the rules, their items become `checklist`."""
+    from .catalog import load_rules
+    from .compliance import apply_agent_settings, load_agent_set, postprocessor
+
+    configured = settings.extra.get("agents") or ()
+    if isinstance(configured, str):
+        configured = (configured,)
+    base = Path(settings.config_source).parent if settings.config_source else Path.cwd()
+    explicit = list(agents) or [base / str(p) for p in configured]
+    agent_set = load_agent_set(list(paths) or [Path.cwd()], explicit)
+    return apply_agent_settings(settings, agent_set, load_rules()), postprocessor(agent_set)
+
+
 def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ignore, jobs, exclude,
                    fail_on: str | None = None):
     from .config import load_settings
@@ -131,9 +152,10 @@ def cli() -> None:
               help="Keep suppressed findings in SARIF, marked with `suppressions` (not for GitHub upload: "
                    "GitHub would open them as alerts).")
 @force_exclude_option
+@agents_option
 @scan_options
 def scan(paths, formats, fail_on, strict, color, timings, changed_since, baseline_file, category,
-         sarif_include_suppressed, force_exclude, config_file, select, ignore, jobs, exclude) -> None:
+         sarif_include_suppressed, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .runner import scan as run_scan
@@ -144,7 +166,9 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, baselin
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
                           baseline=str(baseline_file.absolute()) if baseline_file else None)
-    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
+    settings, post = checklist_stage(paths, settings, agents)
+    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory(),
+                      postprocessors=[post])
     options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings,
                "timestamps": timings, "category": category, "include_suppressed": sarif_include_suppressed}
     for name, dest in specs:
@@ -186,6 +210,33 @@ def baseline_create(paths, output, force_exclude, config_file, select, ignore, j
     target = output or Path(baseline.DEFAULT_FILE)
     reporters.write_atomic(target, baseline.render(result.active_findings))
     click.echo(f"wrote {len(result.active_findings)} baseline entries to {target}", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--quiet", "-q", is_flag=True, help="Only the state per item, without evidence and hints.")
+@agents_option
+@scan_options
+def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, exclude) -> None:
+    """Per agent and checklist item: state, checklist keys, rules and finding counts.
+
+    Runs a scan of PATHS (default: the current directory). Exit 1 when any item fails.
+    """
+    from .compliance import render_text
+    from .runner import scan as run_scan
+
+    settings = build_settings(paths, config_file, select, ignore, jobs, exclude)
+    settings, post = checklist_stage(paths, settings, agents)
+    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory(),
+                      postprocessors=[post])
+    data = result.checklist or {"agents": []}
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        click.echo(render_text(data, verbose=not quiet), nl=False)
+    failed = any(a["summary"].get("fail") for a in data["agents"])
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 @cli.group()

@@ -1,0 +1,207 @@
+"""The checklist-key vocabulary (rules/checklists.yaml) and the item -> key matcher (catalog §7.2).
+
+Deterministic and explainable: text is lower-cased, stripped of markup and punctuation, stop-words
+dropped, words lightly stemmed. A phrase whose words all occur in the item (a trailing `*` matches any
+ending) or a regex hit scores 1.0; otherwise the best word overlap (Jaccard over content words) with any phrase counts when it
+shares at least two words and more than half of the words in play.
+Every key scoring >= THRESHOLD is assigned and each assignment records why.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+THRESHOLD = 0.5
+
+STOP_WORDS = frozenset("""
+a an the and or of for to in on at by as with from into via per is are be been being it its this that
+these those all any every each our your their we you they should must can will shall may also when where
+which who how not no do does done up out over under across proper properly comprehensive appropriate
+appropriately ensure ensured implement implemented implementing implementation use used using set setup
+make made well good robust strong effective efficient efficiently following follow follows place
+""".split())
+
+_WORD = re.compile(r"[a-z0-9]+\*?")
+
+
+def stem(word: str) -> str:
+    """A light stemmer: plural, one derivational/inflectional suffix, final e, doubled consonant."""
+    w = word
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        w = w[:-1]
+    for suffix in ("ations", "ation", "ities", "ity", "ions", "ion", "ings", "ing", "ed", "ment"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if suffix in ("ing", "ings", "ed") and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    if w.endswith("at") and len(w) > 5:
+        w = w[:-2]
+    return w
+
+
+def clean(text: str) -> str:
+    text = re.sub(r"<!--.*?-->", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(text.lower().replace("**", " ").replace("`", " ").split())
+
+
+def tokens(text: str, keep_stop_words: bool = False) -> tuple[str, ...]:
+    """Stemmed words of a text; words ending in `*` (phrase wildcards) keep the star.
+
+    Phrases keep their stop-words ("under load" must not shrink to "load"); the overlap score uses
+    content words only.
+    """
+    out = []
+    for raw in _WORD.findall(clean(text)):
+        star = raw.endswith("*")
+        word = raw.rstrip("*")
+        if not word or (word in STOP_WORDS and not keep_stop_words):
+            continue
+        out.append(word + "*" if star else stem(word))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    title: str
+    area: str
+    phrases: tuple[str, ...]
+    regexes: tuple[re.Pattern[str], ...]
+    manual_evidence: dict[str, Any] = field(default_factory=dict)
+    phrase_tokens: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def has_manual_side(self) -> bool:
+        return bool(self.manual_evidence)
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    score: float
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "score": round(self.score, 2), "why": self.why}
+
+
+def _word_hit(pattern: str, words: set[str], raw_words: set[str]) -> bool:
+    if pattern.endswith("*"):
+        prefix = pattern[:-1]
+        return any(w.startswith(prefix) for w in words | raw_words)
+    return pattern in words
+
+
+class Vocabulary:
+    def __init__(self, keys: dict[str, Key]):
+        self.keys = keys
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys
+
+    def scores(self, text: str) -> list[Match]:
+        """Every key's best score for `text`, highest first (ties by key id, so output is stable)."""
+        lowered = clean(text)
+        content = set(tokens(text))
+        words = set(tokens(text, keep_stop_words=True))
+        raw_words = set(_WORD.findall(lowered))
+        out: list[Match] = []
+        for key in self.keys.values():
+            best = Match(key.id, 0.0, "")
+            for rx in key.regexes:
+                if rx.search(lowered):
+                    best = Match(key.id, 1.0, f"regex /{rx.pattern}/")
+                    break
+            if best.score < 1.0:
+                for phrase, ptoks in zip(key.phrases, key.phrase_tokens):
+                    if not ptoks:
+                        continue
+                    if all(_word_hit(p, words, raw_words) for p in ptoks):
+                        best = Match(key.id, 1.0, f"phrase '{phrase}'")
+                        break
+                    plain = {p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS}
+                    union = plain | content
+                    shared = sum(1 for p in plain if _word_hit(p, content, raw_words))
+                    # One shared word is a coincidence ("monitoring" vs "monitoring endpoints"), not a match.
+                    score = shared / len(union) if union and shared >= 2 else 0.0
+                    if score == THRESHOLD:
+                        # Half the words in common is a near miss, not a match: keep it only as a hint.
+                        score = THRESHOLD - 0.01
+                    if score > best.score:
+                        best = Match(key.id, score, f"{shared} of {len(plain)} words of '{phrase}'")
+            if best.score > 0:
+                out.append(best)
+        out.sort(key=lambda m: (-m.score, m.key))
+        return out
+
+    def match(self, text: str) -> tuple[list[Match], list[Match]]:
+        """(assigned keys, nearest unassigned keys) for an item."""
+        scored = self.scores(text)
+        assigned = [m for m in scored if m.score >= THRESHOLD]
+        nearest = [m for m in scored if m.score < THRESHOLD][:3]
+        return assigned, nearest
+
+
+def _compile(key_id: str, patterns: Any, source: str) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for p in patterns or ():
+        try:
+            out.append(re.compile(str(p)))
+        except re.error as exc:
+            raise ConfigError(f"{source}: key '{key_id}' has an invalid regex {p!r}: {exc}") from None
+    return tuple(out)
+
+
+def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source} must map checklist keys to their title, area and phrases")
+    keys: dict[str, Key] = {}
+    for key_id, spec in raw.items():
+        if not isinstance(spec, dict) or "title" not in spec or "area" not in spec:
+            raise ConfigError(f"{source}: key '{key_id}' needs at least a title and an area")
+        phrases = tuple(str(p) for p in spec.get("phrases") or ())
+        evidence = spec.get("manual_evidence") or {}
+        if not isinstance(evidence, dict):
+            raise ConfigError(f"{source}: key '{key_id}': manual_evidence must be a mapping (prompt, files, packages)")
+        keys[str(key_id)] = Key(
+            id=str(key_id), title=str(spec["title"]), area=str(spec["area"]), phrases=phrases,
+            regexes=_compile(key_id, spec.get("regexes"), source), manual_evidence=dict(evidence),
+            phrase_tokens=tuple(tokens(p, keep_stop_words=True) for p in phrases),
+        )
+    return Vocabulary(keys)
+
+
+@functools.lru_cache(maxsize=2)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    from pathlib import Path
+
+    from .catalog import data_dir
+
+    file = Path(path) if path else data_dir("rules") / "checklists.yaml"
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the checklist vocabulary {file}: {exc}") from None
+    return parse_vocabulary(raw, str(file))
+
+
+def rules_by_key(rules) -> dict[str, list]:
+    """key -> the rules whose `checklist:` names it: derived, so a new rule never edits the vocabulary."""
+    index: dict[str, list] = {}
+    for rule in rules:
+        for key in rule.checklist:
+            index.setdefault(key, []).append(rule)
+    return index
