@@ -268,7 +268,8 @@ def _suppress_sql(monkeypatch):
             if f.rule_id == "BA-SQL-001":
                 f.suppression = {"kind": "inline", "justification": "reviewed: ids are ints"}
 
-    monkeypatch.setattr(runner, "scan", lambda *a, **kw: real_scan(*a, **kw, postprocessors=[mark]))
+    monkeypatch.setattr(runner, "scan", lambda *a, **kw: real_scan(
+        *a, **{**kw, "postprocessors": [*kw.get("postprocessors", ()), mark]}))
 
 
 def test_suppressed_findings_are_left_out_by_default(scanned, tmp_path, monkeypatch):
