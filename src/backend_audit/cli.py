@@ -108,14 +108,24 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
 @click.option("--timings", is_flag=True, help="Add wall-clock timings to the JSON output.")
+@click.option("--coverage", "coverage_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="coverage.xml (Cobertura) or coverage.json to read (default: the one at the project root).")
+@click.option("--changed-since", "changed_since", metavar="REF", default=None,
+              help="Git ref to compare against: changed lines since its merge base (diff coverage).")
 @scan_options
-def scan(paths, formats, fail_on, strict, color, timings, config_file, select, ignore, jobs, exclude) -> None:
+def scan(paths, formats, fail_on, strict, color, timings, coverage_file, changed_since, config_file, select,
+         ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
+    extra = {"coverage": str(coverage_file.absolute())} if coverage_file else {}
+    if changed_since:
+        extra["changed_since"] = changed_since
+    if extra:
+        settings = settings.with_(extra={**settings.extra, **extra})
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings}
     for name, dest in specs:

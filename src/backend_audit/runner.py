@@ -188,7 +188,7 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                       selection: Selection, root: Path) -> list[Finding]:
+                       selection: Selection, root: Path, sections: dict | None = None) -> list[Finding]:
     from .project import ProjectModel
 
     checks = all_checks()
@@ -199,6 +199,8 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     out: list[Finding] = []
     for cls in project_checks:
         out.extend(cls(rules[cls.RULE_ID], selection.options(cls.RULE_ID)).run(model))
+    if sections is not None:
+        sections.update(model.sections)
     return out
 
 
@@ -219,7 +221,8 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     findings = [f for fr in file_results for f in fr.findings]
     skipped = list(disc.skipped) + [s for fr in file_results for s in fr.skipped]
     t = time.perf_counter()
-    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root))
+    sections: dict = {}  # report sections the project pass produced (coverage, ...)
+    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections))
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -235,6 +238,9 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
     )
+    for name, value in sections.items():
+        if hasattr(result, name):
+            setattr(result, name, value)
     for post in postprocessors:
         post(result)
     result.duration = time.perf_counter() - t0
