@@ -342,29 +342,42 @@ def _text(project: ProjectModel, path: str, start: int, end: int) -> str:
 _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 
 
-def _route_pattern(path: str) -> re.Pattern[str] | None:
-    """FastAPI `{id}`, Flask `<int:id>` and Django `<int:pk>` segments match any one segment."""
-    if not path:
-        return None
-    body = "[^/]+".join(re.escape(p) for p in _PARAM.split(path.strip("^$")))
-    return re.compile("/?" + body.strip("/") + "/?")
+def _segments(path: str) -> list[str]:
+    return path.strip("^$").strip("/").split("/")
 
 
-def _called_with(url: str, pattern: re.Pattern[str]) -> bool:
-    """A test URL (f-string placeholders as `{}`) that requests the route; query, fragment and host dropped."""
+def _segment_matches(test: str, route: str) -> bool:
+    """FastAPI `{id}` / Flask and Django `<int:id>` route segments match anything; a test segment with an
+    f-string placeholder (`{}`) matches any text in its place."""
+    if _PARAM.fullmatch(route) or test == route:
+        return True
+    return "{}" in test and re.fullmatch(".*".join(map(re.escape, test.split("{}"))), route) is not None
+
+
+def _called_with(url: str, route: str) -> bool:
+    """A test URL (f-string placeholders as `{}`) that requests the route; host, query and fragment dropped.
+    A leading placeholder (`f"{BASE}/users"`) stands for any prefix of the route, but the literal segment after
+    it must then name a literal segment of the route, or `f"{BASE}/users/{id}"` would match every route."""
     url = re.sub(r"^[a-z]+://[^/]*", "", url).split("?", 1)[0].split("#", 1)[0]
-    if url.startswith("{}"):  # f"{BASE}/users": the literal tail must end the route
-        sample = url.replace("{}", "1")
-        return any(pattern.fullmatch(sample[i:]) for i in range(len(sample)) if sample[i] == "/")
-    return bool(pattern.fullmatch(url.replace("{}", "1")))
+    if not url.startswith(("/", "{}")):
+        return False
+    want, have = _segments(route), _segments(url)
+    if url.startswith("{}"):
+        have = have[1:]
+        want = want[len(want) - len(have):] if len(have) <= len(want) else []
+        if not have:
+            return True
+        if not want or want[0] != have[0]:
+            return False
+    return len(want) == len(have) and all(_segment_matches(t, r) for t, r in zip(have, want))
 
 
 def endpoint_reached(model: ProjectModel, path: str, endpoint: dict[str, Any]) -> bool:
-    pattern = _route_pattern(str(endpoint.get("path") or ""))
+    route = str(endpoint.get("path") or "")
     handler = str(endpoint.get("handler") or "").rsplit(".", 1)[-1]
     for test in model.test_files:
         refs = model.facts[test].get("test_refs") or {}
-        if pattern is not None and any(_called_with(u, pattern) for u in refs.get("urls", ())):
+        if route and any(_called_with(u, route) for u in refs.get("urls", ())):
             return True
         if handler and any(n == handler or n.rsplit(":", 1)[-1] == handler or n.rsplit(".", 1)[-1] == handler
                            for n in refs.get("route_names", ())):
