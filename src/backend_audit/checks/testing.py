@@ -198,6 +198,10 @@ def load_coverage(model: ProjectModel) -> Loaded:
 
 
 class _CoverageCheck(_TestCheck):
+    # Not "project": these findings are already scoped by the change (diff coverage) or describe the coverage
+    # data itself, so a changed-lines filter must not re-derive them from the base's facts.
+    ENGINE = "coverage"
+
     def anchor(self, project: ProjectModel, loaded: Loaded) -> str:
         """Findings about the data point at the coverage file when it lives in the repository."""
         path = loaded.path
