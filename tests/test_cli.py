@@ -11,6 +11,10 @@ import pytest
 from .conftest import EXAMPLES, REPO
 
 
+# These tiny projects have no tests on purpose; the test-presence rules would add their own findings.
+NO_TEST_RULES = ("--ignore", "BA-TEST")
+
+
 def run(cli, *args, cwd=None, env=None):
     return subprocess.run([cli, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
@@ -53,7 +57,7 @@ def test_json_and_text_from_one_analysis(cli, clean_env, tmp_path):
     write(tmp_path, "app/jobs.py", BAD)
     write(tmp_path, "app/util.py", WARN)
     out = tmp_path / "out" / "r.json"
-    proc = run(cli, "scan", ".", "-f", f"json:{out}", "-f", "text", cwd=tmp_path, env=clean_env)
+    proc = run(cli, "scan", ".", "-f", f"json:{out}", "-f", "text", *NO_TEST_RULES, cwd=tmp_path, env=clean_env)
     assert proc.returncode == 1
     data = json.loads(out.read_text())
     assert data["tool"]["name"] == "backend-audit"
@@ -68,7 +72,7 @@ def test_json_and_text_from_one_analysis(cli, clean_env, tmp_path):
 
 def test_default_file_location_is_reports_dir(cli, clean_env, tmp_path):
     write(tmp_path, "app/util.py", WARN)
-    proc = run(cli, "scan", ".", "-f", "json", cwd=tmp_path, env=clean_env)
+    proc = run(cli, "scan", ".", "-f", "json", *NO_TEST_RULES, cwd=tmp_path, env=clean_env)
     assert proc.returncode == 0, proc.stderr  # a warning does not fail at the default level
     assert json.loads((tmp_path / "reports" / "backend-audit.json").read_text())["summary"]["counts"]["warning"] == 1
 
@@ -76,7 +80,7 @@ def test_default_file_location_is_reports_dir(cli, clean_env, tmp_path):
 @pytest.mark.parametrize("fail_on,code", [("error", 0), ("warning", 1), ("note", 1), ("never", 0)])
 def test_fail_on(cli, clean_env, tmp_path, fail_on, code):
     write(tmp_path, "app/util.py", WARN)
-    assert run(cli, "scan", ".", "--fail-on", fail_on, cwd=tmp_path, env=clean_env).returncode == code
+    assert run(cli, "scan", ".", "--fail-on", fail_on, *NO_TEST_RULES, cwd=tmp_path, env=clean_env).returncode == code
 
 
 def test_select_and_ignore_most_specific_wins(cli, clean_env, tmp_path):
@@ -99,7 +103,7 @@ def test_pyproject_config_is_read(cli, clean_env, tmp_path):
         """)
     write(tmp_path, "legacy/old.py", WARN)
     out = tmp_path / "r.json"
-    proc = run(cli, "scan", ".", "-f", f"json:{out}", cwd=tmp_path, env=clean_env)
+    proc = run(cli, "scan", ".", "-f", f"json:{out}", *NO_TEST_RULES, cwd=tmp_path, env=clean_env)
     assert proc.returncode == 1
     assert [f["path"] for f in json.loads(out.read_text())["findings"]] == ["app/util.py"]
 
@@ -157,7 +161,7 @@ def test_skipped_file_is_reported_and_run_goes_on(cli, clean_env, tmp_path):
     write(tmp_path, "app/py2.py", 'print "hello"\n')
     write(tmp_path, "app/util.py", WARN)
     out = tmp_path / "r.json"
-    proc = run(cli, "scan", ".", "-f", f"json:{out}", "-f", "text", cwd=tmp_path, env=clean_env)
+    proc = run(cli, "scan", ".", "-f", f"json:{out}", "-f", "text", *NO_TEST_RULES, cwd=tmp_path, env=clean_env)
     assert proc.returncode == 0
     data = json.loads(out.read_text())
     assert {s["path"] for s in data["skipped"]} == {"app/broken.py", "app/py2.py"}

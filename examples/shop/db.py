@@ -1,4 +1,4 @@
-"""SQLAlchemy engine and session: one engine per process, one session per request."""
+"""SQLAlchemy engine and session: one engine per process, one session per request."""  # expect: BA-TEST-002
 
 from collections.abc import Iterator
 

@@ -1,4 +1,4 @@
-"""ORM models."""
+"""ORM models."""  # expect: BA-TEST-002
 
 from datetime import datetime
 

@@ -1,4 +1,4 @@
-"""Request and response schemas (pydantic)."""
+"""Request and response schemas (pydantic)."""  # expect: BA-TEST-002
 
 from pydantic import BaseModel, EmailStr, Field
 

@@ -144,6 +144,8 @@ def cli() -> None:
 @click.option("--changed-since", metavar="REF",
               help="Report only findings on lines added or changed since the merge base with REF "
                    "(whole-repo findings only when the change makes them newly true).")
+@click.option("--coverage", "coverage_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="coverage.xml (Cobertura) or coverage.json to read (default: the one at the project root).")
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings recorded in this baseline file (see 'backend-audit baseline create').")
 @click.option("--category", default="backend-audit", show_default=True,
@@ -154,7 +156,7 @@ def cli() -> None:
 @force_exclude_option
 @agents_option
 @scan_options
-def scan(paths, formats, fail_on, strict, color, timings, changed_since, baseline_file, category,
+def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverage_file, baseline_file, category,
          sarif_include_suppressed, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
@@ -165,7 +167,8 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, baselin
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
-                          baseline=str(baseline_file.absolute()) if baseline_file else None)
+                          baseline=str(baseline_file.absolute()) if baseline_file else None,
+                          coverage=str(coverage_file.absolute()) if coverage_file else None)
     settings, post = checklist_stage(paths, settings, agents)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory(),
                       postprocessors=[post])

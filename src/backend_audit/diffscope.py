@@ -31,9 +31,10 @@ def apply(result: ScanResult, changes: ChangeSet | None, plan: Any, selection: A
     project = [f for f in result.findings if f.engine == "project"]
     at_base = base_project_fingerprints(result, changes, plan, selection, root) if project else set()
     before = len(result.findings)
+    # Coverage findings (total and diff coverage) judge the change as a whole: always kept.
     result.findings = [f for f in result.findings
-                       if (f.fingerprint not in at_base if f.engine == "project"
-                           else changes.touches(f.path, f.line, f.end_line))]
+                       if f.engine == "coverage" or (f.fingerprint not in at_base if f.engine == "project"
+                                                     else changes.touches(f.path, f.line, f.end_line))]
     result.changes = {"ref": changes.ref, "base": changes.base, "files_changed": len(changes.files),
                       "findings_outside_change": before - len(result.findings)}
 

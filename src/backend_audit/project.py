@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .config import Settings
 from .findings import FileResult
+
+# Files a whole-repository finding can point at (SARIF needs a file; line 1 stands for the whole project).
+ANCHORS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini")
 
 
 @dataclass
@@ -16,6 +19,9 @@ class ProjectModel:
     settings: Settings
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> facts
     analysed: list[str] = field(default_factory=list)
+    # Report sections project checks produce (e.g. "coverage"); the runner copies them onto the ScanResult.
+    sections: dict[str, Any] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, root: Path, file_results: list[FileResult], settings: Settings) -> "ProjectModel":
@@ -33,3 +39,67 @@ class ProjectModel:
     @property
     def source_files(self) -> list[str]:
         return [p for p, f in self.facts.items() if not f.get("is_test")]
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Work several checks share (coverage data, the test import graph) done once per scan."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def anchor(self) -> str:
+        """The file a project-level finding points at: the project's config file, else the root itself."""
+        for name in ANCHORS:
+            if (self.root / name).is_file():
+                return name
+        return "."
+
+    # --- modules and imports (test-presence rules) -----------------------------------------------------
+
+    def module_index(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """Last dotted component -> (full dotted parts, path) for every analysed file."""
+        def build() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+            index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+            for path in sorted(self.facts):
+                parts = module_parts(path)
+                if parts:
+                    index.setdefault(parts[-1], []).append((parts, path))
+            return index
+        return self.memo("module_index", build)
+
+    def resolve_import(self, importer: str, name: str) -> list[str]:
+        """Files an import string of `importer` may load: relative imports resolved against its package,
+        absolute ones matched on trailing dotted components (source roots such as src/ are unknown)."""
+        dots = len(name) - len(name.lstrip("."))
+        rest = tuple(p for p in name[dots:].split(".") if p)
+        if dots:
+            package = list(module_parts(importer))
+            if not importer.endswith(("__init__.py", "__init__.pyi")):
+                package = package[:-1]
+            if dots - 1 > len(package):
+                return []
+            wanted = tuple(package[:len(package) - (dots - 1)]) + rest
+        else:
+            wanted = rest
+        if not wanted:
+            return []
+        return [path for parts, path in self.module_index().get(wanted[-1], ())
+                if parts[-len(wanted):] == wanted]
+
+    def package_inits(self, path: str) -> list[str]:
+        """The __init__ modules Python runs before `path` (its enclosing packages, outermost first)."""
+        parts = path.split("/")[:-1]
+        out = []
+        for i in range(1, len(parts) + 1):
+            init = "/".join(parts[:i]) + "/__init__.py"
+            if init in self.facts and init != path:
+                out.append(init)
+        return out
+
+
+def module_parts(path: str) -> tuple[str, ...]:
+    """Dotted components of a repo path: app/users.py -> (app, users); app/__init__.py -> (app,)."""
+    stem = path.rsplit(".", 1)[0] if path.endswith((".py", ".pyi")) else path
+    parts = [p for p in stem.split("/") if p]
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    return tuple(parts)

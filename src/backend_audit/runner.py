@@ -192,7 +192,7 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                       selection: Selection, root: Path) -> list[Finding]:
+                       selection: Selection, root: Path, sections: dict | None = None) -> list[Finding]:
     from .project import ProjectModel
 
     checks = all_checks()
@@ -203,6 +203,8 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     out: list[Finding] = []
     for cls in project_checks:
         out.extend(cls(rules[cls.RULE_ID], selection.options(cls.RULE_ID)).run(model))
+    if sections is not None:
+        sections.update(model.sections)
     return out
 
 
@@ -234,8 +236,9 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     t = time.perf_counter()
     # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
+    sections: dict = {}  # report sections the project pass produced (coverage, ...)
     if not file_subset:
-        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root))
+        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections))
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -251,6 +254,9 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
     )
+    for name, value in sections.items():
+        if hasattr(result, name):
+            setattr(result, name, value)
     if file_subset and _project_rule_ids(plan):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})

@@ -1,4 +1,4 @@
-"""User endpoints."""
+"""User endpoints."""  # expect: BA-TEST-002
 
 import logging
 

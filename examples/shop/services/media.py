@@ -1,4 +1,4 @@
-"""Product images: thumbnails are made by ImageMagick."""
+"""Product images: thumbnails are made by ImageMagick."""  # expect: BA-TEST-002
 
 import subprocess
 from pathlib import Path

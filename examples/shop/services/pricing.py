@@ -1,4 +1,4 @@
-"""Prices and discounts."""
+"""Prices and discounts."""  # expect: BA-TEST-002
 
 CATALOG = {"tee": 1500, "mug": 900, "cap": 1200}
 REGION_RATES = {"US": 0, "CA": 500, "MX": 700}

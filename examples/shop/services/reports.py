@@ -1,4 +1,4 @@
-"""Nightly sales report."""
+"""Nightly sales report."""  # expect: BA-TEST-002
 
 import logging
 

@@ -33,6 +33,8 @@ def render(result, options: dict[str, Any]) -> str:
             tag = "skipped" if s.kind == "skipped" else "partial"
             out.append(f"  {tag:<7} {s.path}: {s.reason}")
         out.append("")
+    if result.coverage:
+        out.append(_coverage_line(result.coverage))
     for note in result.notifications:
         out.append(f"note: {note.get('message', '')}")
     counts = result.counts()
@@ -52,3 +54,13 @@ def render(result, options: dict[str, Any]) -> str:
                 f" · {result.lines_scanned} lines in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
     return "\n".join(out) + "\n"
+
+
+def _coverage_line(cov: dict[str, Any]) -> str:
+    line = f"coverage: {cov['total']:g}% of statements run"
+    if cov.get("diff") is not None:
+        line += f", {cov['diff']:g}% of changed lines"
+    least = [f"{m['path']} {m['percent']:g}%" for m in cov.get("modules", ())[:3] if m["percent"] < 100]
+    if least:
+        line += f"; least covered: {', '.join(least)}"
+    return f"{line} (from {cov['source']})"

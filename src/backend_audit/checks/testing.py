@@ -1,0 +1,425 @@
+"""Tests and coverage (BA-TEST-001..005): whole-repository checks over the test files' facts and the
+coverage data the test run left behind. Missing coverage data is reported as "not measured", never as a pass."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import coverage_data as cd
+from ..config import DEFAULT_EXCLUDES, is_test_path, path_matches
+from ..errors import ConfigError
+from ..findings import Finding, normalise_code
+from ..project import ProjectModel
+from .base import ProjectCheck
+
+NOT_MEASURED = "not measured"
+
+
+class _TestCheck(ProjectCheck):
+    """Shared finding construction; no RULE_ID, so it is a helper, not a rule."""
+
+    def finding(self, path: str, line: int, message: str, *, end_line: int | None = None, level: str | None = None,
+                snippet: str = "", subcheck: str | None = None, **props: Any) -> Finding:
+        if subcheck:
+            props["subcheck"] = subcheck
+        return Finding(rule_id=self.RULE_ID, path=path, line=line, column=1, end_line=end_line or line,
+                       end_column=1, level=level or self.rule.level, message=message, engine=self.ENGINE,
+                       snippet=normalise_code(snippet or message)[:500], properties=props)
+
+    def option(self, name: str, default: Any) -> Any:
+        return self.options.get(name.replace("-", "_"), default)
+
+
+# --- BA-TEST-001 ---------------------------------------------------------------------------------------
+
+_PYTEST_CONFIGS = (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
+
+
+def has_test_suite(model: ProjectModel) -> bool:
+    return model.memo("has_tests", lambda: bool(model.test_files) or _tests_on_disk(model))
+
+
+def _tests_on_disk(model: ProjectModel) -> bool:
+    """Test files outside the scanned paths still count: scanning one folder must not claim there are no tests."""
+    excludes = DEFAULT_EXCLUDES + model.settings.exclude
+    for base in [model.root, *(model.root / p for p in _pytest_testpaths(model))]:
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel_dir = os.path.relpath(dirpath, model.root).replace(os.sep, "/")
+            rel_dir = "" if rel_dir == "." else rel_dir + "/"
+            dirnames[:] = sorted(d for d in dirnames if not any(path_matches(rel_dir + d, p) for p in excludes))
+            for name in filenames:
+                if name.endswith(".py") and (base != model.root or is_test_path(rel_dir + name, model.settings)):
+                    return True
+    return False
+
+
+def _pytest_testpaths(model: ProjectModel) -> list[str]:
+    """`testpaths` from pytest's config files, read as data (tomllib/configparser), never executed."""
+    import configparser
+
+    from ..config import tomllib
+
+    paths: list[str] = []
+    try:
+        with (model.root / "pyproject.toml").open("rb") as fh:
+            value = tomllib.load(fh).get("tool", {}).get("pytest", {}).get("ini_options", {}).get("testpaths")
+        paths += [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
+    except (OSError, ValueError, AttributeError):
+        pass
+    for name, section in _PYTEST_CONFIGS:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(model.root / name, encoding="utf-8")
+            paths += parser.get(section, "testpaths", fallback="").split()
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+    return [p for p in paths if ".." not in p.split("/")]
+
+
+class NoTestSuite(_TestCheck):
+    RULE_ID = "BA-TEST-001"
+
+    def run(self, project: ProjectModel) -> list[Finding]:
+        if not project.source_files or has_test_suite(project):
+            return []
+        patterns = ", ".join(project.settings.test_paths[:4])
+        return [self.finding(project.anchor(), 1,
+                             f"No test suite found: no test files ({patterns}, ...) and no pytest testpaths with "
+                             "Python files; add tests under tests/ (test-presence and coverage rules are not "
+                             "evaluated without them)", snippet="no test suite")]
+
+
+# --- BA-TEST-002 ---------------------------------------------------------------------------------------
+
+def tested_by_import(model: ProjectModel) -> set[str]:
+    """Source files a test imports, directly or through a package whose __init__ imports them."""
+    def build() -> set[str]:
+        reached: set[str] = set()
+        todo = [path for test in model.test_files for name in model.facts[test].get("imports", ())
+                for path in model.resolve_import(test, name)]
+        while todo:
+            path = todo.pop()
+            if path in reached:
+                continue
+            reached.add(path)
+            todo.extend(model.package_inits(path))
+            if path.endswith(("__init__.py", "__init__.pyi")):
+                todo.extend(p for name in model.facts[path].get("imports", ())
+                            for p in model.resolve_import(path, name))
+        return reached
+    return model.memo("tested_by_import", build)
+
+
+def _named_tests(model: ProjectModel) -> set[str]:
+    return model.memo("test_names", lambda: {p.rsplit("/", 1)[-1] for p in model.test_files})
+
+
+class ModuleWithoutTests(_TestCheck):
+    RULE_ID = "BA-TEST-002"
+
+    def run(self, project: ProjectModel) -> list[Finding]:
+        if not has_test_suite(project) or not project.test_files:
+            return []
+        exempt = tuple(self.option("exempt", ()))
+        min_statements = int(self.option("min-statements", 5))
+        imported = tested_by_import(project)
+        names = _named_tests(project)
+        cov = load_coverage(project).data
+        reached_endpoints = endpoint_modules_reached(project)
+        out = []
+        for path in sorted(project.source_files):
+            facts = project.facts[path]
+            if (path in imported or path in reached_endpoints or any(path_matches(path, g) for g in exempt)
+                    or facts.get("statements", 0) < min_statements):
+                continue
+            if path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions"):
+                continue
+            stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            if f"test_{stem}.py" in names or f"{stem}_test.py" in names:
+                continue
+            if cov is not None and _ran_inside_functions(cov.files.get(path), facts):
+                continue
+            out.append(self.finding(path, 1, f"No test imports this module ({path}) and coverage shows none of "
+                                             "its functions running; add a test module for it",
+                                    snippet=f"module {path}"))
+        return out
+
+
+def _ran_inside_functions(fc: cd.FileCoverage | None, facts: dict[str, Any]) -> bool:
+    """Executed lines inside a function body: a test called it (import-time lines alone do not count)."""
+    if fc is None:
+        return False
+    return any(start <= n <= end for n in fc.executed for start, end in facts.get("function_bodies", ()))
+
+
+# --- coverage data (BA-TEST-003/004) ----------------------------------------------------------------------
+
+@dataclass
+class Loaded:
+    data: cd.CoverageData | None
+    problem: str | None  # why there is no usable data
+    path: str | None  # the coverage file as shown to the user
+
+
+def load_coverage(model: ProjectModel) -> Loaded:
+    """The coverage file for this scan, read and mapped once; `problem` says why there is no usable data."""
+    def build() -> Loaded:
+        settings = model.settings
+        explicit = settings.extra.get("coverage")
+        base = model.root
+        if explicit and settings.config_source and not os.path.isabs(str(explicit)):
+            base = Path(settings.config_source).parent
+        source = cd.locate(model.root, explicit, base)
+        if source is None:
+            hint = (" (found .coverage, the raw database: convert it with `coverage xml`)"
+                    if (model.root / ".coverage").is_file() else "")
+            return Loaded(None, f"no coverage.xml or coverage.json at the project root{hint}; {cd.HOW_TO}", None)
+        shown = cd.display_source(source, model.root)
+        try:
+            data = cd.attach(cd.read(source), model.root, set(model.facts))
+        except cd.CoverageError as exc:
+            if explicit:
+                raise ConfigError(f"coverage file {source} cannot be used: {exc}") from None
+            return Loaded(None, f"{shown} cannot be used: {exc}; {cd.HOW_TO}", shown)
+        if not data.files:
+            roots = ", ".join(data.roots) or "none"
+            return Loaded(data, f"{shown} describes none of this repository's files ({len(data.raw)} entries, "
+                                f"source roots: {roots}); regenerate it from this checkout", shown)
+        model.sections["coverage"] = cd.summary(data, model.root)
+        return Loaded(data, None, shown)
+    return model.memo("coverage", build)
+
+
+class _CoverageCheck(_TestCheck):
+    # Not "project": these findings are already scoped by the change (diff coverage) or describe the coverage
+    # data itself, so a changed-lines filter must not re-derive them from the base's facts.
+    ENGINE = "coverage"
+
+    def anchor(self, project: ProjectModel, loaded: Loaded) -> str:
+        """Findings about the data point at the coverage file when it lives in the repository."""
+        path = loaded.path
+        return path if path and not os.path.isabs(path) else project.anchor()
+
+    def not_measured(self, project: ProjectModel, loaded: Loaded, what: str) -> Finding:
+        return self.finding(self.anchor(project, loaded), 1, f"{what} not measured: {loaded.problem}",
+                            level="note", subcheck="no-data", status=NOT_MEASURED, snippet=f"{what} not measured")
+
+
+class CoverageBelowThreshold(_CoverageCheck):
+    RULE_ID = "BA-TEST-003"
+
+    def run(self, project: ProjectModel) -> list[Finding]:
+        if not project.source_files:
+            return []
+        loaded = load_coverage(project)
+        out = []
+        cov = loaded.data
+        if cov is not None and cov.unmatched:
+            out.append(self._unmatched(project, loaded))
+        if loaded.problem:
+            return [*out, self.not_measured(project, loaded, "Test coverage")]
+        at = self.anchor(project, loaded)
+        if cov.stale:
+            first = sorted(cov.stale.items())[:3]
+            out.append(self.finding(
+                at, 1, f"{loaded.path} is older than the code: {len(cov.stale)} file(s) changed since it was "
+                       f"written ({'; '.join(f'{p}: {r}' for p, r in first)}); rerun the tests for true figures",
+                level="note", subcheck="stale", snippet="coverage data stale", files=sorted(cov.stale)))
+        section = project.sections["coverage"]
+        threshold = float(self.option("threshold", 80))
+        if section["total"] < threshold:
+            out.append(self.finding(
+                at, 1, f"Total coverage {section['total']:g}% is below the {threshold:g}% threshold "
+                       f"({section['statements'] - section['missing']} of {section['statements']} statements run, "
+                       f"per {loaded.path})", snippet="total coverage below threshold",
+                percent=section["total"], threshold=threshold))
+        file_min = float(self.option("file-threshold", 50))
+        for module in section["modules"]:
+            path = module["path"]
+            if path in project.facts and path in project.source_files and module["percent"] < file_min:
+                out.append(self.finding(
+                    path, 1, f"{path} has {module['percent']:g}% coverage, below the per-file minimum of "
+                             f"{file_min:g}% ({module['missing']} of {module['statements']} statements never run)",
+                    level="note", subcheck="file", snippet=f"file coverage {path}", percent=module["percent"]))
+        return out
+
+    def _unmatched(self, project: ProjectModel, loaded: Loaded) -> Finding:
+        names = loaded.data.unmatched
+        return self.finding(
+            self.anchor(project, loaded), 1,
+            f"{len(names)} file(s) in {loaded.path} match no file in this repository (e.g. "
+            f"{', '.join(names[:3])}); their figures are in the total but cannot be checked here",
+            level="note", subcheck="unmatched", snippet="coverage entries unmatched", files=names[:100])
+
+
+class DiffCoverage(_CoverageCheck):
+    RULE_ID = "BA-TEST-004"
+
+    def run(self, project: ProjectModel) -> list[Finding]:
+        settings = project.settings
+        ref = (getattr(settings, "changed_since", None) or settings.extra.get("changed_since")
+               or self.option("changed-since", ""))
+        if not ref:
+            return []
+        loaded = load_coverage(project)
+        if loaded.problem:
+            return [self.not_measured(project, loaded, f"Diff coverage against {ref}")]
+        from ..changes import changed_lines
+
+        changes = changed_lines(project.root, ref)
+        cov = loaded.data
+        out: list[Finding] = []
+        measured = missing = 0
+        gate_at: tuple[str, int] | None = None
+        for path in sorted(changes.files):
+            if not path.endswith(".py") or is_test_path(path, project.settings):
+                continue
+            fc = cov.files.get(path)
+            if fc is None:
+                if path in project.facts and project.facts[path].get("statements"):
+                    out.append(self.finding(
+                        path, 1, f"{path} changed but the coverage data does not include it (never imported by "
+                                 "the tests, or left out of measurement)", level="note", subcheck="unmeasured",
+                        snippet=f"unmeasured {path}"))
+                continue
+            lines = fc.statements if path in changes.new_files else fc.statements & changes.lines.get(path, set())
+            uncovered = lines - fc.executed
+            measured += len(lines)
+            missing += len(uncovered)
+            for start, end in _ranges(uncovered, fc.statements):
+                gate_at = gate_at or (path, start)
+                out.append(self.finding(
+                    path, start, f"Changed line{'s' if end > start else ''} {_span(start, end)} never run by "
+                                 "the tests", end_line=end, level="warning",
+                    snippet=_text(project, path, start, end) or f"uncovered {path}"))
+        pct = cd.display_percent(cd.percent(measured - missing, measured)) if measured else 100.0
+        section = project.sections.setdefault("coverage", cd.summary(cov, project.root))
+        section["diff"] = pct
+        section["diff_lines"] = {"ref": ref, "measured": measured, "missing": missing}
+        threshold = float(self.option("threshold", 80))
+        if gate_at is not None and pct < threshold:
+            out.append(self.finding(
+                *gate_at, f"Diff coverage {pct:g}% is below the {threshold:g}% threshold: {measured - missing} of "
+                          f"{measured} changed executable lines since {ref} are run by the tests",
+                level="error", subcheck="gate", snippet="diff coverage gate", percent=pct, threshold=threshold))
+        return out
+
+
+def _ranges(lines: set[int], executable: set[int]) -> list[tuple[int, int]]:
+    """Uncovered lines grouped into runs: a run breaks only at an executable line that is not in it."""
+    out: list[tuple[int, int]] = []
+    start = prev = None
+    for n in sorted(executable):
+        if n in lines:
+            if start is None:
+                start = n
+            prev = n
+        elif start is not None:
+            out.append((start, prev))
+            start = None
+    if start is not None:
+        out.append((start, prev))
+    return out
+
+
+def _span(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}-{end}"
+
+
+def _text(project: ProjectModel, path: str, start: int, end: int) -> str:
+    try:
+        lines = (project.root / path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return "\n".join(lines[start - 1:end])
+
+
+# --- BA-TEST-005 ---------------------------------------------------------------------------------------
+
+_PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("^$").strip("/").split("/")
+
+
+def _segment_matches(test: str, route: str) -> bool:
+    """FastAPI `{id}` / Flask and Django `<int:id>` route segments match anything; a test segment with an
+    f-string placeholder (`{}`) matches any text in its place."""
+    if _PARAM.fullmatch(route) or test == route:
+        return True
+    return "{}" in test and re.fullmatch(".*".join(map(re.escape, test.split("{}"))), route) is not None
+
+
+def _called_with(url: str, route: str) -> bool:
+    """A test URL (f-string placeholders as `{}`) that requests the route; host, query and fragment dropped.
+    A leading placeholder (`f"{BASE}/users"`) stands for any prefix of the route, but the literal segment after
+    it must then name a literal segment of the route, or `f"{BASE}/users/{id}"` would match every route."""
+    url = re.sub(r"^[a-z]+://[^/]*", "", url).split("?", 1)[0].split("#", 1)[0]
+    if not url.startswith(("/", "{}")):
+        return False
+    want, have = _segments(route), _segments(url)
+    if url.startswith("{}"):
+        have = have[1:]
+        want = want[len(want) - len(have):] if len(have) <= len(want) else []
+        if not have:
+            return True
+        if not want or want[0] != have[0]:
+            return False
+    return len(want) == len(have) and all(_segment_matches(t, r) for t, r in zip(have, want))
+
+
+def endpoint_reached(model: ProjectModel, path: str, endpoint: dict[str, Any]) -> bool:
+    route = str(endpoint.get("path") or "")
+    handler = str(endpoint.get("handler") or "").rsplit(".", 1)[-1]
+    for test in model.test_files:
+        refs = model.facts[test].get("test_refs") or {}
+        if route and any(_called_with(u, route) for u in refs.get("urls", ())):
+            return True
+        if handler and any(n == handler or n.rsplit(":", 1)[-1] == handler or n.rsplit(".", 1)[-1] == handler
+                           for n in refs.get("route_names", ())):
+            return True
+        if handler and handler in refs.get("calls", ()) and any(
+                path in model.resolve_import(test, name) for name in model.facts[test].get("imports", ())):
+            return True
+    return False
+
+
+def endpoint_modules_reached(model: ProjectModel) -> set[str]:
+    """Files that define at least one endpoint a test requests: tested through HTTP, not by import."""
+    return model.memo("endpoint_modules", lambda: {
+        path for path in model.source_files for ep in model.facts[path].get("endpoints") or ()
+        if isinstance(ep, dict) and endpoint_reached(model, path, ep)})
+
+
+class EndpointWithoutTest(_TestCheck):
+    RULE_ID = "BA-TEST-005"
+
+    def run(self, project: ProjectModel) -> list[Finding]:
+        if not project.test_files:
+            return []
+        skip = tuple(self.option("skip-paths", ()))
+        out = []
+        for path in sorted(project.source_files):
+            for ep in project.facts[path].get("endpoints") or ():
+                if not isinstance(ep, dict):
+                    continue
+                route = str(ep.get("path") or "")
+                if any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
+                    continue
+                if endpoint_reached(project, path, ep):
+                    continue
+                methods = "/".join(ep.get("methods") or ()) or "ANY"
+                handler = ep.get("handler") or "?"
+                out.append(self.finding(
+                    path, int(ep.get("line") or 1), f"{methods} {route} ({handler}) is not requested by any test: "
+                                                    "no test uses its URL, its route name or calls its handler",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+        return out

@@ -1,0 +1,162 @@
+"""BA-TEST-001/002/005 on multi-file projects: what counts as a test reaching a module or an endpoint."""
+
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backend_audit.catalog import rules_by_id
+from backend_audit.checks.testing import EndpointWithoutTest, ModuleWithoutTests
+from backend_audit.config import Selection, Settings
+from backend_audit.catalog import load_rules
+from backend_audit.project import ProjectModel
+from backend_audit.runner import scan
+
+FIVE = """\
+RATE = 2
+
+def double(x):
+    return x * RATE
+
+def half(x):
+    return x / RATE
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def flagged(root: Path, rule: str, **settings) -> list[tuple[str, int]]:
+    result = scan([root], Settings(jobs=1, select=(rule,), **settings), use_git=(root / ".git").exists())
+    return sorted((f.path, f.line) for f in result.findings if f.rule_id == rule)
+
+
+def test_module_reached_through_package_relative_imports(tmp_path):
+    write(tmp_path, {
+        "app/__init__.py": "from .core import billing\n",
+        "app/core/__init__.py": "from . import pricing as _p\nfrom .billing import double\n",
+        "app/core/billing.py": FIVE,
+        "app/core/pricing.py": FIVE,
+        "app/core/unused.py": FIVE,
+        "app/reports.py": FIVE,
+        "tests/test_app.py": "import app\n\ndef test_it():\n    assert app\n",
+        "tests/reports_test.py": "def test_reports():\n    assert True\n",
+    })
+    # billing via app/__init__, pricing via app/core/__init__ (relative), reports by its test's name
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/core/unused.py", 1)]
+
+
+def test_module_run_by_tests_per_coverage_counts_import_time_lines_do_not(tmp_path):
+    write(tmp_path, {"app/ran.py": FIVE, "app/imported_only.py": FIVE,
+                     "tests/test_x.py": "def test_x():\n    assert True\n"})
+    cov = {"files": {
+        "app/ran.py": {"executed_lines": [1, 3, 4, 6], "missing_lines": [7]},
+        "app/imported_only.py": {"executed_lines": [1, 3, 6], "missing_lines": [4, 7]},
+    }}
+    (tmp_path / "coverage.json").write_text(json.dumps(cov))
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/imported_only.py", 1)]
+
+
+def test_exempt_and_small_modules(tmp_path):
+    write(tmp_path, {"app/settings.py": FIVE, "app/migrations/0001_initial.py": FIVE, "app/tiny.py": "X = 1\n",
+                     "app/__init__.py": "from .x import y\n", "app/real.py": FIVE,
+                     "tests/test_other.py": "def test_x():\n    assert True\n"})
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/real.py", 1)]
+
+
+def test_no_tests_means_test001_and_no_test002(tmp_path):
+    write(tmp_path, {"app/real.py": FIVE})
+    assert flagged(tmp_path, "BA-TEST-002") == []
+    assert flagged(tmp_path, "BA-TEST-001") == [(".", 1)]
+
+
+def test_tests_outside_the_scanned_folder_count(tmp_path):
+    write(tmp_path, {"app/real.py": FIVE, "tests/test_real.py": "from app.real import double\n"})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = scan([tmp_path / "app"], Settings(jobs=1, select=("BA-TEST-001",)))
+    assert result.files_scanned == 1 and result.findings == []
+
+
+ENDPOINTS = {
+    "app/users.py": [
+        {"methods": ["GET"], "path": "/users/{user_id}", "handler": "read_user", "line": 5},
+        {"methods": ["POST"], "path": "/users", "handler": "create_user", "line": 9},
+        {"methods": ["DELETE"], "path": "/users/{user_id}/sessions", "handler": "drop_sessions", "line": 13},
+    ],
+    "app/items.py": [
+        {"methods": ["GET"], "path": "/items/<int:item_id>", "handler": "get_item", "line": 3},
+        {"methods": ["GET"], "path": "/items/export", "handler": "export_items", "line": 7},
+        {"methods": ["GET"], "path": "/healthz", "handler": "health", "line": 11},
+    ],
+}
+
+
+def model_with_endpoints(root: Path) -> ProjectModel:
+    """Scan for real, then add the endpoint facts the route inventory would record."""
+    settings = Settings(jobs=1, select=("BA-TEST-001",))
+    result = scan([root], settings, use_git=False)
+    for fr in result.file_results:
+        if fr.path in ENDPOINTS:
+            fr.facts["endpoints"] = ENDPOINTS[fr.path]
+    return ProjectModel.build(root, result.file_results, settings)
+
+
+def run_check(cls, model: ProjectModel):
+    rule = rules_by_id()[cls.RULE_ID]
+    return cls(rule, Selection(Settings(), load_rules()).options(cls.RULE_ID)).run(model)
+
+
+def test_endpoints_reached_by_url_route_name_or_handler_call(tmp_path):
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/users.py": FIVE * 3,
+        "app/items.py": FIVE * 2,
+        "tests/test_api.py": """\
+            from app.items import export_items
+
+            BASE = "http://testserver"
+
+            def test_read_user(client, uid):
+                assert client.get(f"{BASE}/users/{uid}?full=1").status_code == 200
+
+            def test_item(client):
+                assert client.get(url_for("items.get_item", item_id=1))
+
+            def test_export():
+                assert export_items() is not None
+            """,
+    })
+    model = model_with_endpoints(tmp_path)
+    found = sorted((f.path, f.line, f.properties["route"]) for f in run_check(EndpointWithoutTest, model))
+    assert found == [("app/users.py", 9, "/users"), ("app/users.py", 13, "/users/{user_id}/sessions")]
+    # users.py defines a requested endpoint: tested through HTTP even though no test imports it
+    assert [f.path for f in run_check(ModuleWithoutTests, model)] == []
+
+
+def test_no_endpoint_inventory_means_nothing(tmp_path):
+    write(tmp_path, {"app/users.py": FIVE, "tests/test_x.py": "def test_x():\n    assert True\n"})
+    assert flagged(tmp_path, "BA-TEST-005") == []
+
+
+@pytest.mark.parametrize("route,url,hit", [
+    ("/users/{id}", "/users/42", True),
+    ("/users/{id}", "/users/42/orders", False),
+    ("users/<int:pk>/", "/users/{}/", True),
+    ("/", "/", True),
+    ("/orders", "application/json", False),
+    ("/orders", "/orders-archive", False),
+    ("/files/{name}", "/files/report-{}.csv", True),
+    ("/api/v1/orders", "{}/api/v1/orders", True),
+    ("/api/v1/orders", "{}/orders", True),
+    ("/api/v1/orders", "/api/v1/orders/", True),
+])
+def test_route_matching(route, url, hit):
+    from backend_audit.checks.testing import _called_with
+
+    assert _called_with(url, route) is hit
