@@ -249,6 +249,10 @@ def test_diff_coverage_equals_diff_cover(tmp_path):
 def test_not_measured_without_coverage_data(tmp_path):
     fixture_repo(tmp_path)
     write(tmp_path, "pyproject.toml", "[project]\nname = 'shop'\n")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
+                   check=True)
     result = scan_coverage(tmp_path, changed_since="main")
     assert result.coverage is None
     notes = {f.rule_id: f for f in result.findings if f.properties.get("subcheck") == "no-data"}

@@ -47,11 +47,13 @@ class ProjectModel:
         return self._memo[key]
 
     def anchor(self) -> str:
-        """The file a project-level finding points at: the project's config file, else the root itself."""
+        """The file a project-level finding points at: the project's config file, else the first source file
+        (SARIF consumers need a real file to show and fingerprint), else the root itself."""
         for name in ANCHORS:
             if (self.root / name).is_file():
                 return name
-        return "."
+        sources = sorted(self.source_files) or sorted(self.facts)
+        return sources[0] if sources else "."
 
     # --- modules and imports (test-presence rules) -----------------------------------------------------
 

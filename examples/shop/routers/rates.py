@@ -1,4 +1,4 @@
-"""Exchange rates, proxied from an upstream service and cached in Redis."""
+"""Exchange rates, proxied from an upstream service and cached in Redis."""  # expect: BA-TEST-002
 
 import httpx
 import redis

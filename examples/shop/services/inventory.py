@@ -1,4 +1,4 @@
-"""Stock levels."""
+"""Stock levels."""  # expect: BA-TEST-002
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

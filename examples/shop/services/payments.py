@@ -1,4 +1,4 @@
-"""Payment gateway client."""
+"""Payment gateway client."""  # expect: BA-TEST-002
 
 import logging
 
