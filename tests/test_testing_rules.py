@@ -73,7 +73,7 @@ def test_exempt_and_small_modules(tmp_path):
 def test_no_tests_means_test001_and_no_test002(tmp_path):
     write(tmp_path, {"app/real.py": FIVE})
     assert flagged(tmp_path, "BA-TEST-002") == []
-    assert flagged(tmp_path, "BA-TEST-001") == [(".", 1)]
+    assert flagged(tmp_path, "BA-TEST-001") == [("app/real.py", 1)]
 
 
 def test_tests_outside_the_scanned_folder_count(tmp_path):
