@@ -188,14 +188,14 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                       selection: Selection, root: Path) -> list[Finding]:
+                       selection: Selection, root: Path, model=None) -> list[Finding]:
     from .project import ProjectModel
 
     checks = all_checks()
     project_checks = [cls for rid in plan.enabled for cls in checks.get(rid, ()) if issubclass(cls, ProjectCheck)]
     if not project_checks:
         return []
-    model = ProjectModel.build(root, file_results, plan.settings)
+    model = model or ProjectModel.build(root, file_results, plan.settings)
     out: list[Finding] = []
     for cls in project_checks:
         out.extend(cls(rules[cls.RULE_ID], selection.options(cls.RULE_ID)).run(model))
@@ -219,7 +219,12 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     findings = [f for fr in file_results for f in fr.findings]
     skipped = list(disc.skipped) + [s for fr in file_results for s in fr.skipped]
     t = time.perf_counter()
-    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root))
+    from .frameworks.inventory import build as endpoint_inventory
+    from .project import ProjectModel
+
+    model = ProjectModel.build(disc.root, file_results, settings)
+    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, model=model))
+    endpoints = endpoint_inventory(model).as_dicts() or None
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -234,6 +239,7 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
         files_scanned=sum(1 for fr in file_results if fr.analysed),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
+        endpoints=endpoints,
     )
     for post in postprocessors:
         post(result)
