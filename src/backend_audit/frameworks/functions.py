@@ -78,6 +78,7 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         self.ctx = ctx
         self.functions: dict[str, dict[str, Any]] = ctx.facts.setdefault("functions", {})
         self.stack: list[_Fn] = []
+        self.lines: list[str] | None = None
         self.kinds: list[str] = []  # "class" | "fn", innermost last: is a def a method?
 
     # --- functions --------------------------------------------------------------------------
@@ -154,6 +155,10 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         }
         if decorators:
             out["decorators"] = decorators
+        first = decorators[0]["line"] if decorators else out["line"]
+        lines = self._lines()[first - 1:out["line"]]
+        if any("backend-audit: public" in text for text in lines):
+            out["public_marker"] = True
         if node.returns is not None:
             out["returns"] = annotation_text(node.returns, module)
         if fn.raw_reads:
@@ -166,6 +171,11 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         if fn.methods_seen:
             out["methods_seen"] = sorted(fn.methods_seen)
         return out
+
+    def _lines(self) -> list[str]:
+        if self.lines is None:
+            self.lines = self.ctx.text.splitlines()
+        return self.lines
 
     # --- request data (BA-INP-001) ----------------------------------------------------------
     def _request_kind(self, node: cst.BaseExpression) -> str | None:

@@ -201,25 +201,27 @@ class _Builder:
             else:
                 fn = self.function(fpath, name) or self.function(fpath, f"{name}.__call__")
                 if fn:
-                    result = any(self.is_auth_dep(fpath, d, depth + 1) for d in self._fn_deps(fpath, fn))
+                    result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
         self._auth_fn_cache[key] = result
         return result
 
-    def _fn_deps(self, path: str, fn: dict[str, Any]) -> list[str]:
-        deps: list[str] = []
+    def _fn_deps(self, path: str, fn: dict[str, Any]) -> list[tuple[str, str]]:
+        """(file, reference) of every dependency a function declares, `Annotated` aliases expanded."""
+        deps: list[tuple[str, str]] = []
         for p in fn.get("params", []):
-            deps += p.get("deps", [])
+            deps += [(path, d) for d in p.get("deps", [])]
             for ident in _IDENT.findall(p.get("annotation", "")):
                 deps += self._alias_deps(path, ident)
         for d in fn.get("decorators", []):
-            deps += d.get("deps", [])
+            deps += [(path, x) for x in d.get("deps", [])]
         return deps
 
-    def _alias_deps(self, path: str, ident: str) -> list[str]:
+    def _alias_deps(self, path: str, ident: str) -> list[tuple[str, str]]:
         found = self.r.resolve(path, ident)
         if not found:
             return []
-        return self.facts.get(found[0], {}).get("web", {}).get("dep_aliases", {}).get(found[1], [])
+        aliases = self.facts.get(found[0], {}).get("web", {}).get("dep_aliases", {})
+        return [(found[0], d) for d in aliases.get(found[1], [])]
 
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
@@ -338,7 +340,7 @@ class _Builder:
             methods = sorted({str(x).upper() for x in m}) if isinstance(m, list) and m else ["GET"]
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
-            deps = mount["deps"] + [(path, x) for x in d.get("deps", [])] + [(path, x) for x in self._fn_deps(path, fn)]
+            deps = mount["deps"] + self._fn_deps(path, fn)
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
 
@@ -365,7 +367,7 @@ class _Builder:
                 if fn is None:
                     continue
                 methods = [m.upper() for m in rule.get("methods") or ["GET"]]
-                auth = self._auth_decorated(vpath, fn, deps + [(vpath, x) for x in self._fn_deps(vpath, fn)],
+                auth = self._auth_decorated(vpath, fn, deps + self._fn_deps(vpath, fn),
                                             mount["hooks"])
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
 
@@ -426,6 +428,8 @@ class _Builder:
     def _validation(self, fn: dict[str, Any], methods: list[str], framework: str) -> str:
         if fn.get("raw_reads"):
             return "raw request data"
+        if framework == "fastapi" and set(methods) & {"POST", "PUT", "PATCH"} and untyped_body_params(fn):
+            return "untyped body"
         for d in fn.get("decorators", []):
             if last_name(d["ref"]) in ("use_args", "use_kwargs", "arguments", "validate", "input", "expect",
                                         "validate_json", "body"):
@@ -434,8 +438,6 @@ class _Builder:
             ann = p.get("annotation", "")
             if framework in ("fastapi", "starlette", "django-ninja") and ann and not p.get("deps"):
                 base = ann.split("[")[0].strip()
-                if _UNTYPED.match(ann) or p.get("default") in ("Body", "fastapi.Body") and _UNTYPED.match(ann or "dict"):
-                    return "untyped body"
                 if base not in _PRIMITIVES and last_name(base) not in _NOT_INPUT and base[:1].isupper():
                     return f"schema: {ann}"
         if fn.get("validates"):
@@ -681,7 +683,7 @@ class _Builder:
             tail = last_name(base)
             info["bases"].add(tail)
             if depth < 6:
-                found = self.r.resolve(path, _local_ref(path, base, self.facts))
+                found = self.r.resolve(path, self.r.local_ref(path, base))
                 if found and found[1] in self.facts.get(found[0], {}).get("classes", {}) and \
                         (found[0], found[1]) != (path, name):
                     inherited = self._class_info(found[0], found[1], depth + 1)
@@ -777,12 +779,15 @@ class _Builder:
         self.endpoints[-1].fn["_pagination_class"] = pclass
 
 
-def _local_ref(path: str, base: str, facts: dict[str, dict[str, Any]]) -> str:
-    """Class bases are stored import-resolved; turn them back into a name the resolver can follow."""
-    table = facts.get(path, {}).get("import_table", {})
-    for local, full in table.items():
-        if base == full:
-            return local
-        if base.startswith(full + "."):
-            return local + base[len(full):]
-    return base
+
+def untyped_body_params(fn: dict[str, Any]) -> list[str]:
+    """FastAPI parameters that take the body as an unvalidated dict / Any (BA-INP-001 /untyped-body)."""
+    out = []
+    for p in fn.get("params", []):
+        ann = p.get("annotation", "")
+        inner = re.sub(r"^Annotated\[(.*?),.*\]$", r"\1", ann).strip()
+        if p.get("deps") or p["name"] in ("self", "cls"):
+            continue
+        if _UNTYPED.match(inner) or (p.get("default") in ("Body", "fastapi.Body") and not inner):
+            out.append(p["name"])
+    return out

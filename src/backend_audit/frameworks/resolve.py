@@ -82,3 +82,12 @@ class Resolver:
         if head in table:
             return self.absolute(table[head], path) + (f".{rest}" if rest else "")
         return ref
+
+    def local_ref(self, path: str, qualified: str) -> str:
+        """Class bases are stored import-resolved; turn one back into a name `resolve` can follow."""
+        for local, full in self.facts.get(path, {}).get("import_table", {}).items():
+            if qualified == full:
+                return local
+            if qualified.startswith(full + "."):
+                return local + qualified[len(full):]
+        return qualified
