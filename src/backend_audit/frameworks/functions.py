@@ -295,6 +295,8 @@ class FunctionFacts(cst.BatchableCSTVisitor):
     def _is_validator(self, node: cst.Call, tail: str) -> bool:
         if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):
             return True
+        if tail[:1].isupper() and any(a.star == "**" for a in node.args):
+            return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
         qn = self.ctx.qualname(node.func) or ""
         return qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")) or \
             tail in self.ctx.facts.get("schema_classes", ())
