@@ -141,9 +141,7 @@ class FunctionFacts(cst.BatchableCSTVisitor):
                 item["args"] = [literal(a.value) if not isinstance(a.value, cst.Subscript) else _code(module, a.value)
                                 for a in call.args if a.keyword is None and not a.star]
                 item["kwargs"] = {a.keyword.value: _kw_value(module, a.value) for a in call.args if a.keyword}
-                inner = [dotted(a.value.func if isinstance(a.value, cst.Call) else a.value) for a in call.args
-                         if a.keyword is None and not a.star]
-                item["names"] = [n for n in inner if n]
+                item["names"] = _names(call)
                 deps = dep_refs(call)
                 if deps:
                     item["deps"] = deps
@@ -490,3 +488,17 @@ def _select_bounded(chain: list[tuple[str, cst.Call | None]]) -> bool:
             if any(n in ("limit", "offset", "slice", "fetch") for n, _ in inner):
                 return True
     return False
+
+
+def _names(call: cst.Call) -> list[str]:
+    """Dotted names among positional arguments, lists flattened: `@permission_classes([IsAdmin])`."""
+    out: list[str] = []
+    for a in call.args:
+        if a.keyword is not None or a.star:
+            continue
+        values = [el.value for el in a.value.elements] if isinstance(a.value, (cst.List, cst.Tuple)) else [a.value]
+        for v in values:
+            name = dotted(v.func if isinstance(v, cst.Call) else v)
+            if name:
+                out.append(name)
+    return out
