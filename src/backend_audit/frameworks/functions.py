@@ -32,7 +32,8 @@ _VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_
                                 "validate_json", "load", "validate", "is_valid", "deserialize", "parse_args",
                                 "validated", "structure", "from_json_data"})
 _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisoformat", "parse_date",
-                          "parse_datetime", "strtobool", "escape", "secure_filename"})
+                          "parse_datetime", "strtobool", "escape", "secure_filename", "get_page",
+                          "validate_number"})
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
                            r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command)$")
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
@@ -68,6 +69,7 @@ class _Fn:
     validates: bool = False
     methods_seen: set[str] = field(default_factory=set)
     reads_body: bool = False
+    delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
 
 
 class FunctionFacts(cst.BatchableCSTVisitor):
@@ -168,6 +170,8 @@ class FunctionFacts(cst.BatchableCSTVisitor):
                 out[flag] = True
         if fn.methods_seen:
             out["methods_seen"] = sorted(fn.methods_seen)
+        if fn.delegates:
+            out["delegates"] = sorted(set(fn.delegates))
         return out
 
     def _lines(self) -> list[str]:
@@ -237,7 +241,7 @@ class FunctionFacts(cst.BatchableCSTVisitor):
             fn.auth_check = True
         if node.attr.value == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
-        if fn.inside_raw is None and self._source_attr(node):
+        if fn.inside_raw is None and id(node) not in fn.skip and self._source_attr(node):
             if node.attr.value in ("POST", "body", "data", "form", "json"):
                 fn.reads_body = True
             self._raw(node)
@@ -263,6 +267,8 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         tail = last_name(name) if name else (node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
         if tail in _AUTH_BODY_CALLS:
             fn.auth_check = True
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "as_view" and dotted(node.func.value):
+            fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
             fn.paginates = True
         if tail == "abort" and node.args and isinstance(node.args[0].value, cst.Integer) and \
@@ -333,6 +339,15 @@ class FunctionFacts(cst.BatchableCSTVisitor):
             test = test.left
         if isinstance(test, cst.Name):
             self.stack[-1].skip.add(id(test))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        # `"take" in request.GET` tests for a key; it does not use a value
+        if self.stack:
+            for target in node.comparisons:
+                if isinstance(target.operator, (cst.In, cst.NotIn)):
+                    self.stack[-1].skip.add(id(target.comparator))
+                    if isinstance(target.comparator, cst.Name):
+                        self.stack[-1].skip.add(id(target.comparator))
 
     def visit_Name(self, node: cst.Name) -> None:
         if not self.stack:

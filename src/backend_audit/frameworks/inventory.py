@@ -256,11 +256,20 @@ class _Builder:
         parents: dict[tuple[str, str], list] = {}
         for path in sorted(self.facts):
             for inc in self.facts[path].get("web", {}).get("includes", []):
-                parent = self._router(path, inc["owner"])
+                parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
                 child = self._router(path, inc["target"])
                 if parent and child and parent != child:
                     parents.setdefault(child, []).append((parent, inc))
         return parents
+
+    def _assumed_router(self, path: str, owner: str) -> tuple[str, str] | None:
+        """An include on a router we cannot see built (a parameter of a router factory): keep its prefix."""
+        imports = self.facts[path].get("import_table", {}).values()
+        if not _RECEIVER.match(last_name(owner)) or not any(v.split(".")[0] in ("fastapi", "flask") for v in imports):
+            return None
+        kind = "fastapi_router" if any(v.startswith("fastapi") for v in imports) else "flask_blueprint"
+        self.facts[path].setdefault("web", {}).setdefault("routers", {}).setdefault(owner, {"kind": kind, "line": 1})
+        return (path, owner)
 
     def _mounts(self, key: tuple[str, str], parents: dict, seen: frozenset = frozenset()) -> list[dict[str, Any]]:
         """Every way a router is reachable: full prefix, dependencies and before_request hooks on the way."""
@@ -624,6 +633,10 @@ class _Builder:
         drf = "api_view" in decos
         methods = self._function_methods(fn)
         auth = self._auth_decorated(vpath, fn, [], [])
+        for ref in fn.get("delegates", []) if auth == "none" else []:
+            target = self.r.resolve(vpath, ref)  # def view(request): return SomeView.as_view()(request)
+            if target and target[1] in self.facts.get(target[0], {}).get("classes", {}):
+                auth = self._class_auth(target[0], target[1], [], [])
         for w in wrappers:
             if AUTH_DECORATOR.match(w):
                 auth = f"urls wrapper: {w}"
@@ -670,6 +683,8 @@ class _Builder:
         info["decorators"] = list(zip(cls.get("decorators", []), cls.get("decorator_args", []) or [[]] * 99))
         for m in cls.get("methods", []):
             fn = self.function(path, f"{name}.{m}") or {}
+            if fn.get("auth_check") and m in HTTP_VERBS:
+                info["auth_methods"].append(f"{m}: check in body")
             for d in fn.get("decorators", []):
                 if last_name(d["ref"]) == "action":
                     kw = d.get("kwargs", {})

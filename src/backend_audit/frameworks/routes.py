@@ -138,6 +138,13 @@ class RouteWiring(cst.BatchableCSTVisitor):
                 if deps:
                     entry["deps"] = deps
                 self.includes.append(entry)
+        elif method == "mount" and len(node.args) >= 2:
+            # app.mount("/admin/api", api_app): a sub-application under a prefix
+            prefix = string_value(positional(node, 0))
+            target = positional(node, 1) or keyword(node, "app")
+            if prefix is not None and target is not None and dotted(target):
+                self.includes.append({"owner": owner, "target": dotted(target), "prefix": prefix,
+                                      "line": self._line(node)})
         elif method in ("add_url_rule", "add_api_route", "add_route", "add_api_websocket_route", "add_resource"):
             self._url_rule(node, owner, method)
         elif method == "add_middleware":
