@@ -1,14 +1,19 @@
 """Application factory."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from .routers import orders, rates, users
+from .auth import get_current_user
+from .routers import admin, orders, rates, users
+from .settings import get_settings
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="shop")
+    app = FastAPI(title="shop")  # expect: BA-API-003
+    app.add_middleware(CORSMiddleware, allow_origins=get_settings().cors_origins, allow_credentials=True)
     app.include_router(users.router)
-    app.include_router(orders.router)
+    app.include_router(orders.router, dependencies=[Depends(get_current_user)])
+    app.include_router(admin.router)
     app.include_router(rates.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -242,6 +242,21 @@ def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, excl
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text: one line per endpoint; json: the list the JSON report carries as `endpoints`.")
+@scan_options
+def endpoints(paths, fmt, config_file, select, ignore, jobs, exclude) -> None:
+    """List the HTTP endpoints of PATHS: method, path, handler, auth, validation, pagination, rate limit."""
+    from .frameworks.report import render_endpoints
+    from .runner import scan as run_scan
+
+    settings = build_settings(paths, config_file, select, ignore, jobs, exclude).with_(select=("BA-AUTH-001",))
+    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
+    click.echo(render_endpoints(result.endpoints or [], fmt), nl=False)
+
+
 @cli.group()
 def rules() -> None:
     """List the rules or show one rule's help."""

@@ -143,4 +143,6 @@ class TestRefsCollector(cst.BatchableCSTVisitor):
 
 
 def collectors() -> list[type]:
-    return [ImportsCollector, ModuleShapeCollector, TestRefsCollector]
+    from . import frameworks
+
+    return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors()]

@@ -192,14 +192,15 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                       selection: Selection, root: Path, sections: dict | None = None) -> list[Finding]:
+                       selection: Selection, root: Path, sections: dict | None = None,
+                       model=None) -> list[Finding]:
     from .project import ProjectModel
 
     checks = all_checks()
     project_checks = [cls for rid in _project_rule_ids(plan) for cls in checks[rid] if issubclass(cls, ProjectCheck)]
     if not project_checks:
         return []
-    model = ProjectModel.build(root, file_results, plan.settings)
+    model = model or ProjectModel.build(root, file_results, plan.settings)
     out: list[Finding] = []
     for cls in project_checks:
         out.extend(cls(rules[cls.RULE_ID], selection.options(cls.RULE_ID)).run(model))
@@ -237,8 +238,13 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
     sections: dict = {}  # report sections the project pass produced (coverage, ...)
+    from .frameworks.inventory import build as endpoint_inventory
+    from .project import ProjectModel
+
+    model = ProjectModel.build(disc.root, file_results, settings)
     if not file_subset:
-        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections))
+        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model))
+    endpoints = endpoint_inventory(model).as_dicts() or None
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -253,6 +259,7 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
         files_scanned=sum(1 for fr in file_results if fr.analysed),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
+        endpoints=endpoints,
     )
     for name, value in sections.items():
         if hasattr(result, name):

@@ -31,7 +31,8 @@ def run_example(example: Example, root: Path | None = None) -> tuple[list[Findin
                             rule_options={example.rule_id: {k.replace("-", "_"): v for k, v in example.options.items()}}
                             if example.options else {})
         result = scan([base], settings, use_git=False)
-        found = [f for f in result.findings if f.rule_id == example.rule_id]
+        # sub-checks ("BA-AUTH-001/drf-default-open") belong to their rule's examples
+        found = [f for f in result.findings if f.rule_id.split("/")[0] == example.rule_id]
         return found, result.skipped
 
 

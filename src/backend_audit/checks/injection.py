@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import libcst as cst
 
 from ..findings import Finding
 from .base import BanditCheck, CstCheck
+from .endpoint_base import EndpointCheck
 from .util import is_literal_string
 
 
@@ -38,3 +41,35 @@ class ShellCommandExecutionAsync(CstCheck):
                           f"{' with a constant command' if literal else ' with a command built at run time'}; "
                           "use asyncio.create_subprocess_exec with an argument list",
                     level="warning" if literal else "error")
+
+
+class RequestDataWithoutValidation(EndpointCheck):
+    """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies."""
+
+    RULE_ID = "BA-INP-001"
+
+    def run(self, project: Any) -> list:
+        from ..frameworks.inventory import untyped_body_params
+
+        out = []
+        seen: set[tuple[str, int, int]] = set()
+        for e in self.inventory(project).endpoints:
+            sub = {"fastapi": "fastapi-raw", "starlette": "fastapi-raw", "flask": "flask-raw"}.get(e.framework,
+                                                                                               "django-raw")
+            for read in e.fn.get("raw_reads", []):
+                key = (e.file, read["line"], read["col"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` is used without "
+                                        "schema validation; parse it with a pydantic model, serializer or form first",
+                                        rule_id=f"BA-INP-001/{sub}"))
+            if e.framework == "fastapi" and set(e.methods) & {"POST", "PUT", "PATCH"}:
+                for param in untyped_body_params(e.fn):
+                    key = (e.file, e.line, -1)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(self.finding(e.file, e.line, f"body parameter `{param}` of {e.handler} is an "
+                                                "untyped dict/Any: declare a pydantic model", symbol=e.handler,
+                                                rule_id="BA-INP-001/untyped-body", snippet=f"{e.handler}({param})"))
+        return out

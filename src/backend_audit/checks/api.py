@@ -1,0 +1,233 @@
+"""API design checks: CORS, pagination, rate limiting, response models."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from ..frameworks.common import keyword, last_name, literal
+from .base import CstCheck, FileContext, dotted
+from .endpoint_base import EndpointCheck
+from .util import literal_text
+
+_CATCH_ALL_REGEX = re.compile(r"^\^?(https?\??(:|\\:)//|\(https?\|https\)://)?(\.\*|\.\+|\(\.\*\)|\[\^/\]\+|\\S\+)\$?$")
+
+
+def _wildcard_origins(value: Any) -> bool:
+    if value == "*":
+        return True
+    return isinstance(value, list) and "*" in value
+
+
+def _catch_all(regex: Any) -> bool:
+    return isinstance(regex, str) and bool(_CATCH_ALL_REGEX.match(regex.strip()))
+
+
+class PermissiveCors(CstCheck):
+    """Wildcard or reflected CORS origins; an error when credentials are allowed too."""
+
+    RULE_ID = "BA-API-002"
+    PREFILTER = ("CORS", "cors", "Access-Control-Allow-Origin")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.settings: dict[str, tuple[cst.CSTNode, Any]] = {}
+        self.reflect: list[dict[str, Any]] = [{}]
+
+    def _emit(self, node: cst.CSTNode, what: str, credentials: bool) -> None:
+        if credentials:
+            self.report(node, f"{what} with credentials allowed: any website can make authenticated requests and "
+                              "read the answers; list the allowed origins explicitly", level="error",
+                        rule_id="BA-API-002/wildcard-credentials")
+        else:
+            self.report(node, f"{what}: every website may read the responses; list the allowed origins",
+                        level="warning", rule_id="BA-API-002/wildcard")
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = dotted(node.func) or ""
+        tail = last_name(name)
+        if tail in ("add_middleware", "Middleware") and node.args and last_name(dotted(node.args[0].value)) == \
+                "CORSMiddleware":
+            origins = literal(keyword(node, "allow_origins"))
+            regex = literal(keyword(node, "allow_origin_regex"))
+            if _wildcard_origins(origins) or _catch_all(regex):
+                creds = literal(keyword(node, "allow_credentials")) is True
+                self._emit(node, "CORSMiddleware allows every origin", creds)
+        elif tail in ("CORS", "cross_origin") and (self.ctx.qualname(node.func) or "").startswith("flask_cors"):
+            origins = literal(keyword(node, "origins"))
+            resources = literal(keyword(node, "resources"))
+            if isinstance(resources, dict):
+                nested = [v.get("origins") for v in resources.values() if isinstance(v, dict)]
+                if nested and all(o is not None for o in nested):
+                    origins = "*" if any(_wildcard_origins(o) for o in nested) else nested
+            if origins is None or _wildcard_origins(origins) or _catch_all(origins):
+                creds = literal(keyword(node, "supports_credentials")) is True
+                self._emit(node, f"flask-cors {tail}() allows every origin", creds)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.reflect.append({})
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._flush_reflect(self.reflect.pop())
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._flush_reflect(self.reflect[0])
+        allow_all = self.settings.get("CORS_ALLOW_ALL_ORIGINS") or self.settings.get("CORS_ORIGIN_ALLOW_ALL")
+        creds = self.settings.get("CORS_ALLOW_CREDENTIALS")
+        credentials = bool(creds and creds[1] is True)
+        if allow_all and allow_all[1] is True:
+            self._emit(allow_all[0], "django-cors-headers allows every origin", credentials)
+        for key in ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"):
+            entry = self.settings.get(key)
+            if entry and isinstance(entry[1], list) and any(_catch_all(r) for r in entry[1]):
+                self._emit(entry[0], f"{key} matches every origin", credentials)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            target = t.target
+            if isinstance(target, cst.Name) and target.value.startswith("CORS_") and not self.ctx.function_stack:
+                self.settings[target.value] = (node, literal(node.value))
+            elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
+                key = getattr(target.slice[0].slice, "value", None)
+                header = literal_text(key).lower() if isinstance(key, cst.SimpleString) else ""
+                if header == "access-control-allow-origin":
+                    code = self.ctx.module.code_for_node(node.value) if self.ctx.module else ""
+                    if "origin" in code.lower() and ("header" in code.lower() or "META" in code):
+                        self.reflect[-1]["origin"] = node
+                    elif literal(node.value) == "*":
+                        self.reflect[-1]["star"] = node
+                elif header == "access-control-allow-credentials" and str(literal(node.value)).lower() == "true":
+                    self.reflect[-1]["credentials"] = True
+
+    def _flush_reflect(self, found: dict[str, Any]) -> None:
+        if "origin" in found:
+            self._emit(found["origin"], "Access-Control-Allow-Origin reflects the request's Origin",
+                       bool(found.get("credentials")))
+        elif "star" in found:
+            self._emit(found["star"], "Access-Control-Allow-Origin is *", bool(found.get("credentials")))
+
+
+_LIST_MODEL = re.compile(r"^(list|List|Sequence|typing\.List)\[")
+
+
+class CollectionWithoutPagination(EndpointCheck):
+    """GET endpoints that return an unbounded query or a declared list with no paging."""
+
+    RULE_ID = "BA-API-001"
+
+    def run(self, project: Any) -> list:
+        inv = self.inventory(project)
+        small = set(self.options.get("small_tables") or ())
+        out = []
+        seen: set[tuple[str, int]] = set()
+        drf_lists = []
+        for e in inv.endpoints:
+            if "GET" not in e.methods or e.pagination:
+                if e.list_view and e.drf:
+                    drf_lists.append(e)
+                continue
+            if e.list_view and e.drf:
+                drf_lists.append(e)
+                if e.fn.get("_pagination_class") is None:
+                    key = (e.file, e.line)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(self.finding(e.file, e.line, f"list view {e.handler} sets pagination_class = None: "
+                                                "GET {e.path} returns every row".replace("{e.path}", e.path),
+                                                symbol=e.handler))
+                continue
+            for ret in e.fn.get("returned", []):
+                unbounded = ret.get("unbounded")
+                if unbounded and last_name(unbounded["model"]) not in small and (e.file, ret["line"]) not in seen:
+                    seen.add((e.file, ret["line"]))
+                    out.append(self.finding(e.file, ret, f"GET {e.path} returns every {unbounded['model']} row: add "
+                                            "limit/offset (or cursor) parameters that reach the query"))
+            declared = e.response_model or ""
+            if _LIST_MODEL.match(declared) and not any(r.get("unbounded") for r in e.fn.get("returned", [])):
+                key = (e.file, e.route_line)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(self.finding(e.file, e.route_line, f"GET {e.path} declares {declared} but takes no "
+                                            "limit/offset/page/cursor parameter", symbol=e.handler,
+                                            snippet=f"GET {e.path} {declared}"))
+        unpaged = [e for e in drf_lists if e.pagination is None and e.fn.get("_pagination_class") == "<unset>"]
+        rf = inv.settings.get("REST_FRAMEWORK") or inv.settings.get("INSTALLED_APPS")
+        if unpaged and rf:
+            out.append(self.finding(rf["file"], rf["line"], f"REST_FRAMEWORK sets no DEFAULT_PAGINATION_CLASS and "
+                                    f"{len(unpaged)} list view(s) set no pagination_class (e.g. {unpaged[0].handler})",
+                                    rule_id="BA-API-001/drf-no-default", snippet="DEFAULT_PAGINATION_CLASS"))
+        return out
+
+
+class NoRateLimiting(EndpointCheck):
+    """No limiter or throttle anywhere; or auth endpoints left unlimited."""
+
+    RULE_ID = "BA-API-003"
+    _AUTH_PATH = re.compile(r"(?i)(login|signin|sign-in|token|password|reset|otp|verify|register|signup)")
+
+    def run(self, project: Any) -> list:
+        inv = self.inventory(project)
+        if not inv.endpoints:
+            return []
+        if not inv.rate_limit_evidence:
+            path, line = anchor(inv)
+            return [self.finding(path, line, f"no rate limiting found for {len(inv.endpoints)} endpoint(s): no "
+                                 "limiter, throttle class or rate-limit middleware", snippet="rate-limit")]
+        if inv.global_rate_limit:
+            return []
+        out = []
+        for e in inv.endpoints:
+            if e.rate_limit is None and self._AUTH_PATH.search(e.path) and set(e.methods) & {"POST", "PUT", "PATCH"}:
+                out.append(self.finding(e.file, e.line, f"{'/'.join(e.methods)} {e.path} is an authentication "
+                                        "endpoint without a rate limit: brute force is unthrottled",
+                                        rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
+                                        snippet=f"{e.methods} {e.path}"))
+        return out
+
+
+def anchor(inv) -> tuple[str, int]:
+    """Where a project-level finding goes: the app factory, else the settings file, else the first endpoint."""
+    if inv.roots:
+        return inv.roots[0]
+    for key in ("REST_FRAMEWORK", "INSTALLED_APPS"):
+        if key in inv.settings:
+            return inv.settings[key]["file"], inv.settings[key]["line"]
+    first = inv.endpoints[0]
+    return first.file, first.line
+
+
+class OrmWithoutResponseModel(EndpointCheck):
+    """FastAPI routes that hand ORM objects to the serializer with no response schema."""
+
+    RULE_ID = "BA-API-004"
+
+    def run(self, project: Any) -> list:
+        from ..frameworks.orm import OrmIndex
+
+        inv = self.inventory(project)
+        orm = OrmIndex(project.facts)
+        out = []
+        seen: set[tuple[str, int]] = set()
+        for e in inv.endpoints:
+            if e.framework != "fastapi":
+                continue
+            rm = e.response_model
+            if rm:
+                model = re.sub(r"^(list|List|Sequence|Optional)\[(.*)\]$", r"\2", rm).strip()
+                if orm.is_model(e.file, model) and (e.file, e.route_line) not in seen:
+                    seen.add((e.file, e.route_line))
+                    out.append(self.finding(e.file, e.route_line, f"response_model={rm} is an ORM table model: every "
+                                            "column (hashes, internal flags) becomes public; declare a response schema",
+                                            rule_id="BA-API-004/orm-as-schema", symbol=e.handler,
+                                            snippet=f"response_model={rm}"))
+                continue
+            for ret in e.fn.get("returned", []):
+                model = ret.get("orm_model")
+                if model and orm.is_model(e.file, model) and (e.file, ret["line"]) not in seen:
+                    seen.add((e.file, ret["line"]))
+                    out.append(self.finding(e.file, ret, f"{'/'.join(e.methods)} {e.path} returns {model} ORM "
+                                            "object(s) without response_model: every column is serialised"))
+        return out
+

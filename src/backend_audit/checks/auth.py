@@ -1,0 +1,53 @@
+"""Authentication and authorization checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..frameworks.common import STATE_CHANGING
+from .endpoint_base import EndpointCheck
+
+
+class EndpointWithoutAuth(EndpointCheck):
+    """Endpoints with no auth evidence (decorator, dependency, router/app dependency, mixin, permission classes,
+    settings default, auth middleware); one finding per handler, an error when it changes state."""
+
+    RULE_ID = "BA-AUTH-001"
+
+    def run(self, project: Any) -> list:
+        inv = self.inventory(project)
+        by_handler: dict[tuple[str, int], list] = {}
+        for e in inv.endpoints:
+            methods = [m for m in e.methods if m not in ("OPTIONS", "HEAD")]
+            if e.public or not e.auth.startswith("none") or not methods:
+                continue
+            by_handler.setdefault((e.file, e.line), []).append((e, methods))
+        out = []
+        for (path, line), group in sorted(by_handler.items()):
+            routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
+            changing = any(STATE_CHANGING & set(m) for _, m in group)
+            handler = group[0][0].handler
+            why = group[0][0].auth
+            reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else (
+                " (permission_classes is empty)" if "empty" in why else "")
+            out.append(self.finding(
+                path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
+                f"authentication or permission check{reason}; add one, or list the path as public",
+                level="error" if changing else "warning", symbol=handler, snippet=" ".join(routes),
+                properties={"routes": routes}))
+        out.extend(self._drf_default_open(inv))
+        return out
+
+    def _drf_default_open(self, inv) -> list:
+        if not any(e.drf for e in inv.endpoints):
+            return []
+        rf = inv.settings.get("REST_FRAMEWORK")
+        if rf and isinstance(rf["value"], dict) and rf["value"].get("DEFAULT_PERMISSION_CLASSES"):
+            return []
+        anchor = rf or inv.settings.get("INSTALLED_APPS")
+        if anchor is None:
+            return []  # settings were not scanned: nothing to say about the default
+        return [self.finding(anchor["file"], anchor["line"], "REST_FRAMEWORK sets no DEFAULT_PERMISSION_CLASSES: DRF "
+                             "falls back to AllowAny, so every view without permission_classes is public",
+                             rule_id="BA-AUTH-001/drf-default-open", level="warning",
+                             snippet="DEFAULT_PERMISSION_CLASSES")]

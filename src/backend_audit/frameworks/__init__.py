@@ -1,0 +1,41 @@
+"""Web-framework knowledge: per-file fact collectors (FastAPI, Starlette, Flask, Django, DRF) and the
+project-side endpoint inventory built from them (inventory.py)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..checks.base import FileContext, dotted
+from .classes import ClassFacts
+from .django import DjangoFacts
+from .functions import FunctionFacts
+from .routes import RouteWiring
+
+
+class ImportTable(cst.BatchableCSTVisitor):
+    """Local name -> imported dotted name, module level plus imports inside functions (app factories often
+    import their routers inside `create_app()`), so the project pass can follow references across files."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.nested: dict[str, str] = {}
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if not self.ctx.local_scopes or isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted(node.module) if node.module is not None else ""
+        prefix = "." * len(node.relative) + (module or "")
+        for alias in node.names:
+            name = dotted(alias.name) or ""
+            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+            self.nested.setdefault(local, f"{prefix}.{name}" if prefix and not prefix.endswith(".") else prefix + name)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        table = {**self.nested, **self.ctx.imports}
+        if table:
+            self.ctx.facts["import_table"] = table
+
+
+def collectors() -> list[type]:
+    return [ImportTable, ClassFacts, FunctionFacts, RouteWiring, DjangoFacts]

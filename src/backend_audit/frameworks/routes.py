@@ -1,0 +1,205 @@
+"""FastAPI / Starlette / Flask wiring facts: app and router objects, how they are included, URL rules
+registered by call, middleware and rate limiters.
+
+Route *decorators* are function facts (functions.py); the inventory reads them together with these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from ..checks.base import FileContext, dotted
+from .common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
+
+# Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
+# unresolved `APIRouter(...)` (star import, re-export) still counts.
+ROUTER_KINDS = {
+    "FastAPI": "fastapi_app", "APIRouter": "fastapi_router", "Starlette": "starlette_app",
+    "Flask": "flask_app", "Quart": "flask_app", "APIFlask": "flask_app", "Blueprint": "flask_blueprint",
+    "APIBlueprint": "flask_blueprint", "DefaultRouter": "drf_router", "SimpleRouter": "drf_router",
+    "ExtendedSimpleRouter": "drf_router", "ExtendedDefaultRouter": "drf_router", "NestedSimpleRouter": "drf_router",
+    "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
+}
+_PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
+             "ninja", "flask_smorest")
+_LIMITERS = {"Limiter": "Limiter", "FastAPILimiter": "fastapi-limiter", "RateLimiter": "fastapi-limiter",
+             "SlowAPIMiddleware": "slowapi middleware"}
+_LIMITER_PACKAGES = ("slowapi", "flask_limiter", "fastapi_limiter", "limits", "ratelimit", "django_ratelimit")
+
+
+class RouteWiring(cst.BatchableCSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        web = self.web = ctx.facts.setdefault("web", {})
+        self.routers: dict[str, dict[str, Any]] = web.setdefault("routers", {})
+        self.includes: list[dict[str, Any]] = web.setdefault("includes", [])
+        self.url_rules: list[dict[str, Any]] = web.setdefault("url_rules", [])
+        self.middleware: list[dict[str, Any]] = web.setdefault("middleware", [])
+        self.limiters: list[dict[str, Any]] = web.setdefault("rate_limiters", [])
+        self.register: list[dict[str, Any]] = web.setdefault("drf_register", [])
+        self.hooks: list[dict[str, Any]] = web.setdefault("hooks", [])
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+    def _ctor(self, call: cst.Call) -> str | None:
+        name = dotted(call.func)
+        if not name:
+            return None
+        qn = self.ctx.qualname(call.func) or ""
+        tail = last_name(name)
+        if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
+            return None  # e.g. a project's own class that happens to be called Router
+        if tail == "Router" and not qn.startswith("ninja"):
+            return None
+        return tail
+
+    def _limiter(self, call: cst.Call) -> str | None:
+        name = dotted(call.func) or ""
+        if name.endswith("FastAPILimiter.init"):
+            return "fastapi-limiter"
+        tail = last_name(name)
+        if tail not in _LIMITERS:
+            return None
+        qn = self.ctx.qualname(call.func)
+        if qn and qn.split(".")[0] not in _LIMITER_PACKAGES and not qn.startswith("."):
+            return None
+        return _LIMITERS[tail]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1:
+            return
+        target = dotted(node.targets[0].target)
+        if target and "." not in target:
+            deps = dep_refs(node.value)
+            if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
+                self.web.setdefault("dep_aliases", {})[target] = deps
+        if not isinstance(node.value, cst.Call):
+            return
+        ctor = last_name(dotted(node.value.func))
+        if target and ctor in FASTAPI_SECURITY:
+            self.web.setdefault("schemes", []).append(target)
+        if target and ctor in ("declarative_base", "generate_base"):
+            self.web.setdefault("orm_bases", []).append(target)
+        tail = self._ctor(node.value)
+        if not target or not tail:
+            return
+        call = node.value
+        if tail in ROUTER_KINDS:
+            prefix = keyword(call, "prefix") or keyword(call, "url_prefix")
+            if tail == "Blueprint":
+                prefix = keyword(call, "url_prefix")
+            entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
+            if string_value(prefix) is not None:
+                entry["prefix"] = string_value(prefix)
+            deps = dep_refs(keyword(call, "dependencies"))
+            if deps:
+                entry["deps"] = deps
+            self.routers[target] = entry
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        tail = self._ctor(node)
+        limiter = self._limiter(node)
+        if limiter:
+            self.limiters.append({"what": limiter, "line": self._line(node),
+                                  "default": keyword(node, "default_limits") is not None or
+                                  keyword(node, "application_limits") is not None})
+        if tail in ("Route", "WebSocketRoute"):
+            path = string_value(positional(node, 0))
+            endpoint = positional(node, 1) or keyword(node, "endpoint")
+            if path is not None and endpoint is not None and dotted(endpoint):
+                methods = literal(keyword(node, "methods"))
+                self.url_rules.append({"owner": None, "path": path, "view": dotted(endpoint), "line": self._line(node),
+                                       "methods": methods if isinstance(methods, list) else
+                                       (["WEBSOCKET"] if tail == "WebSocketRoute" else None),
+                                       "kind": "starlette"})
+        if not isinstance(func, cst.Attribute):
+            return
+        owner = dotted(func.value)
+        method = func.attr.value
+        if not owner:
+            return
+        if method in ("include_router", "register_blueprint", "include"):
+            target = positional(node, 0) or keyword(node, "router") or keyword(node, "blueprint")
+            ref = dotted(target) if target is not None else None
+            if ref:
+                prefix = keyword(node, "prefix") if method != "register_blueprint" else keyword(node, "url_prefix")
+                entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
+                if string_value(prefix) is not None:
+                    entry["prefix"] = string_value(prefix)
+                deps = dep_refs(keyword(node, "dependencies"))
+                if deps:
+                    entry["deps"] = deps
+                self.includes.append(entry)
+        elif method == "mount" and len(node.args) >= 2:
+            # app.mount("/admin/api", api_app): a sub-application under a prefix
+            prefix = string_value(positional(node, 0))
+            target = positional(node, 1) or keyword(node, "app")
+            if prefix is not None and target is not None and dotted(target):
+                self.includes.append({"owner": owner, "target": dotted(target), "prefix": prefix,
+                                      "line": self._line(node)})
+        elif method in ("add_url_rule", "add_api_route", "add_route", "add_api_websocket_route", "add_resource"):
+            self._url_rule(node, owner, method)
+        elif method == "add_middleware":
+            mw = positional(node, 0)
+            if mw is not None and dotted(mw):
+                self.middleware.append({"owner": owner, "name": dotted(mw), "line": self._line(node)})
+        elif method == "register" and node.args:
+            prefix = string_value(positional(node, 0))
+            viewset = positional(node, 1) or keyword(node, "viewset")
+            if prefix is not None and viewset is not None and dotted(viewset):
+                self.register.append({"router": owner, "prefix": prefix, "viewset": dotted(viewset),
+                                      "line": self._line(node)})
+        elif method in ("before_request", "before_app_request") and node.args:
+            fn = dotted(node.args[0].value)
+            if fn:
+                self.hooks.append({"owner": owner, "function": fn, "line": self._line(node)})
+        elif method == "init_app" and last_name(owner).lower().endswith("limiter"):
+            self.limiters.append({"what": "Limiter.init_app", "line": self._line(node), "default": False})
+
+    def _url_rule(self, node: cst.Call, owner: str, method: str) -> None:
+        if method == "add_resource":
+            view = positional(node, 0)
+            paths = [string_value(a.value) for a in node.args[1:] if a.keyword is None]
+        else:
+            path_node = positional(node, 0) or keyword(node, "rule") or keyword(node, "path")
+            view = keyword(node, "view_func") or keyword(node, "endpoint")
+            if view is None:
+                view = positional(node, 2) if method == "add_url_rule" else positional(node, 1)
+            paths = [string_value(path_node)]
+        if view is None:
+            return
+        as_view = isinstance(view, cst.Call) and isinstance(view.func, cst.Attribute) and \
+            view.func.attr.value in ("as_view", "as_asgi")
+        ref = dotted(view.func.value) if as_view else dotted(view)
+        if not ref:
+            return
+        methods = literal(keyword(node, "methods"))
+        kind = "flask" if method in ("add_url_rule", "add_resource") else "fastapi"
+        for path in paths:
+            if path is None:
+                continue
+            entry: dict[str, Any] = {"owner": owner, "path": path, "view": ref, "line": self._line(node),
+                                     "kind": kind, "methods": methods if isinstance(methods, list) else None}
+            if as_view or method == "add_resource":
+                entry["class_view"] = True
+            deps = dep_refs(keyword(node, "dependencies"))
+            if deps:
+                entry["deps"] = deps
+            rm = keyword(node, "response_model")
+            if rm is not None:
+                entry["response_model"] = dotted(rm) or "<expr>"
+            self.url_rules.append(entry)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for key in [k for k, v in self.web.items() if not v]:
+            del self.web[key]  # facts are cached per file: keep them small
+        if not self.web:
+            del self.ctx.facts["web"]
