@@ -36,7 +36,7 @@ def test_file_subset_skips_whole_repo_rules_with_a_note(repo, capsys, monkeypatc
     from backend_audit import runner
 
     calls = []
-    monkeypatch.setattr(runner, "run_project_checks", lambda *a: calls.append(a) or [])
+    monkeypatch.setattr(runner, "run_project_checks", lambda *a, **kw: calls.append(a) or [])
     monkeypatch.setattr(runner, "_project_rule_ids", lambda plan: ("BA-QUAL-001",))
     code, out, _ = run_cli(capsys, "--force-exclude", "app/db.py", "-j", "1")
     assert calls == [] and "note: whole-repository rules skipped" in out

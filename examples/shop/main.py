@@ -14,7 +14,7 @@ def create_app() -> FastAPI:
     app.include_router(users.router)
     app.include_router(orders.router, dependencies=[Depends(get_current_user)])
     app.include_router(admin.router)
-    app.include_router(rates.router)
+    app.include_router(rates.router, dependencies=[Depends(get_current_user)])
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""ORM models."""  # expect: BA-TEST-002
+"""ORM models."""
 
 from datetime import datetime
 

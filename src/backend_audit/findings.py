@@ -35,6 +35,15 @@ class Finding:
     # Set by suppressions/baseline; such findings never fail the run.
     suppression: dict[str, str] | None = None
 
+    def __post_init__(self) -> None:
+        # A sub-check ("BA-DEP-002/hsts", catalog §1.1) reports under its parent id so selection,
+        # suppression, baselines and SARIF rule lookup all work on the id users know; the sub-check
+        # name travels in properties["sub"].
+        if "/" in self.rule_id:
+            parent, _, sub = self.rule_id.partition("/")
+            self.rule_id = parent
+            self.properties = {**self.properties, "sub": sub}
+
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule_id, self.end_line, self.end_column, self.message)
 

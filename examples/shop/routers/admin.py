@@ -1,4 +1,4 @@
-"""Back-office endpoints, added in a hurry: no auth, no paging, no schemas."""
+"""Back-office endpoints, added in a hurry: no auth, no paging, no schemas."""  # expect: BA-TEST-002
 
 import requests
 from fastapi import APIRouter, Depends, Request
