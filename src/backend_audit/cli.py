@@ -108,14 +108,19 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
 @click.option("--timings", is_flag=True, help="Add wall-clock timings to the JSON output.")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Skip a file whose analysis takes longer than this (default: 60).")
 @scan_options
-def scan(paths, formats, fail_on, strict, color, timings, config_file, select, ignore, jobs, exclude) -> None:
+def scan(paths, formats, fail_on, strict, color, timings, file_timeout, config_file, select, ignore, jobs,
+         exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
+    if file_timeout is not None:
+        settings = settings.with_(file_timeout=file_timeout)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings}
     for name, dest in specs:
