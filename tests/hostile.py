@@ -11,6 +11,19 @@ import stat
 from pathlib import Path
 
 ANALYSED = "analysed"
+PARTIAL = "partial: "  # expected values starting so: analysed, with a partial note containing the rest
+
+
+def matches(expected: str, got: str) -> bool:
+    if expected == ANALYSED:
+        return got == ANALYSED
+    if expected.startswith(PARTIAL):
+        return got.startswith(PARTIAL) and expected[len(PARTIAL):] in got
+    return not got.startswith(PARTIAL) and got != ANALYSED and expected in got
+
+
+def is_skip(expected: str) -> bool:
+    return expected != ANALYSED and not expected.startswith(PARTIAL)
 
 
 def deep_ifs(levels: int) -> str:
@@ -21,7 +34,8 @@ def deep_ifs(levels: int) -> str:
 FILES: dict[str, tuple[bytes, str]] = {
     "syntax_error.py": (b"def f(:\n    pass\n", "syntax error at line 1"),
     "python2.py": (b'import sys\nprint "hello"\n', "Python 2"),
-    "python2_except.py": (b"try:\n    pass\nexcept ValueError, e:\n    pass\n", "Python 2"),
+    # libcst accepts this one, so it is analysed, partly: CPython's parser (radon, bandit) refuses it.
+    "python2_except.py": (b"try:\n    pass\nexcept ValueError, e:\n    pass\n", "partial: Python 2"),
     "nul_byte.py": (b"x = 1\n\x00y = 2\n", "NUL"),
     "latin1_cookie.py": (b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n", ANALYSED),
     "latin1_no_cookie.py": (b"name = '\xe9t\xe9'\n", "cannot decode as utf-8"),

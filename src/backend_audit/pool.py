@@ -11,6 +11,7 @@ item, so the normal path costs one small pickle each way per item.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing as mp
 import signal
 import time
@@ -28,6 +29,8 @@ _READY = "ready"
 def _worker_main(conn: Connection, fn: Callable[[Any], Any], init: Callable[[], None] | None) -> None:
     # Ctrl-C goes to the whole process group; the parent decides what happens, workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crash is reported as that item's result; an inherited faulthandler would add a traceback dump.
+    faulthandler.disable()
     if init is not None:
         init()
     conn.send((_READY, None))

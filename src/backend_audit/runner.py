@@ -187,8 +187,11 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int,
 
     # Largest files first so one big file does not finish last on an otherwise idle pool.
     order = sorted(range(len(files)), key=lambda i: -_size(files[i].abs))
+    # Analysis is CPU-bound: more workers than 4 per CPU only costs memory (a config asking for
+    # jobs = 100000 must not fork-bomb the CI runner).
+    jobs = min(jobs, len(files), 4 * (os.cpu_count() or 1))
     pool = WorkerPool(functools.partial(_safe_analyse, plan=plan), _failed_file,
-                      jobs=min(jobs, len(files)), timeout=plan.settings.file_timeout, init=_worker_init)
+                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init)
     return pool.run(files, order, progress)
 
 
