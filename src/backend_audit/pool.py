@@ -69,12 +69,14 @@ class WorkerPool:
     """`run()` maps fn over items; results come back in item order, one per item, always."""
 
     def __init__(self, fn: Callable[[T], R], on_failure: Callable[[T, str], R], *, jobs: int,
-                 timeout: float | None, init: Callable[[], None] | None = None) -> None:
+                 timeout: float | None, init: Callable[[], None] | None = None,
+                 preload: Callable[[], None] | None = None) -> None:
         self.fn = fn
         self.on_failure = on_failure
         self.jobs = max(1, jobs)
         self.timeout = timeout if timeout and timeout != float("inf") else None
         self.init = init
+        self.preload = preload
         self.ctx = mp.get_context()
         self.workers: list[_Worker] = []
         # Workers that die before saying "ready" are a broken installation, not a hostile file.
@@ -122,8 +124,8 @@ class WorkerPool:
             if todo:
                 self._spawn()
 
-        if self.init is not None and self.ctx.get_start_method() == "fork":
-            self.init()  # once here, inherited by every fork, instead of once per worker
+        if self.preload is not None and self.ctx.get_start_method() == "fork":
+            self.preload()  # once here, inherited by every fork, instead of once per worker
         try:
             for _ in range(min(self.jobs, len(items))):
                 self._spawn()

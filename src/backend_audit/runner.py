@@ -11,6 +11,7 @@ import functools
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -59,7 +60,9 @@ def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
 
 def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
     try:
-        return ast.parse(src.data if src.encoding.startswith("utf-8") else src.text, filename=rel), None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about scanned code are not ours to print
+            return ast.parse(src.data if src.encoding.startswith("utf-8") else src.text, filename=rel), None
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return None, exc
 
@@ -168,6 +171,12 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _worker_init() -> None:
+    # bandit parses scanned code too; its SyntaxWarnings ("is" with a literal...) would reach stderr.
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    _preload()
+
+
+def _preload() -> None:
     # Import once per worker, not once per file (and once in all, when workers are forked).
     load_rules()
     all_checks()
@@ -191,7 +200,7 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int,
     # jobs = 100000 must not fork-bomb the CI runner).
     jobs = min(jobs, len(files), 4 * (os.cpu_count() or 1))
     pool = WorkerPool(functools.partial(_safe_analyse, plan=plan), _failed_file,
-                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init)
+                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init, preload=_preload)
     return pool.run(files, order, progress)
 
 
