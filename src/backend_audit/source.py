@@ -43,6 +43,11 @@ class SourceFile:
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as Python sees them (see SourceFile.line_count), without their line endings."""
+    return _NEWLINE.split(text)
+
+
 def count_lines(text: str) -> int:
     if not text:
         return 0

@@ -49,6 +49,21 @@ def mutated_seed(draw) -> bytes:
     return bytes(data)
 
 
+# Lines our rules flag (libcst and bandit engines), to put odd characters in front of on the same line:
+# ast/bandit count columns in UTF-8 bytes, findings in characters.
+FLAGGED = ("subprocess.call(cmd, shell=True)", 'cursor.execute(f"SELECT * FROM t WHERE id = {cmd}")',
+           "eval(cmd)", "print(cmd)")
+SAFE_ODD_TEXT = st.sampled_from(["é", "名前", "𝔘", "e\u0301", "\u2028", "\x0c", "\ufeff", "\u202e", "\t", "#"])
+
+
+@st.composite
+def odd_text_before_finding(draw) -> bytes:
+    prefix = "".join(draw(st.lists(SAFE_ODD_TEXT, min_size=1, max_size=20)))
+    call = draw(st.sampled_from(FLAGGED))
+    body = f"import subprocess\n\n\ndef run(cmd, cursor):\n    x = {prefix!r}; return {call}\n"
+    return body.encode("utf-8")
+
+
 def generated_source():
     import hypothesmith
 
@@ -56,7 +71,7 @@ def generated_source():
 
 
 def inputs():
-    parts = [generated_source()]
+    parts = [generated_source(), odd_text_before_finding()]
     if SEEDS:
         parts.insert(0, mutated_seed())
     return st.one_of(*parts)
