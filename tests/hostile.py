@@ -36,6 +36,8 @@ FILES: dict[str, tuple[bytes, str]] = {
     "python2.py": (b'import sys\nprint "hello"\n', "Python 2"),
     # libcst accepts this one, so it is analysed, partly: CPython's parser (radon, bandit) refuses it.
     "python2_except.py": (b"try:\n    pass\nexcept ValueError, e:\n    pass\n", "partial: Python 2"),
+    # libcst raises CSTValidationError, not a syntax error, on this one (found by fuzzing).
+    "mixed_bytes.py": (b'"""doc""" b"x"\n', "cannot mix bytes and nonbytes literals"),
     "nul_byte.py": (b"x = 1\n\x00y = 2\n", "NUL"),
     "latin1_cookie.py": (b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n", ANALYSED),
     "latin1_no_cookie.py": (b"name = '\xe9t\xe9'\n", "cannot decode as utf-8"),

@@ -174,7 +174,7 @@ FILE_FORMATS = sorted(name for name in reporters.REPORTERS if name not in ("html
 def test_every_file_format_is_byte_identical_across_jobs(cli, clean_env, tmp_path):
     root = tmp_path / "proj"
     shutil.copytree(EXAMPLES, root / "examples")
-    for name in ("python2.py", "nul_byte.py", "crlf.py", "syntax_error.py", "and_chain.py"):
+    for name in ("python2.py", "nul_byte.py", "crlf.py", "syntax_error.py", "and_chain.py", "mixed_bytes.py"):
         (root / "odd" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "odd" / name).write_bytes(hostile.FILES[name][0])
     env = {**clean_env, "SOURCE_DATE_EPOCH": "1700000000"}
