@@ -153,11 +153,13 @@ def cli() -> None:
 @click.option("--sarif-include-suppressed", is_flag=True,
               help="Keep suppressed findings in SARIF, marked with `suppressions` (not for GitHub upload: "
                    "GitHub would open them as alerts).")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Skip a file whose analysis takes longer than this (default: 60).")
 @force_exclude_option
 @agents_option
 @scan_options
 def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverage_file, baseline_file, category,
-         sarif_include_suppressed, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+         sarif_include_suppressed, file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .runner import scan as run_scan
@@ -169,6 +171,8 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
                           baseline=str(baseline_file.absolute()) if baseline_file else None,
                           coverage=str(coverage_file.absolute()) if coverage_file else None)
+    if file_timeout is not None:
+        settings = settings.with_(file_timeout=file_timeout)
     settings, post = checklist_stage(paths, settings, agents)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory(),
                       postprocessors=[post])

@@ -106,6 +106,45 @@ def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
     return table
 
 
+# Keys whose values name files the tool reads or writes. A config file is committed to the repository
+# being scanned, so it is untrusted: these must stay inside the project root (the folder holding the
+# config file), symlinks resolved, or a pull request could point the baseline writer at ~/.bashrc or the
+# coverage reader at /etc/shadow. Paths typed on the command line are the user's own choice.
+PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage")
+# Keys holding gitignore-style patterns: they only ever narrow the scan, but '..' cannot match anything.
+PATTERN_KEYS = ("exclude", "extend_exclude", "test_paths", "per_file_ignores")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def check_config_paths(table: dict[str, Any], source: str) -> None:
+    """Refuse config paths that leave the project root; see PATH_KEYS."""
+    root = Path(source).resolve().parent
+    for raw_key, value in table.items():
+        key = _norm_key(raw_key)
+        if key in PATH_KEYS:
+            for text in _strings(value):
+                target = (root / text).resolve()
+                if target != root and root not in target.parents:
+                    raise ConfigError(f"{source}: '{raw_key}' = '{text}' points outside the project root {root}; "
+                                      "paths in config files must stay inside the project (pass it on the "
+                                      "command line instead)")
+        elif key in PATTERN_KEYS:
+            patterns = list(value) if key == "per_file_ignores" and isinstance(value, dict) else _strings(value)
+            for pattern in patterns:
+                if ".." in str(pattern).replace("\\", "/").split("/"):
+                    raise ConfigError(f"{source}: pattern '{pattern}' in '{raw_key}' contains '..'; patterns are "
+                                      "matched against paths inside the project root")
+
+
 def settings_from_table(table: dict[str, Any], source: str) -> Settings:
     s = Settings(config_source=source)
     changes: dict[str, Any] = {}
@@ -132,7 +171,8 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
                 raise ConfigError(f"{source}: '{raw_key}' must be a non-negative integer")
             changes[key] = value
         elif key == "file_timeout":
-            if not isinstance(value, (int, float)) or value <= 0:
+            # bool is an int and nan passes `<= 0`: both would silently disable the limit.
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
                 raise ConfigError(f"{source}: 'file-timeout' must be a positive number of seconds")
             changes[key] = float(value)
         elif key == "rule_options":
@@ -141,6 +181,7 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             changes[key] = {rid: {_norm_key(k): v for k, v in opts.items()} for rid, opts in value.items()}
         else:
             extra[key] = value
+    check_config_paths(table, source)
     if extra:
         changes["extra"] = extra
     return replace(s, **changes)

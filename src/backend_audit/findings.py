@@ -102,6 +102,9 @@ class ScanResult:
     fail_on: str
     file_results: list[FileResult] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # Every file discovery found: each ends analysed (files_scanned, of which files_partial only partly)
+    # or skipped with a reason (files_skipped), so files_scanned + files_skipped == files_discovered.
+    files_discovered: int = 0
     # Filled by later stages when present; reporters show them when not None.
     endpoints: list[dict[str, Any]] | None = None
     checklist: dict[str, Any] | None = None

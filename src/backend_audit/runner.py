@@ -7,10 +7,11 @@ runs the rule examples in the test suite, so what the tests prove is what the CL
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,6 +23,7 @@ from .checks.base import BanditCheck, CstCheck, FileContext, ProjectCheck, Radon
 from .config import Selection, Settings, is_test_path
 from .discovery import SourceRef, discover
 from .findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
+from . import syntax
 from .source import SkipFile, read_source
 
 
@@ -56,6 +58,15 @@ def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
     return out
 
 
+def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings about scanned code are not ours to print
+            return ast.parse(src.data if src.encoding.startswith("utf-8") else src.text, filename=rel), None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return None, exc
+
+
 def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     t0 = time.perf_counter()
     result = FileResult(path=ref.rel)
@@ -66,7 +77,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.skipped.append(Skipped(ref.rel, str(exc)))
         result.analysed = False
         return result
-    result.lines = src.text.count("\n") + (0 if src.text.endswith("\n") or not src.text else 1)
+    result.lines = src.line_count
     rules = {r.id: r for r in load_rules()}
     checks = all_checks()
     selection = Selection(settings, tuple(rules.values()))
@@ -82,10 +93,25 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     from .engines import cst as cst_engine
 
     t = time.perf_counter()
+    # CPython's parser first: it is fast, and it refuses pathologically deep expressions (1+1+...+1,
+    # a.b.c... thousands long) with a clean RecursionError, where libcst's native parser goes
+    # quadratic and then overflows its stack and kills the process.
+    tree, ast_error = _parse_ast(src, ref.rel)
+    if isinstance(ast_error, (RecursionError, MemoryError)):
+        result.skipped.append(Skipped(ref.rel, "expression nested too deeply for Python's own parser "
+                                               f"({type(ast_error).__name__}); not analysed"))
+        result.analysed = False
+        return result
+    if tree is not None and syntax.tree_depth(tree) > syntax.MAX_TREE_DEPTH:
+        result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
+                                               f"{syntax.MAX_TREE_DEPTH} levels); not analysed"))
+        result.analysed = False
+        return result
     try:
         module = cst_engine.parse(src.text)
     except cst_engine.CstParseError as exc:
-        result.skipped.append(Skipped(ref.rel, str(exc), line=exc.line))
+        reason, line = syntax.describe(src.text, str(exc), exc.line, ast_error)
+        result.skipped.append(Skipped(ref.rel, reason, line=line))
         result.analysed = False
         result.timings["parse"] = time.perf_counter() - t
         return result
@@ -95,7 +121,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     try:
         cst_engine.run_checks(module, ctx, cst_checks, _fact_collectors())
     except RecursionError:
-        result.skipped.append(Skipped(ref.rel, "code nested too deeply for the CST checks"))
+        result.skipped.append(Skipped(ref.rel, "code nested too deeply for the CST checks (recursion limit)"))
         result.analysed = False
         return result
     del module
@@ -107,15 +133,14 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     bandit_checks = [c for c in picked if issubclass(c, BanditCheck)]
     if radon_checks or bandit_checks:
         t = time.perf_counter()
-        try:
-            tree = ast.parse(src.data if src.encoding.startswith("utf-8") else src.text, filename=ref.rel)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        if ast_error is not None:
             names = sorted({c.ENGINE for c in radon_checks + bandit_checks})
             host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
             result.skipped.append(Skipped(
                 ref.rel, f"{' and '.join(names)} could not run: the host {host} parser rejects this file "
-                         f"({type(exc).__name__}: {getattr(exc, 'msg', exc)}); libcst rules ran", kind="partial"))
-            tree = None
+                         f"({type(ast_error).__name__}: {getattr(ast_error, 'msg', ast_error)}); libcst rules ran"
+                         + syntax.python2_note(src.text, getattr(ast_error, "lineno", None)),
+                kind="partial"))
         if tree is not None:
             ctx.facts["_symbols"] = _symbol_table(tree)
             from .engines import radon as radon_engine
@@ -150,30 +175,41 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _worker_init() -> None:
-    # Import once per worker, not once per file.
+    # bandit parses scanned code too; its SyntaxWarnings ("is" with a literal...) would reach stderr.
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    _preload()
+
+
+def _preload() -> None:
+    # Import once per worker, not once per file (and once in all, when workers are forked).
     load_rules()
     all_checks()
+    import bandit.core.manager  # noqa: F401
+
+    from .engines import cst, radon  # noqa: F401
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int,
                progress: Callable[[int], None] | None) -> list[FileResult]:
-    if jobs <= 1 or len(files) < 4:
-        out = []
-        for ref in files:
-            out.append(_safe_analyse(ref, plan))
-            if progress:
-                progress(1)
-        return out
+    """Every file comes back with exactly one FileResult, even when its worker hangs or dies.
+
+    Always through worker processes, --jobs 1 included: a native crash in a parser must cost one
+    file, and only a separate process survives that. Results come back in `files` order.
+    """
+    from .pool import WorkerPool
+
     # Largest files first so one big file does not finish last on an otherwise idle pool.
-    order = sorted(files, key=lambda r: -_size(r.abs))
-    results: dict[str, FileResult] = {}
-    chunk = max(1, min(16, len(order) // (jobs * 8) or 1))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init) as pool:
-        for res in pool.map(_safe_analyse, order, [plan] * len(order), chunksize=chunk):
-            results[res.path] = res
-            if progress:
-                progress(1)
-    return [results[r.rel] for r in files]
+    order = sorted(range(len(files)), key=lambda i: -_size(files[i].abs))
+    # Analysis is CPU-bound: more workers than 4 per CPU only costs memory (a config asking for
+    # jobs = 100000 must not fork-bomb the CI runner).
+    jobs = min(jobs, len(files), 4 * (os.cpu_count() or 1))
+    pool = WorkerPool(functools.partial(_safe_analyse, plan=plan), _failed_file,
+                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init, preload=_preload)
+    return pool.run(files, order, progress)
+
+
+def _failed_file(ref: SourceRef, reason: str) -> FileResult:
+    return FileResult(path=ref.rel, analysed=False, skipped=[Skipped(ref.rel, reason)])
 
 
 def _size(path: str) -> int:
@@ -186,9 +222,12 @@ def _size(path: str) -> int:
 def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
     try:
         return analyse_file(ref, plan)
+    except RecursionError:
+        return _failed_file(ref, "code nested too deeply to analyse (recursion limit)")
+    except MemoryError:
+        return _failed_file(ref, "analysis ran out of memory")
     except Exception as exc:  # a bug in one check must cost one file, not the run
-        return FileResult(path=ref.rel, analysed=False,
-                          skipped=[Skipped(ref.rel, f"internal error while analysing: {type(exc).__name__}: {exc}")])
+        return _failed_file(ref, f"internal error while analysing: {type(exc).__name__}: {exc}")
 
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
@@ -257,6 +296,7 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
         rules=[rules[i] for i in plan.enabled],
         findings=findings, skipped=skipped,
         files_scanned=sum(1 for fr in file_results if fr.analysed),
+        files_discovered=len(disc.files) + len({s.path for s in disc.skipped}),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
         endpoints=endpoints,

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
+import stat
 import tokenize
 from dataclasses import dataclass
 
@@ -30,6 +32,27 @@ class SourceFile:
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @property
+    def line_count(self) -> int:
+        """Lines as Python counts them: only \\n, \\r\\n and a lone \\r end a line (str.splitlines
+        would also split on form feeds and U+2028, which Python source treats as ordinary characters)."""
+        return count_lines(self.text)
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as Python sees them (see SourceFile.line_count), without their line endings."""
+    return _NEWLINE.split(text)
+
+
+def count_lines(text: str) -> int:
+    if not text:
+        return 0
+    ends = len(_NEWLINE.findall(text))
+    return ends if text.endswith(("\n", "\r")) else ends + 1
 
 
 _BRACKETS = re.compile(r"[()\[\]{}]")
@@ -52,10 +75,18 @@ def max_bracket_depth(text: str) -> int:
 
 def read_source(rel: str, abs_path: str, settings: Settings) -> SourceFile:
     try:
-        with open(abs_path, "rb") as fh:
-            data = fh.read(settings.max_file_size + 1)
+        # Non-blocking and checked after opening: a file swapped for a FIFO or device after discovery
+        # must not hang the worker or stream forever.
+        fd = os.open(abs_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise SkipFile(f"cannot read file: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise SkipFile("not a regular file (FIFO, socket or device)")
+        try:
+            data = fh.read(settings.max_file_size + 1)
+        except OSError as exc:
+            raise SkipFile(f"cannot read file: {exc.strerror or exc}") from None
     if len(data) > settings.max_file_size:
         limit = settings.max_file_size / (1024 * 1024)
         raise SkipFile(f"file larger than the {limit:g} MiB limit (raise max-file-size to scan it)")
@@ -68,6 +99,8 @@ def decode_source(rel: str, data: bytes, settings: Settings) -> SourceFile:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
+        if "invalid or missing" in str(exc):  # no cookie and not UTF-8: say which byte, not "missing"
+            raise SkipFile(_undecodable(data, "utf-8", "add a coding cookie or re-save the file as UTF-8")) from None
         raise SkipFile(f"invalid encoding declaration: {exc}") from None
     try:
         codec = codecs.lookup(encoding)
@@ -75,11 +108,22 @@ def decode_source(rel: str, data: bytes, settings: Settings) -> SourceFile:
         raise SkipFile(f"unknown encoding '{encoding}' in the coding cookie") from None
     try:
         text = data.decode(codec.name if encoding != "utf-8-sig" else "utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SkipFile(f"cannot decode as {encoding} (byte {exc.start}); fix the coding cookie or the bytes") from None
+    except UnicodeDecodeError:
+        raise SkipFile(_undecodable(data, encoding, "fix the coding cookie or the bytes")) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     depth = max_bracket_depth(text)
     if depth > settings.max_nesting:
         raise SkipFile(f"brackets nested {depth} deep (limit {settings.max_nesting}; raise max-nesting to scan it)")
     return SourceFile(rel=rel, text=text, encoding=encoding, data=data)
+
+
+def _undecodable(data: bytes, encoding: str, fix: str) -> str:
+    try:
+        data.decode(encoding)
+        where = ""
+    except (UnicodeDecodeError, LookupError) as exc:
+        start = getattr(exc, "start", 0)
+        line = data.count(b"\n", 0, start) + 1
+        where = f" (byte {start}, line {line})"
+    return f"cannot decode as {encoding}{where}; {fix}"

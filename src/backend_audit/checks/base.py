@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from ..findings import Finding, normalise_code
+from ..source import split_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Rule
@@ -251,14 +252,16 @@ class BanditCheck:
         return self.finding_from_issue(issue)
 
     def finding_from_issue(self, issue: Any, *, level: str | None = None, message: str | None = None) -> Finding:
-        lines = self.ctx.text.splitlines()
+        lines = split_lines(self.ctx.text)
         line = issue.lineno
         end_line = max(issue.linerange) if issue.linerange else line
-        col = (issue.col_offset or 0) + 1
+        col = _char_column(lines, line, issue.col_offset or 0) + 1
         end_col = getattr(issue, "end_col_offset", None)
         if end_col is None or end_line != line:
             last = lines[end_line - 1] if 0 < end_line <= len(lines) else ""
             end_col = len(last)
+        else:
+            end_col = _char_column(lines, line, end_col)
         snippet = "\n".join(lines[line - 1:end_line]) if lines else ""
         return Finding(
             rule_id=self.RULE_ID, path=self.ctx.path, line=line, column=col, end_line=end_line,
@@ -267,6 +270,12 @@ class BanditCheck:
             engine=self.ENGINE, snippet=normalise_code(snippet)[:500], symbol=_ast_symbol(self.ctx, line),
             properties={"bandit_test": issue.test_id},
         )
+
+
+def _char_column(lines: list[str], lineno: int, byte_offset: int) -> int:
+    """ast (hence bandit) counts columns in UTF-8 bytes; findings count characters, like libcst."""
+    text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
 
 
 class RadonCheck:

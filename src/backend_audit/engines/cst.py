@@ -24,6 +24,8 @@ def parse(text: str) -> cst.Module:
     except cst.ParserSyntaxError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
         raise CstParseError(f"syntax error at line {exc.raw_line}: {first}", exc.raw_line) from None
+    except cst.CSTValidationError as exc:  # parsed, but not a valid tree: b"x" "y" (found by fuzzing)
+        raise CstParseError(f"invalid syntax: {exc}", None) from None
     except RecursionError:
         raise CstParseError("code nested too deeply for the parser", None) from None
 

@@ -23,6 +23,7 @@ def to_data(result, options: dict[str, Any]) -> dict[str, Any]:
             "counts": counts,
             "findings": sum(counts.values()),
             "suppressed": len(result.suppressed_findings),
+            "files_discovered": result.files_discovered,
             "files_scanned": result.files_scanned,
             "files_skipped": result.files_skipped,
             "files_partial": result.files_partial,

@@ -49,7 +49,7 @@ def render(result, options: dict[str, Any]) -> str:
     if result.changes:
         summary += (f" · changes since {result.changes['ref']} only "
                     f"({result.changes['findings_outside_change']} findings outside them)")
-    summary += (f" · {result.files_scanned} files scanned, {result.files_skipped} skipped"
+    summary += (f" · {result.files_discovered} files: {result.files_scanned} scanned, {result.files_skipped} skipped"
                 f"{f', {result.files_partial} partly analysed' if result.files_partial else ''}"
                 f" · {result.lines_scanned} lines in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
