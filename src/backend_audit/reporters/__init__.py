@@ -16,6 +16,7 @@ from typing import Any
 REPORTERS = {
     "text": "text",
     "json": "json_",
+    "html": "html",
 }
 
 
