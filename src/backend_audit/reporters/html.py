@@ -34,6 +34,7 @@ import base64
 import functools
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import PurePath
 from typing import Any
@@ -55,6 +56,7 @@ HOTSPOT_LIMIT = 15
 CHECKLIST_STATES = ("pass", "fail", "not-checkable", "not-measured")
 ENDPOINT_FLAGS = ("auth", "validation", "pagination", "rate_limit")
 _PROBLEM_WORDS = frozenset({"none", "missing", "no", "false", "unbounded", "unauthenticated"})
+_HARD_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
 _OK_WORDS = frozenset({"n/a", "na", "not applicable"})
 
 # One escape table for everything that lands inside <script>: JSON text is never HTML-decoded there,
@@ -114,6 +116,11 @@ def _base_id(rule_id: str) -> str:
     return rule_id.split("/", 1)[0]
 
 
+def _prose(text: Any) -> str:
+    """YAML block text with its hard line wraps joined; blank lines stay paragraph breaks."""
+    return _HARD_WRAP.sub(" ", str(text or "").strip())
+
+
 def _rule_entry(rule_id: str, rule: Any | None) -> dict[str, Any]:
     if rule is None:
         return {"id": rule_id, "title": "", "level": "", "area": "other", "what": "", "why": "",
@@ -121,8 +128,8 @@ def _rule_entry(rule_id: str, rule: Any | None) -> dict[str, Any]:
     good = rule.example("good")
     return {
         "id": rule_id, "title": rule.title, "level": rule.level, "area": rule.area,
-        "what": str(rule.help.get("what", "")).strip(), "why": str(rule.help.get("why", "")).strip(),
-        "use_instead": str(rule.help.get("use_instead", "")).strip(),
+        "what": _prose(rule.help.get("what")), "why": _prose(rule.help.get("why")),
+        "use_instead": _prose(rule.help.get("use_instead")),
         "good": next(iter(good.files.values())).rstrip() if good else "",
         "references": [str(r) for r in rule.help.get("references") or []],
     }

@@ -265,9 +265,10 @@
     line.classList.add("hit");
     // Columns count code points; Array.from splits by code point, not UTF-16 unit.
     const chars = Array.from(text);
-    let start = n === f[2] ? f[3] - 1 : 0;
+    // Continuation lines are marked from their first non-blank character, not their indentation.
+    let start = n === f[2] ? f[3] - 1 : chars.findIndex((c) => c !== " " && c !== "\t");
     let end = n === f[4] ? f[5] - 1 : chars.length;
-    start = Math.min(Math.max(0, start), chars.length);
+    start = start < 0 ? chars.length : Math.min(start, chars.length);
     end = Math.min(Math.max(start, end), chars.length);
     if (end === start) end = chars.length; // a zero-width span marks the rest of the line
     const mark = el("mark", null, chars.slice(start, end).join(""));
