@@ -152,10 +152,17 @@ def test_xss_probe_stays_inert(browser, tmp_path):
 
 
 def test_many_findings_are_paged_and_print_draws_all(browser, tmp_path):
-    report = write_report(synthetic_result(tmp_path / "tree", 450), tmp_path / "big.html")
+    result = synthetic_result(tmp_path / "tree", 460)
+    for f in result.findings[:10]:
+        f.suppression = {"kind": "inSource", "justification": "reviewed <b>ok</b>"}
+    report = write_report(result, tmp_path / "big.html")
     page = Opened(browser, report)
     p = page.page
     assert page.matching() == 450
+    p.locator("#f-sup").check()
+    assert page.matching() == 460 and "suppressed=1" in p.url
+    assert "reviewed <b>ok</b>" in p.locator("article.suppressed").first.inner_text()
+    p.locator("#f-sup").uncheck()
     assert p.locator("article.finding").count() == 100
     p.locator("nav.pager").first.get_by_role("button", name="Last page").click()
     assert p.locator("article.finding").count() == 50 and "page=5" in p.url

@@ -262,7 +262,7 @@ def context(result, options: dict[str, Any]) -> dict[str, Any]:
     catalog = _rule_lookup(result)
     counts = result.counts()
     script, style = asset("report.js"), asset("report.css")
-    data = page_data(result, int(options.get("html_context", CONTEXT_LINES)))
+    data = page_data(result)
     return {
         "title": PurePath(result.root).name or result.root,
         "verdict": "fail" if result.failed() else "pass",
