@@ -20,6 +20,7 @@ REPORTERS = {
     "gitlab": "gitlab",
     "gitlab-codequality": "gitlab",
     "sarif": "sarif",
+    "html": "html",
 }
 
 
