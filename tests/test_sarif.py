@@ -134,7 +134,7 @@ def test_parse_failures_are_notifications_never_results(scanned):
     note = notes[0]
     assert note["level"] == "error"
     assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app/broken.py"
-    assert note["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
+    assert note["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     assert "syntax error" in note["message"]["text"]
     assert all("broken" not in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
                for r in log["runs"][0]["results"])

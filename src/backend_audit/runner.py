@@ -145,7 +145,11 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
             ctx.facts["_symbols"] = _symbol_table(tree)
             from .engines import radon as radon_engine
 
-            findings.extend(radon_engine.run_checks(tree, ctx, radon_checks))
+            radon_findings, radon_errors = radon_engine.run_checks(tree, ctx, radon_checks)
+            findings.extend(radon_findings)
+            if radon_errors:
+                result.skipped.append(Skipped(ref.rel, "radon could not evaluate " + "; ".join(radon_errors),
+                                              kind="partial"))
             del tree
             result.timings["radon"] = time.perf_counter() - t
             if bandit_checks:
