@@ -98,6 +98,12 @@ def is_placeholder(value: str) -> bool:
     return v.startswith(("/", "http://", "https://")) and "@" not in v  # a route or URL, not a credential
 
 
+def is_placeholder_template(value: str | bytes) -> bool:
+    """`${VAR}`, `{{ var }}`, `<your-key>`: text to be substituted, not a value."""
+    v = value.decode("latin-1") if isinstance(value, bytes) else value
+    return bool(re.fullmatch(r"\s*(\$\{.*\}|\{\{.*\}\}|<.*>)\s*", v))
+
+
 # Well-known credential shapes (gitleaks/detect-secrets style), found in any string literal.
 TOKEN_SHAPES = (
     ("AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -221,25 +227,30 @@ def target_name(node: cst.BaseExpression) -> str | None:
     return None
 
 
-_DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci|sandbox|example|demo)([_.\-]|$)|"
+_DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
                            r"[_.\-](dev|development|local|test|tests|testing|ci)$", re.I)
-_SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|config|conf)([_.\-]|$)|^(base|common|prod|production|"
-                            r"staging|defaults?)$", re.I)
-
-
-def is_dev_settings(path: str) -> bool:
-    """Settings for development, tests or demos (`settings/dev.py`, `local_settings.py`, `settings_test.py`)."""
-    p = PurePosixPath(path)
-    names = [p.stem.replace("settings", "").strip("_-.") or p.stem, p.stem]
-    if p.stem in ("__init__",) and len(p.parts) > 1:
-        names = [p.parent.name]
-    return any(_DEV_SETTINGS.search(n) for n in names if n)
+_DEMO_DIRS = frozenset({"sandbox", "example", "examples", "demo", "demos", "docs", "sample", "samples"})
+_SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|config|conf)([_.\-]|$)", re.I)
+_SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 
 
 def is_settings_path(path: str) -> bool:
     """A module whose name says it holds configuration (`settings.py`, `settings/prod.py`, `config.py`)."""
     p = PurePosixPath(path)
-    return bool(_SETTINGS_NAME.search(p.stem)) or any(part in ("settings", "config", "conf") for part in p.parts[:-1])
+    return bool(_SETTINGS_NAME.search(p.stem)) or (len(p.parts) > 1 and p.parts[-2] in _SETTINGS_DIRS)
+
+
+def is_dev_settings(path: str) -> bool:
+    """Settings for development, tests or demos: `settings/dev.py`, `local_settings.py`, `settings_test.py`,
+    `sandbox/settings.py` (catalog: settings modules named dev*, local*, test*, ci*)."""
+    p = PurePosixPath(path)
+    if not is_settings_path(path):
+        return False
+    if any(part.lower() in _DEMO_DIRS for part in p.parts[:-1]):
+        return True
+    stem = p.parent.name if p.stem == "__init__" else p.stem
+    bare = re.sub(r"(?i)settings|config|conf", "", stem).strip("_-.")
+    return any(_DEV_SETTINGS.search(n) for n in (bare, stem) if n)
 
 
 def in_test_branch(stack: list[cst.If]) -> bool:
