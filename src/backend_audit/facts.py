@@ -36,4 +36,6 @@ class ImportsCollector(cst.BatchableCSTVisitor):
 
 
 def collectors() -> list[type]:
-    return [ImportsCollector]
+    from .django_settings import SettingsCollector
+
+    return [ImportsCollector, SettingsCollector]
