@@ -3,10 +3,11 @@
 from fastapi import FastAPI
 
 from .routers import orders, users
+from .settings import get_settings
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="shop")
+    app = FastAPI(title="shop", debug=get_settings().debug)
     app.include_router(users.router)
     app.include_router(orders.router)
 

@@ -234,10 +234,27 @@ class AssertForAccessControl(CstCheck):
             low = n.lower()
             if low in _AUTHZ_NAMES or any(w in _AUTHZ_WORDS for w in low.split("_")):
                 return n
+        for text in _word_strings(test):  # claims["roles"], "admin" in user.groups
+            if any(w in _AUTHZ_WORDS for w in text.lower().split("_")):
+                return repr(text)
         code = self.ctx.module.code_for_node(test) if self.ctx.module is not None else ""
         if "request.user" in code:
             return "request.user"
         return None
+
+
+def _word_strings(node: cst.CSTNode) -> list[str]:
+    """String literals inside an expression that are single identifiers (keys, role names), not prose."""
+    out: list[str] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_SimpleString(self, n: cst.SimpleString) -> None:
+            value = literal_value(n)
+            if isinstance(value, str) and value.isidentifier():
+                out.append(value)
+
+    node.visit(_Collect())
+    return out
 
 
 def _is_type_narrowing(test: cst.BaseExpression) -> bool:

@@ -17,9 +17,6 @@ from .util import literal_text
 UNKNOWN: Any = object()  # a value not known statically (env lookup, call, name)
 
 # Rule catalog §1.4 "Sensitive name", minus the benign suffixes and prefixes.
-_SENSITIVE = re.compile(r"(pass(word|wd|phrase)?|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|"
-                        r"client[_-]?secret|authorization|auth[_-]?header|cookie|session[_-]?id|card[_-]?number|"
-                        r"cvv|ssn|otp)", re.I)
 _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expires\w*|_at|_count|_len(gth)?|_field|"
                             r"_fields|_name|_names|_header_name|_min\w*|_max\w*|_prefix|_param|_key_name|_label|"
                             r"_help|_help_text|_template|_class|_backend|_validators?|_message|_msg|_regex|_pattern|"
@@ -42,12 +39,24 @@ def snake(name: str) -> str:
     return _CAMEL.sub("_", name).lower()
 
 
+# Catalog §1.4's pattern, matched on whole words of the snake-cased name: a substring match would see "ssn"
+# in `classname` and "pass" in `passed_view_restrictions_session_key`.
+_SENSITIVE_WORDS = frozenset({"password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "token",
+                              "tokens", "apikey", "accesskey", "privatekey", "clientsecret", "authorization",
+                              "authheader", "sessionid", "cardnumber", "cvv", "ssn", "otp", "secretkey"})
+# Words that only count at the end of a name: `db_pass`, `SESSION_COOKIE`; not `pass_parameter`, `COOKIE_OPEN`.
+_SENSITIVE_LAST = frozenset({"pass", "cookie"})
+
+
 def is_sensitive_name(name: str) -> bool:
     """Catalog §1.4: the name of something that holds a secret (`db_password`, `SECRET_KEY`, `apiKey`)."""
-    low = snake(name.strip("_"))
-    if not low or low in _BENIGN_NAMES or not _SENSITIVE.search(low):
+    low = snake(name.strip("_")).replace("-", "_")
+    if not low or low in _BENIGN_NAMES:
         return False
-    return not (_BENIGN_SUFFIX.search(low) or _BENIGN_PREFIX.search(low))
+    words = [w.rstrip("0123456789") for w in low.split("_") if w]
+    joined = [a + b for a, b in zip(words, words[1:])]
+    hit = any(w in _SENSITIVE_WORDS for w in words + joined) or (bool(words) and words[-1] in _SENSITIVE_LAST)
+    return hit and not (_BENIGN_SUFFIX.search(low) or _BENIGN_PREFIX.search(low))
 
 
 _PASSWORD_WORD = re.compile(r"^(password|passwd|pwd|passphrase|pass|raw_?password|plain(text)?_?password)$", re.I)
@@ -94,6 +103,9 @@ def is_placeholder(value: str) -> bool:
         return True  # prose: help texts, labels, error messages
     # A value that is itself a key or setting name ("access_token", "password1", "X-Api-Key")
     if re.fullmatch(r"[A-Za-z_\-]*(password|passwd|token|secret|key|pwd)[A-Za-z_\-0-9]?", v, re.I):
+        return True
+    # identifiers and dotted paths name things: "PASSWORD_RESET", "oscar_open_basket", "app.auth.Backend"
+    if re.fullmatch(r"[A-Za-z]+([_.][A-Za-z]+)+", v):
         return True
     return v.startswith(("/", "http://", "https://")) and "@" not in v  # a route or URL, not a credential
 
@@ -229,7 +241,7 @@ def target_name(node: cst.BaseExpression) -> str | None:
 
 _DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
                            r"[_.\-](dev|development|local|test|tests|testing|ci)$", re.I)
-_DEMO_DIRS = frozenset({"sandbox", "example", "examples", "demo", "demos", "docs", "sample", "samples"})
+_DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
 _SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|config|conf)([_.\-]|$)", re.I)
 _SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 
