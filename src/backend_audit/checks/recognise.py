@@ -22,7 +22,8 @@ _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expire
                             r"_help|_help_text|_template|_class|_backend|_validators?|_message|_msg|_regex|_pattern|"
                             r"_timeout|_lifetime|_ttl|_age|_seconds|_minutes|_hours|_days|_length|_size|_limit|"
                             r"_enabled|_required|_location|_file|_dir|_format|_algorithm|_alg|_view|_form|_route|"
-                            r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field)$", re.I)
+                            r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
+                            r"_scope|_scopes|_kind|_event|_code)$", re.I)
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|"
                             r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

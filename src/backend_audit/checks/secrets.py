@@ -18,6 +18,7 @@ _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"
                           "environ.Env", "starlette.config.Config"})
 _JWT_KEYED = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
 _FERNET = frozenset({"cryptography.fernet.Fernet"})
+_DOC_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
 
 
 class HardcodedSecret(CstCheck):
@@ -28,6 +29,7 @@ class HardcodedSecret(CstCheck):
         self.skip = is_dev_settings(ctx.path)
         self.if_stack: list[cst.If] = []
         self.seen: set[int] = set()  # ids of string nodes already reported (one problem, one finding)
+        self.doc_depth = 0
 
     def visit_If(self, node: cst.If) -> None:
         self.if_stack.append(node)
@@ -35,8 +37,21 @@ class HardcodedSecret(CstCheck):
     def leave_If(self, original_node: cst.If) -> None:
         self.if_stack.pop()
 
+    # OpenAPI / pydantic documentation values: `"example": {"access_token": "eyJ..."}`, Field(examples=[...])
+    def leave_DictElement(self, original_node: cst.DictElement) -> None:
+        if literal_value(original_node.key) in _DOC_KEYS:
+            self.doc_depth -= 1
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None and node.keyword.value in _DOC_KEYS:
+            self.doc_depth += 1
+
+    def leave_Arg(self, original_node: cst.Arg) -> None:
+        if original_node.keyword is not None and original_node.keyword.value in _DOC_KEYS:
+            self.doc_depth -= 1
+
     def _flag(self, name_node: cst.CSTNode, value_node: cst.BaseExpression, what: str, anchor: cst.CSTNode) -> None:
-        if self.skip or in_test_branch(self.if_stack) or id(value_node) in self.seen:
+        if self.skip or self.doc_depth or in_test_branch(self.if_stack) or id(value_node) in self.seen:
             return
         self.seen.add(id(value_node))
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
@@ -68,6 +83,9 @@ class HardcodedSecret(CstCheck):
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
         key = literal_value(node.key)
+        if key in _DOC_KEYS:
+            self.doc_depth += 1
+            return
         if isinstance(key, str) and is_sensitive_name(key) and self._secret_literal(node.value):
             self._flag(node.key, node.value, f"secret under key {key!r}", node)
 
