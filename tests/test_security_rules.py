@@ -120,3 +120,12 @@ def test_recognisers():
     assert is_dev_settings("proj/settings/dev.py") and is_dev_settings("local_settings.py")
     assert is_dev_settings("proj/settings_test.py") and not is_dev_settings("proj/settings/production.py")
     assert not is_dev_settings("app/example.py")  # not a settings module at all
+
+
+def test_bandit_blacklist_tests_survive_another_rule_selection(tmp_path):
+    """bandit keeps blacklist data (B301, B323, ...) on a module global: the last manager built used to win."""
+    pickle_code = {"app/cache.py": "import pickle\n\ndef restore(blob):\n    return pickle.loads(blob)\n"}
+    assert _scan(tmp_path / "a", pickle_code, "BA-INP-004").findings
+    assert _scan(tmp_path / "b", {"app/tls.py": "import ssl\nctx = ssl._create_unverified_context()\n"},
+                 "BA-SEC-002").findings
+    assert [f.line for f in _scan(tmp_path / "c", pickle_code, "BA-INP-004").findings] == [4]

@@ -23,8 +23,10 @@ _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expire
                             r"_timeout|_lifetime|_ttl|_age|_seconds|_minutes|_hours|_days|_length|_size|_limit|"
                             r"_enabled|_required|_location|_file|_dir|_format|_algorithm|_alg|_view|_form|_route|"
                             r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
-                            r"_scope|_scopes|_kind|_event|_code)$", re.I)
-_BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|"
+                            r"_scope|_scopes|_kind|_event|_code|_header|_function|_func|_handler|_callback|_module|"
+                            r"_loader|_provider|_reset|_policy)$", re.I)
+_BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|max|min|"
+                            r"num|total|count|test|demo|example|sample|dummy|fake|mock|"
                             r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Whole names that mention a secret without holding one.
@@ -42,22 +44,56 @@ def snake(name: str) -> str:
 
 # Catalog §1.4's pattern, matched on whole words of the snake-cased name: a substring match would see "ssn"
 # in `classname` and "pass" in `passed_view_restrictions_session_key`.
-_SENSITIVE_WORDS = frozenset({"password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "token",
-                              "tokens", "apikey", "accesskey", "privatekey", "clientsecret", "authorization",
-                              "authheader", "sessionid", "cardnumber", "cvv", "ssn", "otp", "secretkey"})
+# ("tokens", plural, is left out: in LLM code it counts tokens: `max_tokens`, `input_tokens`.)
+_CREDENTIAL_WORDS = frozenset({"password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "token",
+                               "apikey", "accesskey", "privatekey", "clientsecret", "authorization", "authheader",
+                               "secretkey"})
+_PERSONAL_WORDS = frozenset({"sessionid", "cardnumber", "cvv", "ssn", "otp"})
+_SENSITIVE_WORDS = _CREDENTIAL_WORDS | _PERSONAL_WORDS
+_PASSWORD_KIND = frozenset({"password", "passwords", "passwd", "passphrase", "pwd", "pass"})
 # Words that only count at the end of a name: `db_pass`, `SESSION_COOKIE`; not `pass_parameter`, `COOKIE_OPEN`.
 _SENSITIVE_LAST = frozenset({"pass", "cookie"})
 
 
-def is_sensitive_name(name: str) -> bool:
-    """Catalog §1.4: the name of something that holds a secret (`db_password`, `SECRET_KEY`, `apiKey`)."""
+def _name_words(name: str) -> tuple[str, list[str]] | None:
     low = snake(name.strip("_")).replace("-", "_")
-    if not low or low in _BENIGN_NAMES:
-        return False
+    if not low or low in _BENIGN_NAMES or _BENIGN_SUFFIX.search(low) or _BENIGN_PREFIX.search(low):
+        return None
     words = [w.rstrip("0123456789") for w in low.split("_") if w]
-    joined = [a + b for a, b in zip(words, words[1:])]
-    hit = any(w in _SENSITIVE_WORDS for w in words + joined) or (bool(words) and words[-1] in _SENSITIVE_LAST)
-    return hit and not (_BENIGN_SUFFIX.search(low) or _BENIGN_PREFIX.search(low))
+    return low, words + [a + b for a, b in zip(words, words[1:])]
+
+
+def _has_words(name: str, vocabulary: frozenset[str]) -> bool:
+    parsed = _name_words(name)
+    if parsed is None:
+        return False
+    low, words = parsed
+    last = low.split("_")[-1]
+    return any(w in vocabulary for w in words) or last in _SENSITIVE_LAST
+
+
+def is_sensitive_name(name: str) -> bool:
+    """Catalog §1.4: the name of something secret or personal (`db_password`, `SECRET_KEY`, `apiKey`, `ssn`)."""
+    return _has_words(name, _SENSITIVE_WORDS)
+
+
+def is_credential_name(name: str) -> bool:
+    """A sensitive name that holds a credential (not personal data such as `ssn` or `session_id`)."""
+    return _has_words(name, _CREDENTIAL_WORDS)
+
+
+def is_password_kind(name: str) -> bool:
+    """Credentials people choose (passwords, passphrases): any real value counts, random-looking or not."""
+    parsed = _name_words(name)
+    return parsed is not None and any(w in _PASSWORD_KIND for w in parsed[0].split("_"))
+
+
+def looks_random(value: str) -> bool:
+    """Machine secrets (keys, tokens) mix character classes: `f3c9a1d07be2`, `sk_live_51Hx`, not `ollama` or
+    `mlflow-gateway-auth`."""
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                   any(c.isdigit() for c in value), any(not c.isalnum() and c not in "-_. " for c in value)))
+    return len(value) >= 8 and classes >= 2
 
 
 _PASSWORD_WORD = re.compile(r"^(password|passwd|pwd|passphrase|pass|raw_?password|plain(text)?_?password)$", re.I)
@@ -105,9 +141,11 @@ def is_placeholder(value: str) -> bool:
     # A value that is itself a key or setting name ("access_token", "password1", "X-Api-Key")
     if re.fullmatch(r"[A-Za-z_\-]*(password|passwd|token|secret|key|pwd)[A-Za-z_\-0-9]?", v, re.I):
         return True
-    # identifiers and dotted paths name things: "PASSWORD_RESET", "oscar_open_basket", "app.auth.Backend"
-    if re.fullmatch(r"[A-Za-z]+([_.][A-Za-z]+)+", v):
+    # identifiers and dotted paths name things: "PASSWORD_RESET", "oscar_open_basket", "pkg.mod:func"
+    if re.fullmatch(r"[A-Za-z]+([_.][A-Za-z]+)+", v) or re.fullmatch(r"[\w.]+:\w+", v):
         return True
+    if re.search(r"\{[\w.]*\}", v):
+        return True  # a str.format template: "{self.urls.base}reset"
     return v.startswith(("/", "http://", "https://")) and "@" not in v  # a route or URL, not a credential
 
 
@@ -131,6 +169,8 @@ _URL_CREDENTIAL = re.compile(r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^:/@\s]*):(?P<pa
 
 def url_password(value: str) -> str | None:
     """The inline password of `scheme://user:pass@host`, unless it is a placeholder."""
+    if any(c.isspace() for c in value.strip()):
+        return None  # prose that mentions a URL shape ("'models://scope:prefix@host' is deprecated")
     m = _URL_CREDENTIAL.search(value)
     if not m:
         return None

@@ -11,8 +11,9 @@ import libcst as cst
 
 from ..findings import Finding
 from .base import BanditCheck, CstCheck, FileContext
-from .recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_dev_settings, is_placeholder,
-                        is_placeholder_template, is_sensitive_name, literal_value, receiver_name, target_name, url_password)
+from .recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
+                        is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
+                        receiver_name, target_name, url_password)
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
@@ -57,11 +58,14 @@ class HardcodedSecret(CstCheck):
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
 
-    def _secret_literal(self, node: cst.BaseExpression) -> bool:
+    def _secret_literal(self, node: cst.BaseExpression, name: str = "") -> bool:
+        """A real-looking secret for this name: people's passwords may be words, machine keys look random."""
         value = literal_value(node)
         if isinstance(value, bytes):
             value = value.decode("latin-1")
-        return isinstance(value, str) and not is_placeholder(value)
+        if not isinstance(value, str) or is_placeholder(value):
+            return False
+        return is_password_kind(name) or looks_random(value)
 
     # name = "literal", obj.name = "literal", d["name"] = "literal"
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -74,11 +78,12 @@ class HardcodedSecret(CstCheck):
 
     def _named_value(self, target: cst.BaseExpression, value: cst.BaseExpression, anchor: cst.CSTNode) -> None:
         name = target_name(target)
-        if name and is_sensitive_name(name) and self._secret_literal(value):
+        if name and is_credential_name(name) and self._secret_literal(value, name):
             self._flag(target, value, f"secret in {name}", anchor)
 
     def visit_Param(self, node: cst.Param) -> None:
-        if node.default is not None and is_sensitive_name(node.name.value) and self._secret_literal(node.default):
+        if node.default is not None and is_credential_name(node.name.value) and \
+                self._secret_literal(node.default, node.name.value):
             self._flag(node.name, node.default, f"default for {node.name.value}", node)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
@@ -86,7 +91,7 @@ class HardcodedSecret(CstCheck):
         if key in _DOC_KEYS:
             self.doc_depth += 1
             return
-        if isinstance(key, str) and is_sensitive_name(key) and self._secret_literal(node.value):
+        if isinstance(key, str) and is_credential_name(key) and self._secret_literal(node.value, key):
             self._flag(node.key, node.value, f"secret under key {key!r}", node)
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -95,12 +100,13 @@ class HardcodedSecret(CstCheck):
         left, right = node.left, node.comparisons[0].comparator
         for name_node, value in ((left, right), (right, left)):
             name = target_name(name_node) or _get_key(name_node)
-            if name and is_sensitive_name(name) and self._secret_literal(value):
+            if name and is_credential_name(name) and self._secret_literal(value, name):
                 self._flag(name_node, value, f"credential compared with {name}", node)
 
     def visit_Call(self, node: cst.Call) -> None:
         for a in node.args:
-            if a.keyword is not None and is_sensitive_name(a.keyword.value) and self._secret_literal(a.value):
+            if a.keyword is not None and is_credential_name(a.keyword.value) and \
+                    self._secret_literal(a.value, a.keyword.value):
                 self._flag(a.keyword, a.value, f"secret passed as {a.keyword.value}=", a)
         qn = self.ctx.qualname(node.func) or ""
         if qn in _ENV_GETTERS or (isinstance(node.func, cst.Attribute) and node.func.attr.value in
@@ -120,13 +126,19 @@ class HardcodedSecret(CstCheck):
         """os.getenv("SECRET_KEY", "dev"), env("DB_PASSWORD", default="postgres"): a secret that ships."""
         var = arg(node, None, 0)
         name = literal_value(var.value) if var is not None else UNKNOWN
-        if not isinstance(name, str) or not is_sensitive_name(name):
+        if not isinstance(name, str) or not is_credential_name(name):
             return
         default = arg(node, "default", 1)
         value = literal_value(default.value) if default is not None else UNKNOWN
         # Any real fallback ships: when the variable is missing in production the app runs with this value.
-        if isinstance(value, (str, bytes)) and value.strip() and " " not in value.strip() and \
-                not is_placeholder_template(value):
+        # Framework signing keys: any fallback at all is the vulnerability (`os.getenv("SECRET_KEY", "dev")`);
+        # other credentials: a real-looking value, not a local dummy such as "ollama".
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        signing_key = name.lower().endswith("secret_key")
+        if isinstance(value, str) and value.strip() and " " not in value.strip() and \
+                not is_placeholder_template(value) and (signing_key or is_password_kind(name) or
+                                                        (not is_placeholder(value) and looks_random(value))):
             self._flag(var.value, default.value, f"fallback value for ${name}", node)
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:

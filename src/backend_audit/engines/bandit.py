@@ -19,13 +19,28 @@ logging.getLogger("stevedore").setLevel(logging.CRITICAL + 1)
 
 @functools.lru_cache(maxsize=8)
 def _manager(test_ids: tuple[str, ...]):
+    from bandit.core import blacklisting
     from bandit.core import config as b_config
     from bandit.core import manager as b_manager
 
     for name in ("bandit", "stevedore"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
-                                   profile={"include": set(test_ids), "exclude": set()})
+    mgr = b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
+                                  profile={"include": set(test_ids), "exclude": set()})
+    # bandit keeps the blacklist tests' (B3xx/B4xx) filtered data on a module-global function, so the last
+    # manager built wins for all of them: remember ours and put it back before each run (see _activate).
+    mgr._ba_blacklist = (getattr(blacklisting.blacklist, "_checks", None),
+                         getattr(blacklisting.blacklist, "_config", None))
+    return mgr
+
+
+def _activate(mgr) -> None:
+    from bandit.core import blacklisting
+
+    checks, config = mgr._ba_blacklist
+    if config is not None:
+        blacklisting.blacklist._checks = checks
+        blacklisting.blacklist._config = config
 
 
 class BanditFailed(Exception):
@@ -41,6 +56,7 @@ def run_checks(data: bytes, abs_path: str, ctx: FileContext, checks: list[type[B
         for test_id in inst.rule.bandit_tests:
             owners[test_id] = inst
     mgr = _manager(tuple(sorted(owners)))
+    _activate(mgr)
     mgr.results = []
     mgr.skipped = []
     files = [abs_path]
