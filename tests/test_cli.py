@@ -39,8 +39,8 @@ def test_scan_examples_text(cli, clean_env, tmp_path):
     proc = run(cli, "scan", str(EXAMPLES), cwd=tmp_path, env=clean_env)
     assert proc.returncode == 1, proc.stderr
     assert "BA-SQL-001" in proc.stdout and "examples/shop/routers/users.py" in proc.stdout
-    # the count grows with the rule pack; the summary line's shape is what this test pins
-    assert re.match(r"FAIL: \d+ errors?, ", proc.stdout.strip().splitlines()[-1])
+    # the count changes whenever a rule is added; the exact findings are pinned by test_example_backend
+    assert re.match(r"FAIL: [1-9]\d* errors", proc.stdout.strip().splitlines()[-1])
     assert "\x1b[" not in proc.stdout  # no colours when piped
 
 

@@ -3,11 +3,10 @@
 from fastapi import FastAPI
 
 from .routers import orders, users
-from .settings import get_settings
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="shop", debug=get_settings().debug)
+    app = FastAPI(title="shop")
     app.include_router(users.router)
     app.include_router(orders.router)
 

@@ -19,27 +19,35 @@ logging.getLogger("stevedore").setLevel(logging.CRITICAL + 1)
 
 @functools.lru_cache(maxsize=8)
 def _manager(test_ids: tuple[str, ...]):
-    from bandit.core import blacklisting
     from bandit.core import config as b_config
     from bandit.core import manager as b_manager
 
     for name in ("bandit", "stevedore"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    mgr = b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
-                                  profile={"include": set(test_ids), "exclude": set()})
-    # bandit keeps the blacklist tests' (B3xx/B4xx) filtered data on a module-global function, so the last
-    # manager built wins for all of them: remember ours and put it back before each run (see _activate).
-    mgr._ba_blacklist = (getattr(blacklisting.blacklist, "_checks", None),
-                         getattr(blacklisting.blacklist, "_config", None))
-    return mgr
+    return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
+                                   profile={"include": set(test_ids), "exclude": set()})
 
 
-def _activate(mgr) -> None:
+@functools.lru_cache(maxsize=8)
+def _blacklist_config(test_ids: tuple[str, ...]) -> dict:
+    """The blacklist data (B3xx/B4xx) for these test ids, filtered the way bandit's test set filters it."""
+    from bandit.core import extension_loader
+
+    wanted = set(test_ids)
+    config = {node: [t for t in tests if t["id"] in wanted]
+              for node, tests in extension_loader.MANAGER.blacklist.items()}
+    return {node: tests for node, tests in config.items() if tests}
+
+
+def _activate_blacklist(test_ids: tuple[str, ...]) -> None:
+    """bandit keeps the filtered blacklist on a module-global function, so the last manager built wins for
+    every manager: with two rule selections (per-file ignores, the test suite) B301 vanished after a B323-only
+    manager was built. Put this selection's data back before each run."""
     from bandit.core import blacklisting
 
-    checks, config = mgr._ba_blacklist
-    if config is not None:
-        blacklisting.blacklist._checks = checks
+    config = _blacklist_config(test_ids)
+    if config:
+        blacklisting.blacklist._checks = config.keys()
         blacklisting.blacklist._config = config
 
 
@@ -56,7 +64,7 @@ def run_checks(data: bytes, abs_path: str, ctx: FileContext, checks: list[type[B
         for test_id in inst.rule.bandit_tests:
             owners[test_id] = inst
     mgr = _manager(tuple(sorted(owners)))
-    _activate(mgr)
+    _activate_blacklist(tuple(sorted(owners)))
     mgr.results = []
     mgr.skipped = []
     files = [abs_path]
