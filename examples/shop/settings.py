@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -10,6 +11,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./shop.db"
     debug: bool = False
+    jwt_secret: SecretStr = SecretStr("")
     thumbnail_dir: str = "/var/lib/shop/thumbnails"
     cors_origins: list[str] = ["https://shop.example.com"]
 

@@ -32,7 +32,9 @@ DEFAULT_EXCLUDES = (
 
 # §1.4 of the rule catalog: what counts as test code (per-file rules skip it unless they say otherwise).
 DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**/test_*.py", "**/*_test.py",
-                         "test_*.py", "*_test.py", "**/conftest.py", "conftest.py")
+                         "test_*.py", "*_test.py", "**/conftest.py", "conftest.py",
+                         # Django's startapp layout: app/tests.py
+                         "**/tests.py", "tests.py")
 
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",

@@ -144,5 +144,6 @@ class TestRefsCollector(cst.BatchableCSTVisitor):
 
 def collectors() -> list[type]:
     from . import frameworks
+    from .django_settings import SettingsCollector
 
-    return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors()]
+    return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector]

@@ -30,6 +30,29 @@ def _manager(test_ids: tuple[str, ...]):
                                    profile={"include": set(test_ids), "exclude": set()}, ignore_nosec=True)
 
 
+@functools.lru_cache(maxsize=8)
+def _blacklist_config(test_ids: tuple[str, ...]) -> dict:
+    """The blacklist data (B3xx/B4xx) for these test ids, filtered the way bandit's test set filters it."""
+    from bandit.core import extension_loader
+
+    wanted = set(test_ids)
+    config = {node: [t for t in tests if t["id"] in wanted]
+              for node, tests in extension_loader.MANAGER.blacklist.items()}
+    return {node: tests for node, tests in config.items() if tests}
+
+
+def _activate_blacklist(test_ids: tuple[str, ...]) -> None:
+    """bandit keeps the filtered blacklist on a module-global function, so the last manager built wins for
+    every manager: with two rule selections (per-file ignores, the test suite) B301 vanished after a B323-only
+    manager was built. Put this selection's data back before each run."""
+    from bandit.core import blacklisting
+
+    config = _blacklist_config(test_ids)
+    if config:
+        blacklisting.blacklist._checks = config.keys()
+        blacklisting.blacklist._config = config
+
+
 class BanditFailed(Exception):
     pass
 
@@ -43,6 +66,7 @@ def run_checks(data: bytes, abs_path: str, ctx: FileContext, checks: list[type[B
         for test_id in inst.rule.bandit_tests:
             owners[test_id] = inst
     mgr = _manager(tuple(sorted(owners)))
+    _activate_blacklist(tuple(sorted(owners)))
     mgr.results = []
     mgr.skipped = []
     files = [abs_path]

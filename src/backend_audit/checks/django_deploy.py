@@ -1,0 +1,113 @@
+"""BA-DEP-002 Django production settings: the `check --deploy` warnings, read statically from the folded
+production settings module. Each sub-check keeps the parent rule id (selection and suppression work on
+BA-DEP-002) and names itself in `properties.sub` and in the message."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..django_settings import SettingsIndex, Value
+from ..findings import Finding
+from .base import ProjectCheck
+
+_SEC_MW = "django.middleware.security.SecurityMiddleware"
+_CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
+_FRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+
+
+class DjangoProductionSettings(ProjectCheck):
+    RULE_ID = "BA-DEP-002"
+
+    def run(self, project: Any) -> list[Finding]:
+        index = SettingsIndex(project.facts)
+        out: dict[tuple, Finding] = {}
+        for module in index.production_modules():
+            settings = index.fold(module)
+            for finding in _evaluate(module, settings, self.rule.id):
+                # base.py shared by several production modules: one finding per place
+                out.setdefault((finding.path, finding.line, finding.properties["sub"], finding.message), finding)
+        return sorted(out.values(), key=Finding.sort_key)
+
+
+def _evaluate(module: str, s: dict[str, Value], rule_id: str) -> list[Finding]:
+    found: list[Finding] = []
+
+    def add(sub: str, name: str, django_id: str, cwe: int, what: str, level: str = "warning") -> None:
+        v = s.get(name)
+        path, line = (v.path, v.line) if v is not None else (module, 1)
+        found.append(Finding(
+            rule_id=rule_id, path=path, line=line, column=1, end_line=line, end_column=2, level=level,
+            message=f"[{sub}] {what} (Django {django_id}; production settings {module})",
+            engine="project", snippet=f"{sub}:{name}", symbol="",
+            properties={"sub": sub, "django_check": django_id, "cwe": cwe, "settings_module": module,
+                        "setting": name}))
+
+    def value(name: str, default: Any) -> tuple[bool, Any]:
+        v = s.get(name)
+        return (True, default) if v is None else (v.known, v.value)
+
+    def not_true(name: str) -> bool:
+        known, val = value(name, False)
+        return known and val is not True
+
+    hosts_known, hosts = value("ALLOWED_HOSTS", [])
+    if hosts_known and isinstance(hosts, list) and (not hosts or "*" in hosts):
+        add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20,
+            "ALLOWED_HOSTS is empty" if not hosts else "ALLOWED_HOSTS contains '*': any Host header is accepted "
+            "(cache poisoning, password-reset links to the attacker's host)")
+    if not_true("SESSION_COOKIE_SECURE"):
+        add("session-cookie", "SESSION_COOKIE_SECURE", "security.W012", 614,
+            "SESSION_COOKIE_SECURE is not True: the session cookie is also sent over plain HTTP")
+    if value("SESSION_COOKIE_HTTPONLY", True) == (True, False):
+        add("session-cookie", "SESSION_COOKIE_HTTPONLY", "security.W013", 1004,
+            "SESSION_COOKIE_HTTPONLY is False: scripts (and any XSS) can read the session cookie")
+    if not_true("CSRF_COOKIE_SECURE"):
+        add("csrf-cookie", "CSRF_COOKIE_SECURE", "security.W016", 614,
+            "CSRF_COOKIE_SECURE is not True: the CSRF cookie is also sent over plain HTTP")
+    _hsts(s, value, add)
+    if not_true("SECURE_SSL_REDIRECT"):
+        add("ssl-redirect", "SECURE_SSL_REDIRECT", "security.W008", 319,
+            "SECURE_SSL_REDIRECT is not True: plain-HTTP requests are served, not redirected (if a proxy terminates "
+            "TLS and redirects, set SECURE_PROXY_SSL_HEADER and suppress this with a reason)")
+    _middleware(s, add)
+    if value("SECURE_CONTENT_TYPE_NOSNIFF", True) == (True, False):
+        add("nosniff", "SECURE_CONTENT_TYPE_NOSNIFF", "security.W006", 693,
+            "SECURE_CONTENT_TYPE_NOSNIFF is False: browsers may sniff uploads as HTML or script")
+    known, frame = value("X_FRAME_OPTIONS", "DENY")
+    if known and frame != "DENY":
+        add("frame", "X_FRAME_OPTIONS", "security.W019", 1021,
+            f"X_FRAME_OPTIONS is {frame!r}, not 'DENY': pages can be framed (clickjacking)", level="note")
+    if value("SECURE_REFERRER_POLICY", "same-origin") == (True, None):
+        add("referrer", "SECURE_REFERRER_POLICY", "security.W022", 200,
+            "SECURE_REFERRER_POLICY is None: full URLs (with tokens in query strings) leak to other sites",
+            level="note")
+    return found
+
+
+def _hsts(s: dict[str, Value], value: Callable, add: Callable) -> None:
+    known, seconds = value("SECURE_HSTS_SECONDS", 0)
+    if not known:
+        return
+    if not seconds:
+        add("hsts", "SECURE_HSTS_SECONDS", "security.W004", 319,
+            "SECURE_HSTS_SECONDS is unset or 0: browsers are not told to insist on HTTPS (SSL stripping)")
+        return
+    if value("SECURE_HSTS_INCLUDE_SUBDOMAINS", False) == (True, False):
+        add("hsts", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "security.W005", 319,
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS is not True: subdomains can still be reached over HTTP", level="note")
+    if value("SECURE_HSTS_PRELOAD", False) == (True, False):
+        add("hsts", "SECURE_HSTS_PRELOAD", "security.W021", 319,
+            "SECURE_HSTS_PRELOAD is not True: the first visit is not protected by the browsers' preload list",
+            level="note")
+
+
+def _middleware(s: dict[str, Value], add: Callable) -> None:
+    name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
+    v = s.get(name)
+    if v is None or not v.known or not isinstance(v.value, list):
+        return
+    for mw, django_id, cwe, what in ((_SEC_MW, "security.W001", 693, "no security headers or SSL redirect"),
+                                     (_CSRF_MW, "security.W003", 352, "no CSRF protection on forms"),
+                                     (_FRAME_MW, "security.W002", 1021, "no X-Frame-Options header")):
+        if mw not in v.value:
+            add("middleware", name, django_id, cwe, f"{mw.rpartition('.')[2]} missing from {name}: {what}")

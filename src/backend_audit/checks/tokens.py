@@ -1,0 +1,99 @@
+"""BA-AUTH-002: JWTs decoded without verifying signature, algorithm or claims (PyJWT, python-jose)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .base import CstCheck, FileContext
+from .recognise import UNKNOWN, arg, literal_value, strings_in
+
+# PyJWT (module functions and the PyJWT/PyJWS classes' module aliases) and python-jose.
+_JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode", "jwt.decode_complete",
+                         "jwt.api_jwt.decode_complete"})
+_JWT_ENCODE = frozenset({"jwt.encode", "jwt.api_jwt.encode", "jose.jwt.encode"})
+_JWT_UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
+_CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_nbf")
+
+
+class JwtVerificationOff(CstCheck):
+    RULE_ID = "BA-AUTH-002"
+    PREFILTER = ("jwt", "jose")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # per function: calls of get_unverified_claims, and whether a verifying decode follows
+        self.frames: list[dict] = [{"unverified": [], "verified": False}]
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.frames.append({"unverified": [], "verified": False})
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._flush(self.frames.pop())
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._flush(self.frames.pop())
+
+    def _flush(self, frame: dict) -> None:
+        if frame["verified"]:
+            return  # reading claims to pick a key, then verifying: the documented pattern
+        for call in frame["unverified"]:
+            self.report(call, "jose get_unverified_claims() result used without a verifying jwt.decode in the same "
+                              "function: anyone can forge these claims", properties={"sub": "unverified-claims"})
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qn = self.ctx.qualname(node.func) or ""
+        if qn in _JWT_DECODE:
+            self._decode(node, qn)
+        elif qn in _JWT_ENCODE:
+            self._encode(node)
+        elif qn in _JWT_UNVERIFIED:
+            self.frames[-1]["unverified"].append(node)
+
+    def _decode(self, node: cst.Call, qn: str) -> None:
+        options = arg(node, "options")
+        opts = literal_value(options.value) if options is not None else {}
+        verify = arg(node, "verify")
+        if (isinstance(opts, dict) and opts.get("verify_signature") is False) or \
+                (verify is not None and literal_value(verify.value) is False):
+            self.report(node, f"{qn}() with signature verification turned off: any client can forge this token; "
+                              "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
+            return
+        algorithms = arg(node, "algorithms", 2)
+        algs = literal_value(algorithms.value) if algorithms is not None else UNKNOWN
+        if algorithms is None:
+            self.report(node, f"{qn}() without algorithms=: PyJWT 1.x and python-jose trust the algorithm named in "
+                              "the token header (alg confusion); pass algorithms=[\"RS256\"] or similar",
+                        properties={"sub": "no-algorithms"})
+            return
+        if any(s.lower() == "none" for s in strings_in(algs)):
+            self.report(node, f"{qn}() accepts the 'none' algorithm: unsigned tokens pass",
+                        properties={"sub": "none-alg"})
+            return
+        self.frames[-1]["verified"] = True
+        if isinstance(opts, dict):
+            off = [k for k in _CLAIM_FLAGS if opts.get(k) is False]
+            if off or opts.get("require") == []:
+                what = ", ".join(off) or "require=[]"
+                self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
+                                  "accepted", level="warning", properties={"sub": "claims-off"})
+
+    def _encode(self, node: cst.Call) -> None:
+        alg = arg(node, "algorithm", 2)
+        if alg is not None and str(literal_value(alg.value)).lower() == "none":
+            self.report(node, "jwt.encode(..., algorithm='none') issues unsigned tokens", properties={"sub": "none-alg"})
+            return
+        payload = arg(node, "payload", 0)
+        if payload is not None and isinstance(payload.value, cst.Dict) and "exp" not in _dict_keys(payload.value):
+            self.report(node, "jwt.encode() of a payload without an 'exp' claim: the token never expires",
+                        level="note", properties={"sub": "no-exp"})
+
+
+def _dict_keys(node: cst.Dict) -> set[str]:
+    keys: set[str] = set()
+    for el in node.elements:
+        if isinstance(el, cst.StarredDictElement):
+            keys.add("exp")  # `**claims` may carry exp: do not guess
+        else:
+            k = literal_value(el.key)
+            keys.add(k if isinstance(k, str) else "exp")
+    return keys

@@ -1,0 +1,216 @@
+"""Django settings without importing Django: record module-level settings per file (a fact collector), then
+find the production settings module, follow `from .base import *` chains and fold literal assignments.
+
+Facts are plain JSON: a list of events in source order per settings-like file:
+  ["set", NAME, line, known, value]   NAME = literal (known=True) or computed/conditional (known=False)
+  ["add", NAME, line, known, value]   NAME += [...] / NAME.append(x) / NAME.insert(i, x)
+  ["star", "module.or.relative", line]
+and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in this file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from .checks.base import FileContext, dotted
+from .checks.recognise import UNKNOWN, is_dev_settings, literal_value
+
+# The settings DEP-002 folds, plus the markers that identify a Django settings module.
+TRACKED = frozenset({
+    "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_SSL_REDIRECT",
+    "MIDDLEWARE", "MIDDLEWARE_CLASSES", "SECURE_CONTENT_TYPE_NOSNIFF", "X_FRAME_OPTIONS", "SECURE_REFERRER_POLICY",
+    "INSTALLED_APPS", "ROOT_URLCONF", "DEBUG", "SECRET_KEY", "DATABASES", "SECURE_PROXY_SSL_HEADER",
+})
+_MARKERS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "ALLOWED_HOSTS"})
+_PROD = re.compile(r"(?i)^(prod|production|live|deploy|deployment)([_.\-]|$)|[_.\-](prod|production|live)$")
+
+
+def _jsonable(value: Any) -> tuple[bool, Any]:
+    if value is UNKNOWN or isinstance(value, bytes):
+        return False, None
+    if isinstance(value, (tuple, set)):
+        value = list(value)
+    if isinstance(value, list):
+        return (all(isinstance(v, (str, int, float, bool, type(None))) for v in value), value)
+    if isinstance(value, dict):
+        return False, None  # not needed by any sub-check; avoids non-string keys in JSON
+    return True, value
+
+
+class SettingsCollector(cst.BatchableCSTVisitor):
+    """Module-level settings assignments and star imports; DJANGO_SETTINGS_MODULE defaults anywhere."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.wants_dsm = "DJANGO_SETTINGS_MODULE" in ctx.text
+
+    def visit_Module(self, node: cst.Module) -> None:
+        if not any(name in self.ctx.text for name in _MARKERS) and "import *" not in self.ctx.text:
+            return
+        events: list[list[Any]] = []
+        for stmt in node.body:
+            self._statement(stmt, events, conditional=False)
+        names = {e[1] for e in events if e[0] != "star"}
+        stars = [e for e in events if e[0] == "star"]
+        if names & _MARKERS or (stars and names):
+            self.ctx.facts["django_settings"] = events
+
+    def _line(self, node: cst.CSTNode) -> int:
+        return self.get_metadata(PositionProvider, node).start.line
+
+    def _statement(self, stmt: cst.CSTNode, events: list, conditional: bool) -> None:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self._small(small, stmt, events, conditional)
+        elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
+            # a value set in a branch is not known statically; imports in branches are not followed
+            for child in _blocks(stmt):
+                for inner in child.body:
+                    self._statement(inner, events, conditional=True)
+
+    def _small(self, small: cst.CSTNode, line_node: cst.CSTNode, events: list, conditional: bool) -> None:
+        line = self._line(line_node)
+        if isinstance(small, cst.Assign):
+            for t in small.targets:
+                for name in _names(t.target):
+                    if name in TRACKED:
+                        known, value = _jsonable(literal_value(small.value)) if len(small.targets) == 1 and \
+                            isinstance(t.target, cst.Name) else (False, None)
+                        events.append(["set", name, line, known and not conditional, value])
+        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
+            if small.target.value in TRACKED:
+                known, value = _jsonable(literal_value(small.value))
+                events.append(["set", small.target.value, line, known and not conditional, value])
+        elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name) and small.target.value in TRACKED:
+            known, value = _jsonable(literal_value(small.value))
+            events.append(["add", small.target.value, line, known and not conditional, value])
+        elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            call = small.value
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in TRACKED:
+                item = call.args[-1].value if call.args else None
+                known, value = _jsonable(literal_value(item))
+                ok = func.attr.value in ("append", "insert") and known and not conditional
+                events.append(["add", func.value.value, line, ok, [value]])
+        elif isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar) and not conditional:
+            module = "." * len(small.relative) + (dotted(small.module) or "" if small.module is not None else "")
+            events.append(["star", module, line])
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.wants_dsm or len(node.args) < 2:
+            return
+        if literal_value(node.args[0].value) == "DJANGO_SETTINGS_MODULE":
+            value = literal_value(node.args[1].value)
+            if isinstance(value, str):
+                self.ctx.facts.setdefault("django_settings_module", []).append(value)
+
+
+def _blocks(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
+    out = []
+    for attr in ("body", "orelse", "finalbody"):
+        block = getattr(stmt, attr, None)
+        while isinstance(block, (cst.If, cst.Else, cst.Finally)):
+            out.append(block.body)
+            block = getattr(block, "orelse", None)
+        if isinstance(block, cst.BaseSuite):
+            out.append(block)
+    for handler in getattr(stmt, "handlers", ()):
+        out.append(handler.body)
+    return [b for b in out if isinstance(b, cst.IndentedBlock)]
+
+
+def _names(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for el in target.elements for n in _names(el.value)]
+    return []
+
+
+# --- folding ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Value:
+    known: bool
+    value: Any
+    path: str
+    line: int
+
+
+class SettingsIndex:
+    """All settings-like modules of a project, by path, and the way from a dotted module name to a file."""
+
+    def __init__(self, facts: dict[str, dict[str, Any]]) -> None:
+        self.events = {p: f["django_settings"] for p, f in facts.items()
+                       if f.get("django_settings") and not f.get("is_test")}
+        self.dsm = sorted({m for p, f in facts.items() if not f.get("is_test")
+                           for m in f.get("django_settings_module", ())})
+        self.paths = sorted(facts)
+
+    def resolve(self, module: str, importer: str | None = None) -> str | None:
+        """The file of a dotted module name (absolute, or relative to `importer`)."""
+        if module.startswith("."):
+            if importer is None:
+                return None
+            dots = len(module) - len(module.lstrip("."))
+            base = PurePosixPath(importer).parent
+            for _ in range(dots - 1):
+                base = base.parent
+            rest = module.lstrip(".")
+            rel = (base / rest.replace(".", "/")).as_posix() if rest else base.as_posix()
+            candidates = [f"{rel}.py", f"{rel}/__init__.py"]
+            return next((c for c in candidates if c in self.events or c in self.paths), None)
+        suffixes = (f"{module.replace('.', '/')}.py", f"{module.replace('.', '/')}/__init__.py")
+        hits = [p for p in self.paths if any(p == s or p.endswith("/" + s) for s in suffixes)]
+        return min(hits, key=len) if hits else None
+
+    def production_modules(self) -> list[str]:
+        """Catalog BA-DEP-002: DJANGO_SETTINGS_MODULE defaults, preferring prod*/production* modules."""
+        if not self.events:
+            return []
+        prod = [p for p in self.events if _is_prod(p) and not is_dev_settings(p)]
+        if prod:
+            return sorted(prod)
+        named = [self.resolve(m) for m in self.dsm]
+        chosen = sorted({p for p in named if p and p in self.events and not is_dev_settings(p)})
+        if chosen or self.dsm:
+            return chosen
+        # no manage.py/wsgi.py in the scan: a lone `settings.py` that configures a project
+        return sorted(p for p, ev in self.events.items()
+                      if (PurePosixPath(p).stem == "settings" or p.endswith("settings/__init__.py"))
+                      and not is_dev_settings(p) and any(e[0] != "star" and e[1] == "INSTALLED_APPS" for e in ev))
+
+    def fold(self, path: str, seen: frozenset[str] = frozenset()) -> dict[str, Value]:
+        """Effective settings of a module: star imports merged in order, last assignment wins."""
+        out: dict[str, Value] = {}
+        for ev in self.events.get(path, ()):
+            if ev[0] == "star":
+                target = self.resolve(ev[1], path)
+                if target and target not in seen and target != path:
+                    out.update(self.fold(target, seen | {path}))
+            elif ev[0] == "set":
+                out[ev[1]] = Value(ev[3], ev[4], path, ev[2])
+            elif ev[0] == "add":
+                prev = out.get(ev[1])
+                if prev and prev.known and ev[3] and isinstance(prev.value, list):
+                    out[ev[1]] = Value(True, prev.value + list(ev[4]), path, ev[2])
+                else:
+                    out[ev[1]] = Value(False, None, path, ev[2])
+        return out
+
+
+def _is_prod(path: str) -> bool:
+    p = PurePosixPath(path)
+    stem = p.parent.name if p.stem == "__init__" else p.stem
+    bare = re.sub(r"(?i)settings", "", stem).strip("_-.")
+    return any(_PROD.search(n) for n in (bare, stem) if n)

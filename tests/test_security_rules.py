@@ -1,0 +1,131 @@
+"""Security/deployment rules beyond their YAML examples: one finding per problem across bandit and libcst,
+sub-checks under the parent id, secrets never copied into reports, settings folding."""
+
+import json
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+from backend_audit.checks.recognise import is_dev_settings, is_password_name, is_placeholder, is_sensitive_name
+from backend_audit.config import Settings
+from backend_audit.django_settings import SettingsIndex
+from backend_audit.runner import scan
+
+
+def _scan(tmp_path: Path, files: dict[str, str], *rules: str):
+    for rel, code in files.items():
+        target = tmp_path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(code), encoding="utf-8")
+    return scan([tmp_path], Settings(select=rules, jobs=1), use_git=False)
+
+
+def test_bandit_and_libcst_report_one_problem_once(tmp_path):
+    result = _scan(tmp_path, {"app/client.py": """
+        import requests
+        from flask import Flask
+
+        app = Flask(__name__)
+
+        def fetch(url):
+            return requests.get(
+                url,
+                verify=False,
+                timeout=5,
+            )
+
+        if __name__ == "__main__":
+            app.run(host="0.0.0.0",
+                    debug=True)
+    """}, "BA-SEC-002", "BA-DEP-001")
+    keys = Counter((f.rule_id, f.line) for f in result.findings)
+    assert keys == Counter({("BA-SEC-002", 10): 1, ("BA-DEP-001", 16): 1}), result.findings
+    dep = next(f for f in result.findings if f.rule_id == "BA-DEP-001")
+    assert dep.level == "warning" and dep.engine == "libcst"  # ours won the line: __main__ downgrade kept
+
+
+def test_bandit_half_still_reports_what_libcst_does_not_model(tmp_path):
+    result = _scan(tmp_path, {"app/cache.py": """
+        import pickle as pk
+
+        def restore(blob):
+            return pk.loads(blob)
+
+        def load_model():
+            return pk.load(open("model.pkl", "rb"))
+    """}, "BA-INP-004")
+    got = sorted((f.line, f.level, f.engine) for f in result.findings)
+    assert got == [(5, "error", "bandit"), (8, "warning", "bandit")]  # literal local file: warning
+
+
+def test_sub_checks_keep_the_parent_rule_id(tmp_path):
+    result = _scan(tmp_path, {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n',
+        "site/__init__.py": "",
+        "site/settings.py": 'INSTALLED_APPS = ["x"]\nALLOWED_HOSTS = []\nSESSION_COOKIE_HTTPONLY = False\n',
+    }, "BA-DEP-002")
+    assert {f.rule_id for f in result.findings} == {"BA-DEP-002"}
+    subs = {f.properties["sub"]: f for f in result.findings}
+    assert {"allowed-hosts", "session-cookie", "csrf-cookie", "hsts", "ssl-redirect"} <= set(subs)
+    assert subs["allowed-hosts"].line == 2 and "security.W020" in subs["allowed-hosts"].message
+    assert all(f"[{sub}]" in f.message for sub, f in subs.items())
+
+
+def test_selecting_or_ignoring_the_parent_id_covers_every_sub_check(tmp_path):
+    files = {"site/settings.py": 'INSTALLED_APPS = ["x"]\nALLOWED_HOSTS = ["*"]\n'}
+    assert _scan(tmp_path, files, "BA-DEP").findings
+    settings = Settings(select=("BA-DEP",), ignore=("BA-DEP-002",), jobs=1)
+    assert not scan([tmp_path], settings, use_git=False).findings
+
+
+def test_secret_value_never_reaches_the_report(tmp_path):
+    result = _scan(tmp_path, {"app/config.py": """
+        SECRET_KEY = "s3cr3t-value-that-must-not-leak-0123"
+        DATABASE_URL = "postgresql://app:hunter22x@db/app"
+    """}, "BA-SEC-001")
+    assert len(result.findings) == 2
+    dumped = json.dumps([f.to_dict() for f in result.findings])
+    assert "s3cr3t-value" not in dumped
+    assert result.findings[0].snippet == "SECRET_KEY"
+
+
+def test_settings_fold_follows_star_imports_and_last_assignment_wins():
+    facts = {
+        "proj/settings/base.py": {"django_settings": [
+            ["set", "INSTALLED_APPS", 1, True, ["a"]], ["set", "MIDDLEWARE", 2, True, ["m1"]],
+            ["set", "SECURE_SSL_REDIRECT", 3, True, False]]},
+        "proj/settings/prod.py": {"django_settings": [
+            ["star", ".base", 1], ["add", "MIDDLEWARE", 2, True, ["m2"]], ["set", "SECURE_SSL_REDIRECT", 3, True, True],
+            ["set", "ALLOWED_HOSTS", 4, False, None]]},
+        "proj/settings/dev.py": {"django_settings": [["star", ".base", 1], ["set", "DEBUG", 2, True, True]]},
+    }
+    index = SettingsIndex(facts)
+    assert index.production_modules() == ["proj/settings/prod.py"]
+    folded = index.fold("proj/settings/prod.py")
+    assert folded["MIDDLEWARE"].value == ["m1", "m2"]
+    assert folded["SECURE_SSL_REDIRECT"].value is True and folded["SECURE_SSL_REDIRECT"].path.endswith("prod.py")
+    assert folded["ALLOWED_HOSTS"].known is False
+    assert folded["INSTALLED_APPS"].path == "proj/settings/base.py"
+
+
+def test_recognisers():
+    assert is_sensitive_name("SECRET_KEY") and is_sensitive_name("dbPassword") and is_sensitive_name("smtp_pass")
+    assert not any(is_sensitive_name(n) for n in ("classname", "pass_parameter", "token_url", "tokenUrl",
+                                                  "PASSWORD_MIN_LENGTH", "is_password_set", "STATE_TOKEN_AUDIENCE"))
+    assert is_password_name("new_password") and is_password_name("pwd")
+    assert not is_password_name("password_hash") and not is_password_name("password_reset_token")
+    assert all(is_placeholder(v) for v in ("", "changeme", "${SECRET}", "<your-key>", "xxxxxxxx", "access_token",
+                                           "Enter your password", "/auth/token", "PASSWORD_RESET"))
+    assert not is_placeholder("f3c9a1d07be24e6f")
+    assert is_dev_settings("proj/settings/dev.py") and is_dev_settings("local_settings.py")
+    assert is_dev_settings("proj/settings_test.py") and not is_dev_settings("proj/settings/production.py")
+    assert not is_dev_settings("app/example.py")  # not a settings module at all
+
+
+def test_bandit_blacklist_tests_survive_another_rule_selection(tmp_path):
+    """bandit keeps blacklist data (B301, B323, ...) on a module global: the last manager built used to win."""
+    pickle_code = {"app/cache.py": "import pickle\n\ndef restore(blob):\n    return pickle.loads(blob)\n"}
+    assert _scan(tmp_path / "a", pickle_code, "BA-INP-004").findings
+    assert _scan(tmp_path / "b", {"app/tls.py": "import ssl\nctx = ssl._create_unverified_context()\n"},
+                 "BA-SEC-002").findings
+    assert [f.line for f in _scan(tmp_path / "c", pickle_code, "BA-INP-004").findings] == [4]
