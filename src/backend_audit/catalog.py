@@ -15,6 +15,14 @@ import yaml
 
 from .errors import ConfigError
 
+# libyaml's C build of the same safe loader: ~10x faster, and rule loading is on every scan's path.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """yaml.safe_load, through libyaml when it is installed (same safe constructor set)."""
+    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader
+
 _PKG_DIR = Path(__file__).resolve().parent
 
 
@@ -153,7 +161,7 @@ def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example,
 
 def _load_rule(path: Path) -> Rule:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read rule file {path}: {exc}") from None
     if not isinstance(raw, dict):

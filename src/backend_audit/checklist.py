@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .catalog import safe_load
 
 THRESHOLD = 0.5
 
@@ -192,7 +193,7 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
 
     file = Path(path) if path else data_dir("rules") / "checklists.yaml"
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        raw = safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the checklist vocabulary {file}: {exc}") from None
     return parse_vocabulary(raw, str(file))

@@ -43,6 +43,12 @@ def parse_format(spec: str) -> tuple[str, str | None]:
     return name, (path or None) if sep else None
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if value:
+        ctx.meta[f"backend_audit.{param.name}"] = value
+    return value
+
+
 def scan_options(fn):
     """Options shared by every command that runs a scan."""
     decorators = [
@@ -53,6 +59,12 @@ def scan_options(fn):
         click.option("--jobs", "-j", type=click.IntRange(min=0), default=None,
                      help="Worker processes (default: one per CPU)."),
         click.option("--exclude", multiple=True, help="gitignore-style patterns to leave out (repeatable)."),
+        # Not passed to the command: build_settings reads them from the click context (cache.py).
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), expose_value=False,
+                     callback=_remember, help="Result cache directory (default: .backend-audit-cache in the "
+                                              "scanned root)."),
+        click.option("--no-cache", is_flag=True, expose_value=False, callback=_remember,
+                     help="Analyse every file again; neither read nor write the result cache."),
     ]
     for dec in reversed(decorators):
         fn = dec(fn)
@@ -107,7 +119,12 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
         changes["exclude"] = settings.exclude + _split(exclude)
     if fail_on:
         changes["fail_on"] = fail_on
-    return settings.with_(**changes) if changes else settings
+    settings = settings.with_(**changes) if changes else settings
+    ctx = click.get_current_context(silent=True)
+    meta = ctx.meta if ctx is not None else {}
+    cache_dir = meta.get("backend_audit.cache_dir")
+    return with_extra(settings, cache_dir=str(cache_dir.resolve()) if cache_dir else None,
+                      no_cache=meta.get("backend_audit.no_cache"))
 
 
 def _progress_factory():

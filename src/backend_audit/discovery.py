@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import DEFAULT_EXCLUDES, Settings, path_matches
+from .config import DEFAULT_EXCLUDES, Settings, matches_any
 from .errors import ConfigError
 from .findings import Skipped
 
@@ -50,7 +50,7 @@ def git_root(path: Path) -> Path | None:
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
-    return any(path_matches(rel, p) for p in patterns)
+    return matches_any(rel, patterns)
 
 
 def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> Discovery:

@@ -270,11 +270,19 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work
     plan = Plan(settings=settings, enabled=selection.enabled_ids(), root=str(disc.root))
     jobs = settings.effective_jobs()
-    if progress_factory is not None and len(disc.files) > 200:
-        with progress_factory(len(disc.files)) as bar:
-            file_results = _run_files(disc.files, plan, jobs, bar.update)
+    from .cache import open_cache
+
+    cache = open_cache(disc.root, settings, selection)
+    hits, todo, keys = cache.split(disc.files) if cache else ({}, disc.files, {})
+    if progress_factory is not None and len(todo) > 200:
+        with progress_factory(len(todo)) as bar:
+            fresh = _run_files(todo, plan, jobs, bar.update)
     else:
-        file_results = _run_files(disc.files, plan, jobs, None)
+        fresh = _run_files(todo, plan, jobs, None)
+    if cache:
+        cache.store(fresh, keys)
+    by_path = {**hits, **{fr.path: fr for fr in fresh}}
+    file_results = [by_path[ref.rel] for ref in disc.files]
     findings = [f for fr in file_results for f in fr.findings]
     skipped = list(disc.skipped) + [s for fr in file_results for s in fr.skipped]
     t = time.perf_counter()

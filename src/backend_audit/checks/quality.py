@@ -7,10 +7,6 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import libcst as cst
-from radon.complexity import cc_rank
-from radon.metrics import h_visit_ast, mi_compute, mi_rank
-from radon.raw import analyze
-from radon.visitors import ComplexityVisitor
 
 from ..findings import Finding
 from .base import CstCheck, RadonCheck
@@ -21,6 +17,8 @@ class FunctionTooComplex(RadonCheck):
     RULE_ID = "BA-QUAL-001"
 
     def run(self, tree: ast.Module, blocks: list[Any]) -> list[Finding]:
+        from radon.complexity import cc_rank  # radon loads only when a file is analysed (warm scans skip it)
+
         limit = int(self.option("max_complexity", 10))
         lines = self.ctx.text.splitlines()
         out: list[Finding] = []
@@ -61,6 +59,10 @@ class LowMaintainabilityIndex(RadonCheck):
         path = PurePosixPath(self.ctx.path)
         if "migrations" in path.parts or path.stem in ("settings", "conftest") or "settings" in path.parts:
             return []
+        from radon.metrics import h_visit_ast, mi_compute, mi_rank
+        from radon.raw import analyze
+        from radon.visitors import ComplexityVisitor
+
         raw = analyze(self.ctx.text)
         if raw.sloc < int(self.option("mi_min_sloc", 20)):
             return []

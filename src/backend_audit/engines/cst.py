@@ -6,6 +6,9 @@ which keeps libcst's costly metadata off the hot path.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
@@ -38,4 +41,27 @@ def run_checks(module: cst.Module, ctx: FileContext, checks: list[type[CstCheck]
     visitors += [cls(ctx) for cls in collectors]
     visitors += [cls(ctx) for cls in checks]
     visitors.append(ContextLeave(ctx))
+    for v in visitors:
+        v.get_visitors = functools.partial(_bound_visitors, v)
     MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(visitors)
+
+
+@functools.lru_cache(maxsize=None)
+def _visitor_names(cls: type) -> tuple[str, ...]:
+    """libcst's BatchableCSTVisitor.get_visitors selection, once per class instead of once per instance.
+
+    libcst runs inspect.getmembers on every visitor of every file (about a tenth of the cold scan); the
+    answer only depends on the class. Same filter: the function's own name starts with visit_/leave_ and
+    it is not one of libcst's no-op stubs.
+    """
+    out = []
+    for name, member in inspect.getmembers(cls):
+        fn = getattr(member, "__func__", member)
+        if (inspect.isfunction(fn) and fn.__name__.startswith(("visit_", "leave_"))
+                and not getattr(fn, "_is_no_op", False)):
+            out.append(name)
+    return tuple(out)
+
+
+def _bound_visitors(visitor: cst.BatchableCSTVisitor) -> dict:
+    return {name: getattr(visitor, name) for name in _visitor_names(type(visitor))}
