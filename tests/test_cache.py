@@ -26,8 +26,14 @@ def tree(tmp_path: Path) -> Path:
 
 def counting(monkeypatch) -> list[str]:
     analysed: list[str] = []
-    real = runner.analyse_file
-    monkeypatch.setattr(runner, "analyse_file", lambda ref, plan: analysed.append(ref.rel) or real(ref, plan))
+    real = runner._run_files
+
+    def run_files(files, *args, **kwargs):
+        # Analysis happens in worker processes; what the parent hands them is what the cache missed.
+        analysed.extend(ref.rel for ref in files)
+        return real(files, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "_run_files", run_files)
     return analysed
 
 

@@ -30,7 +30,7 @@ DEFAULT_DIR = ".backend-audit-cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-audit result cache: safe to delete.\n"
 # Results of these kinds depend on the run (a slow machine, a crashed worker), not on the file.
-_TRANSIENT = ("internal error", "timed out", "timeout", "worker")
+_TRANSIENT = ("internal error", "timed out", "timeout", "time limit", "worker")
 
 
 def _code_digest() -> str:
