@@ -51,8 +51,27 @@ class ModuleShapeCollector(cst.BatchableCSTVisitor):
     def _count_compound(self, node: cst.CSTNode) -> None:
         self.facts["statements"] += 1
 
-    # libcst finds visitors by method name, so each compound statement gets its own line.
-    visit_If = visit_For = visit_While = visit_With = visit_Try = visit_TryStar = visit_Match = _count_compound
+    # libcst finds visitors by the function's own name, so aliases would never run: one method each.
+    def visit_If(self, node: cst.If) -> None:
+        self._count_compound(node)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._count_compound(node)
+
+    def visit_While(self, node: cst.While) -> None:
+        self._count_compound(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        self._count_compound(node)
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._count_compound(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._count_compound(node)
+
+    def visit_Match(self, node: cst.Match) -> None:
+        self._count_compound(node)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self.facts["statements"] += len(node.body)

@@ -55,6 +55,18 @@ class ProjectModel:
         sources = sorted(self.source_files) or sorted(self.facts)
         return sources[0] if sources else "."
 
+    def endpoints_for(self, path: str) -> list[dict[str, Any]]:
+        """The endpoints whose handler is defined in `path`, from the cross-file inventory."""
+        def build() -> dict[str, list[dict[str, Any]]]:
+            from .frameworks.inventory import build as inventory
+
+            out: dict[str, list[dict[str, Any]]] = {}
+            for e in inventory(self).endpoints:
+                out.setdefault(e.file, []).append({"methods": list(e.methods), "path": e.path,
+                                                   "handler": e.handler, "line": e.line, "public": e.public})
+            return out
+        return self.memo("endpoints_by_file", build).get(path, [])
+
     # --- modules and imports (test-presence rules) -----------------------------------------------------
 
     def module_index(self) -> dict[str, list[tuple[tuple[str, ...], str]]]:

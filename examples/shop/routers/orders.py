@@ -27,7 +27,7 @@ def create_order(order: OrderIn, db: Session = Depends(get_db)):
 
 
 @router.post("/{order_id}/cancel", response_model=OrderOut)
-def cancel_order(order_id: int, db: Session = Depends(get_db)):
+def cancel_order(order_id: int, db: Session = Depends(get_db)):  # expect: BA-TEST-005
     row = db.get(Order, order_id)
     if row is None:
         raise HTTPException(status_code=404, detail="order not found")
@@ -40,7 +40,7 @@ def cancel_order(order_id: int, db: Session = Depends(get_db)):
 
 
 @router.post("/{order_id}/refund", response_model=OrderOut)
-def refund_order(order_id: int, db: Session = Depends(get_db)):
+def refund_order(order_id: int, db: Session = Depends(get_db)):  # expect: BA-TEST-005
     row = db.get(Order, order_id)
     if row is None:
         raise HTTPException(status_code=404, detail="order not found")

@@ -21,7 +21,7 @@ def get_cache() -> redis.Redis:
 
 
 @router.get("/latest")
-def latest(cache: redis.Redis = Depends(get_cache)) -> dict:
+def latest(cache: redis.Redis = Depends(get_cache)) -> dict:  # expect: BA-TEST-005
     cached = cache.get("rates")
     if cached:
         return {"rates": cached}
@@ -31,5 +31,5 @@ def latest(cache: redis.Redis = Depends(get_cache)) -> dict:
 
 
 @router.get("/latest-uncached")
-def latest_uncached(cache: redis.Redis = Depends(get_cache_per_request)) -> dict:
+def latest_uncached(cache: redis.Redis = Depends(get_cache_per_request)) -> dict:  # expect: BA-TEST-005
     return httpx.get(RATES_URL, timeout=5).json()

@@ -1,4 +1,4 @@
-"""User endpoints."""  # expect: BA-TEST-002
+"""User endpoints."""
 
 import logging
 
@@ -23,7 +23,7 @@ def search_users(q: str, limit: int = 20, db: Session = Depends(get_db)):
 
 
 @router.get("/by-email", response_model=list[UserOut])
-def users_by_email(email: str, limit: int = 20, db: Session = Depends(get_db)):
+def users_by_email(email: str, limit: int = 20, db: Session = Depends(get_db)):  # expect: BA-TEST-005
     stmt = text("SELECT id, email, name FROM users WHERE email = :email LIMIT :limit")
     return db.execute(stmt, {"email": email, "limit": limit}).mappings().all()
 

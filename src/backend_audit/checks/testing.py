@@ -395,7 +395,7 @@ def endpoint_reached(model: ProjectModel, path: str, endpoint: dict[str, Any]) -
 def endpoint_modules_reached(model: ProjectModel) -> set[str]:
     """Files that define at least one endpoint a test requests: tested through HTTP, not by import."""
     return model.memo("endpoint_modules", lambda: {
-        path for path in model.source_files for ep in model.facts[path].get("endpoints") or ()
+        path for path in model.source_files for ep in model.endpoints_for(path)
         if isinstance(ep, dict) and endpoint_reached(model, path, ep)})
 
 
@@ -408,8 +408,8 @@ class EndpointWithoutTest(_TestCheck):
         skip = tuple(self.option("skip-paths", ()))
         out = []
         for path in sorted(project.source_files):
-            for ep in project.facts[path].get("endpoints") or ():
-                if not isinstance(ep, dict):
+            for ep in project.endpoints_for(path):
+                if ep.get("public"):
                     continue
                 route = str(ep.get("path") or "")
                 if any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):

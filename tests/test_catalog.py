@@ -1,0 +1,85 @@
+"""The rule pack itself: schema, ids, help sections, and the YAML <-> check-class binding both ways."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from backend_audit.catalog import data_dir, load_rules
+from backend_audit.checks import all_checks
+
+RULES_DIR = data_dir("rules")
+SCHEMA = json.loads((RULES_DIR / "schema.json").read_text(encoding="utf-8"))
+RULE_FILES = sorted(RULES_DIR.glob("*/*.yaml"))
+
+
+def test_schema_is_a_valid_draft7_schema():
+    jsonschema.Draft7Validator.check_schema(SCHEMA)
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=[p.stem for p in RULE_FILES])
+def test_rule_file_matches_the_schema(path: Path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft7Validator(SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors)
+    assert path.stem == data["id"] and path.parent.name == data["area"]
+
+
+def test_schema_rejects_what_it_should():
+    good = yaml.safe_load(RULE_FILES[0].read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(SCHEMA)
+    for broken in ({**good, "level": "fatal"}, {**good, "typo": 1},
+                   {**good, "examples": {"bad": [{"code": "x = 1"}], "good": [{"code": "x = 1"}]}},
+                   {**good, "help": {k: v for k, v in good["help"].items() if k != "why"}}):
+        assert list(validator.iter_errors(broken)), broken
+
+
+def test_every_rule_has_a_check_class_and_every_class_a_rule():
+    rule_ids = {r.id for r in load_rules()}
+    classes = all_checks()
+    assert rule_ids - set(classes) == set(), "rules without a check class"
+    assert set(classes) - rule_ids == set(), "check classes without a rule YAML"
+
+
+def test_ids_and_names_are_unique():
+    rules = load_rules()
+    assert len({r.id for r in rules}) == len(rules)
+    assert len({r.name for r in rules}) == len(rules)
+
+
+def test_security_rules_carry_cwe_severity_and_references():
+    for r in load_rules():
+        if r.is_security:
+            assert r.cwe and r.security_severity and r.help["references"], r.id
+
+
+def test_help_renders_every_section():
+    for r in load_rules():
+        md = r.help_markdown()
+        for section in ("What it does", "Why is this bad?", "Example", "Use instead", "References"):
+            assert f"### {section}" in md, (r.id, section)
+
+
+def test_checklist_keys_exist_in_the_vocabulary():
+    vocabulary = yaml.safe_load((RULES_DIR / "checklists.yaml").read_text(encoding="utf-8"))
+    for r in load_rules():
+        assert set(r.checklist) <= set(vocabulary), (r.id, set(r.checklist) - set(vocabulary))
+
+
+def test_visitor_methods_are_real_definitions():
+    """libcst's batching finds visit_/leave_ methods by the function's own name, so an alias such as
+    `visit_For = visit_While` would silently never run. Guard every visitor class we ship."""
+    import inspect
+
+    import libcst as cst
+
+    from backend_audit import facts
+
+    visitors = [c for classes in all_checks().values() for c in classes if issubclass(c, cst.CSTVisitor)
+                or issubclass(c, cst.BatchableCSTVisitor)] + list(facts.collectors())
+    for cls in visitors:
+        for name, member in inspect.getmembers(cls, inspect.isfunction):
+            if name.startswith(("visit_", "leave_")):
+                assert member.__name__ == name, f"{cls.__name__}.{name} is an alias of {member.__name__}"
