@@ -78,7 +78,7 @@ def bench(tree: Path, jobs: list[int], runs: int, with_bandit: bool, extra: list
         walls, rss = [], 0
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as tmp:
-                wall, peak, _ = timed([exe, "scan", str(tree), "--jobs", str(j), "-f", f"json:{tmp}/o.json",
+                wall, peak, _ = timed([exe, "scan", str(tree), "--no-cache", "--jobs", str(j), "-f", f"json:{tmp}/o.json",
                                        *extra], cwd=Path(tmp))
             walls.append(wall)
             rss = max(rss, peak)
