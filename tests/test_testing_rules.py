@@ -98,13 +98,12 @@ ENDPOINTS = {
 
 
 def model_with_endpoints(root: Path) -> ProjectModel:
-    """Scan for real, then add the endpoint facts the route inventory would record."""
+    """Scan for real, then stand in the endpoint inventory (per file) that the framework pass would build."""
     settings = Settings(jobs=1, select=("BA-TEST-001",))
     result = scan([root], settings, use_git=False)
-    for fr in result.file_results:
-        if fr.path in ENDPOINTS:
-            fr.facts["endpoints"] = ENDPOINTS[fr.path]
-    return ProjectModel.build(root, result.file_results, settings)
+    model = ProjectModel.build(root, result.file_results, settings)
+    model.memo("endpoints_by_file", lambda: {p: eps for p, eps in ENDPOINTS.items() if p in model.facts})
+    return model
 
 
 def run_check(cls, model: ProjectModel):

@@ -7,10 +7,15 @@ Findings carry the *name* as their snippet, never the secret itself, so reports 
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import subprocess
+
 import libcst as cst
 
 from ..findings import Finding
-from .base import BanditCheck, CstCheck, FileContext
+from ..config import DEFAULT_EXCLUDES
+from .base import BanditCheck, CstCheck, FileContext, ProjectCheck
 from .recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
@@ -256,3 +261,47 @@ class TlsVerificationDisabled(CstCheck):
             value = literal_value(val.value) if val is not None else UNKNOWN
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
             self.report(node, f"setting {name}={value!r} turns off certificate verification process-wide")
+
+
+# /committed-file: secret-bearing files tracked in the repository (catalog BA-SEC-001).
+_SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.p12",
+                 "*.pfx", "credentials.json", "service-account*.json", ".netrc", ".pgpass")
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".pub")
+
+
+class CommittedSecretFile(ProjectCheck):
+    """Files that hold credentials by convention, committed to the repository. Uses `git ls-files` (only
+    what is really committed or about to be); outside git, the files present under the root."""
+
+    RULE_ID = "BA-SEC-001"
+
+    def run(self, project) -> list[Finding]:
+        out = []
+        for rel in _candidate_files(project.root):
+            name = rel.rsplit("/", 1)[-1]
+            if name.endswith(_TEMPLATE_SUFFIXES) or not any(fnmatch.fnmatchcase(name, p) for p in _SECRET_FILES):
+                continue
+            if any(part in ("tests", "test", "fixtures", "testdata") for part in rel.split("/")[:-1]):
+                continue  # test fixtures carry throwaway keys on purpose
+            out.append(Finding(
+                rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=self.rule.level,
+                message=f"{name} is committed to the repository: files of this kind hold credentials; remove "
+                        "it from git (and its history), rotate what it held, and commit a .example template",
+                engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "committed-file"}))
+        return out
+
+
+def _candidate_files(root) -> list[str]:
+    try:
+        proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
+                              capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        proc = None
+    if proc is not None and proc.returncode == 0:
+        return sorted(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in DEFAULT_EXCLUDES and not d.startswith(".git")]
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        out.extend(f if rel_dir == "." else f"{rel_dir}/{f}" for f in filenames)
+    return sorted(out)
