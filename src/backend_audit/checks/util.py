@@ -132,7 +132,9 @@ _SENSITIVE = re.compile(
     r"(?:^|_)(pass|password|passwd|passphrase|pwd|secret|secrets|token|tokens|api_?key|access_?key|private_?key|"
     r"client_?secret|authorization|auth_?header|cookie|cookies|session_?id|card_?number|cvv|ssn|otp)(?:_|$)")
 _BENIGN_SUFFIX = re.compile(r"_(type|url|uri|expir\w*|expires\w*|at|count|len|length|field|name|header_name|min\w*|"
-                            r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix)$")
+                            r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix)$"
+                            # the id of a key or token names it without revealing it (a session id is the secret)
+                            r"|(?<!session)_ids?$")
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|hash|hashed|masked|redacted)_")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
