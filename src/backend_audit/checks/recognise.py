@@ -12,7 +12,7 @@ from typing import Any
 import libcst as cst
 
 from .base import FileContext, dotted_parts
-from .util import literal_text
+from .util import expr_name, literal_text
 
 UNKNOWN: Any = object()  # a value not known statically (env lookup, call, name)
 
@@ -268,16 +268,9 @@ def arg(call: cst.Call, keyword: str | None = None, position: int | None = None)
 
 
 def target_name(node: cst.BaseExpression) -> str | None:
-    """The name an assignment target binds: `X`, `obj.X`, `d["X"]` -> "X"."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        idx = node.slice[0].slice
-        if isinstance(idx, cst.Index) and isinstance(idx.value, cst.SimpleString):
-            return literal_text(idx.value)
-    return None
+    """The name an assignment target binds: `X`, `obj.X`, `d["X"]` -> "X" (util.expr_name, which also
+    reads `.get("X")`, a shape no assignment target can take)."""
+    return expr_name(node)
 
 
 _DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
