@@ -92,6 +92,20 @@ def dotted(node: cst.BaseExpression) -> str | None:
     return ".".join(parts) if parts else None
 
 
+def import_from_bindings(node: cst.ImportFrom) -> list[tuple[str, str]]:
+    """(local name, dotted origin) for each name `from X import a as b` binds; relative dots kept."""
+    if isinstance(node.names, cst.ImportStar):
+        return []
+    module = dotted(node.module) if node.module is not None else ""
+    prefix = "." * len(node.relative) + (module or "")
+    out = []
+    for alias in node.names:
+        name = dotted(alias.name) or ""
+        local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
+        out.append((local, f"{prefix}.{name}" if prefix and not prefix.endswith(".") else f"{prefix}{name}"))
+    return out
+
+
 class CstCheck(cst.BatchableCSTVisitor):
     """A libcst check. Subclasses set RULE_ID and write visit_/leave_ methods."""
 
@@ -150,14 +164,8 @@ class ContextEnter(cst.BatchableCSTVisitor):
                 self._bind_import(full.split(".")[0], full.split(".")[0])
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            return
-        module = dotted(node.module) if node.module is not None else ""
-        prefix = "." * len(node.relative) + (module or "")
-        for alias in node.names:
-            name = dotted(alias.name) or ""
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self._bind_import(local, f"{prefix}.{name}" if prefix and not prefix.endswith(".") else f"{prefix}{name}")
+        for local, full in import_from_bindings(node):
+            self._bind_import(local, full)
 
     def _bind_import(self, local: str, full: str) -> None:
         if self.ctx.local_scopes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..checks.base import FileContext, dotted
+from ..checks.base import FileContext, import_from_bindings
 from .classes import ClassFacts
 from .django import DjangoFacts
 from .functions import FunctionFacts
@@ -22,14 +22,10 @@ class ImportTable(cst.BatchableCSTVisitor):
         self.nested: dict[str, str] = {}
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if not self.ctx.local_scopes or isinstance(node.names, cst.ImportStar):
+        if not self.ctx.local_scopes:
             return
-        module = dotted(node.module) if node.module is not None else ""
-        prefix = "." * len(node.relative) + (module or "")
-        for alias in node.names:
-            name = dotted(alias.name) or ""
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.nested.setdefault(local, f"{prefix}.{name}" if prefix and not prefix.endswith(".") else prefix + name)
+        for local, full in import_from_bindings(node):
+            self.nested.setdefault(local, full)
 
     def leave_Module(self, original_node: cst.Module) -> None:
         table = {**self.nested, **self.ctx.imports}
