@@ -18,8 +18,9 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from .checks.base import FileContext, dotted
-from .checks.recognise import UNKNOWN, is_dev_settings, literal_value
+from .checks.base import FileContext
+from .checks.cst_base import dotted
+from .checks.cst_recognise import UNKNOWN, is_dev_settings, literal_value
 
 # The settings DEP-002 folds, plus the markers that identify a Django settings module.
 TRACKED = frozenset({

@@ -9,7 +9,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from .checks.base import FileContext, dotted
+from .checks.base import FileContext
+from .checks.cst_base import dotted
 
 
 class ImportsCollector(cst.BatchableCSTVisitor):

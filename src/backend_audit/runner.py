@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from . import __version__
 from .catalog import Rule, load_rules
 from .checks import all_checks
-from .checks.base import BanditCheck, CstCheck, FileContext, ProjectCheck, RadonCheck
+from .checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
 from .config import Selection, Settings, is_test_path
 from .discovery import SourceRef, discover
 from .findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
@@ -40,6 +40,10 @@ def _fact_collectors() -> list[type]:
     from . import facts
 
     return facts.collectors()
+
+
+def _is_cst(collector: type) -> bool:
+    return hasattr(collector, "get_visitors")  # a libcst BatchableCSTVisitor
 
 
 def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
@@ -90,8 +94,6 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
                       options={rid: selection.options(rid) for rid in enabled}, text=src.text)
     ctx.facts["is_test"] = is_test
 
-    from .engines import cst as cst_engine
-
     t = time.perf_counter()
     # CPython's parser first: it is fast, and it refuses pathologically deep expressions (1+1+...+1,
     # a.b.c... thousands long) with a clean RecursionError, where libcst's native parser goes
@@ -107,26 +109,46 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
                                                f"{syntax.MAX_TREE_DEPTH} levels); not analysed"))
         result.analysed = False
         return result
-    try:
-        module = cst_engine.parse(src.text)
-    except cst_engine.CstParseError as exc:
-        reason, line = syntax.describe(src.text, str(exc), exc.line, ast_error)
-        result.skipped.append(Skipped(ref.rel, reason, line=line))
-        result.analysed = False
-        result.timings["parse"] = time.perf_counter() - t
-        return result
-    cst_checks = [c for c in picked if issubclass(c, CstCheck)]
     text = src.text
-    cst_checks = [c for c in cst_checks if not c.PREFILTER or any(n in text for n in c.PREFILTER)]
-    try:
-        cst_engine.run_checks(module, ctx, cst_checks, _fact_collectors())
-    except RecursionError:
-        result.skipped.append(Skipped(ref.rel, "code nested too deeply for the CST checks (recursion limit)"))
-        result.analysed = False
-        return result
-    del module
-    ctx.module = None
-    result.timings["libcst"] = time.perf_counter() - t
+    wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
+    collectors = _fact_collectors()
+    ast_checks = [c for c in wanted if issubclass(c, AstCheck)]
+    cst_checks = [c for c in wanted if not issubclass(c, AstCheck) and getattr(c, "ENGINE", "") == "libcst"]
+    ast_collectors = [c for c in collectors if not _is_cst(c)]
+    cst_collectors = [c for c in collectors if _is_cst(c)]
+    if tree is not None:
+        from .engines import ast_walk
+
+        try:
+            ast_walk.run_checks(tree, ctx, ast_checks, ast_collectors)
+        except RecursionError:
+            result.skipped.append(Skipped(ref.rel, "code nested too deeply for the checks (recursion limit)"))
+            result.analysed = False
+            return result
+        result.timings["ast"] = time.perf_counter() - t
+    if tree is None or cst_checks or cst_collectors:
+        # libcst: the checks that need concrete syntax, and the grammar of files the host Python rejects
+        from .engines import cst as cst_engine
+
+        t = time.perf_counter()
+        try:
+            module = cst_engine.parse(src.text)
+        except cst_engine.CstParseError as exc:
+            reason, line = syntax.describe(src.text, str(exc), exc.line, ast_error)
+            result.skipped.append(Skipped(ref.rel, reason, line=line))
+            result.analysed = False
+            result.timings["parse"] = time.perf_counter() - t
+            return result
+        ctx.imports, ctx.local_scopes, ctx.symbol_stack, ctx.function_stack = {}, [], [], []
+        try:
+            cst_engine.run_checks(module, ctx, cst_checks, cst_collectors)
+        except RecursionError:
+            result.skipped.append(Skipped(ref.rel, "code nested too deeply for the CST checks (recursion limit)"))
+            result.analysed = False
+            return result
+        del module
+        ctx.module = None
+        result.timings["libcst"] = time.perf_counter() - t
     findings = list(ctx.findings)
 
     radon_checks = [c for c in picked if issubclass(c, RadonCheck)]
@@ -174,7 +196,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One problem, one finding: when libcst and bandit flag the same rule on the same line, keep libcst's."""
-    cst_lines = {(f.rule_id, f.line) for f in findings if f.engine == "libcst"}
+    cst_lines = {(f.rule_id, f.line) for f in findings if f.engine in ("ast", "libcst")}
     return [f for f in findings if f.engine != "bandit" or (f.rule_id, f.line) not in cst_lines]
 
 
@@ -190,7 +212,7 @@ def _preload() -> None:
     all_checks()
     import bandit.core.manager  # noqa: F401
 
-    from .engines import cst, radon  # noqa: F401
+    from .engines import ast_walk, cst, radon  # noqa: F401
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int,

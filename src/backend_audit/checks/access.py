@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .base import CstCheck, dotted
-from .recognise import literal_value, names_in
+from .cst_base import CstCheck, dotted
+from .cst_recognise import literal_value, names_in
 
 _AUTHZ_WORDS = frozenset({"authenticated", "admin", "superuser", "staff", "perm", "perms", "permission",
                           "permissions", "role", "roles", "scopes", "owner", "tenant", "authorized", "authorised",

@@ -7,10 +7,11 @@ from typing import Any
 
 import libcst as cst
 
-from ..frameworks.common import keyword, last_name, literal
-from .base import CstCheck, FileContext, dotted
+from ..frameworks.cst_common import keyword, last_name, literal
+from .base import FileContext
+from .cst_base import CstCheck, dotted
 from .endpoint_base import EndpointCheck
-from .util import literal_text
+from .cst_util import literal_text
 
 _CATCH_ALL_REGEX = re.compile(r"^\^?(https?\??(:|\\:)//|\(https?\|https\)://)?(\.\*|\.\+|\(\.\*\)|\[\^/\]\+|\\S\+)\$?$")
 

@@ -1,8 +1,10 @@
 """Base classes for checks, one per engine, and the per-file context they share.
 
-A check is bound to its YAML by RULE_ID. CST checks are libcst BatchableCSTVisitors (Fixit's model):
-plain visit_/leave_ methods, context kept with flags or stacks (matcher decorators do not work on
-batched visitors), `self.report(node)` to emit a finding.
+A check is bound to its YAML by RULE_ID. Per-file checks are `AstCheck`s on the stdlib `ast` tree the
+runner parses once per file (CPython builds it in C, with positions): plain visit_<Node>/leave_<Node>
+methods that one batched walk (`engines/ast_walk.py`) calls, context kept with flags or stacks,
+`self.report(node)` to emit a finding. The async twins dispatch to the same method as their sync node
+(`visit_FunctionDef` also sees `AsyncFunctionDef`; For/AsyncFor, With/AsyncWith, Try/TryStar likewise).
 """
 
 from __future__ import annotations
@@ -10,16 +12,16 @@ from __future__ import annotations
 import ast
 import builtins
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
-
-import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from ..findings import Finding, normalise_code
 from ..source import split_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Rule
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 @dataclass
@@ -31,7 +33,7 @@ class FileContext:
     rules: dict[str, "Rule"]
     options: dict[str, dict[str, Any]]
     text: str = ""
-    module: cst.Module | None = None
+    tree: ast.Module | None = None
     facts: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     # import alias table: local name -> dotted module path ("r" -> "requests", "decode" -> "jwt.decode")
@@ -40,8 +42,18 @@ class FileContext:
     local_scopes: list[set[str]] = field(default_factory=list)
     # qualified-name parts of enclosing classes/functions
     symbol_stack: list[str] = field(default_factory=list)
-    # the FunctionDef nodes we are inside (innermost last)
-    function_stack: list[cst.FunctionDef] = field(default_factory=list)
+    # the (Async)FunctionDef nodes we are inside (innermost last)
+    function_stack: list[Any] = field(default_factory=list)
+    # the ancestors of the node being visited (innermost last; the node itself is not in it)
+    parents: list[ast.AST] = field(default_factory=list)
+    module: Any = None  # the libcst Module, for CST-engine checks only
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
 
     @property
     def symbol(self) -> str:
@@ -50,13 +62,18 @@ class FileContext:
     def is_local(self, name: str) -> bool:
         return any(name in scope for scope in self.local_scopes)
 
-    def qualname(self, node: cst.BaseExpression) -> str | None:
+    def qualname(self, node: Any) -> str | None:
         """Dotted name of an imported thing, seeing through aliases: `r.get` -> "requests.get".
 
         None when the base name is not an import (or a local shadows it). Builtins resolve to
         "builtins.<name>" unless shadowed.
         """
-        parts = dotted_parts(node)
+        if isinstance(node, ast.AST):
+            parts = dotted_parts(node)
+        else:  # a libcst node (CST-engine checks)
+            from .cst_base import dotted_parts as cst_dotted_parts
+
+            parts = cst_dotted_parts(node)
         if not parts:
             return None
         head = parts[0]
@@ -71,99 +88,134 @@ class FileContext:
     def option(self, rule_id: str, name: str, default: Any = None) -> Any:
         return self.options.get(rule_id, {}).get(name.replace("-", "_"), default)
 
+    def span(self, node: ast.AST) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of a node, 1-based character columns (ast counts UTF-8
+        bytes). A decorated def or class starts at its first decorator, as the code reads."""
+        line, col = node.lineno, node.col_offset
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:
+            first = decorators[0]
+            line, col = first.lineno, max(first.col_offset - 1, 0)  # the "@"
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        if end_col is None:
+            end_col = col
+        return line, self._char(line, col) + 1, end_line, self._char(end_line, end_col) + 1
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of a node (ast.get_source_segment without re-splitting the file per call)."""
+        lines = self.lines
+        start, end = node.lineno, getattr(node, "end_lineno", None) or node.lineno
+        if not (0 < start <= len(lines)) or not (0 < end <= len(lines)):
+            return ""
+        first = lines[start - 1].encode("utf-8")
+        end_col = getattr(node, "end_col_offset", None)
+        if start == end:
+            return first[node.col_offset:end_col].decode("utf-8", "replace")
+        last = lines[end - 1].encode("utf-8")
+        middle = lines[start:end - 1]
+        return "\n".join([first[node.col_offset:].decode("utf-8", "replace"), *middle,
+                          last[:end_col].decode("utf-8", "replace")])
+
+    def _char(self, lineno: int, byte_offset: int) -> int:
+        lines = self.lines
+        text = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+
 
 _BUILTINS = frozenset(dir(builtins))
 
 
-def dotted_parts(node: cst.BaseExpression) -> list[str] | None:
+def dotted_parts(node: ast.AST) -> list[str] | None:
     """["a", "b", "c"] for `a.b.c`; None for anything that is not a plain dotted name."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
         node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
         return parts[::-1]
     return None
 
 
-def dotted(node: cst.BaseExpression) -> str | None:
-    parts = dotted_parts(node)
+def dotted(node: ast.AST | None) -> str | None:
+    parts = dotted_parts(node) if node is not None else None
     return ".".join(parts) if parts else None
 
 
-def import_from_bindings(node: cst.ImportFrom) -> list[tuple[str, str]]:
+def import_from_bindings(node: ast.ImportFrom) -> list[tuple[str, str]]:
     """(local name, dotted origin) for each name `from X import a as b` binds; relative dots kept."""
-    if isinstance(node.names, cst.ImportStar):
-        return []
-    module = dotted(node.module) if node.module is not None else ""
-    prefix = "." * len(node.relative) + (module or "")
+    prefix = "." * (node.level or 0) + (node.module or "")
     out = []
     for alias in node.names:
-        name = dotted(alias.name) or ""
-        local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-        out.append((local, f"{prefix}.{name}" if prefix and not prefix.endswith(".") else f"{prefix}{name}"))
+        if alias.name == "*":
+            continue
+        local = alias.asname or alias.name
+        out.append((local, f"{prefix}.{alias.name}" if prefix and not prefix.endswith(".") else f"{prefix}{alias.name}"))
     return out
 
 
-class CstCheck(cst.BatchableCSTVisitor):
-    """A libcst check. Subclasses set RULE_ID and write visit_/leave_ methods."""
+def iter_nodes(root: ast.AST | list[ast.AST], skip: tuple[type, ...] = SCOPES) -> Iterator[ast.AST]:
+    """Every node under root (root included, lists of statements too), not descending into `skip` nodes
+    below the root: by default nested functions, lambdas and classes, whose code runs elsewhere."""
+    stack = list(root) if isinstance(root, list) else [root]
+    stack.reverse()
+    while stack:
+        node = stack.pop()
+        yield node
+        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, skip)]
+        children.reverse()
+        stack.extend(children)
+
+
+class AstCheck:
+    """A check on the stdlib ast tree. Subclasses set RULE_ID and write visit_<Node>/leave_<Node> methods."""
 
     RULE_ID: ClassVar[str] = ""
-    ENGINE: ClassVar[str] = "libcst"
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    ENGINE: ClassVar[str] = "ast"
     # Per-file rules skip test files unless a check says otherwise (catalog §1.4).
     APPLIES_TO_TESTS: ClassVar[bool] = False
     # Names whose presence in the file text the check needs; an empty tuple means always run.
     PREFILTER: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.rule = ctx.rules[self.RULE_ID]
 
     def option(self, name: str, default: Any = None) -> Any:
         return self.ctx.option(self.RULE_ID, name, default)
 
-    def report(self, node: cst.CSTNode, message: str | None = None, *, level: str | None = None,
-               key_node: cst.CSTNode | None = None, properties: dict[str, Any] | None = None,
+    def report(self, node: ast.AST, message: str | None = None, *, level: str | None = None,
+               key_node: ast.AST | None = None, properties: dict[str, Any] | None = None,
                rule_id: str | None = None) -> None:
-        pos: CodeRange = self.get_metadata(PositionProvider, node)
-        snippet_node = key_node if key_node is not None else node
-        snippet = self.ctx.module.code_for_node(snippet_node) if self.ctx.module is not None else ""
+        line, col, end_line, end_col = self.ctx.span(node)
+        snippet = self.ctx.segment(key_node if key_node is not None else node)
         self.ctx.findings.append(Finding(
-            rule_id=rule_id or self.RULE_ID,
-            path=self.ctx.path,
-            line=pos.start.line,
-            column=pos.start.column + 1,
-            end_line=pos.end.line,
-            end_column=pos.end.column + 1,
-            level=level or self.rule.level,
-            message=message or self.rule.message,
-            engine=self.ENGINE,
-            snippet=normalise_code(snippet)[:500],
-            symbol=self.ctx.symbol,
+            rule_id=rule_id or self.RULE_ID, path=self.ctx.path, line=line, column=col, end_line=end_line,
+            end_column=end_col, level=level or self.rule.level, message=message or self.rule.message,
+            engine=self.ENGINE, snippet=normalise_code(snippet)[:500], symbol=self.ctx.symbol,
             properties=properties or {},
         ))
 
 
-class ContextEnter(cst.BatchableCSTVisitor):
-    """Runs first in the batch: keeps the import table, local scopes and symbol stack current so checks
-    can ask `ctx.qualname(node)` and `ctx.symbol` cheaply (no QualifiedNameProvider)."""
+class ContextEnter:
+    """Runs first in the walk: keeps the import table, local scopes and symbol stack current so checks
+    can ask `ctx.qualname(node)` and `ctx.symbol` cheaply."""
 
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            full = dotted(alias.name) or ""
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                self._bind_import(alias.asname.name.value, full)
+            if alias.asname:
+                self._bind_import(alias.asname, alias.name)
             else:
-                self._bind_import(full.split(".")[0], full.split(".")[0])
+                head = alias.name.split(".")[0]
+                self._bind_import(head, head)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for local, full in import_from_bindings(node):
             self._bind_import(local, full)
 
@@ -173,75 +225,53 @@ class ContextEnter(cst.BatchableCSTVisitor):
             return
         self.ctx.imports[local] = full
 
-    def _bind(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
+    def visit_Name(self, node: ast.Name) -> None:
+        # every binding form (assignment, for/with/comprehension targets, walrus) stores through a Name
+        if isinstance(node.ctx, ast.Store):
             if self.ctx.local_scopes:
-                self.ctx.local_scopes[-1].add(target.value)
+                self.ctx.local_scopes[-1].add(node.id)
             else:
-                self.ctx.imports.pop(target.value, None)  # module-level rebinding hides the import
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind(el.value)
-        elif isinstance(target, cst.StarredElement):
-            self._bind(target.value)
+                self.ctx.imports.pop(node.id, None)  # module-level rebinding hides the import
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._bind(node.target)
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name and self.ctx.local_scopes:
+            self.ctx.local_scopes[-1].add(node.name)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target)
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.ctx.symbol_stack.append(node.name)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind(node.target)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._bind(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        # with ... as x / except ... as x (import aliases are handled above)
-        if isinstance(node.name, (cst.Name, cst.Tuple, cst.List)):
-            if self.ctx.local_scopes:
-                self._bind(node.name)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.ctx.symbol_stack.append(node.name.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.ctx.symbol_stack.append(node.name.value)
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.ctx.symbol_stack.append(node.name)
         self.ctx.function_stack.append(node)
-        params = node.params
-        names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                names.add(star.name.value)
-        self.ctx.local_scopes.append(names)
+        self.ctx.local_scopes.append(_param_names(node.args))
 
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        params = node.params
-        self.ctx.local_scopes.append({p.name.value for p in (*params.posonly_params, *params.params,
-                                                              *params.kwonly_params)})
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.ctx.local_scopes.append(_param_names(node.args))
 
 
-class ContextLeave(cst.BatchableCSTVisitor):
-    """Runs last in the batch, so checks' leave_ methods still see the scope they are leaving."""
+def _param_names(args: ast.arguments) -> set[str]:
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            names.add(star.arg)
+    return names
+
+
+class ContextLeave:
+    """Runs last in the walk, so checks' leave_ methods still see the scope they are leaving."""
 
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.ctx.symbol_stack.pop()
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.ctx.symbol_stack.pop()
         self.ctx.function_stack.pop()
         self.ctx.local_scopes.pop()
 
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+    def leave_Lambda(self, node: ast.Lambda) -> None:
         self.ctx.local_scopes.pop()
 
 

@@ -11,9 +11,10 @@ import re
 import libcst as cst
 
 from ..findings import Finding
-from .base import BanditCheck, CstCheck, FileContext
-from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
-from .util import is_main_guard
+from .base import BanditCheck, FileContext
+from .cst_base import CstCheck
+from .cst_recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
+from .cst_util import is_main_guard
 
 _APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "flask.Flask",
                                "quart.Quart", "sanic.Sanic"})

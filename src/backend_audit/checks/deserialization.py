@@ -8,8 +8,9 @@ import re
 import libcst as cst
 
 from ..findings import Finding
-from .base import BanditCheck, CstCheck
-from .recognise import UNKNOWN, arg, literal_value, strings_in, target_name
+from .base import BanditCheck
+from .cst_base import CstCheck
+from .cst_recognise import UNKNOWN, arg, literal_value, strings_in, target_name
 
 _XML_TESTS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"})
 # The first argument is a string literal, or open() of one: a file shipped with the code, not user input.

@@ -7,9 +7,10 @@ from typing import Any
 import libcst as cst
 
 from ..findings import Finding
-from .base import BanditCheck, CstCheck
+from .base import BanditCheck
+from .cst_base import CstCheck
 from .endpoint_base import EndpointCheck
-from .util import is_literal_string
+from .cst_util import is_literal_string
 
 
 class ShellCommandExecution(BanditCheck):

@@ -6,8 +6,9 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from .base import CstCheck, FileContext, dotted
-from .util import (body_raises, defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,
+from .base import FileContext
+from .cst_base import CstCheck, dotted
+from .cst_util import (body_raises, defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,
                    literal_text, logger_method)
 
 # Files that are entry points or tooling, where printing is the interface (catalog BA-LOG-003).

@@ -6,8 +6,9 @@ import re
 
 import libcst as cst
 
-from .base import CstCheck, FileContext
-from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_password_name, literal_value, names_in, \
+from .base import FileContext
+from .cst_base import CstCheck
+from .cst_recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_password_name, literal_value, names_in, \
     target_name
 
 _HASHLIB_WEAK = re.compile(r"^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\w+|blake2[bs]|new)$")

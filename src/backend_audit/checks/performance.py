@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .base import CstCheck, FileContext, dotted, dotted_parts
-from .util import decorator_names, is_route_handler
+from .base import FileContext
+from .cst_base import CstCheck, dotted, dotted_parts
+from .cst_util import decorator_names, is_route_handler
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 

@@ -9,8 +9,9 @@ from typing import Any
 import libcst as cst
 
 from ..findings import Finding
-from .base import CstCheck, RadonCheck
-from .util import is_route_handler
+from .base import RadonCheck
+from .cst_base import CstCheck
+from .cst_util import is_route_handler
 
 
 class FunctionTooComplex(RadonCheck):

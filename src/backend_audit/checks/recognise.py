@@ -9,10 +9,10 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-import libcst as cst
+import ast
 
-from .base import FileContext, dotted_parts
-from .util import expr_name, literal_text
+from .base import FileContext, dotted_parts, iter_nodes
+from .util import expr_name
 
 UNKNOWN: Any = object()  # a value not known statically (env lookup, call, name)
 
@@ -110,18 +110,14 @@ def is_password_name(name: str) -> bool:
     return not any(w in _PASSWORD_NOT for w in words)
 
 
-def names_in(node: cst.CSTNode) -> list[str]:
+def names_in(node: ast.AST) -> list[str]:
     """Every identifier (names and attribute names) inside an expression, outermost first."""
     out: list[str] = []
-
-    class _Collect(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            out.append(n.value)
-
-        def visit_Lambda(self, n: cst.Lambda) -> bool:
-            return False
-
-    node.visit(_Collect())
+    for n in iter_nodes(node, skip=(ast.Lambda,)):
+        if isinstance(n, ast.Name):
+            out.append(n.id)
+        elif isinstance(n, ast.Attribute):
+            out.append(n.attr)
     return out
 
 
@@ -180,51 +176,41 @@ def url_password(value: str) -> str | None:
     return pw
 
 
-def literal_value(node: cst.BaseExpression | None) -> Any:
+def literal_value(node: ast.AST | None) -> Any:
     """The Python value of a literal expression (str, bytes, numbers, bools, None, list/tuple/set/dict of
     those, `+` of lists or strings, unary minus); UNKNOWN for anything computed."""
     if node is None:
         return UNKNOWN
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        if isinstance(node, cst.SimpleString) and node.prefix.lower().startswith("b"):
-            return literal_text(node).encode("latin-1", "replace")
-        return literal_text(node)
-    if isinstance(node, cst.FormattedString):
-        return literal_text(node) if not any(isinstance(p, cst.FormattedStringExpression) for p in node.parts) \
-            else UNKNOWN
-    if isinstance(node, cst.Integer):
-        try:
-            return int(node.value.replace("_", ""), 0)
-        except ValueError:
+    if isinstance(node, ast.Constant):
+        return node.value if node.value is not Ellipsis else UNKNOWN
+    if isinstance(node, ast.JoinedStr):
+        if any(isinstance(p, ast.FormattedValue) for p in node.values):
             return UNKNOWN
-    if isinstance(node, cst.Float):
-        return float(node.value.replace("_", ""))
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        v = literal_value(node.expression)
+        return "".join(p.value for p in node.values if isinstance(p, ast.Constant))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        v = literal_value(node.operand)
         return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else UNKNOWN
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         items = []
-        for el in node.elements:
-            if isinstance(el, cst.StarredElement):
+        for el in node.elts:
+            if isinstance(el, ast.Starred):
                 return UNKNOWN
-            v = literal_value(el.value)
+            v = literal_value(el)
             if v is UNKNOWN:
                 return UNKNOWN
             items.append(v)
-        return items if not isinstance(node, cst.Tuple) else tuple(items)
-    if isinstance(node, cst.Dict):
+        return items if not isinstance(node, ast.Tuple) else tuple(items)
+    if isinstance(node, ast.Dict):
         out = {}
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
+        for key, value in zip(node.keys, node.values):
+            if key is None:  # **spread
                 return UNKNOWN
-            k, v = literal_value(el.key), literal_value(el.value)
+            k, v = literal_value(key), literal_value(value)
             if k is UNKNOWN or v is UNKNOWN or isinstance(k, (list, dict)):
                 return UNKNOWN
             out[k] = v
         return out
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = literal_value(node.left), literal_value(node.right)
         if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             return list(left) + list(right)
@@ -233,7 +219,7 @@ def literal_value(node: cst.BaseExpression | None) -> Any:
         if isinstance(left, (int, float)) and isinstance(right, (int, float)):
             return left + right
         return UNKNOWN
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
         left, right = literal_value(node.left), literal_value(node.right)
         if all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right)):
             return left * right
@@ -251,23 +237,23 @@ def strings_in(value: Any) -> list[str]:
     return []
 
 
-def arg(call: cst.Call, keyword: str | None = None, position: int | None = None) -> cst.Arg | None:
-    """The argument passed by keyword, else at a positional index (star-args end the positional count)."""
+def arg(call: ast.Call, keyword: str | None = None, position: int | None = None) -> ast.AST | None:
+    """The argument expression passed by keyword, else at a positional index (a *args before it ends the
+    positional count). Returns the value itself: ast has no Arg wrapper."""
     if keyword is not None:
-        for a in call.args:
-            if a.keyword is not None and a.keyword.value == keyword:
-                return a
+        for kw in call.keywords:
+            if kw.arg == keyword:
+                return kw.value
     if position is not None:
-        positional = [a for a in call.args if a.keyword is None]
-        for i, a in enumerate(positional):
-            if a.star:
+        for i, a in enumerate(call.args):
+            if isinstance(a, ast.Starred):
                 return None
             if i == position:
                 return a
     return None
 
 
-def target_name(node: cst.BaseExpression) -> str | None:
+def target_name(node: ast.AST) -> str | None:
     """The name an assignment target binds: `X`, `obj.X`, `d["X"]` -> "X" (util.expr_name, which also
     reads `.get("X")`, a shape no assignment target can take)."""
     return expr_name(node)
@@ -299,21 +285,17 @@ def is_dev_settings(path: str) -> bool:
     return any(_DEV_SETTINGS.search(n) for n in (bare, stem) if n)
 
 
-def in_test_branch(stack: list[cst.If]) -> bool:
+def in_test_branch(stack: list[ast.If], ctx: FileContext) -> bool:
     """Inside `if "test" in sys.argv:` / `if TESTING:`: settings that only apply while testing."""
-    return any("test" in _code(n.test).lower() for n in stack)
+    return any("test" in ctx.segment(n.test).lower() for n in stack)
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
-def qualname_in(ctx: FileContext, node: cst.BaseExpression, names: frozenset[str] | tuple[str, ...]) -> str | None:
+def qualname_in(ctx: FileContext, node: ast.AST, names: frozenset[str] | tuple[str, ...]) -> str | None:
     qn = ctx.qualname(node)
     return qn if qn in names else None
 
 
-def receiver_name(node: cst.BaseExpression) -> str | None:
+def receiver_name(node: ast.AST) -> str | None:
     """`app` for `app.config`, `self.app` -> "app": the last part of a dotted receiver."""
     parts = dotted_parts(node)
     return parts[-1] if parts else None

@@ -15,8 +15,9 @@ import libcst as cst
 
 from ..findings import Finding
 from ..config import DEFAULT_EXCLUDES
-from .base import BanditCheck, CstCheck, FileContext, ProjectCheck
-from .recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
+from .base import BanditCheck, FileContext, ProjectCheck
+from .cst_base import CstCheck
+from .cst_recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
 

@@ -6,8 +6,9 @@ import re
 
 import libcst as cst
 
-from .base import CstCheck, FileContext, dotted
-from .util import is_literal_string, literal_text
+from .base import FileContext
+from .cst_base import CstCheck, dotted
+from .cst_util import is_literal_string, literal_text
 
 # Calls whose first argument is SQL text, whatever it looks like.
 _STRONG_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})

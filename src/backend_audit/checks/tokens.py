@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .base import CstCheck, FileContext
-from .recognise import UNKNOWN, arg, literal_value, strings_in
+from .base import FileContext
+from .cst_base import CstCheck
+from .cst_recognise import UNKNOWN, arg, literal_value, strings_in
 
 # PyJWT (module functions and the PyJWT/PyJWS classes' module aliases) and python-jose.
 _JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode", "jwt.decode_complete",

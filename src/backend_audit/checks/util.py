@@ -4,62 +4,56 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
+import ast
 
-from .base import FileContext, dotted, dotted_parts
+from .base import FileContext, dotted, dotted_parts, iter_nodes
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _LOGGER_NAME = re.compile(r"^_?(log|logger|LOG|LOGGER|logging)$")
 _LOGGER_FACTORIES = ("logging.getLogger", "structlog.get_logger", "structlog.getLogger")
 
 
-def is_literal_string(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.SimpleString):
-        return True
-    if isinstance(node, cst.ConcatenatedString):
-        return is_literal_string(node.left) and is_literal_string(node.right)
-    if isinstance(node, cst.FormattedString):
-        return not any(isinstance(p, cst.FormattedStringExpression) for p in node.parts)
+def is_literal_string(node: ast.AST | None) -> bool:
+    """A string constant, or an f-string without placeholders (implicit concatenation is one Constant)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return not any(isinstance(p, ast.FormattedValue) for p in node.values)
     return False
 
 
-def literal_text(node: cst.BaseExpression) -> str:
+def literal_text(node: ast.AST | None) -> str:
     """The constant text of a string expression (placeholders dropped); "" for non-strings."""
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - odd prefixes: fall back to the raw token
-            return node.value
-        return value if isinstance(value, str) else value.decode("latin-1")
-    if isinstance(node, cst.ConcatenatedString):
-        return literal_text(node.left) + literal_text(node.right)
-    if isinstance(node, cst.FormattedString):
-        return "".join(p.value for p in node.parts if isinstance(p, cst.FormattedStringText))
+    if isinstance(node, ast.Constant):
+        value = node.value
+        return value if isinstance(value, str) else value.decode("latin-1") if isinstance(value, bytes) else ""
+    if isinstance(node, ast.JoinedStr):
+        return "".join(p.value for p in node.values if isinstance(p, ast.Constant) and isinstance(p.value, str))
     return ""
 
 
-def logger_method(call: cst.Call, ctx: FileContext, logger_names: frozenset[str] = frozenset()) -> str | None:
+def logger_method(call: ast.Call, ctx: FileContext, logger_names: frozenset[str] = frozenset()) -> str | None:
     """The logging method name when `call` is a logger call (catalog §1.4), else None."""
     func = call.func
-    if not isinstance(func, cst.Attribute) or func.attr.value not in LOG_METHODS:
+    if not isinstance(func, ast.Attribute) or func.attr not in LOG_METHODS:
         return None
     receiver = func.value
     qn = ctx.qualname(receiver)
     if qn in ("logging", "loguru.logger") or (qn and qn.startswith("structlog")):
-        return func.attr.value
+        return func.attr
     parts = dotted_parts(receiver)
     if parts is None:
         # logging.getLogger(__name__).info(...) / structlog.get_logger().info(...)
-        if isinstance(receiver, cst.Call) and (ctx.qualname(receiver.func) or "") in _LOGGER_FACTORIES:
-            return func.attr.value
+        if isinstance(receiver, ast.Call) and (ctx.qualname(receiver.func) or "") in _LOGGER_FACTORIES:
+            return func.attr
         return None
     name = parts[-1]
     if _LOGGER_NAME.match(name) or name in logger_names:
-        return func.attr.value
+        return func.attr
     if parts[-2:] == ["current_app", "logger"] or parts == ["self", "log"]:
-        return func.attr.value
+        return func.attr
     if name in ctx.facts.get("logger_names", ()):
-        return func.attr.value
+        return func.attr
     return None
 
 
@@ -68,12 +62,12 @@ def defines_cli(ctx: FileContext) -> bool:
     return any(v.split(".")[0] in ("click", "typer", "argparse") for v in ctx.imports.values())
 
 
-def is_main_guard(node: cst.If) -> bool:
+def is_main_guard(node: ast.If) -> bool:
     test = node.test
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        left, right = test.left, test.comparisons[0].comparator
+    if isinstance(test, ast.Compare) and len(test.comparators) == 1:
+        left, right = test.left, test.comparators[0]
         names = {dotted(left), dotted(right)}
-        strings = [literal_text(x) for x in (left, right) if isinstance(x, cst.SimpleString)]
+        strings = [literal_text(x) for x in (left, right) if isinstance(x, ast.Constant)]
         return "__name__" in names and strings == ["__main__"]
     return False
 
@@ -82,50 +76,31 @@ _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "op
                             "websocket", "api_view"})
 
 
-def is_route_handler(func: cst.FunctionDef) -> bool:
+def is_route_handler(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A function decorated as an HTTP route (FastAPI/Starlette/Flask `@x.get(...)`, `@x.route(...)`, DRF
     `@api_view`). Per-file and syntactic; the project pass builds the real endpoint inventory."""
-    for dec in func.decorators:
-        node = dec.decorator
-        if isinstance(node, cst.Call):
+    for node in func.decorator_list:
+        if isinstance(node, ast.Call):
             node = node.func
-        if isinstance(node, cst.Attribute) and node.attr.value in _ROUTE_METHODS and node.attr.value != "api_view":
+        if isinstance(node, ast.Attribute) and node.attr in _ROUTE_METHODS and node.attr != "api_view":
             return True
-        if isinstance(node, cst.Name) and node.value == "api_view":
+        if isinstance(node, ast.Name) and node.id == "api_view":
             return True
     return False
 
 
-def decorator_names(func: cst.FunctionDef) -> list[str]:
+def decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     out = []
-    for dec in func.decorators:
-        node = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
-        name = dotted(node)
+    for dec in func.decorator_list:
+        name = dotted(dec.func if isinstance(dec, ast.Call) else dec)
         if name:
             out.append(name)
     return out
 
 
-class _RaiseFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def visit_Raise(self, node: cst.Raise) -> None:
-        self.found = True
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-
-def body_raises(body: cst.CSTNode) -> bool:
+def body_raises(body: ast.AST | list[ast.AST]) -> bool:
     """Whether a block (not counting nested functions) contains a raise statement."""
-    finder = _RaiseFinder()
-    body.visit(finder)
-    return finder.found
+    return any(isinstance(n, ast.Raise) for n in iter_nodes(body))
 
 
 _SENSITIVE = re.compile(
@@ -147,18 +122,16 @@ def is_sensitive_name(name: str) -> bool:
     return _SENSITIVE.search(norm) is not None
 
 
-def expr_name(node: cst.BaseExpression) -> str | None:
+def expr_name(node: ast.AST) -> str | None:
     """The identifier an expression is named by: `password`, `form.password` -> password,
     `data["token"]` -> token, `body.get("api_key")` -> api_key."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        idx = node.slice[0].slice
-        if isinstance(idx, cst.Index) and isinstance(idx.value, cst.SimpleString):
-            return literal_text(idx.value)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
-            and node.args and isinstance(node.args[0].value, cst.SimpleString):
-        return literal_text(node.args[0].value)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.args[0].value
     return None

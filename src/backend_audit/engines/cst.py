@@ -12,7 +12,8 @@ import inspect
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from ..checks.base import ContextEnter, ContextLeave, CstCheck, FileContext
+from ..checks.base import FileContext
+from ..checks.cst_base import ContextEnter, ContextLeave, CstCheck
 
 
 class CstParseError(Exception):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..checks.base import FileContext, import_from_bindings
+from ..checks.base import FileContext
+from ..checks.cst_base import import_from_bindings
 from .classes import ClassFacts
 from .django import DjangoFacts
 from .functions import FunctionFacts

@@ -11,8 +11,9 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ..checks.base import FileContext, dotted
-from .common import keyword, last_name, literal
+from ..checks.base import FileContext
+from ..checks.cst_base import dotted
+from .cst_common import keyword, last_name, literal
 
 VIEW_ATTRS = frozenset({"permission_classes", "authentication_classes", "throttle_classes", "throttle_scope",
                         "pagination_class", "serializer_class", "http_method_names", "decorators",

@@ -1,6 +1,6 @@
 """Vocabulary shared by the framework fact collectors and the inventory: names, patterns, literal values.
 
-Everything here works on libcst nodes or on plain strings; nothing imports the scanned code.
+Everything here works on `ast` nodes or on plain strings; nothing imports the scanned code.
 """
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import PositionProvider
+import ast
 
-from ..checks.base import dotted
+from ..checks.base import FileContext, dotted, iter_nodes
 from ..checks.util import is_literal_string, literal_text
 
 WEB_PACKAGES = ("fastapi", "starlette", "flask", "quart", "django", "rest_framework", "ninja")
@@ -48,21 +47,20 @@ HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|hea
                          r"|readyz|ready|readiness|liveness|ping|status)/?$")
 
 
-def pos(collector: cst.BatchableCSTVisitor, node: cst.CSTNode, module: cst.Module | None) -> dict[str, Any]:
+def pos(ctx: FileContext, node: ast.AST) -> dict[str, Any]:
     """A node's location and normalised snippet as plain data (for findings raised in the project pass)."""
-    p = collector.get_metadata(PositionProvider, node)
-    snippet = module.code_for_node(node) if module is not None else ""
-    return {"line": p.start.line, "col": p.start.column + 1, "end_line": p.end.line, "end_col": p.end.column + 1,
-            "snippet": " ".join(snippet.split())[:300]}
+    line, col, end_line, end_col = ctx.span(node)
+    return {"line": line, "col": col, "end_line": end_line, "end_col": end_col,
+            "snippet": " ".join(ctx.segment(node).split())[:300]}
 
 
-def string_value(node: cst.BaseExpression | None) -> str | None:
+def string_value(node: ast.AST | None) -> str | None:
     if node is not None and is_literal_string(node):
         return literal_text(node)
     return None
 
 
-def literal(node: cst.BaseExpression | None) -> Any:
+def literal(node: ast.AST | None) -> Any:
     """A JSON-able value for literal settings: strings, numbers, bools, None, lists/tuples/dicts of them.
 
     Dotted names become their dotted text (class references in settings); anything else is "<expr>".
@@ -71,23 +69,19 @@ def literal(node: cst.BaseExpression | None) -> Any:
         return None
     if is_literal_string(node):
         return literal_text(node)
-    if isinstance(node, cst.Integer):
-        return int(node.evaluated_value)
-    if isinstance(node, cst.Float):
-        return float(node.evaluated_value)
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-        return {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        return [literal(el.value) for el in node.elements if isinstance(el, cst.Element)]
-    if isinstance(node, cst.Dict):
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float))):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [literal(el) for el in node.elts if not isinstance(el, ast.Starred)]
+    if isinstance(node, ast.Dict):
         out = {}
-        for el in node.elements:
-            if isinstance(el, cst.DictElement):
-                key = literal(el.key)
-                if isinstance(key, str):
-                    out[key] = literal(el.value)
+        for key, value in zip(node.keys, node.values):
+            if key is not None:
+                k = literal(key)
+                if isinstance(k, str):
+                    out[k] = literal(value)
         return out
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = literal(node.left), literal(node.right)
         if isinstance(left, list) and isinstance(right, list):
             return left + right
@@ -95,46 +89,41 @@ def literal(node: cst.BaseExpression | None) -> Any:
     return name if name else "<expr>"
 
 
-def keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
+def keyword(call: ast.Call, name: str) -> ast.AST | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
     return None
 
 
-def positional(call: cst.Call, index: int) -> cst.BaseExpression | None:
-    pos_args = [a for a in call.args if a.keyword is None and not a.star]
-    return pos_args[index].value if len(pos_args) > index else None
+def positional(call: ast.Call, index: int) -> ast.AST | None:
+    pos_args = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return pos_args[index] if len(pos_args) > index else None
 
 
 def last_name(ref: str | None) -> str:
     return (ref or "").rsplit(".", 1)[-1]
 
 
-def dep_refs(node: cst.BaseExpression | None) -> list[str]:
+def dep_refs(node: ast.AST | None) -> list[str]:
     """Callables named in `Depends(f)` / `Security(f)` inside an expression (lists, Annotated[...] too)."""
     out: list[str] = []
-
-    class _Find(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            fn = last_name(dotted(call.func))
-            if fn in ("Depends", "Security", "Provide", "Inject"):
-                target = positional(call, 0) or keyword(call, "dependency")
-                if target is not None:
-                    inner = target.func if isinstance(target, cst.Call) else target
-                    name = dotted(inner)
-                    if name:
-                        out.append(name)
-
-    if node is not None:
-        node.visit(_Find())
+    if node is None:
+        return out
+    for call in iter_nodes(node, skip=()):
+        if isinstance(call, ast.Call) and last_name(dotted(call.func)) in ("Depends", "Security", "Provide", "Inject"):
+            target = positional(call, 0) or keyword(call, "dependency")
+            if target is not None:
+                name = dotted(target.func if isinstance(target, ast.Call) else target)
+                if name:
+                    out.append(name)
     return out
 
 
-def annotation_text(node: cst.Annotation | None, module: cst.Module | None) -> str | None:
-    if node is None or module is None:
+def annotation_text(ctx: FileContext, node: ast.AST | None) -> str | None:
+    if node is None:
         return None
-    return " ".join(module.code_for_node(node.annotation).split())
+    return " ".join(ctx.segment(node).split())
 
 
 def join_paths(*parts: str | None) -> str:

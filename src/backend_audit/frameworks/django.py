@@ -9,8 +9,9 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ..checks.base import FileContext, dotted
-from .common import keyword, last_name, literal, positional, string_value
+from ..checks.base import FileContext
+from ..checks.cst_base import dotted
+from .cst_common import keyword, last_name, literal, positional, string_value
 
 SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS", "ROOT_URLCONF",
                       "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_CREDENTIALS",

@@ -15,8 +15,9 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ..checks.base import FileContext, dotted, dotted_parts
-from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
+from ..checks.base import FileContext
+from ..checks.cst_base import dotted, dotted_parts
+from .cst_common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
 _FLASK_ATTRS = frozenset({"json", "form", "args", "values", "data"})

@@ -11,8 +11,9 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from ..checks.base import FileContext, dotted
-from .common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
+from ..checks.base import FileContext
+from ..checks.cst_base import dotted
+from .cst_common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.

@@ -1,0 +1,320 @@
+"""Recognisers shared by the security and deployment checks: literal values, sensitive names, settings modules.
+
+Kept apart from util.py (logging/CLI recognisers) so the two halves of the core pack evolve independently.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+import libcst as cst
+
+from .base import FileContext
+from .cst_base import dotted_parts
+from .cst_util import expr_name, literal_text
+
+UNKNOWN: Any = object()  # a value not known statically (env lookup, call, name)
+
+# Rule catalog §1.4 "Sensitive name", minus the benign suffixes and prefixes.
+_BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expires\w*|_at|_count|_len(gth)?|_field|"
+                            r"_fields|_name|_names|_header_name|_min\w*|_max\w*|_prefix|_param|_key_name|_label|"
+                            r"_help|_help_text|_template|_class|_backend|_validators?|_message|_msg|_regex|_pattern|"
+                            r"_timeout|_lifetime|_ttl|_age|_seconds|_minutes|_hours|_days|_length|_size|_limit|"
+                            r"_enabled|_required|_location|_file|_dir|_format|_algorithm|_alg|_view|_form|_route|"
+                            r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
+                            r"_scope|_scopes|_kind|_event|_code|_header|_function|_func|_handler|_callback|_module|"
+                            r"_loader|_provider|_reset|_policy)$", re.I)
+_BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|max|min|"
+                            r"num|total|count|test|demo|example|sample|dummy|fake|mock|"
+                            r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Whole names that mention a secret without holding one.
+_BENIGN_NAMES = frozenset({"csrf_cookie_httponly", "session_cookie_httponly", "session_cookie_secure",
+                           "csrf_cookie_secure", "session_cookie_samesite", "csrf_cookie_samesite",
+                           "token_type", "password_reset_timeout", "auth_password_validators",
+                           "csrf_cookie_domain", "session_cookie_domain", "session_cookie_path",
+                           "session_cookie_age", "csrf_cookie_age", "password_hashers", "session_engine",
+                           "session_serializer", "otp_digits", "password_change_done", "session_id_header"})
+
+
+def snake(name: str) -> str:
+    return _CAMEL.sub("_", name).lower()
+
+
+# Catalog §1.4's pattern, matched on whole words of the snake-cased name: a substring match would see "ssn"
+# in `classname` and "pass" in `passed_view_restrictions_session_key`.
+# ("tokens", plural, is left out: in LLM code it counts tokens: `max_tokens`, `input_tokens`.)
+_CREDENTIAL_WORDS = frozenset({"password", "passwords", "passwd", "passphrase", "pwd", "secret", "secrets", "token",
+                               "apikey", "accesskey", "privatekey", "clientsecret", "authorization", "authheader",
+                               "secretkey"})
+_PERSONAL_WORDS = frozenset({"sessionid", "cardnumber", "cvv", "ssn", "otp"})
+_SENSITIVE_WORDS = _CREDENTIAL_WORDS | _PERSONAL_WORDS
+_PASSWORD_KIND = frozenset({"password", "passwords", "passwd", "passphrase", "pwd", "pass"})
+# Words that only count at the end of a name: `db_pass`, `SESSION_COOKIE`; not `pass_parameter`, `COOKIE_OPEN`.
+_SENSITIVE_LAST = frozenset({"pass", "cookie"})
+
+
+def _name_words(name: str) -> tuple[str, list[str]] | None:
+    low = snake(name.strip("_")).replace("-", "_")
+    if not low or low in _BENIGN_NAMES or _BENIGN_SUFFIX.search(low) or _BENIGN_PREFIX.search(low):
+        return None
+    words = [w.rstrip("0123456789") for w in low.split("_") if w]
+    return low, words + [a + b for a, b in zip(words, words[1:])]
+
+
+def _has_words(name: str, vocabulary: frozenset[str]) -> bool:
+    parsed = _name_words(name)
+    if parsed is None:
+        return False
+    low, words = parsed
+    last = low.split("_")[-1]
+    return any(w in vocabulary for w in words) or last in _SENSITIVE_LAST
+
+
+def is_sensitive_name(name: str) -> bool:
+    """Catalog §1.4: the name of something secret or personal (`db_password`, `SECRET_KEY`, `apiKey`, `ssn`)."""
+    return _has_words(name, _SENSITIVE_WORDS)
+
+
+def is_credential_name(name: str) -> bool:
+    """A sensitive name that holds a credential (not personal data such as `ssn` or `session_id`)."""
+    return _has_words(name, _CREDENTIAL_WORDS)
+
+
+def is_password_kind(name: str) -> bool:
+    """Credentials people choose (passwords, passphrases): any real value counts, random-looking or not."""
+    parsed = _name_words(name)
+    return parsed is not None and any(w in _PASSWORD_KIND for w in parsed[0].split("_"))
+
+
+def looks_random(value: str) -> bool:
+    """Machine secrets (keys, tokens) mix character classes: `f3c9a1d07be2`, `sk_live_51Hx`, not `ollama` or
+    `mlflow-gateway-auth`."""
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                   any(c.isdigit() for c in value), any(not c.isalnum() and c not in "-_. " for c in value)))
+    return len(value) >= 8 and classes >= 2
+
+
+_PASSWORD_WORD = re.compile(r"^(password|passwd|pwd|passphrase|pass|raw_?password|plain(text)?_?password)$", re.I)
+_PASSWORD_NOT = frozenset({"hash", "hashed", "digest", "reset", "token", "length", "len", "min", "max", "url",
+                           "field", "name", "policy", "changed", "expiry", "expires", "salt", "validators",
+                           "help", "form", "view", "template", "label", "confirm", "required", "enc", "encrypted"})
+
+
+def is_password_name(name: str) -> bool:
+    """A name that holds a user's password (`password`, `new_password`, `user.pwd`), not a hash or reset token."""
+    words = [w for w in snake(name).split("_") if w]
+    if not any(_PASSWORD_WORD.match(w) for w in words) and not _PASSWORD_WORD.match(snake(name)):
+        return False
+    return not any(w in _PASSWORD_NOT for w in words)
+
+
+def names_in(node: cst.CSTNode) -> list[str]:
+    """Every identifier (names and attribute names) inside an expression, outermost first."""
+    out: list[str] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            out.append(n.value)
+
+        def visit_Lambda(self, n: cst.Lambda) -> bool:
+            return False
+
+    node.visit(_Collect())
+    return out
+
+
+_PLACEHOLDER = re.compile(r"^(\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|\{.*\}|<.*>|%\(?\w*\)?s|\*+|x+|\.+|-+|_+|#+|"
+                          r"change[-_ ]?me|changeit|replace[-_ ]?me|todo|fixme|none|null|secret|password|passwd|"
+                          r"your[-_].*|my[-_].*|example.*|dummy.*|placeholder|redacted|test|testing|foo|bar|"
+                          r"default|fake.*|sample.*)$", re.I)
+
+
+def is_placeholder(value: str) -> bool:
+    """Empty, templated or obviously fake values are not committed secrets (catalog BA-SEC-001 'Not flagged')."""
+    v = value.strip()
+    if len(v) < 4 or _PLACEHOLDER.match(v) or len(set(v)) <= 2:
+        return True
+    if " " in v and not v.startswith("-----BEGIN"):
+        return True  # prose: help texts, labels, error messages
+    # A value that is itself a key or setting name ("access_token", "password1", "X-Api-Key")
+    if re.fullmatch(r"[A-Za-z_\-]*(password|passwd|token|secret|key|pwd)[A-Za-z_\-0-9]?", v, re.I):
+        return True
+    # identifiers and dotted paths name things: "PASSWORD_RESET", "oscar_open_basket", "pkg.mod:func"
+    if re.fullmatch(r"[A-Za-z]+([_.][A-Za-z]+)+", v) or re.fullmatch(r"[\w.]+:\w+", v):
+        return True
+    if re.search(r"\{[\w.]*\}", v):
+        return True  # a str.format template: "{self.urls.base}reset"
+    return v.startswith(("/", "http://", "https://")) and "@" not in v  # a route or URL, not a credential
+
+
+def is_placeholder_template(value: str | bytes) -> bool:
+    """`${VAR}`, `{{ var }}`, `<your-key>`: text to be substituted, not a value."""
+    v = value.decode("latin-1") if isinstance(value, bytes) else value
+    return bool(re.fullmatch(r"\s*(\$\{.*\}|\{\{.*\}\}|<.*>)\s*", v))
+
+
+# Well-known credential shapes (gitleaks/detect-secrets style), found in any string literal.
+TOKEN_SHAPES = (
+    ("AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
+    ("Slack token", re.compile(r"\bxox[bapr]-[A-Za-z0-9-]{10,}")),
+    ("Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
+    ("private key", re.compile(r"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")),
+)
+
+_URL_CREDENTIAL = re.compile(r"\b[a-z][a-z0-9+.\-]*://(?P<user>[^:/@\s]*):(?P<password>[^@/\s]+)@[^\s]+", re.I)
+
+
+def url_password(value: str) -> str | None:
+    """The inline password of `scheme://user:pass@host`, unless it is a placeholder."""
+    if any(c.isspace() for c in value.strip()):
+        return None  # prose that mentions a URL shape ("'models://scope:prefix@host' is deprecated")
+    m = _URL_CREDENTIAL.search(value)
+    if not m:
+        return None
+    pw = m.group("password")
+    if is_placeholder(pw) or pw.lower() in {"pass", "pw", "pwd", "user", "username"}:
+        return None
+    return pw
+
+
+def literal_value(node: cst.BaseExpression | None) -> Any:
+    """The Python value of a literal expression (str, bytes, numbers, bools, None, list/tuple/set/dict of
+    those, `+` of lists or strings, unary minus); UNKNOWN for anything computed."""
+    if node is None:
+        return UNKNOWN
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(node, cst.SimpleString) and node.prefix.lower().startswith("b"):
+            return literal_text(node).encode("latin-1", "replace")
+        return literal_text(node)
+    if isinstance(node, cst.FormattedString):
+        return literal_text(node) if not any(isinstance(p, cst.FormattedStringExpression) for p in node.parts) \
+            else UNKNOWN
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return UNKNOWN
+    if isinstance(node, cst.Float):
+        return float(node.value.replace("_", ""))
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        v = literal_value(node.expression)
+        return -v if isinstance(v, (int, float)) and not isinstance(v, bool) else UNKNOWN
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        items = []
+        for el in node.elements:
+            if isinstance(el, cst.StarredElement):
+                return UNKNOWN
+            v = literal_value(el.value)
+            if v is UNKNOWN:
+                return UNKNOWN
+            items.append(v)
+        return items if not isinstance(node, cst.Tuple) else tuple(items)
+    if isinstance(node, cst.Dict):
+        out = {}
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                return UNKNOWN
+            k, v = literal_value(el.key), literal_value(el.value)
+            if k is UNKNOWN or v is UNKNOWN or isinstance(k, (list, dict)):
+                return UNKNOWN
+            out[k] = v
+        return out
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = literal_value(node.left), literal_value(node.right)
+        if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
+            return list(left) + list(right)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+        if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            return left + right
+        return UNKNOWN
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        left, right = literal_value(node.left), literal_value(node.right)
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right)):
+            return left * right
+    return UNKNOWN
+
+
+def strings_in(value: Any) -> list[str]:
+    """Every string inside a folded literal value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple, set)):
+        return [s for v in value for s in strings_in(v)]
+    if isinstance(value, dict):
+        return [s for kv in value.items() for v in kv for s in strings_in(v)]
+    return []
+
+
+def arg(call: cst.Call, keyword: str | None = None, position: int | None = None) -> cst.Arg | None:
+    """The argument passed by keyword, else at a positional index (star-args end the positional count)."""
+    if keyword is not None:
+        for a in call.args:
+            if a.keyword is not None and a.keyword.value == keyword:
+                return a
+    if position is not None:
+        positional = [a for a in call.args if a.keyword is None]
+        for i, a in enumerate(positional):
+            if a.star:
+                return None
+            if i == position:
+                return a
+    return None
+
+
+def target_name(node: cst.BaseExpression) -> str | None:
+    """The name an assignment target binds: `X`, `obj.X`, `d["X"]` -> "X" (util.expr_name, which also
+    reads `.get("X")`, a shape no assignment target can take)."""
+    return expr_name(node)
+
+
+_DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
+                           r"[_.\-](dev|development|local|test|tests|testing|ci)$", re.I)
+_DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
+_SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|config|conf)([_.\-]|$)", re.I)
+_SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
+
+
+def is_settings_path(path: str) -> bool:
+    """A module whose name says it holds configuration (`settings.py`, `settings/prod.py`, `config.py`)."""
+    p = PurePosixPath(path)
+    return bool(_SETTINGS_NAME.search(p.stem)) or (len(p.parts) > 1 and p.parts[-2] in _SETTINGS_DIRS)
+
+
+def is_dev_settings(path: str) -> bool:
+    """Settings for development, tests or demos: `settings/dev.py`, `local_settings.py`, `settings_test.py`,
+    `sandbox/settings.py` (catalog: settings modules named dev*, local*, test*, ci*)."""
+    p = PurePosixPath(path)
+    if not is_settings_path(path):
+        return False
+    if any(part.lower() in _DEMO_DIRS for part in p.parts[:-1]):
+        return True
+    stem = p.parent.name if p.stem == "__init__" else p.stem
+    bare = re.sub(r"(?i)settings|config|conf", "", stem).strip("_-.")
+    return any(_DEV_SETTINGS.search(n) for n in (bare, stem) if n)
+
+
+def in_test_branch(stack: list[cst.If]) -> bool:
+    """Inside `if "test" in sys.argv:` / `if TESTING:`: settings that only apply while testing."""
+    return any("test" in _code(n.test).lower() for n in stack)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def qualname_in(ctx: FileContext, node: cst.BaseExpression, names: frozenset[str] | tuple[str, ...]) -> str | None:
+    qn = ctx.qualname(node)
+    return qn if qn in names else None
+
+
+def receiver_name(node: cst.BaseExpression) -> str | None:
+    """`app` for `app.config`, `self.app` -> "app": the last part of a dotted receiver."""
+    parts = dotted_parts(node)
+    return parts[-1] if parts else None

@@ -1,0 +1,99 @@
+"""Run every enabled AstCheck and fact collector over one file's `ast` tree in ONE walk.
+
+The dispatch table (node type -> bound visit_/leave_ methods of every visitor) is built once per file
+from a per-class method list computed once per process, so each node costs one dict lookup plus the
+calls of the visitors that care about it. The async nodes share their sync twin's methods.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from typing import Any, Callable
+
+from ..checks.base import ContextEnter, ContextLeave, FileContext
+
+# visit_FunctionDef sees AsyncFunctionDef too, and so on: one method per concept, as libcst had it.
+_TWINS = {"AsyncFunctionDef": "FunctionDef", "AsyncFor": "For", "AsyncWith": "With", "TryStar": "Try"}
+
+
+@functools.lru_cache(maxsize=None)
+def _methods(cls: type) -> tuple[tuple[str, str, str], ...]:
+    """(kind, node type name, method name) for every visit_/leave_ method a visitor class defines."""
+    out = []
+    for name in dir(cls):
+        if name.startswith("visit_") or name.startswith("leave_"):
+            if callable(getattr(cls, name)):
+                out.append((name[:5], name[6:], name))
+    return tuple(out)
+
+
+def _tables(visitors: list[Any]) -> tuple[dict[type, list[Callable]], dict[type, list[Callable]]]:
+    by_name: dict[str, tuple[list[Callable], list[Callable]]] = {}
+    for v in visitors:
+        for kind, node_name, method in _methods(type(v)):
+            enter, leave = by_name.setdefault(node_name, ([], []))
+            (enter if kind == "visit" else leave).append(getattr(v, method))
+    enter_table: dict[type, list[Callable]] = {}
+    leave_table: dict[type, list[Callable]] = {}
+    for node_name, (enter, leave) in by_name.items():
+        types = [getattr(ast, node_name, None)] + [getattr(ast, twin, None) for twin, base in _TWINS.items()
+                                                    if base == node_name]
+        for t in types:
+            if isinstance(t, type):
+                if enter:
+                    enter_table.setdefault(t, []).extend(enter)
+                if leave:
+                    leave_table.setdefault(t, []).extend(leave)
+    return enter_table, leave_table
+
+
+# Load/Store contexts and operator singletons carry no code of their own: nobody visits them, and
+# skipping them saves about a third of the calls. Checks read `node.op` / `node.ctx` directly.
+_SKIP_FIELDS = frozenset({"ctx", "op", "ops"})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SKIP_FIELDS)
+    return _FIELDS[kind]
+
+
+def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collectors: list[type] = ()) -> None:
+    """Run checks (findings go to ctx.findings) and fact collectors (facts go to ctx.facts).
+
+    Order within a node: the context tracker first, then collectors (checks may read their facts),
+    then checks; on leave, the context tracker last.
+    """
+    ctx.tree = tree
+    visitors = [ContextEnter(ctx)]
+    visitors += [cls(ctx) for cls in collectors]
+    visitors += [cls(ctx) for cls in checks]
+    visitors.append(ContextLeave(ctx))
+    enter_table, leave_table = _tables(visitors)
+    parents = ctx.parents
+    enter_get, leave_get = enter_table.get, leave_table.get
+    AST = ast.AST
+
+    def walk(node: ast.AST) -> None:
+        kind = type(node)
+        fns = enter_get(kind)
+        if fns:
+            for fn in fns:
+                fn(node)
+        parents.append(node)
+        for name in _FIELDS.get(kind) or _fields(kind):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        walk(item)
+            elif isinstance(value, AST):
+                walk(value)
+        parents.pop()
+        fns = leave_get(kind)
+        if fns:
+            for fn in fns:
+                fn(node)
+
+    walk(tree)

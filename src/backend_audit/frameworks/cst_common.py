@@ -1,0 +1,154 @@
+"""Vocabulary shared by the framework fact collectors and the inventory: names, patterns, literal values.
+
+Everything here works on libcst nodes or on plain strings; nothing imports the scanned code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from ..checks.cst_base import dotted
+from ..checks.cst_util import is_literal_string, literal_text
+
+WEB_PACKAGES = ("fastapi", "starlette", "flask", "quart", "django", "rest_framework", "ninja")
+
+HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
+
+# Catalog §4 BA-AUTH-001: the default auth-dependency name pattern.
+AUTH_DEPENDENCY = re.compile(
+    r"(?i)(current_?(active_?)?(super)?user|get_?user|auth|verify_?(token|jwt|api_?key)|require_\w+|permission"
+    r"|login_required|admin)")
+# Decorators that guard a handler (Flask, Django, flask-login, flask-jwt-extended, flask-security...).
+AUTH_DECORATOR = re.compile(
+    r"(?i)^(login_required|jwt_required|fresh_jwt_required|auth_required|roles_required|roles_accepted"
+    r"|permission_required|permissions_required|token_required|user_passes_test|staff_member_required"
+    r"|superuser_required|admin_required|requires_auth|requires|http_auth_required|auth\.login_required"
+    r"|login_required_\w+|\w+_required)$")
+PUBLIC_DECORATOR = re.compile(r"(?i)^(public|allow_anonymous|login_not_required|csrf_exempt_public)$")
+AUTH_MIXINS = frozenset({"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin",
+                         "AccessMixin", "StaffuserRequiredMixin", "SuperuserRequiredMixin",
+                         "GroupRequiredMixin"})
+FASTAPI_SECURITY = frozenset({"OAuth2PasswordBearer", "OAuth2AuthorizationCodeBearer", "OAuth2", "HTTPBearer",
+                              "HTTPBasic", "HTTPDigest", "APIKeyHeader", "APIKeyCookie", "APIKeyQuery",
+                              "OpenIdConnect", "SecurityScopes"})
+RATE_LIMIT_DECORATOR = re.compile(r"(?i)(^|\.)(limit|ratelimit|rate_limit|throttle|limits|shared_limit)$")
+PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?page|cursor|skip|take|first|after"
+                              r"|before|start|count|max_results|page_number|pagination|params)$")
+
+# Default public allow-list (catalog BA-AUTH-001 "Not flagged").
+PUBLIC_PATHS = ("health", "healthz", "livez", "readyz", "ping", "status", "metrics", "docs", "redoc",
+                "openapi.json", "login", "logout", "token", "register", "signup", "password-reset*",
+                ".well-known/*")
+HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|health_check|livez"
+                         r"|readyz|ready|readiness|liveness|ping|status)/?$")
+
+
+def pos(collector: cst.BatchableCSTVisitor, node: cst.CSTNode, module: cst.Module | None) -> dict[str, Any]:
+    """A node's location and normalised snippet as plain data (for findings raised in the project pass)."""
+    p = collector.get_metadata(PositionProvider, node)
+    snippet = module.code_for_node(node) if module is not None else ""
+    return {"line": p.start.line, "col": p.start.column + 1, "end_line": p.end.line, "end_col": p.end.column + 1,
+            "snippet": " ".join(snippet.split())[:300]}
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    if node is not None and is_literal_string(node):
+        return literal_text(node)
+    return None
+
+
+def literal(node: cst.BaseExpression | None) -> Any:
+    """A JSON-able value for literal settings: strings, numbers, bools, None, lists/tuples/dicts of them.
+
+    Dotted names become their dotted text (class references in settings); anything else is "<expr>".
+    """
+    if node is None:
+        return None
+    if is_literal_string(node):
+        return literal_text(node)
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if isinstance(node, cst.Float):
+        return float(node.evaluated_value)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return [literal(el.value) for el in node.elements if isinstance(el, cst.Element)]
+    if isinstance(node, cst.Dict):
+        out = {}
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                key = literal(el.key)
+                if isinstance(key, str):
+                    out[key] = literal(el.value)
+        return out
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        left, right = literal(node.left), literal(node.right)
+        if isinstance(left, list) and isinstance(right, list):
+            return left + right
+    name = dotted(node)
+    return name if name else "<expr>"
+
+
+def keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def positional(call: cst.Call, index: int) -> cst.BaseExpression | None:
+    pos_args = [a for a in call.args if a.keyword is None and not a.star]
+    return pos_args[index].value if len(pos_args) > index else None
+
+
+def last_name(ref: str | None) -> str:
+    return (ref or "").rsplit(".", 1)[-1]
+
+
+def dep_refs(node: cst.BaseExpression | None) -> list[str]:
+    """Callables named in `Depends(f)` / `Security(f)` inside an expression (lists, Annotated[...] too)."""
+    out: list[str] = []
+
+    class _Find(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            fn = last_name(dotted(call.func))
+            if fn in ("Depends", "Security", "Provide", "Inject"):
+                target = positional(call, 0) or keyword(call, "dependency")
+                if target is not None:
+                    inner = target.func if isinstance(target, cst.Call) else target
+                    name = dotted(inner)
+                    if name:
+                        out.append(name)
+
+    if node is not None:
+        node.visit(_Find())
+    return out
+
+
+def annotation_text(node: cst.Annotation | None, module: cst.Module | None) -> str | None:
+    if node is None or module is None:
+        return None
+    return " ".join(module.code_for_node(node.annotation).split())
+
+
+def join_paths(*parts: str | None) -> str:
+    """URL prefixes joined the way routers do: no doubled or missing slashes."""
+    out = ""
+    for part in parts:
+        if not part:
+            continue
+        if out.endswith("/") and part.startswith("/"):
+            out += part[1:]
+        elif out and not out.endswith("/") and not part.startswith("/"):
+            out += "/" + part
+        else:
+            out += part
+    if not out.startswith("/"):
+        out = "/" + out
+    return out
