@@ -172,14 +172,13 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
             if radon_errors:
                 result.skipped.append(Skipped(ref.rel, "radon could not evaluate " + "; ".join(radon_errors),
                                               kind="partial"))
-            del tree
             result.timings["radon"] = time.perf_counter() - t
             if bandit_checks:
                 from .engines import bandit as bandit_engine
 
                 t = time.perf_counter()
                 try:
-                    findings.extend(bandit_engine.run_checks(src.data, ref.abs, ctx, bandit_checks))
+                    findings.extend(bandit_engine.run_checks(tree, src.data, ref.abs, ctx, bandit_checks))
                 except bandit_engine.BanditFailed as exc:
                     result.skipped.append(Skipped(ref.rel, f"bandit could not run: {exc}", kind="partial"))
                 result.timings["bandit"] = time.perf_counter() - t
