@@ -49,17 +49,28 @@ def _is_cst(collector: type) -> bool:
 def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
 
-    def walk(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}.{child.name}" if prefix else child.name
-                out.append((child.lineno, getattr(child, "end_lineno", child.lineno) or child.lineno, name))
-                walk(child, name)
+    def walk(body: list[ast.stmt], prefix: str) -> None:
+        # defs and classes are statements, so only statement lists need walking
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}.{stmt.name}" if prefix else stmt.name
+                out.append((stmt.lineno, getattr(stmt, "end_lineno", stmt.lineno) or stmt.lineno, name))
+                walk(stmt.body, name)
             else:
-                walk(child, prefix)
+                for field in _BODIES:
+                    inner = getattr(stmt, field, None)
+                    if inner:
+                        walk(inner, prefix)
+                for handler in getattr(stmt, "handlers", ()) or ():
+                    walk(handler.body, prefix)
+                for case in getattr(stmt, "cases", ()) or ():
+                    walk(case.body, prefix)
 
-    walk(tree, "")
+    walk(tree.body, "")
     return out
+
+
+_BODIES = ("body", "orelse", "finalbody")
 
 
 def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
@@ -104,11 +115,6 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
                                                f"({type(ast_error).__name__}); not analysed"))
         result.analysed = False
         return result
-    if tree is not None and syntax.tree_depth(tree) > syntax.MAX_TREE_DEPTH:
-        result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
-                                               f"{syntax.MAX_TREE_DEPTH} levels); not analysed"))
-        result.analysed = False
-        return result
     text = src.text
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
     collectors = _fact_collectors()
@@ -120,7 +126,12 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         from .engines import ast_walk
 
         try:
-            ast_walk.run_checks(tree, ctx, ast_checks, ast_collectors)
+            ast_walk.run_checks(tree, ctx, ast_checks, ast_collectors, max_depth=syntax.MAX_TREE_DEPTH)
+        except ast_walk.TooDeep:
+            result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
+                                                   f"{syntax.MAX_TREE_DEPTH} levels); not analysed"))
+            result.analysed = False
+            return result
         except RecursionError:
             result.skipped.append(Skipped(ref.rel, "code nested too deeply for the checks (recursion limit)"))
             result.analysed = False

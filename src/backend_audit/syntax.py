@@ -7,7 +7,6 @@ py2 module sends people hunting for a typo that is not there.
 
 from __future__ import annotations
 
-import ast
 import re
 
 # Constructs that are syntax errors in Python 3 but were ordinary Python 2. Checked on the error line
@@ -55,21 +54,7 @@ def python2_note(text: str, line: int | None) -> str:
     return f"; this looks like Python 2 code ({py2[0]} at line {py2[1]}), and only Python 3 is analysed"
 
 
-# libcst's visitors spend two or more Python frames per level, so past ~400 levels of syntax tree
-# they always hit the recursion limit; its native parser meanwhile can take minutes on such input
-# (a 3,000-long a[0][0]... chain ran >100 s). Refusing them up front costs one pass over the ast.
+# Recursive visitors (ours, radon's, bandit's) spend one or more Python frames per level of syntax tree,
+# so deeper trees are refused up front (engines/ast_walk.py raises TooDeep while walking) rather than
+# letting one of them hit the recursion limit halfway through a file.
 MAX_TREE_DEPTH = 500
-
-
-def tree_depth(tree: ast.AST, stop_at: int = MAX_TREE_DEPTH) -> int:
-    """Depth of the ast (iterative: the point is files too deep to recurse over); stops early."""
-    best = 0
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > best:
-            best = depth
-            if best > stop_at:
-                return best
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return best

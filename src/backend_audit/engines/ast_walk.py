@@ -59,7 +59,13 @@ def _fields(kind: type) -> tuple[str, ...]:
     return _FIELDS[kind]
 
 
-def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collectors: list[type] = ()) -> None:
+class TooDeep(Exception):
+    """The tree is deeper than max_depth: refused before any recursive visitor (ours, radon's, bandit's)
+    can hit the recursion limit on it."""
+
+
+def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collectors: list[type] = (),
+               max_depth: int = 500) -> None:
     """Run checks (findings go to ctx.findings) and fact collectors (facts go to ctx.facts).
 
     Order within a node: the context tracker first, then collectors (checks may read their facts),
@@ -82,6 +88,8 @@ def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collector
             for fn in fns:
                 fn(node)
         parents.append(node)
+        if len(parents) > max_depth:
+            raise TooDeep(max_depth)
         for name in _FIELDS.get(kind) or _fields(kind):
             value = getattr(node, name, None)
             if isinstance(value, list):
