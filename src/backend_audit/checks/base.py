@@ -317,7 +317,8 @@ def _char_column(lines: list[str], lineno: int, byte_offset: int) -> int:
 
 
 class RadonCheck:
-    """Receives radon's blocks for one file (computed once from the shared `ast` tree)."""
+    """Receives radon's ComplexityVisitor for one file (run once over the shared `ast` tree): `.blocks` are
+    the functions and classes, `.total_complexity` the module's total."""
 
     RULE_ID: ClassVar[str] = ""
     ENGINE: ClassVar[str] = "radon"
@@ -330,7 +331,7 @@ class RadonCheck:
     def option(self, name: str, default: Any = None) -> Any:
         return self.ctx.option(self.RULE_ID, name, default)
 
-    def run(self, tree: ast.Module, blocks: list[Any]) -> list[Finding]:  # pragma: no cover - abstract
+    def run(self, tree: ast.Module, cc: Any) -> list[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 

@@ -17,13 +17,13 @@ from .cst_util import is_route_handler
 class FunctionTooComplex(RadonCheck):
     RULE_ID = "BA-QUAL-001"
 
-    def run(self, tree: ast.Module, blocks: list[Any]) -> list[Finding]:
+    def run(self, tree: ast.Module, cc: Any) -> list[Finding]:
         from radon.complexity import cc_rank  # radon loads only when a file is analysed (warm scans skip it)
 
         limit = int(self.option("max_complexity", 10))
         lines = self.ctx.text.splitlines()
         out: list[Finding] = []
-        for block in _functions(blocks):
+        for block in _functions(cc.blocks):
             if block.complexity <= limit:
                 continue
             rank = cc_rank(block.complexity)
@@ -56,22 +56,24 @@ class LowMaintainabilityIndex(RadonCheck):
 
     RULE_ID = "BA-QUAL-002"
 
-    def run(self, tree: ast.Module, blocks: list[Any]) -> list[Finding]:
+    def run(self, tree: ast.Module, cc: Any) -> list[Finding]:
         path = PurePosixPath(self.ctx.path)
         if "migrations" in path.parts or path.stem in ("settings", "conftest") or "settings" in path.parts:
             return []
         from radon.metrics import h_visit_ast, mi_compute, mi_rank
         from radon.raw import analyze
-        from radon.visitors import ComplexityVisitor
 
+        min_sloc = int(self.option("mi_min_sloc", 20))
+        if len(self.ctx.lines) < min_sloc:  # sloc <= physical lines: skip radon's tokenizer pass
+            return []
         raw = analyze(self.ctx.text)
-        if raw.sloc < int(self.option("mi_min_sloc", 20)):
+        if raw.sloc < min_sloc:
             return []
         if path.name == "__init__.py" and all(isinstance(n, (ast.Import, ast.ImportFrom, ast.Expr))
                                               for n in tree.body):
             return []
         comments = (raw.comments + raw.multi) / float(raw.sloc) * 100 if raw.sloc else 0
-        mi = mi_compute(h_visit_ast(tree).total.volume, ComplexityVisitor.from_ast(tree).total_complexity,
+        mi = mi_compute(h_visit_ast(tree).total.volume, cc.total_complexity,
                         raw.lloc, comments)
         limit = float(self.option("mi_min", 20))
         if mi >= limit:
