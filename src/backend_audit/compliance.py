@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 
 from .agents import AgentFile, Item, find_agents, parse_file
 from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
-from .config import DEFAULT_EXCLUDES, Settings, path_matches
+from .config import DEFAULT_EXCLUDES, Settings, matches_any
 from .findings import LEVEL_RANK, ScanResult
 
 STATES = ("pass", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
@@ -59,8 +59,8 @@ class Project:
         return name.replace("_", "-") in self.dependencies or name.replace("-", "_") in self.imports
 
     def matching_files(self, patterns: Iterable[str]) -> list[str]:
-        patterns = list(patterns)
-        return [f for f in self.files if any(path_matches(f, p) for p in patterns)]
+        patterns = tuple(patterns)
+        return [f for f in self.files if matches_any(f, patterns)]
 
 
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")

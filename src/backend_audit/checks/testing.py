@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import coverage_data as cd
-from ..config import DEFAULT_EXCLUDES, is_test_path, path_matches
+from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..project import ProjectModel
@@ -53,7 +53,7 @@ def _tests_on_disk(model: ProjectModel) -> bool:
         for dirpath, dirnames, filenames in os.walk(base):
             rel_dir = os.path.relpath(dirpath, model.root).replace(os.sep, "/")
             rel_dir = "" if rel_dir == "." else rel_dir + "/"
-            dirnames[:] = sorted(d for d in dirnames if not any(path_matches(rel_dir + d, p) for p in excludes))
+            dirnames[:] = sorted(d for d in dirnames if not matches_any(rel_dir + d, excludes))
             for name in filenames:
                 if name.endswith(".py") and (base != model.root or is_test_path(rel_dir + name, model.settings)):
                     return True
@@ -136,7 +136,7 @@ class ModuleWithoutTests(_TestCheck):
         out = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
-            if (path in imported or path in reached_endpoints or any(path_matches(path, g) for g in exempt)
+            if (path in imported or path in reached_endpoints or matches_any(path, exempt)
                     or facts.get("statements", 0) < min_statements):
                 continue
             if path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions"):
