@@ -6,14 +6,12 @@ pydantic/marshmallow schema classes (BA-INP-001's validators).
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
-from ..checks.base import FileContext
-from ..checks.cst_base import dotted
-from .cst_common import keyword, last_name, literal
+from ..checks.base import FileContext, dotted
+from .common import last_name, literal
+from .functions import call_arguments, name_text
 
 VIEW_ATTRS = frozenset({"permission_classes", "authentication_classes", "throttle_classes", "throttle_scope",
                         "pagination_class", "serializer_class", "http_method_names", "decorators",
@@ -23,35 +21,32 @@ _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializ
                            "HyperlinkedModelSerializer", "FlaskForm", "TypedDict", "RootModel", "Struct"})
 
 
-class ClassFacts(cst.BatchableCSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
+class ClassFacts:
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.classes: dict[str, dict[str, Any]] = ctx.facts.setdefault("classes", {})
         self.open: list[dict[str, Any] | None] = []  # None: a function scope
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        bases = [dotted(a.value) for a in node.bases if a.keyword is None]
-        table = keyword(cst.Call(func=cst.Name("x"), args=node.keywords), "table")
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        # `class A(*mixins)` names `mixins` as written
+        bases = [dotted(b.value if isinstance(b, ast.Starred) else b) for b in node.bases]
+        table = next((kw.value for kw in node.keywords if kw.arg == "table"), None)
         entry: dict[str, Any] = {
-            "line": self.get_metadata(PositionProvider, node).start.line,
+            "line": node.lineno,  # the `class` line, decorators apart
             "bases": [self._resolve(b) for b in bases if b],
             "attrs": {},
             "methods": [],
         }
-        if isinstance(table, cst.Name) and table.value == "True":
+        if isinstance(table, ast.Constant) and table.value is True:
             entry["table"] = True
-        decorators = [dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
-                      for d in node.decorators]
+        decorators = [dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
         if decorators:
             entry["decorators"] = [d for d in decorators if d]
             entry["decorator_args"] = [
-                [dotted(a.value) or dotted(getattr(a.value, "func", None)) or "" for a in d.decorator.args]
-                for d in node.decorators if isinstance(d.decorator, cst.Call)]
+                [name_text(a) or dotted(getattr(a, "func", None)) or "" for a in call_arguments(d)]
+                for d in node.decorator_list if isinstance(d, ast.Call)]
         if any(last_name(b) in _SCHEMA_BASES for b in bases if b):
-            self.ctx.facts.setdefault("schema_classes", []).append(node.name.value)
+            self.ctx.facts.setdefault("schema_classes", []).append(node.name)
         self.classes[self.ctx.symbol] = entry
         self.open.append(entry)
 
@@ -60,47 +55,45 @@ class ClassFacts(cst.BatchableCSTVisitor):
         full = self.ctx.imports.get(head)
         return f"{full}.{rest}" if full and rest else (full or ref)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.open.pop()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if self.open and self.open[-1] is not None:
-            self.open[-1]["methods"].append(node.name.value)
+            self.open[-1]["methods"].append(node.name)
         self.open.append(None)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self.open.pop()
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         entry = self.open[-1] if self.open else None
         if entry is None:
             return
         for t in node.targets:
-            if isinstance(t.target, cst.Name) and t.target.value in VIEW_ATTRS:
-                entry["attrs"][t.target.value] = _class_refs(node.value)
+            if isinstance(t, ast.Name) and t.id in VIEW_ATTRS:
+                entry["attrs"][t.id] = _class_refs(node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         entry = self.open[-1] if self.open else None
-        if entry is not None and isinstance(node.target, cst.Name) and node.value is not None and \
-                node.target.value in VIEW_ATTRS:
-            entry["attrs"][node.target.value] = _class_refs(node.value)
+        if entry is not None and isinstance(node.target, ast.Name) and node.value is not None and \
+                node.target.id in VIEW_ATTRS:
+            entry["attrs"][node.target.id] = _class_refs(node.value)
 
 
-def _class_refs(node: cst.BaseExpression) -> Any:
+def _class_refs(node: ast.expr) -> Any:
     """`[IsAuthenticated, IsOwner & IsAdmin]` -> ["IsAuthenticated", "IsOwner", "IsAdmin"]; literals as such."""
-    if isinstance(node, (cst.List, cst.Tuple)):
+    if isinstance(node, (ast.List, ast.Tuple)):
         out: list[Any] = []
-        for el in node.elements:
-            out.extend(_flatten(el.value))
+        for el in node.elts:
+            out.extend(_flatten(el.value if isinstance(el, ast.Starred) else el))
         return out
-    value = literal(node)
-    return value
+    return literal(node)
 
 
-def _flatten(node: cst.BaseExpression) -> list[Any]:
-    if isinstance(node, cst.BinaryOperation):
+def _flatten(node: ast.expr) -> list[Any]:
+    if isinstance(node, ast.BinOp):
         return _flatten(node.left) + _flatten(node.right)
-    if isinstance(node, cst.Call):
+    if isinstance(node, ast.Call):
         return [dotted(node.func) or "<expr>"]
-    value = literal(node)
-    return [value]
+    return [literal(node)]

@@ -1,4 +1,4 @@
-"""Per-function facts for the endpoint inventory, gathered in the shared libcst traversal.
+"""Per-function facts for the endpoint inventory, gathered in the shared ast walk.
 
 For every function: parameters (annotation, Depends targets), decorators (reference, literal arguments,
 dependencies), and what its body does with the request: raw request data used without a validator
@@ -8,16 +8,13 @@ in-body permission checks. The project pass decides which functions are endpoint
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
-from ..checks.base import FileContext
-from ..checks.cst_base import dotted, dotted_parts
-from .cst_common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
+from ..checks.base import FileContext, dotted, dotted_parts
+from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
 _FLASK_ATTRS = frozenset({"json", "form", "args", "values", "data"})
@@ -54,7 +51,7 @@ _AGGREGATES = frozenset({"count", "exists", "aggregate", "sum", "scalar", "first
 @dataclass
 class _Fn:
     qualname: str
-    node: cst.FunctionDef
+    node: ast.FunctionDef | ast.AsyncFunctionDef
     request_names: dict[str, str] = field(default_factory=dict)  # local name -> "django" | "fastapi"
     safe_depth: int = 0
     inside_raw: int | None = None
@@ -63,7 +60,7 @@ class _Fn:
     raw_locals: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_bad_locals: set[str] = field(default_factory=set)
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
-    locals_expr: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
     auth_check: bool = False
     paginates: bool = False
@@ -73,11 +70,37 @@ class _Fn:
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
 
 
-class FunctionFacts(cst.BatchableCSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+def call_arguments(call: ast.Call) -> list[ast.expr]:
+    """Every argument expression of a call in source order, positional and keyword alike (`*a` / `**k`
+    give a / k): ast keeps positional and keyword arguments apart, the facts read them as written."""
+    items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    if call.keywords and call.args:
+        items.sort(key=lambda a: (a.lineno, a.col_offset))
+    return [a.value if isinstance(a, (ast.Starred, ast.keyword)) else a for a in items]
 
+
+def name_text(node: ast.AST | None) -> str | None:
+    """`dotted`, plus the keyword constants spelled as names (`None`, `True`): the facts record what a
+    default or decorator argument names, and `frozen=True` / `= None` read as names there."""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        return str(node.value)
+    return dotted(node)
+
+
+def _first_argument(call: ast.Call) -> ast.expr | None:
+    args = call_arguments(call)
+    return args[0] if args else None
+
+
+def _params(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Named parameters (positional-only, regular, keyword-only) with their defaults."""
+    positional_params = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional_params) - len(args.defaults)) + list(args.defaults)
+    return [*zip(positional_params, defaults), *zip(args.kwonlyargs, args.kw_defaults)]
+
+
+class FunctionFacts:
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.functions: dict[str, dict[str, Any]] = ctx.facts.setdefault("functions", {})
         self.stack: list[_Fn] = []
@@ -85,33 +108,32 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         self.kinds: list[str] = []  # "class" | "fn", innermost last: is a def a method?
 
     # --- functions --------------------------------------------------------------------------
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         fn = _Fn(qualname=self.ctx.symbol, node=node)
         in_class = bool(self.kinds) and self.kinds[-1] == "class"
         self.kinds.append("fn")
-        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
-        for i, p in enumerate(params):
-            ann = annotation_text(p.annotation, self.ctx.module) or ""
+        for i, (p, _default) in enumerate(_params(node.args)):
+            ann = annotation_text(self.ctx, p.annotation) or ""
             kind = None
             if last_name(ann.split("[")[0]) in _REQUEST_TYPES:
                 kind = "fastapi" if self._is_starlette_request(p.annotation) else "django"
-            elif p.name.value in ("request", "req") and i == (1 if in_class else 0):
+            elif p.arg in ("request", "req") and i == (1 if in_class else 0):
                 kind = "django"
             if kind:
-                fn.request_names[p.name.value] = kind
+                fn.request_names[p.arg] = kind
         self.stack.append(fn)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.kinds.append("class")
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.kinds.pop()
 
-    def _is_starlette_request(self, ann: cst.Annotation | None) -> bool:
-        qn = self.ctx.qualname(ann.annotation) if ann is not None else None
+    def _is_starlette_request(self, ann: ast.expr | None) -> bool:
+        qn = self.ctx.qualname(ann) if ann is not None else None
         return bool(qn) and qn.split(".")[0] in ("fastapi", "starlette")
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         fn = self.stack.pop()
         self.kinds.pop()
         for name in sorted(fn.raw_bad_locals):
@@ -119,39 +141,38 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         self.functions[fn.qualname] = self._record(fn)
 
     def _record(self, fn: _Fn) -> dict[str, Any]:
-        node, module = fn.node, self.ctx.module
+        node, ctx = fn.node, self.ctx
         params = []
-        for p in [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]:
-            entry: dict[str, Any] = {"name": p.name.value}
-            ann = annotation_text(p.annotation, module)
+        for p, default in _params(node.args):
+            entry: dict[str, Any] = {"name": p.arg}
+            ann = annotation_text(ctx, p.annotation)
             if ann:
                 entry["annotation"] = ann
-            deps = dep_refs(p.annotation.annotation if p.annotation else None) + dep_refs(p.default)
+            deps = dep_refs(p.annotation) + dep_refs(default)
             if deps:
                 entry["deps"] = deps
-            if p.default is not None:
-                default = p.default.func if isinstance(p.default, cst.Call) else p.default
-                entry["default"] = dotted(default) or "<expr>"
+            if default is not None:
+                entry["default"] = name_text(default.func if isinstance(default, ast.Call) else default) or "<expr>"
             params.append(entry)
         decorators = []
-        for d in node.decorators:
-            call = d.decorator if isinstance(d.decorator, cst.Call) else None
-            ref = dotted(call.func if call else d.decorator)
+        for d in node.decorator_list:
+            call = d if isinstance(d, ast.Call) else None
+            ref = dotted(call.func if call else d)
             if not ref:
                 continue
-            item: dict[str, Any] = {"ref": ref, "line": self.get_metadata(PositionProvider, d).start.line}
+            item: dict[str, Any] = {"ref": ref, "line": d.lineno}
             if call is not None:
-                item["args"] = [literal(a.value) if not isinstance(a.value, cst.Subscript) else _code(module, a.value)
-                                for a in call.args if a.keyword is None and not a.star]
-                item["kwargs"] = {a.keyword.value: _kw_value(module, a.value) for a in call.args if a.keyword}
+                item["args"] = [literal(a) if not isinstance(a, ast.Subscript) else _code(ctx, a)
+                                for a in call.args if not isinstance(a, ast.Starred)]
+                item["kwargs"] = {kw.arg: _kw_value(ctx, kw.value) for kw in call.keywords if kw.arg is not None}
                 item["names"] = _names(call)
                 deps = dep_refs(call)
                 if deps:
                     item["deps"] = deps
             decorators.append(item)
         out: dict[str, Any] = {
-            "line": self.get_metadata(PositionProvider, node).start.line,
-            "async": node.asynchronous is not None,
+            "line": node.lineno,  # the `def` line, decorators apart
+            "async": isinstance(node, ast.AsyncFunctionDef),
             "params": params,
         }
         if decorators:
@@ -161,7 +182,7 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         if any("backend-audit: public" in text for text in lines):
             out["public_marker"] = True
         if node.returns is not None:
-            out["returns"] = annotation_text(node.returns, module)
+            out["returns"] = annotation_text(ctx, node.returns)
         if fn.raw_reads:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.returns:
@@ -181,11 +202,11 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         return self.lines
 
     # --- request data (BA-INP-001) ----------------------------------------------------------
-    def _request_kind(self, node: cst.BaseExpression) -> str | None:
+    def _request_kind(self, node: ast.expr) -> str | None:
         fn = self.stack[-1]
-        if isinstance(node, cst.Name):
-            if node.value in fn.request_names:
-                return fn.request_names[node.value]
+        if isinstance(node, ast.Name):
+            if node.id in fn.request_names:
+                return fn.request_names[node.id]
             qn = self.ctx.qualname(node) or ""
             if qn in ("flask.request", "quart.request", "flask.globals.request"):
                 return "flask"
@@ -195,30 +216,30 @@ class FunctionFacts(cst.BatchableCSTVisitor):
             return "django"
         return None
 
-    def _source_attr(self, node: cst.BaseExpression) -> bool:
+    def _source_attr(self, node: ast.expr) -> bool:
         """`request.json`, `request.GET`, `self.request.data`... (an attribute that holds request data)."""
-        if not isinstance(node, cst.Attribute):
+        if not isinstance(node, ast.Attribute):
             return False
         kind = self._request_kind(node.value)
-        attr = node.attr.value
+        attr = node.attr
         return (kind == "flask" and attr in _FLASK_ATTRS) or (kind == "django" and attr in _DJANGO_ATTRS) or (
             kind == "fastapi" and attr in _FASTAPI_ATTRS)
 
-    def _raw_method_call(self, node: cst.BaseExpression) -> bool:
+    def _raw_method_call(self, node: ast.expr) -> bool:
         """`request.get_json()` (Flask) or `request.json()` (Starlette, awaited)."""
-        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             return False
         kind = self._request_kind(node.func.value)
-        attr = node.func.attr.value
+        attr = node.func.attr
         return (kind == "flask" and attr in _FLASK_METHODS) or (kind == "fastapi" and attr in _FASTAPI_METHODS)
 
-    def _raw(self, node: cst.CSTNode, conversion: bool = False) -> None:
+    def _raw(self, node: ast.expr, conversion: bool = False) -> None:
         fn = self.stack[-1]
         fn.inside_raw = id(node)
         if fn.safe_depth > 0 or conversion:
             fn.validates = True
             return
-        loc = pos(self, node, self.ctx.module)
+        loc = pos(self.ctx, node)
         loc["symbol"] = fn.qualname
         name = fn.assigned.get(id(node))
         if name is not None:
@@ -226,158 +247,156 @@ class FunctionFacts(cst.BatchableCSTVisitor):
         else:
             fn.raw_reads.append(loc)
 
-    def visit_Await(self, node: cst.Await) -> None:
-        if self.stack and self.stack[-1].inside_raw is None and self._raw_method_call(node.expression):
+    def visit_Await(self, node: ast.Await) -> None:
+        if self.stack and self.stack[-1].inside_raw is None and self._raw_method_call(node.value):
             self._raw(node)
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def visit_Subscript(self, node: ast.Subscript) -> None:
         if self.stack and self.stack[-1].inside_raw is None and self._source_attr(node.value):
             self._raw(node)
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
+    def visit_Attribute(self, node: ast.Attribute) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if node.attr.value in _AUTH_BODY_ATTRS:
+        if node.attr in _AUTH_BODY_ATTRS:
             fn.auth_check = True
-        if node.attr.value == "method" and self._request_kind(node.value):
+        if node.attr == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
         if fn.inside_raw is None and id(node) not in fn.skip and self._source_attr(node):
-            if node.attr.value in ("POST", "body", "data", "form", "json"):
+            if node.attr in ("POST", "body", "data", "form", "json"):
                 fn.reads_body = True
             self._raw(node)
 
-    def leave_Await(self, original_node: cst.Await) -> None:
-        self._leave_raw(original_node)
-
-    def leave_Subscript(self, original_node: cst.Subscript) -> None:
-        self._leave_raw(original_node)
-
-    def leave_Attribute(self, original_node: cst.Attribute) -> None:
-        self._leave_raw(original_node)
-
-    def _leave_raw(self, node: cst.CSTNode) -> None:
+    def _leave_raw(self, node: ast.AST) -> None:
         if self.stack and self.stack[-1].inside_raw == id(node):
             self.stack[-1].inside_raw = None
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Await(self, node: ast.Await) -> None:
+        self._leave_raw(node)
+
+    def leave_Subscript(self, node: ast.Subscript) -> None:
+        self._leave_raw(node)
+
+    def leave_Attribute(self, node: ast.Attribute) -> None:
+        self._leave_raw(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
         name = dotted(node.func) or ""
-        tail = last_name(name) if name else (node.func.attr.value if isinstance(node.func, cst.Attribute) else "")
+        tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
         if tail in _AUTH_BODY_CALLS:
             fn.auth_check = True
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "as_view" and dotted(node.func.value):
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
             fn.paginates = True
-        if tail == "abort" and node.args and isinstance(node.args[0].value, cst.Integer) and \
-                node.args[0].value.value in ("401", "403"):
+        if tail == "abort" and _is_int(_first_argument(node), (401, 403)):
             fn.auth_check = True
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
                 self._raw(node)
-            elif isinstance(func, cst.Attribute) and func.attr.value in _MAPPING_METHODS and self._source_attr(func.value):
+            elif isinstance(func, ast.Attribute) and func.attr in _MAPPING_METHODS and self._source_attr(func.value):
                 self._raw(node, conversion=keyword(node, "type") is not None)
-            elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and node.args and \
-                    self._source_attr(node.args[0].value):
+            elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and \
+                    self._source_attr(_first_argument(node)):
                 self._raw(node)
         if self._is_validator(node, tail):
             fn.safe_depth += 1
             fn.skip.add(id(node))
             fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
 
-    def leave_Call(self, original_node: cst.Call) -> None:
+    def leave_Call(self, node: ast.Call) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if id(original_node) in fn.skip:
+        if id(node) in fn.skip:
             fn.safe_depth -= 1
-        self._leave_raw(original_node)
+        self._leave_raw(node)
 
-    def _is_validator(self, node: cst.Call, tail: str) -> bool:
+    def _is_validator(self, node: ast.Call, tail: str) -> bool:
         if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):
             return True
-        if tail[:1].isupper() and any(a.star == "**" for a in node.args):
+        if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
         qn = self.ctx.qualname(node.func) or ""
         return qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")) or \
             tail in self.ctx.facts.get("schema_classes", ())
 
     # --- locals -----------------------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
-        for t in node.targets:
-            if isinstance(t.target, cst.Name):
-                fn.skip.add(id(t.target))
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                fn.skip.add(id(target))
                 value = node.value
-                fn.assigned[id(value)] = t.target.value
-                if isinstance(value, cst.BooleanOperation):
-                    fn.assigned[id(value.left)] = t.target.value
-                fn.locals_expr[t.target.value] = value
+                fn.assigned[id(value)] = target.id
+                if isinstance(value, ast.BoolOp) and len(value.values) == 2:
+                    # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
+                    fn.assigned[id(value.values[0])] = target.id
+                fn.locals_expr[target.id] = value
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self.stack and isinstance(node.target, cst.Name) and node.value is not None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.stack and isinstance(node.target, ast.Name) and node.value is not None:
             fn = self.stack[-1]
             fn.skip.add(id(node.target))
-            fn.assigned[id(node.value)] = node.target.value
-            fn.locals_expr[node.target.value] = node.value
+            fn.assigned[id(node.value)] = node.target.id
+            fn.locals_expr[node.target.id] = node.value
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
 
-    def _benign_test(self, test: cst.BaseExpression) -> None:
+    def _benign_test(self, test: ast.expr) -> None:
         # `if not data:` / `if data is None:` checks presence, it does not use the value
         if not self.stack:
             return
-        if isinstance(test, cst.UnaryOperation):
-            test = test.expression
-        if isinstance(test, cst.Comparison):
+        if isinstance(test, ast.UnaryOp):
+            test = test.operand
+        if isinstance(test, ast.Compare):
             test = test.left
-        if isinstance(test, cst.Name):
+        if isinstance(test, ast.Name):
             self.stack[-1].skip.add(id(test))
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def visit_Compare(self, node: ast.Compare) -> None:
         # `"take" in request.GET` tests for a key; it does not use a value
         if self.stack:
-            for target in node.comparisons:
-                if isinstance(target.operator, (cst.In, cst.NotIn)):
-                    self.stack[-1].skip.add(id(target.comparator))
-                    if isinstance(target.comparator, cst.Name):
-                        self.stack[-1].skip.add(id(target.comparator))
+            for op, comparator in zip(node.ops, node.comparators):
+                if isinstance(op, (ast.In, ast.NotIn)):
+                    self.stack[-1].skip.add(id(comparator))
 
-    def visit_Name(self, node: cst.Name) -> None:
+    def visit_Name(self, node: ast.Name) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if node.value in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
-            fn.raw_bad_locals.add(node.value)
+        if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
+            fn.raw_bad_locals.add(node.id)
 
     # --- what the handler returns (BA-API-001, BA-API-004) ----------------------------------
-    def visit_Return(self, node: cst.Return) -> None:
+    def visit_Return(self, node: ast.Return) -> None:
         if not self.stack or node.value is None:
             return
         fn = self.stack[-1]
         info = self._returned(node.value, fn, depth=0)
         if info:
-            info.update(pos(self, node, self.ctx.module))
+            info.update(pos(self.ctx, node))
             info["symbol"] = fn.qualname
             fn.returns.append(info)
 
-    def _returned(self, expr: cst.BaseExpression, fn: _Fn, depth: int) -> dict[str, Any]:
+    def _returned(self, expr: ast.expr, fn: _Fn, depth: int) -> dict[str, Any]:
         if depth > 3:
             return {}
-        if isinstance(expr, cst.Await):
-            expr = expr.expression
-        if isinstance(expr, cst.Name) and expr.value in fn.locals_expr:
-            return self._returned(fn.locals_expr[expr.value], fn, depth + 1)
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        if isinstance(expr, ast.Name) and expr.id in fn.locals_expr:
+            return self._returned(fn.locals_expr[expr.id], fn, depth + 1)
+        if isinstance(expr, ast.Call):
             callee = dotted(expr.func) or ""
-            tail = last_name(callee) or (expr.func.attr.value if isinstance(expr.func, cst.Attribute) else "")
+            tail = last_name(callee) or (expr.func.attr if isinstance(expr.func, ast.Attribute) else "")
             if tail.endswith("Response") and tail not in ("JsonResponse", "Response"):
                 return {"response": True}
             if tail in ("JsonResponse", "Response", "jsonify", "list", "tuple", "make_response", "ORJSONResponse"):
@@ -391,54 +410,58 @@ class FunctionFacts(cst.BatchableCSTVisitor):
             if _SCHEMA_CLASS.match(tail) and tail.endswith("Serializer"):
                 many = keyword(expr, "many")
                 inner = positional(expr, 0)
-                if isinstance(many, cst.Name) and many.value == "True" and inner is not None:
+                if isinstance(many, ast.Constant) and many.value is True and inner is not None:
                     return self._returned(inner, fn, depth + 1)
                 return {}
-        if isinstance(expr, cst.Attribute) and expr.attr.value == "data":
+        if isinstance(expr, ast.Attribute) and expr.attr == "data":
             return self._returned(expr.value, fn, depth + 1)
         return _query_shape(expr, fn, self.ctx, depth)
 
 
-def _code(module: cst.Module | None, node: cst.CSTNode) -> str:
-    return " ".join(module.code_for_node(node).split()) if module is not None else "<expr>"
+def _is_int(node: ast.expr | None, values: tuple[int, ...]) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int and node.value in values
 
 
-def _kw_value(module: cst.Module | None, node: cst.BaseExpression) -> Any:
+def _code(ctx: FileContext, node: ast.AST) -> str:
+    return " ".join(ctx.segment(node).split())
+
+
+def _kw_value(ctx: FileContext, node: ast.expr) -> Any:
     value = literal(node)
     if value == "<expr>":
-        return _code(module, node)
+        return _code(ctx, node)
     return value
 
 
-def _chain(expr: cst.BaseExpression) -> tuple[list[tuple[str, cst.Call | None]], cst.BaseExpression]:
+def _chain(expr: ast.expr) -> tuple[list[tuple[str, ast.Call | None]], ast.expr]:
     """`a.b(x).c()` -> ([("c", call), ("b", call)], a): methods from outermost in, and the base."""
-    out: list[tuple[str, cst.Call | None]] = []
+    out: list[tuple[str, ast.Call | None]] = []
     while True:
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute):
-            out.append((expr.func.attr.value, expr))
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+            out.append((expr.func.attr, expr))
             expr = expr.func.value
-        elif isinstance(expr, cst.Attribute):
-            out.append((expr.attr.value, None))
+        elif isinstance(expr, ast.Attribute):
+            out.append((expr.attr, None))
             expr = expr.value
-        elif isinstance(expr, cst.Subscript):
+        elif isinstance(expr, ast.Subscript):
             out.append(("[]", None))
             expr = expr.value
         else:
             return out, expr
 
 
-def _query_shape(expr: cst.BaseExpression, fn: _Fn, ctx: FileContext, depth: int) -> dict[str, Any]:
+def _query_shape(expr: ast.expr, fn: _Fn, ctx: FileContext, depth: int) -> dict[str, Any]:
     """ORM model and boundedness of a query expression, or {} when it is not one."""
     chain, base = _chain(expr)
     names = [n for n, _ in chain]
     if not chain:
-        if isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value[:1].isupper() \
-                and not _SCHEMA_CLASS.match(expr.func.value):
-            return {"orm_model": expr.func.value, "orm_kind": "instance"}
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id[:1].isupper() \
+                and not _SCHEMA_CLASS.match(expr.func.id):
+            return {"orm_model": expr.func.id, "orm_kind": "instance"}
         return {}
-    if isinstance(base, cst.Name) and base.value in fn.locals_expr and depth < 3:
+    if isinstance(base, ast.Name) and base.id in fn.locals_expr and depth < 3:
         # qs = M.objects.filter(...); return qs.values()
-        inner = _query_shape(fn.locals_expr[base.value], fn, ctx, depth + 1)
+        inner = _query_shape(fn.locals_expr[base.id], fn, ctx, depth + 1)
         if inner.get("unbounded") and names[0] in _DJANGO_LIST_METHODS | {"all"} and "[]" not in names:
             return inner
         if inner.get("unbounded") and names[0] not in _AGGREGATES:
@@ -446,13 +469,13 @@ def _query_shape(expr: cst.BaseExpression, fn: _Fn, ctx: FileContext, depth: int
         return {}
     terminal = names[0]
     # Django: M.objects.<...>
-    if "objects" in names and isinstance(base, cst.Name):
+    if "objects" in names and isinstance(base, ast.Name):
         idx = names.index("objects")
         used = names[:idx]
         if "[]" in used or any(n in _AGGREGATES or n in _PAGINATE_CALLS for n in used):
             return {}
         if used and all(n in _DJANGO_LIST_METHODS for n in used):
-            return {"unbounded": {"model": base.value, "orm": "django"}}
+            return {"unbounded": {"model": base.id, "orm": "django"}}
         return {}
     # SQLAlchemy: session.query(M)..., session.scalars(select(M))..., session.execute(select(M))..., M.query...
     model = _sqlalchemy_model(chain, base)
@@ -473,48 +496,56 @@ def _query_shape(expr: cst.BaseExpression, fn: _Fn, ctx: FileContext, depth: int
     return {}
 
 
-def _sqlalchemy_model(chain: list[tuple[str, cst.Call | None]], base: cst.BaseExpression) -> str | None:
-    for name, call in reversed(chain):
-        if call is None:
-            continue
-        if name in ("query", "get", "get_or_404") and call.args:
-            first = dotted(call.args[0].value)
-            if first and first[:1].isupper():
-                return first
-        if name in ("scalars", "execute", "scalar") and call.args:
-            sel = call.args[0].value
-            inner_chain, inner_base = _chain(sel)
-            if isinstance(inner_base, cst.Call) and last_name(dotted(inner_base.func)) == "select" and inner_base.args:
-                first = dotted(inner_base.args[0].value)
-                if first and first[:1].isupper():
-                    return first
-            if isinstance(sel, cst.Call) and last_name(dotted(sel.func)) == "select" and sel.args:
-                first = dotted(sel.args[0].value)
-                if first and first[:1].isupper():
-                    return first
-    if isinstance(base, cst.Name) and base.value[:1].isupper() and chain and chain[-1][0] == "query":
-        return base.value  # Flask-SQLAlchemy: M.query.filter_by(...).all()
+def _selected_model(call: ast.expr) -> str | None:
+    """M in `select(M)`: a capitalised dotted name as the first argument."""
+    if isinstance(call, ast.Call) and last_name(dotted(call.func)) == "select":
+        first = dotted(_first_argument(call))
+        if first and first[:1].isupper():
+            return first
     return None
 
 
-def _select_bounded(chain: list[tuple[str, cst.Call | None]]) -> bool:
+def _sqlalchemy_model(chain: list[tuple[str, ast.Call | None]], base: ast.expr) -> str | None:
+    for name, call in reversed(chain):
+        if call is None:
+            continue
+        first_arg = _first_argument(call)
+        if first_arg is None:
+            continue
+        if name in ("query", "get", "get_or_404"):
+            first = dotted(first_arg)
+            if first and first[:1].isupper():
+                return first
+        if name in ("scalars", "execute", "scalar"):
+            _, inner_base = _chain(first_arg)
+            model = _selected_model(inner_base) or _selected_model(first_arg)
+            if model:
+                return model
+    if isinstance(base, ast.Name) and base.id[:1].isupper() and chain and chain[-1][0] == "query":
+        return base.id  # Flask-SQLAlchemy: M.query.filter_by(...).all()
+    return None
+
+
+def _select_bounded(chain: list[tuple[str, ast.Call | None]]) -> bool:
     for name, call in chain:
-        if call is not None and name in ("scalars", "execute") and call.args:
-            inner, _ = _chain(call.args[0].value)
+        first_arg = _first_argument(call) if call is not None else None
+        if first_arg is not None and name in ("scalars", "execute"):
+            inner, _ = _chain(first_arg)
             if any(n in ("limit", "offset", "slice", "fetch") for n, _ in inner):
                 return True
     return False
 
 
-def _names(call: cst.Call) -> list[str]:
+def _names(call: ast.Call) -> list[str]:
     """Dotted names among positional arguments, lists flattened: `@permission_classes([IsAdmin])`."""
     out: list[str] = []
     for a in call.args:
-        if a.keyword is not None or a.star:
+        if isinstance(a, ast.Starred):
             continue
-        values = [el.value for el in a.value.elements] if isinstance(a.value, (cst.List, cst.Tuple)) else [a.value]
+        values = a.elts if isinstance(a, (ast.List, ast.Tuple)) else [a]
         for v in values:
-            name = dotted(v.func if isinstance(v, cst.Call) else v)
+            v = v.value if isinstance(v, ast.Starred) else v
+            name = name_text(v.func if isinstance(v, ast.Call) else v)
             if name:
                 out.append(name)
     return out

@@ -1,0 +1,35 @@
+"""Function facts: what a handler does with raw request data (BA-INP-001's input)."""
+
+import textwrap
+
+from backend_audit.config import Settings
+from backend_audit.discovery import SourceRef
+from backend_audit.runner import Plan, analyse_file
+
+
+def function_facts(tmp_path, code):
+    path = tmp_path / "views.py"
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    result = analyse_file(SourceRef(rel="views.py", abs=str(path)), Plan(Settings(jobs=1), (), str(tmp_path)))
+    return result.facts["functions"]
+
+
+def test_a_method_keyword_or_lambda_parameter_named_like_a_raw_local_is_not_a_use(tmp_path):
+    facts = function_facts(tmp_path, """
+        from flask import request
+
+
+        def members():
+            order_by = request.args.get("order_by", "asc")
+            if order_by == "asc":
+                key = asc
+            sort = lambda order_by: None
+            return render(User.query.order_by(key), order_by=key, sort=sort)
+
+
+        def search():
+            order_by = request.args.get("order_by", "asc")
+            return render(User.query.order_by(order_by))
+        """)
+    assert "raw_reads" not in facts["members"]
+    assert [r["line"] for r in facts["search"]["raw_reads"]] == [14]
