@@ -6,12 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import PositionProvider
+import ast
 
-from ..checks.base import FileContext
-from ..checks.cst_base import dotted
-from .cst_common import keyword, last_name, literal, positional, string_value
+from ..checks.base import FileContext, dotted
+from .common import keyword, last_name, literal, positional, string_value
 
 SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS", "ROOT_URLCONF",
                       "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_CREDENTIALS",
@@ -21,49 +19,50 @@ _URL_FUNCS = frozenset({"path", "re_path", "url"})
 _REGEX_ANCHORS = re.compile(r"^\^|\$$")
 
 
-class DjangoFacts(cst.BatchableCSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+def _unstar(node: ast.AST) -> ast.AST:
+    return node.value if isinstance(node, ast.Starred) else node
 
+
+class DjangoFacts:
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.depth = 0  # function/class nesting: settings and urlpatterns live at module level
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth += 1
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth -= 1
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.depth += 1
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.depth -= 1
 
-    def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line
+    def _line(self, node: ast.AST) -> int:
+        return self.ctx.span(node)[0]
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         if self.depth or len(node.targets) != 1:
             return
-        target = node.targets[0].target
-        if isinstance(target, cst.Name):
-            self._assign(target.value, node.value, node, augment=False)
-        elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name) and \
-                target.value.value == "REST_FRAMEWORK" and len(target.slice) == 1:
-            key = string_value(getattr(target.slice[0].slice, "value", None))
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            self._assign(target.id, node.value, node, augment=False)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+                target.value.id == "REST_FRAMEWORK":
+            key = string_value(target.slice)
             if key:
                 settings = self.ctx.facts.setdefault("settings", {})
                 rf = settings.setdefault("REST_FRAMEWORK", {"value": {}, "line": self._line(node)})
                 if isinstance(rf["value"], dict):
                     rf["value"][key] = literal(node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if not self.depth and isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
-            self._assign(node.target.value, node.value, node, augment=True)
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if not self.depth and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            self._assign(node.target.id, node.value, node, augment=True)
 
-    def _assign(self, name: str, value: cst.BaseExpression, node: cst.CSTNode, augment: bool) -> None:
+    def _assign(self, name: str, value: ast.AST, node: ast.AST, augment: bool) -> None:
         if name == "urlpatterns":
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
             if not augment:
@@ -77,33 +76,30 @@ class DjangoFacts(cst.BatchableCSTVisitor):
             else:
                 settings[name] = {"value": val, "line": self._line(node)}
 
-    def _patterns(self, node: cst.BaseExpression) -> list[dict[str, Any]]:
+    def _patterns(self, node: ast.AST) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        if isinstance(node, (cst.List, cst.Tuple)):
-            for el in node.elements:
-                if isinstance(el, cst.StarredElement):
-                    out.extend(self._patterns(el.value))
-                else:
-                    out.extend(self._patterns(el.value))
-        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for el in node.elts:
+                out.extend(self._patterns(_unstar(el)))
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             out.extend(self._patterns(node.left) + self._patterns(node.right))
-        elif isinstance(node, cst.Attribute) and node.attr.value == "urls":
+        elif isinstance(node, ast.Attribute) and node.attr == "urls":
             ref = dotted(node.value)
             if ref:
                 out.append({"route": "", "include": {"router": ref}, "line": self._line(node)})
-        elif isinstance(node, cst.Call):
+        elif isinstance(node, ast.Call):
             name = last_name(dotted(node.func))
             if name in _URL_FUNCS:
                 entry = self._url(node, name)
                 if entry:
                     out.append(entry)
             elif name in ("i18n_patterns", "format_suffix_patterns", "list"):
-                for arg in node.args:
-                    if arg.keyword is None:
-                        out.extend(self._patterns(arg.value))
+                # every argument without a keyword, `*x` and `**x` included (as libcst listed them)
+                for arg in [*node.args, *(kw.value for kw in node.keywords if kw.arg is None)]:
+                    out.extend(self._patterns(_unstar(arg)))
         return out
 
-    def _url(self, node: cst.Call, func: str) -> dict[str, Any] | None:
+    def _url(self, node: ast.Call, func: str) -> dict[str, Any] | None:
         route = string_value(positional(node, 0) or keyword(node, "route"))
         view = positional(node, 1) or keyword(node, "view")
         if route is None or view is None:
@@ -112,17 +108,17 @@ class DjangoFacts(cst.BatchableCSTVisitor):
             route = _REGEX_ANCHORS.sub("", route)
         entry: dict[str, Any] = {"route": route, "line": self._line(node)}
         wrappers: list[str] = []
-        while isinstance(view, cst.Call):
+        while isinstance(view, ast.Call):
             callee = dotted(view.func) or ""
             tail = last_name(callee)
             if tail == "include":
                 entry["include"] = self._include(view)
                 return entry if entry["include"] else None
-            if tail in ("as_view", "as_asgi") and isinstance(view.func, cst.Attribute):
+            if tail in ("as_view", "as_asgi") and isinstance(view.func, ast.Attribute):
                 entry["view"] = dotted(view.func.value)
                 entry["class_view"] = True
                 actions = positional(view, 0)
-                if isinstance(actions, cst.Dict):
+                if isinstance(actions, ast.Dict):
                     entry["actions"] = literal(actions)
                 for kw in ("permission_classes", "throttle_classes"):
                     if keyword(view, kw) is not None:
@@ -134,7 +130,7 @@ class DjangoFacts(cst.BatchableCSTVisitor):
                 return None
             view = inner
         else:
-            if isinstance(view, cst.Attribute) and view.attr.value == "urls":
+            if isinstance(view, ast.Attribute) and view.attr == "urls":
                 ref = dotted(view.value) or ""
                 if ref.endswith("site") or ref.startswith("admin"):
                     return None  # the Django admin guards itself
@@ -147,16 +143,16 @@ class DjangoFacts(cst.BatchableCSTVisitor):
             entry["wrappers"] = wrappers
         return entry
 
-    def _include(self, call: cst.Call) -> dict[str, Any]:
+    def _include(self, call: ast.Call) -> dict[str, Any]:
         arg = positional(call, 0) or keyword(call, "arg")
-        if isinstance(arg, cst.Tuple) and arg.elements:
-            arg = arg.elements[0].value
+        if isinstance(arg, ast.Tuple) and arg.elts:
+            arg = _unstar(arg.elts[0])
         text = string_value(arg)
         if text is not None:
             return {"module": text}
-        if isinstance(arg, (cst.List, cst.Tuple)):
+        if isinstance(arg, (ast.List, ast.Tuple)):
             return {"patterns": self._patterns(arg)}
-        if isinstance(arg, cst.Attribute) and arg.attr.value == "urls":
+        if isinstance(arg, ast.Attribute) and arg.attr == "urls":
             ref = dotted(arg.value) or ""
             return {} if ref.endswith("site") else {"router": ref}
         ref = dotted(arg) if arg is not None else None

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import PositionProvider
+import ast
 
-from ..checks.base import FileContext
-from ..checks.cst_base import dotted
-from .cst_common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
+from ..checks.base import FileContext, dotted
+from .common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -31,11 +29,17 @@ _LIMITERS = {"Limiter": "Limiter", "FastAPILimiter": "fastapi-limiter", "RateLim
 _LIMITER_PACKAGES = ("slowapi", "flask_limiter", "fastapi_limiter", "limits", "ratelimit", "django_ratelimit")
 
 
-class RouteWiring(cst.BatchableCSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+def _source_args(call: ast.Call) -> list[tuple[str | None, ast.AST]]:
+    """(keyword or None, value) for every argument in source order, `*x` / `**x` unwrapped: ast keeps
+    positional and keyword arguments apart, but `f(a=1, *b)` interleaves them."""
+    args = [(None, a.value if isinstance(a, ast.Starred) else a, a) for a in call.args]
+    args += [(kw.arg, kw.value, kw) for kw in call.keywords]
+    args.sort(key=lambda a: (a[2].lineno, a[2].col_offset))
+    return [(name, value) for name, value, _ in args]
 
+
+class RouteWiring:
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
         web = self.web = ctx.facts.setdefault("web", {})
         self.routers: dict[str, dict[str, Any]] = web.setdefault("routers", {})
@@ -46,10 +50,10 @@ class RouteWiring(cst.BatchableCSTVisitor):
         self.register: list[dict[str, Any]] = web.setdefault("drf_register", [])
         self.hooks: list[dict[str, Any]] = web.setdefault("hooks", [])
 
-    def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line
+    def _line(self, node: ast.AST) -> int:
+        return self.ctx.span(node)[0]
 
-    def _ctor(self, call: cst.Call) -> str | None:
+    def _ctor(self, call: ast.Call) -> str | None:
         name = dotted(call.func)
         if not name:
             return None
@@ -61,7 +65,7 @@ class RouteWiring(cst.BatchableCSTVisitor):
             return None
         return tail
 
-    def _limiter(self, call: cst.Call) -> str | None:
+    def _limiter(self, call: ast.Call) -> str | None:
         name = dotted(call.func) or ""
         if name.endswith("FastAPILimiter.init"):
             return "fastapi-limiter"
@@ -73,15 +77,15 @@ class RouteWiring(cst.BatchableCSTVisitor):
             return None
         return _LIMITERS[tail]
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) != 1:
             return
-        target = dotted(node.targets[0].target)
+        target = dotted(node.targets[0])
         if target and "." not in target:
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
                 self.web.setdefault("dep_aliases", {})[target] = deps
-        if not isinstance(node.value, cst.Call):
+        if not isinstance(node.value, ast.Call):
             return
         ctor = last_name(dotted(node.value.func))
         if target and ctor in FASTAPI_SECURITY:
@@ -104,7 +108,7 @@ class RouteWiring(cst.BatchableCSTVisitor):
                 entry["deps"] = deps
             self.routers[target] = entry
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         tail = self._ctor(node)
         limiter = self._limiter(node)
@@ -121,10 +125,10 @@ class RouteWiring(cst.BatchableCSTVisitor):
                                        "methods": methods if isinstance(methods, list) else
                                        (["WEBSOCKET"] if tail == "WebSocketRoute" else None),
                                        "kind": "starlette"})
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, ast.Attribute):
             return
         owner = dotted(func.value)
-        method = func.attr.value
+        method = func.attr
         if not owner:
             return
         if method in ("include_router", "register_blueprint", "include"):
@@ -139,7 +143,7 @@ class RouteWiring(cst.BatchableCSTVisitor):
                 if deps:
                     entry["deps"] = deps
                 self.includes.append(entry)
-        elif method == "mount" and len(node.args) >= 2:
+        elif method == "mount" and len(node.args) + len(node.keywords) >= 2:
             # app.mount("/admin/api", api_app): a sub-application under a prefix
             prefix = string_value(positional(node, 0))
             target = positional(node, 1) or keyword(node, "app")
@@ -152,23 +156,23 @@ class RouteWiring(cst.BatchableCSTVisitor):
             mw = positional(node, 0)
             if mw is not None and dotted(mw):
                 self.middleware.append({"owner": owner, "name": dotted(mw), "line": self._line(node)})
-        elif method == "register" and node.args:
+        elif method == "register" and (node.args or node.keywords):
             prefix = string_value(positional(node, 0))
             viewset = positional(node, 1) or keyword(node, "viewset")
             if prefix is not None and viewset is not None and dotted(viewset):
                 self.register.append({"router": owner, "prefix": prefix, "viewset": dotted(viewset),
                                       "line": self._line(node)})
-        elif method in ("before_request", "before_app_request") and node.args:
-            fn = dotted(node.args[0].value)
+        elif method in ("before_request", "before_app_request") and (node.args or node.keywords):
+            fn = dotted(_source_args(node)[0][1])
             if fn:
                 self.hooks.append({"owner": owner, "function": fn, "line": self._line(node)})
         elif method == "init_app" and last_name(owner).lower().endswith("limiter"):
             self.limiters.append({"what": "Limiter.init_app", "line": self._line(node), "default": False})
 
-    def _url_rule(self, node: cst.Call, owner: str, method: str) -> None:
+    def _url_rule(self, node: ast.Call, owner: str, method: str) -> None:
         if method == "add_resource":
             view = positional(node, 0)
-            paths = [string_value(a.value) for a in node.args[1:] if a.keyword is None]
+            paths = [string_value(value) for name, value in _source_args(node)[1:] if name is None]
         else:
             path_node = positional(node, 0) or keyword(node, "rule") or keyword(node, "path")
             view = keyword(node, "view_func") or keyword(node, "endpoint")
@@ -177,8 +181,8 @@ class RouteWiring(cst.BatchableCSTVisitor):
             paths = [string_value(path_node)]
         if view is None:
             return
-        as_view = isinstance(view, cst.Call) and isinstance(view.func, cst.Attribute) and \
-            view.func.attr.value in ("as_view", "as_asgi")
+        as_view = isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
+            view.func.attr in ("as_view", "as_asgi")
         ref = dotted(view.func.value) if as_view else dotted(view)
         if not ref:
             return
@@ -199,7 +203,7 @@ class RouteWiring(cst.BatchableCSTVisitor):
                 entry["response_model"] = dotted(rm) or "<expr>"
             self.url_rules.append(entry)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, node: ast.Module) -> None:
         for key in [k for k, v in self.web.items() if not v]:
             del self.web[key]  # facts are cached per file: keep them small
         if not self.web:
