@@ -41,7 +41,7 @@ def test_bandit_and_libcst_report_one_problem_once(tmp_path):
     keys = Counter((f.rule_id, f.line) for f in result.findings)
     assert keys == Counter({("BA-SEC-002", 10): 1, ("BA-DEP-001", 16): 1}), result.findings
     dep = next(f for f in result.findings if f.rule_id == "BA-DEP-001")
-    assert dep.level == "warning" and dep.engine == "libcst"  # ours won the line: __main__ downgrade kept
+    assert dep.level == "warning" and dep.engine == "ast"  # ours won the line: __main__ downgrade kept
 
 
 def test_bandit_half_still_reports_what_libcst_does_not_model(tmp_path):

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import PositionProvider
+import ast
 
 from .checks.base import FileContext
-from .checks.cst_base import dotted
-from .checks.cst_recognise import UNKNOWN, is_dev_settings, literal_value
+from .checks.recognise import UNKNOWN, is_dev_settings, literal_value
+from .facts import blocks, call_args, inline_suite
 
 # The settings DEP-002 folds, plus the markers that identify a Django settings module.
 TRACKED = frozenset({
@@ -45,96 +44,85 @@ def _jsonable(value: Any) -> tuple[bool, Any]:
     return True, value
 
 
-class SettingsCollector(cst.BatchableCSTVisitor):
+class SettingsCollector:
     """Module-level settings assignments and star imports; DJANGO_SETTINGS_MODULE defaults anywhere."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
         self.ctx = ctx
         self.wants_dsm = "DJANGO_SETTINGS_MODULE" in ctx.text
 
-    def visit_Module(self, node: cst.Module) -> None:
+    def visit_Module(self, node: ast.Module) -> None:
         if not any(name in self.ctx.text for name in _MARKERS) and "import *" not in self.ctx.text:
             return
         events: list[list[Any]] = []
-        for stmt in node.body:
-            self._statement(stmt, events, conditional=False)
+        self._block(node.body, events, conditional=False)
         names = {e[1] for e in events if e[0] != "star"}
         stars = [e for e in events if e[0] == "star"]
         if names & _MARKERS or (stars and names):
             self.ctx.facts["django_settings"] = events
 
-    def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line
+    def _block(self, block: list[ast.stmt], events: list, conditional: bool) -> None:
+        line = prev_end = 0
+        for stmt in block:
+            # `A = 1; B = 2` is one line: events carry the line the statement line starts on
+            if stmt.lineno != prev_end:
+                line = stmt.lineno
+            prev_end = stmt.end_lineno
+            if isinstance(stmt, _BRANCHING):
+                # a value set in a branch is not known statically; imports in branches are not followed
+                for inner in blocks(stmt):
+                    if not inline_suite(self.ctx, inner):
+                        self._block(inner, events, conditional=True)
+            else:
+                self._small(stmt, line, events, conditional)
 
-    def _statement(self, stmt: cst.CSTNode, events: list, conditional: bool) -> None:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                self._small(small, stmt, events, conditional)
-        elif isinstance(stmt, (cst.If, cst.Try, cst.With, cst.For, cst.While)):
-            # a value set in a branch is not known statically; imports in branches are not followed
-            for child in _blocks(stmt):
-                for inner in child.body:
-                    self._statement(inner, events, conditional=True)
-
-    def _small(self, small: cst.CSTNode, line_node: cst.CSTNode, events: list, conditional: bool) -> None:
-        line = self._line(line_node)
-        if isinstance(small, cst.Assign):
-            for t in small.targets:
-                for name in _names(t.target):
+    def _small(self, small: ast.stmt, line: int, events: list, conditional: bool) -> None:
+        if isinstance(small, ast.Assign):
+            for target in small.targets:
+                for name in _names(target):
                     if name in TRACKED:
                         known, value = _jsonable(literal_value(small.value)) if len(small.targets) == 1 and \
-                            isinstance(t.target, cst.Name) else (False, None)
+                            isinstance(target, ast.Name) else (False, None)
                         events.append(["set", name, line, known and not conditional, value])
-        elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value is not None:
-            if small.target.value in TRACKED:
+        elif isinstance(small, ast.AnnAssign) and isinstance(small.target, ast.Name) and small.value is not None:
+            if small.target.id in TRACKED:
                 known, value = _jsonable(literal_value(small.value))
-                events.append(["set", small.target.value, line, known and not conditional, value])
-        elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name) and small.target.value in TRACKED:
+                events.append(["set", small.target.id, line, known and not conditional, value])
+        elif isinstance(small, ast.AugAssign) and isinstance(small.target, ast.Name) and small.target.id in TRACKED:
             known, value = _jsonable(literal_value(small.value))
-            events.append(["add", small.target.value, line, known and not conditional, value])
-        elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+            events.append(["add", small.target.id, line, known and not conditional, value])
+        elif isinstance(small, ast.Expr) and isinstance(small.value, ast.Call):
             call = small.value
             func = call.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in TRACKED:
-                item = call.args[-1].value if call.args else None
-                known, value = _jsonable(literal_value(item))
-                ok = func.attr.value in ("append", "insert") and known and not conditional
-                events.append(["add", func.value.value, line, ok, [value]])
-        elif isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar) and not conditional:
-            module = "." * len(small.relative) + (dotted(small.module) or "" if small.module is not None else "")
-            events.append(["star", module, line])
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in TRACKED:
+                args = call_args(call)
+                known, value = _jsonable(literal_value(args[-1] if args else None))
+                ok = func.attr in ("append", "insert") and known and not conditional
+                events.append(["add", func.value.id, line, ok, [value]])
+        elif isinstance(small, ast.ImportFrom) and small.names[0].name == "*" and not conditional:
+            events.append(["star", "." * (small.level or 0) + (small.module or ""), line])
 
-    def visit_Call(self, node: cst.Call) -> None:
-        if not self.wants_dsm or len(node.args) < 2:
+    def visit_Call(self, node: ast.Call) -> None:
+        if not self.wants_dsm:
             return
-        if literal_value(node.args[0].value) == "DJANGO_SETTINGS_MODULE":
-            value = literal_value(node.args[1].value)
+        args = call_args(node)
+        if len(args) >= 2 and literal_value(args[0]) == "DJANGO_SETTINGS_MODULE":
+            value = literal_value(args[1])
             if isinstance(value, str):
                 self.ctx.facts.setdefault("django_settings_module", []).append(value)
 
 
-def _blocks(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
-    out = []
-    for attr in ("body", "orelse", "finalbody"):
-        block = getattr(stmt, attr, None)
-        while isinstance(block, (cst.If, cst.Else, cst.Finally)):
-            out.append(block.body)
-            block = getattr(block, "orelse", None)
-        if isinstance(block, cst.BaseSuite):
-            out.append(block)
-    for handler in getattr(stmt, "handlers", ()):
-        out.append(handler.body)
-    return [b for b in out if isinstance(b, cst.IndentedBlock)]
+# libcst's If/Try/With/For/While (async twins included, `try/except*` not)
+_BRANCHING = (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
 
 
-def _names(target: cst.BaseExpression) -> list[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for el in target.elements for n in _names(el.value)]
+def _names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for el in target.elts for n in _names(el)]
     return []
 
 

@@ -1,127 +1,200 @@
-"""Fact collectors: batched visitors that record plain-data facts about a file for the project pass.
+"""Fact collectors: plain visitors that record plain-data facts about a file for the project pass.
 
-They run in the same single libcst traversal as the checks, on every parsed file (facts feed
-whole-repo rules, so they do not depend on which per-file rules are enabled).
+They run in the same single `ast` walk as the checks, on every parsed file (facts feed whole-repo rules,
+so they do not depend on which per-file rules are enabled).
 """
 
 from __future__ import annotations
 
-import libcst as cst
-from libcst.metadata import PositionProvider
+import ast
+import io
+import tokenize
 
-from .checks.base import FileContext
-from .checks.cst_base import dotted
+from .checks.base import FUNCTIONS, FileContext
+
+# Statements that own blocks; every other statement is a "small" one (libcst's SimpleStatementLine items).
+COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+            ast.ClassDef, *FUNCTIONS)
 
 
-class ImportsCollector(cst.BatchableCSTVisitor):
+def call_args(call: ast.Call) -> list[ast.AST]:
+    """Every argument expression of a call in source order, positional and keyword alike (`*x` and `**x`
+    give x): the order libcst's `Call.args` had, which `args[0]` / `args[-1]` readings depend on."""
+    if not call.keywords:
+        return [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+    merged = sorted([*call.args, *call.keywords], key=lambda n: (n.lineno, n.col_offset))
+    return [a.value if isinstance(a, (ast.Starred, ast.keyword)) else a for a in merged]
+
+
+def inline_suite(ctx: FileContext, block: list[ast.stmt]) -> bool:
+    """A block written on its header's line (`if x: y = 1`), libcst's SimpleStatementSuite: the collectors
+    count and read only indented blocks, as they did on libcst."""
+    if not block or isinstance(block[0], COMPOUND):
+        return False  # a compound statement always starts its own line
+    first = block[0]
+    line = ctx.lines[first.lineno - 1] if 0 < first.lineno <= len(ctx.lines) else ""
+    return bool(line.encode("utf-8")[:first.col_offset].strip())
+
+
+def blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    """The statement lists a compound statement owns, in libcst's order (handlers after finally)."""
+    out = [getattr(stmt, name) for name in ("body", "orelse", "finalbody") if getattr(stmt, name, None)]
+    out += [h.body for h in getattr(stmt, "handlers", ())]
+    out += [c.body for c in getattr(stmt, "cases", ())]
+    return out
+
+
+class ImportsCollector:
     """Modules this file imports (absolute, or relative with leading dots): test-to-module mapping."""
 
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
-        self.ctx = ctx
         self.found: list[str] = ctx.facts.setdefault("imports", [])
 
-    def visit_Import(self, node: cst.Import) -> None:
-        for alias in node.names:
-            name = dotted(alias.name)
-            if name:
-                self.found.append(name)
+    def visit_Import(self, node: ast.Import) -> None:
+        self.found.extend(alias.name for alias in node.names)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        base = "." * len(node.relative) + (dotted(node.module) or "" if node.module is not None else "")
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = "." * (node.level or 0) + (node.module or "")
         self.found.append(base)
-        if not isinstance(node.names, cst.ImportStar):
-            for alias in node.names:
-                name = dotted(alias.name)
-                if name:
-                    self.found.append(f"{base}.{name}" if not base.endswith(".") else f"{base}{name}")
+        for alias in node.names:
+            if alias.name != "*":
+                self.found.append(f"{base}.{alias.name}" if not base.endswith(".") else f"{base}{alias.name}")
 
 
-class ModuleShapeCollector(cst.BatchableCSTVisitor):
+class ModuleShapeCollector:
     """How much a module holds, for the test-presence rules: statement and definition counts, and the line
     ranges of function bodies (coverage inside a body means a test ran the code, not just imported it)."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
+        self.ctx = ctx
         self.facts = ctx.facts
         self.facts.update(statements=0, definitions=0, function_bodies=[])
         self.depth = 0
 
-    def _count_compound(self, node: cst.CSTNode) -> None:
+    def _small(self, block: list[ast.stmt]) -> None:
+        if not inline_suite(self.ctx, block):
+            self.facts["statements"] += sum(1 for s in block if not isinstance(s, COMPOUND))
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self._small(node.body)
+
+    def _count_compound(self, node: ast.stmt) -> None:
         self.facts["statements"] += 1
+        for block in blocks(node):
+            self._small(block)
 
-    # libcst finds visitors by the function's own name, so aliases would never run: one method each.
-    def visit_If(self, node: cst.If) -> None:
+    # one method each, not aliases: tests/test_catalog.py guards every shipped visitor against aliases
+    # (which libcst would never call)
+    def visit_If(self, node: ast.If) -> None:
         self._count_compound(node)
 
-    def visit_For(self, node: cst.For) -> None:
+    def visit_For(self, node: ast.For) -> None:
         self._count_compound(node)
 
-    def visit_While(self, node: cst.While) -> None:
+    def visit_While(self, node: ast.While) -> None:
         self._count_compound(node)
 
-    def visit_With(self, node: cst.With) -> None:
+    def visit_With(self, node: ast.With) -> None:
         self._count_compound(node)
 
-    def visit_Try(self, node: cst.Try) -> None:
+    def visit_Try(self, node: ast.Try) -> None:
         self._count_compound(node)
 
-    def visit_TryStar(self, node: cst.TryStar) -> None:
+    def visit_Match(self, node: ast.Match) -> None:
         self._count_compound(node)
 
-    def visit_Match(self, node: cst.Match) -> None:
-        self._count_compound(node)
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self.facts["statements"] += len(node.body)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self._count_compound(node)
         if self.depth == 0:
             self.facts["definitions"] += 1
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._count_compound(node)
         if self.depth == 0:
             self.facts["definitions"] += 1
-        body = node.body
-        if isinstance(body, cst.IndentedBlock) and body.body:
-            start = self.get_metadata(PositionProvider, body.body[0]).start.line
-            end = self.get_metadata(PositionProvider, body).end.line
-            self.facts["function_bodies"].append([start, end])
+        if not inline_suite(self.ctx, node.body):
+            # the body starts at its first statement; a decorated def there at its `def` line, as libcst counted
+            self.facts["function_bodies"].append([node.body[0].lineno, node.end_lineno])
         self.depth += 1
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth -= 1
 
 
 _URL_CALLS = frozenset({"url_for", "reverse", "reverse_lazy", "url_path_for", "resolve_url"})
 
 
-def _template(node: cst.BaseExpression) -> str | None:
+def _fstring_template(token: str) -> str:
+    """An f-string token's text as written (escapes and `{{` kept, as libcst's FormattedStringText has it),
+    each placeholder as `{}`."""
+    start = next(i for i, c in enumerate(token) if c in "'\"")
+    quote = token[start:start + 3] if token[start:start + 3] in ("'''", '"""') else token[start]
+    body = token[start + len(quote):len(token) - len(quote)]
+    out: list[str] = []
+    depth, i, in_string = 0, 0, ""
+    while i < len(body):
+        c = body[i]
+        if depth == 0:
+            if c in "{}" and body[i + 1:i + 2] == c:
+                out.append(c * 2)
+                i += 2
+                continue
+            if c == "{":
+                depth = 1
+                out.append("{}")
+            else:
+                out.append(c)
+        elif in_string:
+            in_string = "" if c == in_string else in_string
+        elif c in "'\"":
+            in_string = c
+        elif c in "{[(":
+            depth += 1
+        elif c in "}])":
+            depth -= 1
+        i += 1
+    return "".join(out)
+
+
+def _string_parts(ctx: FileContext, node: ast.AST) -> list[str | None]:
+    """The templates of the literals an implicitly concatenated string is written as (libcst saw each one:
+    `"/api/" "users"` is two strings there, one Constant here). None for a bytes part."""
+    try:
+        tokens = [t.string for t in tokenize.generate_tokens(io.StringIO(f"({ctx.segment(node)})").readline)
+                  if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):
+        tokens = []
+    if not tokens:
+        return [node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None]
+    out: list[str | None] = []
+    for token in tokens:
+        if "f" in token[:next(i for i, c in enumerate(token) if c in "'\"")].lower():
+            out.append(_fstring_template(token))
+        else:
+            try:
+                value = ast.literal_eval(token)
+            except (ValueError, SyntaxError):
+                value = None
+            out.append(value if isinstance(value, str) else None)
+    return out
+
+
+def _template(ctx: FileContext, node: ast.AST) -> str | None:
     """A string's text with each f-string placeholder as `{}`; None for anything that is not a string."""
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - odd prefixes: not a URL anyway
-            return None
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = _template(node.left), _template(node.right)
-        return None if left is None or right is None else left + right
-    if isinstance(node, cst.FormattedString):
-        return "".join(p.value if isinstance(p, cst.FormattedStringText) else "{}" for p in node.parts)
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        parts = _string_parts(ctx, node)
+        return None if any(p is None for p in parts) else "".join(parts)
     return None
 
 
-class TestRefsCollector(cst.BatchableCSTVisitor):
+class TestRefsCollector:
     """In test files only: what a test could use to reach an endpoint (URL strings, route names given to
     url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
 
     def __init__(self, ctx: FileContext) -> None:
-        super().__init__()
+        self.ctx = ctx
         self.active = ctx.is_test
         self.urls: set[str] = set()
         self.route_names: set[str] = set()
@@ -130,33 +203,41 @@ class TestRefsCollector(cst.BatchableCSTVisitor):
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
 
-    def _string(self, node: cst.BaseExpression) -> None:
-        text = _template(node)
-        if text and "/" in text and len(text) < 400 and not any(c.isspace() for c in text):
-            self.urls.add(text)
+    def _strings(self, node: ast.AST) -> None:
+        for text in _string_parts(self.ctx, node):
+            if text and "/" in text and len(text) < 400 and not any(c.isspace() for c in text):
+                self.urls.add(text)
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self.active:
-            self._string(node)
+    def visit_Constant(self, node: ast.Constant) -> None:
+        # a slash-free string has no slashed part; the text pieces of an f-string are the f-string's
+        if self.active and isinstance(node.value, str) and "/" in node.value and \
+                not isinstance(self.ctx.parents[-1], ast.JoinedStr):
+            self._strings(node)
 
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        if self.active:
-            self._string(node)
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        if not self.active:
+            return
+        parent = self.ctx.parents[-1]
+        if isinstance(parent, ast.FormattedValue) and parent.format_spec is node:
+            return  # a format spec is part of its placeholder
+        if any(isinstance(p, ast.Constant) and "/" in p.value for p in node.values):
+            self._strings(node)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if not self.active:
             return
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         if name is None:
             return
         self.calls.add(name)
-        if name in _URL_CALLS and node.args:
-            first = _template(node.args[0].value)
+        args = call_args(node) if name in _URL_CALLS else ()
+        if args:
+            first = _template(self.ctx, args[0])
             if first:
                 self.route_names.add(first)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, node: ast.Module) -> None:
         if self.active:
             self.facts["test_refs"] = {"urls": sorted(self.urls), "route_names": sorted(self.route_names),
                                        "calls": sorted(self.calls)}

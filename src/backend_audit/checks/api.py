@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import libcst as cst
+import ast
 
-from ..frameworks.cst_common import keyword, last_name, literal
-from .base import FileContext
-from .cst_base import CstCheck, dotted
+from ..facts import call_args
+from ..frameworks.common import keyword, last_name, literal
+from .base import AstCheck, FileContext, dotted
 from .endpoint_base import EndpointCheck
-from .cst_util import literal_text
+from .util import literal_text
 
 _CATCH_ALL_REGEX = re.compile(r"^\^?(https?\??(:|\\:)//|\(https?\|https\)://)?(\.\*|\.\+|\(\.\*\)|\[\^/\]\+|\\S\+)\$?$")
 
@@ -26,7 +26,7 @@ def _catch_all(regex: Any) -> bool:
     return isinstance(regex, str) and bool(_CATCH_ALL_REGEX.match(regex.strip()))
 
 
-class PermissiveCors(CstCheck):
+class PermissiveCors(AstCheck):
     """Wildcard or reflected CORS origins; an error when credentials are allowed too."""
 
     RULE_ID = "BA-API-002"
@@ -34,10 +34,10 @@ class PermissiveCors(CstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.settings: dict[str, tuple[cst.CSTNode, Any]] = {}
+        self.settings: dict[str, tuple[ast.AST, Any]] = {}
         self.reflect: list[dict[str, Any]] = [{}]
 
-    def _emit(self, node: cst.CSTNode, what: str, credentials: bool) -> None:
+    def _emit(self, node: ast.AST, what: str, credentials: bool) -> None:
         if credentials:
             self.report(node, f"{what} with credentials allowed: any website can make authenticated requests and "
                               "read the answers; list the allowed origins explicitly", level="error",
@@ -46,11 +46,11 @@ class PermissiveCors(CstCheck):
             self.report(node, f"{what}: every website may read the responses; list the allowed origins",
                         level="warning", rule_id="BA-API-002/wildcard")
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""
         tail = last_name(name)
-        if tail in ("add_middleware", "Middleware") and node.args and last_name(dotted(node.args[0].value)) == \
-                "CORSMiddleware":
+        args = call_args(node) if tail in ("add_middleware", "Middleware") else ()
+        if args and last_name(dotted(args[0])) == "CORSMiddleware":
             origins = literal(keyword(node, "allow_origins"))
             regex = literal(keyword(node, "allow_origin_regex"))
             if _wildcard_origins(origins) or _catch_all(regex):
@@ -67,13 +67,13 @@ class PermissiveCors(CstCheck):
                 creds = literal(keyword(node, "supports_credentials")) is True
                 self._emit(node, f"flask-cors {tail}() allows every origin", creds)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.reflect.append({})
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._flush_reflect(self.reflect.pop())
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, node: ast.Module) -> None:
         self._flush_reflect(self.reflect[0])
         allow_all = self.settings.get("CORS_ALLOW_ALL_ORIGINS") or self.settings.get("CORS_ORIGIN_ALLOW_ALL")
         creds = self.settings.get("CORS_ALLOW_CREDENTIALS")
@@ -85,16 +85,15 @@ class PermissiveCors(CstCheck):
             if entry and isinstance(entry[1], list) and any(_catch_all(r) for r in entry[1]):
                 self._emit(entry[0], f"{key} matches every origin", credentials)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            target = t.target
-            if isinstance(target, cst.Name) and target.value.startswith("CORS_") and not self.ctx.function_stack:
-                self.settings[target.value] = (node, literal(node.value))
-            elif isinstance(target, cst.Subscript) and len(target.slice) == 1:
-                key = getattr(target.slice[0].slice, "value", None)
-                header = literal_text(key).lower() if isinstance(key, cst.SimpleString) else ""
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id.startswith("CORS_") and not self.ctx.function_stack:
+                self.settings[target.id] = (node, literal(node.value))
+            elif isinstance(target, ast.Subscript):
+                key = target.slice
+                header = literal_text(key).lower() if isinstance(key, ast.Constant) else ""
                 if header == "access-control-allow-origin":
-                    code = self.ctx.module.code_for_node(node.value) if self.ctx.module else ""
+                    code = self.ctx.segment(node.value)
                     if "origin" in code.lower() and ("header" in code.lower() or "META" in code):
                         self.reflect[-1]["origin"] = node
                     elif literal(node.value) == "*":

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
+import ast
 
 from ..findings import Finding
-from .base import BanditCheck, FileContext
-from .cst_base import CstCheck
-from .cst_recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
-from .cst_util import is_main_guard
+from ..facts import call_args
+from .base import AstCheck, BanditCheck, FileContext
+from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
+from .util import is_main_guard
 
 _APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "flask.Flask",
                                "quart.Quart", "sanic.Sanic"})
 _TRUTHY = ("1", "true", "yes", "on", "t", "y")
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "decouple.config"})
+
+
+def _flag(call: ast.Call, name: str) -> ast.keyword | None:
+    """The `name=value` keyword node itself: findings span `debug=True`, as libcst's Arg did."""
+    return next((kw for kw in call.keywords if kw.arg == name), None)
 
 
 def _on(value) -> bool:
@@ -35,79 +40,78 @@ class DebugModeBandit(BanditCheck):
                                                       "lets anyone who reaches it run Python code")
 
 
-class DebugModeEnabled(CstCheck):
+class DebugModeEnabled(AstCheck):
     RULE_ID = "BA-DEP-001"
     PREFILTER = ("debug", "DEBUG", "evalex")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.main_depth = 0
-        self.if_stack: list[cst.If] = []
+        self.if_stack: list[ast.If] = []
         self.class_stack: list[str] = []
         self.settings_module = is_settings_path(ctx.path) and not is_dev_settings(ctx.path)
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         self.if_stack.append(node)
         if is_main_guard(node):
             self.main_depth += 1
 
-    def leave_If(self, original_node: cst.If) -> None:
+    def leave_If(self, node: ast.If) -> None:
         self.if_stack.pop()
-        if is_main_guard(original_node):
+        if is_main_guard(node):
             self.main_depth -= 1
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.class_stack.append(node.name.value)
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.class_stack.append(node.name)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.class_stack.pop()
 
-    def _report(self, node: cst.CSTNode, what: str) -> None:
-        if in_test_branch(self.if_stack):
+    def _report(self, node: ast.AST, what: str) -> None:
+        if in_test_branch(self.if_stack, self.ctx):
             return
         level = "warning" if self.main_depth else None
         where = " (inside `if __name__ == \"__main__\"`: local runs only, warning)" if self.main_depth else ""
         self.report(node, f"debug mode enabled: {what}{where}; in production this exposes tracebacks, settings and "
                           "(Werkzeug) an interactive console", level=level)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         func = node.func
         if qn in _APP_CONSTRUCTORS:
-            flag = arg(node, "debug")
+            flag = _flag(node, "debug")
             if flag is not None and _on(literal_value(flag.value)):
                 self._report(flag, f"{qn.rpartition('.')[2]}(debug=True)")
-        elif isinstance(func, cst.Attribute) and func.attr.value == "run" and self._flask_file():
-            flag = arg(node, "debug")
+        elif isinstance(func, ast.Attribute) and func.attr == "run" and self._flask_file():
+            flag = _flag(node, "debug")
             if flag is not None and _on(literal_value(flag.value)):
                 self._report(flag, "app.run(debug=True)")
         elif qn == "werkzeug.serving.run_simple" or qn == "werkzeug.run_simple":
-            flag = arg(node, "use_debugger")
+            flag = _flag(node, "use_debugger")
             if flag is not None and _on(literal_value(flag.value)):
                 self._report(flag, "run_simple(use_debugger=True)")
         elif qn.endswith("DebuggedApplication") and qn.startswith("werkzeug"):
-            flag = arg(node, "evalex")
+            flag = _flag(node, "evalex")
             if flag is not None and _on(literal_value(flag.value)):
                 self._report(flag, "DebuggedApplication(evalex=True)")
-        elif isinstance(func, cst.Attribute) and func.attr.value == "update" and \
+        elif isinstance(func, ast.Attribute) and func.attr == "update" and \
                 (target_name(func.value) == "config"):
-            flag = arg(node, "DEBUG")
+            flag = _flag(node, "DEBUG")
             if flag is not None and _on(literal_value(flag.value)):
                 self._report(flag, "config.update(DEBUG=True)")
 
     def _flask_file(self) -> bool:
         return any(v.split(".")[0] in ("flask", "quart") for v in self.ctx.imports.values())
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            target = t.target
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
             name = target_name(target)
-            if name == "debug" and isinstance(target, cst.Attribute) and self._flask_file() and \
+            if name == "debug" and isinstance(target, ast.Attribute) and self._flask_file() and \
                     _on(literal_value(node.value)):
-                self._report(node, f"{self._code(target)} = True")
-            elif name == "DEBUG" and isinstance(target, cst.Subscript) and _on(literal_value(node.value)):
-                self._report(node, f"{self._code(target)} = True")
-            elif name == "DEBUG" and isinstance(target, cst.Name) and self._settings_scope():
+                self._report(node, f"{self.ctx.segment(target)} = True")
+            elif name == "DEBUG" and isinstance(target, ast.Subscript) and _on(literal_value(node.value)):
+                self._report(node, f"{self.ctx.segment(target)} = True")
+            elif name == "DEBUG" and isinstance(target, ast.Name) and self._settings_scope():
                 self._django_debug(node, node.value)
 
     def _settings_scope(self) -> bool:
@@ -116,7 +120,7 @@ class DebugModeEnabled(CstCheck):
         # Flask config classes: only the production one matters
         return re.search(r"(?i)prod", self.class_stack[-1]) is not None and not self.ctx.function_stack
 
-    def _django_debug(self, node: cst.Assign, value_node: cst.BaseExpression) -> None:
+    def _django_debug(self, node: ast.Assign, value_node: ast.AST) -> None:
         value = literal_value(value_node)
         if value is not UNKNOWN:
             if _on(value):
@@ -126,28 +130,26 @@ class DebugModeEnabled(CstCheck):
         if fallback is not UNKNOWN and _on(fallback):
             self._report(node, "DEBUG read from the environment with a fallback that turns it on")
 
-    def _env_fallback(self, node: cst.BaseExpression):
+    def _env_fallback(self, node: ast.AST):
         """The default of `os.getenv("DEBUG", True)`, `env.bool("DEBUG", default=True)`, `config("DEBUG", True)`."""
-        if isinstance(node, cst.Comparison):
+        if isinstance(node, ast.Compare):
             # os.getenv("DEBUG") == "1" is off unless set; os.getenv("DEBUG", "True") == "True" is on
-            if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, cst.Equal):
+            if len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
                 fallback = self._env_fallback(node.left)
-                if fallback is not UNKNOWN and fallback == literal_value(node.comparisons[0].comparator):
+                if fallback is not UNKNOWN and fallback == literal_value(node.comparators[0]):
                     return True
             return UNKNOWN
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             qn = self.ctx.qualname(node.func) or ""
             func = node.func
-            reader = qn in _ENV_LOOKUPS or (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-                                            and func.value.value in ("env", "environ", "config")) or \
-                (isinstance(func, cst.Name) and func.value in ("env", "config"))
+            reader = qn in _ENV_LOOKUPS or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                                            and func.value.id in ("env", "environ", "config")) or \
+                (isinstance(func, ast.Name) and func.id in ("env", "config"))
             if reader:
                 default = arg(node, "default", 1)
                 if default is not None:
-                    return literal_value(default.value)
-            if qn in ("builtins.bool", "builtins.int") and node.args:
-                return self._env_fallback(node.args[0].value)
+                    return literal_value(default)
+            args = call_args(node)
+            if qn in ("builtins.bool", "builtins.int") and args:
+                return self._env_fallback(args[0])
         return UNKNOWN
-
-    def _code(self, node: cst.CSTNode) -> str:
-        return self.ctx.module.code_for_node(node) if self.ctx.module is not None else ""
