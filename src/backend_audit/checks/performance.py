@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from .base import FileContext
-from .cst_base import CstCheck, dotted, dotted_parts
-from .cst_util import decorator_names, is_route_handler
+from ..frameworks.common import keyword
+from .base import AstCheck, FileContext, dotted, dotted_parts
+from .util import decorator_names, is_route_handler
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
 
-def _kwarg(call: cst.Call, name: str) -> cst.Arg | None:
-    for a in call.args:
-        if a.keyword is not None and a.keyword.value == name:
-            return a
-    return None
+def _forwards_kwargs(call: ast.Call) -> bool:
+    return any(kw.arg is None for kw in call.keywords)
 
 
-def _forwards_kwargs(call: cst.Call) -> bool:
-    return any(a.star == "**" for a in call.args)
+def _is_none(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
-def _is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
-
-
-class OutboundCallWithoutTimeout(CstCheck):
+class OutboundCallWithoutTimeout(AstCheck):
     RULE_ID = "BA-PERF-002"
     PREFILTER = ("requests", "httpx", "urlopen", "HTTPConnection", "HTTPSConnection", "SMTP", "ClientTimeout")
 
@@ -35,60 +28,58 @@ class OutboundCallWithoutTimeout(CstCheck):
         # local names bound to requests.Session() objects, per function (module level first)
         self.sessions: list[set[str]] = [set()]
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.sessions.append(set())
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.sessions.pop()
 
-    def _is_session_ctor(self, node: cst.BaseExpression) -> bool:
-        return isinstance(node, cst.Call) and self.ctx.qualname(node.func) in ("requests.Session",
+    def _is_session_ctor(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and self.ctx.qualname(node.func) in ("requests.Session",
                                                                                "requests.sessions.Session")
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         if self._is_session_ctor(node.value):
             for t in node.targets:
-                if isinstance(t.target, cst.Name):
-                    self.sessions[-1].add(t.target.value)
+                if isinstance(t, ast.Name):
+                    self.sessions[-1].add(t.id)
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if self._is_session_ctor(node.item) and node.asname and isinstance(node.asname.name, cst.Name):
-            self.sessions[-1].add(node.asname.name.value)
+    def visit_withitem(self, node: ast.withitem) -> None:
+        if self._is_session_ctor(node.context_expr) and isinstance(node.optional_vars, ast.Name):
+            self.sessions[-1].add(node.optional_vars.id)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if _forwards_kwargs(node):
             return
         qn = self.ctx.qualname(node.func) or ""
-        timeout = _kwarg(node, "timeout")
+        timeout = keyword(node, "timeout")
         parts = dotted_parts(node.func) or []
         if qn.startswith("requests.") and qn.split(".")[-1] in _HTTP_VERBS and qn.count(".") == 1:
             self._need_timeout(node, timeout, "requests." + qn.split(".")[-1])
         elif len(parts) == 2 and parts[1] in _HTTP_VERBS and any(parts[0] in s for s in self.sessions):
             self._need_timeout(node, timeout, f"requests.Session.{parts[1]}")
-        elif qn.startswith("httpx.") and timeout is not None and _is_none(timeout.value):
+        elif qn.startswith("httpx.") and _is_none(timeout):
             self.report(node, f"{qn}(timeout=None) waits forever on a stalled server; httpx's 5 s default was "
                               "turned off — set a finite timeout")
         elif qn in ("urllib.request.urlopen", "http.client.HTTPConnection", "http.client.HTTPSConnection",
                     "smtplib.SMTP", "smtplib.SMTP_SSL"):
-            positional = [a for a in node.args if a.keyword is None]
-            if qn.startswith("smtplib") and not positional and _kwarg(node, "host") is None:
+            positional = node.args  # `*args` counts, as it may fill the timeout slot
+            if qn.startswith("smtplib") and not positional and keyword(node, "host") is None:
                 return  # SMTP() without a host connects later, with connect(timeout=...)
             timeout_position = 4 if qn.startswith("smtplib") else 3
             if timeout is None and len(positional) < timeout_position:
                 self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
                                   "timeout=")
         elif qn in ("aiohttp.ClientTimeout",) and timeout is None:
-            total = _kwarg(node, "total")
-            others = [a for a in node.args if a.keyword and a.keyword.value != "total"
-                      and not _is_none(a.value)]
-            if total is not None and _is_none(total.value) and not others:
+            others = [kw for kw in node.keywords if kw.arg != "total" and not _is_none(kw.value)]
+            if _is_none(keyword(node, "total")) and not others:
                 self.report(node, "aiohttp.ClientTimeout(total=None) with no other limit disables every timeout")
 
-    def _need_timeout(self, node: cst.Call, timeout: cst.Arg | None, what: str) -> None:
+    def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         if timeout is None:
             self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
                               "worker is lost; pass timeout=(connect, read)")
-        elif _is_none(timeout.value):
+        elif _is_none(timeout):
             self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout")
 
 
@@ -103,118 +94,83 @@ _DJANGO_WRITES = frozenset({"create", "update", "delete"})
 _CURSOR_NAMES = frozenset({"cursor", "cur", "conn", "connection", "db", "pool"})
 _ASYNCPG_READS = frozenset({"fetch", "fetchrow", "fetchval", "execute"})
 
+# Kinds of entries on DatabaseRoundTripInLoop's stack.
+_LOOP, _FUNCTION, _ITER = "loop", "function", "iter"
 
-class DatabaseRoundTripInLoop(CstCheck):
+
+class DatabaseRoundTripInLoop(AstCheck):
     RULE_ID = "BA-PERF-003"
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # enclosing loops/comprehensions, innermost last; None while an iterable is evaluated
-        self.loops: list[cst.CSTNode | None] = []
-        self.loop_targets: list[set[str]] = []
+        # (kind, node, depth in ctx.parents, loop variable names), innermost last. Every `for` statement
+        # and comprehension clause also pushes an _ITER entry: while its iterable is evaluated (once,
+        # before the loop runs) the code is not inside that loop, nor inside any enclosing one.
+        self.stack: list[tuple[str, ast.AST, int, set[str]]] = []
         self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path
 
+    def _push(self, kind: str, node: ast.AST, names: set[str] = frozenset()) -> None:
+        self.stack.append((kind, node, len(self.ctx.parents), names))
+
     # loops -----------------------------------------------------------------------------------
-    def _enter(self, node: cst.CSTNode, target: cst.BaseExpression | None) -> None:
-        self.loops.append(node)
-        names: set[str] = set()
-        if isinstance(target, cst.Name):
-            names.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            names |= {e.value.value for e in target.elements if isinstance(e.value, cst.Name)}
-        self.loop_targets.append(names)
+    def visit_For(self, node: ast.For) -> None:
+        if not (_small_literal(node.iter) or _exits_first_pass(node.body, node.iter)):
+            self._push(_LOOP, node, _target_names([node.target]))
+        self._push(_ITER, node)
 
-    def _leave(self) -> None:
-        self.loops.pop()
-        self.loop_targets.pop()
+    def leave_For(self, node: ast.For) -> None:
+        self.stack.pop()  # the _ITER entry
+        if self.stack and self.stack[-1][1] is node:
+            self.stack.pop()
 
-    def visit_For(self, node: cst.For) -> bool | None:
-        if _small_literal(node.iter) or _exits_first_pass(node.body):
-            return None  # still visit children, but not as a loop
-        self._enter(node, node.target)
-        return None
+    def visit_While(self, node: ast.While) -> None:
+        if not _exits_first_pass(node.body, node.test):
+            self._push(_LOOP, node)
 
-    def leave_For(self, original_node: cst.For) -> None:
-        if self.loops and self.loops[-1] is original_node:
-            self._leave()
+    def leave_While(self, node: ast.While) -> None:
+        if self.stack and self.stack[-1][1] is node:
+            self.stack.pop()
 
-    def visit_While(self, node: cst.While) -> None:
-        if not _exits_first_pass(node.body):
-            self._enter(node, None)
+    # Comprehensions: the loop starts at the comprehension node (its element is visited before the
+    # `for` clauses); each clause's iterable is evaluated outside the loop.
+    def visit_ListComp(self, node: ast.ListComp) -> None:
+        if not _small_literal(node.generators[0].iter):
+            self._push(_LOOP, node, _target_names([g.target for g in node.generators]))
 
-    def leave_While(self, original_node: cst.While) -> None:
-        if self.loops and self.loops[-1] is original_node:
-            self._leave()
+    def leave_ListComp(self, node: ast.ListComp) -> None:
+        if self.stack and self.stack[-1][1] is node:
+            self.stack.pop()
 
-    # Comprehensions: the element is visited before the `for` clause, so the loop starts at the
-    # comprehension node; its outermost iterable runs once and is not part of the loop.
-    def _enter_comp(self, node: cst.BaseComp) -> None:
-        if _small_literal(node.for_in.iter):
-            return
-        targets: list[cst.BaseExpression] = []
-        comp: cst.CompFor | None = node.for_in
-        while comp is not None:
-            targets.append(comp.target)
-            comp = comp.inner_for_in
-        self._enter(node, targets[0] if len(targets) == 1 else cst.Tuple([cst.Element(t) for t in targets]))
+    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
+    leave_SetComp = leave_DictComp = leave_GeneratorExp = leave_ListComp
 
-    def _leave_comp(self, node: cst.BaseComp) -> None:
-        if self.loops and self.loops[-1] is node:
-            self._leave()
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._push(_ITER, node)
 
-    # libcst's batching gathers methods by their own names, so aliases would be invisible to it.
-    def visit_ListComp(self, node: cst.ListComp) -> None:
-        self._enter_comp(node)
+    def leave_comprehension(self, node: ast.comprehension) -> None:
+        self.stack.pop()
 
-    def leave_ListComp(self, original_node: cst.ListComp) -> None:
-        self._leave_comp(original_node)
-
-    def visit_SetComp(self, node: cst.SetComp) -> None:
-        self._enter_comp(node)
-
-    def leave_SetComp(self, original_node: cst.SetComp) -> None:
-        self._leave_comp(original_node)
-
-    def visit_DictComp(self, node: cst.DictComp) -> None:
-        self._enter_comp(node)
-
-    def leave_DictComp(self, original_node: cst.DictComp) -> None:
-        self._leave_comp(original_node)
-
-    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
-        self._enter_comp(node)
-
-    def leave_GeneratorExp(self, original_node: cst.GeneratorExp) -> None:
-        self._leave_comp(original_node)
-
-    def visit_CompFor_iter(self, node: cst.CompFor) -> None:
-        self.loops.append(None)  # pause: an iterable is evaluated before its loop runs
-        self.loop_targets.append(set())
-
-    def leave_CompFor_iter(self, node: cst.CompFor) -> None:
-        self._leave()
-
-    def visit_For_iter(self, node: cst.For) -> None:
-        self.loops.append(None)
-        self.loop_targets.append(set())
-
-    def leave_For_iter(self, node: cst.For) -> None:
-        self._leave()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         # A function defined inside a loop body is not run per iteration by definition.
-        self.loops.append(node)
-        self.loop_targets.append(set())
+        self._push(_FUNCTION, node)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._leave()
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.stack.pop()
 
-    def _in_loop(self) -> bool:
-        return bool(self.loops) and self.loops[-1] is not None and not isinstance(self.loops[-1], cst.FunctionDef)
+    def _in_loop(self, call: ast.Call) -> bool:
+        parents = self.ctx.parents
+        for kind, node, depth, _ in reversed(self.stack):
+            if kind != _ITER:
+                return kind == _LOOP
+            # parents[depth] is the for/comprehension node; the next one down is the child we are in
+            child = parents[depth + 1] if len(parents) > depth + 1 else call
+            if child is node.iter:
+                return False
+        return False
 
     # calls -----------------------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
-        if not self._in_loop() or not isinstance(node.func, cst.Attribute):
+    def visit_Call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Attribute) or not self.stack or not self._in_loop(node):
             return
         kind = self._round_trip(node)
         if kind is None:
@@ -224,9 +180,9 @@ class DatabaseRoundTripInLoop(CstCheck):
                           "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
                     level="note" if self.note_only else None, properties={"sub": sub})
 
-    def _round_trip(self, node: cst.Call) -> tuple[str, str] | None:
+    def _round_trip(self, node: ast.Call) -> tuple[str, str] | None:
         func = node.func
-        method = func.attr.value
+        method = func.attr
         parts = dotted_parts(func.value)
         receiver = parts[-1] if parts else None
         # SQLAlchemy session reads/writes
@@ -245,7 +201,8 @@ class DatabaseRoundTripInLoop(CstCheck):
             if method in _DJANGO_WRITES:
                 return "write", f"objects...{method}()"
         # obj.save() on the loop variable
-        if method == "save" and not node.args and receiver and any(receiver in t for t in self.loop_targets):
+        if method == "save" and not node.args and not node.keywords and receiver and \
+                any(receiver in names for kind, _, _, names in self.stack if kind == _LOOP):
             return "write", f"{receiver}.save()"
         # DB-API cursor / asyncpg connection
         if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"}:
@@ -253,11 +210,19 @@ class DatabaseRoundTripInLoop(CstCheck):
         return None
 
 
-def _chain_has(node: cst.BaseExpression, method: str, receivers: frozenset[str]) -> bool:
-    while isinstance(node, (cst.Call, cst.Attribute)):
-        if isinstance(node, cst.Call):
+def _target_names(targets: list[ast.AST]) -> set[str]:
+    """Loop variables a `.save()` may be called on: plain names, and the names directly inside a single
+    tuple/list target (`for a, *rest in ...`)."""
+    if len(targets) == 1 and isinstance(targets[0], (ast.Tuple, ast.List)):
+        targets = [e.value if isinstance(e, ast.Starred) else e for e in targets[0].elts]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def _chain_has(node: ast.AST, method: str, receivers: frozenset[str]) -> bool:
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, cst.Attribute) and func.attr.value == method:
+            if isinstance(func, ast.Attribute) and func.attr == method:
                 parts = dotted_parts(func.value)
                 return bool(parts) and parts[-1] in receivers
             node = func
@@ -266,10 +231,10 @@ def _chain_has(node: cst.BaseExpression, method: str, receivers: frozenset[str])
     return False
 
 
-def _chain_has_attr(node: cst.BaseExpression, attr: str) -> bool:
-    while isinstance(node, (cst.Call, cst.Attribute)):
-        if isinstance(node, cst.Attribute):
-            if node.attr.value == attr:
+def _chain_has_attr(node: ast.AST, attr: str) -> bool:
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Attribute):
+            if node.attr == attr:
                 return True
             node = node.value
         else:
@@ -277,17 +242,26 @@ def _chain_has_attr(node: cst.BaseExpression, attr: str) -> bool:
     return False
 
 
-def _small_literal(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.List, cst.Tuple, cst.Set)) and len(node.elements) <= 3
+def _small_literal(node: ast.AST) -> bool:
+    return isinstance(node, (ast.List, ast.Tuple, ast.Set)) and len(node.elts) <= 3
 
 
-def _exits_first_pass(body: cst.BaseSuite) -> bool:
-    stmts = body.body if isinstance(body, cst.IndentedBlock) else body.body
-    if not stmts:
+_EXITS = (ast.Return, ast.Break, ast.Raise)
+
+
+def _exits_first_pass(body: list[ast.stmt], header_end: ast.AST) -> bool:
+    """The body's last line returns, breaks or raises (any statement of a `a; return` line), so the loop
+    runs once. A one-line body after the colon (`for x in y: return x`) is not considered."""
+    last = body[-1]
+    if last.lineno == header_end.end_lineno or hasattr(last, "body"):
         return False
-    last = stmts[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return any(isinstance(s, (cst.Return, cst.Break, cst.Raise)) for s in last.body)
+    if isinstance(last, _EXITS):
+        return True
+    i = len(body) - 1
+    while i > 0 and body[i - 1].end_lineno == body[i].lineno and not hasattr(body[i - 1], "body"):
+        i -= 1
+        if isinstance(body[i], _EXITS):
+            return True
     return False
 
 
@@ -306,7 +280,16 @@ _HTTP_CLIENTS = frozenset({"httpx.Client", "httpx.AsyncClient", "requests.Sessio
 _CACHED = ("lru_cache", "cache", "functools.lru_cache", "functools.cache", "cached", "alru_cache")
 
 
-class PoolCreatedPerRequest(CstCheck):
+def _first_argument(call: ast.Call) -> ast.AST | None:
+    """The first argument as written, positional or keyword (`*x` / `**x` give x)."""
+    heads = [*call.args[:1], *call.keywords[:1]]
+    if not heads:
+        return None
+    first = min(heads, key=lambda n: (n.lineno, n.col_offset))
+    return first.value if isinstance(first, (ast.Starred, ast.keyword)) else first
+
+
+class PoolCreatedPerRequest(AstCheck):
     """Engines, connections and clients built inside endpoints or FastAPI dependencies."""
 
     RULE_ID = "BA-PERF-004"
@@ -319,23 +302,23 @@ class PoolCreatedPerRequest(CstCheck):
         self.cached: list[bool] = []
         self.routes: set[str] = set()
         self.dependencies: set[str] = set()
-        self.pending: list[tuple[str, cst.Call, str, str]] = []  # (function, node, sub, what)
+        self.pending: list[tuple[str, ast.Call, str, str]] = []  # (function, node, sub, what)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.func_stack.append(node.name.value)
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.func_stack.append(node.name)
         decorators = decorator_names(node)
         self.cached.append(any(d in _CACHED or d.split(".")[-1] in ("lru_cache", "cache") for d in decorators))
         if is_route_handler(node):
-            self.routes.add(node.name.value)
+            self.routes.add(node.name)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.func_stack.pop()
         self.cached.pop()
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""
-        if name.split(".")[-1] in ("Depends", "Security") and node.args:
-            dep = dotted(node.args[0].value)
+        if name.split(".")[-1] in ("Depends", "Security"):
+            dep = dotted(_first_argument(node))
             if dep:
                 self.dependencies.add(dep.split(".")[-1])
         if not self.func_stack or any(self.cached):
@@ -346,15 +329,15 @@ class PoolCreatedPerRequest(CstCheck):
         elif qn in _HTTP_CLIENTS:
             self.pending.append((self.func_stack[-1], node, "http-client",
                                  f"{qn}() builds a new HTTP client (and its connection pool)"))
-        poolclass = next((a for a in node.args if a.keyword and a.keyword.value == "poolclass"), None)
-        if poolclass is not None and (dotted(poolclass.value) or "").endswith("NullPool"):
+        poolclass = keyword(node, "poolclass")
+        if poolclass is not None and (dotted(poolclass) or "").endswith("NullPool"):
             self.pending.append((self.func_stack[-1], node, "nullpool", "poolclass=NullPool opens a connection per use"))
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        for func, node, sub, what in self.pending:
+    def leave_Module(self, node: ast.Module) -> None:
+        for func, call, sub, what in self.pending:
             if func in self.routes or func in self.dependencies:
                 where = "an endpoint" if func in self.routes else "a request dependency"
-                self.report(node, f"{what} on every request in {where} ({func}); create it once at module level "
+                self.report(call, f"{what} on every request in {where} ({func}); create it once at module level "
                                   "or in the app's lifespan and share it",
                             level="note" if sub == "http-client" else None, properties={"sub": sub})
 
@@ -396,7 +379,7 @@ _OFFLOAD = frozenset({"to_thread", "run_in_executor", "run_sync", "run_in_thread
 _STARTUP_NAMES = frozenset({"lifespan", "startup", "shutdown", "on_startup", "on_shutdown", "main"})
 
 
-class BlockingCallInAsync(CstCheck):
+class BlockingCallInAsync(AstCheck):
     """Blocking I/O in the body of an `async def` (not in nested defs/lambdas, not startup code)."""
 
     RULE_ID = "BA-PERF-001"
@@ -411,54 +394,49 @@ class BlockingCallInAsync(CstCheck):
     def _frame(self) -> dict | None:
         return self.frames[-1] if self.frames and self.frames[-1]["async"] else None
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        is_async = node.asynchronous is not None and not self._startup(node)
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        is_async = isinstance(node, ast.AsyncFunctionDef) and not self._startup(node)
         sessions = set()
-        for p in (*node.params.params, *node.params.kwonly_params):
-            ann = p.annotation
-            if ann is not None and (self.ctx.qualname(ann.annotation) or "") in ("sqlalchemy.orm.Session",
-                                                                                 "sqlalchemy.orm.session.Session"):
-                sessions.add(p.name.value)
+        for p in (*node.args.args, *node.args.kwonlyargs):
+            if p.annotation is not None and (self.ctx.qualname(p.annotation) or "") in (
+                    "sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"):
+                sessions.add(p.arg)
         self.frames.append({"async": is_async, "clients": set(), "sessions": sessions, "paths": set()})
 
-    def _startup(self, node: cst.FunctionDef) -> bool:
-        if node.name.value in _STARTUP_NAMES:
+    def _startup(self, node: ast.FunctionDef) -> bool:
+        if node.name in _STARTUP_NAMES:
             return True
-        for d in node.decorators:
-            dec = d.decorator
-            if isinstance(dec, cst.Call) and (dotted(dec.func) or "").endswith("on_event"):
-                return True
-        return False
+        return any(isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("on_event")
+                   for dec in node.decorator_list)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.frames.pop()
 
-    def visit_Lambda(self, node: cst.Lambda) -> None:
+    def visit_Lambda(self, node: ast.Lambda) -> None:
         self.frames.append({"async": False, "clients": set(), "sessions": set(), "paths": set()})
 
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+    def leave_Lambda(self, node: ast.Lambda) -> None:
         self.frames.pop()
 
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
+    def _bind(self, target: ast.AST | None, value: ast.AST) -> None:
+        if not isinstance(target, ast.Name) or not isinstance(value, ast.Call):
             return
         qn = self.ctx.qualname(value.func) or ""
         frame = self.frames[-1] if self.frames else None
         names = frame["clients"] if frame is not None else self.module_clients
         if qn in _SYNC_CLIENTS:
-            names.add(target.value)
+            names.add(target.id)
         elif frame is not None and qn in ("pathlib.Path", "pathlib.PurePath"):
-            frame["paths"].add(target.value)
+            frame["paths"].add(target.id)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for t in node.targets:
-            self._bind(t.target, node.value)
+            self._bind(t, node.value)
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind(node.asname.name, node.item)
+    def visit_withitem(self, node: ast.withitem) -> None:
+        self._bind(node.optional_vars, node.context_expr)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""
         if name.rsplit(".", 1)[-1] in _OFFLOAD:
             self.offload += 1
@@ -471,11 +449,11 @@ class BlockingCallInAsync(CstCheck):
             self.report(node, f"blocking call {call}() inside async def {self.ctx.symbol or ''} stalls the event loop; "
                               f"use {instead}, or run it with asyncio.to_thread / run_in_threadpool")
 
-    def leave_Call(self, original_node: cst.Call) -> None:
-        if (dotted(original_node.func) or "").rsplit(".", 1)[-1] in _OFFLOAD:
+    def leave_Call(self, node: ast.Call) -> None:
+        if (dotted(node.func) or "").rsplit(".", 1)[-1] in _OFFLOAD:
             self.offload -= 1
 
-    def _blocking(self, node: cst.Call, frame: dict) -> tuple[str, str] | None:
+    def _blocking(self, node: ast.Call, frame: dict) -> tuple[str, str] | None:
         qn = self.ctx.qualname(node.func) or ""
         if qn.startswith(("redis.asyncio", "httpx.Async")):
             return None
@@ -486,26 +464,26 @@ class BlockingCallInAsync(CstCheck):
         if qn.startswith("httpx.") and qn.split(".")[-1] in _HTTPX_SYNC:
             return qn, "httpx.AsyncClient"
         func = node.func
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, ast.Attribute):
             return None
-        receiver, method = func.value, func.attr.value
+        receiver, method = func.value, func.attr
         parts = dotted_parts(receiver) or []
-        if isinstance(receiver, cst.Name):
-            if receiver.value in frame["clients"] or (receiver.value in self.module_clients and
-                                                      not self.ctx.is_local(receiver.value)):
-                return f"{receiver.value}.{method}", "the library's asyncio client"
-            if receiver.value in frame["sessions"] and method in _SESSION_IO:
-                return f"{receiver.value}.{method}", "AsyncSession"
-            if receiver.value in frame["paths"] and method in _PATH_IO:
-                return f"{receiver.value}.{method}", "aiofiles or anyio.Path"
-        if method in _PATH_IO and isinstance(receiver, cst.Call) and \
+        if isinstance(receiver, ast.Name):
+            name = receiver.id
+            if name in frame["clients"] or (name in self.module_clients and not self.ctx.is_local(name)):
+                return f"{name}.{method}", "the library's asyncio client"
+            if name in frame["sessions"] and method in _SESSION_IO:
+                return f"{name}.{method}", "AsyncSession"
+            if name in frame["paths"] and method in _PATH_IO:
+                return f"{name}.{method}", "aiofiles or anyio.Path"
+        if method in _PATH_IO and isinstance(receiver, ast.Call) and \
                 (self.ctx.qualname(receiver.func) or "") in ("pathlib.Path", "pathlib.PurePath"):
             return f"Path(...).{method}", "aiofiles or anyio.Path"
         if "objects" in parts[1:] and method in _DJANGO_EVAL and parts[0][:1].isupper():
             return f"{'.'.join(parts)}.{method}", f"the async ORM API (a{method}())"
-        if isinstance(receiver, cst.Call) and method in _DJANGO_EVAL:
+        if isinstance(receiver, ast.Call) and method in _DJANGO_EVAL:
             inner = receiver
-            while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+            while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
                 inner = inner.func.value
             chain = dotted_parts(inner) or []
             if len(chain) == 2 and chain[1] == "objects" and chain[0][:1].isupper():
