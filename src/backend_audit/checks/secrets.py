@@ -32,6 +32,13 @@ _DOC_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_e
 _SHAPE_HINT = re.compile(r"AKIA|ASIA|gh[pousr]_|xox[bapr]-|[sr]k_live_|-----BEGIN|://")
 
 
+def _could_be_text(node: ast.AST | None) -> bool:
+    """Whether literal_value(node) may be a string: the cheap test that spares the name analysis (a few
+    regexes) for the many names bound to calls, numbers and other names."""
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or \
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+
+
 def _spanning(first: ast.AST, last: ast.AST) -> ast.AST:
     """A positioned stand-in from the start of `first` to the end of `last` (a `name=value` pair)."""
     return ast.Pass(lineno=first.lineno, col_offset=first.col_offset, end_lineno=last.end_lineno,
@@ -100,7 +107,7 @@ class HardcodedSecret(AstCheck):
             self._named_value(node, node.target, node.value)
 
     def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
-        name = target_name(target)
+        name = _could_be_text(value) and target_name(target)
         if name and is_credential_name(name) and self._secret_literal(value, name):
             self._flag(node, target, value, f"secret in {name}", node)
 
@@ -110,7 +117,7 @@ class HardcodedSecret(AstCheck):
         pairs = [*zip(positional[len(positional) - len(node.defaults):], node.defaults),
                  *zip(node.kwonlyargs, node.kw_defaults)]
         for param, default in pairs:
-            if default is not None and is_credential_name(param.arg) and self._secret_literal(default, param.arg):
+            if _could_be_text(default) and is_credential_name(param.arg) and self._secret_literal(default, param.arg):
                 name = _name_at(param, param.arg)  # libcst placed a parameter at its name: kept
                 self._flag(node, name, default, f"default for {param.arg}", name)
 
@@ -119,7 +126,8 @@ class HardcodedSecret(AstCheck):
             key = literal_value(key_node)
             if key in _DOC_KEYS:
                 self.doc_values.add(id(value))
-            elif isinstance(key, str) and is_credential_name(key) and self._secret_literal(value, key):
+            elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
+                    self._secret_literal(value, key):
                 self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value))
 
     def visit_Compare(self, node: ast.Compare) -> None:
@@ -127,7 +135,7 @@ class HardcodedSecret(AstCheck):
             return
         left, right = node.left, node.comparators[0]
         for name_node, value in ((left, right), (right, left)):
-            name = target_name(name_node) or _get_key(name_node)
+            name = _could_be_text(value) and (target_name(name_node) or _get_key(name_node))
             if name and is_credential_name(name) and self._secret_literal(value, name):
                 self._flag(node, name_node, value, f"credential compared with {name}", node)
 
@@ -137,7 +145,7 @@ class HardcodedSecret(AstCheck):
                 continue
             if kw.arg in _DOC_KEYS:
                 self.doc_values.add(id(kw.value))
-            elif is_credential_name(kw.arg) and self._secret_literal(kw.value, kw.arg):
+            elif _could_be_text(kw.value) and is_credential_name(kw.arg) and self._secret_literal(kw.value, kw.arg):
                 self._flag(node, _name_at(kw, kw.arg), kw.value, f"secret passed as {kw.arg}=", kw)
         qn = self.ctx.qualname(node.func) or ""
         if qn in _ENV_GETTERS or (isinstance(node.func, ast.Attribute) and node.func.attr in
@@ -175,11 +183,11 @@ class HardcodedSecret(AstCheck):
     # Credential shapes in any string literal, one finding per string token as written
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
-        if self.skip or not isinstance(value, (str, bytes)) or isinstance(self.ctx.parents[-1], ast.JoinedStr):
-            return  # the text parts of an f-string are looked at through visit_JoinedStr
+        if not isinstance(value, (str, bytes)) or len(value) < 12 or self.skip:
+            return
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        if len(text) >= 12 and _SHAPE_HINT.search(text):
-            self._shapes(node)
+        if _SHAPE_HINT.search(text) and not isinstance(self.ctx.parents[-1], ast.JoinedStr):
+            self._shapes(node)  # (the text parts of an f-string are looked at through visit_JoinedStr)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         # `"postgres://u:pw@" f"{host}"` is one JoinedStr: its plain string tokens count on their own
