@@ -40,6 +40,8 @@ def test_bandit_and_libcst_report_one_problem_once(tmp_path):
     """}, "BA-SEC-002", "BA-DEP-001")
     keys = Counter((f.rule_id, f.line) for f in result.findings)
     assert keys == Counter({("BA-SEC-002", 10): 1, ("BA-DEP-001", 16): 1}), result.findings
+    sec = next(f for f in result.findings if f.rule_id == "BA-SEC-002")
+    assert sec.engine == "ast"  # our check won the line over bandit's B501
     dep = next(f for f in result.findings if f.rule_id == "BA-DEP-001")
     assert dep.level == "warning" and dep.engine == "ast"  # ours won the line: __main__ downgrade kept
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from .cst_base import CstCheck, dotted
-from .cst_recognise import literal_value, names_in
+from .base import AstCheck, dotted, iter_nodes
+from .recognise import names_in
 
 _AUTHZ_WORDS = frozenset({"authenticated", "admin", "superuser", "staff", "perm", "perms", "permission",
                           "permissions", "role", "roles", "scopes", "owner", "tenant", "authorized", "authorised",
@@ -13,11 +13,11 @@ _AUTHZ_WORDS = frozenset({"authenticated", "admin", "superuser", "staff", "perm"
 _AUTHZ_NAMES = frozenset({"current_user", "has_perm", "has_perms", "owner_id", "tenant_id"})
 
 
-class AssertForAccessControl(CstCheck):
+class AssertForAccessControl(AstCheck):
     RULE_ID = "BA-AUTH-004"
     PREFILTER = ("assert",)
 
-    def visit_Assert(self, node: cst.Assert) -> None:
+    def visit_Assert(self, node: ast.Assert) -> None:
         test = node.test
         if _is_type_narrowing(test):
             return
@@ -26,7 +26,7 @@ class AssertForAccessControl(CstCheck):
             self.report(node, f"assert used for an access-control decision ({hit}): `python -O` strips it and the "
                               "check with it; raise PermissionDenied / HTTPException(403) instead")
 
-    def _authz_name(self, test: cst.BaseExpression) -> str | None:
+    def _authz_name(self, test: ast.AST) -> str | None:
         for n in names_in(test):
             low = n.lower()
             if low in _AUTHZ_NAMES or any(w in _AUTHZ_WORDS for w in low.split("_")):
@@ -34,32 +34,29 @@ class AssertForAccessControl(CstCheck):
         for text in _word_strings(test):  # claims["roles"], "admin" in user.groups
             if any(w in _AUTHZ_WORDS for w in text.lower().split("_")):
                 return repr(text)
-        code = self.ctx.module.code_for_node(test) if self.ctx.module is not None else ""
-        if "request.user" in code:
+        if "request.user" in self.ctx.segment(test):
             return "request.user"
         return None
 
 
-def _word_strings(node: cst.CSTNode) -> list[str]:
-    """String literals inside an expression that are single identifiers (keys, role names), not prose."""
-    out: list[str] = []
+def _word_strings(node: ast.AST) -> list[str]:
+    """String literals inside an expression that are single identifiers (keys, role names), not prose.
+    The literal text of an f-string is not one (`f"admin {x}"`)."""
+    found: list[tuple[int, int, str]] = []
+    skip: set[int] = set()
+    for n in iter_nodes(node, skip=()):
+        if isinstance(n, ast.JoinedStr):
+            skip.update(id(v) for v in n.values)
+        elif isinstance(n, ast.Constant) and id(n) not in skip and isinstance(n.value, str) and n.value.isidentifier():
+            found.append((n.lineno, n.col_offset, n.value))
+    return [text for _, _, text in sorted(found, key=lambda t: t[:2])]  # source order: the first one is reported
 
-    class _Collect(cst.CSTVisitor):
-        def visit_SimpleString(self, n: cst.SimpleString) -> None:
-            value = literal_value(n)
-            if isinstance(value, str) and value.isidentifier():
-                out.append(value)
 
-    node.visit(_Collect())
-    return out
-
-
-def _is_type_narrowing(test: cst.BaseExpression) -> bool:
+def _is_type_narrowing(test: ast.AST) -> bool:
     """`assert isinstance(x, T)`, `assert x is not None`: typing aids, not decisions."""
-    if isinstance(test, cst.Call) and dotted(test.func) in ("isinstance", "issubclass", "callable", "hasattr"):
+    if isinstance(test, ast.Call) and dotted(test.func) in ("isinstance", "issubclass", "callable", "hasattr"):
         return True
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        op = test.comparisons[0].operator
-        right = test.comparisons[0].comparator
-        return isinstance(op, (cst.IsNot, cst.Is)) and isinstance(right, cst.Name) and right.value == "None"
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        right = test.comparators[0]
+        return isinstance(test.ops[0], (ast.IsNot, ast.Is)) and isinstance(right, ast.Constant) and right.value is None
     return False

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
+import ast
 
-from .base import FileContext
-from .cst_base import CstCheck
-from .cst_recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_password_name, literal_value, names_in, \
+from .base import AstCheck, FileContext
+from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_password_name, literal_value, names_in, \
     target_name
 
 _HASHLIB_WEAK = re.compile(r"^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\w+|blake2[bs]|new)$")
@@ -19,7 +18,7 @@ _PASSLIB_WEAK = re.compile(r"^(md5_crypt|des_crypt|bsdi_crypt|bigcrypt|crypt16|h
                            r"postgres_md5|oracle\w*|msdcc\w*|lmhash|nthash)$")
 
 
-class WeakPasswordHashing(CstCheck):
+class WeakPasswordHashing(AstCheck):
     RULE_ID = "BA-AUTH-003"
     PREFILTER = ("hashlib", "make_password", "CryptContext", "gensalt", "generate_password_hash",
                  "PASSWORD_HASHERS")
@@ -27,31 +26,31 @@ class WeakPasswordHashing(CstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.weak_objects: list[set[str]] = [set()]  # local names bound to hashlib.<weak>() per function
-        self.if_stack: list[cst.If] = []
+        self.if_stack: list[ast.If] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.weak_objects.append(set())
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.weak_objects.pop()
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         self.if_stack.append(node)
 
-    def leave_If(self, original_node: cst.If) -> None:
+    def leave_If(self, node: ast.If) -> None:
         self.if_stack.pop()
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call) and _HASHLIB_WEAK.match(self.ctx.qualname(node.value.func) or ""):
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if isinstance(node.value, ast.Call) and _HASHLIB_WEAK.match(self.ctx.qualname(node.value.func) or ""):
             for t in node.targets:
-                if isinstance(t.target, cst.Name):
-                    self.weak_objects[-1].add(t.target.value)
+                if isinstance(t, ast.Name):
+                    self.weak_objects[-1].add(t.id)
         for t in node.targets:
-            if target_name(t.target) == "PASSWORD_HASHERS":
+            if target_name(t) == "PASSWORD_HASHERS":
                 self._hashers(node)
 
-    def _hashers(self, node: cst.Assign) -> None:
-        if is_dev_settings(self.ctx.path) or in_test_branch(self.if_stack):
+    def _hashers(self, node: ast.Assign) -> None:
+        if is_dev_settings(self.ctx.path) or in_test_branch(self.if_stack, self.ctx):
             return  # fast MD5 hashing in test settings is the documented speed-up
         value = literal_value(node.value)
         if isinstance(value, (list, tuple)) and value and isinstance(value[0], str) and \
@@ -59,45 +58,45 @@ class WeakPasswordHashing(CstCheck):
             self.report(node, f"PASSWORD_HASHERS starts with {value[0].rpartition('.')[2]}: new passwords are "
                               "stored with a fast hash; put Argon2/PBKDF2PasswordHasher first")
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         if _HASHLIB_WEAK.match(qn):
             self._hashlib(node, qn)
-        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "update" and \
-                isinstance(node.func.value, cst.Name) and node.func.value.value in self.weak_objects[-1]:
-            self._hashed_value(node, node.args[0].value if node.args else None, "hashlib")
+        elif isinstance(node.func, ast.Attribute) and node.func.attr == "update" and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id in self.weak_objects[-1]:
+            self._hashed_value(node, _first_argument(node), "hashlib")
         elif qn in ("django.contrib.auth.hashers.make_password",):
             hasher = arg(node, "hasher", 2)
-            if hasher is not None and literal_value(hasher.value) in _DJANGO_WEAK:
-                self.report(node, f"make_password(..., hasher={literal_value(hasher.value)!r}) stores a fast, "
+            if hasher is not None and literal_value(hasher) in _DJANGO_WEAK:
+                self.report(node, f"make_password(..., hasher={literal_value(hasher)!r}) stores a fast, "
                                   "crackable hash; use the default hasher")
         elif qn in ("passlib.context.CryptContext", "passlib.context.LazyCryptContext"):
             self._passlib(node)
         elif qn == "bcrypt.gensalt":
             rounds = arg(node, "rounds", 0)
-            value = literal_value(rounds.value) if rounds is not None else UNKNOWN
+            value = literal_value(rounds) if rounds is not None else UNKNOWN
             if isinstance(value, int) and value < 10:
                 self.report(node, f"bcrypt.gensalt(rounds={value}) is too cheap to slow down cracking; use 12 or more")
         elif qn == "hashlib.pbkdf2_hmac":
             iters = arg(node, "iterations", 3)
-            value = literal_value(iters.value) if iters is not None else UNKNOWN
+            value = literal_value(iters) if iters is not None else UNKNOWN
             if isinstance(value, int) and value < 100_000:
                 self.report(node, f"PBKDF2 with {value} iterations; OWASP recommends 600,000 for SHA-256")
         elif qn in ("werkzeug.security.generate_password_hash", "werkzeug.generate_password_hash"):
             method = arg(node, "method", 1)
-            value = literal_value(method.value) if method is not None else UNKNOWN
+            value = literal_value(method) if method is not None else UNKNOWN
             if isinstance(value, str) and not value.startswith(("pbkdf2", "scrypt")):
                 self.report(node, f"generate_password_hash(method={value!r}) uses a plain hash; use the default "
                                   "(scrypt) or pbkdf2")
 
-    def _hashlib(self, node: cst.Call, qn: str) -> None:
+    def _hashlib(self, node: ast.Call, qn: str) -> None:
         flag = arg(node, "usedforsecurity")
-        if flag is not None and literal_value(flag.value) is False:
+        if flag is not None and literal_value(flag) is False:
             return
         data = arg(node, None, 1 if qn == "hashlib.new" else 0)
-        self._hashed_value(node, data.value if data is not None else None, qn)
+        self._hashed_value(node, data, qn)
 
-    def _hashed_value(self, node: cst.Call, value: cst.BaseExpression | None, qn: str) -> None:
+    def _hashed_value(self, node: ast.Call, value: ast.AST | None, qn: str) -> None:
         if value is None:
             return
         names = [n for n in names_in(value) if is_password_name(n)]
@@ -108,13 +107,22 @@ class WeakPasswordHashing(CstCheck):
                               "is cracked by GPUs at billions of guesses per second, salted or not; use argon2, "
                               "bcrypt, scrypt or PBKDF2")
 
-    def _passlib(self, node: cst.Call) -> None:
+    def _passlib(self, node: ast.Call) -> None:
         schemes = arg(node, "schemes", 0)
-        value = literal_value(schemes.value) if schemes is not None else UNKNOWN
+        value = literal_value(schemes) if schemes is not None else UNKNOWN
         if not isinstance(value, (list, tuple)) or not value:
             return
         default = arg(node, "default")
-        chosen = literal_value(default.value) if default is not None else value[0]
+        chosen = literal_value(default) if default is not None else value[0]
         if isinstance(chosen, str) and _PASSLIB_WEAK.match(chosen):
             self.report(node, f"passlib CryptContext hashes new passwords with {chosen}; make bcrypt or argon2 "
                               "the default scheme")
+
+
+def _first_argument(call: ast.Call) -> ast.AST | None:
+    """The first argument as written, positional or not (`h.update(data=pw)` names no position)."""
+    first = [a for a in (*call.args, *call.keywords) if a is not None]
+    if not first:
+        return None
+    first.sort(key=lambda a: (a.lineno, a.col_offset))
+    return first[0].value if isinstance(first[0], (ast.keyword, ast.Starred)) else first[0]

@@ -111,14 +111,19 @@ def is_password_name(name: str) -> bool:
 
 
 def names_in(node: ast.AST) -> list[str]:
-    """Every identifier (names and attribute names) inside an expression, outermost first."""
-    out: list[str] = []
+    """Every identifier (names, attribute names, keyword-argument names) inside an expression, in source
+    order: `current_user.is_admin` -> ["current_user", "is_admin"], so the first hit is the one a reader
+    sees first."""
+    found: list[tuple[int, int, str]] = []
     for n in iter_nodes(node, skip=(ast.Lambda,)):
         if isinstance(n, ast.Name):
-            out.append(n.id)
-        elif isinstance(n, ast.Attribute):
-            out.append(n.attr)
-    return out
+            found.append((n.lineno, n.col_offset, n.id))
+        elif isinstance(n, ast.Attribute):  # the attribute name ends the node
+            found.append((n.end_lineno, n.end_col_offset, n.attr))
+        elif isinstance(n, ast.keyword) and n.arg:
+            found.append((n.lineno, n.col_offset, n.arg))
+    found.sort(key=lambda t: t[:2])
+    return [name for _, _, name in found]
 
 
 _PLACEHOLDER = re.compile(r"^(\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|\{.*\}|<.*>|%\(?\w*\)?s|\*+|x+|\.+|-+|_+|#+|"

@@ -1,23 +1,24 @@
 """Secrets and transport: hard-coded credentials (BA-SEC-001) and disabled TLS verification (BA-SEC-002).
 
-BA-SEC-001 is decided by libcst alone: bandit's B105/B106/B107 flag any string bound to a name containing
-"token" or "pass" (`token_type = "bearer"`, `password_field = "pwd"`), which is mostly noise on backends.
-Findings carry the *name* as their snippet, never the secret itself, so reports do not re-leak it.
+BA-SEC-001 is decided by our own check alone: bandit's B105/B106/B107 flag any string bound to a name
+containing "token" or "pass" (`token_type = "bearer"`, `password_field = "pwd"`), which is mostly noise on
+backends. Findings carry the *name* as their snippet, never the secret itself, so reports do not re-leak it.
 """
 
 from __future__ import annotations
 
+import ast
 import fnmatch
+import io
 import os
+import re
 import subprocess
-
-import libcst as cst
+import tokenize
 
 from ..findings import Finding
 from ..config import DEFAULT_EXCLUDES
-from .base import BanditCheck, FileContext, ProjectCheck
-from .cst_base import CstCheck
-from .cst_recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
+from .base import AstCheck, BanditCheck, FileContext, ProjectCheck
+from .recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
 
@@ -26,45 +27,68 @@ _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"
 _JWT_KEYED = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
 _FERNET = frozenset({"cryptography.fernet.Fernet"})
 _DOC_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
+# Every literal text TOKEN_SHAPES or url_password can match contains one of these: the cheap gate that keeps
+# the per-string work off the docstrings and messages of every file (this rule has no prefilter).
+_SHAPE_HINT = re.compile(r"AKIA|ASIA|gh[pousr]_|xox[bapr]-|[sr]k_live_|-----BEGIN|://")
 
 
-class HardcodedSecret(CstCheck):
+def _could_be_text(node: ast.AST | None) -> bool:
+    """Whether literal_value(node) may be a string: the cheap test that spares the name analysis (a few
+    regexes) for the many names bound to calls, numbers and other names."""
+    return isinstance(node, (ast.JoinedStr, ast.BinOp)) or \
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+
+
+def _spanning(first: ast.AST, last: ast.AST) -> ast.AST:
+    """A positioned stand-in from the start of `first` to the end of `last` (a `name=value` pair)."""
+    return ast.Pass(lineno=first.lineno, col_offset=first.col_offset, end_lineno=last.end_lineno,
+                    end_col_offset=last.end_col_offset)
+
+
+def _name_at(node: ast.AST, name: str) -> ast.AST:
+    """The bare name that starts `node` (a parameter without its annotation, a keyword without its value)."""
+    return ast.Name(id=name, lineno=node.lineno, col_offset=node.col_offset, end_lineno=node.lineno,
+                    end_col_offset=node.col_offset + len(name.encode("utf-8")))
+
+
+def _arg_node(call: ast.Call, keyword: str, position: int) -> ast.AST | None:
+    """The whole argument as written (`key=value` or the positional value), for reporting."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw
+    return arg(call, None, position)
+
+
+class HardcodedSecret(AstCheck):
     RULE_ID = "BA-SEC-001"
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.skip = is_dev_settings(ctx.path)
-        self.if_stack: list[cst.If] = []
+        self.if_stack: list[ast.If] = []
         self.seen: set[int] = set()  # ids of string nodes already reported (one problem, one finding)
-        self.doc_depth = 0
+        # OpenAPI / pydantic documentation values: `"example": {"access_token": "eyJ..."}`, Field(examples=[...])
+        self.doc_values: set[int] = set()
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         self.if_stack.append(node)
 
-    def leave_If(self, original_node: cst.If) -> None:
+    def leave_If(self, node: ast.If) -> None:
         self.if_stack.pop()
 
-    # OpenAPI / pydantic documentation values: `"example": {"access_token": "eyJ..."}`, Field(examples=[...])
-    def leave_DictElement(self, original_node: cst.DictElement) -> None:
-        if literal_value(original_node.key) in _DOC_KEYS:
-            self.doc_depth -= 1
+    def _in_doc(self, node: ast.AST) -> bool:
+        doc = self.doc_values
+        return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None and node.keyword.value in _DOC_KEYS:
-            self.doc_depth += 1
-
-    def leave_Arg(self, original_node: cst.Arg) -> None:
-        if original_node.keyword is not None and original_node.keyword.value in _DOC_KEYS:
-            self.doc_depth -= 1
-
-    def _flag(self, name_node: cst.CSTNode, value_node: cst.BaseExpression, what: str, anchor: cst.CSTNode) -> None:
-        if self.skip or self.doc_depth or in_test_branch(self.if_stack) or id(value_node) in self.seen:
+    def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST) -> None:
+        """`at` is the node being visited: inside documentation examples nothing is a secret."""
+        if self.skip or id(value_node) in self.seen or self._in_doc(at) or in_test_branch(self.if_stack, self.ctx):
             return
         self.seen.add(id(value_node))
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
 
-    def _secret_literal(self, node: cst.BaseExpression, name: str = "") -> bool:
+    def _secret_literal(self, node: ast.AST, name: str = "") -> bool:
         """A real-looking secret for this name: people's passwords may be words, machine keys look random."""
         value = literal_value(node)
         if isinstance(value, bytes):
@@ -74,68 +98,77 @@ class HardcodedSecret(CstCheck):
         return is_password_kind(name) or looks_random(value)
 
     # name = "literal", obj.name = "literal", d["name"] = "literal"
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            self._named_value(t.target, node.value, node)
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._named_value(node, target, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
-            self._named_value(node.target, node.value, node)
+            self._named_value(node, node.target, node.value)
 
-    def _named_value(self, target: cst.BaseExpression, value: cst.BaseExpression, anchor: cst.CSTNode) -> None:
-        name = target_name(target)
+    def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
+        name = _could_be_text(value) and target_name(target)
         if name and is_credential_name(name) and self._secret_literal(value, name):
-            self._flag(target, value, f"secret in {name}", anchor)
+            self._flag(node, target, value, f"secret in {name}", node)
 
-    def visit_Param(self, node: cst.Param) -> None:
-        if node.default is not None and is_credential_name(node.name.value) and \
-                self._secret_literal(node.default, node.name.value):
-            self._flag(node.name, node.default, f"default for {node.name.value}", node)
+    # parameter defaults, of functions and lambdas
+    def visit_arguments(self, node: ast.arguments) -> None:
+        positional = [*node.posonlyargs, *node.args]
+        pairs = [*zip(positional[len(positional) - len(node.defaults):], node.defaults),
+                 *zip(node.kwonlyargs, node.kw_defaults)]
+        for param, default in pairs:
+            if _could_be_text(default) and is_credential_name(param.arg) and self._secret_literal(default, param.arg):
+                name = _name_at(param, param.arg)  # libcst placed a parameter at its name: kept
+                self._flag(node, name, default, f"default for {param.arg}", name)
 
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        key = literal_value(node.key)
-        if key in _DOC_KEYS:
-            self.doc_depth += 1
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key_node, value in zip(node.keys, node.values):
+            key = literal_value(key_node)
+            if key in _DOC_KEYS:
+                self.doc_values.add(id(value))
+            elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
+                    self._secret_literal(value, key):
+                self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value))
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             return
-        if isinstance(key, str) and is_credential_name(key) and self._secret_literal(node.value, key):
-            self._flag(node.key, node.value, f"secret under key {key!r}", node)
-
-    def visit_Comparison(self, node: cst.Comparison) -> None:
-        if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.Equal, cst.NotEqual)):
-            return
-        left, right = node.left, node.comparisons[0].comparator
+        left, right = node.left, node.comparators[0]
         for name_node, value in ((left, right), (right, left)):
-            name = target_name(name_node) or _get_key(name_node)
+            name = _could_be_text(value) and (target_name(name_node) or _get_key(name_node))
             if name and is_credential_name(name) and self._secret_literal(value, name):
-                self._flag(name_node, value, f"credential compared with {name}", node)
+                self._flag(node, name_node, value, f"credential compared with {name}", node)
 
-    def visit_Call(self, node: cst.Call) -> None:
-        for a in node.args:
-            if a.keyword is not None and is_credential_name(a.keyword.value) and \
-                    self._secret_literal(a.value, a.keyword.value):
-                self._flag(a.keyword, a.value, f"secret passed as {a.keyword.value}=", a)
+    def visit_Call(self, node: ast.Call) -> None:
+        for kw in node.keywords:
+            if kw.arg is None:
+                continue
+            if kw.arg in _DOC_KEYS:
+                self.doc_values.add(id(kw.value))
+            elif _could_be_text(kw.value) and is_credential_name(kw.arg) and self._secret_literal(kw.value, kw.arg):
+                self._flag(node, _name_at(kw, kw.arg), kw.value, f"secret passed as {kw.arg}=", kw)
         qn = self.ctx.qualname(node.func) or ""
-        if qn in _ENV_GETTERS or (isinstance(node.func, cst.Attribute) and node.func.attr.value in
+        if qn in _ENV_GETTERS or (isinstance(node.func, ast.Attribute) and node.func.attr in
                                   ("getenv", "get", "str", "bytes") and qn.startswith(("os.", "environ"))) \
                 or _is_env_reader(node):
             self._env_fallback(node)
         elif qn in _JWT_KEYED:
             key = arg(node, "key", 1)
-            if key is not None and self._secret_literal(key.value):
-                self._flag(key.value, key.value, f"JWT signing key in {qn}()", key)
+            if key is not None and self._secret_literal(key):
+                self._flag(node, key, key, f"JWT signing key in {qn}()", _arg_node(node, "key", 1))
         elif qn in _FERNET:
             key = arg(node, "key", 0)
-            if key is not None and self._secret_literal(key.value):
-                self._flag(node.func, key.value, "Fernet key", node)
+            if key is not None and self._secret_literal(key):
+                self._flag(node, node.func, key, "Fernet key", node)
 
-    def _env_fallback(self, node: cst.Call) -> None:
+    def _env_fallback(self, node: ast.Call) -> None:
         """os.getenv("SECRET_KEY", "dev"), env("DB_PASSWORD", default="postgres"): a secret that ships."""
         var = arg(node, None, 0)
-        name = literal_value(var.value) if var is not None else UNKNOWN
+        name = literal_value(var)
         if not isinstance(name, str) or not is_credential_name(name):
             return
         default = arg(node, "default", 1)
-        value = literal_value(default.value) if default is not None else UNKNOWN
+        value = literal_value(default)
         # Any real fallback ships: when the variable is missing in production the app runs with this value.
         # Framework signing keys: any fallback at all is the vulnerability (`os.getenv("SECRET_KEY", "dev")`);
         # other credentials: a real-looking value, not a local dummy such as "ollama".
@@ -145,37 +178,88 @@ class HardcodedSecret(CstCheck):
         if isinstance(value, str) and value.strip() and " " not in value.strip() and \
                 not is_placeholder_template(value) and (signing_key or is_password_kind(name) or
                                                         (not is_placeholder(value) and looks_random(value))):
-            self._flag(var.value, default.value, f"fallback value for ${name}", node)
+            self._flag(node, var, default, f"fallback value for ${name}", node)
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if id(node) in self.seen or self.skip:
+    # Credential shapes in any string literal, one finding per string token as written
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if not isinstance(value, (str, bytes)) or len(value) < 12 or self.skip:
             return
-        value = literal_value(node)
         text = value.decode("latin-1") if isinstance(value, bytes) else value
-        if not isinstance(text, str) or len(text) < 12:
+        if _SHAPE_HINT.search(text) and not isinstance(self.ctx.parents[-1], ast.JoinedStr):
+            self._shapes(node)  # (the text parts of an f-string are looked at through visit_JoinedStr)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
+        # `"postgres://u:pw@" f"{host}"` is one JoinedStr: its plain string tokens count on their own
+        if self.skip or isinstance(self.ctx.parents[-1], ast.FormattedValue):
             return
-        for label, pattern in TOKEN_SHAPES:
-            if pattern.search(text):
-                self._flag(node, node, f"{label}", node)
-                return
-        if url_password(text):
-            self._flag(node, node, "password inside a connection URL", node)
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        if len(text) >= 12 and _SHAPE_HINT.search(text):
+            self._shapes(node)
+
+    def _shapes(self, node: ast.AST) -> None:
+        for text, token in _string_tokens(self.ctx, node):
+            if len(text) < 12 or id(token) in self.seen:
+                continue
+            for label, pattern in TOKEN_SHAPES:
+                if pattern.search(text):
+                    self._flag(node, token, token, label, token)
+                    break
+            else:
+                if url_password(text):
+                    self._flag(node, token, token, "password inside a connection URL", token)
 
 
-def _get_key(node: cst.BaseExpression) -> str | None:
+def _string_tokens(ctx: FileContext, node: ast.AST) -> list[tuple[str, ast.AST]]:
+    """(text, positioned node) of each plain string token of a literal: implicit concatenation
+    (`"a" "b"`, one node in ast) is several tokens, and a secret sits in one of them. f-string tokens are
+    left out (their literal text is no single value)."""
+    segment = ctx.segment(node)
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(f"({segment})").readline)
+                  if t.type == tokenize.STRING]
+    except (tokenize.TokenError, SyntaxError):
+        tokens = []
+    if len(tokens) <= 1 and isinstance(node, ast.Constant):
+        value = node.value
+        return [(value.decode("latin-1") if isinstance(value, bytes) else value, node)]
+    lines = segment.split("\n")
+    out = []
+    for tok in tokens:
+        if "f" in tok.string[:tok.string.index(tok.string[-1])].lower():
+            continue
+        try:
+            value = ast.literal_eval(tok.string)
+        except (ValueError, SyntaxError):
+            continue
+        (srow, scol), (erow, ecol) = tok.start, tok.end
+        out.append((value.decode("latin-1") if isinstance(value, bytes) else value, ast.Constant(
+            value=value, lineno=node.lineno + srow - 1, col_offset=_byte_col(node, lines, srow, scol),
+            end_lineno=node.lineno + erow - 1, end_col_offset=_byte_col(node, lines, erow, ecol))))
+    return out
+
+
+def _byte_col(node: ast.AST, lines: list[str], row: int, col: int) -> int:
+    """Source byte column of a tokenize position inside "(" + segment + ")"."""
+    if row == 1:
+        return node.col_offset + len(lines[0][:col - 1].encode("utf-8"))
+    return len(lines[row - 1][:col].encode("utf-8"))
+
+
+def _get_key(node: ast.AST) -> str | None:
     """`headers.get("X-Api-Key")` -> "X-Api-Key"."""
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
             and node.args:
-        key = literal_value(node.args[0].value)
+        key = literal_value(node.args[0])
         return key if isinstance(key, str) else None
     return None
 
 
-def _is_env_reader(node: cst.Call) -> bool:
+def _is_env_reader(node: ast.Call) -> bool:
     """django-environ / environs readers: env("X", default=...), env.str("X", default=...)."""
     func = node.func
-    base = func.value if isinstance(func, cst.Attribute) else func
-    return isinstance(base, cst.Name) and base.value in ("env", "config") and arg(node, "default") is not None
+    base = func.value if isinstance(func, ast.Attribute) else func
+    return isinstance(base, ast.Name) and base.id in ("env", "config") and arg(node, "default") is not None
 
 
 # --- BA-SEC-002 -------------------------------------------------------------------------------------------
@@ -201,18 +285,22 @@ class TlsVerificationDisabledBandit(BanditCheck):
                                                       "anyone on the network path can read and change the traffic")
 
 
-class TlsVerificationDisabled(CstCheck):
+class TlsVerificationDisabled(AstCheck):
     RULE_ID = "BA-SEC-002"
     PREFILTER = ("verify", "ssl", "CERT_NONE", "check_hostname", "HTTPSVERIFY", "CA_BUNDLE", "disable_warnings")
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.sessions: set[str] = set()  # names bound to requests.Session() / httpx.Client(...)
+
+    def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         known_client = qn in _HTTP_CLIENT_CALLS or qn.startswith("aiohttp.")
-        method_call = isinstance(node.func, cst.Attribute) and node.func.attr.value in _CLIENT_METHODS
-        for a in node.args:
-            if a.keyword is None or literal_value(a.value) is not False:
+        method_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLIENT_METHODS
+        for a in node.keywords:
+            if a.arg is None or literal_value(a.value) is not False:
                 continue
-            kw = a.keyword.value
+            kw = a.arg
             if kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and \
                     (known_client or method_call) or kw == "cert_reqs" and known_client:
                 self.report(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone on "
@@ -224,42 +312,35 @@ class TlsVerificationDisabled(CstCheck):
             self.report(node, "urllib3.disable_warnings() hides the warning that TLS verification is off somewhere",
                         level="note", properties={"sub": "warnings-hidden"})
         elif qn in ("os.environ.setdefault", "os.putenv"):
-            self._env(node, arg(node, None, 0), arg(node, None, 1))
+            key = arg(node, None, 0)
+            if key is not None:
+                self._env(node, literal_value(key), literal_value(arg(node, None, 1)))
 
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__(ctx)
-        self.sessions: set[str] = set()  # names bound to requests.Session() / httpx.Client(...)
-
-    def _is_session(self, receiver: cst.BaseExpression) -> bool:
+    def _is_session(self, receiver: ast.AST) -> bool:
         name = receiver_name(receiver) or ""
         return name in self.sessions or "session" in name.lower() or name.lower().endswith("client")
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         value = literal_value(node.value)
-        if isinstance(node.value, cst.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENT_CALLS:
-            self.sessions.update(n for t in node.targets if (n := receiver_name(t.target)))
-        for t in node.targets:
-            target = t.target
+        if isinstance(node.value, ast.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENT_CALLS:
+            self.sessions.update(n for t in node.targets if (n := receiver_name(t)))
+        for target in node.targets:
             name = target_name(target)
-            if name == "verify" and value is False and isinstance(target, cst.Attribute) and \
+            if name == "verify" and value is False and isinstance(target, ast.Attribute) and \
                     self._is_session(target.value):
                 self.report(node, "session.verify = False turns off certificate checks for every request of the "
                                   "session")
-            elif name == "check_hostname" and value is False and isinstance(target, cst.Attribute):
+            elif name == "check_hostname" and value is False and isinstance(target, ast.Attribute):
                 self.report(node, "SSL context with check_hostname = False accepts a valid certificate for any host")
             elif name == "verify_mode" and self.ctx.qualname(node.value) == "ssl.CERT_NONE":
                 self.report(node, "SSL context with verify_mode = CERT_NONE accepts any certificate")
             elif self.ctx.qualname(node.value) == "ssl._create_unverified_context":
                 self.report(node, "the default HTTPS context replaced by an unverified one: every urllib call in the "
                                   "process accepts any certificate")
-            elif isinstance(target, cst.Subscript) and self.ctx.qualname(target.value) == "os.environ" and name:
-                self._env(node, None, None, name=name, value=value)
+            elif isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" and name:
+                self._env(node, name, value)
 
-    def _env(self, node: cst.CSTNode, key: cst.Arg | None, val: cst.Arg | None, *, name: str | None = None,
-             value=UNKNOWN) -> None:
-        if key is not None:
-            name = literal_value(key.value)
-            value = literal_value(val.value) if val is not None else UNKNOWN
+    def _env(self, node: ast.AST, name, value) -> None:
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
             self.report(node, f"setting {name}={value!r} turns off certificate verification process-wide")
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from .base import FileContext
-from .cst_base import CstCheck
-from .cst_recognise import UNKNOWN, arg, literal_value, strings_in
+from .base import AstCheck, FileContext
+from .recognise import UNKNOWN, arg, literal_value, strings_in
 
 # PyJWT (module functions and the PyJWT/PyJWS classes' module aliases) and python-jose.
 _JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode", "jwt.decode_complete",
@@ -16,7 +15,7 @@ _JWT_UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
 _CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_nbf")
 
 
-class JwtVerificationOff(CstCheck):
+class JwtVerificationOff(AstCheck):
     RULE_ID = "BA-AUTH-002"
     PREFILTER = ("jwt", "jose")
 
@@ -25,13 +24,13 @@ class JwtVerificationOff(CstCheck):
         # per function: calls of get_unverified_claims, and whether a verifying decode follows
         self.frames: list[dict] = [{"unverified": [], "verified": False}]
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.frames.append({"unverified": [], "verified": False})
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._flush(self.frames.pop())
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, node: ast.Module) -> None:
         self._flush(self.frames.pop())
 
     def _flush(self, frame: dict) -> None:
@@ -41,7 +40,7 @@ class JwtVerificationOff(CstCheck):
             self.report(call, "jose get_unverified_claims() result used without a verifying jwt.decode in the same "
                               "function: anyone can forge these claims", properties={"sub": "unverified-claims"})
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         if qn in _JWT_DECODE:
             self._decode(node, qn)
@@ -50,17 +49,17 @@ class JwtVerificationOff(CstCheck):
         elif qn in _JWT_UNVERIFIED:
             self.frames[-1]["unverified"].append(node)
 
-    def _decode(self, node: cst.Call, qn: str) -> None:
+    def _decode(self, node: ast.Call, qn: str) -> None:
         options = arg(node, "options")
-        opts = literal_value(options.value) if options is not None else {}
+        opts = literal_value(options) if options is not None else {}
         verify = arg(node, "verify")
         if (isinstance(opts, dict) and opts.get("verify_signature") is False) or \
-                (verify is not None and literal_value(verify.value) is False):
+                (verify is not None and literal_value(verify) is False):
             self.report(node, f"{qn}() with signature verification turned off: any client can forge this token; "
                               "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
             return
         algorithms = arg(node, "algorithms", 2)
-        algs = literal_value(algorithms.value) if algorithms is not None else UNKNOWN
+        algs = literal_value(algorithms) if algorithms is not None else UNKNOWN
         if algorithms is None:
             self.report(node, f"{qn}() without algorithms=: PyJWT 1.x and python-jose trust the algorithm named in "
                               "the token header (alg confusion); pass algorithms=[\"RS256\"] or similar",
@@ -78,23 +77,23 @@ class JwtVerificationOff(CstCheck):
                 self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                                   "accepted", level="warning", properties={"sub": "claims-off"})
 
-    def _encode(self, node: cst.Call) -> None:
+    def _encode(self, node: ast.Call) -> None:
         alg = arg(node, "algorithm", 2)
-        if alg is not None and str(literal_value(alg.value)).lower() == "none":
+        if alg is not None and str(literal_value(alg)).lower() == "none":
             self.report(node, "jwt.encode(..., algorithm='none') issues unsigned tokens", properties={"sub": "none-alg"})
             return
         payload = arg(node, "payload", 0)
-        if payload is not None and isinstance(payload.value, cst.Dict) and "exp" not in _dict_keys(payload.value):
+        if isinstance(payload, ast.Dict) and "exp" not in _dict_keys(payload):
             self.report(node, "jwt.encode() of a payload without an 'exp' claim: the token never expires",
                         level="note", properties={"sub": "no-exp"})
 
 
-def _dict_keys(node: cst.Dict) -> set[str]:
+def _dict_keys(node: ast.Dict) -> set[str]:
     keys: set[str] = set()
-    for el in node.elements:
-        if isinstance(el, cst.StarredDictElement):
+    for key in node.keys:
+        if key is None:
             keys.add("exp")  # `**claims` may carry exp: do not guess
         else:
-            k = literal_value(el.key)
+            k = literal_value(key)
             keys.add(k if isinstance(k, str) else "exp")
     return keys
