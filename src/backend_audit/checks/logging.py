@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import PurePosixPath
 
-import libcst as cst
-
-from .base import FileContext
-from .cst_base import CstCheck, dotted
-from .cst_util import (body_raises, defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,
+from ..frameworks.common import keyword, positional
+from .base import AstCheck, FileContext, dotted
+from .errors import handler_nodes
+from .util import (defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,
                    literal_text, logger_method)
 
 # Files that are entry points or tooling, where printing is the interface (catalog BA-LOG-003).
@@ -18,7 +18,7 @@ _TOOL_DIRS = frozenset({"scripts", "bin", "tools", "script"})
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
 
-class PrintInApplicationCode(CstCheck):
+class PrintInApplicationCode(AstCheck):
     RULE_ID = "BA-LOG-003"
     PREFILTER = ("print",)
 
@@ -29,15 +29,15 @@ class PrintInApplicationCode(CstCheck):
         self.management_command = "management/commands" in ctx.path
         self.main_depth = 0
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         if is_main_guard(node):
             self.main_depth += 1
 
-    def leave_If(self, original_node: cst.If) -> None:
-        if is_main_guard(original_node):
+    def leave_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
             self.main_depth -= 1
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if self.exempt or self.main_depth:
             return
         qn = self.ctx.qualname(node.func)
@@ -57,23 +57,20 @@ class PrintInApplicationCode(CstCheck):
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound")
 
 
-def _kwarg(call: cst.Call, name: str) -> cst.Arg | None:
-    for a in call.args:
-        if a.keyword is not None and a.keyword.value == name:
-            return a
-    return None
+def _call_args(call: ast.Call) -> list[tuple[str | None, ast.expr]]:
+    """(keyword or None, value) for every argument in source order (`*x` and `**x` give x, as libcst's Arg
+    did): ast keeps positionals and keywords apart, and which part a finding names depends on the order."""
+    parts = [(a, None, _unstar(a)) for a in call.args] + [(k, k.arg, k.value) for k in call.keywords]
+    if call.args and call.keywords:
+        parts.sort(key=lambda p: (p[0].lineno, p[0].col_offset))
+    return [(name, value) for _node, name, value in parts]
 
 
-def _message_arg(call: cst.Call, method: str) -> cst.BaseExpression | None:
-    positional = [a.value for a in call.args if a.keyword is None and not a.star]
-    index = 1 if method == "log" else 0
-    if len(positional) > index:
-        return positional[index]
-    msg = _kwarg(call, "msg")
-    return msg.value if msg is not None else None
+def _message_arg(call: ast.Call, method: str) -> ast.expr | None:
+    return positional(call, 1 if method == "log" else 0) or keyword(call, "msg")
 
 
-class ErrorLogDropsTraceback(CstCheck):
+class ErrorLogDropsTraceback(AstCheck):
     """logger.error/critical in an except handler that does not re-raise, without exc_info."""
 
     RULE_ID = "BA-LOG-001"
@@ -81,29 +78,30 @@ class ErrorLogDropsTraceback(CstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # innermost last: (handler, reraises, expected) or None as a function barrier
-        self.handlers: list[tuple[cst.ExceptHandler, bool, bool] | None] = []
+        # innermost last: (reraises, expected) or None as a function barrier
+        self.handlers: list[tuple[bool, bool] | None] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.handlers.append(None)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.handlers.pop()
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         expected_names = tuple(self.option("expected_exceptions", _EXPECTED_EXCEPTIONS))
         types = []
-        if isinstance(node.type, cst.Tuple):
-            types = [dotted(e.value) or "" for e in node.type.elements]
+        if isinstance(node.type, ast.Tuple):
+            types = [dotted(_unstar(e)) or "" for e in node.type.elts]
         elif node.type is not None:
             types = [dotted(node.type) or ""]
         expected = bool(types) and all(t.split(".")[-1] in expected_names for t in types)
-        self.handlers.append((node, body_raises(node.body), expected))
+        reraises = any(isinstance(n, ast.Raise) for n in handler_nodes(node))
+        self.handlers.append((reraises, expected))
 
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+    def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
         if method is None:
             return
@@ -116,23 +114,27 @@ class ErrorLogDropsTraceback(CstCheck):
             return
         if method not in ("error", "critical", "fatal") or current is None:
             return
-        _handler, reraises, expected = current
+        reraises, expected = current
         if reraises or expected:
             return
-        exc_info = _kwarg(node, "exc_info")
-        if exc_info is not None and not (isinstance(exc_info.value, cst.Name)
-                                         and exc_info.value.value in ("False", "None")):
+        exc_info = keyword(node, "exc_info")
+        if exc_info is not None and not (isinstance(exc_info, ast.Constant)
+                                         and (exc_info.value is False or exc_info.value is None)):
             return
         self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                           "or pass exc_info=True")
 
 
-class EagerLogFormatting(CstCheck):
+def _unstar(node: ast.expr) -> ast.expr:
+    return node.value if isinstance(node, ast.Starred) else node
+
+
+class EagerLogFormatting(AstCheck):
     """The message of a logging call formatted before the call (f-string, %, .format, +)."""
 
     RULE_ID = "BA-LOG-002"
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
         if method is None:
             return
@@ -145,22 +147,24 @@ class EagerLogFormatting(CstCheck):
                              "arguments or extra={...} so formatting is lazy and messages group by template")
 
 
-def _eager(msg: cst.BaseExpression) -> str | None:
-    if isinstance(msg, cst.FormattedString):
-        if any(isinstance(p, cst.FormattedStringExpression) for p in msg.parts):
-            return "an f-string"
-        return None
-    if isinstance(msg, cst.BinaryOperation):
-        if isinstance(msg.operator, cst.Modulo) and isinstance(msg.left, (cst.SimpleString,
-                                                                          cst.ConcatenatedString)):
+def _is_string(node: ast.expr) -> bool:
+    """A str or bytes literal (implicit concatenation included: ast folds it into one Constant)."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes))
+
+
+def _eager(msg: ast.expr) -> str | None:
+    if isinstance(msg, ast.JoinedStr):
+        return None if is_literal_string(msg) else "an f-string"
+    if isinstance(msg, ast.BinOp):
+        if isinstance(msg.op, ast.Mod) and _is_string(msg.left):
             return "%-formatting"
-        if isinstance(msg.operator, cst.Add) and not (is_literal_string(msg.left) and is_literal_string(msg.right)):
-            if any(isinstance(x, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString))
-                   for x in (msg.left, msg.right)) or _eager(msg.left) or _eager(msg.right):
+        if isinstance(msg.op, ast.Add) and not all(_is_string(x) or is_literal_string(x) for x in (msg.left, msg.right)):
+            if any(_is_string(x) or isinstance(x, ast.JoinedStr) for x in (msg.left, msg.right)) \
+                    or _eager(msg.left) or _eager(msg.right):
                 return "string concatenation"
         return None
-    if isinstance(msg, cst.Call) and isinstance(msg.func, cst.Attribute) and msg.func.attr.value == "format" \
-            and isinstance(msg.func.value, (cst.SimpleString, cst.ConcatenatedString)):
+    if isinstance(msg, ast.Call) and isinstance(msg.func, ast.Attribute) and msg.func.attr == "format" \
+            and _is_string(msg.func.value):
         return "str.format()"
     return None
 
@@ -170,12 +174,12 @@ _MASKERS = ("mask", "redact", "scrub", "hash", "obfuscate", "anonymize", "anonym
             "len", "bool", "type")
 
 
-class SensitiveValueLogged(CstCheck):
+class SensitiveValueLogged(AstCheck):
     """A sensitive name or a whole request carrier in any part of a logger or print call."""
 
     RULE_ID = "BA-LOG-004"
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
         if method is None and self.ctx.qualname(node.func) != "builtins.print":
             return
@@ -187,17 +191,17 @@ class SensitiveValueLogged(CstCheck):
                             key_node=part)
                 return
 
-    def _parts(self, call: cst.Call):
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value in ("exc_info", "stack_info", "stacklevel", "level"):
+    def _parts(self, call: ast.Call):
+        for keyword, value in _call_args(call):
+            if keyword in ("exc_info", "stack_info", "stacklevel", "level"):
                 continue
-            if arg.keyword is not None and arg.keyword.value not in ("extra", "msg") and \
-                    is_sensitive_name(arg.keyword.value) and not _is_masked(arg.value):
-                yield arg.value, arg.keyword.value  # structlog key=value
+            if keyword is not None and keyword not in ("extra", "msg") and \
+                    is_sensitive_name(keyword) and not _is_masked(value):
+                yield value, keyword  # structlog key=value
                 continue
-            yield from _leaves(arg.value)
+            yield from _leaves(value)
 
-    def _sensitive(self, node: cst.CSTNode) -> str | None:
+    def _sensitive(self, node: ast.expr) -> str | None:
         carrier = _request_carrier(node)
         if carrier:
             return carrier
@@ -207,78 +211,73 @@ class SensitiveValueLogged(CstCheck):
         return None
 
 
-def _leaves(node: cst.BaseExpression):
+def _leaves(node: ast.expr):
     """(value, sensitive key or None) for each value-carrying part of a logging argument; masking calls
     and tail slices are not descended into."""
-    if isinstance(node, cst.FormattedString):
-        for p in node.parts:
-            if isinstance(p, cst.FormattedStringExpression):
-                yield from _leaves(p.expression)
-    elif isinstance(node, cst.BinaryOperation):
+    if isinstance(node, ast.JoinedStr):
+        for p in node.values:
+            if isinstance(p, ast.FormattedValue):
+                yield from _leaves(p.value)
+    elif isinstance(node, ast.BinOp):
         yield from _leaves(node.left)
         yield from _leaves(node.right)
-    elif isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        for el in node.elements:
-            yield from _leaves(el.value)
-    elif isinstance(node, cst.Dict):
-        for el in node.elements:
-            if not isinstance(el, cst.DictElement):
+    elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        for el in node.elts:
+            yield from _leaves(_unstar(el))
+    elif isinstance(node, ast.Dict):
+        for k, value in zip(node.keys, node.values):
+            if k is None:  # **mapping
                 continue
-            key = literal_text(el.key) if isinstance(el.key, cst.SimpleString) else ""
+            key = literal_text(k) if _is_string(k) else ""
             if key and is_sensitive_name(key):
-                if not _is_masked(el.value):
-                    yield el.value, key
+                if not _is_masked(value):
+                    yield value, key
                 continue
-            yield from _leaves(el.value)
-    elif isinstance(node, cst.Await):
-        yield from _leaves(node.expression)
-    elif isinstance(node, cst.Call):
+            yield from _leaves(value)
+    elif isinstance(node, ast.Await):
+        yield from _leaves(node.value)
+    elif isinstance(node, ast.Call):
         if _is_masked(node):
             return
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
             yield from _leaves(node.func.value)
-            for a in node.args:
-                yield from _leaves(a.value)
+        elif (dotted(node.func) or "") not in ("str", "repr", "list"):
+            yield node, None
             return
-        if (dotted(node.func) or "") in ("str", "repr", "list"):
-            for a in node.args:
-                yield from _leaves(a.value)
-            return
-        yield node, None
-    elif isinstance(node, cst.Subscript) and _is_tail_slice(node):
+        for _keyword, value in _call_args(node):
+            yield from _leaves(value)
+    elif isinstance(node, ast.Subscript) and _is_tail_slice(node):
         return
-    elif isinstance(node, (cst.Name, cst.Attribute, cst.Subscript)):
+    elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         yield node, None
 
 
-def _is_masked(node: cst.BaseExpression) -> bool:
-    if isinstance(node, cst.Call):
+def _is_masked(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
         name = (dotted(node.func) or "").split(".")[-1].lower()
         return any(m in name for m in _MASKERS)
-    if isinstance(node, cst.Subscript):
+    if isinstance(node, ast.Subscript):
         return _is_tail_slice(node)
     return False
 
 
-def _is_tail_slice(node: cst.Subscript) -> bool:
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Slice):
-        return False
-    sl = node.slice[0].slice
-    return sl.upper is None and isinstance(sl.lower, cst.UnaryOperation)  # token[-4:]
+def _is_tail_slice(node: ast.Subscript) -> bool:
+    sl = node.slice
+    return isinstance(sl, ast.Slice) and sl.upper is None and isinstance(sl.lower, ast.UnaryOp)  # token[-4:]
 
 
-def _request_carrier(node: cst.BaseExpression) -> str | None:
+def _request_carrier(node: ast.expr) -> str | None:
     target = node
-    if isinstance(target, cst.Call):
+    if isinstance(target, ast.Call):
         # await request.json(), dict(request.headers), request.get_json()
-        if isinstance(target.func, cst.Attribute) and target.func.attr.value in ("json", "body", "get_json", "form"):
+        if isinstance(target.func, ast.Attribute) and target.func.attr in ("json", "body", "get_json", "form"):
             target = target.func
-        elif (dotted(target.func) or "") == "dict" and target.args:
-            target = target.args[0].value
+        elif (dotted(target.func) or "") == "dict" and (target.args or target.keywords):
+            target = _call_args(target)[0][1]
         else:
             return None
-    if isinstance(target, cst.Attribute) and target.attr.value in _REQUEST_CARRIERS | {"get_json"}:
+    if isinstance(target, ast.Attribute) and target.attr in _REQUEST_CARRIERS | {"get_json"}:
         base = dotted(target.value) or ""
         if base.split(".")[-1] in ("request", "req"):
-            return f"the whole request {target.attr.value}"
+            return f"the whole request {target.attr}"
     return None

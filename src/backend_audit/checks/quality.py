@@ -6,12 +6,9 @@ import ast
 from pathlib import PurePosixPath
 from typing import Any
 
-import libcst as cst
-
 from ..findings import Finding
-from .base import RadonCheck
-from .cst_base import CstCheck
-from .cst_util import is_route_handler
+from .base import AstCheck, RadonCheck
+from .util import is_route_handler
 
 
 class FunctionTooComplex(RadonCheck):
@@ -94,28 +91,43 @@ _MUTABLE_CALLS = frozenset({"list", "dict", "set", "bytearray", "collections.def
                             "collections.deque", "collections.Counter"})
 
 
-class MutableDefaultArgument(CstCheck):
+class MutableDefaultArgument(AstCheck):
     RULE_ID = "BA-QUAL-003"
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         endpoint = is_route_handler(node)
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.default is None or not self._mutable(param.default):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        # defaults align with the last positional parameters; kw_defaults holds None where there is none
+        pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
+                 *zip(args.kwonlyargs, args.kw_defaults)]
+        for param, default in pairs:
+            if default is None or not self._mutable(default):
                 continue
             if endpoint:
-                self.report(param.default, f"mutable default for '{param.name.value}' in an endpoint: FastAPI copies "
-                                           "it per request, but direct callers share one object; default to None",
-                            level="note", key_node=param)
+                self.report(default, f"mutable default for '{param.arg}' in an endpoint: FastAPI copies "
+                                     "it per request, but direct callers share one object; default to None",
+                            level="note", key_node=self._param_span(param, default))
             else:
-                self.report(param.default, f"mutable default for '{param.name.value}' is created once and shared by "
-                                           "every call (and every request); default to None and create it inside",
-                            key_node=param)
+                self.report(default, f"mutable default for '{param.arg}' is created once and shared by "
+                                     "every call (and every request); default to None and create it inside",
+                            key_node=self._param_span(param, default))
 
-    def _mutable(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
+    def _param_span(self, param: ast.arg, default: ast.expr) -> ast.AST:
+        """A node spanning `name: annotation = default` and the comma after it, the text libcst's Param
+        covered (the snippet, hence the fingerprint, stays the same)."""
+        end_col = default.end_col_offset
+        line = self.ctx.lines[default.end_lineno - 1].encode("utf-8")
+        rest = line[end_col:]
+        if rest.lstrip().startswith(b","):
+            end_col += len(rest) - len(rest.lstrip()) + 1
+        return ast.arg(arg=param.arg, lineno=param.lineno, col_offset=param.col_offset,
+                       end_lineno=default.end_lineno, end_col_offset=end_col)
+
+    def _mutable(self, node: ast.expr) -> bool:
+        if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
             return True
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             qn = self.ctx.qualname(node.func)  # None when a local shadows the name
             return qn is not None and qn.removeprefix("builtins.") in _MUTABLE_CALLS
         return False
