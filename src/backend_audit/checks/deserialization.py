@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
+import ast
 
 from ..findings import Finding
-from .base import BanditCheck
-from .cst_base import CstCheck
-from .cst_recognise import UNKNOWN, arg, literal_value, strings_in, target_name
+from .base import AstCheck, BanditCheck
+from .recognise import UNKNOWN, arg, arg_values, literal_value, strings_in, target_name
 
 _XML_TESTS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"})
 # The first argument is a string literal, or open() of one: a file shipped with the code, not user input.
@@ -48,11 +47,11 @@ _CELERY_KEYS = frozenset({"accept_content", "task_serializer", "result_serialize
                           "celery_result_serializer", "celery_event_serializer", "celery_result_accept_content"})
 
 
-class UnsafeDeserialization(CstCheck):
+class UnsafeDeserialization(AstCheck):
     RULE_ID = "BA-INP-004"
     PREFILTER = ("yaml", "numpy", "np.", "pickle", "PickleSerializer")
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         if qn in _YAML_UNSAFE_FUNCS:
             self._yaml(node, f"{qn}() constructs arbitrary Python objects from the document")
@@ -61,57 +60,84 @@ class UnsafeDeserialization(CstCheck):
             if loader is None:
                 self._yaml(node, f"{qn}() without a Loader (PyYAML < 5.1 defaults to the unsafe loader)")
             else:
-                name = (self.ctx.qualname(loader.value) or "").rpartition(".")[2]
-                if name in _YAML_UNSAFE_LOADERS and (self.ctx.qualname(loader.value) or "").startswith("yaml"):
+                name = (self.ctx.qualname(loader) or "").rpartition(".")[2]
+                if name in _YAML_UNSAFE_LOADERS and (self.ctx.qualname(loader) or "").startswith("yaml"):
                     self._yaml(node, f"{qn}() with Loader={name} constructs Python objects from the document")
         elif qn in ("numpy.load",):
             flag = arg(node, "allow_pickle")
-            if flag is not None and literal_value(flag.value) is True:
+            if flag is not None and literal_value(flag) is True:
                 self.report(node, "numpy.load(..., allow_pickle=True) unpickles object arrays from the file; keep "
                                   "allow_pickle=False", level=self._level(node))
         else:
             # app.conf.update(...), Celery(...), dict(...): any call may carry the Celery settings as keywords
             self._celery_keywords(node)
 
-    def _yaml(self, node: cst.Call, why: str) -> None:
+    def _yaml(self, node: ast.Call, why: str) -> None:
         self.report(node, f"unsafe YAML load: {why}; use yaml.safe_load or Loader=yaml.SafeLoader",
                     level=self._level(node))
 
-    def _level(self, node: cst.Call) -> str | None:
-        first = arg(node, None, 0)
-        if first is None:
+    def _level(self, node: ast.Call) -> str | None:
+        value = arg(node, None, 0)
+        if value is None:
             return None
-        value = first.value
-        if isinstance(value, cst.Call) and self.ctx.qualname(value.func) == "builtins.open" and value.args:
-            value = value.args[0].value
+        if isinstance(value, ast.Call) and self.ctx.qualname(value.func) == "builtins.open":
+            opened = arg_values(value)
+            value = opened[0] if opened else value
         return "warning" if isinstance(literal_value(value), str) else None
 
-    def _celery_keywords(self, node: cst.Call) -> None:
-        for a in node.args:
-            if a.keyword is not None and a.keyword.value.lower() in _CELERY_KEYS:
-                self._setting(a, a.keyword.value, a.value)
+    def _celery_keywords(self, node: ast.Call) -> None:
+        for kw in node.keywords:
+            if kw.arg is not None and kw.arg.lower() in _CELERY_KEYS:
+                self._setting(kw, kw.arg, kw.value)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for t in node.targets:
-            name = target_name(t.target)
+            name = target_name(t)
             if name:
                 self._setting(node, name, node.value)
 
-    def visit_DictElement(self, node: cst.DictElement) -> None:
-        key = literal_value(node.key)
-        if isinstance(key, str):
-            self._setting(node, key, node.value)
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key_node, value_node in zip(node.keys, node.values):
+            key = literal_value(key_node)  # None for a **spread: not a str
+            if isinstance(key, str):
+                self._setting(_span(key_node, value_node), key, value_node)
 
-    def _setting(self, node: cst.CSTNode, name: str, value_node: cst.BaseExpression) -> None:
+    def _setting(self, node: ast.AST, name: str, value_node: ast.AST) -> None:
         low = name.lower()
         value = literal_value(value_node)
         if value is UNKNOWN:
             return
+        # an argument or dict entry: libcst counted its trailing comma in, so keep it in the snippet (the
+        # fingerprint is computed from it)
+        key_node = None if isinstance(node, ast.Assign) else self._with_comma(node)
         if low in _CELERY_KEYS and any(s.lower() == "pickle" or s.endswith("x-python-serialize")
                                        for s in strings_in(value)):
             self.report(node, f"Celery {name} accepts pickle: any client that can publish to the broker runs code "
-                              "in the worker; use json", properties={"sub": "celery-pickle"})
+                              "in the worker; use json", key_node=key_node, properties={"sub": "celery-pickle"})
         elif low == "session_serializer" and any("Pickle" in s for s in strings_in(value)):
             self.report(node, "SESSION_SERIALIZER uses pickle: a leaked SECRET_KEY becomes remote code execution; "
                               "use django.contrib.sessions.serializers.JSONSerializer",
-                        properties={"sub": "session-pickle"})
+                        key_node=key_node, properties={"sub": "session-pickle"})
+
+    def _with_comma(self, node: ast.AST) -> ast.AST:
+        """node, stretched over the comma that follows it (whitespace, comments and line breaks between)."""
+        lines = self.ctx.lines
+        line, col = node.end_lineno, node.end_col_offset
+        while 0 < line <= len(lines):
+            raw = lines[line - 1].encode("utf-8")
+            rest = raw[col:].lstrip()
+            if not rest or rest.startswith(b"#") or rest == b"\\":
+                line, col = line + 1, 0
+                continue
+            if rest.startswith(b","):
+                comma = len(raw) - len(rest) + 1
+                return _span(node, node, end=(line, comma))
+            break
+        return node
+
+
+def _span(start: ast.AST, last: ast.AST, end: tuple[int, int] | None = None) -> ast.AST:
+    """A node from start to the end of last (or to `end`, a line and byte column): ast has no node for a dict
+    entry, and report() needs one."""
+    end_line, end_col = end or (last.end_lineno, last.end_col_offset)
+    return ast.expr(lineno=start.lineno, col_offset=start.col_offset, end_lineno=end_line, end_col_offset=end_col)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import libcst as cst
+import ast
 
 from ..findings import Finding
-from .base import BanditCheck
-from .cst_base import CstCheck
+from .base import AstCheck, BanditCheck
 from .endpoint_base import EndpointCheck
-from .cst_util import is_literal_string
+from .recognise import arg_values
+from .util import is_literal_string
 
 
 class ShellCommandExecution(BanditCheck):
@@ -27,17 +27,19 @@ class ShellCommandExecution(BanditCheck):
             message=f"shell command execution {what} ({issue.test_id}); pass an argument list without a shell")
 
 
-class ShellCommandExecutionAsync(CstCheck):
+class ShellCommandExecutionAsync(AstCheck):
     """What bandit does not see: asyncio's shell subprocess API."""
 
     RULE_ID = "BA-INP-003"
     PREFILTER = ("create_subprocess_shell",)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         if not qn.endswith("create_subprocess_shell") or not qn.startswith("asyncio"):
             return
-        literal = bool(node.args) and is_literal_string(node.args[0].value)
+        values = arg_values(node)
+        first = values[0] if values else None
+        literal = is_literal_string(first) or (isinstance(first, ast.Constant) and isinstance(first.value, bytes))
         self.report(node, "shell command execution via asyncio.create_subprocess_shell"
                           f"{' with a constant command' if literal else ' with a command built at run time'}; "
                           "use asyncio.create_subprocess_exec with an argument list",

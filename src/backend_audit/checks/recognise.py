@@ -258,6 +258,20 @@ def arg(call: ast.Call, keyword: str | None = None, position: int | None = None)
     return None
 
 
+def arg_values(call: ast.Call) -> list[ast.AST]:
+    """Every argument expression in source order, positional and keyword, `*x`/`**x` unwrapped to x (the
+    list libcst's Call.args gave; ast keeps positional and keyword arguments apart)."""
+    values = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
+    if not call.keywords:
+        return values
+    nodes = [*call.args, *call.keywords]
+    if call.args and (call.keywords[0].lineno, call.keywords[0].col_offset) < (call.args[-1].lineno,
+                                                                               call.args[-1].col_offset):
+        nodes.sort(key=lambda n: (n.lineno, n.col_offset))  # f(a=1, *rest): a keyword before a star-arg
+        return [n.value if isinstance(n, (ast.Starred, ast.keyword)) else n for n in nodes]
+    return values + [k.value for k in call.keywords]
+
+
 def target_name(node: ast.AST) -> str | None:
     """The name an assignment target binds: `X`, `obj.X`, `d["X"]` -> "X" (util.expr_name, which also
     reads `.get("X")`, a shape no assignment target can take)."""

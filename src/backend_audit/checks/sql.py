@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
-import libcst as cst
-
-from .base import FileContext
-from .cst_base import CstCheck, dotted
-from .cst_util import is_literal_string, literal_text
+from .base import AstCheck, FileContext, dotted
+from .recognise import arg_values
+from .util import literal_text
 
 # Calls whose first argument is SQL text, whatever it looks like.
 _STRONG_METHODS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify"})
@@ -18,9 +17,13 @@ _STRONG_FUNCS = frozenset({
     "django.db.models.expressions.RawSQL", "django.db.models.RawSQL",
     "pandas.read_sql", "pandas.read_sql_query", "psycopg.sql.SQL", "psycopg2.sql.SQL",
 })
+# An attribute call can only resolve to one of _STRONG_FUNCS when its attribute is one of these: the cheap
+# test that keeps qualname() off the millions of other calls (this check runs on every file).
+_STRONG_FUNC_TAILS = frozenset(name.rpartition(".")[2] for name in _STRONG_FUNCS)
 # Calls that take SQL text but also other things: flagged only when the built text looks like SQL.
 _WEAK_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "raw", "where", "filter", "order_by", "having",
-                           "read_sql", "read_sql_query", "cursor"})
+                           "read_sql", "read_sql_query", "cursor", "extra"})
+_WEAK_FUNCS = frozenset({"text", "RawSQL", "literal_column", "read_sql", "read_sql_query"})
 _SQL_KWARGS = ("sql", "query", "statement", "operation")
 _SQLISH = re.compile(r"(?is)\b(select\b.*\bfrom|insert\s+into|update\b.*\bset\b|delete\s+from|where\b|order\s+by|"
                      r"group\s+by|values\s*\(|create\s+table|drop\s+table|alter\s+table|join\b)")
@@ -32,13 +35,15 @@ _STRING_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "rep
 
 
 class _Scope:
+    __slots__ = ("built", "trusted", "pending")
+
     def __init__(self) -> None:
         self.built: dict[str, str] = {}  # local name -> constant text seen in what it was built from
         self.trusted: set[str] = set()
-        self.pending: list[tuple[cst.CSTNode, str, bool, str]] = []  # (node, name, strong, symbol)
+        self.pending: list[tuple[ast.Name, bool]] = []  # (name passed to a sink, strong sink)
 
 
-class SqlBuiltFromStrings(CstCheck):
+class SqlBuiltFromStrings(AstCheck):
     """Built SQL text reaching a query call, following locals inside one function (flow-insensitive)."""
 
     RULE_ID = "BA-SQL-001"
@@ -49,123 +54,122 @@ class SqlBuiltFromStrings(CstCheck):
         self.module_constants: set[str] = set()
 
     # --- scopes -------------------------------------------------------------------------------
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.scopes.append(_Scope())
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._flush(self.scopes.pop())
 
-    def leave_Module(self, original_node: cst.Module) -> None:
+    def leave_Module(self, node: ast.Module) -> None:
         self._flush(self.scopes[0])
 
     def _flush(self, scope: _Scope) -> None:
-        for node, name, strong, _symbol in scope.pending:
+        for node, strong in scope.pending:
+            name = node.id
             if name in scope.built and name not in scope.trusted and (strong or _SQLISH.search(scope.built[name])):
                 self._report(node)
 
     # --- what is built ------------------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self._record(target.target.value, node.value)
+            if isinstance(target, ast.Name):
+                self._record(target.id, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self._record(node.target.value, node.value)
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if isinstance(node.target, ast.Name) and node.value is not None:
+            self._record(node.target.id, node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        if isinstance(node.target, cst.Name) and isinstance(node.operator, cst.AddAssign):
-            scope = self.scopes[-1]
-            built = self._built(node.value) or not is_literal_string(node.value)
-            if built:
-                scope.built[node.target.value] = scope.built.get(node.target.value, "") + " " + self._text(node.value)
-            elif node.target.value in scope.built:
-                scope.built[node.target.value] += " " + self._text(node.value)
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            scope, name = self.scopes[-1], node.target.id
+            if self._built(node.value) or not _is_literal(node.value):
+                scope.built[name] = scope.built.get(name, "") + " " + self._text(node.value)
+            elif name in scope.built:
+                scope.built[name] += " " + self._text(node.value)
 
-    def _record(self, name: str, value: cst.BaseExpression) -> None:
+    def _record(self, name: str, value: ast.AST) -> None:
         scope = self.scopes[-1]
-        if len(self.scopes) == 1 and name.isupper() and (is_literal_string(value) or isinstance(value, (cst.Integer, cst.Float))):
+        if len(self.scopes) == 1 and name.isupper() and (_is_literal(value) or _is_number(value)):
             self.module_constants.add(name)
         if self._trusted(value):
             scope.trusted.add(name)
         elif self._built(value):
             scope.built[name] = scope.built.get(name, "") + " " + self._text(value)
-        elif is_literal_string(value) and name in scope.built:
+        elif _is_literal(value) and name in scope.built:
             # a later literal assignment keeps the name built (flow-insensitive on purpose)
             scope.built[name] += " " + literal_text(value)
 
-    def _text(self, node: cst.BaseExpression) -> str:
+    def _text(self, node: ast.AST) -> str:
         """Constant SQL-ish text carried by an expression, to judge whether a weak sink sees SQL."""
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        if _is_stringy(node):
             return literal_text(node)
-        if isinstance(node, cst.BinaryOperation):
+        if isinstance(node, ast.BinOp):
             return self._text(node.left) + " " + self._text(node.right)
-        if isinstance(node, cst.Call):
-            inner = self._text(node.func.value) if isinstance(node.func, cst.Attribute) else ""
-            return inner + " ".join(self._text(a.value) for a in node.args)
-        if isinstance(node, cst.Name):
-            return self.scopes[-1].built.get(node.value, "")
+        if isinstance(node, ast.Call):
+            inner = self._text(node.func.value) if isinstance(node.func, ast.Attribute) else ""
+            return inner + " ".join(self._text(a) for a in arg_values(node))
+        if isinstance(node, ast.Name):
+            return self.scopes[-1].built.get(node.id, "")
         return ""
 
-    def _trusted(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, (cst.Integer, cst.Float)):
-            return True
-        if isinstance(node, cst.Name):
-            return node.value in self.module_constants or node.value in self.scopes[-1].trusted
-        if isinstance(node, cst.Call):
+    def _trusted(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.module_constants or node.id in self.scopes[-1].trusted
+        if isinstance(node, ast.Call):
             name = dotted(node.func) or ""
             if name in _TRUSTED_CALLS or name.split(".")[-1] in ("Identifier", "Placeholder", "quote_name"):
                 return True
             # ", ".join(["%s"] * len(ids)) and ",".join("?" * n): placeholder lists
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "join" and node.args:
-                arg = node.args[0].value
-                if isinstance(arg, cst.BinaryOperation) and isinstance(arg.operator, cst.Multiply):
-                    return _is_placeholder(arg.left) or _is_placeholder(arg.right)
-                if isinstance(arg, (cst.GeneratorExp, cst.ListComp)) and _is_placeholder(arg.elt):
-                    return True
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "join":
+                values = arg_values(node)
+                if values:
+                    first = values[0]
+                    if isinstance(first, ast.BinOp) and isinstance(first.op, ast.Mult):
+                        return _is_placeholder(first.left) or _is_placeholder(first.right)
+                    if isinstance(first, (ast.GeneratorExp, ast.ListComp)) and _is_placeholder(first.elt):
+                        return True
+            return False
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
             return _is_placeholder(node.left) or _is_placeholder(node.right)
-        return False
+        return _is_number(node)
 
-    def _built(self, node: cst.BaseExpression) -> bool:
-        scope = self.scopes[-1]
-        if isinstance(node, cst.FormattedString):
-            return any(isinstance(p, cst.FormattedStringExpression) and not self._trusted(p.expression)
-                       for p in node.parts)
-        if isinstance(node, cst.ConcatenatedString):
-            return self._built(node.left) or self._built(node.right)
-        if isinstance(node, cst.Name):
-            return node.value in scope.built and node.value not in scope.trusted
-        if isinstance(node, cst.BinaryOperation):
-            if isinstance(node.operator, cst.Modulo) and _is_stringy(node.left):
-                return not self._trusted(node.right) and not (
-                    isinstance(node.right, cst.Tuple) and all(self._trusted(e.value) for e in node.right.elements))
-            if isinstance(node.operator, cst.Add):
+    def _built(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.JoinedStr):
+            return any(isinstance(p, ast.FormattedValue) and not self._trusted(p.value) for p in node.values)
+        if isinstance(node, ast.Name):
+            scope = self.scopes[-1]
+            return node.id in scope.built and node.id not in scope.trusted
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Mod) and _is_stringy(node.left):
+                right = node.right
+                return not self._trusted(right) and not (
+                    isinstance(right, ast.Tuple) and all(self._trusted(_unstar(e)) for e in right.elts))
+            if isinstance(node.op, ast.Add):
                 if not (_is_stringy(node.left) or _is_stringy(node.right) or self._built(node.left)
                         or self._built(node.right)):
                     return False
-                return any(not is_literal_string(x) and not self._trusted(x) for x in (node.left, node.right))
+                return any(not _is_literal(x) and not self._trusted(x) for x in (node.left, node.right))
             return False
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             func = node.func
-            if isinstance(func, cst.Attribute):
-                if func.attr.value == "format" and (_is_stringy(func.value) or self._built(func.value)):
-                    return not all(self._trusted(a.value) for a in node.args)
-                if func.attr.value == "join" and node.args and _is_stringy(func.value):
+            if isinstance(func, ast.Attribute):
+                attr = func.attr
+                if attr == "format" and (_is_stringy(func.value) or self._built(func.value)):
+                    return not all(self._trusted(a) for a in arg_values(node))
+                if attr == "join" and (node.args or node.keywords) and _is_stringy(func.value):
                     if self._trusted(node):
                         return False
-                    arg = node.args[0].value
-                    return not (isinstance(arg, (cst.List, cst.Tuple))
-                                and all(is_literal_string(e.value) for e in arg.elements))
-                if func.attr.value in _STRING_METHODS:
+                    first = arg_values(node)[0]
+                    return not (isinstance(first, (ast.List, ast.Tuple))
+                                and all(_is_literal(_unstar(e)) for e in first.elts))
+                if attr in _STRING_METHODS:
                     return self._built(func.value)
-            name = dotted(func) or ""
-            if name in _STRING_WRAPPERS and node.args:
-                return self._built(node.args[0].value)
+            if (node.args or node.keywords) and (dotted(func) or "") in _STRING_WRAPPERS:
+                return self._built(arg_values(node)[0])
         return False
 
     # --- sinks --------------------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         strength = self._sink(node)
         if strength is None:
             return
@@ -173,64 +177,78 @@ class SqlBuiltFromStrings(CstCheck):
         if arg is None:
             return
         strong = strength == "strong"
-        if isinstance(arg, cst.Name):
-            if arg.value in self.scopes[-1].trusted:
-                return
-            self.scopes[-1].pending.append((arg, arg.value, strong, self.ctx.symbol))
+        if isinstance(arg, ast.Name):
+            if arg.id not in self.scopes[-1].trusted:
+                self.scopes[-1].pending.append((arg, strong))
             return
         if self._built(arg) and (strong or _SQLISH.search(self._text(arg))):
             self._report(arg)
 
-    def _sink(self, node: cst.Call) -> str | None:
+    def _sink(self, node: ast.Call) -> str | None:
         func = node.func
-        qn = self.ctx.qualname(func)
-        if qn in _STRONG_FUNCS:
-            return "strong"
-        if isinstance(func, cst.Attribute):
-            attr = func.attr.value
+        if isinstance(func, ast.Attribute):
+            attr = func.attr
+            if attr in _STRONG_FUNC_TAILS and self.ctx.qualname(func) in _STRONG_FUNCS:
+                return "strong"
             if attr in _STRONG_METHODS:
                 return "strong"
             if attr in _WEAK_METHODS:
                 return "weak"
-            if attr == "extra":
+        elif isinstance(func, ast.Name):
+            qn = self.ctx.qualname(func) if func.id in self.ctx.imports or func.id in _WEAK_FUNCS else None
+            if qn in _STRONG_FUNCS:
+                return "strong"
+            if func.id in _WEAK_FUNCS and qn is None and not self.ctx.is_local(func.id):
                 return "weak"
-        elif isinstance(func, cst.Name) and func.value in ("text", "RawSQL", "literal_column", "read_sql",
-                                                             "read_sql_query") and qn is None and not self.ctx.is_local(func.value):
-            return "weak"
         return None
 
-    def _report(self, node: cst.CSTNode) -> None:
+    def _report(self, node: ast.AST) -> None:
         self.report(node, "SQL text built from dynamic values reaches a query call; pass the values as bound "
                           "parameters instead of formatting them into the SQL")
 
 
-def _sql_arg(node: cst.Call) -> cst.BaseExpression | None:
+def _sql_arg(node: ast.Call) -> ast.AST | None:
+    for kw in node.keywords:
+        if kw.arg in _SQL_KWARGS:
+            return kw.value
     for a in node.args:
-        if a.keyword is not None and a.keyword.value in _SQL_KWARGS:
-            return a.value
-    for a in node.args:
-        if a.keyword is None and a.star == "":
-            return a.value
+        if not isinstance(a, ast.Starred):
+            return a
     # Django .extra(select=..., where=[...]): the first built element
-    for a in node.args:
-        if a.keyword is not None and a.keyword.value in ("select", "where", "tables", "order_by"):
-            value = a.value
-            if isinstance(value, (cst.List, cst.Tuple)):
-                for el in value.elements:
-                    return el.value
-            if isinstance(value, cst.Dict):
-                for el in value.elements:
-                    if isinstance(el, cst.DictElement):
-                        return el.value
+    for kw in node.keywords:
+        if kw.arg in ("select", "where", "tables", "order_by"):
+            value = kw.value
+            if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+                return _unstar(value.elts[0])
+            if isinstance(value, ast.Dict):
+                for key, item in zip(value.keys, value.values):
+                    if key is not None:  # not a **spread
+                        return item
             return value
     return None
 
 
-def _is_stringy(node: cst.BaseExpression) -> bool:
-    return isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString))
+def _unstar(node: ast.AST) -> ast.AST:
+    return node.value if isinstance(node, ast.Starred) else node
 
 
-def _is_placeholder(node: cst.BaseExpression) -> bool:
-    if isinstance(node, (cst.List, cst.Tuple)) and len(node.elements) == 1:
-        node = node.elements[0].value
-    return is_literal_string(node) and literal_text(node).strip() in ("%s", "?", "$1", ":p", "%s,", "?,")
+def _is_stringy(node: ast.AST) -> bool:
+    """A string or bytes literal or an f-string, whatever it interpolates."""
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+
+
+def _is_literal(node: ast.AST) -> bool:
+    """A string or bytes literal, or an f-string without placeholders."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (str, bytes))
+    return isinstance(node, ast.JoinedStr) and not any(isinstance(p, ast.FormattedValue) for p in node.values)
+
+
+def _is_number(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)  # bool is not a number here
+
+
+def _is_placeholder(node: ast.AST) -> bool:
+    if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 1:
+        node = _unstar(node.elts[0])
+    return _is_literal(node) and literal_text(node).strip() in ("%s", "?", "$1", ":p", "%s,", "?,")
