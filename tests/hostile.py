@@ -34,9 +34,9 @@ def deep_ifs(levels: int) -> str:
 FILES: dict[str, tuple[bytes, str]] = {
     "syntax_error.py": (b"def f(:\n    pass\n", "syntax error at line 1"),
     "python2.py": (b'import sys\nprint "hello"\n', "Python 2"),
-    # libcst accepts this one, so it is analysed, partly: CPython's parser (radon, bandit) refuses it.
-    "python2_except.py": (b"try:\n    pass\nexcept ValueError, e:\n    pass\n", "partial: Python 2"),
-    # libcst raises CSTValidationError, not a syntax error, on this one (found by fuzzing).
+    # libcst's grammar fallback accepts this one; the reason must still say Python 2, not "newer Python".
+    "python2_except.py": (b"try:\n    pass\nexcept ValueError, e:\n    pass\n", "looks like Python 2"),
+    # the grammar fallback (libcst) raises CSTValidationError, not a syntax error, on this one (fuzzing).
     "mixed_bytes.py": (b'"""doc""" b"x"\n', "cannot mix bytes and nonbytes literals"),
     "nul_byte.py": (b"x = 1\n\x00y = 2\n", "NUL"),
     "latin1_cookie.py": (b"# -*- coding: latin-1 -*-\nname = '\xe9t\xe9'\n", ANALYSED),
@@ -51,12 +51,15 @@ FILES: dict[str, tuple[bytes, str]] = {
     "big_list.py": (b"x = [" + b"1, " * 100_000 + b"]\n", ANALYSED),
     "big_dict.py": (b"x = {" + b"".join(b"%d: %d, " % (i, i) for i in range(100_000)) + b"}\n", ANALYSED),
     "deep_brackets.py": (b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n", "brackets nested"),
-    # Each of these overflowed libcst's native parser (SIGSEGV) or ran for minutes before the ast guard.
+    # Each of these overflows a recursive parser or visitor: refused up front, with a reason.
     "plus_chain.py": (b"x = " + b"+".join([b"1"] * 100_000) + b"\n", "nested too deeply"),
     "attr_chain.py": (b"x = a" + b".b" * 20_000 + b"\n", "nested too deeply"),
     "not_chain.py": (b"x = " + b"not " * 5000 + b"1\n", "nested too deeply"),
-    # Flat in CPython's ast, but libcst's native parser overflows its stack on it: the worker dies.
-    "and_chain.py": (b"x = " + b" and ".join([b"a"] * 20_000) + b"\n", "analysis crashed the worker"),
+    # Flat in CPython's ast (libcst's native parser overflowed its stack on it before the ast engine).
+    "and_chain.py": (b"x = " + b" and ".join([b"a"] * 20_000) + b"\n", ANALYSED),
+    # the host parser rejects it, so libcst's grammar fallback reads it, and its native parser overflows
+    "and_chain_syntax_error.py": (b"x = " + b" and ".join([b"a"] * 20_000) + b"\nx = = 1\n",
+                                  "analysis crashed the worker"),
     "deep_ifs.py": (deep_ifs(120).encode(), "too many levels of indentation"),
     "empty.py": (b"", ANALYSED),
     "comments_only.py": (b"# nothing\n# but comments\n", ANALYSED),

@@ -114,16 +114,17 @@ def test_transient_failures_are_not_cached(tmp_path):
 
 
 def test_warm_scan_imports_no_analysis_engine(tmp_path):
-    """With every file a hit, bandit and radon never load (they are the per-file engines' imports)."""
+    """With every file a hit, neither bandit nor radon nor libcst loads: the command, reports included."""
     root = tree(tmp_path)
+    (root / "old.py").write_text('print "py2"\n')  # a cached skip (libcst's grammar fallback read it once)
     code = textwrap.dedent(f"""
-        import sys
-        from pathlib import Path
-        from backend_audit.config import Settings
-        from backend_audit.runner import scan
-        scan([Path({str(root)!r})], Settings(jobs=1), use_git=False)
-        print(sorted(m for m in ("bandit", "radon") if m in sys.modules))
+        import atexit, sys
+        from backend_audit.cli import cli
+        atexit.register(lambda: print(sorted(m for m in ("bandit", "radon", "libcst") if m in sys.modules)))
+        sys.argv = ["backend-audit", "scan", {str(root)!r}, "-j", "1", "-f", "json:-", "-f", "sarif:{tmp_path}/r.sarif"]
+        cli()
     """)
-    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert run().strip() != "[]"  # cold: the engines ran
-    assert run().strip() == "[]"
+    run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 cwd=tmp_path).stdout.splitlines()[-1]
+    assert run() == "['bandit', 'radon']"  # cold: preloaded for the workers (libcst only ever loads in one)
+    assert run() == "[]"

@@ -68,18 +68,21 @@ def test_checklist_keys_exist_in_the_vocabulary():
         assert set(r.checklist) <= set(vocabulary), (r.id, set(r.checklist) - set(vocabulary))
 
 
-def test_visitor_methods_are_real_definitions():
-    """libcst's batching finds visit_/leave_ methods by the function's own name, so an alias such as
-    `visit_For = visit_While` would silently never run. Guard every visitor class we ship."""
-    import inspect
-
-    import libcst as cst
+def test_visitor_methods_name_nodes_the_walk_reaches():
+    """The ast walk dispatches on the method name, so `visit_Functiondef` (a typo) or `visit_Load` (a
+    context the walk skips) would silently never run. Guard every visitor class we ship."""
+    import ast
 
     from backend_audit import facts
+    from backend_audit.checks.base import AstCheck
+    from backend_audit.engines import ast_walk
 
-    visitors = [c for classes in all_checks().values() for c in classes if issubclass(c, cst.CSTVisitor)
-                or issubclass(c, cst.BatchableCSTVisitor)] + list(facts.collectors())
+    visitors = [c for classes in all_checks().values() for c in classes if issubclass(c, AstCheck)]
+    visitors += list(facts.collectors())
+    assert len(visitors) > 20
+    unreached = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
     for cls in visitors:
-        for name, member in inspect.getmembers(cls, inspect.isfunction):
-            if name.startswith(("visit_", "leave_")):
-                assert member.__name__ == name, f"{cls.__name__}.{name} is an alias of {member.__name__}"
+        for _kind, node_name, method in ast_walk._methods(cls):
+            node = getattr(ast, node_name, None)
+            assert isinstance(node, type) and issubclass(node, ast.AST), f"{cls.__name__}.{method}: no such node"
+            assert not issubclass(node, unreached), f"{cls.__name__}.{method}: the walk never visits {node_name}"

@@ -22,14 +22,14 @@ def write(root: Path, rel: str, code: str) -> Path:
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="the host ast parses PEP 701 f-strings from 3.12 on")
-def test_pep701_file_gets_cst_rules_and_a_partial_note(tmp_path):
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="the host parser reads PEP 701 f-strings")
+def test_file_in_a_newer_grammar_is_skipped_with_what_to_do(tmp_path):
     write(tmp_path, "app/new.py", 'def f(d):\n    print(f"{d["k"]}")\n')
-    result = scan([tmp_path], Settings(jobs=1, ignore=("BA-TEST",)), use_git=False)
-    # BA-LOG-003 runs on the ast engine now, which cannot read this file: only libcst rules could report
-    assert [(f.rule_id, f.engine) for f in result.findings if f.engine != "libcst"] == []
-    assert [s.kind for s in result.skipped] == ["partial"]
-    assert "bandit" in result.skipped[0].reason and "radon" in result.skipped[0].reason
-    assert result.files_scanned == 1 and result.files_partial == 1
+    result = scan([tmp_path], Settings(jobs=1), use_git=False)
+    (entry,) = result.skipped
+    assert entry.kind == "skipped" and entry.path == "app/new.py" and entry.line == 2
+    assert "valid in a newer Python grammar" in entry.reason and "run backend-audit under a newer Python" in entry.reason
+    assert result.findings == [] and result.files_scanned == 0
 
 
 def test_git_discovery_honours_gitignore_and_sees_untracked(tmp_path):

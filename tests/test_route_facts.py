@@ -5,9 +5,7 @@ import textwrap
 
 from backend_audit.config import Settings
 from backend_audit.discovery import SourceRef
-from backend_audit.frameworks.django import DjangoFacts
-from backend_audit.frameworks.routes import RouteWiring
-from backend_audit.runner import Plan, _is_cst, analyse_file
+from backend_audit.runner import Plan, analyse_file
 
 PLAN = Plan(settings=Settings(jobs=1), enabled=set(), root="/")
 
@@ -18,10 +16,6 @@ def facts(tmp_path, code):
     result = analyse_file(SourceRef("app.py", str(path)), PLAN)
     assert not result.skipped
     return result.facts
-
-
-def test_collectors_run_on_the_ast_walk():
-    assert not _is_cst(RouteWiring) and not _is_cst(DjangoFacts)
 
 
 def test_keyword_and_starred_arguments_keep_their_meaning(tmp_path):

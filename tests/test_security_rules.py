@@ -1,4 +1,4 @@
-"""Security/deployment rules beyond their YAML examples: one finding per problem across bandit and libcst,
+"""Security/deployment rules beyond their YAML examples: one finding per problem across bandit and our checks,
 sub-checks under the parent id, secrets never copied into reports, settings folding."""
 
 import json
@@ -20,7 +20,7 @@ def _scan(tmp_path: Path, files: dict[str, str], *rules: str):
     return scan([tmp_path], Settings(select=rules, jobs=1), use_git=False)
 
 
-def test_bandit_and_libcst_report_one_problem_once(tmp_path):
+def test_bandit_and_our_check_report_one_problem_once(tmp_path):
     result = _scan(tmp_path, {"app/client.py": """
         import requests
         from flask import Flask
@@ -46,7 +46,7 @@ def test_bandit_and_libcst_report_one_problem_once(tmp_path):
     assert dep.level == "warning" and dep.engine == "ast"  # ours won the line: __main__ downgrade kept
 
 
-def test_bandit_half_still_reports_what_libcst_does_not_model(tmp_path):
+def test_bandit_half_still_reports_what_our_check_does_not_model(tmp_path):
     result = _scan(tmp_path, {"app/cache.py": """
         import pickle as pk
 
@@ -56,8 +56,9 @@ def test_bandit_half_still_reports_what_libcst_does_not_model(tmp_path):
         def load_model():
             return pk.load(open("model.pkl", "rb"))
     """}, "BA-INP-004")
-    got = sorted((f.line, f.level, f.engine) for f in result.findings)
-    assert got == [(5, "error", "bandit"), (8, "warning", "bandit")]  # literal local file: warning
+    got = sorted((f.line, f.level, f.engine, f.symbol) for f in result.findings)
+    # literal local file: warning; the symbol (part of the fingerprint) names the enclosing function
+    assert got == [(5, "error", "bandit", "restore"), (8, "warning", "bandit", "load_model")]
 
 
 def test_sub_checks_keep_the_parent_rule_id(tmp_path):

@@ -37,7 +37,7 @@ def data_dir(name: str) -> Path:
     raise ConfigError(f"the bundled '{name}' folder is missing from the installation; reinstall backend-audit")
 
 
-ENGINES = ("ast", "libcst", "bandit", "radon", "coverage", "project", "meta")
+ENGINES = ("ast", "bandit", "radon", "coverage", "project", "meta")
 
 
 @dataclass(frozen=True)

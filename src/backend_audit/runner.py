@@ -42,10 +42,6 @@ def _fact_collectors() -> list[type]:
     return facts.collectors()
 
 
-def _is_cst(collector: type) -> bool:
-    return hasattr(collector, "get_visitors")  # a libcst BatchableCSTVisitor
-
-
 def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
 
@@ -82,6 +78,28 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
         return None, exc
 
 
+def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None]:
+    """(reason, line) for a file the host Python's parser rejects."""
+    if isinstance(error, (RecursionError, MemoryError)):
+        # CPython refuses pathologically deep expressions (1+1+...+1, a.b.c... thousands long) cleanly;
+        # libcst's native parser would go quadratic on them and then overflow its stack, so no fallback
+        return f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed", None
+    from .engines import cst as cst_engine
+
+    host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    line = getattr(error, "lineno", None)
+    try:
+        cst_engine.parse(text)
+    except cst_engine.CstParseError as exc:
+        return syntax.describe(text, str(exc), exc.line, error)
+    # libcst's grammar (several Python versions) accepts it: newer syntax, or a Python 2 form it tolerates
+    note = syntax.python2_note(text, line)
+    if note:
+        return f"the {host} parser rejects this file ({getattr(error, 'msg', error)} at line {line})" + note, line
+    return (f"valid in a newer Python grammar, but the {host} parser rejects it ({getattr(error, 'msg', error)} "
+            f"at line {line}); run backend-audit under a newer Python to analyse it"), line
+
+
 def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     t0 = time.perf_counter()
     result = FileResult(path=ref.rel)
@@ -106,94 +124,57 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     ctx.facts["is_test"] = is_test
 
     t = time.perf_counter()
-    # CPython's parser first: it is fast, and it refuses pathologically deep expressions (1+1+...+1,
-    # a.b.c... thousands long) with a clean RecursionError, where libcst's native parser goes
-    # quadratic and then overflows its stack and kills the process.
     tree, ast_error = _parse_ast(src, ref.rel)
-    if isinstance(ast_error, (RecursionError, MemoryError)):
-        result.skipped.append(Skipped(ref.rel, "expression nested too deeply for Python's own parser "
-                                               f"({type(ast_error).__name__}); not analysed"))
+    result.timings["parse"] = time.perf_counter() - t
+    if tree is None:
+        reason, line = _why_unparsed(src.text, ast_error)
+        result.skipped.append(Skipped(ref.rel, reason, line=line))
         result.analysed = False
         return result
     text = src.text
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
-    collectors = _fact_collectors()
-    ast_checks = [c for c in wanted if issubclass(c, AstCheck)]
-    cst_checks = [c for c in wanted if not issubclass(c, AstCheck) and getattr(c, "ENGINE", "") == "libcst"]
-    ast_collectors = [c for c in collectors if not _is_cst(c)]
-    cst_collectors = [c for c in collectors if _is_cst(c)]
-    if tree is not None:
-        from .engines import ast_walk
+    from .engines import ast_walk
 
-        try:
-            ast_walk.run_checks(tree, ctx, ast_checks, ast_collectors, max_depth=syntax.MAX_TREE_DEPTH)
-        except ast_walk.TooDeep:
-            result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
-                                                   f"{syntax.MAX_TREE_DEPTH} levels); not analysed"))
-            result.analysed = False
-            return result
-        except RecursionError:
-            result.skipped.append(Skipped(ref.rel, "code nested too deeply for the checks (recursion limit)"))
-            result.analysed = False
-            return result
-        result.timings["ast"] = time.perf_counter() - t
-    if tree is None or cst_checks or cst_collectors:
-        # libcst: the checks that need concrete syntax, and the grammar of files the host Python rejects
-        from .engines import cst as cst_engine
-
-        t = time.perf_counter()
-        try:
-            module = cst_engine.parse(src.text)
-        except cst_engine.CstParseError as exc:
-            reason, line = syntax.describe(src.text, str(exc), exc.line, ast_error)
-            result.skipped.append(Skipped(ref.rel, reason, line=line))
-            result.analysed = False
-            result.timings["parse"] = time.perf_counter() - t
-            return result
-        ctx.imports, ctx.local_scopes, ctx.symbol_stack, ctx.function_stack = {}, [], [], []
-        try:
-            cst_engine.run_checks(module, ctx, cst_checks, cst_collectors)
-        except RecursionError:
-            result.skipped.append(Skipped(ref.rel, "code nested too deeply for the CST checks (recursion limit)"))
-            result.analysed = False
-            return result
-        del module
-        ctx.module = None
-        result.timings["libcst"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], _fact_collectors(),
+                            max_depth=syntax.MAX_TREE_DEPTH)
+    except ast_walk.TooDeep:
+        result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
+                                               f"{syntax.MAX_TREE_DEPTH} levels); not analysed"))
+        result.analysed = False
+        return result
+    except RecursionError:
+        result.skipped.append(Skipped(ref.rel, "code nested too deeply for the checks (recursion limit)"))
+        result.analysed = False
+        return result
+    result.timings["ast"] = time.perf_counter() - t
     findings = list(ctx.findings)
 
     radon_checks = [c for c in picked if issubclass(c, RadonCheck)]
     bandit_checks = [c for c in picked if issubclass(c, BanditCheck)]
     if radon_checks or bandit_checks:
+        ctx.facts["_symbols"] = _symbol_table(tree)  # the enclosing def of a radon or bandit finding
+    if radon_checks:
+        from .engines import radon as radon_engine
+
         t = time.perf_counter()
-        if ast_error is not None:
-            names = sorted({c.ENGINE for c in radon_checks + bandit_checks})
-            host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-            result.skipped.append(Skipped(
-                ref.rel, f"{' and '.join(names)} could not run: the host {host} parser rejects this file "
-                         f"({type(ast_error).__name__}: {getattr(ast_error, 'msg', ast_error)}); libcst rules ran"
-                         + syntax.python2_note(src.text, getattr(ast_error, "lineno", None)),
-                kind="partial"))
-        if tree is not None:
-            ctx.facts["_symbols"] = _symbol_table(tree)
-            from .engines import radon as radon_engine
+        radon_findings, radon_errors = radon_engine.run_checks(tree, ctx, radon_checks)
+        findings.extend(radon_findings)
+        if radon_errors:
+            result.skipped.append(Skipped(ref.rel, "radon could not evaluate " + "; ".join(radon_errors),
+                                          kind="partial"))
+        result.timings["radon"] = time.perf_counter() - t
+    if bandit_checks:
+        from .engines import bandit as bandit_engine
 
-            radon_findings, radon_errors = radon_engine.run_checks(tree, ctx, radon_checks)
-            findings.extend(radon_findings)
-            if radon_errors:
-                result.skipped.append(Skipped(ref.rel, "radon could not evaluate " + "; ".join(radon_errors),
-                                              kind="partial"))
-            result.timings["radon"] = time.perf_counter() - t
-            if bandit_checks:
-                from .engines import bandit as bandit_engine
-
-                t = time.perf_counter()
-                try:
-                    findings.extend(bandit_engine.run_checks(tree, src.data, ref.abs, ctx, bandit_checks))
-                except bandit_engine.BanditFailed as exc:
-                    result.skipped.append(Skipped(ref.rel, f"bandit could not run: {exc}", kind="partial"))
-                result.timings["bandit"] = time.perf_counter() - t
-        ctx.facts.pop("_symbols", None)
+        t = time.perf_counter()
+        try:
+            findings.extend(bandit_engine.run_checks(tree, src.data, ref.abs, ctx, bandit_checks))
+        except bandit_engine.BanditFailed as exc:
+            result.skipped.append(Skipped(ref.rel, f"bandit could not run: {exc}", kind="partial"))
+        result.timings["bandit"] = time.perf_counter() - t
+    ctx.facts.pop("_symbols", None)
     result.findings = _dedupe(findings)
     result.facts = ctx.facts
     from .suppressions import scan_comments
@@ -205,9 +186,9 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One problem, one finding: when libcst and bandit flag the same rule on the same line, keep libcst's."""
-    cst_lines = {(f.rule_id, f.line) for f in findings if f.engine in ("ast", "libcst")}
-    return [f for f in findings if f.engine != "bandit" or (f.rule_id, f.line) not in cst_lines]
+    """One problem, one finding: when our check and bandit flag the same rule on the same line, keep ours."""
+    ours = {(f.rule_id, f.line) for f in findings if f.engine == "ast"}
+    return [f for f in findings if f.engine != "bandit" or (f.rule_id, f.line) not in ours]
 
 
 def _worker_init() -> None:
@@ -222,7 +203,7 @@ def _preload() -> None:
     all_checks()
     import bandit.core.manager  # noqa: F401
 
-    from .engines import ast_walk, cst, radon  # noqa: F401
+    from .engines import ast_walk, radon  # noqa: F401
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int,

@@ -12,9 +12,8 @@ import importlib
 import pkgutil
 
 from .base import AstCheck, BanditCheck, MetaCheck, ProjectCheck, RadonCheck
-from .cst_base import CstCheck
 
-BASES = (AstCheck, CstCheck, BanditCheck, RadonCheck, ProjectCheck, MetaCheck)
+BASES = (AstCheck, BanditCheck, RadonCheck, ProjectCheck, MetaCheck)
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -29,7 +28,7 @@ def _subclasses(cls: type) -> list[type]:
 def all_checks() -> dict[str, tuple[type, ...]]:
     """rule id -> its check classes (usually one; a rule may add a CST half to a bandit half)."""
     for mod in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-        if mod not in ("base", "cst_base"):
+        if mod != "base":
             importlib.import_module(f"{__name__}.{mod}")
     found: dict[str, list[type]] = {}
     for base in BASES:

@@ -46,7 +46,6 @@ class FileContext:
     function_stack: list[Any] = field(default_factory=list)
     # the ancestors of the node being visited (innermost last; the node itself is not in it)
     parents: list[ast.AST] = field(default_factory=list)
-    module: Any = None  # the libcst Module, for CST-engine checks only
     _lines: list[str] | None = None
 
     @property
@@ -68,12 +67,7 @@ class FileContext:
         None when the base name is not an import (or a local shadows it). Builtins resolve to
         "builtins.<name>" unless shadowed.
         """
-        if isinstance(node, ast.AST):
-            parts = dotted_parts(node)
-        else:  # a libcst node (CST-engine checks)
-            from .cst_base import dotted_parts as cst_dotted_parts
-
-            parts = cst_dotted_parts(node)
+        parts = dotted_parts(node)
         if not parts:
             return None
         head = parts[0]
@@ -90,12 +84,9 @@ class FileContext:
 
     def span(self, node: ast.AST) -> tuple[int, int, int, int]:
         """(line, column, end line, end column) of a node, 1-based character columns (ast counts UTF-8
-        bytes). A decorated def or class starts at its first decorator, as the code reads."""
+        bytes). A decorated def or class starts at its `def`/`class` keyword, where a reader looks for it
+        and where suppression comments for it go."""
         line, col = node.lineno, node.col_offset
-        decorators = getattr(node, "decorator_list", None)
-        if decorators:
-            first = decorators[0]
-            line, col = first.lineno, max(first.col_offset - 1, 0)  # the "@"
         end_line = getattr(node, "end_lineno", None) or line
         end_col = getattr(node, "end_col_offset", None)
         if end_col is None:
@@ -158,9 +149,10 @@ def import_from_bindings(node: ast.ImportFrom) -> list[tuple[str, str]]:
 
 
 def iter_nodes(root: ast.AST | list[ast.AST], skip: tuple[type, ...] = SCOPES) -> Iterator[ast.AST]:
-    """Every node under root (root included, lists of statements too), not descending into `skip` nodes
-    below the root: by default nested functions, lambdas and classes, whose code runs elsewhere."""
-    stack = list(root) if isinstance(root, list) else [root]
+    """Every node under root (root included), not descending into `skip` nodes below the root: by default
+    nested functions, lambdas and classes, whose code runs elsewhere. A list (a statement body) is the
+    code of its items, so a `skip`-typed item of it is left out too."""
+    stack = [n for n in root if not isinstance(n, skip)] if isinstance(root, list) else [root]
     stack.reverse()
     while stack:
         node = stack.pop()

@@ -20,9 +20,8 @@ _TRIVIAL_CONSTANTS = (str, bytes, int, float, bool, type(None))
 
 
 def handler_nodes(handler: ast.ExceptHandler):
-    """The nodes of an except-handler body that run in it: not those of nested functions or lambdas (a def
-    that is itself a statement of the body too: iter_nodes does not skip the items of a list root)."""
-    return iter_nodes([s for s in handler.body if not isinstance(s, _DEFERRED)], skip=_DEFERRED)
+    """The nodes of an except-handler body that run in it: not those of nested functions or lambdas."""
+    return iter_nodes(handler.body, skip=_DEFERRED)
 
 
 def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, bool]:
