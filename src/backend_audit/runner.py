@@ -24,6 +24,7 @@ from .config import Selection, Settings, is_test_path
 from .discovery import SourceRef, discover
 from .findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import syntax
+from .engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
 
@@ -152,7 +153,8 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     findings = list(ctx.findings)
 
     radon_checks = [c for c in picked if issubclass(c, RadonCheck)]
-    bandit_checks = [c for c in picked if issubclass(c, BanditCheck)]
+    bandit_checks = [c for c in picked if issubclass(c, BanditCheck)
+                     and bandit_engine.may_fire(rules[c.RULE_ID].bandit_tests, text)]
     if radon_checks or bandit_checks:
         ctx.facts["_symbols"] = _symbol_table(tree)  # the enclosing def of a radon or bandit finding
     if radon_checks:
@@ -166,8 +168,6 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
                                           kind="partial"))
         result.timings["radon"] = time.perf_counter() - t
     if bandit_checks:
-        from .engines import bandit as bandit_engine
-
         t = time.perf_counter()
         try:
             findings.extend(bandit_engine.run_checks(tree, src.data, ref.abs, ctx, bandit_checks))

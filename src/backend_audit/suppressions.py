@@ -72,7 +72,7 @@ def scan_comments(text: str) -> list[dict[str, Any]]:
                 for rec in above:
                     rec.setdefault("start", row)
     except (tokenize.TokenError, SyntaxError):
-        pass  # libcst parsed it, so this is rare; the comments found so far still count
+        pass  # ast parsed it, so this is rare; the comments found so far still count
     for rec in records:  # governs nothing else: a comment at the end of the file
         rec.setdefault("start", rec["line"])
         rec.setdefault("end", max(rec["start"], rec["line"]))

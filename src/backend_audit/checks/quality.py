@@ -58,12 +58,12 @@ class LowMaintainabilityIndex(RadonCheck):
         if "migrations" in path.parts or path.stem in ("settings", "conftest") or "settings" in path.parts:
             return []
         from radon.metrics import h_visit_ast, mi_compute, mi_rank
-        from radon.raw import analyze
+        from ..engines.radon import raw_metrics
 
         min_sloc = int(self.option("mi_min_sloc", 20))
         if len(self.ctx.lines) < min_sloc:  # sloc <= physical lines: skip radon's tokenizer pass
             return []
-        raw = analyze(self.ctx.text)
+        raw = raw_metrics(self.ctx.text)
         if raw.sloc < min_sloc:
             return []
         if path.name == "__init__.py" and all(isinstance(n, (ast.Import, ast.ImportFrom, ast.Expr))

@@ -15,6 +15,7 @@ import ast
 import functools
 import io
 import logging
+import re
 
 from ..checks.base import BanditCheck, FileContext
 from ..findings import Finding
@@ -55,6 +56,42 @@ def _activate_blacklist(test_ids: tuple[str, ...]) -> None:
     if config:
         blacklisting.blacklist._checks = config.keys()
         blacklisting.blacklist._config = config
+
+
+# What each mapped bandit test needs to see in a file's text before it can fire: the name it resolves a
+# call to (bandit reads aliases from the imports, so the module or the function's own name is written
+# somewhere), or the keyword argument it tests. Most files match none and skip bandit's walk, its
+# largest cost. Each condition is (words, pattern): one of the words as a substring (a fast C scan),
+# then the pattern, if any, to rule out "filesystem" for "system"; a test needs all its conditions.
+# tests/test_engines.py keeps this sound against bandit's own configuration; a test id missing here
+# always runs.
+_SHELL_FUNCS = (("system", "popen", "Popen", "getoutput", "getstatusoutput"),
+                r"\b(?:system|[pP]open\d?|get(?:status)?output)\b")
+_SHELL_KW = (("shell",), r"\bshell\s*=")
+TRIGGERS: dict[str, tuple[tuple[tuple[str, ...], str | None], ...]] = {
+    "B201": ((("debug",), r"\bdebug\s*="),),  # app.run(debug=True)
+    "B301": ((("pickle", "dill", "shelve"), None),),  # jsonpickle.*, pandas.read_pickle included
+    "B302": ((("marshal",), None),),
+    **{f"B3{n}": ((("xml",), None),) for n in range(13, 21)},  # xml.etree, xml.sax, xml.dom, lxml
+    "B323": ((("_create_unverified_context",), None),),
+    "B501": ((("verify",), r"\bverify\s*="),),  # verify=False
+    "B602": (_SHELL_KW,), "B604": (_SHELL_KW,),  # shell=True
+    "B605": (_SHELL_FUNCS,),
+    # a shell call whose literal command names one of these (bandit tests substrings) and a "*"
+    "B609": ((_SHELL_KW[0] + _SHELL_FUNCS[0], f"{_SHELL_KW[1]}|{_SHELL_FUNCS[1]}"),
+             (("chown", "chmod", "tar", "rsync"), None), (("*",), None)),
+    "B614": ((("torch",), None),),
+}
+
+
+def _holds(condition: tuple[tuple[str, ...], str | None], text: str) -> bool:
+    words, pattern = condition
+    return any(w in text for w in words) and (pattern is None or re.search(pattern, text) is not None)
+
+
+def may_fire(test_ids: tuple[str, ...] | list[str], text: str) -> bool:
+    """False when no test can fire on this text: bandit need not walk the file."""
+    return any(test_id not in TRIGGERS or all(_holds(c, text) for c in TRIGGERS[test_id]) for test_id in test_ids)
 
 
 class BanditFailed(Exception):

@@ -1,0 +1,86 @@
+"""The engines' shortcuts must never change a result: bandit's text triggers, the one-pass raw metrics."""
+
+
+import pytest
+from radon.raw import analyze
+
+from backend_audit.catalog import load_rules
+from backend_audit.engines import bandit as bandit_engine
+from backend_audit.engines.radon import raw_metrics
+
+
+def _mapped_tests() -> set[str]:
+    return {t for r in load_rules() for t in r.bandit_tests}
+
+
+def test_every_mapped_bandit_test_has_a_trigger():
+    assert _mapped_tests() <= set(bandit_engine.TRIGGERS)
+
+
+def test_blacklist_triggers_cover_every_name_bandit_resolves():
+    """bandit resolves a call through the imports, so its module or its own name is written in the file:
+    a trigger must be part of one of them for every qualified name the test lists."""
+    from bandit.core import extension_loader
+
+    for node_tests in extension_loader.MANAGER.blacklist.values():
+        for test in node_tests:
+            if test["id"] not in bandit_engine.TRIGGERS:
+                continue
+            for qualname in test["qualnames"]:
+                head, tail = qualname.split(".")[0], qualname.split(".")[-1]
+                (trigger,) = bandit_engine.TRIGGERS[test["id"]]
+                assert bandit_engine._holds(trigger, head) or bandit_engine._holds(trigger, tail), qualname
+
+
+def test_shell_triggers_cover_bandit_shell_functions():
+    from bandit.plugins import injection_shell
+
+    for qualname in injection_shell.gen_config("shell_injection")["shell"]:
+        name = qualname.split(".")[-1]
+        assert bandit_engine._holds(bandit_engine.TRIGGERS["B605"][0], name), qualname
+        assert bandit_engine._holds(bandit_engine.TRIGGERS["B609"][0], name), qualname
+
+
+def test_a_file_without_any_trigger_skips_bandit():
+    tests = sorted(_mapped_tests())
+    assert not bandit_engine.may_fire(tests, "def add(a, b):\n    return a + b\n")
+    assert bandit_engine.may_fire(tests, "import pickle as p\nx = p.loads(b)\n")
+    assert not bandit_engine.may_fire(tests, "logger.debug('start the filesystem shell')\n")
+    assert bandit_engine.may_fire(tests, "from os import system as run\nrun('tar -cf x *')\n")
+    assert bandit_engine.may_fire(tests, "app.run(debug = True)\n")
+    assert bandit_engine.may_fire(["B999"], "x = 1\n")  # an unknown test always runs
+
+
+RAW_CASES = {
+    "statements": "import os\n\nx = 1; y = 2\nif x: y = 3\nfor i in range(3):\n    pass\n",
+    "colons": "d = {1: 2}; e = d[1:]\nlam = lambda a: a\nclass A: pass\nif a:  # c\n    b = 1\n",
+    "comments": "# one\n#two\nx = 1  # inline\n\n\n    # indented\n",
+    "docstrings": '"""Module.\n\nMore.\n"""\n\ndef f():\n    """One line."""\n    s = """not\n    a doc"""\n    return s\n',
+    "brackets": "x = (\n    1,  # c\n\n    2,\n)\ny = [a\n     for a in b]\n",
+    "continuation": "x = 1 + \\\n    2\nif (a and\n        b):\n    pass\n",
+    "no trailing newline": "x = 1\ny = 2",
+    "blank tail": "x = 1\n\n\n",
+    "strings": "x = 'a' 'b'\ny = f\"{x}\"\nz = b'''\n'''\n'doc'\n",
+    "empty": "",
+    "crlf": "x = 1\r\n# c\r\ndef f():\r\n    return 2\r\n",
+    "form feed": "x = 1\n\x0c\ndef f():\n    pass\n",
+    "decorators": "@dec\n# between\n@other(a=1)\nasync def f(): await g()\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RAW_CASES))
+def test_raw_metrics_equal_radons(name):
+    text = RAW_CASES[name]
+    assert raw_metrics(text) == analyze(text)
+
+
+def test_raw_metrics_equal_radons_on_this_package():
+    from pathlib import Path
+
+    import backend_audit
+
+    files = sorted(Path(backend_audit.__file__).parent.rglob("*.py"))
+    assert len(files) > 30
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert raw_metrics(text) == analyze(text), path
