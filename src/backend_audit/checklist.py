@@ -99,10 +99,11 @@ class Match:
         return {"key": self.key, "score": round(self.score, 2), "why": self.why}
 
 
-def _word_hit(pattern: str, words: set[str], raw_words: set[str]) -> bool:
+def _word_hit(pattern: str, words: set[str], prefixable: tuple[str, ...]) -> bool:
+    """`pattern` is one of `words`; `stem*` starts one of `prefixable` (the words and the raw words)."""
     if pattern.endswith("*"):
         prefix = pattern[:-1]
-        return any(w.startswith(prefix) for w in words | raw_words)
+        return any(w.startswith(prefix) for w in prefixable)
     return pattern in words
 
 
@@ -119,6 +120,8 @@ class Vocabulary:
         content = set(tokens(text))
         words = set(tokens(text, keep_stop_words=True))
         raw_words = set(_WORD.findall(lowered))
+        # the unions a `stem*` pattern searches, made once per text rather than once per pattern
+        all_words, all_content = tuple(words | raw_words), tuple(content | raw_words)
         out: list[Match] = []
         for key in self.keys.values():
             best = Match(key.id, 0.0, "")
@@ -130,12 +133,12 @@ class Vocabulary:
                 for phrase, ptoks in zip(key.phrases, key.phrase_tokens):
                     if not ptoks:
                         continue
-                    if all(_word_hit(p, words, raw_words) for p in ptoks):
+                    if all(_word_hit(p, words, all_words) for p in ptoks):
                         best = Match(key.id, 1.0, f"phrase '{phrase}'")
                         break
                     plain = {p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS}
                     union = plain | content
-                    shared = sum(1 for p in plain if _word_hit(p, content, raw_words))
+                    shared = sum(1 for p in plain if _word_hit(p, content, all_content))
                     # One shared word is a coincidence ("monitoring" vs "monitoring endpoints"), not a match.
                     score = shared / len(union) if union and shared >= 2 else 0.0
                     if score == THRESHOLD:

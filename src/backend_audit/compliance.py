@@ -9,7 +9,6 @@ that the JSON, SARIF and HTML reporters read as is:
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Any, Callable, Iterable
 
 from .agents import AgentFile, Item, find_agents, parse_file
 from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
-from .config import DEFAULT_EXCLUDES, Settings, matches_any
+from .config import Settings, matches_any
+from .discovery import repository_files
 from .findings import LEVEL_RANK, ScanResult
 
 STATES = ("pass", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
@@ -42,7 +42,7 @@ class Project:
     @classmethod
     def from_result(cls, result: ScanResult) -> "Project":
         root = Path(result.root)
-        project = cls(root=root, files=_walk(root))
+        project = cls(root=root, files=repository_files(root, _MAX_WALK))
         for fr in result.file_results:
             for name in fr.facts.get("imports", ()):
                 top = name.lstrip(".").split(".")[0]
@@ -104,20 +104,6 @@ def declared_dependencies(path: Path) -> set[str]:
         if isinstance(table, dict):
             names |= _req_names(table)
     return names
-
-
-def _walk(root: Path) -> list[str]:
-    """Repository files, relative and sorted, skipping the usual vendored/derived folders."""
-    skip = {p for p in DEFAULT_EXCLUDES if "*" not in p}
-    out: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in skip and not d.endswith(".egg-info"))
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            out.append(name if rel_dir == "." else f"{rel_dir}/{name}")
-            if len(out) >= _MAX_WALK:
-                return sorted(out)
-    return sorted(out)
 
 
 @dataclass

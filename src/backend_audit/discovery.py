@@ -6,11 +6,13 @@ except what the user excluded. Symlinks that leave the root are never followed.
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .config import DEFAULT_EXCLUDES, Settings, matches_any
 from .errors import ConfigError
@@ -70,20 +72,21 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
     force_exclude = bool(settings.extra.get("force_exclude"))
     seen: set[str] = set()
 
-    def consider(abs_path: Path, explicit: bool = False) -> None:
-        try:
-            rel = abs_path.absolute().relative_to(root).as_posix()
-        except ValueError:
-            rel = os.path.relpath(abs_path.absolute(), root).replace(os.sep, "/")
+    def consider(abs_path: Path, explicit: bool = False, rel: str | None = None) -> None:
+        if rel is None:
+            try:
+                rel = abs_path.absolute().relative_to(root).as_posix()
+            except ValueError:
+                rel = os.path.relpath(abs_path.absolute(), root).replace(os.sep, "/")
         shown = display_path(rel)
         if rel in seen:
             return
         seen.add(rel)
         # Like ruff/black: a file named on the command line is scanned even when excluded, unless
         # --force-exclude (pre-commit passes every staged file by name).
-        if (force_exclude or not explicit) and _excluded(rel, excludes):
-            return
         if not explicit and not rel.endswith(PY_SUFFIXES):
+            return
+        if (force_exclude or not explicit) and _excluded(rel, excludes):
             return
         reason = _unreadable_reason(abs_path, root)
         if reason:
@@ -151,31 +154,70 @@ def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
     for raw in sorted(set(out.stdout.split(b"\0"))):
         if not raw:
             continue
+        if not raw.endswith((b".py", b".pyi")):
+            continue
         name = os.fsdecode(raw)
         abs_path = root / name
         # Tracked but deleted in the work tree: not a file of this tree, nothing to report.
         if not abs_path.exists() and not abs_path.is_symlink():
             continue
-        consider(abs_path)
+        consider(abs_path, rel=name)
 
 
 def _walk(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:
-    for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
-        dpath = Path(dirpath)
-        keep = []
-        for d in sorted(dirnames):
-            full = dpath / d
-            rel = full.relative_to(root).as_posix()
-            if _excluded(rel, excludes):
-                continue
-            if full.is_symlink():
-                # Directory symlinks are not followed: a loop or an escape would otherwise be possible.
-                if d.endswith(PY_SUFFIXES):
-                    disc.skipped.append(Skipped(display_path(rel), "symlink to a directory (not followed)"))
-                continue
-            if d.endswith(PY_SUFFIXES):
-                disc.skipped.append(Skipped(display_path(rel), "a directory named like a Python file"))
-            keep.append(d)
-        dirnames[:] = keep
-        for f in sorted(filenames):
-            consider(dpath / f)
+    def descend(rel: str, entry: os.DirEntry) -> bool:
+        if _excluded(rel, excludes):
+            return False
+        if entry.name.endswith(PY_SUFFIXES):
+            disc.skipped.append(Skipped(display_path(rel), "a directory named like a Python file"))
+        return True
+
+    for rel, entry in scan_tree(str(target), target.relative_to(root).as_posix(), descend):
+        if not entry.is_symlink():
+            if entry.name.endswith(PY_SUFFIXES):
+                consider(Path(entry.path), rel=rel)
+        elif _is_dir(entry):
+            # Directory symlinks are not followed: a loop or an escape would otherwise be possible.
+            if entry.name.endswith(PY_SUFFIXES) and not _excluded(rel, excludes):
+                disc.skipped.append(Skipped(display_path(rel), "symlink to a directory (not followed)"))
+        else:
+            consider(Path(entry.path), rel=rel)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def scan_tree(top: str, rel: str = ".", descend=lambda rel, entry: True) -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to the root, entry) of every file, symlink and special file under `top`: one scandir
+    per directory, whose entries already know their type (os.walk stats every directory again). Real
+    directories are entered when descend(rel, entry) says so; symlinked ones never."""
+    stack = [(top, "" if rel == "." else rel)]
+    while stack:
+        path, prefix = stack.pop()
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            child = f"{prefix}/{entry.name}" if prefix else entry.name
+            try:
+                real_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                real_dir = False
+            if not real_dir:
+                yield child, entry
+            elif descend(child, entry):
+                stack.append((entry.path, child))
+
+
+def repository_files(root: Path, limit: int | None = None) -> list[str]:
+    """Files of the tree (the first `limit` found), relative and sorted, without the usual vendored or
+    derived folders: what the whole-repository rules read (committed key files, CI configs, requirements)."""
+    skip = {p for p in DEFAULT_EXCLUDES if "*" not in p}
+    found = scan_tree(str(root), ".", lambda rel, e: e.name not in skip and not e.name.endswith(".egg-info"))
+    return sorted(rel for rel, _ in itertools.islice(found, limit))

@@ -10,15 +10,14 @@ from __future__ import annotations
 import ast
 import fnmatch
 import io
-import os
 import re
 import subprocess
 import tokenize
 
 from ..findings import Finding
-from ..config import DEFAULT_EXCLUDES
+from ..discovery import repository_files
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck
-from .recognise import (TOKEN_SHAPES, UNKNOWN, arg, in_test_branch, is_credential_name, is_dev_settings,
+from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
 
@@ -381,9 +380,4 @@ def _candidate_files(root) -> list[str]:
         proc = None
     if proc is not None and proc.returncode == 0:
         return sorted(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in DEFAULT_EXCLUDES and not d.startswith(".git")]
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        out.extend(f if rel_dir == "." else f"{rel_dir}/{f}" for f in filenames)
-    return sorted(out)
+    return repository_files(root)

@@ -6,7 +6,6 @@ import ast
 import io
 import re
 import tokenize
-from typing import Any
 
 from radon.raw import Module, analyze
 from radon.visitors import ComplexityVisitor
