@@ -12,6 +12,8 @@ bandit. A script, not a test: the numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
 import sys
@@ -46,6 +48,9 @@ def compare(tree: Path, runs: int, jobs: int, out_dir: Path) -> list[dict]:
     report = f"json:{out_dir / 'report.json'}"
     scan = [exe, "scan", str(tree), "--jobs", str(jobs), "-f", report]
     rows = [measure("backend-audit cold (--no-cache)", [*scan, "--no-cache"], runs, lines, out_dir)]
+    # where a cold scan's time goes: per-engine CPU seconds, summed over the workers (--timings)
+    timed([*scan, "--no-cache", "--timings"], out_dir)
+    rows[0]["profile"] = json.loads((out_dir / "report.json").read_text(encoding="utf-8")).get("timings", {})
     warm = [*scan, "--cache-dir", str(cache)]
     timed(warm, out_dir)  # fill the cache
     rows.append(measure("backend-audit warm (unchanged)", warm, runs, lines, out_dir))
@@ -80,6 +85,11 @@ def render(tree: Path, rows: list[dict]) -> str:
         ratio = f"{r['vs_bandit']:.2f}" if r["vs_bandit"] is not None else "-"
         out.append(f"{r['run']:<48} {r['wall_s']:>8.2f} {r['lines_per_s']:>10.0f} {r['peak_rss_mib']:>13} "
                    f"{ratio:>9}")
+    profile = rows[0].get("profile") or {}
+    if profile:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in sorted(profile.items(), key=lambda kv: -kv[1]) if k != "total")
+        out.append(f"profile of one cold scan, CPU s summed over workers: {parts}; per-file total "
+                   f"{profile.get('total', 0):.2f}")
     return "\n".join(out)
 
 
@@ -90,6 +100,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=0, help="backend-audit workers (0: one per CPU)")
     args = ap.parse_args()
+    # Time the tool as an installed copy runs: with its bytecode cached (a dev shell often disables it).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory(prefix="ba-compare-") as tmp:
         tmp_path = Path(tmp)
         trees = args.tree or [REPO / "examples", fetch_sdist(args.sdist, tmp_path / "sdist")]

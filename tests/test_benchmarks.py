@@ -16,3 +16,4 @@ def test_compare_runs_on_a_tiny_tree(tmp_path):
     rows = [line.split()[0:3] for line in done.stdout.splitlines()[2:] if line.strip()]
     assert [r[1] for r in rows[:3]] == ["cold", "warm", "one"], done.stdout
     assert "lines/s" in done.stdout
+    assert "profile of one cold scan" in done.stdout and " ast " in done.stdout

@@ -168,6 +168,26 @@ def test_pool_keeps_item_order_and_custom_schedule():
     assert WorkerPool(_behave, _failure, jobs=2, timeout=1).run([]) == []
 
 
+def _broken_start() -> None:
+    os._exit(3)
+
+
+def test_pool_runs_the_callers_work_while_workers_start():
+    calls = []
+    pool = WorkerPool(_behave, _failure, jobs=2, timeout=10)
+    # called once, when every worker holds an item and none has reported back yet
+    got = pool.run(["a", "b", "c"], meanwhile=lambda: calls.append([(w.ready, w.index) for w in pool.workers]))
+    assert got == ["A", "B", "C"] and calls == [[(False, 0), (False, 1)]]
+    assert WorkerPool(_behave, _failure, jobs=2, timeout=1).run([], meanwhile=lambda: calls.append("empty")) == []
+    assert calls[-1] == "empty"
+
+
+def test_pool_does_not_blame_an_item_for_a_worker_that_dies_starting():
+    # the first item is handed over before start-up finishes; a death then is the installation's fault
+    with pytest.raises(RuntimeError, match="die on start-up"):
+        WorkerPool(_behave, _failure, jobs=1, timeout=5, init=_broken_start).run(["a"])
+
+
 # --- determinism --------------------------------------------------------------------------------------------
 
 FILE_FORMATS = sorted(name for name in reporters.REPORTERS if name not in ("html", "text"))

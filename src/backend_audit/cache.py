@@ -139,22 +139,35 @@ class ResultCache:
         except OSError:
             return  # read-only tree or full disk: caching is an optimisation, never a failure
 
-    def split(self, files: list[SourceRef]) -> tuple[dict[str, FileResult], list[SourceRef], dict[str, str]]:
-        """(results found, files to analyse, rel path -> key for storing the new results)."""
-        hits: dict[str, FileResult] = {}
+    def split(self, files: list[SourceRef]) -> tuple[list[SourceRef], list[SourceRef], dict[str, str]]:
+        """(files with an entry, files to analyse, rel path -> key) without reading any entry yet: the
+        misses can go to the workers first and the entries load meanwhile (`load`)."""
+        found: list[SourceRef] = []
         misses: list[SourceRef] = []
         keys: dict[str, str] = {}
         for ref in files:
             key = self.key(ref)
-            found = self.get(key, ref.rel) if key else None
-            if found is not None:
-                hits[ref.rel] = found
-                continue
-            misses.append(ref)
             if key:
                 keys[ref.rel] = key
-        self.hits, self.misses = len(hits), len(misses)
-        return hits, misses, keys
+            if key and os.path.exists(self._path(key)):
+                found.append(ref)
+            else:
+                misses.append(ref)
+        self.misses = len(misses)
+        return found, misses, keys
+
+    def load(self, found: list[SourceRef], keys: dict[str, str]) -> tuple[dict[str, FileResult], list[SourceRef]]:
+        """(results, files whose entry turned out unreadable or foreign: analyse them too)."""
+        hits: dict[str, FileResult] = {}
+        bad: list[SourceRef] = []
+        for ref in found:
+            result = self.get(keys[ref.rel], ref.rel)
+            if result is None:
+                bad.append(ref)
+            else:
+                hits[ref.rel] = result
+        self.hits, self.misses = len(hits), self.misses + len(bad)
+        return hits, bad
 
     def store(self, results: Iterable[FileResult], keys: dict[str, str]) -> None:
         for result in results:

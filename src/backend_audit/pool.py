@@ -99,9 +99,14 @@ class WorkerPool:
         self.workers.remove(worker)
 
     def run(self, items: Sequence[T], order: Sequence[int] | None = None,
-            progress: Callable[[int], None] | None = None) -> list[R]:
+            progress: Callable[[int], None] | None = None,
+            meanwhile: Callable[[], None] | None = None) -> list[R]:
+        """`meanwhile` runs in this process once the workers hold their first items: the caller's own work
+        (loading cached results) overlaps the workers' start-up and analysis."""
         results: list[Any] = [None] * len(items)
         if not items:
+            if meanwhile is not None:
+                meanwhile()
             return []
         todo = deque(order if order is not None else range(len(items)))
         remaining = len(items)
@@ -114,21 +119,32 @@ class WorkerPool:
                 progress(1)
 
         def fail(worker: _Worker, reason: str, kill: bool) -> None:
-            if worker.index is not None:
-                finish(worker.index, self.on_failure(items[worker.index], reason))
-            elif not worker.ready:
+            if not worker.ready:
+                # it never read its item (that happens after start-up): not the item's fault
+                if worker.index is not None:
+                    todo.appendleft(worker.index)
                 self._startup_deaths += 1
                 if self._startup_deaths > self.jobs + 2:
                     raise RuntimeError(f"worker processes die on start-up ({reason})")
+            elif worker.index is not None:
+                finish(worker.index, self.on_failure(items[worker.index], reason))
             self._retire(worker, kill)
             if todo:
                 self._spawn()
 
-        if self.preload is not None and self.ctx.get_start_method() == "fork":
-            self.preload()  # once here, inherited by every fork, instead of once per worker
+        if self.preload is not None and self.ctx.get_start_method() == "fork" and len(items) > self.jobs:
+            # once here, inherited by every fork, instead of once per worker; with no more items than
+            # workers, each worker's own start-up import overlaps `meanwhile` instead
+            self.preload()
         try:
             for _ in range(min(self.jobs, len(items))):
-                self._spawn()
+                worker = self._spawn()
+                # the first item waits in the pipe while the worker starts up
+                index = todo.popleft()
+                worker.conn.send((index, items[index]))
+                worker.index, worker.started = index, time.monotonic()
+            if meanwhile is not None:
+                meanwhile()
             while remaining:
                 now = time.monotonic()
                 busy = [w for w in self.workers if w.index is not None]
@@ -151,7 +167,7 @@ class WorkerPool:
                             worker.ready = True
                         else:
                             finish(index, value)
-                        worker.index = None
+                            worker.index = None
                     elif worker.proc.sentinel in ready:
                         worker.proc.join(1)
                         fail(worker, f"analysis crashed the worker ({describe_exit(worker.proc.exitcode)})",

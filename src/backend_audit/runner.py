@@ -206,8 +206,8 @@ def _preload() -> None:
     from .engines import ast_walk, radon  # noqa: F401
 
 
-def _run_files(files: list[SourceRef], plan: Plan, jobs: int,
-               progress: Callable[[int], None] | None) -> list[FileResult]:
+def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
+               meanwhile: Callable[[], None] | None = None) -> list[FileResult]:
     """Every file comes back with exactly one FileResult, even when its worker hangs or dies.
 
     Always through worker processes, --jobs 1 included: a native crash in a parser must cost one
@@ -222,7 +222,7 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int,
     jobs = min(jobs, len(files), 4 * (os.cpu_count() or 1))
     pool = WorkerPool(functools.partial(_safe_analyse, plan=plan), _failed_file,
                       jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init, preload=_preload)
-    return pool.run(files, order, progress)
+    return pool.run(files, order, progress, meanwhile)
 
 
 def _failed_file(ref: SourceRef, reason: str) -> FileResult:
@@ -286,12 +286,22 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     from .cache import open_cache
 
     cache = open_cache(disc.root, settings, selection)
-    hits, todo, keys = cache.split(disc.files) if cache else ({}, disc.files, {})
+    found, todo, keys = cache.split(disc.files) if cache else ([], disc.files, {})
+    hits: dict[str, FileResult] = {}
+    unreadable: list[SourceRef] = []
+
+    def load_hits() -> None:  # while the workers analyse the misses
+        if cache and found:
+            hits.update(cache.load(found, keys)[0])
+            unreadable.extend(ref for ref in found if ref.rel not in hits)
+
     if progress_factory is not None and len(todo) > 200:
         with progress_factory(len(todo)) as bar:
-            fresh = _run_files(todo, plan, jobs, bar.update)
+            fresh = _run_files(todo, plan, jobs, bar.update, meanwhile=load_hits)
     else:
-        fresh = _run_files(todo, plan, jobs, None)
+        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits)
+    if unreadable:  # corrupted or foreign entries: analysed now, and rewritten
+        fresh += _run_files(unreadable, plan, jobs, None)
     if cache:
         cache.store(fresh, keys)
     by_path = {**hits, **{fr.path: fr for fr in fresh}}
