@@ -7,6 +7,7 @@ bandit. A script, not a test: the numbers depend on the machine.
 
     python benchmarks/compare.py                         # Django's source (PyPI sdist) + examples/
     python benchmarks/compare.py --tree PATH --runs 3 --jobs 2
+    python benchmarks/compare.py --semgrep-config DIR   # semgrep with local rules (offline)
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def measure(label: str, cmd: list[str], runs: int, lines: int, cwd: Path, before
     return {"run": label, "wall_s": med, "lines_per_s": lines / med if med else 0.0, "peak_rss_mib": peak}
 
 
-def compare(tree: Path, runs: int, jobs: int, out_dir: Path) -> list[dict]:
+def compare(tree: Path, runs: int, jobs: int, out_dir: Path, semgrep_config: str = "p/python") -> list[dict]:
     _, lines = count_python(tree)
     exe = _exe("backend-audit")
     cache = out_dir / "cache"
@@ -68,9 +69,10 @@ def compare(tree: Path, runs: int, jobs: int, out_dir: Path) -> list[dict]:
                                                        str(out_dir / "bandit.json"), str(tree)], runs, lines, out_dir))
     semgrep = _exe("semgrep")
     if semgrep:
-        rows.append(measure("semgrep --config p/python", [semgrep, "scan", "--quiet", "--config", "p/python",
-                                                          "--json", "-o", str(out_dir / "semgrep.json"), str(tree)],
-                            runs, lines, out_dir))
+        label = f"semgrep --config {semgrep_config if len(semgrep_config) < 25 else Path(semgrep_config).name}"
+        rows.append(measure(label, [semgrep, "scan", "--quiet", "--metrics=off", "--disable-version-check",
+                                    "--config", semgrep_config, "--json", "-o", str(out_dir / "semgrep.json"),
+                                    str(tree)], runs, lines, out_dir))
     base = next((r["wall_s"] for r in rows if r["run"].startswith("bandit")), None)
     for r in rows:
         r["vs_bandit"] = r["wall_s"] / base if base else None
@@ -99,6 +101,8 @@ def main() -> None:
     ap.add_argument("--sdist", default="Django==5.1.4", help="PyPI sdist to fetch when no --tree is given")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=0, help="backend-audit workers (0: one per CPU)")
+    ap.add_argument("--semgrep-config", default="p/python",
+                    help="semgrep rules: a registry name (needs semgrep.dev) or a local rules directory")
     args = ap.parse_args()
     # Time the tool as an installed copy runs: with its bytecode cached (a dev shell often disables it).
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -110,7 +114,7 @@ def main() -> None:
             shutil.copytree(tree, work, ignore=shutil.ignore_patterns(".backend-audit-cache", ".git"))
             out_dir = tmp_path / f"out{i}"
             out_dir.mkdir()
-            print(render(work, compare(work, args.runs, args.jobs, out_dir)), flush=True)
+            print(render(work, compare(work, args.runs, args.jobs, out_dir, args.semgrep_config)), flush=True)
             print()
 
 
