@@ -7,7 +7,9 @@ runs the rule examples in the test suite, so what the tests prove is what the CL
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
+import gc
 import os
 import sys
 import time
@@ -192,6 +194,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _worker_init() -> None:
+    gc.set_threshold(*_GC_THRESHOLD)  # a fork inherits the scan's rare passes; bandit's trees have cycles
     # bandit parses scanned code too; its SyntaxWarnings ("is" with a literal...) would reach stderr.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
     _preload()
@@ -270,8 +273,30 @@ def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
 
 
+_GC_THRESHOLD = gc.get_threshold()
+
+
+@contextlib.contextmanager
+def _rare_gc_passes():
+    """The parent builds hundreds of thousands of small acyclic containers (every file's cached facts);
+    at the default threshold the cyclic collector runs thousands of times over that growing heap, about
+    a third of loading the cache. Rarer young-generation passes for the scan, the default after."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
          use_git: bool = True, postprocessors: Iterable[Callable[[ScanResult], None]] = ()) -> ScanResult:
+    with _rare_gc_passes():
+        return _scan(list(targets), settings, progress_factory, use_git, postprocessors)
+
+
+def _scan(targets: list[Path], settings: Settings, progress_factory,
+          use_git: bool, postprocessors: Iterable[Callable[[ScanResult], None]]) -> ScanResult:
     t0 = time.perf_counter()
     targets = list(targets)
     rules_tuple = load_rules()
