@@ -272,14 +272,7 @@ class FunctionFacts:
         if self.stack and self.stack[-1].inside_raw == id(node):
             self.stack[-1].inside_raw = None
 
-    def leave_Await(self, node: ast.Await) -> None:
-        self._leave_raw(node)
-
-    def leave_Subscript(self, node: ast.Subscript) -> None:
-        self._leave_raw(node)
-
-    def leave_Attribute(self, node: ast.Attribute) -> None:
-        self._leave_raw(node)
+    leave_Await = leave_Subscript = leave_Attribute = _leave_raw
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.stack:
