@@ -110,6 +110,9 @@ def _word_hit(pattern: str, words: set[str], prefixable: tuple[str, ...]) -> boo
 class Vocabulary:
     def __init__(self, keys: dict[str, Key]):
         self.keys = keys
+        # per phrase, its content words without the `*` of stems: what the overlap score compares
+        self._plain = {k.id: [frozenset(p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS)
+                              for ptoks in k.phrase_tokens] for k in keys.values()}
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys
@@ -120,8 +123,7 @@ class Vocabulary:
         content = set(tokens(text))
         words = set(tokens(text, keep_stop_words=True))
         raw_words = set(_WORD.findall(lowered))
-        # the unions a `stem*` pattern searches, made once per text rather than once per pattern
-        all_words, all_content = tuple(words | raw_words), tuple(content | raw_words)
+        all_words = tuple(words | raw_words)  # what a `stem*` pattern searches, made once per text
         out: list[Match] = []
         for key in self.keys.values():
             best = Match(key.id, 0.0, "")
@@ -130,17 +132,16 @@ class Vocabulary:
                     best = Match(key.id, 1.0, f"regex /{rx.pattern}/")
                     break
             if best.score < 1.0:
-                for phrase, ptoks in zip(key.phrases, key.phrase_tokens):
+                for phrase, ptoks, plain in zip(key.phrases, key.phrase_tokens, self._plain[key.id]):
                     if not ptoks:
                         continue
                     if all(_word_hit(p, words, all_words) for p in ptoks):
                         best = Match(key.id, 1.0, f"phrase '{phrase}'")
                         break
-                    plain = {p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS}
-                    union = plain | content
-                    shared = sum(1 for p in plain if _word_hit(p, content, all_content))
+                    shared = len(plain & content)
+                    union = len(plain) + len(content) - shared  # Jaccard: |plain & content| / |plain | content|
                     # One shared word is a coincidence ("monitoring" vs "monitoring endpoints"), not a match.
-                    score = shared / len(union) if union and shared >= 2 else 0.0
+                    score = shared / union if union and shared >= 2 else 0.0
                     if score == THRESHOLD:
                         # Half the words in common is a near miss, not a match: keep it only as a hint.
                         score = THRESHOLD - 0.01
