@@ -216,7 +216,7 @@ def _ignored(selection: Any, rule_id: str, path: str) -> bool:
 
 def _bandit_ids(rule: Any) -> set[str]:
     """The bandit tests a rule runs or replaces: `# nosec` written for those keeps working after a move
-    from bandit (B608 on a line our libcst SQL rule flags, say)."""
+    from bandit (B608 on a line our own SQL rule flags, say)."""
     ids = set(rule.bandit_tests) | set((rule.equivalents or {}).get("bandit") or ())
     return ids | ({"*"} if rule.engine == "bandit" else set())
 
