@@ -66,6 +66,24 @@ def test_symlinks_outside_root_and_broken_are_skipped_with_reason(tmp_path):
     assert "broken" in reasons["app/broken.py"]
 
 
+def test_a_directory_that_cannot_be_listed_is_reported_not_dropped(tmp_path, monkeypatch):
+    # (chmod 000 does not stop root, and CI runs as root: fail the listing itself)
+    write(tmp_path, "app/a.py", "x = 1\n")
+    write(tmp_path, "locked/b.py", "x = 1\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    disc = discover([tmp_path], Settings(), use_git=False)
+    assert [f.rel for f in disc.files] == ["app/a.py"]
+    assert [(s.path, s.reason) for s in disc.skipped] == [
+        ("locked", "cannot list directory: Permission denied; its files were not scanned")]
+
+
 @pytest.mark.parametrize("data,needle", [
     (b"x = 1\x00\n", "binary"),
     (b"# -*- coding: latin-1 -*-\nname = '\xe9'\n", None),

@@ -172,7 +172,11 @@ def _walk(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: D
             disc.skipped.append(Skipped(display_path(rel), "a directory named like a Python file"))
         return True
 
-    for rel, entry in scan_tree(str(target), target.relative_to(root).as_posix(), descend):
+    def unreadable(rel: str, exc: OSError) -> None:
+        disc.skipped.append(Skipped(display_path(rel or "."), f"cannot list directory: {exc.strerror or exc}; its "
+                                                               "files were not scanned"))
+
+    for rel, entry in scan_tree(str(target), target.relative_to(root).as_posix(), descend, unreadable):
         if not entry.is_symlink():
             if entry.name.endswith(PY_SUFFIXES):
                 consider(Path(entry.path), rel=rel)
@@ -191,17 +195,20 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def scan_tree(top: str, rel: str = ".", descend=lambda rel, entry: True) -> Iterator[tuple[str, os.DirEntry]]:
+def scan_tree(top: str, rel: str = ".", descend=lambda rel, entry: True,
+              on_error=lambda rel, exc: None) -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to the root, entry) of every file, symlink and special file under `top`: one scandir
     per directory, whose entries already know their type (os.walk stats every directory again). Real
-    directories are entered when descend(rel, entry) says so; symlinked ones never."""
+    directories are entered when descend(rel, entry) says so; symlinked ones never. A directory that
+    cannot be listed goes to on_error(rel, exc)."""
     stack = [(top, "" if rel == "." else rel)]
     while stack:
         path, prefix = stack.pop()
         try:
             with os.scandir(path) as it:
                 entries = list(it)
-        except OSError:
+        except OSError as exc:
+            on_error(prefix, exc)
             continue
         for entry in entries:
             child = f"{prefix}/{entry.name}" if prefix else entry.name

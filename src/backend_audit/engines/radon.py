@@ -73,17 +73,17 @@ def raw_metrics(text: str) -> Module:
                 if chunk[0].start[0] == chunk[0].end[0]:
                     single_comments += 1
                 else:
-                    multi += sum(1 for l in used if l)
-                    blank += sum(1 for l in used if not l)
+                    multi += sum(1 for line in used if line)
+                    blank += sum(1 for line in used if not line)
             else:
-                sloc += sum(1 for l in used if l)
-                blank += sum(1 for l in used if not l)
+                sloc += sum(1 for line in used if line)
+                blank += sum(1 for line in used if not line)
             lloc += _logical(chunk)
             chunk = []
             start = end + 1
     # lines after the last token (blank lines at the end of the file)
-    for l in lines[start - 1:]:
-        if l:
+    for line in lines[start - 1:]:
+        if line:
             return analyze(text)
         blank += 1
     return Module(sloc + blank + multi + single_comments, lloc, sloc, comments, multi, blank, single_comments)
