@@ -182,8 +182,19 @@ def test_pool_runs_the_callers_work_while_workers_start():
     assert calls[-1] == "empty"
 
 
-def test_pool_does_not_blame_an_item_for_a_worker_that_dies_starting():
-    # the first item is handed over before start-up finishes; a death then is the installation's fault
+@pytest.mark.parametrize("dead_before_handover", [False, True])
+def test_pool_does_not_blame_an_item_for_a_worker_that_dies_starting(monkeypatch, dead_before_handover):
+    # the first item is handed over before start-up finishes; a death then is the installation's fault,
+    # also when the worker is already gone by the time the item is sent (a broken pipe)
+    if dead_before_handover:
+        spawn = WorkerPool._spawn
+
+        def spawn_and_wait(self):
+            worker = spawn(self)
+            worker.proc.join(10)
+            return worker
+
+        monkeypatch.setattr(WorkerPool, "_spawn", spawn_and_wait)
     with pytest.raises(RuntimeError, match="die on start-up"):
         WorkerPool(_behave, _failure, jobs=1, timeout=5, init=_broken_start).run(["a"])
 

@@ -141,7 +141,11 @@ class WorkerPool:
                 worker = self._spawn()
                 # the first item waits in the pipe while the worker starts up
                 index = todo.popleft()
-                worker.conn.send((index, items[index]))
+                try:
+                    worker.conn.send((index, items[index]))
+                except OSError:  # already dead (its start-up failed): the loop below sees it go
+                    todo.appendleft(index)
+                    continue
                 worker.index, worker.started = index, time.monotonic()
             if meanwhile is not None:
                 meanwhile()
