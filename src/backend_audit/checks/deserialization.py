@@ -20,7 +20,7 @@ class UnsafeDeserializationBandit(BanditCheck):
     RULE_ID = "BA-INP-004"
 
     def convert(self, issue) -> Finding | None:
-        lines = self.ctx.text.splitlines()
+        lines = self.ctx.lines  # split once per file, with Python's own line breaks
         text = lines[issue.lineno - 1][issue.col_offset or 0:] if 0 < issue.lineno <= len(lines) else ""
         local_file = bool(_LITERAL_FILE_ARG.match(text))
         xml = issue.test_id in _XML_TESTS

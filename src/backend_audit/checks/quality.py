@@ -18,7 +18,7 @@ class FunctionTooComplex(RadonCheck):
         from radon.complexity import cc_rank  # radon loads only when a file is analysed (warm scans skip it)
 
         limit = int(self.option("max_complexity", 10))
-        lines = self.ctx.text.splitlines()
+        lines = self.ctx.lines
         out: list[Finding] = []
         for block in _functions(cc.blocks):
             if block.complexity <= limit:
@@ -79,7 +79,7 @@ class LowMaintainabilityIndex(RadonCheck):
         level = "warning" if rank == "C" else "note"
         return [Finding(
             rule_id=self.RULE_ID, path=self.ctx.path, line=1, column=1, end_line=1,
-            end_column=len(self.ctx.text.splitlines()[0]) + 1 if self.ctx.text else 1, level=level,
+            end_column=len(self.ctx.lines[0]) + 1 if self.ctx.lines else 1, level=level,
             message=f"maintainability index {mi:.1f} (rank {rank}) is below {limit:g}: the module is long, "
                     "dense and branchy; split it by responsibility",
             engine=self.ENGINE, snippet=f"module {self.ctx.path}", symbol="",
