@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from backend_audit.config import Settings
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 SCRIPT = "</script><script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backend_audit.agents import decode, find_agents, normalise_heading, parse_file, parse_text
+from backend_audit.compliance.agents import decode, find_agents, normalise_heading, parse_file, parse_text
 from backend_audit.catalog import data_dir, load_rules
-from backend_audit.checklist import load_vocabulary
+from backend_audit.compliance.checklist import load_vocabulary
 
 from .conftest import REPO, SHARED
 

@@ -7,10 +7,10 @@ import sys
 import textwrap
 from pathlib import Path
 
-from backend_audit import runner
-from backend_audit.cache import DEFAULT_DIR, ResultCache
+from backend_audit.pipeline import runner
+from backend_audit.pipeline.cache import DEFAULT_DIR, ResultCache
 from backend_audit.config import Settings
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 BAD = 'def q(cursor, v):\n    cursor.execute(f"SELECT * FROM t WHERE a = {v}")\n'
 SETTINGS = Settings(jobs=1, ignore=("BA-TEST",))
@@ -106,7 +106,7 @@ def test_cache_dir_option_and_eviction(tmp_path):
 
 
 def test_transient_failures_are_not_cached(tmp_path):
-    from backend_audit.cache import cacheable
+    from backend_audit.pipeline.cache import cacheable
     from backend_audit.findings import FileResult, Skipped
 
     assert not cacheable(FileResult("a.py", skipped=[Skipped("a.py", "internal error while analysing: boom")]))

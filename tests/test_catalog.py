@@ -73,7 +73,7 @@ def test_visitor_methods_name_nodes_the_walk_reaches():
     context the walk skips) would silently never run. Guard every visitor class we ship."""
     import ast
 
-    from backend_audit import facts
+    from backend_audit.model import facts
     from backend_audit.checks.base import AstCheck
     from backend_audit.engines import ast_walk
 

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from backend_audit import runner
+from backend_audit.pipeline import runner
 from backend_audit.config import Settings
 from backend_audit.findings import Finding
 

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from backend_audit.changes import ChangeSet, changed_lines, parse_diff, parse_name_status, unquote
+from backend_audit.workflow.changes import ChangeSet, changed_lines, parse_diff, parse_name_status, unquote
 from backend_audit.errors import ConfigError
 
 from ._gitrepo import commit, git, init, write

@@ -6,7 +6,7 @@ import pytest
 
 from backend_audit.config import Settings
 from backend_audit.reporters import github, gitlab
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 from ._gitrepo import query
 

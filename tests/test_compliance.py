@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 from backend_audit.catalog import load_rules
-from backend_audit.checklist import load_vocabulary
-from backend_audit.compliance import (COVERAGE_HINT, Evaluator, apply_agent_settings, load_agent_set,
+from backend_audit.compliance.checklist import load_vocabulary
+from backend_audit.compliance.matrix import (COVERAGE_HINT, Evaluator, apply_agent_settings, load_agent_set,
                                       postprocessor)
 from backend_audit.config import Settings
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 AGENT = """\
 ---
@@ -177,7 +177,7 @@ def test_cli_agents_path_must_hold_agents(cli, clean_env, tmp_path):
 
 
 def test_text_report_is_deterministic(tmp_path):
-    from backend_audit.compliance import render_text
+    from backend_audit.compliance.matrix import render_text
 
     root = make_repo(tmp_path)
     _, first = run_checklist(root)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from backend_audit import coverage_data as cd
+from backend_audit.model import coverage_data as cd
 from backend_audit.config import Settings
 from backend_audit.errors import ConfigError
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 from .conftest import cli_path
 

@@ -8,7 +8,7 @@ import pytest
 
 from backend_audit.cli import main
 from backend_audit.config import Settings
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -3,7 +3,7 @@
 import re
 
 from backend_audit.config import Settings
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 from .conftest import EXAMPLES
 

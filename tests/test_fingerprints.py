@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backend_audit.fingerprints import LineHasher, line_hashes, read_for_hash
+from backend_audit.workflow.fingerprints import LineHasher, line_hashes, read_for_hash
 
 EOF = 65535
 LF = 10

@@ -3,8 +3,8 @@
 import textwrap
 
 from backend_audit.config import Settings
-from backend_audit.discovery import SourceRef
-from backend_audit.runner import Plan, analyse_file
+from backend_audit.pipeline.discovery import SourceRef
+from backend_audit.pipeline.runner import Plan, analyse_file
 
 
 def function_facts(tmp_path, code):

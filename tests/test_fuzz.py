@@ -10,8 +10,8 @@ pytest.importorskip("hypothesmith")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from backend_audit.discovery import SourceRef  # noqa: E402
-from backend_audit.runner import analyse_file  # noqa: E402
+from backend_audit.pipeline.discovery import SourceRef  # noqa: E402
+from backend_audit.pipeline.runner import analyse_file  # noqa: E402
 
 from .fuzz import strategies  # noqa: E402
 

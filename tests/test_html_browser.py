@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from backend_audit.config import Settings
 from backend_audit.reporters import html as html_report
 from backend_audit.reporters import write_atomic
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 from .conftest import EXAMPLES
 from .html_probe import FINDING_FILE, IMG, probe_result, synthetic_result

@@ -14,7 +14,7 @@ import pytest
 from backend_audit.config import Settings
 from backend_audit.reporters import html as html_report
 from backend_audit.reporters.snippets import MAX_LINE_CHARS, context_lines
-from backend_audit.runner import scan
+from backend_audit.pipeline.runner import scan
 
 from .conftest import EXAMPLES
 from .html_probe import BROKEN_FILE, FINDING_FILE, IMG, PROBE_LINE, SCRIPT, TEMPLATE, probe_result

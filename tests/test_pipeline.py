@@ -10,8 +10,8 @@ import pytest
 
 from backend_audit.catalog import load_rules
 from backend_audit.config import Selection, Settings
-from backend_audit.discovery import discover
-from backend_audit.runner import scan
+from backend_audit.pipeline.discovery import discover
+from backend_audit.pipeline.runner import scan
 
 
 def write(root: Path, rel: str, code: str) -> Path:

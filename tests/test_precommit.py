@@ -33,7 +33,7 @@ def test_explicit_files_honour_excludes_only_with_force_exclude(repo, capsys):
 
 
 def test_file_subset_skips_whole_repo_rules_with_a_note(repo, capsys, monkeypatch):
-    from backend_audit import runner
+    from backend_audit.pipeline import runner
 
     calls = []
     monkeypatch.setattr(runner, "run_project_checks", lambda *a, **kw: calls.append(a) or [])

@@ -15,8 +15,8 @@ import pytest
 
 from backend_audit import reporters
 from backend_audit.config import Settings
-from backend_audit.pool import WorkerPool
-from backend_audit.runner import scan
+from backend_audit.pipeline.pool import WorkerPool
+from backend_audit.pipeline.runner import scan
 
 from . import hostile
 from .conftest import EXAMPLES

@@ -4,8 +4,8 @@
 import textwrap
 
 from backend_audit.config import Settings
-from backend_audit.discovery import SourceRef
-from backend_audit.runner import Plan, analyse_file
+from backend_audit.pipeline.discovery import SourceRef
+from backend_audit.pipeline.runner import Plan, analyse_file
 
 PLAN = Plan(settings=Settings(jobs=1), enabled=set(), root="/")
 

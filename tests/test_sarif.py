@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from backend_audit import runner
+from backend_audit.pipeline import runner
 from backend_audit.catalog import rules_by_id
 from backend_audit.cli import main
 from backend_audit.config import load_settings
-from backend_audit.fingerprints import line_hashes
+from backend_audit.workflow.fingerprints import line_hashes
 from backend_audit.reporters import sarif
 from backend_audit.reporters.sarif_taxonomies import checklist_vocabulary
 from tests.sarif_validation import SCHEMA_PATH, assert_valid, github_errors, schema_errors, structural_errors

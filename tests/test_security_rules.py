@@ -8,8 +8,8 @@ from pathlib import Path
 
 from backend_audit.checks.recognise import is_dev_settings, is_password_name, is_placeholder, is_sensitive_name
 from backend_audit.config import Settings
-from backend_audit.django_settings import SettingsIndex
-from backend_audit.runner import scan
+from backend_audit.model.django_settings import SettingsIndex
+from backend_audit.pipeline.runner import scan
 
 
 def _scan(tmp_path: Path, files: dict[str, str], *rules: str):

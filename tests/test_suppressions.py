@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from backend_audit import suppressions
+from backend_audit.workflow import suppressions
 from backend_audit.config import Settings
-from backend_audit.runner import scan
-from backend_audit.suppressions import scan_comments
+from backend_audit.pipeline.runner import scan
+from backend_audit.workflow.suppressions import scan_comments
 
 
 def _scan(tmp_path, code: str, select=("BA-SQL-001", "BA-META"), **settings):

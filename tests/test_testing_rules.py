@@ -11,8 +11,8 @@ from backend_audit.catalog import rules_by_id
 from backend_audit.checks.testing import EndpointWithoutTest, ModuleWithoutTests
 from backend_audit.config import Selection, Settings
 from backend_audit.catalog import load_rules
-from backend_audit.project import ProjectModel
-from backend_audit.runner import scan
+from backend_audit.model.project import ProjectModel
+from backend_audit.pipeline.runner import scan
 
 FIVE = """\
 RATE = 2

@@ -92,7 +92,7 @@ def agents_option(fn):
 def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...]):
     """Read the agent files once: their stated thresholds tune the rules, their items become `checklist`."""
     from .catalog import load_rules
-    from .compliance import apply_agent_settings, load_agent_set, postprocessor
+    from .compliance.matrix import apply_agent_settings, load_agent_set, postprocessor
 
     configured = settings.extra.get("agents") or ()
     if isinstance(configured, str):
@@ -179,7 +179,7 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
          sarif_include_suppressed, file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
-    from .runner import scan as run_scan
+    from .pipeline.runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
     if not category.strip().strip("/"):
@@ -223,8 +223,9 @@ def baseline_group() -> None:
 @scan_options
 def baseline_create(paths, output, force_exclude, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS and write every unsuppressed finding to a line-free, sorted baseline file."""
-    from . import baseline, reporters
-    from .runner import scan as run_scan
+    from . import reporters
+    from .workflow import baseline
+    from .pipeline.runner import scan as run_scan
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude)
     # An existing baseline must not hide what the new one has to record.
@@ -247,8 +248,8 @@ def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, excl
 
     Runs a scan of PATHS (default: the current directory). Exit 1 when any item fails.
     """
-    from .compliance import render_text
-    from .runner import scan as run_scan
+    from .compliance.matrix import render_text
+    from .pipeline.runner import scan as run_scan
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude)
     settings, post = checklist_stage(paths, settings, agents)
@@ -270,8 +271,8 @@ def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, excl
 @scan_options
 def endpoints(paths, fmt, config_file, select, ignore, jobs, exclude) -> None:
     """List the HTTP endpoints of PATHS: method, path, handler, auth, validation, pagination, rate limit."""
-    from .frameworks.report import render_endpoints
-    from .runner import scan as run_scan
+    from .model.frameworks.report import render_endpoints
+    from .pipeline.runner import scan as run_scan
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude).with_(select=("BA-AUTH-001",))
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())

@@ -12,7 +12,7 @@ from pathlib import Path
 from .catalog import Example, Rule, load_rules
 from .config import Settings
 from .findings import Finding
-from .runner import scan
+from .pipeline.runner import scan
 
 
 def all_examples(rules: tuple[Rule, ...] | None = None) -> list[Example]:

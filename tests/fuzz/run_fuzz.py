@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from backend_audit.discovery import SourceRef  # noqa: E402
-from backend_audit.pool import WorkerPool  # noqa: E402
-from backend_audit.runner import _failed_file, _preload, _safe_analyse, _worker_init  # noqa: E402
+from backend_audit.pipeline.discovery import SourceRef  # noqa: E402
+from backend_audit.pipeline.pool import WorkerPool  # noqa: E402
+from backend_audit.pipeline.runner import _failed_file, _preload, _safe_analyse, _worker_init  # noqa: E402
 from tests.fuzz import strategies  # noqa: E402
 
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from backend_audit.catalog import load_rules
 from backend_audit.config import Selection, Settings
 from backend_audit.findings import FileResult
-from backend_audit.runner import Plan
-from backend_audit.source import SkipFile, decode_source
+from backend_audit.pipeline.runner import Plan
+from backend_audit.pipeline.source import SkipFile, decode_source
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEEDS = sorted(p.read_bytes() for p in EXAMPLES.rglob("*.py") if p.stat().st_size > 200) if EXAMPLES.is_dir() else []

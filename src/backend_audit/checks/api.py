@@ -7,8 +7,8 @@ from typing import Any
 
 import ast
 
-from ..facts import call_args
-from ..frameworks.common import keyword, last_name, literal
+from ..model.blocks import call_args
+from ..model.frameworks.common import keyword, last_name, literal
 from .base import AstCheck, FileContext, dotted
 from .endpoint_base import EndpointCheck
 from .util import literal_text
@@ -204,7 +204,7 @@ class OrmWithoutResponseModel(EndpointCheck):
     RULE_ID = "BA-API-004"
 
     def run(self, project: Any) -> list:
-        from ..frameworks.orm import OrmIndex
+        from ..model.frameworks.orm import OrmIndex
 
         inv = self.inventory(project)
         orm = OrmIndex(project.facts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..frameworks.common import STATE_CHANGING
+from ..model.frameworks.common import STATE_CHANGING
 from .endpoint_base import EndpointCheck
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from ..findings import Finding, normalise_code
-from ..source import split_lines
+from ..pipeline.source import split_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Rule

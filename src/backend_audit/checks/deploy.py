@@ -11,7 +11,7 @@ import re
 import ast
 
 from ..findings import Finding
-from ..facts import call_args
+from ..model.blocks import call_args
 from .base import AstCheck, BanditCheck, FileContext
 from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
 from .util import is_main_guard

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..django_settings import SettingsIndex, Value
+from ..model.django_settings import SettingsIndex, Value
 from ..findings import Finding
 from .base import ProjectCheck
 

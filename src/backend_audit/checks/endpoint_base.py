@@ -12,7 +12,7 @@ class EndpointCheck(ProjectCheck):
     """A project rule over the endpoint inventory; `finding()` turns a recorded location into a Finding."""
 
     def inventory(self, project: Any):
-        from ..frameworks.inventory import build
+        from ..model.frameworks.inventory import build
 
         return build(project)
 

@@ -52,7 +52,7 @@ class RequestDataWithoutValidation(EndpointCheck):
     RULE_ID = "BA-INP-001"
 
     def run(self, project: Any) -> list:
-        from ..frameworks.inventory import untyped_body_params
+        from ..model.frameworks.inventory import untyped_body_params
 
         out = []
         seen: set[tuple[str, int, int]] = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import PurePosixPath
 
-from ..frameworks.common import keyword, positional
+from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted
 from .errors import handler_nodes
 from .util import (defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from ..frameworks.common import keyword
+from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts
 from .util import decorator_names, is_route_handler
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..frameworks.common import HEALTH_PATH
+from ..model.frameworks.common import HEALTH_PATH
 from .api import anchor
 from .endpoint_base import EndpointCheck
 

@@ -15,7 +15,7 @@ import subprocess
 import tokenize
 
 from ..findings import Finding
-from ..discovery import repository_files
+from ..pipeline.discovery import repository_files
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,

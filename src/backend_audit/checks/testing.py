@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import coverage_data as cd
+from ..model import coverage_data as cd
 from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
-from ..project import ProjectModel
+from ..model.project import ProjectModel
 from .base import ProjectCheck
 
 NOT_MEASURED = "not measured"
@@ -271,7 +271,7 @@ class DiffCoverage(_CoverageCheck):
         loaded = load_coverage(project)
         if loaded.problem:
             return [self.not_measured(project, loaded, f"Diff coverage against {ref}")]
-        from ..changes import changed_lines
+        from ..workflow.changes import changed_lines
 
         changes = changed_lines(project.root, ref)
         cov = loaded.data

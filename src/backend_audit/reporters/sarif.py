@@ -25,7 +25,7 @@ import click
 from ..catalog import pack_version, rules_by_id
 from ..errors import ConfigError
 from ..findings import LEVEL_RANK
-from ..fingerprints import LineHasher
+from ..workflow.fingerprints import LineHasher
 from .sarif_taxonomies import Taxonomies
 
 EXTENSION = "sarif"

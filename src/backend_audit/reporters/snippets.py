@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import Settings
-from ..source import SkipFile, decode_source
+from ..pipeline.source import SkipFile, decode_source
 
 # A minified or generated line can be megabytes long; the report shows its start only.
 MAX_LINE_CHARS = 400

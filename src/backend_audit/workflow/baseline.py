@@ -14,8 +14,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .findings import Finding, ScanResult, normalise_code
+from ..errors import ConfigError
+from ..findings import Finding, ScanResult, normalise_code
 
 DEFAULT_FILE = ".backend-audit-baseline.json"
 FORMAT_VERSION = 1

@@ -406,8 +406,8 @@ def agent_paths(spec: Path) -> list[Path]:
 def find_agents(root: Path, explicit: list[Path] | tuple[Path, ...] = (),
                 targets: list[Path] | tuple[Path, ...] = ()) -> tuple[str, list[tuple[Path, str]]]:
     """(source, [(path, display path)]): `--agents` paths, else the target's .claude/agents, else bundled."""
-    from .catalog import data_dir
-    from .errors import ConfigError
+    from ..catalog import data_dir
+    from ..errors import ConfigError
 
     if explicit:
         found: list[tuple[Path, str]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from ..checks.base import FileContext, import_from_bindings
+from ...checks.base import FileContext, import_from_bindings
 from .classes import ClassFacts
 from .django import DjangoFacts
 from .functions import FunctionFacts

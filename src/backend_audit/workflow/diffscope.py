@@ -10,14 +10,12 @@ cost little: only files whose content changed are analysed again, from their blo
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
-from typing import Any
 
 from .changes import ChangeSet, base_blob, changed_lines
-from .config import DEFAULT_EXCLUDES, Settings, path_matches
-from .discovery import PY_SUFFIXES, SourceRef
-from .findings import Finding, ScanResult, assign_fingerprints
+from ..config import DEFAULT_EXCLUDES, Settings, path_matches
+from ..pipeline.discovery import PY_SUFFIXES, SourceRef
+from ..findings import FileResult, ScanResult
 
 
 def prepare(root: Path, settings: Settings) -> ChangeSet | None:
@@ -25,11 +23,34 @@ def prepare(root: Path, settings: Settings) -> ChangeSet | None:
     return changed_lines(root, str(ref)) if ref else None
 
 
-def apply(result: ScanResult, changes: ChangeSet | None, plan: Any, selection: Any, root: Path) -> None:
+def base_inputs(result: ScanResult, changes: ChangeSet, settings: Settings, root: Path,
+                workdir: Path) -> tuple[list[FileResult], list[SourceRef]]:
+    """What the project rules need to run on the base: the results of files the change left alone, and
+    the base blobs of the files it touched, written under `workdir` and named by their current path.
+    The runner analyses those and runs the project pass; this module never calls back into it."""
+    rebuilt = set(changes.lines) | changes.new_files
+    kept = [fr for fr in result.file_results if fr.path not in rebuilt]
+    wanted = sorted((set(changes.lines) - changes.new_files) | _deleted_sources(changes, settings))
+    refs: list[SourceRef] = []
+    for i, path in enumerate(wanted):
+        data = base_blob(root, changes.base, changes.base_path(path) or path)
+        if data is None:
+            continue
+        copy = workdir / str(i) / Path(path).name  # the name matters (test paths, __init__.py)
+        copy.parent.mkdir()
+        copy.write_bytes(data)
+        refs.append(SourceRef(path, str(copy)))
+    return kept, refs
+
+
+def needs_base(result: ScanResult, changes: ChangeSet | None) -> bool:
+    return changes is not None and any(f.engine == "project" for f in result.findings)
+
+
+def apply(result: ScanResult, changes: ChangeSet | None, at_base: set[str]) -> None:
+    """Keep what the change introduces; `at_base` holds the fingerprints of the base's project findings."""
     if changes is None:
         return
-    project = [f for f in result.findings if f.engine == "project"]
-    at_base = base_project_fingerprints(result, changes, plan, selection, root) if project else set()
     before = len(result.findings)
     # Coverage findings (total and diff coverage) judge the change as a whole: always kept.
     result.findings = [f for f in result.findings
@@ -37,29 +58,6 @@ def apply(result: ScanResult, changes: ChangeSet | None, plan: Any, selection: A
                                                      else changes.touches(f.path, f.line, f.end_line))]
     result.changes = {"ref": changes.ref, "base": changes.base, "files_changed": len(changes.files),
                       "findings_outside_change": before - len(result.findings)}
-
-
-def base_project_fingerprints(result: ScanResult, changes: ChangeSet, plan: Any, selection: Any,
-                              root: Path) -> set[str]:
-    from .catalog import rules_by_id
-    from .runner import _safe_analyse, run_project_checks
-
-    rebuilt = set(changes.lines) | changes.new_files
-    kept = [fr for fr in result.file_results if fr.path not in rebuilt]
-    wanted = sorted((set(changes.lines) - changes.new_files) | _deleted_sources(changes, plan.settings))
-    with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
-        for i, path in enumerate(wanted):
-            data = base_blob(root, changes.base, changes.base_path(path) or path)
-            if data is None:
-                continue
-            copy = Path(tmp) / str(i) / Path(path).name  # the name matters (test paths, __init__.py)
-            copy.parent.mkdir()
-            copy.write_bytes(data)
-            kept.append(_safe_analyse(SourceRef(path, str(copy)), plan))
-    findings: list[Finding] = run_project_checks(kept, plan, rules_by_id(), selection, root)
-    findings.sort(key=Finding.sort_key)
-    assign_fingerprints(findings)
-    return {f.fingerprint for f in findings}
 
 
 def _deleted_sources(changes: ChangeSet, settings: Settings) -> set[str]:

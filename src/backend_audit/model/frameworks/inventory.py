@@ -99,7 +99,7 @@ class Inventory:
 
 
 def options_for_auth(settings: Any) -> dict[str, Any]:
-    from ..catalog import rules_by_id
+    from ...catalog import rules_by_id
 
     rule = rules_by_id().get("BA-AUTH-001")
     opts = {k.replace("-", "_"): v for k, v in (rule.options if rule else {}).items()}

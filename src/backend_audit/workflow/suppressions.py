@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
-from .findings import Finding, ScanResult, assign_fingerprints
+from ..findings import Finding, ScanResult, assign_fingerprints
 
 _IGNORE = re.compile(r"backend-audit:\s*ignore\b(?P<rest>.*)$")
 _IDS = re.compile(r"^\s*\[(?P<ids>[^\]]*)\]")
@@ -156,9 +156,9 @@ def today() -> date:
 
 def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] = ()) -> None:
     """Mark suppressed findings, drop per-file-ignored whole-repo findings, add meta findings."""
-    from .catalog import rules_by_id
-    from .checks import all_checks
-    from .checks.base import MetaCheck
+    from ..catalog import rules_by_id
+    from ..checks import all_checks
+    from ..checks.base import MetaCheck
 
     rules = rules_by_id()
     known = frozenset(rules)

@@ -12,21 +12,22 @@ import functools
 import gc
 import os
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__
-from .catalog import Rule, load_rules
-from .checks import all_checks
-from .checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
-from .config import Selection, Settings, is_test_path
+from .. import __version__
+from ..catalog import Rule, load_rules
+from ..checks import all_checks
+from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
+from ..config import Selection, Settings, is_test_path
 from .discovery import SourceRef, discover
-from .findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
+from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import syntax
-from .engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
+from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
 
@@ -40,7 +41,7 @@ class Plan:
 
 
 def _fact_collectors() -> list[type]:
-    from . import facts
+    from ..model import facts
 
     return facts.collectors()
 
@@ -87,7 +88,7 @@ def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | No
         # CPython refuses pathologically deep expressions (1+1+...+1, a.b.c... thousands long) cleanly;
         # libcst's native parser would go quadratic on them and then overflow its stack, so no fallback
         return f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed", None
-    from .engines import cst as cst_engine
+    from ..engines import cst as cst_engine
 
     host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     line = getattr(error, "lineno", None)
@@ -136,7 +137,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         return result
     text = src.text
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
-    from .engines import ast_walk
+    from ..engines import ast_walk
 
     t = time.perf_counter()
     try:
@@ -160,7 +161,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     if radon_checks or bandit_checks:
         ctx.facts["_symbols"] = _symbol_table(tree)  # the enclosing def of a radon or bandit finding
     if radon_checks:
-        from .engines import radon as radon_engine
+        from ..engines import radon as radon_engine
 
         t = time.perf_counter()
         radon_findings, radon_errors = radon_engine.run_checks(tree, ctx, radon_checks)
@@ -179,7 +180,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     ctx.facts.pop("_symbols", None)
     result.findings = _dedupe(findings)
     result.facts = ctx.facts
-    from .suppressions import scan_comments
+    from ..workflow.suppressions import scan_comments
 
     result.facts["rules_run"] = sorted({c.RULE_ID for c in picked})
     result.facts["suppressions"] = scan_comments(text)
@@ -206,7 +207,7 @@ def _preload() -> None:
     all_checks()
     import bandit.core.manager  # noqa: F401
 
-    from .engines import ast_walk, radon  # noqa: F401
+    from ..engines import ast_walk, radon  # noqa: F401
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
@@ -253,7 +254,7 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
                        selection: Selection, root: Path, sections: dict | None = None,
                        model=None) -> list[Finding]:
-    from .project import ProjectModel
+    from ..model.project import ProjectModel
 
     checks = all_checks()
     project_checks = [cls for rid in _project_rule_ids(plan) for cls in checks[rid] if issubclass(cls, ProjectCheck)]
@@ -266,6 +267,21 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     if sections is not None:
         sections.update(model.sections)
     return out
+
+
+def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
+                               selection: Selection, root: Path) -> set[str]:
+    """The project findings of the merge base (--changed-since): only files the change touched are
+    analysed again, from their base blobs."""
+    from ..workflow import diffscope
+
+    with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
+        kept, refs = diffscope.base_inputs(result, changes, plan.settings, root, Path(tmp))
+        kept += [_safe_analyse(ref, plan) for ref in refs]
+    findings = run_project_checks(kept, plan, rules, selection, root)
+    findings.sort(key=Finding.sort_key)
+    assign_fingerprints(findings)
+    return {f.fingerprint for f in findings}
 
 
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
@@ -303,7 +319,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     rules = {r.id: r for r in rules_tuple}
     selection = Selection(settings, rules_tuple)
     disc = discover(targets, settings, use_git=use_git)
-    from . import diffscope
+    from ..workflow import diffscope
 
     changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work
     plan = Plan(settings=settings, enabled=selection.enabled_ids(), root=str(disc.root))
@@ -337,8 +353,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
     sections: dict = {}  # report sections the project pass produced (coverage, ...)
-    from .frameworks.inventory import build as endpoint_inventory
-    from .project import ProjectModel
+    from ..model.frameworks.inventory import build as endpoint_inventory
+    from ..model.project import ProjectModel
 
     model = ProjectModel.build(disc.root, file_results, settings)
     if not file_subset:
@@ -368,11 +384,13 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
     # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors
-    from . import baseline, suppressions
+    from ..workflow import baseline, suppressions
 
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
-    diffscope.apply(result, changes, plan, selection, disc.root)
+    at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root) \
+        if diffscope.needs_base(result, changes) else set()
+    diffscope.apply(result, changes, at_base)
     for post in postprocessors:
         post(result)
     result.duration = time.perf_counter() - t0

@@ -10,8 +10,8 @@ from typing import Any
 
 import ast
 
-from ..checks.base import FileContext, dotted, iter_nodes
-from ..checks.util import is_literal_string, literal_text
+from ...checks.base import FileContext, dotted, iter_nodes
+from ...checks.util import is_literal_string, literal_text
 
 WEB_PACKAGES = ("fastapi", "starlette", "flask", "quart", "django", "rest_framework", "ninja")
 

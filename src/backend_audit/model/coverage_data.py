@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 DEFAULT_NAMES = ("coverage.xml", "coverage.json")
 MAX_BYTES = 256 * 1024 * 1024

@@ -20,10 +20,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
-from .config import Settings
+from .. import __version__
+from ..config import Settings
 from .discovery import SourceRef
-from .findings import FileResult, Finding, Skipped
+from ..findings import FileResult, Finding, Skipped
 
 FORMAT = 1
 DEFAULT_DIR = ".backend-audit-cache"
@@ -214,7 +214,7 @@ def open_cache(root: Path, settings: Settings, selection) -> ResultCache | None:
     directory = cache_dir_for(root, settings)
     if directory is None:
         return None
-    from .catalog import pack_version
+    from ..catalog import pack_version
 
     enabled = selection.enabled_ids()
     options = {rid: selection.options(rid) for rid in enabled}

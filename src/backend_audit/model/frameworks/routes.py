@@ -10,7 +10,7 @@ from typing import Any
 
 import ast
 
-from ..checks.base import FileContext, dotted
+from ...checks.base import FileContext, dotted
 from .common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an

@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterable
 
 from .agents import AgentFile, Item, find_agents, parse_file
 from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
-from .config import Settings, matches_any
-from .discovery import repository_files
-from .findings import LEVEL_RANK, ScanResult
+from ..config import Settings, matches_any
+from ..pipeline.discovery import repository_files
+from ..findings import LEVEL_RANK, ScanResult
 
 STATES = ("pass", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
 COVERAGE_KEY = "test-coverage"
@@ -77,7 +77,7 @@ def _req_names(lines: Iterable[str]) -> set[str]:
 
 def declared_dependencies(path: Path) -> set[str]:
     """Distribution names a requirements file, pyproject.toml or Pipfile declares (lower case, dashes)."""
-    from .config import tomllib
+    from ..config import tomllib
 
     name = path.name
     try:
@@ -327,7 +327,7 @@ def apply_agent_settings(settings: Settings, agents: AgentSet, rules: Iterable[A
 
 def postprocessor(agents: AgentSet) -> Callable[[ScanResult], None]:
     def fill(result: ScanResult) -> None:
-        from .catalog import load_rules
+        from ..catalog import load_rules
 
         evaluator = Evaluator(result, load_vocabulary(), load_rules())
         result.checklist = {"source": agents.source, "agents": [evaluator.agent(a) for a in agents.agents]}

@@ -17,9 +17,9 @@ from typing import Any
 
 import ast
 
-from .checks.base import FileContext
-from .checks.recognise import UNKNOWN, is_dev_settings, literal_value
-from .facts import blocks, call_args, inline_suite
+from ..checks.base import FileContext
+from ..checks.recognise import UNKNOWN, is_dev_settings, literal_value
+from .blocks import blocks, call_args, inline_suite
 
 # The settings DEP-002 folds, plus the markers that identify a Django settings module.
 TRACKED = frozenset({

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from ..checks.base import FileContext, dotted
+from ...checks.base import FileContext, dotted
 from .common import last_name, literal
 from .functions import call_arguments, name_text
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import ast
 
-from ..checks.base import FileContext, dotted
+from ...checks.base import FileContext, dotted
 from .common import keyword, last_name, literal, positional, string_value
 
 SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS", "ROOT_URLCONF",

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .config import DEFAULT_EXCLUDES, Settings, matches_any
-from .errors import ConfigError
-from .findings import Skipped
+from ..config import DEFAULT_EXCLUDES, Settings, matches_any
+from ..errors import ConfigError
+from ..findings import Skipped
 
 PY_SUFFIXES = (".py", ".pyi")
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .catalog import safe_load
+from ..errors import ConfigError
+from ..catalog import safe_load
 
 THRESHOLD = 0.5
 
@@ -193,7 +193,7 @@ def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     from pathlib import Path
 
-    from .catalog import data_dir
+    from ..catalog import data_dir
 
     file = Path(path) if path else data_dir("rules") / "checklists.yaml"
     try:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .config import Settings
-from .findings import FileResult
+from ..config import Settings
+from ..findings import FileResult
 
 # Files a whole-repository finding can point at (SARIF needs a file; line 1 stands for the whole project).
 ANCHORS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini")

@@ -15,7 +15,7 @@ import stat
 import tokenize
 from dataclasses import dataclass
 
-from .config import Settings
+from ..config import Settings
 
 
 class SkipFile(Exception):
