@@ -86,3 +86,29 @@ async def aio_login_secure(request: web.Request) -> web.Response:
     resp = web.json_response({"ok": True})
     resp.set_cookie("session", "abc", secure=True, httponly=True, samesite="Lax")  # safe: insecure-cookie
     return resp
+
+
+@app.post("/refresh")
+def flask_refresh():
+    resp = make_response({"ok": True})
+    resp.set_cookie("refresh_token", "r", secure=True, httponly=True, samesite=None)  # vuln: insecure-cookie
+    return resp
+
+
+@app.post("/refresh-lax")
+def flask_refresh_lax():
+    resp = make_response({"ok": True})
+    resp.set_cookie("refresh_token", "r", secure=True, httponly=True, samesite="Lax", max_age=3600)  # safe: insecure-cookie
+    return resp
+
+
+def django_csrf_like(request):
+    response = JsonResponse({"ok": True})
+    response.set_cookie("auth_session", "x", httponly=True)  # vuln: insecure-cookie
+    return response
+
+
+def django_locale(request):
+    response = JsonResponse({"ok": True})
+    response.set_cookie("django_language", "de", samesite="Lax")  # safe: insecure-cookie
+    return response

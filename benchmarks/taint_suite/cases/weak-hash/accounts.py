@@ -79,3 +79,11 @@ def checksum(chunk):
 
 def session_id_for(user_id, secret):
     return hashlib.sha1((secret + str(user_id)).encode()).hexdigest()  # vuln: weak-hash
+
+
+def gravatar_url(email):
+    return "https://www.gravatar.com/avatar/" + hashlib.md5(email.strip().lower().encode(), usedforsecurity=False).hexdigest()  # safe: weak-hash
+
+
+def legacy_password_matches(stored_hex, password):
+    return stored_hex == hashlib.sha1(password.encode("utf-8")).hexdigest()  # vuln: weak-hash

@@ -74,3 +74,11 @@ def shuffle_quiz(questions):
 
 def nonce():
     return str(random.random())[2:]  # vuln: weak-random
+
+
+def pick_ab_bucket(user_id):
+    return random.Random(user_id).choice(["A", "B"])  # safe: weak-random
+
+
+def email_verification_code():
+    return "".join(str(random.randrange(10)) for _ in range(6))  # vuln: weak-random
