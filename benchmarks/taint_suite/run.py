@@ -271,6 +271,22 @@ def render_details(table: dict) -> str:
     return "\n".join(lines)
 
 
+def render_markdown(results: dict[str, dict]) -> str:
+    """One table, a column per tool: TPR / FPR / score per category (for FINDINGS.md)."""
+    def cell(r):
+        parts = [r["tpr"], r["fpr"], r["tpr_minus_fpr"]]
+        return " / ".join("-" if x is None else f"{x:.2f}" for x in parts)
+
+    tools = list(results)
+    lines = ["| category | " + " | ".join(tools) + " |", "|---" * (len(tools) + 1) + "|"]
+    for category in CATEGORIES:
+        if all(category in results[t] for t in tools):
+            lines.append(f"| {category} | " + " | ".join(cell(results[t][category]) for t in tools) + " |")
+    avg = [results[t]["average"]["tpr_minus_fpr"] for t in tools]
+    lines.append("| **average** | " + " | ".join("-" if a is None else f"**{a:.2f}**" for a in avg) + " |")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------- tools
 
 def _exe(name: str) -> str | None:
@@ -382,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-level", choices=list(LEVELS), default="note",
                     help="ignore backend-audit findings below this level (default: count them all)")
     ap.add_argument("--semgrep-config", default="p/python", help="semgrep rules (registry name or local path)")
+    ap.add_argument("--markdown", action="store_true", help="also print one markdown table of every tool")
     ap.add_argument("--json", type=Path, help="also write the per-category figures of each tool to this file")
     args = ap.parse_args(argv)
 
@@ -413,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\n" + (render_details(table) or "no missed or wrongly flagged case"))
         print()
         results[name] = summary(table)
+    if args.markdown:
+        print(render_markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0
