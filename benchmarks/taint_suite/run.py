@@ -413,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ba-taint-suite-") as tmp:
         target = copy_cases(Path(tmp))
         report = json.loads(args.report.read_text(encoding="utf-8")) if args.report else run_backend_audit(target)
+        for skipped in report.get("skipped", []):  # its cases would count as silent: say so
+            print(f"warning: backend-audit did not fully analyse {skipped.get('path')}: {skipped.get('reason')}",
+                  file=sys.stderr)
         counts_for = backend_audit_counts_for(backend_audit_rules(), args.min_level)
         tables = {"backend-audit": score(cases, parse_backend_audit(report), counts_for)}
         if args.compare:
