@@ -373,6 +373,10 @@ def run_ruff(target: Path) -> list[Finding] | None:
             for r in json.loads(done.stdout or "[]")]
 
 
+def _config_label(config: str) -> str:
+    return f"(local {Path(config).name}/)" if Path(config).exists() else config
+
+
 def run_semgrep(target: Path, config: str) -> list[Finding] | None:
     exe = _exe("semgrep")
     if not exe:
@@ -421,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare:
             for name, findings, rule in (("bandit", run_bandit(target), test_id_counts_for("B")),
                                          ("ruff --select S", run_ruff(target), test_id_counts_for("S")),
-                                         ("semgrep " + args.semgrep_config, run_semgrep(target, args.semgrep_config),
+                                         (f"semgrep {_config_label(args.semgrep_config)}",
+                                          run_semgrep(target, args.semgrep_config),
                                           semgrep_counts_for)):
                 if findings is None:
                     print(f"{name.split()[0]}: not installed, skipped\n")
