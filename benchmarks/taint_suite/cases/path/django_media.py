@@ -31,10 +31,10 @@ def export_by_id(request, export_id):
     return FileResponse((EXPORT_ROOT / f"{int(export_id)}.csv").open("rb"))  # safe: path
 
 
-def avatar(request, user_id):
+def avatar(request):
     kind = request.GET.get("kind", "small")
     filename = {"small": "64.png", "large": "256.png"}.get(kind, "64.png")
-    return HttpResponse(Path(settings.MEDIA_ROOT, "avatars", str(user_id), filename).read_bytes())  # safe: path
+    return HttpResponse(Path(settings.MEDIA_ROOT, "avatars", str(request.user.pk), filename).read_bytes())  # safe: path
 
 
 class LogView(View):

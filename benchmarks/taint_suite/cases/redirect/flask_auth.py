@@ -39,10 +39,19 @@ def login_host():
 
 @app.post("/login-relative")
 def login_relative():
+    # "/\evil.net" passes both checks and browsers read it as "//evil.net"
     target = request.form.get("next", "/")
     if not target.startswith("/") or target.startswith("//"):
         target = "/"
-    return redirect(target)  # safe: redirect
+    return redirect(target)  # vuln: redirect
+
+
+@app.post("/login-named")
+def login_named():
+    page = request.form.get("next", "index")
+    if page not in {"index", "orders", "account"}:
+        page = "index"
+    return redirect(url_for(page))  # safe: redirect
 
 
 @app.post("/login-prefix")

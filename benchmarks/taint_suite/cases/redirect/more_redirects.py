@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 from django.shortcuts import redirect as django_redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from flask import Flask, abort, redirect, request
@@ -24,10 +25,19 @@ def payment_done_named():
 
 @app.get("/payment/done-https")
 def payment_done_https():
+    # a host-less "/\evil.net" has an empty netloc, passes, and browsers follow it to evil.net
     url = request.args.get("return_url", "/")
     parsed = urlparse(url)
     if parsed.netloc and parsed.netloc != "shop.example.com":
         abort(400)
+    return redirect(url, code=303)  # vuln: redirect
+
+
+@app.get("/payment/done-checked")
+def payment_done_checked():
+    url = request.args.get("return_url", "/")
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={"shop.example.com"}, require_https=True):
+        url = "/"
     return redirect(url, code=303)  # safe: redirect
 
 
