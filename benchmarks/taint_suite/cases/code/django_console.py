@@ -4,9 +4,12 @@ import ast
 import base64
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views import View
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from .models import Order
 
 ALLOWED_FIELDS = {"total", "tax", "shipping"}
 
@@ -16,14 +19,16 @@ def evaluate(request):
     return JsonResponse({"value": eval(expression)})  # vuln: code
 
 
-def evaluate_field(request, order):
+def evaluate_field(request, pk):
+    order = get_object_or_404(Order, pk=pk)
     field = request.GET.get("field", "total")
     if field not in ALLOWED_FIELDS:
         return HttpResponseBadRequest("unknown field")
     return JsonResponse({"value": eval(f"order.{field}", {"order": order})})  # safe: code
 
 
-def evaluate_field_unchecked(request, order):
+def evaluate_field_unchecked(request, pk):
+    order = get_object_or_404(Order, pk=pk)
     field = request.GET.get("field", "total")
     return JsonResponse({"value": eval(f"order.{field}", {"order": order})})  # vuln: code
 

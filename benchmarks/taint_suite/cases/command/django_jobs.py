@@ -4,6 +4,7 @@ import shlex
 import subprocess
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import path
 from django.views import View
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -89,3 +90,9 @@ class GitTagArgvAPI(APIView):
         tag = request.data["tag"]
         subprocess.run(["git", "tag", "--", tag], cwd="/srv/repo", check=True)  # safe: command
         return Response(status=201)
+
+
+urlpatterns = [
+    path("media/<str:media_id>/thumbnail", thumbnail),
+    path("media/<str:media_id>/thumbnail-checked", thumbnail_checked),
+]

@@ -3,6 +3,7 @@
 import ldap
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import path
 from django.views import View
 from ldap.filter import escape_filter_chars, filter_format
 from rest_framework.response import Response
@@ -72,3 +73,9 @@ class PhoneBaseAPI(APIView):
         attrs = {"filter": "(objectClass=person)", "base": "dc=corp", "phone": request.query_params["phone"]}
         conn = ldap.initialize(settings.LDAP_URI)
         return Response(conn.search_s(attrs["base"], ldap.SCOPE_SUBTREE, attrs["filter"]))  # safe: ldap
+
+
+urlpatterns = [
+    path("groups/<str:group>/members", group_members),
+    path("groups-checked/<str:group>/members", group_members_checked),
+]

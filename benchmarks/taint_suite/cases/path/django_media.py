@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
+from django.urls import path as route
 from django.utils._os import safe_join
 from django.views import View
 from rest_framework.response import Response
@@ -70,3 +71,9 @@ class ReportFileDeleteAPI(APIView):
         name = request.query_params.get("name", "")
         Path("/srv/reports", name + ".json").unlink()  # vuln: path
         return Response(status=204)
+
+
+urlpatterns = [
+    route("exports/<path:name>", export),
+    route("exports/by-id/<str:export_id>", export_by_id),
+]

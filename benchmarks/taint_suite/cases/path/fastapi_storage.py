@@ -11,7 +11,7 @@ router = APIRouter()
 ASSETS = Path("/srv/assets")
 
 
-@router.get("/assets/{name}")
+@router.get("/assets/{name:path}")
 def asset(name: str):
     return FileResponse(f"/srv/assets/{name}")  # vuln: path
 

@@ -120,7 +120,7 @@ def template(kind):
     return send_file(Path("/srv/templates") / filename)  # safe: path
 
 
-@app.get("/templates-any/<kind>")
+@app.get("/templates-any/<path:kind>")
 def template_any(kind):
     filename = TEMPLATES.get(kind, kind)
     return send_file(Path("/srv/templates") / filename)  # vuln: path

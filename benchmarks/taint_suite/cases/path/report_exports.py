@@ -55,7 +55,7 @@ def unpack_export_flat():
     return "", 201
 
 
-@router.get("/exports/{year}/{name}")
+@router.get("/exports/{year}/{name:path}")
 def export_file(year: int, name: str):
     return FileResponse(os.path.join(EXPORTS, str(year), name))  # vuln: path
 

@@ -28,9 +28,9 @@ async def back(request: Request):
     return RedirectResponse(url=request.headers.get("referer", "/"))  # vuln: redirect
 
 
-@routes.get("/r/{target}")
+@routes.get("/r")
 async def short(request: web.Request) -> web.Response:
-    raise web.HTTPFound(request.match_info["target"])  # vuln: redirect
+    raise web.HTTPFound(request.query["to"])  # vuln: redirect
 
 
 @routes.get("/r-id/{target}")

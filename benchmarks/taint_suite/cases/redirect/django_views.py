@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from rest_framework.views import APIView
@@ -61,3 +62,9 @@ class SsoAPI(APIView):
 class SsoFixedAPI(APIView):
     def get(self, request):
         return redirect(f"{settings.IDP_URL}/sso?app=tickets&hint={request.query_params.get('hint', '')}")  # safe: redirect
+
+
+urlpatterns = [
+    path("s/<str:code>", shortlink),
+    path("s-named/<str:code>", shortlink_named),
+]

@@ -5,6 +5,7 @@ import uuid
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import path
 from django.views import View
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -119,3 +120,9 @@ class BulkTagRaw(APIView):
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE billing_invoice SET tag = '{tag}' WHERE id IN ({id_list})")  # vuln: sql
         return Response(status=204)
+
+
+urlpatterns = [
+    path("invoices/by-ref/<str:ref>/", invoice_by_ref),
+    path("invoices/by-uuid/<str:ref>/", invoice_by_uuid),
+]

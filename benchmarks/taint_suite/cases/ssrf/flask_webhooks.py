@@ -51,8 +51,9 @@ def partner_status(name):
     return jsonify(requests.get(f"{base}/status", timeout=5).json())  # safe: ssrf
 
 
-@app.get("/partners-any/<name>/status")
-def partner_status_any(name):
+@app.get("/partners-any/status")
+def partner_status_any():
+    name = request.args["partner"]
     base = PARTNERS.get(name, name)
     return jsonify(requests.get(f"{base}/status", timeout=5).json())  # vuln: ssrf
 
