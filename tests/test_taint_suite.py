@@ -128,3 +128,21 @@ def test_ill_formed_suites_are_refused(tmp_path):
     assert "label says 'command' in the sql/ folder" in text
     assert "a case directory without a label" in text
     assert "nope/: not a category" in text
+
+
+def test_the_harness_scores_a_saved_report_end_to_end(loaded, tmp_path, capsys):
+    cases, _ = loaded
+    vuln = next(c for c in cases if c.category == "command" and c.kind == "vuln")
+    safe = next(c for c in cases if c.category == "command" and c.kind == "safe")
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"findings": [
+        {"rule_id": "BA-INP-003", "path": p, "line": line, "end_line": line, "level": "error"}
+        for p, line in (vuln.label, safe.label)]}), encoding="utf-8")
+    out = tmp_path / "scores.json"
+    assert run.main(["--report", str(report), "--json", str(out), "--details"]) == 0
+    scores = json.loads(out.read_text(encoding="utf-8"))["backend-audit"]
+    assert (scores["command"]["tp"], scores["command"]["fp"]) == (1, 1)
+    assert scores["sql"]["tp"] == 0 and scores["sql"]["tn"] == sum(c.category == "sql" and c.kind == "safe"
+                                                                  for c in cases)
+    printed = capsys.readouterr().out
+    assert "TPR-FPR" in printed and f"wrongly flagged  {safe.label[0]}:{safe.label[1]}" in printed

@@ -294,9 +294,14 @@ def _exe(name: str) -> str | None:
     return str(local) if local.exists() else shutil.which(name)
 
 
-def backend_audit_rules() -> dict[str, set[int]]:
+def _backend_audit() -> list[str]:
     exe = _exe("backend-audit")
-    done = subprocess.run([exe, "rules", "list", "--format", "json"], capture_output=True, text=True, check=True)
+    return [exe] if exe else [sys.executable, "-m", "backend_audit"]
+
+
+def backend_audit_rules() -> dict[str, set[int]]:
+    done = subprocess.run([*_backend_audit(), "rules", "list", "--format", "json"], capture_output=True, text=True,
+                          check=True)
     return {r["id"]: set(r.get("cwe") or []) for r in json.loads(done.stdout)}
 
 
@@ -342,8 +347,7 @@ def copy_cases(dest: Path) -> Path:
 
 
 def run_backend_audit(target: Path) -> dict:
-    exe = _exe("backend-audit")
-    done = subprocess.run([exe, "scan", str(target), "--no-cache", "-f", "json:-"], capture_output=True,
+    done = subprocess.run([*_backend_audit(), "scan", str(target), "--no-cache", "-f", "json:-"], capture_output=True,
                           text=True, cwd=target)
     if done.returncode not in (0, 1):
         raise SystemExit(f"backend-audit exited {done.returncode}: {done.stderr.strip()[-2000:]}")
