@@ -244,7 +244,8 @@ def render(tool: str, table: dict) -> str:
     def fmt(x):
         return "-" if x is None else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
 
-    lines = [f"{tool}", f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"]
+    header = f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"
+    lines = [tool, header]
     s = summary(table)
     for category, r in s.items():
         if category == "average":
@@ -348,7 +349,7 @@ def copy_cases(dest: Path) -> Path:
 
 def run_backend_audit(target: Path) -> dict:
     done = subprocess.run([*_backend_audit(), "scan", str(target), "--no-cache", "-f", "json:-"], capture_output=True,
-                          text=True, cwd=target)
+                          text=True, cwd=target, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"backend-audit exited {done.returncode}: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout)
@@ -358,7 +359,7 @@ def run_bandit(target: Path) -> list[Finding] | None:
     exe = _exe("bandit")
     if not exe:
         return None
-    done = subprocess.run([exe, "-r", "-q", "-f", "json", str(target)], capture_output=True, text=True)
+    done = subprocess.run([exe, "-r", "-q", "-f", "json", str(target)], capture_output=True, text=True, check=False)
     results = json.loads(done.stdout or "{}").get("results", [])
     return [Finding("bandit", r["test_id"], str(Path(r["filename"]).relative_to(target)), r["line_number"],
                     max(r.get("line_range") or [r["line_number"]]), r.get("issue_severity", "").lower(),
@@ -371,7 +372,7 @@ def run_ruff(target: Path) -> list[Finding] | None:
     if not exe:
         return None
     done = subprocess.run([exe, "check", "--select", "S", "--output-format", "json", "--no-cache", "--isolated",
-                           "--exit-zero", str(target)], capture_output=True, text=True)
+                           "--exit-zero", str(target)], capture_output=True, text=True, check=False)
     return [Finding("ruff", r["code"] or "", str(Path(r["filename"]).relative_to(target)), r["location"]["row"],
                     r["end_location"]["row"], "warning", frozenset(), r.get("message", ""))
             for r in json.loads(done.stdout or "[]")]
@@ -386,7 +387,7 @@ def run_semgrep(target: Path, config: str) -> list[Finding] | None:
     if not exe:
         return None
     done = subprocess.run([exe, "scan", "--quiet", "--metrics=off", "--disable-version-check", "--config", config,
-                           "--json", str(target)], capture_output=True, text=True)
+                           "--json", str(target)], capture_output=True, text=True, check=False)
     out = []
     for r in json.loads(done.stdout or "{}").get("results", []):
         meta = r.get("extra", {}).get("metadata", {})
@@ -394,7 +395,8 @@ def run_semgrep(target: Path, config: str) -> list[Finding] | None:
         cwes = frozenset(int(m) for c in (cwe if isinstance(cwe, list) else [cwe])
                          for m in re.findall(r"CWE-(\d+)", str(c)))
         out.append(Finding("semgrep", r["check_id"], str(Path(r["path"]).resolve().relative_to(target.resolve())),
-                           r["start"]["line"], r["end"]["line"], "warning", cwes, r.get("extra", {}).get("message", "")))
+                           r["start"]["line"], r["end"]["line"], "warning", cwes,
+                           r.get("extra", {}).get("message", "")))
     return out
 
 
