@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fnmatch
 import json
 import re
 import shutil
@@ -408,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-level", choices=list(LEVELS), default="note",
                     help="ignore backend-audit findings below this level (default: count them all)")
     ap.add_argument("--semgrep-config", default="p/python", help="semgrep rules (registry name or local path)")
+    ap.add_argument("--only", action="append", metavar="GLOB",
+                    help="score only the cases whose id matches (fnmatch, repeatable), e.g. 'sql/*' or '*/fresh_*'")
     ap.add_argument("--markdown", action="store_true", help="also print one markdown table of every tool")
     ap.add_argument("--json", type=Path, help="also write the per-category figures of each tool to this file")
     args = ap.parse_args(argv)
@@ -416,6 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("the suite is ill-formed:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
+    if args.only:
+        cases = [c for c in cases if any(fnmatch.fnmatchcase(c.id, g) for g in args.only)]
     kinds = {k: sum(c.kind == k for c in cases) for k in ("vuln", "safe")}
     print(f"taint suite: {len(cases)} cases ({kinds['vuln']} vulnerable, {kinds['safe']} safe) "
           f"in {len({c.category for c in cases})} categories\n")
