@@ -91,6 +91,18 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def requires_python(root: Path) -> str | None:
+    """`[project] requires-python` of the scanned root's pyproject.toml, if it states one."""
+    path = root / "pyproject.toml"
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None  # not ours to report: the config loader already said what is wrong with it
+    value = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
+    return value if isinstance(value, str) else None
+
+
 def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:

@@ -20,6 +20,10 @@ def render(result, options: dict[str, Any]) -> str:
         return click.style(text, **kw) if colour else text
 
     out: list[str] = []
+    # what makes the whole report incomplete (the wrong Python for the project) is said first
+    for note in result.notifications:
+        if note.get("level") == "warning":
+            out.extend([style(f"warning: {note.get('message', '')}", fg="yellow", bold=True), ""])
     for path, group in groupby(result.active_findings, key=lambda f: f.path):
         out.append(style(path, bold=True, underline=True))
         for f in group:
@@ -36,7 +40,8 @@ def render(result, options: dict[str, Any]) -> str:
     if result.coverage:
         out.append(_coverage_line(result.coverage))
     for note in result.notifications:
-        out.append(f"note: {note.get('message', '')}")
+        if note.get("level") != "warning":
+            out.append(f"note: {note.get('message', '')}")
     counts = result.counts()
     verdict = "FAIL" if result.failed() else "PASS"
     summary = (f"{verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes"
@@ -51,9 +56,15 @@ def render(result, options: dict[str, Any]) -> str:
                     f"({result.changes['findings_outside_change']} findings outside them)")
     summary += (f" · {result.files_discovered} files: {result.files_scanned} scanned, {result.files_skipped} skipped"
                 f"{f', {result.files_partial} partly analysed' if result.files_partial else ''}"
+                f"{_newer_python(result)}"
                 f" · {result.lines_scanned} lines in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
     return "\n".join(out) + "\n"
+
+
+def _newer_python(result) -> str:
+    skipped = sum(n.get("newer_syntax_skipped", 0) for n in result.notifications if n.get("id") == "BA-PYTHON")
+    return f" ({skipped} need a newer Python)" if skipped else ""
 
 
 def _coverage_line(cov: dict[str, Any]) -> str:
