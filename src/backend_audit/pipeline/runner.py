@@ -187,6 +187,14 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.timings["bandit"] = time.perf_counter() - t
     ctx.facts.pop("_symbols", None)
     result.findings = _dedupe(findings)
+    # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
+    fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
+    if fixable and any(f.rule_id in fixable for f in result.findings):
+        from ..fixes import annotate
+
+        t = time.perf_counter()
+        annotate(text, result.findings, fixable, ctx.options)
+        result.timings["fixes"] = time.perf_counter() - t
     result.facts = ctx.facts
     from ..workflow.suppressions import scan_comments
 
@@ -194,6 +202,12 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     result.facts["suppressions"] = scan_comments(text)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def _fixable_rules() -> frozenset[str]:
+    """Rules whose YAML declares a fix (`fix: safe|unsafe`); their fixers load only when a file needs one."""
+    return frozenset(r.id for r in load_rules() if r.fix)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -246,6 +260,17 @@ def _size(path: str) -> int:
         return os.stat(path).st_size
     except OSError:
         return 0
+
+
+def analyse_text(root: Path, rel: str, text: str, settings: Settings) -> list[Finding]:
+    """The findings (with their fixes) of one file's text as if it stood at `rel`: what `--fix` re-checks
+    after each round of edits. The text is written to a private temporary folder under the same name."""
+    rules_tuple = load_rules()
+    plan = Plan(settings=settings, enabled=Selection(settings, rules_tuple).enabled_ids(), root=str(root))
+    with tempfile.TemporaryDirectory(prefix="ba-fix-") as tmp:
+        copy = Path(tmp) / Path(rel).name  # the name matters (test paths, __init__.py)
+        copy.write_text(text, encoding="utf-8", newline="")
+        return _safe_analyse(SourceRef(rel, str(copy)), plan).findings
 
 
 def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
