@@ -167,3 +167,15 @@ def test_lazy_logging_fix_keeps_the_message(tmp_path_factory, pieces, tail):
         expected = "".join(str(values[v]) if k == "expr" else v for k, v in pieces)
         args = [values[ast.unparse(a)] for a in call.args[1:]]
         assert template % tuple(args) == expected
+
+
+def test_html_report_carries_the_suggested_change(tmp_path):
+    from backend_audit.reporters.html import page_data
+
+    write(tmp_path, "app/sync.py", BEFORE)
+    result, _ = _fix_tree(tmp_path)
+    views = [f[10] for f in page_data(result)["findings"] if f[10]]
+    titles = {v[0] for v in views}
+    assert "use yaml.safe_load" in titles and all(v[1] in ("safe", "unsafe") for v in views)
+    [yaml_fix] = [v for v in views if v[0] == "use yaml.safe_load"]
+    assert yaml_fix[2] == [[12, 13, "        config = yaml.safe_load(fh)\n"]]
