@@ -107,6 +107,7 @@ def test_the_mapping_scores_a_tiny_synthetic_report(tmp_path):
     s = run.summary(table)["sql"]
     assert (s["tp"], s["fn"], s["fp"], s["tn"]) == (1, 1, 1, 0)
     assert s["tpr"] == 0.5 and s["fpr"] == 1.0 and s["tpr_minus_fpr"] == -0.5
+    assert s["tp_at_sink"] == 0  # the directory case's finding sits in a.py, its label in b.py
     # counting warnings and above only drops the note on the safe case
     strict = run.backend_audit_counts_for({"BA-NEW-001": {89}, "BA-SQL-001": {89}}, "warning")
     s = run.summary(run.score(cases, run.parse_backend_audit(report), strict))["sql"]
@@ -141,7 +142,7 @@ def test_the_harness_scores_a_saved_report_end_to_end(loaded, tmp_path, capsys):
     out = tmp_path / "scores.json"
     assert run.main(["--report", str(report), "--json", str(out), "--details"]) == 0
     scores = json.loads(out.read_text(encoding="utf-8"))["backend-audit"]
-    assert (scores["command"]["tp"], scores["command"]["fp"]) == (1, 1)
+    assert (scores["command"]["tp"], scores["command"]["fp"], scores["command"]["tp_at_sink"]) == (1, 1, 1)
     assert scores["sql"]["tp"] == 0 and scores["sql"]["tn"] == sum(c.category == "sql" and c.kind == "safe"
                                                                   for c in cases)
     printed = capsys.readouterr().out

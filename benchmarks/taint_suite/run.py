@@ -225,6 +225,11 @@ def rates(row: dict) -> tuple[float | None, float | None]:
     return tpr, fpr
 
 
+def _at_label(case: Case, f: Finding) -> bool:
+    path, line = case.label
+    return _normalise(f.path, {path}) == path and f.line <= line <= max(f.end_line, f.line)
+
+
 def summary(table: dict) -> dict:
     out, diffs = {}, []
     for category in CATEGORIES:
@@ -235,8 +240,11 @@ def summary(table: dict) -> dict:
         diff = tpr - fpr if tpr is not None and fpr is not None else None
         if diff is not None:
             diffs.append(diff)
+        # a true positive whose finding spans the labelled sink line points the reader at the right place
+        at_sink = sum(any(_at_label(case, f) for f in found) for case, found in row["tp"])
         out[category] = {k: len(row[k]) for k in ("tp", "fn", "fp", "tn")} | {"tpr": tpr, "fpr": fpr,
-                                                                            "tpr_minus_fpr": diff}
+                                                                            "tpr_minus_fpr": diff,
+                                                                            "tp_at_sink": at_sink}
     out["average"] = {"tpr_minus_fpr": sum(diffs) / len(diffs) if diffs else None, "categories": len(diffs)}
     return out
 
@@ -245,14 +253,15 @@ def render(tool: str, table: dict) -> str:
     def fmt(x):
         return "-" if x is None else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
 
-    header = f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"
+    header = (f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"
+              f" {'TP@sink':>8}")
     lines = [tool, header]
     s = summary(table)
     for category, r in s.items():
         if category == "average":
             continue
         lines.append(f"{category:<16} {r['tp']:>4} {r['fn']:>4} {r['fp']:>4} {r['tn']:>4} {fmt(r['tpr']):>6} "
-                     f"{fmt(r['fpr']):>6} {fmt(r['tpr_minus_fpr']):>8}")
+                     f"{fmt(r['fpr']):>6} {fmt(r['tpr_minus_fpr']):>8} {r['tp_at_sink']:>8}")
     avg = s["average"]
     lines.append(f"{'average':<16} {'':>4} {'':>4} {'':>4} {'':>4} {'':>6} {'':>6} {fmt(avg['tpr_minus_fpr']):>8}"
                  f"   (over {avg['categories']} categories)")
