@@ -93,7 +93,8 @@ def test_the_mapping_scores_a_tiny_synthetic_report(tmp_path):
     }
     report = {"findings": [
         # a finding in a case directory's other module still belongs to that case; paths may carry a prefix
-        {"rule_id": "BA-SQL-001", "path": "suite/sql/multi/a.py", "line": 2, "end_line": 2, "level": "error"},
+        {"rule_id": "BA-SQL-001", "path": "suite/sql/multi/a.py", "line": 2, "end_line": 2, "level": "error",
+         "trace": [{"path": "suite/sql/multi/a.py", "line": 2}, {"path": "suite/sql/multi/b.py", "line": 2}]},
         # rule by CWE only (a rule the table does not list), landing in the safe case
         {"rule_id": "BA-NEW-001", "path": "sql/views.py", "line": 10, "end_line": 10, "level": "note"},
         # a finding of another category inside the first case does not count for sql
@@ -108,6 +109,7 @@ def test_the_mapping_scores_a_tiny_synthetic_report(tmp_path):
     assert (s["tp"], s["fn"], s["fp"], s["tn"]) == (1, 1, 1, 0)
     assert s["tpr"] == 0.5 and s["fpr"] == 1.0 and s["tpr_minus_fpr"] == -0.5
     assert s["tp_at_sink"] == 0  # the directory case's finding sits in a.py, its label in b.py
+    assert s["tp_traced"] == 1  # but its trace goes on to the labelled line
     # counting warnings and above only drops the note on the safe case
     strict = run.backend_audit_counts_for({"BA-NEW-001": {89}, "BA-SQL-001": {89}}, "warning")
     s = run.summary(run.score(cases, run.parse_backend_audit(report), strict))["sql"]

@@ -81,6 +81,7 @@ class Finding:
     level: str = "warning"
     cwes: frozenset = frozenset()
     message: str = ""
+    trace: tuple = ()  # (path, line) of each step, source first, as the JSON report's "trace" gives them
 
 
 # ---------------------------------------------------------------------------------------------- cases
@@ -230,6 +231,14 @@ def _at_label(case: Case, f: Finding) -> bool:
     return _normalise(f.path, {path}) == path and f.line <= line <= max(f.end_line, f.line)
 
 
+def _traced(case: Case, f: Finding) -> bool:
+    """The finding shows a path of at least a source and the sink, ending on the labelled sink line."""
+    if len(f.trace) < 2:
+        return False
+    path, line = f.trace[-1]
+    return _normalise(path, {case.label[0]}) == case.label[0] and line == case.label[1]
+
+
 def summary(table: dict) -> dict:
     out, diffs = {}, []
     for category in CATEGORIES:
@@ -242,9 +251,11 @@ def summary(table: dict) -> dict:
             diffs.append(diff)
         # a true positive whose finding spans the labelled sink line points the reader at the right place
         at_sink = sum(any(_at_label(case, f) for f in found) for case, found in row["tp"])
+        traced = sum(any(_traced(case, f) for f in found) for case, found in row["tp"])
         out[category] = {k: len(row[k]) for k in ("tp", "fn", "fp", "tn")} | {"tpr": tpr, "fpr": fpr,
                                                                             "tpr_minus_fpr": diff,
-                                                                            "tp_at_sink": at_sink}
+                                                                            "tp_at_sink": at_sink,
+                                                                            "tp_traced": traced}
     out["average"] = {"tpr_minus_fpr": sum(diffs) / len(diffs) if diffs else None, "categories": len(diffs)}
     return out
 
@@ -254,14 +265,14 @@ def render(tool: str, table: dict) -> str:
         return "-" if x is None else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
 
     header = (f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"
-              f" {'TP@sink':>8}")
+              f" {'TP@sink':>8} {'traced':>7}")
     lines = [tool, header]
     s = summary(table)
     for category, r in s.items():
         if category == "average":
             continue
         lines.append(f"{category:<16} {r['tp']:>4} {r['fn']:>4} {r['fp']:>4} {r['tn']:>4} {fmt(r['tpr']):>6} "
-                     f"{fmt(r['fpr']):>6} {fmt(r['tpr_minus_fpr']):>8} {r['tp_at_sink']:>8}")
+                     f"{fmt(r['fpr']):>6} {fmt(r['tpr_minus_fpr']):>8} {r['tp_at_sink']:>8} {r['tp_traced']:>7}")
     avg = s["average"]
     lines.append(f"{'average':<16} {'':>4} {'':>4} {'':>4} {'':>4} {'':>6} {'':>6} {fmt(avg['tpr_minus_fpr']):>8}"
                  f"   (over {avg['categories']} categories)")
@@ -323,8 +334,9 @@ def parse_backend_audit(report: dict) -> list[Finding]:
         cwe = props.get("cwe")
         cwes = frozenset(int(c) for c in (cwe if isinstance(cwe, list) else [cwe]) if str(c).isdigit()) \
             if cwe is not None else frozenset()
+        trace = tuple((step.get("path", f["path"]), step.get("line", 0)) for step in f.get("trace") or ())
         out.append(Finding("backend-audit", f["rule_id"], f["path"], f["line"], f.get("end_line") or f["line"],
-                           f.get("level", "warning"), cwes, f.get("message", "")))
+                           f.get("level", "warning"), cwes, f.get("message", ""), trace))
     return out
 
 
