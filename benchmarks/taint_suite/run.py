@@ -285,8 +285,9 @@ def render_details(table: dict) -> str:
         row = table.get(category)
         if not row:
             continue
-        for key, title in (("fn", "missed"), ("fp", "wrongly flagged")):
-            for case, found in row[key]:
+        untraced = [(case, found) for case, found in row["tp"] if not any(_traced(case, f) for f in found)]
+        for title, entries in (("missed", row["fn"]), ("wrongly flagged", row["fp"]), ("found, no trace", untraced)):
+            for case, found in entries:
                 path, line = case.label
                 why = "; ".join(sorted({f"{f.rule} line {f.line}: {f.message[:90]}" for f in found}))
                 lines.append(f"{category:<16} {title:<16} {path}:{line}  {case.id}" + (f"  [{why}]" if why else ""))
