@@ -232,8 +232,8 @@ def _at_label(case: Case, f: Finding) -> bool:
 
 
 def _traced(case: Case, f: Finding) -> bool:
-    """The finding shows a path of at least a source and the sink, ending on the labelled sink line."""
-    if len(f.trace) < 2:
+    """The finding's trace ends on the labelled sink line (one step is enough when source and sink share it)."""
+    if not f.trace:
         return False
     path, line = f.trace[-1]
     return _normalise(path, {case.label[0]}) == case.label[0] and line == case.label[1]
