@@ -54,9 +54,9 @@ CATEGORIES: dict[str, dict] = {
     "deserialization": {"cwe": {502}, "rules": set(), "bandit": {"B301", "B302", "B506", "B614"}},
     "xxe": {"cwe": {611, 776}, "rules": set(),
             "bandit": {"B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"}},
-    "weak-hash": {"cwe": {327, 328, 916}, "rules": set(), "bandit": {"B303", "B324"}},
-    "weak-random": {"cwe": {330, 338}, "rules": set(), "bandit": {"B311"}},
-    "insecure-cookie": {"cwe": {614, 1004, 1275}, "rules": {"BA-AUTH-007"}, "bandit": set()},
+    "weak-hash": {"pattern": True, "cwe": {327, 328, 916}, "rules": set(), "bandit": {"B303", "B324"}},
+    "weak-random": {"pattern": True, "cwe": {330, 338}, "rules": set(), "bandit": {"B311"}},
+    "insecure-cookie": {"pattern": True, "cwe": {614, 1004, 1275}, "rules": {"BA-AUTH-007"}, "bandit": set()},
 }
 
 LABEL = re.compile(r"#\s*(vuln|safe):\s*([a-z][a-z-]*)\s*$")
@@ -285,7 +285,9 @@ def render_details(table: dict) -> str:
         row = table.get(category)
         if not row:
             continue
-        untraced = [(case, found) for case, found in row["tp"] if not any(_traced(case, f) for f in found)]
+        # pattern rules (weak hash, weak random, cookies) have no flow to trace
+        untraced = [] if CATEGORIES[category].get("pattern") else \
+            [(case, found) for case, found in row["tp"] if not any(_traced(case, f) for f in found)]
         for title, entries in (("missed", row["fn"]), ("wrongly flagged", row["fp"]), ("found, no trace", untraced)):
             for case, found in entries:
                 path, line = case.label
