@@ -151,6 +151,8 @@ class TestRefsCollector:
         self.urls: set[str] = set()
         self.route_names: set[str] = set()
         self.calls: set[str] = set()
+        # `name = f"{ns}:{model}-detail"` then `reverse(name)`: the URL name a generic test base builds
+        self.local_strings: dict[str, str] = {}
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -175,6 +177,17 @@ class TestRefsCollector:
         if any(isinstance(p, ast.Constant) and "/" in p.value for p in node.values):
             self._strings(node)
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.local_strings.clear()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.active and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            text = _template(self.ctx, node.value)
+            if text:
+                self.local_strings[node.targets[0].id] = text
+            else:
+                self.local_strings.pop(node.targets[0].id, None)
+
     def visit_Call(self, node: ast.Call) -> None:
         if not self.active:
             return
@@ -185,7 +198,8 @@ class TestRefsCollector:
         self.calls.add(name)
         args = call_args(node) if name in _URL_CALLS else ()
         if args:
-            first = _template(self.ctx, args[0])
+            first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
+                     else _template(self.ctx, args[0]))
             if first:
                 self.route_names.add(first)
 
