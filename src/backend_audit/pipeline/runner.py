@@ -326,7 +326,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     jobs = settings.effective_jobs()
     from .cache import open_cache
 
-    cache = open_cache(disc.root, settings, selection)
+    cache_notes: list[str] = []
+    cache = open_cache(disc.root, settings, selection, cache_notes)
     found, todo, keys = cache.split(disc.files) if cache else ([], disc.files, {})
     hits: dict[str, FileResult] = {}
     unreadable: list[SourceRef] = []
@@ -380,6 +381,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     for name, value in sections.items():
         if hasattr(result, name):
             setattr(result, name, value)
+    result.notifications += [{"level": "note", "message": note} for note in cache_notes]
     if file_subset and _project_rule_ids(plan):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
