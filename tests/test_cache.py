@@ -243,3 +243,11 @@ def test_warm_scan_imports_no_analysis_engine(tmp_path):
                                  cwd=tmp_path).stdout.splitlines()[-1]
     assert run() == "['bandit', 'radon']"  # cold: preloaded for the workers (libcst only ever loads in one)
     assert run() == "[]"
+
+
+def test_the_salt_covers_every_module_of_the_package():
+    """Editing a check (not just the pipeline) must invalidate an editable install's cache."""
+    from backend_audit.pipeline.cache import _code_files
+
+    names = {p.relative_to(p.parents[1]).as_posix() for p in _code_files() if p.parent.name in ("checks", "model")}
+    assert {"checks/sql.py", "model/facts.py"} <= names

@@ -42,11 +42,16 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-audit result cach
 _TRANSIENT = ("internal error", "timed out", "timeout", "time limit", "worker")
 
 
+def _code_files() -> list[Path]:
+    """Every module of the package (checks, engines, model...), not only this stage's."""
+    return sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
+
+
 def _code_digest() -> str:
     """Stat of our own modules: an editable install picks up code changes without a version bump."""
     h = hashlib.sha256(__version__.encode())
-    base = Path(__file__).parent
-    for p in sorted(base.rglob("*.py")):
+    base = Path(__file__).resolve().parent.parent
+    for p in _code_files():
         st = p.stat()
         h.update(f"{p.relative_to(base).as_posix()}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
