@@ -241,7 +241,8 @@ def test_warm_scan_imports_no_analysis_engine(tmp_path):
     """)
     run = lambda: subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                  cwd=tmp_path).stdout.splitlines()[-1]
-    assert run() == "['bandit', 'radon']"  # cold: preloaded for the workers (libcst only ever loads in one)
+    # cold and small: analysed in this process, bandit only when a file needs it, libcst only in a worker
+    assert run() == "['radon']"
     assert run() == "[]"
 
 

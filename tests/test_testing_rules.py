@@ -103,12 +103,12 @@ def model_with_endpoints(root: Path) -> ProjectModel:
     settings = Settings(jobs=1, select=("BA-TEST-001",))
     result = scan([root], settings, use_git=False)
     model = ProjectModel.build(root, result.file_results, settings)
-    model._endpoint_inventory = Inventory(
+    model.memo("endpoint_inventory", lambda: Inventory(
         endpoints=[Endpoint(framework=e.get("framework", "fastapi"), methods=e["methods"], path=e["path"],
                             handler=e["handler"], file=p, line=e["line"], auth="none", validation="none",
                             pagination=None, rate_limit=None, response_model=None, drf=e.get("drf", False))
                    for p, eps in ENDPOINTS.items() if p in model.facts for e in eps],
-        settings={}, roots=[], rate_limit_evidence=[], global_rate_limit=False)
+        settings={}, roots=[], rate_limit_evidence=[], global_rate_limit=False))
     return model
 
 
@@ -171,11 +171,11 @@ def _reach_model(root: Path, endpoints: list[dict]) -> ProjectModel:
     settings = Settings(jobs=1, select=("BA-TEST-001",))
     result = scan([root], settings, use_git=False)
     model = ProjectModel.build(root, result.file_results, settings)
-    model._endpoint_inventory = Inventory(
+    model.memo("endpoint_inventory", lambda: Inventory(
         endpoints=[Endpoint(framework="drf", methods=e["methods"], path=e["path"], handler=e["handler"],
                             file=e["file"], line=e["line"], auth="none", validation="none", pagination=None,
                             rate_limit=None, response_model=None, drf=True) for e in endpoints],
-        settings={}, roots=[], rate_limit_evidence=[], global_rate_limit=False)
+        settings={}, roots=[], rate_limit_evidence=[], global_rate_limit=False))
     return model
 
 
