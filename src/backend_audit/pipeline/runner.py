@@ -205,10 +205,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _worker_init() -> None:
+    _worker_env()
+    _preload()
+
+
+def _worker_env() -> None:
     gc.set_threshold(*_GC_THRESHOLD)  # a fork inherits the scan's rare passes; bandit's trees have cycles
     # bandit parses scanned code too; its SyntaxWarnings ("is" with a literal...) would reach stderr.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
-    _preload()
 
 
 def _preload() -> None:
@@ -295,7 +299,7 @@ def _run_in_process(files: list[SourceRef], plan: Plan, jobs: int, progress: Cal
         if timeout:
             signal.signal(signal.SIGALRM, previous)
     if isolate:
-        for i, fr in zip(isolate, _run_pool([files[i] for i in isolate], plan, jobs, None, None)):
+        for i, fr in zip(isolate, _run_pool([files[i] for i in isolate], plan, jobs, None, None, light=True)):
             results[i] = fr
     return results  # type: ignore[return-value]
 
@@ -307,7 +311,9 @@ def _preload_engines() -> None:
 
 
 def _run_pool(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
-              meanwhile: Callable[[], None] | None = None) -> list[FileResult]:
+              meanwhile: Callable[[], None] | None = None, light: bool = False) -> list[FileResult]:
+    """`light`: files the host's parser rejected (the grammar fallback only): workers import nothing
+    up front, bandit never loads for them."""
     from .pool import WorkerPool
 
     # Largest files first so one big file does not finish last on an otherwise idle pool.
@@ -316,7 +322,8 @@ def _run_pool(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[
     # jobs = 100000 must not fork-bomb the CI runner).
     jobs = min(jobs, len(files), 4 * (os.cpu_count() or 1))
     pool = WorkerPool(functools.partial(_safe_analyse, plan=plan), _failed_file,
-                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init, preload=_preload)
+                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_env if light else _worker_init,
+                      preload=None if light else _preload)
     return pool.run(files, order, progress, meanwhile)
 
 
