@@ -234,3 +234,23 @@ def test_module_message_claims_no_coverage_it_does_not_have(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-002",)), use_git=False)
     [finding] = [f for f in result.findings if f.rule_id == "BA-TEST-002"]
     assert "no coverage data" in finding.message and "coverage shows" not in finding.message
+
+
+def test_modules_reached_through_reexports_or_graphql_fields_are_tested(tmp_path):
+    write(tmp_path, {
+        "app/__init__.py": "from .core import double, half\n",
+        "app/core.py": FIVE,
+        "app/schema.py": "import strawberry\n\n" + FIVE + "\ndef resolve_orders(root, info):\n    return []\n",
+        "app/other_schema.py": "import strawberry\n\n" + FIVE + "\ndef resolve_invoices(root, info):\n    return []\n",
+        "tests/test_app.py": """\
+            from app import double
+
+            QUERY = '''query RecentOrders { orders(last: 5) { id total } }'''
+
+            def test_double(client):
+                assert double(2) == 4
+                assert client.post("/graphql", json={"query": QUERY}).status_code == 200
+            """,
+    })
+    # app/core.py through the package's re-export; app/schema.py through the `orders` field it resolves
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/other_schema.py", 1)]

@@ -132,7 +132,7 @@ class ModuleWithoutTests(_TestCheck):
         imported = tested_by_import(project)
         names = _named_tests(project)
         cov = load_coverage(project).data
-        reached_endpoints = endpoint_modules_reached(project)
+        reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
         out = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
@@ -150,7 +150,8 @@ class ModuleWithoutTests(_TestCheck):
             evidence = ("coverage shows none of its functions running" if cov is not None
                         else "no coverage data was available to show its functions running")
             out.append(self.finding(path, 1, f"No test imports this module ({path}), no test requests an endpoint "
-                                             f"it defines, and {evidence}; add a test module for it",
+                                             f"or GraphQL field it defines, and {evidence}; add a test module "
+                                             "for it",
                                     snippet=f"module {path}"))
         return out
 

@@ -26,6 +26,7 @@ from .project import ProjectModel
 _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
 _HOST = re.compile(r"^[a-z]+://[^/]*")
 _VIEW_SUFFIX = re.compile(r"(ViewSet|APIView|View)$")
+_GRAPHQL_LIBS = frozenset({"graphene", "graphene_django", "strawberry", "strawberry_django", "ariadne", "graphql"})
 
 # how an endpoint was reached, as the rules may say it
 URL, NAME, NAME_PATTERN, CALL = "url", "route name", "route name built at run time", "handler call"
@@ -185,6 +186,25 @@ class TestReach:
             if file in self._imported_by(test):
                 return Reach(test, CALL)
         return None
+
+    def graphql_modules(self) -> set[str]:
+        """Source modules of a GraphQL schema (they import graphene, strawberry, ariadne or graphql) that
+        define a resolver or field a test's GraphQL document asks for (`field` or `resolve_field`)."""
+        def build() -> set[str]:
+            asked = {name for test in self.model.test_files
+                     for name in (self.model.facts[test].get("test_refs") or {}).get("graphql", ())}
+            if not asked:
+                return set()
+            out = set()
+            for path in self.model.source_files:
+                facts = self.model.facts[path]
+                if not any(str(i).lstrip(".").split(".")[0] in _GRAPHQL_LIBS for i in facts.get("imports", ())):
+                    continue
+                names = {str(q).rsplit(".", 1)[-1] for q in (facts.get("functions") or {})}
+                if any(n in asked or (n.startswith("resolve_") and n[8:] in asked) for n in names):
+                    out.add(path)
+            return out
+        return self.model.memo("graphql_modules", build)
 
     def modules_reached(self) -> set[str]:
         """Files that define at least one endpoint a test requests: tested through HTTP, not by import."""
