@@ -149,9 +149,14 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
     from ..engines import ast_walk
 
+    collectors = _fact_collectors()
+    if any(c.RULE_ID == "BA-QUAL-002" for c in picked):  # radon's Halstead totals, counted in this walk
+        from ..engines.radon import HalsteadCounter
+
+        collectors = [*collectors, HalsteadCounter]
     t = time.perf_counter()
     try:
-        ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], _fact_collectors(),
+        ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], collectors,
                             max_depth=syntax.MAX_TREE_DEPTH)
     except ast_walk.TooDeep:
         result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
@@ -188,6 +193,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
             result.skipped.append(Skipped(ref.rel, f"bandit could not run: {exc}", kind="partial"))
         result.timings["bandit"] = time.perf_counter() - t
     ctx.facts.pop("_symbols", None)
+    ctx.facts.pop("_halstead_volume", None)
     result.findings = _dedupe(findings)
     result.facts = ctx.facts
     from ..workflow.suppressions import scan_comments
