@@ -252,3 +252,21 @@ def test_the_salt_covers_every_module_of_the_package():
 
     names = {p.relative_to(p.parents[1]).as_posix() for p in _code_files() if p.parent.name in ("checks", "model")}
     assert {"checks/sql.py", "model/facts.py"} <= names
+
+
+def test_concurrent_scans_leave_a_whole_pack(tmp_path, monkeypatch):
+    """Two scans of one tree writing at once: each reports the same, and the pack the last one wrote is whole."""
+    root = tree(tmp_path)
+    for i in range(12):
+        (root / "app" / f"m{i}.py").write_text(f"def f{i}(x):\n    return x + {i}\n", encoding="utf-8")
+    code = ("import sys\nfrom backend_audit.cli import main\n"
+            f"sys.exit(main(['scan', {str(root)!r}, '-j', '1', '--ignore', 'BA-TEST', '-f', 'json:-']))\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              cwd=tmp_path) for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [1, 1, 1], [o[1] for o in outs]
+    reports = {json.dumps(json.loads(o[0])["findings"], sort_keys=True) for o in outs}
+    assert len(reports) == 1
+    analysed = counting(monkeypatch)
+    again = scan([root], SETTINGS, use_git=False)
+    assert analysed == [] and json.dumps([f.to_dict() for f in again.findings], sort_keys=True) in reports
