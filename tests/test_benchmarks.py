@@ -14,6 +14,7 @@ def test_compare_runs_on_a_tiny_tree(tmp_path):
                            "--runs", "1", "--jobs", "1"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     rows = [line.split()[0:3] for line in done.stdout.splitlines()[2:] if line.strip()]
-    assert [r[1] for r in rows[:3]] == ["cold", "warm", "one"], done.stdout
+    assert [r[1] for r in rows[:4]] == ["cold", "warm", "one", "--changed-since"], done.stdout
+    assert "floor: start + read + sha256 every file" in done.stdout and "cpu s" in done.stdout
     assert "lines/s" in done.stdout
     assert "profile of one cold scan" in done.stdout and " ast " in done.stdout

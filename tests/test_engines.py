@@ -84,3 +84,58 @@ def test_raw_metrics_equal_radons_on_this_package():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert raw_metrics(text) == analyze(text), path
+
+
+def _real_files(limit: int) -> list:
+    """This package and a spread of the standard library: real code of every shape."""
+    import sysconfig
+    from pathlib import Path
+
+    import backend_audit
+
+    ours = sorted(Path(backend_audit.__file__).parent.rglob("*.py"))
+    stdlib = sorted(p for p in Path(sysconfig.get_paths()["stdlib"]).rglob("*.py") if "site-packages" not in p.parts)
+    return ours + stdlib[::max(1, len(stdlib) // limit)]
+
+
+@pytest.mark.parametrize("limit", [60, pytest.param(5000, marks=pytest.mark.slow)])
+def test_halstead_counted_in_the_walk_equals_radons(limit):
+    """The maintainability index's Halstead volume comes from our one walk: radon's figure exactly."""
+    import ast
+
+    from radon.metrics import h_visit_ast
+
+    from backend_audit.checks.base import FileContext
+    from backend_audit.engines import ast_walk
+    from backend_audit.engines.radon import HalsteadCounter
+
+    compared = 0
+    for path in _real_files(limit):
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+            continue
+        ctx = FileContext(path=path.name, is_test=False, rules={}, options={}, text=text)
+        ast_walk.run_checks(tree, ctx, [], [HalsteadCounter], max_depth=10_000)
+        assert ctx.facts["_halstead_volume"] == h_visit_ast(tree).total.volume, path
+        compared += 1
+    assert compared > 100
+
+
+def test_halstead_quirks_match_radon():
+    import ast
+
+    from radon.metrics import h_visit_ast
+
+    from backend_audit.checks.base import FileContext
+    from backend_audit.engines import ast_walk
+    from backend_audit.engines.radon import HalsteadCounter
+
+    code = ("@deco(1 + 2)\ndef f(a=-1, *, b: int = 2 * 3) -> a | b:\n    x = a + 1\n    def g(c=4 - 4):\n"
+            "        return c < 1 <= a and not b\n    x += 1 if a else -a\n    return x, lambda y=1 + 1: y * 2\n"
+            "class C:\n    z = 1 + True\n    async def h(self):\n        return self.z == 1.0\nprint(1 + 1, 'a' % 'b')\n")
+    tree = ast.parse(code)
+    ctx = FileContext(path="q.py", is_test=False, rules={}, options={}, text=code)
+    ast_walk.run_checks(tree, ctx, [], [HalsteadCounter])
+    assert ctx.facts["_halstead_volume"] == h_visit_ast(tree).total.volume > 0

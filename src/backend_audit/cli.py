@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -502,6 +503,10 @@ def rules_show(rule_id: str, fmt: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI and turn every failure into one line and an exit code."""
+    # A one-shot process: the scan's rare young-generation collections (runner._rare_gc_passes) hold for
+    # the reports too, or restoring the default makes the first allocations after the scan pay a full
+    # collection over every file's facts (0.08 s of a 250 kLOC warm scan).
+    gc.set_threshold(100_000, *gc.get_threshold()[1:])
     try:
         rv = cli.main(args=argv, prog_name="backend-audit", standalone_mode=False)
         return int(rv or 0)

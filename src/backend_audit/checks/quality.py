@@ -70,8 +70,10 @@ class LowMaintainabilityIndex(RadonCheck):
                                               for n in tree.body):
             return []
         comments = (raw.comments + raw.multi) / float(raw.sloc) * 100 if raw.sloc else 0
-        mi = mi_compute(h_visit_ast(tree).total.volume, cc.total_complexity,
-                        raw.lloc, comments)
+        volume = self.ctx.facts.get("_halstead_volume")  # engines.radon.HalsteadCounter, in the one walk
+        if volume is None:
+            volume = h_visit_ast(tree).total.volume
+        mi = mi_compute(volume, cc.total_complexity, raw.lloc, comments)
         limit = float(self.option("mi_min", 20))
         if mi >= limit:
             return []

@@ -99,20 +99,17 @@ class Match:
         return {"key": self.key, "score": round(self.score, 2), "why": self.why}
 
 
-def _word_hit(pattern: str, words: set[str], prefixable: tuple[str, ...]) -> bool:
-    """`pattern` is one of `words`; `stem*` starts one of `prefixable` (the words and the raw words)."""
-    if pattern.endswith("*"):
-        prefix = pattern[:-1]
-        return any(w.startswith(prefix) for w in prefixable)
-    return pattern in words
-
-
 class Vocabulary:
     def __init__(self, keys: dict[str, Key]):
         self.keys = keys
         # per phrase, its content words without the `*` of stems: what the overlap score compares
         self._plain = {k.id: [frozenset(p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS)
                               for ptoks in k.phrase_tokens] for k in keys.values()}
+        # per phrase, its whole words (one set test) and its stems (prefix tests), split once: every item of
+        # every agent file is scored against every phrase
+        self._split = {k.id: [(frozenset(p for p in ptoks if not p.endswith("*")),
+                               tuple(p[:-1] for p in ptoks if p.endswith("*"))) for ptoks in k.phrase_tokens]
+                       for k in keys.values()}
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys
@@ -132,10 +129,11 @@ class Vocabulary:
                     best = Match(key.id, 1.0, f"regex /{rx.pattern}/")
                     break
             if best.score < 1.0:
-                for phrase, ptoks, plain in zip(key.phrases, key.phrase_tokens, self._plain[key.id]):
+                for phrase, ptoks, plain, (whole, stems) in zip(key.phrases, key.phrase_tokens, self._plain[key.id],
+                                                                 self._split[key.id]):
                     if not ptoks:
                         continue
-                    if all(_word_hit(p, words, all_words) for p in ptoks):
+                    if whole <= words and all(any(w.startswith(stem) for w in all_words) for stem in stems):
                         best = Match(key.id, 1.0, f"phrase '{phrase}'")
                         break
                     shared = len(plain & content)

@@ -111,13 +111,12 @@ def options_for_auth(settings: Any) -> dict[str, Any]:
 
 
 def build(model: Any) -> Inventory:
-    """The inventory of a ProjectModel (memoised on it: several rules and the report read it)."""
-    cached = getattr(model, "_endpoint_inventory", None)
-    if cached is None:
+    """The inventory of a ProjectModel, built once per scan (ProjectModel.memo: several rules and the
+    report read it, and --changed-since learns from the memo which file facts it depends on)."""
+    def compute() -> Inventory:
         facts = {p: f for p, f in model.facts.items() if not f.get("is_test")}
-        cached = _Builder(facts, options_for_auth(model.settings)).run()
-        model._endpoint_inventory = cached
-    return cached
+        return _Builder(facts, options_for_auth(model.settings)).run()
+    return model.memo("endpoint_inventory", compute)
 
 
 def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
