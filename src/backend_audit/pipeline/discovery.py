@@ -17,6 +17,7 @@ from typing import Iterator
 from ..config import DEFAULT_EXCLUDES, Settings, matches_any
 from ..errors import ConfigError
 from ..findings import Skipped
+from . import git as gitexec
 
 PY_SUFFIXES = (".py", ".pyi")
 
@@ -41,14 +42,7 @@ def display_path(rel: str) -> str:
 
 
 def git_root(path: Path) -> Path | None:
-    cwd = path if path.is_dir() else path.parent
-    try:
-        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if out.returncode != 0:
-        return None
-    return Path(os.fsdecode(out.stdout.strip())).resolve()
+    return gitexec.work_tree_root(path)
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -144,10 +138,10 @@ def _unreadable_reason(path: Path, root: Path) -> str | None:
 
 def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
     rel = os.path.relpath(target, root)
-    cmd = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel]
     try:
-        out = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        out = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel,
+                          filters=False)
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired) as exc:
         raise ConfigError(f"'git ls-files' failed in {root}: {exc}") from None
     if out.returncode != 0:
         raise ConfigError(f"'git ls-files' failed in {root}: {out.stderr.decode(errors='replace').strip()}")
