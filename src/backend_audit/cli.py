@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .errors import BackendAuditError, ConfigError
+from .reporters.printable import log_line, text_block
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -204,7 +205,7 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
         default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
         target = Path(dest) if dest else Path(default)
         reporters.write_atomic(target, content)
-        click.echo(f"wrote {name} report to {target}", err=True)
+        click.echo(log_line(f"wrote {name} report to {target}"), err=True)
     if strict and result.files_skipped:
         raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
     sys.exit(EXIT_FINDINGS if result.failed() else EXIT_CLEAN)
@@ -234,7 +235,7 @@ def baseline_create(paths, output, force_exclude, config_file, select, ignore, j
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     target = output or Path(baseline.DEFAULT_FILE)
     reporters.write_atomic(target, baseline.render(result.active_findings))
-    click.echo(f"wrote {len(result.active_findings)} baseline entries to {target}", err=True)
+    click.echo(log_line(f"wrote {len(result.active_findings)} baseline entries to {target}"), err=True)
 
 
 @cli.command()
@@ -259,7 +260,7 @@ def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, excl
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        click.echo(render_text(data, verbose=not quiet), nl=False)
+        click.echo(text_block(render_text(data, verbose=not quiet)), nl=False)
     failed = any(a["summary"].get("fail") for a in data["agents"])
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
@@ -276,7 +277,8 @@ def endpoints(paths, fmt, config_file, select, ignore, jobs, exclude) -> None:
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude).with_(select=("BA-AUTH-001",))
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
-    click.echo(render_endpoints(result.endpoints or [], fmt), nl=False)
+    rendered = render_endpoints(result.endpoints or [], fmt)
+    click.echo(text_block(rendered) if fmt == "text" else rendered, nl=False)
 
 
 @cli.group()
@@ -330,10 +332,10 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("backend-audit: aborted", err=True)
         return EXIT_USAGE
     except click.ClickException as exc:
-        click.echo(f"backend-audit: error: {exc.format_message()} (see 'backend-audit --help')", err=True)
+        click.echo(log_line(f"backend-audit: error: {exc.format_message()} (see 'backend-audit --help')"), err=True)
         return EXIT_USAGE
     except BackendAuditError as exc:
-        click.echo(f"backend-audit: error: {exc}", err=True)
+        click.echo(log_line(f"backend-audit: error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("backend-audit: interrupted", err=True)
@@ -341,8 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 3
         if os.environ.get("BACKEND_AUDIT_DEBUG"):
             raise
-        click.echo(f"backend-audit: internal error: {type(exc).__name__}: {exc} "
-                   "(rerun with BACKEND_AUDIT_DEBUG=1 for the traceback and report it)", err=True)
+        click.echo(log_line(f"backend-audit: internal error: {type(exc).__name__}: {exc} "
+                            "(rerun with BACKEND_AUDIT_DEBUG=1 for the traceback and report it)"), err=True)
         return EXIT_INTERNAL
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from .printable import clean, log_line
+
 EXTENSION = "txt"
 STREAM = True
 
@@ -21,22 +23,23 @@ def render(result, options: dict[str, Any]) -> str:
 
     out: list[str] = []
     for path, group in groupby(result.active_findings, key=lambda f: f.path):
-        out.append(style(path, bold=True, underline=True))
+        # Paths and messages come from the scanned tree: cleaned before any styling is added.
+        out.append(style(log_line(path), bold=True, underline=True))
         for f in group:
             level = style(f"{f.level:<7}", fg=_COLOURS.get(f.level))
-            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(f.rule_id, bold=True)}  {f.message}")
+            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(clean(f.rule_id), bold=True)}  {clean(f.message)}")
         out.append("")
     skipped = [s for s in result.skipped]
     if skipped:
         out.append(style("Not fully analysed", bold=True, underline=True))
         for s in skipped:
             tag = "skipped" if s.kind == "skipped" else "partial"
-            out.append(f"  {tag:<7} {s.path}: {s.reason}")
+            out.append(f"  {tag:<7} {clean(s.path)}: {clean(s.reason)}")
         out.append("")
     if result.coverage:
         out.append(_coverage_line(result.coverage))
     for note in result.notifications:
-        out.append(f"note: {note.get('message', '')}")
+        out.append(f"note: {clean(note.get('message', ''))}")
     counts = result.counts()
     verdict = "FAIL" if result.failed() else "PASS"
     summary = (f"{verdict}: {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes"
@@ -63,4 +66,4 @@ def _coverage_line(cov: dict[str, Any]) -> str:
     least = [f"{m['path']} {m['percent']:g}%" for m in cov.get("modules", ())[:3] if m["percent"] < 100]
     if least:
         line += f"; least covered: {', '.join(least)}"
-    return f"{line} (from {cov['source']})"
+    return clean(f"{line} (from {cov['source']})")
