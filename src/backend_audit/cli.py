@@ -183,6 +183,7 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
     from .pipeline.runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
+    destinations = _destinations(specs)
     if not category.strip().strip("/"):
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
@@ -196,19 +197,39 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
                       postprocessors=[post])
     options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings,
                "timestamps": timings, "category": category, "include_suppressed": sarif_include_suppressed}
-    for name, dest in specs:
+    for (name, dest), target in zip(specs, destinations):
         module = reporters.get(name)
         content = module.render(result, options)
-        if dest == "-" or (dest is None and module.STREAM):
+        if target is None:
             click.echo(content, nl=False)
             continue
-        default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
-        target = Path(dest) if dest else Path(default)
-        reporters.write_atomic(target, content)
+        reporters.write_atomic(target, content, default=dest is None)
         click.echo(log_line(f"wrote {name} report to {target}"), err=True)
     if strict and result.files_skipped:
         raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
     sys.exit(EXIT_FINDINGS if result.failed() else EXIT_CLEAN)
+
+
+def _destinations(specs: list[tuple[str, str | None]]) -> list[Path | None]:
+    """Each format's file (None: stdout). Two formats naming one file would leave only the last: refused
+    before any analysis runs."""
+    from . import reporters
+
+    out: list[Path | None] = []
+    seen: dict[str, str] = {}
+    for name, dest in specs:
+        module = reporters.get(name)
+        if dest == "-" or (dest is None and module.STREAM):
+            out.append(None)
+            continue
+        default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
+        target = Path(dest) if dest else Path(default)
+        key = os.path.realpath(target)
+        if key in seen:
+            raise ConfigError(f"-f {seen[key]} and -f {name} both write {target}; give each format its own path")
+        seen[key] = name
+        out.append(target)
+    return out
 
 
 @cli.group("baseline")
@@ -234,7 +255,7 @@ def baseline_create(paths, output, force_exclude, config_file, select, ignore, j
     settings = with_extra(settings.with_(extra=extra), force_exclude=force_exclude or None)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     target = output or Path(baseline.DEFAULT_FILE)
-    reporters.write_atomic(target, baseline.render(result.active_findings))
+    reporters.write_atomic(target, baseline.render(result.active_findings), default=output is None)
     click.echo(log_line(f"wrote {len(result.active_findings)} baseline entries to {target}"), err=True)
 
 
