@@ -117,6 +117,10 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
     if jobs is not None:
         changes["jobs"] = jobs
     if exclude:
+        from .config import check_pattern
+
+        for pattern in _split(exclude):
+            check_pattern(pattern, "--exclude")
         changes["exclude"] = settings.exclude + _split(exclude)
     if fail_on:
         changes["fail_on"] = fail_on
