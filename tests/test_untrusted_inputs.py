@@ -85,14 +85,18 @@ def test_bad_baseline_is_one_line_exit_2(project, capsys, content, needle):
     assert code == 2 and err.count("\n") == 1 and needle in err, err
 
 
+def _special(project: Path, special: str) -> str:
+    if special == "fifo":
+        os.mkfifo(project.parent / "fifo")
+        return str(project.parent / "fifo")
+    if not os.path.exists(special):
+        pytest.skip(f"{special} missing")
+    return special
+
+
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
 def test_baseline_on_a_device_or_fifo_is_refused_at_once(project, cli, clean_env, special):
-    target = special
-    if special == "fifo":
-        target = str(project.parent / "fifo.json")
-        os.mkfifo(target)
-    elif not os.path.exists(special):
-        pytest.skip(f"{special} missing")
+    target = _special(project, special)
     # A child process with a timeout: a regression would otherwise hang the test run.
     done = subprocess.run([cli, "scan", str(project), "--no-cache", "--baseline", target, "-f", "json:-"],
                           env=clean_env, capture_output=True, text=True, timeout=120)
@@ -116,10 +120,7 @@ def test_bad_coverage_found_in_the_tree_is_a_note(project, capsys, name, content
 
 @pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
 def test_named_coverage_on_a_device_or_fifo_is_refused_at_once(project, cli, clean_env, special):
-    target = special
-    if special == "fifo":
-        target = str(project.parent / "fifo.xml")
-        os.mkfifo(target)
+    target = _special(project, special)
     done = subprocess.run([cli, "scan", str(project), "--no-cache", "--coverage", target, "-f", "json:-"],
                           env=clean_env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
