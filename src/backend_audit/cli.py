@@ -100,7 +100,7 @@ def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...])
         configured = (configured,)
     base = Path(settings.config_source).parent if settings.config_source else Path.cwd()
     explicit = list(agents) or [base / str(p) for p in configured]
-    agent_set = load_agent_set(list(paths) or [Path.cwd()], explicit)
+    agent_set = load_agent_set(list(paths) or [Path.cwd()], explicit, confine=None if agents else base)
     return apply_agent_settings(settings, agent_set, load_rules()), postprocessor(agent_set)
 
 

@@ -286,25 +286,32 @@ class AgentSet:
 
 
 def git_root_candidates(targets: Iterable[Path]) -> list[Path]:
-    """The targets' folders and their parents up to the repository root: where .claude/agents may live."""
+    """The targets' folders and their parents up to the repository root: where .claude/agents may live.
+    Outside git only the target's own folder: the folders above it are not part of the scanned tree."""
     out: list[Path] = []
     for t in targets:
         d = t.resolve()
         d = d if d.is_dir() else d.parent
+        chain = []
         for cur in [d, *d.parents]:
-            if cur not in out:
-                out.append(cur)
+            chain.append(cur)
             if (cur / ".git").exists():
                 break
+        else:
+            chain = [d]
+        out += [c for c in chain if c not in out]
     return out
 
 
-def load_agent_set(targets: list[Path], explicit: Iterable[Path] = ()) -> AgentSet:
+def load_agent_set(targets: list[Path], explicit: Iterable[Path] = (), confine: Path | None = None) -> AgentSet:
+    """`confine`: the folder the explicit paths must stay in (they came from a config file, not the user);
+    agent files found in the tree always stay in the tree."""
     explicit = list(explicit)
     candidates = git_root_candidates(targets or [Path.cwd()])
     root = candidates[-1] if candidates else Path.cwd()
     source, found = find_agents(root, explicit, candidates)
-    return AgentSet(source, [parse_file(path, display) for path, display in found])
+    limit = root if source == "target" else confine if source == "option" else None
+    return AgentSet(source, [parse_file(path, display, limit) for path, display in found])
 
 
 def apply_agent_settings(settings: Settings, agents: AgentSet, rules: Iterable[Any]) -> Settings:
