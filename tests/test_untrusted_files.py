@@ -55,3 +55,55 @@ def test_submodule_is_listed_as_skipped(tmp_path):
     commit(root)
     result = scan([root], Settings(jobs=1, select=("BA-SQL-001",)))
     assert [(s.path, "submodule" in s.reason) for s in result.skipped] == [("vendor/lib", True)]
+
+
+def test_workers_die_with_a_killed_parent(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys, time\n"
+            "from backend_audit.pipeline.pool import WorkerPool\n"
+            "pool = WorkerPool(time.sleep, lambda item, reason: None, jobs=2, timeout=None)\n"
+            "def tell():\n"
+            "    print(' '.join(str(w.proc.pid) for w in pool.workers), flush=True)\n"
+            "pool.run([3600, 3600], meanwhile=tell)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pids: list[int] = []
+    try:
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2
+        os.kill(parent.pid, signal.SIGKILL)  # what a CI timeout does
+        parent.wait(30)
+        alive = pids
+        for _ in range(300):  # bounded wait for the kernel to deliver the signal, not a speed check
+            alive = [p for p in pids if _alive(p)]
+            if not alive:
+                break
+            time.sleep(0.1)
+        assert alive == [], "workers outlived their parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        parent.stdout.close()
+        for pid in pids:  # a regression leaves orphans behind: do not leak them past the test
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
