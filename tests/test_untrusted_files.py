@@ -107,3 +107,18 @@ def _alive(pid: int) -> bool:
         except ProcessLookupError:
             return False
         return True
+
+
+def test_backslash_file_name_keeps_its_name_in_sarif(tmp_path):
+    import json
+
+    from backend_audit.reporters import sarif
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "\\back.py").write_text('def q(c, v):\n    c.execute(f"SELECT {v}")\n')
+    (root / "back.py").write_text("x = 1\n")
+    result = scan([root], Settings(jobs=1, select=("BA-SQL-001",)), use_git=False)
+    log = json.loads(sarif.render(result, {}))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
+    assert uris == ["%5Cback.py"]
