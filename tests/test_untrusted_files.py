@@ -122,3 +122,23 @@ def test_backslash_file_name_keeps_its_name_in_sarif(tmp_path):
     log = json.loads(sarif.render(result, {}))
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
     assert uris == ["%5Cback.py"]
+
+
+def test_config_files_read_as_evidence_may_be_fifos_or_symlinks_out(tmp_path, cli, clean_env):
+    import os
+    import subprocess
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret-package==1.0\n")
+    root = tmp_path / "repo"
+    (root / "tests").mkdir(parents=True)
+    (root / "app.py").write_text("x = 1\n")
+    (root / "tests" / "test_app.py").write_text("import app\n\n\ndef test_x():\n    assert app.x\n")
+    for name in ("pyproject.toml", "tox.ini", "setup.cfg", "pytest.ini", "requirements.txt"):
+        os.mkfifo(root / name)
+    os.symlink(outside, root / "requirements-dev.txt")
+    # A child with a timeout: a blocking open of any of the FIFOs would hang the scan.
+    done = subprocess.run([cli, "scan", str(root), "--no-cache", "-f", "json:-"], env=clean_env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert "secret-package" not in done.stdout

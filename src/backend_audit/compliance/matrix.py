@@ -19,6 +19,7 @@ from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
 from ..config import Settings, matches_any
 from ..pipeline.discovery import repository_files
 from ..findings import LEVEL_RANK, ScanResult
+from ..untrusted.files import read_tree_text
 
 STATES = ("pass", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
 COVERAGE_KEY = "test-coverage"
@@ -51,7 +52,7 @@ class Project:
         project.frameworks = {fw for mod, fw in FRAMEWORK_IMPORTS.items() if mod in project.imports}
         for rel in project.files:
             if rel.count("/") <= 1:
-                project.dependencies |= declared_dependencies(root / rel)
+                project.dependencies |= declared_dependencies(root / rel, root)
         return project
 
     def has_package(self, name: str) -> bool:
@@ -75,18 +76,23 @@ def _req_names(lines: Iterable[str]) -> set[str]:
     return out
 
 
-def declared_dependencies(path: Path) -> set[str]:
-    """Distribution names a requirements file, pyproject.toml or Pipfile declares (lower case, dashes)."""
+def declared_dependencies(path: Path, root: Path | None = None) -> set[str]:
+    """Distribution names a requirements file, pyproject.toml or Pipfile declares (lower case, dashes).
+    Read only when it stays inside `root` and is a regular file (a FIFO would block the scan)."""
     from ..config import tomllib
 
     name = path.name
+    is_requirements = re.match(r"requirements.*\.(txt|in)$", name)
+    if not is_requirements and name not in ("pyproject.toml", "Pipfile"):
+        return set()
+    text = read_tree_text(root or path.parent, path)
+    if text is None:
+        return set()
     try:
-        if re.match(r"requirements.*\.(txt|in)$", name):
-            return _req_names(path.read_text(encoding="utf-8", errors="replace").splitlines())
-        if name not in ("pyproject.toml", "Pipfile"):
-            return set()
-        data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
+        if is_requirements:
+            return _req_names(text.splitlines())
+        data = tomllib.loads(text)
+    except (ValueError, RecursionError):
         return set()
     reqs: list[str] = []
     project = data.get("project") or {}

@@ -96,3 +96,14 @@ def load_json(data: bytes | str, max_depth: int = 64) -> Any:
     except UnicodeEncodeError:
         raise InputError("holds a string that is not valid Unicode (a lone surrogate escape)") from None
     return doc
+
+
+def read_tree_text(root: Path, path: Path, limit: int = 4 * 1024 * 1024) -> str | None:
+    """A text file of the scanned tree (requirements, pytest config...) read as evidence, or None when it is
+    missing, leaves the tree through a symlink, is not a regular file (a FIFO would block) or is too big."""
+    if not inside(path, root):
+        return None
+    try:
+        return read_bounded(path, limit).decode("utf-8", "replace")
+    except (OSError, InputError):
+        return None
