@@ -370,7 +370,8 @@ def test_clean_tree_has_empty_results_and_rules(tmp_path):
 
 def test_uri_and_name_helpers():
     assert sarif.artifact_uri("./app/my file.py") == "app/my%20file.py"
-    assert sarif.artifact_uri("app\\win.py") == "app/win.py"
+    assert sarif.artifact_uri("app\\win.py") == "app%5Cwin.py"  # a POSIX name, not a separator
+    assert sarif.artifact_uri("\\back.py") == "%5Cback.py"
     assert sarif.artifact_uri("app/naïve.py") == "app/na%C3%AFve.py"
     assert sarif.pascal_name("sql-built-string-to-sink") == "SqlBuiltStringToSink"
 

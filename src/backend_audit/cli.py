@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import BackendAuditError, ConfigError
+from .reporters.printable import log_line, text_block
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_STDIN = 5 * 1024 * 1024  # the default max-file-size
@@ -113,7 +114,7 @@ def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...])
         configured = (configured,)
     base = Path(settings.config_source).parent if settings.config_source else Path.cwd()
     explicit = list(agents) or [base / str(p) for p in configured]
-    agent_set = load_agent_set(list(paths) or [Path.cwd()], explicit)
+    agent_set = load_agent_set(list(paths) or [Path.cwd()], explicit, confine=None if agents else base)
     return apply_agent_settings(settings, agent_set, load_rules()), postprocessor(agent_set)
 
 
@@ -130,6 +131,10 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
     if jobs is not None:
         changes["jobs"] = jobs
     if exclude:
+        from .config import check_pattern
+
+        for pattern in _split(exclude):
+            check_pattern(pattern, "--exclude")
         changes["exclude"] = settings.exclude + _split(exclude)
     if fail_on:
         changes["fail_on"] = fail_on
@@ -243,6 +248,7 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
             raise click.BadParameter("-o/--output takes exactly one -f FORMAT without its own path",
                                      param_hint="-o/--output")
         specs = [(specs[0][0], str(output))]
+    destinations = _destinations(specs)
     if not category.strip().strip("/"):
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
@@ -267,20 +273,15 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
                "category": category, "include_suppressed": sarif_include_suppressed, "quiet": quiet,
                # text output names files as the user would open them: relative to the current directory
                "display_root": None if stdin_root else Path.cwd(), "unsafe_fixes": unsafe}
-    for name, dest in specs:
+    for (name, dest), target in zip(specs, destinations):
         module = reporters.get(name)
-        if statistics and name == "text":
-            content = render_statistics(result)
-        else:
-            content = module.render(result, options)
-        if dest == "-" or (dest is None and module.STREAM):
+        content = render_statistics(result) if statistics and name == "text" else module.render(result, options)
+        if target is None:
             click.echo(content, nl=False, color=options["color"])  # click strips styles off a non-TTY
             continue
-        default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
-        target = Path(dest) if dest else Path(default)
-        reporters.write_atomic(target, content)
+        reporters.write_atomic(target, content, default=dest is None)
         if not quiet:
-            click.echo(f"wrote {name} report to {target}", err=True)
+            click.echo(log_line(f"wrote {name} report to {target}"), err=True)
     if strict and result.files_skipped:
         raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
     sys.exit(EXIT_FINDINGS if result.failed() and not exit_zero else EXIT_CLEAN)
@@ -379,6 +380,28 @@ def stdin_tree(name: str | None):
         yield Path(tmp), target
 
 
+def _destinations(specs: list[tuple[str, str | None]]) -> list[Path | None]:
+    """Each format's file (None: stdout). Two formats naming one file would leave only the last: refused
+    before any analysis runs."""
+    from . import reporters
+
+    out: list[Path | None] = []
+    seen: dict[str, str] = {}
+    for name, dest in specs:
+        module = reporters.get(name)
+        if dest == "-" or (dest is None and module.STREAM):
+            out.append(None)
+            continue
+        default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
+        target = Path(dest) if dest else Path(default)
+        key = os.path.realpath(target)
+        if key in seen:
+            raise ConfigError(f"-f {seen[key]} and -f {name} both write {target}; give each format its own path")
+        seen[key] = name
+        out.append(target)
+    return out
+
+
 @cli.group("baseline")
 def baseline_group() -> None:
     """Record today's findings so that only new ones are reported (scan --baseline FILE)."""
@@ -403,8 +426,8 @@ def baseline_create(paths, output, force_exclude, config_file, select, ignore, j
     settings = with_extra(settings.with_(extra=extra), force_exclude=force_exclude or None)
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
     target = output or Path(baseline.DEFAULT_FILE)
-    reporters.write_atomic(target, baseline.render(result.active_findings))
-    click.echo(f"wrote {len(result.active_findings)} baseline entries to {target}", err=True)
+    reporters.write_atomic(target, baseline.render(result.active_findings), default=output is None)
+    click.echo(log_line(f"wrote {len(result.active_findings)} baseline entries to {target}"), err=True)
 
 
 @cli.command()
@@ -430,7 +453,7 @@ def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, excl
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
     else:
-        click.echo(render_text(data, verbose=not quiet), nl=False)
+        click.echo(text_block(render_text(data, verbose=not quiet)), nl=False)
     failed = any(a["summary"].get("fail") for a in data["agents"])
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
@@ -448,7 +471,8 @@ def endpoints(paths, fmt, config_file, select, ignore, jobs, exclude) -> None:
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude).with_(select=("BA-AUTH-001",))
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
-    click.echo(render_endpoints(result.endpoints or [], fmt), nl=False)
+    rendered = render_endpoints(result.endpoints or [], fmt)
+    click.echo(text_block(rendered) if fmt == "text" else rendered, nl=False)
 
 
 @cli.group()
@@ -517,10 +541,10 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("backend-audit: aborted", err=True)
         return EXIT_USAGE
     except click.ClickException as exc:
-        click.echo(f"backend-audit: error: {exc.format_message()} (see 'backend-audit --help')", err=True)
+        click.echo(log_line(f"backend-audit: error: {exc.format_message()} (see 'backend-audit --help')"), err=True)
         return EXIT_USAGE
     except BackendAuditError as exc:
-        click.echo(f"backend-audit: error: {exc}", err=True)
+        click.echo(log_line(f"backend-audit: error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("backend-audit: interrupted", err=True)
@@ -528,8 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 3
         if os.environ.get("BACKEND_AUDIT_DEBUG"):
             raise
-        click.echo(f"backend-audit: internal error: {type(exc).__name__}: {exc} "
-                   "(rerun with BACKEND_AUDIT_DEBUG=1 for the traceback and report it)", err=True)
+        click.echo(log_line(f"backend-audit: internal error: {type(exc).__name__}: {exc} "
+                            "(rerun with BACKEND_AUDIT_DEBUG=1 for the traceback and report it)"), err=True)
         return EXIT_INTERNAL
 
 

@@ -13,8 +13,10 @@ import io
 import re
 import subprocess
 import tokenize
+from pathlib import Path
 
 from ..findings import Finding
+from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
@@ -376,9 +378,9 @@ class CommittedSecretFile(ProjectCheck):
 
 def _candidate_files(root) -> list[str]:
     try:
-        proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
-                              capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
+        proc = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", timeout=60,
+                           filters=False) if gitexec.work_tree_root(Path(root)) == Path(root).resolve() else None
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired):
         proc = None
     if proc is not None and proc.returncode == 0:
         return sorted(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)

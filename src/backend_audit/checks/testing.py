@@ -15,6 +15,7 @@ from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
 from ..model.test_reach import TestReach, called_with
+from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
 NOT_MEASURED = "not measured"
@@ -67,18 +68,23 @@ def _pytest_testpaths(model: ProjectModel) -> list[str]:
     from ..config import tomllib
 
     paths: list[str] = []
+    # read_tree_text: a FIFO or a symlink out of the tree in place of a config file is not read
     try:
-        with (model.root / "pyproject.toml").open("rb") as fh:
-            value = tomllib.load(fh).get("tool", {}).get("pytest", {}).get("ini_options", {}).get("testpaths")
-        paths += [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
-    except (OSError, ValueError, AttributeError):
+        text = read_tree_text(model.root, model.root / "pyproject.toml")
+        if text is not None:
+            value = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {}).get("testpaths")
+            paths += [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
+    except (ValueError, AttributeError, RecursionError):
         pass
     for name, section in _PYTEST_CONFIGS:
         parser = configparser.ConfigParser(interpolation=None)
+        text = read_tree_text(model.root, model.root / name)
+        if text is None:
+            continue
         try:
-            parser.read(model.root / name, encoding="utf-8")
+            parser.read_string(text)
             paths += parser.get(section, "testpaths", fallback="").split()
-        except (configparser.Error, UnicodeDecodeError):
+        except configparser.Error:
             continue
     return [p for p in paths if ".." not in p.split("/")]
 

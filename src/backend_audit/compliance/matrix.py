@@ -19,6 +19,7 @@ from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
 from ..config import Settings, matches_any
 from ..pipeline.discovery import repository_files
 from ..findings import LEVEL_RANK, ScanResult
+from ..untrusted.files import read_tree_text
 
 STATES = ("pass", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
 COVERAGE_KEY = "test-coverage"
@@ -51,7 +52,7 @@ class Project:
         project.frameworks = {fw for mod, fw in FRAMEWORK_IMPORTS.items() if mod in project.imports}
         for rel in project.files:
             if rel.count("/") <= 1:
-                project.dependencies |= declared_dependencies(root / rel)
+                project.dependencies |= declared_dependencies(root / rel, root)
         return project
 
     def has_package(self, name: str) -> bool:
@@ -75,18 +76,23 @@ def _req_names(lines: Iterable[str]) -> set[str]:
     return out
 
 
-def declared_dependencies(path: Path) -> set[str]:
-    """Distribution names a requirements file, pyproject.toml or Pipfile declares (lower case, dashes)."""
+def declared_dependencies(path: Path, root: Path | None = None) -> set[str]:
+    """Distribution names a requirements file, pyproject.toml or Pipfile declares (lower case, dashes).
+    Read only when it stays inside `root` and is a regular file (a FIFO would block the scan)."""
     from ..config import tomllib
 
     name = path.name
+    is_requirements = re.match(r"requirements.*\.(txt|in)$", name)
+    if not is_requirements and name not in ("pyproject.toml", "Pipfile"):
+        return set()
+    text = read_tree_text(root or path.parent, path)
+    if text is None:
+        return set()
     try:
-        if re.match(r"requirements.*\.(txt|in)$", name):
-            return _req_names(path.read_text(encoding="utf-8", errors="replace").splitlines())
-        if name not in ("pyproject.toml", "Pipfile"):
-            return set()
-        data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
+        if is_requirements:
+            return _req_names(text.splitlines())
+        data = tomllib.loads(text)
+    except (ValueError, RecursionError):
         return set()
     reqs: list[str] = []
     project = data.get("project") or {}
@@ -286,25 +292,32 @@ class AgentSet:
 
 
 def git_root_candidates(targets: Iterable[Path]) -> list[Path]:
-    """The targets' folders and their parents up to the repository root: where .claude/agents may live."""
+    """The targets' folders and their parents up to the repository root: where .claude/agents may live.
+    Outside git only the target's own folder: the folders above it are not part of the scanned tree."""
     out: list[Path] = []
     for t in targets:
         d = t.resolve()
         d = d if d.is_dir() else d.parent
+        chain = []
         for cur in [d, *d.parents]:
-            if cur not in out:
-                out.append(cur)
+            chain.append(cur)
             if (cur / ".git").exists():
                 break
+        else:
+            chain = [d]
+        out += [c for c in chain if c not in out]
     return out
 
 
-def load_agent_set(targets: list[Path], explicit: Iterable[Path] = ()) -> AgentSet:
+def load_agent_set(targets: list[Path], explicit: Iterable[Path] = (), confine: Path | None = None) -> AgentSet:
+    """`confine`: the folder the explicit paths must stay in (they came from a config file, not the user);
+    agent files found in the tree always stay in the tree."""
     explicit = list(explicit)
     candidates = git_root_candidates(targets or [Path.cwd()])
     root = candidates[-1] if candidates else Path.cwd()
     source, found = find_agents(root, explicit, candidates)
-    return AgentSet(source, [parse_file(path, display) for path, display in found])
+    limit = root if source == "target" else confine if source == "option" else None
+    return AgentSet(source, [parse_file(path, display, limit) for path, display in found])
 
 
 def apply_agent_settings(settings: Settings, agents: AgentSet, rules: Iterable[Any]) -> Settings:

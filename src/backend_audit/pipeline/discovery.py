@@ -17,6 +17,7 @@ from typing import Iterator
 from ..config import DEFAULT_EXCLUDES, Settings, matches_any
 from ..errors import ConfigError
 from ..findings import Skipped
+from . import git as gitexec
 
 PY_SUFFIXES = (".py", ".pyi")
 # Notebooks are listed so they are never silently left out, and skipped with what to do: their JSON is
@@ -46,14 +47,7 @@ def display_path(rel: str) -> str:
 
 
 def git_root(path: Path) -> Path | None:
-    cwd = path if path.is_dir() else path.parent
-    try:
-        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if out.returncode != 0:
-        return None
-    return Path(os.fsdecode(out.stdout.strip())).resolve()
+    return gitexec.work_tree_root(path)
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -118,7 +112,7 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
             consider(tpath, explicit=True)
             continue
         if disc.in_git:
-            _git_files(root, tpath, consider, disc)
+            _git_files(root, tpath, excludes, consider, disc)
         else:
             _walk(root, tpath, excludes, consider, disc)
     disc.files.sort(key=lambda s: s.rel)
@@ -153,17 +147,25 @@ def _unreadable_reason(path: Path, root: Path) -> str | None:
     return None
 
 
-def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
+def _git_files(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:
     rel = os.path.relpath(target, root)
-    cmd = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel]
     try:
-        out = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        out = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel,
+                          filters=False)
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired) as exc:
         raise ConfigError(f"'git ls-files' failed in {root}: {exc}") from None
     if out.returncode != 0:
         raise ConfigError(f"'git ls-files' failed in {root}: {out.stderr.decode(errors='replace').strip()}")
+    _submodules(root, rel, disc)
     for raw in sorted(set(out.stdout.split(b"\0"))):
         if not raw:
+            continue
+        if raw.endswith(b"/"):
+            # An untracked nested repository: git lists only its folder. Its files are part of this
+            # tree all the same, so walk it (excludes apply) rather than lose them silently.
+            nested = root / os.fsdecode(raw.rstrip(b"/"))
+            if nested.is_dir() and not nested.is_symlink() and not _excluded(os.fsdecode(raw.rstrip(b"/")), excludes):
+                _walk(root, nested, excludes, consider, disc)
             continue
         if not raw.endswith((b".py", b".pyi", b".ipynb")):
             continue
@@ -173,6 +175,22 @@ def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
         if not abs_path.exists() and not abs_path.is_symlink():
             continue
         consider(abs_path, rel=name)
+
+
+def _submodules(root: Path, rel: str, disc: Discovery) -> None:
+    """Registered submodules (gitlinks) hold another repository's files, which `git ls-files` does not
+    list: one skipped entry per submodule says they were not scanned."""
+    if not (root / ".gitmodules").is_file():
+        return
+    try:
+        out = gitexec.run(root, "ls-files", "-z", "--stage", "--", rel, filters=False)
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired):
+        return
+    for record in out.stdout.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        if meta.startswith(b"160000 "):
+            disc.skipped.append(Skipped(display_path(os.fsdecode(name)),
+                                        "git submodule: another repository, not scanned (scan it on its own)"))
 
 
 def _walk(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:

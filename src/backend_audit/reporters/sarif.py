@@ -249,8 +249,9 @@ def _start_line(f) -> int:
 
 
 def artifact_uri(path: str) -> str:
-    """Repo-relative POSIX path as a relative URI reference: no './', spaces and non-ASCII escaped."""
-    path = path.replace("\\", "/")
+    """Repo-relative POSIX path as a relative URI reference: no './', spaces, non-ASCII and backslashes
+    escaped. Discovery already gives '/' separators; a backslash is part of a POSIX file name ('\\back.py'
+    is not 'back.py'), so it becomes %5C rather than a separator."""
     while path.startswith("./"):
         path = path[2:]
     return quote(path.lstrip("/"), safe="/")

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .printable import clean, log_line
 from .severity import counts_text, plural
 
 EXTENSION = "txt"
@@ -28,20 +29,22 @@ def render(result, options: dict[str, Any]) -> str:
     # what makes the whole report incomplete (the wrong Python for the project) is said first
     for note in result.notifications:
         if note.get("level") == "warning":
-            out.extend([style(f"warning: {note.get('message', '')}", fg="yellow", bold=True), ""])
+            out.extend([style(f"warning: {clean(note.get('message', ''))}", fg="yellow", bold=True), ""])
     for path, group in groupby(result.active_findings, key=lambda f: f.path):
-        out.append(style(shown(path), bold=True, underline=True))
+        # Paths and messages come from the scanned tree: cleaned before any styling is added.
+        out.append(style(log_line(shown(path)), bold=True, underline=True))
         for f in group:
             level = style(f"{f.level:<7}", fg=_COLOURS.get(f.level))
             mark = _fix_mark(f, options)
-            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(f.rule_id, bold=True)} {mark} {f.message}")
+            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(clean(f.rule_id), bold=True)} {mark} "
+                       f"{clean(f.message)}")
         out.append("")
     skipped = [s for s in result.skipped]
     if skipped:
         out.append(style("Not fully analysed", bold=True, underline=True))
         for s in skipped:
             tag = "skipped" if s.kind == "skipped" else "partial"
-            out.append(f"  {tag:<7} {shown(s.path)}: {s.reason}")
+            out.append(f"  {tag:<7} {clean(shown(s.path))}: {clean(s.reason)}")
         out.append("")
     if options.get("quiet"):
         return "\n".join(out) + ("\n" if out else "")
@@ -49,7 +52,7 @@ def render(result, options: dict[str, Any]) -> str:
         out.append(_coverage_line(result.coverage))
     for note in result.notifications:
         if note.get("level") != "warning":
-            out.append(f"note: {note.get('message', '')}")
+            out.append(f"note: {clean(note.get('message', ''))}")
     counts = result.counts()
     verdict = "FAIL" if result.failed() else "PASS"
     summary = f"{verdict}: {counts_text(counts)} (fail-on: {result.fail_on})"
@@ -120,4 +123,4 @@ def _coverage_line(cov: dict[str, Any]) -> str:
     least = [f"{m['path']} {m['percent']:g}%" for m in cov.get("modules", ())[:3] if m["percent"] < 100]
     if least:
         line += f"; least covered: {', '.join(least)}"
-    return f"{line} (from {cov['source']})"
+    return clean(f"{line} (from {cov['source']})")
