@@ -104,10 +104,9 @@ def find_pyproject(start: Path) -> Path | None:
 def requires_python(root: Path) -> str | None:
     """`[project] requires-python` of the scanned root's pyproject.toml, if it states one."""
     path = root / "pyproject.toml"
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+    try:  # bounded and non-blocking: the file comes with the scanned repository (it may be a FIFO)
+        data = tomllib.loads(read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, InputError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return None  # not ours to report: the config loader already said what is wrong with it
     value = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
     return value if isinstance(value, str) else None
