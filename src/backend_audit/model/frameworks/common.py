@@ -141,3 +141,24 @@ def join_paths(*parts: str | None) -> str:
     if not out.startswith("/"):
         out = "/" + out
     return out
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()\\]|\\.|\([^()]*\))*\)")
+_PLAIN_GROUP = re.compile(r"\((?!\?)(?:[^()\\]|\\.)*\)")
+_OPTIONAL_GROUP = re.compile(r"\(\?:((?:[^()\\]|\\.)*)\)\??")
+
+
+def readable_regex(regex: str) -> str:
+    """A `re_path` / `url()` pattern as the path people write: `^\\.well-known/jwks\\.json$` ->
+    `.well-known/jwks.json`, `(?P<pk>\\d+)` -> `{pk}`; public-path matching and reports read this form."""
+    text = regex.strip()
+    if text.startswith("^"):
+        text = text[1:]
+    if text.endswith("$") and not text.endswith("\\$"):
+        text = text[:-1]
+    text = _NAMED_GROUP.sub(lambda m: "{" + m.group(1) + "}", text)
+    text = _PLAIN_GROUP.sub("{arg}", text)
+    text = _OPTIONAL_GROUP.sub(lambda m: m.group(1), text)
+    text = text.replace("/?", "/").replace("\\Z", "")
+    text = re.sub(r"\\(.)", r"\1", text)  # \. \- \/ -> the character
+    return re.sub(r"/{2,}", "/", text)

@@ -23,6 +23,7 @@ _DJANGO_ATTRS = frozenset({"GET", "POST", "body", "data", "query_params"})
 _FASTAPI_ATTRS = frozenset({"query_params"})
 _FASTAPI_METHODS = frozenset({"json", "body", "form"})
 _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "keys", "values", "copy", "lists"})
+_HTTP_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -356,11 +357,27 @@ class FunctionFacts:
             self.stack[-1].skip.add(id(test))
 
     def visit_Compare(self, node: ast.Compare) -> None:
+        if self.stack:
+            self._method_test(node)
         # `"take" in request.GET` tests for a key; it does not use a value
         if self.stack:
             for op, comparator in zip(node.ops, node.comparators):
                 if isinstance(op, (ast.In, ast.NotIn)):
                     self.stack[-1].skip.add(id(comparator))
+
+    def _method_test(self, node: ast.Compare) -> None:
+        """`request.method == "POST"` / `request.method in ("PUT", "PATCH")`: the verbs a function view
+        branches on are verbs it serves (a view that never looks at the method serves GET)."""
+        sides = [node.left, *node.comparators]
+        if not any(isinstance(s, ast.Attribute) and s.attr == "method" and self._request_kind(s.value)
+                   for s in sides):
+            return
+        for side in sides:
+            values = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+            for v in values:
+                if isinstance(v, ast.Constant) and isinstance(v.value, str) and \
+                        v.value.upper() in _HTTP_METHOD_NAMES:
+                    self.stack[-1].methods_seen.add(v.value.upper())
 
     def visit_Name(self, node: ast.Name) -> None:
         if not self.stack:

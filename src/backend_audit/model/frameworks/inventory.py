@@ -75,6 +75,7 @@ class Endpoint:
     route_line: int = 0
     list_view: bool = False
     drf: bool = False
+    prefix_from: list[str] = field(default_factory=list)
 
     @property
     def state_changing(self) -> bool:
@@ -83,7 +84,8 @@ class Endpoint:
     def to_dict(self) -> dict[str, Any]:
         return {"framework": self.framework, "methods": self.methods, "path": self.path, "handler": self.handler,
                 "file": self.file, "line": self.line, "auth": self.auth, "validation": self.validation,
-                "pagination": self.pagination, "rate_limit": self.rate_limit, "response_model": self.response_model}
+                "pagination": self.pagination, "rate_limit": self.rate_limit, "response_model": self.response_model,
+                "prefix_from": self.prefix_from}
 
 
 @dataclass
@@ -115,7 +117,7 @@ def build(model: Any) -> Inventory:
     cached = getattr(model, "_endpoint_inventory", None)
     if cached is None:
         facts = {p: f for p, f in model.facts.items() if not f.get("is_test")}
-        cached = _Builder(facts, options_for_auth(model.settings)).run()
+        cached = _Builder(facts, options_for_auth(model.settings), getattr(model, "semantic", None)).run()
         model._endpoint_inventory = cached
     return cached
 
@@ -134,7 +136,7 @@ def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
 
 
 class _Builder:
-    def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any]) -> None:
+    def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
         self.options = options
@@ -146,6 +148,19 @@ class _Builder:
         self.settings = self._settings()
         self.roots: list[tuple[str, int]] = []
         self._auth_fn_cache: dict[tuple[str, str], bool] = {}
+        self.semantic = semantic
+        self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
+
+    def constant(self, path: str, ref: str) -> Any:
+        """The folded value of a reference written in `path` (`settings.API_V1_STR`), or None when the
+        semantic model cannot tell."""
+        if self.semantic is None:
+            return None
+        module = self.semantic.module_of(path)
+        if module is None:
+            return None
+        value = self.semantic.constant(module, ref)
+        return value if isinstance(value, (str, int, float, bool, list, tuple, dict)) else None
 
     # --- shared -----------------------------------------------------------------------------
     def _settings(self) -> dict[str, dict[str, Any]]:
@@ -432,7 +447,7 @@ class _Builder:
             pagination=pagination or self._pagination(fn, response_model),
             rate_limit=rate_limit or self._fn_rate_limit(fn),
             response_model=str(response_model) if response_model is not None else None,
-            fn=fn, route_line=route_line, list_view=list_view, drf=drf))
+            fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via)))
 
     def _validation(self, fn: dict[str, Any], methods: list[str], framework: str) -> str:
         if fn.get("raw_reads"):
@@ -547,6 +562,8 @@ class _Builder:
     def _include_target(self, path: str, inc: dict[str, Any]) -> str | None:
         if "module" in inc:
             return self.r.find_module(inc["module"])
+        if "ref" in inc and self._pattern_list(path, inc["ref"]) is not None:
+            return None
         if "ref" in inc:
             found = self.r.resolve(path, inc["ref"])
             if found and not found[1]:
@@ -556,21 +573,50 @@ class _Builder:
                 return sub
         return None
 
+    def _pattern_list(self, path: str, ref: str) -> tuple[str, list[dict[str, Any]]] | None:
+        """(file, entries) of a module-level list of path()s named by `ref` (`include(_patterns)`,
+        `include(plugin_api_patterns)` imported from another module)."""
+        found = self.r.resolve(path, ref)
+        if found and found[1]:
+            entries = self.facts.get(found[0], {}).get("pattern_lists", {}).get(found[1])
+            if entries is not None:
+                return found[0], entries
+        return None
+
+    def _route_part(self, path: str, e: dict[str, Any]) -> tuple[str, str | None]:
+        """The route text of one urlpatterns entry and, when it was not a literal, where it came from."""
+        ref = e.get("route_ref")
+        if not ref:
+            return e["route"], None
+        value = self.constant(path, ref)
+        if isinstance(value, str):
+            return value, f"{ref} = {value!r}"
+        return "", f"{ref} (value not known statically: taken as empty)"
+
     def _walk(self, path: str, entries: list[dict[str, Any]], prefix: str, reached: set[str],
               stack: frozenset) -> None:
         reached.add(path)
         for e in entries:
-            route = join_paths(prefix, e["route"])
+            part, source = self._route_part(path, e)
+            route = join_paths(prefix, part)
             inc = e.get("include")
             if inc is not None:
+                if part or source:
+                    self._via.append(f"{source or part} ({path}:{e['line']})")
                 if "patterns" in inc:
                     self._walk(path, inc["patterns"], route, reached, stack)
                 elif "router" in inc:
                     self._router_urls(path, inc["router"], route)
+                elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
+                    key = f"{plist[0]}:{inc['ref']}"
+                    if key not in stack:
+                        self._walk(plist[0], plist[1], route, reached, stack | {key})
                 else:
                     target = self._include_target(path, inc)
                     if target and target not in stack and self.facts.get(target, {}).get("urlpatterns"):
                         self._walk(target, self.facts[target]["urlpatterns"], route, reached, stack | {target})
+                if part or source:
+                    self._via.pop()
                 continue
             self._django_view(path, e, route)
 
@@ -651,15 +697,18 @@ class _Builder:
     def _function_methods(self, fn: dict[str, Any]) -> list[str]:
         for d in fn.get("decorators", []):
             tail = last_name(d["ref"])
-            if tail in ("api_view", "require_http_methods") and d.get("args") and isinstance(d["args"][0], list):
-                return sorted({str(m).upper() for m in d["args"][0]})
+            declared = d.get("args", [None])[0] if d.get("args") else \
+                d.get("kwargs", {}).get("http_method_names", d.get("kwargs", {}).get("request_method_list"))
+            if tail in ("api_view", "require_http_methods") and isinstance(declared, list):
+                return sorted({str(m).upper() for m in declared})
             if tail == "api_view":
                 return ["GET"]
             if tail.startswith("require_") and tail[8:].upper() in ("GET", "POST", "SAFE"):
                 return ["GET", "HEAD"] if tail.endswith("safe") else [tail[8:].upper()]
-        methods = {"GET"}
-        if fn.get("reads_body") or fn.get("methods_seen"):
-            methods.add("POST")
+        seen = {m for m in fn.get("methods_seen", []) if m != "?"}
+        methods = {"GET"} | seen
+        if not seen and (fn.get("reads_body") or fn.get("methods_seen")):
+            methods.add("POST")  # reads the body or branches on a method we cannot read: a form view
         return sorted(methods)
 
     def _drf_default_auth(self, fallback: str) -> str:
