@@ -8,6 +8,7 @@ from typing import Any
 import ast
 
 from ...checks.base import FileContext, dotted
+from ..semantic.values import fold
 from .common import keyword, last_name, literal, positional, readable_regex, string_value
 
 SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS", "ROOT_URLCONF",
@@ -124,14 +125,17 @@ class DjangoFacts:
         route_node = positional(node, 0) or keyword(node, "route")
         route = string_value(route_node)
         view = positional(node, 1) or keyword(node, "view")
-        route_ref = dotted(route_node) if route is None and route_node is not None else None
-        if (route is None and not route_ref) or view is None:
+        route_enc = fold(route_node, lambda name: None) if route is None and route_node is not None else None
+        if (route is None and route_enc is None) or view is None:
             return None
         if func != "path" and route is not None:
             route = readable_regex(route)
         entry: dict[str, Any] = {"route": route or "", "line": self._line(node)}
-        if route_ref:
-            entry["route_ref"] = route_ref  # path(settings.BASE_PATH, ...): the project pass folds it
+        if route_enc is not None:
+            # path(settings.BASE_PATH, ...): the project pass folds it through the semantic model
+            entry["route_enc"] = route_enc
+            entry["route_ref"] = " ".join(self.ctx.segment(route_node).split())[:200]
+            entry["regex"] = func != "path"
         wrappers: list[str] = []
         while isinstance(view, ast.Call):
             callee = dotted(view.func) or ""

@@ -39,6 +39,9 @@ _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_s
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
                               "redirect_to_login", "get_jwt_identity", "login_required", "authenticate"})
+# Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
+_SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
+                              "validate_signature", "verify_header", "construct_from"})
 _PAGINATE_CALLS = frozenset({"paginate", "Paginator", "paginate_queryset", "get_paginated_response", "paginated",
                              "limit", "offset", "slice", "fetchmany", "page", "paginate_query", "cursor_paginate"})
 _ORM_INSTANCE_TERMINALS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "get",
@@ -69,6 +72,7 @@ class _Fn:
     methods_seen: set[str] = field(default_factory=set)
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
+    signature_check: str | None = None  # a webhook handler that verifies the sender's signature
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -195,6 +199,8 @@ class FunctionFacts:
             out["methods_seen"] = sorted(fn.methods_seen)
         if fn.delegates:
             out["delegates"] = sorted(set(fn.delegates))
+        if fn.signature_check:
+            out["signature_check"] = fn.signature_check
         return out
 
     def _lines(self) -> list[str]:
@@ -281,8 +287,11 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if tail in _AUTH_BODY_CALLS:
+        if tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node):
             fn.auth_check = True
+        if tail in _SIGNATURE_CALLS or "signature" in tail.lower() and tail.lower().startswith(("verify", "check",
+                                                                                              "validate")):
+            fn.signature_check = fn.signature_check or f"{tail}()"
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
@@ -426,6 +435,16 @@ class FunctionFacts:
         if isinstance(expr, ast.Attribute) and expr.attr == "data":
             return self._returned(expr.value, fn, depth + 1)
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+def _mentions_login(call: ast.Call) -> bool:
+    """`redirect(url_for("auth.login"))`, `redirect("/login?next=...")`: a guard sending the user to log in."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "login" in node.value.lower():
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)) and "login" in (dotted(node) or "").lower():
+            return True
+    return False
 
 
 def _is_int(node: ast.expr | None, values: tuple[int, ...]) -> bool:

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .common import (AUTH_DECORATOR, AUTH_DEPENDENCY, AUTH_MIXINS, HTTP_VERBS, PAGINATION_PARAM,
-                     PUBLIC_DECORATOR, PUBLIC_PATHS, RATE_LIMIT_DECORATOR, STATE_CHANGING, join_paths, last_name)
+from .common import (AUTH_DECORATOR, AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR, STATE_CHANGING, join_paths, last_name,
+                     readable_regex)
+from .evidence import GRAPHQL_VIEWS, AuthEvidence
 from .resolve import Resolver
 
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
@@ -30,7 +31,6 @@ _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.U
 _UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
 _NOT_INPUT = frozenset({"Request", "HttpRequest", "WebSocket", "Response", "BackgroundTasks", "Session", "AsyncSession",
                         "HTTPConnection", "SecurityScopes", "HTTPAuthorizationCredentials", "HTTPBasicCredentials"})
-_IDENT = re.compile(r"[A-Za-z_][\w.]*")
 
 # Django / DRF class views: HTTP methods a known base class serves.
 _CLASS_METHODS = {
@@ -42,6 +42,7 @@ _CLASS_METHODS = {
     "ListCreateAPIView": ("GET", "POST"), "RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
     "RetrieveDestroyAPIView": ("GET", "DELETE"), "RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
     "MethodView": (), "Resource": (), "HTTPEndpoint": (),
+    **{graphql: ("GET", "POST") for graphql in GRAPHQL_VIEWS},  # queries by GET, mutations by POST
 }
 _VIEWSET_ACTIONS = {
     "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
@@ -109,6 +110,10 @@ def options_for_auth(settings: Any) -> dict[str, Any]:
     extra = getattr(settings, "extra", {}).get("public_paths")
     if isinstance(extra, list):
         opts["public_paths"] = [*opts.get("public_paths", PUBLIC_PATHS), *extra]
+    for key in ("auth_decorators", "auth_mixins"):  # top-level `auth-decorators = [...]` / `auth-mixins = [...]`
+        declared = getattr(settings, "extra", {}).get(key)
+        if isinstance(declared, list):
+            opts[key] = [*opts.get(key, []), *declared]
     return opts
 
 
@@ -135,7 +140,7 @@ def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     return False
 
 
-class _Builder:
+class _Builder(AuthEvidence):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -144,6 +149,8 @@ class _Builder:
         extra = options.get("auth_pattern")
         self.auth_name = re.compile(f"{AUTH_DEPENDENCY.pattern}|{extra}") if extra else AUTH_DEPENDENCY
         self.auth_middleware = set(options.get("auth_middleware") or ())
+        self.auth_decorators = {str(d) for d in options.get("auth_decorators") or ()}
+        self.auth_mixins = {str(m) for m in options.get("auth_mixins") or ()}
         self.endpoints: list[Endpoint] = []
         self.settings = self._settings()
         self.roots: list[tuple[str, int]] = []
@@ -151,16 +158,28 @@ class _Builder:
         self.semantic = semantic
         self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
 
-    def constant(self, path: str, ref: str) -> Any:
-        """The folded value of a reference written in `path` (`settings.API_V1_STR`), or None when the
-        semantic model cannot tell."""
-        if self.semantic is None:
+    def constant(self, path: str, enc: dict[str, Any]) -> Any:
+        """The folded value of an encoded expression written in `path` (`settings.API_V1_STR`,
+        f"{settings.API_V1_STR}/users"), or None when the semantic model cannot tell."""
+        if self.semantic is None or not isinstance(enc, dict):
             return None
         module = self.semantic.module_of(path)
         if module is None:
             return None
-        value = self.semantic.constant(module, ref)
+        value = self.semantic.evaluate(module, enc)
         return value if isinstance(value, (str, int, float, bool, list, tuple, dict)) else None
+
+    def prefix_of(self, path: str, entry: dict[str, Any]) -> tuple[str, str | None]:
+        """(prefix, where it came from) of a router / include entry: a literal, or a folded expression."""
+        if "prefix" in entry:
+            return entry["prefix"], None
+        if "prefix_enc" not in entry:
+            return "", None
+        value = self.constant(path, entry["prefix_enc"])
+        where = f"{path}:{entry.get('line', 0)}"
+        if isinstance(value, str):
+            return value, f"{entry.get('prefix_text')} = {value!r} ({where})"
+        return "", f"{entry.get('prefix_text')} (value not known statically: taken as empty) ({where})"
 
     # --- shared -----------------------------------------------------------------------------
     def _settings(self) -> dict[str, dict[str, Any]]:
@@ -194,49 +213,6 @@ class _Builder:
 
     def function(self, path: str, name: str) -> dict[str, Any] | None:
         return self.facts.get(path, {}).get("functions", {}).get(name)
-
-    def is_auth_dep(self, path: str, ref: str, depth: int = 0) -> bool:
-        """A dependency that authenticates: a fastapi.security scheme, an auth-named callable, or a function
-        whose own dependencies authenticate (followed across files)."""
-        if self.auth_name.search(last_name(ref)):
-            return True
-        if depth > 4:
-            return False
-        key = (path, ref)
-        if key in self._auth_fn_cache:
-            return self._auth_fn_cache[key]
-        self._auth_fn_cache[key] = False
-        found = self.r.resolve(path, ref)
-        result = False
-        if found:
-            fpath, name = found
-            web = self.facts.get(fpath, {}).get("web", {})
-            if name in web.get("schemes", []) or (name and self.auth_name.search(last_name(name))):
-                result = True
-            else:
-                fn = self.function(fpath, name) or self.function(fpath, f"{name}.__call__")
-                if fn:
-                    result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
-        self._auth_fn_cache[key] = result
-        return result
-
-    def _fn_deps(self, path: str, fn: dict[str, Any]) -> list[tuple[str, str]]:
-        """(file, reference) of every dependency a function declares, `Annotated` aliases expanded."""
-        deps: list[tuple[str, str]] = []
-        for p in fn.get("params", []):
-            deps += [(path, d) for d in p.get("deps", [])]
-            for ident in _IDENT.findall(p.get("annotation", "")):
-                deps += self._alias_deps(path, ident)
-        for d in fn.get("decorators", []):
-            deps += [(path, x) for x in d.get("deps", [])]
-        return deps
-
-    def _alias_deps(self, path: str, ident: str) -> list[tuple[str, str]]:
-        found = self.r.resolve(path, ident)
-        if not found:
-            return []
-        aliases = self.facts.get(found[0], {}).get("web", {}).get("dep_aliases", {})
-        return [(found[0], d) for d in aliases.get(found[1], [])]
 
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
@@ -274,7 +250,7 @@ class _Builder:
                 parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
                 child = self._router(path, inc["target"])
                 if parent and child and parent != child:
-                    parents.setdefault(child, []).append((parent, inc))
+                    parents.setdefault(child, []).append((parent, {**inc, "_file": path}))
         return parents
 
     def _assumed_router(self, path: str, owner: str) -> tuple[str, str] | None:
@@ -287,21 +263,31 @@ class _Builder:
         return (path, owner)
 
     def _mounts(self, key: tuple[str, str], parents: dict, seen: frozenset = frozenset()) -> list[dict[str, Any]]:
-        """Every way a router is reachable: full prefix, dependencies and before_request hooks on the way."""
+        """Every way a router is reachable: full prefix (and where each part came from), dependencies and
+        before_request hooks on the way."""
         entry = self._router_entry(key)
-        own = {"prefix": entry.get("prefix", ""), "deps": [(key[0], d) for d in entry.get("deps", [])],
-               "hooks": self._hooks(key), "root": key}
+        own_prefix, own_src = self.prefix_of(key[0], entry)
+        own_via = [own_src or f"{key[1]} prefix {own_prefix!r} ({key[0]}:{entry.get('line', 0)})"] if own_prefix \
+            or own_src else []
+        own = {"prefix": own_prefix, "deps": [(key[0], d) for d in entry.get("deps", [])],
+               "hooks": self._hooks(key), "root": key, "via": own_via}
         if key in seen or key not in parents:
             return [own]
         out = []
         for parent, inc in parents[key]:
+            inc_file = inc.get("_file", parent[0])
+            inc_prefix, inc_src = self.prefix_of(inc_file, inc)
+            inc_via = [inc_src or f"include prefix {inc_prefix!r} ({inc_file}:{inc.get('line', 0)})"] \
+                if inc_prefix or inc_src else []
+            overrides = entry.get("kind") == "flask_blueprint" and ("prefix" in inc or "prefix_enc" in inc)
             for pm in self._mounts(parent, parents, seen | {key}):
-                if entry.get("kind") == "flask_blueprint" and "prefix" in inc:
-                    prefix = join_paths(pm["prefix"], inc["prefix"])
+                if overrides:  # register_blueprint(url_prefix=...) replaces the blueprint's own
+                    prefix, via = join_paths(pm["prefix"], inc_prefix), pm["via"] + inc_via
                 else:
-                    prefix = join_paths(pm["prefix"], inc.get("prefix", ""), own["prefix"])
-                out.append({"prefix": prefix, "deps": pm["deps"] + [(parent[0], d) for d in inc.get("deps", [])]
-                            + own["deps"], "hooks": pm["hooks"] + own["hooks"], "root": pm["root"]})
+                    prefix = join_paths(pm["prefix"], inc_prefix, own["prefix"])
+                    via = pm["via"] + inc_via + own["via"]
+                out.append({"prefix": prefix, "deps": pm["deps"] + [(inc_file, d) for d in inc.get("deps", [])]
+                            + own["deps"], "hooks": pm["hooks"] + own["hooks"], "root": pm["root"], "via": via})
         return out
 
     def _hooks(self, key: tuple[str, str]) -> list[str]:
@@ -366,26 +352,32 @@ class _Builder:
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + self._fn_deps(path, fn)
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
+            self._via = mount["via"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
+        self._via = []
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
-        found = self.r.resolve(path, rule["view"])
+        found = self.definition(path, rule["view"])
         if not found:
             return
         vpath, vname = found
         owner = rule.get("owner")
         key = self._router(path, owner) if owner else None
-        mounts = self._mounts(key, parents) if key else [{"prefix": "", "deps": [], "hooks": [], "root": None}]
+        mounts = self._mounts(key, parents) if key else [{"prefix": "", "deps": [], "hooks": [], "root": None,
+                                                          "via": []}]
         framework = _FRAMEWORK.get(self._router_entry(key).get("kind", ""), rule["kind"]) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
+            self._via = mount["via"]
             deps = mount["deps"] + [(path, x) for x in rule.get("deps", [])]
             if cls is not None:
-                methods = rule.get("methods") or self._class_methods(vpath, vname)[0] or ["GET"]
-                auth = self._class_auth(vpath, vname, deps, mount["hooks"])
-                self._add(framework, [m.upper() for m in methods], full, vname, vpath, {"line": cls["line"]}, auth,
-                          None, rule["line"], cls_key=(vpath, vname))
+                methods, info = self._class_methods(vpath, vname)
+                methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
+                auth = self._class_auth(vpath, vname, deps, mount["hooks"], info=info)
+                for group, group_auth in self.method_auth(info, methods, auth):
+                    self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
+                              None, rule["line"], cls_key=(vpath, vname))
             else:
                 fn = self.function(vpath, vname)
                 if fn is None:
@@ -394,50 +386,14 @@ class _Builder:
                 auth = self._auth_decorated(vpath, fn, deps + self._fn_deps(vpath, fn),
                                             mount["hooks"])
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
-
-    def _auth_decorated(self, path: str, fn: dict[str, Any], deps: list[tuple[str, str]], hooks: list[str]) -> str:
-        if self._marked_public(fn):
-            return "public (marked)"
-        for d in fn.get("decorators", []):
-            tail = last_name(d["ref"])
-            if AUTH_DECORATOR.match(tail) or AUTH_DECORATOR.match(d["ref"]):
-                return f"decorator: {d['ref']}"
-            if tail == "permission_classes":
-                return self._permission_text(d.get("names", []), "decorator")
-        for dpath, dep in deps:
-            if self.is_auth_dep(dpath, dep):
-                return f"dependency: {dep}"
-        if hooks:
-            return f"before_request: {hooks[0]}"
-        if fn.get("auth_check"):
-            return "check in handler body"
-        mw = self._auth_mw()
-        return f"middleware: {mw}" if mw else "none"
-
-    def _marked_public(self, fn: dict[str, Any]) -> bool:
-        return fn.get("public_marker") or any(PUBLIC_DECORATOR.match(last_name(d["ref"]))
-                                              for d in fn.get("decorators", []))
-
-    def _auth_mw(self) -> str | None:
-        for mw in self.middleware():
-            tail = last_name(mw)
-            if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":
-                return tail
-        return None
-
-    def _permission_text(self, names: list[Any], where: str) -> str:
-        names = [last_name(str(n)) for n in names]
-        if not names:
-            return "none (empty permission_classes)"
-        if all(n == "AllowAny" for n in names):
-            return "public (AllowAny)"
-        return f"{where}: permission_classes={','.join(names)}"
+        self._via = []
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
              list_view: bool = False, drf: bool = False, pagination: str | None = None,
              rate_limit: str | None = None, validation: str | None = None) -> None:
-        public = auth.startswith("public") or is_public_path(full, self.public_paths)
+        auth = self.special_case(auth, full, handler, fn)
+        public = auth.startswith(("public", "webhook signature")) or is_public_path(full, self.public_paths)
         if response_model is None and fn.get("returns") and not re.search(r"Response\b", fn["returns"]):
             response_model = fn["returns"]
         self.endpoints.append(Endpoint(
@@ -588,9 +544,9 @@ class _Builder:
         ref = e.get("route_ref")
         if not ref:
             return e["route"], None
-        value = self.constant(path, ref)
+        value = self.constant(path, e.get("route_enc"))
         if isinstance(value, str):
-            return value, f"{ref} = {value!r}"
+            return (readable_regex(value) if e.get("regex") else value), f"{ref} = {value!r}"
         return "", f"{ref} (value not known statically: taken as empty)"
 
     def _walk(self, path: str, entries: list[dict[str, Any]], prefix: str, reached: set[str],
@@ -630,7 +586,7 @@ class _Builder:
                     self._register(rpath, reg, prefix)
 
     def _register(self, path: str, reg: dict[str, Any], prefix: str) -> None:
-        found = self.r.resolve(path, reg["viewset"])
+        found = self.definition(path, reg["viewset"])
         if not found or found[1] not in self.facts.get(found[0], {}).get("classes", {}):
             return
         vpath, vname = found
@@ -651,7 +607,7 @@ class _Builder:
             self._add_class(vpath, vname, extra["methods"], full, reg["line"], method=method_name)
 
     def _django_view(self, path: str, e: dict[str, Any], route: str) -> None:
-        found = self.r.resolve(path, e["view"])
+        found = self.definition(path, e["view"])
         if not found:
             return
         vpath, vname = found
@@ -660,9 +616,12 @@ class _Builder:
         if e.get("class_view") or vname in classes:
             if vname not in classes:
                 methods = list(_CLASS_METHODS.get(last_name(vname), ("GET",))) or ["GET"]
-                self.endpoints.append(Endpoint("django", methods, route, vname, path, e["line"],
-                                               "none" if not wrappers else f"urls wrapper: {wrappers[0]}", "none needed",
-                                               None, None, None, fn={}, route_line=e["line"]))
+                auth = next((f"urls wrapper: {w}" for w in wrappers if AUTH_DECORATOR.match(w)), None) or \
+                    self._auth_mw() and f"middleware: {self._auth_mw()}" or "none"
+                if auth == "none":
+                    unknown = self.unknown_module(path, [e["view"]])
+                    auth = f"unknown: {unknown} was not analysed" if unknown else auth
+                self._add("django", methods, route, vname, path, {"line": e["line"]}, auth, None, e["line"])
                 return
             actions = e.get("actions")
             if isinstance(actions, dict) and actions:
@@ -679,7 +638,7 @@ class _Builder:
         drf = "api_view" in decos
         methods = self._function_methods(fn)
         auth = self._auth_decorated(vpath, fn, [], [])
-        for ref in fn.get("delegates", []) if auth == "none" else []:
+        for ref in fn.get("delegates", []) if auth.startswith(("none", "unknown")) else []:
             target = self.r.resolve(vpath, ref)  # def view(request): return SomeView.as_view()(request)
             if target and target[1] in self.facts.get(target[0], {}).get("classes", {}):
                 auth = self._class_auth(target[0], target[1], [], [])
@@ -722,47 +681,83 @@ class _Builder:
         return fallback if fallback != "none" else "none (DRF default AllowAny)"
 
     # --- classes ----------------------------------------------------------------------------
-    def _class_info(self, path: str, name: str, depth: int = 0) -> dict[str, Any]:
-        """Attributes, handler methods, framework bases and viewset actions, merged along the bases."""
+    def _class_info(self, path: str, name: str) -> dict[str, Any]:
+        """Attributes, handler methods, framework bases, viewset actions and per-method auth evidence, merged
+        along the MRO (the semantic model's, across modules and re-exports; else the bases as resolved here).
+        Bases from skipped modules are listed under "unknown"."""
+        key = (path, name)
+        memo = self.__dict__.setdefault("_class_memo", {})
+        if key in memo:
+            return memo[key]
         cls = self.facts.get(path, {}).get("classes", {}).get(name, {})
         info: dict[str, Any] = {"attrs": {}, "methods": set(), "bases": set(), "actions": set(), "extra_actions": {},
-                                "decorators": [], "auth_methods": [], "line": cls.get("line", 0)}
-        info["attrs"].update(cls.get("attrs", {}))
-        info["methods"].update(cls.get("methods", []))
-        info["decorators"] = list(zip(cls.get("decorators", []), cls.get("decorator_args", []) or [[]] * 99))
-        for m in cls.get("methods", []):
-            fn = self.function(path, f"{name}.{m}") or {}
-            if fn.get("auth_check") and m in HTTP_VERBS:
-                info["auth_methods"].append(f"{m}: check in body")
-            for d in fn.get("decorators", []):
-                if last_name(d["ref"]) == "action":
-                    kw = d.get("kwargs", {})
-                    methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
-                    info["extra_actions"][m] = {"methods": [str(x).upper() for x in methods],
-                                                "detail": kw.get("detail") is True, "url_path": kw.get("url_path")}
-                if AUTH_DECORATOR.match(last_name(d["ref"])) or last_name(d["ref"]) == "method_decorator" and any(
-                        AUTH_DECORATOR.match(last_name(str(n))) for n in d.get("names", [])):
-                    info["auth_methods"].append(f"{m}: {d['ref']}")
-        for base in cls.get("bases", []):
-            tail = last_name(base)
-            info["bases"].add(tail)
-            if depth < 6:
-                found = self.r.resolve(path, self.r.local_ref(path, base))
-                if found and found[1] in self.facts.get(found[0], {}).get("classes", {}) and \
-                        (found[0], found[1]) != (path, name):
-                    inherited = self._class_info(found[0], found[1], depth + 1)
-                    for k, v in inherited["attrs"].items():
-                        info["attrs"].setdefault(k, v)
-                    info["methods"] |= inherited["methods"]
-                    info["bases"] |= inherited["bases"]
-                    info["actions"] |= inherited["actions"]
-                    info["auth_methods"] += inherited["auth_methods"]
-                    info["decorators"] += inherited["decorators"]
-                    for k, v in inherited["extra_actions"].items():
-                        info["extra_actions"].setdefault(k, v)
+                                "decorators": [], "auth_methods": {}, "line": cls.get("line", 0), "unknown": [],
+                                "path": path}
+        memo[key] = info
+        chain = self._mro_chain(path, name)
+        for kind, where, what in chain:
+            if kind == "external":
+                info["bases"].add(last_name(what))
+                continue
+            if kind == "unknown":
+                info["unknown"].append(what)
+                continue
+            c = self.facts.get(where, {}).get("classes", {}).get(what, {})
+            for k, v in c.get("attrs", {}).items():
+                info["attrs"].setdefault(k, v)
+            info["methods"].update(c.get("methods", []))
+            info["decorators"] += list(zip(c.get("decorators", []), c.get("decorator_args", []) or [[]] * 99))
+            if (where, what) != key:
+                info["bases"].add(last_name(what))
+            for m in c.get("methods", []):
+                fn = self.function(where, f"{what}.{m}") or {}
+                for d in fn.get("decorators", []):
+                    if last_name(d["ref"]) == "action":
+                        kw = d.get("kwargs", {})
+                        methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
+                        info["extra_actions"].setdefault(m, {"methods": [str(x).upper() for x in methods],
+                                                             "detail": kw.get("detail") is True,
+                                                             "url_path": kw.get("url_path")})
+                if m in HTTP_VERBS or m == "dispatch":
+                    evidence = self.method_evidence(where, what, m, fn)
+                    if evidence:
+                        info["auth_methods"].setdefault(m, evidence)
+        for tail in info["bases"]:
             info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
         info["actions"] |= {m for m in info["methods"] if m in _ACTION_ROUTES}
         return info
+
+    def _mro_chain(self, path: str, name: str) -> list[tuple[str, str, str]]:
+        """The class and its ancestors, nearest first: ("project", file, local name), ("external", "",
+        dotted name) or ("unknown", "", skipped module)."""
+        sm = self.semantic
+        module = sm.module_of(path) if sm is not None else None
+        if module is not None and f"{module}.{name}" in sm.classes:
+            out = []
+            for q in sm.mro(f"{module}.{name}"):
+                info = sm.classes.get(q)
+                if info is not None:
+                    out.append(("project", info.path, q[len(info.module) + 1:]))
+                elif q.startswith("?"):
+                    out.append(("unknown", "", self.unknown_name(q)))
+                else:
+                    out.append(("external", "", q))
+            return out
+        return self._bases_chain(path, name, 0, set())
+
+    def _bases_chain(self, path: str, name: str, depth: int, seen: set) -> list[tuple[str, str, str]]:
+        """Depth-first over the bases as the resolver sees them (no semantic model for this file)."""
+        if (path, name) in seen or depth > 6:
+            return []
+        seen.add((path, name))
+        out = [("project", path, name)]
+        for base in self.facts.get(path, {}).get("classes", {}).get(name, {}).get("bases", []):
+            found = self.r.resolve(path, self.r.local_ref(path, base))
+            if found and found[1] in self.facts.get(found[0], {}).get("classes", {}):
+                out += self._bases_chain(found[0], found[1], depth + 1, seen)
+            else:
+                out.append(("external", "", base))
+        return out
 
     def _class_methods(self, path: str, name: str) -> tuple[list[str], dict[str, Any]]:
         info = self._class_info(path, name)
@@ -777,39 +772,6 @@ class _Builder:
 
     def _is_drf(self, info: dict[str, Any]) -> bool:
         return bool(info["bases"] & _DRF_MARKERS) or "permission_classes" in info["attrs"]
-
-    def _class_auth(self, path: str, name: str, deps: list[tuple[str, str]], hooks: list[str],
-                    wrappers: list[str] = (), info: dict[str, Any] | None = None) -> str:
-        info = info or self._class_info(path, name)
-        for w in wrappers:
-            if AUTH_DECORATOR.match(w):
-                return f"urls wrapper: {w}"
-        mixins = sorted(info["bases"] & AUTH_MIXINS)
-        if mixins:
-            return f"mixin: {mixins[0]}"
-        for deco, args in info["decorators"]:
-            if AUTH_DECORATOR.match(last_name(deco)) or last_name(deco) == "method_decorator" and any(
-                    AUTH_DECORATOR.match(last_name(a)) for a in args if a):
-                return f"decorator: {deco}"
-        decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
-        if isinstance(decorated, list) and any(AUTH_DECORATOR.match(last_name(str(d))) for d in decorated):
-            return f"decorators attribute: {decorated[0]}"
-        if info["auth_methods"]:
-            return f"method decorator: {info['auth_methods'][0]}"
-        for dpath, dep in deps:
-            if self.is_auth_dep(dpath, dep):
-                return f"dependency: {dep}"
-        if hooks:
-            return f"before_request: {hooks[0]}"
-        if self._is_drf(info):
-            perms = info["attrs"].get("permission_classes")
-            if isinstance(perms, list):
-                return self._permission_text(perms, "view")
-            if "get_permissions" in info["methods"]:
-                return "view: get_permissions()"
-            return self._drf_default_auth("none")
-        mw = self._auth_mw()
-        return f"middleware: {mw}" if mw else "none"
 
     def _add_class(self, path: str, name: str, methods: list[str], full: str, route_line: int,
                    wrappers: list[str] = (), list_view: bool = False, method: str | None = None) -> None:
@@ -838,10 +800,10 @@ class _Builder:
         if raw:
             fn["raw_reads"] = raw
         validation = "raw request data" if raw else (f"schema: {serializer}" if serializer else None)
-        self._add("drf" if drf else "django", methods, full, handler, path, fn, auth, None, route_line,
-                  list_view=list_view, drf=drf, pagination=pagination, rate_limit=rate, validation=validation)
-        self.endpoints[-1].fn["_pagination_class"] = pclass
-
+        for group, group_auth in self.method_auth(info, methods, auth):
+            self._add("drf" if drf else "django", group, full, handler, path, fn, group_auth, None, route_line,
+                      list_view=list_view, drf=drf, pagination=pagination, rate_limit=rate, validation=validation)
+            self.endpoints[-1].fn["_pagination_class"] = pclass
 
 
 def untyped_body_params(fn: dict[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 import ast
 
 from ...checks.base import FileContext, dotted
+from ..semantic.values import fold
 from .common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
@@ -27,6 +28,10 @@ _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framewo
 _LIMITERS = {"Limiter": "Limiter", "FastAPILimiter": "fastapi-limiter", "RateLimiter": "fastapi-limiter",
              "SlowAPIMiddleware": "slowapi middleware"}
 _LIMITER_PACKAGES = ("slowapi", "flask_limiter", "fastapi_limiter", "limits", "ratelimit", "django_ratelimit")
+
+
+def _no_lookup(name: str) -> None:
+    return None  # names stay refs: the project pass resolves them in this module's scope
 
 
 def _source_args(call: ast.Call) -> list[tuple[str | None, ast.AST]]:
@@ -58,7 +63,8 @@ class RouteWiring:
         if not name:
             return None
         qn = self.ctx.qualname(call.func) or ""
-        tail = last_name(name)
+        # `from fastapi import APIRouter as R`: the imported name decides, not the local alias
+        tail = last_name(qn) if qn and not qn.startswith(".") else last_name(name)
         if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
             return None  # e.g. a project's own class that happens to be called Router
         if tail == "Router" and not qn.startswith("ninja"):
@@ -101,8 +107,7 @@ class RouteWiring:
             if tail == "Blueprint":
                 prefix = keyword(call, "url_prefix")
             entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
-            if string_value(prefix) is not None:
-                entry["prefix"] = string_value(prefix)
+            self._prefix(entry, prefix)
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
                 entry["deps"] = deps
@@ -137,8 +142,7 @@ class RouteWiring:
             if ref:
                 prefix = keyword(node, "prefix") if method != "register_blueprint" else keyword(node, "url_prefix")
                 entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
-                if string_value(prefix) is not None:
-                    entry["prefix"] = string_value(prefix)
+                self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
                     entry["deps"] = deps
@@ -168,6 +172,18 @@ class RouteWiring:
                 self.hooks.append({"owner": owner, "function": fn, "line": self._line(node)})
         elif method == "init_app" and last_name(owner).lower().endswith("limiter"):
             self.limiters.append({"what": "Limiter.init_app", "line": self._line(node), "default": False})
+
+    def _prefix(self, entry: dict[str, Any], node: ast.AST | None) -> None:
+        """A literal prefix as such; `prefix=settings.API_V1_STR` / f-strings encoded for the project pass,
+        which folds them through the semantic model."""
+        text = string_value(node)
+        if text is not None:
+            entry["prefix"] = text
+        elif node is not None:
+            enc = fold(node, _no_lookup)
+            if enc is not None:
+                entry["prefix_enc"] = enc
+                entry["prefix_text"] = " ".join(self.ctx.segment(node).split())[:200]
 
     def _url_rule(self, node: ast.Call, owner: str, method: str) -> None:
         if method == "add_resource":
