@@ -166,11 +166,9 @@ class AuthEvidence:
                 return self._permission_text(d.get("names", []), "decorator")
             if self.is_auth_decorator(path, d["ref"]):
                 return f"decorator: {d['ref']}"
-        for dpath, dep in deps:
-            if self.is_auth_dep(dpath, dep):
-                return f"dependency: {dep}"
-        if hooks:
-            return f"before_request: {hooks[0]}"
+        routed = self._routing_guard(deps, hooks)
+        if routed:
+            return routed
         if fn.get("auth_check"):
             return "check in handler body"
         mw = self._auth_mw()
@@ -178,6 +176,13 @@ class AuthEvidence:
             return f"middleware: {mw}"
         unknown = self.unknown_module(path, self._fn_refs(fn) + [d for p, d in deps if p == path])
         return f"unknown: {unknown} was not analysed" if unknown else "none"
+
+    def _routing_guard(self, deps: list[tuple[str, str]], hooks: list[str]) -> str | None:
+        """A guard the route inherits from where it is mounted: an auth dependency, a before_request hook."""
+        for dpath, dep in deps:
+            if self.is_auth_dep(dpath, dep):
+                return f"dependency: {dep}"
+        return f"before_request: {hooks[0]}" if hooks else None
 
     def _auth_mw(self) -> str | None:
         for mw in self.middleware():
@@ -223,11 +228,9 @@ class AuthEvidence:
             return f"decorators attribute: {decorated[0]}"
         if "dispatch" in info["auth_methods"]:
             return f"method decorator: dispatch: {info['auth_methods']['dispatch']}"
-        for dpath, dep in deps:
-            if self.is_auth_dep(dpath, dep):
-                return f"dependency: {dep}"
-        if hooks:
-            return f"before_request: {hooks[0]}"
+        routed = self._routing_guard(deps, hooks)
+        if routed:
+            return routed
         if self._is_drf(info):
             perms = info["attrs"].get("permission_classes")
             if isinstance(perms, list):
