@@ -45,6 +45,12 @@ class ClassFacts:
             entry["decorator_args"] = [
                 [name_text(a) or dotted(getattr(a, "func", None)) or "" for a in call_arguments(d)]
                 for d in node.decorator_list if isinstance(d, ast.Call)]
+            calls = [{"ref": dotted(d.func), "line": d.lineno,
+                      "args": [literal(a) for a in d.args if not isinstance(a, ast.Starred)],
+                      "kwargs": {kw.arg: literal(kw.value) for kw in d.keywords if kw.arg}}
+                     for d in node.decorator_list if isinstance(d, ast.Call) and dotted(d.func)]
+            if calls:  # `@register_view(Widget, "edit")`: a registration decorator's arguments
+                entry["decorator_calls"] = calls
         if any(last_name(b) in _SCHEMA_BASES for b in bases if b):
             self.ctx.facts.setdefault("schema_classes", []).append(node.name)
         self.classes[self.ctx.symbol] = entry

@@ -119,6 +119,9 @@ class DjangoFacts:
                 # every argument without a keyword, `*x` and `**x` included (as libcst listed them)
                 for arg in [*node.args, *(kw.value for kw in node.keywords if kw.arg is None)]:
                     out.extend(self._patterns(_unstar(arg)))
+            elif dotted(node.func):
+                # `urlpatterns += get_model_urls("dcim", "site")`: a project helper that builds path()s
+                out.append({"route": "", "include": _helper(node), "line": self._line(node)})
         return out
 
     def _url(self, node: ast.Call, func: str) -> dict[str, Any] | None:
@@ -184,5 +187,14 @@ class DjangoFacts:
         if isinstance(arg, ast.Attribute) and arg.attr == "urls":
             ref = dotted(arg.value) or ""
             return {} if ref.endswith("site") else {"router": ref}
+        if isinstance(arg, ast.Call) and dotted(arg.func):
+            return _helper(arg)  # include(get_model_urls("dcim", "site", detail=False))
         ref = dotted(arg) if arg is not None else None
         return {"ref": ref} if ref else {}
+
+
+def _helper(call: ast.Call) -> dict[str, Any]:
+    """A call to a URL-building helper, with its literal arguments (the project pass matches them against
+    the views its registration decorator recorded)."""
+    return {"helper": dotted(call.func), "args": [literal(a) for a in call.args if not isinstance(a, ast.Starred)],
+            "kwargs": {kw.arg: literal(kw.value) for kw in call.keywords if kw.arg}}

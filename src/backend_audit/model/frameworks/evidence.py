@@ -216,9 +216,10 @@ class AuthEvidence:
             if tail == "method_decorator" and any(PUBLIC_DECORATOR.match(last_name(a)) for a in args if a) or \
                     PUBLIC_DECORATOR.match(tail):
                 return "public (marked)"
-        mixins = sorted(b for b in info["bases"] if self.is_auth_mixin(b))
+        # nearest in the MRO first; Django's AccessMixin is only the base the real guards share
+        mixins = [b for b in info.get("order", sorted(info["bases"])) if self.is_auth_mixin(b)]
         if mixins:
-            return f"mixin: {mixins[0]}"
+            return f"mixin: {next((m for m in mixins if m != 'AccessMixin'), mixins[0])}"
         for deco, args in info["decorators"]:
             if self.is_auth_decorator(info.get("path", path), deco) or last_name(deco) == "method_decorator" and any(
                     self.is_auth_decorator(info.get("path", path), a) for a in args if a):

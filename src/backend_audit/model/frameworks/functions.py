@@ -73,6 +73,8 @@ class _Fn:
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
+    builds_urls: bool = False
+    registers: bool = False
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -192,7 +194,7 @@ class FunctionFacts:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.returns:
             out["returned"] = fn.returns
-        for flag in ("auth_check", "paginates", "validates", "reads_body"):
+        for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
@@ -289,6 +291,10 @@ class FunctionFacts:
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
         if tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node):
             fn.auth_check = True
+        if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
+            fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
+        elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
+            fn.registers = True  # a registration decorator's wrapper: `registry[...].append({"view": cls})`
         if tail in _SIGNATURE_CALLS or "signature" in tail.lower() and tail.lower().startswith(("verify", "check",
                                                                                               "validate")):
             fn.signature_check = fn.signature_check or f"{tail}()"
@@ -319,6 +325,14 @@ class FunctionFacts:
         if id(node) in fn.skip:
             fn.safe_depth -= 1
         self._leave_raw(node)
+
+    @staticmethod
+    def _passes_first_param(call: ast.Call, fn: _Fn) -> bool:
+        params = [*fn.node.args.posonlyargs, *fn.node.args.args]
+        if not params:
+            return False
+        first = params[0].arg
+        return any(isinstance(n, ast.Name) and n.id == first for a in call.args for n in ast.walk(a))
 
     def _is_validator(self, node: ast.Call, tail: str) -> bool:
         if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):

@@ -54,6 +54,7 @@ _VIEWSETS = frozenset({"ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyMod
 _ACTION_ROUTES = {"list": ("list", "GET"), "create": ("list", "POST"), "retrieve": ("detail", "GET"),
                   "update": ("detail", "PUT"), "partial_update": ("detail", "PATCH"), "destroy": ("detail", "DELETE")}
 _LIST_VIEWS = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"})
+_LIBRARY_DRF_VIEW = re.compile(r"^(\w*APIView|\w*ViewSet|Spectacular\w*View)$")
 _DRF_MARKERS = frozenset({"APIView", "GenericAPIView", *_VIEWSETS, *[k for k in _CLASS_METHODS if k.endswith("APIView")]})
 
 
@@ -167,7 +168,22 @@ class _Builder(AuthEvidence):
         if module is None:
             return None
         value = self.semantic.evaluate(module, enc)
+        if not value and "ref" in enc:
+            value = self._django_setting(module, enc["ref"])
         return value if isinstance(value, (str, int, float, bool, list, tuple, dict)) else None
+
+    def _django_setting(self, module: str, ref: str) -> Any:
+        """`settings.BASE_PATH` with `from django.conf import settings`: the value the project's settings
+        module (the one naming INSTALLED_APPS / ROOT_URLCONF) gives it."""
+        sym = self.semantic.resolve(module, ref)
+        prefix = "django.conf.settings."
+        if sym is None or sym.kind != "external" or not sym.qualname.startswith(prefix):
+            return None
+        anchor = self.settings.get("ROOT_URLCONF") or self.settings.get("INSTALLED_APPS")
+        settings_module = self.semantic.module_of(anchor["file"]) if anchor else None
+        if settings_module is None:
+            return None
+        return self.semantic.constant(settings_module, sym.qualname[len(prefix):])
 
     def prefix_of(self, path: str, entry: dict[str, Any]) -> tuple[str, str | None]:
         """(prefix, where it came from) of a router / include entry: a literal, or a folded expression."""
@@ -563,6 +579,8 @@ class _Builder(AuthEvidence):
                     self._walk(path, inc["patterns"], route, reached, stack)
                 elif "router" in inc:
                     self._router_urls(path, inc["router"], route)
+                elif "helper" in inc:
+                    self._helper_urls(path, inc, route)
                 elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
                     key = f"{plist[0]}:{inc['ref']}"
                     if key not in stack:
@@ -575,6 +593,68 @@ class _Builder(AuthEvidence):
                     self._via.pop()
                 continue
             self._django_view(path, e, route)
+
+    def _registrations(self) -> list[dict[str, Any]]:
+        """Class views a registration decorator adds to a registry at import time (`@register_view(Widget,
+        "edit")` whose wrapper appends the class somewhere), with the decorator's literal arguments."""
+        if "_registered" in self.__dict__:
+            return self._registered
+        out = []
+        for path in sorted(self.facts):
+            for cname, cls in sorted(self.facts[path].get("classes", {}).items()):
+                for call in cls.get("decorator_calls", []):
+                    target = self.definition(path, call["ref"])
+                    params = self._registering(target)
+                    if params is not None:
+                        out.append({"path": path, "name": cname, "call": call, "params": params,
+                                    "decorator": call["ref"]})
+        self._registered = out
+        return out
+
+    def _registering(self, target: tuple[str, str] | None) -> dict[str, Any] | None:
+        """The parameter defaults of a project function that registers what it is given (itself or a
+        nested wrapper), or None when it does not."""
+        if not target or not target[1]:
+            return None
+        functions = self.facts.get(target[0], {}).get("functions", {})
+        fn = functions.get(target[1])
+        if fn is None or not any(f.get("registers") for q, f in functions.items()
+                                 if q == target[1] or q.startswith(target[1] + ".")):
+            return None
+        return {p["name"]: None if p.get("default") == "None" else p.get("default") for p in fn.get("params", [])}
+
+    def _helper_urls(self, path: str, inc: dict[str, Any], prefix: str) -> None:
+        """`include(get_model_urls("widgets", "widget"))`: a helper that builds path()s from a registry
+        serves the registered views whose model it names and whose shared keyword arguments agree."""
+        target = self.definition(path, inc["helper"])
+        if not target or not target[1]:
+            return
+        functions = self.facts.get(target[0], {}).get("functions", {})
+        helper = functions.get(target[1])
+        if helper is None or not any(f.get("builds_urls") for q, f in functions.items()
+                                     if q == target[1] or q.startswith(target[1] + ".")):
+            return
+        helper_params = [p["name"] for p in helper.get("params", [])]
+        helper_values = {**{p["name"]: p.get("default") for p in helper.get("params", [])},
+                         **dict(zip(helper_params, inc.get("args", []))), **inc.get("kwargs", {})}
+        names = {str(a).lower() for a in inc.get("args", []) if isinstance(a, str)}
+        for reg in self._registrations():
+            call, params = reg["call"], reg["params"]
+            args = call.get("args", [])
+            if not args or last_name(str(args[0])).lower() not in names:
+                continue
+            values = {**params, **dict(zip(list(params), args)), **call.get("kwargs", {})}
+            shared = (set(values) & set(helper_values)) - {"path", "name"}
+            if any(str(values[k]) != str(helper_values[k]) for k in shared):
+                continue
+            route = values.get("path")
+            if not isinstance(route, str):
+                route = values.get("name") if isinstance(values.get("name"), str) else ""
+            self._via.append(f"registered by @{reg['decorator']} ({reg['path']}:{call.get('line', 0)})")
+            methods = self._class_methods(reg["path"], reg["name"])[0]
+            self._add_class(reg["path"], reg["name"], methods, join_paths(prefix, f"{route}/" if route else ""),
+                            call.get("line", 0))
+            self._via.pop()
 
     def _router_urls(self, path: str, router_ref: str, prefix: str) -> None:
         key = self._router(path, router_ref) or self.r.resolve(path, router_ref) or (path, router_ref)
@@ -608,6 +688,8 @@ class _Builder(AuthEvidence):
 
     def _django_view(self, path: str, e: dict[str, Any], route: str) -> None:
         found = self.definition(path, e["view"])
+        if not found and e.get("class_view"):
+            found = (path, e["view"])  # a library's class view (GraphQLView.as_view()): listed by its name
         if not found:
             return
         vpath, vname = found
@@ -618,6 +700,8 @@ class _Builder(AuthEvidence):
                 methods = list(_CLASS_METHODS.get(last_name(vname), ("GET",))) or ["GET"]
                 auth = next((f"urls wrapper: {w}" for w in wrappers if AUTH_DECORATOR.match(w)), None) or \
                     self._auth_mw() and f"middleware: {self._auth_mw()}" or "none"
+                if auth == "none" and _LIBRARY_DRF_VIEW.match(last_name(vname)):
+                    auth = self._drf_default_auth(auth)  # drf-spectacular's schema views are APIViews
                 if auth == "none":
                     unknown = self.unknown_module(path, [e["view"]])
                     auth = f"unknown: {unknown} was not analysed" if unknown else auth
@@ -692,12 +776,13 @@ class _Builder(AuthEvidence):
         cls = self.facts.get(path, {}).get("classes", {}).get(name, {})
         info: dict[str, Any] = {"attrs": {}, "methods": set(), "bases": set(), "actions": set(), "extra_actions": {},
                                 "decorators": [], "auth_methods": {}, "line": cls.get("line", 0), "unknown": [],
-                                "path": path}
+                                "path": path, "order": []}
         memo[key] = info
         chain = self._mro_chain(path, name)
         for kind, where, what in chain:
             if kind == "external":
                 info["bases"].add(last_name(what))
+                info["order"].append(last_name(what))
                 continue
             if kind == "unknown":
                 info["unknown"].append(what)
@@ -709,6 +794,7 @@ class _Builder(AuthEvidence):
             info["decorators"] += list(zip(c.get("decorators", []), c.get("decorator_args", []) or [[]] * 99))
             if (where, what) != key:
                 info["bases"].add(last_name(what))
+                info["order"].append(last_name(what))
             for m in c.get("methods", []):
                 fn = self.function(where, f"{what}.{m}") or {}
                 for d in fn.get("decorators", []):
