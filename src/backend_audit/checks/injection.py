@@ -54,11 +54,23 @@ class RequestDataWithoutValidation(EndpointCheck):
     def run(self, project: Any) -> list:
         from ..model.frameworks.inventory import untyped_body_params
 
+        from ..model.frameworks.orm import OrmIndex
+
         out = []
         seen: set[tuple[str, int, int]] = set()
+        orm = OrmIndex(project.facts)
         for e in self.inventory(project).endpoints:
             sub = {"fastapi": "fastapi-raw", "starlette": "fastapi-raw", "flask": "flask-raw"}.get(e.framework,
                                                                                                "django-raw")
+            for read in e.fn.get("constructor_reads", []):
+                key = (e.file, read["line"], read["col"])
+                # `Note(title=data["title"])`: a pydantic model would validate, an ORM table model does not
+                if key in seen or not orm.is_model(e.file, read["model"]):
+                    continue
+                seen.add(key)
+                out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` goes straight into "
+                                        f"the {read['model']} table model without validation; parse it with a "
+                                        "schema first", rule_id=f"BA-INP-001/{sub}"))
             for read in e.fn.get("raw_reads", []):
                 key = (e.file, read["line"], read["col"])
                 if key in seen:

@@ -42,6 +42,9 @@ _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotA
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
                               "validate_signature", "verify_header", "construct_from"})
+# Class names that say "schema": unlike `...Model` / `...Data` (often ORM tables), these validate what they get.
+_STRICT_SCHEMA = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload"
+                            r"|Params|Body|DTO|Args|Filter|FilterSet|Validator|Command|Query)$")
 _PAGINATE_CALLS = frozenset({"paginate", "Paginator", "paginate_queryset", "get_paginated_response", "paginated",
                              "limit", "offset", "slice", "fetchmany", "page", "paginate_query", "cursor_paginate"})
 _ORM_INSTANCE_TERMINALS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "get",
@@ -74,6 +77,8 @@ class _Fn:
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
     builds_urls: bool = False
+    safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
+    constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
 
 
@@ -203,6 +208,8 @@ class FunctionFacts:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
             out["signature_check"] = fn.signature_check
+        if fn.constructor_reads:
+            out["constructor_reads"] = fn.constructor_reads
         return out
 
     def _lines(self) -> list[str]:
@@ -245,6 +252,9 @@ class FunctionFacts:
     def _raw(self, node: ast.expr, conversion: bool = False) -> None:
         fn = self.stack[-1]
         fn.inside_raw = id(node)
+        if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
+            self._into_constructor(node, fn)
+            return
         if fn.safe_depth > 0 or conversion:
             fn.validates = True
             return
@@ -316,7 +326,10 @@ class FunctionFacts:
         if self._is_validator(node, tail):
             fn.safe_depth += 1
             fn.skip.add(id(node))
-            fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
+            constructor = self._constructor(node, tail)
+            fn.safe_calls.append(constructor)
+            if constructor is None:
+                fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
 
     def leave_Call(self, node: ast.Call) -> None:
         if not self.stack:
@@ -324,7 +337,25 @@ class FunctionFacts:
         fn = self.stack[-1]
         if id(node) in fn.skip:
             fn.safe_depth -= 1
+            fn.safe_calls.pop()
         self._leave_raw(node)
+
+    def _constructor(self, node: ast.Call, tail: str) -> str | None:
+        """The class a call constructs when that class validates only if it is a schema: `Note(**data)`,
+        `NoteModel(title=data["t"])`. An ORM model does not validate; the project pass tells which."""
+        if not tail[:1].isupper() or tail in _CONVERSIONS or tail in self.ctx.facts.get("schema_classes", ()) or \
+                _STRICT_SCHEMA.match(tail):
+            return None
+        qn = self.ctx.qualname(node.func) or ""
+        if qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")):
+            return None
+        return dotted(node.func)
+
+    def _into_constructor(self, node: ast.expr, fn: _Fn) -> None:
+        loc = pos(self.ctx, node)
+        loc["symbol"] = fn.qualname
+        loc["model"] = fn.safe_calls[-1]
+        fn.constructor_reads.append(loc)
 
     @staticmethod
     def _passes_first_param(call: ast.Call, fn: _Fn) -> bool:
@@ -408,6 +439,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
+        elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
+            self._into_constructor(node, fn)
 
     # --- what the handler returns (BA-API-001, BA-API-004) ----------------------------------
     def visit_Return(self, node: ast.Return) -> None:
@@ -448,6 +481,12 @@ class FunctionFacts:
                 return {}
         if isinstance(expr, ast.Attribute) and expr.attr == "data":
             return self._returned(expr.value, fn, depth + 1)
+        if isinstance(expr, ast.Dict):  # JsonResponse({"results": list(qs.values())}): the table inside
+            for value in expr.values:
+                found = self._returned(value, fn, depth)  # a container, not a hop: keep the depth budget
+                if "unbounded" in found:
+                    return found
+            return {}
         return _query_shape(expr, fn, self.ctx, depth)
 
 

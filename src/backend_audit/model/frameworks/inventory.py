@@ -881,10 +881,19 @@ class _Builder(AuthEvidence):
         handler = f"{name}.{method}" if method else name
         fn = self.function(path, handler) if method else None
         fn = dict(fn or {"line": info["line"]})
-        raw = [r for m in sorted(info["methods"]) for r in (self.function(path, f"{name}.{m}") or {}).get("raw_reads", [])
-               if m in HTTP_VERBS or m in _ACTION_ROUTES or m == method]
+        handlers = [self.function(path, f"{name}.{m}") or {} for m in sorted(info["methods"])
+                    if m in HTTP_VERBS or m in _ACTION_ROUTES or m == method]
+        raw = [r for h in handlers for r in h.get("raw_reads", [])]
         if raw:
             fn["raw_reads"] = raw
+        reads = [r for h in handlers for r in h.get("constructor_reads", [])]
+        if reads:
+            fn["constructor_reads"] = reads
+        if not fn.get("returned"):  # what a GET returns (BA-API-001): the `get` / `list` methods'
+            returned = [r for m in ("get", "list") for r in (self.function(path, f"{name}.{m}") or {}).get(
+                "returned", []) if m in info["methods"]]
+            if returned:
+                fn["returned"] = returned
         validation = "raw request data" if raw else (f"schema: {serializer}" if serializer else None)
         for group, group_auth in self.method_auth(info, methods, auth):
             self._add("drf" if drf else "django", group, full, handler, path, fn, group_auth, None, route_line,
