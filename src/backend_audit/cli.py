@@ -276,7 +276,7 @@ def endpoints(paths, fmt, config_file, select, ignore, jobs, exclude) -> None:
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude).with_(select=("BA-AUTH-001",))
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
-    click.echo(render_endpoints(result.endpoints or [], fmt), nl=False)
+    click.echo(render_endpoints(result.endpoints or [], fmt, result.frameworks), nl=False)
 
 
 @cli.group()

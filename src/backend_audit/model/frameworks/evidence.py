@@ -85,6 +85,8 @@ class AuthEvidence:
         for p in fn.get("params", []):
             refs += p.get("deps", [])
             refs += _IDENT.findall(p.get("annotation", ""))
+            if p.get("default") not in (None, "<expr>", "None", "True", "False"):
+                refs.append(p["default"])  # `user=LegacyUser` (a Depends(...) bound to a name elsewhere)
         return refs
 
     # --- decorators -------------------------------------------------------------------------------
@@ -182,9 +184,14 @@ class AuthEvidence:
         for dpath, dep in deps:
             if self.is_auth_dep(dpath, dep):
                 return f"dependency: {dep}"
-        return f"before_request: {hooks[0]}" if hooks else None
+        return hooks[0] if hooks else None
 
     def _auth_mw(self) -> str | None:
+        if "_auth_mw_memo" not in self.__dict__:  # asked once per endpoint; the answer is per project
+            self._auth_mw_memo = self._find_auth_mw()
+        return self._auth_mw_memo
+
+    def _find_auth_mw(self) -> str | None:
         for mw in self.middleware():
             tail = last_name(mw)
             if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":

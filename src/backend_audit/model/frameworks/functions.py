@@ -38,7 +38,8 @@ _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|C
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
-                              "redirect_to_login", "get_jwt_identity", "login_required", "authenticate"})
+                              "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
+                              "check_authorized", "check_permission"})  # the last two: aiohttp-security
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
                               "validate_signature", "verify_header", "construct_from"})

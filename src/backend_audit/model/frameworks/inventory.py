@@ -20,7 +20,7 @@ from .resolve import Resolver
 
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
-              "ninja_router": "django-ninja"}
+              "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -97,6 +97,8 @@ class Inventory:
     roots: list[tuple[str, int]]  # app factory / root URLconf locations, for project-level findings
     rate_limit_evidence: list[str]
     global_rate_limit: bool
+    # framework -> {"files": modules importing it, "endpoints": how many were found, "modelled": bool}
+    frameworks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.endpoints]
@@ -245,7 +247,8 @@ class _Builder(AuthEvidence):
         for e in unique:
             if e.rate_limit is None and global_limit:
                 e.rate_limit = global_limit
-        return Inventory(unique, self.settings, sorted(set(self.roots)), evidence, bool(global_limit))
+        return Inventory(unique, self.settings, sorted(set(self.roots)), evidence, bool(global_limit),
+                         frameworks_seen(self.facts, unique))
 
     # --- FastAPI / Starlette / Flask ------------------------------------------------------------
     def _router(self, path: str, owner: str) -> tuple[str, str] | None:
@@ -264,10 +267,24 @@ class _Builder(AuthEvidence):
         for path in sorted(self.facts):
             for inc in self.facts[path].get("web", {}).get("includes", []):
                 parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
-                child = self._router(path, inc["target"])
+                child = self._factory_router(path, inc["target"]) if inc.get("factory") else \
+                    self._router(path, inc["target"])
                 if parent and child and parent != child:
                     parents.setdefault(child, []).append((parent, {**inc, "_file": path}))
         return parents
+
+    def _factory_router(self, path: str, ref: str) -> tuple[str, str] | None:
+        """The app or router a factory function builds (`def make_admin(): admin = web.Application()`)."""
+        target = self.definition(path, ref)
+        sm = self.semantic
+        module = sm.module_of(target[0]) if target and sm is not None else None
+        info = sm.function(f"{module}.{target[1]}") if module else None
+        if info is None:
+            return None
+        routers = self.facts.get(target[0], {}).get("web", {}).get("routers", {})
+        inside = [name for name, r in sorted(routers.items(), key=lambda kv: kv[1].get("line", 0))
+                  if info.line <= r.get("line", 0) <= info.end_line]
+        return (target[0], inside[0]) if inside else None
 
     def _assumed_router(self, path: str, owner: str) -> tuple[str, str] | None:
         """An include on a router we cannot see built (a parameter of a router factory): keep its prefix."""
@@ -306,19 +323,37 @@ class _Builder(AuthEvidence):
                             + own["deps"], "hooks": pm["hooks"] + own["hooks"], "root": pm["root"], "via": via})
         return out
 
+    def _list_mounts(self, path: str, rule: dict[str, Any]) -> list[dict[str, Any]]:
+        """Where a Starlette Route that sits in a module-level list is served: under each `Mount(prefix,
+        routes=that_list)` (in any module), or at the root."""
+        via = [f"Mount {rule['mounted']!r} ({path}:{rule['line']})"] if rule.get("mounted") else []
+        out = []
+        listed = rule.get("in_list")
+        for mpath in sorted(self.facts) if listed else ():
+            for mount in self.facts[mpath].get("web", {}).get("mounts", []):
+                if self.r.resolve(mpath, mount["routes"]) == (path, listed):
+                    out.append({"prefix": mount["prefix"], "deps": [], "hooks": [], "root": None,
+                                "via": ([f"Mount {mount['prefix']!r} ({mpath}:{mount['line']})"]
+                                        if mount["prefix"] else []) + via})
+        return out or [{"prefix": "", "deps": [], "hooks": [], "root": None, "via": via}]
+
     def _hooks(self, key: tuple[str, str]) -> list[str]:
-        """before_request hooks on a Flask app/blueprint that check auth."""
+        """Guards on a Flask app/blueprint or an aiohttp app that every route under it passes: before_request
+        hooks that check auth, auth-named `middlewares=[...]` (as evidence strings)."""
         path, name = key
         out = []
         for fname, fn in self.facts[path].get("functions", {}).items():
             for d in fn.get("decorators", []):
                 if d["ref"] in (f"{name}.before_request", f"{name}.before_app_request") and fn.get("auth_check"):
-                    out.append(fname)
+                    out.append(f"before_request: {fname}")
         for h in self.facts[path].get("web", {}).get("hooks", []):
             if h["owner"] == name:
                 fn = self.function(path, h["function"])
                 if fn and fn.get("auth_check"):
-                    out.append(h["function"])
+                    out.append(f"before_request: {h['function']}")
+        for mw in self._router_entry(key).get("middlewares", []):
+            if self.auth_name.search(last_name(mw)):
+                out.append(f"middleware: {mw}")
         return out
 
     def _decorator_routes(self) -> None:
@@ -341,6 +376,15 @@ class _Builder(AuthEvidence):
                                                        f.get("import_table", {}).values()) else "flask_blueprint"
                         f.setdefault("web", {}).setdefault("routers", {})[owner] = {"kind": kind, "line": fn["line"]}
                     self._route(path, qualname, fn, d, key, parents)
+            for cname, cls in sorted(f.get("classes", {}).items()):
+                for call in cls.get("decorator_calls", []):
+                    owner, _, verb = call["ref"].rpartition(".")
+                    key = self._router(path, owner) if verb == "view" and owner else None
+                    if key is not None and call.get("args") and isinstance(call["args"][0], str):
+                        # aiohttp `@routes.view("/items")` on a web.View class
+                        self._url_rule(path, {"owner": owner, "path": call["args"][0], "view": cname,
+                                              "line": call["line"], "kind": "aiohttp", "methods": None,
+                                              "class_view": True}, parents)
             for rule in f.get("web", {}).get("url_rules", []):
                 self._url_rule(path, rule, parents)
         for path in sorted(self.facts):
@@ -379,8 +423,7 @@ class _Builder(AuthEvidence):
         vpath, vname = found
         owner = rule.get("owner")
         key = self._router(path, owner) if owner else None
-        mounts = self._mounts(key, parents) if key else [{"prefix": "", "deps": [], "hooks": [], "root": None,
-                                                          "via": []}]
+        mounts = self._mounts(key, parents) if key else self._list_mounts(path, rule)
         framework = _FRAMEWORK.get(self._router_entry(key).get("kind", ""), rule["kind"]) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
         for mount in mounts:
@@ -899,6 +942,30 @@ class _Builder(AuthEvidence):
             self._add("drf" if drf else "django", group, full, handler, path, fn, group_auth, None, route_line,
                       list_view=list_view, drf=drf, pagination=pagination, rate_limit=rate, validation=validation)
             self.endpoints[-1].fn["_pagination_class"] = pclass
+
+
+# Import name -> framework, for "what did the scan see". The modelled ones have an inventory; the others are
+# named as seen, so an empty inventory is never mistaken for "this application has no endpoints".
+_FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": "flask", "quart": "flask",
+                       "apiflask": "flask", "django": "django", "rest_framework": "drf", "ninja": "django-ninja",
+                       "aiohttp": "aiohttp", "litestar": "litestar", "starlite": "litestar", "sanic": "sanic",
+                       "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
+                       "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
+MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp"})
+
+
+def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:
+    files: dict[str, int] = {}
+    for f in facts.values():
+        used = {_FRAMEWORK_PACKAGES.get(str(target).lstrip(".").split(".")[0])
+                for target in f.get("import_table", {}).values()}
+        for name in used - {None}:
+            files[name] = files.get(name, 0) + 1
+    found: dict[str, int] = {}
+    for e in endpoints:
+        found[e.framework] = found.get(e.framework, 0) + 1
+    return {name: {"files": files.get(name, 0), "endpoints": found.get(name, 0), "modelled": name in MODELLED}
+            for name in sorted(set(files) | set(found))}
 
 
 def untyped_body_params(fn: dict[str, Any]) -> list[str]:
