@@ -155,3 +155,43 @@ def test_endpoints_text_names_each_framework_found(tmp_path, capsys):
     shutil.copytree(FIXTURES / "aiohttp_app", tmp_path / "app")
     assert main(["endpoints", str(tmp_path / "app")]) == 0
     assert "aiohttp: 8 endpoint(s) (imported in 4 file(s))" in capsys.readouterr().out
+
+
+def _django_project(root, views: str, middleware: str = "") -> None:
+    (root / "proj").mkdir(parents=True)
+    (root / "proj" / "settings.py").write_text(f'INSTALLED_APPS = ["proj"]\nROOT_URLCONF = "proj.urls"\n{middleware}')
+    (root / "proj" / "urls.py").write_text("from django.urls import path\n\nfrom . import views\n\n"
+                                           "urlpatterns = [path('a/', views.a), path('b/', views.B.as_view())]\n")
+    (root / "proj" / "views.py").write_text(views)
+
+
+def test_login_required_middleware_with_login_not_required(tmp_path):
+    _django_project(tmp_path, "from django.contrib.auth.decorators import login_not_required\n"
+                              "from django.views import View\n\n\n@login_not_required\ndef a(request):\n    pass\n\n\n"
+                              "class B(View):\n    def post(self, request):\n        pass\n",
+                    'MIDDLEWARE = ["django.contrib.auth.middleware.LoginRequiredMiddleware"]\n')
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(e["path"], e["auth"]) for e in result.endpoints} == {
+        ("/a/", "public (marked)"), ("/b/", "middleware: LoginRequiredMiddleware")}
+    assert result.findings == []
+
+
+def test_configured_auth_decorators_and_mixins(tmp_path):
+    _django_project(tmp_path, "from django.views import View\n\nfrom acl import TenantGuard, tenant_only\n\n\n"
+                              "@tenant_only\ndef a(request):\n    pass\n\n\nclass B(TenantGuard, View):\n"
+                              "    def post(self, request):\n        pass\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\nauth-decorators = ["tenant_only"]\n'
+                                             'auth-mixins = ["TenantGuard"]\n')
+    from backend_audit.config import load_settings
+
+    settings = load_settings([tmp_path], None)
+    result = scan([tmp_path], settings.with_(select=("BA-AUTH-001",), jobs=1), use_git=False)
+    assert {(e["path"], e["auth"]) for e in result.endpoints} == {
+        ("/a/", "decorator: tenant_only"), ("/b/", "mixin: TenantGuard")}
+    assert result.findings == []
+
+
+def test_auth_decorators_must_be_a_list_of_names(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text("[tool.backend-audit]\nauth-mixins = 3\n")
+    assert main(["endpoints", str(tmp_path)]) == 2
+    assert "'auth-mixins' must be a list of strings" in capsys.readouterr().err
