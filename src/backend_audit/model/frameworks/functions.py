@@ -79,6 +79,7 @@ class _Fn:
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
+    validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
 
@@ -327,6 +328,7 @@ class FunctionFacts:
         if self._is_validator(node, tail):
             fn.safe_depth += 1
             fn.skip.add(id(node))
+            fn.validator_calls.add(id(node))
             constructor = self._constructor(node, tail)
             fn.safe_calls.append(constructor)
             if constructor is None:
@@ -336,7 +338,7 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if id(node) in fn.skip:
+        if id(node) in fn.validator_calls:
             fn.safe_depth -= 1
             fn.safe_calls.pop()
         self._leave_raw(node)
