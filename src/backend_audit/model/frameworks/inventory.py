@@ -637,20 +637,22 @@ class _Builder(AuthEvidence):
                 continue
             self._django_view(path, e, route)
 
-    def _registrations(self) -> list[dict[str, Any]]:
+    def _registrations(self) -> dict[str, list[dict[str, Any]]]:
         """Class views a registration decorator adds to a registry at import time (`@register_view(Widget,
-        "edit")` whose wrapper appends the class somewhere), with the decorator's literal arguments."""
+        "edit")` whose wrapper appends the class somewhere), with the decorator's literal arguments; keyed by
+        the lower-cased name of the model they register for (what URL helpers are called with)."""
         if "_registered" in self.__dict__:
             return self._registered
-        out = []
+        out: dict[str, list[dict[str, Any]]] = {}
         for path in sorted(self.facts):
             for cname, cls in sorted(self.facts[path].get("classes", {}).items()):
                 for call in cls.get("decorator_calls", []):
-                    target = self.definition(path, call["ref"])
-                    params = self._registering(target)
+                    if not call.get("args"):
+                        continue
+                    params = self._registering(self.definition(path, call["ref"]))
                     if params is not None:
-                        out.append({"path": path, "name": cname, "call": call, "params": params,
-                                    "decorator": call["ref"]})
+                        out.setdefault(last_name(str(call["args"][0])).lower(), []).append(
+                            {"path": path, "name": cname, "call": call, "params": params, "decorator": call["ref"]})
         self._registered = out
         return out
 
@@ -669,23 +671,16 @@ class _Builder(AuthEvidence):
     def _helper_urls(self, path: str, inc: dict[str, Any], prefix: str) -> None:
         """`include(get_model_urls("widgets", "widget"))`: a helper that builds path()s from a registry
         serves the registered views whose model it names and whose shared keyword arguments agree."""
-        target = self.definition(path, inc["helper"])
-        if not target or not target[1]:
-            return
-        functions = self.facts.get(target[0], {}).get("functions", {})
-        helper = functions.get(target[1])
-        if helper is None or not any(f.get("builds_urls") for q, f in functions.items()
-                                     if q == target[1] or q.startswith(target[1] + ".")):
+        helper = self._url_helper(path, inc["helper"])
+        if helper is None:
             return
         helper_params = [p["name"] for p in helper.get("params", [])]
         helper_values = {**{p["name"]: p.get("default") for p in helper.get("params", [])},
                          **dict(zip(helper_params, inc.get("args", []))), **inc.get("kwargs", {})}
-        names = {str(a).lower() for a in inc.get("args", []) if isinstance(a, str)}
-        for reg in self._registrations():
+        names = sorted({str(a).lower() for a in inc.get("args", []) if isinstance(a, str)})
+        for reg in [r for n in names for r in self._registrations().get(n, [])]:
             call, params = reg["call"], reg["params"]
             args = call.get("args", [])
-            if not args or last_name(str(args[0])).lower() not in names:
-                continue
             values = {**params, **dict(zip(list(params), args)), **call.get("kwargs", {})}
             shared = (set(values) & set(helper_values)) - {"path", "name"}
             if any(str(values[k]) != str(helper_values[k]) for k in shared):
@@ -698,6 +693,20 @@ class _Builder(AuthEvidence):
             self._add_class(reg["path"], reg["name"], methods, join_paths(prefix, f"{route}/" if route else ""),
                             call.get("line", 0))
             self._via.pop()
+
+    def _url_helper(self, path: str, ref: str) -> dict[str, Any] | None:
+        """The facts of a project function that builds path()s (itself or a nested function), memoised:
+        a URLconf calls the same helper once per model."""
+        memo = self.__dict__.setdefault("_helper_memo", {})
+        key = (path, ref)
+        if key not in memo:
+            target = self.definition(path, ref)
+            functions = self.facts.get(target[0], {}).get("functions", {}) if target and target[1] else {}
+            helper = functions.get(target[1]) if functions else None
+            builds = helper is not None and any(f.get("builds_urls") for q, f in functions.items()
+                                                if q == target[1] or q.startswith(target[1] + "."))
+            memo[key] = helper if builds else None
+        return memo[key]
 
     def _router_urls(self, path: str, router_ref: str, prefix: str) -> None:
         key = self._router(path, router_ref) or self.r.resolve(path, router_ref) or (path, router_ref)
