@@ -302,7 +302,8 @@ class _Builder(AuthEvidence):
         own_prefix, own_src = self.prefix_of(key[0], entry)
         own_via = [own_src or f"{key[1]} prefix {own_prefix!r} ({key[0]}:{entry.get('line', 0)})"] if own_prefix \
             or own_src else []
-        own = {"prefix": own_prefix, "deps": [(key[0], d) for d in entry.get("deps", [])],
+        own = {"prefix": own_prefix, "deps": [(key[0], d) for d in entry.get("deps", [])] +
+               [(p, d) for p, d in entry.get("class_deps", [])],
                "hooks": self._hooks(key), "root": key, "via": own_via}
         if key in seen or key not in parents:
             return [own]
@@ -356,7 +357,30 @@ class _Builder(AuthEvidence):
                 out.append(f"middleware: {mw}")
         return out
 
+    def _project_routers(self) -> None:
+        """`router = UserAPIRouter(prefix=...)`: a project class is a router when its MRO reaches one
+        (APIRouter, Blueprint); the dependencies its `__init__` passes up guard every route on it."""
+        from .routes import ROUTER_KINDS
+
+        for path in sorted(self.facts):
+            routers = self.facts[path].get("web", {}).get("routers", {})
+            for name, entry in sorted(routers.items()):
+                if entry.get("kind") != "project_router":
+                    continue
+                target = self.definition(path, entry["cls"])
+                chain = self._mro_chain(*target) if target and target[1] else []
+                kinds = [ROUTER_KINDS[last_name(w)] for k, _, w in chain if k == "external"
+                         and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")]
+                if not kinds:
+                    del routers[name]
+                    continue
+                entry["kind"] = kinds[0]
+                entry["class_deps"] = [(where, d) for k, where, what in chain if k == "project"
+                                       for d in self.facts.get(where, {}).get("web", {}).get("class_deps", {}).get(
+                                           what, [])]
+
     def _decorator_routes(self) -> None:
+        self._project_routers()
         parents = self._includes()
         for path in sorted(self.facts):
             f = self.facts[path]
@@ -408,9 +432,12 @@ class _Builder(AuthEvidence):
         else:
             m = kwargs.get("methods")
             methods = sorted({str(x).upper() for x in m}) if isinstance(m, list) and m else ["GET"]
+        owner_class = qualname.rsplit(".", 1)[0] if "." in qualname else None
+        class_deps = self._class_info(path, owner_class)["deps"] if owner_class in self.facts[path].get(
+            "classes", {}) else []  # a method route of a class-based view: the class's Depends attributes
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
-            deps = mount["deps"] + self._fn_deps(path, fn)
+            deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
             self._via = mount["via"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
@@ -828,7 +855,7 @@ class _Builder(AuthEvidence):
         cls = self.facts.get(path, {}).get("classes", {}).get(name, {})
         info: dict[str, Any] = {"attrs": {}, "methods": set(), "bases": set(), "actions": set(), "extra_actions": {},
                                 "decorators": [], "auth_methods": {}, "line": cls.get("line", 0), "unknown": [],
-                                "path": path, "order": []}
+                                "path": path, "order": [], "deps": []}
         memo[key] = info
         chain = self._mro_chain(path, name)
         for kind, where, what in chain:
@@ -842,6 +869,7 @@ class _Builder(AuthEvidence):
             c = self.facts.get(where, {}).get("classes", {}).get(what, {})
             for k, v in c.get("attrs", {}).items():
                 info["attrs"].setdefault(k, v)
+            info["deps"] += [(where, d) for d in c.get("deps", [])]
             info["methods"].update(c.get("methods", []))
             info["decorators"] += list(zip(c.get("decorators", []), c.get("decorator_args", []) or [[]] * 99))
             if (where, what) != key:

@@ -6,6 +6,7 @@ Route *decorators* are function facts (functions.py); the inventory reads them t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ast
@@ -29,6 +30,7 @@ _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framewo
              "ninja", "flask_smorest", "aiohttp")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
+_PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
 _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"})
 _LIMITERS = {"Limiter": "Limiter", "FastAPILimiter": "fastapi-limiter", "RateLimiter": "fastapi-limiter",
              "SlowAPIMiddleware": "slowapi middleware"}
@@ -117,6 +119,12 @@ class RouteWiring:
         if target and ctor in ("declarative_base", "generate_base"):
             self.web.setdefault("orm_bases", []).append(target)
         tail = self._ctor(node.value)
+        if target and not tail and _PROJECT_ROUTER.match(ctor or ""):
+            # `router = UserAPIRouter(prefix="/groups")`: a project subclass; the project pass checks its MRO
+            entry = {"kind": "project_router", "cls": dotted(node.value.func), "line": self._line(node)}
+            self._prefix(entry, keyword(node.value, "prefix") or keyword(node.value, "url_prefix"))
+            self.routers[target] = entry
+            return
         if not target or not tail:
             return
         call = node.value
@@ -158,6 +166,11 @@ class RouteWiring:
             self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
         if not isinstance(func, ast.Attribute):
             return
+        if func.attr == "__init__" and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" \
+                and self.ctx.symbol.endswith(".__init__"):
+            deps = dep_refs(keyword(node, "dependencies"))
+            if deps:  # class UserAPIRouter(APIRouter): super().__init__(dependencies=[Depends(get_user)])
+                self.web.setdefault("class_deps", {})[self.ctx.symbol.rsplit(".", 1)[0]] = deps
         owner = dotted(func.value)
         method = func.attr
         if not owner:
