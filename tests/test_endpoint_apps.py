@@ -38,6 +38,9 @@ def test_fastapi_settings_prefix_aliased_router_annotated_deps_and_unknown_modul
         ("PUT", "/api/v1/items/{item_id}/legacy", f"{routes}/items.py:25",
          "unknown: backend.app.api.legacy was not analysed"),
         ("GET", "/healthz", "backend/app/main.py:12", "none"),
+        # a project APIRouter subclass passing dependencies up in __init__; a class-based view's Depends attribute
+        ("DELETE", "/api/v1/groups/admin/{group_id}", f"{routes}/groups.py:19", "dependency: superuser"),
+        ("GET", "/api/v1/groups/mine", f"{routes}/groups.py:14", "dependency: load_account"),
     }
     assert [s.path for s in result.skipped] == ["backend/app/api/legacy.py"]
     assert findings == [
