@@ -69,7 +69,9 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
         ("DELETE,GET,PATCH,PUT", "/base/api/widgets/widgets/{pk}/", "widgets/api/views.py:7",
          "view: permission_classes=TokenPermissions"),
         ("GET", "/base/debug/", "widgets/views.py:65", "none"),  # _patterns.append(...) under `if DEBUG`
-        ("GET,POST", "/base/graphql/", "project/urls.py:15", "graphql: auth per resolver (not modelled)"),
+        ("GET,POST", "/base/graphql/", "project/urls.py:16", "graphql: auth per resolver (not modelled)"),
+        ("GET", "/base/old/{arg}/", "project/urls.py:18", "public (redirect only)"),  # a library RedirectView
+        ("GET", "/base/utils/health-check/", "widgets/views.py:61", "none"),  # public path: health-check
         # a project permission mixin two modules away
         ("GET", "/base/widgets/", "widgets/views.py:12", "mixin: ObjectPermissionRequiredMixin"),
         # @register_view(...) classes served by include(get_model_urls(...))
@@ -89,7 +91,7 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
         ("BA-AUTH-001", "widgets/views.py", 46, "error"),
         ("BA-AUTH-001", "widgets/views.py", 55, "error"),
         ("BA-AUTH-001", "widgets/views.py", 65, "warning"),
-        ("BA-AUTH-001/graphql", "project/urls.py", 15, "note"),
+        ("BA-AUTH-001/graphql", "project/urls.py", 16, "note"),
         ("BA-INP-001/django-raw", "widgets/views.py", 34, "warning"),
     ]
 

@@ -40,9 +40,9 @@ PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?pag
                               r"|before|start|count|max_results|page_number|pagination|params)$")
 
 # Default public allow-list (catalog BA-AUTH-001 "Not flagged").
-PUBLIC_PATHS = ("health", "healthz", "livez", "readyz", "ping", "status", "metrics", "docs", "redoc",
-                "openapi.json", "login", "logout", "token", "register", "signup", "password-reset*",
-                ".well-known/*")
+PUBLIC_PATHS = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
+                "status", "metrics", "docs", "redoc", "openapi.json", "login", "logout", "token", "register",
+                "signup", "password-reset*", ".well-known/*", "robots.txt", "favicon.ico")
 HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|health_check|livez"
                          r"|readyz|ready|readiness|liveness|ping|status)/?$")
 
@@ -145,6 +145,7 @@ def join_paths(*parts: str | None) -> str:
 
 _NAMED_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()\\]|\\.|\([^()]*\))*\)")
 _PLAIN_GROUP = re.compile(r"\((?!\?)(?:[^()\\]|\\.)*\)")
+_CHAR_CLASS = re.compile(r"\[(?:[^\]\\]|\\.)+\](?:[+*?]|\{\d+(?:,\d*)?\})?|\\[dwsDWS][+*]?|\.[+*]")
 _OPTIONAL_GROUP = re.compile(r"\(\?:((?:[^()\\]|\\.)*)\)\??")
 
 
@@ -158,6 +159,7 @@ def readable_regex(regex: str) -> str:
         text = text[:-1]
     text = _NAMED_GROUP.sub(lambda m: "{" + m.group(1) + "}", text)
     text = _PLAIN_GROUP.sub("{arg}", text)
+    text = _CHAR_CLASS.sub("{arg}", text)  # `[^/]+`, `[a-z]{2}`: a variable part without a name
     text = _OPTIONAL_GROUP.sub(lambda m: m.group(1), text)
     text = text.replace("/?", "/").replace("\\Z", "")
     text = re.sub(r"\\(.)", r"\1", text)  # \. \- \/ -> the character

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import AUTH_DECORATOR, AUTH_MIXINS, PUBLIC_DECORATOR, last_name
+from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -25,6 +25,8 @@ _AUTH_MIXIN_NAME = re.compile(r"^\w*(LoginRequired|PermissionRequired|Permission
 _NOT_GUARDS = frozenset({"PermissionsMixin"})
 GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", "BaseGraphQLView", "GraphQLApp",
                            "GraphQL", "FileUploadGraphQLView"})
+# A view that only answers with a redirect serves no data of its own: where it points decides.
+REDIRECT_ONLY = "public (redirect only)"
 _WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
 
 
@@ -255,6 +257,8 @@ class AuthEvidence:
             return f"unknown: {info['unknown'][0]} was not analysed"
         if info["bases"] & GRAPHQL_VIEWS:
             return "graphql: auth per resolver (not modelled)"
+        if "RedirectView" in info["bases"] and not info["methods"] & set(HTTP_VERBS):
+            return REDIRECT_ONLY
         return "none"
 
     def method_auth(self, info: dict[str, Any], methods: list[str], class_auth: str) -> list[tuple[list[str], str]]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .common import (AUTH_DECORATOR, AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR, STATE_CHANGING, join_paths, last_name,
                      readable_regex)
-from .evidence import GRAPHQL_VIEWS, AuthEvidence
+from .evidence import GRAPHQL_VIEWS, REDIRECT_ONLY, AuthEvidence
 from .resolve import Resolver
 
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
@@ -781,6 +781,8 @@ class _Builder(AuthEvidence):
                     self._auth_mw() and f"middleware: {self._auth_mw()}" or "none"
                 if auth == "none" and _LIBRARY_DRF_VIEW.match(last_name(vname)):
                     auth = self._drf_default_auth(auth)  # drf-spectacular's schema views are APIViews
+                elif auth == "none" and last_name(vname) == "RedirectView":
+                    auth = REDIRECT_ONLY
                 if auth == "none":
                     unknown = self.unknown_module(path, [e["view"]])
                     auth = f"unknown: {unknown} was not analysed" if unknown else auth
