@@ -20,7 +20,8 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
 
 # Catalog §4 BA-AUTH-001: the default auth-dependency name pattern.
 AUTH_DEPENDENCY = re.compile(
-    r"(?i)(current_?(active_?)?(super)?user|get_?user|auth|verify_?(token|jwt|api_?key)|require_\w+|permission"
+    r"(?i)(current_?(active_?)?(super)?user|get_?user|auth|(verify|validate|check)_?\w*(token|jwt|api_?key)"
+    r"|require_\w+|permission"
     r"|login_required|admin)")
 # Decorators that guard a handler (Flask, Django, flask-login, flask-jwt-extended, flask-security...).
 AUTH_DECORATOR = re.compile(
@@ -42,7 +43,8 @@ PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?pag
 # Default public allow-list (catalog BA-AUTH-001 "Not flagged").
 PUBLIC_PATHS = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
                 "status", "metrics", "docs", "redoc", "openapi.json", "login", "logout", "token", "register",
-                "signup", "password-reset*", ".well-known/*", "robots.txt", "favicon.ico")
+                "signup", "password-reset*", "reset-password*", "forgot-password*", ".well-known/*", "robots.txt",
+                "favicon.ico")
 HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|health_check|livez"
                          r"|readyz|ready|readiness|liveness|ping|status)/?$")
 
