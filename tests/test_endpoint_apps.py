@@ -82,6 +82,8 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
         ("POST", "/base/widgets/bulk-delete/", "widgets/views.py:40", "none"),  # @require_POST
         ("POST", "/base/widgets/export/", "widgets/views.py:51", "settings default: TokenPermissions"),
         ("GET,POST", "/base/widgets/import/", "widgets/views.py:46", "none"),  # @require_http_methods
+        # urlpatterns += get_model_urls(..., detail=False): only the views registered with detail=False
+        ("POST", "/base/widgets/import-all/", "widgets/views.py:70", "mixin: ObjectPermissionRequiredMixin"),
         ("GET,PATCH,PUT", "/base/widgets/{pk}/rename/", "widgets/views.py:55", "none"),  # request.method in (...)
     }
     assert findings == [
