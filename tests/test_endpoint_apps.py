@@ -202,3 +202,17 @@ def test_auth_decorators_must_be_a_list_of_names(tmp_path, capsys):
     (tmp_path / "pyproject.toml").write_text("[tool.backend-audit]\nauth-mixins = 3\n")
     assert main(["endpoints", str(tmp_path)]) == 2
     assert "'auth-mixins' must be a list of strings" in capsys.readouterr().err
+
+
+def test_sanic_app_and_blueprints(tmp_path):
+    app = tmp_path / "svc"
+    app.mkdir()
+    (app / "app.py").write_text(
+        "from sanic import Blueprint, Sanic\nfrom sanic.response import json\n\n"
+        "app = Sanic('svc')\nbp = Blueprint('orders', url_prefix='/orders')\n\n\n"
+        "@app.get('/')\nasync def index(request):\n    return json({})\n\n\n"
+        "@bp.route('/<order_id:int>', methods=['PUT', 'DELETE'])\nasync def change(request, order_id):\n"
+        "    return json({})\n\n\napp.blueprint(bp)\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(e["framework"], ",".join(e["methods"]), e["path"], e["line"]) for e in result.endpoints} == {
+        ("sanic", "GET", "/", 9), ("sanic", "DELETE,PUT", "/orders/<order_id:int>", 14)}

@@ -20,7 +20,8 @@ from .resolve import Resolver
 
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
-              "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp"}
+              "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp",
+              "sanic_app": "sanic"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -420,7 +421,7 @@ class _Builder(AuthEvidence):
                parents: dict) -> None:
         verb = d["ref"].rpartition(".")[2]
         kind = self._router_entry(key).get("kind", "fastapi_router")
-        framework = _FRAMEWORK.get(kind, "fastapi")
+        framework = self._router_entry(key).get("framework") or _FRAMEWORK.get(kind, "fastapi")
         args, kwargs = d.get("args", []), d.get("kwargs", {})
         route_path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", kwargs.get("rule", ""))
         if not isinstance(route_path, str):
@@ -451,7 +452,8 @@ class _Builder(AuthEvidence):
         owner = rule.get("owner")
         key = self._router(path, owner) if owner else None
         mounts = self._mounts(key, parents) if key else self._list_mounts(path, rule)
-        framework = _FRAMEWORK.get(self._router_entry(key).get("kind", ""), rule["kind"]) if key else rule["kind"]
+        framework = (self._router_entry(key).get("framework") or _FRAMEWORK.get(self._router_entry(key).get(
+            "kind", ""), rule["kind"])) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
@@ -990,7 +992,7 @@ _FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": 
                        "aiohttp": "aiohttp", "litestar": "litestar", "starlite": "litestar", "sanic": "sanic",
                        "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
                        "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
-MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp"})
+MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic"})
 
 
 def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:

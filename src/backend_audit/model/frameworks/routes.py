@@ -24,10 +24,10 @@ ROUTER_KINDS = {
     "APIBlueprint": "flask_blueprint", "DefaultRouter": "drf_router", "SimpleRouter": "drf_router",
     "ExtendedSimpleRouter": "drf_router", "ExtendedDefaultRouter": "drf_router", "NestedSimpleRouter": "drf_router",
     "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
-    "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes",
+    "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes", "Sanic": "sanic_app",
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp")
+             "ninja", "flask_smorest", "aiohttp", "sanic")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 _PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
@@ -133,6 +133,9 @@ class RouteWiring:
             if tail == "Blueprint":
                 prefix = keyword(call, "url_prefix")
             entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
+            package = (self.ctx.qualname(call.func) or "").split(".")[0]
+            if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
+                entry["framework"] = "sanic"
             self._prefix(entry, prefix)
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
@@ -193,11 +196,12 @@ class RouteWiring:
             self._prefix(entry, node.args[0])
             self.includes.append(entry)
             return
-        if method in ("include_router", "register_blueprint", "include"):
+        if method in ("include_router", "register_blueprint", "include", "blueprint"):
             target = positional(node, 0) or keyword(node, "router") or keyword(node, "blueprint")
             ref = dotted(target) if target is not None else None
             if ref:
-                prefix = keyword(node, "prefix") if method != "register_blueprint" else keyword(node, "url_prefix")
+                prefix = keyword(node, "prefix") if method not in ("register_blueprint", "blueprint") else \
+                    keyword(node, "url_prefix")
                 entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
                 self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
