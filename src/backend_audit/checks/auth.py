@@ -54,7 +54,8 @@ class EndpointWithoutAuth(EndpointCheck):
                       "model; review the resolvers and mutations"
                 sub = "graphql"
             else:
-                why = f"has auth that cannot be told: {e.auth[len('unknown: '):]} (fix that file so it parses)"
+                why = f"has auth that cannot be told: {e.auth[len('unknown: '):]}" + (
+                    " (fix that file so it parses)" if e.auth.endswith("was not analysed") else "")
                 sub = "unknown"
             out.append(self.finding(path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} "
                                     f"({e.handler}) {why}", level="note", symbol=e.handler,

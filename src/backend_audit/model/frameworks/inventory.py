@@ -446,6 +446,15 @@ class _Builder(AuthEvidence):
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
         found = self.definition(path, rule["view"])
+        if found and not (self.function(*found) or found[1] in self.facts.get(found[0], {}).get("classes", {})):
+            found = None
+        if not found and rule["kind"] == "aiohttp":
+            # `router.add_get("/", h.timeline)` with `h` a handler object passed in: the route is certain,
+            # its handler is not; list it at the registration, auth unknown
+            methods = [m.upper() for m in rule.get("methods") or ["GET"]]
+            self._add("aiohttp", methods, rule["path"], rule["view"], path, {"line": rule["line"]},
+                      f"unknown: handler {rule['view']} not resolved statically", None, rule["line"])
+            return
         if not found:
             return
         vpath, vname = found
