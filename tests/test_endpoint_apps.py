@@ -219,3 +219,23 @@ def test_sanic_app_and_blueprints(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(e["framework"], ",".join(e["methods"]), e["path"], e["line"]) for e in result.endpoints} == {
         ("sanic", "GET", "/", 9), ("sanic", "DELETE,PUT", "/orders/<order_id:int>", 14)}
+
+
+def test_prefix_from_a_settings_factory_and_a_django_setting_in_an_f_string(tmp_path):
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "config.py").write_text(
+        "from functools import lru_cache\n\nfrom pydantic_settings import BaseSettings\n\n\n"
+        "class Settings(BaseSettings):\n    API_PREFIX: str = '/api'\n\n\n"
+        "@lru_cache\ndef get_settings():\n    return Settings()\n\n\nsettings = get_settings()\n")
+    (tmp_path / "main.py").write_text(
+        "from fastapi import APIRouter, FastAPI\n\nfrom core.config import settings\n\n"
+        "app = FastAPI()\nrouter = APIRouter()\n\n\n@router.get('/items')\ndef items():\n    return []\n\n\n"
+        "app.include_router(router, prefix=f'{settings.API_PREFIX}/v2')\n")
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "settings.py").write_text("ROOT_URLCONF = 'proj.urls'\nAPI_ROOT = 'svc'\n")
+    (tmp_path / "proj" / "urls.py").write_text(
+        "from django.conf import settings\nfrom django.urls import path\n\nfrom . import views\n\n"
+        "urlpatterns = [path(f'{settings.API_ROOT}/ping-me/', views.pong)]\n")
+    (tmp_path / "proj" / "views.py").write_text("def pong(request):\n    return None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {e["path"] for e in result.endpoints} == {"/api/v2/items", "/svc/ping-me/"}

@@ -17,6 +17,7 @@ from typing import Any
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
 from .evidence import AuthEvidence
+from .prefixes import PrefixValues
 from .resolve import Resolver
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 
@@ -147,33 +148,12 @@ class _Builder(AuthEvidence, UrlconfRoutes):
         self.roots: list[tuple[str, int]] = []
         self._auth_fn_cache: dict[tuple[str, str], bool] = {}
         self.semantic = semantic
+        self.values = PrefixValues(semantic, self.settings)
         self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
 
     def constant(self, path: str, enc: dict[str, Any]) -> Any:
-        """The folded value of an encoded expression written in `path` (`settings.API_V1_STR`,
-        f"{settings.API_V1_STR}/users"), or None when the semantic model cannot tell."""
-        if self.semantic is None or not isinstance(enc, dict):
-            return None
-        module = self.semantic.module_of(path)
-        if module is None:
-            return None
-        value = self.semantic.evaluate(module, enc)
-        if not value and "ref" in enc:
-            value = self._django_setting(module, enc["ref"])
-        return value if isinstance(value, (str, int, float, bool, list, tuple, dict)) else None
-
-    def _django_setting(self, module: str, ref: str) -> Any:
-        """`settings.BASE_PATH` with `from django.conf import settings`: the value the project's settings
-        module (the one naming INSTALLED_APPS / ROOT_URLCONF) gives it."""
-        sym = self.semantic.resolve(module, ref)
-        prefix = "django.conf.settings."
-        if sym is None or sym.kind != "external" or not sym.qualname.startswith(prefix):
-            return None
-        anchor = self.settings.get("ROOT_URLCONF") or self.settings.get("INSTALLED_APPS")
-        settings_module = self.semantic.module_of(anchor["file"]) if anchor else None
-        if settings_module is None:
-            return None
-        return self.semantic.constant(settings_module, sym.qualname[len(prefix):])
+        """The folded value of an encoded expression written in `path` (prefixes.py), or None."""
+        return self.values.value(path, enc)
 
     def prefix_of(self, path: str, entry: dict[str, Any]) -> tuple[str, str | None]:
         """(prefix, where it came from) of a router / include entry: a literal, or a folded expression."""
