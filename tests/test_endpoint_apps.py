@@ -239,3 +239,19 @@ def test_prefix_from_a_settings_factory_and_a_django_setting_in_an_f_string(tmp_
     (tmp_path / "proj" / "views.py").write_text("def pong(request):\n    return None\n")
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {e["path"] for e in result.endpoints} == {"/api/v2/items", "/svc/ping-me/"}
+
+
+def test_old_style_patterns_with_views_named_by_string(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
+    (tmp_path / "site" / "urls.py").write_text(
+        "from django.conf.urls import include, patterns, url\n\n"
+        "urlpatterns = patterns('', url(r'^$', 'site.views.index'), url(r'^tasks/', include('site.task_urls')))\n")
+    (tmp_path / "site" / "task_urls.py").write_text(
+        "from django.conf.urls import patterns, url\n\n"
+        "urlpatterns = patterns('site.views', url(r'^(?P<task_id>\\d+)/delete/$', 'delete_task'))\n")
+    (tmp_path / "site" / "views.py").write_text(
+        "def index(request):\n    return None\n\n\ndef delete_task(request, task_id):\n    return None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(e["path"], e["handler"], e["line"]) for e in result.endpoints} == {
+        ("/", "index", 1), ("/tasks/{task_id}/delete/", "delete_task", 5)}

@@ -115,6 +115,15 @@ class DjangoFacts:
                 entry = self._url(node, name)
                 if entry:
                     out.append(entry)
+            elif name == "patterns":
+                # Django < 1.10: patterns("app.views", url(r"^$", "index")): the first argument prefixes
+                # the views named by string
+                base = string_value(positional(node, 0)) or ""
+                for arg in node.args[1:]:
+                    for entry in self._patterns(_unstar(arg)):
+                        if base and "view_path" in entry:
+                            entry["view_path"] = f"{base}.{entry['view_path']}"
+                        out.append(entry)
             elif name in ("i18n_patterns", "format_suffix_patterns", "list"):
                 # every argument without a keyword, `*x` and `**x` included (as libcst listed them)
                 for arg in [*node.args, *(kw.value for kw in node.keywords if kw.arg is None)]:
@@ -169,6 +178,8 @@ class DjangoFacts:
                 entry["include"] = {"router": ref}
                 return entry
             entry["view"] = dotted(view)
+            if string_value(view):  # url(r"^$", "taskManager.views.index"): a view named by its dotted path
+                entry["view"] = entry["view_path"] = string_value(view)
         if not entry.get("view"):
             return None
         if wrappers:

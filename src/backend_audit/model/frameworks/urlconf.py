@@ -240,7 +240,7 @@ class UrlconfRoutes:
             self._add_class(vpath, vname, extra["methods"], full, reg["line"], method=method_name)
 
     def _django_view(self, path: str, e: dict[str, Any], route: str) -> None:
-        found = self.definition(path, e["view"])
+        found = self._view_path(e["view_path"]) if "view_path" in e else self.definition(path, e["view"])
         if not found and e.get("class_view"):
             found = (path, e["view"])  # a library's class view (GraphQLView.as_view()): listed by its name
         if not found:
@@ -291,6 +291,12 @@ class UrlconfRoutes:
             rate = "settings: DEFAULT_THROTTLE_CLASSES"
         self._add("drf" if drf else "django", methods, route, vname, vpath, fn, auth, None, e["line"], drf=drf,
                   rate_limit=rate)
+
+    def _view_path(self, dotted_path: str) -> tuple[str, str] | None:
+        """"taskManager.views.index" -> (the file of taskManager.views, "index")."""
+        module, _, name = dotted_path.rpartition(".")
+        target = self.r.find_module(module) if module else None
+        return (target, name) if target and name else None
 
     def _function_methods(self, fn: dict[str, Any]) -> list[str]:
         for d in fn.get("decorators", []):
