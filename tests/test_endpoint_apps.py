@@ -255,3 +255,17 @@ def test_old_style_patterns_with_views_named_by_string(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(e["path"], e["handler"], e["line"]) for e in result.endpoints} == {
         ("/", "index", 1), ("/tasks/{task_id}/delete/", "delete_task", 5)}
+
+
+def test_two_apps_side_by_side_each_import_their_own_blueprints(tmp_path):
+    for app in ("bad", "good"):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "mod_api.py").write_text(
+            "from flask import Blueprint\n\nmod_api = Blueprint('api', __name__)\n\n\n"
+            "@mod_api.route('/key', methods=['POST'])\ndef key():\n    return ''\n")
+        (tmp_path / app / "app.py").write_text(
+            f"from flask import Flask\n\nfrom mod_api import mod_api\n\napp = Flask(__name__)\n"
+            f"app.register_blueprint(mod_api, url_prefix='/{app}')\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(e["path"], e["file"]) for e in result.endpoints} == {("/bad/key", "bad/mod_api.py"),
+                                                                 ("/good/key", "good/mod_api.py")}

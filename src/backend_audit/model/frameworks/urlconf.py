@@ -77,7 +77,7 @@ class UrlconfRoutes:
 
     def _include_target(self, path: str, inc: dict[str, Any]) -> str | None:
         if "module" in inc:
-            return self.r.find_module(inc["module"])
+            return self.r.find_module(inc["module"], path)
         if "ref" in inc and self._pattern_list(path, inc["ref"]) is not None:
             return None
         if "ref" in inc:
@@ -85,7 +85,7 @@ class UrlconfRoutes:
             if found and not found[1]:
                 return found[0]
             if found:
-                sub = self.r.find_module(self.r.qualified(path, inc["ref"]).lstrip("."))
+                sub = self.r.find_module(self.r.qualified(path, inc["ref"]).lstrip("."), path)
                 return sub
         return None
 
