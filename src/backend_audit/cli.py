@@ -471,7 +471,7 @@ def endpoints(paths, fmt, config_file, select, ignore, jobs, exclude) -> None:
 
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude).with_(select=("BA-AUTH-001",))
     result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory())
-    rendered = render_endpoints(result.endpoints or [], fmt)
+    rendered = render_endpoints(result.endpoints or [], fmt, result.frameworks)
     click.echo(text_block(rendered) if fmt == "text" else rendered, nl=False)
 
 

@@ -42,7 +42,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes",
+    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "auth_decorators", "auth_mixins",
 }
 
 
@@ -301,6 +301,8 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: '{raw_key}' must be true or false")
             extra[key] = value
+        elif key in ("auth_decorators", "auth_mixins"):  # BA-AUTH-001: project guards by name
+            extra[key] = list(_str_list(value, raw_key, source))
         elif key == "rule_options":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")

@@ -114,6 +114,7 @@ class ScanResult:
     files_discovered: int = 0
     # Filled by later stages when present; reporters show them when not None.
     endpoints: list[dict[str, Any]] | None = None
+    frameworks: dict[str, Any] | None = None  # web frameworks seen: endpoints found, or "not modelled"
     checklist: dict[str, Any] | None = None
     coverage: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None

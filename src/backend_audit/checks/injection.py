@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ast
@@ -46,6 +47,27 @@ class ShellCommandExecutionAsync(AstCheck):
                     level="warning" if literal else "error")
 
 
+_RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")
+
+
+# Bases whose classes check what they are built from (a class with one of these anywhere in its MRO validates).
+_VALIDATING = ("pydantic", "marshmallow", "msgspec", "rest_framework", "django.forms", "wtforms", "flask_wtf",
+               "sqlmodel", "attrs", "attr", "cattrs", "typing.TypedDict")
+
+
+def _plain_class(project: Any, path: str, ref: str) -> bool:
+    """A project class whose MRO shows no validating library (a plain class or dataclass): building it from
+    request data checks nothing. Unknown or library classes are not claimed either way."""
+    sm = project.semantic
+    module = sm.module_of(path)
+    sym = sm.resolve(module, ref) if module else None
+    if sym is None or sym.kind != "class":
+        return False
+    external = [q for q in sm.mro(sym.qualname) if q not in sm.classes]
+    return all(not q.startswith("?") and q in ("object", "builtins.object") for q in external) and \
+        not any(q.startswith(_VALIDATING) for q in external)
+
+
 class RequestDataWithoutValidation(EndpointCheck):
     """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies."""
 
@@ -54,15 +76,29 @@ class RequestDataWithoutValidation(EndpointCheck):
     def run(self, project: Any) -> list:
         from ..model.frameworks.inventory import untyped_body_params
 
+        from ..model.frameworks.orm import OrmIndex
+
         out = []
         seen: set[tuple[str, int, int]] = set()
+        orm = OrmIndex(project.facts)
         for e in self.inventory(project).endpoints:
             sub = {"fastapi": "fastapi-raw", "starlette": "fastapi-raw", "flask": "flask-raw"}.get(e.framework,
                                                                                                "django-raw")
+            for read in e.fn.get("constructor_reads", []):
+                key = (e.file, read["line"], read["col"])
+                # `Note(title=data["title"])`: a pydantic model would validate, an ORM table model does not
+                table = orm.is_model(e.file, read["model"])
+                if key in seen or not (table or _plain_class(project, e.file, read["model"])):
+                    continue
+                seen.add(key)
+                what = f"the {read['model']} table model" if table else f"{read['model']}, a class that checks nothing,"
+                out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` goes straight into "
+                                        f"{what} without validation; parse it with a schema first",
+                                        rule_id=f"BA-INP-001/{sub}"))
             for read in e.fn.get("raw_reads", []):
                 key = (e.file, read["line"], read["col"])
-                if key in seen:
-                    continue
+                if key in seen or e.fn.get("signature_check") and _RAW_BODY.search(read["snippet"]):
+                    continue  # a webhook reads the raw body to check its signature: that is the point
                 seen.add(key)
                 out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` is used without "
                                         "schema validation; parse it with a pydantic model, serializer or form first",

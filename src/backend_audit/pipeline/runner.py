@@ -580,7 +580,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     if not file_subset:
         findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
                                            reads=reads))
-    endpoints = endpoint_inventory(model).as_dicts() or None
+    inventory = endpoint_inventory(model)
+    endpoints = inventory.as_dicts() or None
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -596,7 +597,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         files_discovered=len(disc.files) + len({s.path for s in disc.skipped}),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
-        endpoints=endpoints,
+        endpoints=endpoints, frameworks=inventory.frameworks or None,
     )
     for name, value in sections.items():
         if hasattr(result, name):

@@ -23,6 +23,7 @@ _DJANGO_ATTRS = frozenset({"GET", "POST", "body", "data", "query_params"})
 _FASTAPI_ATTRS = frozenset({"query_params"})
 _FASTAPI_METHODS = frozenset({"json", "body", "form"})
 _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "keys", "values", "copy", "lists"})
+_HTTP_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -37,7 +38,14 @@ _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|C
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
-                              "redirect_to_login", "get_jwt_identity", "login_required", "authenticate"})
+                              "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
+                              "check_authorized", "check_permission"})  # the last two: aiohttp-security
+# Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
+_SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
+                              "validate_signature", "verify_header", "construct_from"})
+# Class names that say "schema": unlike `...Model` / `...Data` (often ORM tables), these validate what they get.
+_STRICT_SCHEMA = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload"
+                            r"|Params|Body|DTO|Args|Filter|FilterSet|Validator|Command|Query)$")
 _PAGINATE_CALLS = frozenset({"paginate", "Paginator", "paginate_queryset", "get_paginated_response", "paginated",
                              "limit", "offset", "slice", "fetchmany", "page", "paginate_query", "cursor_paginate"})
 _ORM_INSTANCE_TERMINALS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "get",
@@ -68,6 +76,12 @@ class _Fn:
     methods_seen: set[str] = field(default_factory=set)
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
+    signature_check: str | None = None  # a webhook handler that verifies the sender's signature
+    builds_urls: bool = False
+    safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
+    validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
+    constructor_reads: list[dict[str, Any]] = field(default_factory=list)
+    registers: bool = False
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -187,13 +201,17 @@ class FunctionFacts:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.returns:
             out["returned"] = fn.returns
-        for flag in ("auth_check", "paginates", "validates", "reads_body"):
+        for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
             out["methods_seen"] = sorted(fn.methods_seen)
         if fn.delegates:
             out["delegates"] = sorted(set(fn.delegates))
+        if fn.signature_check:
+            out["signature_check"] = fn.signature_check
+        if fn.constructor_reads:
+            out["constructor_reads"] = fn.constructor_reads
         return out
 
     def _lines(self) -> list[str]:
@@ -236,6 +254,9 @@ class FunctionFacts:
     def _raw(self, node: ast.expr, conversion: bool = False) -> None:
         fn = self.stack[-1]
         fn.inside_raw = id(node)
+        if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
+            self._into_constructor(node, fn)
+            return
         if fn.safe_depth > 0 or conversion:
             fn.validates = True
             return
@@ -280,8 +301,15 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if tail in _AUTH_BODY_CALLS:
+        if tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node):
             fn.auth_check = True
+        if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
+            fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
+        elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
+            fn.registers = True  # a registration decorator's wrapper: `registry[...].append({"view": cls})`
+        if tail in _SIGNATURE_CALLS or "signature" in tail.lower() and tail.lower().startswith(("verify", "check",
+                                                                                              "validate")):
+            fn.signature_check = fn.signature_check or f"{tail}()"
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
@@ -300,15 +328,45 @@ class FunctionFacts:
         if self._is_validator(node, tail):
             fn.safe_depth += 1
             fn.skip.add(id(node))
-            fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
+            fn.validator_calls.add(id(node))
+            constructor = self._constructor(node, tail)
+            fn.safe_calls.append(constructor)
+            if constructor is None:
+                fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
 
     def leave_Call(self, node: ast.Call) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if id(node) in fn.skip:
+        if id(node) in fn.validator_calls:
             fn.safe_depth -= 1
+            fn.safe_calls.pop()
         self._leave_raw(node)
+
+    def _constructor(self, node: ast.Call, tail: str) -> str | None:
+        """The class a call constructs when that class validates only if it is a schema: `Note(**data)`,
+        `NoteModel(title=data["t"])`. An ORM model does not validate; the project pass tells which."""
+        if not tail[:1].isupper() or tail in _CONVERSIONS or tail in self.ctx.facts.get("schema_classes", ()) or \
+                _STRICT_SCHEMA.match(tail):
+            return None
+        qn = self.ctx.qualname(node.func) or ""
+        if qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")):
+            return None
+        return dotted(node.func)
+
+    def _into_constructor(self, node: ast.expr, fn: _Fn) -> None:
+        loc = pos(self.ctx, node)
+        loc["symbol"] = fn.qualname
+        loc["model"] = fn.safe_calls[-1]
+        fn.constructor_reads.append(loc)
+
+    @staticmethod
+    def _passes_first_param(call: ast.Call, fn: _Fn) -> bool:
+        params = [*fn.node.args.posonlyargs, *fn.node.args.args]
+        if not params:
+            return False
+        first = params[0].arg
+        return any(isinstance(n, ast.Name) and n.id == first for a in call.args for n in ast.walk(a))
 
     def _is_validator(self, node: ast.Call, tail: str) -> bool:
         if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):
@@ -356,11 +414,27 @@ class FunctionFacts:
             self.stack[-1].skip.add(id(test))
 
     def visit_Compare(self, node: ast.Compare) -> None:
+        if self.stack:
+            self._method_test(node)
         # `"take" in request.GET` tests for a key; it does not use a value
         if self.stack:
             for op, comparator in zip(node.ops, node.comparators):
                 if isinstance(op, (ast.In, ast.NotIn)):
                     self.stack[-1].skip.add(id(comparator))
+
+    def _method_test(self, node: ast.Compare) -> None:
+        """`request.method == "POST"` / `request.method in ("PUT", "PATCH")`: the verbs a function view
+        branches on are verbs it serves (a view that never looks at the method serves GET)."""
+        sides = [node.left, *node.comparators]
+        if not any(isinstance(s, ast.Attribute) and s.attr == "method" and self._request_kind(s.value)
+                   for s in sides):
+            return
+        for side in sides:
+            values = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+            for v in values:
+                if isinstance(v, ast.Constant) and isinstance(v.value, str) and \
+                        v.value.upper() in _HTTP_METHOD_NAMES:
+                    self.stack[-1].methods_seen.add(v.value.upper())
 
     def visit_Name(self, node: ast.Name) -> None:
         if not self.stack:
@@ -368,6 +442,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
+        elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
+            self._into_constructor(node, fn)
 
     # --- what the handler returns (BA-API-001, BA-API-004) ----------------------------------
     def visit_Return(self, node: ast.Return) -> None:
@@ -408,7 +484,23 @@ class FunctionFacts:
                 return {}
         if isinstance(expr, ast.Attribute) and expr.attr == "data":
             return self._returned(expr.value, fn, depth + 1)
+        if isinstance(expr, ast.Dict):  # JsonResponse({"results": list(qs.values())}): the table inside
+            for value in expr.values:
+                found = self._returned(value, fn, depth)  # a container, not a hop: keep the depth budget
+                if "unbounded" in found:
+                    return found
+            return {}
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+def _mentions_login(call: ast.Call) -> bool:
+    """`redirect(url_for("auth.login"))`, `redirect("/login?next=...")`: a guard sending the user to log in."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "login" in node.value.lower():
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)) and "login" in (dotted(node) or "").lower():
+            return True
+    return False
 
 
 def _is_int(node: ast.expr | None, values: tuple[int, ...]) -> bool:
