@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import ast
-from pathlib import PurePosixPath
 
 from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted
 from .errors import handler_nodes
-from .util import (defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,
-                   literal_text, logger_method)
+from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
+                   literal_text, logger_method, prints_to_its_user)
 
-# Files that are entry points or tooling, where printing is the interface (catalog BA-LOG-003).
-_ENTRY_FILES = frozenset({"manage.py", "__main__.py", "setup.py", "env.py", "conftest.py", "cli.py", "noxfile.py",
-                          "fabfile.py", "tasks.py"})
-_TOOL_DIRS = frozenset({"scripts", "bin", "tools", "script"})
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
 
@@ -24,9 +19,8 @@ class PrintInApplicationCode(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        path = PurePosixPath(ctx.path)
-        self.exempt = path.name in _ENTRY_FILES or any(p in _TOOL_DIRS for p in path.parts[:-1])
-        self.management_command = "management/commands" in ctx.path
+        # in a straight-line program the top-level prints are its output
+        self.straight_line = is_straight_line(ctx.tree)
         self.main_depth = 0
 
     def visit_If(self, node: ast.If) -> None:
@@ -38,18 +32,14 @@ class PrintInApplicationCode(AstCheck):
             self.main_depth -= 1
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self.exempt or self.main_depth:
+        if self.main_depth or (self.straight_line and not self.ctx.function_stack):
             return
         qn = self.ctx.qualname(node.func)
         if qn not in _PRINTS:
             return
-        if defines_cli(self.ctx):
+        if prints_to_its_user(self.ctx):  # asked here: the imports are known once the walk reaches a call
             return
         name = qn.split(".")[-1]
-        if self.management_command:
-            self.report(node, f"{name}() in a Django management command; use self.stdout.write so output can be "
-                              "captured and tested", level="note")
-            return
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
 
@@ -179,10 +169,17 @@ class SensitiveValueLogged(AstCheck):
 
     RULE_ID = "BA-LOG-004"
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.straight_line = is_straight_line(ctx.tree)
+
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
-        if method is None and self.ctx.qualname(node.func) != "builtins.print":
-            return
+        if method is None:
+            # what a command-line program prints goes to the person running it, not to a log
+            if self.ctx.qualname(node.func) != "builtins.print" or prints_to_its_user(self.ctx) or (
+                    self.straight_line and not self.ctx.function_stack):
+                return
         for part, label in self._parts(node):
             what = f"'{label}'" if label else self._sensitive(part)
             if what:
