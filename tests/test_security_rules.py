@@ -132,3 +132,39 @@ def test_bandit_blacklist_tests_survive_another_rule_selection(tmp_path):
     assert _scan(tmp_path / "b", {"app/tls.py": "import ssl\nctx = ssl._create_unverified_context()\n"},
                  "BA-SEC-002").findings
     assert [f.line for f in _scan(tmp_path / "c", pickle_code, "BA-INP-004").findings] == [4]
+
+
+def test_django_silenced_system_checks_suppress_the_same_sub_checks(tmp_path):
+    result = _scan(tmp_path, {"conf/settings.py": """
+        INSTALLED_APPS = ["django.contrib.auth", "django.contrib.sessions"]
+        ROOT_URLCONF = "conf.urls"
+        ALLOWED_HOSTS = ["conf.example.org"]
+        MIDDLEWARE = ["django.middleware.security.SecurityMiddleware",
+                      "django.contrib.sessions.middleware.SessionMiddleware",
+                      "django.middleware.csrf.CsrfViewMiddleware",
+                      "django.middleware.clickjacking.XFrameOptionsMiddleware"]
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        SILENCED_SYSTEM_CHECKS = [
+            "security.W004",  # HSTS belongs to the proxy
+            "security.W008",  # the proxy redirects to HTTPS
+        ]
+        """}, "BA-DEP-002")
+    subs = {f.properties["sub"]: f.suppression for f in result.findings}
+    assert set(subs) == {"hsts", "ssl-redirect"}
+    assert all(s and "SILENCED_SYSTEM_CHECKS" in s["justification"] for s in subs.values())
+
+
+def test_secret_fallbacks_are_warnings_and_real_keys_errors(tmp_path):
+    result = _scan(tmp_path, {"app/config.py": """
+        import os
+        from pydantic_settings import BaseSettings
+
+        SECRET_KEY = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+        DB_PASSWORD = os.getenv("DB_PASSWORD", "postgres")
+
+        class Settings(BaseSettings):
+            POSTGRES_PASSWORD: str = "mealie"
+        """}, "BA-SEC-001")
+    got = [(f.line, f.level, f.properties.get("sub")) for f in result.findings]
+    assert got == [(5, "error", None), (6, "warning", "fallback"), (9, "warning", "fallback")]
