@@ -296,7 +296,8 @@ def rules_list(fmt: str) -> None:
         return
     for r in all_rules:
         core = "core" if r.core else "    "
-        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core}  {r.title}  [{', '.join(r.checklist)}]")
+        click.echo(f"{r.id:<14} {'/'.join(r.emitted_levels):<18} {r.engine:<8} {core}  {r.title}  "
+                   f"[{', '.join(r.checklist)}]")
 
 
 @rules.command("show")
@@ -315,7 +316,12 @@ def rules_show(rule_id: str) -> None:
         meta.append("CWE: " + ", ".join(f"CWE-{c}" for c in rule.cwe))
     if rule.checklist:
         meta.append("checklist: " + ", ".join(rule.checklist))
-    click.echo(rule.help_markdown().rstrip() + "\n\n" + " · ".join(meta))
+    lines = [f"- {lv}: {rule.levels[lv]}" for lv in rule.emitted_levels if lv in rule.levels]
+    for sub, spec in sorted(rule.subchecks.items()):
+        keys = f" [checklist: {', '.join(spec['checklist'])}]" if spec.get("checklist") else ""
+        lines.append(f"- {rule.id}/{sub} ({spec.get('level', rule.level)}): {spec.get('title', '')}{keys}")
+    levels = "\n\n### Levels\n" + "\n".join(lines) if lines else ""
+    click.echo(rule.help_markdown().rstrip() + levels + "\n\n" + " · ".join(meta))
 
 
 def main(argv: list[str] | None = None) -> int:
