@@ -15,7 +15,10 @@ branch, all joined):
     verdicts:
       - {rule: BA-SEC-001, path: src/pretalx/settings.py, line: 120, verdict: FP, why: "..."}
 
-A verdict names a finding by rule id (optionally `rule/sub`), path and line. The table gives per rule and
+A verdict names a finding by rule id (optionally `rule/sub`), path and line. `level: warning` on a TP says
+the site is a true positive at that level only (a development fallback is worth a warning, not an error):
+reported at another level it counts as FP. Suppressed findings (inline, noqa, SILENCED_SYSTEM_CHECKS) are
+left out: they never reach the user's gate. The table gives per rule and
 level: findings, reviewed, TP, FP and precision (TP / reviewed). Below it: findings not reviewed yet, reviewed
 false-positive sites still flagged and true-positive sites no longer flagged, so a fix is measured on both
 sides. The scan is the installed `backend-audit` (JSON, --no-cache), so this measures what users run.
@@ -40,6 +43,7 @@ from corpus import DEFAULT_DEST, PROJECTS, CorpusError, by_name  # noqa: E402
 
 VERDICT_DIR = Path(__file__).resolve().parent / "precision"
 VERDICTS = ("TP", "FP")
+LEVELS = ("error", "warning", "note")
 
 
 class VerdictError(Exception):
@@ -56,8 +60,9 @@ def load_verdicts(project: str, directory: Path = VERDICT_DIR) -> list[dict]:
             raise VerdictError(f"{path.name}: project is {data.get('project')!r}, expected {project!r}")
         for i, v in enumerate(data.get("verdicts") or []):
             missing = [k for k in ("rule", "path", "line", "verdict", "why") if not v.get(k)]
-            if missing or v["verdict"] not in VERDICTS:
-                raise VerdictError(f"{path.name}: verdict #{i + 1} needs rule, path, line, verdict (TP|FP), why")
+            if missing or v["verdict"] not in VERDICTS or v.get("level", "error") not in LEVELS:
+                raise VerdictError(f"{path.name}: verdict #{i + 1} needs rule, path, line, verdict (TP|FP), why "
+                                   "(and level, if any, one of error|warning|note)")
             out.append({**v, "file": path.name, "commit": data.get("commit")})
     return out
 
@@ -88,13 +93,27 @@ def join(findings: list[dict], verdicts: list[dict]) -> dict:
             continue
         matched.add(id(hit))
         row["reviewed"] += 1
-        row[hit["verdict"]] += 1
+        row[_verdict_at(hit, f["level"])] += 1
     flagged = {_key(f["rule_id"], f["path"], f["line"]) for f in findings}
-    fp_still = [v for v in verdicts if v["verdict"] == "FP" and id(v) in matched]
+    levels = {_key(f["rule_id"], f["path"], f["line"]): f["level"] for f in findings}
+    fp_still = [v for v in verdicts if id(v) in matched and
+                _verdict_at(v, levels[_key(v["rule"], v["path"], v["line"])]) == "FP"]
     tp_lost = [v for v in verdicts if v["verdict"] == "TP" and _key(v["rule"], v["path"], v["line"]) not in flagged]
     fp_gone = [v for v in verdicts if v["verdict"] == "FP" and _key(v["rule"], v["path"], v["line"]) not in flagged]
     return {"rows": dict(rows), "unreviewed": unreviewed, "fp_still": fp_still, "tp_lost": tp_lost,
-            "fp_gone": fp_gone, "verdicts": len(verdicts)}
+            "fp_gone": fp_gone, "verdicts": len(verdicts), "tp_total": sum(v["verdict"] == "TP" for v in verdicts)}
+
+
+def _verdict_at(verdict: dict, level: str) -> str:
+    """A TP pinned to a level is a FP at any other level (a warning-worthy fallback reported as an error)."""
+    if verdict["verdict"] == "TP" and verdict.get("level") and verdict["level"] != level:
+        return "FP"
+    return verdict["verdict"]
+
+
+def active(findings: list[dict]) -> list[dict]:
+    """What reaches the user's gate: suppressed findings are reported as such, never as alerts."""
+    return [f for f in findings if not f.get("suppression")]
 
 
 def scan(tree: Path, report: Path) -> list[dict]:
@@ -160,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                 report = (args.reports or Path(tmp)) / f"{p.name}.json"
                 report.parent.mkdir(parents=True, exist_ok=True)
                 findings = scan(tree, report)
+            findings = active(findings)
             if args.rule:
                 findings = [f for f in findings if f["rule_id"].startswith(args.rule)]
             try:
@@ -188,6 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"precision on {ran} project(s): {', '.join(sorted(results))}\n")
     print_table(total)
+    fps = sum(len(r["fp_still"]) + len(r["fp_gone"]) for r in results.values())
+    still = sum(len(r["fp_still"]) for r in results.values())
+    tps = sum(r["tp_total"] for r in results.values())
+    kept = tps - sum(len(r["tp_lost"]) for r in results.values())
+    print(f"\nreviewed FP sites still flagged: {still}/{fps} ({_precision(still, fps).strip()}); "
+          f"TP sites kept: {kept}/{tps} ({_precision(kept, tps).strip()})")
     for name, res in sorted(results.items()):
         print(f"\n{name}: {res['verdicts']} verdicts, {len(res['unreviewed'])} findings unreviewed, "
               f"{len(res['fp_still'])} reviewed FP sites still flagged ({len(res['fp_gone'])} fixed), "

@@ -31,17 +31,30 @@ class PrintInApplicationCode(AstCheck):
         if is_main_guard(node):
             self.main_depth -= 1
 
+    def _serves_app(self) -> bool:
+        """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
+        tree = self.ctx.tree
+        return tree is not None and any(
+            isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and
+            (self.ctx.qualname(st.value.func) or "") in _WEB_APPS for st in tree.body)
+
     def visit_Call(self, node: ast.Call) -> None:
-        if self.main_depth or (self.straight_line and not self.ctx.function_stack):
+        if self.main_depth or (self.straight_line and not self.ctx.function_stack and not self._serves_app()):
             return
         qn = self.ctx.qualname(node.func)
         if qn not in _PRINTS:
             return
-        if prints_to_its_user(self.ctx):  # asked here: the imports are known once the walk reaches a call
+        # asked here: the imports are known once the walk reaches a call; a module that builds the web app
+        # is the server even when it has a shebang
+        if prints_to_its_user(self.ctx) and not self._serves_app():
             return
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
+
+
+_WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
+                       "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound")

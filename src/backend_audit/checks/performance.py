@@ -6,7 +6,7 @@ import ast
 import re
 
 from ..model.frameworks.common import keyword
-from .base import AstCheck, FileContext, dotted, dotted_parts
+from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
 from .util import decorator_names, is_route_handler
 
@@ -217,7 +217,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             return "read", f"query(...).{method}()"
         # Django: Model.objects.get(...), Model.objects.filter(...).first(); not `model.objects` on a variable
         # holding a different model class each time round (that loop cannot be batched into one query)
-        if _chain_has_attr(func.value, "objects") and not _model_varies(func.value):
+        if _chain_has_attr(func.value, "objects") and not self._model_varies(func.value):
             if method in _DJANGO_READS:
                 return "read", f"objects...{method}()"
             if method in _DJANGO_WRITES:
@@ -232,6 +232,22 @@ class DatabaseRoundTripInLoop(AstCheck):
             return "read", f"{receiver}.{method}()"
         return None
 
+
+    def _model_varies(self, node: ast.AST) -> bool:
+        """`model.objects` where `model` is a loop variable or is bound inside the loop (`for ot in types:
+        model = ot.model_class()`): a different model class, a different table, on each pass."""
+        while isinstance(node, (ast.Call, ast.Attribute)):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                parts = dotted_parts(node.value)
+                if not parts or len(parts) != 1 or not parts[0][:1].islower():
+                    return False
+                name = parts[0]
+                # the innermost loop decides: a model fixed while it runs is one table, batchable there
+                loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP),
+                                   (None, set()))
+                return loop is not None and (name in names or name in _bound_in(loop))
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return False
 
     def _http_only_module(self) -> bool:
         """A module that imports an HTTP client and no database layer: its `session` is an HTTP one."""
@@ -274,16 +290,15 @@ def _constant_collection(node: ast.AST) -> bool:
     return bool(parts) and parts[-1].isupper() and len(parts[-1]) > 1
 
 
-def _model_varies(node: ast.AST) -> bool:
-    """`model.objects`, `klass.objects`, `related_model.objects`: the model class is a variable (lower-case
-    name), typically a different class on each pass of a loop over models."""
-    while isinstance(node, (ast.Call, ast.Attribute)):
-        if isinstance(node, ast.Attribute) and node.attr == "objects":
-            parts = dotted_parts(node.value)
-            # self.model / self._meta.model: the view's or instance's own model, the same on every pass
-            return bool(parts) and parts[-1][:1].islower() and parts[0] not in ("self", "cls")
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return False
+
+
+def _bound_in(loop: ast.AST) -> set[str]:
+    """Names assigned anywhere in a loop's body (not in nested functions)."""
+    body = getattr(loop, "body", None)
+    if not isinstance(body, list):
+        return set()
+    return {t.id for n in iter_nodes(body) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
 
 
 def _target_names(targets: list[ast.AST]) -> set[str]:

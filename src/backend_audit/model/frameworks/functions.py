@@ -25,6 +25,11 @@ _FASTAPI_METHODS = frozenset({"json", "body", "form"})
 _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "keys", "values", "copy", "lists"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
+# DRF/Django generic views build their serializer or form through these: the data handed over is validated.
+_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class",
+                             "get_serializer_class", "get_filterset"})
+# Checks of a raw local against a type or an allowlist.
+_CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
 _VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_obj", "parse_raw", "validate_python",
                                 "validate_json", "load", "validate", "is_valid", "deserialize", "parse_args",
@@ -59,6 +64,8 @@ class _Fn:
     assigned: dict[int, str] = field(default_factory=dict)  # id(value node) -> local it is assigned to
     raw_locals: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_bad_locals: set[str] = field(default_factory=set)
+    checked_locals: set[str] = field(default_factory=set)  # raw locals checked against an allowlist or a type
+    tested: set[int] = field(default_factory=set)  # raw reads only compared with constants or tested for truth
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
@@ -136,7 +143,7 @@ class FunctionFacts:
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         fn = self.stack.pop()
         self.kinds.pop()
-        for name in sorted(fn.raw_bad_locals):
+        for name in sorted(fn.raw_bad_locals - fn.checked_locals):
             fn.raw_reads.append(fn.raw_locals[name])
         self.functions[fn.qualname] = self._record(fn)
 
@@ -236,7 +243,7 @@ class FunctionFacts:
     def _raw(self, node: ast.expr, conversion: bool = False) -> None:
         fn = self.stack[-1]
         fn.inside_raw = id(node)
-        if fn.safe_depth > 0 or conversion:
+        if fn.safe_depth > 0 or conversion or id(node) in fn.tested:
             fn.validates = True
             return
         loc = pos(self.ctx, node)
@@ -297,6 +304,10 @@ class FunctionFacts:
             elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and \
                     self._source_attr(_first_argument(node)):
                 self._raw(node)
+        if tail in _CHECK_CALLS:
+            # isinstance(ids, list), Model.__mapper__.has_property(field), hasattr(Model, field): a type or
+            # allowlist check of the local
+            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name))
         if self._is_validator(node, tail):
             fn.safe_depth += 1
             fn.skip.add(id(node))
@@ -311,7 +322,8 @@ class FunctionFacts:
         self._leave_raw(node)
 
     def _is_validator(self, node: ast.Call, tail: str) -> bool:
-        if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):
+        if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or tail in _FORM_FACTORIES or \
+                _SCHEMA_CLASS.match(tail or ""):
             return True
         if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
@@ -344,8 +356,11 @@ class FunctionFacts:
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
 
+    visit_IfExp = visit_While = visit_If
+
     def _benign_test(self, test: ast.expr) -> None:
-        # `if not data:` / `if data is None:` checks presence, it does not use the value
+        # `if not data:` / `if data is None:` checks presence, it does not use the value; nor does
+        # `if request.query_params.get("latest"):` (a flag read for its truth)
         if not self.stack:
             return
         if isinstance(test, ast.UnaryOp):
@@ -354,13 +369,31 @@ class FunctionFacts:
             test = test.left
         if isinstance(test, ast.Name):
             self.stack[-1].skip.add(id(test))
+        elif isinstance(test, (ast.Call, ast.Attribute, ast.Subscript)):
+            self.stack[-1].tested.add(id(test))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         # `"take" in request.GET` tests for a key; it does not use a value
-        if self.stack:
-            for op, comparator in zip(node.ops, node.comparators):
-                if isinstance(op, (ast.In, ast.NotIn)):
-                    self.stack[-1].skip.add(id(comparator))
+        if not self.stack:
+            return
+        fn = self.stack[-1]
+        for op, comparator in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                fn.skip.add(id(comparator))
+        if len(node.ops) != 1:
+            return
+        op, right = node.ops[0], node.comparators[0]
+        left = node.left
+        # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
+                and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
+                isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
+            fn.checked_locals.add(left.id)
+        # `request.GET.get("export") == "output"`: compared with a constant, the value is only tested
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and _constant_like(right):
+            fn.tested.add(id(left))
+            if isinstance(left, ast.Name):
+                fn.skip.add(id(left))
 
     def visit_Name(self, node: ast.Name) -> None:
         if not self.stack:
@@ -409,6 +442,15 @@ class FunctionFacts:
         if isinstance(expr, ast.Attribute) and expr.attr == "data":
             return self._returned(expr.value, fn, depth + 1)
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+def _constant_like(node: ast.expr) -> bool:
+    """A literal, or a tuple/list/set of literals (what an allowlist comparison compares with)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    return False
 
 
 def _is_int(node: ast.expr | None, values: tuple[int, ...]) -> bool:
