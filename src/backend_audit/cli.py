@@ -172,11 +172,15 @@ def cli() -> None:
                    "GitHub would open them as alerts).")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Skip a file whose analysis takes longer than this (default: 60).")
+@click.option("--include-hidden", is_flag=True,
+              help="Scan Python files in hidden folders (.github/, .semgrep/, ...) too; by default they are "
+                   "counted as excluded.")
 @force_exclude_option
 @agents_option
 @scan_options
 def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverage_file, baseline_file, category,
-         sarif_include_suppressed, file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+         sarif_include_suppressed, file_timeout, include_hidden, force_exclude, agents, config_file, select, ignore,
+         jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings."""
     from . import reporters
     from .pipeline.runner import scan as run_scan
@@ -186,6 +190,7 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
+                          include_hidden=include_hidden or None,
                           baseline=str(baseline_file.absolute()) if baseline_file else None,
                           coverage=str(coverage_file.absolute()) if coverage_file else None)
     if file_timeout is not None:

@@ -40,7 +40,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude",
+    "coverage", "baseline", "cache_dir", "force_exclude", "include_hidden",
 }
 
 
@@ -182,6 +182,13 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")
             changes[key] = {rid: {_norm_key(k): v for k, v in opts.items()} for rid, opts in value.items()}
+        elif key == "include_hidden":
+            # true, or the hidden folders to scan after all ([".github"])
+            if not isinstance(value, bool) and not (isinstance(value, list) and all(
+                    isinstance(v, str) and v.startswith(".") and "/" not in v.strip("/") for v in value)):
+                raise ConfigError(f"{source}: 'include-hidden' must be true/false or a list of hidden folder "
+                                  "names such as [\".github\"]")
+            extra[key] = value
         else:
             extra[key] = value
     check_config_paths(table, source)

@@ -51,9 +51,18 @@ def render(result, options: dict[str, Any]) -> str:
                     f"({result.changes['findings_outside_change']} findings outside them)")
     summary += (f" · {result.files_discovered} files: {result.files_scanned} scanned, {result.files_skipped} skipped"
                 f"{f', {result.files_partial} partly analysed' if result.files_partial else ''}"
+                f"{_excluded_text(result.excluded)}"
                 f" · {result.lines_scanned} lines in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
     return "\n".join(out) + "\n"
+
+
+def _excluded_text(excluded: dict[str, int]) -> str:
+    if not excluded:
+        return ""
+    folders = sorted(excluded)
+    shown = ", ".join(folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    return f", {sum(excluded.values())} in hidden folders excluded ({shown})"
 
 
 def _coverage_line(cov: dict[str, Any]) -> str:
