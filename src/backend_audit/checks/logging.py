@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ..model.frameworks.common import keyword, positional
-from .base import AstCheck, FileContext, dotted
+from .base import AstCheck, FileContext, dotted, dotted_parts
 from .errors import handler_nodes
 from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
                    literal_text, logger_method, prints_to_its_user)
@@ -196,6 +197,12 @@ class SensitiveValueLogged(AstCheck):
         for part, label in self._parts(node):
             what = f"'{label}'" if label else self._sensitive(part)
             if what:
+                if not label and _maybe_public_token(part):
+                    self.report(node, f"{what} of {dotted(part.value)} is written to the log: a token field of a "
+                                      "domain object is often a public identifier (an order's UUID), origin not "
+                                      "traced; mask it if it grants access", key_node=part, level="note",
+                                properties={"sub": "token-field"})
+                    return
                 self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
                                   "(logs are read by more people and kept longer than the data)",
                             key_node=part)
@@ -260,6 +267,20 @@ def _leaves(node: ast.expr):
         return
     elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         yield node, None
+
+
+# Receivers whose `.token` is a credential: the request, auth and client objects, token responses.
+_AUTH_HOLDERS = re.compile(r"(?i)(request|req|auth|credential|creds|session|oauth|jwt|api|client|login|"
+                           r"response|resp|result|payload|data|body|headers|config|settings|secret|self|cls)")
+
+
+def _maybe_public_token(node: ast.expr) -> bool:
+    """`order.token`, `invite.token`: a bare `token` attribute on a domain object, which is as often a
+    public identifier as a credential; `request.token`, `auth.token`, `self.token` stay credentials."""
+    if not isinstance(node, ast.Attribute) or node.attr.lower() not in ("token", "uuid_token", "public_token"):
+        return False
+    parts = dotted_parts(node.value)
+    return bool(parts) and not any(_AUTH_HOLDERS.search(p) for p in parts)
 
 
 def _is_masked(node: ast.expr) -> bool:

@@ -26,8 +26,11 @@ _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "key
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
 # DRF/Django generic views build their serializer or form through these: the data handed over is validated.
-_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class",
+_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class", "as_form",
                              "get_serializer_class", "get_filterset"})
+# Project helpers named for parsing or validating what they are given (`_parse_requested_bool`,
+# `parse_dragsort_order`, `validate_ids`, `clean_order`).
+_PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -36,9 +39,13 @@ _VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_
                                 "validated", "structure", "from_json_data"})
 _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisoformat", "parse_date",
                           "parse_datetime", "strtobool", "escape", "secure_filename", "get_page",
-                          "validate_number"})
+                          "validate_number",
+                          # signed values (Django's signing, itsdangerous): the signature is the check
+                          "unsign", "unsign_object", "unserialize"})
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
-                           r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command)$")
+                           r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
+                           # enums reject values outside their members: ScoreVisibilityTypes(value)
+                           r"|Types|Choices|Enum)$")
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
@@ -124,7 +131,8 @@ class FunctionFacts:
             kind = None
             if last_name(ann.split("[")[0]) in _REQUEST_TYPES:
                 kind = "fastapi" if self._is_starlette_request(p.annotation) else "django"
-            elif p.arg in ("request", "req") and i == (1 if in_class else 0):
+            elif p.arg in ("request", "req") and i == (1 if in_class else 0) and not ann:
+                # an annotated `req: ScrapeRecipe` is a validated body model, not the request
                 kind = "django"
             if kind:
                 fn.request_names[p.arg] = kind
@@ -309,6 +317,9 @@ class FunctionFacts:
             # allowlist check of the local
             fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name))
         if self._is_validator(node, tail):
+            # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
+            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
+                                     and a.id in fn.raw_locals)
             fn.safe_depth += 1
             fn.skip.add(id(node))
             fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
@@ -323,7 +334,7 @@ class FunctionFacts:
 
     def _is_validator(self, node: ast.Call, tail: str) -> bool:
         if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or tail in _FORM_FACTORIES or \
-                _SCHEMA_CLASS.match(tail or ""):
+                _SCHEMA_CLASS.match(tail or "") or _PARSER_NAME.match(tail or ""):
             return True
         if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
@@ -345,6 +356,14 @@ class FunctionFacts:
                     # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
                     fn.assigned[id(value.values[0])] = target.id
                 fn.locals_expr[target.id] = value
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        # `if order := request.POST.get("order"):` binds a local like an assignment does
+        if self.stack and isinstance(node.target, ast.Name):
+            fn = self.stack[-1]
+            fn.skip.add(id(node.target))
+            fn.assigned[id(node.value)] = node.target.id
+            fn.locals_expr[node.target.id] = node.value
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if self.stack and isinstance(node.target, ast.Name) and node.value is not None:
