@@ -128,7 +128,9 @@ def lay_out(project: Project, mirror_root: Path, dest_root: Path, force: bool = 
     target.mkdir(parents=True)
     # a snapshot mirror may lack its largest blobs (data files); archive the rest and list them
     excludes = [f":(exclude,literal){path}" for path in missing]
-    cmd = ["git", f"--git-dir={mirror}", "archive", "--format=tar", project.commit, *(["--", ".", *excludes] if missing else [])]
+    cmd = ["git", f"--git-dir={mirror}", "archive", "--format=tar", project.commit]
+    if missing:
+        cmd += ["--", ".", *excludes]
     proc = subprocess.Popen(cmd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull})

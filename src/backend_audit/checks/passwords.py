@@ -118,9 +118,10 @@ class WeakPasswordHashing(AstCheck):
         if any(_KDF_NAME.search(f.name) for f in ctx.function_stack):
             return True
         for parent in reversed(ctx.parents):
-            if isinstance(parent, (ast.For, ast.While)) and any(
-                    _ITERATIONS.search(n) for n in names_in(parent.iter if isinstance(parent, ast.For) else parent.test)):
-                return True
+            if isinstance(parent, (ast.For, ast.While)):
+                bound = parent.iter if isinstance(parent, ast.For) else parent.test
+                if any(_ITERATIONS.search(n) for n in names_in(bound)):
+                    return True
             if isinstance(parent, ast.ClassDef):
                 declared = {target_name(t) for st in parent.body if isinstance(st, (ast.Assign, ast.AnnAssign))
                             for t in (st.targets if isinstance(st, ast.Assign) else [st.target])}

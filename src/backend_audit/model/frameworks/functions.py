@@ -26,8 +26,8 @@ _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "key
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
 # DRF/Django generic views build their serializer or form through these: the data handed over is validated.
-_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class", "as_form",
-                             "get_serializer_class", "get_filterset"})
+_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class",
+                             "as_form", "get_serializer_class", "get_filterset"})
 # Project helpers named for parsing or validating what they are given (`_parse_requested_bool`,
 # `parse_dragsort_order`, `validate_ids`, `clean_order`).
 _PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
