@@ -50,15 +50,21 @@ def test_bandit_half_still_reports_what_our_check_does_not_model(tmp_path):
     result = _scan(tmp_path, {"app/cache.py": """
         import pickle as pk
 
-        def restore(blob):
-            return pk.loads(blob)
+        def restore(request):
+            return pk.loads(request.body)
 
         def load_model():
             return pk.load(open("model.pkl", "rb"))
+
+        def from_cache(blob):
+            return pk.loads(blob)
     """}, "BA-INP-004")
     got = sorted((f.line, f.level, f.engine, f.symbol) for f in result.findings)
-    # literal local file: warning; the symbol (part of the fingerprint) names the enclosing function
-    assert got == [(5, "error", "bandit", "restore"), (8, "warning", "bandit", "load_model")]
+    # literal local file, or an origin the rule cannot trace: warning; the symbol (part of the fingerprint)
+    # names the enclosing function
+    assert got == [(5, "error", "bandit", "restore"), (8, "warning", "bandit", "load_model"),
+                   (11, "warning", "bandit", "from_cache")]
+    assert "origin not traced" in result.findings[-1].message
 
 
 def test_sub_checks_keep_the_parent_rule_id(tmp_path):
@@ -168,3 +174,19 @@ def test_secret_fallbacks_are_warnings_and_real_keys_errors(tmp_path):
         """}, "BA-SEC-001")
     got = [(f.line, f.level, f.properties.get("sub")) for f in result.findings]
     assert got == [(5, "error", None), (6, "warning", "fallback"), (9, "warning", "fallback")]
+
+
+def test_debug_in_a_command_line_launcher_is_a_warning(tmp_path):
+    result = _scan(tmp_path, {"serve.py": """
+        import argparse
+        from shop import create_app
+
+        if False:
+            import flask_profiler
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--port", default=4000)
+        args = parser.parse_args()
+        app = create_app()
+        app.run(debug=True, port=args.port)
+        """}, "BA-DEP-001")
+    assert [(f.line, f.level) for f in result.findings] == [(11, "warning")]
