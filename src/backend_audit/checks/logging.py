@@ -58,7 +58,8 @@ _WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications
                        "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
 
 
-_EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound")
+_EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
+                        "ObjectDoesNotExist", "re.error", "regex.error")
 
 
 def _call_args(call: ast.Call) -> list[tuple[str | None, ast.expr]]:
@@ -98,9 +99,21 @@ class ErrorLogDropsTraceback(AstCheck):
             types = [dotted(_unstar(e)) or "" for e in node.type.elts]
         elif node.type is not None:
             types = [dotted(node.type) or ""]
-        expected = bool(types) and all(t.split(".")[-1] in expected_names for t in types)
-        reraises = any(isinstance(n, ast.Raise) for n in handler_nodes(node))
+        # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
+        expected = bool(types) and all(t in expected_names or t.split(".")[-1] in expected_names for t in types)
+        # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
+        reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
+
+    def _logs_traceback(self, node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        method = logger_method(node, self.ctx)
+        if method == "exception":
+            return True
+        exc_info = keyword(node, "exc_info")
+        return method is not None and exc_info is not None and not (
+            isinstance(exc_info, ast.Constant) and exc_info.value in (False, None))
 
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
