@@ -6,7 +6,7 @@ import ast
 import re
 
 from ..model.frameworks.common import keyword, positional
-from .base import AstCheck, FileContext, dotted, dotted_parts
+from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
                    literal_text, logger_method, prints_to_its_user)
@@ -22,6 +22,7 @@ class PrintInApplicationCode(AstCheck):
         super().__init__(ctx)
         # in a straight-line program the top-level prints are its output
         self.straight_line = is_straight_line(ctx.tree)
+        self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.main_depth = 0
 
     def visit_If(self, node: ast.If) -> None:
@@ -31,6 +32,13 @@ class PrintInApplicationCode(AstCheck):
     def leave_If(self, node: ast.If) -> None:
         if is_main_guard(node):
             self.main_depth -= 1
+
+    def _prompts(self, func: ast.AST) -> bool:
+        key = id(func)
+        if key not in self.prompting:
+            self.prompting[key] = any(isinstance(n, ast.Call) and self.ctx.qualname(n.func) == "builtins.input"
+                                      for n in iter_nodes(func.body))
+        return self.prompting[key]
 
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
@@ -49,6 +57,8 @@ class PrintInApplicationCode(AstCheck):
         # is the server even when it has a shebang
         if prints_to_its_user(self.ctx) and not self._serves_app():
             return
+        if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
+            return  # the text before an input() is the question asked at a terminal
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
