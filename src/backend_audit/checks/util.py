@@ -72,12 +72,17 @@ _TOOL_DIRS = frozenset({"scripts", "bin", "tools", "script"})
 def prints_to_its_user(ctx: FileContext) -> bool:
     """A program whose job is to print: entry points, tooling folders, migrations (run from the command
     line by the migration tool), Django management commands,
-    command-line interfaces, and stand-alone scripts (a `#!` line, or a file name `import` cannot load
-    such as `rsa-sign.py`). Its print() is output for the person running it, not a log."""
+    command-line interfaces, and stand-alone scripts (a `#!` line, or a hyphenated file name `import`
+    cannot load such as `rsa-sign.py`). Its print() is output for the person running it, not a log."""
     path = PurePosixPath(ctx.path)
     return (path.name in _ENTRY_FILES or any(p in _TOOL_DIRS or p == "migrations" for p in path.parts[:-1])
             or "management/commands" in ctx.path or ctx.text.startswith("#!")
-            or not path.stem.isidentifier() or defines_cli(ctx))
+            or _script_name(path.stem) or defines_cli(ctx))
+
+
+def _script_name(stem: str) -> bool:
+    """`rsa-sign`, `generate-bad-passwords`: a hyphenated name no `import` can load, the way scripts are named."""
+    return "-" in stem and stem.replace("-", "_").isidentifier()
 
 
 def is_straight_line(tree: ast.Module | None) -> bool:
