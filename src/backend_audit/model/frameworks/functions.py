@@ -131,8 +131,10 @@ class FunctionFacts:
             kind = None
             if last_name(ann.split("[")[0]) in _REQUEST_TYPES:
                 kind = "fastapi" if self._is_starlette_request(p.annotation) else "django"
-            elif p.arg in ("request", "req") and i == (1 if in_class else 0) and not ann:
-                # an annotated `req: ScrapeRecipe` is a validated body model, not the request
+            elif p.arg in ("request", "req") and i == (1 if in_class else 0) and (
+                    not ann or last_name(ann.split("[")[0]).endswith("Request")):
+                # `request: AuthenticatedHttpRequest` is the request; an annotated `req: ScrapeRecipe` is a
+                # validated body model
                 kind = "django"
             if kind:
                 fn.request_names[p.arg] = kind
