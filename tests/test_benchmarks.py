@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -18,3 +20,70 @@ def test_compare_runs_on_a_tiny_tree(tmp_path):
     assert "floor: start + read + sha256 every file" in done.stdout and "cpu s" in done.stdout
     assert "lines/s" in done.stdout
     assert "profile of one cold scan" in done.stdout and " ast " in done.stdout
+
+
+def _bench(name: str):
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
+def test_corpus_lays_out_a_pinned_commit_from_a_bare_mirror(tmp_path):
+    from tests import _gitrepo
+
+    corpus = _bench("corpus")
+    work = _gitrepo.init(tmp_path / "work")
+    (work / "app.py").write_text("x = 1\n", encoding="utf-8")
+    _gitrepo.git(work, "add", "-A")
+    _gitrepo.git(work, "commit", "-qm", "one")
+    commit = _gitrepo.git(work, "rev-parse", "HEAD").strip()
+    (work / "app.py").write_text("x = 2\n", encoding="utf-8")
+    _gitrepo.git(work, "commit", "-qam", "two")
+    mirrors = tmp_path / "mirrors"
+    _gitrepo.git(tmp_path, "clone", "-q", "--bare", str(work), str(mirrors / "acme+shop" / "repo"))
+    project = corpus.Project("shop", "acme/shop", commit, "test")
+    out = corpus.lay_out(project, mirrors, tmp_path / "dest")
+    assert (out / "app.py").read_text() == "x = 1\n" and not (out / ".git").exists()
+    assert (out / ".ba-corpus-commit").read_text().strip() == commit
+    with pytest.raises(corpus.CorpusError, match="git clone --bare https://github.com/acme/other"):
+        corpus.lay_out(corpus.Project("other", "acme/other", commit, "test"), mirrors, tmp_path / "dest")
+    with pytest.raises(corpus.CorpusError, match="inside this repository"):
+        corpus.lay_out(project, mirrors, ROOT / "benchmarks" / "corpus-here")
+
+
+def test_precision_joins_verdicts_per_rule_and_level(tmp_path):
+    precision = _bench("precision")
+    (tmp_path / "shop.yaml").write_text(
+        "project: shop\ncommit: abc\nverdicts:\n"
+        "  - {rule: BA-SEC-001, path: a.py, line: 3, verdict: TP, why: real key}\n"
+        "  - {rule: BA-SEC-001, path: a.py, line: 9, verdict: FP, why: a mask}\n"
+        "  - {rule: BA-SEC-001, path: s.py, line: 5, verdict: TP, level: warning, why: dev fallback}\n"
+        "  - {rule: BA-LOG-003, path: b.py, line: 2, verdict: TP, why: print in a view}\n", encoding="utf-8")
+    (tmp_path / "shop.catalog-a.yaml").write_text(
+        "project: shop\ncommit: abc\nverdicts:\n"
+        "  - {rule: BA-DEP-002/hsts, path: settings.py, line: 1, verdict: TP, why: no HSTS}\n", encoding="utf-8")
+    verdicts = precision.load_verdicts("shop", tmp_path)
+    findings = [
+        {"rule_id": "BA-SEC-001", "path": "a.py", "line": 3, "level": "error"},
+        {"rule_id": "BA-SEC-001", "path": "a.py", "line": 9, "level": "error"},
+        {"rule_id": "BA-SEC-001", "path": "s.py", "line": 5, "level": "error"},
+        {"rule_id": "BA-SEC-001", "path": "n.py", "line": 1, "level": "error"},
+        {"rule_id": "BA-DEP-002", "path": "settings.py", "line": 1, "level": "warning", "properties": {"sub": "hsts"}},
+        {"rule_id": "BA-DEP-002", "path": "settings.py", "line": 1, "level": "warning",
+         "properties": {"sub": "ssl-redirect"}},
+        {"rule_id": "BA-LOG-003", "path": "c.py", "line": 1, "level": "warning", "suppression": {"kind": "inSource"}},
+    ]
+    res = precision.join(precision.active(findings), verdicts)
+    # the dev fallback reported as an error counts as FP: it is a true positive at warning level only
+    assert res["rows"][("BA-SEC-001", "error")] == {"findings": 4, "reviewed": 3, "TP": 1, "FP": 2}
+    assert res["rows"][("BA-DEP-002", "warning")] == {"findings": 2, "reviewed": 1, "TP": 1, "FP": 0}
+    assert [f["line"] for f in res["unreviewed"]] == [1, 1]
+    assert [v["path"] for v in res["tp_lost"]] == ["b.py"]
+    assert sorted(v["path"] for v in res["fp_still"]) == ["a.py", "s.py"]
+    (tmp_path / "shop.bad.yaml").write_text("project: other\nverdicts: []\n", encoding="utf-8")
+    with pytest.raises(precision.VerdictError, match="expected 'shop'"):
+        precision.load_verdicts("shop", tmp_path)

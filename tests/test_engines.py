@@ -139,3 +139,27 @@ def test_halstead_quirks_match_radon():
     ctx = FileContext(path="q.py", is_test=False, rules={}, options={}, text=code)
     ast_walk.run_checks(tree, ctx, [], [HalsteadCounter])
     assert ctx.facts["_halstead_volume"] == h_visit_ast(tree).total.volume > 0
+def _radon_scan(tmp_path, code: str, rule: str):
+    from backend_audit.config import Settings
+    from backend_audit.pipeline.runner import scan
+
+    (tmp_path / "app").mkdir(exist_ok=True)
+    (tmp_path / "app" / "mod.py").write_text(code, encoding="utf-8")
+    return scan([tmp_path], Settings(select=(rule,), jobs=1, extra={"no_cache": True}), use_git=False).findings
+
+
+def test_a_complex_method_is_reported_once(tmp_path):
+    branches = "\n".join(f"        if x == {i}:\n            return {i}" for i in range(12))
+    code = f"class Router:\n    def route(self, x):\n{branches}\n        return -1\n"
+    found = _radon_scan(tmp_path, code, "BA-QUAL-001")
+    assert [(f.line, f.symbol) for f in found] == [(2, "Router.route")]
+
+
+def test_rank_a_maintainability_is_never_low(tmp_path, monkeypatch):
+    import radon.metrics
+
+    code = "".join(f"def f{i}(a, b):\n    return a * {i} + b\n\n" for i in range(30))
+    monkeypatch.setattr(radon.metrics, "mi_compute", lambda *a: 19.5)  # rank A, below the default 20
+    assert _radon_scan(tmp_path, code, "BA-QUAL-002") == []
+    monkeypatch.setattr(radon.metrics, "mi_compute", lambda *a: 15.0)  # rank B
+    assert [(f.level, f.properties["rank"]) for f in _radon_scan(tmp_path, code, "BA-QUAL-002")] == [("note", "B")]

@@ -208,12 +208,15 @@ def cli() -> None:
                    "GitHub would open them as alerts).")
 @click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Skip a file whose analysis takes longer than this (default: 60).")
+@click.option("--include-hidden", is_flag=True,
+              help="Scan Python files in hidden folders (.github/, .semgrep/, ...) too; by default they are "
+                   "counted as excluded.")
 @force_exclude_option
 @agents_option
 @scan_options
 def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
          show_fixes, stdin_filename, color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
-         force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+         include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings. '-' reads one file from stdin."""
     if "-" in [str(p) for p in paths]:
         if len(paths) != 1:
@@ -228,17 +231,17 @@ def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, 
             _scan(root, (target,), formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
                   (False, False, False, show_fixes), color,
                   timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed,
-                  file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude)
+                  file_timeout, include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude)
         return
     _scan(None, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
           (fix, unsafe_fixes, show_diff, show_fixes), color, timings,
           changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
-          force_exclude, agents, config_file, select, ignore, jobs, exclude)
+          include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude)
 
 
 def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fixing,
           color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
-          force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+          include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     from . import reporters
     from .pipeline.runner import scan as run_scan
 
@@ -253,6 +256,7 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
+                          include_hidden=include_hidden or None,
                           baseline=str(baseline_file.absolute()) if baseline_file else None,
                           coverage=str(coverage_file.absolute()) if coverage_file else None)
     if file_timeout is not None:
@@ -494,7 +498,8 @@ def rules_list(fmt: str) -> None:
     for r in all_rules:
         core = "core" if r.core else "    "
         fix = {"safe": "[*]", "unsafe": "[~]"}.get(r.fix or "", "   ")  # [~]: with --unsafe-fixes
-        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core} {fix} {r.title}  [{', '.join(r.checklist)}]")
+        click.echo(f"{r.id:<14} {'/'.join(r.emitted_levels):<18} {r.engine:<8} {core} {fix} {r.title}  "
+                   f"[{', '.join(r.checklist)}]")
 
 
 @rules.command("show")
@@ -522,7 +527,12 @@ def rules_show(rule_id: str, fmt: str) -> None:
         meta.append("CWE: " + ", ".join(f"CWE-{c}" for c in rule.cwe))
     if rule.checklist:
         meta.append("checklist: " + ", ".join(rule.checklist))
-    click.echo(rule.help_markdown().rstrip() + "\n\n" + " · ".join(meta))
+    lines = [f"- {lv}: {rule.levels[lv]}" for lv in rule.emitted_levels if lv in rule.levels]
+    for sub, spec in sorted(rule.subchecks.items()):
+        keys = f" [checklist: {', '.join(spec['checklist'])}]" if spec.get("checklist") else ""
+        lines.append(f"- {rule.id}/{sub} ({spec.get('level', rule.level)}): {spec.get('title', '')}{keys}")
+    levels = "\n\n### Levels\n" + "\n".join(lines) if lines else ""
+    click.echo(rule.help_markdown().rstrip() + levels + "\n\n" + " · ".join(meta))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,7 @@ KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
     "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "auth_decorators", "auth_mixins",
+    "include_hidden",
 }
 
 
@@ -169,7 +170,10 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "cache_dir": ("a path", lambda v: isinstance(v, str)),
     "force_exclude": ("true or false", lambda v: isinstance(v, bool)),
     "fix": ("true or false", lambda v: isinstance(v, bool)),
+    "include_hidden": ("true or false", lambda v: isinstance(v, bool)),
     "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
+    "auth_decorators": ("a list of dotted names", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "auth_mixins": ("a list of dotted names", lambda v: isinstance(v, str) or _is_str_list(v)),
     "fail_on": ("a string", lambda v: isinstance(v, str)),
     "per_file_ignores": ("a table of glob = [rule prefixes]",
                          lambda v: isinstance(v, dict) and all(isinstance(x, str) or _is_str_list(x)
@@ -307,6 +311,13 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")
             changes[key] = {rid: {_norm_key(k): v for k, v in opts.items()} for rid, opts in value.items()}
+        elif key == "include_hidden":
+            # true, or the hidden folders to scan after all ([".github"])
+            if not isinstance(value, bool) and not (isinstance(value, list) and all(
+                    isinstance(v, str) and v.startswith(".") and "/" not in v.strip("/") for v in value)):
+                raise ConfigError(f"{source}: 'include-hidden' must be true/false or a list of hidden folder "
+                                  "names such as [\".github\"]")
+            extra[key] = value
         else:
             extra[key] = value
     check_config_paths(table, source)

@@ -112,6 +112,8 @@ class ScanResult:
     # Every file discovery found: each ends analysed (files_scanned, of which files_partial only partly)
     # or skipped with a reason (files_skipped), so files_scanned + files_skipped == files_discovered.
     files_discovered: int = 0
+    # Python files in hidden tooling folders left out by default: folder -> count (not in files_discovered)
+    excluded: dict[str, int] = field(default_factory=dict)
     # Filled by later stages when present; reporters show them when not None.
     endpoints: list[dict[str, Any]] | None = None
     frameworks: dict[str, Any] | None = None  # web frameworks seen: endpoints found, or "not modelled"

@@ -16,6 +16,11 @@ _XML_TESTS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319", 
 _LITERAL_FILE_ARG = re.compile(r"^[\w.]+\(\s*(open\(\s*)?[rbuRBU]*['\"]")
 
 
+# Names on the flagged line that show the bytes come from outside the process.
+_OUTSIDE_INPUT = re.compile(r"\b(request|req|files|upload\w*|body|payload|recv\w*|socket|sock|conn|stdin|"
+                            r"get_data|get_json|content|message|msg|urlopen|requests|httpx)\b")
+
+
 class UnsafeDeserializationBandit(BanditCheck):
     RULE_ID = "BA-INP-004"
 
@@ -30,9 +35,16 @@ class UnsafeDeserializationBandit(BanditCheck):
         else:
             message = (f"unsafe deserialization ({issue.test_id}: {issue.text.rstrip('.')}); loading untrusted "
                        "bytes runs arbitrary code: use JSON or a schema-checked format")
+        untraced = not xml and not local_file and not _OUTSIDE_INPUT.search(text)
         if local_file:
             message += " (input is a literal local file path: warning)"
-        finding = self.finding_from_issue(issue, level="warning" if local_file else None, message=message)
+        elif untraced:
+            # bandit flags every load; without the bytes visibly coming from a request, an upload or a socket
+            # the rule cannot tell the app's own cache or model file from an attacker's payload
+            message += (" (origin not traced: an error when the bytes can come from a request, an upload or a "
+                        "shared cache)")
+        finding = self.finding_from_issue(issue, level="warning" if local_file or untraced else None,
+                                          message=message)
         if xml:
             finding.properties["sub"] = "xml"
             finding.properties["cwe"] = 611

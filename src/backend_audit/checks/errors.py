@@ -9,7 +9,12 @@ from .util import logger_method
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
-              "bugsnag.notify", "capture_exception", "capture_message")
+              "bugsnag.notify", "capture_exception", "capture_message", "report_error", "report_exception",
+              "record_exception", "set_status")
+# Calls that put the failure in front of a person: a CLI's output, a Django/Flask flash message, a warning.
+_SHOWN = ("print", "click.echo", "click.secho", "typer.echo", "warnings.warn", "flask.flash",
+          "django.contrib.messages.error", "django.contrib.messages.warning", "self.stdout.write",
+          "self.stderr.write", "sys.stderr.write")
 _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
@@ -25,10 +30,19 @@ def handler_nodes(handler: ast.ExceptHandler):
 
 
 def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, bool]:
-    """(handled, logged only at a low level): what one except-handler body does with the error."""
+    """(handled, logged only at a low level): what one except-handler body does with the error.
+
+    Handled means the error goes somewhere: re-raised or converted, logged loudly, reported, shown to a
+    person, or the caught exception object itself is used (stored, returned, appended to an error list,
+    rendered into the response, handed to a handler). Only an error that really goes nowhere is swallowed.
+    """
     low_log = False
+    quiet: set[int] = set()  # names inside DEBUG/INFO logger calls: logging there is the low-level case
     for node in handler_nodes(handler):
         if isinstance(node, ast.Raise):
+            return True, low_log
+        if handler.name and isinstance(node, ast.Name) and node.id == handler.name and id(node) not in quiet \
+                and isinstance(node.ctx, ast.Load):
             return True, low_log
         if not isinstance(node, ast.Call):
             continue
@@ -37,10 +51,13 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
             if method in _LOUD_LEVELS:
                 return True, low_log
             low_log = True
+            quiet.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Name))
             continue
         name = dotted(node.func) or ""
         qn = ctx.qualname(node.func) or name
-        if qn.endswith(_REPORTERS) or name in _REPORTERS or qn in _EXITS or name in _EXITS:
+        if qn.endswith(_REPORTERS) or name.endswith(_REPORTERS) or qn in _EXITS or name in _EXITS:
+            return True, low_log
+        if qn.removeprefix("builtins.") in _SHOWN or name in _SHOWN:
             return True, low_log
         if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
                                                            for kw in node.keywords):

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
-from .base import AstCheck, BanditCheck, FileContext, ProjectCheck
+from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
@@ -81,11 +81,19 @@ class HardcodedSecret(AstCheck):
         doc = self.doc_values
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
-    def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST) -> None:
-        """`at` is the node being visited: inside documentation examples nothing is a secret."""
+    def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
+              fallback: bool = False) -> None:
+        """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
+        (an env lookup's default, a settings-class field default) is used only when the environment does
+        not set the value: a warning about the fallback, not a committed production secret."""
         if self.skip or id(value_node) in self.seen or self._in_doc(at) or in_test_branch(self.if_stack, self.ctx):
             return
         self.seen.add(id(value_node))
+        if fallback:
+            self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
+                                "it; fail at start-up instead of falling back to a literal", key_node=name_node,
+                        level="warning", properties={"sub": "fallback"})
+            return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
 
@@ -110,7 +118,17 @@ class HardcodedSecret(AstCheck):
     def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
         name = _could_be_text(value) and target_name(target)
         if name and is_credential_name(name) and self._secret_literal(value, name):
-            self._flag(node, target, value, f"secret in {name}", node)
+            if self._in_settings_class():
+                self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
+            else:
+                self._flag(node, target, value, f"secret in {name}", node)
+
+    def _in_settings_class(self) -> bool:
+        """A field of a pydantic BaseSettings class: its default is what the environment overrides."""
+        parents = self.ctx.parents
+        cls = parents[-1] if parents else None
+        return isinstance(cls, ast.ClassDef) and any(
+            (self.ctx.qualname(b) or dotted(b) or "").endswith("Settings") for b in cls.bases)
 
     # parameter defaults, of functions and lambdas
     def visit_arguments(self, node: ast.arguments) -> None:
@@ -179,7 +197,7 @@ class HardcodedSecret(AstCheck):
         if isinstance(value, str) and value.strip() and " " not in value.strip() and \
                 not is_placeholder_template(value) and (signing_key or is_password_kind(name) or
                                                         (not is_placeholder(value) and looks_random(value))):
-            self._flag(node, var, default, f"fallback value for ${name}", node)
+            self._flag(node, var, default, f"fallback value for ${name}", node, fallback=True)
 
     # Credential shapes in any string literal, one finding per string token as written
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -368,12 +386,51 @@ class CommittedSecretFile(ProjectCheck):
                 continue
             if any(part in ("tests", "test", "fixtures", "testdata") for part in rel.split("/")[:-1]):
                 continue  # test fixtures carry throwaway keys on purpose
+            if not _holds_secret(project.root, rel, name):
+                continue
             out.append(Finding(
                 rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=self.rule.level,
                 message=f"{name} is committed to the repository: files of this kind hold credentials; remove "
                         "it from git (and its history), rotate what it held, and commit a .example template",
                 engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "committed-file"}))
         return out
+
+
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(?P<value>.*?)\s*$")
+_MAX_SECRET_FILE = 256 * 1024
+
+
+def _holds_secret(root, rel: str, name: str) -> bool:
+    """Whether a committed secret-kind file holds one: a .env with a credential-named key set to a real
+    value, a connection URL with a password or a known token shape; a key file with a private key. A
+    file that cannot be read safely (not regular, too big, outside the root) counts as holding one."""
+    from pathlib import Path
+
+    path = Path(root) / rel
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_SECRET_FILE:
+            return True
+        data = path.read_bytes()
+    except OSError:
+        return True
+    text = data.decode("utf-8", "replace")
+    if not name.startswith(".env"):
+        # certificates and public keys share the suffixes; only private key material is a secret
+        return "PRIVATE KEY" in text or (name.endswith((".p12", ".pfx")) and bool(data)) or \
+            not name.endswith((".pem", ".key", ".crt"))
+    for line in text.splitlines():
+        m = _ENV_LINE.match(line)
+        if not m or line.lstrip().startswith("#"):
+            continue
+        value = m.group("value").strip().strip("'\"")
+        if not value:
+            continue
+        if any(p.search(value) for _label, p in TOKEN_SHAPES) or url_password(value):
+            return True
+        if is_credential_name(m.group("key")) and not is_placeholder(value) and not is_placeholder_template(value) \
+                and (is_password_kind(m.group("key")) or looks_random(value)):
+            return True
+    return False
 
 
 def _candidate_files(root) -> list[str]:

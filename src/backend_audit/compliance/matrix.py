@@ -124,16 +124,24 @@ class Evaluator:
     def __init__(self, result: ScanResult, vocabulary: Vocabulary, all_rules: Iterable[Any]):
         self.result = result
         self.vocabulary = vocabulary
+        all_rules = tuple(all_rules)
         self.index = rules_by_key(all_rules)
         self.enabled = {r.id for r in result.rules}
         self.project = Project.from_result(result)
         gate = LEVEL_RANK.get(result.fail_on, 1)
         gate = LEVEL_RANK["note"] if gate > LEVEL_RANK["error"] else gate  # --fail-on never: every finding counts
-        self.counts: dict[str, dict[str, int]] = {}
+        # key -> rule -> level -> findings: a finding counts against the keys of its sub-check when the
+        # rule's metadata gives the sub-check its own (an X-Frame-Options note is no TLS failure)
+        self.key_counts: dict[str, dict[str, dict[str, int]]] = {}
+        by_id = {r.id: r for r in all_rules}
         for f in result.active_findings:
             if LEVEL_RANK.get(f.level, 0) >= gate:
-                per = self.counts.setdefault(f.rule_id, {})
-                per[f.level] = per.get(f.level, 0) + 1
+                rule_id, _, sub = f.rule_id.partition("/")
+                rule = by_id.get(rule_id)
+                keys = rule.checklist_for(f.properties.get("sub") or sub) if rule is not None else ()
+                for key in keys:
+                    levels = self.key_counts.setdefault(key, {}).setdefault(rule_id, {})
+                    levels[f.level] = levels.get(f.level, 0) + 1
         self._cache: dict[str, KeyState] = {}
 
     # ------------------------------------------------------------------------------------------ keys
@@ -163,7 +171,8 @@ class Evaluator:
             return KeyState("n/a", [r.id for r in enabled],
                             f"its rules apply to {', '.join(expected)}, which this project does not use", None)
         ids = [r.id for r in applicable]
-        failing = {rid: self.counts[rid] for rid in ids if rid in self.counts}
+        key_counts = self.key_counts.get(key_id, {})
+        failing = {rid: key_counts[rid] for rid in ids if rid in key_counts}
         if failing:
             return KeyState("fail", ids, _describe(failing), "see the findings of these rules")
         if key.has_manual_side:
@@ -206,8 +215,10 @@ class Evaluator:
             return data
         states = [self.key_state(m.key) for m in matches]
         rules = sorted({r for s in states for r in s.rules})
-        findings = sum(n for rid in rules for n in self.counts.get(rid, {}).values()
-                       if any(s.state == "fail" and rid in s.rules for s in states))
+        failed_keys = [m.key for m, s in zip(matches, states) if s.state == "fail"]
+        # a finding counting against two of the item's keys is still one finding
+        findings = sum(max(sum(self.key_counts.get(k, {}).get(rid, {}).values()) for k in failed_keys)
+                       for rid in rules) if failed_keys else 0
         state = _combine([s.state for s in states])
         chosen = [s for s in states if s.state == state] or states
         evidence = "; ".join(dict.fromkeys(f"{m.key}: {s.evidence}" for m, s in zip(matches, states) if s.evidence))

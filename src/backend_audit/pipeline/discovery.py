@@ -39,6 +39,9 @@ class Discovery:
     files: list[SourceRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     in_git: bool = False
+    # Python files left out because they sit in a hidden tooling folder (.github/, .semgrep/, .claude/):
+    # folder -> file count, reported in the summary so nothing is lost silently
+    excluded: dict[str, int] = field(default_factory=dict)
 
 
 def display_path(rel: str) -> str:
@@ -73,6 +76,8 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
     excludes = DEFAULT_EXCLUDES + settings.exclude
     force_exclude = bool(settings.extra.get("force_exclude"))
     seen: set[str] = set()
+    hidden_ok = settings.extra.get("include_hidden") or False
+    base = {"rel": ""}  # the target being listed: hidden folders it names itself are scanned
 
     def consider(abs_path: Path, explicit: bool = False, rel: str | None = None) -> None:
         if rel is None:
@@ -90,6 +95,11 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
             return
         if (force_exclude or not explicit) and _excluded(rel, excludes):
             return
+        if not explicit:
+            folder = hidden_folder(rel, base["rel"], hidden_ok)
+            if folder is not None:
+                disc.excluded[folder] = disc.excluded.get(folder, 0) + 1
+                return
         if rel.endswith(NOTEBOOK):
             disc.skipped.append(Skipped(shown, NOTEBOOK_REASON))
             return
@@ -105,6 +115,8 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
             tpath.relative_to(root)
         except ValueError:
             raise ConfigError(f"target '{target}' is outside the scanned root {root}; scan one repository at a time") from None
+        rel_target = os.path.relpath(tpath, root).replace(os.sep, "/")
+        base["rel"] = "" if rel_target == "." else rel_target
         if tpath.is_file() and not tpath.is_symlink():
             consider(tpath, explicit=True)
             continue
@@ -118,6 +130,22 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
     disc.files.sort(key=lambda s: s.rel)
     disc.skipped.sort(key=lambda s: (s.path, s.reason))
     return disc
+
+
+def hidden_folder(rel: str, target_rel: str, include: bool | list[str]) -> str | None:
+    """The hidden folder (`.github`, `.semgrep/rules`' `.semgrep`) a file sits in below the scanned target,
+    unless the configuration includes it: other tools' fixtures and scripts, not application code."""
+    if include is True:
+        return None
+    prefix = target_rel.rstrip("/") + "/" if target_rel else ""
+    below = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
+    parts = below.split("/")[:-1]
+    for i, part in enumerate(parts):
+        if part.startswith(".") and part not in (".", ".."):
+            if isinstance(include, list) and part in {f.strip("/") for f in include}:
+                continue
+            return prefix + "/".join(parts[:i + 1])
+    return None
 
 
 def _unreadable_reason(path: Path, root: Path) -> str | None:

@@ -67,7 +67,7 @@ def render(result, options: dict[str, Any]) -> str:
     summary += (f" · {plural(result.files_discovered, 'file')}: {result.files_scanned} scanned, "
                 f"{result.files_skipped} skipped"
                 f"{f', {result.files_partial} partly analysed' if result.files_partial else ''}"
-                f"{_newer_python(result)}"
+                f"{_newer_python(result)}{_excluded_text(result.excluded)}"
                 f" · {plural(result.lines_scanned, 'line')} in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
     fixable = _fixable_line(result, options)
@@ -114,6 +114,12 @@ def _display(result, cwd: Path | None):
 def _newer_python(result) -> str:
     skipped = sum(n.get("newer_syntax_skipped", 0) for n in result.notifications if n.get("id") == "BA-PYTHON")
     return f" ({skipped} need a newer Python)" if skipped else ""
+def _excluded_text(excluded: dict[str, int]) -> str:
+    if not excluded:
+        return ""
+    folders = sorted(excluded)
+    shown = ", ".join(folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    return f", {sum(excluded.values())} in hidden folders excluded ({shown})"
 
 
 def _coverage_line(cov: dict[str, Any]) -> str:

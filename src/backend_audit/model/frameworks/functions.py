@@ -26,15 +26,27 @@ _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "key
 _HTTP_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
+# DRF/Django generic views build their serializer or form through these: the data handed over is validated.
+_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class",
+                             "as_form", "get_serializer_class", "get_filterset"})
+# Project helpers named for parsing or validating what they are given (`_parse_requested_bool`,
+# `parse_dragsort_order`, `validate_ids`, `clean_order`).
+_PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
+# Checks of a raw local against a type or an allowlist.
+_CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
 _VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_obj", "parse_raw", "validate_python",
                                 "validate_json", "load", "validate", "is_valid", "deserialize", "parse_args",
                                 "validated", "structure", "from_json_data"})
 _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisoformat", "parse_date",
                           "parse_datetime", "strtobool", "escape", "secure_filename", "get_page",
-                          "validate_number"})
+                          "validate_number",
+                          # signed values (Django's signing, itsdangerous): the signature is the check
+                          "unsign", "unsign_object", "unserialize"})
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
-                           r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command)$")
+                           r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
+                           # enums reject values outside their members: ScoreVisibilityTypes(value)
+                           r"|Types|Choices|Enum)$")
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
@@ -67,6 +79,8 @@ class _Fn:
     assigned: dict[int, str] = field(default_factory=dict)  # id(value node) -> local it is assigned to
     raw_locals: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_bad_locals: set[str] = field(default_factory=set)
+    checked_locals: set[str] = field(default_factory=set)  # raw locals checked against an allowlist or a type
+    tested: set[int] = field(default_factory=set)  # raw reads only compared with constants or tested for truth
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
@@ -131,7 +145,10 @@ class FunctionFacts:
             kind = None
             if last_name(ann.split("[")[0]) in _REQUEST_TYPES:
                 kind = "fastapi" if self._is_starlette_request(p.annotation) else "django"
-            elif p.arg in ("request", "req") and i == (1 if in_class else 0):
+            elif p.arg in ("request", "req") and i == (1 if in_class else 0) and (
+                    not ann or last_name(ann.split("[")[0]).endswith("Request")):
+                # `request: AuthenticatedHttpRequest` is the request; an annotated `req: ScrapeRecipe` is a
+                # validated body model
                 kind = "django"
             if kind:
                 fn.request_names[p.arg] = kind
@@ -150,7 +167,7 @@ class FunctionFacts:
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         fn = self.stack.pop()
         self.kinds.pop()
-        for name in sorted(fn.raw_bad_locals):
+        for name in sorted(fn.raw_bad_locals - fn.checked_locals):
             fn.raw_reads.append(fn.raw_locals[name])
         self.functions[fn.qualname] = self._record(fn)
 
@@ -257,7 +274,7 @@ class FunctionFacts:
         if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
             return
-        if fn.safe_depth > 0 or conversion:
+        if fn.safe_depth > 0 or conversion or id(node) in fn.tested:
             fn.validates = True
             return
         loc = pos(self.ctx, node)
@@ -325,7 +342,14 @@ class FunctionFacts:
             elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and \
                     self._source_attr(_first_argument(node)):
                 self._raw(node)
+        if tail in _CHECK_CALLS:
+            # isinstance(ids, list), Model.__mapper__.has_property(field), hasattr(Model, field): a type or
+            # allowlist check of the local
+            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name))
         if self._is_validator(node, tail):
+            # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
+            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
+                                     and a.id in fn.raw_locals)
             fn.safe_depth += 1
             fn.skip.add(id(node))
             fn.validator_calls.add(id(node))
@@ -369,7 +393,8 @@ class FunctionFacts:
         return any(isinstance(n, ast.Name) and n.id == first for a in call.args for n in ast.walk(a))
 
     def _is_validator(self, node: ast.Call, tail: str) -> bool:
-        if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):
+        if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or tail in _FORM_FACTORIES or \
+                _SCHEMA_CLASS.match(tail or "") or _PARSER_NAME.match(tail or ""):
             return True
         if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
@@ -392,6 +417,14 @@ class FunctionFacts:
                     fn.assigned[id(value.values[0])] = target.id
                 fn.locals_expr[target.id] = value
 
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        # `if order := request.POST.get("order"):` binds a local like an assignment does
+        if self.stack and isinstance(node.target, ast.Name):
+            fn = self.stack[-1]
+            fn.skip.add(id(node.target))
+            fn.assigned[id(node.value)] = node.target.id
+            fn.locals_expr[node.target.id] = node.value
+
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if self.stack and isinstance(node.target, ast.Name) and node.value is not None:
             fn = self.stack[-1]
@@ -402,8 +435,11 @@ class FunctionFacts:
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
 
+    visit_IfExp = visit_While = visit_If
+
     def _benign_test(self, test: ast.expr) -> None:
-        # `if not data:` / `if data is None:` checks presence, it does not use the value
+        # `if not data:` / `if data is None:` checks presence, it does not use the value; nor does
+        # `if request.query_params.get("latest"):` (a flag read for its truth)
         if not self.stack:
             return
         if isinstance(test, ast.UnaryOp):
@@ -412,15 +448,33 @@ class FunctionFacts:
             test = test.left
         if isinstance(test, ast.Name):
             self.stack[-1].skip.add(id(test))
+        elif isinstance(test, (ast.Call, ast.Attribute, ast.Subscript)):
+            self.stack[-1].tested.add(id(test))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if self.stack:
             self._method_test(node)
         # `"take" in request.GET` tests for a key; it does not use a value
-        if self.stack:
-            for op, comparator in zip(node.ops, node.comparators):
-                if isinstance(op, (ast.In, ast.NotIn)):
-                    self.stack[-1].skip.add(id(comparator))
+        if not self.stack:
+            return
+        fn = self.stack[-1]
+        for op, comparator in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                fn.skip.add(id(comparator))
+        if len(node.ops) != 1:
+            return
+        op, right = node.ops[0], node.comparators[0]
+        left = node.left
+        # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
+                and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
+                isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
+            fn.checked_locals.add(left.id)
+        # `request.GET.get("export") == "output"`: compared with a constant, the value is only tested
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and _constant_like(right):
+            fn.tested.add(id(left))
+            if isinstance(left, ast.Name):
+                fn.skip.add(id(left))
 
     def _method_test(self, node: ast.Compare) -> None:
         """`request.method == "POST"` / `request.method in ("PUT", "PATCH")`: the verbs a function view
@@ -500,6 +554,15 @@ def _mentions_login(call: ast.Call) -> bool:
             return True
         if isinstance(node, (ast.Name, ast.Attribute)) and "login" in (dotted(node) or "").lower():
             return True
+    return False
+
+
+def _constant_like(node: ast.expr) -> bool:
+    """A literal, or a tuple/list/set of literals (what an allowlist comparison compares with)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
     return False
 
 
