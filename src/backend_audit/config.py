@@ -172,8 +172,8 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "fix": ("true or false", lambda v: isinstance(v, bool)),
     "include_hidden": ("true or false", lambda v: isinstance(v, bool)),
     "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
-    "auth_decorators": ("a list of dotted names", lambda v: isinstance(v, str) or _is_str_list(v)),
-    "auth_mixins": ("a list of dotted names", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "auth_decorators": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "auth_mixins": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
     "fail_on": ("a string", lambda v: isinstance(v, str)),
     "per_file_ignores": ("a table of glob = [rule prefixes]",
                          lambda v: isinstance(v, dict) and all(isinstance(x, str) or _is_str_list(x)
