@@ -170,7 +170,7 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "cache_dir": ("a path", lambda v: isinstance(v, str)),
     "force_exclude": ("true or false", lambda v: isinstance(v, bool)),
     "fix": ("true or false", lambda v: isinstance(v, bool)),
-    "include_hidden": ("true or false", lambda v: isinstance(v, bool)),
+    "include_hidden": ("true or false, or a list of folder names", lambda v: isinstance(v, bool) or _is_str_list(v)),
     "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
     "auth_decorators": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
     "auth_mixins": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
