@@ -1,0 +1,264 @@
+"""Session and request-forgery checks: secrets compared with `==` (BA-AUTH-005), CSRF protection turned off
+(BA-AUTH-006), cookies without Secure/HttpOnly (BA-AUTH-007)."""
+
+from __future__ import annotations
+
+import re
+
+import ast
+
+from .base import AstCheck, FileContext, dotted
+from .recognise import UNKNOWN, in_test_branch, is_credential_name, is_dev_settings, literal_value, snake, target_name
+from .util import decorator_names, expr_name
+
+# --- BA-AUTH-005 -------------------------------------------------------------------------------------
+
+_DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+_SIGNATURE_WORDS = frozenset({"signature", "sig", "hmac", "mac", "digest", "otp", "nonce"})
+_NOT_SECRET_WORDS = frozenset({"type", "kind", "name", "id", "length", "len", "count", "status", "scope", "scopes",
+                               "user", "owner", "expires", "expiry", "created", "algorithm", "alg", "format"})
+
+
+def _secret_side(node: ast.AST) -> str | None:
+    """What makes one side of a comparison a secret: its name or a digest computed right there."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _DIGEST_METHODS:
+            return f".{func.attr}()"
+        if (dotted(func) or "") in ("hmac.new", "hmac.digest"):
+            return "hmac"
+        return None
+    name = expr_name(node)
+    if not name:
+        return None
+    words = snake(name).split("_")
+    if words[-1] in _NOT_SECRET_WORDS:
+        return None
+    if is_credential_name(name) or any(w in _SIGNATURE_WORDS for w in words):
+        return name
+    return None
+
+
+def _comparable(node: ast.AST) -> bool:
+    """A value that can hold a secret: not a literal, not a number or length, not a boolean test."""
+    if isinstance(node, (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Compare,
+                         ast.BoolOp, ast.UnaryOp)):
+        return False
+    if isinstance(node, ast.Call):
+        name = (dotted(node.func) or "").rpartition(".")[2]
+        return name in _DIGEST_METHODS or name in ("get", "new", "getattr", "str", "bytes", "encode", "decode",
+                                                   "strip", "lower", "upper", "getheader", "get_header")
+    return literal_value(node) is UNKNOWN
+
+
+class SecretComparedWithEquals(AstCheck):
+    RULE_ID = "BA-AUTH-005"
+    PREFILTER = ("==", "!=")
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+            return
+        left, right = node.left, node.comparators[0]
+        if not (_comparable(left) and _comparable(right)):
+            return
+        what = _secret_side(left) or _secret_side(right)
+        if what is None:
+            return
+        self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "
+                          "comparison stops at the first differing byte, so response times leak how much of a "
+                          "guess is right; use hmac.compare_digest(a, b)")
+
+
+# --- BA-AUTH-006 -------------------------------------------------------------------------------------
+
+_CSRF_EXEMPT = frozenset({"csrf_exempt", "django.views.decorators.csrf.csrf_exempt"})
+_SAFE_ONLY = frozenset({"require_GET", "require_safe", "require_http_methods"})
+# A body that checks a signature or a bearer token authenticates the request itself: no cookie, no CSRF.
+_VERIFIES = re.compile(r"compare_digest|hmac|signature|verify|construct_event|HTTP_AUTHORIZATION|Authorization|"
+                       r"authenticate_credentials|bearer|api_key|validate_token|check_token", re.I)
+_WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
+_TEST_CLASS = re.compile(r"(?i)(test|testing|dev|development|local|debug)")
+
+
+class _ConfigAware(AstCheck):
+    """Knows whether the code being visited is test or development configuration (a dev settings module,
+    an `if TESTING:` branch, a `TestingConfig` class), where switching protections off is expected."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.dev_module = is_dev_settings(ctx.path)
+        self.if_stack: list[ast.If] = []
+        self.classes: list[str] = []
+
+    def visit_If(self, node: ast.If) -> None:
+        self.if_stack.append(node)
+
+    def leave_If(self, node: ast.If) -> None:
+        self.if_stack.pop()
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node.name)
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.pop()
+
+    def _dev(self) -> bool:
+        return self.dev_module or in_test_branch(self.if_stack, self.ctx) or \
+            any(_TEST_CLASS.search(c) for c in self.classes)
+
+
+class CsrfProtectionDisabled(_ConfigAware):
+    RULE_ID = "BA-AUTH-006"
+    PREFILTER = ("csrf_exempt", "CSRF_")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        self._exempt(node, node.name, node.body)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._exempt(node, node.name, node.body)
+
+    def _exempt(self, node: ast.AST, name: str, body: list[ast.stmt]) -> None:
+        decorators = decorator_names(node)
+        tails = {d.rpartition(".")[2] for d in decorators}
+        exempt = "csrf_exempt" in tails or any(
+            isinstance(d, ast.Call) and (dotted(d.func) or "").endswith("method_decorator") and d.args and
+            (dotted(d.args[0]) or "").endswith("csrf_exempt") for d in node.decorator_list)
+        if not exempt:
+            return
+        if "require_http_methods" in tails:
+            methods = [literal_value(d.args[0]) for d in node.decorator_list if isinstance(d, ast.Call) and
+                       (dotted(d.func) or "").endswith("require_http_methods") and d.args]
+            if methods and all(isinstance(m, list) and set(m) <= {"GET", "HEAD", "OPTIONS"} for m in methods):
+                return
+        elif tails & _SAFE_ONLY:
+            return
+        code = "\n".join(self.ctx.segment(s) for s in body)
+        if _VERIFIES.search(code):
+            return  # a webhook verifying its signature, or a token-authenticated endpoint
+        self.report(node, f"@csrf_exempt on {name}: a page on any other site can submit this form with the "
+                          "visitor's session cookie; remove it and send the CSRF token (or authenticate with a "
+                          "token and verify it here)", key_node=_decorator(node, "csrf_exempt"))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = dotted(node.func) or ""
+        if name.rpartition(".")[2] == "csrf_exempt" and node.args and (self.ctx.qualname(node.func) or name) in \
+                _CSRF_EXEMPT and isinstance(node.args[0], (ast.Attribute, ast.Call)) and \
+                not _VERIFIES.search(self.ctx.segment(node.args[0])):
+            # path("hook/", csrf_exempt(views.Update.as_view())): the URLconf spelling
+            self.report(node, "csrf_exempt(...) in the URLconf turns CSRF protection off for this view; remove it "
+                              "and send the CSRF token")
+            return
+        for kw in node.keywords:
+            if kw.arg in _WTF_KEYS and literal_value(kw.value) is False:
+                self._wtf(kw, kw.arg)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if literal_value(node.value) is not False:
+            return
+        for target in node.targets:
+            name = target_name(target)
+            if name in _WTF_KEYS:
+                self._wtf(node, name)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values):
+            k = literal_value(key) if key is not None else None
+            if k in _WTF_KEYS and literal_value(value) is False:
+                self._wtf(value, k)
+
+    def _wtf(self, node: ast.AST, name: str) -> None:
+        if self._dev():
+            return  # test and development configuration may switch CSRF off
+        self.report(node, f"{name} = False switches Flask-WTF's CSRF protection off: any site can submit this "
+                          "app's forms with the visitor's session cookie")
+
+
+def _decorator(node: ast.AST, tail: str) -> ast.AST:
+    for d in node.decorator_list:
+        if tail in (dotted(d.func if isinstance(d, ast.Call) else d) or "") or tail in ast.dump(d):
+            return d
+    return node
+
+
+# --- BA-AUTH-007 -------------------------------------------------------------------------------------
+
+_SENSITIVE_COOKIE = re.compile(r"(?i)(sess|auth|token|jwt|remember|login|sid\b|^sid|user_?id|access|refresh|"
+                               r"csrf|xsrf|identity|credential|api_?key)")
+_FLASK_COOKIE_SETTINGS = frozenset({"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
+                                    "REMEMBER_COOKIE_HTTPONLY"})
+
+
+class InsecureCookie(_ConfigAware):
+    RULE_ID = "BA-AUTH-007"
+    PREFILTER = ("set_cookie", "set_signed_cookie", "COOKIE_SECURE", "COOKIE_HTTPONLY", "SessionMiddleware")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.flask = False
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self.flask = any(v.split(".")[0] in ("flask", "quart", "flask_login") for v in self.ctx.imports.values())
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("set_cookie", "set_signed_cookie"):
+            self._set_cookie(node)
+            return
+        name = dotted(func) or ""
+        if name.rpartition(".")[2] in ("add_middleware", "Middleware") and node.args and \
+                (dotted(node.args[0]) or "").rpartition(".")[2] == "SessionMiddleware":
+            self._starlette_sessions(node)
+        for kw in node.keywords:  # app.config.update(SESSION_COOKIE_SECURE=False)
+            if kw.arg in _FLASK_COOKIE_SETTINGS and literal_value(kw.value) is False and not self._dev():
+                self._flask_setting(kw, kw.arg)
+
+    def _set_cookie(self, node: ast.Call) -> None:
+        if any(kw.arg is None for kw in node.keywords):
+            return  # **cookie_options: the flags come from elsewhere
+        key = next((kw.value for kw in node.keywords if kw.arg == "key"), node.args[0] if node.args else None)
+        cookie = literal_value(key)
+        missing = []
+        for flag in ("secure", "httponly"):
+            value = next((kw.value for kw in node.keywords if kw.arg == flag), None)
+            if value is None or literal_value(value) is False:
+                missing.append("Secure" if flag == "secure" else "HttpOnly")
+        samesite = next((kw.value for kw in node.keywords if kw.arg == "samesite"), None)
+        if samesite is not None and literal_value(samesite) in (None, "None", "none") and \
+                isinstance(samesite, ast.Constant) and "Secure" in missing:
+            missing.append("SameSite")
+        if not missing:
+            return
+        flags = ", ".join(missing)
+        if isinstance(cookie, str):
+            if not _SENSITIVE_COOKIE.search(cookie):
+                return  # theme, locale, consent: nothing to steal
+            self.report(node, f"cookie {cookie!r} set without {flags}: a session or auth cookie without Secure travels "
+                              "over plain HTTP, without HttpOnly any injected script can read it; pass secure=True, "
+                              "httponly=True, samesite=\"Lax\"")
+        else:
+            self.report(node, f"cookie set without {flags} (its name is computed here, origin not traced: if it "
+                              "carries a session or token, pass secure=True, httponly=True)", level="note")
+
+    def _starlette_sessions(self, node: ast.Call) -> None:
+        https_only = next((kw.value for kw in node.keywords if kw.arg == "https_only"), None)
+        if (https_only is None or literal_value(https_only) is False) and not self._dev():
+            self.report(node, "SessionMiddleware without https_only=True: the session cookie is sent over plain "
+                              "HTTP too (Starlette's default); pass https_only=True")
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if literal_value(node.value) is not False or self._dev():
+            return
+        for target in node.targets:
+            name = target_name(target)
+            # module-level names in a Django settings module are BA-DEP-002's; Flask reads them from
+            # app.config[...] and config classes
+            flask_shape = isinstance(target, ast.Subscript) or bool(self.classes) or self.flask
+            if name in _FLASK_COOKIE_SETTINGS and flask_shape:
+                self._flask_setting(node, name)
+
+    def _flask_setting(self, node: ast.AST, name: str) -> None:
+        attr = "Secure" if name.endswith("SECURE") else "HttpOnly"
+        self.report(node, f"{name} = False: the {'remember-me' if name.startswith('REMEMBER') else 'session'} "
+                          f"cookie is sent without {attr}; set it to True outside development")
+
