@@ -7,9 +7,9 @@ import re
 
 import ast
 
-from .base import AstCheck, FileContext, dotted
+from .base import AstCheck, FileContext, dotted, iter_nodes
 from .recognise import UNKNOWN, in_test_branch, is_credential_name, is_dev_settings, literal_value, snake, target_name
-from .util import decorator_names, expr_name
+from .util import decorator_names, defines_cli, expr_name
 
 # --- BA-AUTH-005 -------------------------------------------------------------------------------------
 
@@ -51,22 +51,48 @@ def _comparable(node: ast.AST) -> bool:
     return literal_value(node) is UNKNOWN
 
 
+_CONFIRM = re.compile(r"(?i)[_-]?(again|confirm|confirmation|repeat|repeated|check|verify|2|1)$|^(confirm|repeat)[_-]?")
+
+
+def _same_family(a: str | None, b: str | None) -> bool:
+    """`password` and `password_again`: two values the same user typed, compared for a typo, not a secret
+    checked against a stored one."""
+    if not a or not b or a == b:
+        return False  # `account.api_key == api_key`: the stored one against the one sent
+    return _CONFIRM.sub("", a).lower() == _CONFIRM.sub("", b).lower()
+
+
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
     PREFILTER = ("==", "!=")
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # a command-line tool has no remote caller to time its comparisons
+        self.cli = defines_cli(ctx)
+
     def visit_Compare(self, node: ast.Compare) -> None:
-        if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+        if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             return
         left, right = node.left, node.comparators[0]
         if not (_comparable(left) and _comparable(right)):
             return
         what = _secret_side(left) or _secret_side(right)
-        if what is None:
+        if what is None or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right):
             return
         self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
                           "guess is right; use hmac.compare_digest(a, b)")
+
+    def _loop_item(self, *sides: ast.AST) -> bool:
+        """One side is the item of a loop over a collection (`for p in leaked: if password == p`): a search
+        through known values, not a check against a secret."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None:
+            return False
+        targets = {n.id for loop in iter_nodes(fn.body) if isinstance(loop, (ast.For, ast.comprehension))
+                   for n in iter_nodes(loop.target, skip=()) if isinstance(n, ast.Name)}
+        return any(isinstance(s, ast.Name) and s.id in targets for s in sides)
 
 
 # --- BA-AUTH-006 -------------------------------------------------------------------------------------
@@ -218,6 +244,10 @@ class InsecureCookie(_ConfigAware):
             return  # **cookie_options: the flags come from elsewhere
         key = next((kw.value for kw in node.keywords if kw.arg == "key"), node.args[0] if node.args else None)
         cookie = literal_value(key)
+        value = next((kw.value for kw in node.keywords if kw.arg == "value"), node.args[1] if len(node.args) > 1 else None)
+        expiry = {kw.arg: literal_value(kw.value) for kw in node.keywords if kw.arg in ("expires", "max_age")}
+        if literal_value(value) == "" or 0 in expiry.values():
+            return  # clearing the cookie: nothing left to steal
         missing = []
         for flag in ("secure", "httponly"):
             value = next((kw.value for kw in node.keywords if kw.arg == flag), None)

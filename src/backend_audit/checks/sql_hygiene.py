@@ -153,7 +153,8 @@ class DbLifecycle(AstCheck):
             verdict = _lifecycle(node, name)
             if verdict == "leak":
                 self.report(stmt, f"{name} is opened here and never closed, used as a context manager, returned or "
-                                  "yielded: each call leaks a pooled connection until the garbage collector runs; "
+                                  "yielded: each call leaves a connection (and its transaction) open until garbage collection, "
+                                  "which drains a pool under load; "
                                   f"use `with ... as {name}:`", rule_id="BA-SQL-004/not-closed")
             elif verdict == "unsafe-close":
                 self.report(stmt, f"{name} is closed only on the happy path: an exception before {name}.close() "
