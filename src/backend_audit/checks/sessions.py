@@ -51,15 +51,27 @@ def _comparable(node: ast.AST) -> bool:
     return literal_value(node) is UNKNOWN
 
 
-_CONFIRM = re.compile(r"(?i)[_-]?(again|confirm|confirmation|repeat|repeated|check|verify|2|1)$|^(confirm|repeat)[_-]?")
+_CONFIRM_WORDS = frozenset({"again", "confirm", "confirmation", "confirmed", "repeat", "repeated", "retype", "verify",
+                            "check", "2", "1", "new", "old"})
+
+
+def _words(name: str) -> set[str]:
+    """`password2` -> {"password", "2"}: Django's forms number the confirmation field."""
+    out: set[str] = set()
+    for w in snake(name).split("_"):
+        m = re.fullmatch(r"(\D+)(\d)", w)
+        out.update(m.groups() if m else (w,))
+    return out
 
 
 def _same_family(a: str | None, b: str | None) -> bool:
-    """`password` and `password_again`: two values the same user typed, compared for a typo, not a secret
-    checked against a stored one."""
+    """`password` and `password_again`, `new_password` and `confirm_password`: two values the same user typed,
+    compared for a typo, not a secret checked against a stored one."""
     if not a or not b or a == b:
         return False  # `account.api_key == api_key`: the stored one against the one sent
-    return _CONFIRM.sub("", a).lower() == _CONFIRM.sub("", b).lower()
+    wa, wb = _words(a), _words(b)
+    return bool((wa | wb) & _CONFIRM_WORDS) and bool(wa - _CONFIRM_WORDS) and \
+        (wa - _CONFIRM_WORDS) == (wb - _CONFIRM_WORDS)
 
 
 class SecretComparedWithEquals(AstCheck):
