@@ -74,6 +74,11 @@ def _same_family(a: str | None, b: str | None) -> bool:
         (wa - _CONFIRM_WORDS) == (wb - _CONFIRM_WORDS)
 
 
+# Constants that mark "no real value here" (`ENCRYPTED_PASSWORD_PLACEHOLDER`): comparing with them reveals nothing.
+_SENTINEL = re.compile(r"^[A-Z0-9_]*(PLACEHOLDER|SENTINEL|UNSET|EMPTY|MASK|MASKED|REDACTED|DUMMY|NOT_SET|MISSING)"
+                       r"[A-Z0-9_]*$")
+
+
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
     PREFILTER = ("==", "!=")
@@ -90,11 +95,22 @@ class SecretComparedWithEquals(AstCheck):
         if not (_comparable(left) and _comparable(right)):
             return
         what = _secret_side(left) or _secret_side(right)
-        if what is None or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right):
+        if what is None or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
+                any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node):
             return
         self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
                           "guess is right; use hmac.compare_digest(a, b)")
+
+    def _sync(self, node: ast.Compare) -> bool:
+        """`if stored != current: stored = current`: keeping a copy up to date, not deciding access."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if not (isinstance(parent, ast.If) and parent.test is node and len(parent.body) == 1 and
+                isinstance(parent.body[0], ast.Assign) and not parent.orelse):
+            return False
+        assign = parent.body[0]
+        sides = {ast.dump(node.left), ast.dump(node.comparators[0])}
+        return ast.dump(assign.value) in sides
 
     def _loop_item(self, *sides: ast.AST) -> bool:
         """One side is the item of a loop over a collection (`for p in leaked: if password == p`): a search
@@ -113,7 +129,8 @@ _CSRF_EXEMPT = frozenset({"csrf_exempt", "django.views.decorators.csrf.csrf_exem
 _SAFE_ONLY = frozenset({"require_GET", "require_safe", "require_http_methods"})
 # A body that checks a signature or a bearer token authenticates the request itself: no cookie, no CSRF.
 _VERIFIES = re.compile(r"compare_digest|hmac|signature|verify|construct_event|HTTP_AUTHORIZATION|Authorization|"
-                       r"authenticate_credentials|bearer|api_key|validate_token|check_token", re.I)
+                       r"authenticate_credentials|bearer|api_key|validate_token|check_token|signing|unsign|"
+                       r"SessionStore|PermissionDenied", re.I)
 _WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
 _TEST_CLASS = re.compile(r"(?i)(test|testing|dev|development|local|debug)")
 
@@ -171,6 +188,9 @@ class CsrfProtectionDisabled(_ConfigAware):
                 return
         elif tails & _SAFE_ONLY:
             return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "dispatch" and self.classes:
+            cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+            body = cls.body if cls is not None else body  # the exemption covers every method of the view
         code = "\n".join(self.ctx.segment(s) for s in body)
         if _VERIFIES.search(code):
             return  # a webhook verifying its signature, or a token-authenticated endpoint
@@ -223,6 +243,8 @@ def _decorator(node: ast.AST, tail: str) -> ast.AST:
 
 _SENSITIVE_COOKIE = re.compile(r"(?i)(sess|auth|token|jwt|remember|login|sid\b|^sid|user_?id|access|refresh|"
                                r"csrf|xsrf|identity|credential|api_?key)")
+_PLAIN_COOKIE = re.compile(r"(?i)(language|lang|locale|theme|consent|timezone|tz_|currency|country|banner|"
+                           r"tracking|analytics|dismiss)")
 _FLASK_COOKIE_SETTINGS = frozenset({"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
                                     "REMEMBER_COOKIE_HTTPONLY"})
 
@@ -279,6 +301,13 @@ class InsecureCookie(_ConfigAware):
                               "over plain HTTP, without HttpOnly any injected script can read it; pass secure=True, "
                               "httponly=True, samesite=\"Lax\"")
         else:
+            named = self.ctx.segment(key) if key is not None else ""
+            if _PLAIN_COOKIE.search(named):
+                return  # settings.LANGUAGE_COOKIE_NAME, THEME_COOKIE: preferences, nothing to steal
+            if _SENSITIVE_COOKIE.search(named):
+                self.report(node, f"cookie {named} set without {flags}: a session or auth cookie without Secure "
+                                  "travels over plain HTTP, without HttpOnly any injected script can read it")
+                return
             self.report(node, f"cookie set without {flags} (its name is computed here, origin not traced: if it "
                               "carries a session or token, pass secure=True, httponly=True)", level="note")
 

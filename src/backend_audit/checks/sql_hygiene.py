@@ -128,8 +128,8 @@ _DBAPI_CONNECT = frozenset({"sqlite3.connect", "psycopg.connect", "psycopg2.conn
 _SA_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session",
                           "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.orm.scoping.scoped_session"})
 # Project-local session factories (`SessionLocal = sessionmaker(...)`): named, not imported from a library.
-_SESSION_FACTORY = re.compile(r"^(\w*Session(Local|Maker|Factory)?|session_?(local|factory|maker)|"
-                              r"async_session(_?(local|maker|factory))?|get_session)$", re.I)
+_SESSION_FACTORY = re.compile(r"^(([A-Z]\w*)?Session(Local|Maker|Factory)?|[Ss]ession_?(local|factory|maker)|"
+                              r"async_session(_?(local|maker|factory))?)$")
 _NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "urllib3", "tensorflow", "onnxruntime",
            "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})

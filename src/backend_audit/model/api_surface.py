@@ -33,7 +33,17 @@ class ApiSurfaceFacts:
         elif isinstance(value, str) and "frame-ancestors" in value:
             self.headers.add("X-Frame-Options")  # CSP frame-ancestors does the same job
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr == "version" and isinstance(node.value, ast.Name) and node.value.id == "request":
+            self.versioned = True  # DRF's request.version, set by a versioning class
+
     def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and node.args and \
+                isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
+                "version" in node.args[0].value.lower() and ("headers" in ast.dump(func.value) or
+                                                               "META" in ast.dump(func.value)):
+            self.versioned = True  # request.headers.get("pretalx-version"): header versioning
         name = self.ctx.qualname(node.func) or ""
         if name not in ("fastapi.FastAPI", "fastapi.applications.FastAPI"):
             return
