@@ -162,6 +162,37 @@ def _write(call: ast.Call) -> str | None:
     return None
 
 
+_REDIRECT_TARGET = re.compile(r"(?i)(oauth|callback|confirm|verify|(?<!de)activat|sso|saml|openid|authorize|login)")
+_TRACKING = re.compile(r"(?i)(track|audit|event|metric|stat|visit|hit|history|analytic|log)")
+
+
+def _route_path(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    for dec in fn.decorator_list:
+        if isinstance(dec, ast.Call) and dec.args and isinstance(literal_value(dec.args[0]), str):
+            return literal_value(dec.args[0])
+    return ""
+
+
+def _tracking_rows(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Locals bound to new tracking/audit rows: `track = Tracking(...)`."""
+    out = set()
+    for n in iter_nodes(fn.body):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and \
+                _TRACKING.search((dotted(n.value.func) or "").rpartition(".")[2]):
+            out.update(t.id for t in n.targets if isinstance(t, ast.Name))
+    return out
+
+
+def _adds(call: ast.Call, tracking: set[str]) -> bool:
+    """`session.add(track)` of a tracking row."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add" and call.args):
+        return False
+    row = call.args[0]
+    if isinstance(row, ast.Call):
+        return bool(_TRACKING.search((dotted(row.func) or "").rpartition(".")[2]))
+    return isinstance(row, ast.Name) and row.id in tracking
+
+
 def _sql_write(call: ast.Call) -> bool:
     first = call.args[0] if call.args else None
     text = literal_value(first)
@@ -199,12 +230,14 @@ class StateChangeInGet(AstCheck):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         handler = self._is_get_handler(node)
-        if handler is None:
-            return
-        for n in iter_nodes(node.body):
-            if isinstance(n, ast.Call):
-                what = _write(n)
-                if what:
-                    self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
-                                   "link previews and a cross-site <img> trigger it; move the change to "
-                                   "POST/PUT/PATCH/DELETE")
+        if handler is None or _REDIRECT_TARGET.search(node.name) or _REDIRECT_TARGET.search(_route_path(node)):
+            return  # OAuth callbacks and e-mail confirmation links are GET by protocol
+        writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and (what := _write(n))]
+        tracking = _tracking_rows(node)
+        real = [(n, what) for n, what in writes if not _adds(n, tracking)]
+        if len(real) < len(writes) and \
+                all(isinstance(n.func, ast.Attribute) and n.func.attr in ("commit", "flush") for n, _ in real):
+            return  # only view counters and audit rows were written: metrics, not the resource
+        for n, what in real:
+            self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
+                           "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE")

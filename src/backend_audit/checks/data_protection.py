@@ -4,10 +4,12 @@ field (BA-DATA-002), passwords stored without hashing (BA-DATA-003)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import ast
 
-from .base import AstCheck, FileContext, dotted, iter_nodes
+from ..findings import Finding
+from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
 from .util import expr_name
 
@@ -178,8 +180,18 @@ _RECEIVER_NOT_MODEL = re.compile(r"(?i)^(self|cls|settings|config|conf|options|o
 
 
 class PasswordStoredPlain(AstCheck):
+    """Per file: candidate plain-password stores, and the classes that hash a password on assignment
+    (SQLAlchemy `@validates("password")`, a `password` property setter). The project pass decides: a model
+    that hashes on assignment makes `User(password=raw)` safe, wherever it is defined."""
+
     RULE_ID = "BA-DATA-003"
     PREFILTER = ("password", "passwd", "pwd")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _hashes_on_assignment(stmt):
+                self.ctx.facts.setdefault("password_hashing_classes", []).append(node.name)
+                return
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         body_calls = [n for n in iter_nodes(node.body) if isinstance(n, ast.Call)]
@@ -192,11 +204,17 @@ class PasswordStoredPlain(AstCheck):
                     if isinstance(t, ast.Attribute) and is_password_name(t.attr) and \
                             not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and \
                             self._raw_password(stmt.value, params):
-                        self.report(stmt, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
-                                          f"{node.name}(): a database leak hands out every password; hash it "
-                                          "(set_password(), make_password(), a passlib/argon2 hasher)")
+                        self._candidate(stmt, None, f"{dotted(t) or t.attr} is set from a plain password and never "
+                                                    f"hashed in {node.name}(): a database leak hands out every "
+                                                    "password; hash it (set_password(), make_password(), a "
+                                                    "passlib/argon2 hasher)")
         for call in body_calls:
             self._constructor(call, node.name, params)
+
+    def _candidate(self, node: ast.AST, cls: str | None, message: str) -> None:
+        self.report(node, message)
+        finding = self.ctx.findings.pop()
+        self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls})
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
         if isinstance(value, ast.Name):
@@ -209,13 +227,40 @@ class PasswordStoredPlain(AstCheck):
         name = dotted(func) or ""
         tail = name.rpartition(".")[2]
         model_ctor = tail[:1].isupper() and not _NOT_STORAGE.search(tail)
-        orm_create = tail in ("create", "get_or_create", "update_or_create") and ".objects" in f".{name}" or \
-            tail == "create" and "objects" in name
+        orm_create = tail in ("create", "get_or_create", "update_or_create") and "objects" in name
         if not (model_ctor or orm_create) or (self.ctx.qualname(func) or "").split(".")[0] in (
                 "builtins", "psycopg", "psycopg2", "pymysql", "smtplib", "requests", "httpx", "ldap3", "redis"):
             return
         for kw in call.keywords:
             if kw.arg and is_password_name(kw.arg) and self._raw_password(kw.value, params):
-                self.report(kw, f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use "
-                                "the model's set_password()/create_user() or hash it first")
+                self._candidate(kw, tail if model_ctor else None,
+                                f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
+                                "model's set_password()/create_user() or hash it first")
 
+
+def _hashes_on_assignment(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for dec in fn.decorator_list:
+        if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("validates") and \
+                any(isinstance(literal_value(a), str) and is_password_name(literal_value(a)) for a in dec.args):
+            return True  # SQLAlchemy: the validator's return value is what gets stored
+        if isinstance(dec, ast.Attribute) and dec.attr == "setter" and is_password_name(dotted(dec.value) or ""):
+            return True  # @password.setter
+    return False
+
+
+class PasswordStoredPlainProject(ProjectCheck):
+    """Reports the candidates no model hashing on assignment accounts for. An attribute store (`user.password
+    = raw`) cannot name its class per file: any hashing model in the project is taken as the one."""
+
+    RULE_ID = "BA-DATA-003"
+
+    def run(self, project: Any) -> list[Finding]:
+        hashing = {c for f in project.facts.values() for c in f.get("password_hashing_classes", ())}
+        out = []
+        for path in sorted(project.facts):
+            for cand in project.facts[path].get("password_plain", ()):
+                cls = cand.get("class")
+                if (cls is not None and cls in hashing) or (cls is None and hashing):
+                    continue
+                out.append(Finding.from_dict(cand["finding"]))
+        return out
