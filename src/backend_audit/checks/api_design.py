@@ -60,6 +60,10 @@ _RESPONSE_CTORS = {"jsonify": None, "JsonResponse": "status", "JSONResponse": "s
 _CREATES = frozenset({"add", "create", "save", "insert", "insert_one", "add_all", "bulk_create"})
 
 
+def _declares(fn: ast.FunctionDef | ast.AsyncFunctionDef, keyword: str) -> bool:
+    return any(isinstance(d, ast.Call) and any(k.arg == keyword for k in d.keywords) for d in fn.decorator_list)
+
+
 def _error_body(value: ast.AST | None) -> bool:
     """A dict literal that is an error envelope: an error key, nothing but envelope keys, and no success flag."""
     if not isinstance(value, ast.Dict) or any(k is None for k in value.keys):
@@ -119,15 +123,13 @@ class StatusCodeHygiene(AstCheck):
                                "status (400, 404, 409, ...)", rule_id="BA-API-005/error-with-2xx")
 
     def _fastapi_codes(self, node: ast.FunctionDef, methods: set[str], body: list[ast.AST]) -> None:
-        declared = any(isinstance(d, ast.Call) and any(k.arg == "status_code" for k in d.keywords)
-                       for d in node.decorator_list)
-        if declared:
+        if _declares(node, "status_code"):
             return
         if methods == {"POST"} and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
                                        n.func.attr in _CREATES for n in body):
             self.report(node, f"POST handler {node.name}() creates a resource but answers 200: declare "
                               "status_code=201 on the route", level="note", rule_id="BA-API-005/create-without-201")
-        elif methods == {"DELETE"} and any(isinstance(n, ast.Return) and n.value is not None and
+        elif methods == {"DELETE"} and not _declares(node, "response_model") and any(isinstance(n, ast.Return) and n.value is not None and
                                            literal_value(n.value) is not None for n in body):
             self.report(node, f"DELETE handler {node.name}() returns a body with 200: answer 204 No Content "
                               "(status_code=204) or document the body", level="note",

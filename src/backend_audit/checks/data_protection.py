@@ -175,8 +175,10 @@ _HASHING = re.compile(r"(?i)(hash|crypt|make_password|set_password|create_user|c
 _NOT_STORAGE = re.compile(r"(?i)(connect|client|session|smtp|engine|config|settings|options|credentials|auth|"
                           r"login|authenticate|ldap|redis|ftp|ssh|url|dsn|proxy|mail|transport|request|form|"
                           r"serializer|schema|validator|basic|token|context)")
-_RECEIVER_NOT_MODEL = re.compile(r"(?i)^(self|cls|settings|config|conf|options|opts|args|kwargs|ctx|context|"
-                                 r"request|session|form|params|env|os|app|cfg|conn|connection|client)$")
+_RECEIVER_NOT_MODEL = re.compile(r"(?i)^(self|cls)$|(settings|config|conf|options|opts|args|kwargs|ctx|context|"
+                                 r"request|session|form|params|env|app|cfg|conn|connection|client|smtp|mail|ldap|"
+                                 r"proxy|credential|auth)")
+_FROM_CONFIG = re.compile(r"(?i)(settings|config|conf|environ|getenv|env\b|secrets?\.)")
 
 
 class PasswordStoredPlain(AstCheck):
@@ -217,6 +219,8 @@ class PasswordStoredPlain(AstCheck):
         self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls})
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
+        if _FROM_CONFIG.search(dotted(value) or ""):
+            return False  # a service credential from configuration, not a user's password
         if isinstance(value, ast.Name):
             return value.id in params or is_password_name(value.id)
         name = expr_name(value)

@@ -79,6 +79,10 @@ _SENTINEL = re.compile(r"^[A-Z0-9_]*(PLACEHOLDER|SENTINEL|UNSET|EMPTY|MASK|MASKE
                        r"[A-Z0-9_]*$")
 
 
+# Test doubles (`FakeHasher.verify`) and "do the two fields match" validators (`passwords_match`).
+_FAKE_OR_CONFIRM = re.compile(r"(^|\.)(Fake|Dummy|Mock|Stub|Plain|Null)\w*|(?i:(match|same|equal|again|confirm_?pass)\w*$)")
+
+
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
     PREFILTER = ("==", "!=")
@@ -89,7 +93,8 @@ class SecretComparedWithEquals(AstCheck):
         self.cli = defines_cli(ctx)
 
     def visit_Compare(self, node: ast.Compare) -> None:
-        if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+        if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
+                _FAKE_OR_CONFIRM.search(self.ctx.symbol):
             return
         left, right = node.left, node.comparators[0]
         if not (_comparable(left) and _comparable(right)):

@@ -132,6 +132,7 @@ _SESSION_FACTORY = re.compile(r"^(([A-Z]\w*)?Session(Local|Maker|Factory)?|[Ss]e
                               r"async_session(_?(local|maker|factory))?)$")
 _NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "urllib3", "tensorflow", "onnxruntime",
            "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
+_BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b)")
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
@@ -166,6 +167,9 @@ class DbLifecycle(AstCheck):
             value = value.value
         if not isinstance(value, ast.Call):
             return False
+        bind = next((k.value for k in value.keywords if k.arg == "bind"), None)
+        if bind is not None and _BORROWED.search(self.ctx.segment(bind)):
+            return False  # Session(bind=op.get_bind()): the connection belongs to the caller (alembic, an event)
         func = value.func
         qn = self.ctx.qualname(func) or ""
         if qn in _DBAPI_CONNECT or qn in _SA_SESSIONS:
