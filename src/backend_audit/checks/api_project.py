@@ -49,6 +49,12 @@ def _api_endpoints(inv) -> list:
     return [e for e in inv.endpoints if e.framework in _API_FRAMEWORKS or e.drf or "/api" in e.path.lower()]
 
 
+def _line(e) -> int:
+    """The route decorator where the route is declared on the handler; else the handler itself (a Django or
+    DRF route line belongs to the URLconf, another file)."""
+    return e.route_line if e.framework in ("fastapi", "starlette", "flask") and e.route_line else e.line
+
+
 def _installed(inv, app: str) -> bool:
     apps = inv.settings.get("INSTALLED_APPS", {}).get("value")
     return isinstance(apps, list) and any(isinstance(a, str) and a.split(".")[0] == app for a in apps)
@@ -112,19 +118,19 @@ class RouteConventions(EndpointCheck):
         if isinstance(rf, dict) and rf.get("DEFAULT_VERSIONING_CLASS"):
             versioned = True
         if not versioned:
-            first = min(api, key=lambda e: (e.file, e.route_line or e.line))
-            out.append(self.finding(first.file, first.route_line or first.line, f"none of the {len(api)} API routes "
+            first = min(api, key=lambda e: (e.file, _line(e)))
+            out.append(self.finding(first.file, _line(first), f"none of the {len(api)} API routes "
                                     "carries a version (/v1/...) and no version header is read: a breaking change "
                                     "breaks every client at once", rule_id="BA-API-008/no-version",
                                     snippet="/v1", symbol=first.handler))
         seen: set[str] = set()
-        for e in sorted(api, key=lambda e: (e.file, e.route_line or e.line, e.path)):
+        for e in sorted(api, key=lambda e: (e.file, _line(e), e.path)):
             if e.path in seen:
                 continue
             seen.add(e.path)
             segments = [s for s in e.path.split("/") if s and not s.startswith(("{", "<", "(", ":", "^"))]
             verb = next((s for s in segments if _VERB.match(s)), None)
-            line = e.route_line or e.line
+            line = _line(e)
             if verb:
                 out.append(self.finding(e.file, line, f"{e.path}: path segment {verb!r} names an action; let the HTTP "
                                         "method say it (POST /orders, DELETE /orders/{id})",

@@ -178,6 +178,8 @@ _NOT_STORAGE = re.compile(r"(?i)(connect|client|session|smtp|engine|config|setti
 _RECEIVER_NOT_MODEL = re.compile(r"(?i)^(self|cls)$|(settings|config|conf|options|opts|args|kwargs|ctx|context|"
                                  r"request|session|form|params|env|app|cfg|conn|connection|client|smtp|mail|ldap|"
                                  r"proxy|credential|auth)")
+_REQUEST_ROOT = re.compile(r"(?i)^(request|req|data|payload|body|form|json|args|params|validated_data|cleaned_data|"
+                           r"user_in|user_data|obj_in|item|values|kwargs)$")
 _FROM_CONFIG = re.compile(r"(?i)(settings|config|conf|environ|getenv|env\b|secrets?\.)")
 
 
@@ -224,7 +226,14 @@ class PasswordStoredPlain(AstCheck):
         if isinstance(value, ast.Name):
             return value.id in params or is_password_name(value.id)
         name = expr_name(value)
-        return bool(name and is_password_name(name))
+        if not (name and is_password_name(name)):
+            return False
+        # `data["password"]`, `body.password`, `form.cleaned_data["password"]`: from the caller or the request;
+        # `existing.password` copies a value already stored (and already in whatever form the store keeps)
+        root = value
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        return isinstance(root, ast.Name) and (root.id in params or _REQUEST_ROOT.match(root.id) is not None)
 
     def _constructor(self, call: ast.Call, fn: str, params: set[str]) -> None:
         func = call.func

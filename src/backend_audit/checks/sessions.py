@@ -19,6 +19,28 @@ _NOT_SECRET_WORDS = frozenset({"type", "kind", "name", "id", "length", "len", "c
                                "user", "owner", "expires", "expiry", "created", "algorithm", "alg", "format"})
 
 
+_DATA_HASH = re.compile(r"(?i)(hash|checksum|etag|fingerprint|version|cache|crc|md5|sha\d*)$|^(last|old|prev|previous)_")
+_VERB_FIRST = frozenset({"remove", "delete", "reset", "change", "set", "get", "update", "validate", "check", "create",
+                         "generate", "make", "send", "verify", "rotate", "revoke", "refresh", "clear", "encrypt",
+                         "decrypt", "hash", "edit", "add"})
+_ENUM_OWNER = re.compile(r"(Type|Types|Kind|Enum|Action|Actions|Choices|Status|Mode|Event|Events|Reason|Category)$")
+
+
+def _not_a_secret_holder(node: ast.AST) -> bool:
+    """`bulk_edit.remove_password` (a function), `ActionType.PASSWORD_REMOVAL` (an enum member),
+    `self.last_hash` (a change-detection hash of data)."""
+    name = expr_name(node)
+    if not name:
+        return False
+    words = snake(name).split("_")
+    if words[0] in _VERB_FIRST and len(words) > 1:
+        return True
+    if isinstance(node, ast.Attribute) and name.isupper() and \
+            _ENUM_OWNER.search((dotted(node.value) or "").rpartition(".")[2]):
+        return True
+    return bool(_DATA_HASH.search(name)) and not ({"signature", "sig", "mac", "hmac", "token"} & set(words))
+
+
 def _secret_side(node: ast.AST) -> str | None:
     """What makes one side of a comparison a secret: its name or a digest computed right there."""
     if isinstance(node, ast.Call):
@@ -100,7 +122,7 @@ class SecretComparedWithEquals(AstCheck):
         if not (_comparable(left) and _comparable(right)):
             return
         what = _secret_side(left) or _secret_side(right)
-        if what is None or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
+        if what is None or _not_a_secret_holder(left) or _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
                 any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node):
             return
         self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "

@@ -55,6 +55,13 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
                                   "whoever runs it cannot bind parameters any more; return the SQL with its "
                                   "parameters (or a SQLAlchemy statement) instead", level=None)
 
+    def _trusted(self, node: ast.AST) -> bool:
+        # an imported UPPER_CASE name (`from .config import TABLE_NAME`) is a constant too: the catalog's
+        # trusted constants, seen across the import
+        if isinstance(node, ast.Name) and node.id.isupper() and self.ctx.imported(node.id) is not None:
+            return True
+        return super()._trusted(node)
+
     def _candidate(self, value: ast.AST | None) -> None:
         if value is None or isinstance(value, ast.Name):
             return  # a name is judged where it was built
