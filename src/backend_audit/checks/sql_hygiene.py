@@ -9,7 +9,7 @@ import re
 import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
-from .sql import SqlBuiltFromStrings, _sql_arg
+from .sql import SqlBuiltFromStrings, _is_literal, _sql_arg
 from .util import logger_method
 
 # Statement shapes only: a lower-case "delete from" inside prose ("could not delete from cache") is not SQL,
@@ -60,6 +60,8 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
         # trusted constants, seen across the import
         if isinstance(node, ast.Name) and node.id.isupper() and self.ctx.imported(node.id) is not None:
             return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return all(_is_literal(x) or self._trusted(x) for x in (node.left, node.right))
         return super()._trusted(node)
 
     def _candidate(self, value: ast.AST | None) -> None:
