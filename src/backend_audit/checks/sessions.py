@@ -35,9 +35,9 @@ def _not_a_secret_holder(node: ast.AST) -> bool:
     words = snake(name).split("_")
     if words[0] in _VERB_FIRST and len(words) > 1:
         return True
-    if isinstance(node, ast.Attribute) and name.isupper() and \
-            _ENUM_OWNER.search((dotted(node.value) or "").rpartition(".")[2]):
-        return True
+    if isinstance(node, ast.Attribute) and name.isupper() and (
+            _ENUM_OWNER.search((dotted(node.value) or "").rpartition(".")[2]) or dotted(node.value) in ("self", "cls")):
+        return True  # an enum member or a class constant (`self.REQUEST_TOKEN = "request"`)
     return bool(_DATA_HASH.search(name)) and not ({"signature", "sig", "mac", "hmac", "token"} & set(words))
 
 

@@ -35,7 +35,12 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         super().visit_FunctionDef(node)
-        self.frames.append({"sink": False, "found": []})
+        # Django's `as_sql()` compiles expressions into (sql, params), and any function that returns
+        # `sql, params` already hands the values over separately: the shape this rule asks for
+        pairs = _COMPILER.match(node.name) is not None or any(
+            isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and len(n.value.elts) == 2
+            for n in iter_nodes(node.body))
+        self.frames.append({"sink": pairs, "found": []})
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.scopes.pop()  # the parent's pending sinks are BA-SQL-001's business, not reported here
@@ -89,6 +94,9 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
             return  # a log line or an error message quoting SQL runs nothing
         for value in [*node.args, *(k.value for k in node.keywords)]:
             self._candidate(value.value if isinstance(value, ast.Starred) else value)
+
+
+_COMPILER = re.compile(r"^as_(sql|sqlite|postgresql|mysql|oracle|\w+_sql)$")
 
 
 def _is_exception_call(node: ast.Call) -> bool:
