@@ -49,6 +49,10 @@ _CODE_PURPOSE = frozenset({"reset", "invite", "invitation", "verification", "ver
                            "activation", "auth", "login", "otp", "sms", "one", "access", "recovery", "pairing"})
 
 
+_LOOKUP_KEYS = frozenset({"cache", "sort", "dict", "lookup", "partition", "shard", "index", "group", "order", "map",
+                          "hash", "row", "primary", "foreign", "redis", "idempotency", "dedup", "bucket", "s3", "object"})
+
+
 def _secret_value_name(name: str | None) -> bool:
     """A name that holds a value someone must not guess: `token`, `otp`, `nonce`, `salt`, `reset_code`."""
     if not name:
@@ -56,7 +60,8 @@ def _secret_value_name(name: str | None) -> bool:
     words = snake(name).strip("_").split("_")
     if is_credential_name(name) or {"otp", "nonce", "salt", "pin", "passcode", "secret", "key", "token", "password",
                                     "passwd"} & set(words):
-        return "key" not in words or len(words) > 1 and words[-2] in ("api", "secret", "private", "access", "signing")
+        # a random "key" is a secret key, unless it keys a cache, a sort or a shard
+        return "key" not in words or len(words) == 1 or words[words.index("key") - 1] not in _LOOKUP_KEYS
     return "code" in words and bool(_CODE_PURPOSE & set(words))
 
 
