@@ -125,8 +125,8 @@ class StatusCodeHygiene(AstCheck):
     def _fastapi_codes(self, node: ast.FunctionDef, methods: set[str], body: list[ast.AST]) -> None:
         if _declares(node, "status_code"):
             return
-        if methods == {"POST"} and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
-                                       n.func.attr in _CREATES for n in body):
+        attrs = {n.func.attr for n in body if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if methods == {"POST"} and attrs & _CREATES and not attrs & {"update", "upsert", "merge", "patch"}:
             self.report(node, f"POST handler {node.name}() creates a resource but answers 200: declare "
                               "status_code=201 on the route", level="note", rule_id="BA-API-005/create-without-201")
         elif methods == {"DELETE"} and not _declares(node, "response_model") and any(isinstance(n, ast.Return) and n.value is not None and

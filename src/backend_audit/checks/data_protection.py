@@ -261,6 +261,18 @@ def _hashes_on_assignment(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
+def _inherits(cls: str, hashing: set[str], bases: dict[str, set[str]]) -> bool:
+    seen, todo = set(), [cls]
+    while todo:
+        name = todo.pop()
+        if name in hashing:
+            return True
+        if name not in seen and len(seen) < 50:
+            seen.add(name)
+            todo.extend(bases.get(name, ()))
+    return False
+
+
 class PasswordStoredPlainProject(ProjectCheck):
     """Reports the candidates no model hashing on assignment accounts for. An attribute store (`user.password
     = raw`) cannot name its class per file: any hashing model in the project is taken as the one."""
@@ -269,11 +281,17 @@ class PasswordStoredPlainProject(ProjectCheck):
 
     def run(self, project: Any) -> list[Finding]:
         hashing = {c for f in project.facts.values() for c in f.get("password_hashing_classes", ())}
+        # class name -> base names, from every file's class facts: `Admins(Users)` inherits Users' validator
+        bases: dict[str, set[str]] = {}
+        for f in project.facts.values():
+            for qual, entry in f.get("classes", {}).items():
+                bases.setdefault(qual.rpartition(".")[2], set()).update(
+                    b.rpartition(".")[2] for b in entry.get("bases", ()))
         out = []
         for path in sorted(project.facts):
             for cand in project.facts[path].get("password_plain", ()):
                 cls = cand.get("class")
-                if (cls is not None and cls in hashing) or (cls is None and hashing):
+                if (cls is not None and _inherits(cls, hashing, bases)) or (cls is None and hashing):
                     continue
                 out.append(Finding.from_dict(cand["finding"]))
         return out

@@ -111,10 +111,11 @@ class SecretComparedWithEquals(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # a command-line tool has no remote caller to time its comparisons
-        self.cli = defines_cli(ctx)
+        self.cli: bool | None = None  # known once the module's imports have been walked
 
     def visit_Compare(self, node: ast.Compare) -> None:
+        if self.cli is None:
+            self.cli = defines_cli(self.ctx)  # a command-line tool has no remote caller to time it
         if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
                 _FAKE_OR_CONFIRM.search(self.ctx.symbol):
             return
@@ -280,12 +281,10 @@ class InsecureCookie(_ConfigAware):
     RULE_ID = "BA-AUTH-007"
     PREFILTER = ("set_cookie", "set_signed_cookie", "COOKIE_SECURE", "COOKIE_HTTPONLY", "SessionMiddleware")
 
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__(ctx)
-        self.flask = False
-
-    def visit_Module(self, node: ast.Module) -> None:
-        self.flask = any(v.split(".")[0] in ("flask", "quart", "flask_login") for v in self.ctx.imports.values())
+    @property
+    def flask(self) -> bool:
+        """A Flask module (asked when an assignment is seen: the imports above it have been walked)."""
+        return any(v.split(".")[0] in ("flask", "quart", "flask_login") for v in self.ctx.imports.values())
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func

@@ -149,7 +149,7 @@ _SESSION_FACTORY = re.compile(r"^(([A-Z]\w*)?Session(Local|Maker|Factory)?|[Ss]e
                               r"async_session(_?(local|maker|factory))?)$")
 _NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "urllib3", "tensorflow", "onnxruntime",
            "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
-_BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b)")
+_BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b|^bind$)")  # `bind = op.get_bind()` too
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
