@@ -11,7 +11,7 @@ import ast
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
-from .util import expr_name
+from .util import expr_name, literal_text
 
 _DRF_MODEL_SERIALIZERS = ("ModelSerializer", "HyperlinkedModelSerializer")
 _MODEL_FORMS = ("ModelForm",)
@@ -171,7 +171,9 @@ class ModelFormAllFields(AstCheck):
 
 # Calls that hash (or hand the password to something that does): any of these in the function clears it.
 _HASHING = re.compile(r"(?i)(hash|crypt|make_password|set_password|create_user|create_superuser|pbkdf2|scrypt|"
-                      r"argon|bcrypt|passlib|encode_password|digest|CryptContext)")
+                      r"argon|bcrypt|passlib|encode_password|digest|CryptContext|derive|kdf)")
+# SQL that writes a password column: `INSERT INTO users (name, password) ...`, `UPDATE users SET password = ...`
+_SQL_PASSWORD = re.compile(r"(?is)\b(insert\s+into\b.*\bpass(word|wd)?\b|update\b.*\bset\b.*\bpass(word|wd)?\b\s*=)")
 _NOT_STORAGE = re.compile(r"(?i)(connect|client|session|smtp|engine|config|settings|options|credentials|auth|"
                           r"login|authenticate|ldap|redis|ftp|ssh|url|dsn|proxy|mail|transport|request|form|"
                           r"serializer|schema|validator|basic|token|context)")
@@ -214,11 +216,25 @@ class PasswordStoredPlain(AstCheck):
                                                     "passlib/argon2 hasher)")
         for call in body_calls:
             self._constructor(call, node.name, params)
+            self._sql_write(call, node.name, params)
 
     def _candidate(self, node: ast.AST, cls: str | None, message: str) -> None:
         self.report(node, message)
         finding = self.ctx.findings.pop()
         self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls})
+
+    def _sql_write(self, call: ast.Call, fn: str, params: set[str]) -> None:
+        """`cursor.execute("INSERT INTO users (..., password) ...", (name, password))`, also formatted in."""
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany") and call.args):
+            return
+        sql = " ".join(literal_text(n) for n in iter_nodes(call.args[0], skip=()) if isinstance(n, ast.Constant))
+        if not _SQL_PASSWORD.search(sql):
+            return
+        values = [n for a in call.args for n in iter_nodes(a, skip=()) if isinstance(n, ast.Name)]
+        raw = next((n for n in values if is_password_name(n.id) and self._raw_password(n, params)), None)
+        if raw is not None:
+            self._candidate(call, "<sql>", f"SQL writes the plain password {raw.id!r} into a password column and "
+                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE")
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
         if _FROM_CONFIG.search(dotted(value) or ""):
