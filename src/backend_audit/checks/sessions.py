@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
+from .endpoint_base import EndpointCheck
 from .recognise import UNKNOWN, in_test_branch, is_credential_name, is_dev_settings, literal_value, snake, target_name
 from .util import decorator_names, defines_cli, expr_name
 
@@ -359,3 +361,30 @@ class InsecureCookie(_ConfigAware):
         self.report(node, f"{name} = False: the {'remember-me' if name.startswith('REMEMBER') else 'session'} "
                           f"cookie is sent without {attr}; set it to True outside development")
 
+
+
+class FlaskFormsWithoutCsrf(EndpointCheck):
+    """Flask apps whose state-changing routes read form data, with no CSRF protection anywhere: Flask's
+    session is a cookie, so every such route is cross-site submittable."""
+
+    RULE_ID = "BA-AUTH-006"
+
+    def run(self, project: Any) -> list:
+        inv = self.inventory(project)
+        forms = [e for e in inv.endpoints if e.framework == "flask" and e.state_changing
+                 and (e.fn.get("reads_body") or e.fn.get("raw_reads") or e.fn.get("validates"))
+                 and "/api" not in e.path.lower() and not e.public]
+        if not forms:
+            return []
+        imported = {m.lstrip(".").split(".")[0] for f in project.facts.values() if not f.get("is_test")
+                    for m in f.get("imports", ())}
+        if imported & {"flask_wtf", "flask_seasurf", "wtforms_csrf", "flask_csrf"} or any(
+                f.get("api_surface", {}).get("csrf") for f in project.facts.values() if not f.get("is_test")):
+            return []
+        first = min(forms, key=lambda e: (e.file, e.line))
+        routes = sorted({f"{'/'.join(e.methods)} {e.path}" for e in forms})
+        return [self.finding(first.file, first.route_line or first.line,
+                             f"Flask app with {len(forms)} form route(s) ({', '.join(routes[:3])}"
+                             f"{' ...' if len(routes) > 3 else ''}) and no CSRF protection (Flask-WTF CSRFProtect, "
+                             "SeaSurf, or a token check): any site can submit them with the visitor's session cookie",
+                             rule_id="BA-AUTH-006/flask-no-csrf", symbol=first.handler, snippet="CSRFProtect")]

@@ -21,9 +21,16 @@ class ApiSurfaceFacts:
         self.headers: set[str] = set()
         self.versioned = False
         self.docs_off: list[dict] = []
+        self.csrf = False
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if not self.csrf and "csrf" in node.id.lower():
+            self.csrf = True  # CSRFProtect, csrf_protect(...), a hand-written check
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
+        if not self.csrf and isinstance(value, str) and "csrf" in value.lower() and len(value) < 60:
+            self.csrf = True  # "X-CSRF-Token", "csrf_token": a token is checked somewhere
         if isinstance(value, str) and 10 <= len(value) <= 40:
             low = value.lower()
             if low in SECURITY_HEADERS:
@@ -53,6 +60,6 @@ class ApiSurfaceFacts:
             self.docs_off.append({"line": node.lineno, "what": ", ".join(f"{k}=None" for k in sorted(off))})
 
     def leave_Module(self, node: ast.Module) -> None:
-        if self.headers or self.versioned or self.docs_off:
+        if self.headers or self.versioned or self.docs_off or self.csrf:
             self.ctx.facts["api_surface"] = {"headers": sorted(self.headers), "versioned": self.versioned,
-                                             "docs_off": self.docs_off}
+                                             "docs_off": self.docs_off, "csrf": self.csrf}
