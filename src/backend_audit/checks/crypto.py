@@ -67,12 +67,19 @@ def _secret_value_name(name: str | None) -> bool:
     return "code" in words and bool(_CODE_PURPOSE & set(words))
 
 
+_CALL_TAILS = frozenset({q.rpartition(".")[2] for q in (*_WEAK_HASHES, *_RANDOM_FUNCS, "hashlib.new")})
+
+
 class WeakCrypto(AstCheck):
     RULE_ID = "BA-SEC-003"
     PREFILTER = ("md5", "sha1", "MD5", "SHA1", "SHA", "MD4", "md4", "random")
 
     def visit_Call(self, node: ast.Call) -> None:
-        qn = self.ctx.qualname(node.func) or ""
+        func = node.func
+        tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if tail not in _CALL_TAILS:
+            return  # the cheap test that keeps qualname() off every other call
+        qn = self.ctx.qualname(func) or ""
         algo = _WEAK_HASHES.get(qn)
         if algo is None and qn == "hashlib.new":
             algo = _WEAK_NAMES.get(str(literal_value(arg(node, "name", 0))).lower().replace("-", ""))

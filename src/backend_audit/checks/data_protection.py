@@ -199,32 +199,50 @@ class PasswordStoredPlain(AstCheck):
                 self.ctx.facts.setdefault("password_hashing_classes", []).append(node.name)
                 return
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # per enclosing function: [name, parameters, hashes?, pending (node, class, message)]
+        self.frames: list[list] = []
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        body_calls = [n for n in iter_nodes(node.body) if isinstance(n, ast.Call)]
-        if any(_HASHING.search(dotted(c.func) or "") for c in body_calls):
-            return
         params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
-        for stmt in iter_nodes(node.body):
-            if isinstance(stmt, ast.Assign):
-                for t in stmt.targets:
-                    if isinstance(t, ast.Attribute) and is_password_name(t.attr) and \
-                            not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and \
-                            self._raw_password(stmt.value, params):
-                        self._candidate(stmt, None, f"{dotted(t) or t.attr} is set from a plain password and never "
-                                                    f"hashed in {node.name}(): a database leak hands out every "
-                                                    "password; hash it (set_password(), make_password(), a "
-                                                    "passlib/argon2 hasher)")
-        for call in body_calls:
-            self._constructor(call, node.name, params)
-            self._sql_write(call, node.name, params)
+        self.frames.append([node.name, params, False, []])
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        _, _, hashes, pending = self.frames.pop()
+        if not hashes:  # any hash call in the function clears what it stores
+            for at, cls, message in pending:
+                self._candidate(at, cls, message)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if not self.frames:
+            return
+        name, params, _, pending = self.frames[-1]
+        for t in node.targets:
+            if isinstance(t, ast.Attribute) and is_password_name(t.attr) and \
+                    not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and self._raw_password(node.value, params):
+                pending.append((node, None, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
+                                            f"{name}(): a database leak hands out every password; hash it "
+                                            "(set_password(), make_password(), a passlib/argon2 hasher)"))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not self.frames:
+            return
+        frame = self.frames[-1]
+        if _HASHING.search(dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")):
+            frame[2] = True
+            return
+        self._constructor(node, frame)
+        self._sql_write(node, frame)
 
     def _candidate(self, node: ast.AST, cls: str | None, message: str) -> None:
         self.report(node, message)
         finding = self.ctx.findings.pop()
         self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls})
 
-    def _sql_write(self, call: ast.Call, fn: str, params: set[str]) -> None:
+    def _sql_write(self, call: ast.Call, frame: list) -> None:
         """`cursor.execute("INSERT INTO users (..., password) ...", (name, password))`, also formatted in."""
+        fn, params, _, pending = frame
         if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany") and call.args):
             return
         sql = " ".join(literal_text(n) for n in iter_nodes(call.args[0], skip=()) if isinstance(n, ast.Constant))
@@ -233,8 +251,8 @@ class PasswordStoredPlain(AstCheck):
         values = [n for a in call.args for n in iter_nodes(a, skip=()) if isinstance(n, ast.Name)]
         raw = next((n for n in values if is_password_name(n.id) and self._raw_password(n, params)), None)
         if raw is not None:
-            self._candidate(call, "<sql>", f"SQL writes the plain password {raw.id!r} into a password column and "
-                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE")
+            pending.append((call, "<sql>", f"SQL writes the plain password {raw.id!r} into a password column and "
+                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE"))
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
         if _FROM_CONFIG.search(dotted(value) or ""):
@@ -251,7 +269,8 @@ class PasswordStoredPlain(AstCheck):
             root = root.func if isinstance(root, ast.Call) else root.value
         return isinstance(root, ast.Name) and (root.id in params or _REQUEST_ROOT.match(root.id) is not None)
 
-    def _constructor(self, call: ast.Call, fn: str, params: set[str]) -> None:
+    def _constructor(self, call: ast.Call, frame: list) -> None:
+        fn, params, _, pending = frame
         func = call.func
         name = dotted(func) or ""
         tail = name.rpartition(".")[2]
@@ -262,9 +281,9 @@ class PasswordStoredPlain(AstCheck):
             return
         for kw in call.keywords:
             if kw.arg and is_password_name(kw.arg) and self._raw_password(kw.value, params):
-                self._candidate(kw, tail if model_ctor else None,
+                pending.append((kw, tail if model_ctor else None,
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
-                                "model's set_password()/create_user() or hash it first")
+                                "model's set_password()/create_user() or hash it first"))
 
 
 def _hashes_on_assignment(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

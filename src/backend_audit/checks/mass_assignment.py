@@ -19,6 +19,8 @@ _VALIDATING = re.compile(r"(Schema|Serializer|Form|FormSet|In|Input|Create|Updat
 _NOT_MODELS = frozenset({"dict", "Response", "JSONResponse", "JsonResponse", "HttpResponse", "Decimal", "Path",
                          "OrderedDict", "defaultdict", "Counter", "SimpleNamespace", "namedtuple", "Template",
                          "Markup", "Context", "RequestContext"})
+_PASS_THROUGH = frozenset({"kwargs", "kw", "kwds", "kwarg", "options", "opts", "extra", "defaults", "attrs", "context",
+                           "ctx", "config", "settings"})
 _ORM_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create", "bulk_create", "insert",
                          "filter_by", "add"})
 
@@ -27,16 +29,37 @@ class MassAssignment(AstCheck):
     RULE_ID = "BA-INP-002"
     PREFILTER = ("**", "setattr", "__dict__")
 
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        data: RequestData | None = None
-        for n in iter_nodes(node.body):
-            if isinstance(n, ast.Call) and (any(k.arg is None for k in n.keywords) or
-                                            (dotted(n.func) or "").endswith(("__dict__.update", "setattr"))):
-                data = data or RequestData(self.ctx, node, untyped_body_params=is_route_handler(node))
-                self._call(n, data)
-            elif isinstance(n, ast.For) and isinstance(n.iter, ast.Call):
-                data = data or RequestData(self.ctx, node, untyped_body_params=is_route_handler(node))
-                self._setattr_loop(n, data)
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self._data: tuple[ast.AST, RequestData] | None = None
+
+    def _request_data(self) -> RequestData | None:
+        """The request-data view of the enclosing function, built on first need (most functions never
+        unpack anything)."""
+        if not self.ctx.function_stack:
+            return None
+        fn = self.ctx.function_stack[-1]
+        if self._data is None or self._data[0] is not fn:
+            self._data = (fn, RequestData(self.ctx, fn, untyped_body_params=is_route_handler(fn)))
+        return self._data[1]
+
+    def visit_Call(self, node: ast.Call) -> None:
+        spreads = [k.value for k in node.keywords if k.arg is None]
+        if spreads and all(isinstance(s, ast.Name) and s.id in _PASS_THROUGH for s in spreads):
+            return  # `super().__init__(**kwargs)`: forwarding the caller's keywords, the common case
+        if spreads or \
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "update" and
+                 isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "__dict__"):
+            data = self._request_data()
+            if data is not None:
+                self._call(node, data)
+
+    def visit_For(self, node: ast.For) -> None:
+        if isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Attribute) and \
+                node.iter.func.attr == "items":
+            data = self._request_data()
+            if data is not None:
+                self._setattr_loop(node, data)
 
     def _call(self, call: ast.Call, data: RequestData) -> None:
         func = call.func

@@ -27,7 +27,8 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
     so the sink that runs it is out of sight (catalog §8.3: values crossing functions)."""
 
     RULE_ID = "BA-SQL-002"
-    PREFILTER = ("SELECT", "select", "INSERT", "insert", "UPDATE", "update", "DELETE", "delete")
+    # statement keywords as SQL is written: capitals, or lower case with the word that follows them
+    PREFILTER = ("SELECT", "INSERT", "UPDATE", "DELETE", "select ", "insert into", "delete from", " set ")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -35,12 +36,8 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         super().visit_FunctionDef(node)
-        # Django's `as_sql()` compiles expressions into (sql, params), and any function that returns
-        # `sql, params` already hands the values over separately: the shape this rule asks for
-        pairs = _COMPILER.match(node.name) is not None or any(
-            isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and len(n.value.elts) == 2
-            for n in iter_nodes(node.body))
-        self.frames.append({"sink": pairs, "found": []})
+        # Django's `as_sql()` compiles expressions into (sql, params): the values already travel apart
+        self.frames.append({"sink": _COMPILER.match(node.name) is not None, "found": []})
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.scopes.pop()  # the parent's pending sinks are BA-SQL-001's business, not reported here
@@ -69,11 +66,14 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
             return all(_is_literal(x) or self._trusted(x) for x in (node.left, node.right))
         return super()._trusted(node)
 
-    def _candidate(self, value: ast.AST | None) -> None:
-        if value is None or isinstance(value, ast.Name):
-            return  # a name is judged where it was built
-        if self._built(value) and looks_like_sql(self._text(value)):
+    def _candidate(self, value: ast.AST | None) -> bool:
+        # only text-building shapes; a name is judged where it was built
+        if not isinstance(value, (ast.JoinedStr, ast.BinOp, ast.Call)):
+            return False
+        if looks_like_sql(self._text(value)) and self._built(value):
             self.frames[-1]["found"].append(value)
+            return True
+        return False
 
     def visit_Assign(self, node: ast.Assign) -> None:
         super().visit_Assign(node)
@@ -84,16 +84,21 @@ class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
         self._candidate(node.value)
 
     def visit_Return(self, node: ast.Return) -> None:
-        self._candidate(node.value)
+        if isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
+            self.frames[-1]["sink"] = True  # `return sql, params`: the values already travel apart
+        else:
+            self._candidate(node.value)
 
     def visit_Call(self, node: ast.Call) -> None:
         if self._sink(node) is not None:
             self.frames[-1]["sink"] = True
             return
-        if logger_method(node, self.ctx) or _is_exception_call(node):
-            return  # a log line or an error message quoting SQL runs nothing
+        frame = self.frames[-1]
+        before = len(frame["found"])
         for value in [*node.args, *(k.value for k in node.keywords)]:
             self._candidate(value.value if isinstance(value, ast.Starred) else value)
+        if len(frame["found"]) > before and (logger_method(node, self.ctx) or _is_exception_call(node)):
+            del frame["found"][before:]  # a log line or an error message quoting SQL runs nothing
 
 
 _COMPILER = re.compile(r"^as_(sql|sqlite|postgresql|mysql|oracle|\w+_sql)$")
@@ -160,14 +165,27 @@ class DbLifecycle(AstCheck):
     RULE_ID = "BA-SQL-004"
     PREFILTER = ("Session", "session", "connect", "commit", "flush")
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.opened: list[dict[str, ast.AST]] = []  # per enclosing function: local -> where it was opened
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        opened: dict[str, ast.AST] = {}
-        for stmt in iter_nodes(node.body):
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                if len(targets) == 1 and isinstance(targets[0], ast.Name) and self._opens(stmt.value):
-                    opened.setdefault(targets[0].id, stmt)
-        for name, stmt in opened.items():
+        self.opened.append({})
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._opened(node, node.targets)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._opened(node, [node.target])
+
+    def _opened(self, node: ast.Assign | ast.AnnAssign, targets: list[ast.AST]) -> None:
+        if self.opened and len(targets) == 1 and isinstance(targets[0], ast.Name) and \
+                isinstance(node.value, (ast.Call, ast.Await)) and self._opens(node.value):
+            self.opened[-1].setdefault(targets[0].id, node)
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        for name, stmt in self.opened.pop().items():
             verdict = _lifecycle(node, name)
             if verdict == "leak":
                 self.report(stmt, f"{name} is opened here and never closed, used as a context manager, returned or "
