@@ -96,6 +96,8 @@ class ApiDocsMissing(EndpointCheck):
         from ..pipeline.discovery import repository_files
 
         for rel in repository_files(project.root, limit=20000):
+            if not project.in_scope(rel):
+                continue  # scanning backend/ is not documented by frontend/openapi.json
             name = rel.rsplit("/", 1)[-1].lower()
             if any(fnmatch.fnmatch(name, pat) for pat in _SPEC_FILES):
                 return rel
