@@ -246,7 +246,7 @@ class PasswordStoredPlain(AstCheck):
         if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany") and call.args):
             return
         sql = " ".join(literal_text(n) for n in iter_nodes(call.args[0], skip=()) if isinstance(n, ast.Constant))
-        if not _SQL_PASSWORD.search(sql):
+        if not _SQL_PASSWORD.search(sql[:2000]):  # capped: the pattern backtracks on hostile megabyte strings
             return
         values = [n for a in call.args for n in iter_nodes(a, skip=()) if isinstance(n, ast.Name)]
         raw = next((n for n in values if is_password_name(n.id) and self._raw_password(n, params)), None)

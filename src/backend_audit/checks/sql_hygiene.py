@@ -19,7 +19,13 @@ _SQL_LEADING = re.compile(r"(?is)^\W*(select\b.+\bfrom|insert\s+into|update\s+\S
 
 
 def looks_like_sql(text: str) -> bool:
+    # a statement shows its verb and table early; capping the text keeps `SELECT .+ FROM` linear on a hostile
+    # megabyte of "SELECT SELECT ..."
+    text = text[:_SQL_SCAN_CHARS]
     return bool(_SQL_STATEMENT.search(text) or _SQL_LEADING.search(text))
+
+
+_SQL_SCAN_CHARS = 2000
 
 
 class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
