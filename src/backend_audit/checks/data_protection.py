@@ -39,6 +39,10 @@ def _class_attr(cls: ast.ClassDef, name: str) -> ast.Assign | None:
     return None
 
 
+_ISSUES_TOKENS = frozenset({"login", "auth", "token", "tokens", "session", "signin", "oauth", "refresh", "jwt",
+                            "credentials", "authentication", "authorization"})
+
+
 def _exposes(name: str, owner: str) -> bool:
     """A field that holds a secret, unless the class exists to hand that very secret out (`TokenOut.access_token`,
     `ApiKeyCreated.api_key`: shown once, on purpose)."""
@@ -46,12 +50,14 @@ def _exposes(name: str, owner: str) -> bool:
         return False
     words = {w for w in snake(name).split("_") if w}
     owner_words = {w for w in snake(owner).split("_") if w}
+    if "token" in words and owner_words & _ISSUES_TOKENS:
+        return False  # `LoginResponse.access_token`: a login answer exists to hand the token out
     return not (words - {"hashed", "hash", "encrypted", "access", "refresh", "otp", "plain"}) & owner_words
 
 
 class SecretFieldInResponse(AstCheck):
     RULE_ID = "BA-DATA-001"
-    PREFILTER = ("BaseModel", "Serializer", "Schema", "SQLModel")
+    PREFILTER = ("Model", "Serializer", "Schema")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -70,7 +76,8 @@ class SecretFieldInResponse(AstCheck):
         tails = _base_tails(node)
         if tails & set(_DRF_MODEL_SERIALIZERS) or "Serializer" in tails:
             self._drf(node)
-        elif tails & _PYDANTIC_BASES and not (tails & _MARSHMALLOW_BASES and "marshmallow" in self._origin(node)):
+        elif (tails & _PYDANTIC_BASES or any(t.endswith(("Model", "Schema")) and t != "Model" for t in tails)) and \
+                not (tails & _MARSHMALLOW_BASES and "marshmallow" in self._origin(node)):
             if not _REQUEST_NAME.search(node.name):
                 self.pydantic.append((node, self._pydantic_fields(node)))
         elif tails & _MARSHMALLOW_BASES:
