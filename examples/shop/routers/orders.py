@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-@router.post("", response_model=OrderOut, status_code=201)  # expect: BA-API-008
+@router.post("", response_model=OrderOut, status_code=201)  # expect: BA-API-008, BA-API-007
 def create_order(order: OrderIn, db: Session = Depends(get_db)):
     try:
         total = price_for(order.sku, order.quantity)

@@ -75,6 +75,7 @@ class ApiDocsMissing(EndpointCheck):
                     out.append(self.finding(path, off["line"], f"FastAPI({off['what']}): the generated OpenAPI docs "
                                             "are switched off and no spec file is committed; clients and reviewers "
                                             "have no contract", snippet=off["what"]))
+        out.extend(self._undocumented(project, inv))
         frameworks = {e.framework for e in inv.endpoints}
         imported = _imports(project)
         where, line = anchor(inv)
@@ -90,6 +91,26 @@ class ApiDocsMissing(EndpointCheck):
                                     "spectree) or a committed OpenAPI file", rule_id="BA-API-007/no-schema",
                                     snippet="OpenAPI schema"))
         return out
+
+    def _undocumented(self, project: Any, inv) -> list:
+        """FastAPI builds each operation's description from the docstring or summary=/description=: one note
+        when fewer than `documented_min` percent (default 80) of the routes have either."""
+        routes = [e for e in inv.endpoints if e.framework == "fastapi" and not _PUBLIC.search(e.path)]
+        if not routes:
+            return []
+        documented = {(p, line) for p, f in project.facts.items()
+                      for line in f.get("api_surface", {}).get("documented", ())}
+        bare = [e for e in routes if (e.file, e.line) not in documented and not any(
+            {"summary", "description"} & set(d.get("kwargs", {})) for d in e.fn.get("decorators", ()))]
+        share = 100 * (len(routes) - len(bare)) // len(routes)
+        if not bare or share >= int(self.options.get("documented_min", 80)):
+            return []
+        first = min(bare, key=lambda e: (e.file, e.line))
+        examples = ", ".join(sorted({f"{'/'.join(e.methods)} {e.path}" for e in bare})[:3])
+        return [self.finding(first.file, _line(first), f"{len(bare)} of {len(routes)} FastAPI routes ({100 - share}%) "
+                             f"have no docstring, summary= or description= (e.g. {examples}): their generated docs "
+                             "say nothing about what they do", rule_id="BA-API-007/undocumented", symbol=first.handler,
+                             snippet="summary=")]
 
     @staticmethod
     def _spec_file(project: Any) -> str | None:

@@ -22,6 +22,11 @@ class ApiSurfaceFacts:
         self.versioned = False
         self.docs_off: list[dict] = []
         self.csrf = False
+        self.documented: list[int] = []  # `def` lines of functions with a docstring (OpenAPI descriptions)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.decorator_list and ast.get_docstring(node, clean=False):
+            self.documented.append(node.lineno)
 
     def visit_Name(self, node: ast.Name) -> None:
         if not self.csrf and "csrf" in node.id.lower():
@@ -60,6 +65,7 @@ class ApiSurfaceFacts:
             self.docs_off.append({"line": node.lineno, "what": ", ".join(f"{k}=None" for k in sorted(off))})
 
     def leave_Module(self, node: ast.Module) -> None:
-        if self.headers or self.versioned or self.docs_off or self.csrf:
+        if self.headers or self.versioned or self.docs_off or self.csrf or self.documented:
             self.ctx.facts["api_surface"] = {"headers": sorted(self.headers), "versioned": self.versioned,
-                                             "docs_off": self.docs_off, "csrf": self.csrf}
+                                             "docs_off": self.docs_off, "csrf": self.csrf,
+                                             "documented": self.documented}
