@@ -17,3 +17,11 @@ def test_compare_runs_on_a_tiny_tree(tmp_path):
     assert [r[1] for r in rows[:3]] == ["cold", "warm", "one"], done.stdout
     assert "lines/s" in done.stdout
     assert "profile of one cold scan" in done.stdout and " ast " in done.stdout
+
+
+def test_check_cost_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "db.py").write_text('def q(v):\n    return f"DELETE FROM t WHERE id={v}"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "check_cost.py"), str(tmp_path), "BA-SQL-002"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 files" in done.stdout and "BA-SQL-002" in done.stdout, done.stdout
