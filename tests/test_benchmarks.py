@@ -87,3 +87,9 @@ def test_precision_joins_verdicts_per_rule_and_level(tmp_path):
     (tmp_path / "shop.bad.yaml").write_text("project: other\nverdicts: []\n", encoding="utf-8")
     with pytest.raises(precision.VerdictError, match="expected 'shop'"):
         precision.load_verdicts("shop", tmp_path)
+def test_check_cost_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "db.py").write_text('def q(v):\n    return f"DELETE FROM t WHERE id={v}"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "check_cost.py"), str(tmp_path), "BA-SQL-002"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 files" in done.stdout and "BA-SQL-002" in done.stdout, done.stdout

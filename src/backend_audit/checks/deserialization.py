@@ -53,6 +53,8 @@ class UnsafeDeserializationBandit(BanditCheck):
 
 _YAML_UNSAFE_FUNCS = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"})
 _YAML_LOADS = frozenset({"yaml.load", "yaml.load_all"})
+# The C accelerator and the Python 2 spelling: bandit's B301 lists only `pickle.*`.
+_PICKLE_ALIASES = frozenset({f"{mod}.{fn}" for mod in ("_pickle", "cPickle") for fn in ("load", "loads", "Unpickler")})
 _YAML_UNSAFE_LOADERS = frozenset({"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"})
 _CELERY_KEYS = frozenset({"accept_content", "task_serializer", "result_serializer", "event_serializer",
                           "result_accept_content", "celery_accept_content", "celery_task_serializer",
@@ -75,6 +77,9 @@ class UnsafeDeserialization(AstCheck):
                 name = (self.ctx.qualname(loader) or "").rpartition(".")[2]
                 if name in _YAML_UNSAFE_LOADERS and (self.ctx.qualname(loader) or "").startswith("yaml"):
                     self._yaml(node, f"{qn}() with Loader={name} constructs Python objects from the document")
+        elif qn in _PICKLE_ALIASES:
+            self.report(node, f"unsafe deserialization: {qn}() is pickle; loading untrusted bytes runs arbitrary "
+                              "code: use JSON or a schema-checked format", level=self._level(node))
         elif qn in ("numpy.load",):
             flag = arg(node, "allow_pickle")
             if flag is not None and literal_value(flag) is True:

@@ -225,7 +225,8 @@ class TestRefsCollector:
 def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
+    from .api_surface import ApiSurfaceFacts
     from .semantic.summary import SemanticSummary
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            SemanticSummary]
+            SemanticSummary, ApiSurfaceFacts]
