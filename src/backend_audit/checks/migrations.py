@@ -10,7 +10,7 @@ from typing import Any
 from ..model.frameworks.common import keyword, positional
 from .app_evidence import AppEvidenceCheck
 from .base import AstCheck, FileContext, dotted
-from .util import is_main_guard
+from .util import MainGuardDepth
 
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
 
@@ -158,7 +158,7 @@ class IrreversibleMigration(AstCheck):
 _OPERATOR_COMMANDS = ("command", "cli.command", "manager.command", "group.command")
 
 
-class SchemaCreatedAtRuntime(AstCheck):
+class SchemaCreatedAtRuntime(MainGuardDepth, AstCheck):
     """`metadata.create_all` / Flask-SQLAlchemy `db.create_all()` in application code."""
 
     RULE_ID = "BA-MIG-003"
@@ -169,16 +169,7 @@ class SchemaCreatedAtRuntime(AstCheck):
         path = PurePosixPath(ctx.path)
         self.exempt = path.name in ("conftest.py", "manage.py", "env.py") or \
             any(p in _SCRIPT_DIRS for p in path.parts[:-1])
-        self.main_depth = 0
         self.command_depth = 0
-
-    def visit_If(self, node: ast.If) -> None:
-        if is_main_guard(node):
-            self.main_depth += 1
-
-    def leave_If(self, node: ast.If) -> None:
-        if is_main_guard(node):
-            self.main_depth -= 1
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if self._operator_command(node):

@@ -135,3 +135,18 @@ def expr_name(node: ast.AST) -> str | None:
             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
         return node.args[0].value
     return None
+
+
+class MainGuardDepth:
+    """Mixin for checks that treat `if __name__ == "__main__":` blocks as script code: `self.main_depth` > 0
+    inside one."""
+
+    main_depth = 0
+
+    def visit_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
+            self.main_depth += 1
+
+    def leave_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
+            self.main_depth -= 1
