@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any
 
-from .app_evidence import AppEvidenceCheck
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .util import logger_method
 
@@ -131,19 +129,3 @@ class BroadExceptSwallows(AstCheck):
         if name in _BROAD and not self.ctx.is_local(name.split(".")[-1]):
             return name.split(".")[-1]
         return None
-
-
-class NoCentralExceptionHandler(AppEvidenceCheck):
-    """No exception handler registered for the whole application (project check)."""
-
-    RULE_ID = "BA-ERR-003"
-
-    def run(self, project: Any) -> list:
-        app = self.application(project)
-        if app is None or self.signal(project, "error-handler"):
-            return []
-        path, line = app
-        return [self.finding(path, line, "no central exception handler (FastAPI/Starlette exception_handler, Flask "
-                             "errorhandler, DRF EXCEPTION_HANDLER, Django handler500 or process_exception "
-                             "middleware): unexpected errors reach clients in the framework's default shape",
-                             snippet="exception-handler")]
