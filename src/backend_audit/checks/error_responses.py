@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from typing import Any
 
+import ast
+
 from .app_evidence import AppEvidenceCheck
+from .base import AstCheck, FileContext, dotted
+from .util import is_endpoint_function
 
 
 class NoCentralExceptionHandler(AppEvidenceCheck):
@@ -21,3 +27,138 @@ class NoCentralExceptionHandler(AppEvidenceCheck):
                              "errorhandler, DRF EXCEPTION_HANDLER, Django handler500 or process_exception "
                              "middleware): unexpected errors reach clients in the framework's default shape",
                              snippet="exception-handler")]
+
+
+# ---------------------------------------------------------------------------------------------- BA-ERR-002
+
+_RESPONSES = frozenset({"HTTPException", "JSONResponse", "ORJSONResponse", "UJSONResponse", "PlainTextResponse",
+                        "HTMLResponse", "Response", "JsonResponse", "HttpResponse", "HttpResponseServerError",
+                        "HttpResponseBadRequest", "jsonify", "make_response", "abort", "json_response",
+                        "APIException", "HTTPError"})
+_TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
+                        "traceback.format_exception_only", "traceback.format_stack", "sys.exc_info"})
+_BROAD = frozenset({"Exception", "BaseException"})
+_STATUS_KWS = ("status_code", "status", "code")
+
+
+def _status(call: ast.Call) -> int | None:
+    """The HTTP status a response call sets, when it is a literal or a `status.HTTP_404_...` constant."""
+    for kw in call.keywords:
+        if kw.arg in _STATUS_KWS:
+            return _status_value(kw.value)
+    tail = (dotted(call.func) or "").rsplit(".", 1)[-1]
+    if tail in ("HTTPException", "abort", "HTTPError") and call.args:
+        return _status_value(call.args[0])
+    if tail in ("HttpResponseBadRequest",):
+        return 400
+    if tail in ("HttpResponseServerError",):
+        return 500
+    return None
+
+
+def _status_value(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    m = re.search(r"(\d{3})", dotted(node) or "")
+    return int(m.group(1)) if m else None
+
+
+class ExceptionTextToClient(AstCheck):
+    RULE_ID = "BA-ERR-002"
+    PREFILTER = ("except",)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # per enclosing except block: (exception name unless public, specific type, tainted locals, public)
+        self.handlers: list[tuple[str | None, bool, set[str], bool]] = []
+        self.class_depth = 0
+        public = self.option("public_exceptions", ["*PublicError", "*ValidationError"])
+        self.public = [re.compile(fnmatch.translate(p)) for p in public]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.class_depth += 1
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.class_depth -= 1
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type] if node.type else []
+        names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in types]
+        public = bool(names) and all(any(p.match(n) for p in self.public) for n in names)
+        specific = bool(names) and not any(n in _BROAD for n in names)
+        self.handlers.append((None if public else node.name, specific, set(), public))
+
+    def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self.handlers.pop()
+
+    def _leaks(self, node: ast.AST) -> str | None:
+        """How an expression carries the caught exception's text (`str(e)`, a traceback), or None."""
+        name, _, tainted, public = self.handlers[-1]
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                qn = self.ctx.qualname(sub.func) or ""
+                if qn in _TRACEBACK:
+                    return f"{qn}()"
+                if name and qn in ("builtins.str", "builtins.repr") and sub.args and \
+                        isinstance(sub.args[0], ast.Name) and sub.args[0].id == name:
+                    return f"{qn[9:]}({name})"
+            elif name and isinstance(sub, ast.FormattedValue) and isinstance(sub.value, ast.Name) and \
+                    sub.value.id == name:
+                return f"f-string with {{{name}}}"
+            elif name and isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and \
+                    sub.value.id == name and sub.attr in ("args", "message", "msg", "detail", "strerror"):
+                return f"{name}.{sub.attr}"
+            elif isinstance(sub, ast.Name) and sub.id in tainted:
+                return sub.id
+        return None
+
+    def _current(self) -> bool:
+        """Inside an except block, not in a function or class defined inside it."""
+        return bool(self.handlers) and not any(isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                                               for p in self._since_handler())
+
+    def _since_handler(self):
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, -1, -1):
+            if isinstance(parents[i], ast.ExceptHandler):
+                return parents[i + 1:]
+        return []
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self._current() and self._leaks(node.value):
+            self.handlers[-1][2].update(t.id for t in node.targets if isinstance(t, ast.Name))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not self._current():
+            return
+        tail = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if tail not in _RESPONSES:
+            return
+        how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
+        if how and not self._client_error(_status(node)):
+            self.report(node, f"{tail}(...) sends {how} to the client: exception text and tracebacks reveal "
+                              "internals (paths, queries, library versions); log it and return a generic message")
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is None or not self._current() or not self.ctx.function_stack:
+            return
+        func = self.ctx.function_stack[-1]
+        in_class = self.class_depth > 0 and len(self.ctx.function_stack) == 1
+        if not is_endpoint_function(func, in_class):
+            return
+        value = node.value
+        status = None
+        if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+            status = _status_value(value.elts[1])
+            value = value.elts[0]
+        if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in _RESPONSES:
+            return  # reported by visit_Call
+        how = self._leaks(value)
+        if how and not self._client_error(status):
+            self.report(node, f"handler returns {how} to the client: exception text and tracebacks reveal "
+                              "internals; log it and return a generic message")
+
+    def _client_error(self, status: int | None) -> bool:
+        """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""
+        specific = self.handlers[-1][1]
+        return specific and status is not None and 400 <= status < 500
