@@ -38,6 +38,12 @@ def unpinned(text: str) -> tuple[list[tuple[int, str]], int]:
     return out, total
 
 
+def _frozen(text: str) -> bool:
+    """Every requirement pinned exactly (pip freeze output): the file the loose ones are resolved into."""
+    loose, total = unpinned(text)
+    return total >= 3 and not loose
+
+
 class UnpinnedDependencies(ProjectCheck):
     RULE_ID = "BA-DEP-004"
 
@@ -46,8 +52,8 @@ class UnpinnedDependencies(ProjectCheck):
         if any(PurePosixPath(f).name in LOCK_FILES for f in files):
             return []
         reqs = texts(project, is_requirements_file)
-        if any("--hash=" in text or _COMPILED.search(text) for _, text in reqs):
-            return []  # pip-tools / uv output: the requirements file is the lock
+        if any("--hash=" in text or _COMPILED.search(text) or _frozen(text) for _, text in reqs):
+            return []  # pip-tools / uv / pip freeze output: that requirements file is the lock
         out = []
         for rel, text in reqs:
             loose, total = unpinned(text)

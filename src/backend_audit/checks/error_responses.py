@@ -31,14 +31,21 @@ class NoCentralExceptionHandler(AppEvidenceCheck):
 
 # ---------------------------------------------------------------------------------------------- BA-ERR-002
 
+_DJANGO_STATUS_NAMES = ("HttpResponseForbidden", "HttpResponseNotFound", "HttpResponseNotAllowed", "HttpResponseGone")
 _RESPONSES = frozenset({"HTTPException", "JSONResponse", "ORJSONResponse", "UJSONResponse", "PlainTextResponse",
                         "HTMLResponse", "Response", "JsonResponse", "HttpResponse", "HttpResponseServerError",
                         "HttpResponseBadRequest", "jsonify", "make_response", "abort", "json_response",
-                        "APIException", "HTTPError"})
+                        "APIException", "HTTPError", *_DJANGO_STATUS_NAMES})
 _TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                         "traceback.format_exception_only", "traceback.format_stack", "sys.exc_info"})
 _BROAD = frozenset({"Exception", "BaseException"})
+# Django's HttpResponse subclasses carry their status in the name.
+_DJANGO_STATUS = {"HttpResponseBadRequest": 400, "HttpResponseForbidden": 403, "HttpResponseNotFound": 404,
+                  "HttpResponseNotAllowed": 405, "HttpResponseGone": 410, "HttpResponseServerError": 500}
 _STATUS_KWS = ("status_code", "status", "code")
+
+
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
 
 
 def _status(call: ast.Call) -> int | None:
@@ -49,11 +56,7 @@ def _status(call: ast.Call) -> int | None:
     tail = (dotted(call.func) or "").rsplit(".", 1)[-1]
     if tail in ("HTTPException", "abort", "HTTPError") and call.args:
         return _status_value(call.args[0])
-    if tail in ("HttpResponseBadRequest",):
-        return 400
-    if tail in ("HttpResponseServerError",):
-        return 500
-    return None
+    return _DJANGO_STATUS.get(tail)
 
 
 def _status_value(node: ast.AST) -> int | None:
@@ -69,8 +72,10 @@ class ExceptionTextToClient(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # per enclosing except block: (exception name unless public, specific type, tainted locals, public)
+        # per enclosing except block: (exception name unless public, specific type, tainted locals,
+        # application-defined exception class)
         self.handlers: list[tuple[str | None, bool, set[str], bool]] = []
+        self.local_classes = {n.name for n in ctx.tree.body if isinstance(n, ast.ClassDef)} if ctx.tree else set()
         self.class_depth = 0
         public = self.option("public_exceptions", ["*PublicError", "*ValidationError"])
         self.public = [re.compile(fnmatch.translate(p)) for p in public]
@@ -86,14 +91,26 @@ class ExceptionTextToClient(AstCheck):
         names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in types]
         public = bool(names) and all(any(p.match(n) for p in self.public) for n in names)
         specific = bool(names) and not any(n in _BROAD for n in names)
-        self.handlers.append((None if public else node.name, specific, set(), public))
+        own = specific and all(self._own_class(t) for t in types)
+        self.handlers.append((None if public else node.name, specific, set(), own))
+
+    def _own_class(self, node: ast.AST) -> bool:
+        """An exception class this application defines (in this file, a relative import, or its own top-level
+        package): its messages are written by the application, but where they come from is not traced."""
+        name = dotted(node) or ""
+        if not name or name.split(".")[0] in _BUILTIN_NAMES:
+            return False
+        if name in self.local_classes:
+            return True
+        origin = self.ctx.imports.get(name.split(".")[0], "")
+        return origin.startswith(".") or (bool(origin) and origin.split(".")[0] in self.ctx.path.split("/")[:-1])
 
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
 
     def _leaks(self, node: ast.AST) -> str | None:
         """How an expression carries the caught exception's text (`str(e)`, a traceback), or None."""
-        name, _, tainted, public = self.handlers[-1]
+        name, _, tainted, _ = self.handlers[-1]
         for sub in ast.walk(node):
             if isinstance(sub, ast.Call):
                 qn = self.ctx.qualname(sub.func) or ""
@@ -136,8 +153,7 @@ class ExceptionTextToClient(AstCheck):
             return
         how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
         if how and not self._client_error(_status(node)):
-            self.report(node, f"{tail}(...) sends {how} to the client: exception text and tracebacks reveal "
-                              "internals (paths, queries, library versions); log it and return a generic message")
+            self._emit(node, f"{tail}(...) sends {how} to the client", how)
 
     def visit_Return(self, node: ast.Return) -> None:
         if node.value is None or not self._current() or not self.ctx.function_stack:
@@ -151,12 +167,21 @@ class ExceptionTextToClient(AstCheck):
         if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
             status = _status_value(value.elts[1])
             value = value.elts[0]
-        if isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in _RESPONSES:
-            return  # reported by visit_Call
+        if any(isinstance(sub, ast.Call) and (dotted(sub.func) or "").rsplit(".", 1)[-1] in _RESPONSES
+               for sub in ast.walk(value)):
+            return  # a response built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status):
-            self.report(node, f"handler returns {how} to the client: exception text and tracebacks reveal "
-                              "internals; log it and return a generic message")
+            self._emit(node, f"handler returns {how} to the client", how)
+
+    def _emit(self, node: ast.AST, what: str, how: str) -> None:
+        if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
+            self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
+                              "clients, but its origin is not traced; make sure it never wraps internal errors",
+                        level="note")
+            return
+        self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
+                          "versions); log it and return a generic message")
 
     def _client_error(self, status: int | None) -> bool:
         """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""

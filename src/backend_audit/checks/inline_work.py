@@ -78,6 +78,5 @@ class SlowWorkInHandler(AstCheck):
                     any(v.split(".")[0] == "flask_mail" for v in self.ctx.imports.values()):
                 what = "Flask-Mail mail.send() sends mail"
         if what:
-            self.report(node, f"{what} inside the request: the client waits for it and a slow mail server or "
-                              "renderer ties up the worker; hand it to a background job (.delay(), "
-                              "BackgroundTasks.add_task)")
+            self.report(node, f"{what} inside the request: the client waits and the worker is tied up meanwhile; "
+                              "hand slow work to a background job (.delay(), BackgroundTasks.add_task)")

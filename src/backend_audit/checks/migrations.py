@@ -4,6 +4,7 @@ schemas created at run time instead of migrated."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -105,6 +106,10 @@ class IrreversibleMigration(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.kind = _is_migration_file(ctx)
+        # A squashed migration replays history that was applied long ago; one with a data step (RunPython /
+        # RunSQL) plans its data move: destructive reminders say nothing new there.
+        self.quiet_destructive = self.kind == "django" and (
+            re.search(r"(?m)^\s+replaces\s*=", ctx.text) is not None or "RunPython(" in ctx.text or "RunSQL(" in ctx.text)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if self.kind != "alembic" or len(self.ctx.function_stack) != 1:
@@ -140,6 +145,8 @@ class IrreversibleMigration(AstCheck):
             if reverse is None:
                 self.report(node, "RunSQL without reverse_sql: the migration cannot be unapplied; pass the reverse "
                                   "SQL or migrations.RunSQL.noop", level="warning", rule_id="BA-MIG-002/irreversible")
+        elif self.quiet_destructive:
+            return
         elif tail in _DJANGO_DESTRUCTIVE:
             self.report(node, f"{tail} deletes data: make sure it was copied or is no longer needed, and that the "
                               "running code no longer reads it", level="note", rule_id="BA-MIG-002/destructive")
@@ -155,6 +162,7 @@ class IrreversibleMigration(AstCheck):
 
 # ---------------------------------------------------------------------------------------------- BA-MIG-003
 
+_MIGRATION_FUNC = re.compile(r"(?i)upgrade|migrat")
 _OPERATOR_COMMANDS = ("command", "cli.command", "manager.command", "group.command")
 
 
@@ -179,6 +187,25 @@ class SchemaCreatedAtRuntime(MainGuardDepth, AstCheck):
         if self._operator_command(node):
             self.command_depth -= 1
 
+    def _migration_path(self) -> bool:
+        """Inside the migration machinery itself (`def upgrade`, `def run_migrations`): e.g. a SQLite fallback."""
+        return any(_MIGRATION_FUNC.search(f.name) for f in self.ctx.function_stack)
+
+    def _stamped(self) -> bool:
+        """`create_all()` followed by an Alembic stamp in the same block: Alembic's documented way to build a
+        fresh database, after which migrations take over."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, 0, -1):
+            stmt, owner = parents[i], parents[i - 1]
+            if isinstance(stmt, ast.stmt):
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(owner, field, None)
+                    if isinstance(block, list) and stmt in block:
+                        return any(isinstance(n, ast.Call) and "stamp" in (dotted(n.func) or "").lower()
+                                   for s in block for n in ast.walk(s))
+                return False
+        return False
+
     @staticmethod
     def _operator_command(node: ast.FunctionDef) -> bool:
         """A CLI command an operator runs on purpose (`flask init-db`), not start-up code."""
@@ -194,6 +221,8 @@ class SchemaCreatedAtRuntime(MainGuardDepth, AstCheck):
         receiver = dotted(node.value) or ""
         parent = self.ctx.parents[-1] if self.ctx.parents else None
         called = isinstance(parent, ast.Call) and parent.func is node
+        if self._migration_path() or self._stamped():
+            return
         if receiver.endswith("metadata") or (called and receiver.rsplit(".", 1)[-1] == "db"):
             self.report(node, f"{receiver}.create_all creates tables at run time: schema changes then bypass "
                               "migrations (no history, no review, no rollback); run `alembic upgrade head` in the "

@@ -12,6 +12,9 @@ _RETRY_PACKAGES = ("tenacity", "backoff", "stamina", "retrying", "pybreaker", "a
                    "purgatory", "retry", "opnieuw", "redo", "async_retrying")
 
 
+_TOOLING = frozenset({"scripts", "script", "bin", "tools", "dev", "docs", "examples"})
+
+
 class NoRetryPolicy(AppEvidenceCheck):
     """Outbound HTTP calls, and no retry or circuit-breaker mechanism anywhere (project check)."""
 
@@ -21,7 +24,9 @@ class NoRetryPolicy(AppEvidenceCheck):
         calls = self.signal(project, "outbound")
         if not calls or self.signal(project, "retry") or self.imports(project, _RETRY_PACKAGES):
             return []
-        path, line, what = calls[0]
+        # point at application code when there is some: a call in a dev script is a poor example
+        app_calls = [c for c in calls if not _TOOLING.intersection(c[0].split("/")[:-1])]
+        path, line, what = (app_calls or calls)[0]
         files = sorted({p for p, _, _ in calls})
         return [self.finding(path, line, f"outbound calls ({what} here, in {len(files)} file(s)) and no retry "
                              "policy anywhere (tenacity, backoff, stamina, urllib3 Retry via HTTPAdapter, httpx "

@@ -29,6 +29,8 @@ _CALLS = {
     "honeybadger.honeybadger.configure": "error-tracking", "raven.Client": "error-tracking",
     "urllib3.util.retry.Retry": "retry", "urllib3.Retry": "retry", "urllib3.util.Retry": "retry",
     "requests.adapters.Retry": "retry", "requests.packages.urllib3.util.retry.Retry": "retry",
+    "rq.Retry": "retry", "rq.job.Retry": "retry", "rq.retry.Retry": "retry",
+    "dramatiq.middleware.Retries": "retry",
 }
 # the last part of a call name that means "outbound HTTP" when its module is one of these
 _OUTBOUND_MODULES = ("requests", "httpx", "aiohttp", "urllib.request", "urllib3")
@@ -180,24 +182,32 @@ class EvidenceCollector:
 
     # ------------------------------------------------------------------ assignments and strings
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        # `CELERY_TASK_TIME_LIMIT: Final[int] = ...` configures as much as the plain assignment
+        if node.value is not None:
+            self._assigned([node.target], node.value, node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        self._assigned(node.targets, node.value, node)
+
+    def _assigned(self, targets: list[ast.expr], value: ast.expr, node: ast.stmt) -> None:
         module_level = not self.ctx.function_stack and not self.ctx.symbol_stack
-        for target in node.targets:
+        for target in targets:
             name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) \
                 else None
             if name is None:
                 continue
-            if module_level and isinstance(node.value, ast.Call):
-                qn = self.ctx.qualname(node.value.func) or ""
+            if module_level and isinstance(value, ast.Call):
+                qn = self.ctx.qualname(value.func) or ""
                 if qn in ("celery.Celery", "celery.app.Celery"):
                     self.module_names.add(name)
-            if module_level and name == "LOGGING" and isinstance(node.value, (ast.Dict, ast.Call, ast.Name)):
+            if module_level and name == "LOGGING" and isinstance(value, (ast.Dict, ast.Call, ast.Name)):
                 self._add("log-config", node, "Django LOGGING")
             if module_level and name == "handler500" and isinstance(target, ast.Name):
                 self._add("error-handler", node, name)
             if module_level and name == "CACHES":
-                self._add("cache-setting", node, _cache_backend(node.value))
-            if module_level and name == "REST_FRAMEWORK" and _dict_has_key(node.value, "EXCEPTION_HANDLER"):
+                self._add("cache-setting", node, _cache_backend(value))
+            if module_level and name == "REST_FRAMEWORK" and _dict_has_key(value, "EXCEPTION_HANDLER"):
                 self._add("error-handler", node, "REST_FRAMEWORK['EXCEPTION_HANDLER']")
             if _CELERY_LIMITS.match(name) and name.lower() != "time_limit":
                 self._add("celery-time-limit", node, name)
