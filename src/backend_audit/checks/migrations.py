@@ -106,10 +106,11 @@ class IrreversibleMigration(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.kind = _is_migration_file(ctx)
-        # A squashed migration replays history that was applied long ago; one with a data step (RunPython /
-        # RunSQL) plans its data move: destructive reminders say nothing new there.
-        self.quiet_destructive = self.kind == "django" and (
-            re.search(r"(?m)^\s+replaces\s*=", ctx.text) is not None or "RunPython(" in ctx.text or "RunSQL(" in ctx.text)
+        # A squashed migration replays history applied long ago (its originals were the ones to review).
+        if self.kind == "django" and re.search(r"(?m)^\s+replaces\s*=", ctx.text):
+            self.kind = None
+        # One with a data step (RunPython / RunSQL) plans its data move: destructive reminders add nothing there.
+        self.quiet_destructive = self.kind == "django" and ("RunPython(" in ctx.text or "RunSQL(" in ctx.text)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if self.kind != "alembic" or len(self.ctx.function_stack) != 1:
@@ -145,8 +146,9 @@ class IrreversibleMigration(AstCheck):
             if reverse is None:
                 self.report(node, "RunSQL without reverse_sql: the migration cannot be unapplied; pass the reverse "
                                   "SQL or migrations.RunSQL.noop", level="warning", rule_id="BA-MIG-002/irreversible")
-        elif self.quiet_destructive:
-            return
+        elif self.quiet_destructive or any(isinstance(p, ast.keyword) and p.arg == "state_operations"
+                                           for p in self.ctx.parents):
+            return  # state_operations change Django's model state only, never the table
         elif tail in _DJANGO_DESTRUCTIVE:
             self.report(node, f"{tail} deletes data: make sure it was copied or is no longer needed, and that the "
                               "running code no longer reads it", level="note", rule_id="BA-MIG-002/destructive")
