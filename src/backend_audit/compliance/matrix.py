@@ -27,13 +27,15 @@ ROUTES_HINT = "scan the application itself (its routes, app factory or Django se
 
 def finding_keys(finding: Finding, rule: Any) -> tuple[str, ...]:
     """The checklist keys one finding counts against: its sub-check's own keys when the rule's metadata gives
-    them (a missing X-Frame-Options note says nothing about HSTS), else the rule's keys."""
+    them (`subchecks: {name: {checklist: [...]}}`; a missing X-Frame-Options note says nothing about HSTS),
+    else the rule's keys. The sub-check is `properties.sub`, else the `/suffix` of the finding's rule id."""
     if rule is None:
         return ()
-    sub = finding.rule_id.partition("/")[2] or str((finding.properties or {}).get("sub") or "")
-    subchecks = getattr(rule, "subchecks", None) or {}
-    spec = subchecks.get(sub) if sub and isinstance(subchecks, dict) else None
-    keys = spec.get("checklist") if isinstance(spec, dict) else getattr(spec, "checklist", None)
+    sub = str((finding.properties or {}).get("sub") or "") or finding.rule_id.partition("/")[2]
+    if hasattr(rule, "checklist_for"):
+        return tuple(rule.checklist_for(sub or None))
+    spec = (getattr(rule, "subchecks", None) or {}).get(sub) if sub else None
+    keys = spec.get("checklist") if isinstance(spec, dict) else None
     return tuple(keys) if keys else tuple(rule.checklist)
 
 
