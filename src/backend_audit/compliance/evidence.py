@@ -83,7 +83,7 @@ class Project:
                 out.setdefault(parent, 0)
                 if f.endswith(".py") and not f.endswith("__init__.py"):
                     out[parent] += 1
-        return dict(sorted(out.items()))
+        return {d: n for d, n in sorted(out.items()) if n}  # a folder of that name without code is no evidence
 
     def describe(self, spec: dict[str, Any]) -> str:
         """One line of evidence for a key's `manual_evidence` spec."""

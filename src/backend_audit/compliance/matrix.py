@@ -112,8 +112,10 @@ class Evaluator:
             blocking = any(LEVEL_RANK.get(f.level, 0) >= self.gate for fs in found.values() for f in fs)
             ids_found = frozenset(id(f) for fs in found.values() for f in fs)
             if blocking:
-                return KeyState("fail", ids, _describe(found), "see the findings of these rules", ids_found)
-            return KeyState("warn", ids, _describe(found) + f" (below the --fail-on {self.result.fail_on} gate)",
+                return KeyState("fail", ids, self._with_evidence(key_id, _describe(found)),
+                                "see the findings of these rules", ids_found)
+            return KeyState("warn", ids, self._with_evidence(key_id, _describe(found) + " (below the --fail-on "
+                                                            f"{self.result.fail_on} gate)"),
                             "findings below the gate still break the item: fix them or suppress them with a reason",
                             ids_found)
         if "routes" in key.needs and not self.project.routes_read:
@@ -122,7 +124,15 @@ class Evaluator:
         if key.has_manual_side:
             return KeyState("partial", ids, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no "
                             f"findings; {self.manual_evidence(key_id)}", key.manual_evidence.get("prompt"))
-        return KeyState("pass", ids, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no findings")
+        return KeyState("pass", ids, self._with_evidence(
+            key_id, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no findings"))
+
+    def _with_evidence(self, key_id: str, text: str) -> str:
+        """Rule results plus what the repository shows for the key, when the vocabulary says what to look for."""
+        spec = self.vocabulary.keys[key_id].manual_evidence
+        if not any(spec.get(kind) for kind in ("files", "folders", "packages", "signals")):
+            return text
+        return f"{text}; repository: {self.manual_evidence(key_id)}"
 
     def manual_evidence(self, key_id: str) -> str:
         return self.project.describe(self.vocabulary.keys[key_id].manual_evidence)
@@ -279,7 +289,7 @@ def apply_agent_settings(settings: Settings, agents: AgentSet, rules: Iterable[A
     for rule in rules:
         if COVERAGE_KEY not in rule.checklist:
             continue
-        for name in ("coverage_min", "min_coverage", "fail_under"):
+        for name in ("coverage_min", "min_coverage", "fail_under", "threshold"):
             if name in rule.options and name not in options.get(rule.id, {}):
                 options.setdefault(rule.id, {})[name] = minimum
                 changed = True
