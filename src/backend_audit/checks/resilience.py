@@ -21,12 +21,11 @@ class NoRetryPolicy(AppEvidenceCheck):
     RULE_ID = "BA-REL-002"
 
     def run(self, project: Any) -> list:
-        calls = self.signal(project, "outbound")
+        # calls made by dev scripts and tooling are not the application's outbound traffic
+        calls = [c for c in self.signal(project, "outbound") if not _TOOLING.intersection(c[0].split("/")[:-1])]
         if not calls or self.signal(project, "retry") or self.imports(project, _RETRY_PACKAGES):
             return []
-        # point at application code when there is some: a call in a dev script is a poor example
-        app_calls = [c for c in calls if not _TOOLING.intersection(c[0].split("/")[:-1])]
-        path, line, what = (app_calls or calls)[0]
+        path, line, what = calls[0]
         files = sorted({p for p, _, _ in calls})
         return [self.finding(path, line, f"outbound calls ({what} here, in {len(files)} file(s)) and no retry "
                              "policy anywhere (tenacity, backoff, stamina, urllib3 Retry via HTTPAdapter, httpx "
