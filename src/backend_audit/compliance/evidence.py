@@ -9,6 +9,7 @@ A key's `manual_evidence` in rules/checklists.yaml says what to look for:
   folders    globs of folders, shown with how many Python files each holds ("migrations folders")
   packages   distribution or import names (requirements*, pyproject.toml, Pipfile, or imported)
   signals    evidence signals of the scan's fact collectors (model/evidence.py), e.g. error-tracking
+  models     true: how many ORM models (Django, SQLAlchemy) the code defines, and in how many files
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Project:
     dependencies: set[str] = field(default_factory=set)
     frameworks: set[str] = field(default_factory=set)
     signals: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
+    models: dict[str, list[str]] = field(default_factory=dict)  # ORM kind -> files defining models
     # a route, or middleware/settings that would carry headers, was read: endpoint rules had input
     routes_read: bool = False
 
@@ -53,7 +55,10 @@ class Project:
                     project.imports.add(top.lower())
             if not fr.facts.get("is_test"):
                 for signal, hits in fr.facts.get("evidence", {}).items():
-                    if signal not in ("celery_tasks", "orm_models"):
+                    if signal == "orm_models":
+                        for model in hits:
+                            project.models.setdefault(model["kind"], []).append(fr.path)
+                    elif signal != "celery_tasks":
                         project.signals.setdefault(signal, []).extend((fr.path, line, d) for line, d in hits)
             settings = fr.facts.get("settings") or {}
             if "MIDDLEWARE" in settings or "MIDDLEWARE_CLASSES" in settings:
@@ -89,9 +94,12 @@ class Project:
         """One line of evidence for a key's `manual_evidence` spec."""
         files_wanted, packages_wanted = spec.get("files") or [], spec.get("packages") or []
         folders_wanted, signals_wanted = spec.get("folders") or [], spec.get("signals") or []
-        if not (files_wanted or packages_wanted or folders_wanted or signals_wanted):
+        if not (files_wanted or packages_wanted or folders_wanted or signals_wanted or spec.get("models")):
             return "no evidence can be collected from the repository"
         parts = []
+        if spec.get("models") and self.models:
+            parts.append("ORM models: " + ", ".join(f"{len(paths)} {kind} in {len(set(paths))} file(s)"
+                                                    for kind, paths in sorted(self.models.items())))
         folders = self.folders(folders_wanted)
         if folders:
             shown = ", ".join(f"{d} ({n} files)" for d, n in list(folders.items())[:_SHOWN])
