@@ -128,11 +128,9 @@ class Evaluator:
             key_id, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no findings"))
 
     def _with_evidence(self, key_id: str, text: str) -> str:
-        """Rule results plus what the repository shows for the key, when the vocabulary says what to look for."""
-        spec = self.vocabulary.keys[key_id].manual_evidence
-        if not any(spec.get(kind) for kind in ("files", "folders", "packages", "signals")):
-            return text
-        return f"{text}; repository: {self.manual_evidence(key_id)}"
+        """Rule results plus what the repository shows for the key, when it shows something."""
+        found = self.manual_evidence(key_id)
+        return f"{text}; repository: {found}" if found.startswith("found ") else text
 
     def manual_evidence(self, key_id: str) -> str:
         return self.project.describe(self.vocabulary.keys[key_id].manual_evidence)
