@@ -48,7 +48,8 @@ class UnpinnedDependencies(ProjectCheck):
     RULE_ID = "BA-DEP-004"
 
     def run(self, project: Any) -> list[Finding]:
-        files = repo_files(project)
+        # a lock anywhere in the repository pins what the scanned part installs (backend/ next to a root poetry.lock)
+        files = repo_files(project, scoped=False)
         if any(PurePosixPath(f).name in LOCK_FILES for f in files):
             return []
         reqs = texts(project, is_requirements_file)

@@ -13,8 +13,10 @@ MAX_BYTES = 256 * 1024
 _MAX_FILES = 20000
 
 
-def repo_files(project: Any) -> list[str]:
-    return project.memo("repo_files", lambda: repository_files(project.root, _MAX_FILES))
+def repo_files(project: Any, scoped: bool = True) -> list[str]:
+    """The repository's files; `scoped`: only those inside the scanned folders (`scan backend/` judges backend/)."""
+    files = project.memo("repo_files", lambda: repository_files(project.root, _MAX_FILES))
+    return [f for f in files if project.in_scope(f)] if scoped else files
 
 
 def read_small(project: Any, rel: str) -> str | None:

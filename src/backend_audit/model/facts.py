@@ -199,6 +199,7 @@ def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
     from .evidence import EvidenceCollector
+    from .semantic.summary import SemanticSummary
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            EvidenceCollector]
+            SemanticSummary, EvidenceCollector]
