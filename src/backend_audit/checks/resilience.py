@@ -12,7 +12,7 @@ _RETRY_PACKAGES = ("tenacity", "backoff", "stamina", "retrying", "pybreaker", "a
                    "purgatory", "retry", "opnieuw", "redo", "async_retrying")
 
 
-_TOOLING = frozenset({"scripts", "script", "bin", "tools", "dev", "docs", "examples"})
+_TOOLING = frozenset({"scripts", "script", "bin", "tools", "dev", "docs"})
 
 
 class NoRetryPolicy(AppEvidenceCheck):
