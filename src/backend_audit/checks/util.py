@@ -166,3 +166,37 @@ def expr_name(node: ast.AST) -> str | None:
             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
         return node.args[0].value
     return None
+
+
+class MainGuardDepth:
+    """Mixin for checks that treat `if __name__ == "__main__":` blocks as script code: `self.main_depth` > 0
+    inside one."""
+
+    main_depth = 0
+
+    def visit_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
+            self.main_depth += 1
+
+    def leave_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
+            self.main_depth -= 1
+
+
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve",
+                           "update", "partial_update", "destroy", "dispatch", "form_valid", "perform_create",
+                           "perform_update", "perform_destroy"})
+
+
+def is_endpoint_function(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> bool:
+    """A request handler, per file and syntactically: a route-decorated function (`is_route_handler`), DRF
+    `@action`, a function whose first parameter is `request`, or a view method (`get`, `post`, `list`, ...)
+    taking `request` or living in a class. The project pass's endpoint inventory is the precise answer."""
+    if is_route_handler(func) or any(n.rsplit(".", 1)[-1] == "action" for n in decorator_names(func)):
+        return True
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    if in_class:
+        params = params[1:]
+        if func.name in _VIEW_METHODS and (not params or params[0] in ("request", "req", "serializer", "form")):
+            return True
+    return bool(params) and params[0] in ("request", "req")

@@ -37,7 +37,11 @@ _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _PIN = re.compile(r"<!--\s*backend-audit:\s*(?P<keys>[^>]*?)\s*-->")
 _COMMENT = re.compile(r"<!--.*?-->")
-_THRESHOLD = re.compile(r"(?P<op>[<>]=?)\s*(?P<num>\d+(?:\.\d+)?)\s*%\s*(?:test\s+)?coverage", re.I)
+# A percentage next to "coverage" in one clause is its minimum, however it is worded: "> 80% test coverage",
+# "coverage stays above 90%", "at least 85 % code coverage", "90%+ coverage", "coverage >= 75%".
+_THRESHOLD = re.compile(
+    r"(?P<op>[<>]=?|\u2265)?\s*(?P<num>\d+(?:\.\d+)?)\s*%\s*\+?\s*(?:(?:test|code|line|branch|unit[- ]test)\s+)?coverage"
+    r"|coverage\b[^.;\n%]{0,40}?(?P<op2>[<>]=?|\u2265)?\s*(?P<num2>\d+(?:\.\d+)?)\s*%", re.I)
 _NUMBER = re.compile(r"[<>]=?\s*\d+(?:\.\d+)?\s*(?:%|ms|s\b|x\b)|\d+(?:\.\d+)?\s*%\+?")
 
 # Headings whose bullets are checklist items (and their sub-headings, unless those are ignored).
@@ -192,7 +196,8 @@ def _notes(text: str) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
     threshold = None
     m = _THRESHOLD.search(text)
     if m:
-        threshold = {"key": "tests.coverage_min", "op": m["op"], "value": float(m["num"])}
+        op = (m["op"] or m["op2"] or ">=").replace("\u2265", ">=")
+        threshold = {"key": "tests.coverage_min", "op": op, "value": float(m["num"] or m["num2"])}
     notes = tuple(n.strip() for n in _NUMBER.findall(text) if not (m and n.strip() in m.group(0)))
     return threshold, notes
 

@@ -83,10 +83,13 @@ class Key:
     regexes: tuple[re.Pattern[str], ...]
     manual_evidence: dict[str, Any] = field(default_factory=dict)
     phrase_tokens: tuple[tuple[str, ...], ...] = ()
+    # inputs the key's rules need before a silence means anything: "routes" (a route or middleware read)
+    needs: tuple[str, ...] = ()
 
     @property
     def has_manual_side(self) -> bool:
-        return bool(self.manual_evidence)
+        """A question no rule answers (a `prompt`): such a key is partial at best. Evidence alone is not one."""
+        return bool(self.manual_evidence.get("prompt"))
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,19 @@ class Vocabulary:
         out.sort(key=lambda m: (-m.score, m.key))
         return out
 
+    def loose_nearest(self, text: str, limit: int = 3) -> list[Match]:
+        """Keys sharing at least one content word with one of their phrases: a pin suggestion for an item too
+        far from every key to be scored (never assigned)."""
+        content = set(tokens(text))
+        out = []
+        for key in self.keys.values():
+            best = max((len(plain & content) / len(plain | content) for plain in self._plain[key.id]
+                        if plain & content), default=0.0)
+            if best:
+                out.append(Match(key.id, min(best, THRESHOLD - 0.01), "one shared word"))
+        out.sort(key=lambda m: (-m.score, m.key))
+        return out[:limit]
+
     def match(self, text: str) -> tuple[list[Match], list[Match]]:
         """(assigned keys, nearest unassigned keys) for an item."""
         scored = self.scores(text)
@@ -177,12 +193,15 @@ def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
             raise ConfigError(f"{source}: key '{key_id}' needs at least a title and an area")
         phrases = tuple(str(p) for p in spec.get("phrases") or ())
         evidence = spec.get("manual_evidence") or {}
+        needs = spec.get("needs") or []
+        if not isinstance(needs, list) or any(n not in ("routes",) for n in needs):
+            raise ConfigError(f"{source}: key '{key_id}': needs must be a list of: routes")
         if not isinstance(evidence, dict):
             raise ConfigError(f"{source}: key '{key_id}': manual_evidence must be a mapping (prompt, files, packages)")
         keys[str(key_id)] = Key(
             id=str(key_id), title=str(spec["title"]), area=str(spec["area"]), phrases=phrases,
             regexes=_compile(key_id, spec.get("regexes"), source), manual_evidence=dict(evidence),
-            phrase_tokens=tuple(tokens(p, keep_stop_words=True) for p in phrases),
+            phrase_tokens=tuple(tokens(p, keep_stop_words=True) for p in phrases), needs=tuple(needs),
         )
     return Vocabulary(keys)
 

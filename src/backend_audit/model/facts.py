@@ -226,7 +226,8 @@ def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
     from .api_surface import ApiSurfaceFacts
+    from .evidence import EvidenceCollector
     from .semantic.summary import SemanticSummary
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            SemanticSummary, ApiSurfaceFacts]
+            SemanticSummary, ApiSurfaceFacts, EvidenceCollector]
