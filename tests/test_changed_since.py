@@ -66,7 +66,7 @@ def test_shallow_clone_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 1 and "fetch-depth: 0" in err and err.startswith("backend-audit: error:")
 
 
-def _fake_project_rule(file_results, plan, rules, selection, root, sections=None, model=None):
+def _fake_project_rule(file_results, plan, rules, selection, root, sections=None, model=None, subset=False):
     """Stands in for a whole-repo rule: every non-test module importing `os` is flagged."""
     out = []
     for fr in file_results:

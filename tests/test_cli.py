@@ -30,8 +30,8 @@ def write(root: Path, rel: str, code: str) -> Path:
 BAD = """\
     import subprocess
 
-    def run(cmd):
-        subprocess.run(f"echo {cmd}", shell=True)
+    def run(request):
+        subprocess.run(f"echo {request.GET['cmd']}", shell=True)
     """
 WARN = """\
     def f():

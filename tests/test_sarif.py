@@ -107,8 +107,9 @@ def test_regions_are_one_based_with_columns_after_tabs(scanned):
     by_loc = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                r["locations"][0]["physicalLocation"]["region"]["startLine"]):
               r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]}
-    # `\tsubprocess.run(...)` (65 characters): starts at the second character, ends one past the last.
-    assert by_loc[("app/service.py", 20)] == {"startLine": 20, "startColumn": 2, "endLine": 20, "endColumn": 66}
+    # `\tsubprocess.run(f"convert ...", shell=True)`: the command argument (36 characters) starts after the
+    # tab and `subprocess.run(` at character 17, ends one past its last character.
+    assert by_loc[("app/service.py", 20)] == {"startLine": 20, "startColumn": 17, "endLine": 20, "endColumn": 53}
     # `    cur.execute("..." % order_id)`: the SQL argument starts at column 17 (1-based).
     assert by_loc[("app/db.py", 6)]["startColumn"] == 17
     assert log["runs"][0]["columnKind"] == "unicodeCodePoints"

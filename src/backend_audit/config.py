@@ -40,7 +40,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude",
+    "coverage", "baseline", "cache_dir", "force_exclude", "taint_models",
 }
 
 
@@ -113,7 +113,7 @@ def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
 # being scanned, so it is untrusted: these must stay inside the project root (the folder holding the
 # config file), symlinks resolved, or a pull request could point the baseline writer at ~/.bashrc or the
 # coverage reader at /etc/shadow. Paths typed on the command line are the user's own choice.
-PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage")
+PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage", "taint_models")
 # Keys holding gitignore-style patterns: they only ever narrow the scan, but '..' cannot match anything.
 PATTERN_KEYS = ("exclude", "extend_exclude", "test_paths", "per_file_ignores")
 
@@ -185,6 +185,11 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
         else:
             extra[key] = value
     check_config_paths(table, source)
+    if "taint_models" in extra:
+        from .model.taint.models import read_user_models
+
+        paths = list(_str_list(extra["taint_models"], "taint-models", source))
+        extra["taint_models_data"] = read_user_models(paths, Path(source).resolve().parent)
     if extra:
         changes["extra"] = extra
     return replace(s, **changes)

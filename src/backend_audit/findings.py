@@ -34,6 +34,9 @@ class Finding:
     properties: dict[str, Any] = field(default_factory=dict)
     # Set by suppressions/baseline; such findings never fail the run.
     suppression: dict[str, str] | None = None
+    # Taint findings: how the data got to the sink, source first, sink last; each step
+    # {"path", "line", "column", "message"}. Not part of the fingerprint.
+    trace: list[dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # A sub-check ("BA-DEP-002/hsts", catalog §1.1) reports under its parent id so selection,
@@ -53,6 +56,8 @@ class Finding:
             del data["properties"]
         if data["suppression"] is None:
             del data["suppression"]
+        if not data["trace"]:
+            del data["trace"]
         return data
 
     @classmethod

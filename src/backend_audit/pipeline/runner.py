@@ -124,7 +124,8 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     picked = [cls for rid in enabled for cls in checks.get(rid, ())]
     picked = [c for c in picked if is_test is False or getattr(c, "APPLIES_TO_TESTS", False)]
     ctx = FileContext(path=ref.rel, is_test=is_test, rules=rules,
-                      options={rid: selection.options(rid) for rid in enabled}, text=src.text)
+                      options={rid: selection.options(rid) for rid in enabled}, text=src.text,
+                      taint_models=tuple(settings.extra.get("taint_models_data", ())))
     ctx.facts["is_test"] = is_test
 
     t = time.perf_counter()
@@ -253,11 +254,14 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
                        selection: Selection, root: Path, sections: dict | None = None,
-                       model=None) -> list[Finding]:
+                       model=None, subset: bool = False) -> list[Finding]:
+    """`subset`: only some files were given (pre-commit): run just the rules that stay sound on any set of
+    files (taint: what it cannot follow outside the set is "origin not traced", never a false error)."""
     from ..model.project import ProjectModel
 
     checks = all_checks()
-    project_checks = [cls for rid in _project_rule_ids(plan) for cls in checks[rid] if issubclass(cls, ProjectCheck)]
+    project_checks = [cls for rid in _project_rule_ids(plan) for cls in checks[rid] if issubclass(cls, ProjectCheck)
+                      and (not subset or getattr(cls, "SOUND_ON_FILE_SUBSET", False))]
     if not project_checks:
         return []
     model = model or ProjectModel.build(root, file_results, plan.settings)
@@ -287,6 +291,13 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     checks = all_checks()
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
+
+
+def _whole_repo_only(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The project rules an explicit file list cannot run (see run_project_checks' `subset`)."""
+    checks = all_checks()
+    return tuple(rid for rid in rule_ids
+                 if not all(getattr(c, "SOUND_ON_FILE_SUBSET", False) for c in checks.get(rid, ())))
 
 
 _GC_THRESHOLD = gc.get_threshold()
@@ -357,8 +368,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     from ..model.project import ProjectModel
 
     model = ProjectModel.build(disc.root, file_results, settings)
-    if not file_subset:
-        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model))
+    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
+                                       subset=file_subset))
     endpoints = endpoint_inventory(model).as_dicts() or None
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
@@ -380,7 +391,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     for name, value in sections.items():
         if hasattr(result, name):
             setattr(result, name, value)
-    if file_subset and _project_rule_ids(plan):
+    if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
     # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors

@@ -1,0 +1,186 @@
+"""The per-file half of the taint engine: a fact collector that summarises every function of a file.
+
+It runs in the worker as part of the one `ast` walk (its work happens when the walk leaves the module:
+one extra pass over function bodies) and stores plain JSON data in `facts["taint"]`, so the summaries are
+cached with the file's result by content hash. The project step (`interproc`) links them.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ...checks.base import FileContext
+from ..project import module_parts
+from . import models as models_mod
+from . import values as V
+from .intra import FunctionAnalyser, Module, resolve_relative
+
+_VIEW_PATH_WORDS = ("view", "api", "endpoint", "route", "handler", "resource", "controller")
+
+
+class TaintCollector:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def leave_Module(self, node: ast.Module) -> None:
+        ctx = self.ctx
+        if ctx.is_test:
+            return
+        models = models_mod.load(getattr(ctx, "taint_models", ()) or ())
+        ctx.facts["taint"] = summarise(node, ctx, models)
+
+
+def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> dict[str, Any]:
+    module = ".".join(module_parts(ctx.path))
+    imports = {k: resolve_relative(module, len(v) - len(v.lstrip(".")), v.lstrip("."), ctx.path)
+               if v.startswith(".") else v for k, v in ctx.imports.items()}
+    imported = {resolve_relative(module, len(v) - len(v.lstrip(".")), v.lstrip("."), ctx.path)
+                if v.startswith(".") else v for v in ctx.facts.get("imports", ())}
+    constants: dict[str, Any] = {}
+    globals_: set[str] = set()
+    defs: set[str] = set()
+    classes: dict[str, list[str]] = {}
+    assigned: dict[str, int] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs.add(stmt.name)
+        elif isinstance(stmt, ast.ClassDef):
+            defs.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name):
+                        assigned[n.id] = assigned.get(n.id, 0) + 1
+                        if isinstance(t, ast.Name) and stmt.value is not None:
+                            try:
+                                constants[n.id] = ast.literal_eval(stmt.value)
+                            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                                globals_.add(n.id)
+                        else:
+                            globals_.add(n.id)
+    for name, count in assigned.items():
+        if count > 1:
+            constants.pop(name, None)
+            globals_.add(name)
+    for name in defs:
+        constants.pop(name, None)
+    globals_ -= set(constants)
+    mod = Module(module, imports, constants, defs, globals_, imported, ctx.path)
+    functions: list[dict[str, Any]] = []
+    view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
+
+    def walk(body: list[ast.stmt], prefix: str, cls: str | None) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.append(_function(stmt, prefix, cls, mod, ctx, models, view_path, classes))
+                walk(stmt.body, f"{prefix}{stmt.name}.", None)
+            elif isinstance(stmt, ast.ClassDef):
+                qual = f"{prefix}{stmt.name}"
+                classes[qual] = [_ref(b, imports, module, defs) for b in stmt.bases if _ref(b, imports, module, defs)]
+                walk(stmt.body, qual + ".", qual)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and not prefix:
+                for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []),
+                              getattr(stmt, "finalbody", []), *[h.body for h in getattr(stmt, "handlers", [])]):
+                    walk(block, prefix, cls)
+
+    walk(tree.body, "", None)
+    top = FunctionAnalyser(models, mod, ctx.segment, None, "<module>", None, [], False, False)
+    summary = top.run([s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                   ast.ClassDef))], {})
+    if len(summary) > 2:
+        functions.append(summary)
+    return {"module": module, "functions": functions, "classes": classes}
+
+
+def _ref(node: ast.AST, imports: dict[str, str], module: str, defs: set[str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    head, rest = node.id, parts[::-1]
+    if head in imports:
+        return ".".join([imports[head], *rest])
+    if head in defs:
+        return ".".join([module, head, *rest]) if module else ".".join([head, *rest])
+    return ".".join([head, *rest])
+
+
+def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ctx: FileContext,
+              models: models_mod.Models, view_path: bool, classes: dict) -> dict[str, Any]:
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in fn.decorator_list]
+    dec_names = [d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else "" for d in decorators]
+    is_static = "staticmethod" in dec_names
+    bound = cls is not None and not is_static and positional
+    params_all = [a for a in positional]
+    if bound:
+        params_all = params_all[1:]
+    params = [a.arg for a in params_all] + [a.arg for a in args.kwonlyargs]
+    endpoint = any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and
+                   d.func.attr in models.endpoint_decorators for d in fn.decorator_list)
+    analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
+    state: dict = {}
+    all_args = [*params_all, *args.kwonlyargs]
+    defaults = _defaults(args)
+    request_param = None
+    for a in all_args:
+        ann = a.annotation
+        ann_name = ""
+        if ann is not None:
+            for n in ast.walk(ann):
+                if isinstance(n, (ast.Name, ast.Attribute)):
+                    ann_name = n.attr if isinstance(n, ast.Attribute) else n.id
+                    if ann_name in models.request_annotations:
+                        break
+        if a.arg in models.request_param_names or ann_name in models.request_annotations:
+            analyser.request_names.add(a.arg)
+            request_param = request_param or a.arg
+            state[a.arg] = {"": {}}
+            continue
+        line, col = a.lineno, a.col_offset + 1
+        default = defaults.get(a.arg)
+        injected = default is not None and isinstance(default, ast.Call) and _tail(default.func) in (
+            "Depends", "Security", "Inject", "Provide")
+        annotated_dep = ann is not None and any(isinstance(n, ast.Call) and _tail(n.func) in ("Depends", "Security")
+                                                for n in ast.walk(ann))
+        if endpoint and a.arg not in models.endpoint_param_skip and not injected and not annotated_dep:
+            state[a.arg] = {"": V.origin(f"src:{line}:{col}:parameter {a.arg} of endpoint {fn.name}", line, col,
+                                         f"request data: endpoint parameter {a.arg}")}
+        elif request_param is not None and view_path and not endpoint and default is None and \
+                a.arg not in models.endpoint_param_skip:
+            # Django: the URL's captured values follow the request parameter of a view
+            state[a.arg] = {"": V.origin(f"src:{line}:{col}:URL parameter {a.arg} of view {fn.name}", line, col,
+                                         f"request data: URL parameter {a.arg}")}
+        else:
+            state[a.arg] = {"": V.origin(f"param:{a.arg}", line, col, f"parameter {a.arg}")}
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            line, col = star.lineno, star.col_offset + 1
+            if request_param is not None and view_path and star is args.kwarg:
+                state[star.arg] = {"": V.origin(f"src:{line}:{col}:URL parameters of view {fn.name}", line, col,
+                                                f"request data: URL parameters **{star.arg}")}
+            else:
+                state[star.arg] = {"": V.unknown(line, col, f"*{star.arg}")}
+    if bound:
+        state[positional[0].arg] = {}
+    return analyser.run(fn.body, state)
+
+
+def _tail(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _defaults(args: ast.arguments) -> dict[str, ast.AST]:
+    out: dict[str, ast.AST] = {}
+    positional = [*args.posonlyargs, *args.args]
+    for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        out[a.arg] = d
+    for a, d in zip(args.kwonlyargs, args.kw_defaults):
+        if d is not None:
+            out[a.arg] = d
+    return out

@@ -1,0 +1,298 @@
+"""The project half of the taint engine: link the per-function summaries and follow flows across them.
+
+Calls are linked to definitions through the recorded callee references (module functions, imported
+functions, `Class(...)` -> `__init__`, `self.m()` along the bases the source shows). Then, for every
+sink a summary recorded, each flow's origin is resolved:
+
+- `src:...` is request data: reported at the rule's level with its trace;
+- `param:p` goes to the callers' arguments (context-insensitive over callers; none -> origin not traced);
+- `call:n` goes to the callee's returned flows, its parameters mapped to this call's arguments
+  (context-sensitive for the return value);
+- `self:x` goes to every write of `self.x` in the class and its bases;
+- `?` is origin not traced.
+
+Resolution is memoised with a cycle guard (a recursive cycle contributes nothing new), so the whole
+step is linear in the summaries' size times a small bound. Iteration is sorted: output is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import values as V
+
+MAX_ROOTS = 6  # resolved flows kept per (function, origin): bounded work and report size
+
+
+@dataclass
+class Fn:
+    key: str  # module.qualname
+    path: str
+    module: str
+    summary: dict[str, Any]
+    cls: str | None = None  # module.Class
+
+    @property
+    def params(self) -> list[str]:
+        return self.summary.get("params", [])
+
+
+@dataclass
+class Flow:
+    """A resolved flow: root is `src:...` or `?`; steps are (path, line, col, text), source first."""
+
+    root: str
+    sanitised: frozenset
+    built: bool
+    steps: tuple[tuple[str, int, int, str], ...]
+
+
+@dataclass
+class TaintFinding:
+    kind: str
+    api: str
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    snippet: str
+    symbol: str
+    flow: Flow
+    sub: str = ""
+
+
+@dataclass
+class Engine:
+    fns: dict[str, Fn] = field(default_factory=dict)
+    classes: dict[str, list[str]] = field(default_factory=dict)
+    by_suffix: dict[str, list[str]] = field(default_factory=dict)
+    callers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    links: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    _local: dict[tuple[str, str], list] = field(default_factory=dict)
+    _global: dict[tuple[str, str], list] = field(default_factory=dict)
+    _active: set = field(default_factory=set)
+
+    @classmethod
+    def build(cls, facts: dict[str, dict[str, Any]]) -> "Engine":
+        e = cls()
+        for path in sorted(facts):
+            t = facts[path].get("taint")
+            if not t:
+                continue
+            module = t.get("module", "")
+            for qual, bases in t.get("classes", {}).items():
+                e.classes[f"{module}.{qual}" if module else qual] = bases
+            for s in t.get("functions", []):
+                key = f"{module}.{s['name']}" if module else s["name"]
+                c = s.get("cls")
+                e.fns[key] = Fn(key, path, module, s, f"{module}.{c}" if module and c else c)
+        for key in sorted(e.fns):
+            parts = key.split(".")
+            for i in range(1, len(parts) - 1):
+                e.by_suffix.setdefault(".".join(parts[i:]), []).append(key)
+        for key in sorted(e.fns):
+            fn = e.fns[key]
+            for i, call in enumerate(fn.summary.get("calls", ())):
+                target = e.link(fn, call["callee"])
+                e.links[(key, i)] = target
+                if target:
+                    e.callers.setdefault(target, []).append((key, i))
+        return e
+
+    # --- linking -----------------------------------------------------------------------------------
+    def lookup(self, name: str) -> str | None:
+        if name in self.fns:
+            return name
+        cands = self.by_suffix.get(name, ())
+        return cands[0] if len(cands) == 1 else None
+
+    def lookup_class(self, name: str) -> str | None:
+        if name in self.classes:
+            return name
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            suffix = ".".join(parts[i:])
+            hits = [c for c in self.classes if c == suffix or c.endswith("." + suffix)]
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def method(self, cls: str, name: str, seen: set | None = None) -> str | None:
+        seen = seen or set()
+        if cls in seen or len(seen) > 20:
+            return None
+        seen.add(cls)
+        hit = self.fns.get(f"{cls}.{name}")
+        if hit:
+            return hit.key
+        for base in self.classes.get(cls, ()):
+            b = self.lookup_class(base)
+            if b:
+                found = self.method(b, name, seen)
+                if found:
+                    return found
+        return None
+
+    def link(self, fn: Fn, callee: str) -> str | None:
+        if callee.startswith("self:"):
+            return self.method(fn.cls, callee[5:]) if fn.cls else None
+        hit = self.lookup(callee)
+        if hit:
+            return hit
+        cls = self.lookup_class(callee)
+        if cls:
+            return self.method(cls, "__init__")
+        head, _, tail = callee.rpartition(".")
+        cls = self.lookup_class(head) if head else None
+        if cls:
+            return self.method(cls, tail)
+        return None
+
+    # --- resolution --------------------------------------------------------------------------------
+    def local(self, fn: Fn, origin: str) -> list:
+        """Flows of `origin` inside fn, resolved to roots: `src:`, `?`, or `param:p` of fn itself.
+        Each: (root, sanitised, built, steps)."""
+        return self._memo(self._local, ("local", fn.key, origin), lambda: self._local_compute(fn, origin))
+
+    def _memo(self, table: dict, key: tuple, compute) -> list:
+        """Memoised, with a cycle guard: a recursive cycle contributes nothing beyond what it already has."""
+        done = table.get(key)
+        if done is not None:
+            return done
+        if key in self._active:
+            return []
+        self._active.add(key)
+        try:
+            out = _bound(compute())
+        finally:
+            self._active.discard(key)
+        table[key] = out
+        return out
+
+    def _local_compute(self, fn: Fn, origin: str) -> list:
+        if origin.startswith("src:") or origin in (V.UNKNOWN, "setting") or origin.startswith("param:"):
+            return [(origin, frozenset(), False, ())]
+        if origin.startswith("self:"):
+            return self.attr_flows(fn, origin[5:])
+        if origin.startswith("call:"):
+            n = int(origin[5:])
+            calls = fn.summary.get("calls", ())
+            if n >= len(calls):
+                return [(V.UNKNOWN, frozenset(), False, ())]
+            call = calls[n]
+            target = self.links.get((fn.key, n))
+            if not target:
+                return [(V.UNKNOWN, frozenset(), False, ((fn.path, call["line"], call["col"],
+                                                            "returned by " + call["text"]),))]
+            callee = self.fns[target]
+            out = []
+            for row in callee.summary.get("ret", ()):
+                o, san, built, trace = row
+                steps = tuple((callee.path, *s) for s in trace)
+                for root, san2, built2, steps2 in self.local(callee, o):
+                    if root.startswith("param:"):
+                        # the callee returns what this call passed for that parameter
+                        arg = _arg_for(callee, root[6:], call)
+                        for arow in arg:
+                            ao, asan, abuilt, atrace = arow
+                            asteps = tuple((fn.path, *s) for s in atrace)
+                            for r3, san3, b3, steps3 in self.local(fn, ao):
+                                out.append((r3, frozenset(san) | san2 | frozenset(asan) | san3,
+                                            bool(built or built2 or abuilt or b3),
+                                            steps3 + asteps + ((fn.path, call["line"], call["col"],
+                                                                f"passed to {call['text']}"),) + steps2 + steps))
+                    else:
+                        out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps))
+            return out
+        return [(V.UNKNOWN, frozenset(), False, ())]
+
+    def attr_flows(self, fn: Fn, attr: str) -> list:
+        if not fn.cls:
+            return [(V.UNKNOWN, frozenset(), False, ())]
+        out = []
+        writers = [f for f in self.class_methods(fn.cls) if attr in f.summary.get("attrs", {})]
+        if not writers:
+            return [(V.UNKNOWN, frozenset(), False, ())]
+        for w in writers:
+            out.extend(self.roots(w, w.summary["attrs"][attr]))
+        return out
+
+    def roots(self, fn: Fn, rows: list) -> list:
+        """Recorded flows of fn resolved all the way to request data or `?`, through callers too."""
+        out = []
+        for o, san, built, trace in rows:
+            steps = tuple((fn.path, *s) for s in trace)
+            for root, san2, built2, steps2 in self.local(fn, o):
+                if root.startswith("param:"):
+                    for g in self.global_(fn, root[6:]):
+                        out.append((g[0], frozenset(san) | san2 | g[1], bool(built or built2 or g[2]),
+                                    g[3] + steps2 + steps))
+                else:
+                    out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps))
+        return out
+
+    def class_methods(self, cls: str) -> list[Fn]:
+        names = {cls}
+        todo = [cls]
+        while todo and len(names) < 20:
+            c = todo.pop()
+            for b in self.classes.get(c, ()):
+                r = self.lookup_class(b)
+                if r and r not in names:
+                    names.add(r)
+                    todo.append(r)
+        return [f for k, f in sorted(self.fns.items()) if f.cls in names]
+
+    def global_(self, fn: Fn, param: str) -> list:
+        """Where parameter `param` of fn comes from, over every linked caller: roots `src:` or `?`."""
+        return self._memo(self._global, ("global", fn.key, param), lambda: self._global_compute(fn, param))
+
+    def _global_compute(self, fn: Fn, param: str) -> list:
+        callers = self.callers.get(fn.key, ())
+        if not callers:
+            return [(V.UNKNOWN, frozenset(), False, ())]
+        out = []  # stays empty when every caller passes constants
+        for caller_key, i in callers:
+            caller = self.fns[caller_key]
+            call = caller.summary["calls"][i]
+            here = (caller.path, call["line"], call["col"], f"passed to {call['text']}")
+            for root, san, built, steps in self.roots(caller, _arg_for(fn, param, call)):
+                out.append((root, san, built, steps + (here,)))
+        return out
+
+    def findings(self) -> list[TaintFinding]:
+        out: list[TaintFinding] = []
+        for key in sorted(self.fns):
+            fn = self.fns[key]
+            symbol = fn.summary["name"] if fn.summary["name"] != "<module>" else ""
+            for sink in fn.summary.get("sinks", ()):
+                for flow in (Flow(*row) for row in self.roots(fn, sink["flows"])):
+                    out.append(TaintFinding(sink["kind"], sink["api"], fn.path, sink["line"], sink["col"],
+                                            sink["end_line"], sink["end_col"], sink.get("snippet", ""), symbol, flow))
+        return out
+
+
+def _arg_for(fn: Fn, param: str, call: dict[str, Any]) -> list:
+    args = call.get("args") or {}
+    if param in args:
+        return args[param]
+    try:
+        i = fn.params.index(param)
+    except ValueError:
+        return []
+    return args.get(str(i), [])
+
+
+def _bound(rows: list) -> list:
+    """Keep, per (root, sanitised, built), the shortest trace; at most MAX_ROOTS rows, request data first."""
+    best: dict[tuple, tuple] = {}
+    for root, san, built, steps in rows:
+        k = (root, san, built)
+        old = best.get(k)
+        if old is None or (len(steps), steps) < (len(old), old):
+            best[k] = steps
+    ordered = sorted(best.items(), key=lambda kv: (not kv[0][0].startswith("src:"), kv[0][0], sorted(kv[0][1]),
+                                                   kv[0][2], len(kv[1]), kv[1]))
+    return [(k[0], k[1], k[2], s) for k, s in ordered[:MAX_ROOTS]]

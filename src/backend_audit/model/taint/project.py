@@ -1,0 +1,15 @@
+"""The taint engine's entry point for rules: the project's resolved sink flows, computed once per scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .interproc import Engine, TaintFinding
+
+
+def analyse(project: Any) -> list[TaintFinding]:
+    """Every sink reached by a non-constant flow in the project, resolved; memoised on the project model."""
+    def build() -> list[TaintFinding]:
+        facts = {p: f for p, f in project.facts.items() if not f.get("is_test")}
+        return Engine.build(facts).findings()
+    return project.memo("taint_findings", build)
