@@ -81,6 +81,11 @@ class TrustBoundaryViolation(TaintCheck):
     WHAT = "is written into the session (a store the application trusts)"
     FIX = "Validate the value (type, allowlist) before storing it in the session."
 
+    def judge(self, tf) -> tuple[str, str] | None:
+        # any check or conversion on the way (an allowlist, url_has_allowed_host_and_scheme, urlencode)
+        # is the validation this rule asks for
+        return None if tf.flow.sanitised else super().judge(tf)
+
 
 class RequestDeserialization(TaintCheck):
     RULE_ID = "BA-INP-013"

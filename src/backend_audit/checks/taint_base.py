@@ -60,7 +60,7 @@ class TaintCheck(ProjectCheck):
                 return "note", (f"request data ({what}) reaches {tf.api} after a constant scheme and host: only the "
                                 f"path or query is controlled. {self.FIX}")
             return self.rule.level, f"request data ({what}) {self.WHAT} ({tf.api}) unsanitised. {self.FIX}"
-        if self.UNKNOWN is None or (self.UNKNOWN_NEEDS_BUILT and not flow.built):
+        if self.UNKNOWN is None or tf.traced_only or (self.UNKNOWN_NEEDS_BUILT and not flow.built):
             return None
         return _LOWER[self.rule.level], (f"{tf.api} {self.WHAT.replace('reaches ', 'receives ')} a value "
                                          f"{'built at run time ' if flow.built else ''}whose origin is not "

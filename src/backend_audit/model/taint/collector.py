@@ -8,6 +8,7 @@ cached with the file's result by content hash. The project step (`interproc`) li
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from ...checks.base import FileContext
@@ -17,6 +18,11 @@ from . import values as V
 from .intra import FunctionAnalyser, Module, resolve_relative
 
 _VIEW_PATH_WORDS = ("view", "api", "endpoint", "route", "handler", "resource", "controller")
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+# Annotations FastAPI converts and validates: the value that arrives is a number, UUID or date, not text.
+_SCALAR_TYPES = frozenset({"int", "float", "bool", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "date", "datetime",
+                           "time", "timedelta", "Decimal", "PositiveInt", "NonNegativeInt", "PositiveFloat",
+                           "conint", "confloat", "StrictInt", "StrictBool", "IPv4Address", "IPv6Address"})
 
 
 class TaintCollector:
@@ -121,10 +127,19 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     if bound:
         params_all = params_all[1:]
     params = [a.arg for a in params_all] + [a.arg for a in args.kwonlyargs]
-    endpoint = any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and
-                   d.func.attr in models.endpoint_decorators for d in fn.decorator_list)
+    route = next((d for d in fn.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+                  and d.func.attr in models.endpoint_decorators), None)
+    endpoint = route is not None
+    segments = _single_segment_params(route) if route is not None else set()
+    # Django: a view's URL captures follow its request parameter; whether this function is a view the
+    # project step decides from the endpoint inventory (helpers with a request parameter are common)
+    view_candidate = not endpoint and view_path and not fn.name.startswith("_") and (
+        (cls is None and positional and positional[0].arg in models.request_param_names) or
+        (cls is not None and fn.name in _VIEW_METHODS and len(positional) > 1
+         and positional[1].arg in models.request_param_names))
     analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
     state: dict = {}
+    typed: dict[str, str] = {}
     all_args = [*params_all, *args.kwonlyargs]
     defaults = _defaults(args)
     request_param = None
@@ -149,26 +164,52 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
         annotated_dep = ann is not None and any(isinstance(n, ast.Call) and _tail(n.func) in ("Depends", "Security")
                                                 for n in ast.walk(ann))
         if endpoint and a.arg not in models.endpoint_param_skip and not injected and not annotated_dep:
-            state[a.arg] = {"": V.origin(f"src:{line}:{col}:parameter {a.arg} of endpoint {fn.name}", line, col,
-                                         f"request data: endpoint parameter {a.arg}")}
-        elif request_param is not None and view_path and not endpoint and default is None and \
-                a.arg not in models.endpoint_param_skip:
-            # Django: the URL's captured values follow the request parameter of a view
-            state[a.arg] = {"": V.origin(f"src:{line}:{col}:URL parameter {a.arg} of view {fn.name}", line, col,
-                                         f"request data: URL parameter {a.arg}")}
+            if ann_name in _SCALAR_TYPES:
+                state[a.arg] = {"": {}}  # the framework converted it: an int or UUID carries no payload
+                continue
+            origin = f"src:{line}:{col}:parameter {a.arg} of endpoint {fn.name}"
+            value = V.origin(origin, line, col, f"request data: endpoint parameter {a.arg}")
+            if a.arg in segments:
+                value = V.sanitise(value, ("path",))  # one URL path segment: no "/" in it
+            state[a.arg] = {"": value}
+            ref = _ref(ann, mod.imports, mod.module, mod.defs) if isinstance(ann, (ast.Name, ast.Attribute)) else None
+            if ref and ann_name not in ("str", "bytes", "Any", "dict", "list"):
+                typed[origin] = ref  # an Enum class there admits only its values: the project step checks
+        elif view_candidate and request_param is not None and a.arg not in models.endpoint_param_skip:
+            state[a.arg] = {"": V.origin(f"view:{a.arg}", line, col, f"request data: URL parameter {a.arg}")}
         else:
             state[a.arg] = {"": V.origin(f"param:{a.arg}", line, col, f"parameter {a.arg}")}
     for star in (args.vararg, args.kwarg):
         if star is not None:
             line, col = star.lineno, star.col_offset + 1
-            if request_param is not None and view_path and star is args.kwarg:
-                state[star.arg] = {"": V.origin(f"src:{line}:{col}:URL parameters of view {fn.name}", line, col,
+            if view_candidate and star is args.kwarg:
+                state[star.arg] = {"": V.origin(f"view:{star.arg}", line, col,
                                                 f"request data: URL parameters **{star.arg}")}
             else:
                 state[star.arg] = {"": V.unknown(line, col, f"*{star.arg}")}
     if bound:
         state[positional[0].arg] = {}
-    return analyser.run(fn.body, state)
+    summary = analyser.run(fn.body, state)
+    if args.kwonlyargs:
+        summary["npos"] = len(params_all)  # positional arguments map to the first npos parameters only
+    if typed:
+        summary["typed"] = typed
+    return summary
+
+
+def _single_segment_params(route: ast.Call) -> set[str]:
+    """Parameters a route template captures from one path segment (`{name}`, `<name>`, `<int:name>`; not
+    `{name:path}` or `<path:name>`): the router never lets a "/" into them."""
+    first = route.args[0] if route.args else next((k.value for k in route.keywords if k.arg in ("path", "rule")),
+                                                  None)
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return set()
+    out = set()
+    for m in re.finditer(r"\{(\w+)(?::(\w+))?\}|<(?:(\w+):)?(\w+)>", first.value):
+        name, conv = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if conv != "path":
+            out.add(name)
+    return out
 
 
 def _tail(node: ast.AST) -> str:

@@ -60,7 +60,7 @@ class TaintFinding:
     snippet: str
     symbol: str
     flow: Flow
-    sub: str = ""
+    traced_only: bool = False
 
 
 @dataclass
@@ -70,13 +70,14 @@ class Engine:
     by_suffix: dict[str, list[str]] = field(default_factory=dict)
     callers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     links: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    views: set[tuple[str, str]] = field(default_factory=set)  # (path, qualname) of inventory handlers
     _local: dict[tuple[str, str], list] = field(default_factory=dict)
     _global: dict[tuple[str, str], list] = field(default_factory=dict)
     _active: set = field(default_factory=set)
 
     @classmethod
-    def build(cls, facts: dict[str, dict[str, Any]]) -> "Engine":
-        e = cls()
+    def build(cls, facts: dict[str, dict[str, Any]], views: set[tuple[str, str]] = frozenset()) -> "Engine":
+        e = cls(views=set(views))
         for path in sorted(facts):
             t = facts[path].get("taint")
             if not t:
@@ -100,6 +101,19 @@ class Engine:
                 if target:
                     e.callers.setdefault(target, []).append((key, i))
         return e
+
+    def is_view(self, fn: Fn) -> bool:
+        """A Django view the endpoint inventory found (the function, or the class of the method)."""
+        name = fn.summary["name"]
+        return (fn.path, name) in self.views or (fn.path, name.rpartition(".")[0]) in self.views
+
+    def is_enum(self, ref: str, depth: int = 0) -> bool:
+        if ref.rpartition(".")[2] in ("Enum", "StrEnum", "IntEnum", "Choices", "TextChoices", "IntegerChoices"):
+            return True
+        cls = self.lookup_class(ref)
+        if not cls or depth > 8:
+            return False
+        return any(self.is_enum(b, depth + 1) for b in self.classes.get(cls, ()))
 
     # --- linking -----------------------------------------------------------------------------------
     def lookup(self, name: str) -> str | None:
@@ -172,8 +186,19 @@ class Engine:
         return out
 
     def _local_compute(self, fn: Fn, origin: str) -> list:
-        if origin.startswith("src:") or origin in (V.UNKNOWN, "setting") or origin.startswith("param:"):
+        if origin.startswith("src:"):
+            ref = fn.summary.get("typed", {}).get(origin)
+            if ref and self.is_enum(ref):
+                return []  # the framework admits only the Enum's values
             return [(origin, frozenset(), False, ())]
+        if origin in (V.UNKNOWN, "setting") or origin.startswith("param:"):
+            return [(origin, frozenset(), False, ())]
+        if origin.startswith("view:"):
+            name = origin[5:]
+            if self.is_view(fn):
+                return [(f"src:{fn.key}:{name}:URL parameter {name} of view {fn.summary['name']}", frozenset(),
+                         False, ())]
+            return [(f"param:{name}", frozenset(), False, ())]
         if origin.startswith("self:"):
             return self.attr_flows(fn, origin[5:])
         if origin.startswith("call:"):
@@ -270,7 +295,8 @@ class Engine:
             for sink in fn.summary.get("sinks", ()):
                 for flow in (Flow(*row) for row in self.roots(fn, sink["flows"])):
                     out.append(TaintFinding(sink["kind"], sink["api"], fn.path, sink["line"], sink["col"],
-                                            sink["end_line"], sink["end_col"], sink.get("snippet", ""), symbol, flow))
+                                            sink["end_line"], sink["end_col"], sink.get("snippet", ""), symbol, flow,
+                                            bool(sink.get("traced_only"))))
         return out
 
 
@@ -282,6 +308,8 @@ def _arg_for(fn: Fn, param: str, call: dict[str, Any]) -> list:
         i = fn.params.index(param)
     except ValueError:
         return []
+    if i >= fn.summary.get("npos", len(fn.params)):
+        return []  # keyword-only: a positional argument never lands there
     return args.get(str(i), [])
 
 

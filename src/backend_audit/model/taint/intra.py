@@ -26,7 +26,11 @@ _TERMINATORS = frozenset({"abort", "flask.abort", "sys.exit", "builtins.exit", "
 _CONST_RESULT = frozenset({"builtins.isinstance", "builtins.callable", "builtins.hasattr", "builtins.len",
                            "builtins.id", "builtins.hash", "builtins.type", "builtins.print"})
 # a URL or path whose constant start fixes where it goes: "https://host/..." or "/app/..."
-_FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\])")
+_FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\]|[?#])")
+# kinds whose sanitising fixes where a URL goes: what is appended after such a value cannot move the host
+_HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
+# request.META keys the server sets (not headers, not the query): not request data
+_META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
 _TEXT = 72
 
 
@@ -178,7 +182,10 @@ class FunctionAnalyser:
             return state
         if t is ast.AugAssign:
             cur = self.eval(s.target, state) if not isinstance(s.target, ast.Name) or s.target.id in state else {}
-            value = V.join(cur, self.eval(s.value, state))
+            added = self.eval(s.value, state)
+            if isinstance(s.op, ast.Add) and _fixes_host(cur):
+                added = V.sanitise(added, ("host",))
+            value = V.join(cur, added)
             if isinstance(s.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
             self.assign(s.target, value, state, s, s.value, augment=True)
@@ -513,9 +520,10 @@ class FunctionAnalyser:
         return isinstance(node, ast.Attribute) and node.attr == "request" and isinstance(node.value, ast.Name) \
             and node.value.id == "self"
 
-    def source(self, node: ast.AST, what: str) -> V.Value:
+    def source(self, node: ast.AST, what: str, name: str = "") -> V.Value:
         line, col = node.lineno, node.col_offset + 1
-        return V.origin(f"src:{line}:{col}:{what}", line, col, "request data: " + self.text(node))
+        value = V.origin(f"src:{line}:{col}:{what}", line, col, "request data: " + self.text(node))
+        return V.sanitise(value, self.m.source_safe.get(name, ()))
 
     def eval(self, node: ast.AST | None, state: dict) -> V.Value:
         if node is None:
@@ -541,6 +549,8 @@ class FunctionAnalyser:
             first = node.values[0] if node.values else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and _FIXED_PREFIX.match(first.value):
                 value = V.sanitise(value, ("host",))
+            elif parts and _fixes_host(parts[0]):
+                value = V.join(parts[0], V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
             return value
         if t is ast.BinOp:
             left, right = self.eval(node.left, state), self.eval(node.right, state)
@@ -550,6 +560,8 @@ class FunctionAnalyser:
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
                         _FIXED_PREFIX.match(node.left.value):
                     value = V.sanitise(value, ("host",))
+                elif isinstance(node.op, ast.Add) and _fixes_host(left):
+                    value = V.join(V.built(left), V.sanitise(V.built(right), ("host",)))
             elif isinstance(node.op, (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.BitAnd, ast.BitOr,
                                       ast.BitXor, ast.LShift, ast.RShift)) and not _stringy(node.left):
                 if isinstance(node.op, ast.Div):  # pathlib: base / name keeps the path
@@ -619,10 +631,10 @@ class FunctionAnalyser:
             owner, _, attr = qn.rpartition(".")
             found = self.m.source_objects.get(owner)
             if found and attr in found[0]:
-                return self.source(node, qn)
+                return self.source(node, qn, attr)
             return {}
         if self.is_request(base) and node.attr in self.m.request_attrs:
-            return self.source(node, f"request.{node.attr}")
+            return self.source(node, f"request.{node.attr}", node.attr)
         if isinstance(base, ast.Name):
             entry = state.get(base.id)
             if entry is not None and "." + node.attr in entry:
@@ -635,6 +647,8 @@ class FunctionAnalyser:
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
         base = node.value
+        if _is_meta(base) and _server_key(node.slice):
+            return {}
         if isinstance(node.slice, ast.Slice):
             self.eval(node.slice, state)
             return self.eval(base, state)
@@ -661,6 +675,8 @@ class FunctionAnalyser:
                 qn = f"{inner}.{node.args[1].value}"  # getattr(os, "system") is os.system
                 return self._marker(qn, node)
         attr = func.attr if isinstance(func, ast.Attribute) else None
+        if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
+            return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
         receiver = self.eval(func.value, state) if attr is not None else {}
         # a method of a value (not a module function): the receiver carries data, or is no import
         method = attr is not None and (qn is None or bool(receiver))
@@ -671,9 +687,9 @@ class FunctionAnalyser:
             owner, _, name = qn.rpartition(".")
             found = self.m.source_objects.get(owner)
             if found and name in found[1]:
-                return self.source(node, qn + "()")
+                return self.source(node, qn + "()", name)
         elif attr is not None and self.is_request(func.value) and attr in self.m.request_methods:
-            return self.source(node, f"request.{attr}()")
+            return self.source(node, f"request.{attr}()", attr)
         callable_qn = qn
         if callable_qn is None and isinstance(func, ast.Call):
             callable_qn = getattr(func, "_taint_qn", None)
@@ -686,13 +702,16 @@ class FunctionAnalyser:
                         m == sink.requires_import or m.startswith(sink.requires_import + ".")
                         for m in self.mod.imported_modules):
                     continue
-                self.sink_call(node, sink, args, kwargs, state)
+                if sink.receivers and not _receiver_named(func.value, sink.receivers):
+                    continue
+                self.sink_call(node, sink, args, kwargs, state, receiver)
         everything = V.join(receiver, *args, *kwargs.values())
         if qn and not method:
             if qn in self.m.call_sanitizers:
                 return V.sanitise(everything, self.m.call_sanitizers[qn])
             if qn in self.m.call_propagators:
-                value = V.step(everything, node.lineno, node.col_offset + 1, self.text(node))
+                value = _inputs(self.m.call_propagators[qn], receiver, args, kwargs, everything)
+                value = V.step(value, node.lineno, node.col_offset + 1, self.text(node))
                 return V.built(value) if qn.endswith(("format", "join")) else value
             if qn in _CONST_RESULT:
                 return {}
@@ -700,7 +719,8 @@ class FunctionAnalyser:
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
             if attr in self.m.method_propagators:
-                value = V.step(everything, node.lineno, node.col_offset + 1, self.text(node))
+                value = _inputs(self.m.method_propagators[attr], receiver, args, kwargs, everything)
+                value = V.step(value, node.lineno, node.col_offset + 1, self.text(node))
                 return V.built(value) if attr in ("format", "join", "format_map") else value
         ref = self.project_ref(func, qn, state)
         if ref is not None:
@@ -748,13 +768,18 @@ class FunctionAnalyser:
                 return qn
         return None
 
-    def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict) -> None:
+    def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict,
+                  receiver: V.Value | None = None) -> None:
         if sink.setting:
             kw = next((k for k in node.keywords if k.arg == sink.setting), None)
             if kw is not None and not (isinstance(kw.value, ast.Constant) and not kw.value.value):
                 self.sinks.append(self.sink_record(node, sink.kind, sink.api, [["setting", [], 0, [
                     [node.lineno, node.col_offset + 1, f"{sink.setting}= turns external entities on"]]]]))
             return
+        if sink.kind == "html" and any(
+                k.arg in ("content_type", "media_type", "mimetype") and isinstance(k.value, ast.Constant)
+                and isinstance(k.value.value, str) and "html" not in k.value.value for k in node.keywords):
+            return  # text/plain, application/json: the browser does not parse it as HTML
         if sink.when_keyword:
             kw = next((k for k in node.keywords if k.arg == sink.when_keyword), None)
             if kw is None or (isinstance(kw.value, ast.Constant) and not kw.value.value):
@@ -774,7 +799,10 @@ class FunctionAnalyser:
                 nodes.append(e)
         else:
             for a in sink.args:
-                if a == "*":
+                if a == "self" and receiver is not None and isinstance(node.func, ast.Attribute):
+                    picked.append(receiver)
+                    nodes.append(node.func.value)
+                elif a == "*":
                     picked.extend(args)
                     nodes.extend(node.args)
                 elif isinstance(a, int) and a < len(node.args) and not any(
@@ -793,11 +821,15 @@ class FunctionAnalyser:
             if not _SQLISH.search(text):
                 return
         # placed on the argument that carries the data (where a reader looks), as SARIF regions go
-        self.record_sink(node, sink.kind, sink.api, value, nodes[0] if nodes else node)
+        self.record_sink(node, sink.kind, sink.api, value, nodes[0] if nodes else node, sink.traced_only)
 
-    def record_sink(self, node: ast.AST, kind: str, api: str, value: V.Value, at: ast.AST) -> None:
+    def record_sink(self, node: ast.AST, kind: str, api: str, value: V.Value, at: ast.AST,
+                    traced_only: bool = False) -> None:
         value = V.step(value, at.lineno, at.col_offset + 1, f"reaches {api}: " + self.text(node))
-        self.sinks.append(self.sink_record(at, kind, api, V.dump(value)))
+        record = self.sink_record(at, kind, api, V.dump(value))
+        if traced_only:
+            record["traced_only"] = 1
+        self.sinks.append(record)
 
     def sink_record(self, node: ast.AST, kind: str, api: str, flows: list) -> dict[str, Any]:
         return {"kind": kind, "api": api, "line": node.lineno, "col": node.col_offset + 1,
@@ -822,6 +854,36 @@ _EXTERNAL_ROOTS = frozenset({
     "ldap", "ldap3", "psycopg", "psycopg2", "asyncpg", "pandas", "numpy", "pytest", "unittest", "mock",
     "builtins", "operator", "zoneinfo", "pytz", "dateutil", "structlog", "marshmallow", "attrs", "attr",
 })
+
+
+def _fixes_host(value: V.Value) -> bool:
+    return bool(value) and all(san & _HOST_FIXING for (_, san, _) in value)
+
+
+def _server_key(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+        not node.value.startswith("HTTP_") and node.value not in _META_REQUEST_KEYS
+
+
+def _is_meta(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "META"
+
+
+def _inputs(frm: tuple, receiver: V.Value, args: list, kwargs: dict, everything: V.Value) -> V.Value:
+    """What a propagator passes on: everything, or the receiver / positions / keywords its model names."""
+    if frm == ("*",):
+        return everything
+    picked = []
+    for f in frm:
+        if f == "self":
+            picked.append(receiver)
+        elif isinstance(f, int):
+            # positions count from the first argument; a method's receiver is not one of them
+            if f - 1 < len(args) and f >= 1:
+                picked.append(args[f - 1])
+        elif f in kwargs:
+            picked.append(kwargs[f])
+    return V.join(*picked)
 
 
 def _literal_text(node: ast.AST | None) -> str:
@@ -876,6 +938,13 @@ def _resolved(node: ast.AST) -> bool:
             if name in ("resolve", "realpath", "abspath", "normpath", "absolute"):
                 return True
     return False
+
+
+def _receiver_named(node: ast.AST, names: tuple[str, ...]) -> bool:
+    """`self.session.get(...)`, `client.post(...)`: the receiver's own name ends with a client word."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    name = name.lower()
+    return any(name == n or name.endswith("_" + n) or (len(n) > 2 and name.endswith(n)) for n in names)
 
 
 def _anchored(node: ast.AST) -> bool:

@@ -11,6 +11,7 @@ A file:
       - object: flask.request          # an imported name, or `request-param` (a view's request parameter)
         attrs: [args, form, ...]        # attributes that are request data
         methods: [get_json, ...]        # methods whose result is request data
+        safe-for: {path: [redirect]}    # ... that cannot harm these sink kinds
     endpoint-params:    # route handlers whose parameters are request data
       decorators: [route, get, post]
     sinks:
@@ -23,11 +24,15 @@ A file:
         sqlish: true                         # only when the text looks like SQL
         requires-import: pg8000              # only in files importing this module
         when-keyword: shell                  # only when this keyword is truthy
+        receivers: [session, client]         # method sinks: receiver names ending so
+        traced-only: true                    # request data only, never "origin not traced"
     sanitizers:
       - call: shlex.quote
         kinds: [shell]                       # or [all]
     propagators:
       - call: os.path.join                   # the result carries the arguments' taint
+      - method: get
+        from: [self, 1, default]             # only these: the receiver, 2nd positional, keyword
     stores:
       - object: flask.session                # subscript assignment into it is a trust-store sink
 """
@@ -50,7 +55,7 @@ KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpa
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
              "request-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
-              "setting", "note"}
+              "setting", "receivers", "traced-only"}
 MODELS_DIR = Path(__file__).parent / "models"
 
 
@@ -64,6 +69,8 @@ class Sink:
     when_keyword: str = ""
     shell_list: bool = False
     setting: str = ""  # xxe: the keyword that, set true, turns the dangerous behaviour on
+    receivers: tuple[str, ...] = ()  # method sinks: the receiver's name must end with one of these
+    traced_only: bool = False  # report request data only, never "origin not traced"
 
 
 @dataclass
@@ -79,8 +86,11 @@ class Models:
     method_sinks: dict[str, list[Sink]] = field(default_factory=dict)
     call_sanitizers: dict[str, frozenset[str]] = field(default_factory=dict)
     method_sanitizers: dict[str, frozenset[str]] = field(default_factory=dict)
-    call_propagators: frozenset[str] = frozenset()
-    method_propagators: frozenset[str] = frozenset()
+    # name -> what flows to the result: ("*",) everything, else "self", positions and keywords
+    call_propagators: dict[str, tuple] = field(default_factory=dict)
+    method_propagators: dict[str, tuple] = field(default_factory=dict)
+    # request attribute/method -> sink kinds it cannot harm (request.path in a redirect stays on the site)
+    source_safe: dict[str, frozenset[str]] = field(default_factory=dict)
     stores: frozenset[str] = frozenset()
     digest: str = ""
 
@@ -125,6 +135,9 @@ def validate(data: Any, where: str) -> dict[str, Any]:
             _fail(where, f"sources[{i}] needs 'object' (a dotted name or request-param)")
         _names(row.get("attrs"), where, f"sources[{i}].attrs")
         _names(row.get("methods"), where, f"sources[{i}].methods")
+        safe = row.get("safe-for") or {}
+        if not isinstance(safe, dict) or not all(isinstance(v, list) and set(v) <= set(KINDS) for v in safe.values()):
+            _fail(where, f"sources[{i}].safe-for must map names to lists of sink kinds")
     for i, row in enumerate(data.get("sinks") or []):
         bad = sorted(set(row) - _SINK_KEYS)
         if bad:
@@ -206,12 +219,15 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
     skip: set[str] = set()
     sanit_c: dict[str, set[str]] = {}
     sanit_m: dict[str, set[str]] = {}
-    prop_c: set[str] = set()
-    prop_m: set[str] = set()
+    prop_c: dict[str, tuple] = {}
+    prop_m: dict[str, tuple] = {}
+    safe: dict[str, set[str]] = {}
     stores: set[str] = set()
     for data in files:
         for row in data.get("sources") or []:
             attrs, methods = set(row.get("attrs") or ()), set(row.get("methods") or ())
+            for name, kinds in (row.get("safe-for") or {}).items():
+                safe.setdefault(name, set()).update(kinds)
             if row["object"] == "request-param":
                 req_attrs |= attrs
                 req_methods |= methods
@@ -230,7 +246,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
             sink = Sink(kind=row["kind"], args=tuple(row.get("args", [0])), api=api,
                         sqlish=bool(row.get("sqlish")), requires_import=row.get("requires-import") or "",
                         when_keyword=row.get("when-keyword") or "", shell_list=bool(row.get("shell-list")),
-                        setting=row.get("setting") or "")
+                        setting=row.get("setting") or "", receivers=tuple(row.get("receivers") or ()),
+                        traced_only=bool(row.get("traced-only")))
             table = m.call_sinks if row.get("call") else m.method_sinks
             table.setdefault(api, []).append(sink)
         for row in data.get("sanitizers") or []:
@@ -240,7 +257,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
             else:
                 sanit_m.setdefault(row["method"], set()).update(kinds)
         for row in data.get("propagators") or []:
-            (prop_c.add(row["call"]) if row.get("call") else prop_m.add(row["method"]))
+            flows = tuple(row.get("from") or ("*",))
+            (prop_c if row.get("call") else prop_m)[row.get("call") or row["method"]] = flows
         for row in data.get("stores") or []:
             stores.add(row["object"])
     m.source_objects = {k: (frozenset(a), frozenset(b)) for k, (a, b) in src_objs.items()}
@@ -249,7 +267,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
     m.endpoint_decorators, m.endpoint_param_skip = frozenset(decorators), frozenset(skip)
     m.call_sanitizers = {k: frozenset(v) for k, v in sanit_c.items()}
     m.method_sanitizers = {k: frozenset(v) for k, v in sanit_m.items()}
-    m.call_propagators, m.method_propagators = frozenset(prop_c), frozenset(prop_m)
+    m.call_propagators, m.method_propagators = prop_c, prop_m
+    m.source_safe = {k: frozenset(v) for k, v in safe.items()}
     m.stores = frozenset(stores)
     m.digest = hashlib.sha256(json.dumps(files, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return m

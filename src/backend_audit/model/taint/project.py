@@ -10,6 +10,9 @@ from .interproc import Engine, TaintFinding
 def analyse(project: Any) -> list[TaintFinding]:
     """Every sink reached by a non-constant flow in the project, resolved; memoised on the project model."""
     def build() -> list[TaintFinding]:
+        from ..frameworks.inventory import build as inventory
+
         facts = {p: f for p, f in project.facts.items() if not f.get("is_test")}
-        return Engine.build(facts).findings()
+        views = {(e.file, e.handler) for e in inventory(project).endpoints}
+        return Engine.build(facts, views).findings()
     return project.memo("taint_findings", build)
