@@ -286,9 +286,22 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     out["partialFingerprints"] = dict(sorted(fingerprints.items()))
     if include_suppressed and f.suppression is not None:
         out["suppressions"] = [suppression(f.suppression)]
+    if f.trace:
+        out["codeFlows"] = [code_flow(f.trace)]
     props = {"engine": f.engine, **({"symbol": f.symbol} if f.symbol else {}), **(f.properties or {})}
     out["properties"] = dict(sorted(props.items()))
     return out
+
+
+def code_flow(trace: list[dict[str, Any]]) -> dict[str, Any]:
+    """A taint finding's path, source first and sink last: one threadFlow GitHub shows step by step."""
+    steps = []
+    for step in trace:
+        steps.append({"location": {
+            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(step["path"]), "uriBaseId": SRCROOT},
+                                 "region": {"startLine": max(1, step["line"]), "startColumn": max(1, step["column"])}},
+            "message": {"text": step["message"] or "step"}}})
+    return {"threadFlows": [{"locations": steps}]}
 
 
 _IN_SOURCE = {"insource", "inline", "comment", "noqa", "nosec"}

@@ -152,6 +152,10 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
                     ann_name = n.attr if isinstance(n, ast.Attribute) else n.id
                     if ann_name in models.request_annotations:
                         break
+        if isinstance(ann, (ast.Name, ast.Attribute)) and ann_name[:1].isupper():
+            ref = _ref(ann, mod.imports, mod.module, mod.defs)
+            if ref and ref.split(".")[0] not in ("typing", "builtins"):
+                analyser.types[a.arg] = ref
         if a.arg in models.request_param_names or ann_name in models.request_annotations:
             analyser.request_names.add(a.arg)
             request_param = request_param or a.arg

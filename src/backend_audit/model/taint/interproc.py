@@ -152,6 +152,11 @@ class Engine:
     def link(self, fn: Fn, callee: str) -> str | None:
         if callee.startswith("self:"):
             return self.method(fn.cls, callee[5:]) if fn.cls else None
+        if callee.startswith("selfattr:"):
+            attr, _, name = callee[9:].partition(".")
+            ref = self.attr_type(fn.cls, attr) if fn.cls else None
+            cls = self.lookup_class(ref) if ref else None
+            return self.method(cls, name) if cls else None
         hit = self.lookup(callee)
         if hit:
             return hit
@@ -257,6 +262,14 @@ class Engine:
                 else:
                     out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps))
         return out
+
+    def attr_type(self, cls: str, attr: str) -> str | None:
+        """The class of `self.<attr>` as some method of the class (or a base) assigned it."""
+        for f in self.class_methods(cls):
+            ref = f.summary.get("attr_types", {}).get(attr)
+            if ref:
+                return ref
+        return None
 
     def class_methods(self, cls: str) -> list[Fn]:
         names = {cls}

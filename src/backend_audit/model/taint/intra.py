@@ -32,6 +32,7 @@ _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 # request.META keys the server sets (not headers, not the query): not request data
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
 _TEXT = 72
+_CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 
 
 class Module:
@@ -73,6 +74,8 @@ class FunctionAnalyser:
         self.loop_exits: list[list[dict]] = []
         self.texts: dict[str, str] = {}  # local name -> constant text it was built from (SQL-looking?)
         self.resolved: set[str] = set()  # local names bound to a resolve()d / realpath()ed path
+        self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
+        self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
         self.budget = 20000  # expressions evaluated: bounded time on generated code
 
     # --- entry -------------------------------------------------------------------------------------
@@ -94,6 +97,8 @@ class FunctionAnalyser:
             out["calls"] = self.calls
         if self.attrs:
             out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
+        if self.attr_types:
+            out["attr_types"] = dict(sorted(self.attr_types.items()))
         return out
 
     def text(self, node: ast.AST) -> str:
@@ -339,6 +344,11 @@ class FunctionAnalyser:
                 state[target.id] = entry
             if value_node is not None and _resolved(value_node):
                 self.resolved.add(target.id)
+            ref = self.class_ref(value_node, state)
+            if ref:
+                self.types[target.id] = ref
+            else:
+                self.types.pop(target.id, None)
             if value_node is not None:
                 txt = _literal_text(value_node) + " " + " ".join(
                     self.texts.get(n.id, "") for n in ast.walk(value_node) if isinstance(n, ast.Name))
@@ -363,6 +373,9 @@ class FunctionAnalyser:
             if isinstance(base, ast.Name):
                 if base.id == "self" and self.cls:
                     self.attrs[target.attr] = V.join(self.attrs.get(target.attr, {}), v)
+                    ref = self.class_ref(value_node, state)
+                    if ref:
+                        self.attr_types[target.attr] = ref
                 entry = state.setdefault(base.id, {"": {}} if base.id != "self" else {})
                 entry["." + target.attr] = v
             else:
@@ -514,6 +527,13 @@ class FunctionAnalyser:
             state[name] = {k: V.sanitise(v, kinds) for k, v in entry.items()}
 
     # --- expressions -------------------------------------------------------------------------------
+    def is_config(self, node: ast.AST, state: dict) -> bool:
+        """A module-level store (or a constant-key read of one) that no request data was written into."""
+        while isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id not in state and (
+            node.id in self.mod.globals or node.id in self.mod.constants)
+
     def is_request(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Name):
             return node.id in self.request_names
@@ -649,6 +669,8 @@ class FunctionAnalyser:
         base = node.value
         if _is_meta(base) and _server_key(node.slice):
             return {}
+        if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
+            return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
             self.eval(node.slice, state)
             return self.eval(base, state)
@@ -677,6 +699,9 @@ class FunctionAnalyser:
         attr = func.attr if isinstance(func, ast.Attribute) else None
         if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
             return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
+        if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
+                isinstance(a, ast.Constant) for a in node.args):
+            return {}  # config.get("section", "key"): configuration, read with constant keys
         receiver = self.eval(func.value, state) if attr is not None else {}
         # a method of a value (not a module function): the receiver carries data, or is no import
         method = attr is not None and (qn is None or bool(receiver))
@@ -692,6 +717,7 @@ class FunctionAnalyser:
             return self.source(node, f"request.{attr}()", attr)
         callable_qn = qn
         if callable_qn is None and isinstance(func, ast.Call):
+            self.eval(func, state)  # getattr(os, "system") marks itself with the function it names
             callable_qn = getattr(func, "_taint_qn", None)
         if callable_qn:
             for sink in self.m.call_sinks.get(callable_qn, ()):
@@ -746,6 +772,20 @@ class FunctionAnalyser:
         node._taint_qn = qn  # type: ignore[attr-defined]  # read when the returned callable is called
         return {}
 
+    def class_ref(self, node: ast.AST | None, state: dict) -> str | None:
+        """The class a value is an instance of, when the code says: `Cls(...)`, or a typed local."""
+        if isinstance(node, ast.Name):
+            return self.types.get(node.id)
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        if isinstance(func, ast.Name) and func.id not in state and func.id[:1].isupper():
+            if func.id in self.mod.defs:
+                return f"{self.mod.module}.{func.id}" if self.mod.module else func.id
+            qn = self.qualname(func, state)
+            return qn if qn and qn.split(".")[0] not in _EXTERNAL_ROOTS else None
+        return None
+
     def project_ref(self, func: ast.AST, qn: str | None, state: dict) -> str | None:
         """How the project step will find the callee, when it may be code of this repository."""
         if isinstance(func, ast.Name):
@@ -762,6 +802,11 @@ class FunctionAnalyser:
                     isinstance(base, ast.Name) and base.id in ("self", "cls") and self.cls and
                     base.id in state and "." + func.attr not in state[base.id]):
                 return f"self:{func.attr}"
+            if isinstance(base, ast.Name) and base.id in self.types:
+                return f"{self.types[base.id]}.{func.attr}"
+            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" \
+                    and self.cls:
+                return f"selfattr:{base.attr}.{func.attr}"
             if isinstance(base, ast.Name) and base.id in self.mod.defs:
                 return f"{self.mod.module}.{base.id}.{func.attr}" if self.mod.module else f"{base.id}.{func.attr}"
             if qn and qn.split(".")[0] not in _EXTERNAL_ROOTS:
