@@ -198,7 +198,8 @@ class TestRefsCollector:
 def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
+    from .semantic.summary import SemanticSummary
     from .taint.collector import TaintCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            TaintCollector]
+            SemanticSummary, TaintCollector]

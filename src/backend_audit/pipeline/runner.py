@@ -23,7 +23,7 @@ from .. import __version__
 from ..catalog import Rule, load_rules
 from ..checks import all_checks
 from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
-from ..config import Selection, Settings, is_test_path
+from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import syntax
@@ -82,26 +82,32 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
         return None, exc
 
 
-def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None]:
-    """(reason, line) for a file the host Python's parser rejects."""
+def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
+    """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
     if isinstance(error, (RecursionError, MemoryError)):
         # CPython refuses pathologically deep expressions (1+1+...+1, a.b.c... thousands long) cleanly;
         # libcst's native parser would go quadratic on them and then overflow its stack, so no fallback
-        return f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed", None
+        return (f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed",
+                None, None)
     from ..engines import cst as cst_engine
 
     host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     line = getattr(error, "lineno", None)
+    py2 = syntax.python2_marker(text, line)
+    newer = None if py2 and py2[1] == line else syntax.newer_note(text, line)
+    if newer:  # newer syntax is never called Python 2 (PEP 758's `except A, B:` looks like it)
+        return newer[0], line, newer[1]
     try:
         cst_engine.parse(text)
     except cst_engine.CstParseError as exc:
-        return syntax.describe(text, str(exc), exc.line, error)
+        reason, at = syntax.describe(text, str(exc), exc.line, error)
+        return reason, at, None
     # libcst's grammar (several Python versions) accepts it: newer syntax, or a Python 2 form it tolerates
     note = syntax.python2_note(text, line)
     if note:
-        return f"the {host} parser rejects this file ({getattr(error, 'msg', error)} at line {line})" + note, line
+        return f"the {host} parser rejects this file ({getattr(error, 'msg', error)} at line {line})" + note, line, None
     return (f"valid in a newer Python grammar, but the {host} parser rejects it ({getattr(error, 'msg', error)} "
-            f"at line {line}); run backend-audit under a newer Python to analyse it"), line
+            f"at line {line}); run backend-audit under a newer Python to analyse it"), line, "newer"
 
 
 def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
@@ -132,8 +138,10 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     tree, ast_error = _parse_ast(src, ref.rel)
     result.timings["parse"] = time.perf_counter() - t
     if tree is None:
-        reason, line = _why_unparsed(src.text, ast_error)
+        reason, line, needs = _why_unparsed(src.text, ast_error)
         result.skipped.append(Skipped(ref.rel, reason, line=line))
+        if needs:
+            result.facts = {"needs_python": needs}
         result.analysed = False
         return result
     text = src.text
@@ -391,6 +399,10 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     for name, value in sections.items():
         if hasattr(result, name):
             setattr(result, name, value)
+    needed = [fr.facts["needs_python"] for fr in file_results if fr.facts.get("needs_python")]
+    notice = syntax.version_notice(requires_python(disc.root), needed, len(needed))
+    if notice:
+        result.notifications.append(notice)
     if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
