@@ -20,7 +20,8 @@ from .intra import FunctionAnalyser, Module, resolve_relative
 _VIEW_PATH_WORDS = ("view", "api", "endpoint", "route", "handler", "resource", "controller")
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
 # Annotations FastAPI converts and validates: the value that arrives is a number, UUID or date, not text.
-_SCALAR_TYPES = frozenset({"int", "float", "bool", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "date", "datetime",
+_TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+_SCALAR_TYPES = frozenset({"Literal", "int", "float", "bool", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "date", "datetime",
                            "time", "timedelta", "Decimal", "PositiveInt", "NonNegativeInt", "PositiveFloat",
                            "conint", "confloat", "StrictInt", "StrictBool", "IPv4Address", "IPv6Address"})
 
@@ -130,7 +131,7 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     route = next((d for d in fn.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
                   and d.func.attr in models.endpoint_decorators), None)
     endpoint = route is not None
-    segments = _single_segment_params(route) if route is not None else set()
+    segments = _single_segment_params(route) if route is not None else {}
     # Django: a view's URL captures follow its request parameter; whether this function is a view the
     # project step decides from the endpoint inventory (helpers with a request parameter are common)
     view_candidate = not endpoint and view_path and not fn.name.startswith("_") and (
@@ -173,6 +174,9 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
                 continue
             origin = f"src:{line}:{col}:parameter {a.arg} of endpoint {fn.name}"
             value = V.origin(origin, line, col, f"request data: endpoint parameter {a.arg}")
+            if segments.get(a.arg) in _TYPED_CONVERTERS:
+                state[a.arg] = {"": {}}  # <int:id>: the router only lets digits through
+                continue
             if a.arg in segments:
                 value = V.sanitise(value, ("path",))  # one URL path segment: no "/" in it
             state[a.arg] = {"": value}
@@ -201,18 +205,18 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     return summary
 
 
-def _single_segment_params(route: ast.Call) -> set[str]:
+def _single_segment_params(route: ast.Call) -> dict[str, str]:
     """Parameters a route template captures from one path segment (`{name}`, `<name>`, `<int:name>`; not
     `{name:path}` or `<path:name>`): the router never lets a "/" into them."""
     first = route.args[0] if route.args else next((k.value for k in route.keywords if k.arg in ("path", "rule")),
                                                   None)
     if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-        return set()
-    out = set()
+        return {}
+    out = {}
     for m in re.finditer(r"\{(\w+)(?::(\w+))?\}|<(?:(\w+):)?(\w+)>", first.value):
         name, conv = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         if conv != "path":
-            out.add(name)
+            out[name] = conv or ""
     return out
 
 

@@ -207,7 +207,8 @@ class Engine:
         if origin.startswith("self:"):
             return self.attr_flows(fn, origin[5:])
         if origin.startswith("call:"):
-            n = int(origin[5:])
+            n_text, _, item = origin[5:].partition("#")
+            n = int(n_text)
             calls = fn.summary.get("calls", ())
             if n >= len(calls):
                 return [(V.UNKNOWN, frozenset(), False, ())]
@@ -218,7 +219,8 @@ class Engine:
                                                             "returned by " + call["text"]),))]
             callee = self.fns[target]
             out = []
-            for row in callee.summary.get("ret", ()):
+            rows = callee.summary.get("ret_items", {}).get(item) if item else None
+            for row in rows if rows is not None else callee.summary.get("ret", ()):
                 o, san, built, trace = row
                 steps = tuple((callee.path, *s) for s in trace)
                 for root, san2, built2, steps2 in self.local(callee, o):

@@ -33,6 +33,7 @@ _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
 _TEXT = 72
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
 
 
 class Module:
@@ -71,6 +72,7 @@ class FunctionAnalyser:
         self.sinks: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self.attrs: dict[str, V.Value] = {}
+        self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
         self.texts: dict[str, str] = {}  # local name -> constant text it was built from (SQL-looking?)
         self.resolved: set[str] = set()  # local names bound to a resolve()d / realpath()ed path
@@ -91,6 +93,8 @@ class FunctionAnalyser:
             out["line"] = self.fn.lineno
         if self.ret:
             out["ret"] = V.dump(self.ret)
+        if self.ret_items:
+            out["ret_items"] = {str(i): V.dump(v) for i, v in self.ret_items.items()}
         if self.sinks:
             out["sinks"] = self.sinks
         if self.calls:
@@ -205,7 +209,16 @@ class FunctionAnalyser:
         if t is ast.Return:
             if s.value is not None:
                 value = self.eval(s.value, state)
-                self.ret = V.join(self.ret, V.step(value, s.lineno, s.col_offset + 1, "returned: " + self.text(s)))
+                here = (s.lineno, s.col_offset + 1, "returned: " + self.text(s))
+                self.ret = V.join(self.ret, V.step(value, *here))
+                items = s.value.elts if isinstance(s.value, ast.Tuple) else None
+                if items is None or any(isinstance(e, ast.Starred) for e in items) or (
+                        self.ret_items is not None and self.ret_items and len(self.ret_items) != len(items)):
+                    self.ret_items = {}  # some return is not a tuple of this shape: no per-item answer
+                elif self.ret_items is None or self.ret_items:
+                    old = self.ret_items or {}
+                    self.ret_items = {i: V.join(old.get(i, {}), V.step(self.eval(e, state), *here))
+                                      for i, e in enumerate(items)}
             return None
         if t is ast.Raise:
             if s.exc is not None:
@@ -247,7 +260,19 @@ class FunctionAnalyser:
         if t is ast.Match:
             subject = self.eval(s.subject, state)
             outs = []
-            for case in s.cases:
+            cases = s.cases
+            try:
+                fixed = self.const(s.subject, state)
+            except _NotConst:
+                pass
+            else:  # match on a constant: only the case that matches it runs
+                for case in cases:
+                    p = case.pattern
+                    if case.guard is None and ((isinstance(p, ast.MatchValue) and isinstance(p.value, ast.Constant)
+                                                and p.value.value == fixed) or
+                                               (isinstance(p, ast.MatchAs) and p.pattern is None)):
+                        return self.block(case.body, state)
+            for case in cases:
                 cs = self.copy(state)
                 for node in ast.walk(case.pattern):
                     name = getattr(node, "name", None)
@@ -339,7 +364,7 @@ class FunctionAnalyser:
                 entry[""] = V.join(entry.get("", {}), v)
             else:
                 entry = {"": v}
-                if isinstance(value_node, ast.Dict) and not augment:
+                if isinstance(value_node, (ast.Dict, ast.List, ast.Tuple)) and not augment:
                     entry = self.container_entry(value_node, state, stmt)
                 state[target.id] = entry
             if value_node is not None and _resolved(value_node):
@@ -360,6 +385,14 @@ class FunctionAnalyser:
                     not any(isinstance(e, ast.Starred) for e in elts):
                 for e, vn in zip(elts, value_node.elts):
                     self.assign(e, self.eval(vn, state), state, stmt, vn)
+                return
+            calls = [k for k in value if k[0].startswith("call:")]
+            if isinstance(value_node, ast.Call) and len(value) == 1 and calls and \
+                    not any(isinstance(e, ast.Starred) for e in elts):
+                # a, b = helper(...): each name gets that item of what the helper returns
+                (origin, san, built), trace = next(iter(value.items()))
+                for i, e in enumerate(elts):
+                    self.assign(e, {(f"{origin}#{i}", san, built): trace}, state, stmt, None)
                 return
             for e in elts:
                 self.assign(e.value if isinstance(e, ast.Starred) else e, value, state, stmt, None)
@@ -399,8 +432,16 @@ class FunctionAnalyser:
                 self.attrs[base.attr] = V.join(self.attrs.get(base.attr, {}), v)
             return
 
-    def container_entry(self, node: ast.Dict, state: dict, stmt: ast.stmt) -> dict:
+    def container_entry(self, node: ast.AST, state: dict, stmt: ast.stmt) -> dict:
+        """One entry per constant key or index, so `d["sql"]` stays constant next to a tainted `d["name"]`."""
         entry: dict = {"": {}}
+        if not isinstance(node, ast.Dict):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                entry[""] = V.step(self.eval(node, state), stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+                return entry
+            for i, e in enumerate(node.elts):
+                entry[repr(i)] = V.step(self.eval(e, state), stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+            return entry
         for k, v in zip(node.keys, node.values):
             value = V.step(self.eval(v, state), stmt.lineno, stmt.col_offset + 1, self.text(stmt))
             key = _const_key(k, self.mod.constants) if k is not None else None
@@ -532,7 +573,7 @@ class FunctionAnalyser:
         while isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
             node = node.value
         return isinstance(node, ast.Name) and node.id not in state and (
-            node.id in self.mod.globals or node.id in self.mod.constants)
+            node.id in self.mod.globals or node.id in self.mod.constants or node.id in self.mod.imports)
 
     def is_request(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Name):
@@ -722,7 +763,8 @@ class FunctionAnalyser:
         if callable_qn:
             for sink in self.m.call_sinks.get(callable_qn, ()):
                 self.sink_call(node, sink, args, kwargs, state)
-        if method:
+        if attr is not None and not (callable_qn and callable_qn in self.m.call_sinks):
+            # Customer.objects.raw(...): a method, whatever the import table says about its receiver
             for sink in self.m.method_sinks.get(attr, ()):
                 if sink.requires_import and not any(
                         m == sink.requires_import or m.startswith(sink.requires_import + ".")
@@ -732,6 +774,12 @@ class FunctionAnalyser:
                     continue
                 self.sink_call(node, sink, args, kwargs, state, receiver)
         everything = V.join(receiver, *args, *kwargs.values())
+        if attr in _MUTATORS and isinstance(func.value, ast.Name) and func.value.id in state and (
+                any(args) or any(kwargs.values())):
+            # items.append(x), opts.update(request.GET): the container now holds what went in
+            entry = state[func.value.id]
+            entry[""] = V.join(entry.get("", {}), V.step(V.join(*args, *kwargs.values()), node.lineno,
+                                                          node.col_offset + 1, self.text(node)))
         if qn and not method:
             if qn in self.m.call_sanitizers:
                 return V.sanitise(everything, self.m.call_sanitizers[qn])
@@ -923,9 +971,9 @@ def _inputs(frm: tuple, receiver: V.Value, args: list, kwargs: dict, everything:
         if f == "self":
             picked.append(receiver)
         elif isinstance(f, int):
-            # positions count from the first argument; a method's receiver is not one of them
-            if f - 1 < len(args) and f >= 1:
-                picked.append(args[f - 1])
+            # positions count the arguments from 0; a method's receiver ("self") is not one of them
+            if f < len(args):
+                picked.append(args[f])
         elif f in kwargs:
             picked.append(kwargs[f])
     return V.join(*picked)
