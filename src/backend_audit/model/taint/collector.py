@@ -75,6 +75,12 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
         constants.pop(name, None)
     globals_ -= set(constants)
     mod = Module(module, imports, constants, defs, globals_, imported, ctx.path)
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
+            ref = _ref(stmt.value.func, imports, module, defs)
+            if ref and ref.rpartition(".")[2][:1].isupper():
+                mod.instances[stmt.targets[0].id] = ref
     functions: list[dict[str, Any]] = []
     view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
 

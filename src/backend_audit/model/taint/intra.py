@@ -48,6 +48,7 @@ class Module:
         self.globals = globals_
         self.imported_modules = imported_modules
         self.path = path
+        self.instances: dict[str, str] = {}  # module-level name -> class ref it was built from
 
 
 class _Abort(Exception):
@@ -521,11 +522,22 @@ class FunctionAnalyser:
             op, right = test.ops[0], test.comparators[0]
             positive = (isinstance(op, (ast.In, ast.Eq, ast.Is)) and truth) or \
                        (isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) and not truth)
-            if not positive or not self.trusted_set(right, state):
+            if not positive:
+                return
+            if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
+                if _resolved(right.value) or any(n in self.resolved for n in _names_of(right.value)):
+                    self.sanitise_names(_names_of(right.value), ("path",), state)
+                return
+            if not self.trusted_set(right, state):
                 return
             if isinstance(right, ast.Constant) and right.value is None:
                 return
             left = test.left
+            if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
+                # BASE in target.parents, target resolve()d: target lies under BASE
+                if _resolved(right.value) or any(n in self.resolved for n in _names_of(right.value)):
+                    self.sanitise_names(_names_of(right.value), ("path",), state)
+                return
             if _is_netloc(left):  # urlparse(u).netloc in ALLOWED
                 self.sanitise_names(_call_arg_names(left), ("url", "redirect"), state)
             else:
@@ -696,6 +708,9 @@ class FunctionAnalyser:
             return {}
         if self.is_request(base) and node.attr in self.m.request_attrs:
             return self.source(node, f"request.{node.attr}", node.attr)
+        if node.attr in ("name", "stem") and isinstance(base, ast.Call):
+            # Path(x).name: the last component only, no directory in it
+            return V.sanitise(self.eval(base, state), ("path",))
         if isinstance(base, ast.Name):
             entry = state.get(base.id)
             if entry is not None and "." + node.attr in entry:
@@ -852,6 +867,8 @@ class FunctionAnalyser:
                 return f"self:{func.attr}"
             if isinstance(base, ast.Name) and base.id in self.types:
                 return f"{self.types[base.id]}.{func.attr}"
+            if isinstance(base, ast.Name) and base.id not in state and base.id in self.mod.instances:
+                return f"{self.mod.instances[base.id]}.{func.attr}"  # storage = LocalStorage(...) at module level
             if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" \
                     and self.cls:
                 return f"selfattr:{base.attr}.{func.attr}"
@@ -877,6 +894,8 @@ class FunctionAnalyser:
             kw = next((k for k in node.keywords if k.arg == sink.when_keyword), None)
             if kw is None or (isinstance(kw.value, ast.Constant) and not kw.value.value):
                 return
+        if sink.unless_keyword and any(k.arg == sink.unless_keyword for k in node.keywords):
+            return
         picked: list[V.Value] = []
         nodes: list[ast.AST] = []
         if sink.shell_list:
