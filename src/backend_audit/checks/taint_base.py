@@ -59,6 +59,10 @@ class TaintCheck(ProjectCheck):
                     return None
                 return "note", (f"request data ({what}) reaches {tf.api} after a constant scheme and host: only the "
                                 f"path or query is controlled. {self.FIX}")
+            if "validated" in kinds:
+                return _LOWER[self.rule.level], (
+                    f"request data ({what}, through a model whose fields have validators: check the field that "
+                    f"gets here is validated) {self.WHAT} ({tf.api}). {self.FIX}")
             return self.rule.level, f"request data ({what}) {self.WHAT} ({tf.api}) unsanitised. {self.FIX}"
         if self.UNKNOWN is None or tf.traced_only or (self.UNKNOWN_NEEDS_BUILT and not flow.built):
             return None

@@ -20,6 +20,8 @@ from .intra import FunctionAnalyser, Module, resolve_relative
 _VIEW_PATH_WORDS = ("view", "api", "endpoint", "route", "handler", "resource", "controller")
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
 # Annotations FastAPI converts and validates: the value that arrives is a number, UUID or date, not text.
+_VALIDATORS = frozenset({"validator", "field_validator", "root_validator", "model_validator", "validates",
+                         "validates_schema"})
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
 _SCALAR_TYPES = frozenset({"Literal", "int", "float", "bool", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "date", "datetime",
                            "time", "timedelta", "Decimal", "PositiveInt", "NonNegativeInt", "PositiveFloat",
@@ -82,6 +84,7 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
             if ref and ref.rpartition(".")[2][:1].isupper():
                 mod.instances[stmt.targets[0].id] = ref
     functions: list[dict[str, Any]] = []
+    validated: list[str] = []  # classes with field validators (pydantic, marshmallow)
     view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
 
     def walk(body: list[ast.stmt], prefix: str, cls: str | None) -> None:
@@ -92,6 +95,10 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
             elif isinstance(stmt, ast.ClassDef):
                 qual = f"{prefix}{stmt.name}"
                 classes[qual] = [_ref(b, imports, module, defs) for b in stmt.bases if _ref(b, imports, module, defs)]
+                if any(isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                        _tail(d.func if isinstance(d, ast.Call) else d) in _VALIDATORS for d in m.decorator_list)
+                       for m in stmt.body):
+                    validated.append(qual)
                 walk(stmt.body, qual + ".", qual)
             elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and not prefix:
                 for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []),
@@ -104,7 +111,10 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                                                                    ast.ClassDef))], {})
     if len(summary) > 2:
         functions.append(summary)
-    return {"module": module, "functions": functions, "classes": classes}
+    out = {"module": module, "functions": functions, "classes": classes}
+    if validated:
+        out["validated"] = validated
+    return out
 
 
 def _ref(node: ast.AST, imports: dict[str, str], module: str, defs: set[str]) -> str | None:

@@ -71,6 +71,7 @@ class Engine:
     callers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     links: dict[tuple[str, int], str | None] = field(default_factory=dict)
     views: set[tuple[str, str]] = field(default_factory=set)  # (path, qualname) of inventory handlers
+    validated: set[str] = field(default_factory=set)  # classes with field validators
     _local: dict[tuple[str, str], list] = field(default_factory=dict)
     _global: dict[tuple[str, str], list] = field(default_factory=dict)
     _active: set = field(default_factory=set)
@@ -85,6 +86,8 @@ class Engine:
             module = t.get("module", "")
             for qual, bases in t.get("classes", {}).items():
                 e.classes[f"{module}.{qual}" if module else qual] = bases
+            for qual in t.get("validated", ()):
+                e.validated.add(f"{module}.{qual}" if module else qual)
             for s in t.get("functions", []):
                 key = f"{module}.{s['name']}" if module else s["name"]
                 c = s.get("cls")
@@ -195,6 +198,10 @@ class Engine:
             ref = fn.summary.get("typed", {}).get(origin)
             if ref and self.is_enum(ref):
                 return []  # the framework admits only the Enum's values
+            cls = self.lookup_class(ref) if ref else None
+            if cls and cls in self.validated:
+                # a body model whose fields have validators: which field got here is not tracked
+                return [(origin, frozenset({"validated"}), False, ())]
             return [(origin, frozenset(), False, ())]
         if origin in (V.UNKNOWN, "setting") or origin.startswith("param:"):
             return [(origin, frozenset(), False, ())]

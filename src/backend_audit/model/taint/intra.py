@@ -805,6 +805,10 @@ class FunctionAnalyser:
             if qn in _CONST_RESULT:
                 return {}
         if method:
+            if attr == "replace" and len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args) \
+                    and node.args[0].value in (".", "/", "\\") and node.args[1].value == "":
+                # x.replace(".", ""): no dot, no "..", no separator left: cannot climb out of a folder
+                return V.sanitise(receiver, ("path",))
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
             if attr in self.m.method_propagators:
