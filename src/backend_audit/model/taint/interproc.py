@@ -72,13 +72,15 @@ class Engine:
     links: dict[tuple[str, int], str | None] = field(default_factory=dict)
     views: set[tuple[str, str]] = field(default_factory=set)  # (path, qualname) of inventory handlers
     validated: set[str] = field(default_factory=set)  # classes with field validators
+    semantic: Any = None  # model.semantic.SemanticModel: resolves what our own references cannot
     _local: dict[tuple[str, str], list] = field(default_factory=dict)
     _global: dict[tuple[str, str], list] = field(default_factory=dict)
     _active: set = field(default_factory=set)
 
     @classmethod
-    def build(cls, facts: dict[str, dict[str, Any]], views: set[tuple[str, str]] = frozenset()) -> "Engine":
-        e = cls(views=set(views))
+    def build(cls, facts: dict[str, dict[str, Any]], views: set[tuple[str, str]] = frozenset(),
+              semantic: Any = None) -> "Engine":
+        e = cls(views=set(views), semantic=semantic)
         for path in sorted(facts):
             t = facts[path].get("taint")
             if not t:
@@ -169,7 +171,17 @@ class Engine:
         head, _, tail = callee.rpartition(".")
         cls = self.lookup_class(head) if head else None
         if cls:
-            return self.method(cls, tail)
+            found = self.method(cls, tail)
+            if found:
+                return found
+        if self.semantic is not None:
+            # re-exports through package __init__s, aliases, bases from other modules
+            try:
+                target = self.semantic.call_target(fn.key, callee)
+            except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
+                target = None
+            if target in self.fns:
+                return target
         return None
 
     # --- resolution --------------------------------------------------------------------------------

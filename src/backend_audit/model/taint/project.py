@@ -14,5 +14,6 @@ def analyse(project: Any) -> list[TaintFinding]:
 
         facts = {p: f for p, f in project.facts.items() if not f.get("is_test")}
         views = {(e.file, e.handler) for e in inventory(project).endpoints}
-        return Engine.build(facts, views).findings()
+        semantic = getattr(project, "semantic", None)
+        return Engine.build(facts, views, semantic).findings()
     return project.memo("taint_findings", build)
