@@ -49,6 +49,9 @@ class Module:
         self.imported_modules = imported_modules
         self.path = path
         self.instances: dict[str, str] = {}  # module-level name -> class ref it was built from
+        # "lxml", "lxml.etree" for `import lxml.etree.ElementTree`: what requires-import asks about
+        self.import_prefixes = {".".join(m.split(".")[:i + 1]) for m in imported_modules
+                                for i in range(m.count(".") + 1)}
 
 
 class _Abort(Exception):
@@ -75,8 +78,7 @@ class FunctionAnalyser:
         self.attrs: dict[str, V.Value] = {}
         self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
-        self.texts: dict[str, str] = {}  # local name -> constant text it was built from (SQL-looking?)
-        self.resolved: set[str] = set()  # local names bound to a resolve()d / realpath()ed path
+        self.bound: dict[str, list] = {}  # local name -> the expressions it was bound from
         self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
         self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
         self.budget = 20000  # expressions evaluated: bounded time on generated code
@@ -210,7 +212,7 @@ class FunctionAnalyser:
         if t is ast.Return:
             if s.value is not None:
                 value = self.eval(s.value, state)
-                here = (s.lineno, s.col_offset + 1, "returned: " + self.text(s))
+                here = (s.lineno, s.col_offset + 1, lambda: "returned: " + self.text(s))
                 self.ret = V.join(self.ret, V.step(value, *here))
                 items = s.value.elts if isinstance(s.value, ast.Tuple) else None
                 if items is None or any(isinstance(e, ast.Starred) for e in items) or (
@@ -340,7 +342,7 @@ class FunctionAnalyser:
                 break
             body_state = self.copy(cur)
             if iter_ is not None:
-                self.assign(s.target, V.step(item, s.lineno, s.col_offset + 1, "iterated: " + self.text(iter_)),
+                self.assign(s.target, V.step(item, s.lineno, s.col_offset + 1, lambda: "iterated: " + self.text(iter_)),
                             body_state, s, None)
             elif test is not None:
                 self.refine(test, True, body_state)
@@ -359,7 +361,7 @@ class FunctionAnalyser:
                augment: bool = False) -> None:
         t = type(target)
         if t is ast.Name:
-            v = V.step(value, stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+            v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             if augment and target.id in state:
                 entry = state[target.id]
                 entry[""] = V.join(entry.get("", {}), v)
@@ -368,17 +370,16 @@ class FunctionAnalyser:
                 if isinstance(value_node, (ast.Dict, ast.List, ast.Tuple)) and not augment:
                     entry = self.container_entry(value_node, state, stmt)
                 state[target.id] = entry
-            if value_node is not None and _resolved(value_node):
-                self.resolved.add(target.id)
             ref = self.class_ref(value_node, state)
             if ref:
                 self.types[target.id] = ref
-            else:
+            elif self.types:
                 self.types.pop(target.id, None)
-            if value_node is not None:
-                txt = _literal_text(value_node) + " " + " ".join(
-                    self.texts.get(n.id, "") for n in ast.walk(value_node) if isinstance(n, ast.Name))
-                self.texts[target.id] = (self.texts.get(target.id, "") + " " + txt) if augment else txt
+            # what the name was bound from, read only when a guard or a SQL-looking check needs it
+            if augment:
+                self.bound.setdefault(target.id, []).append(value_node)
+            else:
+                self.bound[target.id] = [value_node]
             return
         if t in (ast.Tuple, ast.List):
             elts = target.elts
@@ -403,7 +404,7 @@ class FunctionAnalyser:
             return
         if t is ast.Attribute:
             base = target.value
-            v = V.step(value, stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+            v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             if isinstance(base, ast.Name):
                 if base.id == "self" and self.cls:
                     self.attrs[target.attr] = V.join(self.attrs.get(target.attr, {}), v)
@@ -419,7 +420,7 @@ class FunctionAnalyser:
             self.store_sink(target, value, state, stmt)
             base = target.value
             key = _const_key(target.slice, self.mod.constants)
-            v = V.step(value, stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+            v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             if isinstance(base, ast.Name):
                 entry = state.get(base.id)
                 if entry is None:
@@ -438,13 +439,13 @@ class FunctionAnalyser:
         entry: dict = {"": {}}
         if not isinstance(node, ast.Dict):
             if any(isinstance(e, ast.Starred) for e in node.elts):
-                entry[""] = V.step(self.eval(node, state), stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+                entry[""] = V.step(self.eval(node, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
                 return entry
             for i, e in enumerate(node.elts):
-                entry[repr(i)] = V.step(self.eval(e, state), stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+                entry[repr(i)] = V.step(self.eval(e, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             return entry
         for k, v in zip(node.keys, node.values):
-            value = V.step(self.eval(v, state), stmt.lineno, stmt.col_offset + 1, self.text(stmt))
+            value = V.step(self.eval(v, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             key = _const_key(k, self.mod.constants) if k is not None else None
             if key is None:
                 entry[""] = V.join(entry[""], value)
@@ -525,7 +526,7 @@ class FunctionAnalyser:
             if not positive:
                 return
             if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
-                if _resolved(right.value) or any(n in self.resolved for n in _names_of(right.value)):
+                if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
                     self.sanitise_names(_names_of(right.value), ("path",), state)
                 return
             if not self.trusted_set(right, state):
@@ -535,7 +536,7 @@ class FunctionAnalyser:
             left = test.left
             if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
                 # BASE in target.parents, target resolve()d: target lies under BASE
-                if _resolved(right.value) or any(n in self.resolved for n in _names_of(right.value)):
+                if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
                     self.sanitise_names(_names_of(right.value), ("path",), state)
                 return
             if _is_netloc(left):  # urlparse(u).netloc in ALLOWED
@@ -550,7 +551,7 @@ class FunctionAnalyser:
             if attr in ("isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier"):
                 self.sanitise_names(_names_of(func.value), ("all",), state)
             elif attr in ("is_relative_to", "startswith") and (_resolved(func.value) or any(
-                    n in self.resolved for n in _names_of(func.value))):
+                    self.was_resolved(n) for n in _names_of(func.value))):
                 self.sanitise_names(_names_of(func.value), ("path",), state)
             elif attr in ("fullmatch",) or qn in ("re.fullmatch",) or (
                     qn in ("re.match", "re.search") and test.args and _anchored(test.args[0])):
@@ -580,6 +581,19 @@ class FunctionAnalyser:
             state[name] = {k: V.sanitise(v, kinds) for k, v in entry.items()}
 
     # --- expressions -------------------------------------------------------------------------------
+    def was_resolved(self, name: str) -> bool:
+        return any(n is not None and _resolved(n) for n in self.bound.get(name, ()))
+
+    def literal_text(self, node: ast.AST | None, depth: int = 0) -> str:
+        """The constant text an expression is built from, through the names it uses (SQL-looking?)."""
+        if node is None or depth > 4:
+            return ""
+        out = [_literal_text(node)]
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name):
+                out.extend(self.literal_text(b, depth + 1) for b in self.bound.get(n.id, ()))
+        return " ".join(out)
+
     def is_config(self, node: ast.AST, state: dict) -> bool:
         """A module-level store (or a constant-key read of one) that no request data was written into."""
         while isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
@@ -781,9 +795,7 @@ class FunctionAnalyser:
         if attr is not None and not (callable_qn and callable_qn in self.m.call_sinks):
             # Customer.objects.raw(...): a method, whatever the import table says about its receiver
             for sink in self.m.method_sinks.get(attr, ()):
-                if sink.requires_import and not any(
-                        m == sink.requires_import or m.startswith(sink.requires_import + ".")
-                        for m in self.mod.imported_modules):
+                if sink.requires_import and sink.requires_import not in self.mod.import_prefixes:
                     continue
                 if sink.receivers and not _receiver_named(func.value, sink.receivers):
                     continue
@@ -800,7 +812,7 @@ class FunctionAnalyser:
                 return V.sanitise(everything, self.m.call_sanitizers[qn])
             if qn in self.m.call_propagators:
                 value = _inputs(self.m.call_propagators[qn], receiver, args, kwargs, everything)
-                value = V.step(value, node.lineno, node.col_offset + 1, self.text(node))
+                value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
                 return V.built(value) if qn.endswith(("format", "join")) else value
             if qn in _CONST_RESULT:
                 return {}
@@ -813,7 +825,7 @@ class FunctionAnalyser:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
             if attr in self.m.method_propagators:
                 value = _inputs(self.m.method_propagators[attr], receiver, args, kwargs, everything)
-                value = V.step(value, node.lineno, node.col_offset + 1, self.text(node))
+                value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
                 return V.built(value) if attr in ("format", "join", "format_map") else value
         ref = self.project_ref(func, qn, state)
         if ref is not None:
@@ -931,11 +943,8 @@ class FunctionAnalyser:
         value = V.join(*picked)
         if not value:
             return
-        if sink.sqlish:
-            text = " ".join(_literal_text(n) + " " + " ".join(self.texts.get(x.id, "") for x in ast.walk(n)
-                                                               if isinstance(x, ast.Name)) for n in nodes)
-            if not _SQLISH.search(text):
-                return
+        if sink.sqlish and not _SQLISH.search(" ".join(self.literal_text(n) for n in nodes)):
+            return
         # placed on the argument that carries the data (where a reader looks), as SARIF regions go
         self.record_sink(node, sink.kind, sink.api, value, nodes[0] if nodes else node, sink.traced_only)
 

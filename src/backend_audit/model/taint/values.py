@@ -44,10 +44,12 @@ def join(*values: Value) -> Value:
     return out
 
 
-def step(value: Value, line: int, col: int, text: str) -> Value:
+def step(value: Value, line: int, col: int, text) -> Value:
+    """Append a step to every flow's trace; `text` may be a callable, called only when there is a flow
+    (most values are constants: their source text is never cut out)."""
     if not value:
         return value
-    s = (line, col, text)
+    s = (line, col, text() if callable(text) else text)
     out: Value = {}
     for k, t in value.items():
         if t and t[-1][:2] == s[:2]:
