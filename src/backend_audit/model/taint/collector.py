@@ -20,6 +20,7 @@ from .intra import FunctionAnalyser, Module, resolve_relative
 _VIEW_PATH_WORDS = ("view", "api", "endpoint", "route", "handler", "resource", "controller")
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
 # Annotations FastAPI converts and validates: the value that arrives is a number, UUID or date, not text.
+_FLASK_VIEWS = frozenset({"route", "get", "post", "put", "patch", "delete", "errorhandler"})
 _VALIDATORS = frozenset({"validator", "field_validator", "root_validator", "model_validator", "validates",
                          "validates_schema"})
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
@@ -155,6 +156,9 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
         (cls is not None and fn.name in _VIEW_METHODS and len(positional) > 1
          and positional[1].arg in models.request_param_names))
     analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
+    analyser.html_return = "flask" in mod.import_prefixes and any(
+        isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in _FLASK_VIEWS
+        for d in fn.decorator_list)
     state: dict = {}
     typed: dict[str, str] = {}
     all_args = [*params_all, *args.kwonlyargs]

@@ -33,6 +33,7 @@ _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
 _TEXT = 72
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
+_STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
 
 
@@ -79,6 +80,7 @@ class FunctionAnalyser:
         self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
         self.bound: dict[str, list] = {}  # local name -> the expressions it was bound from
+        self.html_return = False  # a Flask view: returning text returns the HTML page
         self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
         self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
         self.budget = 20000  # expressions evaluated: bounded time on generated code
@@ -212,6 +214,11 @@ class FunctionAnalyser:
         if t is ast.Return:
             if s.value is not None:
                 value = self.eval(s.value, state)
+                if self.html_return and value:
+                    body = s.value.elts[0] if isinstance(s.value, ast.Tuple) and s.value.elts else s.value
+                    if isinstance(body, (ast.JoinedStr, ast.BinOp)) and "<" in _literal_text(body):
+                        # a Flask view's returned text is the HTML page
+                        self.record_sink(s, "html", "flask view response", self.eval(body, state), body)
                 here = (s.lineno, s.col_offset + 1, lambda: "returned: " + self.text(s))
                 self.ret = V.join(self.ret, V.step(value, *here))
                 items = s.value.elts if isinstance(s.value, ast.Tuple) else None
@@ -458,12 +465,27 @@ class FunctionAnalyser:
         if not value or not self.m.stores:
             return
         base = target.value
-        qn = self.qualname(base, state)
-        hit = qn in self.m.stores if qn else False
-        if not hit and isinstance(base, ast.Attribute) and base.attr == "session" and self.is_request(base.value):
-            hit = "request.session" in self.m.stores
-        if hit:
+        if self.is_store(base, state):
             self.record_sink(stmt, "trust-store", self.text(base) + "[...] =", value, stmt)
+
+    def is_store(self, base: ast.AST, state: dict) -> bool:
+        """flask.session, request.session, `s = await get_session(request)`, `session.setdefault(k, [])`."""
+        while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and \
+                base.func.attr in ("setdefault", "get"):
+            base = base.func.value
+        if isinstance(base, ast.Await):
+            base = base.value
+        qn = self.qualname(base, state)
+        if qn and qn in self.m.stores:
+            return True
+        if isinstance(base, ast.Attribute) and base.attr == "session" and self.is_request(base.value):
+            return "request.session" in self.m.stores
+        if isinstance(base, ast.Name) and base.id in state:
+            for b in self.bound.get(base.id, ()):
+                b = b.value if isinstance(b, ast.Await) else b
+                if isinstance(b, ast.Call) and (self.qualname(b.func, state) or "") in self.m.stores:
+                    return True
+        return False
 
     # --- guards and folding ------------------------------------------------------------------------
     def fold(self, node: ast.AST, state: dict) -> Any:
@@ -801,6 +823,10 @@ class FunctionAnalyser:
                     continue
                 self.sink_call(node, sink, args, kwargs, state, receiver)
         everything = V.join(receiver, *args, *kwargs.values())
+        if attr in _STORE_WRITERS and self.m.stores and (any(args) or any(kwargs.values())) and \
+                self.is_store(func.value, state):
+            self.record_sink(node, "trust-store", f"{self.text(func.value)}.{attr}()",
+                             V.join(*args, *kwargs.values()), node)
         if attr in _MUTATORS and isinstance(func.value, ast.Name) and func.value.id in state and (
                 any(args) or any(kwargs.values())):
             # items.append(x), opts.update(request.GET): the container now holds what went in
