@@ -72,10 +72,14 @@ class Engine:
     links: dict[tuple[str, int], str | None] = field(default_factory=dict)
     views: set[tuple[str, str]] = field(default_factory=set)  # (path, qualname) of inventory handlers
     validated: set[str] = field(default_factory=set)  # classes with field validators
-    semantic: Any = None  # model.semantic.SemanticModel: resolves what our own references cannot
+    semantic: Any = None  # () -> model.semantic.SemanticModel: resolves what our own references cannot
+    roots_: set[str] = field(default_factory=set)  # top-level package names of the project
     _local: dict[tuple[str, str], list] = field(default_factory=dict)
     _global: dict[tuple[str, str], list] = field(default_factory=dict)
     _active: set = field(default_factory=set)
+    _class_suffix: dict[str, list[str]] = field(default_factory=dict)
+    _class_memo: dict[str, str | None] = field(default_factory=dict)
+    _by_class: dict[str, list] = field(default_factory=dict)
 
     @classmethod
     def build(cls, facts: dict[str, dict[str, Any]], views: set[tuple[str, str]] = frozenset(),
@@ -94,6 +98,7 @@ class Engine:
                 key = f"{module}.{s['name']}" if module else s["name"]
                 c = s.get("cls")
                 e.fns[key] = Fn(key, path, module, s, f"{module}.{c}" if module and c else c)
+        e.roots_ = {k.split(".")[0] for k in e.fns}
         for key in sorted(e.fns):
             parts = key.split(".")
             for i in range(1, len(parts) - 1):
@@ -128,15 +133,26 @@ class Engine:
         return cands[0] if len(cands) == 1 else None
 
     def lookup_class(self, name: str) -> str | None:
+        """A class of the project by its dotted name, or by a unique suffix of it (src layouts, imports
+        written from another root)."""
         if name in self.classes:
             return name
+        if name in self._class_memo:
+            return self._class_memo[name]
+        if not self._class_suffix:
+            for c in sorted(self.classes):
+                parts = c.split(".")
+                for i in range(len(parts)):
+                    self._class_suffix.setdefault(".".join(parts[i:]), []).append(c)
+        found = None
         parts = name.split(".")
         for i in range(1, len(parts)):
-            suffix = ".".join(parts[i:])
-            hits = [c for c in self.classes if c == suffix or c.endswith("." + suffix)]
+            hits = self._class_suffix.get(".".join(parts[i:]), ())
             if len(hits) == 1:
-                return hits[0]
-        return None
+                found = hits[0]
+                break
+        self._class_memo[name] = found
+        return found
 
     def method(self, cls: str, name: str, seen: set | None = None) -> str | None:
         seen = seen or set()
@@ -174,10 +190,11 @@ class Engine:
             found = self.method(cls, tail)
             if found:
                 return found
-        if self.semantic is not None:
-            # re-exports through package __init__s, aliases, bases from other modules
+        if self.semantic is not None and callee.split(".")[0] in self.roots_:
+            # re-exports through package __init__s, aliases, bases from other modules (the model is built
+            # on first use: a project whose references all resolve above never pays for it)
             try:
-                target = self.semantic.call_target(fn.key, callee)
+                target = self.semantic().call_target(fn.key, callee)
             except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
                 target = None
             if target in self.fns:
@@ -302,7 +319,12 @@ class Engine:
                 if r and r not in names:
                     names.add(r)
                     todo.append(r)
-        return [f for k, f in sorted(self.fns.items()) if f.cls in names]
+        if not self._by_class:
+            for k in sorted(self.fns):
+                f = self.fns[k]
+                if f.cls:
+                    self._by_class.setdefault(f.cls, []).append(f)
+        return [f for c in sorted(names) for f in self._by_class.get(c, ())]
 
     def global_(self, fn: Fn, param: str) -> list:
         """Where parameter `param` of fn comes from, over every linked caller: roots `src:` or `?`."""

@@ -14,6 +14,6 @@ def analyse(project: Any) -> list[TaintFinding]:
 
         facts = {p: f for p, f in project.facts.items() if not f.get("is_test")}
         views = {(e.file, e.handler) for e in inventory(project).endpoints}
-        semantic = getattr(project, "semantic", None)
+        semantic = (lambda: project.semantic) if hasattr(type(project), "semantic") else None
         return Engine.build(facts, views, semantic).findings()
     return project.memo("taint_findings", build)
