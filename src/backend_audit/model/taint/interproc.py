@@ -126,11 +126,27 @@ class Engine:
         return any(self.is_enum(b, depth + 1) for b in self.classes.get(cls, ()))
 
     # --- linking -----------------------------------------------------------------------------------
-    def lookup(self, name: str) -> str | None:
+    def lookup(self, name: str, near: str = "") -> str | None:
+        """A function by dotted name or unique suffix; several candidates (two apps with a `libuser`
+        module each) go to the one in the caller's own package, when exactly one is there."""
         if name in self.fns:
             return name
         cands = self.by_suffix.get(name, ())
-        return cands[0] if len(cands) == 1 else None
+        if len(cands) == 1:
+            return cands[0]
+        if cands and near:
+            def shared(key: str) -> int:
+                n = 0
+                for a, b in zip(key.split("."), near.split(".")):
+                    if a != b:
+                        break
+                    n += 1
+                return n
+            best = max(shared(c) for c in cands)
+            closest = [c for c in cands if shared(c) == best]
+            if best and len(closest) == 1:
+                return closest[0]
+        return None
 
     def lookup_class(self, name: str) -> str | None:
         """A class of the project by its dotted name, or by a unique suffix of it (src layouts, imports
@@ -178,7 +194,7 @@ class Engine:
             ref = self.attr_type(fn.cls, attr) if fn.cls else None
             cls = self.lookup_class(ref) if ref else None
             return self.method(cls, name) if cls else None
-        hit = self.lookup(callee)
+        hit = self.lookup(callee, fn.module)
         if hit:
             return hit
         cls = self.lookup_class(callee)
