@@ -16,6 +16,7 @@ class ShellInjection(TaintCheck):
     KINDS = ("shell",)
     UNKNOWN = "lower"
     UNKNOWN_NEEDS_BUILT = False
+    NOUN = "shell command"
     WHAT = "reaches a shell command"
     FIX = "Pass an argument list without a shell (or shlex.quote() each value)."
 
@@ -25,6 +26,7 @@ class CodeInjection(TaintCheck):
     KINDS = ("code",)
     UNKNOWN = "lower"
     UNKNOWN_NEEDS_BUILT = False
+    NOUN = "code"
     WHAT = "reaches dynamic code execution"
     FIX = "Never evaluate request data: parse it (json, ast.literal_eval) or map it to allowed operations."
 
@@ -49,6 +51,7 @@ class CrossSiteScripting(TaintCheck):
     KINDS = ("html",)
     UNKNOWN = "lower"
     UNKNOWN_NEEDS_BUILT = True
+    NOUN = "HTML"
     WHAT = "reaches HTML output that is not escaped"
     FIX = "Render a template with autoescaping, or escape() the value (format_html in Django)."
 

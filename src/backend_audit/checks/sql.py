@@ -14,4 +14,5 @@ class SqlInjection(TaintCheck):
     UNKNOWN = "lower"
     UNKNOWN_NEEDS_BUILT = True
     WHAT = "reaches the SQL text of a query"
+    NOUN = "SQL text"
     FIX = "Pass values as bound parameters instead of formatting them into the SQL."

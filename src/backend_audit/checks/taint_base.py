@@ -24,7 +24,8 @@ class TaintCheck(ProjectCheck):
     KINDS: ClassVar[tuple[str, ...]] = ()
     UNKNOWN: ClassVar[str | None] = None  # "lower" (one level below the rule's) or None
     UNKNOWN_NEEDS_BUILT: ClassVar[bool] = True
-    WHAT: ClassVar[str] = ""  # what the sink does, for messages ("runs SQL text")
+    WHAT: ClassVar[str] = ""  # what the data reaches, for messages ("reaches the SQL text of a query")
+    NOUN: ClassVar[str] = "value"  # what the sink takes ("SQL text")
     FIX: ClassVar[str] = ""
 
     def run(self, project: Any) -> list[Finding]:
@@ -66,10 +67,10 @@ class TaintCheck(ProjectCheck):
             return self.rule.level, f"request data ({what}) {self.WHAT} ({tf.api}) unsanitised. {self.FIX}"
         if self.UNKNOWN is None or tf.traced_only or (self.UNKNOWN_NEEDS_BUILT and not flow.built):
             return None
-        return _LOWER[self.rule.level], (f"{tf.api} {self.WHAT.replace('reaches ', 'receives ')} a value "
-                                         f"{'built at run time ' if flow.built else ''}whose origin is not "
-                                         f"traced (origin not traced): not request data as far as the "
-                                         f"source shows. {self.FIX}")
+        how = "is built at run time from" if flow.built else "comes from"
+        return _LOWER[self.rule.level], (f"the {self.NOUN} passed to {tf.api} {how} a value whose origin is not "
+                                         f"traced (origin not traced): not request data as far as the source "
+                                         f"shows. {self.FIX}")
 
     def setting_message(self, tf) -> str:
         return self.rule.message
