@@ -650,7 +650,15 @@ class FunctionAnalyser:
         if t is ast.Call:
             return self.call(node, state)
         if t is ast.JoinedStr:
-            parts = [self.eval(p.value, state) for p in node.values if isinstance(p, ast.FormattedValue)]
+            parts = []
+            in_query = False
+            for p in node.values:
+                if isinstance(p, ast.Constant):
+                    in_query = in_query or any(c in str(p.value) for c in "?#&=")
+                elif isinstance(p, ast.FormattedValue):
+                    v = self.eval(p.value, state)
+                    # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
+                    parts.append(V.sanitise(v, ("host",)) if in_query else v)
             for p in node.values:
                 if isinstance(p, ast.FormattedValue) and p.format_spec is not None:
                     self.eval(p.format_spec, state)
