@@ -93,3 +93,11 @@ def test_check_cost_runs_on_a_tiny_tree(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "1 files" in done.stdout and "BA-SQL-002" in done.stdout, done.stdout
+def test_taint_cost_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "views.py").write_text(
+        "from flask import request\nimport os\n\ndef f():\n    os.system('ls ' + request.args['d'])\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "taint_cost.py"), "--tree", str(tmp_path),
+                           "--jobs", "1"], capture_output=True, text=True, timeout=300)
+    assert "taint summaries" in done.stdout and "(1 sink flows resolved)" in done.stdout

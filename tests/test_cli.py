@@ -30,8 +30,8 @@ def write(root: Path, rel: str, code: str) -> Path:
 BAD = """\
     import subprocess
 
-    def run(cmd):
-        subprocess.run(f"echo {cmd}", shell=True)
+    def run(request):
+        subprocess.run(f"echo {request.GET['cmd']}", shell=True)
     """
 WARN = """\
     def f():
@@ -204,3 +204,5 @@ def test_wheel_installs_and_scans_from_another_directory(tmp_path, clean_env):
     assert proc.returncode == 1, proc.stderr
     data = json.loads((elsewhere / "out.json").read_text())
     assert any(f["rule_id"] == "BA-SQL-001" for f in data["findings"])
+    # the taint models are YAML inside the package: the wheel must carry them
+    assert any(f["rule_id"] == "BA-INP-007" and f.get("trace") for f in data["findings"])

@@ -29,8 +29,8 @@ description: Our own checklist.
 SHELL = """\
 import subprocess
 
-def run(cmd):
-    subprocess.run(f"echo {cmd}", shell=True)
+def run(request):
+    subprocess.run(f"echo {request.GET['cmd']}", shell=True)
 """
 
 

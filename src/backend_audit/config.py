@@ -43,7 +43,7 @@ KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
     "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "auth_decorators", "auth_mixins",
-    "include_hidden",
+    "include_hidden", "taint_models",
 }
 
 
@@ -170,6 +170,7 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "cache_dir": ("a path", lambda v: isinstance(v, str)),
     "force_exclude": ("true or false", lambda v: isinstance(v, bool)),
     "fix": ("true or false", lambda v: isinstance(v, bool)),
+    "taint_models": ("a list of paths", lambda v: isinstance(v, str) or _is_str_list(v)),
     "include_hidden": ("true or false, or a list of folder names", lambda v: isinstance(v, bool) or _is_str_list(v)),
     "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
     "auth_decorators": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
@@ -232,7 +233,7 @@ def check_pattern(pattern: str, where: str) -> None:
 # being scanned, so it is untrusted: these must stay inside the project root (the folder holding the
 # config file), symlinks resolved, or a pull request could point the baseline writer at ~/.bashrc or the
 # coverage reader at /etc/shadow. Paths typed on the command line are the user's own choice.
-PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage")
+PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage", "taint_models")
 # Keys holding gitignore-style patterns: they only ever narrow the scan, but '..' cannot match anything.
 PATTERN_KEYS = ("exclude", "extend_exclude", "test_paths", "per_file_ignores")
 
@@ -326,6 +327,11 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             check_pattern(pattern, f"{source}: '{key.replace('_', '-')}'")
     for glob, _ in changes.get("per_file_ignores", ()):
         check_pattern(glob, f"{source}: 'per-file-ignores'")
+    if "taint_models" in extra:
+        from .model.taint.models import read_user_models
+
+        paths = list(_str_list(extra["taint_models"], "taint-models", source))
+        extra["taint_models_data"] = read_user_models(paths, Path(source).resolve().parent)
     if extra:
         changes["extra"] = extra
     return replace(s, **changes)

@@ -35,6 +35,9 @@ class Finding:
     properties: dict[str, Any] = field(default_factory=dict)
     # Set by suppressions/baseline; such findings never fail the run.
     suppression: dict[str, str] | None = None
+    # Taint findings: how the data got to the sink, source first, sink last; each step
+    # {"path", "line", "column", "message"}. Not part of the fingerprint.
+    trace: list[dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # A sub-check ("BA-DEP-002/hsts", catalog §1.1) reports under its parent id so selection,
@@ -60,6 +63,8 @@ class Finding:
             del data["suppression"]
         else:
             data["suppression"] = dict(self.suppression)
+        if not data["trace"]:
+            del data["trace"]
         return data
 
     @classmethod

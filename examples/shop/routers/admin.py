@@ -27,5 +27,5 @@ async def import_users(request: Request, db: Session = Depends(get_db)):  # expe
     payload = await request.json()  # expect: BA-INP-001
     for row in payload["users"]:
         db.add(User(email=row["email"], name=row["name"], password_hash="!"))
-    avatar = requests.get(payload["avatar_url"], timeout=5)  # expect: BA-PERF-001, BA-REL-002
+    avatar = requests.get(payload["avatar_url"], timeout=5)  # expect: BA-PERF-001, BA-REL-002, BA-INP-007
     return {"imported": len(payload["users"]), "avatar_bytes": len(avatar.content)}

@@ -48,6 +48,8 @@ class FileContext:
     function_stack: list[Any] = field(default_factory=list)
     # the ancestors of the node being visited (innermost last; the node itself is not in it)
     parents: list[ast.AST] = field(default_factory=list)
+    # user taint models (`taint-models` in the config), already read and validated: plain data
+    taint_models: tuple = ()
     _lines: list[str] | None = None
 
     @property

@@ -5,46 +5,108 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import ast
-
-from ..findings import Finding
-from .base import AstCheck, BanditCheck
 from .endpoint_base import EndpointCheck
-from .recognise import arg_values
-from .util import is_literal_string
+from .taint_base import TaintCheck
 
 
-class ShellCommandExecution(BanditCheck):
-    """bandit B602/B604/B605/B609, re-keyed. bandit rates a literal command LOW: that is our warning."""
-
-    RULE_ID = "BA-INP-003"
-
-    def convert(self, issue) -> Finding | None:
-        literal = issue.severity == "LOW"
-        level = "warning" if literal else "error"
-        what = "with a constant command" if literal else "with a command built at run time"
-        return self.finding_from_issue(
-            issue, level=level,
-            message=f"shell command execution {what} ({issue.test_id}); pass an argument list without a shell")
-
-
-class ShellCommandExecutionAsync(AstCheck):
-    """What bandit does not see: asyncio's shell subprocess API."""
+class ShellInjection(TaintCheck):
+    """Commands run by a shell (`shell=True`, os.system/popen, `["sh", "-c", cmd]`, asyncio's shell API):
+    request data in the command is an error, a command of untraced origin a warning, a constant nothing."""
 
     RULE_ID = "BA-INP-003"
-    PREFILTER = ("create_subprocess_shell",)
+    KINDS = ("shell",)
+    UNKNOWN = "lower"
+    UNKNOWN_NEEDS_BUILT = False
+    NOUN = "shell command"
+    WHAT = "reaches a shell command"
+    FIX = "Pass an argument list without a shell (or shlex.quote() each value)."
 
-    def visit_Call(self, node: ast.Call) -> None:
-        qn = self.ctx.qualname(node.func) or ""
-        if not qn.endswith("create_subprocess_shell") or not qn.startswith("asyncio"):
-            return
-        values = arg_values(node)
-        first = values[0] if values else None
-        literal = is_literal_string(first) or (isinstance(first, ast.Constant) and isinstance(first.value, bytes))
-        self.report(node, "shell command execution via asyncio.create_subprocess_shell"
-                          f"{' with a constant command' if literal else ' with a command built at run time'}; "
-                          "use asyncio.create_subprocess_exec with an argument list",
-                    level="warning" if literal else "error")
+
+class CodeInjection(TaintCheck):
+    RULE_ID = "BA-INP-005"
+    KINDS = ("code",)
+    UNKNOWN = "lower"
+    UNKNOWN_NEEDS_BUILT = False
+    NOUN = "code"
+    WHAT = "reaches dynamic code execution"
+    FIX = "Never evaluate request data: parse it (json, ast.literal_eval) or map it to allowed operations."
+
+
+class PathTraversal(TaintCheck):
+    RULE_ID = "BA-INP-006"
+    KINDS = ("path",)
+    WHAT = "reaches a filesystem path"
+    FIX = ("Use secure_filename()/os.path.basename(), or resolve() the path and check is_relative_to(base) "
+           "before using it.")
+
+
+class ServerSideRequestForgery(TaintCheck):
+    RULE_ID = "BA-INP-007"
+    KINDS = ("url",)
+    WHAT = "reaches the URL of an outbound request"
+    FIX = "Check the host against an allowlist (urlparse(url).netloc in ALLOWED_HOSTS) before the request."
+
+
+class CrossSiteScripting(TaintCheck):
+    RULE_ID = "BA-INP-008"
+    KINDS = ("html",)
+    UNKNOWN = "lower"
+    UNKNOWN_NEEDS_BUILT = True
+    NOUN = "HTML"
+    WHAT = "reaches HTML output that is not escaped"
+    FIX = "Render a template with autoescaping, or escape() the value (format_html in Django)."
+
+
+class OpenRedirect(TaintCheck):
+    RULE_ID = "BA-INP-009"
+    KINDS = ("redirect",)
+    WHAT = "reaches the target of a redirect"
+    FIX = ("Redirect only to relative paths or allowed hosts (url_has_allowed_host_and_scheme), or to a "
+           "named route.")
+
+
+class LdapInjection(TaintCheck):
+    RULE_ID = "BA-INP-010"
+    KINDS = ("ldap",)
+    WHAT = "reaches an LDAP search filter"
+    FIX = "Escape each value with escape_filter_chars() (or filter_format()) before building the filter."
+
+
+class XPathInjection(TaintCheck):
+    RULE_ID = "BA-INP-011"
+    KINDS = ("xpath",)
+    WHAT = "reaches an XPath expression"
+    FIX = "Keep the expression constant and pass values as XPath variables (xpath(\"//u[@n=$n]\", n=value))."
+
+
+class TrustBoundaryViolation(TaintCheck):
+    RULE_ID = "BA-INP-012"
+    KINDS = ("trust-store",)
+    WHAT = "is written into the session (a store the application trusts)"
+    FIX = "Validate the value (type, allowlist) before storing it in the session."
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        # any check or conversion on the way (an allowlist, url_has_allowed_host_and_scheme, urlencode)
+        # is the validation this rule asks for
+        return None if tf.flow.sanitised else super().judge(tf)
+
+
+class RequestDeserialization(TaintCheck):
+    RULE_ID = "BA-INP-013"
+    KINDS = ("deserialize",)
+    WHAT = "is deserialised by a loader that can run code"
+    FIX = "Parse request data with json or a schema; never pickle/marshal/yaml.load it."
+
+
+class XmlExternalEntities(TaintCheck):
+    RULE_ID = "BA-INP-014"
+    KINDS = ("xxe",)
+    WHAT = "configures an XML parser"
+    FIX = "Keep resolve_entities=False and no_network=True, or parse with defusedxml."
+
+    def setting_message(self, tf) -> str:
+        return (f"{tf.api} is created with external entities or DTD loading turned on: a document can read "
+                f"local files or reach internal URLs (XXE). {self.FIX}")
 
 
 _RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")

@@ -228,6 +228,7 @@ def collectors() -> list[type]:
     from .api_surface import ApiSurfaceFacts
     from .evidence import EvidenceCollector
     from .semantic.summary import SemanticSummary
+    from .taint.collector import TaintCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            SemanticSummary, ApiSurfaceFacts, EvidenceCollector]
+            SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector]

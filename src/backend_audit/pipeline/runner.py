@@ -138,7 +138,8 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     picked = [cls for rid in enabled for cls in checks.get(rid, ())]
     picked = [c for c in picked if is_test is False or getattr(c, "APPLIES_TO_TESTS", False)]
     ctx = FileContext(path=ref.rel, is_test=is_test, rules=rules,
-                      options={rid: selection.options(rid) for rid in enabled}, text=src.text)
+                      options={rid: selection.options(rid) for rid in enabled}, text=src.text,
+                      taint_models=tuple(settings.extra.get("taint_models_data", ())))
     ctx.facts["is_test"] = is_test
 
     t = time.perf_counter()
@@ -393,13 +394,16 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
                        selection: Selection, root: Path, sections: dict | None = None,
                        model=None, only: set[str] | None = None,
-                       reads: dict[str, set[tuple[str, str]]] | None = None) -> list[Finding]:
-    """`only`: these rule ids alone; `reads`: filled with the watched facts each rule's checks read."""
+                       reads: dict[str, set[tuple[str, str]]] | None = None, subset: bool = False) -> list[Finding]:
+    """`only`: these rule ids alone; `reads`: filled with the watched facts each rule's checks read;
+    `subset`: only some files were given (pre-commit): run just the rules that stay sound on any set of
+    files (taint: what it cannot follow outside the set is "origin not traced", never a false error)."""
     from ..model.project import ProjectModel
 
     checks = all_checks()
     project_checks = [cls for rid in _project_rule_ids(plan) if only is None or rid in only
-                      for cls in checks[rid] if issubclass(cls, ProjectCheck)]
+                      for cls in checks[rid] if issubclass(cls, ProjectCheck)
+                      and (not subset or getattr(cls, "SOUND_ON_FILE_SUBSET", False))]
     if not project_checks:
         return []
     model = model or ProjectModel.build(root, file_results, plan.settings)
@@ -501,6 +505,13 @@ def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
 
 
+def _whole_repo_only(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The project rules an explicit file list cannot run (see run_project_checks' `subset`)."""
+    checks = all_checks()
+    return tuple(rid for rid in rule_ids
+                 if not all(getattr(c, "SOUND_ON_FILE_SUBSET", False) for c in checks.get(rid, ())))
+
+
 _GC_THRESHOLD = gc.get_threshold()
 
 
@@ -577,9 +588,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
         model.watch(changes.files)
         reads = {}
-    if not file_subset:
-        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
-                                           reads=reads))
+    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
+                                       reads=reads, subset=file_subset))
     inventory = endpoint_inventory(model)
     endpoints = inventory.as_dicts() or None
     findings.sort(key=Finding.sort_key)
@@ -611,7 +621,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         result.notifications.append({"level": "note", "message": "whole-repository rules cover the scanned part "
                                      "only: " + ", ".join(f"{s}/" for s in scope)})
     result.notifications += [{"level": "note", "message": note} for note in cache_notes]
-    if file_subset and _project_rule_ids(plan):
+    if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
     # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors

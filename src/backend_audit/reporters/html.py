@@ -24,7 +24,8 @@ these shapes (extra keys are ignored, missing optional keys are shown as unknown
 The data block, read by templates/report.js (arrays, not objects, to keep 20,000 findings small):
     {"context": lines shown before/after a span, "rules": [{"id", "title", "level", "area", "what", "why", "use_instead", "good", "references"}],
      "paths": [str], "findings": [[rule index, path index, line, column, end line, end column, level,
-     message, symbol, suppressed: "" or the reason]], "sources": {path index: {"lines": {n: text}} or
+     message, symbol, suppressed: "" or the reason, (taint findings only) trace: [[path, line, column,
+     what happened], ...] source first]], "sources": {path index: {"lines": {n: text}} or
      {"error": reason}}}
 """
 
@@ -153,7 +154,8 @@ def page_data(result, context: int = CONTEXT_LINES) -> dict[str, Any]:
         "paths": paths,
         "findings": [
             [rule_index[f.rule_id], path_index[f.path], f.line, f.column, f.end_line, f.end_column, f.level,
-             f.message, f.symbol, _suppression_text(f.suppression), _fix_view(f)]
+             f.message, f.symbol, _suppression_text(f.suppression), _fix_view(f),
+             *([[[s["path"], s["line"], s["column"], s["message"]] for s in f.trace]] if f.trace else [])]
             for f in result.findings
         ],
         "sources": {

@@ -287,6 +287,8 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     out["partialFingerprints"] = dict(sorted(fingerprints.items()))
     if include_suppressed and f.suppression is not None:
         out["suppressions"] = [suppression(f.suppression)]
+    if f.trace:
+        out["codeFlows"] = [code_flow(f.trace)]
     fix = (f.properties or {}).get("fix")
     if fix:
         out["fixes"] = [sarif_fix(fix, path)]
@@ -298,6 +300,7 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     return out
 
 
+<<<<<<< HEAD
 def sarif_fix(fix: dict[str, Any], path: str) -> dict[str, Any]:
     """A fix's line edits as SARIF replacements: whole lines first..last-1 deleted, new text inserted."""
     return {
@@ -310,6 +313,17 @@ def sarif_fix(fix: dict[str, Any], path: str) -> dict[str, Any]:
                              for first, last, new in fix["edits"]],
         }],
     }
+=======
+def code_flow(trace: list[dict[str, Any]]) -> dict[str, Any]:
+    """A taint finding's path, source first and sink last: one threadFlow GitHub shows step by step."""
+    steps = []
+    for step in trace:
+        steps.append({"location": {
+            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(step["path"]), "uriBaseId": SRCROOT},
+                                 "region": {"startLine": max(1, step["line"]), "startColumn": max(1, step["column"])}},
+            "message": {"text": step["message"] or "step"}}})
+    return {"threadFlows": [{"locations": steps}]}
+>>>>>>> taint
 
 
 _IN_SOURCE = {"insource", "inline", "comment", "noqa", "nosec"}

@@ -175,7 +175,9 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
     comments: dict[str, list[Comment]] = {}
     nosecs: dict[str, list[dict[str, Any]]] = {}
     for fr in result.file_results:
-        ran = frozenset(fr.facts.get("rules_run", ())) | project_ran
+        # a whole-repo rule per-file-ignored here did not run on this file
+        ran = frozenset(fr.facts.get("rules_run", ())) | frozenset(
+            r for r in project_ran if not _ignored(selection, r, fr.path))
         for rec in fr.facts.get("suppressions", ()):
             if rec["kind"] in ("nosec", "noqa"):
                 nosecs.setdefault(fr.path, []).append(rec)
@@ -188,7 +190,7 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
 
     # Whole-repo findings never went through the worker's per-file-ignores: apply them here.
     result.findings = [f for f in result.findings
-                       if f.engine != "project" or not _ignored(selection, f.rule_id, f.path)]
+                       if f.engine not in ("project", "taint") or not _ignored(selection, f.rule_id, f.path)]
     for f in result.findings:
         if f.suppression is not None:
             continue

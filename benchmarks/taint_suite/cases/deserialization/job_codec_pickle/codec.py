@@ -1,0 +1,7 @@
+import pickle
+import zlib
+
+
+class JobCodec:
+    def decode(self, blob):
+        return pickle.loads(zlib.decompress(blob))  # vuln: deserialization

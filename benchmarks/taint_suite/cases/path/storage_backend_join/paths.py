@@ -1,0 +1,5 @@
+import os
+
+
+def under(root, key):
+    return os.path.join(root, key)

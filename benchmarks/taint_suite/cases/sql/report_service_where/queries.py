@@ -1,0 +1,2 @@
+def where_equals(column, value):
+    return f"WHERE {column} = '{value}'"

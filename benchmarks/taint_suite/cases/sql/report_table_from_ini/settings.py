@@ -1,0 +1,5 @@
+import configparser
+from pathlib import Path
+
+config = configparser.ConfigParser()
+config.read(Path(__file__).with_name("reports.ini"))

@@ -1,0 +1,6 @@
+from flask import session
+
+
+class SessionState:
+    def remember_discount(self, percent):
+        session["discount_percent"] = percent  # vuln: trust-boundary

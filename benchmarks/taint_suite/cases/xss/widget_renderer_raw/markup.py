@@ -1,0 +1,2 @@
+def wrap(tag, content):
+    return f"<{tag} class='card'>{content}</{tag}>"

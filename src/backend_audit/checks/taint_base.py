@@ -1,0 +1,84 @@
+"""Base for the taint-backed rules: each reads the project's taint flows for its sink kinds.
+
+Levels: request data reaching the sink unsanitised is the rule's level; a value whose origin is not
+traced (not request data, not constant) is reported one level lower with "origin not traced" when the
+rule asks for it (`UNKNOWN`: the level, or None for silence; `UNKNOWN_NEEDS_BUILT`: only when the value
+was built by string operations); sanitised and constant values report nothing. One finding per line.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..findings import Finding, normalise_code
+from .base import ProjectCheck
+
+_LOWER = {"error": "warning", "warning": "note", "note": "note"}
+_RANK = {"error": 3, "warning": 2, "note": 1}
+
+
+class TaintCheck(ProjectCheck):
+    ENGINE: ClassVar[str] = "taint"
+    # on an explicit file list (pre-commit) what lies outside it is "origin not traced": still sound
+    SOUND_ON_FILE_SUBSET: ClassVar[bool] = True
+    KINDS: ClassVar[tuple[str, ...]] = ()
+    UNKNOWN: ClassVar[str | None] = None  # "lower" (one level below the rule's) or None
+    UNKNOWN_NEEDS_BUILT: ClassVar[bool] = True
+    WHAT: ClassVar[str] = ""  # what the data reaches, for messages ("reaches the SQL text of a query")
+    NOUN: ClassVar[str] = "value"  # what the sink takes ("SQL text")
+    FIX: ClassVar[str] = ""
+
+    def run(self, project: Any) -> list[Finding]:
+        from ..model.taint.project import analyse
+
+        best: dict[tuple[str, int], tuple] = {}
+        for tf in analyse(project):
+            if tf.kind not in self.KINDS:
+                continue
+            judged = self.judge(tf)
+            if judged is None:
+                continue
+            level, message = judged
+            key = (tf.path, tf.line)
+            rank = (-_RANK[level], len(tf.flow.steps), tf.col, message)
+            old = best.get(key)
+            if old is None or rank < old[0]:
+                best[key] = (rank, self.finding(tf, level, message))
+        return [f for _, (_, f) in sorted(best.items())]
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        flow = tf.flow
+        kinds = flow.sanitised
+        if "all" in kinds or tf.kind in kinds:
+            return None
+        if flow.root == "setting":
+            return self.rule.level, self.setting_message(tf)
+        if flow.root.startswith("src:"):
+            what = flow.root.split(":", 3)[3]
+            if "host" in kinds and tf.kind in ("url", "redirect"):
+                if tf.kind == "redirect":
+                    return None
+                return "note", (f"request data ({what}) reaches {tf.api} after a constant scheme and host: only the "
+                                f"path or query is controlled. {self.FIX}")
+            if "validated" in kinds:
+                return _LOWER[self.rule.level], (
+                    f"request data ({what}, through a model whose fields have validators: check the field that "
+                    f"gets here is validated) {self.WHAT} ({tf.api}). {self.FIX}")
+            return self.rule.level, f"request data ({what}) {self.WHAT} ({tf.api}) unsanitised. {self.FIX}"
+        if self.UNKNOWN is None or tf.traced_only or (self.UNKNOWN_NEEDS_BUILT and not flow.built):
+            return None
+        how = "is built at run time from" if flow.built else "comes from"
+        return _LOWER[self.rule.level], (f"the {self.NOUN} passed to {tf.api} {how} a value whose origin is not "
+                                         f"traced (origin not traced): not request data as far as the source "
+                                         f"shows. {self.FIX}")
+
+    def setting_message(self, tf) -> str:
+        return self.rule.message
+
+    def finding(self, tf, level: str, message: str) -> Finding:
+        steps = tf.flow.steps
+        trace = [{"path": p, "line": line, "column": col, "message": text} for p, line, col, text in steps]
+        return Finding(rule_id=self.RULE_ID, path=tf.path, line=tf.line, column=tf.col, end_line=tf.end_line,
+                       end_column=tf.end_col, level=level, message=message, engine=self.ENGINE,
+                       snippet=normalise_code(tf.snippet)[:500], symbol=tf.symbol,
+                       properties={"sink": tf.api, "kind": tf.kind}, trace=trace or None)
