@@ -300,7 +300,6 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     return out
 
 
-<<<<<<< HEAD
 def sarif_fix(fix: dict[str, Any], path: str) -> dict[str, Any]:
     """A fix's line edits as SARIF replacements: whole lines first..last-1 deleted, new text inserted."""
     return {
@@ -313,7 +312,8 @@ def sarif_fix(fix: dict[str, Any], path: str) -> dict[str, Any]:
                              for first, last, new in fix["edits"]],
         }],
     }
-=======
+
+
 def code_flow(trace: list[dict[str, Any]]) -> dict[str, Any]:
     """A taint finding's path, source first and sink last: one threadFlow GitHub shows step by step."""
     steps = []
@@ -323,7 +323,6 @@ def code_flow(trace: list[dict[str, Any]]) -> dict[str, Any]:
                                  "region": {"startLine": max(1, step["line"]), "startColumn": max(1, step["column"])}},
             "message": {"text": step["message"] or "step"}}})
     return {"threadFlows": [{"locations": steps}]}
->>>>>>> taint
 
 
 _IN_SOURCE = {"insource", "inline", "comment", "noqa", "nosec"}
