@@ -15,11 +15,11 @@ FORGE = ("import pathlib\npathlib.Path(__file__).with_name('PWNED').write_text('
 def test_every_python_the_action_runs_is_isolated():
     for step in ACTION["runs"]["steps"]:
         script = step.get("run", "")
-        for m in re.finditer(r"\bpython3?\b(?!-)(\s+\S+)?", script):
+        for m in re.finditer(r"(?<!-)\bpython3?\b\"?(?![-/])(\s+\S+)?", script):
             assert (m.group(1) or "").strip() == "-I", f"{step['name']}: {m.group(0)!r} is not isolated"
     install = STEPS["install"]["run"]
     # pip runs from a neutral folder, before the first python call.
-    assert install.index('cd "${RUNNER_TEMP:-/tmp}"') < install.index("python")
+    assert install.index('cd "${RUNNER_TEMP:-/tmp}"') < install.index('"$BA_PYTHON"')
 
 
 def test_workspace_json_py_cannot_forge_the_findings_count(workspace):  # noqa: F811

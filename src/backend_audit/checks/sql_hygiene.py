@@ -9,7 +9,7 @@ import re
 import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
-from .sql import SqlBuiltFromStrings, _is_literal, _sql_arg
+from .sql_text import SqlTextTracker, _is_literal, _sql_arg
 from .util import logger_method
 
 # Statement shapes only: a lower-case "delete from" inside prose ("could not delete from cache") is not SQL,
@@ -28,7 +28,7 @@ def looks_like_sql(text: str) -> bool:
 _SQL_SCAN_CHARS = 2000
 
 
-class SqlBuiltAwayFromSink(SqlBuiltFromStrings):
+class SqlBuiltAwayFromSink(SqlTextTracker):
     """A built SQL statement in a function with no query call: a helper that returns or hands on the text,
     so the sink that runs it is out of sight (catalog §8.3: values crossing functions)."""
 
@@ -119,7 +119,7 @@ _RAWSQL = frozenset({"django.db.models.expressions.RawSQL", "django.db.models.Ra
 _EXTRA_KEYWORDS = frozenset({"select", "where", "tables", "order_by", "params", "select_params"})
 
 
-class DjangoRawSqlEscapeHatch(SqlBuiltFromStrings):
+class DjangoRawSqlEscapeHatch(SqlTextTracker):
     """`.extra()` / `RawSQL()` with constant SQL: a note to port to ORM expressions (the built ones are
     BA-SQL-001 errors)."""
 
