@@ -68,7 +68,9 @@ FILES: dict[str, tuple[bytes, str]] = {
     "deep_ifs.py": (deep_ifs(120).encode(), "too many levels of indentation"),
     "empty.py": (b"", ANALYSED),
     "comments_only.py": (b"# nothing\n# but comments\n", ANALYSED),
-    "fine.py": (b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n", ANALYSED),
+    # request data into a shell: an error whichever engine decides it
+    "fine.py": (b"import subprocess\n\n\ndef run(request):\n    return subprocess.call(request.GET['c'], shell=True)\n",
+                ANALYSED),
     "dir.py/inner.py": (b"x = 1\n", ANALYSED),
 }
 

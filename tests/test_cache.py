@@ -13,7 +13,7 @@ from backend_audit.pipeline.cache import DEFAULT_DIR, ResultCache
 from backend_audit.config import Settings
 from backend_audit.pipeline.runner import scan
 
-BAD = 'def q(cursor, v):\n    cursor.execute(f"SELECT * FROM t WHERE a = {v}")\n'
+BAD = 'def q(cursor, request):\n    cursor.execute(f"SELECT * FROM t WHERE a = {request.GET[\'v\']}")\n'
 SETTINGS = Settings(jobs=1, ignore=("BA-TEST",))
 
 
@@ -113,6 +113,7 @@ def test_an_edited_entry_is_not_trusted(tmp_path, monkeypatch):
             mac, key, payload = line.split(b"\t", 2)
             result = json.loads(payload)
             result["findings"] = []
+            result["facts"] = {}  # BA-SQL-001 is taint-backed: its finding comes from the file's facts
             data[i] = b"\t".join([mac, key, json.dumps(result, separators=(",", ":")).encode()])
     pack(root).write_bytes(b"\n".join(data))
     analysed = counting(monkeypatch)

@@ -43,8 +43,8 @@ CODE = """\
 import subprocess
 
 
-def run(cmd):
-    subprocess.run(f"echo {cmd}", shell=True)
+def run(request):
+    subprocess.run(f"echo {request.GET['cmd']}", shell=True)
 
 
 def pay(order):

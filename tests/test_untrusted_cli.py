@@ -16,7 +16,7 @@ from backend_audit.reporters import write_atomic
 from backend_audit.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
-BODY = 'def q(cursor, v):\n    cursor.execute(f"SELECT * FROM t WHERE a = {v}")\n'
+BODY = 'def q(cursor, request):\n    cursor.execute(f"SELECT * FROM t WHERE a = {request.body}")\n'
 
 
 def test_pre_commit_entry_ends_the_options(tmp_path, cli, clean_env):

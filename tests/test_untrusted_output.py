@@ -11,7 +11,7 @@ import pytest
 
 from backend_audit.reporters.printable import clean, log_line, text_block
 
-BODY = 'def q(cursor, v):\n    cursor.execute(f"SELECT * FROM t WHERE a = {v}")\n'
+BODY = 'def q(cursor, request):\n    cursor.execute(f"SELECT * FROM t WHERE a = {request.body}")\n'
 HOSTILE = ["::error file=README.md,line=1::forged{i}.py", "a{i}\n::add-mask::hunter2.py",
            "b{i}\n  ::stop-commands::tok.py", "c{i}\r##[error]legacy.py", "d{i}\x1b]0;owned\x07\x1b[2J.py",
            "e{i}\x9b31m\u202eyp.txt.py", "[click{i}](javascript:alert(1)).py"]
