@@ -66,3 +66,18 @@ def test_pre_commit_try_repo(repo, tmp_path):
     only_clean = subprocess.run([exe, "try-repo", str(ROOT), "backend-audit", "--files", "app/clean.py"],
                                 cwd=repo, env=env, capture_output=True, text=True, timeout=900)
     assert only_clean.returncode == 0, only_clean.stdout + only_clean.stderr
+
+
+def test_diff_hook_reports_only_the_changed_lines(repo, capsys):
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    entry = shlex.split(hooks["backend-audit-diff"]["entry"])
+    assert entry[0] == "backend-audit" and entry[-1] == "--" and "--no-fix" in entry
+    write(repo, {"app/db.py": query(1) + query(3)})  # the commit adds q3; q1 was there before
+    code, out, _ = run_cli(capsys, *entry[1:], "app/db.py")
+    assert code == 1 and "app/db.py" in out
+    flagged = [line for line in out.splitlines() if "BA-SQL-001" in line]
+    assert len(flagged) == 1 and flagged[0].strip().startswith("6:")  # q3's execute line, not q1's
