@@ -186,6 +186,26 @@ def shipped() -> tuple[dict[str, Any], ...]:
     return tuple(_read(p, p.name) for p in sorted(MODELS_DIR.glob("*.yaml")))
 
 
+def _read_untrusted(path: Path, where: str) -> dict[str, Any]:
+    """A user model file from the scanned repository's config: bounded, never a FIFO or device, YAML with
+    alias-expansion and depth limits (docs/security.md)."""
+    from ...untrusted.files import InputError, read_bounded
+    from ...untrusted.yaml_limits import load as load_limited
+
+    try:
+        text = read_bounded(path, MAX_USER_MODEL_BYTES).decode("utf-8")
+    except (OSError, InputError, UnicodeDecodeError) as exc:
+        _fail(where, f"cannot be read ({exc.__class__.__name__}: {exc})")
+    try:
+        data = load_limited(text)
+    except (yaml.YAMLError, InputError, ValueError) as exc:
+        _fail(where, f"is not usable YAML ({exc.__class__.__name__})")
+    return validate(data, where)
+
+
+MAX_USER_MODEL_BYTES = 1024 * 1024
+
+
 def read_user_models(paths: list[str], base: Path) -> list[dict[str, Any]]:
     """Users' model files (paths relative to the config file), validated; ConfigError on any problem."""
     out = []
@@ -195,7 +215,7 @@ def read_user_models(paths: list[str], base: Path) -> list[dict[str, Any]]:
             _fail(text, "points outside the project root")
         if not path.is_file():
             _fail(text, "does not exist")
-        out.append(_read(path, text))
+        out.append(_read_untrusted(path, text))
     return out
 
 
