@@ -269,3 +269,18 @@ def test_two_apps_side_by_side_each_import_their_own_blueprints(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(e["path"], e["file"]) for e in result.endpoints} == {("/bad/key", "bad/mod_api.py"),
                                                                  ("/good/key", "good/mod_api.py")}
+
+
+def test_strawberry_graphql_router_is_one_get_and_post_endpoint(tmp_path):
+    (tmp_path / "main.py").write_text(
+        "from fastapi import Depends, FastAPI\nfrom strawberry.fastapi import GraphQLRouter\n\n"
+        "from schema import schema\n\napp = FastAPI()\ngraphql_app = GraphQLRouter(schema)\n"
+        "admin_graphql = GraphQLRouter(schema)\n"
+        "app.include_router(graphql_app, prefix='/graphql')\n"
+        "app.include_router(admin_graphql, prefix='/admin/graphql', dependencies=[Depends(get_current_user)])\n")
+    (tmp_path / "schema.py").write_text("schema = None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("GET,POST", "/graphql", "graphql: auth per resolver (not modelled)"),
+        ("GET,POST", "/admin/graphql", "dependency: get_current_user")}
+    assert [(f.line, f.level, f.properties.get("sub")) for f in result.findings] == [(7, "note", "graphql")]

@@ -24,7 +24,7 @@ from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
               "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp",
-              "sanic_app": "sanic"}
+              "sanic_app": "sanic", "graphql_router": "fastapi"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -383,6 +383,18 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             for name, entry in sorted(self.facts[path].get("web", {}).get("routers", {}).items()):
                 if entry["kind"] in ("fastapi_app", "flask_app", "starlette_app"):
                     self.roots.append((path, entry["line"]))
+                elif entry["kind"] == "graphql_router":
+                    self._graphql_router(path, name, entry, parents)
+
+    def _graphql_router(self, path: str, name: str, entry: dict[str, Any], parents: dict) -> None:
+        """`graphql_app = GraphQLRouter(schema)` included under a prefix: one endpoint taking GET (queries)
+        and POST (mutations); auth from the routing (dependencies) or per resolver."""
+        for mount in self._mounts((path, name), parents):
+            auth = self._routing_guard(mount["deps"], mount["hooks"]) or "graphql: auth per resolver (not modelled)"
+            self._via = mount["via"]
+            self._add("fastapi", ["GET", "POST"], mount["prefix"] or "/", name, path, {"line": entry["line"]}, auth,
+                      None, entry["line"])
+        self._via = []
 
     def _route(self, path: str, qualname: str, fn: dict[str, Any], d: dict[str, Any], key: tuple[str, str],
                parents: dict) -> None:

@@ -25,9 +25,10 @@ ROUTER_KINDS = {
     "ExtendedSimpleRouter": "drf_router", "ExtendedDefaultRouter": "drf_router", "NestedSimpleRouter": "drf_router",
     "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
     "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes", "Sanic": "sanic_app",
+    "GraphQLRouter": "graphql_router",  # strawberry's FastAPI router: one GraphQL endpoint (GET and POST)
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp", "sanic")
+             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 _PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
@@ -132,6 +133,8 @@ class RouteWiring:
             prefix = keyword(call, "prefix") or keyword(call, "url_prefix")
             if tail == "Blueprint":
                 prefix = keyword(call, "url_prefix")
+            elif tail == "GraphQLRouter":
+                prefix = keyword(call, "path")
             entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
             package = (self.ctx.qualname(call.func) or "").split(".")[0]
             if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
