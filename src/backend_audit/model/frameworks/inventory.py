@@ -475,13 +475,13 @@ class _Builder(AuthEvidence, UrlconfRoutes):
         self.endpoints.append(Endpoint(
             framework=framework, methods=sorted(set(methods)), path=full, handler=handler, file=path,
             line=fn.get("line", route_line), auth=auth, public=public,
-            validation=validation or self._validation(fn, methods, framework),
+            validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
             rate_limit=rate_limit or self._fn_rate_limit(fn),
             response_model=str(response_model) if response_model is not None else None,
             fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via)))
 
-    def _validation(self, fn: dict[str, Any], methods: list[str], framework: str) -> str:
+    def _validation(self, fn: dict[str, Any], methods: list[str], framework: str, path: str = "") -> str:
         if fn.get("raw_reads"):
             return "raw request data"
         if framework == "fastapi" and set(methods) & {"POST", "PUT", "PATCH"} and untyped_body_params(fn):
@@ -494,6 +494,8 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             ann = p.get("annotation", "")
             if framework in ("fastapi", "starlette", "django-ninja") and ann and not p.get("deps"):
                 base = ann.split("[")[0].strip()
+                if base[:1].isupper() and (self._alias_deps(path, base) or self.unknown_module(path, [base])):
+                    continue  # `session: SessionDep`: an Annotated dependency alias, not a request body
                 if base not in _PRIMITIVES and last_name(base) not in _NOT_INPUT and base[:1].isupper():
                     return f"schema: {ann}"
         if fn.get("validates"):
