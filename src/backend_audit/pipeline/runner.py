@@ -317,6 +317,22 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     return {f.fingerprint for f in findings}
 
 
+def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
+    """The scanned folders below the root, when they are not the whole repository."""
+    out = []
+    for target in targets:
+        if not target.is_dir():
+            continue
+        try:
+            rel = target.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            continue
+        if rel in ("", "."):
+            return ()
+        out.append(rel)
+    return tuple(sorted(set(out)))
+
+
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     checks = all_checks()
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
@@ -355,6 +371,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     from ..workflow import diffscope
 
     changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work
+    scope = _scope(targets, disc.root)
+    if scope:  # whole-repository rules judge the part that was scanned (backend/), not its neighbours
+        settings = settings.with_(extra={**settings.extra, "scope": scope})
     plan = Plan(settings=settings, enabled=selection.enabled_ids(), root=str(disc.root))
     jobs = settings.effective_jobs()
     from .cache import open_cache
@@ -418,6 +437,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     notice = syntax.version_notice(requires_python(disc.root), needed, len(needed))
     if notice:
         result.notifications.append(notice)
+    if scope and not file_subset and _project_rule_ids(plan):
+        result.notifications.append({"level": "note", "message": "whole-repository rules cover the scanned part "
+                                     "only: " + ", ".join(f"{s}/" for s in scope)})
     if file_subset and _project_rule_ids(plan):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
