@@ -88,8 +88,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--verdicts", type=Path, default=VERDICTS, help="folder of <project>.endpoints.yaml")
     args = parser.parse_args()
-    for vfile in sorted(VERDICTS.glob("*.endpoints.yaml")):
+    for vfile in sorted(args.verdicts.glob("*.endpoints.yaml")):
         spec = yaml.safe_load(vfile.read_text())
         name = spec["project"]
         if args.only and name not in args.only:
