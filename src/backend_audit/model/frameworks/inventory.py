@@ -298,8 +298,10 @@ class _Builder(AuthEvidence, UrlconfRoutes):
         via = [f"Mount {rule['mounted']!r} ({path}:{rule['line']})"] if rule.get("mounted") else []
         out = []
         listed = rule.get("in_list")
-        for mpath in sorted(self.facts) if listed else ():
-            for mount in self.facts[mpath].get("web", {}).get("mounts", []):
+        if "_mount_files" not in self.__dict__:  # asked per Route: list the few files with mounts once
+            self._mount_files = [p for p in sorted(self.facts) if self.facts[p].get("web", {}).get("mounts")]
+        for mpath in self._mount_files if listed else ():
+            for mount in self.facts[mpath]["web"]["mounts"]:
                 if self.r.resolve(mpath, mount["routes"]) == (path, listed):
                     out.append({"prefix": mount["prefix"], "deps": [], "hooks": [], "root": None,
                                 "via": ([f"Mount {mount['prefix']!r} ({mpath}:{mount['line']})"]
