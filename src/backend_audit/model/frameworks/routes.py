@@ -107,7 +107,8 @@ class RouteWiring:
         if target and "." not in target and isinstance(node.value, (ast.List, ast.Tuple)) and not \
                 self.ctx.function_stack:
             for el in node.value.elts:
-                self.listed[id(el)] = target
+                if isinstance(el, ast.Call):  # only calls can be Routes: a data list costs nothing
+                    self.listed[id(el)] = target
         if target and "." not in target:
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -255,7 +256,8 @@ class RouteWiring:
         routes = keyword(node, "routes")
         if isinstance(routes, (ast.List, ast.Tuple)):
             for el in routes.elts:
-                self.mount_prefix[id(el)] = full
+                if isinstance(el, ast.Call):
+                    self.mount_prefix[id(el)] = full
         elif isinstance(routes, ast.Name):
             self.mounts.append({"prefix": full, "routes": routes.id, "line": self._line(node)})
 
