@@ -287,3 +287,25 @@ def test_strawberry_graphql_router_is_one_get_and_post_endpoint(tmp_path):
         ("GET,POST", "/graphql", "graphql: auth per resolver (not modelled)"),
         ("GET,POST", "/admin/graphql", "dependency: get_current_user")}
     assert [(f.line, f.level, f.properties.get("sub")) for f in result.findings] == [(7, "note", "graphql")]
+
+
+def test_flask_restx_namespaces_and_smorest_method_views(tmp_path):
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "__init__.py").write_text(
+        "from flask import Blueprint\nfrom flask_restx import Api\n\nfrom .challenges import ns\n\n"
+        "api_bp = Blueprint('api', __name__, url_prefix='/api/v1')\nrest = Api(api_bp)\n"
+        "rest.add_namespace(ns, '/challenges')\n")
+    (tmp_path / "api" / "challenges.py").write_text(
+        "from flask_login import login_required\nfrom flask_restx import Namespace, Resource\n\n"
+        "ns = Namespace('challenges')\n\n\n@ns.route('', '/all')\nclass ChallengeList(Resource):\n"
+        "    def get(self):\n        return []\n\n    @login_required\n    def post(self):\n        return {}\n")
+    (tmp_path / "pets.py").write_text(
+        "from flask.views import MethodView\nfrom flask_smorest import Blueprint\n\n"
+        "blp = Blueprint('pets', __name__, url_prefix='/pets')\n\n\n@blp.route('/<int:pet_id>')\n"
+        "class Pet(MethodView):\n    def delete(self, pet_id):\n        return ''\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/api/v1/challenges", "none"), ("GET", "/api/v1/challenges/all", "none"),
+        ("POST", "/api/v1/challenges", "method decorator: post: login_required"),
+        ("POST", "/api/v1/challenges/all", "method decorator: post: login_required"),
+        ("DELETE", "/pets/<int:pet_id>", "none")}

@@ -24,7 +24,7 @@ from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
               "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp",
-              "sanic_app": "sanic", "graphql_router": "fastapi"}
+              "sanic_app": "sanic", "graphql_router": "fastapi", "restx_api": "flask"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -373,12 +373,15 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             for cname, cls in sorted(f.get("classes", {}).items()):
                 for call in cls.get("decorator_calls", []):
                     owner, _, verb = call["ref"].rpartition(".")
-                    key = self._router(path, owner) if verb == "view" and owner else None
-                    if key is not None and call.get("args") and isinstance(call["args"][0], str):
-                        # aiohttp `@routes.view("/items")` on a web.View class
-                        self._url_rule(path, {"owner": owner, "path": call["args"][0], "view": cname,
-                                              "line": call["line"], "kind": "aiohttp", "methods": None,
-                                              "class_view": True}, parents)
+                    key = self._router(path, owner) if verb in ("view", "route") and owner else None
+                    if key is None or not call.get("args") or not isinstance(call["args"][0], str):
+                        continue
+                    # aiohttp `@routes.view("/items")` on a web.View; flask-restx `@ns.route("/x")` on a
+                    # Resource; flask-smorest `@blp.route("/")` on a MethodView
+                    kind = "aiohttp" if verb == "view" else "flask"
+                    for route in [a for a in call["args"] if isinstance(a, str)]:
+                        self._url_rule(path, {"owner": owner, "path": route, "view": cname, "line": call["line"],
+                                              "kind": kind, "methods": None, "class_view": True}, parents)
             for rule in f.get("web", {}).get("url_rules", []):
                 self._url_rule(path, rule, parents)
         for path in sorted(self.facts):

@@ -26,9 +26,10 @@ ROUTER_KINDS = {
     "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
     "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes", "Sanic": "sanic_app",
     "GraphQLRouter": "graphql_router",  # strawberry's FastAPI router: one GraphQL endpoint (GET and POST)
+    "Namespace": "flask_blueprint", "Api": "restx_api",  # flask-restx / flask-restplus
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry")
+             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 _PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
@@ -86,6 +87,8 @@ class RouteWiring:
             return None
         if tail == "Application" and not qn.startswith("aiohttp"):
             return None
+        if tail in ("Namespace", "Api") and not qn.startswith(("flask_restx", "flask_restplus")):
+            return None  # flask-restful's Api keeps its add_resource handling
         return tail
 
     def _limiter(self, call: ast.Call) -> str | None:
@@ -134,8 +137,12 @@ class RouteWiring:
             prefix = keyword(call, "prefix") or keyword(call, "url_prefix")
             if tail == "Blueprint":
                 prefix = keyword(call, "url_prefix")
-            elif tail == "GraphQLRouter":
+            elif tail in ("GraphQLRouter", "Namespace"):
                 prefix = keyword(call, "path")
+            if tail == "Api" and positional(call, 0) is not None and dotted(positional(call, 0)):
+                # Api(blueprint, prefix=...): the API lives under the blueprint (or app) it is given
+                self.includes.append({"owner": dotted(positional(call, 0)), "target": target,
+                                      "line": self._line(node)})
             entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
             package = (self.ctx.qualname(call.func) or "").split(".")[0]
             if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
@@ -198,6 +205,11 @@ class RouteWiring:
             if sub is not node.args[1]:
                 entry["factory"] = True
             self._prefix(entry, node.args[0])
+            self.includes.append(entry)
+            return
+        if method == "add_namespace" and node.args and dotted(node.args[0]):
+            entry = {"owner": owner, "target": dotted(node.args[0]), "line": self._line(node)}
+            self._prefix(entry, positional(node, 1) or keyword(node, "path"))
             self.includes.append(entry)
             return
         if method in ("include_router", "register_blueprint", "include", "blueprint"):
