@@ -157,11 +157,33 @@ def test_starlette_route_and_nested_mount_lists(tmp_path):
 def test_unmodelled_framework_is_named_not_reported_as_empty(tmp_path, capsys):
     app = tmp_path / "svc"
     app.mkdir()
-    (app / "app.py").write_text('from litestar import Litestar, get\n\n\n@get("/")\nasync def index() -> str:\n'
-                                '    return "hi"\n\n\napp = Litestar([index])\n')
+    (app / "app.py").write_text('import tornado.web\n\n\nclass Main(tornado.web.RequestHandler):\n'
+                                '    def get(self):\n        self.write("hi")\n\n\n'
+                                'app = tornado.web.Application([(r"/", Main)])\n')
     assert main(["endpoints", str(app)]) == 0
     out = capsys.readouterr().out
-    assert "litestar: seen (imported in 1 file(s)); its routes are not modelled" in out
+    assert "tornado: seen (imported in 1 file(s)); its routes are not modelled" in out
+
+
+def test_litestar_routers_controllers_and_guards(tmp_path):
+    (tmp_path / "users.py").write_text(
+        "from litestar import Controller, get, post\n\nfrom auth import requires_login\n\n\n"
+        "class UserController(Controller):\n    path = '/users'\n    guards = [requires_login]\n\n"
+        "    @get('/{user_id:int}')\n    async def get_user(self, user_id: int) -> dict:\n        return {}\n\n"
+        "    @post()\n    async def create(self, data: dict) -> dict:\n        return data\n")
+    (tmp_path / "app.py").write_text(
+        "from litestar import Litestar, Router, get, route\n\nfrom users import UserController\n\n\n"
+        "@get('/health')\nasync def health() -> str:\n    return 'ok'\n\n\n"
+        "@route('/items', http_method=['PUT', 'DELETE'])\nasync def items() -> None:\n    return None\n\n\n"
+        "api = Router(path='/api', route_handlers=[UserController, items])\n"
+        "app = Litestar(route_handlers=[api, health])\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["handler"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/health", "health", "none"),
+        ("DELETE,PUT", "/api/items", "items", "none"),
+        ("GET", "/api/users/{user_id:int}", "UserController.get_user", "guard: requires_login"),
+        ("POST", "/api/users", "UserController.create", "guard: requires_login")}
+    assert result.frameworks["litestar"] == {"files": 2, "endpoints": 4, "modelled": True}
 
 
 def test_endpoints_text_names_each_framework_found(tmp_path, capsys):

@@ -17,6 +17,7 @@ from typing import Any
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
 from .evidence import AuthEvidence
+from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
@@ -132,7 +133,7 @@ def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     return False
 
 
-class _Builder(AuthEvidence, UrlconfRoutes):
+class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -204,6 +205,7 @@ class _Builder(AuthEvidence, UrlconfRoutes):
     def run(self) -> Inventory:
         self._decorator_routes()
         self._django()
+        self._litestar()
         seen: set[tuple] = set()
         unique = []
         for e in sorted(self.endpoints, key=lambda e: (e.path, e.file, e.line, e.methods, e.handler)):
@@ -701,7 +703,8 @@ _FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": 
                        "aiohttp": "aiohttp", "litestar": "litestar", "starlite": "litestar", "sanic": "sanic",
                        "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
                        "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
-MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic"})
+MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic",
+                      "litestar"})
 
 
 def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:

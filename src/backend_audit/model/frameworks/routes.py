@@ -29,7 +29,8 @@ ROUTER_KINDS = {
     "Namespace": "flask_blueprint", "Api": "restx_api",  # flask-restx / flask-restplus
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus")
+             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
+             "litestar")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 _PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
@@ -70,6 +71,7 @@ class RouteWiring:
         self.mounts: list[dict[str, Any]] = web.setdefault("mounts", [])  # Starlette Mount(routes=<list name>)
         self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
         self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
+        self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
 
     def _line(self, node: ast.AST) -> int:
         return self.ctx.span(node)[0]
@@ -83,6 +85,8 @@ class RouteWiring:
         tail = last_name(qn) if qn and not qn.startswith(".") else last_name(name)
         if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
             return None  # e.g. a project's own class that happens to be called Router
+        if tail == "Router" and qn.startswith("litestar"):
+            return "LitestarRouter"
         if tail == "Router" and not qn.startswith(("ninja", "starlette")):
             return None
         if tail == "Application" and not qn.startswith("aiohttp"):
@@ -118,6 +122,8 @@ class RouteWiring:
                 self.web.setdefault("dep_aliases", {})[target] = deps
         if not isinstance(node.value, ast.Call):
             return
+        if target and "." not in target:
+            self.assigned_to[id(node.value)] = target
         ctor = last_name(dotted(node.value.func))
         if target and ctor in FASTAPI_SECURITY:
             self.web.setdefault("schemes", []).append(target)
@@ -176,6 +182,8 @@ class RouteWiring:
                 self.url_rules.append(rule)
         elif tail in ("Mount", "Host"):
             self._mount(node)
+        elif tail in ("Litestar", "LitestarRouter"):
+            self._litestar(node, tail)
         elif tail in ("Starlette", "Router") and isinstance(keyword(node, "routes"), ast.Name):
             self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
         if not isinstance(func, ast.Attribute):
@@ -272,6 +280,22 @@ class RouteWiring:
                     self.mount_prefix[id(el)] = full
         elif isinstance(routes, ast.Name):
             self.mounts.append({"prefix": full, "routes": routes.id, "line": self._line(node)})
+
+    # --- Litestar -----------------------------------------------------------------------------------
+    def _litestar(self, node: ast.Call, tail: str) -> None:
+        """`Litestar(route_handlers=[...], guards=[...])`, `Router(path="/api", route_handlers=[...])`: the
+        handlers, controllers and routers mounted, with the prefix and guards they get."""
+        handlers = keyword(node, "route_handlers") or (positional(node, 0) if tail == "Litestar" else None)
+        refs = [dotted(h) for h in _elements(handlers) if dotted(h)]
+        if not refs:
+            return
+        entry: dict[str, Any] = {"app": tail == "Litestar", "handlers": refs, "line": self._line(node),
+                                 "guards": [dotted(g) for g in _elements(keyword(node, "guards")) if dotted(g)]}
+        self._prefix(entry, keyword(node, "path"))
+        target = self.assigned_to.get(id(node))
+        if target:
+            entry["name"] = target
+        self.web.setdefault("litestar", []).append(entry)
 
     # --- aiohttp ------------------------------------------------------------------------------------
     @staticmethod
