@@ -331,3 +331,15 @@ def test_flask_restx_namespaces_and_smorest_method_views(tmp_path):
         ("POST", "/api/v1/challenges", "method decorator: post: login_required"),
         ("POST", "/api/v1/challenges/all", "method decorator: post: login_required"),
         ("DELETE", "/pets/<int:pet_id>", "none")}
+
+
+def test_litestar_auth_backend_and_unmounted_controllers(tmp_path):
+    (tmp_path / "security.py").write_text("from litestar.security.jwt import JWTAuth\n\njwt_auth = JWTAuth(None)\n")
+    (tmp_path / "accounts.py").write_text(
+        "from litestar import Controller, get, post\n\n\nclass AccessController(Controller):\n"
+        "    path = '/access'\n\n    @post('/login', exclude_from_auth=True)\n    async def login(self) -> None:\n"
+        "        return None\n\n    @get('/me')\n    async def me(self) -> None:\n        return None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    # registered by a plugin we cannot follow: listed under the controller's own path
+    assert {(e["path"], e["auth"]) for e in result.endpoints} == {
+        ("/access/login", "public (exclude_from_auth)"), ("/access/me", "middleware: JWTAuth")}

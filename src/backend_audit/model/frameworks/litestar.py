@@ -16,12 +16,30 @@ _VERBS = {"get": ["GET"], "post": ["POST"], "put": ["PUT"], "patch": ["PATCH"], 
           "head": ["HEAD"], "websocket": ["WEBSOCKET"], "route": None}
 
 
+_AUTH_BACKENDS = frozenset({"JWTAuth", "JWTCookieAuth", "OAuth2PasswordBearerAuth", "SessionAuth"})
+
+
 class LitestarRoutes:
     def _litestar(self) -> None:
+        self._litestar_seen: set[tuple[str, str]] = set()
         apps = [(p, e) for p in sorted(self.facts) for e in self.facts[p].get("web", {}).get("litestar", [])]
         roots = [(p, e) for p, e in apps if e.get("app")] or [(p, e) for p, e in apps if "name" not in e]
         for path, entry in roots:
             self._litestar_mount(path, entry, "", [], [], frozenset())
+        # Controllers and handlers registered in ways we cannot follow (a plugin extending
+        # app_config.route_handlers): listed under their own paths, so they are not lost
+        for path in sorted(self.facts):
+            if not any(str(v).startswith("litestar") for v in self.facts[path].get("import_table", {}).values()):
+                continue
+            for name in sorted(self.facts[path].get("classes", {})):
+                chain = self._mro_chain(path, name)
+                if (path, name) not in self._litestar_seen and any(
+                        k == "external" and last_name(w) == "Controller" and w.startswith("litestar")
+                        for k, _, w in chain):
+                    self._litestar_controller(path, name, "", [], [])
+            for qualname, fn in sorted(self.facts[path].get("functions", {}).items()):
+                if "." not in qualname and (path, qualname) not in self._litestar_seen:
+                    self._litestar_handler(path, qualname, fn, "", [], [])
 
     def _litestar_mount(self, path: str, entry: dict[str, Any], prefix: str, guards: list[str], via: list[str],
                         seen: frozenset) -> None:
@@ -43,6 +61,22 @@ class LitestarRoutes:
                 if fn is not None:
                     self._litestar_handler(target[0], target[1], fn, full, guards, via)
 
+    def _litestar_auth_backend(self) -> str | None:
+        """A litestar.security backend (JWTAuth, OAuth2PasswordBearerAuth, SessionAuth...) imported by the
+        project: its middleware authenticates every route but those marked exclude_from_auth."""
+        if "_litestar_backend" not in self.__dict__:
+            found = None
+            for path in sorted(self.facts):
+                for target in self.facts[path].get("import_table", {}).values():
+                    name = str(target)
+                    if name.startswith("litestar.security") and last_name(name) in _AUTH_BACKENDS:
+                        found = last_name(name)
+                        break
+                if found:
+                    break
+            self._litestar_backend = found
+        return self._litestar_backend
+
     def _litestar_router(self, target: tuple[str, str]) -> dict[str, Any] | None:
         for entry in self.facts.get(target[0], {}).get("web", {}).get("litestar", []):
             if entry.get("name") == target[1]:
@@ -50,6 +84,7 @@ class LitestarRoutes:
         return None
 
     def _litestar_controller(self, path: str, name: str, prefix: str, guards: list[str], via: list[str]) -> None:
+        self._litestar_seen.add((path, name))
         info = self._class_info(path, name)
         own = info["attrs"].get("path")
         full = join_paths(prefix, own) if isinstance(own, str) and own else prefix
@@ -64,6 +99,7 @@ class LitestarRoutes:
 
     def _litestar_handler(self, path: str, qualname: str, fn: dict[str, Any], prefix: str, guards: list[str],
                           via: list[str]) -> None:
+        self._litestar_seen.add((path, qualname))
         for d in fn.get("decorators", []):
             verb = last_name(d["ref"])
             if verb not in _VERBS or not self.r.qualified(path, d["ref"]).startswith("litestar"):
@@ -80,6 +116,9 @@ class LitestarRoutes:
                 auth = f"guard: {last_name(all_guards[0])}"
             else:
                 auth = self._auth_decorated(path, fn, [], [])
+                backend = self._litestar_auth_backend()
+                if backend and auth.startswith(("none", "unknown")):
+                    auth = f"middleware: {backend}"
             for route in paths:
                 route = route if isinstance(route, str) else "<dynamic>"
                 self._via = via
