@@ -343,3 +343,20 @@ def test_litestar_auth_backend_and_unmounted_controllers(tmp_path):
     # registered by a plugin we cannot follow: listed under the controller's own path
     assert {(e["path"], e["auth"]) for e in result.endpoints} == {
         ("/access/login", "public (exclude_from_auth)"), ("/access/me", "middleware: JWTAuth")}
+
+
+def test_views_registered_by_a_decorator_that_appends_path_to_urlpatterns(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
+    (tmp_path / "site" / "urls.py").write_text(
+        "from django.urls import include, path\n\nurlpatterns = [path('app/', include('site.routes'))]\n")
+    (tmp_path / "site" / "routes.py").write_text(
+        "from django.urls import path\n\nurlpatterns = []\n\n\ndef register(route):\n    def deco(view):\n"
+        "        urlpatterns.append(path(route, view))\n        return view\n    return deco\n")
+    (tmp_path / "site" / "views.py").write_text(
+        "from django.views import View\n\nfrom .routes import register\n\n\n@register('reports/')\n"
+        "def reports(request):\n    if request.method == 'POST':\n        return None\n\n\n"
+        "@register('export/')\nclass Export(View):\n    def get(self, request):\n        return None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], f"{e['file']}:{e['line']}") for e in result.endpoints} == {
+        ("GET,POST", "/app/reports/", "site/views.py:7"), ("GET", "/app/export/", "site/views.py:13")}
