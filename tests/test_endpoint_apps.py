@@ -356,7 +356,8 @@ def test_views_registered_by_a_decorator_that_appends_path_to_urlpatterns(tmp_pa
     (tmp_path / "site" / "views.py").write_text(
         "from django.views import View\n\nfrom .routes import register\n\n\n@register('reports/')\n"
         "def reports(request):\n    if request.method == 'POST':\n        return None\n\n\n"
-        "@register('export/')\nclass Export(View):\n    def get(self, request):\n        return None\n")
+        "@register('export/')\nclass Export(View):\n    def get(self, request):\n        return None\n\n\n"
+        "@dataclasses.dataclass()\nclass Options:\n    pass\n")
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(",".join(e["methods"]), e["path"], f"{e['file']}:{e['line']}") for e in result.endpoints} == {
         ("GET,POST", "/app/reports/", "site/views.py:7"), ("GET", "/app/export/", "site/views.py:13")}

@@ -105,8 +105,8 @@ class UrlconfRoutes:
             uses += [(c, call["ref"], call.get("args") or [], call["line"])
                      for c, cls in sorted(f.get("classes", {}).items()) for call in cls.get("decorator_calls", [])]
             for view, ref, args, line in uses:
-                if not isinstance(args[0], str):
-                    continue
+                if not args or not isinstance(args[0], str):
+                    continue  # `@dataclass()`, `@register(Model)`: no route given
                 target = self.definition(path, ref)
                 functions = self.facts.get(target[0], {}).get("functions", {}) if target and target[1] else {}
                 family = [fn for q, fn in functions.items() if q == target[1] or q.startswith(target[1] + ".")]
