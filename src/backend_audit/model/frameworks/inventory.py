@@ -151,6 +151,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         self.semantic = semantic
         self.values = PrefixValues(semantic, self.settings)
         self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
+        # a router mounted by a Django URLconf (`path("api/", api.urls)`): (prefix, via) per mount
+        self.url_mounts: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
 
     def constant(self, path: str, enc: dict[str, Any]) -> Any:
         """The folded value of an encoded expression written in `path` (prefixes.py), or None."""
@@ -203,8 +205,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
 
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
+        self._django()  # first: it records where URLconfs mount a NinjaAPI (url_mounts)
         self._decorator_routes()
-        self._django()
         self._litestar()
         seen: set[tuple] = set()
         unique = []
@@ -276,7 +278,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                [(p, d) for p, d in entry.get("class_deps", [])],
                "hooks": self._hooks(key), "root": key, "via": own_via}
         if key in seen or key not in parents:
-            return [own]
+            return [{**own, "prefix": join_paths(prefix, own["prefix"]), "via": via + own["via"]}
+                    for prefix, via in self.url_mounts.get(key, [])] or [own]
         out = []
         for parent, inc in parents[key]:
             inc_file = inc.get("_file", parent[0])

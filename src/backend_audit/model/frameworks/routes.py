@@ -215,6 +215,12 @@ class RouteWiring:
             self._prefix(entry, node.args[0])
             self.includes.append(entry)
             return
+        if method == "add_router" and len(node.args) >= 2 and dotted(node.args[1]):
+            # django-ninja: api.add_router("/events/", events_router)
+            entry = {"owner": owner, "target": dotted(node.args[1]), "line": self._line(node)}
+            self._prefix(entry, node.args[0])
+            self.includes.append(entry)
+            return
         if method == "add_namespace" and node.args and dotted(node.args[0]):
             entry = {"owner": owner, "target": dotted(node.args[0]), "line": self._line(node)}
             self._prefix(entry, positional(node, 1) or keyword(node, "path"))

@@ -240,6 +240,10 @@ class UrlconfRoutes:
         key = self._router(path, router_ref) or self.r.resolve(path, router_ref) or (path, router_ref)
         walked = self.__dict__.setdefault("_walked_routers", set())
         walked.add(key)
+        if key[0] in self.facts and self._router_entry(key).get("kind") == "ninja_api":
+            # path("api/", api.urls) with a NinjaAPI: its routes (added later) live under this prefix
+            self.url_mounts.setdefault(key, []).append((prefix, list(self._via)))
+            return
         for rpath in sorted(self.facts):
             for reg in self.facts[rpath].get("web", {}).get("drf_register", []):
                 if (self._router(rpath, reg["router"]) or (rpath, reg["router"])) == key:
