@@ -367,11 +367,12 @@ def test_django_ninja_api_under_its_urlconf_prefix(tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
     (tmp_path / "site" / "api.py").write_text(
-        "from ninja import NinjaAPI, Router\nfrom ninja.security import django_auth\n\napi = NinjaAPI()\n"
+        "from ninja import NinjaAPI, Router\nfrom ninja.security import django_auth\n\n"
+        "api = NinjaAPI(auth=django_auth)\n"
         "events = Router()\n\n\n@events.get('/{event_id}')\ndef event(request, event_id: int):\n    return {}\n\n\n"
-        "@api.post('/ping')\ndef ping(request):\n    return {}\n\n\napi.add_router('/events/', events)\n")
+        "@api.post('/ping', auth=None)\ndef ping(request):\n    return {}\n\n\napi.add_router('/events/', events)\n")
     (tmp_path / "site" / "urls.py").write_text(
         "from django.urls import path\n\nfrom .api import api\n\nurlpatterns = [path('api/v1/', api.urls)]\n")
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
-    assert {(",".join(e["methods"]), e["path"]) for e in result.endpoints} == {
-        ("GET", "/api/v1/events/{event_id}"), ("POST", "/api/v1/ping")}
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/api/v1/events/{event_id}", "ninja auth: django_auth"), ("POST", "/api/v1/ping", "public (auth=None)")}

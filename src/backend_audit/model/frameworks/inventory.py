@@ -327,6 +327,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                 fn = self.function(path, h["function"])
                 if fn and fn.get("auth_check"):
                     out.append(f"before_request: {h['function']}")
+        if self._router_entry(key).get("auth"):
+            out.append(f"ninja auth: {self._router_entry(key)['auth']}")
         for mw in self._router_entry(key).get("middlewares", []):
             if self.auth_name.search(last_name(mw)):
                 out.append(f"middleware: {mw}")
@@ -429,6 +431,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
+            if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
+                auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via = mount["via"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
         self._via = []

@@ -157,6 +157,10 @@ class RouteWiring:
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
                 entry["deps"] = deps
+            guard = keyword(call, "auth")
+            if guard is not None and tail in ("NinjaAPI", "Router") and not (
+                    isinstance(guard, ast.Constant) and guard.value is None):
+                entry["auth"] = " ".join(self.ctx.segment(guard).split())[:100]  # NinjaAPI(auth=django_auth)
             middlewares = [dotted(m) for m in _elements(keyword(call, "middlewares")) if dotted(m)]
             if middlewares:  # aiohttp: wraps every handler of this app (and of its sub-apps)
                 entry["middlewares"] = middlewares
