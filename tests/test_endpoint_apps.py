@@ -376,3 +376,16 @@ def test_django_ninja_api_under_its_urlconf_prefix(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
         ("GET", "/api/v1/events/{event_id}", "ninja auth: django_auth"), ("POST", "/api/v1/ping", "public (auth=None)")}
+
+
+def test_flask_view_func_wrapped_in_a_guard(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\nfrom flask.views import MethodView\nfrom flask_login import login_required\n\n"
+        "app = Flask(__name__)\n\n\nclass NoteAPI(MethodView):\n    def delete(self, nid):\n        return ''\n\n\n"
+        "def export():\n    return ''\n\n\n"
+        "app.add_url_rule('/notes/<int:nid>', view_func=login_required(NoteAPI.as_view('note')))\n"
+        "app.add_url_rule('/export', view_func=login_required(export), methods=['POST'])\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("DELETE", "/notes/<int:nid>", "urls wrapper: login_required"),
+        ("POST", "/export", "urls wrapper: login_required")}

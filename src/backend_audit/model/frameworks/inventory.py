@@ -464,7 +464,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             if cls is not None:
                 methods, info = self._class_methods(vpath, vname)
                 methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
-                auth = self._class_auth(vpath, vname, deps, mount["hooks"], info=info)
+                auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
                 for group, group_auth in self.method_auth(info, methods, auth):
                     self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
                               None, rule["line"], cls_key=(vpath, vname))
@@ -475,6 +475,9 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                 methods = [m.upper() for m in rule.get("methods") or ["GET"]]
                 auth = self._auth_decorated(vpath, fn, deps + self._fn_deps(vpath, fn),
                                             mount["hooks"])
+                wrapped = [w for w in rule.get("wrappers", ()) if self.is_auth_decorator(path, w)]
+                if wrapped and auth.startswith(("none", "unknown", "check")):
+                    auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
         self._via = []
 

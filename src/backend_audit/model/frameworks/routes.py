@@ -372,6 +372,13 @@ class RouteWiring:
             paths = [string_value(path_node)]
         if view is None:
             return
+        wrappers: list[str] = []  # view_func=login_required(NoteAPI.as_view("note"))
+        while isinstance(view, ast.Call) and not (isinstance(view.func, ast.Attribute) and
+                                                   view.func.attr in ("as_view", "as_asgi")):
+            if not dotted(view.func) or positional(view, 0) is None or len(wrappers) > 8:
+                return
+            wrappers.append(last_name(dotted(view.func)))
+            view = positional(view, 0)
         as_view = isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
             view.func.attr in ("as_view", "as_asgi")
         ref = dotted(view.func.value) if as_view else dotted(view)
@@ -386,6 +393,8 @@ class RouteWiring:
                                      "kind": kind, "methods": methods if isinstance(methods, list) else None}
             if as_view or method == "add_resource":
                 entry["class_view"] = True
+            if wrappers:
+                entry["wrappers"] = wrappers
             deps = dep_refs(keyword(node, "dependencies"))
             if deps:
                 entry["deps"] = deps
