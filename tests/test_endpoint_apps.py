@@ -389,3 +389,18 @@ def test_flask_view_func_wrapped_in_a_guard(tmp_path):
     assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
         ("DELETE", "/notes/<int:nid>", "urls wrapper: login_required"),
         ("POST", "/export", "urls wrapper: login_required")}
+
+
+def test_django_urlconf_wrapper_recognised_by_what_it_does(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
+    (tmp_path / "site" / "guards.py").write_text(
+        "from django.core.exceptions import PermissionDenied\n\n\ndef staff_only(view):\n"
+        "    def inner(request, *a, **k):\n        if not request.user.is_staff:\n            raise PermissionDenied\n"
+        "        return view(request, *a, **k)\n    return inner\n")
+    (tmp_path / "site" / "views.py").write_text("def purge(request):\n    return None\n")
+    (tmp_path / "site" / "urls.py").write_text(
+        "from django.urls import path\n\nfrom . import views\nfrom .guards import staff_only\n\n"
+        "urlpatterns = [path('purge/', staff_only(views.purge))]\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert [(e["path"], e["auth"]) for e in result.endpoints] == [("/purge/", "urls wrapper: staff_only")]

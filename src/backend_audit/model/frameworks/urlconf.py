@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import AUTH_DECORATOR, join_paths, last_name, readable_regex
+from .common import join_paths, last_name, readable_regex
 from .evidence import GRAPHQL_VIEWS, REDIRECT_ONLY
 
 # Django / DRF class views: HTTP methods a known base class serves.
@@ -283,7 +283,7 @@ class UrlconfRoutes:
         if e.get("class_view") or vname in classes:
             if vname not in classes:
                 methods = list(CLASS_METHODS.get(last_name(vname), ("GET",))) or ["GET"]
-                auth = next((f"urls wrapper: {w}" for w in wrappers if AUTH_DECORATOR.match(w)), None) or \
+                auth = next((f"urls wrapper: {w}" for w in wrappers if self.is_auth_decorator(path, w)), None) or \
                     self._auth_mw() and f"middleware: {self._auth_mw()}" or "none"
                 if auth == "none" and LIBRARY_DRF_VIEW.match(last_name(vname)):
                     auth = self._drf_default_auth(auth)  # drf-spectacular's schema views are APIViews
@@ -314,7 +314,7 @@ class UrlconfRoutes:
             if target and target[1] in self.facts.get(target[0], {}).get("classes", {}):
                 auth = self._class_auth(target[0], target[1], [], [])
         for w in wrappers:
-            if AUTH_DECORATOR.match(w):
+            if self.is_auth_decorator(path, w):
                 auth = f"urls wrapper: {w}"
         if drf and auth in ("none", "check in handler body") and "permission_classes" not in decos:
             auth = self._drf_default_auth(auth)
