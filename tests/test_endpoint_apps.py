@@ -363,17 +363,23 @@ def test_views_registered_by_a_decorator_that_appends_path_to_urlpatterns(tmp_pa
         ("GET,POST", "/app/reports/", "site/views.py:7"), ("GET", "/app/export/", "site/views.py:13")}
 
 
-def test_django_ninja_api_under_its_urlconf_prefix(tmp_path):
+def django_site(tmp_path, **modules):
+    """A Django project `site` (ROOT_URLCONF = site.urls) with the given modules, scanned for BA-AUTH-001."""
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
-    (tmp_path / "site" / "api.py").write_text(
-        "from ninja import NinjaAPI, Router\nfrom ninja.security import django_auth\n\n"
-        "api = NinjaAPI(auth=django_auth)\n"
-        "events = Router()\n\n\n@events.get('/{event_id}')\ndef event(request, event_id: int):\n    return {}\n\n\n"
-        "@api.post('/ping', auth=None)\ndef ping(request):\n    return {}\n\n\napi.add_router('/events/', events)\n")
-    (tmp_path / "site" / "urls.py").write_text(
-        "from django.urls import path\n\nfrom .api import api\n\nurlpatterns = [path('api/v1/', api.urls)]\n")
-    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    for name, text in modules.items():
+        (tmp_path / "site" / f"{name}.py").write_text(text)
+    return scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+
+
+def test_django_ninja_api_under_its_urlconf_prefix(tmp_path):
+    result = django_site(
+        tmp_path,
+        api="from ninja import NinjaAPI, Router\nfrom ninja.security import django_auth\n\n"
+            "api = NinjaAPI(auth=django_auth)\nevents = Router()\n\n\n@events.get('/{event_id}')\n"
+            "def event(request, event_id: int):\n    return {}\n\n\n@api.post('/ping', auth=None)\n"
+            "def ping(request):\n    return {}\n\n\napi.add_router('/events/', events)\n",
+        urls="from django.urls import path\n\nfrom .api import api\n\nurlpatterns = [path('api/v1/', api.urls)]\n")
     assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
         ("GET", "/api/v1/events/{event_id}", "ninja auth: django_auth"), ("POST", "/api/v1/ping", "public (auth=None)")}
 
@@ -392,15 +398,12 @@ def test_flask_view_func_wrapped_in_a_guard(tmp_path):
 
 
 def test_django_urlconf_wrapper_recognised_by_what_it_does(tmp_path):
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
-    (tmp_path / "site" / "guards.py").write_text(
-        "from django.core.exceptions import PermissionDenied\n\n\ndef staff_only(view):\n"
-        "    def inner(request, *a, **k):\n        if not request.user.is_staff:\n            raise PermissionDenied\n"
-        "        return view(request, *a, **k)\n    return inner\n")
-    (tmp_path / "site" / "views.py").write_text("def purge(request):\n    return None\n")
-    (tmp_path / "site" / "urls.py").write_text(
-        "from django.urls import path\n\nfrom . import views\nfrom .guards import staff_only\n\n"
-        "urlpatterns = [path('purge/', staff_only(views.purge))]\n")
-    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    result = django_site(
+        tmp_path,
+        guards="from django.core.exceptions import PermissionDenied\n\n\ndef staff_only(view):\n"
+               "    def inner(request, *a, **k):\n        if not request.user.is_staff:\n"
+               "            raise PermissionDenied\n        return view(request, *a, **k)\n    return inner\n",
+        views="def purge(request):\n    return None\n",
+        urls="from django.urls import path\n\nfrom . import views\nfrom .guards import staff_only\n\n"
+             "urlpatterns = [path('purge/', staff_only(views.purge))]\n")
     assert [(e["path"], e["auth"]) for e in result.endpoints] == [("/purge/", "urls wrapper: staff_only")]
