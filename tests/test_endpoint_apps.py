@@ -49,6 +49,9 @@ def test_fastapi_settings_prefix_aliased_router_annotated_deps_and_unknown_modul
         ("BA-INP-001/untyped-body", f"{routes}/items.py", 15, "warning"),
     ]
     by_path = {e["path"]: e for e in result.endpoints}
+    # `session: SessionDep, current_user: CurrentUser` are dependency aliases, not request bodies
+    assert {e["validation"] for e in result.endpoints if e["path"] == "/api/v1/items/"} == {
+        "none needed", "untyped body"}
     assert by_path["/api/v1/items/"]["prefix_from"] == [
         "settings.API_V1_STR = '/api/v1' (backend/app/main.py:8)",
         "router prefix '/items' (backend/app/api/routes/items.py:6)"]
@@ -154,11 +157,33 @@ def test_starlette_route_and_nested_mount_lists(tmp_path):
 def test_unmodelled_framework_is_named_not_reported_as_empty(tmp_path, capsys):
     app = tmp_path / "svc"
     app.mkdir()
-    (app / "app.py").write_text('from litestar import Litestar, get\n\n\n@get("/")\nasync def index() -> str:\n'
-                                '    return "hi"\n\n\napp = Litestar([index])\n')
+    (app / "app.py").write_text('import tornado.web\n\n\nclass Main(tornado.web.RequestHandler):\n'
+                                '    def get(self):\n        self.write("hi")\n\n\n'
+                                'app = tornado.web.Application([(r"/", Main)])\n')
     assert main(["endpoints", str(app)]) == 0
     out = capsys.readouterr().out
-    assert "litestar: seen (imported in 1 file(s)); its routes are not modelled" in out
+    assert "tornado: seen (imported in 1 file(s)); its routes are not modelled" in out
+
+
+def test_litestar_routers_controllers_and_guards(tmp_path):
+    (tmp_path / "users.py").write_text(
+        "from litestar import Controller, get, post\n\nfrom auth import requires_login\n\n\n"
+        "class UserController(Controller):\n    path = '/users'\n    guards = [requires_login]\n\n"
+        "    @get('/{user_id:int}')\n    async def get_user(self, user_id: int) -> dict:\n        return {}\n\n"
+        "    @post()\n    async def create(self, data: dict) -> dict:\n        return data\n")
+    (tmp_path / "app.py").write_text(
+        "from litestar import Litestar, Router, get, route\n\nfrom users import UserController\n\n\n"
+        "@get('/health')\nasync def health() -> str:\n    return 'ok'\n\n\n"
+        "@route('/items', http_method=['PUT', 'DELETE'])\nasync def items() -> None:\n    return None\n\n\n"
+        "api = Router(path='/api', route_handlers=[UserController, items])\n"
+        "app = Litestar(route_handlers=[api, health])\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["handler"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/health", "health", "none"),
+        ("DELETE,PUT", "/api/items", "items", "none"),
+        ("GET", "/api/users/{user_id:int}", "UserController.get_user", "guard: requires_login"),
+        ("POST", "/api/users", "UserController.create", "guard: requires_login")}
+    assert result.frameworks["litestar"] == {"files": 2, "endpoints": 4, "modelled": True}
 
 
 def test_endpoints_text_names_each_framework_found(tmp_path, capsys):
@@ -269,3 +294,116 @@ def test_two_apps_side_by_side_each_import_their_own_blueprints(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(e["path"], e["file"]) for e in result.endpoints} == {("/bad/key", "bad/mod_api.py"),
                                                                  ("/good/key", "good/mod_api.py")}
+
+
+def test_strawberry_graphql_router_is_one_get_and_post_endpoint(tmp_path):
+    (tmp_path / "main.py").write_text(
+        "from fastapi import Depends, FastAPI\nfrom strawberry.fastapi import GraphQLRouter\n\n"
+        "from schema import schema\n\napp = FastAPI()\ngraphql_app = GraphQLRouter(schema)\n"
+        "admin_graphql = GraphQLRouter(schema)\n"
+        "app.include_router(graphql_app, prefix='/graphql')\n"
+        "app.include_router(admin_graphql, prefix='/admin/graphql', dependencies=[Depends(get_current_user)])\n")
+    (tmp_path / "schema.py").write_text("schema = None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("GET,POST", "/graphql", "graphql: auth per resolver (not modelled)"),
+        ("GET,POST", "/admin/graphql", "dependency: get_current_user")}
+    assert [(f.line, f.level, f.properties.get("sub")) for f in result.findings] == [(7, "note", "graphql")]
+
+
+def test_flask_restx_namespaces_and_smorest_method_views(tmp_path):
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "__init__.py").write_text(
+        "from flask import Blueprint\nfrom flask_restx import Api\n\nfrom .challenges import ns\n\n"
+        "api_bp = Blueprint('api', __name__, url_prefix='/api/v1')\nrest = Api(api_bp)\n"
+        "rest.add_namespace(ns, '/challenges')\n")
+    (tmp_path / "api" / "challenges.py").write_text(
+        "from flask_login import login_required\nfrom flask_restx import Namespace, Resource\n\n"
+        "ns = Namespace('challenges')\n\n\n@ns.route('', '/all')\nclass ChallengeList(Resource):\n"
+        "    def get(self):\n        return []\n\n    @login_required\n    def post(self):\n        return {}\n")
+    (tmp_path / "pets.py").write_text(
+        "from flask.views import MethodView\nfrom flask_smorest import Blueprint\n\n"
+        "blp = Blueprint('pets', __name__, url_prefix='/pets')\n\n\n@blp.route('/<int:pet_id>')\n"
+        "class Pet(MethodView):\n    def delete(self, pet_id):\n        return ''\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/api/v1/challenges", "none"), ("GET", "/api/v1/challenges/all", "none"),
+        ("POST", "/api/v1/challenges", "method decorator: post: login_required"),
+        ("POST", "/api/v1/challenges/all", "method decorator: post: login_required"),
+        ("DELETE", "/pets/<int:pet_id>", "none")}
+
+
+def test_litestar_auth_backend_and_unmounted_controllers(tmp_path):
+    (tmp_path / "security.py").write_text("from litestar.security.jwt import JWTAuth\n\njwt_auth = JWTAuth(None)\n")
+    (tmp_path / "accounts.py").write_text(
+        "from litestar import Controller, get, post\n\n\nclass AccessController(Controller):\n"
+        "    path = '/access'\n\n    @post('/login', exclude_from_auth=True)\n    async def login(self) -> None:\n"
+        "        return None\n\n    @get('/me')\n    async def me(self) -> None:\n        return None\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    # registered by a plugin we cannot follow: listed under the controller's own path
+    assert {(e["path"], e["auth"]) for e in result.endpoints} == {
+        ("/access/login", "public (exclude_from_auth)"), ("/access/me", "middleware: JWTAuth")}
+
+
+def test_views_registered_by_a_decorator_that_appends_path_to_urlpatterns(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
+    (tmp_path / "site" / "urls.py").write_text(
+        "from django.urls import include, path\n\nurlpatterns = [path('app/', include('site.routes'))]\n")
+    (tmp_path / "site" / "routes.py").write_text(
+        "from django.urls import path\n\nurlpatterns = []\n\n\ndef register(route):\n    def deco(view):\n"
+        "        urlpatterns.append(path(route, view))\n        return view\n    return deco\n")
+    (tmp_path / "site" / "views.py").write_text(
+        "from django.views import View\n\nfrom .routes import register\n\n\n@register('reports/')\n"
+        "def reports(request):\n    if request.method == 'POST':\n        return None\n\n\n"
+        "@register('export/')\nclass Export(View):\n    def get(self, request):\n        return None\n\n\n"
+        "@dataclasses.dataclass()\nclass Options:\n    pass\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], f"{e['file']}:{e['line']}") for e in result.endpoints} == {
+        ("GET,POST", "/app/reports/", "site/views.py:7"), ("GET", "/app/export/", "site/views.py:13")}
+
+
+def django_site(tmp_path, **modules):
+    """A Django project `site` (ROOT_URLCONF = site.urls) with the given modules, scanned for BA-AUTH-001."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "settings.py").write_text("ROOT_URLCONF = 'site.urls'\n")
+    for name, text in modules.items():
+        (tmp_path / "site" / f"{name}.py").write_text(text)
+    return scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+
+
+def test_django_ninja_api_under_its_urlconf_prefix(tmp_path):
+    result = django_site(
+        tmp_path,
+        api="from ninja import NinjaAPI, Router\nfrom ninja.security import django_auth\n\n"
+            "api = NinjaAPI(auth=django_auth)\nevents = Router()\n\n\n@events.get('/{event_id}')\n"
+            "def event(request, event_id: int):\n    return {}\n\n\n@api.post('/ping', auth=None)\n"
+            "def ping(request):\n    return {}\n\n\napi.add_router('/events/', events)\n",
+        urls="from django.urls import path\n\nfrom .api import api\n\nurlpatterns = [path('api/v1/', api.urls)]\n")
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/api/v1/events/{event_id}", "ninja auth: django_auth"), ("POST", "/api/v1/ping", "public (auth=None)")}
+
+
+def test_flask_view_func_wrapped_in_a_guard(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask\nfrom flask.views import MethodView\nfrom flask_login import login_required\n\n"
+        "app = Flask(__name__)\n\n\nclass NoteAPI(MethodView):\n    def delete(self, nid):\n        return ''\n\n\n"
+        "def export():\n    return ''\n\n\n"
+        "app.add_url_rule('/notes/<int:nid>', view_func=login_required(NoteAPI.as_view('note')))\n"
+        "app.add_url_rule('/export', view_func=login_required(export), methods=['POST'])\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("DELETE", "/notes/<int:nid>", "urls wrapper: login_required"),
+        ("POST", "/export", "urls wrapper: login_required")}
+
+
+def test_django_urlconf_wrapper_recognised_by_what_it_does(tmp_path):
+    result = django_site(
+        tmp_path,
+        guards="from django.core.exceptions import PermissionDenied\n\n\ndef staff_only(view):\n"
+               "    def inner(request, *a, **k):\n        if not request.user.is_staff:\n"
+               "            raise PermissionDenied\n        return view(request, *a, **k)\n    return inner\n",
+        views="def purge(request):\n    return None\n",
+        urls="from django.urls import path\n\nfrom . import views\nfrom .guards import staff_only\n\n"
+             "urlpatterns = [path('purge/', staff_only(views.purge))]\n")
+    assert [(e["path"], e["auth"]) for e in result.endpoints] == [("/purge/", "urls wrapper: staff_only")]

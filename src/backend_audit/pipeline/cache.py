@@ -43,8 +43,10 @@ _TRANSIENT = ("internal error", "timed out", "timeout", "time limit", "worker")
 
 
 def _code_files() -> list[Path]:
-    """Every module of the package (checks, engines, model...), not only this stage's."""
-    return sorted(Path(__file__).resolve().parent.parent.rglob("*.py"))
+    """Every module and data file of the package (checks, engines, model, taint models...)."""
+    package = Path(__file__).resolve().parent.parent
+    # the taint models ship as YAML beside the code: a changed model changes the per-file summaries
+    return sorted([*package.rglob("*.py"), *package.rglob("*.yaml")])
 
 
 def _code_digest() -> str:

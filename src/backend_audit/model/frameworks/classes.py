@@ -16,7 +16,8 @@ from .functions import call_arguments, name_text
 VIEW_ATTRS = frozenset({"permission_classes", "authentication_classes", "throttle_classes", "throttle_scope",
                         "pagination_class", "serializer_class", "http_method_names", "decorators",
                         "method_decorators", "methods", "login_url", "permission_required", "queryset", "model",
-                        "parser_classes", "filterset_class", "form_class"})
+                        "parser_classes", "filterset_class", "form_class",
+                        "path", "guards"})  # the last two: Litestar controllers
 _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializer", "ModelSerializer",
                            "HyperlinkedModelSerializer", "FlaskForm", "TypedDict", "RootModel", "Struct"})
 

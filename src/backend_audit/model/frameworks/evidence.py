@@ -218,7 +218,7 @@ class AuthEvidence:
         """What protects every method of a class view (a guard on one method only: `method_auth`)."""
         info = info or self._class_info(path, name)
         for w in wrappers:
-            if AUTH_DECORATOR.match(w) or w in self.auth_decorators:
+            if self.is_auth_decorator(path, w):
                 return f"urls wrapper: {w}"
         for deco, args in info["decorators"]:
             tail = last_name(deco)

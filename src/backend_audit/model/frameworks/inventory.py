@@ -17,6 +17,7 @@ from typing import Any
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
 from .evidence import AuthEvidence
+from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
@@ -24,7 +25,7 @@ from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
               "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp",
-              "sanic_app": "sanic"}
+              "sanic_app": "sanic", "graphql_router": "fastapi", "restx_api": "flask"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -131,7 +132,7 @@ def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     return False
 
 
-class _Builder(AuthEvidence, UrlconfRoutes):
+class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -149,6 +150,8 @@ class _Builder(AuthEvidence, UrlconfRoutes):
         self.semantic = semantic
         self.values = PrefixValues(semantic, self.settings)
         self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
+        # a router mounted by a Django URLconf (`path("api/", api.urls)`): (prefix, via) per mount
+        self.url_mounts: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
 
     def constant(self, path: str, enc: dict[str, Any]) -> Any:
         """The folded value of an encoded expression written in `path` (prefixes.py), or None."""
@@ -201,8 +204,9 @@ class _Builder(AuthEvidence, UrlconfRoutes):
 
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
+        self._django()  # first: it records where URLconfs mount a NinjaAPI (url_mounts)
         self._decorator_routes()
-        self._django()
+        self._litestar()
         seen: set[tuple] = set()
         unique = []
         for e in sorted(self.endpoints, key=lambda e: (e.path, e.file, e.line, e.methods, e.handler)):
@@ -273,7 +277,8 @@ class _Builder(AuthEvidence, UrlconfRoutes):
                [(p, d) for p, d in entry.get("class_deps", [])],
                "hooks": self._hooks(key), "root": key, "via": own_via}
         if key in seen or key not in parents:
-            return [own]
+            return [{**own, "prefix": join_paths(prefix, own["prefix"]), "via": via + own["via"]}
+                    for prefix, via in self.url_mounts.get(key, [])] or [own]
         out = []
         for parent, inc in parents[key]:
             inc_file = inc.get("_file", parent[0])
@@ -297,8 +302,10 @@ class _Builder(AuthEvidence, UrlconfRoutes):
         via = [f"Mount {rule['mounted']!r} ({path}:{rule['line']})"] if rule.get("mounted") else []
         out = []
         listed = rule.get("in_list")
-        for mpath in sorted(self.facts) if listed else ():
-            for mount in self.facts[mpath].get("web", {}).get("mounts", []):
+        if "_mount_files" not in self.__dict__:  # asked per Route: list the few files with mounts once
+            self._mount_files = [p for p in sorted(self.facts) if self.facts[p].get("web", {}).get("mounts")]
+        for mpath in self._mount_files if listed else ():
+            for mount in self.facts[mpath]["web"]["mounts"]:
                 if self.r.resolve(mpath, mount["routes"]) == (path, listed):
                     out.append({"prefix": mount["prefix"], "deps": [], "hooks": [], "root": None,
                                 "via": ([f"Mount {mount['prefix']!r} ({mpath}:{mount['line']})"]
@@ -319,6 +326,8 @@ class _Builder(AuthEvidence, UrlconfRoutes):
                 fn = self.function(path, h["function"])
                 if fn and fn.get("auth_check"):
                     out.append(f"before_request: {h['function']}")
+        if self._router_entry(key).get("auth"):
+            out.append(f"ninja auth: {self._router_entry(key)['auth']}")
         for mw in self._router_entry(key).get("middlewares", []):
             if self.auth_name.search(last_name(mw)):
                 out.append(f"middleware: {mw}")
@@ -370,18 +379,33 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             for cname, cls in sorted(f.get("classes", {}).items()):
                 for call in cls.get("decorator_calls", []):
                     owner, _, verb = call["ref"].rpartition(".")
-                    key = self._router(path, owner) if verb == "view" and owner else None
-                    if key is not None and call.get("args") and isinstance(call["args"][0], str):
-                        # aiohttp `@routes.view("/items")` on a web.View class
-                        self._url_rule(path, {"owner": owner, "path": call["args"][0], "view": cname,
-                                              "line": call["line"], "kind": "aiohttp", "methods": None,
-                                              "class_view": True}, parents)
+                    key = self._router(path, owner) if verb in ("view", "route") and owner else None
+                    if key is None or not call.get("args") or not isinstance(call["args"][0], str):
+                        continue
+                    # aiohttp `@routes.view("/items")` on a web.View; flask-restx `@ns.route("/x")` on a
+                    # Resource; flask-smorest `@blp.route("/")` on a MethodView
+                    kind = "aiohttp" if verb == "view" else "flask"
+                    for route in [a for a in call["args"] if isinstance(a, str)]:
+                        self._url_rule(path, {"owner": owner, "path": route, "view": cname, "line": call["line"],
+                                              "kind": kind, "methods": None, "class_view": True}, parents)
             for rule in f.get("web", {}).get("url_rules", []):
                 self._url_rule(path, rule, parents)
         for path in sorted(self.facts):
             for name, entry in sorted(self.facts[path].get("web", {}).get("routers", {}).items()):
                 if entry["kind"] in ("fastapi_app", "flask_app", "starlette_app"):
                     self.roots.append((path, entry["line"]))
+                elif entry["kind"] == "graphql_router":
+                    self._graphql_router(path, name, entry, parents)
+
+    def _graphql_router(self, path: str, name: str, entry: dict[str, Any], parents: dict) -> None:
+        """`graphql_app = GraphQLRouter(schema)` included under a prefix: one endpoint taking GET (queries)
+        and POST (mutations); auth from the routing (dependencies) or per resolver."""
+        for mount in self._mounts((path, name), parents):
+            auth = self._routing_guard(mount["deps"], mount["hooks"]) or "graphql: auth per resolver (not modelled)"
+            self._via = mount["via"]
+            self._add("fastapi", ["GET", "POST"], mount["prefix"] or "/", name, path, {"line": entry["line"]}, auth,
+                      None, entry["line"])
+        self._via = []
 
     def _route(self, path: str, qualname: str, fn: dict[str, Any], d: dict[str, Any], key: tuple[str, str],
                parents: dict) -> None:
@@ -406,6 +430,8 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
+            if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
+                auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via = mount["via"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
         self._via = []
@@ -437,7 +463,7 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             if cls is not None:
                 methods, info = self._class_methods(vpath, vname)
                 methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
-                auth = self._class_auth(vpath, vname, deps, mount["hooks"], info=info)
+                auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
                 for group, group_auth in self.method_auth(info, methods, auth):
                     self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
                               None, rule["line"], cls_key=(vpath, vname))
@@ -448,6 +474,9 @@ class _Builder(AuthEvidence, UrlconfRoutes):
                 methods = [m.upper() for m in rule.get("methods") or ["GET"]]
                 auth = self._auth_decorated(vpath, fn, deps + self._fn_deps(vpath, fn),
                                             mount["hooks"])
+                wrapped = [w for w in rule.get("wrappers", ()) if self.is_auth_decorator(path, w)]
+                if wrapped and auth.startswith(("none", "unknown", "check")):
+                    auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
         self._via = []
 
@@ -462,13 +491,13 @@ class _Builder(AuthEvidence, UrlconfRoutes):
         self.endpoints.append(Endpoint(
             framework=framework, methods=sorted(set(methods)), path=full, handler=handler, file=path,
             line=fn.get("line", route_line), auth=auth, public=public,
-            validation=validation or self._validation(fn, methods, framework),
+            validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
             rate_limit=rate_limit or self._fn_rate_limit(fn),
             response_model=str(response_model) if response_model is not None else None,
             fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via)))
 
-    def _validation(self, fn: dict[str, Any], methods: list[str], framework: str) -> str:
+    def _validation(self, fn: dict[str, Any], methods: list[str], framework: str, path: str = "") -> str:
         if fn.get("raw_reads"):
             return "raw request data"
         if framework == "fastapi" and set(methods) & {"POST", "PUT", "PATCH"} and untyped_body_params(fn):
@@ -481,6 +510,8 @@ class _Builder(AuthEvidence, UrlconfRoutes):
             ann = p.get("annotation", "")
             if framework in ("fastapi", "starlette", "django-ninja") and ann and not p.get("deps"):
                 base = ann.split("[")[0].strip()
+                if base[:1].isupper() and (self._alias_deps(path, base) or self.unknown_module(path, [base])):
+                    continue  # `session: SessionDep`: an Annotated dependency alias, not a request body
                 if base not in _PRIMITIVES and last_name(base) not in _NOT_INPUT and base[:1].isupper():
                     return f"schema: {ann}"
         if fn.get("validates"):
@@ -681,7 +712,8 @@ _FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": 
                        "aiohttp": "aiohttp", "litestar": "litestar", "starlite": "litestar", "sanic": "sanic",
                        "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
                        "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
-MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic"})
+MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic",
+                      "litestar"})
 
 
 def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:

@@ -25,9 +25,12 @@ ROUTER_KINDS = {
     "ExtendedSimpleRouter": "drf_router", "ExtendedDefaultRouter": "drf_router", "NestedSimpleRouter": "drf_router",
     "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
     "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes", "Sanic": "sanic_app",
+    "GraphQLRouter": "graphql_router",  # strawberry's FastAPI router: one GraphQL endpoint (GET and POST)
+    "Namespace": "flask_blueprint", "Api": "restx_api",  # flask-restx / flask-restplus
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp", "sanic")
+             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
+             "litestar")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 _PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
@@ -68,6 +71,7 @@ class RouteWiring:
         self.mounts: list[dict[str, Any]] = web.setdefault("mounts", [])  # Starlette Mount(routes=<list name>)
         self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
         self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
+        self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
 
     def _line(self, node: ast.AST) -> int:
         return self.ctx.span(node)[0]
@@ -81,10 +85,14 @@ class RouteWiring:
         tail = last_name(qn) if qn and not qn.startswith(".") else last_name(name)
         if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
             return None  # e.g. a project's own class that happens to be called Router
+        if tail == "Router" and qn.startswith("litestar"):
+            return "LitestarRouter"
         if tail == "Router" and not qn.startswith(("ninja", "starlette")):
             return None
         if tail == "Application" and not qn.startswith("aiohttp"):
             return None
+        if tail in ("Namespace", "Api") and not qn.startswith(("flask_restx", "flask_restplus")):
+            return None  # flask-restful's Api keeps its add_resource handling
         return tail
 
     def _limiter(self, call: ast.Call) -> str | None:
@@ -106,13 +114,16 @@ class RouteWiring:
         if target and "." not in target and isinstance(node.value, (ast.List, ast.Tuple)) and not \
                 self.ctx.function_stack:
             for el in node.value.elts:
-                self.listed[id(el)] = target
+                if isinstance(el, ast.Call):  # only calls can be Routes: a data list costs nothing
+                    self.listed[id(el)] = target
         if target and "." not in target:
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
                 self.web.setdefault("dep_aliases", {})[target] = deps
         if not isinstance(node.value, ast.Call):
             return
+        if target and "." not in target:
+            self.assigned_to[id(node.value)] = target
         ctor = last_name(dotted(node.value.func))
         if target and ctor in FASTAPI_SECURITY:
             self.web.setdefault("schemes", []).append(target)
@@ -132,6 +143,12 @@ class RouteWiring:
             prefix = keyword(call, "prefix") or keyword(call, "url_prefix")
             if tail == "Blueprint":
                 prefix = keyword(call, "url_prefix")
+            elif tail in ("GraphQLRouter", "Namespace"):
+                prefix = keyword(call, "path")
+            if tail == "Api" and positional(call, 0) is not None and dotted(positional(call, 0)):
+                # Api(blueprint, prefix=...): the API lives under the blueprint (or app) it is given
+                self.includes.append({"owner": dotted(positional(call, 0)), "target": target,
+                                      "line": self._line(node)})
             entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
             package = (self.ctx.qualname(call.func) or "").split(".")[0]
             if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
@@ -140,6 +157,10 @@ class RouteWiring:
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
                 entry["deps"] = deps
+            guard = keyword(call, "auth")
+            if guard is not None and tail in ("NinjaAPI", "Router") and not (
+                    isinstance(guard, ast.Constant) and guard.value is None):
+                entry["auth"] = " ".join(self.ctx.segment(guard).split())[:100]  # NinjaAPI(auth=django_auth)
             middlewares = [dotted(m) for m in _elements(keyword(call, "middlewares")) if dotted(m)]
             if middlewares:  # aiohttp: wraps every handler of this app (and of its sub-apps)
                 entry["middlewares"] = middlewares
@@ -165,6 +186,8 @@ class RouteWiring:
                 self.url_rules.append(rule)
         elif tail in ("Mount", "Host"):
             self._mount(node)
+        elif tail in ("Litestar", "LitestarRouter"):
+            self._litestar(node, tail)
         elif tail in ("Starlette", "Router") and isinstance(keyword(node, "routes"), ast.Name):
             self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
         if not isinstance(func, ast.Attribute):
@@ -194,6 +217,17 @@ class RouteWiring:
             if sub is not node.args[1]:
                 entry["factory"] = True
             self._prefix(entry, node.args[0])
+            self.includes.append(entry)
+            return
+        if method == "add_router" and len(node.args) >= 2 and dotted(node.args[1]):
+            # django-ninja: api.add_router("/events/", events_router)
+            entry = {"owner": owner, "target": dotted(node.args[1]), "line": self._line(node)}
+            self._prefix(entry, node.args[0])
+            self.includes.append(entry)
+            return
+        if method == "add_namespace" and node.args and dotted(node.args[0]):
+            entry = {"owner": owner, "target": dotted(node.args[0]), "line": self._line(node)}
+            self._prefix(entry, positional(node, 1) or keyword(node, "path"))
             self.includes.append(entry)
             return
         if method in ("include_router", "register_blueprint", "include", "blueprint"):
@@ -252,9 +286,26 @@ class RouteWiring:
         routes = keyword(node, "routes")
         if isinstance(routes, (ast.List, ast.Tuple)):
             for el in routes.elts:
-                self.mount_prefix[id(el)] = full
+                if isinstance(el, ast.Call):
+                    self.mount_prefix[id(el)] = full
         elif isinstance(routes, ast.Name):
             self.mounts.append({"prefix": full, "routes": routes.id, "line": self._line(node)})
+
+    # --- Litestar -----------------------------------------------------------------------------------
+    def _litestar(self, node: ast.Call, tail: str) -> None:
+        """`Litestar(route_handlers=[...], guards=[...])`, `Router(path="/api", route_handlers=[...])`: the
+        handlers, controllers and routers mounted, with the prefix and guards they get."""
+        handlers = keyword(node, "route_handlers") or (positional(node, 0) if tail == "Litestar" else None)
+        refs = [dotted(h) for h in _elements(handlers) if dotted(h)]
+        if not refs:
+            return
+        entry: dict[str, Any] = {"app": tail == "Litestar", "handlers": refs, "line": self._line(node),
+                                 "guards": [dotted(g) for g in _elements(keyword(node, "guards")) if dotted(g)]}
+        self._prefix(entry, keyword(node, "path"))
+        target = self.assigned_to.get(id(node))
+        if target:
+            entry["name"] = target
+        self.web.setdefault("litestar", []).append(entry)
 
     # --- aiohttp ------------------------------------------------------------------------------------
     @staticmethod
@@ -321,6 +372,13 @@ class RouteWiring:
             paths = [string_value(path_node)]
         if view is None:
             return
+        wrappers: list[str] = []  # view_func=login_required(NoteAPI.as_view("note"))
+        while isinstance(view, ast.Call) and not (isinstance(view.func, ast.Attribute) and
+                                                   view.func.attr in ("as_view", "as_asgi")):
+            if not dotted(view.func) or positional(view, 0) is None or len(wrappers) > 8:
+                return
+            wrappers.append(last_name(dotted(view.func)))
+            view = positional(view, 0)
         as_view = isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
             view.func.attr in ("as_view", "as_asgi")
         ref = dotted(view.func.value) if as_view else dotted(view)
@@ -335,6 +393,8 @@ class RouteWiring:
                                      "kind": kind, "methods": methods if isinstance(methods, list) else None}
             if as_view or method == "add_resource":
                 entry["class_view"] = True
+            if wrappers:
+                entry["wrappers"] = wrappers
             deps = dep_refs(keyword(node, "dependencies"))
             if deps:
                 entry["deps"] = deps

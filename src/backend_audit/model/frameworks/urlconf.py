@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .common import AUTH_DECORATOR, join_paths, last_name, readable_regex
+from .common import join_paths, last_name, readable_regex
 from .evidence import GRAPHQL_VIEWS, REDIRECT_ONLY
 
 # Django / DRF class views: HTTP methods a known base class serves.
@@ -35,7 +35,8 @@ class UrlconfRoutes:
     """Django / DRF half of the inventory builder."""
 
     def _django(self) -> None:
-        urlconfs = [p for p in sorted(self.facts) if self.facts[p].get("urlpatterns")]
+        self._extra_patterns = self._direct_registrations()
+        urlconfs = [p for p in sorted(self.facts) if self._patterns_of(p)]
         if not urlconfs and not any(self.facts[p].get("web", {}).get("drf_register") for p in self.facts):
             return
         reached: set[str] = set()
@@ -48,10 +49,10 @@ class UrlconfRoutes:
         for path in roots:
             if path not in reached:
                 self.roots.append((path, 1))
-                self._walk(path, self.facts[path]["urlpatterns"], "", reached, frozenset({path}))
+                self._walk(path, self._patterns_of(path), "", reached, frozenset({path}))
         for path in urlconfs:  # URLconfs reached from nowhere (an include we could not follow)
             if path not in reached:
-                self._walk(path, self.facts[path]["urlpatterns"], "", reached, frozenset({path}))
+                self._walk(path, self._patterns_of(path), "", reached, frozenset({path}))
         walked_routers = {k for k in getattr(self, "_walked_routers", set())}
         for path in sorted(self.facts):
             for reg in self.facts[path].get("web", {}).get("drf_register", []):
@@ -72,7 +73,7 @@ class UrlconfRoutes:
                     visit(path, inc["patterns"])
 
         for p in urlconfs:
-            visit(p, self.facts[p]["urlpatterns"])
+            visit(p, self._patterns_of(p))
         return out
 
     def _include_target(self, path: str, inc: dict[str, Any]) -> str | None:
@@ -88,6 +89,32 @@ class UrlconfRoutes:
                 sub = self.r.find_module(self.r.qualified(path, inc["ref"]).lstrip("."), path)
                 return sub
         return None
+
+    def _patterns_of(self, path: str) -> list[dict[str, Any]]:
+        """A URLconf's urlpatterns plus the views a decorator defined there appends to them."""
+        return self.facts.get(path, {}).get("urlpatterns", []) + self._extra_patterns.get(path, [])
+
+    def _direct_registrations(self) -> dict[str, list[dict[str, Any]]]:
+        """`@register("reports/")` whose body calls `urlpatterns.append(path(route, view))`: the decorated
+        view is an entry of the decorator module's urlpatterns, at the decorator's first argument."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for path in sorted(self.facts):
+            f = self.facts[path]
+            uses = [(q, d["ref"], d.get("args") or [], d["line"]) for q, fn in sorted(f.get("functions", {}).items())
+                    if "." not in q for d in fn.get("decorators", []) if d.get("args")]
+            uses += [(c, call["ref"], call.get("args") or [], call["line"])
+                     for c, cls in sorted(f.get("classes", {}).items()) for call in cls.get("decorator_calls", [])]
+            for view, ref, args, line in uses:
+                if not args or not isinstance(args[0], str):
+                    continue  # `@dataclass()`, `@register(Model)`: no route given
+                target = self.definition(path, ref)
+                functions = self.facts.get(target[0], {}).get("functions", {}) if target and target[1] else {}
+                family = [fn for q, fn in functions.items() if q == target[1] or q.startswith(target[1] + ".")]
+                if any(fn.get("builds_urls") for fn in family) and any(fn.get("registers") for fn in family):
+                    out.setdefault(target[0], []).append({
+                        "route": args[0], "view": view, "view_at": [path, view], "line": line,
+                        "class_view": view in f.get("classes", {})})
+        return out
 
     def _pattern_list(self, path: str, ref: str) -> tuple[str, list[dict[str, Any]]] | None:
         """(file, entries) of a module-level list of path()s named by `ref` (`include(_patterns)`,
@@ -131,8 +158,8 @@ class UrlconfRoutes:
                         self._walk(plist[0], plist[1], route, reached, stack | {key})
                 else:
                     target = self._include_target(path, inc)
-                    if target and target not in stack and self.facts.get(target, {}).get("urlpatterns"):
-                        self._walk(target, self.facts[target]["urlpatterns"], route, reached, stack | {target})
+                    if target and target not in stack and self._patterns_of(target):
+                        self._walk(target, self._patterns_of(target), route, reached, stack | {target})
                 if part or source:
                     self._via.pop()
                 continue
@@ -213,6 +240,10 @@ class UrlconfRoutes:
         key = self._router(path, router_ref) or self.r.resolve(path, router_ref) or (path, router_ref)
         walked = self.__dict__.setdefault("_walked_routers", set())
         walked.add(key)
+        if key[0] in self.facts and self._router_entry(key).get("kind") == "ninja_api":
+            # path("api/", api.urls) with a NinjaAPI: its routes (added later) live under this prefix
+            self.url_mounts.setdefault(key, []).append((prefix, list(self._via)))
+            return
         for rpath in sorted(self.facts):
             for reg in self.facts[rpath].get("web", {}).get("drf_register", []):
                 if (self._router(rpath, reg["router"]) or (rpath, reg["router"])) == key:
@@ -240,7 +271,8 @@ class UrlconfRoutes:
             self._add_class(vpath, vname, extra["methods"], full, reg["line"], method=method_name)
 
     def _django_view(self, path: str, e: dict[str, Any], route: str) -> None:
-        found = self._view_path(e["view_path"]) if "view_path" in e else self.definition(path, e["view"])
+        found = tuple(e["view_at"]) if "view_at" in e else self._view_path(e["view_path"]) if "view_path" in e \
+            else self.definition(path, e["view"])
         if not found and e.get("class_view"):
             found = (path, e["view"])  # a library's class view (GraphQLView.as_view()): listed by its name
         if not found:
@@ -251,7 +283,7 @@ class UrlconfRoutes:
         if e.get("class_view") or vname in classes:
             if vname not in classes:
                 methods = list(CLASS_METHODS.get(last_name(vname), ("GET",))) or ["GET"]
-                auth = next((f"urls wrapper: {w}" for w in wrappers if AUTH_DECORATOR.match(w)), None) or \
+                auth = next((f"urls wrapper: {w}" for w in wrappers if self.is_auth_decorator(path, w)), None) or \
                     self._auth_mw() and f"middleware: {self._auth_mw()}" or "none"
                 if auth == "none" and LIBRARY_DRF_VIEW.match(last_name(vname)):
                     auth = self._drf_default_auth(auth)  # drf-spectacular's schema views are APIViews
@@ -282,7 +314,7 @@ class UrlconfRoutes:
             if target and target[1] in self.facts.get(target[0], {}).get("classes", {}):
                 auth = self._class_auth(target[0], target[1], [], [])
         for w in wrappers:
-            if AUTH_DECORATOR.match(w):
+            if self.is_auth_decorator(path, w):
                 auth = f"urls wrapper: {w}"
         if drf and auth in ("none", "check in handler body") and "permission_classes" not in decos:
             auth = self._drf_default_auth(auth)
