@@ -129,7 +129,7 @@ class StatusCodeHygiene(AstCheck):
         if methods == {"POST"} and attrs & _CREATES and not attrs & {"update", "upsert", "merge", "patch"}:
             self.report(node, f"POST handler {node.name}() creates a resource but answers 200: declare "
                               "status_code=201 on the route", level="note", rule_id="BA-API-005/create-without-201")
-        elif methods == {"DELETE"} and not _declares(node, "response_model") and any(isinstance(n, ast.Return) and n.value is not None and
+        elif methods == {"DELETE"} and not _declares(node, "response_model") and node.returns is None and any(isinstance(n, ast.Return) and n.value is not None and
                                            literal_value(n.value) is not None for n in body):
             self.report(node, f"DELETE handler {node.name}() returns a body with 200: answer 204 No Content "
                               "(status_code=204) or document the body", level="note",
