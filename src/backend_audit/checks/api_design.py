@@ -129,7 +129,7 @@ class StatusCodeHygiene(AstCheck):
         if methods == {"POST"} and attrs & _CREATES and not attrs & {"update", "upsert", "merge", "patch"}:
             self.report(node, f"POST handler {node.name}() creates a resource but answers 200: declare "
                               "status_code=201 on the route", level="note", rule_id="BA-API-005/create-without-201")
-        elif methods == {"DELETE"} and not _declares(node, "response_model") and any(isinstance(n, ast.Return) and n.value is not None and
+        elif methods == {"DELETE"} and not _declares(node, "response_model") and node.returns is None and any(isinstance(n, ast.Return) and n.value is not None and
                                            literal_value(n.value) is not None for n in body):
             self.report(node, f"DELETE handler {node.name}() returns a body with 200: answer 204 No Content "
                               "(status_code=204) or document the body", level="note",
@@ -139,6 +139,8 @@ class StatusCodeHygiene(AstCheck):
 # --- BA-API-006 ----------------------------------------------------------------------------------------
 
 _SAFE_ONLY = frozenset({"require_GET", "require_safe"})
+_VIEWS_MODULE = re.compile(r"(^|/)views(\.py$|/)")
+_METHOD_AWARE = re.compile(r"request\.(method|POST|FILES|body|data)|is_valid\(|\.POST\b")
 _SIDE_RECEIVERS = re.compile(r"(?i)(^|_)(cache|caches|redis|logger|log|metrics?|stats?d?|counter|histogram|gauge|"
                              r"tracer|span|sentry|messages|response|resp)$")
 _DB_SESSION = re.compile(r"(^|\.)(session|db|db_session|dbsession|db\.session|sess)$")
@@ -228,7 +230,20 @@ class StateChangeInGet(AstCheck):
         if cls is not None and node.name in ("get", "list", "retrieve") and \
                 any(_VIEW_BASES.search((dotted(b) or "").rpartition(".")[2]) for b in cls.bases):
             return f"{cls.name}.{node.name}()"
+        if self._open_django_view(node, names):
+            return "view that accepts GET (no method restriction)"
         return None
+
+    def _open_django_view(self, node: ast.FunctionDef, decorators: set[str]) -> bool:
+        """A module-level Django function view that never looks at the method or the body: whatever it writes,
+        it writes on GET too. (Views that branch on `request.method`, read `request.POST` or validate a form
+        are judged per branch by nobody here: they are left alone.)"""
+        params = [a.arg for a in node.args.args]
+        if len(self.ctx.function_stack) != 1 or params[:1] != ["request"] or not _VIEWS_MODULE.search(self.ctx.path):
+            return False
+        if decorators & {"require_POST", "require_http_methods", "api_view", "action", "csrf_exempt"}:
+            return False
+        return not _METHOD_AWARE.search("\n".join(self.ctx.segment(s) for s in node.body))
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         handler = self._is_get_handler(node)

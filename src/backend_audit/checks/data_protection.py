@@ -281,7 +281,7 @@ class PasswordStoredPlain(AstCheck):
         func = call.func
         name = dotted(func) or ""
         tail = name.rpartition(".")[2]
-        model_ctor = tail[:1].isupper() and not _NOT_STORAGE.search(tail)
+        model_ctor = tail[:1].isupper() and not _NOT_STORAGE.search(tail) and not _REQUEST_NAME.search(tail)
         orm_create = tail in ("create", "get_or_create", "update_or_create") and "objects" in name
         if not (model_ctor or orm_create) or (self.ctx.qualname(func) or "").split(".")[0] in (
                 "builtins", "psycopg", "psycopg2", "pymysql", "smtplib", "requests", "httpx", "ldap3", "redis"):

@@ -10,6 +10,7 @@ import re
 import ast
 
 from .base import AstCheck, dotted, iter_nodes
+from .recognise import literal_value
 from .request_data import RequestData
 from .util import is_route_handler
 
@@ -32,6 +33,19 @@ class MassAssignment(AstCheck):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self._data: tuple[ast.AST, RequestData] | None = None
+        self.open_models: set[str] = set()  # pydantic classes of this file that keep unknown fields
+        self.dumps: list[tuple[ast.Call, str, str]] = []  # (call, schema class, target) decided at the end
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if _keeps_extra(node):
+            self.open_models.add(node.name)
+
+    def leave_Module(self, node: ast.Module) -> None:
+        for call, schema, target in self.dumps:
+            if schema in self.open_models:
+                self.report(call, f"{target}(**...) unpacks a {schema} dump, and {schema} keeps unknown fields "
+                                  "(extra=\"allow\"): whatever the client adds reaches the model; drop extra=\"allow\" "
+                                  "or copy the declared fields")
 
     def _request_data(self) -> RequestData | None:
         """The request-data view of the enclosing function, built on first need (most functions never
@@ -70,15 +84,31 @@ class MassAssignment(AstCheck):
                               "(is_admin, owner_id, balance); copy an explicit list of fields")
             return
         spread = next((k.value for k in call.keywords if k.arg is None and data.holds(k.value)), None)
-        if spread is None:
-            return
         model = tail[:1].isupper() and not _VALIDATING.search(tail) and tail not in _NOT_MODELS and \
             (self.ctx.qualname(call.func) or "").split(".")[0] != "builtins"
         orm = tail in _ORM_WRITES and isinstance(call.func, ast.Attribute)
+        if spread is None:
+            if model or orm:
+                self._schema_dumps(call, name)
+            return
         if model or orm:
             self.report(call, f"{name}(**{self.ctx.segment(spread)}) builds a persistent object from raw request "
                               "data: a client can set any column (is_admin, owner_id, price); validate it with a "
                               "schema that lists the writable fields first")
+
+    def _schema_dumps(self, call: ast.Call, target: str) -> None:
+        """`User(**payload.model_dump())` with `payload: Loose` (a parameter annotation) or `payload =
+        Loose(...)` / `Loose.model_validate(...)`: remembered, judged once the file's classes are known."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        for kw in call.keywords:
+            value = kw.value
+            if kw.arg is not None or not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                                          and value.func.attr in ("model_dump", "dict")
+                                          and isinstance(value.func.value, ast.Name)):
+                continue
+            schema = _schema_of(fn, value.func.value.id) if fn is not None else None
+            if schema:
+                self.dumps.append((call, schema, target))
 
     def _setattr_loop(self, loop: ast.For, data: RequestData) -> None:
         source = loop.iter
@@ -89,3 +119,41 @@ class MassAssignment(AstCheck):
                 self.report(n, "setattr() in a loop over request data: a client can set any attribute of the object "
                                "(is_admin, owner_id); loop over an allow-list of field names instead")
                 return
+
+
+def _keeps_extra(cls: ast.ClassDef) -> bool:
+    """`model_config = ConfigDict(extra="allow")`, `model_config = {"extra": "allow"}`, or pydantic 1's
+    `class Config: extra = "allow"` / `Extra.allow`."""
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model_config" for t in stmt.targets):
+            value = stmt.value
+            pairs = [(k.arg, k.value) for k in value.keywords] if isinstance(value, ast.Call) else \
+                [(literal_value(k), v) for k, v in zip(value.keys, value.values)] if isinstance(value, ast.Dict) else []
+            if any(k == "extra" and _allow(v) for k, v in pairs):
+                return True
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+            for inner in stmt.body:
+                if isinstance(inner, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "extra"
+                                                         for t in inner.targets) and _allow(inner.value):
+                    return True
+    return False
+
+
+def _allow(node: ast.AST) -> bool:
+    return literal_value(node) == "allow" or (dotted(node) or "").endswith("Extra.allow")
+
+
+def _schema_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> str | None:
+    """The class a local holds: its parameter annotation, or the class it was built or validated with."""
+    for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs):
+        if a.arg == name and a.annotation is not None:
+            return (dotted(a.annotation) or "").rpartition(".")[2] or None
+    for n in iter_nodes(fn.body):
+        if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets) and \
+                isinstance(n.value, ast.Call):
+            func = n.value.func
+            if isinstance(func, ast.Attribute) and func.attr in ("model_validate", "parse_obj", "model_validate_json"):
+                func = func.value
+            return (dotted(func) or "").rpartition(".")[2] or None
+    return None
+

@@ -76,7 +76,7 @@ def _comparable(node: ast.AST) -> bool:
 
 
 _CONFIRM_WORDS = frozenset({"again", "confirm", "confirmation", "confirmed", "repeat", "repeated", "retype", "verify",
-                            "check", "2", "1", "new", "old"})
+                            "check", "2", "1", "new", "old", "current"})
 
 
 def _words(name: str) -> set[str]:

@@ -4,6 +4,7 @@ their generated docs off, security headers and API-version headers named in code
 from __future__ import annotations
 
 import ast
+import re
 
 from ..checks.base import FileContext
 
@@ -13,6 +14,7 @@ SECURITY_HEADERS = {"content-security-policy": "Content-Security-Policy",
                     "x-content-type-options": "X-Content-Type-Options", "x-frame-options": "X-Frame-Options"}
 _VERSION_HEADERS = frozenset({"accept-version", "api-version", "x-api-version", "x-version"})
 _DOC_KEYWORDS = ("openapi_url", "docs_url", "redoc_url")
+_VERSION_PREFIX = re.compile(r"^/(api/)?v\d+(\.\d+)?/?$")
 
 
 class ApiSurfaceFacts:
@@ -36,6 +38,8 @@ class ApiSurfaceFacts:
         value = node.value
         if not self.csrf and isinstance(value, str) and "csrf" in value.lower() and len(value) < 60:
             self.csrf = True  # "X-CSRF-Token", "csrf_token": a token is checked somewhere
+        if isinstance(value, str) and value.startswith("/") and _VERSION_PREFIX.search(value):
+            self.versioned = True  # API_V1_STR = "/api/v1": a prefix routers get from settings
         if isinstance(value, str) and 10 <= len(value) <= 40:
             low = value.lower()
             if low in SECURITY_HEADERS:
