@@ -21,10 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
 from tests import test_fuzz_inputs as props  # noqa: E402
 from tests.fuzz import inputs  # noqa: E402
+from tests.fuzz.run_fuzz import batch, finish  # noqa: E402
 
 KINDS = {
     "config-table": (inputs.config_tables(), props.test_config_table_is_accepted_or_one_config_error),
@@ -33,18 +32,6 @@ KINDS = {
     "coverage": (inputs.coverage_reports(), props.test_coverage_report_is_read_or_one_coverage_error),
     "agent": (inputs.agent_files(), props.test_agent_file_never_raises),
 }
-
-
-def batch(strategy, size: int) -> list:
-    out: list = []
-
-    @settings(max_examples=size, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(value=strategy)
-    def collect(value) -> None:
-        out.append(value)
-
-    collect()
-    return out
 
 
 def _alarm(signum, frame):
@@ -66,7 +53,7 @@ def main() -> int:
     while time.monotonic() < deadline:
         for kind, (strategy, prop) in KINDS.items():
             check = getattr(prop, "hypothesis").inner_test
-            for value in batch(strategy, args.batch):
+            for value in batch(args.batch, strategy):
                 stats[kind] += 1
                 signal.alarm(10)
                 try:
@@ -83,10 +70,7 @@ def main() -> int:
                 finally:
                     signal.alarm(0)
         print(f"{sum(stats[k] for k in KINDS)} inputs, {stats['failures']} failures", file=sys.stderr, flush=True)
-    print(dict(stats))
-    for line in failures[:50]:
-        print(line)
-    return 1 if failures else 0
+    return finish(stats, failures)
 
 
 if __name__ == "__main__":
