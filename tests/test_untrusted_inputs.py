@@ -136,3 +136,17 @@ def test_coverage_symlink_leaving_the_tree_is_not_read(tmp_path, project, capsys
     report = json.loads(capsys.readouterr().out)
     assert "private.json" not in json.dumps(report)
     assert not (report.get("coverage") or {}).get("total")
+
+
+def test_coverage_entries_cannot_reach_outside_through_a_symlink(tmp_path, project):
+    from backend_audit.model import coverage_data as cd
+
+    outside = tmp_path / "private.py"
+    outside.write_text("a = 1\nb = 2\n")
+    os.symlink(outside, project / "link.py")
+    report = project / "coverage.json"
+    report.write_text(json.dumps({"files": {"link.py": {"executed_lines": [1], "missing_lines": [2]},
+                                            "../private.py": {"executed_lines": [1], "missing_lines": []},
+                                            "app.py": {"executed_lines": [1], "missing_lines": []}}}))
+    data = cd.attach(cd.read(report), project, set())
+    assert sorted(data.files) == ["app.py"] and sorted(data.unmatched) == ["../private.py", "link.py"]

@@ -250,7 +250,8 @@ def attach(cov: CoverageData, root: Path, known: set[str]) -> CoverageData:
         if rel in known:
             return True
         if rel not in cache:
-            cache[rel] = (root / rel).is_file()
+            # a name from the report: only a regular file that stays in the tree (no symlink out)
+            cache[rel] = (root / rel).is_file() and inside(root / rel, root)
         return cache[rel]
 
     for name in sorted(cov.raw):
