@@ -150,3 +150,11 @@ def test_coverage_entries_cannot_reach_outside_through_a_symlink(tmp_path, proje
                                             "app.py": {"executed_lines": [1], "missing_lines": []}}}))
     data = cd.attach(cd.read(report), project, set())
     assert sorted(data.files) == ["app.py"] and sorted(data.unmatched) == ["../private.py", "link.py"]
+
+
+def test_baseline_path_in_the_report_is_relative_to_the_root(project, capsys):
+    assert main(["baseline", "create", str(project), "-o", str(project / "b.json"), "--no-cache"]) == 0
+    capsys.readouterr()
+    main(["scan", str(project), "--no-cache", "--baseline", str(project / "b.json"), "-f", "json:-"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["baseline"]["file"] == "b.json"
