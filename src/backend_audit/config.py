@@ -22,7 +22,7 @@ else:  # pragma: no cover
 import pathspec
 
 from .errors import ConfigError
-from .untrusted.files import InputError, read_bounded
+from .untrusted.files import InputError, read_bounded, read_tree_text
 from .untrusted.globs import Glob, compile_glob, needs_linear_matcher
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
@@ -42,7 +42,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude",
+    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes",
 }
 
 
@@ -82,6 +82,14 @@ def _str_list(value: Any, key: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def did_you_mean(word: str, choices) -> str:
+    """" (did you mean 'fail-on'?)" for a near miss such as `fail_on` or `BA-SQL-01`, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def find_pyproject(start: Path) -> Path | None:
     start = start.resolve()
     for d in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
@@ -91,6 +99,20 @@ def find_pyproject(start: Path) -> Path | None:
         if (d / ".git").exists():
             break
     return None
+
+
+def requires_python(root: Path) -> str | None:
+    """`[project] requires-python` of the scanned root's pyproject.toml, if it states one."""
+    # read_tree_text: a FIFO or a symlink out of the tree in place of pyproject.toml is not read
+    text = read_tree_text(root, root / "pyproject.toml")
+    if text is None:
+        return None
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None  # not ours to report: the config loader already said what is wrong with it
+    value = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
+    return value if isinstance(value, str) else None
 
 
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
@@ -151,6 +173,8 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "coverage": ("a path", lambda v: isinstance(v, str)),
     "cache_dir": ("a path", lambda v: isinstance(v, str)),
     "force_exclude": ("true or false", lambda v: isinstance(v, bool)),
+    "fix": ("true or false", lambda v: isinstance(v, bool)),
+    "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
     "fail_on": ("a string", lambda v: isinstance(v, str)),
     "per_file_ignores": ("a table of glob = [rule prefixes]",
                          lambda v: isinstance(v, dict) and all(isinstance(x, str) or _is_str_list(x)
@@ -250,8 +274,10 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
     extra: dict[str, Any] = {}
     for raw_key in table:
         if _norm_key(raw_key) not in KNOWN_KEYS:
-            known = ", ".join(sorted(k.replace("_", "-") for k in KNOWN_KEYS))
-            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.backend-audit] (known keys: {known})")
+            known = sorted(k.replace("_", "-") for k in KNOWN_KEYS)
+            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.backend-audit]"
+                              f"{did_you_mean(_norm_key(raw_key).replace('_', '-'), known)} "
+                              f"(known keys: {', '.join(known)})")
     check_schema(table, source)
     for raw_key, value in table.items():
         key = _norm_key(raw_key)
@@ -276,6 +302,10 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
                 raise ConfigError(f"{source}: 'file-timeout' must be a positive number of seconds")
             changes[key] = float(value)
+        elif key in ("fix", "unsafe_fixes"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: '{raw_key}' must be true or false")
+            extra[key] = value
         elif key == "rule_options":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")
@@ -330,10 +360,12 @@ class Selection:
         for prefix in (*settings.select, *settings.ignore, *settings.extend_select,
                        *(p for _, ps in settings.per_file_ignores for p in ps)):
             if prefix.upper() != "ALL" and not any(i.startswith(prefix) for i in ids):
-                raise ConfigError(f"unknown rule id or prefix '{prefix}'; run 'backend-audit rules list' to see the ids")
+                raise ConfigError(f"unknown rule id or prefix '{prefix}'{did_you_mean(prefix, ids)}; "
+                                  "run 'backend-audit rules list' to see the ids")
         for rid, opts in settings.rule_options.items():
             if rid not in self.rules:
-                raise ConfigError(f"rule-options names unknown rule '{rid}'; run 'backend-audit rules list'")
+                raise ConfigError(f"rule-options names unknown rule '{rid}'{did_you_mean(rid, self.rules)}; "
+                                  "run 'backend-audit rules list'")
             unknown = sorted(set(opts) - {_norm_key(k) for k in self.rules[rid].options})
             if unknown:
                 known = ", ".join(sorted(self.rules[rid].options)) or "none"
