@@ -142,3 +142,22 @@ def test_config_files_read_as_evidence_may_be_fifos_or_symlinks_out(tmp_path, cl
                           capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     assert "secret-package" not in done.stdout
+
+
+def test_project_findings_on_special_files_do_not_hang_the_reports(tmp_path, cli, clean_env):
+    import json
+    import os
+    import subprocess
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text("x = 1\n")
+    os.mkfifo(root / ".env")  # BA-SEC-001 flags a committed .env; SARIF and HTML then read the file
+    if os.path.exists("/dev/zero"):
+        os.symlink("/dev/zero", root / "id_rsa")
+    done = subprocess.run([cli, "scan", str(root), "--no-cache", "--select", "BA-SEC-001", "-f", "sarif:-",
+                           "-f", f"html:{tmp_path / 'r.html'}"], env=clean_env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    results = json.loads(done.stdout)["runs"][0]["results"]
+    assert ".env" in {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
