@@ -22,6 +22,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..untrusted.files import InputError, read_bounded
+
 # Config that runs programs. Empty values switch them off (git treats an empty command as none).
 _HARDENING = (
     "-c", "core.fsmonitor=",
@@ -123,8 +125,8 @@ def work_tree_root(path: Path) -> Path | None:
     if dot_git.is_file() and not dot_git.is_symlink():
         # A linked worktree or submodule: `.git` names the git dir ("gitdir: <path>").
         try:
-            text = dot_git.read_text(encoding="utf-8", errors="replace")[:4096]
-        except OSError:
+            text = read_bounded(dot_git, 4096).decode("utf-8", errors="replace")
+        except (OSError, InputError):
             return None
         if not text.startswith("gitdir:"):
             return None
