@@ -42,6 +42,9 @@ def project(tmp_path) -> Path:
     ("[tool.backend-audit.rule-options.BA-QUAL-001]\nmax-complexity = \"x\"\n", "'max-complexity' must be an integer"),
     ("[tool.backend-audit.rule-options.BA-QUAL-001]\nmax-complexity = true\n", "'max-complexity' must be an integer"),
     ("x = " + "[" * DEEP + "]" * DEEP + "\n", "nests arrays or tables too deeply"),
+    ("[tool.backend-audit.rule-options.BA-AUTH-001]\nauth_pattern = \"(a+)+$\"\n", "exponential time"),
+    ("[tool.backend-audit.rule-options.BA-AUTH-001]\nauth_pattern = \"(a|aa)*\"\n", "exponential time"),
+    ("[tool.backend-audit.rule-options.BA-AUTH-001]\nauth_pattern = \"[\"\n", "not a valid regular expression"),
 ])
 def test_bad_config_is_one_line_exit_2(project, capsys, toml, needle):
     (project / "pyproject.toml").write_text(toml)
@@ -158,3 +161,12 @@ def test_baseline_path_in_the_report_is_relative_to_the_root(project, capsys):
     main(["scan", str(project), "--no-cache", "--baseline", str(project / "b.json"), "-f", "json:-"])
     report = json.loads(capsys.readouterr().out)
     assert report["baseline"]["file"] == "b.json"
+
+
+def test_a_plain_auth_pattern_is_accepted(tmp_path):
+    from backend_audit.catalog import load_rules
+    from backend_audit.config import Selection, settings_from_table
+
+    settings = settings_from_table({"rule-options": {"BA-AUTH-001": {"auth_pattern": r"(?i)guard_\w+|my_auth"}}},
+                                   str(tmp_path / "pyproject.toml"))
+    Selection(settings, load_rules())

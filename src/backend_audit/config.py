@@ -24,6 +24,7 @@ import pathspec
 from .errors import ConfigError
 from .untrusted.files import InputError, read_bounded, read_tree_text
 from .untrusted.globs import Glob, compile_glob, needs_linear_matcher
+from .untrusted.regexes import regex_problem
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 
@@ -216,6 +217,11 @@ def check_option_type(rule_id: str, name: str, value: Any, default: Any) -> None
     if not ok:
         raise ConfigError(f"rule-options for {rule_id}: '{name.replace('_', '-')}' must be {want}, not "
                           f"{_type_name(value)}")
+    if name.endswith("pattern") and isinstance(value, str) and value:
+        # a regular expression from the scanned repository, matched against names from its code
+        problem = regex_problem(value)
+        if problem:
+            raise ConfigError(f"rule-options for {rule_id}: '{name.replace('_', '-')}' = {value!r}: {problem}")
 
 
 def check_pattern(pattern: str, where: str) -> None:
