@@ -145,3 +145,17 @@ def test_only_the_git_module_starts_processes():
                     and isinstance(node.func.value, ast.Name) and node.func.value.id in ("subprocess", "os")):
                 offenders.append(f"{path.relative_to(package)}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_runners_safe_directory_entries_are_kept(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[safe]\n\tdirectory = /github/workspace\n[core]\n\tfsmonitor = evil\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    gitexec._safe_directories.cache_clear()
+    try:
+        args = gitexec._safe_directories()
+        assert "safe.directory=/github/workspace" in args and not any("fsmonitor" in a for a in args)
+    finally:
+        gitexec._safe_directories.cache_clear()
