@@ -4,7 +4,6 @@ action's own helper snippets or by pip (docs/security.md)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .test_action import ACTION, STEPS, _inputs, _outputs, _run, workspace  # noqa: F401 - fixture
 
