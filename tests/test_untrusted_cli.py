@@ -98,7 +98,7 @@ def test_two_formats_to_one_file_are_refused(tmp_path, cli, clean_env, second):
     assert not (tmp_path / "same.json").exists()
 
 
-@pytest.mark.parametrize("option", ["--baseline", "--coverage", "--agents"])
+@pytest.mark.parametrize("option", ["--baseline", "--coverage", "--agents", "--config"])
 def test_relative_option_path_redirected_out_of_the_checkout_is_refused(tmp_path, cli, clean_env, option):
     outside = tmp_path / "outside.json"
     outside.write_text("{}\n")

@@ -124,6 +124,7 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
                    fail_on: str | None = None):
     from .config import load_settings
 
+    not_redirected(config_file, "--config")
     settings = load_settings(list(paths) or [Path.cwd()], config_file)
     changes: dict[str, Any] = {}
     if select:
