@@ -4,7 +4,6 @@ action's own helper snippets or by pip (docs/security.md)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from .test_action import ACTION, STEPS, _inputs, _outputs, _run, workspace  # noqa: F401 - fixture
 
@@ -33,3 +32,18 @@ def test_workspace_json_py_cannot_forge_the_findings_count(workspace):  # noqa: 
     assert done.returncode == 0, done.stderr
     assert _outputs(gh["GITHUB_OUTPUT"])["findings"] == "2"
     assert not (root / "PWNED").exists() and not (root / "pip" / "PWNED").exists()
+
+
+def test_committed_sarif_symlink_cannot_redirect_the_write(workspace, tmp_path_factory):  # noqa: F811
+    import os
+
+    root, gh = workspace
+    victim = tmp_path_factory.mktemp("outside") / "victim.txt"  # neither in the workspace nor RUNNER_TEMP
+    victim.write_text("keep\n")
+    os.symlink(victim, root / "backend-audit.sarif")
+    inputs = _inputs(args="-j 1 --select BA-SQL", annotations="false", summary="false")
+    done = _run(STEPS["scan"], inputs, root, gh)
+    assert done.returncode == 0, done.stderr
+    out = _outputs(gh["GITHUB_OUTPUT"])
+    assert out["exit-code"] == "2" and out["sarif-file"] == "" and "resolves outside the workspace" in done.stderr
+    assert victim.read_text() == "keep\n"

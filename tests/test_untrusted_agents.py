@@ -123,3 +123,12 @@ def test_ordinary_front_matter_and_anchors_still_load():
         "name": "x", "tools": ["a", "b"], "base": {"k": 1}, "other": {"k": 1}}
     agent = parse_text(AGENT, "team.md")
     assert agent.name == "team" and agent.items
+
+
+def test_long_bracket_line_is_parsed_in_linear_time():
+    # Found by tests/test_fuzz_inputs.py: the link-stripping regex was quadratic on '[[[[...]]]]'. A child
+    # with a timeout, so a regression fails instead of hanging the suite for hours.
+    code = ("from backend_audit.compliance.agents import parse_text;"
+            "parse_text('# Checklist\\n- [ ] a ' + '[' * 400000 + ']' * 400000 + '\\n- [ ] b\\n', 'a.md')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

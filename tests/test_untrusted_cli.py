@@ -96,3 +96,19 @@ def test_two_formats_to_one_file_are_refused(tmp_path, cli, clean_env, second):
                           timeout=300)
     assert proc.returncode == 2 and "both write" in proc.stderr and proc.stderr.count("\n") == 1
     assert not (tmp_path / "same.json").exists()
+
+
+@pytest.mark.parametrize("option", ["--baseline", "--coverage", "--agents", "--config"])
+def test_relative_option_path_redirected_out_of_the_checkout_is_refused(tmp_path, cli, clean_env, option):
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text("x = 1\n")
+    os.symlink(outside, repo / "committed.json")
+    proc = subprocess.run([cli, "scan", ".", "--no-cache", option, "committed.json", "-f", "json:-"], cwd=repo,
+                          env=clean_env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "leads outside it" in proc.stderr and proc.stderr.count("\n") == 1
+    proc = subprocess.run([cli, "scan", ".", "--no-cache", option, str(outside), "-f", "json:-"], cwd=repo,
+                          env=clean_env, capture_output=True, text=True, timeout=300)
+    assert "leads outside it" not in proc.stderr  # typed absolute: the user's own choice

@@ -142,3 +142,60 @@ def test_config_files_read_as_evidence_may_be_fifos_or_symlinks_out(tmp_path, cl
                           capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     assert "secret-package" not in done.stdout
+
+
+def test_project_findings_on_special_files_do_not_hang_the_reports(tmp_path, cli, clean_env):
+    import json
+    import os
+    import subprocess
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "app.py").write_text("x = 1\n")
+    os.mkfifo(root / ".env")  # BA-SEC-001 flags a committed .env; SARIF and HTML then read the file
+    if os.path.exists("/dev/zero"):
+        os.symlink("/dev/zero", root / "id_rsa")
+    done = subprocess.run([cli, "scan", str(root), "--no-cache", "--select", "BA-SEC-001", "-f", "sarif:-",
+                           "-f", f"html:{tmp_path / 'r.html'}"], env=clean_env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    results = json.loads(done.stdout)["runs"][0]["results"]
+    assert ".env" in {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+
+
+def test_watchdog_fallback_ends_an_orphan_where_prctl_is_missing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # The non-Linux path, forced: a grandchild with the watchdog thread, whose parent is then SIGKILLed.
+    code = ("import os, sys, time\n"
+            "from backend_audit.pipeline import pool\n"
+            "parent = os.getpid()\n"
+            "pid = os.fork()\n"
+            "if pid == 0:\n"
+            "    sys.platform = 'darwin'\n"
+            "    pool.die_with_parent(parent)\n"
+            "    time.sleep(3600)\n"
+            "    os._exit(0)\n"
+            "print(pid, flush=True)\n"
+            "time.sleep(3600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = 0
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(30)
+        for _ in range(300):  # bounded wait for the watchdog's next poll
+            if not _alive(child):
+                break
+            time.sleep(0.1)
+        assert not _alive(child), "the orphan outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        parent.stdout.close()
+        if child and _alive(child):
+            os.kill(child, signal.SIGKILL)

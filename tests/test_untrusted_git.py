@@ -126,3 +126,36 @@ def test_changed_since_ref_cannot_be_an_option(tmp_path):
     commit(repo)
     with pytest.raises(ConfigError, match="not a branch or commit name"):
         changed_lines(repo, "--output=/tmp/x")
+
+
+def test_only_the_git_module_starts_processes():
+    """Every process the tool starts goes through pipeline/git.py's hardening (workers are forked by the
+    pool, not exec'd)."""
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "src" / "backend_audit"
+    spawners = {"run", "Popen", "call", "check_call", "check_output", "system", "popen", "execv", "execvp",
+                "spawnv", "spawnl", "getoutput", "getstatusoutput"}
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path.name == "git.py" and path.parent.name == "pipeline":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in spawners
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("subprocess", "os")):
+                offenders.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_runners_safe_directory_entries_are_kept(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[safe]\n\tdirectory = /github/workspace\n[core]\n\tfsmonitor = evil\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    gitexec._safe_directories.cache_clear()
+    try:
+        args = gitexec._safe_directories()
+        assert "safe.directory=/github/workspace" in args and not any("fsmonitor" in a for a in args)
+    finally:
+        gitexec._safe_directories.cache_clear()

@@ -42,6 +42,9 @@ def project(tmp_path) -> Path:
     ("[tool.backend-audit.rule-options.BA-QUAL-001]\nmax-complexity = \"x\"\n", "'max-complexity' must be an integer"),
     ("[tool.backend-audit.rule-options.BA-QUAL-001]\nmax-complexity = true\n", "'max-complexity' must be an integer"),
     ("x = " + "[" * DEEP + "]" * DEEP + "\n", "nests arrays or tables too deeply"),
+    ("[tool.backend-audit.rule-options.BA-AUTH-001]\nauth_pattern = \"(a+)+$\"\n", "exponential time"),
+    ("[tool.backend-audit.rule-options.BA-AUTH-001]\nauth_pattern = \"(a|aa)*\"\n", "exponential time"),
+    ("[tool.backend-audit.rule-options.BA-AUTH-001]\nauth_pattern = \"[\"\n", "not a valid regular expression"),
 ])
 def test_bad_config_is_one_line_exit_2(project, capsys, toml, needle):
     (project / "pyproject.toml").write_text(toml)
@@ -136,3 +139,34 @@ def test_coverage_symlink_leaving_the_tree_is_not_read(tmp_path, project, capsys
     report = json.loads(capsys.readouterr().out)
     assert "private.json" not in json.dumps(report)
     assert not (report.get("coverage") or {}).get("total")
+
+
+def test_coverage_entries_cannot_reach_outside_through_a_symlink(tmp_path, project):
+    from backend_audit.model import coverage_data as cd
+
+    outside = tmp_path / "private.py"
+    outside.write_text("a = 1\nb = 2\n")
+    os.symlink(outside, project / "link.py")
+    report = project / "coverage.json"
+    report.write_text(json.dumps({"files": {"link.py": {"executed_lines": [1], "missing_lines": [2]},
+                                            "../private.py": {"executed_lines": [1], "missing_lines": []},
+                                            "app.py": {"executed_lines": [1], "missing_lines": []}}}))
+    data = cd.attach(cd.read(report), project, set())
+    assert sorted(data.files) == ["app.py"] and sorted(data.unmatched) == ["../private.py", "link.py"]
+
+
+def test_baseline_path_in_the_report_is_relative_to_the_root(project, capsys):
+    assert main(["baseline", "create", str(project), "-o", str(project / "b.json"), "--no-cache"]) == 0
+    capsys.readouterr()
+    main(["scan", str(project), "--no-cache", "--baseline", str(project / "b.json"), "-f", "json:-"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["baseline"]["file"] == "b.json"
+
+
+def test_a_plain_auth_pattern_is_accepted(tmp_path):
+    from backend_audit.catalog import load_rules
+    from backend_audit.config import Selection, settings_from_table
+
+    settings = settings_from_table({"rule-options": {"BA-AUTH-001": {"auth_pattern": r"(?i)guard_\w+|my_auth"}}},
+                                   str(tmp_path / "pyproject.toml"))
+    Selection(settings, load_rules())

@@ -103,3 +103,16 @@ def test_gitlab_report_carries_no_control_or_bidi_character(cli, clean_env, host
     text = json.dumps(json.loads(out.read_text()), ensure_ascii=False)
     for ch in FORBIDDEN:
         assert ch not in text
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", categories=("Cc", "Cf", "Zl", "Zp", "Zs", "Po", "Ll")),
+               max_size=40))
+def test_log_line_of_any_text_is_one_safe_line(text):
+    out = log_line(text)
+    assert "\n" not in out and "\r" not in out and "\x1b" not in out and "\x9b" not in out
+    assert not out.lstrip().startswith(("::", "##["))
+    assert not any(0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069 for c in out)

@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import BackendAuditError, ConfigError
 from .reporters.printable import log_line, text_block
+from .untrusted.files import inside
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 MAX_STDIN = 5 * 1024 * 1024  # the default max-file-size
@@ -113,6 +114,8 @@ def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...])
     if isinstance(configured, str):
         configured = (configured,)
     base = Path(settings.config_source).parent if settings.config_source else Path.cwd()
+    for spec in agents:
+        not_redirected(spec, "--agents")
     explicit = list(agents) or [base / str(p) for p in configured]
     agent_set = load_agent_set(list(paths) or [Path.cwd()], explicit, confine=None if agents else base)
     return apply_agent_settings(settings, agent_set, load_rules()), postprocessor(agent_set)
@@ -122,6 +125,7 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
                    fail_on: str | None = None):
     from .config import load_settings
 
+    not_redirected(config_file, "--config")
     settings = load_settings(list(paths) or [Path.cwd()], config_file)
     changes: dict[str, Any] = {}
     if select:
@@ -255,6 +259,8 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
     if not category.strip().strip("/"):
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
+    for option, value in (("--baseline", baseline_file), ("--coverage", coverage_file)):
+        not_redirected(value, option)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,
                           include_hidden=include_hidden or None,
                           baseline=str(baseline_file.absolute()) if baseline_file else None,
@@ -382,6 +388,16 @@ def stdin_tree(name: str | None):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         yield Path(tmp), target
+
+
+def not_redirected(path: Path | None, option: str) -> None:
+    """A path typed relative to the current folder names a file of that folder, which in CI is the checkout
+    under review: a symlink committed there must not lead the read out of it (`--baseline b.json` with
+    b.json -> ~/.config/...). Paths typed absolute or with '..' are followed as given."""
+    if path is None or path.is_absolute() or ".." in path.parts:
+        return
+    if not inside(path, Path.cwd()):
+        raise ConfigError(f"{option} {path}: a symlink in the current folder leads outside it; pass the real path")
 
 
 def _destinations(specs: list[tuple[str, str | None]]) -> list[Path | None]:

@@ -22,8 +22,9 @@ else:  # pragma: no cover
 import pathspec
 
 from .errors import ConfigError
-from .untrusted.files import InputError, read_bounded
+from .untrusted.files import InputError, read_bounded, read_tree_text
 from .untrusted.globs import Glob, compile_glob, needs_linear_matcher
+from .untrusted.regexes import regex_problem
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 
@@ -104,13 +105,18 @@ def find_pyproject(start: Path) -> Path | None:
 
 def requires_python(root: Path) -> str | None:
     """`[project] requires-python` of the scanned root's pyproject.toml, if it states one."""
-    path = root / "pyproject.toml"
-    try:  # bounded and non-blocking: the file comes with the scanned repository (it may be a FIFO)
-        data = tomllib.loads(read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
-    except (OSError, InputError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+    # read_tree_text: a FIFO or a symlink out of the tree in place of pyproject.toml is not read
+    text = read_tree_text(root, root / "pyproject.toml")
+    if text is None:
+        return None
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None  # not ours to report: the config loader already said what is wrong with it
     value = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
     return value if isinstance(value, str) else None
+
+
 MAX_CONFIG_BYTES = 4 * 1024 * 1024
 
 
@@ -216,6 +222,11 @@ def check_option_type(rule_id: str, name: str, value: Any, default: Any) -> None
     if not ok:
         raise ConfigError(f"rule-options for {rule_id}: '{name.replace('_', '-')}' must be {want}, not "
                           f"{_type_name(value)}")
+    if name.endswith("pattern") and isinstance(value, str) and value:
+        # a regular expression from the scanned repository, matched against names from its code
+        problem = regex_problem(value)
+        if problem:
+            raise ConfigError(f"rule-options for {rule_id}: '{name.replace('_', '-')}' = {value!r}: {problem}")
 
 
 def check_pattern(pattern: str, where: str) -> None:

@@ -344,10 +344,10 @@ def _span(start: int, end: int) -> str:
 
 
 def _text(project: ProjectModel, path: str, start: int, end: int) -> str:
-    try:
-        lines = (project.root / path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    text = read_tree_text(project.root, project.root / path)
+    if text is None:
         return ""
+    lines = text.splitlines()
     return "\n".join(lines[start - 1:end])
 
 

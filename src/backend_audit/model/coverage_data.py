@@ -250,7 +250,8 @@ def attach(cov: CoverageData, root: Path, known: set[str]) -> CoverageData:
         if rel in known:
             return True
         if rel not in cache:
-            cache[rel] = (root / rel).is_file()
+            # a name from the report: only a regular file that stays in the tree (no symlink out)
+            cache[rel] = (root / rel).is_file() and inside(root / rel, root)
         return cache[rel]
 
     for name in sorted(cov.raw):
@@ -275,9 +276,11 @@ def staleness(path: Path, fc: FileCoverage, written_ns: int | None) -> str | Non
     try:
         if written_ns is not None and path.stat().st_mtime_ns > written_ns:
             return "modified after the coverage data was written"
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_bounded(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()
     except OSError as exc:
         return f"unreadable ({exc.strerror})"
+    except InputError as exc:
+        return f"unreadable (the file {exc})"
     for n in sorted(fc.statements):
         if n > len(lines):
             return f"the data names line {n} but the file has {len(lines)} lines"

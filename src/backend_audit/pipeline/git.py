@@ -22,6 +22,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..untrusted.files import InputError, read_bounded
+
 # Config that runs programs. Empty values switch them off (git treats an empty command as none).
 _HARDENING = (
     "-c", "core.fsmonitor=",
@@ -70,9 +72,30 @@ def environment() -> dict[str, str]:
     return env
 
 
+@functools.lru_cache(maxsize=1)
+def _safe_directories() -> tuple[str, ...]:
+    """`-c safe.directory=...` for each entry of the runner's own system and global config: the one setting
+    kept from them. actions/checkout adds the workspace there in container jobs, where it is owned by
+    another user; without it git would refuse the repository. Reading config runs nothing, and this runs
+    from the filesystem root, outside any scanned tree."""
+    keep = ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in keep}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    values: list[str] = []
+    for scope in ("--system", "--global"):  # never --local: a repository cannot vouch for itself
+        try:
+            out = subprocess.run([git_binary(), "config", scope, "--get-all", "safe.directory"],
+                                 cwd=os.path.abspath(os.sep), capture_output=True, timeout=30, env=env,
+                                 stdin=subprocess.DEVNULL)
+        except (OSError, GitUnavailable, subprocess.TimeoutExpired):
+            continue
+        values += [v for v in out.stdout.decode("utf-8", "surrogateescape").splitlines() if v]
+    return tuple(part for v in values for part in ("-c", f"safe.directory={v}"))
+
+
 def _base(cwd: Path, timeout: float, args: tuple[str, ...]) -> subprocess.CompletedProcess:
-    return subprocess.run([git_binary(), "--no-pager", *_HARDENING, *args], cwd=cwd, capture_output=True,
-                          timeout=timeout, env=environment(), stdin=subprocess.DEVNULL)
+    return subprocess.run([git_binary(), "--no-pager", *_HARDENING, *_safe_directories(), *args], cwd=cwd,
+                          capture_output=True, timeout=timeout, env=environment(), stdin=subprocess.DEVNULL)
 
 
 def _filter_overrides(cwd: Path, timeout: float) -> tuple[str, ...]:
@@ -123,8 +146,8 @@ def work_tree_root(path: Path) -> Path | None:
     if dot_git.is_file() and not dot_git.is_symlink():
         # A linked worktree or submodule: `.git` names the git dir ("gitdir: <path>").
         try:
-            text = dot_git.read_text(encoding="utf-8", errors="replace")[:4096]
-        except OSError:
+            text = read_bounded(dot_git, 4096).decode("utf-8", errors="replace")
+        except (OSError, InputError):
             return None
         if not text.startswith("gitdir:"):
             return None

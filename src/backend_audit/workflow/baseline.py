@@ -10,6 +10,7 @@ still reported. Entries nothing matched any more are listed as stale so the file
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -99,4 +100,13 @@ def apply(result: ScanResult, settings: Any) -> None:
         return
     path = resolve(str(value), settings.config_source)
     hidden, stale = match(result, load(path))
-    result.baseline = {"file": str(value), "matched": hidden, "stale": stale}
+    result.baseline = {"file": _shown(path, result.root), "matched": hidden, "stale": stale}
+
+
+def _shown(path: Path, root: str) -> str:
+    """Relative to the scanned root when inside it: the report must not carry (or vary with) the runner's
+    checkout location."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
