@@ -33,6 +33,13 @@ class PrintInApplicationCode(AstCheck):
         if is_main_guard(node):
             self.main_depth -= 1
 
+    def _in_log_handler(self) -> bool:
+        stack = self.ctx.function_stack
+        if not stack or stack[-1].name not in ("emit", "handleError", "flush"):
+            return False
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
+
     def _prompts(self, func: ast.AST) -> bool:
         key = id(func)
         if key not in self.prompting:
@@ -59,6 +66,8 @@ class PrintInApplicationCode(AstCheck):
             return
         if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
             return  # the text before an input() is the question asked at a terminal
+        if self._in_log_handler():
+            return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")

@@ -24,7 +24,8 @@ _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expire
                             r"_enabled|_required|_location|_file|_dir|_format|_algorithm|_alg|_view|_form|_route|"
                             r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
                             r"_scope|_scopes|_kind|_event|_code|_header|_function|_func|_handler|_callback|_module|"
-                            r"_loader|_provider|_reset|_policy|_charset|_chars|_alphabet)$", re.I)
+                            r"_loader|_provider|_reset|_policy|_charset|_chars|_alphabet|_status|_state|_result|"
+                            r"_mode|_error|_errors)$", re.I)
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|max|min|"
                             r"num|total|count|test|demo|example|sample|dummy|fake|mock|"
                             r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)

@@ -31,6 +31,10 @@ _FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "
 # Project helpers named for parsing or validating what they are given (`_parse_requested_bool`,
 # `parse_dragsort_order`, `validate_ids`, `clean_order`).
 _PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
+# Predicates named for checking what they are given: _allow_redirect, is_valid_uuid_string, is_safe_url,
+# url_has_allowed_host_and_scheme, check_token, validator(...)
+_CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|^url_has_allowed_host_and_scheme$"
+                         r"|^\w*validator$")
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -314,10 +318,14 @@ class FunctionFacts:
             elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and \
                     self._source_attr(_first_argument(node)):
                 self._raw(node)
-        if tail in _CHECK_CALLS:
-            # isinstance(ids, list), Model.__mapper__.has_property(field), hasattr(Model, field): a type or
-            # allowlist check of the local
-            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name))
+        if tail in _CHECK_CALLS or _CHECK_NAME.match(tail or ""):
+            # isinstance(ids, list), Model.__mapper__.has_property(field), _allow_redirect(url),
+            # is_valid_uuid_string(rid): a type or allowlist check of the local, or of the read itself
+            for a in call_arguments(node):
+                if isinstance(a, ast.Name):
+                    fn.checked_locals.add(a.id)
+                else:
+                    fn.tested.add(id(a))
         if self._is_validator(node, tail):
             # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
             fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
