@@ -8,6 +8,7 @@ import re
 from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
+from .recognise import is_settings_path
 from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
                    literal_text, logger_method, prints_to_its_user)
 
@@ -20,8 +21,9 @@ class PrintInApplicationCode(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # in a straight-line program the top-level prints are its output
-        self.straight_line = is_straight_line(ctx.tree)
+        # in a straight-line program the top-level prints are its output; a settings module is read by the
+        # server at every start, so its prints are the server's
+        self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.main_depth = 0
 
