@@ -358,6 +358,15 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         for target in node.targets:
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
+                    len(target.elts) == len(node.value.elts):
+                # `rid, rid_str = None, request.GET.get("rid")`: each name takes its own value
+                for t, v in zip(target.elts, node.value.elts):
+                    if isinstance(t, ast.Name):
+                        fn.skip.add(id(t))
+                        fn.assigned[id(v)] = t.id
+                        fn.locals_expr[t.id] = v
+                continue
             if isinstance(target, ast.Name):
                 fn.skip.add(id(target))
                 value = node.value
