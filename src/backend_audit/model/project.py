@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..config import Settings
 from ..findings import FileResult
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
 
 # Files a whole-repository finding can point at (SARIF needs a file; line 1 stands for the whole project).
 ANCHORS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini")
@@ -19,6 +22,8 @@ class ProjectModel:
     settings: Settings
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> facts
     analysed: list[str] = field(default_factory=list)
+    # discovered files that could not be analysed: what depends on them is unknown, never "missing"
+    unanalysed: list[str] = field(default_factory=list)
     # Report sections project checks produce (e.g. "coverage"); the runner copies them onto the ScanResult.
     sections: dict[str, Any] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -30,7 +35,16 @@ class ProjectModel:
             if fr.analysed:
                 model.facts[fr.path] = fr.facts
                 model.analysed.append(fr.path)
+            else:
+                model.unanalysed.append(fr.path)
         return model
+
+    @property
+    def semantic(self) -> "SemanticModel":
+        """The semantic model of the whole project (docs/semantic-model.md), built once per scan."""
+        from .semantic import SemanticModel
+
+        return self.memo("semantic", lambda: SemanticModel(self.facts, self.unanalysed))
 
     @property
     def test_files(self) -> list[str]:
@@ -46,12 +60,22 @@ class ProjectModel:
             self._memo[key] = compute()
         return self._memo[key]
 
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The folders that were scanned when they are not the whole repository (`scan backend/`)."""
+        return tuple(self.settings.extra.get("scope") or ())
+
+    def in_scope(self, path: str) -> bool:
+        return not self.scope or any(path == s or path.startswith(s + "/") for s in self.scope)
+
     def anchor(self) -> str:
-        """The file a project-level finding points at: the project's config file, else the first source file
-        (SARIF consumers need a real file to show and fingerprint), else the root itself."""
-        for name in ANCHORS:
-            if (self.root / name).is_file():
-                return name
+        """The file a project-level finding points at: the scanned part's config file, else its first source
+        file (SARIF consumers need a real file to show and fingerprint), else the root itself."""
+        for base in self.scope or ("",):
+            for name in ANCHORS:
+                rel = f"{base}/{name}" if base else name
+                if (self.root / rel).is_file():
+                    return rel
         sources = sorted(self.source_files) or sorted(self.facts)
         return sources[0] if sources else "."
 
