@@ -35,6 +35,16 @@ class PrintInApplicationCode(AstCheck):
         if is_main_guard(node):
             self.main_depth -= 1
 
+    def _entry_module(self) -> bool:
+        """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
+        path = self.ctx.path
+        for module in self.option("entry_modules", ()) or ():
+            base = module.replace(".", "/")
+            if any(path == s or path.endswith("/" + s) for s in (f"{base}.py", f"{base}/__init__.py",
+                                                                  f"{base}/__main__.py")):
+                return True
+        return False
+
     def _in_log_handler(self) -> bool:
         stack = self.ctx.function_stack
         if not stack or stack[-1].name not in ("emit", "handleError", "flush"):
@@ -64,7 +74,7 @@ class PrintInApplicationCode(AstCheck):
             return
         # asked here: the imports are known once the walk reaches a call; a module that builds the web app
         # is the server even when it has a shebang
-        if prints_to_its_user(self.ctx) and not self._serves_app():
+        if (prints_to_its_user(self.ctx) or self._entry_module()) and not self._serves_app():
             return
         if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
             return  # the text before an input() is the question asked at a terminal
