@@ -133,6 +133,8 @@ _PLACEHOLDER = re.compile(r"^(\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|\{.*\}|<.*>|%\(?\w*\
                           r"default|fake.*|sample.*)$", re.I)
 
 
+_LABEL_WORDS = frozenset({"secret", "password", "passwd", "pwd", "token", "key", "api", "auth", "credential",
+                          "credentials", "passphrase"})
 _ALPHABET = re.compile(r"abcdefghijklmn|ABCDEFGHIJKLMN|0123456789")
 
 
@@ -149,6 +151,9 @@ def is_placeholder(value: str) -> bool:
         return True  # the alphabet keys are drawn from, not a key: "abcdefghij...0123456789"
     if re.fullmatch(r"[A-Z]{2,8}", v):
         return True  # an upper-case marker or enum value ("LDAP", "OIDC") stored where a password would be
+    humps = re.findall(r"[A-Z]?[a-z]{2,}", v)
+    if len(humps) >= 2 and "".join(humps) == v and any(h.lower() in _LABEL_WORDS for h in humps):
+        return True  # a label or enum value naming a credential kind: "SecretText", "passwordInput", "apiKey"
     # A value that is itself a key or setting name ("access_token", "password1", "X-Api-Key")
     if re.fullmatch(r"[A-Za-z_\-]*(password|passwd|token|secret|key|pwd)[A-Za-z_\-0-9]?", v, re.I):
         return True
