@@ -427,6 +427,13 @@ class FunctionFacts:
                 and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
                 isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
             fn.checked_locals.add(left.id)
+        # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
+        # is a check of the local (an open-redirect guard)
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str) \
+                and isinstance(left, (ast.Call, ast.Attribute)):
+            # only a local handed to a function (urlsplit(url)), not a payload read key by key (data.get("k"))
+            fn.checked_locals.update(a.id for c in ast.walk(left) if isinstance(c, ast.Call) for a in c.args
+                                     if isinstance(a, ast.Name) and a.id in fn.raw_locals)
         # `request.GET.get("export") == "output"`: compared with a constant, the value is only tested
         if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and _constant_like(right):
             fn.tested.add(id(left))
