@@ -56,6 +56,10 @@ PROJECTS = (
     # held out: added after the fixes, reviewed once, never tuned on (docs/precision.md)
     Project("healthchecks", "healthchecks/healthchecks", "29b5ec251059034b79e0120e2ff0c3e35d7bd9f8",
             "Django cron monitoring service (held out)"),
+    Project("librephotos", "LibrePhotos/librephotos", "e675a0dc1000af0faa51c4e9411d6bea82e3ac1a",
+            "Django/DRF photo manager (held out, measured blind)"),
+    Project("microblog", "miguelgrinberg/microblog", "a975ef64864354867c88e0ed3a17ba7d17dca752",
+            "Flask tutorial app (held out, measured blind)"),
 )
 
 

@@ -164,3 +164,18 @@ def test_include_hidden_config_is_validated(tmp_path):
         load_settings([tmp_path], None)
     (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\ninclude-hidden = [".github"]\n', encoding="utf-8")
     assert load_settings([tmp_path], None).extra["include_hidden"] == [".github"]
+
+
+def test_console_entry_points_print_to_their_user(tmp_path):
+    from backend_audit.config import load_settings
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\n[project.scripts]\nshop-admin = "shop.admin_cli:main"\n'
+        '[tool.poetry.scripts]\nshop-report = {reference = "shop.report", type = "console"}\n', encoding="utf-8")
+    for rel in ("src/shop/admin_cli.py", "src/shop/report/__init__.py", "src/shop/views.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("def main():\n    print('done')\n", encoding="utf-8")
+    settings = load_settings([tmp_path], None).with_(jobs=1, select=("BA-LOG-003",))
+    assert settings.rule_options["BA-LOG-003"]["entry_modules"] == ["shop.admin_cli", "shop.report"]
+    result = scan([tmp_path], settings, use_git=False)
+    assert [f.path for f in result.findings] == ["src/shop/views.py"]

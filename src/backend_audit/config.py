@@ -360,7 +360,37 @@ def load_settings(targets: list[Path], config_file: Path | None) -> Settings:
     if pyproject.is_symlink() and not _stays_in_repository(pyproject):
         raise ConfigError(f"{pyproject} is a symlink to a file outside the repository; not read (pass --config "
                           "to use that file)")
-    return settings_from_table(read_config_table(pyproject, explicit=False), str(pyproject))
+    settings = settings_from_table(read_config_table(pyproject, explicit=False), str(pyproject))
+    return with_console_scripts(settings, pyproject)
+
+
+def console_modules(pyproject: Path) -> list[str]:
+    """Modules of the console entry points a pyproject.toml declares (`app.cli:main` -> `app.cli`):
+    programs whose job is to print."""
+    try:  # bounded and non-blocking: the file is the scanned repository's
+        data = tomllib.loads(read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, InputError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return []
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    poetry = (data.get("tool") or {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    found: set[str] = set()
+    for table in (project.get("scripts"), project.get("gui-scripts"), (poetry or {}).get("scripts")
+                  if isinstance(poetry, dict) else None):
+        if isinstance(table, dict):
+            for target in table.values():
+                ref = target.get("reference", "") if isinstance(target, dict) else target
+                if isinstance(ref, str) and ref.split(":")[0].replace(".", "").replace("_", "").isalnum():
+                    found.add(ref.split(":")[0])
+    return sorted(found)
+
+
+def with_console_scripts(settings: Settings, pyproject: Path) -> Settings:
+    modules = console_modules(pyproject)
+    if not modules:
+        return settings
+    opts = dict(settings.rule_options.get("BA-LOG-003", {}))
+    opts["entry_modules"] = sorted({*opts.get("entry_modules", ()), *modules})
+    return replace(settings, rule_options={**settings.rule_options, "BA-LOG-003": opts})
 
 
 def _stays_in_repository(path: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .util import logger_method
@@ -62,7 +63,33 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
         if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
                                                            for kw in node.keywords):
             return True, low_log
+    if any(isinstance(n, ast.Return) and _error_response(n.value) for n in handler_nodes(handler)):
+        return True, low_log
     return False, low_log
+
+
+_ERROR_CALL = re.compile(r"(?i)^(HttpResponse(BadRequest|Forbidden|NotFound|NotAllowed|Gone|ServerError)|Http404|"
+                         r"\w*(error_response|_40\d|_50\d|not_found|forbidden|bad_request|server_error)\w*)$")
+
+
+def _status_of(node: ast.AST | None) -> int | None:
+    return node.value if isinstance(node, ast.Constant) and type(node.value) is int else None
+
+
+def _error_response(value: ast.AST | None) -> bool:
+    """The handler answers the client with an error: Flask's `("", 400)` / `(jsonify(...), 500)`, Django's
+    `HttpResponseForbidden()` / `HttpResponse(status=404)`, a `response_404()` helper. The catalog counts
+    answering with an error as handling it."""
+    if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+        status = _status_of(value.elts[1])
+        return status is not None and status >= 400
+    if isinstance(value, ast.Call):
+        name = (dotted(value.func) or "").split(".")[-1]
+        if _ERROR_CALL.match(name):
+            return True
+        status = next((_status_of(kw.value) for kw in value.keywords if kw.arg in ("status", "status_code")), None)
+        return status is not None and status >= 400
+    return False
 
 
 def _is_trivial(body: list[ast.stmt]) -> bool:

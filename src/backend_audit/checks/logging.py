@@ -8,6 +8,7 @@ import re
 from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
+from .recognise import is_settings_path
 from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
                    literal_text, logger_method, prints_to_its_user)
 
@@ -20,8 +21,9 @@ class PrintInApplicationCode(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # in a straight-line program the top-level prints are its output
-        self.straight_line = is_straight_line(ctx.tree)
+        # in a straight-line program the top-level prints are its output; a settings module is read by the
+        # server at every start, so its prints are the server's
+        self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.main_depth = 0
 
@@ -32,6 +34,23 @@ class PrintInApplicationCode(AstCheck):
     def leave_If(self, node: ast.If) -> None:
         if is_main_guard(node):
             self.main_depth -= 1
+
+    def _entry_module(self) -> bool:
+        """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
+        path = self.ctx.path
+        for module in self.option("entry_modules", ()) or ():
+            base = module.replace(".", "/")
+            if any(path == s or path.endswith("/" + s) for s in (f"{base}.py", f"{base}/__init__.py",
+                                                                  f"{base}/__main__.py")):
+                return True
+        return False
+
+    def _in_log_handler(self) -> bool:
+        stack = self.ctx.function_stack
+        if not stack or stack[-1].name not in ("emit", "handleError", "flush"):
+            return False
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
 
     def _prompts(self, func: ast.AST) -> bool:
         key = id(func)
@@ -55,10 +74,12 @@ class PrintInApplicationCode(AstCheck):
             return
         # asked here: the imports are known once the walk reaches a call; a module that builds the web app
         # is the server even when it has a shebang
-        if prints_to_its_user(self.ctx) and not self._serves_app():
+        if (prints_to_its_user(self.ctx) or self._entry_module()) and not self._serves_app():
             return
         if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
             return  # the text before an input() is the question asked at a terminal
+        if self._in_log_handler():
+            return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")

@@ -27,19 +27,39 @@ def _is_probe_path(path: str) -> bool:
     return any(set(re.split(r"[^a-z0-9]+", seg.lower())) & _PROBE_WORDS for seg in path.split("/") if seg)
 
 
+# A hand-written ASGI/WSGI wrapper or middleware answering a probe path before the framework routes:
+# `if scope["path"] == "/healthz":`, `environ["PATH_INFO"] == "/ping"`, `request.path == "/health/"`.
+_PROBE_LITERAL = re.compile(r"""["']/(?:[\w.-]+/)*(?:health|healthz|healthcheck|health-check|livez|readyz|ping|"""
+                            r"""liveness|readiness)/?["']""")
+_PATH_READ = re.compile(r"""scope\[\s*["']path["']\s*\]|PATH_INFO|\.path(?:_info)?\b""")
+
+
+def _small_text(root, rel: str) -> str | None:
+    """A regular file's text when it is small enough to read: the scanned tree is untrusted."""
+    path = root / rel
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_PROBE_FILE:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _wrapper_probe(root, paths) -> str | None:
+    """The first analysed, non-test module that compares a request path with a probe path literal."""
+    for rel in sorted(paths):
+        text = _small_text(root, rel) or ""
+        for m in _PROBE_LITERAL.finditer(text):
+            line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+            if _PATH_READ.search(line):
+                return rel
+    return None
+
+
 def _container_probe(root) -> str | None:
     """The first Dockerfile/compose/Kubernetes file that declares a health probe, if any."""
     for rel in repository_files(root, limit=20_000):
-        if not _PROBE_FILES.search(rel) or rel.count("/") > 4:
-            continue
-        path = root / rel
-        try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_PROBE_FILE:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if _PROBE_TEXT.search(text):
+        if _PROBE_FILES.search(rel) and rel.count("/") <= 4 and _PROBE_TEXT.search(_small_text(root, rel) or ""):
             return rel
     return None
 
@@ -63,6 +83,9 @@ class NoHealthCheck(EndpointCheck):
             if any(i.split(".")[0].lstrip(".") in self._PACKAGES for i in facts.get("imports", [])):
                 return []
         if _container_probe(project.root):
+            return []
+        app_files = [p for p, f in project.facts.items() if not f.get("is_test")]
+        if _wrapper_probe(project.root, app_files):
             return []
         path, line = anchor(inv)
         return [self.finding(path, line, f"no health-check endpoint among {len(inv.endpoints)} endpoint(s): add "

@@ -32,6 +32,10 @@ _FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "
 # Project helpers named for parsing or validating what they are given (`_parse_requested_bool`,
 # `parse_dragsort_order`, `validate_ids`, `clean_order`).
 _PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
+# Predicates named for checking what they are given: _allow_redirect, is_valid_uuid_string, is_safe_url,
+# url_has_allowed_host_and_scheme, check_token, validator(...)
+_CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|^url_has_allowed_host_and_scheme$"
+                         r"|^\w*validator$")
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -342,10 +346,14 @@ class FunctionFacts:
             elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and \
                     self._source_attr(_first_argument(node)):
                 self._raw(node)
-        if tail in _CHECK_CALLS:
-            # isinstance(ids, list), Model.__mapper__.has_property(field), hasattr(Model, field): a type or
-            # allowlist check of the local
-            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name))
+        if tail in _CHECK_CALLS or _CHECK_NAME.match(tail or ""):
+            # isinstance(ids, list), Model.__mapper__.has_property(field), _allow_redirect(url),
+            # is_valid_uuid_string(rid): a type or allowlist check of the local, or of the read itself
+            for a in call_arguments(node):
+                if isinstance(a, ast.Name):
+                    fn.checked_locals.add(a.id)
+                else:
+                    fn.tested.add(id(a))
         if self._is_validator(node, tail):
             # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
             fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
@@ -408,6 +416,15 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         for target in node.targets:
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
+                    len(target.elts) == len(node.value.elts):
+                # `rid, rid_str = None, request.GET.get("rid")`: each name takes its own value
+                for t, v in zip(target.elts, node.value.elts):
+                    if isinstance(t, ast.Name):
+                        fn.skip.add(id(t))
+                        fn.assigned[id(v)] = t.id
+                        fn.locals_expr[t.id] = v
+                continue
             if isinstance(target, ast.Name):
                 fn.skip.add(id(target))
                 value = node.value
@@ -470,6 +487,13 @@ class FunctionFacts:
                 and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
                 isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
             fn.checked_locals.add(left.id)
+        # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
+        # is a check of the local (an open-redirect guard)
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str) \
+                and isinstance(left, (ast.Call, ast.Attribute)):
+            # only a local handed to a function (urlsplit(url)), not a payload read key by key (data.get("k"))
+            fn.checked_locals.update(a.id for c in ast.walk(left) if isinstance(c, ast.Call) for a in c.args
+                                     if isinstance(a, ast.Name) and a.id in fn.raw_locals)
         # `request.GET.get("export") == "output"`: compared with a constant, the value is only tested
         if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and _constant_like(right):
             fn.tested.add(id(left))
