@@ -139,3 +139,18 @@ def test_halstead_quirks_match_radon():
     ctx = FileContext(path="q.py", is_test=False, rules={}, options={}, text=code)
     ast_walk.run_checks(tree, ctx, [], [HalsteadCounter])
     assert ctx.facts["_halstead_volume"] == h_visit_ast(tree).total.volume > 0
+
+
+def test_a_module_without_operators_needs_no_line_counts(tmp_path, monkeypatch):
+    """radon gives a data module (no operators, Halstead volume 0) an index of 100: no tokenizer pass."""
+    from backend_audit.config import Settings
+    from backend_audit.engines import radon as radon_engine
+    from backend_audit.pipeline.runner import scan
+
+    counted: list[int] = []
+    real = radon_engine.raw_metrics
+    monkeypatch.setattr(radon_engine, "raw_metrics", lambda text: counted.append(1) or real(text))
+    (tmp_path / "codes.py").write_text("CODES = [\n" + "".join(f"    ('A{i}', 'x'),\n" for i in range(500)) + "]\n")
+    (tmp_path / "logic.py").write_text("".join(f"def f{i}(a, b):\n    return a + b * {i}\n" for i in range(30)))
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-QUAL-002",), extra={"no_cache": True}), use_git=False)
+    assert result.findings == [] and counted == [1]  # logic.py only

@@ -231,9 +231,10 @@ def _preload() -> None:
 
 
 # A scan this small finishes before worker processes would have started (fork, per-worker first-use
-# costs): analyse it in the scan's own process.
+# costs): analyse it in the scan's own process. Past that, a worker's analysis overlaps the parent's
+# own work (loading the cached results), which pays on two or more cores even for one large file.
 IN_PROCESS_MAX_FILES = 64
-IN_PROCESS_MAX_BYTES = 1 << 20
+IN_PROCESS_MAX_BYTES = 256 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
