@@ -11,7 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="pip install '.[dev]' for the browser tests")
+expect, sync_playwright = sync_api.expect, sync_api.sync_playwright
 
 from backend_audit.config import Settings
 from backend_audit.reporters import html as html_report

@@ -224,3 +224,18 @@ def test_wheel_ships_templates(tmp_path):
     templates = Path(html_report.__file__).parent / "templates"
     for path in templates.iterdir():
         assert f"backend_audit/reporters/templates/{path.name}" in names
+
+
+def test_report_opens_on_the_findings_with_a_sticky_section_bar(tmp_path):
+    from backend_audit.config import Settings
+    from backend_audit.pipeline.runner import scan
+    from backend_audit.reporters import html as html_report
+
+    from .conftest import EXAMPLES
+
+    result = scan([EXAMPLES], Settings(jobs=1), use_git=False)
+    page = html_report.render(result, {})
+    nav = page.index('<nav class="toc')
+    assert nav < page.index('<section id="findings"') < page.index('<section id="skipped"')
+    assert '<a href="#findings">Findings</a>' in page and '<a href="#skipped">' in page
+    assert "position: sticky" in page

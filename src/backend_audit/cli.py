@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from . import __version__
 from .errors import BackendAuditError, ConfigError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+MAX_STDIN = 5 * 1024 * 1024  # the default max-file-size
 
 
 class DefaultGroup(click.Group):
@@ -31,6 +34,16 @@ class DefaultGroup(click.Group):
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for raw in values for v in raw.split(",") if v.strip())
+
+
+def _rule_ids(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Rule ids and prefixes as users type them: `ba-sql` selects BA-SQL-001 (ruff and flake8 are
+    case-sensitive, but our ids are all upper case, so nothing is ambiguous)."""
+    return tuple(v.upper() for v in _split(values))
+
+
+# `backend-audit scan --version` works as well as `backend-audit --version`
+version_option = click.version_option(__version__, prog_name="backend-audit")
 
 
 def parse_format(spec: str) -> tuple[str, str | None]:
@@ -111,9 +124,9 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
     settings = load_settings(list(paths) or [Path.cwd()], config_file)
     changes: dict[str, Any] = {}
     if select:
-        changes["select"] = _split(select)
+        changes["select"] = _rule_ids(select)
     if ignore:
-        changes["ignore"] = settings.ignore + _split(ignore)
+        changes["ignore"] = settings.ignore + _rule_ids(ignore)
     if jobs is not None:
         changes["jobs"] = jobs
     if exclude:
@@ -140,7 +153,7 @@ def _progress_factory():
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="backend-audit")
+@version_option
 def cli() -> None:
     """Audit a Python backend against its team's checklists: findings as text, JSON, SARIF, HTML.
 
@@ -149,6 +162,7 @@ def cli() -> None:
 
 
 @cli.command()
+@version_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-f", "--format", "formats", multiple=True, metavar="FORMAT[:PATH]",
               help="Output format, repeatable: text, json, sarif... Without a path, text goes to stdout and file "
@@ -156,6 +170,22 @@ def cli() -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest level that makes the exit code 1 (default: error).")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on (errors still exit 2/3).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report to FILE instead of stdout (the one -f format, default text).")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress, no 'wrote' lines.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the configuration used and per-stage timings.")
+@click.option("--fix/--no-fix", default=None,
+              help="Apply the safe fixes, then report what is left (config: fix = true; never implied in CI).")
+@click.option("--unsafe-fixes", is_flag=True, default=None,
+              help="Also apply (or show) fixes that may change behaviour, such as adding timeout=.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the unified diff --fix would apply and write nothing (exit 1 when there is a diff).")
+@click.option("--show-fixes", is_flag=True,
+              help="Compute fixes for the report even where they are not shown by default (SARIF `fixes`, JSON).")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="With '-' as the path: the name to report the code read from stdin under (default stdin.py).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
 @click.option("--timings", is_flag=True,
               help="Add wall-clock timings to the JSON output and start/end times to SARIF.")
@@ -176,13 +206,43 @@ def cli() -> None:
 @force_exclude_option
 @agents_option
 @scan_options
-def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverage_file, baseline_file, category,
-         sarif_include_suppressed, file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
-    """Scan PATHS (default: the current directory) and report findings."""
+def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
+         show_fixes, stdin_filename, color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
+         force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+    """Scan PATHS (default: the current directory) and report findings. '-' reads one file from stdin."""
+    if "-" in [str(p) for p in paths]:
+        if len(paths) != 1:
+            raise click.BadParameter("'-' (stdin) cannot be combined with other paths", param_hint="PATHS")
+        from .config import find_pyproject
+
+        # the code comes from the project in the current directory: its configuration applies
+        config_file = config_file or find_pyproject(Path.cwd())
+        with stdin_tree(stdin_filename) as (root, target):
+            if fix or show_diff:
+                raise click.BadParameter("--fix and --diff need files, not stdin", param_hint="--fix/--diff")
+            _scan(root, (target,), formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
+                  (False, False, False, show_fixes), color,
+                  timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed,
+                  file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude)
+        return
+    _scan(None, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
+          (fix, unsafe_fixes, show_diff, show_fixes), color, timings,
+          changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
+          force_exclude, agents, config_file, select, ignore, jobs, exclude)
+
+
+def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fixing,
+          color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
+          force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     from . import reporters
     from .pipeline.runner import scan as run_scan
 
     specs = [parse_format(f) for f in formats] or [("text", None)]
+    if output is not None:
+        if len(specs) != 1 or specs[0][1] is not None:
+            raise click.BadParameter("-o/--output takes exactly one -f FORMAT without its own path",
+                                     param_hint="-o/--output")
+        specs = [(specs[0][0], str(output))]
     if not category.strip().strip("/"):
         raise click.BadParameter("must not be empty", param_hint="--category")
     settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
@@ -191,24 +251,132 @@ def scan(paths, formats, fail_on, strict, color, timings, changed_since, coverag
                           coverage=str(coverage_file.absolute()) if coverage_file else None)
     if file_timeout is not None:
         settings = settings.with_(file_timeout=file_timeout)
+    if stdin_root is not None:
+        settings = with_extra(settings, stdin_root=str(stdin_root))
+    fix, unsafe, show_diff = _fix_mode(settings, *fixing[:3])
+    if fix or show_diff or fixing[3] or _fixes_shown(specs, color):
+        settings = with_extra(settings, fixes=True)
     settings, post = checklist_stage(paths, settings, agents)
-    result = run_scan(list(paths) or [Path.cwd()], settings, progress_factory=_progress_factory(),
-                      postprocessors=[post])
-    options = {"color": sys.stdout.isatty() if color is None else color, "timings": timings,
-               "timestamps": timings, "category": category, "include_suppressed": sarif_include_suppressed}
+    result = run_scan(list(paths) or [Path.cwd()], settings,
+                      progress_factory=None if quiet else _progress_factory(), postprocessors=[post])
+    if fix or show_diff:
+        result = _apply_fixes(result, settings, paths, post, unsafe, show_diff, quiet)
+    if verbose:
+        _print_verbose(settings, result)
+    options = {"color": use_colour(color, sys.stdout), "timings": timings, "timestamps": timings,
+               "category": category, "include_suppressed": sarif_include_suppressed, "quiet": quiet,
+               # text output names files as the user would open them: relative to the current directory
+               "display_root": None if stdin_root else Path.cwd(), "unsafe_fixes": unsafe}
     for name, dest in specs:
         module = reporters.get(name)
-        content = module.render(result, options)
+        if statistics and name == "text":
+            content = render_statistics(result)
+        else:
+            content = module.render(result, options)
         if dest == "-" or (dest is None and module.STREAM):
-            click.echo(content, nl=False)
+            click.echo(content, nl=False, color=options["color"])  # click strips styles off a non-TTY
             continue
         default = getattr(module, "DEFAULT_OUTPUT", None) or Path("reports") / f"backend-audit.{module.EXTENSION}"
         target = Path(dest) if dest else Path(default)
         reporters.write_atomic(target, content)
-        click.echo(f"wrote {name} report to {target}", err=True)
+        if not quiet:
+            click.echo(f"wrote {name} report to {target}", err=True)
     if strict and result.files_skipped:
         raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
-    sys.exit(EXIT_FINDINGS if result.failed() else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if result.failed() and not exit_zero else EXIT_CLEAN)
+
+
+def _fixes_shown(specs, color) -> bool:
+    """Fixes cost a libcst parse per file with a fixable finding: worth it where a person reads them (the
+    HTML report, text on a terminal), not in a CI log (--show-fixes asks for them anywhere)."""
+    names = {name for name, _ in specs}
+    return "html" in names or ("text" in names and sys.stdout.isatty())
+
+
+def _fix_mode(settings, fix: bool | None, unsafe: bool | None, show_diff: bool) -> tuple[bool, bool, bool]:
+    """--fix, or `fix = true` in the config except in CI: a CI job rewrites files only when told to."""
+    in_ci = bool(os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"))
+    if fix is None:
+        fix = bool(settings.extra.get("fix")) and not in_ci
+    if unsafe is None:
+        unsafe = bool(settings.extra.get("unsafe_fixes"))
+    return bool(fix) and not show_diff, bool(unsafe), show_diff
+
+
+def _apply_fixes(result, settings, paths, post, unsafe: bool, show_diff: bool, quiet: bool):
+    """--diff: print what --fix would change, write nothing, exit 1 on a diff. --fix: write, then scan again
+    so the report (and the exit code) say what is left."""
+    from .fixes.apply import fix_result, write
+    from .fixes.edits import unified_diff
+    from .pipeline.runner import analyse_text
+    from .pipeline.runner import scan as run_scan
+
+    root = Path(result.root)
+    fixed = fix_result(result, lambda rel, text: analyse_text(root, rel, text, settings), unsafe)
+    changed = [ff for ff in fixed if ff.changed]
+    count = sum(n for ff in changed for n in ff.fixed.values())
+    for ff in fixed:
+        for why in ff.refused:
+            click.echo(f"not fixed: {ff.path}: {why}", err=True)
+    if show_diff:
+        for ff in changed:
+            click.echo(unified_diff(ff.path, ff.before, ff.after), nl=False)
+        click.echo(f"would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} "
+                   f"file{'s' if len(changed) != 1 else ''}", err=True)
+        sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+    write(root, changed)
+    if not quiet:
+        click.echo(f"fixed {count} finding{'s' if count != 1 else ''} in {len(changed)} "
+                   f"file{'s' if len(changed) != 1 else ''}", err=True)
+    if not changed:
+        return result
+    return run_scan(list(paths) or [Path.cwd()], settings, progress_factory=None, postprocessors=[post])
+
+
+def use_colour(flag: bool | None, stream) -> bool:
+    """--color/--no-color first, then NO_COLOR and FORCE_COLOR (no-color.org, force-color.org), then a TTY."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def render_statistics(result) -> str:
+    """ruff's --statistics: one line per rule and level, most findings first."""
+    from collections import Counter
+
+    titles = {r.id: r.title for r in result.rules}
+    counts = Counter((f.rule_id, f.level) for f in result.active_findings)
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines = [f"{n:>6}  {rid:<14} {level:<8} {titles.get(rid, '')}" for (rid, level), n in rows]
+    lines.append(f"{sum(counts.values()):>6}  total")
+    return "\n".join(lines) + "\n"
+
+
+def _print_verbose(settings, result) -> None:
+    click.echo(f"config: {settings.config_source or 'defaults (no [tool.backend-audit] found)'}", err=True)
+    click.echo(f"rules enabled: {len(result.rules)}; jobs: {settings.effective_jobs()}", err=True)
+    for stage, seconds in sorted(result.timings.items()):
+        click.echo(f"time {stage}: {seconds:.2f}s", err=True)
+
+
+@contextlib.contextmanager
+def stdin_tree(name: str | None):
+    """Code read from stdin, written into a private temporary folder under the name it is reported as."""
+    rel = Path(name or "stdin.py")
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise click.BadParameter("must be a relative path inside the project", param_hint="--stdin-filename")
+    data = sys.stdin.buffer.read(MAX_STDIN + 1)
+    if len(data) > MAX_STDIN:
+        raise ConfigError(f"stdin holds more than {MAX_STDIN} bytes; scan the file instead")
+    with tempfile.TemporaryDirectory(prefix="backend-audit-stdin-") as tmp:
+        target = Path(tmp) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        yield Path(tmp), target
 
 
 @cli.group("baseline")
@@ -217,6 +385,7 @@ def baseline_group() -> None:
 
 
 @baseline_group.command("create")
+@version_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Where to write the baseline (default: .backend-audit-baseline.json).")
@@ -239,6 +408,7 @@ def baseline_create(paths, output, force_exclude, config_file, select, ignore, j
 
 
 @cli.command()
+@version_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--quiet", "-q", is_flag=True, help="Only the state per item, without evidence and hints.")
@@ -266,6 +436,7 @@ def checklist(paths, fmt, quiet, agents, config_file, select, ignore, jobs, excl
 
 
 @cli.command()
+@version_option
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text: one line per endpoint; json: the list the JSON report carries as `endpoints`.")
@@ -286,9 +457,10 @@ def rules() -> None:
 
 
 @rules.command("list")
+@version_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def rules_list(fmt: str) -> None:
-    """Every rule: id, level, engine, core, title and checklist keys."""
+    """Every rule: id, level, engine, core, fixable ([*] with --fix, [~] with --unsafe-fixes), title, keys."""
     from .catalog import load_rules
 
     all_rules = load_rules()
@@ -297,18 +469,28 @@ def rules_list(fmt: str) -> None:
         return
     for r in all_rules:
         core = "core" if r.core else "    "
-        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core}  {r.title}  [{', '.join(r.checklist)}]")
+        fix = {"safe": "[*]", "unsafe": "[~]"}.get(r.fix or "", "   ")  # [~]: with --unsafe-fixes
+        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core} {fix} {r.title}  [{', '.join(r.checklist)}]")
 
 
 @rules.command("show")
+@version_option
 @click.argument("rule_id")
-def rules_show(rule_id: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules_show(rule_id: str, fmt: str) -> None:
     """One rule's help: what, why, bad example, good example, references."""
     from .catalog import rules_by_id
+    from .config import did_you_mean
 
-    rule = rules_by_id().get(rule_id.upper())
+    rules_map = rules_by_id()
+    rule = rules_map.get(rule_id.upper())
     if rule is None:
-        raise ConfigError(f"unknown rule id '{rule_id}'; run 'backend-audit rules list' to see the ids")
+        raise ConfigError(f"unknown rule id '{rule_id}'{did_you_mean(rule_id.upper(), rules_map)}; "
+                          "run 'backend-audit rules list' to see the ids")
+    if fmt == "json":
+        data = {**rule.summary(), "help": rule.help_markdown()}
+        click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+        return
     meta = [f"level: {rule.level}", f"engine: {rule.engine}", f"area: {rule.area}"]
     if rule.security_severity is not None:
         meta.append(f"security-severity: {rule.security_severity}")

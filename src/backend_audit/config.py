@@ -40,7 +40,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude",
+    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes",
 }
 
 
@@ -80,6 +80,14 @@ def _str_list(value: Any, key: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def did_you_mean(word: str, choices) -> str:
+    """" (did you mean 'fail-on'?)" for a near miss such as `fail_on` or `BA-SQL-01`, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def find_pyproject(start: Path) -> Path | None:
     start = start.resolve()
     for d in [start, *start.parents] if start.is_dir() else [start.parent, *start.parent.parents]:
@@ -89,6 +97,18 @@ def find_pyproject(start: Path) -> Path | None:
         if (d / ".git").exists():
             break
     return None
+
+
+def requires_python(root: Path) -> str | None:
+    """`[project] requires-python` of the scanned root's pyproject.toml, if it states one."""
+    path = root / "pyproject.toml"
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None  # not ours to report: the config loader already said what is wrong with it
+    value = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
+    return value if isinstance(value, str) else None
 
 
 def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
@@ -155,8 +175,9 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
     for raw_key, value in table.items():
         key = _norm_key(raw_key)
         if key not in KNOWN_KEYS:
-            known = ", ".join(sorted(k.replace("_", "-") for k in KNOWN_KEYS))
-            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.backend-audit] (known keys: {known})")
+            known = sorted(k.replace("_", "-") for k in KNOWN_KEYS)
+            raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.backend-audit]"
+                              f"{did_you_mean(key.replace('_', '-'), known)} (known keys: {', '.join(known)})")
         if key in ("select", "ignore", "extend_select", "test_paths"):
             changes[key] = _str_list(value, raw_key, source)
         elif key in ("exclude", "extend_exclude"):
@@ -178,6 +199,10 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
                 raise ConfigError(f"{source}: 'file-timeout' must be a positive number of seconds")
             changes[key] = float(value)
+        elif key in ("fix", "unsafe_fixes"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: '{raw_key}' must be true or false")
+            extra[key] = value
         elif key == "rule_options":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")
@@ -211,10 +236,12 @@ class Selection:
         for prefix in (*settings.select, *settings.ignore, *settings.extend_select,
                        *(p for _, ps in settings.per_file_ignores for p in ps)):
             if prefix.upper() != "ALL" and not any(i.startswith(prefix) for i in ids):
-                raise ConfigError(f"unknown rule id or prefix '{prefix}'; run 'backend-audit rules list' to see the ids")
+                raise ConfigError(f"unknown rule id or prefix '{prefix}'{did_you_mean(prefix, ids)}; "
+                                  "run 'backend-audit rules list' to see the ids")
         for rid, opts in settings.rule_options.items():
             if rid not in self.rules:
-                raise ConfigError(f"rule-options names unknown rule '{rid}'; run 'backend-audit rules list'")
+                raise ConfigError(f"rule-options names unknown rule '{rid}'{did_you_mean(rid, self.rules)}; "
+                                  "run 'backend-audit rules list'")
             unknown = sorted(set(opts) - {_norm_key(k) for k in self.rules[rid].options})
             if unknown:
                 known = ", ".join(sorted(self.rules[rid].options)) or "none"

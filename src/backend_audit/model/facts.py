@@ -225,5 +225,7 @@ class TestRefsCollector:
 def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
+    from .semantic.summary import SemanticSummary
 
-    return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector]
+    return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
+            SemanticSummary]

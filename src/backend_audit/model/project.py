@@ -6,10 +6,13 @@ import contextlib
 import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..config import Settings
 from ..findings import FileResult
+
+if TYPE_CHECKING:
+    from .semantic import SemanticModel
 
 # Files a whole-repository finding can point at (SARIF needs a file; line 1 stands for the whole project).
 ANCHORS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini")
@@ -70,6 +73,8 @@ class ProjectModel:
     settings: Settings
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> facts
     analysed: list[str] = field(default_factory=list)
+    # discovered files that could not be analysed: what depends on them is unknown, never "missing"
+    unanalysed: list[str] = field(default_factory=list)
     # Report sections project checks produce (e.g. "coverage"); the runner copies them onto the ScanResult.
     sections: dict[str, Any] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -85,7 +90,16 @@ class ProjectModel:
             if fr.analysed:
                 model.facts[fr.path] = fr.facts
                 model.analysed.append(fr.path)
+            else:
+                model.unanalysed.append(fr.path)
         return model
+
+    @property
+    def semantic(self) -> "SemanticModel":
+        """The semantic model of the whole project (docs/semantic-model.md), built once per scan."""
+        from .semantic import SemanticModel
+
+        return self.memo("semantic", lambda: SemanticModel(self.facts, self.unanalysed))
 
     @property
     def test_files(self) -> list[str]:
@@ -109,6 +123,14 @@ class ProjectModel:
             for open_ in self._recording:
                 open_ |= self._memo_reads[key]
         return self._memo[key]
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The folders that were scanned when they are not the whole repository (`scan backend/`)."""
+        return tuple(self.settings.extra.get("scope") or ())
+
+    def in_scope(self, path: str) -> bool:
+        return not self.scope or any(path == s or path.startswith(s + "/") for s in self.scope)
 
     def watch(self, paths: set[str]) -> None:
         """Record what the project step reads of these files' facts (see `recording`)."""
@@ -139,11 +161,13 @@ class ProjectModel:
                 open_ |= reads
 
     def anchor(self) -> str:
-        """The file a project-level finding points at: the project's config file, else the first source file
-        (SARIF consumers need a real file to show and fingerprint), else the root itself."""
-        for name in ANCHORS:
-            if (self.root / name).is_file():
-                return name
+        """The file a project-level finding points at: the scanned part's config file, else its first source
+        file (SARIF consumers need a real file to show and fingerprint), else the root itself."""
+        for base in self.scope or ("",):
+            for name in ANCHORS:
+                rel = f"{base}/{name}" if base else name
+                if (self.root / rel).is_file():
+                    return rel
         sources = sorted(self.source_files) or sorted(self.facts)
         return sources[0] if sources else "."
 

@@ -19,6 +19,11 @@ from ..errors import ConfigError
 from ..findings import Skipped
 
 PY_SUFFIXES = (".py", ".pyi")
+# Notebooks are listed so they are never silently left out, and skipped with what to do: their JSON is
+# not Python, and their cells' positions would not map onto lines GitHub can show.
+NOTEBOOK = ".ipynb"
+NOTEBOOK_REASON = ("Jupyter notebook: code cells are not analysed; export it with 'jupyter nbconvert --to script' "
+                   "to scan its code")
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,11 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
         if not t.exists() and not t.is_symlink():
             raise ConfigError(f"target '{t}' does not exist; pass a file or folder to scan")
     first = targets[0].resolve() if targets[0].exists() else targets[0].absolute()
-    groot = git_root(first) if use_git else None
-    if groot is not None:
+    stdin_root = settings.extra.get("stdin_root")  # code from stdin: its private folder is the root
+    groot = git_root(first) if use_git and not stdin_root else None
+    if stdin_root:
+        root = Path(stdin_root).resolve()
+    elif groot is not None:
         root = groot
     else:
         root = first if first.is_dir() else first.parent
@@ -84,9 +92,12 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
         seen.add(rel)
         # Like ruff/black: a file named on the command line is scanned even when excluded, unless
         # --force-exclude (pre-commit passes every staged file by name).
-        if not explicit and not rel.endswith(PY_SUFFIXES):
+        if not explicit and not rel.endswith((*PY_SUFFIXES, NOTEBOOK)):
             return
         if (force_exclude or not explicit) and _excluded(rel, excludes):
+            return
+        if rel.endswith(NOTEBOOK):
+            disc.skipped.append(Skipped(shown, NOTEBOOK_REASON))
             return
         reason = _unreadable_reason(abs_path, root)
         if reason:
@@ -154,7 +165,7 @@ def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
     for raw in sorted(set(out.stdout.split(b"\0"))):
         if not raw:
             continue
-        if not raw.endswith((b".py", b".pyi")):
+        if not raw.endswith((b".py", b".pyi", b".ipynb")):
             continue
         name = os.fsdecode(raw)
         abs_path = root / name
@@ -178,7 +189,7 @@ def _walk(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: D
 
     for rel, entry in scan_tree(str(target), target.relative_to(root).as_posix(), descend, unreadable):
         if not entry.is_symlink():
-            if entry.name.endswith(PY_SUFFIXES):
+            if entry.name.endswith((*PY_SUFFIXES, NOTEBOOK)):
                 consider(Path(entry.path), rel=rel)
         elif _is_dir(entry):
             # Directory symlinks are not followed: a loop or an escape would otherwise be possible.

@@ -24,7 +24,7 @@ from .. import __version__
 from ..catalog import Rule, load_rules
 from ..checks import all_checks
 from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
-from ..config import Selection, Settings, is_test_path
+from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import syntax
@@ -90,26 +90,32 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
         return None, exc
 
 
-def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None]:
-    """(reason, line) for a file the host Python's parser rejects."""
+def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
+    """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
     if isinstance(error, (RecursionError, MemoryError)):
         # CPython refuses pathologically deep expressions (1+1+...+1, a.b.c... thousands long) cleanly;
         # libcst's native parser would go quadratic on them and then overflow its stack, so no fallback
-        return f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed", None
+        return (f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed",
+                None, None)
     from ..engines import cst as cst_engine
 
     host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     line = getattr(error, "lineno", None)
+    py2 = syntax.python2_marker(text, line)
+    newer = None if py2 and py2[1] == line else syntax.newer_note(text, line)
+    if newer:  # newer syntax is never called Python 2 (PEP 758's `except A, B:` looks like it)
+        return newer[0], line, newer[1]
     try:
         cst_engine.parse(text)
     except cst_engine.CstParseError as exc:
-        return syntax.describe(text, str(exc), exc.line, error)
+        reason, at = syntax.describe(text, str(exc), exc.line, error)
+        return reason, at, None
     # libcst's grammar (several Python versions) accepts it: newer syntax, or a Python 2 form it tolerates
     note = syntax.python2_note(text, line)
     if note:
-        return f"the {host} parser rejects this file ({getattr(error, 'msg', error)} at line {line})" + note, line
+        return f"the {host} parser rejects this file ({getattr(error, 'msg', error)} at line {line})" + note, line, None
     return (f"valid in a newer Python grammar, but the {host} parser rejects it ({getattr(error, 'msg', error)} "
-            f"at line {line}); run backend-audit under a newer Python to analyse it"), line
+            f"at line {line}); run backend-audit under a newer Python to analyse it"), line, "newer"
 
 
 def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
@@ -141,8 +147,10 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     if tree is None:
         if plan.in_process and not isinstance(ast_error, (RecursionError, MemoryError)):
             raise NeedsIsolation(ref.rel)
-        reason, line = _why_unparsed(src.text, ast_error)
+        reason, line, needs = _why_unparsed(src.text, ast_error)
         result.skipped.append(Skipped(ref.rel, reason, line=line))
+        if needs:
+            result.facts = {"needs_python": needs}
         result.analysed = False
         return result
     text = src.text
@@ -195,6 +203,14 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     ctx.facts.pop("_symbols", None)
     ctx.facts.pop("_halstead_volume", None)
     result.findings = _dedupe(findings)
+    # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
+    fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
+    if fixable and any(f.rule_id in fixable for f in result.findings):
+        from ..fixes import annotate
+
+        t = time.perf_counter()
+        annotate(text, result.findings, fixable, ctx.options)
+        result.timings["fixes"] = time.perf_counter() - t
     result.facts = ctx.facts
     from ..workflow.suppressions import scan_comments
 
@@ -202,6 +218,12 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     result.facts["suppressions"] = scan_comments(text)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def _fixable_rules() -> frozenset[str]:
+    """Rules whose YAML declares a fix (`fix: safe|unsafe`); their fixers load only when a file needs one."""
+    return frozenset(r.id for r in load_rules() if r.fix)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -345,6 +367,17 @@ def _size(path: str) -> int:
         return 0
 
 
+def analyse_text(root: Path, rel: str, text: str, settings: Settings) -> list[Finding]:
+    """The findings (with their fixes) of one file's text as if it stood at `rel`: what `--fix` re-checks
+    after each round of edits. The text is written to a private temporary folder under the same name."""
+    rules_tuple = load_rules()
+    plan = Plan(settings=settings, enabled=Selection(settings, rules_tuple).enabled_ids(), root=str(root))
+    with tempfile.TemporaryDirectory(prefix="ba-fix-") as tmp:
+        copy = Path(tmp) / Path(rel).name  # the name matters (test paths, __init__.py)
+        copy.write_text(text, encoding="utf-8", newline="")
+        return _safe_analyse(SourceRef(rel, str(copy)), plan).findings
+
+
 def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
     try:
         return analyse_file(ref, plan)
@@ -448,6 +481,22 @@ def _affected_rules(project: set[str], model, base: list[FileResult],
     return affected
 
 
+def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
+    """The scanned folders below the root, when they are not the whole repository."""
+    out = []
+    for target in targets:
+        if not target.is_dir():
+            continue
+        try:
+            rel = target.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            continue
+        if rel in ("", "."):
+            return ()
+        out.append(rel)
+    return tuple(sorted(set(out)))
+
+
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     checks = all_checks()
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
@@ -486,6 +535,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     from ..workflow import diffscope
 
     changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work
+    scope = _scope(targets, disc.root)
+    if scope:  # whole-repository rules judge the part that was scanned (backend/), not its neighbours
+        settings = settings.with_(extra={**settings.extra, "scope": scope})
     plan = Plan(settings=settings, enabled=selection.enabled_ids(), root=str(disc.root))
     jobs = settings.effective_jobs()
     from .cache import open_cache
@@ -550,6 +602,13 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     for name, value in sections.items():
         if hasattr(result, name):
             setattr(result, name, value)
+    needed = [fr.facts["needs_python"] for fr in file_results if fr.facts.get("needs_python")]
+    notice = syntax.version_notice(requires_python(disc.root), needed, len(needed))
+    if notice:
+        result.notifications.append(notice)
+    if scope and not file_subset and _project_rule_ids(plan):
+        result.notifications.append({"level": "note", "message": "whole-repository rules cover the scanned part "
+                                     "only: " + ", ".join(f"{s}/" for s in scope)})
     result.notifications += [{"level": "note", "message": note} for note in cache_notes]
     if file_subset and _project_rule_ids(plan):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "

@@ -12,7 +12,7 @@ import os
 from collections import Counter
 from typing import Any
 
-from .severity import most_severe_first, rule_index
+from .severity import counts_text, most_severe_first, rule_index
 
 EXTENSION = "txt"
 STREAM = True
@@ -51,8 +51,7 @@ def _one_line(text: str) -> str:
 
 def verdict_line(result) -> str:
     counts = result.counts()
-    parts = [f"{'FAIL' if result.failed() else 'PASS'}: {counts['error']} errors, {counts['warning']} warnings, "
-             f"{counts['note']} notes (fail-on: {result.fail_on})"]
+    parts = [f"{'FAIL' if result.failed() else 'PASS'}: {counts_text(counts)} (fail-on: {result.fail_on})"]
     baselined = result.baseline["matched"] if result.baseline else 0
     inline = len(result.suppressed_findings) - baselined
     if inline:
@@ -101,12 +100,13 @@ def summary_markdown(result, budget: int = SUMMARY_BUDGET) -> str:
     out = [f"## backend-audit: {verdict}", "", _md(verdict_line(result)), "",
            "| Level | Findings |", "|---|---|"]
     out += [f"| {level} | {counts[level]} |" for level in ("error", "warning", "note")]
-    per_rule = Counter(f.rule_id for f in result.active_findings)
+    # by the level each finding was reported at: a rule's note-level sub-check is not listed as an error
+    per_rule = Counter((f.rule_id, f.level) for f in result.active_findings)
     if per_rule:
         out += ["", "### Findings per rule", "", "| Rule | Level | Findings | Title |", "|---|---|---|---|"]
-        for rule_id, n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        for (rule_id, level), n in sorted(per_rule.items(), key=lambda kv: (-kv[1], kv[0])):
             rule = rules.get(rule_id)
-            out.append(f"| {rule_id} | {rule.level if rule else ''} | {n} | {_md(rule.title if rule else '')} |")
+            out.append(f"| {rule_id} | {level} | {n} | {_md(rule.title if rule else '')} |")
     out += _checklist(result.checklist)
     top = most_severe_first(result)
     tail: list[str] = []

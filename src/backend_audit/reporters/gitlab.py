@@ -14,7 +14,8 @@ from .severity import band, rule_index
 
 EXTENSION = "json"
 STREAM = False
-DEFAULT_OUTPUT = "gl-code-quality-report.json"
+# its own name (GitLab docs use it), in reports/ like every other file format
+DEFAULT_OUTPUT = "reports/gl-code-quality-report.json"
 
 _SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor", "note": "info"}
 

@@ -148,7 +148,7 @@ def page_data(result, context: int = CONTEXT_LINES) -> dict[str, Any]:
         "paths": paths,
         "findings": [
             [rule_index[f.rule_id], path_index[f.path], f.line, f.column, f.end_line, f.end_column, f.level,
-             f.message, f.symbol, _suppression_text(f.suppression)]
+             f.message, f.symbol, _suppression_text(f.suppression), _fix_view(f)]
             for f in result.findings
         ],
         "sources": {
@@ -156,6 +156,14 @@ def page_data(result, context: int = CONTEXT_LINES) -> dict[str, Any]:
             for p, s in sources.items()
         },
     }
+
+
+def _fix_view(f) -> list | None:
+    """[title, safety, [[first line, old lines..., new text]...]]: the suggested change, shown as text."""
+    fix = (f.properties or {}).get("fix")
+    if not fix:
+        return None
+    return [fix["title"], fix["safety"], [[first, last, new] for first, last, new in fix["edits"]]]
 
 
 def _suppression_text(suppression: dict[str, str] | None) -> str:

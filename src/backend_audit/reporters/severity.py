@@ -34,3 +34,12 @@ def band(f: Finding, rule: Any) -> str:
     if sec:
         return next(name for floor, name in BANDS if float(sec) >= floor)
     return "medium" if f.level == "error" else "low"
+
+
+def plural(count: int, word: str) -> str:
+    """"1 error", "2 errors": the summary lines read as English."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return ", ".join(plural(counts[level], level) for level in ("error", "warning", "note"))

@@ -160,13 +160,22 @@ def _shallow(root: Path) -> bool:
     return _git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
 
 
+def _remote_branch(ref: str) -> tuple[str, str]:
+    """`origin/main` is fetched as `git fetch origin main`, not `git fetch origin origin/main`."""
+    remote, sep, branch = ref.partition("/")
+    if sep and remote in ("origin", "upstream") and branch:
+        return remote, branch
+    return "origin", ref
+
+
 def changed_lines(root: Path, ref: str) -> ChangeSet:
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise ConfigError(f"--changed-since needs a git work tree; {root} is not one")
     if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        remote, branch = _remote_branch(ref)
         hint = (" This is a shallow clone: fetch the base too (actions/checkout with 'fetch-depth: 0', or "
-                f"'git fetch --unshallow origin {ref}')." if _shallow(root) else
-                f" Fetch it first (e.g. 'git fetch origin {ref}').")
+                f"'git fetch --unshallow {remote} {branch}')." if _shallow(root) else
+                f" Fetch it first (e.g. 'git fetch {remote} {branch}').")
         raise ConfigError(f"--changed-since: '{ref}' is not a known commit or branch here.{hint}")
     mb = _git(root, "merge-base", ref, "HEAD")
     if mb.returncode != 0:
