@@ -198,7 +198,7 @@ class ResultCache:
         self.pack_name = f"{salt[:32]}.pack"
         self.hits = self.misses = self.written = 0
         self.rejected = 0  # lines whose MAC did not verify: tampered or written under another key
-        self._lines: dict[str, tuple[bytes, bytes]] = {}  # content key -> (mac, result JSON), unverified
+        self._lines: dict[str, tuple[bytes, bytes]] = {}  # content key -> (mac, result JSON), verified
         self._index: dict[str, list] = {}
         self._new_index: dict[str, list] = {}
         self._started_ns = time.time_ns()
@@ -236,22 +236,26 @@ class ResultCache:
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode) or fh.read(len(_HEADER)) != _HEADER:
                 return
-            data = fh.read(self.max_bytes + 1)
-        for line in data.split(b"\n"):
-            parts = line.split(b"\t", 2)
-            if len(parts) != 3:
-                continue
-            mac, name, payload = parts
-            if name == _INDEX:
-                if self._verified(name, mac, payload):
+            # Line by line, each MAC checked as it is read (HMAC is cheap next to json.loads): a pack planted
+            # in a scanned repository (its name is predictable) costs bounded time and no memory.
+            budget = self.max_bytes
+            for line in fh:
+                budget -= len(line)
+                if budget < 0:
+                    break
+                parts = line.rstrip(b"\n").split(b"\t", 2)
+                if len(parts) != 3 or not self._verified(parts[1], parts[0], parts[2]):
+                    continue
+                mac, name, payload = parts
+                if name == _INDEX:
                     try:
                         index = json.loads(payload)
                     except ValueError:
                         continue
                     if isinstance(index, dict):
                         self._index = index
-            else:
-                self._lines[name.decode("ascii", "replace")] = (mac, payload)
+                else:
+                    self._lines[name.decode("ascii", "replace")] = (mac, payload)
 
     def _content_key(self, ref: SourceRef) -> tuple[str | None, list | None]:
         """(content key, stat entry to record) from the stat index when the file is untouched since, else
@@ -301,8 +305,8 @@ class ResultCache:
         return found, misses, keys
 
     def get(self, key: str, rel: str) -> FileResult | None:
-        line = self._lines.get(key)
-        if line is None or not self._verified(key.encode("ascii"), *line):
+        line = self._lines.get(key)  # verified when read, or written by this scan
+        if line is None:
             return None
         try:
             data = json.loads(line[1])
@@ -356,8 +360,7 @@ class ResultCache:
                 out.append(b"%s\t%s\t%s\n" % (line[0], key.encode("ascii"), line[1]))
                 size += len(out[-1])
         for key, (mac, payload) in self._lines.items():
-            if key in current or size > self.max_bytes // 2 or not key.isalnum() \
-                    or not self._verified(key.encode("ascii"), mac, payload):
+            if key in current or size > self.max_bytes // 2 or not key.isalnum():
                 continue
             out.append(b"%s\t%s\t%s\n" % (mac, key.encode("ascii"), payload))
             size += len(out[-1])
