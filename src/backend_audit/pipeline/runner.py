@@ -158,10 +158,12 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     from ..engines import ast_walk
 
     collectors = _fact_collectors()
-    if any(c.RULE_ID == "BA-QUAL-002" for c in picked):  # radon's Halstead totals, counted in this walk
-        from ..engines.radon import HalsteadCounter
+    if any(issubclass(c, RadonCheck) for c in picked):  # radon's complexity (and Halstead), in this walk
+        from ..engines.radon import ComplexityCounter, HalsteadCounter
 
-        collectors = [*collectors, HalsteadCounter]
+        collectors = [*collectors, ComplexityCounter]
+        if any(c.RULE_ID == "BA-QUAL-002" for c in picked):
+            collectors.append(HalsteadCounter)
     t = time.perf_counter()
     try:
         ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], collectors,
@@ -202,6 +204,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.timings["bandit"] = time.perf_counter() - t
     ctx.facts.pop("_symbols", None)
     ctx.facts.pop("_halstead_volume", None)
+    ctx.facts.pop("_complexity", None)
     result.findings = _dedupe(findings)
     # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
     fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
