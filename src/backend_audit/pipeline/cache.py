@@ -117,6 +117,14 @@ def _user_cache_home() -> Path:
     return Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
 
 
+def _shown(path: Path) -> str:
+    """The key file as notes name it: under ~ when it is (a report must not carry the runner's home)."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):
+        return "$XDG_CACHE_HOME/" + path.relative_to(path.parent.parent).as_posix()
+
+
 def cache_key() -> bytes:
     """The integrity key: $BACKEND_AUDIT_CACHE_KEY (CI: from a secret, so whoever can write the shared cache
     cannot forge entries), else a random key in the user's own cache home, created on first use (0600)."""
@@ -131,7 +139,7 @@ def cache_key() -> bytes:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise CacheRefused(f"the cache integrity key {path} cannot be read ({exc.strerror or exc}); "
+        raise CacheRefused(f"the cache integrity key {_shown(path)} cannot be read ({exc.strerror or type(exc).__name__}); "
                            f"set {KEY_ENV} or fix it") from None
     tmp = home / f".cache-key-{secrets.token_hex(8)}"
     try:
@@ -146,7 +154,7 @@ def cache_key() -> bytes:
             os.unlink(tmp)
         return _read_key(path)
     except OSError as exc:
-        raise CacheRefused(f"no cache integrity key: {path} cannot be created ({exc.strerror or exc}); "
+        raise CacheRefused(f"no cache integrity key: {_shown(path)} cannot be created ({exc.strerror or type(exc).__name__}); "
                            f"set {KEY_ENV}") from None
 
 
@@ -156,11 +164,11 @@ def _read_key(path: Path) -> bytes:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()) \
                 or st.st_mode & 0o022:
-            raise CacheRefused(f"the cache integrity key {path} is not a private file of this user; "
+            raise CacheRefused(f"the cache integrity key {_shown(path)} is not a private file of this user; "
                                f"delete it (a new one is made) or set {KEY_ENV}")
         data = fh.read(4096).strip()
     if len(data) < 32:
-        raise CacheRefused(f"the cache integrity key {path} is too short; delete it (a new one is made)")
+        raise CacheRefused(f"the cache integrity key {_shown(path)} is too short; delete it (a new one is made)")
     return hashlib.sha256(b"backend-audit cache key\0" + data).digest()
 
 
@@ -464,6 +472,6 @@ def open_cache(root: Path, settings: Settings, selection, notes: list[str] | Non
         return None
     except OSError as exc:
         if notes is not None:
-            notes.append(f"the result cache in {directory} cannot be read ({exc.strerror or exc}); "
+            notes.append(f"the result cache in {shown} cannot be read ({exc.strerror or type(exc).__name__}); "
                          "scanning without it")
         return None
