@@ -134,7 +134,8 @@ def test_halstead_quirks_match_radon():
 
     code = ("@deco(1 + 2)\ndef f(a=-1, *, b: int = 2 * 3) -> a | b:\n    x = a + 1\n    def g(c=4 - 4):\n"
             "        return c < 1 <= a and not b\n    x += 1 if a else -a\n    return x, lambda y=1 + 1: y * 2\n"
-            "class C:\n    z = 1 + True\n    async def h(self):\n        return self.z == 1.0\nprint(1 + 1, 'a' % 'b')\n")
+            "class C:\n    z = 1 + True\n    async def h(self):\n        return self.z == 1.0\n"
+            "print(1 + 1, 'a' % 'b')\n")
     tree = ast.parse(code)
     ctx = FileContext(path="q.py", is_test=False, rules={}, options={}, text=code)
     ast_walk.run_checks(tree, ctx, [], [HalsteadCounter])

@@ -139,7 +139,8 @@ def cache_key() -> bytes:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise CacheRefused(f"the cache integrity key {_shown(path)} cannot be read ({exc.strerror or type(exc).__name__}); "
+        why = exc.strerror or type(exc).__name__
+        raise CacheRefused(f"the cache integrity key {_shown(path)} cannot be read ({why}); "
                            f"set {KEY_ENV} or fix it") from None
     tmp = home / f".cache-key-{secrets.token_hex(8)}"
     try:
@@ -154,7 +155,8 @@ def cache_key() -> bytes:
             os.unlink(tmp)
         return _read_key(path)
     except OSError as exc:
-        raise CacheRefused(f"no cache integrity key: {_shown(path)} cannot be created ({exc.strerror or type(exc).__name__}); "
+        why = exc.strerror or type(exc).__name__
+        raise CacheRefused(f"no cache integrity key: {_shown(path)} cannot be created ({why}); "
                            f"set {KEY_ENV}") from None
 
 
