@@ -271,3 +271,16 @@ def test_concurrent_scans_leave_a_whole_pack(tmp_path, monkeypatch):
     analysed = counting(monkeypatch)
     again = scan([root], SETTINGS, use_git=False)
     assert analysed == [] and json.dumps([f.to_dict() for f in again.findings], sort_keys=True) in reports
+
+
+def test_a_planted_pack_costs_no_memory(tmp_path):
+    """A scanned repository can commit a pack under the predictable name: lines failing the MAC are dropped
+    as they are read, and reading stops at the size cap."""
+    from backend_audit.pipeline.cache import _HEADER
+
+    (tmp_path / "v2").mkdir()
+    salt = "ab" * 32
+    junk = b"".join(b"%064x\t%064x\t{\"path\":\"a.py\",\"pad\":\"%s\"}\n" % (i, i, b"x" * 200) for i in range(5000))
+    (tmp_path / "v2" / f"{salt[:32]}.pack").write_bytes(_HEADER + junk)
+    cache = ResultCache(tmp_path, salt=salt, max_bytes=len(junk) // 2, key=b"k" * 32)
+    assert cache._lines == {} and 2000 < cache.rejected <= 2600

@@ -239,7 +239,7 @@ def test_a_small_scan_runs_in_process_under_the_per_file_time_limit(tmp_path, mo
         return real(ref, plan)
 
     monkeypatch.setattr(runner, "analyse_file", analyse)
-    result = runner.scan([tmp_path], Settings(jobs=1, file_timeout=0.5, extra={"no_cache": True}), use_git=False)
+    result = runner.scan([tmp_path], Settings(jobs=1, file_timeout=5, extra={"no_cache": True}), use_git=False)
     reasons = {s.path: s.reason for s in result.skipped}
     assert "per-file time limit" in reasons["hang.py"] and "Python 2" in reasons["py2.py"]
     assert any(f.path == "ok.py" for f in result.findings)

@@ -254,3 +254,11 @@ def test_modules_reached_through_reexports_or_graphql_fields_are_tested(tmp_path
     })
     # app/core.py through the package's re-export; app/schema.py through the `orders` field it resolves
     assert flagged(tmp_path, "BA-TEST-002") == [("app/other_schema.py", 1)]
+
+
+def test_a_namespace_built_at_run_time_still_names_the_handler(tmp_path):
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": FIVE,
+                     "tests/test_api.py": "def test_x(url_for, ns):\n    url_for(f'{ns}:get_site')\n"})
+    model = _reach_model(tmp_path, [{"file": "app/views.py", "path": "/s/", "handler": "get_site", "line": 1,
+                                     "methods": ["GET"]}])
+    assert run_check(EndpointWithoutTest, model) == []

@@ -551,6 +551,20 @@ def rules_show(rule_id: str, fmt: str) -> None:
     click.echo(rule.help_markdown().rstrip() + levels + "\n\n" + " · ".join(meta))
 
 
+def console() -> None:
+    """The `backend-audit` command: `main`, then leave without tearing the interpreter down. A scan holds
+    every file's facts (hundreds of thousands of small objects); freeing them one by one at exit costs a
+    quarter of a second on a 250 kLOC warm scan, for memory the OS takes back at once. Reports are written
+    and closed by then; only the standard streams need flushing."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said
+            pass
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI and turn every failure into one line and an exit code."""
     # A one-shot process: the scan's rare young-generation collections (runner._rare_gc_passes) hold for

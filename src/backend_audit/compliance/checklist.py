@@ -123,7 +123,8 @@ class Vocabulary:
         content = set(tokens(text))
         words = set(tokens(text, keep_stop_words=True))
         raw_words = set(_WORD.findall(lowered))
-        all_words = tuple(words | raw_words)  # what a `stem*` pattern searches, made once per text
+        # what a `stem*` pattern matches: every prefix of every word, made once per text
+        prefixes = {w[:k] for w in words | raw_words for k in range(len(w) + 1)}
         out: list[Match] = []
         for key in self.keys.values():
             best = Match(key.id, 0.0, "")
@@ -136,7 +137,7 @@ class Vocabulary:
                                                                  self._split[key.id]):
                     if not ptoks:
                         continue
-                    if whole <= words and all(any(w.startswith(stem) for w in all_words) for stem in stems):
+                    if whole <= words and all(stem in prefixes for stem in stems):
                         best = Match(key.id, 1.0, f"phrase '{phrase}'")
                         break
                     shared = len(plain & content)

@@ -131,6 +131,7 @@ class ProjectModel:
 
     def in_scope(self, path: str) -> bool:
         return not self.scope or any(path == s or path.startswith(s + "/") for s in self.scope)
+
     def watch(self, paths: set[str]) -> None:
         """Record what the project step reads of these files' facts (see `recording`)."""
         for path in paths:

@@ -138,12 +138,12 @@ class TestReach:
                 if norm is not None:
                     self.urls.add(norm, test)
             for name in refs.get("route_names", ()):
-                if "{}" in name:
-                    if re.search(r"[A-Za-z0-9]", name.replace("{}", "")):  # `f"{x}"` alone says nothing
-                        self.patterns.append((_glob(name.rsplit(":", 1)[-1]), test))
-                    continue
-                for tail in {name, name.rsplit(":", 1)[-1], name.rsplit(".", 1)[-1]}:
-                    self.names.setdefault(tail, []).append(test)
+                tails = {name, name.rsplit(":", 1)[-1], name.rsplit(".", 1)[-1]}
+                if "{}" in name and re.search(r"[A-Za-z0-9]", name.replace("{}", "")):  # not `f"{x}"` alone
+                    self.patterns.append((_glob(name.rsplit(":", 1)[-1]), test))
+                for tail in tails:  # `f"{ns}:get_item"` still names the handler get_item
+                    if "{}" not in tail:
+                        self.names.setdefault(tail, []).append(test)
             for name in refs.get("calls", ()):
                 self.calls.setdefault(name, []).append(test)
         self._imports: dict[str, set[str]] = {}

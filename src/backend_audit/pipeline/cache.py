@@ -121,6 +121,14 @@ def _user_cache_home() -> Path:
     return Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
 
 
+def _shown(path: Path) -> str:
+    """The key file as notes name it: under ~ when it is (a report must not carry the runner's home)."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):
+        return "$XDG_CACHE_HOME/" + path.relative_to(path.parent.parent).as_posix()
+
+
 def cache_key() -> bytes:
     """The integrity key: $BACKEND_AUDIT_CACHE_KEY (CI: from a secret, so whoever can write the shared cache
     cannot forge entries), else a random key in the user's own cache home, created on first use (0600)."""
@@ -135,7 +143,8 @@ def cache_key() -> bytes:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise CacheRefused(f"the cache integrity key {path} cannot be read ({exc.strerror or exc}); "
+        why = exc.strerror or type(exc).__name__
+        raise CacheRefused(f"the cache integrity key {_shown(path)} cannot be read ({why}); "
                            f"set {KEY_ENV} or fix it") from None
     tmp = home / f".cache-key-{secrets.token_hex(8)}"
     try:
@@ -150,7 +159,8 @@ def cache_key() -> bytes:
             os.unlink(tmp)
         return _read_key(path)
     except OSError as exc:
-        raise CacheRefused(f"no cache integrity key: {path} cannot be created ({exc.strerror or exc}); "
+        why = exc.strerror or type(exc).__name__
+        raise CacheRefused(f"no cache integrity key: {_shown(path)} cannot be created ({why}); "
                            f"set {KEY_ENV}") from None
 
 
@@ -160,11 +170,11 @@ def _read_key(path: Path) -> bytes:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()) \
                 or st.st_mode & 0o022:
-            raise CacheRefused(f"the cache integrity key {path} is not a private file of this user; "
+            raise CacheRefused(f"the cache integrity key {_shown(path)} is not a private file of this user; "
                                f"delete it (a new one is made) or set {KEY_ENV}")
         data = fh.read(4096).strip()
     if len(data) < 32:
-        raise CacheRefused(f"the cache integrity key {path} is too short; delete it (a new one is made)")
+        raise CacheRefused(f"the cache integrity key {_shown(path)} is too short; delete it (a new one is made)")
     return hashlib.sha256(b"backend-audit cache key\0" + data).digest()
 
 
@@ -202,7 +212,7 @@ class ResultCache:
         self.pack_name = f"{salt[:32]}.pack"
         self.hits = self.misses = self.written = 0
         self.rejected = 0  # lines whose MAC did not verify: tampered or written under another key
-        self._lines: dict[str, tuple[bytes, bytes]] = {}  # content key -> (mac, result JSON), unverified
+        self._lines: dict[str, tuple[bytes, bytes]] = {}  # content key -> (mac, result JSON), verified
         self._index: dict[str, list] = {}
         self._new_index: dict[str, list] = {}
         self._started_ns = time.time_ns()
@@ -240,22 +250,26 @@ class ResultCache:
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode) or fh.read(len(_HEADER)) != _HEADER:
                 return
-            data = fh.read(self.max_bytes + 1)
-        for line in data.split(b"\n"):
-            parts = line.split(b"\t", 2)
-            if len(parts) != 3:
-                continue
-            mac, name, payload = parts
-            if name == _INDEX:
-                if self._verified(name, mac, payload):
+            # Line by line, each MAC checked as it is read (HMAC is cheap next to json.loads): a pack planted
+            # in a scanned repository (its name is predictable) costs bounded time and no memory.
+            budget = self.max_bytes
+            for line in fh:
+                budget -= len(line)
+                if budget < 0:
+                    break
+                parts = line.rstrip(b"\n").split(b"\t", 2)
+                if len(parts) != 3 or not self._verified(parts[1], parts[0], parts[2]):
+                    continue
+                mac, name, payload = parts
+                if name == _INDEX:
                     try:
                         index = json.loads(payload)
                     except ValueError:
                         continue
                     if isinstance(index, dict):
                         self._index = index
-            else:
-                self._lines[name.decode("ascii", "replace")] = (mac, payload)
+                else:
+                    self._lines[name.decode("ascii", "replace")] = (mac, payload)
 
     def _content_key(self, ref: SourceRef) -> tuple[str | None, list | None]:
         """(content key, stat entry to record) from the stat index when the file is untouched since, else
@@ -305,8 +319,8 @@ class ResultCache:
         return found, misses, keys
 
     def get(self, key: str, rel: str) -> FileResult | None:
-        line = self._lines.get(key)
-        if line is None or not self._verified(key.encode("ascii"), *line):
+        line = self._lines.get(key)  # verified when read, or written by this scan
+        if line is None:
             return None
         try:
             data = json.loads(line[1])
@@ -360,8 +374,7 @@ class ResultCache:
                 out.append(b"%s\t%s\t%s\n" % (line[0], key.encode("ascii"), line[1]))
                 size += len(out[-1])
         for key, (mac, payload) in self._lines.items():
-            if key in current or size > self.max_bytes // 2 or not key.isalnum() \
-                    or not self._verified(key.encode("ascii"), mac, payload):
+            if key in current or size > self.max_bytes // 2 or not key.isalnum():
                 continue
             out.append(b"%s\t%s\t%s\n" % (mac, key.encode("ascii"), payload))
             size += len(out[-1])
@@ -465,6 +478,6 @@ def open_cache(root: Path, settings: Settings, selection, notes: list[str] | Non
         return None
     except OSError as exc:
         if notes is not None:
-            notes.append(f"the result cache in {directory} cannot be read ({exc.strerror or exc}); "
+            notes.append(f"the result cache in {shown} cannot be read ({exc.strerror or type(exc).__name__}); "
                          "scanning without it")
         return None

@@ -159,10 +159,12 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     from ..engines import ast_walk
 
     collectors = _fact_collectors()
-    if any(c.RULE_ID == "BA-QUAL-002" for c in picked):  # radon's Halstead totals, counted in this walk
-        from ..engines.radon import HalsteadCounter
+    if any(issubclass(c, RadonCheck) for c in picked):  # radon's complexity (and Halstead), in this walk
+        from ..engines.radon import ComplexityCounter, HalsteadCounter
 
-        collectors = [*collectors, HalsteadCounter]
+        collectors = [*collectors, ComplexityCounter]
+        if any(c.RULE_ID == "BA-QUAL-002" for c in picked):
+            collectors.append(HalsteadCounter)
     t = time.perf_counter()
     try:
         ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], collectors,
@@ -203,6 +205,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.timings["bandit"] = time.perf_counter() - t
     ctx.facts.pop("_symbols", None)
     ctx.facts.pop("_halstead_volume", None)
+    ctx.facts.pop("_complexity", None)
     result.findings = _dedupe(findings)
     # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
     fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
@@ -254,9 +257,10 @@ def _preload() -> None:
 
 
 # A scan this small finishes before worker processes would have started (fork, per-worker first-use
-# costs): analyse it in the scan's own process.
+# costs): analyse it in the scan's own process. Past that, a worker's analysis overlaps the parent's
+# own work (loading the cached results), which pays on two or more cores even for one large file.
 IN_PROCESS_MAX_FILES = 64
-IN_PROCESS_MAX_BYTES = 1 << 20
+IN_PROCESS_MAX_BYTES = 256 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
