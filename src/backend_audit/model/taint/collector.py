@@ -38,7 +38,12 @@ class TaintCollector:
         if ctx.is_test:
             return
         models = models_mod.load(getattr(ctx, "taint_models", ()) or ())
-        ctx.facts["taint"] = summarise(node, ctx, models)
+        try:
+            ctx.facts["taint"] = summarise(node, ctx, models)
+        except RecursionError:
+            # the other checks of the file stand; the runner lists the file as partly analysed
+            ctx.facts["taint"] = {"module": "", "functions": [], "classes": {},
+                                  "error": "code nested too deeply for the taint summaries"}
 
 
 def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> dict[str, Any]:
