@@ -540,6 +540,11 @@ class FunctionAnalyser:
             if isinstance(test.op, ast.And) == truth:
                 for v in test.values:
                     self.refine(v, truth, state)
+            else:
+                # `STRICT and not x.isalnum()` false with STRICT fixed true: the other operand is false
+                open_ = [v for v in test.values if self.fold(v, state) is not (not truth)]
+                if len(open_) == 1:
+                    self.refine(open_[0], truth, state)
             return
         if t is ast.Compare and len(test.ops) == 1:
             op, right = test.ops[0], test.comparators[0]
@@ -563,6 +568,14 @@ class FunctionAnalyser:
                 return
             if _is_netloc(left):  # urlparse(u).netloc in ALLOWED
                 self.sanitise_names(_call_arg_names(left), ("url", "redirect"), state)
+            elif isinstance(left, ast.Attribute) and left.attr in ("netloc", "hostname", "host") and \
+                    isinstance(left.value, ast.Name):
+                # parsed = urlparse(u); parsed.hostname in ALLOWED: u (and parsed) go where allowed
+                names = [left.value.id]
+                for b in self.bound.get(left.value.id, ()):
+                    if isinstance(b, ast.Call):
+                        names.extend(n for a in b.args for n in _names_of(a))
+                self.sanitise_names(names, ("url", "redirect"), state)
             else:
                 self.sanitise_names(_names_of(left), ("all",), state)
             return
@@ -581,7 +594,8 @@ class FunctionAnalyser:
                     self.sanitise_names(_names_of(test.args[1]), ("all",), state)
                 elif isinstance(func, ast.Attribute) and test.args:
                     self.sanitise_names(_names_of(test.args[0]), ("all",), state)
-            elif qn.endswith(("url_has_allowed_host_and_scheme", "is_safe_url")) and test.args:
+            elif (qn or _tail_name(func)).endswith(("url_has_allowed_host_and_scheme", "is_safe_url",
+                                                     "is_safe_redirect", "is_allowed_url")) and test.args:
                 self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
@@ -1097,6 +1111,10 @@ def _resolved(node: ast.AST) -> bool:
             if name in ("resolve", "realpath", "abspath", "normpath", "absolute"):
                 return True
     return False
+
+
+def _tail_name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _receiver_named(node: ast.AST, names: tuple[str, ...]) -> bool:
