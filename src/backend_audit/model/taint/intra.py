@@ -736,6 +736,7 @@ class FunctionAnalyser:
                 it = self.eval(gen.iter, inner)
                 self._bind_comp(gen.target, it, inner)
                 for cond in gen.ifs:
+                    self.eval(cond, inner)  # a sink can sit in the filter: [r for r in rows if eval(p)]
                     self.refine(cond, True, inner)
             if t is ast.DictComp:
                 return V.join(self.eval(node.key, inner), self.eval(node.value, inner))
