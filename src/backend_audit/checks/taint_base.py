@@ -51,8 +51,6 @@ class TaintCheck(ProjectCheck):
         kinds = flow.sanitised
         if "all" in kinds or tf.kind in kinds:
             return None
-        if flow.root == "setting":
-            return self.rule.level, self.setting_message(tf)
         if flow.root.startswith("src:"):
             what = flow.root.split(":", 3)[3]
             if "host" in kinds and tf.kind in ("url", "redirect"):
@@ -71,9 +69,6 @@ class TaintCheck(ProjectCheck):
         return _LOWER[self.rule.level], (f"the {self.NOUN} passed to {tf.api} {how} a value whose origin is not "
                                          f"traced (origin not traced): not request data as far as the source "
                                          f"shows. {self.FIX}")
-
-    def setting_message(self, tf) -> str:
-        return self.rule.message
 
     def finding(self, tf, level: str, message: str) -> Finding:
         steps = tf.flow.steps

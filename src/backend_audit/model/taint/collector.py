@@ -84,6 +84,8 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
     globals_ -= set(constants)
     mod = Module(module, imports, constants, defs, globals_, imported, ctx.path)
     for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            mod.bound.setdefault(stmt.targets[0].id, []).append(stmt.value)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
             ref = _ref(stmt.value.func, imports, module, defs)

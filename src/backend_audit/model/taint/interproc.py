@@ -248,7 +248,7 @@ class Engine:
                 # a body model whose fields have validators: which field got here is not tracked
                 return [(origin, frozenset({"validated"}), False, ())]
             return [(origin, frozenset(), False, ())]
-        if origin in (V.UNKNOWN, "setting") or origin.startswith("param:"):
+        if origin == V.UNKNOWN or origin.startswith("param:"):
             return [(origin, frozenset(), False, ())]
         if origin.startswith("view:"):
             name = origin[5:]

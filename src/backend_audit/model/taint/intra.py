@@ -50,6 +50,7 @@ class Module:
         self.imported_modules = imported_modules
         self.path = path
         self.instances: dict[str, str] = {}  # module-level name -> class ref it was built from
+        self.bound: dict[str, list] = {}  # module-level name -> the expressions it was bound from
         # "lxml", "lxml.etree" for `import lxml.etree.ElementTree`: what requires-import asks about
         self.import_prefixes = {".".join(m.split(".")[:i + 1]) for m in imported_modules
                                 for i in range(m.count(".") + 1)}
@@ -617,6 +618,22 @@ class FunctionAnalyser:
             state[name] = {k: V.sanitise(v, kinds) for k, v in entry.items()}
 
     # --- expressions -------------------------------------------------------------------------------
+    def entities_on(self, node: ast.Call, sink, state: dict) -> bool:
+        """`iterparse(f, resolve_entities=True)`, `fromstring(data, XMLParser(resolve_entities=True))`, or a
+        parser bound to such a call in this function or at module level."""
+        if _setting_true(node, sink.setting):
+            return True
+        for where in sink.parser_arg:
+            arg = node.args[where] if isinstance(where, int) and where < len(node.args) else next(
+                (k.value for k in node.keywords if k.arg == where), None)
+            if isinstance(arg, ast.Call) and _setting_true(arg, sink.setting):
+                return True
+            if isinstance(arg, ast.Name):
+                bound = self.bound.get(arg.id, ()) if arg.id in state else self.mod.bound.get(arg.id, ())
+                if any(isinstance(b, ast.Call) and _setting_true(b, sink.setting) for b in bound):
+                    return True
+        return False
+
     def was_resolved(self, name: str) -> bool:
         return any(n is not None and _resolved(n) for n in self.bound.get(name, ()))
 
@@ -945,12 +962,8 @@ class FunctionAnalyser:
 
     def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict,
                   receiver: V.Value | None = None) -> None:
-        if sink.setting:
-            kw = next((k for k in node.keywords if k.arg == sink.setting), None)
-            if kw is not None and not (isinstance(kw.value, ast.Constant) and not kw.value.value):
-                self.sinks.append(self.sink_record(node, sink.kind, sink.api, [["setting", [], 0, [
-                    [node.lineno, node.col_offset + 1, f"{sink.setting}= turns external entities on"]]]]))
-            return
+        if sink.setting and not self.entities_on(node, sink, state):
+            return  # an XML parse is a sink only with external entities turned on
         if sink.kind == "html" and any(
                 k.arg in ("content_type", "media_type", "mimetype") and isinstance(k.value, ast.Constant)
                 and isinstance(k.value.value, str) and "html" not in k.value.value for k in node.keywords):
@@ -1112,6 +1125,11 @@ def _resolved(node: ast.AST) -> bool:
             if name in ("resolve", "realpath", "abspath", "normpath", "absolute"):
                 return True
     return False
+
+
+def _setting_true(call: ast.Call, name: str) -> bool:
+    kw = next((k for k in call.keywords if k.arg == name), None)
+    return kw is not None and not (isinstance(kw.value, ast.Constant) and not kw.value.value)
 
 
 def _tail_name(node: ast.AST) -> str:
