@@ -115,7 +115,8 @@ class Engine:
     def is_view(self, fn: Fn) -> bool:
         """A Django view the endpoint inventory found (the function, or the class of the method)."""
         name = fn.summary["name"]
-        return (fn.path, name) in self.views or (fn.path, name.rpartition(".")[0]) in self.views
+        return bool(fn.summary.get("routed")) or (fn.path, name) in self.views or \
+            (fn.path, name.rpartition(".")[0]) in self.views
 
     def is_enum(self, ref: str, depth: int = 0) -> bool:
         if ref.rpartition(".")[2] in ("Enum", "StrEnum", "IntEnum", "Choices", "TextChoices", "IntegerChoices"):
