@@ -697,8 +697,8 @@ class FunctionAnalyser:
             first = node.values[0] if node.values else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and _FIXED_PREFIX.match(first.value):
                 value = V.sanitise(value, ("host",))
-            elif parts and _fixes_host(parts[0]):
-                value = V.join(parts[0], V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
+            elif parts and isinstance(first, ast.FormattedValue) and _fixes_host(parts[0]):
+                value = V.join(V.built(parts[0]), V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
             return value
         if t is ast.BinOp:
             left, right = self.eval(node.left, state), self.eval(node.right, state)
