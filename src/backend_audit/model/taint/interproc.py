@@ -207,11 +207,11 @@ class Engine:
             found = self.method(cls, tail)
             if found:
                 return found
-        if self.semantic is not None and callee.split(".")[0] in self.roots_:
-            # re-exports through package __init__s, aliases, bases from other modules (the model is built
-            # on first use: a project whose references all resolve above never pays for it)
+        sm = self.semantic() if self.semantic is not None and callee.split(".")[0] in self.roots_ else None
+        if sm is not None:
+            # re-exports through package __init__s, aliases, bases from other modules
             try:
-                target = self.semantic().call_target(fn.key, callee)
+                target = sm.call_target(fn.key, callee)
             except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
                 target = None
             if target in self.fns:
