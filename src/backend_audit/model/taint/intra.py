@@ -112,6 +112,11 @@ class FunctionAnalyser:
         return out
 
     def text(self, node: ast.AST) -> str:
+        """Trace steps keep no source text: the report reads the step's line when it shows a finding
+        (summaries of every function of every file stay small in the cache)."""
+        return ""
+
+    def source_text(self, node: ast.AST) -> str:
         s = self.segment(node).split("\n", 1)[0].strip()
         return s if len(s) <= _TEXT else s[:_TEXT - 1] + "…"
 
@@ -467,7 +472,7 @@ class FunctionAnalyser:
             return
         base = target.value
         if self.is_store(base, state):
-            self.record_sink(stmt, "trust-store", self.text(base) + "[...] =", value, stmt)
+            self.record_sink(stmt, "trust-store", self.source_text(base) + "[...] =", value, stmt)
 
     def is_store(self, base: ast.AST, state: dict) -> bool:
         """flask.session, request.session, `s = await get_session(request)`, `session.setdefault(k, [])`."""
@@ -865,7 +870,7 @@ class FunctionAnalyser:
         everything = V.join(receiver, *args, *kwargs.values())
         if attr in _STORE_WRITERS and self.m.stores and (any(args) or any(kwargs.values())) and \
                 self.is_store(func.value, state):
-            self.record_sink(node, "trust-store", f"{self.text(func.value)}.{attr}()",
+            self.record_sink(node, "trust-store", f"{self.source_text(func.value)}.{attr}()",
                              V.join(*args, *kwargs.values()), node)
         if attr in _MUTATORS and isinstance(func.value, ast.Name) and func.value.id in state and (
                 any(args) or any(kwargs.values())):
