@@ -381,7 +381,7 @@ def test_installed_cli_output_reads_in_sarif_tools(tmp_path):
     bindir = Path(sys.executable).parent
     cli, client = bindir / "backend-audit", bindir / "sarif"
     if not cli.exists() or not client.exists():
-        pytest.skip("backend-audit or sarif-tools is not installed next to this interpreter (pip install -e '.[test]')")
+        pytest.skip("backend-audit or sarif-tools is not installed next to this interpreter (pip install -e '.[dev]')")
     repo = make_repo(tmp_path / "repo")
     out = tmp_path / "out" / "backend-audit.sarif"
     proc = subprocess.run([str(cli), "scan", str(repo), "-f", f"sarif:{out}"], capture_output=True, text=True)

@@ -49,6 +49,8 @@ class Example:
     # For bad examples: the (path, line) pairs that must be flagged, exactly.
     expected: tuple[tuple[str, int], ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    # For fixed examples: the files after --fix (--unsafe-fixes for an unsafe fix), byte for byte.
+    fixed: dict[str, str] = field(default_factory=dict)
 
     @property
     def test_id(self) -> str:
@@ -80,6 +82,7 @@ class Rule:
     equivalents: dict[str, Any]
     examples: tuple[Example, ...]
     source: str  # YAML path, for messages
+    fix: str | None = None  # "safe" | "unsafe": a libcst codemod in fixes/ rewrites the flagged node
 
     @property
     def is_security(self) -> bool:
@@ -131,6 +134,7 @@ class Rule:
             "checklist": list(self.checklist),
             "cwe": list(self.cwe),
             "security_severity": self.security_severity,
+            "fix": self.fix,
         }
 
 
@@ -139,7 +143,7 @@ REQUIRED = ("id", "name", "title", "message", "area", "engine", "level", "help",
 
 def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example, ...]:
     out: list[Example] = []
-    for kind in ("bad", "good"):
+    for kind in ("bad", "good", "fixed"):
         for i, ex in enumerate(raw.get(kind) or []):
             path = ex.get("path", "app/example.py")
             if "files" in ex:
@@ -155,7 +159,9 @@ def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example,
                     expected.append((p, int(ln)))
             if kind == "bad" and not expected:
                 raise ConfigError(f"{source}: bad example {i} lists no lines that must be flagged")
-            out.append(Example(rule_id, kind, i, files, tuple(sorted(expected)), dict(ex.get("options") or {})))
+            fixed = {path: str(ex["fixed"])} if kind == "fixed" else {}
+            out.append(Example(rule_id, kind, i, files, tuple(sorted(expected)), dict(ex.get("options") or {}),
+                               fixed))
     return tuple(out)
 
 
@@ -195,6 +201,7 @@ def _load_rule(path: Path) -> Rule:
         equivalents=dict(raw.get("equivalents") or {}),
         examples=_examples(raw["id"], raw["examples"], path),
         source=str(path),
+        fix=raw.get("fix"),
     )
 
 

@@ -175,6 +175,14 @@ def cli() -> None:
               help="Write the report to FILE instead of stdout (the one -f format, default text).")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress, no 'wrote' lines.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the configuration used and per-stage timings.")
+@click.option("--fix/--no-fix", default=None,
+              help="Apply the safe fixes, then report what is left (config: fix = true; never implied in CI).")
+@click.option("--unsafe-fixes", is_flag=True, default=None,
+              help="Also apply (or show) fixes that may change behaviour, such as adding timeout=.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Print the unified diff --fix would apply and write nothing (exit 1 when there is a diff).")
+@click.option("--show-fixes", is_flag=True,
+              help="Compute fixes for the report even where they are not shown by default (SARIF `fixes`, JSON).")
 @click.option("--stdin-filename", default=None, metavar="NAME",
               help="With '-' as the path: the name to report the code read from stdin under (default stdin.py).")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: when on a terminal).")
@@ -197,8 +205,8 @@ def cli() -> None:
 @force_exclude_option
 @agents_option
 @scan_options
-def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, stdin_filename, color,
-         timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
+def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
+         show_fixes, stdin_filename, color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
          force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings. '-' reads one file from stdin."""
     if "-" in [str(p) for p in paths]:
@@ -209,17 +217,21 @@ def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, 
         # the code comes from the project in the current directory: its configuration applies
         config_file = config_file or find_pyproject(Path.cwd())
         with stdin_tree(stdin_filename) as (root, target):
-            _scan(root, (target,), formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, color,
+            if fix or show_diff:
+                raise click.BadParameter("--fix and --diff need files, not stdin", param_hint="--fix/--diff")
+            _scan(root, (target,), formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
+                  (False, False, False, show_fixes), color,
                   timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed,
                   file_timeout, force_exclude, agents, config_file, select, ignore, jobs, exclude)
         return
-    _scan(None, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, color, timings,
+    _scan(None, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
+          (fix, unsafe_fixes, show_diff, show_fixes), color, timings,
           changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           force_exclude, agents, config_file, select, ignore, jobs, exclude)
 
 
-def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, color,
-          timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
+def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fixing,
+          color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     from . import reporters
     from .pipeline.runner import scan as run_scan
@@ -240,15 +252,20 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
         settings = settings.with_(file_timeout=file_timeout)
     if stdin_root is not None:
         settings = with_extra(settings, stdin_root=str(stdin_root))
+    fix, unsafe, show_diff = _fix_mode(settings, *fixing[:3])
+    if fix or show_diff or fixing[3] or _fixes_shown(specs, color):
+        settings = with_extra(settings, fixes=True)
     settings, post = checklist_stage(paths, settings, agents)
     result = run_scan(list(paths) or [Path.cwd()], settings,
                       progress_factory=None if quiet else _progress_factory(), postprocessors=[post])
+    if fix or show_diff:
+        result = _apply_fixes(result, settings, paths, post, unsafe, show_diff, quiet)
     if verbose:
         _print_verbose(settings, result)
     options = {"color": use_colour(color, sys.stdout), "timings": timings, "timestamps": timings,
                "category": category, "include_suppressed": sarif_include_suppressed, "quiet": quiet,
                # text output names files as the user would open them: relative to the current directory
-               "display_root": None if stdin_root else Path.cwd()}
+               "display_root": None if stdin_root else Path.cwd(), "unsafe_fixes": unsafe}
     for name, dest in specs:
         module = reporters.get(name)
         if statistics and name == "text":
@@ -266,6 +283,53 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
     if strict and result.files_skipped:
         raise ConfigError(f"{result.files_skipped} file(s) could not be analysed and --strict is set")
     sys.exit(EXIT_FINDINGS if result.failed() and not exit_zero else EXIT_CLEAN)
+
+
+def _fixes_shown(specs, color) -> bool:
+    """Fixes cost a libcst parse per file with a fixable finding: worth it where a person reads them (the
+    HTML report, text on a terminal), not in a CI log (--show-fixes asks for them anywhere)."""
+    names = {name for name, _ in specs}
+    return "html" in names or ("text" in names and sys.stdout.isatty())
+
+
+def _fix_mode(settings, fix: bool | None, unsafe: bool | None, show_diff: bool) -> tuple[bool, bool, bool]:
+    """--fix, or `fix = true` in the config except in CI: a CI job rewrites files only when told to."""
+    in_ci = bool(os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"))
+    if fix is None:
+        fix = bool(settings.extra.get("fix")) and not in_ci
+    if unsafe is None:
+        unsafe = bool(settings.extra.get("unsafe_fixes"))
+    return bool(fix) and not show_diff, bool(unsafe), show_diff
+
+
+def _apply_fixes(result, settings, paths, post, unsafe: bool, show_diff: bool, quiet: bool):
+    """--diff: print what --fix would change, write nothing, exit 1 on a diff. --fix: write, then scan again
+    so the report (and the exit code) say what is left."""
+    from .fixes.apply import fix_result, write
+    from .fixes.edits import unified_diff
+    from .pipeline.runner import analyse_text
+    from .pipeline.runner import scan as run_scan
+
+    root = Path(result.root)
+    fixed = fix_result(result, lambda rel, text: analyse_text(root, rel, text, settings), unsafe)
+    changed = [ff for ff in fixed if ff.changed]
+    count = sum(n for ff in changed for n in ff.fixed.values())
+    for ff in fixed:
+        for why in ff.refused:
+            click.echo(f"not fixed: {ff.path}: {why}", err=True)
+    if show_diff:
+        for ff in changed:
+            click.echo(unified_diff(ff.path, ff.before, ff.after), nl=False)
+        click.echo(f"would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} "
+                   f"file{'s' if len(changed) != 1 else ''}", err=True)
+        sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+    write(root, changed)
+    if not quiet:
+        click.echo(f"fixed {count} finding{'s' if count != 1 else ''} in {len(changed)} "
+                   f"file{'s' if len(changed) != 1 else ''}", err=True)
+    if not changed:
+        return result
+    return run_scan(list(paths) or [Path.cwd()], settings, progress_factory=None, postprocessors=[post])
 
 
 def use_colour(flag: bool | None, stream) -> bool:
@@ -395,7 +459,7 @@ def rules() -> None:
 @version_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def rules_list(fmt: str) -> None:
-    """Every rule: id, level, engine, core, title and checklist keys."""
+    """Every rule: id, level, engine, core, fixable ([*] with --fix, [~] with --unsafe-fixes), title, keys."""
     from .catalog import load_rules
 
     all_rules = load_rules()
@@ -404,7 +468,8 @@ def rules_list(fmt: str) -> None:
         return
     for r in all_rules:
         core = "core" if r.core else "    "
-        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core}  {r.title}  [{', '.join(r.checklist)}]")
+        fix = {"safe": "[*]", "unsafe": "[~]"}.get(r.fix or "", "   ")  # [~]: with --unsafe-fixes
+        click.echo(f"{r.id:<14} {r.level:<8} {r.engine:<8} {core} {fix} {r.title}  [{', '.join(r.checklist)}]")
 
 
 @rules.command("show")

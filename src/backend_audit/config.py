@@ -40,7 +40,7 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude", "taint_models",
+    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "taint_models",
 }
 
 
@@ -199,6 +199,10 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
                 raise ConfigError(f"{source}: 'file-timeout' must be a positive number of seconds")
             changes[key] = float(value)
+        elif key in ("fix", "unsafe_fixes"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: '{raw_key}' must be true or false")
+            extra[key] = value
         elif key == "rule_options":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")

@@ -36,8 +36,44 @@ def run_example(example: Example, root: Path | None = None) -> tuple[list[Findin
         return found, result.skipped
 
 
+def fix_example(example: Example) -> dict[str, str]:
+    """The example's files after `--fix` (`--unsafe-fixes` for a rule whose fix is unsafe), run twice: the
+    second run must change nothing."""
+    from .catalog import rules_by_id
+    from .fixes.apply import fix_result
+    from .pipeline.runner import analyse_text
+
+    unsafe = rules_by_id()[example.rule_id].fix == "unsafe"
+    with tempfile.TemporaryDirectory(prefix="ba-fix-example-") as tmp:
+        base = Path(tmp)
+        for rel, code in example.files.items():
+            (base / rel).parent.mkdir(parents=True, exist_ok=True)
+            (base / rel).write_text(code, encoding="utf-8")
+        settings = Settings(select=(example.rule_id,), jobs=1, extra={"fixes": True},
+                            rule_options={example.rule_id: {k.replace("-", "_"): v for k, v in example.options.items()}}
+                            if example.options else {})
+        out = dict(example.files)
+        for round_ in (1, 2):
+            result = scan([base], settings, use_git=False)
+            fixed = fix_result(result, lambda rel, text: analyse_text(base, rel, text, settings), unsafe)
+            refused = [why for ff in fixed for why in ff.refused]
+            assert not refused, f"{example.test_id}: fix refused: {refused}"
+            changed = {ff.path: ff.after for ff in fixed if ff.changed}
+            if round_ == 2:
+                assert not changed, f"{example.test_id}: a second --fix changed {sorted(changed)} again"
+            for rel, text in changed.items():
+                (base / rel).write_text(text, encoding="utf-8")
+                out[rel] = text
+        return out
+
+
 def check_example(example: Example) -> None:
     """Raise AssertionError with a readable diff when the example does not behave."""
+    if example.kind == "fixed":
+        got = fix_example(example)
+        for rel, expected in example.fixed.items():
+            assert got[rel] == expected, f"{example.test_id}: --fix gave\n{got[rel]}\nexpected\n{expected}"
+        return
     found, skipped = run_example(example)
     assert not skipped, f"{example.test_id}: example could not be analysed: {[s.reason for s in skipped]}"
     got = sorted({(f.path, f.line) for f in found})

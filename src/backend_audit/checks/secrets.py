@@ -359,6 +359,8 @@ class CommittedSecretFile(ProjectCheck):
     def run(self, project) -> list[Finding]:
         out = []
         for rel in _candidate_files(project.root):
+            if not project.in_scope(rel):
+                continue  # scanning backend/ says nothing about frontend/.env
             name = rel.rsplit("/", 1)[-1]
             if name.endswith(_TEMPLATE_SUFFIXES) or not any(fnmatch.fnmatchcase(name, p) for p in _SECRET_FILES):
                 continue

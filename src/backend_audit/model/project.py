@@ -60,12 +60,22 @@ class ProjectModel:
             self._memo[key] = compute()
         return self._memo[key]
 
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """The folders that were scanned when they are not the whole repository (`scan backend/`)."""
+        return tuple(self.settings.extra.get("scope") or ())
+
+    def in_scope(self, path: str) -> bool:
+        return not self.scope or any(path == s or path.startswith(s + "/") for s in self.scope)
+
     def anchor(self) -> str:
-        """The file a project-level finding points at: the project's config file, else the first source file
-        (SARIF consumers need a real file to show and fingerprint), else the root itself."""
-        for name in ANCHORS:
-            if (self.root / name).is_file():
-                return name
+        """The file a project-level finding points at: the scanned part's config file, else its first source
+        file (SARIF consumers need a real file to show and fingerprint), else the root itself."""
+        for base in self.scope or ("",):
+            for name in ANCHORS:
+                rel = f"{base}/{name}" if base else name
+                if (self.root / rel).is_file():
+                    return rel
         sources = sorted(self.source_files) or sorted(self.facts)
         return sources[0] if sources else "."
 

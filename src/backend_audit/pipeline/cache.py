@@ -49,6 +49,7 @@ def salt_for(settings: Settings, enabled: Iterable[str], options: dict[str, dict
         "format": FORMAT, "code": _code_digest(), "pack": pack_version, "enabled": sorted(enabled),
         "options": options, "max_file_size": settings.max_file_size, "max_nesting": settings.max_nesting,
         "test_paths": list(settings.test_paths), "per_file_ignores": [list(p) for p in settings.per_file_ignores],
+        "fixes": bool(settings.extra.get("fixes")),  # results with fixes computed are kept apart
         # user taint models change what the per-file summaries hold
         "taint_models": settings.extra.get("taint_models_data", []),
     }

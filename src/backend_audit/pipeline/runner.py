@@ -191,6 +191,14 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.timings["bandit"] = time.perf_counter() - t
     ctx.facts.pop("_symbols", None)
     result.findings = _dedupe(findings)
+    # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
+    fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
+    if fixable and any(f.rule_id in fixable for f in result.findings):
+        from ..fixes import annotate
+
+        t = time.perf_counter()
+        annotate(text, result.findings, fixable, ctx.options)
+        result.timings["fixes"] = time.perf_counter() - t
     result.facts = ctx.facts
     from ..workflow.suppressions import scan_comments
 
@@ -198,6 +206,12 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     result.facts["suppressions"] = scan_comments(text)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+@functools.lru_cache(maxsize=1)
+def _fixable_rules() -> frozenset[str]:
+    """Rules whose YAML declares a fix (`fix: safe|unsafe`); their fixers load only when a file needs one."""
+    return frozenset(r.id for r in load_rules() if r.fix)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -252,6 +266,17 @@ def _size(path: str) -> int:
         return 0
 
 
+def analyse_text(root: Path, rel: str, text: str, settings: Settings) -> list[Finding]:
+    """The findings (with their fixes) of one file's text as if it stood at `rel`: what `--fix` re-checks
+    after each round of edits. The text is written to a private temporary folder under the same name."""
+    rules_tuple = load_rules()
+    plan = Plan(settings=settings, enabled=Selection(settings, rules_tuple).enabled_ids(), root=str(root))
+    with tempfile.TemporaryDirectory(prefix="ba-fix-") as tmp:
+        copy = Path(tmp) / Path(rel).name  # the name matters (test paths, __init__.py)
+        copy.write_text(text, encoding="utf-8", newline="")
+        return _safe_analyse(SourceRef(rel, str(copy)), plan).findings
+
+
 def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
     try:
         return analyse_file(ref, plan)
@@ -299,6 +324,22 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     return {f.fingerprint for f in findings}
 
 
+def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
+    """The scanned folders below the root, when they are not the whole repository."""
+    out = []
+    for target in targets:
+        if not target.is_dir():
+            continue
+        try:
+            rel = target.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            continue
+        if rel in ("", "."):
+            return ()
+        out.append(rel)
+    return tuple(sorted(set(out)))
+
+
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     checks = all_checks()
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
@@ -344,6 +385,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     from ..workflow import diffscope
 
     changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work
+    scope = _scope(targets, disc.root)
+    if scope:  # whole-repository rules judge the part that was scanned (backend/), not its neighbours
+        settings = settings.with_(extra={**settings.extra, "scope": scope})
     plan = Plan(settings=settings, enabled=selection.enabled_ids(), root=str(disc.root))
     jobs = settings.effective_jobs()
     from .cache import open_cache
@@ -406,6 +450,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     notice = syntax.version_notice(requires_python(disc.root), needed, len(needed))
     if notice:
         result.notifications.append(notice)
+    if scope and not file_subset and _project_rule_ids(plan):
+        result.notifications.append({"level": "note", "message": "whole-repository rules cover the scanned part "
+                                     "only: " + ", ".join(f"{s}/" for s in scope)})
     if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})

@@ -24,8 +24,8 @@ these shapes (extra keys are ignored, missing optional keys are shown as unknown
 The data block, read by templates/report.js (arrays, not objects, to keep 20,000 findings small):
     {"context": lines shown before/after a span, "rules": [{"id", "title", "level", "area", "what", "why", "use_instead", "good", "references"}],
      "paths": [str], "findings": [[rule index, path index, line, column, end line, end column, level,
-     message, symbol, suppressed: "" or the reason, (taint findings only) trace: [[path, line, column,
-     what happened], ...] source first]], "sources": {path index: {"lines": {n: text}} or
+     message, symbol, suppressed: "" or the reason, suggested fix or null, (taint findings only) trace:
+     [[path, line, column, what happened], ...] source first]], "sources": {path index: {"lines": {n: text}} or
      {"error": reason}}}
 """
 
@@ -149,7 +149,7 @@ def page_data(result, context: int = CONTEXT_LINES) -> dict[str, Any]:
         "paths": paths,
         "findings": [
             [rule_index[f.rule_id], path_index[f.path], f.line, f.column, f.end_line, f.end_column, f.level,
-             f.message, f.symbol, _suppression_text(f.suppression),
+             f.message, f.symbol, _suppression_text(f.suppression), _fix_view(f),
              *([[[s["path"], s["line"], s["column"], s["message"]] for s in f.trace]] if f.trace else [])]
             for f in result.findings
         ],
@@ -158,6 +158,14 @@ def page_data(result, context: int = CONTEXT_LINES) -> dict[str, Any]:
             for p, s in sources.items()
         },
     }
+
+
+def _fix_view(f) -> list | None:
+    """[title, safety, [[first line, old lines..., new text]...]]: the suggested change, shown as text."""
+    fix = (f.properties or {}).get("fix")
+    if not fix:
+        return None
+    return [fix["title"], fix["safety"], [[first, last, new] for first, last, new in fix["edits"]]]
 
 
 def _suppression_text(suppression: dict[str, str] | None) -> str:

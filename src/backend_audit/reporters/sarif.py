@@ -286,11 +286,31 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     out["partialFingerprints"] = dict(sorted(fingerprints.items()))
     if include_suppressed and f.suppression is not None:
         out["suppressions"] = [suppression(f.suppression)]
+    fix = (f.properties or {}).get("fix")
+    if fix:
+        out["fixes"] = [sarif_fix(fix, path)]
     if f.trace:
         out["codeFlows"] = [code_flow(f.trace)]
-    props = {"engine": f.engine, **({"symbol": f.symbol} if f.symbol else {}), **(f.properties or {})}
+    props = {"engine": f.engine, **({"symbol": f.symbol} if f.symbol else {}),
+             **{k: v for k, v in (f.properties or {}).items() if k != "fix"}}
+    if fix:
+        props["fixSafety"] = fix["safety"]  # code scanning shows the change; whether --fix applies it is ours
     out["properties"] = dict(sorted(props.items()))
     return out
+
+
+def sarif_fix(fix: dict[str, Any], path: str) -> dict[str, Any]:
+    """A fix's line edits as SARIF replacements: whole lines first..last-1 deleted, new text inserted."""
+    return {
+        "description": {"text": _sentence(f"{fix['title']} ({fix['safety']} fix)")},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": artifact_uri(path), "uriBaseId": SRCROOT},
+            "replacements": [{"deletedRegion": {"startLine": first, "startColumn": 1, "endLine": last,
+                                                "endColumn": 1},
+                              **({"insertedContent": {"text": new}} if new else {})}
+                             for first, last, new in fix["edits"]],
+        }],
+    }
 
 
 def code_flow(trace: list[dict[str, Any]]) -> dict[str, Any]:

@@ -33,7 +33,8 @@ def render(result, options: dict[str, Any]) -> str:
         out.append(style(shown(path), bold=True, underline=True))
         for f in group:
             level = style(f"{f.level:<7}", fg=_COLOURS.get(f.level))
-            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(f.rule_id, bold=True)}  {f.message}")
+            mark = _fix_mark(f, options)
+            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(f.rule_id, bold=True)} {mark} {f.message}")
             if f.trace and len(f.trace) > 1:  # a taint finding: where the data came from
                 src = f.trace[0]
                 out.append(style(f"             from {shown(src['path'])}:{src['line']} ({len(f.trace)} steps; the "
@@ -70,7 +71,28 @@ def render(result, options: dict[str, Any]) -> str:
                 f"{_newer_python(result)}"
                 f" · {plural(result.lines_scanned, 'line')} in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
+    fixable = _fixable_line(result, options)
+    if fixable:
+        out.append(fixable)
     return "\n".join(out) + "\n"
+
+
+def _fix_mark(f, options: dict[str, Any]) -> str:
+    """ruff's `[*]`: --fix (or, with --unsafe-fixes, that option) would fix this finding."""
+    fix = f.properties.get("fix")
+    return "[*]" if fix and (fix["safety"] == "safe" or options.get("unsafe_fixes")) else "   "
+
+
+def _fixable_line(result, options: dict[str, Any]) -> str:
+    fixes = [f.properties["fix"]["safety"] for f in result.active_findings if f.properties.get("fix")]
+    safe = sum(1 for s in fixes if s == "safe")
+    unsafe = len(fixes) - safe
+    if options.get("unsafe_fixes"):
+        return f"[*] {len(fixes)} fixable with --fix --unsafe-fixes" if fixes else ""
+    parts = [f"[*] {safe} fixable with --fix"] if safe else []
+    if unsafe:
+        parts.append(f"{unsafe} more with --unsafe-fixes")
+    return " (".join(parts) + (")" if len(parts) == 2 else "") if parts else ""
 
 
 def _display(result, cwd: Path | None):

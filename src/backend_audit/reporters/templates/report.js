@@ -294,6 +294,26 @@
     return any ? pre : el("p", "nosrc", "Source not shown: the file no longer has line " + f[2]);
   }
 
+  // The change `--fix` would make: removed lines (from the embedded source) and the lines put instead.
+  function fixDetails(f) {
+    const [title, safety, edits] = f[10];
+    const details = el("details", "fix");
+    details.append(el("summary", null, "Suggested fix: " + title + (safety === "safe" ? " (--fix)" : " (--unsafe-fixes)")));
+    const pre = el("pre", "code diff");
+    const src = SOURCES[f[1]];
+    edits.forEach(([first, last, text]) => {
+      for (let n = first; n < last; n++) {
+        const old = src && src.lines ? src.lines[n] : undefined;
+        pre.append(el("span", "l del", "- " + (old === undefined ? "(line " + n + ")" : old)));
+      }
+      text.replace(/\n$/, "").split("\n").forEach((line) => {
+        if (text) pre.append(el("span", "l ins", "+ " + line));
+      });
+    });
+    details.append(pre);
+    return details;
+  }
+
   function findingNode(f) {
     const node = el("article", "finding lvl-" + f[6]);
     const head = el("div", "fhead");
@@ -313,7 +333,8 @@
     }
     const code = snippet(f);
     if (code) node.append(code);
-    if (f[10]) node.append(traceDetails(f[10]));
+    if (f[10]) node.append(fixDetails(f));
+    if (f[11]) node.append(traceDetails(f[11]));
     if (state.view === "file") node.append(helpDetails(f[0]));
     return node;
   }
