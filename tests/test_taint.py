@@ -145,6 +145,10 @@ import os
 def g():
     return os.popen("ls " + request.args["d"]).read()  #!
 """, "BA-INP-003", True),
+    "untraced-sql-after-equals-is-built": ("""
+def q(cursor, v):
+    cursor.execute(f"SELECT * FROM t WHERE a = {v}")  #!
+""", "BA-SQL-001", True),
     "unknown-origin-is-lower": ("""
 import os
 
@@ -278,7 +282,7 @@ def report(request, year):
     return HttpResponse("ok")
 """, "BA-SQL-001", True),
 }
-LEVEL = {"unknown-origin-is-lower": "warning", "ssrf-fixed-host-is-note": "note", "django-raw": "warning"}
+LEVEL = {"unknown-origin-is-lower": "warning", "untraced-sql-after-equals-is-built": "warning", "ssrf-fixed-host-is-note": "note", "django-raw": "warning"}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -294,7 +298,8 @@ def test_taint_case(tmp_path, name):
         assert f.level == LEVEL.get(name, "error" if rule in ("BA-SQL-001", "BA-INP-003", "BA-INP-006") else
                                     f.level)
         assert f.trace and f.trace[-1]["line"] == f.line
-        assert ("origin not traced" in f.message) == (name in ("unknown-origin-is-lower", "django-raw"))
+        assert ("origin not traced" in f.message) == (name in ("unknown-origin-is-lower", "django-raw",
+                                                               "untraced-sql-after-equals-is-built"))
 
 
 def test_django_url_kwargs_of_a_routed_view_are_request_data(tmp_path):

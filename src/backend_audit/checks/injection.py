@@ -101,12 +101,8 @@ class RequestDeserialization(TaintCheck):
 class XmlExternalEntities(TaintCheck):
     RULE_ID = "BA-INP-014"
     KINDS = ("xxe",)
-    WHAT = "configures an XML parser"
+    WHAT = "is parsed as XML with external entities or DTD loading turned on"
     FIX = "Keep resolve_entities=False and no_network=True, or parse with defusedxml."
-
-    def setting_message(self, tf) -> str:
-        return (f"{tf.api} is created with external entities or DTD loading turned on: a document can read "
-                f"local files or reach internal URLs (XXE). {self.FIX}")
 
 
 _RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")

@@ -31,6 +31,8 @@ class TaintCheck(ProjectCheck):
     def run(self, project: Any) -> list[Finding]:
         from ..model.taint.project import analyse
 
+        self._root = getattr(project, "root", None)
+        self._lines: dict[str, list[str]] = {}
         best: dict[tuple[str, int], tuple] = {}
         for tf in analyse(project):
             if tf.kind not in self.KINDS:
@@ -46,13 +48,28 @@ class TaintCheck(ProjectCheck):
                 best[key] = (rank, self.finding(tf, level, message))
         return [f for _, (_, f) in sorted(best.items())]
 
+    def step_text(self, path: str, line: int, text: str) -> str:
+        """A step's message; one that ends open ("returned: ", "passed to ", or empty for an assignment)
+        gets its source line, read from the scanned tree only for the findings shown."""
+        if text and not text.endswith((": ", " ")):
+            return text
+        if path not in self._lines:
+            try:
+                self._lines[path] = (self._root / path).read_text(encoding="utf-8", errors="replace").splitlines() \
+                    if self._root is not None else []
+            except OSError:
+                self._lines[path] = []
+        lines = self._lines[path]
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        if len(code) > 80:
+            code = code[:79] + "…"
+        return (text + code).strip() or f"line {line}"
+
     def judge(self, tf) -> tuple[str, str] | None:
         flow = tf.flow
         kinds = flow.sanitised
         if "all" in kinds or tf.kind in kinds:
             return None
-        if flow.root == "setting":
-            return self.rule.level, self.setting_message(tf)
         if flow.root.startswith("src:"):
             what = flow.root.split(":", 3)[3]
             if "host" in kinds and tf.kind in ("url", "redirect"):
@@ -72,12 +89,9 @@ class TaintCheck(ProjectCheck):
                                          f"traced (origin not traced): not request data as far as the source "
                                          f"shows. {self.FIX}")
 
-    def setting_message(self, tf) -> str:
-        return self.rule.message
-
     def finding(self, tf, level: str, message: str) -> Finding:
-        steps = tf.flow.steps
-        trace = [{"path": p, "line": line, "column": col, "message": text} for p, line, col, text in steps]
+        trace = [{"path": p, "line": line, "column": col, "message": self.step_text(p, line, text)}
+                 for p, line, col, text in tf.flow.steps]
         return Finding(rule_id=self.RULE_ID, path=tf.path, line=tf.line, column=tf.col, end_line=tf.end_line,
                        end_column=tf.end_col, level=level, message=message, engine=self.ENGINE,
                        snippet=normalise_code(tf.snippet)[:500], symbol=tf.symbol,

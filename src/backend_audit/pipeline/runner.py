@@ -179,6 +179,9 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.analysed = False
         return result
     result.timings["ast"] = time.perf_counter() - t
+    taint_error = (ctx.facts.get("taint") or {}).get("error")
+    if taint_error:
+        result.skipped.append(Skipped(ref.rel, taint_error, kind="partial"))
     findings = list(ctx.findings)
 
     radon_checks = [c for c in picked if issubclass(c, RadonCheck)]

@@ -24,8 +24,8 @@ these shapes (extra keys are ignored, missing optional keys are shown as unknown
 The data block, read by templates/report.js (arrays, not objects, to keep 20,000 findings small):
     {"context": lines shown before/after a span, "rules": [{"id", "title", "level", "area", "what", "why", "use_instead", "good", "references"}],
      "paths": [str], "findings": [[rule index, path index, line, column, end line, end column, level,
-     message, symbol, suppressed: "" or the reason, (taint findings only) trace: [[path, line, column,
-     what happened], ...] source first]], "sources": {path index: {"lines": {n: text}} or
+     message, symbol, suppressed: "" or the reason, suggested fix or null, (taint findings only) trace:
+     [[path, line, column, what happened], ...] source first]], "sources": {path index: {"lines": {n: text}} or
      {"error": reason}}}
 """
 

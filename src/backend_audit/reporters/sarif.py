@@ -287,11 +287,11 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     out["partialFingerprints"] = dict(sorted(fingerprints.items()))
     if include_suppressed and f.suppression is not None:
         out["suppressions"] = [suppression(f.suppression)]
-    if f.trace:
-        out["codeFlows"] = [code_flow(f.trace)]
     fix = (f.properties or {}).get("fix")
     if fix:
         out["fixes"] = [sarif_fix(fix, path)]
+    if f.trace:
+        out["codeFlows"] = [code_flow(f.trace)]
     props = {"engine": f.engine, **({"symbol": f.symbol} if f.symbol else {}),
              **{k: v for k, v in (f.properties or {}).items() if k != "fix"}}
     if fix:

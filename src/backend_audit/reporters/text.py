@@ -38,6 +38,10 @@ def render(result, options: dict[str, Any]) -> str:
             mark = _fix_mark(f, options)
             out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(clean(f.rule_id), bold=True)} {mark} "
                        f"{clean(f.message)}")
+            if f.trace and len(f.trace) > 1:  # a taint finding: where the data came from
+                src = f.trace[0]
+                out.append(style(f"             from {clean(shown(src['path']))}:{src['line']} ({len(f.trace)} steps; "
+                                 "the JSON, SARIF and HTML reports show each)", dim=True))
         out.append("")
     skipped = [s for s in result.skipped]
     if skipped:

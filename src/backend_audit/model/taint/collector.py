@@ -38,7 +38,12 @@ class TaintCollector:
         if ctx.is_test:
             return
         models = models_mod.load(getattr(ctx, "taint_models", ()) or ())
-        ctx.facts["taint"] = summarise(node, ctx, models)
+        try:
+            ctx.facts["taint"] = summarise(node, ctx, models)
+        except RecursionError:
+            # the other checks of the file stand; the runner lists the file as partly analysed
+            ctx.facts["taint"] = {"module": "", "functions": [], "classes": {},
+                                  "error": "code nested too deeply for the taint summaries"}
 
 
 def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> dict[str, Any]:
@@ -79,6 +84,8 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
     globals_ -= set(constants)
     mod = Module(module, imports, constants, defs, globals_, imported, ctx.path)
     for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            mod.bound.setdefault(stmt.targets[0].id, []).append(stmt.value)
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
                 and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
             ref = _ref(stmt.value.func, imports, module, defs)
@@ -88,10 +95,12 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
     validated: list[str] = []  # classes with field validators (pydantic, marshmallow)
     view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
 
+    routed = _urlpatterns_targets(tree)
+
     def walk(body: list[ast.stmt], prefix: str, cls: str | None) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions.append(_function(stmt, prefix, cls, mod, ctx, models, view_path, classes))
+                functions.append(_function(stmt, prefix, cls, mod, ctx, models, view_path, classes, routed))
                 walk(stmt.body, f"{prefix}{stmt.name}.", None)
             elif isinstance(stmt, ast.ClassDef):
                 qual = f"{prefix}{stmt.name}"
@@ -107,6 +116,9 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                     walk(block, prefix, cls)
 
     walk(tree.body, "", None)
+    for f in functions:
+        if f["name"] in routed or f["name"].rpartition(".")[0] in routed:
+            f["routed"] = 1  # listed in this module's urlpatterns: a Django view whatever the inventory says
     top = FunctionAnalyser(models, mod, ctx.segment, None, "<module>", None, [], False, False)
     summary = top.run([s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                    ast.ClassDef))], {})
@@ -115,6 +127,25 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
     out = {"module": module, "functions": functions, "classes": classes}
     if validated:
         out["validated"] = validated
+    return out
+
+
+def _urlpatterns_targets(tree: ast.Module) -> set[str]:
+    """Names of this module's defs that its own `urlpatterns` routes to (`path("x/", view)`,
+    `path("y/", View.as_view())`)."""
+    out: set[str] = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+            stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets) or stmt.value is None:
+            continue
+        for node in ast.walk(stmt.value):
+            if isinstance(node, ast.Call):
+                for a in node.args[1:2]:
+                    while isinstance(a, ast.Call) and isinstance(a.func, ast.Attribute):
+                        a = a.func.value  # View.as_view()
+                    if isinstance(a, ast.Name):
+                        out.add(a.id)
     return out
 
 
@@ -134,7 +165,7 @@ def _ref(node: ast.AST, imports: dict[str, str], module: str, defs: set[str]) ->
 
 
 def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ctx: FileContext,
-              models: models_mod.Models, view_path: bool, classes: dict) -> dict[str, Any]:
+              models: models_mod.Models, view_path: bool, classes: dict, routed: set[str]) -> dict[str, Any]:
     args = fn.args
     positional = [*args.posonlyargs, *args.args]
     decorators = [d.func if isinstance(d, ast.Call) else d for d in fn.decorator_list]
@@ -151,7 +182,8 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     segments = _single_segment_params(route) if route is not None else {}
     # Django: a view's URL captures follow its request parameter; whether this function is a view the
     # project step decides from the endpoint inventory (helpers with a request parameter are common)
-    view_candidate = not endpoint and view_path and not fn.name.startswith("_") and (
+    view_candidate = not endpoint and (view_path or fn.name in routed or (cls or "") in routed) and \
+        not fn.name.startswith("_") and (
         (cls is None and positional and positional[0].arg in models.request_param_names) or
         (cls is not None and fn.name in _VIEW_METHODS and len(positional) > 1
          and positional[1].arg in models.request_param_names))

@@ -115,7 +115,8 @@ class Engine:
     def is_view(self, fn: Fn) -> bool:
         """A Django view the endpoint inventory found (the function, or the class of the method)."""
         name = fn.summary["name"]
-        return (fn.path, name) in self.views or (fn.path, name.rpartition(".")[0]) in self.views
+        return bool(fn.summary.get("routed")) or (fn.path, name) in self.views or \
+            (fn.path, name.rpartition(".")[0]) in self.views
 
     def is_enum(self, ref: str, depth: int = 0) -> bool:
         if ref.rpartition(".")[2] in ("Enum", "StrEnum", "IntEnum", "Choices", "TextChoices", "IntegerChoices"):
@@ -206,11 +207,11 @@ class Engine:
             found = self.method(cls, tail)
             if found:
                 return found
-        if self.semantic is not None and callee.split(".")[0] in self.roots_:
-            # re-exports through package __init__s, aliases, bases from other modules (the model is built
-            # on first use: a project whose references all resolve above never pays for it)
+        sm = self.semantic() if self.semantic is not None and callee.split(".")[0] in self.roots_ else None
+        if sm is not None:
+            # re-exports through package __init__s, aliases, bases from other modules
             try:
-                target = self.semantic().call_target(fn.key, callee)
+                target = sm.call_target(fn.key, callee)
             except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
                 target = None
             if target in self.fns:
@@ -248,7 +249,7 @@ class Engine:
                 # a body model whose fields have validators: which field got here is not tracked
                 return [(origin, frozenset({"validated"}), False, ())]
             return [(origin, frozenset(), False, ())]
-        if origin in (V.UNKNOWN, "setting") or origin.startswith("param:"):
+        if origin == V.UNKNOWN or origin.startswith("param:"):
             return [(origin, frozenset(), False, ())]
         if origin.startswith("view:"):
             name = origin[5:]

@@ -50,6 +50,7 @@ class Module:
         self.imported_modules = imported_modules
         self.path = path
         self.instances: dict[str, str] = {}  # module-level name -> class ref it was built from
+        self.bound: dict[str, list] = {}  # module-level name -> the expressions it was bound from
         # "lxml", "lxml.etree" for `import lxml.etree.ElementTree`: what requires-import asks about
         self.import_prefixes = {".".join(m.split(".")[:i + 1]) for m in imported_modules
                                 for i in range(m.count(".") + 1)}
@@ -111,6 +112,11 @@ class FunctionAnalyser:
         return out
 
     def text(self, node: ast.AST) -> str:
+        """Trace steps keep no source text: the report reads the step's line when it shows a finding
+        (summaries of every function of every file stay small in the cache)."""
+        return ""
+
+    def source_text(self, node: ast.AST) -> str:
         s = self.segment(node).split("\n", 1)[0].strip()
         return s if len(s) <= _TEXT else s[:_TEXT - 1] + "…"
 
@@ -466,7 +472,7 @@ class FunctionAnalyser:
             return
         base = target.value
         if self.is_store(base, state):
-            self.record_sink(stmt, "trust-store", self.text(base) + "[...] =", value, stmt)
+            self.record_sink(stmt, "trust-store", self.source_text(base) + "[...] =", value, stmt)
 
     def is_store(self, base: ast.AST, state: dict) -> bool:
         """flask.session, request.session, `s = await get_session(request)`, `session.setdefault(k, [])`."""
@@ -540,6 +546,11 @@ class FunctionAnalyser:
             if isinstance(test.op, ast.And) == truth:
                 for v in test.values:
                     self.refine(v, truth, state)
+            else:
+                # `STRICT and not x.isalnum()` false with STRICT fixed true: the other operand is false
+                open_ = [v for v in test.values if self.fold(v, state) is not (not truth)]
+                if len(open_) == 1:
+                    self.refine(open_[0], truth, state)
             return
         if t is ast.Compare and len(test.ops) == 1:
             op, right = test.ops[0], test.comparators[0]
@@ -563,6 +574,14 @@ class FunctionAnalyser:
                 return
             if _is_netloc(left):  # urlparse(u).netloc in ALLOWED
                 self.sanitise_names(_call_arg_names(left), ("url", "redirect"), state)
+            elif isinstance(left, ast.Attribute) and left.attr in ("netloc", "hostname", "host") and \
+                    isinstance(left.value, ast.Name):
+                # parsed = urlparse(u); parsed.hostname in ALLOWED: u (and parsed) go where allowed
+                names = [left.value.id]
+                for b in self.bound.get(left.value.id, ()):
+                    if isinstance(b, ast.Call):
+                        names.extend(n for a in b.args for n in _names_of(a))
+                self.sanitise_names(names, ("url", "redirect"), state)
             else:
                 self.sanitise_names(_names_of(left), ("all",), state)
             return
@@ -581,7 +600,8 @@ class FunctionAnalyser:
                     self.sanitise_names(_names_of(test.args[1]), ("all",), state)
                 elif isinstance(func, ast.Attribute) and test.args:
                     self.sanitise_names(_names_of(test.args[0]), ("all",), state)
-            elif qn.endswith(("url_has_allowed_host_and_scheme", "is_safe_url")) and test.args:
+            elif (qn or _tail_name(func)).endswith(("url_has_allowed_host_and_scheme", "is_safe_url",
+                                                     "is_safe_redirect", "is_allowed_url")) and test.args:
                 self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
@@ -603,6 +623,22 @@ class FunctionAnalyser:
             state[name] = {k: V.sanitise(v, kinds) for k, v in entry.items()}
 
     # --- expressions -------------------------------------------------------------------------------
+    def entities_on(self, node: ast.Call, sink, state: dict) -> bool:
+        """`iterparse(f, resolve_entities=True)`, `fromstring(data, XMLParser(resolve_entities=True))`, or a
+        parser bound to such a call in this function or at module level."""
+        if _setting_true(node, sink.setting):
+            return True
+        for where in sink.parser_arg:
+            arg = node.args[where] if isinstance(where, int) and where < len(node.args) else next(
+                (k.value for k in node.keywords if k.arg == where), None)
+            if isinstance(arg, ast.Call) and _setting_true(arg, sink.setting):
+                return True
+            if isinstance(arg, ast.Name):
+                bound = self.bound.get(arg.id, ()) if arg.id in state else self.mod.bound.get(arg.id, ())
+                if any(isinstance(b, ast.Call) and _setting_true(b, sink.setting) for b in bound):
+                    return True
+        return False
+
     def was_resolved(self, name: str) -> bool:
         return any(n is not None and _resolved(n) for n in self.bound.get(name, ()))
 
@@ -666,8 +702,8 @@ class FunctionAnalyser:
             first = node.values[0] if node.values else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and _FIXED_PREFIX.match(first.value):
                 value = V.sanitise(value, ("host",))
-            elif parts and _fixes_host(parts[0]):
-                value = V.join(parts[0], V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
+            elif parts and isinstance(first, ast.FormattedValue) and _fixes_host(parts[0]):
+                value = V.join(V.built(parts[0]), V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
             return value
         if t is ast.BinOp:
             left, right = self.eval(node.left, state), self.eval(node.right, state)
@@ -722,6 +758,7 @@ class FunctionAnalyser:
                 it = self.eval(gen.iter, inner)
                 self._bind_comp(gen.target, it, inner)
                 for cond in gen.ifs:
+                    self.eval(cond, inner)  # a sink can sit in the filter: [r for r in rows if eval(p)]
                     self.refine(cond, True, inner)
             if t is ast.DictComp:
                 return V.join(self.eval(node.key, inner), self.eval(node.value, inner))
@@ -833,7 +870,7 @@ class FunctionAnalyser:
         everything = V.join(receiver, *args, *kwargs.values())
         if attr in _STORE_WRITERS and self.m.stores and (any(args) or any(kwargs.values())) and \
                 self.is_store(func.value, state):
-            self.record_sink(node, "trust-store", f"{self.text(func.value)}.{attr}()",
+            self.record_sink(node, "trust-store", f"{self.source_text(func.value)}.{attr}()",
                              V.join(*args, *kwargs.values()), node)
         if attr in _MUTATORS and isinstance(func.value, ast.Name) and func.value.id in state and (
                 any(args) or any(kwargs.values())):
@@ -930,12 +967,8 @@ class FunctionAnalyser:
 
     def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict,
                   receiver: V.Value | None = None) -> None:
-        if sink.setting:
-            kw = next((k for k in node.keywords if k.arg == sink.setting), None)
-            if kw is not None and not (isinstance(kw.value, ast.Constant) and not kw.value.value):
-                self.sinks.append(self.sink_record(node, sink.kind, sink.api, [["setting", [], 0, [
-                    [node.lineno, node.col_offset + 1, f"{sink.setting}= turns external entities on"]]]]))
-            return
+        if sink.setting and not self.entities_on(node, sink, state):
+            return  # an XML parse is a sink only with external entities turned on
         if sink.kind == "html" and any(
                 k.arg in ("content_type", "media_type", "mimetype") and isinstance(k.value, ast.Constant)
                 and isinstance(k.value.value, str) and "html" not in k.value.value for k in node.keywords):
@@ -1097,6 +1130,15 @@ def _resolved(node: ast.AST) -> bool:
             if name in ("resolve", "realpath", "abspath", "normpath", "absolute"):
                 return True
     return False
+
+
+def _setting_true(call: ast.Call, name: str) -> bool:
+    kw = next((k for k in call.keywords if k.arg == name), None)
+    return kw is not None and not (isinstance(kw.value, ast.Constant) and not kw.value.value)
+
+
+def _tail_name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _receiver_named(node: ast.AST, names: tuple[str, ...]) -> bool:

@@ -55,7 +55,7 @@ KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpa
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
              "request-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
-              "setting", "receivers", "traced-only", "unless-keyword"}
+              "setting", "receivers", "traced-only", "unless-keyword", "parser-arg"}
 MODELS_DIR = Path(__file__).parent / "models"
 
 
@@ -68,7 +68,8 @@ class Sink:
     requires_import: str = ""
     when_keyword: str = ""
     shell_list: bool = False
-    setting: str = ""  # xxe: the keyword that, set true, turns the dangerous behaviour on
+    setting: str = ""  # xxe: the keyword that, set true, turns external entities on (here or on the parser)
+    parser_arg: tuple[Any, ...] = ()  # xxe: where the parser is passed (positions, keywords)
     receivers: tuple[str, ...] = ()  # method sinks: the receiver's name must end with one of these
     traced_only: bool = False  # report request data only, never "origin not traced"
     unless_keyword: str = ""  # not a sink when this keyword is given (extractall(filter=...))
@@ -268,7 +269,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
                         sqlish=bool(row.get("sqlish")), requires_import=row.get("requires-import") or "",
                         when_keyword=row.get("when-keyword") or "", shell_list=bool(row.get("shell-list")),
                         setting=row.get("setting") or "", receivers=tuple(row.get("receivers") or ()),
-                        traced_only=bool(row.get("traced-only")), unless_keyword=row.get("unless-keyword") or "")
+                        traced_only=bool(row.get("traced-only")), unless_keyword=row.get("unless-keyword") or "",
+                        parser_arg=tuple(row.get("parser-arg") or ()))
             table = m.call_sinks if row.get("call") else m.method_sinks
             table.setdefault(api, []).append(sink)
         for row in data.get("sanitizers") or []:
