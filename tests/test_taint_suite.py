@@ -93,7 +93,8 @@ def test_the_mapping_scores_a_tiny_synthetic_report(tmp_path):
     }
     report = {"findings": [
         # a finding in a case directory's other module still belongs to that case; paths may carry a prefix
-        {"rule_id": "BA-SQL-001", "path": "suite/sql/multi/a.py", "line": 2, "end_line": 2, "level": "error"},
+        {"rule_id": "BA-SQL-001", "path": "suite/sql/multi/a.py", "line": 2, "end_line": 2, "level": "error",
+         "trace": [{"path": "suite/sql/multi/a.py", "line": 2}, {"path": "suite/sql/multi/b.py", "line": 2}]},
         # rule by CWE only (a rule the table does not list), landing in the safe case
         {"rule_id": "BA-NEW-001", "path": "sql/views.py", "line": 10, "end_line": 10, "level": "note"},
         # a finding of another category inside the first case does not count for sql
@@ -107,6 +108,8 @@ def test_the_mapping_scores_a_tiny_synthetic_report(tmp_path):
     s = run.summary(table)["sql"]
     assert (s["tp"], s["fn"], s["fp"], s["tn"]) == (1, 1, 1, 0)
     assert s["tpr"] == 0.5 and s["fpr"] == 1.0 and s["tpr_minus_fpr"] == -0.5
+    assert s["tp_at_sink"] == 0  # the directory case's finding sits in a.py, its label in b.py
+    assert s["tp_traced"] == 1  # but its trace goes on to the labelled line
     # counting warnings and above only drops the note on the safe case
     strict = run.backend_audit_counts_for({"BA-NEW-001": {89}, "BA-SQL-001": {89}}, "warning")
     s = run.summary(run.score(cases, run.parse_backend_audit(report), strict))["sql"]
@@ -128,3 +131,21 @@ def test_ill_formed_suites_are_refused(tmp_path):
     assert "label says 'command' in the sql/ folder" in text
     assert "a case directory without a label" in text
     assert "nope/: not a category" in text
+
+
+def test_the_harness_scores_a_saved_report_end_to_end(loaded, tmp_path, capsys):
+    cases, _ = loaded
+    vuln = next(c for c in cases if c.category == "command" and c.kind == "vuln")
+    safe = next(c for c in cases if c.category == "command" and c.kind == "safe")
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps({"findings": [
+        {"rule_id": "BA-INP-003", "path": p, "line": line, "end_line": line, "level": "error"}
+        for p, line in (vuln.label, safe.label)]}), encoding="utf-8")
+    out = tmp_path / "scores.json"
+    assert run.main(["--report", str(report), "--json", str(out), "--details"]) == 0
+    scores = json.loads(out.read_text(encoding="utf-8"))["backend-audit"]
+    assert (scores["command"]["tp"], scores["command"]["fp"], scores["command"]["tp_at_sink"]) == (1, 1, 1)
+    assert scores["sql"]["tp"] == 0 and scores["sql"]["tn"] == sum(c.category == "sql" and c.kind == "safe"
+                                                                  for c in cases)
+    printed = capsys.readouterr().out
+    assert "TPR-FPR" in printed and f"wrongly flagged  {safe.label[0]}:{safe.label[1]}" in printed

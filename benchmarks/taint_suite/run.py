@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fnmatch
 import json
 import re
 import shutil
@@ -53,9 +54,9 @@ CATEGORIES: dict[str, dict] = {
     "deserialization": {"cwe": {502}, "rules": set(), "bandit": {"B301", "B302", "B506", "B614"}},
     "xxe": {"cwe": {611, 776}, "rules": set(),
             "bandit": {"B313", "B314", "B315", "B316", "B317", "B318", "B319", "B320"}},
-    "weak-hash": {"cwe": {327, 328, 916}, "rules": set(), "bandit": {"B303", "B324"}},
-    "weak-random": {"cwe": {330, 338}, "rules": set(), "bandit": {"B311"}},
-    "insecure-cookie": {"cwe": {614, 1004, 1275}, "rules": {"BA-AUTH-007"}, "bandit": set()},
+    "weak-hash": {"pattern": True, "cwe": {327, 328, 916}, "rules": set(), "bandit": {"B303", "B324"}},
+    "weak-random": {"pattern": True, "cwe": {330, 338}, "rules": set(), "bandit": {"B311"}},
+    "insecure-cookie": {"pattern": True, "cwe": {614, 1004, 1275}, "rules": {"BA-AUTH-007"}, "bandit": set()},
 }
 
 LABEL = re.compile(r"#\s*(vuln|safe):\s*([a-z][a-z-]*)\s*$")
@@ -80,6 +81,7 @@ class Finding:
     level: str = "warning"
     cwes: frozenset = frozenset()
     message: str = ""
+    trace: tuple = ()  # (path, line) of each step, source first, as the JSON report's "trace" gives them
 
 
 # ---------------------------------------------------------------------------------------------- cases
@@ -224,6 +226,19 @@ def rates(row: dict) -> tuple[float | None, float | None]:
     return tpr, fpr
 
 
+def _at_label(case: Case, f: Finding) -> bool:
+    path, line = case.label
+    return _normalise(f.path, {path}) == path and f.line <= line <= max(f.end_line, f.line)
+
+
+def _traced(case: Case, f: Finding) -> bool:
+    """The finding's trace ends on the labelled sink line (one step is enough when source and sink share it)."""
+    if not f.trace:
+        return False
+    path, line = f.trace[-1]
+    return _normalise(path, {case.label[0]}) == case.label[0] and line == case.label[1]
+
+
 def summary(table: dict) -> dict:
     out, diffs = {}, []
     for category in CATEGORIES:
@@ -234,8 +249,13 @@ def summary(table: dict) -> dict:
         diff = tpr - fpr if tpr is not None and fpr is not None else None
         if diff is not None:
             diffs.append(diff)
+        # a true positive whose finding spans the labelled sink line points the reader at the right place
+        at_sink = sum(any(_at_label(case, f) for f in found) for case, found in row["tp"])
+        traced = sum(any(_traced(case, f) for f in found) for case, found in row["tp"])
         out[category] = {k: len(row[k]) for k in ("tp", "fn", "fp", "tn")} | {"tpr": tpr, "fpr": fpr,
-                                                                            "tpr_minus_fpr": diff}
+                                                                            "tpr_minus_fpr": diff,
+                                                                            "tp_at_sink": at_sink,
+                                                                            "tp_traced": traced}
     out["average"] = {"tpr_minus_fpr": sum(diffs) / len(diffs) if diffs else None, "categories": len(diffs)}
     return out
 
@@ -244,13 +264,15 @@ def render(tool: str, table: dict) -> str:
     def fmt(x):
         return "-" if x is None else f"{x:+.2f}" if x < 0 else f"{x:.2f}"
 
-    lines = [f"{tool}", f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"]
+    header = (f"{'category':<16} {'TP':>4} {'FN':>4} {'FP':>4} {'TN':>4} {'TPR':>6} {'FPR':>6} {'TPR-FPR':>8}"
+              f" {'TP@sink':>8} {'traced':>7}")
+    lines = [tool, header]
     s = summary(table)
     for category, r in s.items():
         if category == "average":
             continue
         lines.append(f"{category:<16} {r['tp']:>4} {r['fn']:>4} {r['fp']:>4} {r['tn']:>4} {fmt(r['tpr']):>6} "
-                     f"{fmt(r['fpr']):>6} {fmt(r['tpr_minus_fpr']):>8}")
+                     f"{fmt(r['fpr']):>6} {fmt(r['tpr_minus_fpr']):>8} {r['tp_at_sink']:>8} {r['tp_traced']:>7}")
     avg = s["average"]
     lines.append(f"{'average':<16} {'':>4} {'':>4} {'':>4} {'':>4} {'':>6} {'':>6} {fmt(avg['tpr_minus_fpr']):>8}"
                  f"   (over {avg['categories']} categories)")
@@ -263,8 +285,11 @@ def render_details(table: dict) -> str:
         row = table.get(category)
         if not row:
             continue
-        for key, title in (("fn", "missed"), ("fp", "wrongly flagged")):
-            for case, found in row[key]:
+        # pattern rules (weak hash, weak random, cookies) have no flow to trace
+        untraced = [] if CATEGORIES[category].get("pattern") else \
+            [(case, found) for case, found in row["tp"] if not any(_traced(case, f) for f in found)]
+        for title, entries in (("missed", row["fn"]), ("wrongly flagged", row["fp"]), ("found, no trace", untraced)):
+            for case, found in entries:
                 path, line = case.label
                 why = "; ".join(sorted({f"{f.rule} line {f.line}: {f.message[:90]}" for f in found}))
                 lines.append(f"{category:<16} {title:<16} {path}:{line}  {case.id}" + (f"  [{why}]" if why else ""))
@@ -294,9 +319,14 @@ def _exe(name: str) -> str | None:
     return str(local) if local.exists() else shutil.which(name)
 
 
-def backend_audit_rules() -> dict[str, set[int]]:
+def _backend_audit() -> list[str]:
     exe = _exe("backend-audit")
-    done = subprocess.run([exe, "rules", "list", "--format", "json"], capture_output=True, text=True, check=True)
+    return [exe] if exe else [sys.executable, "-m", "backend_audit"]
+
+
+def backend_audit_rules() -> dict[str, set[int]]:
+    done = subprocess.run([*_backend_audit(), "rules", "list", "--format", "json"], capture_output=True, text=True,
+                          check=True)
     return {r["id"]: set(r.get("cwe") or []) for r in json.loads(done.stdout)}
 
 
@@ -307,8 +337,9 @@ def parse_backend_audit(report: dict) -> list[Finding]:
         cwe = props.get("cwe")
         cwes = frozenset(int(c) for c in (cwe if isinstance(cwe, list) else [cwe]) if str(c).isdigit()) \
             if cwe is not None else frozenset()
+        trace = tuple((step.get("path", f["path"]), step.get("line", 0)) for step in f.get("trace") or ())
         out.append(Finding("backend-audit", f["rule_id"], f["path"], f["line"], f.get("end_line") or f["line"],
-                           f.get("level", "warning"), cwes, f.get("message", "")))
+                           f.get("level", "warning"), cwes, f.get("message", ""), trace))
     return out
 
 
@@ -342,9 +373,8 @@ def copy_cases(dest: Path) -> Path:
 
 
 def run_backend_audit(target: Path) -> dict:
-    exe = _exe("backend-audit")
-    done = subprocess.run([exe, "scan", str(target), "--no-cache", "-f", "json:-"], capture_output=True,
-                          text=True, cwd=target)
+    done = subprocess.run([*_backend_audit(), "scan", str(target), "--no-cache", "-f", "json:-"], capture_output=True,
+                          text=True, cwd=target, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"backend-audit exited {done.returncode}: {done.stderr.strip()[-2000:]}")
     return json.loads(done.stdout)
@@ -354,7 +384,7 @@ def run_bandit(target: Path) -> list[Finding] | None:
     exe = _exe("bandit")
     if not exe:
         return None
-    done = subprocess.run([exe, "-r", "-q", "-f", "json", str(target)], capture_output=True, text=True)
+    done = subprocess.run([exe, "-r", "-q", "-f", "json", str(target)], capture_output=True, text=True, check=False)
     results = json.loads(done.stdout or "{}").get("results", [])
     return [Finding("bandit", r["test_id"], str(Path(r["filename"]).relative_to(target)), r["line_number"],
                     max(r.get("line_range") or [r["line_number"]]), r.get("issue_severity", "").lower(),
@@ -367,7 +397,7 @@ def run_ruff(target: Path) -> list[Finding] | None:
     if not exe:
         return None
     done = subprocess.run([exe, "check", "--select", "S", "--output-format", "json", "--no-cache", "--isolated",
-                           "--exit-zero", str(target)], capture_output=True, text=True)
+                           "--exit-zero", str(target)], capture_output=True, text=True, check=False)
     return [Finding("ruff", r["code"] or "", str(Path(r["filename"]).relative_to(target)), r["location"]["row"],
                     r["end_location"]["row"], "warning", frozenset(), r.get("message", ""))
             for r in json.loads(done.stdout or "[]")]
@@ -382,7 +412,7 @@ def run_semgrep(target: Path, config: str) -> list[Finding] | None:
     if not exe:
         return None
     done = subprocess.run([exe, "scan", "--quiet", "--metrics=off", "--disable-version-check", "--config", config,
-                           "--json", str(target)], capture_output=True, text=True)
+                           "--json", str(target)], capture_output=True, text=True, check=False)
     out = []
     for r in json.loads(done.stdout or "{}").get("results", []):
         meta = r.get("extra", {}).get("metadata", {})
@@ -390,7 +420,8 @@ def run_semgrep(target: Path, config: str) -> list[Finding] | None:
         cwes = frozenset(int(m) for c in (cwe if isinstance(cwe, list) else [cwe])
                          for m in re.findall(r"CWE-(\d+)", str(c)))
         out.append(Finding("semgrep", r["check_id"], str(Path(r["path"]).resolve().relative_to(target.resolve())),
-                           r["start"]["line"], r["end"]["line"], "warning", cwes, r.get("extra", {}).get("message", "")))
+                           r["start"]["line"], r["end"]["line"], "warning", cwes,
+                           r.get("extra", {}).get("message", "")))
     return out
 
 
@@ -402,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-level", choices=list(LEVELS), default="note",
                     help="ignore backend-audit findings below this level (default: count them all)")
     ap.add_argument("--semgrep-config", default="p/python", help="semgrep rules (registry name or local path)")
+    ap.add_argument("--only", action="append", metavar="GLOB",
+                    help="score only the cases whose id matches (fnmatch, repeatable), e.g. 'sql/*' or '*/fresh_*'")
     ap.add_argument("--markdown", action="store_true", help="also print one markdown table of every tool")
     ap.add_argument("--json", type=Path, help="also write the per-category figures of each tool to this file")
     args = ap.parse_args(argv)
@@ -410,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     if problems:
         print("the suite is ill-formed:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 2
+    if args.only:
+        cases = [c for c in cases if any(fnmatch.fnmatchcase(c.id, g) for g in args.only)]
     kinds = {k: sum(c.kind == k for c in cases) for k in ("vuln", "safe")}
     print(f"taint suite: {len(cases)} cases ({kinds['vuln']} vulnerable, {kinds['safe']} safe) "
           f"in {len({c.category for c in cases})} categories\n")

@@ -1,0 +1,2 @@
+def check_password(email, password):
+    return email if password else None
