@@ -44,6 +44,7 @@ class Project:
     models: dict[str, list[str]] = field(default_factory=dict)  # ORM kind -> files defining models
     # a route, or middleware/settings that would carry headers, was read: endpoint rules had input
     routes_read: bool = False
+    _folder_counts: dict[str, int] | None = field(default=None, repr=False)
 
     @classmethod
     def from_result(cls, result: ScanResult) -> "Project":
@@ -82,14 +83,20 @@ class Project:
     def folders(self, patterns: Iterable[str]) -> dict[str, int]:
         """Folder -> number of Python files directly in it (`__init__.py` not counted), for folders matching."""
         patterns = tuple(patterns)
-        out: dict[str, int] = {}
-        for f in self.files:
-            parent = str(PurePosixPath(f).parent)
-            if matches_any(parent, patterns) or matches_any(parent + "/", patterns):
-                out.setdefault(parent, 0)
-                if f.endswith(".py") and not f.endswith("__init__.py"):
-                    out[parent] += 1
+        out = {d: n for d, n in self._code_per_folder().items()
+               if matches_any(d, patterns) or matches_any(d + "/", patterns)}
         return {d: n for d, n in sorted(out.items()) if n}  # a folder of that name without code is no evidence
+
+    def _code_per_folder(self) -> dict[str, int]:
+        """Each folder's count of Python files, made once: the patterns are then matched per folder, not per
+        file (22 evidence specs x 20,000 files was half a warm scan)."""
+        if self._folder_counts is None:
+            counts: dict[str, int] = {}
+            for f in self.files:
+                parent = str(PurePosixPath(f).parent)
+                counts[parent] = counts.get(parent, 0) + (f.endswith(".py") and not f.endswith("__init__.py"))
+            self._folder_counts = counts
+        return self._folder_counts
 
     def describe(self, spec: dict[str, Any]) -> str:
         """One line of evidence for a key's `manual_evidence` spec."""
