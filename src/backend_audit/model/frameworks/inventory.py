@@ -10,6 +10,7 @@ Auth evidence: evidence.py.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,14 +123,23 @@ def build(model: Any) -> Inventory:
 def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     clean = path.strip("/")
     segments = [s for s in clean.split("/") if s and not s.startswith(("{", "<", "("))]
+    whole, segment = _public_matchers(tuple(patterns))
+    return bool(whole and whole.match(clean)) or bool(segment and any(segment.match(s) for s in segments))
+
+
+@functools.lru_cache(maxsize=32)
+def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The public-path patterns as two regexes (whole path, one segment), made once per pattern list:
+    fnmatch per pattern per endpoint was 128,000 calls on netbox's 1,500 endpoints."""
+    whole: list[str] = []
+    segment: list[str] = []
     for pat in patterns:
         pat = pat.strip("/")
         if "/" in pat:
-            if fnmatch.fnmatch(clean, pat) or fnmatch.fnmatch(clean, "*/" + pat):
-                return True
-        elif any(fnmatch.fnmatch(seg, pat) for seg in segments):
-            return True
-    return False
+            whole += [fnmatch.translate(pat), fnmatch.translate("*/" + pat)]
+        else:
+            segment.append(fnmatch.translate(pat))
+    return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
 class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
