@@ -51,23 +51,31 @@ def count_python(tree: Path) -> tuple[int, int]:
 
 
 _WRAPPER = (
-    "import resource, subprocess, sys\n"
+    "import resource, subprocess, sys, time\n"
+    "t0 = time.perf_counter()\n"
     "rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
+    "wall = time.perf_counter() - t0\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(u.ru_maxrss, rc, wall, u.ru_utime + u.ru_stime)\n"
 )
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in MiB of the largest process of the run, exit code).
+def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in MiB of the largest process of the run, exit code)."""
+    wall, rss, rc, _ = timed_cpu(cmd, cwd, ok)
+    return wall, rss, rc
 
-    Each run goes through a fresh wrapper process so RUSAGE_CHILDREN covers that run only."""
-    t0 = time.perf_counter()
+
+def timed_cpu(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, int, float]:
+    """(wall seconds, peak RSS in MiB of the largest process of the run, exit code, CPU seconds of the run
+    and its children). Each run goes through a fresh wrapper process so RUSAGE_CHILDREN covers that run
+    only, and the wall time is taken inside it (the wrapper's own start-up is not counted). On a shared
+    machine the CPU figure says whether a slow wall time was work or waiting."""
     proc = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    maxrss_kib, rc = (int(x) for x in proc.stdout.split())
-    if rc not in (0, 1):
+    maxrss_kib, rc, wall, cpu = proc.stdout.split()
+    if int(rc) not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed with exit code {rc}")
-    return wall, maxrss_kib // 1024, rc
+    return float(wall), int(maxrss_kib) // 1024, int(rc), float(cpu)
 
 
 def bench(tree: Path, jobs: list[int], runs: int, with_bandit: bool, extra: list[str]) -> list[dict]:

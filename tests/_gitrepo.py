@@ -38,8 +38,9 @@ def commit(root: Path, message: str = "change") -> None:
 
 
 def query(i: int, table: str | None = None) -> str:
-    """One BA-SQL-001 violation in its own function."""
-    return f"def q{i}(cursor, v):\n    cursor.execute(f\"SELECT * FROM {table or f't{i}'} WHERE a = {{v}}\")\n\n\n"
+    """One BA-SQL-001 violation (request data in the SQL text: an error) in its own function."""
+    return (f"def q{i}(cursor, request):\n"
+            f"    cursor.execute(f\"SELECT * FROM {table or f't{i}'} WHERE a = {{request.GET['v']}}\")\n\n\n")
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

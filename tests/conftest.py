@@ -21,6 +21,14 @@ def cli_path() -> str:
     return found
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_home(tmp_path_factory):
+    """The result cache's integrity key lives in the user's cache home: the tests make their own there, and
+    the CLI runs they start inherit it, instead of touching ~/.cache."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+    os.environ.pop("BACKEND_AUDIT_CACHE_KEY", None)
+
+
 @pytest.fixture
 def cli():
     return cli_path()

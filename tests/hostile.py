@@ -43,6 +43,11 @@ FILES: dict[str, tuple[bytes, str]] = {
     "latin1_no_cookie.py": (b"name = '\xe9t\xe9'\n", "cannot decode as utf-8"),
     "wrong_cookie.py": (b"# coding: ascii\nname = '\xc3\xa9'\n", "cannot decode as ascii"),
     "unknown_cookie.py": (b"# coding: klingon\nx = 1\n", "encoding"),
+    # codecs that are not text encodings, or that always fail: a reason, never "internal error"
+    "rot13_cookie.py": (b"# coding: rot13\nx = 1\n", "not a text encoding"),
+    "hex_cookie.py": (b"# coding: hex\nx = 1\n", "not a text encoding"),
+    "zlib_cookie.py": (b"# coding: zlib\nx = 1\n", "not a text encoding"),
+    "undefined_cookie.py": (b"# coding: undefined\nx = 1\n", "'undefined' codec"),
     "bom.py": (b"\xef\xbb\xbfimport os\nx = 1\n", ANALYSED),
     "bom_and_cookie.py": (b"\xef\xbb\xbf# coding: utf-8\nx = 1\n", ANALYSED),
     "crlf.py": (b"import os\r\n\r\ndef f():\r\n    return 1\r\n", ANALYSED),
@@ -63,7 +68,9 @@ FILES: dict[str, tuple[bytes, str]] = {
     "deep_ifs.py": (deep_ifs(120).encode(), "too many levels of indentation"),
     "empty.py": (b"", ANALYSED),
     "comments_only.py": (b"# nothing\n# but comments\n", ANALYSED),
-    "fine.py": (b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n", ANALYSED),
+    # request data into a shell: an error whichever engine decides it
+    "fine.py": (b"import subprocess\n\n\ndef run(request):\n    return subprocess.call(request.GET['c'], shell=True)\n",
+                ANALYSED),
     "dir.py/inner.py": (b"x = 1\n", ANALYSED),
 }
 

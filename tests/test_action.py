@@ -32,6 +32,8 @@ def _env(step, inputs, outputs=None):
             return str(inputs[expr[len("inputs."):]])
         if expr.startswith("steps.scan.outputs."):
             return (outputs or {}).get(expr[len("steps.scan.outputs."):], "")
+        if expr.startswith(("steps.install.outputs.", "steps.setup.outputs.")):
+            return ""  # locally the tests' own interpreter and backend-audit (on PATH) stand in
         if expr == "github.action_path":
             return str(ROOT)
         raise AssertionError(f"unexpected expression {expr}")
@@ -48,7 +50,9 @@ def test_inputs_reach_scripts_only_through_env():
     for step in ACTION["runs"]["steps"]:
         assert "${{" not in step.get("run", ""), step["name"]
     assert set(ACTION["inputs"]) == {"paths", "args", "config", "fail-on", "category", "sarif-file", "upload-sarif",
-                                     "annotations", "summary", "python-version", "version"}
+                                     "annotations", "summary", "python-version", "version", "working-directory"}
+    setup = STEPS["setup"]["with"]
+    assert setup["update-environment"] is False  # the caller's Python stays the caller's
     assert set(ACTION["outputs"]) == {"sarif-file", "findings", "exit-code"}
     upload = next(s for s in ACTION["runs"]["steps"] if "upload-sarif" in s.get("uses", ""))
     assert upload["if"].startswith("always()") and upload["uses"] == "github/codeql-action/upload-sarif@v4"

@@ -155,7 +155,7 @@ def test_undecodable_bytes_do_not_crash():
 
 def test_vocabulary_keeps_titles_and_areas_and_adds_phrases():
     raw = yaml.safe_load((data_dir("rules") / "checklists.yaml").read_text(encoding="utf-8"))
-    assert len(raw) == 53
+    assert len(raw) >= 53  # keys are added as rules arrive; none is ever removed
     for key, spec in raw.items():
         assert spec["title"] and spec["area"], key
         assert spec["phrases"], f"{key} has no phrases"

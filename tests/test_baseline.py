@@ -56,7 +56,7 @@ def test_one_new_violation_next_to_ten_baselined(repo, capsys):
 
 def test_moving_code_and_editing_other_lines_keeps_it_hidden(repo, capsys):
     _create(capsys)
-    moved = "import logging\n\n\n" + OLD.replace(query(3), "") + query(3).replace("(cursor, v)", "(cursor, v)  ")
+    moved = "import logging\n\n\n" + OLD.replace(query(3), "") + query(3).replace("(cursor, request)", "(cursor, request)  ")
     write(repo, {"app/db.py": moved, "app/other.py": "x = 1\n"})
     code, active, data = _scan(capsys)
     assert code == 0 and active == [] and data["baseline"]["matched"] == 10
@@ -64,7 +64,7 @@ def test_moving_code_and_editing_other_lines_keeps_it_hidden(repo, capsys):
 
 def test_second_identical_finding_is_not_hidden(repo, capsys):
     _create(capsys)
-    line = '    cursor.execute(f"SELECT * FROM t4 WHERE a = {v}")\n'
+    line = '    cursor.execute(f"SELECT * FROM t4 WHERE a = {request.GET[\'v\']}")\n'
     write(repo, {"app/db.py": OLD.replace(line, line + line)})
     code, active, _ = _scan(capsys)
     assert code == 1 and [(f["symbol"], f["line"]) for f in active] == [("q4", 19)]

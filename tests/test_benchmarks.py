@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -14,6 +16,111 @@ def test_compare_runs_on_a_tiny_tree(tmp_path):
                            "--runs", "1", "--jobs", "1"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     rows = [line.split()[0:3] for line in done.stdout.splitlines()[2:] if line.strip()]
-    assert [r[1] for r in rows[:3]] == ["cold", "warm", "one"], done.stdout
+    assert [r[1] for r in rows[:4]] == ["cold", "warm", "one", "--changed-since"], done.stdout
+    assert "floor: start + read + sha256 every file" in done.stdout and "cpu s" in done.stdout
     assert "lines/s" in done.stdout
     assert "profile of one cold scan" in done.stdout and " ast " in done.stdout
+
+
+def _bench(name: str):
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
+def test_corpus_lays_out_a_pinned_commit_from_a_bare_mirror(tmp_path):
+    from tests import _gitrepo
+
+    corpus = _bench("corpus")
+    work = _gitrepo.init(tmp_path / "work")
+    (work / "app.py").write_text("x = 1\n", encoding="utf-8")
+    _gitrepo.git(work, "add", "-A")
+    _gitrepo.git(work, "commit", "-qm", "one")
+    commit = _gitrepo.git(work, "rev-parse", "HEAD").strip()
+    (work / "app.py").write_text("x = 2\n", encoding="utf-8")
+    _gitrepo.git(work, "commit", "-qam", "two")
+    mirrors = tmp_path / "mirrors"
+    _gitrepo.git(tmp_path, "clone", "-q", "--bare", str(work), str(mirrors / "acme+shop" / "repo"))
+    project = corpus.Project("shop", "acme/shop", commit, "test")
+    out = corpus.lay_out(project, mirrors, tmp_path / "dest")
+    assert (out / "app.py").read_text() == "x = 1\n" and not (out / ".git").exists()
+    assert (out / ".ba-corpus-commit").read_text().strip() == commit
+    with pytest.raises(corpus.CorpusError, match="git clone --bare https://github.com/acme/other"):
+        corpus.lay_out(corpus.Project("other", "acme/other", commit, "test"), mirrors, tmp_path / "dest")
+    with pytest.raises(corpus.CorpusError, match="inside this repository"):
+        corpus.lay_out(project, mirrors, ROOT / "benchmarks" / "corpus-here")
+
+
+def test_precision_joins_verdicts_per_rule_and_level(tmp_path):
+    precision = _bench("precision")
+    (tmp_path / "shop.yaml").write_text(
+        "project: shop\ncommit: abc\nverdicts:\n"
+        "  - {rule: BA-SEC-001, path: a.py, line: 3, verdict: TP, why: real key}\n"
+        "  - {rule: BA-SEC-001, path: a.py, line: 9, verdict: FP, why: a mask}\n"
+        "  - {rule: BA-SEC-001, path: s.py, line: 5, verdict: TP, level: warning, why: dev fallback}\n"
+        "  - {rule: BA-LOG-003, path: b.py, line: 2, verdict: TP, why: print in a view}\n", encoding="utf-8")
+    (tmp_path / "shop.catalog-a.yaml").write_text(
+        "project: shop\ncommit: abc\nverdicts:\n"
+        "  - {rule: BA-DEP-002/hsts, path: settings.py, line: 1, verdict: TP, why: no HSTS}\n", encoding="utf-8")
+    verdicts = precision.load_verdicts("shop", tmp_path)
+    findings = [
+        {"rule_id": "BA-SEC-001", "path": "a.py", "line": 3, "level": "error"},
+        {"rule_id": "BA-SEC-001", "path": "a.py", "line": 9, "level": "error"},
+        {"rule_id": "BA-SEC-001", "path": "s.py", "line": 5, "level": "error"},
+        {"rule_id": "BA-SEC-001", "path": "n.py", "line": 1, "level": "error"},
+        {"rule_id": "BA-DEP-002", "path": "settings.py", "line": 1, "level": "warning", "properties": {"sub": "hsts"}},
+        {"rule_id": "BA-DEP-002", "path": "settings.py", "line": 1, "level": "warning",
+         "properties": {"sub": "ssl-redirect"}},
+        {"rule_id": "BA-LOG-003", "path": "c.py", "line": 1, "level": "warning", "suppression": {"kind": "inSource"}},
+    ]
+    res = precision.join(precision.active(findings), verdicts)
+    # the dev fallback reported as an error counts as FP: it is a true positive at warning level only
+    assert res["rows"][("BA-SEC-001", "error")] == {"findings": 4, "reviewed": 3, "TP": 1, "FP": 2}
+    assert res["rows"][("BA-DEP-002", "warning")] == {"findings": 2, "reviewed": 1, "TP": 1, "FP": 0}
+    assert [f["line"] for f in res["unreviewed"]] == [1, 1]
+    assert [v["path"] for v in res["tp_lost"]] == ["b.py"]
+    assert sorted(v["path"] for v in res["fp_still"]) == ["a.py", "s.py"]
+    (tmp_path / "shop.bad.yaml").write_text("project: other\nverdicts: []\n", encoding="utf-8")
+    with pytest.raises(precision.VerdictError, match="expected 'shop'"):
+        precision.load_verdicts("shop", tmp_path)
+def test_check_cost_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "db.py").write_text('def q(v):\n    return f"DELETE FROM t WHERE id={v}"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "check_cost.py"), str(tmp_path), "BA-SQL-002"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 files" in done.stdout and "BA-SQL-002" in done.stdout, done.stdout
+def test_taint_cost_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "views.py").write_text(
+        "from flask import request\nimport os\n\ndef f():\n    os.system('ls ' + request.args['d'])\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "taint_cost.py"), "--tree", str(tmp_path),
+                           "--jobs", "1"], capture_output=True, text=True, timeout=300)
+    assert "taint summaries" in done.stdout and "(1 sink flows resolved)" in done.stdout
+def test_endpoints_real_lays_out_a_pinned_commit_and_reports(tmp_path):
+    work = tmp_path / "work"
+    (work / "app").mkdir(parents=True)
+    (work / "app" / "views.py").write_text(
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post('/orders')\ndef create():\n    return ''\n")
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-C", str(work)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    mirrors = tmp_path / "mirrors" / "shop"
+    mirrors.mkdir(parents=True)
+    (mirrors / "repo").symlink_to(work / ".git")
+    verdicts = tmp_path / "verdicts"
+    verdicts.mkdir()
+    (verdicts / "shop.endpoints.yaml").write_text(
+        f"project: shop\ncommit: {commit}\nverdicts:\n"
+        "  - {rule: BA-AUTH-001, path: app/views.py, line: 7, verdict: TP, why: no auth}\n")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "endpoints_real.py"), "--mirrors",
+                           str(tmp_path / "mirrors"), "--verdicts", str(verdicts)], capture_output=True, text=True,
+                          timeout=300)
+    assert "shop: 1 endpoints {'flask': 1}" in done.stdout
+    assert "TP kept 1/1" in done.stdout

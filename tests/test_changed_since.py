@@ -66,7 +66,7 @@ def test_shallow_clone_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 1 and "fetch-depth: 0" in err and err.startswith("backend-audit: error:")
 
 
-def _fake_project_rule(file_results, plan, rules, selection, root, sections=None, model=None):
+def _fake_project_rule(file_results, plan, rules, selection, root, sections=None, model=None, **_):
     """Stands in for a whole-repo rule: every non-test module importing `os` is flagged."""
     out = []
     for fr in file_results:
@@ -90,3 +90,42 @@ def test_whole_repo_findings_only_when_newly_true(repo, monkeypatch):
     settings = Settings(jobs=1, select=("BA-QUAL-001",), extra={"changed_since": "base-point"})
     result = runner.scan([repo], settings)
     assert sorted(f.path for f in result.findings if f.engine == "project") == ["b.py", "e.py"]
+
+
+FASTAPI = """\
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/old")
+def old():
+    return {}
+"""
+
+
+def test_base_pass_reruns_only_the_project_rules_the_change_affects(repo, monkeypatch):
+    write(repo, {"app/main.py": FASTAPI, "app/util.py": "def helper(x):\n    return x\n",
+                 "tests/test_util.py": "from app.util import helper\n\ndef test_h():\n    assert helper(1)\n"})
+    commit(repo, "an app with one untested endpoint")
+    git(repo, "checkout", "-q", "-B", "base-point")
+    git(repo, "checkout", "-q", "-b", "pr")
+    reran: list[set] = []
+    real = runner.run_project_checks
+
+    def spy(*args, only=None, **kwargs):
+        if only is not None:
+            reran.append(set(only))
+        return real(*args, only=only, **kwargs)
+
+    monkeypatch.setattr(runner, "run_project_checks", spy)
+    settings = Settings(jobs=1, select=("BA-TEST-005",), extra={"changed_since": "base-point"})
+    # a change no project rule reads differently: the base pass runs no rule, the old finding stays out
+    write(repo, {"app/util.py": "def helper(x):\n    return x  # same facts\n"})
+    result = runner.scan([repo], settings)
+    assert [f for f in result.findings if f.rule_id == "BA-TEST-005"] == [] and reran == []
+    # a new untested endpoint: BA-TEST-005 reads app/main.py differently at the base and runs again
+    write(repo, {"app/main.py": FASTAPI + '\n\n@app.post("/new")\ndef new():\n    return {}\n'})
+    result = runner.scan([repo], settings)
+    assert [(f.rule_id, f.line) for f in result.findings] == [("BA-TEST-005", 12)]
+    assert reran == [{"BA-TEST-005"}]

@@ -30,8 +30,8 @@ def write(root: Path, rel: str, code: str) -> Path:
 BAD = """\
     import subprocess
 
-    def run(cmd):
-        subprocess.run(f"echo {cmd}", shell=True)
+    def run(request):
+        subprocess.run(f"echo {request.GET['cmd']}", shell=True)
     """
 WARN = """\
     def f():
@@ -204,3 +204,15 @@ def test_wheel_installs_and_scans_from_another_directory(tmp_path, clean_env):
     assert proc.returncode == 1, proc.stderr
     data = json.loads((elsewhere / "out.json").read_text())
     assert any(f["rule_id"] == "BA-SQL-001" for f in data["findings"])
+    # the taint models are YAML inside the package: the wheel must carry them
+    assert any(f["rule_id"] == "BA-INP-007" and f.get("trace") for f in data["findings"])
+
+
+def test_the_command_exits_with_its_code_and_all_its_output(tmp_path):
+    """`backend-audit` skips the interpreter's teardown (os._exit): the streams must still be complete."""
+    (tmp_path / "app.py").write_text("import pickle\n\ndef f(b):\n    return pickle.loads(b)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "backend_audit", "scan", str(tmp_path), "--no-cache", "-j", "1",
+                           "-f", "json:-"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)  # the whole document, flushed before the exit
+    assert any(f["rule_id"] == "BA-DES-001" or f["path"] == "app.py" for f in data["findings"])

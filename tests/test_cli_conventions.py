@@ -63,11 +63,11 @@ def test_rules_show_json(cli, clean_env):
 
 
 def test_stdin_is_scanned_under_its_given_name(cli, clean_env, tmp_path):
-    code = "import os\ndef f(x):\n    os.system('ls ' + x)\n"
+    code = "import os\nfrom flask import request\ndef f():\n    os.system('ls ' + request.args['x'])\n"
     proc = subprocess.run([cli, "scan", "-", "--stdin-filename", "app/tool.py", "-f", "json:-"], input=code,
                           cwd=tmp_path, env=clean_env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
-    assert [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]] == [("app/tool.py", 3)]
+    assert [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]] == [("app/tool.py", 4)]
     proc = subprocess.run([cli, "scan", "-", "--stdin-filename", "../x.py"], input=code, cwd=tmp_path,
                           env=clean_env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2

@@ -29,8 +29,8 @@ description: Our own checklist.
 SHELL = """\
 import subprocess
 
-def run(cmd):
-    subprocess.run(f"echo {cmd}", shell=True)
+def run(request):
+    subprocess.run(f"echo {request.GET['cmd']}", shell=True)
 """
 
 
@@ -184,3 +184,27 @@ def test_text_report_is_deterministic(tmp_path):
     _, second = run_checklist(root)
     assert render_text(first.checklist) == render_text(second.checklist)
     assert textwrap.dedent(render_text(first.checklist)).startswith("team-backend  (.claude/agents/team.md): 6 items")
+
+
+def test_a_sub_check_counts_only_against_its_own_checklist_keys(tmp_path):
+    """An X-Frame-Options note of BA-DEP-002 fails security-headers, not TLS or session cookies."""
+    agent = ("---\nname: team\n---\n## Security\n- [ ] Security headers are set\n"
+             "- [ ] HTTPS/TLS transport everywhere\n- [ ] Secure session cookies\n")
+    root = make_repo(tmp_path, agent)
+    (root / "conf").mkdir()
+    (root / "conf" / "urls.py").write_text("from django.urls import path\nurlpatterns = []\n", encoding="utf-8")
+    (root / "conf" / "settings.py").write_text(
+        'INSTALLED_APPS = ["django.contrib.auth"]\nROOT_URLCONF = "conf.urls"\nALLOWED_HOSTS = ["a.example"]\n'
+        'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", '
+        '"django.middleware.csrf.CsrfViewMiddleware", "django.middleware.clickjacking.XFrameOptionsMiddleware"]\n'
+        'CSRF_COOKIE_SECURE = True\nSECURE_HSTS_SECONDS = 3600\nSECURE_HSTS_INCLUDE_SUBDOMAINS = True\n'
+        'SECURE_HSTS_PRELOAD = True\nSECURE_SSL_REDIRECT = True\nX_FRAME_OPTIONS = "SAMEORIGIN"\n',
+        encoding="utf-8")
+    _, result = run_checklist(root, Settings(jobs=1, fail_on="note"))
+    assert [f.properties["sub"] for f in result.findings if f.rule_id == "BA-DEP-002"] == ["frame"]
+    items = items_by_text(result)
+    assert items["Security headers are set"]["state"] == "fail"
+    assert "tls-transport" in items["HTTPS/TLS transport everywhere"]["keys"]
+    assert items["HTTPS/TLS transport everywhere"]["state"] != "fail"
+    assert "session-cookies" in items["Secure session cookies"]["keys"]
+    assert items["Secure session cookies"]["state"] != "fail"

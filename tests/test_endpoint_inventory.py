@@ -93,6 +93,6 @@ def test_endpoints_command(tmp_path, capsys, fmt):
         data = json.loads(out)
         assert {e["path"] for e in data} >= {"/api/login", "/items/<int:item_id>"}
         assert set(data[0]) == {"framework", "methods", "path", "handler", "file", "line", "auth", "validation",
-                                "pagination", "rate_limit", "response_model"}
+                                "pagination", "rate_limit", "response_model", "prefix_from"}
     else:
         assert "/backoffice/users/<int:uid>" in out and "5 endpoints (flask); 2 without authentication" in out

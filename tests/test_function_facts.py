@@ -33,3 +33,23 @@ def test_a_method_keyword_or_lambda_parameter_named_like_a_raw_local_is_not_a_us
         """)
     assert "raw_reads" not in facts["members"]
     assert [r["line"] for r in facts["search"]["raw_reads"]] == [14]
+
+
+def test_a_call_tested_with_in_does_not_close_a_validator_it_never_opened(tmp_path):
+    facts = function_facts(tmp_path, """
+        def view(request):
+            if "x" in request.GET.get("a", ""):
+                return Note(title=int(request.GET["b"]), body=request.GET["c"])
+        """)
+    assert [r["line"] for r in facts["view"]["raw_reads"]] == [3, 4]
+
+
+def test_request_methods_a_function_view_compares_with(tmp_path):
+    facts = function_facts(tmp_path, """
+        def rename(request, pk):
+            if request.method in ("PUT", "PATCH"):
+                return None
+            if "DELETE" == request.method:
+                return None
+        """)
+    assert facts["rename"]["methods_seen"] == ["?", "DELETE", "PATCH", "PUT"]

@@ -131,3 +131,51 @@ def test_import_aliases_and_shadowing(tmp_path):
         """)
     result = scan([tmp_path], Settings(jobs=1, select=("BA-INP-003", "BA-LOG-003")), use_git=False)
     assert [(f.rule_id, f.line) for f in result.findings] == [("BA-INP-003", 5)]
+
+
+@pytest.mark.parametrize("use_git", [False, True])
+def test_hidden_tooling_folders_are_excluded_counted_and_overridable(tmp_path, use_git):
+    from tests import _gitrepo
+
+    root = _gitrepo.init(tmp_path / "repo") if use_git else tmp_path / "repo"
+    for rel in ("app/views.py", ".semgrep/rules/fixture.py", ".github/scripts/release.py", "app/.cache/gen.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x = 1\n", encoding="utf-8")
+    disc = discover([root], Settings(), use_git=use_git)
+    assert [f.rel for f in disc.files] == ["app/views.py"]
+    assert disc.excluded == {".github": 1, ".semgrep": 1, "app/.cache": 1}
+    everything = discover([root], Settings(extra={"include_hidden": True}), use_git=use_git)
+    assert len(everything.files) == 4 and not everything.excluded
+    some = discover([root], Settings(extra={"include_hidden": [".github"]}), use_git=use_git)
+    assert [f.rel for f in some.files] == [".github/scripts/release.py", "app/views.py"]
+    # a hidden folder named as the target itself is what the user asked for
+    named = discover([root / ".semgrep"], Settings(), use_git=use_git)
+    assert [f.rel.rpartition(".semgrep/")[2] for f in named.files] == ["rules/fixture.py"]
+    result = scan([root], Settings(jobs=1, select=("BA-LOG-003",)), use_git=use_git)
+    assert result.excluded == {".github": 1, ".semgrep": 1, "app/.cache": 1} and result.files_discovered == 1
+
+
+def test_include_hidden_config_is_validated(tmp_path):
+    from backend_audit.config import load_settings
+    from backend_audit.errors import ConfigError
+
+    (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\ninclude-hidden = ["github"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="include-hidden"):
+        load_settings([tmp_path], None)
+    (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\ninclude-hidden = [".github"]\n', encoding="utf-8")
+    assert load_settings([tmp_path], None).extra["include_hidden"] == [".github"]
+
+
+def test_console_entry_points_print_to_their_user(tmp_path):
+    from backend_audit.config import load_settings
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\n[project.scripts]\nshop-admin = "shop.admin_cli:main"\n'
+        '[tool.poetry.scripts]\nshop-report = {reference = "shop.report", type = "console"}\n', encoding="utf-8")
+    for rel in ("src/shop/admin_cli.py", "src/shop/report/__init__.py", "src/shop/views.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("def main():\n    print('done')\n", encoding="utf-8")
+    settings = load_settings([tmp_path], None).with_(jobs=1, select=("BA-LOG-003",))
+    assert settings.rule_options["BA-LOG-003"]["entry_modules"] == ["shop.admin_cli", "shop.report"]
+    result = scan([tmp_path], settings, use_git=False)
+    assert [f.path for f in result.findings] == ["src/shop/views.py"]

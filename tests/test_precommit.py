@@ -36,12 +36,13 @@ def test_file_subset_skips_whole_repo_rules_with_a_note(repo, capsys, monkeypatc
     from backend_audit.pipeline import runner
 
     calls = []
-    monkeypatch.setattr(runner, "run_project_checks", lambda *a, **kw: calls.append(a) or [])
+    # an explicit file list runs only the rules sound on a subset (taint); the others get the note
+    monkeypatch.setattr(runner, "run_project_checks", lambda *a, **kw: calls.append(kw.get("subset")) or [])
     monkeypatch.setattr(runner, "_project_rule_ids", lambda plan: ("BA-QUAL-001",))
     code, out, _ = run_cli(capsys, "--force-exclude", "app/db.py", "-j", "1")
-    assert calls == [] and "note: whole-repository rules skipped" in out
+    assert calls == [True] and "note: whole-repository rules skipped" in out
     run_cli(capsys, "scan", ".", "-j", "1")
-    assert len(calls) == 1
+    assert calls == [True, False]
 
 
 def _installable() -> bool:
@@ -65,3 +66,18 @@ def test_pre_commit_try_repo(repo, tmp_path):
     only_clean = subprocess.run([exe, "try-repo", str(ROOT), "backend-audit", "--files", "app/clean.py"],
                                 cwd=repo, env=env, capture_output=True, text=True, timeout=900)
     assert only_clean.returncode == 0, only_clean.stdout + only_clean.stderr
+
+
+def test_diff_hook_reports_only_the_changed_lines(repo, capsys):
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    entry = shlex.split(hooks["backend-audit-diff"]["entry"])
+    assert entry[0] == "backend-audit" and entry[-1] == "--" and "--no-fix" in entry
+    write(repo, {"app/db.py": query(1) + query(3)})  # the commit adds q3; q1 was there before
+    code, out, _ = run_cli(capsys, *entry[1:], "app/db.py")
+    assert code == 1 and "app/db.py" in out
+    flagged = [line for line in out.splitlines() if "BA-SQL-001" in line]
+    assert len(flagged) == 1 and flagged[0].strip().startswith("6:")  # q3's execute line, not q1's

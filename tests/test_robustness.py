@@ -221,3 +221,25 @@ def test_every_file_format_is_byte_identical_across_jobs(cli, clean_env, tmp_pat
     for fmt in FILE_FORMATS:
         assert outputs["1"][fmt] == outputs["2"][fmt], fmt
     assert b"analysis crashed the worker" in outputs["1"]["json"]
+
+
+def test_a_small_scan_runs_in_process_under_the_per_file_time_limit(tmp_path, monkeypatch):
+    """Few files: no worker processes, but a file that hangs still costs only that file."""
+    from backend_audit.pipeline import runner
+
+    (tmp_path / "hang.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "ok.py").write_text("import pickle\npickle.loads(b'')\n", encoding="utf-8")
+    (tmp_path / "py2.py").write_text('print "old"\n', encoding="utf-8")
+    real = runner.analyse_file
+
+    def analyse(ref, plan):
+        assert plan.in_process or ref.rel == "py2.py"  # only the grammar fallback goes to a worker
+        while ref.rel == "hang.py":
+            pass
+        return real(ref, plan)
+
+    monkeypatch.setattr(runner, "analyse_file", analyse)
+    result = runner.scan([tmp_path], Settings(jobs=1, file_timeout=5, extra={"no_cache": True}), use_git=False)
+    reasons = {s.path: s.reason for s in result.skipped}
+    assert "per-file time limit" in reasons["hang.py"] and "Python 2" in reasons["py2.py"]
+    assert any(f.path == "ok.py" for f in result.findings)

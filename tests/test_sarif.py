@@ -107,8 +107,9 @@ def test_regions_are_one_based_with_columns_after_tabs(scanned):
     by_loc = {(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                r["locations"][0]["physicalLocation"]["region"]["startLine"]):
               r["locations"][0]["physicalLocation"]["region"] for r in log["runs"][0]["results"]}
-    # `\tsubprocess.run(...)` (65 characters): starts at the second character, ends one past the last.
-    assert by_loc[("app/service.py", 20)] == {"startLine": 20, "startColumn": 2, "endLine": 20, "endColumn": 66}
+    # `\tsubprocess.run(f"convert ...", shell=True)`: the command argument (36 characters) starts after the
+    # tab and `subprocess.run(` at character 17, ends one past its last character.
+    assert by_loc[("app/service.py", 20)] == {"startLine": 20, "startColumn": 17, "endLine": 20, "endColumn": 53}
     # `    cur.execute("..." % order_id)`: the SQL argument starts at column 17 (1-based).
     assert by_loc[("app/db.py", 6)]["startColumn"] == 17
     assert log["runs"][0]["columnKind"] == "unicodeCodePoints"
@@ -370,7 +371,8 @@ def test_clean_tree_has_empty_results_and_rules(tmp_path):
 
 def test_uri_and_name_helpers():
     assert sarif.artifact_uri("./app/my file.py") == "app/my%20file.py"
-    assert sarif.artifact_uri("app\\win.py") == "app/win.py"
+    assert sarif.artifact_uri("app\\win.py") == "app%5Cwin.py"  # a POSIX name, not a separator
+    assert sarif.artifact_uri("\\back.py") == "%5Cback.py"
     assert sarif.artifact_uri("app/naïve.py") == "app/na%C3%AFve.py"
     assert sarif.pascal_name("sql-built-string-to-sink") == "SqlBuiltStringToSink"
 
@@ -388,7 +390,8 @@ def test_installed_cli_output_reads_in_sarif_tools(tmp_path):
     assert_valid(out.read_text(encoding="utf-8"))
 
     summary = subprocess.run([str(client), "summary", str(out)], capture_output=True, text=True, check=True).stdout
-    assert "error: 5" in summary and "warning: 4" in summary
+    # the fixture's SQL and shell calls of untraced origin are warnings; the request-fed query an error
+    assert "error: 1" in summary and "warning: 8" in summary
     assert "BA-SQL-001" in summary and "BA-QUAL-001" in summary
     listing = subprocess.run([str(client), "ls", str(out.parent)], capture_output=True, text=True, check=True).stdout
     assert "backend-audit.sarif" in listing

@@ -7,7 +7,8 @@ from backend_audit.pipeline.runner import scan
 
 
 def test_whole_repository_rules_cover_the_scanned_folder_only(tmp_path):
-    for rel, text in {".env": "SECRET=1\n", "frontend/.env": "SECRET=1\n", "backend/.env": "SECRET=1\n",
+    key = "STRIPE_KEY=sk_live_51HxQ2aKd8f9Gh3jK4lM5nO6pQ7rS8tU9vW\n"  # a known token format
+    for rel, text in {".env": key, "frontend/.env": key, "backend/.env": key,
                       "backend/app/m.py": "x = 1\n", "pyproject.toml": "[project]\nname = 'x'\n"}.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)

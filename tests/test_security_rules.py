@@ -50,15 +50,21 @@ def test_bandit_half_still_reports_what_our_check_does_not_model(tmp_path):
     result = _scan(tmp_path, {"app/cache.py": """
         import pickle as pk
 
-        def restore(blob):
-            return pk.loads(blob)
+        def restore(request):
+            return pk.loads(request.body)
 
         def load_model():
             return pk.load(open("model.pkl", "rb"))
+
+        def from_cache(blob):
+            return pk.loads(blob)
     """}, "BA-INP-004")
     got = sorted((f.line, f.level, f.engine, f.symbol) for f in result.findings)
-    # literal local file: warning; the symbol (part of the fingerprint) names the enclosing function
-    assert got == [(5, "error", "bandit", "restore"), (8, "warning", "bandit", "load_model")]
+    # literal local file, or an origin the rule cannot trace: warning; the symbol (part of the fingerprint)
+    # names the enclosing function
+    assert got == [(5, "error", "bandit", "restore"), (8, "warning", "bandit", "load_model"),
+                   (11, "warning", "bandit", "from_cache")]
+    assert "origin not traced" in result.findings[-1].message
 
 
 def test_sub_checks_keep_the_parent_rule_id(tmp_path):
@@ -132,3 +138,55 @@ def test_bandit_blacklist_tests_survive_another_rule_selection(tmp_path):
     assert _scan(tmp_path / "b", {"app/tls.py": "import ssl\nctx = ssl._create_unverified_context()\n"},
                  "BA-SEC-002").findings
     assert [f.line for f in _scan(tmp_path / "c", pickle_code, "BA-INP-004").findings] == [4]
+
+
+def test_django_silenced_system_checks_suppress_the_same_sub_checks(tmp_path):
+    result = _scan(tmp_path, {"conf/settings.py": """
+        INSTALLED_APPS = ["django.contrib.auth", "django.contrib.sessions"]
+        ROOT_URLCONF = "conf.urls"
+        ALLOWED_HOSTS = ["conf.example.org"]
+        MIDDLEWARE = ["django.middleware.security.SecurityMiddleware",
+                      "django.contrib.sessions.middleware.SessionMiddleware",
+                      "django.middleware.csrf.CsrfViewMiddleware",
+                      "django.middleware.clickjacking.XFrameOptionsMiddleware"]
+        SESSION_COOKIE_SECURE = True
+        CSRF_COOKIE_SECURE = True
+        SILENCED_SYSTEM_CHECKS = [
+            "security.W004",  # HSTS belongs to the proxy
+            "security.W008",  # the proxy redirects to HTTPS
+        ]
+        """}, "BA-DEP-002")
+    subs = {f.properties["sub"]: f.suppression for f in result.findings}
+    assert set(subs) == {"hsts", "ssl-redirect"}
+    assert all(s and "SILENCED_SYSTEM_CHECKS" in s["justification"] for s in subs.values())
+
+
+def test_secret_fallbacks_are_warnings_and_real_keys_errors(tmp_path):
+    result = _scan(tmp_path, {"app/config.py": """
+        import os
+        from pydantic_settings import BaseSettings
+
+        SECRET_KEY = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+        DB_PASSWORD = os.getenv("DB_PASSWORD", "postgres")
+
+        class Settings(BaseSettings):
+            POSTGRES_PASSWORD: str = "mealie"
+        """}, "BA-SEC-001")
+    got = [(f.line, f.level, f.properties.get("sub")) for f in result.findings]
+    assert got == [(5, "error", None), (6, "warning", "fallback"), (9, "warning", "fallback")]
+
+
+def test_debug_in_a_command_line_launcher_is_a_warning(tmp_path):
+    result = _scan(tmp_path, {"serve.py": """
+        import argparse
+        from shop import create_app
+
+        if False:
+            import flask_profiler
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--port", default=4000)
+        args = parser.parse_args()
+        app = create_app()
+        app.run(debug=True, port=args.port)
+        """}, "BA-DEP-001")
+    assert [(f.line, f.level) for f in result.findings] == [(11, "warning")]

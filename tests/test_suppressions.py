@@ -183,3 +183,27 @@ def test_nosec_covers_rules_replacing_a_bandit_test_only(tmp_path):
         ''', select=("BA-ERR-001", "BA-LOG-003"))
     # BA-ERR-001 replaces bandit's B110, so the nosec covers it; BA-LOG-003 has no bandit counterpart
     assert _state(result) == [("BA-ERR-001", 4, True), ("BA-LOG-003", 5, False)]
+
+
+def test_noqa_and_pylint_disable_naming_the_equivalent_rule_suppress(tmp_path):
+    result = _scan(tmp_path, '''\
+        def pay(order):
+            try:
+                charge(order)
+            except Exception:  # noqa: BLE001 -- charging is retried by the nightly job
+                pass
+            try:
+                refund(order)
+            except Exception:  # pylint: disable=W0718
+                pass
+            print("paid", order)  # noqa: T201
+            print("paid", order)  # noqa: E501
+            print("paid", order)  # noqa
+            # noqa: T201
+            print("paid", order)
+        ''', select=("BA-ERR-001", "BA-LOG-003"))
+    # ruff's T201 and BLE001, pylint's W0718 are the catalog's equivalents; E501, a blanket noqa and a
+    # comment on the line above (ruff ignores it there too) do not suppress
+    assert _state(result) == [("BA-ERR-001", 4, True), ("BA-ERR-001", 8, True), ("BA-LOG-003", 10, True),
+                              ("BA-LOG-003", 11, False), ("BA-LOG-003", 12, False), ("BA-LOG-003", 14, False)]
+    assert result.findings[0].suppression["justification"].startswith("# noqa: BLE001")

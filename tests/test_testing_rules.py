@@ -11,6 +11,7 @@ from backend_audit.catalog import rules_by_id
 from backend_audit.checks.testing import EndpointWithoutTest, ModuleWithoutTests
 from backend_audit.config import Selection, Settings
 from backend_audit.catalog import load_rules
+from backend_audit.model.frameworks.inventory import Endpoint, Inventory
 from backend_audit.model.project import ProjectModel
 from backend_audit.pipeline.runner import scan
 
@@ -102,7 +103,12 @@ def model_with_endpoints(root: Path) -> ProjectModel:
     settings = Settings(jobs=1, select=("BA-TEST-001",))
     result = scan([root], settings, use_git=False)
     model = ProjectModel.build(root, result.file_results, settings)
-    model.memo("endpoints_by_file", lambda: {p: eps for p, eps in ENDPOINTS.items() if p in model.facts})
+    model.memo("endpoint_inventory", lambda: Inventory(
+        endpoints=[Endpoint(framework=e.get("framework", "fastapi"), methods=e["methods"], path=e["path"],
+                            handler=e["handler"], file=p, line=e["line"], auth="none", validation="none",
+                            pagination=None, rate_limit=None, response_model=None, drf=e.get("drf", False))
+                   for p, eps in ENDPOINTS.items() if p in model.facts for e in eps],
+        settings={}, roots=[], rate_limit_evidence=[], global_rate_limit=False))
     return model
 
 
@@ -159,3 +165,100 @@ def test_route_matching(route, url, hit):
     from backend_audit.checks.testing import _called_with
 
     assert _called_with(url, route) is hit
+
+
+def _reach_model(root: Path, endpoints: list[dict]) -> ProjectModel:
+    settings = Settings(jobs=1, select=("BA-TEST-001",))
+    result = scan([root], settings, use_git=False)
+    model = ProjectModel.build(root, result.file_results, settings)
+    model.memo("endpoint_inventory", lambda: Inventory(
+        endpoints=[Endpoint(framework="drf", methods=e["methods"], path=e["path"], handler=e["handler"],
+                            file=e["file"], line=e["line"], auth="none", validation="none", pagination=None,
+                            rate_limit=None, response_model=None, drf=True) for e in endpoints],
+        settings={}, roots=[], rate_limit_evidence=[], global_rate_limit=False))
+    return model
+
+
+VIEWSETS = [
+    {"file": "app/views.py", "path": "/sites/", "handler": "SiteViewSet", "line": 3, "methods": ["GET"]},
+    {"file": "app/views.py", "path": "/sites/{pk}/", "handler": "SiteViewSet", "line": 3, "methods": ["GET"]},
+    {"file": "app/views.py", "path": "/sites/{pk}/trace/", "handler": "SiteViewSet.trace", "line": 7,
+     "methods": ["GET"]},
+    {"file": "app/views.py", "path": "/racks/", "handler": "RackViewSet", "line": 11, "methods": ["GET"]},
+]
+
+
+def test_url_names_built_at_run_time_reach_every_route_they_fit(tmp_path):
+    # netbox's APITestCase: the view name is an f-string over the model, in a generic base class
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/views.py": FIVE * 3,
+        "tests/test_api.py": """\
+            from django.urls import reverse
+
+            class APITestCase:
+                def _get_detail_url(self, instance):
+                    viewname = f'{self._get_view_namespace()}:{instance._meta.model_name}-detail'
+                    return reverse(viewname, kwargs={'pk': instance.pk})
+
+                def _anything(self, name):
+                    return reverse(f"{name}")
+
+            def test_trace(client):
+                client.get(reverse("app-api:site-trace", kwargs={"pk": 1}))
+            """,
+    })
+    model = _reach_model(tmp_path, VIEWSETS)
+    found = sorted((f.path, f.properties["route"]) for f in run_check(EndpointWithoutTest, model))
+    # the list routes stay untested: `-detail` names only the detail routes; `f"{name}"` names nothing
+    assert found == [("app/views.py", "/racks/"), ("app/views.py", "/sites/")]
+
+
+def test_a_placeholder_only_url_name_is_no_evidence(tmp_path):
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": FIVE,
+                     "tests/test_api.py": "def test_x(reverse, name):\n    reverse(f'{name}')\n"})
+    model = _reach_model(tmp_path, VIEWSETS[:1])
+    assert [f.properties["route"] for f in run_check(EndpointWithoutTest, model)] == ["/sites/"]
+
+
+def test_drf_route_names():
+    from backend_audit.model.test_reach import drf_route_names
+
+    assert drf_route_names("/sites/{pk}/", "SiteViewSet") == ["site-detail"]
+    assert drf_route_names("/sites/", "SiteViewSet") == ["site-list"]
+    assert drf_route_names("/sites/{pk}/paths/", "SiteViewSet.trace_paths") == ["site-trace-paths"]
+
+
+def test_module_message_claims_no_coverage_it_does_not_have(tmp_path):
+    write(tmp_path, {"app/__init__.py": "", "app/users.py": FIVE, "tests/test_x.py": "def test_x():\n    pass\n"})
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-002",)), use_git=False)
+    [finding] = [f for f in result.findings if f.rule_id == "BA-TEST-002"]
+    assert "no coverage data" in finding.message and "coverage shows" not in finding.message
+
+
+def test_modules_reached_through_reexports_or_graphql_fields_are_tested(tmp_path):
+    write(tmp_path, {
+        "app/__init__.py": "from .core import double, half\n",
+        "app/core.py": FIVE,
+        "app/schema.py": "import strawberry\n\n" + FIVE + "\ndef resolve_orders(root, info):\n    return []\n",
+        "app/other_schema.py": "import strawberry\n\n" + FIVE + "\ndef resolve_invoices(root, info):\n    return []\n",
+        "tests/test_app.py": """\
+            from app import double
+
+            QUERY = '''query RecentOrders { orders(last: 5) { id total } }'''
+
+            def test_double(client):
+                assert double(2) == 4
+                assert client.post("/graphql", json={"query": QUERY}).status_code == 200
+            """,
+    })
+    # app/core.py through the package's re-export; app/schema.py through the `orders` field it resolves
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/other_schema.py", 1)]
+
+
+def test_a_namespace_built_at_run_time_still_names_the_handler(tmp_path):
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": FIVE,
+                     "tests/test_api.py": "def test_x(url_for, ns):\n    url_for(f'{ns}:get_site')\n"})
+    model = _reach_model(tmp_path, [{"file": "app/views.py", "path": "/s/", "handler": "get_site", "line": 1,
+                                     "methods": ["GET"]}])
+    assert run_check(EndpointWithoutTest, model) == []

@@ -9,7 +9,7 @@ from .settings import get_settings
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="shop")  # expect: BA-API-003
+    app = FastAPI(title="shop")  # expect: BA-API-003, BA-API-009, BA-ERR-003, BA-LOG-005, BA-LOG-006
     app.add_middleware(CORSMiddleware, allow_origins=get_settings().cors_origins, allow_credentials=True)
     app.include_router(users.router)
     app.include_router(orders.router, dependencies=[Depends(get_current_user)])

@@ -10,7 +10,7 @@ class Base(DeclarativeBase):
     pass
 
 
-class User(Base):
+class User(Base):  # expect: BA-MIG-001
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -83,6 +83,24 @@ class Rule:
     examples: tuple[Example, ...]
     source: str  # YAML path, for messages
     fix: str | None = None  # "safe" | "unsafe": a libcst codemod in fixes/ rewrites the flagged node
+    # every level a finding of this rule may carry, with when (the default `level` included): what
+    # `rules list` and `rules show` print, so a listed level is never a surprise in a report
+    levels: dict[str, str] = field(default_factory=dict)
+    # sub-checks (properties.sub): their own level, title and, when they enforce fewer checklist keys
+    # than the whole rule, their own keys
+    subchecks: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def emitted_levels(self) -> list[str]:
+        """Every level the rule may emit, most severe first."""
+        found = {self.level, *self.levels, *(s.get("level", self.level) for s in self.subchecks.values())}
+        return [lv for lv in ("error", "warning", "note") if lv in found]
+
+    def checklist_for(self, sub: str | None) -> tuple[str, ...]:
+        """The checklist keys a finding of this rule (or of one of its sub-checks) counts against: a
+        sub-check's own keys when its metadata names them, else the rule's."""
+        spec = self.subchecks.get(sub or "") or {}
+        return tuple(spec.get("checklist") or self.checklist)
 
     @property
     def is_security(self) -> bool:
@@ -127,6 +145,7 @@ class Rule:
             "name": self.name,
             "title": self.title,
             "level": self.level,
+            "levels": self.emitted_levels,
             "engine": self.engine,
             "area": self.area,
             "core": self.core,
@@ -202,6 +221,8 @@ def _load_rule(path: Path) -> Rule:
         examples=_examples(raw["id"], raw["examples"], path),
         source=str(path),
         fix=raw.get("fix"),
+        levels={str(k): str(v) for k, v in (raw.get("levels") or {}).items()},
+        subchecks={str(k): dict(v or {}) for k, v in (raw.get("subchecks") or {}).items()},
     )
 
 

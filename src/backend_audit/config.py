@@ -22,6 +22,9 @@ else:  # pragma: no cover
 import pathspec
 
 from .errors import ConfigError
+from .untrusted.files import InputError, read_bounded, read_tree_text
+from .untrusted.globs import Glob, compile_glob, needs_linear_matcher
+from .untrusted.regexes import regex_problem
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 
@@ -40,7 +43,8 @@ DEFAULT_TEST_PATTERNS = ("tests/**", "test/**", "**/tests/**", "**/test/**", "**
 KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
-    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes",
+    "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "auth_decorators", "auth_mixins",
+    "include_hidden", "taint_models",
 }
 
 
@@ -101,25 +105,42 @@ def find_pyproject(start: Path) -> Path | None:
 
 def requires_python(root: Path) -> str | None:
     """`[project] requires-python` of the scanned root's pyproject.toml, if it states one."""
-    path = root / "pyproject.toml"
+    # read_tree_text: a FIFO or a symlink out of the tree in place of pyproject.toml is not read
+    text = read_tree_text(root, root / "pyproject.toml")
+    if text is None:
+        return None
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
         return None  # not ours to report: the config loader already said what is wrong with it
     value = data.get("project", {}).get("requires-python") if isinstance(data.get("project"), dict) else None
     return value if isinstance(value, str) else None
 
 
+MAX_CONFIG_BYTES = 4 * 1024 * 1024
+
+
 def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
+    # The config comes with the repository: a FIFO, /dev/zero, invalid UTF-8 or arrays nested past the
+    # recursion limit must each end in one line, never a hang or a traceback.
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except InputError as exc:
+        raise ConfigError(f"config file {path} {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 ({exc.reason} at byte {exc.start}); TOML files must "
+                          "be UTF-8") from None
+    except RecursionError:
+        raise ConfigError(f"config file {path} nests arrays or tables too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}; fix the syntax or pass --config") from None
-    table = data.get("tool", {}).get("backend-audit")
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table ([tool.backend-audit]), not {_type_name(tool)}")
+    table = tool.get("backend-audit")
     if table is None and explicit and path.name != "pyproject.toml":
         table = data  # a dedicated backend-audit.toml may hold the keys at top level
     if table is None:
@@ -129,11 +150,101 @@ def read_config_table(path: Path, explicit: bool) -> dict[str, Any]:
     return table
 
 
+def _type_name(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# The type of every key's value, checked before any value is used: a wrong type is one line naming the
+# key and what it must be (exit 2), never a crash in a later stage. Keys a later stage adds to KNOWN_KEYS
+# without an entry here are passed on as they are.
+SCHEMA: dict[str, tuple[str, Any]] = {
+    "select": ("a list of rule ids or prefixes", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "ignore": ("a list of rule ids or prefixes", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "extend_select": ("a list of rule ids or prefixes", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "exclude": ("a list of patterns", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "extend_exclude": ("a list of patterns", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "test_paths": ("a list of patterns", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "public_paths": ("a list of URL paths", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "agents": ("a path or a list of paths", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "baseline": ("a path", lambda v: isinstance(v, str)),
+    "coverage": ("a path", lambda v: isinstance(v, str)),
+    "cache_dir": ("a path", lambda v: isinstance(v, str)),
+    "force_exclude": ("true or false", lambda v: isinstance(v, bool)),
+    "fix": ("true or false", lambda v: isinstance(v, bool)),
+    "taint_models": ("a list of paths", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "include_hidden": ("true or false, or a list of folder names", lambda v: isinstance(v, bool) or _is_str_list(v)),
+    "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
+    "auth_decorators": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "auth_mixins": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
+    "fail_on": ("a string", lambda v: isinstance(v, str)),
+    "per_file_ignores": ("a table of glob = [rule prefixes]",
+                         lambda v: isinstance(v, dict) and all(isinstance(x, str) or _is_str_list(x)
+                                                               for x in v.values())),
+    "rule_options": ("a table of rule id = {option = value}",
+                     lambda v: isinstance(v, dict) and all(isinstance(x, dict) for x in v.values())),
+}
+MAX_PATTERN_LENGTH = 1024
+
+
+def check_schema(table: dict[str, Any], source: str) -> None:
+    for raw_key, value in table.items():
+        spec = SCHEMA.get(_norm_key(raw_key))
+        if spec is not None and not spec[1](value):
+            raise ConfigError(f"{source}: '{raw_key}' must be {spec[0]}, not {_type_name(value)}")
+
+
+def check_option_type(rule_id: str, name: str, value: Any, default: Any) -> None:
+    """A rule option must have its default's type: `max-complexity = "x"` would otherwise reach the check."""
+    if default is None:
+        return
+    if isinstance(default, bool):
+        ok, want = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, want = isinstance(value, int) and not isinstance(value, bool), "an integer"
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+        want = "a number"
+    elif isinstance(default, str):
+        ok, want = isinstance(value, str), "a string"
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value) if all(
+            isinstance(d, str) for d in default) else isinstance(value, list)
+        want = "a list of strings" if all(isinstance(d, str) for d in default) else "a list"
+    elif isinstance(default, dict):
+        ok, want = isinstance(value, dict), "a table"
+    else:
+        return
+    if not ok:
+        raise ConfigError(f"rule-options for {rule_id}: '{name.replace('_', '-')}' must be {want}, not "
+                          f"{_type_name(value)}")
+    if name.endswith("pattern") and isinstance(value, str) and value:
+        # a regular expression from the scanned repository, matched against names from its code
+        problem = regex_problem(value)
+        if problem:
+            raise ConfigError(f"rule-options for {rule_id}: '{name.replace('_', '-')}' = {value!r}: {problem}")
+
+
+def check_pattern(pattern: str, where: str) -> None:
+    """A pattern must compile to a matcher; its size is bounded (see globmatch)."""
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise ConfigError(f"{where}: pattern of {len(pattern)} characters is longer than {MAX_PATTERN_LENGTH}")
+    try:
+        compile_glob(pattern)
+        _spec(pattern)
+    except Exception as exc:  # noqa: BLE001 - pathspec raises several types for a malformed pattern
+        raise ConfigError(f"{where}: invalid pattern {pattern!r}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+
+
 # Keys whose values name files the tool reads or writes. A config file is committed to the repository
 # being scanned, so it is untrusted: these must stay inside the project root (the folder holding the
 # config file), symlinks resolved, or a pull request could point the baseline writer at ~/.bashrc or the
 # coverage reader at /etc/shadow. Paths typed on the command line are the user's own choice.
-PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage")
+PATH_KEYS = ("agents", "baseline", "cache_dir", "coverage", "taint_models")
 # Keys holding gitignore-style patterns: they only ever narrow the scan, but '..' cannot match anything.
 PATTERN_KEYS = ("exclude", "extend_exclude", "test_paths", "per_file_ignores")
 
@@ -172,12 +283,15 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
     s = Settings(config_source=source)
     changes: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    for raw_key, value in table.items():
-        key = _norm_key(raw_key)
-        if key not in KNOWN_KEYS:
+    for raw_key in table:
+        if _norm_key(raw_key) not in KNOWN_KEYS:
             known = sorted(k.replace("_", "-") for k in KNOWN_KEYS)
             raise ConfigError(f"{source}: unknown key '{raw_key}' in [tool.backend-audit]"
-                              f"{did_you_mean(key.replace('_', '-'), known)} (known keys: {', '.join(known)})")
+                              f"{did_you_mean(_norm_key(raw_key).replace('_', '-'), known)} "
+                              f"(known keys: {', '.join(known)})")
+    check_schema(table, source)
+    for raw_key, value in table.items():
+        key = _norm_key(raw_key)
         if key in ("select", "ignore", "extend_select", "test_paths"):
             changes[key] = _str_list(value, raw_key, source)
         elif key in ("exclude", "extend_exclude"):
@@ -203,13 +317,32 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: '{raw_key}' must be true or false")
             extra[key] = value
+        elif key in ("auth_decorators", "auth_mixins"):  # BA-AUTH-001: project guards by name
+            extra[key] = list(_str_list(value, raw_key, source))
         elif key == "rule_options":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{source}: 'rule-options' must be a table of rule id = {{option = value}}")
             changes[key] = {rid: {_norm_key(k): v for k, v in opts.items()} for rid, opts in value.items()}
+        elif key == "include_hidden":
+            # true, or the hidden folders to scan after all ([".github"])
+            if not isinstance(value, bool) and not (isinstance(value, list) and all(
+                    isinstance(v, str) and v.startswith(".") and "/" not in v.strip("/") for v in value)):
+                raise ConfigError(f"{source}: 'include-hidden' must be true/false or a list of hidden folder "
+                                  "names such as [\".github\"]")
+            extra[key] = value
         else:
             extra[key] = value
     check_config_paths(table, source)
+    for key in ("exclude", "test_paths"):
+        for pattern in changes.get(key, ()):
+            check_pattern(pattern, f"{source}: '{key.replace('_', '-')}'")
+    for glob, _ in changes.get("per_file_ignores", ()):
+        check_pattern(glob, f"{source}: 'per-file-ignores'")
+    if "taint_models" in extra:
+        from .model.taint.models import read_user_models
+
+        paths = list(_str_list(extra["taint_models"], "taint-models", source))
+        extra["taint_models_data"] = read_user_models(paths, Path(source).resolve().parent)
     if extra:
         changes["extra"] = extra
     return replace(s, **changes)
@@ -224,7 +357,53 @@ def load_settings(targets: list[Path], config_file: Path | None) -> Settings:
     pyproject = find_pyproject(first)
     if pyproject is None:
         return Settings()
-    return settings_from_table(read_config_table(pyproject, explicit=False), str(pyproject))
+    if pyproject.is_symlink() and not _stays_in_repository(pyproject):
+        raise ConfigError(f"{pyproject} is a symlink to a file outside the repository; not read (pass --config "
+                          "to use that file)")
+    settings = settings_from_table(read_config_table(pyproject, explicit=False), str(pyproject))
+    return with_console_scripts(settings, pyproject)
+
+
+def console_modules(pyproject: Path) -> list[str]:
+    """Modules of the console entry points a pyproject.toml declares (`app.cli:main` -> `app.cli`):
+    programs whose job is to print."""
+    try:  # bounded and non-blocking: the file is the scanned repository's
+        data = tomllib.loads(read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, InputError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return []
+    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    poetry = (data.get("tool") or {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    found: set[str] = set()
+    for table in (project.get("scripts"), project.get("gui-scripts"), (poetry or {}).get("scripts")
+                  if isinstance(poetry, dict) else None):
+        if isinstance(table, dict):
+            for target in table.values():
+                ref = target.get("reference", "") if isinstance(target, dict) else target
+                if isinstance(ref, str) and ref.split(":")[0].replace(".", "").replace("_", "").isalnum():
+                    found.add(ref.split(":")[0])
+    return sorted(found)
+
+
+def with_console_scripts(settings: Settings, pyproject: Path) -> Settings:
+    modules = console_modules(pyproject)
+    if not modules:
+        return settings
+    opts = dict(settings.rule_options.get("BA-LOG-003", {}))
+    opts["entry_modules"] = sorted({*opts.get("entry_modules", ()), *modules})
+    return replace(settings, rule_options={**settings.rule_options, "BA-LOG-003": opts})
+
+
+def _stays_in_repository(path: Path) -> bool:
+    """A found pyproject.toml that is a symlink must resolve inside its repository (the nearest folder
+    above it holding .git, else its own folder): a scanned tree must not make us read the runner's files."""
+    folder = path.parent.absolute()
+    top = folder
+    for d in [folder, *folder.parents]:
+        if (d / ".git").exists():
+            top = d
+            break
+    real = path.resolve()
+    return real == top.resolve() or top.resolve() in real.parents
 
 
 class Selection:
@@ -246,6 +425,9 @@ class Selection:
             if unknown:
                 known = ", ".join(sorted(self.rules[rid].options)) or "none"
                 raise ConfigError(f"rule-options for {rid}: unknown option '{unknown[0]}' (known: {known})")
+            defaults = {_norm_key(k): v for k, v in self.rules[rid].options.items()}
+            for name, value in opts.items():
+                check_option_type(rid, name, value, defaults.get(name))
         self.settings = settings
         self._default = {r.id for r in rules if r.status != "deprecated"}
         self._default_all = not settings.select or any(p.upper() == "ALL" for p in settings.select)
@@ -287,7 +469,15 @@ def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
 
 def path_matches(rel_path: str, pattern: str) -> bool:
     """gitignore-style match of a repo-relative POSIX path (a bare name matches at any depth)."""
+    if needs_linear_matcher(pattern):
+        return compile_glob(pattern).match(rel_path)
     return _spec(pattern).match_file(rel_path)
+
+
+def _split_patterns(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Glob, ...]]:
+    """(patterns for the joined regex, compiled globs for those whose regex could backtrack for ever)."""
+    simple = tuple(p for p in patterns if not needs_linear_matcher(p))
+    return simple, tuple(compile_glob(p) for p in patterns if needs_linear_matcher(p))
 
 
 @functools.lru_cache(maxsize=64)
@@ -313,11 +503,20 @@ def _any_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def matches_any(rel_path: str, patterns: tuple[str, ...] | list[str]) -> bool:
     """any(path_matches(rel_path, p) for p in patterns), with one compiled regex (discovery's hot loop)."""
-    patterns = tuple(patterns)
+    patterns, globs = _split_cached(tuple(patterns))
+    if any(g.match(rel_path) for g in globs):
+        return True
+    if not patterns:
+        return False
     rx = _any_regex(patterns)
     if rx is not None:
         return rx.match(rel_path) is not None
     return _any_spec(patterns).match_file(rel_path)
+
+
+@functools.lru_cache(maxsize=64)
+def _split_cached(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[Glob, ...]]:
+    return _split_patterns(patterns)
 
 
 def is_test_path(rel_path: str, settings: Settings) -> bool:

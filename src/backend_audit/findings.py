@@ -6,6 +6,7 @@ cached as JSON. Every reporter reads a ScanResult; none recomputes anything.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
@@ -34,6 +35,9 @@ class Finding:
     properties: dict[str, Any] = field(default_factory=dict)
     # Set by suppressions/baseline; such findings never fail the run.
     suppression: dict[str, str] | None = None
+    # Taint findings: how the data got to the sink, source first, sink last; each step
+    # {"path", "line", "column", "message"}. Not part of the fingerprint.
+    trace: list[dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         # A sub-check ("BA-DEP-002/hsts", catalog §1.1) reports under its parent id so selection,
@@ -48,11 +52,19 @@ class Finding:
         return (self.path, self.line, self.column, self.rule_id, self.end_line, self.end_column, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if not data["properties"]:
+        # dataclasses.asdict deep-copies field by field (a tenth of a warm scan's report on a large repo):
+        # the fields are scalars but two, and only those two containers need copying
+        data = dict(self.__dict__)
+        if self.properties:
+            data["properties"] = copy.deepcopy(self.properties)
+        else:
             del data["properties"]
-        if data["suppression"] is None:
+        if self.suppression is None:
             del data["suppression"]
+        else:
+            data["suppression"] = dict(self.suppression)
+        if not data["trace"]:
+            del data["trace"]
         return data
 
     @classmethod
@@ -105,8 +117,11 @@ class ScanResult:
     # Every file discovery found: each ends analysed (files_scanned, of which files_partial only partly)
     # or skipped with a reason (files_skipped), so files_scanned + files_skipped == files_discovered.
     files_discovered: int = 0
+    # Python files in hidden tooling folders left out by default: folder -> count (not in files_discovered)
+    excluded: dict[str, int] = field(default_factory=dict)
     # Filled by later stages when present; reporters show them when not None.
     endpoints: list[dict[str, Any]] | None = None
+    frameworks: dict[str, Any] | None = None  # web frameworks seen: endpoints found, or "not modelled"
     checklist: dict[str, Any] | None = None
     coverage: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None

@@ -77,9 +77,33 @@ def check_example(example: Example) -> None:
     found, skipped = run_example(example)
     assert not skipped, f"{example.test_id}: example could not be analysed: {[s.reason for s in skipped]}"
     got = sorted({(f.path, f.line) for f in found})
+    _levels_declared(example, found)
     if example.kind == "bad":
         assert got == sorted(set(example.expected)), (
             f"{example.test_id}: expected findings at {sorted(set(example.expected))}, got {got}: "
             f"{[f.message for f in found]}")
     else:
         assert not found, f"{example.test_id}: good example was flagged at {got}: {[f.message for f in found]}"
+
+
+def _levels_declared(example: Example, found: list[Finding]) -> None:
+    """Every level a finding carries is one the rule's metadata lists (`rules list`/`rules show` never
+    understate a rule), and a sub-check reported at another level than its rule's declares it."""
+    from .catalog import rules_by_id
+
+    rule = rules_by_id().get(example.rule_id)
+    if rule is None:
+        return
+    for f in found:
+        assert f.level in rule.emitted_levels, (
+            f"{example.test_id}: a finding at level {f.level!r}, but the rule's metadata lists "
+            f"{rule.emitted_levels}; add it under `levels:` or `subchecks:`")
+        sub = f.properties.get("sub") or f.rule_id.partition("/")[2]
+        spec = rule.subchecks.get(sub) if sub else None
+        # a level the rule's `levels:` explains is declared too (an HSTS sub-check with a note side)
+        if spec is not None:
+            assert f.level == spec["level"] or f.level in rule.levels, (
+                f"{example.test_id}: sub-check {sub} reported at {f.level!r}, its metadata says {spec['level']!r}")
+        elif sub and f.level != rule.level and f.level not in rule.levels:
+            raise AssertionError(f"{example.test_id}: sub-check {sub} reported at {f.level!r}, not the rule's "
+                                 f"{rule.level!r}: declare it under `subchecks:` with its level")

@@ -25,17 +25,25 @@ from backend_audit.pipeline.runner import _failed_file, _preload, _safe_analyse,
 from tests.fuzz import strategies  # noqa: E402
 
 
-def batch(size: int) -> list[bytes]:
-    out: list[bytes] = []
+def batch(size: int, strategy=None) -> list:
+    """`size` values drawn from `strategy` (default: the source-file inputs)."""
+    out: list = []
 
     @settings(max_examples=size, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
-    @given(data=strategies.inputs())
-    def collect(data: bytes) -> None:
+    @given(data=strategy if strategy is not None else strategies.inputs())
+    def collect(data) -> None:
         out.append(data)
 
     collect()
     return out
+
+
+def finish(stats: Counter, failures: list[str]) -> int:
+    print(dict(stats))
+    for line in failures[:50]:
+        print(line)
+    return 1 if failures else 0
 
 
 def main() -> int:
@@ -78,10 +86,7 @@ def main() -> int:
                 (args.out / f"{digest}.py").write_bytes(data)
                 failures.append(f"{digest}: {bad[0][:200]}")
         print(f"{stats['inputs']} inputs, {stats['failures']} failures", file=sys.stderr, flush=True)
-    print(dict(stats))
-    for line in failures[:50]:
-        print(line)
-    return 1 if failures else 0
+    return finish(stats, failures)
 
 
 if __name__ == "__main__":

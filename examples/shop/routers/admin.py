@@ -23,9 +23,9 @@ def delete_user(user_id: int, db: Session = Depends(get_db)) -> None:  # expect:
 
 
 @router.post("/users/import")
-async def import_users(request: Request, db: Session = Depends(get_db)):  # expect: BA-AUTH-001, BA-TEST-005
+async def import_users(request: Request, db: Session = Depends(get_db)):  # expect: BA-AUTH-001, BA-TEST-005, BA-API-005
     payload = await request.json()  # expect: BA-INP-001
     for row in payload["users"]:
         db.add(User(email=row["email"], name=row["name"], password_hash="!"))
-    avatar = requests.get(payload["avatar_url"], timeout=5)  # expect: BA-PERF-001
+    avatar = requests.get(payload["avatar_url"], timeout=5)  # expect: BA-PERF-001, BA-REL-002, BA-INP-007
     return {"imported": len(payload["users"]), "avatar_bytes": len(avatar.content)}

@@ -36,6 +36,9 @@ class PermissiveCors(AstCheck):
         super().__init__(ctx)
         self.settings: dict[str, tuple[ast.AST, Any]] = {}
         self.reflect: list[dict[str, Any]] = [{}]
+        self.cors_objects: set[str] = set()  # names bound to flask_cors.CORS() (for `.init_app`)
+        self.cors_default: list[tuple[ast.Call, str, bool]] = []  # CORS(...) without origins
+        self.cors_config = False  # the file sets CORS_ORIGINS somewhere
 
     def _emit(self, node: ast.AST, what: str, credentials: bool) -> None:
         if credentials:
@@ -57,15 +60,28 @@ class PermissiveCors(AstCheck):
                 creds = literal(keyword(node, "allow_credentials")) is True
                 self._emit(node, "CORSMiddleware allows every origin", creds)
         elif tail in ("CORS", "cross_origin") and (self.ctx.qualname(node.func) or "").startswith("flask_cors"):
-            origins = literal(keyword(node, "origins"))
-            resources = literal(keyword(node, "resources"))
-            if isinstance(resources, dict):
-                nested = [v.get("origins") for v in resources.values() if isinstance(v, dict)]
-                if nested and all(o is not None for o in nested):
-                    origins = "*" if any(_wildcard_origins(o) for o in nested) else nested
-            if origins is None or _wildcard_origins(origins) or _catch_all(origins):
-                creds = literal(keyword(node, "supports_credentials")) is True
-                self._emit(node, f"flask-cors {tail}() allows every origin", creds)
+            if tail == "CORS" and not node.args and not node.keywords:
+                return  # `cors = CORS()`: configured later by `cors.init_app(app, ...)`
+            self._flask_cors(node, f"flask-cors {tail}()")
+        elif tail == "init_app" and isinstance(node.func, ast.Attribute) and \
+                dotted(node.func.value) in self.cors_objects:
+            self._flask_cors(node, "flask-cors init_app()")
+        elif tail == "update" and any(kw.arg and kw.arg.startswith("CORS_ORIGINS") for kw in node.keywords):
+            self.cors_config = True  # app.config.update(CORS_ORIGINS=[...])
+
+    def _flask_cors(self, node: ast.Call, what: str) -> None:
+        origins = literal(keyword(node, "origins"))
+        resources = literal(keyword(node, "resources"))
+        if isinstance(resources, dict):
+            nested = [v.get("origins") for v in resources.values() if isinstance(v, dict)]
+            if nested and all(o is not None for o in nested):
+                origins = "*" if any(_wildcard_origins(o) for o in nested) else nested
+        creds = literal(keyword(node, "supports_credentials")) is True
+        if origins is None:
+            # flask-cors falls back to app.config["CORS_ORIGINS"]: only "*" when the file never sets it
+            self.cors_default.append((node, what, creds))
+        elif _wildcard_origins(origins) or _catch_all(origins):
+            self._emit(node, f"{what} allows every origin", creds)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.reflect.append({})
@@ -75,6 +91,9 @@ class PermissiveCors(AstCheck):
 
     def leave_Module(self, node: ast.Module) -> None:
         self._flush_reflect(self.reflect[0])
+        if not self.cors_config and "CORS_ORIGINS" not in self.settings:
+            for call, what, creds in self.cors_default:
+                self._emit(call, f"{what} allows every origin (no origins, no CORS_ORIGINS)", creds)
         allow_all = self.settings.get("CORS_ALLOW_ALL_ORIGINS") or self.settings.get("CORS_ORIGIN_ALLOW_ALL")
         creds = self.settings.get("CORS_ALLOW_CREDENTIALS")
         credentials = bool(creds and creds[1] is True)
@@ -86,7 +105,11 @@ class PermissiveCors(AstCheck):
                 self._emit(entry[0], f"{key} matches every origin", credentials)
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        if isinstance(node.value, ast.Call) and last_name(dotted(node.value.func)) == "CORS":
+            self.cors_objects.update(t for t in (dotted(t) for t in node.targets) if t)
         for target in node.targets:
+            if isinstance(target, ast.Name) and target.id == "CORS_ORIGINS":
+                self.cors_config = True  # a config class or module attribute
             if isinstance(target, ast.Name) and target.id.startswith("CORS_") and not self.ctx.function_stack:
                 self.settings[target.id] = (node, literal(node.value))
             elif isinstance(target, ast.Subscript):
@@ -100,6 +123,8 @@ class PermissiveCors(AstCheck):
                         self.reflect[-1]["star"] = node
                 elif header == "access-control-allow-credentials" and str(literal(node.value)).lower() == "true":
                     self.reflect[-1]["credentials"] = True
+                elif header == "cors_origins":
+                    self.cors_config = True  # app.config["CORS_ORIGINS"] = [...]
 
     def _flush_reflect(self, found: dict[str, Any]) -> None:
         if "origin" in found:

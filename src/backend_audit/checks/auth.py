@@ -17,12 +17,16 @@ class EndpointWithoutAuth(EndpointCheck):
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
         by_handler: dict[tuple[str, int], list] = {}
+        undecided: dict[tuple[str, int], list] = {}
         for e in inv.endpoints:
             methods = [m for m in e.methods if m not in ("OPTIONS", "HEAD")]
-            if e.public or not e.auth.startswith("none") or not methods:
+            if e.public or not methods:
                 continue
-            by_handler.setdefault((e.file, e.line), []).append((e, methods))
-        out = []
+            if e.auth.startswith(("unknown:", "graphql:")):
+                undecided.setdefault((e.file, e.line), []).append((e, methods))
+            elif e.auth.startswith("none"):
+                by_handler.setdefault((e.file, e.line), []).append((e, methods))
+        out = self._undecided(undecided)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -36,6 +40,27 @@ class EndpointWithoutAuth(EndpointCheck):
                 level="error" if changing else "warning", symbol=handler, snippet=" ".join(routes),
                 properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
+        return out
+
+    def _undecided(self, groups: dict[tuple[str, int], list]) -> list:
+        """Endpoints whose auth cannot be told: a note saying why, never a missing-auth warning (the module
+        that would tell was skipped; a GraphQL endpoint checks per resolver)."""
+        out = []
+        for (path, line), group in sorted(groups.items()):
+            routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
+            e = group[0][0]
+            if e.auth.startswith("graphql:"):
+                why = "is a GraphQL endpoint: authentication is checked per resolver, which this rule does not " \
+                      "model; review the resolvers and mutations"
+                sub = "graphql"
+            else:
+                why = f"has auth that cannot be told: {e.auth[len('unknown: '):]}" + (
+                    " (fix that file so it parses)" if e.auth.endswith("was not analysed") else "")
+                sub = "unknown"
+            out.append(self.finding(path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} "
+                                    f"({e.handler}) {why}", level="note", symbol=e.handler,
+                                    snippet=" ".join(routes), rule_id=f"BA-AUTH-001/{sub}",
+                                    properties={"routes": routes}))
         return out
 
     def _drf_default_open(self, inv) -> list:

@@ -40,12 +40,16 @@ class FileContext:
     imports: dict[str, str] = field(default_factory=dict)
     # one set of locally bound names per enclosing function (innermost last)
     local_scopes: list[set[str]] = field(default_factory=list)
+    # imports made inside each enclosing function, parallel to local_scopes: `import yaml` in a body
+    imports_in_scope: list[dict[str, str]] = field(default_factory=list)
     # qualified-name parts of enclosing classes/functions
     symbol_stack: list[str] = field(default_factory=list)
     # the (Async)FunctionDef nodes we are inside (innermost last)
     function_stack: list[Any] = field(default_factory=list)
     # the ancestors of the node being visited (innermost last; the node itself is not in it)
     parents: list[ast.AST] = field(default_factory=list)
+    # user taint models (`taint-models` in the config), already read and validated: plain data
+    taint_models: tuple = ()
     _lines: list[str] | None = None
 
     @property
@@ -61,6 +65,16 @@ class FileContext:
     def is_local(self, name: str) -> bool:
         return any(name in scope for scope in self.local_scopes)
 
+    def imported(self, name: str) -> str | None:
+        """The dotted origin a name is imported from where we stand: the innermost function that imports
+        it wins, a local binding in a nearer scope hides it, module imports come last."""
+        for scope, imports in zip(reversed(self.local_scopes), reversed(self.imports_in_scope)):
+            if name in imports:
+                return imports[name]
+            if name in scope:
+                return None
+        return self.imports.get(name)
+
     def qualname(self, node: Any) -> str | None:
         """Dotted name of an imported thing, seeing through aliases: `r.get` -> "requests.get".
 
@@ -71,10 +85,11 @@ class FileContext:
         if not parts:
             return None
         head = parts[0]
+        origin = self.imported(head)
+        if origin is not None:
+            return ".".join([origin, *parts[1:]])
         if self.is_local(head):
             return None
-        if head in self.imports:
-            return ".".join([self.imports[head], *parts[1:]])
         if len(parts) == 1 and head in _BUILTINS:
             return f"builtins.{head}"
         return None
@@ -213,7 +228,9 @@ class ContextEnter:
 
     def _bind_import(self, local: str, full: str) -> None:
         if self.ctx.local_scopes:
-            self.ctx.local_scopes[-1].add(local)  # an import inside a function is local to it
+            # an import inside a function binds only there, but it is still an import: sinks such as
+            # `import yaml; yaml.load(...)` in a body must resolve like module-level ones
+            self.ctx.imports_in_scope[-1][local] = full
             return
         self.ctx.imports[local] = full
 
@@ -236,9 +253,11 @@ class ContextEnter:
         self.ctx.symbol_stack.append(node.name)
         self.ctx.function_stack.append(node)
         self.ctx.local_scopes.append(_param_names(node.args))
+        self.ctx.imports_in_scope.append({})
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self.ctx.local_scopes.append(_param_names(node.args))
+        self.ctx.imports_in_scope.append({})
 
 
 def _param_names(args: ast.arguments) -> set[str]:
@@ -262,9 +281,11 @@ class ContextLeave:
         self.ctx.symbol_stack.pop()
         self.ctx.function_stack.pop()
         self.ctx.local_scopes.pop()
+        self.ctx.imports_in_scope.pop()
 
     def leave_Lambda(self, node: ast.Lambda) -> None:
         self.ctx.local_scopes.pop()
+        self.ctx.imports_in_scope.pop()
 
 
 class BanditCheck:

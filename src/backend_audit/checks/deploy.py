@@ -14,7 +14,7 @@ from ..findings import Finding
 from ..model.blocks import call_args
 from .base import AstCheck, BanditCheck, FileContext
 from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
-from .util import is_main_guard
+from .util import defines_cli, is_main_guard
 
 _APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "flask.Flask",
                                "quart.Quart", "sanic.Sanic"})
@@ -36,8 +36,14 @@ class DebugModeBandit(BanditCheck):
     RULE_ID = "BA-DEP-001"
 
     def convert(self, issue) -> Finding | None:
-        return self.finding_from_issue(issue, message="Flask app run with debug=True (B201): the Werkzeug debugger "
-                                                      "lets anyone who reaches it run Python code")
+        message = ("Flask app run with debug=True (B201): the Werkzeug debugger lets anyone who reaches it run "
+                   "Python code")
+        if defines_cli(self.ctx):
+            # a launcher with its own command line (`python serve.py --port 4000`) is for local runs, like code
+            # under `if __name__ == "__main__":`
+            return self.finding_from_issue(issue, level="warning", message=message + " (a command-line "
+                                           "development launcher: local runs only, warning)")
+        return self.finding_from_issue(issue, message=message)
 
 
 class DebugModeEnabled(AstCheck):

@@ -16,6 +16,11 @@ _XML_TESTS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319", 
 _LITERAL_FILE_ARG = re.compile(r"^[\w.]+\(\s*(open\(\s*)?[rbuRBU]*['\"]")
 
 
+# Names on the flagged line that show the bytes come from outside the process.
+_OUTSIDE_INPUT = re.compile(r"\b(request|req|files|upload\w*|body|payload|recv\w*|socket|sock|conn|stdin|"
+                            r"get_data|get_json|content|message|msg|urlopen|requests|httpx)\b")
+
+
 class UnsafeDeserializationBandit(BanditCheck):
     RULE_ID = "BA-INP-004"
 
@@ -30,9 +35,16 @@ class UnsafeDeserializationBandit(BanditCheck):
         else:
             message = (f"unsafe deserialization ({issue.test_id}: {issue.text.rstrip('.')}); loading untrusted "
                        "bytes runs arbitrary code: use JSON or a schema-checked format")
+        untraced = not xml and not local_file and not _OUTSIDE_INPUT.search(text)
         if local_file:
             message += " (input is a literal local file path: warning)"
-        finding = self.finding_from_issue(issue, level="warning" if local_file else None, message=message)
+        elif untraced:
+            # bandit flags every load; without the bytes visibly coming from a request, an upload or a socket
+            # the rule cannot tell the app's own cache or model file from an attacker's payload
+            message += (" (origin not traced: an error when the bytes can come from a request, an upload or a "
+                        "shared cache)")
+        finding = self.finding_from_issue(issue, level="warning" if local_file or untraced else None,
+                                          message=message)
         if xml:
             finding.properties["sub"] = "xml"
             finding.properties["cwe"] = 611
@@ -41,6 +53,8 @@ class UnsafeDeserializationBandit(BanditCheck):
 
 _YAML_UNSAFE_FUNCS = frozenset({"yaml.unsafe_load", "yaml.unsafe_load_all", "yaml.full_load", "yaml.full_load_all"})
 _YAML_LOADS = frozenset({"yaml.load", "yaml.load_all"})
+# The C accelerator and the Python 2 spelling: bandit's B301 lists only `pickle.*`.
+_PICKLE_ALIASES = frozenset({f"{mod}.{fn}" for mod in ("_pickle", "cPickle") for fn in ("load", "loads", "Unpickler")})
 _YAML_UNSAFE_LOADERS = frozenset({"Loader", "UnsafeLoader", "FullLoader", "CLoader", "CUnsafeLoader", "CFullLoader"})
 _CELERY_KEYS = frozenset({"accept_content", "task_serializer", "result_serializer", "event_serializer",
                           "result_accept_content", "celery_accept_content", "celery_task_serializer",
@@ -63,6 +77,9 @@ class UnsafeDeserialization(AstCheck):
                 name = (self.ctx.qualname(loader) or "").rpartition(".")[2]
                 if name in _YAML_UNSAFE_LOADERS and (self.ctx.qualname(loader) or "").startswith("yaml"):
                     self._yaml(node, f"{qn}() with Loader={name} constructs Python objects from the document")
+        elif qn in _PICKLE_ALIASES:
+            self.report(node, f"unsafe deserialization: {qn}() is pickle; loading untrusted bytes runs arbitrary "
+                              "code: use JSON or a schema-checked format", level=self._level(node))
         elif qn in ("numpy.load",):
             flag = arg(node, "allow_pickle")
             if flag is not None and literal_value(flag) is True:

@@ -13,6 +13,7 @@ from .base import ProjectCheck
 _SEC_MW = "django.middleware.security.SecurityMiddleware"
 _CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
 _FRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+_SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
 
 
 class DjangoProductionSettings(ProjectCheck):
@@ -23,7 +24,13 @@ class DjangoProductionSettings(ProjectCheck):
         out: dict[tuple, Finding] = {}
         for module in index.production_modules():
             settings = index.fold(module)
+            silenced = _silenced(settings)
             for finding in _evaluate(module, settings, self.rule.id):
+                check = finding.properties["django_check"]
+                if check in silenced:
+                    # Django's own reviewed suppression of the same check: kept, counted as suppressed
+                    finding.suppression = {"kind": "inSource",
+                                           "justification": f"{check} in SILENCED_SYSTEM_CHECKS ({module})"}
                 # base.py shared by several production modules: one finding per place
                 out.setdefault((finding.path, finding.line, finding.properties["sub"], finding.message), finding)
         return sorted(out.values(), key=Finding.sort_key)
@@ -55,13 +62,16 @@ def _evaluate(module: str, s: dict[str, Value], rule_id: str) -> list[Finding]:
         add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20,
             "ALLOWED_HOSTS is empty" if not hosts else "ALLOWED_HOSTS contains '*': any Host header is accepted "
             "(cache poisoning, password-reset links to the attacker's host)")
-    if not_true("SESSION_COOKIE_SECURE"):
+    # a cookie flag matters only when the middleware that sets the cookie runs (MIDDLEWARE known)
+    sessions = _middleware_enabled(s, _SESSION_MW)
+    csrf = _middleware_enabled(s, _CSRF_MW)
+    if sessions and not_true("SESSION_COOKIE_SECURE"):
         add("session-cookie", "SESSION_COOKIE_SECURE", "security.W012", 614,
             "SESSION_COOKIE_SECURE is not True: the session cookie is also sent over plain HTTP")
-    if value("SESSION_COOKIE_HTTPONLY", True) == (True, False):
+    if sessions and value("SESSION_COOKIE_HTTPONLY", True) == (True, False):
         add("session-cookie", "SESSION_COOKIE_HTTPONLY", "security.W013", 1004,
             "SESSION_COOKIE_HTTPONLY is False: scripts (and any XSS) can read the session cookie")
-    if not_true("CSRF_COOKIE_SECURE"):
+    if csrf and not_true("CSRF_COOKIE_SECURE"):
         add("csrf-cookie", "CSRF_COOKIE_SECURE", "security.W016", 614,
             "CSRF_COOKIE_SECURE is not True: the CSRF cookie is also sent over plain HTTP")
     _hsts(s, value, add)
@@ -99,6 +109,22 @@ def _hsts(s: dict[str, Value], value: Callable, add: Callable) -> None:
         add("hsts", "SECURE_HSTS_PRELOAD", "security.W021", 319,
             "SECURE_HSTS_PRELOAD is not True: the first visit is not protected by the browsers' preload list",
             level="note")
+
+
+def _silenced(s: dict[str, Value]) -> set[str]:
+    v = s.get("SILENCED_SYSTEM_CHECKS")
+    if v is None or not v.known or not isinstance(v.value, (list, tuple)):
+        return set()
+    return {c for c in v.value if isinstance(c, str)}
+
+
+def _middleware_enabled(s: dict[str, Value], middleware: str) -> bool:
+    """False only when the middleware list is known and lacks it (unknown lists: assume it runs)."""
+    name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
+    v = s.get(name)
+    if v is None or not v.known or not isinstance(v.value, list):
+        return True
+    return middleware in v.value
 
 
 def _middleware(s: dict[str, Value], add: Callable) -> None:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .util import logger_method
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
-              "bugsnag.notify", "capture_exception", "capture_message")
+              "bugsnag.notify", "capture_exception", "capture_message", "report_error", "report_exception",
+              "record_exception", "set_status")
+# Calls that put the failure in front of a person: a CLI's output, a Django/Flask flash message, a warning.
+_SHOWN = ("print", "click.echo", "click.secho", "typer.echo", "warnings.warn", "flask.flash",
+          "django.contrib.messages.error", "django.contrib.messages.warning", "self.stdout.write",
+          "self.stderr.write", "sys.stderr.write")
 _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
@@ -25,10 +31,19 @@ def handler_nodes(handler: ast.ExceptHandler):
 
 
 def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, bool]:
-    """(handled, logged only at a low level): what one except-handler body does with the error."""
+    """(handled, logged only at a low level): what one except-handler body does with the error.
+
+    Handled means the error goes somewhere: re-raised or converted, logged loudly, reported, shown to a
+    person, or the caught exception object itself is used (stored, returned, appended to an error list,
+    rendered into the response, handed to a handler). Only an error that really goes nowhere is swallowed.
+    """
     low_log = False
+    quiet: set[int] = set()  # names inside DEBUG/INFO logger calls: logging there is the low-level case
     for node in handler_nodes(handler):
         if isinstance(node, ast.Raise):
+            return True, low_log
+        if handler.name and isinstance(node, ast.Name) and node.id == handler.name and id(node) not in quiet \
+                and isinstance(node.ctx, ast.Load):
             return True, low_log
         if not isinstance(node, ast.Call):
             continue
@@ -37,15 +52,44 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
             if method in _LOUD_LEVELS:
                 return True, low_log
             low_log = True
+            quiet.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Name))
             continue
         name = dotted(node.func) or ""
         qn = ctx.qualname(node.func) or name
-        if qn.endswith(_REPORTERS) or name in _REPORTERS or qn in _EXITS or name in _EXITS:
+        if qn.endswith(_REPORTERS) or name.endswith(_REPORTERS) or qn in _EXITS or name in _EXITS:
+            return True, low_log
+        if qn.removeprefix("builtins.") in _SHOWN or name in _SHOWN:
             return True, low_log
         if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
                                                            for kw in node.keywords):
             return True, low_log
+    if any(isinstance(n, ast.Return) and _error_response(n.value) for n in handler_nodes(handler)):
+        return True, low_log
     return False, low_log
+
+
+_ERROR_CALL = re.compile(r"(?i)^(HttpResponse(BadRequest|Forbidden|NotFound|NotAllowed|Gone|ServerError)|Http404|"
+                         r"\w*(error_response|_40\d|_50\d|not_found|forbidden|bad_request|server_error)\w*)$")
+
+
+def _status_of(node: ast.AST | None) -> int | None:
+    return node.value if isinstance(node, ast.Constant) and type(node.value) is int else None
+
+
+def _error_response(value: ast.AST | None) -> bool:
+    """The handler answers the client with an error: Flask's `("", 400)` / `(jsonify(...), 500)`, Django's
+    `HttpResponseForbidden()` / `HttpResponse(status=404)`, a `response_404()` helper. The catalog counts
+    answering with an error as handling it."""
+    if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+        status = _status_of(value.elts[1])
+        return status is not None and status >= 400
+    if isinstance(value, ast.Call):
+        name = (dotted(value.func) or "").split(".")[-1]
+        if _ERROR_CALL.match(name):
+            return True
+        status = next((_status_of(kw.value) for kw in value.keywords if kw.arg in ("status", "status_code")), None)
+        return status is not None and status >= 400
+    return False
 
 
 def _is_trivial(body: list[ast.stmt]) -> bool:

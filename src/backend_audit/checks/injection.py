@@ -2,48 +2,128 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-import ast
-
-from ..findings import Finding
-from .base import AstCheck, BanditCheck
 from .endpoint_base import EndpointCheck
-from .recognise import arg_values
-from .util import is_literal_string
+from .taint_base import TaintCheck
 
 
-class ShellCommandExecution(BanditCheck):
-    """bandit B602/B604/B605/B609, re-keyed. bandit rates a literal command LOW: that is our warning."""
-
-    RULE_ID = "BA-INP-003"
-
-    def convert(self, issue) -> Finding | None:
-        literal = issue.severity == "LOW"
-        level = "warning" if literal else "error"
-        what = "with a constant command" if literal else "with a command built at run time"
-        return self.finding_from_issue(
-            issue, level=level,
-            message=f"shell command execution {what} ({issue.test_id}); pass an argument list without a shell")
-
-
-class ShellCommandExecutionAsync(AstCheck):
-    """What bandit does not see: asyncio's shell subprocess API."""
+class ShellInjection(TaintCheck):
+    """Commands run by a shell (`shell=True`, os.system/popen, `["sh", "-c", cmd]`, asyncio's shell API):
+    request data in the command is an error, a command of untraced origin a warning, a constant nothing."""
 
     RULE_ID = "BA-INP-003"
-    PREFILTER = ("create_subprocess_shell",)
+    KINDS = ("shell",)
+    UNKNOWN = "lower"
+    UNKNOWN_NEEDS_BUILT = False
+    NOUN = "shell command"
+    WHAT = "reaches a shell command"
+    FIX = "Pass an argument list without a shell (or shlex.quote() each value)."
 
-    def visit_Call(self, node: ast.Call) -> None:
-        qn = self.ctx.qualname(node.func) or ""
-        if not qn.endswith("create_subprocess_shell") or not qn.startswith("asyncio"):
-            return
-        values = arg_values(node)
-        first = values[0] if values else None
-        literal = is_literal_string(first) or (isinstance(first, ast.Constant) and isinstance(first.value, bytes))
-        self.report(node, "shell command execution via asyncio.create_subprocess_shell"
-                          f"{' with a constant command' if literal else ' with a command built at run time'}; "
-                          "use asyncio.create_subprocess_exec with an argument list",
-                    level="warning" if literal else "error")
+
+class CodeInjection(TaintCheck):
+    RULE_ID = "BA-INP-005"
+    KINDS = ("code",)
+    UNKNOWN = "lower"
+    UNKNOWN_NEEDS_BUILT = False
+    NOUN = "code"
+    WHAT = "reaches dynamic code execution"
+    FIX = "Never evaluate request data: parse it (json, ast.literal_eval) or map it to allowed operations."
+
+
+class PathTraversal(TaintCheck):
+    RULE_ID = "BA-INP-006"
+    KINDS = ("path",)
+    WHAT = "reaches a filesystem path"
+    FIX = ("Use secure_filename()/os.path.basename(), or resolve() the path and check is_relative_to(base) "
+           "before using it.")
+
+
+class ServerSideRequestForgery(TaintCheck):
+    RULE_ID = "BA-INP-007"
+    KINDS = ("url",)
+    WHAT = "reaches the URL of an outbound request"
+    FIX = "Check the host against an allowlist (urlparse(url).netloc in ALLOWED_HOSTS) before the request."
+
+
+class CrossSiteScripting(TaintCheck):
+    RULE_ID = "BA-INP-008"
+    KINDS = ("html",)
+    UNKNOWN = "lower"
+    UNKNOWN_NEEDS_BUILT = True
+    NOUN = "HTML"
+    WHAT = "reaches HTML output that is not escaped"
+    FIX = "Render a template with autoescaping, or escape() the value (format_html in Django)."
+
+
+class OpenRedirect(TaintCheck):
+    RULE_ID = "BA-INP-009"
+    KINDS = ("redirect",)
+    WHAT = "reaches the target of a redirect"
+    FIX = ("Redirect only to relative paths or allowed hosts (url_has_allowed_host_and_scheme), or to a "
+           "named route.")
+
+
+class LdapInjection(TaintCheck):
+    RULE_ID = "BA-INP-010"
+    KINDS = ("ldap",)
+    WHAT = "reaches an LDAP search filter"
+    FIX = "Escape each value with escape_filter_chars() (or filter_format()) before building the filter."
+
+
+class XPathInjection(TaintCheck):
+    RULE_ID = "BA-INP-011"
+    KINDS = ("xpath",)
+    WHAT = "reaches an XPath expression"
+    FIX = "Keep the expression constant and pass values as XPath variables (xpath(\"//u[@n=$n]\", n=value))."
+
+
+class TrustBoundaryViolation(TaintCheck):
+    RULE_ID = "BA-INP-012"
+    KINDS = ("trust-store",)
+    WHAT = "is written into the session (a store the application trusts)"
+    FIX = "Validate the value (type, allowlist) before storing it in the session."
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        # any check or conversion on the way (an allowlist, url_has_allowed_host_and_scheme, urlencode)
+        # is the validation this rule asks for
+        return None if tf.flow.sanitised else super().judge(tf)
+
+
+class RequestDeserialization(TaintCheck):
+    RULE_ID = "BA-INP-013"
+    KINDS = ("deserialize",)
+    WHAT = "is deserialised by a loader that can run code"
+    FIX = "Parse request data with json or a schema; never pickle/marshal/yaml.load it."
+
+
+class XmlExternalEntities(TaintCheck):
+    RULE_ID = "BA-INP-014"
+    KINDS = ("xxe",)
+    WHAT = "is parsed as XML with external entities or DTD loading turned on"
+    FIX = "Keep resolve_entities=False and no_network=True, or parse with defusedxml."
+
+
+_RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")
+
+
+# Bases whose classes check what they are built from (a class with one of these anywhere in its MRO validates).
+_VALIDATING = ("pydantic", "marshmallow", "msgspec", "rest_framework", "django.forms", "wtforms", "flask_wtf",
+               "sqlmodel", "attrs", "attr", "cattrs", "typing.TypedDict")
+
+
+def _plain_class(project: Any, path: str, ref: str) -> bool:
+    """A project class whose MRO shows no validating library (a plain class or dataclass): building it from
+    request data checks nothing. Unknown or library classes are not claimed either way."""
+    sm = project.semantic
+    module = sm.module_of(path)
+    sym = sm.resolve(module, ref) if module else None
+    if sym is None or sym.kind != "class":
+        return False
+    external = [q for q in sm.mro(sym.qualname) if q not in sm.classes]
+    return all(not q.startswith("?") and q in ("object", "builtins.object") for q in external) and \
+        not any(q.startswith(_VALIDATING) for q in external)
 
 
 class RequestDataWithoutValidation(EndpointCheck):
@@ -54,15 +134,29 @@ class RequestDataWithoutValidation(EndpointCheck):
     def run(self, project: Any) -> list:
         from ..model.frameworks.inventory import untyped_body_params
 
+        from ..model.frameworks.orm import OrmIndex
+
         out = []
         seen: set[tuple[str, int, int]] = set()
+        orm = OrmIndex(project.facts)
         for e in self.inventory(project).endpoints:
             sub = {"fastapi": "fastapi-raw", "starlette": "fastapi-raw", "flask": "flask-raw"}.get(e.framework,
                                                                                                "django-raw")
+            for read in e.fn.get("constructor_reads", []):
+                key = (e.file, read["line"], read["col"])
+                # `Note(title=data["title"])`: a pydantic model would validate, an ORM table model does not
+                table = orm.is_model(e.file, read["model"])
+                if key in seen or not (table or _plain_class(project, e.file, read["model"])):
+                    continue
+                seen.add(key)
+                what = f"the {read['model']} table model" if table else f"{read['model']}, a class that checks nothing,"
+                out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` goes straight into "
+                                        f"{what} without validation; parse it with a schema first",
+                                        rule_id=f"BA-INP-001/{sub}"))
             for read in e.fn.get("raw_reads", []):
                 key = (e.file, read["line"], read["col"])
-                if key in seen:
-                    continue
+                if key in seen or e.fn.get("signature_check") and _RAW_BODY.search(read["snippet"]):
+                    continue  # a webhook reads the raw body to check its signature: that is the point
                 seen.add(key)
                 out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` is used without "
                                         "schema validation; parse it with a pydantic model, serializer or form first",

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import ast
-from pathlib import PurePosixPath
+import re
 
 from ..model.frameworks.common import keyword, positional
-from .base import AstCheck, FileContext, dotted
+from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
-from .util import (defines_cli, expr_name, is_literal_string, is_main_guard, is_sensitive_name,
-                   literal_text, logger_method)
+from .recognise import is_settings_path
+from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
+                   literal_text, logger_method, prints_to_its_user)
 
-# Files that are entry points or tooling, where printing is the interface (catalog BA-LOG-003).
-_ENTRY_FILES = frozenset({"manage.py", "__main__.py", "setup.py", "env.py", "conftest.py", "cli.py", "noxfile.py",
-                          "fabfile.py", "tasks.py"})
-_TOOL_DIRS = frozenset({"scripts", "bin", "tools", "script"})
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
 
@@ -24,9 +21,10 @@ class PrintInApplicationCode(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        path = PurePosixPath(ctx.path)
-        self.exempt = path.name in _ENTRY_FILES or any(p in _TOOL_DIRS for p in path.parts[:-1])
-        self.management_command = "management/commands" in ctx.path
+        # in a straight-line program the top-level prints are its output; a settings module is read by the
+        # server at every start, so its prints are the server's
+        self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
+        self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.main_depth = 0
 
     def visit_If(self, node: ast.If) -> None:
@@ -37,24 +35,62 @@ class PrintInApplicationCode(AstCheck):
         if is_main_guard(node):
             self.main_depth -= 1
 
+    def _entry_module(self) -> bool:
+        """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
+        path = self.ctx.path
+        for module in self.option("entry_modules", ()) or ():
+            base = module.replace(".", "/")
+            if any(path == s or path.endswith("/" + s) for s in (f"{base}.py", f"{base}/__init__.py",
+                                                                  f"{base}/__main__.py")):
+                return True
+        return False
+
+    def _in_log_handler(self) -> bool:
+        stack = self.ctx.function_stack
+        if not stack or stack[-1].name not in ("emit", "handleError", "flush"):
+            return False
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
+
+    def _prompts(self, func: ast.AST) -> bool:
+        key = id(func)
+        if key not in self.prompting:
+            self.prompting[key] = any(isinstance(n, ast.Call) and self.ctx.qualname(n.func) == "builtins.input"
+                                      for n in iter_nodes(func.body))
+        return self.prompting[key]
+
+    def _serves_app(self) -> bool:
+        """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
+        tree = self.ctx.tree
+        return tree is not None and any(
+            isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and
+            (self.ctx.qualname(st.value.func) or "") in _WEB_APPS for st in tree.body)
+
     def visit_Call(self, node: ast.Call) -> None:
-        if self.exempt or self.main_depth:
+        if self.main_depth or (self.straight_line and not self.ctx.function_stack and not self._serves_app()):
             return
         qn = self.ctx.qualname(node.func)
         if qn not in _PRINTS:
             return
-        if defines_cli(self.ctx):
+        # asked here: the imports are known once the walk reaches a call; a module that builds the web app
+        # is the server even when it has a shebang
+        if (prints_to_its_user(self.ctx) or self._entry_module()) and not self._serves_app():
             return
+        if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
+            return  # the text before an input() is the question asked at a terminal
+        if self._in_log_handler():
+            return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         name = qn.split(".")[-1]
-        if self.management_command:
-            self.report(node, f"{name}() in a Django management command; use self.stdout.write so output can be "
-                              "captured and tested", level="note")
-            return
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
 
 
-_EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound")
+_WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
+                       "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
+
+
+_EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
+                        "ObjectDoesNotExist", "re.error", "regex.error")
 
 
 def _call_args(call: ast.Call) -> list[tuple[str | None, ast.expr]]:
@@ -94,9 +130,21 @@ class ErrorLogDropsTraceback(AstCheck):
             types = [dotted(_unstar(e)) or "" for e in node.type.elts]
         elif node.type is not None:
             types = [dotted(node.type) or ""]
-        expected = bool(types) and all(t.split(".")[-1] in expected_names for t in types)
-        reraises = any(isinstance(n, ast.Raise) for n in handler_nodes(node))
+        # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
+        expected = bool(types) and all(t in expected_names or t.split(".")[-1] in expected_names for t in types)
+        # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
+        reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
+
+    def _logs_traceback(self, node: ast.AST) -> bool:
+        if not isinstance(node, ast.Call):
+            return False
+        method = logger_method(node, self.ctx)
+        if method == "exception":
+            return True
+        exc_info = keyword(node, "exc_info")
+        return method is not None and exc_info is not None and not (
+            isinstance(exc_info, ast.Constant) and exc_info.value in (False, None))
 
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
@@ -179,13 +227,26 @@ class SensitiveValueLogged(AstCheck):
 
     RULE_ID = "BA-LOG-004"
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.straight_line = is_straight_line(ctx.tree)
+
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
-        if method is None and self.ctx.qualname(node.func) != "builtins.print":
-            return
+        if method is None:
+            # what a command-line program prints goes to the person running it, not to a log
+            if self.ctx.qualname(node.func) != "builtins.print" or prints_to_its_user(self.ctx) or (
+                    self.straight_line and not self.ctx.function_stack):
+                return
         for part, label in self._parts(node):
             what = f"'{label}'" if label else self._sensitive(part)
             if what:
+                if not label and _maybe_public_token(part):
+                    self.report(node, f"{what} of {dotted(part.value)} is written to the log: a token field of a "
+                                      "domain object is often a public identifier (an order's UUID), origin not "
+                                      "traced; mask it if it grants access", key_node=part, level="note",
+                                properties={"sub": "token-field"})
+                    return
                 self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
                                   "(logs are read by more people and kept longer than the data)",
                             key_node=part)
@@ -250,6 +311,20 @@ def _leaves(node: ast.expr):
         return
     elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         yield node, None
+
+
+# Receivers whose `.token` is a credential: the request, auth and client objects, token responses.
+_AUTH_HOLDERS = re.compile(r"(?i)(request|req|auth|credential|creds|session|oauth|jwt|api|client|login|"
+                           r"response|resp|result|payload|data|body|headers|config|settings|secret|self|cls)")
+
+
+def _maybe_public_token(node: ast.expr) -> bool:
+    """`order.token`, `invite.token`: a bare `token` attribute on a domain object, which is as often a
+    public identifier as a credential; `request.token`, `auth.token`, `self.token` stay credentials."""
+    if not isinstance(node, ast.Attribute) or node.attr.lower() not in ("token", "uuid_token", "public_token"):
+        return False
+    parts = dotted_parts(node.value)
+    return bool(parts) and not any(_AUTH_HOLDERS.search(p) for p in parts)
 
 
 def _is_masked(node: ast.expr) -> bool:

@@ -18,6 +18,10 @@ _PASSLIB_WEAK = re.compile(r"^(md5_crypt|des_crypt|bsdi_crypt|bigcrypt|crypt16|h
                            r"postgres_md5|oracle\w*|msdcc\w*|lmhash|nthash)$")
 
 
+_KDF_NAME = re.compile(r"(?i)pbkdf|kdf|key_?stretch|derive_?key")
+_ITERATIONS = re.compile(r"(?i)iteration|rounds|work_?factor|cost")
+
+
 class WeakPasswordHashing(AstCheck):
     RULE_ID = "BA-AUTH-003"
     PREFILTER = ("hashlib", "make_password", "CryptContext", "gensalt", "generate_password_hash",
@@ -97,7 +101,7 @@ class WeakPasswordHashing(AstCheck):
         self._hashed_value(node, data, qn)
 
     def _hashed_value(self, node: ast.Call, value: ast.AST | None, qn: str) -> None:
-        if value is None:
+        if value is None or self._key_stretching():
             return
         names = [n for n in names_in(value) if is_password_name(n)]
         if names:
@@ -106,6 +110,25 @@ class WeakPasswordHashing(AstCheck):
             self.report(node, level="warning", message=f"password hashed with {qn} ({names[0]}): a fast hash "
                               "is cracked by GPUs at billions of guesses per second, salted or not; use argon2, "
                               "bcrypt, scrypt or PBKDF2")
+
+    def _key_stretching(self) -> bool:
+        """A fast hash used as one step of a slow one: inside a PBKDF/KDF function, a loop over an
+        iteration count, or a password-hasher class that declares its iterations (Django's hasher API)."""
+        ctx = self.ctx
+        if any(_KDF_NAME.search(f.name) for f in ctx.function_stack):
+            return True
+        for parent in reversed(ctx.parents):
+            if isinstance(parent, (ast.For, ast.While)):
+                bound = parent.iter if isinstance(parent, ast.For) else parent.test
+                if any(_ITERATIONS.search(n) for n in names_in(bound)):
+                    return True
+            if isinstance(parent, ast.ClassDef):
+                declared = {target_name(t) for st in parent.body if isinstance(st, (ast.Assign, ast.AnnAssign))
+                            for t in (st.targets if isinstance(st, ast.Assign) else [st.target])}
+                bases = " ".join(ctx.segment(b) for b in parent.bases)
+                return bool({"iterations", "rounds", "work_factor"} & declared) and ("Hasher" in bases or
+                                                                                     "Hasher" in parent.name)
+        return False
 
     def _passlib(self, node: ast.Call) -> None:
         schemes = arg(node, "schemes", 0)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from ..model.frameworks.common import keyword
-from .base import AstCheck, FileContext, dotted, dotted_parts
+from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
+from .recognise import receiver_name
 from .util import decorator_names, is_route_handler
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
@@ -107,14 +109,30 @@ class DatabaseRoundTripInLoop(AstCheck):
         # and comprehension clause also pushes an _ITER entry: while its iterable is evaluated (once,
         # before the loop runs) the code is not inside that loop, nor inside any enclosing one.
         self.stack: list[tuple[str, ast.AST, int, set[str]]] = []
-        self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path
+        self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path or \
+            ("alembic/" in ctx.path and "/versions/" in ctx.path)
+        # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
+        self.http_sessions: set[str] = set()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if isinstance(node.value, ast.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENTS:
+            self.http_sessions.update(n for t in node.targets if (n := receiver_name(t)))
+
+    def visit_With(self, node: ast.With) -> None:
+        for item in node.items:
+            if isinstance(item.context_expr, ast.Call) and item.optional_vars is not None and \
+                    (self.ctx.qualname(item.context_expr.func) or "") in _HTTP_CLIENTS:
+                name = receiver_name(item.optional_vars)
+                if name:
+                    self.http_sessions.add(name)
 
     def _push(self, kind: str, node: ast.AST, names: set[str] = frozenset()) -> None:
         self.stack.append((kind, node, len(self.ctx.parents), names))
 
     # loops -----------------------------------------------------------------------------------
     def visit_For(self, node: ast.For) -> None:
-        if not (_small_literal(node.iter) or _exits_first_pass(node.body, node.iter)):
+        if not (_small_literal(node.iter) or _constant_collection(node.iter) or
+                _exits_first_pass(node.body, node.iter)):
             self._push(_LOOP, node, _target_names([node.target]))
         self._push(_ITER, node)
 
@@ -185,8 +203,11 @@ class DatabaseRoundTripInLoop(AstCheck):
         method = func.attr
         parts = dotted_parts(func.value)
         receiver = parts[-1] if parts else None
-        # SQLAlchemy session reads/writes
-        if receiver in _SESSION_NAMES or (parts and parts[-2:] == ["db", "session"]):
+        # SQLAlchemy session reads/writes (an HTTP session's get/send is no database call)
+        if (receiver in _SESSION_NAMES or (parts and parts[-2:] == ["db", "session"])) and \
+                receiver not in self.http_sessions and not self._http_only_module():
+            if _is_ddl(node) or _executemany(node):
+                return None
             if method in _SA_READS and method != "query":
                 return "read", f"session.{method}()"
             if method in ("commit", "flush"):
@@ -194,8 +215,9 @@ class DatabaseRoundTripInLoop(AstCheck):
         # session.query(M)...first()
         if method in _QUERY_TERMINALS and _chain_has(func.value, "query", _SESSION_NAMES):
             return "read", f"query(...).{method}()"
-        # Django: Model.objects.get(...), Model.objects.filter(...).first()
-        if _chain_has_attr(func.value, "objects"):
+        # Django: Model.objects.get(...), Model.objects.filter(...).first(); not `model.objects` on a variable
+        # holding a different model class each time round (that loop cannot be batched into one query)
+        if _chain_has_attr(func.value, "objects") and not self._model_varies(func.value):
             if method in _DJANGO_READS:
                 return "read", f"objects...{method}()"
             if method in _DJANGO_WRITES:
@@ -205,9 +227,78 @@ class DatabaseRoundTripInLoop(AstCheck):
                 any(receiver in names for kind, _, _, names in self.stack if kind == _LOOP):
             return "write", f"{receiver}.save()"
         # DB-API cursor / asyncpg connection
-        if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"}:
+        if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"} and \
+                not (_is_ddl(node) or _executemany(node)):
             return "read", f"{receiver}.{method}()"
         return None
+
+
+    def _model_varies(self, node: ast.AST) -> bool:
+        """`model.objects` where `model` is a loop variable or is bound inside the loop (`for ot in types:
+        model = ot.model_class()`): a different model class, a different table, on each pass."""
+        while isinstance(node, (ast.Call, ast.Attribute)):
+            if isinstance(node, ast.Attribute) and node.attr == "objects":
+                parts = dotted_parts(node.value)
+                if not parts or len(parts) != 1 or not parts[0][:1].islower():
+                    return False
+                name = parts[0]
+                # the innermost loop decides: a model fixed while it runs is one table, batchable there
+                loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP),
+                                   (None, set()))
+                return loop is not None and (name in names or name in _bound_in(loop))
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return False
+
+    def _http_only_module(self) -> bool:
+        """A module that imports an HTTP client and no database layer: its `session` is an HTTP one."""
+        roots = {v.split(".")[0] for v in self.ctx.imports.values()}
+        return bool(roots & _HTTP_ROOTS) and not roots & _DB_ROOTS
+
+
+_HTTP_ROOTS = frozenset({"requests", "httpx", "aiohttp", "urllib3"})
+_DB_ROOTS = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy", "django", "psycopg", "psycopg2", "asyncpg",
+                       "pymysql", "sqlite3", "databases", "tortoise", "peewee", "pony"})
+_DDL = re.compile(r"^(Drop|Create|Add)(Table|Constraint|Index|Column|Schema|Sequence)$|^(text)$")
+
+
+def _is_ddl(call: ast.Call) -> bool:
+    """A schema operation (`DropTable(t)`, `DropConstraint(fk)`, `table.delete()` of a whole table): one
+    statement per table by nature, nothing to batch."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call):
+        name = (dotted(first.func) or "").split(".")[-1]
+        if _DDL.match(name) and name != "text":
+            return True
+        if isinstance(first.func, ast.Attribute) and first.func.attr == "delete" and not first.args:
+            return (dotted(first.func.value) or "").split(".")[-1].lower().endswith("table")
+    return False
+
+
+def _executemany(call: ast.Call) -> bool:
+    """execute(statement, rows) with a list of parameter sets: one batched round-trip (executemany)."""
+    if len(call.args) < 2:
+        return False
+    params = call.args[1]
+    name = (dotted(params) or "").split(".")[-1].lower()
+    return isinstance(params, (ast.List, ast.ListComp)) or name in ("rows", "records", "values", "params_list")
+
+
+def _constant_collection(node: ast.AST) -> bool:
+    """A loop over a constant the code defines (`COMPONENT_MODELS`, `settings.DEFAULT_GROUPS`): its size is
+    fixed by the program, not by the data, so its round-trips are no N+1."""
+    parts = dotted_parts(node)
+    return bool(parts) and parts[-1].isupper() and len(parts[-1]) > 1
+
+
+
+
+def _bound_in(loop: ast.AST) -> set[str]:
+    """Names assigned anywhere in a loop's body (not in nested functions)."""
+    body = getattr(loop, "body", None)
+    if not isinstance(body, list):
+        return set()
+    return {t.id for n in iter_nodes(body) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
 
 
 def _target_names(targets: list[ast.AST]) -> set[str]:

@@ -24,7 +24,8 @@ _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expire
                             r"_enabled|_required|_location|_file|_dir|_format|_algorithm|_alg|_view|_form|_route|"
                             r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
                             r"_scope|_scopes|_kind|_event|_code|_header|_function|_func|_handler|_callback|_module|"
-                            r"_loader|_provider|_reset|_policy)$", re.I)
+                            r"_loader|_provider|_reset|_policy|_charset|_chars|_alphabet|_status|_state|_result|"
+                            r"_mode|_error|_errors)$", re.I)
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|max|min|"
                             r"num|total|count|test|demo|example|sample|dummy|fake|mock|"
                             r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)
@@ -127,9 +128,14 @@ def names_in(node: ast.AST) -> list[str]:
 
 
 _PLACEHOLDER = re.compile(r"^(\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|\{.*\}|<.*>|%\(?\w*\)?s|\*+|x+|\.+|-+|_+|#+|"
-                          r"change[-_ ]?me|changeit|replace[-_ ]?me|todo|fixme|none|null|secret|password|passwd|"
+                          r"change[-_ ]?(me|this|it)|replace[-_ ]?(me|this)|todo|fixme|none|null|secret|password|passwd|"
                           r"your[-_].*|my[-_].*|example.*|dummy.*|placeholder|redacted|test|testing|foo|bar|"
                           r"default|fake.*|sample.*)$", re.I)
+
+
+_LABEL_WORDS = frozenset({"secret", "password", "passwd", "pwd", "token", "key", "api", "auth", "credential",
+                          "credentials", "passphrase"})
+_ALPHABET = re.compile(r"abcdefghijklmn|ABCDEFGHIJKLMN|0123456789")
 
 
 def is_placeholder(value: str) -> bool:
@@ -139,6 +145,15 @@ def is_placeholder(value: str) -> bool:
         return True
     if " " in v and not v.startswith("-----BEGIN"):
         return True  # prose: help texts, labels, error messages
+    if "***" in v or "•••" in v:
+        return True  # a mask shown in place of a secret: "********", "***CHANGED***"
+    if _ALPHABET.search(v):
+        return True  # the alphabet keys are drawn from, not a key: "abcdefghij...0123456789"
+    if re.fullmatch(r"[A-Z]{2,8}", v):
+        return True  # an upper-case marker or enum value ("LDAP", "OIDC") stored where a password would be
+    humps = re.findall(r"[A-Z]?[a-z]{2,}", v)
+    if len(humps) >= 2 and "".join(humps) == v and any(h.lower() in _LABEL_WORDS for h in humps):
+        return True  # a label or enum value naming a credential kind: "SecretText", "passwordInput", "apiKey"
     # A value that is itself a key or setting name ("access_token", "password1", "X-Api-Key")
     if re.fullmatch(r"[A-Za-z_\-]*(password|passwd|token|secret|key|pwd)[A-Za-z_\-0-9]?", v, re.I):
         return True
@@ -281,7 +296,7 @@ def target_name(node: ast.AST) -> str | None:
 _DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
                            r"[_.\-](dev|development|local|test|tests|testing|ci)$", re.I)
 _DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
-_SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|config|conf)([_.\-]|$)", re.I)
+_SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|configuration|config|conf)([_.\-]|$)", re.I)
 _SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 
 
@@ -300,7 +315,7 @@ def is_dev_settings(path: str) -> bool:
     if any(part.lower() in _DEMO_DIRS for part in p.parts[:-1]):
         return True
     stem = p.parent.name if p.stem == "__init__" else p.stem
-    bare = re.sub(r"(?i)settings|config|conf", "", stem).strip("_-.")
+    bare = re.sub(r"(?i)settings|configuration|config|conf", "", stem).strip("_-.")
     return any(_DEV_SETTINGS.search(n) for n in (bare, stem) if n)
 
 

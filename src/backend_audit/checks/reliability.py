@@ -6,21 +6,75 @@ import re
 from typing import Any
 
 from ..model.frameworks.common import HEALTH_PATH
+from ..pipeline.discovery import repository_files
 from .api import anchor
 from .endpoint_base import EndpointCheck
+
+# A path segment naming a health probe: `/healthz`, `/utils/health-check/`, `/api/ping`, `/-/readyz`; the
+# words are matched whole inside the segment, so `/shipping` is no probe.
+_PROBE_WORDS = frozenset({"health", "healthz", "healthcheck", "healthchecks", "livez", "readyz", "ping",
+                          "liveness", "readiness", "heartbeat"})
+# Container and orchestrator probes that keep the service honest without a route of their own name.
+_PROBE_FILES = re.compile(r"(^|/)(Dockerfile[^/]*|[^/]*\.dockerfile|[^/]*compose[^/]*\.ya?ml|[^/]*\.ya?ml)$", re.I)
+_PROBE_TEXT = re.compile(r"^\s*HEALTHCHECK\s+(?!NONE\b)|^\s*healthcheck:\s*$|livenessProbe:|readinessProbe:",
+                         re.M | re.I)
+_MAX_PROBE_FILE = 256 * 1024
+
+
+def _is_probe_path(path: str) -> bool:
+    if HEALTH_PATH.match(path.rstrip("/") or "/"):
+        return True
+    return any(set(re.split(r"[^a-z0-9]+", seg.lower())) & _PROBE_WORDS for seg in path.split("/") if seg)
+
+
+# A hand-written ASGI/WSGI wrapper or middleware answering a probe path before the framework routes:
+# `if scope["path"] == "/healthz":`, `environ["PATH_INFO"] == "/ping"`, `request.path == "/health/"`.
+_PROBE_LITERAL = re.compile(r"""["']/(?:[\w.-]+/)*(?:health|healthz|healthcheck|health-check|livez|readyz|ping|"""
+                            r"""liveness|readiness)/?["']""")
+_PATH_READ = re.compile(r"""scope\[\s*["']path["']\s*\]|PATH_INFO|\.path(?:_info)?\b""")
+
+
+def _small_text(root, rel: str) -> str | None:
+    """A regular file's text when it is small enough to read: the scanned tree is untrusted."""
+    path = root / rel
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_PROBE_FILE:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _wrapper_probe(root, paths) -> str | None:
+    """The first analysed, non-test module that compares a request path with a probe path literal."""
+    for rel in sorted(paths):
+        text = _small_text(root, rel) or ""
+        for m in _PROBE_LITERAL.finditer(text):
+            line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+            if _PATH_READ.search(line):
+                return rel
+    return None
+
+
+def _container_probe(root) -> str | None:
+    """The first Dockerfile/compose/Kubernetes file that declares a health probe, if any."""
+    for rel in repository_files(root, limit=20_000):
+        if _PROBE_FILES.search(rel) and rel.count("/") <= 4 and _PROBE_TEXT.search(_small_text(root, rel) or ""):
+            return rel
+    return None
 
 
 class NoHealthCheck(EndpointCheck):
     RULE_ID = "BA-REL-001"
     _PACKAGES = ("health_check", "fastapi_health", "healthcheck", "flask_healthz", "django_health_check",
-                 "watchman", "django_prometheus")
+                 "watchman", "django_prometheus", "health", "starlette_exporter", "fastapi_healthchecks",
+                 "healthcheck_python")
 
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
         if not inv.endpoints:
             return []
-        if any(HEALTH_PATH.match(e.path.rstrip("/") or "/") or re.search(r"(?i)/(health\w*|livez|readyz)(/|$)",
-                                                                         e.path) for e in inv.endpoints):
+        if any(_is_probe_path(e.path) for e in inv.endpoints):
             return []
         apps = inv.settings.get("INSTALLED_APPS", {}).get("value")
         if isinstance(apps, list) and any(isinstance(a, str) and a.split(".")[0] in self._PACKAGES for a in apps):
@@ -28,6 +82,11 @@ class NoHealthCheck(EndpointCheck):
         for facts in project.facts.values():
             if any(i.split(".")[0].lstrip(".") in self._PACKAGES for i in facts.get("imports", [])):
                 return []
+        if _container_probe(project.root):
+            return []
+        app_files = [p for p, f in project.facts.items() if not f.get("is_test")]
+        if _wrapper_probe(project.root, app_files):
+            return []
         path, line = anchor(inv)
         return [self.finding(path, line, f"no health-check endpoint among {len(inv.endpoints)} endpoint(s): add "
                              "/healthz (liveness) and a readiness check", snippet="health-check")]

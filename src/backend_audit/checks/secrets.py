@@ -13,10 +13,12 @@ import io
 import re
 import subprocess
 import tokenize
+from pathlib import Path
 
 from ..findings import Finding
+from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
-from .base import AstCheck, BanditCheck, FileContext, ProjectCheck
+from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
@@ -68,6 +70,30 @@ class HardcodedSecret(AstCheck):
         self.seen: set[int] = set()  # ids of string nodes already reported (one problem, one finding)
         # OpenAPI / pydantic documentation values: `"example": {"access_token": "eyJ..."}`, Field(examples=[...])
         self.doc_values: set[int] = set()
+        # per scope (module first): local name -> the string literal it is bound to, None when bound to
+        # several things; lets `key = "..."; boto3.client(aws_secret_access_key=key)` and
+        # `jwt.encode(p, SIGNING_KEY)` see the literal behind the name
+        self.bound: list[dict[str, ast.AST | None]] = [{}]
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.bound.append({})
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.bound.pop()
+
+    def _bind(self, target: ast.AST, value: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            scope = self.bound[-1]
+            scope[target.id] = value if target.id not in scope and _could_be_text(value) else None
+
+    def _literal_behind(self, node: ast.AST | None) -> ast.AST | None:
+        """The string literal a plain name stands for (this function's binding, else the module's)."""
+        if isinstance(node, ast.Name):
+            for scope in (self.bound[-1], self.bound[0]):
+                if node.id in scope:
+                    return scope[node.id]
+            return None
+        return node if _could_be_text(node) else None
 
     def visit_If(self, node: ast.If) -> None:
         self.if_stack.append(node)
@@ -79,11 +105,19 @@ class HardcodedSecret(AstCheck):
         doc = self.doc_values
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
-    def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST) -> None:
-        """`at` is the node being visited: inside documentation examples nothing is a secret."""
+    def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
+              fallback: bool = False) -> None:
+        """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
+        (an env lookup's default, a settings-class field default) is used only when the environment does
+        not set the value: a warning about the fallback, not a committed production secret."""
         if self.skip or id(value_node) in self.seen or self._in_doc(at) or in_test_branch(self.if_stack, self.ctx):
             return
         self.seen.add(id(value_node))
+        if fallback:
+            self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
+                                "it; fail at start-up instead of falling back to a literal", key_node=name_node,
+                        level="warning", properties={"sub": "fallback"})
+            return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
 
@@ -106,9 +140,20 @@ class HardcodedSecret(AstCheck):
             self._named_value(node, node.target, node.value)
 
     def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
+        self._bind(target, value)
         name = _could_be_text(value) and target_name(target)
         if name and is_credential_name(name) and self._secret_literal(value, name):
-            self._flag(node, target, value, f"secret in {name}", node)
+            if self._in_settings_class():
+                self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
+            else:
+                self._flag(node, target, value, f"secret in {name}", node)
+
+    def _in_settings_class(self) -> bool:
+        """A field of a pydantic BaseSettings class: its default is what the environment overrides."""
+        parents = self.ctx.parents
+        cls = parents[-1] if parents else None
+        return isinstance(cls, ast.ClassDef) and any(
+            (self.ctx.qualname(b) or dotted(b) or "").endswith("Settings") for b in cls.bases)
 
     # parameter defaults, of functions and lambdas
     def visit_arguments(self, node: ast.arguments) -> None:
@@ -146,6 +191,11 @@ class HardcodedSecret(AstCheck):
                 self.doc_values.add(id(kw.value))
             elif _could_be_text(kw.value) and is_credential_name(kw.arg) and self._secret_literal(kw.value, kw.arg):
                 self._flag(node, _name_at(kw, kw.arg), kw.value, f"secret passed as {kw.arg}=", kw)
+            elif isinstance(kw.value, ast.Name) and is_credential_name(kw.arg):
+                literal = self._literal_behind(kw.value)
+                if literal is not None and self._secret_literal(literal, kw.arg):
+                    self._flag(node, _name_at(kw, kw.arg), literal,
+                               f"secret passed as {kw.arg}= through {kw.value.id}", kw)
         qn = self.ctx.qualname(node.func) or ""
         if qn in _ENV_GETTERS or (isinstance(node.func, ast.Attribute) and node.func.attr in
                                   ("getenv", "get", "str", "bytes") and qn.startswith(("os.", "environ"))) \
@@ -153,12 +203,24 @@ class HardcodedSecret(AstCheck):
             self._env_fallback(node)
         elif qn in _JWT_KEYED:
             key = arg(node, "key", 1)
-            if key is not None and self._secret_literal(key):
-                self._flag(node, key, key, f"JWT signing key in {qn}()", _arg_node(node, "key", 1))
+            literal = self._literal_behind(key)
+            if literal is not None and self._jwt_key(literal):
+                via = f" (through {key.id})" if isinstance(key, ast.Name) else ""
+                self._flag(node, key, literal, f"JWT signing key in {qn}(){via}", _arg_node(node, "key", 1))
         elif qn in _FERNET:
             key = arg(node, "key", 0)
             if key is not None and self._secret_literal(key):
                 self._flag(node, node.func, key, "Fernet key", node)
+
+    @staticmethod
+    def _jwt_key(node: ast.AST) -> bool:
+        """Any literal HMAC key signs tokens that every reader of the source can forge, however plain it
+        looks ("secret" is the most common one); only empty values and `${VAR}` templates are not keys."""
+        value = literal_value(node)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        return isinstance(value, str) and bool(value.strip()) and not is_placeholder_template(value) and \
+            "PUBLIC KEY" not in value and "CERTIFICATE" not in value  # verifying with a public key is fine
 
     def _env_fallback(self, node: ast.Call) -> None:
         """os.getenv("SECRET_KEY", "dev"), env("DB_PASSWORD", default="postgres"): a secret that ships."""
@@ -177,7 +239,7 @@ class HardcodedSecret(AstCheck):
         if isinstance(value, str) and value.strip() and " " not in value.strip() and \
                 not is_placeholder_template(value) and (signing_key or is_password_kind(name) or
                                                         (not is_placeholder(value) and looks_random(value))):
-            self._flag(node, var, default, f"fallback value for ${name}", node)
+            self._flag(node, var, default, f"fallback value for ${name}", node, fallback=True)
 
     # Credential shapes in any string literal, one finding per string token as written
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -273,6 +335,13 @@ _HTTP_CLIENT_CALLS = frozenset({
 })
 _CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
                              "send", "ws_connect"})
+# Calls that take cert_reqs (urllib3 pools also accept the name as a string).
+_CERT_REQS_CALLS = frozenset({
+    "ssl.wrap_socket", "urllib3.PoolManager", "urllib3.ProxyManager", "urllib3.HTTPSConnectionPool",
+    "urllib3.connection_from_url", "urllib3.proxy_from_url", "urllib3.poolmanager.PoolManager",
+    "urllib3.poolmanager.ProxyManager", "urllib3.poolmanager.proxy_from_url", "urllib3.connectionpool.HTTPSConnectionPool",
+    "urllib3.connectionpool.connection_from_url"})
+_CERT_NONE_VALUES = ("CERT_NONE", "NONE", "none", 0)
 _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": ""}
 
 
@@ -304,6 +373,9 @@ class TlsVerificationDisabled(AstCheck):
                     (known_client or method_call) or kw == "cert_reqs" and known_client:
                 self.report(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone on "
                                "the network path can read and change the traffic; pass a CA bundle instead")
+        if qn in _CERT_REQS_CALLS or qn.startswith("requests.packages.urllib3.") and \
+                qn.replace("requests.packages.", "", 1) in _CERT_REQS_CALLS:
+            self._cert_reqs(node, qn)
         if qn == "ssl._create_unverified_context":
             self.report(node, "ssl._create_unverified_context() accepts any certificate; use "
                               "ssl.create_default_context(cafile=...)")
@@ -314,6 +386,21 @@ class TlsVerificationDisabled(AstCheck):
             key = arg(node, None, 0)
             if key is not None:
                 self._env(node, literal_value(key), literal_value(arg(node, None, 1)))
+
+    def _cert_reqs(self, node: ast.Call, qn: str) -> None:
+        """cert_reqs=ssl.CERT_NONE / "CERT_NONE" on a client socket or a urllib3 pool."""
+        wrap = qn.endswith("wrap_socket")
+        value = arg(node, "cert_reqs", 4 if wrap else None)
+        if value is None or (wrap and literal_value(arg(node, "server_side", 3)) is True):
+            return  # a server does not verify client certificates by default: that is not this rule
+        literal = literal_value(value)
+        if literal is False and qn in _HTTP_CLIENT_CALLS:
+            return  # cert_reqs=False on a known client is reported with the other `=False` switches
+        if self.ctx.qualname(value) == "ssl.CERT_NONE" or literal is False or \
+                (type(literal) in (str, int) and literal in _CERT_NONE_VALUES):
+            where = next((k for k in node.keywords if k.value is value), value)
+            self.report(where, f"cert_reqs=CERT_NONE on {qn}(): the peer's certificate is not checked, so anyone on "
+                               "the network path can read and change the traffic; use CERT_REQUIRED with a CA bundle")
 
     def _is_session(self, receiver: ast.AST) -> bool:
         name = receiver_name(receiver) or ""
@@ -366,6 +453,8 @@ class CommittedSecretFile(ProjectCheck):
                 continue
             if any(part in ("tests", "test", "fixtures", "testdata") for part in rel.split("/")[:-1]):
                 continue  # test fixtures carry throwaway keys on purpose
+            if not _holds_secret(project.root, rel, name):
+                continue
             out.append(Finding(
                 rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=self.rule.level,
                 message=f"{name} is committed to the repository: files of this kind hold credentials; remove "
@@ -374,11 +463,48 @@ class CommittedSecretFile(ProjectCheck):
         return out
 
 
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*[=:]\s*(?P<value>.*?)\s*$")
+_MAX_SECRET_FILE = 256 * 1024
+
+
+def _holds_secret(root, rel: str, name: str) -> bool:
+    """Whether a committed secret-kind file holds one: a .env with a credential-named key set to a real
+    value, a connection URL with a password or a known token shape; a key file with a private key. A
+    file that cannot be read safely (not regular, too big, outside the root) counts as holding one."""
+    from pathlib import Path
+
+    path = Path(root) / rel
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_SECRET_FILE:
+            return True
+        data = path.read_bytes()
+    except OSError:
+        return True
+    text = data.decode("utf-8", "replace")
+    if not name.startswith(".env"):
+        # certificates and public keys share the suffixes; only private key material is a secret
+        return "PRIVATE KEY" in text or (name.endswith((".p12", ".pfx")) and bool(data)) or \
+            not name.endswith((".pem", ".key", ".crt"))
+    for line in text.splitlines():
+        m = _ENV_LINE.match(line)
+        if not m or line.lstrip().startswith("#"):
+            continue
+        value = m.group("value").strip().strip("'\"")
+        if not value:
+            continue
+        if any(p.search(value) for _label, p in TOKEN_SHAPES) or url_password(value):
+            return True
+        if is_credential_name(m.group("key")) and not is_placeholder(value) and not is_placeholder_template(value) \
+                and (is_password_kind(m.group("key")) or looks_random(value)):
+            return True
+    return False
+
+
 def _candidate_files(root) -> list[str]:
     try:
-        proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
-                              capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
+        proc = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", timeout=60,
+                           filters=False) if gitexec.work_tree_root(Path(root)) == Path(root).resolve() else None
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired):
         proc = None
     if proc is not None and proc.returncode == 0:
         return sorted(p for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p)

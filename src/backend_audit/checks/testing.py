@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
+from ..model.test_reach import TestReach, called_with
+from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
 NOT_MEASURED = "not measured"
@@ -67,18 +68,23 @@ def _pytest_testpaths(model: ProjectModel) -> list[str]:
     from ..config import tomllib
 
     paths: list[str] = []
+    # read_tree_text: a FIFO or a symlink out of the tree in place of a config file is not read
     try:
-        with (model.root / "pyproject.toml").open("rb") as fh:
-            value = tomllib.load(fh).get("tool", {}).get("pytest", {}).get("ini_options", {}).get("testpaths")
-        paths += [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
-    except (OSError, ValueError, AttributeError):
+        text = read_tree_text(model.root, model.root / "pyproject.toml")
+        if text is not None:
+            value = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {}).get("testpaths")
+            paths += [value] if isinstance(value, str) else [v for v in value or () if isinstance(v, str)]
+    except (ValueError, AttributeError, RecursionError):
         pass
     for name, section in _PYTEST_CONFIGS:
         parser = configparser.ConfigParser(interpolation=None)
+        text = read_tree_text(model.root, model.root / name)
+        if text is None:
+            continue
         try:
-            parser.read(model.root / name, encoding="utf-8")
+            parser.read_string(text)
             paths += parser.get(section, "testpaths", fallback="").split()
-        except (configparser.Error, UnicodeDecodeError):
+        except configparser.Error:
             continue
     return [p for p in paths if ".." not in p.split("/")]
 
@@ -132,7 +138,7 @@ class ModuleWithoutTests(_TestCheck):
         imported = tested_by_import(project)
         names = _named_tests(project)
         cov = load_coverage(project).data
-        reached_endpoints = endpoint_modules_reached(project)
+        reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
         out = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
@@ -146,8 +152,12 @@ class ModuleWithoutTests(_TestCheck):
                 continue
             if cov is not None and _ran_inside_functions(cov.files.get(path), facts):
                 continue
-            out.append(self.finding(path, 1, f"No test imports this module ({path}) and coverage shows none of "
-                                             "its functions running; add a test module for it",
+            # say only what was checked: without coverage data nothing is known about what the tests run
+            evidence = ("coverage shows none of its functions running" if cov is not None
+                        else "no coverage data was available to show its functions running")
+            out.append(self.finding(path, 1, f"No test imports this module ({path}), no test requests an endpoint "
+                                             f"or GraphQL field it defines, and {evidence}; add a test module "
+                                             "for it",
                                     snippet=f"module {path}"))
         return out
 
@@ -334,69 +344,23 @@ def _span(start: int, end: int) -> str:
 
 
 def _text(project: ProjectModel, path: str, start: int, end: int) -> str:
-    try:
-        lines = (project.root / path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    text = read_tree_text(project.root, project.root / path)
+    if text is None:
         return ""
+    lines = text.splitlines()
     return "\n".join(lines[start - 1:end])
 
 
 # --- BA-TEST-005 ---------------------------------------------------------------------------------------
 
-_PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
-
-
-def _segments(path: str) -> list[str]:
-    return path.strip("^$").strip("/").split("/")
-
-
-def _segment_matches(test: str, route: str) -> bool:
-    """FastAPI `{id}` / Flask and Django `<int:id>` route segments match anything; a test segment with an
-    f-string placeholder (`{}`) matches any text in its place."""
-    if _PARAM.fullmatch(route) or test == route:
-        return True
-    return "{}" in test and re.fullmatch(".*".join(map(re.escape, test.split("{}"))), route) is not None
-
-
 def _called_with(url: str, route: str) -> bool:
-    """A test URL (f-string placeholders as `{}`) that requests the route; host, query and fragment dropped.
-    A leading placeholder (`f"{BASE}/users"`) stands for any prefix of the route, but the literal segment after
-    it must then name a literal segment of the route, or `f"{BASE}/users/{id}"` would match every route."""
-    url = re.sub(r"^[a-z]+://[^/]*", "", url).split("?", 1)[0].split("#", 1)[0]
-    if not url.startswith(("/", "{}")):
-        return False
-    want, have = _segments(route), _segments(url)
-    if url.startswith("{}"):
-        have = have[1:]
-        want = want[len(want) - len(have):] if len(have) <= len(want) else []
-        if not have:
-            return True
-        if not want or want[0] != have[0]:
-            return False
-    return len(want) == len(have) and all(_segment_matches(t, r) for t, r in zip(have, want))
-
-
-def endpoint_reached(model: ProjectModel, path: str, endpoint: dict[str, Any]) -> bool:
-    route = str(endpoint.get("path") or "")
-    handler = str(endpoint.get("handler") or "").rsplit(".", 1)[-1]
-    for test in model.test_files:
-        refs = model.facts[test].get("test_refs") or {}
-        if route and any(_called_with(u, route) for u in refs.get("urls", ())):
-            return True
-        if handler and any(n == handler or n.rsplit(":", 1)[-1] == handler or n.rsplit(".", 1)[-1] == handler
-                           for n in refs.get("route_names", ())):
-            return True
-        if handler and handler in refs.get("calls", ()) and any(
-                path in model.resolve_import(test, name) for name in model.facts[test].get("imports", ())):
-            return True
-    return False
+    """One test URL against one route (the rules use the shared index in model.test_reach)."""
+    return called_with(url, route)
 
 
 def endpoint_modules_reached(model: ProjectModel) -> set[str]:
     """Files that define at least one endpoint a test requests: tested through HTTP, not by import."""
-    return model.memo("endpoint_modules", lambda: {
-        path for path in model.source_files for ep in model.endpoints_for(path)
-        if isinstance(ep, dict) and endpoint_reached(model, path, ep)})
+    return TestReach.for_model(model).modules_reached()
 
 
 class EndpointWithoutTest(_TestCheck):
@@ -405,21 +369,23 @@ class EndpointWithoutTest(_TestCheck):
     def run(self, project: ProjectModel) -> list[Finding]:
         if not project.test_files:
             return []
+        from ..model.frameworks.inventory import build as inventory
+
         skip = tuple(self.option("skip-paths", ()))
+        reach = TestReach.for_model(project)
         out = []
-        for path in sorted(project.source_files):
-            for ep in project.endpoints_for(path):
-                if ep.get("public"):
-                    continue
-                route = str(ep.get("path") or "")
-                if any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
-                    continue
-                if endpoint_reached(project, path, ep):
-                    continue
-                methods = "/".join(ep.get("methods") or ()) or "ANY"
-                handler = ep.get("handler") or "?"
-                out.append(self.finding(
-                    path, int(ep.get("line") or 1), f"{methods} {route} ({handler}) is not requested by any test: "
-                                                    "no test uses its URL, its route name or calls its handler",
-                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+        for ep in inventory(project).endpoints:
+            if ep.public or ep.file not in project.facts:
+                continue
+            route = ep.path or ""
+            if any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
+                continue
+            if reach.reached(ep.file, route, ep.handler, ep.drf) is not None:
+                continue
+            methods = "/".join(ep.methods or ()) or "ANY"
+            handler = ep.handler or "?"
+            out.append(self.finding(
+                ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
+                                            "no test uses its URL, its route name or calls its handler",
+                snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out

@@ -22,10 +22,27 @@ class JwtVerificationOff(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # per function: calls of get_unverified_claims, and whether a verifying decode follows
-        self.frames: list[dict] = [{"unverified": [], "verified": False}]
+        self.frames: list[dict] = [{"unverified": [], "verified": False, "dicts": {}}]
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self.frames.append({"unverified": [], "verified": False})
+        self.frames.append({"unverified": [], "verified": False, "dicts": {}})
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        # `opts = {"verify_signature": False}; jwt.decode(t, k, options=opts)`: remember literal dicts bound
+        # to a name once (a name bound twice is not followed: which one reaches the call is unknown)
+        if isinstance(node.value, ast.Dict):
+            dicts = self.frames[-1]["dicts"]
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    dicts[t.id] = node.value if t.id not in dicts else None
+
+    def _options(self, node: ast.AST | None):
+        if isinstance(node, ast.Name):
+            for frame in (self.frames[-1], self.frames[0]):
+                if node.id in frame["dicts"]:
+                    node = frame["dicts"][node.id]
+                    break
+        return literal_value(node) if node is not None else {}
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._flush(self.frames.pop())
@@ -50,8 +67,7 @@ class JwtVerificationOff(AstCheck):
             self.frames[-1]["unverified"].append(node)
 
     def _decode(self, node: ast.Call, qn: str) -> None:
-        options = arg(node, "options")
-        opts = literal_value(options) if options is not None else {}
+        opts = self._options(arg(node, "options"))
         verify = arg(node, "verify")
         if (isinstance(opts, dict) and opts.get("verify_signature") is False) or \
                 (verify is not None and literal_value(verify) is False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 
 import ast
 
@@ -62,6 +63,34 @@ def defines_cli(ctx: FileContext) -> bool:
     return any(v.split(".")[0] in ("click", "typer", "argparse") for v in ctx.imports.values())
 
 
+# Files that are entry points or tooling, where printing is the interface (catalog BA-LOG-003).
+_ENTRY_FILES = frozenset({"manage.py", "__main__.py", "setup.py", "env.py", "conftest.py", "cli.py", "noxfile.py",
+                          "fabfile.py", "tasks.py"})
+_TOOL_DIRS = frozenset({"scripts", "bin", "tools", "script"})
+
+
+def prints_to_its_user(ctx: FileContext) -> bool:
+    """A program whose job is to print: entry points, tooling folders, migrations (run from the command
+    line by the migration tool), Django management commands,
+    command-line interfaces, and stand-alone scripts (a `#!` line, or a hyphenated file name `import`
+    cannot load such as `rsa-sign.py`). Its print() is output for the person running it, not a log."""
+    path = PurePosixPath(ctx.path)
+    return (path.name in _ENTRY_FILES or any(p in _TOOL_DIRS or p == "migrations" for p in path.parts[:-1])
+            or "management/commands" in ctx.path or ctx.text.startswith("#!")
+            or _script_name(path.stem) or defines_cli(ctx))
+
+
+def _script_name(stem: str) -> bool:
+    """`rsa-sign`, `generate-bad-passwords`: a hyphenated name no `import` can load, the way scripts are named."""
+    return "-" in stem and stem.replace("-", "_").isidentifier()
+
+
+def is_straight_line(tree: ast.Module | None) -> bool:
+    """A module without any function or class: a program run top to bottom."""
+    return tree is not None and not any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for n in tree.body)
+
+
 def is_main_guard(node: ast.If) -> bool:
     test = node.test
     if isinstance(test, ast.Compare) and len(test.comparators) == 1:
@@ -107,7 +136,9 @@ _SENSITIVE = re.compile(
     r"(?:^|_)(pass|password|passwd|passphrase|pwd|secret|secrets|token|tokens|api_?key|access_?key|private_?key|"
     r"client_?secret|authorization|auth_?header|cookie|cookies|session_?id|card_?number|cvv|ssn|otp)(?:_|$)")
 _BENIGN_SUFFIX = re.compile(r"_(type|url|uri|expir\w*|expires\w*|at|count|len|length|field|name|header_name|min\w*|"
-                            r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix)$"
+                            r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix|"
+                            # where a secret is kept is not the secret
+                            r"dir|directory|path|file|filename|location|backend|charset|chars|alphabet)$"
                             # the id of a key or token names it without revealing it (a session id is the secret)
                             r"|(?<!session)_ids?$")
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|hash|hashed|masked|redacted)_")
@@ -135,3 +166,37 @@ def expr_name(node: ast.AST) -> str | None:
             and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
         return node.args[0].value
     return None
+
+
+class MainGuardDepth:
+    """Mixin for checks that treat `if __name__ == "__main__":` blocks as script code: `self.main_depth` > 0
+    inside one."""
+
+    main_depth = 0
+
+    def visit_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
+            self.main_depth += 1
+
+    def leave_If(self, node: ast.If) -> None:
+        if is_main_guard(node):
+            self.main_depth -= 1
+
+
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve",
+                           "update", "partial_update", "destroy", "dispatch", "form_valid", "perform_create",
+                           "perform_update", "perform_destroy"})
+
+
+def is_endpoint_function(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> bool:
+    """A request handler, per file and syntactically: a route-decorated function (`is_route_handler`), DRF
+    `@action`, a function whose first parameter is `request`, or a view method (`get`, `post`, `list`, ...)
+    taking `request` or living in a class. The project pass's endpoint inventory is the precise answer."""
+    if is_route_handler(func) or any(n.rsplit(".", 1)[-1] == "action" for n in decorator_names(func)):
+        return True
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    if in_class:
+        params = params[1:]
+        if func.name in _VIEW_METHODS and (not params or params[0] in ("request", "req", "serializer", "form")):
+            return True
+    return bool(params) and params[0] in ("request", "req")

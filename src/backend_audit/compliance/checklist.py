@@ -83,10 +83,13 @@ class Key:
     regexes: tuple[re.Pattern[str], ...]
     manual_evidence: dict[str, Any] = field(default_factory=dict)
     phrase_tokens: tuple[tuple[str, ...], ...] = ()
+    # inputs the key's rules need before a silence means anything: "routes" (a route or middleware read)
+    needs: tuple[str, ...] = ()
 
     @property
     def has_manual_side(self) -> bool:
-        return bool(self.manual_evidence)
+        """A question no rule answers (a `prompt`): such a key is partial at best. Evidence alone is not one."""
+        return bool(self.manual_evidence.get("prompt"))
 
 
 @dataclass(frozen=True)
@@ -99,20 +102,17 @@ class Match:
         return {"key": self.key, "score": round(self.score, 2), "why": self.why}
 
 
-def _word_hit(pattern: str, words: set[str], prefixable: tuple[str, ...]) -> bool:
-    """`pattern` is one of `words`; `stem*` starts one of `prefixable` (the words and the raw words)."""
-    if pattern.endswith("*"):
-        prefix = pattern[:-1]
-        return any(w.startswith(prefix) for w in prefixable)
-    return pattern in words
-
-
 class Vocabulary:
     def __init__(self, keys: dict[str, Key]):
         self.keys = keys
         # per phrase, its content words without the `*` of stems: what the overlap score compares
         self._plain = {k.id: [frozenset(p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS)
                               for ptoks in k.phrase_tokens] for k in keys.values()}
+        # per phrase, its whole words (one set test) and its stems (prefix tests), split once: every item of
+        # every agent file is scored against every phrase
+        self._split = {k.id: [(frozenset(p for p in ptoks if not p.endswith("*")),
+                               tuple(p[:-1] for p in ptoks if p.endswith("*"))) for ptoks in k.phrase_tokens]
+                       for k in keys.values()}
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys
@@ -123,7 +123,8 @@ class Vocabulary:
         content = set(tokens(text))
         words = set(tokens(text, keep_stop_words=True))
         raw_words = set(_WORD.findall(lowered))
-        all_words = tuple(words | raw_words)  # what a `stem*` pattern searches, made once per text
+        # what a `stem*` pattern matches: every prefix of every word, made once per text
+        prefixes = {w[:k] for w in words | raw_words for k in range(len(w) + 1)}
         out: list[Match] = []
         for key in self.keys.values():
             best = Match(key.id, 0.0, "")
@@ -132,10 +133,11 @@ class Vocabulary:
                     best = Match(key.id, 1.0, f"regex /{rx.pattern}/")
                     break
             if best.score < 1.0:
-                for phrase, ptoks, plain in zip(key.phrases, key.phrase_tokens, self._plain[key.id]):
+                for phrase, ptoks, plain, (whole, stems) in zip(key.phrases, key.phrase_tokens, self._plain[key.id],
+                                                                 self._split[key.id]):
                     if not ptoks:
                         continue
-                    if all(_word_hit(p, words, all_words) for p in ptoks):
+                    if whole <= words and all(stem in prefixes for stem in stems):
                         best = Match(key.id, 1.0, f"phrase '{phrase}'")
                         break
                     shared = len(plain & content)
@@ -151,6 +153,19 @@ class Vocabulary:
                 out.append(best)
         out.sort(key=lambda m: (-m.score, m.key))
         return out
+
+    def loose_nearest(self, text: str, limit: int = 3) -> list[Match]:
+        """Keys sharing at least one content word with one of their phrases: a pin suggestion for an item too
+        far from every key to be scored (never assigned)."""
+        content = set(tokens(text))
+        out = []
+        for key in self.keys.values():
+            best = max((len(plain & content) / len(plain | content) for plain in self._plain[key.id]
+                        if plain & content), default=0.0)
+            if best:
+                out.append(Match(key.id, min(best, THRESHOLD - 0.01), "one shared word"))
+        out.sort(key=lambda m: (-m.score, m.key))
+        return out[:limit]
 
     def match(self, text: str) -> tuple[list[Match], list[Match]]:
         """(assigned keys, nearest unassigned keys) for an item."""
@@ -179,12 +194,15 @@ def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
             raise ConfigError(f"{source}: key '{key_id}' needs at least a title and an area")
         phrases = tuple(str(p) for p in spec.get("phrases") or ())
         evidence = spec.get("manual_evidence") or {}
+        needs = spec.get("needs") or []
+        if not isinstance(needs, list) or any(n not in ("routes",) for n in needs):
+            raise ConfigError(f"{source}: key '{key_id}': needs must be a list of: routes")
         if not isinstance(evidence, dict):
             raise ConfigError(f"{source}: key '{key_id}': manual_evidence must be a mapping (prompt, files, packages)")
         keys[str(key_id)] = Key(
             id=str(key_id), title=str(spec["title"]), area=str(spec["area"]), phrases=phrases,
             regexes=_compile(key_id, spec.get("regexes"), source), manual_evidence=dict(evidence),
-            phrase_tokens=tuple(tokens(p, keep_stop_words=True) for p in phrases),
+            phrase_tokens=tuple(tokens(p, keep_stop_words=True) for p in phrases), needs=tuple(needs),
         )
     return Vocabulary(keys)
 

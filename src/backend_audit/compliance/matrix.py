@@ -9,101 +9,43 @@ that the JSON, SARIF and HTML reporters read as is:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .agents import AgentFile, Item, find_agents, parse_file
 from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
-from ..config import Settings, matches_any
-from ..pipeline.discovery import repository_files
-from ..findings import LEVEL_RANK, ScanResult
+from .evidence import FRAMEWORK_IMPORTS, Project, declared_dependencies  # noqa: F401 - re-exported
+from ..config import Settings
+from ..findings import LEVEL_RANK, Finding, ScanResult
 
-STATES = ("pass", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
+STATES = ("pass", "warn", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
 COVERAGE_KEY = "test-coverage"
 COVERAGE_HINT = "pytest --cov --cov-report=xml"
-# Top-level imports that tell which framework a rule's `frameworks:` list is waiting for.
-FRAMEWORK_IMPORTS = {"fastapi": "fastapi", "flask": "flask", "django": "django", "rest_framework": "drf",
-                     "sqlalchemy": "sqlalchemy", "celery": "celery", "starlette": "starlette"}
-_MAX_WALK = 20000
+ROUTES_HINT = "scan the application itself (its routes, app factory or Django settings), not only a library part"
 
 
-@dataclass
-class Project:
-    """What evidence is read from: the repository's files, imports and declared dependencies."""
-
-    root: Path
-    files: list[str] = field(default_factory=list)
-    imports: set[str] = field(default_factory=set)
-    dependencies: set[str] = field(default_factory=set)
-    frameworks: set[str] = field(default_factory=set)
-
-    @classmethod
-    def from_result(cls, result: ScanResult) -> "Project":
-        root = Path(result.root)
-        project = cls(root=root, files=repository_files(root, _MAX_WALK))
-        for fr in result.file_results:
-            for name in fr.facts.get("imports", ()):
-                top = name.lstrip(".").split(".")[0]
-                if top and not name.startswith("."):
-                    project.imports.add(top.lower())
-        project.frameworks = {fw for mod, fw in FRAMEWORK_IMPORTS.items() if mod in project.imports}
-        for rel in project.files:
-            if rel.count("/") <= 1:
-                project.dependencies |= declared_dependencies(root / rel)
-        return project
-
-    def has_package(self, name: str) -> bool:
-        name = name.lower()
-        return name.replace("_", "-") in self.dependencies or name.replace("-", "_") in self.imports
-
-    def matching_files(self, patterns: Iterable[str]) -> list[str]:
-        patterns = tuple(patterns)
-        return [f for f in self.files if matches_any(f, patterns)]
+def finding_keys(finding: Finding, rule: Any) -> tuple[str, ...]:
+    """The checklist keys one finding counts against: its sub-check's own keys when the rule's metadata gives
+    them (`subchecks: {name: {checklist: [...]}}`; a missing X-Frame-Options note says nothing about HSTS),
+    else the rule's keys. The sub-check is `properties.sub`, else the `/suffix` of the finding's rule id."""
+    if rule is None:
+        return ()
+    sub = str((finding.properties or {}).get("sub") or "") or finding.rule_id.partition("/")[2]
+    if hasattr(rule, "checklist_for"):
+        return tuple(rule.checklist_for(sub or None))
+    spec = (getattr(rule, "subchecks", None) or {}).get(sub) if sub else None
+    keys = spec.get("checklist") if isinstance(spec, dict) else None
+    return tuple(keys) if keys else tuple(rule.checklist)
 
 
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def _req_names(lines: Iterable[str]) -> set[str]:
-    out = set()
-    for line in lines:
-        m = _REQ_NAME.match(str(line).split("#", 1)[0])
-        if m:
-            out.add(m.group(1).lower().replace("_", "-"))
+def _sub_keys(rule: Any) -> set[str]:
+    subchecks = getattr(rule, "subchecks", None) or {}
+    out: set[str] = set()
+    for spec in subchecks.values() if isinstance(subchecks, dict) else ():
+        keys = spec.get("checklist") if isinstance(spec, dict) else getattr(spec, "checklist", None)
+        out.update(keys or ())
     return out
-
-
-def declared_dependencies(path: Path) -> set[str]:
-    """Distribution names a requirements file, pyproject.toml or Pipfile declares (lower case, dashes)."""
-    from ..config import tomllib
-
-    name = path.name
-    try:
-        if re.match(r"requirements.*\.(txt|in)$", name):
-            return _req_names(path.read_text(encoding="utf-8", errors="replace").splitlines())
-        if name not in ("pyproject.toml", "Pipfile"):
-            return set()
-        data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, ValueError):
-        return set()
-    reqs: list[str] = []
-    project = data.get("project") or {}
-    reqs += project.get("dependencies") or []
-    for group in (project.get("optional-dependencies") or {}).values():
-        reqs += group or []
-    for group in (data.get("dependency-groups") or {}).values():
-        reqs += [r for r in group or [] if isinstance(r, str)]
-    names = _req_names(reqs)
-    poetry = (data.get("tool") or {}).get("poetry") or {}
-    tables = [poetry.get("dependencies"), poetry.get("dev-dependencies"), data.get("packages"),
-              data.get("dev-packages")]
-    tables += [g.get("dependencies") for g in (poetry.get("group") or {}).values() if isinstance(g, dict)]
-    for table in tables:
-        if isinstance(table, dict):
-            names |= _req_names(table)
-    return names
 
 
 @dataclass
@@ -112,22 +54,29 @@ class KeyState:
     rules: list[str]
     evidence: str | None = None
     hint: str | None = None
+    findings: frozenset[int] = frozenset()  # ids of the findings behind a warn or fail
 
 
 class Evaluator:
     def __init__(self, result: ScanResult, vocabulary: Vocabulary, all_rules: Iterable[Any]):
         self.result = result
         self.vocabulary = vocabulary
+        all_rules = list(all_rules)
         self.index = rules_by_key(all_rules)
+        for rule in all_rules:  # a rule enforces the keys its sub-checks name, too
+            for key in _sub_keys(rule) - set(rule.checklist):
+                self.index.setdefault(key, []).append(rule)
         self.enabled = {r.id for r in result.rules}
         self.project = Project.from_result(result)
         gate = LEVEL_RANK.get(result.fail_on, 1)
-        gate = LEVEL_RANK["note"] if gate > LEVEL_RANK["error"] else gate  # --fail-on never: every finding counts
-        self.counts: dict[str, dict[str, int]] = {}
+        self.gate = LEVEL_RANK["note"] if gate > LEVEL_RANK["error"] else gate  # --fail-on never: any finding fails
+        by_id = {r.id: r for r in all_rules}
+        # key -> rule id -> findings (every level: a finding below the gate is a warning, never a pass)
+        self.by_key: dict[str, dict[str, list[Finding]]] = {}
         for f in result.active_findings:
-            if LEVEL_RANK.get(f.level, 0) >= gate:
-                per = self.counts.setdefault(f.rule_id, {})
-                per[f.level] = per.get(f.level, 0) + 1
+            base = f.rule_id.split("/")[0]
+            for key in finding_keys(f, by_id.get(base)):
+                self.by_key.setdefault(key, {}).setdefault(base, []).append(f)
         self._cache: dict[str, KeyState] = {}
 
     # ------------------------------------------------------------------------------------------ keys
@@ -157,31 +106,34 @@ class Evaluator:
             return KeyState("n/a", [r.id for r in enabled],
                             f"its rules apply to {', '.join(expected)}, which this project does not use", None)
         ids = [r.id for r in applicable]
-        failing = {rid: self.counts[rid] for rid in ids if rid in self.counts}
-        if failing:
-            return KeyState("fail", ids, _describe(failing), "see the findings of these rules")
+        found = {rid: self.by_key.get(key_id, {}).get(rid, []) for rid in ids}
+        found = {rid: fs for rid, fs in found.items() if fs}
+        if found:
+            blocking = any(LEVEL_RANK.get(f.level, 0) >= self.gate for fs in found.values() for f in fs)
+            ids_found = frozenset(id(f) for fs in found.values() for f in fs)
+            if blocking:
+                return KeyState("fail", ids, self._with_evidence(key_id, _describe(found)),
+                                "see the findings of these rules", ids_found)
+            return KeyState("warn", ids, self._with_evidence(key_id, _describe(found) + " (below the --fail-on "
+                                                            f"{self.result.fail_on} gate)"),
+                            "findings below the gate still break the item: fix them or suppress them with a reason",
+                            ids_found)
+        if "routes" in key.needs and not self.project.routes_read:
+            return KeyState("not evaluated", ids, f"no route, middleware or settings module was read, so "
+                            f"{', '.join(ids)} had nothing to check", ROUTES_HINT)
         if key.has_manual_side:
             return KeyState("partial", ids, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no "
                             f"findings; {self.manual_evidence(key_id)}", key.manual_evidence.get("prompt"))
-        return KeyState("pass", ids, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no findings")
+        return KeyState("pass", ids, self._with_evidence(
+            key_id, f"enforced by {_plural(len(ids), 'rule')} ({', '.join(ids)}), no findings"))
+
+    def _with_evidence(self, key_id: str, text: str) -> str:
+        """Rule results plus what the repository shows for the key, when it shows something."""
+        found = self.manual_evidence(key_id)
+        return f"{text}; repository: {found}" if found.startswith("found ") else text
 
     def manual_evidence(self, key_id: str) -> str:
-        spec = self.vocabulary.keys[key_id].manual_evidence
-        files_wanted, packages_wanted = spec.get("files") or [], spec.get("packages") or []
-        if not files_wanted and not packages_wanted:
-            return "no evidence can be collected from the repository"
-        found_files = self.project.matching_files(files_wanted)
-        found_packages = sorted(p for p in packages_wanted if self.project.has_package(p))
-        parts = []
-        if found_files:
-            shown = ", ".join(found_files[:5]) + (f" and {len(found_files) - 5} more" if len(found_files) > 5 else "")
-            parts.append(f"files: {shown}")
-        if found_packages:
-            parts.append(f"packages: {', '.join(found_packages)}")
-        if parts:
-            return "found " + "; ".join(parts)
-        looked = ", ".join([*files_wanted[:3], *packages_wanted[:4]])
-        return f"nothing found (looked for {looked}, ...)"
+        return self.project.describe(self.vocabulary.keys[key_id].manual_evidence)
 
     # ------------------------------------------------------------------------------------------ items
 
@@ -192,27 +144,39 @@ class Evaluator:
         if item.also_in:
             data["also_in"] = list(item.also_in)
         if not matches:
-            near = ", ".join(f"{m.key} ({m.score:.2f})" for m in nearest) or "none"
-            pin_key = nearest[0].key if nearest else "KEY"
-            data.update(state="unmapped", rules=[], findings=0, evidence=f"nearest keys: {near}",
-                        hint=f"pin it: add `<!-- backend-audit: {pin_key} -->` after the item, or in the front "
-                             f"matter `backend-audit: {{map: {{\"{item.text[:60]}\": [{pin_key}]}}}}`")
+            data.update(state="unmapped", rules=[], findings=0, **self._pin_hint(item, nearest))
             return data
         states = [self.key_state(m.key) for m in matches]
         rules = sorted({r for s in states for r in s.rules})
-        findings = sum(n for rid in rules for n in self.counts.get(rid, {}).values()
-                       if any(s.state == "fail" and rid in s.rules for s in states))
         state = _combine([s.state for s in states])
+        # one finding counts once for the item, however many of its keys it touches
+        findings = len(frozenset().union(*(s.findings for s in states if s.state == state))) \
+            if state in ("fail", "warn") else 0
         chosen = [s for s in states if s.state == state] or states
         evidence = "; ".join(dict.fromkeys(f"{m.key}: {s.evidence}" for m, s in zip(matches, states) if s.evidence))
         hints = [s.hint for s in chosen if s.hint]
         if item.notes:
             hints.append(f"the item states {', '.join(item.notes)}: no rule measures that")
-        data.update(state=state, rules=rules, findings=findings if state == "fail" else 0,
-                    evidence=evidence or None, hint="; ".join(dict.fromkeys(hints)) or None)
+        data.update(state=state, rules=rules, findings=findings, evidence=evidence or None,
+                    hint="; ".join(dict.fromkeys(hints)) or None)
         if item.threshold:
             data["threshold"] = dict(item.threshold)
         return data
+
+    def _pin_hint(self, item: Item, nearest: list[Match]) -> dict[str, str]:
+        """Evidence and a pin suggestion for an unmapped item: always a real key, or `ignore` when no key is
+        anywhere near (an item about team process, not code)."""
+        near = nearest or self.vocabulary.loose_nearest(item.text)
+        shown = ", ".join(f"{m.key} ({m.score:.2f})" for m in near) or "none"
+        if near:
+            pin = near[0].key
+            hint = (f"pin it: add `<!-- backend-audit: {pin} -->` after the item, or in the front matter "
+                    f"`backend-audit: {{map: {{\"{item.text[:60]}\": [{pin}]}}}}`")
+        else:
+            hint = ("no key is close: if a rule should check it, pin one of the keys in `backend-audit rules list` "
+                    "(e.g. `<!-- backend-audit: maintainability -->`); if it is about process, not code, leave it "
+                    "out with `<!-- backend-audit: ignore -->`")
+        return {"evidence": f"nearest keys: {shown}", "hint": hint}
 
     def _matches(self, agent: AgentFile, item: Item) -> tuple[list[Match], list[Match]]:
         if item.pins:
@@ -242,9 +206,10 @@ class Evaluator:
 
 
 def _combine(states: list[str]) -> str:
-    """One state for an item from the states of its keys."""
-    if "fail" in states:
-        return "fail"
+    """One state for an item from the states of its keys: any finding outranks everything else."""
+    for worst in ("fail", "warn"):
+        if worst in states:
+            return worst
     live = [s for s in states if s != "n/a"]
     if not live:
         return "n/a"
@@ -256,10 +221,14 @@ def _combine(states: list[str]) -> str:
     return "not evaluated" if "not evaluated" in kinds else "manual"
 
 
-def _describe(failing: dict[str, dict[str, int]]) -> str:
+def _describe(found: dict[str, list[Finding]]) -> str:
+    """'findings: BA-AUTH-003: 2 warning; BA-SQL-001: 1 error': every finding, with its level."""
     parts = []
-    for rid, per in sorted(failing.items()):
-        levels = ", ".join(f"{n} {lvl}" for lvl, n in sorted(per.items(), key=lambda kv: -LEVEL_RANK[kv[0]]))
+    for rid, fs in sorted(found.items()):
+        per: dict[str, int] = {}
+        for f in fs:
+            per[f.level] = per.get(f.level, 0) + 1
+        levels = ", ".join(f"{n} {lvl}" for lvl, n in sorted(per.items(), key=lambda kv: -LEVEL_RANK.get(kv[0], 0)))
         parts.append(f"{rid}: {levels}")
     return "findings: " + "; ".join(parts)
 
@@ -286,25 +255,32 @@ class AgentSet:
 
 
 def git_root_candidates(targets: Iterable[Path]) -> list[Path]:
-    """The targets' folders and their parents up to the repository root: where .claude/agents may live."""
+    """The targets' folders and their parents up to the repository root: where .claude/agents may live.
+    Outside git only the target's own folder: the folders above it are not part of the scanned tree."""
     out: list[Path] = []
     for t in targets:
         d = t.resolve()
         d = d if d.is_dir() else d.parent
+        chain = []
         for cur in [d, *d.parents]:
-            if cur not in out:
-                out.append(cur)
+            chain.append(cur)
             if (cur / ".git").exists():
                 break
+        else:
+            chain = [d]
+        out += [c for c in chain if c not in out]
     return out
 
 
-def load_agent_set(targets: list[Path], explicit: Iterable[Path] = ()) -> AgentSet:
+def load_agent_set(targets: list[Path], explicit: Iterable[Path] = (), confine: Path | None = None) -> AgentSet:
+    """`confine`: the folder the explicit paths must stay in (they came from a config file, not the user);
+    agent files found in the tree always stay in the tree."""
     explicit = list(explicit)
     candidates = git_root_candidates(targets or [Path.cwd()])
     root = candidates[-1] if candidates else Path.cwd()
     source, found = find_agents(root, explicit, candidates)
-    return AgentSet(source, [parse_file(path, display) for path, display in found])
+    limit = root if source == "target" else confine if source == "option" else None
+    return AgentSet(source, [parse_file(path, display, limit) for path, display in found])
 
 
 def apply_agent_settings(settings: Settings, agents: AgentSet, rules: Iterable[Any]) -> Settings:
@@ -318,7 +294,7 @@ def apply_agent_settings(settings: Settings, agents: AgentSet, rules: Iterable[A
     for rule in rules:
         if COVERAGE_KEY not in rule.checklist:
             continue
-        for name in ("coverage_min", "min_coverage", "fail_under"):
+        for name in ("coverage_min", "min_coverage", "fail_under", "threshold"):
             if name in rule.options and name not in options.get(rule.id, {}):
                 options.setdefault(rule.id, {})[name] = minimum
                 changed = True
@@ -338,7 +314,7 @@ def postprocessor(agents: AgentSet) -> Callable[[ScanResult], None]:
 # ---------------------------------------------------------------------------------------------- text
 
 
-_LABELS = {"pass": "pass", "fail": "FAIL", "partial": "partial", "manual": "manual", "n/a": "n/a",
+_LABELS = {"pass": "pass", "warn": "warn", "fail": "FAIL", "partial": "partial", "manual": "manual", "n/a": "n/a",
            "not evaluated": "not eval", "unmapped": "unmapped"}
 
 
@@ -355,7 +331,7 @@ def render_text(checklist: dict[str, Any], verbose: bool = True) -> str:
             if it["section"] != section:
                 section = it["section"]
                 out.append(f"  {section or '(top level)'}")
-            label = _LABELS[it["state"]] + (f" ({it['findings']})" if it["state"] == "fail" else "")
+            label = _LABELS[it["state"]] + (f" ({it['findings']})" if it["state"] in ("fail", "warn") else "")
             keys = ", ".join(it["keys"]) or "-"
             rules = f"  {', '.join(it['rules'])}" if it["rules"] else ""
             out.append(f"    {label:<12} {it['text']}  [{keys}]{rules}")

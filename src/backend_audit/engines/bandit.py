@@ -74,6 +74,9 @@ TRIGGERS: dict[str, tuple[tuple[tuple[str, ...], str | None], ...]] = {
     "B302": ((("marshal",), None),),
     **{f"B3{n}": ((("xml",), None),) for n in range(13, 21)},  # xml.etree, xml.sax, xml.dom, lxml
     "B323": ((("_create_unverified_context",), None),),
+    "B304": ((("Crypto", "cryptography"), None),),  # PyCryptodome ciphers, cryptography's weak algorithms
+    "B305": ((("ECB",), None),),
+    "B505": ((("generate",), None),),  # rsa/dsa/ec.generate_private_key, RSA.generate(bits)
     "B501": ((("verify",), r"\bverify\s*="),),  # verify=False
     "B602": (_SHELL_KW,), "B604": (_SHELL_KW,),  # shell=True
     "B605": (_SHELL_FUNCS,),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..findings import Finding
+from ..untrusted.files import InputError, read_bounded
 from .edits import apply as apply_edits
 from .edits import overlaps
 
@@ -108,9 +109,9 @@ def fix_result(result, analyse: Analyse, unsafe: bool) -> list[FileFix]:
         if target.is_symlink():
             out.append(FileFix(path, "", "", refused=["a symlink: not rewritten"]))
             continue
-        try:
-            text = target.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        try:  # the file is the scanned repository's: a regular file, not through a symlink, bounded
+            text = read_bounded(target, 16 * 1024 * 1024, nofollow=True).decode("utf-8")
+        except (OSError, InputError, UnicodeDecodeError) as exc:
             out.append(FileFix(path, "", "", refused=[f"not rewritten: {exc}"]))
             continue
         out.append(fix_file(path, text, findings, analyse, unsafe))

@@ -6,9 +6,11 @@ from .base import Fixer
 from .calls import AddTimeout, KeepTlsVerification, SafeYamlLoad
 from .defaults import NoneDefault
 from .logging import KeepTraceback, LazyLogArguments, PrintToLogger
+from .quality import RemoveDebuggerHook
 
 FIXERS: dict[str, type[Fixer]] = {cls.RULE_ID: cls for cls in (
-    KeepTraceback, LazyLogArguments, PrintToLogger, NoneDefault, SafeYamlLoad, KeepTlsVerification, AddTimeout)}
+    KeepTraceback, LazyLogArguments, PrintToLogger, NoneDefault, SafeYamlLoad, KeepTlsVerification, AddTimeout,
+    RemoveDebuggerHook)}
 
 
 def fixer_for(rule_id: str) -> type[Fixer] | None:

@@ -9,7 +9,6 @@ kept as evidence so the rules can say so instead of quietly using wrong figures.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import xml.parsers.expat
@@ -18,9 +17,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
 from ..errors import ConfigError
+from ..untrusted.files import InputError, inside, load_json, read_bounded
 
 DEFAULT_NAMES = ("coverage.xml", "coverage.json")
 MAX_BYTES = 256 * 1024 * 1024
+MAX_XML_DEPTH = 64
 HOW_TO = "run `pytest --cov --cov-report=xml` (or `coverage xml`) before the scan, or pass --coverage FILE"
 _CONDITION = re.compile(r"\((\d+)/(\d+)\)")
 
@@ -113,6 +114,8 @@ def parse_cobertura(data: bytes) -> tuple[dict[str, FileCoverage], tuple[str, ..
                 raise CoverageError(f"root element is <{name}>, not a Cobertura <coverage>")
             seen_root[0] = True
         stack.append(name)
+        if len(stack) > MAX_XML_DEPTH:  # Cobertura is 6 deep; anything far past it is not a coverage report
+            raise CoverageError(f"elements nested deeper than {MAX_XML_DEPTH} levels")
         if name == "class":
             filename = attrs.get("filename")
             if not filename:
@@ -159,9 +162,9 @@ def _add_line(fc: FileCoverage, attrs: dict[str, str]) -> None:
 
 def parse_json(data: bytes) -> dict[str, FileCoverage]:
     try:
-        doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CoverageError(f"not valid JSON ({exc})") from None
+        doc = load_json(data, max_depth=16)
+    except InputError as exc:
+        raise CoverageError(f"the file {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("files"), dict):
         raise CoverageError("no 'files' table: not a coverage.py JSON report (`coverage json`)")
     out: dict[str, FileCoverage] = {}
@@ -180,10 +183,10 @@ def parse_json(data: bytes) -> dict[str, FileCoverage]:
 
 def read(path: Path) -> CoverageData:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise CoverageError(f"{size} bytes is larger than the {MAX_BYTES // (1024 * 1024)} MB limit")
-        data = path.read_bytes()
+        # non-blocking and bounded: a FIFO or /dev/zero named as the coverage file must not hang the scan
+        data = read_bounded(path, MAX_BYTES)
+    except InputError as exc:
+        raise CoverageError(f"the file {exc}") from None
     except OSError as exc:
         raise CoverageError(exc.strerror or str(exc)) from None
     head = data.lstrip()[:1]
@@ -201,12 +204,15 @@ def locate(root: Path, explicit: str | os.PathLike | None, base: Path | None = N
         path = Path(explicit)
         if not path.is_absolute():
             path = (base or root) / path
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"coverage file {path} is not a regular file (FIFO, socket, device or directory)")
         if not path.is_file():
             raise ConfigError(f"coverage file {path} does not exist; produce it with "
                               "`pytest --cov --cov-report=xml` or fix --coverage")
         return path
     for name in DEFAULT_NAMES:
-        if (root / name).is_file():
+        # Found, not named: a committed coverage.xml symlink must not make us read a file outside the tree.
+        if (root / name).is_file() and inside(root / name, root):
             return root / name
     return None
 
@@ -244,7 +250,8 @@ def attach(cov: CoverageData, root: Path, known: set[str]) -> CoverageData:
         if rel in known:
             return True
         if rel not in cache:
-            cache[rel] = (root / rel).is_file()
+            # a name from the report: only a regular file that stays in the tree (no symlink out)
+            cache[rel] = (root / rel).is_file() and inside(root / rel, root)
         return cache[rel]
 
     for name in sorted(cov.raw):
@@ -269,9 +276,11 @@ def staleness(path: Path, fc: FileCoverage, written_ns: int | None) -> str | Non
     try:
         if written_ns is not None and path.stat().st_mtime_ns > written_ns:
             return "modified after the coverage data was written"
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_bounded(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()
     except OSError as exc:
         return f"unreadable ({exc.strerror})"
+    except InputError as exc:
+        return f"unreadable (the file {exc})"
     for n in sorted(fc.statements):
         if n > len(lines):
             return f"the data names line {n} but the file has {len(lines)} lines"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 
 from ..checks.base import FileContext
@@ -141,6 +142,13 @@ def _template(ctx: FileContext, node: ast.AST) -> str | None:
     return None
 
 
+# A GraphQL document: `query Name(...) {`, `mutation {`, or an anonymous `{ field ... }`.
+_GRAPHQL = re.compile(r"\s*(?:(?:query|mutation|subscription)\b[^{]*)?\{\s*[A-Za-z_]")
+# names a document selects or calls: `field(`, `field {`, and the operation's own name
+_GRAPHQL_FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*[({]")
+_GRAPHQL_WORDS = frozenset({"query", "mutation", "subscription", "fragment", "on"})
+
+
 class TestRefsCollector:
     """In test files only: what a test could use to reach an endpoint (URL strings, route names given to
     url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
@@ -151,6 +159,9 @@ class TestRefsCollector:
         self.urls: set[str] = set()
         self.route_names: set[str] = set()
         self.calls: set[str] = set()
+        self.graphql: set[str] = set()  # operation and field names a GraphQL document in a test asks for
+        # `name = f"{ns}:{model}-detail"` then `reverse(name)`: the URL name a generic test base builds
+        self.local_strings: dict[str, str] = {}
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -162,9 +173,11 @@ class TestRefsCollector:
 
     def visit_Constant(self, node: ast.Constant) -> None:
         # a slash-free string has no slashed part; the text pieces of an f-string are the f-string's
-        if self.active and isinstance(node.value, str) and "/" in node.value and \
-                not isinstance(self.ctx.parents[-1], ast.JoinedStr):
-            self._strings(node)
+        if self.active and isinstance(node.value, str) and not isinstance(self.ctx.parents[-1], ast.JoinedStr):
+            if "/" in node.value:
+                self._strings(node)
+            elif "{" in node.value and _GRAPHQL.match(node.value):
+                self.graphql.update(n for n in _GRAPHQL_FIELD.findall(node.value) if n not in _GRAPHQL_WORDS)
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         if not self.active:
@@ -174,6 +187,17 @@ class TestRefsCollector:
             return  # a format spec is part of its placeholder
         if any(isinstance(p, ast.Constant) and "/" in p.value for p in node.values):
             self._strings(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.local_strings.clear()
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.active and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            text = _template(self.ctx, node.value)
+            if text:
+                self.local_strings[node.targets[0].id] = text
+            else:
+                self.local_strings.pop(node.targets[0].id, None)
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.active:
@@ -185,7 +209,8 @@ class TestRefsCollector:
         self.calls.add(name)
         args = call_args(node) if name in _URL_CALLS else ()
         if args:
-            first = _template(self.ctx, args[0])
+            first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
+                     else _template(self.ctx, args[0]))
             if first:
                 self.route_names.add(first)
 
@@ -193,12 +218,17 @@ class TestRefsCollector:
         if self.active:
             self.facts["test_refs"] = {"urls": sorted(self.urls), "route_names": sorted(self.route_names),
                                        "calls": sorted(self.calls)}
+            if self.graphql:
+                self.facts["test_refs"]["graphql"] = sorted(self.graphql)
 
 
 def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
+    from .api_surface import ApiSurfaceFacts
+    from .evidence import EvidenceCollector
     from .semantic.summary import SemanticSummary
+    from .taint.collector import TaintCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            SemanticSummary]
+            SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector]

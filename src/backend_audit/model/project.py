@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..config import Settings
 from ..findings import FileResult
@@ -14,6 +16,55 @@ if TYPE_CHECKING:
 
 # Files a whole-repository finding can point at (SARIF needs a file; line 1 stands for the whole project).
 ANCHORS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini")
+
+
+ALL = "*"  # a read of every key of a file's facts (iteration, items(), len())
+MISSING = "\0missing"  # the value of a key a file's facts do not have
+
+
+class _Watched(dict):
+    """The facts of one file the change touched (--changed-since): records which keys the project step
+    reads, so the base pass can tell which project checks the change cannot affect. Values are compared
+    whole, so only the top-level reads need recording."""
+
+    __slots__ = ("_note",)
+
+    def __init__(self, data: dict[str, Any], note: Callable[[str], None]) -> None:
+        super().__init__(data)
+        self._note = note
+
+    def get(self, key, default=None):
+        self._note(key)
+        return dict.get(self, key, default)
+
+    def __getitem__(self, key):
+        self._note(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key):
+        self._note(key)
+        return dict.__contains__(self, key)
+
+    def copy(self):
+        self._note(ALL)
+        return dict(dict.items(self))
+
+    def __reduce__(self):
+        self._note(ALL)
+        return dict, (dict(dict.items(self)),)
+
+
+def _reads_everything(name: str) -> Callable[..., Any]:
+    plain = getattr(dict, name)
+
+    def method(self: _Watched, *args: Any) -> Any:
+        self._note(ALL)
+        return plain(self, *args)
+    return method
+
+
+for _name in ("keys", "values", "items", "__iter__", "__len__"):
+    setattr(_Watched, _name, _reads_everything(_name))
 
 
 @dataclass
@@ -27,6 +78,10 @@ class ProjectModel:
     # Report sections project checks produce (e.g. "coverage"); the runner copies them onto the ScanResult.
     sections: dict[str, Any] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    # --changed-since: (path, fact key) reads of the watched files, per open recording and per memo entry
+    _recording: list[set[tuple[str, str]]] = field(default_factory=list, repr=False)
+    _memo_reads: dict[str, set[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    read_values: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, root: Path, file_results: list[FileResult], settings: Settings) -> "ProjectModel":
@@ -55,9 +110,18 @@ class ProjectModel:
         return [p for p, f in self.facts.items() if not f.get("is_test")]
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
-        """Work several checks share (coverage data, the test import graph) done once per scan."""
+        """Work several checks share (coverage data, the test import graph, the endpoint inventory) done
+        once per scan. The reads of watched facts made while computing it count for every later user."""
         if key not in self._memo:
-            self._memo[key] = compute()
+            if not self._recording:
+                self._memo[key] = compute()
+                return self._memo[key]
+            with self.recording() as reads:
+                self._memo[key] = compute()
+            self._memo_reads[key] = reads
+        elif self._recording and self._memo_reads.get(key):
+            for open_ in self._recording:
+                open_ |= self._memo_reads[key]
         return self._memo[key]
 
     @property
@@ -67,6 +131,34 @@ class ProjectModel:
 
     def in_scope(self, path: str) -> bool:
         return not self.scope or any(path == s or path.startswith(s + "/") for s in self.scope)
+
+    def watch(self, paths: set[str]) -> None:
+        """Record what the project step reads of these files' facts (see `recording`)."""
+        for path in paths:
+            if path in self.facts and not isinstance(self.facts[path], _Watched):
+                self.facts[path] = _Watched(self.facts[path], lambda key, path=path: self._note(path, key))
+
+    def _note(self, path: str, key: str) -> None:
+        if (path, key) not in self.read_values:
+            # the value as first read: a later setdefault() by some project step must not change the
+            # comparison with the base
+            facts = self.facts[path]
+            value = dict(dict.items(facts)) if key == ALL else dict.get(facts, key, MISSING)
+            self.read_values[(path, key)] = copy.deepcopy(value)
+        for open_ in self._recording:
+            open_.add((path, key))
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[set[tuple[str, str]]]:
+        """The (path, key) reads of watched facts made inside the block, memoised work it used included."""
+        reads: set[tuple[str, str]] = set()
+        self._recording.append(reads)
+        try:
+            yield reads
+        finally:
+            self._recording.pop()
+            for open_ in self._recording:
+                open_ |= reads
 
     def anchor(self) -> str:
         """The file a project-level finding points at: the scanned part's config file, else its first source

@@ -1,21 +1,30 @@
 """Content-hash cache of per-file results, so an unchanged file is never parsed twice.
 
-An entry is one JSON file named by sha256(salt, repo-relative path, file bytes). The salt covers
-everything else a FileResult depends on: the tool's own code, the rule pack, the enabled rules and
-their options, and the Settings fields the per-file step reads. JSON rather than pickle because the
-cache directory sits in the scanned repository: loading an entry must never run code.
+One pack file per configuration (`v2/<salt>.pack`), read once per scan: a header line, one line per
+entry (`mac TAB content-key TAB result-JSON`), and a stat index line (path -> size, mtime_ns, inode,
+content key) so an untouched file is neither read nor hashed. The content key is sha256(salt,
+repo-relative path, file bytes); the salt covers everything else a FileResult depends on (the tool's own
+code, the rule pack, the enabled rules and their options, the Settings fields the per-file step reads).
 
-Concurrent scans are safe (each write goes to a temporary file, then os.replace). A bad entry
-(truncated, other version, wrong key) is a miss and gets rewritten. After a scan that wrote
-entries, the oldest entries (by mtime; hits refresh it) go until the directory fits its size cap.
+Trust: every line carries an HMAC-SHA256 under a key the cache's writers cannot read (`cache_key`): a
+shared CI cache edited to drop a finding fails the check and the file is analysed again. JSON, never
+pickle: loading an entry must not be able to run code. The cache directory of a scanned repository is
+attacker-controlled input: a symlinked cache directory or `v2` is refused (the scan runs without cache),
+and every open, create, replace and delete goes through a directory descriptor with O_NOFOLLOW.
+
+Concurrent scans are safe: a pack is written to a fresh temporary name and renamed over the old one;
+the last writer wins, and a reader sees one whole pack or the other.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
-import tempfile
+import secrets
+import stat
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
@@ -25,7 +34,7 @@ from ..config import Settings
 from .discovery import SourceRef
 from ..findings import FileResult, Finding, Skipped
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DIR = ".backend-audit-cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-audit result cache: safe to delete.\n"
@@ -33,11 +42,18 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-audit result cach
 _TRANSIENT = ("internal error", "timed out", "timeout", "time limit", "worker")
 
 
+def _code_files() -> list[Path]:
+    """Every module and data file of the package (checks, engines, model, taint models...)."""
+    package = Path(__file__).resolve().parent.parent
+    # the taint models ship as YAML beside the code: a changed model changes the per-file summaries
+    return sorted([*package.rglob("*.py"), *package.rglob("*.yaml")])
+
+
 def _code_digest() -> str:
     """Stat of our own modules: an editable install picks up code changes without a version bump."""
     h = hashlib.sha256(__version__.encode())
-    base = Path(__file__).parent
-    for p in sorted(base.rglob("*.py")):
+    base = Path(__file__).resolve().parent.parent
+    for p in _code_files():
         st = p.stat()
         h.update(f"{p.relative_to(base).as_posix()}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
@@ -50,6 +66,8 @@ def salt_for(settings: Settings, enabled: Iterable[str], options: dict[str, dict
         "options": options, "max_file_size": settings.max_file_size, "max_nesting": settings.max_nesting,
         "test_paths": list(settings.test_paths), "per_file_ignores": [list(p) for p in settings.per_file_ignores],
         "fixes": bool(settings.extra.get("fixes")),  # results with fixes computed are kept apart
+        # user taint models change what the per-file summaries hold
+        "taint_models": settings.extra.get("taint_models_data", []),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=repr).encode()).hexdigest()
 
@@ -70,7 +88,8 @@ def cache_dir_for(root: Path, settings: Settings) -> Path | None:
 
 def to_dict(result: FileResult) -> dict[str, Any]:
     return {"path": result.path, "lines": result.lines, "analysed": result.analysed, "facts": result.facts,
-            "findings": [asdict(f) for f in result.findings], "skipped": [asdict(s) for s in result.skipped]}
+            "findings": [dict(f.__dict__) for f in result.findings],  # serialised at once: no copy needed
+            "skipped": [asdict(s) for s in result.skipped]}
 
 
 def from_dict(data: dict[str, Any]) -> FileResult:
@@ -83,16 +102,193 @@ def cacheable(result: FileResult) -> bool:
     return not any(any(t in s.reason for t in _TRANSIENT) for s in result.skipped)
 
 
+KEY_ENV = "BACKEND_AUDIT_CACHE_KEY"
+# A file modified within this many ns of the scan may change again within the clock's granularity without
+# changing its stat (git's "racily clean" entries): such files are hashed next time, never trusted by stat.
+_RACY_NS = 2_000_000_000
+_HEADER = b"backend-audit-cache 2\n"
+_INDEX = b"index"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+class CacheRefused(Exception):
+    """The cache cannot be used safely: the scan runs without it and says why."""
+
+
+def _user_cache_home() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+
+
+def _shown(path: Path) -> str:
+    """The key file as notes name it: under ~ when it is (a report must not carry the runner's home)."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):
+        return "$XDG_CACHE_HOME/" + path.relative_to(path.parent.parent).as_posix()
+
+
+def cache_key() -> bytes:
+    """The integrity key: $BACKEND_AUDIT_CACHE_KEY (CI: from a secret, so whoever can write the shared cache
+    cannot forge entries), else a random key in the user's own cache home, created on first use (0600)."""
+    env = os.environ.get(KEY_ENV)
+    if env:
+        return hashlib.sha256(b"backend-audit cache key\0" + env.encode("utf-8", "surrogateescape")).digest()
+    home = _user_cache_home() / "backend-audit"
+    path = home / "cache-key"
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise CacheRefused(f"the cache integrity key {_shown(path)} cannot be read ({why}); "
+                           f"set {KEY_ENV} or fix it") from None
+    tmp = home / f".cache-key-{secrets.token_hex(8)}"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)  # atomic and exclusive: a concurrent first scan keeps the key it made
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        return _read_key(path)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise CacheRefused(f"no cache integrity key: {_shown(path)} cannot be created ({why}); "
+                           f"set {KEY_ENV}") from None
+
+
+def _read_key(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode) or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()) \
+                or st.st_mode & 0o022:
+            raise CacheRefused(f"the cache integrity key {_shown(path)} is not a private file of this user; "
+                               f"delete it (a new one is made) or set {KEY_ENV}")
+        data = fh.read(4096).strip()
+    if len(data) < 32:
+        raise CacheRefused(f"the cache integrity key {_shown(path)} is too short; delete it (a new one is made)")
+    return hashlib.sha256(b"backend-audit cache key\0" + data).digest()
+
+
+def _open_dir(parent: int | None, path: Path | str, create: bool, shown: str = "") -> int:
+    """A descriptor for a directory that is not a symlink (CacheRefused when it is one)."""
+    name = str(path)
+    shown = shown or name
+    try:
+        st = os.lstat(name, dir_fd=parent)
+    except FileNotFoundError:
+        if not create:
+            raise
+        try:
+            os.mkdir(name, 0o755, dir_fd=parent)
+        except FileExistsError:
+            pass
+        st = os.lstat(name, dir_fd=parent)
+    if stat.S_ISLNK(st.st_mode):
+        raise CacheRefused(f"the cache directory {shown} is a symbolic link; refusing to use it "
+                           "(the scan runs without the cache)")
+    if not stat.S_ISDIR(st.st_mode):
+        raise CacheRefused(f"the cache directory {shown} is not a directory; scanning without the cache")
+    return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent)
+
+
 class ResultCache:
-    def __init__(self, directory: Path, salt: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, directory: Path, salt: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                 key: bytes | None = None, shown: str = "") -> None:
         self.directory = directory
+        self.shown = shown or str(directory)  # as notes name it: repo-relative when inside the repository
         self.entries = directory / f"v{FORMAT}"
         self.salt = salt
         self.max_bytes = max_bytes
+        self._key = key if key is not None else cache_key()
+        self.pack_name = f"{salt[:32]}.pack"
         self.hits = self.misses = self.written = 0
+        self.rejected = 0  # lines whose MAC did not verify: tampered or written under another key
+        self._lines: dict[str, tuple[bytes, bytes]] = {}  # content key -> (mac, result JSON), verified
+        self._index: dict[str, list] = {}
+        self._new_index: dict[str, list] = {}
+        self._started_ns = time.time_ns()
+        self._read_pack()
+
+    # --- integrity -------------------------------------------------------------------------------
+    def _mac(self, name: bytes, payload: bytes) -> bytes:
+        msg = self.salt.encode() + b"\0" + name + b"\0" + payload
+        return hmac.new(self._key, msg, hashlib.sha256).hexdigest().encode()
+
+    def _verified(self, name: bytes, mac: bytes, payload: bytes) -> bool:
+        if hmac.compare_digest(self._mac(name, payload), mac):
+            return True
+        self.rejected += 1
+        return False
+
+    # --- reading ---------------------------------------------------------------------------------
+    def _read_pack(self) -> None:
+        try:
+            top = _open_dir(None, self.directory, create=False, shown=self.shown)
+        except FileNotFoundError:
+            return
+        try:
+            sub = _open_dir(top, self.entries.name, create=False, shown=f"{self.shown}/{self.entries.name}")
+        except FileNotFoundError:
+            return
+        finally:
+            os.close(top)
+        try:
+            fd = os.open(self.pack_name, os.O_RDONLY | _NOFOLLOW, dir_fd=sub)
+        except OSError:
+            return  # no pack yet (or a symlink planted in its place: ELOOP)
+        finally:
+            os.close(sub)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode) or fh.read(len(_HEADER)) != _HEADER:
+                return
+            # Line by line, each MAC checked as it is read (HMAC is cheap next to json.loads): a pack planted
+            # in a scanned repository (its name is predictable) costs bounded time and no memory.
+            budget = self.max_bytes
+            for line in fh:
+                budget -= len(line)
+                if budget < 0:
+                    break
+                parts = line.rstrip(b"\n").split(b"\t", 2)
+                if len(parts) != 3 or not self._verified(parts[1], parts[0], parts[2]):
+                    continue
+                mac, name, payload = parts
+                if name == _INDEX:
+                    try:
+                        index = json.loads(payload)
+                    except ValueError:
+                        continue
+                    if isinstance(index, dict):
+                        self._index = index
+                else:
+                    self._lines[name.decode("ascii", "replace")] = (mac, payload)
+
+    def _content_key(self, ref: SourceRef) -> tuple[str | None, list | None]:
+        """(content key, stat entry to record) from the stat index when the file is untouched since, else
+        from its bytes. (None, None) when the file cannot be read: the analysis step reports that."""
+        try:
+            st = os.stat(ref.abs)
+        except OSError:
+            return None, None
+        known = self._index.get(ref.rel)
+        here = [st.st_size, st.st_mtime_ns, st.st_ino]
+        if isinstance(known, list) and len(known) == 4 and known[:3] == here and isinstance(known[3], str):
+            return known[3], known
+        key = self.key(ref)
+        if key is None:
+            return None, None
+        racy = self._started_ns - st.st_mtime_ns < _RACY_NS
+        return key, None if racy else [*here, key]
 
     def key(self, ref: SourceRef) -> str | None:
-        """None when the file cannot be read: the analysis step reports that, uncached."""
         try:
             with open(ref.abs, "rb") as fh:
                 data = fh.read()
@@ -103,115 +299,166 @@ class ResultCache:
         h.update(data)
         return h.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.entries / key[:2] / f"{key}.json"
-
-    def get(self, key: str, rel: str) -> FileResult | None:
-        path = self._path(key)
-        try:
-            with open(path, "rb") as fh:
-                data = json.loads(fh.read())
-            if data.get("key") != key or data["result"]["path"] != rel:
-                return None
-            result = from_dict(data["result"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        try:
-            os.utime(path)  # recently used: last to be evicted
-        except OSError:
-            pass
-        return result
-
-    def put(self, key: str, result: FileResult) -> None:
-        if not cacheable(result):
-            return
-        try:
-            payload = json.dumps({"key": key, "result": to_dict(result)}, separators=(",", ":"))
-        except (TypeError, ValueError):
-            return  # a fact that is not plain JSON: analyse this file again next time
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-            os.replace(tmp, path)
-            self.written += 1
-        except OSError:
-            return  # read-only tree or full disk: caching is an optimisation, never a failure
-
     def split(self, files: list[SourceRef]) -> tuple[list[SourceRef], list[SourceRef], dict[str, str]]:
-        """(files with an entry, files to analyse, rel path -> key) without reading any entry yet: the
+        """(files with an entry, files to analyse, rel path -> key) without decoding any entry yet: the
         misses can go to the workers first and the entries load meanwhile (`load`)."""
         found: list[SourceRef] = []
         misses: list[SourceRef] = []
         keys: dict[str, str] = {}
         for ref in files:
-            key = self.key(ref)
+            key, entry = self._content_key(ref)
             if key:
                 keys[ref.rel] = key
-            if key and os.path.exists(self._path(key)):
+                if entry is not None:
+                    self._new_index[ref.rel] = entry
+            if key and key in self._lines:
                 found.append(ref)
             else:
                 misses.append(ref)
         self.misses = len(misses)
         return found, misses, keys
 
+    def get(self, key: str, rel: str) -> FileResult | None:
+        line = self._lines.get(key)  # verified when read, or written by this scan
+        if line is None:
+            return None
+        try:
+            data = json.loads(line[1])
+            if data["path"] != rel:
+                return None
+            return from_dict(data)
+        except (ValueError, KeyError, TypeError):
+            return None
+
     def load(self, found: list[SourceRef], keys: dict[str, str]) -> tuple[dict[str, FileResult], list[SourceRef]]:
-        """(results, files whose entry turned out unreadable or foreign: analyse them too)."""
+        """(results, files whose entry turned out unreadable, foreign or tampered with: analyse them too)."""
         hits: dict[str, FileResult] = {}
         bad: list[SourceRef] = []
         for ref in found:
             result = self.get(keys[ref.rel], ref.rel)
             if result is None:
                 bad.append(ref)
+                self._lines.pop(keys[ref.rel], None)  # rewritten from the fresh analysis
             else:
                 hits[ref.rel] = result
         self.hits, self.misses = len(hits), self.misses + len(bad)
         return hits, bad
+
+    # --- writing ---------------------------------------------------------------------------------
+    def put(self, key: str, result: FileResult) -> None:
+        if not cacheable(result):
+            return
+        try:
+            payload = json.dumps(to_dict(result), separators=(",", ":")).encode()
+        except (TypeError, ValueError):
+            return  # a fact that is not plain JSON: analyse this file again next time
+        self._lines[key] = (self._mac(key.encode("ascii"), payload), payload)
+        self.written += 1
 
     def store(self, results: Iterable[FileResult], keys: dict[str, str]) -> None:
         for result in results:
             key = keys.get(result.path)
             if key:
                 self.put(key, result)
-        if self.written:
-            self._mark()
-            self.evict()
+        if self.written or self._new_index != self._index:
+            self._write(set(keys.values()))
 
-    def _mark(self) -> None:
-        """CACHEDIR.TAG keeps backup tools out; the .gitignore keeps the cache out of commits."""
-        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
-            path = self.directory / name
-            if not path.exists():
-                try:
-                    path.write_text(text, encoding="utf-8")
-                except OSError:
-                    pass
-
-    def evict(self) -> None:
-        entries: list[tuple[float, int, Path]] = []
-        total = 0
-        for path in self.entries.glob("*/*.json"):
-            try:
-                st = path.stat()
-            except OSError:
+    def _write(self, current: set[str]) -> None:
+        """This scan's entries first, then older ones (other branches, earlier edits) while the pack stays
+        under half the cap; entries whose MAC never verified are dropped."""
+        out = [_HEADER]
+        size = 0
+        for key in sorted(current):
+            line = self._lines.get(key)
+            if line is not None:
+                out.append(b"%s\t%s\t%s\n" % (line[0], key.encode("ascii"), line[1]))
+                size += len(out[-1])
+        for key, (mac, payload) in self._lines.items():
+            if key in current or size > self.max_bytes // 2 or not key.isalnum():
                 continue
-            entries.append((st.st_mtime, st.st_size, path))
-            total += st.st_size
-        if total <= self.max_bytes:
+            out.append(b"%s\t%s\t%s\n" % (mac, key.encode("ascii"), payload))
+            size += len(out[-1])
+        index = json.dumps(self._new_index, separators=(",", ":"), sort_keys=True).encode()
+        out.append(b"%s\t%s\t%s\n" % (self._mac(_INDEX, index), _INDEX, index))
+        try:
+            top = _open_dir(None, self.directory, create=True)
+        except (OSError, CacheRefused):
+            return  # read-only tree or full disk: caching is an optimisation, never a failure
+        try:
+            self._mark(top)
+            sub = _open_dir(top, self.entries.name, create=True)
+        except (OSError, CacheRefused):
+            os.close(top)
             return
-        for _, size, path in sorted(entries):
+        os.close(top)
+        tmp = f".tmp-{secrets.token_hex(8)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644, dir_fd=sub)
+            with os.fdopen(fd, "wb") as fh:
+                fh.writelines(out)
+            os.replace(tmp, self.pack_name, src_dir_fd=sub, dst_dir_fd=sub)
+            self.evict(sub)
+        except OSError:
             try:
-                path.unlink()
+                os.unlink(tmp, dir_fd=sub)
+            except OSError:
+                pass
+        finally:
+            os.close(sub)
+
+    def _mark(self, top: int) -> None:
+        """CACHEDIR.TAG keeps backup tools out; the .gitignore keeps the cache out of commits. Created only
+        where nothing is (O_EXCL + O_NOFOLLOW: a planted symlink is never written through)."""
+        for name, text in (("CACHEDIR.TAG", _TAG), (".gitignore", "*\n")):
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644, dir_fd=top)
             except OSError:
                 continue
-            total -= size
-            if total <= self.max_bytes * 0.8:  # headroom, so the next scan does not evict again
-                break
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+
+    def evict(self, sub: int | None = None) -> None:
+        """Packs of other configurations, least recently written first, until the directory fits its cap.
+        Only regular `*.pack` files in our own `v2` directory are ever deleted."""
+        own = sub is None
+        if own:
+            try:
+                sub = _open_dir(None, self.entries, create=False)
+            except (OSError, CacheRefused):
+                return
+        try:
+            packs: list[tuple[int, int, str]] = []
+            total = 0
+            for name in os.listdir(sub):
+                try:
+                    st = os.lstat(name, dir_fd=sub)
+                except OSError:
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if name.startswith(".tmp-") and time.time_ns() - st.st_mtime_ns > 3600 * 10**9:
+                    packs.append((0, st.st_size, name))  # left behind by a killed scan
+                elif name.endswith(".pack"):
+                    packs.append((st.st_mtime_ns, st.st_size, name))
+                total += st.st_size
+            if total <= self.max_bytes:
+                return
+            for _, size, name in sorted(packs):
+                if name == self.pack_name:
+                    continue
+                try:
+                    os.unlink(name, dir_fd=sub)
+                except OSError:
+                    continue
+                total -= size
+                if total <= self.max_bytes * 0.8:  # headroom, so the next scan does not evict again
+                    break
+        finally:
+            if own:
+                os.close(sub)
 
 
-def open_cache(root: Path, settings: Settings, selection) -> ResultCache | None:
+def open_cache(root: Path, settings: Settings, selection, notes: list[str] | None = None) -> ResultCache | None:
     directory = cache_dir_for(root, settings)
     if directory is None:
         return None
@@ -219,4 +466,18 @@ def open_cache(root: Path, settings: Settings, selection) -> ResultCache | None:
 
     enabled = selection.enabled_ids()
     options = {rid: selection.options(rid) for rid in enabled}
-    return ResultCache(directory, salt_for(settings, enabled, options, pack_version()))
+    try:
+        shown = directory.relative_to(root).as_posix() if directory.is_relative_to(root) else str(directory)
+    except ValueError:
+        shown = str(directory)
+    try:
+        return ResultCache(directory, salt_for(settings, enabled, options, pack_version()), shown=shown)
+    except CacheRefused as exc:
+        if notes is not None:
+            notes.append(str(exc))
+        return None
+    except OSError as exc:
+        if notes is not None:
+            notes.append(f"the result cache in {shown} cannot be read ({exc.strerror or type(exc).__name__}); "
+                         "scanning without it")
+        return None

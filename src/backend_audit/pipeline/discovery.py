@@ -17,6 +17,7 @@ from typing import Iterator
 from ..config import DEFAULT_EXCLUDES, Settings, matches_any
 from ..errors import ConfigError
 from ..findings import Skipped
+from . import git as gitexec
 
 PY_SUFFIXES = (".py", ".pyi")
 # Notebooks are listed so they are never silently left out, and skipped with what to do: their JSON is
@@ -38,6 +39,9 @@ class Discovery:
     files: list[SourceRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     in_git: bool = False
+    # Python files left out because they sit in a hidden tooling folder (.github/, .semgrep/, .claude/):
+    # folder -> file count, reported in the summary so nothing is lost silently
+    excluded: dict[str, int] = field(default_factory=dict)
 
 
 def display_path(rel: str) -> str:
@@ -46,14 +50,7 @@ def display_path(rel: str) -> str:
 
 
 def git_root(path: Path) -> Path | None:
-    cwd = path if path.is_dir() else path.parent
-    try:
-        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if out.returncode != 0:
-        return None
-    return Path(os.fsdecode(out.stdout.strip())).resolve()
+    return gitexec.work_tree_root(path)
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
@@ -79,6 +76,8 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
     excludes = DEFAULT_EXCLUDES + settings.exclude
     force_exclude = bool(settings.extra.get("force_exclude"))
     seen: set[str] = set()
+    hidden_ok = settings.extra.get("include_hidden") or False
+    base = {"rel": ""}  # the target being listed: hidden folders it names itself are scanned
 
     def consider(abs_path: Path, explicit: bool = False, rel: str | None = None) -> None:
         if rel is None:
@@ -96,6 +95,11 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
             return
         if (force_exclude or not explicit) and _excluded(rel, excludes):
             return
+        if not explicit:
+            folder = hidden_folder(rel, base["rel"], hidden_ok)
+            if folder is not None:
+                disc.excluded[folder] = disc.excluded.get(folder, 0) + 1
+                return
         if rel.endswith(NOTEBOOK):
             disc.skipped.append(Skipped(shown, NOTEBOOK_REASON))
             return
@@ -111,6 +115,8 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
             tpath.relative_to(root)
         except ValueError:
             raise ConfigError(f"target '{target}' is outside the scanned root {root}; scan one repository at a time") from None
+        rel_target = os.path.relpath(tpath, root).replace(os.sep, "/")
+        base["rel"] = "" if rel_target == "." else rel_target
         if tpath.is_file() and not tpath.is_symlink():
             consider(tpath, explicit=True)
             continue
@@ -118,12 +124,28 @@ def discover(targets: list[Path], settings: Settings, use_git: bool = True) -> D
             consider(tpath, explicit=True)
             continue
         if disc.in_git:
-            _git_files(root, tpath, consider, disc)
+            _git_files(root, tpath, excludes, consider, disc)
         else:
             _walk(root, tpath, excludes, consider, disc)
     disc.files.sort(key=lambda s: s.rel)
     disc.skipped.sort(key=lambda s: (s.path, s.reason))
     return disc
+
+
+def hidden_folder(rel: str, target_rel: str, include: bool | list[str]) -> str | None:
+    """The hidden folder (`.github`, `.semgrep/rules`' `.semgrep`) a file sits in below the scanned target,
+    unless the configuration includes it: other tools' fixtures and scripts, not application code."""
+    if include is True:
+        return None
+    prefix = target_rel.rstrip("/") + "/" if target_rel else ""
+    below = rel[len(prefix):] if prefix and rel.startswith(prefix) else rel
+    parts = below.split("/")[:-1]
+    for i, part in enumerate(parts):
+        if part.startswith(".") and part not in (".", ".."):
+            if isinstance(include, list) and part in {f.strip("/") for f in include}:
+                continue
+            return prefix + "/".join(parts[:i + 1])
+    return None
 
 
 def _unreadable_reason(path: Path, root: Path) -> str | None:
@@ -153,17 +175,25 @@ def _unreadable_reason(path: Path, root: Path) -> str | None:
     return None
 
 
-def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
+def _git_files(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:
     rel = os.path.relpath(target, root)
-    cmd = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel]
     try:
-        out = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        out = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel,
+                          filters=False)
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired) as exc:
         raise ConfigError(f"'git ls-files' failed in {root}: {exc}") from None
     if out.returncode != 0:
         raise ConfigError(f"'git ls-files' failed in {root}: {out.stderr.decode(errors='replace').strip()}")
+    _submodules(root, rel, disc)
     for raw in sorted(set(out.stdout.split(b"\0"))):
         if not raw:
+            continue
+        if raw.endswith(b"/"):
+            # An untracked nested repository: git lists only its folder. Its files are part of this
+            # tree all the same, so walk it (excludes apply) rather than lose them silently.
+            nested = root / os.fsdecode(raw.rstrip(b"/"))
+            if nested.is_dir() and not nested.is_symlink() and not _excluded(os.fsdecode(raw.rstrip(b"/")), excludes):
+                _walk(root, nested, excludes, consider, disc)
             continue
         if not raw.endswith((b".py", b".pyi", b".ipynb")):
             continue
@@ -173,6 +203,22 @@ def _git_files(root: Path, target: Path, consider, disc: Discovery) -> None:
         if not abs_path.exists() and not abs_path.is_symlink():
             continue
         consider(abs_path, rel=name)
+
+
+def _submodules(root: Path, rel: str, disc: Discovery) -> None:
+    """Registered submodules (gitlinks) hold another repository's files, which `git ls-files` does not
+    list: one skipped entry per submodule says they were not scanned."""
+    if not (root / ".gitmodules").is_file():
+        return
+    try:
+        out = gitexec.run(root, "ls-files", "-z", "--stage", "--", rel, filters=False)
+    except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired):
+        return
+    for record in out.stdout.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        if meta.startswith(b"160000 "):
+            disc.skipped.append(Skipped(display_path(os.fsdecode(name)),
+                                        "git submodule: another repository, not scanned (scan it on its own)"))
 
 
 def _walk(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:

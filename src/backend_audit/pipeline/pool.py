@@ -11,9 +11,13 @@ item, so the normal path costs one small pickle each way per item.
 
 from __future__ import annotations
 
+import ctypes
 import faulthandler
 import multiprocessing as mp
+import os
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -26,7 +30,35 @@ R = TypeVar("R")
 _READY = "ready"
 
 
-def _worker_main(conn: Connection, fn: Callable[[Any], Any], init: Callable[[], None] | None) -> None:
+def die_with_parent(parent_pid: int) -> None:
+    """End this process when `parent_pid` goes: a CI timeout SIGKILLs the scan, and a worker busy on a
+    slow file would otherwise run on, orphaned, for as long as the file takes. Linux: the kernel sends
+    SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a watchdog thread polls the parent id."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent_pid:  # the parent died before prctl took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_main(conn: Connection, fn: Callable[[Any], Any], init: Callable[[], None] | None,
+                 parent_pid: int | None = None) -> None:
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     # Ctrl-C goes to the whole process group; the parent decides what happens, workers stay quiet.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A crash is reported as that item's result; an inherited faulthandler would add a traceback dump.
@@ -84,7 +116,7 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.init), daemon=True)
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.fn, self.init, os.getpid()), daemon=True)
         proc.start()
         child.close()
         worker = _Worker(proc, parent)

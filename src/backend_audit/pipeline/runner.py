@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import functools
 import gc
 import os
@@ -38,6 +39,13 @@ class Plan:
     settings: Settings
     enabled: tuple[str, ...]
     root: str
+    # In the scan's own process a native parser crash would take the run down: a file the host's `ast`
+    # rejects is then handed back (NeedsIsolation) and goes to a worker for the libcst fallback.
+    in_process: bool = False
+
+
+class NeedsIsolation(Exception):
+    """Raised in-process for a file that needs the native grammar fallback: analyse it in a worker."""
 
 
 def _fact_collectors() -> list[type]:
@@ -130,13 +138,16 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     picked = [cls for rid in enabled for cls in checks.get(rid, ())]
     picked = [c for c in picked if is_test is False or getattr(c, "APPLIES_TO_TESTS", False)]
     ctx = FileContext(path=ref.rel, is_test=is_test, rules=rules,
-                      options={rid: selection.options(rid) for rid in enabled}, text=src.text)
+                      options={rid: selection.options(rid) for rid in enabled}, text=src.text,
+                      taint_models=tuple(settings.extra.get("taint_models_data", ())))
     ctx.facts["is_test"] = is_test
 
     t = time.perf_counter()
     tree, ast_error = _parse_ast(src, ref.rel)
     result.timings["parse"] = time.perf_counter() - t
     if tree is None:
+        if plan.in_process and not isinstance(ast_error, (RecursionError, MemoryError)):
+            raise NeedsIsolation(ref.rel)
         reason, line, needs = _why_unparsed(src.text, ast_error)
         result.skipped.append(Skipped(ref.rel, reason, line=line))
         if needs:
@@ -147,9 +158,16 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
     from ..engines import ast_walk
 
+    collectors = _fact_collectors()
+    if any(issubclass(c, RadonCheck) for c in picked):  # radon's complexity (and Halstead), in this walk
+        from ..engines.radon import ComplexityCounter, HalsteadCounter
+
+        collectors = [*collectors, ComplexityCounter]
+        if any(c.RULE_ID == "BA-QUAL-002" for c in picked):
+            collectors.append(HalsteadCounter)
     t = time.perf_counter()
     try:
-        ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], _fact_collectors(),
+        ast_walk.run_checks(tree, ctx, [c for c in wanted if issubclass(c, AstCheck)], collectors,
                             max_depth=syntax.MAX_TREE_DEPTH)
     except ast_walk.TooDeep:
         result.skipped.append(Skipped(ref.rel, f"expression nested too deeply (syntax tree deeper than "
@@ -161,6 +179,9 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.analysed = False
         return result
     result.timings["ast"] = time.perf_counter() - t
+    taint_error = (ctx.facts.get("taint") or {}).get("error")
+    if taint_error:
+        result.skipped.append(Skipped(ref.rel, taint_error, kind="partial"))
     findings = list(ctx.findings)
 
     radon_checks = [c for c in picked if issubclass(c, RadonCheck)]
@@ -186,6 +207,8 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
             result.skipped.append(Skipped(ref.rel, f"bandit could not run: {exc}", kind="partial"))
         result.timings["bandit"] = time.perf_counter() - t
     ctx.facts.pop("_symbols", None)
+    ctx.facts.pop("_halstead_volume", None)
+    ctx.facts.pop("_complexity", None)
     result.findings = _dedupe(findings)
     # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
     fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
@@ -217,10 +240,14 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def _worker_init() -> None:
+    _worker_env()
+    _preload()
+
+
+def _worker_env() -> None:
     gc.set_threshold(*_GC_THRESHOLD)  # a fork inherits the scan's rare passes; bandit's trees have cycles
     # bandit parses scanned code too; its SyntaxWarnings ("is" with a literal...) would reach stderr.
     warnings.filterwarnings("ignore", category=SyntaxWarning)
-    _preload()
 
 
 def _preload() -> None:
@@ -232,13 +259,97 @@ def _preload() -> None:
     from ..engines import ast_walk, radon  # noqa: F401
 
 
+# A scan this small finishes before worker processes would have started (fork, per-worker first-use
+# costs): analyse it in the scan's own process. Past that, a worker's analysis overlaps the parent's
+# own work (loading the cached results), which pays on two or more cores even for one large file.
+IN_PROCESS_MAX_FILES = 64
+IN_PROCESS_MAX_BYTES = 256 * 1024
+
+
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
                meanwhile: Callable[[], None] | None = None) -> list[FileResult]:
     """Every file comes back with exactly one FileResult, even when its worker hangs or dies.
 
-    Always through worker processes, --jobs 1 included: a native crash in a parser must cost one
-    file, and only a separate process survives that. Results come back in `files` order.
+    Through worker processes (--jobs 1 included): a native crash in a parser must cost one file, and
+    only a separate process survives that. A small set of files is analysed in this process instead,
+    under a per-file alarm, with only Python's own `ast` (which never crashes the interpreter on hostile
+    input): files that need the native grammar fallback still go to a worker. Results come back in
+    `files` order.
     """
+    if files and _small(files) and _can_alarm():
+        return _run_in_process(files, plan, jobs, progress, meanwhile)
+    return _run_pool(files, plan, jobs, progress, meanwhile)
+
+
+def _small(files: list[SourceRef]) -> bool:
+    return len(files) <= IN_PROCESS_MAX_FILES and sum(_size(f.abs) for f in files) <= IN_PROCESS_MAX_BYTES
+
+
+def _can_alarm() -> bool:
+    import signal
+    import threading
+
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+class _FileTimeout(BaseException):
+    """Raised by the alarm inside a file's analysis (BaseException: a check's `except Exception` must not
+    swallow it)."""
+
+
+def _run_in_process(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
+                    meanwhile: Callable[[], None] | None) -> list[FileResult]:
+    import signal
+
+    if meanwhile is not None:
+        meanwhile()
+    _preload_engines()
+    local = dataclasses.replace(plan, in_process=True)
+    timeout = plan.settings.file_timeout
+    timeout = timeout if timeout and timeout != float("inf") else None
+
+    def alarm(signum, frame):  # noqa: ARG001
+        raise _FileTimeout()
+
+    results: list[FileResult | None] = []
+    isolate: list[int] = []
+    previous = signal.signal(signal.SIGALRM, alarm) if timeout else None
+    try:
+        for i, ref in enumerate(files):
+            if timeout:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                results.append(_safe_analyse(ref, local))
+            except NeedsIsolation:
+                results.append(None)
+                isolate.append(i)
+            except _FileTimeout:
+                results.append(_failed_file(ref, f"analysis took longer than the {timeout:g} s per-file time "
+                                                 "limit (raise --file-timeout to scan it)"))
+            finally:
+                if timeout:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            if progress:
+                progress(1)
+    finally:
+        if timeout:
+            signal.signal(signal.SIGALRM, previous)
+    if isolate:
+        for i, fr in zip(isolate, _run_pool([files[i] for i in isolate], plan, jobs, None, None, light=True)):
+            results[i] = fr
+    return results  # type: ignore[return-value]
+
+
+def _preload_engines() -> None:
+    load_rules()
+    all_checks()
+    from ..engines import ast_walk, radon  # noqa: F401
+
+
+def _run_pool(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
+              meanwhile: Callable[[], None] | None = None, light: bool = False) -> list[FileResult]:
+    """`light`: files the host's parser rejected (the grammar fallback only): workers import nothing
+    up front, bandit never loads for them."""
     from .pool import WorkerPool
 
     # Largest files first so one big file does not finish last on an otherwise idle pool.
@@ -247,7 +358,8 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable
     # jobs = 100000 must not fork-bomb the CI runner).
     jobs = min(jobs, len(files), 4 * (os.cpu_count() or 1))
     pool = WorkerPool(functools.partial(_safe_analyse, plan=plan), _failed_file,
-                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_init, preload=_preload)
+                      jobs=jobs, timeout=plan.settings.file_timeout, init=_worker_env if light else _worker_init,
+                      preload=None if light else _preload)
     return pool.run(files, order, progress, meanwhile)
 
 
@@ -276,6 +388,8 @@ def analyse_text(root: Path, rel: str, text: str, settings: Settings) -> list[Fi
 def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
     try:
         return analyse_file(ref, plan)
+    except NeedsIsolation:
+        raise
     except RecursionError:
         return _failed_file(ref, "code nested too deeply to analyse (recursion limit)")
     except MemoryError:
@@ -286,35 +400,95 @@ def _safe_analyse(ref: SourceRef, plan: Plan) -> FileResult:
 
 def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
                        selection: Selection, root: Path, sections: dict | None = None,
-                       model=None) -> list[Finding]:
+                       model=None, only: set[str] | None = None,
+                       reads: dict[str, set[tuple[str, str]]] | None = None, subset: bool = False) -> list[Finding]:
+    """`only`: these rule ids alone; `reads`: filled with the watched facts each rule's checks read;
+    `subset`: only some files were given (pre-commit): run just the rules that stay sound on any set of
+    files (taint: what it cannot follow outside the set is "origin not traced", never a false error)."""
     from ..model.project import ProjectModel
 
     checks = all_checks()
-    project_checks = [cls for rid in _project_rule_ids(plan) for cls in checks[rid] if issubclass(cls, ProjectCheck)]
+    project_checks = [cls for rid in _project_rule_ids(plan) if only is None or rid in only
+                      for cls in checks[rid] if issubclass(cls, ProjectCheck)
+                      and (not subset or getattr(cls, "SOUND_ON_FILE_SUBSET", False))]
     if not project_checks:
         return []
     model = model or ProjectModel.build(root, file_results, plan.settings)
     out: list[Finding] = []
     for cls in project_checks:
-        out.extend(cls(rules[cls.RULE_ID], selection.options(cls.RULE_ID)).run(model))
+        check = cls(rules[cls.RULE_ID], selection.options(cls.RULE_ID))
+        if reads is None:
+            out.extend(check.run(model))
+            continue
+        with model.recording() as seen:
+            out.extend(check.run(model))
+        reads.setdefault(cls.RULE_ID, set()).update(seen)
     if sections is not None:
         sections.update(model.sections)
     return out
 
 
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
-                               selection: Selection, root: Path) -> set[str]:
-    """The project findings of the merge base (--changed-since): only files the change touched are
-    analysed again, from their base blobs."""
+                               selection: Selection, root: Path, jobs: int, cache, model,
+                               reads: dict[str, set[tuple[str, str]]]) -> set[str]:
+    """The project findings of the merge base (--changed-since). Only files the change touched are
+    analysed again, from their base blobs (a blob scanned before, at that path, is a cache hit). Only the
+    project rules that read something of those files that differs at the base run again: the others'
+    findings at the base are their findings now, as their inputs are equal."""
     from ..workflow import diffscope
 
     with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
         kept, refs = diffscope.base_inputs(result, changes, plan.settings, root, Path(tmp))
-        kept += [_safe_analyse(ref, plan) for ref in refs]
-    findings = run_project_checks(kept, plan, rules, selection, root)
+        hits: dict[str, FileResult] = {}
+        keys: dict[str, str] = {}
+        if cache is not None and refs:
+            keys = {ref.rel: key for ref in refs if (key := cache.key(ref))}
+            for ref in refs:
+                hit = cache.get(keys[ref.rel], ref.rel) if ref.rel in keys else None
+                if hit is not None:
+                    hits[ref.rel] = hit
+        todo = [ref for ref in refs if ref.rel not in hits]
+        fresh = _run_files(todo, plan, jobs, None) if todo else []
+        if cache is not None and fresh:
+            cache.store(fresh, keys)
+    base = kept + list(hits.values()) + fresh
+    current = _current_project_findings(result)
+    project = {f.rule_id.split("/", 1)[0] for f in current}  # the rules whose findings the base decides
+    rerun = _affected_rules(project, model, base, reads)
+    # rules whose inputs are equal at the base: their findings there are their findings now
+    same = {f.fingerprint for f in current if f.rule_id.split("/", 1)[0] not in rerun}
+    if not rerun:
+        return same
+    findings = run_project_checks(base, plan, rules, selection, root, only=rerun)
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
-    return {f.fingerprint for f in findings}
+    return same | {f.fingerprint for f in findings}
+
+
+def _current_project_findings(result: ScanResult) -> list[Finding]:
+    return [f for f in result.findings if f.engine == "project"]
+
+
+def _affected_rules(project: set[str], model, base: list[FileResult],
+                    reads: dict[str, set[tuple[str, str]]]) -> set[str]:
+    """The project rules a change can affect: all of them when files appear, disappear or stop parsing;
+    otherwise those that read a fact of a changed file whose value differs at the base."""
+    from ..model.project import ALL, MISSING
+
+    base_facts = {fr.path: fr.facts for fr in base if fr.analysed}
+    if set(base_facts) != set(model.facts):
+        return set(project)
+    affected: set[str] = set()
+    for rid in project:
+        if rid not in reads:  # not recorded (not a project check's finding): no proof it is unaffected
+            affected.add(rid)
+            continue
+        for path, key in reads[rid]:
+            then = base_facts[path] if key == ALL else base_facts[path].get(key, MISSING)
+            if model.read_values[(path, key)] != then:
+                affected.add(rid)
+                break
+    return affected
 
 
 def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
@@ -336,6 +510,13 @@ def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
     checks = all_checks()
     return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
+
+
+def _whole_repo_only(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The project rules an explicit file list cannot run (see run_project_checks' `subset`)."""
+    checks = all_checks()
+    return tuple(rid for rid in rule_ids
+                 if not all(getattr(c, "SOUND_ON_FILE_SUBSET", False) for c in checks.get(rid, ())))
 
 
 _GC_THRESHOLD = gc.get_threshold()
@@ -378,7 +559,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     jobs = settings.effective_jobs()
     from .cache import open_cache
 
-    cache = open_cache(disc.root, settings, selection)
+    cache_notes: list[str] = []
+    cache = open_cache(disc.root, settings, selection, cache_notes)
     found, todo, keys = cache.split(disc.files) if cache else ([], disc.files, {})
     hits: dict[str, FileResult] = {}
     unreadable: list[SourceRef] = []
@@ -409,9 +591,14 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     from ..model.project import ProjectModel
 
     model = ProjectModel.build(disc.root, file_results, settings)
-    if not file_subset:
-        findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model))
-    endpoints = endpoint_inventory(model).as_dicts() or None
+    reads: dict[str, set[tuple[str, str]]] | None = None
+    if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
+        model.watch(changes.files)
+        reads = {}
+    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
+                                       reads=reads, subset=file_subset))
+    inventory = endpoint_inventory(model)
+    endpoints = inventory.as_dicts() or None
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -425,9 +612,10 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         findings=findings, skipped=skipped,
         files_scanned=sum(1 for fr in file_results if fr.analysed),
         files_discovered=len(disc.files) + len({s.path for s in disc.skipped}),
+        excluded=dict(sorted(disc.excluded.items())),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
-        endpoints=endpoints,
+        endpoints=endpoints, frameworks=inventory.frameworks or None,
     )
     for name, value in sections.items():
         if hasattr(result, name):
@@ -439,7 +627,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     if scope and not file_subset and _project_rule_ids(plan):
         result.notifications.append({"level": "note", "message": "whole-repository rules cover the scanned part "
                                      "only: " + ", ".join(f"{s}/" for s in scope)})
-    if file_subset and _project_rule_ids(plan):
+    result.notifications += [{"level": "note", "message": note} for note in cache_notes]
+    if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
     # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors
@@ -447,7 +636,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
 
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
-    at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root) \
+    at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
+                                         reads or {}) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
     for post in postprocessors:

@@ -106,10 +106,19 @@ def decode_source(rel: str, data: bytes, settings: Settings) -> SourceFile:
         codec = codecs.lookup(encoding)
     except LookupError:
         raise SkipFile(f"unknown encoding '{encoding}' in the coding cookie") from None
+    # rot13, hex, zlib, base64... are bytes<->bytes or str<->str transforms, not text encodings: Python
+    # itself refuses them as source encodings, and str.decode raises LookupError on them.
+    if not getattr(codec, "_is_text_encoding", True):
+        raise SkipFile(f"the coding cookie names '{encoding}', which is not a text encoding; Python cannot "
+                       "run this file either")
     try:
         text = data.decode(codec.name if encoding != "utf-8-sig" else "utf-8-sig")
     except UnicodeDecodeError:
         raise SkipFile(_undecodable(data, encoding, "fix the coding cookie or the bytes")) from None
+    except (UnicodeError, LookupError, ValueError, TypeError) as exc:
+        # 'undefined' always raises, punycode and others raise plain UnicodeError on bad input
+        raise SkipFile(f"cannot decode with the '{encoding}' codec named in the coding cookie "
+                       f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'failed'})") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     depth = max_bracket_depth(text)

@@ -9,9 +9,11 @@ counts, findings per rule, checklist states, the top findings.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from typing import Any
 
+from .printable import clean, log_line
 from .severity import counts_text, most_severe_first, rule_index
 
 EXTENSION = "txt"
@@ -31,18 +33,28 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _data(text: str) -> str:
+    # Line breaks inside a message are GitHub's %0A (shown as breaks); every other control character is
+    # made visible so no escape sequence reaches the log.
+    return escape_data("\n".join(clean(part) for part in str(text).split("\n")))
+
+
+def _property(text: str) -> str:
+    return escape_property(clean(text))
+
+
 def annotation(f, rule) -> str:
     title = f"{f.rule_id} {rule.title}" if rule is not None else f.rule_id
-    props = [f"file={escape_property(f.path)}", f"line={f.line}", f"endLine={max(f.end_line, f.line)}"]
+    props = [f"file={_property(f.path)}", f"line={f.line}", f"endLine={max(f.end_line, f.line)}"]
     if f.end_line == f.line:  # GitHub honours columns only on single-line annotations
         props += [f"col={f.column}", f"endColumn={max(f.end_column, f.column)}"]
-    props.append(f"title={escape_property(title)}")
-    return f"::{_COMMAND.get(f.level, 'warning')} {','.join(props)}::{escape_data(f.message)}"
+    props.append(f"title={_property(title)}")
+    return f"::{_COMMAND.get(f.level, 'warning')} {','.join(props)}::{_data(f.message)}"
 
 
 def _plain(f) -> str:
-    # Indented so no part of scanned-code text can start a workflow command.
-    return f"  {f.path}:{f.line}:{f.column}: {f.level} {f.rule_id} {_one_line(f.message)}"
+    # GitHub trims leading spaces before it looks for a command, so the path is cleaned and neutralised.
+    return "  " + log_line(f"{f.path}:{f.line}:{f.column}: {f.level} {f.rule_id} {_one_line(f.message)}")
 
 
 def _one_line(text: str) -> str:
@@ -79,7 +91,7 @@ def render(result, options: dict[str, Any]) -> str:
         lines.append(f"backend-audit: {len(overflow)} more finding(s) beyond the {SHOWN_PER_LEVEL} errors, "
                      f"{SHOWN_PER_LEVEL} warnings and {SHOWN_PER_LEVEL} notices GitHub displays per step:")
         lines.extend(_plain(f) for f in overflow)
-    lines.append(f"backend-audit: {verdict_line(result)}")
+    lines.append(f"backend-audit: {clean(verdict_line(result))}")
     target = options.get("step_summary", os.environ.get("GITHUB_STEP_SUMMARY"))
     if target:
         with open(target, "a", encoding="utf-8") as fh:
@@ -87,9 +99,15 @@ def render(result, options: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MD_SPECIAL = re.compile(r"([\\\[\]])")
+
+
 def _md(text: Any) -> str:
-    """Table-cell safe: no pipes, no line breaks, no HTML (summaries render HTML)."""
-    return (_one_line(str(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Table-cell safe: no pipes, no line breaks, no HTML (summaries render HTML), no control characters,
+    and no Markdown link or image a file name could forge (brackets escaped)."""
+    text = clean(_one_line(str(text)))
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("|", "\\|").replace("`", "'"))
 
 

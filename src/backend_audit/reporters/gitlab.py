@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .printable import clean
 from .severity import band, rule_index
 
 EXTENSION = "json"
@@ -36,11 +37,12 @@ def to_data(result) -> list[dict[str, Any]]:
         out.append({
             "type": "issue",
             "check_name": f.rule_id,
-            "description": f"{f.rule_id}: {f.message}",
+            # Shown in the merge-request widget: no control or bidi characters from the scanned tree.
+            "description": clean(f"{f.rule_id}: {f.message}"),
             "categories": _categories(rule),
             "severity": _SEVERITY[band(f, rule)],
             "fingerprint": f.fingerprint,
-            "location": {"path": f.path, "lines": {"begin": f.line, "end": max(f.end_line, f.line)}},
+            "location": {"path": clean(f.path), "lines": {"begin": f.line, "end": max(f.end_line, f.line)}},
         })
     return out
 

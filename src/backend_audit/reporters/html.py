@@ -24,7 +24,8 @@ these shapes (extra keys are ignored, missing optional keys are shown as unknown
 The data block, read by templates/report.js (arrays, not objects, to keep 20,000 findings small):
     {"context": lines shown before/after a span, "rules": [{"id", "title", "level", "area", "what", "why", "use_instead", "good", "references"}],
      "paths": [str], "findings": [[rule index, path index, line, column, end line, end column, level,
-     message, symbol, suppressed: "" or the reason]], "sources": {path index: {"lines": {n: text}} or
+     message, symbol, suppressed: "" or the reason, suggested fix or null, (taint findings only) trace:
+     [[path, line, column, what happened], ...] source first]], "sources": {path index: {"lines": {n: text}} or
      {"error": reason}}}
 """
 
@@ -53,7 +54,12 @@ STREAM = False
 CONTEXT_LINES = 2
 HOTSPOT_RULE = "BA-QUAL-001"
 HOTSPOT_LIMIT = 15
-CHECKLIST_STATES = ("pass", "fail", "not-checkable", "not-measured")
+# the compliance matrix's states, in its order (a CSS class each: "n/a" -> st-na, "not evaluated" -> st-not-evaluated)
+CHECKLIST_STATES = ("pass", "warn", "fail", "partial", "manual", "n/a", "not evaluated", "unmapped")
+
+
+def _state_css(state: str) -> str:
+    return state.replace("/", "").replace(" ", "-") if state in CHECKLIST_STATES else "other"
 ENDPOINT_FLAGS = ("auth", "validation", "pagination", "rate_limit")
 _PROBLEM_WORDS = frozenset({"none", "missing", "no", "false", "unbounded", "unauthenticated"})
 _HARD_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
@@ -148,7 +154,8 @@ def page_data(result, context: int = CONTEXT_LINES) -> dict[str, Any]:
         "paths": paths,
         "findings": [
             [rule_index[f.rule_id], path_index[f.path], f.line, f.column, f.end_line, f.end_column, f.level,
-             f.message, f.symbol, _suppression_text(f.suppression), _fix_view(f)]
+             f.message, f.symbol, _suppression_text(f.suppression), _fix_view(f),
+             *([[[s["path"], s["line"], s["column"], s["message"]] for s in f.trace]] if f.trace else [])]
             for f in result.findings
         ],
         "sources": {
@@ -240,18 +247,19 @@ def _checklist(checklist: dict[str, Any] | None) -> list[dict[str, Any]] | None:
     for agent in checklist.get("agents") or []:
         items = []
         for item in agent.get("items") or []:
-            state = str(item.get("state") or "not-measured")
+            state = str(item.get("state") or "not evaluated")
             rules = [str(r) for r in item.get("rules") or []]
             items.append({
                 "text": str(item.get("text") or ""), "section": str(item.get("section") or ""),
-                "state": state, "css": state if state in CHECKLIST_STATES else "other",
+                "state": state, "css": _state_css(state),
                 "keys": [str(k) for k in item.get("keys") or []], "rules": rules,
                 "findings": int(item.get("findings") or 0),
                 "link": fragment(rule=",".join(rules)) if rules else "",
             })
         states = Counter(i["state"] for i in items)
         agents.append({"name": str(agent.get("name") or ""), "path": str(agent.get("path") or ""),
-                       "items": items, "states": [(s, states.get(s, 0)) for s in CHECKLIST_STATES]})
+                       "items": items,
+                       "states": [(s, _state_css(s), states.get(s, 0)) for s in CHECKLIST_STATES]})
     return agents
 
 

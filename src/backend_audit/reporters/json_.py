@@ -27,16 +27,20 @@ def to_data(result, options: dict[str, Any]) -> dict[str, Any]:
             "files_scanned": result.files_scanned,
             "files_skipped": result.files_skipped,
             "files_partial": result.files_partial,
+            "files_excluded": sum(result.excluded.values()),
             "lines_scanned": result.lines_scanned,
             "rules_enabled": len(result.rules),
         },
         "findings": [f.to_dict() for f in result.findings],
         "skipped": [s.to_dict() for s in result.skipped],
     }
+    if result.excluded:
+        data["excluded"] = [{"path": folder, "files": n, "reason": "hidden tooling folder (include-hidden to scan)"}
+                            for folder, n in sorted(result.excluded.items())]
     if options.get("timings"):
         data["summary"]["duration_s"] = round(result.duration, 3)
         data["timings"] = {k: round(v, 3) for k, v in sorted(result.timings.items())}
-    for extra in ("endpoints", "checklist", "coverage", "baseline", "changes"):
+    for extra in ("endpoints", "frameworks", "checklist", "coverage", "baseline", "changes"):
         value = getattr(result, extra)
         if value is not None:
             data[extra] = value

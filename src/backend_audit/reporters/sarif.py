@@ -249,8 +249,9 @@ def _start_line(f) -> int:
 
 
 def artifact_uri(path: str) -> str:
-    """Repo-relative POSIX path as a relative URI reference: no './', spaces and non-ASCII escaped."""
-    path = path.replace("\\", "/")
+    """Repo-relative POSIX path as a relative URI reference: no './', spaces, non-ASCII and backslashes
+    escaped. Discovery already gives '/' separators; a backslash is part of a POSIX file name ('\\back.py'
+    is not 'back.py'), so it becomes %5C rather than a separator."""
     while path.startswith("./"):
         path = path[2:]
     return quote(path.lstrip("/"), safe="/")
@@ -289,6 +290,8 @@ def _result(f, path: str, rule, rule_index: int, line_hash: str | None, include_
     fix = (f.properties or {}).get("fix")
     if fix:
         out["fixes"] = [sarif_fix(fix, path)]
+    if f.trace:
+        out["codeFlows"] = [code_flow(f.trace)]
     props = {"engine": f.engine, **({"symbol": f.symbol} if f.symbol else {}),
              **{k: v for k, v in (f.properties or {}).items() if k != "fix"}}
     if fix:
@@ -309,6 +312,17 @@ def sarif_fix(fix: dict[str, Any], path: str) -> dict[str, Any]:
                              for first, last, new in fix["edits"]],
         }],
     }
+
+
+def code_flow(trace: list[dict[str, Any]]) -> dict[str, Any]:
+    """A taint finding's path, source first and sink last: one threadFlow GitHub shows step by step."""
+    steps = []
+    for step in trace:
+        steps.append({"location": {
+            "physicalLocation": {"artifactLocation": {"uri": artifact_uri(step["path"]), "uriBaseId": SRCROOT},
+                                 "region": {"startLine": max(1, step["line"]), "startColumn": max(1, step["column"])}},
+            "message": {"text": step["message"] or "step"}}})
+    return {"threadFlows": [{"locations": steps}]}
 
 
 _IN_SOURCE = {"insource", "inline", "comment", "noqa", "nosec"}

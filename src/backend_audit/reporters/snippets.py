@@ -13,6 +13,7 @@ from typing import Iterable
 
 from ..config import Settings
 from ..pipeline.source import SkipFile, decode_source
+from ..untrusted.files import InputError, read_bounded
 
 # A minified or generated line can be megabytes long; the report shows its start only.
 MAX_LINE_CHARS = 400
@@ -36,12 +37,12 @@ def _read(root: Path, rel: str, settings: Settings) -> list[str] | str:
     if not path.is_relative_to(root):
         return "the path lies outside the scanned root"
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(settings.max_file_size + 1)
+        # non-blocking and regular files only: the file may have been swapped for a FIFO since discovery
+        data = read_bounded(path, settings.max_file_size)
     except OSError as exc:
         return f"cannot read the file: {exc.strerror or exc}"
-    if len(data) > settings.max_file_size:
-        return "the file is larger than the size limit"
+    except InputError as exc:
+        return f"the file {exc}"
     try:
         return _split_lines(decode_source(rel, data, settings).text)
     except SkipFile as exc:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from .printable import clean, log_line
 from .severity import counts_text, plural
 
 EXTENSION = "txt"
@@ -28,20 +29,26 @@ def render(result, options: dict[str, Any]) -> str:
     # what makes the whole report incomplete (the wrong Python for the project) is said first
     for note in result.notifications:
         if note.get("level") == "warning":
-            out.extend([style(f"warning: {note.get('message', '')}", fg="yellow", bold=True), ""])
+            out.extend([style(f"warning: {clean(note.get('message', ''))}", fg="yellow", bold=True), ""])
     for path, group in groupby(result.active_findings, key=lambda f: f.path):
-        out.append(style(shown(path), bold=True, underline=True))
+        # Paths and messages come from the scanned tree: cleaned before any styling is added.
+        out.append(style(log_line(shown(path)), bold=True, underline=True))
         for f in group:
             level = style(f"{f.level:<7}", fg=_COLOURS.get(f.level))
             mark = _fix_mark(f, options)
-            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(f.rule_id, bold=True)} {mark} {f.message}")
+            out.append(f"  {f.line:>4}:{f.column:<3} {level} {style(clean(f.rule_id), bold=True)} {mark} "
+                       f"{clean(f.message)}")
+            if f.trace and len(f.trace) > 1:  # a taint finding: where the data came from
+                src = f.trace[0]
+                out.append(style(f"             from {clean(shown(src['path']))}:{src['line']} ({len(f.trace)} steps; "
+                                 "the JSON, SARIF and HTML reports show each)", dim=True))
         out.append("")
     skipped = [s for s in result.skipped]
     if skipped:
         out.append(style("Not fully analysed", bold=True, underline=True))
         for s in skipped:
             tag = "skipped" if s.kind == "skipped" else "partial"
-            out.append(f"  {tag:<7} {shown(s.path)}: {s.reason}")
+            out.append(f"  {tag:<7} {clean(shown(s.path))}: {clean(s.reason)}")
         out.append("")
     if options.get("quiet"):
         return "\n".join(out) + ("\n" if out else "")
@@ -49,7 +56,7 @@ def render(result, options: dict[str, Any]) -> str:
         out.append(_coverage_line(result.coverage))
     for note in result.notifications:
         if note.get("level") != "warning":
-            out.append(f"note: {note.get('message', '')}")
+            out.append(f"note: {clean(note.get('message', ''))}")
     counts = result.counts()
     verdict = "FAIL" if result.failed() else "PASS"
     summary = f"{verdict}: {counts_text(counts)} (fail-on: {result.fail_on})"
@@ -64,7 +71,7 @@ def render(result, options: dict[str, Any]) -> str:
     summary += (f" · {plural(result.files_discovered, 'file')}: {result.files_scanned} scanned, "
                 f"{result.files_skipped} skipped"
                 f"{f', {result.files_partial} partly analysed' if result.files_partial else ''}"
-                f"{_newer_python(result)}"
+                f"{_newer_python(result)}{_excluded_text(result.excluded)}"
                 f" · {plural(result.lines_scanned, 'line')} in {result.duration:.2f}s")
     out.append(style(summary, bold=True, fg="red" if verdict == "FAIL" else "green"))
     fixable = _fixable_line(result, options)
@@ -111,6 +118,12 @@ def _display(result, cwd: Path | None):
 def _newer_python(result) -> str:
     skipped = sum(n.get("newer_syntax_skipped", 0) for n in result.notifications if n.get("id") == "BA-PYTHON")
     return f" ({skipped} need a newer Python)" if skipped else ""
+def _excluded_text(excluded: dict[str, int]) -> str:
+    if not excluded:
+        return ""
+    folders = sorted(excluded)
+    shown = ", ".join(folders[:3]) + (f" and {len(folders) - 3} more" if len(folders) > 3 else "")
+    return f", {sum(excluded.values())} in hidden folders excluded ({shown})"
 
 
 def _coverage_line(cov: dict[str, Any]) -> str:
@@ -120,4 +133,4 @@ def _coverage_line(cov: dict[str, Any]) -> str:
     least = [f"{m['path']} {m['percent']:g}%" for m in cov.get("modules", ())[:3] if m["percent"] < 100]
     if least:
         line += f"; least covered: {', '.join(least)}"
-    return f"{line} (from {cov['source']})"
+    return clean(f"{line} (from {cov['source']})")

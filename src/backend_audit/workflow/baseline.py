@@ -10,12 +10,14 @@ still reported. Entries nothing matched any more are listed as stale so the file
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..findings import Finding, ScanResult, normalise_code
+from ..untrusted.files import InputError, load_json, read_bounded
 
 DEFAULT_FILE = ".backend-audit-baseline.json"
 FORMAT_VERSION = 1
@@ -37,17 +39,20 @@ def render(findings: list[Finding]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+MAX_BYTES = 64 * 1024 * 1024
+
+
 def load(path: Path) -> list[dict[str, str]]:
+    # The baseline may come with the pull request: a FIFO, /dev/zero or deep nesting must end in one line.
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = load_json(read_bounded(path, MAX_BYTES), max_depth=8)
     except FileNotFoundError:
         raise ConfigError(f"baseline file {path} does not exist; create it with "
                           f"'backend-audit baseline create -o {path}'") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read baseline file {path}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"baseline file {path} is not valid JSON ({exc}); recreate it with "
-                          "'backend-audit baseline create'") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read baseline file {path}: {exc.strerror or exc}") from None
+    except InputError as exc:
+        raise ConfigError(f"baseline file {path} {exc}; recreate it with 'backend-audit baseline create'") from None
     if not isinstance(doc, dict) or doc.get("version") != FORMAT_VERSION:
         raise ConfigError(f"baseline file {path} is not a version-{FORMAT_VERSION} backend-audit baseline")
     entries = doc.get("entries")
@@ -95,4 +100,13 @@ def apply(result: ScanResult, settings: Any) -> None:
         return
     path = resolve(str(value), settings.config_source)
     hidden, stale = match(result, load(path))
-    result.baseline = {"file": str(value), "matched": hidden, "stale": stale}
+    result.baseline = {"file": _shown(path, result.root), "matched": hidden, "stale": stale}
+
+
+def _shown(path: Path, root: str) -> str:
+    """Relative to the scanned root when inside it: the report must not carry (or vary with) the runner's
+    checkout location."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)

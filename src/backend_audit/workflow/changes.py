@@ -7,13 +7,13 @@ lacks the history gets one line saying how to fetch it.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..pipeline import git as gitexec
 
 _HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
@@ -48,11 +48,9 @@ class ChangeSet:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
     try:
-        return subprocess.run(["git", "--no-optional-locks", "-c", "core.quotepath=off", *args], cwd=root,
-                              capture_output=True, timeout=120, env=env)
-    except FileNotFoundError:
+        return gitexec.run(root, "--no-optional-locks", *args)
+    except (FileNotFoundError, gitexec.GitUnavailable):
         raise ConfigError("--changed-since needs git on PATH") from None
     except subprocess.TimeoutExpired:
         raise ConfigError(f"git {args[0]} timed out in {root}") from None
@@ -169,6 +167,8 @@ def _remote_branch(ref: str) -> tuple[str, str]:
 
 
 def changed_lines(root: Path, ref: str) -> ChangeSet:
+    if ref.startswith("-"):  # git would read it as an option
+        raise ConfigError(f"--changed-since: '{ref}' is not a branch or commit name")
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise ConfigError(f"--changed-since needs a git work tree; {root} is not one")
     if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:

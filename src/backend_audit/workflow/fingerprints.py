@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..untrusted.files import InputError, inside, read_bounded
+
 BLOCK_SIZE = 100
 _BASE = 37
 _MASK = (1 << 64) - 1
@@ -91,9 +93,20 @@ def line_hashes(text: str, upto: int | None = None) -> list[str]:
     return hashes
 
 
-def read_for_hash(path: Path) -> str:
-    """The file as GitHub's hasher sees it: UTF-8 whatever the coding cookie says, BOM kept."""
-    return path.read_bytes().decode("utf-8", errors="replace")
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+
+
+def read_for_hash(path: Path, root: Path | None = None) -> str:
+    """The file as GitHub's hasher sees it: UTF-8 whatever the coding cookie says, BOM kept. A finding may
+    point at any file of the tree (`.env`, a Dockerfile): with `root`, one that leads out of the tree, is
+    not a regular file (a FIFO would block, /dev/zero never end) or is huge raises OSError, no hash."""
+    if root is not None and not inside(path, root):
+        raise OSError(f"{path} leads outside the scanned root")
+    try:
+        data = read_bounded(path, MAX_HASHED_BYTES)
+    except InputError as exc:
+        raise OSError(str(exc)) from None
+    return data.decode("utf-8", errors="replace")
 
 
 class LineHasher:
@@ -107,7 +120,7 @@ class LineHasher:
         """`needs`: relative path -> highest line asked for."""
         for rel, upto in needs.items():
             try:
-                text = read_for_hash(self.root / rel)
+                text = read_for_hash(self.root / rel, self.root)
             except OSError:
                 self._cache[rel] = None
                 continue

@@ -29,6 +29,10 @@ _IGNORE = re.compile(r"backend-audit:\s*ignore\b(?P<rest>.*)$")
 _IDS = re.compile(r"^\s*\[(?P<ids>[^\]]*)\]")
 _UNTIL = re.compile(r"\buntil=(\S*)")
 _NOSEC = re.compile(r"#\s*nosec\b")
+# Reviewed suppressions written for the equivalent rule of another linter: ruff's `# noqa: T201, BLE001`
+# and pylint's `# pylint: disable=W0702`. A blanket `# noqa` names nothing and is not honoured.
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+_PYLINT = re.compile(r"#\s*pylint\s*:\s*disable\s*=\s*(?P<codes>[\w-]+(?:\s*,\s*[\w-]+)*)")
 _SKIP = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT,
                    tokenize.ENCODING, tokenize.ENDMARKER})
 
@@ -37,7 +41,7 @@ _SKIP = frozenset({tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.IND
 
 def scan_comments(text: str) -> list[dict[str, Any]]:
     """Every suppression comment of a file with the statement span it governs (plain data)."""
-    if "backend-audit:" not in text and "nosec" not in text:
+    if "backend-audit:" not in text and "nosec" not in text and "noqa" not in text and "pylint:" not in text:
         return []
     records: list[dict[str, Any]] = []
     inline: list[dict[str, Any]] = []  # comments on the current logical line
@@ -103,6 +107,10 @@ def _parse(comment: str, row: int, col: int, end_col: int) -> list[dict[str, Any
         out.append(rec)
     if _NOSEC.search(comment):
         out.append({**where, "kind": "nosec", "tests": sorted(_nosec_tests(comment))})
+    codes = {c.upper() for m in (_NOQA.search(comment), _PYLINT.search(comment)) if m
+             for c in re.split(r"[\s,]+", m.group("codes")) if c}
+    if codes:
+        out.append({**where, "kind": "noqa", "codes": sorted(codes)})
     return out
 
 
@@ -167,9 +175,11 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
     comments: dict[str, list[Comment]] = {}
     nosecs: dict[str, list[dict[str, Any]]] = {}
     for fr in result.file_results:
-        ran = frozenset(fr.facts.get("rules_run", ())) | project_ran
+        # a whole-repo rule per-file-ignored here did not run on this file
+        ran = frozenset(fr.facts.get("rules_run", ())) | frozenset(
+            r for r in project_ran if not _ignored(selection, r, fr.path))
         for rec in fr.facts.get("suppressions", ()):
-            if rec["kind"] == "nosec":
+            if rec["kind"] in ("nosec", "noqa"):
                 nosecs.setdefault(fr.path, []).append(rec)
                 continue
             c = Comment(path=fr.path, line=rec["line"], column=rec["column"], end_column=rec["end_column"],
@@ -180,7 +190,7 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
 
     # Whole-repo findings never went through the worker's per-file-ignores: apply them here.
     result.findings = [f for f in result.findings
-                       if f.engine != "project" or not _ignored(selection, f.rule_id, f.path)]
+                       if f.engine not in ("project", "taint") or not _ignored(selection, f.rule_id, f.path)]
     for f in result.findings:
         if f.suppression is not None:
             continue
@@ -194,6 +204,8 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
             rule = rules.get(f.rule_id)
             if rule is not None and _bandit_ids(rule):
                 f.suppression = _nosec(f, _bandit_ids(rule), nosecs.get(f.path, ()))
+            if rule is not None and f.suppression is None:
+                f.suppression = _noqa(f, _linter_ids(rule), nosecs.get(f.path, ()))
 
     all_comments = [c for path in sorted(comments) for c in comments[path]]
     checks = all_checks()
@@ -221,10 +233,30 @@ def _bandit_ids(rule: Any) -> set[str]:
     return ids | ({"*"} if rule.engine == "bandit" else set())
 
 
+def _linter_ids(rule: Any) -> set[str]:
+    """The ruff and pylint codes the catalog names as this rule's equivalents (T201 for BA-LOG-003, ...)."""
+    eq = rule.equivalents or {}
+    return {c.upper() for tool in ("ruff", "pylint") for c in (eq.get(tool) or ())}
+
+
+def _noqa(finding: Finding, codes: set[str], records: Iterable[dict[str, Any]]) -> dict[str, str] | None:
+    """A `# noqa:`/`# pylint: disable=` naming an equivalent code on the finding's own statement (like
+    ruff, a comment on the line above does not count)."""
+    if not codes:
+        return None
+    for rec in records:
+        if rec["kind"] == "noqa" and rec["start"] <= rec["line"] and rec["start"] <= finding.line <= rec["end"] \
+                and codes & set(rec["codes"]):
+            return {"kind": "inSource", "justification": rec["text"]}
+    return None
+
+
 def _nosec(finding: Finding, bandit_ids: set[str], nosecs: Iterable[dict[str, Any]]) -> dict[str, str] | None:
     test = finding.properties.get("bandit_test")
     wanted = {test} if test else bandit_ids
     for rec in nosecs:
+        if rec["kind"] != "nosec":
+            continue
         if rec["start"] <= finding.line <= rec["end"] and (not rec["tests"] or wanted & set(rec["tests"])):
             return {"kind": "inSource", "justification": rec["text"]}
     return None

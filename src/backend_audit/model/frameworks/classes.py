@@ -10,13 +10,14 @@ import ast
 from typing import Any
 
 from ...checks.base import FileContext, dotted
-from .common import last_name, literal
+from .common import dep_refs, last_name, literal
 from .functions import call_arguments, name_text
 
 VIEW_ATTRS = frozenset({"permission_classes", "authentication_classes", "throttle_classes", "throttle_scope",
                         "pagination_class", "serializer_class", "http_method_names", "decorators",
                         "method_decorators", "methods", "login_url", "permission_required", "queryset", "model",
-                        "parser_classes", "filterset_class", "form_class"})
+                        "parser_classes", "filterset_class", "form_class",
+                        "path", "guards"})  # the last two: Litestar controllers
 _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializer", "ModelSerializer",
                            "HyperlinkedModelSerializer", "FlaskForm", "TypedDict", "RootModel", "Struct"})
 
@@ -45,6 +46,12 @@ class ClassFacts:
             entry["decorator_args"] = [
                 [name_text(a) or dotted(getattr(a, "func", None)) or "" for a in call_arguments(d)]
                 for d in node.decorator_list if isinstance(d, ast.Call)]
+            calls = [{"ref": dotted(d.func), "line": d.lineno,
+                      "args": [literal(a) for a in d.args if not isinstance(a, ast.Starred)],
+                      "kwargs": {kw.arg: literal(kw.value) for kw in d.keywords if kw.arg}}
+                     for d in node.decorator_list if isinstance(d, ast.Call) and dotted(d.func)]
+            if calls:  # `@register_view(Widget, "edit")`: a registration decorator's arguments
+                entry["decorator_calls"] = calls
         if any(last_name(b) in _SCHEMA_BASES for b in bases if b):
             self.ctx.facts.setdefault("schema_classes", []).append(node.name)
         self.classes[self.ctx.symbol] = entry
@@ -76,6 +83,9 @@ class ClassFacts:
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         entry = self.open[-1] if self.open else None
+        deps = dep_refs(node.value) + dep_refs(node.annotation) if entry is not None else []
+        if deps:  # class-based FastAPI views: `user: User = Depends(get_current_user)` guards every route
+            entry.setdefault("deps", []).extend(deps)
         if entry is not None and isinstance(node.target, ast.Name) and node.value is not None and \
                 node.target.id in VIEW_ATTRS:
             entry["attrs"][node.target.id] = _class_refs(node.value)

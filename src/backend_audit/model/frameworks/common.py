@@ -20,7 +20,8 @@ STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE", "ANY"})
 
 # Catalog §4 BA-AUTH-001: the default auth-dependency name pattern.
 AUTH_DEPENDENCY = re.compile(
-    r"(?i)(current_?(active_?)?(super)?user|get_?user|auth|verify_?(token|jwt|api_?key)|require_\w+|permission"
+    r"(?i)(current_?(active_?)?(super)?user|get_?user|auth|(verify|validate|check)_?\w*(token|jwt|api_?key)"
+    r"|require_\w+|permission"
     r"|login_required|admin)")
 # Decorators that guard a handler (Flask, Django, flask-login, flask-jwt-extended, flask-security...).
 AUTH_DECORATOR = re.compile(
@@ -40,9 +41,10 @@ PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?pag
                               r"|before|start|count|max_results|page_number|pagination|params)$")
 
 # Default public allow-list (catalog BA-AUTH-001 "Not flagged").
-PUBLIC_PATHS = ("health", "healthz", "livez", "readyz", "ping", "status", "metrics", "docs", "redoc",
-                "openapi.json", "login", "logout", "token", "register", "signup", "password-reset*",
-                ".well-known/*")
+PUBLIC_PATHS = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
+                "status", "metrics", "docs", "redoc", "openapi.json", "login", "logout", "token", "register",
+                "signup", "password-reset*", "reset-password*", "forgot-password*", ".well-known/*", "robots.txt",
+                "favicon.ico")
 HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|health_check|livez"
                          r"|readyz|ready|readiness|liveness|ping|status)/?$")
 
@@ -141,3 +143,26 @@ def join_paths(*parts: str | None) -> str:
     if not out.startswith("/"):
         out = "/" + out
     return out
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<(\w+)>(?:[^()\\]|\\.|\([^()]*\))*\)")
+_PLAIN_GROUP = re.compile(r"\((?!\?)(?:[^()\\]|\\.)*\)")
+_CHAR_CLASS = re.compile(r"\[(?:[^\]\\]|\\.)+\](?:[+*?]|\{\d+(?:,\d*)?\})?|\\[dwsDWS][+*]?|\.[+*]")
+_OPTIONAL_GROUP = re.compile(r"\(\?:((?:[^()\\]|\\.)*)\)\??")
+
+
+def readable_regex(regex: str) -> str:
+    """A `re_path` / `url()` pattern as the path people write: `^\\.well-known/jwks\\.json$` ->
+    `.well-known/jwks.json`, `(?P<pk>\\d+)` -> `{pk}`; public-path matching and reports read this form."""
+    text = regex.strip()
+    if text.startswith("^"):
+        text = text[1:]
+    if text.endswith("$") and not text.endswith("\\$"):
+        text = text[:-1]
+    text = _NAMED_GROUP.sub(lambda m: "{" + m.group(1) + "}", text)
+    text = _PLAIN_GROUP.sub("{arg}", text)
+    text = _CHAR_CLASS.sub("{arg}", text)  # `[^/]+`, `[a-z]{2}`: a variable part without a name
+    text = _OPTIONAL_GROUP.sub(lambda m: m.group(1), text)
+    text = text.replace("/?", "/").replace("\\Z", "")
+    text = re.sub(r"\\(.)", r"\1", text)  # \. \- \/ -> the character
+    return re.sub(r"/{2,}", "/", text)

@@ -3,20 +3,19 @@ settings that decide endpoint behaviour (REST_FRAMEWORK defaults, MIDDLEWARE, IN
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import ast
 
 from ...checks.base import FileContext, dotted
-from .common import keyword, last_name, literal, positional, string_value
+from ..semantic.values import fold
+from .common import keyword, last_name, literal, positional, readable_regex, string_value
 
 SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS", "ROOT_URLCONF",
                       "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_CREDENTIALS",
                       "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST", "RATELIMIT_ENABLE",
                       "LOGIN_REQUIRED_IGNORE_PATHS"})
 _URL_FUNCS = frozenset({"path", "re_path", "url"})
-_REGEX_ANCHORS = re.compile(r"^\^|\$$")
 
 
 def _unstar(node: ast.AST) -> ast.AST:
@@ -62,12 +61,35 @@ class DjangoFacts:
         if not self.depth and isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
             self._assign(node.target.id, node.value, node, augment=True)
 
+    def visit_Call(self, node: ast.Call) -> None:
+        # `_patterns.append(path(...))` / `urlpatterns.extend([...])` at module level (often under `if DEBUG:`)
+        func = node.func
+        if self.depth or not isinstance(func, ast.Attribute) or func.attr not in ("append", "extend", "insert") \
+                or not isinstance(func.value, ast.Name) or not node.args:
+            return
+        name = func.value.id
+        lists = self.ctx.facts.get("pattern_lists", {})
+        if name != "urlpatterns" and name not in lists:
+            return
+        added = self._patterns(node.args[-1])
+        if added:
+            target = self.ctx.facts.setdefault("urlpatterns", []) if name == "urlpatterns" else lists[name]
+            target.extend(added)
+
     def _assign(self, name: str, value: ast.AST, node: ast.AST, augment: bool) -> None:
         if name == "urlpatterns":
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
             if not augment:
                 patterns.clear()
             patterns.extend(self._patterns(value))
+        elif isinstance(value, (ast.List, ast.Tuple, ast.BinOp)) and (entries := self._patterns(value)):
+            # a module-level list of path()s (`_patterns`, `api_patterns`) that an include() or a root
+            # `urlpatterns = [path(BASE_PATH, include(_patterns))]` mounts
+            lists = self.ctx.facts.setdefault("pattern_lists", {})
+            if augment and name in lists:
+                lists[name].extend(entries)
+            else:
+                lists[name] = entries
         elif name in SETTINGS:
             settings = self.ctx.facts.setdefault("settings", {})
             val = literal(value)
@@ -93,20 +115,39 @@ class DjangoFacts:
                 entry = self._url(node, name)
                 if entry:
                     out.append(entry)
+            elif name == "patterns":
+                # Django < 1.10: patterns("app.views", url(r"^$", "index")): the first argument prefixes
+                # the views named by string
+                base = string_value(positional(node, 0)) or ""
+                for arg in node.args[1:]:
+                    for entry in self._patterns(_unstar(arg)):
+                        if base and "view_path" in entry:
+                            entry["view_path"] = f"{base}.{entry['view_path']}"
+                        out.append(entry)
             elif name in ("i18n_patterns", "format_suffix_patterns", "list"):
                 # every argument without a keyword, `*x` and `**x` included (as libcst listed them)
                 for arg in [*node.args, *(kw.value for kw in node.keywords if kw.arg is None)]:
                     out.extend(self._patterns(_unstar(arg)))
+            elif dotted(node.func):
+                # `urlpatterns += get_model_urls("dcim", "site")`: a project helper that builds path()s
+                out.append({"route": "", "include": _helper(node), "line": self._line(node)})
         return out
 
     def _url(self, node: ast.Call, func: str) -> dict[str, Any] | None:
-        route = string_value(positional(node, 0) or keyword(node, "route"))
+        route_node = positional(node, 0) or keyword(node, "route")
+        route = string_value(route_node)
         view = positional(node, 1) or keyword(node, "view")
-        if route is None or view is None:
+        route_enc = fold(route_node, lambda name: None) if route is None and route_node is not None else None
+        if (route is None and route_enc is None) or view is None:
             return None
-        if func != "path":
-            route = _REGEX_ANCHORS.sub("", route)
-        entry: dict[str, Any] = {"route": route, "line": self._line(node)}
+        if func != "path" and route is not None:
+            route = readable_regex(route)
+        entry: dict[str, Any] = {"route": route or "", "line": self._line(node)}
+        if route_enc is not None:
+            # path(settings.BASE_PATH, ...): the project pass folds it through the semantic model
+            entry["route_enc"] = route_enc
+            entry["route_ref"] = " ".join(self.ctx.segment(route_node).split())[:200]
+            entry["regex"] = func != "path"
         wrappers: list[str] = []
         while isinstance(view, ast.Call):
             callee = dotted(view.func) or ""
@@ -137,6 +178,8 @@ class DjangoFacts:
                 entry["include"] = {"router": ref}
                 return entry
             entry["view"] = dotted(view)
+            if string_value(view):  # url(r"^$", "taskManager.views.index"): a view named by its dotted path
+                entry["view"] = entry["view_path"] = string_value(view)
         if not entry.get("view"):
             return None
         if wrappers:
@@ -155,5 +198,14 @@ class DjangoFacts:
         if isinstance(arg, ast.Attribute) and arg.attr == "urls":
             ref = dotted(arg.value) or ""
             return {} if ref.endswith("site") else {"router": ref}
+        if isinstance(arg, ast.Call) and dotted(arg.func):
+            return _helper(arg)  # include(get_model_urls("dcim", "site", detail=False))
         ref = dotted(arg) if arg is not None else None
         return {"ref": ref} if ref else {}
+
+
+def _helper(call: ast.Call) -> dict[str, Any]:
+    """A call to a URL-building helper, with its literal arguments (the project pass matches them against
+    the views its registration decorator recorded)."""
+    return {"helper": dotted(call.func), "args": [literal(a) for a in call.args if not isinstance(a, ast.Starred)],
+            "kwargs": {kw.arg: literal(kw.value) for kw in call.keywords if kw.arg}}

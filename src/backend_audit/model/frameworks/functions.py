@@ -23,21 +23,45 @@ _DJANGO_ATTRS = frozenset({"GET", "POST", "body", "data", "query_params"})
 _FASTAPI_ATTRS = frozenset({"query_params"})
 _FASTAPI_METHODS = frozenset({"json", "body", "form"})
 _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "keys", "values", "copy", "lists"})
+_HTTP_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
+# DRF/Django generic views build their serializer or form through these: the data handed over is validated.
+_FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "form_class", "get_form_class",
+                             "as_form", "get_serializer_class", "get_filterset"})
+# Project helpers named for parsing or validating what they are given (`_parse_requested_bool`,
+# `parse_dragsort_order`, `validate_ids`, `clean_order`).
+_PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
+# Predicates named for checking what they are given: _allow_redirect, is_valid_uuid_string, is_safe_url,
+# url_has_allowed_host_and_scheme, check_token, validator(...)
+_CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|^url_has_allowed_host_and_scheme$"
+                         r"|^\w*validator$")
+# Checks of a raw local against a type or an allowlist.
+_CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
 _VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_obj", "parse_raw", "validate_python",
                                 "validate_json", "load", "validate", "is_valid", "deserialize", "parse_args",
                                 "validated", "structure", "from_json_data"})
 _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisoformat", "parse_date",
                           "parse_datetime", "strtobool", "escape", "secure_filename", "get_page",
-                          "validate_number"})
+                          "validate_number",
+                          # signed values (Django's signing, itsdangerous): the signature is the check
+                          "unsign", "unsign_object", "unserialize"})
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
-                           r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command)$")
+                           r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
+                           # enums reject values outside their members: ScoreVisibilityTypes(value)
+                           r"|Types|Choices|Enum)$")
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
-                              "redirect_to_login", "get_jwt_identity", "login_required", "authenticate"})
+                              "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
+                              "check_authorized", "check_permission"})  # the last two: aiohttp-security
+# Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
+_SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
+                              "validate_signature", "verify_header", "construct_from"})
+# Class names that say "schema": unlike `...Model` / `...Data` (often ORM tables), these validate what they get.
+_STRICT_SCHEMA = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload"
+                            r"|Params|Body|DTO|Args|Filter|FilterSet|Validator|Command|Query)$")
 _PAGINATE_CALLS = frozenset({"paginate", "Paginator", "paginate_queryset", "get_paginated_response", "paginated",
                              "limit", "offset", "slice", "fetchmany", "page", "paginate_query", "cursor_paginate"})
 _ORM_INSTANCE_TERMINALS = frozenset({"first", "one", "one_or_none", "scalar_one", "scalar_one_or_none", "get",
@@ -59,6 +83,8 @@ class _Fn:
     assigned: dict[int, str] = field(default_factory=dict)  # id(value node) -> local it is assigned to
     raw_locals: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_bad_locals: set[str] = field(default_factory=set)
+    checked_locals: set[str] = field(default_factory=set)  # raw locals checked against an allowlist or a type
+    tested: set[int] = field(default_factory=set)  # raw reads only compared with constants or tested for truth
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
@@ -68,6 +94,12 @@ class _Fn:
     methods_seen: set[str] = field(default_factory=set)
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
+    signature_check: str | None = None  # a webhook handler that verifies the sender's signature
+    builds_urls: bool = False
+    safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
+    validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
+    constructor_reads: list[dict[str, Any]] = field(default_factory=list)
+    registers: bool = False
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -117,7 +149,10 @@ class FunctionFacts:
             kind = None
             if last_name(ann.split("[")[0]) in _REQUEST_TYPES:
                 kind = "fastapi" if self._is_starlette_request(p.annotation) else "django"
-            elif p.arg in ("request", "req") and i == (1 if in_class else 0):
+            elif p.arg in ("request", "req") and i == (1 if in_class else 0) and (
+                    not ann or last_name(ann.split("[")[0]).endswith("Request")):
+                # `request: AuthenticatedHttpRequest` is the request; an annotated `req: ScrapeRecipe` is a
+                # validated body model
                 kind = "django"
             if kind:
                 fn.request_names[p.arg] = kind
@@ -136,7 +171,7 @@ class FunctionFacts:
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         fn = self.stack.pop()
         self.kinds.pop()
-        for name in sorted(fn.raw_bad_locals):
+        for name in sorted(fn.raw_bad_locals - fn.checked_locals):
             fn.raw_reads.append(fn.raw_locals[name])
         self.functions[fn.qualname] = self._record(fn)
 
@@ -187,13 +222,17 @@ class FunctionFacts:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.returns:
             out["returned"] = fn.returns
-        for flag in ("auth_check", "paginates", "validates", "reads_body"):
+        for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
             out["methods_seen"] = sorted(fn.methods_seen)
         if fn.delegates:
             out["delegates"] = sorted(set(fn.delegates))
+        if fn.signature_check:
+            out["signature_check"] = fn.signature_check
+        if fn.constructor_reads:
+            out["constructor_reads"] = fn.constructor_reads
         return out
 
     def _lines(self) -> list[str]:
@@ -236,7 +275,10 @@ class FunctionFacts:
     def _raw(self, node: ast.expr, conversion: bool = False) -> None:
         fn = self.stack[-1]
         fn.inside_raw = id(node)
-        if fn.safe_depth > 0 or conversion:
+        if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
+            self._into_constructor(node, fn)
+            return
+        if fn.safe_depth > 0 or conversion or id(node) in fn.tested:
             fn.validates = True
             return
         loc = pos(self.ctx, node)
@@ -280,8 +322,15 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if tail in _AUTH_BODY_CALLS:
+        if tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node):
             fn.auth_check = True
+        if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
+            fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
+        elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
+            fn.registers = True  # a registration decorator's wrapper: `registry[...].append({"view": cls})`
+        if tail in _SIGNATURE_CALLS or "signature" in tail.lower() and tail.lower().startswith(("verify", "check",
+                                                                                              "validate")):
+            fn.signature_check = fn.signature_check or f"{tail}()"
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
@@ -297,21 +346,63 @@ class FunctionFacts:
             elif (self.ctx.qualname(func) or "") in ("json.loads", "orjson.loads", "ujson.loads") and \
                     self._source_attr(_first_argument(node)):
                 self._raw(node)
+        if tail in _CHECK_CALLS or _CHECK_NAME.match(tail or ""):
+            # isinstance(ids, list), Model.__mapper__.has_property(field), _allow_redirect(url),
+            # is_valid_uuid_string(rid): a type or allowlist check of the local, or of the read itself
+            for a in call_arguments(node):
+                if isinstance(a, ast.Name):
+                    fn.checked_locals.add(a.id)
+                else:
+                    fn.tested.add(id(a))
         if self._is_validator(node, tail):
+            # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
+            fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
+                                     and a.id in fn.raw_locals)
             fn.safe_depth += 1
             fn.skip.add(id(node))
-            fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
+            fn.validator_calls.add(id(node))
+            constructor = self._constructor(node, tail)
+            fn.safe_calls.append(constructor)
+            if constructor is None:
+                fn.validates = fn.validates or tail in _VALIDATOR_METHODS or bool(_SCHEMA_CLASS.match(tail))
 
     def leave_Call(self, node: ast.Call) -> None:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if id(node) in fn.skip:
+        if id(node) in fn.validator_calls:
             fn.safe_depth -= 1
+            fn.safe_calls.pop()
         self._leave_raw(node)
 
+    def _constructor(self, node: ast.Call, tail: str) -> str | None:
+        """The class a call constructs when that class validates only if it is a schema: `Note(**data)`,
+        `NoteModel(title=data["t"])`. An ORM model does not validate; the project pass tells which."""
+        if not tail[:1].isupper() or tail in _CONVERSIONS or tail in self.ctx.facts.get("schema_classes", ()) or \
+                _STRICT_SCHEMA.match(tail):
+            return None
+        qn = self.ctx.qualname(node.func) or ""
+        if qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")):
+            return None
+        return dotted(node.func)
+
+    def _into_constructor(self, node: ast.expr, fn: _Fn) -> None:
+        loc = pos(self.ctx, node)
+        loc["symbol"] = fn.qualname
+        loc["model"] = fn.safe_calls[-1]
+        fn.constructor_reads.append(loc)
+
+    @staticmethod
+    def _passes_first_param(call: ast.Call, fn: _Fn) -> bool:
+        params = [*fn.node.args.posonlyargs, *fn.node.args.args]
+        if not params:
+            return False
+        first = params[0].arg
+        return any(isinstance(n, ast.Name) and n.id == first for a in call.args for n in ast.walk(a))
+
     def _is_validator(self, node: ast.Call, tail: str) -> bool:
-        if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or _SCHEMA_CLASS.match(tail or ""):
+        if tail in _VALIDATOR_METHODS or tail in _CONVERSIONS or tail in _FORM_FACTORIES or \
+                _SCHEMA_CLASS.match(tail or "") or _PARSER_NAME.match(tail or ""):
             return True
         if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
@@ -325,6 +416,15 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         for target in node.targets:
+            if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
+                    len(target.elts) == len(node.value.elts):
+                # `rid, rid_str = None, request.GET.get("rid")`: each name takes its own value
+                for t, v in zip(target.elts, node.value.elts):
+                    if isinstance(t, ast.Name):
+                        fn.skip.add(id(t))
+                        fn.assigned[id(v)] = t.id
+                        fn.locals_expr[t.id] = v
+                continue
             if isinstance(target, ast.Name):
                 fn.skip.add(id(target))
                 value = node.value
@@ -333,6 +433,14 @@ class FunctionFacts:
                     # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
                     fn.assigned[id(value.values[0])] = target.id
                 fn.locals_expr[target.id] = value
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        # `if order := request.POST.get("order"):` binds a local like an assignment does
+        if self.stack and isinstance(node.target, ast.Name):
+            fn = self.stack[-1]
+            fn.skip.add(id(node.target))
+            fn.assigned[id(node.value)] = node.target.id
+            fn.locals_expr[node.target.id] = node.value
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if self.stack and isinstance(node.target, ast.Name) and node.value is not None:
@@ -344,8 +452,11 @@ class FunctionFacts:
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
 
+    visit_IfExp = visit_While = visit_If
+
     def _benign_test(self, test: ast.expr) -> None:
-        # `if not data:` / `if data is None:` checks presence, it does not use the value
+        # `if not data:` / `if data is None:` checks presence, it does not use the value; nor does
+        # `if request.query_params.get("latest"):` (a flag read for its truth)
         if not self.stack:
             return
         if isinstance(test, ast.UnaryOp):
@@ -354,13 +465,54 @@ class FunctionFacts:
             test = test.left
         if isinstance(test, ast.Name):
             self.stack[-1].skip.add(id(test))
+        elif isinstance(test, (ast.Call, ast.Attribute, ast.Subscript)):
+            self.stack[-1].tested.add(id(test))
 
     def visit_Compare(self, node: ast.Compare) -> None:
-        # `"take" in request.GET` tests for a key; it does not use a value
         if self.stack:
-            for op, comparator in zip(node.ops, node.comparators):
-                if isinstance(op, (ast.In, ast.NotIn)):
-                    self.stack[-1].skip.add(id(comparator))
+            self._method_test(node)
+        # `"take" in request.GET` tests for a key; it does not use a value
+        if not self.stack:
+            return
+        fn = self.stack[-1]
+        for op, comparator in zip(node.ops, node.comparators):
+            if isinstance(op, (ast.In, ast.NotIn)):
+                fn.skip.add(id(comparator))
+        if len(node.ops) != 1:
+            return
+        op, right = node.ops[0], node.comparators[0]
+        left = node.left
+        # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
+                and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
+                isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
+            fn.checked_locals.add(left.id)
+        # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
+        # is a check of the local (an open-redirect guard)
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str) \
+                and isinstance(left, (ast.Call, ast.Attribute)):
+            # only a local handed to a function (urlsplit(url)), not a payload read key by key (data.get("k"))
+            fn.checked_locals.update(a.id for c in ast.walk(left) if isinstance(c, ast.Call) for a in c.args
+                                     if isinstance(a, ast.Name) and a.id in fn.raw_locals)
+        # `request.GET.get("export") == "output"`: compared with a constant, the value is only tested
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)) and _constant_like(right):
+            fn.tested.add(id(left))
+            if isinstance(left, ast.Name):
+                fn.skip.add(id(left))
+
+    def _method_test(self, node: ast.Compare) -> None:
+        """`request.method == "POST"` / `request.method in ("PUT", "PATCH")`: the verbs a function view
+        branches on are verbs it serves (a view that never looks at the method serves GET)."""
+        sides = [node.left, *node.comparators]
+        if not any(isinstance(s, ast.Attribute) and s.attr == "method" and self._request_kind(s.value)
+                   for s in sides):
+            return
+        for side in sides:
+            values = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+            for v in values:
+                if isinstance(v, ast.Constant) and isinstance(v.value, str) and \
+                        v.value.upper() in _HTTP_METHOD_NAMES:
+                    self.stack[-1].methods_seen.add(v.value.upper())
 
     def visit_Name(self, node: ast.Name) -> None:
         if not self.stack:
@@ -368,6 +520,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
+        elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
+            self._into_constructor(node, fn)
 
     # --- what the handler returns (BA-API-001, BA-API-004) ----------------------------------
     def visit_Return(self, node: ast.Return) -> None:
@@ -408,7 +562,32 @@ class FunctionFacts:
                 return {}
         if isinstance(expr, ast.Attribute) and expr.attr == "data":
             return self._returned(expr.value, fn, depth + 1)
+        if isinstance(expr, ast.Dict):  # JsonResponse({"results": list(qs.values())}): the table inside
+            for value in expr.values:
+                found = self._returned(value, fn, depth)  # a container, not a hop: keep the depth budget
+                if "unbounded" in found:
+                    return found
+            return {}
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+def _mentions_login(call: ast.Call) -> bool:
+    """`redirect(url_for("auth.login"))`, `redirect("/login?next=...")`: a guard sending the user to log in."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "login" in node.value.lower():
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)) and "login" in (dotted(node) or "").lower():
+            return True
+    return False
+
+
+def _constant_like(node: ast.expr) -> bool:
+    """A literal, or a tuple/list/set of literals (what an allowlist comparison compares with)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    return False
 
 
 def _is_int(node: ast.expr | None, values: tuple[int, ...]) -> bool:

@@ -2,24 +2,31 @@
 
 FastAPI/Starlette/Flask: route decorators and URL rules on app/router/blueprint objects, with prefixes and
 dependencies joined along `include_router` / `register_blueprint` chains across modules.
-Django/DRF: `urlpatterns` walked from the root URLconf through `include()`, DRF router registrations,
-function views, class views and viewsets, with the REST_FRAMEWORK defaults as evidence.
+Django/DRF (urlconf.py): `urlpatterns` walked from the root URLconf through `include()`, DRF router
+registrations, function views, class views and viewsets, with the REST_FRAMEWORK defaults as evidence.
+Auth evidence: evidence.py.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .common import (AUTH_DECORATOR, AUTH_DEPENDENCY, AUTH_MIXINS, HTTP_VERBS, PAGINATION_PARAM,
-                     PUBLIC_DECORATOR, PUBLIC_PATHS, RATE_LIMIT_DECORATOR, STATE_CHANGING, join_paths, last_name)
+from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
+                     STATE_CHANGING, join_paths, last_name)
+from .evidence import AuthEvidence
+from .litestar import LitestarRoutes
+from .prefixes import PrefixValues
 from .resolve import Resolver
+from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
-              "ninja_router": "django-ninja"}
+              "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp",
+              "sanic_app": "sanic", "graphql_router": "fastapi", "restx_api": "flask"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -30,19 +37,7 @@ _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.U
 _UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
 _NOT_INPUT = frozenset({"Request", "HttpRequest", "WebSocket", "Response", "BackgroundTasks", "Session", "AsyncSession",
                         "HTTPConnection", "SecurityScopes", "HTTPAuthorizationCredentials", "HTTPBasicCredentials"})
-_IDENT = re.compile(r"[A-Za-z_][\w.]*")
 
-# Django / DRF class views: HTTP methods a known base class serves.
-_CLASS_METHODS = {
-    "View": (), "TemplateView": ("GET",), "RedirectView": ("GET",), "ListView": ("GET",), "DetailView": ("GET",),
-    "ArchiveIndexView": ("GET",), "FormView": ("GET", "POST"), "CreateView": ("GET", "POST"),
-    "UpdateView": ("GET", "POST"), "DeleteView": ("GET", "POST"), "LoginView": ("GET", "POST"),
-    "LogoutView": ("POST",), "APIView": (), "GenericAPIView": (), "ListAPIView": ("GET",), "CreateAPIView": ("POST",),
-    "RetrieveAPIView": ("GET",), "DestroyAPIView": ("DELETE",), "UpdateAPIView": ("PUT", "PATCH"),
-    "ListCreateAPIView": ("GET", "POST"), "RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
-    "RetrieveDestroyAPIView": ("GET", "DELETE"), "RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
-    "MethodView": (), "Resource": (), "HTTPEndpoint": (),
-}
 _VIEWSET_ACTIONS = {
     "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
     "ReadOnlyModelViewSet": ("list", "retrieve"), "ListModelMixin": ("list",), "CreateModelMixin": ("create",),
@@ -50,10 +45,8 @@ _VIEWSET_ACTIONS = {
     "DestroyModelMixin": ("destroy",),
 }
 _VIEWSETS = frozenset({"ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet", "ViewSetMixin"})
-_ACTION_ROUTES = {"list": ("list", "GET"), "create": ("list", "POST"), "retrieve": ("detail", "GET"),
-                  "update": ("detail", "PUT"), "partial_update": ("detail", "PATCH"), "destroy": ("detail", "DELETE")}
 _LIST_VIEWS = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"})
-_DRF_MARKERS = frozenset({"APIView", "GenericAPIView", *_VIEWSETS, *[k for k in _CLASS_METHODS if k.endswith("APIView")]})
+_DRF_MARKERS = frozenset({"APIView", "GenericAPIView", *_VIEWSETS, *[k for k in CLASS_METHODS if k.endswith("APIView")]})
 
 
 @dataclass
@@ -75,6 +68,7 @@ class Endpoint:
     route_line: int = 0
     list_view: bool = False
     drf: bool = False
+    prefix_from: list[str] = field(default_factory=list)
 
     @property
     def state_changing(self) -> bool:
@@ -83,7 +77,8 @@ class Endpoint:
     def to_dict(self) -> dict[str, Any]:
         return {"framework": self.framework, "methods": self.methods, "path": self.path, "handler": self.handler,
                 "file": self.file, "line": self.line, "auth": self.auth, "validation": self.validation,
-                "pagination": self.pagination, "rate_limit": self.rate_limit, "response_model": self.response_model}
+                "pagination": self.pagination, "rate_limit": self.rate_limit, "response_model": self.response_model,
+                "prefix_from": self.prefix_from}
 
 
 @dataclass
@@ -93,6 +88,8 @@ class Inventory:
     roots: list[tuple[str, int]]  # app factory / root URLconf locations, for project-level findings
     rate_limit_evidence: list[str]
     global_rate_limit: bool
+    # framework -> {"files": modules importing it, "endpoints": how many were found, "modelled": bool}
+    frameworks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.endpoints]
@@ -107,34 +104,46 @@ def options_for_auth(settings: Any) -> dict[str, Any]:
     extra = getattr(settings, "extra", {}).get("public_paths")
     if isinstance(extra, list):
         opts["public_paths"] = [*opts.get("public_paths", PUBLIC_PATHS), *extra]
+    for key in ("auth_decorators", "auth_mixins"):  # top-level `auth-decorators = [...]` / `auth-mixins = [...]`
+        declared = getattr(settings, "extra", {}).get(key)
+        if isinstance(declared, list):
+            opts[key] = [*opts.get(key, []), *declared]
     return opts
 
 
 def build(model: Any) -> Inventory:
-    """The inventory of a ProjectModel (memoised on it: several rules and the report read it)."""
-    cached = getattr(model, "_endpoint_inventory", None)
-    if cached is None:
+    """The inventory of a ProjectModel, built once per scan (ProjectModel.memo: several rules and the
+    report read it, and --changed-since learns from the memo which file facts it depends on)."""
+    def compute() -> Inventory:
         facts = {p: f for p, f in model.facts.items() if not f.get("is_test")}
-        cached = _Builder(facts, options_for_auth(model.settings)).run()
-        model._endpoint_inventory = cached
-    return cached
+        return _Builder(facts, options_for_auth(model.settings), getattr(model, "semantic", None)).run()
+    return model.memo("endpoint_inventory", compute)
 
 
 def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     clean = path.strip("/")
     segments = [s for s in clean.split("/") if s and not s.startswith(("{", "<", "("))]
+    whole, segment = _public_matchers(tuple(patterns))
+    return bool(whole and whole.match(clean)) or bool(segment and any(segment.match(s) for s in segments))
+
+
+@functools.lru_cache(maxsize=32)
+def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The public-path patterns as two regexes (whole path, one segment), made once per pattern list:
+    fnmatch per pattern per endpoint was 128,000 calls on netbox's 1,500 endpoints."""
+    whole: list[str] = []
+    segment: list[str] = []
     for pat in patterns:
         pat = pat.strip("/")
         if "/" in pat:
-            if fnmatch.fnmatch(clean, pat) or fnmatch.fnmatch(clean, "*/" + pat):
-                return True
-        elif any(fnmatch.fnmatch(seg, pat) for seg in segments):
-            return True
-    return False
+            whole += [fnmatch.translate(pat), fnmatch.translate("*/" + pat)]
+        else:
+            segment.append(fnmatch.translate(pat))
+    return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder:
-    def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any]) -> None:
+class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
+    def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
         self.options = options
@@ -142,10 +151,33 @@ class _Builder:
         extra = options.get("auth_pattern")
         self.auth_name = re.compile(f"{AUTH_DEPENDENCY.pattern}|{extra}") if extra else AUTH_DEPENDENCY
         self.auth_middleware = set(options.get("auth_middleware") or ())
+        self.auth_decorators = {str(d) for d in options.get("auth_decorators") or ()}
+        self.auth_mixins = {str(m) for m in options.get("auth_mixins") or ()}
         self.endpoints: list[Endpoint] = []
         self.settings = self._settings()
         self.roots: list[tuple[str, int]] = []
         self._auth_fn_cache: dict[tuple[str, str], bool] = {}
+        self.semantic = semantic
+        self.values = PrefixValues(semantic, self.settings)
+        self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
+        # a router mounted by a Django URLconf (`path("api/", api.urls)`): (prefix, via) per mount
+        self.url_mounts: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+
+    def constant(self, path: str, enc: dict[str, Any]) -> Any:
+        """The folded value of an encoded expression written in `path` (prefixes.py), or None."""
+        return self.values.value(path, enc)
+
+    def prefix_of(self, path: str, entry: dict[str, Any]) -> tuple[str, str | None]:
+        """(prefix, where it came from) of a router / include entry: a literal, or a folded expression."""
+        if "prefix" in entry:
+            return entry["prefix"], None
+        if "prefix_enc" not in entry:
+            return "", None
+        value = self.constant(path, entry["prefix_enc"])
+        where = f"{path}:{entry.get('line', 0)}"
+        if isinstance(value, str):
+            return value, f"{entry.get('prefix_text')} = {value!r} ({where})"
+        return "", f"{entry.get('prefix_text')} (value not known statically: taken as empty) ({where})"
 
     # --- shared -----------------------------------------------------------------------------
     def _settings(self) -> dict[str, dict[str, Any]]:
@@ -180,53 +212,11 @@ class _Builder:
     def function(self, path: str, name: str) -> dict[str, Any] | None:
         return self.facts.get(path, {}).get("functions", {}).get(name)
 
-    def is_auth_dep(self, path: str, ref: str, depth: int = 0) -> bool:
-        """A dependency that authenticates: a fastapi.security scheme, an auth-named callable, or a function
-        whose own dependencies authenticate (followed across files)."""
-        if self.auth_name.search(last_name(ref)):
-            return True
-        if depth > 4:
-            return False
-        key = (path, ref)
-        if key in self._auth_fn_cache:
-            return self._auth_fn_cache[key]
-        self._auth_fn_cache[key] = False
-        found = self.r.resolve(path, ref)
-        result = False
-        if found:
-            fpath, name = found
-            web = self.facts.get(fpath, {}).get("web", {})
-            if name in web.get("schemes", []) or (name and self.auth_name.search(last_name(name))):
-                result = True
-            else:
-                fn = self.function(fpath, name) or self.function(fpath, f"{name}.__call__")
-                if fn:
-                    result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
-        self._auth_fn_cache[key] = result
-        return result
-
-    def _fn_deps(self, path: str, fn: dict[str, Any]) -> list[tuple[str, str]]:
-        """(file, reference) of every dependency a function declares, `Annotated` aliases expanded."""
-        deps: list[tuple[str, str]] = []
-        for p in fn.get("params", []):
-            deps += [(path, d) for d in p.get("deps", [])]
-            for ident in _IDENT.findall(p.get("annotation", "")):
-                deps += self._alias_deps(path, ident)
-        for d in fn.get("decorators", []):
-            deps += [(path, x) for x in d.get("deps", [])]
-        return deps
-
-    def _alias_deps(self, path: str, ident: str) -> list[tuple[str, str]]:
-        found = self.r.resolve(path, ident)
-        if not found:
-            return []
-        aliases = self.facts.get(found[0], {}).get("web", {}).get("dep_aliases", {})
-        return [(found[0], d) for d in aliases.get(found[1], [])]
-
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
+        self._django()  # first: it records where URLconfs mount a NinjaAPI (url_mounts)
         self._decorator_routes()
-        self._django()
+        self._litestar()
         seen: set[tuple] = set()
         unique = []
         for e in sorted(self.endpoints, key=lambda e: (e.path, e.file, e.line, e.methods, e.handler)):
@@ -238,7 +228,8 @@ class _Builder:
         for e in unique:
             if e.rate_limit is None and global_limit:
                 e.rate_limit = global_limit
-        return Inventory(unique, self.settings, sorted(set(self.roots)), evidence, bool(global_limit))
+        return Inventory(unique, self.settings, sorted(set(self.roots)), evidence, bool(global_limit),
+                         frameworks_seen(self.facts, unique))
 
     # --- FastAPI / Starlette / Flask ------------------------------------------------------------
     def _router(self, path: str, owner: str) -> tuple[str, str] | None:
@@ -257,10 +248,24 @@ class _Builder:
         for path in sorted(self.facts):
             for inc in self.facts[path].get("web", {}).get("includes", []):
                 parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
-                child = self._router(path, inc["target"])
+                child = self._factory_router(path, inc["target"]) if inc.get("factory") else \
+                    self._router(path, inc["target"])
                 if parent and child and parent != child:
-                    parents.setdefault(child, []).append((parent, inc))
+                    parents.setdefault(child, []).append((parent, {**inc, "_file": path}))
         return parents
+
+    def _factory_router(self, path: str, ref: str) -> tuple[str, str] | None:
+        """The app or router a factory function builds (`def make_admin(): admin = web.Application()`)."""
+        target = self.definition(path, ref)
+        sm = self.semantic
+        module = sm.module_of(target[0]) if target and sm is not None else None
+        info = sm.function(f"{module}.{target[1]}") if module else None
+        if info is None:
+            return None
+        routers = self.facts.get(target[0], {}).get("web", {}).get("routers", {})
+        inside = [name for name, r in sorted(routers.items(), key=lambda kv: kv[1].get("line", 0))
+                  if info.line <= r.get("line", 0) <= info.end_line]
+        return (target[0], inside[0]) if inside else None
 
     def _assumed_router(self, path: str, owner: str) -> tuple[str, str] | None:
         """An include on a router we cannot see built (a parameter of a router factory): keep its prefix."""
@@ -272,39 +277,96 @@ class _Builder:
         return (path, owner)
 
     def _mounts(self, key: tuple[str, str], parents: dict, seen: frozenset = frozenset()) -> list[dict[str, Any]]:
-        """Every way a router is reachable: full prefix, dependencies and before_request hooks on the way."""
+        """Every way a router is reachable: full prefix (and where each part came from), dependencies and
+        before_request hooks on the way."""
         entry = self._router_entry(key)
-        own = {"prefix": entry.get("prefix", ""), "deps": [(key[0], d) for d in entry.get("deps", [])],
-               "hooks": self._hooks(key), "root": key}
+        own_prefix, own_src = self.prefix_of(key[0], entry)
+        own_via = [own_src or f"{key[1]} prefix {own_prefix!r} ({key[0]}:{entry.get('line', 0)})"] if own_prefix \
+            or own_src else []
+        own = {"prefix": own_prefix, "deps": [(key[0], d) for d in entry.get("deps", [])] +
+               [(p, d) for p, d in entry.get("class_deps", [])],
+               "hooks": self._hooks(key), "root": key, "via": own_via}
         if key in seen or key not in parents:
-            return [own]
+            return [{**own, "prefix": join_paths(prefix, own["prefix"]), "via": via + own["via"]}
+                    for prefix, via in self.url_mounts.get(key, [])] or [own]
         out = []
         for parent, inc in parents[key]:
+            inc_file = inc.get("_file", parent[0])
+            inc_prefix, inc_src = self.prefix_of(inc_file, inc)
+            inc_via = [inc_src or f"include prefix {inc_prefix!r} ({inc_file}:{inc.get('line', 0)})"] \
+                if inc_prefix or inc_src else []
+            overrides = entry.get("kind") == "flask_blueprint" and ("prefix" in inc or "prefix_enc" in inc)
             for pm in self._mounts(parent, parents, seen | {key}):
-                if entry.get("kind") == "flask_blueprint" and "prefix" in inc:
-                    prefix = join_paths(pm["prefix"], inc["prefix"])
+                if overrides:  # register_blueprint(url_prefix=...) replaces the blueprint's own
+                    prefix, via = join_paths(pm["prefix"], inc_prefix), pm["via"] + inc_via
                 else:
-                    prefix = join_paths(pm["prefix"], inc.get("prefix", ""), own["prefix"])
-                out.append({"prefix": prefix, "deps": pm["deps"] + [(parent[0], d) for d in inc.get("deps", [])]
-                            + own["deps"], "hooks": pm["hooks"] + own["hooks"], "root": pm["root"]})
+                    prefix = join_paths(pm["prefix"], inc_prefix, own["prefix"])
+                    via = pm["via"] + inc_via + own["via"]
+                out.append({"prefix": prefix, "deps": pm["deps"] + [(inc_file, d) for d in inc.get("deps", [])]
+                            + own["deps"], "hooks": pm["hooks"] + own["hooks"], "root": pm["root"], "via": via})
         return out
 
+    def _list_mounts(self, path: str, rule: dict[str, Any]) -> list[dict[str, Any]]:
+        """Where a Starlette Route that sits in a module-level list is served: under each `Mount(prefix,
+        routes=that_list)` (in any module), or at the root."""
+        via = [f"Mount {rule['mounted']!r} ({path}:{rule['line']})"] if rule.get("mounted") else []
+        out = []
+        listed = rule.get("in_list")
+        if "_mount_files" not in self.__dict__:  # asked per Route: list the few files with mounts once
+            self._mount_files = [p for p in sorted(self.facts) if self.facts[p].get("web", {}).get("mounts")]
+        for mpath in self._mount_files if listed else ():
+            for mount in self.facts[mpath]["web"]["mounts"]:
+                if self.r.resolve(mpath, mount["routes"]) == (path, listed):
+                    out.append({"prefix": mount["prefix"], "deps": [], "hooks": [], "root": None,
+                                "via": ([f"Mount {mount['prefix']!r} ({mpath}:{mount['line']})"]
+                                        if mount["prefix"] else []) + via})
+        return out or [{"prefix": "", "deps": [], "hooks": [], "root": None, "via": via}]
+
     def _hooks(self, key: tuple[str, str]) -> list[str]:
-        """before_request hooks on a Flask app/blueprint that check auth."""
+        """Guards on a Flask app/blueprint or an aiohttp app that every route under it passes: before_request
+        hooks that check auth, auth-named `middlewares=[...]` (as evidence strings)."""
         path, name = key
         out = []
         for fname, fn in self.facts[path].get("functions", {}).items():
             for d in fn.get("decorators", []):
                 if d["ref"] in (f"{name}.before_request", f"{name}.before_app_request") and fn.get("auth_check"):
-                    out.append(fname)
+                    out.append(f"before_request: {fname}")
         for h in self.facts[path].get("web", {}).get("hooks", []):
             if h["owner"] == name:
                 fn = self.function(path, h["function"])
                 if fn and fn.get("auth_check"):
-                    out.append(h["function"])
+                    out.append(f"before_request: {h['function']}")
+        if self._router_entry(key).get("auth"):
+            out.append(f"ninja auth: {self._router_entry(key)['auth']}")
+        for mw in self._router_entry(key).get("middlewares", []):
+            if self.auth_name.search(last_name(mw)):
+                out.append(f"middleware: {mw}")
         return out
 
+    def _project_routers(self) -> None:
+        """`router = UserAPIRouter(prefix=...)`: a project class is a router when its MRO reaches one
+        (APIRouter, Blueprint); the dependencies its `__init__` passes up guard every route on it."""
+        from .routes import ROUTER_KINDS
+
+        for path in sorted(self.facts):
+            routers = self.facts[path].get("web", {}).get("routers", {})
+            for name, entry in sorted(routers.items()):
+                if entry.get("kind") != "project_router":
+                    continue
+                target = self.definition(path, entry["cls"])
+                chain = self._mro_chain(*target) if target and target[1] else []
+                kinds = [ROUTER_KINDS[last_name(w)] for k, _, w in chain if k == "external"
+                         and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")]
+                if not kinds:
+                    del routers[name]
+                    continue
+                entry["kind"] = kinds[0]
+                entry["class_deps"] = [(where, d) for k, where, what in chain if k == "project"
+                                       for d in self.facts.get(where, {}).get("web", {}).get("class_deps", {}).get(
+                                           what, [])]
+
     def _decorator_routes(self) -> None:
+        self._project_routers()
         parents = self._includes()
         for path in sorted(self.facts):
             f = self.facts[path]
@@ -324,18 +386,42 @@ class _Builder:
                                                        f.get("import_table", {}).values()) else "flask_blueprint"
                         f.setdefault("web", {}).setdefault("routers", {})[owner] = {"kind": kind, "line": fn["line"]}
                     self._route(path, qualname, fn, d, key, parents)
+            for cname, cls in sorted(f.get("classes", {}).items()):
+                for call in cls.get("decorator_calls", []):
+                    owner, _, verb = call["ref"].rpartition(".")
+                    key = self._router(path, owner) if verb in ("view", "route") and owner else None
+                    if key is None or not call.get("args") or not isinstance(call["args"][0], str):
+                        continue
+                    # aiohttp `@routes.view("/items")` on a web.View; flask-restx `@ns.route("/x")` on a
+                    # Resource; flask-smorest `@blp.route("/")` on a MethodView
+                    kind = "aiohttp" if verb == "view" else "flask"
+                    for route in [a for a in call["args"] if isinstance(a, str)]:
+                        self._url_rule(path, {"owner": owner, "path": route, "view": cname, "line": call["line"],
+                                              "kind": kind, "methods": None, "class_view": True}, parents)
             for rule in f.get("web", {}).get("url_rules", []):
                 self._url_rule(path, rule, parents)
         for path in sorted(self.facts):
             for name, entry in sorted(self.facts[path].get("web", {}).get("routers", {}).items()):
                 if entry["kind"] in ("fastapi_app", "flask_app", "starlette_app"):
                     self.roots.append((path, entry["line"]))
+                elif entry["kind"] == "graphql_router":
+                    self._graphql_router(path, name, entry, parents)
+
+    def _graphql_router(self, path: str, name: str, entry: dict[str, Any], parents: dict) -> None:
+        """`graphql_app = GraphQLRouter(schema)` included under a prefix: one endpoint taking GET (queries)
+        and POST (mutations); auth from the routing (dependencies) or per resolver."""
+        for mount in self._mounts((path, name), parents):
+            auth = self._routing_guard(mount["deps"], mount["hooks"]) or "graphql: auth per resolver (not modelled)"
+            self._via = mount["via"]
+            self._add("fastapi", ["GET", "POST"], mount["prefix"] or "/", name, path, {"line": entry["line"]}, auth,
+                      None, entry["line"])
+        self._via = []
 
     def _route(self, path: str, qualname: str, fn: dict[str, Any], d: dict[str, Any], key: tuple[str, str],
                parents: dict) -> None:
         verb = d["ref"].rpartition(".")[2]
         kind = self._router_entry(key).get("kind", "fastapi_router")
-        framework = _FRAMEWORK.get(kind, "fastapi")
+        framework = self._router_entry(key).get("framework") or _FRAMEWORK.get(kind, "fastapi")
         args, kwargs = d.get("args", []), d.get("kwargs", {})
         route_path = args[0] if args and isinstance(args[0], str) else kwargs.get("path", kwargs.get("rule", ""))
         if not isinstance(route_path, str):
@@ -347,30 +433,50 @@ class _Builder:
         else:
             m = kwargs.get("methods")
             methods = sorted({str(x).upper() for x in m}) if isinstance(m, list) and m else ["GET"]
+        owner_class = qualname.rsplit(".", 1)[0] if "." in qualname else None
+        class_deps = self._class_info(path, owner_class)["deps"] if owner_class in self.facts[path].get(
+            "classes", {}) else []  # a method route of a class-based view: the class's Depends attributes
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
-            deps = mount["deps"] + self._fn_deps(path, fn)
+            deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
+            if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
+                auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
+            self._via = mount["via"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
+        self._via = []
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
-        found = self.r.resolve(path, rule["view"])
+        found = self.definition(path, rule["view"])
+        if found and not (self.function(*found) or found[1] in self.facts.get(found[0], {}).get("classes", {})):
+            found = None
+        if not found and rule["kind"] == "aiohttp":
+            # `router.add_get("/", h.timeline)` with `h` a handler object passed in: the route is certain,
+            # its handler is not; list it at the registration, auth unknown
+            methods = [m.upper() for m in rule.get("methods") or ["GET"]]
+            self._add("aiohttp", methods, rule["path"], rule["view"], path, {"line": rule["line"]},
+                      f"unknown: handler {rule['view']} not resolved statically", None, rule["line"])
+            return
         if not found:
             return
         vpath, vname = found
         owner = rule.get("owner")
         key = self._router(path, owner) if owner else None
-        mounts = self._mounts(key, parents) if key else [{"prefix": "", "deps": [], "hooks": [], "root": None}]
-        framework = _FRAMEWORK.get(self._router_entry(key).get("kind", ""), rule["kind"]) if key else rule["kind"]
+        mounts = self._mounts(key, parents) if key else self._list_mounts(path, rule)
+        framework = (self._router_entry(key).get("framework") or _FRAMEWORK.get(self._router_entry(key).get(
+            "kind", ""), rule["kind"])) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
+            self._via = mount["via"]
             deps = mount["deps"] + [(path, x) for x in rule.get("deps", [])]
             if cls is not None:
-                methods = rule.get("methods") or self._class_methods(vpath, vname)[0] or ["GET"]
-                auth = self._class_auth(vpath, vname, deps, mount["hooks"])
-                self._add(framework, [m.upper() for m in methods], full, vname, vpath, {"line": cls["line"]}, auth,
-                          None, rule["line"], cls_key=(vpath, vname))
+                methods, info = self._class_methods(vpath, vname)
+                methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
+                auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
+                for group, group_auth in self.method_auth(info, methods, auth):
+                    self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
+                              None, rule["line"], cls_key=(vpath, vname))
             else:
                 fn = self.function(vpath, vname)
                 if fn is None:
@@ -378,63 +484,30 @@ class _Builder:
                 methods = [m.upper() for m in rule.get("methods") or ["GET"]]
                 auth = self._auth_decorated(vpath, fn, deps + self._fn_deps(vpath, fn),
                                             mount["hooks"])
+                wrapped = [w for w in rule.get("wrappers", ()) if self.is_auth_decorator(path, w)]
+                if wrapped and auth.startswith(("none", "unknown", "check")):
+                    auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
-
-    def _auth_decorated(self, path: str, fn: dict[str, Any], deps: list[tuple[str, str]], hooks: list[str]) -> str:
-        if self._marked_public(fn):
-            return "public (marked)"
-        for d in fn.get("decorators", []):
-            tail = last_name(d["ref"])
-            if AUTH_DECORATOR.match(tail) or AUTH_DECORATOR.match(d["ref"]):
-                return f"decorator: {d['ref']}"
-            if tail == "permission_classes":
-                return self._permission_text(d.get("names", []), "decorator")
-        for dpath, dep in deps:
-            if self.is_auth_dep(dpath, dep):
-                return f"dependency: {dep}"
-        if hooks:
-            return f"before_request: {hooks[0]}"
-        if fn.get("auth_check"):
-            return "check in handler body"
-        mw = self._auth_mw()
-        return f"middleware: {mw}" if mw else "none"
-
-    def _marked_public(self, fn: dict[str, Any]) -> bool:
-        return fn.get("public_marker") or any(PUBLIC_DECORATOR.match(last_name(d["ref"]))
-                                              for d in fn.get("decorators", []))
-
-    def _auth_mw(self) -> str | None:
-        for mw in self.middleware():
-            tail = last_name(mw)
-            if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":
-                return tail
-        return None
-
-    def _permission_text(self, names: list[Any], where: str) -> str:
-        names = [last_name(str(n)) for n in names]
-        if not names:
-            return "none (empty permission_classes)"
-        if all(n == "AllowAny" for n in names):
-            return "public (AllowAny)"
-        return f"{where}: permission_classes={','.join(names)}"
+        self._via = []
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
              list_view: bool = False, drf: bool = False, pagination: str | None = None,
              rate_limit: str | None = None, validation: str | None = None) -> None:
-        public = auth.startswith("public") or is_public_path(full, self.public_paths)
+        auth = self.special_case(auth, full, handler, fn)
+        public = auth.startswith(("public", "webhook signature")) or is_public_path(full, self.public_paths)
         if response_model is None and fn.get("returns") and not re.search(r"Response\b", fn["returns"]):
             response_model = fn["returns"]
         self.endpoints.append(Endpoint(
             framework=framework, methods=sorted(set(methods)), path=full, handler=handler, file=path,
             line=fn.get("line", route_line), auth=auth, public=public,
-            validation=validation or self._validation(fn, methods, framework),
+            validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
             rate_limit=rate_limit or self._fn_rate_limit(fn),
             response_model=str(response_model) if response_model is not None else None,
-            fn=fn, route_line=route_line, list_view=list_view, drf=drf))
+            fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via)))
 
-    def _validation(self, fn: dict[str, Any], methods: list[str], framework: str) -> str:
+    def _validation(self, fn: dict[str, Any], methods: list[str], framework: str, path: str = "") -> str:
         if fn.get("raw_reads"):
             return "raw request data"
         if framework == "fastapi" and set(methods) & {"POST", "PUT", "PATCH"} and untyped_body_params(fn):
@@ -447,6 +520,8 @@ class _Builder:
             ann = p.get("annotation", "")
             if framework in ("fastapi", "starlette", "django-ninja") and ann and not p.get("deps"):
                 base = ann.split("[")[0].strip()
+                if base[:1].isupper() and (self._alias_deps(path, base) or self.unknown_module(path, [base])):
+                    continue  # `session: SessionDep`: an Annotated dependency alias, not a request body
                 if base not in _PRIMITIVES and last_name(base) not in _NOT_INPUT and base[:1].isupper():
                     return f"schema: {ann}"
         if fn.get("validates"):
@@ -502,224 +577,93 @@ class _Builder:
         evidence += [f"{e.handler}: {e.rate_limit}" for e in self.endpoints if e.rate_limit]
         return evidence, global_limit
 
-    # --- Django / DRF ---------------------------------------------------------------------------
-    def _django(self) -> None:
-        urlconfs = [p for p in sorted(self.facts) if self.facts[p].get("urlpatterns")]
-        if not urlconfs and not any(self.facts[p].get("web", {}).get("drf_register") for p in self.facts):
-            return
-        reached: set[str] = set()
-        root = self.settings.get("ROOT_URLCONF", {}).get("value")
-        roots = []
-        if isinstance(root, str) and self.r.find_module(root) in urlconfs:
-            roots.append(self.r.find_module(root))
-        included = self._included_urlconfs(urlconfs)
-        roots += [p for p in urlconfs if p not in included and p not in roots]
-        for path in roots:
-            if path not in reached:
-                self.roots.append((path, 1))
-                self._walk(path, self.facts[path]["urlpatterns"], "", reached, frozenset({path}))
-        for path in urlconfs:  # URLconfs reached from nowhere (an include we could not follow)
-            if path not in reached:
-                self._walk(path, self.facts[path]["urlpatterns"], "", reached, frozenset({path}))
-        walked_routers = {k for k in getattr(self, "_walked_routers", set())}
-        for path in sorted(self.facts):
-            for reg in self.facts[path].get("web", {}).get("drf_register", []):
-                key = self._router(path, reg["router"]) or (path, reg["router"])
-                if key not in walked_routers:
-                    self._register(path, reg, "")
-
-    def _included_urlconfs(self, urlconfs: list[str]) -> set[str]:
-        out: set[str] = set()
-
-        def visit(path: str, entries: list[dict[str, Any]]) -> None:
-            for e in entries:
-                inc = e.get("include") or {}
-                target = self._include_target(path, inc)
-                if target:
-                    out.add(target)
-                if "patterns" in inc:
-                    visit(path, inc["patterns"])
-
-        for p in urlconfs:
-            visit(p, self.facts[p]["urlpatterns"])
-        return out
-
-    def _include_target(self, path: str, inc: dict[str, Any]) -> str | None:
-        if "module" in inc:
-            return self.r.find_module(inc["module"])
-        if "ref" in inc:
-            found = self.r.resolve(path, inc["ref"])
-            if found and not found[1]:
-                return found[0]
-            if found:
-                sub = self.r.find_module(self.r.qualified(path, inc["ref"]).lstrip("."))
-                return sub
-        return None
-
-    def _walk(self, path: str, entries: list[dict[str, Any]], prefix: str, reached: set[str],
-              stack: frozenset) -> None:
-        reached.add(path)
-        for e in entries:
-            route = join_paths(prefix, e["route"])
-            inc = e.get("include")
-            if inc is not None:
-                if "patterns" in inc:
-                    self._walk(path, inc["patterns"], route, reached, stack)
-                elif "router" in inc:
-                    self._router_urls(path, inc["router"], route)
-                else:
-                    target = self._include_target(path, inc)
-                    if target and target not in stack and self.facts.get(target, {}).get("urlpatterns"):
-                        self._walk(target, self.facts[target]["urlpatterns"], route, reached, stack | {target})
-                continue
-            self._django_view(path, e, route)
-
-    def _router_urls(self, path: str, router_ref: str, prefix: str) -> None:
-        key = self._router(path, router_ref) or self.r.resolve(path, router_ref) or (path, router_ref)
-        walked = self.__dict__.setdefault("_walked_routers", set())
-        walked.add(key)
-        for rpath in sorted(self.facts):
-            for reg in self.facts[rpath].get("web", {}).get("drf_register", []):
-                if (self._router(rpath, reg["router"]) or (rpath, reg["router"])) == key:
-                    self._register(rpath, reg, prefix)
-
-    def _register(self, path: str, reg: dict[str, Any], prefix: str) -> None:
-        found = self.r.resolve(path, reg["viewset"])
-        if not found or found[1] not in self.facts.get(found[0], {}).get("classes", {}):
-            return
-        vpath, vname = found
-        base = join_paths(prefix, reg["prefix"])
-        info = self._class_info(vpath, vname)
-        actions = set(info["actions"])
-        routes: dict[str, list[str]] = {}
-        for action in sorted(actions):
-            if action in _ACTION_ROUTES:
-                kind, method = _ACTION_ROUTES[action]
-                routes.setdefault(kind, []).append(method)
-        for kind, methods in sorted(routes.items()):
-            full = join_paths(base, "/") if kind == "list" else join_paths(base, "{pk}/")
-            self._add_class(vpath, vname, methods, full, reg["line"], list_view=kind == "list" and "GET" in methods)
-        for method_name, extra in sorted(info["extra_actions"].items()):
-            url = extra.get("url_path") or method_name
-            full = join_paths(base, "{pk}/" if extra.get("detail") else "/", f"{url}/")
-            self._add_class(vpath, vname, extra["methods"], full, reg["line"], method=method_name)
-
-    def _django_view(self, path: str, e: dict[str, Any], route: str) -> None:
-        found = self.r.resolve(path, e["view"])
-        if not found:
-            return
-        vpath, vname = found
-        wrappers = e.get("wrappers", [])
-        classes = self.facts.get(vpath, {}).get("classes", {})
-        if e.get("class_view") or vname in classes:
-            if vname not in classes:
-                methods = list(_CLASS_METHODS.get(last_name(vname), ("GET",))) or ["GET"]
-                self.endpoints.append(Endpoint("django", methods, route, vname, path, e["line"],
-                                               "none" if not wrappers else f"urls wrapper: {wrappers[0]}", "none needed",
-                                               None, None, None, fn={}, route_line=e["line"]))
-                return
-            actions = e.get("actions")
-            if isinstance(actions, dict) and actions:
-                methods = [m.upper() for m in actions]
-            else:
-                methods = self._class_methods(vpath, vname)[0]
-            self._add_class(vpath, vname, methods, route, e["line"], wrappers=wrappers,
-                            list_view=isinstance(actions, dict) and actions.get("get") == "list")
-            return
-        fn = self.function(vpath, vname)
-        if fn is None:
-            return
-        decos = [last_name(d["ref"]) for d in fn.get("decorators", [])]
-        drf = "api_view" in decos
-        methods = self._function_methods(fn)
-        auth = self._auth_decorated(vpath, fn, [], [])
-        for ref in fn.get("delegates", []) if auth == "none" else []:
-            target = self.r.resolve(vpath, ref)  # def view(request): return SomeView.as_view()(request)
-            if target and target[1] in self.facts.get(target[0], {}).get("classes", {}):
-                auth = self._class_auth(target[0], target[1], [], [])
-        for w in wrappers:
-            if AUTH_DECORATOR.match(w):
-                auth = f"urls wrapper: {w}"
-        if drf and auth in ("none", "check in handler body") and "permission_classes" not in decos:
-            auth = self._drf_default_auth(auth)
-        rate = None
-        if drf and self.rest_framework("DEFAULT_THROTTLE_CLASSES"):
-            rate = "settings: DEFAULT_THROTTLE_CLASSES"
-        self._add("drf" if drf else "django", methods, route, vname, vpath, fn, auth, None, e["line"], drf=drf,
-                  rate_limit=rate)
-
-    def _function_methods(self, fn: dict[str, Any]) -> list[str]:
-        for d in fn.get("decorators", []):
-            tail = last_name(d["ref"])
-            if tail in ("api_view", "require_http_methods") and d.get("args") and isinstance(d["args"][0], list):
-                return sorted({str(m).upper() for m in d["args"][0]})
-            if tail == "api_view":
-                return ["GET"]
-            if tail.startswith("require_") and tail[8:].upper() in ("GET", "POST", "SAFE"):
-                return ["GET", "HEAD"] if tail.endswith("safe") else [tail[8:].upper()]
-        methods = {"GET"}
-        if fn.get("reads_body") or fn.get("methods_seen"):
-            methods.add("POST")
-        return sorted(methods)
-
-    def _drf_default_auth(self, fallback: str) -> str:
-        default = self.rest_framework("DEFAULT_PERMISSION_CLASSES")
-        if isinstance(default, list) and default:
-            text = self._permission_text(default, "settings")
-            return text.replace("settings: permission_classes=", "settings default: ") \
-                if not text.startswith("public") else text
-        if not self.has_django_settings:
-            return "unknown (settings not scanned)" if fallback == "none" else fallback
-        return fallback if fallback != "none" else "none (DRF default AllowAny)"
-
     # --- classes ----------------------------------------------------------------------------
-    def _class_info(self, path: str, name: str, depth: int = 0) -> dict[str, Any]:
-        """Attributes, handler methods, framework bases and viewset actions, merged along the bases."""
+    def _class_info(self, path: str, name: str) -> dict[str, Any]:
+        """Attributes, handler methods, framework bases, viewset actions and per-method auth evidence, merged
+        along the MRO (the semantic model's, across modules and re-exports; else the bases as resolved here).
+        Bases from skipped modules are listed under "unknown"."""
+        key = (path, name)
+        memo = self.__dict__.setdefault("_class_memo", {})
+        if key in memo:
+            return memo[key]
         cls = self.facts.get(path, {}).get("classes", {}).get(name, {})
         info: dict[str, Any] = {"attrs": {}, "methods": set(), "bases": set(), "actions": set(), "extra_actions": {},
-                                "decorators": [], "auth_methods": [], "line": cls.get("line", 0)}
-        info["attrs"].update(cls.get("attrs", {}))
-        info["methods"].update(cls.get("methods", []))
-        info["decorators"] = list(zip(cls.get("decorators", []), cls.get("decorator_args", []) or [[]] * 99))
-        for m in cls.get("methods", []):
-            fn = self.function(path, f"{name}.{m}") or {}
-            if fn.get("auth_check") and m in HTTP_VERBS:
-                info["auth_methods"].append(f"{m}: check in body")
-            for d in fn.get("decorators", []):
-                if last_name(d["ref"]) == "action":
-                    kw = d.get("kwargs", {})
-                    methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
-                    info["extra_actions"][m] = {"methods": [str(x).upper() for x in methods],
-                                                "detail": kw.get("detail") is True, "url_path": kw.get("url_path")}
-                if AUTH_DECORATOR.match(last_name(d["ref"])) or last_name(d["ref"]) == "method_decorator" and any(
-                        AUTH_DECORATOR.match(last_name(str(n))) for n in d.get("names", [])):
-                    info["auth_methods"].append(f"{m}: {d['ref']}")
-        for base in cls.get("bases", []):
-            tail = last_name(base)
-            info["bases"].add(tail)
-            if depth < 6:
-                found = self.r.resolve(path, self.r.local_ref(path, base))
-                if found and found[1] in self.facts.get(found[0], {}).get("classes", {}) and \
-                        (found[0], found[1]) != (path, name):
-                    inherited = self._class_info(found[0], found[1], depth + 1)
-                    for k, v in inherited["attrs"].items():
-                        info["attrs"].setdefault(k, v)
-                    info["methods"] |= inherited["methods"]
-                    info["bases"] |= inherited["bases"]
-                    info["actions"] |= inherited["actions"]
-                    info["auth_methods"] += inherited["auth_methods"]
-                    info["decorators"] += inherited["decorators"]
-                    for k, v in inherited["extra_actions"].items():
-                        info["extra_actions"].setdefault(k, v)
+                                "decorators": [], "auth_methods": {}, "line": cls.get("line", 0), "unknown": [],
+                                "path": path, "order": [], "deps": []}
+        memo[key] = info
+        chain = self._mro_chain(path, name)
+        for kind, where, what in chain:
+            if kind == "external":
+                info["bases"].add(last_name(what))
+                info["order"].append(last_name(what))
+                continue
+            if kind == "unknown":
+                info["unknown"].append(what)
+                continue
+            c = self.facts.get(where, {}).get("classes", {}).get(what, {})
+            for k, v in c.get("attrs", {}).items():
+                info["attrs"].setdefault(k, v)
+            info["deps"] += [(where, d) for d in c.get("deps", [])]
+            info["methods"].update(c.get("methods", []))
+            info["decorators"] += list(zip(c.get("decorators", []), c.get("decorator_args", []) or [[]] * 99))
+            if (where, what) != key:
+                info["bases"].add(last_name(what))
+                info["order"].append(last_name(what))
+            for m in c.get("methods", []):
+                fn = self.function(where, f"{what}.{m}") or {}
+                for d in fn.get("decorators", []):
+                    if last_name(d["ref"]) == "action":
+                        kw = d.get("kwargs", {})
+                        methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
+                        info["extra_actions"].setdefault(m, {"methods": [str(x).upper() for x in methods],
+                                                             "detail": kw.get("detail") is True,
+                                                             "url_path": kw.get("url_path")})
+                if m in HTTP_VERBS or m == "dispatch":
+                    evidence = self.method_evidence(where, what, m, fn)
+                    if evidence:
+                        info["auth_methods"].setdefault(m, evidence)
+        for tail in info["bases"]:
             info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
-        info["actions"] |= {m for m in info["methods"] if m in _ACTION_ROUTES}
+        info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
         return info
+
+    def _mro_chain(self, path: str, name: str) -> list[tuple[str, str, str]]:
+        """The class and its ancestors, nearest first: ("project", file, local name), ("external", "",
+        dotted name) or ("unknown", "", skipped module)."""
+        sm = self.semantic
+        module = sm.module_of(path) if sm is not None else None
+        if module is not None and f"{module}.{name}" in sm.classes:
+            out = []
+            for q in sm.mro(f"{module}.{name}"):
+                info = sm.classes.get(q)
+                if info is not None:
+                    out.append(("project", info.path, q[len(info.module) + 1:]))
+                elif q.startswith("?"):
+                    out.append(("unknown", "", self.unknown_name(q)))
+                else:
+                    out.append(("external", "", q))
+            return out
+        return self._bases_chain(path, name, 0, set())
+
+    def _bases_chain(self, path: str, name: str, depth: int, seen: set) -> list[tuple[str, str, str]]:
+        """Depth-first over the bases as the resolver sees them (no semantic model for this file)."""
+        if (path, name) in seen or depth > 6:
+            return []
+        seen.add((path, name))
+        out = [("project", path, name)]
+        for base in self.facts.get(path, {}).get("classes", {}).get(name, {}).get("bases", []):
+            found = self.r.resolve(path, self.r.local_ref(path, base))
+            if found and found[1] in self.facts.get(found[0], {}).get("classes", {}):
+                out += self._bases_chain(found[0], found[1], depth + 1, seen)
+            else:
+                out.append(("external", "", base))
+        return out
 
     def _class_methods(self, path: str, name: str) -> tuple[list[str], dict[str, Any]]:
         info = self._class_info(path, name)
         methods = {m.upper() for m in info["methods"] if m in HTTP_VERBS}
         for b in info["bases"]:
-            methods |= set(_CLASS_METHODS.get(b, ()))
+            methods |= set(CLASS_METHODS.get(b, ()))
         allowed = info["attrs"].get("http_method_names")
         if isinstance(allowed, list):
             methods &= {str(m).upper() for m in allowed}
@@ -728,39 +672,6 @@ class _Builder:
 
     def _is_drf(self, info: dict[str, Any]) -> bool:
         return bool(info["bases"] & _DRF_MARKERS) or "permission_classes" in info["attrs"]
-
-    def _class_auth(self, path: str, name: str, deps: list[tuple[str, str]], hooks: list[str],
-                    wrappers: list[str] = (), info: dict[str, Any] | None = None) -> str:
-        info = info or self._class_info(path, name)
-        for w in wrappers:
-            if AUTH_DECORATOR.match(w):
-                return f"urls wrapper: {w}"
-        mixins = sorted(info["bases"] & AUTH_MIXINS)
-        if mixins:
-            return f"mixin: {mixins[0]}"
-        for deco, args in info["decorators"]:
-            if AUTH_DECORATOR.match(last_name(deco)) or last_name(deco) == "method_decorator" and any(
-                    AUTH_DECORATOR.match(last_name(a)) for a in args if a):
-                return f"decorator: {deco}"
-        decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
-        if isinstance(decorated, list) and any(AUTH_DECORATOR.match(last_name(str(d))) for d in decorated):
-            return f"decorators attribute: {decorated[0]}"
-        if info["auth_methods"]:
-            return f"method decorator: {info['auth_methods'][0]}"
-        for dpath, dep in deps:
-            if self.is_auth_dep(dpath, dep):
-                return f"dependency: {dep}"
-        if hooks:
-            return f"before_request: {hooks[0]}"
-        if self._is_drf(info):
-            perms = info["attrs"].get("permission_classes")
-            if isinstance(perms, list):
-                return self._permission_text(perms, "view")
-            if "get_permissions" in info["methods"]:
-                return "view: get_permissions()"
-            return self._drf_default_auth("none")
-        mw = self._auth_mw()
-        return f"middleware: {mw}" if mw else "none"
 
     def _add_class(self, path: str, name: str, methods: list[str], full: str, route_line: int,
                    wrappers: list[str] = (), list_view: bool = False, method: str | None = None) -> None:
@@ -784,15 +695,49 @@ class _Builder:
         handler = f"{name}.{method}" if method else name
         fn = self.function(path, handler) if method else None
         fn = dict(fn or {"line": info["line"]})
-        raw = [r for m in sorted(info["methods"]) for r in (self.function(path, f"{name}.{m}") or {}).get("raw_reads", [])
-               if m in HTTP_VERBS or m in _ACTION_ROUTES or m == method]
+        handlers = [self.function(path, f"{name}.{m}") or {} for m in sorted(info["methods"])
+                    if m in HTTP_VERBS or m in ACTION_ROUTES or m == method]
+        raw = [r for h in handlers for r in h.get("raw_reads", [])]
         if raw:
             fn["raw_reads"] = raw
+        reads = [r for h in handlers for r in h.get("constructor_reads", [])]
+        if reads:
+            fn["constructor_reads"] = reads
+        if not fn.get("returned"):  # what a GET returns (BA-API-001): the `get` / `list` methods'
+            returned = [r for m in ("get", "list") for r in (self.function(path, f"{name}.{m}") or {}).get(
+                "returned", []) if m in info["methods"]]
+            if returned:
+                fn["returned"] = returned
         validation = "raw request data" if raw else (f"schema: {serializer}" if serializer else None)
-        self._add("drf" if drf else "django", methods, full, handler, path, fn, auth, None, route_line,
-                  list_view=list_view, drf=drf, pagination=pagination, rate_limit=rate, validation=validation)
-        self.endpoints[-1].fn["_pagination_class"] = pclass
+        for group, group_auth in self.method_auth(info, methods, auth):
+            self._add("drf" if drf else "django", group, full, handler, path, fn, group_auth, None, route_line,
+                      list_view=list_view, drf=drf, pagination=pagination, rate_limit=rate, validation=validation)
+            self.endpoints[-1].fn["_pagination_class"] = pclass
 
+
+# Import name -> framework, for "what did the scan see". The modelled ones have an inventory; the others are
+# named as seen, so an empty inventory is never mistaken for "this application has no endpoints".
+_FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": "flask", "quart": "flask",
+                       "apiflask": "flask", "django": "django", "rest_framework": "drf", "ninja": "django-ninja",
+                       "aiohttp": "aiohttp", "litestar": "litestar", "starlite": "litestar", "sanic": "sanic",
+                       "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
+                       "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
+MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic",
+                      "litestar"})
+
+
+def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:
+    files: dict[str, int] = {}
+    for f in facts.values():
+        used = {_FRAMEWORK_PACKAGES.get(str(target).lstrip(".").split(".")[0])
+                for target in f.get("import_table", {}).values()}
+        for name in used - {None}:
+            files[name] = files.get(name, 0) + 1
+    found: dict[str, int] = {}
+    for e in endpoints:
+        found[e.framework] = found.get(e.framework, 0) + 1
+    return {name: {"files": files.get(name, 0), "endpoints": found.get(name, 0), "modelled": name in MODELLED}
+            for name in sorted(set(files) | set(found))}
 
 
 def untyped_body_params(fn: dict[str, Any]) -> list[str]:

@@ -26,13 +26,24 @@ class Resolver:
             for i in range(len(parts)):
                 self.by_suffix.setdefault(".".join(parts[i:]), []).append(path)
 
-    def find_module(self, dotted_name: str) -> str | None:
-        """The file of a module given by dotted name; with several candidates the shortest path wins."""
+    def find_module(self, dotted_name: str, near: str = "") -> str | None:
+        """The file of a module given by dotted name; with several candidates the one sharing the most
+        directories with the importing file `near` wins (two apps side by side with the same module names),
+        then the shortest path."""
         hits = self.by_suffix.get(dotted_name)
         if not hits:
             return None
         exact = [h for h in hits if module_name(h) == dotted_name]
-        return min(exact or hits, key=lambda p: (len(p), p))
+        folder = near.split("/")[:-1]
+
+        def shared(p: str) -> int:
+            n = 0
+            for a, b in zip(folder, p.split("/")[:-1]):
+                if a != b:
+                    break
+                n += 1
+            return n
+        return min(exact or hits, key=lambda p: (-shared(p), len(p), p))
 
     def absolute(self, name: str, from_path: str) -> str:
         """`..db.get_db` seen in `shop/routers/orders.py` -> `shop.db.get_db`."""
@@ -57,7 +68,7 @@ class Resolver:
         full = self.absolute(table[head], path) + (f".{rest}" if rest else "")
         parts = full.split(".")
         for i in range(len(parts), 0, -1):
-            target = self.find_module(".".join(parts[:i]))
+            target = self.find_module(".".join(parts[:i]), path)
             if target is None:
                 continue
             name = ".".join(parts[i:])

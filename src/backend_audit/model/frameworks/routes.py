@@ -6,12 +6,15 @@ Route *decorators* are function facts (functions.py); the inventory reads them t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ast
 
 from ...checks.base import FileContext, dotted
-from .common import FASTAPI_SECURITY, dep_refs, keyword, last_name, literal, positional, string_value
+from ..semantic.values import fold
+from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, positional,
+                     string_value)
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -21,12 +24,28 @@ ROUTER_KINDS = {
     "APIBlueprint": "flask_blueprint", "DefaultRouter": "drf_router", "SimpleRouter": "drf_router",
     "ExtendedSimpleRouter": "drf_router", "ExtendedDefaultRouter": "drf_router", "NestedSimpleRouter": "drf_router",
     "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
+    "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes", "Sanic": "sanic_app",
+    "GraphQLRouter": "graphql_router",  # strawberry's FastAPI router: one GraphQL endpoint (GET and POST)
+    "Namespace": "flask_blueprint", "Api": "restx_api",  # flask-restx / flask-restplus
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest")
+             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
+             "litestar")
+_AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
+                  "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
+_PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"})
 _LIMITERS = {"Limiter": "Limiter", "FastAPILimiter": "fastapi-limiter", "RateLimiter": "fastapi-limiter",
              "SlowAPIMiddleware": "slowapi middleware"}
 _LIMITER_PACKAGES = ("slowapi", "flask_limiter", "fastapi_limiter", "limits", "ratelimit", "django_ratelimit")
+
+
+def _elements(node: ast.AST | None) -> list[ast.expr]:
+    return list(node.elts) if isinstance(node, (ast.List, ast.Tuple)) else []
+
+
+def _no_lookup(name: str) -> None:
+    return None  # names stay refs: the project pass resolves them in this module's scope
 
 
 def _source_args(call: ast.Call) -> list[tuple[str | None, ast.AST]]:
@@ -49,6 +68,10 @@ class RouteWiring:
         self.limiters: list[dict[str, Any]] = web.setdefault("rate_limiters", [])
         self.register: list[dict[str, Any]] = web.setdefault("drf_register", [])
         self.hooks: list[dict[str, Any]] = web.setdefault("hooks", [])
+        self.mounts: list[dict[str, Any]] = web.setdefault("mounts", [])  # Starlette Mount(routes=<list name>)
+        self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
+        self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
+        self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
 
     def _line(self, node: ast.AST) -> int:
         return self.ctx.span(node)[0]
@@ -58,11 +81,18 @@ class RouteWiring:
         if not name:
             return None
         qn = self.ctx.qualname(call.func) or ""
-        tail = last_name(name)
+        # `from fastapi import APIRouter as R`: the imported name decides, not the local alias
+        tail = last_name(qn) if qn and not qn.startswith(".") else last_name(name)
         if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
             return None  # e.g. a project's own class that happens to be called Router
-        if tail == "Router" and not qn.startswith("ninja"):
+        if tail == "Router" and qn.startswith("litestar"):
+            return "LitestarRouter"
+        if tail == "Router" and not qn.startswith(("ninja", "starlette")):
             return None
+        if tail == "Application" and not qn.startswith("aiohttp"):
+            return None
+        if tail in ("Namespace", "Api") and not qn.startswith(("flask_restx", "flask_restplus")):
+            return None  # flask-restful's Api keeps its add_resource handling
         return tail
 
     def _limiter(self, call: ast.Call) -> str | None:
@@ -81,18 +111,31 @@ class RouteWiring:
         if len(node.targets) != 1:
             return
         target = dotted(node.targets[0])
+        if target and "." not in target and isinstance(node.value, (ast.List, ast.Tuple)) and not \
+                self.ctx.function_stack:
+            for el in node.value.elts:
+                if isinstance(el, ast.Call):  # only calls can be Routes: a data list costs nothing
+                    self.listed[id(el)] = target
         if target and "." not in target:
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
                 self.web.setdefault("dep_aliases", {})[target] = deps
         if not isinstance(node.value, ast.Call):
             return
+        if target and "." not in target:
+            self.assigned_to[id(node.value)] = target
         ctor = last_name(dotted(node.value.func))
         if target and ctor in FASTAPI_SECURITY:
             self.web.setdefault("schemes", []).append(target)
         if target and ctor in ("declarative_base", "generate_base"):
             self.web.setdefault("orm_bases", []).append(target)
         tail = self._ctor(node.value)
+        if target and not tail and _PROJECT_ROUTER.match(ctor or ""):
+            # `router = UserAPIRouter(prefix="/groups")`: a project subclass; the project pass checks its MRO
+            entry = {"kind": "project_router", "cls": dotted(node.value.func), "line": self._line(node)}
+            self._prefix(entry, keyword(node.value, "prefix") or keyword(node.value, "url_prefix"))
+            self.routers[target] = entry
+            return
         if not target or not tail:
             return
         call = node.value
@@ -100,12 +143,27 @@ class RouteWiring:
             prefix = keyword(call, "prefix") or keyword(call, "url_prefix")
             if tail == "Blueprint":
                 prefix = keyword(call, "url_prefix")
+            elif tail in ("GraphQLRouter", "Namespace"):
+                prefix = keyword(call, "path")
+            if tail == "Api" and positional(call, 0) is not None and dotted(positional(call, 0)):
+                # Api(blueprint, prefix=...): the API lives under the blueprint (or app) it is given
+                self.includes.append({"owner": dotted(positional(call, 0)), "target": target,
+                                      "line": self._line(node)})
             entry: dict[str, Any] = {"kind": ROUTER_KINDS[tail], "line": self._line(node)}
-            if string_value(prefix) is not None:
-                entry["prefix"] = string_value(prefix)
+            package = (self.ctx.qualname(call.func) or "").split(".")[0]
+            if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
+                entry["framework"] = "sanic"
+            self._prefix(entry, prefix)
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
                 entry["deps"] = deps
+            guard = keyword(call, "auth")
+            if guard is not None and tail in ("NinjaAPI", "Router") and not (
+                    isinstance(guard, ast.Constant) and guard.value is None):
+                entry["auth"] = " ".join(self.ctx.segment(guard).split())[:100]  # NinjaAPI(auth=django_auth)
+            middlewares = [dotted(m) for m in _elements(keyword(call, "middlewares")) if dotted(m)]
+            if middlewares:  # aiohttp: wraps every handler of this app (and of its sub-apps)
+                entry["middlewares"] = middlewares
             self.routers[target] = entry
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -121,24 +179,65 @@ class RouteWiring:
             endpoint = positional(node, 1) or keyword(node, "endpoint")
             if path is not None and endpoint is not None and dotted(endpoint):
                 methods = literal(keyword(node, "methods"))
-                self.url_rules.append({"owner": None, "path": path, "view": dotted(endpoint), "line": self._line(node),
-                                       "methods": methods if isinstance(methods, list) else
-                                       (["WEBSOCKET"] if tail == "WebSocketRoute" else None),
-                                       "kind": "starlette"})
+                rule = {"owner": None, "path": path, "view": dotted(endpoint), "line": self._line(node),
+                        "methods": methods if isinstance(methods, list) else
+                        (["WEBSOCKET"] if tail == "WebSocketRoute" else None), "kind": "starlette"}
+                self._starlette_place(node, rule)
+                self.url_rules.append(rule)
+        elif tail in ("Mount", "Host"):
+            self._mount(node)
+        elif tail in ("Litestar", "LitestarRouter"):
+            self._litestar(node, tail)
+        elif tail in ("Starlette", "Router") and isinstance(keyword(node, "routes"), ast.Name):
+            self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
         if not isinstance(func, ast.Attribute):
             return
+        if func.attr == "__init__" and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" \
+                and self.ctx.symbol.endswith(".__init__"):
+            deps = dep_refs(keyword(node, "dependencies"))
+            if deps:  # class UserAPIRouter(APIRouter): super().__init__(dependencies=[Depends(get_user)])
+                self.web.setdefault("class_deps", {})[self.ctx.symbol.rsplit(".", 1)[0]] = deps
         owner = dotted(func.value)
         method = func.attr
         if not owner:
             return
-        if method in ("include_router", "register_blueprint", "include"):
+        if owner.endswith(".router") and method in (*_AIOHTTP_VERBS, "add_route"):
+            owner = owner[: -len(".router")]  # aiohttp: app.router.add_get(...) registers on the app
+        if method in _AIOHTTP_VERBS or method == "add_route" and self._aiohttp_route(node):
+            self._aiohttp_rule(node, owner, method)
+            return
+        if method == "add_routes" and node.args:
+            self._aiohttp_routes(node, owner)
+            return
+        sub = node.args[1] if method == "add_subapp" and len(node.args) >= 2 else None
+        if isinstance(sub, ast.Call) and dotted(sub.func):
+            sub = sub.func  # add_subapp("/admin/", admin.make_admin()): the factory's app (project pass)
+        if sub is not None and dotted(sub):
+            entry: dict[str, Any] = {"owner": owner, "target": dotted(sub), "line": self._line(node)}
+            if sub is not node.args[1]:
+                entry["factory"] = True
+            self._prefix(entry, node.args[0])
+            self.includes.append(entry)
+            return
+        if method == "add_router" and len(node.args) >= 2 and dotted(node.args[1]):
+            # django-ninja: api.add_router("/events/", events_router)
+            entry = {"owner": owner, "target": dotted(node.args[1]), "line": self._line(node)}
+            self._prefix(entry, node.args[0])
+            self.includes.append(entry)
+            return
+        if method == "add_namespace" and node.args and dotted(node.args[0]):
+            entry = {"owner": owner, "target": dotted(node.args[0]), "line": self._line(node)}
+            self._prefix(entry, positional(node, 1) or keyword(node, "path"))
+            self.includes.append(entry)
+            return
+        if method in ("include_router", "register_blueprint", "include", "blueprint"):
             target = positional(node, 0) or keyword(node, "router") or keyword(node, "blueprint")
             ref = dotted(target) if target is not None else None
             if ref:
-                prefix = keyword(node, "prefix") if method != "register_blueprint" else keyword(node, "url_prefix")
+                prefix = keyword(node, "prefix") if method not in ("register_blueprint", "blueprint") else \
+                    keyword(node, "url_prefix")
                 entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
-                if string_value(prefix) is not None:
-                    entry["prefix"] = string_value(prefix)
+                self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
                     entry["deps"] = deps
@@ -169,6 +268,98 @@ class RouteWiring:
         elif method == "init_app" and last_name(owner).lower().endswith("limiter"):
             self.limiters.append({"what": "Limiter.init_app", "line": self._line(node), "default": False})
 
+    # --- Starlette: Route / Mount lists ------------------------------------------------------------
+    def _starlette_place(self, node: ast.Call, rule: dict[str, Any]) -> None:
+        """A Route inside `Mount("/api", routes=[...])` takes the mount's prefix; one in a module-level list
+        (`routes = [...]`) remembers the list, which a Mount or `Starlette(routes=...)` may name."""
+        prefix = self.mount_prefix.get(id(node))
+        if prefix:
+            rule["path"] = join_paths(prefix, rule["path"])
+            rule["mounted"] = prefix
+        listed = self.listed.get(id(node))
+        if listed:
+            rule["in_list"] = listed
+
+    def _mount(self, node: ast.Call) -> None:
+        path = string_value(positional(node, 0)) or ""
+        full = join_paths(self.mount_prefix.get(id(node), ""), path) if path else self.mount_prefix.get(id(node), "")
+        routes = keyword(node, "routes")
+        if isinstance(routes, (ast.List, ast.Tuple)):
+            for el in routes.elts:
+                if isinstance(el, ast.Call):
+                    self.mount_prefix[id(el)] = full
+        elif isinstance(routes, ast.Name):
+            self.mounts.append({"prefix": full, "routes": routes.id, "line": self._line(node)})
+
+    # --- Litestar -----------------------------------------------------------------------------------
+    def _litestar(self, node: ast.Call, tail: str) -> None:
+        """`Litestar(route_handlers=[...], guards=[...])`, `Router(path="/api", route_handlers=[...])`: the
+        handlers, controllers and routers mounted, with the prefix and guards they get."""
+        handlers = keyword(node, "route_handlers") or (positional(node, 0) if tail == "Litestar" else None)
+        refs = [dotted(h) for h in _elements(handlers) if dotted(h)]
+        if not refs:
+            return
+        entry: dict[str, Any] = {"app": tail == "Litestar", "handlers": refs, "line": self._line(node),
+                                 "guards": [dotted(g) for g in _elements(keyword(node, "guards")) if dotted(g)]}
+        self._prefix(entry, keyword(node, "path"))
+        target = self.assigned_to.get(id(node))
+        if target:
+            entry["name"] = target
+        self.web.setdefault("litestar", []).append(entry)
+
+    # --- aiohttp ------------------------------------------------------------------------------------
+    @staticmethod
+    def _aiohttp_route(node: ast.Call) -> bool:
+        """`router.add_route("GET", "/x", handler)`: aiohttp puts the method first."""
+        first = string_value(positional(node, 0))
+        return first is not None and first.upper() in _HTTP_METHODS and positional(node, 2) is not None
+
+    def _aiohttp_rule(self, node: ast.Call, owner: str, method: str, verb: str | None = None) -> None:
+        if method == "add_route":
+            verb, path_node, view = string_value(positional(node, 0)).upper(), positional(node, 1), positional(node, 2)
+        else:
+            verb = verb if verb is not None else _AIOHTTP_VERBS.get(method)
+            path_node, view = positional(node, 0) or keyword(node, "path"), positional(node, 1) or keyword(
+                node, "handler")
+        path = string_value(path_node)
+        if path is None or view is None or not dotted(view):
+            return
+        rule: dict[str, Any] = {"owner": owner, "path": path, "view": dotted(view), "line": self._line(node),
+                                "kind": "aiohttp", "methods": None if verb in (None, "*") else [verb]}
+        if method in ("add_view", "view"):
+            rule["class_view"] = True
+        self.url_rules.append(rule)
+
+    def _aiohttp_routes(self, node: ast.Call, owner: str) -> None:
+        """`app.add_routes([web.get("/", index), web.view("/x", View)])` or `app.add_routes(routes)` (a
+        RouteTableDef whose decorators carry the routes)."""
+        arg = node.args[0]
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            for el in arg.elts:
+                if isinstance(el, ast.Call) and isinstance(el.func, ast.Attribute) and \
+                        (self.ctx.qualname(el.func) or "").startswith("aiohttp"):
+                    verb = el.func.attr
+                    if verb in ("get", "post", "put", "patch", "delete", "head", "view"):
+                        self._aiohttp_rule(el, owner, verb, None if verb == "view" else verb.upper())
+                    elif verb == "route" and string_value(positional(el, 0)):
+                        rest = ast.Call(func=el.func, args=el.args[1:], keywords=el.keywords)
+                        ast.copy_location(rest, el)
+                        self._aiohttp_rule(rest, owner, verb, string_value(positional(el, 0)).upper())
+        elif dotted(arg):
+            self.includes.append({"owner": owner, "target": dotted(arg), "line": self._line(node)})
+
+    def _prefix(self, entry: dict[str, Any], node: ast.AST | None) -> None:
+        """A literal prefix as such; `prefix=settings.API_V1_STR` / f-strings encoded for the project pass,
+        which folds them through the semantic model."""
+        text = string_value(node)
+        if text is not None:
+            entry["prefix"] = text
+        elif node is not None:
+            enc = fold(node, _no_lookup)
+            if enc is not None:
+                entry["prefix_enc"] = enc
+                entry["prefix_text"] = " ".join(self.ctx.segment(node).split())[:200]
+
     def _url_rule(self, node: ast.Call, owner: str, method: str) -> None:
         if method == "add_resource":
             view = positional(node, 0)
@@ -181,6 +372,13 @@ class RouteWiring:
             paths = [string_value(path_node)]
         if view is None:
             return
+        wrappers: list[str] = []  # view_func=login_required(NoteAPI.as_view("note"))
+        while isinstance(view, ast.Call) and not (isinstance(view.func, ast.Attribute) and
+                                                   view.func.attr in ("as_view", "as_asgi")):
+            if not dotted(view.func) or positional(view, 0) is None or len(wrappers) > 8:
+                return
+            wrappers.append(last_name(dotted(view.func)))
+            view = positional(view, 0)
         as_view = isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and \
             view.func.attr in ("as_view", "as_asgi")
         ref = dotted(view.func.value) if as_view else dotted(view)
@@ -195,6 +393,8 @@ class RouteWiring:
                                      "kind": kind, "methods": methods if isinstance(methods, list) else None}
             if as_view or method == "add_resource":
                 entry["class_view"] = True
+            if wrappers:
+                entry["wrappers"] = wrappers
             deps = dep_refs(keyword(node, "dependencies"))
             if deps:
                 entry["deps"] = deps

@@ -334,8 +334,23 @@
     const code = snippet(f);
     if (code) node.append(code);
     if (f[10]) node.append(fixDetails(f));
+    if (f[11]) node.append(traceDetails(f[11]));
     if (state.view === "file") node.append(helpDetails(f[0]));
     return node;
+  }
+
+  // A taint finding's path, source first, sink last: collapsed, one list item per step, all text.
+  function traceDetails(trace) {
+    const details = el("details", "trace");
+    details.append(el("summary", null, "Data flow (" + trace.length + (trace.length === 1 ? " step)" : " steps)")));
+    const list = el("ol");
+    for (const step of trace) {
+      const item = el("li");
+      item.append(el("code", "loc", step[0] + ":" + step[1] + ":" + step[2]), " ", step[3]);
+      list.append(item);
+    }
+    details.append(list);
+    return details;
   }
 
   function groupNode(key, continued) {

@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""The precision review corpus: real open-source backends at pinned commits, laid out outside this repository.
+
+    python benchmarks/corpus.py                        # every project into /tmp/ba-corpus/<name>
+    python benchmarks/corpus.py pretalx vulpy --dest DIR --mirror-root /work/.mirror
+    python benchmarks/corpus.py --list                 # the table
+
+Each project comes from a bare git mirror (`<mirror-root>/<owner>+<name>/repo`, any `git clone --bare` that
+has the pinned commit) through `git --git-dir=<mirror> archive <commit> | tar -x`: no work tree of the
+scanned project is ever checked out, so none of its git config, hooks or attributes run. Corpus code is never
+copied into this repository (the destination must lie outside it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DEST = Path("/tmp/ba-corpus")
+DEFAULT_MIRRORS = Path("/work/.mirror")
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    github: str
+    commit: str
+    why: str
+
+
+# Well-kept backends (where findings are mostly false positives unless the rules are precise) next to
+# deliberately vulnerable ones (where the true positives must stay found).
+PROJECTS = (
+    Project("paperless-ngx", "paperless-ngx/paperless-ngx", "b0e0e8a35373a5d9d588a507cb63c79e50a23403",
+            "Django/DRF document manager, well kept"),
+    Project("pretalx", "pretalx/pretalx", "5a3c2f61ecafc83cfa85aa518cc5af3d564b16ef",
+            "Django conference planner, well kept"),
+    Project("mealie", "mealie-recipes/mealie", "b5643a9399465d8b4ea339e7a6639df2d697741b",
+            "FastAPI/SQLAlchemy recipe manager, well kept"),
+    Project("ctfd", "CTFd/CTFd", "91ced62d44d3ec3142a0948ee96ed19947cfc979", "Flask CTF platform"),
+    Project("vulpy", "fportantier/vulpy", "5249cc8b05a1c37f6b2f757b1cf16a509c327122",
+            "deliberately vulnerable Flask app"),
+    Project("django.nv", "nVisium/django.nV", "a48901f106da4888417339b7b44b8ed56b64c63f",
+            "deliberately vulnerable Django app"),
+    Project("full-stack-fastapi-template", "fastapi/full-stack-fastapi-template",
+            "68adb40d37425f6f8668ec7e5a054500d045e43e", "small FastAPI/SQLModel app"),
+    Project("netbox", "netbox-community/netbox", "43fe81f9e833228c9869f7ddadb67e6c5f145060",
+            "large Django/DRF/GraphQL app"),
+    # held out: added after the fixes, reviewed once, never tuned on (docs/precision.md)
+    Project("healthchecks", "healthchecks/healthchecks", "29b5ec251059034b79e0120e2ff0c3e35d7bd9f8",
+            "Django cron monitoring service (held out)"),
+    Project("librephotos", "LibrePhotos/librephotos", "e675a0dc1000af0faa51c4e9411d6bea82e3ac1a",
+            "Django/DRF photo manager (held out, measured blind)"),
+    Project("microblog", "miguelgrinberg/microblog", "a975ef64864354867c88e0ed3a17ba7d17dca752",
+            "Flask tutorial app (held out, measured blind)"),
+)
+
+
+class CorpusError(Exception):
+    """A project cannot be laid out; the message says what to do."""
+
+
+def by_name(names: list[str] | None) -> list[Project]:
+    if not names:
+        return list(PROJECTS)
+    known = {p.name: p for p in PROJECTS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise CorpusError(f"unknown project(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def mirror_of(project: Project, mirror_root: Path) -> Path:
+    return mirror_root / project.github.replace("/", "+") / "repo"
+
+
+def _git(mirror: Path, *args: str) -> subprocess.CompletedProcess:
+    # --git-dir on a bare mirror, no work tree, system/global config ignored: nothing of the project's runs
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0"}
+    return subprocess.run(["git", f"--git-dir={mirror}", "-c", "core.hooksPath=/dev/null", *args],
+                          capture_output=True, env=env, timeout=600)
+
+
+def _missing_blobs(mirror: Path, commit: str) -> list[str]:
+    listing = _git(mirror, "ls-tree", "-r", "-z", commit)
+    if listing.returncode != 0:
+        raise CorpusError(f"{mirror}: git ls-tree failed: {listing.stderr.decode(errors='replace').strip()}")
+    blobs = {}
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        _mode, kind, sha = meta.split()
+        if kind == b"blob":
+            blobs.setdefault(sha.decode(), []).append(path.decode("utf-8", "surrogateescape"))
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    check = subprocess.run(["git", f"--git-dir={mirror}", "cat-file", "--batch-check"], input="".join(
+        f"{sha}\n" for sha in blobs).encode(), capture_output=True, env=env, timeout=600)
+    absent = [line.split()[0].decode() for line in check.stdout.splitlines() if line.endswith(b" missing")]
+    return sorted(path for sha in absent for path in blobs[sha])
+
+
+def _outside_repo(dest: Path) -> None:
+    dest, repo = dest.resolve(), REPO.resolve()
+    if dest == repo or repo in dest.parents:
+        raise CorpusError(f"--dest {dest} lies inside this repository; corpus code is never copied into it")
+
+
+def lay_out(project: Project, mirror_root: Path, dest_root: Path, force: bool = False) -> Path:
+    """Extract `project` at its pinned commit into dest_root/<name>; returns that directory."""
+    _outside_repo(dest_root)
+    mirror = mirror_of(project, mirror_root)
+    if not mirror.is_dir():
+        raise CorpusError(
+            f"{project.name}: no mirror at {mirror}; get one with "
+            f"`git clone --bare https://github.com/{project.github} {mirror}` "
+            f"(it must contain commit {project.commit})")
+    target = dest_root / project.name
+    stamp = target / ".ba-corpus-commit"
+    if target.exists() and not force and stamp.is_file() and stamp.read_text().strip() == project.commit:
+        return target
+    if _git(mirror, "cat-file", "-e", f"{project.commit}^{{commit}}").returncode != 0:
+        raise CorpusError(f"{project.name}: mirror {mirror} lacks commit {project.commit}; "
+                          f"`git --git-dir={mirror} fetch origin {project.commit}`")
+    missing = _missing_blobs(mirror, project.commit)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    # a snapshot mirror may lack its largest blobs (data files); archive the rest and list them
+    excludes = [f":(exclude,literal){path}" for path in missing]
+    cmd = ["git", f"--git-dir={mirror}", "archive", "--format=tar", project.commit]
+    if missing:
+        cmd += ["--", ".", *excludes]
+    proc = subprocess.Popen(cmd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull})
+    with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+        # the "data" filter refuses absolute paths, `..` and links leaving the target
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(target, filter="data")
+        else:  # Python < 3.11.4: no filters; git archive of a commit holds no absolute or `..` members
+            tar.extractall(target)
+    err = proc.stderr.read().decode(errors="replace")
+    if proc.wait() != 0:
+        raise CorpusError(f"{project.name}: git archive failed: {err.strip()}")
+    if missing:
+        (target / ".ba-corpus-missing").write_text("".join(f"{m}\n" for m in missing))
+        print(f"note: {project.name}: {len(missing)} file(s) absent from the mirror, not laid out "
+              f"(listed in {target / '.ba-corpus-missing'})", file=sys.stderr)
+    stamp.write_text(project.commit + "\n")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("projects", nargs="*", help="project names (default: all)")
+    ap.add_argument("--dest", type=Path, default=Path(os.environ.get("BA_CORPUS", DEFAULT_DEST)),
+                    help="where to lay the projects out (default $BA_CORPUS or /tmp/ba-corpus)")
+    ap.add_argument("--mirror-root", type=Path, default=DEFAULT_MIRRORS,
+                    help="bare mirrors as <owner>+<name>/repo (default /work/.mirror)")
+    ap.add_argument("--force", action="store_true", help="extract again even when already laid out")
+    ap.add_argument("--list", action="store_true", help="print the table and exit")
+    args = ap.parse_args(argv)
+    try:
+        projects = by_name(args.projects)
+        if args.list:
+            for p in projects:
+                print(f"{p.name:30} {p.github:40} {p.commit}  {p.why}")
+            return 0
+        failed = 0
+        for p in projects:
+            try:
+                print(f"{p.name:30} {lay_out(p, args.mirror_root, args.dest, args.force)}")
+            except CorpusError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                failed += 1
+        return 2 if failed else 0
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

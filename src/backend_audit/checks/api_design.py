@@ -1,0 +1,260 @@
+"""API design checks read from handler code: status-code hygiene (BA-API-005) and state changed by GET
+handlers (BA-API-006)."""
+
+from __future__ import annotations
+
+import re
+
+import ast
+
+from .base import AstCheck, dotted, iter_nodes
+from .recognise import literal_value
+
+_ROUTE_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+_VIEW_BASES = re.compile(r"(View|APIView|MethodView|Resource|ViewSet|HTTPEndpoint|Handler)$")
+
+
+def route_methods(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str] | None:
+    """HTTP methods a route decorator gives the function (`@r.get` -> {"GET"}, `@app.route(..., methods=[...])`,
+    `@app.route(...)` -> {"GET"}); None when it is not decorated as a route."""
+    found: set[str] | None = None
+    for dec in func.decorator_list:
+        call = dec if isinstance(dec, ast.Call) else None
+        target = call.func if call is not None else dec
+        if not isinstance(target, ast.Attribute):
+            continue
+        if target.attr in _ROUTE_VERBS and call is not None:
+            found = (found or set()) | {target.attr.upper()}
+        elif target.attr in ("route", "api_route") and call is not None:
+            methods = next((literal_value(k.value) for k in call.keywords if k.arg == "methods"), None)
+            found = (found or set()) | ({str(m).upper() for m in methods} if isinstance(methods, (list, tuple, set))
+                                        else {"GET"})
+    return found
+
+
+def _receiver(node: ast.AST) -> str:
+    """The dotted text of a receiver, calls kept as `name()`: `User.objects.filter(...)` -> "User.objects.filter()"."""
+    parts = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call):
+            parts.append("()")
+            node = node.func
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        else:
+            break
+    return ".".join(reversed(parts)).replace(".()", "()")
+
+
+# --- BA-API-005 ----------------------------------------------------------------------------------------
+
+_ERROR_KEYS = frozenset({"error", "errors", "error_message", "error_code"})
+_ENVELOPE = frozenset({"error", "errors", "detail", "message", "msg", "code", "status", "success", "ok",
+                       "error_message", "error_code", "reason", "details", "description", "type", "title"})
+_RESPONSE_CTORS = {"jsonify": None, "JsonResponse": "status", "JSONResponse": "status_code",
+                   "ORJSONResponse": "status_code", "UJSONResponse": "status_code", "Response": "status"}
+_CREATES = frozenset({"add", "create", "save", "insert", "insert_one", "add_all", "bulk_create"})
+
+
+def _declares(fn: ast.FunctionDef | ast.AsyncFunctionDef, keyword: str) -> bool:
+    return any(isinstance(d, ast.Call) and any(k.arg == keyword for k in d.keywords) for d in fn.decorator_list)
+
+
+def _error_body(value: ast.AST | None) -> bool:
+    """A dict literal that is an error envelope: an error key, nothing but envelope keys, and no success flag."""
+    if not isinstance(value, ast.Dict) or any(k is None for k in value.keys):
+        return False
+    keys = [literal_value(k) for k in value.keys]
+    if not all(isinstance(k, str) for k in keys) or not set(keys) <= _ENVELOPE:
+        return False
+    flags = {k: literal_value(v) for k, v in zip(keys, value.values)}
+    if flags.get("success") is True or flags.get("ok") is True or flags.get("status") in ("ok", "success"):
+        return False
+    return bool(set(keys) & _ERROR_KEYS) or keys == ["detail"]
+
+
+class StatusCodeHygiene(AstCheck):
+    RULE_ID = "BA-API-005"
+    PREFILTER = ("error", "detail", ".post(", ".delete(")
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        methods = route_methods(node)
+        params = [a.arg for a in node.args.args]
+        view = params[:1] == ["request"] or params[:2] in (["self", "request"], ["cls", "request"])
+        if methods is None and not view:
+            return
+        body = list(iter_nodes(node.body))
+        if any(isinstance(n, ast.Attribute) and n.attr in ("status_code", "status") and isinstance(n.ctx, ast.Store)
+               for n in body):
+            return  # the handler sets the status itself
+        for n in body:
+            if isinstance(n, ast.Return) and n.value is not None and not isinstance(n.value, ast.Tuple):
+                self._error_with_2xx(n.value, methods is not None)
+        fastapi = any(v.split(".")[0] == "fastapi" for v in self.ctx.imports.values())
+        if fastapi and methods:
+            self._fastapi_codes(node, methods, body)
+
+    def _error_with_2xx(self, value: ast.AST, route: bool) -> None:
+        if route and _error_body(value):
+            self.report(value, "error body returned with status 200: clients and monitoring read it as success; "
+                               "raise HTTPException(4xx/5xx) or return the status with the body",
+                        rule_id="BA-API-005/error-with-2xx")
+            return
+        if not isinstance(value, ast.Call):
+            return
+        tail = (dotted(value.func) or "").rpartition(".")[2]
+        if tail not in _RESPONSE_CTORS:
+            return
+        status_kw = _RESPONSE_CTORS[tail]
+        if any(k.arg in ("status", "status_code") for k in value.keywords) or \
+                (status_kw and len(value.args) >= 2):
+            return
+        body = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg in ("data", "content")),
+                                                     None)
+        error = _error_body(body) or (tail == "jsonify" and not value.args and
+                                      {k.arg for k in value.keywords} & _ERROR_KEYS and
+                                      {k.arg for k in value.keywords} <= _ENVELOPE)
+        if error:
+            self.report(value, f"{tail}() of an error body without a status: the client gets 200 OK; pass the error "
+                               "status (400, 404, 409, ...)", rule_id="BA-API-005/error-with-2xx")
+
+    def _fastapi_codes(self, node: ast.FunctionDef, methods: set[str], body: list[ast.AST]) -> None:
+        if _declares(node, "status_code"):
+            return
+        attrs = {n.func.attr for n in body if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if methods == {"POST"} and attrs & _CREATES and not attrs & {"update", "upsert", "merge", "patch"}:
+            self.report(node, f"POST handler {node.name}() creates a resource but answers 200: declare "
+                              "status_code=201 on the route", level="note", rule_id="BA-API-005/create-without-201")
+        elif methods == {"DELETE"} and not _declares(node, "response_model") and node.returns is None and any(isinstance(n, ast.Return) and n.value is not None and
+                                           literal_value(n.value) is not None for n in body):
+            self.report(node, f"DELETE handler {node.name}() returns a body with 200: answer 204 No Content "
+                              "(status_code=204) or document the body", level="note",
+                        rule_id="BA-API-005/delete-with-body")
+
+
+# --- BA-API-006 ----------------------------------------------------------------------------------------
+
+_SAFE_ONLY = frozenset({"require_GET", "require_safe"})
+_VIEWS_MODULE = re.compile(r"(^|/)views(\.py$|/)")
+_METHOD_AWARE = re.compile(r"request\.(method|POST|FILES|body|data)|is_valid\(|\.POST\b")
+_SIDE_RECEIVERS = re.compile(r"(?i)(^|_)(cache|caches|redis|logger|log|metrics?|stats?d?|counter|histogram|gauge|"
+                             r"tracer|span|sentry|messages|response|resp)$")
+_DB_SESSION = re.compile(r"(^|\.)(session|db|db_session|dbsession|db\.session|sess)$")
+
+
+def _write(call: ast.Call) -> str | None:
+    """What state a call changes, or None: ORM saves and deletes, queryset updates, session writes, task
+    enqueues."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    attr, receiver = func.attr, _receiver(func.value)
+    if _SIDE_RECEIVERS.search(receiver.rpartition(".")[2]) and not _DB_SESSION.search(receiver):
+        return None  # cache fills, logs and metrics are not the resource's state
+    if attr in ("delay", "apply_async", "send_task", "enqueue"):
+        return f"{attr}() enqueues a task"
+    if _DB_SESSION.search(receiver) and attr in ("add", "delete", "commit", "merge", "add_all", "execute"):
+        return f"{receiver}.{attr}()" if attr != "execute" or _sql_write(call) else None
+    if attr in ("save", "delete") and not call.args:
+        return f"{receiver}.{attr}()"
+    if attr in ("update", "create", "bulk_create", "bulk_update", "delete") and "objects" in receiver:
+        return f"{receiver}.{attr}()"
+    return None
+
+
+_REDIRECT_TARGET = re.compile(r"(?i)(oauth|callback|confirm|verify|(?<!de)activat|sso|saml|openid|authorize|login)")
+_TRACKING = re.compile(r"(?i)(track|audit|event|metric|stat|visit|hit|history|analytic|log)")
+
+
+def _route_path(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    for dec in fn.decorator_list:
+        if isinstance(dec, ast.Call) and dec.args and isinstance(literal_value(dec.args[0]), str):
+            return literal_value(dec.args[0])
+    return ""
+
+
+def _tracking_rows(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Locals bound to new tracking/audit rows: `track = Tracking(...)`."""
+    out = set()
+    for n in iter_nodes(fn.body):
+        if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call) and \
+                _TRACKING.search((dotted(n.value.func) or "").rpartition(".")[2]):
+            out.update(t.id for t in n.targets if isinstance(t, ast.Name))
+    return out
+
+
+def _adds(call: ast.Call, tracking: set[str]) -> bool:
+    """`session.add(track)` of a tracking row."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add" and call.args):
+        return False
+    row = call.args[0]
+    if isinstance(row, ast.Call):
+        return bool(_TRACKING.search((dotted(row.func) or "").rpartition(".")[2]))
+    return isinstance(row, ast.Name) and row.id in tracking
+
+
+def _sql_write(call: ast.Call) -> bool:
+    first = call.args[0] if call.args else None
+    text = literal_value(first)
+    return isinstance(text, str) and text.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+
+
+class StateChangeInGet(AstCheck):
+    RULE_ID = "BA-API-006"
+    PREFILTER = ("save(", "delete(", "update(", "create(", "commit(", "delay(", "apply_async(", ".add(")
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.classes: list[ast.ClassDef] = []
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node)
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.pop()
+
+    def _is_get_handler(self, node: ast.FunctionDef) -> str | None:
+        methods = route_methods(node)
+        if methods is not None:
+            return "GET route" if methods <= {"GET", "HEAD"} else None
+        names = {(dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2]
+                 for d in node.decorator_list}
+        if names & _SAFE_ONLY:
+            return "GET-only view"
+        cls = self.classes[-1] if self.classes and self.ctx.function_stack[-1:] == [node] and \
+            self.ctx.parents and self.ctx.parents[-1] is self.classes[-1] else None
+        if cls is not None and node.name in ("get", "list", "retrieve") and \
+                any(_VIEW_BASES.search((dotted(b) or "").rpartition(".")[2]) for b in cls.bases):
+            return f"{cls.name}.{node.name}()"
+        if self._open_django_view(node, names):
+            return "view that accepts GET (no method restriction)"
+        return None
+
+    def _open_django_view(self, node: ast.FunctionDef, decorators: set[str]) -> bool:
+        """A module-level Django function view that never looks at the method or the body: whatever it writes,
+        it writes on GET too. (Views that branch on `request.method`, read `request.POST` or validate a form
+        are judged per branch by nobody here: they are left alone.)"""
+        params = [a.arg for a in node.args.args]
+        if len(self.ctx.function_stack) != 1 or params[:1] != ["request"] or not _VIEWS_MODULE.search(self.ctx.path):
+            return False
+        if decorators & {"require_POST", "require_http_methods", "api_view", "action", "csrf_exempt"}:
+            return False
+        return not _METHOD_AWARE.search("\n".join(self.ctx.segment(s) for s in node.body))
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        handler = self._is_get_handler(node)
+        if handler is None or _REDIRECT_TARGET.search(node.name) or _REDIRECT_TARGET.search(_route_path(node)):
+            return  # OAuth callbacks and e-mail confirmation links are GET by protocol
+        writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and (what := _write(n))]
+        tracking = _tracking_rows(node)
+        real = [(n, what) for n, what in writes if not _adds(n, tracking)]
+        if len(real) < len(writes) and \
+                all(isinstance(n.func, ast.Attribute) and n.func.attr in ("commit", "flush") for n, _ in real):
+            return  # only view counters and audit rows were written: metrics, not the resource
+        for n, what in real:
+            self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
+                           "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE")

@@ -1,0 +1,247 @@
+"""Cryptography and transport: weak hashes, ciphers and key sizes, non-crypto randomness for secrets
+(BA-SEC-003), and cleartext transport to remote services (BA-SEC-004)."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+import ast
+
+from ..findings import Finding
+from .base import AstCheck, BanditCheck, FileContext, iter_nodes
+from .recognise import arg, is_credential_name, is_password_name, literal_value, names_in, snake, target_name
+from .util import literal_text
+
+# --- BA-SEC-003 ----------------------------------------------------------------------------------------
+
+
+class WeakCryptoBandit(BanditCheck):
+    """DES/RC4/Blowfish/ECB (B304/B305) and short RSA/DSA/EC keys (B505), re-keyed. Hashes are judged by the
+    AST half below, which can tell a password hash from an ETag."""
+
+    RULE_ID = "BA-SEC-003"
+
+    def convert(self, issue) -> Finding | None:
+        return self.finding_from_issue(issue, message=f"weak cryptography ({issue.test_id}: "
+                                                      f"{issue.text.rstrip('.')}); use AES-GCM / ChaCha20-Poly1305 "
+                                                      "and keys of at least 2048 bits (RSA) or 224 bits (EC)")
+
+
+_WEAK_HASHES = {"hashlib.md5": "MD5", "hashlib.sha1": "SHA-1", "Crypto.Hash.MD5.new": "MD5",
+                "Crypto.Hash.MD4.new": "MD4", "Crypto.Hash.MD2.new": "MD2", "Crypto.Hash.SHA.new": "SHA-1",
+                "Crypto.Hash.SHA1.new": "SHA-1", "Cryptodome.Hash.MD5.new": "MD5", "Cryptodome.Hash.SHA1.new": "SHA-1",
+                "Cryptodome.Hash.SHA.new": "SHA-1", "Cryptodome.Hash.MD4.new": "MD4",
+                "cryptography.hazmat.primitives.hashes.MD5": "MD5",
+                "cryptography.hazmat.primitives.hashes.SHA1": "SHA-1"}
+_WEAK_NAMES = {"md5": "MD5", "sha1": "SHA-1", "md4": "MD4", "sha": "SHA-1", "md2": "MD2"}
+# Hash uses that are not security: content addressing, caches, ETags, avatars, de-duplication.
+_NOT_SECURITY = re.compile(r"(?i)(etag|cache|checksum|fingerprint|gravatar|avatar|dedup|digest_?file|file_?hash|"
+                           r"hash_?file|md5sum|content_?hash|filename|file_?name|path|bucket|shard|partition|color|"
+                           r"colour|slug|uuid|seed|version|revision|chunk|manifest|integrity|hash_?key|cache_?key)")
+_SECURITY = re.compile(r"(?i)(passw|pwd|token|secret|sign|auth|otp|nonce|salt|session|verify|credential|api_?key|"
+                       r"private|hmac|mac\b|cookie|csrf|reset|invite|login)")
+_RANDOM_FUNCS = frozenset({"random.random", "random.randint", "random.randrange", "random.choice", "random.choices",
+                           "random.sample", "random.getrandbits", "random.randbytes", "random.uniform",
+                           "random.shuffle"})
+_CODE_PURPOSE = frozenset({"reset", "invite", "invitation", "verification", "verify", "confirm", "confirmation",
+                           "activation", "auth", "login", "otp", "sms", "one", "access", "recovery", "pairing"})
+
+
+_RANDOM_BENIGN = re.compile(r"(?i)(cache|shard|sample|jitter|backoff|fixture|fake|faker|seed|demo|populate|"
+                            r"color|colour|shuffle)")
+_LOOKUP_KEYS = frozenset({"cache", "sort", "dict", "lookup", "partition", "shard", "index", "group", "order", "map",
+                          "hash", "row", "primary", "foreign", "redis", "idempotency", "dedup", "bucket", "s3", "object"})
+
+
+def _secret_value_name(name: str | None) -> bool:
+    """A name that holds a value someone must not guess: `token`, `otp`, `nonce`, `salt`, `reset_code`."""
+    if not name:
+        return False
+    words = snake(name).strip("_").split("_")
+    if is_credential_name(name) or {"otp", "nonce", "salt", "pin", "passcode", "secret", "key", "token", "password",
+                                    "passwd"} & set(words):
+        # a random "key" is a secret key, unless it keys a cache, a sort or a shard
+        return "key" not in words or len(words) == 1 or words[words.index("key") - 1] not in _LOOKUP_KEYS
+    return "code" in words and bool(_CODE_PURPOSE & set(words))
+
+
+_CALL_TAILS = frozenset({q.rpartition(".")[2] for q in (*_WEAK_HASHES, *_RANDOM_FUNCS, "hashlib.new")})
+
+
+class WeakCrypto(AstCheck):
+    RULE_ID = "BA-SEC-003"
+    PREFILTER = ("md5", "sha1", "MD5", "SHA1", "SHA", "MD4", "md4", "random")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if tail not in _CALL_TAILS:
+            return  # the cheap test that keeps qualname() off every other call
+        qn = self.ctx.qualname(func) or ""
+        algo = _WEAK_HASHES.get(qn)
+        if algo is None and qn == "hashlib.new":
+            algo = _WEAK_NAMES.get(str(literal_value(arg(node, "name", 0))).lower().replace("-", ""))
+        if algo is not None:
+            self._hash(node, algo)
+        elif qn in _RANDOM_FUNCS:
+            self._random(node, qn)
+
+    def _context(self) -> tuple[str | None, str]:
+        """The name the value is bound to (assignment target, keyword, returning function) and the function."""
+        fn = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.keyword) and parent.arg:
+                return parent.arg, fn
+            if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                return next((n for t in targets if (n := target_name(t))), None), fn
+            if isinstance(parent, ast.Return):
+                return fn, fn
+            if isinstance(parent, (ast.stmt,)):
+                return None, fn
+        return None, fn
+
+    def _hash(self, node: ast.Call, algo: str) -> None:
+        flag = arg(node, "usedforsecurity")
+        if flag is not None and literal_value(flag) is False:
+            return
+        hashed = " ".join(n for a in node.args for n in names_in(a))
+        if any(is_password_name(n) for n in hashed.split()):
+            return  # a password hashed with a fast digest: BA-AUTH-003 reports it as an error
+        bound, fn = self._context()
+        words = " ".join(filter(None, (bound, fn, hashed)))
+        module = self.ctx.path.rsplit(".", 1)[0]  # `cache/__init__`, `utils/checksums`: the module says it too
+        if _NOT_SECURITY.search(f"{words} {module}") and not _SECURITY.search(bound or ""):
+            return  # content addressing, caches, ETags: collisions do not matter there
+        if _SECURITY.search(words):
+            self.report(node, f"{algo} used for a security value ({bound or fn}): {algo} collisions are practical; "
+                              "use SHA-256 (or HMAC-SHA-256 for signatures, a password hasher for passwords)")
+        else:
+            self.report(node, f"{algo} hash whose purpose is not traced: fine for checksums and cache keys, broken "
+                              "for signatures and tokens; use SHA-256, or pass usedforsecurity=False to say it is "
+                              "not security", level="note")
+
+    def _random(self, node: ast.Call, qn: str) -> None:
+        bound, fn = self._context()
+        if _RANDOM_BENIGN.search(f"{self.ctx.path} {fn} {bound or ''}"):
+            return  # `pkgs/cache/cache_key.py: new_key()`: a cache buster, sample data, jitter
+        if _secret_value_name(bound) or (bound is None and _secret_value_name(fn)):
+            self.report(node, f"{qn}() produces {bound or fn}: the random module is predictable (Mersenne Twister, "
+                              "state recoverable from outputs); use secrets.token_urlsafe() / secrets.choice()")
+
+
+# --- BA-SEC-004 ----------------------------------------------------------------------------------------
+
+_HTTP_CALLS = frozenset({"requests.get", "requests.post", "requests.put", "requests.patch", "requests.delete",
+                         "requests.head", "requests.options", "requests.request", "httpx.get", "httpx.post",
+                         "httpx.put", "httpx.patch", "httpx.delete", "httpx.head", "httpx.request", "httpx.stream",
+                         "urllib.request.urlopen", "urllib.request.Request", "urllib3.request",
+                         "aiohttp.request"})
+_CLIENT_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream", "urlopen"})
+_LOCAL_SUFFIX = (".local", ".localhost", ".internal", ".svc", ".lan", ".home", ".test", ".example", ".invalid",
+                 "example.com", "example.org", "example.net")
+
+
+def is_internal_host(host: str, extra: tuple[str, ...] = ()) -> bool:
+    """localhost, loopback and private addresses, dot-less service names (`db`, `api` in docker-compose),
+    reserved documentation domains, and hosts the project lists as internal."""
+    host = host.strip("[]").lower()
+    if not host or host in ("localhost", "0.0.0.0") or "." not in host and ":" not in host:
+        return True
+    if host in extra or any(host.endswith("." + e) for e in extra) or host.endswith(_LOCAL_SUFFIX):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
+
+
+def _url_text(node: ast.AST | None) -> str:
+    """The literal text an URL expression starts with (an f-string's leading constant part)."""
+    if isinstance(node, ast.JoinedStr):
+        head = node.values[0] if node.values else None
+        return literal_text(head) if isinstance(head, ast.Constant) else ""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _url_text(node.left)
+    value = literal_value(node)
+    return value if isinstance(value, str) else ""
+
+
+def _remote_http(text: str, extra: tuple[str, ...]) -> str | None:
+    if not text.lower().startswith("http://"):
+        return None
+    try:
+        host = urlsplit(text).hostname or ""
+    except ValueError:
+        return None
+    if "{" in host or "%" in host:
+        return None  # a template: the host is filled in elsewhere
+    return None if is_internal_host(host, extra) else host
+
+
+_DSN_NO_TLS = re.compile(r"(?i)(sslmode=disable|ssl=false|ssl_mode=disabled|tls=false)")
+_DSN_HOST = re.compile(r"(?i)^[a-z][\w+.-]*://(?:[^@/]*@)?(?P<host>\[[^\]]+\]|[^:/?]+)")
+
+
+class CleartextTransport(AstCheck):
+    RULE_ID = "BA-SEC-004"
+    PREFILTER = ("http://", "sslmode", "ssl=", "ftplib", "telnetlib", "smtplib")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.internal = tuple(str(h).lower() for h in (self.option("internal_hosts") or ()))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        qn = self.ctx.qualname(node.func) or ""
+        method = isinstance(node.func, ast.Attribute) and node.func.attr in _CLIENT_METHODS
+        if qn in _HTTP_CALLS or (method and not qn.startswith(("builtins", "os", "dict"))):
+            self._http(node, qn)
+        elif qn in ("ftplib.FTP", "telnetlib.Telnet"):
+            host = literal_value(arg(node, "host", 0))
+            if not (isinstance(host, str) and is_internal_host(host, self.internal)):
+                what = "FTP" if qn == "ftplib.FTP" else "Telnet"
+                self.report(node, f"{qn}() speaks {what} in cleartext: credentials and data cross the network "
+                                  f"readable; use {'ftplib.FTP_TLS or SFTP' if what == 'FTP' else 'SSH'}")
+        elif qn == "smtplib.SMTP":
+            self._smtp(node)
+
+    def _http(self, node: ast.Call, qn: str) -> None:
+        url = arg(node, "url", 0)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "request" and qn != "urllib3.request":
+            url = arg(node, "url", 1)  # session.request("GET", url)
+        host = _remote_http(_url_text(url), self.internal)
+        if host is None:
+            return
+        auth = arg(node, "auth") is not None or any(
+            isinstance(literal_value(k), str) and literal_value(k).lower() in ("authorization", "x-api-key", "api-key")
+            for h in [arg(node, "headers")] if isinstance(h, ast.Dict) for k in h.keys if k is not None)
+        if auth:
+            self.report(node, f"credentials sent over plain http:// to {host}: anyone on the path reads them; use "
+                              "https://", level="error")
+        else:
+            self.report(node, f"plain http:// request to {host}: the request and the answer can be read and changed "
+                              "on the way; use https://")
+
+    def _smtp(self, node: ast.Call) -> None:
+        host = literal_value(arg(node, "host", 0))
+        if isinstance(host, str) and is_internal_host(host, self.internal):
+            return
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else self.ctx.tree
+        if fn is not None and any(isinstance(n, ast.Attribute) and n.attr == "starttls" for n in iter_nodes(fn)):
+            return
+        self.report(node, "smtplib.SMTP() without starttls(): the login and the mail travel in cleartext; call "
+                          "starttls() before login(), or use smtplib.SMTP_SSL")
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if not isinstance(value, str) or "://" not in value or not _DSN_NO_TLS.search(value):
+            return
+        m = _DSN_HOST.match(value.strip())
+        if m and not is_internal_host(m.group("host"), self.internal):
+            self.report(node, f"connection string to {m.group('host')} turns TLS off ({_DSN_NO_TLS.search(value)[0]}): "
+                              "database credentials and rows cross the network in cleartext; use sslmode=require "
+                              "(verify-full with a CA)")
+

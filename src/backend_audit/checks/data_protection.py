@@ -1,0 +1,339 @@
+"""Data protection: secrets in response schemas (BA-DATA-001), serializers and forms that expose every model
+field (BA-DATA-002), passwords stored without hashing (BA-DATA-003)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ast
+
+from ..findings import Finding
+from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
+from .util import expr_name, literal_text
+
+_DRF_MODEL_SERIALIZERS = ("ModelSerializer", "HyperlinkedModelSerializer")
+_MODEL_FORMS = ("ModelForm",)
+_PYDANTIC_BASES = frozenset({"BaseModel", "SQLModel", "Schema", "RootModel"})
+_MARSHMALLOW_BASES = frozenset({"Schema", "SQLAlchemySchema", "SQLAlchemyAutoSchema", "ModelSchema"})
+# Response-side class names, and request-side ones (those may carry a password: that is their job).
+_RESPONSE_NAME = re.compile(r"(Out|Response|Read|Public|Detail|View|Result|Resp|Output|Info|Display|Summary)s?$")
+_REQUEST_NAME = re.compile(r"(In|Input|Create|Update|Request|Login|Payload|Body|Form|Params|Query|Register|"
+                           r"Registration|SignUp|Signup|Change|Reset|Patch|Write|Credentials)s?$")
+_INTERNAL = "backend-audit: internal"
+
+
+def _base_tails(node: ast.ClassDef) -> set[str]:
+    return {(dotted(b) or "").rpartition(".")[2] for b in node.bases}
+
+
+def _meta(node: ast.ClassDef) -> ast.ClassDef | None:
+    return next((s for s in node.body if isinstance(s, ast.ClassDef) and s.name == "Meta"), None)
+
+
+def _class_attr(cls: ast.ClassDef, name: str) -> ast.Assign | None:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            return stmt
+    return None
+
+
+_ISSUES_TOKENS = frozenset({"login", "auth", "token", "tokens", "session", "signin", "oauth", "refresh", "jwt",
+                            "credentials", "authentication", "authorization"})
+
+
+def _exposes(name: str, owner: str) -> bool:
+    """A field that holds a secret, unless the class exists to hand that very secret out (`TokenOut.access_token`,
+    `ApiKeyCreated.api_key`: shown once, on purpose)."""
+    if not is_credential_name(name) and "password" not in snake(name):
+        return False
+    words = {w for w in snake(name).split("_") if w}
+    owner_words = {w for w in snake(owner).split("_") if w}
+    if "token" in words and owner_words & _ISSUES_TOKENS:
+        return False  # `LoginResponse.access_token`: a login answer exists to hand the token out
+    return not (words - {"hashed", "hash", "encrypted", "access", "refresh", "otp", "plain"}) & owner_words
+
+
+class SecretFieldInResponse(AstCheck):
+    RULE_ID = "BA-DATA-001"
+    PREFILTER = ("Model", "Serializer", "Schema")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.response_models: set[str] = set()
+        self.pydantic: list[tuple[ast.ClassDef, list[tuple[ast.AST, str]]]] = []
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg == "response_model":
+            self.response_models.update(n for n in names_in(node.value) if n[:1].isupper())
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.returns is not None:
+            self.response_models.update(n for n in names_in(node.returns) if n[:1].isupper())
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        tails = _base_tails(node)
+        if tails & set(_DRF_MODEL_SERIALIZERS) or "Serializer" in tails:
+            self._drf(node)
+        elif (tails & _PYDANTIC_BASES or any(t.endswith(("Model", "Schema")) and t != "Model" for t in tails)) and \
+                not (tails & _MARSHMALLOW_BASES and "marshmallow" in self._origin(node)):
+            if not _REQUEST_NAME.search(node.name):
+                self.pydantic.append((node, self._pydantic_fields(node)))
+        elif tails & _MARSHMALLOW_BASES:
+            self._marshmallow(node)
+
+    def _origin(self, node: ast.ClassDef) -> str:
+        return " ".join(self.ctx.qualname(b) or "" for b in node.bases)
+
+    def leave_Module(self, node: ast.Module) -> None:
+        for cls, fields in self.pydantic:
+            if cls.name in self.response_models or _RESPONSE_NAME.search(cls.name):
+                for at, name in fields:
+                    if _exposes(name, cls.name):
+                        self.report(at, f"{cls.name}.{name} is a response schema field: every client that gets "
+                                        f"this object reads the {name}; drop it, or mark it Field(exclude=True)")
+
+    def _pydantic_fields(self, cls: ast.ClassDef) -> list[tuple[ast.AST, str]]:
+        out = []
+        for stmt in cls.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            ann = {n for n in names_in(stmt.annotation)}
+            if ann & {"SecretStr", "SecretBytes"}:
+                continue
+            value = stmt.value
+            if isinstance(value, ast.Call) and any(k.arg == "exclude" and literal_value(k.value) is True
+                                                   for k in value.keywords):
+                continue
+            out.append((stmt, stmt.target.id))
+        return out
+
+    def _drf(self, cls: ast.ClassDef) -> None:
+        write_only: set[str] = set()
+        declared: dict[str, ast.AST] = {}
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name):
+                        if any(k.arg == "write_only" and literal_value(k.value) is True for k in stmt.value.keywords):
+                            write_only.add(t.id)
+                        else:
+                            declared[t.id] = stmt
+        meta = _meta(cls)
+        if meta is not None:
+            extra = _class_attr(meta, "extra_kwargs")
+            value = literal_value(extra.value) if extra is not None else {}
+            if isinstance(value, dict):
+                write_only.update(k for k, v in value.items() if isinstance(v, dict) and v.get("write_only") is True)
+            fields = _class_attr(meta, "fields")
+            if fields is not None and isinstance(fields.value, (ast.List, ast.Tuple)):
+                for elt in fields.value.elts:
+                    name = literal_value(elt)
+                    if isinstance(name, str) and name not in write_only and name not in declared and \
+                            _exposes(name, cls.name):
+                        self.report(elt, f"{cls.name} serializes {name!r} in Meta.fields without write_only: every "
+                                         f"response built with it returns the {name}; add extra_kwargs="
+                                         f"{{{name!r}: {{'write_only': True}}}}")
+        for name, stmt in declared.items():
+            if name not in write_only and _exposes(name, cls.name):
+                self.report(stmt, f"{cls.name}.{name} is a readable serializer field: responses include the "
+                                  f"{name}; pass write_only=True")
+
+    def _marshmallow(self, cls: ast.ClassDef) -> None:
+        if _REQUEST_NAME.search(cls.name):
+            return
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
+                    "fields" in (dotted(stmt.value.func) or "").split("."):
+                kws = {k.arg: literal_value(k.value) for k in stmt.value.keywords}
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name) and kws.get("load_only") is not True and _exposes(t.id, cls.name):
+                        self.report(stmt, f"{cls.name}.{t.id} is dumped with the schema: pass load_only=True")
+
+
+class ModelFormAllFields(AstCheck):
+    RULE_ID = "BA-DATA-002"
+    PREFILTER = ("__all__", "exclude")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        tails = _base_tails(node)
+        kind = "ModelSerializer" if any(t.endswith(_DRF_MODEL_SERIALIZERS) for t in tails) else \
+            "ModelForm" if any(t.endswith(_MODEL_FORMS) for t in tails) else None
+        meta = _meta(node) if kind else None
+        if meta is None or _INTERNAL in self.ctx.lines[node.lineno - 1]:
+            return
+        fields = _class_attr(meta, "fields")
+        exclude = _class_attr(meta, "exclude")
+        if fields is not None and literal_value(fields.value) == "__all__":
+            self.report(fields, f"{node.name} ({kind}) uses fields = \"__all__\": every model column, including ones "
+                                "added later (password hashes, internal flags), is exposed and writable; list the "
+                                "fields")
+        elif exclude is not None:
+            self.report(exclude, f"{node.name} ({kind}) uses Meta.exclude: columns added to the model later are "
+                                 "exposed and writable by default; list the fields instead")
+
+
+# --- BA-DATA-003 ---------------------------------------------------------------------------------------
+
+# Calls that hash (or hand the password to something that does): any of these in the function clears it.
+_HASHING = re.compile(r"(?i)(hash|crypt|make_password|set_password|create_user|create_superuser|pbkdf2|scrypt|"
+                      r"argon|bcrypt|passlib|encode_password|digest|CryptContext|derive|kdf)")
+# SQL that writes a password column: `INSERT INTO users (name, password) ...`, `UPDATE users SET password = ...`
+_SQL_PASSWORD = re.compile(r"(?is)\b(insert\s+into\b.*\bpass(word|wd)?\b|update\b.*\bset\b.*\bpass(word|wd)?\b\s*=)")
+_NOT_STORAGE = re.compile(r"(?i)(connect|client|session|smtp|engine|config|settings|options|credentials|auth|"
+                          r"login|authenticate|ldap|redis|ftp|ssh|url|dsn|proxy|mail|transport|request|form|"
+                          r"serializer|schema|validator|basic|token|context)")
+_RECEIVER_NOT_MODEL = re.compile(r"(?i)^(self|cls)$|(settings|config|conf|options|opts|args|kwargs|ctx|context|"
+                                 r"request|session|form|params|env|app|cfg|conn|connection|client|smtp|mail|ldap|"
+                                 r"proxy|credential|auth)")
+_REQUEST_ROOT = re.compile(r"(?i)^(request|req|data|payload|body|form|json|args|params|validated_data|cleaned_data|"
+                           r"user_in|user_data|obj_in|item|values|kwargs)$")
+_FROM_CONFIG = re.compile(r"(?i)(settings|config|conf|environ|getenv|env\b|secrets?\.)")
+
+
+class PasswordStoredPlain(AstCheck):
+    """Per file: candidate plain-password stores, and the classes that hash a password on assignment
+    (SQLAlchemy `@validates("password")`, a `password` property setter). The project pass decides: a model
+    that hashes on assignment makes `User(password=raw)` safe, wherever it is defined."""
+
+    RULE_ID = "BA-DATA-003"
+    PREFILTER = ("password", "passwd", "pwd")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _hashes_on_assignment(stmt):
+                self.ctx.facts.setdefault("password_hashing_classes", []).append(node.name)
+                return
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # per enclosing function: [name, parameters, hashes?, pending (node, class, message)]
+        self.frames: list[list] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+        self.frames.append([node.name, params, False, []])
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        _, _, hashes, pending = self.frames.pop()
+        if not hashes:  # any hash call in the function clears what it stores
+            for at, cls, message in pending:
+                self._candidate(at, cls, message)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if not self.frames:
+            return
+        name, params, _, pending = self.frames[-1]
+        for t in node.targets:
+            if isinstance(t, ast.Attribute) and is_password_name(t.attr) and \
+                    not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and self._raw_password(node.value, params):
+                pending.append((node, None, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
+                                            f"{name}(): a database leak hands out every password; hash it "
+                                            "(set_password(), make_password(), a passlib/argon2 hasher)"))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not self.frames:
+            return
+        frame = self.frames[-1]
+        if _HASHING.search(dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")):
+            frame[2] = True
+            return
+        self._constructor(node, frame)
+        self._sql_write(node, frame)
+
+    def _candidate(self, node: ast.AST, cls: str | None, message: str) -> None:
+        self.report(node, message)
+        finding = self.ctx.findings.pop()
+        self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls})
+
+    def _sql_write(self, call: ast.Call, frame: list) -> None:
+        """`cursor.execute("INSERT INTO users (..., password) ...", (name, password))`, also formatted in."""
+        fn, params, _, pending = frame
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany") and call.args):
+            return
+        sql = " ".join(literal_text(n) for n in iter_nodes(call.args[0], skip=()) if isinstance(n, ast.Constant))
+        if not _SQL_PASSWORD.search(sql[:2000]):  # capped: the pattern backtracks on hostile megabyte strings
+            return
+        values = [n for a in call.args for n in iter_nodes(a, skip=()) if isinstance(n, ast.Name)]
+        raw = next((n for n in values if is_password_name(n.id) and self._raw_password(n, params)), None)
+        if raw is not None:
+            pending.append((call, "<sql>", f"SQL writes the plain password {raw.id!r} into a password column and "
+                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE"))
+
+    def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
+        if _FROM_CONFIG.search(dotted(value) or ""):
+            return False  # a service credential from configuration, not a user's password
+        if isinstance(value, ast.Name):
+            return value.id in params or is_password_name(value.id)
+        name = expr_name(value)
+        if not (name and is_password_name(name)):
+            return False
+        # `data["password"]`, `body.password`, `form.cleaned_data["password"]`: from the caller or the request;
+        # `existing.password` copies a value already stored (and already in whatever form the store keeps)
+        root = value
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        return isinstance(root, ast.Name) and (root.id in params or _REQUEST_ROOT.match(root.id) is not None)
+
+    def _constructor(self, call: ast.Call, frame: list) -> None:
+        fn, params, _, pending = frame
+        func = call.func
+        name = dotted(func) or ""
+        tail = name.rpartition(".")[2]
+        model_ctor = tail[:1].isupper() and not _NOT_STORAGE.search(tail) and not _REQUEST_NAME.search(tail)
+        orm_create = tail in ("create", "get_or_create", "update_or_create") and "objects" in name
+        if not (model_ctor or orm_create) or (self.ctx.qualname(func) or "").split(".")[0] in (
+                "builtins", "psycopg", "psycopg2", "pymysql", "smtplib", "requests", "httpx", "ldap3", "redis"):
+            return
+        for kw in call.keywords:
+            if kw.arg and is_password_name(kw.arg) and self._raw_password(kw.value, params):
+                pending.append((kw, tail if model_ctor else None,
+                                f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
+                                "model's set_password()/create_user() or hash it first"))
+
+
+def _hashes_on_assignment(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for dec in fn.decorator_list:
+        if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("validates") and \
+                any(isinstance(literal_value(a), str) and is_password_name(literal_value(a)) for a in dec.args):
+            return True  # SQLAlchemy: the validator's return value is what gets stored
+        if isinstance(dec, ast.Attribute) and dec.attr == "setter" and is_password_name(dotted(dec.value) or ""):
+            return True  # @password.setter
+    return False
+
+
+def _inherits(cls: str, hashing: set[str], bases: dict[str, set[str]]) -> bool:
+    seen, todo = set(), [cls]
+    while todo:
+        name = todo.pop()
+        if name in hashing:
+            return True
+        if name not in seen and len(seen) < 50:
+            seen.add(name)
+            todo.extend(bases.get(name, ()))
+    return False
+
+
+class PasswordStoredPlainProject(ProjectCheck):
+    """Reports the candidates no model hashing on assignment accounts for. An attribute store (`user.password
+    = raw`) cannot name its class per file: any hashing model in the project is taken as the one."""
+
+    RULE_ID = "BA-DATA-003"
+
+    def run(self, project: Any) -> list[Finding]:
+        hashing = {c for f in project.facts.values() for c in f.get("password_hashing_classes", ())}
+        # class name -> base names, from every file's class facts: `Admins(Users)` inherits Users' validator
+        bases: dict[str, set[str]] = {}
+        for f in project.facts.values():
+            for qual, entry in f.get("classes", {}).items():
+                bases.setdefault(qual.rpartition(".")[2], set()).update(
+                    b.rpartition(".")[2] for b in entry.get("bases", ()))
+        out = []
+        for path in sorted(project.facts):
+            for cand in project.facts[path].get("password_plain", ()):
+                cls = cand.get("class")
+                if (cls is not None and _inherits(cls, hashing, bases)) or (cls is None and hashing):
+                    continue
+                out.append(Finding.from_dict(cand["finding"]))
+        return out

@@ -1,0 +1,189 @@
+"""Error responses: exception text sent to clients (BA-ERR-002), no central exception handler (BA-ERR-003)."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from typing import Any
+
+import ast
+
+from .app_evidence import AppEvidenceCheck
+from .base import AstCheck, FileContext, dotted
+from .util import is_endpoint_function
+
+
+class NoCentralExceptionHandler(AppEvidenceCheck):
+    """No exception handler registered for the whole application (project check)."""
+
+    RULE_ID = "BA-ERR-003"
+
+    def run(self, project: Any) -> list:
+        app = self.application(project)
+        if app is None or self.signal(project, "error-handler"):
+            return []
+        path, line = app
+        return [self.finding(path, line, "no central exception handler (FastAPI/Starlette exception_handler, Flask "
+                             "errorhandler, DRF EXCEPTION_HANDLER, Django handler500 or process_exception "
+                             "middleware): unexpected errors reach clients in the framework's default shape",
+                             snippet="exception-handler")]
+
+
+# ---------------------------------------------------------------------------------------------- BA-ERR-002
+
+_DJANGO_STATUS_NAMES = ("HttpResponseForbidden", "HttpResponseNotFound", "HttpResponseNotAllowed", "HttpResponseGone")
+_RESPONSES = frozenset({"HTTPException", "JSONResponse", "ORJSONResponse", "UJSONResponse", "PlainTextResponse",
+                        "HTMLResponse", "Response", "JsonResponse", "HttpResponse", "HttpResponseServerError",
+                        "HttpResponseBadRequest", "jsonify", "make_response", "abort", "json_response",
+                        "APIException", "HTTPError", *_DJANGO_STATUS_NAMES})
+_TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
+                        "traceback.format_exception_only", "traceback.format_stack", "sys.exc_info"})
+_BROAD = frozenset({"Exception", "BaseException"})
+# Django's HttpResponse subclasses carry their status in the name.
+_DJANGO_STATUS = {"HttpResponseBadRequest": 400, "HttpResponseForbidden": 403, "HttpResponseNotFound": 404,
+                  "HttpResponseNotAllowed": 405, "HttpResponseGone": 410, "HttpResponseServerError": 500}
+_STATUS_KWS = ("status_code", "status", "code")
+
+
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+
+
+def _status(call: ast.Call) -> int | None:
+    """The HTTP status a response call sets, when it is a literal or a `status.HTTP_404_...` constant."""
+    for kw in call.keywords:
+        if kw.arg in _STATUS_KWS:
+            return _status_value(kw.value)
+    tail = (dotted(call.func) or "").rsplit(".", 1)[-1]
+    if tail in ("HTTPException", "abort", "HTTPError") and call.args:
+        return _status_value(call.args[0])
+    return _DJANGO_STATUS.get(tail)
+
+
+def _status_value(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return node.value
+    m = re.search(r"(\d{3})", dotted(node) or "")
+    return int(m.group(1)) if m else None
+
+
+class ExceptionTextToClient(AstCheck):
+    RULE_ID = "BA-ERR-002"
+    PREFILTER = ("except",)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # per enclosing except block: (exception name unless public, specific type, tainted locals,
+        # application-defined exception class)
+        self.handlers: list[tuple[str | None, bool, set[str], bool]] = []
+        self.local_classes = {n.name for n in ctx.tree.body if isinstance(n, ast.ClassDef)} if ctx.tree else set()
+        self.class_depth = 0
+        public = self.option("public_exceptions", ["*PublicError", "*ValidationError"])
+        self.public = [re.compile(fnmatch.translate(p)) for p in public]
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.class_depth += 1
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.class_depth -= 1
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type] if node.type else []
+        names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in types]
+        public = bool(names) and all(any(p.match(n) for p in self.public) for n in names)
+        specific = bool(names) and not any(n in _BROAD for n in names)
+        own = specific and all(self._own_class(t) for t in types)
+        self.handlers.append((None if public else node.name, specific, set(), own))
+
+    def _own_class(self, node: ast.AST) -> bool:
+        """An exception class this application defines (in this file, a relative import, or its own top-level
+        package): its messages are written by the application, but where they come from is not traced."""
+        name = dotted(node) or ""
+        if not name or name.split(".")[0] in _BUILTIN_NAMES:
+            return False
+        if name in self.local_classes:
+            return True
+        origin = self.ctx.imports.get(name.split(".")[0], "")
+        return origin.startswith(".") or (bool(origin) and origin.split(".")[0] in self.ctx.path.split("/")[:-1])
+
+    def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self.handlers.pop()
+
+    def _leaks(self, node: ast.AST) -> str | None:
+        """How an expression carries the caught exception's text (`str(e)`, a traceback), or None."""
+        name, _, tainted, _ = self.handlers[-1]
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                qn = self.ctx.qualname(sub.func) or ""
+                if qn in _TRACEBACK:
+                    return f"{qn}()"
+                if name and qn in ("builtins.str", "builtins.repr") and sub.args and \
+                        isinstance(sub.args[0], ast.Name) and sub.args[0].id == name:
+                    return f"{qn[9:]}({name})"
+            elif name and isinstance(sub, ast.FormattedValue) and isinstance(sub.value, ast.Name) and \
+                    sub.value.id == name:
+                return f"f-string with {{{name}}}"
+            elif name and isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and \
+                    sub.value.id == name and sub.attr in ("args", "message", "msg", "detail", "strerror"):
+                return f"{name}.{sub.attr}"
+            elif isinstance(sub, ast.Name) and sub.id in tainted:
+                return sub.id
+        return None
+
+    def _current(self) -> bool:
+        """Inside an except block, not in a function or class defined inside it."""
+        return bool(self.handlers) and not any(isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                                               for p in self._since_handler())
+
+    def _since_handler(self):
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, -1, -1):
+            if isinstance(parents[i], ast.ExceptHandler):
+                return parents[i + 1:]
+        return []
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self._current() and self._leaks(node.value):
+            self.handlers[-1][2].update(t.id for t in node.targets if isinstance(t, ast.Name))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not self._current():
+            return
+        tail = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if tail not in _RESPONSES:
+            return
+        how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
+        if how and not self._client_error(_status(node)):
+            self._emit(node, f"{tail}(...) sends {how} to the client", how)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is None or not self._current() or not self.ctx.function_stack:
+            return
+        func = self.ctx.function_stack[-1]
+        in_class = self.class_depth > 0 and len(self.ctx.function_stack) == 1
+        if not is_endpoint_function(func, in_class):
+            return
+        value = node.value
+        status = None
+        if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
+            status = _status_value(value.elts[1])
+            value = value.elts[0]
+        if any(isinstance(sub, ast.Call) and (dotted(sub.func) or "").rsplit(".", 1)[-1] in _RESPONSES
+               for sub in ast.walk(value)):
+            return  # a response built inside is judged by visit_Call, with its own status
+        how = self._leaks(value)
+        if how and not self._client_error(status):
+            self._emit(node, f"handler returns {how} to the client", how)
+
+    def _emit(self, node: ast.AST, what: str, how: str) -> None:
+        if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
+            self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
+                              "clients, but its origin is not traced; make sure it never wraps internal errors",
+                        level="note")
+            return
+        self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
+                          "versions); log it and return a generic message")
+
+    def _client_error(self, status: int | None) -> bool:
+        """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""
+        specific = self.handlers[-1][1]
+        return specific and status is not None and 400 <= status < 500

@@ -1,0 +1,231 @@
+"""Migration checks: models without migration history (project), irreversible or destructive migrations, and
+schemas created at run time instead of migrated."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..model.frameworks.common import keyword, positional
+from .app_evidence import AppEvidenceCheck
+from .base import AstCheck, FileContext, dotted
+from .util import MainGuardDepth
+
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+
+
+class ModelsWithoutMigrations(AppEvidenceCheck):
+    """SQLAlchemy models with no Alembic set-up; Django apps with models and no migrations package."""
+
+    RULE_ID = "BA-MIG-001"
+
+    def run(self, project: Any) -> list:
+        if self.options.get("external_schema"):
+            return []
+        sources = self.sources(project)
+        models: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for path in sorted(sources):
+            for model in sources[path].get("evidence", {}).get("orm_models", ()):
+                models.setdefault(model["kind"], []).append((path, model))
+        out = []
+        alchemy = models.get("sqlalchemy", [])
+        if alchemy and not self._has_alembic(project):
+            path, model = alchemy[0]
+            out.append(self.finding(path, model["line"], f"{len(alchemy)} SQLAlchemy model(s) (e.g. {model['name']}) "
+                                    "and no Alembic set-up (alembic.ini with versions/, or Flask-Migrate "
+                                    "migrations/versions/): schema changes are not version-controlled",
+                                    rule_id="BA-MIG-001/sqlalchemy", symbol=model["name"],
+                                    snippet=f"sqlalchemy models {model['name']}"))
+        apps: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for path, model in models.get("django", []):
+            apps.setdefault(_django_app_dir(path), []).append((path, model))
+        for app_dir, found in sorted(apps.items()):
+            if not (project.root / app_dir / "migrations").is_dir():
+                path, model = found[0]
+                out.append(self.finding(path, model["line"], f"Django app {app_dir or '.'} defines {len(found)} "
+                                        f"model(s) (e.g. {model['name']}) and has no migrations/ package: run "
+                                        "makemigrations and commit the result", rule_id="BA-MIG-001/django",
+                                        symbol=model["name"], snippet=f"django models {model['name']}"))
+        return out
+
+    @staticmethod
+    def _has_alembic(project: Any) -> bool:
+        if any(name.split(".")[0] in ("alembic", "flask_migrate") for f in project.facts.values()
+               for name in f.get("imports", ())):
+            return True
+        return any((project.root / d / "alembic.ini").is_file() for d in ("", "backend", "src", "app"))
+
+
+def _django_app_dir(path: str) -> str:
+    """The app folder of a models module: shop/models.py -> shop; shop/models/orders.py -> shop."""
+    parts = PurePosixPath(path).parts[:-1]
+    if parts and parts[-1] == "models":
+        parts = parts[:-1]
+    return "/".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- BA-MIG-002
+
+_DJANGO_DESTRUCTIVE = frozenset({"RemoveField", "DeleteModel"})
+_ALEMBIC_DESTRUCTIVE = frozenset({"drop_table", "drop_column"})
+
+
+def _is_migration_file(ctx: FileContext) -> str | None:
+    """'django' or 'alembic' for a migration module, else None (decided from the path and imports)."""
+    parts = PurePosixPath(ctx.path).parts
+    if "migrations" in parts and "Migration" in ctx.text and "django" in ctx.text:
+        return "django"
+    if "versions" in parts or "alembic" in parts or "migrations" in parts:
+        if "def upgrade" in ctx.text and "alembic" in ctx.text:
+            return "alembic"
+    return None
+
+
+def _trivial(body: list[ast.stmt]) -> bool:
+    """A body that does nothing: pass, a docstring, `...`, comments only."""
+    return all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+               for s in body)
+
+
+def _raises_not_implemented(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            exc = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            if (dotted(exc) or "").endswith("NotImplementedError"):
+                return True
+    return False
+
+
+class IrreversibleMigration(AstCheck):
+    RULE_ID = "BA-MIG-002"
+    PREFILTER = ("migrations", "alembic")
+    APPLIES_TO_TESTS = False
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.kind = _is_migration_file(ctx)
+        # A squashed migration replays history applied long ago (its originals were the ones to review).
+        if self.kind == "django" and re.search(r"(?m)^\s+replaces\s*=", ctx.text):
+            self.kind = None
+        # One with a data step (RunPython / RunSQL) plans its data move: destructive reminders add nothing there.
+        self.quiet_destructive = self.kind == "django" and ("RunPython(" in ctx.text or "RunSQL(" in ctx.text)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if self.kind != "alembic" or len(self.ctx.function_stack) != 1:
+            return  # function_stack already holds this def: only module-level functions
+        if node.name == "downgrade":
+            if _raises_not_implemented(node.body):
+                self.report(node, "downgrade() declares the migration irreversible: plan the rollback (restore "
+                                  "from backup?) before deploying", level="note", rule_id="BA-MIG-002/irreversible")
+            elif _trivial(node.body):
+                self.report(node, "downgrade() does nothing: this migration cannot be rolled back; write the "
+                                  "reverse steps or raise NotImplementedError to say so", level="warning",
+                            rule_id="BA-MIG-002/irreversible")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.kind is None:
+            return
+        name = dotted(node.func) or ""
+        tail = name.rsplit(".", 1)[-1]
+        if self.kind == "alembic":
+            fn = self.ctx.function_stack[0].name if self.ctx.function_stack else ""
+            if fn == "upgrade" and tail in _ALEMBIC_DESTRUCTIVE and name.startswith(("op.", "batch_op.")):
+                self.report(node, f"{tail} deletes data: make sure it was copied or is no longer needed, and that "
+                                  "running code no longer reads it", level="note", rule_id="BA-MIG-002/destructive")
+            return
+        if tail == "RunPython":
+            reverse = keyword(node, "reverse_code") or positional(node, 1)
+            if reverse is None:
+                self.report(node, "RunPython without reverse_code: the migration cannot be unapplied; pass a "
+                                  "reverse function or migrations.RunPython.noop", level="warning",
+                            rule_id="BA-MIG-002/irreversible")
+        elif tail == "RunSQL":
+            reverse = keyword(node, "reverse_sql") or positional(node, 1)
+            if reverse is None:
+                self.report(node, "RunSQL without reverse_sql: the migration cannot be unapplied; pass the reverse "
+                                  "SQL or migrations.RunSQL.noop", level="warning", rule_id="BA-MIG-002/irreversible")
+        elif self.quiet_destructive or any(isinstance(p, ast.keyword) and p.arg == "state_operations"
+                                           for p in self.ctx.parents):
+            return  # state_operations change Django's model state only, never the table
+        elif tail in _DJANGO_DESTRUCTIVE:
+            self.report(node, f"{tail} deletes data: make sure it was copied or is no longer needed, and that the "
+                              "running code no longer reads it", level="note", rule_id="BA-MIG-002/destructive")
+        elif tail == "AlterField":
+            field = keyword(node, "field") or positional(node, 2)
+            if isinstance(field, ast.Call):
+                null = keyword(field, "null")
+                if isinstance(null, ast.Constant) and null.value is False and keyword(field, "default") is None:
+                    self.report(node, "AlterField to null=False without a default fails on existing NULL rows: "
+                                      "fill them in a data migration first", level="note",
+                                rule_id="BA-MIG-002/destructive")
+
+
+# ---------------------------------------------------------------------------------------------- BA-MIG-003
+
+_MIGRATION_FUNC = re.compile(r"(?i)upgrade|migrat")
+_OPERATOR_COMMANDS = ("command", "cli.command", "manager.command", "group.command")
+
+
+class SchemaCreatedAtRuntime(MainGuardDepth, AstCheck):
+    """`metadata.create_all` / Flask-SQLAlchemy `db.create_all()` in application code."""
+
+    RULE_ID = "BA-MIG-003"
+    PREFILTER = ("create_all",)
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        path = PurePosixPath(ctx.path)
+        self.exempt = path.name in ("conftest.py", "manage.py", "env.py") or \
+            any(p in _SCRIPT_DIRS for p in path.parts[:-1])
+        self.command_depth = 0
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if self._operator_command(node):
+            self.command_depth += 1
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if self._operator_command(node):
+            self.command_depth -= 1
+
+    def _migration_path(self) -> bool:
+        """Inside the migration machinery itself (`def upgrade`, `def run_migrations`): e.g. a SQLite fallback."""
+        return any(_MIGRATION_FUNC.search(f.name) for f in self.ctx.function_stack)
+
+    def _stamped(self) -> bool:
+        """`create_all()` followed by an Alembic stamp in the same block: Alembic's documented way to build a
+        fresh database, after which migrations take over."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, 0, -1):
+            stmt, owner = parents[i], parents[i - 1]
+            if isinstance(stmt, ast.stmt):
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(owner, field, None)
+                    if isinstance(block, list) and stmt in block:
+                        return any(isinstance(n, ast.Call) and "stamp" in (dotted(n.func) or "").lower()
+                                   for s in block for n in ast.walk(s))
+                return False
+        return False
+
+    @staticmethod
+    def _operator_command(node: ast.FunctionDef) -> bool:
+        """A CLI command an operator runs on purpose (`flask init-db`), not start-up code."""
+        for dec in node.decorator_list:
+            name = dotted(dec.func if isinstance(dec, ast.Call) else dec) or ""
+            if name.endswith(_OPERATOR_COMMANDS) or name in ("click.command", "typer.command"):
+                return True
+        return False
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr != "create_all" or self.exempt or self.main_depth or self.command_depth:
+            return
+        receiver = dotted(node.value) or ""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        called = isinstance(parent, ast.Call) and parent.func is node
+        if self._migration_path() or self._stamped():
+            return
+        if receiver.endswith("metadata") or (called and receiver.rsplit(".", 1)[-1] == "db"):
+            self.report(node, f"{receiver}.create_all creates tables at run time: schema changes then bypass "
+                              "migrations (no history, no review, no rollback); run `alembic upgrade head` in the "
+                              "deploy step instead", key_node=parent if called else node)

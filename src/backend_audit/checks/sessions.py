@@ -1,0 +1,390 @@
+"""Session and request-forgery checks: secrets compared with `==` (BA-AUTH-005), CSRF protection turned off
+(BA-AUTH-006), cookies without Secure/HttpOnly (BA-AUTH-007)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ast
+
+from .base import AstCheck, FileContext, dotted, iter_nodes
+from .endpoint_base import EndpointCheck
+from .recognise import UNKNOWN, in_test_branch, is_credential_name, is_dev_settings, literal_value, snake, target_name
+from .util import decorator_names, defines_cli, expr_name
+
+# --- BA-AUTH-005 -------------------------------------------------------------------------------------
+
+_DIGEST_METHODS = frozenset({"hexdigest", "digest"})
+_SIGNATURE_WORDS = frozenset({"signature", "sig", "hmac", "mac", "digest", "otp", "nonce"})
+_NOT_SECRET_WORDS = frozenset({"type", "kind", "name", "id", "length", "len", "count", "status", "scope", "scopes",
+                               "user", "owner", "expires", "expiry", "created", "algorithm", "alg", "format"})
+
+
+_DATA_HASH = re.compile(r"(?i)(hash|checksum|etag|fingerprint|version|cache|crc|md5|sha\d*)$|^(last|old|prev|previous)_")
+_VERB_FIRST = frozenset({"remove", "delete", "reset", "change", "set", "get", "update", "validate", "check", "create",
+                         "generate", "make", "send", "verify", "rotate", "revoke", "refresh", "clear", "encrypt",
+                         "decrypt", "hash", "edit", "add"})
+_ENUM_OWNER = re.compile(r"(Type|Types|Kind|Enum|Action|Actions|Choices|Status|Mode|Event|Events|Reason|Category)$")
+
+
+def _not_a_secret_holder(node: ast.AST) -> bool:
+    """`bulk_edit.remove_password` (a function), `ActionType.PASSWORD_REMOVAL` (an enum member),
+    `self.last_hash` (a change-detection hash of data)."""
+    name = expr_name(node)
+    if not name:
+        return False
+    words = snake(name).split("_")
+    if words[0] in _VERB_FIRST and len(words) > 1:
+        return True
+    if isinstance(node, ast.Attribute) and name.isupper() and (
+            _ENUM_OWNER.search((dotted(node.value) or "").rpartition(".")[2]) or dotted(node.value) in ("self", "cls")):
+        return True  # an enum member or a class constant (`self.REQUEST_TOKEN = "request"`)
+    return bool(_DATA_HASH.search(name)) and not ({"signature", "sig", "mac", "hmac", "token"} & set(words))
+
+
+def _secret_side(node: ast.AST) -> str | None:
+    """What makes one side of a comparison a secret: its name or a digest computed right there."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _DIGEST_METHODS:
+            return f".{func.attr}()"
+        if (dotted(func) or "") in ("hmac.new", "hmac.digest"):
+            return "hmac"
+        return None
+    name = expr_name(node)
+    if not name:
+        return None
+    words = snake(name).split("_")
+    if words[-1] in _NOT_SECRET_WORDS:
+        return None
+    if is_credential_name(name) or any(w in _SIGNATURE_WORDS for w in words):
+        return name
+    return None
+
+
+def _comparable(node: ast.AST) -> bool:
+    """A value that can hold a secret: not a literal, not a number or length, not a boolean test."""
+    if isinstance(node, (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Compare,
+                         ast.BoolOp, ast.UnaryOp)):
+        return False
+    if isinstance(node, ast.Call):
+        name = (dotted(node.func) or "").rpartition(".")[2]
+        return name in _DIGEST_METHODS or name in ("get", "new", "getattr", "str", "bytes", "encode", "decode",
+                                                   "strip", "lower", "upper", "getheader", "get_header")
+    return literal_value(node) is UNKNOWN
+
+
+_CONFIRM_WORDS = frozenset({"again", "confirm", "confirmation", "confirmed", "repeat", "repeated", "retype", "verify",
+                            "check", "2", "1", "new", "old", "current"})
+
+
+def _words(name: str) -> set[str]:
+    """`password2` -> {"password", "2"}: Django's forms number the confirmation field."""
+    out: set[str] = set()
+    for w in snake(name).split("_"):
+        m = re.fullmatch(r"(\D+)(\d)", w)
+        out.update(m.groups() if m else (w,))
+    return out
+
+
+def _same_family(a: str | None, b: str | None) -> bool:
+    """`password` and `password_again`, `new_password` and `confirm_password`: two values the same user typed,
+    compared for a typo, not a secret checked against a stored one."""
+    if not a or not b or a == b:
+        return False  # `account.api_key == api_key`: the stored one against the one sent
+    wa, wb = _words(a), _words(b)
+    return bool((wa | wb) & _CONFIRM_WORDS) and bool(wa - _CONFIRM_WORDS) and \
+        (wa - _CONFIRM_WORDS) == (wb - _CONFIRM_WORDS)
+
+
+# Constants that mark "no real value here" (`ENCRYPTED_PASSWORD_PLACEHOLDER`): comparing with them reveals nothing.
+_SENTINEL = re.compile(r"^[A-Z0-9_]*(PLACEHOLDER|SENTINEL|UNSET|EMPTY|MASK|MASKED|REDACTED|DUMMY|NOT_SET|MISSING)"
+                       r"[A-Z0-9_]*$")
+
+
+# Test doubles (`FakeHasher.verify`) and "do the two fields match" validators (`passwords_match`).
+_FAKE_OR_CONFIRM = re.compile(r"(^|\.)(Fake|Dummy|Mock|Stub|Plain|Null)\w*|(?i:(match|same|equal|again|confirm_?pass)\w*$)")
+
+
+class SecretComparedWithEquals(AstCheck):
+    RULE_ID = "BA-AUTH-005"
+    PREFILTER = ("==", "!=")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.cli: bool | None = None  # known once the module's imports have been walked
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if self.cli is None:
+            self.cli = defines_cli(self.ctx)  # a command-line tool has no remote caller to time it
+        if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
+                _FAKE_OR_CONFIRM.search(self.ctx.symbol):
+            return
+        left, right = node.left, node.comparators[0]
+        if not (_comparable(left) and _comparable(right)):
+            return
+        what = _secret_side(left) or _secret_side(right)
+        if what is None or _not_a_secret_holder(left) or _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
+                any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node):
+            return
+        self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "
+                          "comparison stops at the first differing byte, so response times leak how much of a "
+                          "guess is right; use hmac.compare_digest(a, b)")
+
+    def _sync(self, node: ast.Compare) -> bool:
+        """`if stored != current: stored = current`: keeping a copy up to date, not deciding access."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if not (isinstance(parent, ast.If) and parent.test is node and len(parent.body) == 1 and
+                isinstance(parent.body[0], ast.Assign) and not parent.orelse):
+            return False
+        assign = parent.body[0]
+        sides = {ast.dump(node.left), ast.dump(node.comparators[0])}
+        return ast.dump(assign.value) in sides
+
+    def _loop_item(self, *sides: ast.AST) -> bool:
+        """One side is the item of a loop over a collection (`for p in leaked: if password == p`): a search
+        through known values, not a check against a secret."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None:
+            return False
+        targets = {n.id for loop in iter_nodes(fn.body) if isinstance(loop, (ast.For, ast.comprehension))
+                   for n in iter_nodes(loop.target, skip=()) if isinstance(n, ast.Name)}
+        return any(isinstance(s, ast.Name) and s.id in targets for s in sides)
+
+
+# --- BA-AUTH-006 -------------------------------------------------------------------------------------
+
+_CSRF_EXEMPT = frozenset({"csrf_exempt", "django.views.decorators.csrf.csrf_exempt"})
+_SAFE_ONLY = frozenset({"require_GET", "require_safe", "require_http_methods"})
+# A body that checks a signature or a bearer token authenticates the request itself: no cookie, no CSRF.
+_VERIFIES = re.compile(r"compare_digest|hmac|signature|verify|construct_event|HTTP_AUTHORIZATION|Authorization|"
+                       r"authenticate_credentials|bearer|api_key|validate_token|check_token|signing|unsign|"
+                       r"SessionStore|PermissionDenied", re.I)
+_WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
+_TEST_CLASS = re.compile(r"(?i)(test|testing|dev|development|local|debug)")
+
+
+class _ConfigAware(AstCheck):
+    """Knows whether the code being visited is test or development configuration (a dev settings module,
+    an `if TESTING:` branch, a `TestingConfig` class), where switching protections off is expected."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.dev_module = is_dev_settings(ctx.path)
+        self.if_stack: list[ast.If] = []
+        self.classes: list[str] = []
+
+    def visit_If(self, node: ast.If) -> None:
+        self.if_stack.append(node)
+
+    def leave_If(self, node: ast.If) -> None:
+        self.if_stack.pop()
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node.name)
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.pop()
+
+    def _dev(self) -> bool:
+        return self.dev_module or in_test_branch(self.if_stack, self.ctx) or \
+            any(_TEST_CLASS.search(c) for c in self.classes)
+
+
+class CsrfProtectionDisabled(_ConfigAware):
+    RULE_ID = "BA-AUTH-006"
+    PREFILTER = ("csrf_exempt", "CSRF_")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        self._exempt(node, node.name, node.body)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._exempt(node, node.name, node.body)
+
+    def _exempt(self, node: ast.AST, name: str, body: list[ast.stmt]) -> None:
+        decorators = decorator_names(node)
+        tails = {d.rpartition(".")[2] for d in decorators}
+        exempt = "csrf_exempt" in tails or any(
+            isinstance(d, ast.Call) and (dotted(d.func) or "").endswith("method_decorator") and d.args and
+            (dotted(d.args[0]) or "").endswith("csrf_exempt") for d in node.decorator_list)
+        if not exempt:
+            return
+        if "require_http_methods" in tails:
+            methods = [literal_value(d.args[0]) for d in node.decorator_list if isinstance(d, ast.Call) and
+                       (dotted(d.func) or "").endswith("require_http_methods") and d.args]
+            if methods and all(isinstance(m, list) and set(m) <= {"GET", "HEAD", "OPTIONS"} for m in methods):
+                return
+        elif tails & _SAFE_ONLY:
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "dispatch" and self.classes:
+            cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+            body = cls.body if cls is not None else body  # the exemption covers every method of the view
+        code = "\n".join(self.ctx.segment(s) for s in body)
+        if _VERIFIES.search(code):
+            return  # a webhook verifying its signature, or a token-authenticated endpoint
+        self.report(node, f"@csrf_exempt on {name}: a page on any other site can submit this form with the "
+                          "visitor's session cookie; remove it and send the CSRF token (or authenticate with a "
+                          "token and verify it here)", key_node=_decorator(node, "csrf_exempt"))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = dotted(node.func) or ""
+        if name.rpartition(".")[2] == "csrf_exempt" and node.args and (self.ctx.qualname(node.func) or name) in \
+                _CSRF_EXEMPT and isinstance(node.args[0], (ast.Attribute, ast.Call)) and \
+                not _VERIFIES.search(self.ctx.segment(node.args[0])):
+            # path("hook/", csrf_exempt(views.Update.as_view())): the URLconf spelling
+            self.report(node, "csrf_exempt(...) in the URLconf turns CSRF protection off for this view; remove it "
+                              "and send the CSRF token")
+            return
+        for kw in node.keywords:
+            if kw.arg in _WTF_KEYS and literal_value(kw.value) is False:
+                self._wtf(kw, kw.arg)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if literal_value(node.value) is not False:
+            return
+        for target in node.targets:
+            name = target_name(target)
+            if name in _WTF_KEYS:
+                self._wtf(node, name)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values):
+            k = literal_value(key) if key is not None else None
+            if k in _WTF_KEYS and literal_value(value) is False:
+                self._wtf(value, k)
+
+    def _wtf(self, node: ast.AST, name: str) -> None:
+        if self._dev():
+            return  # test and development configuration may switch CSRF off
+        self.report(node, f"{name} = False switches Flask-WTF's CSRF protection off: any site can submit this "
+                          "app's forms with the visitor's session cookie")
+
+
+def _decorator(node: ast.AST, tail: str) -> ast.AST:
+    for d in node.decorator_list:
+        if tail in (dotted(d.func if isinstance(d, ast.Call) else d) or "") or tail in ast.dump(d):
+            return d
+    return node
+
+
+# --- BA-AUTH-007 -------------------------------------------------------------------------------------
+
+_SENSITIVE_COOKIE = re.compile(r"(?i)(sess|auth|token|jwt|remember|login|sid\b|^sid|user_?id|access|refresh|"
+                               r"csrf|xsrf|identity|credential|api_?key)")
+_PLAIN_COOKIE = re.compile(r"(?i)(language|lang|locale|theme|consent|timezone|tz_|currency|country|banner|"
+                           r"tracking|analytics|dismiss)")
+_FLASK_COOKIE_SETTINGS = frozenset({"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
+                                    "REMEMBER_COOKIE_HTTPONLY"})
+
+
+class InsecureCookie(_ConfigAware):
+    RULE_ID = "BA-AUTH-007"
+    PREFILTER = ("set_cookie", "set_signed_cookie", "COOKIE_SECURE", "COOKIE_HTTPONLY", "SessionMiddleware")
+
+    @property
+    def flask(self) -> bool:
+        """A Flask module (asked when an assignment is seen: the imports above it have been walked)."""
+        return any(v.split(".")[0] in ("flask", "quart", "flask_login") for v in self.ctx.imports.values())
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("set_cookie", "set_signed_cookie"):
+            self._set_cookie(node)
+            return
+        name = dotted(func) or ""
+        if name.rpartition(".")[2] in ("add_middleware", "Middleware") and node.args and \
+                (dotted(node.args[0]) or "").rpartition(".")[2] == "SessionMiddleware":
+            self._starlette_sessions(node)
+        for kw in node.keywords:  # app.config.update(SESSION_COOKIE_SECURE=False)
+            if kw.arg in _FLASK_COOKIE_SETTINGS and literal_value(kw.value) is False and not self._dev():
+                self._flask_setting(kw, kw.arg)
+
+    def _set_cookie(self, node: ast.Call) -> None:
+        if any(kw.arg is None for kw in node.keywords):
+            return  # **cookie_options: the flags come from elsewhere
+        key = next((kw.value for kw in node.keywords if kw.arg == "key"), node.args[0] if node.args else None)
+        cookie = literal_value(key)
+        value = next((kw.value for kw in node.keywords if kw.arg == "value"), node.args[1] if len(node.args) > 1 else None)
+        expiry = {kw.arg: literal_value(kw.value) for kw in node.keywords if kw.arg in ("expires", "max_age")}
+        if literal_value(value) == "" or 0 in expiry.values():
+            return  # clearing the cookie: nothing left to steal
+        missing = []
+        for flag in ("secure", "httponly"):
+            value = next((kw.value for kw in node.keywords if kw.arg == flag), None)
+            if value is None or literal_value(value) is False:
+                missing.append("Secure" if flag == "secure" else "HttpOnly")
+        samesite = next((kw.value for kw in node.keywords if kw.arg == "samesite"), None)
+        if samesite is not None and literal_value(samesite) in (None, "None", "none") and \
+                isinstance(samesite, ast.Constant) and "Secure" in missing:
+            missing.append("SameSite")
+        if not missing:
+            return
+        flags = ", ".join(missing)
+        if isinstance(cookie, str):
+            if not _SENSITIVE_COOKIE.search(cookie):
+                return  # theme, locale, consent: nothing to steal
+            self.report(node, f"cookie {cookie!r} set without {flags}: a session or auth cookie without Secure travels "
+                              "over plain HTTP, without HttpOnly any injected script can read it; pass secure=True, "
+                              "httponly=True, samesite=\"Lax\"")
+        else:
+            named = self.ctx.segment(key) if key is not None else ""
+            if _PLAIN_COOKIE.search(named):
+                return  # settings.LANGUAGE_COOKIE_NAME, THEME_COOKIE: preferences, nothing to steal
+            if _SENSITIVE_COOKIE.search(named):
+                self.report(node, f"cookie {named} set without {flags}: a session or auth cookie without Secure "
+                                  "travels over plain HTTP, without HttpOnly any injected script can read it")
+                return
+            self.report(node, f"cookie set without {flags} (its name is computed here, origin not traced: if it "
+                              "carries a session or token, pass secure=True, httponly=True)", level="note")
+
+    def _starlette_sessions(self, node: ast.Call) -> None:
+        https_only = next((kw.value for kw in node.keywords if kw.arg == "https_only"), None)
+        if (https_only is None or literal_value(https_only) is False) and not self._dev():
+            self.report(node, "SessionMiddleware without https_only=True: the session cookie is sent over plain "
+                              "HTTP too (Starlette's default); pass https_only=True")
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if literal_value(node.value) is not False or self._dev():
+            return
+        for target in node.targets:
+            name = target_name(target)
+            # module-level names in a Django settings module are BA-DEP-002's; Flask reads them from
+            # app.config[...] and config classes
+            flask_shape = isinstance(target, ast.Subscript) or bool(self.classes) or self.flask
+            if name in _FLASK_COOKIE_SETTINGS and flask_shape:
+                self._flask_setting(node, name)
+
+    def _flask_setting(self, node: ast.AST, name: str) -> None:
+        attr = "Secure" if name.endswith("SECURE") else "HttpOnly"
+        self.report(node, f"{name} = False: the {'remember-me' if name.startswith('REMEMBER') else 'session'} "
+                          f"cookie is sent without {attr}; set it to True outside development")
+
+
+
+class FlaskFormsWithoutCsrf(EndpointCheck):
+    """Flask apps whose state-changing routes read form data, with no CSRF protection anywhere: Flask's
+    session is a cookie, so every such route is cross-site submittable."""
+
+    RULE_ID = "BA-AUTH-006"
+
+    def run(self, project: Any) -> list:
+        inv = self.inventory(project)
+        forms = [e for e in inv.endpoints if e.framework == "flask" and e.state_changing
+                 and (e.fn.get("reads_body") or e.fn.get("raw_reads") or e.fn.get("validates"))
+                 and "/api" not in e.path.lower() and not e.public]
+        if not forms:
+            return []
+        imported = {m.lstrip(".").split(".")[0] for f in project.facts.values() if not f.get("is_test")
+                    for m in f.get("imports", ())}
+        if imported & {"flask_wtf", "flask_seasurf", "wtforms_csrf", "flask_csrf"} or any(
+                f.get("api_surface", {}).get("csrf") for f in project.facts.values() if not f.get("is_test")):
+            return []
+        first = min(forms, key=lambda e: (e.file, e.line))
+        routes = sorted({f"{'/'.join(e.methods)} {e.path}" for e in forms})
+        return [self.finding(first.file, first.route_line or first.line,
+                             f"Flask app with {len(forms)} form route(s) ({', '.join(routes[:3])}"
+                             f"{' ...' if len(routes) > 3 else ''}) and no CSRF protection (Flask-WTF CSRFProtect, "
+                             "SeaSurf, or a token check): any site can submit them with the visitor's session cookie",
+                             rule_id="BA-AUTH-006/flask-no-csrf", symbol=first.handler, snippet="CSRFProtect")]

@@ -1,0 +1,303 @@
+"""SQL hygiene beyond BA-SQL-001: SQL built where no query call is visible (BA-SQL-002), Django's raw-SQL
+escape hatches with constant SQL (BA-SQL-003), and DB sessions/connections that leak or are not rolled
+back (BA-SQL-004)."""
+
+from __future__ import annotations
+
+import re
+
+import ast
+
+from .base import AstCheck, FileContext, dotted, iter_nodes
+from .sql_text import SqlTextTracker, _is_literal, _sql_arg
+from .util import logger_method
+
+# Statement shapes only: a lower-case "delete from" inside prose ("could not delete from cache") is not SQL,
+# so the keyword must open the text or be written in capitals.
+_SQL_STATEMENT = re.compile(r"(?s)\b(SELECT\b.+\bFROM|INSERT\s+INTO|UPDATE\b\s+\S+\s+SET|DELETE\s+FROM)\b")
+_SQL_LEADING = re.compile(r"(?is)^\W*(select\b.+\bfrom|insert\s+into|update\s+\S+\s+set|delete\s+from)\b")
+
+
+def looks_like_sql(text: str) -> bool:
+    # a statement shows its verb and table early; capping the text keeps `SELECT .+ FROM` linear on a hostile
+    # megabyte of "SELECT SELECT ..."
+    text = text[:_SQL_SCAN_CHARS]
+    return bool(_SQL_STATEMENT.search(text) or _SQL_LEADING.search(text))
+
+
+_SQL_SCAN_CHARS = 2000
+
+
+class SqlBuiltAwayFromSink(SqlTextTracker):
+    """A built SQL statement in a function with no query call: a helper that returns or hands on the text,
+    so the sink that runs it is out of sight (catalog §8.3: values crossing functions)."""
+
+    RULE_ID = "BA-SQL-002"
+    # statement keywords as SQL is written: capitals, or lower case with the word that follows them
+    PREFILTER = ("SELECT", "INSERT", "UPDATE", "DELETE", "select ", "insert into", "delete from", " set ")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.frames: list[dict] = [{"sink": False, "found": []}]
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        # Django's `as_sql()` compiles expressions into (sql, params): the values already travel apart
+        self.frames.append({"sink": _COMPILER.match(node.name) is not None, "found": []})
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.scopes.pop()  # the parent's pending sinks are BA-SQL-001's business, not reported here
+        self._flush_frame(self.frames.pop())
+
+    def leave_Module(self, node: ast.Module) -> None:
+        self._flush_frame(self.frames.pop())
+
+    def _flush_frame(self, frame: dict) -> None:
+        if frame["sink"]:
+            return  # the query call is in view: BA-SQL-001 decides
+        seen: set[int] = set()
+        for expr in frame["found"]:
+            if expr.lineno not in seen:
+                seen.add(expr.lineno)
+                self.report(expr, "SQL statement built from dynamic values with no query call in this function: "
+                                  "whoever runs it cannot bind parameters any more; return the SQL with its "
+                                  "parameters (or a SQLAlchemy statement) instead", level=None)
+
+    def _trusted(self, node: ast.AST) -> bool:
+        # an imported UPPER_CASE name (`from .config import TABLE_NAME`) is a constant too: the catalog's
+        # trusted constants, seen across the import
+        if isinstance(node, ast.Name) and node.id.isupper() and self.ctx.imported(node.id) is not None:
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return all(_is_literal(x) or self._trusted(x) for x in (node.left, node.right))
+        return super()._trusted(node)
+
+    def _candidate(self, value: ast.AST | None) -> bool:
+        # only text-building shapes; a name is judged where it was built
+        if not isinstance(value, (ast.JoinedStr, ast.BinOp, ast.Call)):
+            return False
+        if looks_like_sql(self._text(value)) and self._built(value):
+            self.frames[-1]["found"].append(value)
+            return True
+        return False
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        super().visit_Assign(node)
+        self._candidate(node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        super().visit_AugAssign(node)
+        self._candidate(node.value)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
+            self.frames[-1]["sink"] = True  # `return sql, params`: the values already travel apart
+        else:
+            self._candidate(node.value)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self._sink(node) is not None:
+            self.frames[-1]["sink"] = True
+            return
+        frame = self.frames[-1]
+        before = len(frame["found"])
+        for value in [*node.args, *(k.value for k in node.keywords)]:
+            self._candidate(value.value if isinstance(value, ast.Starred) else value)
+        if len(frame["found"]) > before and (logger_method(node, self.ctx) or _is_exception_call(node)):
+            del frame["found"][before:]  # a log line or an error message quoting SQL runs nothing
+
+
+_COMPILER = re.compile(r"^as_(sql|sqlite|postgresql|mysql|oracle|\w+_sql)$")
+
+
+def _is_exception_call(node: ast.Call) -> bool:
+    name = (dotted(node.func) or "").rpartition(".")[2]
+    return name.endswith(("Error", "Exception", "Warning")) or name in ("print", "warn")
+
+
+_RAWSQL = frozenset({"django.db.models.expressions.RawSQL", "django.db.models.RawSQL"})
+_EXTRA_KEYWORDS = frozenset({"select", "where", "tables", "order_by", "params", "select_params"})
+
+
+class DjangoRawSqlEscapeHatch(SqlTextTracker):
+    """`.extra()` / `RawSQL()` with constant SQL: a note to port to ORM expressions (the built ones are
+    BA-SQL-001 errors)."""
+
+    RULE_ID = "BA-SQL-003"
+    PREFILTER = (".extra(", "RawSQL")
+
+    def _flush(self, scope) -> None:
+        return None  # BA-SQL-001's pending sinks: nothing of ours
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "extra":
+            if not any(k.arg in _EXTRA_KEYWORDS for k in node.keywords):
+                return  # `.extra(...)` of something that is not a QuerySet
+            what = "QuerySet.extra()"
+        elif self.ctx.qualname(func) in _RAWSQL:
+            what = "RawSQL()"
+        else:
+            return
+        sql = _sql_arg(node)
+        if sql is not None and self._built(sql):
+            return  # built SQL: BA-SQL-001 reports it as an error
+        self.report(node, f"{what} is Django's raw-SQL escape hatch (constant SQL here, so not injectable today); "
+                          "port it to ORM expressions (filter(), annotate(), F(), Func()) before someone adds a "
+                          "placeholder to it")
+
+
+# --- BA-SQL-004 ------------------------------------------------------------------------------------
+
+_DBAPI_CONNECT = frozenset({"sqlite3.connect", "psycopg.connect", "psycopg2.connect", "pymysql.connect",
+                            "MySQLdb.connect", "mysql.connector.connect", "oracledb.connect", "cx_Oracle.connect",
+                            "pyodbc.connect", "asyncpg.connect", "aiosqlite.connect", "pg8000.connect",
+                            "pg8000.native.Connection", "psycopg.AsyncConnection.connect"})
+_SA_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session", "sqlmodel.Session",
+                          "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.orm.scoping.scoped_session"})
+# Project-local session factories (`SessionLocal = sessionmaker(...)`): named, not imported from a library.
+_SESSION_FACTORY = re.compile(r"^(([A-Z]\w*)?Session(Local|Maker|Factory)?|[Ss]ession_?(local|factory|maker)|"
+                              r"async_session(_?(local|maker|factory))?)$")
+_NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "urllib3", "tensorflow", "onnxruntime",
+           "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
+_BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b|^bind$)")  # `bind = op.get_bind()` too
+_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+
+
+class DbLifecycle(AstCheck):
+    """Sessions/connections opened into a local and never closed on every path; commits whose broad
+    except neither rolls back nor re-raises."""
+
+    RULE_ID = "BA-SQL-004"
+    PREFILTER = ("Session", "session", "connect", "commit", "flush")
+
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self.opened: list[dict[str, ast.AST]] = []  # per enclosing function: local -> where it was opened
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.opened.append({})
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._opened(node, node.targets)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._opened(node, [node.target])
+
+    def _opened(self, node: ast.Assign | ast.AnnAssign, targets: list[ast.AST]) -> None:
+        if self.opened and len(targets) == 1 and isinstance(targets[0], ast.Name) and \
+                isinstance(node.value, (ast.Call, ast.Await)) and self._opens(node.value):
+            self.opened[-1].setdefault(targets[0].id, node)
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        for name, stmt in self.opened.pop().items():
+            verdict = _lifecycle(node, name)
+            if verdict == "leak":
+                self.report(stmt, f"{name} is opened here and never closed, used as a context manager, returned or "
+                                  "yielded: each call leaves a connection (and its transaction) open until garbage collection, "
+                                  "which drains a pool under load; "
+                                  f"use `with ... as {name}:`", rule_id="BA-SQL-004/not-closed")
+            elif verdict == "unsafe-close":
+                self.report(stmt, f"{name} is closed only on the happy path: an exception before {name}.close() "
+                                  "leaks the connection; close it in a finally or use a with block",
+                            rule_id="BA-SQL-004/not-closed")
+
+    def _opens(self, value: ast.AST) -> bool:
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return False
+        bind = next((k.value for k in value.keywords if k.arg == "bind"), None)
+        if bind is not None and _BORROWED.search(self.ctx.segment(bind)):
+            return False  # Session(bind=op.get_bind()): the connection belongs to the caller (alembic, an event)
+        func = value.func
+        qn = self.ctx.qualname(func) or ""
+        if qn in _DBAPI_CONNECT or qn in _SA_SESSIONS:
+            return True
+        if qn and qn.split(".")[0] in _NOT_DB:
+            return False
+        if isinstance(func, ast.Attribute) and func.attr in ("connect", "raw_connection"):
+            receiver = (dotted(func.value) or "").lower()
+            return "engine" in receiver.rpartition(".")[2]
+        name = dotted(func)
+        return bool(name and "." not in name and _SESSION_FACTORY.match(name) and "Client" not in name
+                    and not qn.startswith(_NOT_DB))
+
+    def visit_Try(self, node: ast.Try) -> None:
+        commits = [n for n in iter_nodes(node.body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                   and n.func.attr in ("commit", "flush")]
+        if not commits or self._in_begin():
+            return
+        for handler in node.handlers:
+            if not self._broad(handler.type):
+                continue
+            calls = [n for n in iter_nodes(handler.body)
+                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "rollback"]
+            raises = any(isinstance(n, ast.Raise) for n in iter_nodes(handler.body))
+            if not calls and not raises:
+                self.report(handler, "broad except after commit()/flush() neither rolls back nor re-raises: the "
+                                     "session stays in a failed transaction and the next use fails (or commits "
+                                     "half the work); call rollback() or re-raise", rule_id="BA-SQL-004/no-rollback",
+                            key_node=handler.type or handler)
+
+    def _broad(self, kind: ast.AST | None) -> bool:
+        if kind is None:
+            return True
+        kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+        return any((self.ctx.qualname(k) or dotted(k) or "") in _BROAD for k in kinds)
+
+    def _in_begin(self) -> bool:
+        """Inside `with session.begin():` (or `engine.begin()`): the block rolls back on its own."""
+        for parent in self.ctx.parents:
+            if isinstance(parent, (ast.With, ast.AsyncWith)):
+                for item in parent.items:
+                    call = item.context_expr
+                    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                            call.func.attr in ("begin", "atomic", "begin_nested"):
+                        return True
+        return False
+
+
+def _lifecycle(fn: ast.AST, name: str) -> str:
+    """"ok", "leak" or "unsafe-close" for a local holding a session or connection."""
+    closed_in_finally = closed = False
+    finally_nodes: set[int] = set()
+    for node in iter_nodes(fn.body):
+        if isinstance(node, ast.Try):
+            for stmt in node.finalbody:
+                finally_nodes.update(id(n) for n in iter_nodes(stmt))
+    for node in iter_nodes(fn.body):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if _mentions(item.context_expr, name):
+                    return "ok"  # with session: / with closing(conn): / with session.begin():
+        elif isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)) and node.value is not None and \
+                _mentions(node.value, name):
+            return "ok"  # handed to the caller (a dependency, a factory)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
+                _mentions(node.value, name) and not all(isinstance(t, ast.Name) for t in _targets(node)):
+            return "ok"  # stored on an object or in a container: its owner closes it
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr in ("close", "aclose", "dispose", "remove") and _mentions(node.func.value, name):
+            closed = True
+            closed_in_finally = closed_in_finally or id(node) in finally_nodes
+        elif isinstance(node, ast.Call) and (dotted(node.func) or "").rpartition(".")[2] in (
+                "closing", "aclosing", "push", "callback", "enter_context", "push_async_callback",
+                "enter_async_context", "add_done_callback", "register", "append", "add"):
+            if any(_mentions(a, name) for a in [*node.args, *(k.value for k in node.keywords)]):
+                return "ok"  # ExitStack, atexit, a pool: someone else closes it
+        elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return "ok"
+    if closed_in_finally:
+        return "ok"
+    return "unsafe-close" if closed else "leak"
+
+
+def _targets(node: ast.AST) -> list[ast.AST]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in iter_nodes(node, skip=()))
+

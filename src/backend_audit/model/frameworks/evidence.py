@@ -1,0 +1,296 @@
+"""Auth evidence for the endpoint inventory: what protects a handler or a class view, and how we know.
+
+Every answer is one string that starts with its kind, so the report and BA-AUTH-001 read the same thing:
+`decorator: X`, `dependency: f`, `mixin: M`, `view: permission_classes=...`, `settings default: P`,
+`middleware: M`, `before_request: hook`, `method decorator: post: X`, `check in handler body`,
+`public ...`, `graphql: ...`, `webhook signature: ...`, `unknown: <module> was not analysed`, `none ...`.
+
+Bases, aliases and decorators are followed through the project's semantic model when the scan has one;
+a base class or dependency that lives in a skipped (unparseable) module makes the answer "unknown",
+never "none".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
+
+_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+# Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
+# `StaffRequiredMixin`); Django's `PermissionsMixin` is a *model* mixin (the user's groups), not a guard.
+_AUTH_MIXIN_NAME = re.compile(r"^\w*(LoginRequired|PermissionRequired|Permission|UserPassesTest|AuthRequired"
+                              r"|Authenticated|StaffRequired|SuperuserRequired|StaffMember|GroupRequired|Access)\w*Mixin$")
+_NOT_GUARDS = frozenset({"PermissionsMixin"})
+GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", "BaseGraphQLView", "GraphQLApp",
+                           "GraphQL", "FileUploadGraphQLView"})
+# A view that only answers with a redirect serves no data of its own: where it points decides.
+REDIRECT_ONLY = "public (redirect only)"
+_WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
+
+
+class AuthEvidence:
+    """Mixed into the inventory builder: needs `facts`, `r` (Resolver), `semantic`, `auth_name`,
+    `auth_middleware`, `auth_decorators`, `auth_mixins`, `function()`, `middleware()`, `_drf_default_auth()`,
+    `_is_drf()` and `_class_info()`."""
+
+    # --- names ------------------------------------------------------------------------------------
+    def _module(self, path: str) -> str | None:
+        return self.semantic.module_of(path) if self.semantic is not None else None
+
+    def _project_function(self, path: str, ref: str) -> tuple[str, str] | None:
+        """(file, local qualname) of the project function a reference names, through imports and aliases."""
+        module = self._module(path)
+        if module is not None:
+            sym = self.semantic.resolve(module, ref)
+            if sym is not None and sym.kind == "function" and sym.path and sym.module:
+                return sym.path, sym.qualname[len(sym.module) + 1:]
+            if sym is not None:
+                return None
+        found = self.r.resolve(path, ref)
+        if found and found[1] and self.function(found[0], found[1]) is not None:
+            return found
+        return None
+
+    def definition(self, path: str, ref: str) -> tuple[str, str] | None:
+        """(file, local qualname) of the class or function a reference names, following imports, star
+        re-exports and aliases (semantic model first); (file, name) as the resolver sees it otherwise."""
+        module = self._module(path)
+        if module is not None:
+            sym = self.semantic.resolve(module, ref)
+            if sym is not None and sym.kind in ("class", "function") and sym.path and sym.module:
+                return sym.path, sym.qualname[len(sym.module) + 1:]
+        return self.r.resolve(path, ref)
+
+    def unknown_module(self, path: str, refs: list[str]) -> str | None:
+        """The skipped module the first of `refs` comes from (`from .deps import CurrentUser` where deps.py
+        does not parse), else None."""
+        module = self._module(path)
+        if module is None or not self.semantic.unknown_modules:
+            return None
+        for ref in refs:
+            sym = self.semantic.resolve(module, ref)
+            if sym is not None and sym.kind == "external" and sym.qualname.startswith("?"):
+                return self.unknown_name(sym.qualname)
+        return None
+
+    def unknown_name(self, qualname: str) -> str:
+        """"?app.api.deps.CurrentUser" -> "app.api.deps": the skipped module that name lives in."""
+        text = qualname.lstrip("?")
+        modules = [m for m in self.semantic.unknown_modules if text == m or text.startswith(m + ".")] \
+            if self.semantic is not None else []
+        return max(modules, key=len) if modules else text.rsplit(".", 1)[0]
+
+    def _fn_refs(self, fn: dict[str, Any]) -> list[str]:
+        refs = [d["ref"] for d in fn.get("decorators", [])]
+        for p in fn.get("params", []):
+            refs += p.get("deps", [])
+            refs += _IDENT.findall(p.get("annotation", ""))
+            if p.get("default") not in (None, "<expr>", "None", "True", "False"):
+                refs.append(p["default"])  # `user=LegacyUser` (a Depends(...) bound to a name elsewhere)
+        return refs
+
+    # --- decorators -------------------------------------------------------------------------------
+    def is_auth_decorator(self, path: str, ref: str) -> bool:
+        """By name (`login_required`, `jwt_required`, configured `auth-decorators`), or by what a project
+        decorator does: its body or its wrapper checks the user (`request.user.is_authenticated`, a
+        redirect to login, `abort(401)`, `PermissionDenied`)."""
+        tail = last_name(ref)
+        if AUTH_DECORATOR.match(tail) or AUTH_DECORATOR.match(ref) or tail in self.auth_decorators or \
+                ref in self.auth_decorators:
+            return True
+        key = ("deco", path, ref)
+        if key not in self._auth_fn_cache:
+            self._auth_fn_cache[key] = False
+            target = self._project_function(path, ref)
+            result = False
+            if target is not None:
+                fpath, local = target
+                functions = self.facts.get(fpath, {}).get("functions", {})
+                result = any(fn.get("auth_check") for q, fn in functions.items()
+                             if q == local or q.startswith(local + "."))
+            self._auth_fn_cache[key] = result
+        return self._auth_fn_cache[key]
+
+    def _marked_public(self, fn: dict[str, Any]) -> bool:
+        return fn.get("public_marker") or any(PUBLIC_DECORATOR.match(last_name(d["ref"]))
+                                              for d in fn.get("decorators", []))
+
+    # --- dependencies (FastAPI) -------------------------------------------------------------------
+    def is_auth_dep(self, path: str, ref: str, depth: int = 0) -> bool:
+        """A dependency that authenticates: a fastapi.security scheme, an auth-named callable, or a function
+        whose own dependencies authenticate (followed across files)."""
+        if self.auth_name.search(last_name(ref)):
+            return True
+        if depth > 4:
+            return False
+        key = (path, ref)
+        if key in self._auth_fn_cache:
+            return self._auth_fn_cache[key]
+        self._auth_fn_cache[key] = False
+        found = self.r.resolve(path, ref)
+        result = False
+        if found:
+            fpath, name = found
+            web = self.facts.get(fpath, {}).get("web", {})
+            if name in web.get("schemes", []) or (name and self.auth_name.search(last_name(name))):
+                result = True
+            else:
+                fn = self.function(fpath, name) or self.function(fpath, f"{name}.__call__")
+                if fn:
+                    result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
+        self._auth_fn_cache[key] = result
+        return result
+
+    def _fn_deps(self, path: str, fn: dict[str, Any]) -> list[tuple[str, str]]:
+        """(file, reference) of every dependency a function declares, `Annotated` aliases expanded."""
+        deps: list[tuple[str, str]] = []
+        for p in fn.get("params", []):
+            deps += [(path, d) for d in p.get("deps", [])]
+            for ident in _IDENT.findall(p.get("annotation", "")):
+                deps += self._alias_deps(path, ident)
+        for d in fn.get("decorators", []):
+            deps += [(path, x) for x in d.get("deps", [])]
+        return deps
+
+    def _alias_deps(self, path: str, ident: str) -> list[tuple[str, str]]:
+        found = self.r.resolve(path, ident)
+        if not found:
+            return []
+        aliases = self.facts.get(found[0], {}).get("web", {}).get("dep_aliases", {})
+        return [(found[0], d) for d in aliases.get(found[1], [])]
+
+    # --- function handlers ------------------------------------------------------------------------
+    def _auth_decorated(self, path: str, fn: dict[str, Any], deps: list[tuple[str, str]], hooks: list[str]) -> str:
+        if self._marked_public(fn):
+            return "public (marked)"
+        for d in fn.get("decorators", []):
+            if last_name(d["ref"]) == "permission_classes":
+                return self._permission_text(d.get("names", []), "decorator")
+            if self.is_auth_decorator(path, d["ref"]):
+                return f"decorator: {d['ref']}"
+        routed = self._routing_guard(deps, hooks)
+        if routed:
+            return routed
+        if fn.get("auth_check"):
+            return "check in handler body"
+        mw = self._auth_mw()
+        if mw:
+            return f"middleware: {mw}"
+        unknown = self.unknown_module(path, self._fn_refs(fn) + [d for p, d in deps if p == path])
+        return f"unknown: {unknown} was not analysed" if unknown else "none"
+
+    def _routing_guard(self, deps: list[tuple[str, str]], hooks: list[str]) -> str | None:
+        """A guard the route inherits from where it is mounted: an auth dependency, a before_request hook."""
+        for dpath, dep in deps:
+            if self.is_auth_dep(dpath, dep):
+                return f"dependency: {dep}"
+        return hooks[0] if hooks else None
+
+    def _auth_mw(self) -> str | None:
+        if "_auth_mw_memo" not in self.__dict__:  # asked once per endpoint; the answer is per project
+            self._auth_mw_memo = self._find_auth_mw()
+        return self._auth_mw_memo
+
+    def _find_auth_mw(self) -> str | None:
+        for mw in self.middleware():
+            tail = last_name(mw)
+            if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":
+                return tail
+        return None
+
+    def _permission_text(self, names: list[Any], where: str) -> str:
+        names = [last_name(str(n)) for n in names]
+        if not names:
+            return "none (empty permission_classes)"
+        if all(n == "AllowAny" for n in names):
+            return "public (AllowAny)"
+        return f"{where}: permission_classes={','.join(names)}"
+
+    # --- class views ------------------------------------------------------------------------------
+    def is_auth_mixin(self, tail: str) -> bool:
+        return tail in AUTH_MIXINS or tail in self.auth_mixins or (
+            tail not in _NOT_GUARDS and bool(_AUTH_MIXIN_NAME.match(tail)))
+
+    def _class_auth(self, path: str, name: str, deps: list[tuple[str, str]], hooks: list[str],
+                    wrappers: list[str] = (), info: dict[str, Any] | None = None) -> str:
+        """What protects every method of a class view (a guard on one method only: `method_auth`)."""
+        info = info or self._class_info(path, name)
+        for w in wrappers:
+            if self.is_auth_decorator(path, w):
+                return f"urls wrapper: {w}"
+        for deco, args in info["decorators"]:
+            tail = last_name(deco)
+            if tail == "method_decorator" and any(PUBLIC_DECORATOR.match(last_name(a)) for a in args if a) or \
+                    PUBLIC_DECORATOR.match(tail):
+                return "public (marked)"
+        # nearest in the MRO first; Django's AccessMixin is only the base the real guards share
+        mixins = [b for b in info.get("order", sorted(info["bases"])) if self.is_auth_mixin(b)]
+        if mixins:
+            return f"mixin: {next((m for m in mixins if m != 'AccessMixin'), mixins[0])}"
+        for deco, args in info["decorators"]:
+            if self.is_auth_decorator(info.get("path", path), deco) or last_name(deco) == "method_decorator" and any(
+                    self.is_auth_decorator(info.get("path", path), a) for a in args if a):
+                return f"decorator: {deco}"
+        decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
+        if isinstance(decorated, list) and any(self.is_auth_decorator(path, str(d)) for d in decorated):
+            return f"decorators attribute: {decorated[0]}"
+        if "dispatch" in info["auth_methods"]:
+            return f"method decorator: dispatch: {info['auth_methods']['dispatch']}"
+        routed = self._routing_guard(deps, hooks)
+        if routed:
+            return routed
+        if self._is_drf(info):
+            perms = info["attrs"].get("permission_classes")
+            if isinstance(perms, list):
+                return self._permission_text(perms, "view")
+            if "get_permissions" in info["methods"]:
+                return "view: get_permissions()"
+            if info["unknown"]:
+                return f"unknown: {info['unknown'][0]} was not analysed"
+            return self._drf_default_auth("none")
+        mw = self._auth_mw()
+        if mw:
+            return f"middleware: {mw}"
+        if info["unknown"]:
+            return f"unknown: {info['unknown'][0]} was not analysed"
+        if info["bases"] & GRAPHQL_VIEWS:
+            return "graphql: auth per resolver (not modelled)"
+        if "RedirectView" in info["bases"] and not info["methods"] & set(HTTP_VERBS):
+            return REDIRECT_ONLY
+        return "none"
+
+    def method_auth(self, info: dict[str, Any], methods: list[str], class_auth: str) -> list[tuple[list[str], str]]:
+        """Methods grouped by their evidence: a decorator or a check on `post` protects POST only."""
+        if not class_auth.startswith(("none", "unknown", "graphql")):
+            return [(methods, class_auth)]
+        groups: dict[str, list[str]] = {}
+        for m in methods:
+            evidence = info["auth_methods"].get(m.lower())
+            groups.setdefault(f"method decorator: {m.lower()}: {evidence}" if evidence else class_auth, []).append(m)
+        return [(sorted(ms), auth) for auth, ms in sorted(groups.items())]
+
+    def method_evidence(self, path: str, name: str, method: str, fn: dict[str, Any]) -> str | None:
+        """What one method of a class view does to guard itself (a decorator, or a check in its body)."""
+        for d in fn.get("decorators", []):
+            if self.is_auth_decorator(path, d["ref"]):
+                return d["ref"]
+            if last_name(d["ref"]) == "method_decorator" and any(
+                    self.is_auth_decorator(path, str(n)) for n in d.get("names", [])):
+                return d["ref"]
+        if fn.get("auth_check"):
+            return "check in body"
+        return None
+
+    # --- their own cases --------------------------------------------------------------------------
+    def special_case(self, auth: str, full: str, handler: str, fn: dict[str, Any]) -> str:
+        """GraphQL endpoints check auth per resolver; webhooks authenticate the sender by signature."""
+        if not auth.startswith("none"):
+            return auth
+        if "graphql" in full.lower() or "graphql" in handler.lower():
+            return "graphql: auth per resolver (not modelled)"
+        if fn.get("signature_check") and (_WEBHOOK.search(full) or _WEBHOOK.search(handler)):
+            return f"webhook signature: {fn['signature_check']}"
+        return auth
+

@@ -1,0 +1,287 @@
+"""The per-file half of the taint engine: a fact collector that summarises every function of a file.
+
+It runs in the worker as part of the one `ast` walk (its work happens when the walk leaves the module:
+one extra pass over function bodies) and stores plain JSON data in `facts["taint"]`, so the summaries are
+cached with the file's result by content hash. The project step (`interproc`) links them.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ...checks.base import FileContext
+from ..project import module_parts
+from . import models as models_mod
+from . import values as V
+from .intra import FunctionAnalyser, Module, resolve_relative
+
+_VIEW_PATH_WORDS = ("view", "api", "endpoint", "route", "handler", "resource", "controller")
+_VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "dispatch"})
+# Annotations FastAPI converts and validates: the value that arrives is a number, UUID or date, not text.
+_FLASK_VIEWS = frozenset({"route", "get", "post", "put", "patch", "delete", "errorhandler"})
+_VALIDATORS = frozenset({"validator", "field_validator", "root_validator", "model_validator", "validates",
+                         "validates_schema"})
+_TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+_SCALAR_TYPES = frozenset({"Literal", "int", "float", "bool", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "date", "datetime",
+                           "time", "timedelta", "Decimal", "PositiveInt", "NonNegativeInt", "PositiveFloat",
+                           "conint", "confloat", "StrictInt", "StrictBool", "IPv4Address", "IPv6Address"})
+
+
+class TaintCollector:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def leave_Module(self, node: ast.Module) -> None:
+        ctx = self.ctx
+        if ctx.is_test:
+            return
+        models = models_mod.load(getattr(ctx, "taint_models", ()) or ())
+        try:
+            ctx.facts["taint"] = summarise(node, ctx, models)
+        except RecursionError:
+            # the other checks of the file stand; the runner lists the file as partly analysed
+            ctx.facts["taint"] = {"module": "", "functions": [], "classes": {},
+                                  "error": "code nested too deeply for the taint summaries"}
+
+
+def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> dict[str, Any]:
+    module = ".".join(module_parts(ctx.path))
+    imports = {k: resolve_relative(module, len(v) - len(v.lstrip(".")), v.lstrip("."), ctx.path)
+               if v.startswith(".") else v for k, v in ctx.imports.items()}
+    imported = {resolve_relative(module, len(v) - len(v.lstrip(".")), v.lstrip("."), ctx.path)
+                if v.startswith(".") else v for v in ctx.facts.get("imports", ())}
+    constants: dict[str, Any] = {}
+    globals_: set[str] = set()
+    defs: set[str] = set()
+    classes: dict[str, list[str]] = {}
+    assigned: dict[str, int] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs.add(stmt.name)
+        elif isinstance(stmt, ast.ClassDef):
+            defs.add(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for t in targets:
+                for n in ast.walk(t):
+                    if isinstance(n, ast.Name):
+                        assigned[n.id] = assigned.get(n.id, 0) + 1
+                        if isinstance(t, ast.Name) and stmt.value is not None:
+                            try:
+                                constants[n.id] = ast.literal_eval(stmt.value)
+                            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                                globals_.add(n.id)
+                        else:
+                            globals_.add(n.id)
+    for name, count in assigned.items():
+        if count > 1:
+            constants.pop(name, None)
+            globals_.add(name)
+    for name in defs:
+        constants.pop(name, None)
+    globals_ -= set(constants)
+    mod = Module(module, imports, constants, defs, globals_, imported, ctx.path)
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            mod.bound.setdefault(stmt.targets[0].id, []).append(stmt.value)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)):
+            ref = _ref(stmt.value.func, imports, module, defs)
+            if ref and ref.rpartition(".")[2][:1].isupper():
+                mod.instances[stmt.targets[0].id] = ref
+    functions: list[dict[str, Any]] = []
+    validated: list[str] = []  # classes with field validators (pydantic, marshmallow)
+    view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
+
+    routed = _urlpatterns_targets(tree)
+
+    def walk(body: list[ast.stmt], prefix: str, cls: str | None) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions.append(_function(stmt, prefix, cls, mod, ctx, models, view_path, classes, routed))
+                walk(stmt.body, f"{prefix}{stmt.name}.", None)
+            elif isinstance(stmt, ast.ClassDef):
+                qual = f"{prefix}{stmt.name}"
+                classes[qual] = [_ref(b, imports, module, defs) for b in stmt.bases if _ref(b, imports, module, defs)]
+                if any(isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                        _tail(d.func if isinstance(d, ast.Call) else d) in _VALIDATORS for d in m.decorator_list)
+                       for m in stmt.body):
+                    validated.append(qual)
+                walk(stmt.body, qual + ".", qual)
+            elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and not prefix:
+                for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []),
+                              getattr(stmt, "finalbody", []), *[h.body for h in getattr(stmt, "handlers", [])]):
+                    walk(block, prefix, cls)
+
+    walk(tree.body, "", None)
+    for f in functions:
+        if f["name"] in routed or f["name"].rpartition(".")[0] in routed:
+            f["routed"] = 1  # listed in this module's urlpatterns: a Django view whatever the inventory says
+    top = FunctionAnalyser(models, mod, ctx.segment, None, "<module>", None, [], False, False)
+    summary = top.run([s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                   ast.ClassDef))], {})
+    if len(summary) > 2:
+        functions.append(summary)
+    out = {"module": module, "functions": functions, "classes": classes}
+    if validated:
+        out["validated"] = validated
+    return out
+
+
+def _urlpatterns_targets(tree: ast.Module) -> set[str]:
+    """Names of this module's defs that its own `urlpatterns` routes to (`path("x/", view)`,
+    `path("y/", View.as_view())`)."""
+    out: set[str] = set()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+            stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        if not any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in targets) or stmt.value is None:
+            continue
+        for node in ast.walk(stmt.value):
+            if isinstance(node, ast.Call):
+                for a in node.args[1:2]:
+                    while isinstance(a, ast.Call) and isinstance(a.func, ast.Attribute):
+                        a = a.func.value  # View.as_view()
+                    if isinstance(a, ast.Name):
+                        out.add(a.id)
+    return out
+
+
+def _ref(node: ast.AST, imports: dict[str, str], module: str, defs: set[str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    head, rest = node.id, parts[::-1]
+    if head in imports:
+        return ".".join([imports[head], *rest])
+    if head in defs:
+        return ".".join([module, head, *rest]) if module else ".".join([head, *rest])
+    return ".".join([head, *rest])
+
+
+def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ctx: FileContext,
+              models: models_mod.Models, view_path: bool, classes: dict, routed: set[str]) -> dict[str, Any]:
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in fn.decorator_list]
+    dec_names = [d.attr if isinstance(d, ast.Attribute) else d.id if isinstance(d, ast.Name) else "" for d in decorators]
+    is_static = "staticmethod" in dec_names
+    bound = cls is not None and not is_static and positional
+    params_all = [a for a in positional]
+    if bound:
+        params_all = params_all[1:]
+    params = [a.arg for a in params_all] + [a.arg for a in args.kwonlyargs]
+    route = next((d for d in fn.decorator_list if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+                  and d.func.attr in models.endpoint_decorators), None)
+    endpoint = route is not None
+    segments = _single_segment_params(route) if route is not None else {}
+    # Django: a view's URL captures follow its request parameter; whether this function is a view the
+    # project step decides from the endpoint inventory (helpers with a request parameter are common)
+    view_candidate = not endpoint and (view_path or fn.name in routed or (cls or "") in routed) and \
+        not fn.name.startswith("_") and (
+        (cls is None and positional and positional[0].arg in models.request_param_names) or
+        (cls is not None and fn.name in _VIEW_METHODS and len(positional) > 1
+         and positional[1].arg in models.request_param_names))
+    analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
+    analyser.html_return = "flask" in mod.import_prefixes and any(
+        isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in _FLASK_VIEWS
+        for d in fn.decorator_list)
+    state: dict = {}
+    typed: dict[str, str] = {}
+    all_args = [*params_all, *args.kwonlyargs]
+    defaults = _defaults(args)
+    request_param = None
+    for a in all_args:
+        ann = a.annotation
+        ann_name = ""
+        if ann is not None:
+            for n in ast.walk(ann):
+                if isinstance(n, (ast.Name, ast.Attribute)):
+                    ann_name = n.attr if isinstance(n, ast.Attribute) else n.id
+                    if ann_name in models.request_annotations:
+                        break
+        if isinstance(ann, (ast.Name, ast.Attribute)) and ann_name[:1].isupper():
+            ref = _ref(ann, mod.imports, mod.module, mod.defs)
+            if ref and ref.split(".")[0] not in ("typing", "builtins"):
+                analyser.types[a.arg] = ref
+        if a.arg in models.request_param_names or ann_name in models.request_annotations:
+            analyser.request_names.add(a.arg)
+            request_param = request_param or a.arg
+            state[a.arg] = {"": {}}
+            continue
+        line, col = a.lineno, a.col_offset + 1
+        default = defaults.get(a.arg)
+        injected = default is not None and isinstance(default, ast.Call) and _tail(default.func) in (
+            "Depends", "Security", "Inject", "Provide")
+        annotated_dep = ann is not None and any(isinstance(n, ast.Call) and _tail(n.func) in ("Depends", "Security")
+                                                for n in ast.walk(ann))
+        if endpoint and a.arg not in models.endpoint_param_skip and not injected and not annotated_dep:
+            if ann_name in _SCALAR_TYPES:
+                state[a.arg] = {"": {}}  # the framework converted it: an int or UUID carries no payload
+                continue
+            origin = f"src:{line}:{col}:parameter {a.arg} of endpoint {fn.name}"
+            value = V.origin(origin, line, col, f"request data: endpoint parameter {a.arg}")
+            if segments.get(a.arg) in _TYPED_CONVERTERS:
+                state[a.arg] = {"": {}}  # <int:id>: the router only lets digits through
+                continue
+            if a.arg in segments:
+                value = V.sanitise(value, ("path",))  # one URL path segment: no "/" in it
+            state[a.arg] = {"": value}
+            ref = _ref(ann, mod.imports, mod.module, mod.defs) if isinstance(ann, (ast.Name, ast.Attribute)) else None
+            if ref and ann_name not in ("str", "bytes", "Any", "dict", "list"):
+                typed[origin] = ref  # an Enum class there admits only its values: the project step checks
+        elif view_candidate and request_param is not None and a.arg not in models.endpoint_param_skip:
+            state[a.arg] = {"": V.origin(f"view:{a.arg}", line, col, f"request data: URL parameter {a.arg}")}
+        else:
+            state[a.arg] = {"": V.origin(f"param:{a.arg}", line, col, f"parameter {a.arg}")}
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            line, col = star.lineno, star.col_offset + 1
+            if view_candidate and star is args.kwarg:
+                state[star.arg] = {"": V.origin(f"view:{star.arg}", line, col,
+                                                f"request data: URL parameters **{star.arg}")}
+            else:
+                state[star.arg] = {"": V.unknown(line, col, f"*{star.arg}")}
+    if bound:
+        state[positional[0].arg] = {}
+    summary = analyser.run(fn.body, state)
+    if args.kwonlyargs:
+        summary["npos"] = len(params_all)  # positional arguments map to the first npos parameters only
+    if typed:
+        summary["typed"] = typed
+    return summary
+
+
+def _single_segment_params(route: ast.Call) -> dict[str, str]:
+    """Parameters a route template captures from one path segment (`{name}`, `<name>`, `<int:name>`; not
+    `{name:path}` or `<path:name>`): the router never lets a "/" into them."""
+    first = route.args[0] if route.args else next((k.value for k in route.keywords if k.arg in ("path", "rule")),
+                                                  None)
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return {}
+    out = {}
+    for m in re.finditer(r"\{(\w+)(?::(\w+))?\}|<(?:(\w+):)?(\w+)>", first.value):
+        name, conv = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if conv != "path":
+            out[name] = conv or ""
+    return out
+
+
+def _tail(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _defaults(args: ast.arguments) -> dict[str, ast.AST]:
+    out: dict[str, ast.AST] = {}
+    positional = [*args.posonlyargs, *args.args]
+    for a, d in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+        out[a.arg] = d
+    for a, d in zip(args.kwonlyargs, args.kw_defaults):
+        if d is not None:
+            out[a.arg] = d
+    return out

@@ -1,0 +1,1185 @@
+"""The per-function interpreter: one flow-sensitive pass over a function body, producing its summary.
+
+It walks statements in order with an abstract state (local name -> access path -> value, see values.py):
+branches are analysed separately and joined, loops twice, dead branches (a condition that folds to a
+constant) skipped, and guards that end their branch (`if x not in ALLOWED: return`) sanitise what they
+checked on the path they dominate. Calls are looked up in the models (source, sink, sanitizer,
+propagator); calls that may reach project code are recorded for the project step. Nothing here imports
+or runs the scanned code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from . import values as V
+from .models import Models
+
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "/bin/zsh",
+                     "/usr/bin/env", "cmd", "cmd.exe", "powershell", "pwsh"})
+_SQLISH = re.compile(r"(?is)\b(select\b.*\bfrom|insert\s+into|update\b.*\bset\b|delete\s+from|where\b|order\s+by|"
+                     r"group\s+by|values\s*\(|create\s+table|drop\s+table|alter\s+table|join\b)")
+_TERMINATORS = frozenset({"abort", "flask.abort", "sys.exit", "builtins.exit", "exit", "os._exit",
+                          "django.http.Http404", "werkzeug.exceptions.abort"})
+_CONST_RESULT = frozenset({"builtins.isinstance", "builtins.callable", "builtins.hasattr", "builtins.len",
+                           "builtins.id", "builtins.hash", "builtins.type", "builtins.print"})
+# a URL or path whose constant start fixes where it goes: "https://host/..." or "/app/..."
+_FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\]|[?#])")
+# kinds whose sanitising fixes where a URL goes: what is appended after such a value cannot move the host
+_HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
+# request.META keys the server sets (not headers, not the query): not request data
+_META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
+_TEXT = 72
+_CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
+_STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
+
+
+class Module:
+    """What the interpreter knows about the module around a function."""
+
+    def __init__(self, module: str, imports: dict[str, str], constants: dict[str, Any], defs: set[str],
+                 globals_: set[str], imported_modules: set[str], path: str) -> None:
+        self.module = module
+        self.imports = imports
+        self.constants = constants
+        self.defs = defs
+        self.globals = globals_
+        self.imported_modules = imported_modules
+        self.path = path
+        self.instances: dict[str, str] = {}  # module-level name -> class ref it was built from
+        self.bound: dict[str, list] = {}  # module-level name -> the expressions it was bound from
+        # "lxml", "lxml.etree" for `import lxml.etree.ElementTree`: what requires-import asks about
+        self.import_prefixes = {".".join(m.split(".")[:i + 1]) for m in imported_modules
+                                for i in range(m.count(".") + 1)}
+
+
+class _Abort(Exception):
+    pass
+
+
+class FunctionAnalyser:
+    def __init__(self, models: Models, mod: Module, segment, fn: ast.AST | None, qual: str, cls: str | None,
+                 params: list[str], endpoint: bool, is_view: bool) -> None:
+        self.m = models
+        self.mod = mod
+        self.segment = segment
+        self.fn = fn
+        self.qual = qual
+        self.cls = cls
+        self.params = params
+        self.endpoint = endpoint
+        self.is_view = is_view
+        self.local_imports: dict[str, str] = {}
+        self.request_names: set[str] = set()
+        self.ret: V.Value = {}
+        self.sinks: list[dict[str, Any]] = []
+        self.calls: list[dict[str, Any]] = []
+        self.attrs: dict[str, V.Value] = {}
+        self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
+        self.loop_exits: list[list[dict]] = []
+        self.bound: dict[str, list] = {}  # local name -> the expressions it was bound from
+        self.html_return = False  # a Flask view: returning text returns the HTML page
+        self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
+        self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
+        self.budget = 20000  # expressions evaluated: bounded time on generated code
+
+    # --- entry -------------------------------------------------------------------------------------
+    def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
+        try:
+            self.block(body, state)
+        except _Abort:
+            pass
+        out: dict[str, Any] = {"name": self.qual, "params": self.params}
+        if self.cls:
+            out["cls"] = self.cls
+        if self.fn is not None:
+            out["line"] = self.fn.lineno
+        if self.ret:
+            out["ret"] = V.dump(self.ret)
+        if self.ret_items:
+            out["ret_items"] = {str(i): V.dump(v) for i, v in self.ret_items.items()}
+        if self.sinks:
+            out["sinks"] = self.sinks
+        if self.calls:
+            out["calls"] = self.calls
+        if self.attrs:
+            out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
+        if self.attr_types:
+            out["attr_types"] = dict(sorted(self.attr_types.items()))
+        return out
+
+    def text(self, node: ast.AST) -> str:
+        """Trace steps keep no source text: the report reads the step's line when it shows a finding
+        (summaries of every function of every file stay small in the cache)."""
+        return ""
+
+    def source_text(self, node: ast.AST) -> str:
+        s = self.segment(node).split("\n", 1)[0].strip()
+        return s if len(s) <= _TEXT else s[:_TEXT - 1] + "…"
+
+    # --- names and imports -------------------------------------------------------------------------
+    def qualname(self, node: ast.AST, state: dict) -> str | None:
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "__import__" \
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            return ".".join([node.args[0].value, *parts[::-1]])
+        if not isinstance(node, ast.Name):
+            return None
+        head = node.id
+        if head in state:
+            return None
+        rest = parts[::-1]
+        if head in self.local_imports:
+            return ".".join([self.local_imports[head], *rest])
+        if head in self.mod.imports:
+            return ".".join([self.mod.imports[head], *rest])
+        if head in self.mod.defs or head in self.mod.globals or head in self.mod.constants:
+            return None
+        if not rest and head in _BUILTINS:
+            return f"builtins.{head}"
+        return None
+
+    # --- state -------------------------------------------------------------------------------------
+    @staticmethod
+    def copy(state: dict) -> dict:
+        return {k: dict(v) for k, v in state.items()}
+
+    @staticmethod
+    def merge(states: list[dict | None]) -> dict | None:
+        live = [s for s in states if s is not None]
+        if not live:
+            return None
+        if len(live) == 1:
+            return live[0]
+        out: dict = {}
+        names = set().union(*live)
+        for name in names:
+            entries = [s.get(name) for s in live]
+            if any(e is None for e in entries):
+                # bound on some paths only: the others contribute "unbound" (nothing)
+                entries = [e for e in entries if e is not None]
+            merged: dict = {}
+            for key in set().union(*entries):
+                merged[key] = V.join(*(e.get(key, e.get("", {})) for e in entries))
+            out[name] = merged
+        return out
+
+    def read_name(self, name: str, state: dict, node: ast.AST) -> V.Value:
+        entry = state.get(name)
+        if entry is not None:
+            return V.join(*entry.values())
+        if name in self.mod.constants or name in self.mod.defs or name in self.mod.imports \
+                or name in self.local_imports or name in _BUILTINS:
+            return {}
+        if name in self.mod.globals:
+            return V.unknown(node.lineno, node.col_offset + 1, f"module-level {name}")
+        return V.unknown(node.lineno, node.col_offset + 1, name)
+
+    # --- statements --------------------------------------------------------------------------------
+    def block(self, body: list[ast.stmt], state: dict | None) -> dict | None:
+        for stmt in body:
+            if state is None:
+                return None
+            state = self.stmt(stmt, state)
+        return state
+
+    def stmt(self, s: ast.stmt, state: dict) -> dict | None:
+        t = type(s)
+        if t is ast.Assign:
+            value = self.eval(s.value, state)
+            for target in s.targets:
+                self.assign(target, value, state, s, s.value)
+            return state
+        if t is ast.AnnAssign:
+            if s.value is not None:
+                self.assign(s.target, self.eval(s.value, state), state, s, s.value)
+            return state
+        if t is ast.AugAssign:
+            cur = self.eval(s.target, state) if not isinstance(s.target, ast.Name) or s.target.id in state else {}
+            added = self.eval(s.value, state)
+            if isinstance(s.op, ast.Add) and _fixes_host(cur):
+                added = V.sanitise(added, ("host",))
+            value = V.join(cur, added)
+            if isinstance(s.op, (ast.Add, ast.Mod)):
+                value = V.built(value)
+            self.assign(s.target, value, state, s, s.value, augment=True)
+            return state
+        if t is ast.Expr:
+            v = s.value
+            if isinstance(v, ast.Call) and (self.qualname(v.func, state) or "") in _TERMINATORS:
+                self.eval(v, state)
+                return None
+            self.eval(v, state)
+            return state
+        if t is ast.Return:
+            if s.value is not None:
+                value = self.eval(s.value, state)
+                if self.html_return and value:
+                    body = s.value.elts[0] if isinstance(s.value, ast.Tuple) and s.value.elts else s.value
+                    if isinstance(body, (ast.JoinedStr, ast.BinOp)) and "<" in _literal_text(body):
+                        # a Flask view's returned text is the HTML page
+                        self.record_sink(s, "html", "flask view response", self.eval(body, state), body)
+                here = (s.lineno, s.col_offset + 1, lambda: "returned: " + self.text(s))
+                self.ret = V.join(self.ret, V.step(value, *here))
+                items = s.value.elts if isinstance(s.value, ast.Tuple) else None
+                if items is None or any(isinstance(e, ast.Starred) for e in items) or (
+                        self.ret_items is not None and self.ret_items and len(self.ret_items) != len(items)):
+                    self.ret_items = {}  # some return is not a tuple of this shape: no per-item answer
+                elif self.ret_items is None or self.ret_items:
+                    old = self.ret_items or {}
+                    self.ret_items = {i: V.join(old.get(i, {}), V.step(self.eval(e, state), *here))
+                                      for i, e in enumerate(items)}
+            return None
+        if t is ast.Raise:
+            if s.exc is not None:
+                self.eval(s.exc, state)
+            return None
+        if t in (ast.Continue, ast.Break):
+            if self.loop_exits:
+                self.loop_exits[-1].append(state)
+            return None
+        if t is ast.If:
+            return self.if_(s, state)
+        if t in (ast.For, ast.AsyncFor):
+            return self.for_(s, state)
+        if t is ast.While:
+            folded = self.fold(s.test, state)
+            if folded is False:
+                return self.block(s.orelse, state)
+            return self.loop(s, state, None, s.test)
+        if t in (ast.With, ast.AsyncWith):
+            for item in s.items:
+                value = self.eval(item.context_expr, state)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, state, s, item.context_expr)
+            return self.block(s.body, state)
+        if t in (ast.Try, getattr(ast, "TryStar", ast.Try)):
+            pre = self.copy(state)
+            after_body = self.block(s.body, state)
+            outs = [self.block(s.orelse, after_body) if after_body is not None else None]
+            for h in s.handlers:
+                hs = self.merge([self.copy(pre), self.copy(after_body) if after_body else None])
+                if h.name:
+                    hs[h.name] = {"": {}}
+                outs.append(self.block(h.body, hs))
+            merged = self.merge(outs)
+            if s.finalbody:
+                fin = self.block(s.finalbody, merged if merged is not None else self.copy(pre))
+                return fin if merged is not None else None
+            return merged
+        if t is ast.Match:
+            subject = self.eval(s.subject, state)
+            outs = []
+            cases = s.cases
+            try:
+                fixed = self.const(s.subject, state)
+            except _NotConst:
+                pass
+            else:  # match on a constant: only the case that matches it runs
+                for case in cases:
+                    p = case.pattern
+                    if case.guard is None and ((isinstance(p, ast.MatchValue) and isinstance(p.value, ast.Constant)
+                                                and p.value.value == fixed) or
+                                               (isinstance(p, ast.MatchAs) and p.pattern is None)):
+                        return self.block(case.body, state)
+            for case in cases:
+                cs = self.copy(state)
+                for node in ast.walk(case.pattern):
+                    name = getattr(node, "name", None)
+                    if isinstance(name, str):
+                        cs[name] = {"": subject}
+                outs.append(self.block(case.body, cs))
+            if not any(isinstance(c.pattern, ast.MatchAs) and c.pattern.pattern is None for c in s.cases):
+                outs.append(state)
+            return self.merge(outs)
+        if t in (ast.Import, ast.ImportFrom):
+            self.local_import(s)
+            return state
+        if t is ast.Assert:
+            self.refine(s.test, True, state)
+            return state
+        if t in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            state[s.name] = {"": {}}
+            return state
+        if t is ast.Delete:
+            for target in s.targets:
+                if isinstance(target, ast.Name):
+                    state.pop(target.id, None)
+            return state
+        return state
+
+    def local_import(self, s: ast.stmt) -> None:
+        if isinstance(s, ast.Import):
+            for a in s.names:
+                self.local_imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        else:
+            base = resolve_relative(self.mod.module, s.level or 0, s.module or "", self.mod.path)
+            for a in s.names:
+                if a.name != "*":
+                    self.local_imports[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
+
+    def branches(self, test: ast.AST, state: dict, reuse: bool) -> tuple[Any, dict, dict]:
+        """(folded value or None, state where test holds, state where it does not); `reuse` hands the
+        given state to the else side instead of a copy."""
+        folded = self.fold(test, state)
+        if folded is not None:
+            return folded, state, state
+        self.eval(test, state)
+        then_state = self.copy(state)
+        self.refine(test, True, then_state)
+        else_state = state if reuse else self.copy(state)
+        self.refine(test, False, else_state)
+        return None, then_state, else_state
+
+    def if_(self, s: ast.If, state: dict) -> dict | None:
+        folded, then_state, else_state = self.branches(s.test, state, reuse=True)
+        if folded is not None:
+            return self.block(s.body if folded else s.orelse, state)
+        return self.merge([self.block(s.body, then_state), self.block(s.orelse, else_state)])
+
+    def for_(self, s: ast.For, state: dict) -> dict | None:
+        return self.loop(s, state, s.iter, None)
+
+    def loop(self, s: ast.stmt, state: dict, iter_: ast.AST | None, test: ast.AST | None) -> dict | None:
+        item = self.eval(iter_, state) if iter_ is not None else {}
+        outs: list[dict | None] = [self.copy(state)]
+        cur: dict | None = state
+        for _ in range(2):
+            if cur is None:
+                break
+            body_state = self.copy(cur)
+            if iter_ is not None:
+                self.assign(s.target, V.step(item, s.lineno, s.col_offset + 1, lambda: "iterated: " + self.text(iter_)),
+                            body_state, s, None)
+            elif test is not None:
+                self.refine(test, True, body_state)
+            self.loop_exits.append([])
+            end = self.block(s.body, body_state)
+            exits = self.loop_exits.pop()
+            cur = self.merge([end, *exits])
+            outs.append(cur)
+        after = self.merge(outs)
+        if after is not None and s.orelse:
+            after = self.block(s.orelse, after)
+        return after
+
+    # --- assignment --------------------------------------------------------------------------------
+    def assign(self, target: ast.AST, value: V.Value, state: dict, stmt: ast.stmt, value_node: ast.AST | None,
+               augment: bool = False) -> None:
+        t = type(target)
+        if t is ast.Name:
+            v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
+            if augment and target.id in state:
+                entry = state[target.id]
+                entry[""] = V.join(entry.get("", {}), v)
+            else:
+                entry = {"": v}
+                if isinstance(value_node, (ast.Dict, ast.List, ast.Tuple)) and not augment:
+                    entry = self.container_entry(value_node, state, stmt)
+                state[target.id] = entry
+            ref = self.class_ref(value_node, state)
+            if ref:
+                self.types[target.id] = ref
+            elif self.types:
+                self.types.pop(target.id, None)
+            # what the name was bound from, read only when a guard or a SQL-looking check needs it
+            if augment:
+                self.bound.setdefault(target.id, []).append(value_node)
+            else:
+                self.bound[target.id] = [value_node]
+            return
+        if t in (ast.Tuple, ast.List):
+            elts = target.elts
+            if isinstance(value_node, (ast.Tuple, ast.List)) and len(value_node.elts) == len(elts) and \
+                    not any(isinstance(e, ast.Starred) for e in elts):
+                for e, vn in zip(elts, value_node.elts):
+                    self.assign(e, self.eval(vn, state), state, stmt, vn)
+                return
+            calls = [k for k in value if k[0].startswith("call:")]
+            if isinstance(value_node, ast.Call) and len(value) == 1 and calls and \
+                    not any(isinstance(e, ast.Starred) for e in elts):
+                # a, b = helper(...): each name gets that item of what the helper returns
+                (origin, san, built), trace = next(iter(value.items()))
+                for i, e in enumerate(elts):
+                    self.assign(e, {(f"{origin}#{i}", san, built): trace}, state, stmt, None)
+                return
+            for e in elts:
+                self.assign(e.value if isinstance(e, ast.Starred) else e, value, state, stmt, None)
+            return
+        if t is ast.Starred:
+            self.assign(target.value, value, state, stmt, None)
+            return
+        if t is ast.Attribute:
+            base = target.value
+            v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
+            if isinstance(base, ast.Name):
+                if base.id == "self" and self.cls:
+                    self.attrs[target.attr] = V.join(self.attrs.get(target.attr, {}), v)
+                    ref = self.class_ref(value_node, state)
+                    if ref:
+                        self.attr_types[target.attr] = ref
+                entry = state.setdefault(base.id, {"": {}} if base.id != "self" else {})
+                entry["." + target.attr] = v
+            else:
+                self.eval(base, state)
+            return
+        if t is ast.Subscript:
+            self.store_sink(target, value, state, stmt)
+            base = target.value
+            key = _const_key(target.slice, self.mod.constants)
+            v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
+            if isinstance(base, ast.Name):
+                entry = state.get(base.id)
+                if entry is None:
+                    entry = state[base.id] = {"": self.read_name(base.id, state, base)}
+                if key is not None:
+                    entry[key] = v
+                else:
+                    entry[""] = V.join(entry.get("", {}), v)
+            elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" \
+                    and self.cls:
+                self.attrs[base.attr] = V.join(self.attrs.get(base.attr, {}), v)
+            return
+
+    def container_entry(self, node: ast.AST, state: dict, stmt: ast.stmt) -> dict:
+        """One entry per constant key or index, so `d["sql"]` stays constant next to a tainted `d["name"]`."""
+        entry: dict = {"": {}}
+        if not isinstance(node, ast.Dict):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                entry[""] = V.step(self.eval(node, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
+                return entry
+            for i, e in enumerate(node.elts):
+                entry[repr(i)] = V.step(self.eval(e, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
+            return entry
+        for k, v in zip(node.keys, node.values):
+            value = V.step(self.eval(v, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
+            key = _const_key(k, self.mod.constants) if k is not None else None
+            if key is None:
+                entry[""] = V.join(entry[""], value)
+            else:
+                entry[key] = value
+        return entry
+
+    def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
+        """`session[k] = v`: request data written into a store the application trusts later (CWE-501)."""
+        if not value or not self.m.stores:
+            return
+        base = target.value
+        if self.is_store(base, state):
+            self.record_sink(stmt, "trust-store", self.source_text(base) + "[...] =", value, stmt)
+
+    def is_store(self, base: ast.AST, state: dict) -> bool:
+        """flask.session, request.session, `s = await get_session(request)`, `session.setdefault(k, [])`."""
+        while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute) and \
+                base.func.attr in ("setdefault", "get"):
+            base = base.func.value
+        if isinstance(base, ast.Await):
+            base = base.value
+        qn = self.qualname(base, state)
+        if qn and qn in self.m.stores:
+            return True
+        if isinstance(base, ast.Attribute) and base.attr == "session" and self.is_request(base.value):
+            return "request.session" in self.m.stores
+        if isinstance(base, ast.Name) and base.id in state:
+            for b in self.bound.get(base.id, ()):
+                b = b.value if isinstance(b, ast.Await) else b
+                if isinstance(b, ast.Call) and (self.qualname(b.func, state) or "") in self.m.stores:
+                    return True
+        return False
+
+    # --- guards and folding ------------------------------------------------------------------------
+    def fold(self, node: ast.AST, state: dict) -> Any:
+        """True/False when the condition's value is fixed, else None."""
+        try:
+            v = self.const(node, state)
+        except _NotConst:
+            return None
+        return bool(v)
+
+    def const(self, node: ast.AST, state: dict) -> Any:
+        t = type(node)
+        if t is ast.Constant:
+            return node.value
+        if t is ast.Name:
+            if node.id not in state and node.id in self.mod.constants:
+                return self.mod.constants[node.id]
+            raise _NotConst
+        if t is ast.UnaryOp and isinstance(node.op, ast.Not):
+            return not self.const(node.operand, state)
+        if t is ast.BoolOp:
+            vals = [self.const(v, state) for v in node.values]
+            if isinstance(node.op, ast.And):
+                return all(vals)
+            return any(vals)
+        if t is ast.Compare and len(node.ops) == 1:
+            left, right = self.const(node.left, state), self.const(node.comparators[0], state)
+            op = node.ops[0]
+            try:
+                return {ast.Eq: lambda: left == right, ast.NotEq: lambda: left != right,
+                        ast.Is: lambda: left is right, ast.IsNot: lambda: left is not right,
+                        ast.In: lambda: left in right, ast.NotIn: lambda: left not in right,
+                        ast.Lt: lambda: left < right, ast.Gt: lambda: left > right,
+                        ast.LtE: lambda: left <= right, ast.GtE: lambda: left >= right}[type(op)]()
+            except (KeyError, TypeError):
+                raise _NotConst from None
+        if t in (ast.Tuple, ast.List, ast.Set):
+            return tuple(self.const(e, state) for e in node.elts)
+        if t is ast.BinOp and isinstance(node.op, ast.Add):
+            left, right = self.const(node.left, state), self.const(node.right, state)
+            if type(left) is type(right) and isinstance(left, (str, int)):
+                return left + right
+        raise _NotConst
+
+    def refine(self, test: ast.AST, truth: bool, state: dict) -> None:
+        """Sanitise what `test` checked on the branch where it evaluates to `truth`."""
+        t = type(test)
+        if t is ast.UnaryOp and isinstance(test.op, ast.Not):
+            self.refine(test.operand, not truth, state)
+            return
+        if t is ast.BoolOp:
+            if isinstance(test.op, ast.And) == truth:
+                for v in test.values:
+                    self.refine(v, truth, state)
+            else:
+                # `STRICT and not x.isalnum()` false with STRICT fixed true: the other operand is false
+                open_ = [v for v in test.values if self.fold(v, state) is not (not truth)]
+                if len(open_) == 1:
+                    self.refine(open_[0], truth, state)
+            return
+        if t is ast.Compare and len(test.ops) == 1:
+            op, right = test.ops[0], test.comparators[0]
+            positive = (isinstance(op, (ast.In, ast.Eq, ast.Is)) and truth) or \
+                       (isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) and not truth)
+            if not positive:
+                return
+            if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
+                if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
+                    self.sanitise_names(_names_of(right.value), ("path",), state)
+                return
+            if not self.trusted_set(right, state):
+                return
+            if isinstance(right, ast.Constant) and right.value is None:
+                return
+            left = test.left
+            if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
+                # BASE in target.parents, target resolve()d: target lies under BASE
+                if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
+                    self.sanitise_names(_names_of(right.value), ("path",), state)
+                return
+            if _is_netloc(left):  # urlparse(u).netloc in ALLOWED
+                self.sanitise_names(_call_arg_names(left), ("url", "redirect"), state)
+            elif isinstance(left, ast.Attribute) and left.attr in ("netloc", "hostname", "host") and \
+                    isinstance(left.value, ast.Name):
+                # parsed = urlparse(u); parsed.hostname in ALLOWED: u (and parsed) go where allowed
+                names = [left.value.id]
+                for b in self.bound.get(left.value.id, ()):
+                    if isinstance(b, ast.Call):
+                        names.extend(n for a in b.args for n in _names_of(a))
+                self.sanitise_names(names, ("url", "redirect"), state)
+            else:
+                self.sanitise_names(_names_of(left), ("all",), state)
+            return
+        if t is ast.Call and truth:
+            func = test.func
+            attr = func.attr if isinstance(func, ast.Attribute) else None
+            qn = self.qualname(func, state) or ""
+            if attr in ("isdigit", "isnumeric", "isdecimal", "isalnum", "isalpha", "isidentifier"):
+                self.sanitise_names(_names_of(func.value), ("all",), state)
+            elif attr in ("is_relative_to", "startswith") and (_resolved(func.value) or any(
+                    self.was_resolved(n) for n in _names_of(func.value))):
+                self.sanitise_names(_names_of(func.value), ("path",), state)
+            elif attr in ("fullmatch",) or qn in ("re.fullmatch",) or (
+                    qn in ("re.match", "re.search") and test.args and _anchored(test.args[0])):
+                if qn.startswith("re.") and len(test.args) > 1:
+                    self.sanitise_names(_names_of(test.args[1]), ("all",), state)
+                elif isinstance(func, ast.Attribute) and test.args:
+                    self.sanitise_names(_names_of(test.args[0]), ("all",), state)
+            elif (qn or _tail_name(func)).endswith(("url_has_allowed_host_and_scheme", "is_safe_url",
+                                                     "is_safe_redirect", "is_allowed_url")) and test.args:
+                self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
+            elif qn == "builtins.isinstance" and len(test.args) == 2:
+                self.sanitise_names(_names_of(test.args[0]), ("all",), state)
+        if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
+            return
+
+    def trusted_set(self, node: ast.AST, state: dict) -> bool:
+        """An allowlist: a literal, a module constant, a name not tainted by request data."""
+        if isinstance(node, (ast.Constant, ast.Set, ast.List, ast.Tuple, ast.Dict)):
+            return not any(o.startswith("src:") or o == "?" for (o, _, _) in self.eval(node, state))
+        v = self.eval(node, state)
+        return not any(o.startswith("src:") for (o, _, _) in v)
+
+    def sanitise_names(self, names: list[str], kinds: tuple[str, ...], state: dict) -> None:
+        for name in names:
+            entry = state.get(name)
+            if entry is None:
+                continue
+            state[name] = {k: V.sanitise(v, kinds) for k, v in entry.items()}
+
+    # --- expressions -------------------------------------------------------------------------------
+    def entities_on(self, node: ast.Call, sink, state: dict) -> bool:
+        """`iterparse(f, resolve_entities=True)`, `fromstring(data, XMLParser(resolve_entities=True))`, or a
+        parser bound to such a call in this function or at module level."""
+        if _setting_true(node, sink.setting):
+            return True
+        for where in sink.parser_arg:
+            arg = node.args[where] if isinstance(where, int) and where < len(node.args) else next(
+                (k.value for k in node.keywords if k.arg == where), None)
+            if isinstance(arg, ast.Call) and _setting_true(arg, sink.setting):
+                return True
+            if isinstance(arg, ast.Name):
+                bound = self.bound.get(arg.id, ()) if arg.id in state else self.mod.bound.get(arg.id, ())
+                if any(isinstance(b, ast.Call) and _setting_true(b, sink.setting) for b in bound):
+                    return True
+        return False
+
+    def was_resolved(self, name: str) -> bool:
+        return any(n is not None and _resolved(n) for n in self.bound.get(name, ()))
+
+    def literal_text(self, node: ast.AST | None, depth: int = 0) -> str:
+        """The constant text an expression is built from, through the names it uses (SQL-looking?)."""
+        if node is None or depth > 4:
+            return ""
+        out = [_literal_text(node)]
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name):
+                out.extend(self.literal_text(b, depth + 1) for b in self.bound.get(n.id, ()))
+        return " ".join(out)
+
+    def is_config(self, node: ast.AST, state: dict) -> bool:
+        """A module-level store (or a constant-key read of one) that no request data was written into."""
+        while isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id not in state and (
+            node.id in self.mod.globals or node.id in self.mod.constants or node.id in self.mod.imports)
+
+    def is_request(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Name):
+            return node.id in self.request_names
+        return isinstance(node, ast.Attribute) and node.attr == "request" and isinstance(node.value, ast.Name) \
+            and node.value.id == "self"
+
+    def source(self, node: ast.AST, what: str, name: str = "") -> V.Value:
+        line, col = node.lineno, node.col_offset + 1
+        value = V.origin(f"src:{line}:{col}:{what}", line, col, "request data: " + self.text(node))
+        return V.sanitise(value, self.m.source_safe.get(name, ()))
+
+    def eval(self, node: ast.AST | None, state: dict) -> V.Value:
+        if node is None:
+            return {}
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Abort
+        t = type(node)
+        if t is ast.Constant:
+            return {}
+        if t is ast.Name:
+            return self.read_name(node.id, state, node)
+        if t is ast.Attribute:
+            return self.attribute(node, state)
+        if t is ast.Call:
+            return self.call(node, state)
+        if t is ast.JoinedStr:
+            parts = []
+            in_query = False
+            for p in node.values:
+                if isinstance(p, ast.Constant):
+                    in_query = in_query or any(c in str(p.value) for c in "?#&=")
+                elif isinstance(p, ast.FormattedValue):
+                    v = self.eval(p.value, state)
+                    # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
+                    parts.append(V.sanitise(v, ("host",)) if in_query else v)
+            for p in node.values:
+                if isinstance(p, ast.FormattedValue) and p.format_spec is not None:
+                    self.eval(p.format_spec, state)
+            value = V.built(V.join(*parts))
+            first = node.values[0] if node.values else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and _FIXED_PREFIX.match(first.value):
+                value = V.sanitise(value, ("host",))
+            elif parts and isinstance(first, ast.FormattedValue) and _fixes_host(parts[0]):
+                value = V.join(V.built(parts[0]), V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
+            return value
+        if t is ast.BinOp:
+            left, right = self.eval(node.left, state), self.eval(node.right, state)
+            value = V.join(left, right)
+            if isinstance(node.op, (ast.Add, ast.Mod)):
+                value = V.built(value)
+                if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
+                        _FIXED_PREFIX.match(node.left.value):
+                    value = V.sanitise(value, ("host",))
+                elif isinstance(node.op, ast.Add) and _fixes_host(left):
+                    value = V.join(V.built(left), V.sanitise(V.built(right), ("host",)))
+            elif isinstance(node.op, (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.BitAnd, ast.BitOr,
+                                      ast.BitXor, ast.LShift, ast.RShift)) and not _stringy(node.left):
+                if isinstance(node.op, ast.Div):  # pathlib: base / name keeps the path
+                    return value
+                return V.sanitise(value, ("all",)) if isinstance(node.op, ast.Mult) and (
+                    isinstance(node.left, ast.Constant) or isinstance(node.right, ast.Constant)) else value
+            return value
+        if t is ast.Subscript:
+            return self.subscript(node, state)
+        if t is ast.IfExp:
+            folded, then_state, else_state = self.branches(node.test, state, reuse=False)
+            if folded is not None:
+                return self.eval(node.body if folded else node.orelse, state)
+            return V.join(self.eval(node.body, then_state), self.eval(node.orelse, else_state))
+        if t is ast.BoolOp:
+            return V.join(*(self.eval(v, state) for v in node.values))
+        if t in (ast.Compare,):
+            self.eval(node.left, state)
+            for c in node.comparators:
+                self.eval(c, state)
+            return {}
+        if t is ast.UnaryOp:
+            v = self.eval(node.operand, state)
+            return {} if isinstance(node.op, ast.Not) else v
+        if t in (ast.List, ast.Tuple, ast.Set):
+            return V.join(*(self.eval(e, state) for e in node.elts))
+        if t is ast.Dict:
+            return V.join(*(self.eval(x, state) for x in (*node.keys, *node.values) if x is not None))
+        if t is ast.Await:
+            return self.eval(node.value, state)
+        if t is ast.Starred:
+            return self.eval(node.value, state)
+        if t is ast.NamedExpr:
+            value = self.eval(node.value, state)
+            if isinstance(node.target, ast.Name):
+                state[node.target.id] = {"": value}
+            return value
+        if t in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
+            inner = self.copy(state)
+            for gen in node.generators:
+                it = self.eval(gen.iter, inner)
+                self._bind_comp(gen.target, it, inner)
+                for cond in gen.ifs:
+                    self.eval(cond, inner)  # a sink can sit in the filter: [r for r in rows if eval(p)]
+                    self.refine(cond, True, inner)
+            if t is ast.DictComp:
+                return V.join(self.eval(node.key, inner), self.eval(node.value, inner))
+            return self.eval(node.elt, inner)
+        if t is ast.Lambda:
+            return {}
+        if t is ast.Slice:
+            return V.join(self.eval(node.lower, state), self.eval(node.upper, state))
+        if t is ast.FormattedValue:
+            return self.eval(node.value, state)
+        return {}
+
+    def _bind_comp(self, target: ast.AST, value: V.Value, state: dict) -> None:
+        if isinstance(target, ast.Name):
+            state[target.id] = {"": value}
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for e in target.elts:
+                self._bind_comp(e.value if isinstance(e, ast.Starred) else e, value, state)
+
+    def attribute(self, node: ast.Attribute, state: dict) -> V.Value:
+        base = node.value
+        qn = self.qualname(node, state)
+        if qn:
+            owner, _, attr = qn.rpartition(".")
+            found = self.m.source_objects.get(owner)
+            if found and attr in found[0]:
+                return self.source(node, qn, attr)
+            return {}
+        if self.is_request(base) and node.attr in self.m.request_attrs:
+            return self.source(node, f"request.{node.attr}", node.attr)
+        if node.attr in ("name", "stem") and isinstance(base, ast.Call):
+            # Path(x).name: the last component only, no directory in it
+            return V.sanitise(self.eval(base, state), ("path",))
+        if isinstance(base, ast.Name):
+            entry = state.get(base.id)
+            if entry is not None and "." + node.attr in entry:
+                return entry["." + node.attr]
+            if base.id == "self" and self.cls and (entry is None or "." + node.attr not in entry):
+                if node.attr == "request":
+                    return {}
+                return V.origin(f"self:{node.attr}", node.lineno, node.col_offset + 1, "read " + self.text(node))
+        return self.eval(base, state)
+
+    def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
+        base = node.value
+        if _is_meta(base) and _server_key(node.slice):
+            return {}
+        if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
+            return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
+        if isinstance(node.slice, ast.Slice):
+            self.eval(node.slice, state)
+            return self.eval(base, state)
+        key = _const_key(node.slice, self.mod.constants)
+        if key is None:
+            self.eval(node.slice, state)
+        if isinstance(base, ast.Name) and base.id in state:
+            entry = state[base.id]
+            if key is not None and key in entry:
+                return entry[key]
+            if key is not None and len(entry) > 1 and "" in entry:
+                return entry[""]
+            return V.join(*entry.values())
+        return self.eval(base, state)
+
+    # --- calls -------------------------------------------------------------------------------------
+    def call(self, node: ast.Call, state: dict) -> V.Value:
+        func = node.func
+        qn = self.qualname(func, state)
+        if qn == "builtins.getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and isinstance(node.args[1].value, str):
+            inner = self.qualname(node.args[0], state)
+            if inner:
+                qn = f"{inner}.{node.args[1].value}"  # getattr(os, "system") is os.system
+                return self._marker(qn, node)
+        attr = func.attr if isinstance(func, ast.Attribute) else None
+        if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
+            return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
+        if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
+                isinstance(a, ast.Constant) for a in node.args):
+            return {}  # config.get("section", "key"): configuration, read with constant keys
+        receiver = self.eval(func.value, state) if attr is not None else {}
+        # a method of a value (not a module function): the receiver carries data, or is no import
+        method = attr is not None and (qn is None or bool(receiver))
+        args = [self.eval(a, state) for a in node.args]
+        kwargs = {k.arg: self.eval(k.value, state) for k in node.keywords}
+        # request data from a method: request.get_json(), await request.json()
+        if qn:
+            owner, _, name = qn.rpartition(".")
+            found = self.m.source_objects.get(owner)
+            if found and name in found[1]:
+                return self.source(node, qn + "()", name)
+        elif attr is not None and self.is_request(func.value) and attr in self.m.request_methods:
+            return self.source(node, f"request.{attr}()", attr)
+        callable_qn = qn
+        if callable_qn is None and isinstance(func, ast.Call):
+            self.eval(func, state)  # getattr(os, "system") marks itself with the function it names
+            callable_qn = getattr(func, "_taint_qn", None)
+        if callable_qn:
+            for sink in self.m.call_sinks.get(callable_qn, ()):
+                self.sink_call(node, sink, args, kwargs, state)
+        if attr is not None and not (callable_qn and callable_qn in self.m.call_sinks):
+            # Customer.objects.raw(...): a method, whatever the import table says about its receiver
+            for sink in self.m.method_sinks.get(attr, ()):
+                if sink.requires_import and sink.requires_import not in self.mod.import_prefixes:
+                    continue
+                if sink.receivers and not _receiver_named(func.value, sink.receivers):
+                    continue
+                self.sink_call(node, sink, args, kwargs, state, receiver)
+        everything = V.join(receiver, *args, *kwargs.values())
+        if attr in _STORE_WRITERS and self.m.stores and (any(args) or any(kwargs.values())) and \
+                self.is_store(func.value, state):
+            self.record_sink(node, "trust-store", f"{self.source_text(func.value)}.{attr}()",
+                             V.join(*args, *kwargs.values()), node)
+        if attr in _MUTATORS and isinstance(func.value, ast.Name) and func.value.id in state and (
+                any(args) or any(kwargs.values())):
+            # items.append(x), opts.update(request.GET): the container now holds what went in
+            entry = state[func.value.id]
+            entry[""] = V.join(entry.get("", {}), V.step(V.join(*args, *kwargs.values()), node.lineno,
+                                                          node.col_offset + 1, self.text(node)))
+        if qn and not method:
+            if qn in self.m.call_sanitizers:
+                return V.sanitise(everything, self.m.call_sanitizers[qn])
+            if qn in self.m.call_propagators:
+                value = _inputs(self.m.call_propagators[qn], receiver, args, kwargs, everything)
+                value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
+                return V.built(value) if qn.endswith(("format", "join")) else value
+            if qn in _CONST_RESULT:
+                return {}
+        if method:
+            if attr == "replace" and len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args) \
+                    and node.args[0].value in (".", "/", "\\") and node.args[1].value == "":
+                # x.replace(".", ""): no dot, no "..", no separator left: cannot climb out of a folder
+                return V.sanitise(receiver, ("path",))
+            if attr in self.m.method_sanitizers:
+                return V.sanitise(everything, self.m.method_sanitizers[attr])
+            if attr in self.m.method_propagators:
+                value = _inputs(self.m.method_propagators[attr], receiver, args, kwargs, everything)
+                value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
+                return V.built(value) if attr in ("format", "join", "format_map") else value
+        ref = self.project_ref(func, qn, state)
+        if ref is not None:
+            n = len(self.calls)
+            record: dict[str, Any] = {"callee": ref, "line": node.lineno, "col": node.col_offset + 1,
+                                      "text": self.text(node)}
+            argmap = {str(i): V.dump(a) for i, a in enumerate(args) if a and not isinstance(node.args[i], ast.Starred)}
+            argmap.update({k: V.dump(v) for k, v in kwargs.items() if v and k})
+            if argmap:
+                record["args"] = argmap
+            self.calls.append(record)
+            out = V.origin(f"call:{n}", node.lineno, node.col_offset + 1, self.text(node))
+            return out
+        if method:
+            # a method of a value we do not model: what it returns comes from the receiver
+            return V.join(receiver, V.unknown(node.lineno, node.col_offset + 1, self.text(node))
+                          if any(args) or any(kwargs.values()) else {})
+        if everything:
+            return V.unknown(node.lineno, node.col_offset + 1, self.text(node))
+        return {}
+
+    def _marker(self, qn: str, node: ast.Call) -> V.Value:
+        node._taint_qn = qn  # type: ignore[attr-defined]  # read when the returned callable is called
+        return {}
+
+    def class_ref(self, node: ast.AST | None, state: dict) -> str | None:
+        """The class a value is an instance of, when the code says: `Cls(...)`, or a typed local."""
+        if isinstance(node, ast.Name):
+            return self.types.get(node.id)
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        if isinstance(func, ast.Name) and func.id not in state and func.id[:1].isupper():
+            if func.id in self.mod.defs:
+                return f"{self.mod.module}.{func.id}" if self.mod.module else func.id
+            qn = self.qualname(func, state)
+            return qn if qn and qn.split(".")[0] not in _EXTERNAL_ROOTS else None
+        return None
+
+    def project_ref(self, func: ast.AST, qn: str | None, state: dict) -> str | None:
+        """How the project step will find the callee, when it may be code of this repository."""
+        if isinstance(func, ast.Name):
+            if func.id in state:
+                return None
+            if func.id in self.mod.defs:
+                return f"{self.mod.module}.{func.id}" if self.mod.module else func.id
+            if qn and not qn.startswith("builtins.") and qn.split(".")[0] not in _EXTERNAL_ROOTS:
+                return qn
+            return None
+        if isinstance(func, ast.Attribute):
+            base = func.value
+            if isinstance(base, ast.Name) and base.id in ("self", "cls") and self.cls and base.id not in state or (
+                    isinstance(base, ast.Name) and base.id in ("self", "cls") and self.cls and
+                    base.id in state and "." + func.attr not in state[base.id]):
+                return f"self:{func.attr}"
+            if isinstance(base, ast.Name) and base.id in self.types:
+                return f"{self.types[base.id]}.{func.attr}"
+            if isinstance(base, ast.Name) and base.id not in state and base.id in self.mod.instances:
+                return f"{self.mod.instances[base.id]}.{func.attr}"  # storage = LocalStorage(...) at module level
+            if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" \
+                    and self.cls:
+                return f"selfattr:{base.attr}.{func.attr}"
+            if isinstance(base, ast.Name) and base.id in self.mod.defs:
+                return f"{self.mod.module}.{base.id}.{func.attr}" if self.mod.module else f"{base.id}.{func.attr}"
+            if qn and qn.split(".")[0] not in _EXTERNAL_ROOTS:
+                return qn
+        return None
+
+    def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict,
+                  receiver: V.Value | None = None) -> None:
+        if sink.setting and not self.entities_on(node, sink, state):
+            return  # an XML parse is a sink only with external entities turned on
+        if sink.kind == "html" and any(
+                k.arg in ("content_type", "media_type", "mimetype") and isinstance(k.value, ast.Constant)
+                and isinstance(k.value.value, str) and "html" not in k.value.value for k in node.keywords):
+            return  # text/plain, application/json: the browser does not parse it as HTML
+        if sink.when_keyword:
+            kw = next((k for k in node.keywords if k.arg == sink.when_keyword), None)
+            if kw is None or (isinstance(kw.value, ast.Constant) and not kw.value.value):
+                return
+        if sink.unless_keyword and any(k.arg == sink.unless_keyword for k in node.keywords):
+            return
+        picked: list[V.Value] = []
+        nodes: list[ast.AST] = []
+        if sink.shell_list:
+            elts = node.args if sink.args == ("*",) else (
+                node.args[0].elts if node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) else None)
+            if not elts:
+                return
+            tail = _after_shell_c(elts)
+            if tail is None:
+                return
+            for e in tail:
+                picked.append(self.eval(e, state))
+                nodes.append(e)
+        else:
+            for a in sink.args:
+                if a == "self" and receiver is not None and isinstance(node.func, ast.Attribute):
+                    picked.append(receiver)
+                    nodes.append(node.func.value)
+                elif a == "*":
+                    picked.extend(args)
+                    nodes.extend(node.args)
+                elif isinstance(a, int) and a < len(node.args) and not any(
+                        isinstance(x, ast.Starred) for x in node.args[:a + 1]):
+                    picked.append(args[a])
+                    nodes.append(node.args[a])
+                elif isinstance(a, str) and a in kwargs:
+                    picked.append(kwargs[a])
+                    nodes.append(next(k.value for k in node.keywords if k.arg == a))
+        value = V.join(*picked)
+        if not value:
+            return
+        if sink.sqlish and not _SQLISH.search(" ".join(self.literal_text(n) for n in nodes)):
+            return
+        # placed on the argument that carries the data (where a reader looks), as SARIF regions go
+        self.record_sink(node, sink.kind, sink.api, value, nodes[0] if nodes else node, sink.traced_only)
+
+    def record_sink(self, node: ast.AST, kind: str, api: str, value: V.Value, at: ast.AST,
+                    traced_only: bool = False) -> None:
+        value = V.step(value, at.lineno, at.col_offset + 1, f"reaches {api}: " + self.text(node))
+        record = self.sink_record(at, kind, api, V.dump(value))
+        if traced_only:
+            record["traced_only"] = 1
+        self.sinks.append(record)
+
+    def sink_record(self, node: ast.AST, kind: str, api: str, flows: list) -> dict[str, Any]:
+        return {"kind": kind, "api": api, "line": node.lineno, "col": node.col_offset + 1,
+                "end_line": getattr(node, "end_lineno", node.lineno) or node.lineno,
+                "end_col": (getattr(node, "end_col_offset", node.col_offset) or 0) + 1,
+                "snippet": self.segment(node)[:300], "flows": flows}
+
+
+class _NotConst(Exception):
+    pass
+
+
+_BUILTINS = frozenset(__builtins__.keys() if isinstance(__builtins__, dict) else dir(__builtins__))
+# Top-level packages that are never this repository's code: calls into them are not linked.
+_EXTERNAL_ROOTS = frozenset({
+    "os", "sys", "re", "json", "subprocess", "shutil", "pathlib", "logging", "typing", "collections", "datetime",
+    "time", "asyncio", "functools", "itertools", "hashlib", "hmac", "base64", "uuid", "urllib", "http", "io",
+    "math", "random", "secrets", "string", "textwrap", "dataclasses", "enum", "abc", "contextlib", "copy",
+    "pickle", "shlex", "html", "xml", "csv", "tempfile", "glob", "inspect", "traceback", "warnings", "decimal",
+    "django", "flask", "fastapi", "starlette", "rest_framework", "sqlalchemy", "pydantic", "requests", "httpx",
+    "aiohttp", "werkzeug", "jinja2", "markupsafe", "celery", "redis", "boto3", "botocore", "yaml", "lxml",
+    "ldap", "ldap3", "psycopg", "psycopg2", "asyncpg", "pandas", "numpy", "pytest", "unittest", "mock",
+    "builtins", "operator", "zoneinfo", "pytz", "dateutil", "structlog", "marshmallow", "attrs", "attr",
+})
+
+
+def _fixes_host(value: V.Value) -> bool:
+    return bool(value) and all(san & _HOST_FIXING for (_, san, _) in value)
+
+
+def _server_key(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+        not node.value.startswith("HTTP_") and node.value not in _META_REQUEST_KEYS
+
+
+def _is_meta(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "META"
+
+
+def _inputs(frm: tuple, receiver: V.Value, args: list, kwargs: dict, everything: V.Value) -> V.Value:
+    """What a propagator passes on: everything, or the receiver / positions / keywords its model names."""
+    if frm == ("*",):
+        return everything
+    picked = []
+    for f in frm:
+        if f == "self":
+            picked.append(receiver)
+        elif isinstance(f, int):
+            # positions count the arguments from 0; a method's receiver ("self") is not one of them
+            if f < len(args):
+                picked.append(args[f])
+        elif f in kwargs:
+            picked.append(kwargs[f])
+    return V.join(*picked)
+
+
+def _literal_text(node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    out = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            out.append(n.value)
+    return " ".join(out)
+
+
+def _stringy(node: ast.AST) -> bool:
+    return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+
+
+def _const_key(node: ast.AST, constants: dict[str, Any]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return repr(node.value)
+    if isinstance(node, ast.Name) and isinstance(constants.get(node.id), (str, int)):
+        return repr(constants[node.id])
+    return None
+
+
+def _names_of(node: ast.AST) -> list[str]:
+    """The local names a guard expression checks: `x`, `x.strip()`, `Path(x).resolve()`, `x["k"]`."""
+    out = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            out.append(n.id)
+    return out
+
+
+def _call_arg_names(node: ast.Attribute) -> list[str]:
+    inner = node.value
+    while isinstance(inner, ast.Attribute):
+        inner = inner.value
+    return _names_of(inner)
+
+
+def _is_netloc(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname", "host") and \
+        isinstance(node.value, ast.Call)
+
+
+def _resolved(node: ast.AST) -> bool:
+    """`p.resolve()`, `os.path.realpath(p)`, `str(p.resolve())`: a path with `..` and links taken out."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            f = n.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+            if name in ("resolve", "realpath", "abspath", "normpath", "absolute"):
+                return True
+    return False
+
+
+def _setting_true(call: ast.Call, name: str) -> bool:
+    kw = next((k for k in call.keywords if k.arg == name), None)
+    return kw is not None and not (isinstance(kw.value, ast.Constant) and not kw.value.value)
+
+
+def _tail_name(node: ast.AST) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _receiver_named(node: ast.AST, names: tuple[str, ...]) -> bool:
+    """`self.session.get(...)`, `client.post(...)`: the receiver's own name ends with a client word."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    name = name.lower()
+    return any(name == n or name.endswith("_" + n) or (len(n) > 2 and name.endswith(n)) for n in names)
+
+
+def _anchored(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+        node.value.endswith("$") or node.value.endswith("\\Z"))
+
+
+def _after_shell_c(elts: list[ast.AST]) -> list[ast.AST] | None:
+    """["sh", "-c", cmd, ...]: the elements the shell parses; None when this is not a shell invocation."""
+    if len(elts) < 3:
+        return None
+    first = elts[0]
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return None
+    name = first.value
+    i = 1
+    if name == "/usr/bin/env" and isinstance(elts[1], ast.Constant):
+        name, i = str(elts[1].value), 2
+    if name.rsplit("/", 1)[-1] not in {s.rsplit("/", 1)[-1] for s in _SHELLS}:
+        return None
+    for j in range(i, len(elts)):
+        e = elts[j]
+        if isinstance(e, ast.Constant) and e.value in ("-c", "/c", "-Command", "-lc", "-ec"):
+            return elts[j + 1:j + 2]
+    return None
+
+
+def resolve_relative(module: str, level: int, name: str, path: str) -> str:
+    if not level:
+        return name
+    parts = module.split(".") if module else []
+    if not path.endswith("__init__.py"):
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return name
+    base = parts[:len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base)

@@ -1,0 +1,104 @@
+"""Abstract values of the taint interpreter: where a value may come from, and how it got here.
+
+A value is a dict from a flow key to its trace. The key is (origin, sanitised kinds, built):
+- origin: `src:<line>:<col>:<what>` (request data read here), `param:<name>`, `self:<attr>` (read from
+  the instance; written by some method), `call:<n>` (what call n of this function returns), `?` (not
+  constant, origin not traced);
+- sanitised kinds: sink kinds this flow was made safe for (`all` for every kind; `host` when a constant
+  scheme+host or a `/path` prefix fixes where a URL goes);
+- built: the value went through string building (`+`, `%`, format, f-string, join).
+The trace is a tuple of (line, column, text) steps, source first. An empty dict is a constant: nothing
+to report. For one key the shortest trace is kept, so values stay small and output deterministic.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+Key = tuple[str, frozenset, bool]
+Trace = tuple[tuple[int, int, str], ...]
+Value = dict[Key, Trace]
+
+EMPTY: Value = {}
+NOTHING = frozenset()
+UNKNOWN = "?"
+MAX_STEPS = 12
+
+
+def better(a: Trace, b: Trace) -> bool:
+    return (len(a), a) < (len(b), b)
+
+
+def join(*values: Value) -> Value:
+    values = [v for v in values if v]
+    if not values:
+        return {}
+    if len(values) == 1:
+        return values[0]
+    out = dict(values[0])
+    for v in values[1:]:
+        for k, t in v.items():
+            old = out.get(k)
+            if old is None or better(t, old):
+                out[k] = t
+    return out
+
+
+def step(value: Value, line: int, col: int, text) -> Value:
+    """Append a step to every flow's trace; `text` may be a callable, called only when there is a flow
+    (most values are constants: their source text is never cut out)."""
+    if not value:
+        return value
+    s = (line, col, text() if callable(text) else text)
+    out: Value = {}
+    for k, t in value.items():
+        if t and t[-1][:2] == s[:2]:
+            out[k] = t
+            continue
+        t = t + (s,)
+        if len(t) > MAX_STEPS:
+            t = t[:3] + t[-(MAX_STEPS - 3):]
+        out[k] = t
+    return out
+
+
+def sanitise(value: Value, kinds: Iterable[str]) -> Value:
+    kinds = frozenset(kinds)
+    if not value or not kinds:
+        return value
+    out: Value = {}
+    for (origin, san, built), t in value.items():
+        key = (origin, san | kinds, built)
+        old = out.get(key)
+        if old is None or better(t, old):
+            out[key] = t
+    return out
+
+
+def built(value: Value) -> Value:
+    if not value:
+        return value
+    out: Value = {}
+    for (origin, san, _), t in value.items():
+        key = (origin, san, True)
+        old = out.get(key)
+        if old is None or better(t, old):
+            out[key] = t
+    return out
+
+
+def unknown(line: int, col: int, text: str) -> Value:
+    return {(UNKNOWN, NOTHING, False): ((line, col, text),)}
+
+
+def origin(name: str, line: int, col: int, text: str) -> Value:
+    return {(name, NOTHING, False): ((line, col, text),)}
+
+
+def dump(value: Value) -> list:
+    """JSON-safe, sorted: [[origin, [kinds], built, [[line, col, text], ...]], ...]."""
+    return sorted([o, sorted(s), int(b), [list(x) for x in t]] for (o, s, b), t in value.items())
+
+
+def load(rows: list) -> Value:
+    return {(o, frozenset(s), bool(b)): tuple(tuple(x) for x in t) for o, s, b, t in rows}

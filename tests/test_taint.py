@@ -1,0 +1,367 @@
+"""The taint engine end to end: flows across modules and classes, the precision rules (containers, guards,
+dead branches, sanitizers, constants), traces in JSON, SARIF codeFlows and the HTML report, user models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backend_audit.cli import main
+from backend_audit.config import Settings
+from backend_audit.pipeline.runner import scan
+from backend_audit.reporters import html, sarif
+from tests.sarif_validation import assert_valid
+
+FIXTURE = Path(__file__).parent / "fixtures" / "taint_app"
+TAINT_RULES = ("BA-SQL-001", "BA-INP-003", "BA-INP-005", "BA-INP-006", "BA-INP-007", "BA-INP-008", "BA-INP-009",
+               "BA-INP-010", "BA-INP-011", "BA-INP-012", "BA-INP-013", "BA-INP-014")
+
+
+def _scan(root: Path, files: dict[str, str], select=TAINT_RULES):
+    for rel, code in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(code), encoding="utf-8")
+    return scan([root], Settings(select=select, jobs=1, extra={"no_cache": True}), use_git=False)
+
+
+def _found(result, rule=None):
+    return sorted((f.rule_id, f.path, f.line, f.level) for f in result.findings if rule is None or f.rule_id == rule)
+
+
+def test_flow_across_modules_and_classes(tmp_path):
+    app = tmp_path / "app"
+    shutil.copytree(FIXTURE, app)
+    result = scan([app], Settings(select=("BA-SQL-001",), jobs=1, extra={"no_cache": True}), use_git=False)
+    [f] = result.findings
+    assert (f.path, f.line, f.level) == ("shopapp/storage/db.py", 9, "error")
+    trace = f.trace
+    assert (trace[0]["path"], trace[0]["line"]) == ("shopapp/api/search.py", 10)  # the route's parameter
+    assert trace[-1]["path"] == "shopapp/storage/db.py" and trace[-1]["line"] == 9  # the sink
+    files = [s["path"] for s in trace]
+    assert "shopapp/services/query.py" in files  # the helper class that stored it on self and built the SQL
+    assert any("self.term = term" in s["message"] for s in trace)
+    assert any("like_clause" in s["message"] for s in trace)
+    # without the vulnerable method and its route, the safe twin (bound parameter, allowlisted sort) is silent
+    search = app / "shopapp" / "api" / "search.py"
+    search.write_text(search.read_text().replace("ProductSearch(Database(), q).vulnerable()", "[]"))
+    query = app / "shopapp" / "services" / "query.py"
+    text = query.read_text()
+    start, end = text.index("    def vulnerable"), text.index("    def safe")
+    query.write_text(text[:start] + text[end:])
+    result = scan([app], Settings(select=("BA-SQL-001",), jobs=1, extra={"no_cache": True}), use_git=False)
+    assert result.findings == []
+
+
+FLASK = "from flask import Flask, request, redirect, session, abort\napp = Flask(__name__)\n"
+
+CASES = {
+    # containers: a tainted value under one key, a constant under another
+    "dict-key-precise": (FLASK + """
+@app.get("/a")
+def a(cur):
+    q = {"sql": "SELECT 1", "name": request.args["n"]}
+    cur.execute(q["sql"])
+    return "ok"
+""", "BA-SQL-001", False),
+    "dict-key-tainted": (FLASK + """
+@app.get("/a")
+def a(cur):
+    q = {"sql": "SELECT 1", "name": request.args["n"]}
+    cur.execute("SELECT * FROM t WHERE n = '" + q["name"] + "'")  #!
+    return "ok"
+""", "BA-SQL-001", True),
+    "list-index": (FLASK + """
+import os
+
+@app.get("/b")
+def b():
+    parts = ["ls", request.args["dir"]]
+    os.system(" ".join(parts))  #!
+""", "BA-INP-003", True),
+    # dead branches carry no flow
+    "dead-branch": (FLASK + """
+import os
+DEBUG = False
+
+@app.get("/c")
+def c():
+    cmd = "uptime"
+    if DEBUG:
+        cmd = request.args["cmd"]
+    os.system(cmd)
+""", "BA-INP-003", False),
+    # string building of every kind, base64 round trip
+    "format-percent-join": (FLASK + """
+import base64, subprocess
+
+@app.get("/d")
+def d():
+    raw = base64.b64decode(request.args["x"]).decode()
+    cmd = "echo %s" % raw.strip()[0:20]
+    subprocess.run("{} | wc".format(cmd), shell=True)  #!
+""", "BA-INP-003", True),
+    # shell forms
+    "sh-c-list": (FLASK + """
+import subprocess
+
+@app.get("/e")
+def e():
+    subprocess.run(["bash", "-c", "grep " + request.args["q"] + " log"])  #!
+""", "BA-INP-003", True),
+    "argument-list-no-shell": (FLASK + """
+import subprocess
+
+@app.get("/e")
+def e():
+    subprocess.run(["grep", request.args["q"], "log"])
+""", "BA-INP-003", False),
+    "constant-shell-true": ("""
+import subprocess
+
+def uptime():
+    return subprocess.check_output("uptime | cut -d, -f1", shell=True)
+""", "BA-INP-003", False),
+    "getattr-os-system": (FLASK + """
+import os
+
+@app.get("/f")
+def f():
+    getattr(os, "system")(request.args["c"])  #!
+""", "BA-INP-003", True),
+    "dunder-import-system": (FLASK + """
+@app.get("/g")
+def g():
+    __import__("os").system(request.args["c"])  #!
+""", "BA-INP-003", True),
+    "popen": (FLASK + """
+import os
+
+@app.get("/g")
+def g():
+    return os.popen("ls " + request.args["d"]).read()  #!
+""", "BA-INP-003", True),
+    "untraced-sql-after-equals-is-built": ("""
+def q(cursor, v):
+    cursor.execute(f"SELECT * FROM t WHERE a = {v}")  #!
+""", "BA-SQL-001", True),
+    "unknown-origin-is-lower": ("""
+import os
+
+def run(cmd):
+    os.system(cmd)  #!
+""", "BA-INP-003", True),
+    # guards that dominate the sink
+    "allowlist-guard": (FLASK + """
+import os
+ALLOWED = {"uptime", "df"}
+
+@app.get("/h")
+def h():
+    cmd = request.args["c"]
+    if cmd not in ALLOWED:
+        abort(400)
+    os.system(cmd)
+""", "BA-INP-003", False),
+    "isdigit-guard": (FLASK + """
+@app.get("/i")
+def i(cur):
+    n = request.args["n"]
+    if not n.isdigit():
+        return "bad", 400
+    cur.execute("SELECT * FROM t LIMIT " + n)
+""", "BA-SQL-001", False),
+    "guard-after-sink-does-not-count": (FLASK + """
+@app.get("/i")
+def i(cur):
+    n = request.args["n"]
+    cur.execute("SELECT * FROM t LIMIT " + n)  #!
+    if not n.isdigit():
+        return "bad", 400
+""", "BA-SQL-001", True),
+    "int-sanitises": (FLASK + """
+@app.get("/j")
+def j(cur):
+    cur.execute(f"SELECT * FROM t WHERE id = {int(request.args['id'])}")
+""", "BA-SQL-001", False),
+    "shlex-only-for-shell": (FLASK + """
+import shlex
+
+@app.get("/k")
+def k(cur):
+    cur.execute("SELECT * FROM t WHERE n = '" + shlex.quote(request.args["n"]) + "'")  #!
+""", "BA-SQL-001", True),
+    # paths
+    "secure-filename": (FLASK + """
+from werkzeug.utils import secure_filename
+
+@app.post("/u")
+def u():
+    f = request.files["f"]
+    f.save(open("/srv/up/" + secure_filename(f.filename), "wb"))
+""", "BA-INP-006", False),
+    "resolve-relative-guard": (FLASK + """
+from pathlib import Path
+BASE = Path("/srv/data")
+
+@app.get("/p")
+def p():
+    target = (BASE / request.args["f"]).resolve()
+    if not target.is_relative_to(BASE):
+        abort(403)
+    return target.read_text()
+""", "BA-INP-006", False),
+    "pathlib-read": (FLASK + """
+from pathlib import Path
+
+@app.get("/p")
+def p():
+    return Path("/srv/data", request.args["f"]).read_text()  #!
+""", "BA-INP-006", True),
+    # header and form names are input too
+    "header-names": (FLASK + """
+@app.get("/hd")
+def hd(cur):
+    for name in request.headers.keys():
+        cur.execute("INSERT INTO seen VALUES ('" + name + "')")  #!
+""", "BA-SQL-001", True),
+    # values on self, read in another method
+    "self-attribute": (FLASK + """
+import os
+
+class Job:
+    def __init__(self, target):
+        self.target = target
+
+    def run(self):
+        os.system("ping -c 1 " + self.target)  #!
+
+@app.get("/job")
+def job():
+    Job(request.args["host"]).run()
+""", "BA-INP-003", True),
+    # key-value stores read with constant keys are configuration, not request data
+    "configparser": ("""
+import configparser, os
+cfg = configparser.ConfigParser()
+
+def backup():
+    os.system("tar czf /b.tgz " + cfg.get("backup", "dir"))
+""", "BA-INP-003", False),
+    # SSRF: only the path after a constant host is a note; an allowlisted host nothing
+    "ssrf-fixed-host-is-note": (FLASK + """
+import requests
+
+@app.get("/s")
+def s():
+    return requests.get(f"https://api.example.com/items/{request.args['id']}", timeout=5).text  #!
+""", "BA-INP-007", True),
+    # redirects to a constant path prefix are not open redirects
+    "redirect-relative": (FLASK + """
+@app.get("/r")
+def r():
+    return redirect("/items/" + request.args["id"])
+""", "BA-INP-009", False),
+    "session-trust": (FLASK + """
+@app.post("/t")
+def t():
+    session["user_id"] = request.form["uid"]  #!
+""", "BA-INP-012", True),
+    # Django: URL kwargs of a view the urlconf routes to; a helper with a request parameter is not a view
+    "django-raw": ("""
+from django.db import connection
+from django.http import HttpResponse
+
+def report(request, year):
+    with connection.cursor() as c:
+        c.execute("SELECT * FROM sales WHERE year = " + year)  #!
+    return HttpResponse("ok")
+""", "BA-SQL-001", True),
+}
+LEVEL = {"unknown-origin-is-lower": "warning", "untraced-sql-after-equals-is-built": "warning", "ssrf-fixed-host-is-note": "note", "django-raw": "warning"}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_taint_case(tmp_path, name):
+    code, rule, flagged = CASES[name]
+    code = textwrap.dedent(code)
+    lines = [i for i, text in enumerate(code.splitlines(), 1) if text.endswith("#!")]
+    assert bool(lines) == flagged
+    result = _scan(tmp_path, {"app/views.py": code}, select=(rule,))
+    found = [f for f in result.findings if f.rule_id == rule]
+    assert sorted(f.line for f in found) == lines, [(f.line, f.level, f.message) for f in found]
+    for f in found:
+        assert f.level == LEVEL.get(name, "error" if rule in ("BA-SQL-001", "BA-INP-003", "BA-INP-006") else
+                                    f.level)
+        assert f.trace and f.trace[-1]["line"] == f.line
+        assert ("origin not traced" in f.message) == (name in ("unknown-origin-is-lower", "django-raw",
+                                                               "untraced-sql-after-equals-is-built"))
+
+
+def test_django_url_kwargs_of_a_routed_view_are_request_data(tmp_path):
+    result = _scan(tmp_path, {
+        "shop/views.py": CASES["django-raw"][0].replace("  #!", ""),
+        "shop/urls.py": "from django.urls import path\nfrom . import views\n\n"
+                        "urlpatterns = [path('sales/<str:year>/', views.report)]\n",
+    }, select=("BA-SQL-001",))
+    assert _found(result) == [("BA-SQL-001", "shop/views.py", 7, "error")]
+    assert "URL parameter year" in result.findings[0].message
+
+
+def test_reports_carry_the_path(tmp_path):
+    code = FLASK + 'import os\n\n@app.get("/x")\ndef x():\n    name = request.args["n"]\n' \
+                   '    os.system("echo " + name)  # <script>alert(1)</script>\n'
+    result = _scan(tmp_path, {"app/views.py": code}, select=("BA-INP-003",))
+    [f] = result.findings
+    data = f.to_dict()
+    assert [s["line"] for s in data["trace"]] == [7, 7, 8]
+    assert data["trace"][0]["message"].startswith("request data")
+    log = sarif.to_log(result, {})
+    [res] = log["runs"][0]["results"]
+    steps = res["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [s["location"]["physicalLocation"]["region"]["startLine"] for s in steps] == [7, 7, 8]
+    assert steps[0]["location"]["physicalLocation"]["artifactLocation"]["uri"] == "app/views.py"
+    try:
+        assert_valid(json.dumps(log))
+    except pytest.skip.Exception:
+        pass  # the structural checks ran; the OASIS schema needs ../shared
+    page = html.render(result, {})
+    assert "<script>alert(1)</script>" not in page  # the trace text is JSON-escaped data
+    assert "Data flow (" in html_asset("report.js")
+
+
+def html_asset(name: str) -> str:
+    return (Path(html.__file__).parent / "templates" / name).read_text(encoding="utf-8")
+
+
+def test_user_models_add_sources_and_sinks(tmp_path, capsys):
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "ours.yaml").write_text(textwrap.dedent("""
+        name: ours
+        sources:
+          - object: app.web.current_input
+            methods: [read]
+        sinks:
+          - {call: app.db.raw, kind: sql, args: [0]}
+        sanitizers:
+          - {call: app.db.quote, kinds: [sql]}
+        examples: []
+    """), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\ntaint-models = ["models/ours.yaml"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "jobs.py").write_text(
+        "from app import db, web\n\n\ndef job():\n    db.raw('SELECT ' + web.current_input.read())\n"
+        "    db.raw('SELECT ' + db.quote(web.current_input.read()))\n", encoding="utf-8")
+    code = main(["scan", str(tmp_path), "--select", "BA-SQL-001", "-f", "json:-", "--no-cache"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and [(f["line"], f["level"]) for f in out["findings"]] == [(5, "error")]
+    (tmp_path / "models" / "ours.yaml").write_text("sinks: [{call: x, kind: telepathy}]\n")
+    code = main(["scan", str(tmp_path), "--select", "BA-SQL-001", "--no-cache"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "kind must be one of" in err and len(err.splitlines()) == 1
+    (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\ntaint-models = ["../outside.yaml"]\n')
+    assert main(["scan", str(tmp_path), "--no-cache"]) == 2

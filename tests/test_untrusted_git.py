@@ -1,0 +1,161 @@
+"""git runs on the scanned tree, which may carry its own git configuration: nothing in it may run a command
+or move the scan outside the tree (docs/security.md)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from backend_audit.pipeline import git as gitexec
+from backend_audit.pipeline.discovery import discover, git_root
+from backend_audit.config import Settings
+from backend_audit.workflow.changes import changed_lines
+
+from ._gitrepo import commit, git, init, write
+
+pytestmark = pytest.mark.skipif(not any(os.access(os.path.join(p, "git"), os.X_OK)
+                                        for p in os.environ.get("PATH", "").split(os.pathsep) if p),
+                                reason="git is not installed")
+
+
+def _marker_command(marker: Path) -> str:
+    return f"touch {marker}; false"
+
+
+def _scan(cli, env, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([cli, "scan", *args, "--no-cache", "-f", "json:-"], env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_committed_bare_repository_folder_runs_nothing(tmp_path, cli, clean_env):
+    marker = tmp_path / "PWNED"
+    repo = init(tmp_path / "repo")
+    bare = repo / "evil"
+    bare.mkdir()
+    git(bare, "init", "-q", "--bare", ".")
+    # A folder shaped like a git dir whose config gives it a work tree: git picks it up when it runs there.
+    git(bare, "config", "core.bare", "false")
+    git(bare, "config", "core.worktree", "..")
+    git(bare, "config", "core.fsmonitor", _marker_command(marker))
+    (bare / "a.py").write_text("x = 1\n")
+    commit(repo)
+    for target in (bare, repo):
+        proc = _scan(cli, clean_env, str(target))
+        assert proc.returncode in (0, 1), proc.stderr
+        assert "evil/a.py" in proc.stdout or '"a.py"' in proc.stdout
+    assert not marker.exists()
+    assert git_root(bare) is None
+
+
+def test_delivered_git_config_runs_no_fsmonitor_filter_or_external_diff(tmp_path, cli, clean_env):
+    marker = tmp_path / "PWNED"
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n", ".gitattributes": "*.py filter=evil diff=evil\n"})
+    commit(repo)
+    for key, value in (("core.fsmonitor", _marker_command(marker)),
+                       ("filter.evil.clean", f"touch {marker}; cat"),
+                       ("filter.evil.process", f"touch {marker}"),
+                       ("diff.evil.command", f"touch {marker}"),
+                       ("diff.evil.textconv", f"touch {marker}; cat"),
+                       ("diff.external", f"touch {marker}"),
+                       ("core.pager", f"touch {marker}; cat"),
+                       ("core.hooksPath", str(tmp_path))):
+        git(repo, "config", key, value)
+    (repo / "app.py").write_text("x = 2\n")
+    proc = _scan(cli, clean_env, str(repo), "--changed-since", "HEAD")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not marker.exists()
+    assert changed_lines(repo, "HEAD").lines == {"app.py": {1}}
+    assert not marker.exists()
+
+
+def test_core_worktree_cannot_move_the_scan_outside_the_tree(tmp_path):
+    outside = tmp_path / "outside"
+    write(outside, {"secret.py": "password = 'x'\n"})
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n"})
+    git(repo, "config", "core.worktree", str(outside))
+    assert git_root(repo) is None
+    found = discover([repo], Settings())
+    assert [f.rel for f in found.files] == ["app.py"] and found.root == repo.resolve()
+
+
+def test_git_environment_of_the_caller_is_ignored(tmp_path, monkeypatch):
+    other = init(tmp_path / "other")
+    write(other, {"other.py": "x = 1\n"})
+    commit(other)
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n"})
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'core.fsmonitor'='touch /nonexistent/x'")
+    env = gitexec.environment()
+    assert not any(k.startswith("GIT_") and k not in ("GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL", "GIT_TERMINAL_PROMPT",
+                                                      "GIT_OPTIONAL_LOCKS", "GIT_PAGER", "GIT_ATTR_NOSYSTEM")
+               for k in env)
+    assert env["HOME"] == os.devnull
+    assert [f.rel for f in discover([repo], Settings()).files] == ["app.py"]
+
+
+def test_a_git_program_in_the_scanned_folder_is_never_run(tmp_path, monkeypatch):
+    marker = tmp_path / "PWNED"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    fake = repo / "git"
+    fake.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    fake.chmod(0o755)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PATH", os.pathsep.join([".", "", os.environ.get("PATH", "")]))
+    gitexec.git_binary.cache_clear()
+    try:
+        assert Path(gitexec.git_binary()).parent != repo
+        discover([repo], Settings())
+    finally:
+        gitexec.git_binary.cache_clear()
+    assert not marker.exists()
+
+
+def test_changed_since_ref_cannot_be_an_option(tmp_path):
+    from backend_audit.errors import ConfigError
+
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n"})
+    commit(repo)
+    with pytest.raises(ConfigError, match="not a branch or commit name"):
+        changed_lines(repo, "--output=/tmp/x")
+
+
+def test_only_the_git_module_starts_processes():
+    """Every process the tool starts goes through pipeline/git.py's hardening (workers are forked by the
+    pool, not exec'd)."""
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "src" / "backend_audit"
+    spawners = {"run", "Popen", "call", "check_call", "check_output", "system", "popen", "execv", "execvp",
+                "spawnv", "spawnl", "getoutput", "getstatusoutput"}
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path.name == "git.py" and path.parent.name == "pipeline":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in spawners
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("subprocess", "os")):
+                offenders.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_the_runners_safe_directory_entries_are_kept(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[safe]\n\tdirectory = /github/workspace\n[core]\n\tfsmonitor = evil\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    gitexec._safe_directories.cache_clear()
+    try:
+        args = gitexec._safe_directories()
+        assert "safe.directory=/github/workspace" in args and not any("fsmonitor" in a for a in args)
+    finally:
+        gitexec._safe_directories.cache_clear()

@@ -1,0 +1,93 @@
+"""Exclude patterns come from the scanned repository's config: matching them stays linear in time, bad ones
+are one line (docs/security.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pathspec
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from backend_audit.config import check_pattern, matches_any, path_matches, settings_from_table
+from backend_audit.errors import ConfigError
+from backend_audit.untrusted.globs import compile_glob, needs_linear_matcher
+
+PATTERN_PARTS = ["a", "b", ".", "*", "**", "?", "/", "[ab]", "[a-c]", "\\*", "\\[", " ", "!", "#"]
+PATH_PARTS = ["a", "b", "ab", ".b", "*", "[", " ", "c"]
+
+
+@st.composite
+def patterns(draw):
+    return "".join(draw(st.lists(st.sampled_from(PATTERN_PARTS), min_size=1, max_size=7)))
+
+
+@st.composite
+def paths(draw):
+    segments = draw(st.lists(st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=3), min_size=1,
+                             max_size=4))
+    return "/".join("".join(s) for s in segments)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patterns(), st.lists(paths(), min_size=1, max_size=5))
+def test_linear_matcher_agrees_with_pathspec(pattern, names):
+    try:
+        spec = pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception:  # noqa: BLE001 - pathspec refuses it; config validation refuses it too
+        with pytest.raises(ConfigError):
+            check_pattern(pattern, "exclude")
+        return
+    glob = compile_glob(pattern)
+    for name in names:
+        assert glob.match(name) == spec.match_file(name), (pattern, name)
+
+
+def test_negated_class_never_matches_a_slash():
+    # git's wildmatch semantics; pathspec's regex lets "[!a]" match "/" (one place the two differ)
+    assert not compile_glob("b[!a]c").match("b/c")
+    assert compile_glob("b[!a]c").match("bxc")
+
+
+@pytest.mark.parametrize("pattern", ["*a*a*a*a*a*a*a*a*b", "**/a/**/a/**/a/**/b", "a**a**a**b"])
+def test_backtracking_patterns_use_the_linear_matcher(pattern):
+    assert needs_linear_matcher(pattern)
+
+
+@pytest.mark.parametrize("pattern", [".venv", "*.egg-info", "*_pb2.py", "tests/**", "**/test_*.py", "legacy/"])
+def test_ordinary_patterns_keep_the_fast_regex(pattern):
+    assert not needs_linear_matcher(pattern)
+
+
+def test_redos_pattern_on_a_long_name_finishes(tmp_path):
+    # Through pathspec's regex this takes hours; run in a child so a regression fails instead of hanging.
+    code = ("from backend_audit.config import matches_any, path_matches;"
+            "n = 'a' * 250 + '.py';"
+            "assert not matches_any('x/' + n, ('*a*a*a*a*a*a*a*a*a*a*b', '.venv'));"
+            "assert not path_matches(n, '**/a/**/a/**/a/**/b');"
+            "assert path_matches(n, '*a*a*a*a*a*a*a*a*a*a*.py')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_linear_and_regex_patterns_combine(tmp_path):
+    pats = ("*a*a*a*a*x.py", "legacy/")
+    assert matches_any("dir/aaaax.py", pats) and matches_any("legacy/x.py", pats)
+    assert not matches_any("dir/b.py", pats)
+    assert path_matches("legacy/x.py", "legacy/")
+
+
+@pytest.mark.parametrize("pattern,needle", [("[z-a]", "invalid pattern"), ("\\", "invalid pattern"),
+                                            ("a" * 2000, "longer than")])
+def test_bad_patterns_are_one_line_config_errors(tmp_path, pattern, needle):
+    (tmp_path / "pyproject.toml").write_text("")
+    with pytest.raises(ConfigError, match=needle):
+        settings_from_table({"exclude": [pattern]}, str(tmp_path / "pyproject.toml"))
+
+
+def test_bad_pattern_on_the_command_line_exits_2(tmp_path, cli, clean_env):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    done = subprocess.run([cli, "scan", str(tmp_path), "--exclude", "[z-a]"], env=clean_env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "invalid pattern" in done.stderr
