@@ -38,3 +38,22 @@ def test_fix_does_not_rewrite_through_a_symlink(tmp_path):
                         files_scanned=1, files_discovered=1, lines_scanned=1, duration=0.0, fail_on="error")
     [ff] = fix_result(result, lambda rel, text: [], unsafe=False)
     assert not ff.changed and ff.refused and outside.read_text() == "x = 1\n"
+
+
+def test_repository_probes_and_cache_keys_never_block_on_a_fifo(tmp_path):
+    from backend_audit.pipeline.cache import ResultCache
+    from backend_audit.pipeline.discovery import SourceRef
+    from backend_audit.untrusted.files import read_small_text
+
+    os.mkfifo(tmp_path / "Procfile")
+    (tmp_path / "real.txt").write_text("web: gunicorn app\n")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    assert read_small_text(tmp_path / "Procfile", 1024) is None  # would block with a plain open()
+    assert read_small_text(tmp_path / "link.txt", 1024) is None  # not followed
+    assert read_small_text(tmp_path / "real.txt", 5) is None  # over the limit
+    assert read_small_text(tmp_path / "real.txt", 1024) == "web: gunicorn app\n"
+    assert ResultCache.key(_Salted(), SourceRef("Procfile", str(tmp_path / "Procfile"))) is None
+
+
+class _Salted:
+    salt = "s"

@@ -9,13 +9,13 @@ from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
-from .util import (expr_name, is_literal_string, is_main_guard, is_sensitive_name, is_straight_line,
+from .util import (MainGuardDepth, expr_name, is_literal_string, is_sensitive_name, is_straight_line,
                    literal_text, logger_method, prints_to_its_user)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
 
-class PrintInApplicationCode(AstCheck):
+class PrintInApplicationCode(MainGuardDepth, AstCheck):
     RULE_ID = "BA-LOG-003"
     PREFILTER = ("print",)
 
@@ -25,15 +25,6 @@ class PrintInApplicationCode(AstCheck):
         # server at every start, so its prints are the server's
         self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
-        self.main_depth = 0
-
-    def visit_If(self, node: ast.If) -> None:
-        if is_main_guard(node):
-            self.main_depth += 1
-
-    def leave_If(self, node: ast.If) -> None:
-        if is_main_guard(node):
-            self.main_depth -= 1
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..model.frameworks.common import HEALTH_PATH
 from ..pipeline.discovery import repository_files
+from ..untrusted.files import read_small_text
 from .api import anchor
 from .endpoint_base import EndpointCheck
 
@@ -36,13 +37,7 @@ _PATH_READ = re.compile(r"""scope\[\s*["']path["']\s*\]|PATH_INFO|\.path(?:_info
 
 def _small_text(root, rel: str) -> str | None:
     """A regular file's text when it is small enough to read: the scanned tree is untrusted."""
-    path = root / rel
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_PROBE_FILE:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    return read_small_text(root / rel, _MAX_PROBE_FILE)
 
 
 def _wrapper_probe(root, paths) -> str | None:

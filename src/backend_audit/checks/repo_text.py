@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..pipeline.discovery import repository_files
+from ..untrusted.files import read_small_text
 
 MAX_BYTES = 256 * 1024
 _MAX_FILES = 20000
@@ -21,13 +22,7 @@ def repo_files(project: Any, scoped: bool = True) -> list[str]:
 
 def read_small(project: Any, rel: str) -> str | None:
     """The text of a repository file, or None when it is a symlink, not a regular file, or too large."""
-    path = project.root / rel
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    return read_small_text(project.root / rel, MAX_BYTES)
 
 
 def texts(project: Any, wanted: Callable[[str], bool]) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..findings import Finding
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
+from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
@@ -473,14 +474,10 @@ def _holds_secret(root, rel: str, name: str) -> bool:
     file that cannot be read safely (not regular, too big, outside the root) counts as holding one."""
     from pathlib import Path
 
-    path = Path(root) / rel
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_SECRET_FILE:
-            return True
-        data = path.read_bytes()
-    except OSError:
+    text = read_small_text(Path(root) / rel, _MAX_SECRET_FILE)
+    if text is None:
         return True
-    text = data.decode("utf-8", "replace")
+    data = text.encode("utf-8", "surrogateescape")
     if not name.startswith(".env"):
         # certificates and public keys share the suffixes; only private key material is a secret
         return "PRIVATE KEY" in text or (name.endswith((".p12", ".pfx")) and bool(data)) or \

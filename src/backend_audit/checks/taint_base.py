@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..findings import Finding, normalise_code
+from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
 _LOWER = {"error": "warning", "warning": "note", "note": "note"}
@@ -54,11 +55,8 @@ class TaintCheck(ProjectCheck):
         if text and not text.endswith((": ", " ")):
             return text
         if path not in self._lines:
-            try:
-                self._lines[path] = (self._root / path).read_text(encoding="utf-8", errors="replace").splitlines() \
-                    if self._root is not None else []
-            except OSError:
-                self._lines[path] = []
+            source = read_tree_text(self._root, self._root / path) if self._root is not None else None
+            self._lines[path] = source.splitlines() if source is not None else []
         lines = self._lines[path]
         code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         if len(code) > 80:

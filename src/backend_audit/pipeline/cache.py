@@ -33,6 +33,7 @@ from .. import __version__
 from ..config import Settings
 from .discovery import SourceRef
 from ..findings import FileResult, Finding, Skipped
+from ..untrusted.files import InputError, read_bounded
 
 FORMAT = 2
 DEFAULT_DIR = ".backend-audit-cache"
@@ -40,6 +41,10 @@ DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-audit result cache: safe to delete.\n"
 # Results of these kinds depend on the run (a slow machine, a crashed worker), not on the file.
 _TRANSIENT = ("internal error", "timed out", "timeout", "time limit", "worker")
+
+
+# larger files are skipped by the size guard anyway (max-file-size); this only bounds the read
+KEY_READ_LIMIT = 64 * 1024 * 1024
 
 
 def _code_files() -> list[Path]:
@@ -289,11 +294,10 @@ class ResultCache:
         return key, None if racy else [*here, key]
 
     def key(self, ref: SourceRef) -> str | None:
-        try:
-            with open(ref.abs, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return None
+        try:  # non-blocking: a file swapped for a FIFO after discovery must not hang the scan
+            data = read_bounded(ref.abs, KEY_READ_LIMIT)
+        except (OSError, InputError):
+            return None  # not cached: the analysis then says why the file cannot be read
         h = hashlib.sha256(self.salt.encode())
         h.update(b"\0" + ref.rel.encode("utf-8", "surrogateescape") + b"\0")
         h.update(data)

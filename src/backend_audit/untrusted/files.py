@@ -107,3 +107,12 @@ def read_tree_text(root: Path, path: Path, limit: int = 4 * 1024 * 1024) -> str 
         return read_bounded(path, limit).decode("utf-8", "replace")
     except (OSError, InputError):
         return None
+
+
+def read_small_text(path: str | os.PathLike, limit: int) -> str | None:
+    """A repository file's text read as evidence, or None when it is a symlink, not a regular file (a FIFO
+    would block), larger than `limit` or unreadable: what rules probing committed files need."""
+    try:
+        return read_bounded(path, limit, nofollow=True).decode("utf-8", "replace")
+    except (OSError, InputError):
+        return None
