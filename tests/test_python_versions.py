@@ -36,14 +36,17 @@ def test_minimum_python(spec, minimum):
     assert syntax.minimum_python(spec) == minimum
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 14), reason="the host parser reads PEP 758")
+TSTRING = "def page(name):\n    return t\"<p>{name}</p>\"\n"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="the host parser reads PEP 750")
 def test_project_needing_newer_python_is_told_once(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nrequires-python = ">=3.14"\n')
-    (tmp_path / "deps.py").write_text(PEP758)
+    (tmp_path / "deps.py").write_text(TSTRING)
     (tmp_path / "old.py").write_text('print "hi"\n')
     result = scan([tmp_path], Settings(jobs=1), use_git=False)
     reasons = {s.path: s.reason for s in result.skipped}
-    assert "PEP 758" in reasons["deps.py"] and "Python 2" not in reasons["deps.py"]
+    assert "PEP 750" in reasons["deps.py"] and "Python 2" not in reasons["deps.py"]
     assert "Python 2" in reasons["old.py"]
     [notice] = [n for n in result.notifications if n["id"] == "BA-PYTHON"]
     assert notice["newer_syntax_skipped"] == 1 and notice["requires"] == ">=3.14"

@@ -27,7 +27,7 @@ from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, Rado
 from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
-from . import syntax
+from . import downlevel, syntax
 from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
@@ -90,6 +90,20 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
         return None, exc
 
 
+def _parse_downlevel(text: str, rel: str) -> ast.Module | None:
+    """The tree of a file whose only fault on this host is newer syntax that has an older spelling
+    (pipeline/downlevel.py), or None."""
+    rewritten = downlevel.rewrite(text)
+    if rewritten is None:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(rewritten.text, filename=rel)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
     """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
     if isinstance(error, (RecursionError, MemoryError)):
@@ -144,6 +158,8 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
 
     t = time.perf_counter()
     tree, ast_error = _parse_ast(src, ref.rel)
+    if tree is None and isinstance(ast_error, SyntaxError):
+        tree = _parse_downlevel(src.text, ref.rel)
     result.timings["parse"] = time.perf_counter() - t
     if tree is None:
         if plan.in_process and not isinstance(ast_error, (RecursionError, MemoryError)):
