@@ -72,6 +72,22 @@ def test_delivered_git_config_runs_no_fsmonitor_filter_or_external_diff(tmp_path
     assert not marker.exists()
 
 
+def test_filter_drivers_from_an_included_config_are_neutralised_too(tmp_path, cli, clean_env):
+    # include.path / includeIf in .git/config pull in a file from the work tree; git honours it when diffing
+    marker = tmp_path / "PWNED"
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n", ".gitattributes": "*.py filter=evil\n",
+                 "evil.cfg": f"[filter \"evil\"]\n\tclean = touch {marker}; cat\n\tprocess = touch {marker}\n"})
+    commit(repo)
+    git(repo, "config", "include.path", "../evil.cfg")
+    git(repo, "config", f"includeIf.gitdir:{repo}/.git.path", "../evil.cfg")
+    (repo / "app.py").write_text("x = 2\n")
+    proc = _scan(cli, clean_env, str(repo), "--changed-since", "HEAD")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert changed_lines(repo, "HEAD").lines == {"app.py": {1}}
+    assert not marker.exists()
+
+
 def test_core_worktree_cannot_move_the_scan_outside_the_tree(tmp_path):
     outside = tmp_path / "outside"
     write(outside, {"secret.py": "password = 'x'\n"})

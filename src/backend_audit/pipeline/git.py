@@ -101,8 +101,10 @@ def _base(cwd: Path, timeout: float, args: tuple[str, ...]) -> subprocess.Comple
 def _filter_overrides(cwd: Path, timeout: float) -> tuple[str, ...]:
     """`-c filter.<name>.clean=` (and smudge, process) for every filter driver the repository defines: the
     `.gitattributes` of a hostile tree can name one, and `git diff` would run it on work-tree files.
-    Reading the config runs nothing."""
-    out = _base(cwd, timeout, ("config", "--local", "--null", "--name-only", "--get-regexp", r"^filter\."))
+    Reading the config runs nothing. `--includes`: git follows `include.path`/`includeIf` when it diffs, but
+    `config --local` alone would not, and a driver defined in an included file would escape."""
+    out = _base(cwd, timeout, ("config", "--local", "--includes", "--null", "--name-only", "--get-regexp",
+                               r"^filter\."))
     names = set()
     for key in out.stdout.split(b"\0"):
         text = key.decode("utf-8", "surrogateescape").strip()
