@@ -50,6 +50,8 @@ def test_nothing_to_rewrite_or_untokenizable():
     assert downlevel.rewrite("x = 1\n") is None
     assert downlevel.rewrite("f(\n") is None
     assert downlevel.rewrite("type(x)\n") is None
+    # Python 2's `except E, e:` binds a name: not a PEP 758 list, left for the Python 2 diagnosis
+    assert downlevel.rewrite("try:\n    pass\nexcept ValueError, e:\n    pass\n") is None
 
 
 def test_a_pep758_module_is_analysed_not_skipped(tmp_path):

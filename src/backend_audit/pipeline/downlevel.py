@@ -103,6 +103,10 @@ def _except_list(tokens, i: int, edits: list) -> bool:
         j += 1
     if not comma or j >= len(tokens) or first >= j:
         return False
+    last = tokens[first:j]
+    if (len(last) == 3 and last[1].string == "," and last[2].type == tokenize.NAME
+            and last[2].string.islower() and last[2].string.isidentifier()):
+        return False  # `except E, e:` is Python 2's binding form (a class is not named in lower case)
     start = tokens[first].start
     before = tokens[first - 1].end
     if before[0] == start[0] and start[1] > before[1]:  # the space before the list becomes "(": columns kept
