@@ -6,6 +6,7 @@
     python benchmarks/precision.py pretalx --unreviewed           # list findings nobody has judged yet
     python benchmarks/precision.py --reports DIR      # keep each project's JSON report in DIR
     python benchmarks/precision.py --from-reports DIR # join earlier reports instead of scanning
+    python benchmarks/precision.py --held-out --dest DIR          # the held-out projects (measure, never tune)
 
 Verdicts live in benchmarks/precision/<project>.yaml and <project>.<suffix>.yaml (one file per reviewer or
 branch, all joined):
@@ -151,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unreviewed", action="store_true", help="list every finding without a verdict")
     ap.add_argument("--rule", help="only this rule id (prefix) in the listings and the table")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
+    ap.add_argument("--held-out", action="store_true",
+                    help="without project names: the held-out projects instead of the tuning corpus")
     args = ap.parse_args(argv)
     try:
-        projects = by_name(args.projects)
+        projects = by_name(args.projects, args.held_out)
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

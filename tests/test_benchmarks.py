@@ -55,6 +55,15 @@ def test_corpus_lays_out_a_pinned_commit_from_a_bare_mirror(tmp_path):
         corpus.lay_out(project, mirrors, ROOT / "benchmarks" / "corpus-here")
 
 
+def test_held_out_projects_stay_out_of_the_default_corpus():
+    corpus = _bench("corpus")
+    tuning, held = corpus.by_name(None), corpus.by_name(None, held_out=True)
+    assert held and tuning and not {p.name for p in tuning} & {p.name for p in held}
+    assert all(p.held_out for p in held) and not any(p.held_out for p in tuning)
+    named = held[0].name
+    assert [p.name for p in corpus.by_name([named])] == [named]  # a held-out project is still reachable by name
+
+
 def test_precision_joins_verdicts_per_rule_and_level(tmp_path):
     precision = _bench("precision")
     (tmp_path / "shop.yaml").write_text(
