@@ -6,6 +6,7 @@
     python benchmarks/precision.py pretalx --unreviewed           # list findings nobody has judged yet
     python benchmarks/precision.py --reports DIR      # keep each project's JSON report in DIR
     python benchmarks/precision.py --from-reports DIR # join earlier reports instead of scanning
+    python benchmarks/precision.py --held-out --dest DIR          # the held-out projects (measure, never tune)
 
 Verdicts live in benchmarks/precision/<project>.yaml and <project>.<suffix>.yaml (one file per reviewer or
 branch, all joined):
@@ -15,7 +16,8 @@ branch, all joined):
     verdicts:
       - {rule: BA-SEC-001, path: src/pretalx/settings.py, line: 120, verdict: FP, why: "..."}
 
-A verdict names a finding by rule id (optionally `rule/sub`), path and line. `level: warning` on a TP says
+A verdict names a finding by rule id (optionally `rule/sub`), path and line (and `route:` where one
+class line carries several routes, as a DRF ViewSet's list and detail routes). `level: warning` on a TP says
 the site is a true positive at that level only (a development fallback is worth a warning, not an error):
 reported at another level it counts as FP. Suppressed findings (inline, noqa, SILENCED_SYSTEM_CHECKS) are
 left out: they never reach the user's gate. The table gives per rule and
@@ -76,8 +78,15 @@ def _finding_rule(f: dict) -> str:
     return f"{f['rule_id']}/{sub}" if sub else f["rule_id"]
 
 
+def _names(verdict: dict, finding: dict) -> bool:
+    """`rule/sub` pins one sub-check; `route:` pins one route of a class whose routes share its line."""
+    if "/" in verdict["rule"] and verdict["rule"] != _finding_rule(finding):
+        return False
+    return not verdict.get("route") or verdict["route"] == (finding.get("properties") or {}).get("route")
+
+
 def join(findings: list[dict], verdicts: list[dict]) -> dict:
-    """Match findings with verdicts; a verdict naming `rule/sub` only matches that sub-check."""
+    """Match findings with verdicts; a verdict naming `rule/sub` or a `route` only matches that finding."""
     by_site: dict[tuple, list[dict]] = defaultdict(list)
     for v in verdicts:
         by_site[_key(v["rule"], v["path"], v["line"])].append(v)
@@ -87,7 +96,7 @@ def join(findings: list[dict], verdicts: list[dict]) -> dict:
         row = rows[(f["rule_id"], f["level"])]
         row["findings"] += 1
         site = _key(f["rule_id"], f["path"], f["line"])
-        hit = next((v for v in by_site.get(site, ()) if "/" not in v["rule"] or v["rule"] == _finding_rule(f)), None)
+        hit = next((v for v in by_site.get(site, ()) if _names(v, f)), None)
         if hit is None:
             unreviewed.append(f)
             continue
@@ -151,9 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unreviewed", action="store_true", help="list every finding without a verdict")
     ap.add_argument("--rule", help="only this rule id (prefix) in the listings and the table")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
+    ap.add_argument("--held-out", action="store_true",
+                    help="without project names: the held-out projects instead of the tuning corpus")
     args = ap.parse_args(argv)
     try:
-        projects = by_name(args.projects)
+        projects = by_name(args.projects, args.held_out)
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -55,6 +55,15 @@ def test_corpus_lays_out_a_pinned_commit_from_a_bare_mirror(tmp_path):
         corpus.lay_out(project, mirrors, ROOT / "benchmarks" / "corpus-here")
 
 
+def test_held_out_projects_stay_out_of_the_default_corpus():
+    corpus = _bench("corpus")
+    tuning, held = corpus.by_name(None), corpus.by_name(None, held_out=True)
+    assert held and tuning and not {p.name for p in tuning} & {p.name for p in held}
+    assert all(p.held_out for p in held) and not any(p.held_out for p in tuning)
+    named = held[0].name
+    assert [p.name for p in corpus.by_name([named])] == [named]  # a held-out project is still reachable by name
+
+
 def test_precision_joins_verdicts_per_rule_and_level(tmp_path):
     precision = _bench("precision")
     (tmp_path / "shop.yaml").write_text(
@@ -87,6 +96,20 @@ def test_precision_joins_verdicts_per_rule_and_level(tmp_path):
     (tmp_path / "shop.bad.yaml").write_text("project: other\nverdicts: []\n", encoding="utf-8")
     with pytest.raises(precision.VerdictError, match="expected 'shop'"):
         precision.load_verdicts("shop", tmp_path)
+def test_a_verdict_naming_a_route_judges_only_that_route_of_a_shared_line(tmp_path):
+    precision = _bench("precision")
+    (tmp_path / "shop.yaml").write_text(
+        "project: shop\ncommit: abc\nverdicts:\n"
+        "  - {rule: BA-TEST-005, path: api.py, line: 9, route: /items/, verdict: TP, why: list untested}\n"
+        "  - {rule: BA-TEST-005, path: api.py, line: 9, route: '/items/{pk}/', verdict: FP, why: detail tested}\n",
+        encoding="utf-8")
+    findings = [{"rule_id": "BA-TEST-005", "path": "api.py", "line": 9, "level": "warning",
+                 "properties": {"route": route}} for route in ("/items/{pk}/", "/items/", "/items/x/")]
+    res = precision.join(findings, precision.load_verdicts("shop", tmp_path))
+    assert res["rows"][("BA-TEST-005", "warning")] == {"findings": 3, "reviewed": 2, "TP": 1, "FP": 1}
+    assert [f["properties"]["route"] for f in res["unreviewed"]] == ["/items/x/"]
+
+
 def test_check_cost_runs_on_a_tiny_tree(tmp_path):
     (tmp_path / "db.py").write_text('def q(v):\n    return f"DELETE FROM t WHERE id={v}"\n', encoding="utf-8")
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "check_cost.py"), str(tmp_path), "BA-SQL-002"],
