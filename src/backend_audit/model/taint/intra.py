@@ -32,6 +32,11 @@ _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 # request.META keys the server sets (not headers, not the query): not request data
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
 _TEXT = 72
+# predicates named for checking where a URL may go: _allow_redirect, safe_for_redirect, is_safe_url,
+# url_has_allowed_host_and_scheme, validate_next_url (a guard on them sanitises for url and redirect)
+_URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|validate|check|verify|trusted)_?\w*?"
+                        r"(?:url|redirect|next|host|target|location)|^_*(?:is_)?(?:url|redirect|next|host)\w*"
+                        r"(?:safe|allowed|valid|trusted)")
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
@@ -85,6 +90,8 @@ class FunctionAnalyser:
         self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
         self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
         self.budget = 20000  # expressions evaluated: bounded time on generated code
+        self.responses: dict[str, list] = {}  # local name -> the HTML sinks of the call it was bound from
+        self.facts = False  # some guard checked a request read that is not a name (`@` entries of the state)
 
     # --- entry -------------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
@@ -161,6 +168,8 @@ class FunctionAnalyser:
         names = set().union(*live)
         for name in names:
             entries = [s.get(name) for s in live]
+            if name[:1] == "@" and any(e is None for e in entries):
+                continue  # a guard's fact holds after the join only when it held on every path
             if any(e is None for e in entries):
                 # bound on some paths only: the others contribute "unbound" (nothing)
                 entries = [e for e in entries if e is not None]
@@ -192,9 +201,16 @@ class FunctionAnalyser:
     def stmt(self, s: ast.stmt, state: dict) -> dict | None:
         t = type(s)
         if t is ast.Assign:
+            before = len(self.sinks)
             value = self.eval(s.value, state)
             for target in s.targets:
                 self.assign(target, value, state, s, s.value)
+            if len(self.sinks) > before and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
+                # r = make_response(text): a later `r.mimetype = "text/plain"` takes it out of HTML
+                self.responses[s.targets[0].id] = [r for r in self.sinks[before:] if r["kind"] == "html"]
+            elif self.responses and _sets_plain_type(s):
+                made = self.responses.pop(_plain_typed_name(s), ())
+                self.sinks = [r for r in self.sinks if not any(r is m for m in made)]
             return state
         if t is ast.AnnAssign:
             if s.value is not None:
@@ -600,9 +616,9 @@ class FunctionAnalyser:
                     self.sanitise_names(_names_of(test.args[1]), ("all",), state)
                 elif isinstance(func, ast.Attribute) and test.args:
                     self.sanitise_names(_names_of(test.args[0]), ("all",), state)
-            elif (qn or _tail_name(func)).endswith(("url_has_allowed_host_and_scheme", "is_safe_url",
-                                                     "is_safe_redirect", "is_allowed_url")) and test.args:
+            elif _URL_CHECK.search((qn or _tail_name(func)).rpartition(".")[2]) and test.args:
                 self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
+                self.sanitise_read(test.args[0], ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
@@ -614,6 +630,15 @@ class FunctionAnalyser:
             return not any(o.startswith("src:") or o == "?" for (o, _, _) in self.eval(node, state))
         v = self.eval(node, state)
         return not any(o.startswith("src:") for (o, _, _) in v)
+
+    def sanitise_read(self, node: ast.AST, kinds: tuple[str, ...], state: dict) -> None:
+        """`if is_safe_url(request.args.get("next")): return redirect(request.args.get("next"))`: the checked
+        read is not a local name, and reading it again gives the same value, so the check holds for it on
+        the branch the guard dominates (a fact under `@<expression>`, kept only where every path has it)."""
+        if not _pure_read(node):
+            return
+        self.facts = True
+        state["@" + ast.dump(node)] = {"": V.sanitise(self.eval(node, state), kinds)}
 
     def sanitise_names(self, names: list[str], kinds: tuple[str, ...], state: dict) -> None:
         for name in names:
@@ -681,6 +706,10 @@ class FunctionAnalyser:
             return {}
         if t is ast.Name:
             return self.read_name(node.id, state, node)
+        if self.facts and t in (ast.Call, ast.Attribute, ast.Subscript):
+            fact = state.get("@" + ast.dump(node))
+            if fact is not None:
+                return fact[""]
         if t is ast.Attribute:
             return self.attribute(node, state)
         if t is ast.Call:
@@ -897,6 +926,10 @@ class FunctionAnalyser:
             if attr in self.m.method_propagators:
                 value = _inputs(self.m.method_propagators[attr], receiver, args, kwargs, everything)
                 value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
+                if attr in ("format", "format_map") and isinstance(func.value, ast.Constant) and \
+                        isinstance(func.value.value, str) and _FIXED_PREFIX.match(func.value.value.split("{", 1)[0]):
+                    # "https://api.example.com/v1?to={}".format(x): the constant start fixes where it goes
+                    value = V.sanitise(value, ("host",))
                 return V.built(value) if attr in ("format", "join", "format_map") else value
         ref = self.project_ref(func, qn, state)
         if ref is not None:
@@ -1098,6 +1131,40 @@ def _const_key(node: ast.AST, constants: dict[str, Any]) -> str | None:
     if isinstance(node, ast.Name) and isinstance(constants.get(node.id), (str, int)):
         return repr(constants[node.id])
     return None
+
+
+def _plain_typed_name(s: ast.Assign) -> str:
+    """`r.mimetype = ...`, `r.content_type = ...`, `r.headers["Content-Type"] = ...`: the response's name."""
+    target = s.targets[0] if len(s.targets) == 1 else None
+    if isinstance(target, ast.Attribute) and target.attr in ("mimetype", "content_type", "media_type"):
+        base = target.value
+    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
+            target.value.attr == "headers" and isinstance(target.slice, ast.Constant) and \
+            str(target.slice.value).lower() == "content-type":
+        base = target.value.value
+    else:
+        return ""
+    return base.id if isinstance(base, ast.Name) else ""
+
+
+def _sets_plain_type(s: ast.Assign) -> bool:
+    """The statement gives a response a constant content type the browser does not parse as HTML."""
+    return bool(_plain_typed_name(s)) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str) \
+        and "html" not in s.value.value.lower() and "xml" not in s.value.value.lower()
+
+
+def _pure_read(node: ast.AST) -> bool:
+    """`request.args.get("next")`, `request.GET["next"]`, `data.url`: reading it twice gives one value."""
+    while True:
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                not node.keywords and all(isinstance(a, ast.Constant) for a in node.args):
+            node = node.func.value
+        else:
+            return isinstance(node, ast.Name)
 
 
 def _names_of(node: ast.AST) -> list[str]:
