@@ -268,8 +268,7 @@ class Engine:
             call = calls[n]
             target = self.links.get((fn.key, n))
             if not target:
-                return [(V.UNKNOWN, frozenset(), False, ((fn.path, call["line"], call["col"],
-                                                            "returned by " + call["text"]),))]
+                return self.unlinked(fn, call)
             callee = self.fns[target]
             out = []
             rows = callee.summary.get("ret_items", {}).get(item) if item else None
@@ -292,6 +291,27 @@ class Engine:
                         out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps))
             return out
         return [(V.UNKNOWN, frozenset(), False, ())]
+
+    def unlinked(self, fn: Fn, call: dict[str, Any]) -> list:
+        """What a call that reaches no function of the project returns.
+
+        A class of the project without an `__init__` of its own (a dataclass, NamedTuple, pydantic model)
+        holds what it was built from: its arguments. A library call given only constants returns a constant
+        (as the per-file pass treats library calls it sees as such). Anything else is not traced."""
+        callee = call["callee"]
+        args = call.get("args") or {}
+        here = (fn.path, call["line"], call["col"], "returned by " + call["text"])
+        is_class = not callee.startswith(("self:", "selfattr:")) and self.lookup_class(callee) is not None
+        if is_class or (not args and not callee.startswith(("self:", "selfattr:")) and
+                        callee.split(".")[0] not in self.roots_):
+            out = []
+            for rows in args.values():
+                for o, san, built, trace in rows:
+                    steps = tuple((fn.path, *t) for t in trace)
+                    for root, san2, built2, steps2 in self.local(fn, o):
+                        out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps + (here,)))
+            return out
+        return [(V.UNKNOWN, frozenset(), False, (here,))]
 
     def attr_flows(self, fn: Fn, attr: str) -> list:
         if not fn.cls:

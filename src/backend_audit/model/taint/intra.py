@@ -37,6 +37,8 @@ _TEXT = 72
 _URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|validate|check|verify|trusted)_?\w*?"
                         r"(?:url|redirect|next|host|target|location)|^_*(?:is_)?(?:url|redirect|next|host)\w*"
                         r"(?:safe|allowed|valid|trusted)")
+_KEYS = "#keys"  # state path: what a dict literal's keys are made of (only dicts whose keys are known)
+_QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
@@ -458,6 +460,8 @@ class FunctionAnalyser:
                     entry[key] = v
                 else:
                     entry[""] = V.join(entry.get("", {}), v)
+                    if _KEYS in entry:
+                        entry[_KEYS] = V.join(entry[_KEYS], self.eval(target.slice, state))
             elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" \
                     and self.cls:
                 self.attrs[base.attr] = V.join(self.attrs.get(base.attr, {}), v)
@@ -473,13 +477,17 @@ class FunctionAnalyser:
             for i, e in enumerate(node.elts):
                 entry[repr(i)] = V.step(self.eval(e, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             return entry
+        keys: V.Value = {}
         for k, v in zip(node.keys, node.values):
             value = V.step(self.eval(v, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             key = _const_key(k, self.mod.constants) if k is not None else None
             if key is None:
                 entry[""] = V.join(entry[""], value)
+                # a computed key, or `**other` whose keys are part of its value
+                keys = V.join(keys, self.eval(k, state) if k is not None else value)
             else:
                 entry[key] = value
+        entry[_KEYS] = keys  # what the keys are made of: `d.keys()` of constant keys is constant
         return entry
 
     def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
@@ -560,6 +568,9 @@ class FunctionAnalyser:
             return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
+                # `'"' not in name and "'" not in name`: no quote can close the SQL string or identifier
+                for name in _quote_free(test.values, truth):
+                    self.sanitise_names([name], ("sql",), state)
                 for v in test.values:
                     self.refine(v, truth, state)
             else:
@@ -917,13 +928,17 @@ class FunctionAnalyser:
             if qn in _CONST_RESULT:
                 return {}
         if method:
+            if attr == "keys" and not node.args and isinstance(func.value, ast.Name) and \
+                    _KEYS in state.get(func.value.id, ()):
+                return state[func.value.id][_KEYS]
             if attr == "replace" and len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args) \
                     and node.args[0].value in (".", "/", "\\") and node.args[1].value == "":
                 # x.replace(".", ""): no dot, no "..", no separator left: cannot climb out of a folder
                 return V.sanitise(receiver, ("path",))
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
-            if attr in self.m.method_propagators:
+            if attr in self.m.method_propagators and not (attr == "join" and (node.keywords or len(node.args) != 1)):
+                # (str.join takes one iterable: `query.join(Model, onclause, isouter=True)` builds no text)
                 value = _inputs(self.m.method_propagators[attr], receiver, args, kwargs, everything)
                 value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
                 if attr in ("format", "format_map") and isinstance(func.value, ast.Constant) and \
@@ -1151,6 +1166,18 @@ def _sets_plain_type(s: ast.Assign) -> bool:
     """The statement gives a response a constant content type the browser does not parse as HTML."""
     return bool(_plain_typed_name(s)) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str) \
         and "html" not in s.value.value.lower() and "xml" not in s.value.value.lower()
+
+
+def _quote_free(tests: list[ast.AST], truth: bool) -> list[str]:
+    """Names that `tests` (all holding when truth, all failing when not) show contain neither quote
+    character: `"'" not in x and '"' not in x`, or `"'" in x or '"' in x` failing."""
+    seen: dict[str, set[str]] = {}
+    for test in tests:
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Name) and \
+                isinstance(test.left, ast.Constant) and test.left.value in _QUOTES and \
+                isinstance(test.ops[0], ast.NotIn if truth else ast.In):
+            seen.setdefault(test.comparators[0].id, set()).add(test.left.value)
+    return sorted(n for n, q in seen.items() if q >= _QUOTES)
 
 
 def _pure_read(node: ast.AST) -> bool:
