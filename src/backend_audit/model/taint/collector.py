@@ -93,6 +93,7 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                 mod.instances[stmt.targets[0].id] = ref
     functions: list[dict[str, Any]] = []
     validated: list[str] = []  # classes with field validators (pydantic, marshmallow)
+    validated_fields: dict[str, list[str]] = {}  # ... and the fields a validator that can reject names
     view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
 
     routed = _urlpatterns_targets(tree)
@@ -109,6 +110,9 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                         _tail(d.func if isinstance(d, ast.Call) else d) in _VALIDATORS for d in m.decorator_list)
                        for m in stmt.body):
                     validated.append(qual)
+                    checked = _checked_fields(stmt)
+                    if checked:
+                        validated_fields[qual] = checked
                 walk(stmt.body, qual + ".", qual)
             elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and not prefix:
                 for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []),
@@ -127,7 +131,25 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
     out = {"module": module, "functions": functions, "classes": classes}
     if validated:
         out["validated"] = validated
+    if validated_fields:
+        out["validated_fields"] = validated_fields
     return out
+
+
+def _checked_fields(cls: ast.ClassDef) -> list[str]:
+    """Fields named by a validator that can reject a value (`@field_validator("locale")` whose body raises or
+    asserts): what reaches the model through them was checked. `"*"` and model-wide validators name none."""
+    out: set[str] = set()
+    for m in cls.body:
+        if not isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if not any(isinstance(n, (ast.Raise, ast.Assert)) for n in ast.walk(m)):
+            continue
+        for d in m.decorator_list:
+            if isinstance(d, ast.Call) and _tail(d.func) in _VALIDATORS:
+                out.update(a.value for a in d.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                           and a.value != "*")
+    return sorted(out)
 
 
 def _urlpatterns_targets(tree: ast.Module) -> set[str]:

@@ -419,7 +419,7 @@ class FunctionAnalyser:
                 for e, vn in zip(elts, value_node.elts):
                     self.assign(e, self.eval(vn, state), state, stmt, vn)
                 return
-            calls = [k for k in value if k[0].startswith("call:")]
+            calls = [k for k in value if k[0].startswith("call:") and "." not in k[0]]
             if isinstance(value_node, ast.Call) and len(value) == 1 and calls and \
                     not any(isinstance(e, ast.Starred) for e in elts):
                 # a, b = helper(...): each name gets that item of what the helper returns
@@ -454,6 +454,8 @@ class FunctionAnalyser:
             v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             if isinstance(base, ast.Name):
                 entry = state.get(base.id)
+                if entry is None and (base.id in self.mod.imports or base.id in self.local_imports):
+                    return  # `session[k] = v` on an imported store: it stays the import (the next write too)
                 if entry is None:
                     entry = state[base.id] = {"": self.read_name(base.id, state, base)}
                 if key is not None:
@@ -840,6 +842,10 @@ class FunctionAnalyser:
                 if node.attr == "request":
                     return {}
                 return V.origin(f"self:{node.attr}", node.lineno, node.col_offset + 1, "read " + self.text(node))
+            if entry is not None:
+                # field-sensitive: `user.website = x` does not make `user.id` x; a parameter's attribute is
+                # followed as `param:user.id`, which the project step maps to that attribute of the argument
+                return V.attr_of(V.join(*(v for k, v in entry.items() if k[:1] != ".")), node.attr)
         return self.eval(base, state)
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
@@ -953,8 +959,19 @@ class FunctionAnalyser:
                                       "text": self.text(node)}
             argmap = {str(i): V.dump(a) for i, a in enumerate(args) if a and not isinstance(node.args[i], ast.Starred)}
             argmap.update({k: V.dump(v) for k, v in kwargs.items() if v and k})
+            # an object with attributes set here: `<arg>.` (the object without them) and `<arg>.<attr>` let the
+            # callee's `param.attr` see only that attribute
+            passed = [(str(i), a) for i, a in enumerate(node.args)] + [(k.arg, k.value) for k in node.keywords if k.arg]
+            for key, a in passed:
+                entry = state.get(a.id) if isinstance(a, ast.Name) and a.id != "self" else None
+                if entry and any(k[:1] == "." for k in entry):
+                    argmap[key + "."] = V.dump(V.join(*(v for k, v in entry.items() if k[:1] != ".")))
+                    argmap.update({key + k: V.dump(v) for k, v in entry.items() if k[:1] == "." and v})
             if argmap:
                 record["args"] = argmap
+            if node.keywords and self.class_ref(node, state):
+                # Cls(a=..., b=...): the fields set, constants too (`obj.a` of a dataclass is what `a=` gave)
+                record["kw"] = sorted(k.arg for k in node.keywords if k.arg)
             self.calls.append(record)
             out = V.origin(f"call:{n}", node.lineno, node.col_offset + 1, self.text(node))
             return out
