@@ -44,3 +44,18 @@ def reset_email(email):
 def mail_preview(email: str):
     data = reset_email(email)
     return HTMLResponse(content=data.html_content)  # safe: xss
+
+
+@app.get("/greeting")
+def greeting():
+    from jinja2 import Template
+
+    return Template("<p>Hello {{ name }}</p>").render(name=request.args["name"])  # vuln: xss
+
+
+@app.get("/greeting-escaped")
+def greeting_escaped():
+    from jinja2 import Environment, select_autoescape
+
+    env = Environment(autoescape=select_autoescape(default_for_string=True))
+    return env.from_string("<p>Hello {{ name }}</p>").render(name=request.args["name"])  # safe: xss

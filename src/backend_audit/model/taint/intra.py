@@ -37,6 +37,10 @@ _TEXT = 72
 _URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|validate|check|verify|trusted)_?\w*?"
                         r"(?:url|redirect|next|host|target|location)|^_*(?:is_)?(?:url|redirect|next|host)\w*"
                         r"(?:safe|allowed|valid|trusted)")
+# functions that call the function they are given with the arguments that follow it
+_DEFERRING = frozenset({"asyncio.to_thread", "starlette.background.BackgroundTask", "fastapi.background.BackgroundTask",
+                        "starlette.concurrency.run_in_threadpool", "anyio.to_thread.run_sync"})
+_TEMPLATE_GETTERS = frozenset({"get_template", "from_string", "select_template", "get_or_select_template"})
 _KEYS = "#keys"  # state path: what a dict literal's keys are made of (only dicts whose keys are known)
 _QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
@@ -677,6 +681,27 @@ class FunctionAnalyser:
                     return True
         return False
 
+    def made_by(self, node: ast.AST, makers: tuple[str, ...], state: dict, depth: int = 0) -> ast.Call | None:
+        """The call among `makers` that made this receiver: `Template(src)`, a name bound to it here or at
+        module level, or `env.get_template(name)` / `env.from_string(src)` of an environment so made."""
+        if depth > 4:
+            return None
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, ast.Call):
+            if (self.qualname(node.func, state) or "") in makers:
+                return node
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _TEMPLATE_GETTERS:
+                return self.made_by(node.func.value, makers, state, depth + 1)
+            return None
+        if isinstance(node, ast.Name):
+            bound = self.bound.get(node.id, ()) if node.id in state else self.mod.bound.get(node.id, ())
+            for b in bound:
+                found = self.made_by(b, makers, state, depth + 1) if b is not None else None
+                if found is not None:
+                    return found
+        return None
+
     def was_resolved(self, name: str) -> bool:
         return any(n is not None and _resolved(n) for n in self.bound.get(name, ()))
 
@@ -880,6 +905,9 @@ class FunctionAnalyser:
                 qn = f"{inner}.{node.args[1].value}"  # getattr(os, "system") is os.system
                 return self._marker(qn, node)
         attr = func.attr if isinstance(func, ast.Attribute) else None
+        deferred = self.deferred(node, qn, attr, state)
+        if deferred is not None:
+            return self.call(deferred, state)
         if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
             return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
@@ -983,6 +1011,36 @@ class FunctionAnalyser:
             return V.unknown(node.lineno, node.col_offset + 1, self.text(node))
         return {}
 
+    def deferred(self, node: ast.Call, qn: str | None, attr: str | None, state: dict) -> ast.Call | None:
+        """A call that runs a function it is handed, later or on another thread: `tasks.add_task(f, *a, **kw)`,
+        `asyncio.to_thread(f, *a)`, `loop.run_in_executor(None, f, *a)`, `executor.submit(f, *a)`,
+        `BackgroundTask(f, *a)`, a task's `f.delay(*a)`; `functools.partial(f, *a)` unwrapped. Analysed as
+        the call `f(*a, **kw)` it makes (the same line), so sinks in f or of f itself are seen."""
+        func = node.func
+        args, keywords = list(node.args), list(node.keywords)
+        if attr in ("add_task",) or qn in _DEFERRING:
+            target, rest = (args[0], args[1:]) if args else (None, [])
+        elif attr == "run_in_executor":
+            target, rest, keywords = (args[1], args[2:], []) if len(args) > 1 else (None, [], [])
+        elif attr == "submit" and _receiver_named(func.value, ("executor", "pool")):
+            target, rest = (args[0], args[1:]) if args else (None, [])
+        elif attr == "delay" and isinstance(func.value, ast.Name) and func.value.id not in state and (
+                func.value.id in self.mod.defs or func.value.id in self.mod.imports):
+            target, rest = func.value, args
+        else:
+            return None
+        if target is None or isinstance(target, ast.Starred):
+            return None
+        if isinstance(target, ast.Call) and (self.qualname(target.func, state) or "") in (
+                "functools.partial", "functools.partialmethod") and target.args:
+            rest = [*target.args[1:], *rest]
+            keywords = [*target.keywords, *keywords]
+            target = target.args[0]
+        if isinstance(target, ast.Lambda):
+            return None
+        made = ast.Call(func=target, args=rest, keywords=keywords)
+        return ast.copy_location(made, node)
+
     def _marker(self, qn: str, node: ast.Call) -> V.Value:
         node._taint_qn = qn  # type: ignore[attr-defined]  # read when the returned callable is called
         return {}
@@ -1044,6 +1102,10 @@ class FunctionAnalyser:
                 return
         if sink.unless_keyword and any(k.arg == sink.unless_keyword for k in node.keywords):
             return
+        if sink.made_by:
+            maker = self.made_by(node.func.value, sink.made_by, state) if isinstance(node.func, ast.Attribute) else None
+            if maker is None or (sink.unless_setting and _setting_true(maker, sink.unless_setting)):
+                return  # another object's render(), or a jinja2 environment that autoescapes
         picked: list[V.Value] = []
         nodes: list[ast.AST] = []
         if sink.shell_list:
@@ -1069,6 +1131,9 @@ class FunctionAnalyser:
                         isinstance(x, ast.Starred) for x in node.args[:a + 1]):
                     picked.append(args[a])
                     nodes.append(node.args[a])
+                elif a == "**":
+                    picked.extend(v for k, v in kwargs.items())
+                    nodes.extend(k.value for k in node.keywords)
                 elif isinstance(a, str) and a in kwargs:
                     picked.append(kwargs[a])
                     nodes.append(next(k.value for k in node.keywords if k.arg == a))
