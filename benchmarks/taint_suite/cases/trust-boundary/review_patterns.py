@@ -22,3 +22,28 @@ def register():
     remember_id(user)
     remember_site(user)
     return "", 201
+
+
+def known_user(name):
+    from .db import get_cursor
+
+    row = get_cursor().execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()
+    if row is None:
+        return None
+    return name
+
+
+@app.post("/login")
+def login_known():
+    session["username"] = known_user(request.form["username"])  # safe: trust-boundary
+    return "", 204
+
+
+@app.post("/login-unchecked")
+def login_unchecked():
+    from .db import get_cursor
+
+    name = request.form["username"]
+    get_cursor().execute("SELECT id FROM users WHERE username = ?", (name,)).fetchone()
+    session["username"] = name  # vuln: trust-boundary
+    return "", 204

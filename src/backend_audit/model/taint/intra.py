@@ -572,6 +572,14 @@ class FunctionAnalyser:
         if t is ast.UnaryOp and isinstance(test.op, ast.Not):
             self.refine(test.operand, not truth, state)
             return
+        found = _found_row(test, truth)
+        if found is not None:
+            # `row = cur.execute("... WHERE name = ?", (name,)).fetchone()` and `if not row: return`: name
+            # matched a stored record, the validation a trust store asks for (not a sanitiser for any other sink)
+            for b in self.bound.get(found, ()) if isinstance(found, str) else (found,):
+                if isinstance(b, ast.Call) and _lookup_call(b):
+                    self.sanitise_names(_lookup_arg_names(b), ("trust-store",), state)
+            return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
                 # `'"' not in name and "'" not in name`: no quote can close the SQL string or identifier
@@ -1248,6 +1256,40 @@ def _sets_plain_type(s: ast.Assign) -> bool:
     """The statement gives a response a constant content type the browser does not parse as HTML."""
     return bool(_plain_typed_name(s)) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str) \
         and "html" not in s.value.value.lower() and "xml" not in s.value.value.lower()
+
+
+_LOOKUPS = frozenset({"fetchone", "first", "one_or_none", "scalar", "scalar_one_or_none", "get_or_none", "exists"})
+
+
+def _found_row(test: ast.AST, truth: bool) -> str | ast.Call | None:
+    """What `test` shows to exist on its `truth` branch: a name (`row`, `row is not None`) or a lookup call
+    itself (`Model.objects.filter(name=x).exists()`)."""
+    if isinstance(test, ast.Name) and truth:
+        return test.id
+    if isinstance(test, ast.Call) and truth and _lookup_call(test):
+        return test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) and \
+            isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None and \
+            isinstance(test.ops[0], ast.IsNot if truth else ast.Is):
+        return test.left.id
+    return None
+
+
+def _lookup_call(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Attribute) and node.func.attr in _LOOKUPS
+
+
+def _lookup_arg_names(node: ast.AST) -> list[str]:
+    """Names passed as arguments anywhere along a query chain (`c.execute(sql, (name,)).fetchone()`,
+    `Model.objects.filter(name=name).first()`), not the receivers."""
+    out: list[str] = []
+    while isinstance(node, ast.Call):
+        for a in [*node.args, *(k.value for k in node.keywords)]:
+            out.extend(_names_of(a))
+        node = node.func.value if isinstance(node.func, ast.Attribute) else None
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+    return out
 
 
 def _quote_free(tests: list[ast.AST], truth: bool) -> list[str]:
