@@ -23,8 +23,10 @@ _STRONG_FUNCS = frozenset({
 # test that keeps qualname() off the millions of other calls (this check runs on every file).
 _STRONG_FUNC_TAILS = frozenset(name.rpartition(".")[2] for name in _STRONG_FUNCS)
 # Calls that take SQL text but also other things: flagged only when the built text looks like SQL.
+# (fetch_all/fetch_one/fetch_val/iterate: the `databases` package, `await database.fetch_all(query=...)`)
 _WEAK_METHODS = frozenset({"fetch", "fetchrow", "fetchval", "raw", "where", "filter", "order_by", "having",
-                           "read_sql", "read_sql_query", "cursor", "extra"})
+                           "read_sql", "read_sql_query", "cursor", "extra", "fetch_all", "fetch_one", "fetch_val",
+                           "iterate"})
 _WEAK_FUNCS = frozenset({"text", "RawSQL", "literal_column", "read_sql", "read_sql_query"})
 _SQL_KWARGS = ("sql", "query", "statement", "operation")
 _SQLISH = re.compile(r"(?is)\b(select\b.*\bfrom|insert\s+into|update\b.*\bset\b|delete\s+from|where\b|order\s+by|"

@@ -93,6 +93,7 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                 mod.instances[stmt.targets[0].id] = ref
     functions: list[dict[str, Any]] = []
     validated: list[str] = []  # classes with field validators (pydantic, marshmallow)
+    validated_fields: dict[str, list[str]] = {}  # ... and the fields a validator that can reject names
     view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
 
     routed = _urlpatterns_targets(tree)
@@ -109,6 +110,9 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                         _tail(d.func if isinstance(d, ast.Call) else d) in _VALIDATORS for d in m.decorator_list)
                        for m in stmt.body):
                     validated.append(qual)
+                    checked = _checked_fields(stmt)
+                    if checked:
+                        validated_fields[qual] = checked
                 walk(stmt.body, qual + ".", qual)
             elif isinstance(stmt, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and not prefix:
                 for block in (getattr(stmt, "body", []), getattr(stmt, "orelse", []),
@@ -127,7 +131,25 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
     out = {"module": module, "functions": functions, "classes": classes}
     if validated:
         out["validated"] = validated
+    if validated_fields:
+        out["validated_fields"] = validated_fields
     return out
+
+
+def _checked_fields(cls: ast.ClassDef) -> list[str]:
+    """Fields named by a validator that can reject a value (`@field_validator("locale")` whose body raises or
+    asserts): what reaches the model through them was checked. `"*"` and model-wide validators name none."""
+    out: set[str] = set()
+    for m in cls.body:
+        if not isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if not any(isinstance(n, (ast.Raise, ast.Assert)) for n in ast.walk(m)):
+            continue
+        for d in m.decorator_list:
+            if isinstance(d, ast.Call) and _tail(d.func) in _VALIDATORS:
+                out.update(a.value for a in d.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                           and a.value != "*")
+    return sorted(out)
 
 
 def _urlpatterns_targets(tree: ast.Module) -> set[str]:
@@ -187,6 +209,7 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
         (cls is None and positional and positional[0].arg in models.request_param_names) or
         (cls is not None and fn.name in _VIEW_METHODS and len(positional) > 1
          and positional[1].arg in models.request_param_names))
+    cli = not endpoint and _cli_entry(fn, cls, mod, classes, ctx.path)
     analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
     analyser.html_return = "flask" in mod.import_prefixes and any(
         isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in _FLASK_VIEWS
@@ -213,6 +236,9 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
             analyser.request_names.add(a.arg)
             request_param = request_param or a.arg
             state[a.arg] = {"": {}}
+            continue
+        if cli:
+            state[a.arg] = {"": {}}  # typed by the operator at a terminal: not attacker input
             continue
         line, col = a.lineno, a.col_offset + 1
         default = defaults.get(a.arg)
@@ -242,7 +268,9 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     for star in (args.vararg, args.kwarg):
         if star is not None:
             line, col = star.lineno, star.col_offset + 1
-            if view_candidate and star is args.kwarg:
+            if cli:
+                state[star.arg] = {"": {}}
+            elif view_candidate and star is args.kwarg:
                 state[star.arg] = {"": V.origin(f"view:{star.arg}", line, col,
                                                 f"request data: URL parameters **{star.arg}")}
             else:
@@ -255,6 +283,30 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     if typed:
         summary["typed"] = typed
     return summary
+
+
+_CLI_DECORATORS = frozenset({"command", "group", "argument", "option"})
+_CLI_LIBRARIES = ("click", "typer", "flask.cli", "asyncclick")
+
+
+def _cli_entry(fn: ast.FunctionDef, cls: str | None, mod: Module, classes: dict, path: str) -> bool:
+    """A command-line entry point: its arguments come from the operator's own command line, on the same side
+    of the trust boundary as the code (click/typer commands, `@app.cli.command()`, a Django management
+    command's `handle`)."""
+    if cls is not None:
+        if fn.name != "handle":
+            return False
+        bases = [b.rpartition(".")[2] for b in classes.get(cls, ())]
+        return "BaseCommand" in bases or "/management/commands/" in "/" + path
+    for d in fn.decorator_list:
+        func = d.func if isinstance(d, ast.Call) else d
+        if not isinstance(func, ast.Attribute) or func.attr not in _CLI_DECORATORS:
+            continue
+        chain = _ref(func, mod.imports, mod.module, mod.defs) or ""
+        if chain.startswith(_CLI_LIBRARIES) or ".cli." in chain or any(
+                p in mod.import_prefixes for p in ("click", "typer", "asyncclick")):
+            return True
+    return False
 
 
 def _single_segment_params(route: ast.Call) -> dict[str, str]:

@@ -17,12 +17,15 @@ step is linear in the summaries' size times a small bound. Iteration is sorted: 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import values as V
 
 MAX_ROOTS = 6  # resolved flows kept per (function, origin): bounded work and report size
+_PLAIN_BASES = frozenset({"object", "NamedTuple", "TypedDict", "Generic"})
+
 
 
 @dataclass
@@ -72,6 +75,9 @@ class Engine:
     links: dict[tuple[str, int], str | None] = field(default_factory=dict)
     views: set[tuple[str, str]] = field(default_factory=set)  # (path, qualname) of inventory handlers
     validated: set[str] = field(default_factory=set)  # classes with field validators
+    # class -> fields a validator that can reject (raise, assert) names: `@field_validator("locale")`
+    validated_fields: dict[str, set[str]] = field(default_factory=dict)
+    routes: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # inventory handler -> its URL paths
     semantic: Any = None  # () -> model.semantic.SemanticModel: resolves what our own references cannot
     roots_: set[str] = field(default_factory=set)  # top-level package names of the project
     _local: dict[tuple[str, str], list] = field(default_factory=dict)
@@ -83,8 +89,8 @@ class Engine:
 
     @classmethod
     def build(cls, facts: dict[str, dict[str, Any]], views: set[tuple[str, str]] = frozenset(),
-              semantic: Any = None) -> "Engine":
-        e = cls(views=set(views), semantic=semantic)
+              semantic: Any = None, routes: dict[tuple[str, str], list[str]] | None = None) -> "Engine":
+        e = cls(views=set(views), semantic=semantic, routes=dict(routes or {}))
         for path in sorted(facts):
             t = facts[path].get("taint")
             if not t:
@@ -94,6 +100,8 @@ class Engine:
                 e.classes[f"{module}.{qual}" if module else qual] = bases
             for qual in t.get("validated", ()):
                 e.validated.add(f"{module}.{qual}" if module else qual)
+            for qual, names in t.get("validated_fields", {}).items():
+                e.validated_fields.setdefault(f"{module}.{qual}" if module else qual, set()).update(names)
             for s in t.get("functions", []):
                 key = f"{module}.{s['name']}" if module else s["name"]
                 c = s.get("cls")
@@ -117,6 +125,30 @@ class Engine:
         name = fn.summary["name"]
         return bool(fn.summary.get("routed")) or (fn.path, name) in self.views or \
             (fn.path, name.rpartition(".")[0]) in self.views
+
+    def captured(self, fn: Fn, name: str) -> bool:
+        """Whether the view's URL can fill parameter `name`: a parameter no route of the view captures gets
+        its value from a caller (another view passing a checked value), not from the URL. Unknown routes,
+        `**kwargs` and routes the inventory could not read count as captured."""
+        name = name.lstrip("*")
+        qual = fn.summary["name"]
+        paths = self.routes.get((fn.path, qual)) or self.routes.get((fn.path, qual.rpartition(".")[0]))
+        if not paths or fn.summary.get("routed") or name in ("kwargs",):
+            return True
+        word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        return any(not p or word.search(p) for p in paths)
+
+    def field_checked(self, cls: str, attr: str) -> bool:
+        todo, seen = [cls], set()
+        while todo and len(seen) < 20:
+            c = todo.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            if attr in self.validated_fields.get(c, ()):
+                return True
+            todo.extend(b for b in (self.lookup_class(x) for x in self.classes.get(c, ())) if b)
+        return False
 
     def is_enum(self, ref: str, depth: int = 0) -> bool:
         if ref.rpartition(".")[2] in ("Enum", "StrEnum", "IntEnum", "Choices", "TextChoices", "IntegerChoices"):
@@ -241,10 +273,13 @@ class Engine:
 
     def _local_compute(self, fn: Fn, origin: str) -> list:
         if origin.startswith("src:"):
+            origin, _, attr = origin.partition(V.FIELD)  # `body.locale` of a typed body reached this flow
             ref = fn.summary.get("typed", {}).get(origin)
             if ref and self.is_enum(ref):
                 return []  # the framework admits only the Enum's values
             cls = self.lookup_class(ref) if ref else None
+            if cls and attr and self.field_checked(cls, attr):
+                return []  # a validator of the model rejects what that field does not allow
             if cls and cls in self.validated:
                 # a body model whose fields have validators: which field got here is not tracked
                 return [(origin, frozenset({"validated"}), False, ())]
@@ -253,14 +288,15 @@ class Engine:
             return [(origin, frozenset(), False, ())]
         if origin.startswith("view:"):
             name = origin[5:]
-            if self.is_view(fn):
+            if self.is_view(fn) and self.captured(fn, name):
                 return [(f"src:{fn.key}:{name}:URL parameter {name} of view {fn.summary['name']}", frozenset(),
                          False, ())]
             return [(f"param:{name}", frozenset(), False, ())]
         if origin.startswith("self:"):
             return self.attr_flows(fn, origin[5:])
         if origin.startswith("call:"):
-            n_text, _, item = origin[5:].partition("#")
+            head, _, attr = origin[5:].partition(".")
+            n_text, _, item = head.partition("#")
             n = int(n_text)
             calls = fn.summary.get("calls", ())
             if n >= len(calls):
@@ -268,13 +304,14 @@ class Engine:
             call = calls[n]
             target = self.links.get((fn.key, n))
             if not target:
-                return [(V.UNKNOWN, frozenset(), False, ((fn.path, call["line"], call["col"],
-                                                            "returned by " + call["text"]),))]
+                return self.unlinked(fn, call, attr)
             callee = self.fns[target]
             out = []
             rows = callee.summary.get("ret_items", {}).get(item) if item else None
             for row in rows if rows is not None else callee.summary.get("ret", ()):
                 o, san, built, trace = row
+                if attr:
+                    o = V.with_attr(o, attr)  # the caller reads one attribute of what the callee returns
                 steps = tuple((callee.path, *s) for s in trace)
                 for root, san2, built2, steps2 in self.local(callee, o):
                     if root.startswith("param:"):
@@ -292,6 +329,51 @@ class Engine:
                         out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps))
             return out
         return [(V.UNKNOWN, frozenset(), False, ())]
+
+    def unlinked(self, fn: Fn, call: dict[str, Any], attr: str = "") -> list:
+        """What a call that reaches no function of the project returns (`attr`: the caller reads that
+        attribute of it).
+
+        A plain class of the project without an `__init__` (a dataclass, a NamedTuple) holds what it was
+        built from: its arguments, or for `attr` the keyword argument of that name. A library call given
+        only constants returns a constant (as the per-file pass treats library calls it sees as such).
+        Anything else, classes built on a library's base (forms, models) included, is not traced."""
+        callee = call["callee"]
+        args = call.get("args") or {}
+        here = (fn.path, call["line"], call["col"], "returned by " + call["text"])
+        own = not callee.startswith(("self:", "selfattr:"))
+        cls = self.lookup_class(callee) if own else None
+        plain = cls is not None and self.plain_class(cls)
+        if plain or (own and not args and cls is None and callee.split(".")[0] not in self.roots_):
+            out = []
+            if plain and attr and attr in call.get("kw", ()):
+                picked = [args.get(attr, [])]  # the field that keyword set, a constant when not recorded
+            else:
+                picked = list(args.values())
+            for rows in picked:
+                for o, san, built, trace in rows:
+                    steps = tuple((fn.path, *t) for t in trace)
+                    for root, san2, built2, steps2 in self.local(fn, o):
+                        out.append((root, frozenset(san) | san2, bool(built or built2), steps2 + steps + (here,)))
+            return out
+        return [(V.UNKNOWN, frozenset(), False, (here,))]
+
+    def plain_class(self, cls: str) -> bool:
+        """No base outside the project but `object`, NamedTuple or TypedDict: nothing checks or converts
+        what the instance is built from, and nothing else fills it."""
+        todo, seen = [cls], set()
+        while todo:
+            c = todo.pop()
+            if c in seen or len(seen) > 20:
+                continue
+            seen.add(c)
+            for b in self.classes.get(c, ()):
+                found = self.lookup_class(b)
+                if found:
+                    todo.append(found)
+                elif b.rpartition(".")[2] not in _PLAIN_BASES:
+                    return False
+        return True
 
     def attr_flows(self, fn: Fn, attr: str) -> list:
         if not fn.cls:
@@ -374,16 +456,28 @@ class Engine:
 
 
 def _arg_for(fn: Fn, param: str, call: dict[str, Any]) -> list:
+    """The flows a call passes for `param` of fn; `p.attr` (the callee read that attribute) takes the
+    argument's own attribute when the caller set it, the object without its set attributes otherwise."""
     args = call.get("args") or {}
-    if param in args:
-        return args[param]
-    try:
-        i = fn.params.index(param)
-    except ValueError:
-        return []
-    if i >= fn.summary.get("npos", len(fn.params)):
-        return []  # keyword-only: a positional argument never lands there
-    return args.get(str(i), [])
+    name, _, attr = param.partition(".")
+    keys = [name]
+    if name in fn.params:
+        i = fn.params.index(name)
+        if i < fn.summary.get("npos", len(fn.params)):  # keyword-only: a positional argument never lands there
+            keys.append(str(i))
+    for key in keys:
+        if attr and f"{key}.{attr}" in args:
+            return args[f"{key}.{attr}"]
+        if attr and f"{key}." in args:
+            return args[f"{key}."]
+        if key in args:
+            return _field_of(args[key], attr) if attr else args[key]
+    return []
+
+
+def _field_of(rows: list, attr: str) -> list:
+    """Rows of a whole argument seen through one attribute (see values.with_attr)."""
+    return [[V.with_attr(o, attr), san, built, trace] for o, san, built, trace in rows]
 
 
 def _bound(rows: list) -> list:

@@ -32,6 +32,17 @@ _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 # request.META keys the server sets (not headers, not the query): not request data
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
 _TEXT = 72
+# predicates named for checking where a URL may go: _allow_redirect, safe_for_redirect, is_safe_url,
+# url_has_allowed_host_and_scheme, validate_next_url (a guard on them sanitises for url and redirect)
+_URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|validate|check|verify|trusted)_?\w*?"
+                        r"(?:url|redirect|next|host|target|location)|^_*(?:is_)?(?:url|redirect|next|host)\w*"
+                        r"(?:safe|allowed|valid|trusted)")
+# functions that call the function they are given with the arguments that follow it
+_DEFERRING = frozenset({"asyncio.to_thread", "starlette.background.BackgroundTask", "fastapi.background.BackgroundTask",
+                        "starlette.concurrency.run_in_threadpool", "anyio.to_thread.run_sync"})
+_TEMPLATE_GETTERS = frozenset({"get_template", "from_string", "select_template", "get_or_select_template"})
+_KEYS = "#keys"  # state path: what a dict literal's keys are made of (only dicts whose keys are known)
+_QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
@@ -85,6 +96,8 @@ class FunctionAnalyser:
         self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
         self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
         self.budget = 20000  # expressions evaluated: bounded time on generated code
+        self.responses: dict[str, list] = {}  # local name -> the HTML sinks of the call it was bound from
+        self.facts = False  # some guard checked a request read that is not a name (`@` entries of the state)
 
     # --- entry -------------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
@@ -161,6 +174,8 @@ class FunctionAnalyser:
         names = set().union(*live)
         for name in names:
             entries = [s.get(name) for s in live]
+            if name[:1] == "@" and any(e is None for e in entries):
+                continue  # a guard's fact holds after the join only when it held on every path
             if any(e is None for e in entries):
                 # bound on some paths only: the others contribute "unbound" (nothing)
                 entries = [e for e in entries if e is not None]
@@ -192,9 +207,16 @@ class FunctionAnalyser:
     def stmt(self, s: ast.stmt, state: dict) -> dict | None:
         t = type(s)
         if t is ast.Assign:
+            before = len(self.sinks)
             value = self.eval(s.value, state)
             for target in s.targets:
                 self.assign(target, value, state, s, s.value)
+            if len(self.sinks) > before and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
+                # r = make_response(text): a later `r.mimetype = "text/plain"` takes it out of HTML
+                self.responses[s.targets[0].id] = [r for r in self.sinks[before:] if r["kind"] == "html"]
+            elif self.responses and _sets_plain_type(s):
+                made = self.responses.pop(_plain_typed_name(s), ())
+                self.sinks = [r for r in self.sinks if not any(r is m for m in made)]
             return state
         if t is ast.AnnAssign:
             if s.value is not None:
@@ -401,7 +423,7 @@ class FunctionAnalyser:
                 for e, vn in zip(elts, value_node.elts):
                     self.assign(e, self.eval(vn, state), state, stmt, vn)
                 return
-            calls = [k for k in value if k[0].startswith("call:")]
+            calls = [k for k in value if k[0].startswith("call:") and "." not in k[0]]
             if isinstance(value_node, ast.Call) and len(value) == 1 and calls and \
                     not any(isinstance(e, ast.Starred) for e in elts):
                 # a, b = helper(...): each name gets that item of what the helper returns
@@ -436,12 +458,16 @@ class FunctionAnalyser:
             v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             if isinstance(base, ast.Name):
                 entry = state.get(base.id)
+                if entry is None and (base.id in self.mod.imports or base.id in self.local_imports):
+                    return  # `session[k] = v` on an imported store: it stays the import (the next write too)
                 if entry is None:
                     entry = state[base.id] = {"": self.read_name(base.id, state, base)}
                 if key is not None:
                     entry[key] = v
                 else:
                     entry[""] = V.join(entry.get("", {}), v)
+                    if _KEYS in entry:
+                        entry[_KEYS] = V.join(entry[_KEYS], self.eval(target.slice, state))
             elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self" \
                     and self.cls:
                 self.attrs[base.attr] = V.join(self.attrs.get(base.attr, {}), v)
@@ -457,13 +483,17 @@ class FunctionAnalyser:
             for i, e in enumerate(node.elts):
                 entry[repr(i)] = V.step(self.eval(e, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             return entry
+        keys: V.Value = {}
         for k, v in zip(node.keys, node.values):
             value = V.step(self.eval(v, state), stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             key = _const_key(k, self.mod.constants) if k is not None else None
             if key is None:
                 entry[""] = V.join(entry[""], value)
+                # a computed key, or `**other` whose keys are part of its value
+                keys = V.join(keys, self.eval(k, state) if k is not None else value)
             else:
                 entry[key] = value
+        entry[_KEYS] = keys  # what the keys are made of: `d.keys()` of constant keys is constant
         return entry
 
     def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
@@ -542,8 +572,19 @@ class FunctionAnalyser:
         if t is ast.UnaryOp and isinstance(test.op, ast.Not):
             self.refine(test.operand, not truth, state)
             return
+        found = _found_row(test, truth)
+        if found is not None:
+            # `row = cur.execute("... WHERE name = ?", (name,)).fetchone()` and `if not row: return`: name
+            # matched a stored record, the validation a trust store asks for (not a sanitiser for any other sink)
+            for b in self.bound.get(found, ()) if isinstance(found, str) else (found,):
+                if isinstance(b, ast.Call) and _lookup_call(b):
+                    self.sanitise_names(_lookup_arg_names(b), ("trust-store",), state)
+            return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
+                # `'"' not in name and "'" not in name`: no quote can close the SQL string or identifier
+                for name in _quote_free(test.values, truth):
+                    self.sanitise_names([name], ("sql",), state)
                 for v in test.values:
                     self.refine(v, truth, state)
             else:
@@ -600,9 +641,9 @@ class FunctionAnalyser:
                     self.sanitise_names(_names_of(test.args[1]), ("all",), state)
                 elif isinstance(func, ast.Attribute) and test.args:
                     self.sanitise_names(_names_of(test.args[0]), ("all",), state)
-            elif (qn or _tail_name(func)).endswith(("url_has_allowed_host_and_scheme", "is_safe_url",
-                                                     "is_safe_redirect", "is_allowed_url")) and test.args:
+            elif _URL_CHECK.search((qn or _tail_name(func)).rpartition(".")[2]) and test.args:
                 self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
+                self.sanitise_read(test.args[0], ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
@@ -614,6 +655,15 @@ class FunctionAnalyser:
             return not any(o.startswith("src:") or o == "?" for (o, _, _) in self.eval(node, state))
         v = self.eval(node, state)
         return not any(o.startswith("src:") for (o, _, _) in v)
+
+    def sanitise_read(self, node: ast.AST, kinds: tuple[str, ...], state: dict) -> None:
+        """`if is_safe_url(request.args.get("next")): return redirect(request.args.get("next"))`: the checked
+        read is not a local name, and reading it again gives the same value, so the check holds for it on
+        the branch the guard dominates (a fact under `@<expression>`, kept only where every path has it)."""
+        if not _pure_read(node):
+            return
+        self.facts = True
+        state["@" + ast.dump(node)] = {"": V.sanitise(self.eval(node, state), kinds)}
 
     def sanitise_names(self, names: list[str], kinds: tuple[str, ...], state: dict) -> None:
         for name in names:
@@ -638,6 +688,27 @@ class FunctionAnalyser:
                 if any(isinstance(b, ast.Call) and _setting_true(b, sink.setting) for b in bound):
                     return True
         return False
+
+    def made_by(self, node: ast.AST, makers: tuple[str, ...], state: dict, depth: int = 0) -> ast.Call | None:
+        """The call among `makers` that made this receiver: `Template(src)`, a name bound to it here or at
+        module level, or `env.get_template(name)` / `env.from_string(src)` of an environment so made."""
+        if depth > 4:
+            return None
+        if isinstance(node, ast.Await):
+            node = node.value
+        if isinstance(node, ast.Call):
+            if (self.qualname(node.func, state) or "") in makers:
+                return node
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _TEMPLATE_GETTERS:
+                return self.made_by(node.func.value, makers, state, depth + 1)
+            return None
+        if isinstance(node, ast.Name):
+            bound = self.bound.get(node.id, ()) if node.id in state else self.mod.bound.get(node.id, ())
+            for b in bound:
+                found = self.made_by(b, makers, state, depth + 1) if b is not None else None
+                if found is not None:
+                    return found
+        return None
 
     def was_resolved(self, name: str) -> bool:
         return any(n is not None and _resolved(n) for n in self.bound.get(name, ()))
@@ -681,6 +752,10 @@ class FunctionAnalyser:
             return {}
         if t is ast.Name:
             return self.read_name(node.id, state, node)
+        if self.facts and t in (ast.Call, ast.Attribute, ast.Subscript):
+            fact = state.get("@" + ast.dump(node))
+            if fact is not None:
+                return fact[""]
         if t is ast.Attribute:
             return self.attribute(node, state)
         if t is ast.Call:
@@ -800,6 +875,10 @@ class FunctionAnalyser:
                 if node.attr == "request":
                     return {}
                 return V.origin(f"self:{node.attr}", node.lineno, node.col_offset + 1, "read " + self.text(node))
+            if entry is not None:
+                # field-sensitive: `user.website = x` does not make `user.id` x; a parameter's attribute is
+                # followed as `param:user.id`, which the project step maps to that attribute of the argument
+                return V.attr_of(V.join(*(v for k, v in entry.items() if k[:1] != ".")), node.attr)
         return self.eval(base, state)
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
@@ -834,6 +913,9 @@ class FunctionAnalyser:
                 qn = f"{inner}.{node.args[1].value}"  # getattr(os, "system") is os.system
                 return self._marker(qn, node)
         attr = func.attr if isinstance(func, ast.Attribute) else None
+        deferred = self.deferred(node, qn, attr, state)
+        if deferred is not None:
+            return self.call(deferred, state)
         if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
             return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
@@ -888,15 +970,23 @@ class FunctionAnalyser:
             if qn in _CONST_RESULT:
                 return {}
         if method:
+            if attr == "keys" and not node.args and isinstance(func.value, ast.Name) and \
+                    _KEYS in state.get(func.value.id, ()):
+                return state[func.value.id][_KEYS]
             if attr == "replace" and len(node.args) == 2 and all(isinstance(a, ast.Constant) for a in node.args) \
                     and node.args[0].value in (".", "/", "\\") and node.args[1].value == "":
                 # x.replace(".", ""): no dot, no "..", no separator left: cannot climb out of a folder
                 return V.sanitise(receiver, ("path",))
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
-            if attr in self.m.method_propagators:
+            if attr in self.m.method_propagators and not (attr == "join" and (node.keywords or len(node.args) != 1)):
+                # (str.join takes one iterable: `query.join(Model, onclause, isouter=True)` builds no text)
                 value = _inputs(self.m.method_propagators[attr], receiver, args, kwargs, everything)
                 value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
+                if attr in ("format", "format_map") and isinstance(func.value, ast.Constant) and \
+                        isinstance(func.value.value, str) and _FIXED_PREFIX.match(func.value.value.split("{", 1)[0]):
+                    # "https://api.example.com/v1?to={}".format(x): the constant start fixes where it goes
+                    value = V.sanitise(value, ("host",))
                 return V.built(value) if attr in ("format", "join", "format_map") else value
         ref = self.project_ref(func, qn, state)
         if ref is not None:
@@ -905,8 +995,19 @@ class FunctionAnalyser:
                                       "text": self.text(node)}
             argmap = {str(i): V.dump(a) for i, a in enumerate(args) if a and not isinstance(node.args[i], ast.Starred)}
             argmap.update({k: V.dump(v) for k, v in kwargs.items() if v and k})
+            # an object with attributes set here: `<arg>.` (the object without them) and `<arg>.<attr>` let the
+            # callee's `param.attr` see only that attribute
+            passed = [(str(i), a) for i, a in enumerate(node.args)] + [(k.arg, k.value) for k in node.keywords if k.arg]
+            for key, a in passed:
+                entry = state.get(a.id) if isinstance(a, ast.Name) and a.id != "self" else None
+                if entry and any(k[:1] == "." for k in entry):
+                    argmap[key + "."] = V.dump(V.join(*(v for k, v in entry.items() if k[:1] != ".")))
+                    argmap.update({key + k: V.dump(v) for k, v in entry.items() if k[:1] == "." and v})
             if argmap:
                 record["args"] = argmap
+            if node.keywords and self.class_ref(node, state):
+                # Cls(a=..., b=...): the fields set, constants too (`obj.a` of a dataclass is what `a=` gave)
+                record["kw"] = sorted(k.arg for k in node.keywords if k.arg)
             self.calls.append(record)
             out = V.origin(f"call:{n}", node.lineno, node.col_offset + 1, self.text(node))
             return out
@@ -917,6 +1018,36 @@ class FunctionAnalyser:
         if everything:
             return V.unknown(node.lineno, node.col_offset + 1, self.text(node))
         return {}
+
+    def deferred(self, node: ast.Call, qn: str | None, attr: str | None, state: dict) -> ast.Call | None:
+        """A call that runs a function it is handed, later or on another thread: `tasks.add_task(f, *a, **kw)`,
+        `asyncio.to_thread(f, *a)`, `loop.run_in_executor(None, f, *a)`, `executor.submit(f, *a)`,
+        `BackgroundTask(f, *a)`, a task's `f.delay(*a)`; `functools.partial(f, *a)` unwrapped. Analysed as
+        the call `f(*a, **kw)` it makes (the same line), so sinks in f or of f itself are seen."""
+        func = node.func
+        args, keywords = list(node.args), list(node.keywords)
+        if attr in ("add_task",) or qn in _DEFERRING:
+            target, rest = (args[0], args[1:]) if args else (None, [])
+        elif attr == "run_in_executor":
+            target, rest, keywords = (args[1], args[2:], []) if len(args) > 1 else (None, [], [])
+        elif attr == "submit" and _receiver_named(func.value, ("executor", "pool")):
+            target, rest = (args[0], args[1:]) if args else (None, [])
+        elif attr == "delay" and isinstance(func.value, ast.Name) and func.value.id not in state and (
+                func.value.id in self.mod.defs or func.value.id in self.mod.imports):
+            target, rest = func.value, args
+        else:
+            return None
+        if target is None or isinstance(target, ast.Starred):
+            return None
+        if isinstance(target, ast.Call) and (self.qualname(target.func, state) or "") in (
+                "functools.partial", "functools.partialmethod") and target.args:
+            rest = [*target.args[1:], *rest]
+            keywords = [*target.keywords, *keywords]
+            target = target.args[0]
+        if isinstance(target, ast.Lambda):
+            return None
+        made = ast.Call(func=target, args=rest, keywords=keywords)
+        return ast.copy_location(made, node)
 
     def _marker(self, qn: str, node: ast.Call) -> V.Value:
         node._taint_qn = qn  # type: ignore[attr-defined]  # read when the returned callable is called
@@ -979,6 +1110,10 @@ class FunctionAnalyser:
                 return
         if sink.unless_keyword and any(k.arg == sink.unless_keyword for k in node.keywords):
             return
+        if sink.made_by:
+            maker = self.made_by(node.func.value, sink.made_by, state) if isinstance(node.func, ast.Attribute) else None
+            if maker is None or (sink.unless_setting and _setting_true(maker, sink.unless_setting)):
+                return  # another object's render(), or a jinja2 environment that autoescapes
         picked: list[V.Value] = []
         nodes: list[ast.AST] = []
         if sink.shell_list:
@@ -1004,6 +1139,9 @@ class FunctionAnalyser:
                         isinstance(x, ast.Starred) for x in node.args[:a + 1]):
                     picked.append(args[a])
                     nodes.append(node.args[a])
+                elif a == "**":
+                    picked.extend(v for k, v in kwargs.items())
+                    nodes.extend(k.value for k in node.keywords)
                 elif isinstance(a, str) and a in kwargs:
                     picked.append(kwargs[a])
                     nodes.append(next(k.value for k in node.keywords if k.arg == a))
@@ -1098,6 +1236,86 @@ def _const_key(node: ast.AST, constants: dict[str, Any]) -> str | None:
     if isinstance(node, ast.Name) and isinstance(constants.get(node.id), (str, int)):
         return repr(constants[node.id])
     return None
+
+
+def _plain_typed_name(s: ast.Assign) -> str:
+    """`r.mimetype = ...`, `r.content_type = ...`, `r.headers["Content-Type"] = ...`: the response's name."""
+    target = s.targets[0] if len(s.targets) == 1 else None
+    if isinstance(target, ast.Attribute) and target.attr in ("mimetype", "content_type", "media_type"):
+        base = target.value
+    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and \
+            target.value.attr == "headers" and isinstance(target.slice, ast.Constant) and \
+            str(target.slice.value).lower() == "content-type":
+        base = target.value.value
+    else:
+        return ""
+    return base.id if isinstance(base, ast.Name) else ""
+
+
+def _sets_plain_type(s: ast.Assign) -> bool:
+    """The statement gives a response a constant content type the browser does not parse as HTML."""
+    return bool(_plain_typed_name(s)) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str) \
+        and "html" not in s.value.value.lower() and "xml" not in s.value.value.lower()
+
+
+_LOOKUPS = frozenset({"fetchone", "first", "one_or_none", "scalar", "scalar_one_or_none", "get_or_none", "exists"})
+
+
+def _found_row(test: ast.AST, truth: bool) -> str | ast.Call | None:
+    """What `test` shows to exist on its `truth` branch: a name (`row`, `row is not None`) or a lookup call
+    itself (`Model.objects.filter(name=x).exists()`)."""
+    if isinstance(test, ast.Name) and truth:
+        return test.id
+    if isinstance(test, ast.Call) and truth and _lookup_call(test):
+        return test
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.left, ast.Name) and \
+            isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None and \
+            isinstance(test.ops[0], ast.IsNot if truth else ast.Is):
+        return test.left.id
+    return None
+
+
+def _lookup_call(node: ast.Call) -> bool:
+    return isinstance(node.func, ast.Attribute) and node.func.attr in _LOOKUPS
+
+
+def _lookup_arg_names(node: ast.AST) -> list[str]:
+    """Names passed as arguments anywhere along a query chain (`c.execute(sql, (name,)).fetchone()`,
+    `Model.objects.filter(name=name).first()`), not the receivers."""
+    out: list[str] = []
+    while isinstance(node, ast.Call):
+        for a in [*node.args, *(k.value for k in node.keywords)]:
+            out.extend(_names_of(a))
+        node = node.func.value if isinstance(node.func, ast.Attribute) else None
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+    return out
+
+
+def _quote_free(tests: list[ast.AST], truth: bool) -> list[str]:
+    """Names that `tests` (all holding when truth, all failing when not) show contain neither quote
+    character: `"'" not in x and '"' not in x`, or `"'" in x or '"' in x` failing."""
+    seen: dict[str, set[str]] = {}
+    for test in tests:
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Name) and \
+                isinstance(test.left, ast.Constant) and test.left.value in _QUOTES and \
+                isinstance(test.ops[0], ast.NotIn if truth else ast.In):
+            seen.setdefault(test.comparators[0].id, set()).add(test.left.value)
+    return sorted(n for n, q in seen.items() if q >= _QUOTES)
+
+
+def _pure_read(node: ast.AST) -> bool:
+    """`request.args.get("next")`, `request.GET["next"]`, `data.url`: reading it twice gives one value."""
+    while True:
+        if isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                not node.keywords and all(isinstance(a, ast.Constant) for a in node.args):
+            node = node.func.value
+        else:
+            return isinstance(node, ast.Name)
 
 
 def _names_of(node: ast.AST) -> list[str]:

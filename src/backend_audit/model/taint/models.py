@@ -26,6 +26,8 @@ A file:
         when-keyword: shell                  # only when this keyword is truthy
         receivers: [session, client]         # method sinks: receiver names ending so
         traced-only: true                    # request data only, never "origin not traced"
+        made-by: [jinja2.Template]           # method sinks: the receiver was made by this call ...
+        unless-setting: autoescape           # ... without this keyword turned on
     sanitizers:
       - call: shlex.quote
         kinds: [shell]                       # or [all]
@@ -55,7 +57,7 @@ KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpa
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
              "request-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
-              "setting", "receivers", "traced-only", "unless-keyword", "parser-arg"}
+              "setting", "receivers", "traced-only", "unless-keyword", "parser-arg", "made-by", "unless-setting"}
 MODELS_DIR = Path(__file__).parent / "models"
 
 
@@ -73,6 +75,10 @@ class Sink:
     receivers: tuple[str, ...] = ()  # method sinks: the receiver's name must end with one of these
     traced_only: bool = False  # report request data only, never "origin not traced"
     unless_keyword: str = ""  # not a sink when this keyword is given (extractall(filter=...))
+    # method sinks: the receiver was made by one of these calls (directly, through a name, or through the
+    # made object's get_template()/from_string()), and that call did not turn `unless_setting` on
+    made_by: tuple[str, ...] = ()
+    unless_setting: str = ""
 
 
 @dataclass
@@ -270,7 +276,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
                         when_keyword=row.get("when-keyword") or "", shell_list=bool(row.get("shell-list")),
                         setting=row.get("setting") or "", receivers=tuple(row.get("receivers") or ()),
                         traced_only=bool(row.get("traced-only")), unless_keyword=row.get("unless-keyword") or "",
-                        parser_arg=tuple(row.get("parser-arg") or ()))
+                        parser_arg=tuple(row.get("parser-arg") or ()), made_by=tuple(row.get("made-by") or ()),
+                        unless_setting=row.get("unless-setting") or "")
             table = m.call_sinks if row.get("call") else m.method_sinks
             table.setdefault(api, []).append(sink)
         for row in data.get("sanitizers") or []:

@@ -13,9 +13,13 @@ def analyse(project: Any) -> list[TaintFinding]:
         from ..frameworks.inventory import build as inventory
 
         facts = {p: f for p, f in project.facts.items() if not f.get("is_test")}
-        views = {(e.file, e.handler) for e in inventory(project).endpoints}
+        endpoints = inventory(project).endpoints
+        views = {(e.file, e.handler) for e in endpoints}
+        routes: dict[tuple[str, str], list[str]] = {}
+        for e in endpoints:
+            routes.setdefault((e.file, e.handler), []).append(e.path or "")
         # the semantic model only when a rule already built it this scan: on pretalx it links nothing our own
         # references miss and costs 0.5 s of every warm scan
         semantic = (lambda: getattr(project, "_memo", {}).get("semantic")) if hasattr(project, "_memo") else None
-        return Engine.build(facts, views, semantic).findings()
+        return Engine.build(facts, views, semantic, routes).findings()
     return project.memo("taint_findings", build)

@@ -3,7 +3,7 @@
 A value is a dict from a flow key to its trace. The key is (origin, sanitised kinds, built):
 - origin: `src:<line>:<col>:<what>` (request data read here), `param:<name>`, `self:<attr>` (read from
   the instance; written by some method), `call:<n>` (what call n of this function returns), `?` (not
-  constant, origin not traced);
+  constant, origin not traced); `param:<name>.<attr>` and `call:<n>.<attr>` for one attribute of them;
 - sanitised kinds: sink kinds this flow was made safe for (`all` for every kind; `host` when a constant
   scheme+host or a `/path` prefix fixes where a URL goes);
 - built: the value went through string building (`+`, `%`, format, f-string, join).
@@ -19,6 +19,7 @@ Key = tuple[str, frozenset, bool]
 Trace = tuple[tuple[int, int, str], ...]
 Value = dict[Key, Trace]
 
+FIELD = "\x00"  # `src:...<FIELD>attr`: request data of which one attribute was read (`body.locale`)
 EMPTY: Value = {}
 NOTHING = frozenset()
 UNKNOWN = "?"
@@ -93,6 +94,27 @@ def unknown(line: int, col: int, text: str) -> Value:
 
 def origin(name: str, line: int, col: int, text: str) -> Value:
     return {(name, NOTHING, False): ((line, col, text),)}
+
+
+def with_attr(origin: str, attr: str) -> str:
+    """The origin of `x.attr` when x comes from `origin`: a parameter's or a call result's attribute is
+    followed as its own origin (`param:user.id`, `call:3.html_content`) and request data remembers the field
+    read; one level deep, other origins stay whole."""
+    if origin.startswith(("param:", "call:")) and "." not in origin:
+        return f"{origin}.{attr}"
+    if origin.startswith("src:") and FIELD not in origin:
+        return f"{origin}{FIELD}{attr}"
+    return origin
+
+
+def attr_of(value: Value, attr: str) -> Value:
+    out: Value = {}
+    for (o, san, b), t in value.items():
+        key = (with_attr(o, attr), san, b)
+        old = out.get(key)
+        if old is None or better(t, old):
+            out[key] = t
+    return out
 
 
 def dump(value: Value) -> list:
