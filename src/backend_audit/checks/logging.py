@@ -103,7 +103,14 @@ _WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
-                        "ObjectDoesNotExist", "re.error", "regex.error")
+                        "ObjectDoesNotExist", "MultipleObjectsReturned", "FileNotFoundError", "re.error",
+                        "regex.error",
+                        # a wrong password or an unknown user at a directory server (python-ldap, ldap3)
+                        "INVALID_CREDENTIALS", "NO_SUCH_OBJECT", "LDAPInvalidCredentialsResult",
+                        "AuthenticationFailed")
+# The handler keeps the traceback itself (into a job log, a report) before logging a message.
+_TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
+                              "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
 
 
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -165,6 +172,8 @@ class ErrorLogDropsTraceback(AstCheck):
     def _logs_traceback(self, node: ast.AST) -> bool:
         if not isinstance(node, ast.Call):
             return False
+        if (self.ctx.qualname(node.func) or "") in _TRACEBACK_CALLS:
+            return True
         method = logger_method(node, self.ctx)
         if method == "exception":
             return True

@@ -54,6 +54,8 @@ _ESCAPERS = frozenset({"json.dumps", "html.escape", "markupsafe.escape", "urllib
                        "django.utils.html.escape", "django.utils.html.conditional_escape"})
 # Methods and wrappers that keep a value what it was for an equality test (`str(request.data["id"]) != str(pk)`).
 _SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefold"})
+# Helpers named for turning a value into a boolean (`get_boolean(str(x))`, `to_bool`, `str2bool`).
+_BOOLEAN_NAME = re.compile(r"^_*(get|to|as|str_?to|str2|parse|coerce)_?bool(ean)?$")
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
                            r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
                            # enums reject values outside their members: ScoreVisibilityTypes(value)
@@ -306,6 +308,9 @@ class FunctionFacts:
     def visit_Subscript(self, node: ast.Subscript) -> None:
         if not self.stack or self.stack[-1].inside_raw is not None:
             return
+        if not isinstance(node.ctx, ast.Load):
+            self.stack[-1].skip.add(id(node.value))  # `request.data["name"] = now()` writes, it reads nothing
+            return
         # `request.body[:settings.PING_BODY_LIMIT]`, `request.GET["q"][:100]`: cut to a size the program fixes
         bounded = isinstance(node.slice, ast.Slice) and _size_bound(node.slice)
         if self._source_attr(node.value):
@@ -430,6 +435,8 @@ class FunctionFacts:
             return True
         if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
+        if _BOOLEAN_NAME.match(tail or ""):
+            return True
         if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
             return True  # Django's Paginator.page() rejects what is not a page number (PageNotAnInteger)
         qn = self.ctx.qualname(node.func) or ""
@@ -484,6 +491,41 @@ class FunctionFacts:
 
     visit_IfExp = visit_While = visit_If
 
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        for test in node.ifs:  # `[p for p in plugins if not q or ...]`: a filter tests, like an `if`
+            self._benign_test(test)
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> None:
+        """`[int(pk) for pk in ids.split(",") if pk.isdigit()]`: each piece is converted, the raw local only
+        feeds the conversion."""
+        if not self.stack or len(node.generators) != 1 or not isinstance(node.generators[0].target, ast.Name):
+            return
+        var, elt = node.generators[0].target.id, node.elt
+        if isinstance(elt, ast.Call) and self._converts(elt) and \
+                any(isinstance(a, ast.Name) and a.id == var for a in call_arguments(elt)):
+            fn = self.stack[-1]
+            fn.skip.update(id(n) for n in ast.walk(node.generators[0].iter)
+                           if isinstance(n, ast.Name) and n.id in fn.raw_locals)
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def _converts(self, call: ast.Call) -> bool:
+        name = dotted(call.func) or ""
+        tail = last_name(name) if name else ""
+        return tail in _CONVERSIONS or bool(_BOOLEAN_NAME.match(tail or ""))
+
+    def visit_Try(self, node: ast.Try) -> None:
+        """`try: reorder(ids=order.split(",")) except ValueError: return HttpResponse(status=400)`: the callee
+        rejects bad input by raising and the view answers 400; the raw locals it was handed are checked there."""
+        # one statement: the call that raises is the one handed the value, not a neighbour's int()
+        if not self.stack or len(node.body) != 1 or not any(_rejects_input(h) for h in node.handlers):
+            return
+        fn = self.stack[-1]
+        for call in iter_nodes(node.body):
+            if isinstance(call, ast.Call):
+                fn.checked_locals.update(n.id for a in call_arguments(call) for n in ast.walk(a)
+                                         if isinstance(n, ast.Name) and n.id in fn.raw_locals)
+
     def _guarded_branches(self, node: ast.If) -> None:
         """`if _allow_redirect(request.GET.get("next")): q["next"] = request.GET["next"]`: the same read
         again where the check passed is the checked value. `if validate_email(name): ... else: use(name)`:
@@ -528,6 +570,10 @@ class FunctionFacts:
         # `if request.query_params.get("latest"):` (a flag read for its truth)
         if not self.stack:
             return
+        if isinstance(test, ast.BoolOp):  # `if request.args.get("next") and is_safe_url(...)`: each operand
+            for value in test.values:
+                self._benign_test(value)
+            return
         if isinstance(test, ast.UnaryOp):
             test = test.operand
         if isinstance(test, ast.Compare):
@@ -568,10 +614,11 @@ class FunctionFacts:
             fn.tested.add(id(left))
             if isinstance(left, ast.Name):
                 fn.skip.add(id(left))
-        # `password == preset_password`, `str(request.data["id"]) != str(kwargs["pk"])`: an equality test
-        # consumes the value; what it holds goes nowhere
-        if isinstance(op, (ast.Eq, ast.NotEq)):
-            for side in (left, right):
+        # `password == preset_password`, `str(request.data["id"]) != str(kwargs["pk"])`,
+        # `q.casefold() in title.casefold()`: an equality or membership test consumes the value (the needle);
+        # what it holds goes nowhere
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
+            for side in (left, right) if isinstance(op, (ast.Eq, ast.NotEq)) else (left,):
                 side = _same_value(side)
                 if isinstance(side, ast.Name):
                     fn.skip.add(id(side))
@@ -682,6 +729,29 @@ def _same_value(node: ast.expr) -> ast.expr:
         else:
             break
     return node
+
+
+_BAD_INPUT = frozenset({"ValueError", "TypeError", "ValidationError", "DjangoValidationError"})
+_CLIENT_ERROR_CALL = re.compile(r"^(HttpResponseBadRequest|BadRequest|ValidationError|ParseError|bad_request)$")
+
+
+def _rejects_input(handler: ast.ExceptHandler) -> bool:
+    """`except ValueError: return HttpResponse(status=400)` / `return "", 400` / `raise ValidationError(...)`:
+    the handler turns a failed check into a client error."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
+    if not types or not all((last_name(dotted(t) or "") or "") in _BAD_INPUT for t in types):
+        return False
+    for n in iter_nodes(handler.body):
+        value = n.value if isinstance(n, ast.Return) else n.exc if isinstance(n, ast.Raise) else None
+        if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and _is_int(value.elts[1], tuple(range(400, 500))):
+            return True
+        if isinstance(value, ast.Call):
+            if _CLIENT_ERROR_CALL.match(last_name(dotted(value.func) or "") or ""):
+                return True
+            status = keyword(value, "status") or keyword(value, "status_code")
+            if _is_int(status, tuple(range(400, 500))) or re.search(r"HTTP_4\d\d", dotted(status) or ""):
+                return True
+    return False
 
 
 def _size_bound(s: ast.Slice) -> bool:
