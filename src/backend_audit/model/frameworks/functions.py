@@ -54,6 +54,11 @@ _ESCAPERS = frozenset({"json.dumps", "html.escape", "markupsafe.escape", "urllib
                        "django.utils.html.escape", "django.utils.html.conditional_escape"})
 # Methods and wrappers that keep a value what it was for an equality test (`str(request.data["id"]) != str(pk)`).
 _SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefold"})
+# A class obtained at run time from a factory named for it (`form_class = self.get_form_class()`,
+# `filterset = self._get_filterset_class(model)`): calling it builds a form, serializer or filter set.
+_FACTORY_CLASS = re.compile(r"(?i)(form|serializer|filterset)(_?class)?$")
+# Set tests that only compare a value with another (`selected_tags.issubset(check.tags)`).
+_SET_TESTS = frozenset({"issubset", "issuperset", "isdisjoint"})
 # Helpers named for turning a value into a boolean (`get_boolean(str(x))`, `to_bool`, `str2bool`).
 _BOOLEAN_NAME = re.compile(r"^_*(get|to|as|str_?to|str2|parse|coerce)_?bool(ean)?$")
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
@@ -97,6 +102,7 @@ class _Fn:
     # uses of a raw local in the branch where its check failed (`if validate_email(name): ... else: use(name)`)
     failed_uses: set[int] = field(default_factory=set)
     failed_locals: set[str] = field(default_factory=set)
+    validated_sources: set[str] = field(default_factory=set)  # `jsonschema.validate(request.data, schema)`
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
@@ -290,7 +296,7 @@ class FunctionFacts:
         if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
             return
-        if fn.safe_depth > 0 or conversion or id(node) in fn.tested:
+        if fn.safe_depth > 0 or conversion or id(node) in fn.tested or self._source_key(node) in fn.validated_sources:
             fn.validates = True
             return
         loc = pos(self.ctx, node)
@@ -300,6 +306,14 @@ class FunctionFacts:
             fn.raw_locals.setdefault(name, loc)
         else:
             fn.raw_reads.append(loc)
+
+    def _source_key(self, node: ast.expr) -> str | None:
+        """The request attribute a read reads from (`request.data` for `request.data["k"]`)."""
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        return ast.dump(node) if self._source_attr(node) else None
 
     def visit_Await(self, node: ast.Await) -> None:
         if self.stack and self.stack[-1].inside_raw is None and self._raw_method_call(node.value):
@@ -375,6 +389,12 @@ class FunctionFacts:
                     fn.checked_locals.add(a.id)
                 else:
                     fn.tested.add(id(a))
+        if tail in _SET_TESTS and isinstance(node.func, ast.Attribute):
+            fn.skip.update(id(n) for n in (node.func.value, *node.args) if isinstance(n, ast.Name))
+        qn = self.ctx.qualname(node.func) or ""
+        if tail == "validate" or qn.startswith(("jsonschema.", "cerberus.", "voluptuous.")):
+            # `jsonschema.validate(request.data, schema)` checks the payload in place: later reads of it are checked
+            fn.validated_sources.update(ast.dump(a) for a in call_arguments(node) if self._source_attr(a))
         if self._is_validator(node, tail):
             # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
             fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
@@ -437,6 +457,10 @@ class FunctionFacts:
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
         if _BOOLEAN_NAME.match(tail or ""):
             return True
+        if isinstance(node.func, ast.Name):
+            built = self.stack[-1].locals_expr.get(node.func.id) if self.stack else None
+            if isinstance(built, ast.Call) and _FACTORY_CLASS.search(last_name(dotted(built.func) or "") or ""):
+                return True
         if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
             return True  # Django's Paginator.page() rejects what is not a page number (PageNotAnInteger)
         qn = self.ctx.qualname(node.func) or ""
@@ -467,6 +491,10 @@ class FunctionFacts:
                 if isinstance(value, ast.BoolOp) and len(value.values) == 2:
                     # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
                     fn.assigned[id(value.values[0])] = target.id
+                # `tags = set(request.GET.getlist("tag"))`: the local holds the read, reshaped
+                inner = _unwrap_reshape(value)
+                if inner is not value:
+                    fn.assigned[id(inner)] = target.id
                 fn.locals_expr[target.id] = value
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
@@ -576,6 +604,9 @@ class FunctionFacts:
             return
         if isinstance(test, ast.UnaryOp):
             test = test.operand
+            if isinstance(test, ast.BoolOp):  # `not (request.GET.get("a") and request.GET.get("b"))`
+                self._benign_test(test)
+                return
         if isinstance(test, ast.Compare):
             test = test.left
         if isinstance(test, ast.Name):
@@ -715,6 +746,18 @@ def _constant_like(node: ast.expr) -> bool:
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return all(isinstance(e, ast.Constant) for e in node.elts)
     return False
+
+
+# Collections built from a read hold the read (`set(request.GET.getlist("tag"))`, `dict(request.data)`).
+# Not str()/strip(): a read cleaned up where it is taken stays a read of its own line.
+_RESHAPE_CALLS = frozenset({"set", "frozenset", "list", "tuple", "dict", "sorted"})
+
+
+def _unwrap_reshape(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _RESHAPE_CALLS \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return node
 
 
 def _same_value(node: ast.expr) -> ast.expr:
