@@ -174,7 +174,8 @@ def test_console_entry_points_print_to_their_user(tmp_path):
         '[tool.poetry.scripts]\nshop-report = {reference = "shop.report", type = "console"}\n', encoding="utf-8")
     for rel in ("src/shop/admin_cli.py", "src/shop/report/__init__.py", "src/shop/views.py"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("def main():\n    print('done')\n", encoding="utf-8")
+        # not `def main()`: that alone marks a program's entry point, and the entry points must be what tells
+        (tmp_path / rel).write_text("def run():\n    print('done')\n", encoding="utf-8")
     settings = load_settings([tmp_path], None).with_(jobs=1, select=("BA-LOG-003",))
     assert settings.rule_options["BA-LOG-003"]["entry_modules"] == ["shop.admin_cli", "shop.report"]
     result = scan([tmp_path], settings, use_git=False)

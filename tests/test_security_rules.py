@@ -161,6 +161,46 @@ def test_django_silenced_system_checks_suppress_the_same_sub_checks(tmp_path):
     assert all(s and "SILENCED_SYSTEM_CHECKS" in s["justification"] for s in subs.values())
 
 
+def test_allowed_hosts_star_with_the_projects_own_host_check_is_suppressed_with_the_reason(tmp_path):
+    settings = """
+        INSTALLED_APPS = ["django.contrib.auth", "site"]
+        ALLOWED_HOSTS = ["*"]  # our own middleware checks hosts (customers' domains)
+        MIDDLEWARE = ["django.middleware.security.SecurityMiddleware",
+                      "django.middleware.csrf.CsrfViewMiddleware",
+                      "django.middleware.clickjacking.XFrameOptionsMiddleware",
+                      "site.middleware.DomainMiddleware"]
+        if DEBUG_TOOLBAR:
+            MIDDLEWARE.append("debug_toolbar.middleware.DebugToolbarMiddleware")
+        """
+    middleware = {"site/middleware/__init__.py": "from .domains import DomainMiddleware\n",
+                  "site/middleware/domains.py": """
+        from django.core.exceptions import DisallowedHost
+
+
+        class DomainMiddleware:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+            def __call__(self, request):
+                self._check(request.get_host())
+                return self.get_response(request)
+
+            def _check(self, host):
+                if not known_domain(host):
+                    raise DisallowedHost(host)
+        """}
+    result = _scan(tmp_path / "guarded", {"site/settings.py": settings, **middleware}, "BA-DEP-002")
+    hosts = [f for f in result.findings if f.properties["sub"] == "allowed-hosts"]
+    assert len(hosts) == 1 and "site.middleware.DomainMiddleware raises DisallowedHost" in \
+        hosts[0].suppression["justification"]
+    # the same middleware that only reads the host rejects nothing: the wildcard stays a warning
+    unguarded = {**middleware, "site/middleware/domains.py": middleware["site/middleware/domains.py"].replace(
+        "raise DisallowedHost(host)", "request_domains.add(host)")}
+    result = _scan(tmp_path / "open", {"site/settings.py": settings, **unguarded}, "BA-DEP-002")
+    hosts = [f for f in result.findings if f.properties["sub"] == "allowed-hosts"]
+    assert len(hosts) == 1 and hosts[0].suppression is None
+
+
 def test_secret_fallbacks_are_warnings_and_real_keys_errors(tmp_path):
     result = _scan(tmp_path, {"app/config.py": """
         import os

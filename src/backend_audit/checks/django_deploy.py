@@ -31,6 +31,13 @@ class DjangoProductionSettings(ProjectCheck):
                     # Django's own reviewed suppression of the same check: kept, counted as suppressed
                     finding.suppression = {"kind": "inSource",
                                            "justification": f"{check} in SILENCED_SYSTEM_CHECKS ({module})"}
+                elif finding.properties["sub"] == "allowed-hosts" and "*" in (settings["ALLOWED_HOSTS"].value
+                                                                              if "ALLOWED_HOSTS" in settings else ()):
+                    guard = _host_validating_middleware(project, settings)
+                    if guard:
+                        # the project answers unknown hosts itself (custom domains): kept, counted as suppressed
+                        finding.suppression = {"kind": "inSource", "justification": (
+                            f"ALLOWED_HOSTS '*' with the project's own host check: {guard} raises DisallowedHost")}
                 # base.py shared by several production modules: one finding per place
                 out.setdefault((finding.path, finding.line, finding.properties["sub"], finding.message), finding)
         return sorted(out.values(), key=Finding.sort_key)
@@ -125,6 +132,31 @@ def _middleware_enabled(s: dict[str, Value], middleware: str) -> bool:
     if v is None or not v.known or not isinstance(v.value, list):
         return True
     return middleware in v.value
+
+
+def _host_validating_middleware(project: Any, s: dict[str, Value]) -> str | None:
+    """A MIDDLEWARE entry of the project whose code raises Django's DisallowedHost: with `ALLOWED_HOSTS =
+    ["*"]` Django lets every Host through and this middleware is what rejects the unknown ones (a service
+    that serves customers' own domains)."""
+    name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
+    v = s.get(name)
+    sm = getattr(project, "semantic", None)
+    entries = v.value if v is not None and v.known and isinstance(v.value, list) else v.present if v else ()
+    if sm is None:
+        return None
+    for entry in entries:
+        if not isinstance(entry, str) or entry.startswith("django.") or "." not in entry:
+            continue
+        owner, _, attr = entry.rpartition(".")
+        module = sm.find_module(owner)
+        symbol = sm.resolve(module, attr) if module else None
+        if symbol is None or symbol.kind not in ("class", "function"):
+            continue
+        code = [f for q, f in sm.functions.items() if q == symbol.qualname or q.startswith(symbol.qualname + ".")]
+        if any((found := sm.resolve(f.module, callee)) is not None and found.qualname.endswith(
+                "django.core.exceptions.DisallowedHost") for f in code for _line, callee in f.calls):
+            return entry
+    return None
 
 
 def _middleware(s: dict[str, Value], add: Callable) -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import ast
 
+from ..findings import Finding
 from .app_evidence import AppEvidenceCheck
-from .base import AstCheck, FileContext, dotted
+from .base import AstCheck, FileContext, ProjectCheck, dotted
 from .util import is_endpoint_function
 
 
@@ -77,6 +78,7 @@ class ExceptionTextToClient(AstCheck):
         self.handlers: list[tuple[str | None, bool, set[str], bool]] = []
         self.local_classes = {n.name for n in ctx.tree.body if isinstance(n, ast.ClassDef)} if ctx.tree else set()
         self.class_depth = 0
+        self.caught: list[list[str]] = []  # per enclosing except block: the classes it catches, as written
         public = self.option("public_exceptions", ["*PublicError", "*ValidationError"])
         self.public = [re.compile(fnmatch.translate(p)) for p in public]
 
@@ -93,6 +95,7 @@ class ExceptionTextToClient(AstCheck):
         specific = bool(names) and not any(n in _BROAD for n in names)
         own = specific and all(self._own_class(t) for t in types)
         self.handlers.append((None if public else node.name, specific, set(), own))
+        self.caught.append([dotted(t) or "" for t in types])
 
     def _own_class(self, node: ast.AST) -> bool:
         """An exception class this application defines (in this file, a relative import, or its own top-level
@@ -107,6 +110,7 @@ class ExceptionTextToClient(AstCheck):
 
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
+        self.caught.pop()
 
     def _leaks(self, node: ast.AST) -> str | None:
         """How an expression carries the caught exception's text (`str(e)`, a traceback), or None."""
@@ -179,6 +183,10 @@ class ExceptionTextToClient(AstCheck):
             self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
                               "clients, but its origin is not traced; make sure it never wraps internal errors",
                         level="note")
+            # the project pass traces it: every raise of these classes may pass the application's own text
+            finding = self.ctx.findings.pop()
+            self.ctx.facts.setdefault("own_error_text", []).append(
+                {"finding": finding.to_dict(), "classes": self.caught[-1]})
             return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
@@ -187,3 +195,46 @@ class ExceptionTextToClient(AstCheck):
         """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""
         specific = self.handlers[-1][1]
         return specific and status is not None and 400 <= status < 500
+
+
+class OwnExceptionTextToClient(ProjectCheck):
+    """The notes ExceptionTextToClient left to the project pass: an application exception's text sent to the
+    client. Dropped when every raise of the caught classes (subclasses included) in the project passes the
+    application's own text; kept as a note ("origin not traced") when one passes anything else, or when no
+    raise is found."""
+
+    RULE_ID = "BA-ERR-002"
+
+    def run(self, project: Any) -> list[Finding]:
+        candidates = [(path, c) for path in sorted(project.facts) for c in project.facts[path].get("own_error_text", ())]
+        if not candidates:
+            return []
+        sm = project.semantic
+        raises: dict[str, list[tuple[str, str, bool]]] = {}  # class name as written, last part -> sites
+        for path in sorted(project.facts):
+            for _line, ref, own in project.facts[path].get("raises", ()):
+                raises.setdefault(ref.rsplit(".", 1)[-1], []).append((path, ref, own))
+        out = []
+        for path, cand in candidates:
+            if not _own_text_everywhere(sm, path, cand["classes"], raises):
+                out.append(Finding.from_dict(cand["finding"]))
+        return out
+
+
+def _own_text_everywhere(sm: Any, path: str, classes: list[str], raises: dict) -> bool:
+    module = sm.module_of(path)
+    found = False
+    for ref in classes:
+        sym = sm.resolve(module, ref) if module and ref else None
+        if sym is None or sym.kind != "class":
+            return False
+        family = {sym.qualname, *sm.subclasses_of(sym.qualname)}
+        for name in sorted({q.rsplit(".", 1)[-1] for q in family}):
+            for where, written, own in raises.get(name, ()):
+                at = sm.module_of(where)
+                target = sm.resolve(at, written) if at else None
+                if target is not None and target.qualname in family:
+                    if not own:
+                        return False
+                    found = True
+    return found

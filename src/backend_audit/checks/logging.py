@@ -25,6 +25,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         # server at every start, so its prints are the server's
         self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
+        self.program: set[int] | None = None  # ids of main() and the module functions it calls
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -50,6 +51,25 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                                       for n in iter_nodes(func.body))
         return self.prompting[key]
 
+    def _program_body(self) -> set[int]:
+        """A module-level `def main()` is a program's entry point, whether `if __name__ == "__main__":` calls it
+        or the guard was left out (an offline training script run by hand): main() and the module functions it
+        calls print the program's output. Not in a module that builds the web app: that is the server."""
+        if self.program is None:
+            self.program = set()
+            tree = self.ctx.tree
+            defs = {n.name: n for n in (tree.body if tree is not None else [])
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            todo = [defs["main"]] if "main" in defs and not self._serves_app() else []
+            while todo:
+                func = todo.pop()
+                if id(func) in self.program:
+                    continue
+                self.program.add(id(func))
+                todo.extend(defs[n.func.id] for n in iter_nodes(func.body) if isinstance(n, ast.Call)
+                            and isinstance(n.func, ast.Name) and n.func.id in defs)
+        return self.program
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         tree = self.ctx.tree
@@ -71,6 +91,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # the text before an input() is the question asked at a terminal
         if self._in_log_handler():
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
+        if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
+            return
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
@@ -81,7 +103,17 @@ _WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
-                        "ObjectDoesNotExist", "re.error", "regex.error")
+                        "ObjectDoesNotExist", "MultipleObjectsReturned", "FileNotFoundError", "re.error",
+                        "regex.error",
+                        # a wrong password or an unknown user at a directory server (python-ldap, ldap3)
+                        "INVALID_CREDENTIALS", "NO_SUCH_OBJECT", "LDAPInvalidCredentialsResult",
+                        "AuthenticationFailed")
+# The handler keeps the traceback itself (into a job log, a report) before logging a message.
+_TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
+                              "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
+
+
+_VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
 
 
 def _call_args(call: ast.Call) -> list[tuple[str | None, ast.expr]]:
@@ -122,14 +154,26 @@ class ErrorLogDropsTraceback(AstCheck):
         elif node.type is not None:
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
-        expected = bool(types) and all(t in expected_names or t.split(".")[-1] in expected_names for t in types)
+        unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
+        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates())
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
 
+    def _validates(self) -> bool:
+        """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
+        is its verdict on the input, expected, and a message says all there is."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        return block is not None and any(
+            isinstance(n, ast.Call) and _VALIDATOR_NAME.match((dotted(n.func) or "").split(".")[-1])
+            for n in iter_nodes(block.body))
+
     def _logs_traceback(self, node: ast.AST) -> bool:
         if not isinstance(node, ast.Call):
             return False
+        if (self.ctx.qualname(node.func) or "") in _TRACEBACK_CALLS:
+            return True
         method = logger_method(node, self.ctx)
         if method == "exception":
             return True

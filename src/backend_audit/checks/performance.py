@@ -97,7 +97,7 @@ _CURSOR_NAMES = frozenset({"cursor", "cur", "conn", "connection", "db", "pool"})
 _ASYNCPG_READS = frozenset({"fetch", "fetchrow", "fetchval", "execute"})
 
 # Kinds of entries on DatabaseRoundTripInLoop's stack.
-_LOOP, _FUNCTION, _ITER = "loop", "function", "iter"
+_LOOP, _FUNCTION, _ITER, _RETRY = "loop", "function", "iter", "retry"
 
 
 class DatabaseRoundTripInLoop(AstCheck):
@@ -144,9 +144,11 @@ class DatabaseRoundTripInLoop(AstCheck):
     def visit_While(self, node: ast.While) -> None:
         if not _exits_first_pass(node.body, node.test):
             self._push(_LOOP, node)
+            if _retries(node):
+                self._push(_RETRY, node)
 
     def leave_While(self, node: ast.While) -> None:
-        if self.stack and self.stack[-1][1] is node:
+        while self.stack and self.stack[-1][1] is node:
             self.stack.pop()
 
     # Comprehensions: the loop starts at the comprehension node (its element is visited before the
@@ -177,11 +179,18 @@ class DatabaseRoundTripInLoop(AstCheck):
 
     def _in_loop(self, call: ast.Call) -> bool:
         parents = self.ctx.parents
+        retry_test = None
         for kind, node, depth, _ in reversed(self.stack):
-            if kind != _ITER:
-                return kind == _LOOP
-            # parents[depth] is the for/comprehension node; the next one down is the child we are in
+            # parents[depth] is the loop node; the next one down is the child we are in
             child = parents[depth + 1] if len(parents) > depth + 1 else call
+            if kind == _RETRY:
+                # the test of a retry loop runs until a fresh value passes (usually once), not per item
+                retry_test = node if child is node.test else None
+                continue
+            if kind != _ITER:
+                if node is retry_test:
+                    continue
+                return kind == _LOOP
             if child is node.iter:
                 return False
         return False
@@ -206,7 +215,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         # SQLAlchemy session reads/writes (an HTTP session's get/send is no database call)
         if (receiver in _SESSION_NAMES or (parts and parts[-2:] == ["db", "session"])) and \
                 receiver not in self.http_sessions and not self._http_only_module():
-            if _is_ddl(node) or _executemany(node):
+            if _is_ddl(node) or _executemany(node) or _admin_statement(node):
                 return None
             if method in _SA_READS and method != "query":
                 return "read", f"session.{method}()"
@@ -228,7 +237,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             return "write", f"{receiver}.save()"
         # DB-API cursor / asyncpg connection
         if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"} and \
-                not (_is_ddl(node) or _executemany(node)):
+                not (_is_ddl(node) or _executemany(node) or _admin_statement(node)):
             return "read", f"{receiver}.{method}()"
         return None
 
@@ -272,6 +281,30 @@ def _is_ddl(call: ast.Call) -> bool:
         if isinstance(first.func, ast.Attribute) and first.func.attr == "delete" and not first.args:
             return (dotted(first.func.value) or "").split(".")[-1].lower().endswith("table")
     return False
+
+
+def _retries(loop: ast.While) -> bool:
+    """`while User.objects.filter(email=u.email).exists(): u.email = fresh()`: the body replaces a value the
+    test looks up, so the loop draws candidates until one is free; it walks no collection."""
+    assigned = {dotted(t) for n in iter_nodes(loop.body) if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])}
+    assigned.discard(None)
+    return any(isinstance(n, (ast.Name, ast.Attribute)) and dotted(n) in assigned for n in ast.walk(loop.test))
+
+
+# Statements that act on one server object (a connection, a table, a role), not on rows: one per object by
+# nature (`KILL {proc_id}` per stuck connection), nothing to batch.
+_ADMIN_STATEMENT = re.compile(r"^\s*(KILL|DROP|CREATE|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ANALYZE|REINDEX|CLUSTER"
+                              r"|REFRESH|COMMENT|LOCK|NOTIFY|LISTEN|UNLISTEN|OPTIMIZE|FLUSH)\b", re.IGNORECASE)
+
+
+def _admin_statement(call: ast.Call) -> bool:
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.Call) and (dotted(first.func) or "").split(".")[-1] == "text" and first.args:
+        first = first.args[0]
+    if isinstance(first, ast.JoinedStr) and first.values:
+        first = first.values[0]
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) and bool(_ADMIN_STATEMENT.match(first.value))
 
 
 def _executemany(call: ast.Call) -> bool:

@@ -135,6 +135,8 @@ class Value:
     value: Any
     path: str
     line: int
+    # a list made unknown only by additions (`MIDDLEWARE.append(x)` under an `if`) still holds these
+    present: tuple = ()
 
 
 class SettingsIndex:
@@ -195,7 +197,9 @@ class SettingsIndex:
                 if prev and prev.known and ev[3] and isinstance(prev.value, list):
                     out[ev[1]] = Value(True, prev.value + list(ev[4]), path, ev[2])
                 else:
-                    out[ev[1]] = Value(False, None, path, ev[2])
+                    kept = tuple(prev.value) if prev and prev.known and isinstance(prev.value, list) else \
+                        prev.present if prev else ()
+                    out[ev[1]] = Value(False, None, path, ev[2], kept)
         return out
 
 

@@ -227,8 +227,9 @@ def collectors() -> list[type]:
     from .django_settings import SettingsCollector
     from .api_surface import ApiSurfaceFacts
     from .evidence import EvidenceCollector
+    from .raises import RaisesCollector
     from .semantic.summary import SemanticSummary
     from .taint.collector import TaintCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector]
+            SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector, RaisesCollector]

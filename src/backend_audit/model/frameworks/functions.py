@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...checks.base import FileContext, dotted, dotted_parts
+from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
@@ -47,6 +47,20 @@ _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisofor
                           "validate_number",
                           # signed values (Django's signing, itsdangerous): the signature is the check
                           "unsign", "unsign_object", "unserialize"})
+# Encoders that make any string inert for where it goes next (`json.dumps(str(q))[1:-1]` in a query,
+# `html.escape(name)` in markup): the value is escaped, whatever it holds.
+_ESCAPERS = frozenset({"json.dumps", "html.escape", "markupsafe.escape", "urllib.parse.quote",
+                       "urllib.parse.quote_plus", "urllib.parse.urlencode", "shlex.quote", "re.escape",
+                       "django.utils.html.escape", "django.utils.html.conditional_escape"})
+# Methods and wrappers that keep a value what it was for an equality test (`str(request.data["id"]) != str(pk)`).
+_SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefold"})
+# A class obtained at run time from a factory named for it (`form_class = self.get_form_class()`,
+# `filterset = self._get_filterset_class(model)`): calling it builds a form, serializer or filter set.
+_FACTORY_CLASS = re.compile(r"(?i)(form|serializer|filterset)(_?class)?$")
+# Set tests that only compare a value with another (`selected_tags.issubset(check.tags)`).
+_SET_TESTS = frozenset({"issubset", "issuperset", "isdisjoint"})
+# Helpers named for turning a value into a boolean (`get_boolean(str(x))`, `to_bool`, `str2bool`).
+_BOOLEAN_NAME = re.compile(r"^_*(get|to|as|str_?to|str2|parse|coerce)_?bool(ean)?$")
 _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload|Params"
                            r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
                            # enums reject values outside their members: ScoreVisibilityTypes(value)
@@ -85,6 +99,10 @@ class _Fn:
     raw_bad_locals: set[str] = field(default_factory=set)
     checked_locals: set[str] = field(default_factory=set)  # raw locals checked against an allowlist or a type
     tested: set[int] = field(default_factory=set)  # raw reads only compared with constants or tested for truth
+    # uses of a raw local in the branch where its check failed (`if validate_email(name): ... else: use(name)`)
+    failed_uses: set[int] = field(default_factory=set)
+    failed_locals: set[str] = field(default_factory=set)
+    validated_sources: set[str] = field(default_factory=set)  # `jsonschema.validate(request.data, schema)`
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
@@ -171,7 +189,7 @@ class FunctionFacts:
     def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         fn = self.stack.pop()
         self.kinds.pop()
-        for name in sorted(fn.raw_bad_locals - fn.checked_locals):
+        for name in sorted(fn.raw_bad_locals - fn.checked_locals | fn.failed_locals):
             fn.raw_reads.append(fn.raw_locals[name])
         self.functions[fn.qualname] = self._record(fn)
 
@@ -278,7 +296,7 @@ class FunctionFacts:
         if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
             return
-        if fn.safe_depth > 0 or conversion or id(node) in fn.tested:
+        if fn.safe_depth > 0 or conversion or id(node) in fn.tested or self._source_key(node) in fn.validated_sources:
             fn.validates = True
             return
         loc = pos(self.ctx, node)
@@ -289,13 +307,30 @@ class FunctionFacts:
         else:
             fn.raw_reads.append(loc)
 
+    def _source_key(self, node: ast.expr) -> str | None:
+        """The request attribute a read reads from (`request.data` for `request.data["k"]`)."""
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        return ast.dump(node) if self._source_attr(node) else None
+
     def visit_Await(self, node: ast.Await) -> None:
         if self.stack and self.stack[-1].inside_raw is None and self._raw_method_call(node.value):
             self._raw(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if self.stack and self.stack[-1].inside_raw is None and self._source_attr(node.value):
-            self._raw(node)
+        if not self.stack or self.stack[-1].inside_raw is not None:
+            return
+        if not isinstance(node.ctx, ast.Load):
+            self.stack[-1].skip.add(id(node.value))  # `request.data["name"] = now()` writes, it reads nothing
+            return
+        # `request.body[:settings.PING_BODY_LIMIT]`, `request.GET["q"][:100]`: cut to a size the program fixes
+        bounded = isinstance(node.slice, ast.Slice) and _size_bound(node.slice)
+        if self._source_attr(node.value):
+            self._raw(node, conversion=bounded)
+        elif bounded:
+            self.stack[-1].tested.add(id(node.value))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if not self.stack:
@@ -354,6 +389,12 @@ class FunctionFacts:
                     fn.checked_locals.add(a.id)
                 else:
                     fn.tested.add(id(a))
+        if tail in _SET_TESTS and isinstance(node.func, ast.Attribute):
+            fn.skip.update(id(n) for n in (node.func.value, *node.args) if isinstance(n, ast.Name))
+        qn = self.ctx.qualname(node.func) or ""
+        if tail == "validate" or qn.startswith(("jsonschema.", "cerberus.", "voluptuous.")):
+            # `jsonschema.validate(request.data, schema)` checks the payload in place: later reads of it are checked
+            fn.validated_sources.update(ast.dump(a) for a in call_arguments(node) if self._source_attr(a))
         if self._is_validator(node, tail):
             # validate(data, schema) / form.is_valid(): a raw local handed to a validator is checked in place
             fn.checked_locals.update(a.id for a in call_arguments(node) if isinstance(a, ast.Name)
@@ -392,6 +433,14 @@ class FunctionFacts:
         loc["model"] = fn.safe_calls[-1]
         fn.constructor_reads.append(loc)
 
+    def _paginator(self, node: ast.expr) -> bool:
+        """`paginator`, `self.paginator`, or a local built by a `...Paginator(...)` class."""
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if name.lower().endswith("paginator"):
+            return True
+        built = self.stack[-1].locals_expr.get(name) if isinstance(node, ast.Name) else None
+        return isinstance(built, ast.Call) and (last_name(dotted(built.func) or "") or "").endswith("Paginator")
+
     @staticmethod
     def _passes_first_param(call: ast.Call, fn: _Fn) -> bool:
         params = [*fn.node.args.posonlyargs, *fn.node.args.args]
@@ -406,7 +455,17 @@ class FunctionFacts:
             return True
         if tail[:1].isupper() and any(kw.arg is None for kw in node.keywords):
             return True  # Model(**payload): a pydantic/dataclass constructor checks the fields
+        if _BOOLEAN_NAME.match(tail or ""):
+            return True
+        if isinstance(node.func, ast.Name):
+            built = self.stack[-1].locals_expr.get(node.func.id) if self.stack else None
+            if isinstance(built, ast.Call) and _FACTORY_CLASS.search(last_name(dotted(built.func) or "") or ""):
+                return True
+        if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
+            return True  # Django's Paginator.page() rejects what is not a page number (PageNotAnInteger)
         qn = self.ctx.qualname(node.func) or ""
+        if qn in _ESCAPERS:
+            return True
         return qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")) or \
             tail in self.ctx.facts.get("schema_classes", ())
 
@@ -432,6 +491,10 @@ class FunctionFacts:
                 if isinstance(value, ast.BoolOp) and len(value.values) == 2:
                     # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
                     fn.assigned[id(value.values[0])] = target.id
+                # `tags = set(request.GET.getlist("tag"))`: the local holds the read, reshaped
+                inner = _unwrap_reshape(value)
+                if inner is not value:
+                    fn.assigned[id(inner)] = target.id
                 fn.locals_expr[target.id] = value
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
@@ -451,16 +514,99 @@ class FunctionFacts:
 
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
+        if isinstance(node, ast.If) and self.stack:
+            self._guarded_branches(node)
 
     visit_IfExp = visit_While = visit_If
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        for test in node.ifs:  # `[p for p in plugins if not q or ...]`: a filter tests, like an `if`
+            self._benign_test(test)
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> None:
+        """`[int(pk) for pk in ids.split(",") if pk.isdigit()]`: each piece is converted, the raw local only
+        feeds the conversion."""
+        if not self.stack or len(node.generators) != 1 or not isinstance(node.generators[0].target, ast.Name):
+            return
+        var, elt = node.generators[0].target.id, node.elt
+        if isinstance(elt, ast.Call) and self._converts(elt) and \
+                any(isinstance(a, ast.Name) and a.id == var for a in call_arguments(elt)):
+            fn = self.stack[-1]
+            fn.skip.update(id(n) for n in ast.walk(node.generators[0].iter)
+                           if isinstance(n, ast.Name) and n.id in fn.raw_locals)
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def _converts(self, call: ast.Call) -> bool:
+        name = dotted(call.func) or ""
+        tail = last_name(name) if name else ""
+        return tail in _CONVERSIONS or bool(_BOOLEAN_NAME.match(tail or ""))
+
+    def visit_Try(self, node: ast.Try) -> None:
+        """`try: reorder(ids=order.split(",")) except ValueError: return HttpResponse(status=400)`: the callee
+        rejects bad input by raising and the view answers 400; the raw locals it was handed are checked there."""
+        # one statement: the call that raises is the one handed the value, not a neighbour's int()
+        if not self.stack or len(node.body) != 1 or not any(_rejects_input(h) for h in node.handlers):
+            return
+        fn = self.stack[-1]
+        for call in iter_nodes(node.body):
+            if isinstance(call, ast.Call):
+                fn.checked_locals.update(n.id for a in call_arguments(call) for n in ast.walk(a)
+                                         if isinstance(n, ast.Name) and n.id in fn.raw_locals)
+
+    def _guarded_branches(self, node: ast.If) -> None:
+        """`if _allow_redirect(request.GET.get("next")): q["next"] = request.GET["next"]`: the same read
+        again where the check passed is the checked value. `if validate_email(name): ... else: use(name)`:
+        where the check failed, the local is as unchecked as it came."""
+        fn = self.stack[-1]
+        test = node.test
+        members = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        for member in members:
+            if isinstance(member, ast.Compare) and len(member.ops) == 1 and \
+                    isinstance(member.ops[0], (ast.Is, ast.Eq)) and isinstance(member.comparators[0], ast.Constant) \
+                    and member.comparators[0].value is True:
+                member = member.left  # `validate_email(name) is True`
+            if not isinstance(member, ast.Call) or not self._predicate(member):
+                continue
+            for arg in call_arguments(member):
+                if isinstance(arg, ast.Name):
+                    if len(members) == 1:  # `a and check(x)` failing says nothing about x
+                        fn.failed_uses.update(id(n) for n in iter_nodes(node.orelse)
+                                              if isinstance(n, ast.Name) and n.id == arg.id)
+                    continue
+                key = self._read_key(arg)
+                if key is not None:
+                    fn.tested.update(id(n) for n in iter_nodes(node.body) if self._read_key(n) == key)
+
+    def _predicate(self, call: ast.Call) -> bool:
+        """A call that answers whether its argument is acceptable: `is_safe_url(u)`, `validate_email(e)`."""
+        name = dotted(call.func) or ""
+        tail = last_name(name) if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
+        return bool(tail) and (tail in _CHECK_CALLS or bool(_CHECK_NAME.match(tail)) or bool(_PARSER_NAME.match(tail)))
+
+    def _read_key(self, node: ast.AST) -> str | None:
+        """What a read of one request key reads (`request.GET["next"]` and `request.GET.get("next")` alike)."""
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and self._source_attr(node.value):
+            return f"{ast.dump(node.value)}[{node.slice.value!r}]"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+                node.args and isinstance(node.args[0], ast.Constant) and self._source_attr(node.func.value):
+            return f"{ast.dump(node.func.value)}[{node.args[0].value!r}]"
+        return None
 
     def _benign_test(self, test: ast.expr) -> None:
         # `if not data:` / `if data is None:` checks presence, it does not use the value; nor does
         # `if request.query_params.get("latest"):` (a flag read for its truth)
         if not self.stack:
             return
+        if isinstance(test, ast.BoolOp):  # `if request.args.get("next") and is_safe_url(...)`: each operand
+            for value in test.values:
+                self._benign_test(value)
+            return
         if isinstance(test, ast.UnaryOp):
             test = test.operand
+            if isinstance(test, ast.BoolOp):  # `not (request.GET.get("a") and request.GET.get("b"))`
+                self._benign_test(test)
+                return
         if isinstance(test, ast.Compare):
             test = test.left
         if isinstance(test, ast.Name):
@@ -499,6 +645,16 @@ class FunctionFacts:
             fn.tested.add(id(left))
             if isinstance(left, ast.Name):
                 fn.skip.add(id(left))
+        # `password == preset_password`, `str(request.data["id"]) != str(kwargs["pk"])`,
+        # `q.casefold() in title.casefold()`: an equality or membership test consumes the value (the needle);
+        # what it holds goes nowhere
+        if isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
+            for side in (left, right) if isinstance(op, (ast.Eq, ast.NotEq)) else (left,):
+                side = _same_value(side)
+                if isinstance(side, ast.Name):
+                    fn.skip.add(id(side))
+                else:
+                    fn.tested.add(id(side))
 
     def _method_test(self, node: ast.Compare) -> None:
         """`request.method == "POST"` / `request.method in ("PUT", "PATCH")`: the verbs a function view
@@ -520,6 +676,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
+            if id(node) in fn.failed_uses:
+                fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
 
@@ -588,6 +746,66 @@ def _constant_like(node: ast.expr) -> bool:
     if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
         return all(isinstance(e, ast.Constant) for e in node.elts)
     return False
+
+
+# Collections built from a read hold the read (`set(request.GET.getlist("tag"))`, `dict(request.data)`).
+# Not str()/strip(): a read cleaned up where it is taken stays a read of its own line.
+_RESHAPE_CALLS = frozenset({"set", "frozenset", "list", "tuple", "dict", "sorted"})
+
+
+def _unwrap_reshape(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _RESHAPE_CALLS \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return node
+
+
+def _same_value(node: ast.expr) -> ast.expr:
+    """`str(x)`, `x.strip().lower()` -> x: wrappers an equality test sees through."""
+    for _ in range(4):
+        if not isinstance(node, ast.Call):
+            break
+        if isinstance(node.func, ast.Name) and node.func.id in _SAME_VALUE_CALLS and len(node.args) == 1:
+            node = node.args[0]
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in _SAME_VALUE_CALLS and not node.args:
+            node = node.func.value
+        else:
+            break
+    return node
+
+
+_BAD_INPUT = frozenset({"ValueError", "TypeError", "ValidationError", "DjangoValidationError"})
+_CLIENT_ERROR_CALL = re.compile(r"^(HttpResponseBadRequest|BadRequest|ValidationError|ParseError|bad_request)$")
+
+
+def _rejects_input(handler: ast.ExceptHandler) -> bool:
+    """`except ValueError: return HttpResponse(status=400)` / `return "", 400` / `raise ValidationError(...)`:
+    the handler turns a failed check into a client error."""
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
+    if not types or not all((last_name(dotted(t) or "") or "") in _BAD_INPUT for t in types):
+        return False
+    for n in iter_nodes(handler.body):
+        value = n.value if isinstance(n, ast.Return) else n.exc if isinstance(n, ast.Raise) else None
+        if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and _is_int(value.elts[1], tuple(range(400, 500))):
+            return True
+        if isinstance(value, ast.Call):
+            if _CLIENT_ERROR_CALL.match(last_name(dotted(value.func) or "") or ""):
+                return True
+            status = keyword(value, "status") or keyword(value, "status_code")
+            if _is_int(status, tuple(range(400, 500))) or re.search(r"HTTP_4\d\d", dotted(status) or ""):
+                return True
+    return False
+
+
+def _size_bound(s: ast.Slice) -> bool:
+    """`[:100]`, `[:settings.PING_BODY_LIMIT]`: an upper bound the program fixes (a literal or a constant)."""
+    upper = s.upper
+    if s.step is not None or upper is None or s.lower is not None and not isinstance(s.lower, ast.Constant):
+        return False
+    if isinstance(upper, ast.Constant):
+        return type(upper.value) is int and upper.value >= 0
+    parts = dotted_parts(upper)
+    return bool(parts) and parts[-1].isupper()
 
 
 def _is_int(node: ast.expr | None, values: tuple[int, ...]) -> bool:
