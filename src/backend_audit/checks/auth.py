@@ -7,6 +7,10 @@ from typing import Any
 from ..model.frameworks.common import STATE_CHANGING
 from .endpoint_base import EndpointCheck
 
+# DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
+_DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
+_WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+
 
 class EndpointWithoutAuth(EndpointCheck):
     """Endpoints with no auth evidence (decorator, dependency, router/app dependency, mixin, permission classes,
@@ -18,28 +22,44 @@ class EndpointWithoutAuth(EndpointCheck):
         inv = self.inventory(project)
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
+        declared: dict[tuple[str, int], list] = {}
         for e in inv.endpoints:
             methods = [m for m in e.methods if m not in ("OPTIONS", "HEAD")]
+            if e.auth.startswith(_DECLARED_OPEN) and _WRITES & set(methods):
+                declared.setdefault((e.file, e.line), []).append((e, methods))
             if e.public or not methods:
                 continue
             if e.auth.startswith(("unknown:", "graphql:")):
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
-        out = self._undecided(undecided)
+        out = self._undecided(undecided) + self._declared_open(declared)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
             handler = group[0][0].handler
             why = group[0][0].auth
-            reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else (
-                " (permission_classes is empty)" if "empty" in why else "")
+            reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else ""
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
                 level="error" if changing else "warning", symbol=handler, snippet=" ".join(routes),
                 properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
+        return out
+
+    def _declared_open(self, groups: dict[tuple[str, int], list]) -> list:
+        """`permission_classes = []` / `[AllowAny]` is a deliberate public declaration and not a missing check;
+        on a view that updates or deletes it is worth a second look."""
+        out = []
+        for (path, line), group in sorted(groups.items()):
+            routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
+            e = group[0][0]
+            out.append(self.finding(path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} "
+                                    f"({e.handler}) is declared {e.auth} yet updates or deletes data: make sure "
+                                    "anonymous callers may do that", level="warning", symbol=e.handler,
+                                    snippet=" ".join(routes), rule_id="BA-AUTH-001/declared-public",
+                                    properties={"routes": routes}))
         return out
 
     def _undecided(self, groups: dict[tuple[str, int], list]) -> list:

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
+from .public_flows import account_flow
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -175,11 +176,37 @@ class AuthEvidence:
             return routed
         if fn.get("auth_check"):
             return "check in handler body"
+        handed = self._handed_over(path, fn)
+        if handed:
+            return handed
         mw = self._auth_mw()
         if mw:
             return f"middleware: {mw}"
         unknown = self.unknown_module(path, self._fn_refs(fn) + [d for p, d in deps if p == path])
         return f"unknown: {unknown} was not analysed" if unknown else "none"
+
+    def _handed_over(self, path: str, fn: dict[str, Any]) -> str | None:
+        """A dispatcher view (`if request.method == "POST": return create_check(request)`) is as protected
+        as the views it hands the request to, when every one of them is a project view with evidence."""
+        refs = fn.get("handoffs") or []
+        stack = self.__dict__.setdefault("_handoff_stack", set())
+        if not refs or len(stack) > 3:
+            return None
+        guards = []
+        for ref in refs:
+            target = self._project_function(path, ref)
+            callee = self.function(*target) if target else None
+            if callee is None or target in stack:
+                return None
+            stack.add(target)
+            try:
+                auth = self._auth_decorated(target[0], callee, self._fn_deps(target[0], callee), [])
+            finally:
+                stack.discard(target)
+            if auth.startswith(("none", "unknown", "public", "graphql")):
+                return None
+            guards.append(f"{ref} ({auth})")
+        return f"hands over to: {'; '.join(guards)}"
 
     def _routing_guard(self, deps: list[tuple[str, str]], hooks: list[str]) -> str | None:
         """A guard the route inherits from where it is mounted: an auth dependency, a before_request hook."""
@@ -198,12 +225,44 @@ class AuthEvidence:
             tail = last_name(mw)
             if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":
                 return tail
+        return next((name for name, prefixes in self.guarding_middleware() if not prefixes), None)
+
+    def guarding_middleware(self) -> list[tuple[str, list[str]]]:
+        """(name, path prefixes) of the project middleware in settings.MIDDLEWARE that refuses anonymous
+        requests by what its code does (login_guard.py); no prefixes: every path."""
+        if "_guard_mw_memo" in self.__dict__:
+            return self._guard_mw_memo
+        out: list[tuple[str, list[str]]] = []
+        sm = self.semantic
+        anchor = self.settings.get("MIDDLEWARE") or self.settings.get("MIDDLEWARE_CLASSES")
+        values = anchor.get("value") if anchor else None
+        importer = sm.module_of(anchor["file"]) or "" if sm is not None and anchor else ""
+        for mw in values if sm is not None and isinstance(values, list) else []:
+            if not isinstance(mw, str) or "." not in mw:
+                continue
+            dotted_module, _, name = mw.rpartition(".")
+            module = sm.find_module(dotted_module, importer)
+            sym = sm.resolve(module, name) if module else None
+            if sym is None or sym.kind != "class" or not sym.path or not sym.module:
+                continue
+            cls = self.facts.get(sym.path, {}).get("classes", {}).get(sym.qualname[len(sym.module) + 1:], {})
+            if cls.get("login_guard"):
+                out.append((name, list(cls["login_guard"]["prefixes"])))
+        self._guard_mw_memo = out
+        return out
+
+    def scoped_middleware(self, full: str) -> str | None:
+        """The project middleware that guards this path prefix (`EventMiddleware` on /orga)."""
+        for name, prefixes in self.guarding_middleware():
+            hit = next((p for p in prefixes if full == p.rstrip("/") or full.startswith(p.rstrip("/") + "/")), None)
+            if hit:
+                return f"middleware: {name} (refuses anonymous requests under {hit})"
         return None
 
     def _permission_text(self, names: list[Any], where: str) -> str:
         names = [last_name(str(n)) for n in names]
-        if not names:
-            return "none (empty permission_classes)"
+        if not names:  # an explicit, deliberate opt-out: DRF checks no permission at all
+            return "public (permission_classes = [])"
         if all(n == "AllowAny" for n in names):
             return "public (AllowAny)"
         return f"{where}: permission_classes={','.join(names)}"
@@ -284,13 +343,42 @@ class AuthEvidence:
         return None
 
     # --- their own cases --------------------------------------------------------------------------
-    def special_case(self, auth: str, full: str, handler: str, fn: dict[str, Any]) -> str:
-        """GraphQL endpoints check auth per resolver; webhooks authenticate the sender by signature."""
+    def special_case(self, auth: str, full: str, handler: str, fn: dict[str, Any], path: str = "") -> str:
+        """GraphQL endpoints check auth per resolver; webhooks authenticate the sender by signature; a signed
+        link carries its own credential; account flows (login, sign-up, password recovery, e-mail
+        confirmation) and credential exchanges are public by design."""
         if not auth.startswith("none"):
             return auth
+        scoped = self.scoped_middleware(full)
+        if scoped:
+            return scoped
         if "graphql" in full.lower() or "graphql" in handler.lower():
             return "graphql: auth per resolver (not modelled)"
         if fn.get("signature_check") and (_WEBHOOK.search(full) or _WEBHOOK.search(handler)):
             return f"webhook signature: {fn['signature_check']}"
+        views = self._view_functions(path, handler, fn)
+        signed = next((v["token_check"] for v in views if v.get("token_check")), None)
+        if signed:
+            return f"public (signed link: {signed} checks the token in the URL)"
+        flow = account_flow(full, handler, path)
+        if flow:
+            return f"public (account flow: {flow})"
+        exchange = next((v["checks_credentials"] for v in views if v.get("checks_credentials")), None)
+        if exchange:
+            return f"public (credential exchange: the password is checked by {exchange})"
         return auth
+
+    def _view_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
+        """The function facts behind a handler: itself, or every method of a class view along its MRO."""
+        if fn.get("params") is not None:
+            return [fn]
+        cls = handler.split(".")[0]
+        if cls not in self.facts.get(path, {}).get("classes", {}):
+            return [fn]
+        out = []
+        for kind, where, what in self._mro_chain(path, cls):
+            if kind == "project":
+                out += [self.function(where, f"{what}.{m}") or {} for m in
+                        self.facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", [])]
+        return out
 

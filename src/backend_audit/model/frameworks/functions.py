@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -51,11 +52,22 @@ _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|C
                            r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
                            # enums reject values outside their members: ScoreVisibilityTypes(value)
                            r"|Types|Choices|Enum)$")
-_AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
+_AUTH_BODY_ATTRS = frozenset({"is_authenticated", "is_anonymous", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
                               "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
                               "check_authorized", "check_permission"})  # the last two: aiohttp-security
+# Responses and exceptions that refuse the caller: a guard returns or raises one of them.
+_DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
+                      "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
+# `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
+_LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
+# Calls that check a signed or secret link token: the token in the URL is the credential.
+_TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
+                           "loads_signed", "confirm_token", "validate_token"})
+# Calls that check a password and answer with a session or a token: a login or token exchange.
+_CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password|verify_password|keygen"
+                              r"|\w*token\w*|\w*key_?create\w*)$")
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
                               "validate_signature", "verify_header", "construct_from"})
@@ -100,6 +112,11 @@ class _Fn:
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
+    token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
+    credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
+    handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
+    in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
+    auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -231,6 +248,14 @@ class FunctionFacts:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
             out["signature_check"] = fn.signature_check
+        if fn.token_check:
+            out["token_check"] = fn.token_check
+        if fn.credentials:
+            out["checks_credentials"] = fn.credentials
+        if fn.handoffs:
+            out["handoffs"] = sorted(set(fn.handoffs))
+        if fn.auth_asserts:
+            out["auth_asserts"] = fn.auth_asserts
         if fn.constructor_reads:
             out["constructor_reads"] = fn.constructor_reads
         return out
@@ -301,7 +326,7 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if node.attr in _AUTH_BODY_ATTRS:
+        if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
@@ -322,8 +347,14 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node):
+        if (tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node) or
+                tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
+        if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
+            fn.token_check = fn.token_check or f"{tail}()"
+        if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
+                                                       for a in [*node.args, *(k.value for k in node.keywords)]):
+            fn.credentials = fn.credentials or f"{tail}()"
         if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
@@ -451,6 +482,9 @@ class FunctionFacts:
 
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
+        if self.stack and isinstance(node, ast.If) and _session_user_test(node.test) and \
+                any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
+            self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
 
     visit_IfExp = visit_While = visit_If
 
@@ -523,11 +557,32 @@ class FunctionFacts:
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
 
+    # --- asserts (BA-AUTH-004) -------------------------------------------------------------
+    def visit_Assert(self, node: ast.Assert) -> None:
+        if not self.stack:
+            return
+        fn = self.stack[-1]
+        fn.in_assert += 1
+        segment = self.ctx.segment(node.test)
+        term = authz_term(node.test, segment)
+        if term:
+            fn.auth_asserts.append({**pos(self.ctx, node), "term": term,
+                                    "authn_only": only_authentication(node.test, segment)})
+
+    def leave_Assert(self, node: ast.Assert) -> None:
+        if self.stack and self.stack[-1].in_assert:
+            self.stack[-1].in_assert -= 1
+
     # --- what the handler returns (BA-API-001, BA-API-004) ----------------------------------
     def visit_Return(self, node: ast.Return) -> None:
         if not self.stack or node.value is None:
             return
         fn = self.stack[-1]
+        if isinstance(node.value, ast.Tuple) and any(_refusal_status(el) for el in node.value.elts[1:]):
+            fn.auth_check = True  # Flask: `return jsonify(error=...), 401`
+        first = _first_argument(node.value) if isinstance(node.value, ast.Call) else None
+        if isinstance(first, ast.Name) and first.id in fn.request_names and dotted(node.value.func):
+            fn.handoffs.append(dotted(node.value.func))  # a dispatcher: `return create_check(request)`
         info = self._returned(node.value, fn, depth=0)
         if info:
             info.update(pos(self.ctx, node))
@@ -569,6 +624,31 @@ class FunctionFacts:
                     return found
             return {}
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+def _refuses(call: ast.Call) -> bool:
+    """A response or helper built with a 401/403 status: `error("missing api key", 401)`,
+    `HttpResponse(status=403)`, `HTTPException(status_code=401)`."""
+    if any(_refusal_status(a) for a in call.args):
+        return True
+    return any(kw.arg in ("status", "status_code", "code") and _refusal_status(kw.value) for kw in call.keywords)
+
+
+def _refusal_status(node: ast.expr) -> bool:
+    """401 / 403, or a named constant for them (`status.HTTP_403_FORBIDDEN`, `HTTPStatus.UNAUTHORIZED`)."""
+    if _is_int(node, (401, 403)):
+        return True
+    name = (dotted(node) or "").upper()
+    return bool(name) and any(w in last_name(name) for w in ("401", "403", "UNAUTHORIZED", "FORBIDDEN"))
+
+
+def _session_user_test(test: ast.expr) -> bool:
+    """`"username" not in session`, `not session.get("user_id")`: a test of who is logged in, by session."""
+    names = [dotted(n) or "" for n in ast.walk(test) if isinstance(n, (ast.Name, ast.Attribute))]
+    if not any(last_name(n) == "session" for n in names):
+        return False
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "user" in n.value.lower()
+               for n in ast.walk(test))
 
 
 def _mentions_login(call: ast.Call) -> bool:

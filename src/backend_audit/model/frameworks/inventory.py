@@ -90,6 +90,8 @@ class Inventory:
     global_rate_limit: bool
     # framework -> {"files": modules importing it, "endpoints": how many were found, "modelled": bool}
     frameworks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the auth-evidence reader behind the list (is_auth_decorator, ...), for rules about non-endpoint code
+    evidence: Any = None
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.endpoints]
@@ -229,7 +231,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             if e.rate_limit is None and global_limit:
                 e.rate_limit = global_limit
         return Inventory(unique, self.settings, sorted(set(self.roots)), evidence, bool(global_limit),
-                         frameworks_seen(self.facts, unique))
+                         frameworks_seen(self.facts, unique), self)
 
     # --- FastAPI / Starlette / Flask ------------------------------------------------------------
     def _router(self, path: str, owner: str) -> tuple[str, str] | None:
@@ -494,7 +496,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
              list_view: bool = False, drf: bool = False, pagination: str | None = None,
              rate_limit: str | None = None, validation: str | None = None) -> None:
-        auth = self.special_case(auth, full, handler, fn)
+        auth = self.special_case(auth, full, handler, fn, path)
         public = auth.startswith(("public", "webhook signature")) or is_public_path(full, self.public_paths)
         if response_model is None and fn.get("returns") and not re.search(r"Response\b", fn["returns"]):
             response_model = fn["returns"]
