@@ -20,6 +20,7 @@ class EndpointWithoutAuth(EndpointCheck):
 
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
+        self._facts = project.facts
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
@@ -33,7 +34,7 @@ class EndpointWithoutAuth(EndpointCheck):
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
-        out = self._undecided(undecided) + self._declared_open(declared)
+        out = self._undecided(undecided) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -47,6 +48,38 @@ class EndpointWithoutAuth(EndpointCheck):
                 properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
         return out
+
+    def _apps_without_auth(self, inv, by_handler: dict[tuple[str, int], list]) -> list:
+        """A second app in a project whose main app authenticates, where none of its own routes does and it
+        has no login either (an embedding or thumbnail sidecar): whether it is an internal service behind the
+        network or an open API cannot be told from the code. One warning for the app instead of an error per
+        route (taken out of by_handler)."""
+        apps: dict[tuple[str, str] | None, list] = {}
+        for e in inv.endpoints:
+            apps.setdefault(e.root, []).append(e)
+        guarded = {root for root, group in apps.items() if any(  # a health check on the allow-list is no login
+            not e.auth.startswith(("none", "unknown", "graphql")) for e in group)}
+        out = []
+        for root, group in sorted(((r, g) for r, g in apps.items() if r is not None), key=lambda kv: kv[0]):
+            path, name = root
+            if root in guarded or not guarded - {root}:
+                continue
+            routes = sorted({f"{'/'.join(e.methods)} {e.path}" for e in group if not e.public})
+            if not routes:
+                continue
+            for e in group:
+                by_handler.pop((e.file, e.line), None)
+            line = self.inventory_line(path, name)
+            out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} ({'; '.join(routes[:3])}"
+                                    f"{' ...' if len(routes) > 3 else ''}) authenticates and the app has no login: "
+                                    "if it is an internal service reached only through a private network, declare "
+                                    "its paths public; otherwise add authentication", level="warning", symbol=name,
+                                    snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
+                                    properties={"routes": routes}))
+        return out
+
+    def inventory_line(self, path: str, name: str) -> int:
+        return self._facts.get(path, {}).get("web", {}).get("routers", {}).get(name, {}).get("line", 1)
 
     def _declared_open(self, groups: dict[tuple[str, int], list]) -> list:
         """`permission_classes = []` / `[AllowAny]` is a deliberate public declaration and not a missing check;

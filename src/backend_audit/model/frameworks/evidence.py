@@ -28,6 +28,8 @@ GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", 
                            "GraphQL", "FileUploadGraphQLView"})
 # A view that only answers with a redirect serves no data of its own: where it points decides.
 REDIRECT_ONLY = "public (redirect only)"
+# Methods every request of a class view passes through (Django, DRF, chunked-upload style hooks).
+GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
 _WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
 
 
@@ -295,8 +297,9 @@ class AuthEvidence:
         decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
         if isinstance(decorated, list) and any(self.is_auth_decorator(path, str(d)) for d in decorated):
             return f"decorators attribute: {decorated[0]}"
-        if "dispatch" in info["auth_methods"]:
-            return f"method decorator: dispatch: {info['auth_methods']['dispatch']}"
+        for hook in GUARD_HOOKS:
+            if hook in info["auth_methods"]:
+                return f"method decorator: {hook}: {info['auth_methods'][hook]}"
         routed = self._routing_guard(deps, hooks)
         if routed:
             return routed
