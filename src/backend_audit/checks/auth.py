@@ -69,7 +69,7 @@ class EndpointWithoutAuth(EndpointCheck):
                 continue
             for e in group:
                 by_handler.pop((e.file, e.line), None)
-            line = self.inventory_line(path, name)
+            line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
             out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} ({'; '.join(routes[:3])}"
                                     f"{' ...' if len(routes) > 3 else ''}) authenticates and the app has no login: "
                                     "if it is an internal service reached only through a private network, declare "
@@ -79,7 +79,7 @@ class EndpointWithoutAuth(EndpointCheck):
         return out
 
     def inventory_line(self, path: str, name: str) -> int:
-        return self._facts.get(path, {}).get("web", {}).get("routers", {}).get(name, {}).get("line", 1)
+        return self._facts.get(path, {}).get("web", {}).get("routers", {}).get(name, {}).get("line", 0)
 
     def _declared_open(self, groups: dict[tuple[str, int], list]) -> list:
         """`permission_classes = []` / `[AllowAny]` is a deliberate public declaration and not a missing check;

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
-from .public_flows import account_flow
+from .public_flows import account_flow, declared_public
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -363,6 +363,8 @@ class AuthEvidence:
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
             return f"public (signed link: {signed} checks the token in the URL)"
+        if declared_public(handler, path):
+            return "public (named public by its author)"
         flow = account_flow(full, handler, path)
         if flow:
             return f"public (account flow: {flow})"

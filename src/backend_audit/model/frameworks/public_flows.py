@@ -82,3 +82,11 @@ def account_flow(path: str, handler: str, file: str) -> str | None:
     module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
     around = {w for s in static for w in words(s)} | set(module)
     return found if token or around & _CONTEXT else None
+
+
+def declared_public(handler: str, file: str) -> bool:
+    """`PublicRecipesController`, `public_feed`, a module `controller_public_recipes.py`: the author named the
+    code public, which says the same as a `# backend-audit: public` mark."""
+    owner = handler.split(".")[0]
+    stem = file.rsplit("/", 1)[-1].removesuffix(".py")
+    return words(owner)[:1] == ["public"] or "public" in words(stem)
