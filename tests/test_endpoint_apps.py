@@ -179,7 +179,7 @@ def test_litestar_routers_controllers_and_guards(tmp_path):
         "app = Litestar(route_handlers=[api, health])\n")
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(",".join(e["methods"]), e["path"], e["handler"], e["auth"]) for e in result.endpoints} == {
-        ("GET", "/health", "health", "none"),
+        ("GET", "/health", "health", "public (static page: answers from constants, settings and the URL; reads no stored data)"),
         ("DELETE,PUT", "/api/items", "items", "none"),
         ("GET", "/api/users/{user_id:int}", "UserController.get_user", "guard: requires_login"),
         ("POST", "/api/users", "UserController.create", "guard: requires_login")}

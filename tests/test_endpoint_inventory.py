@@ -59,8 +59,8 @@ def test_flask_inventory_blueprints_method_views_and_hooks(tmp_path):
 def test_django_inventory_follows_includes_routers_and_settings(tmp_path):
     rows, result = inventory(tmp_path, "django_app")
     assert rows == {
-        ("GET", "/about/", "about", "none"),
-        ("GET", "/shop/", "index", "none"),
+        ("GET", "/about/", "about", "public (static page: answers from constants, settings and the URL; reads no stored data)"),
+        ("GET", "/shop/", "index", "public (static page: answers from constants, settings and the URL; reads no stored data)"),
         ("GET,POST", "/shop/api/orders/", "OrderViewSet", "public (permission_classes = [])"),
         ("DELETE,GET,PATCH,PUT", "/shop/api/orders/{pk}/", "OrderViewSet", "public (permission_classes = [])"),
         ("POST", "/shop/api/orders/{pk}/cancel/", "OrderViewSet.cancel", "public (permission_classes = [])"),

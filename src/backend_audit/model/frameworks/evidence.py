@@ -33,6 +33,17 @@ GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
 _WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
 
 
+def _shared_cache(views: list[dict[str, Any]]) -> str | None:
+    """`@cache_page(...)`, `@cache_control(public=True)`: the response is kept and served to every caller,
+    so it cannot be per-user; the author made it public."""
+    for v in views:
+        for d in v.get("decorators", []):
+            tail = last_name(d["ref"])
+            if tail == "cache_page" or tail == "cache_control" and d.get("kwargs", {}).get("public") is True:
+                return tail
+    return None
+
+
 class AuthEvidence:
     """Mixed into the inventory builder: needs `facts`, `r` (Resolver), `semantic`, `auth_name`,
     `auth_middleware`, `auth_decorators`, `auth_mixins`, `function()`, `middleware()`, `_drf_default_auth()`,
@@ -363,6 +374,12 @@ class AuthEvidence:
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
             return f"public (signed link: {signed} checks the token in the URL)"
+        shared = _shared_cache(views)
+        if shared:
+            return f"public (one cached response for every caller: @{shared})"
+        verbs = self._verb_functions(path, handler, fn)
+        if verbs and all(v.get("static_response") for v in verbs):
+            return "public (static page: answers from constants, settings and the URL; reads no stored data)"
         if declared_public(handler, path):
             return "public (named public by its author)"
         flow = account_flow(full, handler, path)
@@ -372,6 +389,25 @@ class AuthEvidence:
         if exchange:
             return f"public (credential exchange: the password is checked by {exchange})"
         return auth
+
+    def _verb_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
+        """The functions that answer a request: a function view, or a class view's HTTP-verb methods (a
+        class that sets `model` / `queryset` reads stored data whatever its methods do)."""
+        if fn.get("params") is not None:
+            return [fn]
+        cls = handler.split(".")[0]
+        if cls not in self.facts.get(path, {}).get("classes", {}):
+            return []
+        info = self._class_info(path, cls)
+        if info["attrs"].get("model") or info["attrs"].get("queryset"):
+            return []
+        out = []
+        for kind, where, what in self._mro_chain(path, cls):
+            if kind == "project":
+                out += [self.function(where, f"{what}.{m}") or {} for m in
+                        self.facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", [])
+                        if m in HTTP_VERBS]
+        return out
 
     def _view_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
         """The function facts behind a handler: itself, or every method of a class view along its MRO."""

@@ -256,6 +256,8 @@ class FunctionFacts:
             out["handoffs"] = sorted(set(fn.handoffs))
         if fn.auth_asserts:
             out["auth_asserts"] = fn.auth_asserts
+        if _static_response(node, set(fn.request_names)):
+            out["static_response"] = True
         if fn.constructor_reads:
             out["constructor_reads"] = fn.constructor_reads
         return out
@@ -624,6 +626,75 @@ class FunctionFacts:
                     return found
             return {}
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+# Calls that build a response from what they are given (a template name, a literal, a URL).
+_RESPONSE_BUILDERS = frozenset({"render", "render_template", "TemplateResponse", "HttpResponse", "JsonResponse",
+                                "jsonify", "redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                                "RedirectResponse", "make_response", "Response", "PlainTextResponse", "HTMLResponse",
+                                "render_to_response", "reverse", "url_for", "dict", "_", "gettext", "gettext_lazy"})
+_PAGE_BUILDERS = frozenset({"render", "render_template", "TemplateResponse", "render_to_response", "redirect",
+                            "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse",
+                            "HttpResponse", "PlainTextResponse", "HTMLResponse"})
+# Where a static page may take values from: configuration, and the request itself (query string, path) but
+# not who is asking (`request.user`, `request.session`).
+_PRIVATE_REQUEST_PARTS = frozenset({"user", "session", "auth", "META", "environ", "headers", "COOKIES", "cookies",
+                                    "body", "data", "POST", "form", "json", "FILES", "files"})
+_STATIC_ROOTS = frozenset({"settings", "config", "app.config", "current_app.config"})
+
+
+def _static_response(node: ast.FunctionDef | ast.AsyncFunctionDef, request_names: set[str]) -> bool:
+    """A handler that answers from constants, settings and the request's own URL only: assignments of such
+    values and a return of a response built from them (`return render(request, "help.html", {"page": "x"})`,
+    `return redirect("/posts")`, `return "hello"`). It reads no stored data, so there is nothing to guard."""
+    local: set[str] = set(request_names) | {a.arg for a in node.args.args}
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    returned = False
+    for st in body:
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and \
+                _static_expr(st.value, local):
+            local.add(st.targets[0].id)
+        elif isinstance(st, ast.Return) and st.value is not None and _static_expr(st.value, local) and (
+                isinstance(st.value, ast.Constant) and isinstance(st.value.value, str) or
+                isinstance(st.value, ast.Call) and last_name(dotted(st.value.func) or "") in _PAGE_BUILDERS):
+            returned = True  # a page, a text or a redirect: an API answer echoing its input is not a page
+        else:
+            return False
+    return returned
+
+
+def _static_expr(node: ast.expr, local: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(_static_expr(v.value if isinstance(v, ast.FormattedValue) else v, local) for v in node.values)
+    if isinstance(node, (ast.Dict,)):
+        return all(k is None or _static_expr(k, local) for k in node.keys) and \
+            all(_static_expr(v, local) for v in node.values)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_static_expr(e, local) for e in node.elts)
+    if isinstance(node, ast.Name):
+        return node.id in local
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        name = dotted(node) if isinstance(node, ast.Attribute) else None
+        parts = (name or "").split(".")
+        if parts[0] in local and len(parts) > 1 and parts[1] in _PRIVATE_REQUEST_PARTS:
+            return False  # who is asking, or the server's environment: not a static page
+        root = node
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        return isinstance(root, ast.Name) and (root.id in local or root.id in _STATIC_ROOTS or
+                                               name is not None and any(name.startswith(r + ".") for r in
+                                                                        _STATIC_ROOTS))
+    if isinstance(node, ast.Call):
+        tail = last_name(dotted(node.func) or "")
+        if tail in ("get", "GET") and isinstance(node.func, ast.Attribute):
+            return _static_expr(node.func.value, local) and all(_static_expr(a, local) for a in node.args)
+        return tail in _RESPONSE_BUILDERS and all(_static_expr(a, local) for a in node.args) and \
+            all(_static_expr(k.value, local) for k in node.keywords)
+    return False
 
 
 def _refuses(call: ast.Call) -> bool:

@@ -498,7 +498,9 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
              list_view: bool = False, drf: bool = False, pagination: str | None = None,
              rate_limit: str | None = None, validation: str | None = None) -> None:
-        auth = self.special_case(auth, full, handler, fn, path)
+        special = self.special_case(auth, full, handler, fn, path)
+        # a page is what a GET shows; a write that answers with a literal is a stub, not a page
+        auth = auth if special.startswith("public (static page") and STATE_CHANGING & set(methods) else special
         public = auth.startswith(("public", "webhook signature")) or is_public_path(full, self.public_paths)
         if response_model is None and fn.get("returns") and not re.search(r"Response\b", fn["returns"]):
             response_model = fn["returns"]
