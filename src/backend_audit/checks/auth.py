@@ -21,6 +21,7 @@ class EndpointWithoutAuth(EndpointCheck):
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
         self._facts = project.facts
+        self._semantic = getattr(project, "semantic", None)
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
@@ -41,6 +42,11 @@ class EndpointWithoutAuth(EndpointCheck):
             handler = group[0][0].handler
             why = group[0][0].auth
             reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else ""
+            if changing and not self._may_write(path, group[0][0]):
+                changing = False  # a POST that computes (a preview, a validator) and stores nothing
+                reason += (f" (it accepts {'/'.join(sorted(STATE_CHANGING & {x for _, m in group for x in m}))}"
+                           " but writes nothing this analysis can see: no save/delete/commit, no store into the "
+                           "request or a model, no project helper)")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
@@ -48,6 +54,21 @@ class EndpointWithoutAuth(EndpointCheck):
                 properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
         return out
+
+    def _may_write(self, path: str, e, depth: int = 0) -> bool:
+        """Whether a function view (or a project helper it calls, two levels down) may change stored state;
+        class views and anything not read are assumed to."""
+        qualname = e if isinstance(e, str) else e.handler
+        fn = self._facts.get(path, {}).get("functions", {}).get(qualname)
+        sm = self._semantic
+        module = sm.module_of(path) if sm is not None else None
+        if fn is None or fn.get("writes") or module is None or depth > 2:
+            return True
+        for callee in sorted(sm.callees(f"{module}.{qualname}")):
+            info = sm.function(callee)
+            if info is None or not info.path or self._may_write(info.path, callee[len(info.module) + 1:], depth + 1):
+                return True
+        return False
 
     def _apps_without_auth(self, inv, by_handler: dict[tuple[str, int], list]) -> list:
         """A second app in a project whose main app authenticates, where none of its own routes does and it

@@ -57,6 +57,16 @@ _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "is_anonymous", "has_perm", "h
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
                               "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
                               "check_authorized", "check_permission"})  # the last two: aiohttp-security
+# Calls that change stored state (ORM, DB-API, caches, mail, queues, files).
+_WRITE_CALLS = frozenset({"save", "delete", "create", "update", "commit", "add", "add_all", "bulk_create",
+                          "bulk_update", "execute", "executemany", "insert", "insert_one", "insert_many",
+                          "update_one", "update_many", "delete_one", "delete_many", "remove", "merge", "flush",
+                          "get_or_create", "update_or_create", "set", "setex", "incr", "incrby", "hset", "lpush",
+                          "rpush", "publish", "send", "send_mail", "send_email", "delay", "apply_async",
+                          "enqueue", "write", "write_text", "write_bytes", "unlink", "rmtree", "rename", "move",
+                          "put", "post", "patch", "upload", "store", "set_password", "set_config", "login",
+                          "logout", "kill", "terminate", "system", "run", "Popen", "call", "check_call",
+                          "check_output"})
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
@@ -115,6 +125,7 @@ class _Fn:
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
+    writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
@@ -256,6 +267,8 @@ class FunctionFacts:
             out["handoffs"] = sorted(set(fn.handoffs))
         if fn.auth_asserts:
             out["auth_asserts"] = fn.auth_asserts
+        if fn.writes:
+            out["writes"] = True
         if _static_response(node, set(fn.request_names)):
             out["static_response"] = True
         if fn.constructor_reads:
@@ -352,6 +365,8 @@ class FunctionFacts:
         if (tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
+        if tail in _WRITE_CALLS:
+            fn.writes = True
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
@@ -448,6 +463,7 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
+        self._store(fn, node.targets)
         for target in node.targets:
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
                     len(target.elts) == len(node.value.elts):
@@ -466,6 +482,22 @@ class FunctionFacts:
                     # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
                     fn.assigned[id(value.values[0])] = target.id
                 fn.locals_expr[target.id] = value
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if self.stack:
+            self._store(self.stack[-1], [node.target])
+
+    @staticmethod
+    def _store(fn: _Fn, targets: list[ast.expr]) -> None:
+        """`request.session["k"] = v`, `user.name = v`: a store into something the function did not build."""
+        params = {a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args, *fn.node.args.kwonlyargs)}
+        for t in targets:
+            if isinstance(t, (ast.Attribute, ast.Subscript)):
+                root = t
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if not isinstance(root, ast.Name) or root.id in params or root.id not in fn.locals_expr:
+                    fn.writes = True
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         # `if order := request.POST.get("order"):` binds a local like an assignment does

@@ -1,0 +1,101 @@
+"""BA-AUTH-001 / BA-AUTH-004 levels: what the message and level say about each shape (the rule examples test
+only that a line is flagged or not)."""
+
+from __future__ import annotations
+
+from backend_audit.config import Settings
+from backend_audit.pipeline.runner import scan
+
+URLS = """from django.urls import path
+
+from app import views
+
+urlpatterns = [path("preview/", views.preview), path("notes/", views.add_note), path("orga/me/", views.me)]
+"""
+VIEWS = """from django.views.decorators.http import require_POST
+
+
+@require_POST
+def preview(request):
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return render(request, "preview.html", {"form": form})
+    return render(request, "preview.html", {"dates": next_runs(form.cleaned_data["expr"])})
+
+
+@require_POST
+def add_note(request):
+    Note.objects.create(text=request.POST["text"])
+    return redirect("/notes/")
+
+
+def me(request):
+    return render(request, "me.html", {"user": request.user})
+"""
+MIDDLEWARE = """class OrgaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/orga/") and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+"""
+
+
+def _scan(tmp_path, files: dict[str, str], rule: str = "BA-AUTH-001") -> dict[int, tuple[str, str]]:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = scan([tmp_path], Settings(select=(rule,), jobs=1), use_git=False)
+    return {f.line: (f.level, f.message) for f in result.findings if f.rule_id.startswith(rule)}
+
+
+def test_post_that_writes_nothing_is_a_warning_and_one_that_writes_an_error(tmp_path):
+    found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": URLS,
+                             "app/views.py": VIEWS})
+    assert found[5][0] == "warning" and "writes nothing" in found[5][1]
+    assert found[13][0] == "error"
+    assert found[18][0] == "warning"
+
+
+def test_middleware_guarding_a_prefix_protects_only_that_prefix(tmp_path):
+    settings = 'ROOT_URLCONF = "conf.urls"\nMIDDLEWARE = ["app.middleware.OrgaMiddleware"]\n'
+    found = _scan(tmp_path, {"conf/settings.py": settings, "conf/urls.py": URLS, "app/views.py": VIEWS,
+                             "app/middleware.py": MIDDLEWARE})
+    assert 18 not in found  # /orga/me/ is behind the middleware
+    assert found[13][0] == "error"  # /notes/ is not
+
+
+HELPER = """from django.contrib.auth.decorators import login_required
+
+
+def _mine(request):
+    assert request.user.is_authenticated
+    return request.user.items.all()
+
+
+@login_required
+def items(request):
+    return render(request, "items.html", {"items": _mine(request)})
+
+
+def unrouted_helper(request):
+    assert request.user.is_authenticated
+    return request.user.items.count()
+
+
+def export(request):
+    assert request.user.is_staff
+    return dump()
+"""
+
+
+def test_login_assert_judged_by_its_callers(tmp_path):
+    found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n',
+                             "conf/urls.py": 'from django.urls import path\n\nfrom app import views\n\n'
+                                             'urlpatterns = [path("items/", views.items)]\n',
+                             "app/views.py": HELPER}, rule="BA-AUTH-004")
+    assert 5 not in found  # every caller is @login_required: type narrowing
+    assert found[15][0] == "warning" and "not traced" in found[15][1]
+    assert found[20][0] == "error"  # a rights check, whoever calls it
