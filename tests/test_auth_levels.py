@@ -51,12 +51,21 @@ def _scan(tmp_path, files: dict[str, str], rule: str = "BA-AUTH-001") -> dict[in
     return {f.line: (f.level, f.message) for f in result.findings if f.rule_id.startswith(rule)}
 
 
-def test_post_that_writes_nothing_is_a_warning_and_one_that_writes_an_error(tmp_path):
+def test_levels_follow_what_the_handler_does(tmp_path):
     found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": URLS,
                              "app/views.py": VIEWS})
-    assert found[5][0] == "warning" and "writes nothing" in found[5][1]
-    assert found[13][0] == "error"
-    assert found[18][0] == "warning"
+    # a POST that stores nothing and does not ask who is calling: public helper or forgotten guard
+    assert found[5][0] == "note" and "writes nothing" in found[5][1] and "cannot be told apart" in found[5][1]
+    assert found[13][0] == "error"  # creates a Note
+    assert found[18][0] == "warning"  # reads request.user: it expects a login it does not check
+
+
+def test_get_that_deletes_is_an_error(tmp_path):
+    views = "def purge(request, pk):\n    Item.objects.get(pk=pk).delete()\n    return redirect('/')\n"
+    urls = "from django.urls import path\n\nfrom app import views\n\nurlpatterns = [path('purge/<pk>/', views.purge)]\n"
+    found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": urls,
+                             "app/views.py": views})
+    assert found[1][0] == "error" and "saves or deletes" in found[1][1]
 
 
 def test_middleware_guarding_a_prefix_protects_only_that_prefix(tmp_path):

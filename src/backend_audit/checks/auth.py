@@ -22,6 +22,7 @@ class EndpointWithoutAuth(EndpointCheck):
         inv = self.inventory(project)
         self._facts = project.facts
         self._semantic = getattr(project, "semantic", None)
+        self._evidence = inv.evidence
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
@@ -47,13 +48,26 @@ class EndpointWithoutAuth(EndpointCheck):
                 reason += (f" (it accepts {'/'.join(sorted(STATE_CHANGING & {x for _, m in group for x in m}))}"
                            " but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
+            level = "error" if changing else "warning"
+            views = self._views(path, group[0][0])
+            if not changing and any(v.get("persists") for v in views):
+                level, reason = "error", reason + " (a GET that saves or deletes stored data)"
+            elif not changing and "AllowAny" not in why and views and not any(v.get("reads_identity") for v in views):
+                # public content or a forgotten guard: the code does not say which
+                level = "note"
+                reason += (" and reads no user identity (no request.user / current_user / session user): public "
+                           "content or a forgotten guard cannot be told apart")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
-                level="error" if changing else "warning", symbol=handler, snippet=" ".join(routes),
-                properties={"routes": routes}))
+                level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
         return out
+
+    def _views(self, path: str, e) -> list[dict[str, Any]]:
+        """The function facts that answer an endpoint (a function view, or a class view's verb methods)."""
+        ev = self._evidence
+        return ev._verb_functions(path, e.handler, e.fn) if ev is not None else []
 
     def _may_write(self, path: str, e, depth: int = 0) -> bool:
         """Whether a function view (or a project helper it calls, two levels down) may change stored state;

@@ -67,6 +67,10 @@ _WRITE_CALLS = frozenset({"save", "delete", "create", "update", "commit", "add",
                           "put", "post", "patch", "upload", "store", "set_password", "set_config", "login",
                           "logout", "kill", "terminate", "system", "run", "Popen", "call", "check_call",
                           "check_output"})
+_PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_update", "update_or_create",
+                            "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
+# `get_current_user()`, `get_current_team()`, `current_user()`: who is asking
+_IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\w*$|^get_user$")
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
@@ -125,6 +129,8 @@ class _Fn:
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
+    persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
+    reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
@@ -269,6 +275,10 @@ class FunctionFacts:
             out["auth_asserts"] = fn.auth_asserts
         if fn.writes:
             out["writes"] = True
+        if fn.persists:
+            out["persists"] = True
+        if fn.reads_identity:
+            out["reads_identity"] = True
         if _static_response(node, set(fn.request_names)):
             out["static_response"] = True
         if fn.constructor_reads:
@@ -341,6 +351,9 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
+        if node.attr in ("user", "auth", "current_user", "session") and (
+                self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")):
+            fn.reads_identity = True  # request.user, g.user, request.session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
@@ -367,6 +380,9 @@ class FunctionFacts:
             fn.auth_check = True
         if tail in _WRITE_CALLS:
             fn.writes = True
+            fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
+        if _IDENTITY_CALL.match(tail or ""):
+            fn.reads_identity = True
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
@@ -586,6 +602,9 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
+        if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
+                self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
+            fn.reads_identity = True  # flask_login's current_user, Flask's session
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
