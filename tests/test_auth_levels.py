@@ -108,3 +108,23 @@ def test_login_assert_judged_by_its_callers(tmp_path):
     assert 5 not in found  # every caller is @login_required: type narrowing
     assert found[15][0] == "warning" and "not traced" in found[15][1]
     assert found[20][0] == "error"  # a rights check, whoever calls it
+
+
+def test_class_view_get_is_judged_by_its_get_method_only(tmp_path):
+    views = ("from django.contrib.auth.decorators import login_required\nfrom django.utils.decorators import "
+             "method_decorator\nfrom django.views import View\n\n\nclass Items(View):\n    def get(self, request):\n"
+             "        return render(request, 'items.html', {'items': Item.objects.all()})\n\n"
+             "    @method_decorator(login_required)\n    def delete(self, request):\n"
+             "        Item.objects.all().delete()\n        return redirect('/')\n")
+    urls = "from django.urls import path\n\nfrom app import views\n\nurlpatterns = [path('items/', views.Items.as_view())]\n"
+    result = scan_levels(tmp_path, views, urls)
+    assert result == {"GET": "note"}  # the guarded DELETE's delete() does not make the GET a write
+
+
+def scan_levels(tmp_path, views: str, urls: str) -> dict[str, str]:
+    for rel, text in {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": urls,
+                      "app/views.py": views}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    found = scan([tmp_path], Settings(select=("BA-AUTH-001",), jobs=1), use_git=False).findings
+    return {f.message.split(" ")[0]: f.level for f in found}

@@ -49,10 +49,12 @@ class EndpointWithoutAuth(EndpointCheck):
                            " but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
-            views = self._views(path, group[0][0])
+            served = {x for _, m in group for x in m}
+            views = self._views(path, group[0][0], served)
             if not changing and any(v.get("persists") for v in views):
                 level, reason = "error", reason + " (a GET that saves or deletes stored data)"
-            elif not changing and "AllowAny" not in why and views and not any(v.get("reads_identity") for v in views):
+            elif not changing and "AllowAny" not in why and not any(
+                    v.get("reads_identity") for v in self._views(path, group[0][0], None)):
                 # public content or a forgotten guard: the code does not say which
                 level = "note"
                 reason += (" and reads no user identity (no request.user / current_user / session user): public "
@@ -64,10 +66,17 @@ class EndpointWithoutAuth(EndpointCheck):
         out.extend(self._drf_default_open(inv))
         return out
 
-    def _views(self, path: str, e) -> list[dict[str, Any]]:
-        """The function facts that answer an endpoint (a function view, or a class view's verb methods)."""
+    def _views(self, path: str, e, methods: set[str] | None) -> list[dict[str, Any]]:
+        """The function facts behind an endpoint: a function view, or a class view's methods (only the verb
+        methods serving `methods` when given; every method, helpers included, when None)."""
         ev = self._evidence
-        return ev._verb_functions(path, e.handler, e.fn) if ev is not None else []
+        if ev is None:
+            return []
+        if e.fn.get("params") is not None:
+            return [e.fn]
+        if methods is None:
+            return ev._view_functions(path, e.handler, e.fn)
+        return [v for v in ev._verb_functions(path, e.handler, e.fn) if v.get("_verb", "").upper() in methods]
 
     def _may_write(self, path: str, e, depth: int = 0) -> bool:
         """Whether a function view (or a project helper it calls, two levels down) may change stored state;

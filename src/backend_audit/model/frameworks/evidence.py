@@ -404,7 +404,7 @@ class AuthEvidence:
         out = []
         for kind, where, what in self._mro_chain(path, cls):
             if kind == "project":
-                out += [self.function(where, f"{what}.{m}") or {} for m in
+                out += [{**(self.function(where, f"{what}.{m}") or {}), "_verb": m} for m in
                         self.facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", [])
                         if m in HTTP_VERBS]
         return out
