@@ -42,7 +42,7 @@ def test_fastapi_inventory_joins_prefixes_and_dependencies_across_modules(tmp_pa
     assert by_handler["purge"]["file"].endswith("app/routers/admin.py") and by_handler["purge"]["line"] == 7
     # /healthz is on the public allow-list; the two others are real findings
     flagged = sorted((f.path.rsplit("/", 1)[-1], f.line, f.level) for f in result.findings)
-    assert flagged == [("users.py", 11, "warning"), ("users.py", 21, "error")]
+    assert flagged == [("users.py", 11, "note"), ("users.py", 21, "error")]  # list_users asks nobody; a PUT
 
 
 def test_flask_inventory_blueprints_method_views_and_hooks(tmp_path):

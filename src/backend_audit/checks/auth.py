@@ -43,10 +43,11 @@ class EndpointWithoutAuth(EndpointCheck):
             handler = group[0][0].handler
             why = group[0][0].auth
             reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else ""
-            if changing and not self._may_write(path, group[0][0]):
+            # POST is also how forms ask for a preview or a search; PUT/PATCH/DELETE mean "change this"
+            if changing and STATE_CHANGING & {x for _, m in group for x in m} == {"POST"} and \
+                    not self._may_write(path, group[0][0]):
                 changing = False  # a POST that computes (a preview, a validator) and stores nothing
-                reason += (f" (it accepts {'/'.join(sorted(STATE_CHANGING & {x for _, m in group for x in m}))}"
-                           " but writes nothing this analysis can see: no save/delete/commit, no store into the "
+                reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
             served = {x for _, m in group for x in m}

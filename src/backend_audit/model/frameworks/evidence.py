@@ -361,8 +361,8 @@ class AuthEvidence:
         """GraphQL endpoints check auth per resolver; webhooks authenticate the sender by signature; a signed
         link carries its own credential; account flows (login, sign-up, password recovery, e-mail
         confirmation) and credential exchanges are public by design."""
-        if not auth.startswith("none"):
-            return auth
+        if not auth.startswith(("none", "unknown:")):
+            return auth  # an unknown base or dependency does not change what a login or a static page is
         scoped = self.scoped_middleware(full)
         if scoped:
             return scoped
