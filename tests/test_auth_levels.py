@@ -128,3 +128,17 @@ def scan_levels(tmp_path, views: str, urls: str) -> dict[str, str]:
         (tmp_path / rel).write_text(text, encoding="utf-8")
     found = scan([tmp_path], Settings(select=("BA-AUTH-001",), jobs=1), use_git=False).findings
     return {f.message.split(" ")[0]: f.level for f in found}
+
+
+def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context():
+    from backend_audit.model.frameworks.public_flows import account_flow
+
+    assert account_flow("/orga/reset/<token>", "RecoverView", "orga/views/auth.py") == "password recovery"
+    assert account_flow("/accounts/confirm-email/<key>/", "ConfirmEmailView", "urls.py") == "e-mail confirmation"
+    assert account_flow("/api/v1/password-recovery/{email}", "recover_password", "routes/login.py") == \
+        "password recovery"
+    assert account_flow("/stats/reset/", "reset_stats", "app/views.py") is None
+    assert account_flow("/admin/login-history", "LoginHistoryView", "app/views.py") is None
+    assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
+    assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
+    assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None

@@ -79,6 +79,8 @@ def account_flow(path: str, handler: str, file: str) -> str | None:
     if not weak:
         return found
     token = any(_TOKEN_PARAM.search(m) for s in segments for m in _PARAM.findall(s))
+    if found in ("account activation", "invitation"):
+        return found if token else None  # `/accounts/{id}/activate/` is an admin action; `/activate/<token>` is not
     module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
     around = {w for s in static for w in words(s)} | set(module)
     return found if token or around & _CONTEXT else None
