@@ -29,6 +29,7 @@ class AssertForAccessControl(EndpointCheck):
             if key not in self._endpoints or self._endpoints[key].startswith(_NO_GUARD):
                 self._endpoints[key] = e.auth
         self._memo: dict[tuple[str, str], tuple[str, str]] = {}
+        self._users_memo: dict[tuple[str, str], list] = {}
         out = []
         for path in sorted(project.facts):
             facts = project.facts[path]
@@ -89,12 +90,10 @@ class AssertForAccessControl(EndpointCheck):
     def _decorated_by(self, path: str, decorator: str, depth: int, seen: frozenset) -> tuple[str, str]:
         """The wrapper of decorator `decorator` runs wherever the decorator is put: judge those views, with
         their other guards (the decorator itself does not count)."""
-        users = []
-        for upath in sorted(self._ev.facts):
-            for uname, ufn in sorted(self._ev.facts[upath].get("functions", {}).items()):
-                if any(self._ev._project_function(upath, d["ref"]) == (path, decorator)
-                       for d in ufn.get("decorators", [])):
-                    users.append((upath, uname, ufn))
+        key = (path, decorator)
+        if key not in self._users_memo:
+            self._users_memo[key] = self._decorated_functions(path, decorator)
+        users = self._users_memo[key]
         if not users:
             return ("untraced", decorator)
         for upath, uname, ufn in users:
@@ -106,6 +105,15 @@ class AssertForAccessControl(EndpointCheck):
                 return ("open", f"{uname} (decorated with {decorator})") if auth is not None else \
                     self._reach(upath, uname, depth + 1, seen)
         return ("guarded", f"every view decorated with {decorator}")
+
+    def _decorated_functions(self, path: str, decorator: str) -> list[tuple[str, str, dict[str, Any]]]:
+        users = []
+        for upath in sorted(self._ev.facts):
+            for uname, ufn in sorted(self._ev.facts[upath].get("functions", {}).items()):
+                if any(self._ev._project_function(upath, d["ref"]) == (path, decorator)
+                       for d in ufn.get("decorators", [])):
+                    users.append((upath, uname, ufn))
+        return users
 
     def _guarded_here(self, path: str, fn: dict[str, Any], skip: tuple[str, str] | None) -> bool:
         """A login guard on the function itself: an auth decorator (other than `skip`), or a real check."""

@@ -20,6 +20,7 @@ _USER_TEST = frozenset({"is_anonymous", "is_authenticated"})
 _DENIAL_CALLS = frozenset({"HttpResponseForbidden", "PermissionDenied", "NotAuthenticated", "HTTPForbidden",
                            "HTTPUnauthorized", "redirect_to_login", "AuthenticationFailed"})
 _LOGIN = re.compile(r"(?i)login")
+_MAX_PATHS = 64
 _PATH_ATTRS = frozenset({"path", "path_info", "full_path", "url_path"})
 
 
@@ -28,9 +29,10 @@ def login_guard(node: ast.ClassDef) -> dict[str, Any] | None:
     every path), else None."""
     methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
     paths: list[list[tuple[ast.expr, bool]]] = []
+    memo: dict[str, list] = {}
     for hook in _HOOKS:
         if hook in methods:
-            paths += _denial_paths(methods[hook], methods, 0)
+            paths += _denial_paths(methods[hook], methods, 0, memo)
     guarded = [conds for conds in paths if any(_tests_user(t) for t, _ in conds)]
     if not guarded:
         return None
@@ -43,15 +45,21 @@ def login_guard(node: ast.ClassDef) -> dict[str, Any] | None:
     return {"prefixes": sorted(prefixes), "line": node.lineno}
 
 
-def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int) -> list[list[tuple[ast.expr, bool]]]:
-    """Per refusal reachable from `fn`: the if-tests around it (test, taken-when-true)."""
+def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
+                  memo: dict[str, list]) -> list[list[tuple[ast.expr, bool]]]:
+    """Per refusal reachable from `fn`: the if-tests around it (test, taken-when-true). Bounded: a hostile
+    class cannot make this walk more than _MAX_PATHS paths or follow `self.` calls more than 3 deep."""
     out: list[list[tuple[ast.expr, bool]]] = []
 
     def calls(node: ast.AST, conds: list[tuple[ast.expr, bool]]) -> None:
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
             name = dotted(call.func) or ""
-            if name.startswith("self.") and name[5:] in methods and depth < 3:
-                out.extend([*conds, *inner] for inner in _denial_paths(methods[name[5:]], methods, depth + 1))
+            callee = name[5:] if name.startswith("self.") else ""
+            if callee in methods and depth < 3 and len(out) < _MAX_PATHS:
+                if callee not in memo:
+                    memo[callee] = []  # a method calling itself sees no paths of its own
+                    memo[callee] = _denial_paths(methods[callee], methods, depth + 1, memo)
+                out.extend([*conds, *inner] for inner in memo[callee][:_MAX_PATHS])
 
     def walk(stmts: list[ast.stmt], conds: list[tuple[ast.expr, bool]]) -> None:
         for st in stmts:
