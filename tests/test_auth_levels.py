@@ -142,3 +142,25 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
     assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
     assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
     assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None
+
+
+def test_identity_read_only_when_present_serves_anonymous_callers(tmp_path):
+    app = """from flask import Flask, g, render_template
+
+app = Flask(__name__)
+
+
+@app.route("/posts/")
+def timeline(username=None):
+    if "username" in g.session:
+        username = g.session["username"]
+    return render_template("posts.html", posts=load_posts(username))
+
+
+@app.route("/mine/")
+def mine():
+    return render_template("mine.html", posts=load_posts(g.session["username"]))
+"""
+    found = _scan(tmp_path, {"app.py": app})
+    assert found[7][0] == "note"  # personalised when logged in, public otherwise
+    assert found[14][0] == "warning"  # needs a session user it never checks

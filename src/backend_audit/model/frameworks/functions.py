@@ -131,6 +131,7 @@ class _Fn:
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
@@ -353,7 +354,7 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")):
-            fn.reads_identity = True  # request.user, g.user, request.session
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
@@ -382,7 +383,7 @@ class FunctionFacts:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
         if _IDENTITY_CALL.match(tail or ""):
-            fn.reads_identity = True
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
@@ -535,6 +536,14 @@ class FunctionFacts:
         if self.stack and isinstance(node, ast.If) and _session_user_test(node.test) and \
                 any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
+        if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
+            # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
+            # there is one, so anonymous callers are served by design (personalised when logged in)
+            self.stack[-1].optional_identity.append(id(node))
+
+    def leave_If(self, node: ast.If) -> None:
+        if self.stack and self.stack[-1].optional_identity and self.stack[-1].optional_identity[-1] == id(node):
+            self.stack[-1].optional_identity.pop()
 
     visit_IfExp = visit_While = visit_If
 
@@ -604,7 +613,7 @@ class FunctionFacts:
         fn = self.stack[-1]
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
-            fn.reads_identity = True  # flask_login's current_user, Flask's session
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
@@ -762,6 +771,14 @@ def _refusal_status(node: ast.expr) -> bool:
         return True
     name = (dotted(node) or "").upper()
     return bool(name) and any(w in last_name(name) for w in ("401", "403", "UNAUTHORIZED", "FORBIDDEN"))
+
+
+def _identity_presence_test(test: ast.expr) -> bool:
+    """`"username" in session`, `request.user.is_authenticated`, `current_user.is_authenticated`: is there a
+    logged-in caller at all (not who it is)."""
+    if _session_user_test(test):
+        return True
+    return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
 
 
 def _session_user_test(test: ast.expr) -> bool:
