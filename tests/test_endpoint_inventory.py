@@ -42,13 +42,13 @@ def test_fastapi_inventory_joins_prefixes_and_dependencies_across_modules(tmp_pa
     assert by_handler["purge"]["file"].endswith("app/routers/admin.py") and by_handler["purge"]["line"] == 7
     # /healthz is on the public allow-list; the two others are real findings
     flagged = sorted((f.path.rsplit("/", 1)[-1], f.line, f.level) for f in result.findings)
-    assert flagged == [("users.py", 11, "warning"), ("users.py", 21, "error")]
+    assert flagged == [("users.py", 11, "note"), ("users.py", 21, "error")]  # list_users asks nobody; a PUT
 
 
 def test_flask_inventory_blueprints_method_views_and_hooks(tmp_path):
     rows, _ = inventory(tmp_path, "flask_app")
     assert rows == {
-        ("POST", "/api/login", "login", "none"),
+        ("POST", "/api/login", "login", "public (account flow: login)"),
         ("POST", "/api/orders", "create_order", "decorator: login_required"),
         ("GET", "/api/search", "search", "none"),
         ("DELETE", "/backoffice/users/<int:uid>", "delete_user", "before_request: require_staff"),  # prefix override
@@ -59,11 +59,11 @@ def test_flask_inventory_blueprints_method_views_and_hooks(tmp_path):
 def test_django_inventory_follows_includes_routers_and_settings(tmp_path):
     rows, result = inventory(tmp_path, "django_app")
     assert rows == {
-        ("GET", "/about/", "about", "none"),
-        ("GET", "/shop/", "index", "none"),
-        ("GET,POST", "/shop/api/orders/", "OrderViewSet", "none (empty permission_classes)"),
-        ("DELETE,GET,PATCH,PUT", "/shop/api/orders/{pk}/", "OrderViewSet", "none (empty permission_classes)"),
-        ("POST", "/shop/api/orders/{pk}/cancel/", "OrderViewSet.cancel", "none (empty permission_classes)"),
+        ("GET", "/about/", "about", "public (static page: answers from constants, settings and the URL; reads no stored data)"),
+        ("GET", "/shop/", "index", "public (static page: answers from constants, settings and the URL; reads no stored data)"),
+        ("GET,POST", "/shop/api/orders/", "OrderViewSet", "public (permission_classes = [])"),
+        ("DELETE,GET,PATCH,PUT", "/shop/api/orders/{pk}/", "OrderViewSet", "public (permission_classes = [])"),
+        ("POST", "/shop/api/orders/{pk}/cancel/", "OrderViewSet.cancel", "public (permission_classes = [])"),
         ("GET", "/shop/api/prices/", "PublicPrices", "public (AllowAny)"),
         ("GET,POST", "/shop/api/stats/", "stats", "public (AllowAny)"),
         ("GET,POST", "/shop/edit/<int:pk>/", "ProductEdit", "mixin: LoginRequiredMixin"),
@@ -95,4 +95,4 @@ def test_endpoints_command(tmp_path, capsys, fmt):
         assert set(data[0]) == {"framework", "methods", "path", "handler", "file", "line", "auth", "validation",
                                 "pagination", "rate_limit", "response_model", "prefix_from"}
     else:
-        assert "/backoffice/users/<int:uid>" in out and "5 endpoints (flask); 2 without authentication" in out
+        assert "/backoffice/users/<int:uid>" in out and "5 endpoints (flask); 1 without authentication" in out

@@ -7,6 +7,10 @@ from typing import Any
 from ..model.frameworks.common import STATE_CHANGING
 from .endpoint_base import EndpointCheck
 
+# DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
+_DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
+_WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+
 
 class EndpointWithoutAuth(EndpointCheck):
     """Endpoints with no auth evidence (decorator, dependency, router/app dependency, mixin, permission classes,
@@ -16,30 +20,124 @@ class EndpointWithoutAuth(EndpointCheck):
 
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
+        self._facts = project.facts
+        self._semantic = getattr(project, "semantic", None)
+        self._evidence = inv.evidence
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
+        declared: dict[tuple[str, int], list] = {}
         for e in inv.endpoints:
             methods = [m for m in e.methods if m not in ("OPTIONS", "HEAD")]
+            if e.auth.startswith(_DECLARED_OPEN) and _WRITES & set(methods):
+                declared.setdefault((e.file, e.line), []).append((e, methods))
             if e.public or not methods:
                 continue
             if e.auth.startswith(("unknown:", "graphql:")):
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
-        out = self._undecided(undecided)
+        out = self._undecided(undecided) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
             handler = group[0][0].handler
             why = group[0][0].auth
-            reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else (
-                " (permission_classes is empty)" if "empty" in why else "")
+            reason = " (DRF falls back to AllowAny)" if "AllowAny" in why else ""
+            # POST is also how forms ask for a preview or a search; PUT/PATCH/DELETE mean "change this"
+            if changing and STATE_CHANGING & {x for _, m in group for x in m} == {"POST"} and \
+                    not self._may_write(path, group[0][0]):
+                changing = False  # a POST that computes (a preview, a validator) and stores nothing
+                reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
+                           "request or a model, no project helper)")
+            level = "error" if changing else "warning"
+            served = {x for _, m in group for x in m}
+            views = self._views(path, group[0][0], served)
+            if not changing and any(v.get("persists") for v in views):
+                level, reason = "error", reason + " (a GET that saves or deletes stored data)"
+            elif not changing and "AllowAny" not in why and not any(
+                    v.get("reads_identity") for v in self._views(path, group[0][0], None)):
+                # public content or a forgotten guard: the code does not say which
+                level = "note"
+                reason += (" and reads no user identity (no request.user / current_user / session user): public "
+                           "content or a forgotten guard cannot be told apart")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
-                level="error" if changing else "warning", symbol=handler, snippet=" ".join(routes),
-                properties={"routes": routes}))
+                level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
+        return out
+
+    def _views(self, path: str, e, methods: set[str] | None) -> list[dict[str, Any]]:
+        """The function facts behind an endpoint: a function view, or a class view's methods (only the verb
+        methods serving `methods` when given; every method, helpers included, when None)."""
+        ev = self._evidence
+        if ev is None:
+            return []
+        if e.fn.get("params") is not None:
+            return [e.fn]
+        if methods is None:
+            return ev._view_functions(path, e.handler, e.fn)
+        return [v for v in ev._verb_functions(path, e.handler, e.fn) if v.get("_verb", "").upper() in methods]
+
+    def _may_write(self, path: str, e, depth: int = 0) -> bool:
+        """Whether a function view (or a project helper it calls, two levels down) may change stored state;
+        class views and anything not read are assumed to."""
+        qualname = e if isinstance(e, str) else e.handler
+        fn = self._facts.get(path, {}).get("functions", {}).get(qualname)
+        sm = self._semantic
+        module = sm.module_of(path) if sm is not None else None
+        if fn is None or fn.get("writes") or module is None or depth > 2:
+            return True
+        for callee in sorted(sm.callees(f"{module}.{qualname}")):
+            info = sm.function(callee)
+            if info is None or not info.path or self._may_write(info.path, callee[len(info.module) + 1:], depth + 1):
+                return True
+        return False
+
+    def _apps_without_auth(self, inv, by_handler: dict[tuple[str, int], list]) -> list:
+        """A second app in a project whose main app authenticates, where none of its own routes does and it
+        has no login either (an embedding or thumbnail sidecar): whether it is an internal service behind the
+        network or an open API cannot be told from the code. One warning for the app instead of an error per
+        route (taken out of by_handler)."""
+        apps: dict[tuple[str, str] | None, list] = {}
+        for e in inv.endpoints:
+            apps.setdefault(e.root, []).append(e)
+        guarded = {root for root, group in apps.items() if any(  # a health check on the allow-list is no login
+            not e.auth.startswith(("none", "unknown", "graphql")) for e in group)}
+        out = []
+        for root, group in sorted(((r, g) for r, g in apps.items() if r is not None), key=lambda kv: kv[0]):
+            path, name = root
+            if root in guarded or not guarded - {root}:
+                continue
+            routes = sorted({f"{'/'.join(e.methods)} {e.path}" for e in group if not e.public})
+            if not routes:
+                continue
+            for e in group:
+                by_handler.pop((e.file, e.line), None)
+            line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
+            out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} ({'; '.join(routes[:3])}"
+                                    f"{' ...' if len(routes) > 3 else ''}) authenticates and the app has no login: "
+                                    "if it is an internal service reached only through a private network, declare "
+                                    "its paths public; otherwise add authentication", level="warning", symbol=name,
+                                    snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
+                                    properties={"routes": routes}))
+        return out
+
+    def inventory_line(self, path: str, name: str) -> int:
+        return self._facts.get(path, {}).get("web", {}).get("routers", {}).get(name, {}).get("line", 0)
+
+    def _declared_open(self, groups: dict[tuple[str, int], list]) -> list:
+        """`permission_classes = []` / `[AllowAny]` is a deliberate public declaration and not a missing check;
+        on a view that updates or deletes it is worth a second look."""
+        out = []
+        for (path, line), group in sorted(groups.items()):
+            routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
+            e = group[0][0]
+            out.append(self.finding(path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} "
+                                    f"({e.handler}) is declared {e.auth} yet updates or deletes data: make sure "
+                                    "anonymous callers may do that", level="warning", symbol=e.handler,
+                                    snippet=" ".join(routes), rule_id="BA-AUTH-001/declared-public",
+                                    properties={"routes": routes}))
         return out
 
     def _undecided(self, groups: dict[tuple[str, int], list]) -> list:

@@ -12,6 +12,7 @@ from typing import Any
 from ...checks.base import FileContext, dotted
 from .common import dep_refs, last_name, literal
 from .functions import call_arguments, name_text
+from .login_guard import login_guard
 
 VIEW_ATTRS = frozenset({"permission_classes", "authentication_classes", "throttle_classes", "throttle_scope",
                         "pagination_class", "serializer_class", "http_method_names", "decorators",
@@ -40,6 +41,9 @@ class ClassFacts:
         }
         if isinstance(table, ast.Constant) and table.value is True:
             entry["table"] = True
+        guard = login_guard(node)
+        if guard is not None:  # a middleware that refuses anonymous requests (on some paths)
+            entry["login_guard"] = guard
         decorators = [dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
         if decorators:
             entry["decorators"] = [d for d in decorators if d]

@@ -44,7 +44,7 @@ PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?pag
 PUBLIC_PATHS = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
                 "status", "metrics", "docs", "redoc", "openapi.json", "login", "logout", "token", "register",
                 "signup", "password-reset*", "reset-password*", "forgot-password*", ".well-known/*", "robots.txt",
-                "favicon.ico")
+                "favicon.ico", "static", "schema", "swagger", "swagger-ui")
 HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|health_check|livez"
                          r"|readyz|ready|readiness|liveness|ping|status)/?$")
 

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
+from .public_flows import account_flow, declared_public
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -27,7 +28,20 @@ GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", 
                            "GraphQL", "FileUploadGraphQLView"})
 # A view that only answers with a redirect serves no data of its own: where it points decides.
 REDIRECT_ONLY = "public (redirect only)"
+# Methods every request of a class view passes through (Django, DRF, chunked-upload style hooks).
+GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
 _WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
+
+
+def _shared_cache(views: list[dict[str, Any]]) -> str | None:
+    """`@cache_page(...)`, `@cache_control(public=True)`: the response is kept and served to every caller,
+    so it cannot be per-user; the author made it public."""
+    for v in views:
+        for d in v.get("decorators", []):
+            tail = last_name(d["ref"])
+            if tail == "cache_page" or tail == "cache_control" and d.get("kwargs", {}).get("public") is True:
+                return tail
+    return None
 
 
 class AuthEvidence:
@@ -175,11 +189,37 @@ class AuthEvidence:
             return routed
         if fn.get("auth_check"):
             return "check in handler body"
+        handed = self._handed_over(path, fn)
+        if handed:
+            return handed
         mw = self._auth_mw()
         if mw:
             return f"middleware: {mw}"
         unknown = self.unknown_module(path, self._fn_refs(fn) + [d for p, d in deps if p == path])
         return f"unknown: {unknown} was not analysed" if unknown else "none"
+
+    def _handed_over(self, path: str, fn: dict[str, Any]) -> str | None:
+        """A dispatcher view (`if request.method == "POST": return create_check(request)`) is as protected
+        as the views it hands the request to, when every one of them is a project view with evidence."""
+        refs = fn.get("handoffs") or []
+        stack = self.__dict__.setdefault("_handoff_stack", set())
+        if not refs or len(stack) > 3:
+            return None
+        guards = []
+        for ref in refs:
+            target = self._project_function(path, ref)
+            callee = self.function(*target) if target else None
+            if callee is None or target in stack:
+                return None
+            stack.add(target)
+            try:
+                auth = self._auth_decorated(target[0], callee, self._fn_deps(target[0], callee), [])
+            finally:
+                stack.discard(target)
+            if auth.startswith(("none", "unknown", "public", "graphql")):
+                return None
+            guards.append(f"{ref} ({auth})")
+        return f"hands over to: {'; '.join(guards)}"
 
     def _routing_guard(self, deps: list[tuple[str, str]], hooks: list[str]) -> str | None:
         """A guard the route inherits from where it is mounted: an auth dependency, a before_request hook."""
@@ -198,12 +238,44 @@ class AuthEvidence:
             tail = last_name(mw)
             if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":
                 return tail
+        return next((name for name, prefixes in self.guarding_middleware() if not prefixes), None)
+
+    def guarding_middleware(self) -> list[tuple[str, list[str]]]:
+        """(name, path prefixes) of the project middleware in settings.MIDDLEWARE that refuses anonymous
+        requests by what its code does (login_guard.py); no prefixes: every path."""
+        if "_guard_mw_memo" in self.__dict__:
+            return self._guard_mw_memo
+        out: list[tuple[str, list[str]]] = []
+        sm = self.semantic
+        anchor = self.settings.get("MIDDLEWARE") or self.settings.get("MIDDLEWARE_CLASSES")
+        values = anchor.get("value") if anchor else None
+        importer = sm.module_of(anchor["file"]) or "" if sm is not None and anchor else ""
+        for mw in values if sm is not None and isinstance(values, list) else []:
+            if not isinstance(mw, str) or "." not in mw:
+                continue
+            dotted_module, _, name = mw.rpartition(".")
+            module = sm.find_module(dotted_module, importer)
+            sym = sm.resolve(module, name) if module else None
+            if sym is None or sym.kind != "class" or not sym.path or not sym.module:
+                continue
+            cls = self.facts.get(sym.path, {}).get("classes", {}).get(sym.qualname[len(sym.module) + 1:], {})
+            if cls.get("login_guard"):
+                out.append((name, list(cls["login_guard"]["prefixes"])))
+        self._guard_mw_memo = out
+        return out
+
+    def scoped_middleware(self, full: str) -> str | None:
+        """The project middleware that guards this path prefix (`EventMiddleware` on /orga)."""
+        for name, prefixes in self.guarding_middleware():
+            hit = next((p for p in prefixes if full == p.rstrip("/") or full.startswith(p.rstrip("/") + "/")), None)
+            if hit:
+                return f"middleware: {name} (refuses anonymous requests under {hit})"
         return None
 
     def _permission_text(self, names: list[Any], where: str) -> str:
         names = [last_name(str(n)) for n in names]
-        if not names:
-            return "none (empty permission_classes)"
+        if not names:  # an explicit, deliberate opt-out: DRF checks no permission at all
+            return "public (permission_classes = [])"
         if all(n == "AllowAny" for n in names):
             return "public (AllowAny)"
         return f"{where}: permission_classes={','.join(names)}"
@@ -236,8 +308,9 @@ class AuthEvidence:
         decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
         if isinstance(decorated, list) and any(self.is_auth_decorator(path, str(d)) for d in decorated):
             return f"decorators attribute: {decorated[0]}"
-        if "dispatch" in info["auth_methods"]:
-            return f"method decorator: dispatch: {info['auth_methods']['dispatch']}"
+        for hook in GUARD_HOOKS:
+            if hook in info["auth_methods"]:
+                return f"method decorator: {hook}: {info['auth_methods'][hook]}"
         routed = self._routing_guard(deps, hooks)
         if routed:
             return routed
@@ -284,13 +357,69 @@ class AuthEvidence:
         return None
 
     # --- their own cases --------------------------------------------------------------------------
-    def special_case(self, auth: str, full: str, handler: str, fn: dict[str, Any]) -> str:
-        """GraphQL endpoints check auth per resolver; webhooks authenticate the sender by signature."""
-        if not auth.startswith("none"):
-            return auth
+    def special_case(self, auth: str, full: str, handler: str, fn: dict[str, Any], path: str = "") -> str:
+        """GraphQL endpoints check auth per resolver; webhooks authenticate the sender by signature; a signed
+        link carries its own credential; account flows (login, sign-up, password recovery, e-mail
+        confirmation) and credential exchanges are public by design."""
+        if not auth.startswith(("none", "unknown:")):
+            return auth  # an unknown base or dependency does not change what a login or a static page is
+        scoped = self.scoped_middleware(full)
+        if scoped:
+            return scoped
         if "graphql" in full.lower() or "graphql" in handler.lower():
             return "graphql: auth per resolver (not modelled)"
         if fn.get("signature_check") and (_WEBHOOK.search(full) or _WEBHOOK.search(handler)):
             return f"webhook signature: {fn['signature_check']}"
+        views = self._view_functions(path, handler, fn)
+        signed = next((v["token_check"] for v in views if v.get("token_check")), None)
+        if signed:
+            return f"public (signed link: {signed} checks the token in the URL)"
+        shared = _shared_cache(views)
+        if shared:
+            return f"public (one cached response for every caller: @{shared})"
+        verbs = self._verb_functions(path, handler, fn)
+        if verbs and all(v.get("static_response") for v in verbs):
+            return "public (static page: answers from constants, settings and the URL; reads no stored data)"
+        if declared_public(handler, path):
+            return "public (named public by its author)"
+        flow = account_flow(full, handler, path)
+        if flow:
+            return f"public (account flow: {flow})"
+        exchange = next((v["checks_credentials"] for v in views if v.get("checks_credentials")), None)
+        if exchange:
+            return f"public (credential exchange: the password is checked by {exchange})"
         return auth
+
+    def _verb_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
+        """The functions that answer a request: a function view, or a class view's HTTP-verb methods (a
+        class that sets `model` / `queryset` reads stored data whatever its methods do)."""
+        if fn.get("params") is not None:
+            return [fn]
+        cls = handler.split(".")[0]
+        if cls not in self.facts.get(path, {}).get("classes", {}):
+            return []
+        info = self._class_info(path, cls)
+        if info["attrs"].get("model") or info["attrs"].get("queryset"):
+            return []
+        out = []
+        for kind, where, what in self._mro_chain(path, cls):
+            if kind == "project":
+                out += [{**(self.function(where, f"{what}.{m}") or {}), "_verb": m} for m in
+                        self.facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", [])
+                        if m in HTTP_VERBS]
+        return out
+
+    def _view_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
+        """The function facts behind a handler: itself, or every method of a class view along its MRO."""
+        if fn.get("params") is not None:
+            return [fn]
+        cls = handler.split(".")[0]
+        if cls not in self.facts.get(path, {}).get("classes", {}):
+            return [fn]
+        out = []
+        for kind, where, what in self._mro_chain(path, cls):
+            if kind == "project":
+                out += [self.function(where, f"{what}.{m}") or {} for m in
+                        self.facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", [])]
+        return out
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -65,11 +66,36 @@ _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|C
                            r"|Body|Model|Query|Data|DTO|Args|Filter|FilterSet|Validator|Command"
                            # enums reject values outside their members: ScoreVisibilityTypes(value)
                            r"|Types|Choices|Enum)$")
-_AUTH_BODY_ATTRS = frozenset({"is_authenticated", "has_perm", "has_perms", "is_staff", "is_superuser",
+_AUTH_BODY_ATTRS = frozenset({"is_authenticated", "is_anonymous", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
                               "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
                               "check_authorized", "check_permission"})  # the last two: aiohttp-security
+# Calls that change stored state (ORM, DB-API, caches, mail, queues, files).
+_WRITE_CALLS = frozenset({"save", "delete", "create", "update", "commit", "add", "add_all", "bulk_create",
+                          "bulk_update", "execute", "executemany", "insert", "insert_one", "insert_many",
+                          "update_one", "update_many", "delete_one", "delete_many", "remove", "merge", "flush",
+                          "get_or_create", "update_or_create", "set", "setex", "incr", "incrby", "hset", "lpush",
+                          "rpush", "publish", "send", "send_mail", "send_email", "delay", "apply_async",
+                          "enqueue", "write", "write_text", "write_bytes", "unlink", "rmtree", "rename", "move",
+                          "put", "post", "patch", "upload", "store", "set_password", "set_config", "login",
+                          "logout", "kill", "terminate", "system", "run", "Popen", "call", "check_call",
+                          "check_output"})
+_PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_update", "update_or_create",
+                            "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
+# `get_current_user()`, `get_current_team()`, `current_user()`: who is asking
+_IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\w*$|^get_user$")
+# Responses and exceptions that refuse the caller: a guard returns or raises one of them.
+_DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
+                      "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
+# `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
+_LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
+# Calls that check a signed or secret link token: the token in the URL is the credential.
+_TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
+                           "loads_signed", "confirm_token", "validate_token"})
+# Calls that check a password and answer with a session or a token: a login or token exchange.
+_CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password|verify_password|keygen"
+                              r"|\w*token\w*|\w*key_?create\w*)$")
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
                               "validate_signature", "verify_header", "construct_from"})
@@ -118,6 +144,15 @@ class _Fn:
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
+    token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
+    credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
+    handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
+    persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
+    reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
+    writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
+    in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
+    auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -249,6 +284,22 @@ class FunctionFacts:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
             out["signature_check"] = fn.signature_check
+        if fn.token_check:
+            out["token_check"] = fn.token_check
+        if fn.credentials:
+            out["checks_credentials"] = fn.credentials
+        if fn.handoffs:
+            out["handoffs"] = sorted(set(fn.handoffs))
+        if fn.auth_asserts:
+            out["auth_asserts"] = fn.auth_asserts
+        if fn.writes:
+            out["writes"] = True
+        if fn.persists:
+            out["persists"] = True
+        if fn.reads_identity:
+            out["reads_identity"] = True
+        if _static_response(node, set(fn.request_names)):
+            out["static_response"] = True
         if fn.constructor_reads:
             out["constructor_reads"] = fn.constructor_reads
         return out
@@ -336,7 +387,10 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
-        if node.attr in _AUTH_BODY_ATTRS:
+        if node.attr in ("user", "auth", "current_user", "session") and (
+                self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")):
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
+        if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
@@ -357,8 +411,19 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node):
+        if (tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node) or
+                tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
+        if tail in _WRITE_CALLS:
+            fn.writes = True
+            fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
+        if _IDENTITY_CALL.match(tail or ""):
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity
+        if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
+            fn.token_check = fn.token_check or f"{tail}()"
+        if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
+                                                       for a in [*node.args, *(k.value for k in node.keywords)]):
+            fn.credentials = fn.credentials or f"{tail}()"
         if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
@@ -474,6 +539,7 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
+        self._store(fn, node.targets)
         for target in node.targets:
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
                     len(target.elts) == len(node.value.elts):
@@ -497,6 +563,22 @@ class FunctionFacts:
                     fn.assigned[id(inner)] = target.id
                 fn.locals_expr[target.id] = value
 
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if self.stack:
+            self._store(self.stack[-1], [node.target])
+
+    @staticmethod
+    def _store(fn: _Fn, targets: list[ast.expr]) -> None:
+        """`request.session["k"] = v`, `user.name = v`: a store into something the function did not build."""
+        params = {a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args, *fn.node.args.kwonlyargs)}
+        for t in targets:
+            if isinstance(t, (ast.Attribute, ast.Subscript)):
+                root = t
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if not isinstance(root, ast.Name) or root.id in params or root.id not in fn.locals_expr:
+                    fn.writes = True
+
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         # `if order := request.POST.get("order"):` binds a local like an assignment does
         if self.stack and isinstance(node.target, ast.Name):
@@ -516,6 +598,17 @@ class FunctionFacts:
         self._benign_test(node.test)
         if isinstance(node, ast.If) and self.stack:
             self._guarded_branches(node)
+        if self.stack and isinstance(node, ast.If) and _session_user_test(node.test) and \
+                any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
+            self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
+        if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
+            # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
+            # there is one, so anonymous callers are served by design (personalised when logged in)
+            self.stack[-1].optional_identity.append(id(node))
+
+    def leave_If(self, node: ast.If) -> None:
+        if self.stack and self.stack[-1].optional_identity and self.stack[-1].optional_identity[-1] == id(node):
+            self.stack[-1].optional_identity.pop()
 
     visit_IfExp = visit_While = visit_If
 
@@ -674,6 +767,9 @@ class FunctionFacts:
         if not self.stack:
             return
         fn = self.stack[-1]
+        if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
+                self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
             if id(node) in fn.failed_uses:
@@ -681,11 +777,32 @@ class FunctionFacts:
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
 
+    # --- asserts (BA-AUTH-004) -------------------------------------------------------------
+    def visit_Assert(self, node: ast.Assert) -> None:
+        if not self.stack:
+            return
+        fn = self.stack[-1]
+        fn.in_assert += 1
+        segment = self.ctx.segment(node.test)
+        term = authz_term(node.test, segment)
+        if term:
+            fn.auth_asserts.append({**pos(self.ctx, node), "term": term,
+                                    "authn_only": only_authentication(node.test, segment)})
+
+    def leave_Assert(self, node: ast.Assert) -> None:
+        if self.stack and self.stack[-1].in_assert:
+            self.stack[-1].in_assert -= 1
+
     # --- what the handler returns (BA-API-001, BA-API-004) ----------------------------------
     def visit_Return(self, node: ast.Return) -> None:
         if not self.stack or node.value is None:
             return
         fn = self.stack[-1]
+        if isinstance(node.value, ast.Tuple) and any(_refusal_status(el) for el in node.value.elts[1:]):
+            fn.auth_check = True  # Flask: `return jsonify(error=...), 401`
+        first = _first_argument(node.value) if isinstance(node.value, ast.Call) else None
+        if isinstance(first, ast.Name) and first.id in fn.request_names and dotted(node.value.func):
+            fn.handoffs.append(dotted(node.value.func))  # a dispatcher: `return create_check(request)`
         info = self._returned(node.value, fn, depth=0)
         if info:
             info.update(pos(self.ctx, node))
@@ -727,6 +844,108 @@ class FunctionFacts:
                     return found
             return {}
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+# Calls that build a response from what they are given (a template name, a literal, a URL).
+_RESPONSE_BUILDERS = frozenset({"render", "render_template", "TemplateResponse", "HttpResponse", "JsonResponse",
+                                "jsonify", "redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect",
+                                "RedirectResponse", "make_response", "Response", "PlainTextResponse", "HTMLResponse",
+                                "render_to_response", "reverse", "url_for", "dict", "_", "gettext", "gettext_lazy"})
+_PAGE_BUILDERS = frozenset({"render", "render_template", "TemplateResponse", "render_to_response", "redirect",
+                            "HttpResponseRedirect", "HttpResponsePermanentRedirect", "RedirectResponse",
+                            "HttpResponse", "PlainTextResponse", "HTMLResponse"})
+# Where a static page may take values from: configuration, and the request itself (query string, path) but
+# not who is asking (`request.user`, `request.session`).
+_PRIVATE_REQUEST_PARTS = frozenset({"user", "session", "auth", "META", "environ", "headers", "COOKIES", "cookies",
+                                    "body", "data", "POST", "form", "json", "FILES", "files"})
+_STATIC_ROOTS = frozenset({"settings", "config", "app.config", "current_app.config"})
+
+
+def _static_response(node: ast.FunctionDef | ast.AsyncFunctionDef, request_names: set[str]) -> bool:
+    """A handler that answers from constants, settings and the request's own URL only: assignments of such
+    values and a return of a response built from them (`return render(request, "help.html", {"page": "x"})`,
+    `return redirect("/posts")`, `return "hello"`). It reads no stored data, so there is nothing to guard."""
+    local: set[str] = set(request_names) | {a.arg for a in node.args.args}
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the docstring
+    returned = False
+    for st in body:
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and \
+                _static_expr(st.value, local):
+            local.add(st.targets[0].id)
+        elif isinstance(st, ast.Return) and st.value is not None and _static_expr(st.value, local) and (
+                isinstance(st.value, ast.Constant) and isinstance(st.value.value, str) or
+                isinstance(st.value, ast.Call) and last_name(dotted(st.value.func) or "") in _PAGE_BUILDERS):
+            returned = True  # a page, a text or a redirect: an API answer echoing its input is not a page
+        else:
+            return False
+    return returned
+
+
+def _static_expr(node: ast.expr, local: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.JoinedStr):
+        return all(_static_expr(v.value if isinstance(v, ast.FormattedValue) else v, local) for v in node.values)
+    if isinstance(node, (ast.Dict,)):
+        return all(k is None or _static_expr(k, local) for k in node.keys) and \
+            all(_static_expr(v, local) for v in node.values)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_static_expr(e, local) for e in node.elts)
+    if isinstance(node, ast.Name):
+        return node.id in local
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        name = dotted(node) if isinstance(node, ast.Attribute) else None
+        parts = (name or "").split(".")
+        if parts[0] in local and len(parts) > 1 and parts[1] in _PRIVATE_REQUEST_PARTS:
+            return False  # who is asking, or the server's environment: not a static page
+        root = node
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        return isinstance(root, ast.Name) and (root.id in local or root.id in _STATIC_ROOTS or
+                                               name is not None and any(name.startswith(r + ".") for r in
+                                                                        _STATIC_ROOTS))
+    if isinstance(node, ast.Call):
+        tail = last_name(dotted(node.func) or "")
+        if tail in ("get", "GET") and isinstance(node.func, ast.Attribute):
+            return _static_expr(node.func.value, local) and all(_static_expr(a, local) for a in node.args)
+        return tail in _RESPONSE_BUILDERS and all(_static_expr(a, local) for a in node.args) and \
+            all(_static_expr(k.value, local) for k in node.keywords)
+    return False
+
+
+def _refuses(call: ast.Call) -> bool:
+    """A response or helper built with a 401/403 status: `error("missing api key", 401)`,
+    `HttpResponse(status=403)`, `HTTPException(status_code=401)`."""
+    if any(_refusal_status(a) for a in call.args):
+        return True
+    return any(kw.arg in ("status", "status_code", "code") and _refusal_status(kw.value) for kw in call.keywords)
+
+
+def _refusal_status(node: ast.expr) -> bool:
+    """401 / 403, or a named constant for them (`status.HTTP_403_FORBIDDEN`, `HTTPStatus.UNAUTHORIZED`)."""
+    if _is_int(node, (401, 403)):
+        return True
+    name = (dotted(node) or "").upper()
+    return bool(name) and any(w in last_name(name) for w in ("401", "403", "UNAUTHORIZED", "FORBIDDEN"))
+
+
+def _identity_presence_test(test: ast.expr) -> bool:
+    """`"username" in session`, `request.user.is_authenticated`, `current_user.is_authenticated`: is there a
+    logged-in caller at all (not who it is)."""
+    if _session_user_test(test):
+        return True
+    return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
+
+
+def _session_user_test(test: ast.expr) -> bool:
+    """`"username" not in session`, `not session.get("user_id")`: a test of who is logged in, by session."""
+    names = [dotted(n) or "" for n in ast.walk(test) if isinstance(n, (ast.Name, ast.Attribute))]
+    if not any(last_name(n) == "session" for n in names):
+        return False
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "user" in n.value.lower()
+               for n in ast.walk(test))
 
 
 def _mentions_login(call: ast.Call) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
-from .evidence import AuthEvidence
+from .evidence import GUARD_HOOKS, AuthEvidence
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
@@ -69,6 +69,7 @@ class Endpoint:
     list_view: bool = False
     drf: bool = False
     prefix_from: list[str] = field(default_factory=list)
+    root: tuple[str, str] | None = None  # the app/router object the route hangs from (decorator routes)
 
     @property
     def state_changing(self) -> bool:
@@ -90,6 +91,8 @@ class Inventory:
     global_rate_limit: bool
     # framework -> {"files": modules importing it, "endpoints": how many were found, "modelled": bool}
     frameworks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the auth-evidence reader behind the list (is_auth_decorator, ...), for rules about non-endpoint code
+    evidence: Any = None
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.endpoints]
@@ -229,7 +232,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             if e.rate_limit is None and global_limit:
                 e.rate_limit = global_limit
         return Inventory(unique, self.settings, sorted(set(self.roots)), evidence, bool(global_limit),
-                         frameworks_seen(self.facts, unique))
+                         frameworks_seen(self.facts, unique), self)
 
     # --- FastAPI / Starlette / Flask ------------------------------------------------------------
     def _router(self, path: str, owner: str) -> tuple[str, str] | None:
@@ -412,10 +415,10 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         and POST (mutations); auth from the routing (dependencies) or per resolver."""
         for mount in self._mounts((path, name), parents):
             auth = self._routing_guard(mount["deps"], mount["hooks"]) or "graphql: auth per resolver (not modelled)"
-            self._via = mount["via"]
+            self._via, self._root = mount["via"], mount["root"]
             self._add("fastapi", ["GET", "POST"], mount["prefix"] or "/", name, path, {"line": entry["line"]}, auth,
                       None, entry["line"])
-        self._via = []
+        self._via, self._root = [], None
 
     def _route(self, path: str, qualname: str, fn: dict[str, Any], d: dict[str, Any], key: tuple[str, str],
                parents: dict) -> None:
@@ -442,9 +445,9 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             auth = self._auth_decorated(path, fn, deps, mount["hooks"])
             if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
-            self._via = mount["via"]
+            self._via, self._root = mount["via"], mount["root"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
-        self._via = []
+        self._via, self._root = [], None
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
         found = self.definition(path, rule["view"])
@@ -462,13 +465,14 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         vpath, vname = found
         owner = rule.get("owner")
         key = self._router(path, owner) if owner else None
-        mounts = self._mounts(key, parents) if key else self._list_mounts(path, rule)
+        mounts = self._mounts(key, parents) if key else [
+            {**m, "root": m["root"] or ((path, owner) if owner else None)} for m in self._list_mounts(path, rule)]
         framework = (self._router_entry(key).get("framework") or _FRAMEWORK.get(self._router_entry(key).get(
             "kind", ""), rule["kind"])) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
-            self._via = mount["via"]
+            self._via, self._root = mount["via"], mount["root"]
             deps = mount["deps"] + [(path, x) for x in rule.get("deps", [])]
             if cls is not None:
                 methods, info = self._class_methods(vpath, vname)
@@ -488,13 +492,15 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                 if wrapped and auth.startswith(("none", "unknown", "check")):
                     auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
-        self._via = []
+        self._via, self._root = [], None
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
              list_view: bool = False, drf: bool = False, pagination: str | None = None,
              rate_limit: str | None = None, validation: str | None = None) -> None:
-        auth = self.special_case(auth, full, handler, fn)
+        special = self.special_case(auth, full, handler, fn, path)
+        # a page is what a GET shows; a write that answers with a literal is a stub, not a page
+        auth = auth if special.startswith("public (static page") and STATE_CHANGING & set(methods) else special
         public = auth.startswith(("public", "webhook signature")) or is_public_path(full, self.public_paths)
         if response_model is None and fn.get("returns") and not re.search(r"Response\b", fn["returns"]):
             response_model = fn["returns"]
@@ -505,7 +511,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             pagination=pagination or self._pagination(fn, response_model),
             rate_limit=rate_limit or self._fn_rate_limit(fn),
             response_model=str(response_model) if response_model is not None else None,
-            fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via)))
+            fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via),
+            root=self.__dict__.get("_root")))
 
     def _validation(self, fn: dict[str, Any], methods: list[str], framework: str, path: str = "") -> str:
         if fn.get("raw_reads"):
@@ -618,7 +625,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                         info["extra_actions"].setdefault(m, {"methods": [str(x).upper() for x in methods],
                                                              "detail": kw.get("detail") is True,
                                                              "url_path": kw.get("url_path")})
-                if m in HTTP_VERBS or m == "dispatch":
+                if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:
                         info["auth_methods"].setdefault(m, evidence)

@@ -1,0 +1,112 @@
+"""Middleware that guards by what it does: a class whose request hook refuses anonymous callers.
+
+Django's `LoginRequiredMiddleware` is known by name; a project middleware (pretalx's `EventMiddleware`) is
+known by its body: `__call__` / `process_request` / `process_view` / `dispatch`, or a `self.` method they
+call, tests the user (`request.user.is_anonymous`, `not request.user.is_authenticated`) and answers with a
+login redirect, a 401/403 or `PermissionDenied`. The `request.path.startswith("/orga")` tests around that
+answer say which paths it guards; none means every path.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ...checks.base import dotted
+
+_HOOKS = ("__call__", "__acall__", "process_request", "process_view", "dispatch")
+_USER_TEST = frozenset({"is_anonymous", "is_authenticated"})
+_DENIAL_CALLS = frozenset({"HttpResponseForbidden", "PermissionDenied", "NotAuthenticated", "HTTPForbidden",
+                           "HTTPUnauthorized", "redirect_to_login", "AuthenticationFailed"})
+_LOGIN = re.compile(r"(?i)login")
+_MAX_PATHS = 64
+_PATH_ATTRS = frozenset({"path", "path_info", "full_path", "url_path"})
+
+
+def login_guard(node: ast.ClassDef) -> dict[str, Any] | None:
+    """{"prefixes": [...], "line": n} when the class refuses anonymous requests (an empty prefix list: on
+    every path), else None."""
+    methods = {f.name: f for f in node.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    paths: list[list[tuple[ast.expr, bool]]] = []
+    memo: dict[str, list] = {}
+    for hook in _HOOKS:
+        if hook in methods:
+            paths += _denial_paths(methods[hook], methods, 0, memo)
+    guarded = [conds for conds in paths if any(_tests_user(t) for t, _ in conds)]
+    if not guarded:
+        return None
+    prefixes: set[str] = set()
+    for conds in guarded:
+        found = {p for t, positive in conds if positive for p in _prefixes(t)}
+        if not found:
+            return {"prefixes": [], "line": node.lineno}  # one unconditional guard covers every path
+        prefixes |= found
+    return {"prefixes": sorted(prefixes), "line": node.lineno}
+
+
+def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
+                  memo: dict[str, list]) -> list[list[tuple[ast.expr, bool]]]:
+    """Per refusal reachable from `fn`: the if-tests around it (test, taken-when-true). Bounded: a hostile
+    class cannot make this walk more than _MAX_PATHS paths or follow `self.` calls more than 3 deep."""
+    out: list[list[tuple[ast.expr, bool]]] = []
+
+    def calls(node: ast.AST, conds: list[tuple[ast.expr, bool]]) -> None:
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            name = dotted(call.func) or ""
+            callee = name[5:] if name.startswith("self.") else ""
+            if callee in methods and depth < 3 and len(out) < _MAX_PATHS:
+                if callee not in memo:
+                    memo[callee] = []  # a method calling itself sees no paths of its own
+                    memo[callee] = _denial_paths(methods[callee], methods, depth + 1, memo)
+                out.extend([*conds, *inner] for inner in memo[callee][:_MAX_PATHS])
+
+    def walk(stmts: list[ast.stmt], conds: list[tuple[ast.expr, bool]]) -> None:
+        for st in stmts:
+            if isinstance(st, ast.If):
+                calls(st.test, conds)
+                walk(st.body, [*conds, (st.test, True)])
+                walk(st.orelse, [*conds, (st.test, False)])
+            elif isinstance(st, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)):
+                inner = [*st.body, *getattr(st, "orelse", []), *getattr(st, "finalbody", [])]
+                inner += [s for h in getattr(st, "handlers", []) for s in h.body]
+                walk(inner, conds)
+            elif not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if isinstance(st, (ast.Return, ast.Raise)) and _refuses(getattr(st, "value", None) or
+                                                                        getattr(st, "exc", None)):
+                    out.append(conds)
+                calls(st, conds)
+
+    walk(getattr(fn, "body", []), [])
+    return out
+
+
+def _refuses(node: ast.AST | None) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    tail = (dotted(node.func) or "").rsplit(".", 1)[-1]
+    if tail in _DENIAL_CALLS or (_LOGIN.search(tail) and "redirect" in tail.lower()):
+        return True
+    if tail in ("redirect", "HttpResponseRedirect", "RedirectResponse") and any(
+            isinstance(n, ast.Constant) and isinstance(n.value, str) and _LOGIN.search(n.value) or
+            isinstance(n, (ast.Name, ast.Attribute)) and _LOGIN.search(dotted(n) or "") for n in ast.walk(node)):
+        return True
+    statuses = [*node.args, *(k.value for k in node.keywords if k.arg in ("status", "status_code"))]
+    return any(isinstance(a, ast.Constant) and a.value in (401, 403) and type(a.value) is int for a in statuses)
+
+
+def _tests_user(test: ast.expr) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr in _USER_TEST for n in ast.walk(test))
+
+
+def _prefixes(test: ast.expr) -> set[str]:
+    """`request.path.startswith("/orga")` -> {"/orga"}; tests under `not` exclude, they do not scope."""
+    out: set[str] = set()
+    negated = {id(n.operand) for n in ast.walk(test) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not)}
+    for n in ast.walk(test):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "startswith" and \
+                id(n) not in negated and (dotted(n.func.value) or "").rsplit(".", 1)[-1] in _PATH_ATTRS:
+            for a in n.args:
+                values = a.elts if isinstance(a, (ast.Tuple, ast.List)) else [a]
+                out |= {v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)}
+    return out

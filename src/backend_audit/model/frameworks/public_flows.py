@@ -1,0 +1,94 @@
+"""Endpoints that are public by design: the account flows an anonymous visitor must reach.
+
+Logging in, signing up, recovering a password, confirming an e-mail address or accepting an invitation
+cannot require a login: flagging them as "missing authentication" is wrong by construction. They are told
+by what the endpoint is named (handler or last path segment) and, for the words that also name other
+things (`reset`, `verify`, `confirm`), by a token in the URL or an auth/account module around them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Words that say "this is the account flow" on their own.
+_STRONG = {"login": "login", "logout": "logout", "signin": "login", "signout": "logout", "logon": "login",
+           "logoff": "logout", "signup": "sign-up", "register": "sign-up", "registration": "sign-up",
+           "forgot": "password recovery", "forgotten": "password recovery", "oauth": "login (OAuth)"}
+# Words that name an account flow only with corroboration (a token in the URL, a password / e-mail word,
+# an auth or account module): `reset` alone may be an admin action.
+_WEAK = {"reset": "password recovery", "recover": "password recovery", "recovery": "password recovery",
+         "verify": "e-mail verification", "verification": "e-mail verification", "confirm": "e-mail confirmation",
+         "confirmation": "e-mail confirmation", "activate": "account activation",
+         "activation": "account activation", "invitation": "invitation", "invite": "invitation"}
+# Words that may stand next to a flow word in its name without changing what it is.
+_FILLER = frozenset({"view", "views", "api", "do", "handle", "handler", "page", "form", "user", "users", "account",
+                     "accounts", "password", "passwd", "email", "mail", "e", "new", "key", "token", "done",
+                     "complete", "sent", "link", "success", "start", "request", "get", "post", "with", "by",
+                     "in", "out", "up", "sign", "log", "on", "off", "the", "my", "auth", "submit", "callback",
+                     "redirect", "code", "accept", "resource", "endpoint", "controller", "route"})
+_CONTEXT = frozenset({"password", "passwd", "email", "mail", "auth", "account", "accounts", "registration"})
+# Path parameters that carry a secret from an e-mail: the link itself is the credential.
+_TOKEN_PARAM = re.compile(r"(?i)(token|key|code|signed|signature|uidb64|uid|hash|payload|nonce|secret)")
+_PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
+
+
+def words(text: str) -> list[str]:
+    """`ConfirmEmailView` -> [confirm, email, view]; `password-recovery` -> [password, recovery]."""
+    return [w.lower() for w in _WORD.findall(text.replace("SignUp", "Signup").replace("LogIn", "Login"))]
+
+
+def _joined(ws: list[str]) -> list[str]:
+    """sign + up -> signup, log + in -> login: the two-word spellings of the strong words."""
+    out = list(ws)
+    for a, b in zip(ws, ws[1:]):
+        if a + b in _STRONG:
+            out.append(a + b)
+    return out
+
+
+def _flow(ws: list[str]) -> tuple[str | None, bool]:
+    """(what flow the words name, whether the name needs corroboration), or (None, False)."""
+    ws = _joined(ws)
+    meaningful = [w for w in ws if w not in _FILLER]
+    if not meaningful or not all(w in _STRONG or w in _WEAK or w in ("sign", "log") for w in meaningful):
+        return None, False
+    strong = [w for w in meaningful if w in _STRONG]
+    if strong:
+        return _STRONG[strong[0]], False
+    weak = [w for w in meaningful if w in _WEAK]
+    if not weak:
+        return None, False
+    corroborated = any(w in ("password", "passwd") for w in ws) and weak[0] in ("reset", "recover", "recovery") \
+        or any(w in ("email", "mail") for w in ws) and weak[0] in ("verify", "verification", "confirm",
+                                                                   "confirmation", "activate", "activation")
+    return _WEAK[weak[0]], not corroborated
+
+
+def account_flow(path: str, handler: str, file: str) -> str | None:
+    """The account flow an endpoint serves ("password recovery", "login", ...), or None."""
+    segments = [s for s in path.strip("/").split("/") if s]
+    static = [s for s in segments if not _PARAM.search(s)]
+    name = handler.split(".")[0] if "." in handler and handler.split(".")[0][:1].isupper() else handler
+    name = name.rsplit(".", 1)[-1]
+    found, weak = _flow(words(name))
+    if found is None and static:
+        found, weak = _flow(words(static[-1].replace(".", " ")))
+    if found is None:
+        return None
+    if not weak:
+        return found
+    token = any(_TOKEN_PARAM.search(m) for s in segments for m in _PARAM.findall(s))
+    if found in ("account activation", "invitation"):
+        return found if token else None  # `/accounts/{id}/activate/` is an admin action; `/activate/<token>` is not
+    module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
+    around = {w for s in static for w in words(s)} | set(module)
+    return found if token or around & _CONTEXT else None
+
+
+def declared_public(handler: str, file: str) -> bool:
+    """`PublicRecipesController`, `public_feed`, a module `controller_public_recipes.py`: the author named the
+    code public, which says the same as a `# backend-audit: public` mark."""
+    owner = handler.split(".")[0]
+    stem = file.rsplit("/", 1)[-1].removesuffix(".py")
+    return words(owner)[:1] == ["public"] or "public" in words(stem)

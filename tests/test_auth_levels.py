@@ -1,0 +1,166 @@
+"""BA-AUTH-001 / BA-AUTH-004 levels: what the message and level say about each shape (the rule examples test
+only that a line is flagged or not)."""
+
+from __future__ import annotations
+
+from backend_audit.config import Settings
+from backend_audit.pipeline.runner import scan
+
+URLS = """from django.urls import path
+
+from app import views
+
+urlpatterns = [path("preview/", views.preview), path("notes/", views.add_note), path("orga/me/", views.me)]
+"""
+VIEWS = """from django.views.decorators.http import require_POST
+
+
+@require_POST
+def preview(request):
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return render(request, "preview.html", {"form": form})
+    return render(request, "preview.html", {"dates": next_runs(form.cleaned_data["expr"])})
+
+
+@require_POST
+def add_note(request):
+    Note.objects.create(text=request.POST["text"])
+    return redirect("/notes/")
+
+
+def me(request):
+    return render(request, "me.html", {"user": request.user})
+"""
+MIDDLEWARE = """class OrgaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/orga/") and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+"""
+
+
+def _scan(tmp_path, files: dict[str, str], rule: str = "BA-AUTH-001") -> dict[int, tuple[str, str]]:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = scan([tmp_path], Settings(select=(rule,), jobs=1), use_git=False)
+    return {f.line: (f.level, f.message) for f in result.findings if f.rule_id.startswith(rule)}
+
+
+def test_levels_follow_what_the_handler_does(tmp_path):
+    found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": URLS,
+                             "app/views.py": VIEWS})
+    # a POST that stores nothing and does not ask who is calling: public helper or forgotten guard
+    assert found[5][0] == "note" and "writes nothing" in found[5][1] and "cannot be told apart" in found[5][1]
+    assert found[13][0] == "error"  # creates a Note
+    assert found[18][0] == "warning"  # reads request.user: it expects a login it does not check
+
+
+def test_get_that_deletes_is_an_error(tmp_path):
+    views = "def purge(request, pk):\n    Item.objects.get(pk=pk).delete()\n    return redirect('/')\n"
+    urls = "from django.urls import path\n\nfrom app import views\n\nurlpatterns = [path('purge/<pk>/', views.purge)]\n"
+    found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": urls,
+                             "app/views.py": views})
+    assert found[1][0] == "error" and "saves or deletes" in found[1][1]
+
+
+def test_middleware_guarding_a_prefix_protects_only_that_prefix(tmp_path):
+    settings = 'ROOT_URLCONF = "conf.urls"\nMIDDLEWARE = ["app.middleware.OrgaMiddleware"]\n'
+    found = _scan(tmp_path, {"conf/settings.py": settings, "conf/urls.py": URLS, "app/views.py": VIEWS,
+                             "app/middleware.py": MIDDLEWARE})
+    assert 18 not in found  # /orga/me/ is behind the middleware
+    assert found[13][0] == "error"  # /notes/ is not
+
+
+HELPER = """from django.contrib.auth.decorators import login_required
+
+
+def _mine(request):
+    assert request.user.is_authenticated
+    return request.user.items.all()
+
+
+@login_required
+def items(request):
+    return render(request, "items.html", {"items": _mine(request)})
+
+
+def unrouted_helper(request):
+    assert request.user.is_authenticated
+    return request.user.items.count()
+
+
+def export(request):
+    assert request.user.is_staff
+    return dump()
+"""
+
+
+def test_login_assert_judged_by_its_callers(tmp_path):
+    found = _scan(tmp_path, {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n',
+                             "conf/urls.py": 'from django.urls import path\n\nfrom app import views\n\n'
+                                             'urlpatterns = [path("items/", views.items)]\n',
+                             "app/views.py": HELPER}, rule="BA-AUTH-004")
+    assert 5 not in found  # every caller is @login_required: type narrowing
+    assert found[15][0] == "warning" and "not traced" in found[15][1]
+    assert found[20][0] == "error"  # a rights check, whoever calls it
+
+
+def test_class_view_get_is_judged_by_its_get_method_only(tmp_path):
+    views = ("from django.contrib.auth.decorators import login_required\nfrom django.utils.decorators import "
+             "method_decorator\nfrom django.views import View\n\n\nclass Items(View):\n    def get(self, request):\n"
+             "        return render(request, 'items.html', {'items': Item.objects.all()})\n\n"
+             "    @method_decorator(login_required)\n    def delete(self, request):\n"
+             "        Item.objects.all().delete()\n        return redirect('/')\n")
+    urls = "from django.urls import path\n\nfrom app import views\n\nurlpatterns = [path('items/', views.Items.as_view())]\n"
+    result = scan_levels(tmp_path, views, urls)
+    assert result == {"GET": "note"}  # the guarded DELETE's delete() does not make the GET a write
+
+
+def scan_levels(tmp_path, views: str, urls: str) -> dict[str, str]:
+    for rel, text in {"conf/settings.py": 'ROOT_URLCONF = "conf.urls"\n', "conf/urls.py": urls,
+                      "app/views.py": views}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    found = scan([tmp_path], Settings(select=("BA-AUTH-001",), jobs=1), use_git=False).findings
+    return {f.message.split(" ")[0]: f.level for f in found}
+
+
+def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context():
+    from backend_audit.model.frameworks.public_flows import account_flow
+
+    assert account_flow("/orga/reset/<token>", "RecoverView", "orga/views/auth.py") == "password recovery"
+    assert account_flow("/accounts/confirm-email/<key>/", "ConfirmEmailView", "urls.py") == "e-mail confirmation"
+    assert account_flow("/api/v1/password-recovery/{email}", "recover_password", "routes/login.py") == \
+        "password recovery"
+    assert account_flow("/stats/reset/", "reset_stats", "app/views.py") is None
+    assert account_flow("/admin/login-history", "LoginHistoryView", "app/views.py") is None
+    assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
+    assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
+    assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None
+
+
+def test_identity_read_only_when_present_serves_anonymous_callers(tmp_path):
+    app = """from flask import Flask, g, render_template
+
+app = Flask(__name__)
+
+
+@app.route("/posts/")
+def timeline(username=None):
+    if "username" in g.session:
+        username = g.session["username"]
+    return render_template("posts.html", posts=load_posts(username))
+
+
+@app.route("/mine/")
+def mine():
+    return render_template("mine.html", posts=load_posts(g.session["username"]))
+"""
+    found = _scan(tmp_path, {"app.py": app})
+    assert found[7][0] == "note"  # personalised when logged in, public otherwise
+    assert found[14][0] == "warning"  # needs a session user it never checks
