@@ -69,6 +69,13 @@ def load_verdicts(project: str, directory: Path = VERDICT_DIR) -> list[dict]:
     return out
 
 
+def orphan_verdict_files(directory: Path = VERDICT_DIR) -> list[str]:
+    """Verdict files whose name starts with no project's name (load_verdicts would never read them)."""
+    names = [p.name for p in PROJECTS]
+    return sorted(f.name for f in directory.glob("*.yaml")
+                  if not any(f.name == f"{n}.yaml" or f.name.startswith(f"{n}.") for n in names))
+
+
 def _key(rule: str, path: str, line: int) -> tuple:
     return rule.split("/")[0], path, int(line)
 
@@ -167,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         projects = by_name(args.projects, args.held_out)
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stray = orphan_verdict_files()
+    if stray:  # a misnamed file (CTFd.x.yaml for ctfd) would be silently left out of every figure
+        print(f"error: verdict files for no corpus project: {', '.join(stray)}", file=sys.stderr)
         return 2
     total: dict[tuple, dict] = defaultdict(lambda: {"findings": 0, "reviewed": 0, "TP": 0, "FP": 0})
     results, ran = {}, 0

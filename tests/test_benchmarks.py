@@ -147,3 +147,11 @@ def test_endpoints_real_lays_out_a_pinned_commit_and_reports(tmp_path):
                           timeout=300)
     assert "shop: 1 endpoints {'flask': 1}" in done.stdout
     assert "TP kept 1/1" in done.stdout
+
+
+def test_every_recorded_verdict_file_belongs_to_a_corpus_project(tmp_path):
+    precision = _bench("precision")
+    assert precision.orphan_verdict_files() == []
+    (tmp_path / "CTFd.x.yaml").write_text("project: CTFd\n")
+    (tmp_path / "ctfd.y.yaml").write_text("project: ctfd\n")
+    assert precision.orphan_verdict_files(tmp_path) == ["CTFd.x.yaml"]
