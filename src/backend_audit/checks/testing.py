@@ -14,7 +14,7 @@ from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
-from ..model.test_reach import TestReach, called_with
+from ..model.test_reach import PARAM, TestReach, called_with, segments
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
@@ -143,7 +143,7 @@ class ModuleWithoutTests(_TestCheck):
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if (path in imported or path in reached_endpoints or matches_any(path, exempt)
-                    or facts.get("statements", 0) < min_statements):
+                    or facts.get("statements", 0) < min_statements or facts.get("test_support")):
                 continue
             if path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions"):
                 continue
@@ -373,19 +373,45 @@ class EndpointWithoutTest(_TestCheck):
 
         skip = tuple(self.option("skip-paths", ()))
         reach = TestReach.for_model(project)
+        computed = reach.computed_name()
+        endpoints = [ep for ep in inventory(project).endpoints if not ep.public and ep.file in project.facts]
+        reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf)}
+        by_view: dict[tuple[str, str], list[Any]] = {}
+        for ep in endpoints:
+            by_view.setdefault((ep.file, ep.handler), []).append(ep)
         out = []
-        for ep in inventory(project).endpoints:
-            if ep.public or ep.file not in project.facts:
-                continue
+        for ep in endpoints:
             route = ep.path or ""
-            if any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
+            if id(ep) in reached or any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
                 continue
-            if reach.reached(ep.file, route, ep.handler, ep.drf) is not None:
+            if any(id(other) in reached and _same_view_remounted(ep, other)
+                   for other in by_view.get((ep.file, ep.handler), ())):
                 continue
             methods = "/".join(ep.methods or ()) or "ANY"
             handler = ep.handler or "?"
+            if computed is None:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
+                                                "no test uses its URL, its route name or calls its handler",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             out.append(self.finding(
-                ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
-                                            "no test uses its URL, its route name or calls its handler",
+                ep.file, int(ep.line or 1),
+                f"{methods} {route} ({handler}): no test uses its URL or its route name or calls its handler, "
+                f"but {computed[0]}:{computed[1]} requests a route by a name computed at run time, so whether a "
+                "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _same_view_remounted(ep: Any, other: Any) -> bool:
+    """The same view included under another prefix (`api/v1/`, `api/v2/` over one urlconf): same handler,
+    same shape, the paths differ in one literal segment before the view's own."""
+    if (ep.file, ep.handler) != (other.file, other.handler) or ep is other or not ep.handler:
+        return False
+    a, b = segments(ep.path or ""), segments(other.path or "")
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return (len(diff) == 1 and diff[0] < len(a) - 1 and not PARAM.search(a[diff[0]])
+            and not PARAM.search(b[diff[0]]))
