@@ -14,11 +14,27 @@ import tokenize
 from ..checks.base import FileContext
 from .blocks import COMPOUND, blocks, call_args, inline_suite
 
+# "hc.integrations.email.transport.Email", "paperless.auth.RemoteUserAuthentication": a module loaded by name
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}")
+
+
 class ImportsCollector:
-    """Modules this file imports (absolute, or relative with leading dots): test-to-module mapping."""
+    """Modules this file imports (absolute, or relative with leading dots): test-to-module mapping. Also the
+    dotted module paths its strings name (settings, `import_string` registries), which load modules by name."""
 
     def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
         self.found: list[str] = ctx.facts.setdefault("imports", [])
+        self.named: set[str] = set()
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500 \
+                and _DOTTED.fullmatch(node.value):
+            self.named.add(node.value)
+
+    def leave_Module(self, node: ast.Module) -> None:
+        if self.named:
+            self.ctx.facts["dotted_names"] = sorted(self.named)
 
     def visit_Import(self, node: ast.Import) -> None:
         self.found.extend(alias.name for alias in node.names)
@@ -197,6 +213,7 @@ class TestRefsCollector:
         # `reverse(url_format.format(action))`: a route name computed from what the test class declares;
         # where a test does this the rule cannot tell which routes it requests (lines, first few)
         self.computed_names: list[int] = []
+        self.commands: set[str] = set()
         self.urls: set[str] = set()
         self.route_names: set[str] = set()
         self.calls: set[str] = set()
@@ -248,6 +265,9 @@ class TestRefsCollector:
         if name is None:
             return
         self.calls.add(name)
+        if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            self.commands.add(node.args[0].value)  # a management command run by name
         args = call_args(node) if name in _URL_CALLS else ()
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
@@ -265,6 +285,8 @@ class TestRefsCollector:
                 self.facts["test_refs"]["graphql"] = sorted(self.graphql)
             if self.computed_names:
                 self.facts["test_refs"]["computed_names"] = self.computed_names
+            if self.commands:
+                self.facts["test_refs"]["commands"] = sorted(self.commands)
 
 
 def collectors() -> list[type]:
