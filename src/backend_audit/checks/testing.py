@@ -150,7 +150,8 @@ class ModuleWithoutTests(_TestCheck):
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             if (path in imported or path in reached_endpoints or f"test_{stem}.py" in names
                     or f"{stem}_test.py" in names or (cov is not None and _ran_inside_functions(cov.files.get(path), facts))
-                    or ("/management/commands/" in f"/{path}" and stem in commands)):
+                    or ("/management/commands/" in f"/{path}" and stem in commands)
+                    or (stem == "apps" and "django.apps" in facts.get("imports", ()))):
                 direct.add(path)
             elif facts.get("statements", 0) >= min_statements and not (
                     path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions")):
@@ -194,8 +195,9 @@ def _named_by_string(model: ProjectModel) -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(model.facts):
         for name in model.facts[path].get("dotted_names", ()):
-            # "pkg.mod.Class" names pkg/mod.py; "pkg.mod" names it too
-            for dep in [*model.resolve_import(path, name), *model.resolve_import(path, name.rsplit(".", 1)[0])]:
+            # "pkg.mod" names pkg/mod.py; so does "pkg.mod.Class"
+            owner = model.resolve_import(path, name.rsplit(".", 1)[0]) if name.count(".") > 1 else []
+            for dep in [*model.resolve_import(path, name), *owner]:
                 if dep != path:
                     out.setdefault(dep, path)
     return out

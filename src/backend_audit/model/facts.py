@@ -14,8 +14,9 @@ import tokenize
 from ..checks.base import FileContext
 from .blocks import COMPOUND, blocks, call_args, inline_suite
 
-# "hc.integrations.email.transport.Email", "paperless.auth.RemoteUserAuthentication": a module loaded by name
-_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}")
+# "hc.integrations.email.transport.Email", "paperless.auth.RemoteUserAuthentication", include("users.urls"):
+# a module loaded by name
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 class ImportsCollector:
