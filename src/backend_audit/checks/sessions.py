@@ -181,7 +181,9 @@ _VERIFIES = re.compile(r"compare_digest|hmac|signature|verify|construct_event|HT
 # What makes a forged cross-site request act for the visitor: the session or a cookie the view reads, or a
 # login the view requires. A csrf_exempt view with none of these (an API-key endpoint, a public ping) gives a
 # forged request nothing a direct one lacks, unless a helper it calls reads the session (not traced).
-_SESSION_USE = re.compile(r"\.user\b|\.session\b|COOKIES|\blogin\(|\blogout\(|authenticate\(|current_user")
+# (`request.user`, Flask's bare `session[...]`; not `profile.user` of a model, not SQLAlchemy's `db.session`)
+_SESSION_USE = re.compile(r"request\.(user|session|COOKIES|auth)\b|(?<![\w.])session(\[|\.get\()|COOKIES|"
+                          r"\blogin\(|\blogout\(|authenticate\(|current_user|get_user\(")
 _LOGIN_GATES = re.compile(r"login_required|permission_required|user_passes_test|staff_member_required|"
                           r"LoginRequired|PermissionRequired|UserPassesTest|IsAuthenticated")
 _WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
