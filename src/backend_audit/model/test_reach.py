@@ -202,6 +202,34 @@ class TestReach:
                 return Reach(test, CALL)
         return None
 
+    def tested_models(self) -> set[str]:
+        """Models that test classes declare (`model = VLAN`): what generic test base classes build their
+        run-time route names from."""
+        def build() -> set[str]:
+            return {str(attrs["model"]).rsplit(".", 1)[-1] for test in test_code(self.model)
+                    for cls in (self.model.facts[test].get("classes") or {}).values()
+                    if isinstance(attrs := cls.get("attrs") or {}, dict) and isinstance(attrs.get("model"), str)
+                    and attrs["model"][:1].isupper()}
+        return self.model.memo("tested_models", build)
+
+    def names_model(self, model: str) -> bool:
+        """A literal route name in a test starts with the model's name (`objectchange_list`, `vlan-detail`):
+        Django's `<model>_<action>` convention, which the route inventory does not know."""
+        low = model.lower()
+        return any(name.lower().startswith(low) for name in self.names)
+
+    def view_model(self, file: str, handler: str) -> str | None:
+        """The model a class view serves: its `model = X`, or the first model its registration decorator
+        names (`@register_model_view(VLAN, "edit")`)."""
+        cls = (self.model.facts.get(file, {}).get("classes") or {}).get(handler.split(".", 1)[0]) or {}
+        model = (cls.get("attrs") or {}).get("model")
+        if isinstance(model, str) and model[:1].isupper() and model != "<expr>":
+            return model.rsplit(".", 1)[-1]
+        for args in cls.get("decorator_args") or ():
+            if args and isinstance(args[0], str) and args[0][:1].isupper() and args[0].isidentifier():
+                return args[0]
+        return None
+
     def computed_name(self) -> tuple[str, int] | None:
         """The first place a test requests a route by a name computed at run time that no literal part ties
         to a route (`reverse(url_format.format(action))`): what it requests is not traced."""
