@@ -262,3 +262,42 @@ def test_a_namespace_built_at_run_time_still_names_the_handler(tmp_path):
     model = _reach_model(tmp_path, [{"file": "app/views.py", "path": "/s/", "handler": "get_site", "line": 1,
                                      "methods": ["GET"]}])
     assert run_check(EndpointWithoutTest, model) == []
+
+
+def levels(root: Path, rule: str) -> dict[tuple[str, int], str]:
+    result = scan([root], Settings(jobs=1, select=(rule,)), use_git=False)
+    return {(f.path, f.line): f.level for f in result.findings if f.rule_id == rule}
+
+
+def test_application_code_faking_with_unittest_mock_is_not_test_support(tmp_path):
+    # `from unittest import mock` is how application code fakes a client; it does not make the module a
+    # test helper whose URLs would count as requests
+    write(tmp_path, {
+        "app/main.py": """\
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get("/orders/{order_id}")
+            def read_order(order_id: int):
+                return {"id": order_id}
+            """,
+        "app/fake_gateway.py": """\
+            from unittest import mock
+
+            GATEWAY = mock.Mock()
+            ORDERS_URL = "/orders/1"
+            """,
+        "tests/test_health.py": "def test_nothing():\n    assert True\n",
+    })
+    assert levels(tmp_path, "BA-TEST-005") == {("app/main.py", 5): "warning"}
+
+
+def test_module_only_a_tested_module_imports_is_a_note_unless_it_ran_whole(tmp_path):
+    write(tmp_path, {
+        "app/views.py": "from app import helpers, constants\n\n" + FIVE,
+        "app/helpers.py": FIVE,
+        "app/constants.py": "A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6\n",
+        "app/orphan.py": FIVE,
+        "tests/test_views.py": "from app.views import double\n\ndef test_it():\n    assert double(1) == 2\n",
+    })
+    assert levels(tmp_path, "BA-TEST-002") == {("app/helpers.py", 1): "note", ("app/orphan.py", 1): "warning"}

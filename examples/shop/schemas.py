@@ -1,4 +1,4 @@
-"""Request and response schemas (pydantic)."""  # expect: BA-TEST-002
+"""Request and response schemas (pydantic)."""
 
 from pydantic import BaseModel, EmailStr, Field
 

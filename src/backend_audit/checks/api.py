@@ -130,8 +130,10 @@ class PermissiveCors(AstCheck):
         if "origin" in found:
             self._emit(found["origin"], "Access-Control-Allow-Origin reflects the request's Origin",
                        bool(found.get("credentials")))
-        elif "star" in found:
-            self._emit(found["star"], "Access-Control-Allow-Origin is *", bool(found.get("credentials")))
+        elif "star" in found and found.get("credentials"):
+            # without credentials a hand-set `*` on one response is a choice for public or token-authenticated
+            # data (a ping, a widget, an API-key API): browsers send no cookies to a wildcard origin
+            self._emit(found["star"], "Access-Control-Allow-Origin is *", True)
 
 
 _LIST_MODEL = re.compile(r"^(list|List|Sequence|typing\.List)\[")
@@ -198,6 +200,12 @@ class NoRateLimiting(EndpointCheck):
             return []
         if not inv.rate_limit_evidence:
             path, line = anchor(inv)
+            own = _own_limiter(project)
+            if own is not None:
+                return [self.finding(path, line, f"no limiter library, throttle class or rate-limit middleware for "
+                                     f"{len(inv.endpoints)} endpoint(s); the project's own {own[0]} ({own[1]}) "
+                                     "limits something, but which endpoints it guards is not traced",
+                                     level="note", snippet="rate-limit")]
             return [self.finding(path, line, f"no rate limiting found for {len(inv.endpoints)} endpoint(s): no "
                                  "limiter, throttle class or rate-limit middleware", snippet="rate-limit")]
         if inv.global_rate_limit:
@@ -205,11 +213,45 @@ class NoRateLimiting(EndpointCheck):
         out = []
         for e in inv.endpoints:
             if e.rate_limit is None and self._AUTH_PATH.search(e.path) and set(e.methods) & {"POST", "PUT", "PATCH"}:
+                if _requires_login(e.auth):
+                    # a token minted or a second factor managed for a user already logged in: guessing here
+                    # needs a session first, so brute force is not what the path suggests
+                    out.append(self.finding(e.file, e.line, f"{'/'.join(e.methods)} {e.path} has no rate limit, "
+                                            f"but only logged-in users reach it ({e.auth}); whether it checks a "
+                                            "credential a session holder could guess is not traced", level="note",
+                                            rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
+                                            snippet=f"{e.methods} {e.path}"))
+                    continue
                 out.append(self.finding(e.file, e.line, f"{'/'.join(e.methods)} {e.path} is an authentication "
                                         "endpoint without a rate limit: brute force is unthrottled",
                                         rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
                                         snippet=f"{e.methods} {e.path}"))
         return out
+
+
+_OWN_LIMITER = re.compile(r"(?i)(rate_?limit|throttl|token_?bucket)")
+
+
+def _own_limiter(project: Any) -> tuple[str, str] | None:
+    """A limiter the project writes itself (`TokenBucket.authorize`, `_is_rate_limited`): a class named for it
+    first, then a function (not one that only tells the user about a limit), first in path order."""
+    found = [(str(qual), path, fn) for path in sorted(project.source_files)
+             for qual, fn in sorted((project.facts[path].get("functions") or {}).items())]
+    ranked = [f for f in found if _OWN_LIMITER.search(f[0].rpartition(".")[0])] + \
+        [f for f in found if _OWN_LIMITER.search(f[0].rpartition(".")[2]) and not _TELLS.search(f[0])]
+    for qual, path, fn in ranked[:1]:
+        return qual, f"{path}:{fn.get('line', 1) if isinstance(fn, dict) else 1}"
+    return None
+
+
+_TELLS = re.compile(r"(?i)(notice|notify|message|email|send|exceeded|error)")
+
+
+def _requires_login(auth: str) -> bool:
+    """The inventory's auth evidence names a login requirement (not `none`, not a check it could not read)."""
+    return bool(auth) and not auth.startswith(("none", "unknown", "check", "public")) and \
+        bool(re.search(r"(?i)(IsAuthenticated|login_required|admins?_only|authed_only|require_verified|"
+                       r"Permission|current_user|get_current_user|LoginRequired)", auth))
 
 
 def anchor(inv) -> tuple[str, int]:

@@ -22,6 +22,28 @@ def _mutable_value(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Call) and (dotted(node.func) or "") in _MUTABLE_CALLS
 
 
+def _per_process_resource(fn: ast.FunctionDef, name: str) -> bool:
+    """Every value the function binds to the global is a loaded resource (`model = SemanticSearch()`), its
+    unloading (`= None`) or a clock reading: a lazily loaded model or an idle timer, per process by design.
+    A value computed from the request, the parameters or the global itself (a counter) is shared state."""
+    params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)} | {"request"}
+    values = [n.value for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None
+              and any(isinstance(t, ast.Name) and t.id == name
+                      for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+    if not values or any(isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name
+                         for n in ast.walk(fn)):
+        return False
+    for value in values:
+        if isinstance(value, ast.Constant) and value.value is None:
+            continue
+        if not isinstance(value, ast.Call) or _mutable_value(value):
+            return False
+        used = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        if used & (params | {name}):
+            return False
+    return True
+
+
 def _is_task(func: ast.FunctionDef) -> bool:
     return any(name.rsplit(".", 1)[-1] in _TASK_DECORATORS for name in decorator_names(func))
 
@@ -87,8 +109,12 @@ class HandlerMutatesModuleState(AstCheck):
                           "worker, racy under threads); keep it in Redis or the database")
 
     def visit_Global(self, node: ast.Global) -> None:
-        if self.handler_depth:
-            self._emit(node, f"rebinds module-level {', '.join(node.names)} (global)")
+        if not self.handler_depth:
+            return
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        names = [n for n in node.names if fn is None or not _per_process_resource(fn, n)]
+        if names:
+            self._emit(node, f"rebinds module-level {', '.join(names)} (global)")
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import ast
 
 from ..findings import Finding
-from .base import AstCheck, BanditCheck, FileContext, iter_nodes
+from .base import AstCheck, BanditCheck, FileContext, dotted, iter_nodes
 from .recognise import arg, is_credential_name, is_password_name, literal_value, names_in, snake, target_name
 from .util import literal_text
 
@@ -39,7 +39,8 @@ _WEAK_NAMES = {"md5": "MD5", "sha1": "SHA-1", "md4": "MD4", "sha": "SHA-1", "md2
 # Hash uses that are not security: content addressing, caches, ETags, avatars, de-duplication.
 _NOT_SECURITY = re.compile(r"(?i)(etag|cache|checksum|fingerprint|gravatar|avatar|dedup|digest_?file|file_?hash|"
                            r"hash_?file|md5sum|content_?hash|filename|file_?name|path|bucket|shard|partition|color|"
-                           r"colour|slug|uuid|seed|version|revision|chunk|manifest|integrity|hash_?key|cache_?key)")
+                           r"colour|slug|uuid|seed|version|revision|chunk|manifest|integrity|hash_?key|cache_?key|unique_?(key|id)|"
+                           r"identifier)")
 _SECURITY = re.compile(r"(?i)(passw|pwd|token|secret|sign|auth|otp|nonce|salt|session|verify|credential|api_?key|"
                        r"private|hmac|mac\b|cookie|csrf|reset|invite|login)")
 _RANDOM_FUNCS = frozenset({"random.random", "random.randint", "random.randrange", "random.choice", "random.choices",
@@ -113,8 +114,10 @@ class WeakCrypto(AstCheck):
         bound, fn = self._context()
         words = " ".join(filter(None, (bound, fn, hashed)))
         module = self.ctx.path.rsplit(".", 1)[0]  # `cache/__init__`, `utils/checksums`: the module says it too
-        if _NOT_SECURITY.search(f"{words} {module}") and not _SECURITY.search(bound or ""):
+        if _NOT_SECURITY.search(f"{words} {module} {self._params()}") and not _SECURITY.search(bound or ""):
             return  # content addressing, caches, ETags: collisions do not matter there
+        if bound and self._only_keys(bound):
+            return  # `TokenBucket.authorize(f"em-{hashed}", ...)`: the digest names a bucket or a cache entry
         if _SECURITY.search(words):
             self.report(node, f"{algo} used for a security value ({bound or fn}): {algo} collisions are practical; "
                               "use SHA-256 (or HMAC-SHA-256 for signatures, a password hasher for passwords)")
@@ -122,6 +125,27 @@ class WeakCrypto(AstCheck):
             self.report(node, f"{algo} hash whose purpose is not traced: fine for checksums and cache keys, broken "
                               "for signatures and tokens; use SHA-256, or pass usedforsecurity=False to say it is "
                               "not security", level="note")
+
+    def _params(self) -> str:
+        """The enclosing function's parameter names (`calculate_hash(user, path)` hashes a file)."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return " ".join(a.arg for a in fn.args.args) if fn is not None else ""
+
+    def _only_keys(self, bound: str) -> bool:
+        """Every later use of the digest is inside a call that names a cache, a bucket or a key (by its
+        function or its receiver), so it identifies an entry and nothing is verified with it."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None:
+            return False
+        calls = []
+        for call in ast.walk(fn):
+            if isinstance(call, ast.Call) and any(isinstance(n, ast.Name) and n.id == bound and
+                                                  isinstance(n.ctx, ast.Load)
+                                                  for a in (*call.args, *(k.value for k in call.keywords))
+                                                  for n in ast.walk(a)):
+                calls.append(dotted(call.func) or "")
+        uses = sum(1 for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == bound and isinstance(n.ctx, ast.Load))
+        return bool(calls) and len(calls) >= uses and all(_NOT_SECURITY.search(c) for c in calls)
 
     def _random(self, node: ast.Call, qn: str) -> None:
         bound, fn = self._context()

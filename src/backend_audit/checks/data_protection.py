@@ -11,13 +11,15 @@ import ast
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
-from .util import expr_name, literal_text
+from .util import expr_name, is_endpoint_function, literal_text
 
 _DRF_MODEL_SERIALIZERS = ("ModelSerializer", "HyperlinkedModelSerializer")
 _MODEL_FORMS = ("ModelForm",)
 _PYDANTIC_BASES = frozenset({"BaseModel", "SQLModel", "Schema", "RootModel"})
 _MARSHMALLOW_BASES = frozenset({"Schema", "SQLAlchemySchema", "SQLAlchemyAutoSchema", "ModelSchema"})
 # Response-side class names, and request-side ones (those may carry a password: that is their job).
+_PARSE_METHODS = frozenset({"model_validate_json", "model_validate", "model_validate_strings", "parse_raw",
+                            "parse_obj", "parse_file", "validate_json", "validate_python"})
 _RESPONSE_NAME = re.compile(r"(Out|Response|Read|Public|Detail|View|Result|Resp|Output|Info|Display|Summary)s?$")
 _REQUEST_NAME = re.compile(r"(In|Input|Create|Update|Request|Login|Payload|Body|Form|Params|Query|Register|"
                            r"Registration|SignUp|Signup|Change|Reset|Patch|Write|Credentials)s?$")
@@ -63,14 +65,24 @@ class SecretFieldInResponse(AstCheck):
         super().__init__(ctx)
         self.response_models: set[str] = set()
         self.pydantic: list[tuple[ast.ClassDef, list[tuple[ast.AST, str]]]] = []
+        self.parsed: set[str] = set()  # models this module parses from stored or upstream data
 
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg == "response_model":
             self.response_models.update(n for n in names_in(node.value) if n[:1].isupper())
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        if node.returns is not None:
+        # what a handler returns is its response; a helper's `def zulip(self) -> ZulipConf` is not
+        in_class = bool(self.ctx.parents) and isinstance(self.ctx.parents[-1], ast.ClassDef)
+        if node.returns is not None and is_endpoint_function(node, in_class):
             self.response_models.update(n for n in names_in(node.returns) if n[:1].isupper())
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _PARSE_METHODS:
+            self.parsed.add(expr_name(func.value) or "")
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         tails = _base_tails(node)
@@ -87,12 +99,27 @@ class SecretFieldInResponse(AstCheck):
         return " ".join(self.ctx.qualname(b) or "" for b in node.bases)
 
     def leave_Module(self, node: ast.Module) -> None:
+        parsed = self._parsed_closure()
         for cls, fields in self.pydantic:
+            if cls.name in parsed and cls.name not in self.response_models:
+                continue  # a model of stored config or an upstream reply, parsed here, not sent to clients
             if cls.name in self.response_models or _RESPONSE_NAME.search(cls.name):
                 for at, name in fields:
                     if _exposes(name, cls.name):
                         self.report(at, f"{cls.name}.{name} is a response schema field: every client that gets "
                                         f"this object reads the {name}; drop it, or mark it Field(exclude=True)")
+
+    def _parsed_closure(self) -> set[str]:
+        """Models parsed with `X.model_validate_json(...)` and the models their fields nest."""
+        nested = {cls.name: {n.rpartition(".")[2] for stmt in cls.body if isinstance(stmt, ast.AnnAssign)
+                             for n in names_in(stmt.annotation)} for cls, _ in self.pydantic}
+        out, todo = set(), [n for n in self.parsed if n]
+        while todo:
+            name = todo.pop()
+            if name not in out:
+                out.add(name)
+                todo.extend(nested.get(name, ()))
+        return out
 
     def _pydantic_fields(self, cls: ast.ClassDef) -> list[tuple[ast.AST, str]]:
         out = []

@@ -184,13 +184,25 @@ class ErrorLogDropsTraceback(AstCheck):
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
 
+    def _called_only_in_handlers(self) -> bool:
+        """The enclosing function is a handler helper (`def handle_exception(self, ex)`) that this module calls,
+        and only from inside `except` blocks: the exception is still being handled, so the traceback logs."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None or self.ctx.tree is None:
+            return False
+        if not hasattr(self, "_module_calls"):
+            self._module_calls = _calls_with_context(self.ctx.tree)
+        calls = [(n, inside) for n, inside in self._module_calls
+                 if (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == fn.name]
+        return bool(calls) and all(inside for _, inside in calls)
+
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
         if method is None:
             return
         current = self.handlers[-1] if self.handlers else None
         if method == "exception":
-            if current is None:
+            if current is None and not self._called_only_in_handlers():
                 self.report(node, "logger.exception() outside an except block logs 'NoneType: None' as the "
                                   "traceback; use logger.error, or call it inside the handler",
                             level="note", properties={"sub": "outside-handler"})
@@ -391,3 +403,16 @@ def _request_carrier(node: ast.expr) -> str | None:
         if base.split(".")[-1] in ("request", "req"):
             return f"the whole request {target.attr}"
     return None
+
+
+def _calls_with_context(tree: ast.AST) -> list[tuple[ast.Call, bool]]:
+    """Every call of the module, with whether it sits inside an `except` block."""
+    out: list[tuple[ast.Call, bool]] = []
+
+    def walk(node: ast.AST, inside: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Call):
+                out.append((child, inside))
+            walk(child, inside or isinstance(child, ast.ExceptHandler))
+    walk(tree, False)
+    return out

@@ -107,6 +107,22 @@ _SENTINEL = re.compile(r"^[A-Z0-9_]*(PLACEHOLDER|SENTINEL|UNSET|EMPTY|MASK|MASKE
 _FAKE_OR_CONFIRM = re.compile(r"(^|\.)(Fake|Dummy|Mock|Stub|Plain|Null)\w*|(?i:(match|same|equal|again|confirm_?pass)\w*$)")
 
 
+# `select(User).where(User.token == token)`: an ORM column expression builds SQL, Python compares nothing
+_QUERY_CALLS = frozenset({"where", "filter", "filter_by", "having", "select", "join", "outerjoin", "and_", "or_",
+                          "not_", "exclude", "query", "first_or_404", "one_or_none", "case"})
+
+
+def _in_query(parents: list[ast.AST]) -> bool:
+    for p in reversed(parents):
+        if isinstance(p, (ast.BoolOp, ast.UnaryOp, ast.keyword, ast.Tuple, ast.List)):
+            continue
+        if not isinstance(p, ast.Call):
+            return False
+        func = p.func  # `select(User).where`: a method of a call's result has no dotted name
+        return (func.attr if isinstance(func, ast.Attribute) else dotted(func) or "") in _QUERY_CALLS
+    return False
+
+
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
     PREFILTER = ("==", "!=")
@@ -126,7 +142,8 @@ class SecretComparedWithEquals(AstCheck):
             return
         what = _secret_side(left) or _secret_side(right)
         if what is None or _not_a_secret_holder(left) or _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
-                any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node):
+                any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node) or \
+                _in_query(self.ctx.parents):
             return
         self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
@@ -161,6 +178,14 @@ _SAFE_ONLY = frozenset({"require_GET", "require_safe", "require_http_methods"})
 _VERIFIES = re.compile(r"compare_digest|hmac|signature|verify|construct_event|HTTP_AUTHORIZATION|Authorization|"
                        r"authenticate_credentials|bearer|api_key|validate_token|check_token|signing|unsign|"
                        r"SessionStore|PermissionDenied", re.I)
+# What makes a forged cross-site request act for the visitor: the session or a cookie the view reads, or a
+# login the view requires. A csrf_exempt view with none of these (an API-key endpoint, a public ping) gives a
+# forged request nothing a direct one lacks, unless a helper it calls reads the session (not traced).
+# (`request.user`, Flask's bare `session[...]`; not `profile.user` of a model, not SQLAlchemy's `db.session`)
+_SESSION_USE = re.compile(r"request\.(user|session|COOKIES|auth)\b|(?<![\w.])session(\[|\.get\()|COOKIES|"
+                          r"\blogin\(|\blogout\(|authenticate\(|current_user|get_user\(")
+_LOGIN_GATES = re.compile(r"login_required|permission_required|user_passes_test|staff_member_required|"
+                          r"LoginRequired|PermissionRequired|UserPassesTest|IsAuthenticated")
 _WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
 _TEST_CLASS = re.compile(r"(?i)(test|testing|dev|development|local|debug)")
 
@@ -224,6 +249,14 @@ class CsrfProtectionDisabled(_ConfigAware):
         code = "\n".join(self.ctx.segment(s) for s in body)
         if _VERIFIES.search(code):
             return  # a webhook verifying its signature, or a token-authenticated endpoint
+        owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        gates = " ".join([*decorators, *(dotted(b) or "" for b in getattr(owner or node, "bases", ()))])
+        if not _SESSION_USE.search(code) and not _LOGIN_GATES.search(gates):
+            self.report(node, f"@csrf_exempt on {name}, which reads no session, cookie or logged-in user and "
+                              "requires no login: a forged cross-site request can do no more than a direct one, "
+                              "unless something it calls reads the session (not traced)", level="note",
+                        key_node=_decorator(node, "csrf_exempt"))
+            return
         self.report(node, f"@csrf_exempt on {name}: a page on any other site can submit this form with the "
                           "visitor's session cookie; remove it and send the CSRF token (or authenticate with a "
                           "token and verify it here)", key_node=_decorator(node, "csrf_exempt"))

@@ -14,7 +14,7 @@ from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
-from ..model.test_reach import TestReach, called_with
+from ..model.test_reach import PARAM, TestReach, called_with, segments, test_code
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
@@ -108,7 +108,7 @@ def tested_by_import(model: ProjectModel) -> set[str]:
     """Source files a test imports, directly or through a package whose __init__ imports them."""
     def build() -> set[str]:
         reached: set[str] = set()
-        todo = [path for test in model.test_files for name in model.facts[test].get("imports", ())
+        todo = [path for test in test_code(model) for name in model.facts[test].get("imports", ())
                 for path in model.resolve_import(test, name)]
         while todo:
             path = todo.pop()
@@ -139,27 +139,84 @@ class ModuleWithoutTests(_TestCheck):
         names = _named_tests(project)
         cov = load_coverage(project).data
         reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
-        out = []
+        commands = {name for test in test_code(project)
+                    for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
+        direct: set[str] = set()
+        candidates = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
-            if (path in imported or path in reached_endpoints or matches_any(path, exempt)
-                    or facts.get("statements", 0) < min_statements):
-                continue
-            if path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions"):
+            if matches_any(path, exempt) or facts.get("test_support"):
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            if f"test_{stem}.py" in names or f"{stem}_test.py" in names:
-                continue
-            if cov is not None and _ran_inside_functions(cov.files.get(path), facts):
-                continue
+            if (path in imported or path in reached_endpoints or f"test_{stem}.py" in names
+                    or f"{stem}_test.py" in names or (cov is not None and _ran_inside_functions(cov.files.get(path), facts))
+                    or ("/management/commands/" in f"/{path}" and stem in commands)
+                    or (stem == "apps" and "django.apps" in facts.get("imports", ()))):
+                direct.add(path)
+            elif facts.get("statements", 0) >= min_statements and not (
+                    path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions")):
+                candidates.append(path)
+        through = _imported_from(project, direct | imported)
+        by_name = _named_by_string(project)
+        out = []
+        for path in candidates:
             # say only what was checked: without coverage data nothing is known about what the tests run
             evidence = ("coverage shows none of its functions running" if cov is not None
                         else "no coverage data was available to show its functions running")
-            out.append(self.finding(path, 1, f"No test imports this module ({path}), no test requests an endpoint "
-                                             f"or GraphQL field it defines, and {evidence}; add a test module "
-                                             "for it",
-                                    snippet=f"module {path}"))
+            importer = through.get(path)
+            if importer is not None and not project.facts[path].get("function_bodies"):
+                continue  # straight-line code a tested module imports has run whole
+            if importer is not None:
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}) or requests an endpoint or GraphQL field it "
+                             f"defines; tests reach it only through {importer}, which imports it, and {evidence}, "
+                             "so whether its functions run is not traced; add a test module for it",
+                    level="note", snippet=f"module {path}"))
+            elif path in by_name:
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); {by_name[path]} names it in a string (loaded "
+                             f"by name: settings, a registry of dotted paths), so whether tests run it is not "
+                             f"traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif "/templatetags/" in f"/{path}":
+                out.append(self.finding(
+                    path, 1, f"No test imports this template tag library ({path}); templates load it by name "
+                             f"(`{{% load %}}`), so whether a tested view renders it is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
+            else:
+                out.append(self.finding(path, 1, f"No test imports this module ({path}), nor any module a test "
+                                                 "reaches, no test requests an endpoint or GraphQL field it "
+                                                 f"defines, and {evidence}; add a test module for it",
+                                        snippet=f"module {path}"))
         return out
+
+
+def _named_by_string(model: ProjectModel) -> dict[str, str]:
+    """Modules a dotted string of another file names (`"pkg.mod.Class"`): module -> the first such file."""
+    out: dict[str, str] = {}
+    for path in sorted(model.facts):
+        for name in model.facts[path].get("dotted_names", ()):
+            # "pkg.mod" names pkg/mod.py; so does "pkg.mod.Class"
+            owner = model.resolve_import(path, name.rsplit(".", 1)[0]) if name.count(".") > 1 else []
+            for dep in [*model.resolve_import(path, name), *owner]:
+                if dep != path:
+                    out.setdefault(dep, path)
+    return out
+
+
+def _imported_from(model: ProjectModel, reached: set[str]) -> dict[str, str]:
+    """Application modules that modules the tests reach import, directly or in turn: module -> the reached
+    module the chain starts from (the first one in path order, so the message is stable)."""
+    out: dict[str, str] = {}
+    for start in sorted(reached):
+        todo = [start]
+        while todo:
+            path = todo.pop()
+            for name in model.facts[path].get("imports", ()):
+                for dep in model.resolve_import(path, name):
+                    if dep not in reached and dep not in out and not model.facts[dep].get("is_test"):
+                        out[dep] = start
+                        todo.append(dep)
+    return out
 
 
 def _ran_inside_functions(fc: cd.FileCoverage | None, facts: dict[str, Any]) -> bool:
@@ -373,19 +430,56 @@ class EndpointWithoutTest(_TestCheck):
 
         skip = tuple(self.option("skip-paths", ()))
         reach = TestReach.for_model(project)
+        computed = reach.computed_name()
+        endpoints = [ep for ep in inventory(project).endpoints if not ep.public and ep.file in project.facts]
+        reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf)}
+        by_view: dict[tuple[str, str], list[Any]] = {}
+        for ep in endpoints:
+            by_view.setdefault((ep.file, ep.handler), []).append(ep)
         out = []
-        for ep in inventory(project).endpoints:
-            if ep.public or ep.file not in project.facts:
-                continue
+        for ep in endpoints:
             route = ep.path or ""
-            if any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
+            if id(ep) in reached or any(fnmatch.fnmatchcase("/" + route.lstrip("/"), p) for p in skip):
                 continue
-            if reach.reached(ep.file, route, ep.handler, ep.drf) is not None:
+            if any(id(other) in reached and _same_view_remounted(ep, other)
+                   for other in by_view.get((ep.file, ep.handler), ())):
                 continue
             methods = "/".join(ep.methods or ()) or "ANY"
             handler = ep.handler or "?"
+            if computed is None:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
+                                                "no test uses its URL, its route name or calls its handler",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
+            model = reach.view_model(ep.file, ep.handler or "")
+            if model is not None and model not in reach.tested_models() and not reach.names_model(model):
+                # generic test classes build their route names from the model they declare; none declares this one
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}) is not requested by any test: no test uses its URL or its route "
+                    f"name or calls its handler, no test class declares its model {model} and no route name in a "
+                    f"test starts with it (the route names {computed[0]}:{computed[1]} computes come from the "
+                    "model a test class declares)",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             out.append(self.finding(
-                ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
-                                            "no test uses its URL, its route name or calls its handler",
+                ep.file, int(ep.line or 1),
+                f"{methods} {route} ({handler}): no test uses its URL or its route name or calls its handler, "
+                f"but {computed[0]}:{computed[1]} requests a route by a name computed at run time, so whether a "
+                "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _same_view_remounted(ep: Any, other: Any) -> bool:
+    """The same view included under another prefix (`api/v1/`, `api/v2/` over one urlconf): same handler,
+    same shape, the paths differ in one literal segment before the view's own."""
+    if (ep.file, ep.handler) != (other.file, other.handler) or ep is other or not ep.handler:
+        return False
+    a, b = segments(ep.path or ""), segments(other.path or "")
+    if len(a) != len(b):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    return (len(diff) == 1 and diff[0] < len(a) - 1 and not PARAM.search(a[diff[0]])
+            and not PARAM.search(b[diff[0]]))

@@ -14,11 +14,28 @@ import tokenize
 from ..checks.base import FileContext
 from .blocks import COMPOUND, blocks, call_args, inline_suite
 
+# "hc.integrations.email.transport.Email", "paperless.auth.RemoteUserAuthentication", include("users.urls"):
+# a module loaded by name
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
 class ImportsCollector:
-    """Modules this file imports (absolute, or relative with leading dots): test-to-module mapping."""
+    """Modules this file imports (absolute, or relative with leading dots): test-to-module mapping. Also the
+    dotted module paths its strings name (settings, `import_string` registries), which load modules by name."""
 
     def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
         self.found: list[str] = ctx.facts.setdefault("imports", [])
+        self.named: set[str] = set()
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500 \
+                and _DOTTED.fullmatch(node.value):
+            self.named.add(node.value)
+
+    def leave_Module(self, node: ast.Module) -> None:
+        if self.named:
+            self.ctx.facts["dotted_names"] = sorted(self.named)
 
     def visit_Import(self, node: ast.Import) -> None:
         self.found.extend(alias.name for alias in node.names)
@@ -142,6 +159,21 @@ def _template(ctx: FileContext, node: ast.AST) -> str | None:
     return None
 
 
+_FORMAT_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+
+
+def _format_template(ctx: FileContext, node: ast.AST, local: dict[str, str]) -> str | None:
+    """`"{}:{}-detail".format(ns, name)` (or a local string's `.format`) as the template `{}:{}-detail`;
+    a doubled brace stays one placeholder for a later format."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"):
+        return None
+    base = node.func.value
+    text = local.get(base.id) if isinstance(base, ast.Name) else _template(ctx, base)
+    if not text:
+        return None
+    return _FORMAT_FIELD.sub("{}", text)
+
+
 # A GraphQL document: `query Name(...) {`, `mutation {`, or an anonymous `{ field ... }`.
 _GRAPHQL = re.compile(r"\s*(?:(?:query|mutation|subscription)\b[^{]*)?\{\s*[A-Za-z_]")
 # names a document selects or calls: `field(`, `field {`, and the operation's own name
@@ -149,13 +181,40 @@ _GRAPHQL_FIELD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*[({]")
 _GRAPHQL_WORDS = frozenset({"query", "mutation", "subscription", "fragment", "on"})
 
 
+# A module outside the test paths that imports one of these is test support code (netbox's
+# `utilities/testing/`: the generic test base classes that request every model's views).
+_TEST_FRAMEWORKS = ("django.test", "rest_framework.test", "fastapi.testclient", "starlette.testclient",
+                    "flask.testing", "pytest", "unittest")
+
+
+def _imports_test_framework(tree: ast.Module | None) -> bool:
+    for node in tree.body if tree is not None else ():
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+        for name in names:
+            # `from unittest import mock` is how application code fakes things, not a test
+            if name == "unittest" and isinstance(node, ast.ImportFrom) and \
+                    all(a.name == "mock" for a in node.names):
+                continue
+            if any(name == m or name.startswith(m + ".") for m in _TEST_FRAMEWORKS) and name != "unittest.mock":
+                return True
+    return False
+
+
 class TestRefsCollector:
-    """In test files only: what a test could use to reach an endpoint (URL strings, route names given to
-    url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
+    """In test files and test support modules only: what a test could use to reach an endpoint (URL strings,
+    route names given to url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.active = ctx.is_test
+        if not ctx.is_test and _imports_test_framework(ctx.tree):
+            self.active = True
+            ctx.facts["test_support"] = True
+        # `reverse(url_format.format(action))`: a route name computed from what the test class declares;
+        # where a test does this the rule cannot tell which routes it requests (lines, first few)
+        self.computed_names: list[int] = []
+        self.commands: set[str] = set()
         self.urls: set[str] = set()
         self.route_names: set[str] = set()
         self.calls: set[str] = set()
@@ -207,12 +266,17 @@ class TestRefsCollector:
         if name is None:
             return
         self.calls.add(name)
+        if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            self.commands.add(node.args[0].value)  # a management command run by name
         args = call_args(node) if name in _URL_CALLS else ()
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
-                     else _template(self.ctx, args[0]))
+                     else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
             if first:
                 self.route_names.add(first)
+            elif len(self.computed_names) < 3:
+                self.computed_names.append(node.lineno)
 
     def leave_Module(self, node: ast.Module) -> None:
         if self.active:
@@ -220,6 +284,10 @@ class TestRefsCollector:
                                        "calls": sorted(self.calls)}
             if self.graphql:
                 self.facts["test_refs"]["graphql"] = sorted(self.graphql)
+            if self.computed_names:
+                self.facts["test_refs"]["computed_names"] = self.computed_names
+            if self.commands:
+                self.facts["test_refs"]["commands"] = sorted(self.commands)
 
 
 def collectors() -> list[type]:

@@ -23,7 +23,7 @@ from typing import Iterable
 
 from .project import ProjectModel
 
-_PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")
+PARAM = _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")  # a route parameter
 _HOST = re.compile(r"^[a-z]+://[^/]*")
 _VIEW_SUFFIX = re.compile(r"(ViewSet|APIView|View)$")
 _GRAPHQL_LIBS = frozenset({"graphene", "graphene_django", "strawberry", "strawberry_django", "ariadne", "graphql"})
@@ -47,12 +47,20 @@ def _glob(test: str) -> re.Pattern[str]:
     return re.compile(".*".join(map(re.escape, test.split("{}"))))
 
 
+@functools.lru_cache(maxsize=4096)
+def _route_segment(route: str) -> re.Pattern[str]:
+    return re.compile("[^/]*".join(map(re.escape, _PARAM.split(route))))
+
+
 def segment_matches(test: str, route: str) -> bool:
     """FastAPI `{id}` / Flask and Django `<int:id>` route segments match anything; a test segment with an
-    f-string placeholder (`{}`) matches any text in its place."""
+    f-string placeholder (`{}`) matches any text in its place; a segment that mixes parameters with text
+    (`<slug:tag>.<slug:fmt>`) matches what fits around them."""
     if test == route or _PARAM.fullmatch(route):
         return True
-    return "{}" in test and _glob(test).fullmatch(route) is not None
+    if "{}" in test and _glob(test).fullmatch(route) is not None:
+        return True
+    return _PARAM.search(route) is not None and _route_segment(route).fullmatch(test.replace("{}", "x")) is not None
 
 
 def called_with(url: str, route: str) -> bool:
@@ -100,7 +108,7 @@ class _UrlIndex:
         want = segments(route)
         n = len(want)
         out = set(self.anywhere)
-        first = next((i for i, seg in enumerate(want) if not _PARAM.fullmatch(seg)), None)
+        first = next((i for i, seg in enumerate(want) if not _PARAM.search(seg)), None)
         if first is None:
             candidates: Iterable[tuple[tuple[str, ...], str]] = self.by_len.get(n, ())
         else:
@@ -114,6 +122,11 @@ class _UrlIndex:
                         all(segment_matches(t, r) for t, r in zip(have[1:], want[j + 1:])):
                     out.add(test)
         return out
+
+
+def test_code(model: ProjectModel) -> list[str]:
+    """Test files and the test support modules outside the test paths (generic test base classes)."""
+    return [p for p, f in model.facts.items() if f.get("is_test") or f.get("test_support")]
 
 
 @dataclass(frozen=True)
@@ -131,8 +144,10 @@ class TestReach:
         self.names: dict[str, list[str]] = {}  # a name, its part after ":" and after ".": tests using it
         self.patterns: list[tuple[re.Pattern[str], str]] = []
         self.calls: dict[str, list[str]] = {}
-        for test in sorted(model.test_files):
+        self.computed: list[tuple[str, int]] = []  # where a test passes reverse/url_for a computed name
+        for test in sorted(test_code(model)):
             refs = model.facts[test].get("test_refs") or {}
+            self.computed += [(test, line) for line in refs.get("computed_names", ())]
             for url in refs.get("urls", ()):
                 norm = normalise_url(url)
                 if norm is not None:
@@ -187,11 +202,44 @@ class TestReach:
                 return Reach(test, CALL)
         return None
 
+    def tested_models(self) -> set[str]:
+        """Models that test classes declare (`model = VLAN`): what generic test base classes build their
+        run-time route names from."""
+        def build() -> set[str]:
+            return {str(attrs["model"]).rsplit(".", 1)[-1] for test in test_code(self.model)
+                    for cls in (self.model.facts[test].get("classes") or {}).values()
+                    if isinstance(attrs := cls.get("attrs") or {}, dict) and isinstance(attrs.get("model"), str)
+                    and attrs["model"][:1].isupper()}
+        return self.model.memo("tested_models", build)
+
+    def names_model(self, model: str) -> bool:
+        """A literal route name in a test starts with the model's name (`objectchange_list`, `vlan-detail`):
+        Django's `<model>_<action>` convention, which the route inventory does not know."""
+        low = model.lower()
+        return any(name.lower().startswith(low) for name in self.names)
+
+    def view_model(self, file: str, handler: str) -> str | None:
+        """The model a class view serves: its `model = X`, or the first model its registration decorator
+        names (`@register_model_view(VLAN, "edit")`)."""
+        cls = (self.model.facts.get(file, {}).get("classes") or {}).get(handler.split(".", 1)[0]) or {}
+        model = (cls.get("attrs") or {}).get("model")
+        if isinstance(model, str) and model[:1].isupper() and model != "<expr>":
+            return model.rsplit(".", 1)[-1]
+        for args in cls.get("decorator_args") or ():
+            if args and isinstance(args[0], str) and args[0][:1].isupper() and args[0].isidentifier():
+                return args[0]
+        return None
+
+    def computed_name(self) -> tuple[str, int] | None:
+        """The first place a test requests a route by a name computed at run time that no literal part ties
+        to a route (`reverse(url_format.format(action))`): what it requests is not traced."""
+        return self.computed[0] if self.computed else None
+
     def graphql_modules(self) -> set[str]:
         """Source modules of a GraphQL schema (they import graphene, strawberry, ariadne or graphql) that
         define a resolver or field a test's GraphQL document asks for (`field` or `resolve_field`)."""
         def build() -> set[str]:
-            asked = {name for test in self.model.test_files
+            asked = {name for test in test_code(self.model)
                      for name in (self.model.facts[test].get("test_refs") or {}).get("graphql", ())}
             if not asked:
                 return set()
