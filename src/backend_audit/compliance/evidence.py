@@ -51,18 +51,18 @@ class Project:
         root = Path(result.root)
         project = cls(root=root, files=repository_files(root, _MAX_WALK))
         for fr in result.file_results:
-            for name in fr.facts.get("imports", ()):
+            for name in fr.fact("imports", ()):
                 top = name.lstrip(".").split(".")[0]
                 if top and not name.startswith("."):
                     project.imports.add(top.lower())
-            if not fr.facts.get("is_test"):
-                for signal, hits in fr.facts.get("evidence", {}).items():
+            if not fr.fact("is_test"):
+                for signal, hits in fr.fact("evidence", {}).items():
                     if signal == "orm_models":
                         for model in hits:
                             project.models.setdefault(model["kind"], []).append(fr.path)
                     elif signal != "celery_tasks":
                         project.signals.setdefault(signal, []).extend((fr.path, line, d) for line, d in hits)
-            settings = fr.facts.get("settings") or {}
+            settings = fr.fact("settings") or {}
             if "MIDDLEWARE" in settings or "MIDDLEWARE_CLASSES" in settings:
                 project.routes_read = True
         project.routes_read = project.routes_read or bool(result.endpoints)

@@ -491,6 +491,46 @@ def _affected_rules(project: set[str], model, base: list[FileResult],
     return affected
 
 
+def _project_inputs(cache, root: Path, settings: Settings, file_results: list[FileResult],
+                    keys: dict[str, str]):
+    if cache is None:
+        return None
+    from .project_record import Inputs
+
+    skip = {os.path.realpath(cache.directory)}
+    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, skip)
+
+
+def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
+                  selection: Selection, root: Path, changes, file_subset: bool):
+    """(model or None, reads, outputs): the project rules' findings, report sections, endpoints and
+    frameworks, reused from the cache when this scan's project inputs are those of the stored record."""
+    stored = inputs.lookup(cache.project) if inputs is not None else None
+    if stored is not None:
+        return None, None, stored
+    from ..model.frameworks.inventory import build as endpoint_inventory
+    from ..model.project import ProjectModel
+    from . import project_record
+
+    model = ProjectModel.build(root, file_results, plan.settings)
+    reads: dict[str, set[tuple[str, str]]] | None = None
+    if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
+        model.watch(changes.files)
+        reads = {}
+    sections: dict = {}  # report sections the project pass produced (coverage, ...)
+    with project_record.journal() as journal:
+        found = run_project_checks(file_results, plan, rules, selection, root, sections, model=model,
+                                   reads=reads, subset=file_subset)
+        inventory = endpoint_inventory(model)
+    out = {"findings": found, "sections": sections, "endpoints": inventory.as_dicts() or None,
+           "frameworks": inventory.frameworks or None}
+    if inputs is not None:  # serialised before later stages mark findings (suppressions, fingerprints)
+        record = inputs.record(journal, **out)
+        if record is not None:
+            cache.keep_project(record)
+    return model, reads, out
+
+
 def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
     """The scanned folders below the root, when they are not the whole repository."""
     out = []
@@ -586,19 +626,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     t = time.perf_counter()
     # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
-    sections: dict = {}  # report sections the project pass produced (coverage, ...)
-    from ..model.frameworks.inventory import build as endpoint_inventory
-    from ..model.project import ProjectModel
-
-    model = ProjectModel.build(disc.root, file_results, settings)
-    reads: dict[str, set[tuple[str, str]]] | None = None
-    if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
-        model.watch(changes.files)
-        reads = {}
-    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
-                                       reads=reads, subset=file_subset))
-    inventory = endpoint_inventory(model)
-    endpoints = inventory.as_dicts() or None
+    inputs = _project_inputs(cache, disc.root, settings, file_results, keys) \
+        if changes is None and not file_subset else None
+    model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
+                                          file_subset)
+    findings.extend(project["findings"])
+    sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -615,12 +648,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         excluded=dict(sorted(disc.excluded.items())),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
-        endpoints=endpoints, frameworks=inventory.frameworks or None,
+        endpoints=endpoints, frameworks=frameworks,
     )
     for name, value in sections.items():
         if hasattr(result, name):
             setattr(result, name, value)
-    needed = [fr.facts["needs_python"] for fr in file_results if fr.facts.get("needs_python")]
+    needed = [need for fr in file_results if (need := fr.fact("needs_python"))]
     notice = syntax.version_notice(requires_python(disc.root), needed, len(needed))
     if notice:
         result.notifications.append(notice)
@@ -640,6 +673,8 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
                                          reads or {}) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
+    if cache:
+        cache.flush()
     for post in postprocessors:
         post(result)
     result.duration = time.perf_counter() - t0
