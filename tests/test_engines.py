@@ -45,6 +45,8 @@ def test_a_file_without_any_trigger_skips_bandit():
     tests = sorted(_mapped_tests())
     assert not bandit_engine.may_fire(tests, "def add(a, b):\n    return a + b\n")
     assert bandit_engine.may_fire(tests, "import pickle as p\nx = p.loads(b)\n")
+    assert bandit_engine.may_fire(tests, "from dill import loads\n")
+    assert not bandit_engine.may_fire(tests, "IATA = [('BAG', 'BAG (Loakan, Cordillera, PH)')]\n")
     assert not bandit_engine.may_fire(tests, "logger.debug('start the filesystem shell')\n")
     assert bandit_engine.may_fire(tests, "app.run(debug = True)\n")
     assert bandit_engine.may_fire(["B999"], "x = 1\n")  # an unknown test always runs

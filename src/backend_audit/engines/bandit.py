@@ -70,7 +70,8 @@ _SHELL_FUNCS = (("system", "popen", "Popen", "getoutput", "getstatusoutput"),
 _SHELL_KW = (("shell",), r"\bshell\s*=")
 TRIGGERS: dict[str, tuple[tuple[tuple[str, ...], str | None], ...]] = {
     "B201": ((("debug",), r"\bdebug\s*="),),  # app.run(debug=True)
-    "B301": ((("pickle", "dill", "shelve"), None),),  # jsonpickle.*, pandas.read_pickle included
+    # jsonpickle.*, pandas.read_pickle included; dill and shelve as words ("Cordillera" in a data table is not)
+    "B301": ((("pickle", "dill", "shelve"), r"pickle|\bdill\b|\bshelve\b"),),
     "B302": ((("marshal",), None),),
     **{f"B3{n}": ((("xml",), None),) for n in range(13, 21)},  # xml.etree, xml.sax, xml.dom, lxml
     "B323": ((("_create_unverified_context",), None),),

@@ -14,7 +14,7 @@ of what it reads:
 
 The journal also makes the record refuse to exist when the pass did something it cannot account for: open a
 file inside `.git` or the cache directory, list a folder the tree walk skips, or run any process other than
-`git ls-files` / `git rev-parse` (whose inputs the walk and the git index cover). A tree of more than
+`git ls-files`, `rev-parse` or `config` (whose inputs the walk, the git index and config files cover). A tree of more than
 MAX_ENTRIES entries (a checked-in virtualenv) gets no record: walking it would cost what it saves.
 
 The record lives in the cache pack under the same HMAC as the entries; its findings, report sections and
@@ -43,7 +43,7 @@ _IGNORED_FIELDS = frozenset({"jobs", "file_timeout"})
 _IGNORED_EXTRA = frozenset({"cache_dir", "no_cache", "baseline", "agents"})
 _SKIPPED_DIRS = frozenset({"__pycache__"})  # rewritten whenever Python runs; nothing of ours reads them
 _GIT_FILES = ("index", "HEAD", "config", "info/exclude")
-_GIT_COMMANDS = frozenset({"ls-files", "rev-parse"})
+_GIT_COMMANDS = frozenset({"ls-files", "rev-parse", "config"})
 
 
 def settings_digest(settings: Settings) -> str:
@@ -102,13 +102,21 @@ def world_digest(root: Path, analysed: set[str], skip: set[str]) -> str | None:
     return h.hexdigest()
 
 
+def _user_git_configs() -> list[str]:
+    """The runner's own git config files: `pipeline.git` keeps their safe.directory entries."""
+    home = os.path.expanduser("~")
+    xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return [os.environ.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig",
+            os.environ.get("GIT_CONFIG_GLOBAL") or os.path.join(home, ".gitconfig"), os.path.join(xdg, "git", "config")]
+
+
 def _git_state(git: Path) -> bytes:
-    """What `git ls-files` reads besides the work tree: the index, HEAD, the repository's config and excludes
-    (our git runs without global or system config)."""
+    """What `git ls-files` reads besides the work tree: the index, HEAD, the repository's config and excludes,
+    and the safe.directory entries of the runner's own config (our git reads nothing else of it)."""
     out = []
-    for name in _GIT_FILES:
+    for path in [*(str(git / name) for name in _GIT_FILES), *_user_git_configs()]:
         try:
-            out.append(_stat_line(os.stat(git / name, follow_symlinks=False)))
+            out.append(_stat_line(os.stat(path, follow_symlinks=False)))
         except OSError:
             out.append(b"-")
     try:

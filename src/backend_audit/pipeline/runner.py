@@ -263,7 +263,7 @@ def _preload() -> None:
 # costs): analyse it in the scan's own process. Past that, a worker's analysis overlaps the parent's
 # own work (loading the cached results), which pays on two or more cores even for one large file.
 IN_PROCESS_MAX_FILES = 64
-IN_PROCESS_MAX_BYTES = 256 * 1024
+IN_PROCESS_MAX_BYTES = 1024 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
