@@ -90,21 +90,30 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
         return None, exc
 
 
-def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
-    """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
+def _plain_reason(text: str, error: BaseException | None) -> tuple[str, int | None, str | None] | None:
+    """The reason a file does not parse when telling it needs no native grammar (so no worker), else None."""
     if isinstance(error, (RecursionError, MemoryError)):
         # CPython refuses pathologically deep expressions (1+1+...+1, a.b.c... thousands long) cleanly;
         # libcst's native parser would go quadratic on them and then overflow its stack, so no fallback
         return (f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed",
                 None, None)
-    from ..engines import cst as cst_engine
-
-    host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     line = getattr(error, "lineno", None)
     py2 = syntax.python2_marker(text, line)
     newer = None if py2 and py2[1] == line else syntax.newer_note(text, line)
     if newer:  # newer syntax is never called Python 2 (PEP 758's `except A, B:` looks like it)
         return newer[0], line, newer[1]
+    return None
+
+
+def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
+    """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
+    plain = _plain_reason(text, error)
+    if plain is not None:
+        return plain
+    from ..engines import cst as cst_engine
+
+    host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    line = getattr(error, "lineno", None)
     try:
         cst_engine.parse(text)
     except cst_engine.CstParseError as exc:
@@ -146,9 +155,11 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     tree, ast_error = _parse_ast(src, ref.rel)
     result.timings["parse"] = time.perf_counter() - t
     if tree is None:
-        if plan.in_process and not isinstance(ast_error, (RecursionError, MemoryError)):
+        # in this process only what needs no native parser: libcst's grammar goes to a worker
+        known = _plain_reason(src.text, ast_error) if plan.in_process else None
+        if plan.in_process and known is None:
             raise NeedsIsolation(ref.rel)
-        reason, line, needs = _why_unparsed(src.text, ast_error)
+        reason, line, needs = known or _why_unparsed(src.text, ast_error)
         result.skipped.append(Skipped(ref.rel, reason, line=line))
         if needs:
             result.facts = {"needs_python": needs}
