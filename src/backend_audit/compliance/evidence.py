@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
-from ..config import matches_any
+from ..config import matcher
 from ..findings import ScanResult
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_tree_text
@@ -77,14 +77,13 @@ class Project:
         return name.replace("_", "-") in self.dependencies or name.replace("-", "_") in self.imports
 
     def matching_files(self, patterns: Iterable[str]) -> list[str]:
-        patterns = tuple(patterns)
-        return [f for f in self.files if matches_any(f, patterns)]
+        match = matcher(tuple(patterns))
+        return [f for f in self.files if match(f)]
 
     def folders(self, patterns: Iterable[str]) -> dict[str, int]:
         """Folder -> number of Python files directly in it (`__init__.py` not counted), for folders matching."""
-        patterns = tuple(patterns)
-        out = {d: n for d, n in self._code_per_folder().items()
-               if matches_any(d, patterns) or matches_any(d + "/", patterns)}
+        match = matcher(tuple(patterns))
+        out = {d: n for d, n in self._code_per_folder().items() if match(d) or match(d + "/")}
         return {d: n for d, n in sorted(out.items()) if n}  # a folder of that name without code is no evidence
 
     def _code_per_folder(self) -> dict[str, int]:

@@ -287,7 +287,11 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable
     input): files that need the native grammar fallback still go to a worker. Results come back in
     `files` order.
     """
-    if files and _small(files) and _can_alarm():
+    if not files:  # a warm scan: no worker pool (nor multiprocessing) at all
+        if meanwhile is not None:
+            meanwhile()
+        return []
+    if _small(files) and _can_alarm():
         return _run_in_process(files, plan, jobs, progress, meanwhile)
     return _run_pool(files, plan, jobs, progress, meanwhile)
 
