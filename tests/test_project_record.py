@@ -162,3 +162,31 @@ def test_a_large_tree_gets_no_record(tmp_path, monkeypatch):
     assert project_record.world_digest(root, {"app/db.py"}, set()) == before
     (root / "notes.txt").write_text("x\n", encoding="utf-8")
     assert project_record.world_digest(root, {"app/db.py"}, set()) != before
+
+
+def test_the_example_backend_reports_the_same_warm_and_cold(tmp_path, passes, monkeypatch):
+    """On a real layout (examples/): the warm scan reuses the pass and every report section is the cold one's.
+    The facts later stages read (cache.EAGER_FACTS) are never changed by the project pass: a reusing scan,
+    which skips the pass, must see what a cold scan sees."""
+    import copy
+    import shutil
+
+    from backend_audit.pipeline.cache import EAGER_FACTS
+
+    root = tmp_path / "examples"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", root)
+    seen: list[tuple[dict, list]] = []
+    real = runner._project_pass
+
+    def checking(inputs, cache, file_results, *args, **kwargs):
+        before = {fr.path: copy.deepcopy({k: fr.fact(k) for k in EAGER_FACTS}) for fr in file_results}
+        out = real(inputs, cache, file_results, *args, **kwargs)
+        seen.append((before, file_results))
+        return out
+
+    monkeypatch.setattr(runner, "_project_pass", checking)
+    first = report(scan([root], SETTINGS, use_git=False))
+    before, results = seen[0]
+    assert {fr.path: {k: fr.fact(k) for k in EAGER_FACTS} for fr in results} == before
+    warm = report(scan([root], SETTINGS, use_git=False))
+    assert len(passes) == 1 and warm == first == cold(root)

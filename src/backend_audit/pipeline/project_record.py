@@ -274,8 +274,9 @@ class Inputs:
         out: dict[str, str] = {}
         for path in journal.opened:
             real = os.path.realpath(os.path.abspath(path))
-            if self._rel(real, real_root) is not None or any(real == p or real.startswith(p + os.sep) for p in ours):
-                continue
+            if real == os.devnull or self._rel(real, real_root) is not None \
+                    or any(real == p or real.startswith(p + os.sep) for p in ours):
+                continue  # a subprocess's stdin, the tree (its walk covers it), our code and Python's
             try:
                 out[real] = _stat_line(os.stat(real)).decode()
             except OSError:
