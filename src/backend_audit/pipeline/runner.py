@@ -166,7 +166,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.analysed = False
         return result
     text = src.text
-    wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
+    wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or _mentions(text, c.PREFILTER)]
     from ..engines import ast_walk
 
     collectors = _fact_collectors()
@@ -236,6 +236,21 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     result.facts["suppressions"] = scan_comments(text)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+def _mentions(text: str, needles: tuple[str, ...]) -> bool:
+    """any(n in text for n in needles), searched in the UTF-8 bytes when the text is not ASCII: CPython's
+    substring search in a wide string can take 10 ms for one needle in a 480 KB data module (a UTF-8 needle
+    matches the UTF-8 bytes exactly where the needle matches the text: the encoding is self-synchronising)."""
+    if text.isascii():
+        return any(n in text for n in needles)
+    data = _utf8(text)
+    return any(n.encode("utf-8", "surrogatepass") in data for n in needles)
+
+
+@functools.lru_cache(maxsize=1)
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # lone surrogates (surrogateescape) keep their place
 
 
 @functools.lru_cache(maxsize=1)
