@@ -190,3 +190,49 @@ def test_the_example_backend_reports_the_same_warm_and_cold(tmp_path, passes, mo
     assert {fr.path: {k: fr.fact(k) for k in EAGER_FACTS} for fr in results} == before
     warm = report(scan([root], SETTINGS, use_git=False))
     assert len(passes) == 1 and warm == first == cold(root)
+
+
+def test_the_base_pass_takes_a_plain_scan_record_of_the_base(tmp_path, monkeypatch, capsys):
+    """Scan main (the record is made), change a file, scan --changed-since main: the rules the change affects
+    take their base findings from the record instead of running again, and the report is the one a scan
+    without the cache gives."""
+    from ._gitrepo import commit, git, init, run_cli, write
+
+    root = init(tmp_path / "repo")
+    write(root, {"app/views.py": VIEWS, "app/urls.py": URLS, "app/db.py": FLOW, "requirements.txt": "django\n"})
+    commit(root, "base")
+    git(root, "checkout", "-q", "-b", "feature")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    run_cli(capsys, "scan", ".", "-j", "1", "-f", "json:-")  # the base branch's scan
+    only: list = []
+    real = runner.run_project_checks
+
+    def counting(*args, **kwargs):
+        only.append(kwargs.get("only"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_project_checks", counting)
+    write(root, {"app/views.py": VIEWS + "\n\ndef more(request):\n    return JsonResponse({})\n",
+                 "app/urls.py": URLS.replace("]", ", path('more/', views.more)]")})
+    code, warm, _ = run_cli(capsys, "scan", ".", "-j", "1", "-f", "json:-", "--changed-since", "main")
+    assert only == [None], "the base pass ran project rules again"
+    _, cold, _ = run_cli(capsys, "scan", ".", "-j", "1", "-f", "json:-", "--changed-since", "main", "--no-cache")
+    assert [o for o in only[1:] if o], "the scan without cache runs the affected rules at the base"
+    strip = lambda out: {k: v for k, v in json.loads(out).items() if k != "summary"}  # noqa: E731
+    assert strip(warm) == strip(cold) and json.loads(warm)["changes"]["findings_outside_change"] > 0
+    assert any(f["path"] == "app/views.py" for f in json.loads(warm)["findings"])
+
+
+def test_rules_reading_the_ref_say_so():
+    """A project rule whose module reads --changed-since must declare READS_CHANGED_SINCE: its base findings
+    cannot come from a record made without the ref."""
+    import inspect
+
+    from backend_audit.checks import all_checks
+    from backend_audit.checks.base import ProjectCheck
+
+    for classes in all_checks().values():
+        for cls in classes:
+            if issubclass(cls, ProjectCheck) and "changed_since" in inspect.getsource(cls):
+                assert cls.READS_CHANGED_SINCE, cls

@@ -40,7 +40,9 @@ RECORD_FORMAT = 1
 MAX_ENTRIES = 20000
 # Settings that cannot change what the project pass computes.
 _IGNORED_FIELDS = frozenset({"jobs", "file_timeout"})
-_IGNORED_EXTRA = frozenset({"cache_dir", "no_cache", "baseline", "agents"})
+# changed_since: a --changed-since scan never writes a record; its base pass may use a plain scan's record
+# for the rules that do not read the ref (ProjectCheck.READS_CHANGED_SINCE).
+_IGNORED_EXTRA = frozenset({"cache_dir", "no_cache", "baseline", "agents", "changed_since"})
 _SKIPPED_DIRS = frozenset({"__pycache__"})  # rewritten whenever Python runs; nothing of ours reads them
 _GIT_FILES = ("index", "HEAD", "config", "info/exclude")
 _GIT_COMMANDS = frozenset({"ls-files", "rev-parse", "config"})
@@ -184,8 +186,8 @@ class Inputs:
     def of(cls, root: Path, settings: Settings, file_results: list[FileResult], digests: dict[str, str],
            content_keys: dict[str, str], skip: set[str]) -> "Inputs | None":
         files = []
-        for fr in file_results:
-            digest = digests.get(fr.path)
+        for fr in sorted(file_results, key=lambda fr: fr.path):
+            digest = getattr(fr, "digest", None) or digests.get(fr.path)
             if digest is None:  # not stored (a transient failure, a fact that is not JSON): unknown facts
                 return None
             files.append([fr.path, fr.analysed, digest])

@@ -458,13 +458,30 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     return out
 
 
+def _base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str]):
+    """The outputs of a stored project record made on exactly the base's inputs (the scan of the base
+    branch, before this change), or None. Files the pass read directly are compared as they are now, as the
+    base pass itself would read them from the tree."""
+    if cache is None:
+        return None
+    from .project_record import Inputs
+
+    inputs = Inputs.of(root, settings, base, dict(cache.digests), keys_now, {os.path.realpath(cache.directory)})
+    return inputs.lookup(cache.project) if inputs is not None else None
+
+
+def _reads_changed_since(rule_id: str) -> bool:
+    return any(getattr(c, "READS_CHANGED_SINCE", False) for c in all_checks().get(rule_id, ()))
+
+
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
                                selection: Selection, root: Path, jobs: int, cache, model,
-                               reads: dict[str, set[tuple[str, str]]]) -> set[str]:
+                               reads: dict[str, set[tuple[str, str]]], keys_now: dict[str, str]) -> set[str]:
     """The project findings of the merge base (--changed-since). Only files the change touched are
     analysed again, from their base blobs (a blob scanned before, at that path, is a cache hit). Only the
     project rules that read something of those files that differs at the base run again: the others'
-    findings at the base are their findings now, as their inputs are equal."""
+    findings at the base are their findings now, as their inputs are equal. When the stored project record
+    was made on the base's inputs (the base branch was scanned before), those rules' findings come from it."""
     from ..workflow import diffscope
 
     with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
@@ -489,7 +506,11 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     same = {f.fingerprint for f in current if f.rule_id.split("/", 1)[0] not in rerun}
     if not rerun:
         return same
-    findings = run_project_checks(base, plan, rules, selection, root, only=rerun)
+    stored = _base_record(cache, root, plan.settings, base, keys_now)
+    live = rerun if stored is None else {rid for rid in rerun if _reads_changed_since(rid)}
+    findings = [f for f in stored["findings"] if f.rule_id.split("/", 1)[0] in rerun - live] if stored else []
+    if live:
+        findings += run_project_checks(base, plan, rules, selection, root, only=live)
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     return same | {f.fingerprint for f in findings}
@@ -700,7 +721,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
     at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
-                                         reads or {}) \
+                                         reads or {}, keys) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
     if cache:
