@@ -68,7 +68,8 @@ def _code_digest() -> str:
 def salt_for(settings: Settings, enabled: Iterable[str], options: dict[str, dict[str, Any]],
              pack_version: str) -> str:
     payload = {
-        "format": FORMAT, "layout": ENTRY_LAYOUT, "code": _code_digest(), "pack": pack_version, "enabled": sorted(enabled),
+        "format": FORMAT, "layout": ENTRY_LAYOUT, "code": _code_digest(), "pack": pack_version,
+        "enabled": sorted(enabled),
         "options": options, "max_file_size": settings.max_file_size, "max_nesting": settings.max_nesting,
         "test_paths": list(settings.test_paths), "per_file_ignores": [list(p) for p in settings.per_file_ignores],
         "fixes": bool(settings.extra.get("fixes")),  # results with fixes computed are kept apart

@@ -14,8 +14,8 @@ of what it reads:
 
 The journal also makes the record refuse to exist when the pass did something it cannot account for: open a
 file inside `.git` or the cache directory, list a folder the tree walk skips, or run any process other than
-`git ls-files`, `rev-parse` or `config` (whose inputs the walk, the git index and config files cover). A tree of more than
-MAX_ENTRIES entries (a checked-in virtualenv) gets no record: walking it would cost what it saves.
+`git ls-files`, `rev-parse` or `config` (whose inputs the walk, the git index and config files cover). A tree
+of more than MAX_ENTRIES entries (a checked-in virtualenv) gets no record: walking it would cost what it saves.
 
 The record lives in the cache pack under the same HMAC as the entries; its findings, report sections and
 endpoints round-trip through JSON exactly (checked before it is written), so a reusing scan's reports are
@@ -63,7 +63,7 @@ def world_digest(root: Path, analysed: set[str], skip: set[str]) -> str | None:
     absolute real paths not walked (the cache directory). None when the tree has more than MAX_ENTRIES."""
     h = hashlib.sha256()
     count = 0
-    stack = [(str(root), "")]
+    stack = [(os.path.realpath(root), "")]  # real paths, as `skip` holds
     while stack:
         base, prefix = stack.pop()
         try:
@@ -181,6 +181,7 @@ class Inputs:
     key: str  # settings, tree and every file's facts digest
     content_keys: dict[str, str]  # rel path -> content key (the cache's)
     skip: set[str]
+    discovered: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, root: Path, settings: Settings, file_results: list[FileResult], digests: dict[str, str],
@@ -197,7 +198,8 @@ class Inputs:
         h = hashlib.sha256(b"%d\0" % RECORD_FORMAT)
         h.update(settings_digest(settings).encode() + b"\0" + world.encode() + b"\0")
         h.update(json.dumps(files, separators=(",", ":")).encode())
-        return cls(root=root, key=h.hexdigest(), content_keys=content_keys, skip=skip)
+        return cls(root=root, key=h.hexdigest(), content_keys=content_keys, skip=skip,
+                   discovered=frozenset(fr.path for fr in file_results))
 
     def lookup(self, payload: bytes | None) -> dict[str, Any] | None:
         """The stored outputs, when they were computed from these inputs."""
@@ -260,11 +262,12 @@ class Inputs:
                 continue
             if rel == ".git" or rel.startswith(".git/") or self._skipped(path):
                 return None
-            if rel in self.content_keys:
-                read[rel] = self.content_keys[rel]
             real = self._rel(os.path.realpath(path), real_root)
-            if real is not None and real != rel and real in self.content_keys:
-                read[real] = self.content_keys[real]
+            for name in {rel, real} - {None}:
+                if name in self.content_keys:
+                    read[name] = self.content_keys[name]
+                elif name in self.discovered:
+                    return None  # an analysed file whose bytes could not be keyed: its text is unknown
         return read
 
     def _outside(self, journal: Journal) -> dict[str, str] | None:
