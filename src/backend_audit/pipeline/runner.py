@@ -286,10 +286,13 @@ def _preload() -> None:
 
 
 # A scan this small finishes before worker processes would have started (fork, per-worker first-use
-# costs): analyse it in the scan's own process. Past that, a worker's analysis overlaps the parent's
-# own work (loading the cached results), which pays on two or more cores even for one large file.
+# costs): analyse it in the scan's own process. Past that, workers analyse in parallel. One or two edited
+# files (a warm scan's misses) stay here up to a larger size: the parent has little to overlap with them
+# (the project record spares it the pass), and a worker would first fork and import bandit and every check.
 IN_PROCESS_MAX_FILES = 64
-IN_PROCESS_MAX_BYTES = 1024 * 1024
+IN_PROCESS_MAX_BYTES = 256 * 1024
+IN_PROCESS_FEW_FILES = 2
+IN_PROCESS_FEW_MAX_BYTES = 1024 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
@@ -312,7 +315,10 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable
 
 
 def _small(files: list[SourceRef]) -> bool:
-    return len(files) <= IN_PROCESS_MAX_FILES and sum(_size(f.abs) for f in files) <= IN_PROCESS_MAX_BYTES
+    if len(files) > IN_PROCESS_MAX_FILES:
+        return False
+    size = sum(_size(f.abs) for f in files)
+    return size <= IN_PROCESS_MAX_BYTES or (len(files) <= IN_PROCESS_FEW_FILES and size <= IN_PROCESS_FEW_MAX_BYTES)
 
 
 def _can_alarm() -> bool:
