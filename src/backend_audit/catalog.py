@@ -291,8 +291,9 @@ def _parsed_copy(paths: list[Path]) -> dict[str, Any]:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, target)
-        for old in home.glob("rules-*.json"):  # the copies of earlier rule packs
-            if old != target and not old.is_symlink():
+        week = 7 * 24 * 3600  # copies of earlier rule packs (another installation may still use its own)
+        for old in home.glob("rules-*.json"):
+            if old != target and not old.is_symlink() and old.stat().st_mtime < os.path.getmtime(target) - week:
                 old.unlink()
     except (OSError, TypeError, ValueError):
         pass
