@@ -90,8 +90,10 @@ def test_corrupted_entries_are_misses_and_get_rewritten(tmp_path, monkeypatch):
     root = tree(tmp_path)
     cold = scan([root], SETTINGS, use_git=False)
     lines = pack(root).read_bytes().split(b"\n")
-    assert len([line for line in lines if line.count(b"\t") >= 2]) == 3  # two entries and the stat index
-    entries = [i for i, line in enumerate(lines) if line.count(b"\t") >= 2 and b"\tindex\t" not in line]
+    # two entries, the stat index and the project record
+    assert len([line for line in lines if line.count(b"\t") >= 2]) == 4
+    entries = [i for i, line in enumerate(lines) if line.count(b"\t") >= 2
+               and line.split(b"\t")[1] not in (b"index", b"project")]
     lines[entries[0]] = lines[entries[0]][:40]  # truncated
     lines[entries[1]] = b"x\t" + lines[entries[1]].split(b"\t", 1)[1]  # wrong MAC
     pack(root).write_bytes(b"\n".join(lines))
@@ -109,12 +111,13 @@ def test_an_edited_entry_is_not_trusted(tmp_path, monkeypatch):
     assert any(f.rule_id == "BA-SQL-001" for f in cold.findings)
     data = pack(root).read_bytes().split(b"\n")
     for i, line in enumerate(data):
-        if b'"path":"app/db.py"' in line:
-            mac, key, payload = line.split(b"\t", 2)
-            result = json.loads(payload)
+        if b'"path":"app/db.py"' in line and line.split(b"\t")[1] != b"project":
+            mac, key, head, _rest = line.split(b"\t", 3)
+            result = json.loads(head)
             result["findings"] = []
-            result["facts"] = {}  # BA-SQL-001 is taint-backed: its finding comes from the file's facts
-            data[i] = b"\t".join([mac, key, json.dumps(result, separators=(",", ":")).encode()])
+            # BA-SQL-001 is taint-backed: its finding comes from the file's facts (the lazily decoded part)
+            result["facts"], result["order"] = {}, []
+            data[i] = b"\t".join([mac, key, json.dumps(result, separators=(",", ":")).encode(), b"{}"])
     pack(root).write_bytes(b"\n".join(data))
     analysed = counting(monkeypatch)
     again = scan([root], SETTINGS, use_git=False)

@@ -86,3 +86,26 @@ def test_visitor_methods_name_nodes_the_walk_reaches():
             node = getattr(ast, node_name, None)
             assert isinstance(node, type) and issubclass(node, ast.AST), f"{cls.__name__}.{method}: no such node"
             assert not issubclass(node, unreached), f"{cls.__name__}.{method}: the walk never visits {node_name}"
+
+
+def test_the_parsed_rule_pack_copy_gives_the_same_rules(tmp_path, monkeypatch):
+    """The JSON copy of the parsed rule files (user cache home) loads the same rules; a copy another user
+    could have written is not read."""
+    import os
+
+    from backend_audit import catalog
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    catalog.load_rules.cache_clear()
+    fresh = catalog.load_rules()
+    [copy] = (tmp_path / "backend-audit").glob("rules-*.json")
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    catalog.load_rules.cache_clear()
+    assert catalog.load_rules() == fresh
+    data = copy.read_text(encoding="utf-8")
+    assert '"level":"error"' in data
+    copy.write_text(data.replace('"level":"error"', '"level":"note"'), encoding="utf-8")
+    os.chmod(copy, 0o666)  # writable by anyone: ignored, the YAML is parsed again
+    catalog.load_rules.cache_clear()
+    assert catalog.load_rules() == fresh
+    catalog.load_rules.cache_clear()

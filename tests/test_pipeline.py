@@ -180,3 +180,14 @@ def test_console_entry_points_print_to_their_user(tmp_path):
     assert settings.rule_options["BA-LOG-003"]["entry_modules"] == ["shop.admin_cli", "shop.report"]
     result = scan([tmp_path], settings, use_git=False)
     assert [f.path for f in result.findings] == ["src/shop/views.py"]
+
+
+def test_prefilter_search_in_utf8_bytes_matches_the_text():
+    """A non-ASCII text is searched in its UTF-8 bytes: the answer must be the str search's."""
+    from backend_audit.pipeline.runner import _mentions
+
+    texts = ["plain md5(x)", "café = md5(x)", "naïve", "x = 'caf\udcc3' + md5(y)", "ÄÖÜ" * 100 + "evalex"]
+    needles = [("md5",), ("ïv",), ("iv",), ("evalex", "nope"), ("é =",), ("e =",), ("\udcc3",)]
+    for text in texts:
+        for group in needles:
+            assert _mentions(text, group) == any(n in text for n in group), (text, group)

@@ -501,6 +501,16 @@ def _any_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
 
 
+def matcher(patterns: tuple[str, ...] | list[str]):
+    """`matches_any` with the patterns bound once: for loops over every path of a repository."""
+    simple, globs = _split_cached(tuple(patterns))
+    rx = _any_regex(simple) if simple else None
+    if not globs and rx is not None:
+        match = rx.match
+        return lambda rel_path: match(rel_path) is not None
+    return lambda rel_path: matches_any(rel_path, patterns)
+
+
 def matches_any(rel_path: str, patterns: tuple[str, ...] | list[str]) -> bool:
     """any(path_matches(rel_path, p) for p in patterns), with one compiled regex (discovery's hot loop)."""
     patterns, globs = _split_cached(tuple(patterns))

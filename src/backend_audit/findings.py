@@ -100,6 +100,11 @@ class FileResult:
     lines: int = 0
     analysed: bool = True
 
+    def fact(self, key: str, default: Any = None) -> Any:
+        """One fact by key: what the stages after the project pass read (a cached result decodes its bulky
+        facts, kept for the project pass, only when something asks for them)."""
+        return self.facts.get(key, default)
+
 
 @dataclass
 class ScanResult:

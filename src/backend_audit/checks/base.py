@@ -353,6 +353,9 @@ class ProjectCheck:
 
     RULE_ID: ClassVar[str] = ""
     ENGINE: ClassVar[str] = "project"
+    # Reads --changed-since (settings.extra["changed_since"]): its base findings never come from a project
+    # record made without it (pipeline/project_record.py).
+    READS_CHANGED_SINCE: ClassVar[bool] = False
 
     def __init__(self, rule: "Rule", options: dict[str, Any]) -> None:
         self.rule = rule

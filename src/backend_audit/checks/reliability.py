@@ -28,27 +28,9 @@ def _is_probe_path(path: str) -> bool:
     return any(set(re.split(r"[^a-z0-9]+", seg.lower())) & _PROBE_WORDS for seg in path.split("/") if seg)
 
 
-# A hand-written ASGI/WSGI wrapper or middleware answering a probe path before the framework routes:
-# `if scope["path"] == "/healthz":`, `environ["PATH_INFO"] == "/ping"`, `request.path == "/health/"`.
-_PROBE_LITERAL = re.compile(r"""["']/(?:[\w.-]+/)*(?:health|healthz|healthcheck|health-check|livez|readyz|ping|"""
-                            r"""liveness|readiness)/?["']""")
-_PATH_READ = re.compile(r"""scope\[\s*["']path["']\s*\]|PATH_INFO|\.path(?:_info)?\b""")
-
-
 def _small_text(root, rel: str) -> str | None:
     """A regular file's text when it is small enough to read: the scanned tree is untrusted."""
     return read_small_text(root / rel, _MAX_PROBE_FILE)
-
-
-def _wrapper_probe(root, paths) -> str | None:
-    """The first analysed, non-test module that compares a request path with a probe path literal."""
-    for rel in sorted(paths):
-        text = _small_text(root, rel) or ""
-        for m in _PROBE_LITERAL.finditer(text):
-            line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
-            if _PATH_READ.search(line):
-                return rel
-    return None
 
 
 def _container_probe(root) -> str | None:
@@ -79,8 +61,8 @@ class NoHealthCheck(EndpointCheck):
                 return []
         if _container_probe(project.root):
             return []
-        app_files = [p for p, f in project.facts.items() if not f.get("is_test")]
-        if _wrapper_probe(project.root, app_files):
+        # a hand-written wrapper answering a probe path (model.facts.ProbeWrapperCollector)
+        if any(f.get("probe_wrapper") and not f.get("is_test") for f in project.facts.values()):
             return []
         path, line = anchor(inv)
         return [self.finding(path, line, f"no health-check endpoint among {len(inv.endpoints)} endpoint(s): add "

@@ -328,6 +328,7 @@ class CoverageBelowThreshold(_CoverageCheck):
 
 class DiffCoverage(_CoverageCheck):
     RULE_ID = "BA-TEST-004"
+    READS_CHANGED_SINCE = True
 
     def run(self, project: ProjectModel) -> list[Finding]:
         settings = project.settings

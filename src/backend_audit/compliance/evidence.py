@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
-from ..config import matches_any
+from ..config import matcher
 from ..findings import ScanResult
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_tree_text
@@ -51,18 +51,18 @@ class Project:
         root = Path(result.root)
         project = cls(root=root, files=repository_files(root, _MAX_WALK))
         for fr in result.file_results:
-            for name in fr.facts.get("imports", ()):
+            for name in fr.fact("imports", ()):
                 top = name.lstrip(".").split(".")[0]
                 if top and not name.startswith("."):
                     project.imports.add(top.lower())
-            if not fr.facts.get("is_test"):
-                for signal, hits in fr.facts.get("evidence", {}).items():
+            if not fr.fact("is_test"):
+                for signal, hits in fr.fact("evidence", {}).items():
                     if signal == "orm_models":
                         for model in hits:
                             project.models.setdefault(model["kind"], []).append(fr.path)
                     elif signal != "celery_tasks":
                         project.signals.setdefault(signal, []).extend((fr.path, line, d) for line, d in hits)
-            settings = fr.facts.get("settings") or {}
+            settings = fr.fact("settings") or {}
             if "MIDDLEWARE" in settings or "MIDDLEWARE_CLASSES" in settings:
                 project.routes_read = True
         project.routes_read = project.routes_read or bool(result.endpoints)
@@ -77,14 +77,13 @@ class Project:
         return name.replace("_", "-") in self.dependencies or name.replace("-", "_") in self.imports
 
     def matching_files(self, patterns: Iterable[str]) -> list[str]:
-        patterns = tuple(patterns)
-        return [f for f in self.files if matches_any(f, patterns)]
+        match = matcher(tuple(patterns))
+        return [f for f in self.files if match(f)]
 
     def folders(self, patterns: Iterable[str]) -> dict[str, int]:
         """Folder -> number of Python files directly in it (`__init__.py` not counted), for folders matching."""
-        patterns = tuple(patterns)
-        out = {d: n for d, n in self._code_per_folder().items()
-               if matches_any(d, patterns) or matches_any(d + "/", patterns)}
+        match = matcher(tuple(patterns))
+        out = {d: n for d, n in self._code_per_folder().items() if match(d) or match(d + "/")}
         return {d: n for d, n in sorted(out.items()) if n}  # a folder of that name without code is no evidence
 
     def _code_per_folder(self) -> dict[str, int]:

@@ -290,6 +290,26 @@ class TestRefsCollector:
                 self.facts["test_refs"]["commands"] = sorted(self.commands)
 
 
+# A hand-written ASGI/WSGI wrapper or middleware answering a probe path before the framework routes:
+# `if scope["path"] == "/healthz":`, `environ["PATH_INFO"] == "/ping"`, `request.path == "/health/"`.
+_PROBE_LITERAL = re.compile(r"""["']/(?:[\w.-]+/)*(?:health|healthz|healthcheck|health-check|livez|readyz|ping|"""
+                            r"""liveness|readiness)/?["']""")
+_PATH_READ = re.compile(r"""scope\[\s*["']path["']\s*\]|PATH_INFO|\.path(?:_info)?\b""")
+
+
+class ProbeWrapperCollector:
+    """`probe_wrapper` (set only when true): a line compares the request path with a health-probe literal.
+    Read from the text here, once per analysed file, rather than by BA-REL-001 re-reading every module."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        text = ctx.text
+        for m in _PROBE_LITERAL.finditer(text):
+            line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+            if _PATH_READ.search(line):
+                ctx.facts["probe_wrapper"] = True
+                return
+
+
 def collectors() -> list[type]:
     from . import frameworks
     from .django_settings import SettingsCollector
@@ -300,4 +320,5 @@ def collectors() -> list[type]:
     from .taint.collector import TaintCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
-            SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector, RaisesCollector]
+            SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector, RaisesCollector,
+            ProbeWrapperCollector]

@@ -36,6 +36,7 @@ from ..findings import FileResult, Finding, Skipped
 from ..untrusted.files import InputError, read_bounded
 
 FORMAT = 2
+ENTRY_LAYOUT = 3  # eager facts TAB the others (EAGER_FACTS); a pack of another layout is another configuration
 DEFAULT_DIR = ".backend-audit-cache"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# backend-audit result cache: safe to delete.\n"
@@ -67,7 +68,8 @@ def _code_digest() -> str:
 def salt_for(settings: Settings, enabled: Iterable[str], options: dict[str, dict[str, Any]],
              pack_version: str) -> str:
     payload = {
-        "format": FORMAT, "code": _code_digest(), "pack": pack_version, "enabled": sorted(enabled),
+        "format": FORMAT, "layout": ENTRY_LAYOUT, "code": _code_digest(), "pack": pack_version,
+        "enabled": sorted(enabled),
         "options": options, "max_file_size": settings.max_file_size, "max_nesting": settings.max_nesting,
         "test_paths": list(settings.test_paths), "per_file_ignores": [list(p) for p in settings.per_file_ignores],
         "fixes": bool(settings.extra.get("fixes")),  # results with fixes computed are kept apart
@@ -103,6 +105,69 @@ def from_dict(data: dict[str, Any]) -> FileResult:
                       skipped=[Skipped(**s) for s in data["skipped"]])
 
 
+# The facts the stages after the project pass read (suppressions, the checklist's evidence, the Python-version
+# notice): decoded with the entry. The rest (semantic and taint summaries, classes, functions: most of the
+# bytes) only the project pass reads; it stays encoded until then, so a scan that reuses the project pass's
+# results (project_record) never decodes it.
+EAGER_FACTS = frozenset({"is_test", "imports", "evidence", "settings", "suppressions", "rules_run", "needs_python"})
+
+
+def encode(result: FileResult) -> tuple[bytes, str]:
+    """(entry payload, digest of the facts). The payload is the result with the eager facts, TAB, the other
+    facts: JSON never holds a raw TAB, so the split is unambiguous."""
+    facts = result.facts
+    head = to_dict(result)
+    head["facts"] = {k: v for k, v in facts.items() if k in EAGER_FACTS}
+    rest = json.dumps({k: v for k, v in facts.items() if k not in EAGER_FACTS}, separators=(",", ":")).encode()
+    head["order"] = list(facts)  # the facts come back in the order the analysis made them
+    h = hashlib.sha256(json.dumps([head["facts"], head["order"]], separators=(",", ":")).encode())
+    h.update(b"\0" + rest)
+    head["digest"] = digest = h.hexdigest()
+    return json.dumps(head, separators=(",", ":")).encode() + b"\t" + rest, digest
+
+
+class CachedResult(FileResult):
+    """A hit whose facts beyond EAGER_FACTS are decoded on first use of `facts`; `digest` identifies them."""
+
+    def __init__(self, head: dict[str, Any], rest: bytes) -> None:
+        super().__init__(path=head["path"], lines=head["lines"], analysed=head["analysed"], facts=head["facts"],
+                         findings=[Finding(**f) for f in head["findings"]],
+                         skipped=[Skipped(**s) for s in head["skipped"]])
+        self.digest: str = head["digest"]
+        self._order: list[str] = head["order"]
+        self._rest: bytes | None = rest
+
+    @property  # type: ignore[override]
+    def facts(self) -> dict[str, Any]:
+        if self._rest is not None:
+            rest, eager = json.loads(self._rest), self._facts
+            self._rest = None
+            self._facts = {k: eager[k] if k in eager else rest[k] for k in self._order}
+        return self._facts
+
+    @facts.setter
+    def facts(self, value: dict[str, Any]) -> None:
+        self._facts = value
+        self._rest = None
+
+    def fact(self, key: str, default: Any = None) -> Any:
+        if self._rest is not None and key in EAGER_FACTS:
+            return self._facts.get(key, default)
+        return self.facts.get(key, default)
+
+
+def decode(payload: bytes, rel: str) -> CachedResult | None:
+    head, sep, rest = payload.partition(b"\t")
+    try:
+        data = json.loads(head)
+        if not sep or data["path"] != rel or not isinstance(data["order"], list) \
+                or not isinstance(data["facts"], dict) or not isinstance(data["digest"], str):
+            return None
+        return CachedResult(data, rest)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def cacheable(result: FileResult) -> bool:
     return not any(any(t in s.reason for t in _TRANSIENT) for s in result.skipped)
 
@@ -113,6 +178,7 @@ KEY_ENV = "BACKEND_AUDIT_CACHE_KEY"
 _RACY_NS = 2_000_000_000
 _HEADER = b"backend-audit-cache 2\n"
 _INDEX = b"index"
+_PROJECT = b"project"  # the project pass's results and what they were computed from (project_record)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
@@ -220,6 +286,10 @@ class ResultCache:
         self._lines: dict[str, tuple[bytes, bytes]] = {}  # content key -> (mac, result JSON), verified
         self._index: dict[str, list] = {}
         self._new_index: dict[str, list] = {}
+        self.digests: dict[str, str] = {}  # rel path -> digest of its facts, for the files of this scan
+        self.project: bytes | None = None  # the stored project record (verified), and the one to write
+        self._project_out: bytes | None = None
+        self._current: set[str] = set()
         self._started_ns = time.time_ns()
         self._read_pack()
 
@@ -273,6 +343,8 @@ class ResultCache:
                         continue
                     if isinstance(index, dict):
                         self._index = index
+                elif name == _PROJECT:
+                    self.project = payload
                 else:
                     self._lines[name.decode("ascii", "replace")] = (mac, payload)
 
@@ -326,13 +398,10 @@ class ResultCache:
         line = self._lines.get(key)  # verified when read, or written by this scan
         if line is None:
             return None
-        try:
-            data = json.loads(line[1])
-            if data["path"] != rel:
-                return None
-            return from_dict(data)
-        except (ValueError, KeyError, TypeError):
-            return None
+        result = decode(line[1], rel)
+        if result is not None:
+            self.digests[rel] = result.digest
+        return result
 
     def load(self, found: list[SourceRef], keys: dict[str, str]) -> tuple[dict[str, FileResult], list[SourceRef]]:
         """(results, files whose entry turned out unreadable, foreign or tampered with: analyse them too)."""
@@ -353,19 +422,29 @@ class ResultCache:
         if not cacheable(result):
             return
         try:
-            payload = json.dumps(to_dict(result), separators=(",", ":")).encode()
+            payload, digest = encode(result)
         except (TypeError, ValueError):
             return  # a fact that is not plain JSON: analyse this file again next time
         self._lines[key] = (self._mac(key.encode("ascii"), payload), payload)
+        self.digests[result.path] = digest
         self.written += 1
 
     def store(self, results: Iterable[FileResult], keys: dict[str, str]) -> None:
+        """Serialise now (the project pass may still change facts in place); the pack is written by `flush`."""
         for result in results:
             key = keys.get(result.path)
             if key:
                 self.put(key, result)
-        if self.written or self._new_index != self._index:
-            self._write(set(keys.values()))
+        self._current |= set(keys.values())
+
+    def keep_project(self, payload: bytes) -> None:
+        self._project_out = payload
+
+    def flush(self) -> None:
+        """Write the pack once per scan, when something in it changed."""
+        if self.written or self._new_index != self._index or \
+                (self._project_out is not None and self._project_out != self.project):
+            self._write(self._current)
 
     def _write(self, current: set[str]) -> None:
         """This scan's entries first, then older ones (other branches, earlier edits) while the pack stays
@@ -384,6 +463,9 @@ class ResultCache:
             size += len(out[-1])
         index = json.dumps(self._new_index, separators=(",", ":"), sort_keys=True).encode()
         out.append(b"%s\t%s\t%s\n" % (self._mac(_INDEX, index), _INDEX, index))
+        project = self._project_out if self._project_out is not None else self.project
+        if project is not None:
+            out.append(b"%s\t%s\t%s\n" % (self._mac(_PROJECT, project), _PROJECT, project))
         try:
             top = _open_dir(None, self.directory, create=True)
         except (OSError, CacheRefused):

@@ -104,21 +104,30 @@ def _parse_downlevel(text: str, rel: str) -> ast.Module | None:
         return None
 
 
-def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
-    """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
+def _plain_reason(text: str, error: BaseException | None) -> tuple[str, int | None, str | None] | None:
+    """The reason a file does not parse when telling it needs no native grammar (so no worker), else None."""
     if isinstance(error, (RecursionError, MemoryError)):
         # CPython refuses pathologically deep expressions (1+1+...+1, a.b.c... thousands long) cleanly;
         # libcst's native parser would go quadratic on them and then overflow its stack, so no fallback
         return (f"expression nested too deeply for Python's own parser ({type(error).__name__}); not analysed",
                 None, None)
-    from ..engines import cst as cst_engine
-
-    host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
     line = getattr(error, "lineno", None)
     py2 = syntax.python2_marker(text, line)
     newer = None if py2 and py2[1] == line else syntax.newer_note(text, line)
     if newer:  # newer syntax is never called Python 2 (PEP 758's `except A, B:` looks like it)
         return newer[0], line, newer[1]
+    return None
+
+
+def _why_unparsed(text: str, error: BaseException | None) -> tuple[str, int | None, str | None]:
+    """(reason, line, the Python version the file needs or None) for a file the host parser rejects."""
+    plain = _plain_reason(text, error)
+    if plain is not None:
+        return plain
+    from ..engines import cst as cst_engine
+
+    host = f"Python {sys.version_info.major}.{sys.version_info.minor}"
+    line = getattr(error, "lineno", None)
     try:
         cst_engine.parse(text)
     except cst_engine.CstParseError as exc:
@@ -162,16 +171,18 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         tree = _parse_downlevel(src.text, ref.rel)
     result.timings["parse"] = time.perf_counter() - t
     if tree is None:
-        if plan.in_process and not isinstance(ast_error, (RecursionError, MemoryError)):
+        # in this process only what needs no native parser: libcst's grammar goes to a worker
+        known = _plain_reason(src.text, ast_error) if plan.in_process else None
+        if plan.in_process and known is None:
             raise NeedsIsolation(ref.rel)
-        reason, line, needs = _why_unparsed(src.text, ast_error)
+        reason, line, needs = known or _why_unparsed(src.text, ast_error)
         result.skipped.append(Skipped(ref.rel, reason, line=line))
         if needs:
             result.facts = {"needs_python": needs}
         result.analysed = False
         return result
     text = src.text
-    wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or any(n in text for n in c.PREFILTER)]
+    wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or _mentions(text, c.PREFILTER)]
     from ..engines import ast_walk
 
     collectors = _fact_collectors()
@@ -243,6 +254,21 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     return result
 
 
+def _mentions(text: str, needles: tuple[str, ...]) -> bool:
+    """any(n in text for n in needles), searched in the UTF-8 bytes when the text is not ASCII: CPython's
+    substring search in a wide string can take 10 ms for one needle in a 480 KB data module (a UTF-8 needle
+    matches the UTF-8 bytes exactly where the needle matches the text: the encoding is self-synchronising)."""
+    if text.isascii():
+        return any(n in text for n in needles)
+    data = _utf8(text)
+    return any(n.encode("utf-8", "surrogatepass") in data for n in needles)
+
+
+@functools.lru_cache(maxsize=1)
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # lone surrogates (surrogateescape) keep their place
+
+
 @functools.lru_cache(maxsize=1)
 def _fixable_rules() -> frozenset[str]:
     """Rules whose YAML declares a fix (`fix: safe|unsafe`); their fixers load only when a file needs one."""
@@ -276,10 +302,13 @@ def _preload() -> None:
 
 
 # A scan this small finishes before worker processes would have started (fork, per-worker first-use
-# costs): analyse it in the scan's own process. Past that, a worker's analysis overlaps the parent's
-# own work (loading the cached results), which pays on two or more cores even for one large file.
+# costs): analyse it in the scan's own process. Past that, workers analyse in parallel. One or two edited
+# files (a warm scan's misses) stay here up to a larger size: the parent has little to overlap with them
+# (the project record spares it the pass), and a worker would first fork and import bandit and every check.
 IN_PROCESS_MAX_FILES = 64
 IN_PROCESS_MAX_BYTES = 256 * 1024
+IN_PROCESS_FEW_FILES = 2
+IN_PROCESS_FEW_MAX_BYTES = 1024 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
@@ -292,13 +321,20 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable
     input): files that need the native grammar fallback still go to a worker. Results come back in
     `files` order.
     """
-    if files and _small(files) and _can_alarm():
+    if not files:  # a warm scan: no worker pool (nor multiprocessing) at all
+        if meanwhile is not None:
+            meanwhile()
+        return []
+    if _small(files) and _can_alarm():
         return _run_in_process(files, plan, jobs, progress, meanwhile)
     return _run_pool(files, plan, jobs, progress, meanwhile)
 
 
 def _small(files: list[SourceRef]) -> bool:
-    return len(files) <= IN_PROCESS_MAX_FILES and sum(_size(f.abs) for f in files) <= IN_PROCESS_MAX_BYTES
+    if len(files) > IN_PROCESS_MAX_FILES:
+        return False
+    size = sum(_size(f.abs) for f in files)
+    return size <= IN_PROCESS_MAX_BYTES or (len(files) <= IN_PROCESS_FEW_FILES and size <= IN_PROCESS_FEW_MAX_BYTES)
 
 
 def _can_alarm() -> bool:
@@ -444,13 +480,30 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     return out
 
 
+def _base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str]):
+    """The outputs of a stored project record made on exactly the base's inputs (the scan of the base
+    branch, before this change), or None. Files the pass read directly are compared as they are now, as the
+    base pass itself would read them from the tree."""
+    if cache is None:
+        return None
+    from .project_record import Inputs
+
+    inputs = Inputs.of(root, settings, base, dict(cache.digests), keys_now, {os.path.realpath(cache.directory)})
+    return inputs.lookup(cache.project) if inputs is not None else None
+
+
+def _reads_changed_since(rule_id: str) -> bool:
+    return any(getattr(c, "READS_CHANGED_SINCE", False) for c in all_checks().get(rule_id, ()))
+
+
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
                                selection: Selection, root: Path, jobs: int, cache, model,
-                               reads: dict[str, set[tuple[str, str]]]) -> set[str]:
+                               reads: dict[str, set[tuple[str, str]]], keys_now: dict[str, str]) -> set[str]:
     """The project findings of the merge base (--changed-since). Only files the change touched are
     analysed again, from their base blobs (a blob scanned before, at that path, is a cache hit). Only the
     project rules that read something of those files that differs at the base run again: the others'
-    findings at the base are their findings now, as their inputs are equal."""
+    findings at the base are their findings now, as their inputs are equal. When the stored project record
+    was made on the base's inputs (the base branch was scanned before), those rules' findings come from it."""
     from ..workflow import diffscope
 
     with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
@@ -475,7 +528,11 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     same = {f.fingerprint for f in current if f.rule_id.split("/", 1)[0] not in rerun}
     if not rerun:
         return same
-    findings = run_project_checks(base, plan, rules, selection, root, only=rerun)
+    stored = _base_record(cache, root, plan.settings, base, keys_now)
+    live = rerun if stored is None else {rid for rid in rerun if _reads_changed_since(rid)}
+    findings = [f for f in stored["findings"] if f.rule_id.split("/", 1)[0] in rerun - live] if stored else []
+    if live:
+        findings += run_project_checks(base, plan, rules, selection, root, only=live)
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     return same | {f.fingerprint for f in findings}
@@ -505,6 +562,46 @@ def _affected_rules(project: set[str], model, base: list[FileResult],
                 affected.add(rid)
                 break
     return affected
+
+
+def _project_inputs(cache, root: Path, settings: Settings, file_results: list[FileResult],
+                    keys: dict[str, str]):
+    if cache is None:
+        return None
+    from .project_record import Inputs
+
+    skip = {os.path.realpath(cache.directory)}
+    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, skip)
+
+
+def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
+                  selection: Selection, root: Path, changes, file_subset: bool):
+    """(model or None, reads, outputs): the project rules' findings, report sections, endpoints and
+    frameworks, reused from the cache when this scan's project inputs are those of the stored record."""
+    stored = inputs.lookup(cache.project) if inputs is not None else None
+    if stored is not None:
+        return None, None, stored
+    from ..model.frameworks.inventory import build as endpoint_inventory
+    from ..model.project import ProjectModel
+    from . import project_record
+
+    model = ProjectModel.build(root, file_results, plan.settings)
+    reads: dict[str, set[tuple[str, str]]] | None = None
+    if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
+        model.watch(changes.files)
+        reads = {}
+    sections: dict = {}  # report sections the project pass produced (coverage, ...)
+    with project_record.journal() as journal:
+        found = run_project_checks(file_results, plan, rules, selection, root, sections, model=model,
+                                   reads=reads, subset=file_subset)
+        inventory = endpoint_inventory(model)
+    out = {"findings": found, "sections": sections, "endpoints": inventory.as_dicts() or None,
+           "frameworks": inventory.frameworks or None}
+    if inputs is not None:  # serialised before later stages mark findings (suppressions, fingerprints)
+        record = inputs.record(journal, **out)
+        if record is not None:
+            cache.keep_project(record)
+    return model, reads, out
 
 
 def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
@@ -602,19 +699,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     t = time.perf_counter()
     # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
-    sections: dict = {}  # report sections the project pass produced (coverage, ...)
-    from ..model.frameworks.inventory import build as endpoint_inventory
-    from ..model.project import ProjectModel
-
-    model = ProjectModel.build(disc.root, file_results, settings)
-    reads: dict[str, set[tuple[str, str]]] | None = None
-    if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
-        model.watch(changes.files)
-        reads = {}
-    findings.extend(run_project_checks(file_results, plan, rules, selection, disc.root, sections, model=model,
-                                       reads=reads, subset=file_subset))
-    inventory = endpoint_inventory(model)
-    endpoints = inventory.as_dicts() or None
+    inputs = _project_inputs(cache, disc.root, settings, file_results, keys) \
+        if changes is None and not file_subset else None
+    model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
+                                          file_subset)
+    findings.extend(project["findings"])
+    sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     skipped.sort(key=lambda s: (s.path, s.kind, s.reason))
@@ -631,12 +721,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         excluded=dict(sorted(disc.excluded.items())),
         lines_scanned=sum(fr.lines for fr in file_results),
         duration=0.0, fail_on=settings.fail_on, file_results=file_results, timings=timings,
-        endpoints=endpoints, frameworks=inventory.frameworks or None,
+        endpoints=endpoints, frameworks=frameworks,
     )
     for name, value in sections.items():
         if hasattr(result, name):
             setattr(result, name, value)
-    needed = [fr.facts["needs_python"] for fr in file_results if fr.facts.get("needs_python")]
+    needed = [need for fr in file_results if (need := fr.fact("needs_python"))]
     notice = syntax.version_notice(requires_python(disc.root), needed, len(needed))
     if notice:
         result.notifications.append(notice)
@@ -653,9 +743,11 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
     at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
-                                         reads or {}) \
+                                         reads or {}, keys) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
+    if cache:
+        cache.flush()
     for post in postprocessors:
         post(result)
     result.duration = time.perf_counter() - t0

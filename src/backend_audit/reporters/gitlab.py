@@ -7,11 +7,11 @@ findings are left out: Code Quality has no notion of them.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .printable import clean
 from .severity import band, rule_index
+from . import pretty_json
 
 EXTENSION = "json"
 STREAM = False
@@ -48,4 +48,4 @@ def to_data(result) -> list[dict[str, Any]]:
 
 
 def render(result, options: dict[str, Any]) -> str:
-    return json.dumps(to_data(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(to_data(result), sort_keys=True) + "\n"

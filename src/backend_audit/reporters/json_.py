@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..catalog import pack_version
+from . import pretty_json
 
 EXTENSION = "json"
 STREAM = False
@@ -50,4 +50,4 @@ def to_data(result, options: dict[str, Any]) -> dict[str, Any]:
 
 
 def render(result, options: dict[str, Any]) -> str:
-    return json.dumps(to_data(result, options), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(to_data(result, options), sort_keys=True) + "\n"

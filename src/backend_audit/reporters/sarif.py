@@ -27,6 +27,7 @@ from ..errors import ConfigError
 from ..findings import LEVEL_RANK
 from ..workflow.fingerprints import LineHasher
 from .sarif_taxonomies import Taxonomies
+from . import pretty_json
 
 EXTENSION = "sarif"
 STREAM = False
@@ -81,7 +82,7 @@ def render(result, options: dict[str, Any]) -> str:
 
 
 def _dump(log: dict[str, Any]) -> str:
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(log) + "\n"
 
 
 def to_log(result, options: dict[str, Any], size_limit: int | None = None) -> dict[str, Any]:

@@ -176,9 +176,9 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
     nosecs: dict[str, list[dict[str, Any]]] = {}
     for fr in result.file_results:
         # a whole-repo rule per-file-ignored here did not run on this file
-        ran = frozenset(fr.facts.get("rules_run", ())) | frozenset(
+        ran = frozenset(fr.fact("rules_run", ())) | frozenset(
             r for r in project_ran if not _ignored(selection, r, fr.path))
-        for rec in fr.facts.get("suppressions", ()):
+        for rec in fr.fact("suppressions", ()):
             if rec["kind"] in ("nosec", "noqa"):
                 nosecs.setdefault(fr.path, []).append(rec)
                 continue
