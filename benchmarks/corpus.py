@@ -71,6 +71,13 @@ PROJECTS = (
             "Flask/SQLAlchemy data query and dashboard service", held_out=True),
     Project("dispatch", "Netflix/dispatch", "dd2837e82a0bf5565b1b4b4b91ea30b7262d4061",
             "FastAPI/SQLAlchemy incident management", held_out=True),
+    # held out, set C (blind against c95a39f): reviewed by one engineer while the others tuned on set B
+    Project("bookwyrm", "bookwyrm-social/bookwyrm", "db40a61c9eaa6872607ca499b91893914dc1c8cf",
+            "Django/Celery federated book social network", held_out=True),
+    Project("ihatemoney", "spiral-project/ihatemoney", "52e5720ec78d32eab963cd7e73d4826ae3a16950",
+            "small Flask/SQLAlchemy shared-budget manager", held_out=True),
+    Project("lnbits", "lnbits/lnbits", "7d98c6b0808efab3edafc21310ec34d1c38c23df",
+            "FastAPI Lightning wallet and accounts system", held_out=True),
 )
 
 
