@@ -163,7 +163,7 @@ class ModuleWithoutTests(_TestCheck):
                 candidates.append(path)
         through = _imported_from(project, direct | imported)
         by_name = _named_by_string(project)
-        through_named = _imported_from(project, direct | imported | set(by_name))
+        through_named = _imported_from(project, direct | imported | _hook_classes(project))
         untested_siblings = _registry_gaps(project, direct | imported)
         out = []
         for path in candidates:
@@ -192,9 +192,9 @@ class ModuleWithoutTests(_TestCheck):
                              f"traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif path in through_named:
                 out.append(self.finding(
-                    path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, which "
-                             "is loaded by name (settings, a registry of dotted paths), so whether tests run it is "
-                             f"not traced, and {evidence}", level="note", snippet=f"module {path}"))
+                    path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
+                             "class settings or a registry name by dotted path (a hook the framework loads by "
+                             f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -218,6 +218,20 @@ def _named_by_string(model: ProjectModel) -> dict[str, str]:
             for dep in [*model.resolve_import(path, name), *owner]:
                 if dep != path:
                     out.setdefault(dep, path)
+    return out
+
+
+def _hook_classes(model: ProjectModel) -> set[str]:
+    """Modules whose class a dotted string names (`"app.api.negotiation.DefaultContentNegotiation"`): a hook
+    the framework instantiates on every request (middleware, negotiation, renderers, auth backends), so what
+    it imports runs whenever tests make requests. A module or function path (`include("app.urls")`,
+    `"app.views.index"`) is not one."""
+    out: set[str] = set()
+    for path in sorted(model.source_files):
+        for name in model.facts[path].get("dotted_names", ()):
+            owner, _, last = name.rpartition(".")
+            if owner.count(".") and last[:1].isupper():
+                out.update(dep for dep in model.resolve_import(path, owner) if dep != path)
     return out
 
 
