@@ -301,3 +301,93 @@ def test_module_only_a_tested_module_imports_is_a_note_unless_it_ran_whole(tmp_p
         "tests/test_views.py": "from app.views import double\n\ndef test_it():\n    assert double(1) == 2\n",
     })
     assert levels(tmp_path, "BA-TEST-002") == {("app/helpers.py", 1): "note", ("app/orphan.py", 1): "warning"}
+
+
+def test_drf_router_registration_names_its_routes(tmp_path):
+    """`basename=` / `base_name=` (older DRF, vendored routers) / the third positional argument give the route
+    names `<basename>-list`, `-detail` and `-<url_name>` that tests reverse."""
+    from backend_audit.model.frameworks.inventory import build as inventory
+
+    write(tmp_path, {
+        "app/api.py": """
+            from rest_framework import viewsets
+            from rest_framework.decorators import action
+
+
+            class TaskViewSet(viewsets.ModelViewSet):
+                @action(detail=True, methods=["post"], url_name="close-now")
+                def close(self, request, pk=None):
+                    return None
+
+
+            class NoteViewSet(viewsets.ModelViewSet):
+                pass
+
+
+            class TagViewSet(viewsets.ModelViewSet):
+                pass
+            """,
+        "app/urls.py": """
+            from rest_framework.routers import DefaultRouter
+
+            from app.api import NoteViewSet, TagViewSet, TaskViewSet
+
+            router = DefaultRouter()
+            router.register(r"tasks", TaskViewSet, base_name="tasks")
+            router.register(r"notes", NoteViewSet, "my-notes")
+            router.register(r"tags", TagViewSet)
+            urlpatterns = router.urls
+            """,
+        "tests/test_api.py": "def test_x():\n    pass\n",
+    })
+    model = ProjectModel.build(tmp_path, scan([tmp_path], Settings(jobs=1, select=("BA-TEST-001",)),
+                                              use_git=False).file_results, Settings(jobs=1))
+    names = {ep.path: ep.names for ep in inventory(model).endpoints}
+    assert names["/tasks/"] == ["tasks-list"] and names["/tasks/{pk}/"] == ["tasks-detail"]
+    assert names["/tasks/{pk}/close/"] == ["tasks-close-now"]
+    assert names["/notes/{pk}/"] == ["my-notes-detail"]
+    assert names["/tags/"] == []  # no basename given: the rule falls back on the viewset's name
+
+
+def test_routes_that_only_refuse_have_nothing_to_test(tmp_path):
+    write(tmp_path, {
+        "shop/views.py": """
+            from django.http import Http404, JsonResponse
+
+
+            def legacy_feed(request):
+                raise Http404("gone")
+
+
+            def orders(request):
+                return JsonResponse({"orders": []})
+            """,
+        "shop/urls.py": """
+            from django.urls import path
+
+            from shop import views
+
+            urlpatterns = [path("feed/", views.legacy_feed), path("orders/", views.orders)]
+            """,
+        "tests/test_shop.py": "def test_x():\n    pass\n",
+    })
+    assert flagged(tmp_path, "BA-TEST-005") == [("shop/views.py", 9)]
+
+
+def test_what_a_module_does_decides_whether_it_needs_a_test(tmp_path):
+    """Declarations (including `raise NotImplementedError` stubs and registration calls) need no test of their
+    own; module-level code that acts (a script) and any working function do; so does an alembic revision
+    not, wherever its folder is."""
+    write(tmp_path, {
+        "app/enums.py": "from enum import Enum\n\n\nclass Kind(Enum):\n    a = 1\n    b = 2\n    c = 3\n    d = 4\n",
+        "app/base.py": "class Plugin:\n    kind = 'x'\n    title = 'X'\n    slug = 'x'\n\n"
+                       "    def run(self):\n        '''Runs.'''\n        raise NotImplementedError\n",
+        "app/logsetup.py": "import logging\n\nlogger = logging.getLogger('x')\nhandler = logging.StreamHandler()\n"
+                           "handler.setLevel(10)\nlogger.addHandler(handler)\n",
+        "app/work.py": FIVE,
+        "db/revisions/versions/0001_init.py": "from alembic import op\n\nrevision = '0001'\ndown_revision = None\n\n\n"
+                                              "def upgrade():\n    op.execute('CREATE TABLE t (id int)')\n    pass\n\n\n"
+                                              "def downgrade():\n    op.execute('DROP TABLE t')\n",
+        "tests/test_x.py": "def test_x():\n    pass\n",
+    })
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/logsetup.py", 1), ("app/work.py", 1)]

@@ -145,7 +145,12 @@ class ModuleWithoutTests(_TestCheck):
         candidates = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
-            if matches_any(path, exempt) or facts.get("test_support"):
+            if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision"):
+                continue
+            if not facts.get("working_functions", 1) and not facts.get("module_code"):
+                # declarations only (enums, exceptions, constants, config and model classes, admin
+                # registrations, abstract bases whose methods raise NotImplementedError): importing it runs all
+                # of it, so there is no behaviour of its own for a test to exercise
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             if (path in imported or path in reached_endpoints or f"test_{stem}.py" in names
@@ -158,6 +163,8 @@ class ModuleWithoutTests(_TestCheck):
                 candidates.append(path)
         through = _imported_from(project, direct | imported)
         by_name = _named_by_string(project)
+        through_named = _imported_from(project, direct | imported | _hook_classes(project))
+        untested_siblings = _registry_gaps(project, direct | imported)
         out = []
         for path in candidates:
             # say only what was checked: without coverage data nothing is known about what the tests run
@@ -172,11 +179,22 @@ class ModuleWithoutTests(_TestCheck):
                              f"defines; tests reach it only through {importer}, which imports it, and {evidence}, "
                              "so whether its functions run is not traced; add a test module for it",
                     level="note", snippet=f"module {path}"))
+            elif path in untested_siblings:
+                registry, tested = untested_siblings[path]
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}) or is named after it; {registry} loads it by "
+                             f"name with others of its package, and tests import those one by one ({tested}), "
+                             f"not this one, and {evidence}; add a test module for it", snippet=f"module {path}"))
             elif path in by_name:
                 out.append(self.finding(
                     path, 1, f"No test imports this module ({path}); {by_name[path]} names it in a string (loaded "
                              f"by name: settings, a registry of dotted paths), so whether tests run it is not "
                              f"traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif path in through_named:
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
+                             "class settings or a registry name by dotted path (a hook the framework loads by "
+                             f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -200,6 +218,43 @@ def _named_by_string(model: ProjectModel) -> dict[str, str]:
             for dep in [*model.resolve_import(path, name), *owner]:
                 if dep != path:
                     out.setdefault(dep, path)
+    return out
+
+
+def _hook_classes(model: ProjectModel) -> set[str]:
+    """Modules whose class a dotted string names (`"app.api.negotiation.DefaultContentNegotiation"`): a hook
+    the framework instantiates on every request (middleware, negotiation, renderers, auth backends), so what
+    it imports runs whenever tests make requests. A module or function path (`include("app.urls")`,
+    `"app.views.index"`) is not one."""
+    out: set[str] = set()
+    for path in sorted(model.source_files):
+        for name in model.facts[path].get("dotted_names", ()):
+            owner, _, last = name.rpartition(".")
+            if owner.count(".") and last[:1].isupper():
+                out.update(dep for dep in model.resolve_import(path, owner) if dep != path)
+    return out
+
+
+def _registry_gaps(model: ProjectModel, tested: set[str]) -> dict[str, tuple[str, str]]:
+    """Modules a file loads by name together with sibling modules of the same package (a registry of plugins:
+    `"redash.query_runner.pg"`, `"redash.query_runner.mysql"`, ...) when tests import some siblings one by one
+    but not this one: the project tests its plugins individually, and this plugin has none.
+    module -> (the registry file, the tested siblings, shown)."""
+    out: dict[str, tuple[str, str]] = {}
+    for path in sorted(model.source_files):
+        groups: dict[str, set[str]] = {}
+        for name in model.facts[path].get("dotted_names", ()):
+            for dep in model.resolve_import(path, name):  # the module itself, not a class in it
+                if dep != path and not dep.endswith(("__init__.py", "__init__.pyi")):
+                    groups.setdefault(dep.rsplit("/", 1)[0], set()).add(dep)
+        for members in groups.values():
+            done = sorted(m for m in members if m in tested)
+            if len(members) < 3 or not done:
+                continue
+            shown = ", ".join(m.rsplit("/", 1)[-1] for m in done[:3]) + (
+                f" and {len(done) - 3} more" if len(done) > 3 else "")
+            for module in sorted(members - tested):
+                out.setdefault(module, (path, shown))
     return out
 
 
@@ -421,19 +476,30 @@ def endpoint_modules_reached(model: ProjectModel) -> set[str]:
     return TestReach.for_model(model).modules_reached()
 
 
+_NOTHING_TO_TEST = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
+                    "status", "metrics", "docs", "redoc", "openapi.json", "schema", "swagger", "swagger-ui",
+                    "static", "favicon.ico", "robots.txt", ".well-known/*")
+
+
 class EndpointWithoutTest(_TestCheck):
     RULE_ID = "BA-TEST-005"
 
     def run(self, project: ProjectModel) -> list[Finding]:
         if not project.test_files:
             return []
-        from ..model.frameworks.inventory import build as inventory
+        from ..model.frameworks.inventory import build as inventory, is_public_path
 
         skip = tuple(self.option("skip-paths", ()))
         reach = TestReach.for_model(project)
         computed = reach.computed_name()
-        endpoints = [ep for ep in inventory(project).endpoints if not ep.public and ep.file in project.facts]
-        reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf)}
+        # a route that only answers "not found" (kept for a router's root listing) has nothing to test
+        # public pages and flows (login, OAuth, a landing page) are behaviour to test; health checks, API docs
+        # and static files are not
+        endpoints = [ep for ep in inventory(project).endpoints if ep.file in project.facts
+                     and not (ep.public and is_public_path(ep.path or "", _NOTHING_TO_TEST))
+                     and not ep.refuses and ep.handler not in project.facts[ep.file].get("refusing", ())]
+        reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf,
+                                                                    ep.names)}
         by_view: dict[tuple[str, str], list[Any]] = {}
         for ep in endpoints:
             by_view.setdefault((ep.file, ep.handler), []).append(ep)

@@ -48,14 +48,74 @@ class ImportsCollector:
                 self.found.append(f"{base}.{alias.name}" if not base.endswith(".") else f"{base}{alias.name}")
 
 
+# What a handler answers when its route is switched off: `return response.NotFound()`, `raise Http404`.
+_REFUSALS = frozenset({"NotFound", "Http404", "HttpResponseNotFound", "MethodNotAllowed", "HttpResponseNotAllowed",
+                       "NotImplementedError"})
+
+
+def _body(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """The statements after the docstring."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return body
+
+
+def _tail(node: ast.AST | None) -> str:
+    node = node.func if isinstance(node, ast.Call) else node
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def is_stub(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`pass`, `...` or `raise NotImplementedError`: a declaration to override, with no behaviour of its own."""
+    return all(isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                            and s.value.value is Ellipsis)
+               or (isinstance(s, ast.Raise) and _tail(s.exc) in ("NotImplementedError", "NotImplemented"))
+               for s in _body(node))
+
+
+def refuses(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A body that only answers "not found" / "not allowed" (`return response.NotFound()`, `raise Http404`,
+    `abort(404)`): the route exists for the framework's sake (a router's root listing) and serves nothing."""
+    body = _body(node)
+    if len(body) != 1:
+        return False
+    stmt = body[0]
+    value = stmt.exc if isinstance(stmt, ast.Raise) else stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) \
+        else None
+    if _tail(value) in _REFUSALS:
+        return True
+    return (isinstance(value, ast.Call) and _tail(value) == "abort" and bool(value.args)
+            and isinstance(value.args[0], ast.Constant) and value.args[0].value in (404, 405, 501))
+
+
+def _declaration(stmt: ast.stmt) -> bool:
+    """A module-level statement that only declares: imports, definitions, assignments, a docstring, a
+    registration call (`admin.site.register(Model, Admin)`), `if TYPE_CHECKING:` and `try: import` blocks."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.Assign, ast.AnnAssign, ast.Pass)):
+        return True
+    if isinstance(stmt, ast.Expr):
+        return isinstance(stmt.value, ast.Constant) or _tail(stmt.value).endswith("register")
+    if isinstance(stmt, ast.If):
+        return _tail(stmt.test) == "TYPE_CHECKING" and all(map(_declaration, stmt.body + stmt.orelse))
+    if isinstance(stmt, ast.Try):
+        return all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Assign, ast.Pass))
+                   for s in [*stmt.body, *stmt.orelse, *(s for h in stmt.handlers for s in h.body)])
+    return False
+
+
 class ModuleShapeCollector:
-    """How much a module holds, for the test-presence rules: statement and definition counts, and the line
-    ranges of function bodies (coverage inside a body means a test ran the code, not just imported it)."""
+    """How much a module holds, for the test-presence rules: statement and definition counts, the line
+    ranges of function bodies (coverage inside a body means a test ran the code, not just imported it), how
+    many functions do something (`working_functions`: not `pass`, `...` or `raise NotImplementedError`) and
+    which only refuse the request (`refusing`: qualified names)."""
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.facts = ctx.facts
-        self.facts.update(statements=0, definitions=0, function_bodies=[])
+        self.facts.update(statements=0, definitions=0, function_bodies=[], working_functions=0)
         self.depth = 0
 
     def _small(self, block: list[ast.stmt]) -> None:
@@ -64,6 +124,15 @@ class ModuleShapeCollector:
 
     def visit_Module(self, node: ast.Module) -> None:
         self._small(node.body)
+        # an alembic revision, wherever its folder is (`revisions/tenant/versions/`): it names its place in
+        # the chain at module level
+        assigned = {t.id for s in node.body if isinstance(s, (ast.Assign, ast.AnnAssign))
+                    for t in (s.targets if isinstance(s, ast.Assign) else [s.target]) if isinstance(t, ast.Name)}
+        defined = {s.name for s in node.body if isinstance(s, ast.FunctionDef)}
+        if {"revision", "down_revision"} <= assigned and "upgrade" in defined:
+            self.facts["alembic_revision"] = True
+        if any(not _declaration(s) for s in node.body):
+            self.facts["module_code"] = True  # a script: it does things when run, not only declares them
 
     def _count_compound(self, node: ast.stmt) -> None:
         self.facts["statements"] += 1
@@ -85,6 +154,10 @@ class ModuleShapeCollector:
         if not inline_suite(self.ctx, node.body):
             # the body starts at its first statement; a decorated def there at its `def` line, as libcst counted
             self.facts["function_bodies"].append([node.body[0].lineno, node.end_lineno])
+        if not is_stub(node):
+            self.facts["working_functions"] += 1
+        if refuses(node):
+            self.facts.setdefault("refusing", []).append(self.ctx.symbol)
         self.depth += 1
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -187,7 +260,13 @@ _TEST_FRAMEWORKS = ("django.test", "rest_framework.test", "fastapi.testclient", 
                     "flask.testing", "pytest", "unittest")
 
 
-def _imports_test_framework(tree: ast.Module | None) -> bool:
+_SETTINGS_DECORATORS = frozenset({"override_settings", "modify_settings"})
+
+
+def _imports_test_framework(tree: ast.Module | None, path: str = "") -> bool:
+    # `override_settings` alone makes test support only in a testing package (netbox's utilities/testing/);
+    # elsewhere a management command may run under DEBUG=False with it
+    in_testing = any("test" in part.lower() for part in path.split("/")[:-1])
     for node in tree.body if tree is not None else ():
         names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                  else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
@@ -195,6 +274,9 @@ def _imports_test_framework(tree: ast.Module | None) -> bool:
             # `from unittest import mock` is how application code fakes things, not a test
             if name == "unittest" and isinstance(node, ast.ImportFrom) and \
                     all(a.name == "mock" for a in node.names):
+                continue
+            if not in_testing and name in ("django.test", "django.test.utils") and \
+                    isinstance(node, ast.ImportFrom) and all(a.name in _SETTINGS_DECORATORS for a in node.names):
                 continue
             if any(name == m or name.startswith(m + ".") for m in _TEST_FRAMEWORKS) and name != "unittest.mock":
                 return True
@@ -208,7 +290,7 @@ class TestRefsCollector:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.active = ctx.is_test
-        if not ctx.is_test and _imports_test_framework(ctx.tree):
+        if not ctx.is_test and _imports_test_framework(ctx.tree, ctx.path):
             self.active = True
             ctx.facts["test_support"] = True
         # `reverse(url_format.format(action))`: a route name computed from what the test class declares;

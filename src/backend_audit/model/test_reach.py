@@ -162,7 +162,7 @@ class TestReach:
             for name in refs.get("calls", ()):
                 self.calls.setdefault(name, []).append(test)
         self._imports: dict[str, set[str]] = {}
-        self._done: dict[tuple[str, str, str, bool], Reach | None] = {}
+        self._done: dict[tuple[str, str, str, bool, tuple[str, ...]], Reach | None] = {}
 
     @classmethod
     def for_model(cls, model: ProjectModel) -> "TestReach":
@@ -174,14 +174,16 @@ class TestReach:
                                    for p in self.model.resolve_import(test, name)}
         return self._imports[test]
 
-    def reached(self, file: str, route: str, handler: str, drf: bool = False) -> Reach | None:
-        """The first evidence (in a fixed order) that a test requests this endpoint, or None."""
-        key = (file, route, handler, drf)
+    def reached(self, file: str, route: str, handler: str, drf: bool = False,
+                names: Iterable[str] = ()) -> Reach | None:
+        """The first evidence (in a fixed order) that a test requests this endpoint, or None. `names` are the
+        route names its registration gives it (a DRF router's `basename`), when the inventory knows them."""
+        key = (file, route, handler, drf, tuple(names))
         if key not in self._done:
-            self._done[key] = self._reached(file, route, handler, drf)
+            self._done[key] = self._reached(file, route, handler, drf, key[-1])
         return self._done[key]
 
-    def _reached(self, file: str, route: str, handler: str, drf: bool) -> Reach | None:
+    def _reached(self, file: str, route: str, handler: str, drf: bool, given: tuple[str, ...]) -> Reach | None:
         if route:
             tests = self.urls.tests_for(route)
             if tests:
@@ -189,7 +191,7 @@ class TestReach:
         tail = handler.rsplit(".", 1)[-1]
         if tail and tail in self.names:
             return Reach(min(self.names[tail]), NAME)
-        names = drf_route_names(route, handler) if drf else []
+        names = list(given) or (drf_route_names(route, handler) if drf else [])
         for name in names:
             if name in self.names:
                 return Reach(min(self.names[name]), NAME)
@@ -260,7 +262,7 @@ class TestReach:
             from .frameworks.inventory import build as inventory
 
             return {e.file for e in inventory(self.model).endpoints
-                    if self.reached(e.file, e.path, e.handler, e.drf) is not None}
+                    if self.reached(e.file, e.path, e.handler, e.drf, e.names) is not None}
         return self.model.memo("endpoint_modules", build)
 
 

@@ -70,6 +70,8 @@ class Endpoint:
     drf: bool = False
     prefix_from: list[str] = field(default_factory=list)
     root: tuple[str, str] | None = None  # the app/router object the route hangs from (decorator routes)
+    names: list[str] = field(default_factory=list)  # route names `reverse()` knows it by (DRF router basename)
+    refuses: bool = False  # every action behind it only answers "not found" (a route kept for the router)
 
     @property
     def state_changing(self) -> bool:
@@ -624,7 +626,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                         methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
                         info["extra_actions"].setdefault(m, {"methods": [str(x).upper() for x in methods],
                                                              "detail": kw.get("detail") is True,
-                                                             "url_path": kw.get("url_path")})
+                                                             "url_path": kw.get("url_path"),
+                                                             "url_name": kw.get("url_name")})
                 if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:

@@ -259,8 +259,13 @@ class RouteWiring:
             prefix = string_value(positional(node, 0))
             viewset = positional(node, 1) or keyword(node, "viewset")
             if prefix is not None and viewset is not None and dotted(viewset):
-                self.register.append({"router": owner, "prefix": prefix, "viewset": dotted(viewset),
-                                      "line": self._line(node)})
+                entry = {"router": owner, "prefix": prefix, "viewset": dotted(viewset), "line": self._line(node)}
+                # the route names' stem: `basename=` (DRF 3.9+), `base_name=` (older DRF and its vendored copies)
+                basename = string_value(keyword(node, "basename") or keyword(node, "base_name")
+                                        or positional(node, 2))
+                if basename:
+                    entry["basename"] = basename
+                self.register.append(entry)
         elif method in ("before_request", "before_app_request") and (node.args or node.keywords):
             fn = dotted(_source_args(node)[0][1])
             if fn:

@@ -262,13 +262,38 @@ class UrlconfRoutes:
             if action in ACTION_ROUTES:
                 kind, method = ACTION_ROUTES[action]
                 routes.setdefault(kind, []).append(method)
+        basename = reg.get("basename")
         for kind, methods in sorted(routes.items()):
             full = join_paths(base, "/") if kind == "list" else join_paths(base, "{pk}/")
+            start = len(self.endpoints)
             self._add_class(vpath, vname, methods, full, reg["line"], list_view=kind == "list" and "GET" in methods)
+            self._route_names(start, basename and f"{basename}-{kind}")
+            if all(self._refuses(vpath, vname, a) for a in actions if ACTION_ROUTES.get(a, ("",))[0] == kind):
+                for ep in self.endpoints[start:]:
+                    ep.refuses = True
         for method_name, extra in sorted(info["extra_actions"].items()):
             url = extra.get("url_path") or method_name
             full = join_paths(base, "{pk}/" if extra.get("detail") else "/", f"{url}/")
+            start = len(self.endpoints)
             self._add_class(vpath, vname, extra["methods"], full, reg["line"], method=method_name)
+            name = extra.get("url_name") if isinstance(extra.get("url_name"), str) else method_name.replace("_", "-")
+            self._route_names(start, basename and f"{basename}-{name}")
+
+    def _refuses(self, path: str, name: str, action: str) -> bool:
+        """The viewset's own `action` method (the nearest class defining it) only answers "not found"."""
+        for kind, where, what in self._mro_chain(path, name):
+            if kind != "project":
+                return False
+            if action in self.facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", ()):
+                return f"{what}.{action}" in self.facts[where].get("refusing", ())
+        return False
+
+    def _route_names(self, start: int, name: str | None) -> None:
+        """The name DRF's router gives the routes just added (`<basename>-list`, `-detail`, `-<url_name>`), which
+        tests pass to `reverse()`."""
+        if name:
+            for ep in self.endpoints[start:]:
+                ep.names = [name]
 
     def _django_view(self, path: str, e: dict[str, Any], route: str) -> None:
         found = tuple(e["view_at"]) if "view_at" in e else self._view_path(e["view_path"]) if "view_path" in e \
