@@ -26,6 +26,7 @@ _TERMINATORS = frozenset({"abort", "flask.abort", "sys.exit", "builtins.exit", "
 _CONST_RESULT = frozenset({"builtins.isinstance", "builtins.callable", "builtins.hasattr", "builtins.len",
                            "builtins.id", "builtins.hash", "builtins.type", "builtins.print"})
 # a URL or path whose constant start fixes where it goes: "https://host/..." or "/app/..."
+_PAST_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*/")
 _FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\]|[?#])")
 # kinds whose sanitising fixes where a URL goes: what is appended after such a value cannot move the host
 _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
@@ -45,6 +46,7 @@ _KEYS = "#keys"  # state path: what a dict literal's keys are made of (only dict
 _QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
+_KEY_ATTRS = frozenset({"id", "pk"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
 
 
@@ -763,13 +765,18 @@ class FunctionAnalyser:
         if t is ast.JoinedStr:
             parts = []
             in_query = False
+            so_far = ""
             for p in node.values:
                 if isinstance(p, ast.Constant):
                     in_query = in_query or any(c in str(p.value) for c in "?#&=")
+                    so_far += str(p.value)
+                    # "https://a.{region}.example.com/{key}": a constant "/" after the authority ends the host
+                    in_query = in_query or bool(_PAST_HOST.match(so_far))
                 elif isinstance(p, ast.FormattedValue):
                     v = self.eval(p.value, state)
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
+                    so_far += "\x00"
             for p in node.values:
                 if isinstance(p, ast.FormattedValue) and p.format_spec is not None:
                     self.eval(p.format_spec, state)
@@ -783,6 +790,9 @@ class FunctionAnalyser:
         if t is ast.BinOp:
             left, right = self.eval(node.left, state), self.eval(node.right, state)
             value = V.join(left, right)
+            if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
+                    isinstance(node.left.value, str) and _numeric_format(node.left.value):
+                return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
@@ -854,6 +864,16 @@ class FunctionAnalyser:
                 self._bind_comp(e.value if isinstance(e, ast.Starred) else e, value, state)
 
     def attribute(self, node: ast.Attribute, state: dict) -> V.Value:
+        if node.attr == "_meta":
+            return {}  # a Django model's options (db_table, app_label): written in the model's code
+        value = self._attribute(node, state)
+        if node.attr in _KEY_ATTRS:
+            # an ORM object's primary key is an integer or UUID from the database; request data keeps its
+            # origin and is still reported (the check drops "key" only from flows it cannot trace)
+            return V.sanitise(value, ("key",))
+        return value
+
+    def _attribute(self, node: ast.Attribute, state: dict) -> V.Value:
         base = node.value
         qn = self.qualname(node, state)
         if qn:
@@ -1193,6 +1213,15 @@ def _fixes_host(value: V.Value) -> bool:
 def _server_key(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and \
         not node.value.startswith("HTTP_") and node.value not in _META_REQUEST_KEYS
+
+
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+
+
+def _numeric_format(fmt: str) -> bool:
+    """A %-format whose conversions are all numeric (%d, %i, %f, %x...; `%%` is a literal): at least one."""
+    convs = [c for c in _PERCENT.findall(fmt) if c != "%"]
+    return bool(convs) and all(c in "diouxXeEfFgG" for c in convs)
 
 
 def _is_meta(node: ast.AST) -> bool:
