@@ -370,6 +370,7 @@ def test_migrations_and_terminal_programs_report_only_request_data(tmp_path):
         "shop/migrations/0002_data.py": "from django.db import migrations\n\n" + sql +
                                         "\nclass Migration(migrations.Migration):\n    pass\n",
         "db/versions/2021_ab12.py": "from alembic import op\n\n" + sql + "\ndef upgrade():\n    pass\n",
+        "db/env.py": "from alembic import context\n\n" + sql,
         "scripts/translations.py": shell,
         "tools_main.py": shell + "\nif __name__ == '__main__':\n    import sys\n    run(sys.argv[1])\n",
         "shop/helpers.py": shell,

@@ -158,6 +158,8 @@ def _offline(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> s
     if ("versions" in parts or "alembic" in parts or "migrations" in parts) and "def upgrade" in text \
             and "alembic" in text:
         return "migration"
+    if "alembic.context" in ctx.imports.values():
+        return "migration"  # alembic's env.py: run by the alembic command only
     if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
             isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in models.endpoint_decorators
             for d in n.decorator_list) for n in ast.walk(tree)):
