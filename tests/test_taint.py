@@ -380,6 +380,30 @@ def test_migrations_and_terminal_programs_report_only_request_data(tmp_path):
     assert _found(result) == [("BA-INP-003", "serve.py", 6, "error"), ("BA-INP-003", "shop/helpers.py", 4, "warning")]
 
 
+def test_session_value_checked_wherever_it_is_read_back(tmp_path):
+    """Storing the request's next URL is harmless when every read of that key reaches its redirect
+    through a check; a key also read unchecked is still reported."""
+    helpers = "from urllib.parse import urlsplit\n\ndef safe_next(url):\n    if is_safe_url(url):\n" \
+              "        return url\n    return '/'\n"
+    code = FLASK + helpers + """
+@app.get("/login")
+def login():
+    session["next_url"] = request.args.get("next")
+    session["back"] = request.args.get("back")
+    return redirect("/sso")
+
+@app.get("/done")
+def done():
+    return redirect(safe_next(session.get("next_url")))
+
+@app.get("/back")
+def back():
+    return redirect(session["back"])
+"""
+    result = _scan(tmp_path, {"app/views.py": code}, select=("BA-INP-012", "BA-INP-009"))
+    assert _found(result) == [("BA-INP-012", "app/views.py", 13, "warning")]
+
+
 def test_reports_carry_the_path(tmp_path):
     code = FLASK + 'import os\n\n@app.get("/x")\ndef x():\n    name = request.args["n"]\n' \
                    '    os.system("echo " + name)  # <script>alert(1)</script>\n'

@@ -498,6 +498,11 @@ class FunctionAnalyser:
         entry[_KEYS] = keys  # what the keys are made of: `d.keys()` of constant keys is constant
         return entry
 
+    def store_read(self, node: ast.AST, key: str) -> V.Value:
+        """`session["k"]`, `session.get("k")`: what the application stored under k. Rules treat it as the
+        constant it was before; BA-INP-012 asks whether every read of k is checked before use."""
+        return V.origin(f"store:{key}", node.lineno, node.col_offset + 1, "read from the session: ")
+
     def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
         """`session[k] = v`: request data written into a store the application trusts later (CWE-501)."""
         if not value or not self.m.stores:
@@ -505,6 +510,9 @@ class FunctionAnalyser:
         base = target.value
         if self.is_store(base, state):
             self.record_sink(stmt, "trust-store", self.source_text(base) + "[...] =", value, stmt)
+            key = _const_key(target.slice, self.mod.constants)
+            if isinstance(key, str):
+                self.sinks[-1]["store_key"] = key
 
     def is_store(self, base: ast.AST, state: dict) -> bool:
         """flask.session, request.session, `s = await get_session(request)`, `session.setdefault(k, [])`."""
@@ -905,6 +913,8 @@ class FunctionAnalyser:
         base = node.value
         if _is_meta(base) and _server_key(node.slice):
             return {}
+        if isinstance(node.slice, ast.Constant) and self.m.stores and self.is_store(base, state):
+            return self.store_read(node, _const_key(node.slice, self.mod.constants) or "")
         if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
             return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
@@ -938,6 +948,9 @@ class FunctionAnalyser:
             return self.call(deferred, state)
         if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
             return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
+        if attr in ("get", "pop") and node.args and self.m.stores and isinstance(
+                key := _const_key(node.args[0], self.mod.constants), str) and self.is_store(func.value, state):
+            return V.join(self.store_read(node, key), *(self.eval(a, state) for a in node.args[1:]))
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
                 isinstance(a, ast.Constant) for a in node.args):
             return {}  # config.get("section", "key"): configuration, read with constant keys
