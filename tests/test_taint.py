@@ -319,6 +319,28 @@ import requests
 def key(region):
     return requests.get(f"https://keys.{region}.example.com/{request.headers['kid']}")  #!
 """, "BA-INP-007", True),
+    # the project's own redirect check: the target's host must be the one the request came to
+    "redirect-host-is-the-requests": (FLASK + """
+from urllib.parse import urlparse
+
+@app.get("/go")
+def go():
+    target = request.args["next"]
+    if urlparse(target).netloc not in ("", request.host):
+        abort(400)
+    return redirect(target)
+""", "BA-INP-009", False),
+    "redirect-host-checked-against-the-request-too-late": (FLASK + """
+from urllib.parse import urlparse
+
+@app.get("/go")
+def go():
+    target = request.args["next"]
+    response = redirect(target)  #!
+    if urlparse(target).netloc != request.host:
+        abort(400)
+    return response
+""", "BA-INP-009", True),
     "django-raw": ("""
 from django.db import connection
 from django.http import HttpResponse

@@ -613,7 +613,8 @@ class FunctionAnalyser:
                 if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
                     self.sanitise_names(_names_of(right.value), ("path",), state)
                 return
-            if not self.trusted_set(right, state):
+            if not self.trusted_set(right, state) and not (
+                    (_is_netloc(test.left) or _is_netloc_of_name(test.left)) and self.own_hosts(right, state)):
                 return
             if isinstance(right, ast.Constant) and right.value is None:
                 return
@@ -658,6 +659,25 @@ class FunctionAnalyser:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
             return
+
+    def own_hosts(self, node: ast.AST, state: dict) -> bool:
+        """The request's own host, or a literal collection of it and constants (`("", request.host)`)."""
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return bool(node.elts) and all(isinstance(e, ast.Constant) or self.request_host(e, state)
+                                           for e in node.elts)
+        return self.request_host(node, state)
+
+    def request_host(self, node: ast.AST, state: dict) -> bool:
+        """The host this request was sent to (`request.host`, `request.get_host()`): a URL whose host equals
+        it stays on this site, whoever wrote the Host header."""
+        if isinstance(node, ast.Call) and not node.args:
+            node = node.func
+            if not (isinstance(node, ast.Attribute) and node.attr == "get_host"):
+                return False
+        elif not (isinstance(node, ast.Attribute) and node.attr in ("host", "server_name")):
+            return False
+        base = node.value
+        return self.is_request(base) or (self.qualname(base, state) or "").endswith(".request")
 
     def trusted_set(self, node: ast.AST, state: dict) -> bool:
         """An allowlist: a literal, a module constant, a name not tainted by request data."""
@@ -1374,6 +1394,12 @@ def _call_arg_names(node: ast.Attribute) -> list[str]:
     while isinstance(inner, ast.Attribute):
         inner = inner.value
     return _names_of(inner)
+
+
+def _is_netloc_of_name(node: ast.AST) -> bool:
+    """`parsed.netloc`, `parsed.hostname` of a local name (what urlparse gave)."""
+    return isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname", "host") and \
+        isinstance(node.value, ast.Name)
 
 
 def _is_netloc(node: ast.AST) -> bool:
