@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..findings import Finding
 from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
 
@@ -85,10 +86,26 @@ class TrustBoundaryViolation(TaintCheck):
     WHAT = "is written into the session (a store the application trusts)"
     FIX = "Validate the value (type, allowlist) before storing it in the session."
 
+    def run(self, project: Any) -> list[Finding]:
+        from ..model.taint.project import analyse
+
+        # keys whose every read that reaches a sink is checked for that sink (`next = session.get("next")`
+        # then `redirect(get_next_path(next))`): storing request data under them trusts nothing unchecked
+        checked: set[str] = set()
+        unchecked: set[str] = set()
+        for tf in analyse(project):
+            if tf.flow.root.startswith("store:") and tf.kind != "trust-store":
+                kinds = tf.flow.sanitised
+                (checked if "all" in kinds or tf.kind in kinds else unchecked).add(tf.flow.root[6:])
+        self._checked_at_read = checked - unchecked
+        return super().run(project)
+
     def judge(self, tf) -> tuple[str, str] | None:
         # any check or conversion on the way (an allowlist, url_has_allowed_host_and_scheme, urlencode)
-        # is the validation this rule asks for
-        return None if tf.flow.sanitised else super().judge(tf)
+        # is the validation this rule asks for; so is one wherever the value is read back
+        if tf.flow.sanitised or (tf.store_key and tf.store_key in getattr(self, "_checked_at_read", ())):
+            return None
+        return super().judge(tf)
 
 
 class RequestDeserialization(TaintCheck):

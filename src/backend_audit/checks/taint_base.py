@@ -2,8 +2,9 @@
 
 Levels: request data reaching the sink unsanitised is the rule's level; a value whose origin is not
 traced (not request data, not constant) is reported one level lower with "origin not traced" when the
-rule asks for it (`UNKNOWN`: the level, or None for silence; `UNKNOWN_NEEDS_BUILT`: only when the value
-was built by string operations); sanitised and constant values report nothing. One finding per line.
+rule asks for it (`UNKNOWN`: "lower", a fixed level, or None for silence; `UNKNOWN_NEEDS_BUILT`: only when the
+value was built by string operations), and not at all in a migration or a program run from a terminal (the
+collector's `offline`); sanitised and constant values report nothing. One finding per line.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class TaintCheck(ProjectCheck):
     # on an explicit file list (pre-commit) what lies outside it is "origin not traced": still sound
     SOUND_ON_FILE_SUBSET: ClassVar[bool] = True
     KINDS: ClassVar[tuple[str, ...]] = ()
-    UNKNOWN: ClassVar[str | None] = None  # "lower" (one level below the rule's) or None
+    UNKNOWN: ClassVar[str | None] = None  # "lower" (one level below the rule's), a level ("note"), or None
     UNKNOWN_NEEDS_BUILT: ClassVar[bool] = True
     WHAT: ClassVar[str] = ""  # what the data reaches, for messages ("reaches the SQL text of a query")
     NOUN: ClassVar[str] = "value"  # what the sink takes ("SQL text")
@@ -34,6 +35,9 @@ class TaintCheck(ProjectCheck):
 
         self._root = getattr(project, "root", None)
         self._lines: dict[str, list[str]] = {}
+        # migrations and programs run from a terminal: what is not traced there is the code's, the database's
+        # or the operator's own, not a request's
+        self._offline = {p for p, f in project.facts.items() if (f.get("taint") or {}).get("offline")}
         best: dict[tuple[str, int], tuple] = {}
         for tf in analyse(project):
             if tf.kind not in self.KINDS:
@@ -66,8 +70,8 @@ class TaintCheck(ProjectCheck):
     def judge(self, tf) -> tuple[str, str] | None:
         flow = tf.flow
         kinds = flow.sanitised
-        if "all" in kinds or tf.kind in kinds:
-            return None
+        if "all" in kinds or tf.kind in kinds or flow.root.startswith("store:"):
+            return None  # (a session value is the application's own: only BA-INP-012 looks at its reads)
         if flow.root.startswith("src:"):
             what = flow.root.split(":", 3)[3]
             if "host" in kinds and tf.kind in ("url", "redirect"):
@@ -80,10 +84,12 @@ class TaintCheck(ProjectCheck):
                     f"request data ({what}, through a model whose fields have validators: check the field that "
                     f"gets here is validated) {self.WHAT} ({tf.api}). {self.FIX}")
             return self.rule.level, f"request data ({what}) {self.WHAT} ({tf.api}) unsanitised. {self.FIX}"
-        if self.UNKNOWN is None or tf.traced_only or (self.UNKNOWN_NEEDS_BUILT and not flow.built):
-            return None
+        if self.UNKNOWN is None or tf.traced_only or (self.UNKNOWN_NEEDS_BUILT and not flow.built) or \
+                tf.path in getattr(self, "_offline", ()) or "key" in kinds:
+            return None  # ("key": made of ORM primary keys, not request data: an integer or UUID)
         how = "is built at run time from" if flow.built else "comes from"
-        return _LOWER[self.rule.level], (f"the {self.NOUN} passed to {tf.api} {how} a value whose origin is not "
+        level = self.UNKNOWN if self.UNKNOWN in _RANK else _LOWER[self.rule.level]
+        return level, (f"the {self.NOUN} passed to {tf.api} {how} a value whose origin is not "
                                          f"traced (origin not traced): not request data as far as the source "
                                          f"shows. {self.FIX}")
 

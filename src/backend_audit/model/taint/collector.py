@@ -133,7 +133,49 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
         out["validated"] = validated
     if validated_fields:
         out["validated_fields"] = validated_fields
+    offline = _offline(tree, ctx, models)
+    if offline:
+        out["offline"] = offline
     return out
+
+
+_TOOL_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+# a module importing one of these serves requests, whatever `__main__` guard it has (`app.run()`)
+_WEB_ROOTS = ("flask", "fastapi", "starlette", "quart", "aiohttp.web", "sanic", "tornado", "bottle", "falcon",
+              "django.http", "django.views", "rest_framework", "litestar")
+
+
+def _offline(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> str | None:
+    """Why this module runs outside any request, or None: a migration (Django `migrations/`, an alembic
+    revision: run by the migration tool with values from code and the database) or a program run from a
+    terminal (under scripts/, bin/, tools/, a `#!` line, or a `__main__` guard: its inputs are the operator's
+    arguments and environment). Request data can still be traced into it; what is not traced is not the
+    attacker's."""
+    parts = ctx.path.split("/")[:-1]
+    text = ctx.text
+    if "migrations" in parts and "Migration" in text and "django" in text:
+        return "migration"
+    if ("versions" in parts or "alembic" in parts or "migrations" in parts) and "def upgrade" in text \
+            and "alembic" in text:
+        return "migration"
+    if "alembic.context" in ctx.imports.values():
+        return "migration"  # alembic's env.py: run by the alembic command only
+    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in models.endpoint_decorators
+            for d in n.decorator_list) for n in ast.walk(tree)):
+        return None
+    if any(p in _TOOL_DIRS for p in parts):
+        return "program"
+    if (text.startswith("#!") or any(isinstance(s, ast.If) and _main_guard(s.test) for s in tree.body)) and not any(
+            v.startswith(_WEB_ROOTS) for v in ctx.imports.values()):
+        return "program"
+    return None
+
+
+def _main_guard(test: ast.AST) -> bool:
+    return isinstance(test, ast.Compare) and len(test.comparators) == 1 and {
+        getattr(test.left, "id", None), getattr(test.comparators[0], "id", None)} >= {"__name__"} and any(
+        isinstance(x, ast.Constant) and x.value == "__main__" for x in (test.left, test.comparators[0]))
 
 
 def _checked_fields(cls: ast.ClassDef) -> list[str]:

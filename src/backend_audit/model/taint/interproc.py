@@ -64,6 +64,7 @@ class TaintFinding:
     symbol: str
     flow: Flow
     traced_only: bool = False
+    store_key: str = ""  # the constant key a trust-store sink writes (`session["next"] = ...`)
 
 
 @dataclass
@@ -284,7 +285,7 @@ class Engine:
                 # a body model whose fields have validators: which field got here is not tracked
                 return [(origin, frozenset({"validated"}), False, ())]
             return [(origin, frozenset(), False, ())]
-        if origin == V.UNKNOWN or origin.startswith("param:"):
+        if origin == V.UNKNOWN or origin.startswith(("param:", "store:")):
             return [(origin, frozenset(), False, ())]
         if origin.startswith("view:"):
             name = origin[5:]
@@ -451,7 +452,7 @@ class Engine:
                 for flow in (Flow(*row) for row in self.roots(fn, sink["flows"])):
                     out.append(TaintFinding(sink["kind"], sink["api"], fn.path, sink["line"], sink["col"],
                                             sink["end_line"], sink["end_col"], sink.get("snippet", ""), symbol, flow,
-                                            bool(sink.get("traced_only"))))
+                                            bool(sink.get("traced_only")), sink.get("store_key", "")))
         return out
 
 

@@ -26,6 +26,7 @@ _TERMINATORS = frozenset({"abort", "flask.abort", "sys.exit", "builtins.exit", "
 _CONST_RESULT = frozenset({"builtins.isinstance", "builtins.callable", "builtins.hasattr", "builtins.len",
                            "builtins.id", "builtins.hash", "builtins.type", "builtins.print"})
 # a URL or path whose constant start fixes where it goes: "https://host/..." or "/app/..."
+_PAST_HOST = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]*/")
 _FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\]|[?#])")
 # kinds whose sanitising fixes where a URL goes: what is appended after such a value cannot move the host
 _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
@@ -45,6 +46,7 @@ _KEYS = "#keys"  # state path: what a dict literal's keys are made of (only dict
 _QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
+_KEY_ATTRS = frozenset({"id", "pk"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
 
 
@@ -496,6 +498,11 @@ class FunctionAnalyser:
         entry[_KEYS] = keys  # what the keys are made of: `d.keys()` of constant keys is constant
         return entry
 
+    def store_read(self, node: ast.AST, key: str) -> V.Value:
+        """`session["k"]`, `session.get("k")`: what the application stored under k. Rules treat it as the
+        constant it was before; BA-INP-012 asks whether every read of k is checked before use."""
+        return V.origin(f"store:{key}", node.lineno, node.col_offset + 1, "read from the session: ")
+
     def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
         """`session[k] = v`: request data written into a store the application trusts later (CWE-501)."""
         if not value or not self.m.stores:
@@ -503,6 +510,9 @@ class FunctionAnalyser:
         base = target.value
         if self.is_store(base, state):
             self.record_sink(stmt, "trust-store", self.source_text(base) + "[...] =", value, stmt)
+            key = _const_key(target.slice, self.mod.constants)
+            if isinstance(key, str):
+                self.sinks[-1]["store_key"] = key
 
     def is_store(self, base: ast.AST, state: dict) -> bool:
         """flask.session, request.session, `s = await get_session(request)`, `session.setdefault(k, [])`."""
@@ -603,7 +613,8 @@ class FunctionAnalyser:
                 if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
                     self.sanitise_names(_names_of(right.value), ("path",), state)
                 return
-            if not self.trusted_set(right, state):
+            if not self.trusted_set(right, state) and not (
+                    (_is_netloc(test.left) or _is_netloc_of_name(test.left)) and self.own_hosts(right, state)):
                 return
             if isinstance(right, ast.Constant) and right.value is None:
                 return
@@ -648,6 +659,25 @@ class FunctionAnalyser:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
             return
+
+    def own_hosts(self, node: ast.AST, state: dict) -> bool:
+        """The request's own host, or a literal collection of it and constants (`("", request.host)`)."""
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            return bool(node.elts) and all(isinstance(e, ast.Constant) or self.request_host(e, state)
+                                           for e in node.elts)
+        return self.request_host(node, state)
+
+    def request_host(self, node: ast.AST, state: dict) -> bool:
+        """The host this request was sent to (`request.host`, `request.get_host()`): a URL whose host equals
+        it stays on this site, whoever wrote the Host header."""
+        if isinstance(node, ast.Call) and not node.args:
+            node = node.func
+            if not (isinstance(node, ast.Attribute) and node.attr == "get_host"):
+                return False
+        elif not (isinstance(node, ast.Attribute) and node.attr in ("host", "server_name")):
+            return False
+        base = node.value
+        return self.is_request(base) or (self.qualname(base, state) or "").endswith(".request")
 
     def trusted_set(self, node: ast.AST, state: dict) -> bool:
         """An allowlist: a literal, a module constant, a name not tainted by request data."""
@@ -763,13 +793,18 @@ class FunctionAnalyser:
         if t is ast.JoinedStr:
             parts = []
             in_query = False
+            so_far = ""
             for p in node.values:
                 if isinstance(p, ast.Constant):
                     in_query = in_query or any(c in str(p.value) for c in "?#&=")
+                    so_far += str(p.value)
+                    # "https://a.{region}.example.com/{key}": a constant "/" after the authority ends the host
+                    in_query = in_query or bool(_PAST_HOST.match(so_far))
                 elif isinstance(p, ast.FormattedValue):
                     v = self.eval(p.value, state)
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
+                    so_far += "\x00"
             for p in node.values:
                 if isinstance(p, ast.FormattedValue) and p.format_spec is not None:
                     self.eval(p.format_spec, state)
@@ -783,6 +818,9 @@ class FunctionAnalyser:
         if t is ast.BinOp:
             left, right = self.eval(node.left, state), self.eval(node.right, state)
             value = V.join(left, right)
+            if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
+                    isinstance(node.left.value, str) and _numeric_format(node.left.value):
+                return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
@@ -854,6 +892,16 @@ class FunctionAnalyser:
                 self._bind_comp(e.value if isinstance(e, ast.Starred) else e, value, state)
 
     def attribute(self, node: ast.Attribute, state: dict) -> V.Value:
+        if node.attr == "_meta":
+            return {}  # a Django model's options (db_table, app_label): written in the model's code
+        value = self._attribute(node, state)
+        if node.attr in _KEY_ATTRS:
+            # an ORM object's primary key is an integer or UUID from the database; request data keeps its
+            # origin and is still reported (the check drops "key" only from flows it cannot trace)
+            return V.sanitise(value, ("key",))
+        return value
+
+    def _attribute(self, node: ast.Attribute, state: dict) -> V.Value:
         base = node.value
         qn = self.qualname(node, state)
         if qn:
@@ -885,6 +933,8 @@ class FunctionAnalyser:
         base = node.value
         if _is_meta(base) and _server_key(node.slice):
             return {}
+        if isinstance(node.slice, ast.Constant) and self.m.stores and self.is_store(base, state):
+            return self.store_read(node, _const_key(node.slice, self.mod.constants) or "")
         if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
             return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
@@ -918,6 +968,9 @@ class FunctionAnalyser:
             return self.call(deferred, state)
         if attr == "get" and _is_meta(func.value) and node.args and _server_key(node.args[0]):
             return {}  # request.META.get("SERVER_NAME"): set by the server, not sent by the client
+        if attr in ("get", "pop") and node.args and self.m.stores and isinstance(
+                key := _const_key(node.args[0], self.mod.constants), str) and self.is_store(func.value, state):
+            return V.join(self.store_read(node, key), *(self.eval(a, state) for a in node.args[1:]))
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
                 isinstance(a, ast.Constant) for a in node.args):
             return {}  # config.get("section", "key"): configuration, read with constant keys
@@ -1195,6 +1248,15 @@ def _server_key(node: ast.AST) -> bool:
         not node.value.startswith("HTTP_") and node.value not in _META_REQUEST_KEYS
 
 
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+
+
+def _numeric_format(fmt: str) -> bool:
+    """A %-format whose conversions are all numeric (%d, %i, %f, %x...; `%%` is a literal): at least one."""
+    convs = [c for c in _PERCENT.findall(fmt) if c != "%"]
+    return bool(convs) and all(c in "diouxXeEfFgG" for c in convs)
+
+
 def _is_meta(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "META"
 
@@ -1332,6 +1394,12 @@ def _call_arg_names(node: ast.Attribute) -> list[str]:
     while isinstance(inner, ast.Attribute):
         inner = inner.value
     return _names_of(inner)
+
+
+def _is_netloc_of_name(node: ast.AST) -> bool:
+    """`parsed.netloc`, `parsed.hostname` of a local name (what urlparse gave)."""
+    return isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname", "host") and \
+        isinstance(node.value, ast.Name)
 
 
 def _is_netloc(node: ast.AST) -> bool:
