@@ -142,6 +142,18 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
     assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
     assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
     assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None
+    # a helper-built path (`org_scoped_rule("/invite/<token>")` reads as <expr>): the handler's parameters
+    assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["token", "org_slug"]) == "invitation"
+    assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["org_slug"]) is None
+    assert account_flow("/<org_slug>/oauth/google", "create_blueprint.org_login", "google_oauth.py") == "login"
+    assert account_flow("/users/<id>/login-history", "login_history", "app/views.py") is None
+
+
+def test_first_run_setup_needs_its_name():
+    from backend_audit.model.frameworks.public_flows import first_run_setup
+
+    assert first_run_setup("setup") and first_run_setup("SetupView.get") and first_run_setup("install_view")
+    assert not first_run_setup("setup_billing") and not first_run_setup("project_settings")
 
 
 def test_identity_read_only_when_present_serves_anonymous_callers(tmp_path):
@@ -162,5 +174,5 @@ def mine():
     return render_template("mine.html", posts=load_posts(g.session["username"]))
 """
     found = _scan(tmp_path, {"app.py": app})
-    assert found[7][0] == "note"  # personalised when logged in, public otherwise
+    assert 7 not in found  # personalised when logged in, public otherwise: built for anonymous visitors
     assert found[14][0] == "warning"  # needs a session user it never checks

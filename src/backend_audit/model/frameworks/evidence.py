@@ -30,6 +30,9 @@ GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", 
 REDIRECT_ONLY = "public (redirect only)"
 # Methods every request of a class view passes through (Django, DRF, chunked-upload style hooks).
 GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
+# An endpoint named for an account flow that reads the logged-in user: its guard is missing, but what an
+# anonymous caller reaches is that flow's own step (a verification mail), so BA-AUTH-001 says warning.
+ACCOUNT_STEP = "an account-flow step for the logged-in user"
 _WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
 
 
@@ -371,9 +374,9 @@ class AuthEvidence:
         if fn.get("signature_check") and (fn.get("sender_checked") or _WEBHOOK.search(full) or
                                           _WEBHOOK.search(handler)):
             return f"webhook signature: {fn['signature_check']}"
-        helper = self._sender_check_in_helpers(path, handler)
+        helper, facts = self.helper_with(path, handler, "sender_checked")
         if helper:
-            return f"webhook signature: {helper}"
+            return f"webhook signature: {helper}() checks it with {facts['signature_check']}"
         views = self._view_functions(path, handler, fn)
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
@@ -386,9 +389,12 @@ class AuthEvidence:
             return "public (static page: answers from constants, settings and the URL; reads no stored data)"
         if declared_public(handler, path):
             return "public (named public by its author)"
-        flow = account_flow(full, handler, path, [p.get("name", "") for p in fn.get("params") or ()])
+        built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
+        flow = account_flow(built if built and "<expr>" in full else full, handler, path,
+                            [p.get("name", "") for p in fn.get("params") or ()])
         if flow and flow not in ("login", "logout", "login (OAuth)") and any(v.get("reads_identity") for v in views):
-            flow = None  # `if not current_user.is_email_verified: send(...)`: serves a logged-in user, not a visitor
+            # `if not current_user.is_email_verified: send(...)`: serves a logged-in user, not a visitor
+            return f"none ({ACCOUNT_STEP}: {flow})"
         if flow:
             return f"public (account flow: {flow})"
         if first_run_setup(handler) and any(v.get("first_run_gate") for v in views):
@@ -398,14 +404,14 @@ class AuthEvidence:
             return f"public (credential exchange: the password is checked by {exchange})"
         return auth
 
-    def _sender_check_in_helpers(self, path: str, handler: str) -> str | None:
-        """A project helper the handler calls (two levels down) that checks the request's signature
-        (`get_request_handler()` -> `SignatureVerifier(...).is_valid_request()`, answering 403 otherwise):
-        the webhook authenticates its sender there."""
+    def helper_with(self, path: str, handler: str, fact: str) -> tuple[str | None, dict[str, Any]]:
+        """(name, facts) of a project function the handler calls, two levels down, whose facts have `fact`: a
+        helper that checks the request's signature (`get_request_handler()` -> `SignatureVerifier(...)
+        .is_valid_request()`, answering 403 otherwise), or one that serves anonymous visitors by design."""
         sm = self.semantic
         module = sm.module_of(path) if sm is not None else None
         if module is None:
-            return None
+            return None, {}
         todo, seen = [(f"{module}.{handler}", 0)], set()
         while todo:
             qual, depth = todo.pop(0)
@@ -417,10 +423,10 @@ class AuthEvidence:
                 if info is None or not info.path:
                     continue
                 facts = self.function(info.path, callee[len(info.module) + 1:]) or {}
-                if facts.get("sender_checked"):
-                    return f"{callee.rsplit('.', 1)[-1]}() checks it with {facts['signature_check']}"
+                if facts.get(fact):
+                    return callee.rsplit(".", 1)[-1], facts
                 todo.append((callee, depth + 1))
-        return None
+        return None, {}
 
     def _verb_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
         """The functions that answer a request: a function view, or a class view's HTTP-verb methods (a

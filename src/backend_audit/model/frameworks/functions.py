@@ -145,6 +145,7 @@ class _Fn:
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
+    serves_anonymous: bool = False  # tests whether a visitor is logged in and serves both kinds
     sender_checked: bool = False  # ... by a call that can only be that (SignatureVerifier, an HMAC of a header)
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
@@ -259,6 +260,9 @@ class FunctionFacts:
             if call is not None:
                 item["args"] = [literal(a) if not isinstance(a, ast.Subscript) else _code(ctx, a)
                                 for a in call.args if not isinstance(a, ast.Starred)]
+                inner = call.args[0] if call.args else None
+                if isinstance(inner, ast.Call) and len(inner.args) == 1 and isinstance(literal(inner.args[0]), str):
+                    item["built_from"] = literal(inner.args[0])  # `route(org_scoped_rule("/saml/login"))`
                 item["kwargs"] = {kw.arg: _kw_value(ctx, kw.value) for kw in call.keywords if kw.arg is not None}
                 item["names"] = _names(call)
                 deps = dep_refs(call)
@@ -293,6 +297,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.sender_checked:
             out["sender_checked"] = True
+        if fn.serves_anonymous:
+            out["serves_anonymous"] = True
         if fn.token_check:
             out["token_check"] = fn.token_check
         if fn.credentials:
@@ -616,6 +622,11 @@ class FunctionFacts:
         if self.stack and isinstance(node, ast.If) and _session_user_test(node.test) and \
                 any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
+        branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
+        if self.stack and _identity_presence_test(node.test) and not any(
+                isinstance(n, ast.Raise) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "") in
+                _LEAVE_CALLS for st in branches for n in ast.walk(st)):
+            self.stack[-1].serves_anonymous = True  # `if current_user.is_authenticated: add details`
         if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
             # there is one, so anonymous callers are served by design (personalised when logged in)

@@ -52,6 +52,9 @@ def _joined(ws: list[str]) -> list[str]:
 
 def _flow(ws: list[str]) -> tuple[str | None, bool]:
     """(what flow the words name, whether the name needs corroboration), or (None, False)."""
+    named = [w for w in ws if w not in _FILLER]
+    if len(named) == 2 and named[1] in ("login", "signin", "signup", "register"):
+        return _STRONG[named[1]], False  # `org_login`, `saml_login`: a login started for one provider or org
     ws = _joined(ws)
     meaningful = [w for w in ws if w not in _FILLER]
     if not meaningful or not all(w in _STRONG or w in _WEAK or w in ("sign", "log") for w in meaningful):
@@ -71,7 +74,8 @@ def _flow(ws: list[str]) -> tuple[str | None, bool]:
 def first_run_setup(handler: str) -> bool:
     """`setup`, `install_view`: a handler named for the first-run wizard (the caller checks that its first
     test sends visitors away once the site is set up)."""
-    ws = [w for w in words(handler.rsplit(".", 1)[-1]) if w not in _FILLER]
+    name = handler.split(".")[0] if handler.split(".")[0][:1].isupper() else handler.rsplit(".", 1)[-1]
+    ws = [w for w in words(name) if w not in _FILLER]
     return bool(ws) and all(w in _SETUP for w in ws)
 
 
