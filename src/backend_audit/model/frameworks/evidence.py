@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
-from .public_flows import account_flow, declared_public, first_run_setup
+from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -390,9 +390,11 @@ class AuthEvidence:
         if declared_public(handler, path):
             return "public (named public by its author)"
         built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
-        flow = account_flow(built if built and "<expr>" in full else full, handler, path,
-                            [p.get("name", "") for p in fn.get("params") or ()])
-        if flow and flow not in ("login", "logout", "login (OAuth)") and any(v.get("reads_identity") for v in views):
+        route = built if built and "<expr>" in full else full
+        params = [p.get("name", "") for p in fn.get("params") or ()]
+        flow = account_flow(route, handler, path, params)
+        if flow and flow not in ("login", "logout", "login (OAuth)") and not link_token(route, params) and \
+                any(v.get("reads_identity") for v in views):
             # `if not current_user.is_email_verified: send(...)`: serves a logged-in user, not a visitor
             return f"none ({ACCOUNT_STEP}: {flow})"
         if flow:

@@ -79,6 +79,14 @@ def first_run_setup(handler: str) -> bool:
     return bool(ws) and all(w in _SETUP for w in ws)
 
 
+def link_token(path: str, params: list[str] | None = None) -> bool:
+    """A secret from an e-mail in the URL (`/verify/<token>`; the handler's `token` parameter when a helper
+    builds the path): the link itself is the credential."""
+    segments = [s for s in path.strip("/").split("/") if s]
+    return any(_TOKEN_PARAM.search(m) for s in segments for m in _PARAM.findall(s)) or (
+        "<expr>" in path and any(_TOKEN_PARAM.fullmatch(p) for p in params or ()))
+
+
 def account_flow(path: str, handler: str, file: str, params: list[str] | None = None) -> str | None:
     """The account flow an endpoint serves ("password recovery", "login", ...), or None. `params`, the
     handler's parameters, stand for the URL's when a helper builds the path (`org_scoped_rule("/invite/<token>")`
@@ -94,8 +102,7 @@ def account_flow(path: str, handler: str, file: str, params: list[str] | None = 
         return None
     if not weak:
         return found
-    token = any(_TOKEN_PARAM.search(m) for s in segments for m in _PARAM.findall(s)) or (
-        "<expr>" in path and any(_TOKEN_PARAM.fullmatch(p) for p in params or ()))
+    token = link_token(path, params)
     if found in ("account activation", "invitation"):
         return found if token else None  # `/accounts/{id}/activate/` is an admin action; `/activate/<token>` is not
     module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
