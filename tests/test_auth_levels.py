@@ -147,6 +147,7 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
     assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["org_slug"]) is None
     assert account_flow("/<org_slug>/oauth/google", "create_blueprint.org_login", "google_oauth.py") == "login"
     assert account_flow("/users/<id>/login-history", "login_history", "app/views.py") is None
+    assert account_flow("/users/<id>/", "last_login", "app/views.py") is None
 
 
 def test_first_run_setup_needs_its_name():

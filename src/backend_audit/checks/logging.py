@@ -387,8 +387,9 @@ def _leaves(node: ast.expr):
 # Exceptions a signing or token library raises when the check fails: itsdangerous (`SignatureExpired`,
 # `BadSignature`, `BadTimeSignature`, `BadData`), PyJWT (`ExpiredSignatureError`, `InvalidSignatureError`,
 # `InvalidTokenError`, `DecodeError`), python-jose (`JWTError`, `ExpiredSignatureError`), Fernet (`InvalidToken`).
+# Not a claims error (`JWTClaimsError`): the signature was good, the token may be valid for another audience.
 _TOKEN_FAILURE = re.compile(r"(Bad|Invalid|Expired)\w*(Signature|Token)\w*|Signature(Expired|Error)\w*|"
-                            r"(Bad|Invalid)(Data|Payload|TimeSignature)|JWTError|JWSError|JWTClaimsError|DecodeError")
+                            r"(Bad|Invalid)(Data|Payload|TimeSignature)|JWTError|JWSError|DecodeError")
 # A `session_id` in a module that works with SQLAlchemy sessions and nothing of the web session: it names a
 # database session (a tracker's uuid), not a login session.
 _WEB_SESSION = re.compile(r"request\.session|set_cookie|\.cookies|SessionMiddleware|flask import[^\n]*\bsession\b|"

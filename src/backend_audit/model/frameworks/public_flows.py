@@ -31,6 +31,9 @@ _CONTEXT = frozenset({"password", "passwd", "email", "mail", "auth", "account", 
                       "authentication"})
 # The first-run wizard that creates the first admin: public until the site is installed.
 _SETUP = frozenset({"setup", "install", "installation", "installer", "onboarding", "wizard"})
+# First words that make `<word>_login` something about logins rather than one (`last_login`, `failed_login`).
+_NOT_PROVIDER = frozenset({"last", "recent", "failed", "require", "required", "force", "check", "count", "history",
+                           "list", "audit", "track", "is", "has", "allow", "disable", "enable"})
 # Path parameters that carry a secret from an e-mail: the link itself is the credential.
 _TOKEN_PARAM = re.compile(r"(?i)(token|key|code|signed|signature|uidb64|uid|hash|payload|nonce|secret)")
 _PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
@@ -53,7 +56,7 @@ def _joined(ws: list[str]) -> list[str]:
 def _flow(ws: list[str]) -> tuple[str | None, bool]:
     """(what flow the words name, whether the name needs corroboration), or (None, False)."""
     named = [w for w in ws if w not in _FILLER]
-    if len(named) == 2 and named[1] in ("login", "signin", "signup", "register"):
+    if len(named) == 2 and named[1] in ("login", "signin", "signup", "register") and named[0] not in _NOT_PROVIDER:
         return _STRONG[named[1]], False  # `org_login`, `saml_login`: a login started for one provider or org
     ws = _joined(ws)
     meaningful = [w for w in ws if w not in _FILLER]
