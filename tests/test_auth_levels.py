@@ -177,3 +177,37 @@ def mine():
     found = _scan(tmp_path, {"app.py": app})
     assert 7 not in found  # personalised when logged in, public otherwise: built for anonymous visitors
     assert found[14][0] == "warning"  # needs a session user it never checks
+
+
+def test_account_flow_step_for_the_logged_in_user_is_a_warning(tmp_path):
+    app = """from flask import Flask
+from flask_login import current_user
+
+app = Flask(__name__)
+
+
+@app.route("/verification_email/", methods=["POST"])
+def verification_email():
+    if not current_user.is_email_verified:
+        current_user.verification_sent = True
+        current_user.save()
+    return {"message": "check your inbox"}
+
+
+@app.route("/verify/<token>", methods=["POST"])
+def verify_email(token):
+    user = load_user(check_token(token))
+    user.is_email_verified = current_user == user
+    user.save()
+    return {"ok": True}
+
+
+@app.route("/notes/", methods=["POST"])
+def add_note():
+    Note(owner=current_user.id).save()
+    return {"ok": True}
+"""
+    found = _scan(tmp_path, {"app.py": app})
+    assert found[8][0] == "warning" and "e-mail verification flow" in found[8][1]  # anonymous: only that step
+    assert 16 not in found  # the token in the link is the credential
+    assert found[24][0] == "error"  # no flow: an unguarded write

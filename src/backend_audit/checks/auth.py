@@ -51,13 +51,17 @@ class EndpointWithoutAuth(EndpointCheck):
                 reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
-            if changing and ACCOUNT_STEP in why:
+            step = ACCOUNT_STEP in why
+            if step:
                 changing, level = False, "warning"
-                reason += (f" ({why[6:-1]}: it reads the caller's identity, so a guard is missing, but an anonymous "
-                           "caller reaches only that step)")
+                flow = why.rsplit(": ", 1)[-1].rstrip(")")
+                reason += (f" (a step of the {flow} flow that reads the logged-in user, so a guard is missing, but an "
+                           "anonymous caller reaches only that step)")
             served = {x for _, m in group for x in m}
             views = self._views(path, group[0][0], served)
-            if not changing and any(v.get("persists") for v in views):
+            if step:
+                pass  # the account flow's own step, whatever it stores: a warning
+            elif not changing and any(v.get("persists") for v in views):
                 level, reason = "error", reason + " (a GET that saves or deletes stored data)"
             elif not changing and self._serves_anonymous(path, group[0][0]):
                 continue  # `if current_user.is_authenticated: <more>`: built for anonymous visitors too
