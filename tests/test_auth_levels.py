@@ -211,3 +211,31 @@ def add_note():
     assert found[8][0] == "warning" and "e-mail verification flow" in found[8][1]  # anonymous: only that step
     assert 16 not in found  # the token in the link is the credential
     assert found[24][0] == "error"  # no flow: an unguarded write
+
+
+def test_a_helper_that_serves_anonymous_visitors_makes_a_public_read(tmp_path):
+    app = """from flask import Flask
+from flask_login import current_user
+
+app = Flask(__name__)
+
+
+def client_config():
+    extra = {}
+    if current_user.is_authenticated:
+        extra = {"version": "1.0"}
+    return {"page_size": 20, **extra}
+
+
+@app.route("/api/config")
+def config():
+    return client_config()
+
+
+@app.route("/api/stats")
+def stats():
+    return {"count": count_all()}
+"""
+    found = _scan(tmp_path, {"app.py": app})
+    assert 15 not in found  # its helper serves anonymous and logged-in visitors alike
+    assert found[20][0] == "note"  # nothing says whether anonymous visitors are meant to see it

@@ -624,8 +624,8 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
         if self.stack and _identity_presence_test(node.test) and not any(
-                isinstance(n, ast.Raise) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "") in
-                _LEAVE_CALLS for st in branches for n in ast.walk(st)):
+                isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "")
+                in _LEAVE_CALLS for st in branches for n in ast.walk(st)):
             self.stack[-1].serves_anonymous = True  # `if current_user.is_authenticated: add details`
         if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
