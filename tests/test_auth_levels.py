@@ -142,6 +142,19 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
     assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
     assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
     assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None
+    # a helper-built path (`org_scoped_rule("/invite/<token>")` reads as <expr>): the handler's parameters
+    assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["token", "org_slug"]) == "invitation"
+    assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["org_slug"]) is None
+    assert account_flow("/<org_slug>/oauth/google", "create_blueprint.org_login", "google_oauth.py") == "login"
+    assert account_flow("/users/<id>/login-history", "login_history", "app/views.py") is None
+    assert account_flow("/users/<id>/", "last_login", "app/views.py") is None
+
+
+def test_first_run_setup_needs_its_name():
+    from backend_audit.model.frameworks.public_flows import first_run_setup
+
+    assert first_run_setup("setup") and first_run_setup("SetupView.get") and first_run_setup("install_view")
+    assert not first_run_setup("setup_billing") and not first_run_setup("project_settings")
 
 
 def test_identity_read_only_when_present_serves_anonymous_callers(tmp_path):
@@ -162,5 +175,67 @@ def mine():
     return render_template("mine.html", posts=load_posts(g.session["username"]))
 """
     found = _scan(tmp_path, {"app.py": app})
-    assert found[7][0] == "note"  # personalised when logged in, public otherwise
+    assert 7 not in found  # personalised when logged in, public otherwise: built for anonymous visitors
     assert found[14][0] == "warning"  # needs a session user it never checks
+
+
+def test_account_flow_step_for_the_logged_in_user_is_a_warning(tmp_path):
+    app = """from flask import Flask
+from flask_login import current_user
+
+app = Flask(__name__)
+
+
+@app.route("/verification_email/", methods=["POST"])
+def verification_email():
+    if not current_user.is_email_verified:
+        current_user.verification_sent = True
+        current_user.save()
+    return {"message": "check your inbox"}
+
+
+@app.route("/verify/<token>", methods=["POST"])
+def verify_email(token):
+    user = load_user(check_token(token))
+    user.is_email_verified = current_user == user
+    user.save()
+    return {"ok": True}
+
+
+@app.route("/notes/", methods=["POST"])
+def add_note():
+    Note(owner=current_user.id).save()
+    return {"ok": True}
+"""
+    found = _scan(tmp_path, {"app.py": app})
+    assert found[8][0] == "warning" and "e-mail verification flow" in found[8][1]  # anonymous: only that step
+    assert 16 not in found  # the token in the link is the credential
+    assert found[24][0] == "error"  # no flow: an unguarded write
+
+
+def test_a_helper_that_serves_anonymous_visitors_makes_a_public_read(tmp_path):
+    app = """from flask import Flask
+from flask_login import current_user
+
+app = Flask(__name__)
+
+
+def client_config():
+    extra = {}
+    if current_user.is_authenticated:
+        extra = {"version": "1.0"}
+    return {"page_size": 20, **extra}
+
+
+@app.route("/api/config")
+def config():
+    return client_config()
+
+
+@app.route("/api/stats")
+def stats():
+    return {"count": count_all()}
+"""
+    found = _scan(tmp_path, {"app.py": app})
+    assert 15 not in found  # its helper serves anonymous and logged-in visitors alike
+    assert found[20][0] == "note"  # nothing says whether anonymous visitors are meant to see it

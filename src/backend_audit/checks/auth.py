@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.frameworks.common import STATE_CHANGING
+from ..model.frameworks.evidence import ACCOUNT_STEP
 from .endpoint_base import EndpointCheck
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
@@ -50,10 +51,20 @@ class EndpointWithoutAuth(EndpointCheck):
                 reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
+            step = ACCOUNT_STEP in why
+            if step:
+                changing, level = False, "warning"
+                flow = why.rsplit(": ", 1)[-1].rstrip(")")
+                reason += (f" (a step of the {flow} flow that reads the logged-in user, so a guard is missing, but an "
+                           "anonymous caller reaches only that step)")
             served = {x for _, m in group for x in m}
             views = self._views(path, group[0][0], served)
-            if not changing and any(v.get("persists") for v in views):
+            if step:
+                pass  # the account flow's own step, whatever it stores: a warning
+            elif not changing and any(v.get("persists") for v in views):
                 level, reason = "error", reason + " (a GET that saves or deletes stored data)"
+            elif not changing and self._serves_anonymous(path, group[0][0]):
+                continue  # `if current_user.is_authenticated: <more>`: built for anonymous visitors too
             elif not changing and "AllowAny" not in why and not any(
                     v.get("reads_identity") for v in self._views(path, group[0][0], None)):
                 # public content or a forgotten guard: the code does not say which
@@ -78,6 +89,14 @@ class EndpointWithoutAuth(EndpointCheck):
         if methods is None:
             return ev._view_functions(path, e.handler, e.fn)
         return [v for v in ev._verb_functions(path, e.handler, e.fn) if v.get("_verb", "").upper() in methods]
+
+    def _serves_anonymous(self, path: str, e) -> bool:
+        """A read whose view, or a helper it calls, tests whether the visitor is logged in without refusing
+        (`client_config()`: version details only `if current_user.is_authenticated`): public by design."""
+        if any(v.get("serves_anonymous") for v in self._views(path, e, None)):
+            return True
+        return self._evidence is not None and self._evidence.helper_with(path, e.handler, "serves_anonymous")[0] \
+            is not None
 
     def _may_write(self, path: str, e, depth: int = 0) -> bool:
         """Whether a function view (or a project helper it calls, two levels down) may change stored state;

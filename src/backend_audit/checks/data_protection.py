@@ -237,22 +237,33 @@ class PasswordStoredPlain(AstCheck):
         super().__init__(ctx)
         # per enclosing function: [name, parameters, hashes?, pending (node, class, message)]
         self.frames: list[list] = []
+        self.annotated: list[dict[str, list[str]]] = []
+        self.assigned: list[dict[str, ast.AST | None]] = []
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
-        self.frames.append([node.name, params, False, []])
+        args = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+        self.frames.append([node.name, {a.arg for a in args}, False, []])
+        # parameter -> the classes its annotation names (`user_in: UserRegister | UserCreate`), and the
+        # function's single-assignment locals: where a stored password came from
+        self.annotated.append({a.arg: _annotation_classes(a.annotation) for a in args if a.annotation is not None})
+        self.assigned.append({})
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.annotated.pop()
+        self.assigned.pop()
         _, _, hashes, pending = self.frames.pop()
         if not hashes:  # any hash call in the function clears what it stores
-            for at, cls, message in pending:
-                self._candidate(at, cls, message)
+            for at, cls, message, *origin in pending:
+                self._candidate(at, cls, message, *origin)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if not self.frames:
             return
         name, params, _, pending = self.frames[-1]
         for t in node.targets:
+            if isinstance(t, ast.Name):
+                local = self.assigned[-1]
+                local[t.id] = node.value if t.id not in local else None  # bound twice: which one is unknown
             if isinstance(t, ast.Attribute) and is_password_name(t.attr) and \
                     not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and self._raw_password(node.value, params):
                 pending.append((node, None, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
@@ -269,10 +280,30 @@ class PasswordStoredPlain(AstCheck):
         self._constructor(node, frame)
         self._sql_write(node, frame)
 
-    def _candidate(self, node: ast.AST, cls: str | None, message: str) -> None:
+    def _candidate(self, node: ast.AST, cls: str | None, message: str, origin: list[str] | None = None) -> None:
         self.report(node, message)
         finding = self.ctx.findings.pop()
-        self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls})
+        self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls,
+                                                                "origin": origin or []})
+
+    def _origin(self, value: ast.AST) -> list[str]:
+        """The classes of the parameter a password value is read from (`bytes(user_in.password, "utf-8")`
+        through a local, `user_in: UserRegister | UserCreate`): a request model whose validator hashes the
+        field hands over a hash, not the password."""
+        for _ in range(4):
+            if isinstance(value, ast.Name) and value.id in self.assigned[-1]:
+                value = self.assigned[-1][value.id]
+            elif isinstance(value, ast.Call) and value.args and (dotted(value.func) or "") in ("bytes", "str"):
+                value = value.args[0]
+            elif isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                    value.func.attr in ("encode", "strip"):
+                value = value.func.value
+            else:
+                break
+        if not isinstance(value, ast.Attribute) or not is_password_name(value.attr):
+            return []
+        root = value.value
+        return self.annotated[-1].get(root.id, []) if isinstance(root, ast.Name) else []
 
     def _sql_write(self, call: ast.Call, frame: list) -> None:
         """`cursor.execute("INSERT INTO users (..., password) ...", (name, password))`, also formatted in."""
@@ -289,8 +320,10 @@ class PasswordStoredPlain(AstCheck):
                                            f"{fn}() never hashes it: hash it before the INSERT/UPDATE"))
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
-        if _FROM_CONFIG.search(dotted(value) or ""):
-            return False  # a service credential from configuration, not a user's password
+        if _FROM_CONFIG.search(dotted(value) or "") or _FROM_CONFIG.search(_container(value)):
+            # a service credential from configuration (`self.configuration["password"]`, a data source's
+            # options handed to its client), not a user's password
+            return False
         if isinstance(value, ast.Name):
             return value.id in params or is_password_name(value.id)
         name = expr_name(value)
@@ -317,11 +350,37 @@ class PasswordStoredPlain(AstCheck):
             if kw.arg and is_password_name(kw.arg) and self._raw_password(kw.value, params):
                 pending.append((kw, tail if model_ctor else None,
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
-                                "model's set_password()/create_user() or hash it first"))
+                                "model's set_password()/create_user() or hash it first", self._origin(kw.value)))
+
+
+def _container(value: ast.AST) -> str:
+    """`self.configuration["password"]`, `opts.get("password")` -> the dotted name of what is read from."""
+    if isinstance(value, ast.Subscript):
+        return dotted(value.value) or ""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get":
+        return dotted(value.func.value) or ""
+    return ""
+
+
+def _annotation_classes(node: ast.AST) -> list[str]:
+    """`UserRegister | UserCreate`, `Optional[UserCreate]`, `schemas.UserCreate` -> the class names."""
+    out = []
+    for n in ast.walk(node):
+        name = dotted(n) if isinstance(n, (ast.Name, ast.Attribute)) else None
+        if name and name.rpartition(".")[2][:1].isupper() and name.rpartition(".")[2] not in ("Optional", "Union"):
+            out.append(name.rpartition(".")[2])
+    return out
 
 
 def _hashes_on_assignment(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for dec in fn.decorator_list:
+        if isinstance(dec, ast.Call) and (dotted(dec.func) or "").rpartition(".")[2] in ("field_validator",
+                                                                                          "validator") and \
+                any(isinstance(literal_value(a), str) and is_password_name(literal_value(a)) for a in dec.args):
+            # pydantic: the validator's return value is the field's value; it hashes when it returns a hash
+            return any(isinstance(r, ast.Return) and r.value is not None and any(
+                isinstance(c, ast.Call) and _HASHING.search(dotted(c.func) or "") for c in ast.walk(r.value))
+                for r in ast.walk(fn))
         if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("validates") and \
                 any(isinstance(literal_value(a), str) and is_password_name(literal_value(a)) for a in dec.args):
             return True  # SQLAlchemy: the validator's return value is what gets stored
@@ -362,5 +421,8 @@ class PasswordStoredPlainProject(ProjectCheck):
                 cls = cand.get("class")
                 if (cls is not None and _inherits(cls, hashing, bases)) or (cls is None and hashing):
                     continue
+                origin = cand.get("origin") or []
+                if origin and all(_inherits(c, hashing, bases) for c in origin):
+                    continue  # read from request models whose validator already hashed it
                 out.append(Finding.from_dict(cand["finding"]))
         return out

@@ -12,6 +12,7 @@ _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb", "wdb", "web_pdb", "remote_pdb", "
                         "debugpy"})
 _HOOKS = frozenset({"set_trace", "post_mortem", "pm", "breakpoint", "settrace", "listen", "wait_for_client"})
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+_ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ"})
 
 
 class DebuggerHookLeft(AstCheck):
@@ -24,8 +25,16 @@ class DebuggerHookLeft(AstCheck):
         # names a debugger import binds inside a function (ctx.qualname resolves module-level imports only)
         self.local_hooks: dict[str, str] = {}
 
+    def _opt_in(self) -> bool:
+        """Inside `if os.environ.get("REMOTE_DEBUG"):`: a switch the operator turns on for one run, not a hook
+        forgotten in the code path (a leftover fires whatever the environment says)."""
+        for parent in self.ctx.parents:
+            if isinstance(parent, ast.If) and _reads_env(parent.test, self.ctx):
+                return True
+        return False
+
     def visit_Import(self, node: ast.Import) -> None:
-        if self.exempt:
+        if self.exempt or self._opt_in():
             return
         for alias in node.names:
             if alias.name.split(".")[0] in _DEBUGGERS:
@@ -33,14 +42,15 @@ class DebuggerHookLeft(AstCheck):
                                   "worker that reaches it; delete it")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if not self.exempt and not node.level and (node.module or "").split(".")[0] in _DEBUGGERS:
+        if not self.exempt and not node.level and (node.module or "").split(".")[0] in _DEBUGGERS and \
+                not self._opt_in():
             for alias in node.names:
                 self.local_hooks[alias.asname or alias.name] = f"{node.module}.{alias.name}"
             self.report(node, f"`from {node.module} import ...` left in application code: a debugger hook blocks "
                               "the worker that reaches it; delete it")
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self.exempt:
+        if self.exempt or self._opt_in():
             return
         qn = self.ctx.qualname(node.func) or ""
         if not qn and isinstance(node.func, ast.Name):
@@ -50,3 +60,16 @@ class DebuggerHookLeft(AstCheck):
                 qn in ("IPython.embed", "IPython.terminal.embed.embed"):
             self.report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
                               "worker at a debugger prompt; delete it")
+
+
+def _reads_env(test: ast.expr, ctx: FileContext) -> bool:
+    """`os.environ.get("X")`, `os.getenv("X") == "1"`, `"X" in os.environ`, `os.environ["X"]`."""
+    for n in ast.walk(test):
+        target = n.func if isinstance(n, ast.Call) else n.value if isinstance(n, ast.Subscript) else \
+            n if isinstance(n, ast.Attribute) else None
+        if target is None:
+            continue
+        qn = ctx.qualname(target) or ""
+        if qn in _ENV_READS:
+            return True
+    return False

@@ -294,10 +294,34 @@ class SensitiveValueLogged(AstCheck):
                                       "traced; mask it if it grants access", key_node=part, level="note",
                                 properties={"sub": "token-field"})
                     return
+                if _names_db_session(label or expr_name(part) or "", self.ctx):
+                    continue
+                if not label and self._failed_check():
+                    self.report(node, f"{what} is written to the log, but only where its signature check failed "
+                                      f"({self._failed_check()}): an expired or forged token no longer grants "
+                                      "access; mask it all the same", key_node=part, level="note",
+                                properties={"sub": "failed-token"})
+                    return
                 self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
                                   "(logs are read by more people and kept longer than the data)",
                             key_node=part)
                 return
+
+    def _failed_check(self) -> str | None:
+        """The except clause around the call when every exception it catches says a token's signature or
+        expiry check failed (`except SignatureExpired:`): the value logged there is no longer a credential.
+        A clause that also catches a lookup failure (`except (BadSignature, NoResultFound)`) runs for valid
+        tokens too."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.ExceptHandler):
+                caught = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
+                names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in caught if t is not None]
+                if names and all(_TOKEN_FAILURE.fullmatch(n) for n in names):
+                    return ", ".join(names)
+                return None
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return None
+        return None
 
     def _parts(self, call: ast.Call):
         for keyword, value in _call_args(call):
@@ -358,6 +382,26 @@ def _leaves(node: ast.expr):
         return
     elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
         yield node, None
+
+
+# Exceptions a signing or token library raises when the check fails: itsdangerous (`SignatureExpired`,
+# `BadSignature`, `BadTimeSignature`, `BadData`), PyJWT (`ExpiredSignatureError`, `InvalidSignatureError`,
+# `InvalidTokenError`, `DecodeError`), python-jose (`JWTError`, `ExpiredSignatureError`), Fernet (`InvalidToken`).
+# Not a claims error (`JWTClaimsError`): the signature was good, the token may be valid for another audience.
+_TOKEN_FAILURE = re.compile(r"(Bad|Invalid|Expired)\w*(Signature|Token)\w*|Signature(Expired|Error)\w*|"
+                            r"(Bad|Invalid)(Data|Payload|TimeSignature)|JWTError|JWSError|DecodeError")
+# A `session_id` in a module that works with SQLAlchemy sessions and nothing of the web session: it names a
+# database session (a tracker's uuid), not a login session.
+_WEB_SESSION = re.compile(r"request\.session|set_cookie|\.cookies|SessionMiddleware|flask import[^\n]*\bsession\b|"
+                          r"session\[|login_user|django\.contrib\.sessions")
+
+
+def _names_db_session(name: str, ctx: FileContext) -> bool:
+    if name.lower() not in ("session_id", "sessionid", "session_key", "session_uuid"):
+        return False
+    if not any(v.startswith(("sqlalchemy.orm", "sqlmodel")) for v in ctx.imports.values()):
+        return False
+    return _WEB_SESSION.search(ctx.text) is None
 
 
 # Receivers whose `.token` is a credential: the request, auth and client objects, token responses.

@@ -107,7 +107,7 @@ class HardcodedSecret(AstCheck):
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
-              fallback: bool = False) -> None:
+              fallback: bool = False, local: bool = False) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -118,6 +118,12 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
                                 "it; fail at start-up instead of falling back to a literal", key_node=name_node,
                         level="warning", properties={"sub": "fallback"})
+            return
+        if local:
+            self.report(anchor, f"{what} for a service on localhost: a development default (it opens nothing "
+                                "beyond this machine) that ships wherever the settings are not overridden; read "
+                                "it from the environment", key_node=name_node, level="warning",
+                        properties={"sub": "local-service"})
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
@@ -173,7 +179,8 @@ class HardcodedSecret(AstCheck):
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
                     self._secret_literal(value, key):
-                self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value))
+                self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value),
+                           local=is_password_kind(key) and _local_host_entry(node))
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
@@ -269,7 +276,29 @@ class HardcodedSecret(AstCheck):
                     break
             else:
                 if url_password(text):
-                    self._flag(node, token, token, "password inside a connection URL", token)
+                    self._flag(node, token, token, "password inside a connection URL", token,
+                               local=_LOCAL_HOSTS.match(_url_host(text)) is not None)
+
+
+# Hosts that only this machine reaches: a password for a database or broker there is a developer's.
+_LOCAL_HOSTS = re.compile(r"(?i)^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$")
+
+
+def _url_host(text: str) -> str:
+    """`amqp://guest:guest@localhost:5672//` -> localhost."""
+    rest = text.partition("://")[2].rpartition("@")[2]
+    host = rest.split("/", 1)[0]
+    return host if host.startswith("[") and host.endswith("]") else host.rsplit(":", 1)[0] if \
+        host.count(":") == 1 else host
+
+
+def _local_host_entry(node: ast.Dict) -> bool:
+    """A settings dict (`DATABASES["default"]`) whose HOST names this machine (or is empty: the local socket)."""
+    for key, value in zip(node.keys, node.values):
+        if isinstance(literal_value(key), str) and literal_value(key).lower() in ("host", "hostname", "server"):
+            host = literal_value(value)
+            return isinstance(host, str) and (host == "" or _LOCAL_HOSTS.match(host) is not None)
+    return False
 
 
 def _string_tokens(ctx: FileContext, node: ast.AST) -> list[tuple[str, ast.AST]]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from .base import AstCheck, FileContext
-from .recognise import UNKNOWN, arg, literal_value, strings_in
+from .recognise import UNKNOWN, arg, literal_value, names_in, strings_in
 
 # PyJWT (module functions and the PyJWT/PyJWS classes' module aliases) and python-jose.
 _JWT_DECODE = frozenset({"jwt.decode", "jwt.api_jwt.decode", "jose.jwt.decode", "jwt.decode_complete",
                          "jwt.api_jwt.decode_complete"})
 _JWT_ENCODE = frozenset({"jwt.encode", "jwt.api_jwt.encode", "jose.jwt.encode"})
 _JWT_UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
+# A key named as the public half of a key pair (or a PEM/certificate): the alg-confusion forgery's input.
+_PUBLIC_KEY = re.compile(r"(?i)public|pub_?key|\bpub\b|pem|cert")
 _CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_nbf")
 
 
@@ -77,9 +80,20 @@ class JwtVerificationOff(AstCheck):
         algorithms = arg(node, "algorithms", 2)
         algs = literal_value(algorithms) if algorithms is not None else UNKNOWN
         if algorithms is None:
+            key = arg(node, "key", 1)
+            if key is not None and not _PUBLIC_KEY.search(" ".join(names_in(key))):
+                # PyJWT 2 refuses the call; PyJWT 1.x and python-jose let the header pick the algorithm but
+                # build the key for it, and a shared secret or a JWK dict (kty) makes no RSA/EC key, nor is
+                # there a 'none' key: no known forgery, the allowlist is hardening
+                self.report(node, f"{qn}() without algorithms=: the token header picks the algorithm; with a "
+                                  "shared secret or a JWK the libraries' key-type checks block the known forgery, "
+                                  "but pass algorithms=[...] so a key change cannot open it",
+                            level="warning", properties={"sub": "no-algorithms"})
+                return
             self.report(node, f"{qn}() without algorithms=: PyJWT 1.x and python-jose trust the algorithm named in "
-                              "the token header (alg confusion); pass algorithms=[\"RS256\"] or similar",
-                        properties={"sub": "no-algorithms"})
+                              "the token header, and a public key in a format their HMAC check misses signs an "
+                              "HS256 forgery (alg confusion, CVE-2022-29217, CVE-2024-33663); pass "
+                              "algorithms=[\"RS256\"] or similar", properties={"sub": "no-algorithms"})
             return
         if any(s.lower() == "none" for s in strings_in(algs)):
             self.report(node, f"{qn}() accepts the 'none' algorithm: unsigned tokens pass",

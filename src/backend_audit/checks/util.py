@@ -138,7 +138,9 @@ _SENSITIVE = re.compile(
 _BENIGN_SUFFIX = re.compile(r"_(type|url|uri|expir\w*|expires\w*|at|count|len|length|field|name|header_name|min\w*|"
                             r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix|"
                             # where a secret is kept is not the secret
-                            r"dir|directory|path|file|filename|location|backend|charset|chars|alphabet)$"
+                            r"dir|directory|path|file|filename|location|backend|charset|chars|alphabet|"
+                            # how many tokens a language model takes is a count (`model_token_limit`)
+                            r"limit|limits|budget|usage|size|quota)$"
                             # the id of a key or token names it without revealing it (a session id is the secret)
                             r"|(?<!session)_ids?$")
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|hash|hashed|masked|redacted)_")

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
-from .public_flows import account_flow, declared_public
+from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -30,6 +30,9 @@ GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", 
 REDIRECT_ONLY = "public (redirect only)"
 # Methods every request of a class view passes through (Django, DRF, chunked-upload style hooks).
 GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
+# An endpoint named for an account flow that reads the logged-in user: its guard is missing, but what an
+# anonymous caller reaches is that flow's own step (a verification mail), so BA-AUTH-001 says warning.
+ACCOUNT_STEP = "an account-flow step for the logged-in user"
 _WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
 
 
@@ -368,8 +371,12 @@ class AuthEvidence:
             return scoped
         if "graphql" in full.lower() or "graphql" in handler.lower():
             return "graphql: auth per resolver (not modelled)"
-        if fn.get("signature_check") and (_WEBHOOK.search(full) or _WEBHOOK.search(handler)):
+        if fn.get("signature_check") and (fn.get("sender_checked") or _WEBHOOK.search(full) or
+                                          _WEBHOOK.search(handler)):
             return f"webhook signature: {fn['signature_check']}"
+        helper, facts = self.helper_with(path, handler, "sender_checked")
+        if helper:
+            return f"webhook signature: {helper}() checks it with {facts['signature_check']}"
         views = self._view_functions(path, handler, fn)
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
@@ -382,13 +389,46 @@ class AuthEvidence:
             return "public (static page: answers from constants, settings and the URL; reads no stored data)"
         if declared_public(handler, path):
             return "public (named public by its author)"
-        flow = account_flow(full, handler, path)
+        built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
+        route = built if built and "<expr>" in full else full
+        params = [p.get("name", "") for p in fn.get("params") or ()]
+        flow = account_flow(route, handler, path, params)
+        if flow and flow not in ("login", "logout", "login (OAuth)") and not link_token(route, params) and \
+                any(v.get("reads_identity") for v in views):
+            # `if not current_user.is_email_verified: send(...)`: serves a logged-in user, not a visitor
+            return f"none ({ACCOUNT_STEP}: {flow})"
         if flow:
             return f"public (account flow: {flow})"
+        if first_run_setup(handler) and any(v.get("first_run_gate") for v in views):
+            return "public (first-run setup: sends visitors away once the site is set up)"
         exchange = next((v["checks_credentials"] for v in views if v.get("checks_credentials")), None)
         if exchange:
             return f"public (credential exchange: the password is checked by {exchange})"
         return auth
+
+    def helper_with(self, path: str, handler: str, fact: str) -> tuple[str | None, dict[str, Any]]:
+        """(name, facts) of a project function the handler calls, two levels down, whose facts have `fact`: a
+        helper that checks the request's signature (`get_request_handler()` -> `SignatureVerifier(...)
+        .is_valid_request()`, answering 403 otherwise), or one that serves anonymous visitors by design."""
+        sm = self.semantic
+        module = sm.module_of(path) if sm is not None else None
+        if module is None:
+            return None, {}
+        todo, seen = [(f"{module}.{handler}", 0)], set()
+        while todo:
+            qual, depth = todo.pop(0)
+            if qual in seen or depth > 2 or len(seen) > 40:
+                continue
+            seen.add(qual)
+            for callee in sorted(sm.callees(qual)):
+                info = sm.function(callee)
+                if info is None or not info.path:
+                    continue
+                facts = self.function(info.path, callee[len(info.module) + 1:]) or {}
+                if facts.get(fact):
+                    return callee.rsplit(".", 1)[-1], facts
+                todo.append((callee, depth + 1))
+        return None, {}
 
     def _verb_functions(self, path: str, handler: str, fn: dict[str, Any]) -> list[dict[str, Any]]:
         """The functions that answer a request: a function view, or a class view's HTTP-verb methods (a

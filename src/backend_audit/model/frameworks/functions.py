@@ -98,7 +98,13 @@ _CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_p
                               r"|\w*token\w*|\w*key_?create\w*)$")
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
-                              "validate_signature", "verify_header", "construct_from"})
+                              "validate_signature", "verify_header", "construct_from", "is_valid_request"})
+# Of those, the ones that say by themselves that a request's sender is checked (Slack's SignatureVerifier,
+# Stripe's construct_event): `compare_digest` alone may compare anything, so it counts only when what it
+# compares is a header or an HMAC digest.
+_SENDER_CHECK = re.compile(r"(?i)^(construct_event|construct_from|verify_webhook|verify_header|is_valid_request|"
+                           r"\w*signature_?verif\w*|verify_\w*signature|validate_\w*signature)$")
+_SIGNED_INPUT = re.compile(r"(?i)header|hmac|signature|digest\(")
 # Class names that say "schema": unlike `...Model` / `...Data` (often ORM tables), these validate what they get.
 _STRICT_SCHEMA = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|Create|Update|Request|Payload"
                             r"|Params|Body|DTO|Args|Filter|FilterSet|Validator|Command|Query)$")
@@ -139,6 +145,8 @@ class _Fn:
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
+    serves_anonymous: bool = False  # tests whether a visitor is logged in and serves both kinds
+    sender_checked: bool = False  # ... by a call that can only be that (SignatureVerifier, an HMAC of a header)
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
@@ -252,6 +260,9 @@ class FunctionFacts:
             if call is not None:
                 item["args"] = [literal(a) if not isinstance(a, ast.Subscript) else _code(ctx, a)
                                 for a in call.args if not isinstance(a, ast.Starred)]
+                inner = call.args[0] if call.args else None
+                if isinstance(inner, ast.Call) and len(inner.args) == 1 and isinstance(literal(inner.args[0]), str):
+                    item["built_from"] = literal(inner.args[0])  # `route(org_scoped_rule("/saml/login"))`
                 item["kwargs"] = {kw.arg: _kw_value(ctx, kw.value) for kw in call.keywords if kw.arg is not None}
                 item["names"] = _names(call)
                 deps = dep_refs(call)
@@ -284,6 +295,10 @@ class FunctionFacts:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
             out["signature_check"] = fn.signature_check
+        if fn.sender_checked:
+            out["sender_checked"] = True
+        if fn.serves_anonymous:
+            out["serves_anonymous"] = True
         if fn.token_check:
             out["token_check"] = fn.token_check
         if fn.credentials:
@@ -300,6 +315,8 @@ class FunctionFacts:
             out["reads_identity"] = True
         if _static_response(node, set(fn.request_names)):
             out["static_response"] = True
+        if _first_run_gate(node):
+            out["first_run_gate"] = True
         if fn.constructor_reads:
             out["constructor_reads"] = fn.constructor_reads
         return out
@@ -431,6 +448,10 @@ class FunctionFacts:
         if tail in _SIGNATURE_CALLS or "signature" in tail.lower() and tail.lower().startswith(("verify", "check",
                                                                                               "validate")):
             fn.signature_check = fn.signature_check or f"{tail}()"
+        if _SENDER_CHECK.match(tail or "") or tail == "compare_digest" and any(
+                _SIGNED_INPUT.search(_code(self.ctx, a)) for a in node.args):
+            fn.signature_check = f"{tail}()"
+            fn.sender_checked = True
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
@@ -601,6 +622,11 @@ class FunctionFacts:
         if self.stack and isinstance(node, ast.If) and _session_user_test(node.test) and \
                 any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
+        branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
+        if self.stack and _identity_presence_test(node.test) and not any(
+                isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "")
+                in _LEAVE_CALLS for st in branches for n in ast.walk(st)):
+            self.stack[-1].serves_anonymous = True  # `if current_user.is_authenticated: add details`
         if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
             # there is one, so anonymous callers are served by design (personalised when logged in)
@@ -859,6 +885,26 @@ _PAGE_BUILDERS = frozenset({"render", "render_template", "TemplateResponse", "re
 _PRIVATE_REQUEST_PARTS = frozenset({"user", "session", "auth", "META", "environ", "headers", "COOKIES", "cookies",
                                     "body", "data", "POST", "form", "json", "FILES", "files"})
 _STATIC_ROOTS = frozenset({"settings", "config", "app.config", "current_app.config"})
+
+
+_LEAVE_CALLS = frozenset({"redirect", "abort", "HttpResponseRedirect", "RedirectResponse", "redirect_to"})
+
+
+def _first_run_gate(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A view whose first `if` sends the caller away once the work is done: `if current_org != None: return
+    redirect("/")` before the form, or `if not config.is_setup(): <the wizard>` followed by `return
+    redirect(...)`. What a first-run setup wizard looks like (public until the site is installed)."""
+    body = [s for s in node.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    first = next((s for s in body if isinstance(s, ast.If)), None)
+    if first is None:
+        return False
+
+    def leaves(stmts: list[ast.stmt]) -> bool:
+        return len(stmts) == 1 and isinstance(stmts[0], (ast.Return, ast.Expr)) and isinstance(
+            stmts[0].value, ast.Call) and (dotted(stmts[0].value.func) or "").rsplit(".", 1)[-1] in _LEAVE_CALLS
+    if leaves(first.body) or leaves(first.orelse):
+        return True
+    return body[-1] is not first and body.index(first) == len(body) - 2 and leaves(body[-1:])
 
 
 def _static_response(node: ast.FunctionDef | ast.AsyncFunctionDef, request_names: set[str]) -> bool:

@@ -27,7 +27,13 @@ _FILLER = frozenset({"view", "views", "api", "do", "handle", "handler", "page", 
                      "complete", "sent", "link", "success", "start", "request", "get", "post", "with", "by",
                      "in", "out", "up", "sign", "log", "on", "off", "the", "my", "auth", "submit", "callback",
                      "redirect", "code", "accept", "resource", "endpoint", "controller", "route"})
-_CONTEXT = frozenset({"password", "passwd", "email", "mail", "auth", "account", "accounts", "registration"})
+_CONTEXT = frozenset({"password", "passwd", "email", "mail", "auth", "account", "accounts", "registration",
+                      "authentication"})
+# The first-run wizard that creates the first admin: public until the site is installed.
+_SETUP = frozenset({"setup", "install", "installation", "installer", "onboarding", "wizard"})
+# First words that make `<word>_login` something about logins rather than one (`last_login`, `failed_login`).
+_NOT_PROVIDER = frozenset({"last", "recent", "failed", "require", "required", "force", "check", "count", "history",
+                           "list", "audit", "track", "is", "has", "allow", "disable", "enable"})
 # Path parameters that carry a secret from an e-mail: the link itself is the credential.
 _TOKEN_PARAM = re.compile(r"(?i)(token|key|code|signed|signature|uidb64|uid|hash|payload|nonce|secret)")
 _PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
@@ -49,6 +55,9 @@ def _joined(ws: list[str]) -> list[str]:
 
 def _flow(ws: list[str]) -> tuple[str | None, bool]:
     """(what flow the words name, whether the name needs corroboration), or (None, False)."""
+    named = [w for w in ws if w not in _FILLER]
+    if len(named) == 2 and named[1] in ("login", "signin", "signup", "register") and named[0] not in _NOT_PROVIDER:
+        return _STRONG[named[1]], False  # `org_login`, `saml_login`: a login started for one provider or org
     ws = _joined(ws)
     meaningful = [w for w in ws if w not in _FILLER]
     if not meaningful or not all(w in _STRONG or w in _WEAK or w in ("sign", "log") for w in meaningful):
@@ -65,8 +74,26 @@ def _flow(ws: list[str]) -> tuple[str | None, bool]:
     return _WEAK[weak[0]], not corroborated
 
 
-def account_flow(path: str, handler: str, file: str) -> str | None:
-    """The account flow an endpoint serves ("password recovery", "login", ...), or None."""
+def first_run_setup(handler: str) -> bool:
+    """`setup`, `install_view`: a handler named for the first-run wizard (the caller checks that its first
+    test sends visitors away once the site is set up)."""
+    name = handler.split(".")[0] if handler.split(".")[0][:1].isupper() else handler.rsplit(".", 1)[-1]
+    ws = [w for w in words(name) if w not in _FILLER]
+    return bool(ws) and all(w in _SETUP for w in ws)
+
+
+def link_token(path: str, params: list[str] | None = None) -> bool:
+    """A secret from an e-mail in the URL (`/verify/<token>`; the handler's `token` parameter when a helper
+    builds the path): the link itself is the credential."""
+    segments = [s for s in path.strip("/").split("/") if s]
+    return any(_TOKEN_PARAM.search(m) for s in segments for m in _PARAM.findall(s)) or (
+        "<expr>" in path and any(_TOKEN_PARAM.fullmatch(p) for p in params or ()))
+
+
+def account_flow(path: str, handler: str, file: str, params: list[str] | None = None) -> str | None:
+    """The account flow an endpoint serves ("password recovery", "login", ...), or None. `params`, the
+    handler's parameters, stand for the URL's when a helper builds the path (`org_scoped_rule("/invite/<token>")`
+    reads as `<expr>`): Flask passes each URL parameter as one."""
     segments = [s for s in path.strip("/").split("/") if s]
     static = [s for s in segments if not _PARAM.search(s)]
     name = handler.split(".")[0] if "." in handler and handler.split(".")[0][:1].isupper() else handler
@@ -78,7 +105,7 @@ def account_flow(path: str, handler: str, file: str) -> str | None:
         return None
     if not weak:
         return found
-    token = any(_TOKEN_PARAM.search(m) for s in segments for m in _PARAM.findall(s))
+    token = link_token(path, params)
     if found in ("account activation", "invitation"):
         return found if token else None  # `/accounts/{id}/activate/` is an admin action; `/activate/<token>` is not
     module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
