@@ -116,8 +116,9 @@ def join(findings: list[dict], verdicts: list[dict]) -> dict:
                 _verdict_at(v, levels[_key(v["rule"], v["path"], v["line"])]) == "FP"]
     tp_lost = [v for v in verdicts if v["verdict"] == "TP" and _key(v["rule"], v["path"], v["line"]) not in flagged]
     fp_gone = [v for v in verdicts if v["verdict"] == "FP" and _key(v["rule"], v["path"], v["line"]) not in flagged]
+    fp_noted = [v for v in fp_still if levels[_key(v["rule"], v["path"], v["line"])] == "note"]
     return {"rows": dict(rows), "unreviewed": unreviewed, "fp_still": fp_still, "tp_lost": tp_lost,
-            "fp_gone": fp_gone, "verdicts": len(verdicts), "tp_total": sum(v["verdict"] == "TP" for v in verdicts)}
+            "fp_gone": fp_gone, "fp_noted": fp_noted, "verdicts": len(verdicts), "tp_total": sum(v["verdict"] == "TP" for v in verdicts)}
 
 
 def _verdict_at(verdict: dict, level: str) -> str:
@@ -234,8 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     still = sum(len(r["fp_still"]) for r in results.values())
     tps = sum(r["tp_total"] for r in results.values())
     kept = tps - sum(len(r["tp_lost"]) for r in results.values())
+    noted = sum(len(r["fp_noted"]) for r in results.values())
     print(f"\nreviewed FP sites still flagged: {still}/{fps} ({_precision(still, fps).strip()}); "
           f"TP sites kept: {kept}/{tps} ({_precision(kept, tps).strip()})")
+    # a note is the catalog's "report less, at a lower level": below the default gate, but still shown
+    print(f"  of them as warnings or errors: {still - noted}/{fps} ({_precision(still - noted, fps).strip()}); "
+          f"as notes: {noted}")
     for name, res in sorted(results.items()):
         print(f"\n{name}: {res['verdicts']} verdicts, {len(res['unreviewed'])} findings unreviewed, "
               f"{len(res['fp_still'])} reviewed FP sites still flagged ({len(res['fp_gone'])} fixed), "
