@@ -70,6 +70,39 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                             and isinstance(n.func, ast.Name) and n.func.id in defs)
         return self.program
 
+    def _writes_to_object(self, call: ast.Call) -> bool:
+        """`print(..., file=self)`, `file=buf`: text written into a file or capture object the code reads
+        back (a sandbox's print() replacement), not onto the console. `sys.stdout`/`sys.stderr` stay."""
+        target = keyword(call, "file")
+        if target is None or (isinstance(target, ast.Constant) and target.value is None):
+            return False
+        qn = self.ctx.qualname(target) or dotted(target) or ""
+        return not qn.startswith("sys.")
+
+    def _before_exit(self, call: ast.Call) -> bool:
+        """A hint for the command typed at a terminal: the print sits in a branch taken only for that command
+        line (`if "test" in sys.argv:`) which then ends the process (`sys.exit(0)`), as under a `__main__`
+        guard. A fatal notice printed before `SystemExit` on any start stays: the server's process manager
+        is its reader."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Expr) or not isinstance(parents[-2], ast.If):
+            return False
+        statement, branch = parents[-1], parents[-2]
+        if not any(st is statement for st in branch.body) or not any(
+                (self.ctx.qualname(n) or dotted(n)) == "sys.argv" for n in ast.walk(branch.test)
+                if isinstance(n, ast.Attribute)):
+            return False
+        index = next(i for i, st in enumerate(branch.body) if st is statement)
+        return any(self._exits(st) for st in branch.body[index + 1:])
+
+    def _exits(self, statement: ast.stmt) -> bool:
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            exc = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+            return (dotted(exc) or "") == "SystemExit"
+        return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and \
+            (self.ctx.qualname(statement.value.func) or "") in ("sys.exit", "builtins.exit", "builtins.quit",
+                                                                "os._exit")
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         tree = self.ctx.tree
@@ -93,6 +126,10 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
             return
+        if qn.split(".")[-1] == "print" and self._writes_to_object(node):
+            return
+        if self._before_exit(node):
+            return  # the process's last words to whoever started it: it stops, no logger will carry them
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")

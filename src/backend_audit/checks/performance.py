@@ -8,7 +8,7 @@ import re
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import decorator_names, is_route_handler
+from .util import decorator_names, is_alembic_env, is_alembic_revision, is_route_handler
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -109,8 +109,10 @@ class DatabaseRoundTripInLoop(AstCheck):
         # and comprehension clause also pushes an _ITER entry: while its iterable is evaluated (once,
         # before the loop runs) the code is not inside that loop, nor inside any enclosing one.
         self.stack: list[tuple[str, ast.AST, int, set[str]]] = []
+        # migrations run once by the operator, wherever alembic's revisions live (`revisions/tenant/versions/`)
         self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path or \
-            ("alembic/" in ctx.path and "/versions/" in ctx.path)
+            ("alembic/" in ctx.path and "/versions/" in ctx.path) or is_alembic_revision(ctx) or \
+            is_alembic_env(ctx)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
 
@@ -126,13 +128,49 @@ class DatabaseRoundTripInLoop(AstCheck):
                 if name:
                     self.http_sessions.add(name)
 
+    def _enum_class(self, node: ast.AST) -> bool:
+        """`for reason in CaseResolutionReason:`: iterating a class (imported, or defined here) walks an
+        enum's members, a set the program fixes, not the data."""
+        if not isinstance(node, ast.Name) or not node.id[:1].isupper() or node.id.isupper():
+            return False
+        tree = self.ctx.tree
+        if "peewee" in self.ctx.imports.get("peewee", "") or "import peewee" in self.ctx.text:
+            return False  # a peewee model class iterates its table's rows
+        return bool(self.ctx.imported(node.id)) or (tree is not None and any(
+            isinstance(n, ast.ClassDef) and n.name == node.id for n in tree.body))
+
+    def _literal_local(self, node: ast.AST) -> bool:
+        """A name the enclosing function binds, once, to a literal list or tuple of literals (`queries =
+        [["size", "select ..."], ...]`): the program's own handful of different statements."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(node, ast.Name):
+            return False
+        params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+        nodes = list(iter_nodes(func.body))
+        values = [n.value for n in nodes if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)]
+        # an empty list filled later (`found = []; found.append(...)`) is data, not the program's constant
+        grows = any(isinstance(n, ast.AugAssign) and dotted(n.target) == node.id or
+                    isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == node.id
+                    for n in nodes)
+        return node.id not in params and not grows and len(values) == 1 and \
+            isinstance(values[0], (ast.List, ast.Tuple)) and bool(values[0].elts) and \
+            all(_is_literal_data(e) for e in values[0].elts)
+
+    def _polls(self, loop: ast.While) -> bool:
+        """A polling loop: it sleeps between passes or its test watches the clock (`while time.time() - start
+        < timeout`). The repeated query waits for a change; it walks no collection."""
+        clock = ("time.sleep", "asyncio.sleep", "time.time", "time.monotonic", "time.perf_counter")
+        nodes = [*ast.walk(loop.test), *iter_nodes(loop.body)]
+        return any(isinstance(n, ast.Call) and (self.ctx.qualname(n.func) or "") in clock for n in nodes)
+
     def _push(self, kind: str, node: ast.AST, names: set[str] = frozenset()) -> None:
         self.stack.append((kind, node, len(self.ctx.parents), names))
 
     # loops -----------------------------------------------------------------------------------
     def visit_For(self, node: ast.For) -> None:
-        if not (_small_literal(node.iter) or _constant_collection(node.iter) or
-                _exits_first_pass(node.body, node.iter)):
+        if not (_small_literal(node.iter) or _constant_collection(node.iter) or self._enum_class(node.iter) or
+                self._literal_local(node.iter) or _exits_first_pass(node.body, node.iter)):
             self._push(_LOOP, node, _target_names([node.target]))
         self._push(_ITER, node)
 
@@ -142,7 +180,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             self.stack.pop()
 
     def visit_While(self, node: ast.While) -> None:
-        if not _exits_first_pass(node.body, node.test):
+        if not (_exits_first_pass(node.body, node.test) or self._polls(node)):
             self._push(_LOOP, node)
             if _retries(node):
                 self._push(_RETRY, node)
@@ -154,7 +192,8 @@ class DatabaseRoundTripInLoop(AstCheck):
     # Comprehensions: the loop starts at the comprehension node (its element is visited before the
     # `for` clauses); each clause's iterable is evaluated outside the loop.
     def visit_ListComp(self, node: ast.ListComp) -> None:
-        if not _small_literal(node.generators[0].iter):
+        first = node.generators[0].iter
+        if not (_small_literal(first) or self._enum_class(first) or self._literal_local(first)):
             self._push(_LOOP, node, _target_names([g.target for g in node.generators]))
 
     def leave_ListComp(self, node: ast.ListComp) -> None:
@@ -203,6 +242,10 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
+        if sub == "read" and self._probe(node):
+            return
+        if what.endswith("commit()") and self._isolates_items(node):
+            return
         self.report(node, f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write "
                           "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
                     level="note" if self.note_only else None, properties={"sub": sub})
@@ -214,8 +257,9 @@ class DatabaseRoundTripInLoop(AstCheck):
         receiver = parts[-1] if parts else None
         # SQLAlchemy session reads/writes (an HTTP session's get/send is no database call)
         if (receiver in _SESSION_NAMES or (parts and parts[-2:] == ["db", "session"])) and \
-                receiver not in self.http_sessions and not self._http_only_module():
-            if _is_ddl(node) or _executemany(node) or _admin_statement(node):
+                receiver not in self.http_sessions and not self._http_only_module() and \
+                not (len(parts) == 1 and self._not_a_session(receiver)):
+            if _is_ddl(node) or _executemany(node) or _admin_statement(self._statement_of(node)):
                 return None
             if method in _SA_READS and method != "query":
                 return "read", f"session.{method}()"
@@ -237,10 +281,69 @@ class DatabaseRoundTripInLoop(AstCheck):
             return "write", f"{receiver}.save()"
         # DB-API cursor / asyncpg connection
         if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"} and \
-                not (_is_ddl(node) or _executemany(node) or _admin_statement(node)):
+                not (_is_ddl(node) or _executemany(node) or _admin_statement(self._statement_of(node))):
             return "read", f"{receiver}.{method}()"
         return None
 
+
+    def _statement_of(self, call: ast.Call) -> ast.Call:
+        """The call with a statement held in a local (`stmt = text("SET search_path ..."); execute(stmt)`)
+        read through that local's single assignment in the enclosing function."""
+        first = call.args[0] if call.args else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if not isinstance(first, ast.Name) or func is None:
+            return call
+        values = [n.value for n in iter_nodes(func.body) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == first.id for t in n.targets)]
+        if len(values) != 1:
+            return call
+        return ast.Call(func=call.func, args=[values[0], *call.args[1:]], keywords=call.keywords)
+
+    def _probe(self, call: ast.Call) -> bool:
+        """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
+        the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe)."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        if not isinstance(loop, ast.While):
+            return False
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, ast.If) and any(n is call for n in ast.walk(parent.test)):
+                return any(isinstance(n, (ast.Return, ast.Break)) for n in iter_nodes(parent.body))
+        return False
+
+    def _isolates_items(self, call: ast.Call) -> bool:
+        """A commit in the `try` of a per-item `try/except` that catches everything and goes on: each item is
+        committed on its own on purpose, so one failure does not undo or stop the others. Not a flush: it
+        isolates nothing, the next rollback undoes every item since the last commit."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, ast.Try) and any(n is call for st in parent.body for n in ast.walk(st)):
+                return any(_broad(h) and not any(isinstance(n, ast.Raise) for n in iter_nodes(h.body))
+                           for h in parent.handlers)
+        return False
+
+    def _not_a_session(self, name: str) -> bool:
+        """A receiver the enclosing function binds as data: a loop variable, a dict/`json.loads()` value, or a
+        parameter annotated `dict`/`Mapping`; its `.get()` is a lookup, not `session.get()`."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+            if arg.arg == name and arg.annotation is not None:
+                head = arg.annotation.value if isinstance(arg.annotation, ast.Subscript) else arg.annotation
+                return (dotted(head) or "").split(".")[-1] in ("dict", "Dict", "Mapping", "MutableMapping")
+        for n in iter_nodes(func.body):
+            if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) and name in _target_names([n.target]):
+                return True
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets):
+                value = n.value
+                if isinstance(value, (ast.Dict, ast.DictComp)) or (isinstance(value, ast.Call) and (
+                        self.ctx.qualname(value.func) or "") in ("builtins.dict", "json.loads", "json.load")):
+                    return True
+        return False
 
     def _model_varies(self, node: ast.AST) -> bool:
         """`model.objects` where `model` is a loop variable or is bound inside the loop (`for ot in types:
@@ -294,8 +397,10 @@ def _retries(loop: ast.While) -> bool:
 
 # Statements that act on one server object (a connection, a table, a role), not on rows: one per object by
 # nature (`KILL {proc_id}` per stuck connection), nothing to batch.
+# `EXECUTE name (...)` runs a statement PREPAREd once before the loop: a hand-written executemany.
 _ADMIN_STATEMENT = re.compile(r"^\s*(KILL|DROP|CREATE|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ANALYZE|REINDEX|CLUSTER"
-                              r"|REFRESH|COMMENT|LOCK|NOTIFY|LISTEN|UNLISTEN|OPTIMIZE|FLUSH)\b", re.IGNORECASE)
+                              r"|REFRESH|COMMENT|LOCK|NOTIFY|LISTEN|UNLISTEN|OPTIMIZE|FLUSH|SET|EXECUTE\s+\w+)\b",
+                              re.IGNORECASE)
 
 
 def _admin_statement(call: ast.Call) -> bool:
@@ -364,6 +469,16 @@ def _chain_has_attr(node: ast.AST, attr: str) -> bool:
         else:
             node = node.func
     return False
+
+
+def _is_literal_data(node: ast.AST) -> bool:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_is_literal_data(e) for e in node.elts)
+    return isinstance(node, ast.Constant)
+
+
+def _broad(handler: ast.ExceptHandler) -> bool:
+    return handler.type is None or (dotted(handler.type) or "") in ("Exception", "BaseException")
 
 
 def _small_literal(node: ast.AST) -> bool:
