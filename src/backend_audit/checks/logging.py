@@ -9,8 +9,8 @@ from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
-from .util import (MainGuardDepth, expr_name, is_literal_string, is_sensitive_name, is_straight_line,
-                   literal_text, logger_method, prints_to_its_user)
+from .util import (MainGuardDepth, expr_name, in_log_handler, is_literal_string, is_sensitive_name,
+                   is_straight_line, literal_text, logger_method, prints_to_its_user)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
@@ -36,13 +36,6 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                                                                   f"{base}/__main__.py")):
                 return True
         return False
-
-    def _in_log_handler(self) -> bool:
-        stack = self.ctx.function_stack
-        if not stack or stack[-1].name not in ("emit", "handleError", "flush"):
-            return False
-        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
-        return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
 
     def _prompts(self, func: ast.AST) -> bool:
         key = id(func)
@@ -122,7 +115,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return
         if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
             return  # the text before an input() is the question asked at a terminal
-        if self._in_log_handler():
+        if in_log_handler(self.ctx):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
             return
@@ -144,7 +137,12 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         "regex.error",
                         # a wrong password or an unknown user at a directory server (python-ldap, ldap3)
                         "INVALID_CREDENTIALS", "NO_SUCH_OBJECT", "LDAPInvalidCredentialsResult",
-                        "AuthenticationFailed")
+                        "AuthenticationFailed",
+                        # a client library's answer, not a bug: no row (SQLAlchemy), a token sealed with another
+                        # key (cryptography's Fernet), a refusal of the Slack API, a network failure (requests),
+                        # an optional dependency missing at import; the message says all there is
+                        "NoResultFound", "InvalidToken", "SlackApiError", "RequestException", "ImportError",
+                        "ModuleNotFoundError")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})

@@ -107,6 +107,23 @@ def is_alembic_env(ctx: FileContext) -> bool:
 _IMPORTS_ALEMBIC = re.compile(r"^\s*(?:from\s+alembic\b|import\s+alembic\b)", re.MULTILINE)
 
 
+def in_log_handler(ctx: FileContext) -> bool:
+    """Inside a logging handler's own methods (`emit`, `handleError`, `flush`, `format`) of a class deriving
+    from a `*Handler`: logging again there would recurse, and the handler must not raise."""
+    stack = ctx.function_stack
+    if not stack or stack[-1].name not in ("emit", "handleError", "flush", "format", "handle"):
+        return False
+    cls = next((p for p in reversed(ctx.parents) if isinstance(p, ast.ClassDef)), None)
+    return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
+
+
+def is_django_migration(ctx: FileContext) -> bool:
+    """A Django migration module: under a `migrations/` folder and declaring `class Migration`."""
+    tree = ctx.tree
+    return "migrations" in PurePosixPath(ctx.path).parts[:-1] and tree is not None and any(
+        isinstance(n, ast.ClassDef) and n.name == "Migration" for n in tree.body)
+
+
 def _script_name(stem: str) -> bool:
     """`rsa-sign`, `generate-bad-passwords`: a hyphenated name no `import` can load, the way scripts are named."""
     return "-" in stem and stem.replace("-", "_").isidentifier()
