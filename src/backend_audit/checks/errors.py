@@ -70,6 +70,7 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
     return False, low_log
 
 
+_VALIDATOR = re.compile(r"^_*(validate|is_valid|check|verify)(_\w+)?$|^_*is_\w+$")
 _TRACEBACK_KEPT = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                              "traceback.extract_tb", "traceback.TracebackException.from_exception"})
 # `return {"error": {...}}`: a job or API helper answering with an error result its caller shows
@@ -155,12 +156,12 @@ class BroadExceptSwallows(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # Django migrations and alembic revisions: one-off data fixes the catalog leaves out of this rule
+        # Django migrations and alembic revisions: one-off data fixes run once by the operator, a note
         self.migration = is_django_migration(ctx) or is_alembic_revision(ctx)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
-        if kind is None or self.migration:
+        if kind is None:
             return
         if kind == "bare" and _reraises_as_is(node) and not any(
                 isinstance(n, ast.Call) and _is_logging_call(n, self.ctx) for n in handler_nodes(node)):
@@ -168,10 +169,11 @@ class BroadExceptSwallows(AstCheck):
             # line there would report a Ctrl-C as a failure, so that shape stays
             return
         handled, low_log = _scan_handler(node, self.ctx)
-        if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling()):
+        if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
+                            self._validator_says_no(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
-        level = "note" if func in _CLEANUP else None
+        level = "note" if func in _CLEANUP or self.migration else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -204,15 +206,31 @@ class BroadExceptSwallows(AstCheck):
                    and not any(isinstance(m, ast.Name) and m.id in rebound for m in ast.walk(n))
                    for n in handler_nodes(handler))
 
+    def _validator_says_no(self, handler: ast.ExceptHandler) -> bool:
+        """`try: return validate(value) except Exception: return False`: the try answers a validator's verdict
+        and a validator that raises has said no; the caller turns False into its error."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        body = handler.body
+        if not isinstance(block, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) or \
+                not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False):
+            return False
+        returned = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return)]
+        return bool(returned) and all(
+            isinstance(v, ast.Call) and _VALIDATOR.match((dotted(v.func) or "").split(".")[-1]) for v in returned)
+
     def _while_handling(self) -> bool:
-        """Nested in another `except` body that hands its own error on (`except Exception as error: try:
-        details = json.loads(error.response.text) except Exception: pass; return None, error`): only an
-        optional step of reporting the first error failed, and the first error still goes out."""
+        """Nested in another `except` body, trying to read more out of that handler's own error (`except
+        Exception as error: try: details = json.loads(error.response.text) except Exception: pass; return
+        None, error`): only an optional step of reporting the first error failed, and the first error still
+        goes out. Recovery work nested there (moving files back) is a failure of its own and stays."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
         for parent in reversed(self.ctx.parents[:-1]):
             if isinstance(parent, _DEFERRED):
                 return False
             if isinstance(parent, ast.ExceptHandler):
-                return _scan_handler(parent, self.ctx)[0]
+                return bool(parent.name) and isinstance(block, ast.Try) and any(
+                    isinstance(n, ast.Name) and n.id == parent.name for n in iter_nodes(block.body)) and \
+                    _scan_handler(parent, self.ctx)[0]
         return False
 
     def _broad(self, type_node: ast.expr | None) -> str | None:

@@ -139,10 +139,8 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         "INVALID_CREDENTIALS", "NO_SUCH_OBJECT", "LDAPInvalidCredentialsResult",
                         "AuthenticationFailed",
                         # a client library's answer, not a bug: no row (SQLAlchemy), a token sealed with another
-                        # key (cryptography's Fernet), a refusal of the Slack API, a network failure (requests),
-                        # an optional dependency missing at import; the message says all there is
-                        "NoResultFound", "InvalidToken", "SlackApiError", "RequestException", "ImportError",
-                        "ModuleNotFoundError")
+                        # key (cryptography's Fernet), a refusal of the Slack API; the message says all there is
+                        "NoResultFound", "InvalidToken", "SlackApiError")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
@@ -190,10 +188,20 @@ class ErrorLogDropsTraceback(AstCheck):
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
-        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates())
+        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
+                                    self._optional_import(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
+
+    def _optional_import(self, types: list[str]) -> bool:
+        """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
+        the message names it. An import of a configured dotted path (`import_string(path)`) stays: its
+        traceback shows where in the chain the import broke."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        return block is not None and all(t.split(".")[-1] in ("ImportError", "ModuleNotFoundError") for t in types) \
+            and all(isinstance(st, (ast.Import, ast.ImportFrom)) for st in block.body)
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught

@@ -242,6 +242,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
+        if self._runs_loop_statement(node):
+            return
         if sub == "read" and self._probe(node):
             return
         if what.endswith("commit()") and self._isolates_items(node):
@@ -298,6 +300,16 @@ class DatabaseRoundTripInLoop(AstCheck):
         if len(values) != 1:
             return call
         return ast.Call(func=call.func, args=[values[0], *call.args[1:]], keywords=call.keywords)
+
+    def _runs_loop_statement(self, call: ast.Call) -> bool:
+        """`for stmt in split_sql_statements(query): cursor.execute(stmt)`: the statement itself is what the
+        loop walks, a different one each pass, and executemany batches one statement only."""
+        first = call.args[0] if call.args else None
+        if not isinstance(first, ast.Name) or not isinstance(call.func, ast.Attribute) or \
+                call.func.attr not in ("execute", "executescript"):
+            return False
+        names = next((names for kind, _, _, names in reversed(self.stack) if kind == _LOOP), set())
+        return first.id in names
 
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether

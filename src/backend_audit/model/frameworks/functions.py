@@ -59,8 +59,6 @@ _SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefol
 # `filterset = self._get_filterset_class(model)`): calling it builds a form, serializer or filter set.
 _FACTORY_CLASS = re.compile(r"(?i)(form|serializer|filterset)(_?class)?$")
 # Set tests that only compare a value with another (`selected_tags.issubset(check.tags)`).
-_DISPLAY_CALLS = frozenset({"render_template", "render_template_string", "render", "render_to_response",
-                            "TemplateResponse", "url_for"})
 _SET_TESTS = frozenset({"issubset", "issuperset", "isdisjoint"})
 # Helpers named for turning a value into a boolean (`get_boolean(str(x))`, `to_bool`, `str2bool`).
 _BOOLEAN_NAME = re.compile(r"^_*(get|to|as|str_?to|str2|parse|coerce)_?bool(ean)?$")
@@ -150,8 +148,7 @@ class _Fn:
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
-    # reads passed straight into a template's context or the app's own url_for(): shown back (autoescaped)
-    # or quoted into a link, never processed
+    # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
     displayed: set[int] = field(default_factory=set)
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
@@ -444,11 +441,11 @@ class FunctionFacts:
             fn.paginates = True
         if tail == "abort" and _is_int(_first_argument(node), (401, 403)):
             fn.auth_check = True
-        if tail in _DISPLAY_CALLS:
-            # `render_template("login.html", email=request.form.get("email", ""))`: the typed value refilled
-            # into the form; `url_for(".authorize", next=request.args.get("next"))`: quoted into a link
-            for a in call_arguments(node):
-                fn.displayed.update(id(v) for v in (a.values if isinstance(a, ast.Dict) else [a]))
+        if tail == "url_for":
+            # `url_for(".authorize", next=request.args.get("next"))`: quoted into a query parameter of the app's
+            # own route, which reads and checks it there. Not a template's context: a value reflected into a
+            # page (a return_url link, a password refilled) is a use the reviews count.
+            fn.displayed.update(id(a) for a in call_arguments(node))
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
