@@ -246,7 +246,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if sub == "read" and self._probe(node):
             return
-        if what.endswith("commit()") and self._isolates_items(node):
+        if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
         self.report(node, f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write "
                           "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
@@ -335,6 +335,17 @@ class DatabaseRoundTripInLoop(AstCheck):
             if isinstance(parent, ast.Try) and any(n is call for st in parent.body for n in ast.walk(st)):
                 return any(_broad(h) and not any(isinstance(n, ast.Raise) for n in iter_nodes(h.body))
                            for h in parent.handlers)
+        return False
+
+    def _on_error_path(self, call: ast.Call) -> bool:
+        """A commit inside an `except` body of the loop (`except Exception: query.schedule["disabled"] = True;
+        db.session.commit()`): it runs once per failing item, to persist the failure, not once per row."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, ast.ExceptHandler):
+                return True
         return False
 
     def _not_a_session(self, name: str) -> bool:
