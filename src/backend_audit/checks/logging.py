@@ -189,10 +189,25 @@ class ErrorLogDropsTraceback(AstCheck):
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
         expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
-                                    self._optional_import(unexpected))
+                                    self._optional_import(unexpected) or self._only_validates())
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
+
+    def _identified_case(self) -> bool:
+        """The call sits in a branch that compared the caught error's code with a known one (`if
+        e.response["error"] == SlackAPIErrorCode.ORG_USER_NOT_IN_TEAM:`): the handler knows which expected
+        failure this is, and the message names it."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.ExceptHandler):
+                return False
+            if isinstance(parent, ast.If) and isinstance(parent.test, ast.Compare):
+                handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+                if handler is not None and handler.name and any(
+                        isinstance(n, ast.Name) and n.id == handler.name for n in ast.walk(parent.test)) and \
+                        any(isinstance(op, (ast.Eq, ast.In)) for op in parent.test.ops):
+                    return True
+        return False
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
@@ -202,6 +217,18 @@ class ErrorLogDropsTraceback(AstCheck):
         block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
         return block is not None and all(t.split(".")[-1] in ("ImportError", "ModuleNotFoundError") for t in types) \
             and all(isinstance(st, (ast.Import, ast.ImportFrom)) for st in block.body)
+
+    def _only_validates(self) -> bool:
+        """Every call the `try` makes is an imported validator's (`from jsonpath_ng import parse`; `try:
+        parse(path); obj.path = path`): whatever it raises, even caught as Exception, is that validator's
+        verdict on the input. A method of the object (`self._parse_title_placeholders(...)`) is the project's
+        own code, whose failures may be bugs: its traceback stays wanted."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)] if block is not None else []
+        return bool(calls) and all(
+            isinstance(n.func, ast.Name) and self.ctx.imported(n.func.id) and _VALIDATOR_NAME.match(n.func.id)
+            for n in calls)
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
@@ -253,7 +280,7 @@ class ErrorLogDropsTraceback(AstCheck):
         if method not in ("error", "critical", "fatal") or current is None:
             return
         reraises, expected = current
-        if reraises or expected:
+        if reraises or expected or self._identified_case():
             return
         exc_info = keyword(node, "exc_info")
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
