@@ -242,7 +242,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
-        if self._runs_loop_statement(node):
+        if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node):
             return
         if sub == "read" and self._probe(node):
             return
@@ -310,6 +310,23 @@ class DatabaseRoundTripInLoop(AstCheck):
             return False
         names = next((names for kind, _, _, names in reversed(self.stack) if kind == _LOOP), set())
         return first.id in names
+
+    def _batched_per_pass(self, call: ast.Call) -> bool:
+        """`query(Term).filter(Term.text.in_([t.upper() for t in terms])).all()` where `terms` is extracted in
+        this pass (from one document's text), `filter(id__in=item.ids)`: the query already fetches the pass's
+        whole set in one round-trip, and the sets differ from pass to pass, so no single query hoists it. An
+        `in_()` of a set fixed before the loop is the same query repeated and stays."""
+        loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
+        if loop is None:
+            return False
+        per_pass = set(names) | _bound_in(loop)
+        sets = []
+        for node in ast.walk(call.func):
+            if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "in_" and node.args:
+                    sets.append(node.args[0])
+                sets.extend(kw.value for kw in node.keywords if kw.arg and kw.arg.endswith("__in"))
+        return any(isinstance(n, ast.Name) and n.id in per_pass for value in sets for n in ast.walk(value))
 
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
