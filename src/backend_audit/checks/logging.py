@@ -146,6 +146,8 @@ _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exceptio
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
 
 
+_SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
+_DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
 
 
@@ -189,7 +191,8 @@ class ErrorLogDropsTraceback(AstCheck):
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
         expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
-                                    self._optional_import(unexpected) or self._only_validates())
+                                    self._optional_import(unexpected) or self._only_validates() or
+                                    self._malformed_payload(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -217,6 +220,19 @@ class ErrorLogDropsTraceback(AstCheck):
         block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
         return block is not None and all(t.split(".")[-1] in ("ImportError", "ModuleNotFoundError") for t in types) \
             and all(isinstance(st, (ast.Import, ast.ImportFrom)) for st in block.body)
+
+    def _malformed_payload(self, types: list[str]) -> bool:
+        """`try: body = json.loads(raw); incident_id = body["incident"]["id"] except (JSONDecodeError, KeyError,
+        AttributeError)`: the `try` only decodes and looks up, and what it catches are the shapes a
+        malformed payload fails with; the message describes the input, there is no frame to find."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None or not all(t.split(".")[-1] in _SHAPE_ERRORS for t in types):
+            return False
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
+        return bool(calls) and all((self.ctx.qualname(n.func) or "") in _DECODERS or
+                                   isinstance(n.func, ast.Attribute) and n.func.attr in ("decode", "get")
+                                   for n in calls)
 
     def _only_validates(self) -> bool:
         """Every call the `try` makes is an imported validator's (`from jsonpath_ng import parse`; `try:
