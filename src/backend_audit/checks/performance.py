@@ -242,7 +242,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
-        if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node):
+        if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node) or \
+                self._database_varies(node):
             return
         if sub == "read" and self._probe(node):
             return
@@ -310,6 +311,23 @@ class DatabaseRoundTripInLoop(AstCheck):
             return False
         names = next((names for kind, _, _, names in reversed(self.stack) if kind == _LOOP), set())
         return first.id in names
+
+    def _database_varies(self, call: ast.Call) -> bool:
+        """`with session_scope(schema_engine) as db_session:` inside the loop, where `schema_engine` is built
+        in this pass (one tenant schema each): every pass talks to a different database, so there is no
+        single query to batch them into. A session opened the same way each pass stays."""
+        receiver = _chain_root(call.func)
+        loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
+        if receiver is None or loop is None:
+            return False
+        per_pass = set(names) | _bound_in(loop)
+        for node in iter_nodes(getattr(loop, "body", [])):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None and receiver_name(item.optional_vars) == receiver:
+                        return any(isinstance(n, ast.Name) and n.id in per_pass
+                                   for n in ast.walk(item.context_expr))
+        return False
 
     def _batched_per_pass(self, call: ast.Call) -> bool:
         """`query(Term).filter(Term.text.in_([t.upper() for t in terms])).all()` where `terms` is extracted in
@@ -509,6 +527,13 @@ def _chain_has_attr(node: ast.AST, attr: str) -> bool:
         else:
             node = node.func
     return False
+
+
+def _chain_root(node: ast.AST) -> str | None:
+    """`db_session` for `db_session.query(M).filter(...).all`: the name a call chain starts from."""
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _is_literal_data(node: ast.AST) -> bool:
