@@ -115,6 +115,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             is_alembic_env(ctx)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
+        self._binding_index: dict[int, _Bindings] = {}
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if isinstance(node.value, ast.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENTS:
@@ -146,16 +147,20 @@ class DatabaseRoundTripInLoop(AstCheck):
         if func is None or not isinstance(node, ast.Name):
             return False
         params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
-        nodes = list(iter_nodes(func.body))
-        values = [n.value for n in nodes if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == node.id for t in n.targets)]
+        binds = self._bindings(func)
+        values = binds.assigned.get(node.id, [])
         # an empty list filled later (`found = []; found.append(...)`) is data, not the program's constant
-        grows = any(isinstance(n, ast.AugAssign) and dotted(n.target) == node.id or
-                    isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == node.id
-                    for n in nodes)
-        return node.id not in params and not grows and len(values) == 1 and \
+        return node.id not in params and node.id not in binds.grows and len(values) == 1 and \
             isinstance(values[0], (ast.List, ast.Tuple)) and bool(values[0].elts) and \
             all(_is_literal_data(e) for e in values[0].elts)
+
+    def _bindings(self, func: ast.AST) -> "_Bindings":
+        """What the function binds, indexed once per function: the checks above ask per loop and per call,
+        and a hostile file may hold thousands of both in one function."""
+        key = id(func)  # the tree outlives the walk, so ids stay unique
+        if key not in self._binding_index:
+            self._binding_index[key] = _Bindings(func)
+        return self._binding_index[key]
 
     def _polls(self, loop: ast.While) -> bool:
         """A polling loop: it sleeps between passes or its test watches the clock (`while time.time() - start
@@ -296,8 +301,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         if not isinstance(first, ast.Name) or func is None:
             return call
-        values = [n.value for n in iter_nodes(func.body) if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == first.id for t in n.targets)]
+        values = self._bindings(func).assigned.get(first.id, [])
         if len(values) != 1:
             return call
         return ast.Call(func=call.func, args=[values[0], *call.args[1:]], keywords=call.keywords)
@@ -393,15 +397,12 @@ class DatabaseRoundTripInLoop(AstCheck):
             if arg.arg == name and arg.annotation is not None:
                 head = arg.annotation.value if isinstance(arg.annotation, ast.Subscript) else arg.annotation
                 return (dotted(head) or "").split(".")[-1] in ("dict", "Dict", "Mapping", "MutableMapping")
-        for n in iter_nodes(func.body):
-            if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) and name in _target_names([n.target]):
-                return True
-            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets):
-                value = n.value
-                if isinstance(value, (ast.Dict, ast.DictComp)) or (isinstance(value, ast.Call) and (
-                        self.ctx.qualname(value.func) or "") in ("builtins.dict", "json.loads", "json.load")):
-                    return True
-        return False
+        binds = self._bindings(func)
+        if name in binds.loop_targets:
+            return True
+        return any(isinstance(value, (ast.Dict, ast.DictComp)) or (isinstance(value, ast.Call) and (
+            self.ctx.qualname(value.func) or "") in ("builtins.dict", "json.loads", "json.load"))
+            for value in binds.assigned.get(name, []))
 
     def _model_varies(self, node: ast.AST) -> bool:
         """`model.objects` where `model` is a loop variable or is bound inside the loop (`for ot in types:
@@ -527,6 +528,26 @@ def _chain_has_attr(node: ast.AST, attr: str) -> bool:
         else:
             node = node.func
     return False
+
+
+class _Bindings:
+    """A function's local bindings: name -> values assigned, loop variables, names grown in place."""
+
+    def __init__(self, func: ast.AST) -> None:
+        self.assigned: dict[str, list[ast.expr]] = {}
+        self.loop_targets: set[str] = set()
+        self.grows: set[str] = set()
+        for n in iter_nodes(getattr(func, "body", [])):
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    if isinstance(t, ast.Name):
+                        self.assigned.setdefault(t.id, []).append(n.value)
+            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+                self.loop_targets |= _target_names([n.target])
+            elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+                self.grows.add(n.target.id)
+            elif isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
+                self.grows.add(n.value.id)  # `found.append(...)`, any method or attribute of it
 
 
 def _chain_root(node: ast.AST) -> str | None:
