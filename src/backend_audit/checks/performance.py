@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
@@ -116,6 +117,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
         self._binding_index: dict[int, _Bindings] = {}
+        self._loop_index: dict[tuple[str, int], Any] = {}
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if isinstance(node.value, ast.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENTS:
@@ -324,14 +326,29 @@ class DatabaseRoundTripInLoop(AstCheck):
         loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
         if receiver is None or loop is None:
             return False
-        per_pass = set(names) | _bound_in(loop)
-        for node in iter_nodes(getattr(loop, "body", [])):
-            if isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if item.optional_vars is not None and receiver_name(item.optional_vars) == receiver:
-                        return any(isinstance(n, ast.Name) and n.id in per_pass
-                                   for n in ast.walk(item.context_expr))
-        return False
+        per_pass = set(names) | self._loop_bound(loop)
+        opened = self._loop_sessions(loop).get(receiver)
+        return opened is not None and any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(opened))
+
+    def _loop_bound(self, loop: ast.AST) -> set[str]:
+        key = ("bound", id(loop))
+        if key not in self._loop_index:
+            self._loop_index[key] = _bound_in(loop)
+        return self._loop_index[key]
+
+    def _loop_sessions(self, loop: ast.AST) -> dict[str, ast.expr]:
+        """`with <expr> as <name>` inside the loop body: name -> the expression that opened it."""
+        key = ("with", id(loop))
+        if key not in self._loop_index:
+            opened: dict[str, ast.expr] = {}
+            for node in iter_nodes(getattr(loop, "body", [])):
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    for item in node.items:
+                        name = receiver_name(item.optional_vars) if item.optional_vars is not None else None
+                        if name:
+                            opened.setdefault(name, item.context_expr)
+            self._loop_index[key] = opened
+        return self._loop_index[key]
 
     def _batched_per_pass(self, call: ast.Call) -> bool:
         """`query(Term).filter(Term.text.in_([t.upper() for t in terms])).all()` where `terms` is extracted in
@@ -341,7 +358,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
         if loop is None:
             return False
-        per_pass = set(names) | _bound_in(loop)
+        per_pass = set(names) | self._loop_bound(loop)
         sets = []
         for node in ast.walk(call.func):
             if isinstance(node, ast.Call):
@@ -416,7 +433,7 @@ class DatabaseRoundTripInLoop(AstCheck):
                 # the innermost loop decides: a model fixed while it runs is one table, batchable there
                 loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP),
                                    (None, set()))
-                return loop is not None and (name in names or name in _bound_in(loop))
+                return loop is not None and (name in names or name in self._loop_bound(loop))
             node = node.func if isinstance(node, ast.Call) else node.value
         return False
 
