@@ -38,7 +38,7 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
     rendered into the response, handed to a handler). Only an error that really goes nowhere is swallowed.
     """
     low_log = False
-    quiet: set[int] = set()  # names inside DEBUG/INFO logger calls: logging there is the low-level case
+    quiet: set[int] = set()  # nodes inside DEBUG/INFO logger calls: logging there is the low-level case
     for node in handler_nodes(handler):
         if isinstance(node, ast.Raise):
             return True, low_log
@@ -52,7 +52,7 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
             if method in _LOUD_LEVELS:
                 return True, low_log
             low_log = True
-            quiet.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Name))
+            quiet.update(id(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Call)))
             continue
         name = dotted(node.func) or ""
         qn = ctx.qualname(node.func) or name
@@ -60,7 +60,7 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
             return True, low_log
         if qn.removeprefix("builtins.") in _SHOWN or name in _SHOWN:
             return True, low_log
-        if qn in _TRACEBACK_KEPT:
+        if qn in _TRACEBACK_KEPT and id(node) not in quiet:
             return True, low_log  # `error = traceback.format_exc()`: the traceback kept as the error result
         if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
                                                            for kw in node.keywords):
