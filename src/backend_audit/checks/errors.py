@@ -6,14 +6,14 @@ import ast
 import re
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
-from .util import logger_method
+from .util import in_log_handler, is_alembic_revision, is_django_migration, logger_method
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
               "bugsnag.notify", "capture_exception", "capture_message", "report_error", "report_exception",
               "record_exception", "set_status")
 # Calls that put the failure in front of a person: a CLI's output, a Django/Flask flash message, a warning.
-_SHOWN = ("print", "click.echo", "click.secho", "typer.echo", "warnings.warn", "flask.flash",
+_SHOWN = ("print", "traceback.print_exc", "traceback.print_exception", "click.echo", "click.secho", "typer.echo", "warnings.warn", "flask.flash",
           "django.contrib.messages.error", "django.contrib.messages.warning", "self.stdout.write",
           "self.stderr.write", "sys.stderr.write")
 _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
@@ -38,7 +38,7 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
     rendered into the response, handed to a handler). Only an error that really goes nowhere is swallowed.
     """
     low_log = False
-    quiet: set[int] = set()  # names inside DEBUG/INFO logger calls: logging there is the low-level case
+    quiet: set[int] = set()  # nodes inside DEBUG/INFO logger calls: logging there is the low-level case
     for node in handler_nodes(handler):
         if isinstance(node, ast.Raise):
             return True, low_log
@@ -52,7 +52,7 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
             if method in _LOUD_LEVELS:
                 return True, low_log
             low_log = True
-            quiet.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Name))
+            quiet.update(id(n) for n in ast.walk(node) if isinstance(n, (ast.Name, ast.Call)))
             continue
         name = dotted(node.func) or ""
         qn = ctx.qualname(node.func) or name
@@ -60,6 +60,8 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
             return True, low_log
         if qn.removeprefix("builtins.") in _SHOWN or name in _SHOWN:
             return True, low_log
+        if qn in _TRACEBACK_KEPT and id(node) not in quiet:
+            return True, low_log  # `error = traceback.format_exc()`: the traceback kept as the error result
         if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
                                                            for kw in node.keywords):
             return True, low_log
@@ -67,6 +69,12 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
         return True, low_log
     return False, low_log
 
+
+_VALIDATOR = re.compile(r"^_*(validate|is_valid|check|verify)(_\w+)?$|^_*is_\w+$")
+_TRACEBACK_KEPT = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
+                             "traceback.extract_tb", "traceback.TracebackException.from_exception"})
+# `return {"error": {...}}`: a job or API helper answering with an error result its caller shows
+_ERROR_KEYS = frozenset({"error", "errors", "error_message"})
 
 _ERROR_CALL = re.compile(r"(?i)^(HttpResponse(BadRequest|Forbidden|NotFound|NotAllowed|Gone|ServerError)|Http404|"
                          r"\w*(error_response|_40\d|_50\d|not_found|forbidden|bad_request|server_error)\w*)$")
@@ -83,6 +91,8 @@ def _error_response(value: ast.AST | None) -> bool:
     if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
         status = _status_of(value.elts[1])
         return status is not None and status >= 400
+    if isinstance(value, ast.Dict):
+        return any(isinstance(k, ast.Constant) and k.value in _ERROR_KEYS for k in value.keys)
     if isinstance(value, ast.Call):
         name = (dotted(value.func) or "").split(".")[-1]
         if _ERROR_CALL.match(name):
@@ -90,6 +100,16 @@ def _error_response(value: ast.AST | None) -> bool:
         status = next((_status_of(kw.value) for kw in value.keywords if kw.arg in ("status", "status_code")), None)
         return status is not None and status >= 400
     return False
+
+
+def _reraises_as_is(handler: ast.ExceptHandler) -> bool:
+    """The handler's body ends with a bare `raise`: whatever it caught goes on unchanged."""
+    last = handler.body[-1] if handler.body else None
+    return isinstance(last, ast.Raise) and last.exc is None
+
+
+def _is_logging_call(call: ast.Call, ctx: FileContext) -> bool:
+    return logger_method(call, ctx) is not None
 
 
 def _is_trivial(body: list[ast.stmt]) -> bool:
@@ -134,13 +154,26 @@ def _with_comments(ctx: FileContext, handler: ast.ExceptHandler) -> ast.AST:
 class BroadExceptSwallows(AstCheck):
     RULE_ID = "BA-ERR-001"
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # Django migrations and alembic revisions: one-off data fixes run once by the operator, a note
+        self.migration = is_django_migration(ctx) or is_alembic_revision(ctx)
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
         if kind is None:
             return
+        if kind == "bare" and _reraises_as_is(node) and not any(
+                isinstance(n, ast.Call) and _is_logging_call(n, self.ctx) for n in handler_nodes(node)):
+            # cleanup (a rollback) then bare `raise`: right for every exception, cancellation too; a log
+            # line there would report a Ctrl-C as a failure, so that shape stays
+            return
         handled, low_log = _scan_handler(node, self.ctx)
+        if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
+                            self._validator_says_no(node)):
+            handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
-        level = "note" if func in _CLEANUP else None
+        level = "note" if func in _CLEANUP or self.migration else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -159,6 +192,46 @@ class BroadExceptSwallows(AstCheck):
             msg = f"{what} swallows the error: nothing re-raises, logs or reports it"
             sub = "swallow"
         self.report(node, msg, level=level, key_node=key, properties={"sub": sub})
+
+    def _retries(self, handler: ast.ExceptHandler) -> bool:
+        """The handler makes the same call the `try` made (`except Exception: x = User.objects.get(pk=pk)`):
+        a retry, whose second failure propagates."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try):
+            return False
+        tried = {ast.dump(n) for n in iter_nodes(block.body) if isinstance(n, ast.Call)}
+        # a call on values the handler rebinds (`file_id = other.resource_id`) is a fallback, not a retry
+        rebound = {n.id for n in handler_nodes(handler) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        return any(isinstance(n, ast.Call) and ast.dump(n) in tried and not _is_logging_call(n, self.ctx)
+                   and not any(isinstance(m, ast.Name) and m.id in rebound for m in ast.walk(n))
+                   for n in handler_nodes(handler))
+
+    def _validator_says_no(self, handler: ast.ExceptHandler) -> bool:
+        """`try: return validate(value) except Exception: return False`: the try answers a validator's verdict
+        and a validator that raises has said no; the caller turns False into its error."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        body = handler.body
+        if not isinstance(block, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) or \
+                not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False):
+            return False
+        returned = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return)]
+        return bool(returned) and all(
+            isinstance(v, ast.Call) and _VALIDATOR.match((dotted(v.func) or "").split(".")[-1]) for v in returned)
+
+    def _while_handling(self) -> bool:
+        """Nested in another `except` body, trying to read more out of that handler's own error (`except
+        Exception as error: try: details = json.loads(error.response.text) except Exception: pass; return
+        None, error`): only an optional step of reporting the first error failed, and the first error still
+        goes out. Recovery work nested there (moving files back) is a failure of its own and stays."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        for parent in reversed(self.ctx.parents[:-1]):
+            if isinstance(parent, _DEFERRED):
+                return False
+            if isinstance(parent, ast.ExceptHandler):
+                return bool(parent.name) and isinstance(block, ast.Try) and any(
+                    isinstance(n, ast.Name) and n.id == parent.name for n in iter_nodes(block.body)) and \
+                    _scan_handler(parent, self.ctx)[0]
+        return False
 
     def _broad(self, type_node: ast.expr | None) -> str | None:
         if type_node is None:

@@ -143,6 +143,18 @@ def _plain_class(project: Any, path: str, ref: str) -> bool:
         not any(q.startswith(_VALIDATING) for q in external)
 
 
+def _sanitiser(project: Any, path: str, ref: str) -> bool:
+    """`ref`, called in `path`, is a project function that returns its input only where a check of it
+    passed (model/frameworks/sanitiser.py)."""
+    sm = project.semantic
+    module = sm.module_of(path)
+    sym = sm.resolve(module, ref) if module else None
+    if sym is None or sym.kind != "function" or not sym.path or not sym.module:
+        return False
+    local = sym.qualname[len(sym.module) + 1:] if sym.qualname.startswith(sym.module + ".") else sym.qualname
+    return bool(((project.facts.get(sym.path) or {}).get("functions") or {}).get(local, {}).get("sanitises"))
+
+
 class RequestDataWithoutValidation(EndpointCheck):
     """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies."""
 
@@ -174,6 +186,8 @@ class RequestDataWithoutValidation(EndpointCheck):
                 key = (e.file, read["line"], read["col"])
                 if key in seen or e.fn.get("signature_check") and _RAW_BODY.search(read["snippet"]):
                     continue  # a webhook reads the raw body to check its signature: that is the point
+                if read.get("into") and _sanitiser(project, e.file, read["into"]):
+                    continue  # handed straight to the project's own sanitiser, which checks it
                 seen.add(key)
                 out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` is used without "
                                         "schema validation; parse it with a pydantic model, serializer or form first",

@@ -9,8 +9,8 @@ from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
-from .util import (MainGuardDepth, expr_name, is_literal_string, is_sensitive_name, is_straight_line,
-                   literal_text, logger_method, prints_to_its_user)
+from .util import (MainGuardDepth, expr_name, in_log_handler, is_literal_string, is_sensitive_name,
+                   is_straight_line, literal_text, logger_method, prints_to_its_user)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
@@ -36,13 +36,6 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                                                                   f"{base}/__main__.py")):
                 return True
         return False
-
-    def _in_log_handler(self) -> bool:
-        stack = self.ctx.function_stack
-        if not stack or stack[-1].name not in ("emit", "handleError", "flush"):
-            return False
-        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
-        return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
 
     def _prompts(self, func: ast.AST) -> bool:
         key = id(func)
@@ -70,6 +63,39 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                             and isinstance(n.func, ast.Name) and n.func.id in defs)
         return self.program
 
+    def _writes_to_object(self, call: ast.Call) -> bool:
+        """`print(..., file=self)`, `file=buf`: text written into a file or capture object the code reads
+        back (a sandbox's print() replacement), not onto the console. `sys.stdout`/`sys.stderr` stay."""
+        target = keyword(call, "file")
+        if target is None or (isinstance(target, ast.Constant) and target.value is None):
+            return False
+        qn = self.ctx.qualname(target) or dotted(target) or ""
+        return not qn.startswith("sys.")
+
+    def _before_exit(self, call: ast.Call) -> bool:
+        """A hint for the command typed at a terminal: the print sits in a branch taken only for that command
+        line (`if "test" in sys.argv:`) which then ends the process (`sys.exit(0)`), as under a `__main__`
+        guard. A fatal notice printed before `SystemExit` on any start stays: the server's process manager
+        is its reader."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Expr) or not isinstance(parents[-2], ast.If):
+            return False
+        statement, branch = parents[-1], parents[-2]
+        if not any(st is statement for st in branch.body) or not any(
+                (self.ctx.qualname(n) or dotted(n)) == "sys.argv" for n in ast.walk(branch.test)
+                if isinstance(n, ast.Attribute)):
+            return False
+        index = next(i for i, st in enumerate(branch.body) if st is statement)
+        return any(self._exits(st) for st in branch.body[index + 1:])
+
+    def _exits(self, statement: ast.stmt) -> bool:
+        if isinstance(statement, ast.Raise) and statement.exc is not None:
+            exc = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+            return (dotted(exc) or "") == "SystemExit"
+        return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and \
+            (self.ctx.qualname(statement.value.func) or "") in ("sys.exit", "builtins.exit", "builtins.quit",
+                                                                "os._exit")
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         tree = self.ctx.tree
@@ -89,10 +115,14 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return
         if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
             return  # the text before an input() is the question asked at a terminal
-        if self._in_log_handler():
+        if in_log_handler(self.ctx):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
             return
+        if qn.split(".")[-1] == "print" and self._writes_to_object(node):
+            return
+        if self._before_exit(node):
+            return  # the process's last words to whoever started it: it stops, no logger will carry them
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
@@ -107,12 +137,17 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         "regex.error",
                         # a wrong password or an unknown user at a directory server (python-ldap, ldap3)
                         "INVALID_CREDENTIALS", "NO_SUCH_OBJECT", "LDAPInvalidCredentialsResult",
-                        "AuthenticationFailed")
+                        "AuthenticationFailed",
+                        # a client library's answer, not a bug: no row (SQLAlchemy), a token sealed with another
+                        # key (cryptography's Fernet), a refusal of the Slack API; the message says all there is
+                        "NoResultFound", "InvalidToken", "SlackApiError")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
 
 
+_SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
+_DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
 
 
@@ -155,10 +190,61 @@ class ErrorLogDropsTraceback(AstCheck):
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
-        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates())
+        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
+                                    self._optional_import(unexpected) or self._only_validates() or
+                                    self._malformed_payload(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
+
+    def _identified_case(self) -> bool:
+        """The call sits in a branch that compared the caught error's code with a known one (`if
+        e.response["error"] == SlackAPIErrorCode.ORG_USER_NOT_IN_TEAM:`): the handler knows which expected
+        failure this is, and the message names it."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.ExceptHandler):
+                return False
+            if isinstance(parent, ast.If) and isinstance(parent.test, ast.Compare):
+                handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+                if handler is not None and handler.name and any(
+                        isinstance(n, ast.Name) and n.id == handler.name for n in ast.walk(parent.test)) and \
+                        any(isinstance(op, (ast.Eq, ast.In)) for op in parent.test.ops):
+                    return True
+        return False
+
+    def _optional_import(self, types: list[str]) -> bool:
+        """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
+        the message names it. An import of a configured dotted path (`import_string(path)`) stays: its
+        traceback shows where in the chain the import broke."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        return block is not None and all(t.split(".")[-1] in ("ImportError", "ModuleNotFoundError") for t in types) \
+            and all(isinstance(st, (ast.Import, ast.ImportFrom)) for st in block.body)
+
+    def _malformed_payload(self, types: list[str]) -> bool:
+        """`try: body = json.loads(raw); incident_id = body["incident"]["id"] except (JSONDecodeError, KeyError,
+        AttributeError)`: the `try` only decodes and looks up, and what it catches are the shapes a
+        malformed payload fails with; the message describes the input, there is no frame to find."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None or not all(t.split(".")[-1] in _SHAPE_ERRORS for t in types):
+            return False
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
+        return bool(calls) and all((self.ctx.qualname(n.func) or "") in _DECODERS or
+                                   isinstance(n.func, ast.Attribute) and n.func.attr in ("decode", "get")
+                                   for n in calls)
+
+    def _only_validates(self) -> bool:
+        """Every call the `try` makes is an imported validator's (`from jsonpath_ng import parse`; `try:
+        parse(path); obj.path = path`): whatever it raises, even caught as Exception, is that validator's
+        verdict on the input. A method of the object (`self._parse_title_placeholders(...)`) is the project's
+        own code, whose failures may be bugs: its traceback stays wanted."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)] if block is not None else []
+        return bool(calls) and all(
+            isinstance(n.func, ast.Name) and self.ctx.imported(n.func.id) and _VALIDATOR_NAME.match(n.func.id)
+            for n in calls)
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
@@ -210,7 +296,7 @@ class ErrorLogDropsTraceback(AstCheck):
         if method not in ("error", "critical", "fatal") or current is None:
             return
         reraises, expected = current
-        if reraises or expected:
+        if reraises or expected or self._identified_case():
             return
         exc_info = keyword(node, "exc_info")
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)

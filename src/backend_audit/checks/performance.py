@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import decorator_names, is_route_handler
+from .util import decorator_names, is_alembic_env, is_alembic_revision, is_route_handler
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -109,10 +110,14 @@ class DatabaseRoundTripInLoop(AstCheck):
         # and comprehension clause also pushes an _ITER entry: while its iterable is evaluated (once,
         # before the loop runs) the code is not inside that loop, nor inside any enclosing one.
         self.stack: list[tuple[str, ast.AST, int, set[str]]] = []
+        # migrations run once by the operator, wherever alembic's revisions live (`revisions/tenant/versions/`)
         self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path or \
-            ("alembic/" in ctx.path and "/versions/" in ctx.path)
+            ("alembic/" in ctx.path and "/versions/" in ctx.path) or is_alembic_revision(ctx) or \
+            is_alembic_env(ctx)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
+        self._binding_index: dict[int, _Bindings] = {}
+        self._loop_index: dict[tuple[str, int], Any] = {}
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if isinstance(node.value, ast.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENTS:
@@ -126,13 +131,53 @@ class DatabaseRoundTripInLoop(AstCheck):
                 if name:
                     self.http_sessions.add(name)
 
+    def _enum_class(self, node: ast.AST) -> bool:
+        """`for reason in CaseResolutionReason:`: iterating a class (imported, or defined here) walks an
+        enum's members, a set the program fixes, not the data."""
+        if not isinstance(node, ast.Name) or not node.id[:1].isupper() or node.id.isupper():
+            return False
+        tree = self.ctx.tree
+        if "peewee" in self.ctx.imports.get("peewee", "") or "import peewee" in self.ctx.text:
+            return False  # a peewee model class iterates its table's rows
+        return bool(self.ctx.imported(node.id)) or (tree is not None and any(
+            isinstance(n, ast.ClassDef) and n.name == node.id for n in tree.body))
+
+    def _literal_local(self, node: ast.AST) -> bool:
+        """A name the enclosing function binds, once, to a literal list or tuple of literals (`queries =
+        [["size", "select ..."], ...]`): the program's own handful of different statements."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(node, ast.Name):
+            return False
+        params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+        binds = self._bindings(func)
+        values = binds.assigned.get(node.id, [])
+        # an empty list filled later (`found = []; found.append(...)`) is data, not the program's constant
+        return node.id not in params and node.id not in binds.grows and len(values) == 1 and \
+            isinstance(values[0], (ast.List, ast.Tuple)) and bool(values[0].elts) and \
+            all(_is_literal_data(e) for e in values[0].elts)
+
+    def _bindings(self, func: ast.AST) -> "_Bindings":
+        """What the function binds, indexed once per function: the checks above ask per loop and per call,
+        and a hostile file may hold thousands of both in one function."""
+        key = id(func)  # the tree outlives the walk, so ids stay unique
+        if key not in self._binding_index:
+            self._binding_index[key] = _Bindings(func)
+        return self._binding_index[key]
+
+    def _polls(self, loop: ast.While) -> bool:
+        """A polling loop: it sleeps between passes or its test watches the clock (`while time.time() - start
+        < timeout`). The repeated query waits for a change; it walks no collection."""
+        clock = ("time.sleep", "asyncio.sleep", "time.time", "time.monotonic", "time.perf_counter")
+        nodes = [*ast.walk(loop.test), *iter_nodes(loop.body)]
+        return any(isinstance(n, ast.Call) and (self.ctx.qualname(n.func) or "") in clock for n in nodes)
+
     def _push(self, kind: str, node: ast.AST, names: set[str] = frozenset()) -> None:
         self.stack.append((kind, node, len(self.ctx.parents), names))
 
     # loops -----------------------------------------------------------------------------------
     def visit_For(self, node: ast.For) -> None:
-        if not (_small_literal(node.iter) or _constant_collection(node.iter) or
-                _exits_first_pass(node.body, node.iter)):
+        if not (_small_literal(node.iter) or _constant_collection(node.iter) or self._enum_class(node.iter) or
+                self._literal_local(node.iter) or _exits_first_pass(node.body, node.iter)):
             self._push(_LOOP, node, _target_names([node.target]))
         self._push(_ITER, node)
 
@@ -142,7 +187,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             self.stack.pop()
 
     def visit_While(self, node: ast.While) -> None:
-        if not _exits_first_pass(node.body, node.test):
+        if not (_exits_first_pass(node.body, node.test) or self._polls(node)):
             self._push(_LOOP, node)
             if _retries(node):
                 self._push(_RETRY, node)
@@ -154,7 +199,8 @@ class DatabaseRoundTripInLoop(AstCheck):
     # Comprehensions: the loop starts at the comprehension node (its element is visited before the
     # `for` clauses); each clause's iterable is evaluated outside the loop.
     def visit_ListComp(self, node: ast.ListComp) -> None:
-        if not _small_literal(node.generators[0].iter):
+        first = node.generators[0].iter
+        if not (_small_literal(first) or self._enum_class(first) or self._literal_local(first)):
             self._push(_LOOP, node, _target_names([g.target for g in node.generators]))
 
     def leave_ListComp(self, node: ast.ListComp) -> None:
@@ -203,6 +249,13 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
+        if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node) or \
+                self._database_varies(node):
+            return
+        if sub == "read" and self._probe(node):
+            return
+        if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
+            return
         self.report(node, f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write "
                           "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
                     level="note" if self.note_only else None, properties={"sub": sub})
@@ -214,8 +267,9 @@ class DatabaseRoundTripInLoop(AstCheck):
         receiver = parts[-1] if parts else None
         # SQLAlchemy session reads/writes (an HTTP session's get/send is no database call)
         if (receiver in _SESSION_NAMES or (parts and parts[-2:] == ["db", "session"])) and \
-                receiver not in self.http_sessions and not self._http_only_module():
-            if _is_ddl(node) or _executemany(node) or _admin_statement(node):
+                receiver not in self.http_sessions and not self._http_only_module() and \
+                not (len(parts) == 1 and self._not_a_session(receiver)):
+            if _is_ddl(node) or _executemany(node) or _admin_statement(self._statement_of(node)):
                 return None
             if method in _SA_READS and method != "query":
                 return "read", f"session.{method}()"
@@ -237,10 +291,135 @@ class DatabaseRoundTripInLoop(AstCheck):
             return "write", f"{receiver}.save()"
         # DB-API cursor / asyncpg connection
         if receiver in _CURSOR_NAMES and method in _ASYNCPG_READS | {"executescript"} and \
-                not (_is_ddl(node) or _executemany(node) or _admin_statement(node)):
+                not (_is_ddl(node) or _executemany(node) or _admin_statement(self._statement_of(node))):
             return "read", f"{receiver}.{method}()"
         return None
 
+
+    def _statement_of(self, call: ast.Call) -> ast.Call:
+        """The call with a statement held in a local (`stmt = text("SET search_path ..."); execute(stmt)`)
+        read through that local's single assignment in the enclosing function."""
+        first = call.args[0] if call.args else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if not isinstance(first, ast.Name) or func is None:
+            return call
+        values = self._bindings(func).assigned.get(first.id, [])
+        if len(values) != 1:
+            return call
+        return ast.Call(func=call.func, args=[values[0], *call.args[1:]], keywords=call.keywords)
+
+    def _runs_loop_statement(self, call: ast.Call) -> bool:
+        """`for stmt in split_sql_statements(query): cursor.execute(stmt)`: the statement itself is what the
+        loop walks, a different one each pass, and executemany batches one statement only."""
+        first = call.args[0] if call.args else None
+        if not isinstance(first, ast.Name) or not isinstance(call.func, ast.Attribute) or \
+                call.func.attr not in ("execute", "executescript"):
+            return False
+        names = next((names for kind, _, _, names in reversed(self.stack) if kind == _LOOP), set())
+        return first.id in names
+
+    def _database_varies(self, call: ast.Call) -> bool:
+        """`with session_scope(schema_engine) as db_session:` inside the loop, where `schema_engine` is built
+        in this pass (one tenant schema each): every pass talks to a different database, so there is no
+        single query to batch them into. A session opened the same way each pass stays."""
+        receiver = _chain_root(call.func)
+        loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
+        if receiver is None or loop is None:
+            return False
+        per_pass = set(names) | self._loop_bound(loop)
+        opened = self._loop_sessions(loop).get(receiver)
+        return opened is not None and any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(opened))
+
+    def _loop_bound(self, loop: ast.AST) -> set[str]:
+        key = ("bound", id(loop))
+        if key not in self._loop_index:
+            self._loop_index[key] = _bound_in(loop)
+        return self._loop_index[key]
+
+    def _loop_sessions(self, loop: ast.AST) -> dict[str, ast.expr]:
+        """`with <expr> as <name>` inside the loop body: name -> the expression that opened it."""
+        key = ("with", id(loop))
+        if key not in self._loop_index:
+            opened: dict[str, ast.expr] = {}
+            for node in iter_nodes(getattr(loop, "body", [])):
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    for item in node.items:
+                        name = receiver_name(item.optional_vars) if item.optional_vars is not None else None
+                        if name:
+                            opened.setdefault(name, item.context_expr)
+            self._loop_index[key] = opened
+        return self._loop_index[key]
+
+    def _batched_per_pass(self, call: ast.Call) -> bool:
+        """`query(Term).filter(Term.text.in_([t.upper() for t in terms])).all()` where `terms` is extracted in
+        this pass (from one document's text), `filter(id__in=item.ids)`: the query already fetches the pass's
+        whole set in one round-trip, and the sets differ from pass to pass, so no single query hoists it. An
+        `in_()` of a set fixed before the loop is the same query repeated and stays."""
+        loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
+        if loop is None:
+            return False
+        per_pass = set(names) | self._loop_bound(loop)
+        sets = []
+        for node in ast.walk(call.func):
+            if isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "in_" and node.args:
+                    sets.append(node.args[0])
+                sets.extend(kw.value for kw in node.keywords if kw.arg and kw.arg.endswith("__in"))
+        return any(isinstance(n, ast.Name) and n.id in per_pass for value in sets for n in ast.walk(value))
+
+    def _probe(self, call: ast.Call) -> bool:
+        """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
+        the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe)."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        if not isinstance(loop, ast.While):
+            return False
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, ast.If) and any(n is call for n in ast.walk(parent.test)):
+                return any(isinstance(n, (ast.Return, ast.Break)) for n in iter_nodes(parent.body))
+        return False
+
+    def _isolates_items(self, call: ast.Call) -> bool:
+        """A commit in the `try` of a per-item `try/except` that catches everything and goes on: each item is
+        committed on its own on purpose, so one failure does not undo or stop the others. Not a flush: it
+        isolates nothing, the next rollback undoes every item since the last commit."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, ast.Try) and any(n is call for st in parent.body for n in ast.walk(st)):
+                return any(_broad(h) and not any(isinstance(n, ast.Raise) for n in iter_nodes(h.body))
+                           for h in parent.handlers)
+        return False
+
+    def _on_error_path(self, call: ast.Call) -> bool:
+        """A commit inside an `except` body of the loop (`except Exception: query.schedule["disabled"] = True;
+        db.session.commit()`): it runs once per failing item, to persist the failure, not once per row."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, ast.ExceptHandler):
+                return True
+        return False
+
+    def _not_a_session(self, name: str) -> bool:
+        """A receiver the enclosing function binds as data: a loop variable, a dict/`json.loads()` value, or a
+        parameter annotated `dict`/`Mapping`; its `.get()` is a lookup, not `session.get()`."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+            if arg.arg == name and arg.annotation is not None:
+                head = arg.annotation.value if isinstance(arg.annotation, ast.Subscript) else arg.annotation
+                return (dotted(head) or "").split(".")[-1] in ("dict", "Dict", "Mapping", "MutableMapping")
+        binds = self._bindings(func)
+        if name in binds.loop_targets:
+            return True
+        return any(isinstance(value, (ast.Dict, ast.DictComp)) or (isinstance(value, ast.Call) and (
+            self.ctx.qualname(value.func) or "") in ("builtins.dict", "json.loads", "json.load"))
+            for value in binds.assigned.get(name, []))
 
     def _model_varies(self, node: ast.AST) -> bool:
         """`model.objects` where `model` is a loop variable or is bound inside the loop (`for ot in types:
@@ -254,7 +433,7 @@ class DatabaseRoundTripInLoop(AstCheck):
                 # the innermost loop decides: a model fixed while it runs is one table, batchable there
                 loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP),
                                    (None, set()))
-                return loop is not None and (name in names or name in _bound_in(loop))
+                return loop is not None and (name in names or name in self._loop_bound(loop))
             node = node.func if isinstance(node, ast.Call) else node.value
         return False
 
@@ -294,8 +473,10 @@ def _retries(loop: ast.While) -> bool:
 
 # Statements that act on one server object (a connection, a table, a role), not on rows: one per object by
 # nature (`KILL {proc_id}` per stuck connection), nothing to batch.
+# `EXECUTE name (...)` runs a statement PREPAREd once before the loop: a hand-written executemany.
 _ADMIN_STATEMENT = re.compile(r"^\s*(KILL|DROP|CREATE|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ANALYZE|REINDEX|CLUSTER"
-                              r"|REFRESH|COMMENT|LOCK|NOTIFY|LISTEN|UNLISTEN|OPTIMIZE|FLUSH)\b", re.IGNORECASE)
+                              r"|REFRESH|COMMENT|LOCK|NOTIFY|LISTEN|UNLISTEN|OPTIMIZE|FLUSH|SET|EXECUTE\s+\w+)\b",
+                              re.IGNORECASE)
 
 
 def _admin_statement(call: ast.Call) -> bool:
@@ -364,6 +545,43 @@ def _chain_has_attr(node: ast.AST, attr: str) -> bool:
         else:
             node = node.func
     return False
+
+
+class _Bindings:
+    """A function's local bindings: name -> values assigned, loop variables, names grown in place."""
+
+    def __init__(self, func: ast.AST) -> None:
+        self.assigned: dict[str, list[ast.expr]] = {}
+        self.loop_targets: set[str] = set()
+        self.grows: set[str] = set()
+        for n in iter_nodes(getattr(func, "body", [])):
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    if isinstance(t, ast.Name):
+                        self.assigned.setdefault(t.id, []).append(n.value)
+            elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+                self.loop_targets |= _target_names([n.target])
+            elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+                self.grows.add(n.target.id)
+            elif isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name):
+                self.grows.add(n.value.id)  # `found.append(...)`, any method or attribute of it
+
+
+def _chain_root(node: ast.AST) -> str | None:
+    """`db_session` for `db_session.query(M).filter(...).all`: the name a call chain starts from."""
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _is_literal_data(node: ast.AST) -> bool:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_is_literal_data(e) for e in node.elts)
+    return isinstance(node, ast.Constant)
+
+
+def _broad(handler: ast.ExceptHandler) -> bool:
+    return handler.type is None or (dotted(handler.type) or "") in ("Exception", "BaseException")
 
 
 def _small_literal(node: ast.AST) -> bool:

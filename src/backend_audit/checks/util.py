@@ -77,7 +77,51 @@ def prints_to_its_user(ctx: FileContext) -> bool:
     path = PurePosixPath(ctx.path)
     return (path.name in _ENTRY_FILES or any(p in _TOOL_DIRS or p == "migrations" for p in path.parts[:-1])
             or "management/commands" in ctx.path or ctx.text.startswith("#!")
-            or _script_name(path.stem) or defines_cli(ctx))
+            or _script_name(path.stem) or defines_cli(ctx) or is_alembic_revision(ctx))
+
+
+def is_alembic_revision(ctx: FileContext) -> bool:
+    """An alembic revision wherever its folder lives (`revisions/tenant/versions/`, not only
+    `alembic/versions/`): recognised by what it declares, module-level `revision` and `down_revision` and a
+    top-level `upgrade()`. It is a migration, run once by the operator from the migration tool."""
+    tree = ctx.tree
+    if tree is None or "down_revision" not in ctx.text:
+        return False
+    assigned: set[str] = set()
+    functions: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            assigned.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.FunctionDef):
+            functions.add(node.name)
+    return {"revision", "down_revision"} <= assigned and "upgrade" in functions
+
+
+def is_alembic_env(ctx: FileContext) -> bool:
+    """Alembic's `env.py`: the migration tool's own entry script (it imports `alembic.context`)."""
+    return PurePosixPath(ctx.path).name == "env.py" and bool(_IMPORTS_ALEMBIC.search(ctx.text))
+
+
+# the text, not ctx.imports: checks ask before the walk has bound the file's imports
+_IMPORTS_ALEMBIC = re.compile(r"^\s*(?:from\s+alembic\b|import\s+alembic\b)", re.MULTILINE)
+
+
+def in_log_handler(ctx: FileContext) -> bool:
+    """Inside a logging handler's own methods (`emit`, `handleError`, `flush`, `format`) of a class deriving
+    from a `*Handler`: logging again there would recurse, and the handler must not raise."""
+    stack = ctx.function_stack
+    if not stack or stack[-1].name not in ("emit", "handleError", "flush", "format", "handle"):
+        return False
+    cls = next((p for p in reversed(ctx.parents) if isinstance(p, ast.ClassDef)), None)
+    return cls is not None and any((dotted(b) or "").endswith("Handler") for b in cls.bases)
+
+
+def is_django_migration(ctx: FileContext) -> bool:
+    """A Django migration module: under a `migrations/` folder and declaring `class Migration`."""
+    tree = ctx.tree
+    return "migrations" in PurePosixPath(ctx.path).parts[:-1] and tree is not None and any(
+        isinstance(n, ast.ClassDef) and n.name == "Migration" for n in tree.body)
 
 
 def _script_name(stem: str) -> bool:

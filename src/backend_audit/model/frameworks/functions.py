@@ -15,6 +15,7 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
@@ -156,6 +157,11 @@ class _Fn:
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
+    # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
+    displayed: set[int] = field(default_factory=set)
+    # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
+    raw_into: dict[str, set[str]] = field(default_factory=dict)
+    raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
@@ -233,7 +239,13 @@ class FunctionFacts:
         fn = self.stack.pop()
         self.kinds.pop()
         for name in sorted(fn.raw_bad_locals - fn.checked_locals | fn.failed_locals):
-            fn.raw_reads.append(fn.raw_locals[name])
+            loc = fn.raw_locals[name]
+            into = fn.raw_into.get(name, set())
+            if name not in fn.raw_other and name not in fn.failed_locals and len(into) == 1:
+                # `next_path = get_next_path(unsafe_next_path)`: the project pass asks whether that callee
+                # is a sanitiser
+                loc = {**loc, "into": next(iter(into))}
+            fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
 
     def _record(self, fn: _Fn) -> dict[str, Any]:
@@ -319,6 +331,8 @@ class FunctionFacts:
             out["first_run_gate"] = True
         if fn.constructor_reads:
             out["constructor_reads"] = fn.constructor_reads
+        if sanitises_first_param(node):
+            out["sanitises"] = True
         return out
 
     def _lines(self) -> list[str]:
@@ -363,6 +377,8 @@ class FunctionFacts:
         fn.inside_raw = id(node)
         if fn.safe_depth > 0 and not conversion and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
+            return
+        if id(node) in fn.displayed:
             return
         if fn.safe_depth > 0 or conversion or id(node) in fn.tested or self._source_key(node) in fn.validated_sources:
             fn.validates = True
@@ -458,6 +474,11 @@ class FunctionFacts:
             fn.paginates = True
         if tail == "abort" and _is_int(_first_argument(node), (401, 403)):
             fn.auth_check = True
+        if tail == "url_for":
+            # `url_for(".authorize", next=request.args.get("next"))`: quoted into a query parameter of the app's
+            # own route, which reads and checks it there. Not a template's context: a value reflected into a
+            # page (a return_url link, a password refilled) is a use the reviews count.
+            fn.displayed.update(id(a) for a in call_arguments(node))
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
@@ -798,6 +819,13 @@ class FunctionFacts:
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
             fn.raw_bad_locals.add(node.id)
+            parent = self.ctx.parents[-1] if self.ctx.parents else None
+            callee = dotted(parent.func) if isinstance(parent, ast.Call) and any(a is node for a in parent.args) \
+                else None
+            if callee:
+                fn.raw_into.setdefault(node.id, set()).add(callee)
+            else:
+                fn.raw_other.add(node.id)
             if id(node) in fn.failed_uses:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:

@@ -1,0 +1,71 @@
+"""Recognises a project's own sanitiser by what its body does (BA-INP-001): a function that hands its
+input back unchanged only where a check of that input passed, and something else everywhere else
+(`get_next_path(unsafe)`: the URL itself when `_is_safe_next_url(unsafe)`, else "./" or a rebuilt path).
+A request value handed straight to such a function is checked there."""
+
+from __future__ import annotations
+
+import ast
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def sanitises_first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    params = [*func.args.posonlyargs, *func.args.args]
+    if params and params[0].arg in ("self", "cls"):
+        params = params[1:]
+    if not params:
+        return False
+    name = params[0].arg
+    if any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and _binds(n, name) for n in _own_nodes(func)):
+        return False  # rebound: what is returned is no longer the input as given
+    raw: list[bool] = []  # per `return <param>`: under a passed check of it
+    other = [False]
+    _walk(func.body, name, False, raw, other)
+    return bool(raw) and all(raw) and other[0]
+
+
+def _walk(body: list[ast.stmt], name: str, guarded: bool, raw: list[bool], other: list[bool]) -> None:
+    for st in body:
+        if isinstance(st, _SCOPES):
+            continue
+        if isinstance(st, ast.Return):
+            if isinstance(st.value, ast.Name) and st.value.id == name:
+                raw.append(guarded)
+            elif st.value is not None:
+                other[0] = True
+            continue
+        if isinstance(st, ast.If):
+            _walk(st.body, name, guarded or _checks(st.test, name), raw, other)
+            _walk(st.orelse, name, guarded, raw, other)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(st, field, None)
+            if isinstance(inner, list):
+                _walk(inner, name, guarded, raw, other)
+        for handler in getattr(st, "handlers", None) or []:
+            _walk(handler.body, name, guarded, raw, other)
+
+
+def _checks(test: ast.expr, name: str) -> bool:
+    """The branch runs when a call given the input said yes: `if _is_safe_url(p):`, `if a(p) and b(p):`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return False
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    return any(isinstance(part, ast.Call) and any(isinstance(a, ast.Name) and a.id == name for a in part.args)
+               for part in parts)
+
+
+def _binds(node: ast.stmt, name: str) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(n, ast.Name) and n.id == name for t in targets for n in ast.walk(t))
+
+
+def _own_nodes(func: ast.AST):
+    todo = list(ast.iter_child_nodes(func))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _SCOPES):
+            continue
+        yield node
+        todo.extend(ast.iter_child_nodes(node))

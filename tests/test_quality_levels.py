@@ -1,0 +1,44 @@
+"""Levels of the reliability/performance rules where the examples test only that a line is flagged: a
+per-row loop in an alembic revision is a note wherever the revisions folder lives."""
+
+from __future__ import annotations
+
+from backend_audit.config import Settings
+from backend_audit.pipeline.runner import scan
+
+REVISION = '''from alembic import op
+from sqlalchemy.orm import Session
+
+revision = "3b0f5b81376f"
+down_revision = "2a1e9c0f0d11"
+
+
+def upgrade():
+    session = Session(bind=op.get_bind())
+    for incident in session.query(Incident).all():
+        incident.project_id = session.query(Project).filter_by(name=incident.team).first().id
+        session.commit()
+
+
+def downgrade():
+    pass
+'''
+
+
+def _levels(tmp_path, rel: str, text: str, rule: str) -> dict[int, str]:
+    (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / rel).write_text(text, encoding="utf-8")
+    result = scan([tmp_path], Settings(select=(rule,), jobs=1), use_git=False)
+    return {f.line: f.level for f in result.findings if f.rule_id == rule}
+
+
+def test_alembic_revision_outside_a_migrations_folder_is_a_note(tmp_path):
+    found = _levels(tmp_path, "src/app/database/revisions/tenant/versions/2022_3b0f.py", REVISION, "BA-PERF-003")
+    assert found == {11: "note", 12: "note"}
+
+
+def test_the_same_loop_in_application_code_is_a_warning(tmp_path):
+    # without the revision markers it is an ordinary module
+    text = REVISION.replace('revision = "3b0f5b81376f"', 'name = "x"').replace("down_revision", "parent")
+    found = _levels(tmp_path, "src/app/services/backfill.py", text, "BA-PERF-003")
+    assert found == {11: "warning", 12: "warning"}
