@@ -78,6 +78,13 @@ PROJECTS = (
             "small Flask/SQLAlchemy shared-budget manager", held_out=True),
     Project("lnbits", "lnbits/lnbits", "7d98c6b0808efab3edafc21310ec34d1c38c23df",
             "FastAPI Lightning wallet and accounts system", held_out=True),
+    # held out, set D (blind against b2d855d)
+    Project("wger", "wger-project/wger", "aaba20184527b018e10f1be576202aa7e7cb4c21",
+            "Django/DRF fitness and nutrition manager", held_out=True),
+    Project("flaskbb", "flaskbb/flaskbb", "4b78af85e96b375fdbc4d53723cedea459c99ac4",
+            "Flask/SQLAlchemy forum software", held_out=True),
+    Project("fief", "fief-dev/fief", "a77e7fb65fc54d7994740619684a87e85d1293ed",
+            "FastAPI/SQLAlchemy OAuth2 and user-management server", held_out=True),
 )
 
 
