@@ -106,6 +106,7 @@ class SemanticModel:
         self._module_memo: dict[tuple[str, str], str | None] = {}
         self._callees: dict[str, set[str]] | None = None
         self._callers: dict[str, set[str]] | None = None
+        self._callee_memo: dict[str, set[str]] = {}
 
     # --- modules --------------------------------------------------------------------------------------
 
@@ -408,7 +409,17 @@ class SemanticModel:
         return self._callees, self._callers
 
     def callees(self, qualname: str) -> set[str]:
-        return set(self._graph()[0].get(qualname, ()))
+        # one function's callees need only its own calls: the whole graph (every call of the project
+        # resolved, ~0.5 s on 250 kLOC) is built only when callers are asked for
+        if self._callees is not None:
+            return set(self._callees.get(qualname, ()))
+        found = self._callee_memo.get(qualname)
+        if found is None:
+            info = self.functions.get(qualname)
+            found = set() if info is None else {
+                t for _line, ref in info.calls if (t := self.call_target(qualname, ref)) is not None}
+            self._callee_memo[qualname] = found
+        return set(found)
 
     def callers(self, qualname: str) -> set[str]:
         return set(self._graph()[1].get(qualname, ()))
