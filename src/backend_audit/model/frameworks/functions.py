@@ -89,6 +89,10 @@ _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
 # `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
+# Object-level checks handed the caller: `obj.raise_visible_to_user(request.user)`,
+# `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
+_VISIBILITY_CHECK = re.compile(r"(?i)^\w*(visible_to|viewable_by|visibility|editable|permitted)\w*$")
+_CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
 _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
                                 "flask_login.logout_user", "django.contrib.auth.logout"})
 _LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
@@ -472,6 +476,9 @@ class FunctionFacts:
             fn.paginates = True
         if tail == "abort" and _is_int(_first_argument(node), (401, 403)):
             fn.auth_check = True
+        if _VISIBILITY_CHECK.match(tail or "") and not fn.in_assert and any(
+                _CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
+            fn.auth_check = True  # `status.raise_visible_to_user(request.user)`: an object-level check of the caller
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):

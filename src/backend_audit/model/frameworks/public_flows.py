@@ -28,7 +28,10 @@ _FILLER = frozenset({"view", "views", "api", "do", "handle", "handler", "page", 
                      "accounts", "password", "passwd", "email", "mail", "e", "new", "key", "token", "done",
                      "complete", "sent", "link", "success", "start", "request", "get", "post", "with", "by",
                      "in", "out", "up", "sign", "log", "on", "off", "the", "my", "auth", "submit", "callback",
-                     "redirect", "code", "accept", "resource", "endpoint", "controller", "route"})
+                     "redirect", "code", "accept", "resource", "endpoint", "controller", "route",
+                     # the second factor of a login, and asking for a flow's mail again (`LoginWith2FA`,
+                     # `ResendConfirmEmail`) are still that flow
+                     "2", "fa", "2fa", "mfa", "otp", "totp", "resend"})
 _CONTEXT = frozenset({"password", "passwd", "email", "mail", "auth", "account", "accounts", "registration",
                       "authentication"})
 # The first-run wizard that creates the first admin: public until the site is installed.
