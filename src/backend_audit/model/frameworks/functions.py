@@ -91,7 +91,8 @@ _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorize
 # `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
 # Object-level checks handed the caller: `obj.raise_visible_to_user(request.user)`,
 # `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
-_VISIBILITY_CHECK = re.compile(r"(?i)^\w*(visible_to|viewable_by|visibility|editable|permitted)\w*$")
+# A verb that tests or refuses: `set_visibility(request.user, ...)` changes a setting, it checks nothing.
+_VISIBILITY_CHECK = re.compile(r"(?i)^(raise|check|assert|ensure|is|can|has)_\w*(visible|viewable|editable|permitted)\w*$")
 _CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
 _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
                                 "flask_login.logout_user", "django.contrib.auth.logout"})
