@@ -14,7 +14,7 @@ from ..findings import Finding
 from ..model.blocks import call_args
 from .base import AstCheck, BanditCheck, FileContext
 from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_settings_path, literal_value, target_name
-from .util import defines_cli, is_main_guard
+from .util import defines_cli, is_main_guard, main_only_functions
 
 _APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "flask.Flask",
                                "quart.Quart", "sanic.Sanic"})
@@ -38,6 +38,11 @@ class DebugModeBandit(BanditCheck):
     def convert(self, issue) -> Finding | None:
         message = ("Flask app run with debug=True (B201): the Werkzeug debugger lets anyone who reaches it run "
                    "Python code")
+        outer = next((st for st in (self.ctx.tree.body if self.ctx.tree else ()) if isinstance(
+            st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.lineno <= issue.lineno <= (st.end_lineno or 0)), None)
+        if outer is not None and outer.name in main_only_functions(self.ctx.tree):
+            return self.finding_from_issue(issue, level="warning", message=message + f" (in {outer.name}(), called "
+                                           "only under `if __name__ == \"__main__\"`: local runs only, warning)")
         if defines_cli(self.ctx):
             # a launcher with its own command line (`python serve.py --port 4000`) is for local runs, like code
             # under `if __name__ == "__main__":`
@@ -53,6 +58,7 @@ class DebugModeEnabled(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.main_depth = 0
+        self._main_only_memo: frozenset[str] | None = None
         self.if_stack: list[ast.If] = []
         self.class_stack: list[str] = []
         self.settings_module = is_settings_path(ctx.path) and not is_dev_settings(ctx.path)
@@ -76,10 +82,19 @@ class DebugModeEnabled(AstCheck):
     def _report(self, node: ast.AST, what: str) -> None:
         if in_test_branch(self.if_stack, self.ctx):
             return
-        level = "warning" if self.main_depth else None
-        where = " (inside `if __name__ == \"__main__\"`: local runs only, warning)" if self.main_depth else ""
+        outer = self.ctx.function_stack[0].name if self.ctx.function_stack else None
+        main_only = outer is not None and outer in self._main_only()
+        level = "warning" if self.main_depth or main_only else None
+        where = " (inside `if __name__ == \"__main__\"`: local runs only, warning)" if self.main_depth else \
+            f" (in {outer}(), called only under `if __name__ == \"__main__\"`: local runs only, warning)" \
+            if main_only else ""
         self.report(node, f"debug mode enabled: {what}{where}; in production this exposes tracebacks, settings and "
                           "(Werkzeug) an interactive console", level=level)
+
+    def _main_only(self) -> frozenset[str]:
+        if self._main_only_memo is None:  # asked only when a debug flag is found
+            self._main_only_memo = main_only_functions(self.ctx.tree)
+        return self._main_only_memo
 
     def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""

@@ -15,6 +15,8 @@ _XML_TESTS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319", 
 # The first argument is a string literal, or open() of one: a file shipped with the code, not user input.
 _LITERAL_FILE_ARG = re.compile(r"^[\w.]+\(\s*(open\(\s*)?[rbuRBU]*['\"]")
 
+# `parser.setFeature(feature_external_ges, True)`: a SAX parser told to resolve external entities again.
+_EXTERNAL_ENTITIES_ON = re.compile(r"feature_external_(ges|pes)\s*,\s*(True|1)\b")
 
 # Names on the flagged line that show the bytes come from outside the process.
 _OUTSIDE_INPUT = re.compile(r"\b(request|req|files|upload\w*|body|payload|recv\w*|socket|sock|conn|stdin|"
@@ -29,9 +31,18 @@ class UnsafeDeserializationBandit(BanditCheck):
         text = lines[issue.lineno - 1][issue.col_offset or 0:] if 0 < issue.lineno <= len(lines) else ""
         local_file = bool(_LITERAL_FILE_ARG.match(text))
         xml = issue.test_id in _XML_TESTS
-        if xml:
-            message = (f"XML parsed with the standard library ({issue.test_id}): entity expansion and external "
-                       "entities are not disabled; use defusedxml")
+        stdlib_xml = xml and issue.test_id != "B320" and not _EXTERNAL_ENTITIES_ON.search(self.ctx.text)
+        if stdlib_xml:
+            # Python's XML docs: since 3.7.1 the stdlib parsers resolve no external entities (no XXE), and the
+            # Expat bundled since 3.10 (>= 2.4.1) bounds billion-laughs and quadratic blowup; only a Python
+            # linked to an older system Expat is left exposed to the amplification, which defusedxml refuses
+            message = (f"XML parsed with the standard library ({issue.test_id}): no external entities are "
+                       "resolved (Python >= 3.7.1) and Expat >= 2.4.1 bounds entity amplification; on a Python "
+                       "linked to an older system Expat use defusedxml")
+        elif xml:
+            message = (f"XML parsed with {'lxml' if issue.test_id == 'B320' else 'the standard library'} "
+                       f"({issue.test_id}): entity expansion and external entities are not disabled; use "
+                       "defusedxml")
         else:
             message = (f"unsafe deserialization ({issue.test_id}: {issue.text.rstrip('.')}); loading untrusted "
                        "bytes runs arbitrary code: use JSON or a schema-checked format")
@@ -43,8 +54,8 @@ class UnsafeDeserializationBandit(BanditCheck):
             # the rule cannot tell the app's own cache or model file from an attacker's payload
             message += (" (origin not traced: an error when the bytes can come from a request, an upload or a "
                         "shared cache)")
-        finding = self.finding_from_issue(issue, level="warning" if local_file or untraced else None,
-                                          message=message)
+        level = "note" if stdlib_xml else "warning" if local_file or untraced else None
+        finding = self.finding_from_issue(issue, level=level, message=message)
         if xml:
             finding.properties["sub"] = "xml"
             finding.properties["cwe"] = 611

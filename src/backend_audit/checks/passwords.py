@@ -19,6 +19,7 @@ _PASSLIB_WEAK = re.compile(r"^(md5_crypt|des_crypt|bsdi_crypt|bigcrypt|crypt16|h
 
 
 _KDF_NAME = re.compile(r"(?i)pbkdf|kdf|key_?stretch|derive_?key")
+_MACHINE_SECRET = re.compile(r"(?i)(secret|seed|entropy|privkey|private_key|master_key)")
 _ITERATIONS = re.compile(r"(?i)iteration|rounds|work_?factor|cost")
 
 
@@ -85,13 +86,24 @@ class WeakPasswordHashing(AstCheck):
             iters = arg(node, "iterations", 3)
             value = literal_value(iters) if iters is not None else UNKNOWN
             if isinstance(value, int) and value < 100_000:
-                self.report(node, f"PBKDF2 with {value} iterations; OWASP recommends 600,000 for SHA-256")
+                self._pbkdf2(node, value)
         elif qn in ("werkzeug.security.generate_password_hash", "werkzeug.generate_password_hash"):
             method = arg(node, "method", 1)
             value = literal_value(method) if method is not None else UNKNOWN
             if isinstance(value, str) and not value.startswith(("pbkdf2", "scrypt")):
                 self.report(node, f"generate_password_hash(method={value!r}) uses a plain hash; use the default "
                                   "(scrypt) or pbkdf2")
+
+    def _pbkdf2(self, node: ast.Call, iterations: int) -> None:
+        """Iterations slow down guessing a password; a key stretched from a random machine secret (`secret`,
+        `seed`, `key`: nothing to guess) gains nothing from them, and an input the names do not place is
+        reported less."""
+        names = names_in(arg(node, "password", 1) or node)
+        message = f"PBKDF2 with {iterations} iterations; OWASP recommends 600,000 for SHA-256"
+        if any(is_password_name(n) for n in names):
+            self.report(node, message)
+        elif not any(_MACHINE_SECRET.search(n) for n in names):
+            self.report(node, message + " (origin not traced: the input is not named a password)", level="warning")
 
     def _hashlib(self, node: ast.Call, qn: str) -> None:
         flag = arg(node, "usedforsecurity")

@@ -150,10 +150,27 @@ class HardcodedSecret(AstCheck):
         self._bind(target, value)
         name = _could_be_text(value) and target_name(target)
         if name and is_credential_name(name) and self._secret_literal(value, name):
+            if isinstance(target, ast.Subscript) and self._shared_with_plain_keys(target, value):
+                return
             if self._in_settings_class():
                 self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
             else:
                 self._flag(node, target, value, f"secret in {name}", node)
+
+    def _shared_with_plain_keys(self, target: ast.Subscript, value: ast.AST) -> bool:
+        """`css["text"] = "input"; css["password"] = "input"`: the mapping holds the same literal under keys that
+        name no secret, so it maps kinds of things (widget CSS classes, labels), not credentials."""
+        scope = self.ctx.function_stack[-1] if self.ctx.function_stack else self.ctx.tree
+        container, literal = dotted(target.value), literal_value(value)
+        if not container or scope is None:
+            return False
+        for n in ast.walk(scope):
+            if isinstance(n, ast.Assign) and literal_value(n.value) == literal:
+                for t in n.targets:
+                    key = target_name(t) if isinstance(t, ast.Subscript) and dotted(t.value) == container else None
+                    if isinstance(key, str) and not is_credential_name(key):
+                        return True
+        return False
 
     def _in_settings_class(self) -> bool:
         """A field of a pydantic BaseSettings class: its default is what the environment overrides."""

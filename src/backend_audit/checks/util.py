@@ -145,6 +145,19 @@ def is_main_guard(node: ast.If) -> bool:
     return False
 
 
+def main_only_functions(tree: ast.Module | None) -> frozenset[str]:
+    """Module-level functions called from `if __name__ == "__main__":` and named nowhere else in the module:
+    `def main(): app.run(debug=True)` ... `if __name__ == "__main__": main()` runs only from the command line."""
+    if tree is None:
+        return frozenset()
+    guards = [st for st in tree.body if isinstance(st, ast.If) and is_main_guard(st)]
+    called = {n.func.id for g in guards for n in ast.walk(g) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    inside = {id(n) for g in guards for n in ast.walk(g)}
+    elsewhere = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in inside}
+    defined = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return frozenset((called & defined) - elsewhere)
+
+
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
                             "websocket", "api_view"})
 

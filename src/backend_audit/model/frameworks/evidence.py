@@ -404,6 +404,9 @@ class AuthEvidence:
         exchange = next((v["checks_credentials"] for v in views if v.get("checks_credentials")), None)
         if exchange:
             return f"public (credential exchange: the password is checked by {exchange})"
+        ended = next((v["ends_session"] for v in views if v.get("ends_session")), None)
+        if ended and not any(v.get("persists") for v in views):
+            return f"public (account flow: logout, {ended} drops only the caller's own session)"
         return auth
 
     def helper_with(self, path: str, handler: str, fact: str) -> tuple[str | None, dict[str, Any]]:

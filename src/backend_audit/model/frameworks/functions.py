@@ -90,12 +90,22 @@ _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
 # `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
+# Object-level checks handed the caller: `obj.raise_visible_to_user(request.user)`,
+# `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
+# A verb that tests or refuses: `set_visibility(request.user, ...)` changes a setting, it checks nothing.
+_VISIBILITY_CHECK = re.compile(r"(?i)^(raise|check|assert|ensure|is|can|has)_\w*(visible|viewable|editable|permitted)\w*$")
+_CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
+_END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
+                                "flask_login.logout_user", "django.contrib.auth.logout"})
+_LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
+# Session keys that say who is logged in (`user_id`, `is_admin`, `logged_in`), not a cart or a theme.
+_SESSION_IDENTITY = re.compile(r"(?i)user|admin|logged|auth")
 _LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
 # Calls that check a signed or secret link token: the token in the URL is the credential.
 _TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
                            "loads_signed", "confirm_token", "validate_token"})
 # Calls that check a password and answer with a session or a token: a login or token exchange.
-_CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password|verify_password|keygen"
+_CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password(_hash)?|verify_password|keygen"
                               r"|\w*token\w*|\w*key_?create\w*)$")
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
@@ -155,6 +165,7 @@ class _Fn:
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
+    ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
     # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
@@ -288,6 +299,10 @@ class FunctionFacts:
         }
         if decorators:
             out["decorators"] = decorators
+            if any(d["ref"].endswith(".url_value_preprocessor") for d in decorators):
+                keys = _url_value_keys(node)
+                if keys:
+                    out["url_value_keys"] = keys
         first = decorators[0]["line"] if decorators else out["line"]
         lines = self._lines()[first - 1:out["line"]]
         if any("backend-audit: public" in text for text in lines):
@@ -315,6 +330,8 @@ class FunctionFacts:
             out["token_check"] = fn.token_check
         if fn.credentials:
             out["checks_credentials"] = fn.credentials
+        if fn.ends_session:
+            out["ends_session"] = fn.ends_session
         if fn.handoffs:
             out["handoffs"] = sorted(set(fn.handoffs))
         if fn.auth_asserts:
@@ -444,7 +461,7 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if (tail in _AUTH_BODY_CALLS or tail in ("redirect", "HttpResponseRedirect") and _mentions_login(node) or
+        if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
         if tail in _WRITE_CALLS:
@@ -457,6 +474,8 @@ class FunctionFacts:
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
                                                        for a in [*node.args, *(k.value for k in node.keywords)]):
             fn.credentials = fn.credentials or f"{tail}()"
+        if name in _END_SESSION_CALLS or tail in ("logout_user", "logout") and not isinstance(node.func, ast.Attribute):
+            fn.ends_session = fn.ends_session or f"{name}()"
         if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
@@ -479,6 +498,9 @@ class FunctionFacts:
             # own route, which reads and checks it there. Not a template's context: a value reflected into a
             # page (a return_url link, a password refilled) is a use the reviews count.
             fn.displayed.update(id(a) for a in call_arguments(node))
+        if _VISIBILITY_CHECK.match(tail or "") and not fn.in_assert and any(
+                _CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
+            fn.auth_check = True  # `status.raise_visible_to_user(request.user)`: an object-level check of the caller
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
@@ -640,7 +662,7 @@ class FunctionFacts:
         self._benign_test(node.test)
         if isinstance(node, ast.If) and self.stack:
             self._guarded_branches(node)
-        if self.stack and isinstance(node, ast.If) and _session_user_test(node.test) and \
+        if self.stack and isinstance(node, ast.If) and _session_user_test(node.test, self.stack[-1].locals_expr) and \
                 any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
@@ -1013,21 +1035,48 @@ def _identity_presence_test(test: ast.expr) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
 
 
-def _session_user_test(test: ast.expr) -> bool:
-    """`"username" not in session`, `not session.get("user_id")`: a test of who is logged in, by session."""
-    names = [dotted(n) or "" for n in ast.walk(test) if isinstance(n, (ast.Name, ast.Attribute))]
-    if not any(last_name(n) == "session" for n in names):
-        return False
-    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and "user" in n.value.lower()
-               for n in ast.walk(test))
+def _url_value_keys(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """`values.pop("project_id")` in a Flask `url_value_preprocessor(endpoint, values)`: the URL parameters
+    the hook works on, so a check it makes holds for the routes that carry them, not every route."""
+    args = [*node.args.posonlyargs, *node.args.args]
+    if len(args) < 2:
+        return []
+    values = args[1].arg
+    keys = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("pop", "get") and \
+                any(isinstance(v, ast.Name) and v.id == values for v in ast.walk(n.func.value)) and n.args and \
+                isinstance(n.args[0], ast.Constant) and isinstance(n.args[0].value, str):
+            keys.add(n.args[0].value)
+        elif isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == values and \
+                isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str):
+            keys.add(n.slice.value)
+    return sorted(keys)
+
+
+def _session_user_test(test: ast.expr, local_exprs: dict[str, ast.expr] | None = None) -> bool:
+    """`"username" not in session`, `not session.get("user_id")`: a test of who is logged in, by session.
+    With the function's locals, `is_admin = session.get("is_admin")` ... `if is_admin or ...:` reads the same."""
+    parts = [test]
+    for n in ast.walk(test):
+        if isinstance(n, ast.Name) and local_exprs and n.id in local_exprs:
+            parts.append(local_exprs[n.id])
+    for part in parts:
+        names = [dotted(n) or "" for n in ast.walk(part) if isinstance(n, (ast.Name, ast.Attribute))]
+        if any(last_name(n) == "session" for n in names) and any(
+                isinstance(n, ast.Constant) and isinstance(n.value, str) and _SESSION_IDENTITY.search(n.value)
+                for n in ast.walk(part)):
+            return True
+    return False
 
 
 def _mentions_login(call: ast.Call) -> bool:
-    """`redirect(url_for("auth.login"))`, `redirect("/login?next=...")`: a guard sending the user to log in."""
+    """`redirect(url_for("auth.login"))`, `redirect("/login?next=...")`, `Redirect303(url_for(".authenticate"))`:
+    a guard sending the user to log in."""
     for node in ast.walk(call):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "login" in node.value.lower():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _LOGIN_TARGET.search(node.value):
             return True
-        if isinstance(node, (ast.Name, ast.Attribute)) and "login" in (dotted(node) or "").lower():
+        if isinstance(node, (ast.Name, ast.Attribute)) and _LOGIN_TARGET.search(dotted(node) or ""):
             return True
     return False
 

@@ -49,6 +49,18 @@ _LIST_VIEWS = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet", "Re
 _DRF_MARKERS = frozenset({"APIView", "GenericAPIView", *_VIEWSETS, *[k for k in CLASS_METHODS if k.endswith("APIView")]})
 
 
+_HOOK_KEYS = re.compile(r"<(\w+)>")
+_ROUTE_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
+
+
+def hook_applies(hook: str, path: str) -> bool:
+    """A hook scoped to URL parameters (`... (routes with <project_id>)`) guards the routes carrying them."""
+    if not hook.startswith("url_value_preprocessor:") or "(routes with" not in hook:
+        return True
+    wanted = set(_HOOK_KEYS.findall(hook.rsplit("(routes with", 1)[1]))
+    return bool(wanted & set(_ROUTE_PARAM.findall(path)))
+
+
 @dataclass
 class Endpoint:
     framework: str
@@ -336,6 +348,11 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             for d in fn.get("decorators", []):
                 if d["ref"] in (f"{name}.before_request", f"{name}.before_app_request") and fn.get("auth_check"):
                     out.append(f"before_request: {fname}")
+                elif d["ref"] == f"{name}.url_value_preprocessor" and fn.get("auth_check"):
+                    # it runs before every route of the blueprint; a check on `values.pop("project_id")`
+                    # holds for the routes whose URL carries <project_id> (the others reach it with nothing)
+                    keys = "".join(f"<{k}>" for k in fn.get("url_value_keys", []))
+                    out.append(f"url_value_preprocessor: {fname}" + (f" (routes with {keys})" if keys else ""))
         for h in self.facts[path].get("web", {}).get("hooks", []):
             if h["owner"] == name:
                 fn = self.function(path, h["function"])
@@ -444,7 +461,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
-            auth = self._auth_decorated(path, fn, deps, mount["hooks"])
+            auth = self._auth_decorated(path, fn, deps, [h for h in mount["hooks"] if hook_applies(h, full)])
             if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via, self._root = mount["via"], mount["root"]

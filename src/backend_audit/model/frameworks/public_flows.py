@@ -14,10 +14,12 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Words that say "this is the account flow" on their own.
 _STRONG = {"login": "login", "logout": "logout", "signin": "login", "signout": "logout", "logon": "login",
            "logoff": "logout", "signup": "sign-up", "register": "sign-up", "registration": "sign-up",
-           "forgot": "password recovery", "forgotten": "password recovery", "oauth": "login (OAuth)"}
+           "forgot": "password recovery", "forgotten": "password recovery", "oauth": "login (OAuth)",
+           "authenticate": "login"}
 # Words that name an account flow only with corroboration (a token in the URL, a password / e-mail word,
 # an auth or account module): `reset` alone may be an admin action.
 _WEAK = {"reset": "password recovery", "recover": "password recovery", "recovery": "password recovery",
+         "remind": "password recovery", "reminder": "password recovery",
          "verify": "e-mail verification", "verification": "e-mail verification", "confirm": "e-mail confirmation",
          "confirmation": "e-mail confirmation", "activate": "account activation",
          "activation": "account activation", "invitation": "invitation", "invite": "invitation"}
@@ -26,7 +28,10 @@ _FILLER = frozenset({"view", "views", "api", "do", "handle", "handler", "page", 
                      "accounts", "password", "passwd", "email", "mail", "e", "new", "key", "token", "done",
                      "complete", "sent", "link", "success", "start", "request", "get", "post", "with", "by",
                      "in", "out", "up", "sign", "log", "on", "off", "the", "my", "auth", "submit", "callback",
-                     "redirect", "code", "accept", "resource", "endpoint", "controller", "route"})
+                     "redirect", "code", "accept", "resource", "endpoint", "controller", "route",
+                     # the second factor of a login, and asking for a flow's mail again (`LoginWith2FA`,
+                     # `ResendConfirmEmail`) are still that flow
+                     "2", "fa", "2fa", "mfa", "otp", "totp", "resend"})
 _CONTEXT = frozenset({"password", "passwd", "email", "mail", "auth", "account", "accounts", "registration",
                       "authentication"})
 # The first-run wizard that creates the first admin: public until the site is installed.
@@ -68,7 +73,8 @@ def _flow(ws: list[str]) -> tuple[str | None, bool]:
     weak = [w for w in meaningful if w in _WEAK]
     if not weak:
         return None, False
-    corroborated = any(w in ("password", "passwd") for w in ws) and weak[0] in ("reset", "recover", "recovery") \
+    corroborated = any(w in ("password", "passwd") for w in ws) and weak[0] in ("reset", "recover", "recovery",
+                                                                                 "remind", "reminder") \
         or any(w in ("email", "mail") for w in ws) and weak[0] in ("verify", "verification", "confirm",
                                                                    "confirmation", "activate", "activation")
     return _WEAK[weak[0]], not corroborated
