@@ -391,3 +391,18 @@ def test_what_a_module_does_decides_whether_it_needs_a_test(tmp_path):
         "tests/test_x.py": "def test_x():\n    pass\n",
     })
     assert flagged(tmp_path, "BA-TEST-002") == [("app/logsetup.py", 1), ("app/work.py", 1)]
+
+
+def test_relative_urls_a_test_client_requests_are_joined_at_the_root(tmp_path):
+    # httpx and the framework test clients join a URL without a leading slash onto their base URL
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": FIVE, "tests/test_api.py": """\
+        async def test_x(client, http_client, app, wallet_id):
+            await client.get("extensions", params={"usr": "1"})
+            await http_client.request("GET", f"api/v1/wallet/{wallet_id}")
+            app.test_client().post(url="payments")
+            assert app.get("wallets") is None
+        """})
+    routes = ["/extensions", "/api/v1/wallet/{wallet_id}", "/payments", "/wallets"]
+    model = _reach_model(tmp_path, [{"file": "app/views.py", "path": p, "handler": f"h{i}", "line": i + 1,
+                                     "methods": ["GET"]} for i, p in enumerate(routes)])
+    assert [f.properties["route"] for f in run_check(EndpointWithoutTest, model)] == ["/wallets"]
