@@ -97,7 +97,12 @@ def _declaration(stmt: ast.stmt) -> bool:
                          ast.Assign, ast.AnnAssign, ast.Pass)):
         return True
     if isinstance(stmt, ast.Expr):
-        return isinstance(stmt.value, ast.Constant) or _tail(stmt.value).endswith("register")
+        value = stmt.value
+        # `register.generator("bw:book:small", BookSmall)`: a call on the registry object conventionally
+        # named `register` (imagekit's, a template Library) declares as much as `admin.site.register(...)`
+        on_registry = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+            _tail(value.func.value) == "register"
+        return isinstance(value, ast.Constant) or _tail(value).endswith("register") or on_registry
     if isinstance(stmt, ast.If):
         return _tail(stmt.test) == "TYPE_CHECKING" and all(map(_declaration, stmt.body + stmt.orelse))
     if isinstance(stmt, ast.Try):
