@@ -335,6 +335,21 @@ def test_flask_restx_namespaces_and_smorest_method_views(tmp_path):
         ("DELETE", "/pets/<int:pet_id>", "none")}
 
 
+def test_flask_restful_resources_take_the_blueprint_prefix(tmp_path):
+    # Api(bp): add_resource paths hang from the blueprint; register_blueprint(url_prefix=) replaces its own
+    (tmp_path / "api.py").write_text(
+        "from flask import Blueprint\nfrom flask_restful import Api, Resource\n\n\nclass Bills(Resource):\n"
+        "    def get(self, project_id):\n        return []\n\n\n"
+        "bp = Blueprint('api', __name__, url_prefix='/api')\nv2 = Blueprint('v2', __name__, url_prefix='/ignored')\n"
+        "v1 = Api(bp, prefix='/v1')\nv1.add_resource(Bills, '/projects/<project_id>/bills')\n"
+        "rest = Api(v2)\nrest.add_resource(Bills, '/bills')\n")
+    (tmp_path / "run.py").write_text(
+        "from flask import Flask\n\nfrom api import bp, v2\n\napp = Flask(__name__)\napp.register_blueprint(bp)\n"
+        "app.register_blueprint(v2, url_prefix='/api/v2')\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert sorted(e["path"] for e in result.endpoints) == ["/api/v1/projects/<project_id>/bills", "/api/v2/bills"]
+
+
 def test_litestar_auth_backend_and_unmounted_controllers(tmp_path):
     (tmp_path / "security.py").write_text("from litestar.security.jwt import JWTAuth\n\njwt_auth = JWTAuth(None)\n")
     (tmp_path / "accounts.py").write_text(

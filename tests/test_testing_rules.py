@@ -391,3 +391,53 @@ def test_what_a_module_does_decides_whether_it_needs_a_test(tmp_path):
         "tests/test_x.py": "def test_x():\n    pass\n",
     })
     assert flagged(tmp_path, "BA-TEST-002") == [("app/logsetup.py", 1), ("app/work.py", 1)]
+
+
+def test_relative_urls_a_test_client_requests_are_joined_at_the_root(tmp_path):
+    # httpx and the framework test clients join a URL without a leading slash onto their base URL
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": FIVE, "tests/test_api.py": """\
+        async def test_x(client, http_client, app, wallet_id):
+            await client.get("extensions", params={"usr": "1"})
+            await http_client.request("GET", f"api/v1/wallet/{wallet_id}")
+            app.test_client().post(url="payments")
+            assert app.get("wallets") is None
+        """})
+    routes = ["/extensions", "/api/v1/wallet/{wallet_id}", "/payments", "/wallets"]
+    model = _reach_model(tmp_path, [{"file": "app/views.py", "path": p, "handler": f"h{i}", "line": i + 1,
+                                     "methods": ["GET"]} for i, p in enumerate(routes)])
+    assert [f.properties["route"] for f in run_check(EndpointWithoutTest, model)] == ["/wallets"]
+
+
+def test_middleware_runs_on_the_requests_tests_make(tmp_path):
+    mw = """\
+        import time
+
+
+        class TimingMiddleware:
+            def __init__(self, app):
+                self.app = app
+
+            async def __call__(self, scope, receive, send):
+                started = time.monotonic()
+                await self.app(scope, receive, send)
+                scope["elapsed"] = time.monotonic() - started
+        """
+    main = """\
+        from fastapi import FastAPI
+
+        from app.timing import TimingMiddleware
+
+        app = FastAPI()
+        app.add_middleware(TimingMiddleware)
+
+
+        @app.get("/items")
+        def items():
+            return []
+        """
+    write(tmp_path, {"app/__init__.py": "", "app/timing.py": mw, "app/main.py": main,
+                     "tests/test_items.py": "def test_items(client):\n    assert client.get('/items').json() == []\n"})
+    assert flagged(tmp_path, "BA-TEST-002") == []
+    # without a test request nothing runs it
+    write(tmp_path, {"tests/test_items.py": "def test_nothing():\n    assert True\n"})
+    assert ("app/timing.py", 1) in flagged(tmp_path, "BA-TEST-002")

@@ -141,19 +141,24 @@ class ModuleWithoutTests(_TestCheck):
         reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
         commands = {name for test in test_code(project)
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
+        # middleware runs on every request a test client makes: tests that request endpoints run it
+        hooks = _request_middleware(project) if reached_endpoints else set()
         direct: set[str] = set()
         candidates = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision"):
                 continue
-            if not facts.get("working_functions", 1) and not facts.get("module_code"):
+            command = "/management/commands/" in f"/{path}" and "Command" in (facts.get("classes") or {})
+            if not facts.get("working_functions", 1) and not facts.get("module_code") and not command:
                 # declarations only (enums, exceptions, constants, config and model classes, admin
                 # registrations, abstract bases whose methods raise NotImplementedError): importing it runs all
-                # of it, so there is no behaviour of its own for a test to exercise
+                # of it, so there is no behaviour of its own for a test to exercise. A management command is
+                # the exception: `Command(MergeCommand)` with only `MODEL = Author` is an entry point
+                # (`manage.py merge_authors`) running its base's behaviour on what it declares
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            if (path in imported or path in reached_endpoints or f"test_{stem}.py" in names
+            if (path in imported or path in reached_endpoints or path in hooks or f"test_{stem}.py" in names
                     or f"{stem}_test.py" in names or (cov is not None and _ran_inside_functions(cov.files.get(path), facts))
                     or ("/management/commands/" in f"/{path}" and stem in commands)
                     or (stem == "apps" and "django.apps" in facts.get("imports", ()))):
@@ -206,6 +211,40 @@ class ModuleWithoutTests(_TestCheck):
                                                  f"defines, and {evidence}; add a test module for it",
                                         snippet=f"module {path}"))
         return out
+
+
+def _request_middleware(model: ProjectModel) -> set[str]:
+    """Modules defining a middleware class the settings' `MIDDLEWARE` (or `MIDDLEWARE_CLASSES`) list names,
+    or that `app.add_middleware(X)` installs: the framework runs it around every request, test requests
+    included. A name through a package (`"app.middleware.FileTooBig"`) is followed to the module its
+    `__init__` imports the class from."""
+    out: set[str] = set()
+    for path in sorted(model.facts):
+        facts = model.facts[path]
+        table = facts.get("import_table") or {}
+        # `app.add_middleware(TimingMiddleware)`: the local name stands for what it was imported as
+        names = [(path, _imported_as(table, m["name"])) for m in (facts.get("web") or {}).get("middleware", ())
+                 if m.get("name")]
+        for key in ("MIDDLEWARE", "MIDDLEWARE_CLASSES"):
+            value = (facts.get("settings") or {}).get(key, {}).get("value")
+            names += [(path, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        for where, name in names:
+            owner, _, cls = name.rpartition(".")
+            targets = model.resolve_import(where, name) if "." not in name else \
+                model.resolve_import(where, owner) or model.resolve_import(where, name)
+            for dep in targets:
+                if dep.endswith(("__init__.py", "__init__.pyi")):
+                    # re-exported: `from .file_too_big import FileTooBig` in the package's __init__
+                    out.update(p for imp in model.facts[dep].get("imports", ()) if imp.rsplit(".", 1)[-1] == cls
+                               for p in model.resolve_import(dep, imp.rpartition(".")[0]) if p != dep)
+                elif dep != path:
+                    out.add(dep)
+    return out
+
+
+def _imported_as(table: dict[str, str], name: str) -> str:
+    head, dot, rest = name.partition(".")
+    return table.get(head, head) + dot + rest
 
 
 def _named_by_string(model: ProjectModel) -> dict[str, str]:

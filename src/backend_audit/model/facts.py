@@ -97,7 +97,12 @@ def _declaration(stmt: ast.stmt) -> bool:
                          ast.Assign, ast.AnnAssign, ast.Pass)):
         return True
     if isinstance(stmt, ast.Expr):
-        return isinstance(stmt.value, ast.Constant) or _tail(stmt.value).endswith("register")
+        value = stmt.value
+        # `register.generator("bw:book:small", BookSmall)`: a call on the registry object conventionally
+        # named `register` (imagekit's, a template Library) declares as much as `admin.site.register(...)`
+        on_registry = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+            _tail(value.func.value) == "register"
+        return isinstance(value, ast.Constant) or _tail(value).endswith("register") or on_registry
     if isinstance(stmt, ast.If):
         return _tail(stmt.test) == "TYPE_CHECKING" and all(map(_declaration, stmt.body + stmt.orelse))
     if isinstance(stmt, ast.Try):
@@ -262,6 +267,21 @@ _TEST_FRAMEWORKS = ("django.test", "rest_framework.test", "fastapi.testclient", 
 
 _SETTINGS_DECORATORS = frozenset({"override_settings", "modify_settings"})
 
+# A request through a test client: `client.get("wallet")`, `self.client.post(...)`, `TestClient(app).get(...)`.
+_CLIENT_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_RELATIVE_URL = re.compile(r"[A-Za-z0-9_][^\s]*")
+
+
+def _client_request(node: ast.Call, name: str) -> bool:
+    if name not in _CLIENT_VERBS or not isinstance(node.func, ast.Attribute):
+        return False
+    receiver = node.func.value
+    if isinstance(receiver, ast.Call):
+        receiver = receiver.func
+    tail = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) \
+        else ""
+    return "client" in tail.lower()
+
 
 def _imports_test_framework(tree: ast.Module | None, path: str = "") -> bool:
     # `override_settings` alone makes test support only in a testing package (netbox's utilities/testing/);
@@ -351,6 +371,8 @@ class TestRefsCollector:
         if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) \
                 and isinstance(node.args[0].value, str):
             self.commands.add(node.args[0].value)  # a management command run by name
+        if _client_request(node, name):
+            self._relative_url(node, name)
         args = call_args(node) if name in _URL_CALLS else ()
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
@@ -359,6 +381,16 @@ class TestRefsCollector:
                 self.route_names.add(first)
             elif len(self.computed_names) < 3:
                 self.computed_names.append(node.lineno)
+
+    def _relative_url(self, node: ast.Call, name: str) -> None:
+        """A test client joins a URL without a leading slash onto its base URL (httpx's `base_url`, the
+        Starlette and Django clients' host): `client.get("wallet")` requests `/wallet`."""
+        index = 1 if name == "request" else 0
+        arg = node.args[index] if len(node.args) > index else \
+            next((kw.value for kw in node.keywords if kw.arg in ("url", "path")), None)
+        text = _template(self.ctx, arg) if arg is not None else None
+        if text and len(text) < 400 and "://" not in text and _RELATIVE_URL.fullmatch(text):
+            self.urls.add("/" + text)
 
     def leave_Module(self, node: ast.Module) -> None:
         if self.active:

@@ -26,11 +26,13 @@ ROUTER_KINDS = {
     "NestedDefaultRouter": "drf_router", "NinjaAPI": "ninja_api", "Router": "ninja_router",
     "Application": "aiohttp_app", "RouteTableDef": "aiohttp_routes", "Sanic": "sanic_app",
     "GraphQLRouter": "graphql_router",  # strawberry's FastAPI router: one GraphQL endpoint (GET and POST)
-    "Namespace": "flask_blueprint", "Api": "restx_api",  # flask-restx / flask-restplus
+    # flask-restx / flask-restplus; flask-restful's Api too: `Api(blueprint)` serves its add_resource routes
+    # under the blueprint's url_prefix
+    "Namespace": "flask_blueprint", "Api": "restx_api",
 }
 _PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
              "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
-             "litestar")
+             "flask_restful", "litestar")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 _PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
@@ -91,8 +93,10 @@ class RouteWiring:
             return None
         if tail == "Application" and not qn.startswith("aiohttp"):
             return None
-        if tail in ("Namespace", "Api") and not qn.startswith(("flask_restx", "flask_restplus")):
-            return None  # flask-restful's Api keeps its add_resource handling
+        if tail == "Namespace" and not qn.startswith(("flask_restx", "flask_restplus")):
+            return None
+        if tail == "Api" and not qn.startswith(("flask_restx", "flask_restplus", "flask_restful")):
+            return None
         return tail
 
     def _limiter(self, call: ast.Call) -> str | None:
