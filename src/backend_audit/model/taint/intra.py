@@ -32,6 +32,9 @@ _FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\
 _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 # request.META keys the server sets (not headers, not the query): not request data
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
+# the Referer header under its spellings (headers["Referer"], META["HTTP_REFERER"]): its value carries the
+# `referer` mark, which BA-INP-009 reports lower (the browser sets it to the page the user came from)
+_REFERER_KEYS = frozenset({"referer", "referrer", "http_referer"})
 _TEXT = 72
 # predicates named for checking where a URL may go: _allow_redirect, safe_for_redirect, is_safe_url,
 # url_has_allowed_host_and_scheme, validate_next_url (a guard on them sanitises for url and redirect)
@@ -930,6 +933,10 @@ class FunctionAnalyser:
         return self.eval(base, state)
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
+        value = self._subscript(node, state)
+        return V.sanitise(value, ("referer",)) if _referer_read(node.value, node.slice) else value
+
+    def _subscript(self, node: ast.Subscript, state: dict) -> V.Value:
         base = node.value
         if _is_meta(base) and _server_key(node.slice):
             return {}
@@ -954,6 +961,14 @@ class FunctionAnalyser:
 
     # --- calls -------------------------------------------------------------------------------------
     def call(self, node: ast.Call, state: dict) -> V.Value:
+        value = self._call(node, state)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and node.args and \
+                _referer_read(func.value, node.args[0]):
+            return V.sanitise(value, ("referer",))
+        return value
+
+    def _call(self, node: ast.Call, state: dict) -> V.Value:
         func = node.func
         qn = self.qualname(func, state)
         if qn == "builtins.getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
@@ -1255,6 +1270,12 @@ def _numeric_format(fmt: str) -> bool:
     """A %-format whose conversions are all numeric (%d, %i, %f, %x...; `%%` is a literal): at least one."""
     convs = [c for c in _PERCENT.findall(fmt) if c != "%"]
     return bool(convs) and all(c in "diouxXeEfFgG" for c in convs)
+
+
+def _referer_read(base: ast.AST, key: ast.AST) -> bool:
+    """`<x>.headers["Referer"]`, `<x>.META.get("HTTP_REFERER")`: a read of the Referer header."""
+    return isinstance(base, ast.Attribute) and base.attr in ("headers", "META") and \
+        isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in _REFERER_KEYS
 
 
 def _is_meta(node: ast.AST) -> bool:
