@@ -592,6 +592,11 @@ class FunctionAnalyser:
             for b in self.bound.get(found, ()) if isinstance(found, str) else (found,):
                 if isinstance(b, ast.Call) and _lookup_call(b):
                     self.sanitise_names(_lookup_arg_names(b), ("trust-store",), state)
+                elif isinstance(b, ast.Call) and (matched := _matched_in(b)) and \
+                        self.trusted_set(matched[0], state):
+                    # `hit = next((r for r in releases if r.link == link), None)` and `if not hit: raise`:
+                    # link equals an item of a collection no request data built, an allowlist
+                    self.sanitise_names(matched[1], ("all",), state)
             return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
@@ -1356,6 +1361,24 @@ def _found_row(test: ast.AST, truth: bool) -> str | ast.Call | None:
             isinstance(test.ops[0], ast.IsNot if truth else ast.Is):
         return test.left.id
     return None
+
+
+def _matched_in(node: ast.Call) -> tuple[ast.AST, list[str]] | None:
+    """`next((r for r in items if r.key == name), None)`: (items, [name]), the names an item was found
+    equal to; None for any other call."""
+    if not (isinstance(node.func, ast.Name) and node.func.id == "next" and node.args and
+            isinstance(node.args[0], ast.GeneratorExp) and len(node.args[0].generators) == 1):
+        return None
+    gen = node.args[0].generators[0]
+    item = set(_names_of(gen.target))
+    names: list[str] = []
+    for cond in gen.ifs:
+        if isinstance(cond, ast.Compare) and len(cond.ops) == 1 and isinstance(cond.ops[0], ast.Eq):
+            sides = [cond.left, cond.comparators[0]]
+            for this, other in (sides, sides[::-1]):
+                if item & set(_names_of(this)) and isinstance(other, ast.Name) and other.id not in item:
+                    names.append(other.id)
+    return (gen.iter, names) if names else None
 
 
 def _lookup_call(node: ast.Call) -> bool:
