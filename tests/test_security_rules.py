@@ -230,3 +230,18 @@ def test_debug_in_a_command_line_launcher_is_a_warning(tmp_path):
         app.run(debug=True, port=args.port)
         """}, "BA-DEP-001")
     assert [(f.line, f.level) for f in result.findings] == [(11, "warning")]
+
+
+def test_ssl_redirect_is_a_note_when_a_shipped_nginx_config_redirects_port_80(tmp_path):
+    settings = {"site/__init__.py": "", "site/settings.py": 'INSTALLED_APPS = ["x"]\nALLOWED_HOSTS = ["a.org"]\n'}
+    plain = {f.properties["sub"]: f.level for f in _scan(tmp_path / "a", settings, "BA-DEP-002").findings}
+    # the TLS server block's own redirect (to the canonical host) is not the port-80 one: still a warning
+    tls_only = dict(settings, **{"deploy/nginx.conf": "server {\n  listen 443 ssl;\n  return 301 https://a.org;\n}\n"})
+    tls = {f.properties["sub"]: f.level for f in _scan(tmp_path / "b", tls_only, "BA-DEP-002").findings}
+    redirecting = dict(settings, **{"deploy/nginx.conf": (
+        "server {\n  listen 443 ssl;\n}\nserver {\n  listen [::]:80;\n  listen 80;\n"
+        "  location / {\n    return 301 https://$host$request_uri;\n  }\n}\n")})
+    found = {f.properties["sub"]: f for f in _scan(tmp_path / "c", redirecting, "BA-DEP-002").findings}
+    assert plain["ssl-redirect"] == tls["ssl-redirect"] == "warning"
+    assert found["ssl-redirect"].level == "note" and "deploy/nginx.conf:8" in found["ssl-redirect"].message
+    assert found["hsts"].level == "warning"

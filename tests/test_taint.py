@@ -479,3 +479,65 @@ def test_user_models_add_sources_and_sinks(tmp_path, capsys):
     assert code == 2 and "kind must be one of" in err and len(err.splitlines()) == 1
     (tmp_path / "pyproject.toml").write_text('[tool.backend-audit]\ntaint-models = ["../outside.yaml"]\n')
     assert main(["scan", str(tmp_path), "--no-cache"]) == 2
+
+
+def test_redirect_back_to_the_referer_is_a_note(tmp_path):
+    """The Referer under each spelling is a note for BA-INP-009 (the browser sets it); `next=` in the same
+    redirect keeps the warning, and the mark does not count as a check for the session rule."""
+    result = _scan(tmp_path, {"app/views.py": FLASK + """
+@app.post("/a")
+def a():
+    return redirect(request.headers.get("Referer") or "/")
+
+@app.post("/b")
+def b():
+    return redirect(request.referrer)
+
+@app.post("/c")
+def c():
+    return redirect(request.headers["referer"] + request.args["next"])
+
+@app.post("/d")
+def d():
+    session["back"] = request.headers.get("Referer")
+""", "app/dj.py": """
+from django.shortcuts import redirect
+
+def back(request):
+    return redirect(request.META.get("HTTP_REFERER", "/"))
+"""})
+    got = [(p, line, level) for rule, p, line, level in _found(result) if rule in ("BA-INP-009", "BA-INP-012")]
+    assert got == [("app/dj.py", 5, "note"), ("app/views.py", 6, "note"), ("app/views.py", 10, "note"),
+                   ("app/views.py", 14, "warning"), ("app/views.py", 18, "warning")]
+
+
+
+def test_untraced_sql_from_a_migrations_module_is_silent_at_the_wrappers_sink_too(tmp_path):
+    """The project's own migrations.py (schema DDL) is offline: its untraced SQL reports nothing, neither in
+    it nor where it reaches the database wrapper's execute; the same built SQL from a job module does."""
+    files = {"app/db.py": """
+from sqlalchemy import text
+
+class Database:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def execute(self, query, values=None):
+        return self.conn.execute(text(query), values or {})
+
+    def fetch(self, query, values=None):
+        return self.conn.execute(text(query), values or {}).all()
+""", "app/migrations.py": """
+from app.db import Database
+
+def m001_initial(db: Database):
+    db.execute(f"CREATE TABLE payments (amount {db.big_int} NOT NULL)")
+""", "app/jobs.py": """
+from app.db import Database
+
+def purge(db: Database, table):
+    return db.fetch(f"SELECT * FROM {table}")
+"""}
+    result = _scan(tmp_path, files, ("BA-SQL-001",))
+    starts = sorted((f.path, f.line, f.trace[0]["path"]) for f in result.findings)
+    assert starts == [("app/db.py", 12, "app/jobs.py"), ("app/jobs.py", 5, "app/jobs.py")]

@@ -4,16 +4,23 @@ BA-DEP-002) and names itself in `properties.sub` and in the message."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from ..model.django_settings import SettingsIndex, Value
 from ..findings import Finding
 from .base import ProjectCheck
+from .repo_text import texts
 
 _SEC_MW = "django.middleware.security.SecurityMiddleware"
 _CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
 _FRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
 _SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
+# a shipped nginx config: a server block on port 80 that answers every request with a redirect to https
+_PROXY_CONF = re.compile(r"(^|/)([^/]*nginx[^/]*|[^/]*\.conf(\.template)?)$", re.I)
+_SERVER = re.compile(r"\bserver\s*\{")
+_LISTEN_80 = re.compile(r"^\s*listen\s+(?:\S*:)?80\s*;", re.M)
+_TO_HTTPS = re.compile(r"^\s*(?:return\s+30[1278]\s+https://|rewrite\s+\S+\s+https://\S*\s+permanent\s*;)", re.M)
 
 
 class DjangoProductionSettings(ProjectCheck):
@@ -22,10 +29,27 @@ class DjangoProductionSettings(ProjectCheck):
     def run(self, project: Any) -> list[Finding]:
         index = SettingsIndex(project.facts)
         out: dict[tuple, Finding] = {}
-        for module in index.production_modules():
+        modules = index.production_modules()
+        evaluated = {m: _evaluate(m, index.fold(m), self.rule.id) for m in modules}
+        proxy: list[str | None] = []
+        for module in modules:
             settings = index.fold(module)
             silenced = _silenced(settings)
-            for finding in _evaluate(module, settings, self.rule.id):
+            # a setting missing from a module that extends another production module (a worker's settings
+            # doing `from app.settings import *`) is missing there too: that module carries the finding
+            inherited = {(f.properties["sub"], f.properties["setting"]) for base in _star_bases(index, module)
+                         if base in evaluated for f in evaluated[base] if (f.path, f.line) == (base, 1)}
+            for finding in evaluated[module]:
+                if (finding.path, finding.line) == (module, 1) and \
+                        (finding.properties["sub"], finding.properties["setting"]) in inherited:
+                    continue
+                if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
+                    if not proxy:
+                        proxy.append(_proxy_redirects_http(project))
+                    if proxy[0]:
+                        finding.level = "note"
+                        finding.message += (f"; the repository's proxy config ({proxy[0]}) redirects plain HTTP "
+                                            f"to https: check every deployment uses it")
                 check = finding.properties["django_check"]
                 if check in silenced:
                     # Django's own reviewed suppression of the same check: kept, counted as suppressed
@@ -116,6 +140,33 @@ def _hsts(s: dict[str, Value], value: Callable, add: Callable) -> None:
         add("hsts", "SECURE_HSTS_PRELOAD", "security.W021", 319,
             "SECURE_HSTS_PRELOAD is not True: the first visit is not protected by the browsers' preload list",
             level="note")
+
+
+def _star_bases(index: SettingsIndex, module: str) -> set[str]:
+    """The settings modules `module` star-imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        for ev in index.events.get(todo.pop(), ()):
+            if ev[0] == "star":
+                target = index.resolve(ev[1], module)
+                if target and target != module and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+    return seen
+
+
+def _proxy_redirects_http(project: Any) -> str | None:
+    """`path:line` of a shipped nginx server block on port 80 that redirects to https (TLS ends at the proxy,
+    and it sends plain HTTP on before Django sees it), or None."""
+    for rel, text in texts(project, lambda r: bool(_PROXY_CONF.search(r)) and r.count("/") <= 4):
+        starts = [m.start() for m in _SERVER.finditer(text)] + [len(text)]
+        for begin, end in zip(starts, starts[1:]):
+            block = text[begin:end]
+            found = _TO_HTTPS.search(block) if _LISTEN_80.search(block) else None
+            if found:
+                return f"{rel}:{text.count(chr(10), 0, begin + found.start()) + 1}"
+    return None
 
 
 def _silenced(s: dict[str, Value]) -> set[str]:

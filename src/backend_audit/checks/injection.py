@@ -65,6 +65,17 @@ class OpenRedirect(TaintCheck):
     FIX = ("Redirect only to relative paths or allowed hosts (url_has_allowed_host_and_scheme), or to a "
            "named route.")
 
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        if judged is None or "referer" not in tf.flow.sanitised or not tf.flow.root.startswith("src:"):
+            return judged
+        # the browser sets the Referer to the page the user came from: a link from another site sends them
+        # back to that site, a page the attacker could have linked to directly; forging it takes the client
+        # itself (an extension, a proxy). Lower impact than a `next=` parameter, not none (CWE-601)
+        return "note", (f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the "
+                        f"page they came from, so another site linking here only sends its users back to itself. "
+                        f"{self.FIX}")
+
 
 class LdapInjection(TaintCheck):
     RULE_ID = "BA-INP-010"
@@ -103,7 +114,7 @@ class TrustBoundaryViolation(TaintCheck):
     def judge(self, tf) -> tuple[str, str] | None:
         # any check or conversion on the way (an allowlist, url_has_allowed_host_and_scheme, urlencode)
         # is the validation this rule asks for; so is one wherever the value is read back
-        if tf.flow.sanitised or (tf.store_key and tf.store_key in getattr(self, "_checked_at_read", ())):
+        if tf.flow.sanitised - {"referer"} or (tf.store_key and tf.store_key in getattr(self, "_checked_at_read", ())):
             return None
         return super().judge(tf)
 

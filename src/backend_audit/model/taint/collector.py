@@ -145,6 +145,9 @@ _WEB_ROOTS = ("flask", "fastapi", "starlette", "quart", "aiohttp.web", "sanic", 
               "django.http", "django.views", "rest_framework", "litestar")
 
 
+_DDL = re.compile(r"(?i)\b(?:CREATE|ALTER|DROP)\s+(?:TABLE|INDEX|UNIQUE\s+INDEX|VIEW|SCHEMA)\b")
+
+
 def _offline(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> str | None:
     """Why this module runs outside any request, or None: a migration (Django `migrations/`, an alembic
     revision: run by the migration tool with values from code and the database) or a program run from a
@@ -164,6 +167,8 @@ def _offline(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> s
             isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in models.endpoint_decorators
             for d in n.decorator_list) for n in ast.walk(tree)):
         return None
+    if ("migrations" in parts or ctx.path.rsplit("/", 1)[-1] == "migrations.py") and _DDL.search(text):
+        return "migration"  # a project's own migration steps (`async def m001_initial(db)`): schema DDL
     if any(p in _TOOL_DIRS for p in parts):
         return "program"
     if (text.startswith("#!") or any(isinstance(s, ast.If) and _main_guard(s.test) for s in tree.body)) and not any(

@@ -32,6 +32,9 @@ _FIXED_PREFIX = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#{}]+[/?#]|/[^/\\
 _HOST_FIXING = frozenset({"all", "redirect", "url", "host"})
 # request.META keys the server sets (not headers, not the query): not request data
 _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
+# the Referer header under its spellings (headers["Referer"], META["HTTP_REFERER"]): its value carries the
+# `referer` mark, which BA-INP-009 reports lower (the browser sets it to the page the user came from)
+_REFERER_KEYS = frozenset({"referer", "referrer", "http_referer"})
 _TEXT = 72
 # predicates named for checking where a URL may go: _allow_redirect, safe_for_redirect, is_safe_url,
 # url_has_allowed_host_and_scheme, validate_next_url (a guard on them sanitises for url and redirect)
@@ -589,6 +592,11 @@ class FunctionAnalyser:
             for b in self.bound.get(found, ()) if isinstance(found, str) else (found,):
                 if isinstance(b, ast.Call) and _lookup_call(b):
                     self.sanitise_names(_lookup_arg_names(b), ("trust-store",), state)
+                elif isinstance(b, ast.Call) and (matched := _matched_in(b)) and \
+                        self.trusted_set(matched[0], state):
+                    # `hit = next((r for r in releases if r.link == link), None)` and `if not hit: raise`:
+                    # link equals an item of a collection no request data built, an allowlist
+                    self.sanitise_names(matched[1], ("all",), state)
             return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
@@ -930,6 +938,10 @@ class FunctionAnalyser:
         return self.eval(base, state)
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
+        value = self._subscript(node, state)
+        return V.sanitise(value, ("referer",)) if _referer_read(node.value, node.slice) else value
+
+    def _subscript(self, node: ast.Subscript, state: dict) -> V.Value:
         base = node.value
         if _is_meta(base) and _server_key(node.slice):
             return {}
@@ -954,6 +966,14 @@ class FunctionAnalyser:
 
     # --- calls -------------------------------------------------------------------------------------
     def call(self, node: ast.Call, state: dict) -> V.Value:
+        value = self._call(node, state)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and node.args and \
+                _referer_read(func.value, node.args[0]):
+            return V.sanitise(value, ("referer",))
+        return value
+
+    def _call(self, node: ast.Call, state: dict) -> V.Value:
         func = node.func
         qn = self.qualname(func, state)
         if qn == "builtins.getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
@@ -1257,6 +1277,12 @@ def _numeric_format(fmt: str) -> bool:
     return bool(convs) and all(c in "diouxXeEfFgG" for c in convs)
 
 
+def _referer_read(base: ast.AST, key: ast.AST) -> bool:
+    """`<x>.headers["Referer"]`, `<x>.META.get("HTTP_REFERER")`: a read of the Referer header."""
+    return isinstance(base, ast.Attribute) and base.attr in ("headers", "META") and \
+        isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in _REFERER_KEYS
+
+
 def _is_meta(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "META"
 
@@ -1335,6 +1361,24 @@ def _found_row(test: ast.AST, truth: bool) -> str | ast.Call | None:
             isinstance(test.ops[0], ast.IsNot if truth else ast.Is):
         return test.left.id
     return None
+
+
+def _matched_in(node: ast.Call) -> tuple[ast.AST, list[str]] | None:
+    """`next((r for r in items if r.key == name), None)`: (items, [name]), the names an item was found
+    equal to; None for any other call."""
+    if not (isinstance(node.func, ast.Name) and node.func.id == "next" and node.args and
+            isinstance(node.args[0], ast.GeneratorExp) and len(node.args[0].generators) == 1):
+        return None
+    gen = node.args[0].generators[0]
+    item = set(_names_of(gen.target))
+    names: list[str] = []
+    for cond in gen.ifs:
+        if isinstance(cond, ast.Compare) and len(cond.ops) == 1 and isinstance(cond.ops[0], ast.Eq):
+            sides = [cond.left, cond.comparators[0]]
+            for this, other in (sides, sides[::-1]):
+                if item & set(_names_of(this)) and isinstance(other, ast.Name) and other.id not in item:
+                    names.append(other.id)
+    return (gen.iter, names) if names else None
 
 
 def _lookup_call(node: ast.Call) -> bool:

@@ -54,6 +54,9 @@ from ...errors import ConfigError
 
 KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpath", "trust-store",
          "deserialize", "xxe")
+# marks a source may carry instead of a sink kind: a rule reads them to set its level (`referer`: the Referer
+# header, which the user's own browser sets)
+MARKS = ("referer",)
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
              "request-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
@@ -144,8 +147,8 @@ def validate(data: Any, where: str) -> dict[str, Any]:
         _names(row.get("attrs"), where, f"sources[{i}].attrs")
         _names(row.get("methods"), where, f"sources[{i}].methods")
         safe = row.get("safe-for") or {}
-        if not isinstance(safe, dict) or not all(isinstance(v, list) and set(v) <= set(KINDS) for v in safe.values()):
-            _fail(where, f"sources[{i}].safe-for must map names to lists of sink kinds")
+        if not isinstance(safe, dict) or not all(isinstance(v, list) and set(v) <= set(KINDS) | set(MARKS) for v in safe.values()):
+            _fail(where, f"sources[{i}].safe-for must map names to lists of sink kinds (or marks: {', '.join(MARKS)})")
     for i, row in enumerate(data.get("sinks") or []):
         bad = sorted(set(row) - _SINK_KEYS)
         if bad:
