@@ -96,6 +96,13 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             (self.ctx.qualname(statement.value.func) or "") in ("sys.exit", "builtins.exit", "builtins.quit",
                                                                 "os._exit")
 
+    def _in_management_command(self) -> bool:
+        """Inside a class deriving from Django's BaseCommand: run by `manage.py`, its print() is what the
+        operator typing the command reads, wherever the class lives (a base shared by several commands)."""
+        return any(isinstance(p, ast.ClassDef) and any(
+            (self.ctx.qualname(b) or "").startswith("django.core.management") for b in p.bases)
+            for p in self.ctx.parents)
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         tree = self.ctx.tree
@@ -119,6 +126,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
             return
+        if self._in_management_command():
+            return  # a command's shared base class lives outside management/commands/, its print is still output
         if qn.split(".")[-1] == "print" and self._writes_to_object(node):
             return
         if self._before_exit(node):
