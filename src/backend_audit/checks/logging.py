@@ -332,9 +332,22 @@ class EagerLogFormatting(AstCheck):
         if msg is None:
             return
         how = _eager(msg)
-        if how:
+        if how and self._loguru(node):
+            # loguru formats with str.format: `%s` would be printed as is
+            self.report(msg, f"log message built eagerly with {how}; pass a constant message with {{}} "
+                             "placeholders and the values as arguments (loguru: logger.info(\"paid {}\", "
+                             "payment_hash)) so formatting is lazy and messages group by template",
+                        properties={"logger": "loguru"})
+        elif how:
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
                              "arguments or extra={...} so formatting is lazy and messages group by template")
+
+    def _loguru(self, call: ast.Call) -> bool:
+        """The call is made on loguru's logger (`logger.info`, `logger.opt(...).info`)."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+            receiver = receiver.func.value
+        return receiver is not None and (self.ctx.qualname(receiver) or "").startswith("loguru")
 
 
 def _is_string(node: ast.expr) -> bool:
