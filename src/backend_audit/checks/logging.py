@@ -201,7 +201,7 @@ class ErrorLogDropsTraceback(AstCheck):
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
         expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
                                     self._optional_import(unexpected) or self._only_validates() or
-                                    self._malformed_payload(unexpected))
+                                    self._malformed_payload(unexpected) or self._error_replies(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -220,6 +220,20 @@ class ErrorLogDropsTraceback(AstCheck):
                         any(isinstance(op, (ast.Eq, ast.In)) for op in parent.test.ops):
                     return True
         return False
+
+    def _error_replies(self, types: list[str]) -> bool:
+        """Every caught type is this module's own exception for a remote's error reply: its `__init__` keeps
+        the reply's code (`self.code = code`), as a client library's API error does (SlackApiError). The reply
+        is the news, the message carries it; the traceback would only show the raise."""
+        tree = self.ctx.tree
+        if tree is None:
+            return False
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        return all(t in classes and any(
+            isinstance(f, ast.FunctionDef) and f.name == "__init__" and any(
+                isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
+                isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
+            for f in classes[t].body) for t in types)
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
@@ -252,8 +266,16 @@ class ErrorLogDropsTraceback(AstCheck):
         block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
         calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)] if block is not None else []
         return bool(calls) and all(
-            isinstance(n.func, ast.Name) and self.ctx.imported(n.func.id) and _VALIDATOR_NAME.match(n.func.id)
-            for n in calls)
+            isinstance(n.func, ast.Name) and self._library(self.ctx.imported(n.func.id)) and
+            _VALIDATOR_NAME.match(n.func.id) for n in calls)
+
+    def _library(self, origin: str | None) -> bool:
+        """Imported from a library, not from the project's own package (`from lnbits.core.services import
+        check_balance` in lnbits/core/tasks.py, or a relative import): the project's own code may fail by a bug."""
+        if not origin or origin.startswith("."):
+            return False
+        top = self.ctx.path.split("/")
+        return origin.split(".")[0] not in top[:-1] and origin.split(".")[0] not in ("src",)
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
