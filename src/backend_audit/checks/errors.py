@@ -70,9 +70,6 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
     return False, low_log
 
 
-_CONVERSIONS = frozenset({"builtins.int", "builtins.float", "builtins.complex", "bytes.fromhex",
-                          "decimal.Decimal", "uuid.UUID", "json.loads", "base64.b64decode",
-                          "base64.urlsafe_b64decode", "ipaddress.ip_address", "ipaddress.ip_network"})
 _VALIDATOR = re.compile(r"^_*(validate|is_valid|check|verify)(_\w+)?$|^_*is_\w+$")
 _TRACEBACK_KEPT = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                              "traceback.extract_tb", "traceback.TracebackException.from_exception"})
@@ -294,11 +291,6 @@ class BroadExceptSwallows(AstCheck):
                 not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False):
             return False
         returned = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return)]
-        if returned and all(isinstance(v, ast.Constant) and v.value is True for v in returned):
-            # `try: int(pubkey, 16); return True`: a format probe, the conversion failing is the answer no
-            calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
-            return bool(calls) and all((self.ctx.qualname(n.func) or dotted(n.func) or "") in _CONVERSIONS
-                                       for n in calls)
         return bool(returned) and all(
             isinstance(v, ast.Call) and _VALIDATOR.match((dotted(v.func) or "").split(".")[-1]) for v in returned)
 
