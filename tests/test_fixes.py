@@ -179,3 +179,12 @@ def test_html_report_carries_the_suggested_change(tmp_path):
     assert "use yaml.safe_load" in titles and all(v[1] in ("safe", "unsafe") for v in views)
     [yaml_fix] = [v for v in views if v[0] == "use yaml.safe_load"]
     assert yaml_fix[2] == [[12, 13, "        config = yaml.safe_load(fh)\n"]]
+
+
+def test_loguru_message_advises_braces_and_is_not_rewritten_to_percent_s(tmp_path):
+    """loguru formats with str.format: a `%s` template would reach the log unformatted."""
+    (tmp_path / "pay.py").write_text('from loguru import logger\n\n\ndef paid(h):\n    logger.info(f"paid {h}")\n')
+    result, fixed = _fix_tree(tmp_path)
+    found = [f for f in result.findings if f.rule_id == "BA-LOG-002"]
+    assert len(found) == 1 and "{} placeholders" in found[0].message
+    assert not [ff for ff in fixed if ff.changed]

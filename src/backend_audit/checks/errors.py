@@ -95,11 +95,58 @@ def _error_response(value: ast.AST | None) -> bool:
         return any(isinstance(k, ast.Constant) and k.value in _ERROR_KEYS for k in value.keys)
     if isinstance(value, ast.Call):
         name = (dotted(value.func) or "").split(".")[-1]
-        if _ERROR_CALL.match(name):
+        if _ERROR_CALL.match(name) or _error_result(value):
             return True
         status = next((_status_of(kw.value) for kw in value.keywords if kw.arg in ("status", "status_code")), None)
         return status is not None and status >= 400
     return False
+
+
+def _flags(value: ast.AST | None, state: bool) -> set[str]:
+    """Keys of a returned dict (`{"sent": False}`) or keywords of a returned result (`Result(ok=False)`)
+    set to the boolean `state`."""
+    pairs: list[tuple[object, ast.AST]] = []
+    if isinstance(value, ast.Dict):
+        pairs = [(k.value, v) for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant)]
+    elif isinstance(value, ast.Call):
+        pairs = [(kw.arg, kw.value) for kw in value.keywords if kw.arg]
+    return {str(k) for k, v in pairs if isinstance(v, ast.Constant) and v.value is state}
+
+
+_FAILURE_TEXT = re.compile(r"(?i)\b(fail\w*|error|invalid|unable|could not|cannot)\b")
+_ERROR_NAME = re.compile(r"(?i)^\w*err(or)?(_?(message|msg|text|detail|details))?$")
+
+
+def _error_result(value: ast.AST | None) -> bool:
+    """A result object carrying the failure: `Result(ok=False, ...)`, `Result(error_message="...")`, or a
+    message saying it failed (`StatusResponse(f"Failed to connect to {url}", 0)`)."""
+    if not isinstance(value, ast.Call):
+        return False
+    if _flags(value, False) & _SUCCESS_FLAGS:
+        return True
+    if any(kw.arg and _ERROR_NAME.match(kw.arg) and not (isinstance(kw.value, ast.Constant) and kw.value.value is None)
+           for kw in value.keywords):
+        return True
+    return any(isinstance(a, (ast.Constant, ast.JoinedStr)) and _FAILURE_TEXT.search(_literal_text(a))
+               for a in value.args)
+
+
+_SUCCESS_FLAGS = frozenset({"ok", "success", "succeeded", "sent", "valid"})
+
+
+def _literal_text(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else ""
+    return "".join(v.value for v in getattr(node, "values", []) if isinstance(v, ast.Constant)
+                   and isinstance(v.value, str))
+
+
+def _keeps_error_text(handler: ast.ExceptHandler) -> bool:
+    """The handler is the fallback of an error report (`except Exception: error_message = r.text`): it fills
+    in the error message the code goes on to return."""
+    return any(isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and _ERROR_NAME.match(t.id)
+                                                 for t in n.targets)
+               and not (isinstance(n.value, ast.Constant) and n.value.value is None) for n in handler_nodes(handler))
 
 
 def _reraises_as_is(handler: ast.ExceptHandler) -> bool:
@@ -157,7 +204,9 @@ class BroadExceptSwallows(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # Django migrations and alembic revisions: one-off data fixes run once by the operator, a note
-        self.migration = is_django_migration(ctx) or is_alembic_revision(ctx)
+        # and a project's own migrations.py of migration steps
+        self.migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
+            ctx.path.rsplit("/", 1)[-1] == "migrations.py"
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -170,7 +219,8 @@ class BroadExceptSwallows(AstCheck):
             return
         handled, low_log = _scan_handler(node, self.ctx)
         if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
-                            self._validator_says_no(node)):
+                            self._validator_says_no(node) or self._flag_flipped(node) or
+                            _keeps_error_text(node) or self._reconnects(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         level = "note" if func in _CLEANUP or self.migration else None
@@ -202,9 +252,35 @@ class BroadExceptSwallows(AstCheck):
         tried = {ast.dump(n) for n in iter_nodes(block.body) if isinstance(n, ast.Call)}
         # a call on values the handler rebinds (`file_id = other.resource_id`) is a fallback, not a retry
         rebound = {n.id for n in handler_nodes(handler) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        # a result object built in both places (`return PaymentPendingStatus()`) is an answer, not a retry
         return any(isinstance(n, ast.Call) and ast.dump(n) in tried and not _is_logging_call(n, self.ctx)
+                   and not (dotted(n.func) or "").split(".")[-1][:1].isupper()
                    and not any(isinstance(m, ast.Name) and m.id in rebound for m in ast.walk(n))
                    for n in handler_nodes(handler))
+
+    def _flag_flipped(self, handler: ast.ExceptHandler) -> bool:
+        """`try: send(); return {"sent": True} except Exception: return {"sent": False}`: the handler answers
+        the same result the try does with its success flag turned off; the caller reads the failure there."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try):
+            return False
+        on = {k for n in iter_nodes(block.body) if isinstance(n, ast.Return) for k in _flags(n.value, True)}
+        return any(isinstance(n, ast.Return) and _flags(n.value, False) & on for n in handler_nodes(handler))
+
+    def _reconnects(self, handler: ast.ExceptHandler) -> bool:
+        """The except of a loop that keeps a stream open (`while running: try: async with client.stream(...)`):
+        a dropped connection is expected and the loop opens it again, pacing itself with a sleep; or the
+        handler breaks out of a receive loop to the outer loop that reconnects."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or not isinstance(parents[-2], ast.While):
+            return False
+        loop, block = parents[-2], parents[-1]
+        if handler.body and isinstance(handler.body[-1], ast.Break):
+            return any(isinstance(p, ast.While) for p in parents[:-2])
+        streams = any(isinstance(n, (ast.With, ast.AsyncWith, ast.For, ast.AsyncFor)) for n in iter_nodes(block.body))
+        sleeps = any(isinstance(n, ast.Call) and (dotted(n.func) or "").split(".")[-1] == "sleep"
+                     for n in iter_nodes(loop.body, skip=_DEFERRED))
+        return streams and sleeps and not any(isinstance(n, ast.Return) for n in handler_nodes(handler))
 
     def _validator_says_no(self, handler: ast.ExceptHandler) -> bool:
         """`try: return validate(value) except Exception: return False`: the try answers a validator's verdict

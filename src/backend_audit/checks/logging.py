@@ -96,6 +96,13 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             (self.ctx.qualname(statement.value.func) or "") in ("sys.exit", "builtins.exit", "builtins.quit",
                                                                 "os._exit")
 
+    def _in_management_command(self) -> bool:
+        """Inside a class deriving from Django's BaseCommand: run by `manage.py`, its print() is what the
+        operator typing the command reads, wherever the class lives (a base shared by several commands)."""
+        return any(isinstance(p, ast.ClassDef) and any(
+            (self.ctx.qualname(b) or "").startswith("django.core.management") for b in p.bases)
+            for p in self.ctx.parents)
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         tree = self.ctx.tree
@@ -119,6 +126,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
             return
+        if self._in_management_command():
+            return  # a command's shared base class lives outside management/commands/, its print is still output
         if qn.split(".")[-1] == "print" and self._writes_to_object(node):
             return
         if self._before_exit(node):
@@ -192,7 +201,7 @@ class ErrorLogDropsTraceback(AstCheck):
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
         expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
                                     self._optional_import(unexpected) or self._only_validates() or
-                                    self._malformed_payload(unexpected))
+                                    self._malformed_payload(unexpected) or self._error_replies(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -211,6 +220,20 @@ class ErrorLogDropsTraceback(AstCheck):
                         any(isinstance(op, (ast.Eq, ast.In)) for op in parent.test.ops):
                     return True
         return False
+
+    def _error_replies(self, types: list[str]) -> bool:
+        """Every caught type is this module's own exception for a remote's error reply: its `__init__` keeps
+        the reply's code (`self.code = code`), as a client library's API error does (SlackApiError). The reply
+        is the news, the message carries it; the traceback would only show the raise."""
+        tree = self.ctx.tree
+        if tree is None:
+            return False
+        classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+        return all(t in classes and any(
+            isinstance(f, ast.FunctionDef) and f.name == "__init__" and any(
+                isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
+                isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
+            for f in classes[t].body) for t in types)
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
@@ -243,8 +266,16 @@ class ErrorLogDropsTraceback(AstCheck):
         block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
         calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)] if block is not None else []
         return bool(calls) and all(
-            isinstance(n.func, ast.Name) and self.ctx.imported(n.func.id) and _VALIDATOR_NAME.match(n.func.id)
-            for n in calls)
+            isinstance(n.func, ast.Name) and self._library(self.ctx.imported(n.func.id)) and
+            _VALIDATOR_NAME.match(n.func.id) for n in calls)
+
+    def _library(self, origin: str | None) -> bool:
+        """Imported from a library, not from the project's own package (`from lnbits.core.services import
+        check_balance` in lnbits/core/tasks.py, or a relative import): the project's own code may fail by a bug."""
+        if not origin or origin.startswith("."):
+            return False
+        top = self.ctx.path.split("/")
+        return origin.split(".")[0] not in top[:-1] and origin.split(".")[0] not in ("src",)
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
@@ -323,9 +354,22 @@ class EagerLogFormatting(AstCheck):
         if msg is None:
             return
         how = _eager(msg)
-        if how:
+        if how and self._loguru(node):
+            # loguru formats with str.format: `%s` would be printed as is
+            self.report(msg, f"log message built eagerly with {how}; pass a constant message with {{}} "
+                             "placeholders and the values as arguments (loguru: logger.info(\"paid {}\", "
+                             "payment_hash)) so formatting is lazy and messages group by template",
+                        properties={"logger": "loguru"})
+        elif how:
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
                              "arguments or extra={...} so formatting is lazy and messages group by template")
+
+    def _loguru(self, call: ast.Call) -> bool:
+        """The call is made on loguru's logger (`logger.info`, `logger.opt(...).info`)."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+            receiver = receiver.func.value
+        return receiver is not None and (self.ctx.qualname(receiver) or "").startswith("loguru")
 
 
 def _is_string(node: ast.expr) -> bool:

@@ -142,6 +142,8 @@ class LazyLogArguments(Fixer):
     TITLE = "pass the values as %s arguments"
 
     def rewrite(self, finding: Finding) -> list[list] | None:
+        if (finding.properties or {}).get("logger") == "loguru":
+            return None  # loguru formats with {} placeholders: a %s template would be logged as is
         msg = self.tree.at(finding)
         arg = self.tree.parent(msg) if msg is not None else None
         call = self.tree.parent(arg) if isinstance(arg, cst.Arg) else None
