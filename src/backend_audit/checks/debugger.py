@@ -13,6 +13,7 @@ _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb", "wdb", "web_pdb", "remote_pdb", "
 _HOOKS = frozenset({"set_trace", "post_mortem", "pm", "breakpoint", "settrace", "listen", "wait_for_client"})
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ"})
+_SHELLS = frozenset({"IPython.embed", "IPython.terminal.embed.embed"})
 
 
 class DebuggerHookLeft(AstCheck):
@@ -31,6 +32,18 @@ class DebuggerHookLeft(AstCheck):
         for parent in self.ctx.parents:
             if isinstance(parent, ast.If) and _reads_env(parent.test, self.ctx):
                 return True
+        return False
+
+    def _shell_command(self) -> bool:
+        """Inside a command-line command (`@cli.command("shell")`, `@click.command()`): an interactive shell is
+        what such a command is for, run by the operator at a terminal, never reached by a request."""
+        for parent in self.ctx.parents:
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for deco in parent.decorator_list:
+                    target = deco.func if isinstance(deco, ast.Call) else deco
+                    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+                    if name == "command":
+                        return True
         return False
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -56,8 +69,9 @@ class DebuggerHookLeft(AstCheck):
         if not qn and isinstance(node.func, ast.Name):
             qn = self.local_hooks.get(node.func.id, "")
         head, _, tail = qn.rpartition(".")
-        if qn == "builtins.breakpoint" or (head.split(".")[0] in _DEBUGGERS and tail in _HOOKS) or \
-                qn in ("IPython.embed", "IPython.terminal.embed.embed"):
+        if qn in _SHELLS and self._shell_command():
+            return
+        if qn == "builtins.breakpoint" or (head.split(".")[0] in _DEBUGGERS and tail in _HOOKS) or qn in _SHELLS:
             self.report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
                               "worker at a debugger prompt; delete it")
 
