@@ -464,14 +464,42 @@ class TlsVerificationDisabled(AstCheck):
                 self.report(node, "session.verify = False turns off certificate checks for every request of the "
                                   "session")
             elif name == "check_hostname" and value is False and isinstance(target, ast.Attribute):
-                self.report(node, "SSL context with check_hostname = False accepts a valid certificate for any host")
+                self._context_switch(node, target, "SSL context with check_hostname = False accepts a valid "
+                                                   "certificate for any host")
             elif name == "verify_mode" and self.ctx.qualname(node.value) == "ssl.CERT_NONE":
-                self.report(node, "SSL context with verify_mode = CERT_NONE accepts any certificate")
+                self._context_switch(node, target, "SSL context with verify_mode = CERT_NONE accepts any certificate")
             elif self.ctx.qualname(node.value) == "ssl._create_unverified_context":
                 self.report(node, "the default HTTPS context replaced by an unverified one: every urllib call in the "
                                   "process accepts any certificate")
             elif isinstance(target, ast.Subscript) and self.ctx.qualname(target.value) == "os.environ" and name:
                 self._env(node, name, value)
+
+    def _context_switch(self, node: ast.Assign, target: ast.Attribute, message: str) -> None:
+        """An error, unless the same function turns the check back on under a condition (`if ssl_mode ==
+        VERIFY_FULL: ctx.check_hostname = True`): then the weak default is the configured mode's (libpq's
+        sslmode=require), a deployment choice worth a warning, not a hard-coded hole."""
+        if self._restored_later(node, target):
+            self.report(node, message + " unless the configured mode turns verification back on; make the "
+                                        "verifying mode the default", level="warning", properties={"sub": "by-mode"})
+        else:
+            self.report(node, message)
+
+    def _restored_later(self, node: ast.Assign, target: ast.Attribute) -> bool:
+        func = next((p for p in reversed(self.ctx.parents)
+                     if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+        if func is None or not isinstance(target.value, ast.Name):
+            return False
+        for branch in ast.walk(func):
+            if not isinstance(branch, ast.If):
+                continue
+            for later in (n for stmt in branch.body for n in ast.walk(stmt)):
+                if isinstance(later, ast.Assign) and later.lineno > node.lineno and any(
+                        isinstance(t, ast.Attribute) and t.attr == target.attr and isinstance(t.value, ast.Name)
+                        and t.value.id == target.value.id for t in later.targets) and (
+                        literal_value(later.value) is True or
+                        self.ctx.qualname(later.value) in ("ssl.CERT_REQUIRED", "ssl.CERT_OPTIONAL")):
+                    return True
+        return False
 
     def _env(self, node: ast.AST, name, value) -> None:
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
