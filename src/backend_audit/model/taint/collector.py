@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ...checks.base import FileContext
+from ...checks.util import is_main_guard
 from ..project import module_parts
 from . import models as models_mod
 from . import values as V
@@ -163,24 +164,20 @@ def _offline(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> s
         return "migration"
     if "alembic.context" in ctx.imports.values():
         return "migration"  # alembic's env.py: run by the alembic command only
-    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+    kind = None
+    if ("migrations" in parts or ctx.path.rsplit("/", 1)[-1] == "migrations.py") and _DDL.search(text):
+        kind = "migration"  # a project's own migration steps (`async def m001_initial(db)`): schema DDL
+    elif any(p in _TOOL_DIRS for p in parts):
+        kind = "program"
+    elif (text.startswith("#!") or any(isinstance(s, ast.If) and is_main_guard(s) for s in tree.body)) and not any(
+            v.startswith(_WEB_ROOTS) for v in ctx.imports.values()):
+        kind = "program"
+    # a module that declares routes serves requests whatever else it is; walked only for the few candidates
+    if kind and any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
             isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in models.endpoint_decorators
             for d in n.decorator_list) for n in ast.walk(tree)):
         return None
-    if ("migrations" in parts or ctx.path.rsplit("/", 1)[-1] == "migrations.py") and _DDL.search(text):
-        return "migration"  # a project's own migration steps (`async def m001_initial(db)`): schema DDL
-    if any(p in _TOOL_DIRS for p in parts):
-        return "program"
-    if (text.startswith("#!") or any(isinstance(s, ast.If) and _main_guard(s.test) for s in tree.body)) and not any(
-            v.startswith(_WEB_ROOTS) for v in ctx.imports.values()):
-        return "program"
-    return None
-
-
-def _main_guard(test: ast.AST) -> bool:
-    return isinstance(test, ast.Compare) and len(test.comparators) == 1 and {
-        getattr(test.left, "id", None), getattr(test.comparators[0], "id", None)} >= {"__name__"} and any(
-        isinstance(x, ast.Constant) and x.value == "__main__" for x in (test.left, test.comparators[0]))
+    return kind
 
 
 def _checked_fields(cls: ast.ClassDef) -> list[str]:
