@@ -85,6 +85,20 @@ PROJECTS = (
             "Flask/SQLAlchemy forum software", held_out=True),
     Project("fief", "fief-dev/fief", "a77e7fb65fc54d7994740619684a87e85d1293ed",
             "FastAPI/SQLAlchemy OAuth2 and user-management server", held_out=True),
+    # held out, set E (blind against 56091f5): reviewed by one engineer while others tuned on sets B-D
+    Project("babybuddy", "babybuddy/babybuddy", "fa8bf4cd66ed149e23c215763a49a2f76dbcd2b7",
+            "Django/DRF baby-care tracker", held_out=True),
+    Project("lemur", "Netflix/lemur", "3a3c2c201d42db0eed06e79297eb8dc252c39288",
+            "Flask/SQLAlchemy TLS certificate manager", held_out=True),
+    Project("polar", "polarsource/polar", "c6c3645e639ee8eeaa05aa0835cf8e39e330382f",
+            "FastAPI/SQLAlchemy payments and subscriptions platform (server/)", held_out=True),
+    # held out, set F (blind against 56091f5, kept blind through session 27's two rounds of fixes)
+    Project("recipes", "TandoorRecipes/recipes", "d206eddbd32bd3c40feff70ad780b0f91f325eaa",
+            "Django/DRF recipe manager (Tandoor)", held_out=True),
+    Project("privacyidea", "privacyidea/privacyidea", "55410007d118b505d9ff300b6114c2701e9bdb3c",
+            "Flask/SQLAlchemy multi-factor authentication server", held_out=True),
+    Project("tracecat", "TracecatHQ/tracecat", "4209a655bc1da1a36d75ea29edfea69daffbdd23",
+            "FastAPI/SQLAlchemy security automation platform", held_out=True),
 )
 
 
