@@ -42,3 +42,48 @@ def test_the_same_loop_in_application_code_is_a_warning(tmp_path):
     text = REVISION.replace('revision = "3b0f5b81376f"', 'name = "x"').replace("down_revision", "parent")
     found = _levels(tmp_path, "src/app/services/backfill.py", text, "BA-PERF-003")
     assert found == {11: "warning", 12: "warning"}
+
+
+FIXTURE_AND_MEDIA = '''def update_settings_from_fixture(fixture):
+    for key, group in fixture:
+        if db.session.execute(select(SettingsGroup).filter_by(key=key)).scalar_one_or_none() is None:
+            SettingsGroup(key=key, name=group["name"]).save()
+
+
+def rename_media(model, pks):
+    for obj in model.objects.filter(pk__in=pks):
+        storage = obj.image.storage
+        with storage.open(obj.image.name) as media:
+            new_name = storage.save(upload_to(obj), media)
+        storage.delete(obj.image.name)
+        model.objects.filter(pk=obj.pk).update(image=new_name)
+
+
+def sync_groups(groups):
+    for key in groups:
+        db.session.execute(select(SettingsGroup).filter_by(key=key)).scalar_one_or_none()
+'''
+
+
+def test_a_fixture_installer_and_a_media_move_are_notes_an_ordinary_loop_is_not(tmp_path):
+    found = _levels(tmp_path, "app/utils/populate.py", FIXTURE_AND_MEDIA, "BA-PERF-003")
+    assert found == {3: "note", 13: "note", 18: "warning"}
+
+
+SKIPS = '''def my_sessions(rows, user_id):
+    for row in rows:
+        try:
+            data = row.get_decoded()
+        except Exception:
+            # a row signed with an old secret key cannot be decoded: skip it
+            continue
+        try:
+            data = row.get_decoded()
+        except Exception:
+            continue
+'''
+
+
+def test_a_skip_whose_comment_says_why_is_a_note_a_bare_skip_a_warning(tmp_path):
+    found = _levels(tmp_path, "app/sessions.py", SKIPS, "BA-ERR-001")
+    assert found == {5: "note", 10: "warning"}

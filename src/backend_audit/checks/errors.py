@@ -6,7 +6,7 @@ import ast
 import re
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
-from .util import in_log_handler, is_alembic_revision, is_django_migration, logger_method
+from .util import in_log_handler, is_alembic_revision, is_django_migration, logger_method, tries_batch_write
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
@@ -134,6 +134,17 @@ def _error_result(value: ast.AST | None) -> bool:
 _SUCCESS_FLAGS = frozenset({"ok", "success", "succeeded", "sent", "valid"})
 
 
+def _is_false(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _maybe_true(node: ast.AST) -> bool:
+    """`True`, or `True if ping() else False`: a stored yes."""
+    if isinstance(node, ast.IfExp):
+        return _maybe_true(node.body) or _maybe_true(node.orelse)
+    return isinstance(node, ast.Constant) and node.value is True
+
+
 def _literal_text(node: ast.AST) -> str:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else ""
@@ -220,10 +231,11 @@ class BroadExceptSwallows(AstCheck):
         handled, low_log = _scan_handler(node, self.ctx)
         if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
                             self._validator_says_no(node) or self._flag_flipped(node) or
-                            _keeps_error_text(node) or self._reconnects(node)):
+                            _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
+                            self._probe_answer(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
-        level = "note" if func in _CLEANUP or self.migration else None
+        level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -257,6 +269,42 @@ class BroadExceptSwallows(AstCheck):
                    and not (dotted(n.func) or "").split(".")[-1][:1].isupper()
                    and not any(isinstance(m, ast.Name) and m.id in rebound for m in ast.walk(n))
                    for n in handler_nodes(handler))
+
+    def _retries_rows(self, handler: ast.ExceptHandler) -> bool:
+        """`try: Model.objects.bulk_create(rows) except Exception: for row in rows: try: row.save() except ...`:
+        the failed batch is retried one row at a time, each row in its own `try`. The batch's error is handled
+        by the retry, which finds the bad rows; how each row's failure is treated is the inner handler's own
+        finding."""
+        if not tries_batch_write(self.ctx.parents[-1] if self.ctx.parents else None):
+            return False
+        return any(isinstance(n, (ast.For, ast.AsyncFor)) and any(isinstance(m, ast.Try) for m in iter_nodes(n.body))
+                   for n in handler_nodes(handler))
+
+    def _probe_answer(self, handler: ast.ExceptHandler) -> bool:
+        """`try: running = bool(inspect.ping()) except Exception: running = False`: a status probe of another
+        system (a broker, a compiler, a server) whose answer is whether the call worked; the handler records
+        the negative answer in the same place the `try` recorded the positive one, and the caller shows it.
+        A conversion probe of a value (`float(s)` then `return True`) is not one: there a broad except hides
+        bugs the narrow `ValueError` would not, so it stays."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        body = [st for st in handler.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
+        if not isinstance(block, ast.Try) or not body or not all(
+                isinstance(st, ast.Assign) and _is_false(st.value) for st in body):
+            return False
+        targets = {ast.dump(t) for st in body for t in st.targets}
+        positive = {ast.dump(t) for n in iter_nodes(block.body) if isinstance(n, ast.Assign) and _maybe_true(n.value)
+                    for t in n.targets}
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
+        return bool(targets) and targets <= positive and any(
+            not (self.ctx.qualname(c.func) or "").startswith("builtins.") for c in calls)
+
+    def _explained_skip(self, handler: ast.ExceptHandler) -> bool:
+        """`except Exception: # a corrupted row cannot be decoded, skip it` then `continue`: the loop skips one
+        item on purpose and the comment says why. Still broad, so a note, not silence."""
+        if len(handler.body) != 1 or not isinstance(handler.body[0], ast.Continue):
+            return False
+        lines = self.ctx.lines
+        return any(lines[i - 1].lstrip().startswith("#") for i in range(handler.lineno + 1, handler.body[0].lineno))
 
     def _flag_flipped(self, handler: ast.ExceptHandler) -> bool:
         """`try: send(); return {"sent": True} except Exception: return {"sent": False}`: the handler answers

@@ -9,7 +9,7 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import decorator_names, is_alembic_env, is_alembic_revision, is_route_handler
+from .util import decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, tries_batch_write
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -258,9 +258,44 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
-        self.report(node, f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write "
-                          "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
-                    level="note" if self.note_only else None, properties={"sub": sub})
+        if self._batch_fallback():
+            return
+        message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
+                   "batched query (in_(), __in, bulk_create, executemany, select_related)")
+        level = "note" if self.note_only else None
+        why = self._incidental()
+        if why:
+            level, message = "note", f"{message}; {why}"
+        self.report(node, message, level=level, properties={"sub": sub})
+
+    def _batch_fallback(self) -> bool:
+        """The loop sits in the `except` of a `try` that wrote the whole batch (`bulk_create(rows)`): it saves
+        the rows one by one only when the batch failed, to find and skip the bad ones. The batched path is the
+        normal one."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        parents = self.ctx.parents
+        index = next((i for i, p in enumerate(parents) if p is loop), None)
+        if index is None:
+            return False
+        for i in range(index - 1, 0, -1):
+            if isinstance(parents[i], _FUNCTION_NODES):
+                return False
+            if isinstance(parents[i], ast.ExceptHandler):
+                return tries_batch_write(parents[i - 1])
+        return False
+
+    def _incidental(self) -> str | None:
+        """Why the round-trips are worth a note: a loop over a fixture (data the application ships, installed
+        once by a setup command: its size is the program's), or a loop whose every pass moves a file in
+        storage (the file I/O is the work; the one UPDATE recording each new name is incidental)."""
+        loops = [(n, names) for kind, n, _, names in self.stack if kind == _LOOP]
+        if any(isinstance(n, ast.For) and _FIXTURE.search(dotted(_iter_root(n.iter)) or "") for n, _ in loops):
+            return "the loop walks a fixture the application ships, installed once (a fixed, small set)"
+        loop = loops[-1][0] if loops else None
+        body = getattr(loop, "body", None)  # a comprehension's element is no statement list
+        if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
+            return "each pass moves a file in storage, and the file I/O is the work"
+        return None
 
     def _round_trip(self, node: ast.Call) -> tuple[str, str] | None:
         func = node.func
@@ -443,6 +478,27 @@ class DatabaseRoundTripInLoop(AstCheck):
         """A module that imports an HTTP client and no database layer: its `session` is an HTTP one."""
         roots = {v.split(".")[0] for v in self.ctx.imports.values()}
         return bool(roots & _HTTP_ROOTS) and not roots & _DB_ROOTS
+
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_FIXTURE = re.compile(r"(?i)(^|[._])fixtures?($|[._])")
+_FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
+
+
+def _iter_root(node: ast.AST) -> ast.AST:
+    """`fixture`, for `fixture`, `fixture.items()`, `fixture[1]["settings"]`."""
+    while isinstance(node, (ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Attribute) and node.attr in ("items", "values", "keys"):
+            node = node.value
+    return node
+
+
+def _moves_file(call: ast.Call) -> bool:
+    """`storage.save(target, f)`, `storage.delete(old)`, `shutil.move(a, b)`: a file written or moved."""
+    name = dotted(call.func) or ""
+    parts = name.split(".")
+    return name in _FILE_MOVES or len(parts) >= 2 and parts[-1] in ("save", "delete") and "storage" in parts[-2]
 
 
 _HTTP_ROOTS = frozenset({"requests", "httpx", "aiohttp", "urllib3"})

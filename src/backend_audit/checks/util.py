@@ -107,6 +107,19 @@ def is_alembic_env(ctx: FileContext) -> bool:
 _IMPORTS_ALEMBIC = re.compile(r"^\s*(?:from\s+alembic\b|import\s+alembic\b)", re.MULTILINE)
 
 
+# Calls that write many rows in one statement.
+BATCH_WRITES = frozenset({"bulk_create", "bulk_update", "executemany", "insert_many", "bulk_insert_mappings",
+                          "bulk_save_objects", "bulk_update_mappings", "copy_records_to_table"})
+
+
+def tries_batch_write(block: ast.AST) -> bool:
+    """A `try` whose body writes a batch (`Model.objects.bulk_create(rows)`): its handler's per-row loop is
+    the batch's fallback, run only when the batch failed, to find and skip the bad rows."""
+    return isinstance(block, ast.Try) and any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in BATCH_WRITES
+        for n in iter_nodes(block.body))
+
+
 def in_log_handler(ctx: FileContext) -> bool:
     """Inside a logging handler's own methods (`emit`, `handleError`, `flush`, `format`) of a class deriving
     from a `*Handler`: logging again there would recurse, and the handler must not raise."""
