@@ -87,3 +87,39 @@ SKIPS = '''def my_sessions(rows, user_id):
 def test_a_skip_whose_comment_says_why_is_a_note_a_bare_skip_a_warning(tmp_path):
     found = _levels(tmp_path, "app/sessions.py", SKIPS, "BA-ERR-001")
     assert found == {5: "note", 10: "warning"}
+
+
+SCRIPT = '''import requests
+
+
+def fetch(repo):
+    return requests.get(f"https://api.github.com/repos/{repo}/commits").json()
+
+
+def serve(repo):
+    return requests.get(repo)
+
+
+if __name__ == "__main__":
+    print(len(fetch("acme/app")))
+'''
+
+TASKS = '''import requests
+from invoke import task
+
+
+@task
+def load_fixtures(context):
+    requests.get("https://example.org/fixtures.zip", stream=True)
+'''
+
+
+def test_a_timeout_missing_in_a_script_run_by_hand_is_a_note(tmp_path):
+    # fetch() only the __main__ block calls: the script; serve() is never called from there
+    assert _levels(tmp_path / "a", "extras/authors/generate.py", SCRIPT, "BA-PERF-002") == {5: "note", 9: "warning"}
+    assert _levels(tmp_path / "b", "tasks.py", TASKS, "BA-PERF-002") == {7: "note"}
+
+
+def test_a_script_next_to_a_web_app_is_the_server(tmp_path):
+    text = "from flask import Flask\napp = Flask(__name__)\n" + SCRIPT
+    assert _levels(tmp_path, "app.py", text, "BA-PERF-002") == {7: "warning", 11: "warning"}

@@ -10,7 +10,8 @@ from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_literal_string, is_sensitive_name,
-                   is_straight_line, literal_text, logger_method, prints_to_its_user)
+                   is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
+                   builds_web_app)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
@@ -46,21 +47,14 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _program_body(self) -> set[int]:
         """A module-level `def main()` is a program's entry point, whether `if __name__ == "__main__":` calls it
-        or the guard was left out (an offline training script run by hand): main() and the module functions it
-        calls print the program's output. Not in a module that builds the web app: that is the server."""
+        or the guard was left out (an offline training script run by hand); so are the functions only that
+        guard calls (a maintainer's script under `extras/`): they and the module functions they call print
+        the program's output. Not in a module that builds the web app: that is the server."""
         if self.program is None:
-            self.program = set()
             tree = self.ctx.tree
-            defs = {n.name: n for n in (tree.body if tree is not None else [])
-                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            todo = [defs["main"]] if "main" in defs and not self._serves_app() else []
-            while todo:
-                func = todo.pop()
-                if id(func) in self.program:
-                    continue
-                self.program.add(id(func))
-                todo.extend(defs[n.func.id] for n in iter_nodes(func.body) if isinstance(n, ast.Call)
-                            and isinstance(n.func, ast.Name) and n.func.id in defs)
+            names = script_functions(tree) if not self._serves_app() else frozenset()
+            self.program = {id(n) for n in (tree.body if tree is not None else [])
+                            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names}
         return self.program
 
     def _writes_to_object(self, call: ast.Call) -> bool:
@@ -105,10 +99,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
-        tree = self.ctx.tree
-        return tree is not None and any(
-            isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and
-            (self.ctx.qualname(st.value.func) or "") in _WEB_APPS for st in tree.body)
+        return builds_web_app(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.main_depth or (self.straight_line and not self.ctx.function_stack and not self._serves_app()):
@@ -135,10 +126,6 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
-
-
-_WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
-                       "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",

@@ -9,7 +9,8 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, tries_batch_write
+from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, run_by_hand,
+                   tries_batch_write)
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -79,11 +80,16 @@ class OutboundCallWithoutTimeout(AstCheck):
                 self.report(node, "aiohttp.ClientTimeout(total=None) with no other limit disables every timeout")
 
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
+        # in a script or developer task started at a terminal no worker is lost: the person running it sees
+        # the hang and interrupts it
+        by_hand = run_by_hand(self.ctx)
+        level, why = ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
         if timeout is None:
             self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
-                              "worker is lost; pass timeout=(connect, read)")
+                              f"worker is lost; pass timeout=(connect, read){why}", level=level)
         elif _is_none(timeout):
-            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout")
+            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout{why}",
+                        level=level)
 
 
 # --- N+1 ---------------------------------------------------------------------------------------

@@ -171,6 +171,57 @@ def main_only_functions(tree: ast.Module | None) -> frozenset[str]:
     return frozenset((called & defined) - elsewhere)
 
 
+def script_functions(tree: ast.Module | None) -> frozenset[str]:
+    """The module-level functions that make up a program run from the command line: `main()`, the functions
+    only the `if __name__ == "__main__":` block calls (`main_only_functions`), and every module function
+    those call in turn. A maintainer's stand-alone script (`extras/authors/generate.py`) is this shape
+    whatever its folder is called. The caller decides whether the module is a server (it builds a web app)."""
+    if tree is None:
+        return frozenset()
+    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    todo = [name for name in main_only_functions(tree) | ({"main"} & defs.keys())]
+    found: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in found or name not in defs:
+            continue
+        found.add(name)
+        todo.extend(n.func.id for n in iter_nodes(defs[name].body) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id in defs)
+    return frozenset(found)
+
+
+_WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
+                       "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
+
+
+def builds_web_app(ctx: FileContext) -> bool:
+    """A module whose top level builds a web app (`app = Flask(__name__)`): it is the server, not a script,
+    even with a `__main__` guard or a shebang."""
+    tree = ctx.tree
+    return tree is not None and any(
+        isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and
+        (ctx.qualname(st.value.func) or "") in _WEB_APPS for st in tree.body)
+
+
+def run_by_hand(ctx: FileContext) -> str | None:
+    """Why the code being visited runs only when a person starts it at a terminal, or None: under the
+    `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server,
+    or in a developer task (`@task` of invoke or fabric: `invoke load-fixtures`)."""
+    stack = ctx.function_stack
+    if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
+           for f in stack for d in f.decorator_list):
+        return "a developer task (invoke/fabric)"
+    if stack:
+        top = stack[0]
+        scripted = top.name in script_functions(ctx.tree) and any(st is top for st in ctx.tree.body)
+    else:
+        scripted = any(isinstance(p, ast.If) and is_main_guard(p) for p in ctx.parents)
+    if scripted and not builds_web_app(ctx):
+        return "a stand-alone script run by hand (its `__main__` block calls it)"
+    return None
+
+
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
                             "websocket", "api_view"})
 
