@@ -136,7 +136,10 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         "AuthenticationFailed",
                         # a client library's answer, not a bug: no row (SQLAlchemy), a token sealed with another
                         # key (cryptography's Fernet), a refusal of the Slack API; the message says all there is
-                        "NoResultFound", "InvalidToken", "SlackApiError")
+                        "NoResultFound", "InvalidToken", "SlackApiError",
+                        # Django's error for a command to stop with a message for its user (the required and
+                        # running versions, the missing argument): raised on purpose, the message is complete
+                        "CommandError")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
@@ -188,7 +191,8 @@ class ErrorLogDropsTraceback(AstCheck):
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
         expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
                                     self._optional_import(unexpected) or self._only_validates() or
-                                    self._malformed_payload(unexpected) or self._error_replies(unexpected))
+                                    self._malformed_payload(unexpected) or self._error_replies(unexpected) or
+                                    self._one_of_several(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -221,6 +225,16 @@ class ErrorLogDropsTraceback(AstCheck):
                 isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
                 isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
             for f in classes[t].body) for t in types)
+
+    def _one_of_several(self, types: list[str]) -> bool:
+        """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
+        expects, each catching a named type, not `Exception`: the handler knows which failure this is and its
+        message says so (the url, the font that is missing). A broad handler among them stays judged."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None or len(block.handlers) < 2 or not types:
+            return False
+        return not any(t.split(".")[-1] in ("Exception", "BaseException") for t in types)
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
