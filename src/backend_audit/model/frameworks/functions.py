@@ -618,13 +618,20 @@ class FunctionFacts:
                 fn.skip.add(id(target))
                 value = node.value
                 fn.assigned[id(value)] = target.id
-                if isinstance(value, ast.BoolOp) and len(value.values) == 2:
-                    # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
-                    fn.assigned[id(value.values[0])] = target.id
+                if isinstance(value, ast.BoolOp):
+                    # `next_url = request.POST.get("next") or request.GET.get("next")`: the local holds
+                    # one of the operands, whichever it is, and a check of the local checks each
+                    for operand in value.values:
+                        fn.assigned.setdefault(id(operand), target.id)
                 # `tags = set(request.GET.getlist("tag"))`: the local holds the read, reshaped
                 inner = _unwrap_reshape(value)
                 if inner is not value:
                     fn.assigned[id(inner)] = target.id
+                elif isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred):
+                    # `next_url = strip_language(request.GET.get("next", "/"))`: the local holds what a helper
+                    # made of the read; a check of the local (url_has_allowed_host_and_scheme) is its check,
+                    # and any unchecked use of the local is still reported at the read
+                    fn.assigned.setdefault(id(value.args[0]), target.id)
                 fn.locals_expr[target.id] = value
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
