@@ -15,6 +15,7 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from .flags import flag_params
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -350,6 +351,9 @@ class FunctionFacts:
             out["constructor_reads"] = fn.constructor_reads
         if sanitises_first_param(node):
             out["sanitises"] = True
+        flags = flag_params(node)
+        if flags:
+            out["flag_params"] = flags
         return out
 
     def _lines(self) -> list[str]:
@@ -406,6 +410,13 @@ class FunctionFacts:
         if name is not None:
             fn.raw_locals.setdefault(name, loc)
         else:
+            parent = self.ctx.parents[-1] if self.ctx.parents else None
+            if isinstance(parent, ast.Call) and dotted(parent.func):
+                index = next((i for i, a in enumerate(parent.args) if a is node), None)
+                if index is not None and not any(isinstance(a, ast.Starred) for a in parent.args[:index]):
+                    # `create_token(request.user, request.POST.get("new_key"))`: the project pass asks
+                    # whether that parameter of the callee is only tested for truth (a flag)
+                    loc["arg_of"] = [dotted(parent.func), index]
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
