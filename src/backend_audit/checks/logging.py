@@ -145,6 +145,10 @@ _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exceptio
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
 
 
+# What the outside world or the input causes: a file, the network, a missing key, a malformed value.
+_OUTSIDE_FAILURES = frozenset({"OSError", "IOError", "FileNotFoundError", "PermissionError", "IsADirectoryError",
+                               "NotADirectoryError", "HTTPError", "URLError", "KeyError", "ValueError",
+                               "UnicodeDecodeError", "UnicodeEncodeError"})
 _SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
 _DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -228,13 +232,16 @@ class ErrorLogDropsTraceback(AstCheck):
 
     def _one_of_several(self, types: list[str]) -> bool:
         """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
-        expects, each catching a named type, not `Exception`: the handler knows which failure this is and its
-        message says so (the url, the font that is missing). A broad handler among them stays judged."""
+        expects, and this one catches what the outside world or the input causes (a file, the network, a key
+        missing from configuration, a malformed value): the handler knows which failure this is and its
+        message says so (the url, the font that is missing). Database errors, a subprocess's failure and
+        programming errors (`IntegrityError`, `CalledProcessError`, `AttributeError`) keep their traceback,
+        as does a broad handler among them."""
         parents = self.ctx.parents
         block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
         if block is None or len(block.handlers) < 2 or not types:
             return False
-        return not any(t.split(".")[-1] in ("Exception", "BaseException") for t in types)
+        return all(t.split(".")[-1] in _OUTSIDE_FAILURES for t in types)
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,

@@ -638,10 +638,12 @@ class FunctionFacts:
                 inner = _unwrap_reshape(value)
                 if inner is not value:
                     fn.assigned[id(inner)] = target.id
-                elif isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred):
+                elif isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred) and \
+                        not (self.ctx.qualname(value.func) or "").startswith("builtins."):
                     # `next_url = strip_language(request.GET.get("next", "/"))`: the local holds what a helper
                     # made of the read; a check of the local (url_has_allowed_host_and_scheme) is its check,
-                    # and any unchecked use of the local is still reported at the read
+                    # and any unchecked use of the local is still reported at the read. Not a builtin's
+                    # wrapping (`str(request.form.get("code"))`): the read itself, as the corpus judged it
                     fn.assigned.setdefault(id(value.args[0]), target.id)
                 fn.locals_expr[target.id] = value
 
