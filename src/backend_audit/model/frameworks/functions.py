@@ -813,7 +813,9 @@ class FunctionFacts:
         # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
         if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
                 and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
-                isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
+                isinstance(left, ast.Name) and isinstance(right, ast.Name) and (right.id.isupper() or isinstance(
+                    fn.locals_expr.get(right.id), (ast.Dict, ast.Set, ast.List, ast.Tuple))):
+            # ... or a local the function binds to a literal table (`endpoints = {"book": book_search, ...}`)
             fn.checked_locals.add(left.id)
         # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
         # is a check of the local (an open-redirect guard)
