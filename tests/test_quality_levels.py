@@ -123,3 +123,18 @@ def test_a_timeout_missing_in_a_script_run_by_hand_is_a_note(tmp_path):
 def test_a_script_next_to_a_web_app_is_the_server(tmp_path):
     text = "from flask import Flask\napp = Flask(__name__)\n" + SCRIPT
     assert _levels(tmp_path, "app.py", text, "BA-PERF-002") == {7: "warning", 11: "warning"}
+
+
+def test_a_best_effort_close_is_a_note(tmp_path):
+    text = '''def close_all(connections):
+    for ws in connections:
+        try:
+            ws.close()
+        except Exception:
+            pass
+        try:
+            ws.send("bye")
+        except Exception:
+            pass
+'''
+    assert _levels(tmp_path, "app/ws.py", text, "BA-ERR-001") == {5: "note", 9: "warning"}

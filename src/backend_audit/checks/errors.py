@@ -18,6 +18,7 @@ _SHOWN = ("print", "traceback.print_exc", "traceback.print_exception", "click.ec
           "self.stderr.write", "sys.stderr.write")
 _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
+_CLOSES = frozenset({"close", "aclose", "shutdown", "disconnect", "terminate", "unsubscribe", "release"})
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
@@ -232,10 +233,11 @@ class BroadExceptSwallows(AstCheck):
         if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
                             self._validator_says_no(node) or self._flag_flipped(node) or
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
-                            self._probe_answer(node)):
+                            self._probe_answer(node) or self._falls_to_error_answer(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
-        level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) else None
+        level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
+            self._only_closes() else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -297,6 +299,34 @@ class BroadExceptSwallows(AstCheck):
         calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
         return bool(targets) and targets <= positive and any(
             not (self.ctx.qualname(c.func) or "").startswith("builtins.") for c in calls)
+
+    def _falls_to_error_answer(self, handler: ast.ExceptHandler) -> bool:
+        """`try: if inspect().ping(): return HttpResponse() except Exception: pass` then `return
+        HttpResponse(status=500)`: the handler falls through to the error answer right after the `try`, so
+        the failure is answered as an error (a ping view's 500)."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or not _is_trivial(handler.body) or any(
+                isinstance(st, ast.Return) for st in handler.body):
+            return False
+        block, owner = parents[-1], parents[-2]
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(owner, field, None)
+            if isinstance(stmts, list) and any(st is block for st in stmts):
+                index = next(i for i, st in enumerate(stmts) if st is block)
+                following = stmts[index + 1] if index + 1 < len(stmts) else None
+                return isinstance(following, ast.Return) and _error_response(following.value)
+        return False
+
+    def _only_closes(self) -> bool:
+        """The `try` only closes or shuts down resources (`try: ws.close() except Exception: ...`): a
+        best-effort close, as in a cleanup method; still broad, so a note."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or not block.body:
+            return False
+        calls = [st.value.value if isinstance(st.value, ast.Await) else st.value
+                 for st in block.body if isinstance(st, ast.Expr)]
+        return len(calls) == len(block.body) and all(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr in _CLOSES for c in calls)
 
     def _explained_skip(self, handler: ast.ExceptHandler) -> bool:
         """`except Exception: # a corrupted row cannot be decoded, skip it` then `continue`: the loop skips one
