@@ -90,7 +90,7 @@ def test_a_skip_whose_comment_says_why_is_a_note_a_bare_skip_a_warning(tmp_path)
 
 
 SCRIPT = '''import requests
-
+import sys
 
 def fetch(repo):
     return requests.get(f"https://api.github.com/repos/{repo}/commits").json()
@@ -101,7 +101,7 @@ def serve(repo):
 
 
 if __name__ == "__main__":
-    print(len(fetch("acme/app")))
+    print(len(fetch(sys.argv[1])))
 '''
 
 TASKS = '''import requests

@@ -206,8 +206,8 @@ def builds_web_app(ctx: FileContext) -> bool:
 
 def run_by_hand(ctx: FileContext) -> str | None:
     """Why the code being visited runs only when a person starts it at a terminal, or None: under the
-    `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server,
-    or in a developer task (`@task` of invoke or fabric: `invoke load-fixtures`)."""
+    `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server
+    and takes its input from a terminal, or in a developer task (`@task` of invoke or fabric)."""
     stack = ctx.function_stack
     if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
            for f in stack for d in f.decorator_list):
@@ -217,9 +217,20 @@ def run_by_hand(ctx: FileContext) -> str | None:
         scripted = top.name in script_functions(ctx.tree) and any(st is top for st in ctx.tree.body)
     else:
         scripted = any(isinstance(p, ast.If) and is_main_guard(p) for p in ctx.parents)
-    if scripted and not builds_web_app(ctx):
+    if scripted and not builds_web_app(ctx) and _asks_its_user(ctx):
         return "a stand-alone script run by hand (its `__main__` block calls it)"
     return None
+
+
+def _asks_its_user(ctx: FileContext) -> bool:
+    """The module takes its input from a person at a terminal: a command line (`sys.argv`, argparse, click,
+    typer), `input()` or `getpass()`. A script that asks nothing may be run by a machine (a container's
+    health check), where a hang is no one's to see."""
+    if defines_cli(ctx):
+        return True
+    return any(isinstance(n, ast.Attribute) and (ctx.qualname(n) or "") == "sys.argv" or
+               isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in ("builtins.input", "getpass.getpass")
+               for n in ast.walk(ctx.tree))
 
 
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",
