@@ -138,3 +138,19 @@ def test_a_best_effort_close_is_a_note(tmp_path):
             pass
 '''
     assert _levels(tmp_path, "app/ws.py", text, "BA-ERR-001") == {5: "note", 9: "warning"}
+
+
+def test_an_error_logged_without_traceback_in_a_migration_is_a_note(tmp_path):
+    text = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+async def m017_add_created_at(db):
+    try:
+        await db.execute("ALTER TABLE accounts ADD COLUMN created_at TIMESTAMP")
+    except OperationalError as exc:
+        logger.error(f"Migration 17 failed: {exc}")
+'''
+    assert _levels(tmp_path / "a", "shop/core/migrations.py", text, "BA-LOG-001") == {10: "note"}
+    assert _levels(tmp_path / "b", "shop/core/accounts.py", text, "BA-LOG-001") == {10: "warning"}

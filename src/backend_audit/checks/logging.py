@@ -9,7 +9,8 @@ from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
-from .util import (MainGuardDepth, expr_name, in_log_handler, is_literal_string, is_sensitive_name,
+from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
+                   is_literal_string, is_sensitive_name,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
                    builds_web_app)
 
@@ -341,8 +342,20 @@ class ErrorLogDropsTraceback(AstCheck):
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
             return
+        if self._migration():
+            # a schema step the operator runs once at upgrade, watching it: a note
+            self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
+                              "logger.exception() or pass exc_info=True", level="note")
+            return
         self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                           "or pass exc_info=True")
+
+    def _migration(self) -> bool:
+        if not hasattr(self, "_is_migration"):
+            ctx = self.ctx
+            self._is_migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
+                ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+        return self._is_migration
 
 
 def _unstar(node: ast.expr) -> ast.expr:
