@@ -18,6 +18,7 @@ _SHOWN = ("print", "traceback.print_exc", "traceback.print_exception", "click.ec
           "self.stderr.write", "sys.stderr.write")
 _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
+_PREDICATE_NAME = re.compile(r"^_*(is|has|can)_\w+$|^_*\w*(ping|alive|reachable|running|started|healthy)$")
 _CLOSES = frozenset({"close", "aclose", "shutdown", "disconnect", "terminate", "unsubscribe", "release"})
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
@@ -135,6 +136,19 @@ def _error_result(value: ast.AST | None) -> bool:
 _SUCCESS_FLAGS = frozenset({"ok", "success", "succeeded", "sent", "valid"})
 
 
+_DECODE_NAME = re.compile(r"(?i)decode|fromhex|unhexlify|loads|parse|fromisoformat")
+
+
+def _decoded_names(block: ast.Try) -> set[str]:
+    """Names a `try` body hands to a decoder (`base64.b64decode(v)`, `bytes.fromhex(v)`, `json.loads(v)`)."""
+    out = set()
+    for n in iter_nodes(block.body):
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and \
+                _DECODE_NAME.search((dotted(n.func) or "").split(".")[-1]):
+            out.add(n.args[0].id)
+    return out
+
+
 def _is_false(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -233,7 +247,8 @@ class BroadExceptSwallows(AstCheck):
         if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
                             self._validator_says_no(node) or self._flag_flipped(node) or
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
-                            self._probe_answer(node) or self._falls_to_error_answer(node)):
+                            self._probe_answer(node) or self._falls_to_error_answer(node) or
+                            self._next_format(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
@@ -290,6 +305,9 @@ class BroadExceptSwallows(AstCheck):
         bugs the narrow `ValueError` would not, so it stays."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = [st for st in handler.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
+        if isinstance(block, ast.Try) and len(body) == 1 and isinstance(body[0], ast.Return) and \
+                _is_false(body[0].value):
+            return self._predicate_probe(block)
         if not isinstance(block, ast.Try) or not body or not all(
                 isinstance(st, ast.Assign) and _is_false(st.value) for st in body):
             return False
@@ -299,6 +317,39 @@ class BroadExceptSwallows(AstCheck):
         calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
         return bool(targets) and targets <= positive and any(
             not (self.ctx.qualname(c.func) or "").startswith("builtins.") for c in calls)
+
+    def _predicate_probe(self, block: ast.Try) -> bool:
+        """`async def _is_started(url): try: await client.get(url); return True except Exception: return False`:
+        a predicate named for a yes/no question (`is_`, `has_`, `can_`, `ping`, `alive`) whose every return is
+        True or False, probing another system: reaching it or not is the answer. A conversion probe that
+        only calls builtins (`float(s)`) stays, as the corpus judged it."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not _PREDICATE_NAME.match(func.name):
+            return False
+        returns = [n for n in iter_nodes(func.body, skip=_DEFERRED) if isinstance(n, ast.Return)]
+        if not any(isinstance(n, ast.Return) and _maybe_true(n.value) for n in iter_nodes(block.body)) or not all(
+                isinstance(r.value, ast.Constant) and r.value.value in (True, False) for r in returns):
+            return False
+        return any(isinstance(c, ast.Call) and not (self.ctx.qualname(c.func) or "").startswith("builtins.")
+                   for c in iter_nodes(block.body))
+
+    def _next_format(self, handler: ast.ExceptHandler) -> bool:
+        """`try: bytes.fromhex(v); return v except ValueError: pass` then `try: return b64decode(v) except
+        Exception: ...`: one of a chain of format attempts on the same value, right after another; failing
+        one means the value is in another format (or none), which the code goes on to handle."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try):
+            return False
+        block, owner = parents[-1], parents[-2]
+        stmts = next((getattr(owner, f) for f in ("body", "orelse", "finalbody")
+                      if isinstance(getattr(owner, f, None), list) and any(st is block for st in getattr(owner, f))),
+                     None)
+        index = next((i for i, st in enumerate(stmts or []) if st is block), 0)
+        previous = stmts[index - 1] if stmts and index > 0 else None
+        if not isinstance(previous, ast.Try) or any(self._broad(h.type) for h in previous.handlers):
+            return False
+        mine, theirs = _decoded_names(block), _decoded_names(previous)
+        return bool(mine & theirs)
 
     def _falls_to_error_answer(self, handler: ast.ExceptHandler) -> bool:
         """`try: if inspect().ping(): return HttpResponse() except Exception: pass` then `return
