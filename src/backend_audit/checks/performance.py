@@ -260,7 +260,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node) or \
                 self._database_varies(node):
             return
-        if sub == "read" and self._probe(node):
+        if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
@@ -489,6 +489,23 @@ class DatabaseRoundTripInLoop(AstCheck):
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _FIXTURE = re.compile(r"(?i)(^|[._])fixtures?($|[._])")
 _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
+
+
+_PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
+
+
+def _pages(call: ast.Call) -> bool:
+    """`SELECT ... LIMIT {limit} OFFSET {offset}`, `select(M).offset(n).limit(k)`: each pass reads one page of
+    rows, a batched read; the loop walks pages, not rows."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Attribute) and node.attr == "offset":
+            return True
+        if isinstance(node, (ast.Constant, ast.JoinedStr)):
+            text = node.value if isinstance(node, ast.Constant) else "".join(
+                v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            if isinstance(text, str) and _PAGE.search(text):
+                return True
+    return False
 
 
 def _iter_root(node: ast.AST) -> ast.AST:
