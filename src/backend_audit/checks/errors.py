@@ -248,7 +248,7 @@ class BroadExceptSwallows(AstCheck):
                             self._validator_says_no(node) or self._flag_flipped(node) or
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
                             self._probe_answer(node) or self._falls_to_error_answer(node) or
-                            self._next_format(node)):
+                            self._next_format(node) or self._next_candidate(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
@@ -350,6 +350,27 @@ class BroadExceptSwallows(AstCheck):
             return False
         mine, theirs = _decoded_names(block), _decoded_names(previous)
         return bool(mine & theirs)
+
+    def _next_candidate(self, handler: ast.ExceptHandler) -> bool:
+        """`for module in candidates: try: return import_module(f"{module}.{name}") except Exception: ...` then
+        `raise ValueError(...)` after the loop: each failure moves on to the next candidate, and the loop
+        running out of them is the error, raised."""
+        parents = self.ctx.parents
+        if len(parents) < 3 or not isinstance(parents[-1], ast.Try) or not isinstance(parents[-2], (ast.For,
+                                                                                                    ast.AsyncFor)):
+            return False
+        block, loop, owner = parents[-1], parents[-2], parents[-3]
+        if not any(st is block for st in loop.body) or not any(isinstance(n, ast.Return)
+                                                               for n in iter_nodes(block.body)):
+            return False
+        if any(isinstance(n, (ast.Return, ast.Raise)) for n in handler_nodes(handler)):
+            return False
+        stmts = next((getattr(owner, f) for f in ("body", "orelse", "finalbody")
+                      if isinstance(getattr(owner, f, None), list) and any(st is loop for st in getattr(owner, f))),
+                     [])
+        index = next((i for i, st in enumerate(stmts) if st is loop), None)
+        following = stmts[index + 1] if index is not None and index + 1 < len(stmts) else None
+        return isinstance(following, ast.Raise) and following.exc is not None
 
     def _falls_to_error_answer(self, handler: ast.ExceptHandler) -> bool:
         """`try: if inspect().ping(): return HttpResponse() except Exception: pass` then `return
