@@ -154,3 +154,19 @@ async def m017_add_created_at(db):
 '''
     assert _levels(tmp_path / "a", "shop/core/migrations.py", text, "BA-LOG-001") == {10: "note"}
     assert _levels(tmp_path / "b", "shop/core/accounts.py", text, "BA-LOG-001") == {10: "warning"}
+
+
+def test_an_ordered_position_shift_is_a_note_an_unordered_one_a_warning(tmp_path):
+    text = '''def increment_order(book_list, start):
+    items = book_list.listitem_set.filter(order__gte=start).order_by("-order")
+    for item in items:
+        item.order += 1
+        item.save()
+
+
+def bump_all(book_list):
+    for item in book_list.listitem_set.all():
+        item.order += 1
+        item.save()
+'''
+    assert _levels(tmp_path, "app/lists.py", text, "BA-PERF-003") == {5: "note", 11: "warning"}

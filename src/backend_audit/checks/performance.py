@@ -301,7 +301,30 @@ class DatabaseRoundTripInLoop(AstCheck):
         body = getattr(loop, "body", None)  # a comprehension's element is no statement list
         if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
             return "each pass moves a file in storage, and the file I/O is the work"
+        if isinstance(loop, ast.For) and self._ordered_shift(loop):
+            return ("each row's position is shifted in the order the rows are walked, as a unique (position, "
+                    "parent) constraint needs; one UPDATE position+1 could break it mid-statement")
         return None
+
+    def _ordered_shift(self, loop: ast.For) -> bool:
+        """`for item in items.order_by("-order"): item.order += 1; item.save()`: the pass shifts the very field
+        the rows are walked by, by one. The order only matters when the values must stay distinct at every
+        step (a unique constraint over the position), which a single set-based UPDATE may break."""
+        if not isinstance(loop.target, ast.Name):
+            return False
+        shifted = {n.target.attr for n in loop.body if isinstance(n, ast.AugAssign) and
+                   isinstance(n.target, ast.Attribute) and isinstance(n.target.value, ast.Name) and
+                   n.target.value.id == loop.target.id and isinstance(n.value, ast.Constant) and n.value.value == 1}
+        if not shifted:
+            return False
+        source = loop.iter
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        chains = [source]
+        if isinstance(source, ast.Name) and func is not None:
+            chains += self._bindings(func).assigned.get(source.id, [])
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "order_by" and
+                   any(isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.lstrip("-") in shifted
+                       for a in n.args) for chain in chains for n in ast.walk(chain))
 
     def _round_trip(self, node: ast.Call) -> tuple[str, str] | None:
         func = node.func
