@@ -61,6 +61,8 @@ _SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefol
 # `filterset = self._get_filterset_class(model)`): calling it builds a form, serializer or filter set.
 _FACTORY_CLASS = re.compile(r"(?i)(form|serializer|filterset)(_?class)?$")
 # Set tests that only compare a value with another (`selected_tags.issubset(check.tags)`).
+# Asking an object built from request data to validate it (a form, a serializer, a model instance).
+_VALIDATE_CALLS = frozenset({"is_valid", "full_clean", "validate"})
 _SET_TESTS = frozenset({"issubset", "issuperset", "isdisjoint"})
 # Helpers named for turning a value into a boolean (`get_boolean(str(x))`, `to_bool`, `str2bool`).
 _BOOLEAN_NAME = re.compile(r"^_*(get|to|as|str_?to|str2|parse|coerce)_?bool(ean)?$")
@@ -162,6 +164,7 @@ class _Fn:
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
+    validated_names: set[str] | None = None  # locals the function calls .is_valid()/.full_clean() on
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
@@ -601,6 +604,8 @@ class FunctionFacts:
             built = self.stack[-1].locals_expr.get(node.func.id) if self.stack else None
             if isinstance(built, ast.Call) and _FACTORY_CLASS.search(last_name(dotted(built.func) or "") or ""):
                 return True
+        if self._validated_later(node):
+            return True
         if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
             return True  # Django's Paginator.page() rejects what is not a page number (PageNotAnInteger)
         qn = self.ctx.qualname(node.func) or ""
@@ -608,6 +613,21 @@ class FunctionFacts:
             return True
         return qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")) or \
             tail in self.ctx.facts.get("schema_classes", ())
+
+    def _validated_later(self, node: ast.Call) -> bool:
+        """`form = getattr(forms, f"{kind}Form")(request.POST)` then `if not form.is_valid():`: whatever class
+        was picked, the object built from the request is asked to validate it before use."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or parent.value is not node or not self.stack:
+            return False
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
+        fn = self.stack[-1]
+        if fn.validated_names is None:
+            fn.validated_names = {n.func.value.id for n in iter_nodes(fn.node.body) if isinstance(n, ast.Call)
+                                  and isinstance(n.func, ast.Attribute) and n.func.attr in _VALIDATE_CALLS
+                                  and isinstance(n.func.value, ast.Name)}
+        return bool(names & fn.validated_names)
 
     # --- locals -----------------------------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
