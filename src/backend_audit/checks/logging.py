@@ -194,11 +194,11 @@ class ErrorLogDropsTraceback(AstCheck):
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
-        # a ValueError caught on its own is the callee's verdict on the value it was given (a malformed id, a
-        # permission name not in the form <app>.<action>_<model>): every reviewed one was, on four sets.
-        # Caught along with another library's error (`(regex.error, ValueError)`) it may come from anywhere
+        # a ValueError caught on its own around one statement is the verdict of the call made there on the value
+        # it was given (a malformed id in a lookup, `hex_to_bytes(checking_id)`). Around several statements, or
+        # along with another library's error (`(regex.error, ValueError)`), it may come from anywhere
         expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and (
-            types == ["ValueError"] or self._validates()) or
+            types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
                                     self._one_of_several(unexpected))
@@ -289,6 +289,10 @@ class ErrorLogDropsTraceback(AstCheck):
             return False
         top = self.ctx.path.split("/")
         return origin.split(".")[0] not in top[:-1] and origin.split(".")[0] not in ("src",)
+
+    def _one_statement(self) -> bool:
+        parents = self.ctx.parents
+        return bool(parents) and isinstance(parents[-1], ast.Try) and len(parents[-1].body) == 1
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
