@@ -233,6 +233,7 @@ class BroadExceptSwallows(AstCheck):
         # and a project's own migrations.py of migration steps
         self.migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+        self._positions: dict[int, dict[int, tuple[list, int]]] = {}
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -340,12 +341,8 @@ class BroadExceptSwallows(AstCheck):
         parents = self.ctx.parents
         if len(parents) < 2 or not isinstance(parents[-1], ast.Try):
             return False
-        block, owner = parents[-1], parents[-2]
-        stmts = next((getattr(owner, f) for f in ("body", "orelse", "finalbody")
-                      if isinstance(getattr(owner, f, None), list) and any(st is block for st in getattr(owner, f))),
-                     None)
-        index = next((i for i, st in enumerate(stmts or []) if st is block), 0)
-        previous = stmts[index - 1] if stmts and index > 0 else None
+        block = parents[-1]
+        previous = self._sibling(block, parents[-2], -1)
         if not isinstance(previous, ast.Try) or any(self._broad(h.type) for h in previous.handlers):
             return False
         mine, theirs = _decoded_names(block), _decoded_names(previous)
@@ -360,16 +357,12 @@ class BroadExceptSwallows(AstCheck):
                                                                                                     ast.AsyncFor)):
             return False
         block, loop, owner = parents[-1], parents[-2], parents[-3]
-        if not any(st is block for st in loop.body) or not any(isinstance(n, ast.Return)
+        if self._sibling(block, loop, 0) is not block or not any(isinstance(n, ast.Return)
                                                                for n in iter_nodes(block.body)):
             return False
         if any(isinstance(n, (ast.Return, ast.Raise)) for n in handler_nodes(handler)):
             return False
-        stmts = next((getattr(owner, f) for f in ("body", "orelse", "finalbody")
-                      if isinstance(getattr(owner, f, None), list) and any(st is loop for st in getattr(owner, f))),
-                     [])
-        index = next((i for i, st in enumerate(stmts) if st is loop), None)
-        following = stmts[index + 1] if index is not None and index + 1 < len(stmts) else None
+        following = self._sibling(loop, owner, 1)
         return isinstance(following, ast.Raise) and following.exc is not None
 
     def _falls_to_error_answer(self, handler: ast.ExceptHandler) -> bool:
@@ -380,14 +373,23 @@ class BroadExceptSwallows(AstCheck):
         if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or not _is_trivial(handler.body) or any(
                 isinstance(st, ast.Return) for st in handler.body):
             return False
-        block, owner = parents[-1], parents[-2]
-        for field in ("body", "orelse", "finalbody"):
-            stmts = getattr(owner, field, None)
-            if isinstance(stmts, list) and any(st is block for st in stmts):
-                index = next(i for i, st in enumerate(stmts) if st is block)
-                following = stmts[index + 1] if index + 1 < len(stmts) else None
-                return isinstance(following, ast.Return) and _error_response(following.value)
-        return False
+        following = self._sibling(parents[-1], parents[-2], 1)
+        return isinstance(following, ast.Return) and _error_response(following.value)
+
+    def _sibling(self, statement: ast.AST, owner: ast.AST, offset: int) -> ast.AST | None:
+        """The statement `offset` places after (or before) `statement` in the block of `owner` holding it.
+        Positions are indexed once per block: a hostile file may hold thousands of `try`s in one body."""
+        positions = self._positions.get(id(owner))
+        if positions is None:
+            positions = {}
+            for field in ("body", "orelse", "finalbody"):
+                stmts = getattr(owner, field, None)
+                if isinstance(stmts, list):
+                    positions.update((id(st), (stmts, i)) for i, st in enumerate(stmts))
+            self._positions[id(owner)] = positions  # the tree outlives the walk, so ids stay unique
+        stmts, index = positions.get(id(statement), ((), -1))
+        at = index + offset
+        return stmts[at] if index >= 0 and 0 <= at < len(stmts) else None
 
     def _only_closes(self) -> bool:
         """The `try` only closes or shuts down resources (`try: ws.close() except Exception: ...`): a

@@ -295,6 +295,14 @@ class DatabaseRoundTripInLoop(AstCheck):
         once by a setup command: its size is the program's), or a loop whose every pass moves a file in
         storage (the file I/O is the work; the one UPDATE recording each new name is incidental)."""
         loops = [(n, names) for kind, n, _, names in self.stack if kind == _LOOP]
+        # the same for every call in one loop (the enclosing loops are the same): asked once per loop, as a
+        # hostile file may hold thousands of queries in one loop body
+        key = ("incidental", id(loops[-1][0]) if loops else 0)
+        if key not in self._loop_index:
+            self._loop_index[key] = self._incidental_reason(loops)
+        return self._loop_index[key]
+
+    def _incidental_reason(self, loops: list) -> str | None:
         if any(isinstance(n, ast.For) and _FIXTURE.search(dotted(_iter_root(n.iter)) or "") for n, _ in loops):
             return "the loop walks a fixture the application ships, installed once (a fixed, small set)"
         loop = loops[-1][0] if loops else None

@@ -214,12 +214,26 @@ def run_by_hand(ctx: FileContext) -> str | None:
         return "a developer task (invoke/fabric)"
     if stack:
         top = stack[0]
-        scripted = top.name in script_functions(ctx.tree) and any(st is top for st in ctx.tree.body)
+        scripted = top.name in _script_module(ctx)[0] and id(top) in _script_module(ctx)[1]
     else:
         scripted = any(isinstance(p, ast.If) and is_main_guard(p) for p in ctx.parents)
-    if scripted and not builds_web_app(ctx) and _asks_its_user(ctx):
+    if scripted and _script_module(ctx)[2]:
         return "a stand-alone script run by hand (its `__main__` block calls it)"
     return None
+
+
+_SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
+
+
+def _script_module(ctx: FileContext) -> tuple[frozenset[str], frozenset[int], bool]:
+    """(names of its script functions, ids of its top-level statements, whether it is a script a person runs: no
+    web app built and input taken from a terminal), computed once per module tree."""
+    if _SCRIPT_MEMO[0] is not ctx.tree:
+        tree = ctx.tree
+        body = frozenset(id(st) for st in tree.body) if tree is not None else frozenset()
+        _SCRIPT_MEMO[:] = [tree, (script_functions(tree), body,
+                                  tree is not None and not builds_web_app(ctx) and _asks_its_user(ctx))]
+    return _SCRIPT_MEMO[1]
 
 
 def _asks_its_user(ctx: FileContext) -> bool:
