@@ -154,16 +154,27 @@ def _plain_class(project: Any, path: str, ref: str) -> bool:
         not any(q.startswith(_VALIDATING) for q in external)
 
 
-def _sanitiser(project: Any, path: str, ref: str) -> bool:
-    """`ref`, called in `path`, is a project function that returns its input only where a check of it
-    passed (model/frameworks/sanitiser.py)."""
+def _function_facts(project: Any, path: str, ref: str) -> dict:
+    """The per-file facts of the project function `ref` names where it is called in `path` ({} if none)."""
     sm = project.semantic
     module = sm.module_of(path)
     sym = sm.resolve(module, ref) if module else None
     if sym is None or sym.kind != "function" or not sym.path or not sym.module:
-        return False
+        return {}
     local = sym.qualname[len(sym.module) + 1:] if sym.qualname.startswith(sym.module + ".") else sym.qualname
-    return bool(((project.facts.get(sym.path) or {}).get("functions") or {}).get(local, {}).get("sanitises"))
+    return ((project.facts.get(sym.path) or {}).get("functions") or {}).get(local) or {}
+
+
+def _flag_argument(project: Any, path: str, ref: str, index: int) -> bool:
+    """The argument at `index` of project function `ref` is a flag: the callee only tests it for truth
+    (model/frameworks/flags.py), so the request text itself goes nowhere."""
+    return index in _function_facts(project, path, ref).get("flag_params", ())
+
+
+def _sanitiser(project: Any, path: str, ref: str) -> bool:
+    """`ref`, called in `path`, is a project function that returns its input only where a check of it
+    passed (model/frameworks/sanitiser.py)."""
+    return bool(_function_facts(project, path, ref).get("sanitises"))
 
 
 class RequestDataWithoutValidation(EndpointCheck):
@@ -199,6 +210,8 @@ class RequestDataWithoutValidation(EndpointCheck):
                     continue  # a webhook reads the raw body to check its signature: that is the point
                 if read.get("into") and _sanitiser(project, e.file, read["into"]):
                     continue  # handed straight to the project's own sanitiser, which checks it
+                if read.get("arg_of") and _flag_argument(project, e.file, *read["arg_of"]):
+                    continue  # a flag: the callee only asks whether it was sent
                 seen.add(key)
                 out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` is used without "
                                         "schema validation; parse it with a pydantic model, serializer or form first",
