@@ -226,6 +226,7 @@ _COLUMN_CALL = re.compile(r"(^|\.)(Column|mapped_column|relationship|column_prop
 # Bases whose subclasses are rows an ORM writes, and bases whose subclasses only carry values
 _ORM_BASES = frozenset({"Model", "Base", "DeclarativeBase", "DeclarativeBaseNoMeta", "AbstractUser",
                         "AbstractBaseUser", "Document", "DynamicDocument", "EmbeddedDocument"})
+_USER_MODELS = frozenset({"AbstractUser", "AbstractBaseUser"})
 _VALUE_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "FlaskForm", "Serializer", "ModelSerializer",
                           "HyperlinkedModelSerializer", "TypedDict", "NamedTuple", "RootModel", "Struct",
                           "BaseSettings", "SQLModel", "Enum"})
@@ -370,7 +371,9 @@ class PasswordStoredPlain(AstCheck):
                     self._raw_password(kw.value, params):
                 # `User.objects.create(...)`: the Django model is the name before `.objects`
                 cls = tail if model_ctor else name.split(".objects")[0].rpartition(".")[2]
-                pending.append((kw, "ctor" if model_ctor else "orm_create", cls,
+                # Django's own user model is a model wherever it is imported from
+                known = not model_ctor or (self.ctx.qualname(func) or "").startswith("django.contrib.auth.")
+                pending.append((kw, "orm_create" if known else "ctor", cls,
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
                                 "model's set_password()/create_user() or hash it first", self._origin(kw.value)))
 
@@ -485,10 +488,16 @@ class PasswordStoredPlainProject(ProjectCheck):
                      "orm": False, "password_column": False, "hashes": False, "init_hashes": False})
             for name, infos in (f.get("password_classes") or {}).items():
                 classes.setdefault(name, []).extend(infos)
+        every = [i for infos in classes.values() for i in infos]
+        # for attribute stores, whose receiver's class is unknown: does any class hash on assignment, does
+        # any model declare a password column (Django's user models declare theirs)
+        project_wide = {"hashes": any(i["hashes"] for i in every),
+                        "password_column": any(i["password_column"] for i in every) or any(
+                            any(b in _USER_MODELS for b in i["bases"]) for i in every)}
         out = []
         for path in sorted(project.facts):
             for cand in project.facts[path].get("password_plain", ()):
-                finding = _judge(cand, classes)
+                finding = _judge(cand, classes, project_wide)
                 if finding is not None:
                     out.append(finding)
         return out
@@ -508,7 +517,7 @@ def _ancestry(cls: str, classes: dict[str, list[dict]]) -> tuple[set[str], list[
     return seen, infos
 
 
-def _judge(cand: dict, classes: dict[str, list[dict]]) -> Finding | None:
+def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, bool]) -> Finding | None:
     kind, cls = cand.get("kind", "ctor"), cand.get("class")
     if kind == "sql":
         return Finding.from_dict(cand["finding"])
@@ -517,10 +526,9 @@ def _judge(cand: dict, classes: dict[str, list[dict]]) -> Finding | None:
         return None  # read from request models whose validator already hashed it
     if kind == "attr":
         # the receiver's class is not known per file: any class that hashes on assignment is taken as it
-        every = [i for infos in classes.values() for i in infos]
-        if any(i["hashes"] for i in every):
+        if project_wide["hashes"]:
             return None
-        if any(i["password_column"] for i in every):
+        if project_wide["password_column"]:
             return Finding.from_dict(cand["finding"])  # a model stores a password column nothing hashes
         return _untraced(cand, "the object's class was not traced and no model in the project declares a "
                                "password column")
