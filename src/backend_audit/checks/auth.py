@@ -29,6 +29,7 @@ class EndpointWithoutAuth(EndpointCheck):
         self._facts = project.facts
         self._semantic = getattr(project, "semantic", None)
         self._evidence = inv.evidence
+        self._stores_memo: dict[tuple[str, str, int], bool] = {}
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
@@ -145,6 +146,14 @@ class EndpointWithoutAuth(EndpointCheck):
         return False
 
     def _function_stores(self, path: str, qualname: str, depth: int) -> bool:
+        memo = self._stores_memo
+        key = (path, qualname, depth)
+        if key not in memo:
+            memo[key] = False  # a cycle through this function answers "not seen" while it is being asked
+            memo[key] = self._function_stores_uncached(path, qualname, depth)
+        return memo[key]
+
+    def _function_stores_uncached(self, path: str, qualname: str, depth: int) -> bool:
         fn = self._facts.get(path, {}).get("functions", {}).get(qualname)
         if fn is None:
             return False

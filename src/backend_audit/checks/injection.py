@@ -231,9 +231,11 @@ _IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
 def _submodule_only(snippet: str) -> bool:
     """The module name is built as `<prefix>.<value>` (an f-string or `+` whose text before the last
     interpolated part holds a dot), so the caller only picks a submodule."""
+    if len(snippet) > 2000:  # a hostile file's megabyte expression: not worth a second parse
+        return False
     try:  # the sink's own snippet, parsed again: the taint trace keeps text, not nodes
         call = ast.parse(snippet.strip(), mode="eval").body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     # the snippet is the sink's argument (or the whole call, depending on the trace)
     name = call.args[0] if isinstance(call, ast.Call) and call.args else call
