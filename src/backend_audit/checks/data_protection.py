@@ -250,7 +250,9 @@ class PasswordStoredPlain(AstCheck):
                 "password_column": any(_is_column(s) and any(is_password_name(t) for t in _targets(s))
                                        for s in node.body),
                 "hashes": any(_hashes_on_assignment(m) for m in methods.values()) or _descriptor_hashes(node, methods),
-                "init_hashes": "__init__" in methods and _calls_hasher(methods["__init__"])}
+                "init_hashes": "__init__" in methods and _calls_hasher(methods["__init__"]),
+                "hashing_method": next((name for name, m in methods.items() if name != "__init__" and
+                                        _hashes_in_place(m)), "")}
         self.ctx.facts.setdefault("password_classes", {}).setdefault(node.name, []).append(info)
 
     def __init__(self, ctx: FileContext) -> None:
@@ -261,6 +263,14 @@ class PasswordStoredPlain(AstCheck):
         self.assigned: list[dict[str, ast.AST | None]] = []
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        for dec in node.decorator_list:
+            # `@event.listens_for(User, "before_insert")` whose body hashes: every User row is hashed on insert
+            if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("listens_for") and dec.args and \
+                    _calls_hasher(node) and any(isinstance(n, ast.Attribute) and is_password_name(n.attr)
+                                                for n in ast.walk(node)):
+                target = _base_name(dec.args[0])
+                if target:
+                    self.ctx.facts.setdefault("password_listener_classes", []).append(target)
         args = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
         self.frames.append([node.name, {a.arg for a in args}, False, []])
         # parameter -> the classes its annotation names (`user_in: UserRegister | UserCreate`), and the
@@ -419,6 +429,14 @@ def _calls_hasher(fn: ast.AST) -> bool:
                for c in ast.walk(fn))
 
 
+def _hashes_in_place(fn: ast.AST) -> bool:
+    """`def hash_password(self): self.password = bcrypt.hashpw(self.password, ...)`: a method storing a hash
+    into its own password attribute, called by some other code before (or after) the row is saved."""
+    return any(isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and
+        is_password_name(t.attr) for t in n.targets) and _calls_hasher(n.value) for n in ast.walk(fn))
+
+
 def _base_name(node: ast.AST) -> str:
     """`db.Model` -> "Model", `UserCreate[UF]` -> "UserCreate": the class a base names."""
     if isinstance(node, ast.Subscript):
@@ -485,7 +503,11 @@ class PasswordStoredPlainProject(ProjectCheck):
             for qual, entry in (f.get("classes") or {}).items():
                 classes.setdefault(qual.rpartition(".")[2], []).append(
                     {"bases": [b.rpartition(".")[2] for b in entry.get("bases", ())], "table": bool(entry.get("table")),
-                     "orm": False, "password_column": False, "hashes": False, "init_hashes": False})
+                     "orm": False, "password_column": False, "hashes": False, "init_hashes": False,
+                     "hashing_method": ""})
+            for name in f.get("password_listener_classes") or ():
+                classes.setdefault(name, []).append({"bases": [], "table": False, "orm": False, "hashing_method": "",
+                                                     "password_column": False, "hashes": True, "init_hashes": False})
             for name, infos in (f.get("password_classes") or {}).items():
                 classes.setdefault(name, []).extend(infos)
         every = [i for infos in classes.values() for i in infos]
@@ -493,7 +515,8 @@ class PasswordStoredPlainProject(ProjectCheck):
         # any model declare a password column (Django's user models declare theirs)
         project_wide = {"hashes": any(i["hashes"] for i in every),
                         "password_column": any(i["password_column"] for i in every) or any(
-                            any(b in _USER_MODELS for b in i["bases"]) for i in every)}
+                            any(b in _USER_MODELS for b in i["bases"]) for i in every),
+                "hashing_method": next((i["hashing_method"] for i in every if i.get("hashing_method")), "")}
         out = []
         for path in sorted(project.facts):
             for cand in project.facts[path].get("password_plain", ()):
@@ -517,7 +540,7 @@ def _ancestry(cls: str, classes: dict[str, list[dict]]) -> tuple[set[str], list[
     return seen, infos
 
 
-def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, bool]) -> Finding | None:
+def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, Any]) -> Finding | None:
     kind, cls = cand.get("kind", "ctor"), cand.get("class")
     if kind == "sql":
         return Finding.from_dict(cand["finding"])
@@ -528,6 +551,9 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, b
         # the receiver's class is not known per file: any class that hashes on assignment is taken as it
         if project_wide["hashes"]:
             return None
+        if project_wide["hashing_method"]:
+            return _untraced(cand, f"a model hashes its password in place ({project_wide['hashing_method']}()); "
+                                   "whether that runs before this value is saved was not traced")
         if project_wide["password_column"]:
             return Finding.from_dict(cand["finding"])  # a model stores a password column nothing hashes
         return _untraced(cand, "the object's class was not traced and no model in the project declares a "
@@ -535,6 +561,10 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, b
     names, infos = _ancestry(cls or "", classes)
     if any(i["hashes"] or i["init_hashes"] for i in infos):
         return None  # a setter, validator, descriptor or constructor that hashes
+    method = next((i["hashing_method"] for i in infos if i.get("hashing_method")), "")
+    if method:
+        return _untraced(cand, f"{cls}.{method}() hashes the password in place; whether it runs before the row "
+                               "is saved was not traced")
     value = bool(names & _VALUE_BASES) and not any(i["table"] for i in infos)
     if value:
         return None  # a schema or form carries the password to the code that hashes it
