@@ -51,6 +51,9 @@ class Example:
     options: dict[str, Any] = field(default_factory=dict)
     # For fixed examples: the files after --fix (--unsafe-fixes for an unsafe fix), byte for byte.
     fixed: dict[str, str] = field(default_factory=dict)
+    # For bad examples: the level every finding must carry ("" = any level the rule declares); pins a
+    # demotion (a warning where the evidence for an error is missing) as firmly as the lines
+    level: str = ""
 
     @property
     def test_id(self) -> str:
@@ -180,7 +183,7 @@ def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example,
                 raise ConfigError(f"{source}: bad example {i} lists no lines that must be flagged")
             fixed = {path: str(ex["fixed"])} if kind == "fixed" else {}
             out.append(Example(rule_id, kind, i, files, tuple(sorted(expected)), dict(ex.get("options") or {}),
-                               fixed))
+                               fixed, str(ex.get("level") or "") if kind == "bad" else ""))
     return tuple(out)
 
 
