@@ -238,14 +238,22 @@ class PasswordStoredPlain(AstCheck):
     that hashes on assignment makes `User(password=raw)` safe, wherever it is defined."""
 
     RULE_ID = "BA-DATA-003"
-    PREFILTER = ("password", "passwd", "pwd")
+    PREFILTER = ("password", "passwd", "pwd", "process_bind_param")
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         # what the project pass needs to tell a stored row from a schema, and one that hashes from one that
         # does not: bases (`UserCreate[UF]` as `UserCreate`), columns, and hashing by behaviour
         methods = {s.name: s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         table = any(kw.arg == "table" and literal_value(kw.value) is True for kw in node.keywords)
+        if (_base_name(node.bases[0]) if node.bases else "") == "TypeDecorator" and "process_bind_param" in methods \
+                and _calls_hasher(methods["process_bind_param"]):
+            # `class Vault(TypeDecorator)` encrypting or hashing on bind: a column of this type never stores
+            # the value it is given
+            self.ctx.facts.setdefault("password_column_types", []).append(node.name)
         info = {"bases": [b for b in (_base_name(b) for b in node.bases) if b], "table": table,
+                "value": _is_value_class(node),
+                "column_types": sorted({t for s in node.body if _is_column(s) and
+                                        any(is_password_name(n) for n in _targets(s)) for t in _column_types(s)}),
                 "orm": any(_is_column(s) for s in node.body),
                 "password_column": any(_is_column(s) and any(is_password_name(t) for t in _targets(s))
                                        for s in node.body),
@@ -259,18 +267,18 @@ class PasswordStoredPlain(AstCheck):
         super().__init__(ctx)
         # per enclosing function: [name, parameters, hashes?, pending (node, class, message)]
         self.frames: list[list] = []
+        self.functions: dict[str, ast.AST] = {}  # module-level functions, for `listen(User, "before_insert", fn)`
+        self.listens: list[tuple[ast.AST, str]] = []
         self.annotated: list[dict[str, list[str]]] = []
         self.assigned: list[dict[str, ast.AST | None]] = []
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if not self.frames:
+            self.functions[node.name] = node
         for dec in node.decorator_list:
-            # `@event.listens_for(User, "before_insert")` whose body hashes: every User row is hashed on insert
-            if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("listens_for") and dec.args and \
-                    _calls_hasher(node) and any(isinstance(n, ast.Attribute) and is_password_name(n.attr)
-                                                for n in ast.walk(node)):
-                target = _base_name(dec.args[0])
-                if target:
-                    self.ctx.facts.setdefault("password_listener_classes", []).append(target)
+            # `@event.listens_for(User, "before_insert")`: every User row goes through the function on insert
+            if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("listens_for") and dec.args:
+                self._listener(dec.args[0], node)
         args = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
         self.frames.append([node.name, {a.arg for a in args}, False, []])
         # parameter -> the classes its annotation names (`user_in: UserRegister | UserCreate`), and the
@@ -300,8 +308,34 @@ class PasswordStoredPlain(AstCheck):
                                             f"{name}(): a database leak hands out every password; hash it "
                                             "(set_password(), make_password(), a passlib/argon2 hasher)", []))
 
+    def _listener(self, target: ast.AST, fn: ast.AST) -> None:
+        """A mapper event handler hashing the password on flush (directly, or by calling a method of the row
+        such as `target.hash_password()`, matched against the model's in-place hashing method by the project
+        pass): the model hashes whatever is assigned to it."""
+        cls = _base_name(target)
+        if not cls:
+            return
+        touches = any(isinstance(n, ast.Attribute) and is_password_name(n.attr) for n in ast.walk(fn))
+        if _calls_hasher(fn) and touches:
+            self.ctx.facts.setdefault("password_listener_classes", []).append(cls)
+        calls = sorted({n.func.attr for n in ast.walk(fn) if isinstance(n, ast.Call) and
+                        isinstance(n.func, ast.Attribute)})
+        if calls:
+            self.ctx.facts.setdefault("password_listener_calls", {}).setdefault(cls, []).extend(calls)
+
+    def leave_Module(self, node: ast.Module) -> None:
+        for target, name in self.listens:
+            fn = self.functions.get(name)
+            if fn is not None:
+                self._listener(target, fn)
+
     def visit_Call(self, node: ast.Call) -> None:
         if not self.frames:
+            # `listen(User, "before_insert", hash_password)` / `event.listen(...)` at module level
+            if (dotted(node.func) or "").rpartition(".")[2] == "listen" and len(node.args) >= 3 and \
+                    re.search(r"insert|update|init", str(literal_value(node.args[1]) or "")) and \
+                    isinstance(node.args[2], ast.Name):
+                self.listens.append((node.args[0], node.args[2].id))
             return
         frame = self.frames[-1]
         if _HASHING.search(dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")):
@@ -437,6 +471,24 @@ def _hashes_in_place(fn: ast.AST) -> bool:
         is_password_name(t.attr) for t in n.targets) and _calls_hasher(n.value) for n in ast.walk(fn))
 
 
+def _is_value_class(node: ast.ClassDef) -> bool:
+    """`@dataclass`/`@attr.s`/`@define` with no mapped columns: an object carrying values between functions
+    (a provisioning result holding a generated database password), not a row."""
+    names = {(dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] for d in node.decorator_list}
+    return bool(names & {"dataclass", "s", "attrs", "define", "frozen", "mutable"}) and \
+        not any(_is_column(s) for s in node.body) and \
+        not any(b in ("MappedAsDataclass", "DeclarativeBase", "Model", "Base") for b in map(_base_name, node.bases))
+
+
+def _column_types(stmt: ast.stmt) -> list[str]:
+    """`password = Column(Vault)`, `mapped_column(Vault())`, `Column("pw", Vault, ...)` -> ["Vault"]."""
+    value = getattr(stmt, "value", None)
+    if not isinstance(value, ast.Call):
+        return []
+    return [_base_name(a.func if isinstance(a, ast.Call) else a) for a in value.args
+            if isinstance(a, (ast.Name, ast.Attribute, ast.Call))]
+
+
 def _base_name(node: ast.AST) -> str:
     """`db.Model` -> "Model", `UserCreate[UF]` -> "UserCreate": the class a base names."""
     if isinstance(node, ast.Subscript):
@@ -497,6 +549,8 @@ class PasswordStoredPlainProject(ProjectCheck):
 
     def run(self, project: Any) -> list[Finding]:
         classes: dict[str, list[dict]] = {}
+        transforming: set[str] = set()  # column types encrypting or hashing on bind
+        listener_calls: dict[str, set[str]] = {}  # model -> methods its insert/update listeners call
         for f in project.facts.values():
             # every file's class facts give the bases of classes in files that never mention a password
             # (`class TimestampedModel(Base)`); this check's own facts add columns and hashing
@@ -505,11 +559,20 @@ class PasswordStoredPlainProject(ProjectCheck):
                     {"bases": [b.rpartition(".")[2] for b in entry.get("bases", ())], "table": bool(entry.get("table")),
                      "orm": False, "password_column": False, "hashes": False, "init_hashes": False,
                      "hashing_method": ""})
+            transforming.update(f.get("password_column_types") or ())
+            for name, calls in (f.get("password_listener_calls") or {}).items():
+                listener_calls.setdefault(name, set()).update(calls)
             for name in f.get("password_listener_classes") or ():
                 classes.setdefault(name, []).append({"bases": [], "table": False, "orm": False, "hashing_method": "",
                                                      "password_column": False, "hashes": True, "init_hashes": False})
             for name, infos in (f.get("password_classes") or {}).items():
                 classes.setdefault(name, []).extend(infos)
+        for name, infos in classes.items():
+            for info in infos:
+                # a password column of an encrypting type, or an in-place hashing method a flush listener runs
+                if set(info.get("column_types", ())) & transforming or \
+                        info.get("hashing_method") and info["hashing_method"] in listener_calls.get(name, ()):
+                    info["hashes"] = True
         every = [i for infos in classes.values() for i in infos]
         # for attribute stores, whose receiver's class is unknown: does any class hash on assignment, does
         # any model declare a password column (Django's user models declare theirs)
@@ -565,7 +628,7 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, A
     if method:
         return _untraced(cand, f"{cls}.{method}() hashes the password in place; whether it runs before the row "
                                "is saved was not traced")
-    value = bool(names & _VALUE_BASES) and not any(i["table"] for i in infos)
+    value = (bool(names & _VALUE_BASES) or any(i.get("value") for i in infos)) and not any(i["table"] for i in infos)
     if value:
         return None  # a schema or form carries the password to the code that hashes it
     model = kind == "orm_create" or any(i["table"] for i in infos) or bool(names & _ORM_BASES) or \
