@@ -396,6 +396,10 @@ _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE"
 _OPT_OUT = re.compile(r"(?i)(verify|insecure|ssl_?mode|tls_?mode|skip_?(tls|ssl|cert)|validate_?cert|check_?cert|"
                       r"ssl_?check|tls_?check|unsafe_?ssl)")
 
+# What a socket wrapped only to look at the peer's certificate is asked
+_INSPECTION_CALLS = frozenset({"getpeercert", "close", "settimeout", "setblocking", "cipher", "version",
+                               "shared_ciphers", "selected_alpn_protocol", "getpeername", "do_handshake"})
+
 _NO_VERIFY_MODES = frozenset({"require", "prefer", "allow", "insecure", "no-verify", "noverify", "skip-verify",
                               "unverified", "self-signed"})
 
@@ -489,6 +493,11 @@ class TlsVerificationDisabled(AstCheck):
         if self._restored_later(node, target):
             self.report(node, message + " unless the configured mode turns verification back on; make the "
                                         "verifying mode the default", level="warning", properties={"sub": "by-mode"})
+        elif self._reads_peer_certificate_only(target):
+            self.report(node, message + ", but the connection is used only to read the peer's certificate "
+                                        "(getpeercert(): an inventory or expiry check that sends nothing and "
+                                        "trusts nothing it reads); keep it to that", level="warning",
+                        properties={"sub": "inspection"})
         else:
             self._weakened(node, message)
 
@@ -516,6 +525,50 @@ class TlsVerificationDisabled(AstCheck):
                 if modes:  # `if mode == "require":` (libpq's encrypt-but-do-not-verify mode)
                     return f"the configured mode {modes[0]!r}"
         return ""
+
+    def _reads_peer_certificate_only(self, target: ast.Attribute) -> bool:
+        """`ctx.verify_mode = CERT_NONE; sock = ctx.wrap_socket(conn); sock.getpeercert(True); sock.close()`:
+        the context wraps sockets that only hand back the peer's certificate (to read its serial or expiry,
+        which must work for self-signed ones too). Any other use of the context or of a wrapped socket
+        (sent, read, returned, passed on) could carry data, so it keeps the error."""
+        func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                    None)
+        if func is None or not isinstance(target.value, ast.Name):
+            return False
+        context = target.value.id
+        sockets: set[str] = set()
+        wraps: set[int] = set()
+        for n in ast.walk(func):
+            value = n.value if isinstance(n, ast.Assign) and len(n.targets) == 1 else \
+                n.context_expr if isinstance(n, ast.withitem) else None
+            bound = n.targets[0] if isinstance(n, ast.Assign) else getattr(n, "optional_vars", None)
+            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                    value.func.attr == "wrap_socket" and isinstance(value.func.value, ast.Name) and \
+                    value.func.value.id == context and isinstance(bound, ast.Name):
+                sockets.add(bound.id)
+                wraps.add(id(value.func))
+        if not sockets:
+            return False
+        uses: dict[int, ast.AST] = {}
+        for n in ast.walk(func):
+            for child in ast.iter_child_nodes(n):
+                uses[id(child)] = n  # parent links, this function only
+        peer = False
+        for n in ast.walk(func):
+            if not (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in sockets | {context}):
+                continue
+            parent = uses.get(id(n))
+            if n.id == context:
+                if not (isinstance(parent, ast.Attribute) and (id(parent) in wraps or isinstance(
+                        uses.get(id(parent)), ast.Assign) and uses[id(parent)].targets[0] is parent)):
+                    return False  # the context handed on (`urlopen(url, context=ctx)`) or used otherwise
+                continue
+            call = uses.get(id(parent))
+            if not (isinstance(parent, ast.Attribute) and parent.attr in _INSPECTION_CALLS and
+                    isinstance(call, ast.Call) and call.func is parent):
+                return False  # the socket sends, reads, or leaves the function
+            peer = peer or parent.attr == "getpeercert"
+        return peer
 
     def _restored_later(self, node: ast.Assign, target: ast.Attribute) -> bool:
         func = next((p for p in reversed(self.ctx.parents)
