@@ -8,7 +8,7 @@ import re
 from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
-from .recognise import is_settings_path
+from .recognise import is_settings_path, literal_value
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
                    is_literal_string, is_sensitive_name,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
@@ -453,7 +453,7 @@ class SensitiveValueLogged(AstCheck):
                                       "traced; mask it if it grants access", key_node=part, level="note",
                                 properties={"sub": "token-field"})
                     return
-                if _names_db_session(label or expr_name(part) or "", self.ctx):
+                if _names_db_session(label or expr_name(part) or "", self.ctx) or self._published(part):
                     continue
                 if not label and self._failed_check():
                     self.report(node, f"{what} is written to the log, but only where its signature check failed "
@@ -472,6 +472,24 @@ class SensitiveValueLogged(AstCheck):
                                   "(logs are read by more people and kept longer than the data)",
                             key_node=part)
                 return
+
+    def _published(self, part: ast.expr) -> bool:
+        """The logged name is also written into a DNS TXT record by the same function (an ACME dns-01
+        challenge value, a domain-verification string): whatever the variable is called, the value is made
+        public on purpose, so a log holding it discloses nothing."""
+        func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                    None)
+        if func is None or not isinstance(part, ast.Name):
+            return False
+        for call in ast.walk(func):
+            if not isinstance(call, ast.Call):
+                continue
+            values = [*call.args, *(k.value for k in call.keywords)]
+            txt = any(literal_value(v) == "TXT" for v in values) or \
+                any(k.arg and k.arg.lower().startswith("txt") for k in call.keywords)
+            if txt and any(isinstance(n, ast.Name) and n.id == part.id for v in values for n in ast.walk(v)):
+                return True
+        return False
 
     def _failed_check(self) -> str | None:
         """The except clause around the call when every exception it catches says a token's signature or
@@ -587,6 +605,9 @@ def _maybe_public_token(node: ast.expr) -> bool:
 def _is_masked(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         name = (dotted(node.func) or "").split(".")[-1].lower()
+        if name == "keys" and isinstance(node.func, ast.Attribute) or \
+                name in ("list", "sorted", "set", "tuple", "str") and node.args and _is_masked(node.args[0]):
+            return True  # `list(token_data.keys())`: the key names of a mapping, never its values
         return any(m in name for m in _MASKERS)
     if isinstance(node, ast.Subscript):
         return _is_tail_slice(node)
