@@ -13,13 +13,14 @@ import io
 import re
 import subprocess
 import tokenize
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..findings import Finding
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
+from .compose_values import compose_credentials
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
@@ -67,6 +68,7 @@ class HardcodedSecret(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.skip = is_dev_settings(ctx.path)
+        self.seed = _seed_module(ctx.path)
         self.if_stack: list[ast.If] = []
         self.seen: set[int] = set()  # ids of string nodes already reported (one problem, one finding)
         # OpenAPI / pydantic documentation values: `"example": {"access_token": "eyJ..."}`, Field(examples=[...])
@@ -114,6 +116,11 @@ class HardcodedSecret(AstCheck):
         if self.skip or id(value_node) in self.seen or self._in_doc(at) or in_test_branch(self.if_stack, self.ctx):
             return
         self.seen.add(id(value_node))
+        if self.seed:
+            self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
+                                "this module never runs against production", key_node=name_node, level="note",
+                        properties={"sub": "seed-data"})
+            return
         if fallback:
             self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
                                 "it; fail at start-up instead of falling back to a literal", key_node=name_node,
@@ -152,6 +159,8 @@ class HardcodedSecret(AstCheck):
         if name and is_credential_name(name) and self._secret_literal(value, name):
             if isinstance(target, ast.Subscript) and self._shared_with_plain_keys(target, value):
                 return
+            if self._enum_member() or literal_value(value) == name:
+                return  # `oauth2_leaked_token = "oauth2_leaked_token"`: a label naming a kind of thing
             if self._in_settings_class():
                 self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
             else:
@@ -171,6 +180,13 @@ class HardcodedSecret(AstCheck):
                     if isinstance(key, str) and not is_credential_name(key):
                         return True
         return False
+
+    def _enum_member(self) -> bool:
+        """A member of an `Enum`/`StrEnum`/`IntFlag` or Django `TextChoices` class: its value is a label that
+        code compares against, never a credential presented to anyone."""
+        cls = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(cls, ast.ClassDef) and any(
+            re.search(r"(Enum|Flag|Choices)$", (dotted(b) or "").rpartition(".")[2]) for b in cls.bases)
 
     def _in_settings_class(self) -> bool:
         """A field of a pydantic BaseSettings class: its default is what the environment overrides."""
@@ -289,12 +305,40 @@ class HardcodedSecret(AstCheck):
                 continue
             for label, pattern in TOKEN_SHAPES:
                 if pattern.search(text):
+                    if label == "private key" and not _key_material(text):
+                        break  # `"-----BEGIN RSA PRIVATE KEY-----..."`: an elided example in docs or help text
                     self._flag(node, token, token, label, token)
                     break
             else:
                 if url_password(text):
                     self._flag(node, token, token, "password inside a connection URL", token,
                                local=_LOCAL_HOSTS.match(_url_host(text)) is not None)
+
+
+_PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?P<body>.{0,8000}?)(?:-----END|\Z)", re.S)
+_PEM_HEADER = re.compile(r"(?m)^[A-Za-z-]+:.*$")  # `Proc-Type: 4,ENCRYPTED` lines of legacy PEM
+_SEED_MODULE = re.compile(r"(?i)^(seeds?|seeding|seed_\w+|\w+_seeds?|fixtures?|\w+_fixtures?|load_?fixtures?)$")
+
+
+def _key_material(text: str) -> bool:
+    """Whether a PEM private-key block carries a key: a real one has hundreds of base64 characters; the
+    marker followed by `...` or nothing is an example of the format."""
+    for m in _PEM_PRIVATE.finditer(text):
+        body = re.sub(r"\s|\\n", "", _PEM_HEADER.sub("", m.group("body")))
+        if re.match(r"[A-Za-z0-9+/=]{64}", body):
+            return True
+    return False
+
+
+def _seed_module(path: str) -> str:
+    """`scripts/seeds_load.py`, `seeds/users.py`, `fixtures.py`: modules that fill a local or end-to-end test
+    database with made-up rows; a credential there is the fixture's."""
+    parts = PurePosixPath(path).parts
+    stem = PurePosixPath(path).stem
+    if _SEED_MODULE.match(stem) or stem.startswith(("seed_", "seeds_")) or \
+            any(p.lower() in ("seeds", "seed", "fixtures", "seeders") for p in parts[:-1]):
+        return path
+    return ""
 
 
 # Hosts that only this machine reaches: a password for a database or broker there is a developer's.
@@ -607,7 +651,9 @@ class CommittedSecretFile(ProjectCheck):
 
     def run(self, project) -> list[Finding]:
         out = []
-        for rel in _candidate_files(project.root):
+        files = _candidate_files(project.root)
+        compose: dict[str, str] | None = None
+        for rel in files:
             if not project.in_scope(rel):
                 continue  # scanning backend/ says nothing about frontend/.env
             name = rel.rsplit("/", 1)[-1]
@@ -615,7 +661,25 @@ class CommittedSecretFile(ProjectCheck):
                 continue
             if any(part in ("tests", "test", "fixtures", "testdata") for part in rel.split("/")[:-1]):
                 continue  # test fixtures carry throwaway keys on purpose
-            if not _holds_secret(project.root, rel, name):
+            held = _held_values(project.root, rel, name)
+            if not held:
+                continue
+            variant = name.partition(".env.")[2].lower() if name.startswith(".env.") else ""
+            if variant in _LOCAL_ENV_VARIANTS:
+                # an environment for the test suite or a developer's machine: committed on purpose, its
+                # values meant for local containers; only a value that is someone's real secret matters
+                if compose is None:
+                    compose = compose_credentials(project.root, files)
+                local = [v for v in held if v in compose]
+                where = f" (the local services' passwords of {compose[local[0]]})" if local else ""
+                level = "note" if local and len(local) == len(held) else "warning"
+                out.append(Finding(
+                    rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=level,
+                    message=f"{name} is committed: an environment file for tests or local development whose "
+                            f"credentials should be placeholders or local containers' values{where}; check none "
+                            "is a real secret",
+                    engine=self.ENGINE, snippet=f"committed file {name}",
+                    properties={"sub": "local-env-file" if level == "warning" else "local-container-env"}))
                 continue
             out.append(Finding(
                 rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=self.rule.level,
@@ -629,12 +693,25 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*
 _MAX_SECRET_FILE = 256 * 1024
 
 
+_LOCAL_ENV_VARIANTS = frozenset({"test", "testing", "tests", "ci", "e2e", "dev", "development", "local"})
+
+
+def _held_values(root, rel: str, name: str) -> list[str]:
+    """The secrets a committed secret-kind file holds (`_holds_secret`), as the values found; a file whose
+    values are not read one by one (a key file, an unreadable one) gives a single stand-in."""
+    if not _holds_secret(root, rel, name):
+        return []
+    text = read_small_text(Path(root) / rel, _MAX_SECRET_FILE) if name.startswith(".env") else None
+    if text is None:
+        return ["\0"]
+    values = [value for line in text.splitlines() if (value := _env_secret(line))]
+    return values or ["\0"]
+
+
 def _holds_secret(root, rel: str, name: str) -> bool:
     """Whether a committed secret-kind file holds one: a .env with a credential-named key set to a real
     value, a connection URL with a password or a known token shape; a key file with a private key. A
     file that cannot be read safely (not regular, too big, outside the root) counts as holding one."""
-    from pathlib import Path
-
     text = read_small_text(Path(root) / rel, _MAX_SECRET_FILE)
     if text is None:
         return True
@@ -643,19 +720,23 @@ def _holds_secret(root, rel: str, name: str) -> bool:
         # certificates and public keys share the suffixes; only private key material is a secret
         return "PRIVATE KEY" in text or (name.endswith((".p12", ".pfx")) and bool(data)) or \
             not name.endswith((".pem", ".key", ".crt"))
-    for line in text.splitlines():
-        m = _ENV_LINE.match(line)
-        if not m or line.lstrip().startswith("#"):
-            continue
-        value = m.group("value").strip().strip("'\"")
-        if not value:
-            continue
-        if any(p.search(value) for _label, p in TOKEN_SHAPES) or url_password(value):
-            return True
-        if is_credential_name(m.group("key")) and not is_placeholder(value) and not is_placeholder_template(value) \
-                and (is_password_kind(m.group("key")) or looks_random(value)):
-            return True
-    return False
+    return any(_env_secret(line) for line in text.splitlines())
+
+
+def _env_secret(line: str) -> str:
+    """The value of a .env line when it is a secret (else "")."""
+    m = _ENV_LINE.match(line)
+    if not m or line.lstrip().startswith("#"):
+        return ""
+    value = m.group("value").strip().strip("'\"")
+    if not value:
+        return ""
+    if any(p.search(value) for _label, p in TOKEN_SHAPES) or url_password(value):
+        return value
+    if is_credential_name(m.group("key")) and not is_placeholder(value) and not is_placeholder_template(value) \
+            and (is_password_kind(m.group("key")) or looks_random(value)):
+        return value
+    return ""
 
 
 def _candidate_files(root) -> list[str]:
