@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..findings import Finding
+from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
 
@@ -68,6 +69,17 @@ class CrossSiteScripting(TaintCheck):
     WHAT = "reaches HTML output that is not escaped"
     FIX = "Render a template with autoescaping, or escape() the value (format_html in Django)."
 
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        if judged is None or "custom-header" not in tf.flow.sanitised or not tf.flow.root.startswith("src:"):
+            return judged
+        # a browser sends an X-... header cross-site only after a CORS preflight the app would have to allow:
+        # the value comes from the client itself or the reverse proxy in front of it, so injecting markup
+        # through it takes the victim's own client (self-XSS) or a shared cache keyed without the header
+        return "note", (f"a custom request header reaches HTML output that is not escaped ({tf.api}): only the "
+                        f"requesting client or the proxy in front of the app sets it (self-XSS, or a shared cache "
+                        f"that ignores the header). {self.FIX}")
+
 
 class OpenRedirect(TaintCheck):
     RULE_ID = "BA-INP-009"
@@ -125,7 +137,7 @@ class TrustBoundaryViolation(TaintCheck):
     def judge(self, tf) -> tuple[str, str] | None:
         # any check or conversion on the way (an allowlist, url_has_allowed_host_and_scheme, urlencode)
         # is the validation this rule asks for; so is one wherever the value is read back
-        if tf.flow.sanitised - {"referer"} or (tf.store_key and tf.store_key in getattr(self, "_checked_at_read", ())):
+        if tf.flow.sanitised - set(MARKS) or (tf.store_key and tf.store_key in getattr(self, "_checked_at_read", ())):
             return None
         return super().judge(tf)
 

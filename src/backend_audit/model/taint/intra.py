@@ -939,7 +939,8 @@ class FunctionAnalyser:
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
         value = self._subscript(node, state)
-        return V.sanitise(value, ("referer",)) if _referer_read(node.value, node.slice) else value
+        mark = _header_mark(node.value, node.slice)
+        return V.sanitise(value, (mark,)) if mark else value
 
     def _subscript(self, node: ast.Subscript, state: dict) -> V.Value:
         base = node.value
@@ -968,10 +969,9 @@ class FunctionAnalyser:
     def call(self, node: ast.Call, state: dict) -> V.Value:
         value = self._call(node, state)
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "get" and node.args and \
-                _referer_read(func.value, node.args[0]):
-            return V.sanitise(value, ("referer",))
-        return value
+        mark = _header_mark(func.value, node.args[0]) if isinstance(func, ast.Attribute) and func.attr == "get" and \
+            node.args else ""
+        return V.sanitise(value, (mark,)) if mark else value
 
     def _call(self, node: ast.Call, state: dict) -> V.Value:
         func = node.func
@@ -1277,10 +1277,17 @@ def _numeric_format(fmt: str) -> bool:
     return bool(convs) and all(c in "diouxXeEfFgG" for c in convs)
 
 
-def _referer_read(base: ast.AST, key: ast.AST) -> bool:
-    """`<x>.headers["Referer"]`, `<x>.META.get("HTTP_REFERER")`: a read of the Referer header."""
-    return isinstance(base, ast.Attribute) and base.attr in ("headers", "META") and \
-        isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.lower() in _REFERER_KEYS
+def _header_mark(base: ast.AST, key: ast.AST) -> str:
+    """`<x>.headers["Referer"]`, `<x>.META.get("HTTP_REFERER")`: "referer"; `headers.get("X-Ingress-Path")`,
+    `META["HTTP_X_FORWARDED_HOST"]`: "custom-header", a header a browser never sends cross-site (only the
+    client itself or a proxy in front of the app sets it)."""
+    if not (isinstance(base, ast.Attribute) and base.attr in ("headers", "META") and
+            isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        return ""
+    name = key.value.lower()
+    if name in _REFERER_KEYS:
+        return "referer"
+    return "custom-header" if name.startswith(("x-", "http_x_")) else ""
 
 
 def _is_meta(node: ast.AST) -> bool:

@@ -55,8 +55,9 @@ from ...errors import ConfigError
 KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpath", "trust-store",
          "deserialize", "xxe")
 # marks a source may carry instead of a sink kind: a rule reads them to set its level (`referer`: the Referer
-# header, which the user's own browser sets)
-MARKS = ("referer",)
+# header, which the user's own browser sets; `custom-header`: an X-... header, which only the client or a proxy
+# in front of the app sets)
+MARKS = ("referer", "custom-header")
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
              "request-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
