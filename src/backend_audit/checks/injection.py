@@ -70,15 +70,20 @@ class CrossSiteScripting(TaintCheck):
     FIX = "Render a template with autoescaping, or escape() the value (format_html in Django)."
 
     def judge(self, tf) -> tuple[str, str] | None:
-        judged = super().judge(tf)
-        if judged is None or "custom-header" not in tf.flow.sanitised or not tf.flow.root.startswith("src:"):
-            return judged
         # a browser sends an X-... header cross-site only after a CORS preflight the app would have to allow:
         # the value comes from the client itself or the reverse proxy in front of it, so injecting markup
         # through it takes the victim's own client (self-XSS) or a shared cache keyed without the header
-        return "note", (f"a custom request header reaches HTML output that is not escaped ({tf.api}): only the "
-                        f"requesting client or the proxy in front of the app sets it (self-XSS, or a shared cache "
-                        f"that ignores the header). {self.FIX}")
+        return _note_when_marked(super().judge(tf), tf, "custom-header", (
+            f"a custom request header reaches HTML output that is not escaped ({tf.api}): only the requesting "
+            f"client or the proxy in front of the app sets it (self-XSS, or a shared cache that ignores the "
+            f"header). {self.FIX}"))
+
+
+def _note_when_marked(judged: tuple[str, str] | None, tf, mark: str, message: str) -> tuple[str, str] | None:
+    """A finding on request data whose source carries `mark` (a header only the client sets) becomes a note."""
+    if judged is None or mark not in tf.flow.sanitised or not tf.flow.root.startswith("src:"):
+        return judged
+    return "note", message
 
 
 class OpenRedirect(TaintCheck):
@@ -89,15 +94,12 @@ class OpenRedirect(TaintCheck):
            "named route.")
 
     def judge(self, tf) -> tuple[str, str] | None:
-        judged = super().judge(tf)
-        if judged is None or "referer" not in tf.flow.sanitised or not tf.flow.root.startswith("src:"):
-            return judged
         # the browser sets the Referer to the page the user came from: a link from another site sends them
         # back to that site, a page the attacker could have linked to directly; forging it takes the client
         # itself (an extension, a proxy). Lower impact than a `next=` parameter, not none (CWE-601)
-        return "note", (f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the "
-                        f"page they came from, so another site linking here only sends its users back to itself. "
-                        f"{self.FIX}")
+        return _note_when_marked(super().judge(tf), tf, "referer", (
+            f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
+            f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
 
 
 class LdapInjection(TaintCheck):
