@@ -126,6 +126,12 @@ class HardcodedSecret(AstCheck):
                                 "it; fail at start-up instead of falling back to a literal", key_node=name_node,
                         level="warning", properties={"sub": "fallback"})
             return
+        if local and self._lookup_default(value_node):
+            self.report(anchor, f"{what} for a service on localhost, as the default of a configuration lookup: used "
+                                "only where neither the environment nor the configuration sets it, and it opens "
+                                "nothing beyond this machine; fail at start-up instead", key_node=name_node,
+                        level="note", properties={"sub": "local-fallback"})
+            return
         if local:
             self.report(anchor, f"{what} for a service on localhost: a development default (it opens nothing "
                                 "beyond this machine) that ships wherever the settings are not overridden; read "
@@ -180,6 +186,17 @@ class HardcodedSecret(AstCheck):
                     if isinstance(key, str) and not is_credential_name(key):
                         return True
         return False
+
+    def _lookup_default(self, value: ast.AST) -> bool:
+        """`os.environ.get("DATABASE_URL", "<literal>")`, `app.config.get("DB_URI", "<literal>")`,
+        `getenv(..., default="<literal>")`: the literal is the lookup's fallback."""
+        call = self.ctx.parents[-1] if self.ctx.parents else None
+        if isinstance(call, ast.keyword) and call.arg == "default" and len(self.ctx.parents) > 1:
+            call = self.ctx.parents[-2]
+        elif not (isinstance(call, ast.Call) and len(call.args) > 1 and call.args[1] is value):
+            return False
+        return isinstance(call, ast.Call) and isinstance(call.func, (ast.Attribute, ast.Name)) and \
+            (call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id) in ("get", "getenv", "env")
 
     def _enum_member(self) -> bool:
         """A member of an `Enum`/`StrEnum`/`IntFlag` or Django `TextChoices` class: its value is a label that
