@@ -5,6 +5,7 @@ password, a development value, not a production secret."""
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import re
 from pathlib import Path
 
@@ -38,3 +39,8 @@ def compose_credentials(root: str | Path, files: list[str]) -> dict[str, str]:
 
 def _secret_key(key: str) -> bool:
     return is_credential_name(key) or is_password_kind(key)
+
+
+def value_digest(value: str) -> str:
+    """What facts keep of a literal secret: enough to compare it with a compose value, not to read it."""
+    return hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()[:32]

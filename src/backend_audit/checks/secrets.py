@@ -20,7 +20,7 @@ from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
-from .compose_values import compose_credentials
+from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
@@ -125,6 +125,12 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
                                 "it; fail at start-up instead of falling back to a literal", key_node=name_node,
                         level="warning", properties={"sub": "fallback"})
+            # the project pass lowers it when the value is a local compose service's password; only a digest
+            # of the literal is kept, so the facts never hold the secret itself
+            literal = literal_value(value_node)
+            if isinstance(literal, str):
+                self.ctx.facts.setdefault("secret_fallbacks", []).append(
+                    {"finding": self.ctx.findings.pop().to_dict(), "digest": value_digest(literal)})
             return
         if local and self._lookup_default(value_node):
             self.report(anchor, f"{what} for a service on localhost, as the default of a configuration lookup: used "
@@ -754,6 +760,33 @@ def _env_secret(line: str) -> str:
             and (is_password_kind(m.group("key")) or looks_random(value)):
         return value
     return ""
+
+
+class LocalServiceFallback(ProjectCheck):
+    """Fallback defaults of secrets (`POSTGRES_PWD: str = "app"` in a `BaseSettings` class, an env lookup's
+    default), reported per file as warnings; one equal to a password the repository's docker-compose files
+    give a local service is that container's development value: a note naming the compose file."""
+
+    RULE_ID = "BA-SEC-001"
+
+    def run(self, project) -> list[Finding]:
+        pending = [c for path in sorted(project.facts) for c in project.facts[path].get("secret_fallbacks", ())]
+        if not pending:
+            return []
+        local = {value_digest(v): rel for v, rel in
+                 compose_credentials(project.root, _candidate_files(project.root)).items()}
+        out = []
+        for cand in pending:
+            data = dict(cand["finding"])
+            compose = local.get(cand["digest"])
+            if compose:
+                data["level"] = "note"
+                data["message"] = (f"{data['message'].split(':')[0]}: the same value is the password {compose} "
+                                   "gives a local service, a development default; production must set its own, "
+                                   "so fail at start-up when it is missing")
+                data["properties"] = {**(data.get("properties") or {}), "sub": "compose-default"}
+            out.append(Finding.from_dict(data))
+        return out
 
 
 def _candidate_files(root) -> list[str]:
