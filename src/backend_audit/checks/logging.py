@@ -423,6 +423,9 @@ def _eager(msg: ast.expr) -> str | None:
     return None
 
 
+# keywords naming where a message is delivered: a value passed there is an address (a device push token)
+_ADDRESS_KEYWORDS = frozenset({"to", "recipient", "recipients", "registration_id", "registration_ids",
+                               "device_token", "push_token"})
 _REQUEST_CARRIERS = frozenset({"headers", "cookies", "META", "body", "json", "POST", "COOKIES", "form", "data"})
 _MASKERS = ("mask", "redact", "scrub", "hash", "obfuscate", "anonymize", "anonymise", "sha256", "hexdigest",
             "len", "bool", "type")
@@ -461,6 +464,14 @@ class SensitiveValueLogged(AstCheck):
                                       "access; mask it all the same", key_node=part, level="note",
                                 properties={"sub": "failed-token"})
                     return
+                if isinstance(part, ast.Name) and self._addressed(part):
+                    # a push/device token names where a message goes: whoever holds it can send to that
+                    # device, not act as the account; sensitive, not a login credential
+                    self.report(node, f"{what} is written to the log, and it is the address messages are sent to "
+                                      f"({self._addressed(part)}=): a device or recipient token, not a login "
+                                      "credential; mask it all the same", key_node=part, level="warning",
+                                properties={"sub": "recipient-token"})
+                    return
                 if method in ("debug", "trace"):
                     # whether DEBUG records reach a production log is the deployment's logging config
                     self.report(node, f"{what} is written to the log at {method.upper()} level: it reaches the "
@@ -472,6 +483,18 @@ class SensitiveValueLogged(AstCheck):
                                   "(logs are read by more people and kept longer than the data)",
                             key_node=part)
                 return
+
+    def _addressed(self, part: ast.Name) -> str:
+        """The keyword (`to=`, `registration_id=`) under which the same function passes the logged name as the
+        destination of a message (`PushMessage(to=token)`)."""
+        func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                    None)
+        for call in ast.walk(func) if func is not None else ():
+            if isinstance(call, ast.Call):
+                for kw in call.keywords:
+                    if kw.arg in _ADDRESS_KEYWORDS and isinstance(kw.value, ast.Name) and kw.value.id == part.id:
+                        return kw.arg
+        return ""
 
     def _published(self, part: ast.expr) -> bool:
         """The logged name is also written into a DNS TXT record by the same function (an ACME dns-01
