@@ -475,7 +475,7 @@ def _is_value_class(node: ast.ClassDef) -> bool:
     """`@dataclass`/`@attr.s`/`@define` with no mapped columns: an object carrying values between functions
     (a provisioning result holding a generated database password), not a row."""
     names = {(dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] for d in node.decorator_list}
-    return bool(names & {"dataclass", "s", "attrs", "define", "frozen", "mutable"}) and \
+    return bool(names & {"dataclass", "s", "attrs", "define", "frozen", "mutable"}) and "mapped" not in names and \
         not any(_is_column(s) for s in node.body) and \
         not any(b in ("MappedAsDataclass", "DeclarativeBase", "Model", "Base") for b in map(_base_name, node.bases))
 
@@ -566,7 +566,7 @@ class PasswordStoredPlainProject(ProjectCheck):
                 classes.setdefault(name, []).append({"bases": [], "table": False, "orm": False, "hashing_method": "",
                                                      "password_column": False, "hashes": True, "init_hashes": False})
             for name, infos in (f.get("password_classes") or {}).items():
-                classes.setdefault(name, []).extend(infos)
+                classes.setdefault(name, []).extend(dict(i) for i in infos)  # copies: marked below, facts stay
         for name, infos in classes.items():
             for info in infos:
                 # a password column of an encrypting type, or an in-place hashing method a flush listener runs
