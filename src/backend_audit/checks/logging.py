@@ -439,6 +439,7 @@ class SensitiveValueLogged(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
+        self.roles: dict[int, tuple[dict[str, str], set[str]]] = {}  # per function: see _roles()
 
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
@@ -484,35 +485,36 @@ class SensitiveValueLogged(AstCheck):
                             key_node=part)
                 return
 
-    def _addressed(self, part: ast.Name) -> str:
-        """The keyword (`to=`, `registration_id=`) under which the same function passes the logged name as the
-        destination of a message (`PushMessage(to=token)`)."""
+    def _roles(self) -> tuple[dict[str, str], set[str]]:
+        """Of the enclosing function, once (a hostile file's long function is walked once, not per log call):
+        names passed as a message's destination (`PushMessage(to=token)`: name -> keyword), and names written
+        into a DNS TXT record (`record_type="TXT"`, `txtdata=`: an ACME dns-01 value, a domain-verification
+        string, made public on purpose)."""
         func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
                     None)
-        for call in ast.walk(func) if func is not None else ():
-            if isinstance(call, ast.Call):
+        if func is None:
+            return {}, set()
+        if id(func) not in self.roles:
+            addressed: dict[str, str] = {}
+            published: set[str] = set()
+            for call in ast.walk(func):
+                if not isinstance(call, ast.Call):
+                    continue
                 for kw in call.keywords:
-                    if kw.arg in _ADDRESS_KEYWORDS and isinstance(kw.value, ast.Name) and kw.value.id == part.id:
-                        return kw.arg
-        return ""
+                    if kw.arg in _ADDRESS_KEYWORDS and isinstance(kw.value, ast.Name):
+                        addressed.setdefault(kw.value.id, kw.arg)
+                values = [*call.args, *(k.value for k in call.keywords)]
+                if any(literal_value(v) == "TXT" for v in values) or \
+                        any(k.arg and k.arg.lower().startswith("txt") for k in call.keywords):
+                    published.update(n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name))
+            self.roles[id(func)] = (addressed, published)
+        return self.roles[id(func)]
+
+    def _addressed(self, part: ast.Name) -> str:
+        return self._roles()[0].get(part.id, "")
 
     def _published(self, part: ast.expr) -> bool:
-        """The logged name is also written into a DNS TXT record by the same function (an ACME dns-01
-        challenge value, a domain-verification string): whatever the variable is called, the value is made
-        public on purpose, so a log holding it discloses nothing."""
-        func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
-                    None)
-        if func is None or not isinstance(part, ast.Name):
-            return False
-        for call in ast.walk(func):
-            if not isinstance(call, ast.Call):
-                continue
-            values = [*call.args, *(k.value for k in call.keywords)]
-            txt = any(literal_value(v) == "TXT" for v in values) or \
-                any(k.arg and k.arg.lower().startswith("txt") for k in call.keywords)
-            if txt and any(isinstance(n, ast.Name) and n.id == part.id for v in values for n in ast.walk(v)):
-                return True
-        return False
+        return isinstance(part, ast.Name) and part.id in self._roles()[1]
 
     def _failed_check(self) -> str | None:
         """The except clause around the call when every exception it catches says a token's signature or
