@@ -486,6 +486,7 @@ class TlsVerificationDisabled(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.sessions: set[str] = set()  # names bound to requests.Session() / httpx.Client(...)
+        self.inspected: dict[tuple[int, str], bool] = {}
 
     def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
@@ -602,40 +603,10 @@ class TlsVerificationDisabled(AstCheck):
                     None)
         if func is None or not isinstance(target.value, ast.Name):
             return False
-        context = target.value.id
-        sockets: set[str] = set()
-        wraps: set[int] = set()
-        for n in ast.walk(func):
-            value = n.value if isinstance(n, ast.Assign) and len(n.targets) == 1 else \
-                n.context_expr if isinstance(n, ast.withitem) else None
-            bound = n.targets[0] if isinstance(n, ast.Assign) else getattr(n, "optional_vars", None)
-            if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-                    value.func.attr == "wrap_socket" and isinstance(value.func.value, ast.Name) and \
-                    value.func.value.id == context and isinstance(bound, ast.Name):
-                sockets.add(bound.id)
-                wraps.add(id(value.func))
-        if not sockets:
-            return False
-        uses: dict[int, ast.AST] = {}
-        for n in ast.walk(func):
-            for child in ast.iter_child_nodes(n):
-                uses[id(child)] = n  # parent links, this function only
-        peer = False
-        for n in ast.walk(func):
-            if not (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in sockets | {context}):
-                continue
-            parent = uses.get(id(n))
-            if n.id == context:
-                if not (isinstance(parent, ast.Attribute) and (id(parent) in wraps or isinstance(
-                        uses.get(id(parent)), ast.Assign) and uses[id(parent)].targets[0] is parent)):
-                    return False  # the context handed on (`urlopen(url, context=ctx)`) or used otherwise
-                continue
-            call = uses.get(id(parent))
-            if not (isinstance(parent, ast.Attribute) and parent.attr in _INSPECTION_CALLS and
-                    isinstance(call, ast.Call) and call.func is parent):
-                return False  # the socket sends, reads, or leaves the function
-            peer = peer or parent.attr == "getpeercert"
-        return peer
+        key = (id(func), target.value.id)
+        if key not in self.inspected:  # once per function and context: many switches, one walk
+            self.inspected[key] = _peer_certificate_only(func, target.value.id)
+        return self.inspected[key]
 
     def _restored_later(self, node: ast.Assign, target: ast.Attribute) -> bool:
         func = next((p for p in reversed(self.ctx.parents)
@@ -658,6 +629,44 @@ class TlsVerificationDisabled(AstCheck):
     def _env(self, node: ast.AST, name, value) -> None:
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
             self.report(node, f"setting {name}={value!r} turns off certificate verification process-wide")
+
+
+def _peer_certificate_only(func: ast.AST, context: str) -> bool:
+    """Whether every wrapped socket of `context` in `func` is only asked for the peer certificate (and
+    closed, timed out), and the context is used for nothing else."""
+    sockets: set[str] = set()
+    wraps: set[int] = set()
+    for n in ast.walk(func):
+        value = n.value if isinstance(n, ast.Assign) and len(n.targets) == 1 else \
+            n.context_expr if isinstance(n, ast.withitem) else None
+        bound = n.targets[0] if isinstance(n, ast.Assign) else getattr(n, "optional_vars", None)
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+                value.func.attr == "wrap_socket" and isinstance(value.func.value, ast.Name) and \
+                value.func.value.id == context and isinstance(bound, ast.Name):
+            sockets.add(bound.id)
+            wraps.add(id(value.func))
+    if not sockets:
+        return False
+    uses: dict[int, ast.AST] = {}
+    for n in ast.walk(func):
+        for child in ast.iter_child_nodes(n):
+            uses[id(child)] = n  # parent links, this function only
+    peer = False
+    for n in ast.walk(func):
+        if not (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in sockets | {context}):
+            continue
+        parent = uses.get(id(n))
+        if n.id == context:
+            if not (isinstance(parent, ast.Attribute) and (id(parent) in wraps or isinstance(
+                    uses.get(id(parent)), ast.Assign) and uses[id(parent)].targets[0] is parent)):
+                return False  # the context handed on (`urlopen(url, context=ctx)`) or used otherwise
+            continue
+        call = uses.get(id(parent))
+        if not (isinstance(parent, ast.Attribute) and parent.attr in _INSPECTION_CALLS and
+                isinstance(call, ast.Call) and call.func is parent):
+            return False  # the socket sends, reads, or leaves the function
+        peer = peer or parent.attr == "getpeercert"
+    return peer
 
 
 # /committed-file: secret-bearing files tracked in the repository (catalog BA-SEC-001).
