@@ -1,6 +1,6 @@
-"""The credentials a repository's docker-compose files give their local services (`POSTGRES_PASSWORD:
-polar`, `${MINIO_PWD:-polar123}`): a committed value equal to one of them is the local container's
-password, a development value, not a production secret."""
+"""The credentials a repository's development docker-compose files give their local services
+(`POSTGRES_PASSWORD: polar`, `${MINIO_PWD:-polar123}` in `dev/docker-compose.yml`): a committed value equal
+to one of them is the local container's password, a development value, not a production secret."""
 
 from __future__ import annotations
 
@@ -20,9 +20,20 @@ _ENTRY = re.compile(r"^\s*(?:-\s*)?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_]*)[\"']?\s
 _DEFAULT = re.compile(r"\$\{(?P<key>[A-Za-z_][A-Za-z0-9_]*):?-(?P<value>[^}\s]+)\}")
 
 
+# compose files for development or tests (`dev/docker-compose.yml`, `docker-compose.dev.yml`,
+# `compose.test.yaml`); another one may be what self-hosters deploy with
+_DEV_COMPOSE = re.compile(r"(?i)(^|[/._-])(dev|devel|develop|development|local|test|testing|tests|ci|e2e)([/._-]|$)")
+
+
 def compose_credentials(root: str | Path, files: list[str]) -> dict[str, str]:
-    """Value -> the compose file (relative path) that gives it to a credential-named variable."""
-    out: dict[str, str] = {}
+    """Value -> the development compose file (relative path) that gives it to a credential-named variable;
+    a value some other compose file also gives (a deployment's default password) is left out."""
+    found = _compose_values(root, files)
+    return {value: paths[0] for value, paths in found.items() if all(_DEV_COMPOSE.search(p) for p in paths)}
+
+
+def _compose_values(root: str | Path, files: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
     picked = [rel for rel in files if any(fnmatch.fnmatchcase(rel.rsplit("/", 1)[-1], p) for p in _COMPOSE)]
     for rel in picked[:_MAX_FILES]:
         text = read_small_text(Path(root) / rel, _MAX_SIZE)
@@ -33,7 +44,9 @@ def compose_credentials(root: str | Path, files: list[str]) -> dict[str, str]:
             for m in (*_DEFAULT.finditer(line), entry):
                 if m is not None and (line_key or _secret_key(m.group("key"))) and \
                         not m.group("value").startswith("$"):
-                    out.setdefault(m.group("value"), rel)
+                    paths = out.setdefault(m.group("value"), [])
+                    if rel not in paths:
+                        paths.append(rel)
     return out
 
 
