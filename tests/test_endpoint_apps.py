@@ -424,3 +424,38 @@ def test_django_urlconf_wrapper_recognised_by_what_it_does(tmp_path):
         urls="from django.urls import path\n\nfrom . import views\nfrom .guards import staff_only\n\n"
              "urlpatterns = [path('purge/', staff_only(views.purge))]\n")
     assert [(e["path"], e["auth"]) for e in result.endpoints] == [("/purge/", "urls wrapper: staff_only")]
+
+
+def test_project_route_helper_registers_what_each_call_gives_it(tmp_path):
+    # a helper whose body forwards its parameters to add_url_rule: each call registers its literal routes;
+    # the blueprint's prefix comes from the config class `app.config.from_object(...)` loads
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "config.py").write_text("class Default:\n    USER_URL_PREFIX = '/user'\n")
+    (tmp_path / "pkg" / "helpers.py").write_text(
+        "def register_view(bp_or_app, routes, view_func, *args, **kwargs):\n"
+        "    for route in routes:\n"
+        "        bp_or_app.add_url_rule(route, view_func=view_func, *args, **kwargs)\n\n\n"
+        "def not_a_helper(bp, routes, view_func):\n"
+        "    for route in ['/fixed']:\n"
+        "        bp.add_url_rule(route, view_func=view_func)\n")
+    (tmp_path / "pkg" / "app.py").write_text(
+        "from flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n"
+        "    app.config.from_object('pkg.config.Default')\n    return app\n")
+    (tmp_path / "pkg" / "views.py").write_text(
+        "from flask import Blueprint\nfrom flask.views import MethodView\nfrom flask_login import login_required\n\n"
+        "from pkg.helpers import not_a_helper, register_view\n\n\n"
+        "class Settings(MethodView):\n    decorators = [login_required]\n\n"
+        "    def get(self):\n        return ''\n\n    def post(self):\n        return ''\n\n\n"
+        "class Profile(MethodView):\n    def get(self, username):\n        return User.query.get(username)\n\n\n"
+        "def load(app):\n    user = Blueprint('user', __name__)\n"
+        "    register_view(user, routes=['/settings', '/prefs'], view_func=Settings.as_view('settings'))\n"
+        "    register_view(user, ['/<username>'], Profile.as_view('profile'), methods=['GET'])\n"
+        "    not_a_helper(user, routes=['/other'], view_func=Profile.as_view('other'))\n"
+        "    app.register_blueprint(user, url_prefix=app.config['USER_URL_PREFIX'])\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["handler"], e["auth"]) for e in result.endpoints} == {
+        ("GET,POST", "/user/settings", "Settings", "decorators attribute: login_required"),
+        ("GET,POST", "/user/prefs", "Settings", "decorators attribute: login_required"),
+        ("GET", "/user/<username>", "Profile", "none")}
+    assert any("USER_URL_PREFIX" in via and "'/user'" in via for e in result.endpoints for via in e["prefix_from"])

@@ -18,6 +18,7 @@ from typing import Any
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
 from .evidence import GUARD_HOOKS, AuthEvidence
+from .forwarders import ForwardedRoutes
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
@@ -159,7 +160,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
+class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -175,10 +176,24 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         self.roots: list[tuple[str, int]] = []
         self._auth_fn_cache: dict[tuple[str, str], bool] = {}
         self.semantic = semantic
-        self.values = PrefixValues(semantic, self.settings)
+        self.values = PrefixValues(semantic, self.settings, self._config_objects())
         self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
         # a router mounted by a Django URLconf (`path("api/", api.urls)`): (prefix, via) per mount
         self.url_mounts: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+
+    def _config_objects(self) -> list[str]:
+        """The classes `app.config.from_object("pkg.Config")` / `from_object(Config)` loads, in file order."""
+        out: list[str] = []
+        sm = self.semantic
+        for path in sorted(self.facts) if sm is not None else ():
+            module = sm.module_of(path)
+            for entry in self.facts[path].get("web", {}).get("config_objects", []) if module else ():
+                found = sm.resolve(module, entry["object"]) if not entry["literal"] else None
+                qualname = found.qualname if found is not None and found.kind == "class" else \
+                    entry["object"] if entry["literal"] and sm.class_(entry["object"]) else None
+                if qualname and qualname not in out:
+                    out.append(qualname)
+        return out
 
     def constant(self, path: str, enc: dict[str, Any]) -> Any:
         """The folded value of an encoded expression written in `path` (prefixes.py), or None."""
@@ -422,6 +437,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                                               "kind": kind, "methods": None, "class_view": True}, parents)
             for rule in f.get("web", {}).get("url_rules", []):
                 self._url_rule(path, rule, parents)
+        self._forwarded_routes(parents)
         for path in sorted(self.facts):
             for name, entry in sorted(self.facts[path].get("web", {}).get("routers", {}).items()):
                 if entry["kind"] in ("fastapi_app", "flask_app", "starlette_app"):
@@ -489,6 +505,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         framework = (self._router_entry(key).get("framework") or _FRAMEWORK.get(self._router_entry(key).get(
             "kind", ""), rule["kind"])) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
+        first = len(self.endpoints)
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
             self._via, self._root = mount["via"], mount["root"]
@@ -511,6 +528,9 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                 if wrapped and auth.startswith(("none", "unknown", "check")):
                     auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
+        if rule.get("name"):  # `X.as_view("settings")`: url_for("settings") / url_for("user.settings")
+            for endpoint in self.endpoints[first:]:
+                endpoint.names = [rule["name"]]
         self._via, self._root = [], None
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],

@@ -15,6 +15,7 @@ from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
 from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, positional,
                      string_value)
+from .forwarders import MAX_ROUTE_CALLS, forwarder, route_call
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -194,6 +195,11 @@ class RouteWiring:
             self._litestar(node, tail)
         elif tail in ("Starlette", "Router") and isinstance(keyword(node, "routes"), ast.Name):
             self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
+        elif tail is None:
+            calls = self.web.setdefault("route_calls", [])
+            found = route_call(self.ctx, node) if len(calls) < MAX_ROUTE_CALLS else None
+            if found:  # register_view(bp, routes=["/x"], view_func=...): the project pass resolves the callee
+                calls.append(found)
         if not isinstance(func, ast.Attribute):
             return
         if func.attr == "__init__" and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" \
@@ -255,6 +261,12 @@ class RouteWiring:
                                       "line": self._line(node)})
         elif method in ("add_url_rule", "add_api_route", "add_route", "add_api_websocket_route", "add_resource"):
             self._url_rule(node, owner, method)
+        elif method == "from_object" and last_name(owner) == "config" and node.args:
+            # app.config.from_object("pkg.configs.Default"): where `app.config["X"]` prefixes are read from
+            source = string_value(node.args[0]) or dotted(node.args[0])
+            if source:
+                self.web.setdefault("config_objects", []).append(
+                    {"object": source, "literal": string_value(node.args[0]) is not None, "line": self._line(node)})
         elif method == "add_middleware":
             mw = positional(node, 0)
             if mw is not None and dotted(mw):
@@ -370,6 +382,10 @@ class RouteWiring:
                 entry["prefix_text"] = " ".join(self.ctx.segment(node).split())[:200]
 
     def _url_rule(self, node: ast.Call, owner: str, method: str) -> None:
+        helper = forwarder(self.ctx, node, owner, method)
+        if helper:  # the path is the caller's: each call of this function registers what it is given
+            self.web.setdefault("route_forwarders", []).append(helper)
+            return
         if method == "add_resource":
             view = positional(node, 0)
             paths = [string_value(value) for name, value in _source_args(node)[1:] if name is None]
@@ -402,6 +418,8 @@ class RouteWiring:
                                      "kind": kind, "methods": methods if isinstance(methods, list) else None}
             if as_view or method == "add_resource":
                 entry["class_view"] = True
+            if as_view and string_value(positional(view, 0)):
+                entry["name"] = string_value(positional(view, 0))  # the endpoint name url_for() knows
             if wrappers:
                 entry["wrappers"] = wrappers
             deps = dep_refs(keyword(node, "dependencies"))
