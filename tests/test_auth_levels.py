@@ -141,6 +141,9 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
     assert account_flow("/admin/login-history", "LoginHistoryView", "app/views.py") is None
     assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
     assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
+    assert account_flow("/auth/activate/confirm", "ActivateAccount", "app/auth/views.py") == "account activation"
+    assert account_flow("/auth/activate", "RequestActivationToken", "app/views.py") == "account activation"
+    assert account_flow("/projects/activate", "activate", "app/views.py") is None
     assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None
     # a helper-built path (`org_scoped_rule("/invite/<token>")` reads as <expr>): the handler's parameters
     assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["token", "org_slug"]) == "invitation"
