@@ -441,3 +441,23 @@ def test_middleware_runs_on_the_requests_tests_make(tmp_path):
     # without a test request nothing runs it
     write(tmp_path, {"tests/test_items.py": "def test_nothing():\n    assert True\n"})
     assert ("app/timing.py", 1) in flagged(tmp_path, "BA-TEST-002")
+
+
+def test_standalone_scripts_outside_packages_are_notes_a_top_level_script_stays_a_warning(tmp_path):
+    script = "import sys\n\n\ndef names(lines):\n    return sorted({l.split('<')[0] for l in lines})\n\n\n" \
+             "def render(names):\n    return '\\n'.join(names)\n\n\n" \
+             "if __name__ == '__main__':\n    print(render(names(open(sys.argv[1]))))\n"
+    write(tmp_path, {
+        "extras/authors/generate.py": script,  # a maintainer's generator, or a container's start-up program
+        "app/__init__.py": "",
+        "app/themes/dark/build.py": "import json\nimport sys\n\nSRC = sys.argv[1]\nrows = open(SRC).read().split()\n"
+                                    "json.dump(rows, open('out.json', 'w'))\nprint(len(rows))\n",
+        "app/tasks/run.py": script,  # a package module with a __main__ guard is the app's own code
+        "app/tasks/__init__.py": "",
+        "export.py": script,
+        "tests/test_app.py": "import app\n\ndef test_it():\n    assert app\n",
+    })
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-002",)), use_git=False)
+    assert sorted((f.path, f.level) for f in result.findings) == [
+        ("app/tasks/run.py", "warning"), ("app/themes/dark/build.py", "note"), ("export.py", "warning"),
+        ("extras/authors/generate.py", "note")]

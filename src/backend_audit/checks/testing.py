@@ -203,6 +203,12 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
                              "class settings or a registry name by dotted path (a hook the framework loads by "
                              f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif _standalone_script(project, path):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this script ({path}); it runs on its own (a `__main__` guard "
+                             "or `sys.argv`) from a folder that is no package, so whether it is a maintainer's tool "
+                             f"or a program the deployment runs is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -217,22 +223,24 @@ class ModuleWithoutTests(_TestCheck):
 
 
 def _tooling(model: ProjectModel, path: str) -> bool:
-    """Code the project's developers run, not the application: Sphinx's `conf.py`; a stand-alone script
-    (`if __name__ == "__main__":` or `sys.argv` read at import) in a folder that is no package (no
-    `__init__.py`: nothing can import it as part of the app), below the top level, serving no routes; a
-    module beside alembic's `env.py` (the migration environment: codemods and hooks run when writing
-    revisions)."""
-    facts = model.facts[path]
-    if facts.get("sphinx_conf"):
+    """Code the project's developers run, not the application: Sphinx's `conf.py`; a module beside alembic's
+    `env.py` (the migration environment: codemods and hooks run when writing revisions)."""
+    if model.facts[path].get("sphinx_conf"):
         return True
     folder = path.rpartition("/")[0]
-    if not folder:
-        return False
-    if facts.get("runs_as_script") and f"{folder}/__init__.py" not in model.facts and not facts.get("web"):
-        return True
-    env = model.facts.get(f"{folder}/env.py")
+    env = model.facts.get(f"{folder}/env.py") if folder else None
     return path != f"{folder}/env.py" and env is not None and any(
         name.split(".")[0] == "alembic" for name in env.get("imports", ()))
+
+
+def _standalone_script(model: ProjectModel, path: str) -> bool:
+    """A program run by hand or by a container (`if __name__ == "__main__":`, or `sys.argv` read at import) in
+    a folder below the top level that is no package (no `__init__.py`: the app cannot import it), serving
+    no routes. A maintainer's generator and a container's start-up script look the same to the code."""
+    facts = model.facts[path]
+    folder = path.rpartition("/")[0]
+    return bool(folder and facts.get("runs_as_script") and f"{folder}/__init__.py" not in model.facts
+                and not facts.get("web"))
 
 
 def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
