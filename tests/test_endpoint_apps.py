@@ -459,3 +459,20 @@ def test_project_route_helper_registers_what_each_call_gives_it(tmp_path):
         ("GET,POST", "/user/prefs", "Settings", "decorators attribute: login_required"),
         ("GET", "/user/<username>", "Profile", "none")}
     assert any("USER_URL_PREFIX" in via and "'/user'" in via for e in result.endpoints for via in e["prefix_from"])
+
+
+def test_fastapi_route_helper_method_passes_its_path_and_endpoint_on(tmp_path):
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "__init__.py").write_text("")
+    (tmp_path / "api" / "routing.py").write_text(
+        "def add(router, path, endpoint, methods=None, **extra):\n"
+        "    router.add_api_route(path, endpoint, methods=methods, **extra)\n")
+    (tmp_path / "api" / "main.py").write_text(
+        "from fastapi import APIRouter, FastAPI\n\nfrom api.routing import add\n\n"
+        "router = APIRouter(prefix='/items')\n\n\n"
+        "def delete_item(item_id: int):\n    return None\n\n\n"
+        "add(router, '/{item_id}', delete_item, methods=['DELETE'])\n"
+        "app = FastAPI()\napp.include_router(router, prefix='/api')\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert [(e["methods"], e["path"], e["handler"]) for e in result.endpoints] == [
+        (["DELETE"], "/api/items/{item_id}", "delete_item")]
