@@ -461,3 +461,21 @@ def test_standalone_scripts_outside_packages_are_notes_a_top_level_script_stays_
     assert sorted((f.path, f.level) for f in result.findings) == [
         ("app/tasks/run.py", "warning"), ("app/themes/dark/build.py", "note"), ("export.py", "warning"),
         ("extras/authors/generate.py", "note")]
+
+
+def test_route_name_read_from_the_flask_config_class_is_traced(tmp_path):
+    # url_for(app.config["LOGIN_VIEW"]) names the route the config class gives, not "any route"
+    write(tmp_path, {
+        "app/__init__.py": "from flask import Flask\n\nfrom app.views import bp\n\n\ndef create_app():\n"
+                           "    app = Flask(__name__)\n    app.config.from_object('app.config.Default')\n"
+                           "    app.register_blueprint(bp, url_prefix='/auth')\n    return app\n",
+        "app/config.py": "class Default:\n    LOGIN_VIEW = 'auth.login'\n",
+        "app/views.py": "from flask import Blueprint\n\nbp = Blueprint('auth', __name__)\n\n\n"
+                        "@bp.route('/login')\ndef login():\n    return 'form'\n\n\n"
+                        "@bp.route('/logout')\ndef logout():\n    return 'bye'\n",
+        "tests/test_views.py": "from flask import url_for\n\nfrom app import create_app\n\n\ndef test_login_page():\n"
+                               "    app = create_app()\n    with app.test_request_context():\n"
+                               "        assert url_for(app.config['LOGIN_VIEW'])\n",
+    })
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-005",)), use_git=False)
+    assert [(f.path, f.line, f.level) for f in result.findings] == [("app/views.py", 12, "warning")]

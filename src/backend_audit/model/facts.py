@@ -193,6 +193,18 @@ class ModuleShapeCollector:
         self.depth -= 1
 
 
+def _config_key(node: ast.AST) -> str | None:
+    """`app.config["LOGIN_VIEW"]`, `current_app.config.get("LOGIN_VIEW")`: the key of a Flask config read."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "config":
+        key = node.slice
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+            isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "config" and node.args:
+        key = node.args[0]
+    else:
+        return None
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
 def _main_guard(node: ast.stmt) -> bool:
     test = node.test if isinstance(node, ast.If) else None
     return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__" and \
@@ -355,6 +367,7 @@ class TestRefsCollector:
         # `name = f"{ns}:{model}-detail"` then `reverse(name)`: the URL name a generic test base builds
         self.local_strings: dict[str, str] = {}
         self.selected: set[str] = set()
+        self.config_names: set[tuple[str, int]] = set()
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -422,8 +435,11 @@ class TestRefsCollector:
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
                      else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
+            key = _config_key(args[0]) if not first else None
             if first:
                 self.route_names.add(first)
+            elif key and len(self.config_names) < 20:
+                self.config_names.add((key, node.lineno))  # url_for(app.config["LOGIN_VIEW"]): the project pass reads the value
             elif len(self.computed_names) < 3:
                 self.computed_names.append(node.lineno)
 
@@ -449,6 +465,8 @@ class TestRefsCollector:
                 self.facts["test_refs"]["commands"] = sorted(self.commands)
             if self.selected:
                 self.facts["test_refs"]["selected"] = sorted(self.selected)
+            if self.config_names:
+                self.facts["test_refs"]["config_names"] = [list(k) for k in sorted(self.config_names)]
 
 
 # A hand-written ASGI/WSGI wrapper or middleware answering a probe path before the framework routes:

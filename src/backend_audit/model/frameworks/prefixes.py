@@ -39,7 +39,10 @@ class PrefixValues:
         if "ref" in enc:
             return self._django_setting(module, enc["ref"]) or self._factory_setting(module, enc["ref"])
         if "item" in enc:
-            return self._flask_config(enc["item"])
+            container, key = (list(enc["item"]) + [None, None])[:2]
+            if isinstance(container, dict) and str(container.get("ref", "")).endswith("config") and \
+                    isinstance(key, str):
+                return self.flask_config(key)
         if "cat" in enc:  # f"{settings.API_PREFIX}/v1": fold each part with the fallbacks above
             parts = [self._evaluate(module, part, depth + 1) if isinstance(part, dict) else None
                      for part in enc["cat"]]
@@ -59,13 +62,9 @@ class PrefixValues:
             return None
         return self.semantic.constant(settings_module, sym.qualname[len(_DJANGO_SETTINGS):]) or None
 
-    def _flask_config(self, item: list[Any]) -> Any:
+    def flask_config(self, key: str) -> Any:
         """`app.config["USER_URL_PREFIX"]` (or `current_app.config[...]`): the attribute of the first class
         loaded with `config.from_object(...)` that defines it (the defaults every deployment starts from)."""
-        container, key = (item + [None, None])[:2]
-        if not isinstance(container, dict) or not str(container.get("ref", "")).endswith("config") or \
-                not isinstance(key, str):
-            return None
         for qualname in self.config_objects:
             found = self.semantic.class_attr(qualname, key)
             owner = self.semantic.class_(found[0]) if found is not None else None
