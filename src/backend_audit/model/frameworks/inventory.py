@@ -474,6 +474,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
         owner_class = qualname.rsplit(".", 1)[0] if "." in qualname else None
         class_deps = self._class_info(path, owner_class)["deps"] if owner_class in self.facts[path].get(
             "classes", {}) else []  # a method route of a class-based view: the class's Depends attributes
+        self._router_limit = self._limited(key)
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
@@ -482,7 +483,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via, self._root = mount["via"], mount["root"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
-        self._via, self._root = [], None
+        self._via, self._root, self._router_limit = [], None, None
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
         found = self.definition(path, rule["view"])
@@ -506,6 +507,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
             "kind", ""), rule["kind"])) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
         first = len(self.endpoints)
+        self._router_limit = self._limited(key) if key else None
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
             self._via, self._root = mount["via"], mount["root"]
@@ -531,7 +533,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
         if rule.get("name"):  # `X.as_view("settings")`: url_for("settings") / url_for("user.settings")
             for endpoint in self.endpoints[first:]:
                 endpoint.names = [rule["name"]]
-        self._via, self._root = [], None
+        self._via, self._root, self._router_limit = [], None, None
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
@@ -548,7 +550,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
             line=fn.get("line", route_line), auth=auth, public=public,
             validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
-            rate_limit=rate_limit or self._fn_rate_limit(fn),
+            rate_limit=rate_limit or self._fn_rate_limit(fn) or self.__dict__.get("_router_limit"),
             response_model=str(response_model) if response_model is not None else None,
             fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via),
             root=self.__dict__.get("_root")))
@@ -584,6 +586,17 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
         if fn.get("paginates"):
             return "paginated in handler"
         return None
+
+    def _limited(self, key: tuple[str, str]) -> str | None:
+        """`limiter.limit("5/minute")(auth)` on the blueprint a route hangs from, in any module."""
+        if "_limits" not in self.__dict__:
+            self._limits: dict[tuple[str, str], str] = {}
+            for path in sorted(self.facts):
+                for entry in self.facts[path].get("web", {}).get("limited", []):
+                    target = self._router(path, entry["target"])
+                    if target is not None:
+                        self._limits.setdefault(target, f"{entry['by']} on {entry['target']} ({path}:{entry['line']})")
+        return self._limits.get(key)
 
     def _fn_rate_limit(self, fn: dict[str, Any]) -> str | None:
         for d in fn.get("decorators", []):

@@ -200,6 +200,12 @@ class RouteWiring:
             found = route_call(self.ctx, node) if len(calls) < MAX_ROUTE_CALLS else None
             if found:  # register_view(bp, routes=["/x"], view_func=...): the project pass resolves the callee
                 calls.append(found)
+        if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr in (
+                "limit", "shared_limit") and last_name(dotted(func.func.value)).lower().endswith("limiter") and \
+                node.args and dotted(node.args[0]):
+            # Flask-Limiter: `limiter.limit("5/minute")(auth_blueprint)` limits every route of the blueprint
+            self.web.setdefault("limited", []).append({"target": dotted(node.args[0]), "line": self._line(node),
+                                                       "by": dotted(func.func.value) + "." + func.func.attr})
         if not isinstance(func, ast.Attribute):
             return
         if func.attr == "__init__" and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" \
