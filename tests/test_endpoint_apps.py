@@ -476,3 +476,20 @@ def test_fastapi_route_helper_method_passes_its_path_and_endpoint_on(tmp_path):
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert [(e["methods"], e["path"], e["handler"]) for e in result.endpoints] == [
         (["DELETE"], "/api/items/{item_id}", "delete_item")]
+
+
+def test_django_url_wrapper_returning_path_registers_each_call(tmp_path):
+    result = django_site(
+        tmp_path,
+        guards="",
+        views="from django.contrib.auth.decorators import login_required\nfrom django.views import View\n\n\n"
+              "def users(request):\n    return None\n\n\n@login_required\ndef me(request):\n    return None\n\n\n"
+              "class Report(View):\n    def get(self, request):\n        return None\n",
+        urls="from django.urls import path, re_path\n\nfrom . import views\n\n\n"
+             "def api_path(route, view, name=None):\n    return path(f'api/v1/{route}', view, name=name)\n\n\n"
+             "def legacy(route, view):\n    return re_path(route, view)\n\n\n"
+             "urlpatterns = [api_path('users/', views.users), api_path('me/', views.me, name='me'),\n"
+             "               api_path('report/', views.Report.as_view()), legacy(r'^old/(?P<pk>\\d+)/$', views.users)]\n")
+    assert sorted((e["path"], e["handler"], e["auth"]) for e in result.endpoints) == [
+        ("/api/v1/me/", "me", "decorator: login_required"), ("/api/v1/report/", "Report", "none"),
+        ("/api/v1/users/", "users", "none"), ("/old/{pk}/", "users", "none")]

@@ -91,7 +91,7 @@ def _path_like(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.startswith("/") for v in value)
 
 
-def _view(node: ast.AST) -> dict[str, Any] | None:
+def view_argument(node: ast.AST) -> dict[str, Any] | None:
     """A view argument: `X.as_view("name")`, `login_required(X.as_view("name"))`, `handler`."""
     wrappers: list[str] = []
     while isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute) and
@@ -133,7 +133,7 @@ def _argument(node: ast.AST) -> Any:
     value = literal(node) if isinstance(node, (ast.Constant, ast.List, ast.Tuple)) else None
     if isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value  # a path, a list of paths, methods=["GET", "POST"]
-    view = _view(node)
+    view = view_argument(node)
     return {"view": view} if view else None
 
 
