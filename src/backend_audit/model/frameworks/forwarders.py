@@ -26,6 +26,7 @@ from ...checks.base import FileContext, dotted
 from .common import keyword, literal, positional, string_value
 
 MAX_ROUTE_CALLS = 500  # per file: a hostile file may hold millions of calls
+MAX_FORWARDERS = 50  # per file; each one walks its function once for the loop it sits in
 # the framework's own registration and request calls: a test client's `client.post("/x", data)` is no helper
 _NOT_HELPERS = frozenset({"route", "get", "post", "put", "patch", "delete", "head", "options", "api_route",
                           "websocket", "add_url_rule", "add_api_route", "add_route", "add_resource", "mount",

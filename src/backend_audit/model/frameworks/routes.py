@@ -15,7 +15,7 @@ from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
 from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, positional,
                      string_value)
-from .forwarders import MAX_ROUTE_CALLS, forwarder, route_call
+from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -388,7 +388,8 @@ class RouteWiring:
                 entry["prefix_text"] = " ".join(self.ctx.segment(node).split())[:200]
 
     def _url_rule(self, node: ast.Call, owner: str, method: str) -> None:
-        helper = forwarder(self.ctx, node, owner, method)
+        helpers = self.web.get("route_forwarders", ())
+        helper = forwarder(self.ctx, node, owner, method) if len(helpers) < MAX_FORWARDERS else None
         if helper:  # the path is the caller's: each call of this function registers what it is given
             self.web.setdefault("route_forwarders", []).append(helper)
             return
