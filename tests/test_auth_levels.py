@@ -242,3 +242,17 @@ def stats():
     found = _scan(tmp_path, {"app.py": app})
     assert 15 not in found  # its helper serves anonymous and logged-in visitors alike
     assert found[20][0] == "note"  # nothing says whether anonymous visitors are meant to see it
+
+
+def test_class_view_post_is_a_write_unless_its_own_post_writes_nothing(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask, render_template, request\nfrom flask.views import MethodView\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "class Preview(MethodView):\n    def post(self):\n        return render_template('p.html', t=request.form['t'])\n\n\n"
+        "class Saving(MethodView):\n    def post(self):\n        db.session.commit()\n        return ''\n\n\n"
+        "class AddNote(Saving):\n    def post(self):\n        print('adding')\n        return super().post()\n\n\n"
+        "app.add_url_rule('/preview', view_func=Preview.as_view('preview'))\n"
+        "app.add_url_rule('/notes', view_func=AddNote.as_view('add_note'))\n", encoding="utf-8")
+    found = scan([tmp_path], Settings(select=("BA-AUTH-001",), jobs=1), use_git=False).findings
+    # the preview computes and stores nothing; AddNote's own post() hands over to a base that commits
+    assert {(f.line, f.level) for f in found} == {(7, "note"), (18, "error")}
