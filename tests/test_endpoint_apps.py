@@ -493,3 +493,18 @@ def test_django_url_wrapper_returning_path_registers_each_call(tmp_path):
     assert sorted((e["path"], e["handler"], e["auth"]) for e in result.endpoints) == [
         ("/api/v1/me/", "me", "decorator: login_required"), ("/api/v1/report/", "Report", "none"),
         ("/api/v1/users/", "users", "none"), ("/old/{pk}/", "users", "none")]
+
+
+def test_starlette_helper_returning_route_is_placed_by_its_list_and_mount(tmp_path):
+    (tmp_path / "routing.py").write_text(
+        "from starlette.routing import Route\n\n\ndef route(path, endpoint, methods=None):\n"
+        "    return Route(path, endpoint, methods=methods)\n")
+    (tmp_path / "app.py").write_text(
+        "from starlette.applications import Starlette\nfrom starlette.routing import Mount\n\n"
+        "from routing import route\n\n\nasync def items(request):\n    return None\n\n\n"
+        "async def drop(request):\n    return None\n\n\n"
+        "routes = [route('/items', items), Mount('/admin', routes=[route('/drop', drop, methods=['POST'])])]\n"
+        "app = Starlette(routes=routes)\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert sorted((",".join(e["methods"]), e["path"], e["handler"]) for e in result.endpoints) == [
+        ("GET", "/items", "items"), ("POST", "/admin/drop", "drop")]

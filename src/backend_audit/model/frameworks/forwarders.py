@@ -23,7 +23,7 @@ from typing import Any
 import ast
 
 from ...checks.base import FileContext, dotted
-from .common import keyword, literal, positional, string_value
+from .common import join_paths, keyword, literal, positional, string_value
 
 MAX_ROUTE_CALLS = 500  # per file: a hostile file may hold millions of calls
 MAX_FORWARDERS = 50  # per file; each one walks its function once for the loop it sits in
@@ -34,7 +34,7 @@ _NOT_HELPERS = frozenset({"route", "get", "post", "put", "patch", "delete", "hea
                           "Mount", "redirect", "url_for", "reverse", "startswith", "endswith", "replace", "join",
                           "format", "request", "open", "fetch"})
 _REGISTRATIONS = {"add_url_rule": "flask", "add_api_route": "fastapi", "add_route": "fastapi",
-                  "add_api_websocket_route": "fastapi"}
+                  "add_api_websocket_route": "fastapi", "Route": "starlette", "WebSocketRoute": "starlette"}
 
 
 def _params(fn: ast.AST) -> tuple[list[str], str | None]:
@@ -53,17 +53,20 @@ def _loop_source(fn: ast.AST, name: str, call: ast.Call, params: list[str]) -> s
     return None
 
 
-def forwarder(ctx: FileContext, call: ast.Call, owner: str, method: str) -> dict[str, Any] | None:
-    """A registration inside a function whose owner, path and view are that function's parameters."""
+def forwarder(ctx: FileContext, call: ast.Call, owner: str | None, method: str) -> dict[str, Any] | None:
+    """A registration inside a function whose owner, path and view are that function's parameters (a
+    Starlette `Route(path, endpoint)` has no owner: the list or Mount around the helper's call places it)."""
     if method not in _REGISTRATIONS or not ctx.function_stack:
         return None
     fn = ctx.function_stack[-1]
     params, kwarg = _params(fn)
     path_node = positional(call, 0) or keyword(call, "rule") or keyword(call, "path")
     view = keyword(call, "view_func") or keyword(call, "endpoint")
+    if view is None and method in ("Route", "WebSocketRoute"):
+        view = positional(call, 1)
     if view is None:
         view = positional(call, 2) if method == "add_url_rule" else positional(call, 1)
-    if owner not in params or not isinstance(path_node, ast.Name) or not isinstance(view, ast.Name) or \
+    if (owner is not None and owner not in params) or not isinstance(path_node, ast.Name) or not isinstance(view, ast.Name) or \
             view.id not in params:
         return None
     entry: dict[str, Any] = {"function": ctx.symbol, "method": method, "kind": _REGISTRATIONS[method],
@@ -120,7 +123,10 @@ def view_argument(node: ast.AST) -> dict[str, Any] | None:
 def route_call(ctx: FileContext, call: ast.Call) -> dict[str, Any] | None:
     """A call that passes a path-like literal (`"/x"` or a list of them): maybe a project route helper."""
     callee = dotted(call.func)
-    if not callee or callee.rsplit(".", 1)[-1] in _NOT_HELPERS or len(call.args) + len(call.keywords) < 2 or \
+    # a bare `route("/x", h)` may be the project's own helper; `bp.route("/x", ...)` is the framework's
+    skip = _NOT_HELPERS if isinstance(call.func, ast.Attribute) else _NOT_HELPERS - {"route", "get", "post", "put",
+                                                                                     "patch", "delete", "websocket"}
+    if not callee or callee.rsplit(".", 1)[-1] in skip or len(call.args) + len(call.keywords) < 2 or \
             any(isinstance(a, ast.Starred) for a in call.args):
         return None
     values = [_argument(a) for a in call.args]
@@ -177,13 +183,15 @@ def _bind(helper: dict[str, Any], info: Any, call: dict[str, Any]) -> list[dict[
     for name, value in call["kwargs"].items():
         if name in params or name in info.kwonly:
             bound[name] = value
-    owner, paths, view = bound.get(helper["owner"]), bound.get(helper["path"]), bound.get(helper["view"])
+    owner, paths, view = bound.get(helper["owner"] or ""), bound.get(helper["path"]), bound.get(helper["view"])
     owner_ref = owner["view"]["ref"] if isinstance(owner, dict) and set(owner["view"]) == {"ref"} else None
+    if helper["owner"] is None:  # a Starlette Route: placed by the list or Mount the call sits in
+        owner_ref = ""
     if helper.get("iter"):
         paths = paths if isinstance(paths, list) else None
     else:
         paths = [paths] if isinstance(paths, str) else None
-    if not owner_ref or not paths or not isinstance(view, dict):
+    if owner_ref is None or (helper["owner"] and not owner_ref) or not paths or not isinstance(view, dict):
         return []
     methods = helper.get("methods") or bound.get(helper.get("methods_param", ""))
     if methods is None and helper.get("kwargs") and "methods" not in params:
@@ -191,8 +199,15 @@ def _bind(helper: dict[str, Any], info: Any, call: dict[str, Any]) -> list[dict[
     view = view["view"]
     rules = []
     for route in paths:
-        rule: dict[str, Any] = {"owner": owner_ref, "path": route, "view": view["ref"], "line": call["line"],
+        rule: dict[str, Any] = {"owner": owner_ref or None, "path": route, "view": view["ref"], "line": call["line"],
                                 "kind": helper["kind"], "methods": methods if isinstance(methods, list) else None}
+        if helper["owner"] is None:
+            if call.get("mounted"):
+                rule["path"], rule["mounted"] = join_paths(call["mounted"], route), call["mounted"]
+            if call.get("in_list"):
+                rule["in_list"] = call["in_list"]
+            if helper["method"] == "WebSocketRoute" and rule["methods"] is None:
+                rule["methods"] = ["WEBSOCKET"]
         if view.get("as_view"):
             rule["class_view"] = True
         for key in ("wrappers", "name"):

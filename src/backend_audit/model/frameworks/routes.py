@@ -189,6 +189,10 @@ class RouteWiring:
                         (["WEBSOCKET"] if tail == "WebSocketRoute" else None), "kind": "starlette"}
                 self._starlette_place(node, rule)
                 self.url_rules.append(rule)
+            elif path is None and len(self.web.get("route_forwarders", ())) < MAX_FORWARDERS:
+                helper = forwarder(self.ctx, node, None, tail)  # def route(p, e): return Route(p, e)
+                if helper:
+                    self.web.setdefault("route_forwarders", []).append(helper)
         elif tail in ("Mount", "Host"):
             self._mount(node)
         elif tail in ("Litestar", "LitestarRouter"):
@@ -199,6 +203,10 @@ class RouteWiring:
             calls = self.web.setdefault("route_calls", [])
             found = route_call(self.ctx, node) if len(calls) < MAX_ROUTE_CALLS else None
             if found:  # register_view(bp, routes=["/x"], view_func=...): the project pass resolves the callee
+                if self.mount_prefix.get(id(node)):
+                    found["mounted"] = self.mount_prefix[id(node)]  # a Starlette helper's Route inside a Mount
+                if self.listed.get(id(node)):
+                    found["in_list"] = self.listed[id(node)]
                 calls.append(found)
         if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr in (
                 "limit", "shared_limit") and last_name(dotted(func.func.value)).lower().endswith("limiter") and \
