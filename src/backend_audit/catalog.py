@@ -247,34 +247,18 @@ def _parsed_copy(paths: list[Path]) -> dict[str, Any]:
     """The rule files as parsed data, from a JSON copy in the user's own cache home keyed by their stat
     (libyaml takes about 25 ms for the pack, JSON a fifth of that), made on first use. Best effort: any
     problem means parsing the YAML as before. Only data that JSON gives back exactly is copied."""
-    import hashlib
     import json
-    import os
 
     from . import __version__
+    from .untrusted import user_cache
 
-    h = hashlib.sha256(f"rules 1 {__version__}".encode())
     try:
-        for p in paths:
-            st = p.stat()
-            h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+        name = f"rules-{user_cache.files_digest(paths, f'rules 1 {__version__}')}.json"
     except OSError:
         return {}
-    base = os.environ.get("XDG_CACHE_HOME")
-    home = Path(base if base and os.path.isabs(base) else Path.home() / ".cache") / "backend-audit"
-    target = home / f"rules-{h.hexdigest()[:32]}.json"
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(target, os.O_RDONLY | nofollow)
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            # the user's own private file, as the cache key (pipeline/cache.py): nobody else can plant rules
-            if _private_file(st):
-                data = json.loads(fh.read())
-                if isinstance(data, dict) and set(data) == {str(p) for p in paths}:
-                    return data
-    except (OSError, ValueError):
-        pass
+    data = user_cache.read_json(name)
+    if isinstance(data, dict) and set(data) == {str(p) for p in paths}:
+        return data
     data = {}
     for p in paths:
         try:
@@ -283,30 +267,11 @@ def _parsed_copy(paths: list[Path]) -> dict[str, Any]:
             return {}  # _load_rule reports it
     try:
         text = json.dumps(data, separators=(",", ":"))
-        if json.loads(text) != data or repr(json.loads(text)) != repr(data):
-            return data  # a date, a tuple, a non-string key: JSON would not give it back
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = home / f".rules-{os.getpid()}-{hashlib.sha256(os.urandom(8)).hexdigest()[:8]}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-        week = 7 * 24 * 3600  # copies of earlier rule packs (another installation may still use its own)
-        for old in home.glob("rules-*.json"):
-            if old != target and not old.is_symlink() and old.stat().st_mtime < os.path.getmtime(target) - week:
-                old.unlink()
-    except (OSError, TypeError, ValueError):
-        pass
+    except (TypeError, ValueError):
+        return data
+    if json.loads(text) == data and repr(json.loads(text)) == repr(data):  # not a date, a tuple, an int key
+        user_cache.write_json(name, data, prune_prefix="rules-")
     return data
-
-
-def _private_file(st) -> bool:
-    """A regular file of this user that nobody else can write."""
-    import os
-    import stat
-
-    return stat.S_ISREG(st.st_mode) and not (hasattr(os, "geteuid") and st.st_uid != os.geteuid()) \
-        and not st.st_mode & 0o022
 
 
 def rules_by_id() -> dict[str, Rule]:
