@@ -1,6 +1,7 @@
 """Start-up work kept in the user cache (untrusted/user_cache.py): the same answers as computing it, and
 nothing read that another user could have written."""
 
+import json
 import os
 
 import pytest
@@ -14,15 +15,15 @@ PATTERNS = (".venv", "node_modules", "**/tests/**", "*_pb2.py", "!keep.py", "doc
 @pytest.fixture()
 def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    for fn in (pattern_regexes._stored, pattern_regexes._name, config._any_regex):
+    for fn in (pattern_regexes._memo, user_cache.package_digest, config._any_regex):
         fn.cache_clear()
     yield tmp_path / "backend-audit"
-    for fn in (pattern_regexes._stored, pattern_regexes._name, config._any_regex):
+    for fn in (pattern_regexes._memo, user_cache.package_digest, config._any_regex):
         fn.cache_clear()
 
 
 def _fresh_process():
-    pattern_regexes._stored.cache_clear()
+    pattern_regexes._memo.cache_clear()
     config._any_regex.cache_clear()
 
 
@@ -60,3 +61,57 @@ def test_patterns_from_scanned_repositories_are_kept_within_a_bound(cache_home, 
     _fresh_process()
     assert len(user_cache.read_json(pattern_regexes._name())) == 3
     assert config._any_regex(("dir5/**",)).match("dir5/a.py")  # past the bound: translated, still right
+
+
+def test_bundled_yaml_copies_give_the_same_data(cache_home):
+    from backend_audit.compliance import checklist
+    from backend_audit.model.taint import models
+
+    for fn in (checklist.load_vocabulary, models.shipped):
+        fn.cache_clear()
+    vocabulary, shipped = checklist.load_vocabulary(), models.shipped()
+    assert sorted(p.name.split("-")[0] for p in cache_home.glob("*.json")) >= ["checklists", "taint"]
+    for fn in (checklist.load_vocabulary, models.shipped):
+        fn.cache_clear()
+    assert models.shipped() == shipped
+    again = checklist.load_vocabulary()
+    assert again.keys == vocabulary.keys
+    for fn in (checklist.load_vocabulary, models.shipped):
+        fn.cache_clear()
+
+
+def test_front_matter_from_the_user_cache_is_what_yaml_gives(cache_home):
+    from backend_audit.compliance import agents
+
+    agents._front_matter_memo.cache_clear()
+    text = "---\nname: api\ntools: [a, b]\nbase: &b {k: 1}\nother: *b\n---\n# Checklist\n- [ ] log errors\n"
+    first = agents.split_front_matter(text)
+    [stored] = cache_home.glob("front-matter-*.json")
+    agents._front_matter_memo.cache_clear()
+    assert agents.split_front_matter(text) == first
+    assert first[0] == {"name": "api", "tools": ["a", "b"], "base": {"k": 1}, "other": {"k": 1}}
+    stored.write_text(stored.read_text(encoding="utf-8").replace('"api"', '"planted"'), encoding="utf-8")
+    os.chmod(stored, 0o666)  # another user could have written it: parsed again
+    agents._front_matter_memo.cache_clear()
+    assert agents.split_front_matter(text)[0]["name"] == "api"
+    agents._front_matter_memo.cache_clear()
+
+
+def test_a_second_cold_scan_imports_neither_yaml_nor_pathspec(tmp_path):
+    """The cold scan of a small app: what a first run derived from installed code is not derived again."""
+    import subprocess
+    import sys
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "main.py").write_text("import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n")
+    code = ("import sys; from backend_audit.cli import main; rc = main(['scan', sys.argv[1], '--no-cache', '-q', "
+            "'-f', 'json:' + sys.argv[2]]); print(rc, 'yaml' in sys.modules, 'pathspec' in sys.modules)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home")}
+    runs = [subprocess.run([sys.executable, "-c", code, str(app), str(tmp_path / f"r{i}.json")], env=env,
+                           capture_output=True, text=True, check=True).stdout.split() for i in range(2)]
+    assert runs[0] == ["1", "True", "True"]  # the first run parses and translates, and keeps the results
+    assert runs[1] == ["1", "False", "False"]
+    first, second = (json.loads((tmp_path / f"r{i}.json").read_text(encoding="utf-8")) for i in range(2))
+    assert first["findings"] and second["findings"] == first["findings"]
+    assert second["checklist"] == first["checklist"]

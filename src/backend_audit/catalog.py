@@ -11,17 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError
-
-# libyaml's C build of the same safe loader: ~10x faster, and rule loading is on every scan's path.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def safe_load(text: str) -> Any:
-    """yaml.safe_load, through libyaml when it is installed (same safe constructor set)."""
-    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader
+    """yaml.safe_load, through libyaml when it is installed (same safe constructor set: ~10x faster). yaml
+    is imported here, not at start-up: a scan whose bundled YAML has a JSON copy (parsed_copy) never needs it."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a SafeLoader
+
+
+def yaml_errors() -> tuple[type[BaseException], ...]:
+    """What reading and parsing a YAML file may raise, for `except yaml_errors():` (Python evaluates it
+    only when an exception is being matched, so yaml is not imported for a file that parsed)."""
+    import yaml
+
+    return (OSError, yaml.YAMLError, UnicodeDecodeError)
 
 _PKG_DIR = Path(__file__).resolve().parent
 
@@ -188,7 +194,7 @@ def _load_rule(path: Path, raw: Any = None) -> Rule:
     if raw is None:
         try:
             raw = safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        except yaml_errors() as exc:  # evaluated only when something was raised: yaml is imported by then
             raise ConfigError(f"cannot read rule file {path}: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"rule file {path} is not a mapping")
@@ -232,7 +238,7 @@ def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
     base = Path(rules_dir) if rules_dir else data_dir("rules")
     rules: dict[str, Rule] = {}
     paths = sorted(base.glob("*/*.yaml"))
-    parsed = _parsed_copy(paths)
+    parsed = parsed_copy(paths)
     for path in paths:
         rule = _load_rule(path, parsed.get(str(path)))
         if rule.id in rules:
@@ -243,17 +249,16 @@ def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
     return tuple(sorted(rules.values(), key=lambda r: r.id))
 
 
-def _parsed_copy(paths: list[Path]) -> dict[str, Any]:
-    """The rule files as parsed data, from a JSON copy in the user's own cache home keyed by their stat
-    (libyaml takes about 25 ms for the pack, JSON a fifth of that), made on first use. Best effort: any
-    problem means parsing the YAML as before. Only data that JSON gives back exactly is copied."""
-    import json
-
+def parsed_copy(paths: list[Path], kind: str = "rules") -> dict[str, Any]:
+    """Bundled YAML files (the rule pack, the checklist vocabulary, the taint models) as parsed data, from
+    a JSON copy in the user's own cache home named by their stat (libyaml takes about 25 ms for the rule
+    pack, JSON a fifth of that, and yaml's import is not needed at all), made on first use. Best effort:
+    {} on any problem, and the caller parses the YAML as before. Only data JSON gives back exactly is copied."""
     from . import __version__
     from .untrusted import user_cache
 
     try:
-        name = f"rules-{user_cache.files_digest(paths, f'rules 1 {__version__}')}.json"
+        name = f"{kind}-{user_cache.files_digest(paths, f'{kind} 1 {__version__}')}.json"
     except OSError:
         return {}
     data = user_cache.read_json(name)
@@ -263,14 +268,10 @@ def _parsed_copy(paths: list[Path]) -> dict[str, Any]:
     for p in paths:
         try:
             data[str(p)] = safe_load(p.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            return {}  # _load_rule reports it
-    try:
-        text = json.dumps(data, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return data
-    if json.loads(text) == data and repr(json.loads(text)) == repr(data):  # not a date, a tuple, an int key
-        user_cache.write_json(name, data, prune_prefix="rules-")
+        except yaml_errors():
+            return {}  # the caller reports it
+    if user_cache.round_trips(data):
+        user_cache.write_json(name, data, prune_prefix=f"{kind}-")
     return data
 
 

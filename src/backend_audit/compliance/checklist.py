@@ -14,10 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
-from ..catalog import safe_load
+from ..catalog import parsed_copy, safe_load, yaml_errors
 
 THRESHOLD = 0.5
 
@@ -214,9 +212,12 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     from ..catalog import data_dir
 
     file = Path(path) if path else data_dir("rules") / "checklists.yaml"
+    copy = parsed_copy([file], "checklists") if not path else {}
+    if str(file) in copy:
+        return parse_vocabulary(copy[str(file)], str(file))
     try:
         raw = safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+    except yaml_errors() as exc:
         raise ConfigError(f"cannot read the checklist vocabulary {file}: {exc}") from None
     return parse_vocabulary(raw, str(file))
 

@@ -11,13 +11,16 @@ file means computing the data again, and a failed write is ignored.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
+import importlib.util
 import json
 import os
 import stat
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _WEEK = 7 * 24 * 3600
@@ -74,3 +77,54 @@ def files_digest(paths: list[Path], salt: str) -> str:
         st = p.stat()
         h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
     return h.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=8)
+def package_digest(package: str) -> str | None:
+    """A digest of an installed package's files (found, not imported), or None when it cannot be told: what
+    names data derived by that package, so another release or a reinstall is a new name."""
+    try:
+        spec = importlib.util.find_spec(package)
+        roots = list(spec.submodule_search_locations or ()) if spec else []
+        files = sorted(Path(roots[0]).rglob("*.py")) if len(roots) == 1 else []
+        return files_digest(files, f"{package} 1") if files else None
+    except (OSError, ImportError, ValueError):
+        return None
+
+
+def round_trips(data: Any) -> bool:
+    """JSON gives `data` back exactly (not a date, a tuple, a non-string key): only then may a copy stand
+    in for computing it."""
+    try:
+        back = json.loads(json.dumps(data, separators=(",", ":")))
+    except (TypeError, ValueError):
+        return False
+    return back == data and repr(back) == repr(data)
+
+
+class Memo:
+    """A bounded JSON map in the user cache (key -> a pure function's value for that key), read once and
+    written back on a miss. Keys may come from a scanned repository (its configured patterns, its agent
+    files): past `max_entries` new values are computed and not kept, so no repository grows the file."""
+
+    def __init__(self, name: str | None, max_entries: int = 256):
+        self.name = name
+        self.max_entries = max_entries
+        self._data: dict[str, Any] | None = None
+
+    def _stored(self) -> dict[str, Any]:
+        if self._data is None:
+            data = read_json(self.name) if self.name else None
+            self._data = data if isinstance(data, dict) else {}
+        return self._data
+
+    def get(self, key: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda v: True) -> Any:
+        stored = self._stored()
+        if key in stored and valid(stored[key]):
+            return copy.deepcopy(stored[key])  # the caller may change what it gets
+        value = compute()
+        if self.name and len(stored) < self.max_entries and round_trips(value):
+            stored[key] = copy.deepcopy(value)
+            prefix = self.name.rsplit("-", 1)[0] + "-" if "-" in self.name else None
+            write_json(self.name, stored, prune_prefix=prefix)
+        return value
