@@ -115,3 +115,20 @@ def test_a_second_cold_scan_imports_neither_yaml_nor_pathspec(tmp_path):
     first, second = (json.loads((tmp_path / f"r{i}.json").read_text(encoding="utf-8")) for i in range(2))
     assert first["findings"] and second["findings"] == first["findings"]
     assert second["checklist"] == first["checklist"]
+
+
+def test_checklist_scores_from_the_user_cache_are_the_computed_ones(cache_home):
+    from backend_audit.compliance import checklist
+
+    checklist.load_vocabulary.cache_clear()
+    texts = ["Use parameterized queries for all database access", "Log every failed login attempt",
+             "Write the release notes", "cross site weekly garden"]  # the last: nearest keys only
+    vocabulary = checklist.load_vocabulary()
+    assert vocabulary.memo is not None
+    computed = [vocabulary._match(t) for t in texts]
+    assert [vocabulary.match(t) for t in texts] == computed  # first: computed and stored
+    checklist.load_vocabulary.cache_clear()
+    again = checklist.load_vocabulary()
+    assert [again.match(t) for t in texts] == computed  # then: read back
+    assert any(assigned for assigned, _ in computed) and any(nearest for _, nearest in computed)
+    checklist.load_vocabulary.cache_clear()
