@@ -59,8 +59,11 @@ def test_patterns_from_scanned_repositories_are_kept_within_a_bound(cache_home, 
     for i in range(6):
         config._any_regex((f"dir{i}/**",))
     _fresh_process()
-    assert len(user_cache.read_json(pattern_regexes._name())) == 3
-    assert config._any_regex(("dir5/**",)).match("dir5/a.py")  # past the bound: translated, still right
+    kept = user_cache.read_json(pattern_regexes._name())
+    assert [k for k in kept] == ["dir3/**", "dir4/**", "dir5/**"]  # the oldest made room
+    assert config._any_regex(("dir0/**",)).match("dir0/a.py")  # pushed out: translated again, still right
+    _fresh_process()
+    assert "dir0/**" in user_cache.read_json(pattern_regexes._name())
 
 
 def test_bundled_yaml_copies_give_the_same_data(cache_home):

@@ -105,7 +105,8 @@ def round_trips(data: Any) -> bool:
 class Memo:
     """A bounded JSON map in the user cache (key -> a pure function's value for that key), read once and
     written back on a miss. Keys may come from a scanned repository (its configured patterns, its agent
-    files): past `max_entries` new values are computed and not kept, so no repository grows the file."""
+    files): at `max_entries` the oldest entries make room, so no repository grows the file, and what every
+    scan asks (the default patterns) comes back after a burst of others (a test suite) pushed it out."""
 
     def __init__(self, name: str | None, max_entries: int = 256):
         self.name = name
@@ -123,7 +124,9 @@ class Memo:
         if key in stored and valid(stored[key]):
             return copy.deepcopy(stored[key])  # the caller may change what it gets
         value = compute()
-        if self.name and len(stored) < self.max_entries and round_trips(value):
+        if self.name and self.max_entries > 0 and round_trips(value):
+            while len(stored) >= self.max_entries:
+                del stored[next(iter(stored))]  # insertion order: the oldest first
             stored[key] = copy.deepcopy(value)
             prefix = self.name.rsplit("-", 1)[0] + "-" if "-" in self.name else None
             write_json(self.name, stored, prune_prefix=prefix)
