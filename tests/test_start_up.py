@@ -135,3 +135,11 @@ def test_checklist_scores_from_the_user_cache_are_the_computed_ones(cache_home):
     assert [again.match(t) for t in texts] == computed  # then: read back
     assert any(assigned for assigned, _ in computed) and any(nearest for _, nearest in computed)
     checklist.load_vocabulary.cache_clear()
+
+
+def test_a_large_answer_is_computed_and_never_kept(cache_home):
+    memo = user_cache.Memo("big-test.json", max_entries=8, max_entry_bytes=64)
+    assert memo.get("small", lambda: [1, 2]) == [1, 2]
+    assert memo.get("large", lambda: ["x" * 100]) == ["x" * 100]
+    assert memo.get("k" * 100, lambda: 1) == 1
+    assert user_cache.read_json("big-test.json") == {"small": [1, 2]}

@@ -254,7 +254,7 @@ def _scores_memo(file: Path) -> Any:
         digest = user_cache.files_digest([file, Path(__file__)], f"checklist scores 1 {__version__}")
     except OSError:
         return None
-    return user_cache.Memo(f"checklist-scores-{digest}.json", max_entries=1024)
+    return user_cache.Memo(f"checklist-scores-{digest}.json", max_entries=512, max_entry_bytes=4096)
 
 
 def rules_by_key(rules) -> dict[str, list]:

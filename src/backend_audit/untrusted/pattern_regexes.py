@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import user_cache
 
-MAX_ENTRIES = 256
+MAX_ENTRIES = 128
 
 
 def _name() -> str | None:

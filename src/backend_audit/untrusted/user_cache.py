@@ -105,12 +105,14 @@ def round_trips(data: Any) -> bool:
 class Memo:
     """A bounded JSON map in the user cache (key -> a pure function's value for that key), read once and
     written back on a miss. Keys may come from a scanned repository (its configured patterns, its agent
-    files): at `max_entries` the oldest entries make room, so no repository grows the file, and what every
-    scan asks (the default patterns) comes back after a burst of others (a test suite) pushed it out."""
+    files): an entry larger than `max_entry_bytes` is never kept and at `max_entries` the oldest entries make
+    room, so no repository grows the file past their product, and what every scan asks (the default
+    patterns) comes back after a burst of others (a test suite) pushed it out."""
 
-    def __init__(self, name: str | None, max_entries: int = 256):
+    def __init__(self, name: str | None, max_entries: int = 256, max_entry_bytes: int = 16 * 1024):
         self.name = name
         self.max_entries = max_entries
+        self.max_entry_bytes = max_entry_bytes
         self._data: dict[str, Any] | None = None
 
     def _stored(self) -> dict[str, Any]:
@@ -124,7 +126,8 @@ class Memo:
         if key in stored and valid(stored[key]):
             return copy.deepcopy(stored[key])  # the caller may change what it gets
         value = compute()
-        if self.name and self.max_entries > 0 and round_trips(value):
+        if self.name and self.max_entries > 0 and len(key) <= self.max_entry_bytes and round_trips(value) \
+                and len(key) + len(json.dumps(value)) <= self.max_entry_bytes:
             while len(stored) >= self.max_entries:
                 del stored[next(iter(stored))]  # insertion order: the oldest first
             stored[key] = copy.deepcopy(value)
