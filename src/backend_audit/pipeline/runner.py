@@ -480,7 +480,8 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     return out
 
 
-def _base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str]):
+def _base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str],
+                 git_listing: str | None):
     """The outputs of a stored project record made on exactly the base's inputs (the scan of the base
     branch, before this change), or None. Files the pass read directly are compared as they are now, as the
     base pass itself would read them from the tree."""
@@ -488,7 +489,8 @@ def _base_record(cache, root: Path, settings: Settings, base: list[FileResult], 
         return None
     from .project_record import Inputs
 
-    inputs = Inputs.of(root, settings, base, dict(cache.digests), keys_now, {os.path.realpath(cache.directory)})
+    inputs = Inputs.of(root, settings, base, dict(cache.digests), keys_now, {os.path.realpath(cache.directory)},
+                       git_listing)
     return inputs.lookup(cache.project) if inputs is not None else None
 
 
@@ -498,7 +500,8 @@ def _reads_changed_since(rule_id: str) -> bool:
 
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
                                selection: Selection, root: Path, jobs: int, cache, model,
-                               reads: dict[str, set[tuple[str, str]]], keys_now: dict[str, str]) -> set[str]:
+                               reads: dict[str, set[tuple[str, str]]], keys_now: dict[str, str],
+                               git_listing: str | None = None) -> set[str]:
     """The project findings of the merge base (--changed-since). Only files the change touched are
     analysed again, from their base blobs (a blob scanned before, at that path, is a cache hit). Only the
     project rules that read something of those files that differs at the base run again: the others'
@@ -528,7 +531,7 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     same = {f.fingerprint for f in current if f.rule_id.split("/", 1)[0] not in rerun}
     if not rerun:
         return same
-    stored = _base_record(cache, root, plan.settings, base, keys_now)
+    stored = _base_record(cache, root, plan.settings, base, keys_now, git_listing)
     live = rerun if stored is None else {rid for rid in rerun if _reads_changed_since(rid)}
     findings = [f for f in stored["findings"] if f.rule_id.split("/", 1)[0] in rerun - live] if stored else []
     if live:
@@ -565,13 +568,13 @@ def _affected_rules(project: set[str], model, base: list[FileResult],
 
 
 def _project_inputs(cache, root: Path, settings: Settings, file_results: list[FileResult],
-                    keys: dict[str, str]):
+                    keys: dict[str, str], git_listing: str | None = None):
     if cache is None:
         return None
     from .project_record import Inputs
 
     skip = {os.path.realpath(cache.directory)}
-    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, skip)
+    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, skip, git_listing)
 
 
 def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
@@ -699,7 +702,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     t = time.perf_counter()
     # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
-    inputs = _project_inputs(cache, disc.root, settings, file_results, keys) \
+    inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing) \
         if changes is None and not file_subset else None
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
                                           file_subset)
@@ -743,7 +746,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
     at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
-                                         reads or {}, keys) \
+                                         reads or {}, keys, disc.git_listing) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
     if cache:
