@@ -312,7 +312,7 @@ IN_PROCESS_FEW_MAX_BYTES = 1024 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
-               meanwhile: Callable[[], None] | None = None) -> list[FileResult]:
+               meanwhile: Callable[[], None] | None = None, overlap: bool = False) -> list[FileResult]:
     """Every file comes back with exactly one FileResult, even when its worker hangs or dies.
 
     Through worker processes (--jobs 1 included): a native crash in a parser must cost one file, and
@@ -326,8 +326,24 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable
             meanwhile()
         return []
     if _small(files) and _can_alarm():
+        if overlap and _worth_a_worker(files):
+            # forked from this process with what it has loaded anyway: the worker imports nothing more
+            # up front (bandit only if a file needs it, as in this process)
+            _preload_engines()
+            return _run_pool(files, plan, jobs, progress, meanwhile, light=True)
         return _run_in_process(files, plan, jobs, progress, meanwhile)
     return _run_pool(files, plan, jobs, progress, meanwhile)
+
+
+# `overlap`: the caller's `meanwhile` is long (decoding every cached file's facts for a project pass that
+# will run). Misses of at least this many bytes then go to a worker, whose analysis runs beside it on
+# another core, instead of one after the other in this process; below it, a worker's start-up costs more
+# than the overlap saves.
+OVERLAP_MIN_BYTES = 128 * 1024
+
+
+def _worth_a_worker(files: list[SourceRef]) -> bool:
+    return (os.cpu_count() or 1) > 1 and sum(_size(f.abs) for f in files) >= OVERLAP_MIN_BYTES
 
 
 def _small(files: list[SourceRef]) -> bool:
@@ -681,16 +697,23 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     hits: dict[str, FileResult] = {}
     unreadable: list[SourceRef] = []
 
+    # A --changed-since scan always runs the project pass, which reads every file's facts: decode them
+    # while the misses (the changed files) are analysed, rather than after.
+    decode_facts = changes is not None and bool(found)
+
     def load_hits() -> None:  # while the workers analyse the misses
         if cache and found:
             hits.update(cache.load(found, keys)[0])
             unreadable.extend(ref for ref in found if ref.rel not in hits)
+            if decode_facts:
+                for fr in hits.values():
+                    fr.facts  # noqa: B018 (CachedResult decodes on first access)
 
     if progress_factory is not None and len(todo) > 200:
         with progress_factory(len(todo)) as bar:
             fresh = _run_files(todo, plan, jobs, bar.update, meanwhile=load_hits)
     else:
-        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits)
+        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts)
     if unreadable:  # corrupted or foreign entries: analysed now, and rewritten
         fresh += _run_files(unreadable, plan, jobs, None)
     if cache:
