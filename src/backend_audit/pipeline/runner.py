@@ -669,7 +669,9 @@ def _rare_gc_passes():
 
 def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
          use_git: bool = True, postprocessors: Iterable[Callable[[ScanResult], None]] = ()) -> ScanResult:
-    with _rare_gc_passes():
+    from . import git as gitexec
+
+    with _rare_gc_passes(), gitexec.config_read_once():
         return _scan(list(targets), settings, progress_factory, use_git, postprocessors)
 
 
