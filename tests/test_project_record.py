@@ -303,3 +303,23 @@ def test_rules_reading_the_ref_say_so():
         for cls in classes:
             if issubclass(cls, ProjectCheck) and "changed_since" in inspect.getsource(cls):
                 assert cls.READS_CHANGED_SINCE, cls
+
+
+def test_a_scan_leaves_the_cyclic_collector_as_it_found_it(tmp_path, passes):
+    """The cached facts are frozen while the project pass runs (the collector would traverse millions of
+    acyclic containers); the scan hands them back, and leaves alone a freeze the host process made."""
+    import gc
+
+    root = tree(tmp_path)
+    scan([root], SETTINGS, use_git=False)
+    (root / "app" / "urls.py").write_text(URLS.replace("'items/'", "'things/'"), encoding="utf-8")
+    scan([root], SETTINGS, use_git=False)  # decodes the cached facts for the pass
+    assert len(passes) == 2 and gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        (root / "app" / "urls.py").write_text(URLS, encoding="utf-8")
+        scan([root], SETTINGS, use_git=False)
+        assert len(passes) == 3 and gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

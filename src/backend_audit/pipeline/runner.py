@@ -604,7 +604,8 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
     from ..model.project import ProjectModel
     from . import project_record
 
-    model = ProjectModel.build(root, file_results, plan.settings)
+    with _decoding_facts():
+        model = ProjectModel.build(root, file_results, plan.settings)
     reads: dict[str, set[tuple[str, str]]] | None = None
     if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
         model.watch(changes.files)
@@ -658,13 +659,37 @@ _GC_THRESHOLD = gc.get_threshold()
 def _rare_gc_passes():
     """The parent builds hundreds of thousands of small acyclic containers (every file's cached facts);
     at the default threshold the cyclic collector runs thousands of times over that growing heap, about
-    a third of loading the cache. Rarer young-generation passes for the scan, the default after."""
+    a third of loading the cache. Rarer young-generation passes for the scan, the default after; what
+    `_decoding_facts` froze is handed back to the collector."""
     before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
     gc.set_threshold(100_000, *before[1:])
     try:
         yield
     finally:
         gc.set_threshold(*before)
+        if not frozen and gc.get_freeze_count():
+            gc.unfreeze()
+
+
+@contextlib.contextmanager
+def _decoding_facts():
+    """Decoding every cached file's facts for the project pass makes a few million containers, all acyclic
+    (JSON): the cyclic collector traversed them again and again while they were made and while the pass ran
+    (0.18 s of a 1.06 s pull-request scan of a 250 kLOC backend). Collection is paused while they are
+    made, then they are frozen: later passes skip them; reference counting still frees them, and the scan
+    unfreezes them at its end. Left alone when the host process froze objects itself."""
+    if gc.get_freeze_count():
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
@@ -708,8 +733,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
             hits.update(cache.load(found, keys)[0])
             unreadable.extend(ref for ref in found if ref.rel not in hits)
             if decode_facts:
-                for fr in hits.values():
-                    fr.facts  # noqa: B018 (CachedResult decodes on first access)
+                with _decoding_facts():
+                    for fr in hits.values():
+                        fr.facts  # noqa: B018 (CachedResult decodes on first access)
 
     if progress_factory is not None and len(todo) > 200:
         with progress_factory(len(todo)) as bar:
