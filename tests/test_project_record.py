@@ -241,7 +241,8 @@ def test_the_example_backend_reports_the_same_warm_and_cold(tmp_path, passes, mo
     from backend_audit.pipeline.cache import EAGER_FACTS
 
     root = tmp_path / "examples"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", root)
+    # without the cache another test's scan of examples/ may have left there
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", root, ignore=shutil.ignore_patterns(DEFAULT_DIR))
     seen: list[tuple[dict, list]] = []
     real = runner._project_pass
 

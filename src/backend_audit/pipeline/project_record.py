@@ -269,6 +269,8 @@ class Inputs:
         if world is None:
             return None
         h = hashlib.sha256(b"%d\0" % RECORD_FORMAT)
+        # where the tree is: stable across a CI job's fresh checkouts; a copy elsewhere starts its own record
+        h.update(os.fsencode(os.path.realpath(root)) + b"\0")
         h.update(settings_digest(settings).encode() + b"\0" + world.encode() + b"\0")
         h.update(json.dumps(files, separators=(",", ":")).encode())
         return cls(root=root, key=h.hexdigest(), content_keys=content_keys, skip=skip,
