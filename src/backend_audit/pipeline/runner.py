@@ -662,14 +662,22 @@ def _rare_gc_passes():
     a third of loading the cache. Rarer young-generation passes for the scan, the default after; what
     `_decoding_facts` froze is handed back to the collector."""
     before = gc.get_threshold()
-    frozen = gc.get_freeze_count()
+    outer = dict(_freezing)
+    # counting the frozen objects walks them all: asked once, before this scan froze millions
+    _freezing.update(allowed=not gc.get_freeze_count(), done=False)
     gc.set_threshold(100_000, *before[1:])
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        if not frozen and gc.get_freeze_count():
+        if _freezing["done"]:
             gc.unfreeze()
+        _freezing.update(outer)
+
+
+# Whether this scan may freeze the objects it decodes (not when the host process froze objects itself),
+# and whether it did.
+_freezing = {"allowed": False, "done": False}
 
 
 @contextlib.contextmanager
@@ -678,8 +686,8 @@ def _decoding_facts():
     (JSON): the cyclic collector traversed them again and again while they were made and while the pass ran
     (0.18 s of a 1.06 s pull-request scan of a 250 kLOC backend). Collection is paused while they are
     made, then they are frozen: later passes skip them; reference counting still frees them, and the scan
-    unfreezes them at its end. Left alone when the host process froze objects itself."""
-    if gc.get_freeze_count():
+    unfreezes them at its end. Left alone outside a scan, and when the host process froze objects itself."""
+    if not _freezing["allowed"]:
         yield
         return
     enabled = gc.isenabled()
@@ -688,6 +696,7 @@ def _decoding_facts():
         yield
     finally:
         gc.freeze()
+        _freezing["done"] = True
         if enabled:
             gc.enable()
 
