@@ -116,6 +116,11 @@ class EndpointWithoutAuth(EndpointCheck):
         """Whether a function view (or a project helper it calls, two levels down) may change stored state;
         class views and anything not read are assumed to."""
         qualname = e if isinstance(e, str) else e.handler
+        cls = self._facts.get(path, {}).get("classes", {}).get(qualname)
+        if cls is not None and depth == 0:  # a class view: its own post(), unless it also overrides dispatch
+            own = set(cls.get("methods", ()))
+            return "post" not in own or bool(own & {"dispatch", "dispatch_request"}) or \
+                self._may_write(path, f"{qualname}.post", depth)
         fn = self._facts.get(path, {}).get("functions", {}).get(qualname)
         sm = self._semantic
         module = sm.module_of(path) if sm is not None else None

@@ -490,6 +490,9 @@ class FunctionFacts:
         if tail in _WRITE_CALLS:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) and \
+                dotted(node.func.value.func) == "super":
+            fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
         if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
             fn.stores = True
         if _IDENTITY_CALL.match(tail or ""):
