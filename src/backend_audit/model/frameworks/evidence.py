@@ -157,6 +157,10 @@ class AuthEvidence:
                 fn = self.function(fpath, name) or self.function(fpath, f"{name}.__call__")
                 if fn:
                     result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
+                    # a dependency that refuses the caller itself (`raise HTTPException(status_code=401)`)
+                    result = result or bool(fn.get("auth_check")) and self.function(fpath, name) is fn
+        # `Depends(Guard(...))`, `_write = Authenticator(...)`: what the factory made runs (dep_guards.py)
+        result = result or self.product_guards(path, ref, depth)
         self._auth_fn_cache[key] = result
         return result
 
@@ -199,7 +203,10 @@ class AuthEvidence:
         if mw:
             return f"middleware: {mw}"
         unknown = self.unknown_module(path, self._fn_refs(fn) + [d for p, d in deps if p == path])
-        return f"unknown: {unknown} was not analysed" if unknown else "none"
+        if unknown:
+            return f"unknown: {unknown} was not analysed"
+        untraced = self.untraced_dependency(deps)
+        return f"unknown: {untraced}" if untraced else "none"
 
     def _handed_over(self, path: str, fn: dict[str, Any]) -> str | None:
         """A dispatcher view (`if request.method == "POST": return create_check(request)`) is as protected

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from .factories import factory_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -350,6 +351,7 @@ class FunctionFacts:
             out["constructor_reads"] = fn.constructor_reads
         if sanitises_first_param(node):
             out["sanitises"] = True
+        out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         return out
 
     def _lines(self) -> list[str]:

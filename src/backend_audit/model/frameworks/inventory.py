@@ -17,6 +17,7 @@ from typing import Any
 
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
+from .dep_guards import DependencyGuards
 from .evidence import GUARD_HOOKS, AuthEvidence
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
@@ -159,7 +160,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
+class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)

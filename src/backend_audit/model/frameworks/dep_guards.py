@@ -1,0 +1,111 @@
+"""FastAPI dependencies that are *products* of project code, judged by what runs per request.
+
+`Depends(OrgPolicyGuard(policy))`, `_write = Authenticator(scopes=...)` ... `Depends(_write)`,
+`Annotated[Subject, Depends(RoleCheck({"owner"}))]`: FastAPI calls what the factory returned, an inner
+function or an instance whose `__call__` runs. That callable guards the route when it refuses the caller
+(401/403, `Unauthorized()`), or when its own dependencies authenticate, as a function dependency does.
+A product of third-party code cannot be read: the route's auth is unknown (a note), never "missing".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .common import FASTAPI_SECURITY, last_name
+
+# Packages whose dependency products are known not to authenticate (rate limiters, pagination): a route
+# using one is judged by its other evidence, not called unknown.
+_NOT_GUARD_PACKAGES = ("fastapi_limiter", "slowapi", "ratelimit", "limits", "fastapi_pagination", "fastapi",
+                       "starlette", "pydantic", "sqlalchemy", "sqlmodel", "redis", "typing")
+_MAX_DEPTH = 6
+
+
+class DependencyGuards:
+    """Mixed into the inventory builder next to AuthEvidence: needs `facts`, `semantic`, `function()`,
+    `_module()`, `_fn_deps()` and `is_auth_dep()`."""
+
+    def product_guards(self, path: str, ref: str, depth: int) -> bool:
+        """Whether the dependency `ref` (written in `path`) is a factory's product that guards the route."""
+        sm = self.semantic
+        module = self._module(path)
+        if sm is None or module is None or depth > _MAX_DEPTH:
+            return False
+        sym = sm.resolve(module, ref)
+        if sym is None:
+            return False
+        value = sym.value if sym.kind == "constant" else None
+        if isinstance(value, dict) and isinstance(value.get("call"), str) and sym.module:
+            return self._made_by(sym.module, value["call"], depth, (path, ref))  # `_write = Gatekeeper(...)`
+        if ref not in self.facts.get(path, {}).get("web", {}).get("dep_calls", ()):
+            return False  # `Depends(f)`: f itself is the dependency (is_auth_dep judged it)
+        return self._made_by(module, ref, depth, (path, ref))
+
+    def untraced_dependency(self, deps: list[tuple[str, str]]) -> str | None:
+        """The first dependency of these that is a product of code the scan cannot read, said as such."""
+        cache = self.__dict__.get("_untraced_deps", {})
+        return next((cache[d] for d in deps if d in cache), None)
+
+    # --- what a factory makes -----------------------------------------------------------------------
+    def _made_by(self, module: str, ref: str, depth: int, origin: tuple[str, str]) -> bool:
+        sm = self.semantic
+        sym = sm.resolve(module, ref)
+        if sym is None or depth > _MAX_DEPTH:
+            return False
+        if sym.kind == "class":
+            return self._call_guards(sym.qualname, depth)
+        if sym.kind == "external":
+            self._external_product(origin, sym.qualname)
+            return last_name(sym.qualname) in FASTAPI_SECURITY  # `Depends(HTTPBearer())`
+        if sym.kind != "function" or not sym.path or not sym.module:
+            return False
+        local = sym.qualname[len(sym.module) + 1:]
+        fn = self.function(sym.path, local) or {}
+        for made in fn.get("returns_callables", []):
+            nested = f"{sym.qualname}.{made}"
+            if nested in sm.classes:
+                if self._call_guards(nested, depth + 1):
+                    return True
+            elif nested in sm.functions:
+                inner = self.function(sym.path, f"{local}.{made}")
+                if inner is not None and self._guards(sym.path, inner, depth + 1):
+                    return True
+                # `_gate = Authenticator(...)` in the factory, `Depends(_gate)` in the inner function
+                products = fn.get("local_products", {})
+                if inner is not None and any(self._made_by(sym.module, products[d], depth + 1, origin)
+                                             for _, d in self._fn_deps(sym.path, inner) if d in products):
+                    return True
+            elif self._made_by(sym.module, made, depth + 1, origin):
+                return True
+        return False
+
+    def _call_guards(self, qualname: str, depth: int) -> bool:
+        """An instance used as a dependency runs its class's `__call__`: the nearest one in the MRO, and
+        the ones above it that it hands over to with `super().__call__(...)`."""
+        sm = self.semantic
+        for cls in sm.mro(qualname):
+            info = sm.classes.get(cls)
+            if info is None:
+                return False  # an external base's __call__: not read
+            if "__call__" not in info.methods:
+                continue
+            local = f"{cls[len(info.module) + 1:]}.__call__"
+            fn = self.function(info.path, local)
+            if fn is not None and self._guards(info.path, fn, depth + 1):
+                return True
+            call = sm.function(f"{cls}.__call__")
+            if call is None or not any(c[1] == "super" for c in call.calls):
+                return False
+        return False
+
+    def _guards(self, path: str, fn: dict[str, Any], depth: int) -> bool:
+        """A callable run per request guards when it refuses the caller itself or its dependencies do."""
+        if fn.get("auth_check"):
+            return True
+        return any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(path, fn))
+
+    def _external_product(self, origin: tuple[str, str], qualname: str) -> None:
+        if qualname.split(".")[0].lstrip("?") in _NOT_GUARD_PACKAGES:
+            return
+        cache = self.__dict__.setdefault("_untraced_deps", {})
+        cache.setdefault(origin, f"the dependency {origin[1]} is made by {qualname.lstrip('?')}(...), whose code "
+                                 "is not scanned (origin not traced)")
