@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .capability import capability_param
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
@@ -388,6 +389,9 @@ class AuthEvidence:
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
             return f"public (signed link: {signed} checks the token in the URL)"
+        key = capability_param(full, views)
+        if key:
+            return f"public (capability link: looked up by the unguessable {{{key}}} in its path)"
         shared = _shared_cache(views)
         if shared:
             return f"public (one cached response for every caller: @{shared})"
