@@ -45,6 +45,24 @@ class DependencyGuards:
         cache = self.__dict__.get("_untraced_deps", {})
         return next((cache[d] for d in deps if d in cache), None)
 
+    def factory_class(self, path: str, ref: str) -> tuple[str, str] | None:
+        """(file, local qualname) of the class a name is bound to through a factory
+        (`APIRouter = get_api_router_class(APIRoute)`, whose body defines and returns a subclass)."""
+        sm = self.semantic
+        module = self._module(path)
+        sym = sm.resolve(module, ref) if sm is not None and module is not None else None
+        value = sym.value if sym is not None and sym.kind == "constant" else None
+        if not isinstance(value, dict) or not isinstance(value.get("call"), str) or not sym.module:
+            return None
+        factory = sm.resolve(sym.module, value["call"])
+        if factory is None or factory.kind != "function" or not factory.path or not factory.module:
+            return None
+        local = factory.qualname[len(factory.module) + 1:]
+        for made in (self.function(factory.path, local) or {}).get("returns_callables", []):
+            if f"{factory.qualname}.{made}" in sm.classes:
+                return factory.path, f"{local}.{made}"
+        return None
+
     # --- what a factory makes -----------------------------------------------------------------------
     def _made_by(self, module: str, ref: str, depth: int, origin: tuple[str, str]) -> bool:
         sm = self.semantic

@@ -376,7 +376,8 @@ class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes):
             for name, entry in sorted(routers.items()):
                 if entry.get("kind") != "project_router":
                     continue
-                target = self.definition(path, entry["cls"])
+                # `APIRouter = get_api_router_class(APIRoute)`: the subclass the factory returns
+                target = self.factory_class(path, entry["cls"]) or self.definition(path, entry["cls"])
                 chain = self._mro_chain(*target) if target and target[1] else []
                 kinds = [ROUTER_KINDS[last_name(w)] for k, _, w in chain if k == "external"
                          and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")]
