@@ -121,3 +121,76 @@ def test_a_lookup_by_a_secret_path_parameter_is_a_capability_link_but_an_unused_
     auth = {e["handler"]: e["auth"] for e in result.endpoints}
     assert auth["client_update"].startswith("public (capability link")
     assert auth["note"] == "none"
+
+
+def test_a_dependency_raising_a_project_exception_that_answers_403_guards_but_a_404_does_not(tmp_path):
+    result = _project(tmp_path, {
+        "app/errors.py": """
+            class AppError(Exception):
+                def __init__(self, message: str, status_code: int = 500) -> None:
+                    self.status_code = status_code
+
+
+            class NotPermitted(AppError):
+                def __init__(self, message: str = "Not permitted", status_code: int = 403) -> None:
+                    super().__init__(message, status_code)
+
+
+            class Gone(AppError):
+                status_code = 404
+
+
+            class Denied(AppError):
+                status_code = 401
+
+                def __init__(self) -> None:
+                    super().__init__("denied")
+        """,
+        "app/items.py": """
+            from fastapi import APIRouter, Depends, Request
+
+            from .errors import Denied, Gone, NotPermitted
+
+            router = APIRouter(prefix="/items")
+
+
+            class RoleCheck:
+                def __init__(self, roles: set[str]) -> None:
+                    self.roles = roles
+
+                async def __call__(self, request: Request) -> str:
+                    if request.state.member.role not in self.roles:
+                        raise NotPermitted()
+                    return request.state.member
+
+
+            def member(request: Request) -> str:
+                if request.state.member is None:
+                    raise Denied()
+                return request.state.member
+
+
+            def item(request: Request, id: int) -> dict:
+                found = request.state.items.get(id)
+                if found is None:
+                    raise Gone()
+                return found
+
+
+            @router.post("/", dependencies=[Depends(RoleCheck({"owner"}))])
+            async def create(body: dict) -> None:
+                await store(body)
+
+
+            @router.put("/{id}")
+            async def replace(id: int, who=Depends(member)) -> None:
+                await store({"id": id})
+
+
+            @router.delete("/{id}")
+            async def drop(id: int, found=Depends(item)) -> None:
+                await remove(found)
+        """,
+    })
+    auth = {e["handler"]: e["auth"] for e in result.endpoints}
+    assert auth == {"create": "dependency: RoleCheck", "replace": "dependency: member", "drop": "none"}

@@ -18,6 +18,7 @@ from .common import FASTAPI_SECURITY, last_name
 _NOT_GUARD_PACKAGES = ("fastapi_limiter", "slowapi", "ratelimit", "limits", "fastapi_pagination", "fastapi",
                        "starlette", "pydantic", "sqlalchemy", "sqlmodel", "redis", "typing")
 _MAX_DEPTH = 6
+_REFUSALS = (401, 403)
 
 
 class DependencyGuards:
@@ -117,9 +118,35 @@ class DependencyGuards:
 
     def _guards(self, path: str, fn: dict[str, Any], depth: int) -> bool:
         """A callable run per request guards when it refuses the caller itself or its dependencies do."""
-        if fn.get("auth_check"):
+        if fn.get("auth_check") or self.raises_refusal(path, fn):
             return True
         return any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(path, fn))
+
+    def raises_refusal(self, path: str, fn: dict[str, Any]) -> bool:
+        """`raise NotPermitted()` where the project's NotPermitted answers 403: a class attribute
+        `status_code` / `code` of 401/403 along its MRO, or an `__init__` whose status defaults to one."""
+        sm = self.semantic
+        module = self._module(path)
+        if sm is None or module is None:
+            return False
+        for ref in fn.get("raises", []):
+            sym = sm.resolve(module, ref)
+            if sym is None or sym.kind != "class":
+                continue
+            for cls in sm.mro(sym.qualname):
+                info = sm.classes.get(cls)
+                if info is None:
+                    break
+                for attr in ("status_code", "code", "status"):
+                    found = sm.class_attr(cls, attr)
+                    if found is not None and isinstance(found[1], dict) and found[1].get("v") in _REFUSALS:
+                        return True
+                init = self.function(info.path, f"{cls[len(info.module) + 1:]}.__init__")
+                if init is not None:
+                    if init.get("refusal_status"):
+                        return True
+                    break  # its own __init__ decides the status it passes up
+        return False
 
     def _external_product(self, origin: tuple[str, str], qualname: str) -> None:
         if qualname.split(".")[0].lstrip("?") in _NOT_GUARD_PACKAGES:

@@ -159,7 +159,8 @@ class AuthEvidence:
                 if fn:
                     result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
                     # a dependency that refuses the caller itself (`raise HTTPException(status_code=401)`)
-                    result = result or bool(fn.get("auth_check")) and self.function(fpath, name) is fn
+                    result = result or (bool(fn.get("auth_check")) or self.raises_refusal(fpath, fn)) and \
+                        self.function(fpath, name) is fn
         # `Depends(Guard(...))`, `_write = Authenticator(...)`: what the factory made runs (dep_guards.py)
         result = result or self.product_guards(path, ref, depth)
         self._auth_fn_cache[key] = result

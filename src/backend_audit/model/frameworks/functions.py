@@ -17,6 +17,7 @@ from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import factory_facts
+from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -353,6 +354,7 @@ class FunctionFacts:
         if sanitises_first_param(node):
             out["sanitises"] = True
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
+        out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
         keys = secret_lookups(node)
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
