@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from ...checks.base import dotted
+from ...checks.base import FileContext, dotted
 from .common import keyword, last_name, positional
 
 DEPENDENCY_MARKERS = ("Depends", "Security")
@@ -20,12 +20,30 @@ DEPENDENCY_MARKERS = ("Depends", "Security")
 
 def factory_call(call: ast.Call) -> str | None:
     """`Depends(Guard(...))` -> "Guard": the reference whose call result is the dependency."""
-    if last_name(dotted(call.func)) not in DEPENDENCY_MARKERS:
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+    if name not in DEPENDENCY_MARKERS:
         return None
     target = positional(call, 0) or keyword(call, "dependency")
     if isinstance(target, ast.Call):
         return dotted(target.func)
     return None
+
+
+class DependencyFactories:
+    """Collector: `web.dep_calls`, the references called inside `Depends(...)` / `Security(...)` anywhere in the
+    file (module-level `Annotated` aliases, parameters, `dependencies=[...]`)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.active = any(m in ctx.text for m in DEPENDENCY_MARKERS) if ctx.text else True
+
+    def visit_Call(self, node: ast.Call) -> None:
+        made = factory_call(node) if self.active else None
+        if made:
+            calls = self.ctx.facts.setdefault("web", {}).setdefault("dep_calls", [])
+            if made not in calls:
+                calls.append(made)  # Depends(Guard(...)): Guard's product runs per request
 
 
 def factory_facts(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, object]:

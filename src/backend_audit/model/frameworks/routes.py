@@ -15,7 +15,6 @@ from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
 from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, positional,
                      string_value)
-from .factories import factory_call
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -173,9 +172,6 @@ class RouteWiring:
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        made = factory_call(node)
-        if made and made not in self.web.get("dep_calls", ()):
-            self.web.setdefault("dep_calls", []).append(made)  # Depends(Guard(...)): Guard's product runs
         tail = self._ctor(node)
         limiter = self._limiter(node)
         if limiter:
