@@ -194,3 +194,51 @@ def test_a_dependency_raising_a_project_exception_that_answers_403_guards_but_a_
     })
     auth = {e["handler"]: e["auth"] for e in result.endpoints}
     assert auth == {"create": "dependency: RoleCheck", "replace": "dependency: member", "drop": "none"}
+
+
+def test_a_class_dependency_guards_by_its_init_and_a_scheme_subclass_instance_is_a_scheme(tmp_path):
+    result = _project(tmp_path, {
+        "app/items.py": """
+            from fastapi import APIRouter, Depends, HTTPException, Request
+            from fastapi.security import OAuth2PasswordBearer
+
+            router = APIRouter(prefix="/items")
+
+
+            class CookieOrBearer(OAuth2PasswordBearer):
+                async def __call__(self, request: Request) -> str | None:
+                    return request.cookies.get("session") or await super().__call__(request)
+
+
+            bearer = CookieOrBearer(tokenUrl="token")
+
+
+            class Caller:
+                def __init__(self, request: Request) -> None:
+                    if request.state.user is None:
+                        raise HTTPException(status_code=401)
+                    self.user = request.state.user
+
+
+            class Page:
+                def __init__(self, number: int = 1) -> None:
+                    self.number = number
+
+
+            @router.post("/")
+            async def create(body: dict, token: str = Depends(bearer)) -> None:
+                await store(body)
+
+
+            @router.put("/{id}")
+            async def replace(id: int, caller: Caller = Depends(Caller)) -> None:
+                await store({"id": id})
+
+
+            @router.delete("/{id}")
+            async def drop(id: int, page: Page = Depends(Page)) -> None:
+                await remove(id)
+        """,
+    })
+    auth = {e["handler"]: e["auth"] for e in result.endpoints}
+    assert auth == {"create": "dependency: bearer", "replace": "dependency: Caller", "drop": "none"}

@@ -37,9 +37,22 @@ class DependencyGuards:
         value = sym.value if sym.kind == "constant" else None
         if isinstance(value, dict) and isinstance(value.get("call"), str) and sym.module:
             return self._made_by(sym.module, value["call"], depth, (path, ref))  # `_write = Gatekeeper(...)`
-        if ref not in self.facts.get(path, {}).get("web", {}).get("dep_calls", ()):
-            return False  # `Depends(f)`: f itself is the dependency (is_auth_dep judged it)
-        return self._made_by(module, ref, depth, (path, ref))
+        if ref in self.facts.get(path, {}).get("web", {}).get("dep_calls", ()):
+            return self._made_by(module, ref, depth, (path, ref))
+        if sym.kind == "class":  # `Depends(CurrentUser)`: FastAPI builds one per request, its __init__ runs
+            return self._init_guards(sym.qualname, depth)
+        return False  # `Depends(f)`: f itself is the dependency (is_auth_dep judged it)
+
+    def _init_guards(self, qualname: str, depth: int) -> bool:
+        sm = self.semantic
+        for cls in sm.mro(qualname):
+            info = sm.classes.get(cls)
+            if info is None:
+                return False
+            if "__init__" in info.methods:
+                fn = self.function(info.path, f"{cls[len(info.module) + 1:]}.__init__")
+                return fn is not None and self._guards(info.path, fn, depth + 1)
+        return False
 
     def untraced_dependency(self, deps: list[tuple[str, str]]) -> str | None:
         """The first dependency of these that is a product of code the scan cannot read, said as such."""
@@ -103,8 +116,8 @@ class DependencyGuards:
         sm = self.semantic
         for cls in sm.mro(qualname):
             info = sm.classes.get(cls)
-            if info is None:
-                return False  # an external base's __call__: not read
+            if info is None:  # an external base's __call__: a fastapi.security scheme, or not read
+                return last_name(cls) in FASTAPI_SECURITY
             if "__call__" not in info.methods:
                 continue
             local = f"{cls[len(info.module) + 1:]}.__call__"
