@@ -42,3 +42,131 @@ def test_the_same_loop_in_application_code_is_a_warning(tmp_path):
     text = REVISION.replace('revision = "3b0f5b81376f"', 'name = "x"').replace("down_revision", "parent")
     found = _levels(tmp_path, "src/app/services/backfill.py", text, "BA-PERF-003")
     assert found == {11: "warning", 12: "warning"}
+
+
+FIXTURE_AND_MEDIA = '''def update_settings_from_fixture(fixture):
+    for key, group in fixture:
+        if db.session.execute(select(SettingsGroup).filter_by(key=key)).scalar_one_or_none() is None:
+            SettingsGroup(key=key, name=group["name"]).save()
+
+
+def rename_media(model, pks):
+    for obj in model.objects.filter(pk__in=pks):
+        storage = obj.image.storage
+        with storage.open(obj.image.name) as media:
+            new_name = storage.save(upload_to(obj), media)
+        storage.delete(obj.image.name)
+        model.objects.filter(pk=obj.pk).update(image=new_name)
+
+
+def sync_groups(groups):
+    for key in groups:
+        db.session.execute(select(SettingsGroup).filter_by(key=key)).scalar_one_or_none()
+'''
+
+
+def test_a_fixture_installer_and_a_media_move_are_notes_an_ordinary_loop_is_not(tmp_path):
+    found = _levels(tmp_path, "app/utils/populate.py", FIXTURE_AND_MEDIA, "BA-PERF-003")
+    assert found == {3: "note", 13: "note", 18: "warning"}
+
+
+SKIPS = '''def my_sessions(rows, user_id):
+    for row in rows:
+        try:
+            data = row.get_decoded()
+        except Exception:
+            # a row signed with an old secret key cannot be decoded: skip it
+            continue
+        try:
+            data = row.get_decoded()
+        except Exception:
+            continue
+'''
+
+
+def test_a_skip_whose_comment_says_why_is_a_note_a_bare_skip_a_warning(tmp_path):
+    found = _levels(tmp_path, "app/sessions.py", SKIPS, "BA-ERR-001")
+    assert found == {5: "note", 10: "warning"}
+
+
+SCRIPT = '''import requests
+import sys
+
+def fetch(repo):
+    return requests.get(f"https://api.github.com/repos/{repo}/commits").json()
+
+
+def serve(repo):
+    return requests.get(repo)
+
+
+if __name__ == "__main__":
+    print(len(fetch(sys.argv[1])))
+'''
+
+TASKS = '''import requests
+from invoke import task
+
+
+@task
+def load_fixtures(context):
+    requests.get("https://example.org/fixtures.zip", stream=True)
+'''
+
+
+def test_a_timeout_missing_in_a_script_run_by_hand_is_a_note(tmp_path):
+    # fetch() only the __main__ block calls: the script; serve() is never called from there
+    assert _levels(tmp_path / "a", "extras/authors/generate.py", SCRIPT, "BA-PERF-002") == {5: "note", 9: "warning"}
+    assert _levels(tmp_path / "b", "tasks.py", TASKS, "BA-PERF-002") == {7: "note"}
+
+
+def test_a_script_next_to_a_web_app_is_the_server(tmp_path):
+    text = "from flask import Flask\napp = Flask(__name__)\n" + SCRIPT
+    assert _levels(tmp_path, "app.py", text, "BA-PERF-002") == {7: "warning", 11: "warning"}
+
+
+def test_a_best_effort_close_is_a_note(tmp_path):
+    text = '''def close_all(connections):
+    for ws in connections:
+        try:
+            ws.close()
+        except Exception:
+            pass
+        try:
+            ws.send("bye")
+        except Exception:
+            pass
+'''
+    assert _levels(tmp_path, "app/ws.py", text, "BA-ERR-001") == {5: "note", 9: "warning"}
+
+
+def test_an_error_logged_without_traceback_in_a_migration_is_a_note(tmp_path):
+    text = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+async def m017_add_created_at(db):
+    try:
+        await db.execute("ALTER TABLE accounts ADD COLUMN created_at TIMESTAMP")
+    except OperationalError as exc:
+        logger.error(f"Migration 17 failed: {exc}")
+'''
+    assert _levels(tmp_path / "a", "shop/core/migrations.py", text, "BA-LOG-001") == {10: "note"}
+    assert _levels(tmp_path / "b", "shop/core/accounts.py", text, "BA-LOG-001") == {10: "warning"}
+
+
+def test_an_ordered_position_shift_is_a_note_an_unordered_one_a_warning(tmp_path):
+    text = '''def increment_order(book_list, start):
+    items = book_list.listitem_set.filter(order__gte=start).order_by("-order")
+    for item in items:
+        item.order += 1
+        item.save()
+
+
+def bump_all(book_list):
+    for item in book_list.listitem_set.all():
+        item.order += 1
+        item.save()
+'''
+    assert _levels(tmp_path, "app/lists.py", text, "BA-PERF-003") == {5: "note", 11: "warning"}

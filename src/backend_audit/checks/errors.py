@@ -6,7 +6,7 @@ import ast
 import re
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
-from .util import in_log_handler, is_alembic_revision, is_django_migration, logger_method
+from .util import in_log_handler, is_alembic_revision, is_django_migration, logger_method, tries_batch_write
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
@@ -18,6 +18,8 @@ _SHOWN = ("print", "traceback.print_exc", "traceback.print_exception", "click.ec
           "self.stderr.write", "sys.stderr.write")
 _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
+_PREDICATE_NAME = re.compile(r"^_*(is|has|can)_\w+$|^_*\w*(ping|alive|reachable|running|started|healthy)$")
+_CLOSES = frozenset({"close", "aclose", "shutdown", "disconnect", "terminate", "unsubscribe", "release"})
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
@@ -134,6 +136,30 @@ def _error_result(value: ast.AST | None) -> bool:
 _SUCCESS_FLAGS = frozenset({"ok", "success", "succeeded", "sent", "valid"})
 
 
+_DECODE_NAME = re.compile(r"(?i)decode|fromhex|unhexlify|loads|parse|fromisoformat")
+
+
+def _decoded_names(block: ast.Try) -> set[str]:
+    """Names a `try` body hands to a decoder (`base64.b64decode(v)`, `bytes.fromhex(v)`, `json.loads(v)`)."""
+    out = set()
+    for n in iter_nodes(block.body):
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and \
+                _DECODE_NAME.search((dotted(n.func) or "").split(".")[-1]):
+            out.add(n.args[0].id)
+    return out
+
+
+def _is_false(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _maybe_true(node: ast.AST) -> bool:
+    """`True`, or `True if ping() else False`: a stored yes."""
+    if isinstance(node, ast.IfExp):
+        return _maybe_true(node.body) or _maybe_true(node.orelse)
+    return isinstance(node, ast.Constant) and node.value is True
+
+
 def _literal_text(node: ast.AST) -> str:
     if isinstance(node, ast.Constant):
         return node.value if isinstance(node.value, str) else ""
@@ -207,6 +233,7 @@ class BroadExceptSwallows(AstCheck):
         # and a project's own migrations.py of migration steps
         self.migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+        self._positions: dict[int, dict[int, tuple[list, int]]] = {}
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -220,10 +247,13 @@ class BroadExceptSwallows(AstCheck):
         handled, low_log = _scan_handler(node, self.ctx)
         if not handled and (self._retries(node) or in_log_handler(self.ctx) or self._while_handling() or
                             self._validator_says_no(node) or self._flag_flipped(node) or
-                            _keeps_error_text(node) or self._reconnects(node)):
+                            _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
+                            self._probe_answer(node) or self._falls_to_error_answer(node) or
+                            self._next_format(node) or self._next_candidate(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
-        level = "note" if func in _CLEANUP or self.migration else None
+        level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
+            self._only_closes() else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -257,6 +287,128 @@ class BroadExceptSwallows(AstCheck):
                    and not (dotted(n.func) or "").split(".")[-1][:1].isupper()
                    and not any(isinstance(m, ast.Name) and m.id in rebound for m in ast.walk(n))
                    for n in handler_nodes(handler))
+
+    def _retries_rows(self, handler: ast.ExceptHandler) -> bool:
+        """`try: Model.objects.bulk_create(rows) except Exception: for row in rows: try: row.save() except ...`:
+        the failed batch is retried one row at a time, each row in its own `try`. The batch's error is handled
+        by the retry, which finds the bad rows; how each row's failure is treated is the inner handler's own
+        finding."""
+        if not tries_batch_write(self.ctx.parents[-1] if self.ctx.parents else None):
+            return False
+        return any(isinstance(n, (ast.For, ast.AsyncFor)) and any(isinstance(m, ast.Try) for m in iter_nodes(n.body))
+                   for n in handler_nodes(handler))
+
+    def _probe_answer(self, handler: ast.ExceptHandler) -> bool:
+        """`try: running = bool(inspect.ping()) except Exception: running = False`: a status probe of another
+        system (a broker, a compiler, a server) whose answer is whether the call worked; the handler records
+        the negative answer in the same place the `try` recorded the positive one, and the caller shows it.
+        A conversion probe of a value (`float(s)` then `return True`) is not one: there a broad except hides
+        bugs the narrow `ValueError` would not, so it stays."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        body = [st for st in handler.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
+        if isinstance(block, ast.Try) and len(body) == 1 and isinstance(body[0], ast.Return) and \
+                _is_false(body[0].value):
+            return self._predicate_probe(block)
+        if not isinstance(block, ast.Try) or not body or not all(
+                isinstance(st, ast.Assign) and _is_false(st.value) for st in body):
+            return False
+        targets = {ast.dump(t) for st in body for t in st.targets}
+        positive = {ast.dump(t) for n in iter_nodes(block.body) if isinstance(n, ast.Assign) and _maybe_true(n.value)
+                    for t in n.targets}
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
+        return bool(targets) and targets <= positive and any(
+            not (self.ctx.qualname(c.func) or "").startswith("builtins.") for c in calls)
+
+    def _predicate_probe(self, block: ast.Try) -> bool:
+        """`async def _is_started(url): try: await client.get(url); return True except Exception: return False`:
+        a predicate named for a yes/no question (`is_`, `has_`, `can_`, `ping`, `alive`) whose every return is
+        True or False, probing another system: reaching it or not is the answer. A conversion probe that
+        only calls builtins (`float(s)`) stays, as the corpus judged it."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not _PREDICATE_NAME.match(func.name):
+            return False
+        returns = [n for n in iter_nodes(func.body, skip=_DEFERRED) if isinstance(n, ast.Return)]
+        if not any(isinstance(n, ast.Return) and _maybe_true(n.value) for n in iter_nodes(block.body)) or not all(
+                isinstance(r.value, ast.Constant) and r.value.value in (True, False) for r in returns):
+            return False
+        return any(isinstance(c, ast.Call) and not (self.ctx.qualname(c.func) or "").startswith("builtins.")
+                   for c in iter_nodes(block.body))
+
+    def _next_format(self, handler: ast.ExceptHandler) -> bool:
+        """`try: bytes.fromhex(v); return v except ValueError: pass` then `try: return b64decode(v) except
+        Exception: ...`: one of a chain of format attempts on the same value, right after another; failing
+        one means the value is in another format (or none), which the code goes on to handle."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try):
+            return False
+        block = parents[-1]
+        previous = self._sibling(block, parents[-2], -1)
+        if not isinstance(previous, ast.Try) or any(self._broad(h.type) for h in previous.handlers):
+            return False
+        mine, theirs = _decoded_names(block), _decoded_names(previous)
+        return bool(mine & theirs)
+
+    def _next_candidate(self, handler: ast.ExceptHandler) -> bool:
+        """`for module in candidates: try: return import_module(f"{module}.{name}") except Exception: ...` then
+        `raise ValueError(...)` after the loop: each failure moves on to the next candidate, and the loop
+        running out of them is the error, raised."""
+        parents = self.ctx.parents
+        if len(parents) < 3 or not isinstance(parents[-1], ast.Try) or not isinstance(parents[-2], (ast.For,
+                                                                                                    ast.AsyncFor)):
+            return False
+        block, loop, owner = parents[-1], parents[-2], parents[-3]
+        if self._sibling(block, loop, 0) is not block or not any(isinstance(n, ast.Return)
+                                                               for n in iter_nodes(block.body)):
+            return False
+        if any(isinstance(n, (ast.Return, ast.Raise)) for n in handler_nodes(handler)):
+            return False
+        following = self._sibling(loop, owner, 1)
+        return isinstance(following, ast.Raise) and following.exc is not None
+
+    def _falls_to_error_answer(self, handler: ast.ExceptHandler) -> bool:
+        """`try: if inspect().ping(): return HttpResponse() except Exception: pass` then `return
+        HttpResponse(status=500)`: the handler falls through to the error answer right after the `try`, so
+        the failure is answered as an error (a ping view's 500)."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or not _is_trivial(handler.body) or any(
+                isinstance(st, ast.Return) for st in handler.body):
+            return False
+        following = self._sibling(parents[-1], parents[-2], 1)
+        return isinstance(following, ast.Return) and _error_response(following.value)
+
+    def _sibling(self, statement: ast.AST, owner: ast.AST, offset: int) -> ast.AST | None:
+        """The statement `offset` places after (or before) `statement` in the block of `owner` holding it.
+        Positions are indexed once per block: a hostile file may hold thousands of `try`s in one body."""
+        positions = self._positions.get(id(owner))
+        if positions is None:
+            positions = {}
+            for field in ("body", "orelse", "finalbody"):
+                stmts = getattr(owner, field, None)
+                if isinstance(stmts, list):
+                    positions.update((id(st), (stmts, i)) for i, st in enumerate(stmts))
+            self._positions[id(owner)] = positions  # the tree outlives the walk, so ids stay unique
+        stmts, index = positions.get(id(statement), ((), -1))
+        at = index + offset
+        return stmts[at] if index >= 0 and 0 <= at < len(stmts) else None
+
+    def _only_closes(self) -> bool:
+        """The `try` only closes or shuts down resources (`try: ws.close() except Exception: ...`): a
+        best-effort close, as in a cleanup method; still broad, so a note."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or not block.body:
+            return False
+        calls = [st.value.value if isinstance(st.value, ast.Await) else st.value
+                 for st in block.body if isinstance(st, ast.Expr)]
+        return len(calls) == len(block.body) and all(
+            isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr in _CLOSES for c in calls)
+
+    def _explained_skip(self, handler: ast.ExceptHandler) -> bool:
+        """`except Exception: # a corrupted row cannot be decoded, skip it` then `continue`: the loop skips one
+        item on purpose and the comment says why. Still broad, so a note, not silence."""
+        if len(handler.body) != 1 or not isinstance(handler.body[0], ast.Continue):
+            return False
+        lines = self.ctx.lines
+        return any(lines[i - 1].lstrip().startswith("#") for i in range(handler.lineno + 1, handler.body[0].lineno))
 
     def _flag_flipped(self, handler: ast.ExceptHandler) -> bool:
         """`try: send(); return {"sent": True} except Exception: return {"sent": False}`: the handler answers

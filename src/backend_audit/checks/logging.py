@@ -9,8 +9,10 @@ from ..model.frameworks.common import keyword, positional
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
-from .util import (MainGuardDepth, expr_name, in_log_handler, is_literal_string, is_sensitive_name,
-                   is_straight_line, literal_text, logger_method, prints_to_its_user)
+from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
+                   is_literal_string, is_sensitive_name,
+                   is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
+                   builds_web_app)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 
@@ -46,21 +48,14 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _program_body(self) -> set[int]:
         """A module-level `def main()` is a program's entry point, whether `if __name__ == "__main__":` calls it
-        or the guard was left out (an offline training script run by hand): main() and the module functions it
-        calls print the program's output. Not in a module that builds the web app: that is the server."""
+        or the guard was left out (an offline training script run by hand); so are the functions only that
+        guard calls (a maintainer's script under `extras/`): they and the module functions they call print
+        the program's output. Not in a module that builds the web app: that is the server."""
         if self.program is None:
-            self.program = set()
             tree = self.ctx.tree
-            defs = {n.name: n for n in (tree.body if tree is not None else [])
-                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            todo = [defs["main"]] if "main" in defs and not self._serves_app() else []
-            while todo:
-                func = todo.pop()
-                if id(func) in self.program:
-                    continue
-                self.program.add(id(func))
-                todo.extend(defs[n.func.id] for n in iter_nodes(func.body) if isinstance(n, ast.Call)
-                            and isinstance(n.func, ast.Name) and n.func.id in defs)
+            names = script_functions(tree) if not self._serves_app() else frozenset()
+            self.program = {id(n) for n in (tree.body if tree is not None else [])
+                            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names}
         return self.program
 
     def _writes_to_object(self, call: ast.Call) -> bool:
@@ -105,10 +100,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
-        tree = self.ctx.tree
-        return tree is not None and any(
-            isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and
-            (self.ctx.qualname(st.value.func) or "") in _WEB_APPS for st in tree.body)
+        return builds_web_app(self.ctx)
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.main_depth or (self.straight_line and not self.ctx.function_stack and not self._serves_app()):
@@ -137,10 +129,6 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                           "context); use a logger")
 
 
-_WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
-                       "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
-
-
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
                         "ObjectDoesNotExist", "MultipleObjectsReturned", "FileNotFoundError", "re.error",
                         "regex.error",
@@ -149,12 +137,19 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         "AuthenticationFailed",
                         # a client library's answer, not a bug: no row (SQLAlchemy), a token sealed with another
                         # key (cryptography's Fernet), a refusal of the Slack API; the message says all there is
-                        "NoResultFound", "InvalidToken", "SlackApiError")
+                        "NoResultFound", "InvalidToken", "SlackApiError",
+                        # Django's error for a command to stop with a message for its user (the required and
+                        # running versions, the missing argument): raised on purpose, the message is complete
+                        "CommandError")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
 
 
+# What the outside world or the input causes: a file, the network, a missing key, a malformed value.
+_OUTSIDE_FAILURES = frozenset({"OSError", "IOError", "FileNotFoundError", "PermissionError", "IsADirectoryError",
+                               "NotADirectoryError", "HTTPError", "URLError", "KeyError", "ValueError",
+                               "UnicodeDecodeError", "UnicodeEncodeError"})
 _SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
 _DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -199,9 +194,14 @@ class ErrorLogDropsTraceback(AstCheck):
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
         unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
-        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and self._validates() or
+        # a ValueError caught on its own around one statement is the verdict of the call made there on the value
+        # it was given (a malformed id in a lookup, `hex_to_bytes(checking_id)`). Around several statements, or
+        # along with another library's error (`(regex.error, ValueError)`), it may come from anywhere
+        expected = bool(types) and (not unexpected or unexpected == ["ValueError"] and (
+            types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
-                                    self._malformed_payload(unexpected) or self._error_replies(unexpected))
+                                    self._malformed_payload(unexpected) or self._error_replies(unexpected) or
+                                    self._one_of_several(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -234,6 +234,19 @@ class ErrorLogDropsTraceback(AstCheck):
                 isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
                 isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
             for f in classes[t].body) for t in types)
+
+    def _one_of_several(self, types: list[str]) -> bool:
+        """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
+        expects, and this one catches what the outside world or the input causes (a file, the network, a key
+        missing from configuration, a malformed value): the handler knows which failure this is and its
+        message says so (the url, the font that is missing). Database errors, a subprocess's failure and
+        programming errors (`IntegrityError`, `CalledProcessError`, `AttributeError`) keep their traceback,
+        as does a broad handler among them."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None or len(block.handlers) < 2 or not types:
+            return False
+        return all(t.split(".")[-1] in _OUTSIDE_FAILURES for t in types)
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
@@ -276,6 +289,10 @@ class ErrorLogDropsTraceback(AstCheck):
             return False
         top = self.ctx.path.split("/")
         return origin.split(".")[0] not in top[:-1] and origin.split(".")[0] not in ("src",)
+
+    def _one_statement(self) -> bool:
+        parents = self.ctx.parents
+        return bool(parents) and isinstance(parents[-1], ast.Try) and len(parents[-1].body) == 1
 
     def _validates(self) -> bool:
         """The try block asks a validator (`validate_regex_pattern(p)`, `parse_date(s)`): the ValueError caught
@@ -333,8 +350,20 @@ class ErrorLogDropsTraceback(AstCheck):
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
             return
+        if self._migration():
+            # a schema step the operator runs once at upgrade, watching it: a note
+            self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
+                              "logger.exception() or pass exc_info=True", level="note")
+            return
         self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                           "or pass exc_info=True")
+
+    def _migration(self) -> bool:
+        if not hasattr(self, "_is_migration"):
+            ctx = self.ctx
+            self._is_migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
+                ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+        return self._is_migration
 
 
 def _unstar(node: ast.expr) -> ast.expr:
@@ -431,6 +460,13 @@ class SensitiveValueLogged(AstCheck):
                                       f"({self._failed_check()}): an expired or forged token no longer grants "
                                       "access; mask it all the same", key_node=part, level="note",
                                 properties={"sub": "failed-token"})
+                    return
+                if method in ("debug", "trace"):
+                    # whether DEBUG records reach a production log is the deployment's logging config
+                    self.report(node, f"{what} is written to the log at {method.upper()} level: it reaches the "
+                                      "logs only where that level is on (the logging configuration was not "
+                                      "traced); log an identifier or a masked value instead", key_node=part,
+                                level="warning", properties={"sub": "debug-only"})
                     return
                 self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
                                   "(logs are read by more people and kept longer than the data)",

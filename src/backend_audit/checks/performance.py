@@ -9,7 +9,8 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import decorator_names, is_alembic_env, is_alembic_revision, is_route_handler
+from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, run_by_hand,
+                   tries_batch_write)
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -79,11 +80,16 @@ class OutboundCallWithoutTimeout(AstCheck):
                 self.report(node, "aiohttp.ClientTimeout(total=None) with no other limit disables every timeout")
 
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
+        # in a script or developer task started at a terminal no worker is lost: the person running it sees
+        # the hang and interrupts it
+        by_hand = run_by_hand(self.ctx)
+        level, why = ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
         if timeout is None:
             self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
-                              "worker is lost; pass timeout=(connect, read)")
+                              f"worker is lost; pass timeout=(connect, read){why}", level=level)
         elif _is_none(timeout):
-            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout")
+            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout{why}",
+                        level=level)
 
 
 # --- N+1 ---------------------------------------------------------------------------------------
@@ -254,13 +260,79 @@ class DatabaseRoundTripInLoop(AstCheck):
         if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node) or \
                 self._database_varies(node):
             return
-        if sub == "read" and self._probe(node):
+        if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
-        self.report(node, f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write "
-                          "in one batched query (in_(), __in, bulk_create, executemany, select_related)",
-                    level="note" if self.note_only else None, properties={"sub": sub})
+        if self._batch_fallback():
+            return
+        message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
+                   "batched query (in_(), __in, bulk_create, executemany, select_related)")
+        level = "note" if self.note_only else None
+        why = self._incidental()
+        if why:
+            level, message = "note", f"{message}; {why}"
+        self.report(node, message, level=level, properties={"sub": sub})
+
+    def _batch_fallback(self) -> bool:
+        """The loop sits in the `except` of a `try` that wrote the whole batch (`bulk_create(rows)`): it saves
+        the rows one by one only when the batch failed, to find and skip the bad ones. The batched path is the
+        normal one."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        parents = self.ctx.parents
+        index = next((i for i, p in enumerate(parents) if p is loop), None)
+        if index is None:
+            return False
+        for i in range(index - 1, 0, -1):
+            if isinstance(parents[i], _FUNCTION_NODES):
+                return False
+            if isinstance(parents[i], ast.ExceptHandler):
+                return tries_batch_write(parents[i - 1])
+        return False
+
+    def _incidental(self) -> str | None:
+        """Why the round-trips are worth a note: a loop over a fixture (data the application ships, installed
+        once by a setup command: its size is the program's), or a loop whose every pass moves a file in
+        storage (the file I/O is the work; the one UPDATE recording each new name is incidental)."""
+        loops = [(n, names) for kind, n, _, names in self.stack if kind == _LOOP]
+        # the same for every call in one loop (the enclosing loops are the same): asked once per loop, as a
+        # hostile file may hold thousands of queries in one loop body
+        key = ("incidental", id(loops[-1][0]) if loops else 0)
+        if key not in self._loop_index:
+            self._loop_index[key] = self._incidental_reason(loops)
+        return self._loop_index[key]
+
+    def _incidental_reason(self, loops: list) -> str | None:
+        if any(isinstance(n, ast.For) and _FIXTURE.search(dotted(_iter_root(n.iter)) or "") for n, _ in loops):
+            return "the loop walks a fixture the application ships, installed once (a fixed, small set)"
+        loop = loops[-1][0] if loops else None
+        body = getattr(loop, "body", None)  # a comprehension's element is no statement list
+        if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
+            return "each pass moves a file in storage, and the file I/O is the work"
+        if isinstance(loop, ast.For) and self._ordered_shift(loop):
+            return ("each row's position is shifted in the order the rows are walked, as a unique (position, "
+                    "parent) constraint needs; one UPDATE position+1 could break it mid-statement")
+        return None
+
+    def _ordered_shift(self, loop: ast.For) -> bool:
+        """`for item in items.order_by("-order"): item.order += 1; item.save()`: the pass shifts the very field
+        the rows are walked by, by one. The order only matters when the values must stay distinct at every
+        step (a unique constraint over the position), which a single set-based UPDATE may break."""
+        if not isinstance(loop.target, ast.Name):
+            return False
+        shifted = {n.target.attr for n in loop.body if isinstance(n, ast.AugAssign) and
+                   isinstance(n.target, ast.Attribute) and isinstance(n.target.value, ast.Name) and
+                   n.target.value.id == loop.target.id and isinstance(n.value, ast.Constant) and n.value.value == 1}
+        if not shifted:
+            return False
+        source = loop.iter
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        chains = [source]
+        if isinstance(source, ast.Name) and func is not None:
+            chains += self._bindings(func).assigned.get(source.id, [])
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "order_by" and
+                   any(isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.lstrip("-") in shifted
+                       for a in n.args) for chain in chains for n in ast.walk(chain))
 
     def _round_trip(self, node: ast.Call) -> tuple[str, str] | None:
         func = node.func
@@ -443,6 +515,44 @@ class DatabaseRoundTripInLoop(AstCheck):
         """A module that imports an HTTP client and no database layer: its `session` is an HTTP one."""
         roots = {v.split(".")[0] for v in self.ctx.imports.values()}
         return bool(roots & _HTTP_ROOTS) and not roots & _DB_ROOTS
+
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_FIXTURE = re.compile(r"(?i)(^|[._])fixtures?($|[._])")
+_FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
+
+
+_PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
+
+
+def _pages(call: ast.Call) -> bool:
+    """`SELECT ... LIMIT {limit} OFFSET {offset}`, `select(M).offset(n).limit(k)`: each pass reads one page of
+    rows, a batched read; the loop walks pages, not rows."""
+    for node in ast.walk(call):
+        if isinstance(node, ast.Attribute) and node.attr == "offset":
+            return True
+        if isinstance(node, (ast.Constant, ast.JoinedStr)):
+            text = node.value if isinstance(node, ast.Constant) else "".join(
+                v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            if isinstance(text, str) and _PAGE.search(text):
+                return True
+    return False
+
+
+def _iter_root(node: ast.AST) -> ast.AST:
+    """`fixture`, for `fixture`, `fixture.items()`, `fixture[1]["settings"]`."""
+    while isinstance(node, (ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+        if isinstance(node, ast.Attribute) and node.attr in ("items", "values", "keys"):
+            node = node.value
+    return node
+
+
+def _moves_file(call: ast.Call) -> bool:
+    """`storage.save(target, f)`, `storage.delete(old)`, `shutil.move(a, b)`: a file written or moved."""
+    name = dotted(call.func) or ""
+    parts = name.split(".")
+    return name in _FILE_MOVES or len(parts) >= 2 and parts[-1] in ("save", "delete") and "storage" in parts[-2]
 
 
 _HTTP_ROOTS = frozenset({"requests", "httpx", "aiohttp", "urllib3"})

@@ -107,6 +107,19 @@ def is_alembic_env(ctx: FileContext) -> bool:
 _IMPORTS_ALEMBIC = re.compile(r"^\s*(?:from\s+alembic\b|import\s+alembic\b)", re.MULTILINE)
 
 
+# Calls that write many rows in one statement.
+BATCH_WRITES = frozenset({"bulk_create", "bulk_update", "executemany", "insert_many", "bulk_insert_mappings",
+                          "bulk_save_objects", "bulk_update_mappings", "copy_records_to_table"})
+
+
+def tries_batch_write(block: ast.AST) -> bool:
+    """A `try` whose body writes a batch (`Model.objects.bulk_create(rows)`): its handler's per-row loop is
+    the batch's fallback, run only when the batch failed, to find and skip the bad rows."""
+    return isinstance(block, ast.Try) and any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in BATCH_WRITES
+        for n in iter_nodes(block.body))
+
+
 def in_log_handler(ctx: FileContext) -> bool:
     """Inside a logging handler's own methods (`emit`, `handleError`, `flush`, `format`) of a class deriving
     from a `*Handler`: logging again there would recurse, and the handler must not raise."""
@@ -156,6 +169,82 @@ def main_only_functions(tree: ast.Module | None) -> frozenset[str]:
     elsewhere = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in inside}
     defined = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return frozenset((called & defined) - elsewhere)
+
+
+def script_functions(tree: ast.Module | None) -> frozenset[str]:
+    """The module-level functions that make up a program run from the command line: `main()`, the functions
+    only the `if __name__ == "__main__":` block calls (`main_only_functions`), and every module function
+    those call in turn. A maintainer's stand-alone script (`extras/authors/generate.py`) is this shape
+    whatever its folder is called. The caller decides whether the module is a server (it builds a web app)."""
+    if tree is None:
+        return frozenset()
+    defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    todo = [name for name in main_only_functions(tree) | ({"main"} & defs.keys())]
+    found: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in found or name not in defs:
+            continue
+        found.add(name)
+        todo.extend(n.func.id for n in iter_nodes(defs[name].body) if isinstance(n, ast.Call)
+                    and isinstance(n.func, ast.Name) and n.func.id in defs)
+    return frozenset(found)
+
+
+_WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
+                       "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
+
+
+def builds_web_app(ctx: FileContext) -> bool:
+    """A module whose top level builds a web app (`app = Flask(__name__)`): it is the server, not a script,
+    even with a `__main__` guard or a shebang."""
+    tree = ctx.tree
+    return tree is not None and any(
+        isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and
+        (ctx.qualname(st.value.func) or "") in _WEB_APPS for st in tree.body)
+
+
+def run_by_hand(ctx: FileContext) -> str | None:
+    """Why the code being visited runs only when a person starts it at a terminal, or None: under the
+    `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server
+    and takes its input from a terminal, or in a developer task (`@task` of invoke or fabric)."""
+    stack = ctx.function_stack
+    if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
+           for f in stack for d in f.decorator_list):
+        return "a developer task (invoke/fabric)"
+    if stack:
+        top = stack[0]
+        scripted = top.name in _script_module(ctx)[0] and id(top) in _script_module(ctx)[1]
+    else:
+        scripted = any(isinstance(p, ast.If) and is_main_guard(p) for p in ctx.parents)
+    if scripted and _script_module(ctx)[2]:
+        return "a stand-alone script run by hand (its `__main__` block calls it)"
+    return None
+
+
+_SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
+
+
+def _script_module(ctx: FileContext) -> tuple[frozenset[str], frozenset[int], bool]:
+    """(names of its script functions, ids of its top-level statements, whether it is a script a person runs: no
+    web app built and input taken from a terminal), computed once per module tree."""
+    if _SCRIPT_MEMO[0] is not ctx.tree:
+        tree = ctx.tree
+        body = frozenset(id(st) for st in tree.body) if tree is not None else frozenset()
+        _SCRIPT_MEMO[:] = [tree, (script_functions(tree), body,
+                                  tree is not None and not builds_web_app(ctx) and _asks_its_user(ctx))]
+    return _SCRIPT_MEMO[1]
+
+
+def _asks_its_user(ctx: FileContext) -> bool:
+    """The module takes its input from a person at a terminal: a command line (`sys.argv`, argparse, click,
+    typer), `input()` or `getpass()`. A script that asks nothing may be run by a machine (a container's
+    health check), where a hang is no one's to see."""
+    if defines_cli(ctx):
+        return True
+    return any(isinstance(n, ast.Attribute) and (ctx.qualname(n) or "") == "sys.argv" or
+               isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in ("builtins.input", "getpass.getpass")
+               for n in ast.walk(ctx.tree))
 
 
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",

@@ -296,6 +296,7 @@ def _preload() -> None:
     # Import once per worker, not once per file (and once in all, when workers are forked).
     load_rules()
     all_checks()
+    bandit_engine.silence_logs()
     import bandit.core.manager  # noqa: F401
 
     from ..engines import ast_walk, radon  # noqa: F401

@@ -17,6 +17,7 @@ from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import factory_facts
+from .flags import flag_params
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -63,6 +64,8 @@ _SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefol
 # `filterset = self._get_filterset_class(model)`): calling it builds a form, serializer or filter set.
 _FACTORY_CLASS = re.compile(r"(?i)(form|serializer|filterset)(_?class)?$")
 # Set tests that only compare a value with another (`selected_tags.issubset(check.tags)`).
+# Asking an object built from request data to validate it (a form, a serializer, a model instance).
+_VALIDATE_CALLS = frozenset({"is_valid", "full_clean", "validate"})
 _SET_TESTS = frozenset({"issubset", "issuperset", "isdisjoint"})
 # Helpers named for turning a value into a boolean (`get_boolean(str(x))`, `to_bool`, `str2bool`).
 _BOOLEAN_NAME = re.compile(r"^_*(get|to|as|str_?to|str2|parse|coerce)_?bool(ean)?$")
@@ -87,6 +90,12 @@ _WRITE_CALLS = frozenset({"save", "delete", "create", "update", "commit", "add",
                           "check_output"})
 _PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_update", "update_or_create",
                             "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
+# Write calls that are evidence of changing stored data (BA-AUTH-001's error): the ORM, DB-API, files, mail;
+# not `send`/`post`/`put`/`set`/`publish`, which as often push to a socket or call another service
+_STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "insert_many", "execute", "executemany",
+                                          "add", "add_all", "merge", "flush", "update", "delete", "remove",
+                                          "set_password", "send_mail", "send_email", "write_text", "write_bytes",
+                                          "unlink", "rmtree", "upload", "set_config"})
 # `get_current_user()`, `get_current_team()`, `current_user()`: who is asking
 _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\w*$|^get_user$")
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
@@ -164,6 +173,7 @@ class _Fn:
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
+    validated_names: set[str] | None = None  # locals the function calls .is_valid()/.full_clean() on
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
@@ -179,6 +189,7 @@ class _Fn:
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
+    stores: bool = False  # a call that changes stored data (ORM, SQL, files, mail): positive evidence of a write
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
@@ -343,6 +354,8 @@ class FunctionFacts:
             out["writes"] = True
         if fn.persists:
             out["persists"] = True
+        if fn.stores:
+            out["stores"] = True
         if fn.reads_identity:
             out["reads_identity"] = True
         if _static_response(node, set(fn.request_names)):
@@ -353,6 +366,9 @@ class FunctionFacts:
             out["constructor_reads"] = fn.constructor_reads
         if sanitises_first_param(node):
             out["sanitises"] = True
+        flags = flag_params(node)
+        if flags:
+            out["flag_params"] = flags
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
         keys = secret_lookups(node)
@@ -414,6 +430,13 @@ class FunctionFacts:
         if name is not None:
             fn.raw_locals.setdefault(name, loc)
         else:
+            parent = self.ctx.parents[-1] if self.ctx.parents else None
+            if isinstance(parent, ast.Call) and dotted(parent.func):
+                index = next((i for i, a in enumerate(parent.args) if a is node), None)
+                if index is not None and not any(isinstance(a, ast.Starred) for a in parent.args[:index]):
+                    # `create_token(request.user, request.POST.get("new_key"))`: the project pass asks
+                    # whether that parameter of the callee is only tested for truth (a flag)
+                    loc["arg_of"] = [dotted(parent.func), index]
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
@@ -475,6 +498,11 @@ class FunctionFacts:
         if tail in _WRITE_CALLS:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) and \
+                dotted(node.func.value.func) == "super":
+            fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
+        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
+            fn.stores = True
         if _IDENTITY_CALL.match(tail or ""):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
@@ -608,6 +636,8 @@ class FunctionFacts:
             built = self.stack[-1].locals_expr.get(node.func.id) if self.stack else None
             if isinstance(built, ast.Call) and _FACTORY_CLASS.search(last_name(dotted(built.func) or "") or ""):
                 return True
+        if self._validated_later(node):
+            return True
         if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
             return True  # Django's Paginator.page() rejects what is not a page number (PageNotAnInteger)
         qn = self.ctx.qualname(node.func) or ""
@@ -615,6 +645,21 @@ class FunctionFacts:
             return True
         return qn.startswith(("jsonschema.", "cerberus.", "voluptuous.", "marshmallow.", "pydantic.")) or \
             tail in self.ctx.facts.get("schema_classes", ())
+
+    def _validated_later(self, node: ast.Call) -> bool:
+        """`form = getattr(forms, f"{kind}Form")(request.POST)` then `if not form.is_valid():`: whatever class
+        was picked, the object built from the request is asked to validate it before use."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(parent, (ast.Assign, ast.AnnAssign)) or parent.value is not node or not self.stack:
+            return False
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        names = {t.id for t in targets if isinstance(t, ast.Name)}
+        fn = self.stack[-1]
+        if fn.validated_names is None:
+            fn.validated_names = {n.func.value.id for n in iter_nodes(fn.node.body) if isinstance(n, ast.Call)
+                                  and isinstance(n.func, ast.Attribute) and n.func.attr in _VALIDATE_CALLS
+                                  and isinstance(n.func.value, ast.Name)}
+        return bool(names & fn.validated_names)
 
     # --- locals -----------------------------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -636,13 +681,22 @@ class FunctionFacts:
                 fn.skip.add(id(target))
                 value = node.value
                 fn.assigned[id(value)] = target.id
-                if isinstance(value, ast.BoolOp) and len(value.values) == 2:
-                    # `a or b or c` nests to the left: only a two-operand chain has a plain left operand
-                    fn.assigned[id(value.values[0])] = target.id
+                if isinstance(value, ast.BoolOp):
+                    # `next_url = request.POST.get("next") or request.GET.get("next")`: the local holds
+                    # one of the operands, whichever it is, and a check of the local checks each
+                    for operand in value.values:
+                        fn.assigned.setdefault(id(operand), target.id)
                 # `tags = set(request.GET.getlist("tag"))`: the local holds the read, reshaped
                 inner = _unwrap_reshape(value)
                 if inner is not value:
                     fn.assigned[id(inner)] = target.id
+                elif isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred) and \
+                        not (self.ctx.qualname(value.func) or "").startswith("builtins."):
+                    # `next_url = strip_language(request.GET.get("next", "/"))`: the local holds what a helper
+                    # made of the read; a check of the local (url_has_allowed_host_and_scheme) is its check,
+                    # and any unchecked use of the local is still reported at the read. Not a builtin's
+                    # wrapping (`str(request.form.get("code"))`): the read itself, as the corpus judged it
+                    fn.assigned.setdefault(id(value.args[0]), target.id)
                 fn.locals_expr[target.id] = value
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
@@ -811,7 +865,9 @@ class FunctionFacts:
         # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
         if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
                 and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
-                isinstance(left, ast.Name) and isinstance(right, ast.Name) and right.id.isupper():
+                isinstance(left, ast.Name) and isinstance(right, ast.Name) and (right.id.isupper() or isinstance(
+                    fn.locals_expr.get(right.id), (ast.Dict, ast.Set, ast.List, ast.Tuple))):
+            # ... or a local the function binds to a literal table (`endpoints = {"book": book_search, ...}`)
             fn.checked_locals.add(left.id)
         # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
         # is a check of the local (an open-redirect guard)

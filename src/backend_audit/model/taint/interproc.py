@@ -139,6 +139,18 @@ class Engine:
         word = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
         return any(not p or word.search(p) for p in paths)
 
+    def converted(self, fn: Fn, name: str) -> bool:
+        """Every route of the view captures `name` with a typed converter (`<int:user_pk>`, `<uuid:id>`,
+        `{id:int}`): the value is a number or a uuid, it carries no markup, path or query. Unknown routes
+        are not claimed."""
+        qual = fn.summary["name"]
+        paths = self.routes.get((fn.path, qual)) or self.routes.get((fn.path, qual.rpartition(".")[0]))
+        if not paths or fn.summary.get("routed"):
+            return False
+        name = re.escape(name.lstrip("*"))
+        typed = re.compile(rf"<(?:int|float|uuid):{name}>|\{{{name}:(?:int|float|uuid)\}}")
+        return all(typed.search(p or "") for p in paths)
+
     def field_checked(self, cls: str, attr: str) -> bool:
         todo, seen = [cls], set()
         while todo and len(seen) < 20:
@@ -289,6 +301,8 @@ class Engine:
             return [(origin, frozenset(), False, ())]
         if origin.startswith("view:"):
             name = origin[5:]
+            if self.is_view(fn) and self.converted(fn, name):
+                return []  # `<int:user_pk>` on every route: the router lets only digits (a uuid) through
             if self.is_view(fn) and self.captured(fn, name):
                 return [(f"src:{fn.key}:{name}:URL parameter {name} of view {fn.summary['name']}", frozenset(),
                          False, ())]
