@@ -670,24 +670,40 @@ class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes, Fo
             if (where, what) != key:
                 info["bases"].add(last_name(what))
                 info["order"].append(last_name(what))
+            extra_actions, auth_methods = self._own_methods(where, what, c)
+            for m, extra in extra_actions:
+                if m not in info["extra_actions"]:
+                    info["extra_actions"][m] = {**extra, "methods": list(extra["methods"])}
+            for m, evidence in auth_methods:
+                info["auth_methods"].setdefault(m, evidence)
+        for tail in info["bases"]:
+            info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
+        info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
+        return info
+
+    def _own_methods(self, where: str, what: str, c: dict[str, Any]) -> tuple[list, list]:
+        """One class's own viewset actions and per-method auth evidence, in method order, memoised: a base
+        class (a project's viewset base with dozens of methods) is in the MRO of hundreds of views."""
+        memo = self.__dict__.setdefault("_own_methods_memo", {})
+        key = (where, what)
+        if key not in memo:
+            extra_actions: list[tuple[str, dict[str, Any]]] = []
+            auth_methods: list[tuple[str, str]] = []
             for m in c.get("methods", []):
                 fn = self.function(where, f"{what}.{m}") or {}
                 for d in fn.get("decorators", []):
                     if last_name(d["ref"]) == "action":
                         kw = d.get("kwargs", {})
                         methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
-                        info["extra_actions"].setdefault(m, {"methods": [str(x).upper() for x in methods],
-                                                             "detail": kw.get("detail") is True,
-                                                             "url_path": kw.get("url_path"),
-                                                             "url_name": kw.get("url_name")})
+                        extra_actions.append((m, {"methods": [str(x).upper() for x in methods],
+                                                  "detail": kw.get("detail") is True,
+                                                  "url_path": kw.get("url_path"), "url_name": kw.get("url_name")}))
                 if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:
-                        info["auth_methods"].setdefault(m, evidence)
-        for tail in info["bases"]:
-            info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
-        info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
-        return info
+                        auth_methods.append((m, evidence))
+            memo[key] = (extra_actions, auth_methods)
+        return memo[key]
 
     def _mro_chain(self, path: str, name: str) -> list[tuple[str, str, str]]:
         """The class and its ancestors, nearest first: ("project", file, local name), ("external", "",

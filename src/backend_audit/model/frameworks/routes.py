@@ -13,8 +13,8 @@ import ast
 
 from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
-from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, positional,
-                     string_value)
+from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, may_call_deps,
+                     positional, string_value)
 from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
@@ -121,7 +121,7 @@ class RouteWiring:
             for el in node.value.elts:
                 if isinstance(el, ast.Call):  # only calls can be Routes: a data list costs nothing
                     self.listed[id(el)] = target
-        if target and "." not in target:
+        if target and "." not in target and may_call_deps(self.ctx.text):
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
                 self.web.setdefault("dep_aliases", {})[target] = deps
