@@ -8,6 +8,7 @@ import ast
 from ...checks.base import FileContext, import_from_bindings
 from .classes import ClassFacts
 from .django import DjangoFacts
+from .factories import DependencyFactories
 from .functions import FunctionFacts
 from .routes import RouteWiring
 
@@ -33,4 +34,4 @@ class ImportTable:
 
 
 def collectors() -> list[type]:
-    return [ImportTable, ClassFacts, FunctionFacts, RouteWiring, DjangoFacts]
+    return [ImportTable, ClassFacts, FunctionFacts, RouteWiring, DjangoFacts, DependencyFactories]

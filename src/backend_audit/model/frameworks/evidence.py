@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .capability import capability_param
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
@@ -157,6 +158,11 @@ class AuthEvidence:
                 fn = self.function(fpath, name) or self.function(fpath, f"{name}.__call__")
                 if fn:
                     result = any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(fpath, fn))
+                    # a dependency that refuses the caller itself (`raise HTTPException(status_code=401)`)
+                    result = result or (bool(fn.get("auth_check")) or self.raises_refusal(fpath, fn)) and \
+                        self.function(fpath, name) is fn
+        # `Depends(Guard(...))`, `_write = Authenticator(...)`: what the factory made runs (dep_guards.py)
+        result = result or self.product_guards(path, ref, depth)
         self._auth_fn_cache[key] = result
         return result
 
@@ -199,7 +205,10 @@ class AuthEvidence:
         if mw:
             return f"middleware: {mw}"
         unknown = self.unknown_module(path, self._fn_refs(fn) + [d for p, d in deps if p == path])
-        return f"unknown: {unknown} was not analysed" if unknown else "none"
+        if unknown:
+            return f"unknown: {unknown} was not analysed"
+        untraced = self.untraced_dependency(deps)
+        return f"unknown: {untraced}" if untraced else "none"
 
     def _handed_over(self, path: str, fn: dict[str, Any]) -> str | None:
         """A dispatcher view (`if request.method == "POST": return create_check(request)`) is as protected
@@ -381,6 +390,9 @@ class AuthEvidence:
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
             return f"public (signed link: {signed} checks the token in the URL)"
+        key = capability_param(full, views)
+        if key:
+            return f"public (capability link: looked up by the unguessable {{{key}}} in its path)"
         shared = _shared_cache(views)
         if shared:
             return f"public (one cached response for every caller: @{shared})"

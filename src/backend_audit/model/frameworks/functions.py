@@ -15,7 +15,10 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from .capability import secret_lookups
+from .factories import factory_facts
 from .flags import flag_params
+from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -366,6 +369,11 @@ class FunctionFacts:
         flags = flag_params(node)
         if flags:
             out["flag_params"] = flags
+        out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
+        out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
+        keys = secret_lookups(node)
+        if keys:
+            out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
         return out
 
     def _lines(self) -> list[str]:
@@ -508,11 +516,13 @@ class FunctionFacts:
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
             fn.registers = True  # a registration decorator's wrapper: `registry[...].append({"view": cls})`
-        if tail in _SIGNATURE_CALLS or "signature" in tail.lower() and tail.lower().startswith(("verify", "check",
+        bare = (tail or "").lstrip("_")  # a module's private helper (`_verify_signature`) says the same
+        if bare in _SIGNATURE_CALLS or "signature" in bare.lower() and bare.lower().startswith(("verify", "check",
                                                                                               "validate")):
             fn.signature_check = fn.signature_check or f"{tail}()"
-        if _SENDER_CHECK.match(tail or "") or tail == "compare_digest" and any(
-                _SIGNED_INPUT.search(_code(self.ctx, a)) for a in node.args):
+        if _SENDER_CHECK.match(bare) or tail == "compare_digest" and any(
+                _SIGNED_INPUT.search(_code(self.ctx, a)) for a in node.args) or \
+                tail == "verify" and self._webhook_verifier(node.func, fn):
             fn.signature_check = f"{tail}()"
             fn.sender_checked = True
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
@@ -572,6 +582,14 @@ class FunctionFacts:
             fn.safe_depth -= 1
             fn.safe_calls.pop()
         self._leave_raw(node)
+
+    @staticmethod
+    def _webhook_verifier(func: ast.expr, fn: _Fn) -> bool:
+        """`Webhook(secret).verify(body, headers)` (svix, standardwebhooks), directly or through a local."""
+        receiver = func.value if isinstance(func, ast.Attribute) else None
+        if isinstance(receiver, ast.Name):
+            receiver = fn.locals_expr.get(receiver.id, receiver)
+        return isinstance(receiver, ast.Call) and last_name(dotted(receiver.func)).endswith("Webhook")
 
     def _constructor(self, node: ast.Call, tail: str) -> str | None:
         """The class a call constructs when that class validates only if it is a schema: `Note(**data)`,

@@ -17,6 +17,7 @@ from typing import Any
 
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
+from .dep_guards import DependencyGuards
 from .evidence import GUARD_HOOKS, AuthEvidence
 from .forwarders import ForwardedRoutes
 from .litestar import LitestarRoutes
@@ -160,7 +161,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
+class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -390,7 +391,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
             for name, entry in sorted(routers.items()):
                 if entry.get("kind") != "project_router":
                     continue
-                target = self.definition(path, entry["cls"])
+                # `APIRouter = get_api_router_class(APIRoute)`: the subclass the factory returns
+                target = self.factory_class(path, entry["cls"]) or self.definition(path, entry["cls"])
                 chain = self._mro_chain(*target) if target and target[1] else []
                 kinds = [ROUTER_KINDS[last_name(w)] for k, _, w in chain if k == "external"
                          and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")]

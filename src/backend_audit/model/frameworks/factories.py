@@ -1,0 +1,92 @@
+"""Facts about dependency factories: `Depends(Guard(...))` hands FastAPI what `Guard(...)` returns, not `Guard`.
+
+Two per-file facts, gathered in the shared walk, read by dep_guards.py in the project pass:
+- the references called inside `Depends(...)` / `Security(...)` (`Depends(OrgPolicyGuard(policy))`: the
+  dependency is the factory's result, an inner function or an instance whose `__call__` runs per request);
+- per function, the callables it returns (`return dependency`, `return _Signed(scopes=...)`), so a factory's
+  result can be judged by what that inner function or class does, and the instances it binds to locals
+  for that inner function to depend on (`_gate = Authenticator(...)` ... `Depends(_gate)`).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from ...checks.base import FileContext, dotted
+from .common import keyword, last_name, positional
+
+DEPENDENCY_MARKERS = ("Depends", "Security")
+
+
+def factory_call(call: ast.Call) -> str | None:
+    """`Depends(Guard(...))` -> "Guard": the reference whose call result is the dependency."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+    if name not in DEPENDENCY_MARKERS:
+        return None
+    target = positional(call, 0) or keyword(call, "dependency")
+    if isinstance(target, ast.Call):
+        return dotted(target.func)
+    return None
+
+
+class DependencyFactories:
+    """Collector: `web.dep_calls`, the references called inside `Depends(...)` / `Security(...)` anywhere in the
+    file (module-level `Annotated` aliases, parameters, `dependencies=[...]`)."""
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.active = any(m in ctx.text for m in DEPENDENCY_MARKERS) if ctx.text else True
+
+    def visit_Call(self, node: ast.Call) -> None:
+        made = factory_call(node) if self.active else None
+        if made:
+            calls = self.ctx.facts.setdefault("web", {}).setdefault("dep_calls", [])
+            if made not in calls:
+                calls.append(made)  # Depends(Guard(...)): Guard's product runs per request
+
+
+def factory_facts(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, object]:
+    """{"returns_callables": [...], "local_products": {local: called ref}} for a function that returns a
+    callable; {} for every other function (most of them: the facts stay small)."""
+    made = returned_callables(node)
+    if not made:
+        return {}
+    out: dict[str, object] = {"returns_callables": made}
+    products = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Call) and dotted(stmt.value.func):
+            products[stmt.targets[0].id] = dotted(stmt.value.func)
+    if products:
+        out["local_products"] = products
+    return out
+
+
+def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """What a function returns that can serve as a dependency: a def or class nested in it (`return
+    dependency`), or an instance of a class-like name (`return _Signed(...)`, `return Checker(roles)`).
+    Returns of nested functions are theirs, not this one's."""
+    nested: set[str] = set()
+    returns: list[ast.Return] = []
+    todo: list[ast.AST] = list(node.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            nested.add(stmt.name)
+            continue
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            returns.append(stmt)
+        if isinstance(stmt, ast.Lambda):
+            continue
+        todo.extend(ast.iter_child_nodes(stmt))
+    out: list[str] = []
+    for ret in returns:
+        value = ret.value
+        if isinstance(value, ast.Name) and value.id in nested:
+            out.append(value.id)
+        elif isinstance(value, ast.Call) and dotted(value.func):
+            name = dotted(value.func)
+            if name in nested or last_name(name).lstrip("_")[:1].isupper():
+                out.append(name)
+    return sorted(set(out))
