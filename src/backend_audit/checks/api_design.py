@@ -203,6 +203,39 @@ def _sql_write(call: ast.Call) -> bool:
     return isinstance(text, str) and text.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
 
 
+# what a callee handed the session does when its name says it reads: `service.get_by_token(session, t)`
+_GETTER = re.compile(r"^_*(get|list|find|fetch|count|exists|search|select|load|read|lookup)(_|$)(?!.*or_create)")
+_SESSION_READS = frozenset({"commit", "get", "scalar", "scalars", "scalar_one", "scalar_one_or_none", "refresh",
+                            "close", "execute"})
+
+
+def _read_only(fn: ast.FunctionDef | ast.AsyncFunctionDef, sessions: set[str]) -> bool:
+    """No change the commit could write: no attribute assigned on a loaded object, every call on the session
+    a read (`execute` of a `select(...)` or SELECT text only), and every callee handed the session a getter
+    by its name."""
+    for n in iter_nodes(fn.body):
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+                return False
+        if not isinstance(n, ast.Call):
+            continue
+        func = n.func
+        if isinstance(func, ast.Attribute) and _receiver(func.value) in sessions:
+            if func.attr not in _SESSION_READS:
+                return False
+            if func.attr == "execute" and not (n.args and (
+                    (isinstance(n.args[0], ast.Call) and (dotted(n.args[0].func) or "").rpartition(".")[2] == "select")
+                    or str(literal_value(n.args[0]) or "").lstrip().upper().startswith("SELECT"))):
+                return False
+            continue
+        handed = [a for a in [*n.args, *(k.value for k in n.keywords)] if _receiver(a) in sessions]
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if handed and not _GETTER.search(name):
+            return False
+    return True
+
+
 class StateChangeInGet(AstCheck):
     RULE_ID = "BA-API-006"
     PREFILTER = ("save(", "delete(", "update(", "create(", "commit(", "delay(", "apply_async(", ".add(")
@@ -255,6 +288,9 @@ class StateChangeInGet(AstCheck):
         if len(real) < len(writes) and \
                 all(isinstance(n.func, ast.Attribute) and n.func.attr in ("commit", "flush") for n, _ in real):
             return  # only view counters and audit rows were written: metrics, not the resource
+        if real and all(isinstance(n.func, ast.Attribute) and n.func.attr == "commit" for n, _ in real) and \
+                _read_only(node, {_receiver(n.func.value) for n, _ in real}):
+            return  # the commit ends a transaction that only read (released before a long-lived stream)
         for n, what in real:
             self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
                            "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE")
