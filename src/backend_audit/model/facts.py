@@ -241,6 +241,12 @@ def _settings_like(body: list[ast.stmt]) -> bool:
     return upper >= 10 and upper >= 3 * other
 
 
+def _class_ref(node: ast.AST) -> str | None:
+    """`ApiKeyList`, `views.ApiKeyList`: the name of a class a call is given (CapWords by convention)."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return name if name[:1].isupper() and not name.isupper() and name.isidentifier() else None
+
+
 def _main_guard(node: ast.stmt) -> bool:
     test = node.test if isinstance(node, ast.If) else None
     return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__" and \
@@ -472,8 +478,12 @@ class TestRefsCollector:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
                      else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
             key = _config_key(args[0]) if not first else None
+            resource = _class_ref(args[0]) if not first and name == "url_for" else None
             if first:
                 self.route_names.add(first)
+            elif resource:
+                # Flask-RESTful's `api.url_for(ApiKeyList)`: the URL of the Resource class it is given
+                self.route_names.add(resource)
             elif key and len(self.config_names) < 20:
                 self.config_names.add((key, node.lineno))  # url_for(app.config["LOGIN_VIEW"]): the project pass reads the value
             elif len(self.computed_names) < 3:
