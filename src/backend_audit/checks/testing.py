@@ -318,6 +318,8 @@ def _only_tooling_imports(model: ProjectModel, tooling: tuple[str, ...], reached
     importers: dict[str, set[str]] = {}
     for path in model.source_files:
         for name in model.facts[path].get("imports", ()):
+            if "." not in name:
+                continue  # `import mptt`: the installed library, not a nested module sharing its name
             for dep in model.resolve_import(path, name):
                 if dep != path:
                     importers.setdefault(dep, set()).add(path)
