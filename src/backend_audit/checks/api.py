@@ -172,7 +172,10 @@ class CollectionWithoutPagination(EndpointCheck):
                     out.append(self.finding(e.file, ret, f"GET {e.path} returns every {unbounded['model']} row: add "
                                             "limit/offset (or cursor) parameters that reach the query"))
             declared = e.response_model or ""
-            if _LIST_MODEL.match(declared) and not any(r.get("unbounded") for r in e.fn.get("returned", [])):
+            returned = e.fn.get("returned", [])
+            if returned and all(r.get("fixed") for r in returned):
+                continue  # every return lists a module-level table: the code fixes how many items there are
+            if _LIST_MODEL.match(declared) and not any(r.get("unbounded") for r in returned):
                 key = (e.file, e.route_line)
                 if key not in seen:
                     seen.add(key)
@@ -193,6 +196,7 @@ class NoRateLimiting(EndpointCheck):
 
     RULE_ID = "BA-API-003"
     _AUTH_PATH = re.compile(r"(?i)(login|signin|sign-in|token|password|reset|otp|verify|register|signup)")
+    _LOGIN_PATH = re.compile(r"(?i)(login|signin|sign-in)")
 
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
@@ -211,8 +215,11 @@ class NoRateLimiting(EndpointCheck):
         if inv.global_rate_limit:
             return []
         out = []
+        lockout = _login_lockout(inv)
         for e in inv.endpoints:
             if e.rate_limit is None and self._AUTH_PATH.search(e.path) and set(e.methods) & {"POST", "PUT", "PATCH"}:
+                if lockout and self._LOGIN_PATH.search(e.path):
+                    continue  # django-axes counts the failed logins authenticate() sees and locks the guesser out
                 if _requires_login(e.auth):
                     # a token minted or a second factor managed for a user already logged in: guessing here
                     # needs a session first, so brute force is not what the path suggests
@@ -227,6 +234,13 @@ class NoRateLimiting(EndpointCheck):
                                         rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
                                         snippet=f"{e.methods} {e.path}"))
         return out
+
+
+def _login_lockout(inv: Any) -> bool:
+    """django-axes installed (INSTALLED_APPS): its backend and middleware watch every `authenticate()` and
+    lock an address or account out after repeated failures, the brute-force protection of the login form."""
+    apps = (inv.settings.get("INSTALLED_APPS") or {}).get("value")
+    return isinstance(apps, list) and any(isinstance(a, str) and a.split(".")[0] == "axes" for a in apps)
 
 
 _OWN_LIMITER = re.compile(r"(?i)(rate_?limit|throttl|token_?bucket)")

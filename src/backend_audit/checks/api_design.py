@@ -203,6 +203,46 @@ def _sql_write(call: ast.Call) -> bool:
     return isinstance(text, str) and text.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
 
 
+# what a callee handed the session does when its name says it reads: `service.get_by_token(session, t)`
+_GETTER = re.compile(r"^_*(get|list|find|fetch|count|exists|search|select|load|read|lookup)(_|$)(?!.*or_create)")
+_SESSION_READS = frozenset({"commit", "get", "scalar", "scalars", "scalar_one", "scalar_one_or_none", "refresh",
+                            "close", "execute"})
+
+
+def _read_only(fn: ast.FunctionDef | ast.AsyncFunctionDef, commits: list[ast.Call]) -> bool:
+    """Nothing the commit could write: no attribute or item assigned in the handler, and before the commit
+    only reads: reads on the session (`execute` of a `select(...)` or SELECT text), callees named as getters
+    (`get_...`, `list_...`, `find_...`), exceptions raised, and, when the session is the handler's own
+    parameter (injected, so nothing else can write into it), plain functions it is not handed."""
+    sessions = {_receiver(c.func.value) for c in commits if isinstance(c.func, ast.Attribute)}
+    first = min(c.lineno for c in commits)
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]}
+    raised = {id(n) for r in iter_nodes(fn.body) if isinstance(r, ast.Raise) for n in ast.walk(r)}
+    for n in iter_nodes(fn.body):
+        if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+                return False
+        if not isinstance(n, ast.Call) or n.lineno >= first or id(n) in raised:
+            continue
+        func = n.func
+        if isinstance(func, ast.Attribute) and _receiver(func.value) in sessions:
+            if func.attr not in _SESSION_READS:
+                return False
+            if func.attr == "execute" and not (n.args and (
+                    (isinstance(n.args[0], ast.Call) and (dotted(n.args[0].func) or "").rpartition(".")[2] == "select")
+                    or str(literal_value(n.args[0]) or "").lstrip().upper().startswith("SELECT"))):
+                return False
+            continue
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if _GETTER.search(name):
+            continue
+        handed = any(_receiver(a) in sessions for a in [*n.args, *(k.value for k in n.keywords)])
+        if handed or not isinstance(func, ast.Name) or not sessions <= params:
+            return False
+    return True
+
+
 class StateChangeInGet(AstCheck):
     RULE_ID = "BA-API-006"
     PREFILTER = ("save(", "delete(", "update(", "create(", "commit(", "delay(", "apply_async(", ".add(")
@@ -255,6 +295,9 @@ class StateChangeInGet(AstCheck):
         if len(real) < len(writes) and \
                 all(isinstance(n.func, ast.Attribute) and n.func.attr in ("commit", "flush") for n, _ in real):
             return  # only view counters and audit rows were written: metrics, not the resource
+        if real and all(isinstance(n.func, ast.Attribute) and n.func.attr == "commit" for n, _ in real) and \
+                _read_only(node, [n for n, _ in real]):
+            return  # the commit ends a transaction that only read (released before a long-lived stream)
         for n, what in real:
             self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
                            "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE")

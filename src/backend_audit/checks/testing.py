@@ -146,6 +146,7 @@ class ModuleWithoutTests(_TestCheck):
         selected = _loaded_by_selected_name(project)
         direct: set[str] = set()
         candidates = []
+        out_nested: list[Finding] = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision") or \
@@ -169,6 +170,23 @@ class ModuleWithoutTests(_TestCheck):
             elif facts.get("statements", 0) >= min_statements and not (
                     path.endswith(("__init__.py", "__init__.pyi")) and not facts.get("definitions")):
                 candidates.append(path)
+        # a nested project (its own pyproject.toml) that no test reaches at all has no test suite of its own:
+        # one note for it, not a warning per module (the developer CLI of a monorepo)
+        nested = _untested_projects(project, reached_endpoints)
+        for marker, members in sorted(nested.items()):
+            listed = [p for p in candidates if p in members]
+            if listed:
+                candidates = [p for p in candidates if p not in members]
+                folder = marker.rpartition("/")[0]
+                out_nested.append(self.finding(
+                    marker, 1, f"The project in {folder}/ ({marker}) has no test files and no test imports any of "
+                               f"its modules: its {len(listed)} modules are not evaluated one by one (no test "
+                               "suite, as BA-TEST-001 says for a whole repository); add tests for it",
+                    level="note", snippet=f"project {folder}"))
+        # what only the repository's tooling imports, from outside the package it lives in, is part of that
+        # tooling (an evaluation harness the maintenance scripts run)
+        serving = _only_tooling_imports(project, tuple(g for g in exempt if g.endswith("/**")), direct | imported)
+        candidates = [p for p in candidates if p not in serving]
         through = _imported_from(project, direct | imported)
         by_name = _named_by_string(project)
         through_named = _imported_from(project, direct | imported | _hook_classes(project))
@@ -219,18 +237,102 @@ class ModuleWithoutTests(_TestCheck):
                                                  "reaches, no test requests an endpoint or GraphQL field it "
                                                  f"defines, and {evidence}; add a test module for it",
                                         snippet=f"module {path}"))
-        return out
+        return out + out_nested
 
 
 def _tooling(model: ProjectModel, path: str) -> bool:
     """Code the project's developers run, not the application: Sphinx's `conf.py`; a module beside alembic's
-    `env.py` (the migration environment: codemods and hooks run when writing revisions)."""
-    if model.facts[path].get("sphinx_conf"):
+    `env.py` (the migration environment: codemods and hooks run when writing revisions). Configuration read by
+    another program: a gunicorn config (its settings and hooks by name), a PEP 517 build backend
+    (`build_wheel`, `build_sdist`), a module of UPPER_CASE settings that no import can reach (a file name that
+    is no module name, `lemur.conf.py`, or a folder below the top that is no package: loaded by path)."""
+    facts = model.facts[path]
+    if facts.get("sphinx_conf") or facts.get("server_config") or facts.get("build_backend"):
         return True
+    if facts.get("settings_like"):
+        folder, _, name = path.rpartition("/")
+        if not name.rsplit(".", 1)[0].isidentifier() or (folder and f"{folder}/__init__.py" not in model.facts):
+            return True
     folder = path.rpartition("/")[0]
     env = model.facts.get(f"{folder}/env.py") if folder else None
     return path != f"{folder}/env.py" and env is not None and any(
         name.split(".")[0] == "alembic" for name in env.get("imports", ()))
+
+
+_PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
+
+
+def _untested_projects(model: ProjectModel, reached: set[str]) -> dict[str, set[str]]:
+    """Nested projects with no test of their own that no test reaches: the project file (a folder's
+    `pyproject.toml` or `setup.cfg`, or a `setup.py` beside no `__init__.py`) -> its source modules (those
+    whose nearest project file it is). The top folder is the scanned project itself, never one of them.
+    From outside, a test reaches a nested project by a dotted name (`import cli.shared`) or an endpoint it
+    serves: a bare top-level name (`import stripe`) is the installed library far more often than a module
+    of another project's folder that happens to share it, and so is a test merely named like one of its
+    modules."""
+    def marker(folder: str) -> str | None:
+        for name in _PROJECT_FILES:
+            rel = f"{folder}/{name}"
+            if name == "setup.py" and f"{folder}/__init__.py" in model.facts:
+                continue  # a module named setup in a package (`CTFd/constants/setup.py`)
+            candidate = model.root / rel
+            if not candidate.is_symlink() and candidate.is_file():
+                return rel
+        return None
+
+    markers: dict[str, str | None] = {}
+    groups: dict[str, set[str]] = {}
+    for path in model.source_files:
+        folder = path.rpartition("/")[0]
+        while folder:
+            if folder not in markers:
+                markers[folder] = marker(folder)
+            if markers[folder]:
+                groups.setdefault(markers[folder], set()).add(path)
+                break
+            folder = folder.rpartition("/")[0]
+    out: dict[str, set[str]] = {}
+    for owner, members in groups.items():
+        prefix = owner.rpartition("/")[0] + "/"
+        if any(t.startswith(prefix) for t in model.test_files) or members & reached:
+            continue
+        dotted = {dep for test in test_code(model) for name in model.facts[test].get("imports", ())
+                  if name.startswith(".") or "." in name for dep in model.resolve_import(test, name)}
+        if not members & dotted:
+            out[owner] = members
+    return out
+
+
+def _top_package(model: ProjectModel, path: str) -> str:
+    """The outermost package folder enclosing `path` (the file itself when its folder is no package)."""
+    top, folder = path, path.rpartition("/")[0]
+    while folder and f"{folder}/__init__.py" in model.facts:
+        top, folder = folder, folder.rpartition("/")[0]
+    return top
+
+
+def _only_tooling_imports(model: ProjectModel, tooling: tuple[str, ...], reached: set[str]) -> set[str]:
+    """Modules imported only by tooling outside their own package (the `exempt` folders, `scripts/`, or
+    what `_tooling` recognises), or by modules that are themselves only tooling's: the application never
+    imports them."""
+    importers: dict[str, set[str]] = {}
+    for path in model.source_files:
+        for name in model.facts[path].get("imports", ()):
+            if "." not in name:
+                continue  # `import mptt`: the installed library, not a nested module sharing its name
+            for dep in model.resolve_import(path, name):
+                if dep != path:
+                    importers.setdefault(dep, set()).add(path)
+    tool = {p for p in model.source_files if matches_any(p, tooling) or _tooling(model, p)}
+    out: set[str] = set()
+    for _ in range(20):  # chains of helpers are short; the bound keeps a hostile import graph cheap
+        grown = {dep for dep, by in importers.items()
+                 if dep not in out and dep not in reached and dep not in tool and not model.facts[dep].get("is_test")
+                 and all(s in out or (s in tool and _top_package(model, s) != _top_package(model, dep)) for s in by)}
+        if not grown:
+            break
+        out |= grown
+    return out
 
 
 def _standalone_script(model: ProjectModel, path: str) -> bool:

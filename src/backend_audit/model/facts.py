@@ -162,6 +162,13 @@ class ModuleShapeCollector:
             self.facts["runs_as_script"] = True  # `if __name__ == "__main__":`, or `sys.argv` read at import
         if self.ctx.path.rsplit("/", 1)[-1] == "conf.py" and {"extensions", "html_theme"} & assigned:
             self.facts["sphinx_conf"] = True  # Sphinx's configuration: read by sphinx-build, not the app
+        if len(assigned & _GUNICORN_SETTINGS) >= 3 and {"bind", "workers", "worker_class"} & assigned and \
+                defined <= _GUNICORN_HOOKS:
+            self.facts["server_config"] = True  # gunicorn's `-c` file: settings and hooks the server reads by name
+        if {"build_wheel", "build_sdist"} <= defined:
+            self.facts["build_backend"] = True  # PEP 517's mandatory hooks: packaging, run by the build frontend
+        if _settings_like(node.body):
+            self.facts["settings_like"] = True
 
     def _count_compound(self, node: ast.stmt) -> None:
         self.facts["statements"] += 1
@@ -203,6 +210,41 @@ def _config_key(node: ast.AST) -> str | None:
     else:
         return None
     return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+# gunicorn reads its config file's module-level names: settings, and server hooks it calls by name
+_GUNICORN_SETTINGS = frozenset({
+    "bind", "workers", "worker_class", "worker_connections", "threads", "timeout", "graceful_timeout", "keepalive",
+    "backlog", "accesslog", "errorlog", "loglevel", "access_log_format", "preload_app", "max_requests",
+    "max_requests_jitter", "daemon", "pidfile", "proc_name", "wsgi_app", "forwarded_allow_ips", "umask",
+    "tmp_upload_dir", "limit_request_line", "worker_tmp_dir", "reload", "capture_output", "spew"})
+_GUNICORN_HOOKS = frozenset({
+    "on_starting", "on_reload", "when_ready", "pre_fork", "post_fork", "post_worker_init", "worker_int",
+    "worker_abort", "pre_exec", "pre_request", "post_request", "child_exit", "worker_exit", "nworkers_changed",
+    "on_exit", "ssl_context"})
+
+
+def _settings_like(body: list[ast.stmt]) -> bool:
+    """A configuration module: at least ten UPPER_CASE module-level assignments making three quarters of what
+    it does beside imports and its docstring (Flask's `from_pyfile` file, a deployment's settings)."""
+    upper = other = 0
+    for stmt in body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or (
+                isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] \
+            if isinstance(stmt, ast.AnnAssign) else []
+        if targets and all(isinstance(t, ast.Name) and t.id.isupper() for t in targets):
+            upper += 1
+        else:
+            other += 1
+    return upper >= 10 and upper >= 3 * other
+
+
+def _class_ref(node: ast.AST) -> str | None:
+    """`ApiKeyList`, `views.ApiKeyList`: the name of a class a call is given (CapWords by convention)."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return name if name[:1].isupper() and not name.isupper() and name.isidentifier() else None
 
 
 def _main_guard(node: ast.stmt) -> bool:
@@ -436,8 +478,12 @@ class TestRefsCollector:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
                      else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
             key = _config_key(args[0]) if not first else None
+            resource = _class_ref(args[0]) if not first and name == "url_for" else None
             if first:
                 self.route_names.add(first)
+            elif resource:
+                # Flask-RESTful's `api.url_for(ApiKeyList)`: the URL of the Resource class it is given
+                self.route_names.add(resource)
             elif key and len(self.config_names) < 20:
                 self.config_names.add((key, node.lineno))  # url_for(app.config["LOGIN_VIEW"]): the project pass reads the value
             elif len(self.computed_names) < 3:

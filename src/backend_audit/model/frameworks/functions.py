@@ -954,6 +954,8 @@ class FunctionFacts:
         if isinstance(first, ast.Name) and first.id in fn.request_names and dotted(node.value.func):
             fn.handoffs.append(dotted(node.value.func))  # a dispatcher: `return create_check(request)`
         info = self._returned(node.value, fn, depth=0)
+        if not info and _over_constant(node.value):
+            info = {"fixed": True}  # built from a module-level table: as many items as the code has
         if info:
             info.update(pos(self.ctx, node))
             info["symbol"] = fn.qualname
@@ -994,6 +996,23 @@ class FunctionFacts:
                     return found
             return {}
         return _query_shape(expr, fn, self.ctx, depth)
+
+
+def _over_constant(expr: ast.expr) -> bool:
+    """`[Role(id=r, ...) for r, p in ROLE_PERMISSIONS.items()]`: a comprehension whose every loop walks a
+    literal or a module-level UPPER_CASE table (or its keys, values, items): a fixed set of items."""
+    if not isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+        return False
+    for gen in expr.generators:
+        source = gen.iter
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args and \
+                source.func.attr in ("items", "keys", "values"):
+            source = source.func.value
+        if isinstance(source, (ast.List, ast.Tuple, ast.Set)) and all(isinstance(e, ast.Constant) for e in source.elts):
+            continue
+        if not (isinstance(source, ast.Name) and source.id.isupper()):
+            return False
+    return True
 
 
 # Calls that build a response from what they are given (a template name, a literal, a URL).

@@ -519,8 +519,11 @@ class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes, Fo
                 methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
                 auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
                 for group, group_auth in self.method_auth(info, methods, auth):
+                    # `@limiter.limit("10/5minute")` on the class's own `post`: the group limited when each is
+                    limits = [self._fn_rate_limit(self.function(vpath, f"{vname}.{m.lower()}") or {}) for m in group]
                     self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
-                              None, rule["line"], cls_key=(vpath, vname))
+                              None, rule["line"], cls_key=(vpath, vname),
+                              rate_limit=limits[0] if limits and all(limits) else None)
             else:
                 fn = self.function(vpath, vname)
                 if fn is None:

@@ -255,6 +255,11 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
          and positional[1].arg in models.request_param_names))
     cli = not endpoint and _cli_entry(fn, cls, mod, classes, ctx.path)
     analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
+    if cls is not None and "django" in mod.import_prefixes:
+        redirecting = _redirect_view(cls, classes, mod.module)
+        analyser.redirect_attr = "url" if redirecting else None
+        analyser.redirect_return = "RedirectView.get_redirect_url()" if redirecting and fn.name == "get_redirect_url" \
+            else "get_success_url()" if fn.name == "get_success_url" and classes.get(cls) else None
     analyser.html_return = "flask" in mod.import_prefixes and any(
         isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in _FLASK_VIEWS
         for d in fn.decorator_list)
@@ -327,6 +332,23 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     if typed:
         summary["typed"] = typed
     return summary
+
+
+def _redirect_view(cls: str, classes: dict, module: str) -> bool:
+    """A Django `RedirectView` subclass, directly or through classes of this module: it redirects to
+    `self.url` or to what its `get_redirect_url()` returns."""
+    seen: set[str] = set()
+    todo = [cls]
+    while todo and len(seen) < 50:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for base in classes.get(current, ()):
+            if base.rpartition(".")[2] == "RedirectView":
+                return True
+            todo.append(base[len(module) + 1:] if module and base.startswith(module + ".") else base)
+    return False
 
 
 _CLI_DECORATORS = frozenset({"command", "group", "argument", "option"})

@@ -103,6 +103,10 @@ class FunctionAnalyser:
         self.budget = 20000  # expressions evaluated: bounded time on generated code
         self.responses: dict[str, list] = {}  # local name -> the HTML sinks of the call it was bound from
         self.facts = False  # some guard checked a request read that is not a name (`@` entries of the state)
+        # Django class views whose attribute or method return is the redirect's target: `self.url` of a
+        # RedirectView, what its get_redirect_url() or a form view's get_success_url() returns
+        self.redirect_attr: str | None = None
+        self.redirect_return: str | None = None
 
     # --- entry -------------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
@@ -247,6 +251,8 @@ class FunctionAnalyser:
         if t is ast.Return:
             if s.value is not None:
                 value = self.eval(s.value, state)
+                if self.redirect_return and value:
+                    self.record_sink(s, "redirect", self.redirect_return, value, s.value, True)
                 if self.html_return and value:
                     body = s.value.elts[0] if isinstance(s.value, ast.Tuple) and s.value.elts else s.value
                     if isinstance(body, (ast.JoinedStr, ast.BinOp)) and "<" in _literal_text(body):
@@ -447,6 +453,8 @@ class FunctionAnalyser:
             v = V.step(value, stmt.lineno, stmt.col_offset + 1, lambda: self.text(stmt))
             if isinstance(base, ast.Name):
                 if base.id == "self" and self.cls:
+                    if target.attr == self.redirect_attr and value:
+                        self.record_sink(stmt, "redirect", f"RedirectView.{target.attr}", value, stmt, True)
                     self.attrs[target.attr] = V.join(self.attrs.get(target.attr, {}), v)
                     ref = self.class_ref(value_node, state)
                     if ref:
