@@ -20,6 +20,7 @@ from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS
 from .dep_guards import DependencyGuards
 from .evidence import GUARD_HOOKS, AuthEvidence
 from .forwarders import ForwardedRoutes
+from .hook_guards import HookGuards
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
@@ -161,7 +162,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
+class _Builder(AuthEvidence, DependencyGuards, HookGuards, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -360,20 +361,24 @@ class _Builder(AuthEvidence, DependencyGuards, UrlconfRoutes, LitestarRoutes, Fo
         hooks that check auth, auth-named `middlewares=[...]` (as evidence strings)."""
         path, name = key
         out = []
-        for fname, fn in self.facts[path].get("functions", {}).items():
-            for d in fn.get("decorators", []):
-                if d["ref"] in (f"{name}.before_request", f"{name}.before_app_request") and fn.get("auth_check"):
-                    out.append(f"before_request: {fname}")
-                elif d["ref"] == f"{name}.url_value_preprocessor" and fn.get("auth_check"):
-                    # it runs before every route of the blueprint; a check on `values.pop("project_id")`
-                    # holds for the routes whose URL carries <project_id> (the others reach it with nothing)
-                    keys = "".join(f"<{k}>" for k in fn.get("url_value_keys", []))
-                    out.append(f"url_value_preprocessor: {fname}" + (f" (routes with {keys})" if keys else ""))
+        for kind, fpath, fname, fn in self.blueprint_hooks(key):
+            why = self.hook_guard(fpath, fname, fn)
+            if not why:
+                continue
+            where = fname if fpath == path else f"{fname} ({fpath})"
+            if kind != "url_value_preprocessor":
+                out.append(f"before_request: {where}" + ("" if why == "checks the caller" else f" ({why})"))
+            else:
+                # it runs before every route of the blueprint; a check on `values.pop("project_id")`
+                # holds for the routes whose URL carries <project_id> (the others reach it with nothing)
+                keys = "".join(f"<{k}>" for k in fn.get("url_value_keys", []))
+                out.append(f"url_value_preprocessor: {where}" + (f" (routes with {keys})" if keys else ""))
         for h in self.facts[path].get("web", {}).get("hooks", []):
             if h["owner"] == name:
                 fn = self.function(path, h["function"])
-                if fn and fn.get("auth_check"):
-                    out.append(f"before_request: {h['function']}")
+                why = self.hook_guard(path, h["function"], fn) if fn else None
+                if why:
+                    out.append(f"before_request: {h['function']}" + ("" if why == "checks the caller" else f" ({why})"))
         if self._router_entry(key).get("auth"):
             out.append(f"ninja auth: {self._router_entry(key)['auth']}")
         for mw in self._router_entry(key).get("middlewares", []):
