@@ -41,7 +41,15 @@ class DependencyGuards:
             return self._made_by(module, ref, depth, (path, ref))
         if sym.kind == "class":  # `Depends(CurrentUser)`: FastAPI builds one per request, its __init__ runs
             return self._init_guards(sym.qualname, depth)
+        if self.makes_dependency(path, ref):  # `Annotated[Role, RoleACL(...)]`, RoleACL returning Depends(inner)
+            return self._made_by(module, ref, depth, (path, ref))
         return False  # `Depends(f)`: f itself is the dependency (is_auth_dep judged it)
+
+    def makes_dependency(self, path: str, ref: str) -> bool:
+        """Whether `ref` is a project function that returns `Depends(...)`: calling it declares a dependency."""
+        found = self.r.resolve(path, ref)
+        fn = self.function(*found) if found and found[1] else None
+        return bool(fn and fn.get("returns_dependency"))
 
     def _init_guards(self, qualname: str, depth: int) -> bool:
         sm = self.semantic
@@ -133,7 +141,25 @@ class DependencyGuards:
         """A callable run per request guards when it refuses the caller itself or its dependencies do."""
         if fn.get("auth_check") or self.raises_refusal(path, fn):
             return True
-        return any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(path, fn))
+        return any(self.is_auth_dep(p, d, depth + 1) for p, d in self._fn_deps(path, fn)) or \
+            self._refusing_helper(path, fn)
+
+    def _refusing_helper(self, path: str, fn: dict[str, Any]) -> bool:
+        """`return await _role_dependency(request=request, ...)`: the inner function hands the request to a
+        project helper that refuses the caller (401/403) itself; one call down, as a check in its own body."""
+        sm = self.semantic
+        module = self._module(path)
+        qual = next((q for q, f in self.facts.get(path, {}).get("functions", {}).items() if f is fn), None)
+        if sm is None or module is None or qual is None:
+            return False
+        for callee in sorted(sm.callees(f"{module}.{qual}")):
+            info = sm.function(callee)
+            if info is None or not info.path or not info.module:
+                continue
+            facts = self.function(info.path, callee[len(info.module) + 1:]) or {}
+            if facts.get("auth_check") or self.raises_refusal(info.path, facts):
+                return True
+        return False
 
     def raises_refusal(self, path: str, fn: dict[str, Any]) -> bool:
         """`raise NotPermitted()` where the project's NotPermitted answers 403: a class attribute

@@ -171,6 +171,7 @@ class AuthEvidence:
         deps: list[tuple[str, str]] = []
         for p in fn.get("params", []):
             deps += [(path, d) for d in p.get("deps", [])]
+            deps += [(path, d) for d in p.get("made_deps", []) if self.makes_dependency(path, d)]
             for ident in _IDENT.findall(p.get("annotation", "")):
                 deps += self._alias_deps(path, ident)
         for d in fn.get("decorators", []):
@@ -181,8 +182,9 @@ class AuthEvidence:
         found = self.r.resolve(path, ident)
         if not found:
             return []
-        aliases = self.facts.get(found[0], {}).get("web", {}).get("dep_aliases", {})
-        return [(found[0], d) for d in aliases.get(found[1], [])]
+        web = self.facts.get(found[0], {}).get("web", {})
+        made = [d for d in web.get("alias_calls", {}).get(found[1], []) if self.makes_dependency(found[0], d)]
+        return [(found[0], d) for d in web.get("dep_aliases", {}).get(found[1], []) + made]
 
     # --- function handlers ------------------------------------------------------------------------
     def _auth_decorated(self, path: str, fn: dict[str, Any], deps: list[tuple[str, str]], hooks: list[str]) -> str:

@@ -5,7 +5,9 @@ Two per-file facts, gathered in the shared walk, read by dep_guards.py in the pr
   dependency is the factory's result, an inner function or an instance whose `__call__` runs per request);
 - per function, the callables it returns (`return dependency`, `return _Signed(scopes=...)`), so a factory's
   result can be judged by what that inner function or class does, and the instances it binds to locals
-  for that inner function to depend on (`_gate = Authenticator(...)` ... `Depends(_gate)`).
+  for that inner function to depend on (`_gate = Authenticator(...)` ... `Depends(_gate)`), and whether it
+  returns `Depends(inner)` itself (`RoleACL(...)`), so that a call of it in `Annotated` metadata or as a
+  parameter default declares a dependency (`made_deps` on parameters, `alias_calls` on module aliases).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ...checks.base import FileContext, dotted
 from .common import keyword, last_name, positional
 
 DEPENDENCY_MARKERS = ("Depends", "Security")
+_NOT_FACTORIES = frozenset({*DEPENDENCY_MARKERS, "Query", "Path", "Body", "Header", "Cookie", "Form", "File", "Field"})
 
 
 def factory_call(call: ast.Call) -> str | None:
@@ -46,6 +49,30 @@ class DependencyFactories:
                 calls.append(made)  # Depends(Guard(...)): Guard's product runs per request
 
 
+def annotated_calls(node: ast.AST | None) -> list[str]:
+    """`Annotated[Role, RoleACL(...)]` -> ["RoleACL"]: calls in `Annotated` metadata other than the markers.
+    FastAPI reads a `Depends(...)` there, so a call whose result is one (a project factory returning
+    `Depends(inner)`) declares a dependency; whether it is one is decided in the project pass, from the
+    factory's `returns_dependency` fact (`Field(gt=0)`, `Query()` are not project functions)."""
+    out: list[str] = []
+    for sub in ast.walk(node) if node is not None else ():
+        if not isinstance(sub, ast.Subscript) or last_name(dotted(sub.value)) != "Annotated" or \
+                not isinstance(sub.slice, ast.Tuple):
+            continue
+        for meta in sub.slice.elts[1:]:
+            name = dotted(meta.func) if isinstance(meta, ast.Call) else None
+            if name and last_name(name) not in DEPENDENCY_MARKERS and name not in out:
+                out.append(name)
+    return out
+
+
+def default_call(node: ast.AST | None) -> list[str]:
+    """`role: Role = RoleACL(...)` -> ["RoleACL"]: a parameter default FastAPI reads as a dependency when the
+    call returns `Depends(...)` (FastAPI's own parameter markers are left out: they never are one)."""
+    name = dotted(node.func) if isinstance(node, ast.Call) else None
+    return [name] if name and last_name(name) not in _NOT_FACTORIES else []
+
+
 def factory_facts(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, object]:
     """{"returns_callables": [...], "local_products": {local: called ref}} for a function that returns a
     callable; {} for every other function (most of them: the facts stay small)."""
@@ -53,6 +80,8 @@ def factory_facts(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, obj
     if not made:
         return {}
     out: dict[str, object] = {"returns_callables": made}
+    if _returns_marker(node):
+        out["returns_dependency"] = True  # `return Depends(inner)`: a call of it declares a dependency
     products = {}
     for stmt in node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
@@ -82,7 +111,7 @@ def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str
         todo.extend(ast.iter_child_nodes(stmt))
     out: list[str] = []
     for ret in returns:
-        value = ret.value
+        value = _unwrap_marker(ret.value)
         if isinstance(value, ast.Name) and value.id in nested:
             out.append(value.id)
         elif isinstance(value, ast.Call) and dotted(value.func):
@@ -90,3 +119,23 @@ def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str
             if name in nested or last_name(name).lstrip("_")[:1].isupper():
                 out.append(name)
     return sorted(set(out))
+
+
+def _unwrap_marker(value: ast.expr) -> ast.expr:
+    """`Depends(inner)` -> `inner`: FastAPI runs what the marker wraps."""
+    if isinstance(value, ast.Call) and last_name(dotted(value.func)) in DEPENDENCY_MARKERS:
+        return positional(value, 0) or keyword(value, "dependency") or value
+    return value
+
+
+def _returns_marker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    todo: list[ast.AST] = list(node.body)
+    while todo:
+        stmt = todo.pop()
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call) and \
+                last_name(dotted(stmt.value.func)) in DEPENDENCY_MARKERS:
+            return True
+        todo.extend(ast.iter_child_nodes(stmt))
+    return False

@@ -16,7 +16,7 @@ from typing import Any
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
-from .factories import factory_facts
+from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
@@ -284,6 +284,9 @@ class FunctionFacts:
             deps = dep_refs(p.annotation) + dep_refs(default)
             if deps:
                 entry["deps"] = deps
+            made = annotated_calls(p.annotation) + default_call(default)
+            if made:
+                entry["made_deps"] = made  # `role: Annotated[Role, RoleACL(...)]`: judged in dep_guards.py
             if default is not None:
                 entry["default"] = name_text(default.func if isinstance(default, ast.Call) else default) or "<expr>"
             params.append(entry)

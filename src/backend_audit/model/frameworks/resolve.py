@@ -84,7 +84,7 @@ class Resolver:
         f = self.facts.get(path, {})
         web = f.get("web", {})
         return name in f.get("functions", {}) or name in f.get("classes", {}) or name in web.get("routers", {}) \
-            or name in web.get("dep_aliases", {}) or name in web.get("schemes", [])
+            or name in web.get("dep_aliases", {}) or name in web.get("alias_calls", {}) or name in web.get("schemes", [])
 
     def qualified(self, path: str, ref: str) -> str:
         """The import-resolved dotted name of a reference (for matching framework classes by name)."""

@@ -15,6 +15,7 @@ from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
 from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, may_call_deps,
                      positional, string_value)
+from .factories import annotated_calls
 from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
@@ -125,6 +126,10 @@ class RouteWiring:
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
                 self.web.setdefault("dep_aliases", {})[target] = deps
+        if target and "." not in target and not self.ctx.function_stack and "Annotated" in self.ctx.text:
+            made = annotated_calls(node.value)
+            if made:  # OrgUserRole = Annotated[Role, RoleACL(...)]: a dependency if RoleACL returns one
+                self.web.setdefault("alias_calls", {})[target] = made
         if not isinstance(node.value, ast.Call):
             return
         if target and "." not in target:
