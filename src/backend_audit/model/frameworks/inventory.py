@@ -21,6 +21,7 @@ from .dep_guards import DependencyGuards
 from .evidence import GUARD_HOOKS, AuthEvidence
 from .forwarders import ForwardedRoutes
 from .hook_guards import HookGuards
+from .include_helpers import IncludeHelpers
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
@@ -162,7 +163,8 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, DependencyGuards, HookGuards, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
+class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, UrlconfRoutes, LitestarRoutes,
+               ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -281,6 +283,11 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UrlconfRoutes, Litest
         parents: dict[tuple[str, str], list] = {}
         for path in sorted(self.facts):
             for inc in self.facts[path].get("web", {}).get("includes", []):
+                forwarded = self.forwarded_includes(path, inc) if inc.get("forward") else []
+                for parent, child, entry in forwarded:  # each call of a project include helper
+                    parents.setdefault(child, []).append((parent, entry))
+                if forwarded:
+                    continue
                 parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
                 child = self._factory_router(path, inc["target"]) if inc.get("factory") else \
                     self._router(path, inc["target"])

@@ -17,6 +17,7 @@ from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name,
                      positional, string_value)
 from .factories import annotated_calls
 from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call
+from .include_helpers import MAX_INCLUDE_CALLS, include_call, include_forward, includes_routers
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -76,6 +77,7 @@ class RouteWiring:
         self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
         self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
         self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
+        self.include_helper_calls = includes_routers(ctx.text)  # only such files call an include helper
 
     def _line(self, node: ast.AST) -> int:
         return self.ctx.span(node)[0]
@@ -179,6 +181,10 @@ class RouteWiring:
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         tail = self._ctor(node)
+        passed = include_call(self.ctx, node) if self.include_helper_calls and \
+            len(self.web.get("include_calls", ())) < MAX_INCLUDE_CALLS else None
+        if passed:  # _include_scoped(app, cases_router): the project pass resolves the callee
+            self.web.setdefault("include_calls", []).append(passed)
         limiter = self._limiter(node)
         if limiter:
             self.limiters.append({"what": limiter, "line": self._line(node),
@@ -270,6 +276,9 @@ class RouteWiring:
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
                     entry["deps"] = deps
+                forward = include_forward(self.ctx, owner, ref)
+                if forward:  # `def _include(app, router): app.include_router(router)`: joined per call
+                    entry["forward"] = forward
                 self.includes.append(entry)
         elif method == "mount" and len(node.args) + len(node.keywords) >= 2:
             # app.mount("/admin/api", api_app): a sub-application under a prefix
