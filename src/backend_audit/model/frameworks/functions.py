@@ -118,7 +118,9 @@ _TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_tok
                            "loads_signed", "confirm_token", "validate_token"})
 # Calls that check a password and answer with a session or a token: a login or token exchange.
 _CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password(_hash)?|verify_password|keygen"
-                              r"|\w*token\w*|\w*key_?create\w*)$")
+                              r"|\w*token\w*|\w*key_?create\w*"
+                              # a project check handed the password: `verify_db_admin(username, password)`
+                              r"|_*(verify|check)_\w*(user|admin|pass|credential|login)\w*)$")
 # Calls that authenticate a webhook's sender (hmac of the body, Stripe / GitHub / Slack / Twilio helpers).
 _SIGNATURE_CALLS = frozenset({"compare_digest", "construct_event", "verify_signature", "verify_webhook",
                               "validate_signature", "verify_header", "construct_from", "is_valid_request"})
