@@ -418,6 +418,9 @@ class AuthEvidence:
         exchange = next((v["checks_credentials"] for v in views if v.get("checks_credentials")), None)
         if exchange:
             return f"public (credential exchange: the password is checked by {exchange})"
+        helper, facts = self.helper_with(path, handler, "checks_credentials")
+        if helper:  # `check()` -> `_handle_serial_auth(context)` -> `check_serial_pass(serial, password)`
+            return f"public (credential exchange: {helper}() checks the password with {facts['checks_credentials']})"
         ended = next((v["ends_session"] for v in views if v.get("ends_session")), None)
         if ended and not any(v.get("persists") for v in views):
             return f"public (account flow: logout, {ended} drops only the caller's own session)"
