@@ -20,6 +20,7 @@ from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, l
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
+_CREDENTIAL_VIEWS = frozenset({"ObtainAuthToken", "TokenObtainPairView", "TokenObtainSlidingView", "TokenObtainView"})
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
 # `StaffRequiredMixin`); Django's `PermissionsMixin` is a *model* mixin (the user's groups), not a guard.
 _AUTH_MIXIN_NAME = re.compile(r"^\w*(LoginRequired|PermissionRequired|Permission|UserPassesTest|AuthRequired"
@@ -418,6 +419,9 @@ class AuthEvidence:
         exchange = next((v["checks_credentials"] for v in views if v.get("checks_credentials")), None)
         if exchange:
             return f"public (credential exchange: the password is checked by {exchange})"
+        base = self._credential_view(path, handler)
+        if base:
+            return f"public (credential exchange: {base} checks the password it is posted)"
         helper, facts = self.helper_with(path, handler, "checks_credentials")
         if helper:  # `check()` -> `_handle_serial_auth(context)` -> `check_serial_pass(serial, password)`
             return f"public (credential exchange: {helper}() checks the password with {facts['checks_credentials']})"
@@ -425,6 +429,16 @@ class AuthEvidence:
         if ended and not any(v.get("persists") for v in views):
             return f"public (account flow: logout, {ended} drops only the caller's own session)"
         return auth
+
+    def _credential_view(self, path: str, handler: str) -> str | None:
+        """A class view built on a library's token-for-password view (DRF's `ObtainAuthToken`, simplejwt's
+        `TokenObtainPairView`): its serializer authenticates the posted username and password."""
+        cls = handler.split(".")[0]
+        if cls not in self.facts.get(path, {}).get("classes", {}):
+            return None
+        return next((what.rpartition(".")[2] for kind, _, what in self._mro_chain(path, cls)
+                     if kind == "external" and what.rpartition(".")[2] in _CREDENTIAL_VIEWS
+                     and what.split(".")[0] in ("rest_framework", "rest_framework_simplejwt")), None)
 
     def helper_with(self, path: str, handler: str, fact: str) -> tuple[str | None, dict[str, Any]]:
         """(name, facts) of a project function the handler calls, two levels down, whose facts have `fact`: a
