@@ -47,9 +47,12 @@ class DependencyGuards:
 
     def makes_dependency(self, path: str, ref: str) -> bool:
         """Whether `ref` is a project function that returns `Depends(...)`: calling it declares a dependency."""
-        found = self.r.resolve(path, ref)
-        fn = self.function(*found) if found and found[1] else None
-        return bool(fn and fn.get("returns_dependency"))
+        memo = self.__dict__.setdefault("_makes_dep_memo", {})  # asked per parameter of every judged function
+        if (path, ref) not in memo:
+            found = self.r.resolve(path, ref)
+            fn = self.function(*found) if found and found[1] else None
+            memo[(path, ref)] = bool(fn and fn.get("returns_dependency"))
+        return memo[(path, ref)]
 
     def _init_guards(self, qualname: str, depth: int) -> bool:
         sm = self.semantic
