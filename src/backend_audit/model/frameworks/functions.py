@@ -42,7 +42,9 @@ _CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
-_VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_obj", "parse_raw", "validate_python",
+_VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "model_validate_strings",
+                                # a project's pydantic helper for form bodies (`Form.model_validate_form(data)`)
+                                "model_validate_form", "parse_obj", "parse_raw", "validate_python",
                                 "validate_json", "load", "validate", "is_valid", "deserialize", "parse_args",
                                 "validated", "structure", "from_json_data"})
 _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisoformat", "parse_date",
@@ -431,6 +433,13 @@ class FunctionFacts:
         return ast.dump(node) if self._source_attr(node) else None
 
     def visit_Await(self, node: ast.Await) -> None:
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if self.stack and isinstance(parent, ast.Expr) and self._raw_method_call(node.value):
+            # `await request.form()` whose value is dropped: Starlette caches the parsed body for a library
+            # that reads and validates the request itself (authlib's authorization server); nothing is used
+            if self.stack[-1].inside_raw is None:
+                self.stack[-1].inside_raw = id(node)
+            return
         if self.stack and self.stack[-1].inside_raw is None and self._raw_method_call(node.value):
             self._raw(node)
 
