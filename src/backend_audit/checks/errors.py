@@ -159,6 +159,8 @@ def _default_value(node: ast.AST) -> bool:
         return node.value is not None and not isinstance(node.value, bool)
     if isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set)):
         return all(_default_value(e) for e in getattr(node, "elts", []) + getattr(node, "values", []))
+    if isinstance(node, ast.Attribute):  # `message = response.reason_phrase`: the value read another way
+        return isinstance(node.value, ast.Name)
     return isinstance(node, ast.Name) and node.id.isupper() or isinstance(node, ast.JoinedStr)
 
 
@@ -167,6 +169,12 @@ def _cleanup_call(statement: ast.stmt) -> bool:
     call = statement.value if isinstance(statement, ast.Expr) else None
     call = call.value if isinstance(call, ast.Await) else call
     return isinstance(call, ast.Call) and (dotted(call.func) or "").split(".")[-1] in _CLEANS
+
+
+def _callee_name(call: ast.Call) -> str:
+    """The called function's own name, also on a built object (`Webhook(secret).verify` -> "verify")."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else (dotted(func) or "").split(".")[-1]
 
 
 def _allows_none(annotation: ast.AST | None) -> bool:
@@ -413,15 +421,26 @@ class BroadExceptSwallows(AstCheck):
 
     def _fallback_value(self, handler: ast.ExceptHandler) -> bool:
         """`try: VERSION = version(__name__) except Exception: VERSION = "unknown"`: the handler gives the names
-        the `try` computes a fallback value, so the code after it runs on a stated default, not on nothing.
+        the `try` computes a fallback value, so the code after it runs on a stated default, not on nothing; or
+        `return fallback`, the caller's default that the `try` returns too (`return subject or fallback`).
         A name the `try` never assigns (a misspelt `extensionn = ""`) is not a fallback and stays."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = [st for st in handler.body if not isinstance(st, ast.Pass)]
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if isinstance(block, ast.Try) and func is not None and len(body) == 1 and isinstance(body[0], ast.Return) \
+                and isinstance(body[0].value, ast.Name):
+            # `return subject or fallback` in the try, `return fallback` in the handler: the caller's default
+            fallback = body[0].value.id
+            params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
+            return fallback in params and any(
+                isinstance(n, ast.Return) and n.value is not None and any(
+                    isinstance(m, ast.Name) and m.id == fallback for m in ast.walk(n.value))
+                for n in iter_nodes(block.body))
         if not isinstance(block, ast.Try) or not body or not all(
                 isinstance(st, ast.Assign) and _default_value(st.value) for st in body):
             return False
-        assigned = {t.id for n in iter_nodes(block.body) if isinstance(n, ast.Assign) for t in n.targets
-                    if isinstance(t, ast.Name)}
+        assigned = {t.id for n in iter_nodes(block.body) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
         targets = [t for st in body for t in st.targets]
         return all(isinstance(t, ast.Name) and t.id in assigned for t in targets)
 
@@ -467,7 +486,8 @@ class BroadExceptSwallows(AstCheck):
                 isinstance(n, ast.Await) for n in iter_nodes(block.body)):
             return False
         params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
-        return any(isinstance(n, ast.Call) and any(isinstance(a, ast.Name) and a.id in params for a in n.args)
+        return any(isinstance(n, ast.Call) and any(isinstance(m, ast.Name) and m.id in params
+                                                   for a in n.args for m in ast.walk(a))
                    for n in iter_nodes(block.body))
 
     def _sibling(self, statement: ast.AST, owner: ast.AST, offset: int) -> ast.AST | None:
@@ -529,16 +549,17 @@ class BroadExceptSwallows(AstCheck):
         return streams and sleeps and not any(isinstance(n, ast.Return) for n in handler_nodes(handler))
 
     def _validator_says_no(self, handler: ast.ExceptHandler) -> bool:
-        """`try: return validate(value) except Exception: return False`: the try answers a validator's verdict
-        and a validator that raises has said no; the caller turns False into its error."""
+        """`try: return validate(value) except Exception: return False` (or None: `return wh.verify(body,
+        headers)`): the try answers a validator's verdict and a validator that raises has said no; the caller
+        turns False or None into its error."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = handler.body
         if not isinstance(block, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) or \
-                not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False):
+                not (isinstance(body[0].value, ast.Constant) and (body[0].value.value is False or body[0].value.value is None)):
             return False
         returned = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return)]
         return bool(returned) and all(
-            isinstance(v, ast.Call) and _VALIDATOR.match((dotted(v.func) or "").split(".")[-1]) for v in returned)
+            isinstance(v, ast.Call) and _VALIDATOR.match(_callee_name(v)) for v in returned)
 
     def _while_handling(self) -> bool:
         """Nested in another `except` body, trying to read more out of that handler's own error (`except

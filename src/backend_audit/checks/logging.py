@@ -144,6 +144,13 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
+# Error trackers handed the exception being handled: they record its traceback (Sentry, Rollbar, Bugsnag,
+# an OpenTelemetry span).
+_TRACEBACK_REPORTERS = frozenset({"capture_exception", "report_exc_info", "record_exception", "notify"})
+_TRACKER_MODULES = ("sentry_sdk", "raven", "rollbar", "bugsnag", "opentelemetry")
+# An API client's error for the remote's answer (`GrafanaCloudAPIError`, botocore's `ClientError`, Stripe's
+# `InvalidRequestError`): the reply is the news and its message carries it.
+_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$")
 
 
 # What the outside world or the input causes: a file, the network, a missing key, a malformed value.
@@ -201,7 +208,7 @@ class ErrorLogDropsTraceback(AstCheck):
             types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
-                                    self._one_of_several(unexpected))
+                                    self._one_of_several(unexpected) or self._own_errors(node.type))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -234,6 +241,28 @@ class ErrorLogDropsTraceback(AstCheck):
                 isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
                 isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
             for f in classes[t].body) for t in types)
+
+    def _own_errors(self, type_node: ast.expr | None) -> bool:
+        """Every caught type is the project's own exception (defined in this module or imported from the
+        project's package: `UnsupportedTarget`, `AccountReviewThreadCreationError`) or an API client's error
+        for the remote's answer (`stripe.InvalidRequestError`, `GrafanaCloudAPIError`): raised on purpose with
+        a message that says what failed, the traceback would only show the raise. A broad type is never one."""
+        nodes = type_node.elts if isinstance(type_node, ast.Tuple) else [type_node] if type_node else []
+        return bool(nodes) and all(self._own_error(_unstar(n)) for n in nodes)
+
+    def _own_error(self, node: ast.expr) -> bool:
+        name = dotted(node) or ""
+        last = name.split(".")[-1]
+        if not last or last in ("Exception", "BaseException") or not last[:1].isupper():
+            return False
+        if _CLIENT_ERROR.match(last) or (self.ctx.qualname(node) or "").startswith("stripe."):
+            return True
+        tree = self.ctx.tree
+        if "." not in name and tree is not None and any(isinstance(n, ast.ClassDef) and n.name == name
+                                                        for n in tree.body):
+            return True
+        origin = self.ctx.imported(name.split(".")[0])
+        return bool(origin) and not self._library(origin)
 
     def _one_of_several(self, types: list[str]) -> bool:
         """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
@@ -306,8 +335,12 @@ class ErrorLogDropsTraceback(AstCheck):
     def _logs_traceback(self, node: ast.AST) -> bool:
         if not isinstance(node, ast.Call):
             return False
-        if (self.ctx.qualname(node.func) or "") in _TRACEBACK_CALLS:
+        qn = self.ctx.qualname(node.func) or dotted(node.func) or ""
+        if qn in _TRACEBACK_CALLS:  # dotted too: `import traceback` inside the handler
             return True
+        if qn.split(".")[-1] in _TRACEBACK_REPORTERS and (qn.startswith(_TRACKER_MODULES) or qn ==
+                                                          "capture_exception"):
+            return True  # `capture_exception()` next to `logger.error`: the tracker keeps the traceback
         method = logger_method(node, self.ctx)
         if method == "exception":
             return True
