@@ -170,3 +170,10 @@ def bump_all(book_list):
         item.save()
 '''
     assert _levels(tmp_path, "app/lists.py", text, "BA-PERF-003") == {5: "note", 11: "warning"}
+
+
+def test_n_plus_one_in_a_scripts_folder_is_a_note(tmp_path):
+    # a maintainer's one-off script: the same loop that is a warning in application code
+    text = REVISION.replace('revision = "3b0f5b81376f"', 'name = "x"').replace("down_revision", "parent")
+    found = _levels(tmp_path, "server/scripts/backfill.py", text, "BA-PERF-003")
+    assert found == {11: "note", 12: "note"}
