@@ -177,3 +177,21 @@ def test_n_plus_one_in_a_scripts_folder_is_a_note(tmp_path):
     text = REVISION.replace('revision = "3b0f5b81376f"', 'name = "x"').replace("down_revision", "parent")
     found = _levels(tmp_path, "server/scripts/backfill.py", text, "BA-PERF-003")
     assert found == {11: "note", 12: "note"}
+
+
+DEV_BANNER = """import logging
+
+from app.config import settings
+
+log = logging.getLogger(__name__)
+
+
+def send_login_code(code, user):
+    if settings.is_development():
+        log.info(f"LOGIN CODE: {code}")
+    log.info(f"code sent to {user}")
+"""
+
+
+def test_eager_log_message_only_in_development_is_a_note(tmp_path):
+    assert _levels(tmp_path, "app/auth.py", DEV_BANNER, "BA-LOG-002") == {10: "note", 11: "warning"}

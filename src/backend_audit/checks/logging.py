@@ -403,6 +403,10 @@ def _unstar(node: ast.expr) -> ast.expr:
     return node.value if isinstance(node, ast.Starred) else node
 
 
+# `settings.is_development()`, `settings.DEBUG`, `DEBUG`, `app.debug`, `is_local()`
+_DEVELOPMENT = re.compile(r"^(\w+\.)*(is_)?(dev|development|debug|DEBUG|local)(_mode|_env)?$")
+
+
 class EagerLogFormatting(AstCheck):
     """The message of a logging call formatted before the call (f-string, %, .format, +)."""
 
@@ -424,7 +428,18 @@ class EagerLogFormatting(AstCheck):
                         properties={"logger": "loguru"})
         elif how:
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
-                             "arguments or extra={...} so formatting is lazy and messages group by template")
+                             "arguments or extra={...} so formatting is lazy and messages group by template",
+                        level="note" if self._development_only() else None)
+
+    def _development_only(self) -> bool:
+        """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their
+        screen (a login code banner), never grouped by a log pipeline. Still eager, so a note."""
+        for parent, child in zip(reversed(self.ctx.parents), reversed([*self.ctx.parents[1:], None])):
+            if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
+                    any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
+                        for n in ast.walk(parent.test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name))):
+                return True
+        return False
 
     def _loguru(self, call: ast.Call) -> bool:
         """The call is made on loguru's logger (`logger.info`, `logger.opt(...).info`)."""
