@@ -890,7 +890,8 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
-        if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
+        if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
+                not self._each_item_converted(node):
             fn.raw_bad_locals.add(node.id)
             parent = self.ctx.parents[-1] if self.ctx.parents else None
             callee = dotted(parent.func) if isinstance(parent, ast.Call) and any(a is node for a in parent.args) \
@@ -903,6 +904,25 @@ class FunctionFacts:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
+
+    def _each_item_converted(self, node: ast.Name) -> bool:
+        """`{uuid.UUID(str(raw)) for raw in form_data.getlist("ids")}`: the raw local is only walked by a
+        comprehension whose every element is a conversion (or validator) of the item: each value is parsed,
+        and one that does not parse raises."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, 0, -1):
+            clause = parents[i]
+            if not isinstance(clause, ast.comprehension):
+                continue
+            comp = parents[i - 1]
+            element = getattr(comp, "elt", None)
+            if not any(n is node for n in ast.walk(clause.iter)) or not isinstance(element, ast.Call):
+                return False
+            tail = last_name(dotted(element.func) or "") if dotted(element.func) else ""
+            items = {n.id for n in ast.walk(clause.target) if isinstance(n, ast.Name)}
+            return (tail in _CONVERSIONS or self._is_validator(element, tail or "")) and any(
+                isinstance(n, ast.Name) and n.id in items for a in call_arguments(element) for n in ast.walk(a))
+        return False
 
     # --- asserts (BA-AUTH-004) -------------------------------------------------------------
     def visit_Assert(self, node: ast.Assert) -> None:
