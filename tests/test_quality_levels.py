@@ -195,3 +195,24 @@ def send_login_code(code, user):
 
 def test_eager_log_message_only_in_development_is_a_note(tmp_path):
     assert _levels(tmp_path, "app/auth.py", DEV_BANNER, "BA-LOG-002") == {10: "note", 11: "warning"}
+
+
+FALLBACKS = '''try:
+    from importlib.metadata import version
+    VERSION = version(__name__)
+except Exception:
+    VERSION = "unknown"
+
+
+def read_extension(csr):
+    extension = None
+    try:
+        extension = csr.extensions.get("san")
+    except Exception:
+        extensionn = ""
+    return extension
+'''
+
+
+def test_a_stated_fallback_is_a_note_a_misspelt_one_a_warning(tmp_path):
+    assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 12: "warning"}

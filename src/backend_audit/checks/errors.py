@@ -290,13 +290,16 @@ class BroadExceptSwallows(AstCheck):
                             self._validator_says_no(node) or self._flag_flipped(node) or
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
                             self._probe_answer(node) or self._falls_to_error_answer(node) or
-                            self._next_format(node) or self._next_candidate(node) or self._fallback_value(node) or
+                            self._next_format(node) or self._next_candidate(node) or
                             self._says_it_failed(node) or self._cleanup_of_handled_error() or
                             self._parser_answers_none(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
+        # a stated fallback (`VERSION = "unknown"`) is a design, but any error takes it where one exception
+        # was meant (PackageNotFoundError): reviews split on it, so a note
+        fallback = not handled and self._fallback_value(node)
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
-            self._only_closes() else None
+            self._only_closes() or fallback else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -305,7 +308,10 @@ class BroadExceptSwallows(AstCheck):
                                   "catch Exception or a narrower type", level=level,
                             key_node=key, properties={"sub": "bare"})
             return
-        if _is_trivial(node.body):
+        if fallback:
+            msg = f"{what} falls back to a default on any error; catch the exception the fallback is meant for"
+            sub = "fallback"
+        elif _is_trivial(node.body):
             msg = f"{what} silently discards the error; catch a narrower type, or log it and re-raise"
             sub = "pass"
         elif low_log:

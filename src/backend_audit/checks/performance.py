@@ -459,7 +459,8 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return True
         per_pass = set(names) | self._loop_bound(loop)
         grown = self._grown()
-        return any(isinstance(n, ast.Call) and n is not call and _carries_pass_set(n, per_pass, grown)
+        return any(isinstance(n, ast.Call) and n is not call and _writes_batch(n) and
+                   _carries_pass_set(n, per_pass, grown)
                    for n in iter_nodes(getattr(loop, "body", []), skip=_FUNCTION_NODES))
 
     def _probe(self, call: ast.Call) -> bool:
@@ -566,6 +567,15 @@ def _counts_to_batch(test: ast.AST) -> bool:
                 if name and (_BATCH_WORD.search(name) or name.isupper() and len(name) > 1):
                     return True
     return False
+
+
+def _writes_batch(call: ast.Call) -> bool:
+    """The statement writes (`insert(...)`, `update(...)`, `delete(...)`, executemany): a read of the pass's
+    set followed by a per-row commit is still one commit per row."""
+    return any(isinstance(n, ast.Call) and (n.func.attr if isinstance(n.func, ast.Attribute) else
+                                            getattr(n.func, "id", "")) in ("insert", "update", "delete", "executemany")
+               for n in ast.walk(call)) or isinstance(call.func, ast.Attribute) and call.func.attr == "execute" and \
+        len(call.args) >= 2
 
 
 def _carries_pass_set(call: ast.Call, per_pass: set[str], grown: set[str]) -> bool:
