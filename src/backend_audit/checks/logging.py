@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from ..model.frameworks.common import keyword, positional
-from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
+from ..findings import Finding
+from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
@@ -15,6 +17,9 @@ from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revisio
                    builds_web_app)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
+_WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
+                             "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
+_CLI_LIBRARIES = ("argparse", "click", "typer")
 
 
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
@@ -28,6 +33,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
+        self.command: bool | None = None  # the module reads like a command's body (see _command_module)
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -127,6 +133,22 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
+        if self._command_module():
+            # the project pass asks whether a command-line program imports this module (CliCommandPrints)
+            self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
+
+    def _command_module(self) -> bool:
+        """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
+        to stderr, and it imports no web framework. Whether it is one depends on who imports it."""
+        if self.command is None:
+            ctx, tree = self.ctx, self.ctx.tree
+            web = any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values())
+            self.command = tree is not None and not web and not self._serves_app() and any(
+                isinstance(n, ast.Call) and ((ctx.qualname(n.func) or "") == "sys.exit" or
+                                             (ctx.qualname(n.func) or "") in _PRINTS and
+                                             (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr")
+                for n in ast.walk(tree))
+        return self.command
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
@@ -666,4 +688,43 @@ def _calls_with_context(tree: ast.AST) -> list[tuple[ast.Call, bool]]:
                 out.append((child, inside))
             walk(child, inside or isinstance(child, ast.ExceptHandler))
     walk(tree, False)
+    return out
+
+
+class CliCommandPrints(ProjectCheck):
+    """The prints PrintInApplicationCode left to the project pass, in modules that read like a command's body:
+    dropped when a command-line program of the project (a module using argparse, click or typer) imports the
+    module, whose prints are then that program's output (`cli.py` dispatching `release` to
+    `generator/release.py`); reported as they were otherwise."""
+
+    RULE_ID = "BA-LOG-003"
+    # on a few files the importing program may be out of view: the prints are reported, as without the pass
+    SOUND_ON_FILE_SUBSET = True
+
+    def run(self, project: Any) -> list[Finding]:
+        candidates = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("command_prints", ())]
+        if not candidates:
+            return []
+        reached = _reached_from_clis(project)
+        return [Finding.from_dict(f) for path, f in candidates if path not in reached]
+
+
+def _reached_from_clis(project: Any) -> set[str]:
+    """Paths of the project modules a command-line program (a module importing argparse, click or typer)
+    imports from."""
+    sm = project.semantic
+    out: set[str] = set()
+    for path in sorted(project.facts):
+        imports = (project.facts[path].get("semantic") or {}).get("imports", {})
+        module = sm.module_of(path)
+        if module is None or not any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values()):
+            continue
+        for target in imports.values():
+            parts = str(target).split(".")
+            for cut in range(len(parts), 0, -1):
+                found = sm.find_module(".".join(parts[:cut]), module)
+                if found:
+                    if found != module and sm.path_of(found):
+                        out.add(sm.path_of(found))
+                    break
     return out
