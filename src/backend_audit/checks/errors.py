@@ -291,13 +291,12 @@ class BroadExceptSwallows(AstCheck):
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
                             self._probe_answer(node) or self._falls_to_error_answer(node) or
                             self._next_format(node) or self._next_candidate(node) or
-                            self._says_it_failed(node) or self._cleanup_of_handled_error() or
-                            self._parser_answers_none(node)):
+                            self._says_it_failed(node) or self._cleanup_of_handled_error()):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         # a stated fallback (`VERSION = "unknown"`) is a design, but any error takes it where one exception
         # was meant (PackageNotFoundError): reviews split on it, so a note
-        fallback = not handled and self._fallback_value(node)
+        fallback = not handled and (self._fallback_value(node) or self._parser_answers_none(node))
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
             self._only_closes() or fallback else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"

@@ -230,7 +230,7 @@ class ErrorLogDropsTraceback(AstCheck):
             types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
-                                    self._one_of_several(unexpected) or self._own_errors(node.type))
+                                    self._one_of_several(unexpected) or self._own_errors(node))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -264,27 +264,40 @@ class ErrorLogDropsTraceback(AstCheck):
                 isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
             for f in classes[t].body) for t in types)
 
-    def _own_errors(self, type_node: ast.expr | None) -> bool:
+    def _own_errors(self, handler: ast.ExceptHandler) -> bool:
         """Every caught type is the project's own exception (defined in this module or imported from the
         project's package: `UnsupportedTarget`, `AccountReviewThreadCreationError`) or an API client's error
         for the remote's answer (`stripe.InvalidRequestError`, `GrafanaCloudAPIError`): raised on purpose with
-        a message that says what failed, the traceback would only show the raise. A broad type is never one."""
+        a message that says what failed, the traceback would only show the raise. Not a broad type; not an own
+        class this module raises `from` another error (a wrapper: where it came from is in the traceback); not
+        a client's error the handler leaves out of its log lines (nothing says what the remote answered)."""
+        type_node = handler.type
         nodes = type_node.elts if isinstance(type_node, ast.Tuple) else [type_node] if type_node else []
-        return bool(nodes) and all(self._own_error(_unstar(n)) for n in nodes)
+        return bool(nodes) and all(self._own_error(_unstar(n), handler) for n in nodes)
 
-    def _own_error(self, node: ast.expr) -> bool:
+    def _own_error(self, node: ast.expr, handler: ast.ExceptHandler) -> bool:
         name = dotted(node) or ""
         last = name.split(".")[-1]
         if not last or last in ("Exception", "BaseException") or not last[:1].isupper():
             return False
         if _CLIENT_ERROR.match(last) or (self.ctx.qualname(node) or "").startswith("stripe."):
-            return True
+            return bool(handler.name) and any(isinstance(n, ast.Name) and n.id == handler.name
+                                              for n in handler_nodes(handler))
         tree = self.ctx.tree
-        if "." not in name and tree is not None and any(isinstance(n, ast.ClassDef) and n.name == name
-                                                        for n in tree.body):
+        if tree is None or last in self._wrapped_here():
+            return False
+        if "." not in name and any(isinstance(n, ast.ClassDef) and n.name == name for n in tree.body):
             return True
         origin = self.ctx.imported(name.split(".")[0])
         return bool(origin) and not self._library(origin)
+
+    def _wrapped_here(self) -> set[str]:
+        """Exception classes this module raises as wrappers of another error (`raise ParseError(...) from e`)."""
+        if not hasattr(self, "_wrappers"):
+            self._wrappers = {(dotted(n.exc.func if isinstance(n.exc, ast.Call) else n.exc) or "").split(".")[-1]
+                              for n in ast.walk(self.ctx.tree) if isinstance(n, ast.Raise) and n.exc is not None
+                              and n.cause is not None and not (isinstance(n.cause, ast.Constant))}
+        return self._wrappers
 
     def _one_of_several(self, types: list[str]) -> bool:
         """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
