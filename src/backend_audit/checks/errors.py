@@ -441,6 +441,14 @@ class BroadExceptSwallows(AstCheck):
                 isinstance(n, ast.Return) and n.value is not None and any(
                     isinstance(m, ast.Name) and m.id == fallback for m in ast.walk(n.value))
                 for n in iter_nodes(block.body))
+        if isinstance(block, ast.Try) and not body and len(self.ctx.parents) >= 2 and any(
+                isinstance(n, ast.Return) and n.value is not None for n in iter_nodes(block.body)):
+            # `try: return ask() except Exception: pass` then `return DEFAULT`: falls through to the default
+            following = self._sibling(block, self.ctx.parents[-2], 1)
+            value = following.value if isinstance(following, ast.Return) else None
+            return value is not None and not (isinstance(value, ast.Constant) and value.value in (None, False)) \
+                and not any(isinstance(n, ast.Call) or isinstance(n, ast.Name) and not n.id.isupper()
+                            for n in ast.walk(value))
         if not isinstance(block, ast.Try) or not body or not all(
                 isinstance(st, ast.Assign) and _default_value(st.value) for st in body):
             return False
