@@ -379,7 +379,7 @@ class ErrorLogDropsTraceback(AstCheck):
         method = logger_method(node, self.ctx)
         if method == "exception":
             return True
-        exc_info = keyword(node, "exc_info")
+        exc_info = _exc_info(node)
         return method is not None and exc_info is not None and not (
             isinstance(exc_info, ast.Constant) and exc_info.value in (False, None))
 
@@ -414,7 +414,7 @@ class ErrorLogDropsTraceback(AstCheck):
         reraises, expected = current
         if reraises or expected or self._identified_case():
             return
-        exc_info = keyword(node, "exc_info")
+        exc_info = _exc_info(node)
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
             return
@@ -432,6 +432,11 @@ class ErrorLogDropsTraceback(AstCheck):
             self._is_migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
                 ctx.path.rsplit("/", 1)[-1] == "migrations.py"
         return self._is_migration
+
+
+def _exc_info(call: ast.Call) -> ast.expr | None:
+    """The exc-info keyword: logging's `exc_info`, logfire's `_exc_info`."""
+    return keyword(call, "exc_info") or keyword(call, "_exc_info")
 
 
 def _unstar(node: ast.expr) -> ast.expr:
@@ -452,8 +457,8 @@ class EagerLogFormatting(AstCheck):
         if method is None:
             return
         msg = _message_arg(node, method)
-        if msg is None:
-            return
+        if msg is None or (self.ctx.qualname(node.func.value) or "") == "logfire":
+            return  # logfire reads an f-string's fields itself and groups by its template
         how = _eager(msg)
         if how and self._loguru(node):
             # loguru formats with str.format: `%s` would be printed as is
