@@ -275,6 +275,7 @@ class BroadExceptSwallows(AstCheck):
         self.migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py"
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
+        self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -479,7 +480,10 @@ class BroadExceptSwallows(AstCheck):
             if isinstance(parent, _DEFERRED):
                 return False
             if isinstance(parent, ast.ExceptHandler):
-                return _scan_handler(parent, self.ctx)[0]
+                # once per outer handler: a hostile file may nest thousands of closes in one
+                if id(parent) not in self._handled:
+                    self._handled[id(parent)] = _scan_handler(parent, self.ctx)[0]
+                return self._handled[id(parent)]
             if isinstance(parent, ast.Try) and any(st is child for st in parent.finalbody):
                 return True
         return False

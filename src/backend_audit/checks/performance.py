@@ -457,11 +457,15 @@ class DatabaseRoundTripInLoop(AstCheck):
                 break
             if isinstance(parent, ast.If) and _counts_to_batch(parent.test):
                 return True
-        per_pass = set(names) | self._loop_bound(loop)
-        grown = self._grown()
-        return any(isinstance(n, ast.Call) and n is not call and _writes_batch(n) and
-                   _carries_pass_set(n, per_pass, grown)
-                   for n in iter_nodes(getattr(loop, "body", []), skip=_FUNCTION_NODES))
+        # the same for every commit of one loop: asked once per loop, as a hostile file may hold thousands
+        key = ("batch-write", id(loop))
+        if key not in self._loop_index:
+            per_pass = set(names) | self._loop_bound(loop)
+            grown = self._grown()
+            self._loop_index[key] = any(
+                isinstance(n, ast.Call) and _writes_batch(n) and _carries_pass_set(n, per_pass, grown)
+                for n in iter_nodes(getattr(loop, "body", []), skip=_FUNCTION_NODES))
+        return self._loop_index[key]
 
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
