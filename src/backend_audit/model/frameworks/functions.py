@@ -916,7 +916,8 @@ class FunctionFacts:
                 continue
             comp = parents[i - 1]
             element = getattr(comp, "elt", None)
-            if not any(n is node for n in ast.walk(clause.iter)) or not isinstance(element, ast.Call):
+            child = parents[i + 1] if i + 1 < len(parents) else node
+            if child is not clause.iter or not isinstance(element, ast.Call):
                 return False
             tail = last_name(dotted(element.func) or "") if dotted(element.func) else ""
             items = {n.id for n in ast.walk(clause.target) if isinstance(n, ast.Name)}
