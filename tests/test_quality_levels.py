@@ -216,3 +216,25 @@ def read_extension(csr):
 
 def test_a_stated_fallback_is_a_note_a_misspelt_one_a_warning(tmp_path):
     assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 12: "warning"}
+
+
+LOW_LOGS = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+def probe(hosts, fetch):
+    for host in hosts:
+        try:
+            fetch(host)
+        except Exception:
+            logger.info("Unable to check %s", host, exc_info=True)
+        try:
+            fetch(host)
+        except Exception:
+            logger.info("Unable to check %s", host)
+'''
+
+
+def test_a_low_level_log_with_its_traceback_is_a_note(tmp_path):
+    assert _levels(tmp_path, "app/probe.py", LOW_LOGS, "BA-ERR-001") == {10: "note", 14: "warning"}

@@ -317,6 +317,8 @@ class BroadExceptSwallows(AstCheck):
         elif low_log:
             msg = f"{what} logs the error only at DEBUG/INFO and carries on; log at WARNING+ with the traceback or re-raise"
             sub = "low-level"
+            if self._keeps_traceback(node):
+                level = "note"  # `logger.info(..., exc_info=True)`: the traceback is recorded, at a low level
         else:
             msg = f"{what} swallows the error: nothing re-raises, logs or reports it"
             sub = "swallow"
@@ -424,6 +426,15 @@ class BroadExceptSwallows(AstCheck):
             return False
         following = self._sibling(parents[-1], parents[-2], 1)
         return isinstance(following, ast.Return) and _error_response(following.value)
+
+    def _keeps_traceback(self, handler: ast.ExceptHandler) -> bool:
+        """A logger call of the handler passes a true `exc_info` (or logfire's `_exc_info`)."""
+        for n in handler_nodes(handler):
+            if isinstance(n, ast.Call) and _is_logging_call(n, self.ctx):
+                flag = next((kw.value for kw in n.keywords if kw.arg in ("exc_info", "_exc_info")), None)
+                if flag is not None and not (isinstance(flag, ast.Constant) and flag.value in (False, None)):
+                    return True
+        return False
 
     def _fallback_value(self, handler: ast.ExceptHandler) -> bool:
         """`try: VERSION = version(__name__) except Exception: VERSION = "unknown"`: the handler gives the names
