@@ -150,6 +150,21 @@ class DatabaseRoundTripInLoop(AstCheck):
         return bool(self.ctx.imported(node.id)) or (tree is not None and any(
             isinstance(n, ast.ClassDef) and n.name == node.id for n in tree.body))
 
+    def _class_list(self, node: ast.AST) -> bool:
+        """`for model in (Order, Subscription, Checkout):`, or a name the module or the function binds once to
+        such a literal: a loop over the program's own model classes, one statement per table, not per row."""
+        if isinstance(node, ast.Name):
+            func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+            values = self._bindings(func).assigned.get(node.id, []) if func is not None else []
+            if not values and self.ctx.tree is not None:
+                values = [st.value for st in self.ctx.tree.body if isinstance(st, (ast.Assign, ast.AnnAssign))
+                          and st.value is not None and any(isinstance(t, ast.Name) and t.id == node.id for t in (
+                              st.targets if isinstance(st, ast.Assign) else [st.target]))]
+            node = values[0] if len(values) == 1 else None
+        return isinstance(node, (ast.List, ast.Tuple, ast.Set)) and bool(node.elts) and all(
+            (dotted(e) or "").split(".")[-1][:1].isupper() and not (dotted(e) or "").split(".")[-1].isupper()
+            for e in node.elts)
+
     def _literal_local(self, node: ast.AST) -> bool:
         """A name the enclosing function binds, once, to a literal list or tuple of literals (`queries =
         [["size", "select ..."], ...]`): the program's own handful of different statements."""
@@ -185,6 +200,7 @@ class DatabaseRoundTripInLoop(AstCheck):
     # loops -----------------------------------------------------------------------------------
     def visit_For(self, node: ast.For) -> None:
         if not (_small_literal(node.iter) or _constant_collection(node.iter) or self._enum_class(node.iter) or
+                self._class_list(node.iter) or
                 self._literal_local(node.iter) or _exits_first_pass(node.body, node.iter)):
             self._push(_LOOP, node, _target_names([node.target]))
         self._push(_ITER, node)
