@@ -141,6 +141,9 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
     assert account_flow("/admin/login-history", "LoginHistoryView", "app/views.py") is None
     assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
     assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
+    assert account_flow("/auth/activate/confirm", "ActivateAccount", "app/auth/views.py") == "account activation"
+    assert account_flow("/auth/activate", "RequestActivationToken", "app/views.py") == "account activation"
+    assert account_flow("/projects/activate", "activate", "app/views.py") is None
     assert account_flow("/user/chpasswd", "do_chpasswd", "mod_user.py") is None
     # a helper-built path (`org_scoped_rule("/invite/<token>")` reads as <expr>): the handler's parameters
     assert account_flow("/<expr>", "invite", "handlers/authentication.py", ["token", "org_slug"]) == "invitation"
@@ -239,3 +242,17 @@ def stats():
     found = _scan(tmp_path, {"app.py": app})
     assert 15 not in found  # its helper serves anonymous and logged-in visitors alike
     assert found[20][0] == "note"  # nothing says whether anonymous visitors are meant to see it
+
+
+def test_class_view_post_is_a_write_unless_its_own_post_writes_nothing(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask, render_template, request\nfrom flask.views import MethodView\n\n"
+        "app = Flask(__name__)\n\n\n"
+        "class Preview(MethodView):\n    def post(self):\n        return render_template('p.html', t=request.form['t'])\n\n\n"
+        "class Saving(MethodView):\n    def post(self):\n        db.session.commit()\n        return ''\n\n\n"
+        "class AddNote(Saving):\n    def post(self):\n        print('adding')\n        return super().post()\n\n\n"
+        "app.add_url_rule('/preview', view_func=Preview.as_view('preview'))\n"
+        "app.add_url_rule('/notes', view_func=AddNote.as_view('add_note'))\n", encoding="utf-8")
+    found = scan([tmp_path], Settings(select=("BA-AUTH-001",), jobs=1), use_git=False).findings
+    # the preview computes and stores nothing; AddNote's own post() hands over to a base that commits
+    assert {(f.line, f.level) for f in found} == {(7, "note"), (18, "error")}

@@ -141,7 +141,8 @@ def test_the_journal_refuses_what_the_record_cannot_account_for(tmp_path):
     journal = project_record.Journal()
     journal.opened = [str(root / "app" / "db.py"), str(root / "requirements.txt")]
     record = json.loads(inputs.record(journal, [], {}, None, None))
-    assert record["read"] == {"app/db.py": "c1"}  # the requirements file is covered by the tree's stat
+    assert record["read"] == {"app/db.py": "c1"}
+    assert list(record["files"]) == ["requirements.txt"]  # not analysed: kept by the digest of its bytes
     for bad in (lambda j: j.commands.append(["/usr/bin/curl", "http://x"]),
                 lambda j: j.opened.append(str(root / ".git" / "packed-refs")),
                 lambda j: j.listed.append(str(root / "app" / "__pycache__"))):
@@ -164,6 +165,72 @@ def test_a_large_tree_gets_no_record(tmp_path, monkeypatch):
     assert project_record.world_digest(root, {"app/db.py"}, set()) != before
 
 
+def test_a_file_the_pass_read_is_tracked_by_content_not_stat(tmp_path, passes):
+    """requirements.txt is read by the project pass: an edit that keeps its size (and could keep its mtime)
+    runs the pass again; rewriting it with the same bytes does not."""
+    root = tree(tmp_path)
+    scan([root], SETTINGS, use_git=False)
+    (root / "requirements.txt").write_text("django==4.2\n", encoding="utf-8")  # new mtime, same bytes
+    scan([root], SETTINGS, use_git=False)
+    assert len(passes) == 1
+    (root / "requirements.txt").write_text("django==4.1\n", encoding="utf-8")
+    assert report(scan([root], SETTINGS, use_git=False)) == cold(root) and len(passes) == 3
+
+
+def _fresh_checkout(root: Path) -> None:
+    """What actions/checkout leaves on a restored cache: the same commit's bytes, every file new (other
+    mtime, ctime and inode), a new git index."""
+    from ._gitrepo import git
+
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and ".git" not in p.relative_to(root).parts
+                       and DEFAULT_DIR not in p.relative_to(root).parts):
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+    (root / ".git" / "index").unlink()
+    git(root, "reset", "-q")
+
+
+def test_a_fresh_checkout_of_the_same_commit_reuses_the_record(tmp_path, passes, monkeypatch):
+    """CI restores the cache into a new checkout: the record is keyed on contents (and on the listing `git
+    ls-files` gives), so it still serves, with the report of a scan without the cache."""
+    from ._gitrepo import commit, git, init, write
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    root = init(tmp_path / "repo")
+    write(root, {"app/views.py": VIEWS, "app/urls.py": URLS, "app/db.py": FLOW, "requirements.txt": "django\n",
+                 ".env": "SECRET_KEY=8f3a9c2e7b1d4f6a0c5e9b3d7f2a6c1e\n", ".gitignore": "*.log\n"})
+    commit(root, "base")
+    first = report(scan([root], SETTINGS))
+    assert passes == [1]
+    _fresh_checkout(root)
+    again = report(scan([root], SETTINGS))
+    assert passes == [1], "a fresh checkout of the same commit did not reuse the project record"
+    assert again == first == report(scan([root], SETTINGS.with_(extra={"no_cache": True})))
+    git(root, "rm", "-q", "--cached", ".env")
+    (root / ".gitignore").write_text(".env\n\n", encoding="utf-8")  # same size: only `git ls-files` tells
+    assert report(scan([root], SETTINGS)) == report(scan([root], SETTINGS.with_(extra={"no_cache": True})))
+    assert len(passes) == 4  # the pass ran again (and once more without the cache)
+
+
+def test_an_mtime_the_pass_compares_is_in_the_record(tmp_path):
+    """Coverage data older than a source file is stale: code comparing mtimes raises STAT_EVENT, and the
+    record then holds that file's stat (mtimes are otherwise left out of the key)."""
+    import os
+    import sys
+
+    root = tree(tmp_path)
+    inputs = project_record.Inputs.of(root, SETTINGS, [], {}, {}, set())
+    with project_record.journal() as journal:
+        sys.audit(project_record.STAT_EVENT, str(root / "requirements.txt"))
+    assert journal.stat == [str(root / "requirements.txt")]
+    record = inputs.record(journal, [], {}, None, None)
+    assert inputs.lookup(record) is not None
+    st = os.stat(root / "requirements.txt")
+    os.utime(root / "requirements.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert inputs.lookup(record) is None
+
+
 def test_the_example_backend_reports_the_same_warm_and_cold(tmp_path, passes, monkeypatch):
     """On a real layout (examples/): the warm scan reuses the pass and every report section is the cold one's.
     The facts later stages read (cache.EAGER_FACTS) are never changed by the project pass: a reusing scan,
@@ -174,7 +241,8 @@ def test_the_example_backend_reports_the_same_warm_and_cold(tmp_path, passes, mo
     from backend_audit.pipeline.cache import EAGER_FACTS
 
     root = tmp_path / "examples"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", root)
+    # without the cache another test's scan of examples/ may have left there
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples", root, ignore=shutil.ignore_patterns(DEFAULT_DIR))
     seen: list[tuple[dict, list]] = []
     real = runner._project_pass
 
@@ -236,3 +304,23 @@ def test_rules_reading_the_ref_say_so():
         for cls in classes:
             if issubclass(cls, ProjectCheck) and "changed_since" in inspect.getsource(cls):
                 assert cls.READS_CHANGED_SINCE, cls
+
+
+def test_a_scan_leaves_the_cyclic_collector_as_it_found_it(tmp_path, passes):
+    """The cached facts are frozen while the project pass runs (the collector would traverse millions of
+    acyclic containers); the scan hands them back, and leaves alone a freeze the host process made."""
+    import gc
+
+    root = tree(tmp_path)
+    scan([root], SETTINGS, use_git=False)
+    (root / "app" / "urls.py").write_text(URLS.replace("'items/'", "'things/'"), encoding="utf-8")
+    scan([root], SETTINGS, use_git=False)  # decodes the cached facts for the pass
+    assert len(passes) == 2 and gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        (root / "app" / "urls.py").write_text(URLS, encoding="utf-8")
+        scan([root], SETTINGS, use_git=False)
+        assert len(passes) == 3 and gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

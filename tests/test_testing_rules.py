@@ -441,3 +441,41 @@ def test_middleware_runs_on_the_requests_tests_make(tmp_path):
     # without a test request nothing runs it
     write(tmp_path, {"tests/test_items.py": "def test_nothing():\n    assert True\n"})
     assert ("app/timing.py", 1) in flagged(tmp_path, "BA-TEST-002")
+
+
+def test_standalone_scripts_outside_packages_are_notes_a_top_level_script_stays_a_warning(tmp_path):
+    script = "import sys\n\n\ndef names(lines):\n    return sorted({l.split('<')[0] for l in lines})\n\n\n" \
+             "def render(names):\n    return '\\n'.join(names)\n\n\n" \
+             "if __name__ == '__main__':\n    print(render(names(open(sys.argv[1]))))\n"
+    write(tmp_path, {
+        "extras/authors/generate.py": script,  # a maintainer's generator, or a container's start-up program
+        "app/__init__.py": "",
+        "app/themes/dark/build.py": "import json\nimport sys\n\nSRC = sys.argv[1]\nrows = open(SRC).read().split()\n"
+                                    "json.dump(rows, open('out.json', 'w'))\nprint(len(rows))\n",
+        "app/tasks/run.py": script,  # a package module with a __main__ guard is the app's own code
+        "app/tasks/__init__.py": "",
+        "export.py": script,
+        "tests/test_app.py": "import app\n\ndef test_it():\n    assert app\n",
+    })
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-002",)), use_git=False)
+    assert sorted((f.path, f.level) for f in result.findings) == [
+        ("app/tasks/run.py", "warning"), ("app/themes/dark/build.py", "note"), ("export.py", "warning"),
+        ("extras/authors/generate.py", "note")]
+
+
+def test_route_name_read_from_the_flask_config_class_is_traced(tmp_path):
+    # url_for(app.config["LOGIN_VIEW"]) names the route the config class gives, not "any route"
+    write(tmp_path, {
+        "app/__init__.py": "from flask import Flask\n\nfrom app.views import bp\n\n\ndef create_app():\n"
+                           "    app = Flask(__name__)\n    app.config.from_object('app.config.Default')\n"
+                           "    app.register_blueprint(bp, url_prefix='/auth')\n    return app\n",
+        "app/config.py": "class Default:\n    LOGIN_VIEW = 'auth.login'\n",
+        "app/views.py": "from flask import Blueprint\n\nbp = Blueprint('auth', __name__)\n\n\n"
+                        "@bp.route('/login')\ndef login():\n    return 'form'\n\n\n"
+                        "@bp.route('/logout')\ndef logout():\n    return 'bye'\n",
+        "tests/test_views.py": "from flask import url_for\n\nfrom app import create_app\n\n\ndef test_login_page():\n"
+                               "    app = create_app()\n    with app.test_request_context():\n"
+                               "        assert url_for(app.config['LOGIN_VIEW'])\n",
+    })
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-005",)), use_git=False)
+    assert [(f.path, f.line, f.level) for f in result.findings] == [("app/views.py", 12, "warning")]

@@ -175,3 +175,26 @@ def test_the_runners_safe_directory_entries_are_kept(tmp_path, monkeypatch):
         assert "safe.directory=/github/workspace" in args and not any("fsmonitor" in a for a in args)
     finally:
         gitexec._safe_directories.cache_clear()
+
+
+def test_one_scan_reads_the_filter_drivers_once_and_neutralises_every_command(tmp_path, monkeypatch):
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n", ".gitattributes": "*.py filter=evil\n"})
+    commit(repo)
+    git(repo, "config", "filter.evil.clean", "false")
+    reads: list[int] = []
+    real = gitexec._filter_overrides
+    monkeypatch.setattr(gitexec, "_filter_overrides", lambda *a: reads.append(1) or real(*a))
+    with gitexec.config_read_once():
+        outs = [gitexec.run(repo, "rev-parse", "HEAD") for _ in range(3)]
+        assert gitexec.run(repo, "diff", "HEAD").returncode == 0
+    assert reads == [1] and all(o.returncode == 0 for o in outs)
+    gitexec.run(repo, "rev-parse", "HEAD")  # outside a scan: read again, as the config may have changed
+    assert reads == [1, 1]
+    calls: list[tuple] = []
+    with gitexec.config_read_once():
+        gitexec.run(repo, "rev-parse", "HEAD")  # the one read
+        monkeypatch.setattr(gitexec, "_base", lambda cwd, timeout, args: calls.append(args))
+        gitexec.run(repo, "rev-parse", "HEAD")
+        gitexec.run(repo, "diff", "HEAD")
+    assert len(calls) == 2 and all("filter.evil.clean=" in args for args in calls)

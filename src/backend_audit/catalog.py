@@ -11,17 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError
-
-# libyaml's C build of the same safe loader: ~10x faster, and rule loading is on every scan's path.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def safe_load(text: str) -> Any:
-    """yaml.safe_load, through libyaml when it is installed (same safe constructor set)."""
-    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a SafeLoader
+    """yaml.safe_load, through libyaml when it is installed (same safe constructor set: ~10x faster). yaml
+    is imported here, not at start-up: a scan whose bundled YAML has a JSON copy (parsed_copy) never needs it."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a SafeLoader
+
+
+def yaml_errors() -> tuple[type[BaseException], ...]:
+    """What reading and parsing a YAML file may raise, for `except yaml_errors():` (Python evaluates it
+    only when an exception is being matched, so yaml is not imported for a file that parsed)."""
+    import yaml
+
+    return (OSError, yaml.YAMLError, UnicodeDecodeError)
 
 _PKG_DIR = Path(__file__).resolve().parent
 
@@ -51,6 +57,9 @@ class Example:
     options: dict[str, Any] = field(default_factory=dict)
     # For fixed examples: the files after --fix (--unsafe-fixes for an unsafe fix), byte for byte.
     fixed: dict[str, str] = field(default_factory=dict)
+    # For bad examples: the level every finding must carry ("" = any level the rule declares); pins a
+    # demotion (a warning where the evidence for an error is missing) as firmly as the lines
+    level: str = ""
 
     @property
     def test_id(self) -> str:
@@ -180,7 +189,7 @@ def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example,
                 raise ConfigError(f"{source}: bad example {i} lists no lines that must be flagged")
             fixed = {path: str(ex["fixed"])} if kind == "fixed" else {}
             out.append(Example(rule_id, kind, i, files, tuple(sorted(expected)), dict(ex.get("options") or {}),
-                               fixed))
+                               fixed, str(ex.get("level") or "") if kind == "bad" else ""))
     return tuple(out)
 
 
@@ -188,7 +197,7 @@ def _load_rule(path: Path, raw: Any = None) -> Rule:
     if raw is None:
         try:
             raw = safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        except yaml_errors() as exc:  # evaluated only when something was raised: yaml is imported by then
             raise ConfigError(f"cannot read rule file {path}: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"rule file {path} is not a mapping")
@@ -232,7 +241,7 @@ def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
     base = Path(rules_dir) if rules_dir else data_dir("rules")
     rules: dict[str, Rule] = {}
     paths = sorted(base.glob("*/*.yaml"))
-    parsed = _parsed_copy(paths)
+    parsed = parsed_copy(paths)
     for path in paths:
         rule = _load_rule(path, parsed.get(str(path)))
         if rule.id in rules:
@@ -243,70 +252,30 @@ def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
     return tuple(sorted(rules.values(), key=lambda r: r.id))
 
 
-def _parsed_copy(paths: list[Path]) -> dict[str, Any]:
-    """The rule files as parsed data, from a JSON copy in the user's own cache home keyed by their stat
-    (libyaml takes about 25 ms for the pack, JSON a fifth of that), made on first use. Best effort: any
-    problem means parsing the YAML as before. Only data that JSON gives back exactly is copied."""
-    import hashlib
-    import json
-    import os
-
+def parsed_copy(paths: list[Path], kind: str = "rules") -> dict[str, Any]:
+    """Bundled YAML files (the rule pack, the checklist vocabulary, the taint models) as parsed data, from
+    a JSON copy in the user's own cache home named by their stat (libyaml takes about 25 ms for the rule
+    pack, JSON a fifth of that, and yaml's import is not needed at all), made on first use. Best effort:
+    {} on any problem, and the caller parses the YAML as before. Only data JSON gives back exactly is copied."""
     from . import __version__
+    from .untrusted import user_cache
 
-    h = hashlib.sha256(f"rules 1 {__version__}".encode())
     try:
-        for p in paths:
-            st = p.stat()
-            h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+        name = f"{kind}-{user_cache.files_digest(paths, f'{kind} 1 {__version__}')}.json"
     except OSError:
         return {}
-    base = os.environ.get("XDG_CACHE_HOME")
-    home = Path(base if base and os.path.isabs(base) else Path.home() / ".cache") / "backend-audit"
-    target = home / f"rules-{h.hexdigest()[:32]}.json"
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(target, os.O_RDONLY | nofollow)
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            # the user's own private file, as the cache key (pipeline/cache.py): nobody else can plant rules
-            if _private_file(st):
-                data = json.loads(fh.read())
-                if isinstance(data, dict) and set(data) == {str(p) for p in paths}:
-                    return data
-    except (OSError, ValueError):
-        pass
+    data = user_cache.read_json(name)
+    if isinstance(data, dict) and set(data) == {str(p) for p in paths}:
+        return data
     data = {}
     for p in paths:
         try:
             data[str(p)] = safe_load(p.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError, UnicodeDecodeError):
-            return {}  # _load_rule reports it
-    try:
-        text = json.dumps(data, separators=(",", ":"))
-        if json.loads(text) != data or repr(json.loads(text)) != repr(data):
-            return data  # a date, a tuple, a non-string key: JSON would not give it back
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = home / f".rules-{os.getpid()}-{hashlib.sha256(os.urandom(8)).hexdigest()[:8]}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-        week = 7 * 24 * 3600  # copies of earlier rule packs (another installation may still use its own)
-        for old in home.glob("rules-*.json"):
-            if old != target and not old.is_symlink() and old.stat().st_mtime < os.path.getmtime(target) - week:
-                old.unlink()
-    except (OSError, TypeError, ValueError):
-        pass
+        except yaml_errors():
+            return {}  # the caller reports it
+    if user_cache.round_trips(data):
+        user_cache.write_json(name, data, prune_prefix=f"{kind}-")
     return data
-
-
-def _private_file(st) -> bool:
-    """A regular file of this user that nobody else can write."""
-    import os
-    import stat
-
-    return stat.S_ISREG(st.st_mode) and not (hasattr(os, "geteuid") and st.st_uid != os.geteuid()) \
-        and not st.st_mode & 0o022
 
 
 def rules_by_id() -> dict[str, Rule]:

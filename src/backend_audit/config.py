@@ -12,19 +12,20 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-import pathspec
-
 from .errors import ConfigError
 from .untrusted.files import InputError, read_bounded, read_tree_text
 from .untrusted.globs import Glob, compile_glob, needs_linear_matcher
 from .untrusted.regexes import regex_problem
+
+if TYPE_CHECKING:
+    import pathspec
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
 
@@ -464,6 +465,8 @@ class Selection:
 
 @functools.lru_cache(maxsize=512)
 def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
@@ -482,19 +485,28 @@ def _split_patterns(patterns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[G
 
 @functools.lru_cache(maxsize=64)
 def _any_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     # A lone "!pattern" never matches, so leaving negations out keeps any()-of-each-pattern semantics.
     return pathspec.GitIgnoreSpec.from_lines([p for p in patterns if not p.startswith("!")])
+
+
+def _spec_regexes(patterns: tuple[str, ...]) -> list[str]:
+    """pathspec's regexes for the patterns that include, their "ps_d" groups made anonymous (a name may
+    not repeat in one alternation)."""
+    return [p.regex.pattern.replace("(?P<ps_d>", "(?:") for p in _any_spec(patterns).patterns
+            if p.include and getattr(p, "regex", None) is not None]
 
 
 @functools.lru_cache(maxsize=64)
 def _any_regex(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     """pathspec's per-pattern regexes joined into one alternation: one regex match per path instead of
     one per pattern (discovery and the checklist's evidence search test every path of the repository).
-    Their "ps_d" groups are made anonymous (a name may not repeat); with no negations left, "any
-    pattern matches" is exactly the spec's answer."""
-    spec = _any_spec(patterns)
-    parts = [p.regex.pattern.replace("(?P<ps_d>", "(?:") for p in spec.patterns
-             if p.include and getattr(p, "regex", None) is not None]
+    With no negations left, "any pattern matches" is exactly the spec's answer. The translation comes
+    from the user cache when this pathspec made it before (pattern_regexes.py)."""
+    from .untrusted import pattern_regexes
+
+    parts = pattern_regexes.lookup(patterns, _spec_regexes)
     try:
         return re.compile("|".join(f"(?:{x})" for x in parts)) if parts else None
     except re.error:  # a pathspec release with other regex shapes: the spec's own matcher is still right

@@ -82,6 +82,8 @@ def check_example(example: Example) -> None:
         assert got == sorted(set(example.expected)), (
             f"{example.test_id}: expected findings at {sorted(set(example.expected))}, got {got}: "
             f"{[f.message for f in found]}")
+        wrong = sorted((f.path, f.line, f.level) for f in found if example.level and f.level != example.level)
+        assert not wrong, f"{example.test_id}: expected every finding at {example.level!r}, got {wrong}"
     else:
         assert not found, f"{example.test_id}: good example was flagged at {got}: {[f.message for f in found]}"
 

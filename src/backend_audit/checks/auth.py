@@ -11,6 +11,11 @@ from .endpoint_base import EndpointCheck
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+# Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
+_EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
+                            "BaseDeleteView", "CreateAPIView", "UpdateAPIView", "DestroyAPIView", "ListCreateAPIView",
+                            "RetrieveUpdateAPIView", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView",
+                            "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "DestroyModelMixin"})
 
 
 class EndpointWithoutAuth(EndpointCheck):
@@ -24,6 +29,7 @@ class EndpointWithoutAuth(EndpointCheck):
         self._facts = project.facts
         self._semantic = getattr(project, "semantic", None)
         self._evidence = inv.evidence
+        self._stores_memo: dict[tuple[str, str, int], bool] = {}
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
@@ -51,6 +57,14 @@ class EndpointWithoutAuth(EndpointCheck):
                 reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
+            if changing and STATE_CHANGING & {x for _, m in group for x in m} == {"POST"} and \
+                    not self._stores(path, group[0][0].handler, group[0][0].fn):
+                # a POST is an error only with evidence that a stranger changes stored data; a socket push, a
+                # call to another service or a helper this analysis could not resolve is not that evidence
+                # (PUT/PATCH/DELETE declare the change themselves)
+                level = "warning"
+                reason += (" (writes not traced: no ORM, SQL, file or mail write was found in the handler or the "
+                           "project helpers it calls)")
             step = ACCOUNT_STEP in why
             if step:
                 changing, level = False, "warning"
@@ -102,6 +116,11 @@ class EndpointWithoutAuth(EndpointCheck):
         """Whether a function view (or a project helper it calls, two levels down) may change stored state;
         class views and anything not read are assumed to."""
         qualname = e if isinstance(e, str) else e.handler
+        cls = self._facts.get(path, {}).get("classes", {}).get(qualname)
+        if cls is not None and depth == 0:  # a class view: its own post(), unless it also overrides dispatch
+            own = set(cls.get("methods", ()))
+            return "post" not in own or bool(own & {"dispatch", "dispatch_request"}) or \
+                self._may_write(path, f"{qualname}.post", depth)
         fn = self._facts.get(path, {}).get("functions", {}).get(qualname)
         sm = self._semantic
         module = sm.module_of(path) if sm is not None else None
@@ -110,6 +129,49 @@ class EndpointWithoutAuth(EndpointCheck):
         for callee in sorted(sm.callees(f"{module}.{qualname}")):
             info = sm.function(callee)
             if info is None or not info.path or self._may_write(info.path, callee[len(info.module) + 1:], depth + 1):
+                return True
+        return False
+
+    def _stores(self, path: str, handler: str, fn: dict[str, Any] | None, depth: int = 0) -> bool:
+        """Whether the handler (a function view, or a class view's methods along its MRO), or a project helper
+        it calls (two levels down), changes stored data: an ORM/SQL/file/mail write, or a generic editing view
+        (`CreateView`, DRF's `ModelViewSet`) whose inherited handlers save."""
+        if fn is not None and fn.get("params") is not None:
+            return self._function_stores(path, handler, depth)
+        ev = self._evidence
+        if ev is None:
+            return False
+        for kind, where, what in ev._mro_chain(path, handler.split(".")[0]):
+            if kind == "external" and what.rpartition(".")[2] in _EDITING_BASES:
+                return True
+            if kind == "project" and any(
+                    self._function_stores(where, f"{what}.{m}", depth)
+                    for m in self._facts.get(where, {}).get("classes", {}).get(what, {}).get("methods", [])):
+                return True
+        return False
+
+    def _function_stores(self, path: str, qualname: str, depth: int) -> bool:
+        memo = self._stores_memo
+        key = (path, qualname, depth)
+        if key not in memo:
+            memo[key] = False  # a cycle through this function answers "not seen" while it is being asked
+            memo[key] = self._function_stores_uncached(path, qualname, depth)
+        return memo[key]
+
+    def _function_stores_uncached(self, path: str, qualname: str, depth: int) -> bool:
+        fn = self._facts.get(path, {}).get("functions", {}).get(qualname)
+        if fn is None:
+            return False
+        if fn.get("stores"):
+            return True
+        sm = self._semantic
+        module = sm.module_of(path) if sm is not None else None
+        if module is None or depth >= 2:
+            return False
+        for callee in sorted(sm.callees(f"{module}.{qualname}")):
+            info = sm.function(callee)
+            if info is not None and info.path and self._function_stores(info.path, callee[len(info.module) + 1:],
+                                                                         depth + 1):
                 return True
         return False
 

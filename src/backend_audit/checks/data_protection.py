@@ -219,6 +219,19 @@ _REQUEST_ROOT = re.compile(r"(?i)^(request|req|data|payload|body|form|json|args|
 _FROM_CONFIG = re.compile(r"(?i)(settings|config|conf|environ|getenv|env\b|secrets?\.)")
 
 
+# A keyword or attribute that holds the object doing the work, not a password (`password_helper=hasher`)
+_HOLDER = re.compile(r"(?i)_(helper|hasher|manager|context|service|generator|backend|handler|strategy|checker)s?$")
+# Calls in a class body that declare a stored column
+_COLUMN_CALL = re.compile(r"(^|\.)(Column|mapped_column|relationship|column_property|[A-Z]\w*Field)$")
+# Bases whose subclasses are rows an ORM writes, and bases whose subclasses only carry values
+_ORM_BASES = frozenset({"Model", "Base", "DeclarativeBase", "DeclarativeBaseNoMeta", "AbstractUser",
+                        "AbstractBaseUser", "Document", "DynamicDocument", "EmbeddedDocument"})
+_USER_MODELS = frozenset({"AbstractUser", "AbstractBaseUser"})
+_VALUE_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "FlaskForm", "Serializer", "ModelSerializer",
+                          "HyperlinkedModelSerializer", "TypedDict", "NamedTuple", "RootModel", "Struct",
+                          "BaseSettings", "SQLModel", "Enum"})
+
+
 class PasswordStoredPlain(AstCheck):
     """Per file: candidate plain-password stores, and the classes that hash a password on assignment
     (SQLAlchemy `@validates("password")`, a `password` property setter). The project pass decides: a model
@@ -228,10 +241,19 @@ class PasswordStoredPlain(AstCheck):
     PREFILTER = ("password", "passwd", "pwd")
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for stmt in node.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and _hashes_on_assignment(stmt):
-                self.ctx.facts.setdefault("password_hashing_classes", []).append(node.name)
-                return
+        # what the project pass needs to tell a stored row from a schema, and one that hashes from one that
+        # does not: bases (`UserCreate[UF]` as `UserCreate`), columns, and hashing by behaviour
+        methods = {s.name: s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        table = any(kw.arg == "table" and literal_value(kw.value) is True for kw in node.keywords)
+        info = {"bases": [b for b in (_base_name(b) for b in node.bases) if b], "table": table,
+                "orm": any(_is_column(s) for s in node.body),
+                "password_column": any(_is_column(s) and any(is_password_name(t) for t in _targets(s))
+                                       for s in node.body),
+                "hashes": any(_hashes_on_assignment(m) for m in methods.values()) or _descriptor_hashes(node, methods),
+                "init_hashes": "__init__" in methods and _calls_hasher(methods["__init__"]),
+                "hashing_method": next((name for name, m in methods.items() if name != "__init__" and
+                                        _hashes_in_place(m)), "")}
+        self.ctx.facts.setdefault("password_classes", {}).setdefault(node.name, []).append(info)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -241,6 +263,14 @@ class PasswordStoredPlain(AstCheck):
         self.assigned: list[dict[str, ast.AST | None]] = []
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        for dec in node.decorator_list:
+            # `@event.listens_for(User, "before_insert")` whose body hashes: every User row is hashed on insert
+            if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("listens_for") and dec.args and \
+                    _calls_hasher(node) and any(isinstance(n, ast.Attribute) and is_password_name(n.attr)
+                                                for n in ast.walk(node)):
+                target = _base_name(dec.args[0])
+                if target:
+                    self.ctx.facts.setdefault("password_listener_classes", []).append(target)
         args = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
         self.frames.append([node.name, {a.arg for a in args}, False, []])
         # parameter -> the classes its annotation names (`user_in: UserRegister | UserCreate`), and the
@@ -253,8 +283,8 @@ class PasswordStoredPlain(AstCheck):
         self.assigned.pop()
         _, _, hashes, pending = self.frames.pop()
         if not hashes:  # any hash call in the function clears what it stores
-            for at, cls, message, *origin in pending:
-                self._candidate(at, cls, message, *origin)
+            for at, kind, cls, message, origin in pending:
+                self._candidate(at, kind, cls, message, origin)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if not self.frames:
@@ -264,11 +294,11 @@ class PasswordStoredPlain(AstCheck):
             if isinstance(t, ast.Name):
                 local = self.assigned[-1]
                 local[t.id] = node.value if t.id not in local else None  # bound twice: which one is unknown
-            if isinstance(t, ast.Attribute) and is_password_name(t.attr) and \
+            if isinstance(t, ast.Attribute) and is_password_name(t.attr) and not _HOLDER.search(t.attr) and \
                     not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and self._raw_password(node.value, params):
-                pending.append((node, None, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
+                pending.append((node, "attr", None, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
                                             f"{name}(): a database leak hands out every password; hash it "
-                                            "(set_password(), make_password(), a passlib/argon2 hasher)"))
+                                            "(set_password(), make_password(), a passlib/argon2 hasher)", []))
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.frames:
@@ -280,11 +310,11 @@ class PasswordStoredPlain(AstCheck):
         self._constructor(node, frame)
         self._sql_write(node, frame)
 
-    def _candidate(self, node: ast.AST, cls: str | None, message: str, origin: list[str] | None = None) -> None:
+    def _candidate(self, node: ast.AST, kind: str, cls: str | None, message: str, origin: list[str]) -> None:
         self.report(node, message)
         finding = self.ctx.findings.pop()
         self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls,
-                                                                "origin": origin or []})
+                                                                "kind": kind, "origin": origin})
 
     def _origin(self, value: ast.AST) -> list[str]:
         """The classes of the parameter a password value is read from (`bytes(user_in.password, "utf-8")`
@@ -316,8 +346,8 @@ class PasswordStoredPlain(AstCheck):
         values = [n for a in call.args for n in iter_nodes(a, skip=()) if isinstance(n, ast.Name)]
         raw = next((n for n in values if is_password_name(n.id) and self._raw_password(n, params)), None)
         if raw is not None:
-            pending.append((call, "<sql>", f"SQL writes the plain password {raw.id!r} into a password column and "
-                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE"))
+            pending.append((call, "sql", None, f"SQL writes the plain password {raw.id!r} into a password column and "
+                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE", []))
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
         if _FROM_CONFIG.search(dotted(value) or "") or _FROM_CONFIG.search(_container(value)):
@@ -347,8 +377,13 @@ class PasswordStoredPlain(AstCheck):
                 "builtins", "psycopg", "psycopg2", "pymysql", "smtplib", "requests", "httpx", "ldap3", "redis"):
             return
         for kw in call.keywords:
-            if kw.arg and is_password_name(kw.arg) and self._raw_password(kw.value, params):
-                pending.append((kw, tail if model_ctor else None,
+            if kw.arg and is_password_name(kw.arg) and not _HOLDER.search(kw.arg) and \
+                    self._raw_password(kw.value, params):
+                # `User.objects.create(...)`: the Django model is the name before `.objects`
+                cls = tail if model_ctor else name.split(".objects")[0].rpartition(".")[2]
+                # Django's own user model is a model wherever it is imported from
+                known = not model_ctor or (self.ctx.qualname(func) or "").startswith("django.contrib.auth.")
+                pending.append((kw, "orm_create" if known else "ctor", cls,
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
                                 "model's set_password()/create_user() or hash it first", self._origin(kw.value)))
 
@@ -389,40 +424,160 @@ def _hashes_on_assignment(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def _inherits(cls: str, hashing: set[str], bases: dict[str, set[str]]) -> bool:
-    seen, todo = set(), [cls]
-    while todo:
-        name = todo.pop()
-        if name in hashing:
-            return True
-        if name not in seen and len(seen) < 50:
-            seen.add(name)
-            todo.extend(bases.get(name, ()))
+def _calls_hasher(fn: ast.AST) -> bool:
+    return any(isinstance(c, ast.Call) and _HASHING.search(dotted(c.func) or getattr(c.func, "attr", "") or "")
+               for c in ast.walk(fn))
+
+
+def _hashes_in_place(fn: ast.AST) -> bool:
+    """`def hash_password(self): self.password = bcrypt.hashpw(self.password, ...)`: a method storing a hash
+    into its own password attribute, called by some other code before (or after) the row is saved."""
+    return any(isinstance(n, ast.Assign) and any(
+        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and
+        is_password_name(t.attr) for t in n.targets) and _calls_hasher(n.value) for n in ast.walk(fn))
+
+
+def _base_name(node: ast.AST) -> str:
+    """`db.Model` -> "Model", `UserCreate[UF]` -> "UserCreate": the class a base names."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return (dotted(node) or "").rpartition(".")[2]
+
+
+def _targets(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, ast.Assign):
+        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    return []
+
+
+def _is_column(stmt: ast.stmt) -> bool:
+    """`name = db.Column(...)`, `mapped_column(...)`, `models.CharField(...)`, `__tablename__ = "users"`,
+    `password: Mapped[str]`: a class body that declares stored columns is a model, not a schema."""
+    if "__tablename__" in _targets(stmt):
+        return True
+    if isinstance(stmt, ast.AnnAssign) and "Mapped" in (dotted(getattr(stmt.annotation, "value", None)) or ""):
+        return True
+    value = getattr(stmt, "value", None)
+    return isinstance(value, ast.Call) and _COLUMN_CALL.search(dotted(value.func) or "") is not None
+
+
+def _descriptor_hashes(cls: ast.ClassDef, methods: dict[str, ast.AST]) -> bool:
+    """`password = synonym("_password", descriptor=property(_get, _set))` or `password = property(_get, _set)`
+    whose setter calls a hasher: assigning the attribute (and the constructor's keyword) stores a hash."""
+    for stmt in cls.body:
+        if not (isinstance(stmt, ast.Assign) and any(is_password_name(t) for t in _targets(stmt))):
+            continue
+        todo = [stmt.value]
+        while todo:
+            call = todo.pop()
+            if not isinstance(call, ast.Call):
+                continue
+            tail = (dotted(call.func) or "").rpartition(".")[2]
+            todo.extend(kw.value for kw in call.keywords if kw.arg == "descriptor")
+            if tail in ("property", "hybrid_property"):
+                setter = call.args[1] if len(call.args) > 1 else \
+                    next((kw.value for kw in call.keywords if kw.arg == "fset"), None)
+                fn = methods.get(setter.id) if isinstance(setter, ast.Name) else None
+                if fn is not None and _calls_hasher(fn):
+                    return True
     return False
 
 
 class PasswordStoredPlainProject(ProjectCheck):
-    """Reports the candidates no model hashing on assignment accounts for. An attribute store (`user.password
-    = raw`) cannot name its class per file: any hashing model in the project is taken as the one."""
+    """Reports the candidates nothing in the project accounts for, at the level the evidence supports: an
+    error where the password visibly reaches storage (SQL writing a password column, a Django manager's
+    `create()`, the constructor of a class the project declares as a model, an attribute of a model whose
+    password column nothing hashes); a warning saying what was not traced where the class cannot be
+    resolved. Classes are joined by name over every file: the semantic model's imports are not needed to
+    tell `User(password=...)` from `UserCreate(password=...)` when only one of them exists."""
 
     RULE_ID = "BA-DATA-003"
 
     def run(self, project: Any) -> list[Finding]:
-        hashing = {c for f in project.facts.values() for c in f.get("password_hashing_classes", ())}
-        # class name -> base names, from every file's class facts: `Admins(Users)` inherits Users' validator
-        bases: dict[str, set[str]] = {}
+        classes: dict[str, list[dict]] = {}
         for f in project.facts.values():
-            for qual, entry in f.get("classes", {}).items():
-                bases.setdefault(qual.rpartition(".")[2], set()).update(
-                    b.rpartition(".")[2] for b in entry.get("bases", ()))
+            # every file's class facts give the bases of classes in files that never mention a password
+            # (`class TimestampedModel(Base)`); this check's own facts add columns and hashing
+            for qual, entry in (f.get("classes") or {}).items():
+                classes.setdefault(qual.rpartition(".")[2], []).append(
+                    {"bases": [b.rpartition(".")[2] for b in entry.get("bases", ())], "table": bool(entry.get("table")),
+                     "orm": False, "password_column": False, "hashes": False, "init_hashes": False,
+                     "hashing_method": ""})
+            for name in f.get("password_listener_classes") or ():
+                classes.setdefault(name, []).append({"bases": [], "table": False, "orm": False, "hashing_method": "",
+                                                     "password_column": False, "hashes": True, "init_hashes": False})
+            for name, infos in (f.get("password_classes") or {}).items():
+                classes.setdefault(name, []).extend(infos)
+        every = [i for infos in classes.values() for i in infos]
+        # for attribute stores, whose receiver's class is unknown: does any class hash on assignment, does
+        # any model declare a password column (Django's user models declare theirs)
+        project_wide = {"hashes": any(i["hashes"] for i in every),
+                        "password_column": any(i["password_column"] for i in every) or any(
+                            any(b in _USER_MODELS for b in i["bases"]) for i in every),
+                "hashing_method": next((i["hashing_method"] for i in every if i.get("hashing_method")), "")}
         out = []
         for path in sorted(project.facts):
             for cand in project.facts[path].get("password_plain", ()):
-                cls = cand.get("class")
-                if (cls is not None and _inherits(cls, hashing, bases)) or (cls is None and hashing):
-                    continue
-                origin = cand.get("origin") or []
-                if origin and all(_inherits(c, hashing, bases) for c in origin):
-                    continue  # read from request models whose validator already hashed it
-                out.append(Finding.from_dict(cand["finding"]))
+                finding = _judge(cand, classes, project_wide)
+                if finding is not None:
+                    out.append(finding)
         return out
+
+
+def _ancestry(cls: str, classes: dict[str, list[dict]]) -> tuple[set[str], list[dict]]:
+    """Every base name reachable from `cls` (itself included) and the class facts found on the way."""
+    seen, infos, todo = set(), [], [cls]
+    while todo and len(seen) < 50:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for info in classes.get(name, ()):
+            infos.append(info)
+            todo.extend(info["bases"])
+    return seen, infos
+
+
+def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, Any]) -> Finding | None:
+    kind, cls = cand.get("kind", "ctor"), cand.get("class")
+    if kind == "sql":
+        return Finding.from_dict(cand["finding"])
+    origin = cand.get("origin") or []
+    if origin and all(any(i["hashes"] for i in _ancestry(c, classes)[1]) for c in origin):
+        return None  # read from request models whose validator already hashed it
+    if kind == "attr":
+        # the receiver's class is not known per file: any class that hashes on assignment is taken as it
+        if project_wide["hashes"]:
+            return None
+        if project_wide["hashing_method"]:
+            return _untraced(cand, f"a model hashes its password in place ({project_wide['hashing_method']}()); "
+                                   "whether that runs before this value is saved was not traced")
+        if project_wide["password_column"]:
+            return Finding.from_dict(cand["finding"])  # a model stores a password column nothing hashes
+        return _untraced(cand, "the object's class was not traced and no model in the project declares a "
+                               "password column")
+    names, infos = _ancestry(cls or "", classes)
+    if any(i["hashes"] or i["init_hashes"] for i in infos):
+        return None  # a setter, validator, descriptor or constructor that hashes
+    method = next((i["hashing_method"] for i in infos if i.get("hashing_method")), "")
+    if method:
+        return _untraced(cand, f"{cls}.{method}() hashes the password in place; whether it runs before the row "
+                               "is saved was not traced")
+    value = bool(names & _VALUE_BASES) and not any(i["table"] for i in infos)
+    if value:
+        return None  # a schema or form carries the password to the code that hashes it
+    model = kind == "orm_create" or any(i["table"] for i in infos) or bool(names & _ORM_BASES) or \
+        any(i["orm"] for i in infos)
+    if model:
+        return Finding.from_dict(cand["finding"])
+    return _untraced(cand, f"{cls} is not a model class found in the project (it may be a schema, or hash on "
+                           "assignment)")
+
+
+def _untraced(cand: dict, why: str) -> Finding:
+    data = dict(cand["finding"])
+    data["level"] = "warning"
+    data["message"] = f"{data['message']}; storage not traced: {why}"
+    return Finding.from_dict(data)

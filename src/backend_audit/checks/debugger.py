@@ -13,7 +13,10 @@ _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb", "wdb", "web_pdb", "remote_pdb", "
 _HOOKS = frozenset({"set_trace", "post_mortem", "pm", "breakpoint", "settrace", "listen", "wait_for_client"})
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
 _ENV_READS = frozenset({"os.getenv", "os.environ.get", "os.environ"})
-_SHELLS = frozenset({"IPython.embed", "IPython.terminal.embed.embed"})
+_SHELLS = frozenset({"IPython.embed", "IPython.terminal.embed.embed", "IPython.start_ipython", "code.interact",
+                     "ptpython.repl.embed", "bpython.embed"})
+# Commands whose job is an interactive session: `flask shell`, `manage.py debug_console`, `cli repl`
+_SESSION_WORDS = frozenset({"shell", "repl", "console", "debug", "interact", "ipython", "pdb"})
 
 
 class DebuggerHookLeft(AstCheck):
@@ -34,20 +37,33 @@ class DebuggerHookLeft(AstCheck):
                 return True
         return False
 
-    def _shell_command(self) -> bool:
-        """Inside a command-line command (`@cli.command("shell")`, `@click.command()`): an interactive shell is
-        what such a command is for, run by the operator at a terminal, never reached by a request."""
+    def _shell_command(self) -> str:
+        """The command-line command the call is in ("" if none): a click/typer `@cli.command()`, a Django
+        management command's `handle()`, code under `if __name__ == "__main__":`. Run by the operator at a
+        terminal, never reached by a request; returns the command's name (its function or module)."""
+        if "management/commands/" in self.ctx.path:
+            return PurePosixPath(self.ctx.path).stem
         for parent in self.ctx.parents:
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for deco in parent.decorator_list:
                     target = deco.func if isinstance(deco, ast.Call) else deco
                     name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
                     if name == "command":
-                        return True
-        return False
+                        label = next((a.value for a in getattr(deco, "args", ()) if isinstance(a, ast.Constant)
+                                      and isinstance(a.value, str)), parent.name)
+                        return label
+            if isinstance(parent, ast.If) and "__main__" in ast.dump(parent.test) and \
+                    "__name__" in ast.dump(parent.test):
+                return PurePosixPath(self.ctx.path).stem
+        return ""
+
+    def _session_command(self) -> bool:
+        """A command whose name says it opens an interactive session (`shell`, `debug-console`, `repl`)."""
+        words = set(self._shell_command().lower().replace("-", "_").split("_"))
+        return bool(words & _SESSION_WORDS)
 
     def visit_Import(self, node: ast.Import) -> None:
-        if self.exempt or self._opt_in():
+        if self.exempt or self._opt_in() or self._session_command():
             return
         for alias in node.names:
             if alias.name.split(".")[0] in _DEBUGGERS:
@@ -56,7 +72,7 @@ class DebuggerHookLeft(AstCheck):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if not self.exempt and not node.level and (node.module or "").split(".")[0] in _DEBUGGERS and \
-                not self._opt_in():
+                not self._opt_in() and not self._session_command():
             for alias in node.names:
                 self.local_hooks[alias.asname or alias.name] = f"{node.module}.{alias.name}"
             self.report(node, f"`from {node.module} import ...` left in application code: a debugger hook blocks "
@@ -69,9 +85,15 @@ class DebuggerHookLeft(AstCheck):
         if not qn and isinstance(node.func, ast.Name):
             qn = self.local_hooks.get(node.func.id, "")
         head, _, tail = qn.rpartition(".")
-        if qn in _SHELLS and self._shell_command():
-            return
+        if qn in _SHELLS and self._shell_command() or self._session_command():
+            return  # an interactive session is what the command is for
         if qn == "builtins.breakpoint" or (head.split(".")[0] in _DEBUGGERS and tail in _HOOKS) or qn in _SHELLS:
+            command = self._shell_command()
+            if command:  # no request reaches it, but a scheduled run of the command would hang at the prompt
+                self.report(node, f"{qn.removeprefix('builtins.')}() in the command-line command {command!r}: no "
+                                  "request reaches it, but an unattended run (cron, CI) stops at the prompt; delete "
+                                  "it or put it behind an option", level="warning")
+                return
             self.report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
                               "worker at a debugger prompt; delete it")
 

@@ -149,7 +149,15 @@ class DebugModeEnabled(AstCheck):
             return
         fallback = self._env_fallback(value_node)
         if fallback is not UNKNOWN and _on(fallback):
-            self._report(node, "DEBUG read from the environment with a fallback that turns it on")
+            if re.search(r"(?i)prod", self.ctx.path) or self.class_stack:
+                self._report(node, "DEBUG read from the environment with a fallback that turns it on")
+            elif not in_test_branch(self.if_stack, self.ctx):
+                # shared settings: debug is on only where a deployment leaves the variable unset, which the
+                # deployment's environment decides (like a secret's development fallback, BA-SEC-001)
+                self.report(node, "debug mode on by default: DEBUG read from the environment with a fallback that "
+                                  "turns it on, so every deployment that does not set it runs with debug (the "
+                                  "deployment's environment was not traced); make the fallback False",
+                            level="warning", properties={"sub": "fallback"})
 
     def _env_fallback(self, node: ast.AST):
         """The default of `os.getenv("DEBUG", True)`, `env.bool("DEBUG", default=True)`, `config("DEBUG", True)`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -31,6 +32,16 @@ class CodeInjection(TaintCheck):
     NOUN = "code"
     WHAT = "reaches dynamic code execution"
     FIX = "Never evaluate request data: parse it (json, ast.literal_eval) or map it to allowed operations."
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        if judged is None or judged[0] != "error" or tf.api not in _IMPORTS or not _submodule_only(tf.snippet):
+            return judged
+        # `import_module(f"{package}.{name}")`: the value picks a module the package ships, it cannot name
+        # `os` or a file of its own; which modules that reaches was not traced
+        return "warning", (f"request data picks the module imported by {tf.api} under a fixed package prefix: "
+                           "only modules the package ships can load (which ones was not traced). Map the value to "
+                           "an allowed list of modules.")
 
 
 class PathTraversal(TaintCheck):
@@ -225,3 +236,30 @@ class RequestDataWithoutValidation(EndpointCheck):
                                                 "untyped dict/Any: declare a pydantic model", symbol=e.handler,
                                                 rule_id="BA-INP-001/untyped-body", snippet=f"{e.handler}({param})"))
         return out
+
+
+_IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})
+
+
+def _submodule_only(snippet: str) -> bool:
+    """The module name is built as `<prefix>.<value>` (an f-string or `+` whose text before the last
+    interpolated part holds a dot), so the caller only picks a submodule."""
+    if len(snippet) > 2000:  # a hostile file's megabyte expression: not worth a second parse
+        return False
+    try:  # the sink's own snippet, parsed again: the taint trace keeps text, not nodes
+        call = ast.parse(snippet.strip(), mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    # the snippet is the sink's argument (or the whole call, depending on the trace)
+    name = call.args[0] if isinstance(call, ast.Call) and call.args else call
+    if isinstance(name, ast.JoinedStr):
+        parts = name.values
+    elif isinstance(name, ast.BinOp) and isinstance(name.op, ast.Add):
+        parts = [name.left, name.right]
+    else:
+        return False
+    last_dynamic = max((i for i, p in enumerate(parts) if not isinstance(p, ast.Constant)), default=None)
+    if last_dynamic is None:
+        return False
+    # a dot before the last dynamic part: `f"{pkg}.{name}"`, `"app.plugins." + name`
+    return any(isinstance(p, ast.Constant) and "." in str(p.value) for p in parts[:last_dynamic])

@@ -549,6 +549,13 @@ class SensitiveValueLogged(AstCheck):
                                       "access; mask it all the same", key_node=part, level="note",
                                 properties={"sub": "failed-token"})
                     return
+                if method in ("debug", "trace"):
+                    # whether DEBUG records reach a production log is the deployment's logging config
+                    self.report(node, f"{what} is written to the log at {method.upper()} level: it reaches the "
+                                      "logs only where that level is on (the logging configuration was not "
+                                      "traced); log an identifier or a masked value instead", key_node=part,
+                                level="warning", properties={"sub": "debug-only"})
+                    return
                 self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
                                   "(logs are read by more people and kept longer than the data)",
                             key_node=part)

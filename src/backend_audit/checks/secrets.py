@@ -20,7 +20,7 @@ from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
-from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings,
+from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
 
@@ -392,6 +392,14 @@ _CERT_NONE_VALUES = ("CERT_NONE", "NONE", "none", 0)
 _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": ""}
 
 
+# Names of an operator's switch for certificate checks, tested before turning them off
+_OPT_OUT = re.compile(r"(?i)(verify|insecure|ssl_?mode|tls_?mode|skip_?(tls|ssl|cert)|validate_?cert|check_?cert|"
+                      r"ssl_?check|tls_?check|unsafe_?ssl)")
+
+_NO_VERIFY_MODES = frozenset({"require", "prefer", "allow", "insecure", "no-verify", "noverify", "skip-verify",
+                              "unverified", "self-signed"})
+
+
 class TlsVerificationDisabledBandit(BanditCheck):
     RULE_ID = "BA-SEC-002"
 
@@ -418,8 +426,8 @@ class TlsVerificationDisabled(AstCheck):
             kw = a.arg
             if kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and \
                     (known_client or method_call) or kw == "cert_reqs" and known_client:
-                self.report(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone on "
-                               "the network path can read and change the traffic; pass a CA bundle instead")
+                self._weakened(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone "
+                                  "on the network path can read and change the traffic; pass a CA bundle instead")
         if qn in _CERT_REQS_CALLS or qn.startswith("requests.packages.urllib3.") and \
                 qn.replace("requests.packages.", "", 1) in _CERT_REQS_CALLS:
             self._cert_reqs(node, qn)
@@ -446,7 +454,7 @@ class TlsVerificationDisabled(AstCheck):
         if self.ctx.qualname(value) == "ssl.CERT_NONE" or literal is False or \
                 (type(literal) in (str, int) and literal in _CERT_NONE_VALUES):
             where = next((k for k in node.keywords if k.value is value), value)
-            self.report(where, f"cert_reqs=CERT_NONE on {qn}(): the peer's certificate is not checked, so anyone on "
+            self._weakened(where, f"cert_reqs=CERT_NONE on {qn}(): the peer's certificate is not checked, so anyone on "
                                "the network path can read and change the traffic; use CERT_REQUIRED with a CA bundle")
 
     def _is_session(self, receiver: ast.AST) -> bool:
@@ -482,7 +490,32 @@ class TlsVerificationDisabled(AstCheck):
             self.report(node, message + " unless the configured mode turns verification back on; make the "
                                         "verifying mode the default", level="warning", properties={"sub": "by-mode"})
         else:
+            self._weakened(node, message)
+
+    def _weakened(self, node: ast.AST, message: str) -> None:
+        """An error, unless the switch sits under a test of the operator's own opt-out (`if not
+        settings.VERIFY_SSL:`, `if ssl_mode == "require":`, `if insecure:`): then verification is off only
+        when the deployment asks for it, a configuration choice worth a warning, not a hard-coded hole."""
+        switch = self._opt_out()
+        if switch:
+            self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
+                              "opt-out loud)", level="warning", properties={"sub": "by-mode"})
+        else:
             self.report(node, message)
+
+    def _opt_out(self) -> str:
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return ""
+            if isinstance(parent, (ast.If, ast.IfExp)):
+                for name in names_in(parent.test):
+                    if _OPT_OUT.search(name):
+                        return name
+                modes = [n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant)
+                         and isinstance(n.value, str) and n.value.lower() in _NO_VERIFY_MODES]
+                if modes:  # `if mode == "require":` (libpq's encrypt-but-do-not-verify mode)
+                    return f"the configured mode {modes[0]!r}"
+        return ""
 
     def _restored_later(self, node: ast.Assign, target: ast.Attribute) -> bool:
         func = next((p for p in reversed(self.ctx.parents)
@@ -492,7 +525,8 @@ class TlsVerificationDisabled(AstCheck):
         for branch in ast.walk(func):
             if not isinstance(branch, ast.If):
                 continue
-            for later in (n for stmt in branch.body for n in ast.walk(stmt)):
+            # the verifying setting in either branch: `if mode == "require": ... else: ctx.verify_mode = ...`
+            for later in (n for stmt in (*branch.body, *branch.orelse) for n in ast.walk(stmt)):
                 if isinstance(later, ast.Assign) and later.lineno > node.lineno and any(
                         isinstance(t, ast.Attribute) and t.attr == target.attr and isinstance(t.value, ast.Name)
                         and t.value.id == target.value.id for t in later.targets) and (

@@ -143,11 +143,13 @@ class ModuleWithoutTests(_TestCheck):
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
+        selected = _loaded_by_selected_name(project)
         direct: set[str] = set()
         candidates = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
-            if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision"):
+            if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision") or \
+                    _tooling(project, path):
                 continue
             command = "/management/commands/" in f"/{path}" and "Command" in (facts.get("classes") or {})
             if not facts.get("working_functions", 1) and not facts.get("module_code") and not command:
@@ -158,7 +160,8 @@ class ModuleWithoutTests(_TestCheck):
                 # (`manage.py merge_authors`) running its base's behaviour on what it declares
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            if (path in imported or path in reached_endpoints or path in hooks or f"test_{stem}.py" in names
+            if (path in imported or path in reached_endpoints or path in hooks or path in selected
+                    or f"test_{stem}.py" in names
                     or f"{stem}_test.py" in names or (cov is not None and _ran_inside_functions(cov.files.get(path), facts))
                     or ("/management/commands/" in f"/{path}" and stem in commands)
                     or (stem == "apps" and "django.apps" in facts.get("imports", ()))):
@@ -200,6 +203,12 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
                              "class settings or a registry name by dotted path (a hook the framework loads by "
                              f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif _standalone_script(project, path):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this script ({path}); it runs on its own (a `__main__` guard "
+                             "or `sys.argv`) from a folder that is no package, so whether it is a maintainer's tool "
+                             f"or a program the deployment runs is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -211,6 +220,43 @@ class ModuleWithoutTests(_TestCheck):
                                                  f"defines, and {evidence}; add a test module for it",
                                         snippet=f"module {path}"))
         return out
+
+
+def _tooling(model: ProjectModel, path: str) -> bool:
+    """Code the project's developers run, not the application: Sphinx's `conf.py`; a module beside alembic's
+    `env.py` (the migration environment: codemods and hooks run when writing revisions)."""
+    if model.facts[path].get("sphinx_conf"):
+        return True
+    folder = path.rpartition("/")[0]
+    env = model.facts.get(f"{folder}/env.py") if folder else None
+    return path != f"{folder}/env.py" and env is not None and any(
+        name.split(".")[0] == "alembic" for name in env.get("imports", ()))
+
+
+def _standalone_script(model: ProjectModel, path: str) -> bool:
+    """A program run by hand or by a container (`if __name__ == "__main__":`, or `sys.argv` read at import) in
+    a folder below the top level that is no package (no `__init__.py`: the app cannot import it), serving
+    no routes. A maintainer's generator and a container's start-up script look the same to the code."""
+    facts = model.facts[path]
+    folder = path.rpartition("/")[0]
+    return bool(folder and facts.get("runs_as_script") and f"{folder}/__init__.py" not in model.facts
+                and not facts.get("web"))
+
+
+def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
+    """Modules of a package the code loads by a run-time name (`import_module(f"pkg.calcs.{name}")`) whose
+    name a test selects (`entry.class_name = "dummy"`): the test runs the code that loads and runs it."""
+    prefixes = {p for path in model.source_files for p in model.facts[path].get("loads_modules_of", ())}
+    if not prefixes or model.semantic is None:
+        return set()
+    picked = {w for test in test_code(model) for w in (model.facts[test].get("test_refs") or {}).get("selected", ())}
+    out = set()
+    for path in model.source_files:
+        module = model.semantic.module_of(path) or ""
+        package, _, stem = module.rpartition(".")
+        if package in prefixes and stem in picked:
+            out.add(path)
+    return out
 
 
 def _request_middleware(model: ProjectModel) -> set[str]:

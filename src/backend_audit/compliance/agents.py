@@ -7,6 +7,8 @@ agent's own checklist.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import stat
@@ -15,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..untrusted import yaml_limits
+from ..catalog import yaml_errors
+from ..untrusted import user_cache
 from ..untrusted.files import InputError, inside
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -143,6 +144,28 @@ def normalise_heading(text: str) -> str:
 # --------------------------------------------------------------------------------------------- front matter
 
 
+@functools.lru_cache(maxsize=1)
+def _front_matter_memo() -> user_cache.Memo:
+    """Parsed front matter by the digest of its text, per PyYAML installation and limits: the bundled agents'
+    (read on every scan) then cost neither yaml's import nor its pure-Python bounded loader."""
+    limits = Path(__file__).resolve().parent.parent / "untrusted" / "yaml_limits.py"
+    yaml_digest = user_cache.package_digest("yaml")
+    try:
+        digest = user_cache.files_digest([limits], f"front matter 1 {yaml_digest}") if yaml_digest else None
+    except OSError:
+        digest = None
+    return user_cache.Memo(f"front-matter-{digest}.json" if digest else None, max_entries=64)
+
+
+def _load_front_matter(raw: str) -> Any:
+    def parse() -> Any:
+        from ..untrusted import yaml_limits  # imports yaml: only for front matter not parsed before
+
+        return yaml_limits.load(raw)
+
+    return _front_matter_memo().get(hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest(), parse)
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
     """(front matter, body, line number where the body starts, warnings). Never raises."""
     lines = text.split("\n")
@@ -153,8 +176,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
             raw = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1:])
             try:
-                data = yaml_limits.load(raw) if raw.strip() else {}
-            except yaml.YAMLError as exc:
+                data = _load_front_matter(raw) if raw.strip() else {}
+            except yaml_errors() as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f" at line {mark.line + 2}" if mark is not None else ""
                 problem = getattr(exc, "problem", None) or "invalid YAML"

@@ -12,12 +12,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
-from ..catalog import safe_load
+from ..catalog import parsed_copy, safe_load, yaml_errors
 
 THRESHOLD = 0.5
 
@@ -103,8 +102,11 @@ class Match:
 
 
 class Vocabulary:
-    def __init__(self, keys: dict[str, Key]):
+    def __init__(self, keys: dict[str, Key], memo: Any = None):
         self.keys = keys
+        # user_cache.Memo of `match` answers by item text (the bundled vocabulary only): every scan scores
+        # the same agent items against the same phrases
+        self.memo = memo
         # per phrase, its content words without the `*` of stems: what the overlap score compares
         self._plain = {k.id: [frozenset(p.rstrip("*") for p in ptoks if p.rstrip("*") not in STOP_WORDS)
                               for ptoks in k.phrase_tokens] for k in keys.values()}
@@ -169,10 +171,27 @@ class Vocabulary:
 
     def match(self, text: str) -> tuple[list[Match], list[Match]]:
         """(assigned keys, nearest unassigned keys) for an item."""
+        if self.memo is None:
+            return self._match(text)
+
+        def plain() -> list[list[list[Any]]]:
+            return [[[m.key, m.score, m.why] for m in part] for part in self._match(text)]
+
+        assigned, nearest = self.memo.get(text, plain, valid=_plain_matches)
+        return [Match(*m) for m in assigned], [Match(*m) for m in nearest]
+
+    def _match(self, text: str) -> tuple[list[Match], list[Match]]:
         scored = self.scores(text)
         assigned = [m for m in scored if m.score >= THRESHOLD]
         nearest = [m for m in scored if m.score < THRESHOLD][:3]
         return assigned, nearest
+
+
+def _plain_matches(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(
+        isinstance(part, list) and all(isinstance(m, list) and len(m) == 3 and isinstance(m[0], str)
+                                       and isinstance(m[1], float) and isinstance(m[2], str) for m in part)
+        for part in value)
 
 
 def _compile(key_id: str, patterns: Any, source: str) -> tuple[re.Pattern[str], ...]:
@@ -209,16 +228,33 @@ def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
 
 @functools.lru_cache(maxsize=2)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
-    from pathlib import Path
-
     from ..catalog import data_dir
 
     file = Path(path) if path else data_dir("rules") / "checklists.yaml"
+    copy = parsed_copy([file], "checklists") if not path else {}
+    if str(file) in copy:
+        raw = copy[str(file)]
+    else:
+        try:
+            raw = safe_load(file.read_text(encoding="utf-8"))
+        except yaml_errors() as exc:
+            raise ConfigError(f"cannot read the checklist vocabulary {file}: {exc}") from None
+    vocabulary = parse_vocabulary(raw, str(file))
+    if not path:
+        vocabulary.memo = _scores_memo(file)
+    return vocabulary
+
+
+def _scores_memo(file: Path) -> Any:
+    """Answers for the bundled vocabulary, named by its file and this module (the scoring) and the version."""
+    from .. import __version__
+    from ..untrusted import user_cache
+
     try:
-        raw = safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the checklist vocabulary {file}: {exc}") from None
-    return parse_vocabulary(raw, str(file))
+        digest = user_cache.files_digest([file, Path(__file__)], f"checklist scores 1 {__version__}")
+    except OSError:
+        return None
+    return user_cache.Memo(f"checklist-scores-{digest}.json", max_entries=512, max_entry_bytes=4096)
 
 
 def rules_by_key(rules) -> dict[str, list]:

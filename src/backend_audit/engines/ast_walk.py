@@ -28,24 +28,34 @@ def _methods(cls: type) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-def _tables(visitors: list[Any]) -> tuple[dict[type, list[Callable]], dict[type, list[Callable]]]:
-    by_name: dict[str, tuple[list[Callable], list[Callable]]] = {}
-    for v in visitors:
-        for kind, node_name, method in _methods(type(v)):
+@functools.lru_cache(maxsize=64)
+def _plan(classes: tuple[type, ...]) -> tuple[tuple[tuple[type, tuple[tuple[int, str], ...]], ...], ...]:
+    """Per node type, (visitor index, method name) of the visit_ and of the leave_ methods, in dispatch
+    order: made once per set of visitor classes (every file of a scan has one or two), bound per file."""
+    by_name: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
+    for i, cls in enumerate(classes):
+        for kind, node_name, method in _methods(cls):
             enter, leave = by_name.setdefault(node_name, ([], []))
-            (enter if kind == "visit" else leave).append(getattr(v, method))
-    enter_table: dict[type, list[Callable]] = {}
-    leave_table: dict[type, list[Callable]] = {}
+            (enter if kind == "visit" else leave).append((i, method))
+    enter_plan: dict[type, list[tuple[int, str]]] = {}
+    leave_plan: dict[type, list[tuple[int, str]]] = {}
     for node_name, (enter, leave) in by_name.items():
         types = [getattr(ast, node_name, None)] + [getattr(ast, twin, None) for twin, base in _TWINS.items()
                                                     if base == node_name]
         for t in types:
             if isinstance(t, type):
                 if enter:
-                    enter_table.setdefault(t, []).extend(enter)
+                    enter_plan.setdefault(t, []).extend(enter)
                 if leave:
-                    leave_table.setdefault(t, []).extend(leave)
-    return enter_table, leave_table
+                    leave_plan.setdefault(t, []).extend(leave)
+    return (tuple((t, tuple(items)) for t, items in enter_plan.items()),
+            tuple((t, tuple(items)) for t, items in leave_plan.items()))
+
+
+def _tables(visitors: list[Any]) -> tuple[dict[type, list[Callable]], dict[type, list[Callable]]]:
+    enter_plan, leave_plan = _plan(tuple(type(v) for v in visitors))
+    return ({t: [getattr(visitors[i], m) for i, m in items] for t, items in enter_plan},
+            {t: [getattr(visitors[i], m) for i, m in items] for t, items in leave_plan})
 
 
 # Load/Store contexts and operator singletons carry no code of their own: nobody visits them, and

@@ -14,23 +14,27 @@ from __future__ import annotations
 import ast
 import functools
 import io
-import logging
 import re
 
 from ..checks.base import BanditCheck, FileContext
 from ..findings import Finding
 
-logging.getLogger("bandit").setLevel(logging.CRITICAL + 1)
-logging.getLogger("stevedore").setLevel(logging.CRITICAL + 1)
+
+def silence_logs() -> None:
+    """Before bandit is imported (its plugin loader may already warn): `logging` itself is imported here, so
+    a scan that never needs bandit does not pay for it."""
+    import logging
+
+    for name in ("bandit", "stevedore"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 @functools.lru_cache(maxsize=8)
 def _manager(test_ids: tuple[str, ...]):
+    silence_logs()
     from bandit.core import config as b_config
     from bandit.core import manager as b_manager
 
-    for name in ("bandit", "stevedore"):
-        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     return b_manager.BanditManager(b_config.BanditConfig(), "file", quiet=True,
                                    profile={"include": set(test_ids), "exclude": set()}, ignore_nosec=True)
 
@@ -108,6 +112,7 @@ def run_checks(tree: ast.Module, data: bytes, abs_path: str, ctx: FileContext,
                checks: list[type[BanditCheck]]) -> list[Finding]:
     if not checks:
         return []
+    silence_logs()
     from bandit.core import node_visitor
 
     owners: dict[str, BanditCheck] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -261,6 +262,7 @@ def attach(cov: CoverageData, root: Path, known: set[str]) -> CoverageData:
             continue
         cov.files.setdefault(rel, FileCoverage()).add(cov.raw[name])
     try:
+        sys.audit("backend_audit.stat", os.fspath(cov.source))  # the project record keys on this mtime
         written = cov.source.stat().st_mtime_ns
     except OSError:
         written = None
@@ -274,6 +276,8 @@ def attach(cov: CoverageData, root: Path, known: set[str]) -> CoverageData:
 def staleness(path: Path, fc: FileCoverage, written_ns: int | None) -> str | None:
     """Why this file's coverage data cannot describe its current text, or None when it plausibly does."""
     try:
+        if written_ns is not None:
+            sys.audit("backend_audit.stat", os.fspath(path))  # the project record keys on this mtime
         if written_ns is not None and path.stat().st_mtime_ns > written_ns:
             return "modified after the coverage data was written"
         lines = read_bounded(path, MAX_BYTES).decode("utf-8", errors="replace").splitlines()

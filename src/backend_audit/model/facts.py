@@ -27,15 +27,32 @@ class ImportsCollector:
         self.ctx = ctx
         self.found: list[str] = ctx.facts.setdefault("imports", [])
         self.named: set[str] = set()
+        self.loaded: set[str] = set()
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500 \
                 and _DOTTED.fullmatch(node.value):
             self.named.add(node.value)
 
+    def visit_Call(self, node: ast.Call) -> None:
+        # import_module(f"pkg.plugins.{name}"), __import__("pkg.plugins." + name): the package's modules are
+        # loaded by a name chosen at run time
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name not in ("import_module", "__import__") or not node.args:
+            return
+        arg = node.args[0]
+        first = arg.values[0] if isinstance(arg, ast.JoinedStr) and len(arg.values) == 2 else \
+            arg.left if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.endswith(".") and \
+                _DOTTED.fullmatch(first.value[:-1]):
+            self.loaded.add(first.value[:-1])
+
     def leave_Module(self, node: ast.Module) -> None:
         if self.named:
             self.ctx.facts["dotted_names"] = sorted(self.named)
+        if self.loaded:
+            self.ctx.facts["loads_modules_of"] = sorted(self.loaded)[:20]
 
     def visit_Import(self, node: ast.Import) -> None:
         self.found.extend(alias.name for alias in node.names)
@@ -138,6 +155,13 @@ class ModuleShapeCollector:
             self.facts["alembic_revision"] = True
         if any(not _declaration(s) for s in node.body):
             self.facts["module_code"] = True  # a script: it does things when run, not only declares them
+        if any(_main_guard(s) for s in node.body) or any(
+                isinstance(n, ast.Attribute) and n.attr == "argv" and isinstance(n.value, ast.Name) and n.value.id == "sys"
+                for s in node.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                for n in ast.walk(s)):
+            self.facts["runs_as_script"] = True  # `if __name__ == "__main__":`, or `sys.argv` read at import
+        if self.ctx.path.rsplit("/", 1)[-1] == "conf.py" and {"extensions", "html_theme"} & assigned:
+            self.facts["sphinx_conf"] = True  # Sphinx's configuration: read by sphinx-build, not the app
 
     def _count_compound(self, node: ast.stmt) -> None:
         self.facts["statements"] += 1
@@ -169,6 +193,25 @@ class ModuleShapeCollector:
         self.depth -= 1
 
 
+def _config_key(node: ast.AST) -> str | None:
+    """`app.config["LOGIN_VIEW"]`, `current_app.config.get("LOGIN_VIEW")`: the key of a Flask config read."""
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "config":
+        key = node.slice
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+            isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "config" and node.args:
+        key = node.args[0]
+    else:
+        return None
+    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+
+
+def _main_guard(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__" and \
+        any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}")
 _URL_CALLS = frozenset({"url_for", "reverse", "reverse_lazy", "url_path_for", "resolve_url"})
 
 
@@ -323,6 +366,8 @@ class TestRefsCollector:
         self.graphql: set[str] = set()  # operation and field names a GraphQL document in a test asks for
         # `name = f"{ns}:{model}-detail"` then `reverse(name)`: the URL name a generic test base builds
         self.local_strings: dict[str, str] = {}
+        self.selected: set[str] = set()
+        self.config_names: set[tuple[str, int]] = set()
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -352,7 +397,20 @@ class TestRefsCollector:
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.local_strings.clear()
 
+    def _selects(self, value: ast.AST) -> None:
+        """`slot_entry.class_name = "dummy"`, `make(kind="dummy")`: a name a test picks, which code that loads
+        modules by name may load."""
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and len(self.selected) < 1000 and \
+                _IDENTIFIER.fullmatch(value.value):
+            self.selected.add(value.value)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if self.active:
+            self._selects(node.value)
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        if self.active and any(isinstance(t, ast.Attribute) for t in node.targets):
+            self._selects(node.value)
         if self.active and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             text = _template(self.ctx, node.value)
             if text:
@@ -377,8 +435,11 @@ class TestRefsCollector:
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
                      else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
+            key = _config_key(args[0]) if not first else None
             if first:
                 self.route_names.add(first)
+            elif key and len(self.config_names) < 20:
+                self.config_names.add((key, node.lineno))  # url_for(app.config["LOGIN_VIEW"]): the project pass reads the value
             elif len(self.computed_names) < 3:
                 self.computed_names.append(node.lineno)
 
@@ -402,6 +463,10 @@ class TestRefsCollector:
                 self.facts["test_refs"]["computed_names"] = self.computed_names
             if self.commands:
                 self.facts["test_refs"]["commands"] = sorted(self.commands)
+            if self.selected:
+                self.facts["test_refs"]["selected"] = sorted(self.selected)
+            if self.config_names:
+                self.facts["test_refs"]["config_names"] = [list(k) for k in sorted(self.config_names)]
 
 
 # A hand-written ASGI/WSGI wrapper or middleware answering a probe path before the framework routes:

@@ -148,6 +148,12 @@ class TestReach:
         for test in sorted(test_code(model)):
             refs = model.facts[test].get("test_refs") or {}
             self.computed += [(test, line) for line in refs.get("computed_names", ())]
+            for key, line in refs.get("config_names", ()):  # url_for(app.config["LOGIN_VIEW"])
+                name = self._configured(key)
+                if isinstance(name, str) and name:  # the configured default names the route
+                    refs = {**refs, "route_names": [*refs.get("route_names", ()), name]}
+                else:
+                    self.computed.append((test, line))
             for url in refs.get("urls", ()):
                 norm = normalise_url(url)
                 if norm is not None:
@@ -163,6 +169,13 @@ class TestReach:
                 self.calls.setdefault(name, []).append(test)
         self._imports: dict[str, set[str]] = {}
         self._done: dict[tuple[str, str, str, bool, tuple[str, ...]], Reach | None] = {}
+
+    def _configured(self, key: str) -> object:
+        """The default a config key has in the class the app loads with `config.from_object(...)`."""
+        from .frameworks.inventory import build
+
+        values = getattr(build(self.model).evidence, "values", None)
+        return values.flask_config(key) if values is not None else None
 
     @classmethod
     def for_model(cls, model: ProjectModel) -> "TestReach":

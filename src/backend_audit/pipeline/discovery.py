@@ -6,6 +6,7 @@ except what the user excluded. Symlinks that leave the root are never followed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import os
 import stat
@@ -39,6 +40,8 @@ class Discovery:
     files: list[SourceRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     in_git: bool = False
+    # sha256 of `git ls-files` over the whole root (the project record keys the same command's output on it)
+    git_listing: str | None = None
     # Python files left out because they sit in a hidden tooling folder (.github/, .semgrep/, .claude/):
     # folder -> file count, reported in the summary so nothing is lost silently
     excluded: dict[str, int] = field(default_factory=dict)
@@ -184,6 +187,8 @@ def _git_files(root: Path, target: Path, excludes: tuple[str, ...], consider, di
         raise ConfigError(f"'git ls-files' failed in {root}: {exc}") from None
     if out.returncode != 0:
         raise ConfigError(f"'git ls-files' failed in {root}: {out.stderr.decode(errors='replace').strip()}")
+    if rel == ".":
+        disc.git_listing = hashlib.sha256(out.stdout).hexdigest()
     _submodules(root, rel, disc)
     for raw in sorted(set(out.stdout.split(b"\0"))):
         if not raw:

@@ -16,11 +16,13 @@ there names), so `core.worktree` cannot move the scan outside the tree.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Iterator
 
 from ..untrusted.files import InputError, read_bounded
 
@@ -119,11 +121,38 @@ def _filter_overrides(cwd: Path, timeout: float) -> tuple[str, ...]:
     return tuple(extra)
 
 
+# Inside `config_read_once()`: the filter overrides of each repository, read by its first command.
+_overrides_memo: dict[str, tuple[str, ...]] | None = None
+
+
+@contextlib.contextmanager
+def config_read_once() -> Iterator[None]:
+    """Within the block (one scan), a repository's filter drivers are read once, not before every command
+    (a pull-request scan runs about seven): nothing of ours writes git config, and the scan reads the tree
+    as it was when it started."""
+    global _overrides_memo
+    outer = _overrides_memo
+    if outer is None:
+        _overrides_memo = {}
+    try:
+        yield
+    finally:
+        _overrides_memo = outer
+
+
 def run(cwd: Path, *args: str, timeout: float = 120, filters: bool = True) -> subprocess.CompletedProcess:
     """git `args` in `cwd`, hardened as the module docstring says. Unless `filters=False` (commands that
     never read work-tree contents), the repository's filter drivers are neutralised first.
     Raises GitUnavailable or subprocess.TimeoutExpired."""
-    extra = _filter_overrides(cwd, timeout) if filters else ()
+    extra: tuple[str, ...] = ()
+    if filters:
+        memo, key = _overrides_memo, os.path.realpath(cwd)
+        if memo is not None and key in memo:
+            extra = memo[key]
+        else:
+            extra = _filter_overrides(cwd, timeout)
+            if memo is not None:
+                memo[key] = extra
     return _base(cwd, timeout, (*extra, *args))
 
 

@@ -16,7 +16,6 @@ comment inside a function body never silences a finding reported on the whole fu
 from __future__ import annotations
 
 import io
-import logging
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -119,6 +118,8 @@ def _nosec_tests(comment: str) -> set[str]:
     `hardcoded_sql_expressions` resolve exactly as bandit would."""
     if not re.search(r"nosec:?\s*[\w-]", comment):
         return set()  # blanket: no need to load bandit's plugin table
+    import logging  # here, not at start-up: only a `# nosec` naming tests loads bandit
+
     logging.getLogger("bandit").setLevel(logging.CRITICAL + 1)  # it warns about every unknown word
     try:
         from bandit.core.manager import _parse_nosec_comment

@@ -5,7 +5,9 @@ Everything here works on `ast` nodes or on plain strings; nothing imports the sc
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from typing import Any
 
 import ast
@@ -107,13 +109,36 @@ def last_name(ref: str | None) -> str:
     return (ref or "").rsplit(".", 1)[-1]
 
 
+DEP_CALLS = ("Depends", "Security", "Provide", "Inject")
+# one of them as a whole identifier in UTF-8 bytes ("Providence" is not one; a byte >= 0x80 may belong to
+# an identifier)
+_DEP_WORD = re.compile(rb"(?<![\w\x80-\xff])(?:Depends|Security|Provide|Inject)(?![\w\x80-\xff])")
+
+
+@functools.lru_cache(maxsize=2)
+def may_call_deps(text: str) -> bool:
+    """Whether a dependency marker (DEP_CALLS) can be named anywhere in this source. False spares `dep_refs`
+    the walk of every assignment's value (a module-level table of thousands of tuples). Searched in UTF-8
+    bytes (CPython's search in a wide string is slow); the parser NFKC-normalises identifiers, so a text
+    that NFKC changes is searched normalised too."""
+    for candidate in (text, None):
+        if candidate is None:
+            if text.isascii() or unicodedata.is_normalized("NFKC", text):
+                return False
+            candidate = unicodedata.normalize("NFKC", text)
+        data = candidate.encode("utf-8", "surrogatepass")
+        if any(word.encode() in data for word in DEP_CALLS) and _DEP_WORD.search(data):
+            return True
+    return False
+
+
 def dep_refs(node: ast.AST | None) -> list[str]:
     """Callables named in `Depends(f)` / `Security(f)` inside an expression (lists, Annotated[...] too)."""
     out: list[str] = []
     if node is None:
         return out
     for call in iter_nodes(node, skip=()):
-        if isinstance(call, ast.Call) and last_name(dotted(call.func)) in ("Depends", "Security", "Provide", "Inject"):
+        if isinstance(call, ast.Call) and last_name(dotted(call.func)) in DEP_CALLS:
             target = positional(call, 0) or keyword(call, "dependency")
             if target is not None:
                 name = dotted(target.func if isinstance(target, ast.Call) else target)

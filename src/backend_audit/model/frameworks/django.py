@@ -10,6 +10,7 @@ import ast
 from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
 from .common import keyword, last_name, literal, positional, readable_regex, string_value
+from .forwarders import view_argument
 
 SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INSTALLED_APPS", "ROOT_URLCONF",
                       "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_CREDENTIALS",
@@ -29,6 +30,13 @@ class DjangoFacts:
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth += 1
+
+    def visit_Return(self, node: ast.Return) -> None:
+        # `def api_path(route, view, name=None): return path(f"api/{route}", view, name=name)`: each call in a
+        # urlpatterns list is the path() it returns, with the caller's literal route and view
+        wrapper = url_wrapper(self.ctx, node.value) if self.ctx.function_stack else None
+        if wrapper:
+            self.ctx.facts.setdefault("url_wrappers", {})[self.ctx.symbol] = wrapper
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth -= 1
@@ -206,6 +214,38 @@ class DjangoFacts:
 
 def _helper(call: ast.Call) -> dict[str, Any]:
     """A call to a URL-building helper, with its literal arguments (the project pass matches them against
-    the views its registration decorator recorded)."""
-    return {"helper": dotted(call.func), "args": [literal(a) for a in call.args if not isinstance(a, ast.Starred)],
-            "kwargs": {kw.arg: literal(kw.value) for kw in call.keywords if kw.arg}}
+    the views its registration decorator recorded, or binds them to a wrapper that returns one path())."""
+    out = {"helper": dotted(call.func), "args": [literal(a) for a in call.args if not isinstance(a, ast.Starred)],
+           "kwargs": {kw.arg: literal(kw.value) for kw in call.keywords if kw.arg}}
+    views = {str(i): v for i, a in enumerate(call.args) if isinstance(a, ast.Call) and (v := view_argument(a))}
+    views.update({kw.arg: v for kw in call.keywords if kw.arg and isinstance(kw.value, ast.Call)
+                  and (v := view_argument(kw.value))})
+    if views:  # Users.as_view(), login_required(views.index): what literal() cannot say
+        out["views"] = views
+    return out
+
+
+def url_wrapper(ctx: FileContext, value: ast.AST | None) -> dict[str, Any] | None:
+    """`return path(route, view)` / `re_path(f"^api/{route}", view, ...)` where route and view are the enclosing
+    function's parameters: {func, route param, text around it, view param}."""
+    if not isinstance(value, ast.Call) or last_name(dotted(value.func)) not in _URL_FUNCS:
+        return None
+    args = ctx.function_stack[-1].args
+    params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    route, view = positional(value, 0) or keyword(value, "route"), positional(value, 1) or keyword(value, "view")
+    if not isinstance(view, ast.Name) or view.id not in params:
+        return None
+    before = after = ""
+    if isinstance(route, ast.JoinedStr) and len([v for v in route.values if isinstance(v, ast.FormattedValue)]) == 1:
+        parts = route.values
+        hole = next(i for i, v in enumerate(parts) if isinstance(v, ast.FormattedValue))
+        texts = [v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else None for v in parts]
+        if any(t is None for i, t in enumerate(texts) if i != hole) or parts[hole].format_spec is not None or \
+                parts[hole].conversion != -1:
+            return None
+        before, after = "".join(texts[:hole]), "".join(texts[hole + 1:])  # type: ignore[arg-type]
+        route = parts[hole].value
+    if not isinstance(route, ast.Name) or route.id not in params:
+        return None
+    return {"func": last_name(dotted(value.func)), "route": route.id, "before": before, "after": after,
+            "view": view.id, "params": params}

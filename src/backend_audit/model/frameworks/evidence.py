@@ -417,7 +417,9 @@ class AuthEvidence:
         module = sm.module_of(path) if sm is not None else None
         if module is None:
             return None, {}
-        todo, seen = [(f"{module}.{handler}", 0)], set()
+        start = f"{module}.{handler}"
+        cls = sm.class_(start)  # a class view: what its methods call
+        todo, seen = [(f"{start}.{m}", 0) for m in cls.methods] if cls is not None else [(start, 0)], set()
         while todo:
             qual, depth = todo.pop(0)
             if qual in seen or depth > 2 or len(seen) > 40:

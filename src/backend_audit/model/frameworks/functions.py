@@ -89,6 +89,12 @@ _WRITE_CALLS = frozenset({"save", "delete", "create", "update", "commit", "add",
                           "check_output"})
 _PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_update", "update_or_create",
                             "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
+# Write calls that are evidence of changing stored data (BA-AUTH-001's error): the ORM, DB-API, files, mail;
+# not `send`/`post`/`put`/`set`/`publish`, which as often push to a socket or call another service
+_STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "insert_many", "execute", "executemany",
+                                          "add", "add_all", "merge", "flush", "update", "delete", "remove",
+                                          "set_password", "send_mail", "send_email", "write_text", "write_bytes",
+                                          "unlink", "rmtree", "upload", "set_config"})
 # `get_current_user()`, `get_current_team()`, `current_user()`: who is asking
 _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\w*$|^get_user$")
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
@@ -182,6 +188,7 @@ class _Fn:
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
+    stores: bool = False  # a call that changes stored data (ORM, SQL, files, mail): positive evidence of a write
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
@@ -346,6 +353,8 @@ class FunctionFacts:
             out["writes"] = True
         if fn.persists:
             out["persists"] = True
+        if fn.stores:
+            out["stores"] = True
         if fn.reads_identity:
             out["reads_identity"] = True
         if _static_response(node, set(fn.request_names)):
@@ -490,6 +499,11 @@ class FunctionFacts:
         if tail in _WRITE_CALLS:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) and \
+                dotted(node.func.value.func) == "super":
+            fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
+        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
+            fn.stores = True
         if _IDENTITY_CALL.match(tail or ""):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):

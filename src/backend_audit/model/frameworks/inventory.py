@@ -18,6 +18,7 @@ from typing import Any
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
 from .evidence import GUARD_HOOKS, AuthEvidence
+from .forwarders import ForwardedRoutes
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
@@ -159,7 +160,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
+class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes, ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -175,10 +176,24 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         self.roots: list[tuple[str, int]] = []
         self._auth_fn_cache: dict[tuple[str, str], bool] = {}
         self.semantic = semantic
-        self.values = PrefixValues(semantic, self.settings)
+        self.values = PrefixValues(semantic, self.settings, self._config_objects())
         self._via: list[str] = []  # where the prefix of the endpoints being added came from, outermost first
         # a router mounted by a Django URLconf (`path("api/", api.urls)`): (prefix, via) per mount
         self.url_mounts: dict[tuple[str, str], list[tuple[str, list[str]]]] = {}
+
+    def _config_objects(self) -> list[str]:
+        """The classes `app.config.from_object("pkg.Config")` / `from_object(Config)` loads, in file order."""
+        out: list[str] = []
+        sm = self.semantic
+        for path in sorted(self.facts) if sm is not None else ():
+            module = sm.module_of(path)
+            for entry in self.facts[path].get("web", {}).get("config_objects", []) if module else ():
+                found = sm.resolve(module, entry["object"]) if not entry["literal"] else None
+                qualname = found.qualname if found is not None and found.kind == "class" else \
+                    entry["object"] if entry["literal"] and sm.class_(entry["object"]) else None
+                if qualname and qualname not in out:
+                    out.append(qualname)
+        return out
 
     def constant(self, path: str, enc: dict[str, Any]) -> Any:
         """The folded value of an encoded expression written in `path` (prefixes.py), or None."""
@@ -422,6 +437,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                                               "kind": kind, "methods": None, "class_view": True}, parents)
             for rule in f.get("web", {}).get("url_rules", []):
                 self._url_rule(path, rule, parents)
+        self._forwarded_routes(parents)
         for path in sorted(self.facts):
             for name, entry in sorted(self.facts[path].get("web", {}).get("routers", {}).items()):
                 if entry["kind"] in ("fastapi_app", "flask_app", "starlette_app"):
@@ -458,6 +474,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         owner_class = qualname.rsplit(".", 1)[0] if "." in qualname else None
         class_deps = self._class_info(path, owner_class)["deps"] if owner_class in self.facts[path].get(
             "classes", {}) else []  # a method route of a class-based view: the class's Depends attributes
+        self._router_limit = self._limited(key)
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
@@ -466,7 +483,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via, self._root = mount["via"], mount["root"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
-        self._via, self._root = [], None
+        self._via, self._root, self._router_limit = [], None, None
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
         found = self.definition(path, rule["view"])
@@ -489,6 +506,8 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         framework = (self._router_entry(key).get("framework") or _FRAMEWORK.get(self._router_entry(key).get(
             "kind", ""), rule["kind"])) if key else rule["kind"]
         cls = self.facts.get(vpath, {}).get("classes", {}).get(vname)
+        first = len(self.endpoints)
+        self._router_limit = self._limited(key) if key else None
         for mount in mounts:
             full = join_paths(mount["prefix"], rule["path"])
             self._via, self._root = mount["via"], mount["root"]
@@ -511,7 +530,10 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
                 if wrapped and auth.startswith(("none", "unknown", "check")):
                     auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
-        self._via, self._root = [], None
+        if rule.get("name"):  # `X.as_view("settings")`: url_for("settings") / url_for("user.settings")
+            for endpoint in self.endpoints[first:]:
+                endpoint.names = [rule["name"]]
+        self._via, self._root, self._router_limit = [], None, None
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
@@ -528,7 +550,7 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             line=fn.get("line", route_line), auth=auth, public=public,
             validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
-            rate_limit=rate_limit or self._fn_rate_limit(fn),
+            rate_limit=rate_limit or self._fn_rate_limit(fn) or self.__dict__.get("_router_limit"),
             response_model=str(response_model) if response_model is not None else None,
             fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via),
             root=self.__dict__.get("_root")))
@@ -564,6 +586,17 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
         if fn.get("paginates"):
             return "paginated in handler"
         return None
+
+    def _limited(self, key: tuple[str, str]) -> str | None:
+        """`limiter.limit("5/minute")(auth)` on the blueprint a route hangs from, in any module."""
+        if "_limits" not in self.__dict__:
+            self._limits: dict[tuple[str, str], str] = {}
+            for path in sorted(self.facts):
+                for entry in self.facts[path].get("web", {}).get("limited", []):
+                    target = self._router(path, entry["target"])
+                    if target is not None:
+                        self._limits.setdefault(target, f"{entry['by']} on {entry['target']} ({path}:{entry['line']})")
+        return self._limits.get(key)
 
     def _fn_rate_limit(self, fn: dict[str, Any]) -> str | None:
         for d in fn.get("decorators", []):
@@ -635,24 +668,40 @@ class _Builder(AuthEvidence, UrlconfRoutes, LitestarRoutes):
             if (where, what) != key:
                 info["bases"].add(last_name(what))
                 info["order"].append(last_name(what))
+            extra_actions, auth_methods = self._own_methods(where, what, c)
+            for m, extra in extra_actions:
+                if m not in info["extra_actions"]:
+                    info["extra_actions"][m] = {**extra, "methods": list(extra["methods"])}
+            for m, evidence in auth_methods:
+                info["auth_methods"].setdefault(m, evidence)
+        for tail in info["bases"]:
+            info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
+        info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
+        return info
+
+    def _own_methods(self, where: str, what: str, c: dict[str, Any]) -> tuple[list, list]:
+        """One class's own viewset actions and per-method auth evidence, in method order, memoised: a base
+        class (a project's viewset base with dozens of methods) is in the MRO of hundreds of views."""
+        memo = self.__dict__.setdefault("_own_methods_memo", {})
+        key = (where, what)
+        if key not in memo:
+            extra_actions: list[tuple[str, dict[str, Any]]] = []
+            auth_methods: list[tuple[str, str]] = []
             for m in c.get("methods", []):
                 fn = self.function(where, f"{what}.{m}") or {}
                 for d in fn.get("decorators", []):
                     if last_name(d["ref"]) == "action":
                         kw = d.get("kwargs", {})
                         methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
-                        info["extra_actions"].setdefault(m, {"methods": [str(x).upper() for x in methods],
-                                                             "detail": kw.get("detail") is True,
-                                                             "url_path": kw.get("url_path"),
-                                                             "url_name": kw.get("url_name")})
+                        extra_actions.append((m, {"methods": [str(x).upper() for x in methods],
+                                                  "detail": kw.get("detail") is True,
+                                                  "url_path": kw.get("url_path"), "url_name": kw.get("url_name")}))
                 if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:
-                        info["auth_methods"].setdefault(m, evidence)
-        for tail in info["bases"]:
-            info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
-        info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
-        return info
+                        auth_methods.append((m, evidence))
+            memo[key] = (extra_actions, auth_methods)
+        return memo[key]
 
     def _mro_chain(self, path: str, name: str) -> list[tuple[str, str, str]]:
         """The class and its ancestors, nearest first: ("project", file, local name), ("external", "",

@@ -1,9 +1,10 @@
 """Route prefixes written as expressions, folded to text: `prefix=settings.API_V1_STR`,
 `f"{settings.API_V1_STR}/hooks"`, Django's `path(settings.BASE_PATH, ...)`.
 
-The semantic model folds what the source shows; on top of it, two shapes the model cannot follow alone:
-`django.conf.settings.X` (read from the project's settings module) and `settings = get_settings()`
-(a settings factory: the attribute of the settings class the factory builds).
+The semantic model folds what the source shows; on top of it, three shapes the model cannot follow alone:
+`django.conf.settings.X` (read from the project's settings module), `settings = get_settings()`
+(a settings factory: the attribute of the settings class the factory builds) and Flask's `app.config["X"]`
+(the attribute of the class `app.config.from_object(...)` loads).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ _PLAIN = (str, int, float, bool, list, tuple, dict)
 
 
 class PrefixValues:
-    def __init__(self, semantic: Any, settings: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, semantic: Any, settings: dict[str, dict[str, Any]],
+                 config_objects: list[str] = ()) -> None:  # type: ignore[assignment]
         self.semantic = semantic
         self.settings = settings  # merged Django settings facts: name -> {"value", "line", "file"}
+        self.config_objects = list(config_objects)  # qualnames of the classes Flask's from_object() loads
 
     def value(self, path: str, enc: Any) -> Any:
         """The folded value of an encoded expression written in `path`, or None when it cannot be told."""
@@ -35,6 +38,11 @@ class PrefixValues:
             return value
         if "ref" in enc:
             return self._django_setting(module, enc["ref"]) or self._factory_setting(module, enc["ref"])
+        if "item" in enc:
+            container, key = (list(enc["item"]) + [None, None])[:2]
+            if isinstance(container, dict) and str(container.get("ref", "")).endswith("config") and \
+                    isinstance(key, str):
+                return self.flask_config(key)
         if "cat" in enc:  # f"{settings.API_PREFIX}/v1": fold each part with the fallbacks above
             parts = [self._evaluate(module, part, depth + 1) if isinstance(part, dict) else None
                      for part in enc["cat"]]
@@ -53,6 +61,17 @@ class PrefixValues:
         if settings_module is None:
             return None
         return self.semantic.constant(settings_module, sym.qualname[len(_DJANGO_SETTINGS):]) or None
+
+    def flask_config(self, key: str) -> Any:
+        """`app.config["USER_URL_PREFIX"]` (or `current_app.config[...]`): the attribute of the first class
+        loaded with `config.from_object(...)` that defines it (the defaults every deployment starts from)."""
+        for qualname in self.config_objects:
+            found = self.semantic.class_attr(qualname, key)
+            owner = self.semantic.class_(found[0]) if found is not None else None
+            value = self.semantic.evaluate(owner.module, found[1]) if owner is not None else None
+            if isinstance(value, _PLAIN):
+                return value
+        return None
 
     def _factory_setting(self, module: str, ref: str) -> Any:
         """`settings = get_settings()` (often `@lru_cache`d) and `settings.API_V1_STR`: the class attribute

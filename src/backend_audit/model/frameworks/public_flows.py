@@ -112,10 +112,13 @@ def account_flow(path: str, handler: str, file: str, params: list[str] | None = 
     if not weak:
         return found
     token = link_token(path, params)
-    if found in ("account activation", "invitation"):
-        return found if token else None  # `/accounts/{id}/activate/` is an admin action; `/activate/<token>` is not
     module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
     around = {w for s in static for w in words(s)} | set(module)
+    if found in ("account activation", "invitation"):
+        # `/accounts/{id}/activate/` is an admin action; `/activate/<token>` is not, nor is `/auth/activate`
+        # (no object in the URL, under auth or accounts: the visitor enters the code or asks for a new one)
+        return found if token or found == "account activation" and not _PARAM.search(path) and \
+            around & _CONTEXT else None
     return found if token or around & _CONTEXT else None
 
 

@@ -13,8 +13,9 @@ import ast
 
 from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
-from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, positional,
-                     string_value)
+from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, may_call_deps,
+                     positional, string_value)
+from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
 # unresolved `APIRouter(...)` (star import, re-export) still counts.
@@ -120,7 +121,7 @@ class RouteWiring:
             for el in node.value.elts:
                 if isinstance(el, ast.Call):  # only calls can be Routes: a data list costs nothing
                     self.listed[id(el)] = target
-        if target and "." not in target:
+        if target and "." not in target and may_call_deps(self.ctx.text):
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
                 self.web.setdefault("dep_aliases", {})[target] = deps
@@ -188,12 +189,31 @@ class RouteWiring:
                         (["WEBSOCKET"] if tail == "WebSocketRoute" else None), "kind": "starlette"}
                 self._starlette_place(node, rule)
                 self.url_rules.append(rule)
+            elif path is None and len(self.web.get("route_forwarders", ())) < MAX_FORWARDERS:
+                helper = forwarder(self.ctx, node, None, tail)  # def route(p, e): return Route(p, e)
+                if helper:
+                    self.web.setdefault("route_forwarders", []).append(helper)
         elif tail in ("Mount", "Host"):
             self._mount(node)
         elif tail in ("Litestar", "LitestarRouter"):
             self._litestar(node, tail)
         elif tail in ("Starlette", "Router") and isinstance(keyword(node, "routes"), ast.Name):
             self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
+        elif tail is None:
+            calls = self.web.setdefault("route_calls", [])
+            found = route_call(self.ctx, node) if len(calls) < MAX_ROUTE_CALLS else None
+            if found:  # register_view(bp, routes=["/x"], view_func=...): the project pass resolves the callee
+                if self.mount_prefix.get(id(node)):
+                    found["mounted"] = self.mount_prefix[id(node)]  # a Starlette helper's Route inside a Mount
+                if self.listed.get(id(node)):
+                    found["in_list"] = self.listed[id(node)]
+                calls.append(found)
+        if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr in (
+                "limit", "shared_limit") and last_name(dotted(func.func.value)).lower().endswith("limiter") and \
+                node.args and dotted(node.args[0]):
+            # Flask-Limiter: `limiter.limit("5/minute")(auth_blueprint)` limits every route of the blueprint
+            self.web.setdefault("limited", []).append({"target": dotted(node.args[0]), "line": self._line(node),
+                                                       "by": dotted(func.func.value) + "." + func.func.attr})
         if not isinstance(func, ast.Attribute):
             return
         if func.attr == "__init__" and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super" \
@@ -255,6 +275,12 @@ class RouteWiring:
                                       "line": self._line(node)})
         elif method in ("add_url_rule", "add_api_route", "add_route", "add_api_websocket_route", "add_resource"):
             self._url_rule(node, owner, method)
+        elif method == "from_object" and last_name(owner) == "config" and node.args:
+            # app.config.from_object("pkg.configs.Default"): where `app.config["X"]` prefixes are read from
+            source = string_value(node.args[0]) or dotted(node.args[0])
+            if source:
+                self.web.setdefault("config_objects", []).append(
+                    {"object": source, "literal": string_value(node.args[0]) is not None, "line": self._line(node)})
         elif method == "add_middleware":
             mw = positional(node, 0)
             if mw is not None and dotted(mw):
@@ -370,6 +396,11 @@ class RouteWiring:
                 entry["prefix_text"] = " ".join(self.ctx.segment(node).split())[:200]
 
     def _url_rule(self, node: ast.Call, owner: str, method: str) -> None:
+        helpers = self.web.get("route_forwarders", ())
+        helper = forwarder(self.ctx, node, owner, method) if len(helpers) < MAX_FORWARDERS else None
+        if helper:  # the path is the caller's: each call of this function registers what it is given
+            self.web.setdefault("route_forwarders", []).append(helper)
+            return
         if method == "add_resource":
             view = positional(node, 0)
             paths = [string_value(value) for name, value in _source_args(node)[1:] if name is None]
@@ -402,6 +433,8 @@ class RouteWiring:
                                      "kind": kind, "methods": methods if isinstance(methods, list) else None}
             if as_view or method == "add_resource":
                 entry["class_view"] = True
+            if as_view and string_value(positional(view, 0)):
+                entry["name"] = string_value(positional(view, 0))  # the endpoint name url_for() knows
             if wrappers:
                 entry["wrappers"] = wrappers
             deps = dep_refs(keyword(node, "dependencies"))

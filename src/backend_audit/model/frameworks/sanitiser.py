@@ -17,12 +17,14 @@ def sanitises_first_param(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     if not params:
         return False
     name = params[0].arg
-    if any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and _binds(n, name) for n in _own_nodes(func)):
-        return False  # rebound: what is returned is no longer the input as given
     raw: list[bool] = []  # per `return <param>`: under a passed check of it
     other = [False]
     _walk(func.body, name, False, raw, other)
-    return bool(raw) and all(raw) and other[0]
+    if not (raw and all(raw) and other[0]):
+        return False  # the common case, told from the statements alone: no walk over every node
+    # rebound: what is returned is no longer the input as given
+    return not any(isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and _binds(n, name)
+                   for n in _own_nodes(func))
 
 
 def _walk(body: list[ast.stmt], name: str, guarded: bool, raw: list[bool], other: list[bool]) -> None:

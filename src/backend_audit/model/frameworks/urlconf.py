@@ -150,6 +150,8 @@ class UrlconfRoutes:
                     self._walk(path, inc["patterns"], route, reached, stack)
                 elif "router" in inc:
                     self._router_urls(path, inc["router"], route)
+                elif "helper" in inc and (entry := self._wrapped_path(path, inc, e["line"])) is not None:
+                    self._django_view(path, entry, join_paths(route, entry["route"]))
                 elif "helper" in inc:
                     self._helper_urls(path, inc, route)
                 elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
@@ -221,6 +223,30 @@ class UrlconfRoutes:
             self._add_class(reg["path"], reg["name"], methods, join_paths(prefix, f"{route}/" if route else ""),
                             call.get("line", 0))
             self._via.pop()
+
+    def _wrapped_path(self, path: str, inc: dict[str, Any], line: int) -> dict[str, Any] | None:
+        """`api_path("users/", views.users)` with `def api_path(route, view): return path(f"api/{route}", view)`:
+        the path() entry the call returns."""
+        target = self.definition(path, inc["helper"])
+        wrapper = self.facts.get(target[0], {}).get("url_wrappers", {}).get(target[1]) if target else None
+        if wrapper is None:
+            return None
+        values = {**dict(zip(wrapper["params"], inc.get("args", []))), **inc.get("kwargs", {})}
+        views = inc.get("views", {})
+        view = views.get(wrapper["view"]) or views.get(str(wrapper["params"].index(wrapper["view"])))
+        route = values.get(wrapper["route"])
+        if not isinstance(route, str):
+            return None
+        entry: dict[str, Any] = {"route": wrapper["before"] + route + wrapper["after"], "line": line}
+        if wrapper["func"] != "path":
+            entry["route"] = readable_regex(entry["route"])
+        if view is not None:
+            entry.update(view=view["ref"], class_view=bool(view.get("as_view")), wrappers=view.get("wrappers", []))
+        elif isinstance(values.get(wrapper["view"]), str) and values[wrapper["view"]] != "<expr>":
+            entry["view"] = values[wrapper["view"]]
+        else:
+            return None
+        return entry
 
     def _url_helper(self, path: str, ref: str) -> dict[str, Any] | None:
         """The facts of a project function that builds path()s (itself or a nested function), memoised:

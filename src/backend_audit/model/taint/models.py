@@ -48,8 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ...catalog import parsed_copy, safe_load, yaml_errors
 from ...errors import ConfigError
 
 KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpath", "trust-store",
@@ -184,9 +183,8 @@ def _read(path: Path, where: str) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         _fail(where, f"cannot be read ({exc.__class__.__name__})")
     try:
-        # libyaml's C build of the same safe loader (as catalog.safe_load): the shipped models load every scan
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
-    except yaml.YAMLError as exc:
+        data = safe_load(text)  # libyaml's C build of the safe loader: the shipped models load every scan
+    except yaml_errors() as exc:
         mark = getattr(exc, "problem_mark", None)
         _fail(where, f"is not valid YAML{f' (line {mark.line + 1})' if mark else ''}")
     return validate(data, where)
@@ -194,7 +192,9 @@ def _read(path: Path, where: str) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def shipped() -> tuple[dict[str, Any], ...]:
-    return tuple(_read(p, p.name) for p in sorted(MODELS_DIR.glob("*.yaml")))
+    paths = sorted(MODELS_DIR.glob("*.yaml"))
+    copy = parsed_copy(paths, "taint-models")  # parsed once per installation, not once per scan
+    return tuple(validate(copy[str(p)], p.name) if str(p) in copy else _read(p, p.name) for p in paths)
 
 
 def _read_untrusted(path: Path, where: str) -> dict[str, Any]:
@@ -209,7 +209,7 @@ def _read_untrusted(path: Path, where: str) -> dict[str, Any]:
         _fail(where, f"cannot be read ({exc.__class__.__name__}: {exc})")
     try:
         data = load_limited(text)
-    except (yaml.YAMLError, InputError, ValueError) as exc:
+    except (*yaml_errors(), InputError, ValueError) as exc:
         _fail(where, f"is not usable YAML ({exc.__class__.__name__})")
     return validate(data, where)
 
