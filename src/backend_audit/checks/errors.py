@@ -453,6 +453,13 @@ class BroadExceptSwallows(AstCheck):
                 isinstance(n, ast.Return) and n.value is not None and any(
                     isinstance(m, ast.Name) and m.id == fallback for m in ast.walk(n.value))
                 for n in iter_nodes(block.body))
+        if isinstance(block, ast.Try) and len(body) == 1 and isinstance(body[0], ast.Return) and \
+                isinstance(body[0].value, ast.Constant) and body[0].value.value not in (None, False, True):
+            # `return out.strip() if ok else ""` in the try, `return ""` in the handler: the try's own answer
+            # for "nothing", given for any failure too
+            answers = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return) and n.value is not None]
+            return any(isinstance(c, ast.Constant) and c.value == body[0].value.value and
+                       type(c.value) is type(body[0].value.value) for a in answers for c in ast.walk(a))
         if isinstance(block, ast.Try) and not body and len(self.ctx.parents) >= 2 and any(
                 isinstance(n, ast.Return) and n.value is not None for n in iter_nodes(block.body)):
             # `try: return ask() except Exception: pass` then `return DEFAULT`: falls through to the default
