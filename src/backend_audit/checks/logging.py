@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from ..model.frameworks.common import keyword, positional
-from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
+from ..findings import Finding
+from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path, literal_value
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
@@ -15,6 +17,9 @@ from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revisio
                    builds_web_app)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
+_WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
+                             "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
+_CLI_LIBRARIES = ("argparse", "click", "typer")
 
 
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
@@ -28,6 +33,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
+        self.command: bool | None = None  # the module reads like a command's body (see _command_module)
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -127,6 +133,22 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
+        if self._command_module():
+            # the project pass asks whether a command-line program imports this module (CliCommandPrints)
+            self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
+
+    def _command_module(self) -> bool:
+        """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
+        to stderr, and it imports no web framework. Whether it is one depends on who imports it."""
+        if self.command is None:
+            ctx, tree = self.ctx, self.ctx.tree
+            web = any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values())
+            self.command = tree is not None and not web and not self._serves_app() and any(
+                isinstance(n, ast.Call) and ((ctx.qualname(n.func) or "") == "sys.exit" or
+                                             (ctx.qualname(n.func) or "") in _PRINTS and
+                                             (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr")
+                for n in ast.walk(tree))
+        return self.command
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
@@ -144,6 +166,13 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
+# Error trackers handed the exception being handled: they record its traceback (Sentry, Rollbar, Bugsnag,
+# an OpenTelemetry span).
+_TRACEBACK_REPORTERS = frozenset({"capture_exception", "report_exc_info", "record_exception", "notify"})
+_TRACKER_MODULES = ("sentry_sdk", "raven", "rollbar", "bugsnag", "opentelemetry")
+# An API client's error for the remote's answer (`GrafanaCloudAPIError`, botocore's `ClientError`, Stripe's
+# `InvalidRequestError`): the reply is the news and its message carries it.
+_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$")
 
 
 # What the outside world or the input causes: a file, the network, a missing key, a malformed value.
@@ -201,7 +230,7 @@ class ErrorLogDropsTraceback(AstCheck):
             types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
-                                    self._one_of_several(unexpected))
+                                    self._one_of_several(unexpected) or self._own_errors(node))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -234,6 +263,41 @@ class ErrorLogDropsTraceback(AstCheck):
                 isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
                 isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
             for f in classes[t].body) for t in types)
+
+    def _own_errors(self, handler: ast.ExceptHandler) -> bool:
+        """Every caught type is the project's own exception (defined in this module or imported from the
+        project's package: `UnsupportedTarget`, `AccountReviewThreadCreationError`) or an API client's error
+        for the remote's answer (`stripe.InvalidRequestError`, `GrafanaCloudAPIError`): raised on purpose with
+        a message that says what failed, the traceback would only show the raise. Not a broad type; not an own
+        class this module raises `from` another error (a wrapper: where it came from is in the traceback); not
+        a client's error the handler leaves out of its log lines (nothing says what the remote answered)."""
+        type_node = handler.type
+        nodes = type_node.elts if isinstance(type_node, ast.Tuple) else [type_node] if type_node else []
+        return bool(nodes) and all(self._own_error(_unstar(n), handler) for n in nodes)
+
+    def _own_error(self, node: ast.expr, handler: ast.ExceptHandler) -> bool:
+        name = dotted(node) or ""
+        last = name.split(".")[-1]
+        if not last or last in ("Exception", "BaseException") or not last[:1].isupper():
+            return False
+        if _CLIENT_ERROR.match(last) or (self.ctx.qualname(node) or "").startswith("stripe."):
+            return bool(handler.name) and any(isinstance(n, ast.Name) and n.id == handler.name
+                                              for n in handler_nodes(handler))
+        tree = self.ctx.tree
+        if tree is None or last in self._wrapped_here():
+            return False
+        if "." not in name and any(isinstance(n, ast.ClassDef) and n.name == name for n in tree.body):
+            return True
+        origin = self.ctx.imported(name.split(".")[0])
+        return bool(origin) and not self._library(origin)
+
+    def _wrapped_here(self) -> set[str]:
+        """Exception classes this module raises as wrappers of another error (`raise ParseError(...) from e`)."""
+        if not hasattr(self, "_wrappers"):
+            self._wrappers = {(dotted(n.exc.func if isinstance(n.exc, ast.Call) else n.exc) or "").split(".")[-1]
+                              for n in ast.walk(self.ctx.tree) if isinstance(n, ast.Raise) and n.exc is not None
+                              and n.cause is not None and not (isinstance(n.cause, ast.Constant))}
+        return self._wrappers
 
     def _one_of_several(self, types: list[str]) -> bool:
         """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
@@ -306,12 +370,16 @@ class ErrorLogDropsTraceback(AstCheck):
     def _logs_traceback(self, node: ast.AST) -> bool:
         if not isinstance(node, ast.Call):
             return False
-        if (self.ctx.qualname(node.func) or "") in _TRACEBACK_CALLS:
+        qn = self.ctx.qualname(node.func) or dotted(node.func) or ""
+        if qn in _TRACEBACK_CALLS:  # dotted too: `import traceback` inside the handler
             return True
+        if qn.split(".")[-1] in _TRACEBACK_REPORTERS and (qn.startswith(_TRACKER_MODULES) or qn ==
+                                                          "capture_exception"):
+            return True  # `capture_exception()` next to `logger.error`: the tracker keeps the traceback
         method = logger_method(node, self.ctx)
         if method == "exception":
             return True
-        exc_info = keyword(node, "exc_info")
+        exc_info = _exc_info(node)
         return method is not None and exc_info is not None and not (
             isinstance(exc_info, ast.Constant) and exc_info.value in (False, None))
 
@@ -346,7 +414,7 @@ class ErrorLogDropsTraceback(AstCheck):
         reraises, expected = current
         if reraises or expected or self._identified_case():
             return
-        exc_info = keyword(node, "exc_info")
+        exc_info = _exc_info(node)
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
             return
@@ -366,8 +434,17 @@ class ErrorLogDropsTraceback(AstCheck):
         return self._is_migration
 
 
+def _exc_info(call: ast.Call) -> ast.expr | None:
+    """The exc-info keyword: logging's `exc_info`, logfire's `_exc_info`."""
+    return keyword(call, "exc_info") or keyword(call, "_exc_info")
+
+
 def _unstar(node: ast.expr) -> ast.expr:
     return node.value if isinstance(node, ast.Starred) else node
+
+
+# `settings.is_development()`, `settings.DEBUG`, `DEBUG`, `app.debug`, `is_local()`
+_DEVELOPMENT = re.compile(r"^(\w+\.)*(is_)?(dev|development|debug|DEBUG|local)(_mode|_env)?$")
 
 
 class EagerLogFormatting(AstCheck):
@@ -380,8 +457,8 @@ class EagerLogFormatting(AstCheck):
         if method is None:
             return
         msg = _message_arg(node, method)
-        if msg is None:
-            return
+        if msg is None or (self.ctx.qualname(node.func.value) or "") == "logfire":
+            return  # logfire reads an f-string's fields itself and groups by its template
         how = _eager(msg)
         if how and self._loguru(node):
             # loguru formats with str.format: `%s` would be printed as is
@@ -391,7 +468,18 @@ class EagerLogFormatting(AstCheck):
                         properties={"logger": "loguru"})
         elif how:
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
-                             "arguments or extra={...} so formatting is lazy and messages group by template")
+                             "arguments or extra={...} so formatting is lazy and messages group by template",
+                        level="note" if self._development_only() else None)
+
+    def _development_only(self) -> bool:
+        """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their
+        screen (a login code banner), never grouped by a log pipeline. Still eager, so a note."""
+        for parent, child in zip(reversed(self.ctx.parents), reversed([*self.ctx.parents[1:], None])):
+            if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
+                    any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
+                        for n in ast.walk(parent.test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name))):
+                return True
+        return False
 
     def _loguru(self, call: ast.Call) -> bool:
         """The call is made on loguru's logger (`logger.info`, `logger.opt(...).info`)."""
@@ -671,4 +759,43 @@ def _calls_with_context(tree: ast.AST) -> list[tuple[ast.Call, bool]]:
                 out.append((child, inside))
             walk(child, inside or isinstance(child, ast.ExceptHandler))
     walk(tree, False)
+    return out
+
+
+class CliCommandPrints(ProjectCheck):
+    """The prints PrintInApplicationCode left to the project pass, in modules that read like a command's body:
+    dropped when a command-line program of the project (a module using argparse, click or typer) imports the
+    module, whose prints are then that program's output (`cli.py` dispatching `release` to
+    `generator/release.py`); reported as they were otherwise."""
+
+    RULE_ID = "BA-LOG-003"
+    # on a few files the importing program may be out of view: the prints are reported, as without the pass
+    SOUND_ON_FILE_SUBSET = True
+
+    def run(self, project: Any) -> list[Finding]:
+        candidates = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("command_prints", ())]
+        if not candidates:
+            return []
+        reached = _reached_from_clis(project)
+        return [Finding.from_dict(f) for path, f in candidates if path not in reached]
+
+
+def _reached_from_clis(project: Any) -> set[str]:
+    """Paths of the project modules a command-line program (a module importing argparse, click or typer)
+    imports from."""
+    sm = project.semantic
+    out: set[str] = set()
+    for path in sorted(project.facts):
+        imports = (project.facts[path].get("semantic") or {}).get("imports", {})
+        module = sm.module_of(path)
+        if module is None or not any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values()):
+            continue
+        for target in imports.values():
+            parts = str(target).split(".")
+            for cut in range(len(parts), 0, -1):
+                found = sm.find_module(".".join(parts[:cut]), module)
+                if found:
+                    if found != module and sm.path_of(found):
+                        out.add(sm.path_of(found))
+                    break
     return out

@@ -40,7 +40,8 @@ def logger_method(call: ast.Call, ctx: FileContext, logger_names: frozenset[str]
         return None
     receiver = func.value
     qn = ctx.qualname(receiver)
-    if qn in ("logging", "loguru.logger") or (qn and qn.startswith("structlog")):
+    # logfire's module-level functions log like a logger (`logfire.error(..., _exc_info=True)`)
+    if qn in ("logging", "loguru.logger", "logfire") or (qn and qn.startswith("structlog")):
         return func.attr
     parts = dotted_parts(receiver)
     if parts is None:
