@@ -10,6 +10,7 @@ from ..model.frameworks.common import keyword, positional
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
+from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
                    is_literal_string, is_sensitive_name,
@@ -782,20 +783,25 @@ class CliCommandPrints(ProjectCheck):
 
 def _reached_from_clis(project: Any) -> set[str]:
     """Paths of the project modules a command-line program (a module importing argparse, click or typer)
-    imports from."""
+    imports from, and no other application module does: a module the library imports too is the library's
+    (an exporter registry warning on stderr at import), whoever else uses it."""
     sm = project.semantic
-    out: set[str] = set()
+    by_cli: set[str] = set()
+    by_app: set[str] = set()
     for path in sorted(project.facts):
+        if is_test_path(path, project.settings):
+            continue
         imports = (project.facts[path].get("semantic") or {}).get("imports", {})
         module = sm.module_of(path)
-        if module is None or not any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values()):
+        if module is None:
             continue
+        cli = any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values())
         for target in imports.values():
             parts = str(target).split(".")
             for cut in range(len(parts), 0, -1):
                 found = sm.find_module(".".join(parts[:cut]), module)
                 if found:
                     if found != module and sm.path_of(found):
-                        out.add(sm.path_of(found))
+                        (by_cli if cli else by_app).add(sm.path_of(found))
                     break
-    return out
+    return by_cli - by_app
