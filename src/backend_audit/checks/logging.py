@@ -10,7 +10,7 @@ from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
 from .recognise import is_settings_path, literal_value
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
-                   is_literal_string, is_sensitive_name,
+                   is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
                    builds_web_app)
 
@@ -457,7 +457,7 @@ class SensitiveValueLogged(AstCheck):
                                       "traced; mask it if it grants access", key_node=part, level="note",
                                 properties={"sub": "token-field"})
                     return
-                if _names_db_session(label or expr_name(part) or "", self.ctx) or self._published(part):
+                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part):
                     continue
                 if not label and self._failed_check():
                     self.report(node, f"{what} is written to the log, but only where its signature check failed "
@@ -537,7 +537,7 @@ class SensitiveValueLogged(AstCheck):
             if keyword in ("exc_info", "stack_info", "stacklevel", "level"):
                 continue
             if keyword is not None and keyword not in ("extra", "msg") and \
-                    is_sensitive_name(keyword) and not _is_masked(value):
+                    is_sensitive_name(keyword) and not _is_masked(value) and not _says_benign(value):
                 yield value, keyword  # structlog key=value
                 continue
             yield from _leaves(value)
@@ -550,6 +550,13 @@ class SensitiveValueLogged(AstCheck):
         if name and is_sensitive_name(name):
             return f"'{name}'"
         return None
+
+
+def _says_benign(value: ast.expr) -> bool:
+    """`required_secrets=defined_secret_names`: the value's own name says it holds names (ids, counts) of
+    secrets, whatever the key it is logged under calls it."""
+    name = expr_name(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    return bool(name) and mentions_sensitive_word(name) and not is_sensitive_name(name)
 
 
 def _leaves(node: ast.expr):
@@ -599,16 +606,15 @@ def _leaves(node: ast.expr):
 # Not a claims error (`JWTClaimsError`): the signature was good, the token may be valid for another audience.
 _TOKEN_FAILURE = re.compile(r"(Bad|Invalid|Expired)\w*(Signature|Token)\w*|Signature(Expired|Error)\w*|"
                             r"(Bad|Invalid)(Data|Payload|TimeSignature)|JWTError|JWSError|DecodeError")
-# A `session_id` in a module that works with SQLAlchemy sessions and nothing of the web session: it names a
-# database session (a tracker's uuid), not a login session.
+# A `session_id` names a session of any kind: a chat or workflow session's row id, a database session, an SDK's
+# transcript. It is the login secret only where the module touches the web session (cookies, the request's
+# session, login); elsewhere it is an identifier like any other `*_id`.
 _WEB_SESSION = re.compile(r"request\.session|set_cookie|\.cookies|SessionMiddleware|flask import[^\n]*\bsession\b|"
-                          r"session\[|login_user|django\.contrib\.sessions")
+                          r"\bsession\[|login_user|django\.contrib\.sessions|sessionid")
 
 
-def _names_db_session(name: str, ctx: FileContext) -> bool:
-    if name.lower() not in ("session_id", "sessionid", "session_key", "session_uuid"):
-        return False
-    if not any(v.startswith(("sqlalchemy.orm", "sqlmodel")) for v in ctx.imports.values()):
+def _names_other_session(name: str, ctx: FileContext) -> bool:
+    if not names_session_id(name):
         return False
     return _WEB_SESSION.search(ctx.text) is None
 
