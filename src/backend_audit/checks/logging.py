@@ -473,6 +473,12 @@ class SensitiveValueLogged(AstCheck):
                                       "credential; mask it all the same", key_node=part, level="warning",
                                 properties={"sub": "recipient-token"})
                     return
+                if _one_time(label or expr_name(part) or ""):
+                    # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
+                    self.report(node, f"{what} is written to the log: a one-time password, usable only within its "
+                                      "time window or until the next login moves its counter; mask it all the "
+                                      "same", key_node=part, level="warning", properties={"sub": "one-time"})
+                    return
                 if method in ("debug", "trace"):
                     # whether DEBUG records reach a production log is the deployment's logging config
                     self.report(node, f"{what} is written to the log at {method.upper()} level: it reaches the "
@@ -550,6 +556,12 @@ class SensitiveValueLogged(AstCheck):
         if name and is_sensitive_name(name):
             return f"'{name}'"
         return None
+
+
+def _one_time(name: str) -> bool:
+    """`otp`, `next_otp`, `anOtpVal`: a one-time password, and no other credential word in the name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().split("_")
+    return "otp" in words and not any(is_sensitive_name(w) for w in words if w != "otp")
 
 
 def _says_benign(value: ast.expr) -> bool:
