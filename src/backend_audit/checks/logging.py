@@ -440,6 +440,7 @@ class SensitiveValueLogged(AstCheck):
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
         self.roles: dict[int, tuple[dict[str, str], set[str]]] = {}  # per function: see _roles()
+        self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
@@ -457,7 +458,8 @@ class SensitiveValueLogged(AstCheck):
                                       "traced; mask it if it grants access", key_node=part, level="note",
                                 properties={"sub": "token-field"})
                     return
-                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part):
+                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
+                        self._names_only(part):
                     continue
                 if not label and self._failed_check():
                     self.report(node, f"{what} is written to the log, but only where its signature check failed "
@@ -516,6 +518,40 @@ class SensitiveValueLogged(AstCheck):
             self.roles[id(func)] = (addressed, published)
         return self.roles[id(func)]
 
+    def _names_only(self, part: ast.expr) -> bool:
+        """A local container the function fills only with names or ids (`found: set[str] = set()`,
+        `found.add(secret.name)`, `{s.name for s in rows}`): what it logs is which secrets, not their values."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(part, ast.Name):
+            return False
+        key = (id(func), part.id)
+        if key not in self.filled:  # a long function logging one name many times is walked once for it
+            self.filled[key] = self._filled_with_names(func, part)
+        return self.filled[key]
+
+    @staticmethod
+    def _filled_with_names(func: ast.AST, part: ast.Name) -> bool:
+        elements: list[ast.expr] = []
+        for node in iter_nodes(func):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if not any(isinstance(t, ast.Name) and t.id == part.id for t in targets):
+                    continue
+                value = node.value
+                if isinstance(value, (ast.SetComp, ast.ListComp, ast.GeneratorExp)):
+                    elements.append(value.elt)
+                elif isinstance(value, (ast.Set, ast.List, ast.Tuple)):
+                    elements.extend(value.elts)
+                elif not (isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in
+                          ("set", "list") and not value.args):
+                    return False  # bound to something else: what it holds is not known here
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == part.id:
+                if node.func.attr not in ("add", "append"):
+                    return False
+                elements.extend(node.args)
+        return bool(elements) and all(_names_something(e) for e in elements)
+
     def _addressed(self, part: ast.Name) -> str:
         return self._roles()[0].get(part.id, "")
 
@@ -562,6 +598,15 @@ def _one_time(name: str) -> bool:
     """`otp`, `next_otp`, `anOtpVal`: a one-time password, and no other credential word in the name."""
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().split("_")
     return "otp" in words and not any(is_sensitive_name(w) for w in words if w != "otp")
+
+
+def _names_something(node: ast.expr) -> bool:
+    """`secret.name`, `key_id`, a string literal: an element that names a thing rather than holding it."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    name = expr_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    return bool(name) and (name == "name" or name.endswith(("_name", "_id", "_key_name"))) and \
+        not is_sensitive_name(name)
 
 
 def _says_benign(value: ast.expr) -> bool:
