@@ -364,19 +364,21 @@ _DEV_FUNCTION = re.compile(r"(?i)(^|_)(dev|demo|seed|sample|fixture|local)(_|$)"
 # vocabulary uses, not a credential
 _MARKER = re.compile(r"\[[\w -]+\]|<\|?/?[\w-]+\|?>")
 # What a cookie's name looks like (`"tracecat:active-org-id"`): words joined by separators, no digits
+# A class-like key (`PasswdIdResolver`): a type's name, never a setting's (`db_password = "dbpass"` is a password)
+_TYPE_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
 _COOKIE_NAME = re.compile(r"[A-Za-z]+(?:[:._-][A-Za-z]+)*")
 
 
 def _label_for(name: str, value: object) -> bool:
     """A value that is a label, not a secret: the name spelled again (`PasswdIdResolver` -> `passwdresolver`,
-    every letter of the value in order in the name), a stream marker, or the name of a cookie
+    every letter of the value in order in a class-like name), a stream marker, or the name of a cookie
     (`ACTIVE_ORG_COOKIE = "app:active-org"`: a cookie's value is per user and never a constant)."""
     if not isinstance(value, str) or not value:
         return False
     if value == name or _MARKER.fullmatch(value):
         return True
     rest = iter(name.lower())
-    if len(value) >= 6 and all(c in rest for c in value.lower()):
+    if _TYPE_NAME.fullmatch(name) and len(value) >= 6 and all(c in rest for c in value.lower()):
         return True
     return name.lower().rstrip("s").endswith("cookie") and _COOKIE_NAME.fullmatch(value) is not None
 
