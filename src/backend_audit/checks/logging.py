@@ -13,7 +13,7 @@ from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
-                   is_literal_string, is_sensitive_name,
+                   is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
                    builds_web_app)
 
@@ -529,6 +529,7 @@ class SensitiveValueLogged(AstCheck):
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
         self.roles: dict[int, tuple[dict[str, str], set[str]]] = {}  # per function: see _roles()
+        self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
@@ -546,7 +547,8 @@ class SensitiveValueLogged(AstCheck):
                                       "traced; mask it if it grants access", key_node=part, level="note",
                                 properties={"sub": "token-field"})
                     return
-                if _names_db_session(label or expr_name(part) or "", self.ctx) or self._published(part):
+                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
+                        self._names_only(part):
                     continue
                 if not label and self._failed_check():
                     self.report(node, f"{what} is written to the log, but only where its signature check failed "
@@ -561,6 +563,12 @@ class SensitiveValueLogged(AstCheck):
                                       f"({self._addressed(part)}=): a device or recipient token, not a login "
                                       "credential; mask it all the same", key_node=part, level="warning",
                                 properties={"sub": "recipient-token"})
+                    return
+                if _one_time(label or expr_name(part) or ""):
+                    # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
+                    self.report(node, f"{what} is written to the log: a one-time password, usable only within its "
+                                      "time window or until the next login moves its counter; mask it all the "
+                                      "same", key_node=part, level="warning", properties={"sub": "one-time"})
                     return
                 if method in ("debug", "trace"):
                     # whether DEBUG records reach a production log is the deployment's logging config
@@ -599,6 +607,40 @@ class SensitiveValueLogged(AstCheck):
             self.roles[id(func)] = (addressed, published)
         return self.roles[id(func)]
 
+    def _names_only(self, part: ast.expr) -> bool:
+        """A local container the function fills only with names or ids (`found: set[str] = set()`,
+        `found.add(secret.name)`, `{s.name for s in rows}`): what it logs is which secrets, not their values."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(part, ast.Name):
+            return False
+        key = (id(func), part.id)
+        if key not in self.filled:  # a long function logging one name many times is walked once for it
+            self.filled[key] = self._filled_with_names(func, part)
+        return self.filled[key]
+
+    @staticmethod
+    def _filled_with_names(func: ast.AST, part: ast.Name) -> bool:
+        elements: list[ast.expr] = []
+        for node in iter_nodes(func):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if not any(isinstance(t, ast.Name) and t.id == part.id for t in targets):
+                    continue
+                value = node.value
+                if isinstance(value, (ast.SetComp, ast.ListComp, ast.GeneratorExp)):
+                    elements.append(value.elt)
+                elif isinstance(value, (ast.Set, ast.List, ast.Tuple)):
+                    elements.extend(value.elts)
+                elif not (isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in
+                          ("set", "list") and not value.args):
+                    return False  # bound to something else: what it holds is not known here
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == part.id:
+                if node.func.attr not in ("add", "append"):
+                    return False
+                elements.extend(node.args)
+        return bool(elements) and all(_names_something(e) for e in elements)
+
     def _addressed(self, part: ast.Name) -> str:
         return self._roles()[0].get(part.id, "")
 
@@ -626,7 +668,7 @@ class SensitiveValueLogged(AstCheck):
             if keyword in ("exc_info", "stack_info", "stacklevel", "level"):
                 continue
             if keyword is not None and keyword not in ("extra", "msg") and \
-                    is_sensitive_name(keyword) and not _is_masked(value):
+                    is_sensitive_name(keyword) and not _is_masked(value) and not _says_benign(value):
                 yield value, keyword  # structlog key=value
                 continue
             yield from _leaves(value)
@@ -639,6 +681,28 @@ class SensitiveValueLogged(AstCheck):
         if name and is_sensitive_name(name):
             return f"'{name}'"
         return None
+
+
+def _one_time(name: str) -> bool:
+    """`otp`, `next_otp`, `anOtpVal`: a one-time password, and no other credential word in the name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().split("_")
+    return "otp" in words and not any(is_sensitive_name(w) for w in words if w != "otp")
+
+
+def _names_something(node: ast.expr) -> bool:
+    """`secret.name`, `key_id`, a string literal: an element that names a thing rather than holding it."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    name = expr_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    return bool(name) and (name == "name" or name.endswith(("_name", "_id", "_key_name"))) and \
+        not is_sensitive_name(name)
+
+
+def _says_benign(value: ast.expr) -> bool:
+    """`required_secrets=defined_secret_names`: the value's own name says it holds names (ids, counts) of
+    secrets, whatever the key it is logged under calls it."""
+    name = expr_name(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    return bool(name) and mentions_sensitive_word(name) and not is_sensitive_name(name)
 
 
 def _leaves(node: ast.expr):
@@ -688,16 +752,15 @@ def _leaves(node: ast.expr):
 # Not a claims error (`JWTClaimsError`): the signature was good, the token may be valid for another audience.
 _TOKEN_FAILURE = re.compile(r"(Bad|Invalid|Expired)\w*(Signature|Token)\w*|Signature(Expired|Error)\w*|"
                             r"(Bad|Invalid)(Data|Payload|TimeSignature)|JWTError|JWSError|DecodeError")
-# A `session_id` in a module that works with SQLAlchemy sessions and nothing of the web session: it names a
-# database session (a tracker's uuid), not a login session.
+# A `session_id` names a session of any kind: a chat or workflow session's row id, a database session, an SDK's
+# transcript. It is the login secret only where the module touches the web session (cookies, the request's
+# session, login); elsewhere it is an identifier like any other `*_id`.
 _WEB_SESSION = re.compile(r"request\.session|set_cookie|\.cookies|SessionMiddleware|flask import[^\n]*\bsession\b|"
-                          r"session\[|login_user|django\.contrib\.sessions")
+                          r"\bsession\[|login_user|django\.contrib\.sessions|sessionid")
 
 
-def _names_db_session(name: str, ctx: FileContext) -> bool:
-    if name.lower() not in ("session_id", "sessionid", "session_key", "session_uuid"):
-        return False
-    if not any(v.startswith(("sqlalchemy.orm", "sqlmodel")) for v in ctx.imports.values()):
+def _names_other_session(name: str, ctx: FileContext) -> bool:
+    if not names_session_id(name):
         return False
     return _WEB_SESSION.search(ctx.text) is None
 
