@@ -170,3 +170,71 @@ def bump_all(book_list):
         item.save()
 '''
     assert _levels(tmp_path, "app/lists.py", text, "BA-PERF-003") == {5: "note", 11: "warning"}
+
+
+def test_n_plus_one_in_a_scripts_folder_is_a_note(tmp_path):
+    # a maintainer's one-off script: the same loop that is a warning in application code
+    text = REVISION.replace('revision = "3b0f5b81376f"', 'name = "x"').replace("down_revision", "parent")
+    found = _levels(tmp_path, "server/scripts/backfill.py", text, "BA-PERF-003")
+    assert found == {11: "note", 12: "note"}
+
+
+DEV_BANNER = """import logging
+
+from app.config import settings
+
+log = logging.getLogger(__name__)
+
+
+def send_login_code(code, user):
+    if settings.is_development():
+        log.info(f"LOGIN CODE: {code}")
+    log.info(f"code sent to {user}")
+"""
+
+
+def test_eager_log_message_only_in_development_is_a_note(tmp_path):
+    assert _levels(tmp_path, "app/auth.py", DEV_BANNER, "BA-LOG-002") == {10: "note", 11: "warning"}
+
+
+FALLBACKS = '''try:
+    from importlib.metadata import version
+    VERSION = version(__name__)
+except Exception:
+    VERSION = "unknown"
+
+
+def read_extension(csr):
+    extension = None
+    try:
+        extension = csr.extensions.get("san")
+    except Exception:
+        extensionn = ""
+    return extension
+'''
+
+
+def test_a_stated_fallback_is_a_note_a_misspelt_one_a_warning(tmp_path):
+    assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 12: "warning"}
+
+
+LOW_LOGS = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+def probe(hosts, fetch):
+    for host in hosts:
+        try:
+            fetch(host)
+        except Exception:
+            logger.info("Unable to check %s", host, exc_info=True)
+        try:
+            fetch(host)
+        except Exception:
+            logger.info("Unable to check %s", host)
+'''
+
+
+def test_a_low_level_log_with_its_traceback_is_a_note(tmp_path):
+    assert _levels(tmp_path, "app/probe.py", LOW_LOGS, "BA-ERR-001") == {10: "note", 14: "warning"}

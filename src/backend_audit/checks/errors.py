@@ -11,7 +11,8 @@ from .util import in_log_handler, is_alembic_revision, is_django_migration, logg
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
               "bugsnag.notify", "capture_exception", "capture_message", "report_error", "report_exception",
-              "record_exception", "set_status")
+              "record_exception", "set_status", ".failure")
+# `.failure(...)` marks the request failed in a load-test report (locust's `response.failure(msg)`)
 # Calls that put the failure in front of a person: a CLI's output, a Django/Flask flash message, a warning.
 _SHOWN = ("print", "traceback.print_exc", "traceback.print_exception", "click.echo", "click.secho", "typer.echo", "warnings.warn", "flask.flash",
           "django.contrib.messages.error", "django.contrib.messages.warning", "self.stdout.write",
@@ -20,6 +21,8 @@ _EXITS = ("sys.exit", "os._exit", "exit", "quit", "abort", "flask.abort")
 _LOUD_LEVELS = frozenset({"warning", "warn", "error", "exception", "critical", "fatal", "log"})
 _PREDICATE_NAME = re.compile(r"^_*(is|has|can)_\w+$|^_*\w*(ping|alive|reachable|running|started|healthy)$")
 _CLOSES = frozenset({"close", "aclose", "shutdown", "disconnect", "terminate", "unsubscribe", "release"})
+# cleanup that may fail harmlessly once the real error is on its way: closing, removing a temporary file
+_CLEANS = _CLOSES | {"unlink", "remove", "rmtree", "rmdir", "kill", "stop", "cancel"}
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
@@ -149,6 +152,44 @@ def _decoded_names(block: ast.Try) -> set[str]:
     return out
 
 
+def _default_value(node: ast.AST) -> bool:
+    """A stated default: a literal (not None, which is "nothing"; not a boolean, which is a probe's answer and
+    judged as one), a container of them, or a constant's name."""
+    if isinstance(node, ast.Constant):
+        return node.value is not None and not isinstance(node.value, bool)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Dict, ast.Set)):
+        return all(_default_value(e) for e in getattr(node, "elts", []) + getattr(node, "values", []))
+    if isinstance(node, ast.Attribute):  # `message = response.reason_phrase`: the value read another way
+        return isinstance(node.value, ast.Name)
+    return isinstance(node, ast.Name) and node.id.isupper() or isinstance(node, ast.JoinedStr)
+
+
+def _cleanup_call(statement: ast.stmt) -> bool:
+    """`ssh.close()`, `await conn.aclose()`, `os.unlink(path)`: a statement that only releases something."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    call = call.value if isinstance(call, ast.Await) else call
+    return isinstance(call, ast.Call) and (dotted(call.func) or "").split(".")[-1] in _CLEANS
+
+
+def _callee_name(call: ast.Call) -> str:
+    """The called function's own name, also on a built object (`Webhook(secret).verify` -> "verify")."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else (dotted(func) or "").split(".")[-1]
+
+
+def _allows_none(annotation: ast.AST | None) -> bool:
+    """`-> str | None`, `-> Optional[str]`, `-> "Currency | None"`: the function is declared to answer None."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return bool(re.search(r"\bNone\b|^Optional\[", annotation.value))
+    if isinstance(annotation, ast.BinOp):
+        return _allows_none(annotation.left) or _allows_none(annotation.right)
+    if isinstance(annotation, ast.Subscript):
+        return (dotted(annotation.value) or "").split(".")[-1] == "Optional"
+    return isinstance(annotation, ast.Constant) and annotation.value is None
+
+
 def _is_false(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -234,6 +275,7 @@ class BroadExceptSwallows(AstCheck):
         self.migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py"
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
+        self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -249,11 +291,15 @@ class BroadExceptSwallows(AstCheck):
                             self._validator_says_no(node) or self._flag_flipped(node) or
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
                             self._probe_answer(node) or self._falls_to_error_answer(node) or
-                            self._next_format(node) or self._next_candidate(node)):
+                            self._next_format(node) or self._next_candidate(node) or
+                            self._says_it_failed(node) or self._cleanup_of_handled_error()):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
+        # a stated fallback (`VERSION = "unknown"`) is a design, but any error takes it where one exception
+        # was meant (PackageNotFoundError): reviews split on it, so a note
+        fallback = not handled and (self._fallback_value(node) or self._parser_answers_none(node))
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
-            self._only_closes() else None
+            self._only_closes() or fallback else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         if handled:
@@ -262,12 +308,17 @@ class BroadExceptSwallows(AstCheck):
                                   "catch Exception or a narrower type", level=level,
                             key_node=key, properties={"sub": "bare"})
             return
-        if _is_trivial(node.body):
+        if fallback:
+            msg = f"{what} falls back to a default on any error; catch the exception the fallback is meant for"
+            sub = "fallback"
+        elif _is_trivial(node.body):
             msg = f"{what} silently discards the error; catch a narrower type, or log it and re-raise"
             sub = "pass"
         elif low_log:
             msg = f"{what} logs the error only at DEBUG/INFO and carries on; log at WARNING+ with the traceback or re-raise"
             sub = "low-level"
+            if self._keeps_traceback(node):
+                level = "note"  # `logger.info(..., exc_info=True)`: the traceback is recorded, at a low level
         else:
             msg = f"{what} swallows the error: nothing re-raises, logs or reports it"
             sub = "swallow"
@@ -376,6 +427,104 @@ class BroadExceptSwallows(AstCheck):
         following = self._sibling(parents[-1], parents[-2], 1)
         return isinstance(following, ast.Return) and _error_response(following.value)
 
+    def _keeps_traceback(self, handler: ast.ExceptHandler) -> bool:
+        """A logger call of the handler passes a true `exc_info` (or logfire's `_exc_info`)."""
+        for n in handler_nodes(handler):
+            if isinstance(n, ast.Call) and _is_logging_call(n, self.ctx):
+                flag = next((kw.value for kw in n.keywords if kw.arg in ("exc_info", "_exc_info")), None)
+                if flag is not None and not (isinstance(flag, ast.Constant) and flag.value in (False, None)):
+                    return True
+        return False
+
+    def _fallback_value(self, handler: ast.ExceptHandler) -> bool:
+        """`try: VERSION = version(__name__) except Exception: VERSION = "unknown"`: the handler gives the names
+        the `try` computes a fallback value, so the code after it runs on a stated default, not on nothing; or
+        `return fallback`, the caller's default that the `try` returns too (`return subject or fallback`).
+        A name the `try` never assigns (a misspelt `extensionn = ""`) is not a fallback and stays."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        body = [st for st in handler.body if not isinstance(st, ast.Pass)]
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if isinstance(block, ast.Try) and func is not None and len(body) == 1 and isinstance(body[0], ast.Return) \
+                and isinstance(body[0].value, ast.Name):
+            # `return subject or fallback` in the try, `return fallback` in the handler: the caller's default
+            fallback = body[0].value.id
+            params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
+            return fallback in params and any(
+                isinstance(n, ast.Return) and n.value is not None and any(
+                    isinstance(m, ast.Name) and m.id == fallback for m in ast.walk(n.value))
+                for n in iter_nodes(block.body))
+        if isinstance(block, ast.Try) and len(body) == 1 and isinstance(body[0], ast.Return) and \
+                isinstance(body[0].value, ast.Constant) and body[0].value.value not in (None, False, True):
+            # `return out.strip() if ok else ""` in the try, `return ""` in the handler: the try's own answer
+            # for "nothing", given for any failure too
+            answers = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return) and n.value is not None]
+            return any(isinstance(c, ast.Constant) and c.value == body[0].value.value and
+                       type(c.value) is type(body[0].value.value) for a in answers for c in ast.walk(a))
+        if isinstance(block, ast.Try) and not body and len(self.ctx.parents) >= 2 and any(
+                isinstance(n, ast.Return) and n.value is not None for n in iter_nodes(block.body)):
+            # `try: return ask() except Exception: pass` then `return DEFAULT`: falls through to the default
+            following = self._sibling(block, self.ctx.parents[-2], 1)
+            value = following.value if isinstance(following, ast.Return) else None
+            return value is not None and not (isinstance(value, ast.Constant) and value.value in (None, False)) \
+                and not any(isinstance(n, ast.Call) or isinstance(n, ast.Name) and not n.id.isupper()
+                            for n in ast.walk(value))
+        if not isinstance(block, ast.Try) or not body or not all(
+                isinstance(st, ast.Assign) and _default_value(st.value) for st in body):
+            return False
+        assigned = {t.id for n in iter_nodes(block.body) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+        targets = [t for st in body for t in st.targets]
+        return all(isinstance(t, ast.Name) and t.id in assigned for t in targets)
+
+    def _says_it_failed(self, handler: ast.ExceptHandler) -> bool:
+        """`except Exception: note = f"Could not include {name}: unreadable"; writer.append(page(note))`: the
+        unreadable input is replaced by a result that says it failed, so the failure is in the output."""
+        said = {t.id for st in handler.body if isinstance(st, ast.Assign) and isinstance(st.value, (
+            ast.Constant, ast.JoinedStr)) and _FAILURE_TEXT.search(_literal_text(st.value))
+                for t in st.targets if isinstance(t, ast.Name)}
+        return bool(said) and any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in said
+                                  for n in handler_nodes(handler))
+
+    def _cleanup_of_handled_error(self) -> bool:
+        """`except Exception as e: logger.error(...); try: ssh.close() except BaseException: pass` (or the same
+        in a `finally`): a best-effort cleanup while an error is already logged or raised; a failing close
+        must not replace that error."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents else None
+        if not isinstance(block, ast.Try) or not block.body or not all(_cleanup_call(st) for st in block.body):
+            return False
+        for index in range(len(parents) - 2, -1, -1):
+            parent, child = parents[index], parents[index + 1]
+            if isinstance(parent, _DEFERRED):
+                return False
+            if isinstance(parent, ast.ExceptHandler):
+                # once per outer handler: a hostile file may nest thousands of closes in one
+                if id(parent) not in self._handled:
+                    self._handled[id(parent)] = _scan_handler(parent, self.ctx)[0]
+                return self._handled[id(parent)]
+            if isinstance(parent, ast.Try) and any(st is child for st in parent.finalbody):
+                return True
+        return False
+
+    def _parser_answers_none(self, handler: ast.ExceptHandler) -> bool:
+        """`def _extract_domain(url) -> str | None: try: return urlparse(url).netloc except Exception: return
+        None`: a function declared to answer None parses its argument and answers None for what it cannot
+        parse; the caller checks the None. Only a short, synchronous `try` on the function's own arguments:
+        an awaited call to another system failing is not an unparsable value."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        body = handler.body
+        if func is None or not isinstance(block, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) \
+                or not (body[0].value is None or (isinstance(body[0].value, ast.Constant) and body[0].value.value is None)):
+            return False
+        if not _allows_none(func.returns) or len(block.body) > 4 or any(
+                isinstance(n, ast.Await) for n in iter_nodes(block.body)):
+            return False
+        params = {a.arg for a in func.args.args + func.args.kwonlyargs + func.args.posonlyargs}
+        return any(isinstance(n, ast.Call) and any(isinstance(m, ast.Name) and m.id in params
+                                                   for a in n.args for m in ast.walk(a))
+                   for n in iter_nodes(block.body))
+
     def _sibling(self, statement: ast.AST, owner: ast.AST, offset: int) -> ast.AST | None:
         """The statement `offset` places after (or before) `statement` in the block of `owner` holding it.
         Positions are indexed once per block: a hostile file may hold thousands of `try`s in one body."""
@@ -435,16 +584,17 @@ class BroadExceptSwallows(AstCheck):
         return streams and sleeps and not any(isinstance(n, ast.Return) for n in handler_nodes(handler))
 
     def _validator_says_no(self, handler: ast.ExceptHandler) -> bool:
-        """`try: return validate(value) except Exception: return False`: the try answers a validator's verdict
-        and a validator that raises has said no; the caller turns False into its error."""
+        """`try: return validate(value) except Exception: return False` (or None: `return wh.verify(body,
+        headers)`): the try answers a validator's verdict and a validator that raises has said no; the caller
+        turns False or None into its error."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = handler.body
         if not isinstance(block, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) or \
-                not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False):
+                not (isinstance(body[0].value, ast.Constant) and (body[0].value.value is False or body[0].value.value is None)):
             return False
         returned = [n.value for n in iter_nodes(block.body) if isinstance(n, ast.Return)]
         return bool(returned) and all(
-            isinstance(v, ast.Call) and _VALIDATOR.match((dotted(v.func) or "").split(".")[-1]) for v in returned)
+            isinstance(v, ast.Call) and _VALIDATOR.match(_callee_name(v)) for v in returned)
 
     def _while_handling(self) -> bool:
         """Nested in another `except` body, trying to read more out of that handler's own error (`except

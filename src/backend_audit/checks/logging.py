@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from ..model.frameworks.common import keyword, positional
-from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
+from ..findings import Finding
+from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
+from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
-                   is_literal_string, is_sensitive_name,
+                   is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
                    builds_web_app)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
+_WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
+                             "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
+_CLI_LIBRARIES = ("argparse", "click", "typer")
 
 
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
@@ -28,6 +34,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.straight_line = is_straight_line(ctx.tree) and not is_settings_path(ctx.path)
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
+        self.command: bool | None = None  # the module reads like a command's body (see _command_module)
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -127,6 +134,22 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
+        if self._command_module():
+            # the project pass asks whether a command-line program imports this module (CliCommandPrints)
+            self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
+
+    def _command_module(self) -> bool:
+        """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
+        to stderr, and it imports no web framework. Whether it is one depends on who imports it."""
+        if self.command is None:
+            ctx, tree = self.ctx, self.ctx.tree
+            web = any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values())
+            self.command = tree is not None and not web and not self._serves_app() and any(
+                isinstance(n, ast.Call) and ((ctx.qualname(n.func) or "") == "sys.exit" or
+                                             (ctx.qualname(n.func) or "") in _PRINTS and
+                                             (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr")
+                for n in ast.walk(tree))
+        return self.command
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
@@ -144,6 +167,13 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
+# Error trackers handed the exception being handled: they record its traceback (Sentry, Rollbar, Bugsnag,
+# an OpenTelemetry span).
+_TRACEBACK_REPORTERS = frozenset({"capture_exception", "report_exc_info", "record_exception", "notify"})
+_TRACKER_MODULES = ("sentry_sdk", "raven", "rollbar", "bugsnag", "opentelemetry")
+# An API client's error for the remote's answer (`GrafanaCloudAPIError`, botocore's `ClientError`, Stripe's
+# `InvalidRequestError`): the reply is the news and its message carries it.
+_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$")
 
 
 # What the outside world or the input causes: a file, the network, a missing key, a malformed value.
@@ -201,7 +231,7 @@ class ErrorLogDropsTraceback(AstCheck):
             types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
-                                    self._one_of_several(unexpected))
+                                    self._one_of_several(unexpected) or self._own_errors(node))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -234,6 +264,41 @@ class ErrorLogDropsTraceback(AstCheck):
                 isinstance(n, ast.Attribute) and n.attr == "code" and isinstance(n.ctx, ast.Store) and
                 isinstance(n.value, ast.Name) and n.value.id == "self" for n in ast.walk(f))
             for f in classes[t].body) for t in types)
+
+    def _own_errors(self, handler: ast.ExceptHandler) -> bool:
+        """Every caught type is the project's own exception (defined in this module or imported from the
+        project's package: `UnsupportedTarget`, `AccountReviewThreadCreationError`) or an API client's error
+        for the remote's answer (`stripe.InvalidRequestError`, `GrafanaCloudAPIError`): raised on purpose with
+        a message that says what failed, the traceback would only show the raise. Not a broad type; not an own
+        class this module raises `from` another error (a wrapper: where it came from is in the traceback); not
+        a client's error the handler leaves out of its log lines (nothing says what the remote answered)."""
+        type_node = handler.type
+        nodes = type_node.elts if isinstance(type_node, ast.Tuple) else [type_node] if type_node else []
+        return bool(nodes) and all(self._own_error(_unstar(n), handler) for n in nodes)
+
+    def _own_error(self, node: ast.expr, handler: ast.ExceptHandler) -> bool:
+        name = dotted(node) or ""
+        last = name.split(".")[-1]
+        if not last or last in ("Exception", "BaseException") or not last[:1].isupper():
+            return False
+        if _CLIENT_ERROR.match(last) or (self.ctx.qualname(node) or "").startswith("stripe."):
+            return bool(handler.name) and any(isinstance(n, ast.Name) and n.id == handler.name
+                                              for n in handler_nodes(handler))
+        tree = self.ctx.tree
+        if tree is None or last in self._wrapped_here():
+            return False
+        if "." not in name and any(isinstance(n, ast.ClassDef) and n.name == name for n in tree.body):
+            return True
+        origin = self.ctx.imported(name.split(".")[0])
+        return bool(origin) and not self._library(origin)
+
+    def _wrapped_here(self) -> set[str]:
+        """Exception classes this module raises as wrappers of another error (`raise ParseError(...) from e`)."""
+        if not hasattr(self, "_wrappers"):
+            self._wrappers = {(dotted(n.exc.func if isinstance(n.exc, ast.Call) else n.exc) or "").split(".")[-1]
+                              for n in ast.walk(self.ctx.tree) if isinstance(n, ast.Raise) and n.exc is not None
+                              and n.cause is not None and not (isinstance(n.cause, ast.Constant))}
+        return self._wrappers
 
     def _one_of_several(self, types: list[str]) -> bool:
         """`except (HTTPError, URLError): ...  except OSError: ...` : the `try` has a handler per failure it
@@ -306,12 +371,16 @@ class ErrorLogDropsTraceback(AstCheck):
     def _logs_traceback(self, node: ast.AST) -> bool:
         if not isinstance(node, ast.Call):
             return False
-        if (self.ctx.qualname(node.func) or "") in _TRACEBACK_CALLS:
+        qn = self.ctx.qualname(node.func) or dotted(node.func) or ""
+        if qn in _TRACEBACK_CALLS:  # dotted too: `import traceback` inside the handler
             return True
+        if qn.split(".")[-1] in _TRACEBACK_REPORTERS and (qn.startswith(_TRACKER_MODULES) or qn ==
+                                                          "capture_exception"):
+            return True  # `capture_exception()` next to `logger.error`: the tracker keeps the traceback
         method = logger_method(node, self.ctx)
         if method == "exception":
             return True
-        exc_info = keyword(node, "exc_info")
+        exc_info = _exc_info(node)
         return method is not None and exc_info is not None and not (
             isinstance(exc_info, ast.Constant) and exc_info.value in (False, None))
 
@@ -346,7 +415,7 @@ class ErrorLogDropsTraceback(AstCheck):
         reraises, expected = current
         if reraises or expected or self._identified_case():
             return
-        exc_info = keyword(node, "exc_info")
+        exc_info = _exc_info(node)
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
             return
@@ -366,8 +435,17 @@ class ErrorLogDropsTraceback(AstCheck):
         return self._is_migration
 
 
+def _exc_info(call: ast.Call) -> ast.expr | None:
+    """The exc-info keyword: logging's `exc_info`, logfire's `_exc_info`."""
+    return keyword(call, "exc_info") or keyword(call, "_exc_info")
+
+
 def _unstar(node: ast.expr) -> ast.expr:
     return node.value if isinstance(node, ast.Starred) else node
+
+
+# `settings.is_development()`, `settings.DEBUG`, `DEBUG`, `app.debug`, `is_local()`
+_DEVELOPMENT = re.compile(r"^(\w+\.)*(is_)?(dev|development|debug|DEBUG|local)(_mode|_env)?$")
 
 
 class EagerLogFormatting(AstCheck):
@@ -380,8 +458,8 @@ class EagerLogFormatting(AstCheck):
         if method is None:
             return
         msg = _message_arg(node, method)
-        if msg is None:
-            return
+        if msg is None or (self.ctx.qualname(node.func.value) or "") == "logfire":
+            return  # logfire reads an f-string's fields itself and groups by its template
         how = _eager(msg)
         if how and self._loguru(node):
             # loguru formats with str.format: `%s` would be printed as is
@@ -391,7 +469,18 @@ class EagerLogFormatting(AstCheck):
                         properties={"logger": "loguru"})
         elif how:
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
-                             "arguments or extra={...} so formatting is lazy and messages group by template")
+                             "arguments or extra={...} so formatting is lazy and messages group by template",
+                        level="note" if self._development_only() else None)
+
+    def _development_only(self) -> bool:
+        """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their
+        screen (a login code banner), never grouped by a log pipeline. Still eager, so a note."""
+        for parent, child in zip(reversed(self.ctx.parents), reversed([*self.ctx.parents[1:], None])):
+            if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
+                    any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
+                        for n in ast.walk(parent.test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name))):
+                return True
+        return False
 
     def _loguru(self, call: ast.Call) -> bool:
         """The call is made on loguru's logger (`logger.info`, `logger.opt(...).info`)."""
@@ -440,6 +529,7 @@ class SensitiveValueLogged(AstCheck):
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
         self.roles: dict[int, tuple[dict[str, str], set[str]]] = {}  # per function: see _roles()
+        self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
     def visit_Call(self, node: ast.Call) -> None:
         method = logger_method(node, self.ctx)
@@ -457,7 +547,8 @@ class SensitiveValueLogged(AstCheck):
                                       "traced; mask it if it grants access", key_node=part, level="note",
                                 properties={"sub": "token-field"})
                     return
-                if _names_db_session(label or expr_name(part) or "", self.ctx) or self._published(part):
+                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
+                        self._names_only(part):
                     continue
                 if not label and self._failed_check():
                     self.report(node, f"{what} is written to the log, but only where its signature check failed "
@@ -472,6 +563,12 @@ class SensitiveValueLogged(AstCheck):
                                       f"({self._addressed(part)}=): a device or recipient token, not a login "
                                       "credential; mask it all the same", key_node=part, level="warning",
                                 properties={"sub": "recipient-token"})
+                    return
+                if _one_time(label or expr_name(part) or ""):
+                    # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
+                    self.report(node, f"{what} is written to the log: a one-time password, usable only within its "
+                                      "time window or until the next login moves its counter; mask it all the "
+                                      "same", key_node=part, level="warning", properties={"sub": "one-time"})
                     return
                 if method in ("debug", "trace"):
                     # whether DEBUG records reach a production log is the deployment's logging config
@@ -510,6 +607,40 @@ class SensitiveValueLogged(AstCheck):
             self.roles[id(func)] = (addressed, published)
         return self.roles[id(func)]
 
+    def _names_only(self, part: ast.expr) -> bool:
+        """A local container the function fills only with names or ids (`found: set[str] = set()`,
+        `found.add(secret.name)`, `{s.name for s in rows}`): what it logs is which secrets, not their values."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(part, ast.Name):
+            return False
+        key = (id(func), part.id)
+        if key not in self.filled:  # a long function logging one name many times is walked once for it
+            self.filled[key] = self._filled_with_names(func, part)
+        return self.filled[key]
+
+    @staticmethod
+    def _filled_with_names(func: ast.AST, part: ast.Name) -> bool:
+        elements: list[ast.expr] = []
+        for node in iter_nodes(func):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if not any(isinstance(t, ast.Name) and t.id == part.id for t in targets):
+                    continue
+                value = node.value
+                if isinstance(value, (ast.SetComp, ast.ListComp, ast.GeneratorExp)):
+                    elements.append(value.elt)
+                elif isinstance(value, (ast.Set, ast.List, ast.Tuple)):
+                    elements.extend(value.elts)
+                elif not (isinstance(value, ast.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] in
+                          ("set", "list") and not value.args):
+                    return False  # bound to something else: what it holds is not known here
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    isinstance(node.func.value, ast.Name) and node.func.value.id == part.id:
+                if node.func.attr not in ("add", "append"):
+                    return False
+                elements.extend(node.args)
+        return bool(elements) and all(_names_something(e) for e in elements)
+
     def _addressed(self, part: ast.Name) -> str:
         return self._roles()[0].get(part.id, "")
 
@@ -537,7 +668,7 @@ class SensitiveValueLogged(AstCheck):
             if keyword in ("exc_info", "stack_info", "stacklevel", "level"):
                 continue
             if keyword is not None and keyword not in ("extra", "msg") and \
-                    is_sensitive_name(keyword) and not _is_masked(value):
+                    is_sensitive_name(keyword) and not _is_masked(value) and not _says_benign(value):
                 yield value, keyword  # structlog key=value
                 continue
             yield from _leaves(value)
@@ -550,6 +681,28 @@ class SensitiveValueLogged(AstCheck):
         if name and is_sensitive_name(name):
             return f"'{name}'"
         return None
+
+
+def _one_time(name: str) -> bool:
+    """`otp`, `next_otp`, `anOtpVal`: a one-time password, and no other credential word in the name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().split("_")
+    return "otp" in words and not any(is_sensitive_name(w) for w in words if w != "otp")
+
+
+def _names_something(node: ast.expr) -> bool:
+    """`secret.name`, `key_id`, a string literal: an element that names a thing rather than holding it."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    name = expr_name(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    return bool(name) and (name == "name" or name.endswith(("_name", "_id", "_key_name"))) and \
+        not is_sensitive_name(name)
+
+
+def _says_benign(value: ast.expr) -> bool:
+    """`required_secrets=defined_secret_names`: the value's own name says it holds names (ids, counts) of
+    secrets, whatever the key it is logged under calls it."""
+    name = expr_name(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+    return bool(name) and mentions_sensitive_word(name) and not is_sensitive_name(name)
 
 
 def _leaves(node: ast.expr):
@@ -599,16 +752,15 @@ def _leaves(node: ast.expr):
 # Not a claims error (`JWTClaimsError`): the signature was good, the token may be valid for another audience.
 _TOKEN_FAILURE = re.compile(r"(Bad|Invalid|Expired)\w*(Signature|Token)\w*|Signature(Expired|Error)\w*|"
                             r"(Bad|Invalid)(Data|Payload|TimeSignature)|JWTError|JWSError|DecodeError")
-# A `session_id` in a module that works with SQLAlchemy sessions and nothing of the web session: it names a
-# database session (a tracker's uuid), not a login session.
+# A `session_id` names a session of any kind: a chat or workflow session's row id, a database session, an SDK's
+# transcript. It is the login secret only where the module touches the web session (cookies, the request's
+# session, login); elsewhere it is an identifier like any other `*_id`.
 _WEB_SESSION = re.compile(r"request\.session|set_cookie|\.cookies|SessionMiddleware|flask import[^\n]*\bsession\b|"
-                          r"session\[|login_user|django\.contrib\.sessions")
+                          r"\bsession\[|login_user|django\.contrib\.sessions|sessionid")
 
 
-def _names_db_session(name: str, ctx: FileContext) -> bool:
-    if name.lower() not in ("session_id", "sessionid", "session_key", "session_uuid"):
-        return False
-    if not any(v.startswith(("sqlalchemy.orm", "sqlmodel")) for v in ctx.imports.values()):
+def _names_other_session(name: str, ctx: FileContext) -> bool:
+    if not names_session_id(name):
         return False
     return _WEB_SESSION.search(ctx.text) is None
 
@@ -672,3 +824,47 @@ def _calls_with_context(tree: ast.AST) -> list[tuple[ast.Call, bool]]:
             walk(child, inside or isinstance(child, ast.ExceptHandler))
     walk(tree, False)
     return out
+
+
+class CliCommandPrints(ProjectCheck):
+    """The prints PrintInApplicationCode left to the project pass, in modules that read like a command's body:
+    dropped when a command-line program of the project (a module using argparse, click or typer) imports the
+    module, whose prints are then that program's output (`cli.py` dispatching `release` to
+    `generator/release.py`); reported as they were otherwise."""
+
+    RULE_ID = "BA-LOG-003"
+    # on a few files the importing program may be out of view: the prints are reported, as without the pass
+    SOUND_ON_FILE_SUBSET = True
+
+    def run(self, project: Any) -> list[Finding]:
+        candidates = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("command_prints", ())]
+        if not candidates:
+            return []
+        reached = _reached_from_clis(project)
+        return [Finding.from_dict(f) for path, f in candidates if path not in reached]
+
+
+def _reached_from_clis(project: Any) -> set[str]:
+    """Paths of the project modules a command-line program (a module importing argparse, click or typer)
+    imports from, and no other application module does: a module the library imports too is the library's
+    (an exporter registry warning on stderr at import), whoever else uses it."""
+    sm = project.semantic
+    by_cli: set[str] = set()
+    by_app: set[str] = set()
+    for path in sorted(project.facts):
+        if is_test_path(path, project.settings):
+            continue
+        imports = (project.facts[path].get("semantic") or {}).get("imports", {})
+        module = sm.module_of(path)
+        if module is None:
+            continue
+        cli = any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values())
+        for target in imports.values():
+            parts = str(target).split(".")
+            for cut in range(len(parts), 0, -1):
+                found = sm.find_module(".".join(parts[:cut]), module)
+                if found:
+                    if found != module and sm.path_of(found):
+                        (by_cli if cli else by_app).add(sm.path_of(found))
+                    break
+    return by_cli - by_app

@@ -121,7 +121,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py" or \
             ("alembic/" in ctx.path and "/versions/" in ctx.path) or is_alembic_revision(ctx) or \
-            is_alembic_env(ctx)
+            is_alembic_env(ctx) or _one_off_script(ctx.path)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
         self._binding_index: dict[int, _Bindings] = {}
@@ -149,6 +149,21 @@ class DatabaseRoundTripInLoop(AstCheck):
             return False  # a peewee model class iterates its table's rows
         return bool(self.ctx.imported(node.id)) or (tree is not None and any(
             isinstance(n, ast.ClassDef) and n.name == node.id for n in tree.body))
+
+    def _class_list(self, node: ast.AST) -> bool:
+        """`for model in (Order, Subscription, Checkout):`, or a name the module or the function binds once to
+        such a literal: a loop over the program's own model classes, one statement per table, not per row."""
+        if isinstance(node, ast.Name):
+            func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+            values = self._bindings(func).assigned.get(node.id, []) if func is not None else []
+            if not values and self.ctx.tree is not None:
+                values = [st.value for st in self.ctx.tree.body if isinstance(st, (ast.Assign, ast.AnnAssign))
+                          and st.value is not None and any(isinstance(t, ast.Name) and t.id == node.id for t in (
+                              st.targets if isinstance(st, ast.Assign) else [st.target]))]
+            node = values[0] if len(values) == 1 else None
+        return isinstance(node, (ast.List, ast.Tuple, ast.Set)) and bool(node.elts) and all(
+            (dotted(e) or "").split(".")[-1][:1].isupper() and not (dotted(e) or "").split(".")[-1].isupper()
+            for e in node.elts)
 
     def _literal_local(self, node: ast.AST) -> bool:
         """A name the enclosing function binds, once, to a literal list or tuple of literals (`queries =
@@ -185,6 +200,7 @@ class DatabaseRoundTripInLoop(AstCheck):
     # loops -----------------------------------------------------------------------------------
     def visit_For(self, node: ast.For) -> None:
         if not (_small_literal(node.iter) or _constant_collection(node.iter) or self._enum_class(node.iter) or
+                self._class_list(node.iter) or
                 self._literal_local(node.iter) or _exits_first_pass(node.body, node.iter)):
             self._push(_LOOP, node, _target_names([node.target]))
         self._push(_ITER, node)
@@ -263,6 +279,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
+            return
+        if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
         if self._batch_fallback():
             return
@@ -433,13 +451,37 @@ class DatabaseRoundTripInLoop(AstCheck):
         if loop is None:
             return False
         per_pass = set(names) | self._loop_bound(loop)
-        sets = []
-        for node in ast.walk(call.func):
-            if isinstance(node, ast.Call):
-                if isinstance(node.func, ast.Attribute) and node.func.attr == "in_" and node.args:
-                    sets.append(node.args[0])
-                sets.extend(kw.value for kw in node.keywords if kw.arg and kw.arg.endswith("__in"))
-        return any(isinstance(n, ast.Name) and n.id in per_pass for value in sets for n in ast.walk(value))
+        return _carries_pass_set(self._statement_of(call), per_pass, self._grown())
+
+    def _grown(self) -> set[str]:
+        """Names the function binds to a list literal and fills (`batch = []; batch.append(row)`)."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return set()
+        binds = self._bindings(func)
+        return {name for name in binds.grows if any(isinstance(v, ast.List) for v in binds.assigned.get(name, ()))}
+
+    def _batch_commit(self, call: ast.Call) -> bool:
+        """A commit or flush that closes a batch: in a loop whose pass writes or reads its whole set in one
+        statement (`update(...).where(id.in_(batch))`, `insert(M).values(chunk)`), or under a test that
+        counts rows to a batch size (`if processed >= BATCH_SIZE:`, `if i % 500 == 0:`)."""
+        loop, names = next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
+        if loop is None:
+            return False
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                break
+            if isinstance(parent, ast.If) and _counts_to_batch(parent.test):
+                return True
+        # the same for every commit of one loop: asked once per loop, as a hostile file may hold thousands
+        key = ("batch-write", id(loop))
+        if key not in self._loop_index:
+            per_pass = set(names) | self._loop_bound(loop)
+            grown = self._grown()
+            self._loop_index[key] = any(
+                isinstance(n, ast.Call) and _writes_batch(n) and _carries_pass_set(n, per_pass, grown)
+                for n in iter_nodes(getattr(loop, "body", []), skip=_FUNCTION_NODES))
+        return self._loop_index[key]
 
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
@@ -523,6 +565,55 @@ _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 
 
 _PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
+
+
+def _one_off_script(path: str) -> bool:
+    """A module under a `scripts/` folder: a maintainer's one-off run (a backfill, a data fix), whose N+1
+    costs one operator's wait, not every request's."""
+    return any(part in ("scripts", "script") for part in path.split("/")[:-1])
+
+
+_BATCH_WORD = re.compile(r"(?i)batch|chunk|page|every")
+
+
+def _counts_to_batch(test: ast.AST) -> bool:
+    """`processed >= BATCH_SIZE`, `len(pending) >= chunk_size`, `i % 500 == 0`: the branch runs once a batch."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return True
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.GtE, ast.Gt, ast.Eq)) for op in node.ops):
+            for side in (node.left, *node.comparators):
+                name = (dotted(side) or "").split(".")[-1]
+                if name and (_BATCH_WORD.search(name) or name.isupper() and len(name) > 1):
+                    return True
+    return False
+
+
+def _writes_batch(call: ast.Call) -> bool:
+    """The statement writes (`insert(...)`, `update(...)`, `delete(...)`, executemany): a read of the pass's
+    set followed by a per-row commit is still one commit per row."""
+    return any(isinstance(n, ast.Call) and (n.func.attr if isinstance(n.func, ast.Attribute) else
+                                            getattr(n.func, "id", "")) in ("insert", "update", "delete", "executemany")
+               for n in ast.walk(call)) or isinstance(call.func, ast.Attribute) and call.func.attr == "execute" and \
+        len(call.args) >= 2
+
+
+def _carries_pass_set(call: ast.Call, per_pass: set[str], grown: set[str]) -> bool:
+    """The statement carries this pass's whole set: `in_(chunk)` / `id__in=ids` of a set bound in the pass,
+    `insert(M).values(chunk)` of the pass's rows, or `execute(stmt, batch)` with a parameter list the code
+    fills (executemany). Such a loop is the batching, one round-trip per batch."""
+    sets = []
+    for node in ast.walk(call):
+        if isinstance(node, ast.Call):
+            attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            if node.args and (attr == "in_" or attr == "values" and isinstance(node.func.value, ast.Call) and
+                              (dotted(node.func.value.func) or "").split(".")[-1] == "insert"):
+                sets.append(node.args[0])
+            sets.extend(kw.value for kw in node.keywords if kw.arg and kw.arg.endswith("__in"))
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany") and \
+            len(call.args) >= 2 and isinstance(call.args[1], ast.Name) and call.args[1].id in grown:
+        return True
+    return any(isinstance(n, ast.Name) and n.id in per_pass for value in sets for n in ast.walk(value))
 
 
 def _pages(call: ast.Call) -> bool:

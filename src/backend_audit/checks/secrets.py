@@ -24,6 +24,7 @@ from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
+from .util import is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
@@ -113,7 +114,8 @@ class HardcodedSecret(AstCheck):
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
-        if self.skip or id(value_node) in self.seen or self._in_doc(at) or in_test_branch(self.if_stack, self.ctx):
+        if self.skip or id(value_node) in self.seen or self._in_doc(at) or in_test_branch(self.if_stack, self.ctx) \
+                or self._library_self_test():
             return
         self.seen.add(id(value_node))
         if self.seed:
@@ -147,6 +149,21 @@ class HardcodedSecret(AstCheck):
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
 
+    def _library_self_test(self) -> bool:
+        """Under `if __name__ == "__main__":` of a module that defines classes: a library's self-test, run by
+        hand against a test device or slot (`python -m pkg.hsm`); the server imports the module and never
+        runs the block. A script's main block (no classes) is the program, and stays flagged."""
+        if not any(is_main_guard(n) for n in self.if_stack):
+            return False
+        return any(isinstance(n, ast.ClassDef) for n in self.ctx.tree.body)
+
+    def _dev_function(self, args: ast.arguments) -> bool:
+        """A parameter default of a function named for development (`create_dev_user`, `seed_demo_data`): the
+        seeded login of a local instance, which a CLI command (`typer.Option(envvar=...)`) or its caller
+        overrides; the function says what it is for."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and func.args is args and _DEV_FUNCTION.search(func.name) is not None
+
     def _secret_literal(self, node: ast.AST, name: str = "") -> bool:
         """A real-looking secret for this name: people's passwords may be words, machine keys look random."""
         value = literal_value(node)
@@ -171,7 +188,7 @@ class HardcodedSecret(AstCheck):
         if name and is_credential_name(name) and self._secret_literal(value, name):
             if isinstance(target, ast.Subscript) and self._shared_with_plain_keys(target, value):
                 return
-            if self._enum_member() or literal_value(value) == name:
+            if self._enum_member() or _label_for(name, literal_value(value)):
                 return  # `oauth2_leaked_token = "oauth2_leaked_token"`: a label naming a kind of thing
             if self._in_settings_class():
                 self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
@@ -220,6 +237,8 @@ class HardcodedSecret(AstCheck):
 
     # parameter defaults, of functions and lambdas
     def visit_arguments(self, node: ast.arguments) -> None:
+        if self._dev_function(node):
+            return
         positional = [*node.posonlyargs, *node.args]
         pairs = [*zip(positional[len(positional) - len(node.defaults):], node.defaults),
                  *zip(node.kwonlyargs, node.kw_defaults)]
@@ -234,7 +253,7 @@ class HardcodedSecret(AstCheck):
             if key in _DOC_KEYS:
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
-                    self._secret_literal(value, key):
+                    self._secret_literal(value, key) and not _label_for(key, literal_value(value)):
                 self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value),
                            local=is_password_kind(key) and _local_host_entry(node))
 
@@ -334,8 +353,34 @@ class HardcodedSecret(AstCheck):
                     break
             else:
                 if url_password(text):
-                    self._flag(node, token, token, "password inside a connection URL", token,
-                               local=_LOCAL_HOSTS.match(_url_host(text)) is not None)
+                    local = _LOCAL_HOSTS.match(_url_host(text)) is not None
+                    self._flag(node, token, token, "password inside a connection URL", token, local=local,
+                               fallback=not local and token is node and self._lookup_default(node))
+
+
+# Functions whose name says they build a development instance: their defaults are its seeded logins
+_DEV_FUNCTION = re.compile(r"(?i)(^|_)(dev|demo|seed|sample|fixture|local)(_|$)")
+# A value between brackets (`"[TURN_END]"`, `"<|endoftext|>"`, `"</s>"`): a marker a stream or a model's
+# vocabulary uses, not a credential
+_MARKER = re.compile(r"\[[\w -]+\]|<\|?/?[\w-]+\|?>")
+# What a cookie's name looks like (`"tracecat:active-org-id"`): words joined by separators, no digits
+# A class-like key (`PasswdIdResolver`): a type's name, never a setting's (`db_password = "dbpass"` is a password)
+_TYPE_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
+_COOKIE_NAME = re.compile(r"[A-Za-z]+(?:[:._-][A-Za-z]+)*")
+
+
+def _label_for(name: str, value: object) -> bool:
+    """A value that is a label, not a secret: the name spelled again (`PasswdIdResolver` -> `passwdresolver`,
+    every letter of the value in order in a class-like name), a stream marker, or the name of a cookie
+    (`ACTIVE_ORG_COOKIE = "app:active-org"`: a cookie's value is per user and never a constant)."""
+    if not isinstance(value, str) or not value:
+        return False
+    if value == name or _MARKER.fullmatch(value):
+        return True
+    rest = iter(name.lower())
+    if _TYPE_NAME.fullmatch(name) and len(value) >= 6 and all(c in rest for c in value.lower()):
+        return True
+    return name.lower().rstrip("s").endswith("cookie") and _COOKIE_NAME.fullmatch(value) is not None
 
 
 _PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?P<body>.{0,8000}?)(?:-----END|\Z)", re.S)
@@ -461,7 +506,7 @@ _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE"
 
 # Names of an operator's switch for certificate checks, tested before turning them off
 _OPT_OUT = re.compile(r"(?i)(verify|insecure|ssl_?mode|tls_?mode|skip_?(tls|ssl|cert)|validate_?cert|check_?cert|"
-                      r"ssl_?check|tls_?check|unsafe_?ssl)")
+                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert))")
 
 # What a socket wrapped only to look at the peer's certificate is asked
 _INSPECTION_CALLS = frozenset({"getpeercert", "close", "settimeout", "setblocking", "cipher", "version",

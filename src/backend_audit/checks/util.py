@@ -40,7 +40,8 @@ def logger_method(call: ast.Call, ctx: FileContext, logger_names: frozenset[str]
         return None
     receiver = func.value
     qn = ctx.qualname(receiver)
-    if qn in ("logging", "loguru.logger") or (qn and qn.startswith("structlog")):
+    # logfire's module-level functions log like a logger (`logfire.error(..., _exc_info=True)`)
+    if qn in ("logging", "loguru.logger", "logfire") or (qn and qn.startswith("structlog")):
         return func.attr
     parts = dotted_parts(receiver)
     if parts is None:
@@ -279,18 +280,41 @@ def body_raises(body: ast.AST | list[ast.AST]) -> bool:
 
 
 _SENSITIVE = re.compile(
-    r"(?:^|_)(pass|password|passwd|passphrase|pwd|secret|secrets|token|tokens|api_?key|access_?key|private_?key|"
-    r"client_?secret|authorization|auth_?header|cookie|cookies|session_?id|card_?number|cvv|ssn|otp)(?:_|$)")
-_BENIGN_SUFFIX = re.compile(r"_(type|url|uri|expir\w*|expires\w*|at|count|len|length|field|name|header_name|min\w*|"
-                            r"max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|label|prefix|"
+    r"(?:^|_)(password|passwd|passphrase|pwd|secret|secrets|token|api_?key|access_?key|private_?key|"
+    r"client_?secret|authorization|auth_?header|cookie|cookies|session_?id|card_?number|cvv|ssn|otp)(?:_|$)"
+    # `pass` only ends a name (`db_pass`): `pass_num`, `pass_thru_action` name a pass, not a password
+    r"|_pass$|^pass$"
+    # plain `tokens` counts a language model's tokens (`total_tokens`, `kept_tokens`); a kind of credential
+    # token in the plural is still tokens of that credential
+    r"|(?:^|_)(access|refresh|api|auth|bearer|id|reset|session)_tokens(?:_|$)")
+_BENIGN_SUFFIX = re.compile(r"_(type|types|url|uri|expir\w*|expires\w*|at|count|len|length|field|name|names|"
+                            r"header_name|min\w*|max\w*|endpoint|ttl|lifetime|timeout|id_field|key_name|policy|hint|"
+                            r"label|prefix|"
                             # where a secret is kept is not the secret
-                            r"dir|directory|path|file|filename|location|backend|charset|chars|alphabet|"
+                            r"dir|directory|path|paths|file|filename|location|backend|charset|chars|alphabet|"
                             # how many tokens a language model takes is a count (`model_token_limit`)
-                            r"limit|limits|budget|usage|size|quota)$"
+                            r"limit|limits|budget|usage|size|quota|"
+                            # an identifier of a token or key names it (serial numbers, uuids), a time is a time,
+                            # and a flag saying what happened to a token is a boolean
+                            r"serial|serials|uuid|uuids|dt|date|datetime|time|timestamp|"
+                            r"changed|rotated|updated|refreshed|revoked|subject|sub)$"
                             # the id of a key or token names it without revealing it (a session id is the secret)
                             r"|(?<!session)_ids?$")
-_BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|hash|hashed|masked|redacted)_")
+# ... and so do names of what is missing (a value the code never got) or a count of things
+_BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|hash|hashed|masked|redacted|missing|num|total|max|"
+                            r"min)_")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SESSION_ID = re.compile(r"(?:^|_)session_?(id|key|uuid)$")
+
+
+def mentions_sensitive_word(name: str) -> bool:
+    """The name has a sensitive word in it, benign form or not (`secret_names` does, `user_id` does not)."""
+    return _SENSITIVE.search(_CAMEL.sub("_", name).lower().strip("_")) is not None
+
+
+def names_session_id(name: str) -> bool:
+    """`session_id`, `sdk_session_id`, `sessionKey`: the id of some session (which kind is the caller's call)."""
+    return _SESSION_ID.search(_CAMEL.sub("_", name).lower()) is not None
 
 
 def is_sensitive_name(name: str) -> bool:

@@ -92,12 +92,18 @@ def factory_facts(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, obj
     return out
 
 
+# the fields of compound statements (and of except handlers and match cases) that hold statements
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
 def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     """What a function returns that can serve as a dependency: a def or class nested in it (`return
     dependency`), or an instance of a class-like name (`return _Signed(...)`, `return Checker(roles)`).
     Returns of nested functions are theirs, not this one's."""
     nested: set[str] = set()
     returns: list[ast.Return] = []
+    # statements only: a return and a nested def are statements, so expressions (most of a body's nodes,
+    # lambdas included) need no visit; this runs for every function of every file
     todo: list[ast.AST] = list(node.body)
     while todo:
         stmt = todo.pop()
@@ -106,9 +112,11 @@ def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str
             continue
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             returns.append(stmt)
-        if isinstance(stmt, ast.Lambda):
             continue
-        todo.extend(ast.iter_child_nodes(stmt))
+        for field in _BLOCKS:
+            block = getattr(stmt, field, None)
+            if block:
+                todo.extend(block)
     out: list[str] = []
     for ret in returns:
         value = _unwrap_marker(ret.value)

@@ -14,6 +14,8 @@ def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[int]:
     params = [*func.args.posonlyargs, *func.args.args]
     offset = 1 if params and params[0].arg in ("self", "cls") else 0
     names = {p.arg: i - offset for i, p in enumerate(params) if i >= offset}
+    if not names:
+        return []
     tested: dict[str, int] = {}
     other: set[str] = set()
     todo: list[tuple[ast.AST, bool]] = [(st, False) for st in func.body]

@@ -45,7 +45,9 @@ _CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
-_VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "parse_obj", "parse_raw", "validate_python",
+_VALIDATOR_METHODS = frozenset({"model_validate", "model_validate_json", "model_validate_strings",
+                                # a project's pydantic helper for form bodies (`Form.model_validate_form(data)`)
+                                "model_validate_form", "parse_obj", "parse_raw", "validate_python",
                                 "validate_json", "load", "validate", "is_valid", "deserialize", "parse_args",
                                 "validated", "structure", "from_json_data"})
 _CONVERSIONS = frozenset({"int", "float", "bool", "UUID", "Decimal", "fromisoformat", "parse_date",
@@ -453,6 +455,13 @@ class FunctionFacts:
         return ast.dump(node) if self._source_attr(node) else None
 
     def visit_Await(self, node: ast.Await) -> None:
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if self.stack and isinstance(parent, ast.Expr) and self._raw_method_call(node.value):
+            # `await request.form()` whose value is dropped: Starlette caches the parsed body for a library
+            # that reads and validates the request itself (authlib's authorization server); nothing is used
+            if self.stack[-1].inside_raw is None:
+                self.stack[-1].inside_raw = id(node)
+            return
         if self.stack and self.stack[-1].inside_raw is None and self._raw_method_call(node.value):
             self._raw(node)
 
@@ -918,7 +927,8 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
-        if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0:
+        if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
+                not self._each_item_converted(node):
             fn.raw_bad_locals.add(node.id)
             parent = self.ctx.parents[-1] if self.ctx.parents else None
             callee = dotted(parent.func) if isinstance(parent, ast.Call) and any(a is node for a in parent.args) \
@@ -931,6 +941,26 @@ class FunctionFacts:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
+
+    def _each_item_converted(self, node: ast.Name) -> bool:
+        """`{uuid.UUID(str(raw)) for raw in form_data.getlist("ids")}`: the raw local is only walked by a
+        comprehension whose every element is a conversion (or validator) of the item: each value is parsed,
+        and one that does not parse raises."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, 0, -1):
+            clause = parents[i]
+            if not isinstance(clause, ast.comprehension):
+                continue
+            comp = parents[i - 1]
+            element = getattr(comp, "elt", None)
+            child = parents[i + 1] if i + 1 < len(parents) else node
+            if child is not clause.iter or not isinstance(element, ast.Call):
+                return False
+            tail = last_name(dotted(element.func) or "") if dotted(element.func) else ""
+            items = {n.id for n in ast.walk(clause.target) if isinstance(n, ast.Name)}
+            return (tail in _CONVERSIONS or self._is_validator(element, tail or "")) and any(
+                isinstance(n, ast.Name) and n.id in items for a in call_arguments(element) for n in ast.walk(a))
+        return False
 
     # --- asserts (BA-AUTH-004) -------------------------------------------------------------
     def visit_Assert(self, node: ast.Assert) -> None:
