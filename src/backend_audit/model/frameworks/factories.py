@@ -98,8 +98,23 @@ _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     """What a function returns that can serve as a dependency: a def or class nested in it (`return
-    dependency`), or an instance of a class-like name (`return _Signed(...)`, `return Checker(roles)`).
-    Returns of nested functions are theirs, not this one's."""
+    dependency`, `return Depends(dependency)`), or an instance of a class-like name (`return _Signed(...)`,
+    `return Checker(roles)`). Returns of nested functions are theirs, not this one's."""
+    nested, returns = _own_returns(node)
+    out: list[str] = []
+    for ret in returns:
+        value = _unwrap_marker(ret.value)
+        if isinstance(value, ast.Name) and value.id in nested:
+            out.append(value.id)
+        elif isinstance(value, ast.Call) and dotted(value.func):
+            name = dotted(value.func)
+            if name in nested or last_name(name).lstrip("_")[:1].isupper():
+                out.append(name)
+    return sorted(set(out))
+
+
+def _own_returns(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[set[str], list[ast.Return]]:
+    """(names of the defs and classes nested in the function, its own `return <value>` statements)."""
     nested: set[str] = set()
     returns: list[ast.Return] = []
     # statements only: a return and a nested def are statements, so expressions (most of a body's nodes,
@@ -117,16 +132,7 @@ def returned_callables(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str
             block = getattr(stmt, field, None)
             if block:
                 todo.extend(block)
-    out: list[str] = []
-    for ret in returns:
-        value = _unwrap_marker(ret.value)
-        if isinstance(value, ast.Name) and value.id in nested:
-            out.append(value.id)
-        elif isinstance(value, ast.Call) and dotted(value.func):
-            name = dotted(value.func)
-            if name in nested or last_name(name).lstrip("_")[:1].isupper():
-                out.append(name)
-    return sorted(set(out))
+    return nested, returns
 
 
 def _unwrap_marker(value: ast.expr) -> ast.expr:
@@ -137,13 +143,5 @@ def _unwrap_marker(value: ast.expr) -> ast.expr:
 
 
 def _returns_marker(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    todo: list[ast.AST] = list(node.body)
-    while todo:
-        stmt = todo.pop()
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call) and \
-                last_name(dotted(stmt.value.func)) in DEPENDENCY_MARKERS:
-            return True
-        todo.extend(ast.iter_child_nodes(stmt))
-    return False
+    return any(isinstance(r.value, ast.Call) and last_name(dotted(r.value.func)) in DEPENDENCY_MARKERS
+               for r in _own_returns(node)[1])
