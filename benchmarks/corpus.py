@@ -99,6 +99,13 @@ PROJECTS = (
             "Flask/SQLAlchemy multi-factor authentication server", held_out=True),
     Project("tracecat", "TracecatHQ/tracecat", "4209a655bc1da1a36d75ea29edfea69daffbdd23",
             "FastAPI/SQLAlchemy security automation platform", held_out=True),
+    # held out, set G (blind against cc420a8, main at the end of session 27: what a new user sees today)
+    Project("mediacms", "mediacms-io/mediacms", "90b9fad55bc7e93827956b53822a4b520bf999b9",
+            "Django/DRF video and media CMS", held_out=True),
+    Project("zou", "cgwire/zou", "4bf77e6da49b9d06521aaead52927daf6449a99d",
+            "Flask/SQLAlchemy production-tracking API (Kitsu)", held_out=True),
+    Project("realworld-fastapi", "nsidnev/fastapi-realworld-example-app", "029eb7781c60d5f563ee8990a0cbfb79b244538c",
+            "FastAPI/asyncpg RealWorld (Conduit) API", held_out=True),
 )
 
 
