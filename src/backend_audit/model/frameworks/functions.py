@@ -334,7 +334,8 @@ class FunctionFacts:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.returns:
             out["returned"] = fn.returns
-        for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers"):
+        for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
+                     "sender_checked", "serves_anonymous", "writes", "persists", "stores"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
@@ -343,10 +344,6 @@ class FunctionFacts:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
             out["signature_check"] = fn.signature_check
-        if fn.sender_checked:
-            out["sender_checked"] = True
-        if fn.serves_anonymous:
-            out["serves_anonymous"] = True
         if fn.token_check:
             out["token_check"] = fn.token_check
         if fn.credentials:
@@ -357,12 +354,6 @@ class FunctionFacts:
             out["handoffs"] = sorted(set(fn.handoffs))
         if fn.auth_asserts:
             out["auth_asserts"] = fn.auth_asserts
-        if fn.writes:
-            out["writes"] = True
-        if fn.persists:
-            out["persists"] = True
-        if fn.stores:
-            out["stores"] = True
         if fn.reads_identity:
             out["reads_identity"] = True
         if _static_response(node, set(fn.request_names)):
