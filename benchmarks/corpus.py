@@ -106,6 +106,13 @@ PROJECTS = (
             "Flask/SQLAlchemy production-tracking API (Kitsu)", held_out=True),
     Project("realworld-fastapi", "nsidnev/fastapi-realworld-example-app", "029eb7781c60d5f563ee8990a0cbfb79b244538c",
             "FastAPI/asyncpg RealWorld (Conduit) API", held_out=True),
+    # held out, set H (blind against 7fecb15, main at the start of session 28; verdicts kept off main until opened)
+    Project("kiwi", "kiwitcms/Kiwi", "dfcf75920db11b4cb67bb66b37b378afda5cef32",
+            "Django/DRF/JSON-RPC test case management system", held_out=True),
+    Project("alerta", "alerta/alerta", "4ac0106300cd428b26ad4b373cf4a78f55f6b542",
+            "Flask monitoring alert API", held_out=True),
+    Project("chainlit", "Chainlit/chainlit", "488b74579ace74ad917556a1560e9db68e011219",
+            "FastAPI/Socket.IO conversational-app server (backend/)", held_out=True),
 )
 
 
