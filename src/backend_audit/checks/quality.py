@@ -8,7 +8,7 @@ from typing import Any
 
 from ..findings import Finding
 from .base import AstCheck, RadonCheck
-from .util import is_route_handler
+from .util import is_route_handler, outside_product
 
 
 class FunctionTooComplex(RadonCheck):
@@ -20,18 +20,26 @@ class FunctionTooComplex(RadonCheck):
         limit = int(self.option("max_complexity", 10))
         lines = self.ctx.lines
         out: list[Finding] = []
+        outside: str | None | bool = False  # asked once, and only when a rank E/F function is found
         for block in _functions(cc.blocks):
             if block.complexity <= limit:
                 continue
             rank = cc_rank(block.complexity)
             level = "error" if rank in ("E", "F") else "warning"
+            where = ""
+            if level == "error":
+                if outside is False:
+                    outside = outside_product(self.ctx)
+                if outside:
+                    # real complexity, but in code run once or only by developers: it does not fail the build
+                    level, where = "warning", f" (in {outside}, outside the shipped application)"
             header = lines[block.lineno - 1] if 0 < block.lineno <= len(lines) else ""
             col = len(header) - len(header.lstrip())
             out.append(Finding(
                 rule_id=self.RULE_ID, path=self.ctx.path, line=block.lineno, column=col + 1,
                 end_line=block.lineno, end_column=len(header.rstrip()) + 1, level=level,
                 message=f"{block.fullname} has cyclomatic complexity {block.complexity} (rank {rank}), above the "
-                        f"limit of {limit}; split it into smaller functions",
+                        f"limit of {limit}{where}; split it into smaller functions",
                 engine=self.ENGINE, snippet=f"def {block.fullname}", symbol=block.fullname,
                 properties={"complexity": block.complexity, "rank": rank},
             ))

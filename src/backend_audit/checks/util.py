@@ -138,6 +138,42 @@ def is_django_migration(ctx: FileContext) -> bool:
         isinstance(n, ast.ClassDef) and n.name == "Migration" for n in tree.body)
 
 
+def is_migration(ctx: FileContext) -> bool:
+    """A schema or data migration run once by the operator: a Django migration, an alembic revision, or a
+    project's own `migrations.py` of migration steps."""
+    return is_django_migration(ctx) or is_alembic_revision(ctx) or ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+
+
+# Top-level folders of developer programs (`scripts/seed.py`, `tools/migrate-legacy.py`); a package's own
+# `app/tools/` is product code, so only the first path segment counts.
+_DEVELOPER_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+# Words of a folder name that say it holds a harness run by developers, not shipped code:
+# `packages/app-benchmark/`, `scripts/evals/`, `loadtests/`.
+_HARNESS_WORDS = frozenset({"bench", "benchmark", "benchmarks", "eval", "evals", "evaluation", "loadtest",
+                            "loadtests", "locust"})
+
+
+def outside_product(ctx: FileContext) -> str | None:
+    """Why this module is code the operator or a developer runs by hand rather than the application a user
+    reaches, or None: a migration, a developer program, a benchmark or evaluation harness, a stand-alone
+    script. Findings about its maintainability weigh less there (it runs once, or only on a developer's
+    machine); findings about its security do not, so only quality rules ask."""
+    path = PurePosixPath(ctx.path)
+    if is_migration(ctx):
+        return "a migration, run once"
+    if path.parts[:1] and path.parts[0] in _DEVELOPER_DIRS and len(path.parts) > 1:
+        return f"a developer program under {path.parts[0]}/"
+    if any(word in _HARNESS_WORDS for part in path.parts[:-1] for word in re.split(r"[-_.]", part.lower())):
+        return "a benchmark or evaluation harness"
+    if _script_name(path.stem):
+        return "a stand-alone script (its hyphenated name cannot be imported)"
+    tree = ctx.tree
+    if tree is not None and _script_module(ctx)[2] and any(
+            isinstance(st, ast.If) and is_main_guard(st) for st in tree.body):
+        return "a stand-alone script run from a terminal"
+    return None
+
+
 def _script_name(stem: str) -> bool:
     """`rsa-sign`, `generate-bad-passwords`: a hyphenated name no `import` can load, the way scripts are named."""
     return "-" in stem and stem.replace("-", "_").isidentifier()
