@@ -297,10 +297,11 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
-        if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node) or \
+        if self._runs_loop_statement(node) or \
+                (sub == "read" or what.startswith("objects...")) and self._batched_per_pass(node) or \
                 self._database_varies(node):
             return
-        if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))):
+        if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))) or self._chunked(node):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
@@ -311,7 +312,9 @@ class DatabaseRoundTripInLoop(AstCheck):
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
         level = "note" if self.note_only else None
-        why = self._incidental() or self._untraced(node, sub, what)
+        by_hand = run_by_hand(self.ctx)
+        why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
+            self._untraced(node, sub, what)
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
@@ -585,7 +588,12 @@ class DatabaseRoundTripInLoop(AstCheck):
                 break
             if isinstance(parent, ast.If) and _counts_to_batch(parent.test):
                 return True
-        # the same for every commit of one loop: asked once per loop, as a hostile file may hold thousands
+        return self._writes_batches(loop, names)
+
+    def _writes_batches(self, loop: ast.AST, names: set[str]) -> bool:
+        """The loop's pass writes its whole set in one statement (`insert(M).values(chunk)`,
+        `filter(pk__in=pks).delete()` of the pass's slice)."""
+        # the same for every call of one loop: asked once per loop, as a hostile file may hold thousands
         key = ("batch-write", id(loop))
         if key not in self._loop_index:
             per_pass = set(names) | self._loop_bound(loop)
@@ -597,16 +605,33 @@ class DatabaseRoundTripInLoop(AstCheck):
 
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
-        the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe)."""
+        the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe). The
+        answer may go through a local first (`n = session.execute(count).scalar_one(); if n == 0: break`)."""
         loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
         if not isinstance(loop, ast.While):
             return False
+        held: set[str] = set()
         for parent in reversed(self.ctx.parents):
             if parent is loop:
-                return False
+                break
             if isinstance(parent, ast.If) and any(n is call for n in ast.walk(parent.test)):
-                return any(isinstance(n, (ast.Return, ast.Break)) for n in iter_nodes(parent.body))
-        return False
+                return _exits(parent.body)
+            if isinstance(parent, ast.Assign) and parent in loop.body:
+                held = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+        return bool(held) and any(isinstance(st, ast.If) and _exits(st.body) and any(
+            isinstance(n, ast.Name) and n.id in held for n in ast.walk(st.test)) for st in loop.body)
+
+    def _chunked(self, call: ast.Call) -> bool:
+        """A `while` loop whose passes are chunks or pages, as the code shows: a pass writes its whole slice in
+        one statement (`pks = qs.values_list("pk")[:200]; filter(pk__in=pks).delete()`), the loop ends when
+        a pass touched fewer rows than a chunk (`if result.rowcount < limit: return`), or the statement reads
+        a page (`.limit(BATCH)`, not `.limit(1)`: that one draws a single row per pass)."""
+        loop, names = self._innermost_loop()
+        if not isinstance(loop, ast.While):
+            return False
+        if self._loop_facts(loop).exits_on_size or self._writes_batches(loop, names):
+            return True
+        return any(_reads_page(v) for value in [[call], *self._statements_held(call)] for v in value)
 
     def _isolates_items(self, call: ast.Call) -> bool:
         """A commit in the `try` of a per-item `try/except` that catches everything and goes on: each item is
@@ -752,6 +777,24 @@ def _iter_root(node: ast.AST) -> ast.AST:
     return node
 
 
+def _exits(body: list[ast.stmt]) -> bool:
+    return any(isinstance(n, (ast.Return, ast.Break)) for n in iter_nodes(body))
+
+
+def _short_pass(test: ast.AST) -> bool:
+    """`result.rowcount < limit`, `len(rows) < batch_size`: a pass that touched fewer rows than a chunk."""
+    return any(isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.Lt, ast.LtE)) and (
+        isinstance(n.left, ast.Attribute) and n.left.attr == "rowcount" or
+        isinstance(n.left, ast.Call) and isinstance(n.left.func, ast.Name) and n.left.func.id == "len")
+        for n in ast.walk(test))
+
+
+def _reads_page(node: ast.AST) -> bool:
+    """`.limit(BATCH_SIZE)` in the statement: at most a page of rows per pass (`.limit(1)` is one row)."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "limit" and
+               n.args and not (isinstance(n.args[0], ast.Constant) and n.args[0].value == 1) for n in ast.walk(node))
+
+
 def _walks_model_registry(node: ast.AST) -> bool:
     """`apps.all_models["core"]`, `apps.get_models()`, `app_config.get_models()`: Django's model classes."""
     return any(isinstance(n, ast.Attribute) and n.attr in ("all_models", "get_models") for n in ast.walk(node))
@@ -843,10 +886,14 @@ class _LoopFacts:
         self.writes = False
         self.attrs_set: set[str] = set()  # `item.order = ...`, `setattr(item, ...)`
         self.methods: dict[str, set[str]] = {}  # `token.reset()` -> {"token": {"reset"}}
+        # `if result.rowcount < limit: break`: the loop ends on a short chunk or page
+        self.exits_on_size = False
         body = getattr(loop, "body", None)
         if not isinstance(body, list):
             return
         for n in iter_nodes(body):
+            if isinstance(n, ast.If) and not self.exits_on_size:
+                self.exits_on_size = _short_pass(n.test) and _exits(n.body)
             if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
                 names = {t.id for t in targets if isinstance(t, ast.Name)}

@@ -208,11 +208,14 @@ def builds_web_app(ctx: FileContext) -> bool:
 def run_by_hand(ctx: FileContext) -> str | None:
     """Why the code being visited runs only when a person starts it at a terminal, or None: under the
     `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server
-    and takes its input from a terminal, or in a developer task (`@task` of invoke or fabric)."""
+    and takes its input from a terminal, in a developer task (`@task` of invoke or fabric), or in a command
+    of a command-line program (`@cli.command`)."""
     stack = ctx.function_stack
     if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
            for f in stack for d in f.decorator_list):
         return "a developer task (invoke/fabric)"
+    if any(_command(ctx, f) for f in stack):
+        return "a command-line command an operator runs (`@<group>.command`)"
     if stack:
         top = stack[0]
         scripted = top.name in _script_module(ctx)[0] and id(top) in _script_module(ctx)[1]
@@ -221,6 +224,13 @@ def run_by_hand(ctx: FileContext) -> str | None:
     if scripted and _script_module(ctx)[2]:
         return "a stand-alone script run by hand (its `__main__` block calls it)"
     return None
+
+
+def _command(ctx: FileContext, func: ast.AST) -> bool:
+    """`@cli.command("rotate")`, `@click.command()`, typer's `@app.command()`, Flask's `@app.cli.command()`,
+    Flask-Script's `@manager.command`: a function registered as a command of a command-line program."""
+    return any(name.rsplit(".", 1)[-1] == "command" and (".cli." in f".{name}" or defines_cli(ctx) or any(
+        v.split(".")[0] == "flask_script" for v in ctx.imports.values())) for name in decorator_names(func))
 
 
 _SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
