@@ -606,7 +606,8 @@ class DatabaseRoundTripInLoop(AstCheck):
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
         the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe). The
-        answer may go through a local first (`n = session.execute(count).scalar_one(); if n == 0: break`)."""
+        answer may go through a local first (`n = session.execute(count).scalar_one(); if n == 0: break`) when
+        the query is keyed on a candidate the body draws."""
         loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
         if not isinstance(loop, ast.While):
             return False
@@ -618,7 +619,11 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return _exits(parent.body)
             if isinstance(parent, ast.Assign) and parent in loop.body:
                 held = {t.id for t in parent.targets if isinstance(t, ast.Name)}
-        return bool(held) and any(isinstance(st, ast.If) and _exits(st.body) and any(
+        # a probe tries a candidate the body draws afresh (`serial = gen()`); a loop that fetches the next row
+        # until none is left (`task = ...limit(1).first(); if task is None: break`) is a drain, one query per row
+        if not held or not self._statement_names(call) & self._loop_facts(loop).bound:
+            return False
+        return any(isinstance(st, ast.If) and _exits(st.body) and any(
             isinstance(n, ast.Name) and n.id in held for n in ast.walk(st.test)) for st in loop.body)
 
     def _chunked(self, call: ast.Call) -> bool:
