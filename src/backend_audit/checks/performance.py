@@ -380,9 +380,11 @@ class DatabaseRoundTripInLoop(AstCheck):
         if what.endswith("flush()"):
             return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
                     "whether they could be batched was not traced")
-        if sub == "write" and what.endswith(".save()"):
+        if sub == "write" and what.endswith(".save()") and what[:-len(".save()")] not in facts.attrs_set:
+            # fields the pass sets are the evidence a bulk update covers it; without them, a method that changes
+            # the object (not a question it asks: is_valid(), has_changed(), full_clean()) made the state saved
             receiver = what[:-len(".save()")]
-            others = sorted(facts.methods.get(receiver, set()) - {"save"})
+            others = sorted(m for m in facts.methods.get(receiver, set()) if m != "save" and not m.startswith(_ASKS))
             if others:
                 return (f"the state saved is changed through the object's own methods ({receiver}.{others[0]}()): "
                         "whether one bulk update covers it was not traced")
@@ -703,6 +705,7 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _STATEMENTS = frozenset({"select", "update", "delete", "insert"})
+_ASKS = ("is_", "has_", "get_", "can_", "clean", "full_clean", "validate")
 _FIXTURE = re.compile(r"(?i)(^|[._])fixtures?($|[._])")
 _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 
