@@ -513,7 +513,20 @@ class DatabaseRoundTripInLoop(AstCheck):
             return False
         per_pass = set(names) | self._loop_bound(loop)
         opened = self._loop_sessions(loop).get(receiver)
-        return opened is not None and any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(opened))
+        if opened is not None and any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(opened)):
+            return True
+        # `with schema_context(tenant.schema_name):` (django-tenants), `with tenant_context(tenant):`: the block
+        # switches the connection to the pass's own schema, whatever the receiver
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, (ast.With, ast.AsyncWith)) and any(
+                    isinstance(item.context_expr, ast.Call) and
+                    _SCHEMA_SWITCH.search((dotted(item.context_expr.func) or "").rsplit(".", 1)[-1]) and
+                    any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(item.context_expr))
+                    for item in parent.items):
+                return True
+        return False
 
     def _loop_bound(self, loop: ast.AST) -> set[str]:
         return self._loop_facts(loop).bound
@@ -705,6 +718,7 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _STATEMENTS = frozenset({"select", "update", "delete", "insert"})
+_SCHEMA_SWITCH = re.compile(r"(?i)schema|tenant|shard")
 _ASKS = ("is_", "has_", "get_", "can_", "clean", "full_clean", "validate")
 _FIXTURE = re.compile(r"(?i)(^|[._])fixtures?($|[._])")
 _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
