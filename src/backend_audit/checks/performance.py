@@ -649,7 +649,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         loop, names = self._innermost_loop()
         if not isinstance(loop, ast.While):
             return False
-        if self._loop_facts(loop).exits_on_size or self._writes_batches(loop, names):
+        facts = self._loop_facts(loop)
+        if facts.exits_on_size or facts.pages or self._writes_batches(loop, names):
             return True
         return any(_reads_page(v) for value in [[call], *self._statements_held(call)] for v in value)
 
@@ -878,6 +879,10 @@ def _executemany(call: ast.Call) -> bool:
     """execute(statement, rows) with a list of parameter sets: one batched round-trip (executemany)."""
     if len(call.args) < 2:
         return False
+    # a statement with bindparam() placeholders run with a second argument: the parameter sets of executemany
+    if any(isinstance(n, ast.Call) and (dotted(n.func) or "").split(".")[-1] == "bindparam"
+           for n in ast.walk(call.args[0])):
+        return True
     params = call.args[1]
     name = (dotted(params) or "").split(".")[-1].lower()
     return isinstance(params, (ast.List, ast.ListComp)) or name in ("rows", "records", "values", "params_list")
@@ -910,6 +915,7 @@ class _LoopFacts:
         self.methods: dict[str, set[str]] = {}  # `token.reset()` -> {"token": {"reset"}}
         # `if result.rowcount < limit: break`: the loop ends on a short chunk or page
         self.exits_on_size = False
+        self.pages = False  # a statement of the body reads `.limit(N)` rows
         body = getattr(loop, "body", None)
         if not isinstance(body, list):
             return
@@ -933,6 +939,7 @@ class _LoopFacts:
                 func = n.func
                 if isinstance(func, ast.Attribute):
                     self.writes = self.writes or func.attr in _WRITE_CALLS
+                    self.pages = self.pages or func.attr == "limit" and _reads_page(n)
                     if isinstance(func.value, ast.Name):
                         self.methods.setdefault(func.value.id, set()).add(func.attr)
                 elif isinstance(func, ast.Name):
