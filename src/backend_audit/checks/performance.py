@@ -376,7 +376,8 @@ class DatabaseRoundTripInLoop(AstCheck):
                     "or a retry was not traced")
         if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call) and \
                 (dotted(loop.iter.func) or "") == "range" and not names & facts.loaded:
-            return "the loop repeats a bounded number of attempts (its counter is unused): a retry, not a walk over rows"
+            return ("the loop repeats a bounded number of attempts (its counter is unused): a retry, not a walk "
+                    "over rows")
         if what.endswith("flush()"):
             return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
                     "whether they could be batched was not traced")

@@ -249,8 +249,8 @@ def _script_module(ctx: FileContext) -> tuple[frozenset[str], frozenset[int], bo
 
 def _asks_its_user(ctx: FileContext) -> bool:
     """The module takes its input from a person at a terminal: a command line (`sys.argv`, argparse, click,
-    typer), `input()`, `getpass()` or an interactive console (`code.interact()`). A script that asks nothing may be run by a machine (a container's
-    health check), where a hang is no one's to see."""
+    typer), `input()`, `getpass()` or an interactive console (`code.interact()`). A script that asks nothing
+    may be run by a machine (a container's health check), where a hang is no one's to see."""
     if defines_cli(ctx):
         return True
     return any(isinstance(n, ast.Attribute) and (ctx.qualname(n) or "") == "sys.argv" or
