@@ -72,12 +72,36 @@ class OutboundCallWithoutTimeout(AstCheck):
                 return  # SMTP() without a host connects later, with connect(timeout=...)
             timeout_position = 4 if qn.startswith("smtplib") else 3
             if timeout is None and len(positional) < timeout_position:
+                untraced = qn == "urllib.request.urlopen" and not self._names_a_peer(node)
                 self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
-                                  "timeout=")
+                                  "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
+                                                "file: URLs, which have no peer to stall)" if untraced else ""),
+                            level="note" if untraced else None)
         elif qn in ("aiohttp.ClientTimeout",) and timeout is None:
             others = [kw for kw in node.keywords if kw.arg != "total" and not _is_none(kw.value)]
             if _is_none(keyword(node, "total")) and not others:
                 self.report(node, "aiohttp.ClientTimeout(total=None) with no other limit disables every timeout")
+
+    def _names_a_peer(self, call: ast.Call) -> bool:
+        """urlopen's target is positively a network peer: an http(s) literal or f-string, a `Request(...)`, a
+        module constant, or the call sits in a `try` that catches the network errors (URLError, HTTPError,
+        timeouts). A parameter passed straight through may be a data: or file: URL the program built."""
+        target = call.args[0] if call.args else keyword(call, "url")
+        if isinstance(target, ast.JoinedStr) and target.values:
+            target = target.values[0]
+        if isinstance(target, ast.Constant):
+            return isinstance(target.value, str) and target.value.startswith(("http://", "https://"))
+        if isinstance(target, ast.Call) or isinstance(target, ast.Name) and target.id.isupper():
+            return True
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, _FUNCTION_NODES):
+                break
+            if isinstance(parent, ast.Try) and any(
+                    (dotted(t) or "").split(".")[-1] in ("URLError", "HTTPError", "timeout", "TimeoutError", "OSError")
+                    for h in parent.handlers if h.type is not None
+                    for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])):
+                return True
+        return False
 
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         # in a script or developer task started at a terminal no worker is lost: the person running it sees
@@ -273,21 +297,24 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
-        if self._runs_loop_statement(node) or sub == "read" and self._batched_per_pass(node) or \
+        if self._runs_loop_statement(node) or \
+                (sub == "read" or what.startswith("objects...")) and self._batched_per_pass(node) or \
                 self._database_varies(node):
             return
-        if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))):
+        if sub == "read" and (self._probe(node) or _pages(self._statement_of(node))) or self._chunked(node):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
-        if self._batch_fallback():
+        if self._batch_fallback() or self._table_varies(node):
             return
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
         level = "note" if self.note_only else None
-        why = self._incidental()
+        by_hand = run_by_hand(self.ctx)
+        why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
+            self._untraced(node, sub, what)
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
@@ -308,6 +335,71 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return tries_batch_write(parents[i - 1])
         return False
 
+    def _innermost_loop(self) -> tuple[ast.AST | None, set[str]]:
+        return next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
+
+    def _statement_names(self, call: ast.Call) -> set[str]:
+        """The names the round-trip reads: in the call, and in what the function binds to a statement local
+        it passes (`stmt = select(M).where(M.id == item.id); session.execute(stmt)`)."""
+        names = {n.id for n in ast.walk(call) if isinstance(n, ast.Name)}
+        first = call.args[0] if call.args else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if isinstance(first, ast.Name) and func is not None:
+            for value in self._bindings(func).assigned.get(first.id, [])[:8]:
+                names.update(n.id for n in ast.walk(value) if isinstance(n, ast.Name))
+        return names
+
+    def _table_varies(self, call: ast.Call) -> bool:
+        """`for model in attached_models: session.execute(delete(model).where(...))`: the statement's table is
+        the loop variable, a different table each pass: one set-based statement per table, nothing to batch."""
+        loop, names = self._innermost_loop()
+        if loop is None or not names:
+            return False
+        stmts = [call]
+        first = call.args[0] if call.args else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if isinstance(first, ast.Name) and func is not None:
+            stmts += self._bindings(func).assigned.get(first.id, [])[:8]
+        return any(isinstance(n, ast.Call) and (dotted(n.func) or "").split(".")[-1] in _STATEMENTS and n.args and
+                   isinstance(n.args[0], ast.Name) and n.args[0].id in names for st in stmts for n in ast.walk(st))
+
+    def _untraced(self, call: ast.Call, sub: str, what: str) -> str | None:
+        """Why a round-trip in a loop is only a note: the shape carries no positive evidence of one query per
+        row that a batched one would replace. Warnings keep the shapes that do: a read keyed on what the loop
+        walks, a row created per pass, a save() of fields the pass sets."""
+        loop, names = self._innermost_loop()
+        if loop is None:
+            return None
+        facts = self._loop_facts(loop)
+        if isinstance(loop, ast.While):
+            return ("a while loop walks no collection the check can see: whether each pass reads a page, a chunk "
+                    "or a retry was not traced")
+        if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call) and \
+                (dotted(loop.iter.func) or "") == "range" and not names & facts.loaded:
+            return ("the loop repeats a bounded number of attempts (its counter is unused): a retry, not a walk "
+                    "over rows")
+        if what.endswith("flush()"):
+            return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
+                    "whether they could be batched was not traced")
+        if sub == "write" and what.endswith(".save()") and what[:-len(".save()")] not in facts.attrs_set:
+            # fields the pass sets are the evidence a bulk update covers it; without them, a method that changes
+            # the object (not a question it asks: is_valid(), has_changed(), full_clean()) made the state saved
+            receiver = what[:-len(".save()")]
+            others = sorted(m for m in facts.methods.get(receiver, set()) if m != "save" and not m.startswith(_ASKS))
+            if others:
+                return (f"the state saved is changed through the object's own methods ({receiver}.{others[0]}()): "
+                        "whether one bulk update covers it was not traced")
+        if sub == "read":
+            per_pass = names | facts.bound
+            used = self._statement_names(call)
+            if not used & per_pass:
+                if facts.writes:
+                    return ("the same statement every pass, in a loop that writes: a re-read of rows the loop "
+                            "changes was not told from a hoistable one")
+            elif not used & (per_pass - (facts.carried - names)):
+                return "each pass's lookup builds on the previous pass's value (a path walked segment by segment)"
+        return None
+
     def _incidental(self) -> str | None:
         """Why the round-trips are worth a note: a loop over a fixture (data the application ships, installed
         once by a setup command: its size is the program's), or a loop whose every pass moves a file in
@@ -323,6 +415,8 @@ class DatabaseRoundTripInLoop(AstCheck):
     def _incidental_reason(self, loops: list) -> str | None:
         if any(isinstance(n, ast.For) and _FIXTURE.search(dotted(_iter_root(n.iter)) or "") for n, _ in loops):
             return "the loop walks a fixture the application ships, installed once (a fixed, small set)"
+        if any(isinstance(n, ast.For) and _walks_model_registry(n.iter) for n, _ in loops):
+            return "the loop walks the program's own model classes (the app registry): a fixed, small set"
         loop = loops[-1][0] if loops else None
         body = getattr(loop, "body", None)  # a comprehension's element is no statement list
         if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
@@ -420,12 +514,28 @@ class DatabaseRoundTripInLoop(AstCheck):
             return False
         per_pass = set(names) | self._loop_bound(loop)
         opened = self._loop_sessions(loop).get(receiver)
-        return opened is not None and any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(opened))
+        if opened is not None and any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(opened)):
+            return True
+        # `with schema_context(tenant.schema_name):` (django-tenants), `with tenant_context(tenant):`: the block
+        # switches the connection to the pass's own schema, whatever the receiver
+        for parent in reversed(self.ctx.parents):
+            if parent is loop:
+                return False
+            if isinstance(parent, (ast.With, ast.AsyncWith)) and any(
+                    isinstance(item.context_expr, ast.Call) and
+                    _SCHEMA_SWITCH.search((dotted(item.context_expr.func) or "").rsplit(".", 1)[-1]) and
+                    any(isinstance(n, ast.Name) and n.id in per_pass for n in ast.walk(item.context_expr))
+                    for item in parent.items):
+                return True
+        return False
 
     def _loop_bound(self, loop: ast.AST) -> set[str]:
-        key = ("bound", id(loop))
+        return self._loop_facts(loop).bound
+
+    def _loop_facts(self, loop: ast.AST) -> "_LoopFacts":
+        key = ("facts", id(loop))
         if key not in self._loop_index:
-            self._loop_index[key] = _bound_in(loop)
+            self._loop_index[key] = _LoopFacts(loop)
         return self._loop_index[key]
 
     def _loop_sessions(self, loop: ast.AST) -> dict[str, ast.expr]:
@@ -451,7 +561,28 @@ class DatabaseRoundTripInLoop(AstCheck):
         if loop is None:
             return False
         per_pass = set(names) | self._loop_bound(loop)
-        return _carries_pass_set(self._statement_of(call), per_pass, self._grown())
+        grown = self._grown()
+        if _carries_pass_set(self._statement_of(call), per_pass, grown):
+            return True
+        # `stmt = insert(t).values(rows)` or, to upsert, `stmt = pg.on_conflict_do_update(...)` with `pg =
+        # insert(t).values(rows)`: every statement the local may hold carries the pass's rows
+        values = self._statements_held(call)
+        return bool(values) and all(any(_carries_pass_set(ast.Call(func=call.func, args=[v], keywords=[]), per_pass,
+                                                          grown) for v in value) for value in values)
+
+    def _statements_held(self, call: ast.Call) -> list[list[ast.expr]]:
+        """Per binding of the statement local the call passes, that value and, one step back, the values of
+        the local its chain starts from (`pg_stmt.on_conflict_do_nothing()` -> `insert(t).values(rows)`)."""
+        first = call.args[0] if call.args else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if not isinstance(first, ast.Name) or func is None:
+            return []
+        assigned = self._bindings(func).assigned
+        out = []
+        for value in assigned.get(first.id, [])[:8]:
+            root = _chain_root(value)
+            out.append([value, *(assigned.get(root, [])[:8] if root and root != first.id else [])])
+        return out
 
     def _grown(self) -> set[str]:
         """Names the function binds to a list literal and fills (`batch = []; batch.append(row)`)."""
@@ -473,7 +604,12 @@ class DatabaseRoundTripInLoop(AstCheck):
                 break
             if isinstance(parent, ast.If) and _counts_to_batch(parent.test):
                 return True
-        # the same for every commit of one loop: asked once per loop, as a hostile file may hold thousands
+        return self._writes_batches(loop, names)
+
+    def _writes_batches(self, loop: ast.AST, names: set[str]) -> bool:
+        """The loop's pass writes its whole set in one statement (`insert(M).values(chunk)`,
+        `filter(pk__in=pks).delete()` of the pass's slice)."""
+        # the same for every call of one loop: asked once per loop, as a hostile file may hold thousands
         key = ("batch-write", id(loop))
         if key not in self._loop_index:
             per_pass = set(names) | self._loop_bound(loop)
@@ -485,16 +621,39 @@ class DatabaseRoundTripInLoop(AstCheck):
 
     def _probe(self, call: ast.Call) -> bool:
         """`while True: if not Model.objects.filter(slug=s).exists(): return s`: the query decides whether
-        the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe)."""
+        the innermost `while` loop ends, so it draws candidates until one is free (a uniqueness probe). The
+        answer may go through a local first (`n = session.execute(count).scalar_one(); if n == 0: break`) when
+        the query is keyed on a candidate the body draws."""
         loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
         if not isinstance(loop, ast.While):
             return False
+        held: set[str] = set()
         for parent in reversed(self.ctx.parents):
             if parent is loop:
-                return False
+                break
             if isinstance(parent, ast.If) and any(n is call for n in ast.walk(parent.test)):
-                return any(isinstance(n, (ast.Return, ast.Break)) for n in iter_nodes(parent.body))
-        return False
+                return _exits(parent.body)
+            if isinstance(parent, ast.Assign) and parent in loop.body:
+                held = {t.id for t in parent.targets if isinstance(t, ast.Name)}
+        # a probe tries a candidate the body draws afresh (`serial = gen()`); a loop that fetches the next row
+        # until none is left (`task = ...limit(1).first(); if task is None: break`) is a drain, one query per row
+        if not held or not self._statement_names(call) & self._loop_facts(loop).bound:
+            return False
+        return any(isinstance(st, ast.If) and _exits(st.body) and any(
+            isinstance(n, ast.Name) and n.id in held for n in ast.walk(st.test)) for st in loop.body)
+
+    def _chunked(self, call: ast.Call) -> bool:
+        """A `while` loop whose passes are chunks or pages, as the code shows: a pass writes its whole slice in
+        one statement (`pks = qs.values_list("pk")[:200]; filter(pk__in=pks).delete()`), the loop ends when
+        a pass touched fewer rows than a chunk (`if result.rowcount < limit: return`), or the statement reads
+        a page (`.limit(BATCH)`, not `.limit(1)`: that one draws a single row per pass)."""
+        loop, names = self._innermost_loop()
+        if not isinstance(loop, ast.While):
+            return False
+        facts = self._loop_facts(loop)
+        if facts.exits_on_size or facts.pages or self._writes_batches(loop, names):
+            return True
+        return any(_reads_page(v) for value in [[call], *self._statements_held(call)] for v in value)
 
     def _isolates_items(self, call: ast.Call) -> bool:
         """A commit in the `try` of a per-item `try/except` that catches everything and goes on: each item is
@@ -560,6 +719,9 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_STATEMENTS = frozenset({"select", "update", "delete", "insert"})
+_SCHEMA_SWITCH = re.compile(r"(?i)schema|tenant|shard")
+_ASKS = ("is_", "has_", "get_", "can_", "clean", "full_clean", "validate")
 _FIXTURE = re.compile(r"(?i)(^|[._])fixtures?($|[._])")
 _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 
@@ -639,6 +801,29 @@ def _iter_root(node: ast.AST) -> ast.AST:
     return node
 
 
+def _exits(body: list[ast.stmt]) -> bool:
+    return any(isinstance(n, (ast.Return, ast.Break)) for n in iter_nodes(body))
+
+
+def _short_pass(test: ast.AST) -> bool:
+    """`result.rowcount < limit`, `len(rows) < batch_size`: a pass that touched fewer rows than a chunk."""
+    return any(isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.Lt, ast.LtE)) and (
+        isinstance(n.left, ast.Attribute) and n.left.attr == "rowcount" or
+        isinstance(n.left, ast.Call) and isinstance(n.left.func, ast.Name) and n.left.func.id == "len")
+        for n in ast.walk(test))
+
+
+def _reads_page(node: ast.AST) -> bool:
+    """`.limit(BATCH_SIZE)` in the statement: at most a page of rows per pass (`.limit(1)` is one row)."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "limit" and
+               n.args and not (isinstance(n.args[0], ast.Constant) and n.args[0].value == 1) for n in ast.walk(node))
+
+
+def _walks_model_registry(node: ast.AST) -> bool:
+    """`apps.all_models["core"]`, `apps.get_models()`, `app_config.get_models()`: Django's model classes."""
+    return any(isinstance(n, ast.Attribute) and n.attr in ("all_models", "get_models") for n in ast.walk(node))
+
+
 def _moves_file(call: ast.Call) -> bool:
     """`storage.save(target, f)`, `storage.delete(old)`, `shutil.move(a, b)`: a file written or moved."""
     name = dotted(call.func) or ""
@@ -695,6 +880,10 @@ def _executemany(call: ast.Call) -> bool:
     """execute(statement, rows) with a list of parameter sets: one batched round-trip (executemany)."""
     if len(call.args) < 2:
         return False
+    # a statement with bindparam() placeholders run with a second argument: the parameter sets of executemany
+    if any(isinstance(n, ast.Call) and (dotted(n.func) or "").split(".")[-1] == "bindparam"
+           for n in ast.walk(call.args[0])):
+        return True
     params = call.args[1]
     name = (dotted(params) or "").split(".")[-1].lower()
     return isinstance(params, (ast.List, ast.ListComp)) or name in ("rows", "records", "values", "params_list")
@@ -709,13 +898,55 @@ def _constant_collection(node: ast.AST) -> bool:
 
 
 
-def _bound_in(loop: ast.AST) -> set[str]:
-    """Names assigned anywhere in a loop's body (not in nested functions)."""
-    body = getattr(loop, "body", None)
-    if not isinstance(body, list):
-        return set()
-    return {t.id for n in iter_nodes(body) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.NamedExpr))
-            for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+_WRITE_CALLS = frozenset({"add", "add_all", "commit", "flush", "save", "create", "bulk_create", "update", "delete",
+                          "insert", "merge", "get_or_create", "update_or_create", "bulk_update"})
+
+
+class _LoopFacts:
+    """What one walk of a loop's body tells the levels: the names it binds (and which of them carry a value
+    from the previous pass), the names it reads, whether it writes, and per name what the body does to it
+    (assigns its attributes, calls its methods)."""
+
+    def __init__(self, loop: ast.AST) -> None:
+        self.bound: set[str] = set()
+        self.carried: set[str] = set()  # `path = f"{path}{segment}/"`: built from the previous pass's value
+        self.loaded: set[str] = set()
+        self.writes = False
+        self.attrs_set: set[str] = set()  # `item.order = ...`, `setattr(item, ...)`
+        self.methods: dict[str, set[str]] = {}  # `token.reset()` -> {"token": {"reset"}}
+        # `if result.rowcount < limit: break`: the loop ends on a short chunk or page
+        self.exits_on_size = False
+        self.pages = False  # a statement of the body reads `.limit(N)` rows
+        body = getattr(loop, "body", None)
+        if not isinstance(body, list):
+            return
+        for n in iter_nodes(body):
+            if isinstance(n, ast.If) and not self.exits_on_size:
+                self.exits_on_size = _short_pass(n.test) and _exits(n.body)
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                names = {t.id for t in targets if isinstance(t, ast.Name)}
+                if not isinstance(n, ast.AugAssign):
+                    self.bound |= names
+                value = n.value
+                if names and value is not None and (isinstance(n, ast.AugAssign) or any(
+                        isinstance(v, ast.Name) and v.id in names for v in ast.walk(value))):
+                    self.carried |= names
+                self.attrs_set.update(t.value.id for t in targets if isinstance(t, ast.Attribute) and
+                                      isinstance(t.value, ast.Name))
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                self.loaded.add(n.id)
+            elif isinstance(n, ast.Call):
+                func = n.func
+                if isinstance(func, ast.Attribute):
+                    self.writes = self.writes or func.attr in _WRITE_CALLS
+                    self.pages = self.pages or func.attr == "limit" and _reads_page(n)
+                    if isinstance(func.value, ast.Name):
+                        self.methods.setdefault(func.value.id, set()).add(func.attr)
+                elif isinstance(func, ast.Name):
+                    self.writes = self.writes or func.id in ("insert", "update", "delete")
+                    if func.id == "setattr" and n.args and isinstance(n.args[0], ast.Name):
+                        self.attrs_set.add(n.args[0].id)
 
 
 def _target_names(targets: list[ast.AST]) -> set[str]:

@@ -244,11 +244,14 @@ def builds_web_app(ctx: FileContext) -> bool:
 def run_by_hand(ctx: FileContext) -> str | None:
     """Why the code being visited runs only when a person starts it at a terminal, or None: under the
     `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server
-    and takes its input from a terminal, or in a developer task (`@task` of invoke or fabric)."""
+    and takes its input from a terminal, in a developer task (`@task` of invoke or fabric), or in a command
+    of a command-line program (`@cli.command`)."""
     stack = ctx.function_stack
     if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
            for f in stack for d in f.decorator_list):
         return "a developer task (invoke/fabric)"
+    if any(_command(ctx, f) for f in stack):
+        return "a command-line command an operator runs (`@<group>.command`)"
     if stack:
         top = stack[0]
         scripted = top.name in _script_module(ctx)[0] and id(top) in _script_module(ctx)[1]
@@ -257,6 +260,13 @@ def run_by_hand(ctx: FileContext) -> str | None:
     if scripted and _script_module(ctx)[2]:
         return "a stand-alone script run by hand (its `__main__` block calls it)"
     return None
+
+
+def _command(ctx: FileContext, func: ast.AST) -> bool:
+    """`@cli.command("rotate")`, `@click.command()`, typer's `@app.command()`, Flask's `@app.cli.command()`,
+    Flask-Script's `@manager.command`: a function registered as a command of a command-line program."""
+    return any(name.rsplit(".", 1)[-1] == "command" and (".cli." in f".{name}" or defines_cli(ctx) or any(
+        v.split(".")[0] == "flask_script" for v in ctx.imports.values())) for name in decorator_names(func))
 
 
 _SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
@@ -275,12 +285,13 @@ def _script_module(ctx: FileContext) -> tuple[frozenset[str], frozenset[int], bo
 
 def _asks_its_user(ctx: FileContext) -> bool:
     """The module takes its input from a person at a terminal: a command line (`sys.argv`, argparse, click,
-    typer), `input()` or `getpass()`. A script that asks nothing may be run by a machine (a container's
-    health check), where a hang is no one's to see."""
+    typer), `input()`, `getpass()` or an interactive console (`code.interact()`). A script that asks nothing
+    may be run by a machine (a container's health check), where a hang is no one's to see."""
     if defines_cli(ctx):
         return True
     return any(isinstance(n, ast.Attribute) and (ctx.qualname(n) or "") == "sys.argv" or
-               isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in ("builtins.input", "getpass.getpass")
+               isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in ("builtins.input", "getpass.getpass",
+                                                                                    "code.interact")
                for n in ast.walk(ctx.tree))
 
 
