@@ -18,6 +18,7 @@ from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
+from .input_sinks import damage, rebinds_from
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -190,6 +191,9 @@ class _Fn:
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
     raw_into: dict[str, set[str]] = field(default_factory=dict)
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
+    # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
+    raw_damage: dict[str, str] = field(default_factory=dict)
+    derived: set[str] = field(default_factory=set)  # raw locals rebound to what an expression made of them
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
@@ -274,6 +278,8 @@ class FunctionFacts:
                 # `next_path = get_next_path(unsafe_next_path)`: the project pass asks whether that callee
                 # is a sanitiser
                 loc = {**loc, "into": next(iter(into))}
+            if name in fn.raw_damage:
+                loc = {**loc, "damage": fn.raw_damage[name]}
             fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
 
@@ -435,6 +441,9 @@ class FunctionFacts:
                     # `create_token(request.user, request.POST.get("new_key"))`: the project pass asks
                     # whether that parameter of the callee is only tested for truth (a flag)
                     loc["arg_of"] = [dotted(parent.func), index]
+            harm = damage(self.ctx.parents, node)
+            if harm:
+                loc["damage"] = harm
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
@@ -704,6 +713,13 @@ class FunctionFacts:
                     fn.assigned.setdefault(id(value.args[0]), target.id)
                 fn.locals_expr[target.id] = value
 
+    def leave_Assign(self, node: ast.Assign) -> None:
+        # after `amount = Decimal(str(amount))` the local holds the parsed value: its later uses are not the read's
+        if self.stack and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            fn, name = self.stack[-1], node.targets[0].id
+            if name in fn.raw_locals and rebinds_from(name, node.value):
+                fn.derived.add(name)
+
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         if self.stack:
             self._store(self.stack[-1], [node.target])
@@ -918,6 +934,8 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
+        if node.id in fn.derived:
+            return  # what an expression made of the read (`amount = Decimal(str(amount))`), used from here on
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
                 not self._each_item_converted(node):
             fn.raw_bad_locals.add(node.id)
@@ -928,6 +946,10 @@ class FunctionFacts:
                 fn.raw_into.setdefault(node.id, set()).add(callee)
             else:
                 fn.raw_other.add(node.id)
+            if fn.raw_damage.get(node.id, "built:").startswith("built:"):  # a store outranks a class built
+                harm = damage(self.ctx.parents, node)
+                if harm and not (harm.startswith("built:") and node.id in fn.raw_damage):
+                    fn.raw_damage[node.id] = harm
             if id(node) in fn.failed_uses:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
