@@ -36,6 +36,12 @@ class CodeInjection(TaintCheck):
 
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
+        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+                self._restricted(tf):
+            return "note", (f"the code passed to {tf.api} comes from a value whose origin is not traced (origin not "
+                            "traced), and it runs with `__builtins__` replaced (a restricted namespace); whether the "
+                            "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
+                            f"{self.FIX}")
         if judged is None or judged[0] != "error" or tf.api not in _IMPORTS or not _submodule_only(tf.snippet):
             return judged
         # `import_module(f"{package}.{name}")`: the value picks a module the package ships, it cannot name
@@ -43,6 +49,15 @@ class CodeInjection(TaintCheck):
         return "warning", (f"request data picks the module imported by {tf.api} under a fixed package prefix: "
                            "only modules the package ships can load (which ones was not traced). Map the value to "
                            "an allowed list of modules.")
+
+
+    def _restricted(self, tf) -> bool:
+        from ..untrusted.files import read_tree_text
+        from .restricted_eval import replaces_builtins
+
+        root = getattr(self, "_root", None)
+        text = read_tree_text(root, root / tf.path) if root is not None else None
+        return bool(text) and replaces_builtins(text, tf.line)
 
 
 class PathTraversal(TaintCheck):
