@@ -40,9 +40,10 @@ _FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "
 # `parse_dragsort_order`, `validate_ids`, `clean_order`).
 _PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
 # Predicates named for checking what they are given: _allow_redirect, is_valid_uuid_string, is_safe_url,
-# url_has_allowed_host_and_scheme, check_token, validator(...)
+# url_has_allowed_host_and_scheme, check_token, validator(...), share_link_valid(...)
 _CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|^url_has_allowed_host_and_scheme$"
-                         r"|^\w*validator$")
+                         # ... or named for the answer: share_link_valid(recipe, share), host_allowed(url)
+                         r"|^\w*validator$|^\w+_(valid|allowed|safe)$")
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -806,7 +807,10 @@ class FunctionFacts:
         fn = self.stack[-1]
         for call in iter_nodes(node.body):
             if isinstance(call, ast.Call):
-                fn.checked_locals.update(n.id for a in call_arguments(call) for n in ast.walk(a)
+                # the arguments, and the receiver of a method that parses it (`raw_body.decode("utf-8")`)
+                handed = [*call_arguments(call), *([call.func.value] if isinstance(call.func, ast.Attribute) and
+                                                   call.func.attr == "decode" else [])]
+                fn.checked_locals.update(n.id for a in handed for n in ast.walk(a)
                                          if isinstance(n, ast.Name) and n.id in fn.raw_locals)
 
     def _guarded_branches(self, node: ast.If) -> None:
@@ -1257,27 +1261,20 @@ def _same_value(node: ast.expr) -> ast.expr:
     return node
 
 
-_BAD_INPUT = frozenset({"ValueError", "TypeError", "ValidationError", "DjangoValidationError"})
-_CLIENT_ERROR_CALL = re.compile(r"^(HttpResponseBadRequest|BadRequest|ValidationError|ParseError|bad_request)$")
+# What a parse of bad input raises (int(), json.loads, Decimal, bytes.decode, a schema, a dict read by key)
+_BAD_INPUT = re.compile(r"^(Value|Type|Key|Validation|DjangoValidation|(JSON|Unicode)?Decode|Parse|Parameter|Format)"
+                        r"Error$|^InvalidOperation$")
 
 
 def _rejects_input(handler: ast.ExceptHandler) -> bool:
-    """`except ValueError: return HttpResponse(status=400)` / `return "", 400` / `raise ValidationError(...)`:
-    the handler turns a failed check into a client error."""
+    """`except ValueError: return HttpResponse(status=400)`, `raise ParameterError(...)`, `return Response()`,
+    `amount = 0`: the handler answers the failed parse (a response, a client error, a fallback value) instead of
+    letting it become a 500. `pass` or a bare `raise` answers nothing."""
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
-    if not types or not all((last_name(dotted(t) or "") or "") in _BAD_INPUT for t in types):
+    if not types or not all(_BAD_INPUT.match(last_name(dotted(t) or "") or "") for t in types):
         return False
-    for n in iter_nodes(handler.body):
-        value = n.value if isinstance(n, ast.Return) else n.exc if isinstance(n, ast.Raise) else None
-        if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and _is_int(value.elts[1], tuple(range(400, 500))):
-            return True
-        if isinstance(value, ast.Call):
-            if _CLIENT_ERROR_CALL.match(last_name(dotted(value.func) or "") or ""):
-                return True
-            status = keyword(value, "status") or keyword(value, "status_code")
-            if _is_int(status, tuple(range(400, 500))) or re.search(r"HTTP_4\d\d", dotted(status) or ""):
-                return True
-    return False
+    return any(isinstance(n, (ast.Return, ast.Assign)) or isinstance(n, ast.Raise) and n.exc is not None
+               for n in iter_nodes(handler.body))
 
 
 def _size_bound(s: ast.Slice) -> bool:
