@@ -603,15 +603,12 @@ class TlsVerificationDisabled(AstCheck):
         """An error, unless the same function turns the check back on under a condition (`if ssl_mode ==
         VERIFY_FULL: ctx.check_hostname = True`): then the weak default is the configured mode's (libpq's
         sslmode=require), a deployment choice: a note naming it, not a hard-coded hole. A context whose sockets
-        are only asked for the peer's certificate trusts nothing it reads: a note naming that use."""
+        are only asked for the peer's certificate trusts nothing it reads: not reported."""
         if self._restored_later(node, target):
             self.report(node, message + " unless the configured mode turns verification back on; make the "
                                         "verifying mode the default", level="note", properties={"sub": "by-mode"})
         elif self._reads_peer_certificate_only(target):
-            self.report(node, message + ", but the connection is used only to read the peer's certificate "
-                                        "(getpeercert(): an inventory or expiry check that sends nothing and "
-                                        "trusts nothing it reads); keep it to that", level="note",
-                        properties={"sub": "inspection"})
+            return  # only the peer's certificate is read (an inventory or expiry check): nothing sent, nothing trusted
         else:
             self._weakened(node, message)
 
