@@ -271,8 +271,15 @@ class RequestDataWithoutValidation(EndpointCheck):
                     key = (e.file, e.line, -1)
                     if key not in seen:
                         seen.add(key)
-                        out.append(self.finding(e.file, e.line, f"body parameter `{param}` of {e.handler} is an "
-                                                "untyped dict/Any: declare a pydantic model", symbol=e.handler,
+                        harm = (e.fn.get("param_damage") or {}).get(param)
+                        if harm:
+                            level, message = "warning", (f"body parameter `{param}` of {e.handler} is an untyped "
+                                                         f"dict/Any and is {harm}: declare a pydantic model")
+                        else:
+                            level, message = "note", (f"body parameter `{param}` of {e.handler} is an untyped "
+                                                      "dict/Any; where it goes was not traced to a store: declare a "
+                                                      "pydantic model if it matters")
+                        out.append(self.finding(e.file, e.line, message, level=level, symbol=e.handler,
                                                 rule_id="BA-INP-001/untyped-body", snippet=f"{e.handler}({param})"))
         return out
 

@@ -18,7 +18,7 @@ from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
-from .input_sinks import damage, rebinds_from
+from .input_sinks import damage, rebinds_from, untyped
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -195,6 +195,8 @@ class _Fn:
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
     derived: set[str] = field(default_factory=set)  # raw locals rebound to what an expression made of them
+    body_params: set[str] = field(default_factory=set)  # parameters annotated dict/Any (an untyped FastAPI body)
+    param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
@@ -257,6 +259,8 @@ class FunctionFacts:
                 kind = "django"
             if kind:
                 fn.request_names[p.arg] = kind
+            elif ann and untyped(ann):
+                fn.body_params.add(p.arg)
         self.stack.append(fn)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -339,6 +343,8 @@ class FunctionFacts:
             out["returns"] = annotation_text(ctx, node.returns)
         if fn.raw_reads:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
+        if fn.param_damage:
+            out["param_damage"] = fn.param_damage  # BA-INP-001 /untyped-body: the body stored or spread
         if fn.returns:
             out["returned"] = fn.returns
         for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
@@ -938,6 +944,10 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
+        if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
+            harm = damage(self.ctx.parents, node)
+            if harm and not harm.startswith("built:"):
+                fn.param_damage[node.id] = harm
         if node.id in fn.derived:
             return  # what an expression made of the read (`amount = Decimal(str(amount))`), used from here on
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \

@@ -16,6 +16,7 @@ into text, returned, rendered) is not traced here: the rule reports it as a note
 from __future__ import annotations
 
 import ast
+import re
 
 from .common import last_name
 from ...checks.base import dotted
@@ -29,6 +30,8 @@ _ORM_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create"
 # Calls whose positional value argument is stored as given.
 _VALUE_STORES = {"set_config": 1, "setattr": 2, "set_setting": 1, "write_text": 0, "write_bytes": 0}
 _SELF = frozenset({"self", "cls"})
+# A parameter annotated so that FastAPI hands it the body unvalidated (`payload: dict`, `Annotated[Any, Body()]`)
+_UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
 _MAX_CLIMB = 8  # a value nested deeper than this in wrappers is not worth following
 
 
@@ -68,6 +71,11 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
             return None
         return None
     return None
+
+
+def untyped(annotation: str) -> bool:
+    """The annotation (`Annotated[...]` unwrapped) takes any JSON: no model checks the body."""
+    return bool(_UNTYPED.match(re.sub(r"^Annotated\[(.*?),.*\]$", r"\1", annotation).strip()))
 
 
 def rebinds_from(name: str, value: ast.expr) -> bool:
