@@ -64,13 +64,15 @@ def test_what_an_unchecked_request_value_is_made_to_do(tmp_path):
             note = request.data.get("note")
             Entry.objects.create(food=food, note=note)
             self.url = request.GET.get("next")
+            form.name.data = request.GET.get("name")
             audit(request.POST.get("why"))
             return render_list(**request.query_params)
         """)
     damage = {r["line"]: r.get("damage") for r in facts["view"]["raw_reads"]}
     assert damage == {4: "stored in food.fdc_id", 5: "stored by .create(note=...)",
                       7: None,  # an attribute of the view itself: nothing kept
-                      8: None, 9: "expanded as keyword arguments of render_list()"}
+                      9: None, 10: "expanded as keyword arguments of render_list()"}
+    # line 8, a form field's prefill, is no unchecked use at all: the form validates it when submitted
 
 
 def test_a_local_rebound_to_what_an_expression_made_of_it_is_no_longer_the_read(tmp_path):

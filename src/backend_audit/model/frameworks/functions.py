@@ -18,7 +18,7 @@ from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
-from .input_sinks import damage, rebinds_from, untyped
+from .input_sinks import PREFILL, damage, rebinds_from, untyped
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -688,6 +688,9 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
+        if any(isinstance(t, ast.Attribute) and t.attr in PREFILL for t in node.targets):
+            # `form.id.data = request.args["project_id"]`: a form field prefilled, validated when submitted
+            (fn.skip if isinstance(node.value, ast.Name) else fn.tested).add(id(node.value))
         for target in node.targets:
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
                     len(target.elts) == len(node.value.elts):

@@ -3,7 +3,8 @@
 BA-INP-001 is a warning only with positive evidence that bad input does damage. Redirects, paths, URLs,
 SQL, markup and trust stores are the taint engine's sinks; this module tells the two shapes the taint models
 do not hold, from the parents the shared walk already keeps (no walk of its own):
-- stored: the value becomes an attribute of an object (`food.fdc_id = request.data["fdc_id"]`), a keyword
+- stored: the value becomes an attribute of an object (`food.fdc_id = request.data["fdc_id"]`; not of the view
+  or the request, nor a form field's prefill `form.name.data`), a keyword
   of an ORM write (`Entry.objects.create(note=...)`, `.update(...)`), or the value of `set_config(k, v)`,
   `setattr(obj, k, v)`;
 - expanded: the payload spread as keyword arguments (`to_activity(**request.GET)`, `Model(**data)` where
@@ -29,7 +30,11 @@ _KEEP_METHODS = frozenset({"get", "getlist", "strip", "lstrip", "rstrip", "lower
 _ORM_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create", "insert", "values"})
 # Calls whose positional value argument is stored as given.
 _VALUE_STORES = {"set_config": 1, "setattr": 2, "set_setting": 1, "write_text": 0, "write_bytes": 0}
-_SELF = frozenset({"self", "cls"})
+# Objects an attribute store into keeps nothing: the view itself, the request being answered
+_TRANSIENT = frozenset({"self", "cls", "request", "req"})
+# A form field's value or initial data (`form.name.data = ...`, `form.initial = ...`): a prefill the form
+# validates when it is submitted, not a stored value
+PREFILL = frozenset({"data", "initial"})
 # A parameter annotated so that FastAPI hands it the body unvalidated (`payload: dict`, `Annotated[Any, Body()]`)
 _UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
 _MAX_CLIMB = 8  # a value nested deeper than this in wrappers is not worth following
@@ -66,7 +71,8 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
             return f"built:{name}" if tail[:1].isupper() and name else None
         if isinstance(parent, ast.Assign) and parent.value is child:
             for target in parent.targets:
-                if isinstance(target, ast.Attribute) and _root(target) not in _SELF:
+                if isinstance(target, ast.Attribute) and _root(target) not in _TRANSIENT and \
+                        target.attr not in PREFILL:
                     return f"stored in {dotted(target) or target.attr}"
             return None
         return None
