@@ -208,6 +208,19 @@ def _flag_argument(project: Any, path: str, ref: str, index: int) -> bool:
     return index in _function_facts(project, path, ref).get("flag_params", ())
 
 
+def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:
+    """What the project function an untyped body is handed to as is (`create(forms_in=forms_in)`) does with
+    that parameter, when it stores or spreads it there (its own `param_damage`); "" otherwise."""
+    if not handed:
+        return ""
+    ref, where = handed
+    facts = _function_facts(project, path, ref)
+    names = [p["name"] for p in facts.get("params", []) if p["name"] not in ("self", "cls")]
+    name = where if isinstance(where, str) else names[where] if where < len(names) else None
+    harm = (facts.get("param_damage") or {}).get(name) if name else None
+    return f"{harm} by {ref}()" if harm else ""
+
+
 def _sanitiser(project: Any, path: str, ref: str) -> bool:
     """`ref`, called in `path`, is a project function that returns its input only where a check of it
     passed (model/frameworks/sanitiser.py)."""
@@ -271,7 +284,8 @@ class RequestDataWithoutValidation(EndpointCheck):
                     key = (e.file, e.line, -1)
                     if key not in seen:
                         seen.add(key)
-                        harm = (e.fn.get("param_damage") or {}).get(param)
+                        harm = (e.fn.get("param_damage") or {}).get(param) or \
+                            _stored_by_callee(project, e.file, (e.fn.get("param_calls") or {}).get(param))
                         if harm:
                             level, message = "warning", (f"body parameter `{param}` of {e.handler} is an untyped "
                                                          f"dict/Any and is {harm}: declare a pydantic model")

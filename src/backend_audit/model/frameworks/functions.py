@@ -197,6 +197,7 @@ class _Fn:
     derived: set[str] = field(default_factory=set)  # raw locals rebound to what an expression made of them
     body_params: set[str] = field(default_factory=set)  # parameters annotated dict/Any (an untyped FastAPI body)
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
+    param_calls: dict[str, list[Any]] = field(default_factory=dict)  # ... a project call it is handed to as is
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
@@ -345,6 +346,8 @@ class FunctionFacts:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.param_damage:
             out["param_damage"] = fn.param_damage  # BA-INP-001 /untyped-body: the body stored or spread
+        if fn.param_calls:
+            out["param_calls"] = fn.param_calls  # ... or handed as is to a call, whose facts may say so
         if fn.returns:
             out["returned"] = fn.returns
         for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
@@ -951,6 +954,10 @@ class FunctionFacts:
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):
                 fn.param_damage[node.id] = harm
+            elif node.id not in fn.param_calls:
+                handed = _handed_to(self.ctx.parents, node)
+                if handed:
+                    fn.param_calls[node.id] = handed  # `create(forms_in=forms_in)`: the callee may store it
         if node.id in fn.derived:
             return  # what an expression made of the read (`amount = Decimal(str(amount))`), used from here on
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
@@ -1277,6 +1284,19 @@ def _same_value(node: ast.expr) -> ast.expr:
 # What a parse of bad input raises (int(), json.loads, Decimal, bytes.decode, a schema, a dict read by key)
 _BAD_INPUT = re.compile(r"^(Value|Type|Key|Validation|DjangoValidation|(JSON|Unicode)?Decode|Parse|Parameter|Format)"
                         r"Error$|^InvalidOperation$")
+
+
+def _handed_to(parents: list[ast.AST], node: ast.Name) -> list[Any] | None:
+    """[callee, keyword or position] when the name is itself an argument of a named call."""
+    parent = parents[-1] if parents else None
+    if isinstance(parent, ast.keyword) and parent.arg and len(parents) > 1 and isinstance(parents[-2], ast.Call):
+        callee = dotted(parents[-2].func)
+        return [callee, parent.arg] if callee else None
+    if isinstance(parent, ast.Call) and dotted(parent.func):
+        index = next((i for i, a in enumerate(parent.args) if a is node), None)
+        if index is not None and not any(isinstance(a, ast.Starred) for a in parent.args[:index]):
+            return [dotted(parent.func), index]
+    return None
 
 
 def _rejects_input(handler: ast.ExceptHandler) -> bool:
