@@ -50,7 +50,6 @@ class CodeInjection(TaintCheck):
                            "only modules the package ships can load (which ones was not traced). Map the value to "
                            "an allowed list of modules.")
 
-
     def _restricted(self, tf) -> bool:
         from ..untrusted.files import read_tree_text
         from .restricted_eval import replaces_builtins
