@@ -191,13 +191,13 @@ def test_loguru_message_advises_braces_and_is_not_rewritten_to_percent_s(tmp_pat
 
 
 def test_verify_false_under_the_operators_opt_out_is_not_removed(tmp_path):
-    """`if not settings.VERIFY_SSL: ... verify=False` is the switch itself: a by-mode warning, never fixed."""
+    """`if not settings.VERIFY_SSL: ... verify=False` is the switch itself: a by-mode note, never fixed."""
     (tmp_path / "fetch.py").write_text(
         "import requests\n\n\ndef fetch(url, settings):\n    if not settings.VERIFY_SSL:\n"
         "        return requests.get(url, verify=False, timeout=5)\n    return requests.get(url, timeout=5)\n\n\n"
         "def other(url):\n    return requests.get(url, verify=False, timeout=5)\n")
     result, fixed = _fix_tree(tmp_path)
     levels = sorted((f.line, f.level) for f in result.findings if f.rule_id == "BA-SEC-002")
-    assert levels == [(6, "warning"), (11, "error")]
+    assert levels == [(6, "note"), (11, "error")]
     [changed] = [ff for ff in fixed if ff.changed]
     assert "verify=False" in changed.after.splitlines()[5] and "verify=False" not in changed.after.splitlines()[10]

@@ -53,3 +53,44 @@ def test_request_methods_a_function_view_compares_with(tmp_path):
                 return None
         """)
     assert facts["rename"]["methods_seen"] == ["?", "DELETE", "PATCH", "PUT"]
+
+
+def test_what_an_unchecked_request_value_is_made_to_do(tmp_path):
+    """BA-INP-001's level: stored or spread is positive evidence of harm; a use that goes elsewhere is not."""
+    facts = function_facts(tmp_path, """
+        def view(request, pk):
+            food = Food.objects.get(pk=pk)
+            food.fdc_id = str(request.data["fdc_id"]).strip()
+            note = request.data.get("note")
+            Entry.objects.create(food=food, note=note)
+            self.url = request.GET.get("next")
+            form.name.data = request.GET.get("name")
+            audit(request.POST.get("why"))
+            return render_list(**request.query_params)
+        """)
+    damage = {r["line"]: r.get("damage") for r in facts["view"]["raw_reads"]}
+    assert damage == {4: "stored in food.fdc_id", 5: "stored by .create(note=...)",
+                      7: None,  # an attribute of the view itself: nothing kept
+                      9: None, 10: "expanded as keyword arguments of render_list()"}
+    # line 8, a form field's prefill, is no unchecked use at all: the form validates it when submitted
+
+
+def test_a_local_rebound_to_what_an_expression_made_of_it_is_no_longer_the_read(tmp_path):
+    facts = function_facts(tmp_path, """
+        def parsed(request):
+            amount = request.data.get("amount", 1)
+            try:
+                amount = Decimal(str(amount))
+            except InvalidOperation:
+                raise ValidationError("amount")
+            Entry.objects.create(amount=amount)
+
+
+        def reshaped(request):
+            title = request.data.get("title")
+            title = title.strip()
+            Entry.objects.create(title=title)
+        """)
+    assert "raw_reads" not in facts["parsed"]
+    assert [(r["line"], r.get("damage")) for r in facts["reshaped"]["raw_reads"]] == [
+        (12, "stored by .create(title=...)")]

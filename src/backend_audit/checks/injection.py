@@ -36,6 +36,12 @@ class CodeInjection(TaintCheck):
 
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
+        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+                self._restricted(tf):
+            return "note", (f"the code passed to {tf.api} comes from a value whose origin is not traced (origin not "
+                            "traced), and it runs with `__builtins__` replaced (a restricted namespace); whether the "
+                            "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
+                            f"{self.FIX}")
         if judged is None or judged[0] != "error" or tf.api not in _IMPORTS or not _submodule_only(tf.snippet):
             return judged
         # `import_module(f"{package}.{name}")`: the value picks a module the package ships, it cannot name
@@ -43,6 +49,14 @@ class CodeInjection(TaintCheck):
         return "warning", (f"request data picks the module imported by {tf.api} under a fixed package prefix: "
                            "only modules the package ships can load (which ones was not traced). Map the value to "
                            "an allowed list of modules.")
+
+    def _restricted(self, tf) -> bool:
+        from ..untrusted.files import read_tree_text
+        from .restricted_eval import replaces_builtins
+
+        root = getattr(self, "_root", None)
+        text = read_tree_text(root, root / tf.path) if root is not None else None
+        return bool(text) and replaces_builtins(text, tf.line)
 
 
 class PathTraversal(TaintCheck):
@@ -158,9 +172,6 @@ class XmlExternalEntities(TaintCheck):
     FIX = "Keep resolve_entities=False and no_network=True, or parse with defusedxml."
 
 
-_RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")
-
-
 # Bases whose classes check what they are built from (a class with one of these anywhere in its MRO validates).
 _VALIDATING = ("pydantic", "marshmallow", "msgspec", "rest_framework", "django.forms", "wtforms", "flask_wtf",
                "sqlmodel", "attrs", "attr", "cattrs", "typing.TypedDict")
@@ -196,6 +207,19 @@ def _flag_argument(project: Any, path: str, ref: str, index: int) -> bool:
     return index in _function_facts(project, path, ref).get("flag_params", ())
 
 
+def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:
+    """What the project function an untyped body is handed to as is (`create(forms_in=forms_in)`) does with
+    that parameter, when it stores or spreads it there (its own `param_damage`); "" otherwise."""
+    if not handed:
+        return ""
+    ref, where = handed
+    facts = _function_facts(project, path, ref)
+    names = [p["name"] for p in facts.get("params", []) if p["name"] not in ("self", "cls")]
+    name = where if isinstance(where, str) else names[where] if where < len(names) else None
+    harm = (facts.get("param_damage") or {}).get(name) if name else None
+    return f"{harm} by {ref}()" if harm else ""
+
+
 def _sanitiser(project: Any, path: str, ref: str) -> bool:
     """`ref`, called in `path`, is a project function that returns its input only where a check of it
     passed (model/frameworks/sanitiser.py)."""
@@ -203,7 +227,13 @@ def _sanitiser(project: Any, path: str, ref: str) -> bool:
 
 
 class RequestDataWithoutValidation(EndpointCheck):
-    """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies."""
+    """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies.
+
+    Level discipline: a warning only with positive evidence that bad input does damage where the value goes:
+    stored (an attribute of an object, an ORM write's field, a table model's constructor) or spread as keyword
+    arguments (model/frameworks/input_sinks.py), or reaching one of the taint engine's sinks (a redirect, a
+    file path, an outbound URL, SQL, markup, the session) unsanitised. A value whose way on was not traced
+    (handed to another function, formatted, returned) is a note that says so."""
 
     RULE_ID = "BA-INP-001"
 
@@ -215,6 +245,7 @@ class RequestDataWithoutValidation(EndpointCheck):
         out = []
         seen: set[tuple[str, int, int]] = set()
         orm = OrmIndex(project.facts)
+        sinks = _taint_sinks(project)
         for e in self.inventory(project).endpoints:
             sub = {"fastapi": "fastapi-raw", "starlette": "fastapi-raw", "flask": "flask-raw"}.get(e.framework,
                                                                                                "django-raw")
@@ -238,18 +269,69 @@ class RequestDataWithoutValidation(EndpointCheck):
                 if read.get("arg_of") and _flag_argument(project, e.file, *read["arg_of"]):
                     continue  # a flag: the callee only asks whether it was sent
                 seen.add(key)
-                out.append(self.finding(e.file, read, f"request data `{read['snippet'][:60]}` is used without "
-                                        "schema validation; parse it with a pydantic model, serializer or form first",
-                                        rule_id=f"BA-INP-001/{sub}"))
+                level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
+                snippet = read["snippet"][:60]
+                if level == "warning":
+                    message = (f"request data `{snippet}` is {harm} without schema validation; parse it with a "
+                               "pydantic model, serializer or form first")
+                else:
+                    message = (f"request data `{snippet}` is used without schema validation; {harm}: parse it "
+                               "with a pydantic model, serializer or form if it matters")
+                out.append(self.finding(e.file, read, message, level=level, rule_id=f"BA-INP-001/{sub}"))
             if e.framework == "fastapi" and set(e.methods) & {"POST", "PUT", "PATCH"}:
                 for param in untyped_body_params(e.fn):
                     key = (e.file, e.line, -1)
                     if key not in seen:
                         seen.add(key)
-                        out.append(self.finding(e.file, e.line, f"body parameter `{param}` of {e.handler} is an "
-                                                "untyped dict/Any: declare a pydantic model", symbol=e.handler,
+                        harm = (e.fn.get("param_damage") or {}).get(param) or \
+                            _stored_by_callee(project, e.file, (e.fn.get("param_calls") or {}).get(param))
+                        if harm:
+                            level, message = "warning", (f"body parameter `{param}` of {e.handler} is an untyped "
+                                                         f"dict/Any and is {harm}: declare a pydantic model")
+                        else:
+                            level, message = "note", (f"body parameter `{param}` of {e.handler} is an untyped "
+                                                      "dict/Any; where it goes was not traced to a store: declare a "
+                                                      "pydantic model if it matters")
+                        out.append(self.finding(e.file, e.line, message, level=level, symbol=e.handler,
                                                 rule_id="BA-INP-001/untyped-body", snippet=f"{e.handler}({param})"))
         return out
+
+    @staticmethod
+    def _judge(e: Any, read: dict, sink: tuple[str, str] | None, orm: Any) -> tuple[str, str]:
+        """(level, what the value is made to do or what was not traced)."""
+        harm = read.get("damage") or ""
+        if harm.startswith("built:"):
+            model = harm[len("built:"):]
+            if orm.is_model(e.file, model):
+                return "warning", f"stored in the {model} table model"
+            harm = ""
+        if harm:
+            return "warning", harm
+        if sink is not None:
+            kind, api = sink
+            if kind == "redirect" and "GET" not in e.methods:
+                # a POST-only view: another site cannot make a victim's browser send it past the CSRF check
+                return "note", f"it reaches {api} in a view that serves POST only"
+            return "warning", f"sent to {api}"
+        return "note", "where it goes was not traced to a store, a redirect, a path or a query"
+
+
+_RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")
+
+
+def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str]]:
+    """(path, line) of a request read -> (kind, api) of a sink the taint engine saw it reach unsanitised."""
+    from ..model.taint.project import analyse
+
+    out: dict[tuple[str, int], tuple[str, str]] = {}
+    for tf in analyse(project):
+        flow = tf.flow
+        if not flow.root.startswith("src:") or not flow.steps or "all" in flow.sanitised or \
+                tf.kind in flow.sanitised or tf.kind in ("url", "redirect") and "host" in flow.sanitised:
+            continue
+        path, line = flow.steps[0][0], flow.steps[0][1]
+        out.setdefault((path, line), (tf.kind, tf.api))
+    return out
 
 
 _IMPORTS = frozenset({"importlib.import_module", "builtins.__import__"})

@@ -602,26 +602,25 @@ class TlsVerificationDisabled(AstCheck):
     def _context_switch(self, node: ast.Assign, target: ast.Attribute, message: str) -> None:
         """An error, unless the same function turns the check back on under a condition (`if ssl_mode ==
         VERIFY_FULL: ctx.check_hostname = True`): then the weak default is the configured mode's (libpq's
-        sslmode=require), a deployment choice worth a warning, not a hard-coded hole."""
+        sslmode=require), a deployment choice: a note naming it, not a hard-coded hole. A context whose sockets
+        are only asked for the peer's certificate trusts nothing it reads: not reported."""
         if self._restored_later(node, target):
             self.report(node, message + " unless the configured mode turns verification back on; make the "
-                                        "verifying mode the default", level="warning", properties={"sub": "by-mode"})
+                                        "verifying mode the default", level="note", properties={"sub": "by-mode"})
         elif self._reads_peer_certificate_only(target):
-            self.report(node, message + ", but the connection is used only to read the peer's certificate "
-                                        "(getpeercert(): an inventory or expiry check that sends nothing and "
-                                        "trusts nothing it reads); keep it to that", level="warning",
-                        properties={"sub": "inspection"})
+            return  # only the peer's certificate is read (an inventory or expiry check): nothing sent, nothing trusted
         else:
             self._weakened(node, message)
 
     def _weakened(self, node: ast.AST, message: str) -> None:
         """An error, unless the switch sits under a test of the operator's own opt-out (`if not
         settings.VERIFY_SSL:`, `if ssl_mode == "require":`, `if insecure:`): then verification is off only
-        when the deployment asks for it, a configuration choice worth a warning, not a hard-coded hole."""
+        when the deployment (or the caller, `ignore_cert_errors=True`) asks for it, a configuration choice: a
+        note naming the switch, not a hard-coded hole."""
         switch = self._opt_out()
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
-                              "opt-out loud)", level="warning", properties={"sub": "by-mode"})
+                              "opt-out loud)", level="note", properties={"sub": "by-mode"})
         else:
             self.report(node, message)
 

@@ -18,6 +18,7 @@ from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
+from .input_sinks import PREFILL, damage, rebinds_from, untyped
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -39,9 +40,10 @@ _FORM_FACTORIES = frozenset({"get_serializer", "get_form", "serializer_class", "
 # `parse_dragsort_order`, `validate_ids`, `clean_order`).
 _PARSER_NAME = re.compile(r"^_*(parse|validate|clean|coerce|sanitize|sanitise)_\w+$")
 # Predicates named for checking what they are given: _allow_redirect, is_valid_uuid_string, is_safe_url,
-# url_has_allowed_host_and_scheme, check_token, validator(...)
+# url_has_allowed_host_and_scheme, check_token, validator(...), share_link_valid(...)
 _CHECK_NAME = re.compile(r"^_*(is_|has_|allow|allowed_|valid|verify|check_)\w*$|^url_has_allowed_host_and_scheme$"
-                         r"|^\w*validator$")
+                         # ... or named for the answer: share_link_valid(recipe, share), host_allowed(url)
+                         r"|^\w*validator$|^\w+_(valid|allowed|safe)$")
 # Checks of a raw local against a type or an allowlist.
 _CHECK_CALLS = frozenset({"isinstance", "has_property", "hasattr", "fullmatch", "match"})
 # Calls that validate or convert what they are given (catalog BA-INP-001 "Not flagged").
@@ -190,6 +192,12 @@ class _Fn:
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
     raw_into: dict[str, set[str]] = field(default_factory=dict)
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
+    # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
+    raw_damage: dict[str, str] = field(default_factory=dict)
+    derived: set[str] = field(default_factory=set)  # raw locals rebound to what an expression made of them
+    body_params: set[str] = field(default_factory=set)  # parameters annotated dict/Any (an untyped FastAPI body)
+    param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
+    param_calls: dict[str, list[Any]] = field(default_factory=dict)  # ... a project call it is handed to as is
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
@@ -252,6 +260,8 @@ class FunctionFacts:
                 kind = "django"
             if kind:
                 fn.request_names[p.arg] = kind
+            elif ann and untyped(ann):
+                fn.body_params.add(p.arg)
         self.stack.append(fn)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -274,6 +284,8 @@ class FunctionFacts:
                 # `next_path = get_next_path(unsafe_next_path)`: the project pass asks whether that callee
                 # is a sanitiser
                 loc = {**loc, "into": next(iter(into))}
+            if name in fn.raw_damage:
+                loc = {**loc, "damage": fn.raw_damage[name]}
             fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
 
@@ -332,6 +344,10 @@ class FunctionFacts:
             out["returns"] = annotation_text(ctx, node.returns)
         if fn.raw_reads:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
+        if fn.param_damage:
+            out["param_damage"] = fn.param_damage  # BA-INP-001 /untyped-body: the body stored or spread
+        if fn.param_calls:
+            out["param_calls"] = fn.param_calls  # ... or handed as is to a call, whose facts may say so
         if fn.returns:
             out["returned"] = fn.returns
         for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
@@ -435,6 +451,9 @@ class FunctionFacts:
                     # `create_token(request.user, request.POST.get("new_key"))`: the project pass asks
                     # whether that parameter of the callee is only tested for truth (a flag)
                     loc["arg_of"] = [dotted(parent.func), index]
+            harm = damage(self.ctx.parents, node)
+            if harm:
+                loc["damage"] = harm
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
@@ -672,6 +691,9 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
+        if any(isinstance(t, ast.Attribute) and t.attr in PREFILL for t in node.targets):
+            # `form.id.data = request.args["project_id"]`: a form field prefilled, validated when submitted
+            (fn.skip if isinstance(node.value, ast.Name) else fn.tested).add(id(node.value))
         for target in node.targets:
             if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
                     len(target.elts) == len(node.value.elts):
@@ -703,6 +725,13 @@ class FunctionFacts:
                     # wrapping (`str(request.form.get("code"))`): the read itself, as the corpus judged it
                     fn.assigned.setdefault(id(value.args[0]), target.id)
                 fn.locals_expr[target.id] = value
+
+    def leave_Assign(self, node: ast.Assign) -> None:
+        # after `amount = Decimal(str(amount))` the local holds the parsed value: its later uses are not the read's
+        if self.stack and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            fn, name = self.stack[-1], node.targets[0].id
+            if name in fn.raw_locals and rebinds_from(name, node.value):
+                fn.derived.add(name)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         if self.stack:
@@ -790,7 +819,10 @@ class FunctionFacts:
         fn = self.stack[-1]
         for call in iter_nodes(node.body):
             if isinstance(call, ast.Call):
-                fn.checked_locals.update(n.id for a in call_arguments(call) for n in ast.walk(a)
+                # the arguments, and the receiver of a method that parses it (`raw_body.decode("utf-8")`)
+                handed = [*call_arguments(call), *([call.func.value] if isinstance(call.func, ast.Attribute) and
+                                                   call.func.attr == "decode" else [])]
+                fn.checked_locals.update(n.id for a in handed for n in ast.walk(a)
                                          if isinstance(n, ast.Name) and n.id in fn.raw_locals)
 
     def _guarded_branches(self, node: ast.If) -> None:
@@ -918,6 +950,16 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
+        if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
+            harm = damage(self.ctx.parents, node)
+            if harm and not harm.startswith("built:"):
+                fn.param_damage[node.id] = harm
+            elif node.id not in fn.param_calls:
+                handed = _handed_to(self.ctx.parents, node)
+                if handed:
+                    fn.param_calls[node.id] = handed  # `create(forms_in=forms_in)`: the callee may store it
+        if node.id in fn.derived:
+            return  # what an expression made of the read (`amount = Decimal(str(amount))`), used from here on
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
                 not self._each_item_converted(node):
             fn.raw_bad_locals.add(node.id)
@@ -928,6 +970,10 @@ class FunctionFacts:
                 fn.raw_into.setdefault(node.id, set()).add(callee)
             else:
                 fn.raw_other.add(node.id)
+            if fn.raw_damage.get(node.id, "built:").startswith("built:"):  # a store outranks a class built
+                harm = damage(self.ctx.parents, node)
+                if harm and not (harm.startswith("built:") and node.id in fn.raw_damage):
+                    fn.raw_damage[node.id] = harm
             if id(node) in fn.failed_uses:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
@@ -1235,27 +1281,33 @@ def _same_value(node: ast.expr) -> ast.expr:
     return node
 
 
-_BAD_INPUT = frozenset({"ValueError", "TypeError", "ValidationError", "DjangoValidationError"})
-_CLIENT_ERROR_CALL = re.compile(r"^(HttpResponseBadRequest|BadRequest|ValidationError|ParseError|bad_request)$")
+# What a parse of bad input raises (int(), json.loads, Decimal, bytes.decode, a schema, a dict read by key)
+_BAD_INPUT = re.compile(r"^(Value|Type|Key|Validation|DjangoValidation|(JSON|Unicode)?Decode|Parse|Parameter|Format)"
+                        r"Error$|^InvalidOperation$")
+
+
+def _handed_to(parents: list[ast.AST], node: ast.Name) -> list[Any] | None:
+    """[callee, keyword or position] when the name is itself an argument of a named call."""
+    parent = parents[-1] if parents else None
+    if isinstance(parent, ast.keyword) and parent.arg and len(parents) > 1 and isinstance(parents[-2], ast.Call):
+        callee = dotted(parents[-2].func)
+        return [callee, parent.arg] if callee else None
+    if isinstance(parent, ast.Call) and dotted(parent.func):
+        index = next((i for i, a in enumerate(parent.args) if a is node), None)
+        if index is not None and not any(isinstance(a, ast.Starred) for a in parent.args[:index]):
+            return [dotted(parent.func), index]
+    return None
 
 
 def _rejects_input(handler: ast.ExceptHandler) -> bool:
-    """`except ValueError: return HttpResponse(status=400)` / `return "", 400` / `raise ValidationError(...)`:
-    the handler turns a failed check into a client error."""
+    """`except ValueError: return HttpResponse(status=400)`, `raise ParameterError(...)`, `return Response()`,
+    `amount = 0`: the handler answers the failed parse (a response, a client error, a fallback value) instead of
+    letting it become a 500. `pass` or a bare `raise` answers nothing."""
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
-    if not types or not all((last_name(dotted(t) or "") or "") in _BAD_INPUT for t in types):
+    if not types or not all(_BAD_INPUT.match(last_name(dotted(t) or "") or "") for t in types):
         return False
-    for n in iter_nodes(handler.body):
-        value = n.value if isinstance(n, ast.Return) else n.exc if isinstance(n, ast.Raise) else None
-        if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and _is_int(value.elts[1], tuple(range(400, 500))):
-            return True
-        if isinstance(value, ast.Call):
-            if _CLIENT_ERROR_CALL.match(last_name(dotted(value.func) or "") or ""):
-                return True
-            status = keyword(value, "status") or keyword(value, "status_code")
-            if _is_int(status, tuple(range(400, 500))) or re.search(r"HTTP_4\d\d", dotted(status) or ""):
-                return True
-    return False
+    return any(isinstance(n, (ast.Return, ast.Assign)) or isinstance(n, ast.Raise) and n.exc is not None
+               for n in iter_nodes(handler.body))
 
 
 def _size_bound(s: ast.Slice) -> bool:

@@ -22,6 +22,7 @@ from .evidence import GUARD_HOOKS, AuthEvidence
 from .forwarders import ForwardedRoutes
 from .hook_guards import HookGuards
 from .include_helpers import IncludeHelpers
+from .input_sinks import untyped
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
@@ -38,7 +39,6 @@ _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.U
                          "Literal", "Enum", "time", "timedelta", "constr", "conint", "confloat", "list", "List",
                          "set", "Set", "tuple", "Tuple", "Union", "UploadFile", "File", "Form", "Annotated", "SecretStr",
                          "Json", "StrictStr", "StrictInt", "PositiveInt", "NonNegativeInt"})
-_UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
 _NOT_INPUT = frozenset({"Request", "HttpRequest", "WebSocket", "Response", "BackgroundTasks", "Session", "AsyncSession",
                         "HTTPConnection", "SecurityScopes", "HTTPAuthorizationCredentials", "HTTPBasicCredentials"})
 
@@ -838,9 +838,8 @@ def untyped_body_params(fn: dict[str, Any]) -> list[str]:
     out = []
     for p in fn.get("params", []):
         ann = p.get("annotation", "")
-        inner = re.sub(r"^Annotated\[(.*?),.*\]$", r"\1", ann).strip()
         if p.get("deps") or p["name"] in ("self", "cls"):
             continue
-        if _UNTYPED.match(inner) or (p.get("default") in ("Body", "fastapi.Body") and not inner):
+        if untyped(ann) or (p.get("default") in ("Body", "fastapi.Body") and not ann):
             out.append(p["name"])
     return out

@@ -828,7 +828,7 @@ class FunctionAnalyser:
             first = node.values[0] if node.values else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and _FIXED_PREFIX.match(first.value):
                 value = V.sanitise(value, ("host",))
-            elif parts and isinstance(first, ast.FormattedValue) and _fixes_host(parts[0]):
+            elif parts and isinstance(first, ast.FormattedValue) and (_fixes_host(parts[0]) or _own_route(first.value)):
                 value = V.join(V.built(parts[0]), V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
             return value
         if t is ast.BinOp:
@@ -842,7 +842,7 @@ class FunctionAnalyser:
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
                         _FIXED_PREFIX.match(node.left.value):
                     value = V.sanitise(value, ("host",))
-                elif isinstance(node.op, ast.Add) and _fixes_host(left):
+                elif isinstance(node.op, ast.Add) and (_fixes_host(left) or _own_route(node.left)):
                     value = V.join(V.built(left), V.sanitise(V.built(right), ("host",)))
             elif isinstance(node.op, (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.BitAnd, ast.BitOr,
                                       ast.BitXor, ast.LShift, ast.RShift)) and not _stringy(node.left):
@@ -1265,6 +1265,18 @@ _EXTERNAL_ROOTS = frozenset({
     "ldap", "ldap3", "psycopg", "psycopg2", "asyncpg", "pandas", "numpy", "pytest", "unittest", "mock",
     "builtins", "operator", "zoneinfo", "pytz", "dateutil", "structlog", "marshmallow", "attrs", "attr",
 })
+
+
+# The app's own route resolvers: what they return is a path of this site (or its own absolute URL)
+_ROUTE_RESOLVERS = frozenset({"reverse", "reverse_lazy", "resolve_url", "url_for"})
+
+
+def _own_route(node: ast.AST) -> bool:
+    """`reverse("account_login") + "?next=" + x`, `f"{url_for('login')}?next={x}"`: the text starts with a
+    route the app resolves itself, so what is appended after it cannot choose the host."""
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        node = node.left
+    return isinstance(node, ast.Call) and _tail_name(node.func) in _ROUTE_RESOLVERS
 
 
 def _fixes_host(value: V.Value) -> bool:

@@ -1,0 +1,109 @@
+"""Where an unchecked request value goes, read from the use's own parents (BA-INP-001's level).
+
+BA-INP-001 is a warning only with positive evidence that bad input does damage. Redirects, paths, URLs,
+SQL, markup and trust stores are the taint engine's sinks; this module tells the two shapes the taint models
+do not hold, from the parents the shared walk already keeps (no walk of its own):
+- stored: the value becomes an attribute of an object (`food.fdc_id = request.data["fdc_id"]`; not of the view
+  or the request, nor a form field's prefill `form.name.data`), a keyword
+  of an ORM write (`Entry.objects.create(note=...)`, `.update(...)`), or the value of `set_config(k, v)`,
+  `setattr(obj, k, v)`;
+- expanded: the payload spread as keyword arguments (`to_activity(**request.GET)`, `Model(**data)` where
+  nothing validates): the caller picks which parameters are set.
+A value handed to a class (`Note(title=data["title"])`) is `built:<the class as written>`: the project pass
+tells an ORM table model (a store) from anything else. Anything else (handed to another function, formatted
+into text, returned, rendered) is not traced here: the rule reports it as a note that says so.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .common import last_name
+from ...checks.base import dotted
+
+# Wrappers and reads that keep the request value what it was (`str(x).strip()`, `data["k"]`, `data.get("k")`).
+_KEEP_CALLS = frozenset({"str", "list", "dict", "tuple", "set"})
+_KEEP_METHODS = frozenset({"get", "getlist", "strip", "lstrip", "rstrip", "lower", "upper", "casefold", "title",
+                           "replace", "copy", "to_dict", "dict"})
+# ORM writes that take the stored fields as keywords.
+_ORM_WRITES = frozenset({"create", "update", "get_or_create", "update_or_create", "insert", "values"})
+# Calls whose positional value argument is stored as given.
+_VALUE_STORES = {"set_config": 1, "setattr": 2, "set_setting": 1, "write_text": 0, "write_bytes": 0}
+# Objects an attribute store into keeps nothing: the view itself, the request being answered
+_TRANSIENT = frozenset({"self", "cls", "request", "req"})
+# A form field's value or initial data (`form.name.data = ...`, `form.initial = ...`): a prefill the form
+# validates when it is submitted, not a stored value
+PREFILL = frozenset({"data", "initial"})
+# A parameter annotated so that FastAPI hands it the body unvalidated (`payload: dict`, `Annotated[Any, Body()]`)
+_UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
+_MAX_CLIMB = 8  # a value nested deeper than this in wrappers is not worth following
+
+
+def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
+    """What the request value `node` (whose ancestors are `parents`, innermost last) is made to do that
+    bad input harms, or None when its use is not one of the shapes above."""
+    child: ast.AST = node
+    for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Subscript) and parent.value is child or \
+                isinstance(parent, ast.Attribute) and parent.value is child and parent.attr in _KEEP_METHODS or \
+                isinstance(parent, (ast.keyword, ast.Starred)):
+            child = parent
+            continue
+        if isinstance(parent, ast.Call):
+            if parent.func is child:  # `x.strip()`: the climb came through the method's attribute
+                child = parent
+                continue
+            name = dotted(parent.func) or ""
+            tail = last_name(name) if name else (parent.func.attr if isinstance(parent.func, ast.Attribute) else "")
+            if isinstance(child, ast.keyword):
+                if child.arg is None:
+                    return f"expanded as keyword arguments of {tail or 'a call'}()"
+                if tail in _ORM_WRITES and isinstance(parent.func, ast.Attribute):
+                    return f"stored by .{tail}({child.arg}=...)"
+                return f"built:{name}" if tail[:1].isupper() and name else None
+            if tail in _KEEP_CALLS and isinstance(parent.func, ast.Name) and len(parent.args) == 1:
+                child = parent
+                continue
+            index = _VALUE_STORES.get(tail)
+            if index is not None and index < len(parent.args) and parent.args[index] is child:
+                return f"stored by {tail}()"
+            return f"built:{name}" if tail[:1].isupper() and name else None
+        if isinstance(parent, ast.Assign) and parent.value is child:
+            for target in parent.targets:
+                if isinstance(target, ast.Attribute) and _root(target) not in _TRANSIENT and \
+                        target.attr not in PREFILL:
+                    return f"stored in {dotted(target) or target.attr}"
+            return None
+        return None
+    return None
+
+
+def untyped(annotation: str) -> bool:
+    """The annotation (`Annotated[...]` unwrapped) takes any JSON: no model checks the body."""
+    return bool(_UNTYPED.match(re.sub(r"^Annotated\[(.*?),.*\]$", r"\1", annotation).strip()))
+
+
+def rebinds_from(name: str, value: ast.expr) -> bool:
+    """`amount = Decimal(str(amount))`, `unit = Unit.objects.filter(pk=unit).first()`: the local now holds
+    what an expression made of the read, not the read; `x = x.strip()` still holds the read, reshaped."""
+    kept = value
+    for _ in range(_MAX_CLIMB):
+        if isinstance(kept, ast.Call) and isinstance(kept.func, ast.Name) and kept.func.id in _KEEP_CALLS \
+                and len(kept.args) == 1:
+            kept = kept.args[0]
+        elif isinstance(kept, ast.Call) and isinstance(kept.func, ast.Attribute) and \
+                kept.func.attr in _KEEP_METHODS and kept.func.attr not in ("get", "getlist"):
+            kept = kept.func.value
+        else:
+            break
+    if isinstance(kept, ast.Name) and kept.id == name:
+        return False
+    # the value expression only (one statement's right-hand side), not the function
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(value))
+
+
+def _root(node: ast.expr) -> str:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else ""
