@@ -78,7 +78,7 @@ SKIPS = '''def my_sessions(rows, user_id):
             # a row signed with an old secret key cannot be decoded: skip it
             continue
         try:
-            data = row.get_decoded()
+            row.save()
         except Exception:
             continue
 '''
@@ -208,6 +208,7 @@ def read_extension(csr):
     extension = None
     try:
         extension = csr.extensions.get("san")
+        csr.save()
     except Exception:
         extensionn = ""
     return extension
@@ -215,7 +216,7 @@ def read_extension(csr):
 
 
 def test_a_stated_fallback_is_a_note_a_misspelt_one_a_warning(tmp_path):
-    assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 12: "warning"}
+    assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 13: "warning"}
 
 
 LOW_LOGS = '''import logging
@@ -230,7 +231,7 @@ def probe(hosts, fetch):
         except Exception:
             logger.info("Unable to check %s", host, exc_info=True)
         try:
-            fetch(host)
+            fetch(host).save()
         except Exception:
             logger.info("Unable to check %s", host)
 '''
