@@ -35,6 +35,7 @@ _STATE_CHANGES = frozenset({"save", "create", "delete", "add", "add_all", "commi
                             "bulk_update", "get_or_create", "update_or_create", "insert", "insert_one",
                             "insert_many", "post", "put", "patch", "send", "send_mail", "publish", "upload",
                             "enqueue", "delay", "apply_async", "charge", "refund", "transfer", "import_module"})
+_CANCELLATION = frozenset({"CancelledError", "KeyboardInterrupt", "SystemExit", "GeneratorExit"})
 _STATE_PREFIXES = ("save_", "delete_", "update_", "insert_", "send_", "upload_", "store_", "persist_", "remove_")
 # A comment at the try or in the handler stating that the failure is meant to be ignored, or a docstring
 # saying what the function answers when it fails: a design the rule cannot check, so a note.
@@ -352,7 +353,7 @@ class BroadExceptSwallows(AstCheck):
         if not handled and level is None:
             lost = self._lost_work(node, kind)
             if lost is None:
-                untraced = "what its failure loses was not traced (no state change, loop of work or import in the try)"
+                untraced = "what its failure loses was not traced: no state change, loop of work or import in the try"
             elif self._stated_intent(node):
                 untraced = f"{lost}, but a comment or the docstring says the failure is meant"
             if untraced:
@@ -388,17 +389,22 @@ class BroadExceptSwallows(AstCheck):
         handler drops, is the catch-all after a specific handler, or its failure becomes an empty result that
         looks like success (`return []`). None when the `try` only computes a value: a probe, a conversion or an
         optional field, which the handler may rightly replace."""
-        if kind != "Exception":
-            return "the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
         block = self.ctx.parents[-1] if self.ctx.parents else None
         if not isinstance(block, ast.Try):
             return None
+        named = {(dotted(t) or "").split(".")[-1] for h in block.handlers if h is not handler and h.type
+                 for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])}
+        if kind != "Exception" and not named & _CANCELLATION:
+            # an earlier handler of the same try that takes cancellation or exit apart has thought of them
+            return "the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
         drops = all(isinstance(st, (ast.Pass, ast.Continue)) or isinstance(st, ast.Return) and (
             st.value is None or _nothing(st.value)) or isinstance(st, ast.Expr) for st in handler.body)
-        # `break` is left out: leaving a wait loop hands the failure to the code after it (`future.result()`)
-        if drops and block.handlers[0] is not handler:
+        # `break` is left out: leaving a wait loop hands the failure to the code after it (`future.result()`);
+        # and a try whose specific handler takes cancellation is waiting out a cancelled task, not doing work
+        if drops and block.handlers[0] is not handler and not named <= _CANCELLATION:
             return "the handler is the catch-all after a specific one"
-        for n in iter_nodes(block.body, skip=_DEFERRED):
+        # a nested try's work is judged by that try's own handlers
+        for n in iter_nodes(block.body, skip=_DEFERRED + (ast.Try,)):
             if isinstance(n, ast.Call):
                 name = _callee_name(n)
                 if name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES):
