@@ -351,7 +351,7 @@ class BroadExceptSwallows(AstCheck):
         key = node.type or _with_comments(self.ctx, node)
         untraced = lost = None  # the evidence of lost work, or why a swallow is only a note
         if not handled and level is None:
-            lost = self._lost_work(node, kind)
+            lost = self._lost_work(node, kind, low_log)
             if lost is None:
                 untraced = "what its failure loses was not traced: no state change, loop of work or import in the try"
             elif self._stated_intent(node):
@@ -382,13 +382,14 @@ class BroadExceptSwallows(AstCheck):
             msg = f"{msg} ({untraced or lost})"
         self.report(node, msg, level=level, key_node=key, properties={"sub": sub})
 
-    def _lost_work(self, handler: ast.ExceptHandler, kind: str) -> str | None:
+    def _lost_work(self, handler: ast.ExceptHandler, kind: str, low_log: bool) -> str | None:
         """Positive evidence that the swallowed failure loses work or an error: a bare or BaseException handler
         (it swallows cancellation and exit too), or what the `try` does: it changes state (`save()`,
         `Model.objects.create`, `client.post`, `import_module`), runs a loop of calls whose remaining items the
         handler drops, is the catch-all after a specific handler, or its failure becomes an empty result that
-        looks like success (`return []`). None when the `try` only computes a value: a probe, a conversion or an
-        optional field, which the handler may rightly replace."""
+        looks like success (`return []`); or the handler skips a loop's item with only a DEBUG/INFO line. None
+        when the `try` only computes a value: a probe, a conversion or an optional field, which the handler
+        may rightly replace."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         if not isinstance(block, ast.Try):
             return None
@@ -412,6 +413,9 @@ class BroadExceptSwallows(AstCheck):
             elif drops and isinstance(n, (ast.For, ast.AsyncFor)) and any(
                     isinstance(m, ast.Call) for m in iter_nodes(n.body, skip=_DEFERRED)):
                 return "the try runs a loop of calls the handler abandons"
+        if low_log and isinstance(handler.body[-1], ast.Continue):
+            # a stream message or a row skipped with only a DEBUG/INFO line: the item's work is gone
+            return "the handler skips the loop's item with only a DEBUG/INFO line"
         if any(isinstance(st, ast.Return) and _nothing(st.value) and st.value is not None
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
