@@ -237,6 +237,24 @@ def _nothing(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) and e.value is None for e in node.elts)
 
 
+def _work_of(body: list[ast.stmt]) -> tuple[str | None, bool]:
+    """(the first state-changing call's name, whether a loop runs calls) in a `try` body, in one pass. A nested
+    `try`'s work is judged by that try's own handlers, and nested functions run elsewhere."""
+    loops = False
+    stack = [(n, False) for n in reversed(body) if not isinstance(n, _DEFERRED + (ast.Try,))]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Call):
+            name = _callee_name(node)
+            if name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES):
+                return name, loops
+            loops = loops or in_loop
+        body = {id(c) for c in node.body} if isinstance(node, (ast.For, ast.AsyncFor)) else ()
+        stack.extend((c, in_loop or id(c) in body) for c in reversed(list(ast.iter_child_nodes(node)))
+                     if not isinstance(c, _DEFERRED + (ast.Try,)))
+    return None, loops
+
+
 def _is_false(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -323,6 +341,7 @@ class BroadExceptSwallows(AstCheck):
             ctx.path.rsplit("/", 1)[-1] == "migrations.py"
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
         self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
+        self._work: dict[int, tuple[str | None, bool]] = {}  # try id -> _work_of its body
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -404,15 +423,13 @@ class BroadExceptSwallows(AstCheck):
         # and a try whose specific handler takes cancellation is waiting out a cancelled task, not doing work
         if drops and block.handlers[0] is not handler and not named <= _CANCELLATION:
             return "the handler is the catch-all after a specific one"
-        # a nested try's work is judged by that try's own handlers
-        for n in iter_nodes(block.body, skip=_DEFERRED + (ast.Try,)):
-            if isinstance(n, ast.Call):
-                name = _callee_name(n)
-                if name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES):
-                    return f"the try changes state: {name}()"
-            elif drops and isinstance(n, (ast.For, ast.AsyncFor)) and any(
-                    isinstance(m, ast.Call) for m in iter_nodes(n.body, skip=_DEFERRED)):
-                return "the try runs a loop of calls the handler abandons"
+        if id(block) not in self._work:  # once per try: a hostile file may give one try thousands of handlers
+            self._work[id(block)] = _work_of(block.body)
+        change, loops = self._work[id(block)]
+        if change:
+            return f"the try changes state: {change}()"
+        if drops and loops:
+            return "the try runs a loop of calls the handler abandons"
         if low_log and isinstance(handler.body[-1], ast.Continue):
             # a stream message or a row skipped with only a DEBUG/INFO line: the item's work is gone
             return "the handler skips the loop's item with only a DEBUG/INFO line"
