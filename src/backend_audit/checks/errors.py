@@ -237,11 +237,19 @@ def _nothing(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) and e.value is None for e in node.elts)
 
 
+def _catches_all(block: ast.Try) -> bool:
+    """A handler of the `try` is bare or names Exception/BaseException: nothing its body raises gets out."""
+    return any(h.type is None or any((dotted(t) or "").split(".")[-1] in ("Exception", "BaseException")
+                                     for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))
+               for h in block.handlers)
+
+
 def _work_of(body: list[ast.stmt]) -> tuple[str | None, bool]:
-    """(the first state-changing call's name, whether a loop runs calls) in a `try` body, in one pass. A nested
-    `try`'s work is judged by that try's own handlers, and nested functions run elsewhere."""
+    """(the first state-changing call's name, whether a loop runs calls) in a `try` body, in one pass. The body
+    of a nested `try` that catches everything is judged by that try's own handlers (a specific handler lets
+    the rest through to this one); nested functions run elsewhere."""
     loops = False
-    stack = [(n, False) for n in reversed(body) if not isinstance(n, _DEFERRED + (ast.Try,))]
+    stack = [(n, False) for n in reversed(body) if not isinstance(n, _DEFERRED)]
     while stack:
         node, in_loop = stack.pop()
         if isinstance(node, ast.Call):
@@ -249,9 +257,10 @@ def _work_of(body: list[ast.stmt]) -> tuple[str | None, bool]:
             if name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES):
                 return name, loops
             loops = loops or in_loop
-        body = {id(c) for c in node.body} if isinstance(node, (ast.For, ast.AsyncFor)) else ()
-        stack.extend((c, in_loop or id(c) in body) for c in reversed(list(ast.iter_child_nodes(node)))
-                     if not isinstance(c, _DEFERRED + (ast.Try,)))
+        looped = {id(c) for c in node.body} if isinstance(node, (ast.For, ast.AsyncFor)) else ()
+        guarded = {id(c) for c in node.body} if isinstance(node, ast.Try) and _catches_all(node) else ()
+        stack.extend((c, in_loop or id(c) in looped) for c in reversed(list(ast.iter_child_nodes(node)))
+                     if not isinstance(c, _DEFERRED) and id(c) not in guarded)
     return None, loops
 
 
