@@ -78,7 +78,7 @@ SKIPS = '''def my_sessions(rows, user_id):
             # a row signed with an old secret key cannot be decoded: skip it
             continue
         try:
-            data = row.get_decoded()
+            row.save()
         except Exception:
             continue
 '''
@@ -208,6 +208,7 @@ def read_extension(csr):
     extension = None
     try:
         extension = csr.extensions.get("san")
+        csr.save()
     except Exception:
         extensionn = ""
     return extension
@@ -215,7 +216,7 @@ def read_extension(csr):
 
 
 def test_a_stated_fallback_is_a_note_a_misspelt_one_a_warning(tmp_path):
-    assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 12: "warning"}
+    assert _levels(tmp_path, "app/version.py", FALLBACKS, "BA-ERR-001") == {4: "note", 13: "warning"}
 
 
 LOW_LOGS = '''import logging
@@ -230,7 +231,7 @@ def probe(hosts, fetch):
         except Exception:
             logger.info("Unable to check %s", host, exc_info=True)
         try:
-            fetch(host)
+            fetch(host).save()
         except Exception:
             logger.info("Unable to check %s", host)
 '''
@@ -238,3 +239,28 @@ def probe(hosts, fetch):
 
 def test_a_low_level_log_with_its_traceback_is_a_note(tmp_path):
     assert _levels(tmp_path, "app/probe.py", LOW_LOGS, "BA-ERR-001") == {10: "note", 14: "warning"}
+
+
+NESTED = '''import logging
+
+log = logging.getLogger(__name__)
+
+
+def login(user):
+    ok = False
+    try:
+        if check_user_pass(user):
+            ok = True
+            try:
+                find_container(user).update_last_authentication()
+            except Exception as e:
+                log.debug("no container: %s", e)
+    except Exception as e:
+        log.debug("authentication failed: %s", e)
+    return ok
+'''
+
+
+def test_a_state_change_in_a_nested_try_is_evidence_for_its_own_handler_only(tmp_path):
+    # the inner handler drops a bookkeeping write: a warning; the outer try's own work is one check, a note
+    assert _levels(tmp_path, "app/auth.py", NESTED, "BA-ERR-001") == {13: "warning", 15: "note"}

@@ -28,6 +28,22 @@ _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "Http
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
 _DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _TRIVIAL_CONSTANTS = (str, bytes, int, float, bool, type(None))
+# Calls that change state somewhere else (a row, a queue, another service, money): a try making one and a
+# handler that drops its failure lose work the caller believes done. `update`, `write` and `execute` are left
+# out: a dict's update, a diagnostic write to stderr and a read-only query look the same.
+_STATE_CHANGES = frozenset({"save", "create", "delete", "add", "add_all", "commit", "bulk_create",
+                            "bulk_update", "get_or_create", "update_or_create", "insert", "insert_one",
+                            "insert_many", "post", "put", "patch", "send", "send_mail", "publish", "upload",
+                            "enqueue", "delay", "apply_async", "charge", "refund", "transfer", "import_module"})
+_CANCELLATION = frozenset({"CancelledError", "KeyboardInterrupt", "SystemExit", "GeneratorExit"})
+_STATE_PREFIXES = ("save_", "delete_", "update_", "insert_", "send_", "upload_", "store_", "persist_", "remove_")
+# A comment at the try or in the handler stating that the failure is meant to be ignored, or a docstring
+# saying what the function answers when it fails: a design the rule cannot check, so a note.
+_STATED_INTENT = re.compile(r"(?i)best[- ]effort|\b(do(es)?|must|should|shall) ?n[o']t (abort|block|break|crash|"
+                            r"disturb|fail|raise|stop)|\bnever (break|fail|raise|block)|\bignor(e|ed|ing)\b|"
+                            r"\boptional\b|non[- ]?critical|not critical|\bexpected\b|\bharmless\b")
+_DOCUMENTED_ANSWER = re.compile(r"(?i)\b(returns?|gives?|answers?|yields?)\b[^.]*\b(none|false|empty|nothing)\b[^.]*"
+                                r"\b(if|when|on|for)\b[^.]*\b(fail\w*|errors?|invalid|missing|malformed|cannot|unknown)\b")
 
 
 def handler_nodes(handler: ast.ExceptHandler):
@@ -70,9 +86,31 @@ def _scan_handler(handler: ast.ExceptHandler, ctx: FileContext) -> tuple[bool, b
         if name.split(".")[-1] in _ERROR_RESPONSES and any(kw.arg in ("status_code", "status")
                                                            for kw in node.keywords):
             return True, low_log
-    if any(isinstance(n, ast.Return) and _error_response(n.value) for n in handler_nodes(handler)):
+    if any(isinstance(n, ast.Return) and (_error_response(n.value) or _failure_message(n.value))
+           for n in handler_nodes(handler)):
         return True, low_log
     return False, low_log
+
+
+_FAILURE_SENTENCE = re.compile(r"(?i)\b(could ?n[o']t|can ?n[o']t|unable to|failed to|failed)\b")
+
+
+def _failure_message(value: ast.AST | None) -> bool:
+    """`return _("Could not parse template code.") + " Error: ..."`: the handler answers with a text saying
+    the operation failed, which its caller shows in place of the result."""
+    if not isinstance(value, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call)):
+        return False
+    parts = [value]
+    while parts:
+        node = parts.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            parts += [node.left, node.right]
+        elif isinstance(node, ast.Call) and len(node.args) == 1 and (dotted(node.func) or "") in ("_", "gettext",
+                                                                                                "gettext_lazy"):
+            parts.append(node.args[0])
+        elif isinstance(node, (ast.Constant, ast.JoinedStr)) and _FAILURE_SENTENCE.search(_literal_text(node)):
+            return True
+    return False
 
 
 _VALIDATOR = re.compile(r"^_*(validate|is_valid|check|verify)(_\w+)?$|^_*is_\w+$")
@@ -190,6 +228,42 @@ def _allows_none(annotation: ast.AST | None) -> bool:
     return isinstance(annotation, ast.Constant) and annotation.value is None
 
 
+def _nothing(node: ast.AST | None) -> bool:
+    """None, an empty container, or a tuple of Nones (`return None, None`): a result holding nothing."""
+    if node is None or isinstance(node, ast.Constant) and node.value is None:
+        return True
+    if isinstance(node, (ast.List, ast.Set, ast.Dict)):
+        return not (node.keys if isinstance(node, ast.Dict) else node.elts)
+    return isinstance(node, ast.Tuple) and all(isinstance(e, ast.Constant) and e.value is None for e in node.elts)
+
+
+def _catches_all(block: ast.Try) -> bool:
+    """A handler of the `try` is bare or names Exception/BaseException: nothing its body raises gets out."""
+    return any(h.type is None or any((dotted(t) or "").split(".")[-1] in ("Exception", "BaseException")
+                                     for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))
+               for h in block.handlers)
+
+
+def _work_of(body: list[ast.stmt]) -> tuple[str | None, bool]:
+    """(the first state-changing call's name, whether a loop runs calls) in a `try` body, in one pass. The body
+    of a nested `try` that catches everything is judged by that try's own handlers (a specific handler lets
+    the rest through to this one); nested functions run elsewhere."""
+    loops = False
+    stack = [(n, False) for n in reversed(body) if not isinstance(n, _DEFERRED)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Call):
+            name = _callee_name(node)
+            if name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES):
+                return name, loops
+            loops = loops or in_loop
+        looped = {id(c) for c in node.body} if isinstance(node, (ast.For, ast.AsyncFor)) else ()
+        guarded = {id(c) for c in node.body} if isinstance(node, ast.Try) and _catches_all(node) else ()
+        stack.extend((c, in_loop or id(c) in looped) for c in reversed(list(ast.iter_child_nodes(node)))
+                     if not isinstance(c, _DEFERRED) and id(c) not in guarded)
+    return None, loops
+
+
 def _is_false(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is False
 
@@ -276,6 +350,7 @@ class BroadExceptSwallows(AstCheck):
             ctx.path.rsplit("/", 1)[-1] == "migrations.py"
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
         self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
+        self._work: dict[int, tuple[str | None, bool]] = {}  # try id -> _work_of its body
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -302,6 +377,15 @@ class BroadExceptSwallows(AstCheck):
             self._only_closes() or fallback else None
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
+        untraced = lost = None  # the evidence of lost work, or why a swallow is only a note
+        if not handled and level is None:
+            lost = self._lost_work(node, kind, low_log)
+            if lost is None:
+                untraced = "what its failure loses was not traced: no state change, loop of work or import in the try"
+            elif self._stated_intent(node):
+                untraced = f"{lost}, but a comment or the docstring says the failure is meant"
+            if untraced:
+                level = "note"
         if handled:
             if kind == "bare":
                 self.report(node, f"{what} also catches KeyboardInterrupt, SystemExit and task cancellation; "
@@ -322,7 +406,60 @@ class BroadExceptSwallows(AstCheck):
         else:
             msg = f"{what} swallows the error: nothing re-raises, logs or reports it"
             sub = "swallow"
+        if untraced or lost:
+            msg = f"{msg} ({untraced or lost})"
         self.report(node, msg, level=level, key_node=key, properties={"sub": sub})
+
+    def _lost_work(self, handler: ast.ExceptHandler, kind: str, low_log: bool) -> str | None:
+        """Positive evidence that the swallowed failure loses work or an error: a bare or BaseException handler
+        (it swallows cancellation and exit too), or what the `try` does: it changes state (`save()`,
+        `Model.objects.create`, `client.post`, `import_module`), runs a loop of calls whose remaining items the
+        handler drops, is the catch-all after a specific handler, or its failure becomes an empty result that
+        looks like success (`return []`); or the handler skips a loop's item with only a DEBUG/INFO line. None
+        when the `try` only computes a value: a probe, a conversion or an optional field, which the handler
+        may rightly replace."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try):
+            return None
+        named = {(dotted(t) or "").split(".")[-1] for h in block.handlers if h is not handler and h.type
+                 for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])}
+        if kind != "Exception" and not named & _CANCELLATION:
+            # an earlier handler of the same try that takes cancellation or exit apart has thought of them
+            return "the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
+        drops = all(isinstance(st, (ast.Pass, ast.Continue)) or isinstance(st, ast.Return) and (
+            st.value is None or _nothing(st.value)) or isinstance(st, ast.Expr) for st in handler.body)
+        # `break` is left out: leaving a wait loop hands the failure to the code after it (`future.result()`);
+        # and a try whose specific handler takes cancellation is waiting out a cancelled task, not doing work
+        if drops and block.handlers[0] is not handler and not named <= _CANCELLATION:
+            return "the handler is the catch-all after a specific one"
+        if id(block) not in self._work:  # once per try: a hostile file may give one try thousands of handlers
+            self._work[id(block)] = _work_of(block.body)
+        change, loops = self._work[id(block)]
+        if change:
+            return f"the try changes state: {change}()"
+        if drops and loops:
+            return "the try runs a loop of calls the handler abandons"
+        if low_log and isinstance(handler.body[-1], ast.Continue):
+            # a stream message or a row skipped with only a DEBUG/INFO line: the item's work is gone
+            return "the handler skips the loop's item with only a DEBUG/INFO line"
+        if any(isinstance(st, ast.Return) and _nothing(st.value) and st.value is not None
+               and not (isinstance(st.value, ast.Constant)) for st in handler.body):
+            return "the handler turns the failure into an empty result"
+        return None
+
+    def _stated_intent(self, handler: ast.ExceptHandler) -> bool:
+        """A comment just above the `try` or inside the handler says the failure is meant to be ignored
+        (`# best effort`, `# must not break the request`), or the function's docstring says what it answers
+        on failure (`Returns an empty list when the config fails to validate`)."""
+        block = self.ctx.parents[-1]
+        lines = self.ctx.lines
+        numbers = list(range(max(1, block.lineno - 2), block.lineno)) + list(range(handler.lineno,
+                                                                                   handler.end_lineno + 1))
+        if any("#" in lines[i - 1] and _STATED_INTENT.search(lines[i - 1].split("#", 1)[1]) for i in numbers):
+            return True
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        doc = ast.get_docstring(func) if func is not None else None
+        return bool(doc and _DOCUMENTED_ANSWER.search(doc))
 
     def _retries(self, handler: ast.ExceptHandler) -> bool:
         """The handler makes the same call the `try` made (`except Exception: x = User.objects.get(pk=pk)`):
