@@ -54,11 +54,19 @@ class UrlconfRoutes:
             if path not in reached:
                 self._walk(path, self._patterns_of(path), "", reached, frozenset({path}))
         walked_routers = {k for k in getattr(self, "_walked_routers", set())}
-        for path in sorted(self.facts):
-            for reg in self.facts[path].get("web", {}).get("drf_register", []):
-                key = self._router(path, reg["router"]) or (path, reg["router"])
-                if key not in walked_routers:
-                    self._register(path, reg, "")
+        for path, reg, key in self._drf_registrations():
+            if key not in walked_routers:
+                self._register(path, reg, "")
+
+    def _drf_registrations(self) -> list[tuple[str, dict[str, Any], tuple[str, str]]]:
+        """(file, `router.register(...)` entry, the router it registers on) in file order, resolved once:
+        every URLconf that includes a router looks its registrations up (a dozen routers on a large
+        DRF backend, each scanning every file and resolving every registration's router again)."""
+        if "_drf_regs" not in self.__dict__:
+            self._drf_regs = [(path, reg, self._router(path, reg["router"]) or (path, reg["router"]))
+                              for path in sorted(self.facts)
+                              for reg in self.facts[path].get("web", {}).get("drf_register", [])]
+        return self._drf_regs
 
     def _included_urlconfs(self, urlconfs: list[str]) -> set[str]:
         out: set[str] = set()
@@ -270,10 +278,9 @@ class UrlconfRoutes:
             # path("api/", api.urls) with a NinjaAPI: its routes (added later) live under this prefix
             self.url_mounts.setdefault(key, []).append((prefix, list(self._via)))
             return
-        for rpath in sorted(self.facts):
-            for reg in self.facts[rpath].get("web", {}).get("drf_register", []):
-                if (self._router(rpath, reg["router"]) or (rpath, reg["router"])) == key:
-                    self._register(rpath, reg, prefix)
+        for rpath, reg, registered_on in self._drf_registrations():
+            if registered_on == key:
+                self._register(rpath, reg, prefix)
 
     def _register(self, path: str, reg: dict[str, Any], prefix: str) -> None:
         found = self.definition(path, reg["viewset"])
