@@ -116,9 +116,7 @@ class UrlconfRoutes:
                 if not args or not isinstance(args[0], str):
                     continue  # `@dataclass()`, `@register(Model)`: no route given
                 target = self.definition(path, ref)
-                functions = self.facts.get(target[0], {}).get("functions", {}) if target and target[1] else {}
-                family = [fn for q, fn in functions.items() if q == target[1] or q.startswith(target[1] + ".")]
-                if any(fn.get("builds_urls") for fn in family) and any(fn.get("registers") for fn in family):
+                if target and target[1] and all(self._family_flags(target)):
                     out.setdefault(target[0], []).append({
                         "route": args[0], "view": view, "view_at": [path, view], "line": line,
                         "class_view": view in f.get("classes", {})})
@@ -199,12 +197,21 @@ class UrlconfRoutes:
         nested wrapper), or None when it does not."""
         if not target or not target[1]:
             return None
-        functions = self.facts.get(target[0], {}).get("functions", {})
-        fn = functions.get(target[1])
-        if fn is None or not any(f.get("registers") for q, f in functions.items()
-                                 if q == target[1] or q.startswith(target[1] + ".")):
+        fn = self.facts.get(target[0], {}).get("functions", {}).get(target[1])
+        if fn is None or not self._family_flags(target)[1]:
             return None
         return {p["name"]: None if p.get("default") == "None" else p.get("default") for p in fn.get("params", [])}
+
+    def _family_flags(self, target: tuple[str, str]) -> tuple[bool, bool]:
+        """(builds path()s, registers what it is given) for a project function, itself or a function
+        nested in it, memoised: every view a registration decorator marks asks about that decorator, and
+        the answer scans every function of its module."""
+        memo = self.__dict__.setdefault("_family_memo", {})
+        if target not in memo:
+            functions = self.facts.get(target[0], {}).get("functions", {})
+            family = [fn for q, fn in functions.items() if q == target[1] or q.startswith(target[1] + ".")]
+            memo[target] = (any(fn.get("builds_urls") for fn in family), any(fn.get("registers") for fn in family))
+        return memo[target]
 
     def _helper_urls(self, path: str, inc: dict[str, Any], prefix: str) -> None:
         """`include(get_model_urls("widgets", "widget"))`: a helper that builds path()s from a registry
