@@ -22,6 +22,19 @@ def test_compare_runs_on_a_tiny_tree(tmp_path):
     assert "profile of one cold scan" in done.stdout and " ast " in done.stdout
 
 
+@pytest.mark.slow
+def test_pull_request_ab_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "db.py").write_text('def q(c, v):\n    c.execute(f"SELECT {v}")\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pr_scan_ab.py"), "--tree", str(tmp_path),
+                           "--old-src", str(ROOT / "src"), "--runs", "1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    runs = [line for line in done.stdout.splitlines() if " run 1: scan process " in line]
+    assert [line.split()[0] for line in runs] == ["old", "new"], done.stdout
+    assert all("CPU, children" in line and "load" in line for line in runs)
+    assert "median scan-process CPU" in done.stdout
+
+
 def _bench(name: str):
     import importlib
 

@@ -96,3 +96,18 @@ def test_endpoints_command(tmp_path, capsys, fmt):
                                 "pagination", "rate_limit", "response_model", "prefix_from"}
     else:
         assert "/backoffice/users/<int:uid>" in out and "5 endpoints (flask); 1 without authentication" in out
+
+
+def test_memoised_definitions_follow_a_router_assumed_later():
+    """definition() is memoised per inventory builder; a router the builder assumes into a file's facts
+    later (an include on a router it cannot see built) changes where resolution through that file stops,
+    so the answers memoised before it are dropped."""
+    from backend_audit.model.frameworks.inventory import _Builder
+
+    facts = {"a.py": {"import_table": {"router": "b.router"}},
+             "b.py": {"import_table": {"router": "c.router", "FastAPI": "fastapi.FastAPI"}},
+             "c.py": {"functions": {"router": {"line": 1}}}}
+    builder = _Builder(facts, {}, None)
+    assert builder.definition("a.py", "router") == ("c.py", "router")  # b re-exports c's
+    assert builder._assumed_router("b.py", "router") == ("b.py", "router")
+    assert builder.definition("a.py", "router") == ("b.py", "router")  # b now defines one itself

@@ -216,6 +216,37 @@ def test_secret_fallbacks_are_warnings_and_real_keys_errors(tmp_path):
     assert got == [(5, "error", None), (6, "warning", "fallback"), (9, "warning", "fallback")]
 
 
+def test_both_secret_file_checks_share_one_git_listing(tmp_path, monkeypatch):
+    """BA-SEC-001's committed-file and compose-default checks read the same `git ls-files` listing: asked
+    once per project pass (each ask is two git processes), and both still answer from it."""
+    from backend_audit.pipeline import git as gitexec
+    from ._gitrepo import commit, init
+
+    root = init(tmp_path / "repo")
+    _scan(root, {
+        ".env": "DB_PASSWORD=app123\n",
+        "docker-compose.dev.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: app123\n",
+        "app/config.py": """
+            import os
+
+            DB_PASSWORD = os.getenv("DB_PASSWORD", "app123")
+            """}, "BA-SEC-001")
+    commit(root, "base")
+    listings = []
+    real = gitexec.run
+
+    def counting(cwd, *args, **kwargs):
+        if "ls-files" in args and "--" not in args:  # the check's listing, not discovery's
+            listings.append(args)
+        return real(cwd, *args, **kwargs)
+
+    monkeypatch.setattr(gitexec, "run", counting)
+    result = scan([root], Settings(select=("BA-SEC-001",), jobs=1), use_git=False)
+    assert len(listings) == 1
+    subs = {(f.path, f.properties.get("sub")) for f in result.findings}
+    assert subs == {(".env", "committed-file"), ("app/config.py", "compose-default")}
+
+
 def test_debug_in_a_command_line_launcher_is_a_warning(tmp_path):
     result = _scan(tmp_path, {"serve.py": """
         import argparse

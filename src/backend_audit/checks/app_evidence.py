@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model.evidence import collected, imported
+from ..model.evidence import collected, imports_by_top
 from .api import anchor
 from .endpoint_base import EndpointCheck
 
@@ -31,7 +31,11 @@ class AppEvidenceCheck(EndpointCheck):
         return collected(self.sources(project), name)
 
     def imports(self, project: Any, prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
-        return imported(self.sources(project), prefixes)
+        """(path, module) of each import of a module under one of `prefixes` (top-level names), sorted, from
+        one index by top-level name that these rules share (each walked every import of every file, several
+        times a scan)."""
+        index = project.memo("app_imports_by_top", lambda: imports_by_top(self.sources(project)))
+        return sorted({pair for top in set(prefixes) for pair in index.get(top, ())})
 
     def installed_apps(self, project: Any) -> list[str]:
         apps = self.inventory(project).settings.get("INSTALLED_APPS", {}).get("value")

@@ -727,7 +727,7 @@ class CommittedSecretFile(ProjectCheck):
 
     def run(self, project) -> list[Finding]:
         out = []
-        files = _candidate_files(project.root)
+        files = _candidate_files(project)
         compose: dict[str, str] | None = None
         for rel in files:
             if not project.in_scope(rel):
@@ -827,7 +827,7 @@ class LocalServiceFallback(ProjectCheck):
         if not pending:
             return []
         local = {value_digest(v): rel for v, rel in
-                 compose_credentials(project.root, _candidate_files(project.root)).items()}
+                 compose_credentials(project.root, _candidate_files(project)).items()}
         out = []
         for cand in pending:
             data = dict(cand["finding"])
@@ -842,7 +842,14 @@ class LocalServiceFallback(ProjectCheck):
         return out
 
 
-def _candidate_files(root) -> list[str]:
+def _candidate_files(project) -> list[str]:
+    """The repository's files as git lists them, once per project pass: both BA-SEC-001 checks ask, and each
+    asking cost two git processes (the pass's journal saw them on the first ask, so the record is keyed the
+    same)."""
+    return project.memo("git_candidate_files", lambda: _listed_files(project.root))
+
+
+def _listed_files(root) -> list[str]:
     try:
         proc = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", timeout=60,
                            filters=False) if gitexec.work_tree_root(Path(root)) == Path(root).resolve() else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterable
 
 from ..config import matcher
@@ -50,11 +50,10 @@ class Project:
     def from_result(cls, result: ScanResult) -> "Project":
         root = Path(result.root)
         project = cls(root=root, files=repository_files(root, _MAX_WALK))
+        tops: set[str] = set()
         for fr in result.file_results:
-            for name in fr.fact("imports", ()):
-                top = name.lstrip(".").split(".")[0]
-                if top and not name.startswith("."):
-                    project.imports.add(top.lower())
+            # the top-level name of each import (empty for a relative one: never a package name)
+            tops.update(name.partition(".")[0] for name in fr.fact("imports", ()))
             if not fr.fact("is_test"):
                 for signal, hits in fr.fact("evidence", {}).items():
                     if signal == "orm_models":
@@ -65,6 +64,7 @@ class Project:
             settings = fr.fact("settings") or {}
             if "MIDDLEWARE" in settings or "MIDDLEWARE_CLASSES" in settings:
                 project.routes_read = True
+        project.imports = {top.lower() for top in tops if top}
         project.routes_read = project.routes_read or bool(result.endpoints)
         project.frameworks = {fw for mod, fw in FRAMEWORK_IMPORTS.items() if mod in project.imports}
         for rel in project.files:
@@ -92,7 +92,9 @@ class Project:
         if self._folder_counts is None:
             counts: dict[str, int] = {}
             for f in self.files:
-                parent = str(PurePosixPath(f).parent)
+                # the folder part of a clean relative path (what the tree walk gives), as PurePosixPath's
+                # parent spells it ("." at the top), without building a path object per file
+                parent = f.rpartition("/")[0] or "."
                 counts[parent] = counts.get(parent, 0) + (f.endswith(".py") and not f.endswith("__init__.py"))
             self._folder_counts = counts
         return self._folder_counts

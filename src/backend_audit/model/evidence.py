@@ -259,11 +259,11 @@ def collected(facts: dict[str, dict[str, Any]], signal: str) -> list[tuple[str, 
     return sorted(out)
 
 
-def imported(facts: dict[str, dict[str, Any]], prefixes: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(path, module) for each import of a module under one of `prefixes` (top-level names), sorted."""
-    out = set()
+def imports_by_top(facts: dict[str, dict[str, Any]]) -> dict[str, set[tuple[str, str]]]:
+    """Top-level name -> (path, module) of every absolute import: `imported` for any prefixes, built once."""
+    out: dict[str, set[tuple[str, str]]] = {}
     for path, f in facts.items():
         for name in f.get("imports", ()):
-            if not name.startswith(".") and name.split(".")[0] in prefixes:
-                out.add((path, name))
-    return sorted(out)
+            if not name.startswith("."):
+                out.setdefault(name.partition(".")[0], set()).add((path, name))
+    return out

@@ -176,13 +176,14 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
     comments: dict[str, list[Comment]] = {}
     nosecs: dict[str, list[dict[str, Any]]] = {}
     for fr in result.file_results:
-        # a whole-repo rule per-file-ignored here did not run on this file
-        ran = frozenset(fr.fact("rules_run", ())) | frozenset(
-            r for r in project_ran if not _ignored(selection, r, fr.path))
+        ran = None  # made for files with a suppression comment only: most files have none
         for rec in fr.fact("suppressions", ()):
             if rec["kind"] in ("nosec", "noqa"):
                 nosecs.setdefault(fr.path, []).append(rec)
                 continue
+            if ran is None:  # a whole-repo rule per-file-ignored here did not run on this file
+                ran = frozenset(fr.fact("rules_run", ())) | frozenset(
+                    r for r in project_ran if not _ignored(selection, r, fr.path))
             c = Comment(path=fr.path, line=rec["line"], column=rec["column"], end_column=rec["end_column"],
                         text=rec["text"], start=rec["start"], end=rec["end"], rules=tuple(rec["rules"]),
                         reason=rec["reason"], until=rec["until"], error=rec["error"], ran=ran, known=known)

@@ -315,7 +315,14 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
             return None
         kind = "fastapi_router" if any(v.startswith("fastapi") for v in imports) else "flask_blueprint"
         self.facts[path].setdefault("web", {}).setdefault("routers", {}).setdefault(owner, {"kind": kind, "line": 1})
+        self._routers_changed()
         return (path, owner)
+
+    def _routers_changed(self) -> None:
+        """A router was assumed into a file's facts: name resolution that went through that file may now
+        stop there (Resolver.defines), so answers memoised before it no longer hold."""
+        for memo in ("_definition_memo", "_drf_regs"):
+            self.__dict__.pop(memo, None)
 
     def _mounts(self, key: tuple[str, str], parents: dict, seen: frozenset = frozenset()) -> list[dict[str, Any]]:
         """Every way a router is reachable: full prefix (and where each part came from), dependencies and
@@ -436,6 +443,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
                         kind = "fastapi_router" if any(v.startswith("fastapi") for v in
                                                        f.get("import_table", {}).values()) else "flask_blueprint"
                         f.setdefault("web", {}).setdefault("routers", {})[owner] = {"kind": kind, "line": fn["line"]}
+                        self._routers_changed()
                     self._route(path, qualname, fn, d, key, parents)
             for cname, cls in sorted(f.get("classes", {}).items()):
                 for call in cls.get("decorator_calls", []):

@@ -54,11 +54,19 @@ class UrlconfRoutes:
             if path not in reached:
                 self._walk(path, self._patterns_of(path), "", reached, frozenset({path}))
         walked_routers = {k for k in getattr(self, "_walked_routers", set())}
-        for path in sorted(self.facts):
-            for reg in self.facts[path].get("web", {}).get("drf_register", []):
-                key = self._router(path, reg["router"]) or (path, reg["router"])
-                if key not in walked_routers:
-                    self._register(path, reg, "")
+        for path, reg, key in self._drf_registrations():
+            if key not in walked_routers:
+                self._register(path, reg, "")
+
+    def _drf_registrations(self) -> list[tuple[str, dict[str, Any], tuple[str, str]]]:
+        """(file, `router.register(...)` entry, the router it registers on) in file order, resolved once:
+        every URLconf that includes a router looks its registrations up (a dozen routers on a large
+        DRF backend, each scanning every file and resolving every registration's router again)."""
+        if "_drf_regs" not in self.__dict__:
+            self._drf_regs = [(path, reg, self._router(path, reg["router"]) or (path, reg["router"]))
+                              for path in sorted(self.facts)
+                              for reg in self.facts[path].get("web", {}).get("drf_register", [])]
+        return self._drf_regs
 
     def _included_urlconfs(self, urlconfs: list[str]) -> set[str]:
         out: set[str] = set()
@@ -108,9 +116,7 @@ class UrlconfRoutes:
                 if not args or not isinstance(args[0], str):
                     continue  # `@dataclass()`, `@register(Model)`: no route given
                 target = self.definition(path, ref)
-                functions = self.facts.get(target[0], {}).get("functions", {}) if target and target[1] else {}
-                family = [fn for q, fn in functions.items() if q == target[1] or q.startswith(target[1] + ".")]
-                if any(fn.get("builds_urls") for fn in family) and any(fn.get("registers") for fn in family):
+                if target and target[1] and all(self._family_flags(target)):
                     out.setdefault(target[0], []).append({
                         "route": args[0], "view": view, "view_at": [path, view], "line": line,
                         "class_view": view in f.get("classes", {})})
@@ -191,12 +197,21 @@ class UrlconfRoutes:
         nested wrapper), or None when it does not."""
         if not target or not target[1]:
             return None
-        functions = self.facts.get(target[0], {}).get("functions", {})
-        fn = functions.get(target[1])
-        if fn is None or not any(f.get("registers") for q, f in functions.items()
-                                 if q == target[1] or q.startswith(target[1] + ".")):
+        fn = self.facts.get(target[0], {}).get("functions", {}).get(target[1])
+        if fn is None or not self._family_flags(target)[1]:
             return None
         return {p["name"]: None if p.get("default") == "None" else p.get("default") for p in fn.get("params", [])}
+
+    def _family_flags(self, target: tuple[str, str]) -> tuple[bool, bool]:
+        """(builds path()s, registers what it is given) for a project function, itself or a function
+        nested in it, memoised: every view a registration decorator marks asks about that decorator, and
+        the answer scans every function of its module."""
+        memo = self.__dict__.setdefault("_family_memo", {})
+        if target not in memo:
+            functions = self.facts.get(target[0], {}).get("functions", {})
+            family = [fn for q, fn in functions.items() if q == target[1] or q.startswith(target[1] + ".")]
+            memo[target] = (any(fn.get("builds_urls") for fn in family), any(fn.get("registers") for fn in family))
+        return memo[target]
 
     def _helper_urls(self, path: str, inc: dict[str, Any], prefix: str) -> None:
         """`include(get_model_urls("widgets", "widget"))`: a helper that builds path()s from a registry
@@ -270,10 +285,9 @@ class UrlconfRoutes:
             # path("api/", api.urls) with a NinjaAPI: its routes (added later) live under this prefix
             self.url_mounts.setdefault(key, []).append((prefix, list(self._via)))
             return
-        for rpath in sorted(self.facts):
-            for reg in self.facts[rpath].get("web", {}).get("drf_register", []):
-                if (self._router(rpath, reg["router"]) or (rpath, reg["router"])) == key:
-                    self._register(rpath, reg, prefix)
+        for rpath, reg, registered_on in self._drf_registrations():
+            if registered_on == key:
+                self._register(rpath, reg, prefix)
 
     def _register(self, path: str, reg: dict[str, Any], prefix: str) -> None:
         found = self.definition(path, reg["viewset"])
