@@ -10,6 +10,7 @@ from .endpoint_base import EndpointCheck
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
+UNTRACED = "unknown: guard not traced: "
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
@@ -33,6 +34,10 @@ class EndpointWithoutAuth(EndpointCheck):
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
+        # a module whose routes carry a guard this analysis could not follow: its other routes may be guarded
+        # the same way (a hook or router it could not see either), so no route of it is called open
+        untraced = {e.file: e for e in sorted(inv.endpoints, key=lambda x: x.line, reverse=True)
+                    if e.auth.startswith(UNTRACED)}
         for e in inv.endpoints:
             methods = [m for m in e.methods if m not in ("OPTIONS", "HEAD")]
             if e.auth.startswith(_DECLARED_OPEN) and _WRITES & set(methods):
@@ -41,9 +46,11 @@ class EndpointWithoutAuth(EndpointCheck):
                 continue
             if e.auth.startswith(("unknown:", "graphql:")):
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
+            elif e.auth == "none" and e.file in untraced:
+                undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
-        out = self._undecided(undecided) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
+        out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -221,14 +228,21 @@ class EndpointWithoutAuth(EndpointCheck):
                                     properties={"routes": routes}))
         return out
 
-    def _undecided(self, groups: dict[tuple[str, int], list]) -> list:
+    def _undecided(self, groups: dict[tuple[str, int], list], untraced: dict[str, Any]) -> list:
         """Endpoints whose auth cannot be told: a note saying why, never a missing-auth warning (the module
-        that would tell was skipped; a GraphQL endpoint checks per resolver)."""
+        that would tell was skipped; a guard this analysis could not follow, on the route or its siblings; a
+        GraphQL endpoint checks per resolver)."""
         out = []
         for (path, line), group in sorted(groups.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             e = group[0][0]
-            if e.auth.startswith("graphql:"):
+            if e.auth == "none":
+                sibling = untraced[e.file]
+                why = (f"has auth that cannot be told: guard not traced on the routes beside it ({sibling.handler}: "
+                       f"{sibling.auth[len(UNTRACED):]}); this one shows no guard at all, so it is public or "
+                       "guarded the same way out of sight")
+                sub = "unknown"
+            elif e.auth.startswith("graphql:"):
                 why = "is a GraphQL endpoint: authentication is checked per resolver, which this rule does not " \
                       "model; review the resolvers and mutations"
                 sub = "graphql"

@@ -404,6 +404,9 @@ class AuthEvidence:
             return "public (static page: answers from constants, settings and the URL; reads no stored data)"
         if declared_public(handler, path):
             return "public (named public by its author)"
+        said = next((v["doc_public"] for v in views if v.get("doc_public")), None)
+        if said:
+            return f"public (its docstring says so: {said!r})"
         built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
         route = built if built and "<expr>" in full else full
         params = [p.get("name", "") for p in fn.get("params") or ()]

@@ -18,6 +18,7 @@ from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
+from .public_flows import documented_public
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -369,6 +370,9 @@ class FunctionFacts:
             out["flag_params"] = flags
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
+        said = documented_public(ast.get_docstring(node, clean=False))
+        if said:
+            out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
         keys = secret_lookups(node)
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)

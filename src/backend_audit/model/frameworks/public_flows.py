@@ -128,3 +128,19 @@ def declared_public(handler: str, file: str) -> bool:
     owner = handler.split(".")[0]
     stem = file.rsplit("/", 1)[-1].removesuffix(".py")
     return words(owner)[:1] == ["public"] or "public" in words(stem)
+
+
+# A docstring in which the author says the endpoint takes no login: "This endpoint doesn't require
+# authentication", "This endpoint is anonymous", "Authentication is not enforced by the dispatcher".
+_DOC_PUBLIC = re.compile(
+    r"(?i)\b(do(es)?\s*n[o']t\s+require\s+(any\s+)?(auth\w*|login|a\s+token|credentials)"
+    r"|no\s+(auth\w*|login)(\s+header)?\s+(is\s+|are\s+)?(required|needed)"
+    r"|auth\w*\s+is\s+\**not\**\s+(required|enforced|needed)"
+    r"|(endpoint|route|view|api|call)\s+is\s+(anonymous|public|unauthenticated)\b"
+    r"|(public|anonymous|unauthenticated)\s+(endpoint|route|view)\b)")
+
+
+def documented_public(doc: str | None) -> str | None:
+    """The phrase of a handler's docstring that declares it public, or None."""
+    found = _DOC_PUBLIC.search(doc or "")
+    return " ".join(found.group(0).replace("*", "").split()) if found else None
