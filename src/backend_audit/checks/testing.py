@@ -189,7 +189,8 @@ class ModuleWithoutTests(_TestCheck):
         candidates = [p for p in candidates if p not in serving]
         through = _imported_from(project, direct | imported)
         by_name = _named_by_string(project)
-        through_named = _imported_from(project, direct | imported | _hook_classes(project))
+        # what a module loaded by name imports (the base class of a plugin a setting names) runs with it
+        through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(by_name))
         untested_siblings = _registry_gaps(project, direct | imported)
         out = []
         for path in candidates:
@@ -221,6 +222,17 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
                              "class settings or a registry name by dotted path (a hook the framework loads by "
                              f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif _library_command(project, path):
+                out.append(self.finding(
+                    path, 1, f"No test runs this management command ({path}); its Command subclasses a library's "
+                             "command and adds little of its own (the library tests the rest), and " + evidence,
+                    level="note", snippet=f"module {path}"))
+            elif _entry_script(project, path) and not _standalone_script(project, path):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this program ({path}) and no module imports it; it runs "
+                             "when started (straight-line code in a top-level file), so whether "
+                             "it is a build step, a maintainer's tool or a program the deployment runs is not "
+                             f"traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif _standalone_script(project, path):
                 out.append(self.finding(
                     path, 1, f"No test imports or runs this script ({path}); it runs on its own (a `__main__` guard "
@@ -343,6 +355,32 @@ def _standalone_script(model: ProjectModel, path: str) -> bool:
     folder = path.rpartition("/")[0]
     return bool(folder and facts.get("runs_as_script") and f"{folder}/__init__.py" not in model.facts
                 and not facts.get("web"))
+
+
+def _entry_script(model: ProjectModel, path: str) -> bool:
+    """A program no module imports: a file at the repository's top that is straight-line code run when started
+    (a build step, `python version.py`), with no function of its own a test could call. Started by a
+    Dockerfile, a Makefile or a person: which one is not traced. (A script with functions stays a module to
+    test.)"""
+    facts = model.facts[path]
+    if "/" in path or facts.get("web") or not facts.get("module_code") or facts.get("working_functions"):
+        return False
+    return path not in model.memo("imported_anywhere", lambda: {
+        dep for p in model.source_files for name in model.facts[p].get("imports", ())
+        for dep in model.resolve_import(p, name) if dep != p})
+
+
+def _library_command(model: ProjectModel, path: str) -> bool:
+    """A Django management command whose `Command` only subclasses a library's command (`dumpdata`'s) with one
+    method or none of its own: what runs is the library's."""
+    if "/management/commands/" not in f"/{path}":
+        return False
+    cls = (model.facts[path].get("classes") or {}).get("Command")
+    if not cls or len(cls.get("methods", ())) > 1 or not cls.get("bases"):
+        return False
+    local = model.facts[path].get("classes") or {}
+    return not any(b in local or "." in b and model.resolve_import(path, b.rpartition(".")[0])
+                   for b in cls["bases"])
 
 
 def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
@@ -728,10 +766,17 @@ class EndpointWithoutTest(_TestCheck):
 
 def _same_view_remounted(ep: Any, other: Any) -> bool:
     """The same view included under another prefix (`api/v1/`, `api/v2/` over one urlconf): same handler,
-    same shape, the paths differ in one literal segment before the view's own."""
+    same shape, the paths differ in one literal segment before the view's own; or the same view with one
+    trailing path parameter more (an optional parameter given in the path or the body)."""
     if (ep.file, ep.handler) != (other.file, other.handler) or ep is other or not ep.handler:
         return False
     a, b = segments(ep.path or ""), segments(other.path or "")
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    stacked = not ep.drf and (ep.fn or {}).get("params") is not None  # one function, not a class's list/detail
+    if stacked and len(longer) == len(shorter) + 1 and longer[:-1] == shorter and PARAM.search(longer[-1]):
+        # one function stacked on `/setpin` and `/setpin/<serial>`: the second only moves a parameter the
+        # first takes from the body into the path, and runs the same code
+        return True
     if len(a) != len(b):
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
