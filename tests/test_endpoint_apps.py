@@ -118,7 +118,7 @@ def test_flask_method_view_guards_one_method_at_a_time(tmp_path):
     # CORS with an explicit origin list is not permissive; get_json() subscripted into a constructor is raw
     assert findings == [
         ("BA-AUTH-001", "app/api.py", 11, "note"),  # a read that never asks who is calling
-        ("BA-AUTH-001", "app/api.py", 39, "warning"),  # builds a Note, never stores it: writes not traced
+        ("BA-AUTH-001", "app/api.py", 39, "note"),  # builds a Note, never stores or hands it on: writes not traced
         ("BA-AUTH-001", "app/notes.py", 24, "error"),
         ("BA-INP-001/flask-raw", "app/api.py", 40, "warning"),
     ]

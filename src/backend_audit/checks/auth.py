@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model.frameworks.common import STATE_CHANGING
-from ..model.frameworks.evidence import ACCOUNT_STEP
+from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from .endpoint_base import EndpointCheck
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
 UNTRACED = "unknown: guard not traced: "
+# Calls that hand data on to other clients or to a job: the effect of a POST that stores nothing itself
+_PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
+                   r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
@@ -72,6 +76,13 @@ class EndpointWithoutAuth(EndpointCheck):
                 level = "warning"
                 reason += (" (writes not traced: no ORM, SQL, file or mail write was found in the handler or the "
                            "project helpers it calls)")
+                pushed = self._pushes(path, group[0][0].handler)
+                if pushed:
+                    reason = reason[:-1] + f"; it hands data on with {pushed}())"
+                elif not any(WEBHOOK.search(f"{e.path} {e.handler}") for e, _ in group):
+                    # nothing it does is seen to reach anyone else: a calculator, a decoder, or a write out of
+                    # sight; only an unauthenticated webhook is a known problem by its shape
+                    level = "note"
             step = ACCOUNT_STEP in why
             if step:
                 changing, level = False, "warning"
@@ -110,6 +121,30 @@ class EndpointWithoutAuth(EndpointCheck):
         if methods is None:
             return ev._view_functions(path, e.handler, e.fn)
         return [v for v in ev._verb_functions(path, e.handler, e.fn) if v.get("_verb", "").upper() in methods]
+
+    def _pushes(self, path: str, handler: str) -> str | None:
+        """The call by which the handler, or a project helper two calls down, hands data on to other clients or
+        a job (`manager.send(item_id, data)`, `publish(...)`, `task.delay(...)`), or None."""
+        sm = self._semantic
+        module = sm.module_of(path) if sm is not None else None
+        if module is None:
+            return None
+        start = f"{module}.{handler}"
+        cls = sm.class_(start)
+        todo, seen = [(f"{start}.{m}", 0) for m in cls.methods] if cls is not None else [(start, 0)], set()
+        while todo:
+            qual, depth = todo.pop(0)
+            info = sm.function(qual)
+            if info is None or qual in seen or len(seen) > 40:
+                continue
+            seen.add(qual)
+            for _line, ref in info.calls:
+                tail = str(ref).rpartition(".")[2]
+                if _PUSH.match(tail):
+                    return str(ref)
+            if depth < 2:
+                todo += [(c, depth + 1) for c in sorted(sm.callees(qual))]
+        return None
 
     def _serves_anonymous(self, path: str, e) -> bool:
         """A read whose view, or a helper it calls, tests whether the visitor is logged in without refusing

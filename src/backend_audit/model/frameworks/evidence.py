@@ -35,7 +35,8 @@ GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
 # An endpoint named for an account flow that reads the logged-in user: its guard is missing, but what an
 # anonymous caller reaches is that flow's own step (a verification mail), so BA-AUTH-001 says warning.
 ACCOUNT_STEP = "an account-flow step for the logged-in user"
-_WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
+WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
+_WEBHOOK = WEBHOOK
 
 
 def _shared_cache(views: list[dict[str, Any]]) -> str | None:
