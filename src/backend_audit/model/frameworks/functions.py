@@ -920,8 +920,9 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
-                self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
+                self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
+                and self._session_user_read(node)):
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, the session's user
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
                 not self._each_item_converted(node):
             fn.raw_bad_locals.add(node.id)
@@ -936,6 +937,23 @@ class FunctionFacts:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
+
+    def _session_user_read(self, node: ast.Name) -> bool:
+        """Flask's session read under a key naming who is logged in (`session["user_id"]`,
+        `session.get("id")`, `"username" in session`); a language, a cart, a write or the whole session handed
+        to a template says nothing about a login."""
+        parents = self.ctx.parents
+        parent = parents[-1] if parents else None
+        key = None
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
+            key = parent.slice
+        elif isinstance(parent, ast.Attribute) and parent.attr in ("get", "pop", "setdefault") and len(parents) > 1 \
+                and isinstance(parents[-2], ast.Call) and parents[-2].args:
+            key = parents[-2].args[0]
+        elif isinstance(parent, ast.Compare) and any(c is node for c in parent.comparators):
+            key = parent.left
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) and bool(
+            _SESSION_IDENTITY.search(key.value) or key.value.lower() in ("id", "uid"))
 
     def _each_item_converted(self, node: ast.Name) -> bool:
         """`{uuid.UUID(str(raw)) for raw in form_data.getlist("ids")}`: the raw local is only walked by a
@@ -1155,6 +1173,9 @@ def _identity_presence_test(test: ast.expr) -> bool:
     logged-in caller at all (not who it is)."""
     if _session_user_test(test):
         return True
+    bare = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
+    if isinstance(bare, ast.Attribute) and bare.attr == "user" or isinstance(bare, ast.Name) and bare.id == "current_user":
+        return True  # `blocked = request.user.blocked_books.all() if request.user else []`
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
 
 
