@@ -196,13 +196,23 @@ class UntracedGuards:
             out.append(fname if fpath == path else f"{fname} ({fpath})")
         return out
 
-    def _may_refuse(self, path: str, fname: str, fn: dict[str, Any]) -> bool:
-        if fn.get("raises") or fn.get("returned") or len(fn.get("decorators", ())) > 1:
+    def _may_refuse(self, path: str, fname: str, fn: dict[str, Any], depth: int = 0) -> bool:
+        """A hook answers (a before_request returning a value ends the request), raises, carries another
+        decorator, or calls project code that raises or checks, two calls down (`g.session =
+        load(request)` reading a cookie into a dict refuses nobody)."""
+        if fn.get("raises") or fn.get("auth_check") or depth == 0 and (
+                fn.get("returned") or len(fn.get("decorators", ())) > 1):
             return True
         sm = self.semantic
         module = self._module(path)
-        return sm is not None and module is not None and any(
-            sm.function(c) is not None for c in sm.callees(f"{module}.{fname}"))
+        if sm is None or module is None or depth >= 2:
+            return False
+        for callee in sorted(sm.callees(f"{module}.{fname}")):
+            info = sm.function(callee)
+            facts = self.function(info.path, callee[len(info.module) + 1:]) if info and info.path else None
+            if facts is not None and self._may_refuse(info.path, callee[len(info.module) + 1:], facts, depth + 1):
+                return True
+        return False
 
     # --- where a name comes from --------------------------------------------------------------------
     def _plain(self, path: str, ref: str) -> bool:
