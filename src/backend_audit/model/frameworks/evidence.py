@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .capability import capability_param
+from .capability import body_capability, capability_param
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
@@ -397,6 +397,10 @@ class AuthEvidence:
         key = capability_param(full, views)
         if key:
             return f"public (capability link: looked up by the unguessable {{{key}}} in its path)"
+        field = body_capability(views)
+        if field:
+            return (f"unknown: keyed by {field} from the request, handed to a lookup: a credential the caller "
+                    "holds (an invitation or license key) or a value it stores; not traced")
         shared = _shared_cache(views)
         if shared:
             return f"public (one cached response for every caller: @{shared})"
