@@ -12,6 +12,9 @@ from .endpoint_base import EndpointCheck
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
 UNTRACED = "unknown: guard not traced: "
+# Folders of code that is run by developers, not deployed: a second app there is a mock or a load-test server
+_TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|tools|dev|fixtures|mocks?|loadtests?"
+                      r"|load_tests?|perf)$")
 # Calls that hand data on to other clients or to a job: the effect of a POST that stores nothing itself
 _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
                    r"|send_task|kiq|xadd|lpush|rpush)$")
@@ -238,10 +241,14 @@ class EndpointWithoutAuth(EndpointCheck):
             for e in group:
                 by_handler.pop((e.file, e.line), None)
             line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
+            tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part)), None)
             out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} ({'; '.join(routes[:3])}"
                                     f"{' ...' if len(routes) > 3 else ''}) authenticates and the app has no login: "
                                     "if it is an internal service reached only through a private network, declare "
-                                    "its paths public; otherwise add authentication", level="warning", symbol=name,
+                                    "its paths public; otherwise add authentication" + (
+                                        f" (it lives under {tooling}/, where a mock or load-test server is usual: "
+                                        "whether it is ever deployed is not traced)" if tooling else ""),
+                                    level="note" if tooling else "warning", symbol=name,
                                     snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
                                     properties={"routes": routes}))
         return out
