@@ -371,16 +371,18 @@ def _entry_script(model: ProjectModel, path: str) -> bool:
 
 
 def _library_command(model: ProjectModel, path: str) -> bool:
-    """A Django management command whose `Command` only subclasses a library's command (`dumpdata`'s) with one
-    method or none of its own: what runs is the library's."""
+    """A Django management command whose `Command` only subclasses a library's concrete command (`dumpdata`'s)
+    with one method or none of its own: what runs is the library's."""
     if "/management/commands/" not in f"/{path}":
         return False
     cls = (model.facts[path].get("classes") or {}).get("Command")
     if not cls or len(cls.get("methods", ())) > 1 or not cls.get("bases"):
         return False
+    # a concrete command of a library (`django.core.management.commands.dumpdata.Command`), not the abstract
+    # BaseCommand whose subclass writes all of the behaviour in its own handle()
     local = model.facts[path].get("classes") or {}
-    return not any(b in local or "." in b and model.resolve_import(path, b.rpartition(".")[0])
-                   for b in cls["bases"])
+    return all(".management.commands." in b and b not in local and not model.resolve_import(path, b.rpartition(".")[0])
+               for b in cls["bases"])
 
 
 def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
