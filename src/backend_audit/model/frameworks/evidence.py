@@ -409,6 +409,9 @@ class AuthEvidence:
             return "public (static page: answers from constants, settings and the URL; reads no stored data)"
         if declared_public(handler, path):
             return "public (named public by its author)"
+        switch = next((v["public_switch"] for v in views if v.get("public_switch")), None)
+        if switch:
+            return f"public (behind the operator's switch {switch})"
         said = next((v["doc_public"] for v in views if v.get("doc_public")), None)
         if said:
             return f"public (its docstring says so: {said!r})"

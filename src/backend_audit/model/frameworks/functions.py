@@ -18,7 +18,7 @@ from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
-from .public_flows import documented_public
+from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -370,6 +370,9 @@ class FunctionFacts:
             out["flag_params"] = flags
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
+        switch = public_switch(node)
+        if switch:
+            out["public_switch"] = switch  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
         said = documented_public(ast.get_docstring(node, clean=False))
         if said:
             out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)

@@ -8,6 +8,7 @@ things (`reset`, `verify`, `confirm`), by a token in the URL or an auth/account 
 
 from __future__ import annotations
 
+import ast
 import re
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -144,3 +145,25 @@ def documented_public(doc: str | None) -> str | None:
     """The phrase of a handler's docstring that declares it public, or None."""
     found = _DOC_PUBLIC.search(doc or "")
     return " ".join(found.group(0).replace("*", "").split()) if found else None
+
+
+# A setting that opens a feature to anonymous visitors: `ALLOW_PUBLIC_PROJECT_CREATION`, `ENABLE_SIGNUP`,
+# `allow_new_accounts`, `ANONYMOUS_ACCESS`.
+_PUBLIC_SWITCH = re.compile(r"(?i)^\w*((allow|enable|open)\w*(public|anonymous|sign_?up|registration|register|new_"
+                            r"(accounts?|users?))|public_\w*(creation|sign_?up|registration|access)"
+                            r"|anonymous_\w*(access|users?|creation))\w*$")
+
+
+def public_switch(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The setting an `if` of the handler tests that opens the feature to anonymous visitors
+    (`if form.validate() and current_app.config.get("ALLOW_PUBLIC_PROJECT_CREATION"):`), or None: its author
+    made the endpoint public behind an operator's switch."""
+    for stmt in ast.walk(node):
+        if not isinstance(stmt, ast.If):
+            continue
+        for n in ast.walk(stmt.test):
+            key = n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else \
+                n.attr if isinstance(n, ast.Attribute) else None
+            if key and len(key) < 80 and _PUBLIC_SWITCH.match(key):
+                return key
+    return None
