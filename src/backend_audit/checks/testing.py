@@ -189,8 +189,8 @@ class ModuleWithoutTests(_TestCheck):
         candidates = [p for p in candidates if p not in serving]
         through = _imported_from(project, direct | imported)
         by_name = _named_by_string(project)
-        # what a module loaded by name imports (the base class of a plugin a setting names) runs with it
-        through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(by_name))
+        through_named = _imported_from(project, direct | imported | _hook_classes(project))
+        through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
         out = []
         for path in candidates:
@@ -357,14 +357,30 @@ def _standalone_script(model: ProjectModel, path: str) -> bool:
                 and not facts.get("web"))
 
 
+def _plugin_bases(model: ProjectModel, named: set[str]) -> dict[str, str]:
+    """Modules holding the base class of a class in a module loaded by name (`monitoringmodules/base.py` under
+    the `sqlstats` plugin a setting names): module -> that plugin. Whatever runs the plugin runs its base."""
+    out: dict[str, str] = {}
+    for plugin in sorted(named):
+        for cls in (model.facts.get(plugin, {}).get("classes") or {}).values():
+            for base in cls.get("bases", ()):
+                if "." in base:
+                    for dep in model.resolve_import(plugin, base.rpartition(".")[0]):
+                        if dep != plugin:
+                            out.setdefault(dep, plugin)
+    return out
+
+
 def _entry_script(model: ProjectModel, path: str) -> bool:
     """A program no module imports: a file at the repository's top that is straight-line code run when started
-    (a build step, `python version.py`), with no function of its own a test could call. Started by a
-    Dockerfile, a Makefile or a person: which one is not traced. (A script with functions stays a module to
-    test.)"""
+    (a build step, `python version.py`), with no function of its own a test could call and no import of the
+    project's code. Started by a Dockerfile, a Makefile or a person: which one is not traced. (A script with
+    functions, or one driving the application, stays a module to test.)"""
     facts = model.facts[path]
     if "/" in path or facts.get("web") or not facts.get("module_code") or facts.get("working_functions"):
         return False
+    if any(dep != path for name in facts.get("imports", ()) for dep in model.resolve_import(path, name)):
+        return False  # it drives the application's own code (`export.py` calling the app's exporter): a CLI
     return path not in model.memo("imported_anywhere", lambda: {
         dep for p in model.source_files for name in model.facts[p].get("imports", ())
         for dep in model.resolve_import(p, name) if dep != p})
