@@ -109,6 +109,8 @@ _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorize
 # `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
 # A verb that tests or refuses: `set_visibility(request.user, ...)` changes a setting, it checks nothing.
 _VISIBILITY_CHECK = re.compile(r"(?i)^(raise|check|assert|ensure|is|can|has)_\w*(visible|viewable|editable|permitted)\w*$")
+# A query narrowed to what the caller may see: built for any caller, an anonymous one included.
+_VISIBILITY_FILTER = re.compile(r"(?i)(privacy|visib\w*)_?filter|filter_?\w*(visible|privacy)|visible_to")
 _CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
 _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
                                 "flask_login.logout_user", "django.contrib.auth.logout"})
@@ -551,6 +553,9 @@ class FunctionFacts:
         if _VISIBILITY_CHECK.match(tail or "") and not fn.in_assert and any(
                 _CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
             fn.auth_check = True  # `status.raise_visible_to_user(request.user)`: an object-level check of the caller
+        elif _VISIBILITY_FILTER.search(tail or "") and any(_CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
+            # `Status.privacy_filter(request.user)`: what anyone may see, narrowed for the caller (anonymous too)
+            fn.serves_anonymous = True
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
