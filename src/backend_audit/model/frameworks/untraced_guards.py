@@ -99,7 +99,7 @@ class UntracedGuards:
                 if why:
                     return why
             alias = (p.get("annotation") or "").split("[")[0].strip()
-            if alias[:1].isupper() and not p.get("deps"):
+            if last_name(alias)[:1].isupper() and not p.get("deps"):  # `MeterWrite`, `auth.MeterWrite`
                 why = self._untraced_alias(path, alias, p["name"])
                 if why:
                     return why
