@@ -784,17 +784,18 @@ class EndpointWithoutTest(_TestCheck):
 
 def _same_view_remounted(ep: Any, other: Any) -> bool:
     """The same view included under another prefix (`api/v1/`, `api/v2/` over one urlconf): same handler,
-    same shape, the paths differ in one literal segment before the view's own; or the same view with one
-    trailing path parameter more (an optional parameter given in the path or the body)."""
+    same shape, the paths differ in one literal segment before the view's own; or the same function with one
+    trailing path parameter more that it declares optional (given in the path or the body)."""
     if (ep.file, ep.handler) != (other.file, other.handler) or ep is other or not ep.handler:
         return False
     a, b = segments(ep.path or ""), segments(other.path or "")
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     stacked = not ep.drf and (ep.fn or {}).get("params") is not None  # one function, not a class's list/detail
     if stacked and len(longer) == len(shorter) + 1 and longer[:-1] == shorter and PARAM.search(longer[-1]):
-        # one function stacked on `/setpin` and `/setpin/<serial>`: the second only moves a parameter the
-        # first takes from the body into the path, and runs the same code
-        return True
+        # one function stacked on `/setpin` and `/setpin/<serial>` with `serial=None`: the second only moves
+        # a parameter the first takes from the body into the path, and runs the same code
+        name = PARAM.search(longer[-1]).group(0).strip("{}<>").split(":")[-1]
+        return any(p.get("name") == name and "default" in p for p in ep.fn["params"])
     if len(a) != len(b):
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
