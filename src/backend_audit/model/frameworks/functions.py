@@ -194,6 +194,7 @@ class _Fn:
     raw_into: dict[str, set[str]] = field(default_factory=dict)
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
     stores: bool = False  # a call that changes stored data (ORM, SQL, files, mail): positive evidence of a write
@@ -372,9 +373,8 @@ class FunctionFacts:
             out["flag_params"] = flags
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
-        switch = public_switch(node)
-        if switch:
-            out["public_switch"] = switch  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
+        if fn.public_switch:
+            out["public_switch"] = fn.public_switch
         said = documented_public(ast.get_docstring(node, clean=False))
         if said:
             out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
@@ -749,6 +749,8 @@ class FunctionFacts:
 
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
+        if self.stack and isinstance(node, ast.If) and not self.stack[-1].public_switch:
+            self.stack[-1].public_switch = public_switch(node.test)
         if isinstance(node, ast.If) and self.stack:
             self._guarded_branches(node)
         if self.stack and isinstance(node, ast.If) and _session_user_test(node.test, self.stack[-1].locals_expr) and \

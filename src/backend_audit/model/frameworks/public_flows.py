@@ -154,16 +154,13 @@ _PUBLIC_SWITCH = re.compile(r"(?i)^\w*((allow|enable|open)\w*(public|anonymous|s
                             r"|anonymous_\w*(access|users?|creation))\w*$")
 
 
-def public_switch(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """The setting an `if` of the handler tests that opens the feature to anonymous visitors
+def public_switch(test: ast.expr) -> str | None:
+    """The setting an `if` test of a handler reads that opens the feature to anonymous visitors
     (`if form.validate() and current_app.config.get("ALLOW_PUBLIC_PROJECT_CREATION"):`), or None: its author
-    made the endpoint public behind an operator's switch."""
-    for stmt in ast.walk(node):
-        if not isinstance(stmt, ast.If):
-            continue
-        for n in ast.walk(stmt.test):
-            key = n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else \
-                n.attr if isinstance(n, ast.Attribute) else None
-            if key and len(key) < 80 and _PUBLIC_SWITCH.match(key):
-                return key
+    made the endpoint public behind an operator's switch. Asked per `if` by the function-facts walk."""
+    for n in ast.walk(test):
+        key = n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else \
+            n.attr if isinstance(n, ast.Attribute) else None
+        if key and len(key) < 80 and _PUBLIC_SWITCH.match(key):
+            return key
     return None
