@@ -51,9 +51,11 @@ class EndpointWithoutAuth(EndpointCheck):
                 declared.setdefault((e.file, e.line), []).append((e, methods))
             if e.public or not methods:
                 continue
-            if e.auth.startswith(("unknown:", "graphql:")):
-                undecided.setdefault((e.file, e.line), []).append((e, methods))
-            elif e.auth == "none" and e.file in untraced and not WEBHOOK.search(f"{e.path} {e.handler}"):
+            sibling = e.auth == "none" and e.file in untraced and not WEBHOOK.search(f"{e.path} {e.handler}")
+            if (sibling or e.auth.startswith(UNTRACED)) and not STATE_CHANGING & set(methods) and \
+                    self._serves_anonymous(e.file, e):
+                continue  # a read built for anonymous visitors: silent, whatever guard may sit around it
+            if e.auth.startswith(("unknown:", "graphql:")) or sibling:
                 # (a webhook is called by another service, never behind its siblings' user guard)
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
