@@ -6,6 +6,8 @@ from __future__ import annotations
 from backend_audit.config import Settings
 from backend_audit.pipeline.runner import scan
 
+from ._gitrepo import write
+
 URLS = """from django.urls import path
 
 from app import views
@@ -256,3 +258,26 @@ def test_class_view_post_is_a_write_unless_its_own_post_writes_nothing(tmp_path)
     found = scan([tmp_path], Settings(select=("BA-AUTH-001",), jobs=1), use_git=False).findings
     # the preview computes and stores nothing; AddNote's own post() hands over to a base that commits
     assert {(f.line, f.level) for f in found} == {(7, "note"), (18, "error")}
+
+
+def test_guard_not_traced_is_a_note_for_its_siblings_but_not_for_a_webhook(tmp_path):
+    # a route whose Annotated metadata runs a guard from unread code is a note, and so is its module's other
+    # unguarded route; a webhook beside them is called by another service, never behind their user guard
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/deps.py": "from acme_iam import role_dependency\n\n\ndef RoleGate(*roles):\n    return role_dependency(roles)\n",
+        "app/repos.py": "from typing import Annotated\n\nfrom fastapi import APIRouter, Request\n\nfrom .db import get_db\n"
+                        "from .deps import RoleGate\nfrom .events import queue\n\nrouter = APIRouter()\n"
+                        "Admin = Annotated[dict, RoleGate('admin')]\n\n\n"
+                        "@router.post('/repos')\ndef add_repo(role: Admin, db=Depends(get_db)):\n    db.add(1)\n"
+                        "    db.commit()\n\n\n"
+                        "@router.delete('/repos/{repo_id}')\ndef delete_repo(repo_id: int, db=Depends(get_db)):\n"
+                        "    db.delete(repo_id)\n\n\n"
+                        "@router.post('/webhook')\nasync def github_webhook(request: Request):\n"
+                        "    await queue.publish(await request.json())\n    return {'ok': True}\n",
+    })
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    got = {(f.line, f.level) for f in result.findings}
+    assert got == {(14, "note"), (20, "note"), (25, "warning")}, [(f.line, f.level, f.message) for f in result.findings]
+    sibling = next(f for f in result.findings if f.line == 20)
+    assert "guard not traced" in sibling.message and "add_repo" in sibling.message

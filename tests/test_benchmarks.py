@@ -141,7 +141,8 @@ def test_endpoints_real_lays_out_a_pinned_commit_and_reports(tmp_path):
     work = tmp_path / "work"
     (work / "app").mkdir(parents=True)
     (work / "app" / "views.py").write_text(
-        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post('/orders')\ndef create():\n    return ''\n")
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post('/orders')\ndef create():\n"
+        "    db.session.add(Order())\n    db.session.commit()\n    return ''\n")  # a POST that stores: an error
     git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-C", str(work)]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)

@@ -119,7 +119,7 @@ def test_flask_method_view_guards_one_method_at_a_time(tmp_path):
     # but Note is a plain class that stores nothing: what it does with the fields is not traced (a note)
     assert findings == [
         ("BA-AUTH-001", "app/api.py", 11, "note"),  # a read that never asks who is calling
-        ("BA-AUTH-001", "app/api.py", 39, "warning"),  # builds a Note, never stores it: writes not traced
+        ("BA-AUTH-001", "app/api.py", 39, "note"),  # builds a Note, never stores or hands it on: writes not traced
         ("BA-AUTH-001", "app/notes.py", 24, "error"),
         ("BA-INP-001/flask-raw", "app/api.py", 40, "note"),
     ]

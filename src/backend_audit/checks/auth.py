@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model.frameworks.common import STATE_CHANGING
-from ..model.frameworks.evidence import ACCOUNT_STEP
+from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from .endpoint_base import EndpointCheck
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
+UNTRACED = "unknown: guard not traced: "
+# Folders of code that is run by developers, not deployed: a second app there is a mock or a load-test server
+_TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|tools|dev|fixtures|mocks?|loadtests?"
+                      r"|load_tests?|perf)$")
+# Calls that hand data on to other clients or to a job: the effect of a POST that stores nothing itself
+_PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
+                   r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
@@ -33,17 +41,26 @@ class EndpointWithoutAuth(EndpointCheck):
         by_handler: dict[tuple[str, int], list] = {}
         undecided: dict[tuple[str, int], list] = {}
         declared: dict[tuple[str, int], list] = {}
+        # a module whose routes carry a guard this analysis could not follow: its other routes may be guarded
+        # the same way (a hook or router it could not see either), so no route of it is called open
+        untraced = {e.file: e for e in sorted(inv.endpoints, key=lambda x: x.line, reverse=True)
+                    if e.auth.startswith(UNTRACED)}
         for e in inv.endpoints:
             methods = [m for m in e.methods if m not in ("OPTIONS", "HEAD")]
             if e.auth.startswith(_DECLARED_OPEN) and _WRITES & set(methods):
                 declared.setdefault((e.file, e.line), []).append((e, methods))
             if e.public or not methods:
                 continue
-            if e.auth.startswith(("unknown:", "graphql:")):
+            sibling = e.auth == "none" and e.file in untraced and not WEBHOOK.search(f"{e.path} {e.handler}")
+            if (sibling or e.auth.startswith(UNTRACED)) and not STATE_CHANGING & set(methods) and \
+                    self._serves_anonymous(e.file, e):
+                continue  # a read built for anonymous visitors: silent, whatever guard may sit around it
+            if e.auth.startswith(("unknown:", "graphql:")) or sibling:
+                # (a webhook is called by another service, never behind its siblings' user guard)
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
-        out = self._undecided(undecided) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
+        out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -65,6 +82,13 @@ class EndpointWithoutAuth(EndpointCheck):
                 level = "warning"
                 reason += (" (writes not traced: no ORM, SQL, file or mail write was found in the handler or the "
                            "project helpers it calls)")
+                pushed = self._pushes(path, group[0][0].handler)
+                if pushed:
+                    reason = reason[:-1] + f"; it hands data on with {pushed}())"
+                elif not any(WEBHOOK.search(f"{e.path} {e.handler}") for e, _ in group):
+                    # nothing it does is seen to reach anyone else: a calculator, a decoder, or a write out of
+                    # sight; only an unauthenticated webhook is a known problem by its shape
+                    level = "note"
             step = ACCOUNT_STEP in why
             if step:
                 changing, level = False, "warning"
@@ -103,6 +127,30 @@ class EndpointWithoutAuth(EndpointCheck):
         if methods is None:
             return ev._view_functions(path, e.handler, e.fn)
         return [v for v in ev._verb_functions(path, e.handler, e.fn) if v.get("_verb", "").upper() in methods]
+
+    def _pushes(self, path: str, handler: str) -> str | None:
+        """The call by which the handler, or a project helper two calls down, hands data on to other clients or
+        a job (`manager.send(item_id, data)`, `publish(...)`, `task.delay(...)`), or None."""
+        sm = self._semantic
+        module = sm.module_of(path) if sm is not None else None
+        if module is None:
+            return None
+        start = f"{module}.{handler}"
+        cls = sm.class_(start)
+        todo, seen = [(f"{start}.{m}", 0) for m in cls.methods] if cls is not None else [(start, 0)], set()
+        while todo:
+            qual, depth = todo.pop(0)
+            info = sm.function(qual)
+            if info is None or qual in seen or len(seen) > 40:
+                continue
+            seen.add(qual)
+            for _line, ref in info.calls:
+                tail = str(ref).rpartition(".")[2]
+                if _PUSH.match(tail):
+                    return str(ref)
+            if depth < 2:
+                todo += [(c, depth + 1) for c in sorted(sm.callees(qual))]
+        return None
 
     def _serves_anonymous(self, path: str, e) -> bool:
         """A read whose view, or a helper it calls, tests whether the visitor is logged in without refusing
@@ -196,10 +244,14 @@ class EndpointWithoutAuth(EndpointCheck):
             for e in group:
                 by_handler.pop((e.file, e.line), None)
             line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
+            tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part)), None)
             out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} ({'; '.join(routes[:3])}"
                                     f"{' ...' if len(routes) > 3 else ''}) authenticates and the app has no login: "
                                     "if it is an internal service reached only through a private network, declare "
-                                    "its paths public; otherwise add authentication", level="warning", symbol=name,
+                                    "its paths public; otherwise add authentication" + (
+                                        f" (it lives under {tooling}/, where a mock or load-test server is usual: "
+                                        "whether it is ever deployed is not traced)" if tooling else ""),
+                                    level="note" if tooling else "warning", symbol=name,
                                     snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
                                     properties={"routes": routes}))
         return out
@@ -221,14 +273,21 @@ class EndpointWithoutAuth(EndpointCheck):
                                     properties={"routes": routes}))
         return out
 
-    def _undecided(self, groups: dict[tuple[str, int], list]) -> list:
+    def _undecided(self, groups: dict[tuple[str, int], list], untraced: dict[str, Any]) -> list:
         """Endpoints whose auth cannot be told: a note saying why, never a missing-auth warning (the module
-        that would tell was skipped; a GraphQL endpoint checks per resolver)."""
+        that would tell was skipped; a guard this analysis could not follow, on the route or its siblings; a
+        GraphQL endpoint checks per resolver)."""
         out = []
         for (path, line), group in sorted(groups.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             e = group[0][0]
-            if e.auth.startswith("graphql:"):
+            if e.auth == "none":
+                sibling = untraced[e.file]
+                why = (f"has auth that cannot be told: guard not traced on the routes beside it ({sibling.handler}: "
+                       f"{sibling.auth[len(UNTRACED):]}); this one shows no guard at all, so it is public or "
+                       "guarded the same way out of sight")
+                sub = "unknown"
+            elif e.auth.startswith("graphql:"):
                 why = "is a GraphQL endpoint: authentication is checked per resolver, which this rule does not " \
                       "model; review the resolvers and mutations"
                 sub = "graphql"

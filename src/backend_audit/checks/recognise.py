@@ -106,7 +106,9 @@ _PASSWORD_NOT = frozenset({"hash", "hashed", "digest", "reset", "token", "length
 def is_password_name(name: str) -> bool:
     """A name that holds a user's password (`password`, `new_password`, `user.pwd`), not a hash or reset token."""
     words = [w for w in snake(name).split("_") if w]
-    if not any(_PASSWORD_WORD.match(w) for w in words) and not _PASSWORD_WORD.match(snake(name)):
+    # "pass" names a password at the end (`user_pass`, `db_pass`); leading it is the verb (`pass_if_inactive`)
+    hits = [i for i, w in enumerate(words) if _PASSWORD_WORD.match(w) and (w.lower() != "pass" or i == len(words) - 1)]
+    if not hits and not _PASSWORD_WORD.match(snake(name)):
         return False
     return not any(w in _PASSWORD_NOT for w in words)
 

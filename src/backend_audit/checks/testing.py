@@ -190,6 +190,7 @@ class ModuleWithoutTests(_TestCheck):
         through = _imported_from(project, direct | imported)
         by_name = _named_by_string(project)
         through_named = _imported_from(project, direct | imported | _hook_classes(project))
+        through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
         out = []
         for path in candidates:
@@ -221,6 +222,17 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
                              "class settings or a registry name by dotted path (a hook the framework loads by "
                              f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif _library_command(project, path):
+                out.append(self.finding(
+                    path, 1, f"No test runs this management command ({path}); its Command subclasses a library's "
+                             "command and adds little of its own (the library tests the rest), and " + evidence,
+                    level="note", snippet=f"module {path}"))
+            elif _entry_script(project, path) and not _standalone_script(project, path):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this program ({path}) and no module imports it; it runs "
+                             "when started (straight-line code in a top-level file), so whether "
+                             "it is a build step, a maintainer's tool or a program the deployment runs is not "
+                             f"traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif _standalone_script(project, path):
                 out.append(self.finding(
                     path, 1, f"No test imports or runs this script ({path}); it runs on its own (a `__main__` guard "
@@ -343,6 +355,50 @@ def _standalone_script(model: ProjectModel, path: str) -> bool:
     folder = path.rpartition("/")[0]
     return bool(folder and facts.get("runs_as_script") and f"{folder}/__init__.py" not in model.facts
                 and not facts.get("web"))
+
+
+def _plugin_bases(model: ProjectModel, named: set[str]) -> dict[str, str]:
+    """Modules holding the base class of a class in a module loaded by name (`monitoringmodules/base.py` under
+    the `sqlstats` plugin a setting names): module -> that plugin. Whatever runs the plugin runs its base."""
+    out: dict[str, str] = {}
+    for plugin in sorted(named):
+        for cls in (model.facts.get(plugin, {}).get("classes") or {}).values():
+            for base in cls.get("bases", ()):
+                if "." in base:
+                    for dep in model.resolve_import(plugin, base.rpartition(".")[0]):
+                        if dep != plugin:
+                            out.setdefault(dep, plugin)
+    return out
+
+
+def _entry_script(model: ProjectModel, path: str) -> bool:
+    """A program no module imports: a file at the repository's top that is straight-line code run when started
+    (a build step, `python version.py`), with no function of its own a test could call and no import of the
+    project's code. Started by a Dockerfile, a Makefile or a person: which one is not traced. (A script with
+    functions, or one driving the application, stays a module to test.)"""
+    facts = model.facts[path]
+    if "/" in path or facts.get("web") or not facts.get("module_code") or facts.get("working_functions"):
+        return False
+    if any(dep != path for name in facts.get("imports", ()) for dep in model.resolve_import(path, name)):
+        return False  # it drives the application's own code (`export.py` calling the app's exporter): a CLI
+    return path not in model.memo("imported_anywhere", lambda: {
+        dep for p in model.source_files for name in model.facts[p].get("imports", ())
+        for dep in model.resolve_import(p, name) if dep != p})
+
+
+def _library_command(model: ProjectModel, path: str) -> bool:
+    """A Django management command whose `Command` only subclasses a library's concrete command (`dumpdata`'s)
+    with one method or none of its own: what runs is the library's."""
+    if "/management/commands/" not in f"/{path}":
+        return False
+    cls = (model.facts[path].get("classes") or {}).get("Command")
+    if not cls or len(cls.get("methods", ())) > 1 or not cls.get("bases"):
+        return False
+    # a concrete command of a library (`django.core.management.commands.dumpdata.Command`), not the abstract
+    # BaseCommand whose subclass writes all of the behaviour in its own handle()
+    local = model.facts[path].get("classes") or {}
+    return all(".management.commands." in b and b not in local and not model.resolve_import(path, b.rpartition(".")[0])
+               for b in cls["bases"])
 
 
 def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
@@ -728,10 +784,18 @@ class EndpointWithoutTest(_TestCheck):
 
 def _same_view_remounted(ep: Any, other: Any) -> bool:
     """The same view included under another prefix (`api/v1/`, `api/v2/` over one urlconf): same handler,
-    same shape, the paths differ in one literal segment before the view's own."""
+    same shape, the paths differ in one literal segment before the view's own; or the same function with one
+    trailing path parameter more that it declares optional (given in the path or the body)."""
     if (ep.file, ep.handler) != (other.file, other.handler) or ep is other or not ep.handler:
         return False
     a, b = segments(ep.path or ""), segments(other.path or "")
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    stacked = not ep.drf and (ep.fn or {}).get("params") is not None  # one function, not a class's list/detail
+    if stacked and len(longer) == len(shorter) + 1 and longer[:-1] == shorter and PARAM.search(longer[-1]):
+        # one function stacked on `/setpin` and `/setpin/<serial>` with `serial=None`: the second only moves
+        # a parameter the first takes from the body into the path, and runs the same code
+        name = PARAM.search(longer[-1]).group(0).strip("{}<>").split(":")[-1]
+        return any(p.get("name") == name and "default" in p for p in ep.fn["params"])
     if len(a) != len(b):
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]

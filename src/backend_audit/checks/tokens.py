@@ -39,6 +39,37 @@ class JwtVerificationOff(AstCheck):
                 if isinstance(t, ast.Name):
                     dicts[t.id] = node.value if t.id not in dicts else None
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        # `kwargs: dict[str, Any] = {"algorithms": [...]}` binds a dict like a plain assignment
+        if node.value is not None:
+            self.visit_Assign(ast.Assign(targets=[node.target], value=node.value))
+
+    def _bound_dict(self, node: ast.AST) -> ast.Dict | None:
+        if isinstance(node, ast.Dict):
+            return node
+        if isinstance(node, ast.Name):
+            for frame in (self.frames[-1], self.frames[0]):
+                if node.id in frame["dicts"]:
+                    return frame["dicts"][node.id]
+        return None
+
+    def _unpacked(self, node: ast.Call, key: str) -> tuple[ast.AST | None, ast.AST | None]:
+        """(the value `key` gets from a `**mapping` of the call, the first mapping that cannot be read)."""
+        untraced = None
+        for kw in node.keywords:
+            if kw.arg is not None:
+                continue
+            found = self._bound_dict(kw.value)
+            if found is None:
+                untraced = untraced or kw.value
+                continue
+            for k, v in zip(found.keys, found.values):
+                if k is None:
+                    untraced = untraced or v
+                elif literal_value(k) == key:
+                    return v, None
+        return None, untraced
+
     def _options(self, node: ast.AST | None):
         if isinstance(node, ast.Name):
             for frame in (self.frames[-1], self.frames[0]):
@@ -78,7 +109,15 @@ class JwtVerificationOff(AstCheck):
                               "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
             return
         algorithms = arg(node, "algorithms", 2)
+        untraced = None
+        if algorithms is None:  # `jwt.decode(token, key, **kwargs)` with kwargs = {"algorithms": [...], ...}
+            algorithms, untraced = self._unpacked(node, "algorithms")
         algs = literal_value(algorithms) if algorithms is not None else UNKNOWN
+        if algorithms is None and untraced is not None:
+            self.report(node, f"{qn}() takes its arguments from **{ast.unparse(untraced)[:40]}, which was not traced: "
+                              "make sure algorithms=[...] is among them", level="note",
+                        properties={"sub": "no-algorithms"})
+            return
         if algorithms is None:
             key = arg(node, "key", 1)
             if key is not None and not _PUBLIC_KEY.search(" ".join(names_in(key))):

@@ -30,9 +30,13 @@ class ImportsCollector:
         self.loaded: set[str] = set()
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500 \
-                and _DOTTED.fullmatch(node.value):
-            self.named.add(node.value)
+        if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
+            if _DOTTED.fullmatch(node.value):
+                self.named.add(node.value)
+            elif "=" in node.value:  # a setting written as text: "pinhandling=pkg.pinhandling.base.PinHandler"
+                value = node.value.rpartition("=")[2].strip()
+                if value.count(".") > 1 and _DOTTED.fullmatch(value):
+                    self.named.add(value)
 
     def visit_Call(self, node: ast.Call) -> None:
         # import_module(f"pkg.plugins.{name}"), __import__("pkg.plugins." + name): the package's modules are

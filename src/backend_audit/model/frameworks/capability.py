@@ -15,23 +15,35 @@ import re
 # Parameter names that hold an unguessable value: a client secret, a link or invitation token; not the id,
 # name or kind of one (`token_id`, `secret_name`: guessable, a guard is still expected).
 _SECRET_PARAM = re.compile(r"(?i)(secret|token)")
+# A field of a request body that carries a credential: a token, a secret, a license or API key.
+_SECRET_FIELD = re.compile(r"(?i)(secret|token|(^|_)key$)")
 _NOT_SECRET = re.compile(r"(?i)(^|_)(ids?|pk|uuid|name|type|kind|count)$|[a-z]Id$")
 _PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
 
 
 def secret_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    """The handler's secret-named parameters that it passes, as they are, into a call (a lookup)."""
+    """The handler's secret-named parameters that it passes, as they are, into a call (a lookup); and the
+    secret-named fields of its parameters passed so (`claim_seat(session, body.invitation_token)`), dotted."""
     args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
-    names = {a.arg for a in args if _SECRET_PARAM.search(a.arg) and not _NOT_SECRET.search(a.arg)}
-    if not names:
-        return []
+    params = {a.arg for a in args}
+    names = {a for a in params if _SECRET_PARAM.search(a) and not _NOT_SECRET.search(a)}
     used: set[str] = set()
     for call in ast.walk(node):
         if isinstance(call, ast.Call):
             for value in [*call.args, *(k.value for k in call.keywords)]:
                 if isinstance(value, ast.Name) and value.id in names:
                     used.add(value.id)
+                elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and \
+                        value.value.id in params and value.value.id not in ("self", "cls", "request") and \
+                        _SECRET_FIELD.search(value.attr) and not _NOT_SECRET.search(value.attr):
+                    used.add(f"{value.value.id}.{value.attr}")
     return sorted(used)
+
+
+def body_capability(views: list[dict]) -> str | None:
+    """A secret-named field of the request body handed to a lookup (`body.invitation_token`), or None: a
+    credential carried in the body, or a value the handler stores; which one is not traced."""
+    return next((k for v in views for k in v.get("looks_up_by", ()) if "." in k), None)
 
 
 def capability_param(route: str, views: list[dict]) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .capability import capability_param
+from .capability import body_capability, capability_param
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
 
@@ -35,7 +35,8 @@ GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
 # An endpoint named for an account flow that reads the logged-in user: its guard is missing, but what an
 # anonymous caller reaches is that flow's own step (a verification mail), so BA-AUTH-001 says warning.
 ACCOUNT_STEP = "an account-flow step for the logged-in user"
-_WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
+WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
+_WEBHOOK = WEBHOOK
 
 
 def _shared_cache(views: list[dict[str, Any]]) -> str | None:
@@ -405,6 +406,10 @@ class AuthEvidence:
         key = capability_param(full, views)
         if key:
             return f"public (capability link: looked up by the unguessable {{{key}}} in its path)"
+        field = body_capability(views)
+        if field:
+            return (f"unknown: keyed by {field} from the request, handed to a lookup: a credential the caller "
+                    "holds (an invitation or license key) or a value it stores; not traced")
         shared = _shared_cache(views)
         if shared:
             return f"public (one cached response for every caller: @{shared})"
@@ -413,6 +418,12 @@ class AuthEvidence:
             return "public (static page: answers from constants, settings and the URL; reads no stored data)"
         if declared_public(handler, path):
             return "public (named public by its author)"
+        switch = next((v["public_switch"] for v in views if v.get("public_switch")), None)
+        if switch:
+            return f"public (behind the operator's switch {switch})"
+        said = next((v["doc_public"] for v in views if v.get("doc_public")), None)
+        if said:
+            return f"public (its docstring says so: {said!r})"
         built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
         route = built if built and "<expr>" in full else full
         params = [p.get("name", "") for p in fn.get("params") or ()]

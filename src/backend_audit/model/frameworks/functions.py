@@ -19,6 +19,7 @@ from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .input_sinks import PREFILL, damage, rebinds_from, untyped
+from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
@@ -110,6 +111,8 @@ _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorize
 # `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
 # A verb that tests or refuses: `set_visibility(request.user, ...)` changes a setting, it checks nothing.
 _VISIBILITY_CHECK = re.compile(r"(?i)^(raise|check|assert|ensure|is|can|has)_\w*(visible|viewable|editable|permitted)\w*$")
+# A query narrowed to what the caller may see: built for any caller, an anonymous one included.
+_VISIBILITY_FILTER = re.compile(r"(?i)(privacy|visib\w*)_?filter|filter_?\w*(visible|privacy)|visible_to")
 _CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
 _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
                                 "flask_login.logout_user", "django.contrib.auth.logout"})
@@ -199,6 +202,7 @@ class _Fn:
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
     param_calls: dict[str, list[Any]] = field(default_factory=dict)  # ... a project call it is handed to as is
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
     stores: bool = False  # a call that changes stored data (ORM, SQL, files, mail): positive evidence of a write
@@ -385,6 +389,11 @@ class FunctionFacts:
             out["flag_params"] = flags
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
+        if fn.public_switch:
+            out["public_switch"] = fn.public_switch
+        said = documented_public(ast.get_docstring(node, clean=False))
+        if said:
+            out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
         keys = secret_lookups(node)
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
@@ -563,6 +572,9 @@ class FunctionFacts:
         if _VISIBILITY_CHECK.match(tail or "") and not fn.in_assert and any(
                 _CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
             fn.auth_check = True  # `status.raise_visible_to_user(request.user)`: an object-level check of the caller
+        elif _VISIBILITY_FILTER.search(tail or "") and any(_CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
+            # `Status.privacy_filter(request.user)`: what anyone may see, narrowed for the caller (anonymous too)
+            fn.serves_anonymous = True
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
@@ -766,6 +778,8 @@ class FunctionFacts:
 
     def visit_If(self, node: ast.If) -> None:
         self._benign_test(node.test)
+        if self.stack and isinstance(node, ast.If) and not self.stack[-1].public_switch:
+            self.stack[-1].public_switch = public_switch(node.test)
         if isinstance(node, ast.If) and self.stack:
             self._guarded_branches(node)
         if self.stack and isinstance(node, ast.If) and _session_user_test(node.test, self.stack[-1].locals_expr) and \
@@ -948,8 +962,9 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
-                self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, Flask's session
+                self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
+                and self._session_user_read(node)):
+            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, the session's user
         if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):
@@ -978,6 +993,23 @@ class FunctionFacts:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
             self._into_constructor(node, fn)
+
+    def _session_user_read(self, node: ast.Name) -> bool:
+        """Flask's session read under a key naming who is logged in (`session["user_id"]`,
+        `session.get("id")`, `"username" in session`); a language, a cart, a write or the whole session handed
+        to a template says nothing about a login."""
+        parents = self.ctx.parents
+        parent = parents[-1] if parents else None
+        key = None
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
+            key = parent.slice
+        elif isinstance(parent, ast.Attribute) and parent.attr in ("get", "pop", "setdefault") and len(parents) > 1 \
+                and isinstance(parents[-2], ast.Call) and parents[-2].args:
+            key = parents[-2].args[0]
+        elif isinstance(parent, ast.Compare) and any(c is node for c in parent.comparators):
+            key = parent.left
+        return isinstance(key, ast.Constant) and isinstance(key.value, str) and bool(
+            _SESSION_IDENTITY.search(key.value) or key.value.lower() in ("id", "uid"))
 
     def _each_item_converted(self, node: ast.Name) -> bool:
         """`{uuid.UUID(str(raw)) for raw in form_data.getlist("ids")}`: the raw local is only walked by a
@@ -1197,6 +1229,9 @@ def _identity_presence_test(test: ast.expr) -> bool:
     logged-in caller at all (not who it is)."""
     if _session_user_test(test):
         return True
+    bare = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
+    if isinstance(bare, ast.Attribute) and bare.attr == "user" or isinstance(bare, ast.Name) and bare.id == "current_user":
+        return True  # `blocked = request.user.blocked_books.all() if request.user else []`
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
 
 

@@ -26,6 +26,7 @@ from .input_sinks import untyped
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .resolve import Resolver
+from .untraced_guards import UntracedGuards
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
@@ -163,7 +164,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return (re.compile("|".join(whole)) if whole else None, re.compile("|".join(segment)) if segment else None)
 
 
-class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, UrlconfRoutes, LitestarRoutes,
+class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, IncludeHelpers, UrlconfRoutes, LitestarRoutes,
                ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
@@ -333,7 +334,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
             or own_src else []
         own = {"prefix": own_prefix, "deps": [(key[0], d) for d in entry.get("deps", [])] +
                [(p, d) for p, d in entry.get("class_deps", [])],
-               "hooks": self._hooks(key), "root": key, "via": own_via}
+               "hooks": self._hooks(key), "open_hooks": self.open_hooks(key), "root": key, "via": own_via}
         if key in seen or key not in parents:
             return [{**own, "prefix": join_paths(prefix, own["prefix"]), "via": via + own["via"]}
                     for prefix, via in self.url_mounts.get(key, [])] or [own]
@@ -351,7 +352,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
                     prefix = join_paths(pm["prefix"], inc_prefix, own["prefix"])
                     via = pm["via"] + inc_via + own["via"]
                 out.append({"prefix": prefix, "deps": pm["deps"] + [(inc_file, d) for d in inc.get("deps", [])]
-                            + own["deps"], "hooks": pm["hooks"] + own["hooks"], "root": pm["root"], "via": via})
+                            + own["deps"], "hooks": pm["hooks"] + own["hooks"],
+                            "open_hooks": pm.get("open_hooks", []) + own["open_hooks"], "root": pm["root"], "via": via})
         return out
 
     def _list_mounts(self, path: str, rule: dict[str, Any]) -> list[dict[str, Any]]:
@@ -500,12 +502,13 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
+            self._mount = {**mount, "deps": mount["deps"] + class_deps}
             auth = self._auth_decorated(path, fn, deps, [h for h in mount["hooks"] if hook_applies(h, full)])
             if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via, self._root = mount["via"], mount["root"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
-        self._via, self._root, self._router_limit = [], None, None
+        self._via, self._root, self._router_limit, self._mount = [], None, None, None
 
     def _url_rule(self, path: str, rule: dict[str, Any], parents: dict) -> None:
         found = self.definition(path, rule["view"])
@@ -534,6 +537,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
             full = join_paths(mount["prefix"], rule["path"])
             self._via, self._root = mount["via"], mount["root"]
             deps = mount["deps"] + [(path, x) for x in rule.get("deps", [])]
+            self._mount = {**mount, "deps": deps}
             if cls is not None:
                 methods, info = self._class_methods(vpath, vname)
                 methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
@@ -558,12 +562,16 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, IncludeHelpers, Urlco
         if rule.get("name"):  # `X.as_view("settings")`: url_for("settings") / url_for("user.settings")
             for endpoint in self.endpoints[first:]:
                 endpoint.names = [rule["name"]]
-        self._via, self._root, self._router_limit = [], None, None
+        self._via, self._root, self._router_limit, self._mount = [], None, None, None
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],
              auth: str, response_model: Any, route_line: int, cls_key: tuple[str, str] | None = None,
              list_view: bool = False, drf: bool = False, pagination: str | None = None,
              rate_limit: str | None = None, validation: str | None = None) -> None:
+        if auth == "none":  # before calling it open: what runs around it that this analysis could not judge
+            cls = cls_key or ((path, handler.split(".")[0]) if fn.get("params") is None else None)
+            untraced = self.untraced_guard(path, fn, cls, self.__dict__.get("_mount"), methods)
+            auth = f"unknown: guard not traced: {untraced}" if untraced else auth
         special = self.special_case(auth, full, handler, fn, path)
         # a page is what a GET shows; a write that answers with a literal is a stub, not a page
         auth = auth if special.startswith("public (static page") and STATE_CHANGING & set(methods) else special

@@ -8,6 +8,7 @@ things (`reset`, `verify`, `confirm`), by a token in the URL or an auth/account 
 
 from __future__ import annotations
 
+import ast
 import re
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -128,3 +129,38 @@ def declared_public(handler: str, file: str) -> bool:
     owner = handler.split(".")[0]
     stem = file.rsplit("/", 1)[-1].removesuffix(".py")
     return words(owner)[:1] == ["public"] or "public" in words(stem)
+
+
+# A docstring in which the author says the endpoint takes no login: "This endpoint doesn't require
+# authentication", "This endpoint is anonymous", "Authentication is not enforced by the dispatcher".
+_DOC_PUBLIC = re.compile(
+    r"(?i)\b(do(es)?\s*n[o']t\s+require\s+(any\s+)?(auth\w*|login|a\s+token|credentials)"
+    r"|no\s+(auth\w*|login)(\s+header)?\s+(is\s+|are\s+)?(required|needed)"
+    r"|auth\w*\s+is\s+\**not\**\s+(required|enforced|needed)"
+    r"|(endpoint|route|view|api|call)\s+is\s+(anonymous|public|unauthenticated)\b"
+    r"|(public|anonymous|unauthenticated)\s+(endpoint|route|view)\b)")
+
+
+def documented_public(doc: str | None) -> str | None:
+    """The phrase of a handler's docstring that declares it public, or None."""
+    found = _DOC_PUBLIC.search(doc or "")
+    return " ".join(found.group(0).replace("*", "").split()) if found else None
+
+
+# A setting that opens a feature to anonymous visitors: `ALLOW_PUBLIC_PROJECT_CREATION`, `ENABLE_SIGNUP`,
+# `allow_new_accounts`, `ANONYMOUS_ACCESS`.
+_PUBLIC_SWITCH = re.compile(r"(?i)^\w*((allow|enable|open)\w*(public|anonymous|sign_?up|registration|register|new_"
+                            r"(accounts?|users?))|public_\w*(creation|sign_?up|registration|access)"
+                            r"|anonymous_\w*(access|users?|creation))\w*$")
+
+
+def public_switch(test: ast.expr) -> str | None:
+    """The setting an `if` test of a handler reads that opens the feature to anonymous visitors
+    (`if form.validate() and current_app.config.get("ALLOW_PUBLIC_PROJECT_CREATION"):`), or None: its author
+    made the endpoint public behind an operator's switch. Asked per `if` by the function-facts walk."""
+    for n in ast.walk(test):
+        key = n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else \
+            n.attr if isinstance(n, ast.Attribute) else None
+        if key and len(key) < 80 and _PUBLIC_SWITCH.match(key):
+            return key
+    return None
