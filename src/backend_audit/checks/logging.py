@@ -12,6 +12,7 @@ from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, ite
 from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
+from .logged_values import BENIGN, CREDENTIAL, OBJECT, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
@@ -528,7 +529,7 @@ class SensitiveValueLogged(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
-        self.roles: dict[int, tuple[dict[str, str], set[str]]] = {}  # per function: see _roles()
+        self.roles: dict[int, tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]] = {}  # per function: see _roles()
         self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -538,64 +539,84 @@ class SensitiveValueLogged(AstCheck):
             if self.ctx.qualname(node.func) != "builtins.print" or prints_to_its_user(self.ctx) or (
                     self.straight_line and not self.ctx.function_stack):
                 return
+        # one finding per call, for its most telling part: a credential by origin outranks a name
+        best: tuple[int, str, ast.expr, str, dict[str, str]] | None = None
         for part, label in self._parts(node):
-            what = f"'{label}'" if label else self._sensitive(part)
-            if what:
-                if not label and _maybe_public_token(part):
-                    self.report(node, f"{what} of {dotted(part.value)} is written to the log: a token field of a "
-                                      "domain object is often a public identifier (an order's UUID), origin not "
-                                      "traced; mask it if it grants access", key_node=part, level="note",
-                                properties={"sub": "token-field"})
-                    return
-                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
-                        self._names_only(part):
-                    continue
-                if not label and self._failed_check():
-                    self.report(node, f"{what} is written to the log, but only where its signature check failed "
-                                      f"({self._failed_check()}): an expired or forged token no longer grants "
-                                      "access; mask it all the same", key_node=part, level="note",
-                                properties={"sub": "failed-token"})
-                    return
-                if isinstance(part, ast.Name) and self._addressed(part):
-                    # a push/device token names where a message goes: whoever holds it can send to that
-                    # device, not act as the account; sensitive, not a login credential
-                    self.report(node, f"{what} is written to the log, and it is the address messages are sent to "
-                                      f"({self._addressed(part)}=): a device or recipient token, not a login "
-                                      "credential; mask it all the same", key_node=part, level="warning",
-                                properties={"sub": "recipient-token"})
-                    return
-                if _one_time(label or expr_name(part) or ""):
-                    # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
-                    self.report(node, f"{what} is written to the log: a one-time password, usable only within its "
-                                      "time window or until the next login moves its counter; mask it all the "
-                                      "same", key_node=part, level="warning", properties={"sub": "one-time"})
-                    return
-                if method in ("debug", "trace"):
-                    # whether DEBUG records reach a production log is the deployment's logging config
-                    self.report(node, f"{what} is written to the log at {method.upper()} level: it reaches the "
-                                      "logs only where that level is on (the logging configuration was not "
-                                      "traced); log an identifier or a masked value instead", key_node=part,
-                                level="warning", properties={"sub": "debug-only"})
-                    return
-                self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
-                                  "(logs are read by more people and kept longer than the data)",
-                            key_node=part)
-                return
+            found = self._judge(part, label, method)
+            if found and (best is None or found[0] > best[0]):
+                best = found
+        if best is not None:
+            rank, message, part, level, props = best
+            self.report(node, message, key_node=part, level=level, properties=props or None)
 
-    def _roles(self) -> tuple[dict[str, str], set[str]]:
+    def _judge(self, part: ast.expr, label: str | None, method: str | None):
+        """(rank, message, part, level, properties) for one part of a logging call, or None."""
+        what = f"'{label}'" if label else self._sensitive(part)
+        if not what:
+            return None
+        if not label and _maybe_public_token(part):
+            return (1, f"{what} of {dotted(part.value)} is written to the log: a token field of a domain object is "
+                       "often a public identifier (an order's UUID), origin not traced; mask it if it grants access",
+                    part, "note", {"sub": "token-field"})
+        if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
+                self._names_only(part):
+            return None
+        if not label and self._failed_check():
+            return (1, f"{what} is written to the log, but only where its signature check failed "
+                       f"({self._failed_check()}): an expired or forged token no longer grants access; mask it all "
+                       "the same", part, "note", {"sub": "failed-token"})
+        if not label and _request_carrier(part):
+            kind, why = CREDENTIAL, "the request as received"
+        else:
+            kind, why = kind_of(part, self.ctx.qualname, self._roles()[2], labelled=bool(label))
+        if kind == BENIGN:
+            return None
+        if kind == OBJECT:
+            # a name match whose value the code shows is no credential string: what it prints is not known
+            return (1, f"{what} is written to the log, but {why}: not a credential string as far as traced; "
+                       "check what its text holds", part, "note", {"sub": "not-a-string"})
+        if isinstance(part, ast.Name) and self._addressed(part):
+            # a push/device token names where a message goes: whoever holds it can send to that
+            # device, not act as the account; sensitive, not a login credential
+            return (2, f"{what} is written to the log, and it is the address messages are sent to "
+                       f"({self._addressed(part)}=): a device or recipient token, not a login credential; mask it "
+                       "all the same", part, "warning", {"sub": "recipient-token"})
+        if _one_time(label or expr_name(part) or ""):
+            # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
+            return (2, f"{what} is written to the log: a one-time password, usable only within its time window or "
+                       "until the next login moves its counter; mask it all the same", part, "warning",
+                    {"sub": "one-time"})
+        if method in ("debug", "trace"):
+            # whether DEBUG records reach a production log is the deployment's logging config
+            if kind == CREDENTIAL:
+                return (2, f"{what} ({why}) is written to the log at {method.upper()} level: it reaches the logs "
+                           "only where that level is on (the logging configuration was not traced); log an "
+                           "identifier or a masked value instead", part, "warning", {"sub": "debug-only"})
+            return (1, f"{what} is written to the log at {method.upper()} level: only its name says it is a "
+                       "credential (origin not traced) and it reaches the logs only where that level is on; log an "
+                       "identifier or a masked value instead", part, "note", {"sub": "debug-name-only"})
+        if kind == CREDENTIAL:
+            return (3, f"{what} ({why}) is written to the log; log an identifier or a masked value instead (logs "
+                       "are read by more people and kept longer than the data)", part, "error", {})
+        return (2, f"{what} is written to the log: its name says it is a credential (origin not traced); log an "
+                   "identifier or a masked value instead", part, "warning", {"sub": "name-only"})
+
+    def _roles(self) -> tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]:
         """Of the enclosing function, once (a hostile file's long function is walked once, not per log call):
-        names passed as a message's destination (`PushMessage(to=token)`: name -> keyword), and names written
+        names passed as a message's destination (`PushMessage(to=token)`: name -> keyword), names written
         into a DNS TXT record (`record_type="TXT"`, `txtdata=`: an ACME dns-01 value, a domain-verification
-        string, made public on purpose)."""
+        string, made public on purpose), and what each name is assigned (see logged_values)."""
         func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
                     None)
         if func is None:
-            return {}, set()
+            return {}, set(), {}
         if id(func) not in self.roles:
             addressed: dict[str, str] = {}
             published: set[str] = set()
+            bindings: dict[str, list[ast.expr]] = {}
             for call in ast.walk(func):
                 if not isinstance(call, ast.Call):
+                    collect_bindings(bindings, call)
                     continue
                 for kw in call.keywords:
                     if kw.arg in _ADDRESS_KEYWORDS and isinstance(kw.value, ast.Name):
@@ -604,7 +625,7 @@ class SensitiveValueLogged(AstCheck):
                 if any(literal_value(v) == "TXT" for v in values) or \
                         any(k.arg and k.arg.lower().startswith("txt") for k in call.keywords):
                     published.update(n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name))
-            self.roles[id(func)] = (addressed, published)
+            self.roles[id(func)] = (addressed, published, bindings)
         return self.roles[id(func)]
 
     def _names_only(self, part: ast.expr) -> bool:
@@ -671,6 +692,8 @@ class SensitiveValueLogged(AstCheck):
                     is_sensitive_name(keyword) and not _is_masked(value) and not _says_benign(value):
                 yield value, keyword  # structlog key=value
                 continue
+            if keyword is not None and _LABELS_IDS.search(keyword):
+                continue  # `provider_ids=providers`: the key says the value holds identifiers or names
             yield from _leaves(value)
 
     def _sensitive(self, node: ast.expr) -> str | None:
@@ -681,6 +704,10 @@ class SensitiveValueLogged(AstCheck):
         if name and is_sensitive_name(name):
             return f"'{name}'"
         return None
+
+
+# structlog keys that say what the value holds: identifiers, names, counts
+_LABELS_IDS = re.compile(r"(^|_)(ids?|names?|serials?|uuids?)$")
 
 
 def _one_time(name: str) -> bool:
