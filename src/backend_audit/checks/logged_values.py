@@ -39,6 +39,8 @@ _IDENTIFIER_KEYWORDS = re.compile(r"^(id|pk|serial|uuid|name|\w+_id|\w+_serial)$
 # Names whose last word says the value is a structure about the credential, not the credential
 _OBJECT_SUFFIX = re.compile(r"_(info|infos|obj|objs|object|objects|instance|instances|row|rows|record|records|"
                             r"template|templates|options|class|cls|spec|schema|model|entry|entries)$")
+# `secret_exprs`, `secret_refs`: what refers to a secret (an expression naming it), not its value
+_REFERENCE_SUFFIX = re.compile(r"_(expr|exprs|expression|expressions|ref|refs|reference|references)$")
 # `TOKEN_IS_IN_CONTAINER`, `token_was_rotated`: a condition's name or a flag
 _PREDICATE_WORD = re.compile(r"(^|_)(is|has|was|were|are|can|should|needs|exists|valid|matches)(_|$)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -68,6 +70,8 @@ def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth
         norm = _CAMEL.sub("_", word).lower()
         if _PREDICATE_WORD.search(norm):
             return BENIGN, f"'{word}' names a condition or a flag"
+        if _REFERENCE_SUFFIX.search(norm):
+            return BENIGN, f"'{word}' refers to a secret rather than holding it"
         if _OBJECT_SUFFIX.search(norm):
             return OBJECT, f"'{word}' names a structure about the credential (its string form was not traced)"
     return NAMED, ""
