@@ -36,6 +36,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
         self.command: bool | None = None  # the module reads like a command's body (see _command_module)
+        self.wizard: set[int] | None = None  # see _wizard_steps
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -61,10 +62,64 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         the program's output. Not in a module that builds the web app: that is the server."""
         if self.program is None:
             tree = self.ctx.tree
-            names = script_functions(tree) if not self._serves_app() else frozenset()
+            names = script_functions(tree, self._called_at_import()) if not self._serves_app() else frozenset()
             self.program = {id(n) for n in (tree.body if tree is not None else [])
                             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names}
         return self.program
+
+    def _called_at_import(self) -> frozenset[str]:
+        """Module functions a module importing no web framework calls from its top level (`generate()` as the
+        last line of a maintainer's one-off generator): running the file runs them, they are its program."""
+        tree = self.ctx.tree
+        if tree is None or any(v.split(".")[0] in _WEB_FRAMEWORKS for v in self.ctx.imports.values()):
+            return frozenset()
+        return frozenset(st.value.func.id for st in tree.body if isinstance(st, ast.Expr) and
+                         isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name))
+
+    def _wizard_steps(self) -> set[int]:
+        """Ids of the module functions that run only inside an interactive wizard: every call this module
+        makes to them comes from a function that asks input() at a terminal, or from another such step
+        (`_init_ca(config)` called by the `create_ca` prompts). What they print is the wizard's output."""
+        if self.wizard is None:
+            tree = self.ctx.tree
+            defs = {n.name: n for n in (tree.body if tree is not None else [])
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            callers: dict[str, set[str]] = {}
+            for name, fn in defs.items():
+                for n in iter_nodes(fn.body):
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in defs:
+                        callers.setdefault(n.func.id, set()).add(name)
+            steps = {name for name, fn in defs.items() if self._prompts(fn)}
+            grown = True
+            while grown:
+                more = {name for name, by in callers.items() if name not in steps and by <= steps}
+                steps |= more
+                grown = bool(more)
+            self.wizard = {id(defs[name]) for name in steps}
+        return self.wizard
+
+    def _debug_only(self) -> bool:
+        """The print runs only when a development switch is on: under `if settings.DEBUG:`, or after a guard
+        that returns unless it is (`if not settings.DEBUG or ...: return response`), as a developer's SQL
+        printing middleware does. Its reader is the developer at the dev server's terminal."""
+        parents = self.ctx.parents
+        for parent, child in zip(reversed(parents), reversed([*parents[1:], None])):
+            if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
+                    _switched_on(parent.test):
+                return True
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        here = next((p for p in parents if any(p is st for st in func.body)), None)
+        for st in func.body:
+            if st is here:
+                return False
+            if isinstance(st, ast.If) and st.body and isinstance(st.body[-1], (ast.Return, ast.Raise)) and any(
+                    isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and _mentions_development(t.operand)
+                    for t in ([*st.test.values] if isinstance(st.test, ast.BoolOp) and isinstance(st.test.op, ast.Or)
+                              else [st.test])):
+                return True
+        return False
 
     def _writes_to_object(self, call: ast.Call) -> bool:
         """`print(..., file=self)`, `file=buf`: text written into a file or capture object the code reads
@@ -120,8 +175,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         # is the server even when it has a shebang
         if (prints_to_its_user(self.ctx) or self._entry_module()) and not self._serves_app():
             return
-        if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
-            return  # the text before an input() is the question asked at a terminal
+        if self.ctx.function_stack and (self._prompts(self.ctx.function_stack[-1]) or
+                                        id(self.ctx.function_stack[0]) in self._wizard_steps()):
+            return  # the text before an input() is the question asked at a terminal, or the wizard's output
         if in_log_handler(self.ctx):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
@@ -132,6 +188,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return
         if self._before_exit(node):
             return  # the process's last words to whoever started it: it stops, no logger will carry them
+        if self._debug_only():
+            return  # a development tool's output for the developer's terminal
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
@@ -449,6 +507,18 @@ def _unstar(node: ast.expr) -> ast.expr:
 _DEVELOPMENT = re.compile(r"^(\w+\.)*(is_)?(dev|development|debug|DEBUG|local)(_mode|_env)?$")
 
 
+def _switched_on(test: ast.expr) -> bool:
+    """`settings.DEBUG`, `DEBUG and x`: the test holds only when the development switch is on."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_switched_on(v) for v in test.values)
+    return isinstance(test, (ast.Name, ast.Attribute, ast.Call)) and _mentions_development(test)
+
+
+def _mentions_development(test: ast.expr) -> bool:
+    return any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
+               for n in ast.walk(test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name)))
+
+
 class EagerLogFormatting(AstCheck):
     """The message of a logging call formatted before the call (f-string, %, .format, +)."""
 
@@ -478,8 +548,7 @@ class EagerLogFormatting(AstCheck):
         screen (a login code banner), never grouped by a log pipeline. Still eager, so a note."""
         for parent, child in zip(reversed(self.ctx.parents), reversed([*self.ctx.parents[1:], None])):
             if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
-                    any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
-                        for n in ast.walk(parent.test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name))):
+                    _mentions_development(parent.test):
                 return True
         return False
 
