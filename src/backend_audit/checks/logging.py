@@ -239,6 +239,24 @@ _CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenEr
 _OUTSIDE_FAILURES = frozenset({"OSError", "IOError", "FileNotFoundError", "PermissionError", "IsADirectoryError",
                                "NotADirectoryError", "HTTPError", "URLError", "KeyError", "ValueError",
                                "UnicodeDecodeError", "UnicodeEncodeError"})
+# A peer that did not answer in time or refused the connection: the message (host, timeout) is the news; the
+# traceback only shows the client library's frames. Not the broad client errors (`RequestException` also
+# covers bad URLs and HTTP errors).
+_NETWORK_FAILURES = frozenset({"TimeoutError", "timeout", "TimeoutException", "ReadTimeout", "ConnectTimeout",
+                               "WriteTimeout", "PoolTimeout", "Timeout", "NetworkError", "ConnectError",
+                               "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+                               "ConnectionAbortedError", "BrokenPipeError", "ClientConnectionError",
+                               "ServerTimeoutError", "ClientConnectorError"})
+
+
+def _network_failure(types: list[str]) -> bool:
+    """Every caught type is a timeout or a refused/lost connection (`except (OSError, ConnectionRefusedError)`
+    counts: the OSError there is the socket's)."""
+    names = [t.split(".")[-1] for t in types]
+    return bool(names) and all(n in _NETWORK_FAILURES or n == "OSError" for n in names) and \
+        any(n in _NETWORK_FAILURES for n in names)
+
+
 _SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
 _DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -290,7 +308,8 @@ class ErrorLogDropsTraceback(AstCheck):
             types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
-                                    self._one_of_several(unexpected) or self._own_errors(node))
+                                    self._one_of_several(unexpected) or self._own_errors(node) or
+                                    _network_failure(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
