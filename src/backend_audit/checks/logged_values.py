@@ -42,7 +42,7 @@ _OBJECT_SUFFIX = re.compile(r"_(info|infos|obj|objs|object|objects|instance|inst
 # `secret_exprs`, `secret_refs`: what refers to a secret (an expression naming it), not its value
 _REFERENCE_SUFFIX = re.compile(r"_(expr|exprs|expression|expressions|ref|refs|reference|references)$")
 # `TOKEN_IS_IN_CONTAINER`, `token_was_rotated`: a condition's name or a flag
-_PREDICATE_WORD = re.compile(r"(^|_)(is|has|was|were|are|can|should|needs|exists|valid|matches)(_|$)")
+_PREDICATE_WORD = re.compile(r"(^|_)(is|has|was|were|are|can|should|needs|exists)(_|$)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_STRING_CALLS = frozenset({"len", "int", "bool", "float", "isinstance", "hasattr", "callable", "id", "type"})
 
