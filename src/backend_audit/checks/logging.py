@@ -78,39 +78,37 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _wizard_steps(self) -> set[int]:
         """Ids of the module functions that run only inside an interactive wizard: every call this module
-        makes to them comes from a function that asks input() at a terminal, or from another such step
-        (`_init_ca(config)` called by the `create_ca` prompts). What they print is the wizard's output."""
+        makes to them comes from a function or method that asks input() at a terminal, or from another such
+        step (`_init_ca(config)` called by the `create_ca` prompts). What they print is the wizard's output."""
         if self.wizard is None:
-            tree = self.ctx.tree
-            defs = {n.name: n for n in (tree.body if tree is not None else [])
-                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            callers: dict[str, set[str]] = {}
-            for name, fn in defs.items():
+            body = self.ctx.tree.body if self.ctx.tree is not None else []
+            funcs = (ast.FunctionDef, ast.AsyncFunctionDef)
+            defs = {n.name: n for n in body if isinstance(n, funcs)}
+            scopes = [*defs.values(), *(m for c in body if isinstance(c, ast.ClassDef) for m in c.body
+                                        if isinstance(m, funcs))]
+            callers: dict[str, set[int]] = {}
+            for fn in scopes:
                 for n in iter_nodes(fn.body):
                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in defs:
-                        callers.setdefault(n.func.id, set()).add(name)
-            steps = {name for name, fn in defs.items() if self._prompts(fn)}
+                        callers.setdefault(n.func.id, set()).add(id(fn))
+            steps = {id(fn) for fn in scopes if self._prompts(fn)}
             grown = True
             while grown:
-                more = {name for name, by in callers.items() if name not in steps and by <= steps}
+                more = {id(defs[name]) for name, by in callers.items() if id(defs[name]) not in steps and by <= steps}
                 steps |= more
                 grown = bool(more)
-            self.wizard = {id(defs[name]) for name in steps}
+            self.wizard = steps
         return self.wizard
 
     def _debug_only(self) -> bool:
-        """The print runs only when a development switch is on: under `if settings.DEBUG:`, or after a guard
-        that returns unless it is (`if not settings.DEBUG or ...: return response`), as a developer's SQL
-        printing middleware does. Its reader is the developer at the dev server's terminal."""
-        parents = self.ctx.parents
-        for parent, child in zip(reversed(parents), reversed([*parents[1:], None])):
-            if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
-                    _switched_on(parent.test):
-                return True
+        """The function the print is in runs only when a development switch is on: it opens with a guard that
+        returns unless it is (`if not settings.DEBUG or ...: return response`), as a SQL-printing debug
+        middleware does: a developer's tool whose output is for the dev server's terminal. A print under
+        `if DEBUG:` in the middle of application code stays (a debug trace that belongs in logger.debug)."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         if func is None:
             return False
-        here = next((p for p in parents if any(p is st for st in func.body)), None)
+        here = next((p for p in self.ctx.parents if any(p is st for st in func.body)), None)
         for st in func.body:
             if st is here:
                 return False
@@ -524,13 +522,6 @@ def _unstar(node: ast.expr) -> ast.expr:
 
 # `settings.is_development()`, `settings.DEBUG`, `DEBUG`, `app.debug`, `is_local()`
 _DEVELOPMENT = re.compile(r"^(\w+\.)*(is_)?(dev|development|debug|DEBUG|local)(_mode|_env)?$")
-
-
-def _switched_on(test: ast.expr) -> bool:
-    """`settings.DEBUG`, `DEBUG and x`: the test holds only when the development switch is on."""
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(_switched_on(v) for v in test.values)
-    return isinstance(test, (ast.Name, ast.Attribute, ast.Call)) and _mentions_development(test)
 
 
 def _mentions_development(test: ast.expr) -> bool:
