@@ -44,6 +44,9 @@ _REFERENCE_SUFFIX = re.compile(r"_(expr|exprs|expression|expressions|ref|refs|re
 # `TOKEN_IS_IN_CONTAINER`, `token_was_rotated`: a condition's name or a flag
 _PREDICATE_WORD = re.compile(r"(^|_)(is|has|was|were|are|can|should|needs|exists)(_|$)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CONTAINERS = frozenset({"set", "list", "dict", "tuple", "frozenset"})
+# how far one name's assignments are followed (`all = a | b`, `a.add(s)`, `for s in exprs`, `exprs = ...`)
+_MAX_DEPTH = 5
 _NON_STRING_CALLS = frozenset({"len", "int", "bool", "float", "isinstance", "hasattr", "callable", "id", "type"})
 
 
@@ -61,7 +64,7 @@ def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth
     if source:
         return CREDENTIAL, source
     name = dotted(node)
-    if name and depth < 2 and bindings.get(name):
+    if name and depth < _MAX_DEPTH and bindings.get(name):
         kinds = [_bound_kind(v, qualname, bindings, depth) for v in bindings[name]]
         if any(k == CREDENTIAL for k, _ in kinds) or all(k in (OBJECT, BENIGN) for k, _ in kinds):
             return _strongest(kinds)
@@ -94,8 +97,13 @@ def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], 
         return NAMED, ""
     if isinstance(value, ast.Compare) or isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
         return BENIGN, "bound to a comparison (a flag)"
+    if isinstance(value, (ast.Name, ast.Attribute)) and _names_a_thing(value):
+        return BENIGN, "filled with names or ids"
     if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.BoolOp)):
         return kind_of(value, qualname, bindings, depth + 1)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.BitOr, ast.BitAnd, ast.Sub)):
+        # `required | optional`: a set built from others holds what they hold
+        return _strongest([_bound_kind(v, qualname, bindings, depth) for v in (value.left, value.right)])
     if isinstance(value, ast.Call):
         callee = qualname(value.func) or dotted(value.func) or ""
         last = callee.rsplit(".", 1)[-1]
@@ -105,6 +113,8 @@ def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], 
             return CREDENTIAL, f"read by {callee}()"
         if last in _NON_STRING_CALLS:
             return BENIGN, f"bound to {last}()"
+        if last in _CONTAINERS and not value.args and not value.keywords:
+            return BENIGN, "an empty container"
         if last[:1].isupper() and not last.isupper():
             return OBJECT, f"an instance of {last} (its __str__/__repr__ was not traced)"
         if _LOOKUP_NAME.match(last) or any(k.arg and _IDENTIFIER_KEYWORDS.match(k.arg) for k in value.keywords):
@@ -151,6 +161,12 @@ def _sensitive_key(node: ast.AST | None) -> bool:
     return isinstance(key, str) and is_sensitive_name(key.replace("-", "_"))
 
 
+def _names_a_thing(node: ast.expr) -> bool:
+    """`secret.name`, `key_id`: a value that names or identifies something rather than holding it."""
+    word = _CAMEL.sub("_", _last_word(node)).lower()
+    return word in ("name", "id", "key_name") or word.endswith(("_name", "_id", "_uuid"))
+
+
 def _last_word(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -160,11 +176,17 @@ def _last_word(node: ast.expr) -> str:
 
 
 def collect_bindings(into: dict[str, list[ast.expr]], node: ast.AST) -> None:
-    """Add what `node` (one node of the function's walk) assigns to a plain or dotted name."""
+    """Add what `node` (one node of the function's walk) puts into a plain or dotted name: an assignment's
+    value, a loop's iterable (for its target), an element `.add()`/`.append()` puts into a container."""
     if isinstance(node, ast.Assign):
         targets, value = node.targets, node.value
     elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         targets, value = [node.target], node.value
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        targets, value = [node.target], node.iter
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr in ("add", "append") and len(node.args) == 1:
+        targets, value = [node.func.value], node.args[0]
     else:
         return
     for target in targets:

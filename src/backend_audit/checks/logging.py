@@ -694,8 +694,8 @@ class SensitiveValueLogged(AstCheck):
             published: set[str] = set()
             bindings: dict[str, list[ast.expr]] = {}
             for call in ast.walk(func):
+                collect_bindings(bindings, call)
                 if not isinstance(call, ast.Call):
-                    collect_bindings(bindings, call)
                     continue
                 for kw in call.keywords:
                     if kw.arg in _ADDRESS_KEYWORDS and isinstance(kw.value, ast.Name):
