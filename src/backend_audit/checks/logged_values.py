@@ -175,17 +175,33 @@ def _last_word(node: ast.expr) -> str:
     return ""
 
 
-def collect_bindings(into: dict[str, list[ast.expr]], node: ast.AST) -> None:
-    """Add what `node` (one node of the function's walk) puts into a plain or dotted name: an assignment's
-    value, a loop's iterable (for its target), an element `.add()`/`.append()` puts into a container."""
+class Bindings(dict):
+    """Dotted name -> the values the function puts into it (see collect_bindings)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resolved: set[int] = set()  # `.add(x)` calls whose element was already traced to its loop
+
+
+def collect_bindings(into: Bindings, node: ast.AST) -> None:
+    """Add what `node` (one node of the function's walk, parents before children) puts into a plain or
+    dotted name: an assignment's value, a loop's iterable (for its target), an element `.add()`/`.append()`
+    puts into a container. `for s in exprs: found.add(s)` fills `found` from `exprs` itself: the loop
+    variable's other loops say nothing about what this one adds."""
     if isinstance(node, ast.Assign):
         targets, value = node.targets, node.value
     elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         targets, value = [node.target], node.value
     elif isinstance(node, (ast.For, ast.AsyncFor)):
         targets, value = [node.target], node.iter
+        if isinstance(node.target, ast.Name):
+            for call in _loop_adds(node.body, node.target.id):
+                container = dotted(call.func.value)
+                if container:
+                    into.setdefault(container, []).append(node.iter)
+                    into.resolved.add(id(call))
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-            node.func.attr in ("add", "append") and len(node.args) == 1:
+            node.func.attr in ("add", "append") and len(node.args) == 1 and id(node) not in into.resolved:
         targets, value = [node.func.value], node.args[0]
     else:
         return
@@ -193,3 +209,11 @@ def collect_bindings(into: dict[str, list[ast.expr]], node: ast.AST) -> None:
         name = dotted(target)
         if name:
             into.setdefault(name, []).append(value)
+
+
+def _loop_adds(body: list[ast.stmt], var: str) -> list[ast.Call]:
+    """`found.add(var)` statements of a loop's body, at its top level or one `if` down (bounded: no walk)."""
+    statements = [*body, *(s for st in body if isinstance(st, ast.If) for s in [*st.body, *st.orelse])]
+    return [st.value for st in statements if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and
+            isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("add", "append") and
+            len(st.value.args) == 1 and isinstance(st.value.args[0], ast.Name) and st.value.args[0].id == var]

@@ -12,7 +12,7 @@ from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, ite
 from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
-from .logged_values import BENIGN, CREDENTIAL, OBJECT, collect_bindings, kind_of
+from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
@@ -692,7 +692,7 @@ class SensitiveValueLogged(AstCheck):
         if id(func) not in self.roles:
             addressed: dict[str, str] = {}
             published: set[str] = set()
-            bindings: dict[str, list[ast.expr]] = {}
+            bindings = Bindings()
             for call in ast.walk(func):
                 collect_bindings(bindings, call)
                 if not isinstance(call, ast.Call):
