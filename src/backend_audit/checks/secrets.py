@@ -128,6 +128,12 @@ class HardcodedSecret(AstCheck):
                                 "so); fail at start-up all the same", key_node=name_node, level="note",
                         properties={"sub": "dev-login-fallback"})
             return
+        if fallback and local:
+            self.report(anchor, f"{what}, for a service on localhost (its host field defaults to this machine): "
+                                "used only where the environment does not set it, and it opens nothing beyond this "
+                                "machine; fail at start-up instead", key_node=name_node, level="note",
+                        properties={"sub": "local-fallback"})
+            return
         if fallback:
             self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
                                 "it; fail at start-up instead of falling back to a literal", key_node=name_node,
@@ -164,6 +170,12 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"hard-coded {what}: only the name says it is a credential, the value is no "
                                 "generated secret; if it is a real password, read it from the environment",
                         key_node=name_node, level="warning", properties={"sub": "name-only"})
+            return
+        if _DEFAULT_NAME.search(what) and not by_format:
+            # `DEFAULT_API_KEY = "..."`: what runs where nothing is configured, like an environment fallback
+            self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
+                                "install shares it: require it from the configuration", key_node=name_node,
+                        level="warning", properties={"sub": "default-constant"})
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
@@ -210,7 +222,8 @@ class HardcodedSecret(AstCheck):
             if self._enum_member() or _label_for(name, literal_value(value)):
                 return  # `oauth2_leaked_token = "oauth2_leaked_token"`: a label naming a kind of thing
             if self._in_settings_class():
-                self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
+                self._flag(node, target, value, f"default for settings field {name}", node, fallback=True,
+                           local=self._local_sibling(name))
             else:
                 self._flag(node, target, value, f"secret in {name}", node)
 
@@ -246,6 +259,22 @@ class HardcodedSecret(AstCheck):
         cls = self.ctx.parents[-1] if self.ctx.parents else None
         return isinstance(cls, ast.ClassDef) and any(
             re.search(r"(Enum|Flag|Choices)$", (dotted(b) or "").rpartition(".")[2]) for b in cls.bases)
+
+    def _local_sibling(self, name: str) -> bool:
+        """`POSTGRES_PWD: str = "polar"` next to `POSTGRES_HOST: str = "127.0.0.1"` in the same settings class:
+        the default password is for a service on this machine (same prefix, a host field defaulting to it)."""
+        prefix = name.rsplit("_", 1)[0] if "_" in name else ""
+        cls = self.ctx.parents[-1] if self.ctx.parents else None
+        if not prefix or not isinstance(cls, ast.ClassDef):
+            return False
+        for st in cls.body:
+            field = target_name(st.target) if isinstance(st, ast.AnnAssign) else \
+                target_name(st.targets[0]) if isinstance(st, ast.Assign) and len(st.targets) == 1 else None
+            if isinstance(field, str) and field.lower() in (f"{prefix}_host".lower(), f"{prefix}_server".lower(),
+                                                            f"{prefix}_hostname".lower()):
+                host = literal_value(st.value)
+                return isinstance(host, str) and _LOCAL_HOSTS.match(host) is not None
+        return False
 
     def _in_settings_class(self) -> bool:
         """A field of a pydantic BaseSettings class: its default is what the environment overrides."""
