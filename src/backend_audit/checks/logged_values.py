@@ -47,25 +47,28 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CONTAINERS = frozenset({"set", "list", "dict", "tuple", "frozenset"})
 # how far one name's assignments are followed (`all = a | b`, `a.add(s)`, `for s in exprs`, `exprs = ...`)
 _MAX_DEPTH = 5
+_MAX_BINDINGS = 32  # assignments of one name looked at
 _NON_STRING_CALLS = frozenset({"len", "int", "bool", "float", "isinstance", "hasattr", "callable", "id", "type"})
 
 
 def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int = 0,
-            labelled: bool = False) -> tuple[str, str]:
+            labelled: bool = False, seen: set[str] | None = None) -> tuple[str, str]:
     """(CREDENTIAL | NAMED | OBJECT, what showed it) for one logged value. `bindings` maps a dotted name to
     the values the enclosing function assigns to it; `qualname` resolves a call's callee through imports.
     `labelled`: the value is logged under a sensitive key (`password=...`), so any request field read for it
     is the credential, whatever the field is called."""
     if isinstance(node, ast.BoolOp):  # `token or "none"`: the non-literal sides are what may be logged
-        kinds = [kind_of(v, qualname, bindings, depth, labelled) for v in node.values
+        kinds = [kind_of(v, qualname, bindings, depth, labelled, seen) for v in node.values
                  if not isinstance(v, ast.Constant)]
         return _strongest(kinds) if kinds else (BENIGN, "a literal")
     source = _origin(node, qualname, labelled)
     if source:
         return CREDENTIAL, source
     name = dotted(node)
-    if name and depth < _MAX_DEPTH and bindings.get(name):
-        kinds = [_bound_kind(v, qualname, bindings, depth) for v in bindings[name]]
+    seen = set() if seen is None else seen
+    if name and depth < _MAX_DEPTH and bindings.get(name) and name not in seen:
+        seen.add(name)  # each name is followed once: a hostile function's many assignments stay linear
+        kinds = [_bound_kind(v, qualname, bindings, depth, seen) for v in bindings[name][:_MAX_BINDINGS]]
         if any(k == CREDENTIAL for k, _ in kinds) or all(k in (OBJECT, BENIGN) for k, _ in kinds):
             return _strongest(kinds)
     word = _last_word(node)
@@ -88,7 +91,8 @@ def _strongest(kinds: list[tuple[str, str]]) -> tuple[str, str]:
     return NAMED, ""
 
 
-def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int) -> tuple[str, str]:
+def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int,
+                seen: set[str]) -> tuple[str, str]:
     if isinstance(value, ast.Await):
         value = value.value
     if isinstance(value, ast.Constant):
@@ -100,10 +104,12 @@ def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], 
     if isinstance(value, (ast.Name, ast.Attribute)) and _names_a_thing(value):
         return BENIGN, "filled with names or ids"
     if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.BoolOp)):
-        return kind_of(value, qualname, bindings, depth + 1)
+        return kind_of(value, qualname, bindings, depth + 1, seen=seen)
     if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.BitOr, ast.BitAnd, ast.Sub)):
         # `required | optional`: a set built from others holds what they hold
-        return _strongest([_bound_kind(v, qualname, bindings, depth) for v in (value.left, value.right)])
+        if depth >= _MAX_DEPTH:
+            return NAMED, ""
+        return _strongest([_bound_kind(v, qualname, bindings, depth + 1, seen) for v in (value.left, value.right)])
     if isinstance(value, ast.Call):
         callee = qualname(value.func) or dotted(value.func) or ""
         last = callee.rsplit(".", 1)[-1]
