@@ -52,7 +52,7 @@ _NON_STRING_CALLS = frozenset({"len", "int", "bool", "float", "isinstance", "has
 
 
 def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int = 0,
-            labelled: bool = False, seen: set[str] | None = None) -> tuple[str, str]:
+            labelled: bool = False, seen: dict[str, tuple[str, str]] | None = None) -> tuple[str, str]:
     """(CREDENTIAL | NAMED | OBJECT, what showed it) for one logged value. `bindings` maps a dotted name to
     the values the enclosing function assigns to it; `qualname` resolves a call's callee through imports.
     `labelled`: the value is logged under a sensitive key (`password=...`), so any request field read for it
@@ -65,12 +65,17 @@ def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth
     if source:
         return CREDENTIAL, source
     name = dotted(node)
-    seen = set() if seen is None else seen
-    if name and depth < _MAX_DEPTH and bindings.get(name) and name not in seen:
-        seen.add(name)  # each name is followed once: a hostile function's many assignments stay linear
-        kinds = [_bound_kind(v, qualname, bindings, depth, seen) for v in bindings[name][:_MAX_BINDINGS]]
-        if any(k == CREDENTIAL for k, _ in kinds) or all(k in (OBJECT, BENIGN) for k, _ in kinds):
-            return _strongest(kinds)
+    seen = {} if seen is None else seen
+    if name and depth < _MAX_DEPTH and bindings.get(name):
+        if name not in seen:
+            # each name is followed once (a cycle meets its own entry as untraced): a hostile function's
+            # many assignments stay linear
+            seen[name] = (NAMED, "")
+            kinds = [_bound_kind(v, qualname, bindings, depth, seen) for v in bindings[name][:_MAX_BINDINGS]]
+            if any(k == CREDENTIAL for k, _ in kinds) or all(k in (OBJECT, BENIGN) for k, _ in kinds):
+                seen[name] = _strongest(kinds)
+        if seen[name][0] != NAMED:
+            return seen[name]
     word = _last_word(node)
     if word:
         norm = _CAMEL.sub("_", word).lower()
@@ -92,7 +97,7 @@ def _strongest(kinds: list[tuple[str, str]]) -> tuple[str, str]:
 
 
 def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int,
-                seen: set[str]) -> tuple[str, str]:
+                seen: dict[str, tuple[str, str]]) -> tuple[str, str]:
     if isinstance(value, ast.Await):
         value = value.value
     if isinstance(value, ast.Constant):
