@@ -53,7 +53,7 @@ _NON_STRING_CALLS = frozenset({"len", "int", "bool", "float", "isinstance", "has
 
 def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int = 0,
             labelled: bool = False, seen: dict[str, tuple[str, str]] | None = None) -> tuple[str, str]:
-    """(CREDENTIAL | NAMED | OBJECT, what showed it) for one logged value. `bindings` maps a dotted name to
+    """(CREDENTIAL | NAMED | OBJECT | BENIGN, what showed it) for one logged value. `bindings` maps a dotted name to
     the values the enclosing function assigns to it; `qualname` resolves a call's callee through imports.
     `labelled`: the value is logged under a sensitive key (`password=...`), so any request field read for it
     is the credential, whatever the field is called."""
