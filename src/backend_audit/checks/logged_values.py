@@ -53,8 +53,8 @@ _NON_STRING_CALLS = frozenset({"len", "int", "bool", "float", "isinstance", "has
 
 def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth: int = 0,
             labelled: bool = False, seen: dict[str, tuple[str, str]] | None = None) -> tuple[str, str]:
-    """(CREDENTIAL | NAMED | OBJECT | BENIGN, what showed it) for one logged value. `bindings` maps a dotted name to
-    the values the enclosing function assigns to it; `qualname` resolves a call's callee through imports.
+    """(CREDENTIAL | NAMED | OBJECT | BENIGN, what showed it) for one logged value. `bindings` maps a dotted
+    name to the values the enclosing function assigns to it; `qualname` resolves a callee through imports.
     `labelled`: the value is logged under a sensitive key (`password=...`), so any request field read for it
     is the credential, whatever the field is called."""
     if isinstance(node, ast.BoolOp):  # `token or "none"`: the non-literal sides are what may be logged
