@@ -608,7 +608,8 @@ class SensitiveValueLogged(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
-        self.roles: dict[int, tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]] = {}  # per function: see _roles()
+        # per function: see _roles()
+        self.roles: dict[int, tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]] = {}
         self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
     def visit_Call(self, node: ast.Call) -> None:
