@@ -12,6 +12,7 @@ from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, ite
 from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
+from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
@@ -35,6 +36,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
         self.command: bool | None = None  # the module reads like a command's body (see _command_module)
+        self.wizard: set[int] | None = None  # see _wizard_steps
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -60,10 +62,62 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         the program's output. Not in a module that builds the web app: that is the server."""
         if self.program is None:
             tree = self.ctx.tree
-            names = script_functions(tree) if not self._serves_app() else frozenset()
+            names = script_functions(tree, self._called_at_import()) if not self._serves_app() else frozenset()
             self.program = {id(n) for n in (tree.body if tree is not None else [])
                             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in names}
         return self.program
+
+    def _called_at_import(self) -> frozenset[str]:
+        """Module functions a module importing no web framework calls from its top level (`generate()` as the
+        last line of a maintainer's one-off generator): running the file runs them, they are its program."""
+        tree = self.ctx.tree
+        if tree is None or any(v.split(".")[0] in _WEB_FRAMEWORKS for v in self.ctx.imports.values()):
+            return frozenset()
+        return frozenset(st.value.func.id for st in tree.body if isinstance(st, ast.Expr) and
+                         isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name))
+
+    def _wizard_steps(self) -> set[int]:
+        """Ids of the module functions that run only inside an interactive wizard: every call this module
+        makes to them comes from a function or method that asks input() at a terminal, or from another such
+        step (`_init_ca(config)` called by the `create_ca` prompts). What they print is the wizard's output."""
+        if self.wizard is None:
+            body = self.ctx.tree.body if self.ctx.tree is not None else []
+            funcs = (ast.FunctionDef, ast.AsyncFunctionDef)
+            defs = {n.name: n for n in body if isinstance(n, funcs)}
+            scopes = [*defs.values(), *(m for c in body if isinstance(c, ast.ClassDef) for m in c.body
+                                        if isinstance(m, funcs))]
+            callers: dict[str, set[int]] = {}
+            for fn in scopes:
+                for n in iter_nodes(fn.body):
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in defs:
+                        callers.setdefault(n.func.id, set()).add(id(fn))
+            steps = {id(fn) for fn in scopes if self._prompts(fn)}
+            grown = True
+            while grown:
+                more = {id(defs[name]) for name, by in callers.items() if id(defs[name]) not in steps and by <= steps}
+                steps |= more
+                grown = bool(more)
+            self.wizard = steps
+        return self.wizard
+
+    def _debug_only(self) -> bool:
+        """The function the print is in runs only when a development switch is on: it opens with a guard that
+        returns unless it is (`if not settings.DEBUG or ...: return response`), as a SQL-printing debug
+        middleware does: a developer's tool whose output is for the dev server's terminal. A print under
+        `if DEBUG:` in the middle of application code stays (a debug trace that belongs in logger.debug)."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        here = next((p for p in self.ctx.parents if any(p is st for st in func.body)), None)
+        for st in func.body:
+            if st is here:
+                return False
+            if isinstance(st, ast.If) and st.body and isinstance(st.body[-1], (ast.Return, ast.Raise)) and any(
+                    isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and _mentions_development(t.operand)
+                    for t in ([*st.test.values] if isinstance(st.test, ast.BoolOp) and isinstance(st.test.op, ast.Or)
+                              else [st.test])):
+                return True
+        return False
 
     def _writes_to_object(self, call: ast.Call) -> bool:
         """`print(..., file=self)`, `file=buf`: text written into a file or capture object the code reads
@@ -119,8 +173,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         # is the server even when it has a shebang
         if (prints_to_its_user(self.ctx) or self._entry_module()) and not self._serves_app():
             return
-        if self.ctx.function_stack and self._prompts(self.ctx.function_stack[-1]):
-            return  # the text before an input() is the question asked at a terminal
+        if self.ctx.function_stack and (self._prompts(self.ctx.function_stack[-1]) or
+                                        id(self.ctx.function_stack[0]) in self._wizard_steps()):
+            return  # the text before an input() is the question asked at a terminal, or the wizard's output
         if in_log_handler(self.ctx):
             return  # inside a logging handler's emit(), logging again would recurse: stderr is the way out
         if self.ctx.function_stack and id(self.ctx.function_stack[0]) in self._program_body():
@@ -131,6 +186,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return
         if self._before_exit(node):
             return  # the process's last words to whoever started it: it stops, no logger will carry them
+        if self._debug_only():
+            return  # a development tool's output for the developer's terminal
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
@@ -180,6 +237,24 @@ _CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenEr
 _OUTSIDE_FAILURES = frozenset({"OSError", "IOError", "FileNotFoundError", "PermissionError", "IsADirectoryError",
                                "NotADirectoryError", "HTTPError", "URLError", "KeyError", "ValueError",
                                "UnicodeDecodeError", "UnicodeEncodeError"})
+# A peer that did not answer in time or refused the connection: the message (host, timeout) is the news; the
+# traceback only shows the client library's frames. Not the broad client errors (`RequestException` also
+# covers bad URLs and HTTP errors).
+_NETWORK_FAILURES = frozenset({"TimeoutError", "timeout", "TimeoutException", "ReadTimeout", "ConnectTimeout",
+                               "WriteTimeout", "PoolTimeout", "Timeout", "NetworkError", "ConnectError",
+                               "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
+                               "ConnectionAbortedError", "BrokenPipeError", "ClientConnectionError",
+                               "ServerTimeoutError", "ClientConnectorError"})
+
+
+def _network_failure(types: list[str]) -> bool:
+    """Every caught type is a timeout or a refused/lost connection (`except (OSError, ConnectionRefusedError)`
+    counts: the OSError there is the socket's)."""
+    names = [t.split(".")[-1] for t in types]
+    return bool(names) and all(n in _NETWORK_FAILURES or n == "OSError" for n in names) and \
+        any(n in _NETWORK_FAILURES for n in names)
+
+
 _SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
 _DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -231,7 +306,8 @@ class ErrorLogDropsTraceback(AstCheck):
             types == ["ValueError"] and self._one_statement() or self._validates()) or
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
-                                    self._one_of_several(unexpected) or self._own_errors(node))
+                                    self._one_of_several(unexpected) or self._own_errors(node) or
+                                    _network_failure(unexpected))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -448,6 +524,11 @@ def _unstar(node: ast.expr) -> ast.expr:
 _DEVELOPMENT = re.compile(r"^(\w+\.)*(is_)?(dev|development|debug|DEBUG|local)(_mode|_env)?$")
 
 
+def _mentions_development(test: ast.expr) -> bool:
+    return any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
+               for n in ast.walk(test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name)))
+
+
 class EagerLogFormatting(AstCheck):
     """The message of a logging call formatted before the call (f-string, %, .format, +)."""
 
@@ -477,8 +558,7 @@ class EagerLogFormatting(AstCheck):
         screen (a login code banner), never grouped by a log pipeline. Still eager, so a note."""
         for parent, child in zip(reversed(self.ctx.parents), reversed([*self.ctx.parents[1:], None])):
             if isinstance(parent, ast.If) and child is not None and any(st is child for st in parent.body) and \
-                    any(_DEVELOPMENT.match((dotted(n.func) if isinstance(n, ast.Call) else dotted(n)) or "")
-                        for n in ast.walk(parent.test) if isinstance(n, (ast.Call, ast.Attribute, ast.Name))):
+                    _mentions_development(parent.test):
                 return True
         return False
 
@@ -528,7 +608,8 @@ class SensitiveValueLogged(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.straight_line = is_straight_line(ctx.tree)
-        self.roles: dict[int, tuple[dict[str, str], set[str]]] = {}  # per function: see _roles()
+        # per function: see _roles()
+        self.roles: dict[int, tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]] = {}
         self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -538,63 +619,83 @@ class SensitiveValueLogged(AstCheck):
             if self.ctx.qualname(node.func) != "builtins.print" or prints_to_its_user(self.ctx) or (
                     self.straight_line and not self.ctx.function_stack):
                 return
+        # one finding per call, for its most telling part: a credential by origin outranks a name
+        best: tuple[int, str, ast.expr, str, dict[str, str]] | None = None
         for part, label in self._parts(node):
-            what = f"'{label}'" if label else self._sensitive(part)
-            if what:
-                if not label and _maybe_public_token(part):
-                    self.report(node, f"{what} of {dotted(part.value)} is written to the log: a token field of a "
-                                      "domain object is often a public identifier (an order's UUID), origin not "
-                                      "traced; mask it if it grants access", key_node=part, level="note",
-                                properties={"sub": "token-field"})
-                    return
-                if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
-                        self._names_only(part):
-                    continue
-                if not label and self._failed_check():
-                    self.report(node, f"{what} is written to the log, but only where its signature check failed "
-                                      f"({self._failed_check()}): an expired or forged token no longer grants "
-                                      "access; mask it all the same", key_node=part, level="note",
-                                properties={"sub": "failed-token"})
-                    return
-                if isinstance(part, ast.Name) and self._addressed(part):
-                    # a push/device token names where a message goes: whoever holds it can send to that
-                    # device, not act as the account; sensitive, not a login credential
-                    self.report(node, f"{what} is written to the log, and it is the address messages are sent to "
-                                      f"({self._addressed(part)}=): a device or recipient token, not a login "
-                                      "credential; mask it all the same", key_node=part, level="warning",
-                                properties={"sub": "recipient-token"})
-                    return
-                if _one_time(label or expr_name(part) or ""):
-                    # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
-                    self.report(node, f"{what} is written to the log: a one-time password, usable only within its "
-                                      "time window or until the next login moves its counter; mask it all the "
-                                      "same", key_node=part, level="warning", properties={"sub": "one-time"})
-                    return
-                if method in ("debug", "trace"):
-                    # whether DEBUG records reach a production log is the deployment's logging config
-                    self.report(node, f"{what} is written to the log at {method.upper()} level: it reaches the "
-                                      "logs only where that level is on (the logging configuration was not "
-                                      "traced); log an identifier or a masked value instead", key_node=part,
-                                level="warning", properties={"sub": "debug-only"})
-                    return
-                self.report(node, f"{what} is written to the log; log an identifier or a masked value instead "
-                                  "(logs are read by more people and kept longer than the data)",
-                            key_node=part)
-                return
+            found = self._judge(part, label, method)
+            if found and (best is None or found[0] > best[0]):
+                best = found
+        if best is not None:
+            rank, message, part, level, props = best
+            self.report(node, message, key_node=part, level=level, properties=props or None)
 
-    def _roles(self) -> tuple[dict[str, str], set[str]]:
+    def _judge(self, part: ast.expr, label: str | None, method: str | None):
+        """(rank, message, part, level, properties) for one part of a logging call, or None."""
+        what = f"'{label}'" if label else self._sensitive(part)
+        if not what:
+            return None
+        if not label and _maybe_public_token(part):
+            return (1, f"{what} of {dotted(part.value)} is written to the log: a token field of a domain object is "
+                       "often a public identifier (an order's UUID), origin not traced; mask it if it grants access",
+                    part, "note", {"sub": "token-field"})
+        if _names_other_session(label or expr_name(part) or "", self.ctx) or self._published(part) or \
+                self._names_only(part):
+            return None
+        if not label and self._failed_check():
+            return (1, f"{what} is written to the log, but only where its signature check failed "
+                       f"({self._failed_check()}): an expired or forged token no longer grants access; mask it all "
+                       "the same", part, "note", {"sub": "failed-token"})
+        if not label and _request_carrier(part):
+            kind, why = CREDENTIAL, "the request as received"
+        else:
+            kind, why = kind_of(part, self.ctx.qualname, self._roles()[2], labelled=bool(label))
+        if kind == BENIGN:
+            return None
+        if kind == OBJECT:
+            # a name match whose value the code shows is no credential string: what it prints is not known
+            return (1, f"{what} is written to the log, but {why}: not a credential string as far as traced; "
+                       "check what its text holds", part, "note", {"sub": "not-a-string"})
+        if isinstance(part, ast.Name) and self._addressed(part):
+            # a push/device token names where a message goes: whoever holds it can send to that
+            # device, not act as the account; sensitive, not a login credential
+            return (2, f"{what} is written to the log, and it is the address messages are sent to "
+                       f"({self._addressed(part)}=): a device or recipient token, not a login credential; mask it "
+                       "all the same", part, "warning", {"sub": "recipient-token"})
+        if _one_time(label or expr_name(part) or ""):
+            # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
+            return (2, f"{what} is written to the log: a one-time password, usable only within its time window or "
+                       "until the next login moves its counter; mask it all the same", part, "warning",
+                    {"sub": "one-time"})
+        if method in ("debug", "trace"):
+            # whether DEBUG records reach a production log is the deployment's logging config
+            if kind == CREDENTIAL:
+                return (2, f"{what} ({why}) is written to the log at {method.upper()} level: it reaches the logs "
+                           "only where that level is on (the logging configuration was not traced); log an "
+                           "identifier or a masked value instead", part, "warning", {"sub": "debug-only"})
+            return (1, f"{what} is written to the log at {method.upper()} level: only its name says it is a "
+                       "credential (origin not traced) and it reaches the logs only where that level is on; log an "
+                       "identifier or a masked value instead", part, "note", {"sub": "debug-name-only"})
+        if kind == CREDENTIAL:
+            return (3, f"{what} ({why}) is written to the log; log an identifier or a masked value instead (logs "
+                       "are read by more people and kept longer than the data)", part, "error", {})
+        return (2, f"{what} is written to the log: its name says it is a credential (origin not traced); log an "
+                   "identifier or a masked value instead", part, "warning", {"sub": "name-only"})
+
+    def _roles(self) -> tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]:
         """Of the enclosing function, once (a hostile file's long function is walked once, not per log call):
-        names passed as a message's destination (`PushMessage(to=token)`: name -> keyword), and names written
+        names passed as a message's destination (`PushMessage(to=token)`: name -> keyword), names written
         into a DNS TXT record (`record_type="TXT"`, `txtdata=`: an ACME dns-01 value, a domain-verification
-        string, made public on purpose)."""
+        string, made public on purpose), and what each name is assigned (see logged_values)."""
         func = next((p for p in reversed(self.ctx.parents) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
                     None)
         if func is None:
-            return {}, set()
+            return {}, set(), {}
         if id(func) not in self.roles:
             addressed: dict[str, str] = {}
             published: set[str] = set()
+            bindings = Bindings()
             for call in ast.walk(func):
+                collect_bindings(bindings, call)
                 if not isinstance(call, ast.Call):
                     continue
                 for kw in call.keywords:
@@ -604,7 +705,7 @@ class SensitiveValueLogged(AstCheck):
                 if any(literal_value(v) == "TXT" for v in values) or \
                         any(k.arg and k.arg.lower().startswith("txt") for k in call.keywords):
                     published.update(n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name))
-            self.roles[id(func)] = (addressed, published)
+            self.roles[id(func)] = (addressed, published, bindings)
         return self.roles[id(func)]
 
     def _names_only(self, part: ast.expr) -> bool:
@@ -671,6 +772,8 @@ class SensitiveValueLogged(AstCheck):
                     is_sensitive_name(keyword) and not _is_masked(value) and not _says_benign(value):
                 yield value, keyword  # structlog key=value
                 continue
+            if keyword is not None and _LABELS_IDS.search(keyword):
+                continue  # `provider_ids=providers`: the key says the value holds identifiers or names
             yield from _leaves(value)
 
     def _sensitive(self, node: ast.expr) -> str | None:
@@ -681,6 +784,10 @@ class SensitiveValueLogged(AstCheck):
         if name and is_sensitive_name(name):
             return f"'{name}'"
         return None
+
+
+# structlog keys that say what the value holds: identifiers, names, counts
+_LABELS_IDS = re.compile(r"(^|_)(ids?|names?|serials?|uuids?)$")
 
 
 def _one_time(name: str) -> bool:

@@ -147,6 +147,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if " " in v and not v.startswith("-----BEGIN"):
         return True  # prose: help texts, labels, error messages
+    if re.fullmatch(r"(.{2,8}?)\1{2,}", v):
+        return True  # one short chunk said over and over: "fakefakefakefake", "abcabcabc"
     if "***" in v or "•••" in v:
         return True  # a mask shown in place of a secret: "********", "***CHANGED***"
     if _ALPHABET.search(v):

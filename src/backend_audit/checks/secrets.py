@@ -110,7 +110,7 @@ class HardcodedSecret(AstCheck):
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
-              fallback: bool = False, local: bool = False) -> None:
+              fallback: bool = False, local: bool = False, by_format: bool = False) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -122,6 +122,17 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
                                 "this module never runs against production", key_node=name_node, level="note",
                         properties={"sub": "seed-data"})
+            return
+        if fallback and _DEV_LOGIN.search(what):
+            self.report(anchor, f"{what}: the fallback of a development or test login (the variable's name says "
+                                "so); fail at start-up all the same", key_node=name_node, level="note",
+                        properties={"sub": "dev-login-fallback"})
+            return
+        if fallback and local:
+            self.report(anchor, f"{what}, for a service on localhost (its host field defaults to this machine): "
+                                "used only where the environment does not set it, and it opens nothing beyond this "
+                                "machine; fail at start-up instead", key_node=name_node, level="note",
+                        properties={"sub": "local-fallback"})
             return
         if fallback:
             self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
@@ -145,6 +156,26 @@ class HardcodedSecret(AstCheck):
                                 "beyond this machine) that ships wherever the settings are not overridden; read "
                                 "it from the environment", key_node=name_node, level="warning",
                         properties={"sub": "local-service"})
+            return
+        literal = literal_value(value_node)
+        if isinstance(literal, bytes):
+            literal = literal.decode("latin-1")
+        if not by_format and not (isinstance(literal, str) and _generated(literal)):
+            # only the name says credential: a word a person chose ("admin", "password1234") or a label
+            if _DEFAULT_NAME.search(what):
+                self.report(anchor, f"{what}: a default that does not look like a generated secret, used where "
+                                    "nothing configures one (who overrides it was not traced)", key_node=name_node,
+                            level="note", properties={"sub": "plain-default"})
+                return
+            self.report(anchor, f"hard-coded {what}: only the name says it is a credential, the value is no "
+                                "generated secret; if it is a real password, read it from the environment",
+                        key_node=name_node, level="warning", properties={"sub": "name-only"})
+            return
+        if _DEFAULT_NAME.search(what) and not by_format:
+            # `DEFAULT_API_KEY = "..."`: what runs where nothing is configured, like an environment fallback
+            self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
+                                "install shares it: require it from the configuration", key_node=name_node,
+                        level="warning", properties={"sub": "default-constant"})
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
@@ -191,7 +222,8 @@ class HardcodedSecret(AstCheck):
             if self._enum_member() or _label_for(name, literal_value(value)):
                 return  # `oauth2_leaked_token = "oauth2_leaked_token"`: a label naming a kind of thing
             if self._in_settings_class():
-                self._flag(node, target, value, f"default for settings field {name}", node, fallback=True)
+                self._flag(node, target, value, f"default for settings field {name}", node, fallback=True,
+                           local=self._local_sibling(name))
             else:
                 self._flag(node, target, value, f"secret in {name}", node)
 
@@ -227,6 +259,22 @@ class HardcodedSecret(AstCheck):
         cls = self.ctx.parents[-1] if self.ctx.parents else None
         return isinstance(cls, ast.ClassDef) and any(
             re.search(r"(Enum|Flag|Choices)$", (dotted(b) or "").rpartition(".")[2]) for b in cls.bases)
+
+    def _local_sibling(self, name: str) -> bool:
+        """`POSTGRES_PWD: str = "polar"` next to `POSTGRES_HOST: str = "127.0.0.1"` in the same settings class:
+        the default password is for a service on this machine (same prefix, a host field defaulting to it)."""
+        prefix = name.rsplit("_", 1)[0] if "_" in name else ""
+        cls = self.ctx.parents[-1] if self.ctx.parents else None
+        if not prefix or not isinstance(cls, ast.ClassDef):
+            return False
+        for st in cls.body:
+            field = target_name(st.target) if isinstance(st, ast.AnnAssign) else \
+                target_name(st.targets[0]) if isinstance(st, ast.Assign) and len(st.targets) == 1 else None
+            if isinstance(field, str) and field.lower() in (f"{prefix}_host".lower(), f"{prefix}_server".lower(),
+                                                            f"{prefix}_hostname".lower()):
+                host = literal_value(st.value)
+                return isinstance(host, str) and _LOCAL_HOSTS.match(host) is not None
+        return False
 
     def _in_settings_class(self) -> bool:
         """A field of a pydantic BaseSettings class: its default is what the environment overrides."""
@@ -289,11 +337,12 @@ class HardcodedSecret(AstCheck):
             literal = self._literal_behind(key)
             if literal is not None and self._jwt_key(literal):
                 via = f" (through {key.id})" if isinstance(key, ast.Name) else ""
-                self._flag(node, key, literal, f"JWT signing key in {qn}(){via}", _arg_node(node, "key", 1))
+                self._flag(node, key, literal, f"JWT signing key in {qn}(){via}", _arg_node(node, "key", 1),
+                           by_format=True)
         elif qn in _FERNET:
             key = arg(node, "key", 0)
             if key is not None and self._secret_literal(key):
-                self._flag(node, node.func, key, "Fernet key", node)
+                self._flag(node, node.func, key, "Fernet key", node, by_format=True)
 
     @staticmethod
     def _jwt_key(node: ast.AST) -> bool:
@@ -349,15 +398,30 @@ class HardcodedSecret(AstCheck):
                 if pattern.search(text):
                     if label == "private key" and not _key_material(text):
                         break  # `"-----BEGIN RSA PRIVATE KEY-----..."`: an elided example in docs or help text
-                    self._flag(node, token, token, label, token)
+                    self._flag(node, token, token, label, token, by_format=True)
                     break
             else:
                 if url_password(text):
                     local = _LOCAL_HOSTS.match(_url_host(text)) is not None
                     self._flag(node, token, token, "password inside a connection URL", token, local=local,
-                               fallback=not local and token is node and self._lookup_default(node))
+                               fallback=not local and token is node and self._lookup_default(node), by_format=True)
 
 
+# Words people put in passwords they choose; a generated key does not spell them
+_CHOSEN = re.compile(r"(?i)pass|secret|admin|changeme|letmein|qwerty|test|demo|default|example|sample|local|guest|"
+                     r"welcome|1234")
+
+
+def _generated(value: str) -> bool:
+    """A value that looks generated (mixed character classes, no word a person would choose): `f3c9a1d07be2`,
+    not `password1234` or `admin`."""
+    return looks_random(value) and not _CHOSEN.search(value)
+
+
+# `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
+_DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
+_DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
 _DEV_FUNCTION = re.compile(r"(?i)(^|_)(dev|demo|seed|sample|fixture|local)(_|$)")
 # A value between brackets (`"[TURN_END]"`, `"<|endoftext|>"`, `"</s>"`): a marker a stream or a model's
@@ -377,6 +441,8 @@ def _label_for(name: str, value: object) -> bool:
         return False
     if value == name or _MARKER.fullmatch(value):
         return True
+    if name.lower().endswith("_key") and is_password_kind(name) and re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        return True  # `password_detail_key = "registrationcode"`: the key a password is stored under
     rest = iter(name.lower())
     if _TYPE_NAME.fullmatch(name) and len(value) >= 6 and all(c in rest for c in value.lower()):
         return True

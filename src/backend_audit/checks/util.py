@@ -208,15 +208,16 @@ def main_only_functions(tree: ast.Module | None) -> frozenset[str]:
     return frozenset((called & defined) - elsewhere)
 
 
-def script_functions(tree: ast.Module | None) -> frozenset[str]:
+def script_functions(tree: ast.Module | None, roots: frozenset[str] = frozenset()) -> frozenset[str]:
     """The module-level functions that make up a program run from the command line: `main()`, the functions
     only the `if __name__ == "__main__":` block calls (`main_only_functions`), and every module function
     those call in turn. A maintainer's stand-alone script (`extras/authors/generate.py`) is this shape
-    whatever its folder is called. The caller decides whether the module is a server (it builds a web app)."""
+    whatever its folder is called. The caller decides whether the module is a server (it builds a web app);
+    `roots` are more entry points it knows of."""
     if tree is None:
         return frozenset()
     defs = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    todo = [name for name in main_only_functions(tree) | ({"main"} & defs.keys())]
+    todo = [name for name in main_only_functions(tree) | ({"main"} & defs.keys()) | roots]
     found: set[str] = set()
     while todo:
         name = todo.pop()
