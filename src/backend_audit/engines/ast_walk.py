@@ -11,7 +11,7 @@ import ast
 import functools
 from typing import Any, Callable
 
-from ..checks.base import ContextEnter, ContextLeave, FileContext
+from ..checks.base import CHILD_FIELDS, ContextEnter, ContextLeave, FileContext, child_fields
 
 # visit_FunctionDef sees AsyncFunctionDef too, and so on: one method per concept, as libcst had it.
 _TWINS = {"AsyncFunctionDef": "FunctionDef", "AsyncFor": "For", "AsyncWith": "With", "TryStar": "Try"}
@@ -58,17 +58,6 @@ def _tables(visitors: list[Any]) -> tuple[dict[type, list[Callable]], dict[type,
             {t: [getattr(visitors[i], m) for i, m in items] for t, items in leave_plan})
 
 
-# Load/Store contexts and operator singletons carry no code of their own: nobody visits them, and
-# skipping them saves about a third of the calls. Checks read `node.op` / `node.ctx` directly.
-_SKIP_FIELDS = frozenset({"ctx", "op", "ops"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(kind: type) -> tuple[str, ...]:
-    _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SKIP_FIELDS)
-    return _FIELDS[kind]
-
-
 class TooDeep(Exception):
     """The tree is deeper than max_depth: refused before any recursive visitor (ours, radon's, bandit's)
     can hit the recursion limit on it."""
@@ -89,6 +78,7 @@ def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collector
     enter_table, leave_table = _tables(visitors)
     parents = ctx.parents
     enter_get, leave_get = enter_table.get, leave_table.get
+    fields = CHILD_FIELDS.get  # the context and operator singletons are skipped (checks.base.SKIP_FIELDS)
     AST = ast.AST
 
     def walk(node: ast.AST) -> None:
@@ -100,7 +90,7 @@ def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collector
         parents.append(node)
         if len(parents) > max_depth:
             raise TooDeep(max_depth)
-        for name in _FIELDS.get(kind) or _fields(kind):
+        for name in fields(kind) or child_fields(kind):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:
