@@ -10,7 +10,7 @@ kept as evidence so the rules can say so instead of quietly using wrong figures.
 from __future__ import annotations
 
 import os
-import re
+from ..checks.lazy_re import re  # compiled on first use
 import sys
 import xml.parsers.expat
 from dataclasses import dataclass, field
