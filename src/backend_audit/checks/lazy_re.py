@@ -35,36 +35,20 @@ class LazyPattern:
             raise AttributeError(name)
         return getattr(self._compile(), name)
 
-    def match(self, *args, **kwargs):
-        return self._compile().match(*args, **kwargs)
-
-    def fullmatch(self, *args, **kwargs):
-        return self._compile().fullmatch(*args, **kwargs)
-
-    def search(self, *args, **kwargs):
-        return self._compile().search(*args, **kwargs)
-
-    def findall(self, *args, **kwargs):
-        return self._compile().findall(*args, **kwargs)
-
-    def finditer(self, *args, **kwargs):
-        return self._compile().finditer(*args, **kwargs)
-
-    def sub(self, *args, **kwargs):
-        return self._compile().sub(*args, **kwargs)
-
-    def subn(self, *args, **kwargs):
-        return self._compile().subn(*args, **kwargs)
-
-    def split(self, *args, **kwargs):
-        return self._compile().split(*args, **kwargs)
-
-    def scanner(self, *args, **kwargs):
-        return self._compile().scanner(*args, **kwargs)
-
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r}, {self._flags})"
 
+
+def _first_use(name: str):
+    def method(self: LazyPattern, *args, **kwargs):
+        return getattr(self._compile(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name in _METHODS:
+    setattr(LazyPattern, _name, _first_use(_name))
 
 re = types.ModuleType("re", _re.__doc__)
 re.__dict__.update({k: v for k, v in vars(_re).items() if not k.startswith("__")})
