@@ -71,15 +71,22 @@ class FileContext:
         return found
 
     def is_local(self, name: str) -> bool:
-        return any(name in scope for scope in self.local_scopes)
+        for scope in self.local_scopes:  # a loop, not any(<genexpr>): asked for most names resolved
+            if name in scope:
+                return True
+        return False
 
     def imported(self, name: str) -> str | None:
         """The dotted origin a name is imported from where we stand: the innermost function that imports
         it wins, a local binding in a nearer scope hides it, module imports come last."""
-        for scope, imports in zip(reversed(self.local_scopes), reversed(self.imports_in_scope)):
+        scopes, in_scope = self.local_scopes, self.imports_in_scope
+        # innermost first, the two stacks paired from their ends (indices, not zip(reversed(), reversed()):
+        # this runs for most names a check resolves, and at module level there is no scope at all)
+        for k in range(-1, -1 - min(len(scopes), len(in_scope)), -1):
+            imports = in_scope[k]
             if name in imports:
                 return imports[name]
-            if name in scope:
+            if name in scopes[k]:
                 return None
         return self.imports.get(name)
 
