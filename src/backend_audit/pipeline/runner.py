@@ -27,7 +27,7 @@ from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, Rado
 from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
-from . import downlevel, syntax
+from . import syntax
 from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
@@ -93,6 +93,8 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
 def _parse_downlevel(text: str, rel: str) -> ast.Module | None:
     """The tree of a file whose only fault on this host is newer syntax that has an older spelling
     (pipeline/downlevel.py), or None."""
+    from . import downlevel  # only a file the host's parser rejects needs it
+
     rewritten = downlevel.rewrite(text)
     if rewritten is None:
         return None
