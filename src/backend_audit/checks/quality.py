@@ -101,23 +101,26 @@ class LowMaintainabilityIndex(RadonCheck):
 def _mi_at_least(text: str, lines: list[str], tree: ast.Module, volume: float, complexity: float) -> float:
     """A floor under radon's maintainability index, from what is known without its tokenizer pass (a tenth
     of a small app's per-file analysis); most modules clear the limit even so. radon's index falls as the
-    logical lines grow and, below 230% of comment lines per code line, rises with the comments. So:
+    logical lines grow, and its comment term is lowest at no comments or at the most comments there can be
+    (up to 3*pi/2 of its sine). Bounds without tokens:
     - logical lines: each physical line, and each `;` on it, ends at most one, which counts 2 only when it
       holds a `:` (`if x: y`), else 1;
     - code lines (`sloc`): at least the lines a statement starts on (a bare string statement aside: a lone
       string token counts as a comment or docstring);
-    - comment and docstring lines: at most the lines with a `#` plus the lines that are not code lines."""
+    - comment and docstring lines: at most the lines with a `#` plus the lines that are not code lines.
+    The floor is radon's own `mi_compute` at the worst of those counts."""
+    from radon.metrics import mi_compute
+
     physical = len(lines)
     semicolons = text.count(";")
     lloc = min(2 * (physical + semicolons), physical + semicolons + text.count(":"))
     code = len(_statement_lines(tree.body, set()))
     if lloc <= 0 or code <= 0 or volume <= 0:
         return 0.0
-    comment_pct = (sum(1 for line in lines if "#" in line) + physical - code) / code * 100
-    scale = math.sqrt(2.46 * math.radians(comment_pct))  # radon's mi_compute, with its lowest sine
-    sine = 0.0 if scale <= math.pi else math.sin(scale) if scale <= 1.5 * math.pi else -1.0
-    floor = 171 - 5.2 * math.log(volume) - 0.23 * complexity - 16.2 * math.log(lloc) + 50 * sine
-    return min(max(0.0, floor * 100 / 171.0), 100.0)
+    most_comments = (sum(1 for line in lines if "#" in line) + physical - code) / code * 100
+    lowest_sine = math.degrees((1.5 * math.pi) ** 2 / 2.46)  # the percentage where radon's sine is -1
+    return min(mi_compute(volume, complexity, lloc, 0.0),
+               mi_compute(volume, complexity, lloc, min(most_comments, lowest_sine)))
 
 
 def _statement_lines(body: list[ast.stmt], out: set[int]) -> set[int]:
