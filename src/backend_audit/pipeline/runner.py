@@ -270,9 +270,10 @@ def _file_plan(plan: Plan, selection: Selection, per_file_ignores: tuple[str, ..
                is_test: bool) -> tuple[dict[str, Rule], list[type], dict[str, dict]]:
     """(rules by id, the check classes that run on such a file, the options of its enabled rules)."""
     pack = load_rules()
-    key = ("file", id(plan.settings), id(pack), id(selection), plan.enabled, per_file_ignores, is_test)
+    # `enabled` by identity too: a caller may hand a list or a set (unhashable), and its order is the checks'
+    key = ("file", id(plan.settings), id(pack), id(selection), id(plan.enabled), per_file_ignores, is_test)
     hit = _SHARED.get(key)
-    if hit is not None and hit[0] == (plan.settings, pack, selection):
+    if hit is not None and hit[0] == (plan.settings, pack, selection, plan.enabled):
         return hit[1]
     rules = {r.id: r for r in pack}
     checks = all_checks()
@@ -280,7 +281,7 @@ def _file_plan(plan: Plan, selection: Selection, per_file_ignores: tuple[str, ..
     picked = [cls for rid in enabled for cls in checks.get(rid, ())]
     picked = [c for c in picked if is_test is False or getattr(c, "APPLIES_TO_TESTS", False)]
     made = (rules, picked, {rid: selection.options(rid) for rid in enabled})
-    _remember(key, ((plan.settings, pack, selection), made))
+    _remember(key, ((plan.settings, pack, selection, plan.enabled), made))
     return made
 
 
