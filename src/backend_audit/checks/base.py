@@ -51,7 +51,7 @@ class FileContext:
     # user taint models (`taint-models` in the config), already read and validated: plain data
     taint_models: tuple = ()
     _lines: list[str] | None = None
-    _own: dict[int, list[ast.AST]] = field(default_factory=dict)
+    _own: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False, compare=False)  # own_nodes memo
 
     @property
     def lines(self) -> list[str]:
