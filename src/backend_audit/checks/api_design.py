@@ -3,7 +3,7 @@ handlers (BA-API-006)."""
 
 from __future__ import annotations
 
-import re
+from .lazy_re import re  # compiled on first use
 
 import ast
 

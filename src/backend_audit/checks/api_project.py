@@ -4,7 +4,7 @@ conventions (BA-API-008) and security headers outside Django (BA-API-009)."""
 from __future__ import annotations
 
 import fnmatch
-import re
+from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from .api import anchor

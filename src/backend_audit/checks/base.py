@@ -51,6 +51,7 @@ class FileContext:
     # user taint models (`taint-models` in the config), already read and validated: plain data
     taint_models: tuple = ()
     _lines: list[str] | None = None
+    _own: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False, compare=False)  # own_nodes memo
 
     @property
     def lines(self) -> list[str]:
@@ -62,16 +63,30 @@ class FileContext:
     def symbol(self) -> str:
         return ".".join(self.symbol_stack)
 
+    def own_nodes(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+        """`own_nodes(func)`, made once per function of the file: several per-function facts read it."""
+        found = self._own.get(id(func))
+        if found is None:
+            found = self._own[id(func)] = own_nodes(func)
+        return found
+
     def is_local(self, name: str) -> bool:
-        return any(name in scope for scope in self.local_scopes)
+        for scope in self.local_scopes:  # a loop, not any(<genexpr>): asked for most names resolved
+            if name in scope:
+                return True
+        return False
 
     def imported(self, name: str) -> str | None:
         """The dotted origin a name is imported from where we stand: the innermost function that imports
         it wins, a local binding in a nearer scope hides it, module imports come last."""
-        for scope, imports in zip(reversed(self.local_scopes), reversed(self.imports_in_scope)):
+        scopes, in_scope = self.local_scopes, self.imports_in_scope
+        # innermost first, the two stacks paired from their ends (indices, not zip(reversed(), reversed()):
+        # this runs for most names a check resolves, and at module level there is no scope at all)
+        for k in range(-1, -1 - min(len(scopes), len(in_scope)), -1):
+            imports = in_scope[k]
             if name in imports:
                 return imports[name]
-            if name in scope:
+            if name in scopes[k]:
                 return None
         return self.imports.get(name)
 
@@ -175,6 +190,43 @@ def iter_nodes(root: ast.AST | list[ast.AST], skip: tuple[type, ...] = SCOPES) -
         children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, skip)]
         children.reverse()
         stack.extend(children)
+
+
+# Load/Store contexts and operator singletons carry no code of their own: the shared walk and `own_nodes`
+# skip them (about a third of a tree's nodes). Code reads `node.op` / `node.ctx` directly.
+SKIP_FIELDS = frozenset({"ctx", "op", "ops"})
+CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold child nodes worth visiting (memoised per type)."""
+    CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in SKIP_FIELDS)
+    return CHILD_FIELDS[kind]
+
+
+def own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The nodes of a function's own code: its body in walk order (a node before its children, in source
+    order), not descending into nested functions, lambdas and classes (their code runs elsewhere; they are
+    left out themselves too), nor into the context and operator singletons. Read through
+    `FileContext.own_nodes`, which makes the list once per function for every fact that needs it."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = func.body[::-1]
+    AST, fields = ast.AST, CHILD_FIELDS.get
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SCOPES):
+            continue
+        out.append(node)
+        children: list[ast.AST] = []
+        for name in fields(type(node)) or child_fields(type(node)):
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                children.append(value)
+            elif isinstance(value, list):
+                children += [v for v in value if isinstance(v, AST)]
+        children.reverse()
+        stack += children
+    return out
 
 
 class AstCheck:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import re
+from .lazy_re import re  # compiled on first use
 from pathlib import Path
 
 from ..untrusted.files import read_small_text

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import ipaddress
-import re
+from .lazy_re import re  # compiled on first use
 from urllib.parse import urlsplit
 
 import ast

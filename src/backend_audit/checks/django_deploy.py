@@ -4,7 +4,7 @@ BA-DEP-002) and names itself in `properties.sub` and in the message."""
 
 from __future__ import annotations
 
-import re
+from .lazy_re import re  # compiled on first use
 from typing import Any, Callable
 
 from ..model.django_settings import SettingsIndex, Value

@@ -4,7 +4,7 @@ schemas created at run time instead of migrated."""
 from __future__ import annotations
 
 import ast
-import re
+from .lazy_re import re  # compiled on first use
 from pathlib import PurePosixPath
 from typing import Any
 

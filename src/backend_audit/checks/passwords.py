@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from .lazy_re import re  # compiled on first use
 
 import ast
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -65,7 +66,7 @@ class LowMaintainabilityIndex(RadonCheck):
         if "migrations" in path.parts or path.stem in ("settings", "conftest") or "settings" in path.parts:
             return []
         from radon.metrics import h_visit_ast, mi_compute, mi_rank
-        from ..engines.radon import raw_metrics
+        from ..engines.radon import odd_line_breaks, raw_metrics
 
         min_sloc = int(self.option("mi_min_sloc", 20))
         if len(self.ctx.lines) < min_sloc:  # sloc <= physical lines: skip radon's tokenizer pass
@@ -81,6 +82,9 @@ class LowMaintainabilityIndex(RadonCheck):
             # mi_compute gives 100 to a module without operators whatever its line counts (data modules:
             # a 10,000-line table of constants): no tokenizer pass for them
             return []
+        if not odd_line_breaks(self.ctx.text) and \
+                _mi_at_least(self.ctx.text, self.ctx.lines, tree, volume, cc.total_complexity) >= limit + 1e-6:
+            return []  # above the limit whatever the line counts are: no tokenizer pass
         raw = raw_metrics(self.ctx.text)
         if raw.sloc < min_sloc:
             return []
@@ -100,6 +104,46 @@ class LowMaintainabilityIndex(RadonCheck):
             engine=self.ENGINE, snippet=f"module {self.ctx.path}", symbol="",
             properties={"maintainability_index": round(mi, 2), "rank": rank},
         )]
+
+
+def _mi_at_least(text: str, lines: list[str], tree: ast.Module, volume: float, complexity: float) -> float:
+    """A floor under radon's maintainability index, from what is known without its tokenizer pass (a tenth
+    of a small app's per-file analysis); most modules clear the limit even so. radon's index falls as the
+    logical lines grow, and its comment term is lowest at no comments or at the most comments there can be
+    (up to 3*pi/2 of its sine). Bounds without tokens:
+    - logical lines: each physical line, and each `;` on it, ends at most one, which counts 2 only when it
+      holds a `:` (`if x: y`), else 1;
+    - code lines (`sloc`): at least the lines a statement starts on (a bare string statement aside: a lone
+      string token counts as a comment or docstring);
+    - comment and docstring lines: at most the lines with a `#` plus the lines that are not code lines.
+    The floor is radon's own `mi_compute` at the worst of those counts."""
+    from radon.metrics import mi_compute
+
+    physical = len(lines)
+    semicolons = text.count(";")
+    lloc = min(2 * (physical + semicolons), physical + semicolons + text.count(":"))
+    code = len(_statement_lines(tree.body, set()))
+    if lloc <= 0 or code <= 0 or volume <= 0:
+        return 0.0
+    most_comments = (sum(1 for line in lines if "#" in line) + physical - code) / code * 100
+    lowest_sine = math.degrees((1.5 * math.pi) ** 2 / 2.46)  # the percentage where radon's sine is -1
+    return min(mi_compute(volume, complexity, lloc, 0.0),
+               mi_compute(volume, complexity, lloc, min(most_comments, lowest_sine)))
+
+
+def _statement_lines(body: list[ast.stmt], out: set[int]) -> set[int]:
+    """The lines statements start on, a bare string statement aside: statement lists only, no expression
+    is visited (a def or class inside an expression, a lambda's body, holds no statement line)."""
+    for stmt in body:
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, (ast.Constant, ast.JoinedStr))):
+            out.add(stmt.lineno)
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, name, None)
+            if isinstance(inner, list):
+                _statement_lines(inner, out)
+        for part in (*(getattr(stmt, "handlers", None) or ()), *(getattr(stmt, "cases", None) or ())):
+            _statement_lines(part.body, out)
+    return out
 
 
 _MUTABLE_CALLS = frozenset({"list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",

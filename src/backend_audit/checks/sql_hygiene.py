@@ -4,7 +4,7 @@ back (BA-SQL-004)."""
 
 from __future__ import annotations
 
-import re
+from .lazy_re import re  # compiled on first use
 
 import ast
 

@@ -5,7 +5,7 @@ of its own, so it reports only through its subclasses."""
 from __future__ import annotations
 
 import ast
-import re
+from .lazy_re import re  # compiled on first use
 
 from .base import AstCheck, FileContext, dotted
 from .recognise import arg_values

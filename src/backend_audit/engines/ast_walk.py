@@ -11,7 +11,7 @@ import ast
 import functools
 from typing import Any, Callable
 
-from ..checks.base import ContextEnter, ContextLeave, FileContext
+from ..checks.base import CHILD_FIELDS, ContextEnter, ContextLeave, FileContext, child_fields
 
 # visit_FunctionDef sees AsyncFunctionDef too, and so on: one method per concept, as libcst had it.
 _TWINS = {"AsyncFunctionDef": "FunctionDef", "AsyncFor": "For", "AsyncWith": "With", "TryStar": "Try"}
@@ -28,45 +28,27 @@ def _methods(cls: type) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=64)
-def _plan(classes: tuple[type, ...]) -> tuple[tuple[tuple[type, tuple[tuple[int, str], ...]], ...], ...]:
-    """Per node type, (visitor index, method name) of the visit_ and of the leave_ methods, in dispatch
-    order: made once per set of visitor classes (every file of a scan has one or two), bound per file."""
-    by_name: dict[str, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
-    for i, cls in enumerate(classes):
-        for kind, node_name, method in _methods(cls):
-            enter, leave = by_name.setdefault(node_name, ([], []))
-            (enter if kind == "visit" else leave).append((i, method))
-    enter_plan: dict[type, list[tuple[int, str]]] = {}
-    leave_plan: dict[type, list[tuple[int, str]]] = {}
-    for node_name, (enter, leave) in by_name.items():
+@functools.lru_cache(maxsize=None)
+def _class_plan(cls: type) -> tuple[tuple[type, bool, str], ...]:
+    """(node type, is a visit_ method, method name) for every node type a visitor class handles, its async
+    twins included: made once per class. Not once per set of classes: the checks a file's text does not
+    mention are left out of its walk, so a small app's files come in dozens of different sets."""
+    out = []
+    for kind, node_name, method in _methods(cls):
         types = [getattr(ast, node_name, None)] + [getattr(ast, twin, None) for twin, base in _TWINS.items()
                                                     if base == node_name]
-        for t in types:
-            if isinstance(t, type):
-                if enter:
-                    enter_plan.setdefault(t, []).extend(enter)
-                if leave:
-                    leave_plan.setdefault(t, []).extend(leave)
-    return (tuple((t, tuple(items)) for t, items in enter_plan.items()),
-            tuple((t, tuple(items)) for t, items in leave_plan.items()))
+        out += [(t, kind == "visit", method) for t in types if isinstance(t, type)]
+    return tuple(out)
 
 
 def _tables(visitors: list[Any]) -> tuple[dict[type, list[Callable]], dict[type, list[Callable]]]:
-    enter_plan, leave_plan = _plan(tuple(type(v) for v in visitors))
-    return ({t: [getattr(visitors[i], m) for i, m in items] for t, items in enter_plan},
-            {t: [getattr(visitors[i], m) for i, m in items] for t, items in leave_plan})
-
-
-# Load/Store contexts and operator singletons carry no code of their own: nobody visits them, and
-# skipping them saves about a third of the calls. Checks read `node.op` / `node.ctx` directly.
-_SKIP_FIELDS = frozenset({"ctx", "op", "ops"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields(kind: type) -> tuple[str, ...]:
-    _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SKIP_FIELDS)
-    return _FIELDS[kind]
+    """Per node type, the bound visit_ and leave_ methods, in the order of `visitors`."""
+    enter: dict[type, list[Callable]] = {}
+    leave: dict[type, list[Callable]] = {}
+    for visitor in visitors:
+        for t, is_visit, method in _class_plan(type(visitor)):
+            (enter if is_visit else leave).setdefault(t, []).append(getattr(visitor, method))
+    return enter, leave
 
 
 class TooDeep(Exception):
@@ -89,6 +71,7 @@ def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collector
     enter_table, leave_table = _tables(visitors)
     parents = ctx.parents
     enter_get, leave_get = enter_table.get, leave_table.get
+    fields = CHILD_FIELDS.get  # the context and operator singletons are skipped (checks.base.SKIP_FIELDS)
     AST = ast.AST
 
     def walk(node: ast.AST) -> None:
@@ -100,7 +83,7 @@ def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collector
         parents.append(node)
         if len(parents) > max_depth:
             raise TooDeep(max_depth)
-        for name in _FIELDS.get(kind) or _fields(kind):
+        for name in fields(kind) or child_fields(kind):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 for item in value:

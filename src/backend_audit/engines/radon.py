@@ -243,6 +243,11 @@ _ODD_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]|\r(?!\n)")
 _SKIP = (tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
 
 
+def odd_line_breaks(text: str) -> bool:
+    """Whether the text has line breaks str.splitlines() and the tokenizer disagree about."""
+    return bool(_ODD_BREAKS.search(text))
+
+
 def raw_metrics(text: str) -> Module:
     """radon.raw.analyze's counts from ONE tokenize pass.
 

@@ -10,9 +10,8 @@ kept as evidence so the rules can say so instead of quietly using wrong figures.
 from __future__ import annotations
 
 import os
-import re
+from ..checks.lazy_re import re  # compiled on first use
 import sys
-import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
@@ -96,6 +95,8 @@ def _refuse(*_: Any) -> None:
 
 def parse_cobertura(data: bytes) -> tuple[dict[str, FileCoverage], tuple[str, ...]]:
     """Stream the Cobertura XML with expat: only <source> and each class's own <lines> are read."""
+    import xml.parsers.expat  # here, not at import: most scans read no coverage file
+
     parser = xml.parsers.expat.ParserCreate()
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse

@@ -10,7 +10,7 @@ and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in th
 
 from __future__ import annotations
 
-import re
+from ..checks.lazy_re import re  # compiled on first use
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
-import re
+from ..checks.lazy_re import re  # compiled on first use
 import tokenize
 
 from ..checks.base import FileContext

@@ -17,7 +17,7 @@ What counts as evidence, and nothing else:
 from __future__ import annotations
 
 import functools
-import re
+from ..checks.lazy_re import re  # compiled on first use
 from dataclasses import dataclass
 from typing import Iterable
 

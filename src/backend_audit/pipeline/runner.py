@@ -27,7 +27,7 @@ from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, Rado
 from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
-from . import downlevel, syntax
+from . import syntax
 from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
@@ -93,6 +93,8 @@ def _parse_ast(src, rel: str) -> tuple[ast.Module | None, BaseException | None]:
 def _parse_downlevel(text: str, rel: str) -> ast.Module | None:
     """The tree of a file whose only fault on this host is newer syntax that has an older spelling
     (pipeline/downlevel.py), or None."""
+    from . import downlevel  # only a file the host's parser rejects needs it
+
     rewritten = downlevel.rewrite(text)
     if rewritten is None:
         return None
@@ -152,16 +154,10 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
         result.analysed = False
         return result
     result.lines = src.line_count
-    rules = {r.id: r for r in load_rules()}
-    checks = all_checks()
-    selection = Selection(settings, tuple(rules.values()))
-    per_file_ignores = selection.ignores_for(ref.rel)
-    enabled = [rid for rid in plan.enabled if not per_file_ignores or selection.enabled(rid, per_file_ignores)]
+    selection = _selection(settings)
     is_test = is_test_path(ref.rel, settings)
-    picked = [cls for rid in enabled for cls in checks.get(rid, ())]
-    picked = [c for c in picked if is_test is False or getattr(c, "APPLIES_TO_TESTS", False)]
-    ctx = FileContext(path=ref.rel, is_test=is_test, rules=rules,
-                      options={rid: selection.options(rid) for rid in enabled}, text=src.text,
+    rules, picked, options = _file_plan(plan, selection, selection.ignores_for(ref.rel), is_test)
+    ctx = FileContext(path=ref.rel, is_test=is_test, rules=rules, options=options, text=src.text,
                       taint_models=tuple(settings.extra.get("taint_models_data", ())))
     ctx.facts["is_test"] = is_test
 
@@ -252,6 +248,48 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     result.facts["suppressions"] = scan_comments(text)
     result.timings["total"] = time.perf_counter() - t0
     return result
+
+
+# What every file of a scan shares (the rules, the checks its ignores and test status leave, their options):
+# made once per scan and kind of file, not once per file (a tenth of a small app's per-file analysis).
+# Keyed by the identity of the settings and of the rule pack, which each entry holds on to; read only, by
+# checks and fixers alike.
+_SHARED: dict[tuple, tuple] = {}
+
+
+def _selection(settings: Settings) -> Selection:
+    pack = load_rules()
+    key = ("selection", id(settings), id(pack))
+    hit = _SHARED.get(key)
+    if hit is None or hit[0] != (settings, pack):
+        hit = _remember(key, ((settings, pack), Selection(settings, pack)))
+    return hit[1]
+
+
+def _file_plan(plan: Plan, selection: Selection, per_file_ignores: tuple[str, ...],
+               is_test: bool) -> tuple[dict[str, Rule], list[type], dict[str, dict]]:
+    """(rules by id, the check classes that run on such a file, the options of its enabled rules)."""
+    pack = load_rules()
+    # `enabled` by identity too: a caller may hand a list or a set (unhashable), and its order is the checks'
+    key = ("file", id(plan.settings), id(pack), id(selection), id(plan.enabled), per_file_ignores, is_test)
+    hit = _SHARED.get(key)
+    if hit is not None and hit[0] == (plan.settings, pack, selection, plan.enabled):
+        return hit[1]
+    rules = {r.id: r for r in pack}
+    checks = all_checks()
+    enabled = [rid for rid in plan.enabled if not per_file_ignores or selection.enabled(rid, per_file_ignores)]
+    picked = [cls for rid in enabled for cls in checks.get(rid, ())]
+    picked = [c for c in picked if is_test is False or getattr(c, "APPLIES_TO_TESTS", False)]
+    made = (rules, picked, {rid: selection.options(rid) for rid in enabled})
+    _remember(key, ((plan.settings, pack, selection, plan.enabled), made))
+    return made
+
+
+def _remember(key: tuple, entry: tuple) -> tuple:
+    if len(_SHARED) >= 64:  # a long-lived host process scanning with many settings
+        _SHARED.clear()
+    _SHARED[key] = entry
+    return entry
 
 
 def _mentions(text: str, needles: tuple[str, ...]) -> bool:

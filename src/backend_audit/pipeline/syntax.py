@@ -7,7 +7,7 @@ py2 module sends people hunting for a typo that is not there.
 
 from __future__ import annotations
 
-import re
+from ..checks.lazy_re import re  # compiled on first use
 import sys
 
 # Constructs that are syntax errors in Python 3 but were ordinary Python 2. Checked on the code only

@@ -6,7 +6,7 @@ Everything here works on `ast` nodes or on plain strings; nothing imports the sc
 from __future__ import annotations
 
 import functools
-import re
+from ...checks.lazy_re import re  # compiled on first use
 import unicodedata
 from typing import Any
 

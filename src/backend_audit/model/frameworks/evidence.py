@@ -12,7 +12,7 @@ never "none".
 
 from __future__ import annotations
 
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from .capability import body_capability, capability_param

@@ -384,11 +384,12 @@ class FunctionFacts:
             out["constructor_reads"] = fn.constructor_reads
         if sanitises_first_param(node):
             out["sanitises"] = True
-        flags = flag_params(node)
+        own = ctx.own_nodes(node)
+        flags = flag_params(node, own)
         if flags:
             out["flag_params"] = flags
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
-        out.update(refusal_facts(node))  # project exceptions raised, a 401/403 default status (refusals.py)
+        out.update(refusal_facts(node, own))  # project exceptions raised, a 401/403 default status (refusals.py)
         if fn.public_switch:
             out["public_switch"] = fn.public_switch
         said = documented_public(ast.get_docstring(node, clean=False))
@@ -692,7 +693,7 @@ class FunctionFacts:
         names = {t.id for t in targets if isinstance(t, ast.Name)}
         fn = self.stack[-1]
         if fn.validated_names is None:
-            fn.validated_names = {n.func.value.id for n in iter_nodes(fn.node.body) if isinstance(n, ast.Call)
+            fn.validated_names = {n.func.value.id for n in self.ctx.own_nodes(fn.node) if isinstance(n, ast.Call)
                                   and isinstance(n.func, ast.Attribute) and n.func.attr in _VALIDATE_CALLS
                                   and isinstance(n.func.value, ast.Name)}
         return bool(names & fn.validated_names)

@@ -10,7 +10,7 @@ project by the blueprint they attach to, resolved through imports.
 
 from __future__ import annotations
 
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from .common import last_name

@@ -10,7 +10,7 @@ answer say which paths it guards; none means every path.
 from __future__ import annotations
 
 import ast
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from ...checks.base import dotted

@@ -16,20 +16,11 @@ _REFUSALS = (401, 403)
 _STATUS_WORDS = ("status", "code")
 
 
-def _own_nodes(node: ast.FunctionDef | ast.AsyncFunctionDef):
-    todo: list[ast.AST] = list(node.body)
-    while todo:
-        n = todo.pop()
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield n
-        todo.extend(ast.iter_child_nodes(n))
-
-
-def refusal_facts(node: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, object]:
+def refusal_facts(node: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]) -> dict[str, object]:
+    """`own`: the function's own nodes (`checks.base.own_nodes`): a raise in a nested def is not its own."""
     out: dict[str, object] = {}
     raised = set()
-    for n in _own_nodes(node):
+    for n in own:
         if isinstance(n, ast.Raise) and n.exc is not None:
             exc = n.exc.func if isinstance(n.exc, ast.Call) else n.exc
             name = dotted(exc) or ""

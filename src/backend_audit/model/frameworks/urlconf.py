@@ -8,7 +8,7 @@ Mixed into the inventory builder (inventory.py), which supplies the shared state
 
 from __future__ import annotations
 
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from .common import join_paths, last_name, readable_regex

@@ -8,7 +8,7 @@ cached with the file's result by content hash. The project step (`interproc`) li
 from __future__ import annotations
 
 import ast
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from ...checks.base import FileContext

@@ -11,7 +11,7 @@ or runs the scanned code.
 from __future__ import annotations
 
 import ast
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from . import values as V
