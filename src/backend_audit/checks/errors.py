@@ -6,7 +6,7 @@ import ast
 import re
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
-from .util import in_log_handler, is_alembic_revision, is_django_migration, logger_method, tries_batch_write
+from .util import in_log_handler, is_migration, logger_method, tries_batch_write
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 _REPORTERS = ("sentry_sdk.capture_exception", "sentry_sdk.capture_message", "rollbar.report_exc_info",
@@ -346,8 +346,7 @@ class BroadExceptSwallows(AstCheck):
         super().__init__(ctx)
         # Django migrations and alembic revisions: one-off data fixes run once by the operator, a note
         # and a project's own migrations.py of migration steps
-        self.migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
-            ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+        self.migration = is_migration(ctx)
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
         self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
         self._work: dict[int, tuple[str | None, bool]] = {}  # try id -> _work_of its body

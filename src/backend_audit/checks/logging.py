@@ -13,7 +13,7 @@ from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
-from .util import (MainGuardDepth, expr_name, in_log_handler, is_alembic_revision, is_django_migration,
+from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
                    builds_web_app)
@@ -506,8 +506,7 @@ class ErrorLogDropsTraceback(AstCheck):
     def _migration(self) -> bool:
         if not hasattr(self, "_is_migration"):
             ctx = self.ctx
-            self._is_migration = is_django_migration(ctx) or is_alembic_revision(ctx) or \
-                ctx.path.rsplit("/", 1)[-1] == "migrations.py"
+            self._is_migration = is_migration(ctx)
         return self._is_migration
 
 
