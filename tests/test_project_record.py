@@ -321,6 +321,9 @@ def test_a_scan_leaves_the_cyclic_collector_as_it_found_it(tmp_path, passes):
         frozen = gc.get_freeze_count()
         (root / "app" / "urls.py").write_text(URLS, encoding="utf-8")
         scan([root], SETTINGS, use_git=False)
-        assert len(passes) == 3 and gc.isenabled() and gc.get_freeze_count() == frozen
+        # the host's frozen objects stay frozen (an unfreeze would empty the generation, a freeze of the
+        # scan's facts left behind would grow it); a few may be freed by reference counting meanwhile (a
+        # module-level memo the host froze and the scan replaced), so the count may only go down a little
+        assert len(passes) == 3 and gc.isenabled() and frozen - 100 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
