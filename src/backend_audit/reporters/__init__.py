@@ -32,7 +32,11 @@ def get(name: str):
 
 
 def write_atomic(path: Path, content: str, *, default: bool = False) -> None:
-    """Temp file in the same folder, fsync, rename: readers see the old file or the whole new one.
+    """Temp file in the same folder, then rename: readers see the old file or the whole new one.
+
+    No fsync: the rename is what keeps a reader (a CI upload step) from seeing half a file; a flush to
+    disk only guards against the machine itself crashing before the rename, when the job is lost anyway
+    and the report is made again by the next run. It cost a small app's cold scan up to 40 ms of wall (busy disk).
 
     Only a regular file (or nothing) is ever replaced. A device, FIFO or socket is written into, the way a
     shell redirection would (`-f json:/dev/stdout`, a named pipe): renaming over it would replace
@@ -64,8 +68,6 @@ def write_atomic(path: Path, content: str, *, default: bool = False) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
         # mkstemp creates 0600; a report is an ordinary file, so honour the umask like open() would.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
