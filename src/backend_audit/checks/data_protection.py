@@ -3,7 +3,7 @@ field (BA-DATA-002), passwords stored without hashing (BA-DATA-003)."""
 
 from __future__ import annotations
 
-import re
+from .lazy_re import re  # compiled on first use
 from typing import Any
 
 import ast

@@ -3,7 +3,7 @@ what bandit does not model (PyYAML Loader semantics, numpy allow_pickle, Celery 
 
 from __future__ import annotations
 
-import re
+from .lazy_re import re  # compiled on first use
 
 import ast
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import re
+from .lazy_re import re  # compiled on first use
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .util import in_log_handler, is_migration, logger_method, tries_batch_write

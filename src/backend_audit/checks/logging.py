@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import re
+from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from ..model.frameworks.common import keyword, positional

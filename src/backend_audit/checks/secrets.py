@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import io
-import re
+from .lazy_re import re  # compiled on first use
 import subprocess
 import tokenize
 from pathlib import Path, PurePosixPath

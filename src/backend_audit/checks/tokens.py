@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import re
+from .lazy_re import re  # compiled on first use
 
 from .base import AstCheck, FileContext
 from .recognise import UNKNOWN, arg, literal_value, names_in, strings_in

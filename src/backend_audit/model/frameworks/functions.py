@@ -9,7 +9,7 @@ in-body permission checks. The project pass decides which functions are endpoint
 from __future__ import annotations
 
 import ast
-import re
+from ...checks.lazy_re import re  # compiled on first use
 from dataclasses import dataclass, field
 from typing import Any
 
