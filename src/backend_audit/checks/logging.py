@@ -194,6 +194,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._command_module():
             # the project pass asks whether a command-line program imports this module (CliCommandPrints)
             self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
+        elif self.ctx.function_stack:
+            # the project pass asks whether only command-line commands call this function (CliCommandPrints)
+            self.ctx.facts.setdefault("function_prints", []).append(self.ctx.findings.pop().to_dict())
 
     def _command_module(self) -> bool:
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
@@ -944,10 +947,71 @@ class CliCommandPrints(ProjectCheck):
 
     def run(self, project: Any) -> list[Finding]:
         candidates = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("command_prints", ())]
-        if not candidates:
-            return []
-        reached = _reached_from_clis(project)
-        return [Finding.from_dict(f) for path, f in candidates if path not in reached]
+        in_functions = [(path, f) for path in sorted(project.facts)
+                        for f in project.facts[path].get("function_prints", ())]
+        out: list[Finding] = []
+        if candidates:
+            reached = _reached_from_clis(project)
+            out += [Finding.from_dict(f) for path, f in candidates if path not in reached]
+        if in_functions:
+            commands = _command_only_functions(project)
+            spans: dict[str, list[tuple[int, int, str]]] = {}
+            for qual in sorted(commands):
+                info = project.semantic.functions[qual]
+                spans.setdefault(info.path, []).append((info.line, info.end_line, qual))
+            out += [Finding.from_dict(f) for path, f in in_functions
+                    if _enclosing(project.semantic, spans.get(path, ()), path, f.get("line", 0)) not in commands]
+        return out
+
+
+def _enclosing(sm: Any, spans: Any, path: str, line: int) -> str | None:
+    """The innermost project function holding `line`, when one of the command-only `spans` of its file holds
+    it (a print in a function nested inside one is judged by that nested function)."""
+    if not any(start <= line <= end for start, end, _q in spans):
+        return None
+    module = sm.module_of(path)
+    best = max(((info.line, q) for q, info in sm.functions.items()
+                if info.module == module and info.line <= line <= info.end_line), default=None)
+    return best[1] if best else None
+
+
+def _command_entry(sm: Any, qual: str, info: Any, cli_modules: set[str]) -> bool:
+    """A function a command line runs: a click/typer command or group (`@cli.command()`, Flask's
+    `@app.cli.command()`), `main()` of a module that parses argv with argparse, a Django command's `handle`."""
+    if info.path.split("/")[-3:-1] == ["management", "commands"] and qual.endswith(".Command.handle"):
+        return True
+    if info.module not in cli_modules:
+        return False
+    return any(d.split(".")[-1] in ("command", "group") for d in info.decorators) or (
+        qual == f"{info.module}.main" and not info.is_method)
+
+
+def _command_only_functions(project: Any) -> set[str]:
+    """Project functions called only from command-line entry points or from other such functions (the
+    services a `zou sync` command drives from another module): what they print is that command's output. A
+    function nothing calls (a route, a job, a callback) is not one of them."""
+    sm = project.semantic
+    cli_modules: set[str] = set()
+    for path in sorted(project.facts):
+        module = sm.module_of(path)
+        imports = (project.facts[path].get("semantic") or {}).get("imports", {})
+        if module is not None and any(str(v).split(".")[0] in _CLI_LIBRARIES or str(v).startswith("flask.cli")
+                                      for v in imports.values()):
+            cli_modules.add(module)
+    if not cli_modules and not any("/management/commands/" in "/" + info.path for info in sm.functions.values()):
+        return set()
+    found = {q for q, info in sm.functions.items() if _command_entry(sm, q, info, cli_modules)}
+    pending = sorted(found)
+    while pending:
+        for callee in sorted(sm.callees(pending.pop())):
+            if callee in found or is_test_path(sm.functions[callee].path, project.settings):
+                continue
+            callers = {c for c in sm.callers(callee) - {callee}
+                       if not is_test_path(sm.functions[c].path, project.settings)}
+            if callers and callers <= found:
+                found.add(callee)
+                pending.append(callee)
+    return found
 
 
 def _reached_from_clis(project: Any) -> set[str]:
