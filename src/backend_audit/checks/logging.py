@@ -12,6 +12,7 @@ from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, ite
 from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
+from .public_ids import could_be_public, logged_name, lookup_fields, route_params
 from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
@@ -614,7 +615,19 @@ class SensitiveValueLogged(AstCheck):
         self.roles: dict[int, tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]] = {}
         self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(node.value) < 500:
+            found = route_params(node.value)
+            if found:
+                self._fact_set("token_route_params", found)
+
+    def _fact_set(self, key: str, names: set[str]) -> None:
+        self.ctx.facts[key] = sorted(set(self.ctx.facts.get(key, ())) | names)
+
     def visit_Call(self, node: ast.Call) -> None:
+        looked_up = lookup_fields(node)
+        if looked_up:
+            self._fact_set("token_lookups", looked_up)
         method = logger_method(node, self.ctx)
         if method is None:
             # what a command-line program prints goes to the person running it, not to a log
@@ -630,6 +643,9 @@ class SensitiveValueLogged(AstCheck):
         if best is not None:
             rank, message, part, level, props = best
             self.report(node, message, key_node=part, level=level, properties=props or None)
+            if props.get("sub") == "name-only" and could_be_public(logged_name({"message": message}) or ""):
+                # whether the project addresses objects by this name is the project pass's to say
+                self.ctx.facts.setdefault("token_name_logs", []).append(self.ctx.findings.pop().to_dict())
 
     def _judge(self, part: ast.expr, label: str | None, method: str | None):
         """(rank, message, part, level, properties) for one part of a logging call, or None."""
