@@ -225,6 +225,10 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         # Django's error for a command to stop with a message for its user (the required and
                         # running versions, the missing argument): raised on purpose, the message is complete
                         "CommandError")
+# An exception class whose name says what was looked for is absent (a client library's
+# `RouteNotFoundException`, `ResourceNotFoundError`, a model's `DoesNotExist`): an expected answer the message
+# names, not a fault whose traceback matters.
+_NAMES_ABSENCE = re.compile(r"\w*NotFound(Error|Exception)?|\w*DoesNotExist")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
@@ -302,7 +306,8 @@ class ErrorLogDropsTraceback(AstCheck):
         elif node.type is not None:
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
-        unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
+        unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names
+                      and not _NAMES_ABSENCE.fullmatch(t.split(".")[-1])]
         # a ValueError caught on its own around one statement is the verdict of the call made there on the value
         # it was given (a malformed id in a lookup, `hex_to_bytes(checking_id)`). Around several statements, or
         # along with another library's error (`(regex.error, ValueError)`), it may come from anywhere
