@@ -1021,7 +1021,11 @@ def _command_only_functions(project: Any) -> set[str]:
             cli_modules.add(module)
     if not cli_modules and not any("/management/commands/" in "/" + info.path for info in sm.functions.values()):
         return set()
-    found = {q for q, info in sm.functions.items() if _command_entry(sm, q, info, cli_modules)}
+    # a command the project launches itself (`Popen([python, manage_py, "import_ctf", ...])` from a web view)
+    # runs under the server: its output is the server's
+    spawned = {w for path in sorted(project.facts) for w in project.facts[path].get("spawned_words", ())}
+    found = {q for q, info in sm.functions.items() if _command_entry(sm, q, info, cli_modules)
+             and not {q.rsplit(".", 1)[-1], q.rsplit(".", 1)[-1].replace("_", "-")} & spawned}
     pending = sorted(found)
     while pending:
         for callee in sorted(sm.callees(pending.pop())):
