@@ -400,6 +400,11 @@ class RadonCheck:
         raise NotImplementedError
 
 
+# Fact keys under which a file check leaves its findings (as dicts) for its project check to keep or drop:
+# the runner computes their fixes with the file's other findings, as only the file's text can give them.
+DEFERRED_FINDINGS = ("command_prints", "function_prints", "token_name_logs")
+
+
 class ProjectCheck:
     """A whole-repository rule run once over every file's facts (the reduce step)."""
 

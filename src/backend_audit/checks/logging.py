@@ -12,6 +12,7 @@ from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, ite
 from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
+from .public_ids import could_be_public, logged_name, lookup_fields, route_params
 from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
@@ -194,6 +195,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._command_module():
             # the project pass asks whether a command-line program imports this module (CliCommandPrints)
             self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
+        elif self.ctx.function_stack:
+            # the project pass asks whether only command-line commands call this function (CliCommandPrints)
+            self.ctx.facts.setdefault("function_prints", []).append(self.ctx.findings.pop().to_dict())
 
     def _command_module(self) -> bool:
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
@@ -221,6 +225,10 @@ _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "Permissi
                         # Django's error for a command to stop with a message for its user (the required and
                         # running versions, the missing argument): raised on purpose, the message is complete
                         "CommandError")
+# An exception class whose name says what was looked for is absent (a client library's
+# `RouteNotFoundException`, `ResourceNotFoundError`, a model's `DoesNotExist`): an expected answer the message
+# names, not a fault whose traceback matters.
+_NAMES_ABSENCE = re.compile(r"\w*NotFound(Error|Exception)?|\w*DoesNotExist")
 # The handler keeps the traceback itself (into a job log, a report) before logging a message.
 _TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.print_exc",
                               "traceback.print_exception", "traceback.format_tb", "traceback.extract_tb"})
@@ -298,7 +306,8 @@ class ErrorLogDropsTraceback(AstCheck):
         elif node.type is not None:
             types = [dotted(node.type) or ""]
         # dotted entries (re.error) match exactly; bare class names match the last part (Group.DoesNotExist)
-        unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names]
+        unexpected = [t for t in types if t not in expected_names and t.split(".")[-1] not in expected_names
+                      and not _NAMES_ABSENCE.fullmatch(t.split(".")[-1])]
         # a ValueError caught on its own around one statement is the verdict of the call made there on the value
         # it was given (a malformed id in a lookup, `hex_to_bytes(checking_id)`). Around several statements, or
         # along with another library's error (`(regex.error, ValueError)`), it may come from anywhere
@@ -611,7 +620,19 @@ class SensitiveValueLogged(AstCheck):
         self.roles: dict[int, tuple[dict[str, str], set[str], dict[str, list[ast.expr]]]] = {}
         self.filled: dict[tuple[int, str], bool] = {}  # per function and name: see _names_only()
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and len(node.value) < 500:
+            found = route_params(node.value)
+            if found:
+                self._fact_set("token_route_params", found)
+
+    def _fact_set(self, key: str, names: set[str]) -> None:
+        self.ctx.facts[key] = sorted(set(self.ctx.facts.get(key, ())) | names)
+
     def visit_Call(self, node: ast.Call) -> None:
+        looked_up = lookup_fields(node)
+        if looked_up:
+            self._fact_set("token_lookups", looked_up)
         method = logger_method(node, self.ctx)
         if method is None:
             # what a command-line program prints goes to the person running it, not to a log
@@ -627,6 +648,9 @@ class SensitiveValueLogged(AstCheck):
         if best is not None:
             rank, message, part, level, props = best
             self.report(node, message, key_node=part, level=level, properties=props or None)
+            if props.get("sub") == "name-only" and could_be_public(logged_name({"message": message}) or ""):
+                # whether the project addresses objects by this name is the project pass's to say
+                self.ctx.facts.setdefault("token_name_logs", []).append(self.ctx.findings.pop().to_dict())
 
     def _judge(self, part: ast.expr, label: str | None, method: str | None):
         """(rank, message, part, level, properties) for one part of a logging call, or None."""
@@ -944,10 +968,75 @@ class CliCommandPrints(ProjectCheck):
 
     def run(self, project: Any) -> list[Finding]:
         candidates = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("command_prints", ())]
-        if not candidates:
-            return []
-        reached = _reached_from_clis(project)
-        return [Finding.from_dict(f) for path, f in candidates if path not in reached]
+        in_functions = [(path, f) for path in sorted(project.facts)
+                        for f in project.facts[path].get("function_prints", ())]
+        out: list[Finding] = []
+        if candidates:
+            reached = _reached_from_clis(project)
+            out += [Finding.from_dict(f) for path, f in candidates if path not in reached]
+        if in_functions:
+            commands = _command_only_functions(project)
+            spans: dict[str, list[tuple[int, int, str]]] = {}
+            for qual in sorted(commands):
+                info = project.semantic.functions[qual]
+                spans.setdefault(info.path, []).append((info.line, info.end_line, qual))
+            out += [Finding.from_dict(f) for path, f in in_functions
+                    if _enclosing(project.semantic, spans.get(path, ()), path, f.get("line", 0)) not in commands]
+        return out
+
+
+def _enclosing(sm: Any, spans: Any, path: str, line: int) -> str | None:
+    """The innermost project function holding `line`, when one of the command-only `spans` of its file holds
+    it (a print in a function nested inside one is judged by that nested function)."""
+    if not any(start <= line <= end for start, end, _q in spans):
+        return None
+    module = sm.module_of(path)
+    best = max(((info.line, q) for q, info in sm.functions.items()
+                if info.module == module and info.line <= line <= info.end_line), default=None)
+    return best[1] if best else None
+
+
+def _command_entry(sm: Any, qual: str, info: Any, cli_modules: set[str]) -> bool:
+    """A function a command line runs: a click/typer command or group (`@cli.command()`, Flask's
+    `@app.cli.command()`), `main()` of a module that parses argv with argparse, a Django command's `handle`."""
+    if info.path.split("/")[-3:-1] == ["management", "commands"] and qual.endswith(".Command.handle"):
+        return True
+    if info.module not in cli_modules:
+        return False
+    return any(d.split(".")[-1] in ("command", "group") for d in info.decorators) or (
+        qual == f"{info.module}.main" and not info.is_method)
+
+
+def _command_only_functions(project: Any) -> set[str]:
+    """Project functions called only from command-line entry points or from other such functions (the
+    services a `zou sync` command drives from another module): what they print is that command's output. A
+    function nothing calls (a route, a job, a callback) is not one of them."""
+    sm = project.semantic
+    cli_modules: set[str] = set()
+    for path in sorted(project.facts):
+        module = sm.module_of(path)
+        imports = (project.facts[path].get("semantic") or {}).get("imports", {})
+        if module is not None and any(str(v).split(".")[0] in _CLI_LIBRARIES or str(v).startswith("flask.cli")
+                                      for v in imports.values()):
+            cli_modules.add(module)
+    if not cli_modules and not any("/management/commands/" in "/" + info.path for info in sm.functions.values()):
+        return set()
+    # a command the project launches itself (`Popen([python, manage_py, "import_ctf", ...])` from a web view)
+    # runs under the server: its output is the server's
+    spawned = {w for path in sorted(project.facts) for w in project.facts[path].get("spawned_words", ())}
+    found = {q for q, info in sm.functions.items() if _command_entry(sm, q, info, cli_modules)
+             and not {q.rsplit(".", 1)[-1], q.rsplit(".", 1)[-1].replace("_", "-")} & spawned}
+    pending = sorted(found)
+    while pending:
+        for callee in sorted(sm.callees(pending.pop())):
+            if callee in found or is_test_path(sm.functions[callee].path, project.settings):
+                continue
+            callers = {c for c in sm.callers(callee) - {callee}
+                       if not is_test_path(sm.functions[c].path, project.settings)}
+            if callers and callers <= found:
+                found.add(callee)
+                pending.append(callee)
+    return found
 
 
 def _reached_from_clis(project: Any) -> set[str]:

@@ -546,8 +546,9 @@ def collectors() -> list[type]:
     from .evidence import EvidenceCollector
     from .raises import RaisesCollector
     from .semantic.summary import SemanticSummary
+    from .spawned import SpawnedCommandsCollector
     from .taint.collector import TaintCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
             SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector, RaisesCollector,
-            ProbeWrapperCollector]
+            ProbeWrapperCollector, SpawnedCommandsCollector]

@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 from .. import __version__
 from ..catalog import Rule, load_rules
 from ..checks import all_checks
-from ..checks.base import AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
+from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
 from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
@@ -235,11 +235,15 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     result.findings = _dedupe(findings)
     # Fixes cost a libcst parse of the file: computed only when they will be shown or applied
     fixable = _fixable_rules() if settings.extra.get("fixes") else frozenset()
-    if fixable and any(f.rule_id in fixable for f in result.findings):
+    deferred = {key: [Finding.from_dict(d) for d in ctx.facts[key]] for key in DEFERRED_FINDINGS
+                if fixable and ctx.facts.get(key)}
+    if fixable and any(f.rule_id in fixable for f in [*result.findings, *(f for v in deferred.values() for f in v)]):
         from ..fixes import annotate
 
         t = time.perf_counter()
-        annotate(text, result.findings, fixable, ctx.options)
+        annotate(text, [*result.findings, *(f for v in deferred.values() for f in v)], fixable, ctx.options)
+        for key, found in deferred.items():
+            ctx.facts[key] = [f.to_dict() for f in found]
         result.timings["fixes"] = time.perf_counter() - t
     result.facts = ctx.facts
     from ..workflow.suppressions import scan_comments
