@@ -837,6 +837,9 @@ class FunctionAnalyser:
             if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
                     isinstance(node.left.value, str) and _numeric_format(node.left.value):
                 return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
+            if isinstance(node.op, ast.Add) and _PATH_TAIL in _marks(right) and _names_a_prefix(node.left):
+                # a file name's tail after a prefix of the server's stays in the prefix's directory
+                value = V.join(left, V.promote(right, _PATH_TAIL, ("path",)))
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
@@ -960,7 +963,11 @@ class FunctionAnalyser:
             return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
             self.eval(node.slice, state)
-            return self.eval(base, state)
+            value = self.eval(base, state)
+            return V.sanitise(value, (_PATH_TAIL,)) if _short_tail(node.slice) else value
+        tail = _name_tail(node)
+        if tail:
+            return V.sanitise(self.eval(base, state), tail)
         key = _const_key(node.slice, self.mod.constants)
         if key is None:
             self.eval(node.slice, state)
@@ -1343,6 +1350,59 @@ def _literal_text(node: ast.AST | None) -> str:
 
 def _stringy(node: ast.AST) -> bool:
     return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+
+
+# Request text that is only the tail of a file name: after a non-empty prefix of the server's
+# (`instance_id + ext`) it cannot climb out of the prefix's directory. A piece split off at the last "."
+# holds no ".", so no ".." (alone it may still start with "/", an absolute path); a tail of at most five
+# characters holds at most one ".." component, which climbs back only to where the prefix's name sits.
+_PATH_TAIL = "path-tail"
+_TAIL_MAX = 5
+
+
+def _short_tail(s: ast.Slice) -> bool:
+    """`name[-4:]`: a constant negative start, no end or step."""
+    lo = s.lower
+    return s.upper is None and s.step is None and isinstance(lo, ast.UnaryOp) and isinstance(lo.op, ast.USub) \
+        and isinstance(lo.operand, ast.Constant) and type(lo.operand.value) is int and 0 < lo.operand.value <= _TAIL_MAX
+
+
+def _index(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and type(node.operand.value) is int:
+        return -node.operand.value
+    return None
+
+
+def _name_tail(node: ast.Subscript) -> tuple[str, ...]:
+    """The marks of a file name's extension taken by index: `os.path.splitext(n)[1]` holds no separator (safe
+    for paths on its own); `n.split(".")[-1]`, `n.rsplit(".", 1)[-1]`, `n.rpartition(".")[2]` hold no "."."""
+    call, i = node.value, _index(node.slice)
+    if not isinstance(call, ast.Call) or i is None or not isinstance(call.func, (ast.Attribute, ast.Name)):
+        return ()
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+    if name == "splitext" and i in (1, -1) and len(call.args) == 1:
+        return ("path",)
+    dot = len(call.args) >= 1 and isinstance(call.args[0], ast.Constant) and call.args[0].value == "."
+    if isinstance(call.func, ast.Attribute) and dot and (
+            (name in ("split", "rsplit") and i == -1) or (name == "rpartition" and i in (2, -1))):
+        return (_PATH_TAIL,)
+    return ()
+
+
+def _names_a_prefix(node: ast.AST) -> bool:
+    """A left operand that is a name part, not empty and not ending at a separator (`"uploads/"` is not)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(node.value) and node.value[-1] not in "/\\"
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[-1], ast.Constant):
+        return _names_a_prefix(node.values[-1])
+    return True
+
+
+def _marks(value: V.Value) -> frozenset:
+    return frozenset().union(*(san for _, san, _ in value)) if value else frozenset()
 
 
 def _const_key(node: ast.AST, constants: dict[str, Any]) -> str | None:
