@@ -818,6 +818,8 @@ class FunctionAnalyser:
                     in_query = in_query or bool(_PAST_HOST.match(so_far))
                 elif isinstance(p, ast.FormattedValue):
                     v = self.eval(p.value, state)
+                    if so_far and so_far[-1] not in "/\\":  # f"{instance_id}{ext}": see _PATH_TAIL
+                        v = V.promote(v, _PATH_TAIL, ("path",))
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
                     so_far += "\x00"
