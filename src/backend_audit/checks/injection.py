@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from ..findings import Finding
+from ..model.taint.intra import FS_PATH
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
@@ -23,6 +24,17 @@ class ShellInjection(TaintCheck):
     NOUN = "shell command"
     WHAT = "reaches a shell command"
     FIX = "Pass an argument list without a shell (or shlex.quote() each value)."
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        if judged is None or judged[0] != "warning" or tf.flow.root.startswith("src:") or \
+                FS_PATH not in tf.flow.sanitised:
+            return judged
+        # a file path the server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`): whether a name in it
+        # can hold shell syntax depends on who named the file, which the source does not show
+        return "note", (f"the shell command passed to {tf.api} is built from a filesystem path whose origin is not "
+                        f"traced (origin not traced): whether the file's name can hold shell syntax was not traced. "
+                        f"{self.FIX}")
 
 
 class CodeInjection(TaintCheck):

@@ -50,6 +50,11 @@ _QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
 _KEY_ATTRS = frozenset({"id", "pk"})
+# what these return is a filesystem path: a shell command of untraced origin built from one names a file the
+# server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`), which BA-INP-003 reports as a note
+FS_PATH = "fs-path"
+_FS_PATH_CALLS = frozenset({"os.path.dirname", "os.path.join", "os.path.abspath", "os.path.realpath",
+                            "os.path.normpath", "posixpath.join"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
 
 
@@ -916,9 +921,10 @@ class FunctionAnalyser:
         if node.attr == "_meta":
             return {}  # a Django model's options (db_table, app_label): written in the model's code
         value = self._attribute(node, state)
-        if node.attr in _KEY_ATTRS:
-            # an ORM object's primary key is an integer or UUID from the database; request data keeps its
-            # origin and is still reported (the check drops "key" only from flows it cannot trace)
+        if node.attr in _KEY_ATTRS or node.attr == "hex":
+            # an ORM object's primary key is an integer or UUID from the database, a UUID's `.hex` 32 hex
+            # digits; request data keeps its origin and is still reported (the check drops "key" only from
+            # flows it cannot trace)
             return V.sanitise(value, ("key",))
         return value
 
@@ -1056,6 +1062,8 @@ class FunctionAnalyser:
             if qn in self.m.call_propagators:
                 value = _inputs(self.m.call_propagators[qn], receiver, args, kwargs, everything)
                 value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
+                if qn in _FS_PATH_CALLS:
+                    value = V.sanitise(value, (FS_PATH,))
                 return V.built(value) if qn.endswith(("format", "join")) else value
             if qn in _CONST_RESULT:
                 return {}
