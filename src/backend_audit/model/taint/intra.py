@@ -98,6 +98,7 @@ class FunctionAnalyser:
         self.ret: V.Value = {}
         self.sinks: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
+        self.store_reads: set[str] = set()  # session keys read here ("" for a computed key)
         self.attrs: dict[str, V.Value] = {}
         self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
@@ -132,6 +133,8 @@ class FunctionAnalyser:
             out["sinks"] = self.sinks
         if self.calls:
             out["calls"] = self.calls
+        if self.store_reads:
+            out["store_reads"] = sorted(self.store_reads)
         if self.attrs:
             out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
         if self.attr_types:
@@ -517,6 +520,7 @@ class FunctionAnalyser:
     def store_read(self, node: ast.AST, key: str) -> V.Value:
         """`session["k"]`, `session.get("k")`: what the application stored under k. Rules treat it as the
         constant it was before; BA-INP-012 asks whether every read of k is checked before use."""
+        self.store_reads.add(key)
         return V.origin(f"store:{key}", node.lineno, node.col_offset + 1, "read from the session: ")
 
     def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
@@ -967,6 +971,8 @@ class FunctionAnalyser:
             return {}
         if isinstance(node.slice, ast.Constant) and self.m.stores and self.is_store(base, state):
             return self.store_read(node, _const_key(node.slice, self.mod.constants) or "")
+        if self.m.stores and isinstance(base, (ast.Name, ast.Attribute)) and self.is_store(base, state):
+            self.store_reads.add("")  # session[name]: a computed key may be any key
         if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
             return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
@@ -1014,6 +1020,8 @@ class FunctionAnalyser:
         if attr in ("get", "pop") and node.args and self.m.stores and isinstance(
                 key := _const_key(node.args[0], self.mod.constants), str) and self.is_store(func.value, state):
             return V.join(self.store_read(node, key), *(self.eval(a, state) for a in node.args[1:]))
+        if attr in ("get", "pop") and node.args and self.m.stores and self.is_store(func.value, state):
+            self.store_reads.add("")  # session.get(name): a computed key may be any key
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
                 isinstance(a, ast.Constant) for a in node.args):
             return {}  # config.get("section", "key"): configuration, read with constant keys
