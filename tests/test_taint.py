@@ -444,6 +444,18 @@ def any_key():
 """
     result = _scan(tmp_path, {"app/views.py": code, "app/other.py": reader}, select=("BA-INP-012",))
     assert [level for *_, level in _found(result)] == ["warning"]
+    by_constant = FLASK + """from flask import session
+HINT = "hint"
+
+@app.get("/use")
+def use():
+    return {"v": session[HINT]}
+"""
+    result = _scan(tmp_path / "c", {"app/views.py": code, "app/other.py": by_constant}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["warning"]
+    other_constant = by_constant.replace('HINT = "hint"', 'HINT = "theme"')
+    result = _scan(tmp_path / "d", {"app/views.py": code, "app/other.py": other_constant}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["note"]
 
 
 def test_reports_carry_the_path(tmp_path):

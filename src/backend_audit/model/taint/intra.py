@@ -972,7 +972,8 @@ class FunctionAnalyser:
         if isinstance(node.slice, ast.Constant) and self.m.stores and self.is_store(base, state):
             return self.store_read(node, _const_key(node.slice, self.mod.constants) or "")
         if self.m.stores and isinstance(base, (ast.Name, ast.Attribute)) and self.is_store(base, state):
-            self.store_reads.add("")  # session[name]: a computed key may be any key
+            # session[KEY] of a module constant is that key; session[name], computed, may be any key
+            self.store_reads.add(_const_key(node.slice, self.mod.constants) or "")
         if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
             return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
@@ -1021,7 +1022,8 @@ class FunctionAnalyser:
                 key := _const_key(node.args[0], self.mod.constants), str) and self.is_store(func.value, state):
             return V.join(self.store_read(node, key), *(self.eval(a, state) for a in node.args[1:]))
         if attr in ("get", "pop") and node.args and self.m.stores and self.is_store(func.value, state):
-            self.store_reads.add("")  # session.get(name): a computed key may be any key
+            # session.get(name): a computed key may be any key
+            self.store_reads.add(_const_key(node.args[0], self.mod.constants) or "")
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
                 isinstance(a, ast.Constant) for a in node.args):
             return {}  # config.get("section", "key"): configuration, read with constant keys
