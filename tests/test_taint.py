@@ -426,6 +426,38 @@ def back():
     assert _found(result) == [("BA-INP-012", "app/views.py", 13, "warning")]
 
 
+def test_session_key_nobody_reads_is_a_note_unless_a_computed_key_is_read(tmp_path):
+    code = FLASK + """from flask import session
+
+@app.get("/login")
+def login():
+    session["hint"] = request.args.get("hint")
+    return ""
+"""
+    result = _scan(tmp_path, {"app/views.py": code}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["note"]
+    reader = FLASK + """from flask import session
+
+@app.get("/any")
+def any_key():
+    return {"v": session.get(request.args["k"])}
+"""
+    result = _scan(tmp_path, {"app/views.py": code, "app/other.py": reader}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["warning"]
+    by_constant = FLASK + """from flask import session
+HINT = "hint"
+
+@app.get("/use")
+def use():
+    return {"v": session[HINT]}
+"""
+    result = _scan(tmp_path / "c", {"app/views.py": code, "app/other.py": by_constant}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["warning"]
+    other_constant = by_constant.replace('HINT = "hint"', 'HINT = "theme"')
+    result = _scan(tmp_path / "d", {"app/views.py": code, "app/other.py": other_constant}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["note"]
+
+
 def test_reports_carry_the_path(tmp_path):
     code = FLASK + 'import os\n\n@app.get("/x")\ndef x():\n    name = request.args["n"]\n' \
                    '    os.system("echo " + name)  # <script>alert(1)</script>\n'
@@ -500,6 +532,10 @@ def c():
 @app.post("/d")
 def d():
     session["back"] = request.headers.get("Referer")
+
+@app.get("/e")
+def e():
+    return {"back": session.get("back")}
 """, "app/dj.py": """
 from django.shortcuts import redirect
 

@@ -7,6 +7,7 @@ from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from ..findings import Finding
+from ..model.taint.intra import FS_PATH
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
@@ -23,6 +24,17 @@ class ShellInjection(TaintCheck):
     NOUN = "shell command"
     WHAT = "reaches a shell command"
     FIX = "Pass an argument list without a shell (or shlex.quote() each value)."
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        if judged is None or judged[0] != "warning" or tf.flow.root.startswith("src:") or \
+                FS_PATH not in tf.flow.sanitised:
+            return judged
+        # a file path the server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`): whether a name in it
+        # can hold shell syntax depends on who named the file, which the source does not show
+        return "note", (f"the shell command passed to {tf.api} is built from a filesystem path whose origin is not "
+                        f"traced (origin not traced): whether the file's name can hold shell syntax was not traced. "
+                        f"{self.FIX}")
 
 
 class CodeInjection(TaintCheck):
@@ -148,6 +160,10 @@ class TrustBoundaryViolation(TaintCheck):
                 kinds = tf.flow.sanitised
                 (checked if "all" in kinds or tf.kind in kinds else unchecked).add(tf.flow.root[6:])
         self._checked_at_read = checked - unchecked
+        reads = {k for f in project.facts.values() for fn in (f.get("taint") or {}).get("functions", ())
+                 for k in fn.get("store_reads", ())}
+        # a read under a computed key may be any key: then every key counts as read back
+        self._read_keys = None if "" in reads else reads
         return super().run(project)
 
     def judge(self, tf) -> tuple[str, str] | None:
@@ -155,7 +171,13 @@ class TrustBoundaryViolation(TaintCheck):
         # is the validation this rule asks for; so is one wherever the value is read back
         if tf.flow.sanitised - set(MARKS) or (tf.store_key and tf.store_key in getattr(self, "_checked_at_read", ())):
             return None
-        return super().judge(tf)
+        judged = super().judge(tf)
+        reads = getattr(self, "_read_keys", None)
+        if judged is None or judged[0] != "warning" or not tf.store_key or reads is None or tf.store_key in reads:
+            return judged
+        # the harm is in the code that trusts the value once it is read back, and no code reads this key
+        return "note", (f"request data is written into the session under {tf.store_key}, but no code of the project "
+                        f"reads that key back (reads from templates or of the whole session not traced). {self.FIX}")
 
 
 class RequestDeserialization(TaintCheck):

@@ -50,6 +50,11 @@ _QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
 _STORE_WRITERS = frozenset({"update", "setdefault", "append", "extend", "insert", "add", "__setitem__"})
 _KEY_ATTRS = frozenset({"id", "pk"})
+# what these return is a filesystem path: a shell command of untraced origin built from one names a file the
+# server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`), which BA-INP-003 reports as a note
+FS_PATH = "fs-path"
+_FS_PATH_CALLS = frozenset({"os.path.dirname", "os.path.join", "os.path.abspath", "os.path.realpath",
+                            "os.path.normpath", "posixpath.join"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
 
 
@@ -93,6 +98,7 @@ class FunctionAnalyser:
         self.ret: V.Value = {}
         self.sinks: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
+        self.store_reads: set[str] = set()  # session keys read here ("" for a computed key)
         self.attrs: dict[str, V.Value] = {}
         self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
@@ -127,6 +133,8 @@ class FunctionAnalyser:
             out["sinks"] = self.sinks
         if self.calls:
             out["calls"] = self.calls
+        if self.store_reads:
+            out["store_reads"] = sorted(self.store_reads)
         if self.attrs:
             out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
         if self.attr_types:
@@ -512,6 +520,7 @@ class FunctionAnalyser:
     def store_read(self, node: ast.AST, key: str) -> V.Value:
         """`session["k"]`, `session.get("k")`: what the application stored under k. Rules treat it as the
         constant it was before; BA-INP-012 asks whether every read of k is checked before use."""
+        self.store_reads.add(key)
         return V.origin(f"store:{key}", node.lineno, node.col_offset + 1, "read from the session: ")
 
     def store_sink(self, target: ast.Subscript, value: V.Value, state: dict, stmt: ast.stmt) -> None:
@@ -818,6 +827,8 @@ class FunctionAnalyser:
                     in_query = in_query or bool(_PAST_HOST.match(so_far))
                 elif isinstance(p, ast.FormattedValue):
                     v = self.eval(p.value, state)
+                    if so_far and so_far[-1] not in "/\\":  # f"{instance_id}{ext}": see _PATH_TAIL
+                        v = V.promote(v, _PATH_TAIL, ("path",))
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
                     so_far += "\x00"
@@ -837,6 +848,9 @@ class FunctionAnalyser:
             if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
                     isinstance(node.left.value, str) and _numeric_format(node.left.value):
                 return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
+            if isinstance(node.op, ast.Add) and _PATH_TAIL in _marks(right) and _names_a_prefix(node.left):
+                # a file name's tail after a prefix of the server's stays in the prefix's directory
+                value = V.join(left, V.promote(right, _PATH_TAIL, ("path",)))
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
@@ -911,9 +925,10 @@ class FunctionAnalyser:
         if node.attr == "_meta":
             return {}  # a Django model's options (db_table, app_label): written in the model's code
         value = self._attribute(node, state)
-        if node.attr in _KEY_ATTRS:
-            # an ORM object's primary key is an integer or UUID from the database; request data keeps its
-            # origin and is still reported (the check drops "key" only from flows it cannot trace)
+        if node.attr in _KEY_ATTRS or node.attr == "hex":
+            # an ORM object's primary key is an integer or UUID from the database, a UUID's `.hex` 32 hex
+            # digits; request data keeps its origin and is still reported (the check drops "key" only from
+            # flows it cannot trace)
             return V.sanitise(value, ("key",))
         return value
 
@@ -956,11 +971,18 @@ class FunctionAnalyser:
             return {}
         if isinstance(node.slice, ast.Constant) and self.m.stores and self.is_store(base, state):
             return self.store_read(node, _const_key(node.slice, self.mod.constants) or "")
+        if self.m.stores and isinstance(base, (ast.Name, ast.Attribute)) and self.is_store(base, state):
+            # session[KEY] of a module constant is that key; session[name], computed, may be any key
+            self.store_reads.add(_const_key(node.slice, self.mod.constants) or "")
         if isinstance(node.slice, ast.Constant) and self.is_config(base, state):
             return {}  # SETTINGS["db"]["dir"]: a module-level store read with constant keys is configuration
         if isinstance(node.slice, ast.Slice):
             self.eval(node.slice, state)
-            return self.eval(base, state)
+            value = self.eval(base, state)
+            return V.sanitise(value, (_PATH_TAIL,)) if _short_tail(node.slice) else value
+        tail = _name_tail(node)
+        if tail:
+            return V.sanitise(self.eval(base, state), tail)
         key = _const_key(node.slice, self.mod.constants)
         if key is None:
             self.eval(node.slice, state)
@@ -999,6 +1021,9 @@ class FunctionAnalyser:
         if attr in ("get", "pop") and node.args and self.m.stores and isinstance(
                 key := _const_key(node.args[0], self.mod.constants), str) and self.is_store(func.value, state):
             return V.join(self.store_read(node, key), *(self.eval(a, state) for a in node.args[1:]))
+        if attr in ("get", "pop") and node.args and self.m.stores and self.is_store(func.value, state):
+            # session.get(name): a computed key may be any key
+            self.store_reads.add(_const_key(node.args[0], self.mod.constants) or "")
         if attr in _CONFIG_GETTERS and self.is_config(func.value, state) and node.args and all(
                 isinstance(a, ast.Constant) for a in node.args):
             return {}  # config.get("section", "key"): configuration, read with constant keys
@@ -1047,6 +1072,8 @@ class FunctionAnalyser:
             if qn in self.m.call_propagators:
                 value = _inputs(self.m.call_propagators[qn], receiver, args, kwargs, everything)
                 value = V.step(value, node.lineno, node.col_offset + 1, lambda: self.text(node))
+                if qn in _FS_PATH_CALLS:
+                    value = V.sanitise(value, (FS_PATH,))
                 return V.built(value) if qn.endswith(("format", "join")) else value
             if qn in _CONST_RESULT:
                 return {}
@@ -1343,6 +1370,59 @@ def _literal_text(node: ast.AST | None) -> str:
 
 def _stringy(node: ast.AST) -> bool:
     return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+
+
+# Request text that is only the tail of a file name: after a non-empty prefix of the server's
+# (`instance_id + ext`) it cannot climb out of the prefix's directory. A piece split off at the last "."
+# holds no ".", so no ".." (alone it may still start with "/", an absolute path); a tail of at most five
+# characters holds at most one ".." component, which climbs back only to where the prefix's name sits.
+_PATH_TAIL = "path-tail"
+_TAIL_MAX = 5
+
+
+def _short_tail(s: ast.Slice) -> bool:
+    """`name[-4:]`: a constant negative start, no end or step."""
+    lo = s.lower
+    return s.upper is None and s.step is None and isinstance(lo, ast.UnaryOp) and isinstance(lo.op, ast.USub) \
+        and isinstance(lo.operand, ast.Constant) and type(lo.operand.value) is int and 0 < lo.operand.value <= _TAIL_MAX
+
+
+def _index(node: ast.AST) -> int | None:
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and type(node.operand.value) is int:
+        return -node.operand.value
+    return None
+
+
+def _name_tail(node: ast.Subscript) -> tuple[str, ...]:
+    """The marks of a file name's extension taken by index: `os.path.splitext(n)[1]` holds no separator (safe
+    for paths on its own); `n.split(".")[-1]`, `n.rsplit(".", 1)[-1]`, `n.rpartition(".")[2]` hold no "."."""
+    call, i = node.value, _index(node.slice)
+    if not isinstance(call, ast.Call) or i is None or not isinstance(call.func, (ast.Attribute, ast.Name)):
+        return ()
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+    if name == "splitext" and i in (1, -1) and len(call.args) == 1:
+        return ("path",)
+    dot = len(call.args) >= 1 and isinstance(call.args[0], ast.Constant) and call.args[0].value == "."
+    if isinstance(call.func, ast.Attribute) and dot and (
+            (name in ("split", "rsplit") and i == -1) or (name == "rpartition" and i in (2, -1))):
+        return (_PATH_TAIL,)
+    return ()
+
+
+def _names_a_prefix(node: ast.AST) -> bool:
+    """A left operand that is a name part, not empty and not ending at a separator (`"uploads/"` is not)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(node.value) and node.value[-1] not in "/\\"
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[-1], ast.Constant):
+        return _names_a_prefix(node.values[-1])
+    return True
+
+
+def _marks(value: V.Value) -> frozenset:
+    return frozenset().union(*(san for _, san, _ in value)) if value else frozenset()
 
 
 def _const_key(node: ast.AST, constants: dict[str, Any]) -> str | None:

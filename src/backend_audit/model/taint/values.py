@@ -5,7 +5,8 @@ A value is a dict from a flow key to its trace. The key is (origin, sanitised ki
   the instance; written by some method), `call:<n>` (what call n of this function returns), `?` (not
   constant, origin not traced); `param:<name>.<attr>` and `call:<n>.<attr>` for one attribute of them;
 - sanitised kinds: sink kinds this flow was made safe for (`all` for every kind; `host` when a constant
-  scheme+host or a `/path` prefix fixes where a URL goes);
+  scheme+host or a `/path` prefix fixes where a URL goes; `path-tail` when the text is only a file name's
+  tail, safe for paths once a name part precedes it);
 - built: the value went through string building (`+`, `%`, format, f-string, join).
 The trace is a tuple of (line, column, text) steps, source first. An empty dict is a constant: nothing
 to report. For one key the shortest trace is kept, so values stay small and output deterministic.
@@ -70,6 +71,18 @@ def sanitise(value: Value, kinds: Iterable[str]) -> Value:
     out: Value = {}
     for (origin, san, built), t in value.items():
         key = (origin, san | kinds, built)
+        old = out.get(key)
+        if old is None or better(t, old):
+            out[key] = t
+    return out
+
+
+def promote(value: Value, mark: str, kinds: Iterable[str]) -> Value:
+    """Flows carrying `mark` become sanitised for `kinds` too; the others are kept as they are."""
+    kinds = frozenset(kinds)
+    out: Value = {}
+    for (origin, san, built_), t in value.items():
+        key = (origin, san | kinds if mark in san else san, built_)
         old = out.get(key)
         if old is None or better(t, old):
             out[key] = t
