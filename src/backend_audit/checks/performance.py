@@ -439,21 +439,25 @@ class DatabaseRoundTripInLoop(AstCheck):
         unsaved instances (`formset.save(commit=False)`): what one person submitted in one form."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         binds = self._bindings(func) if func is not None else None
-        todo, seen = [source], set()
+        todo, seen, found = [source], set(), False
         while todo and len(seen) < 12:
             node = todo.pop()
             for n in ast.walk(node):
+                if isinstance(n, ast.Attribute) and n.attr in _ROWS_QUERY:
+                    # rows the submission selects from a table (`Device.objects.filter(pk__in=picked)`): a bulk
+                    # action over as many rows as the person ticked, the N+1 the rule is for
+                    return False
                 if isinstance(n, ast.Attribute) and n.attr == "cleaned_data":
-                    return True
+                    found = True
                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "save" and \
                         "formset" in (dotted(n.func.value) or "").lower() and any(
                             k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False
                             for k in n.keywords):
-                    return True
+                    found = True
                 if isinstance(n, ast.Name) and binds is not None and n.id not in seen:
                     seen.add(n.id)
                     todo.extend(binds.assigned.get(n.id, ())[:3])
-        return False
+        return found
 
     def _one_m2m_change(self, source: ast.AST) -> bool:
         """`for pk in pk_set:` where pk_set is the handler's parameter: Django's m2m_changed signal passes the
@@ -1015,6 +1019,10 @@ def _chain_has_attr(node: ast.AST, attr: str) -> bool:
         else:
             node = node.func
     return False
+
+
+# a queryset's methods: a loop over what they answer walks rows of a table
+_ROWS_QUERY = frozenset({"objects", "filter", "exclude", "all", "order_by", "select_related", "prefetch_related"})
 
 
 class _Bindings:
