@@ -141,6 +141,9 @@ def test_account_flows_need_their_words_and_weak_words_need_a_token_or_context()
         "password recovery"
     assert account_flow("/stats/reset/", "reset_stats", "app/views.py") is None
     assert account_flow("/admin/login-history", "LoginHistoryView", "app/views.py") is None
+    # a single sign-on endpoint (a SAML assertion consumer) is the login itself; its settings are not
+    assert account_flow("/auth/saml/sso", "SAMLSSOResource.post", "app/auth/resources.py") == "login (single sign-on)"
+    assert account_flow("/admin/sso/settings", "SSOSettingsView", "app/admin.py") is None
     assert account_flow("/accounts/<int:pk>/activate/", "activate", "accounts/views.py") is None
     assert account_flow("/activate/<token>/", "activate", "accounts/views.py") == "account activation"
     assert account_flow("/auth/activate/confirm", "ActivateAccount", "app/auth/views.py") == "account activation"

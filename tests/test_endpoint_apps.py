@@ -463,6 +463,47 @@ def test_project_route_helper_registers_what_each_call_gives_it(tmp_path):
     assert any("USER_URL_PREFIX" in via and "'/user'" in via for e in result.endpoints for via in e["prefix_from"])
 
 
+def test_route_helper_looping_over_path_resource_pairs_registers_each_pair(tmp_path):
+    # a helper that loops over (path, Resource) tuples, making each view with as_view() and wrapping it in the
+    # decorators its caller passes; a module-level list of pairs handed to it registers every pair, guarded by
+    # those decorators. A flask-restful loop (`api.add_resource(resource, path)`) registers its pairs too.
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "util.py").write_text(
+        "def configure(blueprint, route_tuples, decorators=None):\n"
+        "    made = {}\n"
+        "    for path, resource in route_tuples:\n"
+        "        view_func = made.get(resource)\n"
+        "        if view_func is None:\n"
+        "            view_func = resource.as_view(resource.__name__)\n"
+        "            for decorator in decorators or []:\n"
+        "                view_func = decorator(view_func)\n"
+        "            made[resource] = view_func\n"
+        "        blueprint.add_url_rule(path, view_func=view_func)\n"
+        "    return blueprint\n\n\n"
+        "def add_all(api, pairs):\n"
+        "    for path, resource in pairs:\n"
+        "        api.add_resource(resource, path)\n")
+    (tmp_path / "pkg" / "views.py").write_text(
+        "from flask import Blueprint\nfrom flask.views import MethodView\nfrom flask_restful import Api, Resource\n"
+        "from flask_jwt_extended import jwt_required\n\nfrom pkg.util import add_all, configure\n\n\n"
+        "class Notes(MethodView):\n    def get(self, note_id):\n        return ''\n\n\n"
+        "class Tags(Resource):\n    def get(self):\n        return []\n\n\n"
+        "routes = [\n    ('/notes/<note_id>', Notes),\n    ('/notes/<note_id>/copy', Notes),\n]\n"
+        "blueprint = Blueprint('notes', __name__)\n"
+        "configure(blueprint, routes, decorators=[jwt_required()])\n"
+        "open_bp = Blueprint('open', __name__)\napi = Api(open_bp)\n"
+        "add_all(api, [('/tags', Tags)])\n")
+    (tmp_path / "pkg" / "app.py").write_text(
+        "from flask import Flask\n\nfrom pkg.views import blueprint, open_bp\n\n"
+        "app = Flask(__name__)\napp.register_blueprint(blueprint)\napp.register_blueprint(open_bp)\n")
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(",".join(e["methods"]), e["path"], e["handler"], e["auth"]) for e in result.endpoints} == {
+        ("GET", "/notes/<note_id>", "Notes", "urls wrapper: jwt_required"),
+        ("GET", "/notes/<note_id>/copy", "Notes", "urls wrapper: jwt_required"),
+        ("GET", "/tags", "Tags", "none")}
+
+
 def test_fastapi_route_helper_method_passes_its_path_and_endpoint_on(tmp_path):
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "__init__.py").write_text("")

@@ -378,9 +378,17 @@ class BroadExceptSwallows(AstCheck):
         key = node.type or _with_comments(self.ctx, node)
         untraced = lost = None  # the evidence of lost work, or why a swallow is only a note
         if not handled and level is None:
-            lost = self._lost_work(node, kind, low_log)
+            lost = self._lost_work(node, low_log)
+            # catching KeyboardInterrupt, SystemExit and cancellation too is worth saying, but around a try that
+            # only computes a value (a lookup the handler replaces, the task ending when its row is gone) the
+            # window is that one call: the evidence of lost work is what the try does, as for `except Exception`
+            exits = kind != "Exception" and not self._cancellation_apart(node)
             if lost is None:
-                untraced = "what its failure loses was not traced: no state change, loop of work or import in the try"
+                untraced = ("it also catches KeyboardInterrupt, SystemExit and task cancellation, but " if exits
+                            else "") + \
+                    "what its failure loses was not traced: no state change, loop of work or import in the try"
+            elif exits:
+                lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
                 untraced = f"{lost}, but a comment or the docstring says the failure is meant"
             if untraced:
@@ -409,10 +417,10 @@ class BroadExceptSwallows(AstCheck):
             msg = f"{msg} ({untraced or lost})"
         self.report(node, msg, level=level, key_node=key, properties={"sub": sub})
 
-    def _lost_work(self, handler: ast.ExceptHandler, kind: str, low_log: bool) -> str | None:
-        """Positive evidence that the swallowed failure loses work or an error: a bare or BaseException handler
-        (it swallows cancellation and exit too), or what the `try` does: it changes state (`save()`,
-        `Model.objects.create`, `client.post`, `import_module`), runs a loop of calls whose remaining items the
+    def _lost_work(self, handler: ast.ExceptHandler, low_log: bool) -> str | None:
+        """Positive evidence that the swallowed failure loses work or an error, by what the `try` does (for a
+        bare or BaseException handler too: catching cancellation and exit alone is no evidence): it changes
+        state (`save()`, `Model.objects.create`, `client.post`, `import_module`), runs a loop of calls whose remaining items the
         handler drops, is the catch-all after a specific handler, or its failure becomes an empty result that
         looks like success (`return []`); or the handler skips a loop's item with only a DEBUG/INFO line. None
         when the `try` only computes a value: a probe, a conversion or an optional field, which the handler
@@ -422,9 +430,6 @@ class BroadExceptSwallows(AstCheck):
             return None
         named = {(dotted(t) or "").split(".")[-1] for h in block.handlers if h is not handler and h.type
                  for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])}
-        if kind != "Exception" and not named & _CANCELLATION:
-            # an earlier handler of the same try that takes cancellation or exit apart has thought of them
-            return "the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
         drops = all(isinstance(st, (ast.Pass, ast.Continue)) or isinstance(st, ast.Return) and (
             st.value is None or _nothing(st.value)) or isinstance(st, ast.Expr) for st in handler.body)
         # `break` is left out: leaving a wait loop hands the failure to the code after it (`future.result()`);
@@ -445,6 +450,14 @@ class BroadExceptSwallows(AstCheck):
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
         return None
+
+    def _cancellation_apart(self, handler: ast.ExceptHandler) -> bool:
+        """Another handler of the same `try` names CancelledError, KeyboardInterrupt or SystemExit: the code has
+        thought of them."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(block, ast.Try) and any(
+            (dotted(t) or "").split(".")[-1] in _CANCELLATION for h in block.handlers if h is not handler and h.type
+            for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))
 
     def _stated_intent(self, handler: ast.ExceptHandler) -> bool:
         """A comment just above the `try` or inside the handler says the failure is meant to be ignored

@@ -418,6 +418,13 @@ class DatabaseRoundTripInLoop(AstCheck):
         if any(isinstance(n, ast.For) and _walks_model_registry(n.iter) for n, _ in loops):
             return "the loop walks the program's own model classes (the app registry): a fixed, small set"
         loop = loops[-1][0] if loops else None
+        if isinstance(loop, ast.For) and self._one_submission(loop.iter):
+            return ("the loop walks what one form submission carries (a form's cleaned_data: the values, or the "
+                    "rows of a file, a person typed or uploaded; a formset's instances): its size is one "
+                    "submission's, and whether it grows with the data was not traced")
+        if isinstance(loop, ast.For) and self._one_m2m_change(loop.iter):
+            return ("the loop walks the primary keys of one many-to-many change (an m2m_changed handler's "
+                    "pk_set: the rows one edit added or removed), not a table")
         body = getattr(loop, "body", None)  # a comprehension's element is no statement list
         if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
             return "each pass moves a file in storage, and the file I/O is the work"
@@ -425,6 +432,39 @@ class DatabaseRoundTripInLoop(AstCheck):
             return ("each row's position is shifted in the order the rows are walked, as a unique (position, "
                     "parent) constraint needs; one UPDATE position+1 could break it mid-statement")
         return None
+
+    def _one_submission(self, source: ast.AST) -> bool:
+        """The loop's collection comes, through the function's own bindings, from a Django form's validated
+        input (`form.cleaned_data.get("groups_csv")` read and split into rows, a typed tag list) or is a formset's
+        unsaved instances (`formset.save(commit=False)`): what one person submitted in one form."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        binds = self._bindings(func) if func is not None else None
+        todo, seen, found = [source], set(), False
+        while todo and len(seen) < 12:
+            node = todo.pop()
+            for n in ast.walk(node):
+                if isinstance(n, ast.Attribute) and n.attr in _ROWS_QUERY:
+                    # rows the submission selects from a table (`Device.objects.filter(pk__in=picked)`): a bulk
+                    # action over as many rows as the person ticked, the N+1 the rule is for
+                    return False
+                if isinstance(n, ast.Attribute) and n.attr == "cleaned_data":
+                    found = True
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "save" and \
+                        "formset" in (dotted(n.func.value) or "").lower() and any(
+                            k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False
+                            for k in n.keywords):
+                    found = True
+                if isinstance(n, ast.Name) and binds is not None and n.id not in seen:
+                    seen.add(n.id)
+                    todo.extend(binds.assigned.get(n.id, ())[:3])
+        return found
+
+    def _one_m2m_change(self, source: ast.AST) -> bool:
+        """`for pk in pk_set:` where pk_set is the handler's parameter: Django's m2m_changed signal passes the
+        primary keys one change added or removed under that name."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return isinstance(source, ast.Name) and source.id == "pk_set" and func is not None and any(
+            a.arg == "pk_set" for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs])
 
     def _ordered_shift(self, loop: ast.For) -> bool:
         """`for item in items.order_by("-order"): item.order += 1; item.save()`: the pass shifts the very field
@@ -979,6 +1019,10 @@ def _chain_has_attr(node: ast.AST, attr: str) -> bool:
         else:
             node = node.func
     return False
+
+
+# a queryset's methods: a loop over what they answer walks rows of a table
+_ROWS_QUERY = frozenset({"objects", "filter", "exclude", "all", "order_by", "select_related", "prefetch_related"})
 
 
 class _Bindings:

@@ -356,7 +356,8 @@ _TEST_FRAMEWORKS = ("django.test", "rest_framework.test", "fastapi.testclient", 
 
 _SETTINGS_DECORATORS = frozenset({"override_settings", "modify_settings"})
 
-# A request through a test client: `client.get("wallet")`, `self.client.post(...)`, `TestClient(app).get(...)`.
+# A request through a test client: `client.get("wallet")`, `self.client.post(...)`, `TestClient(app).get(...)`,
+# or a test base class's request helper, `self.get("wallet")`.
 _CLIENT_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _RELATIVE_URL = re.compile(r"[A-Za-z0-9_][^\s]*")
 
@@ -369,7 +370,16 @@ def _client_request(node: ast.Call, name: str) -> bool:
         receiver = receiver.func
     tail = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) \
         else ""
-    return "client" in tail.lower()
+    # `self.get("data/x")` in a test: no test framework's case has HTTP verbs of its own, so they are the
+    # project's request helpers on its test base class (which pass the path on to a test client)
+    return "client" in tail.lower() or (tail == "self" and name != "request" and _slashed(node))
+
+
+def _slashed(node: ast.Call) -> bool:
+    """The first argument is a string with a slash in its literal text: a path, not a key (`self.get("x")`)."""
+    first = node.args[0] if node.args else None
+    parts = [first] if isinstance(first, ast.Constant) else first.values if isinstance(first, ast.JoinedStr) else []
+    return any(isinstance(p, ast.Constant) and isinstance(p.value, str) and "/" in p.value for p in parts)
 
 
 def _imports_test_framework(tree: ast.Module | None, path: str = "") -> bool:

@@ -16,7 +16,7 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _STRONG = {"login": "login", "logout": "logout", "signin": "login", "signout": "logout", "logon": "login",
            "logoff": "logout", "signup": "sign-up", "register": "sign-up", "registration": "sign-up",
            "forgot": "password recovery", "forgotten": "password recovery", "oauth": "login (OAuth)",
-           "authenticate": "login"}
+           "authenticate": "login", "sso": "login (single sign-on)"}
 # Words that name an account flow only with corroboration (a token in the URL, a password / e-mail word,
 # an auth or account module): `reset` alone may be an admin action.
 _WEAK = {"reset": "password recovery", "recover": "password recovery", "recovery": "password recovery",
@@ -62,7 +62,7 @@ def _joined(ws: list[str]) -> list[str]:
 def _flow(ws: list[str]) -> tuple[str | None, bool]:
     """(what flow the words name, whether the name needs corroboration), or (None, False)."""
     named = [w for w in ws if w not in _FILLER]
-    if len(named) == 2 and named[1] in ("login", "signin", "signup", "register") and named[0] not in _NOT_PROVIDER:
+    if len(named) == 2 and named[1] in ("login", "signin", "signup", "register", "sso") and named[0] not in _NOT_PROVIDER:
         return _STRONG[named[1]], False  # `org_login`, `saml_login`: a login started for one provider or org
     ws = _joined(ws)
     meaningful = [w for w in ws if w not in _FILLER]

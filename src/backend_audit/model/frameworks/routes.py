@@ -16,7 +16,7 @@ from ..semantic.values import fold
 from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, may_call_deps,
                      positional, string_value)
 from .factories import annotated_calls
-from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call
+from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call, route_pairs
 from .include_helpers import MAX_INCLUDE_CALLS, include_call, include_forward, includes_routers
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
@@ -77,6 +77,7 @@ class RouteWiring:
         self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
         self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
         self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
+        self.route_lists: dict[str, list[list[Any]]] = {}  # module-level name -> its (path, view) tuples
         self.include_helper_calls = includes_routers(ctx.text)  # only such files call an include helper
 
     def _line(self, node: ast.AST) -> int:
@@ -124,6 +125,10 @@ class RouteWiring:
             for el in node.value.elts:
                 if isinstance(el, ast.Call):  # only calls can be Routes: a data list costs nothing
                     self.listed[id(el)] = target
+            pairs = route_pairs(node.value) if node.value.elts and isinstance(node.value.elts[0], ast.Tuple) \
+                else None
+            if pairs:  # routes = [("/x", XResource), ...], handed to a project helper that registers each
+                self.route_lists[target] = pairs
         if target and "." not in target and may_call_deps(self.ctx.text):
             deps = dep_refs(node.value)
             if deps:  # CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -212,7 +217,7 @@ class RouteWiring:
             self.mounts.append({"prefix": "", "routes": keyword(node, "routes").id, "line": self._line(node)})
         elif tail is None:
             calls = self.web.setdefault("route_calls", [])
-            found = route_call(self.ctx, node) if len(calls) < MAX_ROUTE_CALLS else None
+            found = route_call(self.ctx, node, self.route_lists) if len(calls) < MAX_ROUTE_CALLS else None
             if found:  # register_view(bp, routes=["/x"], view_func=...): the project pass resolves the callee
                 if self.mount_prefix.get(id(node)):
                     found["mounted"] = self.mount_prefix[id(node)]  # a Starlette helper's Route inside a Mount
