@@ -408,6 +408,28 @@ def test_relative_urls_a_test_client_requests_are_joined_at_the_root(tmp_path):
     assert [f.properties["route"] for f in run_check(EndpointWithoutTest, model)] == ["/wallets"]
 
 
+def test_request_helpers_named_for_their_verb_reach_the_path_they_are_given(tmp_path):
+    # a test base class's `get_404(path)` / `get_first(path)` pass the path on to the test client; a helper
+    # whose name says several things (`get_fixture_path`) is not a request, nor is one on another object;
+    # a URL split over two lines (implicit concatenation) is the one URL Python joins
+    write(tmp_path, {"app/__init__.py": "", "app/views.py": FIVE, "tests/test_api.py": """\
+        class TestProjects(ApiTestCase):
+            def test_x(self):
+                self.get_404("data/projects/1")
+                self.get_first("data/tasks")
+                self.get_fixture_path("data/files")
+                other.get_raw("data/comments")
+                self.post(f"/data/projects/{self.pid}"
+                          f"/settings/automations")
+        """})
+    routes = ["/data/projects/<id>", "/data/tasks", "/data/files", "/data/comments",
+              "/data/projects/<id>/settings/automations"]
+    model = _reach_model(tmp_path, [{"file": "app/views.py", "path": p, "handler": f"h{i}", "line": i + 1,
+                                     "methods": ["GET"]} for i, p in enumerate(routes)])
+    assert [f.properties["route"] for f in run_check(EndpointWithoutTest, model)] == ["/data/files",
+                                                                                       "/data/comments"]
+
+
 def test_middleware_runs_on_the_requests_tests_make(tmp_path):
     mw = """\
         import time

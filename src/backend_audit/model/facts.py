@@ -363,8 +363,17 @@ _RELATIVE_URL = re.compile(r"[A-Za-z0-9_][^\s]*")
 
 
 def _client_request(node: ast.Call, name: str) -> bool:
-    if name not in _CLIENT_VERBS or not isinstance(node.func, ast.Attribute):
+    if not isinstance(node.func, ast.Attribute):
         return False
+    if name not in _CLIENT_VERBS:
+        # `self.get_404("data/x")`, `self.post_json("data/x", ...)`: a test base class's request helper named
+        # for its verb and one word of what it checks; `self.get_fixture_path("a/b")` (several words) is not
+        verb, _, word = name.partition("_")
+        if verb not in _CLIENT_VERBS or verb == "request" or not word.isalnum() or not word.islower() and \
+                not word.isdigit():
+            return False
+        receiver = node.func.value
+        return isinstance(receiver, ast.Name) and receiver.id == "self" and _slashed(node)
     receiver = node.func.value
     if isinstance(receiver, ast.Call):
         receiver = receiver.func
@@ -429,7 +438,11 @@ class TestRefsCollector:
         self.facts = ctx.facts
 
     def _strings(self, node: ast.AST) -> None:
-        for text in _string_parts(self.ctx, node):
+        parts = _string_parts(self.ctx, node)
+        if len(parts) > 1 and all(parts):
+            # `f"/data/projects/{pid}" f"/settings/automations"`: one URL split over lines, as Python joins it
+            parts = [*parts, "".join(parts)]
+        for text in parts:
             if text and "/" in text and len(text) < 400 and not any(c.isspace() for c in text):
                 self.urls.add(text)
 
