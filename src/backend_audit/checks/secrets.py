@@ -182,6 +182,12 @@ class HardcodedSecret(AstCheck):
                                 "nothing beyond this machine; fail at start-up instead", key_node=name_node,
                         level="note", properties={"sub": "local-fallback"})
             return
+        if local and self._star_import_after(anchor):
+            self.report(anchor, f"{what} for a service on localhost, in a module that star-imports "
+                                f"{self._star_import_after(anchor)} further down: a development default the "
+                                "deployment's settings module overrides (what it sets was not traced)",
+                        key_node=name_node, level="note", properties={"sub": "local-overridden"})
+            return
         if local:
             self.report(anchor, f"{what} for a service on localhost: a development default (it opens nothing "
                                 "beyond this machine) that ships wherever the settings are not overridden; read "
@@ -210,6 +216,15 @@ class HardcodedSecret(AstCheck):
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
+
+    def _star_import_after(self, node: ast.AST) -> str | None:
+        """`try: from .local_settings import *`, below the value at module level: the module a deployment
+        fills in to override these defaults (the Django local-settings idiom)."""
+        later = [st for st in self.ctx.tree.body if st.lineno > node.lineno]
+        for st in [*later, *(s for t in later if isinstance(t, ast.Try) for s in t.body)]:
+            if isinstance(st, ast.ImportFrom) and any(a.name == "*" for a in st.names):
+                return "." * st.level + (st.module or "")
+        return None
 
     def _library_self_test(self) -> bool:
         """Under `if __name__ == "__main__":` of a module that defines classes: a library's self-test, run by
