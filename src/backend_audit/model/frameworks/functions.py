@@ -806,6 +806,13 @@ class FunctionFacts:
             # there is one, so anonymous callers are served by design (personalised when logged in)
             self.stack[-1].optional_identity.append(id(node))
 
+    def visit_Raise(self, node: ast.Raise) -> None:
+        # `raise PermissionDenied` names the class without calling it: the same refusal as
+        # `raise PermissionDenied()`, which visit_Call counts
+        if self.stack and isinstance(node.exc, (ast.Name, ast.Attribute)) and \
+                last_name(dotted(node.exc) or "") in _DENIALS:
+            self.stack[-1].auth_check = True
+
     def leave_If(self, node: ast.If) -> None:
         if self.stack and self.stack[-1].optional_identity and self.stack[-1].optional_identity[-1] == id(node):
             self.stack[-1].optional_identity.pop()
