@@ -113,6 +113,8 @@ _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorize
 _VISIBILITY_CHECK = re.compile(r"(?i)^(raise|check|assert|ensure|is|can|has)_\w*(visible|viewable|editable|permitted)\w*$")
 # A query narrowed to what the caller may see: built for any caller, an anonymous one included.
 _VISIBILITY_FILTER = re.compile(r"(?i)(privacy|visib\w*)_?filter|filter_?\w*(visible|privacy)|visible_to")
+# A condition that looks at the caller: the request, its user, or a permission word.
+_CALLER_TEST = re.compile(r"\b(request|user|current_user|g\.user|perm\w*|allowed|can_\w+|is_\w+)\b")
 _CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
 _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
                                 "flask_login.logout_user", "django.contrib.auth.logout"})
@@ -807,11 +809,13 @@ class FunctionFacts:
             self.stack[-1].optional_identity.append(id(node))
 
     def visit_Raise(self, node: ast.Raise) -> None:
-        # `raise PermissionDenied` names the class without calling it: the same refusal as
-        # `raise PermissionDenied()`, which visit_Call counts
+        # `if not may_upload(request): raise PermissionDenied` (the class, uncalled): a refusal decided by who
+        # calls; one under a test that never looks at the caller (a site-wide switch) guards nobody
         if self.stack and isinstance(node.exc, (ast.Name, ast.Attribute)) and \
                 last_name(dotted(node.exc) or "") in _DENIALS:
-            self.stack[-1].auth_check = True
+            test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
+            if test is not None and _CALLER_TEST.search(ast.unparse(test)):
+                self.stack[-1].auth_check = True
 
     def leave_If(self, node: ast.If) -> None:
         if self.stack and self.stack[-1].optional_identity and self.stack[-1].optional_identity[-1] == id(node):
