@@ -38,7 +38,13 @@ class DebugModeBandit(BanditCheck):
     def convert(self, issue) -> Finding | None:
         message = ("Flask app run with debug=True (B201): the Werkzeug debugger lets anyone who reaches it run "
                    "Python code")
-        outer = next((st for st in (self.ctx.tree.body if self.ctx.tree else ()) if isinstance(
+        body = self.ctx.tree.body if self.ctx.tree else ()
+        if any(isinstance(st, ast.If) and is_main_guard(st) and st.lineno <= issue.lineno <= (st.end_lineno or 0) for st in body):
+            # `socketio.run(app, debug=True)` under the main guard (a run() our check does not model): the
+            # development server started by hand, like `app.run(debug=True)` there
+            return self.finding_from_issue(issue, level="warning", message=message + " (inside `if __name__ == "
+                                           "\"__main__\"`: local runs only, warning)")
+        outer = next((st for st in body if isinstance(
             st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.lineno <= issue.lineno <= (st.end_lineno or 0)), None)
         if outer is not None and outer.name in main_only_functions(self.ctx.tree):
             return self.finding_from_issue(issue, level="warning", message=message + f" (in {outer.name}(), called "

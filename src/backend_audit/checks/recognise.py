@@ -25,7 +25,7 @@ _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expire
                             r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
                             r"_scope|_scopes|_kind|_event|_code|_header|_function|_func|_handler|_callback|_module|"
                             r"_loader|_provider|_reset|_policy|_charset|_chars|_alphabet|_status|_state|_result|"
-                            r"_mode|_error|_errors)$", re.I)
+                            r"_mode|_error|_errors|_title|_subject|_heading|_caption|_tooltip|_placeholder|_description|_prompt)$", re.I)
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|max|min|"
                             r"num|total|count|test|demo|example|sample|dummy|fake|mock|"
                             r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)
@@ -164,6 +164,8 @@ def is_placeholder(value: str) -> bool:
     # identifiers and dotted paths name things: "PASSWORD_RESET", "oscar_open_basket", "pkg.mod:func"
     if re.fullmatch(r"[A-Za-z]+([_.][A-Za-z]+)+", v) or re.fullmatch(r"[\w.]+:\w+", v):
         return True
+    if re.search(r"\(\?P<\w+>", v):
+        return True  # a regular expression with a named group: a URL pattern's fragment, not a credential
     if re.search(r"\{[\w.]*\}", v):
         return True  # a str.format template: "{self.urls.base}reset"
     return v.startswith(("/", "http://", "https://")) and "@" not in v  # a route or URL, not a credential

@@ -65,5 +65,14 @@ class NoHealthCheck(EndpointCheck):
         if any(f.get("probe_wrapper") and not f.get("is_test") for f in project.facts.values()):
             return []
         path, line = anchor(inv)
+        status = next((f["status_route"] for _, f in sorted(project.facts.items()) if f.get("status_route")), None)
+        if status:
+            # a `/status` literal that no route the inventory reads carries: registered through the project's
+            # own route table (`routes = [("/status", StatusResource)]`), which is not traced
+            return [self.finding(path, line, f"no endpoint named for a health probe among {len(inv.endpoints)} "
+                                 f"endpoint(s) found, but the code names the path {status}: a status route registered "
+                                 "in a way not traced (a project route table) may be the health check; point the "
+                                 "orchestrator's probe at it, or add /healthz",
+                                 level="note", snippet="health-check", properties={"sub": "status-route"})]
         return [self.finding(path, line, f"no health-check endpoint among {len(inv.endpoints)} endpoint(s): add "
                              "/healthz (liveness) and a readiness check", snippet="health-check")]

@@ -78,6 +78,10 @@ class HardcodedSecret(AstCheck):
         # several things; lets `key = "..."; boto3.client(aws_secret_access_key=key)` and
         # `jwt.encode(p, SIGNING_KEY)` see the literal behind the name
         self.bound: list[dict[str, ast.AST | None]] = [{}]
+        # fallbacks bound to a name (name, literal, deferred finding), and the (name, literal) pairs an
+        # `if name == literal: raise` refuses
+        self.refusable: list[tuple[str, str, dict]] = []
+        self.refused: set[tuple[str, str]] = set()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.bound.append({})
@@ -101,6 +105,30 @@ class HardcodedSecret(AstCheck):
 
     def visit_If(self, node: ast.If) -> None:
         self.if_stack.append(node)
+        if isinstance(node.test, (ast.Compare, ast.BoolOp)) and _stops(node.body):
+            self.refused.update(_compared_literals(node.test))
+
+    def _bound_to(self) -> str | None:
+        """`SECRET_KEY = os.getenv("SECRET_KEY", "dev")`: the name the fallback's lookup is bound to."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+                target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+                return target.id if isinstance(target, ast.Name) else None
+            if isinstance(parent, ast.stmt):
+                return None
+        return None
+
+    def leave_Module(self, node: ast.Module) -> None:
+        # `if SECRET_KEY == "dev" and not DEBUG: raise RuntimeError(...)`: the code refuses to start with
+        # its own fallback, so the literal never runs where the refusal applies
+        for name, literal, entry in self.refusable:
+            if (name, literal) in self.refused:
+                finding = entry["finding"]
+                finding["level"] = "note"
+                finding["message"] = (f"{finding['message'].split(':')[0]}: the module refuses to start with this "
+                                      f"value ({name} compared with it, then raise or exit); where the refusal "
+                                      "does not apply (its other conditions) was not traced")
+                finding["properties"] = {**(finding.get("properties") or {}), "sub": "refused-fallback"}
 
     def leave_If(self, node: ast.If) -> None:
         self.if_stack.pop()
@@ -142,14 +170,23 @@ class HardcodedSecret(AstCheck):
             # of the literal is kept, so the facts never hold the secret itself
             literal = literal_value(value_node)
             if isinstance(literal, str):
-                self.ctx.facts.setdefault("secret_fallbacks", []).append(
-                    {"finding": self.ctx.findings.pop().to_dict(), "digest": value_digest(literal)})
+                entry = {"finding": self.ctx.findings.pop().to_dict(), "digest": value_digest(literal)}
+                self.ctx.facts.setdefault("secret_fallbacks", []).append(entry)
+                bound = self._bound_to()
+                if bound:
+                    self.refusable.append((bound, literal, entry))
             return
         if local and self._lookup_default(value_node):
             self.report(anchor, f"{what} for a service on localhost, as the default of a configuration lookup: used "
                                 "only where neither the environment nor the configuration sets it, and it opens "
                                 "nothing beyond this machine; fail at start-up instead", key_node=name_node,
                         level="note", properties={"sub": "local-fallback"})
+            return
+        if local and self._star_import_after(anchor):
+            self.report(anchor, f"{what} for a service on localhost, in a module that star-imports "
+                                f"{self._star_import_after(anchor)} further down: a development default the "
+                                "deployment's settings module overrides (what it sets was not traced)",
+                        key_node=name_node, level="note", properties={"sub": "local-overridden"})
             return
         if local:
             self.report(anchor, f"{what} for a service on localhost: a development default (it opens nothing "
@@ -179,6 +216,15 @@ class HardcodedSecret(AstCheck):
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
+
+    def _star_import_after(self, node: ast.AST) -> str | None:
+        """`try: from .local_settings import *`, below the value at module level: the module a deployment
+        fills in to override these defaults (the Django local-settings idiom)."""
+        later = [st for st in self.ctx.tree.body if st.lineno > node.lineno]
+        for st in [*later, *(s for t in later if isinstance(t, ast.Try) for s in t.body)]:
+            if isinstance(st, ast.ImportFrom) and any(a.name == "*" for a in st.names):
+                return "." * st.level + (st.module or "")
+        return None
 
     def _library_self_test(self) -> bool:
         """Under `if __name__ == "__main__":` of a module that defines classes: a library's self-test, run by
@@ -371,7 +417,20 @@ class HardcodedSecret(AstCheck):
         if isinstance(value, str) and value.strip() and " " not in value.strip() and \
                 not is_placeholder_template(value) and (signing_key or is_password_kind(name) or
                                                         (not is_placeholder(value) and looks_random(value))):
-            self._flag(node, var, default, f"fallback value for ${name}", node, fallback=True)
+            self._flag(node, var, default, f"fallback value for ${name}", node, fallback=True,
+                       local=is_password_kind(name) and self._beside_local_host(node))
+
+    def _beside_local_host(self, lookup: ast.Call) -> bool:
+        """`{"host": os.getenv("DB_HOST", "localhost"), "password": os.getenv("DB_PASSWORD", "pw")}` and
+        `URL.create(host=..., password=...)`: the fallback password goes with a host that falls back to this
+        machine, so the pair only ever opens a local service."""
+        parents = self.ctx.parents
+        holder = parents[-1] if parents else None
+        if isinstance(holder, ast.keyword) and len(parents) > 1:
+            call = parents[-2]
+            return isinstance(call, ast.Call) and any(
+                kw.arg in ("host", "hostname", "server") and _local_host(kw.value) for kw in call.keywords)
+        return isinstance(holder, ast.Dict) and _local_host_entry(holder)
 
     # Credential shapes in any string literal, one finding per string token as written
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -405,6 +464,36 @@ class HardcodedSecret(AstCheck):
                     local = _LOCAL_HOSTS.match(_url_host(text)) is not None
                     self._flag(node, token, token, "password inside a connection URL", token, local=local,
                                fallback=not local and token is node and self._lookup_default(node), by_format=True)
+
+
+def _stops(body: list[ast.stmt]) -> bool:
+    """A block that refuses to go on: it raises, or calls sys.exit()/exit()."""
+    for st in body:
+        if isinstance(st, ast.Raise):
+            return True
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and \
+                (dotted(st.value.func) or "") in ("sys.exit", "exit", "os._exit"):
+            return True
+    return False
+
+
+def _compared_literals(test: ast.AST) -> set[tuple[str, str]]:
+    """(name, literal) pairs a condition tests for equality or membership: `KEY == "dev"`,
+    `KEY in ("dev", "changeme")`, also as one operand of `and`."""
+    found: set[tuple[str, str]] = set()
+    parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+    for part in parts:
+        if not (isinstance(part, ast.Compare) and len(part.ops) == 1 and
+                isinstance(part.ops[0], (ast.Eq, ast.In))):
+            continue
+        left, right = part.left, part.comparators[0]
+        if isinstance(right, ast.Name) and isinstance(part.ops[0], ast.Eq):
+            left, right = right, left
+        if not isinstance(left, ast.Name):
+            continue
+        values = right.elts if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else [right]
+        found.update((left.id, v.value) for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return found
 
 
 # Words people put in passwords they choose; a generated key does not spell them
@@ -491,9 +580,18 @@ def _local_host_entry(node: ast.Dict) -> bool:
     """A settings dict (`DATABASES["default"]`) whose HOST names this machine (or is empty: the local socket)."""
     for key, value in zip(node.keys, node.values):
         if isinstance(literal_value(key), str) and literal_value(key).lower() in ("host", "hostname", "server"):
-            host = literal_value(value)
-            return isinstance(host, str) and (host == "" or _LOCAL_HOSTS.match(host) is not None)
+            return _local_host(value)
     return False
+
+
+def _local_host(value: ast.AST) -> bool:
+    """A host that is this machine (or empty: the local socket), literally or as a lookup's fallback
+    (`os.getenv("DB_HOST", "localhost")`)."""
+    if isinstance(value, ast.Call) and len(value.args) > 1 and isinstance(value.func, (ast.Attribute, ast.Name)) \
+            and (value.func.attr if isinstance(value.func, ast.Attribute) else value.func.id) in ("get", "getenv"):
+        value = value.args[1]
+    host = literal_value(value)
+    return isinstance(host, str) and (host == "" or _LOCAL_HOSTS.match(host) is not None)
 
 
 def _string_tokens(ctx: FileContext, node: ast.AST) -> list[tuple[str, ast.AST]]:
@@ -782,6 +880,8 @@ def _peer_certificate_only(func: ast.AST, context: str) -> bool:
 # /committed-file: secret-bearing files tracked in the repository (catalog BA-SEC-001).
 _SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.p12",
                  "*.pfx", "credentials.json", "service-account*.json", ".netrc", ".pgpass")
+# A key file named for the local machine (`localhost.key`, `127.0.0.1-key.pem`, Debian's `ssl-cert-snakeoil.key`)
+_LOCAL_KEY_FILE = re.compile(r"(?i)(^|[._-])(localhost|127\.0\.0\.1|snakeoil)([._-]|$)")
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".pub")
 
 
@@ -822,6 +922,15 @@ class CommittedSecretFile(ProjectCheck):
                             "is a real secret",
                     engine=self.ENGINE, snippet=f"committed file {name}",
                     properties={"sub": "local-env-file" if level == "warning" else "local-container-env"}))
+                continue
+            if _LOCAL_KEY_FILE.search(name):
+                # `localhost.key`, `snakeoil.pem`: the key of a certificate for this machine, which no browser
+                # trusts for a real host; it protects nothing beyond local development
+                out.append(Finding(
+                    rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level="note",
+                    message=f"{name} is committed: its name says it is the key of a certificate for localhost "
+                            "(local development); check no deployment serves a real host with it",
+                    engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "local-key-file"}))
                 continue
             out.append(Finding(
                 rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=self.rule.level,

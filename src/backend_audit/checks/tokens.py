@@ -16,6 +16,9 @@ _JWT_UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
 # A key named as the public half of a key pair (or a PEM/certificate): the alg-confusion forgery's input.
 _PUBLIC_KEY = re.compile(r"(?i)public|pub_?key|\bpub\b|pem|cert")
 _CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_nbf")
+# Claims that say who issued a token and with which key, not who holds it: read unverified, they can only
+# pick the registered issuer (tenant, LTI platform, OIDC provider) whose keys then verify the token.
+_ROUTING_CLAIMS = frozenset({"iss", "aud", "kid", "alg", "typ", "azp", "client_id", "tid", "jku"})
 
 
 class JwtVerificationOff(AstCheck):
@@ -25,10 +28,22 @@ class JwtVerificationOff(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # per function: calls of get_unverified_claims, and whether a verifying decode follows
-        self.frames: list[dict] = [{"unverified": [], "verified": False, "dicts": {}}]
+        self.frames: list[dict] = [_frame()]
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self.frames.append({"unverified": [], "verified": False, "dicts": {}})
+        self.frames.append(_frame())
+
+    def visit_Name(self, node: ast.Name) -> None:
+        # how the result of an unverified decode is read: only `claims.get("iss")` / `claims["aud"]`, or
+        # anything else (passed on, returned, iterated, read for `sub`)
+        if not isinstance(node.ctx, ast.Load):
+            return
+        for frame in reversed(self.frames):
+            reads = frame["claim_reads"].get(node.id)
+            if reads is not None:
+                key = _literal_key(node, self.ctx.parents)
+                reads.add(key if isinstance(key, str) else "\0")
+                return
 
     def visit_Assign(self, node: ast.Assign) -> None:
         # `opts = {"verify_signature": False}; jwt.decode(t, k, options=opts)`: remember literal dicts bound
@@ -85,6 +100,16 @@ class JwtVerificationOff(AstCheck):
         self._flush(self.frames.pop())
 
     def _flush(self, frame: dict) -> None:
+        for call, name in frame["no_verify"]:
+            reads = frame["claim_reads"][name]
+            if reads and reads <= _ROUTING_CLAIMS:
+                self.report(call, f"jwt decode with signature verification turned off, but only the "
+                                  f"{'/'.join(sorted(reads))} claim(s) of its result are read: the shape of picking the "
+                                  "registered issuer whose keys verify the token; that verification (a verifying "
+                                  "decode or the library's launch validation) was not traced",
+                            level="note", properties={"sub": "no-verify-routing"})
+            else:
+                self._no_verify(call, self.ctx.qualname(call.func) or "jwt.decode")
         if frame["verified"]:
             return  # reading claims to pick a key, then verifying: the documented pattern
         for call in frame["unverified"]:
@@ -105,8 +130,12 @@ class JwtVerificationOff(AstCheck):
         verify = arg(node, "verify")
         if (isinstance(opts, dict) and opts.get("verify_signature") is False) or \
                 (verify is not None and literal_value(verify) is False):
-            self.report(node, f"{qn}() with signature verification turned off: any client can forge this token; "
-                              "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
+            target = _assigned_name(node, self.ctx.parents)
+            if target is None:
+                self._no_verify(node, qn)
+            else:  # decided when the function ends, by which claims of the result are read
+                self.frames[-1]["no_verify"].append((node, target))
+                self.frames[-1]["claim_reads"][target] = set()
             return
         algorithms = arg(node, "algorithms", 2)
         untraced = None
@@ -146,6 +175,10 @@ class JwtVerificationOff(AstCheck):
                 self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                                   "accepted", level="warning", properties={"sub": "claims-off"})
 
+    def _no_verify(self, node: ast.Call, qn: str) -> None:
+        self.report(node, f"{qn}() with signature verification turned off: any client can forge this token; "
+                          "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
+
     def _encode(self, node: ast.Call) -> None:
         alg = arg(node, "algorithm", 2)
         if alg is not None and str(literal_value(alg)).lower() == "none":
@@ -166,3 +199,30 @@ def _dict_keys(node: ast.Dict) -> set[str]:
             k = literal_value(key)
             keys.add(k if isinstance(k, str) else "exp")
     return keys
+
+
+def _frame() -> dict:
+    # unverified: jose get_unverified_claims calls; no_verify: (decode call, the name its result is bound to);
+    # claim_reads: per such name, the literal claim keys read from it ("\0" for any other use)
+    return {"unverified": [], "verified": False, "dicts": {}, "no_verify": [], "claim_reads": {}}
+
+
+def _assigned_name(call: ast.Call, parents: list[ast.AST]) -> str | None:
+    """`claims = jwt.decode(...)`: the plain name the call's result is bound to."""
+    parent = parents[-1] if parents else None
+    if isinstance(parent, ast.Assign) and parent.value is call and len(parent.targets) == 1 and \
+            isinstance(parent.targets[0], ast.Name):
+        return parent.targets[0].id
+    return None
+
+
+def _literal_key(name: ast.Name, parents: list[ast.AST]) -> object:
+    """The claim key `name.get("iss")` or `name["iss"]` reads (None for any other use of the name)."""
+    parent = parents[-1] if parents else None
+    if isinstance(parent, ast.Subscript) and parent.value is name:
+        return literal_value(parent.slice)
+    grand = parents[-2] if len(parents) > 1 else None
+    if isinstance(parent, ast.Attribute) and parent.attr == "get" and isinstance(grand, ast.Call) and \
+            grand.func is parent and grand.args:
+        return literal_value(grand.args[0])
+    return None

@@ -547,14 +547,24 @@ class TestRefsCollector:
 _PROBE_LITERAL = re.compile(r"""["']/(?:[\w.-]+/)*(?:health|healthz|healthcheck|health-check|livez|readyz|ping|"""
                             r"""liveness|readiness)/?["']""")
 _PATH_READ = re.compile(r"""scope\[\s*["']path["']\s*\]|PATH_INFO|\.path(?:_info)?\b""")
+# A service-status or probe route literal (`"/status"`, `"/api/v1/status.txt"`, `"/healthz"`), often registered through a project's
+# own route table that the endpoint inventory does not read (`routes = [("/status", StatusResource)]`).
+_STATUS_LITERAL = re.compile(r"""["']/(?:api/)?(?:v\d+/)?(?:status|health|healthz|healthcheck|health-check|livez|"""
+                             r"""readyz|ping)(?:\.txt|\.json)?/?["']""")
+_STATUS_HINTS = ("/status", "/health", "/ping", "/livez", "/readyz")
 
 
 class ProbeWrapperCollector:
-    """`probe_wrapper` (set only when true): a line compares the request path with a health-probe literal.
+    """`probe_wrapper` (set only when true): a line compares the request path with a health-probe literal;
+    `status_route`: the first service-status path literal of a non-test module (BA-REL-001 lowers its level).
     Read from the text here, once per analysed file, rather than by BA-REL-001 re-reading every module."""
 
     def __init__(self, ctx: FileContext) -> None:
         text = ctx.text
+        if not ctx.is_test and any(h in text for h in _STATUS_HINTS):
+            m = _STATUS_LITERAL.search(text)
+            if m:
+                ctx.facts["status_route"] = m.group(0).strip("'\"")
         for m in _PROBE_LITERAL.finditer(text):
             line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
             if _PATH_READ.search(line):

@@ -445,6 +445,13 @@ class AuthEvidence:
         helper, facts = self.helper_with(path, handler, "checks_credentials")
         if helper:  # `check()` -> `_handle_serial_auth(context)` -> `check_serial_pass(serial, password)`
             return f"public (credential exchange: {helper}() checks the password with {facts['checks_credentials']})"
+        started = next((v["starts_session"] for v in views if v.get("starts_session")), None)
+        helper, facts = (None, {}) if started else self.helper_with(path, handler, "starts_session")
+        if started or helper:
+            # it logs the caller in: the sign-in step (SSO callback, LTI launch, signed-link login), which
+            # no login guard can precede; how it authenticates the caller is BA-AUTH-002's / the flow's matter
+            how = f"{helper}() calls {facts['starts_session']}" if helper else f"it calls {started}"
+            return f"public (account flow: sign-in, {how} to start the caller's session)"
         ended = next((v["ends_session"] for v in views if v.get("ends_session")), None)
         if ended and not any(v.get("persists") for v in views):
             return f"public (account flow: logout, {ended} drops only the caller's own session)"

@@ -113,9 +113,15 @@ _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorize
 _VISIBILITY_CHECK = re.compile(r"(?i)^(raise|check|assert|ensure|is|can|has)_\w*(visible|viewable|editable|permitted)\w*$")
 # A query narrowed to what the caller may see: built for any caller, an anonymous one included.
 _VISIBILITY_FILTER = re.compile(r"(?i)(privacy|visib\w*)_?filter|filter_?\w*(visible|privacy)|visible_to")
+# A condition that looks at the caller: the request, its user, or a permission word.
+_CALLER_TEST = re.compile(r"\b(request|user|current_user|g\.user|perm\w*|allowed|can_\w+|is_\w+)\b")
 _CALLER = re.compile(r"\b(request\.user|current_user|viewer|g\.user)\b")
 _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request.session.flush", "auth.logout",
                                 "flask_login.logout_user", "django.contrib.auth.logout"})
+# Calls that log the caller in (start the authenticated session): the sign-in step itself, which no login
+# guard can sit in front of.
+_START_SESSION_CALLS = frozenset({"django.contrib.auth.login", "flask_login.login_user", "flask_login.utils.login_user",
+                                  "flask_security.login_user", "flask_security.utils.login_user"})
 _LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
 # Session keys that say who is logged in (`user_id`, `is_admin`, `logged_in`), not a cart or a theme.
 _SESSION_IDENTITY = re.compile(r"(?i)user|admin|logged|auth")
@@ -188,6 +194,7 @@ class _Fn:
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
+    starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
     # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
@@ -370,6 +377,8 @@ class FunctionFacts:
             out["checks_credentials"] = fn.credentials
         if fn.ends_session:
             out["ends_session"] = fn.ends_session
+        if fn.starts_session:
+            out["starts_session"] = fn.starts_session
         if fn.handoffs:
             out["handoffs"] = sorted(set(fn.handoffs))
         if fn.auth_asserts:
@@ -546,6 +555,9 @@ class FunctionFacts:
             fn.credentials = fn.credentials or f"{tail}()"
         if name in _END_SESSION_CALLS or tail in ("logout_user", "logout") and not isinstance(node.func, ast.Attribute):
             fn.ends_session = fn.ends_session or f"{name}()"
+        elif fn.starts_session is None and tail in ("login", "login_user") and \
+                self.ctx.qualname(node.func) in _START_SESSION_CALLS:
+            fn.starts_session = f"{self.ctx.qualname(node.func)}()"
         if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
@@ -795,6 +807,15 @@ class FunctionFacts:
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
             # there is one, so anonymous callers are served by design (personalised when logged in)
             self.stack[-1].optional_identity.append(id(node))
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        # `if not may_upload(request): raise PermissionDenied` (the class, uncalled): a refusal decided by who
+        # calls; one under a test that never looks at the caller (a site-wide switch) guards nobody
+        if self.stack and isinstance(node.exc, (ast.Name, ast.Attribute)) and \
+                last_name(dotted(node.exc) or "") in _DENIALS:
+            test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
+            if test is not None and _CALLER_TEST.search(ast.unparse(test)):
+                self.stack[-1].auth_check = True
 
     def leave_If(self, node: ast.If) -> None:
         if self.stack and self.stack[-1].optional_identity and self.stack[-1].optional_identity[-1] == id(node):
