@@ -516,9 +516,9 @@ _DEV_FUNCTION = re.compile(r"(?i)(^|_)(dev|demo|seed|sample|fixture|local)(_|$)"
 # A value between brackets (`"[TURN_END]"`, `"<|endoftext|>"`, `"</s>"`): a marker a stream or a model's
 # vocabulary uses, not a credential
 _MARKER = re.compile(r"\[[\w -]+\]|<\|?/?[\w-]+\|?>")
-# What a cookie's name looks like (`"tracecat:active-org-id"`): words joined by separators, no digits
 # A class-like key (`PasswdIdResolver`): a type's name, never a setting's (`db_password = "dbpass"` is a password)
 _TYPE_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
+# What a cookie's name looks like (`"tracecat:active-org-id"`): words joined by separators, no digits
 _COOKIE_NAME = re.compile(r"[A-Za-z]+(?:[:._-][A-Za-z]+)*")
 
 
