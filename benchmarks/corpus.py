@@ -113,6 +113,13 @@ PROJECTS = (
             "Flask monitoring alert API", held_out=True),
     Project("chainlit", "Chainlit/chainlit", "488b74579ace74ad917556a1560e9db68e011219",
             "FastAPI/Socket.IO conversational-app server (backend/)", held_out=True),
+    # set I (session 29): drawn blind, reviewed against the commit that pinned them
+    Project("linkding", "sissbruecker/linkding", "65813a75404b1319aca8b09700fadc0b15adabaf",
+            "Django bookmark manager with a DRF API", held_out=True),
+    Project("changedetection", "dgtlmoon/changedetection.io", "fce24780e74199bf34c62a0d90188cc2fc12f061",
+            "Flask website change monitor", held_out=True),
+    Project("khoj", "khoj-ai/khoj", "ae229ca894c0b80ad84664afcfdde523b5e87057",
+            "FastAPI/Django AI assistant server", held_out=True),
 )
 
 
