@@ -843,11 +843,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
-    # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors
-    from ..workflow import baseline, suppressions
+    # discover -> files -> project -> suppress -> baseline -> min-level -> changed-since -> caller's postprocessors
+    from ..workflow import baseline, levels, suppressions
 
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
+    levels.apply(result, settings)
     at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
                                          reads or {}, keys, disc.git_listing) \
         if diffscope.needs_base(result, changes) else set()
