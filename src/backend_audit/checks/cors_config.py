@@ -15,7 +15,7 @@ from typing import Any
 
 from ..findings import Finding
 from .api import DEFAULT_ORIGINS, ORIGINS_SET
-from .base import ProjectCheck
+from .base import ProjectCheck, deferred_findings
 
 
 def _loaded(project: Any) -> tuple[set[str], set[str], list[str]]:
@@ -59,8 +59,7 @@ class CorsDefaultOrigins(ProjectCheck):
     SOUND_ON_FILE_SUBSET = True
 
     def run(self, project: Any) -> list[Finding]:
-        deferred = [Finding.from_dict(d) for path in sorted(project.facts)
-                    for d in project.facts[path].get(DEFAULT_ORIGINS, ())]
+        deferred = deferred_findings(project, DEFAULT_ORIGINS)
         if not deferred:
             return []
         files, classes, outside = _loaded(project)

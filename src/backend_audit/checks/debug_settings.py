@@ -10,7 +10,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..model.django_settings import SettingsIndex
-from .base import ProjectCheck
+from .base import ProjectCheck, deferred_findings
 from .deploy import DEFERRED_DEBUG
 
 
@@ -32,8 +32,7 @@ class DebugOverridden(ProjectCheck):
     SOUND_ON_FILE_SUBSET = True
 
     def run(self, project: Any) -> list[Finding]:
-        deferred = [Finding.from_dict(d) for path in sorted(project.facts)
-                    for d in project.facts[path].get(DEFERRED_DEBUG, ())]
+        deferred = deferred_findings(project, DEFERRED_DEBUG)
         if not deferred:
             return []
         index = SettingsIndex(project.facts)
