@@ -796,10 +796,28 @@ class TlsVerificationDisabled(AstCheck):
                 for name in names_in(parent.test):
                     if _OPT_OUT.search(name):
                         return name
+                opt_in = self._opt_in_parameter(parent.test)
+                if opt_in:
+                    return opt_in
                 modes = [n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant)
                          and isinstance(n.value, str) and n.value.lower() in _NO_VERIFY_MODES]
                 if modes:  # `if mode == "require":` (libpq's encrypt-but-do-not-verify mode)
                     return f"the configured mode {modes[0]!r}"
+        return ""
+
+    def _opt_in_parameter(self, test: ast.AST) -> str:
+        """`def __init__(self, ..., ssl_require: bool = False)` then `if ssl_require:`: the relaxation runs only
+        for a caller that passes the flag, which is off by default: an opt-in, like an operator's opt-out."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(test, ast.Name):
+            return ""
+        args = func.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + \
+            [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        for param, default in pairs:
+            if param.arg == test.id and literal_value(default) in (False, None):
+                return f"{param.arg} (a parameter off by default)"
         return ""
 
     def _reads_peer_certificate_only(self, target: ast.Attribute) -> bool:
