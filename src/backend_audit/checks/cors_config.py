@@ -15,42 +15,8 @@ from typing import Any
 
 from ..findings import Finding
 from .api import DEFAULT_ORIGINS, ORIGINS_SET
+from .app_config import config_loaded
 from .base import ProjectCheck, deferred_findings
-
-
-def _loaded(project: Any) -> tuple[set[str], set[str], list[str]]:
-    """(files the app's config loads, class names it loads, config sources outside the repository)."""
-    files: set[str] = set()
-    classes: set[str] = set()
-    outside: list[str] = []
-    for path in sorted(project.facts):
-        facts = project.facts[path]
-        if facts.get("is_test"):
-            continue
-        web = facts.get("web") or {}
-        for entry in web.get("config_objects", ()):
-            obj = entry["object"]
-            head, _, last = obj.rpartition(".")
-            classes.add(last)
-            if entry["literal"]:  # "pkg.settings" (a module) or "pkg.config.Production" (a class in one)
-                files.update(project.resolve_import(path, obj))
-                if head:
-                    files.update(project.resolve_import(path, head))
-            else:  # from_object(settings) after `from pkg import settings`: the imported module
-                first = obj.split(".")[0]
-                for name in facts.get("imports", ()):
-                    if name.rpartition(".")[2] == first:
-                        files.update(project.resolve_import(path, name))
-        for entry in web.get("config_files", ()):
-            arg = entry.get("arg")
-            found = [p for p in project.facts if arg and not arg.startswith("/") and
-                     (p == arg or p.endswith("/" + arg.lstrip("./")))] if entry["how"] == "from_pyfile" else []
-            if found:
-                files.update(found)
-            else:
-                shown = f"{entry['how']}({arg!r})" if arg else f"{entry['how']}(...)"
-                outside.append(f"{shown} at {path}:{entry['line']}")
-    return files, classes, outside
 
 
 class CorsDefaultOrigins(ProjectCheck):
@@ -62,7 +28,7 @@ class CorsDefaultOrigins(ProjectCheck):
         deferred = deferred_findings(project, DEFAULT_ORIGINS)
         if not deferred:
             return []
-        files, classes, outside = _loaded(project)
+        files, classes, outside = config_loaded(project)
         traced: list[tuple[str, dict]] = []
         untraced: list[str] = []
         for path in sorted(project.facts):

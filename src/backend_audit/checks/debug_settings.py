@@ -14,18 +14,6 @@ from .base import ProjectCheck, deferred_findings
 from .deploy import DEFERRED_DEBUG
 
 
-def _chain(index: SettingsIndex, module: str, seen: frozenset[str] = frozenset()) -> set[str]:
-    """The settings files a module star-imports, directly or through others."""
-    out: set[str] = set()
-    for ev in index.events.get(module, ()):
-        if ev[0] == "star":
-            target = index.resolve(ev[1], module)
-            if target and target not in seen and target != module:
-                out.add(target)
-                out |= _chain(index, target, seen | {module})
-    return out
-
-
 class DebugOverridden(ProjectCheck):
     RULE_ID = "BA-DEP-001"
     # only an override in view lowers or drops a finding: on a few files they stay errors
@@ -39,7 +27,7 @@ class DebugOverridden(ProjectCheck):
         production = [(m, index.fold(m).get("DEBUG")) for m in index.production_modules()]
         out = []
         for finding in deferred:
-            using = [(m, v) for m, v in production if m == finding.path or finding.path in _chain(index, m)]
+            using = [(m, v) for m, v in production if m == finding.path or finding.path in index.star_bases(m)]
             if not using or any(v is None or v.path == finding.path for _, v in using):
                 out.append(finding)  # a production module runs with this DEBUG = True
                 continue

@@ -262,6 +262,8 @@ class HardcodedSecret(AstCheck):
     def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
         self._bind(target, value)
         name = _could_be_text(value) and target_name(target)
+        if name and isinstance(target, ast.Name) and _SIGNING_NAME.search(name) and not self.ctx.function_stack:
+            self._well_known_default(node, target, value, name)
         if name and is_credential_name(name) and self._secret_literal(value, name):
             if isinstance(target, ast.Subscript) and self._shared_with_plain_keys(target, value):
                 return
@@ -272,6 +274,21 @@ class HardcodedSecret(AstCheck):
                            local=self._local_sibling(name))
             else:
                 self._flag(node, target, value, f"secret in {name}", node)
+
+    def _well_known_default(self, node: ast.AST, target: ast.Name, value: ast.AST, name: str) -> None:
+        """`SECRET_KEY = "changeme"` in a config module: no secret by its value, but every install that does not
+        set one from the environment signs its sessions and tokens with a key anyone can look up. Whether the
+        app loads the module is the project pass's to say (default_secrets.WellKnownDefaultSecret)."""
+        literal = literal_value(value)
+        if not isinstance(literal, str) or not _WELL_KNOWN_DEFAULT.match(literal.strip()) or self.skip or \
+                self.ctx.is_test or _EXAMPLE_PATH.search(self.ctx.path) or in_test_branch(self.if_stack, self.ctx):
+            return
+        self.report(node, f"well-known default secret in {name} ({literal!r}): every install that does not set it "
+                          "signs its sessions and tokens with a key anyone can look up; set it from the environment "
+                          "and refuse to start without it", key_node=target, level="warning",
+                    properties={"sub": "well-known-default"})
+        self.ctx.facts.setdefault(DEFAULT_SECRETS, []).append(
+            {"finding": self.ctx.findings.pop().to_dict(), "class": self.ctx.symbol or None, "name": name})
 
     def _shared_with_plain_keys(self, target: ast.Subscript, value: ast.AST) -> bool:
         """`css["text"] = "input"; css["password"] = "input"`: the mapping holds the same literal under keys that
@@ -509,6 +526,17 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
+_SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
+# Placeholders everyone knows: the value of a key nobody chose
+_WELL_KNOWN_DEFAULT = re.compile(r"(?i)^(change[-_ ]?(me|this|it)(!|[-_ ]?(please|now|in[-_ ]?production))?|"
+                                 r"replace[-_ ]?(me|this)|(my|your|super|top)[-_ ]?secret([-_ ]?key)?|"
+                                 r"secret([-_ ]?key)?|default([-_ ]?secret)?([-_ ]?key)?|insecure|not[-_ ]?a[-_ ]?secret|"
+                                 r"s3cr3t|dev([-_ ]?secret)?([-_ ]?key)?|development|please[-_ ]?change([-_ ]?me)?)$")
+# Files that show a configuration rather than hold one
+_EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._-](example|sample|template|dist)\b")
+# fact key: the well-known default secrets of config modules, kept where the app loads the module
+DEFAULT_SECRETS = "well_known_secrets"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
