@@ -16,10 +16,11 @@ import tokenize
 from pathlib import Path, PurePosixPath
 
 from ..findings import Finding
+from ..model.facts import config_key
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
-from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
+from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
@@ -535,6 +536,8 @@ _WELL_KNOWN_DEFAULT = re.compile(r"(?i)^(change[-_ ]?(me|this|it)(!|[-_ ]?(pleas
                                  r"s3cr3t|dev([-_ ]?secret)?([-_ ]?key)?|development|please[-_ ]?change([-_ ]?me)?)$")
 # Files that show a configuration rather than hold one
 _EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._-](example|sample|template|dist)\b")
+# fact key: TLS relaxations under an opt-out switch read from the app config, kept unless its default is off
+TLS_OPT_OUTS = "tls_opt_outs"
 # fact key: the well-known default secrets of config modules, kept where the app loads the module
 DEFAULT_SECRETS = "well_known_secrets"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
@@ -813,8 +816,28 @@ class TlsVerificationDisabled(AstCheck):
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
                               "opt-out loud)", level="note", properties={"sub": "by-mode"})
+            key = self._switch_key(switch)
+            if key:
+                # the project pass drops it where the config the app loads defaults the switch to off
+                self.ctx.facts.setdefault(TLS_OPT_OUTS, []).append(
+                    {"finding": self.ctx.findings.pop().to_dict(), "key": key})
         else:
             self.report(node, message)
+
+    def _switch_key(self, switch: str) -> str | None:
+        """The app-config key an opt-out switch reads: `if app.config["SMTP_SKIP_SSL_VERIFY"]:`, or
+        `self.skip_verify = app.config["SMTP_SKIP_SSL_VERIFY"]` in the class whose method tests it."""
+        test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, (ast.If, ast.IfExp))
+                     and switch in names_in(p.test)), None)
+        key = next((k for n in iter_nodes(test, skip=()) if (k := config_key(n))), None) if test else None
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        if key or cls is None:
+            return key
+        for n in iter_nodes(cls, skip=()):  # a class holding an opt-out switch: rare, walked once per finding
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == switch and
+                                                 dotted(t.value) == "self" for t in n.targets):
+                return config_key(n.value)
+        return None
 
     def _opt_out(self) -> str:
         for parent in reversed(self.ctx.parents):
