@@ -120,6 +120,9 @@ class HardcodedSecret(AstCheck):
         return None
 
     def leave_Module(self, node: ast.Module) -> None:
+        refused_keys = sorted([n, v] for n, v in self.refused if _SIGNING_NAME.search(n))
+        if refused_keys:  # `if app.config["SECRET_KEY"] == "changeme": raise`, for default_secrets.py
+            self.ctx.facts[REFUSED_SECRETS] = refused_keys
         # `if SECRET_KEY == "dev" and not DEBUG: raise RuntimeError(...)`: the code refuses to start with
         # its own fallback, so the literal never runs where the refusal applies
         for name, literal, entry in self.refusable:
@@ -289,7 +292,8 @@ class HardcodedSecret(AstCheck):
                           "and refuse to start without it", key_node=target, level="warning",
                     properties={"sub": "well-known-default"})
         self.ctx.facts.setdefault(DEFAULT_SECRETS, []).append(
-            {"finding": self.ctx.findings.pop().to_dict(), "class": self.ctx.symbol or None, "name": name})
+            {"finding": self.ctx.findings.pop().to_dict(), "class": self.ctx.symbol or None, "name": name,
+             "literal": literal})
 
     def _shared_with_plain_keys(self, target: ast.Subscript, value: ast.AST) -> bool:
         """`css["text"] = "input"; css["password"] = "input"`: the mapping holds the same literal under keys that
@@ -505,12 +509,15 @@ def _compared_literals(test: ast.AST) -> set[tuple[str, str]]:
                 isinstance(part.ops[0], (ast.Eq, ast.In))):
             continue
         left, right = part.left, part.comparators[0]
-        if isinstance(right, ast.Name) and isinstance(part.ops[0], ast.Eq):
+        if isinstance(right, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(part.ops[0], ast.Eq):
             left, right = right, left
-        if not isinstance(left, ast.Name):
+        # `KEY`, `settings.KEY`, `app.config["KEY"]`: the setting compared
+        name = left.id if isinstance(left, ast.Name) else left.attr if isinstance(left, ast.Attribute) else \
+            config_key(left)
+        if not name:
             continue
         values = right.elts if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else [right]
-        found.update((left.id, v.value) for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        found.update((name, v.value) for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
     return found
 
 
@@ -532,14 +539,16 @@ _SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KE
 # Placeholders everyone knows: the value of a key nobody chose
 _WELL_KNOWN_DEFAULT = re.compile(r"(?i)^(change[-_ ]?(me|this|it)(!|[-_ ]?(please|now|in[-_ ]?production))?|"
                                  r"replace[-_ ]?(me|this)|(my|your|super|top)[-_ ]?secret([-_ ]?key)?|"
-                                 r"secret([-_ ]?key)?|default([-_ ]?secret)?([-_ ]?key)?|insecure|not[-_ ]?a[-_ ]?secret|"
-                                 r"s3cr3t|dev([-_ ]?secret)?([-_ ]?key)?|development|please[-_ ]?change([-_ ]?me)?)$")
+                                 r"secret([-_ ]?key)?|default([-_ ]?secret)?([-_ ]?key)?|insecure|"
+                                 r"not[-_ ]?a[-_ ]?secret|s3cr3t|dev([-_ ]?secret)?([-_ ]?key)?|development|please[-_ ]?change([-_ ]?me)?)$")
 # Files that show a configuration rather than hold one
 _EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._-](example|sample|template|dist)\b")
 # fact key: TLS relaxations under an opt-out switch read from the app config, kept unless its default is off
 TLS_OPT_OUTS = "tls_opt_outs"
 # fact key: the well-known default secrets of config modules, kept where the app loads the module
 DEFAULT_SECRETS = "well_known_secrets"
+# fact key: [name, literal] pairs of signing keys a module refuses to start with
+REFUSED_SECRETS = "refused_secrets"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
