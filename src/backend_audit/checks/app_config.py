@@ -10,7 +10,12 @@ from typing import Any
 
 
 def config_loaded(project: Any) -> tuple[set[str], set[str], list[str]]:
-    """(files the app's config loads, class names it loads, config sources outside the repository)."""
+    """(files the app's config loads, class names it loads, config sources outside the repository): worked out
+    once per scan for the three rules that ask."""
+    return project.memo("flask_config_loaded", lambda: _config_loaded(project))
+
+
+def _config_loaded(project: Any) -> tuple[set[str], set[str], list[str]]:
     files: set[str] = set()
     classes: set[str] = set()
     outside: list[str] = []
