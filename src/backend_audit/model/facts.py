@@ -204,7 +204,7 @@ class ModuleShapeCollector:
         self.depth -= 1
 
 
-def _config_key(node: ast.AST) -> str | None:
+def config_key(node: ast.AST) -> str | None:
     """`app.config["LOGIN_VIEW"]`, `current_app.config.get("LOGIN_VIEW")`: the key of a Flask config read."""
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "config":
         key = node.slice
@@ -504,7 +504,7 @@ class TestRefsCollector:
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
                      else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
-            key = _config_key(args[0]) if not first else None
+            key = config_key(args[0]) if not first else None
             resource = _class_ref(args[0]) if not first and name == "url_for" else None
             if first:
                 self.route_names.add(first)
