@@ -17,6 +17,7 @@ from ..model.project import ProjectModel
 from ..model.test_reach import PARAM, TestReach, called_with, segments, test_code
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
+from .e2e_suite import e2e_driven_app, e2e_fixtures
 
 NOT_MEASURED = "not measured"
 
@@ -144,13 +145,14 @@ class ModuleWithoutTests(_TestCheck):
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
         selected = _loaded_by_selected_name(project)
+        fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
         direct: set[str] = set()
         candidates = []
         out_nested: list[Finding] = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision") or \
-                    _tooling(project, path):
+                    path in fixtures or _tooling(project, path):
                 continue
             command = "/management/commands/" in f"/{path}" and "Command" in (facts.get("classes") or {})
             if not facts.get("working_functions", 1) and not facts.get("module_code") and not command:
@@ -735,10 +737,13 @@ class EndpointWithoutTest(_TestCheck):
         skip = tuple(self.option("skip-paths", ()))
         reach = TestReach.for_model(project)
         computed = reach.computed_name()
+        driven = e2e_driven_app(project)
         # a route that only answers "not found" (kept for a router's root listing) has nothing to test
         # public pages and flows (login, OAuth, a landing page) are behaviour to test; health checks, API docs
         # and static files are not
+        fixtures = e2e_fixtures(project)  # an end-to-end spec's own app: its spec requests its routes
         endpoints = [ep for ep in inventory(project).endpoints if ep.file in project.facts
+                     and ep.file not in fixtures
                      and not (ep.public and is_public_path(ep.path or "", _NOTHING_TO_TEST))
                      and not ep.refuses and ep.handler not in project.facts[ep.file].get("refusing", ())]
         reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf,
@@ -756,6 +761,14 @@ class EndpointWithoutTest(_TestCheck):
                 continue
             methods = "/".join(ep.methods or ()) or "ANY"
             handler = ep.handler or "?"
+            if driven is not None:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no Python test uses its URL or its route name or calls its "
+                    f"handler, but the browser end-to-end suite runs this project's app ({driven[1]}, started by "
+                    f"{driven[0]}) and drives it through its UI, whose requests are not mapped to routes: e2e suite "
+                    "not traced", level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             if computed is None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
