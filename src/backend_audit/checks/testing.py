@@ -747,7 +747,7 @@ class EndpointWithoutTest(_TestCheck):
                      and not (ep.public and is_public_path(ep.path or "", _NOTHING_TO_TEST))
                      and not ep.refuses and ep.handler not in project.facts[ep.file].get("refusing", ())]
         reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf,
-                                                                    ep.names)}
+                                                                    ep.names, ep.methods or ())}
         by_view: dict[tuple[str, str], list[Any]] = {}
         for ep in endpoints:
             by_view.setdefault((ep.file, ep.handler), []).append(ep)

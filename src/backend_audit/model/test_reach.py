@@ -141,6 +141,7 @@ class TestReach:
     def __init__(self, model: ProjectModel) -> None:
         self.model = model
         self.urls = _UrlIndex()
+        self.verb_urls: dict[str, _UrlIndex] = {}  # URLs a test requests with a known verb, by verb
         self.names: dict[str, list[str]] = {}  # a name, its part after ":" and after ".": tests using it
         self.patterns: list[tuple[re.Pattern[str], str]] = []
         self.calls: dict[str, list[str]] = {}
@@ -158,6 +159,11 @@ class TestReach:
                 norm = normalise_url(url)
                 if norm is not None:
                     self.urls.add(norm, test)
+            for request in refs.get("requests", ()):
+                verb, _, url = request.partition(" ")
+                norm = normalise_url(url)
+                if norm is not None:
+                    self.verb_urls.setdefault(verb, _UrlIndex()).add(norm, test)
             for name in refs.get("route_names", ()):
                 tails = {name, name.rsplit(":", 1)[-1], name.rsplit(".", 1)[-1]}
                 if "{}" in name and re.search(r"[A-Za-z0-9]", name.replace("{}", "")):  # not `f"{x}"` alone
@@ -188,17 +194,23 @@ class TestReach:
         return self._imports[test]
 
     def reached(self, file: str, route: str, handler: str, drf: bool = False,
-                names: Iterable[str] = ()) -> Reach | None:
+                names: Iterable[str] = (), methods: Iterable[str] = ()) -> Reach | None:
         """The first evidence (in a fixed order) that a test requests this endpoint, or None. `names` are the
-        route names its registration gives it (a DRF router's `basename`), when the inventory knows them."""
-        key = (file, route, handler, drf, tuple(names))
+        route names its registration gives it (a DRF router's `basename`), when the inventory knows them;
+        `methods` the verbs it serves (a URL a test requests with another verb does not reach it)."""
+        key = (file, route, handler, drf, tuple(names), tuple(methods))
         if key not in self._done:
-            self._done[key] = self._reached(file, route, handler, drf, key[-1])
+            self._done[key] = self._reached(file, route, handler, drf, key[-2], key[-1])
         return self._done[key]
 
-    def _reached(self, file: str, route: str, handler: str, drf: bool, given: tuple[str, ...]) -> Reach | None:
+    def _reached(self, file: str, route: str, handler: str, drf: bool, given: tuple[str, ...],
+                 methods: tuple[str, ...]) -> Reach | None:
         if route:
             tests = self.urls.tests_for(route)
+            known = methods and not {"ANY", "*"} & set(methods)
+            for verb in methods if known else self.verb_urls:  # a route of unknown verbs: any verb reaches it
+                if verb in self.verb_urls:
+                    tests = tests | self.verb_urls[verb].tests_for(route)
             if tests:
                 return Reach(min(tests), URL)
         tail = handler.rsplit(".", 1)[-1]
@@ -275,7 +287,7 @@ class TestReach:
             from .frameworks.inventory import build as inventory
 
             return {e.file for e in inventory(self.model).endpoints
-                    if self.reached(e.file, e.path, e.handler, e.drf, e.names) is not None}
+                    if self.reached(e.file, e.path, e.handler, e.drf, e.names, e.methods) is not None}
         return self.model.memo("endpoint_modules", build)
 
 
