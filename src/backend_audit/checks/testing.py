@@ -14,10 +14,11 @@ from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
-from ..model.test_reach import PARAM, TestReach, called_with, segments, test_code
+from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, segments, test_code
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
+from .entry_points import entry_points
 
 NOT_MEASURED = "not measured"
 
@@ -144,7 +145,7 @@ class ModuleWithoutTests(_TestCheck):
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
-        selected = _loaded_by_selected_name(project)
+        selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project)
         fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
         direct: set[str] = set()
         candidates = []
@@ -417,6 +418,26 @@ def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
         if package in prefixes and stem in picked:
             out.add(path)
     return out
+
+
+def _plugins_named_by_tests(model: ProjectModel) -> set[str]:
+    """Modules declared as plugin entry points whose entry name a test selects (`'PLUGINS': ['blackout']`,
+    `kind="dummy"`) or requests as a URL segment (`/webhooks/prometheus`): the application loads them by
+    that name, so the test runs them without importing them."""
+    points = entry_points(model)
+    if not points:
+        return set()
+    # the tests of the project declaring them: a plugin of a package nested in contrib/ is not the one a
+    # test of the main package names with the same word
+    named: dict[str, set[str]] = {}
+    for test in test_code(model):
+        refs = model.facts[test].get("test_refs") or {}
+        urls = (normalise_url(url) for url in refs.get("urls", ()))
+        for name in [*refs.get("selected", ()), *(s for url in urls if url is not None for s in segments(url))]:
+            named.setdefault(name, set()).add(test)
+    return {path for _, name, module, folder in points
+            if any(not folder or test.startswith(folder + "/") for test in named.get(name, ()))
+            for path in model.resolve_import("", module) if path in model.facts}
 
 
 def _request_middleware(model: ProjectModel) -> set[str]:

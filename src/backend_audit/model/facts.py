@@ -521,6 +521,12 @@ class TestRefsCollector:
         if self.active:
             self._selects(node.value)
 
+    def visit_List(self, node: ast.List) -> None:
+        # `'PLUGINS': ['remote_ip', 'blackout']`: the plugins a test's app config enables by name
+        if self.active:
+            for item in node.elts[:50]:
+                self._selects(item)
+
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.active and any(isinstance(t, ast.Attribute) for t in node.targets):
             self._selects(node.value)
