@@ -19,6 +19,7 @@ from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .entry_points import entry_points
+from .script_commands import commands_run_by_scripts
 
 NOT_MEASURED = "not measured"
 
@@ -143,6 +144,8 @@ class ModuleWithoutTests(_TestCheck):
         reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
         commands = {name for test in test_code(project)
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
+        commands |= commands_run_by_scripts(project) if any(
+            "/management/commands/" in f"/{p}" for p in project.source_files) else set()
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
         selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project)
