@@ -18,7 +18,7 @@ from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, seg
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
-from .entry_points import entry_points
+from .packaging import build_hooks, entry_points
 from .script_commands import commands_run_by_scripts
 
 NOT_MEASURED = "not measured"
@@ -262,10 +262,11 @@ def _tooling(model: ProjectModel, path: str) -> bool:
     """Code the project's developers run, not the application: Sphinx's `conf.py`; a module beside alembic's
     `env.py` (the migration environment: codemods and hooks run when writing revisions). Configuration read by
     another program: a gunicorn config (its settings and hooks by name), a PEP 517 build backend
-    (`build_wheel`, `build_sdist`), a module of UPPER_CASE settings that no import can reach (a file name that
+    (`build_wheel`, `build_sdist`), a hatchling build hook its pyproject.toml declares, a module of UPPER_CASE settings that no import can reach (a file name that
     is no module name, `lemur.conf.py`, or a folder below the top that is no package: loaded by path)."""
     facts = model.facts[path]
-    if facts.get("sphinx_conf") or facts.get("server_config") or facts.get("build_backend"):
+    if facts.get("sphinx_conf") or facts.get("server_config") or facts.get("build_backend") or \
+            path in build_hooks(model):
         return True
     if facts.get("settings_like"):
         folder, _, name = path.rpartition("/")

@@ -1,4 +1,9 @@
-"""Plugins a package declares as entry points, read from its packaging files as data.
+"""What a package's packaging files declare, read as data: plugin entry points and build hooks.
+
+Build hooks: `[tool.hatch.build.hooks.custom]` (`path`, default `hatch_build.py`, also per build target)
+names a module hatchling runs while building the package: build tooling, not application code.
+
+Plugins a package declares as entry points:
 
 `'alerta.plugins': ['blackout = alerta.plugins.blackout:BlackoutHandler']` in setup.py (or
 `[project.entry-points."alerta.plugins"]` in pyproject.toml, `[options.entry_points]` in setup.cfg,
@@ -101,3 +106,34 @@ def _from_pyproject(text: str) -> list[tuple[str, list[str]]]:
             if isinstance(specs, dict):
                 out.append((group, [f"{k} = {v}" for k, v in specs.items() if isinstance(v, str)]))
     return out
+
+
+def build_hooks(project: Any) -> set[str]:
+    """Repository paths of the modules a pyproject.toml declares as hatchling build hooks."""
+    def build() -> set[str]:
+        out: set[str] = set()
+        for rel in repo_files(project):
+            if rel.rpartition("/")[2] != "pyproject.toml":
+                continue
+            text = read_small(project, rel)
+            try:
+                data = tomllib.loads(text) if text is not None else {}
+            except (ValueError, RecursionError):
+                continue
+            hatch = _table(_table(_table(data, "tool"), "hatch"), "build")
+            tables = [hatch, *(t for t in _table(hatch, "targets").values() if isinstance(t, dict))]
+            folder = rel.rpartition("/")[0]
+            for table in tables:
+                hooks = _table(table, "hooks")
+                if "custom" in hooks:
+                    path = _table(hooks, "custom").get("path", "hatch_build.py")
+                    if isinstance(path, str) and ".." not in path.split("/"):
+                        path = path.removeprefix("./")
+                        out.add(f"{folder}/{path}" if folder else path)
+        return out
+    return project.memo("build_hooks", build)
+
+
+def _table(data: Any, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
