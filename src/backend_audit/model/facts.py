@@ -497,7 +497,8 @@ class TestRefsCollector:
             else:
                 parts.append("{}")
         text = "".join(parts)
-        literal = text.replace("{}", "")
+        # what names the path: `reverse("login") + "?next=/"` has no literal path of its own
+        literal = text.split("?", 1)[0].split("#", 1)[0].replace("{}", "")
         if todo or "/" not in literal or not any(c.isalnum() for c in literal) or len(text) >= 400 or \
                 any(c.isspace() for c in text):
             return
