@@ -794,6 +794,15 @@ class EndpointWithoutTest(_TestCheck):
                     f"{driven[0]}) and drives it through its UI, whose requests are not mapped to routes: e2e suite "
                     "not traced", level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
                 continue
+            library = _library_view(project, ep)
+            if library is not None:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name, but its view is a "
+                    f"library's ({library}), used as it is with no code of this project's own: whether a test "
+                    "reaches it another way (a redirect a test follows, a link from an e-mail) is not traced",
+                    level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             if computed is None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
@@ -818,6 +827,21 @@ class EndpointWithoutTest(_TestCheck):
                 "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _library_view(project: ProjectModel, ep: Any) -> str | None:
+    """The dotted name of the library view a route serves as it is (`auth_views.PasswordResetDoneView
+    .as_view()` in a urlconf): the library ships and tests its code, the project only routes to it. None
+    when the view is the project's own (defined or imported from the project) or its origin is unknown."""
+    head, dot, rest = (ep.handler or "").partition(".")
+    facts = project.facts.get(ep.file) or {}
+    if not head or head in (facts.get("classes") or {}) or head in (facts.get("functions") or {}):
+        return None
+    full = (facts.get("import_table") or {}).get(head)
+    if not isinstance(full, str) or not full or full.startswith(".") or \
+            project.resolve_import(ep.file, full.split(".")[0]) or project.resolve_import(ep.file, full):
+        return None
+    return f"{full}.{rest}" if dot else full
 
 
 def _same_view_remounted(ep: Any, other: Any) -> bool:
