@@ -1,9 +1,10 @@
-"""Django management commands the test and CI scripts run (`./manage.py upgrade --no-input` in
-`tests/migrations-rollback`, `python manage.py check_config` in a workflow's step).
+"""Django management commands the test suite's scripts run (`./manage.py upgrade --no-input` in
+`tests/migrations-rollback`, which CI runs as a test job).
 
 A command so run is exercised by the test suite the same way `call_command("upgrade")` in a test would
-exercise it. Read from the repository's non-Python files under the test paths and from CI configuration,
-each bounded and without following links; Python test files are covered by their facts (`call_command`).
+exercise it. Read from the repository's non-Python files under the test paths, each bounded and without
+following links; Python test files are covered by their facts (`call_command`). A CI workflow's setup step
+(`python manage.py compile_themes` before `pytest`) runs a command but tests nothing of it: not counted.
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ from .lazy_re import re  # compiled on first use
 from .repo_text import texts
 
 _RUN = re.compile(r"(?:\bmanage\.py|\bdjango-admin(?:\.py)?|-m\s+django)\s+([a-z_][a-z0-9_]*)\b")
-_CI = re.compile(r"^(?:\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.circleci/config\.ya?ml|tox\.ini|"
-                 r"azure-pipelines\.ya?ml|\.travis\.ya?ml)$")
 # scripts and configuration, not the data files (JSON fixtures, dumps) a test folder also holds
 _SCRIPT = re.compile(r"(?:^|/)(?:[^/.]+|[^/]+\.(?:sh|bash|ya?ml|ini|cfg|toml|mk)|Makefile)$")
 
 
 def commands_run_by_scripts(project: Any) -> set[str]:
-    """Names of the management commands a test or CI script runs through manage.py / django-admin."""
+    """Names of the management commands a test script runs through manage.py / django-admin."""
     def build() -> set[str]:
         def wanted(rel: str) -> bool:
-            return bool(_CI.match(rel)) or (not rel.endswith((".py", ".pyi")) and bool(_SCRIPT.search(rel))
-                                            and is_test_path(rel, project.settings))
+            return not rel.endswith((".py", ".pyi")) and bool(_SCRIPT.search(rel)) and \
+                is_test_path(rel, project.settings)
         return {name for _, text in texts(project, wanted) for name in _RUN.findall(text)}
     return project.memo("script_commands", build)

@@ -216,7 +216,11 @@ class TestReach:
         tail = handler.rsplit(".", 1)[-1]
         if tail and tail in self.names:
             return Reach(min(self.names[tail]), NAME)
-        names = list(given) or (drf_route_names(route, handler) if drf else [])
+        derived = drf_route_names(route, handler) if drf else []
+        router_named = any(n.endswith(("-list", "-detail")) for n in given)
+        # a router's basename replaces the names DRF would derive; a urlconf's `name=` on a DRF view
+        # (`path("dashboard/", DashboardView.as_view(), name="dashboard")`) adds to them
+        names = list(given) if router_named else list(dict.fromkeys([*given, *derived]))
         for name in names:
             if name in self.names:
                 return Reach(min(self.names[name]), NAME)
