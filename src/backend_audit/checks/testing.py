@@ -17,6 +17,7 @@ from ..model.project import ProjectModel
 from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, segments, test_code
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
+from .lazy_re import re  # compiled on first use
 from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .packaging import build_hooks, entry_points
 from .script_commands import commands_run_by_scripts
@@ -245,6 +246,12 @@ class ModuleWithoutTests(_TestCheck):
                              "or `sys.argv`) from a folder that is no package, so whether it is a maintainer's tool "
                              f"or a program the deployment runs is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
+            elif _SAMPLE_FOLDER.search(f"/{path}"):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); it sits in a folder of samples or "
+                             "demos, code shipped for users to run or read (`chainlit hello` runs its sample by "
+                             f"path), so whether the project means to test it is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -256,6 +263,9 @@ class ModuleWithoutTests(_TestCheck):
                                                  f"defines, and {evidence}; add a test module for it",
                                         snippet=f"module {path}"))
         return out + out_nested
+
+
+_SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
 
 
 def _tooling(model: ProjectModel, path: str) -> bool:
