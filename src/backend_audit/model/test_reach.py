@@ -11,7 +11,8 @@ What counts as evidence, and nothing else:
   `<basename>-list`/`-detail`/`-<action>` name DRF derives from the viewset; a name built at run time
   (`reverse(f"{ns}:{model_name}-detail")` in a generic test base class) reaches every such route whose
   name fits its literal parts;
-- a call of the handler's name in a test that imports the handler's module.
+- a call of the handler's name in a test that imports the handler's module;
+- a request a browser end-to-end spec makes or waits on, when the suite runs the project's own app.
 """
 
 from __future__ import annotations
@@ -173,8 +174,21 @@ class TestReach:
                         self.names.setdefault(tail, []).append(test)
             for name in refs.get("calls", ()):
                 self.calls.setdefault(name, []).append(test)
+        self._browser_requests(model)
         self._imports: dict[str, set[str]] = {}
         self._done: dict[tuple[str, str, str, bool, tuple[str, ...]], Reach | None] = {}
+
+    def _browser_requests(self, model: ProjectModel) -> None:
+        """What a browser end-to-end suite running the project's app requests (`cy.visit("/login")`,
+        `cy.intercept("POST", "/login")`), each with its spec as the test."""
+        from ..checks.e2e_suite import e2e_requests
+
+        for spec, verb, url in e2e_requests(model):
+            norm = normalise_url(url)
+            if norm is not None and verb:
+                self.verb_urls.setdefault(verb, _UrlIndex()).add(norm, spec)
+            elif norm is not None:
+                self.urls.add(norm, spec)
 
     def _configured(self, key: str) -> object:
         """The default a config key has in the class the app loads with `config.from_object(...)`."""
