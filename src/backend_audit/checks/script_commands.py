@@ -13,9 +13,10 @@ from typing import Any
 
 from ..config import is_test_path
 from .lazy_re import re  # compiled on first use
-from .repo_text import texts
+from .repo_text import read_small, repo_files
 
 _RUN = re.compile(r"(?:\bmanage\.py|\bdjango-admin(?:\.py)?|-m\s+django)\s+([a-z_][a-z0-9_]*)\b")
+_MAX_FILES = 300  # a test folder of data files without extensions must not make the scan read them all
 # scripts and configuration, not the data files (JSON fixtures, dumps) a test folder also holds
 _SCRIPT = re.compile(r"(?:^|/)(?:[^/.]+|[^/]+\.(?:sh|bash|ya?ml|ini|cfg|toml|mk)|Makefile)$")
 
@@ -26,5 +27,9 @@ def commands_run_by_scripts(project: Any) -> set[str]:
         def wanted(rel: str) -> bool:
             return not rel.endswith((".py", ".pyi")) and bool(_SCRIPT.search(rel)) and \
                 is_test_path(rel, project.settings)
-        return {name for _, text in texts(project, wanted) for name in _RUN.findall(text)}
+        names: set[str] = set()
+        for rel in [r for r in repo_files(project) if wanted(r)][:_MAX_FILES]:
+            text = read_small(project, rel)
+            names.update(_RUN.findall(text) if text else ())
+        return names
     return project.memo("script_commands", build)
