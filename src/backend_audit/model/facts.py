@@ -478,9 +478,10 @@ class TestRefsCollector:
     def visit_BinOp(self, node: ast.BinOp) -> None:
         """`'/group/' + group_id + '/user/' + user_id`: a URL joined with `+`, each value as a placeholder
         (`/group/{}/user/{}`), as an f-string would write it. The whole chain once, at its outermost `+`."""
+        if not self.active or not isinstance(node.op, ast.Add):
+            return  # application files pay one attribute read per `+`
         parent = self.ctx.parents[-1]
-        if not self.active or not isinstance(node.op, ast.Add) or \
-                (isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add)):
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
             return
         parts: list[str] = []
         todo: list[ast.AST] = [node]
