@@ -17,8 +17,8 @@ from ..model.project import ProjectModel
 from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, segments, test_code
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
-from .lazy_re import re  # compiled on first use
 from .e2e_suite import e2e_driven_app, e2e_fixtures
+from .lazy_re import re  # compiled on first use
 from .packaging import build_hooks, entry_points
 from .script_commands import commands_run_by_scripts
 
@@ -272,8 +272,9 @@ def _tooling(model: ProjectModel, path: str) -> bool:
     """Code the project's developers run, not the application: Sphinx's `conf.py`; a module beside alembic's
     `env.py` (the migration environment: codemods and hooks run when writing revisions). Configuration read by
     another program: a gunicorn config (its settings and hooks by name), a PEP 517 build backend
-    (`build_wheel`, `build_sdist`), a hatchling build hook its pyproject.toml declares, a module of UPPER_CASE settings that no import can reach (a file name that
-    is no module name, `lemur.conf.py`, or a folder below the top that is no package: loaded by path)."""
+    (`build_wheel`, `build_sdist`), a hatchling build hook its pyproject.toml declares, a module of UPPER_CASE
+    settings that no import can reach (a file name that is no module name, `lemur.conf.py`, or a folder below
+    the top that is no package: loaded by path)."""
     facts = model.facts[path]
     if facts.get("sphinx_conf") or facts.get("server_config") or facts.get("build_backend") or \
             path in build_hooks(model):
@@ -799,10 +800,11 @@ class EndpointWithoutTest(_TestCheck):
             if driven is not None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1),
-                    f"{methods} {route} ({handler}): no Python test uses its URL or its route name or calls its "
-                    f"handler, but the browser end-to-end suite runs this project's app ({driven[1]}, started by "
-                    f"{driven[0]}) and drives it through its UI, whose requests are not mapped to routes: e2e suite "
-                    "not traced", level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name or calls its handler "
+                    "and no browser spec requests it, but the end-to-end suite runs this project's app "
+                    f"({driven[1]}, started by {driven[0]}) and drives it through its UI, whose own requests are "
+                    "not mapped to routes: e2e suite not traced", level="note",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
                 continue
             library = _library_view(project, ep)
             if library is not None:
