@@ -1,0 +1,84 @@
+"""The base pass of a `--changed-since` scan, prepared while a worker analyses the changed files.
+
+When the changed files go to a worker (runner.OVERLAP_MIN_BYTES), this process decodes the cached facts
+beside it and then waits for the worker's result, idle: the analysis of a large module takes longer than
+the decoding. What the base pass needs and the change's analysis does not feed is made in that wait
+instead of after the project pass: the base blobs' cache entries, the stored project record's outputs for
+the base (the tree walk and the record's own checks), and the modules the project pass imports. It is
+kept only when it was made from exactly the inputs the base pass would use (`Early.fits`); otherwise the
+base pass prepares them itself, as before, so reports never depend on it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..findings import FileResult
+
+
+def base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str],
+                git_listing: str | None) -> dict[str, Any] | None:
+    """The outputs of a stored project record made on exactly the base's inputs (the scan of the base
+    branch, before this change), or None. Files the pass read directly are compared as they are now, as the
+    base pass itself would read them from the tree."""
+    if cache is None or cache.project is None:  # no record to match: spare the tree walk of its key
+        return None
+    from .project_record import Inputs
+
+    inputs = Inputs.of(root, settings, base, dict(cache.digests), keys_now, {os.path.realpath(cache.directory)},
+                       git_listing)
+    return inputs.lookup(cache.project) if inputs is not None else None
+
+
+@dataclass
+class Early:
+    """The base's inputs as the base pass would make them, from the cache hits alone: `kept`, the results of
+    the files the change left alone; `hits`, the base blobs' entries (rel path -> result); `stored`, the
+    stored record's outputs for that base, or None."""
+
+    kept: list[FileResult]
+    hits: dict[str, FileResult]
+    stored: dict[str, Any] | None
+
+    def fits(self, kept: list[FileResult]) -> bool:
+        """Made from the very results the base pass keeps (no file outside the change was analysed anew)."""
+        return len(kept) == len(self.kept) and all(a is b for a, b in zip(kept, self.kept))
+
+
+def prepare(cache, changes, settings: Settings, root: Path, files: list, hits: dict[str, FileResult],
+            misses: list, keys_now: dict[str, str], git_listing: str | None) -> Early | None:
+    """The base pass's inputs from this scan's cache hits, or None when they depend on the worker's results
+    (a file outside the change was a miss) or need an analysis (a base blob the cache does not hold)."""
+    from ..workflow import diffscope
+
+    _import_project_pass()
+    replaced = diffscope.rebuilt(changes)
+    if cache is None or any(ref.rel not in replaced for ref in misses):
+        return None
+    kept = [hits[ref.rel] for ref in files if ref.rel not in replaced and ref.rel in hits]
+    if len(kept) != sum(1 for ref in files if ref.rel not in replaced):  # an unreadable entry: analysed anew
+        return None
+    found: dict[str, FileResult] = {}
+    with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
+        for ref in diffscope.base_blobs(changes, settings, root, Path(tmp)):
+            key = cache.key(ref)
+            hit = cache.get(key, ref.rel) if key else None
+            if hit is None:
+                return None
+            found[ref.rel] = hit
+    stored = base_record(cache, root, settings, kept + list(found.values()), keys_now, git_listing)
+    return Early(kept, found, stored)
+
+
+def _import_project_pass() -> None:
+    """What the project pass and the stages after it import on first use, imported while this process
+    would wait anyway."""
+    from ..model.frameworks import inventory  # noqa: F401
+    from ..model.taint import project  # noqa: F401
+    from ..workflow import baseline, suppressions  # noqa: F401
+    from . import project_record  # noqa: F401
