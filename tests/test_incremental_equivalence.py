@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from backend_audit.model.semantic import SemanticModel
 from backend_audit.pipeline import base_prep, runner
 
 from ._gitrepo import commit, git, init, run_cli, write
@@ -86,6 +87,19 @@ def _watch_pool_and_early_base(monkeypatch) -> tuple[list[int], list[tuple[bool,
     return pooled, used
 
 
+def _count_semantic_parts_ahead(monkeypatch) -> list[int]:
+    """Per semantic model built, how many modules' parts were made ahead of it (beside the worker)."""
+    counts: list[int] = []
+    real = SemanticModel.__init__
+
+    def init(self, facts, unknown_paths=(), ahead=None):
+        counts.append(len(ahead or {}))
+        real(self, facts, unknown_paths, ahead)
+
+    monkeypatch.setattr(SemanticModel, "__init__", init)
+    return counts
+
+
 @pytest.mark.parametrize("overlap", [False, True], ids=["in-process", "worker beside the decoding"])
 @pytest.mark.parametrize("shape", sorted(EDITS))
 def test_one_edited_file_reports_what_a_scan_without_cache_does(tmp_path, monkeypatch, capsys, shape, overlap):
@@ -94,7 +108,10 @@ def test_one_edited_file_reports_what_a_scan_without_cache_does(tmp_path, monkey
     git(root, "checkout", "-q", "-b", "feature")
     path, text = EDITS[shape]
     write(root, {path: text})
+    ahead = _count_semantic_parts_ahead(monkeypatch)
     _, pull_request, _ = run_cli(capsys, *SCAN, "--changed-since", "main")
+    # beside the worker, the semantic parts of the four files the change left alone were made ahead
+    assert ahead[:1] == [len(FILES) - 1 if overlap else 0]
     _, pull_request_cold, _ = run_cli(capsys, *SCAN, "--changed-since", "main", "--no-cache")
     assert _strip(pull_request) == _strip(pull_request_cold)
     assert pooled == ([1] if overlap else []), "the changed file was not analysed where this case says"
@@ -121,4 +138,4 @@ def test_a_miss_outside_the_change_leaves_the_base_pass_to_prepare_itself(tmp_pa
     _, pull_request, _ = run_cli(capsys, *SCAN, "--changed-since", "main")
     _, pull_request_cold, _ = run_cli(capsys, *SCAN, "--changed-since", "main", "--no-cache")
     assert _strip(pull_request) == _strip(pull_request_cold)
-    assert pooled == [2] and early == []
+    assert pooled == [2] and early == [(False, False)]

@@ -642,9 +642,10 @@ def _project_inputs(cache, root: Path, settings: Settings, file_results: list[Fi
 
 
 def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                  selection: Selection, root: Path, changes, file_subset: bool):
+                  selection: Selection, root: Path, changes, file_subset: bool, semantic_parts=None):
     """(model or None, reads, outputs): the project rules' findings, report sections, endpoints and
-    frameworks, reused from the cache when this scan's project inputs are those of the stored record."""
+    frameworks, reused from the cache when this scan's project inputs are those of the stored record.
+    `semantic_parts`: the semantic model's per-module parts made ahead (base_prep)."""
     stored = inputs.lookup(cache.project) if inputs is not None else None
     if stored is not None:
         return None, None, stored
@@ -654,6 +655,7 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
 
     with _decoding_facts():
         model = ProjectModel.build(root, file_results, plan.settings)
+    model.semantic_parts = semantic_parts
     reads: dict[str, set[tuple[str, str]]] | None = None
     if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
         model.watch(changes.files)
@@ -823,7 +825,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing) \
         if changes is None and not file_subset else None
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
-                                          file_subset)
+                                          file_subset, early[0].semantic if early[0] is not None else None)
     findings.extend(project["findings"])
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
