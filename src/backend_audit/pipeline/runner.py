@@ -567,8 +567,8 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     `early`: those inputs, made while a worker analysed the changed files (base_prep), when they fit."""
     from ..workflow import diffscope
 
-    if early is not None and early.fits([fr for fr in result.file_results
-                                         if fr.path not in diffscope.rebuilt(changes)]):
+    replaced = diffscope.rebuilt(changes)
+    if early is not None and early.fits([fr for fr in result.file_results if fr.path not in replaced]):
         base = early.kept + list(early.hits.values())
     else:
         early = None
