@@ -1,9 +1,10 @@
-"""The base pass of a `--changed-since` scan, prepared while a worker analyses the changed files.
+"""What a `--changed-since` scan makes while a worker analyses the changed files: the base pass's inputs
+and the cached files' share of the project pass.
 
 When the changed files go to a worker (runner.OVERLAP_MIN_BYTES), this process decodes the cached facts
 beside it and then waits for the worker's result, idle: the analysis of a large module takes longer than
-the decoding. What the base pass needs and the change's analysis does not feed is made in that wait
-instead of after the project pass: the base blobs' cache entries, the stored project record's outputs for
+the decoding. What the passes need and the change's analysis does not feed is made in that wait instead
+of after it: the base blobs' cache entries, the stored project record's outputs for
 the base (the tree walk and the record's own checks), the semantic model's per-module parts of the cached
 files, and the modules the project pass imports. Each is used only when it was made from exactly the
 inputs the pass would use (`Early.fits`; a part from the very summary object the model joins); otherwise
