@@ -31,8 +31,9 @@ def test_pull_request_ab_runs_on_a_tiny_tree(tmp_path):
     assert done.returncode == 0, done.stderr
     runs = [line for line in done.stdout.splitlines() if " run 1: scan process " in line]
     assert [line.split()[0] for line in runs] == ["old", "new"], done.stdout
-    assert all("CPU, children" in line and "load" in line for line in runs)
-    assert "median scan-process CPU" in done.stdout
+    assert all("s CPU (" in line and "after the worker's result" in line and "), children" in line and "load" in line
+               for line in runs)
+    assert "median scan-process CPU" in done.stdout and ", after the worker's result " in done.stdout
 
 
 def _bench(name: str):
