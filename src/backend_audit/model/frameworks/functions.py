@@ -122,6 +122,10 @@ _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request
 # guard can sit in front of.
 _START_SESSION_CALLS = frozenset({"django.contrib.auth.login", "flask_login.login_user", "flask_login.utils.login_user",
                                   "flask_security.login_user", "flask_security.utils.login_user"})
+# A cookie that carries the caller's credential (`access_token`, `auth_token`, `jwt`): setting it signs the caller
+# in. A CSRF, OAuth state or redirect cookie is set before any login and says nothing of one.
+_AUTH_COOKIE = re.compile(r"(?i)^(?!.*(csrf|xsrf|state|nonce|redirect|next|pkce|verifier)).*(auth|jwt|access_?token"
+                          r"|id_?token|session_?token|login)")
 _LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
 # Session keys that say who is logged in (`user_id`, `is_admin`, `logged_in`), not a cart or a theme.
 _SESSION_IDENTITY = re.compile(r"(?i)user|admin|logged|auth")
@@ -558,6 +562,10 @@ class FunctionFacts:
         elif fn.starts_session is None and tail in ("login", "login_user") and \
                 self.ctx.qualname(node.func) in _START_SESSION_CALLS:
             fn.starts_session = f"{self.ctx.qualname(node.func)}()"
+        elif fn.starts_session is None and tail == "set_cookie" and isinstance(node.func, ast.Attribute):
+            key = keyword(node, "key") or positional(node, 0)
+            if key is not None and _AUTH_COOKIE.search(_code(self.ctx, key)[:80]):
+                fn.starts_session = f"set_cookie({_code(self.ctx, key)[:40]})"
         if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):
