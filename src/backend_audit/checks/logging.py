@@ -23,6 +23,10 @@ _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.p
 _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
                              "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
 _CLI_LIBRARIES = ("argparse", "click", "typer")
+# Build backends whose hook and command classes a project subclasses to run code while its package is built
+# (hatchling's BuildHookInterface, a setuptools/distutils cmdclass command): the build log is their output.
+_BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poetry", "scikit_build",
+                             "scikit_build_core", "mesonpy", "flit_core", "maturin"})
 
 
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
@@ -38,6 +42,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
         self.command: bool | None = None  # the module reads like a command's body (see _command_module)
         self.wizard: set[int] | None = None  # see _wizard_steps
+        self.build_hook: bool | None = None  # see _build_hook_module
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -160,6 +165,30 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             (self.ctx.qualname(b) or "").startswith("django.core.management") for b in p.bases)
             for p in self.ctx.parents)
 
+    def _build_hook_module(self) -> bool:
+        """The module defines a build backend's hook or command (`class CustomBuildHook(BuildHookInterface)`,
+        `class BuildUI(build_py)` from setuptools): it runs while the package is built, by pip or the build
+        tool, and what it prints is the build log, never the server's."""
+        if self.build_hook is None:
+            tree = self.ctx.tree
+            self.build_hook = tree is not None and not self._serves_app() and any(
+                isinstance(n, ast.ClassDef) and any((self.ctx.qualname(b) or "").split(".")[0] in _BUILD_BACKENDS
+                                                    for b in n.bases) for n in tree.body)
+        return self.build_hook
+
+    def _verbosity_gated(self) -> bool:
+        """The print runs only at a raised `verbosity` (`if verbosity >= 2:`), the option of the command that
+        triggered it (Django's migrate passes it to its post_migrate handlers, which print like Django's own
+        create_permissions): output the operator asked for at the terminal."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.If) and any(
+                    isinstance(n, ast.Name) and n.id == "verbosity" or
+                    isinstance(n, ast.Attribute) and n.attr == "verbosity" for n in ast.walk(parent.test)):
+                return True
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return False
+        return False
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         return builds_web_app(self.ctx)
@@ -189,6 +218,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # the process's last words to whoever started it: it stops, no logger will carry them
         if self._debug_only():
             return  # a development tool's output for the developer's terminal
+        if self._build_hook_module() or self._verbosity_gated():
+            return  # the build log, or the output of the command whose --verbosity asked for it
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
