@@ -269,7 +269,10 @@ _TRACEBACK_REPORTERS = frozenset({"capture_exception", "report_exc_info", "recor
 _TRACKER_MODULES = ("sentry_sdk", "raven", "rollbar", "bugsnag", "opentelemetry")
 # An API client's error for the remote's answer (`GrafanaCloudAPIError`, botocore's `ClientError`, Stripe's
 # `InvalidRequestError`): the reply is the news and its message carries it.
-_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$")
+# httpx's HTTPStatusError (a 4xx/5xx reply, status and URL in its message) and smtplib's SMTP errors (the mail
+# server's reply code and text) say the same.
+_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$|^HTTPStatusError$"
+                           r"|^SMTP\w*(Exception|Error)$")
 
 
 # What the outside world or the input causes: a file, the network, a missing key, a malformed value.
@@ -283,7 +286,10 @@ _NETWORK_FAILURES = frozenset({"TimeoutError", "timeout", "TimeoutException", "R
                                "WriteTimeout", "PoolTimeout", "Timeout", "NetworkError", "ConnectError",
                                "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
                                "ConnectionAbortedError", "BrokenPipeError", "ClientConnectionError",
-                               "ServerTimeoutError", "ClientConnectorError"})
+                               "ServerTimeoutError", "ClientConnectorError",
+                               # httpx's transport failures (RequestError is their base: no HTTP reply came
+                               # back), and a host name that does not resolve (socket's gaierror/herror)
+                               "RequestError", "TransportError", "gaierror", "herror"})
 
 
 def _network_failure(types: list[str]) -> bool:
@@ -347,7 +353,8 @@ class ErrorLogDropsTraceback(AstCheck):
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
                                     self._one_of_several(unexpected) or self._own_errors(node) or
-                                    _network_failure(unexpected))
+                                    _network_failure(unexpected) or self._retried_connect(node) or
+                                    self._only_schedules())
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -428,6 +435,40 @@ class ErrorLogDropsTraceback(AstCheck):
         if block is None or len(block.handlers) < 2 or not types:
             return False
         return all(t.split(".")[-1] in _OUTSIDE_FAILURES for t in types)
+
+    def _retried_connect(self, handler: ast.ExceptHandler) -> bool:
+        """`while True: try: conn = psycopg2.connect(dsn); conn.set_client_encoding(...); break except Exception
+        as e: log.error("connection error: %s", e); retry += 1`: the `try` of a retry loop only opens a
+        connection (no loop of work inside it) and the message carries the error: a server not up yet is the
+        expected failure, and its message (host, reason) is all there is; the traceback shows the driver."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        loop = parents[-2] if len(parents) > 1 else None
+        if block is None or not isinstance(loop, (ast.While, ast.For, ast.AsyncFor)) or \
+                not any(st is block for st in loop.body) or not handler.name:
+            return False
+        nodes = list(iter_nodes(block.body))
+        opens = any(isinstance(n, ast.Call) and (n.func.attr if isinstance(n.func, ast.Attribute) else
+                                                 getattr(n.func, "id", "")) in ("connect", "create_connection")
+                    for n in nodes)
+        return opens and not any(isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith))
+                                 for n in nodes) and \
+            any(isinstance(n, ast.Name) and n.id == handler.name for n in handler_nodes(handler))
+
+    def _only_schedules(self) -> bool:
+        """`try: asyncio.create_task(store.save(item))`: the `try` only schedules a coroutine, so what it
+        catches is the scheduling's own failure (no running loop), never the task's: the message is complete."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None or len(block.body) != 1 or not isinstance(block.body[0], (ast.Expr, ast.Assign)):
+            return False
+        call = block.body[0].value
+        if not isinstance(call, ast.Call) or not (
+                (self.ctx.qualname(call.func) or "") in ("asyncio.create_task", "asyncio.ensure_future") or
+                isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"):
+            return False
+        inner = [n for n in iter_nodes(call) if isinstance(n, ast.Call) and n is not call]
+        return len(call.args) == 1 and isinstance(call.args[0], ast.Call) and len(inner) == 1
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,
