@@ -27,6 +27,10 @@ _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "sh
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
 _DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# Names of an access decision: a flag (`user_can_view`, `allowed`, `is_authorized`) or a guard function
+# (`login_required`, `has_permission`) whose failure answer is "no".
+_ACCESS_NAME = re.compile(r"(?i)(^|_)(can|may|allowed?|authori[sz]ed?|permitted|permissions?|perms?|login|"
+                          r"authenticated|access)(_|$)")
 _TRIVIAL_CONSTANTS = (str, bytes, int, float, bool, type(None))
 # Calls that change state somewhere else (a row, a queue, another service, money): a try making one and a
 # handler that drops its failure lose work the caller believes done. `update`, `write` and `execute` are left
@@ -366,7 +370,9 @@ class BroadExceptSwallows(AstCheck):
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
                             self._probe_answer(node) or self._falls_to_error_answer(node) or
                             self._next_format(node) or self._next_candidate(node) or
-                            self._says_it_failed(node) or self._cleanup_of_handled_error()):
+                            self._says_it_failed(node) or self._cleanup_of_handled_error() or
+                            self._alternative_import(node) or self._shape_probe(node) or
+                            self._keeps_input(node) or self._fails_closed(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         # a stated fallback (`VERSION = "unknown"`) is a design, but any error takes it where one exception
@@ -391,6 +397,9 @@ class BroadExceptSwallows(AstCheck):
                 lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
                 untraced = f"{lost}, but a comment or the docstring says the failure is meant"
+            elif self._partial_answer(node):
+                untraced = (f"{lost}, but the handler answers the try's result with the failed part None (a "
+                            "designed fallback the caller handles); why it failed is not logged")
             if untraced:
                 level = "note"
         if handled:
@@ -624,6 +633,84 @@ class BroadExceptSwallows(AstCheck):
                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
         targets = [t for st in body for t in st.targets]
         return all(isinstance(t, ast.Name) and t.id in assigned for t in targets)
+
+    def _partial_answer(self, handler: ast.ExceptHandler) -> bool:
+        """`try: ...; return (issue, url) except Exception: ...; return (None, manual_url)`: the handler ends by
+        answering a tuple of the try's own shape with the part that failed None and another part filled in
+        (a link to do it by hand): the caller is built for that answer."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        last = handler.body[-1] if handler.body else None
+        if not isinstance(block, ast.Try) or not isinstance(last, ast.Return) or not isinstance(last.value, ast.Tuple):
+            return False
+        answer = last.value.elts
+        nones = [isinstance(e, ast.Constant) and e.value is None for e in answer]
+        return any(nones) and not all(nones) and any(
+            isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and len(n.value.elts) == len(answer)
+            for n in iter_nodes(block.body))
+
+    def _alternative_import(self, handler: ast.ExceptHandler) -> bool:
+        """`try: from app import build except Exception: from app import dev as build`: the `try` only imports
+        and the handler imports the same names from elsewhere; a failing alternative raises on its own."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        imports = (ast.Import, ast.ImportFrom)
+        if not isinstance(block, ast.Try) or not handler.body or not all(isinstance(st, imports) for st in block.body) \
+                or not all(isinstance(st, imports) for st in handler.body):
+            return False
+
+        def bound(stmts: list[ast.stmt]) -> set[str]:
+            return {(a.asname or a.name).split(".")[0] for st in stmts for a in st.names}
+        return bool(bound(block.body) & bound(handler.body))
+
+    def _shape_probe(self, handler: ast.ExceptHandler) -> bool:
+        """`try: alert, status, text = updated except Exception: alert = updated`: the `try` only unpacks a
+        value, so its failure means the value has the other shape (a plugin answering a bare object instead of
+        a tuple), which the handler takes as it is. Nothing else runs in the `try` to fail."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(block.body) != 1 or len(handler.body) != 1:
+            return False
+        tried, caught = block.body[0], handler.body[0]
+        return isinstance(tried, ast.Assign) and len(tried.targets) == 1 and \
+            isinstance(tried.targets[0], (ast.Tuple, ast.List)) and isinstance(tried.value, ast.Name) and \
+            isinstance(caught, ast.Assign) and isinstance(caught.value, ast.Name) and \
+            caught.value.id == tried.value.id
+
+    def _keeps_input(self, handler: ast.ExceptHandler) -> bool:
+        """`try: labels[k] = v.format(**labels) except Exception: labels[k] = v`: the `try` converts a value
+        with one of its own methods and stores it; the handler stores the value as it was in the same place
+        (a label that is no template is kept as written). One statement, one call: nothing else can fail."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(block.body) != 1 or len(handler.body) != 1:
+            return False
+        tried, caught = block.body[0], handler.body[0]
+        if not (isinstance(tried, ast.Assign) and isinstance(caught, ast.Assign) and len(tried.targets) == 1 and
+                len(caught.targets) == 1 and isinstance(caught.value, ast.Name) and
+                ast.dump(tried.targets[0]) == ast.dump(caught.targets[0])):
+            return False
+        call = tried.value
+        calls = [n for n in ast.walk(call) if isinstance(n, ast.Call)]
+        return isinstance(call, ast.Call) and len(calls) == 1 and isinstance(call.func, ast.Attribute) and \
+            isinstance(call.func.value, ast.Name) and call.func.value.id == caught.value.id
+
+    def _fails_closed(self, handler: ast.ExceptHandler) -> bool:
+        """An access decision that denies on failure: `try: can_view = await policy(thread, user) except
+        Exception: can_view = False`, or a login guard `def login_required(request): try: ... return None
+        except Exception: return None` whose failure gives its own "no". Failing closed is the safe answer;
+        the `try` changes nothing."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(handler.body) != 1 or _work_of(block.body)[0]:
+            return False
+        st = handler.body[0]
+        if isinstance(st, ast.Assign) and _is_false(st.value) and len(st.targets) == 1 and \
+                isinstance(st.targets[0], ast.Name) and _ACCESS_NAME.search(st.targets[0].id):
+            return any(isinstance(n, ast.Assign) and any(ast.dump(t) == ast.dump(st.targets[0]) for t in n.targets)
+                       for n in iter_nodes(block.body))
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not _ACCESS_NAME.search(func.name) or not isinstance(st, ast.Return) or \
+                not (st.value is None or isinstance(st.value, ast.Constant) and st.value.value in (None, False)):
+            return False
+        no = None if st.value is None else st.value.value
+        return any(isinstance(n, ast.Return) and (n.value is None and no is None or isinstance(n.value, ast.Constant)
+                                                  and n.value.value is no) for n in iter_nodes(block.body))
 
     def _says_it_failed(self, handler: ast.ExceptHandler) -> bool:
         """`except Exception: note = f"Could not include {name}: unreadable"; writer.append(page(note))`: the
