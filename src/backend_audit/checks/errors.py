@@ -372,9 +372,12 @@ class BroadExceptSwallows(AstCheck):
                             self._next_format(node) or self._next_candidate(node) or
                             self._says_it_failed(node) or self._cleanup_of_handled_error() or
                             self._alternative_import(node) or self._shape_probe(node) or
-                            self._keeps_input(node) or self._fails_closed(node)):
+                            self._keeps_input(node) or self._fails_closed(node) or
+                            self._awaits_cancelled(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
+        if not handled and (func in _CLEANUP or self._only_closes()) and self._keeps_traceback(node):
+            handled = True  # a close that may fail, its failure recorded with the traceback (at DEBUG: cleanup)
         # a stated fallback (`VERSION = "unknown"`) is a design, but any error takes it where one exception
         # was meant (PackageNotFoundError): reviews split on it, so a note
         fallback = not handled and (self._fallback_value(node) or self._parser_answers_none(node))
@@ -647,6 +650,22 @@ class BroadExceptSwallows(AstCheck):
         return any(nones) and not all(nones) and any(
             isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and len(n.value.elts) == len(answer)
             for n in iter_nodes(block.body))
+
+    def _awaits_cancelled(self, handler: ast.ExceptHandler) -> bool:
+        """`self.task.cancel()` then `try: await self.task except BaseException: pass`: waiting out a task just
+        cancelled, whose CancelledError (or last error) is the expected end; nothing else runs in the `try`."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or len(parents[-1].body) != 1:
+            return False
+        block = parents[-1]
+        st = block.body[0]
+        awaited = st.value.value if isinstance(st, ast.Expr) and isinstance(st.value, ast.Await) else None
+        if not isinstance(awaited, (ast.Name, ast.Attribute)):
+            return False
+        before = self._sibling(block, parents[-2], -1)
+        call = before.value if isinstance(before, ast.Expr) else None
+        return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "cancel" \
+            and ast.dump(call.func.value) == ast.dump(awaited)
 
     def _alternative_import(self, handler: ast.ExceptHandler) -> bool:
         """`try: from app import build except Exception: from app import dev as build`: the `try` only imports
