@@ -402,7 +402,7 @@ class FunctionFacts:
         own = ctx.own_nodes(node)
         if fn.serves_file:
             out["serves_file"] = fn.serves_file
-            asset = served_asset(own, fn.serves_file) if fn.serves_file in FILE_RESPONSES else None
+            asset = served_asset(node, own, fn.serves_file) if fn.serves_file in FILE_RESPONSES else None
             if asset:
                 out["serves_asset"] = asset  # the UI build, the favicon: nobody's data (assets.py)
         flags = flag_params(node, own)
