@@ -373,7 +373,7 @@ class BroadExceptSwallows(AstCheck):
                             self._says_it_failed(node) or self._cleanup_of_handled_error() or
                             self._alternative_import(node) or self._shape_probe(node) or
                             self._keeps_input(node) or self._fails_closed(node) or
-                            self._awaits_cancelled(node)):
+                            self._awaits_cancelled(node) or self._optional_field(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
         if not handled and (func in _CLEANUP or self._only_closes()) and self._keeps_traceback(node):
@@ -666,6 +666,42 @@ class BroadExceptSwallows(AstCheck):
         call = before.value if isinstance(before, ast.Expr) else None
         return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "cancel" \
             and ast.dump(call.func.value) == ast.dump(awaited)
+
+    def _optional_field(self, handler: ast.ExceptHandler) -> bool:
+        """`try: ...; user["image"] = photo except Exception: pass` and later `user.get("image")`: the `try`
+        only fills an optional key that the function itself reads as optional (and names it binds are used
+        nowhere else), changing nothing outside: a profile photo that may be missing."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(block, ast.Try) or not all(isinstance(st, ast.Pass) for st in handler.body) \
+                or _work_of(block.body)[0]:
+            return False
+        fields, temps = set(), set()
+        for n in iter_nodes(block.body):
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name):
+                key = n.slice.value if isinstance(n.slice, ast.Constant) else None
+                if not isinstance(key, str):
+                    return False
+                fields.add((n.value.id, key))
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                temps.add(n.id)
+            elif isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
+                return False
+        if not fields:
+            return False
+        read_optional = set()
+        for n in self.ctx.own_nodes(func):
+            if getattr(n, "lineno", 0) <= block.end_lineno:
+                continue
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in temps:
+                return False  # a name only the try binds, used after it: not optional at all
+            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and isinstance(n.slice, ast.Constant) \
+                    and (n.value.id, n.slice.value) in fields:
+                return False
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and \
+                    isinstance(n.func.value, ast.Name) and n.args and isinstance(n.args[0], ast.Constant):
+                read_optional.add((n.func.value.id, n.args[0].value))
+        return fields <= read_optional
 
     def _alternative_import(self, handler: ast.ExceptHandler) -> bool:
         """`try: from app import build except Exception: from app import dev as build`: the `try` only imports
