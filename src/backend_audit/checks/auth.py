@@ -21,8 +21,10 @@ _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 # Library views that answer the same public text to every visitor: Django's translation catalogs for the
-# front end's JavaScript
-_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog"})
+# front end's JavaScript, and `TemplateView.as_view(template_name=...)` routed as it is, which renders one
+# template from the view's keyword arguments only (the class-based `render(request, "about.html")`, a static
+# page: an imprint, the terms, an error page)
+_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog", "TemplateView"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
                             "BaseDeleteView", "CreateAPIView", "UpdateAPIView", "DestroyAPIView", "ListCreateAPIView",
