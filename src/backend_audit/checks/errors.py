@@ -354,6 +354,8 @@ class BroadExceptSwallows(AstCheck):
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
         self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
         self._work: dict[int, tuple[str | None, bool]] = {}  # try id -> _work_of its body
+        self._arities: dict[int, set[int]] = {}  # try id -> lengths of the tuples its body returns
+        self._reads: dict[int, tuple[dict, dict, dict]] = {}  # function id -> _reads_of it
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -448,9 +450,7 @@ class BroadExceptSwallows(AstCheck):
         # and a try whose specific handler takes cancellation is waiting out a cancelled task, not doing work
         if drops and block.handlers[0] is not handler and not named <= _CANCELLATION:
             return "the handler is the catch-all after a specific one"
-        if id(block) not in self._work:  # once per try: a hostile file may give one try thousands of handlers
-            self._work[id(block)] = _work_of(block.body)
-        change, loops = self._work[id(block)]
+        change, loops = self._work_for(block)
         if change:
             return f"the try changes state: {change}()"
         if drops and loops:
@@ -462,6 +462,12 @@ class BroadExceptSwallows(AstCheck):
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
         return None
+
+    def _work_for(self, block: ast.Try) -> tuple[str | None, bool]:
+        """`_work_of` the try's body, once per try: a hostile file may give one try thousands of handlers."""
+        if id(block) not in self._work:
+            self._work[id(block)] = _work_of(block.body)
+        return self._work[id(block)]
 
     def _cancellation_apart(self, handler: ast.ExceptHandler) -> bool:
         """Another handler of the same `try` names CancelledError, KeyboardInterrupt or SystemExit: the code has
@@ -647,9 +653,10 @@ class BroadExceptSwallows(AstCheck):
             return False
         answer = last.value.elts
         nones = [isinstance(e, ast.Constant) and e.value is None for e in answer]
-        return any(nones) and not all(nones) and any(
-            isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple) and len(n.value.elts) == len(answer)
-            for n in iter_nodes(block.body))
+        if id(block) not in self._arities:  # once per try, as _work_for
+            self._arities[id(block)] = {len(n.value.elts) for n in iter_nodes(block.body)
+                                        if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)}
+        return any(nones) and not all(nones) and len(answer) in self._arities[id(block)]
 
     def _awaits_cancelled(self, handler: ast.ExceptHandler) -> bool:
         """`self.task.cancel()` then `try: await self.task except BaseException: pass`: waiting out a task just
@@ -674,7 +681,7 @@ class BroadExceptSwallows(AstCheck):
         block = self.ctx.parents[-1] if self.ctx.parents else None
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         if func is None or not isinstance(block, ast.Try) or not all(isinstance(st, ast.Pass) for st in handler.body) \
-                or _work_of(block.body)[0]:
+                or self._work_for(block)[0]:
             return False
         fields, temps = set(), set()
         for n in iter_nodes(block.body):
@@ -689,19 +696,32 @@ class BroadExceptSwallows(AstCheck):
                 return False
         if not fields:
             return False
-        read_optional = set()
-        for n in self.ctx.own_nodes(func):
-            if getattr(n, "lineno", 0) <= block.end_lineno:
-                continue
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in temps:
-                return False  # a name only the try binds, used after it: not optional at all
-            if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and isinstance(n.slice, ast.Constant) \
-                    and (n.value.id, n.slice.value) in fields:
-                return False
-            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and \
-                    isinstance(n.func.value, ast.Name) and n.args and isinstance(n.args[0], ast.Constant):
-                read_optional.add((n.func.value.id, n.args[0].value))
-        return fields <= read_optional
+        gets, indexed, loads = self._reads_of(func)
+        end = block.end_lineno
+        # a name only the try binds, used after it, is not optional at all; nor is a key read by indexing
+        return all(gets.get(f, 0) > end and indexed.get(f, 0) <= end for f in fields) and \
+            all(loads.get(t, 0) <= end for t in temps)
+
+    def _reads_of(self, func: ast.AST) -> tuple[dict, dict, dict]:
+        """Once per function: the last line of each `d.get("k")`, each `d["k"]` read and each name read."""
+        found = self._reads.get(id(func))
+        if found is None:
+            gets: dict[tuple[str, object], int] = {}
+            indexed: dict[tuple[str, object], int] = {}
+            loads: dict[str, int] = {}
+            for n in self.ctx.own_nodes(func):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                    loads[n.id] = max(loads.get(n.id, 0), n.lineno)
+                elif isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) \
+                        and isinstance(n.slice, ast.Constant):
+                    key = (n.value.id, n.slice.value)
+                    indexed[key] = max(indexed.get(key, 0), n.lineno)
+                elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and \
+                        isinstance(n.func.value, ast.Name) and n.args and isinstance(n.args[0], ast.Constant):
+                    key = (n.func.value.id, n.args[0].value)
+                    gets[key] = max(gets.get(key, 0), n.lineno)
+            found = self._reads[id(func)] = (gets, indexed, loads)
+        return found
 
     def _alternative_import(self, handler: ast.ExceptHandler) -> bool:
         """`try: from app import build except Exception: from app import dev as build`: the `try` only imports
@@ -752,7 +772,7 @@ class BroadExceptSwallows(AstCheck):
         except Exception: return None` whose failure gives its own "no". Failing closed is the safe answer;
         the `try` changes nothing."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
-        if not isinstance(block, ast.Try) or len(handler.body) != 1 or _work_of(block.body)[0]:
+        if not isinstance(block, ast.Try) or len(handler.body) != 1 or self._work_for(block)[0]:
             return False
         st = handler.body[0]
         if isinstance(st, ast.Assign) and _is_false(st.value) and len(st.targets) == 1 and \

@@ -328,6 +328,7 @@ class ErrorLogDropsTraceback(AstCheck):
         super().__init__(ctx)
         # innermost last: (reraises, expected) or None as a function barrier
         self.handlers: list[tuple[bool, bool] | None] = []
+        self._connect_only: dict[int, bool] = {}  # try id -> its body only opens a connection
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.handlers.append(None)
@@ -447,13 +448,19 @@ class ErrorLogDropsTraceback(AstCheck):
         if block is None or not isinstance(loop, (ast.While, ast.For, ast.AsyncFor)) or \
                 not any(st is block for st in loop.body) or not handler.name:
             return False
+        if id(block) not in self._connect_only:  # once per try: a hostile file may give one try many handlers
+            self._connect_only[id(block)] = self._opens_only(block)
+        return self._connect_only[id(block)] and \
+            any(isinstance(n, ast.Name) and n.id == handler.name for n in handler_nodes(handler))
+
+    @staticmethod
+    def _opens_only(block: ast.Try) -> bool:
         nodes = list(iter_nodes(block.body))
         opens = any(isinstance(n, ast.Call) and (n.func.attr if isinstance(n.func, ast.Attribute) else
                                                  getattr(n.func, "id", "")) in ("connect", "create_connection")
                     for n in nodes)
         return opens and not any(isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith))
-                                 for n in nodes) and \
-            any(isinstance(n, ast.Name) and n.id == handler.name for n in handler_nodes(handler))
+                                 for n in nodes)
 
     def _only_schedules(self) -> bool:
         """`try: asyncio.create_task(store.save(item))`: the `try` only schedules a coroutine, so what it
