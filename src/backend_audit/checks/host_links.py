@@ -1,0 +1,377 @@
+"""BA-AUTH-008 password-reset poisoning: a reset, confirmation, invitation or magic-login link built from the
+host a request names (Referer, Origin, X-Forwarded-Host, the Host header behind `request.host_url`,
+`url_for(_external=True)`, Starlette's `request.base_url`) in a function that e-mails it with its token.
+
+The file pass finds the host reads, follows them through the function's assignments to the statements that
+build the link, and keeps a candidate only when one of those statements carries a token-like name and the
+function sends mail. Whether the host was validated is the project's to say (Flask `SERVER_NAME`/
+`TRUSTED_HOSTS`, Starlette's `TrustedHostMiddleware`, Django's `ALLOWED_HOSTS`, a proxy fix for
+X-Forwarded-Host), so candidates and those settings go into facts and the project pass gives each its level.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any
+
+from ..findings import Finding
+from ..model.django_settings import SettingsIndex
+from .base import AstCheck, ProjectCheck, dotted, dotted_parts
+from .django_deploy import _host_validating_middleware
+
+CANDIDATES = "host_links"
+GUARDS = "host_link_guards"
+
+# What each kind of host read is, for the message and the project pass's level
+FREE = "free"          # Referer, Origin: the client writes any value, nothing on the way checks it
+FORWARDED = "forwarded"  # X-Forwarded-Host: the client's unless a proxy overwrites it
+WERKZEUG = "werkzeug"  # Flask/Werkzeug host_url, url_root, url_for(_external=True): the Host header
+STARLETTE = "starlette"  # Starlette/FastAPI base_url, url_for(): the Host header
+DJANGO = "django"      # build_absolute_uri(), get_host(): checked against ALLOWED_HOSTS
+
+_WHAT = {
+    FREE: "the {header} header, which the client sets to any value",
+    FORWARDED: "the X-Forwarded-Host header, which the client sets unless a proxy overwrites it",
+    WERKZEUG: "{expr}, the request's Host header (Werkzeug checks it only against SERVER_NAME or TRUSTED_HOSTS)",
+    STARLETTE: "{expr}, the request's Host header (checked only by TrustedHostMiddleware)",
+    DJANGO: "{expr}, the request's Host header",
+}
+
+_REQUEST_NAMES = frozenset({"request", "req"})
+# Werkzeug request attributes made from the Host header; `referrer` is the Referer header
+_WERKZEUG_ATTRS = frozenset({"host_url", "url_root", "host", "root_url"})
+_STARLETTE_ATTRS = frozenset({"base_url"})
+_HEADER_FREE = {"referer": "Referer", "referrer": "Referer", "origin": "Origin"}
+# A name, keyword, attribute or string that says the link carries a one-time secret
+_TOKEN = re.compile(r"token|reset|confirm|activat|verif|invit|magic|uidb64|recover|passw|signup|one_?time|otp\b",
+                    re.I)
+# Calls that hand the link on to a person: the name says it sends or builds mail...
+_MAIL_WORD = re.compile(r"mail", re.I)
+_SEND_WORD = re.compile(r"send|^(email_user|mail_|deliver|notify)", re.I)
+# ... or sends the flow's own message (`send_password_reset(user, link)`, `send_invitation`)
+_SEND_FLOW = re.compile(r"^send_?\w*(reset|confirm|verif|invit|activat|magic|recover)", re.I)
+_MAIL_CLASSES = frozenset({"emailmessage", "emailmultialternatives", "messageschema"})
+_MAIL_RECEIVER = re.compile(r"mail|smtp", re.I)
+_RECEIVER_SENDS = frozenset({"send", "send_message", "send_async", "deliver", "queue", "send_mail", "sendmail"})
+# Calls that run the function they are handed (a background job sending the mail)
+_RUNNERS = frozenset({"delay", "apply_async", "add_task", "send_task", "enqueue", "s", "si"})
+_SIMPLE = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return)
+
+
+def _header_name(node: ast.expr) -> str | None:
+    """The header a `headers.get("X")`/`headers["X"]`/`META.get("HTTP_X")` read names, lower-case, dashed."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        name = node.value.lower().replace("_", "-")
+        return name[5:] if name.startswith("http-") else name
+    return None
+
+
+class HostLinkCandidates(AstCheck):
+    RULE_ID = "BA-AUTH-008"
+    PREFILTER = ("referrer", "referer", "REFERER", "Referer", "origin", "Origin", "ORIGIN", "host", "Host", "HOST",
+                 "url_root", "base_url", "url_for", "build_absolute_uri", "SERVER_NAME", "TRUSTED_HOSTS",
+                 "trusted_hosts", "TrustedHostMiddleware", "ProxyFix", "USE_X_FORWARDED_HOST")
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.reads: dict[int, list[tuple[ast.AST, str, str]]] = {}  # id(function) -> (node, kind, header/expr)
+        self.classes: list[str] = []
+
+    # --- the project's host checks ------------------------------------------------------------------
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.append(node.name)
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.pop()
+
+    def _guard(self, name: str) -> None:
+        # a testing or development config class sets SERVER_NAME for url_for in tests: not the deployment's
+        if any(c.lower().startswith(("test", "dev", "local")) for c in self.classes):
+            return
+        found = self.ctx.facts.setdefault(GUARDS, [])
+        if name not in found:
+            found.append(name)
+            found.sort()
+
+    def _setting(self, name: str | None, value: ast.expr | None) -> None:
+        if value is None or (isinstance(value, ast.Constant) and value.value in (None, "", False, 0)):
+            return
+        if name in ("SERVER_NAME", "TRUSTED_HOSTS", "trusted_hosts"):
+            self._guard("server-name")
+        elif name == "USE_X_FORWARDED_HOST" and isinstance(value, ast.Constant) and value.value is True:
+            self._guard("proxy-fix")
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._target(target, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._target(node.target, node.value)
+
+    def _target(self, target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            self._setting(target.id, value)
+        elif isinstance(target, ast.Attribute):
+            self._setting(target.attr, value)
+        elif isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+            self._setting(str(target.slice.value), value)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                self._setting(key.value, value)
+
+    # --- host reads -----------------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> None:
+        for kw in node.keywords:
+            self._setting(kw.arg, kw.value)
+        name = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if name == "TrustedHostMiddleware" or any(dotted(a) and dotted(a).endswith("TrustedHostMiddleware")
+                                                  for a in node.args[:1]):
+            hosts = next((kw.value for kw in node.keywords if kw.arg == "allowed_hosts"), None)
+            if not (isinstance(hosts, (ast.List, ast.Tuple)) and any(
+                    isinstance(e, ast.Constant) and e.value == "*" for e in hosts.elts)):
+                self._guard("trusted-host-middleware")
+        elif name == "ProxyFix" and any(kw.arg == "x_host" and not (isinstance(kw.value, ast.Constant)
+                                                                      and not kw.value.value) for kw in node.keywords):
+            self._guard("proxy-fix")
+        if not self.ctx.function_stack:
+            return
+        found = self._call_read(node)
+        if found is not None:
+            self._add(node, *found)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if not self.ctx.function_stack or not isinstance(node.ctx, ast.Load):
+            return
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return  # a method call: judged as a call
+        found = self._attribute_read(node)
+        if found is not None:
+            self._add(node, *found)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if not self.ctx.function_stack or not isinstance(node.ctx, ast.Load):
+            return
+        found = self._header_read(node.value, node.slice)
+        if found is not None:
+            self._add(node, *found)
+
+    def _add(self, node: ast.AST, kind: str, what: str) -> None:
+        self.reads.setdefault(id(self.ctx.function_stack[-1]), []).append((node, kind, what))
+
+    def _is_request(self, node: ast.expr) -> str | None:
+        """'flask' for Flask's request proxy, 'request' for a view's request object, else None."""
+        qual = self.ctx.qualname(node)
+        if qual in ("flask.request", "quart.request", "werkzeug.local.request"):
+            return "flask"
+        parts = dotted_parts(node)
+        if parts and parts[-1] in _REQUEST_NAMES and (len(parts) > 1 or qual is None):
+            return "request"
+        return None
+
+    def _framework(self, attr: str) -> str:
+        imports = self.ctx.imports.values()
+        if any(m.startswith(("starlette", "fastapi")) for m in imports):
+            return STARLETTE
+        if any(m.startswith("django") for m in imports) or attr in ("build_absolute_uri", "get_host"):
+            return DJANGO
+        return WERKZEUG
+
+    def _attribute_read(self, node: ast.Attribute) -> tuple[str, str] | None:
+        base = node.value
+        holder = self._is_request(base)
+        if holder is None and isinstance(base, ast.Attribute) and node.attr in ("netloc", "hostname") \
+                and base.attr == "url" and self._is_request(base.value):
+            return STARLETTE, self.ctx.segment(node)
+        if holder is None:
+            return None
+        if node.attr == "referrer":
+            return FREE, "Referer"
+        if node.attr in _WERKZEUG_ATTRS and holder == "flask":
+            return WERKZEUG, self.ctx.segment(node)
+        if node.attr in _WERKZEUG_ATTRS | _STARLETTE_ATTRS and holder == "request":
+            kind = self._framework(node.attr)
+            if kind == DJANGO:
+                return None  # Django's request has no such attribute: not a Django request
+            return kind, self.ctx.segment(node)
+        return None
+
+    def _call_read(self, node: ast.Call) -> tuple[str, str] | None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            holder = self._is_request(func.value)
+            if holder == "request" and func.attr in ("build_absolute_uri", "get_host"):
+                return DJANGO, self.ctx.segment(node)
+            if holder == "request" and func.attr == "url_for" and self._framework("url_for") == STARLETTE:
+                return STARLETTE, self.ctx.segment(node)
+            if func.attr == "get" and node.args:
+                return self._header_read(func.value, node.args[0])
+        if self.ctx.qualname(func) in ("flask.url_for", "flask.helpers.url_for") and any(
+                kw.arg == "_external" and not (isinstance(kw.value, ast.Constant) and not kw.value.value)
+                for kw in node.keywords):
+            return WERKZEUG, "url_for(..., _external=True)"
+        return None
+
+    def _header_read(self, container: ast.expr, key: ast.expr) -> tuple[str, str] | None:
+        """`request.headers.get("Referer")`, `request.META["HTTP_X_FORWARDED_HOST"]`, `request.environ[...]`."""
+        if not isinstance(container, ast.Attribute) or container.attr not in ("headers", "META", "environ"):
+            return None
+        holder = self._is_request(container.value)
+        header = _header_name(key)
+        if holder is None or header is None:
+            return None
+        if header in _HEADER_FREE:
+            return FREE, _HEADER_FREE[header]
+        if header == "x-forwarded-host":
+            return FORWARDED, "X-Forwarded-Host"
+        if header == "host":
+            if container.attr == "META" or self._framework("") == DJANGO:
+                return DJANGO, self.ctx.segment(container.value) + ".META['HTTP_HOST']"
+            return (WERKZEUG if holder == "flask" else self._framework("")), "the Host header"
+        return None
+
+    # --- per function: does the host reach a link with a token that is mailed? -------------------------
+
+    def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
+        reads = self.reads.pop(id(node), None)
+        if not reads:
+            return
+        nodes = self.ctx.own_nodes(node)
+        if not any(isinstance(n, ast.Call) and self._sends_mail(n) for n in nodes):
+            return
+        read_ids = {id(r[0]): r for r in reads}
+        tainted: dict[str, list[tuple[ast.AST, str, str]]] = {}  # a local name -> the host reads it holds
+        hits: dict[int, tuple[ast.AST, str, str]] = {}
+        for stmt in nodes:
+            if not isinstance(stmt, _SIMPLE):
+                continue
+            inner = list(ast.walk(stmt))
+            # the reads this statement makes, then those it takes through names bound from earlier ones
+            used = [read_ids[id(n)] for n in inner if id(n) in read_ids]
+            used += [r for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                     for r in tainted.get(n.id, ())]
+            if not used:
+                continue
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+                    for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                        tainted[name] = list(dict.fromkeys(used))
+            if any(_token_like(n) for n in inner):
+                # the statement that puts the token beside the host: reported at the host read(s) it holds
+                for read in used:
+                    hits.setdefault(id(read[0]), read)
+        for read_node, kind, what in hits.values():
+            self.report(read_node, _message(kind, what), properties={"host": kind})
+            self.ctx.facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
+
+    def _sends_mail(self, call: ast.Call) -> bool:
+        """A call whose name says it sends mail, builds a mail message, or sends a reset/confirmation one."""
+        name = _call_name(call.func)
+        receiver, _, last = name.rpartition(".")
+        if last in _RUNNERS:  # `send_reset_email.delay(...)`, `tasks.add_task(send_email, ...)`
+            first = _call_name(call.args[0]) if call.args and last in ("add_task", "enqueue") else receiver
+            receiver, _, last = first.rpartition(".")
+        low = last.lower()
+        if (_MAIL_WORD.search(low) and _SEND_WORD.search(low)) or _SEND_FLOW.search(low) or low in _MAIL_CLASSES:
+            return True
+        if low in _RECEIVER_SENDS and _MAIL_RECEIVER.search(receiver.rpartition(".")[2]):
+            return True
+        # flask-mail's, flask-mailman's, fastapi-mail's `Message(...)`
+        return low == "message" and _MAIL_RECEIVER.search(self.ctx.qualname(call.func) or "") is not None
+
+
+def _token_like(node: ast.AST) -> bool:
+    if isinstance(node, ast.Name):
+        text = node.id
+    elif isinstance(node, ast.Attribute):
+        text = node.attr
+    elif isinstance(node, ast.keyword):
+        text = node.arg or ""
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    else:
+        return False
+    return bool(_TOKEN.search(text))
+
+
+def _call_name(node: ast.expr) -> str:
+    parts = dotted_parts(node)
+    if parts:
+        return ".".join(parts)
+    if isinstance(node, ast.Attribute):
+        return "?." + node.attr
+    return ""
+
+
+def _message(kind: str, what: str) -> str:
+    source = _WHAT[kind].format(header=what, expr=what)
+    return (f"A password-reset, confirmation or invitation link e-mailed with its token is built from {source}: "
+            "whoever forges it has the victim's token sent to their host (password-reset poisoning); build the "
+            "link from a configured base URL")
+
+
+class HostLinkPoisoning(ProjectCheck):
+    """The candidates the file pass found, each given its level by what validates the host in this project."""
+
+    RULE_ID = "BA-AUTH-008"
+    SOUND_ON_FILE_SUBSET = False
+
+    def run(self, project: Any) -> list[Finding]:
+        facts = project.facts
+        candidates = [(p, d) for p in sorted(facts) for d in facts[p].get(CANDIDATES, ())]
+        if not candidates:
+            return []
+        guards = {g for p in facts if not facts[p].get("is_test") for g in facts[p].get(GUARDS, ())}
+        django_open: str | None = None
+        if any(d.get("properties", {}).get("host") == DJANGO for _p, d in candidates):
+            django_open = _django_any_host(project)
+        out = []
+        for _path, data in candidates:
+            finding = Finding.from_dict(data)
+            kind = finding.properties.get("host")
+            level = _level(kind, guards, django_open)
+            if level is None:
+                continue
+            finding.level = level
+            if kind == FORWARDED and level == "warning":
+                finding.message += "; a proxy fix is configured: check the proxy overwrites X-Forwarded-Host"
+            elif kind == WERKZEUG:
+                finding.message += "; no SERVER_NAME or TRUSTED_HOSTS is set in the configuration this scan sees"
+            elif kind == STARLETTE:
+                finding.message += "; no TrustedHostMiddleware is added in the code this scan sees"
+            elif kind == DJANGO:
+                finding.message += f"; ALLOWED_HOSTS contains '*' ({django_open}), so any Host is accepted"
+            out.append(finding)
+        return sorted(out, key=Finding.sort_key)
+
+
+def _level(kind: str | None, guards: set[str], django_open: str | None) -> str | None:
+    if kind == FREE:
+        return "error"
+    if kind == FORWARDED:
+        return "warning" if "proxy-fix" in guards else "error"
+    if kind == WERKZEUG:
+        return None if "server-name" in guards else "warning"
+    if kind == STARLETTE:
+        return None if "trusted-host-middleware" in guards else "warning"
+    if kind == DJANGO:
+        return "warning" if django_open else None
+    return None
+
+
+def _django_any_host(project: Any) -> str | None:
+    """The production settings module whose ALLOWED_HOSTS lets every host in (no middleware of the project
+    rejecting unknown ones), or None: Django's get_host() checks every other host."""
+    index = SettingsIndex(project.facts)
+    for module in index.production_modules():
+        settings = index.fold(module)
+        value = settings.get("ALLOWED_HOSTS")
+        hosts = value.value if value is not None and value.known else ()
+        if isinstance(hosts, (list, tuple)) and "*" in hosts and not _host_validating_middleware(project, settings):
+            return module
+    return None
