@@ -3,8 +3,8 @@ host a request names (Referer, Origin, X-Forwarded-Host, the Host header behind 
 `url_for(_external=True)`, Starlette's `request.base_url`) in a function that e-mails it with its token.
 
 The file pass finds the host reads, follows them through the function's assignments to the statements that
-build the link, and keeps a candidate only when one of those statements carries a token-like name and the
-function sends mail. Whether the host was validated is the project's to say (Flask `SERVER_NAME`/
+build the link, and keeps a candidate only when a statement it flows through carries a token-like name and
+one hands it to a call that sends mail. Whether the host was validated is the project's to say (Flask `SERVER_NAME`/
 `TRUSTED_HOSTS`, Starlette's `TrustedHostMiddleware`, Django's `ALLOWED_HOSTS`, a proxy fix for
 X-Forwarded-Host), so candidates and those settings go into facts and the project pass gives each its level.
 """
@@ -43,9 +43,12 @@ _REQUEST_NAMES = frozenset({"request", "req"})
 _WERKZEUG_ATTRS = frozenset({"host_url", "url_root", "host", "root_url"})
 _STARLETTE_ATTRS = frozenset({"base_url"})
 _HEADER_FREE = {"referer": "Referer", "referrer": "Referer", "origin": "Origin"}
-# A name, keyword, attribute or string that says the link carries a one-time secret
-_TOKEN = re.compile(r"token|reset|confirm|activat|verif|invit|magic|uidb64|recover|passw|signup|one_?time|otp\b",
-                    re.I)
+# A name, keyword or attribute that says the link carries a one-time secret (`token`, `uidb64`,
+# `activation_key`, `generate_password_reset_token(...)`). Text is not evidence: a route named
+# "auth.reset_password" or a mail body saying "reset" carries no token, and a password in the mail's text is
+# not sent anywhere by a click.
+_TOKEN = re.compile(r"token|uidb64|signature|nonce|secret|(^|_)otp($|_)"
+                    r"|(reset|confirm|activat|invit|verif|magic|signup|recover)\w*(key|code|hash|uuid|id)$", re.I)
 # Calls that hand the link on to a person: the name says it sends or builds mail...
 _MAIL_WORD = re.compile(r"mail", re.I)
 _SEND_WORD = re.compile(r"send|^(email_user|mail_|deliver|notify)", re.I)
@@ -86,10 +89,13 @@ class HostLinkCandidates(AstCheck):
     def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.classes.pop()
 
-    def _guard(self, name: str) -> None:
+    def _guard(self, name: str, at: ast.AST) -> None:
         # a testing or development config class sets SERVER_NAME for url_for in tests: not the deployment's
         if any(c.lower().startswith(("test", "dev", "local")) for c in self.classes):
             return
+        if any(isinstance(p, ast.If) for p in self.ctx.parents):
+            # set only when the deployment asks for it (`if config_ini.get("TRUSTED_HOSTS"):`): an opt-in
+            name = f"{name}?{self.ctx.path}:{getattr(at, 'lineno', 0)}"
         found = self.ctx.facts.setdefault(GUARDS, [])
         if name not in found:
             found.append(name)
@@ -99,9 +105,9 @@ class HostLinkCandidates(AstCheck):
         if value is None or (isinstance(value, ast.Constant) and value.value in (None, "", False, 0)):
             return
         if name in ("SERVER_NAME", "TRUSTED_HOSTS", "trusted_hosts"):
-            self._guard("server-name")
+            self._guard("server-name", value)
         elif name == "USE_X_FORWARDED_HOST" and isinstance(value, ast.Constant) and value.value is True:
-            self._guard("proxy-fix")
+            self._guard("proxy-fix", value)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
@@ -134,10 +140,10 @@ class HostLinkCandidates(AstCheck):
             hosts = next((kw.value for kw in node.keywords if kw.arg == "allowed_hosts"), None)
             if not (isinstance(hosts, (ast.List, ast.Tuple)) and any(
                     isinstance(e, ast.Constant) and e.value == "*" for e in hosts.elts)):
-                self._guard("trusted-host-middleware")
+                self._guard("trusted-host-middleware", node)
         elif name == "ProxyFix" and any(kw.arg == "x_host" and not (isinstance(kw.value, ast.Constant)
                                                                       and not kw.value.value) for kw in node.keywords):
-            self._guard("proxy-fix")
+            self._guard("proxy-fix", node)
         if not self.ctx.function_stack:
             return
         found = self._call_read(node)
@@ -172,6 +178,9 @@ class HostLinkCandidates(AstCheck):
         parts = dotted_parts(node)
         if parts and parts[-1] in _REQUEST_NAMES and (len(parts) > 1 or qual is None):
             return "request"
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and \
+                node.slice.value in _REQUEST_NAMES:
+            return "request"  # a DRF serializer's `self.context["request"]`
         return None
 
     def _framework(self, attr: str) -> str:
@@ -246,7 +255,8 @@ class HostLinkCandidates(AstCheck):
             return
         read_ids = {id(r[0]): r for r in reads}
         tainted: dict[str, list[tuple[ast.AST, str, str]]] = {}  # a local name -> the host reads it holds
-        hits: dict[int, tuple[ast.AST, str, str]] = {}
+        with_token: set[int] = set()  # reads that met a token-like name or text in a statement
+        mailed: set[int] = set()  # reads that reached a call sending mail
         for stmt in nodes:
             if not isinstance(stmt, _SIMPLE):
                 continue
@@ -262,12 +272,14 @@ class HostLinkCandidates(AstCheck):
                     for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
                         tainted[name] = list(dict.fromkeys(used))
             if any(_token_like(n) for n in inner):
-                # the statement that puts the token beside the host: reported at the host read(s) it holds
-                for read in used:
-                    hits.setdefault(id(read[0]), read)
-        for read_node, kind, what in hits.values():
-            self.report(read_node, _message(kind, what), properties={"host": kind})
-            self.ctx.facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
+                with_token.update(id(r[0]) for r in used)
+            # a link shown on the requester's own page (a QR code) is not one the mail beside it carries
+            if any(isinstance(n, ast.Call) and self._sends_mail(n) for n in inner):
+                mailed.update(id(r[0]) for r in used)
+        for read_node, kind, what in reads:
+            if id(read_node) in with_token and id(read_node) in mailed:
+                self.report(read_node, _message(kind, what), properties={"host": kind})
+                self.ctx.facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
 
     def _sends_mail(self, call: ast.Call) -> bool:
         """A call whose name says it sends mail, builds a mail message, or sends a reset/confirmation one."""
@@ -292,8 +304,6 @@ def _token_like(node: ast.AST) -> bool:
         text = node.attr
     elif isinstance(node, ast.keyword):
         text = node.arg or ""
-    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-        text = node.value
     else:
         return False
     return bool(_TOKEN.search(text))
@@ -327,6 +337,7 @@ class HostLinkPoisoning(ProjectCheck):
         if not candidates:
             return []
         guards = {g for p in facts if not facts[p].get("is_test") for g in facts[p].get(GUARDS, ())}
+        opt_in = {g.partition("?")[0]: g.partition("?")[2] for g in sorted(guards, reverse=True) if "?" in g}
         django_open: str | None = None
         if any(d.get("properties", {}).get("host") == DJANGO for _p, d in candidates):
             django_open = _django_any_host(project)
@@ -338,8 +349,13 @@ class HostLinkPoisoning(ProjectCheck):
             if level is None:
                 continue
             finding.level = level
+            pin = {WERKZEUG: "server-name", STARLETTE: "trusted-host-middleware"}.get(kind or "")
             if kind == FORWARDED and level == "warning":
                 finding.message += "; a proxy fix is configured: check the proxy overwrites X-Forwarded-Host"
+            elif pin in opt_in:
+                finding.level = "note"
+                finding.message += (f"; the host is pinned only where the deployment opts in ({opt_in[pin]}), "
+                                    "whether it does is not traced")
             elif kind == WERKZEUG:
                 finding.message += "; no SERVER_NAME or TRUSTED_HOSTS is set in the configuration this scan sees"
             elif kind == STARLETTE:
@@ -354,7 +370,7 @@ def _level(kind: str | None, guards: set[str], django_open: str | None) -> str |
     if kind == FREE:
         return "error"
     if kind == FORWARDED:
-        return "warning" if "proxy-fix" in guards else "error"
+        return "warning" if any(g.partition("?")[0] == "proxy-fix" for g in guards) else "error"
     if kind == WERKZEUG:
         return None if "server-name" in guards else "warning"
     if kind == STARLETTE:
