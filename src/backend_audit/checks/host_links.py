@@ -271,30 +271,41 @@ class HostLinkCandidates(AstCheck):
                 for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
                     for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
                         tainted[name] = list(dict.fromkeys(used))
-            if any(_token_like(n) for n in inner):
+            sends = [n for n in inner if isinstance(n, ast.Call) and self._sends_mail(n)]
+            # a call that sends the flow's own mail (`send_password_reset_email(user, request.host_url)`)
+            # builds the tokened link from the host it is handed
+            if any(_token_like(n) for n in inner) or any(self._sends_flow(n) for n in sends):
                 with_token.update(id(r[0]) for r in used)
             # a link shown on the requester's own page (a QR code) is not one the mail beside it carries
-            if any(isinstance(n, ast.Call) and self._sends_mail(n) for n in inner):
+            if sends:
                 mailed.update(id(r[0]) for r in used)
         for read_node, kind, what in reads:
             if id(read_node) in with_token and id(read_node) in mailed:
                 self.report(read_node, _message(kind, what), properties={"host": kind})
                 self.ctx.facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
 
+    def _sends_flow(self, call: ast.Call) -> bool:
+        return bool(_SEND_FLOW.search(_sent_by(call)[1]))
+
     def _sends_mail(self, call: ast.Call) -> bool:
         """A call whose name says it sends mail, builds a mail message, or sends a reset/confirmation one."""
-        name = _call_name(call.func)
-        receiver, _, last = name.rpartition(".")
-        if last in _RUNNERS:  # `send_reset_email.delay(...)`, `tasks.add_task(send_email, ...)`
-            first = _call_name(call.args[0]) if call.args and last in ("add_task", "enqueue") else receiver
-            receiver, _, last = first.rpartition(".")
-        low = last.lower()
+        receiver, low = _sent_by(call)
         if (_MAIL_WORD.search(low) and _SEND_WORD.search(low)) or _SEND_FLOW.search(low) or low in _MAIL_CLASSES:
             return True
         if low in _RECEIVER_SENDS and _MAIL_RECEIVER.search(receiver.rpartition(".")[2]):
             return True
         # flask-mail's, flask-mailman's, fastapi-mail's `Message(...)`
         return low == "message" and _MAIL_RECEIVER.search(self.ctx.qualname(call.func) or "") is not None
+
+
+def _sent_by(call: ast.Call) -> tuple[str, str]:
+    """(receiver, lower-case name) of the function a call runs: `send_reset_email.delay(...)` and
+    `tasks.add_task(send_email, ...)` run the named function later."""
+    receiver, _, last = _call_name(call.func).rpartition(".")
+    if last in _RUNNERS:
+        first = _call_name(call.args[0]) if call.args and last in ("add_task", "enqueue") else receiver
+        receiver, _, last = first.rpartition(".")
+    return receiver, last.lower()
 
 
 def _token_like(node: ast.AST) -> bool:
