@@ -93,13 +93,22 @@ class HostLinkCandidates(AstCheck):
         # a testing or development config class sets SERVER_NAME for url_for in tests: not the deployment's
         if any(c.lower().startswith(("test", "dev", "local")) for c in self.classes):
             return
-        if any(isinstance(p, ast.If) for p in self.ctx.parents):
-            # set only when the deployment asks for it (`if config_ini.get("TRUSTED_HOSTS"):`): an opt-in
+        if any(isinstance(p, ast.If) for p in self.ctx.parents) or self._env_without_default(at):
+            # set only when the deployment asks for it (`if config_ini.get("TRUSTED_HOSTS"):`,
+            # `SERVER_NAME = os.environ.get("SERVER_NAME")`, None unless exported): an opt-in
             name = f"{name}?{self.ctx.path}:{getattr(at, 'lineno', 0)}"
         found = self.ctx.facts.setdefault(GUARDS, [])
         if name not in found:
             found.append(name)
             found.sort()
+
+    def _env_without_default(self, value: ast.AST) -> bool:
+        if not isinstance(value, ast.Call) or self.ctx.qualname(value.func) not in (
+                "os.environ.get", "os.getenv", "os.environ.setdefault"):
+            return False
+        default = value.args[1] if len(value.args) > 1 else next(
+            (kw.value for kw in value.keywords if kw.arg == "default"), None)
+        return default is None or (isinstance(default, ast.Constant) and not default.value)
 
     def _setting(self, name: str | None, value: ast.expr | None) -> None:
         if value is None or (isinstance(value, ast.Constant) and value.value in (None, "", False, 0)):
