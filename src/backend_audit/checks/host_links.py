@@ -22,6 +22,8 @@ from .django_deploy import _host_validating_middleware
 
 CANDIDATES = "host_links"
 GUARDS = "host_link_guards"
+HANDOFFS = "host_link_handoffs"  # host reads handed to a project function (decided in the project pass)
+PARAMS = "host_link_params"  # module-level functions whose parameter reaches a tokened link they mail
 
 # What each kind of host read is, for the message and the project pass's level
 FREE = "free"          # Referer, Origin: the client writes any value, nothing on the way checks it
@@ -29,6 +31,7 @@ FORWARDED = "forwarded"  # X-Forwarded-Host: the client's unless a proxy overwri
 WERKZEUG = "werkzeug"  # Flask/Werkzeug host_url, url_root, url_for(_external=True): the Host header
 STARLETTE = "starlette"  # Starlette/FastAPI base_url, url_for(): the Host header
 DJANGO = "django"      # build_absolute_uri(), get_host(): checked against ALLOWED_HOSTS
+PARAM = "param"        # a parameter of a mailing function: what a caller hands it
 
 _WHAT = {
     FREE: "the {header} header, which the client sets to any value",
@@ -72,13 +75,14 @@ def _header_name(node: ast.expr) -> str | None:
 
 class HostLinkCandidates(AstCheck):
     RULE_ID = "BA-AUTH-008"
-    PREFILTER = ("referrer", "referer", "REFERER", "Referer", "origin", "Origin", "ORIGIN", "host", "Host", "HOST",
+    PREFILTER = ("mail", "referrer", "referer", "REFERER", "Referer", "origin", "Origin", "ORIGIN", "host", "Host", "HOST",
                  "url_root", "base_url", "url_for", "build_absolute_uri", "SERVER_NAME", "TRUSTED_HOSTS",
                  "trusted_hosts", "TrustedHostMiddleware", "ProxyFix", "USE_X_FORWARDED_HOST")
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.reads: dict[int, list[tuple[ast.AST, str, str]]] = {}  # id(function) -> (node, kind, header/expr)
+        self.mailers: set[int] = set()  # id(function) of the functions with a call that sends mail
         self.classes: list[str] = []
 
     # --- the project's host checks ------------------------------------------------------------------
@@ -155,6 +159,8 @@ class HostLinkCandidates(AstCheck):
             self._guard("proxy-fix", node)
         if not self.ctx.function_stack:
             return
+        if self._sends_mail(node):
+            self.mailers.add(id(self.ctx.function_stack[-1]))
         found = self._call_read(node)
         if found is not None:
             self._add(node, *found)
@@ -256,17 +262,23 @@ class HostLinkCandidates(AstCheck):
     # --- per function: does the host reach a link with a token that is mailed? -------------------------
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
-        reads = self.reads.pop(id(node), None)
-        if not reads:
+        reads = self.reads.pop(id(node), [])
+        mails = id(node) in self.mailers
+        self.mailers.discard(id(node))
+        if not mails and not reads:
             return
-        nodes = self.ctx.own_nodes(node)
-        if not any(isinstance(n, ast.Call) and self._sends_mail(n) for n in nodes):
-            return
+        # a module-level function that mails: its parameters stand for a host its callers may hand it
+        top = mails and not self.classes and len(self.ctx.function_stack) == 1
+        positional = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        params = [(a, PARAM, a.arg) for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)] \
+            if top else []
         read_ids = {id(r[0]): r for r in reads}
-        tainted: dict[str, list[tuple[ast.AST, str, str]]] = {}  # a local name -> the host reads it holds
-        with_token: set[int] = set()  # reads that met a token-like name or text in a statement
+        # a local name -> the host reads (or parameters) it holds
+        tainted: dict[str, list[tuple[ast.AST, str, str]]] = {p[2]: [p] for p in params}
+        with_token: set[int] = set()  # reads that met a token-like name in a statement
         mailed: set[int] = set()  # reads that reached a call sending mail
-        for stmt in nodes:
+        handoffs: list[tuple[tuple[ast.AST, str, str], str, int | str]] = []  # (read, callee, argument)
+        for stmt in self.ctx.own_nodes(node):
             if not isinstance(stmt, _SIMPLE):
                 continue
             inner = list(ast.walk(stmt))
@@ -288,10 +300,43 @@ class HostLinkCandidates(AstCheck):
             # a link shown on the requester's own page (a QR code) is not one the mail beside it carries
             if sends:
                 mailed.update(id(r[0]) for r in used)
+            if reads:
+                handoffs += self._handoffs(inner, read_ids, tainted)
+        facts = self.ctx.facts
+        reported: set[int] = set()
         for read_node, kind, what in reads:
             if id(read_node) in with_token and id(read_node) in mailed:
+                reported.add(id(read_node))
                 self.report(read_node, _message(kind, what), properties={"host": kind})
-                self.ctx.facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
+                facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
+        for (read_node, kind, what), callee, arg in handoffs:
+            if id(read_node) not in reported:
+                self.report(read_node, _message(kind, what),
+                            properties={"host": kind, "callee": callee, "arg": arg})
+                facts.setdefault(HANDOFFS, []).append(self.ctx.findings.pop().to_dict())
+        hits = [p[2] for p in params if id(p[0]) in with_token and id(p[0]) in mailed]
+        if hits:
+            facts.setdefault(PARAMS, []).append({"name": node.name, "positional": positional, "hits": hits})
+
+    def _handoffs(self, inner: list[ast.AST], read_ids: dict, tainted: dict) -> list:
+        """(read, callee, argument) for each argument of a project call that carries a host read: the callee
+        may build and mail the link (the project pass looks it up among the functions that do)."""
+        out = []
+        for call in inner:
+            if not isinstance(call, ast.Call):
+                continue
+            qual = self.ctx.qualname(call.func)
+            callee = qual if qual is not None else (call.func.id if isinstance(call.func, ast.Name) else None)
+            if callee is None or callee.startswith("builtins."):
+                continue
+            args: list[tuple[int | str, ast.expr]] = [*enumerate(call.args)]
+            args += [(kw.arg, kw.value) for kw in call.keywords if kw.arg]
+            for key, value in args:
+                for n in ast.walk(value):
+                    held = [read_ids[id(n)]] if id(n) in read_ids else tainted.get(n.id, []) \
+                        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) else []
+                    out += [(r, callee, key) for r in held if r[1] != PARAM]
+        return out
 
     def _sends_flow(self, call: ast.Call) -> bool:
         return bool(_SEND_FLOW.search(_sent_by(call)[1]))
@@ -354,6 +399,7 @@ class HostLinkPoisoning(ProjectCheck):
     def run(self, project: Any) -> list[Finding]:
         facts = project.facts
         candidates = [(p, d) for p in sorted(facts) for d in facts[p].get(CANDIDATES, ())]
+        candidates += _handed_to_mailers(facts)
         if not candidates:
             return []
         guards = {g for p in facts if not facts[p].get("is_test") for g in facts[p].get(GUARDS, ())}
@@ -384,6 +430,35 @@ class HostLinkPoisoning(ProjectCheck):
                 finding.message += f"; ALLOWED_HOSTS contains '*' ({django_open}), so any Host is accepted"
             out.append(finding)
         return sorted(out, key=Finding.sort_key)
+
+
+def _handed_to_mailers(facts: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """The host reads handed to a project function that builds a tokened link from that parameter and mails
+    it (one level deep: `send_reset(user, request.host_url)` with `send_reset` in the same or another module)."""
+    mailers = {(p, e["name"]): e for p in facts for e in facts[p].get(PARAMS, ())}
+    if not mailers:
+        return []
+    index = SettingsIndex(facts)
+    out: dict[tuple, tuple[str, dict[str, Any]]] = {}
+    for path in sorted(facts):
+        for data in facts[path].get(HANDOFFS, ()):
+            props = data.get("properties", {})
+            callee, arg = str(props.get("callee", "")), props.get("arg")
+            module, _, name = callee.rpartition(".")
+            target = (index.resolve(module, path) if module else path, name)
+            entry = mailers.get(target) if target[0] else None
+            if entry is None:
+                continue
+            positional = entry["positional"]
+            param = positional[arg] if isinstance(arg, int) and arg < len(positional) else arg
+            if param not in entry["hits"]:
+                continue
+            key = (path, data.get("line"), data.get("column"))
+            if key not in out:
+                data = {**data, "message": f"{data['message']}; handed to {callee}() as '{param}', which builds the "
+                                           "link with a token and mails it"}
+                out[key] = (path, data)
+    return [out[k] for k in sorted(out, key=str)]
 
 
 def _level(kind: str | None, guards: set[str], django_open: str | None) -> str | None:
