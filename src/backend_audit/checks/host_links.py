@@ -46,6 +46,7 @@ _REQUEST_NAMES = frozenset({"request", "req"})
 _WERKZEUG_ATTRS = frozenset({"host_url", "url_root", "host", "root_url"})
 _STARLETTE_ATTRS = frozenset({"base_url"})
 _HEADER_FREE = {"referer": "Referer", "referrer": "Referer", "origin": "Origin"}
+_READ_ATTRS = _WERKZEUG_ATTRS | _STARLETTE_ATTRS | {"referrer", "netloc", "hostname"}
 # A name, keyword or attribute that says the link carries a one-time secret (`token`, `uidb64`,
 # `activation_key`, `generate_password_reset_token(...)`). Text is not evidence: a route named
 # "auth.reset_password" or a mail body saying "reset" carries no token, and a password in the mail's text is
@@ -166,7 +167,8 @@ class HostLinkCandidates(AstCheck):
             self._add(node, *found)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if not self.ctx.function_stack or not isinstance(node.ctx, ast.Load):
+        # most attributes of a file: the name alone rules them out before any resolution
+        if node.attr not in _READ_ATTRS or not self.ctx.function_stack or not isinstance(node.ctx, ast.Load):
             return
         parent = self.ctx.parents[-1] if self.ctx.parents else None
         if isinstance(parent, ast.Call) and parent.func is node:
@@ -176,7 +178,8 @@ class HostLinkCandidates(AstCheck):
             self._add(node, *found)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
-        if not self.ctx.function_stack or not isinstance(node.ctx, ast.Load):
+        if not isinstance(node.slice, ast.Constant) or not self.ctx.function_stack or \
+                not isinstance(node.ctx, ast.Load):
             return
         found = self._header_read(node.value, node.slice)
         if found is not None:
