@@ -278,6 +278,7 @@ class HostLinkCandidates(AstCheck):
         read_ids = {id(r[0]): r for r in reads}
         # a local name -> the host reads (or parameters) it holds
         tainted: dict[str, list[tuple[ast.AST, str, str]]] = {p[2]: [p] for p in params}
+        tokens: set[str] = set()  # local names bound from a token-like value
         with_token: set[int] = set()  # reads that met a token-like name in a statement
         mailed: set[int] = set()  # reads that reached a call sending mail
         handoffs: list[tuple[tuple[ast.AST, str, str], str, int | str]] = []  # (read, callee, argument)
@@ -289,16 +290,20 @@ class HostLinkCandidates(AstCheck):
             used = [read_ids[id(n)] for n in inner if id(n) in read_ids]
             used += [r for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
                      for r in tainted.get(n.id, ())]
+            # a token by its name, or a name bound from one (`key = user.profile.activation_key`)
+            token = any(_token_like(n) or (isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                                           and n.id in tokens) for n in inner)
+            targets = [n.id for t in _targets(stmt) for n in ast.walk(t) if isinstance(n, ast.Name)]
+            if token:
+                tokens.update(targets)
             if not used:
                 continue
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
-                    for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
-                        tainted[name] = list(dict.fromkeys(used))
+            for name in targets:
+                tainted[name] = list(dict.fromkeys(used))
             sends = [n for n in inner if isinstance(n, ast.Call) and self._sends_mail(n)]
             # a call that sends the flow's own mail (`send_password_reset_email(user, request.host_url)`)
             # builds the tokened link from the host it is handed
-            if any(_token_like(n) for n in inner) or any(self._sends_flow(n) for n in sends):
+            if token or any(self._sends_flow(n) for n in sends):
                 with_token.update(id(r[0]) for r in used)
             # a link shown on the requester's own page (a QR code) is not one the mail beside it carries
             if sends:
@@ -353,6 +358,14 @@ class HostLinkCandidates(AstCheck):
             return True
         # flask-mail's, flask-mailman's, fastapi-mail's `Message(...)`
         return low == "message" and _MAIL_RECEIVER.search(self.ctx.qualname(call.func) or "") is not None
+
+
+def _targets(stmt: ast.stmt) -> list[ast.expr]:
+    if isinstance(stmt, ast.Assign):
+        return stmt.targets
+    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+        return [stmt.target]
+    return []
 
 
 def _sent_by(call: ast.Call) -> tuple[str, str]:
