@@ -19,11 +19,18 @@ from ..findings import Finding
 from ..model.django_settings import SettingsIndex
 from .base import AstCheck, ProjectCheck, dotted, dotted_parts
 from .django_deploy import _host_validating_middleware
+from .repo_text import texts
 
 CANDIDATES = "host_links"
 GUARDS = "host_link_guards"
 HANDOFFS = "host_link_handoffs"  # host reads handed to a project function (decided in the project pass)
 PARAMS = "host_link_params"  # module-level functions whose parameter reaches a tokened link they mail
+TEMPLATES = "host_link_templates"  # Flask templates rendered into a mail (read in the project pass)
+_RENDER = frozenset({"flask.render_template", "flask.templating.render_template"})
+# In a Jinja template: `url_for('auth.reset', token=token, _external=True)`, arguments without parentheses
+_TEMPLATE_URL_FOR = re.compile(r"url_for\(([^()]*)\)")
+_EXTERNAL = re.compile(r"_external\s*=\s*True")
+_TEMPLATE_NAMES = re.compile(r"[A-Za-z_]\w*")
 
 # What each kind of host read is, for the message and the project pass's level
 FREE = "free"          # Referer, Origin: the client writes any value, nothing on the way checks it
@@ -32,6 +39,7 @@ WERKZEUG = "werkzeug"  # Flask/Werkzeug host_url, url_root, url_for(_external=Tr
 STARLETTE = "starlette"  # Starlette/FastAPI base_url, url_for(): the Host header
 DJANGO = "django"      # build_absolute_uri(), get_host(): checked against ALLOWED_HOSTS
 PARAM = "param"        # a parameter of a mailing function: what a caller hands it
+TEMPLATE = "template"  # a Flask template rendered into a mail, whose url_for(..., _external=True) takes the host
 
 _WHAT = {
     FREE: "the {header} header, which the client sets to any value",
@@ -63,6 +71,7 @@ _MAIL_RECEIVER = re.compile(r"mail|smtp", re.I)
 _RECEIVER_SENDS = frozenset({"send", "send_message", "send_async", "deliver", "queue", "send_mail", "sendmail"})
 # Calls that run the function they are handed (a background job sending the mail)
 _RUNNERS = frozenset({"delay", "apply_async", "add_task", "send_task", "enqueue", "s", "si"})
+_TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "actor", "job"})
 _SIMPLE = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return)
 
 
@@ -165,6 +174,9 @@ class HostLinkCandidates(AstCheck):
         found = self._call_read(node)
         if found is not None:
             self._add(node, *found)
+        elif node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str) and \
+                self.ctx.qualname(node.func) in _RENDER:
+            self._add(node, TEMPLATE, node.args[0].value)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         # most attributes of a file: the name alone rules them out before any resolution
@@ -266,6 +278,10 @@ class HostLinkCandidates(AstCheck):
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         reads = self.reads.pop(id(node), [])
+        if reads and _is_task(node):
+            # a Celery/RQ/Dramatiq task runs in a worker, outside any request: url_for(_external=True) there
+            # takes SERVER_NAME, not a Host header (Flask refuses to build one without it)
+            reads = []
         mails = id(node) in self.mailers
         self.mailers.discard(id(node))
         if not mails and not reads:
@@ -313,7 +329,13 @@ class HostLinkCandidates(AstCheck):
         facts = self.ctx.facts
         reported: set[int] = set()
         for read_node, kind, what in reads:
-            if id(read_node) in with_token and id(read_node) in mailed:
+            if kind == TEMPLATE:
+                # a Flask template rendered into the mail: the project pass reads it for a tokened
+                # url_for(..., _external=True)
+                if id(read_node) in mailed:
+                    self.report(read_node, what, properties={"host": WERKZEUG, "template": what})
+                    facts.setdefault(TEMPLATES, []).append(self.ctx.findings.pop().to_dict())
+            elif id(read_node) in with_token and id(read_node) in mailed:
                 reported.add(id(read_node))
                 self.report(read_node, _message(kind, what), properties={"host": kind})
                 facts.setdefault(CANDIDATES, []).append(self.ctx.findings.pop().to_dict())
@@ -333,8 +355,11 @@ class HostLinkCandidates(AstCheck):
         for call in inner:
             if not isinstance(call, ast.Call):
                 continue
-            qual = self.ctx.qualname(call.func)
-            callee = qual if qual is not None else (call.func.id if isinstance(call.func, ast.Name) else None)
+            func = call.func
+            if isinstance(func, ast.Attribute) and func.attr in _RUNNERS and func.attr not in ("add_task", "enqueue"):
+                func = func.value  # `send_reset.delay(user, host)` hands the host to send_reset
+            qual = self.ctx.qualname(func)
+            callee = qual if qual is not None else (func.id if isinstance(func, ast.Name) else None)
             if callee is None or callee.startswith("builtins."):
                 continue
             args: list[tuple[int | str, ast.expr]] = [*enumerate(call.args)]
@@ -343,7 +368,7 @@ class HostLinkCandidates(AstCheck):
                 for n in ast.walk(value):
                     held = [read_ids[id(n)]] if id(n) in read_ids else tainted.get(n.id, []) \
                         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) else []
-                    out += [(r, callee, key) for r in held if r[1] != PARAM]
+                    out += [(r, callee, key) for r in held if r[1] not in (PARAM, TEMPLATE)]
         return out
 
     def _sends_flow(self, call: ast.Call) -> bool:
@@ -358,6 +383,14 @@ class HostLinkCandidates(AstCheck):
             return True
         # flask-mail's, flask-mailman's, fastapi-mail's `Message(...)`
         return low == "message" and _MAIL_RECEIVER.search(self.ctx.qualname(call.func) or "") is not None
+
+
+def _is_task(node: ast.FunctionDef) -> bool:
+    for deco in node.decorator_list:
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        if (dotted(target) or "").rsplit(".", 1)[-1] in _TASK_DECORATORS:
+            return True
+    return False
 
 
 def _targets(stmt: ast.stmt) -> list[ast.expr]:
@@ -416,6 +449,7 @@ class HostLinkPoisoning(ProjectCheck):
         facts = project.facts
         candidates = [(p, d) for p in sorted(facts) for d in facts[p].get(CANDIDATES, ())]
         candidates += _handed_to_mailers(facts)
+        candidates += _tokened_templates(project)
         if not candidates:
             return []
         guards = {g for p in facts if not facts[p].get("is_test") for g in facts[p].get(GUARDS, ())}
@@ -475,6 +509,31 @@ def _handed_to_mailers(facts: dict[str, dict[str, Any]]) -> list[tuple[str, dict
                                            "link with a token and mails it"}
                 out[key] = (path, data)
     return [out[k] for k in sorted(out, key=str)]
+
+
+def _tokened_templates(project: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The Flask templates rendered into a mail whose text builds a tokened `url_for(..., _external=True)`
+    (microblog's `email/reset_password.txt`): the link takes the request's host inside the template."""
+    facts = project.facts
+    rendered = [(p, d) for p in sorted(facts) for d in facts[p].get(TEMPLATES, ())]
+    if not rendered:
+        return []
+    names = {str(d.get("properties", {}).get("template", "")) for _p, d in rendered}
+    suffixes = tuple(f"templates/{n.lstrip('/')}" for n in names if n)
+    tokened: set[str] = set()
+    for rel, text in texts(project, lambda r: r.endswith(suffixes)):
+        for m in _TEMPLATE_URL_FOR.finditer(text):
+            args = m.group(1)
+            if _EXTERNAL.search(args) and any(_TOKEN.search(w) for w in _TEMPLATE_NAMES.findall(args)):
+                tokened.update(n for n in names if rel.endswith(f"templates/{n.lstrip('/')}"))
+                break
+    out = []
+    for path, data in rendered:
+        name = data["properties"]["template"]
+        if name in tokened:
+            message = _message(WERKZEUG, f"url_for(..., _external=True) in the mail template {name}")
+            out.append((path, {**data, "message": message}))
+    return out
 
 
 def _level(kind: str | None, guards: set[str], django_open: str | None) -> str | None:
