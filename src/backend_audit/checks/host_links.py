@@ -489,13 +489,17 @@ def _handed_to_mailers(facts: dict[str, dict[str, Any]]) -> list[tuple[str, dict
     if not mailers:
         return []
     index = SettingsIndex(facts)
+    resolved: dict[tuple[str, str | None], str | None] = {}  # each module once: the lookup scans every path
     out: dict[tuple, tuple[str, dict[str, Any]]] = {}
     for path in sorted(facts):
         for data in facts[path].get(HANDOFFS, ()):
             props = data.get("properties", {})
             callee, arg = str(props.get("callee", "")), props.get("arg")
             module, _, name = callee.rpartition(".")
-            target = (index.resolve(module, path) if module else path, name)
+            lookup = (module, path if module.startswith(".") else None)
+            if module and lookup not in resolved:
+                resolved[lookup] = index.resolve(module, path)
+            target = (resolved[lookup] if module else path, name)
             entry = mailers.get(target) if target[0] else None
             if entry is None:
                 continue
