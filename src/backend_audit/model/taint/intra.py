@@ -113,6 +113,9 @@ class FunctionAnalyser:
         # RedirectView, what its get_redirect_url() or a form view's get_success_url() returns
         self.redirect_attr: str | None = None
         self.redirect_return: str | None = None
+        # parameters every truthy return proves to lie inside a folder (`return base.resolve() in
+        # p.resolve().parents`): a guard calling this function sanitises them for paths (see inside_proved)
+        self.inside: set[str] | None = None
 
     # --- entry -------------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
@@ -139,6 +142,8 @@ class FunctionAnalyser:
             out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
         if self.attr_types:
             out["attr_types"] = dict(sorted(self.attr_types.items()))
+        if self.inside:
+            out["inside"] = sorted(self.inside)
         return out
 
     def text(self, node: ast.AST) -> str:
@@ -257,6 +262,8 @@ class FunctionAnalyser:
             self.eval(v, state)
             return state
         if t is ast.Return:
+            if self.params and self.inside != set():
+                self.inside_proved(s.value, state)
             if s.value is not None:
                 value = self.eval(s.value, state)
                 if self.redirect_return and value:
@@ -682,8 +689,41 @@ class FunctionAnalyser:
                 self.sanitise_read(test.args[0], ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
+            else:
+                self.guard_mark(test, state)
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
             return
+
+    def inside_proved(self, value: ast.AST | None, state: dict) -> None:
+        """Narrow `self.inside` to the parameters this return proves contained when it is truthy: a constant
+        false return proves nothing is wrong, any other return must be a check the guards above recognise
+        (`in X.parents`, `is_relative_to`, `startswith` of a resolved path) holding for the parameter."""
+        if value is None or (isinstance(value, ast.Constant) and not value.value):
+            return
+        proved: set[str] = set()
+        if isinstance(value, (ast.Compare, ast.BoolOp, ast.Call, ast.UnaryOp)):
+            probe = self.copy(state)
+            self.refine(value, True, probe)
+            for name, entry in probe.items():
+                before = state.get(name, {})
+                for path, v in entry.items():
+                    old = before.get(path, {})
+                    proved.update(o[6:] for (o, san, _) in v if o.startswith("param:") and "path" in san
+                                  and not any(k[0] == o and "path" in k[1] for k in old))
+        self.inside = proved if self.inside is None else self.inside & proved
+
+    def guard_mark(self, test: ast.Call, state: dict) -> None:
+        """`if not is_path_inside(target, base): raise ...`: a guard on a call of project code marks what it
+        checked with the callee and the argument's place; the project step reads the callee's summary and
+        turns the mark into what it proves (see interproc.Engine.settle)."""
+        ref = self.project_ref(test.func, self.qualname(test.func, state), state)
+        if ref is None:
+            return
+        here = f"{self.mod.module}.{self.qual}" if self.mod.module else self.qual
+        places = [(str(i), a) for i, a in enumerate(test.args) if not isinstance(a, ast.Starred)]
+        places += [(k.arg, k.value) for k in test.keywords if k.arg]
+        for place, arg in places:
+            self.sanitise_names(_names_of(arg), (f"{V.GUARD}{ref}#{place}@{here}",), state)
 
     def own_hosts(self, node: ast.AST, state: dict) -> bool:
         """The request's own host, or a literal collection of it and constants (`("", request.host)`)."""
