@@ -233,9 +233,11 @@ def _function_facts(project: Any, path: str, ref: str) -> dict:
 
 
 def _flag_argument(project: Any, path: str, ref: str, index: int) -> bool:
-    """The argument at `index` of project function `ref` is a flag: the callee only tests it for truth
-    (model/frameworks/flags.py), so the request text itself goes nowhere."""
-    return index in _function_facts(project, path, ref).get("flag_params", ())
+    """The argument at `index` of project function `ref` is a flag (the callee only tests it for truth) or a
+    mapping it only reads through typed getters (`params.get("page", 1, int)`; model/frameworks/flags.py), so
+    the request text itself goes nowhere."""
+    facts = _function_facts(project, path, ref)
+    return index in facts.get("flag_params", ()) or index in facts.get("converted_params", ())
 
 
 def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:
@@ -298,7 +300,7 @@ class RequestDataWithoutValidation(EndpointCheck):
                 if read.get("into") and _sanitiser(project, e.file, read["into"]):
                     continue  # handed straight to the project's own sanitiser, which checks it
                 if read.get("arg_of") and _flag_argument(project, e.file, *read["arg_of"]):
-                    continue  # a flag: the callee only asks whether it was sent
+                    continue  # a flag or typed reads: the callee only asks whether it was sent, or parses it
                 seen.add(key)
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]

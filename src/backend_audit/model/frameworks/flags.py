@@ -1,6 +1,9 @@
-"""Recognises a function's flag parameters (BA-INP-001): parameters whose value is only ever tested for truth
-(`if force_new:`, `not p`, `bool(p)`). A request value handed to one decides a branch; its text goes nowhere,
-so there is nothing for a schema to check."""
+"""Recognises the parameters a request value handed to cannot carry its text on (BA-INP-001):
+- flags, whose value is only ever tested for truth (`if force_new:`, `not p`, `bool(p)`): a request value
+  handed to one decides a branch, its text goes nowhere;
+- converted mappings, only ever read through werkzeug's typed getters (`params.get("page", 1, int)`,
+  `params.getlist("id", type=int)`): what leaves the function is a number the getter parsed.
+Either way there is nothing left for a schema to check."""
 
 from __future__ import annotations
 
@@ -37,3 +40,39 @@ def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]
                 len(node.args) == 1:
             truth.add(id(node.args[0]))
     return sorted(names[n] for n in tested if n not in other)
+
+
+# converters that leave only a parsed scalar (a werkzeug getter answers its default when they fail)
+_SCALARS = frozenset({"int", "float", "bool", "Decimal", "UUID", "date", "datetime"})
+
+
+def converted_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]) -> list[int]:
+    """Positions (after `self`/`cls`) of the positional parameters only read through typed getters:
+    `p.get(key, default, int)`, `p.get(key, type=int)`, `p.getlist(key, type=int)`."""
+    params = [*func.args.posonlyargs, *func.args.args]
+    offset = 1 if params and params[0].arg in ("self", "cls") else 0
+    names = {p.arg: i - offset for i, p in enumerate(params) if i >= offset}
+    if not names:
+        return []
+    typed: set[int] = set()  # ids of the receivers of a typed getter (a call comes before its receiver)
+    read: set[str] = set()
+    other: set[str] = set()
+    for node in own:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                isinstance(node.func.value, ast.Name) and node.func.value.id in names and _typed_get(node):
+            typed.add(id(node.func.value))
+        elif isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+            (read if id(node) in typed else other).add(node.id)
+        elif isinstance(node, ast.Name) and node.id in names:
+            other.add(node.id)  # rebound: what it holds later is not the argument
+    return sorted(names[n] for n in read if n not in other)
+
+
+def _typed_get(call: ast.Call) -> bool:
+    conv = next((k.value for k in call.keywords if k.arg == "type"), None)
+    if conv is None and call.func.attr == "get" and len(call.args) == 3:
+        conv = call.args[2]
+    if call.func.attr not in ("get", "getlist") or conv is None:
+        return False
+    name = conv.attr if isinstance(conv, ast.Attribute) else conv.id if isinstance(conv, ast.Name) else ""
+    return name in _SCALARS

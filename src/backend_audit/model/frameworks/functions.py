@@ -17,8 +17,8 @@ from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
-from .flags import flag_params
-from .input_sinks import PREFILL, damage, rebinds_from, untyped
+from .flags import converted_params, flag_params
+from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param
@@ -31,6 +31,8 @@ _DJANGO_ATTRS = frozenset({"GET", "POST", "body", "data", "query_params"})
 _FASTAPI_ATTRS = frozenset({"query_params"})
 _FASTAPI_METHODS = frozenset({"json", "body", "form"})
 _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "keys", "values", "copy", "lists"})
+# QueryDict methods that write into the request's own mapping (`request.GET.setlist("c", ids)`): no read
+_MAPPING_WRITES = frozenset({"setlist", "appendlist", "setlistdefault", "update", "clear", "__setitem__"})
 _HTTP_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
@@ -201,6 +203,7 @@ class _Fn:
     displayed: set[int] = field(default_factory=set)
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
     raw_into: dict[str, set[str]] = field(default_factory=dict)
+    made_by: dict[str, list] = field(default_factory=dict)  # local -> [helper, 0] it was made by from a read
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
@@ -297,6 +300,10 @@ class FunctionFacts:
                 loc = {**loc, "into": next(iter(into))}
             if name in fn.raw_damage:
                 loc = {**loc, "damage": fn.raw_damage[name]}
+            if name in fn.made_by:
+                # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
+                # with the read (only typed getters: the local holds what they parsed)
+                loc = {**loc, "arg_of": fn.made_by[name]}
             fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
 
@@ -397,6 +404,9 @@ class FunctionFacts:
         flags = flag_params(node, own)
         if flags:
             out["flag_params"] = flags
+        converted = converted_params(node, own)
+        if converted:
+            out["converted_params"] = converted
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node, own))  # project exceptions raised, a 401/403 default status (refusals.py)
         if fn.public_switch:
@@ -456,6 +466,8 @@ class FunctionFacts:
             return
         if fn.safe_depth > 0 or conversion or id(node) in fn.tested or self._source_key(node) in fn.validated_sources:
             fn.validates = True
+            return
+        if bound_lookup(self.ctx.parents, node):
             return
         loc = pos(self.ctx, node)
         loc["symbol"] = fn.qualname
@@ -518,6 +530,8 @@ class FunctionFacts:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
+        if not isinstance(node.ctx, ast.Load) and self._source_attr(node.value):
+            fn.skip.add(id(node.value))  # `request.GET._mutable = True` makes the mapping writable, it reads nothing
         if fn.inside_raw is None and id(node) not in fn.skip and self._source_attr(node):
             if node.attr in ("POST", "body", "data", "form", "json"):
                 fn.reads_body = True
@@ -588,6 +602,9 @@ class FunctionFacts:
         elif _VISIBILITY_FILTER.search(tail or "") and any(_CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
             # `Status.privacy_filter(request.user)`: what anyone may see, narrowed for the caller (anonymous too)
             fn.serves_anonymous = True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _MAPPING_WRITES and \
+                self._source_attr(node.func.value):
+            fn.skip.add(id(node.func.value))  # the view fills the request's mapping with values of its own
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
@@ -748,7 +765,8 @@ class FunctionFacts:
                     # made of the read; a check of the local (url_has_allowed_host_and_scheme) is its check,
                     # and any unchecked use of the local is still reported at the read. Not a builtin's
                     # wrapping (`str(request.form.get("code"))`): the read itself, as the corpus judged it
-                    fn.assigned.setdefault(id(value.args[0]), target.id)
+                    if fn.assigned.setdefault(id(value.args[0]), target.id) == target.id and dotted(value.func):
+                        fn.made_by[target.id] = [dotted(value.func), 0]
                 fn.locals_expr[target.id] = value
 
     def leave_Assign(self, node: ast.Assign) -> None:
