@@ -233,11 +233,12 @@ def _function_facts(project: Any, path: str, ref: str) -> dict:
 
 
 def _flag_argument(project: Any, path: str, ref: str, index: int) -> bool:
-    """The argument at `index` of project function `ref` is a flag (the callee only tests it for truth) or a
-    mapping it only reads through typed getters (`params.get("page", 1, int)`; model/frameworks/flags.py), so
-    the request text itself goes nowhere."""
+    """The argument at `index` of project function `ref` is a flag (the callee only tests it for truth), a
+    mapping it only reads through typed getters (`params.get("page", 1, int)`; model/frameworks/flags.py), or
+    a payload it type-checks and refuses before building from it (model/frameworks/sanitiser.py): the request
+    text itself goes nowhere unchecked."""
     facts = _function_facts(project, path, ref)
-    return index in facts.get("flag_params", ()) or index in facts.get("converted_params", ())
+    return index in facts.get("flag_params", ()) or index in facts.get("parsed_params", ())
 
 
 def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:

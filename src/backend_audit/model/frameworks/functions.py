@@ -21,7 +21,7 @@ from .flags import converted_params, flag_params
 from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
-from .sanitiser import sanitises_first_param
+from .sanitiser import sanitises_first_param, type_checked_params
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
@@ -204,6 +204,7 @@ class _Fn:
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
     raw_into: dict[str, set[str]] = field(default_factory=dict)
     made_by: dict[str, list] = field(default_factory=dict)  # local -> [helper, 0] it was made by from a read
+    helper_args: dict[int, str] = field(default_factory=dict)  # id of a helper's first argument -> the helper
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
@@ -404,9 +405,9 @@ class FunctionFacts:
         flags = flag_params(node, own)
         if flags:
             out["flag_params"] = flags
-        converted = converted_params(node, own)
-        if converted:
-            out["converted_params"] = converted
+        parsed = converted_params(node, own) + type_checked_params(node)
+        if parsed:
+            out["parsed_params"] = sorted(set(parsed))  # typed getters only, or type checks that refuse
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node, own))  # project exceptions raised, a 401/403 default status (refusals.py)
         if fn.public_switch:
@@ -474,6 +475,8 @@ class FunctionFacts:
         name = fn.assigned.get(id(node))
         if name is not None:
             fn.raw_locals.setdefault(name, loc)
+            if id(node) in fn.helper_args and fn.raw_locals[name] is loc:
+                fn.made_by[name] = [fn.helper_args[id(node)], 0]
         else:
             parent = self.ctx.parents[-1] if self.ctx.parents else None
             if isinstance(parent, ast.Call) and dotted(parent.func):
@@ -765,8 +768,9 @@ class FunctionFacts:
                     # made of the read; a check of the local (url_has_allowed_host_and_scheme) is its check,
                     # and any unchecked use of the local is still reported at the read. Not a builtin's
                     # wrapping (`str(request.form.get("code"))`): the read itself, as the corpus judged it
-                    if fn.assigned.setdefault(id(value.args[0]), target.id) == target.id and dotted(value.func):
-                        fn.made_by[target.id] = [dotted(value.func), 0]
+                    fn.assigned.setdefault(id(value.args[0]), target.id)
+                    if dotted(value.func):
+                        fn.helper_args[id(value.args[0])] = dotted(value.func)
                 fn.locals_expr[target.id] = value
 
     def leave_Assign(self, node: ast.Assign) -> None:
