@@ -472,10 +472,10 @@ class Engine:
         return out
 
     def settle(self, san: frozenset, kind: str) -> frozenset:
-        """Replace each guard mark (values.GUARD) by what the guard proves: `path` when the project function
-        it called returns true only for that argument inside a folder; for a path sink, `guard-untraced` when
-        the callee is project code the summaries do not hold (the check could not be read); nothing
-        otherwise."""
+        """Replace each guard mark (values.GUARD) by what the guard proves: what the project function it called
+        proves of that argument whenever it returns true (`path` for a containment test, every kind for an
+        anchored full match); for a path sink, `guard-untraced` when the callee is project code the summaries do
+        not hold (the check could not be read); nothing otherwise."""
         marks = [k for k in san if k.startswith(V.GUARD)]
         if not marks:
             return san
@@ -498,7 +498,7 @@ class Engine:
         callee = self.fns[target]
         params = callee.params
         name = params[int(place)] if place.isdigit() and int(place) < len(params) else place
-        return frozenset({"path"}) if name in callee.summary.get("inside", ()) else frozenset()
+        return frozenset(callee.summary.get("proves", {}).get(name, ()))
 
 
 def _arg_for(fn: Fn, param: str, call: dict[str, Any]) -> list:

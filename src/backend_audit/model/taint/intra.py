@@ -113,9 +113,11 @@ class FunctionAnalyser:
         # RedirectView, what its get_redirect_url() or a form view's get_success_url() returns
         self.redirect_attr: str | None = None
         self.redirect_return: str | None = None
-        # parameters every truthy return proves to lie inside a folder (`return base.resolve() in
-        # p.resolve().parents`): a guard calling this function sanitises them for paths (see inside_proved)
-        self.inside: set[str] | None = None
+        # what every truthy return proves of a parameter (`return base.resolve() in p.resolve().parents`: paths;
+        # `return re.fullmatch(NAME, p) is not None`: all kinds): a guard calling this function sanitises them
+        # for those kinds (see proved_by_return)
+        self.proves: dict[str, frozenset] | None = None
+        self.proving = False
 
     # --- entry -------------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
@@ -142,8 +144,8 @@ class FunctionAnalyser:
             out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
         if self.attr_types:
             out["attr_types"] = dict(sorted(self.attr_types.items()))
-        if self.inside:
-            out["inside"] = sorted(self.inside)
+        if self.proves:
+            out["proves"] = {k: sorted(v) for k, v in sorted(self.proves.items())}
         return out
 
     def text(self, node: ast.AST) -> str:
@@ -262,8 +264,8 @@ class FunctionAnalyser:
             self.eval(v, state)
             return state
         if t is ast.Return:
-            if self.params and self.inside != set():
-                self.inside_proved(s.value, state)
+            if self.params and self.proves != {}:
+                self.proved_by_return(s.value, state)
             if s.value is not None:
                 value = self.eval(s.value, state)
                 if self.redirect_return and value:
@@ -635,6 +637,12 @@ class FunctionAnalyser:
                 if len(open_) == 1:
                     self.refine(open_[0], truth, state)
             return
+        if t is ast.Compare and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) and \
+                test.comparators[0].value is None and isinstance(test.left, ast.Call) and \
+                isinstance(test.ops[0], (ast.Is, ast.IsNot)) and truth == isinstance(test.ops[0], ast.IsNot):
+            # `re.fullmatch(NAME, x) is not None`: the match succeeded
+            self.refine(test.left, True, state)
+            return
         if t is ast.Compare and len(test.ops) == 1:
             op, right = test.ops[0], test.comparators[0]
             positive = (isinstance(op, (ast.In, ast.Eq, ast.Is)) and truth) or \
@@ -666,7 +674,9 @@ class FunctionAnalyser:
                     if isinstance(b, ast.Call):
                         names.extend(n for a in b.args for n in _names_of(a))
                 self.sanitise_names(names, ("url", "redirect"), state)
-            else:
+            elif not (self.proving and isinstance(left, ast.Attribute)):
+                # (a function's summary claims only what holds of the argument itself: `path.suffix in EXTS`
+                # says nothing of the rest of the path)
                 self.sanitise_names(_names_of(left), ("all",), state)
             return
         if t is ast.Call and truth:
@@ -694,23 +704,35 @@ class FunctionAnalyser:
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
             return
 
-    def inside_proved(self, value: ast.AST | None, state: dict) -> None:
-        """Narrow `self.inside` to the parameters this return proves contained when it is truthy: a constant
+    def proved_by_return(self, value: ast.AST | None, state: dict) -> None:
+        """Narrow `self.proves` to what this return proves of each parameter when it is truthy: a constant
         false return proves nothing is wrong, any other return must be a check the guards above recognise
-        (`in X.parents`, `is_relative_to`, `startswith` of a resolved path) holding for the parameter."""
+        (`in X.parents` or `is_relative_to` of a resolved path, an anchored `re.fullmatch`, `isalnum()`...)."""
         if value is None or (isinstance(value, ast.Constant) and not value.value):
             return
-        proved: set[str] = set()
+        proved: dict[str, frozenset] = {}
         if isinstance(value, (ast.Compare, ast.BoolOp, ast.Call, ast.UnaryOp)):
             probe = self.copy(state)
-            self.refine(value, True, probe)
+            self.proving = True
+            try:
+                self.refine(value, True, probe)
+            finally:
+                self.proving = False
             for name, entry in probe.items():
                 before = state.get(name, {})
                 for path, v in entry.items():
                     old = before.get(path, {})
-                    proved.update(o[6:] for (o, san, _) in v if o.startswith("param:") and "path" in san
-                                  and not any(k[0] == o and "path" in k[1] for k in old))
-        self.inside = proved if self.inside is None else self.inside & proved
+                    for (o, san, _) in v:
+                        if not o.startswith("param:"):
+                            continue
+                        had = frozenset().union(*(k[1] for k in old if k[0] == o))
+                        gained = frozenset(k for k in san - had if not k.startswith(V.GUARD))
+                        if gained:
+                            proved[o[6:]] = proved.get(o[6:], frozenset()) | gained
+        if self.proves is None:
+            self.proves = proved
+        else:
+            self.proves = {p: k & proved[p] for p, k in self.proves.items() if p in proved and k & proved[p]}
 
     def guard_mark(self, test: ast.Call, state: dict) -> None:
         """`if not is_path_inside(target, base): raise ...`: a guard on a call of project code marks what it
