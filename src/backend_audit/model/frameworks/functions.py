@@ -17,7 +17,7 @@ from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
-from .flags import converted_params, flag_params
+from .flags import flag_params
 from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
@@ -402,10 +402,10 @@ class FunctionFacts:
         if sanitises_first_param(node):
             out["sanitises"] = True
         own = ctx.own_nodes(node)
-        flags = flag_params(node, own)
+        flags, converted = flag_params(node, own)
         if flags:
             out["flag_params"] = flags
-        parsed = converted_params(node, own) + type_checked_params(node)
+        parsed = converted + type_checked_params(node)
         if parsed:
             out["parsed_params"] = sorted(set(parsed))  # typed getters only, or type checks that refuse
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
