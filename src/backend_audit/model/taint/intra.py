@@ -706,29 +706,23 @@ class FunctionAnalyser:
 
     def proved_by_return(self, value: ast.AST | None, state: dict) -> None:
         """Narrow `self.proves` to what this return proves of each parameter when it is truthy: a constant
-        false return proves nothing is wrong, any other return must be a check the guards above recognise
-        (`in X.parents` or `is_relative_to` of a resolved path, an anchored `re.fullmatch`, `isalnum()`...)."""
+        false return proves nothing is wrong; a check the guards above recognise (`in X.parents` or
+        `is_relative_to` of a resolved path, an anchored `re.fullmatch`, `isalnum()`...) proves what it checks;
+        a constant true return what the guards before it checked (`if not ok(p): return False` then
+        `return True`); any other return proves nothing."""
         if value is None or (isinstance(value, ast.Constant) and not value.value):
             return
         proved: dict[str, frozenset] = {}
-        if isinstance(value, (ast.Compare, ast.BoolOp, ast.Call, ast.UnaryOp)):
+        if isinstance(value, ast.Constant):
+            proved = _param_kinds(state, {})
+        elif isinstance(value, (ast.Compare, ast.BoolOp, ast.Call, ast.UnaryOp)):
             probe = self.copy(state)
             self.proving = True
             try:
                 self.refine(value, True, probe)
             finally:
                 self.proving = False
-            for name, entry in probe.items():
-                before = state.get(name, {})
-                for path, v in entry.items():
-                    old = before.get(path, {})
-                    for (o, san, _) in v:
-                        if not o.startswith("param:"):
-                            continue
-                        had = frozenset().union(*(k[1] for k in old if k[0] == o))
-                        gained = frozenset(k for k in san - had if not k.startswith(V.GUARD))
-                        if gained:
-                            proved[o[6:]] = proved.get(o[6:], frozenset()) | gained
+            proved = _param_kinds(probe, state)
         if self.proves is None:
             self.proves = proved
         else:
@@ -1591,6 +1585,27 @@ def _pure_read(node: ast.AST) -> bool:
             node = node.func.value
         else:
             return isinstance(node, ast.Name)
+
+
+def _param_kinds(state: dict, before: dict) -> dict[str, frozenset]:
+    """Per parameter, the kinds some local holding it (itself, `c = p.resolve()`) is sanitised for in `state`
+    on every flow of it, beyond what that local had in `before`; guard marks left out."""
+    out: dict[str, frozenset] = {}
+    for name, entry in state.items():
+        old = before.get(name, {})
+        for path, v in entry.items():
+            had_by = {}
+            for (o, san, _) in old.get(path, {}):
+                had_by[o] = had_by.get(o, frozenset()) | san
+            kinds_by: dict[str, frozenset] = {}
+            for (o, san, _) in v:
+                if o.startswith("param:"):
+                    got = frozenset(k for k in san - had_by.get(o, frozenset()) if not k.startswith(V.GUARD))
+                    kinds_by[o] = kinds_by[o] & got if o in kinds_by else got
+            for o, kinds in kinds_by.items():
+                if kinds:
+                    out[o[6:]] = out.get(o[6:], frozenset()) | kinds
+    return out
 
 
 def _names_of(node: ast.AST) -> list[str]:
