@@ -27,6 +27,7 @@ def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]
     tested: dict[str, int] = {}
     typed_reads: set[str] = set()
     other: set[str] = set()
+    rebound: set[str] = set()
     truth: set[int] = set()  # ids of the nodes evaluated only for their truth (parents come first in `own`)
     typed: set[int] = set()  # ids of the receivers of a typed getter (a call comes before its receiver)
     for node in own:
@@ -39,7 +40,7 @@ def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]
                 else:
                     other.add(node.id)
             elif node.id in names:
-                other.add(node.id)  # rebound: what it holds later is not the argument
+                rebound.add(node.id)  # what a typed read reads later is not the argument (a flag stays a flag)
         elif isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
             truth.add(id(node.test))
         elif isinstance(node, ast.UnaryOp):
@@ -55,7 +56,7 @@ def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]
                     node.func.value.id in names and _typed_get(node):
                 typed.add(id(node.func.value))
     flags = sorted(names[n] for n in tested if n not in other and n not in typed_reads)
-    converted = sorted(names[n] for n in typed_reads if n not in other)
+    converted = sorted(names[n] for n in typed_reads if n not in other and n not in rebound)
     return flags, converted
 
 
