@@ -9,7 +9,9 @@ compare.py's --changed-since row) and runs `scan --changed-since HEAD` with that
 the path. Printed per run: the scan process's own CPU seconds, its children's (the worker that analyses the
 changed file, git), the wall and the load average. On a shared machine the wall follows the load; the scan
 process's CPU is what an idle 2-core runner waits for (the worker runs beside it), so that is the figure
-to compare, alternating so that both versions see the same load. A script, not a test.
+to compare, alternating so that both versions see the same load. Work this process does while it would
+wait for the worker costs no wall there: the CPU it spends after the worker's result arrived is printed
+too. A script, not a test.
 
     python benchmarks/pr_scan_ab.py --tree /tmp/s26/corpus/netbox --old-src ../main/src --runs 4
 """
@@ -32,13 +34,30 @@ NEW_SRC = Path(__file__).resolve().parent.parent / "src"
 
 # The scan in this process, as the console command runs it (no interpreter teardown either); its CPU and
 # its children's on the last line.
+# `after`: the scan process's CPU from the moment the worker's result arrived (the end of the pool's run) to
+# its exit: with the worker beside it, an idle 2-core runner's wall is the worker's path, then that. `idle`:
+# the wall this process spent waiting for the worker, its own work done.
 _RUN = (
     "import json, os, sys, time\n"
+    "from backend_audit.pipeline import pool\n"
+    "marks = {}\n"
+    "_run = pool.WorkerPool.run\n"
+    "def run(self, items, order=None, progress=None, meanwhile=None):\n"
+    "    def mine():\n"
+    "        if meanwhile is not None:\n"
+    "            meanwhile()\n"
+    "        marks['own'] = time.perf_counter()\n"
+    "    out = _run(self, items, order, progress, mine)\n"
+    "    marks.setdefault('idle', time.perf_counter() - marks['own'])\n"
+    "    marks.setdefault('cpu', time.process_time())\n"
+    "    return out\n"
+    "pool.WorkerPool.run = run\n"
     "from backend_audit.cli import main\n"
     "code = main(sys.argv[1:])\n"
     "t = os.times()\n"
-    "print(json.dumps({'code': code, 'cpu': time.process_time(), 'children': t.children_user + t.children_system}),"
-    " flush=True)\n"
+    "cpu = time.process_time()\n"
+    "print(json.dumps({'code': code, 'cpu': cpu, 'children': t.children_user + t.children_system,\n"
+    "                  'after': cpu - marks.get('cpu', 0.0), 'idle': marks.get('idle', 0.0)}), flush=True)\n"
     "os._exit(0)\n"
 )
 
@@ -78,18 +97,21 @@ def main() -> None:
             for _ in range(2):
                 _scan(src, work, tmp_path / f"cache-{label}", tmp_path / "base.json")
         cpu: dict[str, list[float]] = {label: [] for label in versions}
+        after: dict[str, list[float]] = {label: [] for label in versions}
         for i in range(args.runs):
             for label, src in versions.items():
                 victim.write_bytes(original + f"\n\ndef benchmark_added_{label}_{i}(value):\n    return value\n"
                                    .encode())
                 r = _scan(src, work, tmp_path / f"cache-{label}", tmp_path / "pr.json", "--changed-since", "HEAD")
                 cpu[label].append(r["cpu"])
-                print(f"{label} run {i + 1}: scan process {r['cpu']:.3f} s CPU, children {r['children']:.3f} s, "
+                after[label].append(r["after"])
+                print(f"{label} run {i + 1}: scan process {r['cpu']:.3f} s CPU ({r['after']:.3f} s after the "
+                      f"worker's result, {r['idle']:.3f} s waiting for it), children {r['children']:.3f} s, "
                       f"wall {r['wall']:.2f} s, load {r['load']:.1f}", flush=True)
         victim.write_bytes(original)
         for label, values in cpu.items():
-            print(f"{label}: median scan-process CPU {statistics.median(values):.3f} s over {len(values)} runs "
-                  f"({versions[label]})")
+            print(f"{label}: median scan-process CPU {statistics.median(values):.3f} s, after the worker's result "
+                  f"{statistics.median(after[label]):.3f} s, over {len(values)} runs ({versions[label]})")
 
 
 if __name__ == "__main__":

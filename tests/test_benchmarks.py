@@ -31,8 +31,9 @@ def test_pull_request_ab_runs_on_a_tiny_tree(tmp_path):
     assert done.returncode == 0, done.stderr
     runs = [line for line in done.stdout.splitlines() if " run 1: scan process " in line]
     assert [line.split()[0] for line in runs] == ["old", "new"], done.stdout
-    assert all("CPU, children" in line and "load" in line for line in runs)
-    assert "median scan-process CPU" in done.stdout
+    assert all("s CPU (" in line and "after the worker's result" in line and "), children" in line and "load" in line
+               for line in runs)
+    assert "median scan-process CPU" in done.stdout and ", after the worker's result " in done.stdout
 
 
 def _bench(name: str):
@@ -169,3 +170,27 @@ def test_every_recorded_verdict_file_belongs_to_a_corpus_project(tmp_path):
     (tmp_path / "CTFd.x.yaml").write_text("project: CTFd\n")
     (tmp_path / "ctfd.y.yaml").write_text("project: ctfd\n")
     assert precision.orphan_verdict_files(tmp_path) == ["CTFd.x.yaml"]
+
+
+def test_rule_precision_measures_warnings_and_errors_against_the_declared_label(tmp_path, capsys):
+    import json
+
+    rp, precision = _bench("rule_precision"), _bench("precision")
+    assert [rp.label(t, 10) for t in (9, 8, 5, 4)] == ["very-high", "high", "medium", "low"]
+    assert set(rp.declared().values()) <= set(rp.SCALE) and "BA-SQL-001" in rp.declared()
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    # recorded ctfd verdicts reported back as warnings (one finding per site): measured against those verdicts
+    verdicts = [v for v in precision.load_verdicts("ctfd") if "/" not in v["rule"] and not v.get("route")]
+    keys = [(v["rule"], v["path"], v["line"]) for v in verdicts]
+    sites = {k: v for k, v in zip(keys, verdicts) if keys.count(k) == 1}  # one verdict per site: no tie to break
+    picked = sorted(sites)[:8]
+    findings = [{"rule_id": r, "path": p, "line": n, "level": "warning", "message": "m"} for r, p, n in picked]
+    note = {"rule_id": picked[0][0], "path": picked[0][1], "line": picked[0][2] + 100000, "level": "note",
+            "message": "m"}
+    (reports / "ctfd.json").write_text(json.dumps({"findings": findings + [note]}))
+    measured = rp.measure([reports])
+    assert sum(n for _, n in measured.values()) == len(picked)
+    tps = sum(precision._verdict_at(sites[k], "warning") == "TP" for k in picked)
+    assert sum(t for t, _ in measured.values()) == tps
+    assert rp.main([str(reports)]) == 0 and "declared" in capsys.readouterr().out

@@ -129,3 +129,29 @@ def test_base_pass_reruns_only_the_project_rules_the_change_affects(repo, monkey
     result = runner.scan([repo], settings)
     assert [(f.rule_id, f.line) for f in result.findings] == [("BA-TEST-005", 12)]
     assert reran == [{"BA-TEST-005"}]
+
+
+DECORATOR = ("from functools import wraps\n\nfrom django.core.exceptions import PermissionDenied\n\n\n"
+             "def staff_only(view):\n    @wraps(view)\n    def wrapper(request, *args, **kwargs):\n"
+             "        if not request.user.is_staff:\n            raise PermissionDenied\n"
+             "        return view(request, *args, **kwargs)\n    return wrapper\n")
+VIEW = ("from django.http import JsonResponse\n\nfrom .decorators import staff_only\n\n\n@staff_only\n"
+        "def delete_all(request):\n    return JsonResponse({'ok': True})\n")
+URLS = "from django.urls import path\n\nfrom . import views\n\nurlpatterns = [path('delete/', views.delete_all)]\n"
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["warm", "no cache"])
+def test_a_change_that_only_deletes_lines_is_judged_at_its_base(repo, capsys, cache):
+    """Deleting the permission check from a decorator adds no line anywhere, yet opens the view it guards:
+    the view's missing auth is new in the change and reported."""
+    write(repo, {"app/decorators.py": DECORATOR, "app/views.py": VIEW, "app/urls.py": URLS})
+    commit(repo, "a staff-only view")
+    git(repo, "checkout", "-q", "-b", "open-it")
+    scan = ("scan", ".", "-j", "1", "-f", "json:-", "--select", "BA-AUTH-001")
+    run_cli(capsys, *scan)  # the base branch's scan, for the warm case
+    write(repo, {"app/decorators.py": DECORATOR.replace(
+        "        if not request.user.is_staff:\n            raise PermissionDenied\n", "")})
+    _, out, _ = run_cli(capsys, *scan, *cache, "--changed-since", "feature")
+    report = json.loads(out)
+    assert [(f["rule_id"], f["path"]) for f in _findings(out)] == [("BA-AUTH-001", "app/views.py")]
+    assert report["changes"]["files_changed"] == 1

@@ -25,6 +25,16 @@ def test_parse_diff_quoted_and_spaced_paths():
     assert parse_diff(diff) == {'we"ird.py': {1}, "my file.py": {1}, "café.py": {1, 2}}
 
 
+def test_parse_diff_keeps_a_file_whose_hunks_only_delete_lines():
+    """Its base blob still feeds the base pass (a deleted check changes other files' findings); no line of
+    it is a changed line."""
+    diff = (b"diff --git a/auth.py b/auth.py\n--- a/auth.py\n+++ b/auth.py\n@@ -9,2 +8,0 @@ def wrapper():\n"
+            b"-    if not request.user.is_staff:\n-        raise PermissionDenied\n")
+    assert parse_diff(diff) == {"auth.py": set()}
+    cs = ChangeSet(ref="main", base="x", lines=parse_diff(diff))
+    assert cs.files == {"auth.py"} and not cs.touches("auth.py", 8, 9)
+
+
 def test_unquote_escapes():
     assert unquote(b'"a\\tb\\\\c\\"d\\303\\251"') == 'a\tb\\c"dé'.encode()
     assert unquote(b"plain.py") == b"plain.py"

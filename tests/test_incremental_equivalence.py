@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from backend_audit.pipeline import runner
+from backend_audit.model.semantic import SemanticModel
+from backend_audit.pipeline import base_prep, runner
 
 from ._gitrepo import commit, git, init, run_cli, write
 
@@ -49,36 +50,92 @@ def _elsewhere(report: dict, edited: str) -> list:
         + [[e["path"], e.get("auth")] for e in report.get("endpoints") or []]
 
 
-@pytest.mark.parametrize("overlap", [False, True], ids=["in-process", "worker beside the decoding"])
-@pytest.mark.parametrize("shape", sorted(EDITS))
-def test_one_edited_file_reports_what_a_scan_without_cache_does(tmp_path, monkeypatch, capsys, shape, overlap):
-    pooled: list[int] = []
-    if overlap:  # the changed file goes to a worker while this process decodes the cached facts
-        monkeypatch.setattr(runner, "OVERLAP_MIN_BYTES", 0)
-        monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
-        real_pool = runner._run_pool
+SCAN = ("scan", ".", "-j", "1", "-f", "json:-")
 
-        def counting(files, *args, **kwargs):
-            pooled.append(len(files))
-            return real_pool(files, *args, **kwargs)
 
-        monkeypatch.setattr(runner, "_run_pool", counting)
+def _base_branch_scanned(tmp_path, monkeypatch, capsys):
+    """(repository, report): the base branch's scan has filled the cache and its project record."""
     root = init(tmp_path / "repo")
     write(root, FILES)
     commit(root, "base")
     monkeypatch.chdir(root)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
-    scan = ("scan", ".", "-j", "1", "-f", "json:-")
-    _, before, _ = run_cli(capsys, *scan)  # the base branch's scan fills the cache and its record
+    return root, run_cli(capsys, *SCAN)[1]
+
+
+def _watch_pool_and_early_base(monkeypatch) -> tuple[list[int], list[tuple[bool, bool]]]:
+    """The changed file goes to a worker while this process decodes the cached facts. Returns the sizes of
+    the worker batches, and per base pass (whether its inputs were prepared beside the worker, whether the
+    stored record served them)."""
+    pooled: list[int] = []
+    used: list[tuple[bool, bool]] = []
+    monkeypatch.setattr(runner, "OVERLAP_MIN_BYTES", 0)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    real_pool, real_fits = runner._run_pool, base_prep.Early.fits
+
+    def counting(files, *args, **kwargs):
+        pooled.append(len(files))
+        return real_pool(files, *args, **kwargs)
+
+    def fits(self, kept):
+        ok = real_fits(self, kept)
+        used.append((ok, ok and self.stored is not None))
+        return ok
+
+    monkeypatch.setattr(runner, "_run_pool", counting)
+    monkeypatch.setattr(base_prep.Early, "fits", fits)
+    return pooled, used
+
+
+def _count_semantic_parts_ahead(monkeypatch) -> list[int]:
+    """Per semantic model built, how many modules' parts were made ahead of it (beside the worker)."""
+    counts: list[int] = []
+    real = SemanticModel.__init__
+
+    def init(self, facts, unknown_paths=(), ahead=None):
+        counts.append(len(ahead or {}))
+        real(self, facts, unknown_paths, ahead)
+
+    monkeypatch.setattr(SemanticModel, "__init__", init)
+    return counts
+
+
+@pytest.mark.parametrize("overlap", [False, True], ids=["in-process", "worker beside the decoding"])
+@pytest.mark.parametrize("shape", sorted(EDITS))
+def test_one_edited_file_reports_what_a_scan_without_cache_does(tmp_path, monkeypatch, capsys, shape, overlap):
+    pooled, early = _watch_pool_and_early_base(monkeypatch) if overlap else ([], [])
+    root, before = _base_branch_scanned(tmp_path, monkeypatch, capsys)
     git(root, "checkout", "-q", "-b", "feature")
     path, text = EDITS[shape]
     write(root, {path: text})
-    _, pull_request, _ = run_cli(capsys, *scan, "--changed-since", "main")
-    _, pull_request_cold, _ = run_cli(capsys, *scan, "--changed-since", "main", "--no-cache")
+    ahead = _count_semantic_parts_ahead(monkeypatch)
+    _, pull_request, _ = run_cli(capsys, *SCAN, "--changed-since", "main")
+    # beside the worker, the semantic parts of the four files the change left alone were made ahead
+    assert ahead[:1] == [len(FILES) - 1 if overlap else 0]
+    _, pull_request_cold, _ = run_cli(capsys, *SCAN, "--changed-since", "main", "--no-cache")
     assert _strip(pull_request) == _strip(pull_request_cold)
     assert pooled == ([1] if overlap else []), "the changed file was not analysed where this case says"
-    _, warm, _ = run_cli(capsys, *scan)
-    _, cold, _ = run_cli(capsys, *scan, "--no-cache")
+    # beside the worker, the base pass's inputs (the base branch's record included) were made in its wait
+    assert early == ([(True, True)] if overlap else [])
+    _, warm, _ = run_cli(capsys, *SCAN)
+    _, cold, _ = run_cli(capsys, *SCAN, "--no-cache")
     assert _strip(warm) == _strip(cold)
     assert _elsewhere(json.loads(cold), path) != _elsewhere(json.loads(before), path), \
         "the edit must change what is reported about other files, or this test proves nothing"
+
+
+def test_a_miss_outside_the_change_leaves_the_base_pass_to_prepare_itself(tmp_path, monkeypatch, capsys):
+    """A file the change did not touch but the cache does not hold (committed on the base branch after its
+    last scan) is analysed beside the changed one: the base pass keeps that worker's result, so nothing can
+    be prepared before it arrives, and the report is still what a scan without the cache gives."""
+    pooled, early = _watch_pool_and_early_base(monkeypatch)
+    root, _ = _base_branch_scanned(tmp_path, monkeypatch, capsys)
+    write(root, {"app/later.py": HELPERS.replace("clean", "later")})
+    commit(root, "after the base branch's scan")
+    git(root, "checkout", "-q", "-b", "feature")
+    path, text = EDITS["taint summary"]
+    write(root, {path: text})
+    _, pull_request, _ = run_cli(capsys, *SCAN, "--changed-since", "main")
+    _, pull_request_cold, _ = run_cli(capsys, *SCAN, "--changed-since", "main", "--no-cache")
+    assert _strip(pull_request) == _strip(pull_request_cold)
+    assert pooled == [2] and early == [(False, False)]

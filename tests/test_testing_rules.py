@@ -501,3 +501,56 @@ def test_route_name_read_from_the_flask_config_class_is_traced(tmp_path):
     })
     result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-005",)), use_git=False)
     assert [(f.path, f.line, f.level) for f in result.findings] == [("app/views.py", 12, "warning")]
+
+
+PLUGIN = """\
+class Plugin:
+    def pre_receive(self, alert):
+        alert["seen"] = True
+        alert["count"] = alert.get("count", 0) + 1
+        return alert
+"""
+
+
+@pytest.mark.parametrize("packaging", [
+    {"setup.cfg": "[options.entry_points]\napp.plugins =\n    tagger = app.plugins.tagger:Plugin\n"
+                  "    other = app.plugins.other:Plugin\n"},
+    {"pyproject.toml": '[project]\nname = "app"\n[project.entry-points."app.plugins"]\n'
+                       'tagger = "app.plugins.tagger:Plugin"\nother = "app.plugins.other:Plugin"\n'},
+    {"pyproject.toml": '[tool.poetry.plugins."app.plugins"]\n'
+                       'tagger = "app.plugins.tagger:Plugin"\nother = "app.plugins.other:Plugin"\n'},
+])
+def test_entry_point_plugins_a_test_enables_by_name_are_tested(tmp_path, packaging):
+    write(tmp_path, {**packaging, "app/__init__.py": "", "app/plugins/__init__.py": "",
+                     "app/plugins/tagger.py": PLUGIN, "app/plugins/other.py": PLUGIN,
+                     "app/core.py": "def create_app(config):\n    return config\n",
+                     "tests/test_app.py": "from app.core import create_app\n\n\ndef test_tagger():\n"
+                                          "    assert create_app({'PLUGINS': ['tagger']})\n"})
+    assert flagged(tmp_path, "BA-TEST-002") == [("app/plugins/other.py", 1)]
+
+
+def test_a_plugin_named_by_a_nested_package_is_not_the_tested_one(tmp_path):
+    # contrib/tagger declares its own `tagger` plugin; the main package's tests naming `tagger` test neither
+    write(tmp_path, {"contrib/tagger/setup.py": "from setuptools import setup\n\nsetup(name='t', entry_points={"
+                                                "'app.plugins': ['tagger = tagger_plugin:Plugin']})\n",
+                     "contrib/tagger/tagger_plugin.py": PLUGIN,
+                     "app/__init__.py": "", "app/core.py": "def create_app(config):\n    return config\n",
+                     "tests/test_app.py": "from app.core import create_app\n\n\ndef test_tagger():\n"
+                                          "    assert create_app({'PLUGINS': ['tagger']})\n"})
+    # still the untested nested project's note (a plugin the main tests selected would leave nothing)
+    assert levels(tmp_path, "BA-TEST-002") == {("contrib/tagger/setup.py", 1): "note"}
+
+
+def test_requests_of_browser_specs():
+    from backend_audit.checks.e2e_suite import _requests
+
+    spec = """
+    cy.intercept('POST', '/login').as('login');
+    cy.intercept('GET', '/user', { fixture: 'user.json' });
+    cy.intercept('/auth/header', (req) => { req.continue(); });
+    cy.request({ method: 'PUT', url: '/project/element', body: {} });
+    cy.request({ url: `/thread/${id}`, method: 'GET' });
+    await page.goto('/home');
+    """
+    assert sorted(_requests(spec)) == [("", "/auth/header"), ("GET", "/home"), ("GET", "/thread/${id}"),
+                                       ("POST", "/login"), ("PUT", "/project/element")]

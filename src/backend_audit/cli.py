@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import BackendAuditError, ConfigError
+from .findings import LEVEL_RANK
 from .reporters.printable import log_line, text_block
 from .untrusted.files import inside
 
@@ -122,7 +123,7 @@ def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...])
 
 
 def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ignore, jobs, exclude,
-                   fail_on: str | None = None):
+                   fail_on: str | None = None, min_level: str | None = None):
     from .config import load_settings
 
     not_redirected(config_file, "--config")
@@ -142,7 +143,13 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
         changes["exclude"] = settings.exclude + _split(exclude)
     if fail_on:
         changes["fail_on"] = fail_on
+    if min_level:
+        changes["min_level"] = min_level
     settings = settings.with_(**changes) if changes else settings
+    if LEVEL_RANK.get(settings.fail_on, 0) < LEVEL_RANK[settings.min_level]:
+        # the gate would wait for findings the report hides: a contradiction, not a silent pass
+        raise click.UsageError(f"fail-on {settings.fail_on} is below min-level {settings.min_level}: "
+                               f"hidden findings never fail the run; lower min-level or raise fail-on")
     ctx = click.get_current_context(silent=True)
     meta = ctx.meta if ctx is not None else {}
     cache_dir = meta.get("backend_audit.cache_dir")
@@ -178,6 +185,9 @@ def cli() -> None:
                    "formats to reports/backend-audit.<ext>.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest level that makes the exit code 1 (default: error).")
+@click.option("--min-level", type=click.Choice(["error", "warning", "note"]), default=None,
+              help="Lowest level to report (default: note, everything); findings below it are counted as "
+                   "suppressed, like baselined ones.")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on (errors still exit 2/3).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
@@ -218,7 +228,7 @@ def cli() -> None:
 @force_exclude_option
 @agents_option
 @scan_options
-def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
+def scan(paths, formats, fail_on, min_level, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
          show_fixes, stdin_filename, color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
          include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings. '-' reads one file from stdin."""
@@ -232,18 +242,18 @@ def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, 
         with stdin_tree(stdin_filename) as (root, target):
             if fix or show_diff:
                 raise click.BadParameter("--fix and --diff need files, not stdin", param_hint="--fix/--diff")
-            _scan(root, (target,), formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
+            _scan(root, (target,), formats, (fail_on, min_level), strict, exit_zero, statistics, output, quiet, verbose,
                   (False, False, False, show_fixes), color,
                   timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed,
                   file_timeout, include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude)
         return
-    _scan(None, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose,
+    _scan(None, paths, formats, (fail_on, min_level), strict, exit_zero, statistics, output, quiet, verbose,
           (fix, unsafe_fixes, show_diff, show_fixes), color, timings,
           changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude)
 
 
-def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fixing,
+def _scan(stdin_root, paths, formats, gate, strict, exit_zero, statistics, output, quiet, verbose, fixing,
           color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     from . import reporters
@@ -258,7 +268,7 @@ def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, ou
     destinations = _destinations(specs)
     if not category.strip().strip("/"):
         raise click.BadParameter("must not be empty", param_hint="--category")
-    settings = build_settings(paths, config_file, select, ignore, jobs, exclude, fail_on)
+    settings = build_settings(paths, config_file, select, ignore, jobs, exclude, *gate)
     for option, value in (("--baseline", baseline_file), ("--coverage", coverage_file)):
         not_redirected(value, option)
     settings = with_extra(settings, changed_since=changed_since, force_exclude=force_exclude or None,

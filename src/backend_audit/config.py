@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pathspec
 
 FAIL_LEVELS = ("error", "warning", "note", "never")
+MIN_LEVELS = ("error", "warning", "note")
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "build", "dist",
@@ -45,7 +46,7 @@ KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
     "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "auth_decorators", "auth_mixins",
-    "include_hidden", "taint_models",
+    "include_hidden", "taint_models", "min_level",
 }
 
 
@@ -57,6 +58,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     fail_on: str = "error"
+    min_level: str = "note"  # findings below it are hidden from the report (counted, never failing)
     jobs: int = 0  # 0: one per CPU
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 5 * 1024 * 1024
@@ -183,6 +185,7 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "auth_decorators": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
     "auth_mixins": ("a list of strings", lambda v: isinstance(v, str) or _is_str_list(v)),
     "fail_on": ("a string", lambda v: isinstance(v, str)),
+    "min_level": ("a string", lambda v: isinstance(v, str)),
     "per_file_ignores": ("a table of glob = [rule prefixes]",
                          lambda v: isinstance(v, dict) and all(isinstance(x, str) or _is_str_list(x)
                                                                for x in v.values())),
@@ -304,6 +307,10 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
         elif key == "fail_on":
             if value not in FAIL_LEVELS:
                 raise ConfigError(f"{source}: 'fail-on' must be one of {', '.join(FAIL_LEVELS)}, not {value!r}")
+            changes[key] = value
+        elif key == "min_level":
+            if value not in MIN_LEVELS:
+                raise ConfigError(f"{source}: 'min-level' must be one of {', '.join(MIN_LEVELS)}, not {value!r}")
             changes[key] = value
         elif key in ("jobs", "max_file_size", "max_nesting"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:

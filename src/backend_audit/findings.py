@@ -130,6 +130,7 @@ class ScanResult:
     checklist: dict[str, Any] | None = None
     coverage: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None
+    below_level: dict[str, Any] | None = None  # min-level: the level asked for and how many it hid
     changes: dict[str, Any] | None = None  # --changed-since: ref, merge base, what was left out
     notifications: list[dict[str, Any]] = field(default_factory=list)
     execution_successful: bool = True

@@ -13,6 +13,11 @@ from .base import AstCheck, FileContext, dotted
 from .endpoint_base import EndpointCheck
 from .util import literal_text
 
+# fact keys: flask-cors findings with neither `origins=` nor CORS_ORIGINS in their file (decided by the project
+# pass), and where each file sets CORS_ORIGINS
+DEFAULT_ORIGINS = "cors_default_origins"
+ORIGINS_SET = "cors_origins_set"
+
 _CATCH_ALL_REGEX = re.compile(r"^\^?(https?\??(:|\\:)//|\(https?\|https\)://)?(\.\*|\.\+|\(\.\*\)|\[\^/\]\+|\\S\+)\$?$")
 
 
@@ -66,8 +71,9 @@ class PermissiveCors(AstCheck):
         elif tail == "init_app" and isinstance(node.func, ast.Attribute) and \
                 dotted(node.func.value) in self.cors_objects:
             self._flask_cors(node, "flask-cors init_app()")
-        elif tail == "update" and any(kw.arg and kw.arg.startswith("CORS_ORIGINS") for kw in node.keywords):
+        elif tail in ("update", "from_mapping") and any(kw.arg == "CORS_ORIGINS" for kw in node.keywords):
             self.cors_config = True  # app.config.update(CORS_ORIGINS=[...])
+            self._origins_set(node, keyword(node, "CORS_ORIGINS"), "config")
 
     def _flask_cors(self, node: ast.Call, what: str) -> None:
         origins = literal(keyword(node, "origins"))
@@ -93,7 +99,10 @@ class PermissiveCors(AstCheck):
         self._flush_reflect(self.reflect[0])
         if not self.cors_config and "CORS_ORIGINS" not in self.settings:
             for call, what, creds in self.cors_default:
+                # the app's config may set CORS_ORIGINS in another module: the project pass
+                # (cors_config.CorsDefaultOrigins) keeps, lowers or drops these
                 self._emit(call, f"{what} allows every origin (no origins, no CORS_ORIGINS)", creds)
+                self.ctx.facts.setdefault(DEFAULT_ORIGINS, []).append(self.ctx.findings.pop().to_dict())
         allow_all = self.settings.get("CORS_ALLOW_ALL_ORIGINS") or self.settings.get("CORS_ORIGIN_ALLOW_ALL")
         creds = self.settings.get("CORS_ALLOW_CREDENTIALS")
         credentials = bool(creds and creds[1] is True)
@@ -110,6 +119,8 @@ class PermissiveCors(AstCheck):
         for target in node.targets:
             if isinstance(target, ast.Name) and target.id == "CORS_ORIGINS":
                 self.cors_config = True  # a config class or module attribute
+                if not self.ctx.function_stack:
+                    self._origins_set(node, node.value, "module")
             if isinstance(target, ast.Name) and target.id.startswith("CORS_") and not self.ctx.function_stack:
                 self.settings[target.id] = (node, literal(node.value))
             elif isinstance(target, ast.Subscript):
@@ -125,6 +136,18 @@ class PermissiveCors(AstCheck):
                     self.reflect[-1]["credentials"] = True
                 elif header == "cors_origins":
                     self.cors_config = True  # app.config["CORS_ORIGINS"] = [...]
+                    self._origins_set(node, node.value, "config")
+
+    def _origins_set(self, node: ast.AST, value: ast.AST | None, how: str) -> None:
+        """Where this file gives Flask's CORS_ORIGINS a value, and what kind of value: a module or class
+        attribute (`how="module"`, in effect once the app loads that module) or a write to the app's config."""
+        if self.ctx.is_test or value is None:
+            return
+        origins = literal(value)
+        kind = "wildcard" if _wildcard_origins(origins) or _catch_all(origins) else \
+            "listed" if isinstance(origins, (str, list, tuple)) else "unknown"
+        self.ctx.facts.setdefault(ORIGINS_SET, []).append(
+            {"line": node.lineno, "how": how, "value": kind, "class": self.ctx.symbol or None})
 
     def _flush_reflect(self, found: dict[str, Any]) -> None:
         if "origin" in found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..model.frameworks.assets import catch_all
 from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from .endpoint_base import EndpointCheck
@@ -19,6 +20,11 @@ _TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|
 _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+# Library views that answer the same public text to every visitor: Django's translation catalogs for the
+# front end's JavaScript, and `TemplateView.as_view(template_name=...)` routed as it is, which renders one
+# template from the view's keyword arguments only (the class-based `render(request, "about.html")`, a static
+# page: an imprint, the terms, an error page)
+_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog", "TemplateView"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
                             "BaseDeleteView", "CreateAPIView", "UpdateAPIView", "DestroyAPIView", "ListCreateAPIView",
@@ -51,6 +57,8 @@ class EndpointWithoutAuth(EndpointCheck):
                 declared.setdefault((e.file, e.line), []).append((e, methods))
             if e.public or not methods:
                 continue
+            if not STATE_CHANGING & set(methods) and self._public_asset(e):
+                continue  # the UI build, the favicon, a translation catalog: nobody's data to guard
             sibling = e.auth == "none" and e.file in untraced and not WEBHOOK.search(f"{e.path} {e.handler}")
             if (sibling or e.auth.startswith(UNTRACED)) and not STATE_CHANGING & set(methods) and \
                     self._serves_anonymous(e.file, e):
@@ -127,6 +135,16 @@ class EndpointWithoutAuth(EndpointCheck):
         if methods is None:
             return ev._view_functions(path, e.handler, e.fn)
         return [v for v in ev._verb_functions(path, e.handler, e.fn) if v.get("_verb", "").upper() in methods]
+
+    def _public_asset(self, e) -> bool:
+        """A read that only serves public assets: a library view of public text, a handler answering a file
+        from a folder named for the UI build or the public folder (assets.py), or a catch-all route
+        (`/{full_path:path}`) answering the single-page app's index."""
+        if e.handler in _PUBLIC_LIBRARY_VIEWS:
+            return True
+        views = self._views(e.file, e, None)
+        return any(v.get("serves_asset") for v in views) or \
+            catch_all(e.path) and any(v.get("serves_file") for v in views)
 
     def _pushes(self, path: str, handler: str) -> str | None:
         """The call by which the handler, or a project helper two calls down, hands data on to other clients or

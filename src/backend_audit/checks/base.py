@@ -405,6 +405,11 @@ class RadonCheck:
 DEFERRED_FINDINGS = ("command_prints", "function_prints", "token_name_logs")
 
 
+def deferred_findings(project: Any, key: str) -> list[Finding]:
+    """The findings file checks left under fact `key` for a project check to keep, lower or drop."""
+    return [Finding.from_dict(d) for path in sorted(project.facts) for d in project.facts[path].get(key, ())]
+
+
 class ProjectCheck:
     """A whole-repository rule run once over every file's facts (the reduce step)."""
 

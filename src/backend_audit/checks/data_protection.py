@@ -24,6 +24,11 @@ _RESPONSE_NAME = re.compile(r"(Out|Response|Read|Public|Detail|View|Result|Resp|
 _REQUEST_NAME = re.compile(r"(In|Input|Create|Update|Request|Login|Payload|Body|Form|Params|Query|Register|"
                            r"Registration|SignUp|Signup|Change|Reset|Patch|Write|Credentials)s?$")
 _INTERNAL = "backend-audit: internal"
+# Modules of third-party packages that hold models (`flask_appbuilder.security.sqla.models`)
+_MODEL_MODULE = re.compile(r"(?i)(^|\.)(models?|orm|db|database|schemas?|entities|tables|auth|users?|accounts?)(\.|$)")
+# Alternative constructors that rebuild an object from what storage holds (`User.from_record(rec)`)
+_FROM_STORAGE = re.compile(r"^_?(from|load_from|build_from)_(record|row|db|database|document|doc|storage|store|orm|"
+                           r"entity|mongo|sql|result|cursor|query|data_?base)s?$")
 
 
 def _base_tails(node: ast.ClassDef) -> set[str]:
@@ -291,8 +296,8 @@ class PasswordStoredPlain(AstCheck):
         self.assigned.pop()
         _, _, hashes, pending = self.frames.pop()
         if not hashes:  # any hash call in the function clears what it stores
-            for at, kind, cls, message, origin in pending:
-                self._candidate(at, kind, cls, message, origin)
+            for at, kind, cls, message, origin, *imported in pending:
+                self._candidate(at, kind, cls, message, origin, *imported)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if not self.frames:
@@ -344,11 +349,14 @@ class PasswordStoredPlain(AstCheck):
         self._constructor(node, frame)
         self._sql_write(node, frame)
 
-    def _candidate(self, node: ast.AST, kind: str, cls: str | None, message: str, origin: list[str]) -> None:
+    def _candidate(self, node: ast.AST, kind: str, cls: str | None, message: str, origin: list[str],
+                   imported: str | None = None) -> None:
         self.report(node, message)
         finding = self.ctx.findings.pop()
-        self.ctx.facts.setdefault("password_plain", []).append({"finding": finding.to_dict(), "class": cls,
-                                                                "kind": kind, "origin": origin})
+        cand = {"finding": finding.to_dict(), "class": cls, "kind": kind, "origin": origin}
+        if imported:
+            cand["imported"] = imported
+        self.ctx.facts.setdefault("password_plain", []).append(cand)
 
     def _origin(self, value: ast.AST) -> list[str]:
         """The classes of the parameter a password value is read from (`bytes(user_in.password, "utf-8")`
@@ -410,6 +418,9 @@ class PasswordStoredPlain(AstCheck):
         if not (model_ctor or orm_create) or (self.ctx.qualname(func) or "").split(".")[0] in (
                 "builtins", "psycopg", "psycopg2", "pymysql", "smtplib", "requests", "httpx", "ldap3", "redis"):
             return
+        owner = self.ctx.symbol_stack[-2] if len(self.ctx.symbol_stack) >= 2 else ""
+        if model_ctor and tail == owner and _FROM_STORAGE.match(fn):
+            return  # `User.from_record(rec)` rebuilding the row it was stored as: the stored hash, copied back
         for kw in call.keywords:
             if kw.arg and is_password_name(kw.arg) and not _HOLDER.search(kw.arg) and \
                     self._raw_password(kw.value, params):
@@ -417,9 +428,13 @@ class PasswordStoredPlain(AstCheck):
                 cls = tail if model_ctor else name.split(".objects")[0].rpartition(".")[2]
                 # Django's own user model is a model wherever it is imported from
                 known = not model_ctor or (self.ctx.qualname(func) or "").startswith("django.contrib.auth.")
+                # the module it was imported from: the project pass tells a third-party class (an API
+                # client given its login) from a model
+                imported = self.ctx.qualname(func) if model_ctor and self.ctx.imported(name.split(".")[0]) else None
                 pending.append((kw, "orm_create" if known else "ctor", cls,
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
-                                "model's set_password()/create_user() or hash it first", self._origin(kw.value)))
+                                "model's set_password()/create_user() or hash it first", self._origin(kw.value),
+                                imported))
 
 
 def _container(value: ast.AST) -> str:
@@ -583,7 +598,7 @@ class PasswordStoredPlainProject(ProjectCheck):
         out = []
         for path in sorted(project.facts):
             for cand in project.facts[path].get("password_plain", ()):
-                finding = _judge(cand, classes, project_wide)
+                finding = _judge(cand, classes, project_wide, project)
                 if finding is not None:
                     out.append(finding)
         return out
@@ -603,7 +618,7 @@ def _ancestry(cls: str, classes: dict[str, list[dict]]) -> tuple[set[str], list[
     return seen, infos
 
 
-def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, Any]) -> Finding | None:
+def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, Any], project: Any) -> Finding | None:
     kind, cls = cand.get("kind", "ctor"), cand.get("class")
     if kind == "sql":
         return Finding.from_dict(cand["finding"])
@@ -621,6 +636,8 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, A
             return Finding.from_dict(cand["finding"])  # a model stores a password column nothing hashes
         return _untraced(cand, "the object's class was not traced and no model in the project declares a "
                                "password column")
+    if _third_party(cand, project):
+        return None
     names, infos = _ancestry(cls or "", classes)
     if any(i["hashes"] or i["init_hashes"] for i in infos):
         return None  # a setter, validator, descriptor or constructor that hashes
@@ -637,6 +654,16 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, A
         return Finding.from_dict(cand["finding"])
     return _untraced(cand, f"{cls} is not a model class found in the project (it may be a schema, or hash on "
                            "assignment)")
+
+
+def _third_party(cand: dict, project: Any) -> bool:
+    """`bugzilla.Bugzilla(user=..., password=...)`: a class imported from a package outside the project
+    (whatever project class shares its name) and from no model module, given the credentials it logs in to a
+    remote service with: nothing of the project stores them."""
+    module = (cand.get("imported") or "").rpartition(".")[0]
+    if not module or _MODEL_MODULE.search(module):
+        return False
+    return not any(not project.facts[p].get("is_test") for p in project.resolve_import(cand["finding"]["path"], module))
 
 
 def _untraced(cand: dict, why: str) -> Finding:

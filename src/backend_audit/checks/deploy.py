@@ -18,6 +18,8 @@ from .util import defines_cli, is_main_guard, main_only_functions
 
 _APP_CONSTRUCTORS = frozenset({"fastapi.FastAPI", "starlette.applications.Starlette", "flask.Flask",
                                "quart.Quart", "sanic.Sanic"})
+# fact key: `DEBUG = True` findings of Django settings modules, kept or dropped by the project pass
+DEFERRED_DEBUG = "debug_settings_on"
 _TRUTHY = ("1", "true", "yes", "on", "t", "y")
 _ENV_LOOKUPS = frozenset({"os.getenv", "os.environ.get", "decouple.config"})
 
@@ -151,7 +153,12 @@ class DebugModeEnabled(AstCheck):
         value = literal_value(value_node)
         if value is not UNKNOWN:
             if _on(value):
+                before = len(self.ctx.findings)
                 self._report(node, "DEBUG = True in a settings module that is not a dev/test module")
+                if not self.class_stack and len(self.ctx.findings) > before:
+                    # base settings a production module star-imports and overrides: the project pass
+                    # (debug_settings.DebugOverridden) follows the chain
+                    self.ctx.facts.setdefault(DEFERRED_DEBUG, []).append(self.ctx.findings.pop().to_dict())
             return
         fallback = self._env_fallback(value_node)
         if fallback is not UNKNOWN and _on(fallback):

@@ -37,7 +37,7 @@ class DjangoProductionSettings(ProjectCheck):
             silenced = _silenced(settings)
             # a setting missing from a module that extends another production module (a worker's settings
             # doing `from app.settings import *`) is missing there too: that module carries the finding
-            inherited = {(f.properties["sub"], f.properties["setting"]) for base in _star_bases(index, module)
+            inherited = {(f.properties["sub"], f.properties["setting"]) for base in index.star_bases(module)
                          if base in evaluated for f in evaluated[base] if (f.path, f.line) == (base, 1)}
             for finding in evaluated[module]:
                 if (finding.path, finding.line) == (module, 1) and \
@@ -140,20 +140,6 @@ def _hsts(s: dict[str, Value], value: Callable, add: Callable) -> None:
         add("hsts", "SECURE_HSTS_PRELOAD", "security.W021", 319,
             "SECURE_HSTS_PRELOAD is not True: the first visit is not protected by the browsers' preload list",
             level="note")
-
-
-def _star_bases(index: SettingsIndex, module: str) -> set[str]:
-    """The settings modules `module` star-imports, directly or through others."""
-    seen: set[str] = set()
-    todo = [module]
-    while todo:
-        for ev in index.events.get(todo.pop(), ()):
-            if ev[0] == "star":
-                target = index.resolve(ev[1], module)
-                if target and target != module and target not in seen:
-                    seen.add(target)
-                    todo.append(target)
-    return seen
 
 
 def _proxy_redirects_http(project: Any) -> str | None:

@@ -27,6 +27,10 @@ _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "sh
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
 _DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# Names of an access decision: a flag (`user_can_view`, `allowed`, `is_authorized`) or a guard function
+# (`login_required`, `has_permission`) whose failure answer is "no".
+_ACCESS_NAME = re.compile(r"(?i)(^|_)(can|may|allowed?|authori[sz]ed?|permitted|permissions?|perms?|login|"
+                          r"authenticated|access)(_|$)")
 _TRIVIAL_CONSTANTS = (str, bytes, int, float, bool, type(None))
 # Calls that change state somewhere else (a row, a queue, another service, money): a try making one and a
 # handler that drops its failure lose work the caller believes done. `update`, `write` and `execute` are left
@@ -350,6 +354,8 @@ class BroadExceptSwallows(AstCheck):
         self._positions: dict[int, dict[int, tuple[list, int]]] = {}
         self._handled: dict[int, bool] = {}  # outer handler id -> it logs or raises (the tree outlives the walk)
         self._work: dict[int, tuple[str | None, bool]] = {}  # try id -> _work_of its body
+        self._arities: dict[int, set[int]] = {}  # try id -> lengths of the tuples its body returns
+        self._reads: dict[int, tuple[dict, dict, dict]] = {}  # function id -> _reads_of it
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         kind = self._broad(node.type)
@@ -366,9 +372,14 @@ class BroadExceptSwallows(AstCheck):
                             _keeps_error_text(node) or self._reconnects(node) or self._retries_rows(node) or
                             self._probe_answer(node) or self._falls_to_error_answer(node) or
                             self._next_format(node) or self._next_candidate(node) or
-                            self._says_it_failed(node) or self._cleanup_of_handled_error()):
+                            self._says_it_failed(node) or self._cleanup_of_handled_error() or
+                            self._alternative_import(node) or self._shape_probe(node) or
+                            self._keeps_input(node) or self._fails_closed(node) or
+                            self._awaits_cancelled(node) or self._optional_field(node)):
             handled = True
         func = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
+        if not handled and (func in _CLEANUP or self._only_closes()) and self._keeps_traceback(node):
+            handled = True  # a close that may fail, its failure recorded with the traceback (at DEBUG: cleanup)
         # a stated fallback (`VERSION = "unknown"`) is a design, but any error takes it where one exception
         # was meant (PackageNotFoundError): reviews split on it, so a note
         fallback = not handled and (self._fallback_value(node) or self._parser_answers_none(node))
@@ -391,6 +402,9 @@ class BroadExceptSwallows(AstCheck):
                 lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
                 untraced = f"{lost}, but a comment or the docstring says the failure is meant"
+            elif self._partial_answer(node):
+                untraced = (f"{lost}, but the handler answers the try's result with the failed part None (a "
+                            "designed fallback the caller handles); why it failed is not logged")
             if untraced:
                 level = "note"
         if handled:
@@ -436,9 +450,7 @@ class BroadExceptSwallows(AstCheck):
         # and a try whose specific handler takes cancellation is waiting out a cancelled task, not doing work
         if drops and block.handlers[0] is not handler and not named <= _CANCELLATION:
             return "the handler is the catch-all after a specific one"
-        if id(block) not in self._work:  # once per try: a hostile file may give one try thousands of handlers
-            self._work[id(block)] = _work_of(block.body)
-        change, loops = self._work[id(block)]
+        change, loops = self._work_for(block)
         if change:
             return f"the try changes state: {change}()"
         if drops and loops:
@@ -450,6 +462,12 @@ class BroadExceptSwallows(AstCheck):
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
         return None
+
+    def _work_for(self, block: ast.Try) -> tuple[str | None, bool]:
+        """`_work_of` the try's body, once per try: a hostile file may give one try thousands of handlers."""
+        if id(block) not in self._work:
+            self._work[id(block)] = _work_of(block.body)
+        return self._work[id(block)]
 
     def _cancellation_apart(self, handler: ast.ExceptHandler) -> bool:
         """Another handler of the same `try` names CancelledError, KeyboardInterrupt or SystemExit: the code has
@@ -624,6 +642,150 @@ class BroadExceptSwallows(AstCheck):
                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
         targets = [t for st in body for t in st.targets]
         return all(isinstance(t, ast.Name) and t.id in assigned for t in targets)
+
+    def _partial_answer(self, handler: ast.ExceptHandler) -> bool:
+        """`try: ...; return (issue, url) except Exception: ...; return (None, manual_url)`: the handler ends by
+        answering a tuple of the try's own shape with the part that failed None and another part filled in
+        (a link to do it by hand): the caller is built for that answer."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        last = handler.body[-1] if handler.body else None
+        if not isinstance(block, ast.Try) or not isinstance(last, ast.Return) or not isinstance(last.value, ast.Tuple):
+            return False
+        answer = last.value.elts
+        nones = [isinstance(e, ast.Constant) and e.value is None for e in answer]
+        if id(block) not in self._arities:  # once per try, as _work_for
+            self._arities[id(block)] = {len(n.value.elts) for n in iter_nodes(block.body)
+                                        if isinstance(n, ast.Return) and isinstance(n.value, ast.Tuple)}
+        return any(nones) and not all(nones) and len(answer) in self._arities[id(block)]
+
+    def _awaits_cancelled(self, handler: ast.ExceptHandler) -> bool:
+        """`self.task.cancel()` then `try: await self.task except BaseException: pass`: waiting out a task just
+        cancelled, whose CancelledError (or last error) is the expected end; nothing else runs in the `try`."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or len(parents[-1].body) != 1:
+            return False
+        block = parents[-1]
+        st = block.body[0]
+        awaited = st.value.value if isinstance(st, ast.Expr) and isinstance(st.value, ast.Await) else None
+        if not isinstance(awaited, (ast.Name, ast.Attribute)):
+            return False
+        before = self._sibling(block, parents[-2], -1)
+        call = before.value if isinstance(before, ast.Expr) else None
+        return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "cancel" \
+            and ast.dump(call.func.value) == ast.dump(awaited)
+
+    def _optional_field(self, handler: ast.ExceptHandler) -> bool:
+        """`try: ...; user["image"] = photo except Exception: pass` and later `user.get("image")`: the `try`
+        only fills an optional key that the function itself reads as optional (and names it binds are used
+        nowhere else), changing nothing outside: a profile photo that may be missing."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(block, ast.Try) or not all(isinstance(st, ast.Pass) for st in handler.body) \
+                or self._work_for(block)[0]:
+            return False
+        fields, temps = set(), set()
+        for n in iter_nodes(block.body):
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name):
+                key = n.slice.value if isinstance(n.slice, ast.Constant) else None
+                if not isinstance(key, str):
+                    return False
+                fields.add((n.value.id, key))
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                temps.add(n.id)
+            elif isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store):
+                return False
+        if not fields:
+            return False
+        gets, indexed, loads = self._reads_of(func)
+        end = block.end_lineno
+        # a name only the try binds, used after it, is not optional at all; nor is a key read by indexing
+        return all(gets.get(f, 0) > end and indexed.get(f, 0) <= end for f in fields) and \
+            all(loads.get(t, 0) <= end for t in temps)
+
+    def _reads_of(self, func: ast.AST) -> tuple[dict, dict, dict]:
+        """Once per function: the last line of each `d.get("k")`, each `d["k"]` read and each name read."""
+        found = self._reads.get(id(func))
+        if found is None:
+            gets: dict[tuple[str, object], int] = {}
+            indexed: dict[tuple[str, object], int] = {}
+            loads: dict[str, int] = {}
+            for n in self.ctx.own_nodes(func):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
+                    loads[n.id] = max(loads.get(n.id, 0), n.lineno)
+                elif isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) \
+                        and isinstance(n.slice, ast.Constant):
+                    key = (n.value.id, n.slice.value)
+                    indexed[key] = max(indexed.get(key, 0), n.lineno)
+                elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and \
+                        isinstance(n.func.value, ast.Name) and n.args and isinstance(n.args[0], ast.Constant):
+                    key = (n.func.value.id, n.args[0].value)
+                    gets[key] = max(gets.get(key, 0), n.lineno)
+            found = self._reads[id(func)] = (gets, indexed, loads)
+        return found
+
+    def _alternative_import(self, handler: ast.ExceptHandler) -> bool:
+        """`try: from app import build except Exception: from app import dev as build`: the `try` only imports
+        and the handler imports the same names from elsewhere; a failing alternative raises on its own."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        imports = (ast.Import, ast.ImportFrom)
+        if not isinstance(block, ast.Try) or not handler.body or not all(isinstance(st, imports) for st in block.body) \
+                or not all(isinstance(st, imports) for st in handler.body):
+            return False
+
+        def bound(stmts: list[ast.stmt]) -> set[str]:
+            return {(a.asname or a.name).split(".")[0] for st in stmts for a in st.names}
+        return bool(bound(block.body) & bound(handler.body))
+
+    def _shape_probe(self, handler: ast.ExceptHandler) -> bool:
+        """`try: alert, status, text = updated except Exception: alert = updated`: the `try` only unpacks a
+        value, so its failure means the value has the other shape (a plugin answering a bare object instead of
+        a tuple), which the handler takes as it is. Nothing else runs in the `try` to fail."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(block.body) != 1 or len(handler.body) != 1:
+            return False
+        tried, caught = block.body[0], handler.body[0]
+        return isinstance(tried, ast.Assign) and len(tried.targets) == 1 and \
+            isinstance(tried.targets[0], (ast.Tuple, ast.List)) and isinstance(tried.value, ast.Name) and \
+            isinstance(caught, ast.Assign) and isinstance(caught.value, ast.Name) and \
+            caught.value.id == tried.value.id
+
+    def _keeps_input(self, handler: ast.ExceptHandler) -> bool:
+        """`try: labels[k] = v.format(**labels) except Exception: labels[k] = v`: the `try` converts a value
+        with one of its own methods and stores it; the handler stores the value as it was in the same place
+        (a label that is no template is kept as written). One statement, one call: nothing else can fail."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(block.body) != 1 or len(handler.body) != 1:
+            return False
+        tried, caught = block.body[0], handler.body[0]
+        if not (isinstance(tried, ast.Assign) and isinstance(caught, ast.Assign) and len(tried.targets) == 1 and
+                len(caught.targets) == 1 and isinstance(caught.value, ast.Name) and
+                ast.dump(tried.targets[0]) == ast.dump(caught.targets[0])):
+            return False
+        call = tried.value
+        calls = [n for n in ast.walk(call) if isinstance(n, ast.Call)]
+        return isinstance(call, ast.Call) and len(calls) == 1 and isinstance(call.func, ast.Attribute) and \
+            isinstance(call.func.value, ast.Name) and call.func.value.id == caught.value.id
+
+    def _fails_closed(self, handler: ast.ExceptHandler) -> bool:
+        """An access decision that denies on failure: `try: can_view = await policy(thread, user) except
+        Exception: can_view = False`, or a login guard `def login_required(request): try: ... return None
+        except Exception: return None` whose failure gives its own "no". Failing closed is the safe answer;
+        the `try` changes nothing."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(handler.body) != 1 or self._work_for(block)[0]:
+            return False
+        st = handler.body[0]
+        if isinstance(st, ast.Assign) and _is_false(st.value) and len(st.targets) == 1 and \
+                isinstance(st.targets[0], ast.Name) and _ACCESS_NAME.search(st.targets[0].id):
+            return any(isinstance(n, ast.Assign) and any(ast.dump(t) == ast.dump(st.targets[0]) for t in n.targets)
+                       for n in iter_nodes(block.body))
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not _ACCESS_NAME.search(func.name) or not isinstance(st, ast.Return) or \
+                not (st.value is None or isinstance(st.value, ast.Constant) and st.value.value in (None, False)):
+            return False
+        no = None if st.value is None else st.value.value
+        return any(isinstance(n, ast.Return) and (n.value is None and no is None or isinstance(n.value, ast.Constant)
+                                                  and n.value.value is no) for n in iter_nodes(block.body))
 
     def _says_it_failed(self, handler: ast.ExceptHandler) -> bool:
         """`except Exception: note = f"Could not include {name}: unreadable"; writer.append(page(note))`: the

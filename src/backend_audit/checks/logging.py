@@ -23,6 +23,10 @@ _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.p
 _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
                              "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
 _CLI_LIBRARIES = ("argparse", "click", "typer")
+# Build backends whose hook and command classes a project subclasses to run code while its package is built
+# (hatchling's BuildHookInterface, a setuptools/distutils cmdclass command): the build log is their output.
+_BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poetry", "scikit_build",
+                             "scikit_build_core", "mesonpy", "flit_core", "maturin"})
 
 
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
@@ -38,6 +42,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
         self.command: bool | None = None  # the module reads like a command's body (see _command_module)
         self.wizard: set[int] | None = None  # see _wizard_steps
+        self.build_hook: bool | None = None  # see _build_hook_module
 
     def _entry_module(self) -> bool:
         """A console entry point's module (`app.cli` -> app/cli.py, src/app/cli.py, app/cli/__init__.py)."""
@@ -160,6 +165,30 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             (self.ctx.qualname(b) or "").startswith("django.core.management") for b in p.bases)
             for p in self.ctx.parents)
 
+    def _build_hook_module(self) -> bool:
+        """The module defines a build backend's hook or command (`class CustomBuildHook(BuildHookInterface)`,
+        `class BuildUI(build_py)` from setuptools): it runs while the package is built, by pip or the build
+        tool, and what it prints is the build log, never the server's."""
+        if self.build_hook is None:
+            tree = self.ctx.tree
+            self.build_hook = tree is not None and not self._serves_app() and any(
+                isinstance(n, ast.ClassDef) and any((self.ctx.qualname(b) or "").split(".")[0] in _BUILD_BACKENDS
+                                                    for b in n.bases) for n in tree.body)
+        return self.build_hook
+
+    def _verbosity_gated(self) -> bool:
+        """The print runs only at a raised `verbosity` (`if verbosity >= 2:`), the option of the command that
+        triggered it (Django's migrate passes it to its post_migrate handlers, which print like Django's own
+        create_permissions): output the operator asked for at the terminal."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.If) and any(
+                    isinstance(n, ast.Name) and n.id == "verbosity" or
+                    isinstance(n, ast.Attribute) and n.attr == "verbosity" for n in ast.walk(parent.test)):
+                return True
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return False
+        return False
+
     def _serves_app(self) -> bool:
         """A straight-line module that builds a web app is the server, not a script: its prints are logs."""
         return builds_web_app(self.ctx)
@@ -189,6 +218,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # the process's last words to whoever started it: it stops, no logger will carry them
         if self._debug_only():
             return  # a development tool's output for the developer's terminal
+        if self._build_hook_module() or self._verbosity_gated():
+            return  # the build log, or the output of the command whose --verbosity asked for it
         name = qn.split(".")[-1]
         self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
                           "context); use a logger")
@@ -238,7 +269,10 @@ _TRACEBACK_REPORTERS = frozenset({"capture_exception", "report_exc_info", "recor
 _TRACKER_MODULES = ("sentry_sdk", "raven", "rollbar", "bugsnag", "opentelemetry")
 # An API client's error for the remote's answer (`GrafanaCloudAPIError`, botocore's `ClientError`, Stripe's
 # `InvalidRequestError`): the reply is the news and its message carries it.
-_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$")
+# httpx's HTTPStatusError (a 4xx/5xx reply, status and URL in its message) and smtplib's SMTP errors (the mail
+# server's reply code and text) say the same.
+_CLIENT_ERROR = re.compile(r"^\w*(API|Api)Error$|^ClientError$|^GetAccessTokenError$|^HTTPStatusError$"
+                           r"|^SMTP\w*(Exception|Error)$")
 
 
 # What the outside world or the input causes: a file, the network, a missing key, a malformed value.
@@ -252,7 +286,10 @@ _NETWORK_FAILURES = frozenset({"TimeoutError", "timeout", "TimeoutException", "R
                                "WriteTimeout", "PoolTimeout", "Timeout", "NetworkError", "ConnectError",
                                "ConnectionError", "ConnectionRefusedError", "ConnectionResetError",
                                "ConnectionAbortedError", "BrokenPipeError", "ClientConnectionError",
-                               "ServerTimeoutError", "ClientConnectorError"})
+                               "ServerTimeoutError", "ClientConnectorError",
+                               # httpx's transport failures (RequestError is their base: no HTTP reply came
+                               # back), and a host name that does not resolve (socket's gaierror/herror)
+                               "RequestError", "TransportError", "gaierror", "herror"})
 
 
 def _network_failure(types: list[str]) -> bool:
@@ -291,6 +328,7 @@ class ErrorLogDropsTraceback(AstCheck):
         super().__init__(ctx)
         # innermost last: (reraises, expected) or None as a function barrier
         self.handlers: list[tuple[bool, bool] | None] = []
+        self._connect_only: dict[int, bool] = {}  # try id -> its body only opens a connection
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.handlers.append(None)
@@ -316,7 +354,8 @@ class ErrorLogDropsTraceback(AstCheck):
                                     self._optional_import(unexpected) or self._only_validates() or
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
                                     self._one_of_several(unexpected) or self._own_errors(node) or
-                                    _network_failure(unexpected))
+                                    _network_failure(unexpected) or self._retried_connect(node) or
+                                    self._only_schedules())
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         self.handlers.append((reraises, expected))
@@ -397,6 +436,46 @@ class ErrorLogDropsTraceback(AstCheck):
         if block is None or len(block.handlers) < 2 or not types:
             return False
         return all(t.split(".")[-1] in _OUTSIDE_FAILURES for t in types)
+
+    def _retried_connect(self, handler: ast.ExceptHandler) -> bool:
+        """`while True: try: conn = psycopg2.connect(dsn); conn.set_client_encoding(...); break except Exception
+        as e: log.error("connection error: %s", e); retry += 1`: the `try` of a retry loop only opens a
+        connection (no loop of work inside it) and the message carries the error: a server not up yet is the
+        expected failure, and its message (host, reason) is all there is; the traceback shows the driver."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        loop = parents[-2] if len(parents) > 1 else None
+        if block is None or not isinstance(loop, (ast.While, ast.For, ast.AsyncFor)) or \
+                not any(st is block for st in loop.body) or not handler.name:
+            return False
+        if id(block) not in self._connect_only:  # once per try: a hostile file may give one try many handlers
+            self._connect_only[id(block)] = self._opens_only(block)
+        return self._connect_only[id(block)] and \
+            any(isinstance(n, ast.Name) and n.id == handler.name for n in handler_nodes(handler))
+
+    @staticmethod
+    def _opens_only(block: ast.Try) -> bool:
+        nodes = list(iter_nodes(block.body))
+        opens = any(isinstance(n, ast.Call) and (n.func.attr if isinstance(n.func, ast.Attribute) else
+                                                 getattr(n.func, "id", "")) in ("connect", "create_connection")
+                    for n in nodes)
+        return opens and not any(isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith))
+                                 for n in nodes)
+
+    def _only_schedules(self) -> bool:
+        """`try: asyncio.create_task(store.save(item))`: the `try` only schedules a coroutine, so what it
+        catches is the scheduling's own failure (no running loop), never the task's: the message is complete."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None or len(block.body) != 1 or not isinstance(block.body[0], (ast.Expr, ast.Assign)):
+            return False
+        call = block.body[0].value
+        if not isinstance(call, ast.Call) or not (
+                (self.ctx.qualname(call.func) or "") in ("asyncio.create_task", "asyncio.ensure_future") or
+                isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"):
+            return False
+        inner = [n for n in iter_nodes(call) if isinstance(n, ast.Call) and n is not call]
+        return len(call.args) == 1 and isinstance(call.args[0], ast.Call) and len(inner) == 1
 
     def _optional_import(self, types: list[str]) -> bool:
         """`try: import httplib2 except ImportError as e: logger.error(...)`: an optional dependency missing,

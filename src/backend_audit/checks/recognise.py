@@ -299,8 +299,8 @@ def target_name(node: ast.AST) -> str | None:
     return expr_name(node)
 
 
-_DEV_SETTINGS = re.compile(r"^(dev|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
-                           r"[_.\-](dev|development|local|test|tests|testing|ci)$", re.I)
+_DEV_SETTINGS = re.compile(r"^(dev|devel|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
+                           r"[_.\-](dev|devel|development|local|test|tests|testing|ci)$", re.I)
 _DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
 _SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|configuration|config|conf)([_.\-]|$)", re.I)
 _SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})

@@ -16,10 +16,11 @@ import tokenize
 from pathlib import Path, PurePosixPath
 
 from ..findings import Finding
+from ..model.facts import config_key
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
-from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted
+from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
@@ -119,6 +120,9 @@ class HardcodedSecret(AstCheck):
         return None
 
     def leave_Module(self, node: ast.Module) -> None:
+        refused_keys = sorted([n, v] for n, v in self.refused if _SIGNING_NAME.search(n))
+        if refused_keys:  # `if app.config["SECRET_KEY"] == "changeme": raise`, for default_secrets.py
+            self.ctx.facts[REFUSED_SECRETS] = refused_keys
         # `if SECRET_KEY == "dev" and not DEBUG: raise RuntimeError(...)`: the code refuses to start with
         # its own fallback, so the literal never runs where the refusal applies
         for name, literal, entry in self.refusable:
@@ -262,6 +266,8 @@ class HardcodedSecret(AstCheck):
     def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
         self._bind(target, value)
         name = _could_be_text(value) and target_name(target)
+        if name and isinstance(target, ast.Name) and _SIGNING_NAME.search(name) and not self.ctx.function_stack:
+            self._well_known_default(node, target, value, name)
         if name and is_credential_name(name) and self._secret_literal(value, name):
             if isinstance(target, ast.Subscript) and self._shared_with_plain_keys(target, value):
                 return
@@ -272,6 +278,22 @@ class HardcodedSecret(AstCheck):
                            local=self._local_sibling(name))
             else:
                 self._flag(node, target, value, f"secret in {name}", node)
+
+    def _well_known_default(self, node: ast.AST, target: ast.Name, value: ast.AST, name: str) -> None:
+        """`SECRET_KEY = "changeme"` in a config module: no secret by its value, but every install that does not
+        set one from the environment signs its sessions and tokens with a key anyone can look up. Whether the
+        app loads the module is the project pass's to say (default_secrets.WellKnownDefaultSecret)."""
+        literal = literal_value(value)
+        if not isinstance(literal, str) or not _WELL_KNOWN_DEFAULT.match(literal.strip()) or self.skip or \
+                self.ctx.is_test or _EXAMPLE_PATH.search(self.ctx.path) or in_test_branch(self.if_stack, self.ctx):
+            return
+        self.report(node, f"well-known default secret in {name} ({literal!r}): every install that does not set it "
+                          "signs its sessions and tokens with a key anyone can look up; set it from the environment "
+                          "and refuse to start without it", key_node=target, level="warning",
+                    properties={"sub": "well-known-default"})
+        self.ctx.facts.setdefault(DEFAULT_SECRETS, []).append(
+            {"finding": self.ctx.findings.pop().to_dict(), "class": self.ctx.symbol or None, "name": name,
+             "literal": literal})
 
     def _shared_with_plain_keys(self, target: ast.Subscript, value: ast.AST) -> bool:
         """`css["text"] = "input"; css["password"] = "input"`: the mapping holds the same literal under keys that
@@ -487,12 +509,15 @@ def _compared_literals(test: ast.AST) -> set[tuple[str, str]]:
                 isinstance(part.ops[0], (ast.Eq, ast.In))):
             continue
         left, right = part.left, part.comparators[0]
-        if isinstance(right, ast.Name) and isinstance(part.ops[0], ast.Eq):
+        if isinstance(right, (ast.Name, ast.Attribute, ast.Subscript)) and isinstance(part.ops[0], ast.Eq):
             left, right = right, left
-        if not isinstance(left, ast.Name):
+        # `KEY`, `settings.KEY`, `app.config["KEY"]`: the setting compared
+        name = left.id if isinstance(left, ast.Name) else left.attr if isinstance(left, ast.Attribute) else \
+            config_key(left)
+        if not name:
             continue
         values = right.elts if isinstance(right, (ast.Tuple, ast.List, ast.Set)) else [right]
-        found.update((left.id, v.value) for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        found.update((name, v.value) for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
     return found
 
 
@@ -509,6 +534,21 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
+_SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
+# Placeholders everyone knows: the value of a key nobody chose
+_WELL_KNOWN_DEFAULT = re.compile(r"(?i)^(change[-_ ]?(me|this|it)(!|[-_ ]?(please|now|in[-_ ]?production))?|"
+                                 r"replace[-_ ]?(me|this)|(my|your|super|top)[-_ ]?secret([-_ ]?key)?|"
+                                 r"secret([-_ ]?key)?|default([-_ ]?secret)?([-_ ]?key)?|insecure|"
+                                 r"not[-_ ]?a[-_ ]?secret|s3cr3t|dev([-_ ]?secret)?([-_ ]?key)?|development|please[-_ ]?change([-_ ]?me)?)$")
+# Files that show a configuration rather than hold one
+_EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._-](example|sample|template|dist)\b")
+# fact key: TLS relaxations under an opt-out switch read from the app config, kept unless its default is off
+TLS_OPT_OUTS = "tls_opt_outs"
+# fact key: the well-known default secrets of config modules, kept where the app loads the module
+DEFAULT_SECRETS = "well_known_secrets"
+# fact key: [name, literal] pairs of signing keys a module refuses to start with
+REFUSED_SECRETS = "refused_secrets"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
@@ -785,8 +825,28 @@ class TlsVerificationDisabled(AstCheck):
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
                               "opt-out loud)", level="note", properties={"sub": "by-mode"})
+            key = self._switch_key(switch)
+            if key:
+                # the project pass drops it where the config the app loads defaults the switch to off
+                self.ctx.facts.setdefault(TLS_OPT_OUTS, []).append(
+                    {"finding": self.ctx.findings.pop().to_dict(), "key": key})
         else:
             self.report(node, message)
+
+    def _switch_key(self, switch: str) -> str | None:
+        """The app-config key an opt-out switch reads: `if app.config["SMTP_SKIP_SSL_VERIFY"]:`, or
+        `self.skip_verify = app.config["SMTP_SKIP_SSL_VERIFY"]` in the class whose method tests it."""
+        test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, (ast.If, ast.IfExp))
+                     and switch in names_in(p.test)), None)
+        key = next((k for n in iter_nodes(test, skip=()) if (k := config_key(n))), None) if test else None
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        if key or cls is None:
+            return key
+        for n in iter_nodes(cls, skip=()):  # a class holding an opt-out switch: rare, walked once per finding
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == switch and
+                                                 dotted(t.value) == "self" for t in n.targets):
+                return config_key(n.value)
+        return None
 
     def _opt_out(self) -> str:
         for parent in reversed(self.ctx.parents):
@@ -796,10 +856,28 @@ class TlsVerificationDisabled(AstCheck):
                 for name in names_in(parent.test):
                     if _OPT_OUT.search(name):
                         return name
+                opt_in = self._opt_in_parameter(parent.test)
+                if opt_in:
+                    return opt_in
                 modes = [n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant)
                          and isinstance(n.value, str) and n.value.lower() in _NO_VERIFY_MODES]
                 if modes:  # `if mode == "require":` (libpq's encrypt-but-do-not-verify mode)
                     return f"the configured mode {modes[0]!r}"
+        return ""
+
+    def _opt_in_parameter(self, test: ast.AST) -> str:
+        """`def __init__(self, ..., ssl_require: bool = False)` then `if ssl_require:`: the relaxation runs only
+        for a caller that passes the flag, which is off by default: an opt-in, like an operator's opt-out."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(test, ast.Name):
+            return ""
+        args = func.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + \
+            [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+        for param, default in pairs:
+            if param.arg == test.id and literal_value(default) in (False, None):
+                return f"{param.arg} (a parameter off by default)"
         return ""
 
     def _reads_peer_certificate_only(self, target: ast.Attribute) -> bool:

@@ -14,9 +14,13 @@ from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
-from ..model.test_reach import PARAM, TestReach, called_with, segments, test_code
+from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, segments, test_code
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
+from .e2e_suite import e2e_driven_app, e2e_fixtures
+from .lazy_re import re  # compiled on first use
+from .packaging import build_hooks, entry_points
+from .script_commands import commands_run_by_scripts
 
 NOT_MEASURED = "not measured"
 
@@ -141,16 +145,19 @@ class ModuleWithoutTests(_TestCheck):
         reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
         commands = {name for test in test_code(project)
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
+        commands |= commands_run_by_scripts(project) if any(
+            "/management/commands/" in f"/{p}" for p in project.source_files) else set()
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
-        selected = _loaded_by_selected_name(project)
+        selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project)
+        fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
         direct: set[str] = set()
         candidates = []
         out_nested: list[Finding] = []
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision") or \
-                    _tooling(project, path):
+                    path in fixtures or _tooling(project, path):
                 continue
             command = "/management/commands/" in f"/{path}" and "Command" in (facts.get("classes") or {})
             if not facts.get("working_functions", 1) and not facts.get("module_code") and not command:
@@ -239,6 +246,12 @@ class ModuleWithoutTests(_TestCheck):
                              "or `sys.argv`) from a folder that is no package, so whether it is a maintainer's tool "
                              f"or a program the deployment runs is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
+            elif _SAMPLE_FOLDER.search(f"/{path}"):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); it sits in a folder of samples or "
+                             "demos, code shipped for users to run or read (`chainlit hello` runs its sample by "
+                             f"path), so whether the project means to test it is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -252,14 +265,19 @@ class ModuleWithoutTests(_TestCheck):
         return out + out_nested
 
 
+_SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
+
+
 def _tooling(model: ProjectModel, path: str) -> bool:
     """Code the project's developers run, not the application: Sphinx's `conf.py`; a module beside alembic's
     `env.py` (the migration environment: codemods and hooks run when writing revisions). Configuration read by
     another program: a gunicorn config (its settings and hooks by name), a PEP 517 build backend
-    (`build_wheel`, `build_sdist`), a module of UPPER_CASE settings that no import can reach (a file name that
-    is no module name, `lemur.conf.py`, or a folder below the top that is no package: loaded by path)."""
+    (`build_wheel`, `build_sdist`), a hatchling build hook its pyproject.toml declares, a module of UPPER_CASE
+    settings that no import can reach (a file name that is no module name, `lemur.conf.py`, or a folder below
+    the top that is no package: loaded by path)."""
     facts = model.facts[path]
-    if facts.get("sphinx_conf") or facts.get("server_config") or facts.get("build_backend"):
+    if facts.get("sphinx_conf") or facts.get("server_config") or facts.get("build_backend") or \
+            path in build_hooks(model):
         return True
     if facts.get("settings_like"):
         folder, _, name = path.rpartition("/")
@@ -415,6 +433,26 @@ def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
         if package in prefixes and stem in picked:
             out.add(path)
     return out
+
+
+def _plugins_named_by_tests(model: ProjectModel) -> set[str]:
+    """Modules declared as plugin entry points whose entry name a test selects (`'PLUGINS': ['blackout']`,
+    `kind="dummy"`) or requests as a URL segment (`/webhooks/prometheus`): the application loads them by
+    that name, so the test runs them without importing them."""
+    points = entry_points(model)
+    if not points:
+        return set()
+    # the tests of the project declaring them: a plugin of a package nested in contrib/ is not the one a
+    # test of the main package names with the same word
+    named: dict[str, set[str]] = {}
+    for test in test_code(model):
+        refs = model.facts[test].get("test_refs") or {}
+        urls = (normalise_url(url) for url in refs.get("urls", ()))
+        for name in [*refs.get("selected", ()), *(s for url in urls if url is not None for s in segments(url))]:
+            named.setdefault(name, set()).add(test)
+    return {path for _, name, module, folder in points
+            if any(not folder or test.startswith(folder + "/") for test in named.get(name, ()))
+            for path in model.resolve_import("", module) if path in model.facts}
 
 
 def _request_middleware(model: ProjectModel) -> set[str]:
@@ -735,14 +773,17 @@ class EndpointWithoutTest(_TestCheck):
         skip = tuple(self.option("skip-paths", ()))
         reach = TestReach.for_model(project)
         computed = reach.computed_name()
+        driven = e2e_driven_app(project)
         # a route that only answers "not found" (kept for a router's root listing) has nothing to test
         # public pages and flows (login, OAuth, a landing page) are behaviour to test; health checks, API docs
         # and static files are not
+        fixtures = e2e_fixtures(project)  # an end-to-end spec's own app: its spec requests its routes
         endpoints = [ep for ep in inventory(project).endpoints if ep.file in project.facts
+                     and ep.file not in fixtures
                      and not (ep.public and is_public_path(ep.path or "", _NOTHING_TO_TEST))
                      and not ep.refuses and ep.handler not in project.facts[ep.file].get("refusing", ())]
         reached = {id(ep) for ep in endpoints if reach.reached(ep.file, ep.path or "", ep.handler, ep.drf,
-                                                                    ep.names)}
+                                                                    ep.names, ep.methods or ())}
         by_view: dict[tuple[str, str], list[Any]] = {}
         for ep in endpoints:
             by_view.setdefault((ep.file, ep.handler), []).append(ep)
@@ -756,6 +797,24 @@ class EndpointWithoutTest(_TestCheck):
                 continue
             methods = "/".join(ep.methods or ()) or "ANY"
             handler = ep.handler or "?"
+            if driven is not None:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name or calls its handler "
+                    "and no browser spec requests it, but the end-to-end suite runs this project's app "
+                    f"({driven[1]}, started by {driven[0]}) and drives it through its UI, whose own requests are "
+                    "not mapped to routes: e2e suite not traced", level="note",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
+            library = _library_view(project, ep)
+            if library is not None:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name, but its view is a "
+                    f"library's ({library}), used as it is with no code of this project's own: whether a test "
+                    "reaches it another way (a redirect a test follows, a link from an e-mail) is not traced",
+                    level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             if computed is None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
@@ -780,6 +839,21 @@ class EndpointWithoutTest(_TestCheck):
                 "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _library_view(project: ProjectModel, ep: Any) -> str | None:
+    """The dotted name of the library view a route serves as it is (`auth_views.PasswordResetDoneView
+    .as_view()` in a urlconf): the library ships and tests its code, the project only routes to it. None
+    when the view is the project's own (defined or imported from the project) or its origin is unknown."""
+    head, dot, rest = (ep.handler or "").partition(".")
+    facts = project.facts.get(ep.file) or {}
+    if not head or head in (facts.get("classes") or {}) or head in (facts.get("functions") or {}):
+        return None
+    full = (facts.get("import_table") or {}).get(head)
+    if not isinstance(full, str) or not full or full.startswith(".") or \
+            project.resolve_import(ep.file, full.split(".")[0]) or project.resolve_import(ep.file, full):
+        return None
+    return f"{full}.{rest}" if dot else full
 
 
 def _same_view_remounted(ep: Any, other: Any) -> bool:

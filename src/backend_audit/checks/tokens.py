@@ -19,6 +19,8 @@ _CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_
 # Claims that say who issued a token and with which key, not who holds it: read unverified, they can only
 # pick the registered issuer (tenant, LTI platform, OIDC provider) whose keys then verify the token.
 _ROUTING_CLAIMS = frozenset({"iss", "aud", "kid", "alg", "typ", "azp", "client_id", "tid", "jku"})
+# Outgoing POSTs of the HTTP clients: the OAuth/OIDC back-channel request to the token endpoint.
+_HTTP_POST = frozenset({"requests.post", "requests.api.post", "httpx.post"})
 
 
 class JwtVerificationOff(AstCheck):
@@ -53,6 +55,34 @@ class JwtVerificationOff(AstCheck):
             for t in node.targets:
                 if isinstance(t, ast.Name):
                     dicts[t.id] = node.value if t.id not in dicts else None
+        # `r = requests.post(token_url, data, auth=...)` then `token = r.json()`: a name is a token response
+        # only while every binding of it in the function is one (branches choosing the client auth method)
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name, frame = node.targets[0].id, self.frames[-1]
+            frame["posts"][name] = self._is_post(node.value) and frame["posts"].get(name, True)
+            frame["responses"][name] = self._is_response(node.value) and frame["responses"].get(name, True)
+
+    def _is_post(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (self.ctx.qualname(node.func) or "") in _HTTP_POST
+
+    def _is_response(self, node: ast.AST) -> bool:
+        """`r.json()` of a name bound to an outgoing POST, or `requests.post(...).json()`."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "json"):
+            return False
+        inner = node.func.value
+        return self._is_post(inner) or isinstance(inner, ast.Name) and self.frames[-1]["posts"].get(inner.id, False)
+
+    def _token_endpoint_id_token(self, token: ast.AST | None) -> bool:
+        """`token["id_token"]` / `token.get("id_token")` of a token-endpoint response read in this function."""
+        if isinstance(token, ast.Subscript):
+            holder, key = token.value, literal_value(token.slice)
+        elif isinstance(token, ast.Call) and isinstance(token.func, ast.Attribute) and token.func.attr == "get" \
+                and token.args:
+            holder, key = token.func.value, literal_value(token.args[0])
+        else:
+            return False
+        return key == "id_token" and (self._is_response(holder) or isinstance(holder, ast.Name) and
+                                      self.frames[-1]["responses"].get(holder.id, False))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # `kwargs: dict[str, Any] = {"algorithms": [...]}` binds a dict like a plain assignment
@@ -102,7 +132,9 @@ class JwtVerificationOff(AstCheck):
     def _flush(self, frame: dict) -> None:
         for call, name in frame["no_verify"]:
             reads = frame["claim_reads"][name]
-            if reads and reads <= _ROUTING_CLAIMS:
+            if call in frame["back_channel"]:
+                self._back_channel(call)
+            elif reads and reads <= _ROUTING_CLAIMS:
                 self.report(call, f"jwt decode with signature verification turned off, but only the "
                                   f"{'/'.join(sorted(reads))} claim(s) of its result are read: the shape of picking the "
                                   "registered issuer whose keys verify the token; that verification (a verifying "
@@ -131,7 +163,11 @@ class JwtVerificationOff(AstCheck):
         if (isinstance(opts, dict) and opts.get("verify_signature") is False) or \
                 (verify is not None and literal_value(verify) is False):
             target = _assigned_name(node, self.ctx.parents)
-            if target is None:
+            if self._token_endpoint_id_token(arg(node, "jwt", 0) or arg(node, "token")):
+                self.frames[-1]["back_channel"].append(node)
+            if target is None and node in self.frames[-1]["back_channel"]:
+                self._back_channel(node)
+            elif target is None:
                 self._no_verify(node, qn)
             else:  # decided when the function ends, by which claims of the result are read
                 self.frames[-1]["no_verify"].append((node, target))
@@ -175,6 +211,16 @@ class JwtVerificationOff(AstCheck):
                 self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                                   "accepted", level="warning", properties={"sub": "claims-off"})
 
+    def _back_channel(self, node: ast.Call) -> None:
+        # OIDC Core 3.1.3.7: an ID token received directly from the token endpoint over TLS may be validated
+        # by the TLS server check instead of its signature; what the code does not show is that the POST was
+        # client-authenticated and that TLS is verified
+        self.report(node, "jwt decode with signature verification turned off on the id_token of a token-endpoint "
+                          "response read in this function (requests/httpx POST): OIDC Core 3.1.3.7 lets the verified "
+                          "TLS channel of the client-authenticated back-channel request stand in for the signature; "
+                          "that the request is client-authenticated over verified TLS was not traced",
+                    level="note", properties={"sub": "back-channel"})
+
     def _no_verify(self, node: ast.Call, qn: str) -> None:
         self.report(node, f"{qn}() with signature verification turned off: any client can forge this token; "
                           "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
@@ -204,7 +250,10 @@ def _dict_keys(node: ast.Dict) -> set[str]:
 def _frame() -> dict:
     # unverified: jose get_unverified_claims calls; no_verify: (decode call, the name its result is bound to);
     # claim_reads: per such name, the literal claim keys read from it ("\0" for any other use)
-    return {"unverified": [], "verified": False, "dicts": {}, "no_verify": [], "claim_reads": {}}
+    # posts / responses: per name, whether every binding is an outgoing POST / its .json(); back_channel: the
+    # unverified decodes of such a response's id_token
+    return {"unverified": [], "verified": False, "dicts": {}, "no_verify": [], "claim_reads": {}, "posts": {},
+            "responses": {}, "back_channel": []}
 
 
 def _assigned_name(call: ast.Call, parents: list[ast.AST]) -> str | None:

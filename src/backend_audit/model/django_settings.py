@@ -182,6 +182,20 @@ class SettingsIndex:
                       if (PurePosixPath(p).stem == "settings" or p.endswith("settings/__init__.py"))
                       and not is_dev_settings(p) and any(e[0] != "star" and e[1] == "INSTALLED_APPS" for e in ev))
 
+    def star_bases(self, module: str) -> set[str]:
+        """The settings modules `module` star-imports, directly or through others."""
+        seen: set[str] = set()
+        todo = [module]
+        while todo:
+            importer = todo.pop()
+            for ev in self.events.get(importer, ()):
+                if ev[0] == "star":
+                    target = self.resolve(ev[1], importer)
+                    if target and target != module and target not in seen:
+                        seen.add(target)
+                        todo.append(target)
+        return seen
+
     def fold(self, path: str, seen: frozenset[str] = frozenset()) -> dict[str, Value]:
         """Effective settings of a module: star imports merged in order, last assignment wins."""
         out: dict[str, Value] = {}

@@ -204,7 +204,7 @@ class ModuleShapeCollector:
         self.depth -= 1
 
 
-def _config_key(node: ast.AST) -> str | None:
+def config_key(node: ast.AST) -> str | None:
     """`app.config["LOGIN_VIEW"]`, `current_app.config.get("LOGIN_VIEW")`: the key of a Flask config read."""
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "config":
         key = node.slice
@@ -384,6 +384,17 @@ def _client_request(node: ast.Call, name: str) -> bool:
     return "client" in tail.lower() or (tail == "self" and name != "request" and _slashed(node))
 
 
+def _request_verb(call: ast.AST, arg: ast.AST) -> str | None:
+    """`client.put(arg, ...)`: the HTTP verb a test client's call requests its first argument with."""
+    if not (isinstance(call, ast.Call) and call.args and call.args[0] is arg and isinstance(call.func, ast.Attribute)):
+        return None
+    name = call.func.attr
+    return name.upper() if name in _VERBS and _client_request(call, name) else None
+
+
+_VERBS = frozenset({"get", "post", "put", "patch", "delete"})
+
+
 def _slashed(node: ast.Call) -> bool:
     """The first argument is a string with a slash in its literal text: a path, not a key (`self.get("x")`)."""
     first = node.args[0] if node.args else None
@@ -432,6 +443,7 @@ class TestRefsCollector:
         # `name = f"{ns}:{model}-detail"` then `reverse(name)`: the URL name a generic test base builds
         self.local_strings: dict[str, str] = {}
         self.selected: set[str] = set()
+        self.requests: set[str] = set()  # "DELETE /perm/{}": a joined URL a test client requests with a verb
         self.config_names: set[tuple[str, int]] = set()
         if self.active:
             ctx.facts["test_refs"] = {}
@@ -463,6 +475,40 @@ class TestRefsCollector:
         if any(isinstance(p, ast.Constant) and "/" in p.value for p in node.values):
             self._strings(node)
 
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        """`'/group/' + group_id + '/user/' + user_id`: a URL joined with `+`, each value as a placeholder
+        (`/group/{}/user/{}`), as an f-string would write it. The whole chain once, at its outermost `+`."""
+        if not self.active or not isinstance(node.op, ast.Add):
+            return  # application files pay one attribute read per `+`
+        parent = self.ctx.parents[-1]
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+            return
+        parts: list[str] = []
+        todo: list[ast.AST] = [node]
+        while todo and len(parts) < 20:
+            item = todo.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add):
+                todo += [item.right, item.left]  # popped left first: the parts in reading order
+            elif isinstance(item, ast.Constant) and isinstance(item.value, str):
+                parts.append(item.value)
+            elif isinstance(item, ast.JoinedStr):
+                parts.append(_template(self.ctx, item) or "{}")
+            elif isinstance(item, ast.Constant):
+                return  # arithmetic, not a URL
+            else:
+                parts.append("{}")
+        text = "".join(parts)
+        # what names the path: `reverse("login") + "?next=/"` has no literal path of its own
+        literal = text.split("?", 1)[0].split("#", 1)[0].replace("{}", "")
+        if todo or "/" not in literal or not any(c.isalnum() for c in literal) or len(text) >= 400 or \
+                any(c.isspace() for c in text):
+            return
+        verb = _request_verb(parent, node)
+        if verb:  # `client.delete('/perm/' + pid)` reaches the routes serving DELETE there, not every verb's
+            self.requests.add(f"{verb} {text}")
+        else:
+            self.urls.add(text)
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.local_strings.clear()
 
@@ -476,6 +522,12 @@ class TestRefsCollector:
     def visit_keyword(self, node: ast.keyword) -> None:
         if self.active:
             self._selects(node.value)
+
+    def visit_List(self, node: ast.List) -> None:
+        # `'PLUGINS': ['remote_ip', 'blackout']`: the plugins a test's app config enables by name
+        if self.active:
+            for item in node.elts[:50]:
+                self._selects(item)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.active and any(isinstance(t, ast.Attribute) for t in node.targets):
@@ -504,7 +556,7 @@ class TestRefsCollector:
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
                      else _format_template(self.ctx, args[0], self.local_strings) or _template(self.ctx, args[0]))
-            key = _config_key(args[0]) if not first else None
+            key = config_key(args[0]) if not first else None
             resource = _class_ref(args[0]) if not first and name == "url_for" else None
             if first:
                 self.route_names.add(first)
@@ -538,6 +590,8 @@ class TestRefsCollector:
                 self.facts["test_refs"]["commands"] = sorted(self.commands)
             if self.selected:
                 self.facts["test_refs"]["selected"] = sorted(self.selected)
+            if self.requests:
+                self.facts["test_refs"]["requests"] = sorted(self.requests)
             if self.config_names:
                 self.facts["test_refs"]["config_names"] = [list(k) for k in sorted(self.config_names)]
 

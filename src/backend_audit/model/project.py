@@ -83,6 +83,8 @@ class ProjectModel:
     _memo_reads: dict[str, set[tuple[str, str]]] = field(default_factory=dict, repr=False)
     read_values: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     _resolved_imports: dict[Any, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # the semantic model's per-module parts made ahead (semantic.module_parts), taken once
+    semantic_parts: dict[str, Any] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, root: Path, file_results: list[FileResult], settings: Settings) -> "ProjectModel":
@@ -100,7 +102,10 @@ class ProjectModel:
         """The semantic model of the whole project (docs/semantic-model.md), built once per scan."""
         from .semantic import SemanticModel
 
-        return self.memo("semantic", lambda: SemanticModel(self.facts, self.unanalysed))
+        def build() -> "SemanticModel":
+            parts, self.semantic_parts = self.semantic_parts, None
+            return SemanticModel(self.facts, self.unanalysed, parts)
+        return self.memo("semantic", build)
 
     @property
     def test_files(self) -> list[str]:

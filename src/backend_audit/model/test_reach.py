@@ -11,7 +11,8 @@ What counts as evidence, and nothing else:
   `<basename>-list`/`-detail`/`-<action>` name DRF derives from the viewset; a name built at run time
   (`reverse(f"{ns}:{model_name}-detail")` in a generic test base class) reaches every such route whose
   name fits its literal parts;
-- a call of the handler's name in a test that imports the handler's module.
+- a call of the handler's name in a test that imports the handler's module;
+- a request a browser end-to-end spec makes or waits on, when the suite runs the project's own app.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ class TestReach:
     def __init__(self, model: ProjectModel) -> None:
         self.model = model
         self.urls = _UrlIndex()
+        self.verb_urls: dict[str, _UrlIndex] = {}  # URLs a test requests with a known verb, by verb
         self.names: dict[str, list[str]] = {}  # a name, its part after ":" and after ".": tests using it
         self.patterns: list[tuple[re.Pattern[str], str]] = []
         self.calls: dict[str, list[str]] = {}
@@ -158,6 +160,11 @@ class TestReach:
                 norm = normalise_url(url)
                 if norm is not None:
                     self.urls.add(norm, test)
+            for request in refs.get("requests", ()):
+                verb, _, url = request.partition(" ")
+                norm = normalise_url(url)
+                if norm is not None:
+                    self.verb_urls.setdefault(verb, _UrlIndex()).add(norm, test)
             for name in refs.get("route_names", ()):
                 tails = {name, name.rsplit(":", 1)[-1], name.rsplit(".", 1)[-1]}
                 if "{}" in name and re.search(r"[A-Za-z0-9]", name.replace("{}", "")):  # not `f"{x}"` alone
@@ -167,8 +174,21 @@ class TestReach:
                         self.names.setdefault(tail, []).append(test)
             for name in refs.get("calls", ()):
                 self.calls.setdefault(name, []).append(test)
+        self._browser_requests(model)
         self._imports: dict[str, set[str]] = {}
         self._done: dict[tuple[str, str, str, bool, tuple[str, ...]], Reach | None] = {}
+
+    def _browser_requests(self, model: ProjectModel) -> None:
+        """What a browser end-to-end suite running the project's app requests (`cy.visit("/login")`,
+        `cy.intercept("POST", "/login")`), each with its spec as the test."""
+        from ..checks.e2e_suite import e2e_requests
+
+        for spec, verb, url in e2e_requests(model):
+            norm = normalise_url(url)
+            if norm is not None and verb:
+                self.verb_urls.setdefault(verb, _UrlIndex()).add(norm, spec)
+            elif norm is not None:
+                self.urls.add(norm, spec)
 
     def _configured(self, key: str) -> object:
         """The default a config key has in the class the app loads with `config.from_object(...)`."""
@@ -188,23 +208,33 @@ class TestReach:
         return self._imports[test]
 
     def reached(self, file: str, route: str, handler: str, drf: bool = False,
-                names: Iterable[str] = ()) -> Reach | None:
+                names: Iterable[str] = (), methods: Iterable[str] = ()) -> Reach | None:
         """The first evidence (in a fixed order) that a test requests this endpoint, or None. `names` are the
-        route names its registration gives it (a DRF router's `basename`), when the inventory knows them."""
-        key = (file, route, handler, drf, tuple(names))
+        route names its registration gives it (a DRF router's `basename`), when the inventory knows them;
+        `methods` the verbs it serves (a URL a test requests with another verb does not reach it)."""
+        key = (file, route, handler, drf, tuple(names), tuple(methods))
         if key not in self._done:
-            self._done[key] = self._reached(file, route, handler, drf, key[-1])
+            self._done[key] = self._reached(file, route, handler, drf, key[-2], key[-1])
         return self._done[key]
 
-    def _reached(self, file: str, route: str, handler: str, drf: bool, given: tuple[str, ...]) -> Reach | None:
+    def _reached(self, file: str, route: str, handler: str, drf: bool, given: tuple[str, ...],
+                 methods: tuple[str, ...]) -> Reach | None:
         if route:
             tests = self.urls.tests_for(route)
+            known = methods and not {"ANY", "*"} & set(methods)
+            for verb in methods if known else self.verb_urls:  # a route of unknown verbs: any verb reaches it
+                if verb in self.verb_urls:
+                    tests = tests | self.verb_urls[verb].tests_for(route)
             if tests:
                 return Reach(min(tests), URL)
         tail = handler.rsplit(".", 1)[-1]
         if tail and tail in self.names:
             return Reach(min(self.names[tail]), NAME)
-        names = list(given) or (drf_route_names(route, handler) if drf else [])
+        derived = drf_route_names(route, handler) if drf else []
+        router_named = any(n.endswith(("-list", "-detail")) for n in given)
+        # a router's basename replaces the names DRF would derive; a urlconf's `name=` on a DRF view
+        # (`path("dashboard/", DashboardView.as_view(), name="dashboard")`) adds to them
+        names = list(given) if router_named else list(dict.fromkeys([*given, *derived]))
         for name in names:
             if name in self.names:
                 return Reach(min(self.names[name]), NAME)
@@ -275,7 +305,7 @@ class TestReach:
             from .frameworks.inventory import build as inventory
 
             return {e.file for e in inventory(self.model).endpoints
-                    if self.reached(e.file, e.path, e.handler, e.drf, e.names) is not None}
+                    if self.reached(e.file, e.path, e.handler, e.drf, e.names, e.methods) is not None}
         return self.model.memo("endpoint_modules", build)
 
 

@@ -27,7 +27,7 @@ from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext,
 from ..config import Selection, Settings, is_test_path, requires_python
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
-from . import syntax
+from . import base_prep, syntax
 from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
@@ -355,14 +355,16 @@ IN_PROCESS_FEW_MAX_BYTES = 1024 * 1024
 
 
 def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable[[int], None] | None,
-               meanwhile: Callable[[], None] | None = None, overlap: bool = False) -> list[FileResult]:
+               meanwhile: Callable[[], None] | None = None, overlap: bool = False,
+               beside: Callable[[], None] | None = None) -> list[FileResult]:
     """Every file comes back with exactly one FileResult, even when its worker hangs or dies.
 
     Through worker processes (--jobs 1 included): a native crash in a parser must cost one file, and
     only a separate process survives that. A small set of files is analysed in this process instead,
     under a per-file alarm, with only Python's own `ast` (which never crashes the interpreter on hostile
     input): files that need the native grammar fallback still go to a worker. Results come back in
-    `files` order.
+    `files` order. `beside`: work worth doing only while a worker runs beside this process (after
+    `meanwhile`, which is always called); elsewhere it would only add to the wait.
     """
     if not files:  # a warm scan: no worker pool (nor multiprocessing) at all
         if meanwhile is not None:
@@ -373,9 +375,19 @@ def _run_files(files: list[SourceRef], plan: Plan, jobs: int, progress: Callable
             # forked from this process with what it has loaded anyway: the worker imports nothing more
             # up front (bandit only if a file needs it, as in this process)
             _preload_engines()
-            return _run_pool(files, plan, jobs, progress, meanwhile, light=True)
+            return _run_pool(files, plan, jobs, progress, _then(meanwhile, beside), light=True)
         return _run_in_process(files, plan, jobs, progress, meanwhile)
     return _run_pool(files, plan, jobs, progress, meanwhile)
+
+
+def _then(first: Callable[[], None] | None, second: Callable[[], None] | None) -> Callable[[], None] | None:
+    if first is None or second is None:
+        return first or second
+
+    def both() -> None:
+        first()
+        second()
+    return both
 
 
 # `overlap`: the caller's `meanwhile` is long (decoding every cached file's facts for a project pass that
@@ -539,20 +551,6 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
     return out
 
 
-def _base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str],
-                 git_listing: str | None):
-    """The outputs of a stored project record made on exactly the base's inputs (the scan of the base
-    branch, before this change), or None. Files the pass read directly are compared as they are now, as the
-    base pass itself would read them from the tree."""
-    if cache is None:
-        return None
-    from .project_record import Inputs
-
-    inputs = Inputs.of(root, settings, base, dict(cache.digests), keys_now, {os.path.realpath(cache.directory)},
-                       git_listing)
-    return inputs.lookup(cache.project) if inputs is not None else None
-
-
 def _reads_changed_since(rule_id: str) -> bool:
     return any(getattr(c, "READS_CHANGED_SINCE", False) for c in all_checks().get(rule_id, ()))
 
@@ -560,29 +558,35 @@ def _reads_changed_since(rule_id: str) -> bool:
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
                                selection: Selection, root: Path, jobs: int, cache, model,
                                reads: dict[str, set[tuple[str, str]]], keys_now: dict[str, str],
-                               git_listing: str | None = None) -> set[str]:
+                               git_listing: str | None = None, early: base_prep.Early | None = None) -> set[str]:
     """The project findings of the merge base (--changed-since). Only files the change touched are
     analysed again, from their base blobs (a blob scanned before, at that path, is a cache hit). Only the
     project rules that read something of those files that differs at the base run again: the others'
     findings at the base are their findings now, as their inputs are equal. When the stored project record
-    was made on the base's inputs (the base branch was scanned before), those rules' findings come from it."""
+    was made on the base's inputs (the base branch was scanned before), those rules' findings come from it.
+    `early`: those inputs, made while a worker analysed the changed files (base_prep), when they fit."""
     from ..workflow import diffscope
 
-    with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
-        kept, refs = diffscope.base_inputs(result, changes, plan.settings, root, Path(tmp))
-        hits: dict[str, FileResult] = {}
-        keys: dict[str, str] = {}
-        if cache is not None and refs:
-            keys = {ref.rel: key for ref in refs if (key := cache.key(ref))}
-            for ref in refs:
-                hit = cache.get(keys[ref.rel], ref.rel) if ref.rel in keys else None
-                if hit is not None:
-                    hits[ref.rel] = hit
-        todo = [ref for ref in refs if ref.rel not in hits]
-        fresh = _run_files(todo, plan, jobs, None) if todo else []
-        if cache is not None and fresh:
-            cache.store(fresh, keys)
-    base = kept + list(hits.values()) + fresh
+    replaced = diffscope.rebuilt(changes)
+    if early is not None and early.fits([fr for fr in result.file_results if fr.path not in replaced]):
+        base = early.kept + list(early.hits.values())
+    else:
+        early = None
+        with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
+            kept, refs = diffscope.base_inputs(result, changes, plan.settings, root, Path(tmp))
+            hits: dict[str, FileResult] = {}
+            keys: dict[str, str] = {}
+            if cache is not None and refs:
+                keys = {ref.rel: key for ref in refs if (key := cache.key(ref))}
+                for ref in refs:
+                    hit = cache.get(keys[ref.rel], ref.rel) if ref.rel in keys else None
+                    if hit is not None:
+                        hits[ref.rel] = hit
+            todo = [ref for ref in refs if ref.rel not in hits]
+            fresh = _run_files(todo, plan, jobs, None) if todo else []
+            if cache is not None and fresh:
+                cache.store(fresh, keys)
+        base = kept + list(hits.values()) + fresh
     current = _current_project_findings(result)
     project = {f.rule_id.split("/", 1)[0] for f in current}  # the rules whose findings the base decides
     rerun = _affected_rules(project, model, base, reads)
@@ -590,7 +594,8 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     same = {f.fingerprint for f in current if f.rule_id.split("/", 1)[0] not in rerun}
     if not rerun:
         return same
-    stored = _base_record(cache, root, plan.settings, base, keys_now, git_listing)
+    stored = early.stored if early is not None else \
+        base_prep.base_record(cache, root, plan.settings, base, keys_now, git_listing)
     live = rerun if stored is None else {rid for rid in rerun if _reads_changed_since(rid)}
     findings = [f for f in stored["findings"] if f.rule_id.split("/", 1)[0] in rerun - live] if stored else []
     if live:
@@ -637,9 +642,10 @@ def _project_inputs(cache, root: Path, settings: Settings, file_results: list[Fi
 
 
 def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                  selection: Selection, root: Path, changes, file_subset: bool):
+                  selection: Selection, root: Path, changes, file_subset: bool, semantic_parts=None):
     """(model or None, reads, outputs): the project rules' findings, report sections, endpoints and
-    frameworks, reused from the cache when this scan's project inputs are those of the stored record."""
+    frameworks, reused from the cache when this scan's project inputs are those of the stored record.
+    `semantic_parts`: the semantic model's per-module parts made ahead (base_prep)."""
     stored = inputs.lookup(cache.project) if inputs is not None else None
     if stored is not None:
         return None, None, stored
@@ -649,6 +655,7 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
 
     with _decoding_facts():
         model = ProjectModel.build(root, file_results, plan.settings)
+    model.semantic_parts = semantic_parts
     reads: dict[str, set[tuple[str, str]]] | None = None
     if changes is not None:  # what each project rule reads of the changed files: the base pass needs it
         model.watch(changes.files)
@@ -789,11 +796,21 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
                     for fr in hits.values():
                         fr.facts  # noqa: B018 (CachedResult decodes on first access)
 
+    early: list[base_prep.Early | None] = [None]
+
+    def prepare_base() -> None:  # only while a worker analyses the changed files: this process would wait
+        try:
+            early[0] = base_prep.prepare(cache, changes, plan.settings, disc.root, disc.files, hits, todo, keys,
+                                         disc.git_listing)
+        except Exception:  # noqa: BLE001 (the base pass prepares its inputs itself, and reports what fails)
+            early[0] = None
+
     if progress_factory is not None and len(todo) > 200:
         with progress_factory(len(todo)) as bar:
             fresh = _run_files(todo, plan, jobs, bar.update, meanwhile=load_hits)
     else:
-        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts)
+        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts,
+                           beside=prepare_base if decode_facts else None)
     if unreadable:  # corrupted or foreign entries: analysed now, and rewritten
         fresh += _run_files(unreadable, plan, jobs, None)
     if cache:
@@ -808,7 +825,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing) \
         if changes is None and not file_subset else None
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
-                                          file_subset)
+                                          file_subset, early[0].semantic if early[0] is not None else None)
     findings.extend(project["findings"])
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
@@ -843,13 +860,14 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
-    # discover -> files -> project -> suppress -> baseline -> changed-since -> caller's postprocessors
-    from ..workflow import baseline, suppressions
+    # discover -> files -> project -> suppress -> baseline -> min-level -> changed-since -> caller's postprocessors
+    from ..workflow import baseline, levels, suppressions
 
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
     baseline.apply(result, settings)
+    levels.apply(result, settings)
     at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
-                                         reads or {}, keys, disc.git_listing) \
+                                         reads or {}, keys, disc.git_listing, early[0]) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
     if cache:

@@ -65,11 +65,14 @@ def verdict_line(result) -> str:
     counts = result.counts()
     parts = [f"{'FAIL' if result.failed() else 'PASS'}: {counts_text(counts)} (fail-on: {result.fail_on})"]
     baselined = result.baseline["matched"] if result.baseline else 0
-    inline = len(result.suppressed_findings) - baselined
+    below = result.below_level["hidden"] if result.below_level else 0
+    inline = len(result.suppressed_findings) - baselined - below
     if inline:
         parts.append(f"{inline} suppressed in source")
     if result.baseline:
         parts.append(f"{baselined} hidden by the baseline, {len(result.baseline['stale'])} stale baseline entries")
+    if below:
+        parts.append(f"{below} below min-level {result.below_level['min_level']}")
     if result.changes:
         parts.append(f"only changes since {result.changes['ref']} "
                      f"({result.changes['findings_outside_change']} findings outside the change left out)")

@@ -40,7 +40,7 @@ def to_data(result, options: dict[str, Any]) -> dict[str, Any]:
     if options.get("timings"):
         data["summary"]["duration_s"] = round(result.duration, 3)
         data["timings"] = {k: round(v, 3) for k, v in sorted(result.timings.items())}
-    for extra in ("endpoints", "frameworks", "checklist", "coverage", "baseline", "changes"):
+    for extra in ("endpoints", "frameworks", "checklist", "coverage", "baseline", "below_level", "changes"):
         value = getattr(result, extra)
         if value is not None:
             data[extra] = value

@@ -65,6 +65,8 @@ def render(result, options: dict[str, Any]) -> str:
     if result.baseline:
         summary += (f" ({result.baseline['matched']} by the baseline, "
                     f"{len(result.baseline['stale'])} stale baseline entries)")
+    if result.below_level and result.below_level["hidden"]:
+        summary += f" ({result.below_level['hidden']} below min-level {result.below_level['min_level']})"
     if result.changes:
         summary += (f" · changes since {result.changes['ref']} only "
                     f"({result.changes['findings_outside_change']} findings outside them)")

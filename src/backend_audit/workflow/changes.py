@@ -23,7 +23,8 @@ _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34,
 class ChangeSet:
     ref: str
     base: str  # merge-base commit
-    lines: dict[str, set[int]] = field(default_factory=dict)  # path -> added/modified lines (new side)
+    # path -> added/modified lines (new side); empty for a file whose hunks only delete lines
+    lines: dict[str, set[int]] = field(default_factory=dict)
     new_files: set[str] = field(default_factory=set)  # untracked or added: every line counts
     renamed: dict[str, str] = field(default_factory=dict)  # new path -> path at the base
     deleted: set[str] = field(default_factory=set)
@@ -125,7 +126,9 @@ def parse_diff(diff: bytes) -> dict[str, set[int]]:
                 new_left = int(m.group(3)) if m.group(3) is not None else 1
         elif line.startswith(b"diff "):
             current = None
-    return {p: s for p, s in out.items() if s}
+    # a file whose hunks only delete lines stays, with no line: no per-file finding is on a changed line,
+    # but the base pass must still analyse its base blob (a deleted permission check leaves a view open)
+    return out
 
 
 def parse_name_status(raw: bytes) -> tuple[dict[str, str], set[str], set[str]]:

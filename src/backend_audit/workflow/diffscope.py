@@ -28,8 +28,18 @@ def base_inputs(result: ScanResult, changes: ChangeSet, settings: Settings, root
     """What the project rules need to run on the base: the results of files the change left alone, and
     the base blobs of the files it touched, written under `workdir` and named by their current path.
     The runner analyses those and runs the project pass; this module never calls back into it."""
-    rebuilt = set(changes.lines) | changes.new_files
-    kept = [fr for fr in result.file_results if fr.path not in rebuilt]
+    replaced = rebuilt(changes)
+    kept = [fr for fr in result.file_results if fr.path not in replaced]
+    return kept, base_blobs(changes, settings, root, workdir)
+
+
+def rebuilt(changes: ChangeSet) -> set[str]:
+    """The files whose current results the base pass replaces (or drops: new files)."""
+    return set(changes.lines) | changes.new_files
+
+
+def base_blobs(changes: ChangeSet, settings: Settings, root: Path, workdir: Path) -> list[SourceRef]:
+    """The base blobs of the files the change touched, written under `workdir`, named by their current path."""
     wanted = sorted((set(changes.lines) - changes.new_files) | _deleted_sources(changes, settings))
     refs: list[SourceRef] = []
     for i, path in enumerate(wanted):
@@ -40,7 +50,7 @@ def base_inputs(result: ScanResult, changes: ChangeSet, settings: Settings, root
         copy.parent.mkdir()
         copy.write_bytes(data)
         refs.append(SourceRef(path, str(copy)))
-    return kept, refs
+    return refs
 
 
 def needs_base(result: ScanResult, changes: ChangeSet | None) -> bool:

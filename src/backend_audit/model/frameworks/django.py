@@ -192,6 +192,9 @@ class DjangoFacts:
             return None
         if wrappers:
             entry["wrappers"] = wrappers
+        name = string_value(keyword(node, "name"))
+        if name:  # what tests pass to reverse() to request it
+            entry["name"] = name
         return entry
 
     def _include(self, call: ast.Call) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from .assets import FILE_RESPONSES, served_asset
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
@@ -124,6 +125,10 @@ _END_SESSION_CALLS = frozenset({"session.clear", "flask.session.clear", "request
 # guard can sit in front of.
 _START_SESSION_CALLS = frozenset({"django.contrib.auth.login", "flask_login.login_user", "flask_login.utils.login_user",
                                   "flask_security.login_user", "flask_security.utils.login_user"})
+# A cookie that carries the caller's credential (`access_token`, `auth_token`, `jwt`): setting it signs the caller
+# in. A CSRF, OAuth state or redirect cookie is set before any login and says nothing of one.
+_AUTH_COOKIE = re.compile(r"(?i)^(?!.*(csrf|xsrf|state|nonce|redirect|next|pkce|verifier)).*(auth|jwt|access_?token"
+                          r"|id_?token|session_?token|login)")
 _LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
 # Session keys that say who is logged in (`user_id`, `is_admin`, `logged_in`), not a cart or a theme.
 _SESSION_IDENTITY = re.compile(r"(?i)user|admin|logged|auth")
@@ -197,6 +202,7 @@ class _Fn:
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
+    serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
     # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
@@ -402,6 +408,11 @@ class FunctionFacts:
         if sanitises_first_param(node):
             out["sanitises"] = True
         own = ctx.own_nodes(node)
+        if fn.serves_file:
+            out["serves_file"] = fn.serves_file
+            asset = served_asset(node, own, fn.serves_file) if fn.serves_file in FILE_RESPONSES else None
+            if asset:
+                out["serves_asset"] = asset  # the UI build, the favicon: nobody's data (assets.py)
         flags, converted = flag_params(node, own)
         if flags:
             out["flag_params"] = flags
@@ -575,6 +586,12 @@ class FunctionFacts:
         elif fn.starts_session is None and tail in ("login", "login_user") and \
                 self.ctx.qualname(node.func) in _START_SESSION_CALLS:
             fn.starts_session = f"{self.ctx.qualname(node.func)}()"
+        if fn.serves_file is None and (tail in FILE_RESPONSES or tail == "HTMLResponse"):
+            fn.serves_file = tail
+        if fn.starts_session is None and tail == "set_cookie" and isinstance(node.func, ast.Attribute):
+            key = keyword(node, "key") or positional(node, 0)
+            if key is not None and _AUTH_COOKIE.search(_code(self.ctx, key)[:80]):
+                fn.starts_session = f"set_cookie({_code(self.ctx, key)[:40]})"
         if tail in ("path", "re_path", "url") and (self.ctx.qualname(node.func) or "").startswith("django."):
             fn.builds_urls = True  # a helper that returns path()s (`get_model_urls`)
         elif tail in ("append", "add", "register") and self._passes_first_param(node, fn):

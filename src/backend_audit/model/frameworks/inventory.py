@@ -87,7 +87,7 @@ class Endpoint:
     drf: bool = False
     prefix_from: list[str] = field(default_factory=list)
     root: tuple[str, str] | None = None  # the app/router object the route hangs from (decorator routes)
-    names: list[str] = field(default_factory=list)  # route names `reverse()` knows it by (DRF router basename)
+    names: list[str] = field(default_factory=list)  # route names `reverse()` knows it by (router basename, `name=`)
     refuses: bool = False  # every action behind it only answers "not found" (a route kept for the router)
 
     @property

@@ -183,6 +183,12 @@ class RouteWiring:
                 entry["middlewares"] = middlewares
             self.routers[target] = entry
 
+    def _config_file(self, node: ast.Call, method: str) -> None:
+        """Flask config read from a file or the environment (`from_pyfile("/etc/app.conf")`,
+        `from_envvar("APP_SETTINGS")`): values the repository may not hold (flask-cors' CORS_ORIGINS)."""
+        arg = string_value(node.args[0]) if node.args else None
+        self.web.setdefault("config_files", []).append({"how": method, "arg": arg, "line": self._line(node)})
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         tail = self._ctor(node)
@@ -300,6 +306,11 @@ class RouteWiring:
             if source:
                 self.web.setdefault("config_objects", []).append(
                     {"object": source, "literal": string_value(node.args[0]) is not None, "line": self._line(node)})
+            else:  # from_object(os.environ["APP_SETTINGS"]): chosen at run time
+                self._config_file(node, method)
+        elif method in ("from_pyfile", "from_envvar", "from_file", "from_prefixed_env", "from_json", "from_toml") \
+                and last_name(owner) == "config":
+            self._config_file(node, method)
         elif method == "add_middleware":
             mw = positional(node, 0)
             if mw is not None and dotted(mw):

@@ -171,7 +171,9 @@ class UrlconfRoutes:
                 if part or source:
                     self._via.pop()
                 continue
+            start = len(self.endpoints)
             self._django_view(path, e, route)
+            self._route_names(start, e.get("name"))
 
     def _registrations(self) -> dict[str, list[dict[str, Any]]]:
         """Class views a registration decorator adds to a registry at import time (`@register_view(Widget,
@@ -329,8 +331,8 @@ class UrlconfRoutes:
         return False
 
     def _route_names(self, start: int, name: str | None) -> None:
-        """The name DRF's router gives the routes just added (`<basename>-list`, `-detail`, `-<url_name>`), which
-        tests pass to `reverse()`."""
+        """The name the routes just added are known by, which tests pass to `reverse()`: the one DRF's router
+        gives them (`<basename>-list`, `-detail`, `-<url_name>`) or a urlconf's `path(..., name="bugs-get")`."""
         if name:
             for ep in self.endpoints[start:]:
                 ep.names = [name]

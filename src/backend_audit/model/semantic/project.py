@@ -67,8 +67,36 @@ class FunctionInfo:
         return self.qualname.rsplit(".", 1)[0] if self.is_method else None
 
 
+def module_part(module: str, path: str, summary: dict[str, Any]) -> tuple[dict[str, ClassInfo],
+                                                                          dict[str, FunctionInfo]]:
+    """One module's classes and functions, by qualified name: a function of its own summary alone."""
+    classes = {_join(module, qual): ClassInfo(
+        _join(module, qual), module, path, c.get("line", 0), list(c.get("bases", [])),
+        dict(c.get("keywords", {})), list(c.get("decorators", [])), dict(c.get("attrs", {})),
+        list(c.get("methods", []))) for qual, c in summary.get("classes", {}).items()}
+    functions = {_join(module, qual): FunctionInfo(
+        _join(module, qual), module, path, f.get("line", 0), f.get("end_line", 0),
+        list(f.get("params", [])), list(f.get("kwonly", [])), f.get("vararg"), f.get("kwarg"),
+        list(f.get("decorators", [])), bool(f.get("is_method")), bool(f.get("is_async")),
+        list(f.get("calls", [])), dict(f.get("imports", {}))) for qual, f in summary.get("functions", {}).items()}
+    return classes, functions
+
+
+def module_parts(facts: dict[str, dict[str, Any]]) -> dict[str, tuple[dict[str, Any], dict, dict]]:
+    """path -> (its summary, `module_part`): made ahead (while a worker analyses the changed files) for
+    files whose facts are known; `SemanticModel` takes a part only for that very summary object."""
+    out = {}
+    for path, f in facts.items():
+        summary = f.get("semantic")
+        if summary:
+            out[path] = (summary, *module_part(summary.get("module", ""), path, summary))
+    return out
+
+
 class SemanticModel:
-    def __init__(self, facts: dict[str, dict[str, Any]], unknown_paths: Iterable[str] = ()) -> None:
+    def __init__(self, facts: dict[str, dict[str, Any]], unknown_paths: Iterable[str] = (),
+                 ahead: dict[str, tuple[dict[str, Any], dict, dict]] | None = None) -> None:
+        """`ahead`: per-module parts made before (module_parts)."""
         self._summaries: dict[str, dict[str, Any]] = {}
         self._paths: dict[str, str] = {}
         for path in sorted(facts):
@@ -89,19 +117,15 @@ class SemanticModel:
                 self._by_tail.setdefault(".".join(parts[i:]), []).append(module)
         self.classes: dict[str, ClassInfo] = {}
         self.functions: dict[str, FunctionInfo] = {}
+        ahead = ahead or {}
         for module, summary in self._summaries.items():
             path = self._paths[module]
-            for qual, c in summary.get("classes", {}).items():
-                self.classes[_join(module, qual)] = ClassInfo(
-                    _join(module, qual), module, path, c.get("line", 0), list(c.get("bases", [])),
-                    dict(c.get("keywords", {})), list(c.get("decorators", [])), dict(c.get("attrs", {})),
-                    list(c.get("methods", [])))
-            for qual, f in summary.get("functions", {}).items():
-                self.functions[_join(module, qual)] = FunctionInfo(
-                    _join(module, qual), module, path, f.get("line", 0), f.get("end_line", 0),
-                    list(f.get("params", [])), list(f.get("kwonly", [])), f.get("vararg"), f.get("kwarg"),
-                    list(f.get("decorators", [])), bool(f.get("is_method")), bool(f.get("is_async")),
-                    list(f.get("calls", [])), dict(f.get("imports", {})))
+            part = ahead.get(path)
+            # update() inserts in the part's order, as one insertion per definition would
+            classes, functions = part[1:] if part is not None and part[0] is summary else \
+                module_part(module, path, summary)
+            self.classes.update(classes)
+            self.functions.update(functions)
         self._mro: dict[str, list[str]] = {}
         self._module_memo: dict[tuple[str, str], str | None] = {}
         self._callees: dict[str, set[str]] | None = None

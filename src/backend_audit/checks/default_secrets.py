@@ -1,0 +1,49 @@
+"""BA-SEC-001 sub-check `well-known-default`: `SECRET_KEY = "changeme"` left by the file check
+(secrets.HardcodedSecret) is reported where the app runs with it: a module (or config class) Flask's config
+loads (`config.from_object("pkg.settings")`, `from_pyfile`), or a Django settings module that a production
+settings module is, or star-imports without setting the key again. A module the app was not seen loading
+(an example, a leftover), or a value some module refuses to start with (`if app.config["SECRET_KEY"] ==
+"changeme": raise`), is not reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..findings import Finding
+from ..model.django_settings import SettingsIndex
+from .app_config import config_loaded
+from .base import ProjectCheck
+from .secrets import DEFAULT_SECRETS, REFUSED_SECRETS
+
+
+def _django_runs_with(index: SettingsIndex, path: str, name: str) -> bool:
+    """Whether some production settings module ends up with this file's value of `name`."""
+    for module in index.production_modules():
+        if module == path or path in index.star_bases(module):
+            value = index.fold(module).get(name)
+            if value is None or value.path == path:
+                return True
+    return False
+
+
+class WellKnownDefaultSecret(ProjectCheck):
+    RULE_ID = "BA-SEC-001"
+
+    def run(self, project: Any) -> list[Finding]:
+        entries = [e for path in sorted(project.facts) for e in project.facts[path].get(DEFAULT_SECRETS, ())]
+        if not entries:
+            return []
+        refused = {tuple(pair) for path in sorted(project.facts)
+                   for pair in project.facts[path].get(REFUSED_SECRETS, ())}
+        files, classes, _ = config_loaded(project)
+        index = SettingsIndex(project.facts)
+        out = []
+        for entry in entries:
+            if (entry["name"], entry.get("literal")) in refused:
+                continue  # `if app.config["SECRET_KEY"] == "changeme": raise`: the app will not run with it
+            finding = Finding.from_dict(entry["finding"])
+            owner = (entry.get("class") or "").rpartition(".")[2]
+            loaded = owner in classes if owner else finding.path in files
+            if loaded or (not owner and _django_runs_with(index, finding.path, entry["name"])):
+                out.append(finding)
+        return out

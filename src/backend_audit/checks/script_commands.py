@@ -1,0 +1,35 @@
+"""Django management commands the test suite's scripts run (`./manage.py upgrade --no-input` in
+`tests/migrations-rollback`, which CI runs as a test job).
+
+A command so run is exercised by the test suite the same way `call_command("upgrade")` in a test would
+exercise it. Read from the repository's non-Python files under the test paths, each bounded and without
+following links; Python test files are covered by their facts (`call_command`). A CI workflow's setup step
+(`python manage.py compile_themes` before `pytest`) runs a command but tests nothing of it: not counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..config import is_test_path
+from .lazy_re import re  # compiled on first use
+from .repo_text import read_small, repo_files
+
+_RUN = re.compile(r"(?:\bmanage\.py|\bdjango-admin(?:\.py)?|-m\s+django)\s+([a-z_][a-z0-9_]*)\b")
+_MAX_FILES = 300  # a test folder of data files without extensions must not make the scan read them all
+# scripts and configuration, not the data files (JSON fixtures, dumps) a test folder also holds
+_SCRIPT = re.compile(r"(?:^|/)(?:[^/.]+|[^/]+\.(?:sh|bash|ya?ml|ini|cfg|toml|mk)|Makefile)$")
+
+
+def commands_run_by_scripts(project: Any) -> set[str]:
+    """Names of the management commands a test script runs through manage.py / django-admin."""
+    def build() -> set[str]:
+        def wanted(rel: str) -> bool:
+            return not rel.endswith((".py", ".pyi")) and bool(_SCRIPT.search(rel)) and \
+                is_test_path(rel, project.settings)
+        names: set[str] = set()
+        for rel in [r for r in repo_files(project) if wanted(r)][:_MAX_FILES]:
+            text = read_small(project, rel)
+            names.update(_RUN.findall(text) if text else ())
+        return names
+    return project.memo("script_commands", build)
