@@ -577,3 +577,38 @@ def purge(db: Database, table):
     result = _scan(tmp_path, files, ("BA-SQL-001",))
     starts = sorted((f.path, f.line, f.trace[0]["path"]) for f in result.findings)
     assert starts == [("app/db.py", 12, "app/jobs.py"), ("app/jobs.py", 5, "app/jobs.py")]
+
+
+def test_a_project_predicate_guard_sanitises_only_what_its_body_proves(tmp_path):
+    # containment proves the path safe for a file sink, not for SQL
+    result = _scan(tmp_path, {
+        "app/checks.py": """
+            from pathlib import Path
+
+
+            def is_inside(child: Path, parent: Path) -> bool:
+                return parent.resolve() in child.resolve().parents
+        """,
+        "app/views.py": """
+            import sqlite3
+            from pathlib import Path
+
+            from flask import Flask, abort, request
+
+            from .checks import is_inside
+
+            app = Flask(__name__)
+            BASE = Path("/srv/files")
+
+
+            @app.get("/file")
+            def file():
+                target = BASE / request.args["name"]
+                if not is_inside(target, BASE):
+                    abort(400)
+                with sqlite3.connect("app.db") as db:
+                    db.execute(f"INSERT INTO seen VALUES ('{target}')")
+                return target.read_text()
+        """,
+    }, select=("BA-INP-006", "BA-SQL-001"))
+    assert _found(result) == [("BA-SQL-001", "app/views.py", 19, "error")]

@@ -91,3 +91,39 @@ def test_bad_pattern_on_the_command_line_exits_2(tmp_path, cli, clean_env):
     done = subprocess.run([cli, "scan", str(tmp_path), "--exclude", "[z-a]"], env=clean_env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "invalid pattern" in done.stderr
+
+
+REGEX_PARTS = ["a", "-", "\\.", ".", "/", "[a-z]", "[^a-z]", "[\\w-]", "\\w", "\\W", "\\S", "\\d", "[^/]", "+", "?",
+               "(", ")", "|", "{1,3}"]
+SUBJECT_CHARS = "a-./\\'<0 z_"
+
+
+@given(st.lists(st.sampled_from(REGEX_PARTS), min_size=1, max_size=6),
+       st.lists(st.text(alphabet=SUBJECT_CHARS, max_size=6), min_size=1, max_size=20))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_whole_match_chars_never_misses_a_character_a_match_holds(parts, subjects):
+    # the claim sanitises FastAPI parameters (`pattern=`): a character it leaves out must never be in a match
+    import re
+
+    from backend_audit.untrusted.regexes import whole_match_chars
+
+    pattern = "^" + "".join(parts) + "$"
+    try:
+        re.compile(pattern)
+    except re.error:
+        return
+    claimed = whole_match_chars(pattern, SUBJECT_CHARS)
+    if claimed is None:
+        return
+    for subject in subjects:
+        if re.fullmatch(pattern, subject):
+            assert set(subject) <= claimed, (pattern, subject, claimed)
+
+
+def test_whole_match_chars_needs_both_anchors():
+    from backend_audit.untrusted.regexes import whole_match_chars
+
+    assert whole_match_chars("^[a-z]{2}(-[A-Z]{2})?$", "/.'") == set()
+    assert whole_match_chars("[a-z]+$", "/") is None  # unanchored start: "../x" contains a match
+    assert whole_match_chars("^[a-z]+", "/") is None
+    assert whole_match_chars("^(a+)+$", "/") is None  # refused: exponential backtracking

@@ -78,6 +78,15 @@ class PathTraversal(TaintCheck):
     FIX = ("Use secure_filename()/os.path.basename(), or resolve() the path and check is_relative_to(base) "
            "before using it.")
 
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        if judged is None or judged[0] == "note" or "guard-untraced" not in tf.flow.sanitised:
+            return judged
+        # `if not inside_root(path): abort(400)` with inside_root in code the summaries do not hold: a check
+        # the path passed may be the containment this rule asks for, which the source shown does not tell
+        return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
+                        f"project code that could not be read (containment check not traced). {self.FIX}")
+
 
 class ServerSideRequestForgery(TaintCheck):
     RULE_ID = "BA-INP-007"
@@ -224,9 +233,12 @@ def _function_facts(project: Any, path: str, ref: str) -> dict:
 
 
 def _flag_argument(project: Any, path: str, ref: str, index: int) -> bool:
-    """The argument at `index` of project function `ref` is a flag: the callee only tests it for truth
-    (model/frameworks/flags.py), so the request text itself goes nowhere."""
-    return index in _function_facts(project, path, ref).get("flag_params", ())
+    """The argument at `index` of project function `ref` is a flag (the callee only tests it for truth), a
+    mapping it only reads through typed getters (`params.get("page", 1, int)`; model/frameworks/flags.py), or
+    a payload it type-checks and refuses before building from it (model/frameworks/sanitiser.py): the request
+    text itself goes nowhere unchecked."""
+    facts = _function_facts(project, path, ref)
+    return index in facts.get("flag_params", ()) or index in facts.get("parsed_params", ())
 
 
 def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:
@@ -289,7 +301,7 @@ class RequestDataWithoutValidation(EndpointCheck):
                 if read.get("into") and _sanitiser(project, e.file, read["into"]):
                     continue  # handed straight to the project's own sanitiser, which checks it
                 if read.get("arg_of") and _flag_argument(project, e.file, *read["arg_of"]):
-                    continue  # a flag: the callee only asks whether it was sent
+                    continue  # a flag or typed reads: the callee only asks whether it was sent, or parses it
                 seen.add(key)
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]

@@ -70,3 +70,64 @@ def _has_branch(items) -> bool:
             elif op in _REPEATS:
                 stack.append(av[2])
     return False
+
+
+def whole_match_chars(pattern: str, candidates: str) -> set[str] | None:
+    """Which of `candidates` a match of `pattern` can hold, when the pattern is anchored at both ends (`^...$`,
+    `\\A...\\Z`) so that it checks the whole value; None when it is not anchored so, or may not be used (see
+    regex_problem). A framework's `pattern=` check (FastAPI `Query(pattern=...)`) then fixes what the value can
+    contain: `^[a-z]{2}(-[A-Z]{2})?$` holds no "/", "." or quote."""
+    if regex_problem(pattern) is not None:
+        return None
+    try:
+        parsed = list(_p.parse(pattern))
+    except (re.error, RecursionError, OverflowError):
+        return None
+    if len(parsed) < 2 or parsed[0] != (_c.AT, _c.AT_BEGINNING) and parsed[0] != (_c.AT, _c.AT_BEGINNING_STRING) or \
+            parsed[-1] != (_c.AT, _c.AT_END) and parsed[-1] != (_c.AT, _c.AT_END_STRING):
+        return None
+    found: set[str] = set()
+    stack = [parsed[1:-1]]
+    while stack:
+        for op, av in stack.pop():
+            if op is _c.LITERAL:
+                found.update(c for c in candidates if ord(c) == av or ord(c.lower()) == av or ord(c.upper()) == av)
+            elif op is _c.NOT_LITERAL or op is _c.ANY:
+                found.update(c for c in candidates if op is _c.ANY or ord(c) != av)
+            elif op is _c.IN:
+                found.update(c for c in candidates if _in_set(av, c))
+            elif op in _REPEATS:
+                stack.append(av[2])
+            elif op is _c.SUBPATTERN:
+                stack.append(av[-1])
+            elif op is _c.BRANCH:
+                stack.extend(av[1])
+            elif op is getattr(_c, "ATOMIC_GROUP", None):
+                stack.append(av)
+            elif op not in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # assertions consume nothing
+                found.update(candidates)  # an op not modelled here: anything
+    return found
+
+
+_CATEGORIES = {"DIGIT": str.isdigit, "WORD": lambda c: c.isalnum() or c == "_", "SPACE": str.isspace}
+
+
+def _in_set(items, ch: str) -> bool:
+    """Whether a character class (`[a-z0-9_-]`, `[^/]`, `\\w`) admits ch (case-insensitively, to stay safe)."""
+    negate = False
+    hit = False
+    for op, av in items:
+        if op is _c.NEGATE:
+            negate = True
+        elif op is _c.LITERAL:
+            hit = hit or av in (ord(ch), ord(ch.lower()), ord(ch.upper()))
+        elif op is _c.RANGE:
+            hit = hit or any(av[0] <= ord(x) <= av[1] for x in (ch, ch.lower(), ch.upper()))
+        elif op is _c.CATEGORY:
+            name = str(av).rpartition("CATEGORY_")[2]
+            kind = name.replace("UNI_", "").replace("LOC_", "").replace("NOT_", "")
+            test = _CATEGORIES.get(kind)
+            hit = hit or test is None or test(ch) != ("NOT_" in name)
+        else:
+            hit = True  # a class item not modelled here: anything
+    return hit != negate

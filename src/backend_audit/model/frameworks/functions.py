@@ -19,10 +19,10 @@ from .assets import FILE_RESPONSES, served_asset
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
-from .input_sinks import PREFILL, damage, rebinds_from, untyped
+from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
-from .sanitiser import sanitises_first_param
+from .sanitiser import sanitises_first_param, type_checked_params
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
@@ -32,6 +32,8 @@ _DJANGO_ATTRS = frozenset({"GET", "POST", "body", "data", "query_params"})
 _FASTAPI_ATTRS = frozenset({"query_params"})
 _FASTAPI_METHODS = frozenset({"json", "body", "form"})
 _MAPPING_METHODS = frozenset({"get", "getlist", "to_dict", "dict", "items", "keys", "values", "copy", "lists"})
+# QueryDict methods that write into the request's own mapping (`request.GET.setlist("c", ids)`): no read
+_MAPPING_WRITES = frozenset({"setlist", "appendlist", "setlistdefault", "update", "clear", "__setitem__"})
 _HTTP_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 _REQUEST_TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "HTTPConnection"})
 
@@ -207,6 +209,8 @@ class _Fn:
     displayed: set[int] = field(default_factory=set)
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
     raw_into: dict[str, set[str]] = field(default_factory=dict)
+    made_by: dict[str, list] = field(default_factory=dict)  # local -> [helper, 0] it was made by from a read
+    helper_args: dict[int, str] = field(default_factory=dict)  # id of a helper's first argument -> the helper
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
@@ -303,6 +307,10 @@ class FunctionFacts:
                 loc = {**loc, "into": next(iter(into))}
             if name in fn.raw_damage:
                 loc = {**loc, "damage": fn.raw_damage[name]}
+            if name in fn.made_by:
+                # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
+                # with the read (only typed getters: the local holds what they parsed)
+                loc = {**loc, "arg_of": fn.made_by[name]}
             fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
 
@@ -405,9 +413,12 @@ class FunctionFacts:
             asset = served_asset(node, own, fn.serves_file) if fn.serves_file in FILE_RESPONSES else None
             if asset:
                 out["serves_asset"] = asset  # the UI build, the favicon: nobody's data (assets.py)
-        flags = flag_params(node, own)
+        flags, converted = flag_params(node, own)
         if flags:
             out["flag_params"] = flags
+        parsed = converted + type_checked_params(node)
+        if parsed:
+            out["parsed_params"] = sorted(set(parsed))  # typed getters only, or type checks that refuse
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node, own))  # project exceptions raised, a 401/403 default status (refusals.py)
         if fn.public_switch:
@@ -468,11 +479,15 @@ class FunctionFacts:
         if fn.safe_depth > 0 or conversion or id(node) in fn.tested or self._source_key(node) in fn.validated_sources:
             fn.validates = True
             return
+        if bound_lookup(self.ctx.parents, node):
+            return
         loc = pos(self.ctx, node)
         loc["symbol"] = fn.qualname
         name = fn.assigned.get(id(node))
         if name is not None:
             fn.raw_locals.setdefault(name, loc)
+            if id(node) in fn.helper_args and fn.raw_locals[name] is loc:
+                fn.made_by[name] = [fn.helper_args[id(node)], 0]
         else:
             parent = self.ctx.parents[-1] if self.ctx.parents else None
             if isinstance(parent, ast.Call) and dotted(parent.func):
@@ -529,6 +544,8 @@ class FunctionFacts:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
+        if not isinstance(node.ctx, ast.Load) and self._source_attr(node.value):
+            fn.skip.add(id(node.value))  # `request.GET._mutable = True` makes the mapping writable, it reads nothing
         if fn.inside_raw is None and id(node) not in fn.skip and self._source_attr(node):
             if node.attr in ("POST", "body", "data", "form", "json"):
                 fn.reads_body = True
@@ -605,6 +622,9 @@ class FunctionFacts:
         elif _VISIBILITY_FILTER.search(tail or "") and any(_CALLER.search(_code(self.ctx, a)) for a in call_arguments(node)):
             # `Status.privacy_filter(request.user)`: what anyone may see, narrowed for the caller (anonymous too)
             fn.serves_anonymous = True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _MAPPING_WRITES and \
+                self._source_attr(node.func.value):
+            fn.skip.add(id(node.func.value))  # the view fills the request's mapping with values of its own
         if fn.inside_raw is None:
             func = node.func
             if self._raw_method_call(node):
@@ -766,6 +786,8 @@ class FunctionFacts:
                     # and any unchecked use of the local is still reported at the read. Not a builtin's
                     # wrapping (`str(request.form.get("code"))`): the read itself, as the corpus judged it
                     fn.assigned.setdefault(id(value.args[0]), target.id)
+                    if dotted(value.func):
+                        fn.helper_args[id(value.args[0])] = dotted(value.func)
                 fn.locals_expr[target.id] = value
 
     def leave_Assign(self, node: ast.Assign) -> None:

@@ -79,6 +79,23 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
     return None
 
 
+# Django ORM query methods whose keywords are field lookups, which the database driver binds
+_ORM_LOOKUPS = frozenset({"filter", "exclude"})
+
+
+def bound_lookup(parents: list[ast.AST], node: ast.AST) -> bool:
+    """The request value is itself a field lookup of a manager's query (`TestCase.objects.filter(pk__in=
+    request.GET.getlist("c"))`): the driver binds it as a parameter and the rows it selects are what the view
+    shows; which rows the caller may see is an access question, not a schema's."""
+    if len(parents) < 2 or not isinstance(parents[-1], ast.keyword) or parents[-1].arg is None:
+        return False
+    call = parents[-2]
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _ORM_LOOKUPS):
+        return False
+    receiver = dotted(call.func.value) or ""
+    return receiver.endswith(".objects") or ".objects." in receiver
+
+
 def untyped(annotation: str) -> bool:
     """The annotation (`Annotated[...]` unwrapped) takes any JSON: no model checks the body."""
     return bool(_UNTYPED.match(re.sub(r"^Annotated\[(.*?),.*\]$", r"\1", annotation).strip()))

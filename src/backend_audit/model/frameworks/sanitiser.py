@@ -1,7 +1,10 @@
 """Recognises a project's own sanitiser by what its body does (BA-INP-001): a function that hands its
 input back unchanged only where a check of that input passed, and something else everywhere else
 (`get_next_path(unsafe)`: the URL itself when `_is_safe_next_url(unsafe)`, else "./" or a rebuilt path).
-A request value handed straight to such a function is checked there."""
+A request value handed straight to such a function is checked there.
+
+Also a parser that type-checks what it is given before building from it (`Alert.parse(json)` opening with
+`if not isinstance(json.get("tags", []), list): raise ValueError(...)`): the payload is checked there."""
 
 from __future__ import annotations
 
@@ -71,3 +74,22 @@ def _own_nodes(func: ast.AST):
             continue
         yield node
         todo.extend(ast.iter_child_nodes(node))
+
+
+def type_checked_params(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[int]:
+    """Positions (after `self`/`cls`) of the parameters whose values the function's own top-level statements
+    type-check and refuse (`if not isinstance(p.get("k", []), list): raise ValueError(...)`) before anything
+    else is done with them; read from the statements alone, no walk over every node."""
+    params = [*func.args.posonlyargs, *func.args.args]
+    offset = 1 if params and params[0].arg in ("self", "cls") else 0
+    names = {p.arg: i - offset for i, p in enumerate(params) if i >= offset}
+    checked: set[str] = set()
+    for st in func.body:
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant):
+            continue  # the docstring
+        if not (isinstance(st, ast.If) and st.body and isinstance(st.body[-1], ast.Raise) and not st.orelse):
+            break  # the checks open the function: what follows them sees only what passed
+        for n in ast.walk(st.test):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "isinstance" and n.args:
+                checked.update(m.id for m in ast.walk(n.args[0]) if isinstance(m, ast.Name) and m.id in names)
+    return sorted(names[n] for n in checked)

@@ -306,9 +306,11 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
                 continue
             if a.arg in segments:
                 value = V.sanitise(value, ("path",))  # one URL path segment: no "/" in it
+            value = V.sanitise(value, _pattern_kinds(default, ann, mod.constants))
             state[a.arg] = {"": value}
-            ref = _ref(ann, mod.imports, mod.module, mod.defs) if isinstance(ann, (ast.Name, ast.Attribute)) else None
-            if ref and ann_name not in ("str", "bytes", "Any", "dict", "list"):
+            named = _optional_of(ann)
+            ref = _ref(named, mod.imports, mod.module, mod.defs) if named is not None else None
+            if ref and _tail(named) not in ("str", "bytes", "Any", "dict", "list"):
                 typed[origin] = ref  # an Enum class there admits only its values: the project step checks
         elif view_candidate and request_param is not None and a.arg not in models.endpoint_param_skip:
             state[a.arg] = {"": V.origin(f"view:{a.arg}", line, col, f"request data: URL parameter {a.arg}")}
@@ -388,6 +390,57 @@ def _single_segment_params(route: ast.Call) -> dict[str, str]:
         if conv != "path":
             out[name] = conv or ""
     return out
+
+
+_PARAM_MAKERS = frozenset({"Query", "Path", "Form", "Header", "Cookie", "Body", "Field", "Param"})
+_PUNCTUATION = "/\\.'\"<>;:%&?#=+,()[]{}!*@$|`~^ \t\n"
+
+
+def _pattern_kinds(default: ast.AST | None, ann: ast.AST | None, constants: dict[str, Any]) -> tuple[str, ...]:
+    """Sink kinds a FastAPI parameter's own `pattern=` (`regex=`) check makes it safe for, the framework
+    answering 422 to any other value: every kind when the whole value is word characters and hyphens (a
+    language code), paths when it holds no separator and cannot be `..`."""
+    from ...untrusted.regexes import whole_match_chars
+
+    calls = [default] if isinstance(default, ast.Call) else []
+    if isinstance(ann, ast.Subscript) and _tail(ann.value) == "Annotated" and isinstance(ann.slice, ast.Tuple):
+        calls += [m for m in ann.slice.elts[1:] if isinstance(m, ast.Call)]
+    for call in calls:
+        if _tail(call.func) not in _PARAM_MAKERS:
+            continue
+        for kw in call.keywords:
+            if kw.arg not in ("pattern", "regex"):
+                continue
+            text = kw.value.value if isinstance(kw.value, ast.Constant) else \
+                constants.get(kw.value.id) if isinstance(kw.value, ast.Name) else None
+            admitted = whole_match_chars(text, _PUNCTUATION) if isinstance(text, str) else None
+            if admitted is None:
+                continue
+            if not admitted:
+                return ("all",)
+            if not admitted & {"/", "\\"} and not re.fullmatch(text, "..") and not re.fullmatch(text, "."):
+                return ("path",)
+    return ()
+
+
+def _optional_of(ann: ast.AST | None) -> ast.AST | None:
+    """The class an annotation names, through `Optional[X]`, `X | None`, `Union[X, None]` and `Annotated[X, ...]`
+    (`theme: Optional[Theme] = Query(Theme.light)`: FastAPI admits None or one of the Enum's values)."""
+    for _ in range(4):
+        if isinstance(ann, (ast.Name, ast.Attribute)):
+            return ann
+        if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):
+            sides = [s for s in (ann.left, ann.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+            ann = sides[0] if len(sides) == 1 else None
+        elif isinstance(ann, ast.Subscript) and _tail(ann.value) in ("Optional", "Annotated", "Union"):
+            inner = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+            if _tail(ann.value) == "Annotated":
+                inner = inner[:1]
+            inner = [i for i in inner if not (isinstance(i, ast.Constant) and i.value is None)]
+            ann = inner[0] if len(inner) == 1 else None
+        else:
+            return None
+    return None
 
 
 def _tail(node: ast.AST) -> str:

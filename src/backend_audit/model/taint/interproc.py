@@ -87,6 +87,7 @@ class Engine:
     _class_suffix: dict[str, list[str]] = field(default_factory=dict)
     _class_memo: dict[str, str | None] = field(default_factory=dict)
     _by_class: dict[str, list] = field(default_factory=dict)
+    _guards: dict[str, frozenset] = field(default_factory=dict)
 
     @classmethod
     def build(cls, facts: dict[str, dict[str, Any]], views: set[tuple[str, str]] = frozenset(),
@@ -463,11 +464,41 @@ class Engine:
             fn = self.fns[key]
             symbol = fn.summary["name"] if fn.summary["name"] != "<module>" else ""
             for sink in fn.summary.get("sinks", ()):
-                for flow in (Flow(*row) for row in self.roots(fn, sink["flows"])):
+                for root, san, built, steps in self.roots(fn, sink["flows"]):
+                    flow = Flow(root, self.settle(san, sink["kind"]), built, steps)
                     out.append(TaintFinding(sink["kind"], sink["api"], fn.path, sink["line"], sink["col"],
                                             sink["end_line"], sink["end_col"], sink.get("snippet", ""), symbol, flow,
                                             bool(sink.get("traced_only")), sink.get("store_key", "")))
         return out
+
+    def settle(self, san: frozenset, kind: str) -> frozenset:
+        """Replace each guard mark (values.GUARD) by what the guard proves: what the project function it called
+        proves of that argument whenever it returns true (`path` for a containment test, every kind for an
+        anchored full match); for a path sink, `guard-untraced` when the callee is project code the summaries do
+        not hold (the check could not be read); nothing otherwise."""
+        marks = [k for k in san if k.startswith(V.GUARD)]
+        if not marks:
+            return san
+        out = set(san).difference(marks)
+        for mark in marks:
+            got = self._guards.get(mark)
+            if got is None:
+                got = self._guards[mark] = self._guard(mark)
+            out |= got if kind == "path" else got - {"guard-untraced"}
+        return frozenset(out)
+
+    def _guard(self, mark: str) -> frozenset:
+        ref, _, rest = mark[len(V.GUARD):].rpartition("#")
+        place, _, caller_key = rest.partition("@")
+        caller = self.fns.get(caller_key)
+        target = self.link(caller, ref) if caller is not None else self.lookup(ref)
+        if target is None:
+            own = ref.startswith(("self:", "selfattr:")) or ref.split(".")[0] in self.roots_
+            return frozenset({"guard-untraced"}) if own else frozenset()
+        callee = self.fns[target]
+        params = callee.params
+        name = params[int(place)] if place.isdigit() and int(place) < len(params) else place
+        return frozenset(callee.summary.get("proves", {}).get(name, ()))
 
 
 def _arg_for(fn: Fn, param: str, call: dict[str, Any]) -> list:

@@ -113,6 +113,11 @@ class FunctionAnalyser:
         # RedirectView, what its get_redirect_url() or a form view's get_success_url() returns
         self.redirect_attr: str | None = None
         self.redirect_return: str | None = None
+        # what every truthy return proves of a parameter (`return base.resolve() in p.resolve().parents`: paths;
+        # `return re.fullmatch(NAME, p) is not None`: all kinds): a guard calling this function sanitises them
+        # for those kinds (see proved_by_return)
+        self.proves: dict[str, frozenset] | None = None
+        self.proving = False
 
     # --- entry -------------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt], state: dict) -> dict[str, Any]:
@@ -139,6 +144,8 @@ class FunctionAnalyser:
             out["attrs"] = {k: V.dump(v) for k, v in sorted(self.attrs.items())}
         if self.attr_types:
             out["attr_types"] = dict(sorted(self.attr_types.items()))
+        if self.proves:
+            out["proves"] = {k: sorted(v) for k, v in sorted(self.proves.items())}
         return out
 
     def text(self, node: ast.AST) -> str:
@@ -257,6 +264,8 @@ class FunctionAnalyser:
             self.eval(v, state)
             return state
         if t is ast.Return:
+            if self.params and self.proves != {}:
+                self.proved_by_return(s.value, state)
             if s.value is not None:
                 value = self.eval(s.value, state)
                 if self.redirect_return and value:
@@ -628,6 +637,12 @@ class FunctionAnalyser:
                 if len(open_) == 1:
                     self.refine(open_[0], truth, state)
             return
+        if t is ast.Compare and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant) and \
+                test.comparators[0].value is None and isinstance(test.left, ast.Call) and \
+                isinstance(test.ops[0], (ast.Is, ast.IsNot)) and truth == isinstance(test.ops[0], ast.IsNot):
+            # `re.fullmatch(NAME, x) is not None`: the match succeeded
+            self.refine(test.left, True, state)
+            return
         if t is ast.Compare and len(test.ops) == 1:
             op, right = test.ops[0], test.comparators[0]
             positive = (isinstance(op, (ast.In, ast.Eq, ast.Is)) and truth) or \
@@ -659,7 +674,9 @@ class FunctionAnalyser:
                     if isinstance(b, ast.Call):
                         names.extend(n for a in b.args for n in _names_of(a))
                 self.sanitise_names(names, ("url", "redirect"), state)
-            else:
+            elif not (self.proving and isinstance(left, ast.Attribute)):
+                # (a function's summary claims only what holds of the argument itself: `path.suffix in EXTS`
+                # says nothing of the rest of the path)
                 self.sanitise_names(_names_of(left), ("all",), state)
             return
         if t is ast.Call and truth:
@@ -682,8 +699,47 @@ class FunctionAnalyser:
                 self.sanitise_read(test.args[0], ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
+            else:
+                self.guard_mark(test, state)
         if t is ast.Compare and len(test.ops) == 1 and truth and isinstance(test.ops[0], ast.Eq):
             return
+
+    def proved_by_return(self, value: ast.AST | None, state: dict) -> None:
+        """Narrow `self.proves` to what this return proves of each parameter when it is truthy: a constant
+        false return proves nothing is wrong; a check the guards above recognise (`in X.parents` or
+        `is_relative_to` of a resolved path, an anchored `re.fullmatch`, `isalnum()`...) proves what it checks;
+        a constant true return what the guards before it checked (`if not ok(p): return False` then
+        `return True`); any other return proves nothing."""
+        if value is None or (isinstance(value, ast.Constant) and not value.value):
+            return
+        proved: dict[str, frozenset] = {}
+        if isinstance(value, ast.Constant):
+            proved = _param_kinds(state, {})
+        elif isinstance(value, (ast.Compare, ast.BoolOp, ast.Call, ast.UnaryOp)):
+            probe = self.copy(state)
+            self.proving = True
+            try:
+                self.refine(value, True, probe)
+            finally:
+                self.proving = False
+            proved = _param_kinds(probe, state)
+        if self.proves is None:
+            self.proves = proved
+        else:
+            self.proves = {p: k & proved[p] for p, k in self.proves.items() if p in proved and k & proved[p]}
+
+    def guard_mark(self, test: ast.Call, state: dict) -> None:
+        """`if not is_path_inside(target, base): raise ...`: a guard on a call of project code marks what it
+        checked with the callee and the argument's place; the project step reads the callee's summary and
+        turns the mark into what it proves (see interproc.Engine.settle)."""
+        ref = self.project_ref(test.func, self.qualname(test.func, state), state)
+        if ref is None:
+            return
+        here = f"{self.mod.module}.{self.qual}" if self.mod.module else self.qual
+        places = [(str(i), a) for i, a in enumerate(test.args) if not isinstance(a, ast.Starred)]
+        places += [(k.arg, k.value) for k in test.keywords if k.arg]
+        for place, arg in places:
+            self.sanitise_names(_names_of(arg), (f"{V.GUARD}{ref}#{place}@{here}",), state)
 
     def own_hosts(self, node: ast.AST, state: dict) -> bool:
         """The request's own host, or a literal collection of it and constants (`("", request.host)`)."""
@@ -1529,6 +1585,27 @@ def _pure_read(node: ast.AST) -> bool:
             node = node.func.value
         else:
             return isinstance(node, ast.Name)
+
+
+def _param_kinds(state: dict, before: dict) -> dict[str, frozenset]:
+    """Per parameter, the kinds some local holding it (itself, `c = p.resolve()`) is sanitised for in `state`
+    on every flow of it, beyond what that local had in `before`; guard marks left out."""
+    out: dict[str, frozenset] = {}
+    for name, entry in state.items():
+        old = before.get(name, {})
+        for path, v in entry.items():
+            had_by = {}
+            for (o, san, _) in old.get(path, {}):
+                had_by[o] = had_by.get(o, frozenset()) | san
+            kinds_by: dict[str, frozenset] = {}
+            for (o, san, _) in v:
+                if o.startswith("param:"):
+                    got = frozenset(k for k in san - had_by.get(o, frozenset()) if not k.startswith(V.GUARD))
+                    kinds_by[o] = kinds_by[o] & got if o in kinds_by else got
+            for o, kinds in kinds_by.items():
+                if kinds:
+                    out[o[6:]] = out.get(o[6:], frozenset()) | kinds
+    return out
 
 
 def _names_of(node: ast.AST) -> list[str]:

@@ -24,6 +24,9 @@ FIELD = "\x00"  # `src:...<FIELD>attr`: request data of which one attribute was 
 EMPTY: Value = {}
 NOTHING = frozenset()
 UNKNOWN = "?"
+# a sanitised-kind mark `guard:<callee>#<argument>@<caller>`: a guard called project code on the value; the
+# project step replaces it by what the callee proves (`path` for a containment check) or drops it
+GUARD = "guard:"
 MAX_STEPS = 12
 
 
