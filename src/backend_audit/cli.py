@@ -246,6 +246,9 @@ def scan(paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, 
 def _scan(stdin_root, paths, formats, fail_on, strict, exit_zero, statistics, output, quiet, verbose, fixing,
           color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+    from .untrusted import regex_programs
+
+    regex_programs.seed()  # before the modules below compile their patterns at import
     from . import reporters
     from .pipeline.runner import scan as run_scan
 
@@ -557,6 +560,8 @@ def console() -> None:
     quarter of a second on a 250 kLOC warm scan, for memory the OS takes back at once. Reports are written
     and closed by then; only the standard streams need flushing."""
     code = main()
+    if "backend_audit.untrusted.regex_programs" in sys.modules:  # a scan ran: keep its patterns' programs
+        sys.modules["backend_audit.untrusted.regex_programs"].record()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -1,0 +1,125 @@
+"""Compiled regular-expression programs kept in the user cache between runs of the command.
+
+Python's pattern compiler (parser and code generator) is pure Python: the 250 patterns a small app's scan
+compiles (ours, pathspec's translations of the default excludes, the tokenizer's) cost about a tenth of its
+CPU, every run. What it produces is a list of opcodes that the C engine takes as it is (`_sre.compile`, which
+validates it). So a run of the command records, after its scan, the program of each pattern that `re`'s own
+cache holds; the next run puts patterns rebuilt from those programs into that cache before anything is
+compiled, and every `re.compile` / `re.search(pattern, ...)` of the same pattern and flags, in any module,
+returns one of them: about 2 ms for what cost 25.
+
+A program is recorded only when the pattern rebuilt from it equals the one `re` compiled (same flags and
+opcodes, same group names): a Python whose compiler works otherwise records nothing and loses nothing. The
+file is named by the interpreter's version, the engine's magic number and the stat of the compiler's files,
+so another Python never reads it; only the user's private file is read (user_cache.read_json). Scanned
+repositories choose some patterns (configured excludes, a glob turned into a regex), so the file is bounded:
+at most MAX_ENTRIES programs of at most MAX_CODE opcodes, the oldest making room.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from . import user_cache
+
+try:
+    import _sre
+    from re import _compiler, _parser  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    try:
+        import sre_compile as _compiler  # type: ignore[no-redef]
+        import sre_parse as _parser  # type: ignore[no-redef]
+    except ImportError:
+        _compiler = _parser = None  # type: ignore[assignment]
+
+MAX_ENTRIES = 400  # below `re`'s own cache size (512): a seeded pattern is not pushed out by the others
+MAX_CODE = 16 * 1024  # opcodes of one program (the joined default excludes take about 3,000)
+
+_stored: dict[str, list] | None = None  # what this process read (and seeded), by key
+
+
+def _name() -> str | None:
+    cache = getattr(re, "_cache", None)
+    if _compiler is None or not isinstance(cache, dict):
+        return None
+    try:
+        files = [Path(_compiler.__file__), Path(_parser.__file__)]
+        return "regex-" + user_cache.files_digest(files, f"{sys.version} {_sre.MAGIC} {_sre.CODESIZE} 1") + ".json"
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def _key(pattern: str, flags: int) -> str:
+    return f"{flags}\0{pattern}"
+
+
+def _build(pattern: str, entry: list) -> re.Pattern:
+    final_flags, code, groups, groupindex, indexgroup = entry
+    return _sre.compile(pattern, final_flags, code, groups, groupindex, tuple(indexgroup))
+
+
+def seed() -> None:
+    """Put the stored programs' patterns into `re`'s cache (once per process; best effort)."""
+    global _stored
+    if _stored is not None:
+        return
+    _stored = {}
+    name = _name()
+    data = user_cache.read_json(name) if name else None
+    if not isinstance(data, dict):
+        return
+    cache = re._cache  # type: ignore[attr-defined]
+    for key, entry in data.items():
+        flags, sep, pattern = key.partition("\0")
+        try:
+            compiled = _build(pattern, entry)
+            cache.setdefault((str, pattern, int(flags)), compiled)
+        except Exception:  # noqa: BLE001 - a malformed entry: that pattern is compiled as usual
+            continue
+        _stored[key] = entry
+
+
+def _program(pattern: str, flags: int, compiled: re.Pattern) -> list | None:
+    """The program `re` made for `compiled`, when rebuilding it from this program gives the same pattern."""
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    if len(code) > MAX_CODE:
+        return None
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for group_name, index in groupindex.items():
+        indexgroup[index] = group_name
+    entry = [flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, indexgroup]
+    again = _build(pattern, entry)
+    same = again == compiled and dict(again.groupindex) == dict(compiled.groupindex)
+    return entry if same else None
+
+
+def record() -> None:
+    """Store the programs of the patterns `re` compiled in this process that the file does not have yet."""
+    if _stored is None:
+        return
+    name = _name()
+    cache = getattr(re, "_cache", None)
+    if not name or not isinstance(cache, dict):
+        return
+    new: dict[str, list] = {}
+    for key, compiled in list(cache.items()):
+        try:
+            kind, pattern, flags = key
+            if kind is not str or _key(pattern, flags) in _stored:
+                continue
+            entry = _program(pattern, flags, compiled)
+        except Exception:  # noqa: BLE001 - a pattern this recorder cannot rebuild is just not kept
+            continue
+        if entry is not None:
+            new[_key(pattern, flags)] = entry
+    if not new:
+        return
+    kept = {**_stored, **new}
+    for old in list(kept)[: max(0, len(kept) - MAX_ENTRIES)]:
+        del kept[old]  # insertion order: the oldest first
+    _stored.update(new)
+    user_cache.write_json(name, kept, prune_prefix="regex-")
