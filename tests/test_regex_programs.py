@@ -1,6 +1,7 @@
 """Compiled regex programs kept in the user cache (untrusted/regex_programs.py): a pattern rebuilt from a stored
 program is the pattern `re` compiles, only the user's private file is read, and the file stays bounded."""
 
+import itertools
 import json
 import os
 import re
@@ -36,17 +37,23 @@ def programs(tmp_path, monkeypatch):
     _fresh_process()
 
 
-def _compile_and_record():
+def _run(patterns):
+    """One run of the command: seeded, the patterns compiled, recorded."""
     regex_programs.seed()
-    compiled = [re.compile(p, f) for p, f in PATTERNS]
+    compiled = [re.compile(p, f) for p, f in patterns]
     regex_programs.record()
     _fresh_process()
     return compiled
 
 
+def _compile_and_record():
+    _run(PATTERNS)
+    return _run(PATTERNS)  # a pattern is kept when a second run compiles it too
+
+
 def test_a_seeded_pattern_is_the_one_re_compiles(programs):
     before = _compile_and_record()
-    [stored] = programs.glob("regex-*.json")
+    [stored] = programs.glob("regex-programs-*.json")
     assert oct(stored.stat().st_mode & 0o777) == "0o600"
     regex_programs.seed()
     seeded = {key: re._cache[key] for key in re._cache}  # what the next run's `re.compile` gets
@@ -62,7 +69,7 @@ def test_a_seeded_pattern_is_the_one_re_compiles(programs):
 
 def test_a_program_others_could_write_is_not_read(programs):
     _compile_and_record()
-    [stored] = programs.glob("regex-*.json")
+    [stored] = programs.glob("regex-programs-*.json")
     data = json.loads(stored.read_text(encoding="utf-8"))
     key = f"{int(re.IGNORECASE)}\0password|secret|token"
     planted = re.compile("nothing-matches-this", re.IGNORECASE)
@@ -76,7 +83,7 @@ def test_a_program_others_could_write_is_not_read(programs):
 
 def test_a_malformed_program_is_skipped_and_the_pattern_compiled_as_usual(programs):
     _compile_and_record()
-    [stored] = programs.glob("regex-*.json")
+    [stored] = programs.glob("regex-programs-*.json")
     data = json.loads(stored.read_text(encoding="utf-8"))
     key = f"{int(re.IGNORECASE)}\0password|secret|token"
     data[key][1] = [999, 1, 2]  # not a program the engine accepts
@@ -85,7 +92,9 @@ def test_a_malformed_program_is_skipped_and_the_pattern_compiled_as_usual(progra
     regex_programs.seed()
     assert key not in regex_programs._stored and "0\0broken" not in regex_programs._stored
     assert re.compile("password|secret|token", re.IGNORECASE).search("the TOKEN")
-    regex_programs.record()  # the broken entries give way to good ones
+    regex_programs.record()
+    _fresh_process()
+    _run([("password|secret|token", re.IGNORECASE)])  # seen again: the broken entries give way to a good one
     kept = user_cache.read_json(stored.name)
     assert "0\0broken" not in kept and kept[key][1] != [999, 1, 2]
 
@@ -93,19 +102,25 @@ def test_a_malformed_program_is_skipped_and_the_pattern_compiled_as_usual(progra
 def test_the_file_is_bounded_and_the_oldest_make_room(programs, monkeypatch):
     monkeypatch.setattr(regex_programs, "MAX_ENTRIES", 3)
     for i in range(6):
-        regex_programs.seed()
-        re.compile(f"repo-pattern-{i}")
-        regex_programs.record()
-        _fresh_process()
-    [stored] = programs.glob("regex-*.json")
-    assert [k.split("\0")[1] for k in user_cache.read_json(stored.name)][-3:] == [
+        _run([(f"repo-pattern-{i}", 0)])
+        _run([(f"repo-pattern-{i}", 0)])
+    [stored] = programs.glob("regex-programs-*.json")
+    assert [k.split("\0")[1] for k in user_cache.read_json(stored.name)] == [
         "repo-pattern-3", "repo-pattern-4", "repo-pattern-5"]
-    assert len(user_cache.read_json(stored.name)) == 3
     monkeypatch.setattr(regex_programs, "MAX_CODE", 4)
-    regex_programs.seed()
-    re.compile("a much longer pattern than four opcodes")
-    regex_programs.record()
+    _run([("a much longer pattern than four opcodes", 0)])
+    _run([("a much longer pattern than four opcodes", 0)])
     assert "0\0a much longer pattern than four opcodes" not in user_cache.read_json(stored.name)
+
+
+def test_a_pattern_that_changes_from_run_to_run_is_never_kept(programs):
+    """The tokenizer joins a set of string prefixes: its pattern's text follows the hash seed."""
+    for order in list(itertools.permutations(["rb", "f", "u", "br"]))[:6]:
+        _run([(f"(?:{'|'.join(order)})'", 0), ("stable", 0)])
+    [stored] = programs.glob("regex-programs-*.json")
+    assert list(user_cache.read_json(stored.name)) == ["0\0stable"]
+    [seen] = programs.glob("regex-seen-*.json")
+    assert len(user_cache.read_json(seen.name)) == 6  # the variants' sightings; the stable one's gone
 
 
 def test_nothing_is_recorded_without_a_seed(programs):
@@ -122,9 +137,11 @@ def test_the_second_run_of_the_command_gives_the_same_report(tmp_path):
                                  "PASSWORD = 'hunter2-hunter2'\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home")}
     scan = ["scan", str(app), "--no-cache", "-q", "-f"]
-    subprocess.run([sys.executable, "-m", "backend_audit", *scan, f"json:{tmp_path / 'r0.json'}"], env=env,
-                   capture_output=True, check=False)
-    [stored] = (tmp_path / "home" / "backend-audit").glob("regex-*.json")
+    for _ in range(2):  # seen, then kept
+        subprocess.run([sys.executable, "-m", "backend_audit", *scan, f"json:{tmp_path / 'r0.json'}"], env=env,
+                       capture_output=True, check=False)
+        [seen] = (tmp_path / "home" / "backend-audit").glob("regex-seen-*.json")
+    [stored] = (tmp_path / "home" / "backend-audit").glob("regex-programs-*.json")
     assert len(json.loads(stored.read_text(encoding="utf-8"))) > 50
     code = ("import sys; from backend_audit.cli import main; main(sys.argv[1:]); "
             "from backend_audit.untrusted import regex_programs; print(len(regex_programs._stored))")

@@ -9,15 +9,19 @@ compiled, and every `re.compile` / `re.search(pattern, ...)` of the same pattern
 returns one of them: about 2 ms for what cost 25.
 
 A program is recorded only when the pattern rebuilt from it equals the one `re` compiled (same flags and
-opcodes, same group names): a Python whose compiler works otherwise records nothing and loses nothing. The
-file is named by the interpreter's version, the engine's magic number and the stat of the compiler's files,
-so another Python never reads it; only the user's private file is read (user_cache.read_json). Scanned
-repositories choose some patterns (configured excludes, a glob turned into a regex), so the file is bounded:
-at most MAX_ENTRIES programs of at most MAX_CODE opcodes, the oldest making room.
+opcodes, same group names): a Python whose compiler works otherwise records nothing and loses nothing. And
+only for a pattern a second run compiles too: some patterns are made by joining a set, so their text
+changes with the string hash seed from run to run (the tokenizer's), and keeping those would add a useless
+entry, and a write, to every run; a first sighting leaves a digest in a small second file. The files are
+named by the interpreter's version, the engine's magic number and the stat of the compiler's files, so
+another Python never reads them; only the user's private file is read (user_cache.read_json). Scanned
+repositories choose some patterns (configured excludes, a glob turned into a regex), so both are bounded:
+at most MAX_ENTRIES programs of at most MAX_CODE opcodes and MAX_SEEN digests, the oldest making room.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -36,17 +40,18 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 MAX_ENTRIES = 400  # below `re`'s own cache size (512): a seeded pattern is not pushed out by the others
 MAX_CODE = 16 * 1024  # opcodes of one program (the joined default excludes take about 3,000)
+MAX_SEEN = 256
 
 _stored: dict[str, list] | None = None  # what this process read (and seeded), by key
 
 
-def _name() -> str | None:
+def _digest() -> str | None:
     cache = getattr(re, "_cache", None)
     if _compiler is None or not isinstance(cache, dict):
         return None
     try:
         files = [Path(_compiler.__file__), Path(_parser.__file__)]
-        return "regex-" + user_cache.files_digest(files, f"{sys.version} {_sre.MAGIC} {_sre.CODESIZE} 1") + ".json"
+        return user_cache.files_digest(files, f"{sys.version} {_sre.MAGIC} {_sre.CODESIZE} 1")
     except (OSError, AttributeError, TypeError):
         return None
 
@@ -66,8 +71,8 @@ def seed() -> None:
     if _stored is not None:
         return
     _stored = {}
-    name = _name()
-    data = user_cache.read_json(name) if name else None
+    digest = _digest()
+    data = user_cache.read_json(f"regex-programs-{digest}.json") if digest else None
     if not isinstance(data, dict):
         return
     cache = re._cache  # type: ignore[attr-defined]
@@ -98,28 +103,42 @@ def _program(pattern: str, flags: int, compiled: re.Pattern) -> list | None:
 
 
 def record() -> None:
-    """Store the programs of the patterns `re` compiled in this process that the file does not have yet."""
-    if _stored is None:
-        return
-    name = _name()
+    """Store the programs of the patterns `re` compiled in this process, and a previous run too, that the
+    file does not have yet; remember the others as seen."""
     cache = getattr(re, "_cache", None)
-    if not name or not isinstance(cache, dict):
+    digest = _digest()
+    if _stored is None or not digest or not isinstance(cache, dict):
         return
+    fresh = [key for key in list(cache) if len(key) == 3 and key[0] is str and isinstance(key[2], int)
+             and _key(key[1], key[2]) not in _stored]
+    if not fresh:
+        return
+    seen_name = f"regex-seen-{digest}.json"
+    seen = user_cache.read_json(seen_name)
+    seen = [s for s in seen if isinstance(s, str)] if isinstance(seen, list) else []
+    known = set(seen)
+    first: list[str] = []
     new: dict[str, list] = {}
-    for key, compiled in list(cache.items()):
+    for _, pattern, flags in fresh:
+        key = _key(pattern, flags)
+        sighting = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        if sighting not in known:
+            first.append(sighting)
+            continue
         try:
-            kind, pattern, flags = key
-            if kind is not str or _key(pattern, flags) in _stored:
-                continue
-            entry = _program(pattern, flags, compiled)
+            entry = _program(pattern, flags, cache[(str, pattern, flags)])
         except Exception:  # noqa: BLE001 - a pattern this recorder cannot rebuild is just not kept
             continue
         if entry is not None:
-            new[_key(pattern, flags)] = entry
+            new[key] = entry
+            known.discard(sighting)
+    if first or new:
+        seen = [s for s in seen if s in known] + first
+        user_cache.write_json(seen_name, seen[-MAX_SEEN:], prune_prefix="regex-seen-")
     if not new:
         return
     kept = {**_stored, **new}
     for old in list(kept)[: max(0, len(kept) - MAX_ENTRIES)]:
         del kept[old]  # insertion order: the oldest first
     _stored.update(new)
-    user_cache.write_json(name, kept, prune_prefix="regex-")
+    user_cache.write_json(f"regex-programs-{digest}.json", kept, prune_prefix="regex-programs-")
