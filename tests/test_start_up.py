@@ -143,3 +143,19 @@ def test_a_large_answer_is_computed_and_never_kept(cache_home):
     assert memo.get("large", lambda: ["x" * 100]) == ["x" * 100]
     assert memo.get("k" * 100, lambda: 1) == 1
     assert user_cache.read_json("big-test.json") == {"small": [1, 2]}
+
+
+def test_every_dataclass_has_a_docstring():
+    """A dataclass without one gets a generated docstring at import, from inspect.signature: about 0.1 ms
+    per class, 3 ms of a small app's cold scan for the 36 that had none."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "src" / "backend_audit"
+    missing = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and ast.get_docstring(node) is None and any(
+                    "dataclass" in ast.unparse(d) for d in node.decorator_list):
+                missing.append(f"{path.relative_to(package)}:{node.lineno} {node.name}")
+    assert not missing, "dataclasses without a docstring: " + ", ".join(missing)

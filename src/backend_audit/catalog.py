@@ -48,6 +48,7 @@ ENGINES = ("ast", "bandit", "radon", "coverage", "project", "meta")
 
 @dataclass(frozen=True)
 class Example:
+    """One example of a rule's YAML: code it must flag at exact lines (bad), leave silent (good) or fix."""
     rule_id: str
     kind: str  # "bad" | "good"
     index: int
@@ -68,6 +69,7 @@ class Example:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's metadata and help, read from its YAML file; its check class is bound by `id`."""
     id: str
     name: str
     title: str

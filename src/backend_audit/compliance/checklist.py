@@ -75,6 +75,7 @@ def tokens(text: str, keep_stop_words: bool = False) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Key:
+    """A checklist key of the vocabulary: its title, area and the phrases that name it."""
     id: str
     title: str
     area: str
@@ -93,6 +94,7 @@ class Key:
 
 @dataclass(frozen=True)
 class Match:
+    """A key an item matched, with its score and why."""
     key: str
     score: float
     why: str

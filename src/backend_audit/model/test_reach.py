@@ -131,6 +131,7 @@ def test_code(model: ProjectModel) -> list[str]:
 
 @dataclass(frozen=True)
 class Reach:
+    """A test that requests an endpoint, and how it was matched."""
     test: str
     how: str
 
