@@ -139,3 +139,27 @@ def test_a_scan_loads_the_rules_without_their_examples(tmp_path, monkeypatch):
     assert lazy[0].example("bad") == eager[0].example("bad") and len(lazy[0].examples) == len(eager[0].examples)
     catalog.load_rules.cache_clear()
     catalog._whole_pack.cache_clear()
+
+
+def test_the_pack_version_from_the_user_cache_is_the_computed_one(tmp_path, monkeypatch):
+    import os
+
+    from backend_audit import catalog
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    catalog.pack_version.cache_clear()
+    computed = catalog.pack_version()
+    [stored] = (tmp_path / "backend-audit").glob("pack-version-*.json")
+    catalog.pack_version.cache_clear()
+
+    def no_read(self):
+        raise AssertionError("read and hashed again instead of taken from the user cache")
+
+    with monkeypatch.context() as m:
+        m.setattr(catalog.Path, "read_bytes", no_read)
+        assert catalog.pack_version() == computed
+    stored.write_text('"0123456789ab"', encoding="utf-8")
+    os.chmod(stored, 0o666)  # another user could have written it: computed again
+    catalog.pack_version.cache_clear()
+    assert catalog.pack_version() == computed
+    catalog.pack_version.cache_clear()

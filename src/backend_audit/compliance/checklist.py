@@ -180,7 +180,7 @@ class Vocabulary:
         def plain() -> list[list[list[Any]]]:
             return [[[m.key, m.score, m.why] for m in part] for part in self._match(text)]
 
-        assigned, nearest = self.memo.get(text, plain, valid=_plain_matches)
+        assigned, nearest = self.memo.get(text, plain, valid=_plain_matches, private=False)  # read into Matches
         return [Match(*m) for m in assigned], [Match(*m) for m in nearest]
 
     def _match(self, text: str) -> tuple[list[Match], list[Match]]:
