@@ -111,6 +111,11 @@ def test_the_file_is_bounded_and_the_oldest_make_room(programs, monkeypatch):
     _run([("a much longer pattern than four opcodes", 0)])
     _run([("a much longer pattern than four opcodes", 0)])
     assert "0\0a much longer pattern than four opcodes" not in user_cache.read_json(stored.name)
+    monkeypatch.setattr(regex_programs, "MAX_CODE", 16 * 1024)
+    monkeypatch.setattr(regex_programs, "MAX_BYTES", 120)  # room for the program of `z` alone
+    for _ in range(2):
+        _run([("z", 0)])
+    assert list(user_cache.read_json(stored.name)) == ["0\0z"]  # the older ones made room
 
 
 def test_a_pattern_that_changes_from_run_to_run_is_never_kept(programs):

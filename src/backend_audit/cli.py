@@ -560,8 +560,12 @@ def console() -> None:
     quarter of a second on a 250 kLOC warm scan, for memory the OS takes back at once. Reports are written
     and closed by then; only the standard streams need flushing."""
     code = main()
-    if "backend_audit.untrusted.regex_programs" in sys.modules:  # a scan ran: keep its patterns' programs
-        sys.modules["backend_audit.untrusted.regex_programs"].record()
+    programs = sys.modules.get("backend_audit.untrusted.regex_programs")
+    if programs is not None:  # a scan ran: keep its patterns' programs (best effort, after the reports)
+        try:
+            programs.record()
+        except Exception:  # noqa: BLE001 - a cache write must not turn a finished scan into a failure
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -16,7 +16,8 @@ entry, and a write, to every run; a first sighting leaves a digest in a small se
 named by the interpreter's version, the engine's magic number and the stat of the compiler's files, so
 another Python never reads them; only the user's private file is read (user_cache.read_json). Scanned
 repositories choose some patterns (configured excludes, a glob turned into a regex), so both are bounded:
-at most MAX_ENTRIES programs of at most MAX_CODE opcodes and MAX_SEEN digests, the oldest making room.
+at most MAX_ENTRIES programs of at most MAX_CODE opcodes, MAX_BYTES in all, and MAX_SEEN digests, the
+oldest making room.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 MAX_ENTRIES = 400  # below `re`'s own cache size (512): a seeded pattern is not pushed out by the others
 MAX_CODE = 16 * 1024  # opcodes of one program (the joined default excludes take about 3,000)
+MAX_BYTES = 1024 * 1024  # of stored programs in all (a small app's 244 take 280 KB)
 MAX_SEEN = 256
 
 _stored: dict[str, list] | None = None  # what this process read (and seeded), by key
@@ -157,5 +159,10 @@ def record() -> None:
     kept = {**_stored, **new}
     for old in list(kept)[: max(0, len(kept) - MAX_ENTRIES)]:
         del kept[old]  # insertion order: the oldest first
+    size = sum(len(k) + len(e[1]) for k, e in kept.items())
+    for old in list(kept):
+        if size <= MAX_BYTES:
+            break
+        size -= len(old) + len(kept.pop(old)[1])
     _stored.update(new)
     user_cache.write_json(f"regex-programs-{digest}.json", kept, prune_prefix="regex-programs-")
