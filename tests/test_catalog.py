@@ -109,3 +109,57 @@ def test_the_parsed_rule_pack_copy_gives_the_same_rules(tmp_path, monkeypatch):
     catalog.load_rules.cache_clear()
     assert catalog.load_rules() == fresh
     catalog.load_rules.cache_clear()
+
+
+def test_a_scan_loads_the_rules_without_their_examples(tmp_path, monkeypatch):
+    """The pack a scan reads leaves the examples out (60% of its bytes); they are built from the whole
+    pack's copy when first asked for, and equal the ones read with the rules."""
+    import json
+
+    from backend_audit import catalog
+    from backend_audit.cli import main
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    catalog.load_rules.cache_clear()
+    catalog._whole_pack.cache_clear()
+    eager = catalog.load_rules()  # a first run: the YAML parsed, both copies written
+    assert all(isinstance(r.examples, tuple) for r in eager)
+    [meta] = (tmp_path / "home" / "backend-audit").glob("rule-meta-*.json")
+    assert all("examples" not in raw for raw in json.loads(meta.read_text(encoding="utf-8")).values())
+    catalog.load_rules.cache_clear()
+    lazy = catalog.load_rules()
+    assert all(isinstance(r.examples, catalog._Examples) and r.examples._items is None for r in lazy)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "main.py").write_text("import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n")
+    assert main(["scan", str(app), "--no-cache", "-q", "-f", f"json:{tmp_path / 'r.json'}"]) == 1
+    assert all(r.examples._items is None for r in lazy)  # the scan never read them
+    assert lazy == eager
+    assert [list(r.examples) for r in lazy] == [list(r.examples) for r in eager]
+    assert lazy[0].example("bad") == eager[0].example("bad") and len(lazy[0].examples) == len(eager[0].examples)
+    catalog.load_rules.cache_clear()
+    catalog._whole_pack.cache_clear()
+
+
+def test_the_pack_version_from_the_user_cache_is_the_computed_one(tmp_path, monkeypatch):
+    import os
+
+    from backend_audit import catalog
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    catalog.pack_version.cache_clear()
+    computed = catalog.pack_version()
+    [stored] = (tmp_path / "backend-audit").glob("pack-version-*.json")
+    catalog.pack_version.cache_clear()
+
+    def no_read(self):
+        raise AssertionError("read and hashed again instead of taken from the user cache")
+
+    with monkeypatch.context() as m:
+        m.setattr(catalog.Path, "read_bytes", no_read)
+        assert catalog.pack_version() == computed
+    stored.write_text('"0123456789ab"', encoding="utf-8")
+    os.chmod(stored, 0o666)  # another user could have written it: computed again
+    catalog.pack_version.cache_clear()
+    assert catalog.pack_version() == computed
+    catalog.pack_version.cache_clear()

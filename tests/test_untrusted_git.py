@@ -198,3 +198,38 @@ def test_one_scan_reads_the_filter_drivers_once_and_neutralises_every_command(tm
         gitexec.run(repo, "rev-parse", "HEAD")
         gitexec.run(repo, "diff", "HEAD")
     assert len(calls) == 2 and all("filter.evil.clean=" in args for args in calls)
+
+
+def test_safe_directory_entries_come_from_system_and_global_config_only(tmp_path, monkeypatch):
+    """One `git config --show-scope` (or, on an older git, one call per scope): the runner's system and global
+    entries in that order, with a space kept, and nothing else."""
+    system, home = tmp_path / "system", tmp_path / "home"
+    home.mkdir()
+    system.write_text("[safe]\n\tdirectory = /srv/system one\n")
+    (home / ".gitconfig").write_text("[safe]\n\tdirectory = /github/workspace\n\tdirectory = /second\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_SYSTEM", str(system))
+    monkeypatch.delenv("GIT_CONFIG_NOSYSTEM", raising=False)
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
+    gitexec._safe_directories.cache_clear()
+    try:
+        assert gitexec._safe_directories() == ("-c", "safe.directory=/srv/system one", "-c",
+                                               "safe.directory=/github/workspace", "-c", "safe.directory=/second")
+        real_run = gitexec.subprocess.run
+
+        def older_git(cmd, **kwargs):  # git before 2.26: no --show-scope
+            if "--show-scope" in cmd:
+                return subprocess.CompletedProcess(cmd, 129, b"", b"error: unknown option `show-scope'")
+            return real_run(cmd, **kwargs)
+
+        monkeypatch.setattr(gitexec.subprocess, "run", older_git)
+        gitexec._safe_directories.cache_clear()
+        assert gitexec._safe_directories() == ("-c", "safe.directory=/srv/system one", "-c",
+                                               "safe.directory=/github/workspace", "-c", "safe.directory=/second")
+        monkeypatch.setattr(gitexec.subprocess, "run", real_run)
+        (home / ".gitconfig").write_text("[core]\n\tbare = false\n")
+        system.write_text("")
+        gitexec._safe_directories.cache_clear()
+        assert gitexec._safe_directories() == ()
+    finally:
+        gitexec._safe_directories.cache_clear()

@@ -7,6 +7,7 @@ rule without code, or code without a rule, fails loudly (see tests/test_catalog.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ ENGINES = ("ast", "bandit", "radon", "coverage", "project", "meta")
 
 @dataclass(frozen=True)
 class Example:
+    """One example of a rule's YAML: code it must flag at exact lines (bad), leave silent (good) or fix."""
     rule_id: str
     kind: str  # "bad" | "good"
     index: int
@@ -68,6 +70,7 @@ class Example:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's metadata and help, read from its YAML file; its check class is bound by `id`."""
     id: str
     name: str
     title: str
@@ -89,7 +92,7 @@ class Rule:
     options: dict[str, Any]
     help: dict[str, Any]
     equivalents: dict[str, Any]
-    examples: tuple[Example, ...]
+    examples: Sequence[Example]  # a tuple, or built on first use (_Examples)
     source: str  # YAML path, for messages
     fix: str | None = None  # "safe" | "unsafe": a libcst codemod in fixes/ rewrites the flagged node
     # every level a finding of this rule may carry, with when (the default `level` included): what
@@ -193,7 +196,49 @@ def _examples(rule_id: str, raw: dict[str, Any], source: Path) -> tuple[Example,
     return tuple(out)
 
 
-def _load_rule(path: Path, raw: Any = None) -> Rule:
+class _Examples(Sequence):
+    """A rule's examples, built when first asked for (the rule-example tests, `rules show`, the help in SARIF
+    and HTML): a scan never reads them, and they are 60% of the rule pack's bytes, so the pack a scan loads
+    leaves them out (`_rule_copies`). A bad example that lists no lines is refused then, not at load."""
+
+    def __init__(self, rule_id: str, path: Path, paths: tuple[Path, ...]) -> None:
+        self._rule_id, self._path, self._paths = rule_id, path, paths
+        self._items: tuple[Example, ...] | None = None
+
+    def _built(self) -> tuple[Example, ...]:
+        if self._items is None:
+            raw = _whole_pack(self._paths).get(str(self._path))
+            if not isinstance(raw, dict) or "examples" not in raw:
+                try:
+                    raw = safe_load(self._path.read_text(encoding="utf-8"))
+                except yaml_errors() as exc:
+                    raise ConfigError(f"cannot read rule file {self._path}: {exc}") from None
+            if not isinstance(raw, dict) or "examples" not in raw:
+                raise ConfigError(f"rule file {self._path} lacks examples")
+            self._items = _examples(self._rule_id, raw["examples"], self._path)
+        return self._items
+
+    def __getitem__(self, index):
+        return self._built()[index]
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (tuple, _Examples)) and self._built() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._built())
+
+
+def _load_rule(path: Path, raw: Any = None, lazy_examples: tuple[Path, ...] | None = None) -> Rule:
+    """The rule of one YAML file; with `lazy_examples` (the pack's paths), `raw` lacks its examples and they
+    are read from the pack's copy when first asked for."""
     if raw is None:
         try:
             raw = safe_load(path.read_text(encoding="utf-8"))
@@ -201,7 +246,7 @@ def _load_rule(path: Path, raw: Any = None) -> Rule:
             raise ConfigError(f"cannot read rule file {path}: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"rule file {path} is not a mapping")
-    missing = [k for k in REQUIRED if k not in raw]
+    missing = [k for k in REQUIRED if k not in raw and not (k == "examples" and lazy_examples)]
     if missing:
         raise ConfigError(f"rule file {path} lacks {', '.join(missing)}")
     if raw["engine"] not in ENGINES:
@@ -228,7 +273,7 @@ def _load_rule(path: Path, raw: Any = None) -> Rule:
         options=dict(raw.get("options") or {}),
         help=dict(raw["help"]),
         equivalents=dict(raw.get("equivalents") or {}),
-        examples=_examples(raw["id"], raw["examples"], path),
+        examples=_Examples(raw["id"], path, lazy_examples) if lazy_examples else _examples(raw["id"], raw["examples"], path),
         source=str(path),
         fix=raw.get("fix"),
         levels={str(k): str(v) for k, v in (raw.get("levels") or {}).items()},
@@ -241,9 +286,9 @@ def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
     base = Path(rules_dir) if rules_dir else data_dir("rules")
     rules: dict[str, Rule] = {}
     paths = sorted(base.glob("*/*.yaml"))
-    parsed = parsed_copy(paths)
+    parsed, lazy = _rule_copies(paths)
     for path in paths:
-        rule = _load_rule(path, parsed.get(str(path)))
+        rule = _load_rule(path, parsed.get(str(path)), lazy)
         if rule.id in rules:
             raise ConfigError(f"duplicate rule id {rule.id} in {path} and {rules[rule.id].source}")
         if path.stem != rule.id:
@@ -278,6 +323,37 @@ def parsed_copy(paths: list[Path], kind: str = "rules") -> dict[str, Any]:
     return data
 
 
+def _rule_copies(paths: list[Path]) -> tuple[dict[str, Any], tuple[Path, ...] | None]:
+    """The rule files' data without their examples, from a second copy in the user cache next to the whole
+    pack's (named by the same stat), and the paths the examples are then read from; else the whole pack's
+    copy (or {}: the YAML is parsed) and None. A scan reads 200 KB of JSON instead of 600 KB."""
+    from . import __version__
+    from .untrusted import user_cache
+
+    try:
+        name = f"rule-meta-{user_cache.files_digest(paths, f'rules 1 {__version__}')}.json"
+    except OSError:
+        return parsed_copy(paths), None
+    meta = user_cache.read_json(name)
+    if isinstance(meta, dict) and set(meta) == {str(p) for p in paths} and all(
+            isinstance(v, dict) and "examples" not in v for v in meta.values()):
+        return meta, tuple(paths)
+    whole = parsed_copy(paths)
+    if set(whole) != {str(p) for p in paths} or not all(isinstance(v, dict) and "examples" in v
+                                                        for v in whole.values()):
+        return whole, None  # loaded as before: what is wrong is reported at once
+    meta = {k: {f: v for f, v in raw.items() if f != "examples"} if isinstance(raw, dict) else raw
+            for k, raw in whole.items()}
+    user_cache.write_json(name, meta, prune_prefix="rule-meta-")
+    return whole, None
+
+
+@functools.lru_cache(maxsize=2)
+def _whole_pack(paths: tuple[Path, ...]) -> dict[str, Any]:
+    """The whole pack's copy, read once per process for every rule's examples."""
+    return parsed_copy(list(paths))
+
+
 def rules_by_id() -> dict[str, Rule]:
     return {r.id: r for r in load_rules()}
 
@@ -285,12 +361,27 @@ def rules_by_id() -> dict[str, Rule]:
 @functools.lru_cache(maxsize=1)
 def pack_version() -> str:
     """A digest of the rule pack, shown in reports: it changes whenever any rule file changes. Once per
-    process, as the rules themselves (load_rules): every report and the cache's salt ask for it."""
+    process, as the rules themselves (load_rules): every report and the cache's salt ask for it. Kept in the
+    user cache under the files' stat, as the parsed pack the scan's rules come from (parsed_copy): a scan
+    stats the 81 files instead of reading and hashing their 900 KB."""
     import hashlib
 
-    h = hashlib.sha256()
+    from .untrusted import user_cache
+
     base = data_dir("rules")
-    for p in sorted(base.rglob("*.yaml")):
+    paths = sorted(base.rglob("*.yaml"))
+    try:
+        name = f"pack-version-{user_cache.files_digest(paths, 'pack version 1')}.json"
+    except OSError:
+        name = None
+    stored = user_cache.read_json(name) if name else None
+    if isinstance(stored, str) and len(stored) == 12 and all(c in "0123456789abcdef" for c in stored):
+        return stored
+    h = hashlib.sha256()
+    for p in paths:
         h.update(p.relative_to(base).as_posix().encode())
         h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+    version = h.hexdigest()[:12]
+    if name:
+        user_cache.write_json(name, version, prune_prefix="pack-version-")
+    return version

@@ -256,6 +256,9 @@ def scan(paths, formats, fail_on, min_level, strict, exit_zero, statistics, outp
 def _scan(stdin_root, paths, formats, gate, strict, exit_zero, statistics, output, quiet, verbose, fixing,
           color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
+    from .untrusted import regex_programs
+
+    regex_programs.seed()  # before the modules below compile their patterns at import
     from . import reporters
     from .pipeline.runner import scan as run_scan
 
@@ -567,6 +570,12 @@ def console() -> None:
     quarter of a second on a 250 kLOC warm scan, for memory the OS takes back at once. Reports are written
     and closed by then; only the standard streams need flushing."""
     code = main()
+    programs = sys.modules.get("backend_audit.untrusted.regex_programs")
+    if programs is not None:  # a scan ran: keep its patterns' programs (best effort, after the reports)
+        try:
+            programs.record()
+        except Exception:  # noqa: BLE001 - a cache write must not turn a finished scan into a failure
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

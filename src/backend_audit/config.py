@@ -52,6 +52,7 @@ KNOWN_KEYS = {
 
 @dataclass(frozen=True)
 class Settings:
+    """The configuration a scan runs with: the project's file, the command line and the defaults."""
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ LEVEL_RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}
 
 @dataclass
 class Finding:
+    """One reported problem: where, which rule and level, what the code shows."""
     rule_id: str
     path: str  # repo-relative, POSIX
     line: int  # 1-based
@@ -91,6 +92,7 @@ class Skipped:
 
 @dataclass
 class FileResult:
+    """What analysing one file gave: its findings, facts for the project pass, skips and timings."""
     path: str
     findings: list[Finding] = field(default_factory=list)
     # Per-file facts for the project pass (endpoints, routers, settings, imports...). Plain JSON data.
@@ -108,6 +110,7 @@ class FileResult:
 
 @dataclass
 class ScanResult:
+    """A whole scan: every finding and skip, the counts, and the sections the reporters write."""
     root: str  # absolute path of the scanned root (the repository root when inside git)
     tool_version: str
     rules: list[Any]  # catalog.Rule objects that could fire in this configuration

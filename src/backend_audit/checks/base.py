@@ -52,6 +52,10 @@ class FileContext:
     taint_models: tuple = ()
     _lines: list[str] | None = None
     _own: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False, compare=False)  # own_nodes memo
+    # qualname's answers by node, while the scopes and imports stay as they are: four in five asks are for
+    # a node another visitor of the same walk step resolved (a Call's func); ContextEnter and ContextLeave,
+    # the only writers of the scopes and imports, empty it whenever they change them
+    _qualnames: dict[int, tuple[Any, str | None]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def lines(self) -> list[str]:
@@ -96,6 +100,14 @@ class FileContext:
         None when the base name is not an import (or a local shadows it). Builtins resolve to
         "builtins.<name>" unless shadowed.
         """
+        hit = self._qualnames.get(id(node))
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        found = self._qualname(node)
+        self._qualnames[id(node)] = (node, found)  # the node held: its id is not reused meanwhile
+        return found
+
+    def _qualname(self, node: Any) -> str | None:
         parts = dotted_parts(node)
         if not parts:
             return None
@@ -162,7 +174,12 @@ def dotted_parts(node: ast.AST) -> list[str] | None:
 
 
 def dotted(node: ast.AST | None) -> str | None:
-    parts = dotted_parts(node) if node is not None else None
+    # a plain name (most calls' func) needs no parts list: 15,000 asks on a small app
+    if isinstance(node, ast.Name):
+        return node.id
+    if not isinstance(node, ast.Attribute):
+        return None
+    parts = dotted_parts(node)
     return ".".join(parts) if parts else None
 
 
@@ -279,6 +296,7 @@ class ContextEnter:
             self._bind_import(local, full)
 
     def _bind_import(self, local: str, full: str) -> None:
+        self.ctx._qualnames.clear()
         if self.ctx.local_scopes:
             # an import inside a function binds only there, but it is still an import: sinks such as
             # `import yaml; yaml.load(...)` in a body must resolve like module-level ones
@@ -289,6 +307,7 @@ class ContextEnter:
     def visit_Name(self, node: ast.Name) -> None:
         # every binding form (assignment, for/with/comprehension targets, walrus) stores through a Name
         if isinstance(node.ctx, ast.Store):
+            self.ctx._qualnames.clear()
             if self.ctx.local_scopes:
                 self.ctx.local_scopes[-1].add(node.id)
             else:
@@ -296,6 +315,7 @@ class ContextEnter:
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.name and self.ctx.local_scopes:
+            self.ctx._qualnames.clear()
             self.ctx.local_scopes[-1].add(node.name)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
@@ -304,10 +324,12 @@ class ContextEnter:
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.ctx.symbol_stack.append(node.name)
         self.ctx.function_stack.append(node)
+        self.ctx._qualnames.clear()
         self.ctx.local_scopes.append(_param_names(node.args))
         self.ctx.imports_in_scope.append({})
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.ctx._qualnames.clear()
         self.ctx.local_scopes.append(_param_names(node.args))
         self.ctx.imports_in_scope.append({})
 
@@ -332,10 +354,12 @@ class ContextLeave:
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.ctx.symbol_stack.pop()
         self.ctx.function_stack.pop()
+        self.ctx._qualnames.clear()
         self.ctx.local_scopes.pop()
         self.ctx.imports_in_scope.pop()
 
     def leave_Lambda(self, node: ast.Lambda) -> None:
+        self.ctx._qualnames.clear()
         self.ctx.local_scopes.pop()
         self.ctx.imports_in_scope.pop()
 

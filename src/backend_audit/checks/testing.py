@@ -566,6 +566,7 @@ def _ran_inside_functions(fc: cd.FileCoverage | None, facts: dict[str, Any]) -> 
 
 @dataclass
 class Loaded:
+    """The coverage data a scan reads, or why there is none."""
     data: cd.CoverageData | None
     problem: str | None  # why there is no usable data
     path: str | None  # the coverage file as shown to the user

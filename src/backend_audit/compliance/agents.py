@@ -62,6 +62,7 @@ SOFT_IGNORE = re.compile(
 
 @dataclass
 class Item:
+    """One checklist item of an agent file."""
     text: str
     section: str
     line: int
@@ -75,6 +76,7 @@ class Item:
 
 @dataclass
 class AgentFile:
+    """An agent file: its front matter and checklist items."""
     path: str
     name: str
     description: str
@@ -195,6 +197,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[str]]:
 
 @dataclass
 class _Section:
+    """A heading of an agent file, and whether its items are practices to check."""
     level: int
     title: str
     mode: str  # practice | hard (ignored with its sub-headings) | soft (ignored unless a practice) | neutral

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..catalog import parsed_copy, safe_load, yaml_errors
+from ..untrusted import user_cache
 
 THRESHOLD = 0.5
 
@@ -75,6 +76,7 @@ def tokens(text: str, keep_stop_words: bool = False) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Key:
+    """A checklist key of the vocabulary: its title, area and the phrases that name it."""
     id: str
     title: str
     area: str
@@ -93,6 +95,7 @@ class Key:
 
 @dataclass(frozen=True)
 class Match:
+    """A key an item matched, with its score and why."""
     key: str
     score: float
     why: str
@@ -177,7 +180,7 @@ class Vocabulary:
         def plain() -> list[list[list[Any]]]:
             return [[[m.key, m.score, m.why] for m in part] for part in self._match(text)]
 
-        assigned, nearest = self.memo.get(text, plain, valid=_plain_matches)
+        assigned, nearest = self.memo.get(text, plain, valid=_plain_matches, private=False)  # read into Matches
         return [Match(*m) for m in assigned], [Match(*m) for m in nearest]
 
     def _match(self, text: str) -> tuple[list[Match], list[Match]]:
@@ -204,7 +207,17 @@ def _compile(key_id: str, patterns: Any, source: str) -> tuple[re.Pattern[str], 
     return tuple(out)
 
 
-def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
+def parse_vocabulary(raw: Any, source: str, known_tokens: dict[str, list[str]] | None = None) -> Vocabulary:
+    """The vocabulary of a parsed checklists file. `known_tokens` (phrase -> its tokens) is read and filled:
+    the bundled vocabulary's 500 phrases are tokenised once per installation, not once per scan."""
+    known = known_tokens if known_tokens is not None else {}
+
+    def phrase_tokens(phrase: str) -> tuple[str, ...]:
+        found = known.get(phrase)
+        if found is None:
+            found = known[phrase] = list(tokens(phrase, keep_stop_words=True))
+        return tuple(found)
+
     if not isinstance(raw, dict):
         raise ConfigError(f"{source} must map checklist keys to their title, area and phrases")
     keys: dict[str, Key] = {}
@@ -221,7 +234,7 @@ def parse_vocabulary(raw: Any, source: str) -> Vocabulary:
         keys[str(key_id)] = Key(
             id=str(key_id), title=str(spec["title"]), area=str(spec["area"]), phrases=phrases,
             regexes=_compile(key_id, spec.get("regexes"), source), manual_evidence=dict(evidence),
-            phrase_tokens=tuple(tokens(p, keep_stop_words=True) for p in phrases), needs=tuple(needs),
+            phrase_tokens=tuple(phrase_tokens(p) for p in phrases), needs=tuple(needs),
         )
     return Vocabulary(keys)
 
@@ -239,22 +252,36 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
             raw = safe_load(file.read_text(encoding="utf-8"))
         except yaml_errors() as exc:
             raise ConfigError(f"cannot read the checklist vocabulary {file}: {exc}") from None
-    vocabulary = parse_vocabulary(raw, str(file))
-    if not path:
-        vocabulary.memo = _scores_memo(file)
+    if path:
+        return parse_vocabulary(raw, str(file))
+    tokens_name = _derived_name("checklist-tokens", file)
+    known = user_cache.read_json(tokens_name) if tokens_name else None
+    if not (isinstance(known, dict) and all(isinstance(v, list) and all(isinstance(t, str) for t in v)
+                                            for v in known.values())):
+        known = {}
+    before = len(known)
+    vocabulary = parse_vocabulary(raw, str(file), known)
+    if tokens_name and len(known) != before:
+        user_cache.write_json(tokens_name, known, prune_prefix="checklist-tokens-")
+    vocabulary.memo = _scores_memo(file)
     return vocabulary
+
+
+def _derived_name(kind: str, file: Path) -> str | None:
+    """The user-cache file of data derived from the vocabulary by this module (its stat and ours, and the
+    version, name it), or None."""
+    from .. import __version__
+
+    try:
+        return f"{kind}-{user_cache.files_digest([file, Path(__file__)], f'{kind} 1 {__version__}')}.json"
+    except OSError:
+        return None
 
 
 def _scores_memo(file: Path) -> Any:
     """Answers for the bundled vocabulary, named by its file and this module (the scoring) and the version."""
-    from .. import __version__
-    from ..untrusted import user_cache
-
-    try:
-        digest = user_cache.files_digest([file, Path(__file__)], f"checklist scores 1 {__version__}")
-    except OSError:
-        return None
-    return user_cache.Memo(f"checklist-scores-{digest}.json", max_entries=512, max_entry_bytes=4096)
+    name = _derived_name("checklist-scores", file)
+    return user_cache.Memo(name, max_entries=512, max_entry_bytes=4096) if name else None
 
 
 def rules_by_key(rules) -> dict[str, list]:

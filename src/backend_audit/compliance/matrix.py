@@ -50,6 +50,7 @@ def _sub_keys(rule: Any) -> set[str]:
 
 @dataclass
 class KeyState:
+    """A checklist key's state in a scan, with the rules and evidence behind it."""
     state: str
     rules: list[str]
     evidence: str | None = None
@@ -242,6 +243,7 @@ def _plural(n: int, word: str) -> str:
 
 @dataclass
 class AgentSet:
+    """The agent files whose checklists a scan enforces, and where they came from."""
     source: str  # bundled | target | option
     agents: list[AgentFile]
 

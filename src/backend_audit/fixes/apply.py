@@ -20,6 +20,7 @@ Analyse = Callable[[str, str], list[Finding]]  # (repo path, text) -> findings w
 
 @dataclass
 class FileFix:
+    """A file's text before and after its fixes, with what was fixed and what was refused."""
     path: str
     before: str
     after: str

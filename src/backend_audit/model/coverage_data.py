@@ -32,6 +32,7 @@ class CoverageError(Exception):
 
 @dataclass
 class FileCoverage:
+    """One file's statements, executed lines and branches."""
     statements: set[int] = field(default_factory=set)
     executed: set[int] = field(default_factory=set)
     branches: int = 0
@@ -54,6 +55,7 @@ class FileCoverage:
 
 @dataclass
 class CoverageData:
+    """A coverage report's files, as read from Cobertura XML or coverage.py JSON."""
     source: Path
     format: str  # "cobertura" | "json"
     raw: dict[str, FileCoverage]  # as named in the report

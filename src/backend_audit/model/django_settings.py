@@ -131,6 +131,7 @@ def _names(target: ast.AST) -> list[str]:
 
 @dataclass
 class Value:
+    """A setting's value where it could be folded, and where it was assigned."""
     known: bool
     value: Any
     path: str

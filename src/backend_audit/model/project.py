@@ -69,6 +69,7 @@ for _name in ("keys", "values", "items", "__iter__", "__len__"):
 
 @dataclass
 class ProjectModel:
+    """Every analysed file's facts, joined for the project rules."""
     root: Path
     settings: Settings
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> facts

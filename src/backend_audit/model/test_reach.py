@@ -132,6 +132,7 @@ def test_code(model: ProjectModel) -> list[str]:
 
 @dataclass(frozen=True)
 class Reach:
+    """A test that requests an endpoint, and how it was matched."""
     test: str
     how: str
 

@@ -30,12 +30,14 @@ NOTEBOOK_REASON = ("Jupyter notebook: code cells are not analysed; export it wit
 
 @dataclass(frozen=True)
 class SourceRef:
+    """A file to analyse: the path reports show and the path to open."""
     rel: str  # repo-relative POSIX path, printable (undecodable bytes shown as \xNN)
     abs: str  # what to open
 
 
 @dataclass
 class Discovery:
+    """What discovery found under the scan's root: the files to analyse and what it left out."""
     root: Path
     files: list[SourceRef] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)

@@ -21,6 +21,7 @@ _STATEMENT_START = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DED
 
 @dataclass(frozen=True)
 class Rewrite:
+    """Newer syntax rewritten to an older spelling the host's parser accepts."""
     text: str
     what: tuple[str, ...]  # the constructs rewritten, for the record
 

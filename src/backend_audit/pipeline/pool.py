@@ -79,6 +79,7 @@ def _worker_main(conn: Connection, fn: Callable[[Any], Any], init: Callable[[], 
 
 @dataclass
 class _Worker:
+    """A worker process of the pool and the item it holds."""
     proc: Any
     conn: Connection
     ready: bool = False

@@ -24,6 +24,7 @@ class SkipFile(Exception):
 
 @dataclass
 class SourceFile:
+    """A file's bytes and its decoded text."""
     rel: str
     text: str  # decoded, newlines as in the file
     encoding: str

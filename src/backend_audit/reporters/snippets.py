@@ -21,6 +21,7 @@ MAX_LINE_CHARS = 400
 
 @dataclass
 class FileLines:
+    """The lines of a file that findings quote, or why they cannot be shown."""
     lines: dict[int, str] = field(default_factory=dict)  # 1-based line number -> text (no newline)
     error: str = ""  # why the source could not be shown, when it could not
 

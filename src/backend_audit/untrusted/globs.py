@@ -24,6 +24,7 @@ _DSTAR = "**"  # a whole segment
 
 @dataclass(frozen=True)
 class _Class:
+    """A `[...]` character class of a glob pattern."""
     negate: bool
     chars: frozenset[str]
     ranges: tuple[tuple[str, str], ...]
@@ -39,6 +40,7 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True)
 class Glob:
+    """One gitignore-style pattern, compiled to segments matched without backtracking."""
     segments: tuple  # of _DSTAR or tuple of tokens (_STAR, _ANY, a one-character literal, _Class)
     dir_only: bool
     never: bool = False  # comments, blank lines and negations match nothing on their own

@@ -121,10 +121,12 @@ class Memo:
             self._data = data if isinstance(data, dict) else {}
         return self._data
 
-    def get(self, key: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda v: True) -> Any:
+    def get(self, key: str, compute: Callable[[], Any], valid: Callable[[Any], bool] = lambda v: True,
+            private: bool = True) -> Any:
+        """`private=False`: the caller only reads what it gets, so a stored answer is not copied for it."""
         stored = self._stored()
         if key in stored and valid(stored[key]):
-            return copy.deepcopy(stored[key])  # the caller may change what it gets
+            return copy.deepcopy(stored[key]) if private else stored[key]  # the caller may change what it gets
         value = compute()
         if self.name and self.max_entries > 0 and len(key) <= self.max_entry_bytes and round_trips(value) \
                 and len(key) + len(json.dumps(value)) <= self.max_entry_bytes:

@@ -21,6 +21,7 @@ _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34,
 
 @dataclass
 class ChangeSet:
+    """The lines added or changed since the merge base with `ref`, per file."""
     ref: str
     base: str  # merge-base commit
     # path -> added/modified lines (new side); empty for a file whose hunks only delete lines

@@ -165,6 +165,7 @@ _AGGREGATES = frozenset({"count", "exists", "aggregate", "sum", "scalar", "first
 
 @dataclass
 class _Fn:
+    """What the walk has seen so far inside one function."""
     qualname: str
     node: ast.FunctionDef | ast.AsyncFunctionDef
     request_names: dict[str, str] = field(default_factory=dict)  # local name -> "django" | "fastapi"

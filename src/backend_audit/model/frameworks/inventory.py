@@ -68,6 +68,7 @@ def hook_applies(hook: str, path: str) -> bool:
 
 @dataclass
 class Endpoint:
+    """One route of the endpoint inventory: framework, methods, path and handler, with what protects it."""
     framework: str
     methods: list[str]
     path: str
@@ -103,6 +104,7 @@ class Endpoint:
 
 @dataclass
 class Inventory:
+    """Every endpoint of the project, with the settings and evidence the endpoint rules read."""
     endpoints: list[Endpoint]
     settings: dict[str, dict[str, Any]]  # merged Django settings: name -> {"value", "line", "file"}
     roots: list[tuple[str, int]]  # app factory / root URLconf locations, for project-level findings

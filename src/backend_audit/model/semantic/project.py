@@ -34,6 +34,7 @@ class Symbol:
 
 @dataclass
 class ClassInfo:
+    """A class of the project as the semantic model resolves it."""
     qualname: str
     module: str
     path: str
@@ -47,6 +48,7 @@ class ClassInfo:
 
 @dataclass
 class FunctionInfo:
+    """A function of the project as the semantic model resolves it."""
     qualname: str
     module: str
     path: str

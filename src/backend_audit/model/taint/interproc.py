@@ -30,6 +30,7 @@ _PLAIN_BASES = frozenset({"object", "NamedTuple", "TypedDict", "Generic"})
 
 @dataclass
 class Fn:
+    """A function's taint summary, by its dotted name."""
     key: str  # module.qualname
     path: str
     module: str
@@ -53,6 +54,7 @@ class Flow:
 
 @dataclass
 class TaintFinding:
+    """Tainted data reaching a sink, with the steps it took."""
     kind: str
     api: str
     path: str
@@ -69,6 +71,7 @@ class TaintFinding:
 
 @dataclass
 class Engine:
+    """The project's taint summaries, indexed for propagation between functions."""
     fns: dict[str, Fn] = field(default_factory=dict)
     classes: dict[str, list[str]] = field(default_factory=dict)
     by_suffix: dict[str, list[str]] = field(default_factory=dict)

@@ -66,6 +66,7 @@ MODELS_DIR = Path(__file__).parent / "models"
 
 @dataclass
 class Sink:
+    """A call that must not receive tainted data in the listed arguments."""
     kind: str
     args: tuple[Any, ...]  # ints (positions) and strs (keywords); ("*",) = every argument
     api: str
@@ -86,6 +87,7 @@ class Sink:
 
 @dataclass
 class Models:
+    """The taint models in force: sources, sanitisers and sinks, shipped and configured."""
     source_objects: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     request_attrs: frozenset[str] = frozenset()
     request_methods: frozenset[str] = frozenset()
