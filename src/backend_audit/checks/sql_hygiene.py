@@ -162,6 +162,11 @@ _NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "url
            "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
 _BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b|^bind$)")  # `bind = op.get_bind()` too
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+# What a `.commit()` / `.flush()` receiver is called when it is a DB session, connection or transaction; a
+# JSON-backed model's `watch.commit()`, a temp file's `tmp.flush()` or GitPython's `repo.index.commit()` is not.
+_DB_RECEIVER = re.compile(r"(?i)(session|^s$|^db$|_db$|^db_|conn|cnx|transaction|^tx$|^txn$|cursor|^cur$|engine)")
+# A management command runs in its own process, which exits (closing every connection) when the command ends.
+_ONE_SHOT_BASES = ("BaseCommand", "LabelCommand", "AppCommand")
 
 
 class DbLifecycle(AstCheck):
@@ -191,7 +196,10 @@ class DbLifecycle(AstCheck):
             self.opened[-1].setdefault(targets[0].id, node)
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
-        for name, stmt in self.opened.pop().items():
+        opened = self.opened.pop()
+        if self._one_shot():
+            return
+        for name, stmt in opened.items():
             verdict = _lifecycle(node, name)
             if verdict == "leak":
                 self.report(stmt, f"{name} is opened here and never closed, used as a context manager, returned or "
@@ -224,10 +232,55 @@ class DbLifecycle(AstCheck):
         return bool(name and "." not in name and _SESSION_FACTORY.match(name) and "Client" not in name
                     and not qn.startswith(_NOT_DB))
 
+    def _one_shot(self) -> bool:
+        """Inside a Django management command class: the process exits when the command ends, so a connection
+        closed only on the happy path is released a moment later by the exit."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.ClassDef):
+                return any((dotted(b) or "").rpartition(".")[2] in _ONE_SHOT_BASES for b in parent.bases)
+        return False
+
+    def _db_receiver(self, call: ast.Call) -> bool:
+        """The commit's receiver is evidently a DB session/connection: a local this function opened as one, a
+        name that says so, or Django's `transaction` module."""
+        receiver = call.func.value  # type: ignore[attr-defined]
+        if isinstance(receiver, ast.Name) and self.opened and receiver.id in self.opened[-1]:
+            return True
+        qn = self.ctx.qualname(receiver) or ""
+        if qn.startswith(("django.db", "sqlalchemy", "sqlmodel")) or qn in _DBAPI_CONNECT:
+            return True
+        name = dotted(receiver)
+        if name is None and isinstance(receiver, ast.Call):
+            return self._opens(receiver) or _DB_RECEIVER.search(dotted(receiver.func) or "") is not None
+        return bool(name and _DB_RECEIVER.search(name.rpartition(".")[2]))
+
+    def _released_after(self, node: ast.Try, commits: list[ast.Call]) -> bool:
+        """The committing connection is a local of this function, and after the try it is only closed: the
+        failed transaction is discarded by close() and never reused."""
+        names = {c.func.value.id for c in commits if isinstance(c.func.value, ast.Name)}  # type: ignore[attr-defined]
+        if len(names) != 1 or not self.opened or next(iter(names)) not in self.opened[-1]:
+            return False
+        name = next(iter(names))
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        body = getattr(parent, "body", None)
+        if not isinstance(body, list) or node not in body or not isinstance(parent, (ast.FunctionDef,
+                                                                                      ast.AsyncFunctionDef)):
+            return False
+        closed = False
+        for stmt in body[body.index(node) + 1:]:
+            for n in iter_nodes([stmt]):
+                if isinstance(n, ast.Name) and n.id == name:
+                    return False
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "close" and \
+                        isinstance(n.func.value, ast.Name) and n.func.value.id == name:
+                    closed = True
+                    break
+        return closed
+
     def visit_Try(self, node: ast.Try) -> None:
         commits = [n for n in iter_nodes(node.body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
-                   and n.func.attr in ("commit", "flush")]
-        if not commits or self._in_begin():
+                   and n.func.attr in ("commit", "flush") and self._db_receiver(n)]
+        if not commits or self._in_begin() or self._released_after(node, commits):
             return
         for handler in node.handlers:
             if not self._broad(handler.type):
