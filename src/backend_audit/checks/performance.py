@@ -1161,6 +1161,18 @@ class PoolCreatedPerRequest(AstCheck):
                                   "or in the app's lifespan and share it",
                             level="note" if sub == "http-client" else None, properties={"sub": sub})
 
+_FILE_IO = "aiofiles or anyio.open_file"
+_PATH_FILE_IO = "aiofiles or anyio.Path"
+
+
+def _beside_module(expr: ast.AST, frame: dict) -> bool:
+    """A path built from the module's own `__file__`, or a local assigned one: a file shipped with the code."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Name) and (n.id == "__file__" or n.id in frame["resources"]):
+            return True
+    return False
+
+
 # Blocking calls by qualified name (prefix match on "module." entries), with the async replacement.
 _BLOCKING = {
     "requests.": "httpx.AsyncClient or aiohttp",
@@ -1182,7 +1194,7 @@ _BLOCKING = {
     "shutil.copy": "anyio.to_thread.run_sync / asyncio.to_thread",
     "shutil.move": "anyio.to_thread.run_sync / asyncio.to_thread",
     "shutil.rmtree": "anyio.to_thread.run_sync / asyncio.to_thread",
-    "builtins.open": "aiofiles or anyio.open_file",
+    "builtins.open": _FILE_IO,
     "builtins.input": "nothing: a server must not read stdin",
 }
 _HTTPX_SYNC = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream"})
@@ -1221,7 +1233,8 @@ class BlockingCallInAsync(AstCheck):
             if p.annotation is not None and (self.ctx.qualname(p.annotation) or "") in (
                     "sqlalchemy.orm.Session", "sqlalchemy.orm.session.Session"):
                 sessions.add(p.arg)
-        self.frames.append({"async": is_async, "clients": set(), "sessions": sessions, "paths": set()})
+        self.frames.append({"async": is_async, "clients": set(), "sessions": sessions, "paths": set(),
+                            "resources": set()})
 
     def _startup(self, node: ast.FunctionDef) -> bool:
         if node.name in _STARTUP_NAMES:
@@ -1233,7 +1246,7 @@ class BlockingCallInAsync(AstCheck):
         self.frames.pop()
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.frames.append({"async": False, "clients": set(), "sessions": set(), "paths": set()})
+        self.frames.append({"async": False, "clients": set(), "sessions": set(), "paths": set(), "resources": set()})
 
     def leave_Lambda(self, node: ast.Lambda) -> None:
         self.frames.pop()
@@ -1252,6 +1265,10 @@ class BlockingCallInAsync(AstCheck):
     def visit_Assign(self, node: ast.Assign) -> None:
         for t in node.targets:
             self._bind(t, node.value)
+        frame = self._frame()
+        if frame is not None and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                _beside_module(node.value, frame):
+            frame["resources"].add(node.targets[0].id)
 
     def visit_withitem(self, node: ast.withitem) -> None:
         self._bind(node.optional_vars, node.context_expr)
@@ -1266,8 +1283,29 @@ class BlockingCallInAsync(AstCheck):
         what = self._blocking(node, frame)
         if what:
             call, instead = what
+            if instead in (_FILE_IO, _PATH_FILE_IO):
+                if self._reads_package_file(node, frame):
+                    return  # a file shipped beside the module (a bundled script or template): a few KB, cached
+                # local disk I/O stalls the loop for a moment; whether the file is large or on slow storage
+                # is not traced
+                self.report(node, f"file I/O {call}() inside async def {self.ctx.symbol or ''} blocks the event "
+                                  f"loop while the disk works (file size and storage not traced); for large files "
+                                  f"use {instead}, or asyncio.to_thread", level="note")
+                return
             self.report(node, f"blocking call {call}() inside async def {self.ctx.symbol or ''} stalls the event loop; "
                               f"use {instead}, or run it with asyncio.to_thread / run_in_threadpool")
+
+    def _reads_package_file(self, node: ast.Call, frame: dict) -> bool:
+        """open(path) / Path(...).read_text() for reading, of a path built from the module's own `__file__`."""
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("read_text", "read_bytes"):
+            return _beside_module(func.value, frame)
+        if not node.args or not _beside_module(node.args[0], frame):
+            return False
+        mode = node.args[1] if len(node.args) > 1 else keyword(node, "mode")
+        if mode is None:
+            return True
+        return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and not set(mode.value) & set("wax+")
 
     def leave_Call(self, node: ast.Call) -> None:
         if (dotted(node.func) or "").rsplit(".", 1)[-1] in _OFFLOAD:
@@ -1277,6 +1315,8 @@ class BlockingCallInAsync(AstCheck):
         qn = self.ctx.qualname(node.func) or ""
         if qn.startswith(("redis.asyncio", "httpx.Async")):
             return None
+        if qn.startswith(("requests.", "urllib3.")) and qn.rpartition(".")[2][:1].isupper():
+            return None  # building a class (CaseInsensitiveDict, Session, PoolManager) does no I/O; its calls do
         for prefix, instead in _BLOCKING.items():
             if qn == prefix or (prefix.endswith(".") and qn.startswith(prefix)) or \
                     (prefix == "shutil.copy" and qn.startswith("shutil.copy")):
@@ -1295,10 +1335,10 @@ class BlockingCallInAsync(AstCheck):
             if name in frame["sessions"] and method in _SESSION_IO:
                 return f"{name}.{method}", "AsyncSession"
             if name in frame["paths"] and method in _PATH_IO:
-                return f"{name}.{method}", "aiofiles or anyio.Path"
+                return f"{name}.{method}", _PATH_FILE_IO
         if method in _PATH_IO and isinstance(receiver, ast.Call) and \
                 (self.ctx.qualname(receiver.func) or "") in ("pathlib.Path", "pathlib.PurePath"):
-            return f"Path(...).{method}", "aiofiles or anyio.Path"
+            return f"Path(...).{method}", _PATH_FILE_IO
         if "objects" in parts[1:] and method in _DJANGO_EVAL and parts[0][:1].isupper():
             return f"{'.'.join(parts)}.{method}", f"the async ORM API (a{method}())"
         if isinstance(receiver, ast.Call) and method in _DJANGO_EVAL:
