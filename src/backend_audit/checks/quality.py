@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..findings import Finding
-from .base import AstCheck, RadonCheck
+from .base import AstCheck, RadonCheck, dotted
 from .util import is_route_handler, outside_product
 
 
@@ -152,6 +152,62 @@ def _statement_lines(body: list[ast.stmt], out: set[int]) -> set[int]:
     return out
 
 
+_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add",
+                       "discard", "popitem", "sort", "reverse", "appendleft", "extendleft", "popleft",
+                       "difference_update", "intersection_update", "symmetric_difference_update", "__setitem__"})
+# Builtins that only read the object handed to them.
+_READERS = frozenset({"len", "list", "dict", "set", "tuple", "frozenset", "sorted", "reversed", "enumerate", "iter",
+                      "any", "all", "sum", "min", "max", "str", "repr", "bool", "isinstance", "zip", "print",
+                      "deepcopy", "copy", "dumps", "hash", "format"})
+_RANK = {"read": 0, "escapes": 1, "mutated": 2}
+
+
+def _default_uses(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    """Per parameter name, the strongest use in the body (nested functions included, as closures see the
+    same object): "mutated" (a mutating method, item assignment or deletion, `+=`), "escapes" (passed to a
+    call that is not a plain reader, returned, yielded, stored or aliased: what happens next is not traced)
+    or "read". Walked only for functions that have a mutable default."""
+    params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
+    out: dict[str, str] = {}
+
+    def mark(name: str, use: str) -> None:
+        if _RANK[use] > _RANK[out.get(name, "read")]:
+            out[name] = use
+
+    parent_of: dict[int, ast.AST] = {}
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            parent_of[id(child)] = node
+            stack.append(child)
+        if not (isinstance(node, ast.Name) and node.id in params and isinstance(node.ctx, ast.Load)):
+            continue
+        value: ast.AST = node
+        parent = parent_of.get(id(node))
+        while isinstance(parent, (ast.BoolOp, ast.IfExp)):  # `items = items or []` hands the default on
+            value, parent = parent, parent_of.get(id(parent))
+        while isinstance(parent, ast.Subscript) and parent.value is value and isinstance(parent.ctx, ast.Load):
+            value, parent = parent, parent_of.get(id(parent))  # `acc[key].append(x)` changes what the default holds
+        if isinstance(parent, ast.Attribute):
+            if parent.attr in _MUTATORS:
+                mark(node.id, "mutated")
+        elif isinstance(parent, ast.Subscript):
+            if not isinstance(parent.ctx, ast.Load):
+                mark(node.id, "mutated")
+        elif isinstance(parent, ast.AugAssign):
+            mark(node.id, "mutated")
+        elif isinstance(parent, ast.Call):
+            if value is not parent.func and (dotted(parent.func) or "").rpartition(".")[2] not in _READERS:
+                mark(node.id, "escapes")
+        elif isinstance(parent, ast.keyword):
+            mark(node.id, "escapes")  # a keyword argument of a call: the callee is not traced
+        elif isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom, ast.Assign, ast.AnnAssign, ast.NamedExpr,
+                                 ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Starred, ast.Lambda)):
+            mark(node.id, "escapes")
+    return out
+
+
 _MUTABLE_CALLS = frozenset({"list", "dict", "set", "bytearray", "collections.defaultdict", "collections.OrderedDict",
                             "collections.deque", "collections.Counter"})
 
@@ -166,17 +222,28 @@ class MutableDefaultArgument(AstCheck):
         # defaults align with the last positional parameters; kw_defaults holds None where there is none
         pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults),
                  *zip(args.kwonlyargs, args.kw_defaults)]
+        uses: dict[str, str] | None = None
         for param, default in pairs:
             if default is None or not self._mutable(default):
                 continue
+            if uses is None:
+                uses = _default_uses(node)
+            use = uses.get(param.arg, "read")
+            if use == "read":
+                continue  # only read (iterated, tested, looked up): the shared object never changes
             if endpoint:
                 self.report(default, f"mutable default for '{param.arg}' in an endpoint: FastAPI copies "
                                      "it per request, but direct callers share one object; default to None",
                             level="note", key_node=self._param_span(param, default))
-            else:
+            elif use == "mutated":
                 self.report(default, f"mutable default for '{param.arg}' is created once and shared by "
-                                     "every call (and every request); default to None and create it inside",
-                            key_node=self._param_span(param, default))
+                                     "every call (and every request), and this function changes it; default to "
+                                     "None and create it inside", key_node=self._param_span(param, default))
+            else:
+                self.report(default, f"mutable default for '{param.arg}' is created once and shared by every "
+                                     "call; it is handed on (passed, returned or stored) and whether anything "
+                                     "changes it was not traced; default to None and create it inside",
+                            level="note", key_node=self._param_span(param, default))
 
     def _param_span(self, param: ast.arg, default: ast.expr) -> ast.AST:
         """A node spanning `name: annotation = default` and the comma after it, the text libcst's Param
