@@ -307,7 +307,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
-        if self._batch_fallback() or self._table_varies(node):
+        if self._batch_fallback() or self._table_varies(node) or self._one_pass_only():
             return
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
@@ -333,6 +333,31 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return False
             if isinstance(parents[i], ast.ExceptHandler):
                 return tries_batch_write(parents[i - 1])
+        return False
+
+    def _one_pass_only(self) -> bool:
+        """`for param in PARAMS: if param == "bundle": query(...)`: the round-trip sits under a test of the loop
+        variable against one constant, so it runs for one item of the walk, not for each."""
+        loop, names = self._innermost_loop()
+        if loop is None or not names:
+            return False
+        parents = self.ctx.parents
+        index = next((i for i, p in enumerate(parents) if p is loop), None)
+        if index is None:
+            return False
+        for i in range(index + 1, len(parents) - 1):
+            branch = parents[i]
+            if not isinstance(branch, ast.If) or not any(parents[i + 1] is st for st in branch.body):
+                continue
+            # `if param == "bundle" and value:` too: every operand of an `and` must hold
+            tests = branch.test.values if isinstance(branch.test, ast.BoolOp) and \
+                isinstance(branch.test.op, ast.And) else [branch.test]
+            for test in tests:
+                if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.Is)):
+                    sides = (test.left, test.comparators[0])
+                    if any(isinstance(a, ast.Name) and a.id in names for a in sides) and \
+                            any(isinstance(b, ast.Constant) for b in sides):
+                        return True
         return False
 
     def _innermost_loop(self) -> tuple[ast.AST | None, set[str]]:
