@@ -35,6 +35,7 @@ def sync(path, seen=[]):
         logger.error(f"sync of {path} failed: {exc}")
         return None
     print("synced", path)
+    seen.append(path)  # the shared default is changed: a mutable-default finding to fix
     return reply
 '''
 
@@ -59,6 +60,7 @@ def sync(path, seen=None):
         logger.exception("sync of %s failed: %s", path, exc)
         return None
     print("synced", path)
+    seen.append(path)  # the shared default is changed: a mutable-default finding to fix
     return reply
 '''
 
