@@ -148,15 +148,32 @@ class DatabaseRoundTripInLoop(AstCheck):
             is_alembic_env(ctx) or _one_off_script(ctx.path)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
+        # names bound to an embedded sqlite3 connection or its cursor: a statement is an in-process call
+        self.embedded: set[str] = set()
         self._binding_index: dict[int, _Bindings] = {}
         self._loop_index: dict[tuple[str, int], Any] = {}
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if isinstance(node.value, ast.Call) and (self.ctx.qualname(node.value.func) or "") in _HTTP_CLIENTS:
             self.http_sessions.update(n for t in node.targets if (n := receiver_name(t)))
+        if self._embedded(node.value):
+            self.embedded.update(n for t in node.targets if (n := receiver_name(t)))
+
+    def _embedded(self, value: ast.AST) -> bool:
+        """`sqlite3.connect(...)`, or `.cursor()` of a connection that is one."""
+        if not isinstance(value, ast.Call):
+            return False
+        if (self.ctx.qualname(value.func) or "") == "sqlite3.connect":
+            return True
+        func = value.func
+        return isinstance(func, ast.Attribute) and func.attr == "cursor" and \
+            receiver_name(func.value) in self.embedded
 
     def visit_With(self, node: ast.With) -> None:
         for item in node.items:
+            if item.optional_vars is not None and self._embedded(item.context_expr) and \
+                    (name := receiver_name(item.optional_vars)):
+                self.embedded.add(name)
             if isinstance(item.context_expr, ast.Call) and item.optional_vars is not None and \
                     (self.ctx.qualname(item.context_expr.func) or "") in _HTTP_CLIENTS:
                 name = receiver_name(item.optional_vars)
@@ -313,8 +330,10 @@ class DatabaseRoundTripInLoop(AstCheck):
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
         level = "note" if self.note_only else None
         by_hand = run_by_hand(self.ctx)
+        embedded = receiver_name(node.func.value) in self.embedded and \
+            "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
-            self._untraced(node, sub, what)
+            embedded or self._untraced(node, sub, what)
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
