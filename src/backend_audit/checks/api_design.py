@@ -283,6 +283,8 @@ class StateChangeInGet(AstCheck):
             return False
         if decorators & {"require_POST", "require_http_methods", "api_view", "action", "csrf_exempt"}:
             return False
+        if not any(isinstance(n, ast.Return) and n.value is not None for n in iter_nodes(node.body)):
+            return False  # a view must return a response: `def remove(request, pk)` returning nothing is a helper
         return not _METHOD_AWARE.search("\n".join(self.ctx.segment(s) for s in node.body))
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
