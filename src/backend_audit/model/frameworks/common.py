@@ -39,8 +39,10 @@ FASTAPI_SECURITY = frozenset({"OAuth2PasswordBearer", "OAuth2AuthorizationCodeBe
                               "HTTPBasic", "HTTPDigest", "APIKeyHeader", "APIKeyCookie", "APIKeyQuery",
                               "OpenIdConnect", "SecurityScopes"})
 RATE_LIMIT_DECORATOR = re.compile(r"(?i)(^|\.)(limit|ratelimit|rate_limit|throttle|limits|shared_limit)$")
+# `n` / `k` / `top_k`: a search's result count (`n: int = 5` returns the top n) bounds the list like a limit
 PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?page|cursor|skip|take|first|after"
-                              r"|before|start|count|max_results|page_number|pagination|params)$")
+                              r"|before|start|count|max_results|page_number|pagination|params|n|k|top_?[kn]?"
+                              r"|num_results)$")
 
 # Default public allow-list (catalog BA-AUTH-001 "Not flagged").
 PUBLIC_PATHS = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
