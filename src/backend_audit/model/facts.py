@@ -422,6 +422,31 @@ def _imports_test_framework(tree: ast.Module | None, path: str = "") -> bool:
     return False
 
 
+# Test code the configured test paths miss, known by what it is: a module named as a test (`e2e_test_x.py`,
+# `x_tests.py`) that defines tests (`test_*` functions or methods) and lives in a test folder (`tests_e2e/`,
+# `api_tests/`) or drives a browser (linkding's Playwright suite, run with `-o python_files=e2e_test_*.py`).
+_TEST_STEM = re.compile(r"(?:^|_)tests?(?:_|$)")
+_TEST_FOLDER = re.compile(r"(?:^|[_-])tests?(?:[_-]|$)")
+_BROWSER_DRIVERS = ("playwright", "selenium", "splinter")
+
+
+def _test_module(tree: ast.Module | None, path: str) -> bool:
+    folders, _, name = path.rpartition("/")
+    if tree is None or not name.endswith(".py") or not _TEST_STEM.search(name[:-3]):
+        return False
+    in_folder = any(_TEST_FOLDER.search(part) for part in folders.split("/") if part)
+    if not in_folder and not any(
+            (a.name if isinstance(node, ast.Import) else node.module or "").split(".")[0] in _BROWSER_DRIVERS
+            for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+            for a in (node.names if isinstance(node, ast.Import) else node.names[:1])):
+        return False
+    for node in tree.body:
+        body = node.body if isinstance(node, ast.ClassDef) else [node]
+        if any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name.startswith("test_") for f in body):
+            return True
+    return False
+
+
 class TestRefsCollector:
     """In test files and test support modules only: what a test could use to reach an endpoint (URL strings,
     route names given to url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
@@ -429,7 +454,7 @@ class TestRefsCollector:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.active = ctx.is_test
-        if not ctx.is_test and _imports_test_framework(ctx.tree, ctx.path):
+        if not ctx.is_test and (_imports_test_framework(ctx.tree, ctx.path) or _test_module(ctx.tree, ctx.path)):
             self.active = True
             ctx.facts["test_support"] = True
         # `reverse(url_format.format(action))`: a route name computed from what the test class declares;
