@@ -526,6 +526,8 @@ class FunctionFacts:
             return
         if not isinstance(node.ctx, ast.Load):
             self.stack[-1].skip.add(id(node.value))  # `request.data["name"] = now()` writes, it reads nothing
+            if isinstance(node.ctx, ast.Store) and self.stack[-1].starts_session is None:
+                self.stack[-1].starts_session = _session_login(node)
             return
         # `request.body[:settings.PING_BODY_LIMIT]`, `request.GET["q"][:100]`: cut to a size the program fixes
         bounded = isinstance(node.slice, ast.Slice) and _size_bound(node.slice)
@@ -975,6 +977,13 @@ class FunctionFacts:
             return
         op, right = node.ops[0], node.comparators[0]
         left = node.left
+        if isinstance(op, (ast.Eq, ast.NotEq)) and fn.token_check is None and not _constant_like(left) and \
+                not _constant_like(right):
+            for side, other in ((left, right), (right, left)):
+                key = _request_token(fn.locals_expr.get(side.id) if isinstance(side, ast.Name) else side)
+                if key:  # `request.args.get("token") != settings_token`: the URL's token is the credential
+                    fn.token_check = f"{_code(self.ctx, other)[:40]} compared with the request's {key!r}"
+                    break
         # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
         if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
                 and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
@@ -1316,6 +1325,18 @@ def _url_value_keys(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     return sorted(keys)
 
 
+def _session_login(node: ast.Subscript) -> str | None:
+    """`request.session["user"] = dict(idinfo)`, `session["user_id"] = user.id`: the caller's session now says who
+    they are, which is how a view without a login library signs the caller in (an admin flag is not a login)."""
+    key = node.slice
+    if last_name(dotted(node.value) or "") != "session" or not (
+            isinstance(key, ast.Constant) and isinstance(key.value, str)) or "admin" in key.value.lower():
+        return None
+    if not (_SESSION_IDENTITY.search(key.value) or key.value.lower() in ("id", "uid")):
+        return None
+    return f'{dotted(node.value)}["{key.value[:30]}"] = ...'
+
+
 def _session_user_test(test: ast.expr, local_exprs: dict[str, ast.expr] | None = None) -> bool:
     """`"username" not in session`, `not session.get("user_id")`: a test of who is logged in, by session.
     With the function's locals, `is_admin = session.get("is_admin")` ... `if is_admin or ...:` reads the same."""
@@ -1341,6 +1362,28 @@ def _mentions_login(call: ast.Call) -> bool:
         if isinstance(node, (ast.Name, ast.Attribute)) and _LOGIN_TARGET.search(dotted(node) or ""):
             return True
     return False
+
+
+# Query, header or cookie keys that carry a credential: `?token=`, `X-Api-Key`, `access_key`.
+_TOKEN_KEY = re.compile(r"(?i)token|api[_-]?key|access[_-]?key|secret")
+_TOKEN_PLACES = frozenset({"args", "GET", "query_params", "headers", "cookies", "COOKIES", "META", "values"})
+
+
+def _request_token(node: ast.expr | None) -> str | None:
+    """`request.args.get("token")`, `request.headers["X-Api-Key"]`: the key of a credential the request carries
+    (the request by its name: a helper handed it as its second parameter is not known as a view's)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        base, key = node.func.value, node.args[0]
+    elif isinstance(node, ast.Subscript):
+        base, key = node.value, node.slice
+    else:
+        return None
+    if not (isinstance(base, ast.Attribute) and base.attr in _TOKEN_PLACES and
+            last_name(dotted(base.value) or "") in ("request", "req")):
+        return None
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and _TOKEN_KEY.search(key.value):
+        return key.value
+    return None
 
 
 def _constant_like(node: ast.expr) -> bool:
