@@ -136,6 +136,9 @@ _LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
 # Calls that check a signed or secret link token: the token in the URL is the credential.
 _TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
                            "loads_signed", "confirm_token", "validate_token"})
+# An OAuth client sending the caller to the provider's login page (authlib, requests-oauthlib): the password is
+# typed and checked there, not here.
+_OAUTH_REDIRECTS = frozenset({"authorize_redirect", "authorization_url", "create_authorization_url"})
 # Calls that check a password and answer with a session or a token: a login or token exchange.
 _CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password(_hash)?|verify_password|keygen"
                               r"|\w*token\w*|\w*key_?create\w*"
@@ -203,6 +206,7 @@ class _Fn:
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
+    oauth_redirect: str | None = None  # `oauth.google.authorize_redirect(...)`: the provider checks the credential
     serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
@@ -388,6 +392,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.oauth_redirect:
+            out["oauth_redirect"] = fn.oauth_redirect
         if fn.credentials:
             out["checks_credentials"] = fn.credentials
         if fn.ends_session:
@@ -581,6 +587,8 @@ class FunctionFacts:
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
+        if tail in _OAUTH_REDIRECTS and isinstance(node.func, ast.Attribute):
+            fn.oauth_redirect = fn.oauth_redirect or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
                                                        for a in [*node.args, *(k.value for k in node.keywords)]):
             fn.credentials = fn.credentials or f"{tail}()"
@@ -981,7 +989,10 @@ class FunctionFacts:
                 not _constant_like(right):
             for side, other in ((left, right), (right, left)):
                 key = _request_token(fn.locals_expr.get(side.id) if isinstance(side, ast.Name) else side)
-                if key:  # `request.args.get("token") != settings_token`: the URL's token is the credential
+                against = fn.locals_expr.get(other.id) if isinstance(other, ast.Name) else other
+                if key and not _request_read(against):
+                    # `request.args.get("token") != settings_token`: the URL's token is the credential (a
+                    # double-submit CSRF check compares two values the caller sent, and is no such check)
                     fn.token_check = f"{_code(self.ctx, other)[:40]} compared with the request's {key!r}"
                     break
         # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
@@ -1365,8 +1376,16 @@ def _mentions_login(call: ast.Call) -> bool:
 
 
 # Query, header or cookie keys that carry a credential: `?token=`, `X-Api-Key`, `access_key`.
-_TOKEN_KEY = re.compile(r"(?i)token|api[_-]?key|access[_-]?key|secret")
+_TOKEN_KEY = re.compile(r"(?i)^(?!.*(csrf|xsrf)).*(token|api[_-]?key|access[_-]?key|secret)")
 _TOKEN_PLACES = frozenset({"args", "GET", "query_params", "headers", "cookies", "COOKIES", "META", "values"})
+
+
+def _request_read(node: ast.expr | None) -> bool:
+    """`request.cookies.get("x")`, `form.get("x")` of `form = await request.form()`: read from the request."""
+    return node is not None and any(isinstance(n, ast.Attribute) and n.attr in _TOKEN_PLACES | {"form", "json"}
+                                    and last_name(dotted(n.value) or "") in ("request", "req", "form")
+                                    for n in ast.walk(node)) or isinstance(node, ast.Call) and isinstance(
+        node.func, ast.Attribute) and node.func.attr == "get" and last_name(dotted(node.func.value) or "") == "form"
 
 
 def _request_token(node: ast.expr | None) -> str | None:
