@@ -206,6 +206,7 @@ class _Fn:
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
+    acknowledges: int = 0  # 1: every return so far a fixed literal (`{"status": "ok"}`), -1: one is not
     oauth_redirect: str | None = None  # `oauth.google.authorize_redirect(...)`: the provider checks the credential
     serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
@@ -394,6 +395,8 @@ class FunctionFacts:
             out["token_check"] = fn.token_check
         if fn.oauth_redirect:
             out["oauth_redirect"] = fn.oauth_redirect
+        if fn.acknowledges == 1:
+            out["acknowledges"] = True  # answers only a fixed literal: nothing stored is read back
         if fn.credentials:
             out["checks_credentials"] = fn.credentials
         if fn.ends_session:
@@ -1134,6 +1137,8 @@ class FunctionFacts:
         if not self.stack or node.value is None:
             return
         fn = self.stack[-1]
+        if fn.acknowledges >= 0:
+            fn.acknowledges = 1 if _fixed_literal(node.value) else -1
         if isinstance(node.value, ast.Tuple) and any(_refusal_status(el) for el in node.value.elts[1:]):
             fn.auth_check = True  # Flask: `return jsonify(error=...), 401`
         first = _first_argument(node.value) if isinstance(node.value, ast.Call) else None
@@ -1403,6 +1408,15 @@ def _request_token(node: ast.expr | None) -> str | None:
     if isinstance(key, ast.Constant) and isinstance(key.value, str) and _TOKEN_KEY.search(key.value):
         return key.value
     return None
+
+
+def _fixed_literal(node: ast.expr) -> bool:
+    """`"ok"`, `{"status": "ok", "message": "Logged"}`: an answer made of constants only."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _fixed_literal(k) for k in node.keys) and all(map(_fixed_literal, node.values))
+    return isinstance(node, (ast.List, ast.Tuple)) and all(map(_fixed_literal, node.elts))
 
 
 def _constant_like(node: ast.expr) -> bool:
