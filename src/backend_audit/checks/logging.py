@@ -302,6 +302,13 @@ def _network_failure(types: list[str]) -> bool:
 
 _SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
 _DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
+# Caught types that do not name one expected failure: broad, programming and import errors, a subprocess's.
+_UNEXPECTED_KINDS = frozenset({"Exception", "BaseException", "AttributeError", "TypeError", "NameError",
+                               "AssertionError", "NotImplementedError", "RecursionError", "UnboundLocalError",
+                               "ImportError", "ModuleNotFoundError", "CalledProcessError", "SubprocessError",
+                               "LookupError", "ArithmeticError", "ZeroDivisionError", "IndexError"})
+_DATABASE_ERROR = re.compile(r"^(Integrity|Operational|Database|Programming|Interface|Data|Internal)Error$|"
+                             r"^SQLAlchemyError$|^DBAPIError$|^PyMongoError$|^RedisError$")
 # statements that are one step: no block of their own
 _SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Pass)
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -328,8 +335,9 @@ class ErrorLogDropsTraceback(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # innermost last: (reraises, expected, logs the error of a one-call try) or None as a function barrier
-        self.handlers: list[tuple[bool, bool, bool] | None] = []
+        # innermost last: (reraises, expected, why the traceback may not matter: a note) or None as a function
+        # barrier
+        self.handlers: list[tuple[bool, bool, str | None] | None] = []
         self._connect_only: dict[int, bool] = {}  # try id -> its body only opens a connection
         self._steps: dict[int, str | None] = {}  # try id -> what its one step is (see _one_step)
 
@@ -364,7 +372,14 @@ class ErrorLogDropsTraceback(AstCheck):
         step = self._one_step() if not (reraises or expected) else None
         if step == "codec":
             expected = True
-        self.handlers.append((reraises, expected, step == "call" and self._logs_error(node)))
+        logs_error = not (reraises or expected) and self._logs_error(node)
+        why = None
+        if logs_error and step == "call":
+            why = "of the try's one call; the message carries the error, the callee's frames are lost"
+        elif logs_error and self._narrow(types):
+            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message carries "
+                   "its text, the failing frame is lost")
+        self.handlers.append((reraises, expected, why))
 
     def _one_step(self) -> str | None:
         """What the `try` does when it is one step: a single simple statement whose calls are library code
@@ -420,6 +435,15 @@ class ErrorLogDropsTraceback(AstCheck):
             self._locals = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                                ast.ClassDef))} if tree else set()
         return self._locals
+
+    def _narrow(self, types: list[str]) -> bool:
+        """Every caught type names one kind of failure from outside the code (`IOError`, `JSONDecodeError`,
+        `requests.RequestException`, `RuntimeError` of an executor): the handler expects it. Not a broad type,
+        a programming or import error, a database's or a subprocess's error (which statement failed matters),
+        nor this module's own wrapper of another error (where it came from is in the traceback)."""
+        return bool(types) and all(
+            t and t.split(".")[-1] not in _UNEXPECTED_KINDS and not _DATABASE_ERROR.search(t.split(".")[-1]) and
+            t.split(".")[-1] not in self._wrapped_here() for t in types)
 
     def _logs_error(self, handler: ast.ExceptHandler) -> bool:
         """A log call of the handler carries the caught error (`logger.error(f"... {e}")`, `log.warning("%s",
@@ -650,7 +674,7 @@ class ErrorLogDropsTraceback(AstCheck):
             return
         if method not in ("error", "critical", "fatal") or current is None:
             return
-        reraises, expected, one_call = current
+        reraises, expected, note_why = current
         if reraises or expected or self._identified_case():
             return
         exc_info = _exc_info(node)
@@ -662,12 +686,11 @@ class ErrorLogDropsTraceback(AstCheck):
             self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
                               "logger.exception() or pass exc_info=True", level="note")
             return
-        if one_call:
-            # the message carries the error of the try's one library call: the traceback would add that call's
-            # frames, which may or may not matter; not traced further
-            self.report(node, f"logger.{method}() in an except block drops the traceback of the try's one call; "
-                              "the message carries the error, the callee's frames are lost (whether they "
-                              "matter was not traced): logger.exception() keeps them", level="note")
+        if note_why:
+            # the message carries the error of one library call, or of the narrow failure the handler expects:
+            # the traceback would add frames that may or may not matter; not traced further
+            self.report(node, f"logger.{method}() in an except block drops the traceback {note_why} (whether "
+                              "that matters was not traced): logger.exception() keeps them", level="note")
             return
         self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                           "or pass exc_info=True")
