@@ -424,6 +424,10 @@ class BroadExceptSwallows(AstCheck):
             if untraced:
                 level = "note"
         if handled:
+            if kind == "bare" and self._cleanup_of_handled_error() and not self._awaits(node):
+                # one close or unlink while the first error is on its way (or in a finally): nothing to cancel
+                # there, and a failing close must not replace that error
+                return
             if kind == "bare":
                 # the error itself is handled; what the bare clause adds is catching cancellation and exit. An
                 # awaiting try is where cancellation lands: evidence. Elsewhere a Ctrl-C or SystemExit landing in
