@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from .lazy_re import re  # compiled on first use
 from typing import Any
 
@@ -309,6 +310,7 @@ _UNEXPECTED_KINDS = frozenset({"Exception", "BaseException", "AttributeError", "
                                "LookupError", "ArithmeticError", "ZeroDivisionError", "IndexError"})
 _DATABASE_ERROR = re.compile(r"^(Integrity|Operational|Database|Programming|Interface|Data|Internal)Error$|"
                              r"^SQLAlchemyError$|^DBAPIError$|^PyMongoError$|^RedisError$")
+_BUILTINS = frozenset(dir(builtins))
 # statements that are one step: no block of their own
 _SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Pass)
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -382,13 +384,15 @@ class ErrorLogDropsTraceback(AstCheck):
         self.handlers.append((reraises, expected, why))
 
     def _one_step(self) -> str | None:
-        """What the `try` does when it is one step: a single simple statement whose calls are library code
-        (`shutil.move(src, dst)`, `self.session.get(url).json()`), next to log calls and calls-free
+        """What the `try` does when it is one step: a single simple statement whose calls are library code by
+        their root name (`shutil.move(src, dst)`, `requests.get(url).json()`), next to log calls and call-free
         bookkeeping (`queued += 1`). "codec" when that step only decodes or encodes bytes (`raw.decode("utf-8")`):
         the only failure is the input's encoding. "call" otherwise: the traceback would add the frames of that
         one call, which the message can carry. None for several steps or compound statements (which line
-        failed matters) and for a call of the project's own code (a local function, a method on `self`, a
-        name imported from the project: its frames are where a bug lives)."""
+        failed matters) and for any call not known to be a library's (a local function, a method on `self`, a
+        name imported from the project, a client or plugin object: its frames may be where a bug lives;
+        earlier reviews called `except Exception: log.error(f"...{e}")` around `plugin.send(...)` or a data
+        layer's call a true warning)."""
         parents = self.ctx.parents
         block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
         if block is None:
@@ -410,24 +414,26 @@ class ErrorLogDropsTraceback(AstCheck):
                 return None
             if calls:
                 steps.append(calls)
-        if len(steps) != 1 or any(self._project_call(c) for c in steps[0]):
+        if len(steps) != 1:
             return None
-        if all(isinstance(c.func, ast.Attribute) and c.func.attr in ("decode", "encode") for c in steps[0]):
+        # `raw.decode("utf-8")`: bytes/str codecs take only constants; `jwt.decode(token, key)` is no codec
+        if all(isinstance(c.func, ast.Attribute) and c.func.attr in ("decode", "encode") and all(
+                isinstance(a, ast.Constant) for a in [*c.args, *(k.value for k in c.keywords)]) for c in steps[0]):
             return "codec"
-        return "call"
+        return "call" if all(self._library_call(c) for c in steps[0]) else None
 
-    def _project_call(self, call: ast.Call) -> bool:
+    def _library_call(self, call: ast.Call) -> bool:
+        """The call goes to library code, by its root name: a module or name imported from a library
+        (`shutil.move`, `Path(p).unlink()`, `requests.get(url).json()`) or a builtin. A method on `self`, a
+        parameter or a client object is left out: a data layer or a plugin reached through it may be the
+        project's own code, whose frames are where a bug lives."""
         func = call.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
-            return True  # the class's own method; `self.session.get(url)` is a client's
-        while isinstance(func, ast.Attribute):
-            func = func.value
-        if not isinstance(func, ast.Name):
+        while isinstance(func, (ast.Attribute, ast.Call)):
+            func = func.value if isinstance(func, ast.Attribute) else func.func
+        if not isinstance(func, ast.Name) or func.id in self._local_functions():
             return False
-        if func.id in self._local_functions():
-            return True
         origin = self.ctx.imported(func.id)
-        return bool(origin) and not self._library(origin)
+        return self._library(origin) if origin else func.id in _BUILTINS and not self.ctx.is_local(func.id)
 
     def _local_functions(self) -> set[str]:
         if not hasattr(self, "_locals"):
