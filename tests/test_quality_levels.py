@@ -149,11 +149,46 @@ logger = logging.getLogger(__name__)
 async def m017_add_created_at(db):
     try:
         await db.execute("ALTER TABLE accounts ADD COLUMN created_at TIMESTAMP")
+        await db.execute("UPDATE accounts SET created_at = now()")
     except OperationalError as exc:
         logger.error(f"Migration 17 failed: {exc}")
 '''
-    assert _levels(tmp_path / "a", "shop/core/migrations.py", text, "BA-LOG-001") == {10: "note"}
-    assert _levels(tmp_path / "b", "shop/core/accounts.py", text, "BA-LOG-001") == {10: "warning"}
+    assert _levels(tmp_path / "a", "shop/core/migrations.py", text, "BA-LOG-001") == {11: "note"}
+    assert _levels(tmp_path / "b", "shop/core/accounts.py", text, "BA-LOG-001") == {11: "warning"}
+
+
+def test_an_error_logged_with_its_text_after_one_library_call_is_a_note(tmp_path):
+    # the traceback would add the frames of one library call, the message carries the error: a note; the
+    # same around the project's own function (its frames are where a bug lives) or two steps stays a warning
+    text = '''import logging
+import shutil
+
+logger = logging.getLogger(__name__)
+
+
+def seed(src, dst):
+    try:
+        shutil.move(src, dst)
+        logger.debug("seeded %s", dst)
+    except Exception as e:
+        logger.error(f"could not seed {dst}: {e}")
+
+
+def build(src, dst):
+    try:
+        seed(src, dst)
+    except Exception as e:
+        logger.error(f"could not build {dst}: {e}")
+
+
+def copy(src, dst):
+    try:
+        shutil.copy(src, dst)
+        shutil.rmtree(src)
+    except Exception as e:
+        logger.error(f"could not move {dst}: {e}")
+'''
+    assert _levels(tmp_path, "app/files.py", text, "BA-LOG-001") == {12: "note", 19: "warning", 27: "warning"}
 
 
 def test_an_ordered_position_shift_is_a_note_an_unordered_one_a_warning(tmp_path):

@@ -243,6 +243,8 @@ class NoRateLimiting(EndpointCheck):
             if e.rate_limit is None and self._AUTH_PATH.search(e.path) and set(e.methods) & {"POST", "PUT", "PATCH"}:
                 if lockout and self._LOGIN_PATH.search(e.path):
                     continue  # django-axes counts the failed logins authenticate() sees and locks the guesser out
+                if e.fn.get("oauth_redirect") and not e.fn.get("checks_credentials"):
+                    continue  # it sends the caller to the OAuth provider's login page: nothing to guess here
                 if _requires_login(e.auth):
                     # a token minted or a second factor managed for a user already logged in: guessing here
                     # needs a session first, so brute force is not what the path suggests
@@ -288,7 +290,7 @@ def _requires_login(auth: str) -> bool:
     """The inventory's auth evidence names a login requirement (not `none`, not a check it could not read)."""
     return bool(auth) and not auth.startswith(("none", "unknown", "check", "public")) and \
         bool(re.search(r"(?i)(IsAuthenticated|login_required|admins?_only|authed_only|require_verified|"
-                       r"Permission|current_user|get_current_user|LoginRequired)", auth))
+                       r"Permission|current_user|get_current_user|LoginRequired|decorator: requires$)", auth))
 
 
 def anchor(inv) -> tuple[str, int]:

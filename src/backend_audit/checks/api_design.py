@@ -129,11 +129,30 @@ class StatusCodeHygiene(AstCheck):
         if methods == {"POST"} and attrs & _CREATES and not attrs & {"update", "upsert", "merge", "patch"}:
             self.report(node, f"POST handler {node.name}() creates a resource but answers 200: declare "
                               "status_code=201 on the route", level="note", rule_id="BA-API-005/create-without-201")
-        elif methods == {"DELETE"} and not _declares(node, "response_model") and node.returns is None and any(isinstance(n, ast.Return) and n.value is not None and
-                                           literal_value(n.value) is not None for n in body):
+        elif methods == {"DELETE"} and not _declares(node, "response_model") and node.returns is None and any(
+                isinstance(n, ast.Return) and n.value is not None and literal_value(n.value) is not None and
+                not _status_set(n.value) and not _status_envelope(n.value) for n in body):
             self.report(node, f"DELETE handler {node.name}() returns a body with 200: answer 204 No Content "
                               "(status_code=204) or document the body", level="note",
                         rule_id="BA-API-005/delete-with-body")
+
+
+def _status_set(value: ast.AST) -> bool:
+    """`Response(status_code=204)`, `RedirectResponse(url, status_code=301)`: the response says its own status."""
+    if isinstance(value, ast.Await):
+        value = value.value
+    if not isinstance(value, ast.Call):
+        return False
+    tail = (dotted(value.func) or "").rpartition(".")[2]
+    return tail.endswith("Response") and (tail.startswith("Redirect") or any(
+        k.arg in ("status", "status_code") for k in value.keywords))
+
+
+def _status_envelope(value: ast.AST) -> bool:
+    """`{"status": "ok", "message": "Conversation history cleared"}`: a fixed acknowledgement the client reads;
+    200 with it is valid HTTP (204 is a style choice). A deleted object handed back is not one."""
+    return isinstance(value, ast.Dict) and bool(value.keys) and all(
+        isinstance(k, ast.Constant) and isinstance(v, ast.Constant) for k, v in zip(value.keys, value.values))
 
 
 # --- BA-API-006 ----------------------------------------------------------------------------------------

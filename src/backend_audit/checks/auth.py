@@ -263,6 +263,16 @@ class EndpointWithoutAuth(EndpointCheck):
                 by_handler.pop((e.file, e.line), None)
             line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
             tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part)), None)
+            if not tooling and all(set(e.methods) <= {"POST", "PUT"} and e.fn.get("acknowledges") for e in group):
+                # a collector (telemetry, beacons, logs): callers only add data and read nothing stored back
+                out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} "
+                                        f"({'; '.join(routes[:3])}) authenticates and the app has no login, but each "
+                                        "only takes data in and answers a fixed acknowledgement (a collector: "
+                                        "telemetry, beacons), so anonymous callers read nothing stored; whether "
+                                        "anyone may submit is not traced", level="note", symbol=name,
+                                        snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
+                                        properties={"routes": routes}))
+                continue
             out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} ({'; '.join(routes[:3])}"
                                     f"{' ...' if len(routes) > 3 else ''}) authenticates and the app has no login: "
                                     "if it is an internal service reached only through a private network, declare "

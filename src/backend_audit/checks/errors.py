@@ -39,6 +39,8 @@ _STATE_CHANGES = frozenset({"save", "create", "delete", "add", "add_all", "commi
                             "bulk_update", "get_or_create", "update_or_create", "insert", "insert_one",
                             "insert_many", "post", "put", "patch", "send", "send_mail", "publish", "upload",
                             "enqueue", "delay", "apply_async", "charge", "refund", "transfer", "import_module"})
+# Flask's file responses: they read a file into a response, nothing is sent until the view returns
+_FILE_RESPONSES = frozenset({"send_file", "send_from_directory", "send_static_file"})
 _CANCELLATION = frozenset({"CancelledError", "KeyboardInterrupt", "SystemExit", "GeneratorExit"})
 _STATE_PREFIXES = ("save_", "delete_", "update_", "insert_", "send_", "upload_", "store_", "persist_", "remove_")
 # A comment at the try or in the handler stating that the failure is meant to be ignored, or a docstring
@@ -248,17 +250,20 @@ def _catches_all(block: ast.Try) -> bool:
                for h in block.handlers)
 
 
-def _work_of(body: list[ast.stmt]) -> tuple[str | None, bool]:
+def _work_of(body: list[ast.stmt], sets: frozenset[str] = frozenset()) -> tuple[str | None, bool]:
     """(the first state-changing call's name, whether a loop runs calls) in a `try` body, in one pass. The body
     of a nested `try` that catches everything is judged by that try's own handlers (a specific handler lets
-    the rest through to this one); nested functions run elsewhere."""
+    the rest through to this one); nested functions run elsewhere. `sets` are names bound to a set in the
+    function or module: `hostnames.add(h)` fills a collection, it changes no state outside."""
     loops = False
     stack = [(n, False) for n in reversed(body) if not isinstance(n, _DEFERRED)]
     while stack:
         node, in_loop = stack.pop()
         if isinstance(node, ast.Call):
             name = _callee_name(node)
-            if name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES):
+            if (name in _STATE_CHANGES or name.startswith(_STATE_PREFIXES)) and name not in _FILE_RESPONSES and \
+                    not (name == "add" and isinstance(node.func, ast.Attribute) and
+                         isinstance(node.func.value, ast.Name) and node.func.value.id in sets):
                 return name, loops
             loops = loops or in_loop
         looped = {id(c) for c in node.body} if isinstance(node, (ast.For, ast.AsyncFor)) else ()
@@ -266,6 +271,17 @@ def _work_of(body: list[ast.stmt]) -> tuple[str | None, bool]:
         stack.extend((c, in_loop or id(c) in looped) for c in reversed(list(ast.iter_child_nodes(node)))
                      if not isinstance(c, _DEFERRED) and id(c) not in guarded)
     return None, loops
+
+
+def _bound_to_set(body: list[ast.stmt]) -> frozenset[str]:
+    names = set()
+    for st in body:
+        value = st.value if isinstance(st, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, (ast.Set, ast.SetComp)) or isinstance(value, ast.Call) and isinstance(
+                value.func, ast.Name) and value.func.id in ("set", "frozenset"):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return frozenset(names)
 
 
 def _is_false(node: ast.AST) -> bool:
@@ -408,10 +424,20 @@ class BroadExceptSwallows(AstCheck):
             if untraced:
                 level = "note"
         if handled:
+            if kind == "bare" and self._cleanup_of_handled_error() and not self._awaits(node):
+                # one close or unlink while the first error is on its way (or in a finally): nothing to cancel
+                # there, and a failing close must not replace that error
+                return
             if kind == "bare":
+                # the error itself is handled; what the bare clause adds is catching cancellation and exit. An
+                # awaiting try is where cancellation lands: evidence. Elsewhere a Ctrl-C or SystemExit landing in
+                # the try's window was not traced: a note
+                awaits = self._awaits(node)
                 self.report(node, f"{what} also catches KeyboardInterrupt, SystemExit and task cancellation; "
-                                  "catch Exception or a narrower type", level=level,
-                            key_node=key, properties={"sub": "bare"})
+                                  "catch Exception or a narrower type" + (
+                                      "" if awaits else " (the error is handled; whether an exit or a Ctrl-C can "
+                                                        "land in the try was not traced)"),
+                            level=level if awaits else "note", key_node=key, properties={"sub": "bare"})
             return
         if fallback:
             msg = f"{what} falls back to a default on any error; catch the exception the fallback is meant for"
@@ -466,8 +492,22 @@ class BroadExceptSwallows(AstCheck):
     def _work_for(self, block: ast.Try) -> tuple[str | None, bool]:
         """`_work_of` the try's body, once per try: a hostile file may give one try thousands of handlers."""
         if id(block) not in self._work:
-            self._work[id(block)] = _work_of(block.body)
+            self._work[id(block)] = _work_of(block.body, self._set_names())
         return self._work[id(block)]
+
+    def _awaits(self, handler: ast.ExceptHandler) -> bool:
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(block, ast.Try) and any(isinstance(n, (ast.Await, ast.AsyncFor, ast.AsyncWith))
+                                                  for n in iter_nodes(block.body))
+
+    def _set_names(self) -> frozenset[str]:
+        """Names the enclosing function's or the module's top-level statements bind to a set (`seen =
+        set()`, `{...}`, a set comprehension): their statements only, no walk."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        tree = self.ctx.tree
+        if not hasattr(self, "_module_sets"):
+            self._module_sets = _bound_to_set(tree.body if tree is not None else [])
+        return self._module_sets | (_bound_to_set(func.body) if func is not None else frozenset())
 
     def _cancellation_apart(self, handler: ast.ExceptHandler) -> bool:
         """Another handler of the same `try` names CancelledError, KeyboardInterrupt or SystemExit: the code has

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from .lazy_re import re  # compiled on first use
 from typing import Any
 
@@ -302,6 +303,16 @@ def _network_failure(types: list[str]) -> bool:
 
 _SHAPE_ERRORS = frozenset({"JSONDecodeError", "KeyError", "IndexError", "AttributeError", "TypeError", "ValueError"})
 _DECODERS = frozenset({"json.loads", "orjson.loads", "ujson.loads", "base64.b64decode", "base64.urlsafe_b64decode"})
+# Caught types that do not name one expected failure: broad, programming and import errors, a subprocess's.
+_UNEXPECTED_KINDS = frozenset({"Exception", "BaseException", "AttributeError", "TypeError", "NameError",
+                               "AssertionError", "NotImplementedError", "RecursionError", "UnboundLocalError",
+                               "ImportError", "ModuleNotFoundError", "CalledProcessError", "SubprocessError",
+                               "LookupError", "ArithmeticError", "ZeroDivisionError", "IndexError"})
+_DATABASE_ERROR = re.compile(r"^(Integrity|Operational|Database|Programming|Interface|Data|Internal)Error$|"
+                             r"^SQLAlchemyError$|^DBAPIError$|^PyMongoError$|^RedisError$")
+_BUILTINS = frozenset(dir(builtins))
+# statements that are one step: no block of their own
+_SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Pass)
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
 
 
@@ -326,9 +337,11 @@ class ErrorLogDropsTraceback(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # innermost last: (reraises, expected) or None as a function barrier
-        self.handlers: list[tuple[bool, bool] | None] = []
+        # innermost last: (reraises, expected, why the traceback may not matter: a note) or None as a function
+        # barrier
+        self.handlers: list[tuple[bool, bool, str | None] | None] = []
         self._connect_only: dict[int, bool] = {}  # try id -> its body only opens a connection
+        self._steps: dict[int, str | None] = {}  # try id -> what its one step is (see _one_step)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.handlers.append(None)
@@ -358,7 +371,93 @@ class ErrorLogDropsTraceback(AstCheck):
                                     self._only_schedules())
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
-        self.handlers.append((reraises, expected))
+        step = self._one_step() if not (reraises or expected) else None
+        if step == "codec":
+            expected = True
+        logs_error = not (reraises or expected) and self._logs_error(node)
+        why = None
+        if logs_error and step == "call":
+            why = "of the try's one call; the message carries the error, the callee's frames are lost"
+        elif logs_error and self._narrow(types):
+            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message carries "
+                   "its text, the failing frame is lost")
+        self.handlers.append((reraises, expected, why))
+
+    def _one_step(self) -> str | None:
+        """What the `try` does when it is one step: a single simple statement whose calls are library code by
+        their root name (`shutil.move(src, dst)`, `requests.get(url).json()`), next to log calls and call-free
+        bookkeeping (`queued += 1`). "codec" when that step only decodes or encodes bytes (`raw.decode("utf-8")`):
+        the only failure is the input's encoding. "call" otherwise: the traceback would add the frames of that
+        one call, which the message can carry. None for several steps or compound statements (which line
+        failed matters) and for any call not known to be a library's (a local function, a method on `self`, a
+        name imported from the project, a client or plugin object: its frames may be where a bug lives;
+        earlier reviews called `except Exception: log.error(f"...{e}")` around `plugin.send(...)` or a data
+        layer's call a true warning)."""
+        parents = self.ctx.parents
+        block = parents[-1] if parents and isinstance(parents[-1], ast.Try) else None
+        if block is None:
+            return None
+        if id(block) not in self._steps:  # once per try: a hostile file may give one try many handlers
+            self._steps[id(block)] = self._step_of(block)
+        return self._steps[id(block)]
+
+    def _step_of(self, block: ast.Try) -> str | None:
+        steps: list[list[ast.Call]] = []
+        for st in block.body:
+            if not isinstance(st, _SIMPLE_STATEMENTS):
+                return None
+            calls = [n for n in iter_nodes(st) if isinstance(n, ast.Call)]
+            if any(logger_method(c, self.ctx) for c in calls):
+                if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and \
+                        logger_method(st.value, self.ctx) and len(calls) == 1:
+                    continue
+                return None
+            if calls:
+                steps.append(calls)
+        if len(steps) != 1:
+            return None
+        # `raw.decode("utf-8")`: bytes/str codecs take only constants; `jwt.decode(token, key)` is no codec
+        if all(isinstance(c.func, ast.Attribute) and c.func.attr in ("decode", "encode") and all(
+                isinstance(a, ast.Constant) for a in [*c.args, *(k.value for k in c.keywords)]) for c in steps[0]):
+            return "codec"
+        return "call" if all(self._library_call(c) for c in steps[0]) else None
+
+    def _library_call(self, call: ast.Call) -> bool:
+        """The call goes to library code, by its root name: a module or name imported from a library
+        (`shutil.move`, `Path(p).unlink()`, `requests.get(url).json()`) or a builtin. A method on `self`, a
+        parameter or a client object is left out: a data layer or a plugin reached through it may be the
+        project's own code, whose frames are where a bug lives."""
+        func = call.func
+        while isinstance(func, (ast.Attribute, ast.Call)):
+            func = func.value if isinstance(func, ast.Attribute) else func.func
+        if not isinstance(func, ast.Name) or func.id in self._local_functions():
+            return False
+        origin = self.ctx.imported(func.id)
+        return self._library(origin) if origin else func.id in _BUILTINS and not self.ctx.is_local(func.id)
+
+    def _local_functions(self) -> set[str]:
+        if not hasattr(self, "_locals"):
+            tree = self.ctx.tree
+            self._locals = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                               ast.ClassDef))} if tree else set()
+        return self._locals
+
+    def _narrow(self, types: list[str]) -> bool:
+        """Every caught type names one kind of failure from outside the code (`IOError`, `JSONDecodeError`,
+        `requests.RequestException`, `RuntimeError` of an executor): the handler expects it. Not a broad type,
+        a programming or import error, a database's or a subprocess's error (which statement failed matters),
+        nor this module's own wrapper of another error (where it came from is in the traceback)."""
+        return bool(types) and all(
+            t and t.split(".")[-1] not in _UNEXPECTED_KINDS and not _DATABASE_ERROR.search(t.split(".")[-1]) and
+            t.split(".")[-1] not in self._wrapped_here() for t in types)
+
+    def _logs_error(self, handler: ast.ExceptHandler) -> bool:
+        """A log call of the handler carries the caught error (`logger.error(f"... {e}")`, `log.warning("%s",
+        e)`, `logger.critical(str(e))`)."""
+        return bool(handler.name) and any(
+            isinstance(n, ast.Call) and logger_method(n, self.ctx) and any(
+                isinstance(a, ast.Name) and a.id == handler.name for a in ast.walk(n))
+            for n in handler_nodes(handler))
 
     def _identified_case(self) -> bool:
         """The call sits in a branch that compared the caught error's code with a known one (`if
@@ -367,11 +466,16 @@ class ErrorLogDropsTraceback(AstCheck):
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, ast.ExceptHandler):
                 return False
-            if isinstance(parent, ast.If) and isinstance(parent.test, ast.Compare):
+            if not isinstance(parent, ast.If):
+                continue
+            # `e.errno in (48, 98) or "already in use" in str(e)`: each alternative a comparison of the error
+            tests = parent.test.values if isinstance(parent.test, ast.BoolOp) and isinstance(
+                parent.test.op, ast.Or) else [parent.test]
+            if all(isinstance(t, ast.Compare) for t in tests):
                 handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
                 if handler is not None and handler.name and any(
                         isinstance(n, ast.Name) and n.id == handler.name for n in ast.walk(parent.test)) and \
-                        any(isinstance(op, (ast.Eq, ast.In)) for op in parent.test.ops):
+                        all(any(isinstance(op, (ast.Eq, ast.In)) for op in t.ops) for t in tests):
                     return True
         return False
 
@@ -576,7 +680,7 @@ class ErrorLogDropsTraceback(AstCheck):
             return
         if method not in ("error", "critical", "fatal") or current is None:
             return
-        reraises, expected = current
+        reraises, expected, note_why = current
         if reraises or expected or self._identified_case():
             return
         exc_info = _exc_info(node)
@@ -587,6 +691,12 @@ class ErrorLogDropsTraceback(AstCheck):
             # a schema step the operator runs once at upgrade, watching it: a note
             self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
                               "logger.exception() or pass exc_info=True", level="note")
+            return
+        if note_why:
+            # the message carries the error of one library call, or of the narrow failure the handler expects:
+            # the traceback would add frames that may or may not matter; not traced further
+            self.report(node, f"logger.{method}() in an except block drops the traceback {note_why} (whether "
+                              "that matters was not traced): logger.exception() keeps them", level="note")
             return
         self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                           "or pass exc_info=True")

@@ -123,6 +123,40 @@ def _in_query(parents: list[ast.AST]) -> bool:
     return False
 
 
+# Key-derivation and password-hashing functions: what they return from a guess cannot be steered byte by byte.
+_KDF_CALLS = frozenset({"pbkdf2_hmac", "scrypt", "hashpw", "pbkdf2", "derive", "argon2", "hash_secret_raw"})
+_REQUEST_PARTS = frozenset({"cookies", "COOKIES", "form", "POST", "GET", "args", "headers", "json", "data",
+                            "query_params", "values", "META"})
+
+
+def _from_request(expr: ast.AST) -> str | None:
+    """`request.cookies.get("g_csrf_token")`, `await request.form()`: a value the caller sent."""
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Attribute) and n.attr in _REQUEST_PARTS and \
+                (dotted(n.value) or "").rpartition(".")[2] in ("request", "req"):
+            return n.attr
+    return None
+
+
+# Calls that only read or normalise what the request carries.
+_ACCESSORS = frozenset({"get", "form", "json", "get_json", "getlist", "lower", "upper", "strip", "decode", "encode",
+                        "str", "getheader", "get_header"})
+
+
+def _computed(expr: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and (dotted(n.func) or getattr(n.func, "attr", "")).rpartition(".")[2]
+               not in _ACCESSORS for n in ast.walk(expr))
+
+
+def _derived_key(expr: ast.AST) -> str | None:
+    for n in ast.walk(expr):
+        if isinstance(n, ast.Call):
+            name = (dotted(n.func) or "").rpartition(".")[2]
+            if name in _KDF_CALLS:
+                return name
+    return None
+
+
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
     PREFILTER = ("==", "!=")
@@ -145,9 +179,41 @@ class SecretComparedWithEquals(AstCheck):
                 any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node) or \
                 _in_query(self.ctx.parents):
             return
-        self.report(node, f"{what} compared with {'==' if isinstance(node.ops[0], ast.Eq) else '!='}: the "
+        if self._origin(left, _from_request) and self._origin(right, _from_request):
+            return  # a double-submit CSRF check: the caller sent both values, timing tells them nothing new
+        op = '==' if isinstance(node.ops[0], ast.Eq) else '!='
+        kdf = self._origin(left, _derived_key) or self._origin(right, _derived_key)
+        if kdf:
+            self.report(node, f"{what} compared with {op}: one side is a key derived from the guess by {kdf}(), "
+                              "whose bytes an attacker cannot steer one at a time, so the timing leak is of little "
+                              "use; hmac.compare_digest(a, b) still removes it", level="note")
+            return
+        self.report(node, f"{what} compared with {op}: the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
                           "guess is right; use hmac.compare_digest(a, b)")
+
+    def _origin(self, side: ast.AST, test: Any) -> str | None:
+        """`test` of the side itself, or of what the function binds a name on it to (two steps back:
+        `form = await request.form()`, `body = form.get("csrf")`)."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        bound: dict[str, list[ast.expr]] = {}
+        if fn is not None:
+            for n in iter_nodes(fn.body):
+                if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                    bound.setdefault(n.targets[0].id, []).append(n.value)
+        todo, followed = [side], set()
+        while todo:
+            if test is _from_request and _computed(todo[-1]):
+                return None  # `hmac.new(key, request.data).hexdigest()`: the expected value, made from a secret
+            found = test(todo[-1])
+            if found:
+                return found
+            names = [n.id for n in ast.walk(todo.pop()) if isinstance(n, ast.Name) and n.id in bound]
+            for name in names:
+                if name not in followed and len(followed) < 8:
+                    followed.add(name)
+                    todo.extend(bound[name])
+        return None
 
     def _sync(self, node: ast.Compare) -> bool:
         """`if stored != current: stored = current`: keeping a copy up to date, not deciding access."""

@@ -199,6 +199,7 @@ class ModuleWithoutTests(_TestCheck):
         through_named = _imported_from(project, direct | imported | _hook_classes(project))
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
+        scanned = _scanned_plugins(project, direct | imported | set(through))
         out = []
         for path in candidates:
             # say only what was checked: without coverage data nothing is known about what the tests run
@@ -212,6 +213,12 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}) or requests an endpoint or GraphQL field it "
                              f"defines; tests reach it only through {importer}, which imports it, and {evidence}, "
                              "so whether its functions run is not traced; add a test module for it",
+                    level="note", snippet=f"module {path}"))
+            elif path in scanned:
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); {scanned[path]}, which tests reach, lists its "
+                             "folder and imports every module in it by name (a plugin directory), so this one is "
+                             f"loaded, but whether its functions run is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
             elif path in untested_siblings:
                 registry, tested = untested_siblings[path]
@@ -432,6 +439,23 @@ def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
         package, _, stem = module.rpartition(".")
         if package in prefixes and stem in picked:
             out.add(path)
+    return out
+
+
+def _scanned_plugins(model: ProjectModel, reached: set[str]) -> dict[str, str]:
+    """Modules of a package that a file the tests reach loads whole: it lists the folder (`os.listdir`,
+    `pkgutil.iter_modules`) and imports each module it finds by a run-time name (`import_module(
+    f"pkg.plugins.{name}")`). module -> the loading file."""
+    loaders = {path: set(model.facts[path].get("loads_modules_of", ())) for path in sorted(reached)
+               if path in model.facts and model.facts[path].get("scans_modules")}
+    if not loaders or model.semantic is None:
+        return {}
+    out: dict[str, str] = {}
+    for path in model.source_files:
+        package = (model.semantic.module_of(path) or "").rpartition(".")[0]
+        loader = next((f for f, prefixes in loaders.items() if package in prefixes), None)
+        if loader and loader != path:
+            out[path] = loader
     return out
 
 

@@ -28,6 +28,9 @@ class ImportsCollector:
         self.found: list[str] = ctx.facts.setdefault("imports", [])
         self.named: set[str] = set()
         self.loaded: set[str] = set()
+        # `module_path = f"pkg.plugins.{name}"` then `import_module(module_path)`: a name's dotted prefix
+        self.prefixes: dict[str, str] = {}
+        self.scans = False  # lists a folder (os.listdir, pkgutil.iter_modules, glob): loads what it finds there
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
@@ -43,20 +46,27 @@ class ImportsCollector:
         # loaded by a name chosen at run time
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        self.scans = self.scans or name in _FOLDER_LISTINGS
         if name not in ("import_module", "__import__") or not node.args:
             return
         arg = node.args[0]
-        first = arg.values[0] if isinstance(arg, ast.JoinedStr) and len(arg.values) == 2 else \
-            arg.left if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) else None
-        if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.endswith(".") and \
-                _DOTTED.fullmatch(first.value[:-1]):
-            self.loaded.add(first.value[:-1])
+        prefix = self.prefixes.get(arg.id) if isinstance(arg, ast.Name) else _module_prefix(arg)
+        if prefix:
+            self.loaded.add(prefix)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        prefix = _module_prefix(node.value) if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+            else None
+        if prefix and len(self.prefixes) < 50:
+            self.prefixes[node.targets[0].id] = prefix
 
     def leave_Module(self, node: ast.Module) -> None:
         if self.named:
             self.ctx.facts["dotted_names"] = sorted(self.named)
         if self.loaded:
             self.ctx.facts["loads_modules_of"] = sorted(self.loaded)[:20]
+            if self.scans:
+                self.ctx.facts["scans_modules"] = True
 
     def visit_Import(self, node: ast.Import) -> None:
         self.found.extend(alias.name for alias in node.names)
@@ -67,6 +77,20 @@ class ImportsCollector:
         for alias in node.names:
             if alias.name != "*":
                 self.found.append(f"{base}.{alias.name}" if not base.endswith(".") else f"{base}{alias.name}")
+
+
+# Calls that list a folder's files or a package's modules: with a run-time import_module, a directory scan.
+_FOLDER_LISTINGS = frozenset({"listdir", "scandir", "iterdir", "glob", "iglob", "iter_modules", "walk_packages"})
+
+
+def _module_prefix(arg: ast.expr) -> str | None:
+    """`f"pkg.plugins.{name}"`, `"pkg.plugins." + name`: the package a run-time module name is in."""
+    first = arg.values[0] if isinstance(arg, ast.JoinedStr) and len(arg.values) == 2 else \
+        arg.left if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.endswith(".") and \
+            _DOTTED.fullmatch(first.value[:-1]):
+        return first.value[:-1]
+    return None
 
 
 # What a handler answers when its route is switched off: `return response.NotFound()`, `raise Http404`.
@@ -422,6 +446,31 @@ def _imports_test_framework(tree: ast.Module | None, path: str = "") -> bool:
     return False
 
 
+# Test code the configured test paths miss, known by what it is: a module named as a test (`e2e_test_x.py`,
+# `x_tests.py`) that defines tests (`test_*` functions or methods) and lives in a test folder (`tests_e2e/`,
+# `api_tests/`) or drives a browser (linkding's Playwright suite, run with `-o python_files=e2e_test_*.py`).
+_TEST_STEM = re.compile(r"(?:^|_)tests?(?:_|$)")
+_TEST_FOLDER = re.compile(r"(?:^|[_-])tests?(?:[_-]|$)")
+_BROWSER_DRIVERS = ("playwright", "selenium", "splinter")
+
+
+def _test_module(tree: ast.Module | None, path: str) -> bool:
+    folders, _, name = path.rpartition("/")
+    if tree is None or not name.endswith(".py") or not _TEST_STEM.search(name[:-3]):
+        return False
+    in_folder = any(_TEST_FOLDER.search(part) for part in folders.split("/") if part)
+    if not in_folder and not any(
+            (a.name if isinstance(node, ast.Import) else node.module or "").split(".")[0] in _BROWSER_DRIVERS
+            for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+            for a in (node.names if isinstance(node, ast.Import) else node.names[:1])):
+        return False
+    for node in tree.body:
+        body = node.body if isinstance(node, ast.ClassDef) else [node]
+        if any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name.startswith("test_") for f in body):
+            return True
+    return False
+
+
 class TestRefsCollector:
     """In test files and test support modules only: what a test could use to reach an endpoint (URL strings,
     route names given to url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
@@ -429,7 +478,7 @@ class TestRefsCollector:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.active = ctx.is_test
-        if not ctx.is_test and _imports_test_framework(ctx.tree, ctx.path):
+        if not ctx.is_test and (_imports_test_framework(ctx.tree, ctx.path) or _test_module(ctx.tree, ctx.path)):
             self.active = True
             ctx.facts["test_support"] = True
         # `reverse(url_format.format(action))`: a route name computed from what the test class declares;

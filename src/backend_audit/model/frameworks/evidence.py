@@ -403,6 +403,9 @@ class AuthEvidence:
         signed = next((v["token_check"] for v in views if v.get("token_check")), None)
         if signed:
             return f"public (signed link: {signed} checks the token in the URL)"
+        helper, facts = self.helper_with(path, handler, "token_check")
+        if helper:  # `is_valid, error = validate_rss_token(datastore, request)`, answering its 403 otherwise
+            return f"public (token link: {helper}() checks it, {facts['token_check']})"
         key = capability_param(full, views)
         if key:
             return f"public (capability link: looked up by the unguessable {{{key}}} in its path)"
@@ -450,7 +453,9 @@ class AuthEvidence:
         if started or helper:
             # it logs the caller in: the sign-in step (SSO callback, LTI launch, signed-link login), which
             # no login guard can precede; how it authenticates the caller is BA-AUTH-002's / the flow's matter
-            how = f"{helper}() calls {facts['starts_session']}" if helper else f"it calls {started}"
+            what = started or facts["starts_session"]
+            verb = "sets" if what.endswith("= ...") else "calls"  # a session key naming the user, or a login call
+            how = f"{helper}() {verb} {what}" if helper else f"it {verb} {what}"
             return f"public (account flow: sign-in, {how} to start the caller's session)"
         ended = next((v["ends_session"] for v in views if v.get("ends_session")), None)
         if ended and not any(v.get("persists") for v in views):

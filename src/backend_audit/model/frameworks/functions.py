@@ -136,6 +136,9 @@ _LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
 # Calls that check a signed or secret link token: the token in the URL is the credential.
 _TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
                            "loads_signed", "confirm_token", "validate_token"})
+# An OAuth client sending the caller to the provider's login page (authlib, requests-oauthlib): the password is
+# typed and checked there, not here.
+_OAUTH_REDIRECTS = frozenset({"authorize_redirect", "authorization_url", "create_authorization_url"})
 # Calls that check a password and answer with a session or a token: a login or token exchange.
 _CREDENTIAL_CALL = re.compile(r"(?i)^(authenticate|login|log_in|sign_?in|check_password(_hash)?|verify_password|keygen"
                               r"|\w*token\w*|\w*key_?create\w*"
@@ -203,6 +206,8 @@ class _Fn:
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
+    acknowledges: int = 0  # 1: every return so far a fixed literal (`{"status": "ok"}`), -1: one is not
+    oauth_redirect: str | None = None  # `oauth.google.authorize_redirect(...)`: the provider checks the credential
     serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
@@ -388,6 +393,10 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.oauth_redirect:
+            out["oauth_redirect"] = fn.oauth_redirect
+        if fn.acknowledges == 1:
+            out["acknowledges"] = True  # answers only a fixed literal: nothing stored is read back
         if fn.credentials:
             out["checks_credentials"] = fn.credentials
         if fn.ends_session:
@@ -526,6 +535,8 @@ class FunctionFacts:
             return
         if not isinstance(node.ctx, ast.Load):
             self.stack[-1].skip.add(id(node.value))  # `request.data["name"] = now()` writes, it reads nothing
+            if isinstance(node.ctx, ast.Store) and self.stack[-1].starts_session is None:
+                self.stack[-1].starts_session = _session_login(node)
             return
         # `request.body[:settings.PING_BODY_LIMIT]`, `request.GET["q"][:100]`: cut to a size the program fixes
         bounded = isinstance(node.slice, ast.Slice) and _size_bound(node.slice)
@@ -579,6 +590,8 @@ class FunctionFacts:
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
+        if tail in _OAUTH_REDIRECTS and isinstance(node.func, ast.Attribute):
+            fn.oauth_redirect = fn.oauth_redirect or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
                                                        for a in [*node.args, *(k.value for k in node.keywords)]):
             fn.credentials = fn.credentials or f"{tail}()"
@@ -975,6 +988,16 @@ class FunctionFacts:
             return
         op, right = node.ops[0], node.comparators[0]
         left = node.left
+        if isinstance(op, (ast.Eq, ast.NotEq)) and fn.token_check is None and not _constant_like(left) and \
+                not _constant_like(right):
+            for side, other in ((left, right), (right, left)):
+                key = _request_token(fn.locals_expr.get(side.id) if isinstance(side, ast.Name) else side)
+                against = fn.locals_expr.get(other.id) if isinstance(other, ast.Name) else other
+                if key and not _request_read(against):
+                    # `request.args.get("token") != settings_token`: the URL's token is the credential (a
+                    # double-submit CSRF check compares two values the caller sent, and is no such check)
+                    fn.token_check = f"{_code(self.ctx, other)[:40]} compared with the request's {key!r}"
+                    break
         # `field not in ("name", "affiliation")`, `locale in (lc for lc, _ in LANGUAGES)`: an allowlist check
         if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and left.id in fn.raw_locals \
                 and not isinstance(right, ast.Name) or isinstance(op, (ast.In, ast.NotIn)) and \
@@ -1114,6 +1137,8 @@ class FunctionFacts:
         if not self.stack or node.value is None:
             return
         fn = self.stack[-1]
+        if fn.acknowledges >= 0:
+            fn.acknowledges = 1 if _fixed_literal(node.value) else -1
         if isinstance(node.value, ast.Tuple) and any(_refusal_status(el) for el in node.value.elts[1:]):
             fn.auth_check = True  # Flask: `return jsonify(error=...), 401`
         first = _first_argument(node.value) if isinstance(node.value, ast.Call) else None
@@ -1316,6 +1341,18 @@ def _url_value_keys(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     return sorted(keys)
 
 
+def _session_login(node: ast.Subscript) -> str | None:
+    """`request.session["user"] = dict(idinfo)`, `session["user_id"] = user.id`: the caller's session now says who
+    they are, which is how a view without a login library signs the caller in (an admin flag is not a login)."""
+    key = node.slice
+    if last_name(dotted(node.value) or "") != "session" or not (
+            isinstance(key, ast.Constant) and isinstance(key.value, str)) or "admin" in key.value.lower():
+        return None
+    if not (_SESSION_IDENTITY.search(key.value) or key.value.lower() in ("id", "uid")):
+        return None
+    return f'{dotted(node.value)}["{key.value[:30]}"] = ...'
+
+
 def _session_user_test(test: ast.expr, local_exprs: dict[str, ast.expr] | None = None) -> bool:
     """`"username" not in session`, `not session.get("user_id")`: a test of who is logged in, by session.
     With the function's locals, `is_admin = session.get("is_admin")` ... `if is_admin or ...:` reads the same."""
@@ -1341,6 +1378,45 @@ def _mentions_login(call: ast.Call) -> bool:
         if isinstance(node, (ast.Name, ast.Attribute)) and _LOGIN_TARGET.search(dotted(node) or ""):
             return True
     return False
+
+
+# Query, header or cookie keys that carry a credential: `?token=`, `X-Api-Key`, `access_key`.
+_TOKEN_KEY = re.compile(r"(?i)^(?!.*(csrf|xsrf)).*(token|api[_-]?key|access[_-]?key|secret)")
+_TOKEN_PLACES = frozenset({"args", "GET", "query_params", "headers", "cookies", "COOKIES", "META", "values"})
+
+
+def _request_read(node: ast.expr | None) -> bool:
+    """`request.cookies.get("x")`, `form.get("x")` of `form = await request.form()`: read from the request."""
+    return node is not None and any(isinstance(n, ast.Attribute) and n.attr in _TOKEN_PLACES | {"form", "json"}
+                                    and last_name(dotted(n.value) or "") in ("request", "req", "form")
+                                    for n in ast.walk(node)) or isinstance(node, ast.Call) and isinstance(
+        node.func, ast.Attribute) and node.func.attr == "get" and last_name(dotted(node.func.value) or "") == "form"
+
+
+def _request_token(node: ast.expr | None) -> str | None:
+    """`request.args.get("token")`, `request.headers["X-Api-Key"]`: the key of a credential the request carries
+    (the request by its name: a helper handed it as its second parameter is not known as a view's)."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        base, key = node.func.value, node.args[0]
+    elif isinstance(node, ast.Subscript):
+        base, key = node.value, node.slice
+    else:
+        return None
+    if not (isinstance(base, ast.Attribute) and base.attr in _TOKEN_PLACES and
+            last_name(dotted(base.value) or "") in ("request", "req")):
+        return None
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and _TOKEN_KEY.search(key.value):
+        return key.value
+    return None
+
+
+def _fixed_literal(node: ast.expr) -> bool:
+    """`"ok"`, `{"status": "ok", "message": "Logged"}`: an answer made of constants only."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _fixed_literal(k) for k in node.keys) and all(map(_fixed_literal, node.values))
+    return isinstance(node, (ast.List, ast.Tuple)) and all(map(_fixed_literal, node.elts))
 
 
 def _constant_like(node: ast.expr) -> bool:

@@ -561,9 +561,11 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 if wrapped and auth.startswith(("none", "unknown", "check")):
                     auth = f"urls wrapper: {wrapped[0]}"
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
-        if rule.get("name"):  # `X.as_view("settings")`: url_for("settings") / url_for("user.settings")
+        # `X.as_view("settings")`: url_for("settings") / url_for("user.settings"); add_resource's endpoint names
+        names = rule.get("names") or ([rule["name"]] if rule.get("name") else None)
+        if names:
             for endpoint in self.endpoints[first:]:
-                endpoint.names = [rule["name"]]
+                endpoint.names = list(names)
         self._via, self._root, self._router_limit, self._mount = [], None, None, None
 
     def _add(self, framework: str, methods: list[str], full: str, handler: str, path: str, fn: dict[str, Any],

@@ -465,6 +465,8 @@ class RouteWiring:
                 entry["class_view"] = True
             if as_view and string_value(positional(view, 0)):
                 entry["name"] = string_value(positional(view, 0))  # the endpoint name url_for() knows
+            elif method == "add_resource":
+                entry["names"] = _resource_endpoints(node, ref)
             if wrappers:
                 entry["wrappers"] = wrappers
             deps = dep_refs(keyword(node, "dependencies"))
@@ -480,3 +482,16 @@ class RouteWiring:
             del self.web[key]  # facts are cached per file: keep them small
         if not self.web:
             del self.ctx.facts["web"]
+
+
+def _resource_endpoints(node: ast.Call, ref: str) -> list[str]:
+    """The endpoint names url_for() knows an `api.add_resource(Tag, "/tag")` by: its `endpoint=`, or else the one
+    the library derives from the class name: flask-restful's `tag` (lower-cased), flask-restx's `watch_history`
+    (snake-cased)."""
+    given = string_value(keyword(node, "endpoint"))
+    if given:
+        return [given]
+    cls = last_name(ref)
+    snake = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", cls)).lower()
+    return list(dict.fromkeys([cls.lower(), snake]))
+
