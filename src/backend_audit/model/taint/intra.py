@@ -694,6 +694,10 @@ class FunctionAnalyser:
                     self.sanitise_names(_names_of(test.args[1]), ("all",), state)
                 elif isinstance(func, ast.Attribute) and test.args:
                     self.sanitise_names(_names_of(test.args[0]), ("all",), state)
+            elif qn in ("re.match", "re.search") and len(test.args) == 2 and not test.keywords and \
+                    _local_path_prefix(test.args[0], qn):
+                # `re.match(r"^/[a-z]+", url)`: a path on this site ("//host" and "/\\host" fail the match)
+                self.sanitise_names(_names_of(test.args[1]), ("url", "redirect"), state)
             elif _URL_CHECK.search((qn or _tail_name(func)).rpartition(".")[2]) and test.args:
                 self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
                 self.sanitise_read(test.args[0], ("url", "redirect"), state)
@@ -1660,6 +1664,29 @@ def _receiver_named(node: ast.AST, names: tuple[str, ...]) -> bool:
     name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
     name = name.lower()
     return any(name == n or name.endswith("_" + n) or (len(n) > 2 and name.endswith(n)) for n in names)
+
+
+def _local_path_prefix(node: ast.AST, qn: str) -> bool:
+    """A pattern that matches only text starting with "/" then a character that is neither "/" nor "\\"
+    (`^/[a-z]`, `/\\w`): whatever follows, a URL starting so is a path on the current host."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    pattern = node.value
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    elif qn == "re.search":
+        return False
+    if not pattern.startswith("/") or len(pattern) < 2:
+        return False
+    rest = pattern[1:]
+    if rest[0].isalnum() or rest[:2] in ("\\w", "\\d"):
+        return True
+    if rest[0] == "[" and "]" in rest[2:]:
+        members = rest[1:rest.index("]", 2)]
+        ranges = [(members[i - 1], members[i + 1]) for i in range(1, len(members) - 1) if members[i] == "-"]
+        return not members.startswith("^") and not any(c in members for c in "/\\") and \
+            not any(lo <= c <= hi for lo, hi in ranges for c in "/\\")
+    return False
 
 
 def _anchored(node: ast.AST) -> bool:
