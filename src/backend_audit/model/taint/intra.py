@@ -644,7 +644,7 @@ class FunctionAnalyser:
             self.refine(test.left, True, state)
             return
         if t is ast.Compare and len(test.ops) == 1:
-            op, right = test.ops[0], test.comparators[0]
+            op, right = test.ops[0], _case_folded(test.comparators[0])
             positive = (isinstance(op, (ast.In, ast.Eq, ast.Is)) and truth) or \
                        (isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) and not truth)
             if not positive:
@@ -653,12 +653,12 @@ class FunctionAnalyser:
                 if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
                     self.sanitise_names(_names_of(right.value), ("path",), state)
                 return
+            left = _case_folded(test.left)
             if not self.trusted_set(right, state) and not (
-                    (_is_netloc(test.left) or _is_netloc_of_name(test.left)) and self.own_hosts(right, state)):
+                    (_is_netloc(left) or _is_netloc_of_name(left)) and self.own_hosts(right, state)):
                 return
             if isinstance(right, ast.Constant) and right.value is None:
                 return
-            left = test.left
             if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
                 # BASE in target.parents, target resolve()d: target lies under BASE
                 if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
@@ -755,6 +755,15 @@ class FunctionAnalyser:
     def request_host(self, node: ast.AST, state: dict) -> bool:
         """The host this request was sent to (`request.host`, `request.get_host()`): a URL whose host equals
         it stays on this site, whoever wrote the Host header."""
+        if isinstance(node, ast.Name):
+            # `current = request.base_url.netloc.lower()`, then compared against
+            bound = self.bound.get(node.id, ())
+            return len(bound) == 1 and not isinstance(bound[0], ast.Name) and \
+                self.request_host(_case_folded(bound[0]), state)
+        if isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname") and \
+                isinstance(node.value, ast.Attribute) and node.value.attr in ("base_url", "url"):
+            # `request.base_url.netloc`: the host of the URL this request was sent to
+            node = ast.Attribute(value=node.value.value, attr="host")
         if isinstance(node, ast.Call) and not node.args:
             node = node.func
             if not (isinstance(node, ast.Attribute) and node.attr == "get_host"):
@@ -1619,6 +1628,14 @@ def _names_of(node: ast.AST) -> list[str]:
         if isinstance(n, ast.Name):
             out.append(n.id)
     return out
+
+
+def _case_folded(node: ast.AST) -> ast.AST:
+    """`host.lower()`, `host.casefold()`, `host.strip()`: the same host, compared without case or blanks."""
+    while isinstance(node, ast.Call) and not node.args and not node.keywords and \
+            isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "casefold", "strip"):
+        node = node.func.value
+    return node
 
 
 def _call_arg_names(node: ast.Attribute) -> list[str]:
