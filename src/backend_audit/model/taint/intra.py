@@ -1026,7 +1026,9 @@ class FunctionAnalyser:
             if entry is not None:
                 # field-sensitive: `user.website = x` does not make `user.id` x; a parameter's attribute is
                 # followed as `param:user.id`, which the project step maps to that attribute of the argument
-                return V.attr_of(V.join(*(v for k, v in entry.items() if k[:1] != ".")), node.attr)
+                # nor does `watch["note"] = x` make `watch.data_dir` x: one named key stored is not every attribute
+                return V.attr_of(V.join(*(v for k, v in entry.items() if k[:1] != "." and (
+                    k in ("", _KEYS) or not isinstance(k, str)))), node.attr)
         return self.eval(base, state)
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
