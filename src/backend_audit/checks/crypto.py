@@ -104,10 +104,11 @@ class WeakCrypto(AstCheck):
                 key = next((k for k, v in zip(parent.keys, parent.values) if v is child), None)
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     return key.value, fn
-            if isinstance(parent, ast.JoinedStr):
+            text = " ".join(str(v.value) for v in parent.values if isinstance(v, ast.Constant)) \
+                if isinstance(parent, ast.JoinedStr) else ""
+            if text.strip():
                 # f"Document checksum - {md5(raw).hexdigest()}": the text around the digest says what it is
-                text = " ".join(str(v.value) for v in parent.values if isinstance(v, ast.Constant))
-                return "_".join(text.split()) or None, fn
+                return "_".join(text.split()), fn
             child = parent
             if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
