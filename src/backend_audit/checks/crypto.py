@@ -41,6 +41,9 @@ _NOT_SECURITY = re.compile(r"(?i)(etag|cache|checksum|fingerprint|gravatar|avata
                            r"hash_?file|md5sum|content_?hash|filename|file_?name|path|bucket|shard|partition|color|"
                            r"colour|slug|uuid|seed|version|revision|chunk|manifest|integrity|hash_?key|cache_?key|unique_?(key|id)|"
                            r"identifier)")
+# a name that calls the value after its algorithm (`current_md5`), a hash of something (`config_hash`,
+# `hash_func`): a checksum or a content key, not a credential
+_CHECKSUM_NAME = re.compile(r"(?i)(^|_)(md5|sha1|hash)(_|$|\s)")
 _SECURITY = re.compile(r"(?i)(passw|pwd|token|secret|sign|auth|otp|nonce|salt|session|verify|credential|api_?key|"
                        r"private|hmac|mac\b|cookie|csrf|reset|invite|login)")
 _RANDOM_FUNCS = frozenset({"random.random", "random.randint", "random.randrange", "random.choice", "random.choices",
@@ -92,9 +95,21 @@ class WeakCrypto(AstCheck):
     def _context(self) -> tuple[str | None, str]:
         """The name the value is bound to (assignment target, keyword, returning function) and the function."""
         fn = self.ctx.function_stack[-1].name if self.ctx.function_stack else ""
+        child = None
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, ast.keyword) and parent.arg:
                 return parent.arg, fn
+            if isinstance(parent, ast.Dict) and child is not None:
+                # `{"previous_md5": md5(shot).hexdigest()}`: the key names the value
+                key = next((k for k, v in zip(parent.keys, parent.values) if v is child), None)
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    return key.value, fn
+            text = " ".join(str(v.value) for v in parent.values if isinstance(v, ast.Constant)) \
+                if isinstance(parent, ast.JoinedStr) else ""
+            if text.strip():
+                # f"Document checksum - {md5(raw).hexdigest()}": the text around the digest says what it is
+                return "_".join(text.split()), fn
+            child = parent
             if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
                 return next((n for t in targets if (n := target_name(t))), None), fn
@@ -114,7 +129,8 @@ class WeakCrypto(AstCheck):
         bound, fn = self._context()
         words = " ".join(filter(None, (bound, fn, hashed)))
         module = self.ctx.path.rsplit(".", 1)[0]  # `cache/__init__`, `utils/checksums`: the module says it too
-        if _NOT_SECURITY.search(f"{words} {module} {self._params()}") and not _SECURITY.search(bound or ""):
+        if (_NOT_SECURITY.search(f"{words} {module} {self._params()}") or _CHECKSUM_NAME.search(f"{bound} {fn}")) \
+                and not _SECURITY.search(bound or ""):
             return  # content addressing, caches, ETags: collisions do not matter there
         if bound and self._only_keys(bound):
             return  # `TokenBucket.authorize(f"em-{hashed}", ...)`: the digest names a bucket or a cache entry

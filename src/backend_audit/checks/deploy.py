@@ -59,6 +59,10 @@ class DebugModeBandit(BanditCheck):
         return self.finding_from_issue(issue, message=message)
 
 
+# a test that reads a debug or development switch (`in_debug_mode()`, `settings.DEBUG`, `args.dev`)
+_DEBUG_SWITCH = re.compile(r"debug|\bdev\b|develop", re.IGNORECASE)
+
+
 class DebugModeEnabled(AstCheck):
     RULE_ID = "BA-DEP-001"
     PREFILTER = ("debug", "DEBUG", "evalex")
@@ -88,7 +92,7 @@ class DebugModeEnabled(AstCheck):
         self.class_stack.pop()
 
     def _report(self, node: ast.AST, what: str) -> None:
-        if in_test_branch(self.if_stack, self.ctx):
+        if in_test_branch(self.if_stack, self.ctx) or self._debug_gated(node):
             return
         outer = self.ctx.function_stack[0].name if self.ctx.function_stack else None
         main_only = outer is not None and outer in self._main_only()
@@ -98,6 +102,13 @@ class DebugModeEnabled(AstCheck):
             if main_only else ""
         self.report(node, f"debug mode enabled: {what}{where}; in production this exposes tracebacks, settings and "
                           "(Werkzeug) an interactive console", level=level)
+
+    def _debug_gated(self, node: ast.AST) -> bool:
+        """In the true branch of `if in_debug_mode():` / `if settings.DEBUG:`: debug follows a debug switch
+        the deployment sets, so turning it on here is what that switch asks for, not a hard-coded debug."""
+        line = getattr(node, "lineno", 0)
+        return any(_DEBUG_SWITCH.search(self.ctx.segment(n.test)) and n.body and
+                   n.body[0].lineno <= line <= (n.body[-1].end_lineno or n.body[-1].lineno) for n in self.if_stack)
 
     def _main_only(self) -> frozenset[str]:
         if self._main_only_memo is None:  # asked only when a debug flag is found

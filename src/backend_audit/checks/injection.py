@@ -54,6 +54,14 @@ class CodeInjection(TaintCheck):
                             "traced), and it runs with `__builtins__` replaced (a restricted namespace); whether the "
                             "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
                             f"{self.FIX}")
+        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+                tf.api == "builtins.eval":
+            # one expression from a value no trace reaches: most often the app's own data written out and read
+            # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote; a
+            # module's worth of code run with exec stays a warning
+            return "note", (f"the expression passed to {tf.api} comes from a value whose origin is not traced "
+                            "(origin not traced): whether it is only data the app wrote itself was not traced. "
+                            f"{self.FIX}")
         if judged is None or judged[0] != "error" or tf.api not in _IMPORTS or not _submodule_only(tf.snippet):
             return judged
         # `import_module(f"{package}.{name}")`: the value picks a module the package ships, it cannot name

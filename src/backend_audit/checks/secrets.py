@@ -16,6 +16,7 @@ import tokenize
 from pathlib import Path, PurePosixPath
 
 from ..findings import Finding
+from ..model.django_settings import TRACKED
 from ..model.facts import config_key
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
@@ -265,6 +266,11 @@ class HardcodedSecret(AstCheck):
 
     def _named_value(self, node: ast.AST, target: ast.AST, value: ast.AST) -> None:
         self._bind(target, value)
+        if isinstance(target, ast.Name) and target.id in TRACKED and not self.ctx.function_stack and \
+                any(isinstance(n, ast.Name) and n.id == target.id for n in ast.walk(value)):
+            # `SECRET_KEY = os.environ.get("SECRET_KEY", SECRET_KEY)`: keeps what a star import gave as its
+            # fallback, so it does not replace the base module's value (default_secrets.OverriddenSettingsSecret)
+            self.ctx.facts.setdefault(SETTINGS_SELF_READS, []).append([target.id, node.lineno])
         name = _could_be_text(value) and target_name(target)
         if name and isinstance(target, ast.Name) and _SIGNING_NAME.search(name) and not self.ctx.function_stack:
             self._well_known_default(node, target, value, name)
@@ -277,7 +283,14 @@ class HardcodedSecret(AstCheck):
                 self._flag(node, target, value, f"default for settings field {name}", node, fallback=True,
                            local=self._local_sibling(name))
             else:
+                before = len(self.ctx.findings)
                 self._flag(node, target, value, f"secret in {name}", node)
+                if len(self.ctx.findings) > before and isinstance(target, ast.Name) and name in TRACKED and \
+                        not self.ctx.symbol_stack:
+                    # a Django setting at module level: whether a production settings module replaces it is
+                    # the project pass's to say (default_secrets.OverriddenSettingsSecret)
+                    self.ctx.facts.setdefault(DEFERRED_SETTINGS_SECRETS, []).append(
+                        {"finding": self.ctx.findings.pop().to_dict(), "name": name})
 
     def _well_known_default(self, node: ast.AST, target: ast.Name, value: ast.AST, name: str) -> None:
         """`SECRET_KEY = "changeme"` in a config module: no secret by its value, but every install that does not
@@ -547,6 +560,10 @@ _EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._
 TLS_OPT_OUTS = "tls_opt_outs"
 # fact key: the well-known default secrets of config modules, kept where the app loads the module
 DEFAULT_SECRETS = "well_known_secrets"
+# fact keys: module-level Django settings secrets left to the project pass, and the settings whose new
+# value reads the old one (`SECRET_KEY = env("SECRET_KEY", SECRET_KEY)`)
+DEFERRED_SETTINGS_SECRETS = "settings_secrets"
+SETTINGS_SELF_READS = "settings_self_reads"
 # fact key: [name, literal] pairs of signing keys a module refuses to start with
 REFUSED_SECRETS = "refused_secrets"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login

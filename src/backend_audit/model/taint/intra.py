@@ -644,7 +644,7 @@ class FunctionAnalyser:
             self.refine(test.left, True, state)
             return
         if t is ast.Compare and len(test.ops) == 1:
-            op, right = test.ops[0], test.comparators[0]
+            op, right = test.ops[0], _case_folded(test.comparators[0])
             positive = (isinstance(op, (ast.In, ast.Eq, ast.Is)) and truth) or \
                        (isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)) and not truth)
             if not positive:
@@ -653,12 +653,12 @@ class FunctionAnalyser:
                 if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
                     self.sanitise_names(_names_of(right.value), ("path",), state)
                 return
+            left = _case_folded(test.left)
             if not self.trusted_set(right, state) and not (
-                    (_is_netloc(test.left) or _is_netloc_of_name(test.left)) and self.own_hosts(right, state)):
+                    (_is_netloc(left) or _is_netloc_of_name(left)) and self.own_hosts(right, state)):
                 return
             if isinstance(right, ast.Constant) and right.value is None:
                 return
-            left = test.left
             if isinstance(right, ast.Attribute) and right.attr == "parents" and isinstance(op, (ast.In, ast.NotIn)):
                 # BASE in target.parents, target resolve()d: target lies under BASE
                 if _resolved(right.value) or any(self.was_resolved(n) for n in _names_of(right.value)):
@@ -694,6 +694,10 @@ class FunctionAnalyser:
                     self.sanitise_names(_names_of(test.args[1]), ("all",), state)
                 elif isinstance(func, ast.Attribute) and test.args:
                     self.sanitise_names(_names_of(test.args[0]), ("all",), state)
+            elif qn in ("re.match", "re.search") and len(test.args) == 2 and not test.keywords and \
+                    _local_path_prefix(test.args[0], qn):
+                # `re.match(r"^/[a-z]+", url)`: a path on this site ("//host" and "/\\host" fail the match)
+                self.sanitise_names(_names_of(test.args[1]), ("url", "redirect"), state)
             elif _URL_CHECK.search((qn or _tail_name(func)).rpartition(".")[2]) and test.args:
                 self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
                 self.sanitise_read(test.args[0], ("url", "redirect"), state)
@@ -751,6 +755,15 @@ class FunctionAnalyser:
     def request_host(self, node: ast.AST, state: dict) -> bool:
         """The host this request was sent to (`request.host`, `request.get_host()`): a URL whose host equals
         it stays on this site, whoever wrote the Host header."""
+        if isinstance(node, ast.Name):
+            # `current = request.base_url.netloc.lower()`, then compared against
+            bound = self.bound.get(node.id, ())
+            return len(bound) == 1 and not isinstance(bound[0], ast.Name) and \
+                self.request_host(_case_folded(bound[0]), state)
+        if isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname") and \
+                isinstance(node.value, ast.Attribute) and node.value.attr in ("base_url", "url"):
+            # `request.base_url.netloc`: the host of the URL this request was sent to
+            node = ast.Attribute(value=node.value.value, attr="host")
         if isinstance(node, ast.Call) and not node.args:
             node = node.func
             if not (isinstance(node, ast.Attribute) and node.attr == "get_host"):
@@ -1013,7 +1026,9 @@ class FunctionAnalyser:
             if entry is not None:
                 # field-sensitive: `user.website = x` does not make `user.id` x; a parameter's attribute is
                 # followed as `param:user.id`, which the project step maps to that attribute of the argument
-                return V.attr_of(V.join(*(v for k, v in entry.items() if k[:1] != ".")), node.attr)
+                # nor does `watch["note"] = x` make `watch.data_dir` x: one named key stored is not every attribute
+                return V.attr_of(V.join(*(v for k, v in entry.items() if k[:1] != "." and (
+                    k in ("", _KEYS) or not isinstance(k, str)))), node.attr)
         return self.eval(base, state)
 
     def subscript(self, node: ast.Subscript, state: dict) -> V.Value:
@@ -1617,6 +1632,14 @@ def _names_of(node: ast.AST) -> list[str]:
     return out
 
 
+def _case_folded(node: ast.AST) -> ast.AST:
+    """`host.lower()`, `host.casefold()`, `host.strip()`: the same host, compared without case or blanks."""
+    while isinstance(node, ast.Call) and not node.args and not node.keywords and \
+            isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "casefold", "strip"):
+        node = node.func.value
+    return node
+
+
 def _call_arg_names(node: ast.Attribute) -> list[str]:
     inner = node.value
     while isinstance(inner, ast.Attribute):
@@ -1660,6 +1683,29 @@ def _receiver_named(node: ast.AST, names: tuple[str, ...]) -> bool:
     name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
     name = name.lower()
     return any(name == n or name.endswith("_" + n) or (len(n) > 2 and name.endswith(n)) for n in names)
+
+
+def _local_path_prefix(node: ast.AST, qn: str) -> bool:
+    """A pattern that matches only text starting with "/" then a character that is neither "/" nor "\\"
+    (`^/[a-z]`, `/\\w`): whatever follows, a URL starting so is a path on the current host."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return False
+    pattern = node.value
+    if pattern.startswith("^"):
+        pattern = pattern[1:]
+    elif qn == "re.search":
+        return False
+    if not pattern.startswith("/") or len(pattern) < 2:
+        return False
+    rest = pattern[1:]
+    if rest[0].isalnum() or rest[:2] in ("\\w", "\\d"):
+        return True
+    if rest[0] == "[" and "]" in rest[2:]:
+        members = rest[1:rest.index("]", 2)]
+        ranges = [(members[i - 1], members[i + 1]) for i in range(1, len(members) - 1) if members[i] == "-"]
+        return not members.startswith("^") and not any(c in members for c in "/\\") and \
+            not any(lo <= c <= hi for lo, hi in ranges for c in "/\\")
+    return False
 
 
 def _anchored(node: ast.AST) -> bool:
