@@ -199,3 +199,29 @@ def test_watchdog_fallback_ends_an_orphan_where_prctl_is_missing(tmp_path):
         parent.stdout.close()
         if child and _alive(child):
             os.kill(child, signal.SIGKILL)
+
+
+def test_repo_texts_are_read_one_at_a_time(tmp_path, monkeypatch):
+    # a hostile tree may hold thousands of matching files of 256 KB: texts() must not keep them all
+    from backend_audit.checks import repo_text
+
+    for i in range(3):
+        (tmp_path / f"requirements-{i}.txt").write_text(f"pkg{i}\n")
+
+    class Project:
+        root = tmp_path
+
+        def memo(self, key, make):
+            return make()
+
+        def in_scope(self, rel):
+            return True
+
+    monkeypatch.setattr(repo_text, "repo_files", lambda project, scoped=True: sorted(
+        p.name for p in tmp_path.iterdir()))
+    reads = []
+    monkeypatch.setattr(repo_text, "read_small", lambda project, rel: reads.append(rel) or f"text of {rel}")
+    it = repo_text.texts(Project(), lambda r: r.startswith("requirements"))
+    assert reads == []  # nothing read before it is asked for
+    assert next(it) == ("requirements-0.txt", "text of requirements-0.txt") and reads == ["requirements-0.txt"]
+    assert [rel for rel, _ in it] == ["requirements-1.txt", "requirements-2.txt"]

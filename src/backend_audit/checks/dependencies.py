@@ -52,11 +52,12 @@ class UnpinnedDependencies(ProjectCheck):
         files = repo_files(project, scoped=False)
         if any(PurePosixPath(f).name in LOCK_FILES for f in files):
             return []
-        reqs = texts(project, is_requirements_file)
-        if any("--hash=" in text or _COMPILED.search(text) or _frozen(text) for _, text in reqs):
+        # read twice rather than kept: texts() holds no file's text beyond its turn
+        if any("--hash=" in text or _COMPILED.search(text) or _frozen(text)
+               for _, text in texts(project, is_requirements_file)):
             return []  # pip-tools / uv / pip freeze output: that requirements file is the lock
         out = []
-        for rel, text in reqs:
+        for rel, text in texts(project, is_requirements_file):
             loose, total = unpinned(text)
             if not loose:
                 continue

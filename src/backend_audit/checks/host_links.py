@@ -19,7 +19,7 @@ from ..findings import Finding
 from ..model.django_settings import SettingsIndex
 from .base import AstCheck, ProjectCheck, dotted, dotted_parts
 from .django_deploy import _host_validating_middleware
-from .repo_text import read_small, repo_files
+from .repo_text import texts
 
 CANDIDATES = "host_links"
 GUARDS = "host_link_guards"
@@ -525,11 +525,7 @@ def _tokened_templates(project: Any) -> list[tuple[str, dict[str, Any]]]:
     names = {str(d.get("properties", {}).get("template", "")) for _p, d in rendered}
     suffixes = tuple(f"templates/{n.lstrip('/')}" for n in names if n)
     tokened: set[str] = set()
-    # one template's text at a time: a hostile tree may name thousands of large templates
-    for rel in (r for r in repo_files(project) if r.endswith(suffixes)):
-        text = read_small(project, rel)
-        if text is None:
-            continue
+    for rel, text in texts(project, lambda r: r.endswith(suffixes)):
         for m in _TEMPLATE_URL_FOR.finditer(text):
             args = m.group(1)
             if _EXTERNAL.search(args) and any(_TOKEN.search(w) for w in _TEMPLATE_NAMES.findall(args)):

@@ -5,7 +5,7 @@ decoded leniently; the listing is the same one the other whole-repository rules 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
@@ -25,12 +25,11 @@ def read_small(project: Any, rel: str) -> str | None:
     return read_small_text(project.root / rel, MAX_BYTES)
 
 
-def texts(project: Any, wanted: Callable[[str], bool]) -> list[tuple[str, str]]:
-    """(relative path, text) of each readable repository file whose path `wanted` accepts, sorted."""
-    out = []
+def texts(project: Any, wanted: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    """(relative path, text) of each readable repository file whose path `wanted` accepts, in order, one at
+    a time: a hostile tree may hold thousands of matching files of MAX_BYTES each, so none is kept."""
     for rel in repo_files(project):
         if wanted(rel):
             text = read_small(project, rel)
             if text is not None:
-                out.append((rel, text))
-    return out
+                yield rel, text
