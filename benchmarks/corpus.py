@@ -120,6 +120,11 @@ PROJECTS = (
             "Flask website change monitor", held_out=True),
     Project("khoj", "khoj-ai/khoj", "ae229ca894c0b80ad84664afcfdde523b5e87057",
             "FastAPI/Django AI assistant server", held_out=True),
+    # set J (end of session 29): drawn blind to measure session 29's general level rules on unseen code
+    Project("misago", "rafalp/Misago", "c7ffe0b6d3739efc534d0e6d60a6b9ee959ae789",
+            "Django/DRF forum software", held_out=True),
+    Project("gramps-web-api", "gramps-project/gramps-web-api", "370d5917e6ecec546c0e53cbd02e5ace032c4c00",
+            "Flask/webargs genealogy REST API", held_out=True),
 )
 
 
