@@ -125,6 +125,15 @@ PROJECTS = (
             "Django/DRF forum software", held_out=True),
     Project("gramps-web-api", "gramps-project/gramps-web-api", "370d5917e6ecec546c0e53cbd02e5ace032c4c00",
             "Flask/webargs genealogy REST API", held_out=True),
+    # set K (session 30): drawn blind to measure set J's fixes and the level rules on code nobody has tuned on
+    Project("ghostwriter", "GhostManager/Ghostwriter", "0a8d74cf20384415ffef4e9da222f964e332e700",
+            "Django/GraphQL red-team reporting platform", held_out=True),
+    Project("securedrop", "freedomofpress/securedrop", "b80c941a3bf3355aefd098beeb1f246d4ff38933",
+            "Flask whistleblower submission system", held_out=True),
+    Project("flagsmith", "Flagsmith/flagsmith", "1ad8487ba7aabedd3cdfbcf3e7d772784d3e1aae",
+            "Django/DRF feature-flag service (api/)", held_out=True),
+    Project("bitcart", "bitcart/bitcart", "065c842107218459e0b1f3ba3c8cfeda3e5c8edf",
+            "FastAPI/SQLAlchemy crypto payment processor", held_out=True),
 )
 
 
