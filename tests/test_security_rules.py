@@ -129,6 +129,10 @@ def test_recognisers():
     assert is_dev_settings("proj/settings/dev.py") and is_dev_settings("local_settings.py")
     assert is_dev_settings("proj/settings_test.py") and not is_dev_settings("proj/settings/production.py")
     assert not is_dev_settings("app/example.py")  # not a settings module at all
+    # the project a reusable app ships for its developers, beside the package
+    assert is_dev_settings("devproject/settings.py") and is_dev_settings("testproject/settings/__init__.py")
+    assert is_dev_settings("example_project/config.py") and not is_dev_settings("devices/settings.py")
+    assert not is_dev_settings("developer_portal/settings.py")
 
 
 def test_bandit_blacklist_tests_survive_another_rule_selection(tmp_path):

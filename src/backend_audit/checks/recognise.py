@@ -302,6 +302,11 @@ def target_name(node: ast.AST) -> str | None:
 _DEV_SETTINGS = re.compile(r"^(dev|devel|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
                            r"[_.\-](dev|devel|development|local|test|tests|testing|ci)$", re.I)
 _DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
+# A folder that holds a project for developing or trying the package, not the one a deployment runs:
+# `devproject/`, `dev_site/`, `testproject/`, `example_project/` (reusable Django apps ship one beside the
+# package, and `django-admin startproject` names it), or a plain `dev/`, `development/` folder.
+_DEV_PROJECT_DIR = re.compile(r"^(dev|devel|develop|development)([-_]?(project|site|server|app|instance))?$|"
+                              r"^(test|testing|example|demo|sample)[-_]?(project|site)$", re.I)
 _SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|configuration|config|conf)([_.\-]|$)", re.I)
 _SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 
@@ -314,11 +319,12 @@ def is_settings_path(path: str) -> bool:
 
 def is_dev_settings(path: str) -> bool:
     """Settings for development, tests or demos: `settings/dev.py`, `local_settings.py`, `settings_test.py`,
-    `sandbox/settings.py` (catalog: settings modules named dev*, local*, test*, ci*)."""
+    `sandbox/settings.py`, `devproject/settings.py` (catalog: settings modules named dev*, local*, test*, ci*,
+    or in a folder named for a development or example project)."""
     p = PurePosixPath(path)
     if not is_settings_path(path):
         return False
-    if any(part.lower() in _DEMO_DIRS for part in p.parts[:-1]):
+    if any(part.lower() in _DEMO_DIRS or _DEV_PROJECT_DIR.match(part) for part in p.parts[:-1]):
         return True
     stem = p.parent.name if p.stem == "__init__" else p.stem
     bare = re.sub(r"(?i)settings|configuration|config|conf", "", stem).strip("_-.")

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ..findings import Finding
 from ..model.django_settings import TRACKED
-from ..model.facts import config_key
+from ..model.facts import config_key, is_test_support
 from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
@@ -70,7 +70,8 @@ class HardcodedSecret(AstCheck):
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        self.skip = is_dev_settings(ctx.path)
+        # development settings, and test support code outside the test paths (its passwords are fixtures)
+        self.skip = is_dev_settings(ctx.path) or is_test_support(ctx.tree, ctx.path)
         self.seed = _seed_module(ctx.path)
         self.if_stack: list[ast.If] = []
         self.seen: set[int] = set()  # ids of string nodes already reported (one problem, one finding)

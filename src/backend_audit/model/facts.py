@@ -471,6 +471,12 @@ def _test_module(tree: ast.Module | None, path: str) -> bool:
     return False
 
 
+def is_test_support(tree: ast.Module | None, path: str) -> bool:
+    """Test code outside the configured test paths: a module that imports a test framework (a test-case base
+    class in `users/test.py`, netbox's `utilities/testing/`) or is named as a test and defines tests."""
+    return _imports_test_framework(tree, path) or _test_module(tree, path)
+
+
 class TestRefsCollector:
     """In test files and test support modules only: what a test could use to reach an endpoint (URL strings,
     route names given to url_for/reverse, names it calls). Feeds BA-TEST-005; other files pay nothing."""
@@ -478,7 +484,7 @@ class TestRefsCollector:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.active = ctx.is_test
-        if not ctx.is_test and (_imports_test_framework(ctx.tree, ctx.path) or _test_module(ctx.tree, ctx.path)):
+        if not ctx.is_test and is_test_support(ctx.tree, ctx.path):
             self.active = True
             ctx.facts["test_support"] = True
         # `reverse(url_format.format(action))`: a route name computed from what the test class declares;
