@@ -391,6 +391,11 @@ class AuthEvidence:
         scoped = self.scoped_middleware(full)
         if scoped:
             return scoped
+        # `check_notifications_permission(request.user_permissions)` first thing in the view: a project helper
+        # that raises PermissionDenied (or answers 401/403, or sends to login) when the user is anonymous
+        helper, _ = self.helper_with(path, handler, "refuses_anonymous")
+        if helper:
+            return f"helper: {helper}() refuses anonymous callers"
         if "graphql" in full.lower() or "graphql" in handler.lower():
             return "graphql: auth per resolver (not modelled)"
         if fn.get("signature_check") and (fn.get("sender_checked") or _WEBHOOK.search(full) or

@@ -20,6 +20,7 @@ from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
+from .login_guard import refuses_anonymous
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param, type_checked_params
@@ -381,6 +382,8 @@ class FunctionFacts:
             out["param_calls"] = fn.param_calls  # ... or handed as is to a call, whose facts may say so
         if fn.returns:
             out["returned"] = fn.returns
+        if fn.auth_check and refuses_anonymous(node):  # the body walk only where a check was seen
+            out["refuses_anonymous"] = True  # a helper a view calls as its login check (evidence.special_case)
         for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
                      "sender_checked", "serves_anonymous", "writes", "persists", "stores"):
             if getattr(fn, flag):
@@ -550,7 +553,8 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         if node.attr in ("user", "auth", "current_user", "session") and (
-                self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")):
+                self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
+                not (node.attr == "session" and self._session_key(node) is False):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
@@ -1083,6 +1087,12 @@ class FunctionFacts:
         """Flask's session read under a key naming who is logged in (`session["user_id"]`,
         `session.get("id")`, `"username" in session`); a language, a cart, a write or the whole session handed
         to a template says nothing about a login."""
+        return self._session_key(node) is True
+
+    def _session_key(self, node: ast.expr) -> bool | None:
+        """Whether a session read (Flask's `session`, Django's `request.session`) is under a literal key naming
+        who is logged in (True), under another literal key (False: `request.session.pop("deleted_account")`,
+        a one-shot value an earlier step left), or not a read under a literal key (None)."""
         parents = self.ctx.parents
         parent = parents[-1] if parents else None
         key = None
@@ -1093,8 +1103,9 @@ class FunctionFacts:
             key = parents[-2].args[0]
         elif isinstance(parent, ast.Compare) and any(c is node for c in parent.comparators):
             key = parent.left
-        return isinstance(key, ast.Constant) and isinstance(key.value, str) and bool(
-            _SESSION_IDENTITY.search(key.value) or key.value.lower() in ("id", "uid"))
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        return bool(_SESSION_IDENTITY.search(key.value) or key.value.lower() in ("id", "uid"))
 
     def _each_item_converted(self, node: ast.Name) -> bool:
         """`{uuid.UUID(str(raw)) for raw in form_data.getlist("ids")}`: the raw local is only walked by a

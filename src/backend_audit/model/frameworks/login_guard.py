@@ -45,6 +45,13 @@ def login_guard(node: ast.ClassDef) -> dict[str, Any] | None:
     return {"prefixes": sorted(prefixes), "line": node.lineno}
 
 
+def refuses_anonymous(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function that refuses an anonymous caller: a login redirect, a 401/403 or `PermissionDenied` under a
+    test of the user (`if permissions.user.is_anonymous: raise PermissionDenied(...)`). Called at the top of a
+    view, such a helper is its login check."""
+    return any(any(_tests_user(t) for t, _ in conds) for conds in _denial_paths(fn, {}, 0, {}))
+
+
 def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
                   memo: dict[str, list]) -> list[list[tuple[ast.expr, bool]]]:
     """Per refusal reachable from `fn`: the if-tests around it (test, taken-when-true). Bounded: a hostile
