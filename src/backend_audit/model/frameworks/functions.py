@@ -228,6 +228,7 @@ class _Fn:
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
     public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
+    choice_tests: set[int] = field(default_factory=set)  # ids of `a if <test> else b` tests: a value for any caller
     writes: bool = False  # a write-like call (save, delete, commit, ...) or a store into something passed in
     stores: bool = False  # a call that changes stored data (ORM, SQL, files, mail): positive evidence of a write
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
@@ -554,7 +555,7 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
-                not (node.attr == "session" and self._session_key(node) is False):
+                not (node.attr == "session" and self._session_key(node) is False) and not self._in_choice(fn, node):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
@@ -590,7 +591,7 @@ class FunctionFacts:
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
         if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
             fn.stores = True
-        if _IDENTITY_CALL.match(tail or ""):
+        if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and _looks_up_a_user(node)):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
@@ -855,6 +856,10 @@ class FunctionFacts:
         if self.stack and isinstance(node, ast.If) and _session_user_test(node.test, self.stack[-1].locals_expr) and \
                 any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
+        if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
+            self.stack[-1].auth_check = True
+        if self.stack and isinstance(node, ast.IfExp):
+            self.stack[-1].choice_tests.add(id(node.test))
         branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
         if self.stack and _identity_presence_test(node.test) and not any(
                 isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "")
@@ -873,6 +878,23 @@ class FunctionFacts:
             test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
             if test is not None and _CALLER_TEST.search(ast.unparse(test)):
                 self.stack[-1].auth_check = True
+
+    def _in_choice(self, fn: _Fn, node: ast.AST) -> bool:
+        """Inside the test of `a if <test> else b`: `CAN_EDIT = True if user == request.user else False` picks
+        a value for whoever calls, anonymous callers included; it is no sign the page expects a login."""
+        tests = fn.choice_tests
+        return bool(tests) and (id(node) in tests or any(id(p) in tests for p in self.ctx.parents))
+
+    def _owner_exit(self, node: ast.If) -> bool:
+        """`if not user or user != request.user: return redirect("/")`: the branch leaves unless the caller is
+        the object's user; an anonymous caller is nobody's user, so this refuses it (an owner check)."""
+        if not any(isinstance(st, (ast.Return, ast.Raise)) for st in node.body):
+            return False
+        for n in ast.walk(node.test):
+            if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.NotEq, ast.IsNot)) and \
+                    any(_caller_ref(side) for side in (n.left, n.comparators[0])):
+                return True
+        return False
 
     def leave_If(self, node: ast.If) -> None:
         if self.stack and self.stack[-1].optional_identity and self.stack[-1].optional_identity[-1] == id(node):
@@ -1320,6 +1342,27 @@ def _refusal_status(node: ast.expr) -> bool:
         return True
     name = (dotted(node) or "").upper()
     return bool(name) and any(w in last_name(name) for w in ("401", "403", "UNAUTHORIZED", "FORBIDDEN"))
+
+
+def _looks_up_a_user(call: ast.Call) -> bool:
+    """`get_user(username=username)`, `get_user(user_id)`: a user looked up by a key, not the caller that
+    Django's `get_user(request)` returns."""
+    args = [*call.args, *(k.value for k in call.keywords)]
+    return bool(args) and not (len(args) == 1 and "request" in (dotted(args[0]) or "").lower())
+
+
+_CALLER_REFS = frozenset({"request.user", "self.request.user", "current_user", "g.user", "flask.g.user",
+                          "flask_login.current_user"})
+
+
+def _caller_ref(expr: ast.expr) -> bool:
+    """`request.user`, `current_user.id`, `g.user.pk`: the caller, or the caller's key."""
+    name = dotted(expr) or ""
+    for suffix in (".id", ".pk", ".username"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return name in _CALLER_REFS
 
 
 def _identity_presence_test(test: ast.expr) -> bool:
