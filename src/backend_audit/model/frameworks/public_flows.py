@@ -112,6 +112,9 @@ def account_flow(path: str, handler: str, file: str, params: list[str] | None = 
         return None
     if not weak:
         return found
+    if found == "invitation" and "request" in words(name) + [w for s in static for w in words(s)]:
+        # `InviteRequest`, `/request-invitation`: a visitor asks to be invited, the sign-up of an invite-only site
+        return "sign-up (invitation request)"
     token = link_token(path, params)
     module = words(file.rsplit("/", 1)[-1].removesuffix(".py"))
     around = {w for s in static for w in words(s)} | set(module)
