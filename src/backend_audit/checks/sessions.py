@@ -25,7 +25,8 @@ _DATA_HASH = re.compile(r"(?i)(hash|checksum|etag|fingerprint|version|cache|crc|
 _VERB_FIRST = frozenset({"remove", "delete", "reset", "change", "set", "get", "update", "validate", "check", "create",
                          "generate", "make", "send", "verify", "rotate", "revoke", "refresh", "clear", "encrypt",
                          "decrypt", "hash", "edit", "add"})
-_ENUM_OWNER = re.compile(r"(Type|Types|Kind|Enum|Action|Actions|Choices|Status|Mode|Event|Events|Reason|Category)$")
+_ENUM_OWNER = re.compile(r"(Type|Types|Kind|Enum|Action|Actions|Choices|Status|Mode|Event|Events|Reason|Category"
+                         r"|Code|Codes|Error|Errors|State|States)$")  # `TokenErrorCode.TOKEN_INVALID`
 
 
 def _not_a_secret_holder(node: ast.AST) -> bool:
@@ -167,7 +168,8 @@ class SecretComparedWithEquals(AstCheck):
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if self.cli is None:
-            self.cli = defines_cli(self.ctx)  # a command-line tool has no remote caller to time it
+            # a command-line tool (a Django management command included) has no remote caller to time it
+            self.cli = defines_cli(self.ctx) or "management/commands/" in self.ctx.path
         if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
                 _FAKE_OR_CONFIRM.search(self.ctx.symbol):
             return
