@@ -55,6 +55,7 @@ def _receiver(node: ast.AST) -> str:
 _ERROR_KEYS = frozenset({"error", "errors", "error_message", "error_code"})
 _ENVELOPE = frozenset({"error", "errors", "detail", "message", "msg", "code", "status", "success", "ok",
                        "error_message", "error_code", "reason", "details", "description", "type", "title"})
+_SUCCESS_WORDS = frozenset({"ok", "okay", "success", "done", "saved", "updated", "deleted", "created", "accepted"})
 _RESPONSE_CTORS = {"jsonify": None, "JsonResponse": "status", "JSONResponse": "status_code",
                    "ORJSONResponse": "status_code", "UJSONResponse": "status_code", "Response": "status"}
 _CREATES = frozenset({"add", "create", "save", "insert", "insert_one", "add_all", "bulk_create"})
@@ -74,7 +75,13 @@ def _error_body(value: ast.AST | None) -> bool:
     flags = {k: literal_value(v) for k, v in zip(keys, value.values)}
     if flags.get("success") is True or flags.get("ok") is True or flags.get("status") in ("ok", "success"):
         return False
-    return bool(set(keys) & _ERROR_KEYS) or keys == ["detail"]
+    # `{"errors": []}`: the success answer of a validation view, no error in it
+    errors = [flags[k] for k in keys if k in _ERROR_KEYS]
+    if errors and all(v in ([], {}, (), None, False, "") for v in errors):
+        return False
+    if keys == ["detail"]:  # `{"detail": "ok"}`: DRF's envelope carrying a success word
+        return not (isinstance(flags["detail"], str) and flags["detail"].strip(" .!").lower() in _SUCCESS_WORDS)
+    return bool(set(keys) & _ERROR_KEYS)
 
 
 class StatusCodeHygiene(AstCheck):

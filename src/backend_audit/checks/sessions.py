@@ -245,7 +245,10 @@ _SAFE_ONLY = frozenset({"require_GET", "require_safe", "require_http_methods"})
 # A body that checks a signature or a bearer token authenticates the request itself: no cookie, no CSRF.
 _VERIFIES = re.compile(r"compare_digest|hmac|signature|verify|construct_event|HTTP_AUTHORIZATION|Authorization|"
                        r"authenticate_credentials|bearer|api_key|validate_token|check_token|signing|unsign|"
-                       r"SessionStore|PermissionDenied", re.I)
+                       r"SessionStore|PermissionDenied|"
+                       # an OAuth callback: python-social-auth's do_complete and authlib check the `state` bound to
+                       # the visitor's session, the CSRF defence of a provider's (form_post) answer
+                       r"do_complete|authorize_access_token", re.I)
 # What makes a forged cross-site request act for the visitor: the session or a cookie the view reads, or a
 # login the view requires. A csrf_exempt view with none of these (an API-key endpoint, a public ping) gives a
 # forged request nothing a direct one lacks, unless a helper it calls reads the session (not traced).
