@@ -26,7 +26,7 @@ from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
-from .util import is_main_guard
+from .util import defines_cli, is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
@@ -72,6 +72,7 @@ class HardcodedSecret(AstCheck):
         super().__init__(ctx)
         # development settings, and test support code outside the test paths (its passwords are fixtures)
         self.skip = is_dev_settings(ctx.path) or is_test_support(ctx.tree, ctx.path)
+        self._operator: str | None = None  # _operator_command(), asked only when a fallback is found
         self.seed = _seed_module(ctx.path)
         self.if_stack: list[ast.If] = []
         self.seen: set[int] = set()  # ids of string nodes already reported (one problem, one finding)
@@ -139,6 +140,14 @@ class HardcodedSecret(AstCheck):
     def leave_If(self, node: ast.If) -> None:
         self.if_stack.pop()
 
+    def _operator_command(self) -> str:
+        """A Django management command or a module that declares a command-line interface (click, typer,
+        argparse): code an operator starts from a terminal, not the server a visitor reaches."""
+        if self._operator is None:
+            self._operator = "a Django management command" if "management/commands/" in self.ctx.path else \
+                "a command-line program" if defines_cli(self.ctx) else ""
+        return self._operator
+
     def _in_doc(self, node: ast.AST) -> bool:
         doc = self.doc_values
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
@@ -167,6 +176,12 @@ class HardcodedSecret(AstCheck):
                                 "used only where the environment does not set it, and it opens nothing beyond this "
                                 "machine; fail at start-up instead", key_node=name_node, level="note",
                         properties={"sub": "local-fallback"})
+            return
+        if (fallback or local) and self._operator_command():
+            self.report(anchor, f"{what}, in a command the operator runs by hand ({self._operator_command()}): "
+                                "the value that one run falls back to when nothing is configured, not the running "
+                                "app's; read it from the environment or a prompt", key_node=name_node,
+                        level="note", properties={"sub": "operator-command"})
             return
         if fallback:
             self.report(anchor, f"{what}: the app runs with this value wherever the environment does not set "
