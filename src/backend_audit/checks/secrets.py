@@ -179,8 +179,8 @@ class HardcodedSecret(AstCheck):
             return
         if (fallback or local) and self._operator_command():
             self.report(anchor, f"{what}, in a command the operator runs by hand ({self._operator_command()}): "
-                                "the value that one run falls back to when nothing is configured, not the running "
-                                "app's; read it from the environment or a prompt", key_node=name_node,
+                                "what that one run uses where nothing configures it, not a value of the running "
+                                "app; read it from the environment or a prompt", key_node=name_node,
                         level="note", properties={"sub": "operator-command"})
             return
         if fallback:
