@@ -139,10 +139,14 @@ class LowMaintainabilityIndex(RadonCheck):
         if mi >= limit or (rank == "A" and limit <= 20):
             return []
         level = "warning" if rank == "C" else "note"
+        where = ""
+        if level == "warning" and (outside := outside_product(self.ctx)):
+            # a maintainer's generator or a one-off harness: as BA-QUAL-001 there, worth a note, not a warning
+            level, where = "note", f" (in {outside}, outside the shipped application)"
         return [Finding(
             rule_id=self.RULE_ID, path=self.ctx.path, line=1, column=1, end_line=1,
             end_column=len(self.ctx.lines[0]) + 1 if self.ctx.lines else 1, level=level,
-            message=f"maintainability index {mi:.1f} (rank {rank}) is below {limit:g}: the module is long, "
+            message=f"maintainability index {mi:.1f} (rank {rank}) is below {limit:g}{where}: the module is long, "
                     "dense and branchy; split it by responsibility",
             engine=self.ENGINE, snippet=f"module {self.ctx.path}", symbol="",
             properties={"maintainability_index": round(mi, 2), "rank": rank},
