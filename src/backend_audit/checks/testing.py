@@ -20,7 +20,7 @@ from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .lazy_re import re  # compiled on first use
 from .packaging import build_hooks, entry_points
-from .script_commands import commands_run_by_scripts
+from .script_commands import commands_run_by_scripts, modules_run_at_image_build
 
 NOT_MEASURED = "not measured"
 
@@ -201,6 +201,7 @@ class ModuleWithoutTests(_TestCheck):
         through_named = _imported_from(project, direct | imported | _hook_classes(project))
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
+        built = _image_build_steps(project)
         scanned = _scanned_plugins(project, direct | imported | set(through))
         out = []
         for path in candidates:
@@ -267,6 +268,11 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports or runs this Alembic environment ({path}); alembic runs it when "
                              "migrating that database (a command or start-up step), so whether tests migrate "
                              f"through it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif path in built:
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); {built[path]} runs it while the image "
+                             "is built (a build step, not code a request reaches), so whether its output is checked "
+                             f"is not traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -513,6 +519,15 @@ def _request_middleware(model: ProjectModel) -> set[str]:
                                for p in model.resolve_import(dep, imp.rpartition(".")[0]) if p != dep)
                 elif dep != path:
                     out.add(dep)
+    return out
+
+
+def _image_build_steps(model: ProjectModel) -> dict[str, str]:
+    """Source modules a Dockerfile's `RUN python -m pkg.mod` / `RUN python path.py` runs: module -> Dockerfile."""
+    out: dict[str, str] = {}
+    for name, dockerfile in sorted(modules_run_at_image_build(model).items()):
+        paths = [name] if name.endswith(".py") else model.resolve_import("", name)
+        out.update({p: dockerfile for p in paths if p in model.facts and p not in out})
     return out
 
 
