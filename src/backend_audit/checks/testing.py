@@ -198,7 +198,8 @@ class ModuleWithoutTests(_TestCheck):
         # a view module the tests request is a start even when its name is exempt (`account/views/settings.py`)
         through = _imported_from(project, direct | imported | reached_endpoints)
         by_name = _named_by_string(project)
-        through_named = _imported_from(project, direct | imported | _hook_classes(project))
+        discovered = _autodiscovered(project)
+        through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(discovered))
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
         built = _image_build_steps(project)
@@ -223,6 +224,12 @@ class ModuleWithoutTests(_TestCheck):
                              "folder and imports every module in it by name (a plugin directory), so this one is "
                              f"loaded, but whether its functions run is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
+            elif path in discovered:
+                loader, name = discovered[path]
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); {loader} imports the `{name}` module of every "
+                             "app by a run-time name (autodiscovery), so this one is loaded, but whether its "
+                             f"functions run is not traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif path in untested_siblings:
                 registry, tested = untested_siblings[path]
                 out.append(self.finding(
@@ -519,6 +526,22 @@ def _request_middleware(model: ProjectModel) -> set[str]:
                                for p in model.resolve_import(dep, imp.rpartition(".")[0]) if p != dep)
                 elif dep != path:
                     out.add(dep)
+    return out
+
+
+def _autodiscovered(model: ProjectModel) -> dict[str, tuple[str, str]]:
+    """Modules a project loader imports by app: `import_module("%s.admin" % app.name)` or
+    `autodiscover_modules("admin")` loads the `admin` module (or package) of every app. module -> (loader, name)."""
+    loaders = {name: path for path in sorted(model.source_files)
+               for name in model.facts[path].get("loads_module_named", ())}
+    if not loaders:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for path in model.source_files:
+        parts = path.rsplit(".", 1)[0].split("/")
+        name = parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+        if name in loaders and loaders[name] != path:
+            out[path] = (loaders[name], name)
     return out
 
 
