@@ -227,9 +227,10 @@ class ModuleWithoutTests(_TestCheck):
             elif path in discovered:
                 loader, name = discovered[path]
                 out.append(self.finding(
-                    path, 1, f"No test imports this module ({path}); {loader} imports the `{name}` module of every "
-                             "app by a run-time name (autodiscovery), so this one is loaded, but whether its "
-                             f"functions run is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+                    path, 1, f"No test imports this module ({path}); {loader} imports the `{name}` module of "
+                             "packages it names at run time (autodiscovery, a plugin's own module), so this one may "
+                             f"be loaded, but whether its functions run is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif path in untested_siblings:
                 registry, tested = untested_siblings[path]
                 out.append(self.finding(
