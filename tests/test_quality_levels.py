@@ -299,3 +299,30 @@ def login(user):
 def test_a_state_change_in_a_nested_try_is_evidence_for_its_own_handler_only(tmp_path):
     # the inner handler drops a bookkeeping write: a warning; the outer try's own work is one check, a note
     assert _levels(tmp_path, "app/auth.py", NESTED, "BA-ERR-001") == {13: "warning", 15: "note"}
+
+
+def _dense_module(functions: int) -> str:
+    """A long, dense, branchy module: radon ranks its maintainability index C."""
+    body = []
+    for i in range(functions):
+        body.append(f'''def step_{i}(a, b, c, d):
+    if a > {i} and b or c < {i} and not d or a * b > c - d:
+        a = a * {i} + b // (c or 1) - d % {i + 3} + len(str(a)) * 7
+    elif b and c or d and a > b * {i}:
+        b = b * {i} - a // (d or 1) + c % {i + 5} - len(str(b)) * 3
+    for x in range(a % 7):
+        if x % 2 and b or x % 3 and c:
+            d = d + x * a - b // (x or 1)
+    return a + b * c - d
+''')
+    return "\n\n".join(body)
+
+
+def test_low_maintainability_in_a_maintainers_script_is_a_note(tmp_path):
+    module = _dense_module(60)
+    app = _levels(tmp_path / "app", "shop/pricing.py", module, "BA-QUAL-002")
+    script = _levels(tmp_path / "script", "generate_docs.py",
+                     module + '\n\nif __name__ == "__main__":\n    import sys\n    print(step_1(*map(int, sys.argv[1:5])))\n',
+                     "BA-QUAL-002")
+    assert app == {1: "warning"}
+    assert script == {1: "note"}

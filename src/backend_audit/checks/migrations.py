@@ -10,7 +10,8 @@ from typing import Any
 
 from ..model.frameworks.common import keyword, positional
 from .app_evidence import AppEvidenceCheck
-from .base import AstCheck, FileContext, dotted
+from ..findings import Finding
+from .base import AstCheck, FileContext, ProjectCheck, dotted
 from .util import MainGuardDepth
 
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "tools"})
@@ -124,6 +125,10 @@ class IrreversibleMigration(AstCheck):
                                   "reverse steps or raise NotImplementedError to say so", level="warning",
                             rule_id="BA-MIG-002/irreversible")
 
+    def _defer(self) -> None:
+        # the project pass asks whether later migrations of the app follow this one (ReleasedMigrations)
+        self.ctx.facts.setdefault("irreversible_steps", []).append(self.ctx.findings.pop().to_dict())
+
     def visit_Call(self, node: ast.Call) -> None:
         if self.kind is None:
             return
@@ -141,11 +146,13 @@ class IrreversibleMigration(AstCheck):
                 self.report(node, "RunPython without reverse_code: the migration cannot be unapplied; pass a "
                                   "reverse function or migrations.RunPython.noop", level="warning",
                             rule_id="BA-MIG-002/irreversible")
+                self._defer()
         elif tail == "RunSQL":
             reverse = keyword(node, "reverse_sql") or positional(node, 1)
             if reverse is None:
                 self.report(node, "RunSQL without reverse_sql: the migration cannot be unapplied; pass the reverse "
                                   "SQL or migrations.RunSQL.noop", level="warning", rule_id="BA-MIG-002/irreversible")
+                self._defer()
         elif self.quiet_destructive or any(isinstance(p, ast.keyword) and p.arg == "state_operations"
                                            for p in self.ctx.parents):
             return  # state_operations change Django's model state only, never the table
@@ -160,6 +167,43 @@ class IrreversibleMigration(AstCheck):
                     self.report(node, "AlterField to null=False without a default fails on existing NULL rows: "
                                       "fill them in a data migration first", level="note",
                                 rule_id="BA-MIG-002/destructive")
+
+
+_NUMBERED = re.compile(r"^(\d+)_")
+
+
+class ReleasedMigrations(ProjectCheck):
+    """BA-MIG-002's Django steps without a reverse, kept at warning in the newest migration of an app and made
+    notes where later migrations of the same folder follow: the migration has shipped, and unapplying past it
+    (every later one first) is rare, so the missing reverse is worth knowing, not fixing now (set I's and set
+    J's reviewers pinned such steps to note). What decides is the numbered files of the folder that the scan
+    sees: a pull-request scan of a new migration alone keeps its warning."""
+
+    RULE_ID = "BA-MIG-002"
+    SOUND_ON_FILE_SUBSET = True
+
+    def run(self, project: Any) -> list[Finding]:
+        steps = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("irreversible_steps", ())]
+        if not steps:
+            return []
+        numbers: dict[str, list[int]] = {}
+        for path in project.facts:
+            folder, _, name = path.rpartition("/")
+            match = _NUMBERED.match(name)
+            if match and folder.rsplit("/", 1)[-1] == "migrations":
+                numbers.setdefault(folder, []).append(int(match.group(1)))
+        out = []
+        for path, data in steps:
+            finding = Finding.from_dict(data)
+            folder, _, name = path.rpartition("/")
+            match = _NUMBERED.match(name)
+            later = sum(1 for n in numbers.get(folder, ()) if match and n > int(match.group(1)))
+            if later:
+                finding.level = "note"
+                finding.message += (f" ({later} later migration{'s follow' if later > 1 else ' follows'} it in this "
+                                    "app: it has shipped, and unapplying past it is rare)")
+            out.append(finding)
+        return out
 
 
 # ---------------------------------------------------------------------------------------------- BA-MIG-003

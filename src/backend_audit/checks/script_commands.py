@@ -33,3 +33,23 @@ def commands_run_by_scripts(project: Any) -> set[str]:
             names.update(_RUN.findall(text) if text else ())
         return names
     return project.memo("script_commands", build)
+
+
+# `RUN python -m pkg.build_step` / `RUN /app/.venv/bin/python tools/make_assets.py` in a Dockerfile
+_DOCKER_RUN = re.compile(r"(?m)^\s*RUN\b(?:[^\n]|\\\n)*")
+_PYTHON_RUN = re.compile(r"\bpython[0-9.]*\s+(?:-[A-Za-z]+\s+)*?(?:-m\s+([A-Za-z_][\w.]*)|([\w./-]+\.py)\b)")
+_DOCKERFILE = re.compile(r"(?:^|/)(?:Dockerfile[^/]*|[^/]+\.dockerfile)$", re.I)
+
+
+def modules_run_at_image_build(project: Any) -> dict[str, str]:
+    """Python modules a Dockerfile's `RUN` step runs while the image is built (`python -m pkg.prebuild`,
+    `python version.py`): dotted name or path -> the Dockerfile. A build step, not code a request reaches."""
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for rel in [r for r in repo_files(project) if _DOCKERFILE.search(r)][:_MAX_FILES]:
+            text = read_small(project, rel) or ""
+            for step in _DOCKER_RUN.findall(text):
+                for module, script in _PYTHON_RUN.findall(step):
+                    out.setdefault(module or script.lstrip("./"), rel)
+        return out
+    return project.memo("image_build_modules", build)

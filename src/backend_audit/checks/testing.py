@@ -20,7 +20,7 @@ from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .lazy_re import re  # compiled on first use
 from .packaging import build_hooks, entry_points
-from .script_commands import commands_run_by_scripts
+from .script_commands import commands_run_by_scripts, modules_run_at_image_build
 
 NOT_MEASURED = "not measured"
 
@@ -149,7 +149,8 @@ class ModuleWithoutTests(_TestCheck):
             "/management/commands/" in f"/{p}" for p in project.source_files) else set()
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
-        selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project)
+        selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project) | _run_by_migrations(project)
+        reached_endpoints |= _bound_views_requested(project)
         fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
         direct: set[str] = set()
         candidates = []
@@ -194,11 +195,14 @@ class ModuleWithoutTests(_TestCheck):
         # tooling (an evaluation harness the maintenance scripts run)
         serving = _only_tooling_imports(project, tuple(g for g in exempt if g.endswith("/**")), direct | imported)
         candidates = [p for p in candidates if p not in serving]
-        through = _imported_from(project, direct | imported)
+        # a view module the tests request is a start even when its name is exempt (`account/views/settings.py`)
+        through = _imported_from(project, direct | imported | reached_endpoints)
         by_name = _named_by_string(project)
-        through_named = _imported_from(project, direct | imported | _hook_classes(project))
+        discovered = _autodiscovered(project)
+        through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(discovered))
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
+        built = _image_build_steps(project)
         scanned = _scanned_plugins(project, direct | imported | set(through))
         out = []
         for path in candidates:
@@ -219,6 +223,13 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}); {scanned[path]}, which tests reach, lists its "
                              "folder and imports every module in it by name (a plugin directory), so this one is "
                              f"loaded, but whether its functions run is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
+            elif path in discovered:
+                loader, name = discovered[path]
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); {loader} imports the `{name}` module of "
+                             "packages it names at run time (autodiscovery, a plugin's own module), so this one may "
+                             f"be loaded, but whether its functions run is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
             elif path in untested_siblings:
                 registry, tested = untested_siblings[path]
@@ -259,6 +270,17 @@ class ModuleWithoutTests(_TestCheck):
                              "demos, code shipped for users to run or read (`chainlit hello` runs its sample by "
                              f"path), so whether the project means to test it is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
+            elif path.rsplit("/", 1)[-1] == "env.py" and any(
+                    str(name).split(".")[0] == "alembic" for name in project.facts[path].get("imports", ())):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this Alembic environment ({path}); alembic runs it when "
+                             "migrating that database (a command or start-up step), so whether tests migrate "
+                             f"through it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif path in built:
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); {built[path]} runs it while the image "
+                             "is built (a build step, not code a request reaches), so whether its output is checked "
+                             f"is not traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -508,6 +530,52 @@ def _request_middleware(model: ProjectModel) -> set[str]:
     return out
 
 
+def _autodiscovered(model: ProjectModel) -> dict[str, tuple[str, str]]:
+    """Modules a project loader imports by app: `import_module("%s.admin" % app.name)` or
+    `autodiscover_modules("admin")` loads the `admin` module (or package) of every app. module -> (loader, name)."""
+    loaders = {name: path for path in sorted(model.source_files)
+               for name in model.facts[path].get("loads_module_named", ())}
+    if not loaders:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for path in model.source_files:
+        parts = path.rsplit(".", 1)[0].split("/")
+        name = parts[-2] if parts[-1] == "__init__" and len(parts) > 1 else parts[-1]
+        if name in loaders and loaders[name] != path:
+            out[path] = (loaders[name], name)
+    return out
+
+
+def _image_build_steps(model: ProjectModel) -> dict[str, str]:
+    """Source modules a Dockerfile's `RUN python -m pkg.mod` / `RUN python path.py` runs: module -> Dockerfile."""
+    out: dict[str, str] = {}
+    for name, dockerfile in sorted(modules_run_at_image_build(model).items()):
+        paths = [name] if name.endswith(".py") else model.resolve_import("", name)
+        out.update({p: dockerfile for p in paths if p in model.facts and p not in out})
+    return out
+
+
+def _bound_views_requested(model: ProjectModel) -> set[str]:
+    """Modules of class views a urlconf routes through a module-level binding (`edit_view =
+    hooks.get(EditView).as_view()`, then `path("edit/", edit_view, name="thread-edit")`) whose route name a test
+    passes to `reverse()`: the endpoint inventory does not list such routes, but the test's request runs the
+    class's code."""
+    names = TestReach.for_model(model).names
+    out: set[str] = set()
+    for path in sorted(model.source_files):
+        facts = model.facts[path]
+        entries = [*facts.get("urlpatterns", ()), *(e for lst in (facts.get("pattern_lists") or {}).values() for e in lst)]
+        if not any("bound_view" in e for e in entries):
+            continue
+        table = facts.get("import_table") or {}
+        for entry in entries:
+            if entry.get("bound_view") and entry.get("name") in names:
+                ref = _imported_as(table, entry["bound_view"])
+                found = model.resolve_import(path, ref.rpartition(".")[0]) if "." in ref else (path,)
+                out.update(found)
+    return out
+
+
 def _imported_as(table: dict[str, str], name: str) -> str:
     head, dot, rest = name.partition(".")
     return table.get(head, head) + dot + rest
@@ -547,6 +615,8 @@ def _registry_gaps(model: ProjectModel, tested: set[str]) -> dict[str, tuple[str
     module -> (the registry file, the tested siblings, shown)."""
     out: dict[str, tuple[str, str]] = {}
     for path in sorted(model.source_files):
+        if _django_migration(model, path):
+            continue  # dotted paths a migration writes into rows are data, not a registry that loads plugins
         groups: dict[str, set[str]] = {}
         for name in model.facts[path].get("dotted_names", ()):
             for dep in model.resolve_import(path, name):  # the module itself, not a class in it
@@ -561,6 +631,26 @@ def _registry_gaps(model: ProjectModel, tested: set[str]) -> dict[str, tuple[str
             for module in sorted(members - tested):
                 out.setdefault(module, (path, shown))
     return out
+
+
+def _django_migration(model: ProjectModel, path: str) -> bool:
+    facts = model.facts.get(path) or {}
+    return "migrations" in path.split("/")[:-1] and "Migration" in (facts.get("classes") or {}) and \
+        any(str(name).startswith("django.db") for name in facts.get("imports", ()))
+
+
+def _run_by_migrations(model: ProjectModel) -> set[str]:
+    """Modules Django migrations import (custom operations, the functions a `RunPython` step calls): Django's
+    test runner and pytest-django build the test database by applying every migration, so they run before the
+    first test. Only when the tests are Django's (they import `django`)."""
+    def build() -> set[str]:
+        if not any(str(name).split(".")[0] in ("django", "pytest_django") for test in test_code(model)
+                   for name in model.facts[test].get("imports", ())):
+            return set()
+        return {dep for path in sorted(model.source_files) if _django_migration(model, path)
+                for name in model.facts[path].get("imports", ()) for dep in model.resolve_import(path, name)
+                if dep != path and not _django_migration(model, dep)}
+    return model.memo("run_by_migrations", build)
 
 
 def _imported_from(model: ProjectModel, reached: set[str]) -> dict[str, str]:

@@ -28,6 +28,8 @@ class ImportsCollector:
         self.found: list[str] = ctx.facts.setdefault("imports", [])
         self.named: set[str] = set()
         self.loaded: set[str] = set()
+        # `import_module("%s.admin" % app.name)`, `f"{app}.admin"`: the module of that name in each app
+        self.suffixes: set[str] = set()
         # `module_path = f"pkg.plugins.{name}"` then `import_module(module_path)`: a name's dotted prefix
         self.prefixes: dict[str, str] = {}
         self.scans = False  # lists a folder (os.listdir, pkgutil.iter_modules, glob): loads what it finds there
@@ -47,12 +49,18 @@ class ImportsCollector:
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
         self.scans = self.scans or name in _FOLDER_LISTINGS
+        if name == "autodiscover_modules" and node.args and isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and node.args[0].value.isidentifier():
+            self.suffixes.add(node.args[0].value)  # Django's autodiscover_modules("admin"): `<app>.admin` of every app
         if name not in ("import_module", "__import__") or not node.args:
             return
         arg = node.args[0]
         prefix = self.prefixes.get(arg.id) if isinstance(arg, ast.Name) else _module_prefix(arg)
         if prefix:
             self.loaded.add(prefix)
+        suffix = _module_suffix(arg)
+        if suffix:
+            self.suffixes.add(suffix)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         prefix = _module_prefix(node.value) if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
@@ -63,6 +71,8 @@ class ImportsCollector:
     def leave_Module(self, node: ast.Module) -> None:
         if self.named:
             self.ctx.facts["dotted_names"] = sorted(self.named)
+        if self.suffixes:
+            self.ctx.facts["loads_module_named"] = sorted(self.suffixes)[:20]
         if self.loaded:
             self.ctx.facts["loads_modules_of"] = sorted(self.loaded)[:20]
             if self.scans:
@@ -90,6 +100,23 @@ def _module_prefix(arg: ast.expr) -> str | None:
     if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value.endswith(".") and \
             _DOTTED.fullmatch(first.value[:-1]):
         return first.value[:-1]
+    return None
+
+
+def _module_suffix(arg: ast.expr) -> str | None:
+    """`"%s.admin" % app.name`, `f"{app.name}.admin"`, `app.name + ".admin"`: the module name a run-time package
+    prefix is completed with."""
+    last = None
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mod) and isinstance(arg.left, ast.Constant) and \
+            isinstance(arg.left.value, str) and arg.left.value.startswith("%s."):
+        last = ast.Constant(arg.left.value[2:])
+    elif isinstance(arg, ast.JoinedStr) and len(arg.values) == 2 and isinstance(arg.values[0], ast.FormattedValue):
+        last = arg.values[1]
+    elif isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add) and not isinstance(arg.left, ast.Constant):
+        last = arg.right
+    if isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value.startswith(".") and \
+            last.value[1:].isidentifier():
+        return last.value[1:]
     return None
 
 

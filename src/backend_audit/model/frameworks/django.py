@@ -27,6 +27,9 @@ class DjangoFacts:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.depth = 0  # function/class nesting: settings and urlpatterns live at module level
+        # `thread_view = ThreadView.as_view()` (or `= hooks.get(ThreadView).as_view()`) at module level: the class
+        # view a later path("...", thread_view) routes to
+        self.bound_views: dict[str, str] = {}
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth += 1
@@ -85,6 +88,11 @@ class DjangoFacts:
             target.extend(added)
 
     def _assign(self, name: str, value: ast.AST, node: ast.AST, augment: bool) -> None:
+        bound = _bound_class_view(value) if not augment else None
+        if bound:
+            self.bound_views[name] = bound
+        elif name in self.bound_views:
+            del self.bound_views[name]
         if name == "urlpatterns":
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
             if not augment:
@@ -186,6 +194,11 @@ class DjangoFacts:
                 entry["include"] = {"router": ref}
                 return entry
             entry["view"] = dotted(view)
+            if isinstance(view, ast.Name) and view.id in self.bound_views:
+                # kept beside the view, not in its place: the inventory lists routes whose view it resolves, and
+                # a class behind a lookup (`extensions.get(X)`) may be swapped at run time; the test-reach rules
+                # read it as the code a request by this route's name runs
+                entry["bound_view"] = self.bound_views[view.id]
             if string_value(view):  # url(r"^$", "taskManager.views.index"): a view named by its dotted path
                 entry["view"] = entry["view_path"] = string_value(view)
         if not entry.get("view"):
@@ -213,6 +226,18 @@ class DjangoFacts:
             return _helper(arg)  # include(get_model_urls("dcim", "site", detail=False))
         ref = dotted(arg) if arg is not None else None
         return {"ref": ref} if ref else {}
+
+
+def _bound_class_view(value: ast.AST) -> str | None:
+    """The class of `X.as_view(...)`, also when a lookup hands the class back first (`registry.get(X).as_view()`,
+    a plugin hook that may return a subclass: the routed code is still X's)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "as_view"):
+        return None
+    owner = value.func.value
+    if isinstance(owner, ast.Call) and len(owner.args) == 1 and not owner.keywords:
+        owner = owner.args[0]
+    ref = dotted(owner) if isinstance(owner, (ast.Name, ast.Attribute)) else None
+    return ref if ref and last_name(ref)[:1].isupper() else None
 
 
 def _helper(call: ast.Call) -> dict[str, Any]:
