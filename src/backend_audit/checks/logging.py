@@ -222,14 +222,41 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._build_hook_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
         name = qn.split(".")[-1]
-        self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
-                          "context); use a logger")
+        lesser = self._lesser_channel(node)
+        if lesser:
+            # the text reaches an operator by a channel the rule cannot follow further: a note saying so
+            self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
+                        level="note")
+        else:
+            self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
+                              "context); use a logger")
         if self._command_module():
             # the project pass asks whether a command-line program imports this module (CliCommandPrints)
             self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
         elif self.ctx.function_stack:
             # the project pass asks whether only command-line commands call this function (CliCommandPrints)
             self.ctx.facts.setdefault("function_prints", []).append(self.ctx.findings.pop().to_dict())
+
+    def _lesser_channel(self, call: ast.Call) -> str | None:
+        """Why a print is only a note: it writes to `sys.stderr`, the process's error stream, which is where
+        logging's own last-resort handler writes and what a service manager or container runtime keeps (it
+        has no level or request context, and whether the deployment reads it was not traced); or it runs in
+        the handler of a failed import (`except ImportError: print("prometheus_flask_exporter not found.")`),
+        once at start-up, naming a missing optional dependency, with no request or user data in it."""
+        if (self.ctx.qualname(keyword(call, "file")) or "") == "sys.stderr":
+            return "(to sys.stderr: the process's error stream, no level or request context; whether the " \
+                   "deployment keeps it was not traced)"
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return None
+            if isinstance(parent, ast.ExceptHandler):
+                caught = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
+                if parent.type is not None and all((dotted(t) or "").split(".")[-1] in (
+                        "ImportError", "ModuleNotFoundError") for t in caught):
+                    return "(at import, naming an optional dependency that is missing: no level; a one-off " \
+                           "start-up notice, whether anyone reads stdout was not traced)"
+                return None
+        return None
 
     def _command_module(self) -> bool:
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
@@ -1229,8 +1256,8 @@ def _command_only_functions(project: Any) -> set[str]:
 
 
 def _reached_from_clis(project: Any) -> set[str]:
-    """Paths of the project modules a command-line program (a module importing argparse, click or typer)
-    imports from, and no other application module does: a module the library imports too is the library's
+    """Paths of the project modules a command-line program (a module importing argparse, click or typer, or
+    one with a `__main__` guard and no web framework) imports from, and no other application module does: a module the library imports too is the library's
     (an exporter registry warning on stderr at import), whoever else uses it."""
     sm = project.semantic
     by_cli: set[str] = set()
@@ -1242,7 +1269,12 @@ def _reached_from_clis(project: Any) -> set[str]:
         module = sm.module_of(path)
         if module is None:
             continue
-        cli = any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values())
+        # a program run by path or `python -m` (a `__main__` guard) that imports no web framework is a command
+        # line too, argv read by hand: a remote job's `normalize_movie.py` and the module it takes its
+        # argument checks from
+        cli = any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values()) or bool(
+            project.facts[path].get("runs_as_script")) and not any(
+            str(v).split(".")[0] in _WEB_FRAMEWORKS for v in imports.values())
         for target in imports.values():
             parts = str(target).split(".")
             for cut in range(len(parts), 0, -1):
