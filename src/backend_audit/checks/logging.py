@@ -338,6 +338,8 @@ _UNEXPECTED_KINDS = frozenset({"Exception", "BaseException", "AttributeError", "
 _DATABASE_ERROR = re.compile(r"^(Integrity|Operational|Database|Programming|Interface|Data|Internal)Error$|"
                              r"^SQLAlchemyError$|^DBAPIError$|^PyMongoError$|^RedisError$")
 _BUILTINS = frozenset(dir(builtins))
+# library functions that return a client object rather than data (boto3's `client("s3")`, `resource(...)`)
+_CLIENT_FACTORIES = frozenset({"client", "resource", "session", "connect", "create_client", "from_url"})
 # statements that are one step: no block of their own
 _SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Pass)
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -454,13 +456,73 @@ class ErrorLogDropsTraceback(AstCheck):
         (`shutil.move`, `Path(p).unlink()`, `requests.get(url).json()`) or a builtin. A method on `self`, a
         parameter or a client object is left out: a data layer or a plugin reached through it may be the
         project's own code, whose frames are where a bug lives."""
-        func = call.func
+        func, below = call.func, None
         while isinstance(func, (ast.Attribute, ast.Call)):
+            below = func
             func = func.value if isinstance(func, ast.Attribute) else func.func
         if not isinstance(func, ast.Name) or func.id in self._local_functions():
             return False
         origin = self.ctx.imported(func.id)
-        return self._library(origin) if origin else func.id in _BUILTINS and not self.ctx.is_local(func.id)
+        if origin:
+            return self._library(origin)
+        if func.id in _BUILTINS and not self.ctx.is_local(func.id):
+            return True
+        # a client object a library made (`self.session = requests.Session()`, `s3 = boto3.client("s3")` at
+        # module level): its methods are the library's; `self.save()` itself, or an attribute the class also
+        # binds to anything else (a plugin, a data layer, a project factory's result), stays the project's
+        if func.id == "self" and isinstance(below, ast.Attribute) and below is not call.func:
+            return below.attr in self._library_objects(self._enclosing_class())
+        return not self.ctx.is_local(func.id) and func.id in self._library_objects(self.ctx.tree)
+
+    def _enclosing_class(self) -> ast.ClassDef | None:
+        return next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+
+    def _library_objects(self, scope: ast.AST | None) -> frozenset[str]:
+        """Names a module binds at its top level (through `if`/`try` blocks), or attributes a class binds on
+        `self` in its methods, only ever to what a library's constructor or factory returns (`requests.Session()`,
+        `boto3.client("s3")`, `httpx.AsyncClient(...)`). Asked only for a one-step `try` around a call on such a
+        name, once per module or class."""
+        if scope is None:
+            return frozenset()
+        cache = self.__dict__.setdefault("_objects", {})
+        if id(scope) not in cache:
+            bound: dict[str, bool] = {}
+            if isinstance(scope, ast.ClassDef):
+                for node in ast.walk(scope):
+                    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                        for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                                    target.value.id == "self":
+                                made = self._made_by_library(node.value)
+                                bound[target.attr] = bound.get(target.attr, True) and made
+            else:
+                pending = list(getattr(scope, "body", ()))
+                while pending:
+                    st = pending.pop()
+                    if isinstance(st, (ast.If, ast.Try, ast.With)):
+                        pending += [*st.body, *getattr(st, "orelse", ()), *getattr(st, "finalbody", ()),
+                                    *(x for h in getattr(st, "handlers", ()) for x in h.body)]
+                    elif isinstance(st, (ast.Assign, ast.AnnAssign)):
+                        for target in (st.targets if isinstance(st, ast.Assign) else [st.target]):
+                            if isinstance(target, ast.Name):
+                                bound[target.id] = bound.get(target.id, True) and self._made_by_library(st.value)
+            cache[id(scope)] = frozenset(name for name, made in bound.items() if made)
+        return cache[id(scope)]
+
+    def _made_by_library(self, value: ast.expr | None) -> bool:
+        """`value` makes a client object in a library: an instance of a library's class (`requests.Session()`,
+        `httpx.AsyncClient(...)`) or what a client factory returns (`client("s3")` imported from boto3), by the
+        module's imports. Not any library call: `get_user_model()` returns the project's model class, whose
+        manager calls are database work."""
+        if not isinstance(value, ast.Call):
+            return False
+        last = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        if not (last[:1].isupper() or last in _CLIENT_FACTORIES):
+            return False
+        func = value.func
+        while isinstance(func, (ast.Attribute, ast.Call)):
+            func = func.value if isinstance(func, ast.Attribute) else func.func
+        return isinstance(func, ast.Name) and self._library(self.ctx.imports.get(func.id))
 
     def _local_functions(self) -> set[str]:
         if not hasattr(self, "_locals"):
@@ -713,6 +775,13 @@ class ErrorLogDropsTraceback(AstCheck):
         exc_info = _exc_info(node)
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
+            return
+        if isinstance(exc_info, ast.Constant) and exc_info.value is False:
+            # the author turned the traceback off by name (a trace that may carry a token, a known failure):
+            # a decision, not an omission; whether it is right here was not traced
+            self.report(node, f"logger.{method}() in an except block passes exc_info=False: the traceback is left "
+                              "out on purpose (whether the reason holds was not traced); logger.exception() "
+                              "keeps it", level="note")
             return
         if self._migration():
             # a schema step the operator runs once at upgrade, watching it: a note
