@@ -414,6 +414,10 @@ class BroadExceptSwallows(AstCheck):
                 untraced = ("it also catches KeyboardInterrupt, SystemExit and task cancellation, but " if exits
                             else "") + \
                     "what its failure loses was not traced: no state change, loop of work or import in the try"
+            elif not exits and lost.startswith("the try changes state") and self._one_call_given_up(node):
+                # a bare/BaseException handler keeps its warning: it also swallows an exit landing in that call
+                untraced = (f"{lost}, but the try is that one call and the handler only goes on without it (a "
+                            "best-effort step); what depended on its effect was not traced")
             elif exits:
                 lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
@@ -488,6 +492,22 @@ class BroadExceptSwallows(AstCheck):
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
         return None
+
+    def _one_call_given_up(self, handler: ast.ExceptHandler) -> bool:
+        """`try: RBACMembership.objects.create(...) except Exception: pass`, `try: store.remove(key) except
+        Exception: pass`: the `try` holds one simple statement making one call, and the handler only passes. The
+        try is as narrow as it can be around that one action: nothing else in it is abandoned, and the code
+        after it does not wait for its result. A try around a block of work, a handler answering the caller
+        (`return False`, `return []`), or a second call (`keywords.add(Keyword.objects.get_or_create(...))`)
+        keeps its warning."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(block.body) != 1 or not isinstance(
+                block.body[0], (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
+            return False
+        if not all(isinstance(st, ast.Pass) or isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)
+                   for st in handler.body):
+            return False
+        return sum(isinstance(n, ast.Call) for n in iter_nodes(block.body)) == 1
 
     def _work_for(self, block: ast.Try) -> tuple[str | None, bool]:
         """`_work_of` the try's body, once per try: a hostile file may give one try thousands of handlers."""

@@ -407,9 +407,11 @@ class ErrorLogDropsTraceback(AstCheck):
         why = None
         if logs_error and step == "call":
             why = "of the try's one call; the message carries the error, the callee's frames are lost"
-        elif logs_error and self._narrow(types):
-            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message carries "
-                   "its text, the failing frame is lost")
+        elif not (reraises or expected) and self._narrow(types):
+            # the handler names the one failure it expects; its message carries the error's text, or was written
+            # for that failure (`except ldap.FILTER_ERROR: log.error("bad user search filter")`)
+            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message "
+                   f"{'carries its text' if logs_error else 'is written for it'}, the failing frame is lost")
         self.handlers.append((reraises, expected, why))
 
     def _one_step(self) -> str | None:
