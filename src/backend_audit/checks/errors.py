@@ -208,6 +208,15 @@ def _default_value(node: ast.AST) -> bool:
     return isinstance(node, ast.Name) and node.id.isupper() or isinstance(node, ast.JoinedStr)
 
 
+def _new_object(node: ast.AST) -> bool:
+    """`Encoding(media=media, status="running")`: a fresh instance of a class, the "create" half of a
+    get-or-create whose "get" the `try` attempted; not an exception, which the code would then use as a value."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = (dotted(node.func) or "").split(".")[-1]
+    return name[:1].isupper() and not name.endswith(("Error", "Exception"))
+
+
 def _cleanup_call(statement: ast.stmt) -> bool:
     """`ssh.close()`, `await conn.aclose()`, `os.unlink(path)`: a statement that only releases something."""
     call = statement.value if isinstance(statement, ast.Expr) else None
@@ -666,8 +675,9 @@ class BroadExceptSwallows(AstCheck):
     def _fallback_value(self, handler: ast.ExceptHandler) -> bool:
         """`try: VERSION = version(__name__) except Exception: VERSION = "unknown"`: the handler gives the names
         the `try` computes a fallback value, so the code after it runs on a stated default, not on nothing; or
-        `return fallback`, the caller's default that the `try` returns too (`return subject or fallback`).
-        A name the `try` never assigns (a misspelt `extensionn = ""`) is not a fallback and stays."""
+        `return fallback`, the caller's default that the `try` returns too (`return subject or fallback`), or
+        a new object for the name the `try` looked up (`except Exception: encoding = Encoding(media=media)`:
+        get-or-create). A name the `try` never assigns (a misspelt `extensionn = ""`) is not a fallback and stays."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = [st for st in handler.body if not isinstance(st, ast.Pass)]
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
@@ -696,7 +706,7 @@ class BroadExceptSwallows(AstCheck):
                 and not any(isinstance(n, ast.Call) or isinstance(n, ast.Name) and not n.id.isupper()
                             for n in ast.walk(value))
         if not isinstance(block, ast.Try) or not body or not all(
-                isinstance(st, ast.Assign) and _default_value(st.value) for st in body):
+                isinstance(st, ast.Assign) and (_default_value(st.value) or _new_object(st.value)) for st in body):
             return False
         assigned = {t.id for n in iter_nodes(block.body) if isinstance(n, (ast.Assign, ast.AnnAssign))
                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
