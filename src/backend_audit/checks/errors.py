@@ -507,11 +507,16 @@ class BroadExceptSwallows(AstCheck):
         Exception: pass`: the `try` holds one simple statement making one call, and the handler only passes. The
         try is as narrow as it can be around that one action: nothing else in it is abandoned, and the code
         after it does not wait for its result. A try around a block of work, a handler answering the caller
-        (`return False`, `return []`), or a second call (`keywords.add(Keyword.objects.get_or_create(...))`)
-        keeps its warning."""
+        (`return False`, `return []`), a second call (`keywords.add(Keyword.objects.get_or_create(...))`), or a
+        function whose whole body is that try (`def pay(order): try: charge(order) except Exception: pass`: the
+        function's one job fails and its caller is told nothing) keeps its warning."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         if not isinstance(block, ast.Try) or len(block.body) != 1 or not isinstance(
                 block.body[0], (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
+            return False
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is not None and [st for st in func.body if not (
+                isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))] == [block]:
             return False
         if not all(isinstance(st, ast.Pass) or isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)
                    for st in handler.body):
