@@ -509,7 +509,7 @@ class BroadExceptSwallows(AstCheck):
         after it does not wait for its result. A try around a block of work, a handler answering the caller
         (`return False`, `return []`), a second call (`keywords.add(Keyword.objects.get_or_create(...))`), or a
         function whose whole body is that try (`def pay(order): try: charge(order) except Exception: pass`: the
-        function's one job fails and its caller is told nothing) keeps its warning."""
+        function's one job fails and its caller is told nothing) or a try in a loop keeps its warning."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         if not isinstance(block, ast.Try) or len(block.body) != 1 or not isinstance(
                 block.body[0], (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
@@ -518,6 +518,13 @@ class BroadExceptSwallows(AstCheck):
         if func is not None and [st for st in func.body if not (
                 isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))] == [block]:
             return False
+        # in a loop the call is given up for item after item (`for ws in sockets: try: ws.send(...)`): what is
+        # lost repeats, that is evidence enough
+        for parent in reversed(self.ctx.parents[:-1]):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                break
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+                return False
         if not all(isinstance(st, ast.Pass) or isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)
                    for st in handler.body):
             return False
