@@ -24,6 +24,10 @@ _CLOSES = frozenset({"close", "aclose", "shutdown", "disconnect", "terminate", "
 # cleanup that may fail harmlessly once the real error is on its way: closing, removing a temporary file
 _CLEANS = _CLOSES | {"unlink", "remove", "rmtree", "rmdir", "kill", "stop", "cancel"}
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
+# Callbacks a framework runs after a failure or a disconnect (Celery's Task hooks; socket.io's event name)
+_TEARDOWN_HOOKS = frozenset({"on_failure", "on_retry", "disconnect", "on_disconnect"})
+# signals of a failed, revoked or stopping task or worker (Celery's task_failure, task_revoked, worker_shutdown)
+_TEARDOWN_SIGNALS = ("_failure", "_revoked", "_shutdown")
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
 _DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -410,9 +414,14 @@ class BroadExceptSwallows(AstCheck):
         fallback = not handled and (self._fallback_value(node) or self._parser_answers_none(node))
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
             self._only_closes() or fallback else None
+        teardown = not handled and level is None and self._teardown_callback()
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         untraced = lost = None  # the evidence of lost work, or why a swallow is only a note
+        if teardown:
+            level = "note"
+            untraced = ("in a callback run after a failure, revocation or disconnect the framework already "
+                        "records; what the tidying-up loses was not traced")
         if not handled and level is None:
             lost = self._lost_work(node, low_log)
             # catching KeyboardInterrupt, SystemExit and cancellation too is worth saying, but around a try that
@@ -501,6 +510,27 @@ class BroadExceptSwallows(AstCheck):
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
         return None
+
+    def _teardown_callback(self) -> bool:
+        """The enclosing function runs after a failure, a cancellation or a disconnect to tidy up: a Celery
+        task's `on_failure`/`on_retry` hook, a receiver of a failure, revocation or shutdown signal
+        (`@task_revoked.connect`), a socket's disconnect handler (`@socketio.on("disconnect")`). The failure
+        that brought it there is already recorded by the framework; a swallowed error of the tidying-up is a
+        note, as in a `close()` or `__exit__`."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        if func.name in _TEARDOWN_HOOKS:
+            return True
+        for deco in func.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            name = dotted(target) or ""
+            if name.endswith(".connect") and name.split(".")[-2].endswith(_TEARDOWN_SIGNALS):
+                return True
+            if isinstance(deco, ast.Call) and any(isinstance(a, ast.Constant) and a.value == "disconnect"
+                                                  for a in deco.args[:1]):
+                return True
+        return False
 
     def _one_call_given_up(self, handler: ast.ExceptHandler) -> bool:
         """`try: RBACMembership.objects.create(...) except Exception: pass`, `try: store.remove(key) except
