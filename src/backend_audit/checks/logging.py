@@ -251,8 +251,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                 return None
             if isinstance(parent, ast.ExceptHandler):
                 caught = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
-                if parent.type is not None and all((dotted(t) or "").split(".")[-1] in (
-                        "ImportError", "ModuleNotFoundError") for t in caught):
+                if parent.type is not None and not self.ctx.function_stack and all(
+                        (dotted(t) or "").split(".")[-1] in ("ImportError", "ModuleNotFoundError") for t in caught):
                     return "(at import, naming an optional dependency that is missing: no level; a one-off " \
                            "start-up notice, whether anyone reads stdout was not traced)"
                 return None
