@@ -24,6 +24,10 @@ _CLOSES = frozenset({"close", "aclose", "shutdown", "disconnect", "terminate", "
 # cleanup that may fail harmlessly once the real error is on its way: closing, removing a temporary file
 _CLEANS = _CLOSES | {"unlink", "remove", "rmtree", "rmdir", "kill", "stop", "cancel"}
 _CLEANUP = frozenset({"__del__", "__exit__", "__aexit__", "close", "aclose", "shutdown", "teardown", "cleanup"})
+# Callbacks a framework runs after a failure or a disconnect (Celery's Task hooks; socket.io's event name)
+_TEARDOWN_HOOKS = frozenset({"on_failure", "on_retry", "disconnect", "on_disconnect"})
+# signals of a failed, revoked or stopping task or worker (Celery's task_failure, task_revoked, worker_shutdown)
+_TEARDOWN_SIGNALS = ("_failure", "_revoked", "_shutdown")
 _ERROR_RESPONSES = ("JSONResponse", "Response", "HttpResponseServerError", "HttpResponseBadRequest", "jsonify")
 # A class body inside the handler runs right there; only functions and lambdas run elsewhere.
 _DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -206,6 +210,15 @@ def _default_value(node: ast.AST) -> bool:
     if isinstance(node, ast.Attribute):  # `message = response.reason_phrase`: the value read another way
         return isinstance(node.value, ast.Name)
     return isinstance(node, ast.Name) and node.id.isupper() or isinstance(node, ast.JoinedStr)
+
+
+def _new_object(node: ast.AST) -> bool:
+    """`Encoding(media=media, status="running")`: a fresh instance of a class, the "create" half of a
+    get-or-create whose "get" the `try` attempted; not an exception, which the code would then use as a value."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = (dotted(node.func) or "").split(".")[-1]
+    return name[:1].isupper() and not name.endswith(("Error", "Exception"))
 
 
 def _cleanup_call(statement: ast.stmt) -> bool:
@@ -401,9 +414,14 @@ class BroadExceptSwallows(AstCheck):
         fallback = not handled and (self._fallback_value(node) or self._parser_answers_none(node))
         level = "note" if func in _CLEANUP or self.migration or self._explained_skip(node) or \
             self._only_closes() or fallback else None
+        teardown = not handled and level is None and self._teardown_callback()
         what = "bare 'except:'" if kind == "bare" else f"'except {kind}'"
         key = node.type or _with_comments(self.ctx, node)
         untraced = lost = None  # the evidence of lost work, or why a swallow is only a note
+        if teardown:
+            level = "note"
+            untraced = ("in a callback run after a failure, revocation or disconnect the framework already "
+                        "records; what the tidying-up loses was not traced")
         if not handled and level is None:
             lost = self._lost_work(node, low_log)
             # catching KeyboardInterrupt, SystemExit and cancellation too is worth saying, but around a try that
@@ -414,6 +432,10 @@ class BroadExceptSwallows(AstCheck):
                 untraced = ("it also catches KeyboardInterrupt, SystemExit and task cancellation, but " if exits
                             else "") + \
                     "what its failure loses was not traced: no state change, loop of work or import in the try"
+            elif not exits and lost.startswith("the try changes state") and self._one_call_given_up(node):
+                # a bare/BaseException handler keeps its warning: it also swallows an exit landing in that call
+                untraced = (f"{lost}, but the try is that one call and the handler only goes on without it (a "
+                            "best-effort step); what depended on its effect was not traced")
             elif exits:
                 lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
@@ -488,6 +510,55 @@ class BroadExceptSwallows(AstCheck):
                and not (isinstance(st.value, ast.Constant)) for st in handler.body):
             return "the handler turns the failure into an empty result"
         return None
+
+    def _teardown_callback(self) -> bool:
+        """The enclosing function runs after a failure, a cancellation or a disconnect to tidy up: a Celery
+        task's `on_failure`/`on_retry` hook, a receiver of a failure, revocation or shutdown signal
+        (`@task_revoked.connect`), a socket's disconnect handler (`@socketio.on("disconnect")`). The failure
+        that brought it there is already recorded by the framework; a swallowed error of the tidying-up is a
+        note, as in a `close()` or `__exit__`."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        if func.name in _TEARDOWN_HOOKS:
+            return True
+        for deco in func.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            name = dotted(target) or ""
+            if name.endswith(".connect") and name.split(".")[-2].endswith(_TEARDOWN_SIGNALS):
+                return True
+            if isinstance(deco, ast.Call) and any(isinstance(a, ast.Constant) and a.value == "disconnect"
+                                                  for a in deco.args[:1]):
+                return True
+        return False
+
+    def _one_call_given_up(self, handler: ast.ExceptHandler) -> bool:
+        """`try: RBACMembership.objects.create(...) except Exception: pass`, `try: store.remove(key) except
+        Exception: pass`: the `try` holds one simple statement making one call, and the handler only passes. The
+        try is as narrow as it can be around that one action: nothing else in it is abandoned, and the code
+        after it does not wait for its result. A try around a block of work, a handler answering the caller
+        (`return False`, `return []`), a second call (`keywords.add(Keyword.objects.get_or_create(...))`), or a
+        function whose whole body is that try (`def pay(order): try: charge(order) except Exception: pass`: the
+        function's one job fails and its caller is told nothing) or a try in a loop keeps its warning."""
+        block = self.ctx.parents[-1] if self.ctx.parents else None
+        if not isinstance(block, ast.Try) or len(block.body) != 1 or not isinstance(
+                block.body[0], (ast.Expr, ast.Assign, ast.AnnAssign, ast.Return)):
+            return False
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is not None and [st for st in func.body if not (
+                isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))] == [block]:
+            return False
+        # in a loop the call is given up for item after item (`for ws in sockets: try: ws.send(...)`): what is
+        # lost repeats, that is evidence enough
+        for parent in reversed(self.ctx.parents[:-1]):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                break
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+                return False
+        if not all(isinstance(st, ast.Pass) or isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)
+                   for st in handler.body):
+            return False
+        return sum(isinstance(n, ast.Call) for n in iter_nodes(block.body)) == 1
 
     def _work_for(self, block: ast.Try) -> tuple[str | None, bool]:
         """`_work_of` the try's body, once per try: a hostile file may give one try thousands of handlers."""
@@ -646,8 +717,9 @@ class BroadExceptSwallows(AstCheck):
     def _fallback_value(self, handler: ast.ExceptHandler) -> bool:
         """`try: VERSION = version(__name__) except Exception: VERSION = "unknown"`: the handler gives the names
         the `try` computes a fallback value, so the code after it runs on a stated default, not on nothing; or
-        `return fallback`, the caller's default that the `try` returns too (`return subject or fallback`).
-        A name the `try` never assigns (a misspelt `extensionn = ""`) is not a fallback and stays."""
+        `return fallback`, the caller's default that the `try` returns too (`return subject or fallback`), or
+        a new object for the name the `try` looked up (`except Exception: encoding = Encoding(media=media)`:
+        get-or-create). A name the `try` never assigns (a misspelt `extensionn = ""`) is not a fallback and stays."""
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = [st for st in handler.body if not isinstance(st, ast.Pass)]
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
@@ -676,7 +748,7 @@ class BroadExceptSwallows(AstCheck):
                 and not any(isinstance(n, ast.Call) or isinstance(n, ast.Name) and not n.id.isupper()
                             for n in ast.walk(value))
         if not isinstance(block, ast.Try) or not body or not all(
-                isinstance(st, ast.Assign) and _default_value(st.value) for st in body):
+                isinstance(st, ast.Assign) and (_default_value(st.value) or _new_object(st.value)) for st in body):
             return False
         assigned = {t.id for n in iter_nodes(block.body) if isinstance(n, (ast.Assign, ast.AnnAssign))
                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}

@@ -222,14 +222,41 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._build_hook_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
         name = qn.split(".")[-1]
-        self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
-                          "context); use a logger")
+        lesser = self._lesser_channel(node)
+        if lesser:
+            # the text reaches an operator by a channel the rule cannot follow further: a note saying so
+            self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
+                        level="note")
+        else:
+            self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
+                              "context); use a logger")
         if self._command_module():
             # the project pass asks whether a command-line program imports this module (CliCommandPrints)
             self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
         elif self.ctx.function_stack:
             # the project pass asks whether only command-line commands call this function (CliCommandPrints)
             self.ctx.facts.setdefault("function_prints", []).append(self.ctx.findings.pop().to_dict())
+
+    def _lesser_channel(self, call: ast.Call) -> str | None:
+        """Why a print is only a note: it writes to `sys.stderr`, the process's error stream, which is where
+        logging's own last-resort handler writes and what a service manager or container runtime keeps (it
+        has no level or request context, and whether the deployment reads it was not traced); or it runs in
+        the handler of a failed import (`except ImportError: print("prometheus_flask_exporter not found.")`),
+        once at start-up, naming a missing optional dependency, with no request or user data in it."""
+        if (self.ctx.qualname(keyword(call, "file")) or "") == "sys.stderr":
+            return "(to sys.stderr: the process's error stream, no level or request context; whether the " \
+                   "deployment keeps it was not traced)"
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return None
+            if isinstance(parent, ast.ExceptHandler):
+                caught = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
+                if parent.type is not None and not self.ctx.function_stack and all(
+                        (dotted(t) or "").split(".")[-1] in ("ImportError", "ModuleNotFoundError") for t in caught):
+                    return "(at import, naming an optional dependency that is missing: no level; a one-off " \
+                           "start-up notice, whether anyone reads stdout was not traced)"
+                return None
+        return None
 
     def _command_module(self) -> bool:
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
@@ -311,6 +338,8 @@ _UNEXPECTED_KINDS = frozenset({"Exception", "BaseException", "AttributeError", "
 _DATABASE_ERROR = re.compile(r"^(Integrity|Operational|Database|Programming|Interface|Data|Internal)Error$|"
                              r"^SQLAlchemyError$|^DBAPIError$|^PyMongoError$|^RedisError$")
 _BUILTINS = frozenset(dir(builtins))
+# library functions that return a client object rather than data (boto3's `client("s3")`, `resource(...)`)
+_CLIENT_FACTORIES = frozenset({"client", "resource", "session", "connect", "create_client", "from_url"})
 # statements that are one step: no block of their own
 _SIMPLE_STATEMENTS = (ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Pass)
 _VALIDATOR_NAME = re.compile(r"^_*(validate|parse|clean|check|verify)(_\w+)?$")
@@ -378,9 +407,11 @@ class ErrorLogDropsTraceback(AstCheck):
         why = None
         if logs_error and step == "call":
             why = "of the try's one call; the message carries the error, the callee's frames are lost"
-        elif logs_error and self._narrow(types):
-            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message carries "
-                   "its text, the failing frame is lost")
+        elif not (reraises or expected) and self._narrow(types):
+            # the handler names the one failure it expects; its message carries the error's text, or was written
+            # for that failure (`except ldap.FILTER_ERROR: log.error("bad user search filter")`)
+            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message "
+                   f"{'carries its text' if logs_error else 'is written for it'}, the failing frame is lost")
         self.handlers.append((reraises, expected, why))
 
     def _one_step(self) -> str | None:
@@ -427,13 +458,73 @@ class ErrorLogDropsTraceback(AstCheck):
         (`shutil.move`, `Path(p).unlink()`, `requests.get(url).json()`) or a builtin. A method on `self`, a
         parameter or a client object is left out: a data layer or a plugin reached through it may be the
         project's own code, whose frames are where a bug lives."""
-        func = call.func
+        func, below = call.func, None
         while isinstance(func, (ast.Attribute, ast.Call)):
+            below = func
             func = func.value if isinstance(func, ast.Attribute) else func.func
         if not isinstance(func, ast.Name) or func.id in self._local_functions():
             return False
         origin = self.ctx.imported(func.id)
-        return self._library(origin) if origin else func.id in _BUILTINS and not self.ctx.is_local(func.id)
+        if origin:
+            return self._library(origin)
+        if func.id in _BUILTINS and not self.ctx.is_local(func.id):
+            return True
+        # a client object a library made (`self.session = requests.Session()`, `s3 = boto3.client("s3")` at
+        # module level): its methods are the library's; `self.save()` itself, or an attribute the class also
+        # binds to anything else (a plugin, a data layer, a project factory's result), stays the project's
+        if func.id == "self" and isinstance(below, ast.Attribute) and below is not call.func:
+            return below.attr in self._library_objects(self._enclosing_class())
+        return not self.ctx.is_local(func.id) and func.id in self._library_objects(self.ctx.tree)
+
+    def _enclosing_class(self) -> ast.ClassDef | None:
+        return next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+
+    def _library_objects(self, scope: ast.AST | None) -> frozenset[str]:
+        """Names a module binds at its top level (through `if`/`try` blocks), or attributes a class binds on
+        `self` in its methods, only ever to what a library's constructor or factory returns (`requests.Session()`,
+        `boto3.client("s3")`, `httpx.AsyncClient(...)`). Asked only for a one-step `try` around a call on such a
+        name, once per module or class."""
+        if scope is None:
+            return frozenset()
+        cache = self.__dict__.setdefault("_objects", {})
+        if id(scope) not in cache:
+            bound: dict[str, bool] = {}
+            if isinstance(scope, ast.ClassDef):
+                for node in ast.walk(scope):
+                    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                        for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and \
+                                    target.value.id == "self":
+                                made = self._made_by_library(node.value)
+                                bound[target.attr] = bound.get(target.attr, True) and made
+            else:
+                pending = list(getattr(scope, "body", ()))
+                while pending:
+                    st = pending.pop()
+                    if isinstance(st, (ast.If, ast.Try, ast.With)):
+                        pending += [*st.body, *getattr(st, "orelse", ()), *getattr(st, "finalbody", ()),
+                                    *(x for h in getattr(st, "handlers", ()) for x in h.body)]
+                    elif isinstance(st, (ast.Assign, ast.AnnAssign)):
+                        for target in (st.targets if isinstance(st, ast.Assign) else [st.target]):
+                            if isinstance(target, ast.Name):
+                                bound[target.id] = bound.get(target.id, True) and self._made_by_library(st.value)
+            cache[id(scope)] = frozenset(name for name, made in bound.items() if made)
+        return cache[id(scope)]
+
+    def _made_by_library(self, value: ast.expr | None) -> bool:
+        """`value` makes a client object in a library: an instance of a library's class (`requests.Session()`,
+        `httpx.AsyncClient(...)`) or what a client factory returns (`client("s3")` imported from boto3), by the
+        module's imports. Not any library call: `get_user_model()` returns the project's model class, whose
+        manager calls are database work."""
+        if not isinstance(value, ast.Call):
+            return False
+        last = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        if not (last[:1].isupper() or last in _CLIENT_FACTORIES):
+            return False
+        func = value.func
+        while isinstance(func, (ast.Attribute, ast.Call)):
+            func = func.value if isinstance(func, ast.Attribute) else func.func
+        return isinstance(func, ast.Name) and self._library(self.ctx.imports.get(func.id))
 
     def _local_functions(self) -> set[str]:
         if not hasattr(self, "_locals"):
@@ -686,6 +777,13 @@ class ErrorLogDropsTraceback(AstCheck):
         exc_info = _exc_info(node)
         if exc_info is not None and not (isinstance(exc_info, ast.Constant)
                                          and (exc_info.value is False or exc_info.value is None)):
+            return
+        if isinstance(exc_info, ast.Constant) and exc_info.value is False:
+            # the author turned the traceback off by name (a trace that may carry a token, a known failure):
+            # a decision, not an omission; whether it is right here was not traced
+            self.report(node, f"logger.{method}() in an except block passes exc_info=False: the traceback is left "
+                              "out on purpose (whether the reason holds was not traced); logger.exception() "
+                              "keeps it", level="note")
             return
         if self._migration():
             # a schema step the operator runs once at upgrade, watching it: a note
@@ -1229,8 +1327,8 @@ def _command_only_functions(project: Any) -> set[str]:
 
 
 def _reached_from_clis(project: Any) -> set[str]:
-    """Paths of the project modules a command-line program (a module importing argparse, click or typer)
-    imports from, and no other application module does: a module the library imports too is the library's
+    """Paths of the project modules a command-line program (a module importing argparse, click or typer, or
+    one with a `__main__` guard and no web framework) imports from, and no other application module does: a module the library imports too is the library's
     (an exporter registry warning on stderr at import), whoever else uses it."""
     sm = project.semantic
     by_cli: set[str] = set()
@@ -1242,7 +1340,12 @@ def _reached_from_clis(project: Any) -> set[str]:
         module = sm.module_of(path)
         if module is None:
             continue
-        cli = any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values())
+        # a program run by path or `python -m` (a `__main__` guard) that imports no web framework is a command
+        # line too, argv read by hand: a remote job's `normalize_movie.py` and the module it takes its
+        # argument checks from
+        cli = any(str(v).split(".")[0] in _CLI_LIBRARIES for v in imports.values()) or bool(
+            project.facts[path].get("runs_as_script")) and not any(
+            str(v).split(".")[0] in _WEB_FRAMEWORKS for v in imports.values())
         for target in imports.values():
             parts = str(target).split(".")
             for cut in range(len(parts), 0, -1):
