@@ -145,7 +145,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py" or \
             ("alembic/" in ctx.path and "/versions/" in ctx.path) or is_alembic_revision(ctx) or \
-            is_alembic_env(ctx) or _one_off_script(ctx.path)
+            is_alembic_env(ctx) or _one_off_script(ctx.path) or _parses_argv_on_import(ctx.tree)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
         # names bound to an embedded sqlite3 connection or its cursor: a statement is an in-process call
@@ -442,6 +442,10 @@ class DatabaseRoundTripInLoop(AstCheck):
         if what.endswith("flush()"):
             return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
                     "whether they could be batched was not traced")
+        if what.endswith(".save()") and self._in_post_save_handler():
+            return ("each save() fires this post_save handler again for the saved row (a cascade down a tree, "
+                    "on purpose): a queryset update() would skip the signal; whether the tree is large was not "
+                    "traced")
         if sub == "write" and what.endswith(".save()") and what[:-len(".save()")] not in facts.attrs_set:
             # fields the pass sets are the evidence a bulk update covers it; without them, a method that changes
             # the object (not a question it asks: is_valid(), has_changed(), full_clean()) made the state saved
@@ -454,7 +458,8 @@ class DatabaseRoundTripInLoop(AstCheck):
                 not self._statement_names(call) & (names | facts.bound | facts.unpacked):
             return ("the same set-based statement every pass (it uses nothing the loop walks): repeated, not one "
                     "round-trip per row; whether it belongs outside the loop was not traced")
-        if isinstance(loop, ast.For) and self._per_option_key(call, loop):
+        if any(isinstance(n, ast.For) and self._per_option_key(call, n)
+               for kind, n, _, _ in self.stack if kind == _LOOP):
             return ("one row per option name of a key-value table (the statement is keyed on `key == <the loop's "
                     "key>`): the names one object's settings carry; whether they grow with the data was not traced")
         if sub == "read":
@@ -468,15 +473,28 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return "each pass's lookup builds on the previous pass's value (a path walked segment by segment)"
         return None
 
+    def _in_post_save_handler(self) -> bool:
+        """The enclosing function is a `@receiver(post_save, ...)` handler."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and any(
+            isinstance(d, ast.Call) and (dotted(d.func) or "").split(".")[-1] == "receiver" and d.args and
+            (dotted(d.args[0]) or "").split(".")[-1] == "post_save" for d in func.decorator_list)
+
     def _per_option_key(self, call: ast.Call, loop: ast.For) -> bool:
         """`for key, value in options.items(): ...filter_by(owner_id=oid, Key=key)` (or `Option.key == key`):
         the loop walks the option names of one owner in a key-value settings table, a row per name."""
-        # a mapping walked as (name, value) pairs: `for key in groups:` alone may walk any rows keyed by name
-        if not (isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute) and
-                loop.iter.func.attr == "items" and isinstance(loop.target, ast.Tuple) and
-                len(loop.target.elts) == 2 and isinstance(loop.target.elts[0], ast.Name)):
+        # a mapping walked by its names: as (name, value) pairs, or name by name with `options[key]` read in
+        # the body; `for key in groups:` alone may walk any rows keyed by name
+        if isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute) and \
+                loop.iter.func.attr == "items" and isinstance(loop.target, ast.Tuple) and \
+                len(loop.target.elts) == 2 and isinstance(loop.target.elts[0], ast.Name):
+            target = loop.target.elts[0]
+        elif isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and any(
+                isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == loop.iter.id and
+                isinstance(n.slice, ast.Name) and n.slice.id == loop.target.id for n in iter_nodes(loop.body)):
+            target = loop.target
+        else:
             return False
-        target = loop.target.elts[0]
         key = target.id
         stmts: list[ast.AST] = [call]
         first = call.args[0] if call.args else None
@@ -905,6 +923,15 @@ def _one_off_script(path: str) -> bool:
     """A module under a `scripts/` folder: a maintainer's one-off run (a backfill, a data fix), whose N+1
     costs one operator's wait, not every request's."""
     return any(part in ("scripts", "script") for part in path.split("/")[:-1])
+
+
+def _parses_argv_on_import(tree: ast.AST | None) -> bool:
+    """`args = parser.parse_args()` in the module body: the module reads the command line as it is imported,
+    so it is a program a person runs, never a module a server imports."""
+    return tree is not None and any(
+        isinstance(st, (ast.Assign, ast.Expr)) and isinstance(st.value, ast.Call) and
+        isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("parse_args", "parse_known_args")
+        for st in getattr(tree, "body", []))
 
 
 _BATCH_WORD = re.compile(r"(?i)batch|chunk|page|every")
