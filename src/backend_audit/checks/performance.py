@@ -106,7 +106,8 @@ class OutboundCallWithoutTimeout(AstCheck):
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         # in a script or developer task started at a terminal no worker is lost: the person running it sees
         # the hang and interrupts it
-        by_hand = run_by_hand(self.ctx)
+        by_hand = run_by_hand(self.ctx) or \
+            _parses_argv_on_import(self.ctx.tree) and "a program that parses its command line as it is imported"
         level, why = ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
         if timeout is None:
             self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
@@ -349,6 +350,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         by_hand = run_by_hand(self.ctx)
         embedded = receiver_name(node.func.value) in self.embedded and \
             "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
+        by_hand = by_hand or self._asks_terminal() and "a setup that asks its user at a terminal (input())"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
             embedded or self._untraced(node, sub, what)
         if why:
@@ -472,6 +474,11 @@ class DatabaseRoundTripInLoop(AstCheck):
             elif not used & (per_pass - (facts.carried - names)):
                 return "each pass's lookup builds on the previous pass's value (a path walked segment by segment)"
         return None
+
+    def _asks_terminal(self) -> bool:
+        """The enclosing function prompts a person (`input()`, `getpass()`): an interactive setup step."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and self._bindings(func).asks_terminal
 
     def _in_post_save_handler(self) -> bool:
         """The enclosing function is a `@receiver(post_save, ...)` handler."""
@@ -1250,8 +1257,11 @@ class _Bindings:
         self.assigned: dict[str, list[ast.expr]] = {}
         self.loop_targets: set[str] = set()
         self.grows: set[str] = set()
+        self.asks_terminal = False  # `input("API key: ")`: the function runs with a person at a terminal
         for n in iter_nodes(getattr(func, "body", [])):
-            if isinstance(n, ast.Assign):
+            if isinstance(n, ast.Call) and (dotted(n.func) or "") in ("input", "getpass", "getpass.getpass"):
+                self.asks_terminal = True
+            elif isinstance(n, ast.Assign):
                 for t in n.targets:
                     if isinstance(t, ast.Name):
                         self.assigned.setdefault(t.id, []).append(n.value)
