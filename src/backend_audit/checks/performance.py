@@ -490,19 +490,13 @@ class DatabaseRoundTripInLoop(AstCheck):
     def _per_option_key(self, call: ast.Call, loop: ast.For) -> bool:
         """`for key, value in options.items(): ...filter_by(owner_id=oid, Key=key)` (or `Option.key == key`):
         the loop walks the option names of one owner in a key-value settings table, a row per name."""
-        # a mapping walked by its names: as (name, value) pairs, or name by name with `options[key]` read in
-        # the body; `for key in groups:` alone may walk any rows keyed by name
-        if isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute) and \
-                loop.iter.func.attr == "items" and isinstance(loop.target, ast.Tuple) and \
-                len(loop.target.elts) == 2 and isinstance(loop.target.elts[0], ast.Name):
-            target = loop.target.elts[0]
-        elif isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and any(
-                isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == loop.iter.id and
-                isinstance(n.slice, ast.Name) and n.slice.id == loop.target.id for n in iter_nodes(loop.body)):
-            target = loop.target
-        else:
+        # the same for every call in the loop: asked once per loop, as a hostile file may hold thousands
+        cache = ("option-key", id(loop))
+        if cache not in self._loop_index:
+            self._loop_index[cache] = _mapping_key(loop)
+        key = self._loop_index[cache]
+        if key is None:
             return False
-        key = target.id
         stmts: list[ast.AST] = [call]
         first = call.args[0] if call.args else None
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
@@ -930,6 +924,20 @@ def _one_off_script(path: str) -> bool:
     """A module under a `scripts/` folder: a maintainer's one-off run (a backfill, a data fix), whose N+1
     costs one operator's wait, not every request's."""
     return any(part in ("scripts", "script") for part in path.split("/")[:-1])
+
+
+def _mapping_key(loop: ast.For) -> str | None:
+    """The loop variable holding a mapping's name, when the loop walks a mapping by its names: as (name, value)
+    pairs, or name by name reading `options[key]` in the body. `for key in groups:` alone may walk any rows."""
+    if isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute) and \
+            loop.iter.func.attr == "items" and isinstance(loop.target, ast.Tuple) and \
+            len(loop.target.elts) == 2 and isinstance(loop.target.elts[0], ast.Name):
+        return loop.target.elts[0].id
+    if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and any(
+            isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == loop.iter.id and
+            isinstance(n.slice, ast.Name) and n.slice.id == loop.target.id for n in iter_nodes(loop.body)):
+        return loop.target.id
+    return None
 
 
 def _parses_argv_on_import(tree: ast.AST | None) -> bool:
