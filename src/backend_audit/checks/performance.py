@@ -258,8 +258,8 @@ class DatabaseRoundTripInLoop(AstCheck):
 
     # loops -----------------------------------------------------------------------------------
     def visit_For(self, node: ast.For) -> None:
-        if not (_small_literal(node.iter) or _constant_collection(node.iter) or
-                self._enum_class(node.iter) or self._class_list(node.iter) or
+        if not (_small_literal(node.iter) or _constant_collection(node.iter) or self._enum_class(node.iter) or
+                self._class_list(node.iter) or
                 self._literal_local(node.iter) or _exits_first_pass(node.body, node.iter)):
             self._push(_LOOP, node, _target_names([node.target]))
         self._push(_ITER, node)
@@ -347,10 +347,10 @@ class DatabaseRoundTripInLoop(AstCheck):
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
         level = "note" if self.note_only else None
-        by_hand = run_by_hand(self.ctx)
+        by_hand = run_by_hand(self.ctx) or \
+            self._asks_terminal() and "a setup that asks its user at a terminal (input())"
         embedded = receiver_name(node.func.value) in self.embedded and \
             "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
-        by_hand = by_hand or self._asks_terminal() and "a setup that asks its user at a terminal (input())"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
             embedded or self._untraced(node, sub, what)
         if why:
@@ -533,8 +533,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         loop = loops[-1][0] if loops else None
         if isinstance(loop, ast.For) and self._one_submission(loop.iter):
             return ("the loop walks what one form submission carries (a form's cleaned_data: the values, or the "
-                    "rows of a file, a person typed or uploaded; the fields a form declares; a formset's instances): its size is one "
-                    "submission's, and whether it grows with the data was not traced")
+                    "rows of a file, a person typed or uploaded; the fields a form declares; a formset's "
+                    "instances): its size is one submission's, and whether it grows with the data was not traced")
         # what the loop walks: a `for`'s iterable, or a comprehension's first clause
         source = loop.iter if isinstance(loop, ast.For) else \
             loop.generators[0].iter if getattr(loop, "generators", None) else None
