@@ -106,7 +106,8 @@ class OutboundCallWithoutTimeout(AstCheck):
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         # in a script or developer task started at a terminal no worker is lost: the person running it sees
         # the hang and interrupts it
-        by_hand = run_by_hand(self.ctx)
+        by_hand = run_by_hand(self.ctx) or \
+            _parses_argv_on_import(self.ctx.tree) and "a program that parses its command line as it is imported"
         level, why = ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
         if timeout is None:
             self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
@@ -145,7 +146,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         self.note_only = "migrations/" in ctx.path or "management/commands" in ctx.path or \
             ctx.path.rsplit("/", 1)[-1] == "migrations.py" or \
             ("alembic/" in ctx.path and "/versions/" in ctx.path) or is_alembic_revision(ctx) or \
-            is_alembic_env(ctx) or _one_off_script(ctx.path)
+            is_alembic_env(ctx) or _one_off_script(ctx.path) or _parses_argv_on_import(ctx.tree)
         # names bound to HTTP sessions (`session = requests.Session()`): their get() is no query
         self.http_sessions: set[str] = set()
         # names bound to an embedded sqlite3 connection or its cursor: a statement is an in-process call
@@ -205,6 +206,23 @@ class DatabaseRoundTripInLoop(AstCheck):
         return isinstance(node, (ast.List, ast.Tuple, ast.Set)) and bool(node.elts) and all(
             (dotted(e) or "").split(".")[-1][:1].isupper() and not (dotted(e) or "").split(".")[-1].isupper()
             for e in node.elts)
+
+    def _class_constant(self, node: ast.AST) -> bool:
+        """`for attr, (table, col) in self._join_table_map.items():` where the class body binds the attribute
+        once to a literal display (`_join_table_map = {"mentions": (mentions_table, "person"), ...}`): a set the
+        program writes down, the same handful of entries on every call."""
+        node = _unwrap_iter(node)
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and
+                node.value.id in ("self", "cls")):
+            return False
+        owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        if owner is None:
+            return False
+        values = [st.value for st in owner.body if isinstance(st, (ast.Assign, ast.AnnAssign)) and st.value is not None
+                  and any(isinstance(t, ast.Name) and t.id == node.attr
+                          for t in (st.targets if isinstance(st, ast.Assign) else [st.target]))]
+        return len(values) == 1 and isinstance(values[0], (ast.Dict, ast.List, ast.Tuple, ast.Set)) and \
+            not any(isinstance(n, (ast.Call, ast.comprehension)) for n in ast.walk(values[0]))
 
     def _literal_local(self, node: ast.AST) -> bool:
         """A name the enclosing function binds, once, to a literal list or tuple of literals (`queries =
@@ -329,7 +347,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
         level = "note" if self.note_only else None
-        by_hand = run_by_hand(self.ctx)
+        by_hand = run_by_hand(self.ctx) or \
+            self._asks_terminal() and "a setup that asks its user at a terminal (input())"
         embedded = receiver_name(node.func.value) in self.embedded and \
             "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
@@ -425,6 +444,10 @@ class DatabaseRoundTripInLoop(AstCheck):
         if what.endswith("flush()"):
             return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
                     "whether they could be batched was not traced")
+        if what.endswith(".save()") and self._in_post_save_handler():
+            return ("each save() fires this post_save handler again for the saved row (a cascade down a tree, "
+                    "on purpose): a queryset update() would skip the signal; whether the tree is large was not "
+                    "traced")
         if sub == "write" and what.endswith(".save()") and what[:-len(".save()")] not in facts.attrs_set:
             # fields the pass sets are the evidence a bulk update covers it; without them, a method that changes
             # the object (not a question it asks: is_valid(), has_changed(), full_clean()) made the state saved
@@ -433,6 +456,14 @@ class DatabaseRoundTripInLoop(AstCheck):
             if others:
                 return (f"the state saved is changed through the object's own methods ({receiver}.{others[0]}()): "
                         "whether one bulk update covers it was not traced")
+        if sub == "write" and what in ("objects...update()", "objects...delete()") and \
+                not self._statement_names(call) & (names | facts.bound | facts.unpacked):
+            return ("the same set-based statement every pass (it uses nothing the loop walks): repeated, not one "
+                    "round-trip per row; whether it belongs outside the loop was not traced")
+        if any(isinstance(n, ast.For) and self._per_option_key(call, n)
+               for kind, n, _, _ in self.stack if kind == _LOOP):
+            return ("one row per option name of a key-value table (the statement is keyed on `key == <the loop's "
+                    "key>`): the names one object's settings carry; whether they grow with the data was not traced")
         if sub == "read":
             per_pass = names | facts.bound
             used = self._statement_names(call)
@@ -443,6 +474,44 @@ class DatabaseRoundTripInLoop(AstCheck):
             elif not used & (per_pass - (facts.carried - names)):
                 return "each pass's lookup builds on the previous pass's value (a path walked segment by segment)"
         return None
+
+    def _asks_terminal(self) -> bool:
+        """The enclosing function prompts a person (`input()`, `getpass()`): an interactive setup step."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and self._bindings(func).asks_terminal
+
+    def _in_post_save_handler(self) -> bool:
+        """The enclosing function is a `@receiver(post_save, ...)` handler."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and any(
+            isinstance(d, ast.Call) and (dotted(d.func) or "").split(".")[-1] == "receiver" and d.args and
+            (dotted(d.args[0]) or "").split(".")[-1] == "post_save" for d in func.decorator_list)
+
+    def _per_option_key(self, call: ast.Call, loop: ast.For) -> bool:
+        """`for key, value in options.items(): ...filter_by(owner_id=oid, Key=key)` (or `Option.key == key`):
+        the loop walks the option names of one owner in a key-value settings table, a row per name."""
+        # the same for every call in the loop: asked once per loop, as a hostile file may hold thousands
+        cache = ("option-key", id(loop))
+        if cache not in self._loop_index:
+            self._loop_index[cache] = _mapping_key(loop)
+        key = self._loop_index[cache]
+        if key is None:
+            return False
+        stmts: list[ast.AST] = [call]
+        first = call.args[0] if call.args else None
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if isinstance(first, ast.Name) and func is not None:
+            stmts += self._bindings(func).assigned.get(first.id, [])[:8]
+        for st in stmts:
+            for n in ast.walk(st):
+                if isinstance(n, ast.keyword) and (n.arg or "").lower() == "key" and \
+                        isinstance(n.value, ast.Name) and n.value.id == key:
+                    return True
+                if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], ast.Eq) and \
+                        isinstance(n.left, ast.Attribute) and n.left.attr.lower() == "key" and \
+                        isinstance(n.comparators[0], ast.Name) and n.comparators[0].id == key:
+                    return True
+        return False
 
     def _incidental(self) -> str | None:
         """Why the round-trips are worth a note: a loop over a fixture (data the application ships, installed
@@ -464,8 +533,17 @@ class DatabaseRoundTripInLoop(AstCheck):
         loop = loops[-1][0] if loops else None
         if isinstance(loop, ast.For) and self._one_submission(loop.iter):
             return ("the loop walks what one form submission carries (a form's cleaned_data: the values, or the "
-                    "rows of a file, a person typed or uploaded; a formset's instances): its size is one "
-                    "submission's, and whether it grows with the data was not traced")
+                    "rows of a file, a person typed or uploaded; the fields a form declares; a formset's "
+                    "instances): its size is one submission's, and whether it grows with the data was not traced")
+        # what the loop walks: a `for`'s iterable, or a comprehension's first clause
+        source = loop.iter if isinstance(loop, ast.For) else \
+            loop.generators[0].iter if getattr(loop, "generators", None) else None
+        if source is not None and (_constant_collection(_unwrap_iter(source)) or self._class_constant(source)):
+            return ("the loop walks a constant the program defines (sorted, enumerated or viewed: "
+                    "`sorted(settings.SIZES)`, a class's literal map): its size is the program's, not the data's")
+        if source is not None and (bound := self._constant_bound(source)):
+            return (f"the loop walks at most {bound} items (a constant slice, limit or range of what it reads): "
+                    "a bounded handful, not a walk over a table")
         if isinstance(loop, ast.For) and self._one_m2m_change(loop.iter):
             return ("the loop walks the primary keys of one many-to-many change (an m2m_changed handler's "
                     "pk_set: the rows one edit added or removed), not a table")
@@ -483,10 +561,12 @@ class DatabaseRoundTripInLoop(AstCheck):
         unsaved instances (`formset.save(commit=False)`): what one person submitted in one form."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         binds = self._bindings(func) if func is not None else None
+        if self._form_fields(source, binds):
+            return True
         todo, seen, found = [source], set(), False
         while todo and len(seen) < 12:
             node = todo.pop()
-            for n in ast.walk(node):
+            for n in _walk_to_form_data(node):
                 if isinstance(n, ast.Attribute) and n.attr in _ROWS_QUERY:
                     # rows the submission selects from a table (`Device.objects.filter(pk__in=picked)`): a bulk
                     # action over as many rows as the person ticked, the N+1 the rule is for
@@ -502,6 +582,33 @@ class DatabaseRoundTripInLoop(AstCheck):
                     seen.add(n.id)
                     todo.extend(binds.assigned.get(n.id, ())[:3])
         return found
+
+    def _form_fields(self, source: ast.AST, binds: "_Bindings | None") -> bool:
+        """`for name in form.agreements.keys():`, `for field in form.fields:`: a set the form's class declares,
+        walked on one submission. The form is a name bound to a `...Form(...)` call, or one called `form`."""
+        root = _iter_root(source)
+        if not isinstance(root, ast.Attribute) or not isinstance(root.value, ast.Name) or \
+                root.attr in _ROWS_QUERY or root.attr == "instance":
+            return False
+        name = root.value.id
+        if name == "form" or name.endswith("_form"):
+            return True
+        values = binds.assigned.get(name, []) if binds is not None else []
+        return bool(values) and all(isinstance(v, ast.Call) and (dotted(v.func) or "").endswith("Form")
+                                    for v in values)
+
+    def _constant_bound(self, source: ast.AST) -> int | None:
+        """At most how many items the loop's collection holds, when the code caps it with constants: `qs[:20]`,
+        `.limit(20)`, a range of a sorted set or list (`redis.zrange(key, 0, 20)`), read through a local bound
+        once. None when uncapped, or capped above _FEW."""
+        if isinstance(source, ast.Name):
+            func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+            values = self._bindings(func).assigned.get(source.id, []) if func is not None else []
+            if len(values) != 1:
+                return None
+            source = values[0]
+        bound = _cap(_unwrap_iter(source))
+        return bound if bound is not None and bound <= _FEW else None
 
     def _one_m2m_change(self, source: ast.AST) -> bool:
         """`for pk in pk_set:` where pk_set is the handler's parameter: Django's m2m_changed signal passes the
@@ -819,6 +926,29 @@ def _one_off_script(path: str) -> bool:
     return any(part in ("scripts", "script") for part in path.split("/")[:-1])
 
 
+def _mapping_key(loop: ast.For) -> str | None:
+    """The loop variable holding a mapping's name, when the loop walks a mapping by its names: as (name, value)
+    pairs, or name by name reading `options[key]` in the body. `for key in groups:` alone may walk any rows."""
+    if isinstance(loop.iter, ast.Call) and isinstance(loop.iter.func, ast.Attribute) and \
+            loop.iter.func.attr == "items" and isinstance(loop.target, ast.Tuple) and \
+            len(loop.target.elts) == 2 and isinstance(loop.target.elts[0], ast.Name):
+        return loop.target.elts[0].id
+    if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name) and any(
+            isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == loop.iter.id and
+            isinstance(n.slice, ast.Name) and n.slice.id == loop.target.id for n in iter_nodes(loop.body)):
+        return loop.target.id
+    return None
+
+
+def _parses_argv_on_import(tree: ast.AST | None) -> bool:
+    """`args = parser.parse_args()` in the module body: the module reads the command line as it is imported,
+    so it is a program a person runs, never a module a server imports."""
+    return tree is not None and any(
+        isinstance(st, (ast.Assign, ast.Expr)) and isinstance(st.value, ast.Call) and
+        isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("parse_args", "parse_known_args")
+        for st in getattr(tree, "body", []))
+
+
 _BATCH_WORD = re.compile(r"(?i)batch|chunk|page|every")
 
 
@@ -883,6 +1013,63 @@ def _iter_root(node: ast.AST) -> ast.AST:
         if isinstance(node, ast.Attribute) and node.attr in ("items", "values", "keys"):
             node = node.value
     return node
+
+
+_FEW = 100  # a capped collection this small is a page or a top-N list, not a table
+_RANGE_READS = frozenset({"zrange", "zrevrange", "lrange"})
+
+
+def _int(node: ast.AST | None) -> int | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = _int(node.operand)
+        return -value if value is not None else None
+    return node.value if isinstance(node, ast.Constant) and type(node.value) is int else None
+
+
+def _cap(node: ast.AST) -> int | None:
+    """The constant cap on what the expression yields: the outermost slice, `.limit(N)` or range read of
+    the chain (`Model.objects.filter(...)[:20]`, `select(M).limit(20)`, `r.zrange(key, 0, 20)`)."""
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            lower, upper = _int(node.slice.lower) if node.slice.lower is not None else 0, _int(node.slice.upper)
+            return upper - lower if lower is not None and upper is not None and upper > lower >= 0 else None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "limit" and len(node.args) == 1:
+                return _int(node.args[0])
+            if node.func.attr in _RANGE_READS and len(node.args) >= 3:
+                start, stop = _int(node.args[1]), _int(node.args[2])
+                return stop - start + 1 if start is not None and stop is not None and stop >= start >= 0 else None
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return None
+
+
+_ORDERING = frozenset({"sorted", "reversed", "list", "tuple", "set", "frozenset", "enumerate"})
+
+
+def _unwrap_iter(node: ast.AST) -> ast.AST:
+    """`settings.SIZES` for `sorted(settings.SIZES, reverse=True)`, `enumerate(CHOICES)`, `MAP.items()`:
+    reordering or viewing a collection does not change where it comes from."""
+    for _ in range(4):
+        if not isinstance(node, ast.Call):
+            break
+        if isinstance(node.func, ast.Name) and node.func.id in _ORDERING and node.args:
+            node = node.args[0]
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "keys", "values") and not node.args:
+            node = node.func.value
+        else:
+            break
+    return node
+
+
+def _walk_to_form_data(node: ast.AST):
+    """ast.walk, except below `x.cleaned_data`: what built the form (`Form(request.POST, instance=media)`,
+    where `media` came from a queryset) is not what the loop walks."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        if not (isinstance(n, ast.Attribute) and n.attr == "cleaned_data"):
+            todo.extend(ast.iter_child_nodes(n))
 
 
 def _exits(body: list[ast.stmt]) -> bool:
@@ -995,6 +1182,7 @@ class _LoopFacts:
         self.bound: set[str] = set()
         self.carried: set[str] = set()  # `path = f"{path}{segment}/"`: built from the previous pass's value
         self.loaded: set[str] = set()
+        self.unpacked: set[str] = set()  # `obj, created = M.objects.get_or_create(...)`
         self.writes = False
         self.attrs_set: set[str] = set()  # `item.order = ...`, `setattr(item, ...)`
         self.methods: dict[str, set[str]] = {}  # `token.reset()` -> {"token": {"reset"}}
@@ -1012,6 +1200,7 @@ class _LoopFacts:
                 names = {t.id for t in targets if isinstance(t, ast.Name)}
                 if not isinstance(n, ast.AugAssign):
                     self.bound |= names
+                    self.unpacked |= _target_names([t for t in targets if isinstance(t, (ast.Tuple, ast.List))])
                 value = n.value
                 if names and value is not None and (isinstance(n, ast.AugAssign) or any(
                         isinstance(v, ast.Name) and v.id in names for v in ast.walk(value))):
@@ -1076,8 +1265,11 @@ class _Bindings:
         self.assigned: dict[str, list[ast.expr]] = {}
         self.loop_targets: set[str] = set()
         self.grows: set[str] = set()
+        self.asks_terminal = False  # `input("API key: ")`: the function runs with a person at a terminal
         for n in iter_nodes(getattr(func, "body", [])):
-            if isinstance(n, ast.Assign):
+            if isinstance(n, ast.Call) and (dotted(n.func) or "") in ("input", "getpass", "getpass.getpass"):
+                self.asks_terminal = True
+            elif isinstance(n, ast.Assign):
                 for t in n.targets:
                     if isinstance(t, ast.Name):
                         self.assigned.setdefault(t.id, []).append(n.value)
