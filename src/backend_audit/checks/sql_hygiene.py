@@ -158,6 +158,8 @@ _SA_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Sess
 # Project-local session factories (`SessionLocal = sessionmaker(...)`): named, not imported from a library.
 _SESSION_FACTORY = re.compile(r"^(([A-Z]\w*)?Session(Local|Maker|Factory)?|[Ss]ession_?(local|factory|maker)|"
                               r"async_session(_?(local|maker|factory))?)$")
+# SQLAlchemy's factory builders: what they return makes sessions, and holds no connection itself
+_FACTORY_MAKERS = frozenset({"sessionmaker", "async_sessionmaker"})
 _NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "urllib3", "tensorflow", "onnxruntime",
            "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
 _BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b|^bind$)")  # `bind = op.get_bind()` too
@@ -223,6 +225,8 @@ class DbLifecycle(AstCheck):
         qn = self.ctx.qualname(func) or ""
         if qn in _DBAPI_CONNECT or qn in _SA_SESSIONS:
             return True
+        if (qn or dotted(func) or "").rpartition(".")[2] in _FACTORY_MAKERS:
+            return False  # `SQLSession = sessionmaker(engine)`: a factory; the sessions it makes are opened later
         if qn and qn.split(".")[0] in _NOT_DB:
             return False
         if isinstance(func, ast.Attribute) and func.attr in ("connect", "raw_connection"):
