@@ -181,11 +181,16 @@ class DbLifecycle(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.opened: list[dict[str, ast.AST]] = []  # per enclosing function: local -> where it was opened
+        self.factories: list[set[str]] = []  # per enclosing function: locals holding a sessionmaker()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.opened.append({})
+        self.factories.append(set())
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        if self.factories and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Call) and _factory_maker(self.ctx, node.value.func):
+            self.factories[-1].add(node.targets[0].id)  # `session = sessionmaker(bind=engine)`: calls open
         self._opened(node, node.targets)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
@@ -199,6 +204,7 @@ class DbLifecycle(AstCheck):
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         opened = self.opened.pop()
+        self.factories.pop()
         if self._one_shot():
             return
         for name, stmt in opened.items():
@@ -225,8 +231,10 @@ class DbLifecycle(AstCheck):
         qn = self.ctx.qualname(func) or ""
         if qn in _DBAPI_CONNECT or qn in _SA_SESSIONS:
             return True
-        if (qn or dotted(func) or "").rpartition(".")[2] in _FACTORY_MAKERS:
+        if _factory_maker(self.ctx, func):
             return False  # `SQLSession = sessionmaker(engine)`: a factory; the sessions it makes are opened later
+        if isinstance(func, ast.Name) and self.factories and func.id in self.factories[-1]:
+            return True  # `db_session = session()` of a local `session = sessionmaker(...)`
         if qn and qn.split(".")[0] in _NOT_DB:
             return False
         if isinstance(func, ast.Attribute) and func.attr in ("connect", "raw_connection"):
@@ -314,6 +322,10 @@ class DbLifecycle(AstCheck):
                             call.func.attr in ("begin", "atomic", "begin_nested"):
                         return True
         return False
+
+
+def _factory_maker(ctx: FileContext, func: ast.AST) -> bool:
+    return (ctx.qualname(func) or dotted(func) or "").rpartition(".")[2] in _FACTORY_MAKERS
 
 
 def _lifecycle(fn: ast.AST, name: str) -> str:

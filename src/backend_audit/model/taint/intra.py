@@ -105,6 +105,7 @@ class FunctionAnalyser:
         self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
         self.bound: dict[str, list] = {}  # local name -> the expressions it was bound from
+        self.following: set[str] = set()  # names whose binding a guard is being read through (no cycles)
         self.html_return = False  # a Flask view: returning text returns the HTML page
         self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
         self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
@@ -631,9 +632,15 @@ class FunctionAnalyser:
                     isinstance(bound[0], ast.Call) and _URL_CHECK.search(_tail_name(bound[0].func))):
                 return
         if t is ast.Name and len(bound := self.bound.get(test.id, ())) == 1 and \
-                isinstance(bound[0], (ast.Call, ast.Compare, ast.BoolOp, ast.UnaryOp)):
+                isinstance(bound[0], (ast.Call, ast.Compare, ast.BoolOp, ast.UnaryOp)) and \
+                test.id not in _names_of(bound[0]) and test.id not in self.following:
             # `url_is_safe = url_has_allowed_host_and_scheme(url=u, ...)` then `if not url_is_safe: return`
-            self.refine(bound[0], truth, state)
+            # (not `q = q or Query()`: that binding says nothing of the new value's check)
+            self.following.add(test.id)
+            try:
+                self.refine(bound[0], truth, state)
+            finally:
+                self.following.discard(test.id)
             return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
