@@ -17,6 +17,7 @@ _BYTES_LOADS = frozenset({"pickle.loads", "_pickle.loads", "cPickle.loads", "mar
 # a call chain through one of these reads rows of a database: SQLAlchemy `session.query(...)`/`execute`/
 # `scalars`, a Django manager's `objects`
 _QUERY_STEPS = frozenset({"query", "objects", "execute", "scalars"})
+_DUMPS = frozenset({"pickle.dumps", "_pickle.dumps", "cPickle.dumps", "dill.dumps", "cloudpickle.dumps"})
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -24,7 +25,7 @@ def stored_origin(ctx: FileContext, line: int, col: int) -> str | None:
     """Why the load at (line, col) reads bytes the server holds rather than a request's, or None: a column of
     rows its own database query returned, or a parameter of the function (the caller's bytes: request data
     passed in is traced to the load by BA-INP-013)."""
-    fn = _enclosing_function(ctx.tree, line)
+    cls, fn = _enclosing_function(ctx.tree, line)
     if fn is None:
         return None
     nodes = list(ast.walk(fn))
@@ -39,20 +40,60 @@ def stored_origin(ctx: FileContext, line: int, col: int) -> str | None:
     if isinstance(arg, ast.Name) and (ctx.qualname(call.func) or "") in _BYTES_LOADS and \
             arg.id in _params(fn) and arg.id not in bindings:
         return f"the bytes are the parameter `{arg.id}`, handed in by the caller"
+    if cls is not None and _own_item(arg, bindings) and _getitem_pickles(ctx, cls):
+        return f"the bytes are items of this {cls.name}, which its own __getitem__ makes with pickle.dumps"
     return None
 
 
-def _enclosing_function(tree: ast.AST | None, line: int) -> ast.AST | None:
-    found, body = None, list(getattr(tree, "body", ()))
+def _own_item(arg: ast.AST, bindings: dict) -> bool:
+    """`self[k]`, or an item of a local collection built only from `self[...]` items (`records[k]` with
+    `records = {k: self[k] for k in ids}`)."""
+    if not isinstance(arg, ast.Subscript):
+        return False
+    base = arg.value
+    if isinstance(base, ast.Name) and base.id == "self":
+        return True
+    if not isinstance(base, ast.Name):
+        return False
+    bound = bindings.get(base.id) or []
+    items = [b.value if isinstance(b, ast.DictComp) else b.elt for b in bound if isinstance(b, (ast.DictComp, ast.ListComp))]
+    return bool(bound) and len(items) == len(bound) and all(
+        isinstance(i, ast.Subscript) and isinstance(i.value, ast.Name) and i.value.id == "self" for i in items)
+
+
+def _getitem_pickles(ctx: FileContext, cls: ast.ClassDef) -> bool:
+    """The class's own `__getitem__` returns only what `pickle.dumps` made (directly or through a local): what
+    a load gives back is the object graph this process serialised, not bytes from outside."""
+    getitem = next((n for n in cls.body if isinstance(n, _FUNCS) and n.name == "__getitem__"), None)
+    if getitem is None:
+        return False
+    nodes = list(ast.walk(getitem))
+    bindings = _bindings(nodes)
+    returns = [n.value for n in nodes if isinstance(n, ast.Return)]
+
+    def dumped(v: ast.AST | None) -> bool:
+        if isinstance(v, ast.Name):
+            bound = bindings.get(v.id) or []
+            return bool(bound) and all(dumped(b) for b in bound if not isinstance(b, ast.Name))
+        return isinstance(v, ast.Call) and (ctx.qualname(v.func) or "") in _DUMPS
+    return bool(returns) and all(dumped(v) for v in returns)
+
+
+def _enclosing_function(tree: ast.AST | None, line: int) -> tuple[ast.ClassDef | None, ast.AST | None]:
+    """The innermost def holding the line, and the class that def is a method of (or None)."""
+    cls = found = outer = None
+    body = list(getattr(tree, "body", ()))
     while body:
         inner = next((n for n in body if isinstance(n, (*_FUNCS, ast.ClassDef)) and
                       n.lineno <= line <= (n.end_lineno or n.lineno)), None)
         if inner is None:
-            return found
+            break
         if isinstance(inner, _FUNCS):
-            found = inner
+            cls, found, outer = outer, inner, None
+        else:
+            outer = inner
         body = inner.body
-    return found
+    return cls, found
 
 
 def _bindings(nodes: list[ast.AST]) -> dict[str, list[ast.AST]]:
