@@ -1062,9 +1062,7 @@ class FunctionFacts:
         if node.id in fn.derived:
             return  # what an expression made of the read (`amount = Decimal(str(amount))`), used from here on
         if node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_depth == 0 and \
-                not self._each_item_converted(node) and not bound_lookup(self.ctx.parents, node):
-            # (a local given as a field lookup of a manager's query, `User.objects.filter(slug__startswith=q)`,
-            # is bound by the driver, like the read itself would be)
+                not self._each_item_converted(node):
             fn.raw_bad_locals.add(node.id)
             parent = self.ctx.parents[-1] if self.ctx.parents else None
             callee = dotted(parent.func) if isinstance(parent, ast.Call) and any(a is node for a in parent.args) \
@@ -1438,24 +1436,10 @@ _RESHAPE_CALLS = frozenset({"set", "frozenset", "list", "tuple", "dict", "sorted
 
 
 def _unwrap_reshape(node: ast.expr) -> ast.expr:
-    """`set(request.GET.getlist("tag"))`, `request.GET.get("q", "").lower().strip()[:100]` -> the read: the
-    same text, reshaped or cut, whose uses the local then shows."""
-    while True:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _RESHAPE_CALLS \
-                and len(node.args) == 1 and not node.keywords:
-            node = node.args[0]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                node.func.attr in _TEXT_RESHAPES and not node.args and not node.keywords:
-            node = node.func.value
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.lower is None \
-                and node.slice.step is None and isinstance(node.slice.upper, ast.Constant):
-            node = node.value
-        else:
-            return node
-
-
-# case and blank folding of a text: the same text for what may be done with it
-_TEXT_RESHAPES = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstrip"})
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _RESHAPE_CALLS \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    return node
 
 
 def _same_value(node: ast.expr) -> ast.expr:
