@@ -612,3 +612,35 @@ def test_a_project_predicate_guard_sanitises_only_what_its_body_proves(tmp_path)
         """,
     }, select=("BA-INP-006", "BA-SQL-001"))
     assert _found(result) == [("BA-SQL-001", "app/views.py", 19, "error")]
+
+
+def test_guard_read_through_a_local_binding(tmp_path):
+    """`ok = url_has_allowed_host_and_scheme(url=u, ...)` then `if not ok: return` checks u; a name bound from
+    itself (`q = q or default`, then `if not q`) is no check and must not send the guard round in circles."""
+    files = {
+        "app/views.py": """
+            from django.db import connection
+            from django.shortcuts import redirect
+            from django.utils.http import url_has_allowed_host_and_scheme
+
+
+            def back(request):
+                target = request.GET.get("next", "/")
+                ok = url_has_allowed_host_and_scheme(url=target, allowed_hosts={request.get_host()})
+                if not ok:
+                    return redirect("/")
+                return redirect(target)
+
+
+            def search(request):
+                q = request.GET.get("q")
+                q = q or "x"
+                if not q:
+                    return redirect("/")
+                with connection.cursor() as cur:
+                    cur.execute("SELECT * FROM t WHERE name = '" + q + "'")
+                return redirect("/")
+        """,
+    }
+    found = _found(_scan(tmp_path, files))
+    assert [(r, line) for r, _, line, _ in found] == [("BA-SQL-001", 21)]

@@ -22,13 +22,23 @@ _PARSE_METHODS = frozenset({"model_validate_json", "model_validate", "model_vali
                             "parse_obj", "parse_file", "validate_json", "validate_python"})
 _RESPONSE_NAME = re.compile(r"(Out|Response|Read|Public|Detail|View|Result|Resp|Output|Info|Display|Summary)s?$")
 _REQUEST_NAME = re.compile(r"(In|Input|Create|Update|Request|Login|Payload|Body|Form|Params|Query|Register|"
-                           r"Registration|SignUp|Signup|Change|Reset|Patch|Write|Credentials)s?$")
+                           r"Registration|SignUp|Signup|Change|Reset|Patch|Write|Credentials|Args|Arguments)s?$")
+# request parsers that take a marshmallow schema: webargs `use_args`/`use_kwargs`, flask-smorest
+# `@blp.arguments(Schema, location=...)`: a schema only passed to them is loaded from requests, never dumped
+_PARSES_REQUEST = frozenset({"use_args", "use_kwargs", "arguments"})
 _INTERNAL = "backend-audit: internal"
 # Modules of third-party packages that hold models (`flask_appbuilder.security.sqla.models`)
 _MODEL_MODULE = re.compile(r"(?i)(^|\.)(models?|orm|db|database|schemas?|entities|tables|auth|users?|accounts?)(\.|$)")
 # Alternative constructors that rebuild an object from what storage holds (`User.from_record(rec)`)
 _FROM_STORAGE = re.compile(r"^_?(from|load_from|build_from)_(record|row|db|database|document|doc|storage|store|orm|"
                            r"entity|mongo|sql|result|cursor|query|data_?base)s?$")
+
+
+def _tail(node: ast.AST) -> str:
+    """`blp.arguments` -> "arguments", `schemas.UserArgs` -> "UserArgs", a call's callee for `S()`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def _base_tails(node: ast.ClassDef) -> set[str]:
@@ -71,6 +81,9 @@ class SecretFieldInResponse(AstCheck):
         self.response_models: set[str] = set()
         self.pydantic: list[tuple[ast.ClassDef, list[tuple[ast.AST, str]]]] = []
         self.parsed: set[str] = set()  # models this module parses from stored or upstream data
+        self.marshmallow: list[tuple[ast.ClassDef, ast.stmt, str]] = []  # (schema, field statement, field)
+        self.request_schemas: set[str] = set()  # schemas handed to a request parser (`@blp.arguments(S)`)
+        self.other_uses: set[str] = set()
 
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg == "response_model":
@@ -88,6 +101,11 @@ class SecretFieldInResponse(AstCheck):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _PARSE_METHODS:
             self.parsed.add(expr_name(func.value) or "")
+        elif _tail(func) in _PARSES_REQUEST and node.args:
+            self.request_schemas.add(_tail(node.args[0]))
+        else:
+            # any other mention of a schema (`UserSchema().dump(u)`, `many=True` lists) may dump it
+            self.other_uses.update(_tail(a) for a in node.args)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         tails = _base_tails(node)
@@ -104,6 +122,9 @@ class SecretFieldInResponse(AstCheck):
         return " ".join(self.ctx.qualname(b) or "" for b in node.bases)
 
     def leave_Module(self, node: ast.Module) -> None:
+        for cls, stmt, name in self.marshmallow:
+            if cls.name not in self.request_schemas or cls.name in self.other_uses:
+                self.report(stmt, f"{cls.name}.{name} is dumped with the schema: pass load_only=True")
         parsed = self._parsed_closure()
         for cls, fields in self.pydantic:
             if cls.name in parsed and cls.name not in self.response_models:
@@ -181,7 +202,7 @@ class SecretFieldInResponse(AstCheck):
                 kws = {k.arg: literal_value(k.value) for k in stmt.value.keywords}
                 for t in stmt.targets:
                     if isinstance(t, ast.Name) and kws.get("load_only") is not True and _exposes(t.id, cls.name):
-                        self.report(stmt, f"{cls.name}.{t.id} is dumped with the schema: pass load_only=True")
+                        self.marshmallow.append((cls, stmt, t.id))  # judged once the module's uses are seen
 
 
 class ModelFormAllFields(AstCheck):

@@ -9,6 +9,7 @@ import ast
 
 from ..findings import Finding
 from .base import AstCheck, BanditCheck
+from .pickle_origin import stored_origin
 from .recognise import UNKNOWN, arg, arg_values, literal_value, strings_in, target_name
 from .util import is_migration
 
@@ -56,7 +57,14 @@ class UnsafeDeserializationBandit(BanditCheck):
             message += (" (origin not traced: an error when the bytes can come from a request, an upload or a "
                         "shared cache)")
         level = "note" if stdlib_xml else "warning" if local_file or untraced else None
-        if untraced and is_migration(self.ctx):
+        stored = stored_origin(self.ctx, issue.lineno, issue.col_offset or 0) if untraced else None
+        if stored:
+            # the bytes are the app's own database rows, or the caller's: nothing here shows a request, an
+            # upload or a shared cache handing them over, and request data that does reach the load is
+            # BA-INP-013's traced flow (an error there)
+            level = "note"
+            message = message.replace(" (origin not traced:", f" ({stored}; origin not traced:")
+        elif untraced and is_migration(self.ctx):
             # a data migration reads rows back from the app's own tables, once, when the operator migrates:
             # whatever pickled them (the app, a library's job store) unpickles them at run time too, and that
             # load, not this one, is where attacker bytes would have to get in

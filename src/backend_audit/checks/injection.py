@@ -306,9 +306,11 @@ class RequestDataWithoutValidation(EndpointCheck):
                 key = (e.file, read["line"], read["col"])
                 if key in seen or e.fn.get("signature_check") and _RAW_BODY.search(read["snippet"]):
                     continue  # a webhook reads the raw body to check its signature: that is the point
-                if read.get("into") and _sanitiser(project, e.file, read["into"]):
-                    continue  # handed straight to the project's own sanitiser, which checks it
-                if read.get("arg_of") and _flag_argument(project, e.file, *read["arg_of"]):
+                if read.get("into") and (_sanitiser(project, e.file, read["into"]) or _flag_argument(
+                        project, e.file, read["into"], read.get("into_at", -1))):
+                    continue  # handed to the project's own sanitiser, which checks it, or as a flag
+                if read.get("arg_of") and (_flag_argument(project, e.file, *read["arg_of"]) or (
+                        read["arg_of"][1] == 0 and _sanitiser(project, e.file, read["arg_of"][0]))):
                     continue  # a flag or typed reads: the callee only asks whether it was sent, or parses it
                 seen.add(key)
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)

@@ -158,6 +158,8 @@ _SA_SESSIONS = frozenset({"sqlalchemy.orm.Session", "sqlalchemy.orm.session.Sess
 # Project-local session factories (`SessionLocal = sessionmaker(...)`): named, not imported from a library.
 _SESSION_FACTORY = re.compile(r"^(([A-Z]\w*)?Session(Local|Maker|Factory)?|[Ss]ession_?(local|factory|maker)|"
                               r"async_session(_?(local|maker|factory))?)$")
+# SQLAlchemy's factory builders: what they return makes sessions, and holds no connection itself
+_FACTORY_MAKERS = frozenset({"sessionmaker", "async_sessionmaker"})
 _NOT_DB = ("requests", "aiohttp", "httpx", "boto3", "botocore", "aioboto3", "urllib3", "tensorflow", "onnxruntime",
            "grpc", "ftplib", "smtplib", "paramiko", "socket", "http", "zeep", "keystoneauth1", "neo4j", "cassandra")
 _BORROWED = re.compile(r"(?i)(get_bind|connection|\bconn\b|^bind$)")  # `bind = op.get_bind()` too
@@ -179,11 +181,16 @@ class DbLifecycle(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.opened: list[dict[str, ast.AST]] = []  # per enclosing function: local -> where it was opened
+        self.factories: list[set[str]] = []  # per enclosing function: locals holding a sessionmaker()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.opened.append({})
+        self.factories.append(set())
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        if self.factories and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Call) and _factory_maker(self.ctx, node.value.func):
+            self.factories[-1].add(node.targets[0].id)  # `session = sessionmaker(bind=engine)`: calls open
         self._opened(node, node.targets)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
@@ -197,6 +204,7 @@ class DbLifecycle(AstCheck):
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         opened = self.opened.pop()
+        self.factories.pop()
         if self._one_shot():
             return
         for name, stmt in opened.items():
@@ -223,6 +231,10 @@ class DbLifecycle(AstCheck):
         qn = self.ctx.qualname(func) or ""
         if qn in _DBAPI_CONNECT or qn in _SA_SESSIONS:
             return True
+        if _factory_maker(self.ctx, func):
+            return False  # `SQLSession = sessionmaker(engine)`: a factory; the sessions it makes are opened later
+        if isinstance(func, ast.Name) and self.factories and func.id in self.factories[-1]:
+            return True  # `db_session = session()` of a local `session = sessionmaker(...)`
         if qn and qn.split(".")[0] in _NOT_DB:
             return False
         if isinstance(func, ast.Attribute) and func.attr in ("connect", "raw_connection"):
@@ -310,6 +322,10 @@ class DbLifecycle(AstCheck):
                             call.func.attr in ("begin", "atomic", "begin_nested"):
                         return True
         return False
+
+
+def _factory_maker(ctx: FileContext, func: ast.AST) -> bool:
+    return (ctx.qualname(func) or dotted(func) or "").rpartition(".")[2] in _FACTORY_MAKERS
 
 
 def _lifecycle(fn: ast.AST, name: str) -> str:

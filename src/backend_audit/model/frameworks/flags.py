@@ -1,6 +1,7 @@
 """Recognises the parameters a request value handed to cannot carry its text on (BA-INP-001):
-- flags, whose value is only ever tested for truth (`if force_new:`, `not p`, `bool(p)`): a request value
-  handed to one decides a branch, its text goes nowhere;
+- flags, whose value is only ever tested for truth (`if force_new:`, `not p`, `bool(p)`) or compared with
+  literals (`if filter_by == "unread":`): a request value handed to one decides a branch, its text goes
+  nowhere;
 - converted mappings, only ever read through werkzeug's typed getters (`params.get("page", 1, int)`,
   `params.getlist("id", type=int)`): what leaves the function is a number the getter parsed.
 Either way there is nothing left for a schema to check."""
@@ -15,7 +16,8 @@ _SCALARS = frozenset({"int", "float", "bool", "Decimal", "UUID", "date", "dateti
 
 
 def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]) -> tuple[list[int], list[int]]:
-    """Positions (after `self`/`cls`) of the positional parameters only tested for truth in the body (flags),
+    """Positions (after `self`/`cls`) of the positional parameters only tested for truth or compared with
+    literals in the body (flags),
     and of those only read through typed getters (`p.get(key, default, int)`, `p.get(key, type=int)`,
     `p.getlist(key, type=int)`): one pass over `own`, the function's own nodes, a node before its children
     (`checks.base.own_nodes`)."""
@@ -49,6 +51,18 @@ def flag_params(func: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]
         elif isinstance(node, ast.BoolOp):
             if id(node) in truth:  # `a and b` inside a test is tested; as a value it is the operand itself
                 truth.update(id(v) for v in node.values)
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+            # `if filter_by == "unread":`, `kind in ("a", "b")`: a value compared with literals chooses between
+            # the function's own branches, nothing of its text goes on
+            left, right = node.left, node.comparators[0]
+            if isinstance(node.ops[0], (ast.In, ast.NotIn)):
+                if _literal(right):
+                    truth.add(id(left))
+            elif isinstance(node.ops[0], (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+                if isinstance(right, ast.Constant):
+                    truth.add(id(left))
+                elif isinstance(left, ast.Constant):
+                    truth.add(id(right))
         elif isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id == "bool" and len(node.args) == 1:
                 truth.add(id(node.args[0]))
@@ -68,3 +82,7 @@ def _typed_get(call: ast.Call) -> bool:
         return False
     name = conv.attr if isinstance(conv, ast.Attribute) else conv.id if isinstance(conv, ast.Name) else ""
     return name in _SCALARS
+
+
+def _literal(node: ast.AST) -> bool:
+    return isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(isinstance(e, ast.Constant) for e in node.elts)

@@ -216,6 +216,7 @@ class _Fn:
     displayed: set[int] = field(default_factory=set)
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
     raw_into: dict[str, set[str]] = field(default_factory=dict)
+    raw_into_at: dict[str, int] = field(default_factory=dict)  # the argument's place in the last such call
     made_by: dict[str, list] = field(default_factory=dict)  # local -> [helper, 0] it was made by from a read
     helper_args: dict[int, str] = field(default_factory=dict)  # id of a helper's first argument -> the helper
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
@@ -312,7 +313,7 @@ class FunctionFacts:
             if name not in fn.raw_other and name not in fn.failed_locals and len(into) == 1:
                 # `next_path = get_next_path(unsafe_next_path)`: the project pass asks whether that callee
                 # is a sanitiser
-                loc = {**loc, "into": next(iter(into))}
+                loc = {**loc, "into": next(iter(into)), "into_at": fn.raw_into_at.get(name, -1)}
             if name in fn.raw_damage:
                 loc = {**loc, "damage": fn.raw_damage[name]}
             if name in fn.made_by:
@@ -1094,6 +1095,7 @@ class FunctionFacts:
                 else None
             if callee:
                 fn.raw_into.setdefault(node.id, set()).add(callee)
+                fn.raw_into_at[node.id] = next(i for i, a in enumerate(parent.args) if a is node)
             else:
                 fn.raw_other.add(node.id)
             if fn.raw_damage.get(node.id, "built:").startswith("built:"):  # a store outranks a class built

@@ -45,6 +45,8 @@ _URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|valida
 _DEFERRING = frozenset({"asyncio.to_thread", "starlette.background.BackgroundTask", "fastapi.background.BackgroundTask",
                         "starlette.concurrency.run_in_threadpool", "anyio.to_thread.run_sync"})
 _TEMPLATE_GETTERS = frozenset({"get_template", "from_string", "select_template", "get_or_select_template"})
+# Django's URL resolver: raises Resolver404 unless one of the site's URL patterns matches the path
+_URL_RESOLVERS = frozenset({"django.urls.resolve", "django.urls.base.resolve"})
 _KEYS = "#keys"  # state path: what a dict literal's keys are made of (only dicts whose keys are known)
 _QUOTES = frozenset({"'", '"'})
 _CONFIG_GETTERS = frozenset({"get", "getint", "getfloat", "getboolean"})
@@ -103,6 +105,7 @@ class FunctionAnalyser:
         self.ret_items: dict[int, V.Value] | None = None  # per item, when every return is a same-size tuple
         self.loop_exits: list[list[dict]] = []
         self.bound: dict[str, list] = {}  # local name -> the expressions it was bound from
+        self.following: set[str] = set()  # names whose binding a guard is being read through (no cycles)
         self.html_return = False  # a Flask view: returning text returns the HTML page
         self.types: dict[str, str] = {}  # local name -> class ref (annotation or `Cls(...)`), to link x.m()
         self.attr_types: dict[str, str] = {}  # self.<attr> -> class ref
@@ -235,6 +238,7 @@ class FunctionAnalyser:
             value = self.eval(s.value, state)
             for target in s.targets:
                 self.assign(target, value, state, s, s.value)
+            self.url_resolved(s.value, state)
             if len(self.sinks) > before and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
                 # r = make_response(text): a later `r.mimetype = "text/plain"` takes it out of HTML
                 self.responses[s.targets[0].id] = [r for r in self.sinks[before:] if r["kind"] == "html"]
@@ -262,6 +266,7 @@ class FunctionAnalyser:
                 self.eval(v, state)
                 return None
             self.eval(v, state)
+            self.url_resolved(v, state)
             return state
         if t is ast.Return:
             if self.params and self.proves != {}:
@@ -623,6 +628,19 @@ class FunctionAnalyser:
                     # `hit = next((r for r in releases if r.link == link), None)` and `if not hit: raise`:
                     # link equals an item of a collection no request data built, an allowlist
                     self.sanitise_names(matched[1], ("all",), state)
+            if not (t is ast.Name and len(bound := self.bound.get(test.id, ())) == 1 and
+                    isinstance(bound[0], ast.Call) and _URL_CHECK.search(_tail_name(bound[0].func))):
+                return
+        if t is ast.Name and len(bound := self.bound.get(test.id, ())) == 1 and \
+                isinstance(bound[0], (ast.Call, ast.Compare, ast.BoolOp, ast.UnaryOp)) and \
+                test.id not in _names_of(bound[0]) and test.id not in self.following:
+            # `url_is_safe = url_has_allowed_host_and_scheme(url=u, ...)` then `if not url_is_safe: return`
+            # (not `q = q or Query()`: that binding says nothing of the new value's check)
+            self.following.add(test.id)
+            try:
+                self.refine(bound[0], truth, state)
+            finally:
+                self.following.discard(test.id)
             return
         if t is ast.BoolOp:
             if isinstance(test.op, ast.And) == truth:
@@ -698,9 +716,9 @@ class FunctionAnalyser:
                     _local_path_prefix(test.args[0], qn):
                 # `re.match(r"^/[a-z]+", url)`: a path on this site ("//host" and "/\\host" fail the match)
                 self.sanitise_names(_names_of(test.args[1]), ("url", "redirect"), state)
-            elif _URL_CHECK.search((qn or _tail_name(func)).rpartition(".")[2]) and test.args:
-                self.sanitise_names(_names_of(test.args[0]), ("url", "redirect"), state)
-                self.sanitise_read(test.args[0], ("url", "redirect"), state)
+            elif _URL_CHECK.search((qn or _tail_name(func)).rpartition(".")[2]) and (checked := _checked_url(test)):
+                self.sanitise_names(_names_of(checked), ("url", "redirect"), state)
+                self.sanitise_read(checked, ("url", "redirect"), state)
             elif qn == "builtins.isinstance" and len(test.args) == 2:
                 self.sanitise_names(_names_of(test.args[0]), ("all",), state)
             else:
@@ -788,6 +806,32 @@ class FunctionAnalyser:
             return
         self.facts = True
         state["@" + ast.dump(node)] = {"": V.sanitise(self.eval(node, state), kinds)}
+
+    def url_resolved(self, node: ast.AST, state: dict) -> None:
+        """`resolve(path)` (django.urls) raises Resolver404 unless a URL pattern of this site matches the path
+        ("//host" matches none), so on the path that goes on the value is a page of this site: safe to
+        redirect to. So is the text it was cut from when it is that path plus a query (`u[:u.index("?")]`,
+        `u.split("?")[0]`); a shorter prefix (`urlparse(u).path`) proves nothing of the host."""
+        if not (isinstance(node, ast.Call) and node.args and
+                (self.qualname(node.func, state) or "") in _URL_RESOLVERS):
+            return
+        # every binding of the function counts, not only the last (`p = u` then `if "?" in p: p = p[:...]`);
+        # read here only, on the rare call of the resolver
+        bindings: dict[str, list] = {}
+        for n in ast.walk(self.fn) if self.fn is not None else ():
+            if isinstance(n, (ast.Assign, ast.NamedExpr)):
+                for target in getattr(n, "targets", None) or [n.target]:
+                    if isinstance(target, ast.Name):
+                        bindings.setdefault(target.id, []).append(n.value)
+        names, seen = _query_cut(node.args[0]), set()
+        while names:
+            name = names.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            self.sanitise_names([name], ("redirect",), state)
+            for b in bindings.get(name, ()):
+                names.extend(_query_cut(b))
 
     def sanitise_names(self, names: list[str], kinds: tuple[str, ...], state: dict) -> None:
         for name in names:
@@ -1630,6 +1674,37 @@ def _names_of(node: ast.AST) -> list[str]:
         if isinstance(n, ast.Name):
             out.append(n.id)
     return out
+
+
+def _checked_url(test: ast.Call) -> ast.AST | None:
+    """The URL a check is given: its first argument, or `url=` (`url_has_allowed_host_and_scheme(url=u, ...)`)."""
+    if test.args:
+        return test.args[0]
+    return next((k.value for k in test.keywords if k.arg in ("url", "next", "target", "redirect_to")), None)
+
+
+def _query_cut(node: ast.AST) -> list[str]:
+    """The names a bound value is that same text, or its part before "?": `v`, `v.strip()`,
+    `v[:v.index("?")]`, `v.split("?")[0]`, `v.partition("?")[0]` (what follows a path's "?" cannot move
+    the host)."""
+    node = _case_folded(node)
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Subscript):
+        base, sl = node.value, node.slice
+        if isinstance(sl, ast.Slice) and sl.lower is None and sl.step is None and isinstance(sl.upper, ast.Call) \
+                and isinstance(sl.upper.func, ast.Attribute) and sl.upper.func.attr in ("index", "find") and \
+                _is_text(sl.upper.args[:1], "?") and isinstance(base, ast.Name):
+            return [base.id]
+        if isinstance(sl, ast.Constant) and sl.value == 0 and isinstance(base, ast.Call) and \
+                isinstance(base.func, ast.Attribute) and base.func.attr in ("split", "partition") and \
+                _is_text(base.args[:1], "?") and isinstance(base.func.value, ast.Name):
+            return [base.func.value.id]
+    return []
+
+
+def _is_text(args: list, text: str) -> bool:
+    return len(args) == 1 and isinstance(args[0], ast.Constant) and args[0].value == text
 
 
 def _case_folded(node: ast.AST) -> ast.AST:

@@ -1,0 +1,141 @@
+"""Where the bytes an unpickling call loads come from, when the file shows they are not a request's: BA-INP-004
+lowers those loads to notes that say what was not traced.
+
+Read only for the few loads bandit flags: the enclosing function is found by descending into the one def that
+holds the line, and only that function's nodes are read.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .base import FileContext
+
+# loads of bytes already in memory: the value is handed over, so where it was read is the caller's business
+_BYTES_LOADS = frozenset({"pickle.loads", "_pickle.loads", "cPickle.loads", "marshal.loads", "dill.loads",
+                          "cloudpickle.loads"})
+# a call chain through one of these reads rows of a database: SQLAlchemy `session.query(...)`/`execute`/
+# `scalars`, a Django manager's `objects`
+_QUERY_STEPS = frozenset({"query", "objects", "execute", "scalars"})
+_DUMPS = frozenset({"pickle.dumps", "_pickle.dumps", "cPickle.dumps", "dill.dumps", "cloudpickle.dumps"})
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def stored_origin(ctx: FileContext, line: int, col: int) -> str | None:
+    """Why the load at (line, col) reads bytes the server holds rather than a request's, or None: a column of
+    rows its own database query returned, or a parameter of the function (the caller's bytes: request data
+    passed in is traced to the load by BA-INP-013)."""
+    cls, fn = _enclosing_function(ctx.tree, line)
+    if fn is None:
+        return None
+    nodes = list(ast.walk(fn))
+    call = next((n for n in nodes if isinstance(n, ast.Call) and n.lineno == line and n.col_offset == col), None)
+    if call is None or not call.args:
+        return None
+    arg = call.args[0]
+    bindings = _bindings(nodes)
+    if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and \
+            _database_row(arg.value.id, bindings):
+        return f"`{arg.value.id}.{arg.attr}` is a column of rows the app's own database query returned"
+    if isinstance(arg, ast.Name) and (ctx.qualname(call.func) or "") in _BYTES_LOADS and \
+            arg.id in _params(fn) and arg.id not in bindings:
+        return f"the bytes are the parameter `{arg.id}`, handed in by the caller"
+    if cls is not None and _own_item(arg, bindings) and _getitem_pickles(ctx, cls):
+        return f"the bytes are items of this {cls.name}, which its own __getitem__ makes with pickle.dumps"
+    return None
+
+
+def _own_item(arg: ast.AST, bindings: dict) -> bool:
+    """`self[k]`, or an item of a local collection built only from `self[...]` items (`records[k]` with
+    `records = {k: self[k] for k in ids}`)."""
+    if not isinstance(arg, ast.Subscript):
+        return False
+    base = arg.value
+    if isinstance(base, ast.Name) and base.id == "self":
+        return True
+    if not isinstance(base, ast.Name):
+        return False
+    bound = bindings.get(base.id) or []
+    items = [b.value if isinstance(b, ast.DictComp) else b.elt for b in bound if isinstance(b, (ast.DictComp, ast.ListComp))]
+    return bool(bound) and len(items) == len(bound) and all(
+        isinstance(i, ast.Subscript) and isinstance(i.value, ast.Name) and i.value.id == "self" for i in items)
+
+
+def _getitem_pickles(ctx: FileContext, cls: ast.ClassDef) -> bool:
+    """The class's own `__getitem__` returns only what `pickle.dumps` made (directly or through a local): what
+    a load gives back is the object graph this process serialised, not bytes from outside."""
+    getitem = next((n for n in cls.body if isinstance(n, _FUNCS) and n.name == "__getitem__"), None)
+    if getitem is None:
+        return False
+    nodes = list(ast.walk(getitem))
+    bindings = _bindings(nodes)
+    returns = [n.value for n in nodes if isinstance(n, ast.Return)]
+
+    def dumped(v: ast.AST | None) -> bool:
+        if isinstance(v, ast.Name):
+            bound = bindings.get(v.id) or []
+            return bool(bound) and all(dumped(b) for b in bound if not isinstance(b, ast.Name))
+        return isinstance(v, ast.Call) and (ctx.qualname(v.func) or "") in _DUMPS
+    return bool(returns) and all(dumped(v) for v in returns)
+
+
+def _enclosing_function(tree: ast.AST | None, line: int) -> tuple[ast.ClassDef | None, ast.AST | None]:
+    """The innermost def holding the line, and the class that def is a method of (or None)."""
+    cls = found = outer = None
+    body = list(getattr(tree, "body", ()))
+    while body:
+        inner = next((n for n in body if isinstance(n, (*_FUNCS, ast.ClassDef)) and
+                      n.lineno <= line <= (n.end_lineno or n.lineno)), None)
+        if inner is None:
+            break
+        if isinstance(inner, _FUNCS):
+            cls, found, outer = outer, inner, None
+        else:
+            outer = inner
+        body = inner.body
+    return cls, found
+
+
+def _bindings(nodes: list[ast.AST]) -> dict[str, list[ast.AST]]:
+    """Each local name -> what it was bound from (assignments and for-loop targets)."""
+    out: dict[str, list[ast.AST]] = {}
+    for n in nodes:
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    out.setdefault(t.id, []).append(n.value)
+        elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(n.target, ast.Name):
+            out.setdefault(n.target.id, []).append(ast.Starred(value=n.iter))  # an item of the iterable
+        elif isinstance(n, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and isinstance(n.target, ast.Name):
+            out.setdefault(n.target.id, []).append(n.value)
+    return out
+
+
+def _database_row(name: str, bindings: dict, depth: int = 0) -> bool:
+    """`name` is only ever a row (or an item of rows) of a database query: `for row in
+    session.query(Change).filter(...).all()`, or through a local holding that query."""
+    bound = bindings.get(name)
+    if not bound or depth > 3:
+        return False
+    for b in bound:
+        if isinstance(b, ast.Starred):
+            b = b.value
+        if isinstance(b, ast.Name):
+            if not _database_row(b.id, bindings, depth + 1):
+                return False
+        elif not _query_chain(b):
+            return False
+    return True
+
+
+def _query_chain(node: ast.AST) -> bool:
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Await)):
+        if isinstance(node, ast.Attribute) and node.attr in _QUERY_STEPS:
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
+
+
+def _params(fn: ast.AST) -> set[str]:
+    a = fn.args
+    return {p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
