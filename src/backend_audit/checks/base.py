@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from ..findings import Finding, normalise_code
 from ..pipeline.source import split_lines
+from ..records import dataclass
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Rule
