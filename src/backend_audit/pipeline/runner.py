@@ -74,7 +74,10 @@ def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
                 for case in getattr(stmt, "cases", ()) or ():
                     walk(case.body, prefix)
 
-    walk(tree.body, "")
+    try:
+        walk(tree.body, "")
+    finally:
+        walk = None  # noqa: F841 - its cell refers to it: a cycle holding the tree (engines/ast_walk.py)
     return out
 
 
