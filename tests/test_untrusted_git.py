@@ -200,6 +200,20 @@ def test_one_scan_reads_the_filter_drivers_once_and_neutralises_every_command(tm
     assert len(calls) == 2 and all("filter.evil.clean=" in args for args in calls)
 
 
+def test_one_scan_asks_a_folder_for_its_work_tree_root_once(tmp_path, monkeypatch):
+    """Discovery and BA-SEC-001's listing both ask for the root: one `git rev-parse` per scan, not two."""
+    repo = init(tmp_path / "repo")
+    write(repo, {"app.py": "x = 1\n"})
+    commit(repo)
+    asked: list[tuple] = []
+    real = gitexec.run
+    monkeypatch.setattr(gitexec, "run", lambda cwd, *args, **kw: asked.append(args) or real(cwd, *args, **kw))
+    with gitexec.config_read_once():
+        roots = [gitexec.work_tree_root(repo), gitexec.work_tree_root(repo / "app.py"), gitexec.work_tree_root(repo)]
+    assert roots == [repo.resolve()] * 3 and len(asked) == 1
+    assert gitexec.work_tree_root(repo) == repo.resolve() and len(asked) == 2  # outside a scan: asked again
+
+
 def test_safe_directory_entries_come_from_system_and_global_config_only(tmp_path, monkeypatch):
     """One `git config --show-scope` (or, on an older git, one call per scope): the runner's system and global
     entries in that order, with a space kept, and nothing else."""

@@ -10,7 +10,7 @@ import functools
 import os
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from .errors import ConfigError
+from .records import dataclass
 from .untrusted.files import InputError, read_bounded, read_tree_text
 from .untrusted.globs import Glob, compile_glob, needs_linear_matcher
 from .untrusted.regexes import regex_problem

@@ -9,8 +9,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any
+
+from .records import dataclass
 
 LEVELS = ("error", "warning", "note")
 LEVEL_RANK = {"error": 3, "warning": 2, "note": 1, "never": 99}

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterator
 
 from ..findings import Finding, normalise_code
 from ..pipeline.source import split_lines
+from ..records import dataclass
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..catalog import Rule
@@ -201,10 +202,19 @@ def iter_nodes(root: ast.AST | list[ast.AST], skip: tuple[type, ...] = SCOPES) -
     code of its items, so a `skip`-typed item of it is left out too."""
     stack = [n for n in root if not isinstance(n, skip)] if isinstance(root, list) else [root]
     stack.reverse()
+    AST = ast.AST
     while stack:
         node = stack.pop()
         yield node
-        children = [c for c in ast.iter_child_nodes(node) if not isinstance(c, skip)]
+        # ast.iter_child_nodes, without its two generators per node (a missing field is skipped as there)
+        children: list[ast.AST] = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, AST):
+                if not isinstance(value, skip):
+                    children.append(value)
+            elif isinstance(value, list):
+                children += [v for v in value if isinstance(v, AST) and not isinstance(v, skip)]
         children.reverse()
         stack.extend(children)
 

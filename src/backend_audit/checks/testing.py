@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
 from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, segments, test_code
+from ..records import dataclass
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures

@@ -13,11 +13,12 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..catalog import yaml_errors
+from ..records import dataclass
 from ..untrusted import user_cache
 from ..untrusted.files import InputError, inside
 

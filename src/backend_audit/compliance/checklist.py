@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..catalog import parsed_copy, safe_load, yaml_errors
+from ..records import dataclass
 from ..untrusted import user_cache
 
 THRESHOLD = 0.5

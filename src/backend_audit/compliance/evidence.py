@@ -15,13 +15,14 @@ A key's `manual_evidence` in rules/checklists.yaml says what to look for:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..config import matcher
 from ..findings import ScanResult
 from ..pipeline.discovery import repository_files
+from ..records import dataclass
 from ..untrusted.files import read_tree_text
 
 # Top-level imports that tell which framework a rule's `frameworks:` list is waiting for.

@@ -9,10 +9,10 @@ that the JSON, SARIF and HTML reporters read as is:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from ..records import dataclass
 from .agents import AgentFile, Item, find_agents, parse_file
 from .checklist import Match, Vocabulary, load_vocabulary, rules_by_key
 from .evidence import FRAMEWORK_IMPORTS, Project, declared_dependencies  # noqa: F401 - re-exported

@@ -97,4 +97,10 @@ def run_checks(tree: ast.Module, ctx: FileContext, checks: list[type], collector
             for fn in fns:
                 fn(node)
 
-    walk(tree)
+    try:
+        walk(tree)
+    finally:
+        # `walk` refers to itself through its closure cell: a cycle holding the dispatch tables, so every
+        # visitor, this file's context and tree, until the collector's next pass (thresholds are raised for
+        # a scan). Emptying the cell lets reference counting free them as the file is done.
+        walk = None  # noqa: F841

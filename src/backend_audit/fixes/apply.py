@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable
 
 from ..findings import Finding
+from ..records import dataclass
 from ..untrusted.files import InputError, read_bounded
 from .edits import apply as apply_edits
 from .edits import overlaps

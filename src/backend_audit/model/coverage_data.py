@@ -12,11 +12,12 @@ from __future__ import annotations
 import os
 from ..checks.lazy_re import re  # compiled on first use
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
 from ..errors import ConfigError
+from ..records import dataclass
 from ..untrusted.files import InputError, inside, load_json, read_bounded
 
 DEFAULT_NAMES = ("coverage.xml", "coverage.json")

@@ -11,7 +11,6 @@ and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in th
 from __future__ import annotations
 
 from ..checks.lazy_re import re  # compiled on first use
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -19,6 +18,7 @@ import ast
 
 from ..checks.base import FileContext
 from ..checks.recognise import UNKNOWN, is_dev_settings, literal_value
+from ..records import dataclass
 from .blocks import blocks, call_args, inline_suite
 
 # The settings DEP-002 folds, plus the markers that identify a Django settings module.

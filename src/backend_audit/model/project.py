@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..config import Settings
 from ..findings import FileResult
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from .semantic import SemanticModel

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import functools
 from ..checks.lazy_re import re  # compiled on first use
-from dataclasses import dataclass
 from typing import Iterable
 
+from ..records import dataclass
 from .project import ProjectModel
 
 PARAM = _PARAM = re.compile(r"\{[^}/]*\}|<[^>/]*>")  # a route parameter

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
 from ..findings import FileResult
+from ..records import dataclass
 
 
 def base_record(cache, root: Path, settings: Settings, base: list[FileResult], keys_now: dict[str, str],

@@ -11,7 +11,7 @@ import itertools
 import os
 import stat
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +19,7 @@ from ..config import DEFAULT_EXCLUDES, Settings, matches_any
 from ..errors import ConfigError
 from ..findings import Skipped
 from . import git as gitexec
+from ..records import dataclass
 
 PY_SUFFIXES = (".py", ".pyi")
 # Notebooks are listed so they are never silently left out, and skipped with what to do: their JSON is

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import io
 import tokenize
-from dataclasses import dataclass
+
+from ..records import dataclass
 
 _STATEMENT_START = {tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
 

@@ -134,23 +134,25 @@ def _filter_overrides(cwd: Path, timeout: float) -> tuple[str, ...]:
     return tuple(extra)
 
 
-# Inside `config_read_once()`: the filter overrides of each repository, read by its first command.
+# Inside `config_read_once()`: the filter overrides of each repository, read by its first command, and the
+# work-tree root of each folder asked about (discovery asks, then BA-SEC-001's listing of the same root).
 _overrides_memo: dict[str, tuple[str, ...]] | None = None
+_roots_memo: dict[str, Path | None] | None = None
 
 
 @contextlib.contextmanager
 def config_read_once() -> Iterator[None]:
     """Within the block (one scan), a repository's filter drivers are read once, not before every command
-    (a pull-request scan runs about seven): nothing of ours writes git config, and the scan reads the tree
-    as it was when it started."""
-    global _overrides_memo
-    outer = _overrides_memo
-    if outer is None:
-        _overrides_memo = {}
+    (a pull-request scan runs about seven), and a folder's work-tree root is asked once: nothing of ours
+    writes git config, and the scan reads the tree as it was when it started."""
+    global _overrides_memo, _roots_memo
+    outer = _overrides_memo, _roots_memo
+    if _overrides_memo is None:
+        _overrides_memo, _roots_memo = {}, {}
     try:
         yield
     finally:
-        _overrides_memo = outer
+        _overrides_memo, _roots_memo = outer
 
 
 def run(cwd: Path, *args: str, timeout: float = 120, filters: bool = True) -> subprocess.CompletedProcess:
@@ -173,6 +175,16 @@ def work_tree_root(path: Path) -> Path | None:
     """The root of the git work tree holding `path`, or None (no git, not a work tree, a bare-looking folder,
     a git dir that is not `<root>/.git`)."""
     cwd = path if path.is_dir() else path.parent
+    memo, key = _roots_memo, os.path.realpath(cwd)
+    if memo is not None and key in memo:
+        return memo[key]
+    root = _work_tree_root(cwd)
+    if memo is not None:
+        memo[key] = root
+    return root
+
+
+def _work_tree_root(cwd: Path) -> Path | None:
     try:
         out = run(cwd, "rev-parse", "--show-toplevel", "--absolute-git-dir", timeout=30, filters=False)
     except (OSError, GitUnavailable, subprocess.TimeoutExpired):

@@ -20,9 +20,10 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Sequence, TypeVar
+
+from ..records import dataclass
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -40,6 +40,7 @@ from typing import Any
 
 from ..config import Settings
 from ..findings import FileResult, Finding
+from ..records import dataclass
 from ..untrusted import user_cache
 
 RECORD_FORMAT = 2
@@ -246,7 +247,7 @@ class journal:
         _active.remove(self._journal)
 
 
-@dataclasses.dataclass
+@dataclass
 class Inputs:
     """What this scan's project pass would read, as far as it is known before the pass runs."""
 

@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,6 +24,7 @@ from ..catalog import Rule, load_rules
 from ..checks import all_checks
 from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
 from ..config import Selection, Settings, is_test_path, requires_python
+from ..records import dataclass
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import base_prep, syntax
@@ -74,7 +74,10 @@ def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
                 for case in getattr(stmt, "cases", ()) or ():
                     walk(case.body, prefix)
 
-    walk(tree.body, "")
+    try:
+        walk(tree.body, "")
+    finally:
+        walk = None  # noqa: F841 - its cell refers to it: a cycle holding the tree (engines/ast_walk.py)
     return out
 
 

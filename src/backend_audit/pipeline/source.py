@@ -13,9 +13,9 @@ import os
 import re
 import stat
 import tokenize
-from dataclasses import dataclass
 
 from ..config import Settings
+from ..records import dataclass
 
 
 class SkipFile(Exception):

@@ -7,12 +7,13 @@ findings in a handful of big files cost a few hundred kilobytes, not a copy of t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Iterable
 
 from ..config import Settings
 from ..pipeline.source import SkipFile, decode_source
+from ..records import dataclass
 from ..untrusted.files import InputError, read_bounded
 
 # A minified or generated line can be megabytes long; the report shows its start only.

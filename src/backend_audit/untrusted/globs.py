@@ -14,7 +14,8 @@ matches any number of segments; a match on a directory covers everything below i
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+
+from ..records import dataclass
 
 # Tokens: a one-character str is a literal; these two tuples cannot be confused with one.
 _STAR = ("star",)

@@ -18,11 +18,12 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any, Iterable
 
 from ..findings import Finding, ScanResult, assign_fingerprints
+from ..records import dataclass
 
 _IGNORE = re.compile(r"backend-audit:\s*ignore\b(?P<rest>.*)$")
 _IDS = re.compile(r"^\s*\[(?P<ids>[^\]]*)\]")

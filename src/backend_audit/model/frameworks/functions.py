@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ast
 from ...checks.lazy_re import re  # compiled on first use
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from ...records import dataclass
 from .assets import FILE_RESPONSES, served_asset
 from .capability import secret_lookups
 from .factories import annotated_calls, default_call, factory_facts

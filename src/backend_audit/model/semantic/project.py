@@ -7,9 +7,10 @@ number of definitions and references. Nothing here reads scanned code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterable
 
+from ...records import dataclass
 from .summary import module_name
 from .values import MAX_TEXT, UNKNOWN, subscript
 

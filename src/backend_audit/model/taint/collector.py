@@ -120,7 +120,10 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                               getattr(stmt, "finalbody", []), *[h.body for h in getattr(stmt, "handlers", [])]):
                     walk(block, prefix, cls)
 
-    walk(tree.body, "", None)
+    try:
+        walk(tree.body, "", None)
+    finally:
+        walk = None  # noqa: F841 - its cell refers to it: a cycle holding this file's context and tree
     for f in functions:
         if f["name"] in routed or f["name"].rpartition(".")[0] in routed:
             f["routed"] = 1  # listed in this module's urlpatterns: a Django view whatever the inventory says

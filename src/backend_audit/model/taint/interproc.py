@@ -18,10 +18,11 @@ step is linear in the summaries' size times a small bound. Iteration is sorted: 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from . import values as V
+from ...records import dataclass
 
 MAX_ROOTS = 6  # resolved flows kept per (function, origin): bounded work and report size
 _PLAIN_BASES = frozenset({"object", "NamedTuple", "TypedDict", "Generic"})

@@ -44,12 +44,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from ...catalog import parsed_copy, safe_load, yaml_errors
 from ...errors import ConfigError
+from ...records import dataclass
 
 KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpath", "trust-store",
          "deserialize", "xxe")
