@@ -134,6 +134,13 @@ PROJECTS = (
             "Django/DRF feature-flag service (api/)", held_out=True),
     Project("bitcart", "bitcart/bitcart", "065c842107218459e0b1f3ba3c8cfeda3e5c8edf",
             "FastAPI/SQLAlchemy crypto payment processor", held_out=True),
+    # set L (session 30): drawn blind to measure the fixes made for set K on code nobody has tuned on
+    Project("powerdns-admin", "PowerDNS-Admin/PowerDNS-Admin", "742dd103e63d2e57e387e3487980c01d290e1cc2",
+            "Flask/SQLAlchemy DNS management web app", held_out=True),
+    Project("umap", "umap-project/umap", "4508ce0c99c05031ac9d906f24606276bdd9d9ff",
+            "Django map-making service", held_out=True),
+    Project("surfsense", "MODSetter/SurfSense", "b4d57e9b471891962a24bbd5c77620983509abfa",
+            "FastAPI/SQLAlchemy research-assistant backend (surfsense_backend/)", held_out=True),
 )
 
 
