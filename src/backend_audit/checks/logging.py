@@ -8,6 +8,7 @@ from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from ..model.frameworks.common import keyword, positional
+from ..model.traceback_text import DEFERRED as HELPER_LOGS
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, dotted_parts, iter_nodes
 from .errors import handler_nodes
@@ -795,9 +796,33 @@ class ErrorLogDropsTraceback(AstCheck):
             # the traceback would add frames that may or may not matter; not traced further
             self.report(node, f"logger.{method}() in an except block drops the traceback {note_why} (whether "
                               "that matters was not traced): logger.exception() keeps them", level="note")
-            return
-        self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
-                          "or pass exc_info=True")
+        else:
+            self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
+                              "or pass exc_info=True")
+        helpers = self._helper_calls(node)
+        if helpers:
+            # whether a helper the message calls returns the traceback as text is the project pass's to say
+            finding = self.ctx.findings.pop().to_dict()
+            self.ctx.facts.setdefault(HELPER_LOGS, []).append({"finding": finding, "helpers": helpers})
+
+    def _helper_calls(self, call: ast.Call) -> list[list[str]]:
+        """[module, name] of the plain-name functions the log call's arguments call with at most one argument
+        (`get_exception_message(e)`, `tb_text()`): the project's own helper or one it imports. The module is
+        "" for a function this file defines."""
+        out: list[list[str]] = []
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            for n in iter_nodes(arg):
+                if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)) or len(n.args) + len(n.keywords) > 1:
+                    continue
+                origin = self.ctx.qualname(n.func)
+                if origin is None:  # not imported: this file's own function, if it defines one by that name
+                    out.append(["", n.func.id])
+                elif origin and not origin.startswith("builtins."):
+                    module, _, name = origin.rpartition(".")
+                    out.append([module, name])
+                if len(out) >= 4:  # a message calls a helper or two; a hostile one may call thousands
+                    return out
+        return out
 
     def _migration(self) -> bool:
         if not hasattr(self, "_is_migration"):

@@ -717,7 +717,8 @@ def collectors() -> list[type]:
     from .semantic.summary import SemanticSummary
     from .spawned import SpawnedCommandsCollector
     from .taint.collector import TaintCollector
+    from .traceback_text import TracebackTextCollector
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
             SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector, RaisesCollector,
-            ProbeWrapperCollector, SpawnedCommandsCollector]
+            ProbeWrapperCollector, SpawnedCommandsCollector, TracebackTextCollector]
