@@ -986,6 +986,17 @@ class SensitiveValueLogged(AstCheck):
             kind, why = kind_of(part, self.ctx.qualname, self._roles()[2], labelled=bool(label))
         if kind == BENIGN:
             return None
+        name = label or expr_name(part) or ""
+        if _other_cookie(name):
+            # `hubspot_cookie`, `consent_cookie`: a cookie named for what it is for, and that is no login
+            return (1, f"{what} is written to the log: a cookie named for something other than a session or a "
+                       "login (what it holds was not traced); mask it if it grants access", part, "note",
+                    {"sub": "other-cookie"})
+        if not _password(name) and self._unmatched():
+            return (1, f"{what} is written to the log, but only where the lookup by it found nothing "
+                       f"({self._unmatched()}): a key that matches no record grants nothing (whether it is a "
+                       "mistyped real one was not traced); mask it all the same", part, "note",
+                    {"sub": "unmatched-key"})
         if kind == OBJECT:
             # a name match whose value the code shows is no credential string: what it prints is not known
             return (1, f"{what} is written to the log, but {why}: not a credential string as far as traced; "
@@ -1088,16 +1099,25 @@ class SensitiveValueLogged(AstCheck):
         expiry check failed (`except SignatureExpired:`): the value logged there is no longer a credential.
         A clause that also catches a lookup failure (`except (BadSignature, NoResultFound)`) runs for valid
         tokens too."""
+        names = self._caught()
+        return ", ".join(names) if names and all(_TOKEN_FAILURE.fullmatch(n) for n in names) else None
+
+    def _unmatched(self) -> str | None:
+        """The except clause around the call when every exception it catches says a lookup found nothing
+        (`except Environment.DoesNotExist:`, `NoResultFound`): the key logged there matched no record."""
+        names = self._caught()
+        return ", ".join(names) if names and all(
+            _NAMES_ABSENCE.fullmatch(n) or n == "NoResultFound" for n in names) else None
+
+    def _caught(self) -> list[str]:
+        """The class names the innermost except clause around the call (in this function) catches."""
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, ast.ExceptHandler):
                 caught = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
-                names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in caught if t is not None]
-                if names and all(_TOKEN_FAILURE.fullmatch(n) for n in names):
-                    return ", ".join(names)
-                return None
+                return [(dotted(t) or "").rsplit(".", 1)[-1] for t in caught if t is not None]
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                return None
-        return None
+                return []
+        return []
 
     def _parts(self, call: ast.Call):
         for keyword, value in _call_args(call):
@@ -1123,6 +1143,32 @@ class SensitiveValueLogged(AstCheck):
 
 # structlog keys that say what the value holds: identifiers, names, counts
 _LABELS_IDS = re.compile(r"(^|_)(ids?|names?|serials?|uuids?)$")
+
+
+# Words that make a cookie a login's: the session, the remember-me or auth cookie, a CSRF pair, a token in one
+_LOGIN_COOKIE_WORDS = frozenset({"session", "sess", "sid", "auth", "authentication", "login", "remember", "csrf", "xsrf",
+                                 "jwt", "token", "access", "refresh", "sso", "bearer", "user", "identity", "id",
+                                 "secure", "signed", "secret", "credential", "credentials"})
+_PASSWORD_WORDS = frozenset({"password", "passwd", "passphrase", "pwd", "pass", "secret", "secrets"})
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().split("_") if w]
+
+
+def _other_cookie(name: str) -> bool:
+    """`hubspot_cookie`, `consent_cookie`, `ga_cookies`: a cookie qualified by what it is for, with no word of a
+    login's cookie (`session_cookie`, `auth_cookie`, a bare `cookie`, which may be the whole header, stay)."""
+    words = _words(name)
+    if not words or words[-1] not in ("cookie", "cookies"):
+        return False
+    qualifiers = words[:-1]
+    return bool(qualifiers) and not any(w in _LOGIN_COOKIE_WORDS or is_sensitive_name(w) for w in qualifiers)
+
+
+def _password(name: str) -> bool:
+    """A password or secret by name: a wrong one may be a mistyped real one, so not spent by failing."""
+    return any(w in _PASSWORD_WORDS for w in _words(name))
 
 
 def _one_time(name: str) -> bool:

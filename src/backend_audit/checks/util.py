@@ -345,7 +345,10 @@ _BENIGN_SUFFIX = re.compile(r"_(type|types|url|uri|expir\w*|expires\w*|at|count|
                             # an identifier of a token or key names it (serial numbers, uuids), a time is a time,
                             # and a flag saying what happened to a token is a boolean
                             r"serial|serials|uuid|uuids|dt|date|datetime|time|timestamp|"
-                            r"changed|rotated|updated|refreshed|revoked|subject|sub)$"
+                            r"changed|rotated|updated|refreshed|revoked|subject|sub|"
+                            # a token's claims that describe it (who issued it, for whom, how it is signed, what
+                            # it allows) are written in it for anyone to read: `token__issuer` is not the token
+                            r"issuer|iss|audience|aud|alg|algorithm|kid|scope|scopes)$"
                             # the id of a key or token names it without revealing it (a session id is the secret)
                             r"|(?<!session)_ids?$")
 # ... and so do names of what is missing (a value the code never got) or a count of things
