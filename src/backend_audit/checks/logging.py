@@ -25,10 +25,25 @@ _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.p
 _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
                              "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
 _CLI_LIBRARIES = ("argparse", "click", "typer")
+_VERBOSE = frozenset({"verbosity", "verbose", "VERBOSE", "is_verbose"})
 # Build backends whose hook and command classes a project subclasses to run code while its package is built
 # (hatchling's BuildHookInterface, a setuptools/distutils cmdclass command): the build log is their output.
 _BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poetry", "scikit_build",
-                             "scikit_build_core", "mesonpy", "flit_core", "maturin"})
+                             "scikit_build_core", "mesonpy", "flit_core", "maturin",
+                             # a command-line tool's plugin (an Ansible callback or module) runs inside that tool,
+                             # and what it prints is the operator's terminal, like a build hook's build log
+                             "ansible"})
+
+
+def _hosted_names(tree: ast.Module) -> set[str]:
+    """Names the module imports at its top level (in a `try` too) from a build backend or tool host: a
+    fallback binding in the `except ImportError:` (`CallbackBase = object`) hides them from qualname."""
+    out: set[str] = set()
+    for st in tree.body:
+        for n in [st, *(st.body if isinstance(st, ast.Try) else ())]:
+            if isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] in _BUILD_BACKENDS and not n.level:
+                out.update(a.asname or a.name for a in n.names)
+    return out
 
 
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
@@ -173,19 +188,22 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         tool, and what it prints is the build log, never the server's."""
         if self.build_hook is None:
             tree = self.ctx.tree
+            hosted = _hosted_names(tree) if tree is not None else set()
             self.build_hook = tree is not None and not self._serves_app() and any(
-                isinstance(n, ast.ClassDef) and any((self.ctx.qualname(b) or "").split(".")[0] in _BUILD_BACKENDS
-                                                    for b in n.bases) for n in tree.body)
+                isinstance(n, ast.ClassDef) and any((self.ctx.qualname(b) or "").split(".")[0] in _BUILD_BACKENDS or
+                                                    (dotted(b) or "").split(".")[0] in hosted for b in n.bases)
+                for n in tree.body)
         return self.build_hook
 
     def _verbosity_gated(self) -> bool:
         """The print runs only at a raised `verbosity` (`if verbosity >= 2:`), the option of the command that
         triggered it (Django's migrate passes it to its post_migrate handlers, which print like Django's own
-        create_permissions): output the operator asked for at the terminal."""
+        create_permissions), or in a verbose mode its caller turned on (`if self.verbose:`): output the
+        operator asked for at the terminal."""
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, ast.If) and any(
-                    isinstance(n, ast.Name) and n.id == "verbosity" or
-                    isinstance(n, ast.Attribute) and n.attr == "verbosity" for n in ast.walk(parent.test)):
+                    isinstance(n, ast.Name) and n.id in _VERBOSE or
+                    isinstance(n, ast.Attribute) and n.attr in _VERBOSE for n in ast.walk(parent.test)):
                 return True
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return False
