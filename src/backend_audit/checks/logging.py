@@ -416,7 +416,7 @@ class ErrorLogDropsTraceback(AstCheck):
                                     self._malformed_payload(unexpected) or self._error_replies(unexpected) or
                                     self._one_of_several(unexpected) or self._own_errors(node) or
                                     _network_failure(unexpected) or self._retried_connect(node) or
-                                    self._only_schedules())
+                                    self._only_schedules() or self._empty_result(types))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
         step = self._one_step() if not (reraises or expected) else None
@@ -733,6 +733,15 @@ class ErrorLogDropsTraceback(AstCheck):
         top = self.ctx.path.split("/")
         return origin.split(".")[0] not in top[:-1] and origin.split(".")[0] not in ("src",)
 
+    def _empty_result(self, types: list[str]) -> bool:
+        """`try: found = which("gpg")[0]` / `except IndexError:`: one statement taking the first or last item of
+        a result, so the IndexError caught is that result's being empty, the "none found" answer the message
+        names; not a fault whose traceback matters."""
+        if types != ["IndexError"] or not self._one_statement():
+            return False
+        return any(isinstance(n, ast.Subscript) and isinstance(n.slice, (ast.Constant, ast.UnaryOp)) and
+                   literal_value(n.slice) in (0, -1) for n in iter_nodes(self.ctx.parents[-1].body))
+
     def _one_statement(self) -> bool:
         parents = self.ctx.parents
         return bool(parents) and isinstance(parents[-1], ast.Try) and len(parents[-1].body) == 1
@@ -804,6 +813,13 @@ class ErrorLogDropsTraceback(AstCheck):
                               "out on purpose (whether the reason holds was not traced); logger.exception() "
                               "keeps it", level="note")
             return
+        if self._class_only(node):
+            # the author logs which error it was and keeps its text out (the comment usually says the text may
+            # hold data that must not reach disk): exc_info would write that text too
+            self.report(node, f"logger.{method}() in an except block logs only the exception's class: its text and "
+                              "traceback are left out on purpose (whether the reason holds was not traced); "
+                              "logger.exception() keeps them", level="note")
+            return
         if self._migration():
             # a schema step the operator runs once at upgrade, watching it: a note
             self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
@@ -822,6 +838,24 @@ class ErrorLogDropsTraceback(AstCheck):
             # whether a helper the message calls returns the traceback as text is the project pass's to say
             finding = self.ctx.findings.pop().to_dict()
             self.ctx.facts.setdefault(HELPER_LOGS, []).append({"finding": finding, "helpers": helpers})
+
+    def _class_only(self, call: ast.Call) -> bool:
+        """The log call names the caught exception only through its class (`type(exc).__name__`,
+        `exc.__class__`), never the exception itself."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        if handler is None or not handler.name:
+            return False
+        uses, by_class = 0, 0
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            for n in iter_nodes(arg):
+                if isinstance(n, ast.Name) and n.id == handler.name:
+                    uses += 1
+                elif isinstance(n, ast.Attribute) and n.attr == "__class__" and \
+                        isinstance(n.value, ast.Name) and n.value.id == handler.name or \
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "type" and \
+                        len(n.args) == 1 and isinstance(n.args[0], ast.Name) and n.args[0].id == handler.name:
+                    by_class += 1
+        return by_class > 0 and uses == by_class
 
     def _helper_calls(self, call: ast.Call) -> list[list[str]]:
         """[module, name] of the plain-name functions the log call's arguments call with at most one argument
