@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from .lazy_re import re  # compiled on first use
 
+from ..model.traceback_text import TRACEBACK_TEXT
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .util import in_log_handler, is_migration, logger_method, tries_batch_write
 
@@ -440,6 +441,9 @@ class BroadExceptSwallows(AstCheck):
                 lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
                 untraced = f"{lost}, but a comment or the docstring says the failure is meant"
+            elif self._recorded_in_flag(node):
+                untraced = (f"{lost}, but the handler records the failure in '{self._recorded_in_flag(node)}', "
+                            "which the code tests after it (the failure is the answer); why it failed is not logged")
             elif self._partial_answer(node):
                 untraced = (f"{lost}, but the handler answers the try's result with the failed part None (a "
                             "designed fallback the caller handles); why it failed is not logged")
@@ -706,11 +710,15 @@ class BroadExceptSwallows(AstCheck):
         return isinstance(following, ast.Return) and _error_response(following.value)
 
     def _keeps_traceback(self, handler: ast.ExceptHandler) -> bool:
-        """A logger call of the handler passes a true `exc_info` (or logfire's `_exc_info`)."""
+        """A logger call of the handler passes a true `exc_info` (or logfire's `_exc_info`), or puts the
+        traceback's text in its message (`logger.info(f"...{traceback.format_exc()}")`)."""
         for n in handler_nodes(handler):
             if isinstance(n, ast.Call) and _is_logging_call(n, self.ctx):
                 flag = next((kw.value for kw in n.keywords if kw.arg in ("exc_info", "_exc_info")), None)
                 if flag is not None and not (isinstance(flag, ast.Constant) and flag.value in (False, None)):
+                    return True
+                if any(isinstance(a, ast.Call) and (self.ctx.qualname(a.func) or "") in TRACEBACK_TEXT
+                       for arg in [*n.args, *(k.value for k in n.keywords)] for a in iter_nodes(arg)):
                     return True
         return False
 
@@ -981,6 +989,26 @@ class BroadExceptSwallows(AstCheck):
             return False
         lines = self.ctx.lines
         return any(lines[i - 1].lstrip().startswith("#") for i in range(handler.lineno + 1, handler.body[0].lineno))
+
+    def _recorded_in_flag(self, handler: ast.ExceptHandler) -> str | None:
+        """`is_stable = True; for _ in range(n): try: ping() except Exception: is_stable = False; break` then
+        `if is_stable:`: the handler only sets a flag the function set before the try and tests after it; the
+        code acts on the failure, whatever it was. The flag's name, or None."""
+        body = [st for st in handler.body if not isinstance(st, (ast.Break, ast.Continue, ast.Pass))]
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or len(body) != 1 or not isinstance(body[0], ast.Assign) or len(body[0].targets) != 1 or \
+                not isinstance(body[0].targets[0], ast.Name) or not isinstance(body[0].value, ast.Constant):
+            return None
+        flag, start, end = body[0].targets[0].id, handler.lineno, handler.end_lineno or handler.lineno
+        set_before = tested_after = False
+        for n in self.ctx.own_nodes(func):
+            if isinstance(n, ast.Assign) and n.lineno < start and any(
+                    isinstance(t, ast.Name) and t.id == flag for t in n.targets):
+                set_before = True
+            elif isinstance(n, (ast.If, ast.While)) and n.lineno > end and any(
+                    isinstance(x, ast.Name) and x.id == flag for x in ast.walk(n.test)):
+                tested_after = True
+        return flag if set_before and tested_after else None
 
     def _flag_flipped(self, handler: ast.ExceptHandler) -> bool:
         """`try: send(); return {"sent": True} except Exception: return {"sent": False}`: the handler answers
