@@ -10,7 +10,7 @@ import ast
 
 from ..findings import Finding
 from .app_evidence import AppEvidenceCheck
-from .base import AstCheck, FileContext, ProjectCheck, dotted
+from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .util import is_endpoint_function
 
 
@@ -58,6 +58,13 @@ def _status(call: ast.Call) -> int | None:
     if tail in ("HTTPException", "abort", "HTTPError") and call.args:
         return _status_value(call.args[0])
     return _DJANGO_STATUS.get(tail)
+
+
+def _root(func: ast.AST) -> str | None:
+    """The name a call's chain starts from: `Fido2Server(rp).authenticate_complete` -> Fido2Server."""
+    while isinstance(func, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
+        func = func.value if not isinstance(func, ast.Call) else func.func
+    return func.id if isinstance(func, ast.Name) else None
 
 
 def _status_value(node: ast.AST) -> int | None:
@@ -156,8 +163,42 @@ class ExceptionTextToClient(AstCheck):
         if tail not in _RESPONSES:
             return
         how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
-        if how and not self._client_error(_status(node)):
-            self._emit(node, f"{tail}(...) sends {how} to the client", how)
+        status = _status(node)
+        if not how or self._client_error(status):
+            return
+        upstream = self._library_verdict(status) if "traceback" not in how else None
+        if upstream:
+            self.report(node, f"{tail}(...) sends {how} to the client, but {upstream}; whether that text can carry "
+                              "internals (paths, URLs with keys) was not traced", level="note")
+            return
+        self._emit(node, f"{tail}(...) sends {how} to the client", how)
+
+    def _library_verdict(self, status: int | None) -> str | None:
+        """Why the text is a library's answer about the request rather than the application's internals: a 4xx
+        around a try whose every call goes to a library (`Fido2Server(...).authenticate_complete(data)`: its
+        verdict on the client's input), or a gateway status (502/503/504) for a library's error (a
+        `requests.RequestException`: the upstream's failure, reported as such). None otherwise."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        block = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.Try) and handler in p.handlers),
+                     None)
+        if handler is None or block is None or status is None:
+            return None
+        if 400 <= status < 500:
+            calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
+            if calls and all(self._library_name(_root(c.func)) for c in calls):
+                return f"the try only calls a library ({_root(calls[0].func)}), whose error is its verdict on the input"
+            return None
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
+        if status in (502, 503, 504) and types and all(self._library_name((dotted(t) or "").split(".")[0]) and
+                                                       (dotted(t) or "").rsplit(".", 1)[-1] not in _BROAD
+                                                       for t in types):
+            return f"it answers {status} for a library's error: the upstream service's failure"
+        return None
+
+    def _library_name(self, name: str | None) -> bool:
+        """`name` is imported from outside the application (not relative, not its own top-level package)."""
+        origin = self.ctx.imports.get(name or "", "")
+        return bool(origin) and not origin.startswith(".") and origin.split(".")[0] not in self.ctx.path.split("/")[:-1]
 
     def visit_Return(self, node: ast.Return) -> None:
         if node.value is None or not self._current() or not self.ctx.function_stack:
