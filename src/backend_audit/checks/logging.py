@@ -1032,6 +1032,12 @@ class SensitiveValueLogged(AstCheck):
             return (1, f"{what} is written to the log, but only where its signature check failed "
                        f"({self._failed_check()}): an expired or forged token no longer grants access; mask it all "
                        "the same", part, "note", {"sub": "failed-token"})
+        if not label and _request_carrier(part) and self._caught() and all(n in _PARSE_FAILURES for n in self._caught()):
+            # the body that failed to parse: not what the endpoint accepts, and its text was not traced
+            return (1, f"{what} is written to the log, but only where parsing it failed ({', '.join(self._caught())}):"
+                       " a body the endpoint did not accept; whether it carries credentials was not traced, and any "
+                       "caller can write that text into the log; log its size or a prefix", part, "note",
+                    {"sub": "unparsed-body"})
         if not label and _request_carrier(part):
             kind, why = CREDENTIAL, "the request as received"
         else:
@@ -1197,6 +1203,9 @@ class SensitiveValueLogged(AstCheck):
 _LABELS_IDS = re.compile(r"(^|_)(ids?|names?|serials?|uuids?)$")
 
 
+# A body's parse failure: the request logged in such a handler is the text the endpoint refused
+_PARSE_FAILURES = frozenset({"JSONDecodeError", "UnicodeDecodeError", "ParseError", "XMLSyntaxError",
+                             "ExpatError", "YAMLError"})
 # Words that make a cookie a login's: the session, the remember-me or auth cookie, a CSRF pair, a token in one
 _LOGIN_COOKIE_WORDS = frozenset({"session", "sess", "sid", "auth", "authentication", "login", "remember", "csrf", "xsrf",
                                  "jwt", "token", "access", "refresh", "sso", "bearer", "user", "identity", "id",
