@@ -25,7 +25,8 @@ _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.p
 _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
                              "falcon", "pyramid", "bottle", "litestar", "rest_framework"})
 _CLI_LIBRARIES = ("argparse", "click", "typer")
-_VERBOSE = frozenset({"verbosity", "verbose", "VERBOSE", "is_verbose"})
+_VERBOSITY = frozenset({"verbosity"})
+_VERBOSE = frozenset({"verbose", "is_verbose"})
 # Build backends whose hook and command classes a project subclasses to run code while its package is built
 # (hatchling's BuildHookInterface, a setuptools/distutils cmdclass command): the build log is their output.
 _BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poetry", "scikit_build",
@@ -200,10 +201,14 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         triggered it (Django's migrate passes it to its post_migrate handlers, which print like Django's own
         create_permissions), or in a verbose mode its caller turned on (`if self.verbose:`): output the
         operator asked for at the terminal."""
+        web = any(v.split(".")[0] in _WEB_FRAMEWORKS for v in self.ctx.imports.values())
         for parent in reversed(self.ctx.parents):
+            # a verbose mode counts in a module that imports no web framework: in an app factory the print is the
+            # server's (`if app.config.get("VERBOSE"): print(...)`)
+            gates = _VERBOSITY if web else _VERBOSITY | _VERBOSE
             if isinstance(parent, ast.If) and any(
-                    isinstance(n, ast.Name) and n.id in _VERBOSE or
-                    isinstance(n, ast.Attribute) and n.attr in _VERBOSE for n in ast.walk(parent.test)):
+                    isinstance(n, ast.Name) and n.id in gates or
+                    isinstance(n, ast.Attribute) and n.attr in gates for n in ast.walk(parent.test)):
                 return True
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return False
