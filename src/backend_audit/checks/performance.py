@@ -9,8 +9,8 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, run_by_hand,
-                   tries_batch_write)
+from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, logger_method,
+                   run_by_hand, tries_batch_write)
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -340,6 +340,8 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
+        if sub == "write" and self._records_failure(node):
+            return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
         if self._batch_fallback() or self._table_varies(node) or self._one_pass_only():
@@ -352,7 +354,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         embedded = receiver_name(node.func.value) in self.embedded and \
             "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
-            embedded or self._untraced(node, sub, what)
+            embedded or self._skips_duplicates(node, what) or self._untraced(node, sub, what)
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
@@ -561,7 +563,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         unsaved instances (`formset.save(commit=False)`): what one person submitted in one form."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         binds = self._bindings(func) if func is not None else None
-        if self._form_fields(source, binds):
+        if self._form_fields(source, binds) or _unsaved_instances(source) or isinstance(source, ast.Name) and \
+                binds is not None and len(vals := binds.assigned.get(source.id, [])) == 1 and _unsaved_instances(vals[0]):
             return True
         todo, seen, found = [source], set(), False
         while todo and len(seen) < 12:
@@ -870,6 +873,41 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return True
         return False
 
+    def _records_failure(self, call: ast.Call) -> bool:
+        """A write in an `except` of the loop whose handler logs an error or warning (`except PolicyError:
+        Schedule.objects.filter(pk=s.pk).update(repeats=0); logger.error(...)`): it records one item's
+        failure, once per failing item, not once per row. A handler that logs nothing may be the other arm
+        of a branch (`except ValueError:` "then it is a new author"; `except DoesNotExist: create(...)`),
+        which runs for ordinary rows and stays."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop or isinstance(parent, _FUNCTION_NODES):
+                return False
+            if isinstance(parent, ast.ExceptHandler):
+                return any(isinstance(n, ast.Call) and logger_method(n, self.ctx) in _FAILURE_LOGS
+                           for n in iter_nodes(parent.body))
+        return False
+
+    def _skips_duplicates(self, call: ast.Call, what: str) -> str | None:
+        """A commit per item in a `try` whose `except IntegrityError:` rolls back: each item is committed alone
+        so a duplicate row (a UNIQUE conflict) undoes only itself. Real round-trips, but chosen per item; an
+        insert-or-ignore batch would do, which the check does not trace."""
+        if not what.endswith("commit()"):
+            return None
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop or isinstance(parent, _FUNCTION_NODES):
+                return None
+            if isinstance(parent, ast.Try) and any(n is call for st in parent.body for n in ast.walk(st)):
+                if any(h.type is not None and any((dotted(t) or "").endswith("IntegrityError") for t in (
+                        h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])) and any(
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "rollback"
+                        for n in iter_nodes(h.body)) for h in parent.handlers):
+                    return ("each item is committed alone so that a duplicate (IntegrityError, rolled back) undoes "
+                            "only itself: whether an insert-or-ignore batch would do was not traced")
+                return None
+        return None
+
     def _not_a_session(self, name: str) -> bool:
         """A receiver the enclosing function binds as data: a loop variable, a dict/`json.loads()` value, or a
         parameter annotated `dict`/`Mapping`; its `.get()` is a lookup, not `session.get()`."""
@@ -910,6 +948,7 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_FAILURE_LOGS = frozenset({"error", "exception", "warning", "warn", "critical", "fatal"})
 _STATEMENTS = frozenset({"select", "update", "delete", "insert"})
 _SCHEMA_SWITCH = re.compile(r"(?i)schema|tenant|shard")
 _ASKS = ("is_", "has_", "get_", "can_", "clean", "full_clean", "validate")
@@ -918,6 +957,14 @@ _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 
 
 _PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
+
+
+def _unsaved_instances(node: ast.AST) -> bool:
+    """`self.contacts.save(commit=False)` walked as a collection: a ModelForm's save() returns one instance, so
+    what is iterated is a formset's unsaved rows, whatever the formset is called."""
+    node = _unwrap_iter(node)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save" and \
+        any(k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords)
 
 
 def _one_off_script(path: str) -> bool:
@@ -1289,8 +1336,13 @@ def _chain_root(node: ast.AST) -> str | None:
 
 
 def _is_literal_data(node: ast.AST) -> bool:
+    """Data the program writes out: constants, lists and tuples of them, and maps of them (`[{"name": "A",
+    "environments": ["Dev"]}, ...]`), whose values may name the module's own constants (`PROJECT_NAME`)."""
     if isinstance(node, (ast.List, ast.Tuple)):
         return all(_is_literal_data(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _is_literal_data(k) for k in node.keys) and \
+            all(_is_literal_data(v) or _constant_collection(v) for v in node.values)
     return isinstance(node, ast.Constant)
 
 
