@@ -9,8 +9,8 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, logger_method,
-                   run_by_hand, tries_batch_write)
+from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_main_guard, is_route_handler,
+                   logger_method, run_by_hand, tries_batch_write)
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -987,13 +987,37 @@ def _mapping_key(loop: ast.For) -> str | None:
     return None
 
 
+_ARGV_MEMO: list = [None, False]  # [tree, its answer]: asked per call by BA-PERF-002, the same per module
+
+
 def _parses_argv_on_import(tree: ast.AST | None) -> bool:
-    """`args = parser.parse_args()` in the module body: the module reads the command line as it is imported,
-    so it is a program a person runs, never a module a server imports."""
-    return tree is not None and any(
-        isinstance(st, (ast.Assign, ast.Expr)) and isinstance(st.value, ast.Call) and
-        isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("parse_args", "parse_known_args")
-        for st in getattr(tree, "body", []))
+    """`args = parser.parse_args()` or `platform = sys.argv[1]` in the module body, outside any function and
+    `__main__` guard: the module reads the command line as it is imported, so it is a program a person runs,
+    never a module a server imports."""
+    if tree is None:
+        return False
+    if _ARGV_MEMO[0] is not tree:
+        _ARGV_MEMO[:] = [tree, any(_reads_argv(st) for st in getattr(tree, "body", []))]
+    return _ARGV_MEMO[1]
+
+
+def _reads_argv(st: ast.stmt) -> bool:
+    if isinstance(st, (ast.Assign, ast.Expr)) and isinstance(st.value, ast.Call) and \
+            isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("parse_args", "parse_known_args"):
+        return True
+    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) or \
+            isinstance(st, ast.If) and is_main_guard(st):
+        return False
+    # positional arguments read (`sys.argv[1]`, `len(sys.argv)`); a settings module's `"test" in sys.argv`
+    # asks how the server was started and is no sign of a script
+    return any((isinstance(n, ast.Subscript) and _is_argv(n.value)) or (
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and n.args and
+        _is_argv(n.args[0])) for n in iter_nodes([st], skip=_FUNCTION_NODES))
+
+
+def _is_argv(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "argv" and isinstance(node.value, ast.Name) and \
+        node.value.id == "sys"
 
 
 _BATCH_WORD = re.compile(r"(?i)batch|chunk|page|every")
