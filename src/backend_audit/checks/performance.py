@@ -874,18 +874,30 @@ class DatabaseRoundTripInLoop(AstCheck):
         return False
 
     def _records_failure(self, call: ast.Call) -> bool:
-        """A write in an `except` of the loop whose handler logs an error or warning (`except PolicyError:
-        Schedule.objects.filter(pk=s.pk).update(repeats=0); logger.error(...)`): it records one item's
-        failure, once per failing item, not once per row. A handler that logs nothing may be the other arm
-        of a branch (`except ValueError:` "then it is a new author"; `except DoesNotExist: create(...)`),
-        which runs for ordinary rows and stays."""
+        """A write in an `except` of the loop, beside an error or warning logged in the same block (`except
+        PolicyError: Schedule.objects.filter(pk=s.pk).update(repeats=0); logger.error(...)`): it records one
+        item's failure, once per failing item, not once per row. A handler that logs nothing beside the write
+        is the other arm of a branch (`except ValueError:` "then it is a new author"), and a lookup miss
+        (`except Group.DoesNotExist: create(...)`) is the ordinary path of a get-or-create: both stay."""
         loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
-        for parent in reversed(self.ctx.parents):
+        block: list[ast.stmt] | None = None
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, -1, -1):
+            parent = parents[i]
             if parent is loop or isinstance(parent, _FUNCTION_NODES):
                 return False
+            child = parents[i + 1] if i + 1 < len(parents) else call
+            for field in ("body", "orelse"):
+                stmts = getattr(parent, field, None)
+                if block is None and isinstance(stmts, list) and any(st is child for st in stmts):
+                    block = stmts
             if isinstance(parent, ast.ExceptHandler):
-                return any(isinstance(n, ast.Call) and logger_method(n, self.ctx) in _FAILURE_LOGS
-                           for n in iter_nodes(parent.body))
+                kinds = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
+                if parent.type is None or any(_LOOKUP_MISS.search(dotted(k) or "") for k in kinds):
+                    return False
+                return block is not None and any(isinstance(n, ast.Call) and
+                                                 logger_method(n, self.ctx) in _FAILURE_LOGS
+                                                 for st in block for n in iter_nodes(st))
         return False
 
     def _skips_duplicates(self, call: ast.Call, what: str) -> str | None:
@@ -949,6 +961,9 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _FAILURE_LOGS = frozenset({"error", "exception", "warning", "warn", "critical", "fatal"})
+# exceptions that answer "not there" (or "more than one"): the arm that handles them is a lookup's other path
+_LOOKUP_MISS = re.compile(r"(DoesNotExist|NotFound|NoResultFound|MultipleObjectsReturned|MultipleResultsFound|"
+                          r"KeyError|LookupError|IndexError)$")
 _STATEMENTS = frozenset({"select", "update", "delete", "insert"})
 _SCHEMA_SWITCH = re.compile(r"(?i)schema|tenant|shard")
 _ASKS = ("is_", "has_", "get_", "can_", "clean", "full_clean", "validate")
