@@ -9,8 +9,8 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_route_handler, run_by_hand,
-                   tries_batch_write)
+from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_main_guard, is_route_handler,
+                   logger_method, run_by_hand, tries_batch_write)
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
@@ -340,6 +340,8 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
+        if sub == "write" and self._records_failure(node):
+            return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
         if self._batch_fallback() or self._table_varies(node) or self._one_pass_only():
@@ -352,7 +354,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         embedded = receiver_name(node.func.value) in self.embedded and \
             "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
-            embedded or self._untraced(node, sub, what)
+            embedded or self._skips_duplicates(node, what) or self._untraced(node, sub, what)
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
@@ -561,7 +563,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         unsaved instances (`formset.save(commit=False)`): what one person submitted in one form."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         binds = self._bindings(func) if func is not None else None
-        if self._form_fields(source, binds):
+        if self._form_fields(source, binds) or _unsaved_instances(source) or isinstance(source, ast.Name) and \
+                binds is not None and len(vals := binds.assigned.get(source.id, [])) == 1 and _unsaved_instances(vals[0]):
             return True
         todo, seen, found = [source], set(), False
         while todo and len(seen) < 12:
@@ -870,6 +873,53 @@ class DatabaseRoundTripInLoop(AstCheck):
                 return True
         return False
 
+    def _records_failure(self, call: ast.Call) -> bool:
+        """A write in an `except` of the loop, beside an error or warning logged in the same block (`except
+        PolicyError: Schedule.objects.filter(pk=s.pk).update(repeats=0); logger.error(...)`): it records one
+        item's failure, once per failing item, not once per row. A handler that logs nothing beside the write
+        is the other arm of a branch (`except ValueError:` "then it is a new author"), and a lookup miss
+        (`except Group.DoesNotExist: create(...)`) is the ordinary path of a get-or-create: both stay."""
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        block: list[ast.stmt] | None = None
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, -1, -1):
+            parent = parents[i]
+            if parent is loop or isinstance(parent, _FUNCTION_NODES):
+                return False
+            child = parents[i + 1] if i + 1 < len(parents) else call
+            for field in ("body", "orelse"):
+                stmts = getattr(parent, field, None)
+                if block is None and isinstance(stmts, list) and any(st is child for st in stmts):
+                    block = stmts
+            if isinstance(parent, ast.ExceptHandler):
+                kinds = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
+                if parent.type is None or any(_LOOKUP_MISS.search(dotted(k) or "") for k in kinds):
+                    return False
+                return block is not None and any(isinstance(n, ast.Call) and
+                                                 logger_method(n, self.ctx) in _FAILURE_LOGS
+                                                 for st in block for n in iter_nodes(st))
+        return False
+
+    def _skips_duplicates(self, call: ast.Call, what: str) -> str | None:
+        """A commit per item in a `try` whose `except IntegrityError:` rolls back: each item is committed alone
+        so a duplicate row (a UNIQUE conflict) undoes only itself. Real round-trips, but chosen per item; an
+        insert-or-ignore batch would do, which the check does not trace."""
+        if not what.endswith("commit()"):
+            return None
+        loop = next((n for kind, n, _, _ in reversed(self.stack) if kind == _LOOP), None)
+        for parent in reversed(self.ctx.parents):
+            if parent is loop or isinstance(parent, _FUNCTION_NODES):
+                return None
+            if isinstance(parent, ast.Try) and any(n is call for st in parent.body for n in ast.walk(st)):
+                if any(h.type is not None and any((dotted(t) or "").endswith("IntegrityError") for t in (
+                        h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])) and any(
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "rollback"
+                        for n in iter_nodes(h.body)) for h in parent.handlers):
+                    return ("each item is committed alone so that a duplicate (IntegrityError, rolled back) undoes "
+                            "only itself: whether an insert-or-ignore batch would do was not traced")
+                return None
+        return None
+
     def _not_a_session(self, name: str) -> bool:
         """A receiver the enclosing function binds as data: a loop variable, a dict/`json.loads()` value, or a
         parameter annotated `dict`/`Mapping`; its `.get()` is a lookup, not `session.get()`."""
@@ -910,6 +960,10 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_FAILURE_LOGS = frozenset({"error", "exception", "warning", "warn", "critical", "fatal"})
+# exceptions that answer "not there" (or "more than one"): the arm that handles them is a lookup's other path
+_LOOKUP_MISS = re.compile(r"(DoesNotExist|NotFound|NoResultFound|MultipleObjectsReturned|MultipleResultsFound|"
+                          r"KeyError|LookupError|IndexError)$")
 _STATEMENTS = frozenset({"select", "update", "delete", "insert"})
 _SCHEMA_SWITCH = re.compile(r"(?i)schema|tenant|shard")
 _ASKS = ("is_", "has_", "get_", "can_", "clean", "full_clean", "validate")
@@ -918,6 +972,14 @@ _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 
 
 _PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
+
+
+def _unsaved_instances(node: ast.AST) -> bool:
+    """`self.contacts.save(commit=False)` walked as a collection: a ModelForm's save() returns one instance, so
+    what is iterated is a formset's unsaved rows, whatever the formset is called."""
+    node = _unwrap_iter(node)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "save" and \
+        any(k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords)
 
 
 def _one_off_script(path: str) -> bool:
@@ -940,13 +1002,37 @@ def _mapping_key(loop: ast.For) -> str | None:
     return None
 
 
+_ARGV_MEMO: list = [None, False]  # [tree, its answer]: asked per call by BA-PERF-002, the same per module
+
+
 def _parses_argv_on_import(tree: ast.AST | None) -> bool:
-    """`args = parser.parse_args()` in the module body: the module reads the command line as it is imported,
-    so it is a program a person runs, never a module a server imports."""
-    return tree is not None and any(
-        isinstance(st, (ast.Assign, ast.Expr)) and isinstance(st.value, ast.Call) and
-        isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("parse_args", "parse_known_args")
-        for st in getattr(tree, "body", []))
+    """`args = parser.parse_args()` or `platform = sys.argv[1]` in the module body, outside any function and
+    `__main__` guard: the module reads the command line as it is imported, so it is a program a person runs,
+    never a module a server imports."""
+    if tree is None:
+        return False
+    if _ARGV_MEMO[0] is not tree:
+        _ARGV_MEMO[:] = [tree, any(_reads_argv(st) for st in getattr(tree, "body", []))]
+    return _ARGV_MEMO[1]
+
+
+def _reads_argv(st: ast.stmt) -> bool:
+    if isinstance(st, (ast.Assign, ast.Expr)) and isinstance(st.value, ast.Call) and \
+            isinstance(st.value.func, ast.Attribute) and st.value.func.attr in ("parse_args", "parse_known_args"):
+        return True
+    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) or \
+            isinstance(st, ast.If) and is_main_guard(st):
+        return False
+    # positional arguments read (`sys.argv[1]`, `len(sys.argv)`); a settings module's `"test" in sys.argv`
+    # asks how the server was started and is no sign of a script
+    return any((isinstance(n, ast.Subscript) and _is_argv(n.value)) or (
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" and n.args and
+        _is_argv(n.args[0])) for n in iter_nodes([st], skip=_FUNCTION_NODES))
+
+
+def _is_argv(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "argv" and isinstance(node.value, ast.Name) and \
+        node.value.id == "sys"
 
 
 _BATCH_WORD = re.compile(r"(?i)batch|chunk|page|every")
@@ -1289,8 +1375,13 @@ def _chain_root(node: ast.AST) -> str | None:
 
 
 def _is_literal_data(node: ast.AST) -> bool:
+    """Data the program writes out: constants, lists and tuples of them, and maps of them (`[{"name": "A",
+    "environments": ["Dev"]}, ...]`), whose values may name the module's own constants (`PROJECT_NAME`)."""
     if isinstance(node, (ast.List, ast.Tuple)):
         return all(_is_literal_data(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _is_literal_data(k) for k in node.keys) and \
+            all(_is_literal_data(v) or _constant_collection(v) for v in node.values)
     return isinstance(node, ast.Constant)
 
 

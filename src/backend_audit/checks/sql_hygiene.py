@@ -301,10 +301,29 @@ class DbLifecycle(AstCheck):
                      if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "rollback"]
             raises = any(isinstance(n, ast.Raise) for n in iter_nodes(handler.body))
             if not calls and not raises:
-                self.report(handler, "broad except after commit()/flush() neither rolls back nor re-raises: the "
-                                     "session stays in a failed transaction and the next use fails (or commits "
-                                     "half the work); call rollback() or re-raise", rule_id="BA-SQL-004/no-rollback",
-                            key_node=handler.type or handler)
+                message = ("broad except after commit()/flush() neither rolls back nor re-raises: the session "
+                           "stays in a failed transaction and the next use fails (or commits half the work); call "
+                           "rollback() or re-raise")
+                teardown = self._request_scoped(node, handler, commits)
+                self.report(handler, f"{message}; {teardown}" if teardown else message,
+                            rule_id="BA-SQL-004/no-rollback", key_node=handler.type or handler,
+                            level="note" if teardown else None)
+
+    def _request_scoped(self, node: ast.Try, handler: ast.ExceptHandler, commits: list[ast.Call]) -> str | None:
+        """Flask-SQLAlchemy's `db.session` in a Flask module, where the function returns as soon as the except
+        has run (the handler ends in a return, or the `try` has a `finally` that returns): nothing here uses the
+        session again, and the extension removes the scoped session (rolling it back) at request teardown.
+        Whether a caller uses it again in the same request was not traced, so a note."""
+        if not all(dotted(c.func.value) == "db.session" for c in commits) or \
+                not any(v.split(".")[0] in ("flask", "flask_sqlalchemy") for v in self.ctx.imports.values()):
+            return None
+        if any(isinstance(n, ast.Attribute) and dotted(n) == "db.session" for n in iter_nodes(handler.body)):
+            return None
+        if (handler.body and isinstance(handler.body[-1], ast.Return)) or \
+                any(isinstance(st, ast.Return) for st in node.finalbody):
+            return ("the function returns at once and Flask-SQLAlchemy removes the scoped session (rolling it back) "
+                    "at request teardown: whether a caller uses the session again in the same request was not traced")
+        return None
 
     def _broad(self, kind: ast.AST | None) -> bool:
         if kind is None:
