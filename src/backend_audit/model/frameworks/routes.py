@@ -77,6 +77,8 @@ class RouteWiring:
         self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
         self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
         self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
+        # (enclosing symbol, local) -> the project call that made it: `api_bp = api.make_blueprint()`
+        self.made_by: dict[tuple[str, str], str] = {}
         self.route_lists: dict[str, list[list[Any]]] = {}  # module-level name -> its (path, view) tuples
         self.include_helper_calls = includes_routers(ctx.text)  # only such files call an include helper
 
@@ -141,6 +143,8 @@ class RouteWiring:
             return
         if target and "." not in target:
             self.assigned_to[id(node.value)] = target
+            if dotted(node.value.func) and len(self.made_by) < MAX_ROUTE_CALLS:
+                self.made_by[(self.ctx.symbol, target)] = dotted(node.value.func)
         ctor = last_name(dotted(node.value.func))
         if target and ctor in FASTAPI_SECURITY:
             self.web.setdefault("schemes", []).append(target)
@@ -170,6 +174,8 @@ class RouteWiring:
             package = (self.ctx.qualname(call.func) or "").split(".")[0]
             if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
                 entry["framework"] = "sanic"
+            if tail == "Blueprint" and string_value(positional(call, 0)):
+                entry["name"] = string_value(positional(call, 0))  # the stem of its endpoints' names
             self._prefix(entry, prefix)
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
@@ -279,10 +285,18 @@ class RouteWiring:
         if method in ("include_router", "register_blueprint", "include", "blueprint"):
             target = positional(node, 0) or keyword(node, "router") or keyword(node, "blueprint")
             ref = dotted(target) if target is not None else None
+            # `register_blueprint(account.make_blueprint())`, or its result bound to a local first: the
+            # blueprint the factory builds (resolved in the project pass, like add_subapp's)
+            made = dotted(target.func) if isinstance(target, ast.Call) else \
+                self.made_by.get((self.ctx.symbol, ref)) if ref and "." not in ref else None
+            if made and (isinstance(target, ast.Call) or ref not in self.routers):
+                ref = made
             if ref:
                 prefix = keyword(node, "prefix") if method not in ("register_blueprint", "blueprint") else \
                     keyword(node, "url_prefix")
                 entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
+                if made and ref == made:
+                    entry["factory"] = True
                 self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
