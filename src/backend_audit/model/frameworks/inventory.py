@@ -59,6 +59,21 @@ _HOOK_KEYS = re.compile(r"<(\w+)>")
 _ROUTE_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 
 
+_DOTTED_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
+
+
+def _class_list(value: Any) -> list[str] | None:
+    """The class names of a `permission_classes=` argument, as the decorator facts keep it (a literal list of
+    names, or its source text); None when absent or not a plain list."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        inner = value[1:-1].strip()
+        names = [n.strip() for n in inner.split(",") if n.strip()] if inner else []
+        return names if all(_DOTTED_NAME.match(n) for n in names) else None
+    return None
+
+
 def hook_applies(hook: str, path: str) -> bool:
     """A hook scoped to URL parameters (`... (routes with <project_id>)`) guards the routes carrying them."""
     if not hook.startswith("url_value_preprocessor:") or "(routes with" not in hook:
@@ -763,7 +778,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                         methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
                         extra_actions.append((m, {"methods": [str(x).upper() for x in methods],
                                                   "detail": kw.get("detail") is True,
-                                                  "url_path": kw.get("url_path"), "url_name": kw.get("url_name")}))
+                                                  "url_path": kw.get("url_path"), "url_name": kw.get("url_name"),
+                                                  "permission_classes": _class_list(kw.get("permission_classes"))}))
                 if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:
@@ -821,6 +837,9 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                    wrappers: list[str] = (), list_view: bool = False, method: str | None = None) -> None:
         info = self._class_info(path, name)
         auth = self._class_auth(path, name, [], [], wrappers, info)
+        perms = info["extra_actions"].get(method, {}).get("permission_classes") if method else None
+        if perms is not None:  # `@action(permission_classes=[...])` replaces the viewset's for that action
+            auth = self._permission_text(perms, "action")
         drf = self._is_drf(info)
         list_view = list_view or bool(info["bases"] & (_LIST_VIEWS - _VIEWSETS - {"ModelViewSet",
                                                                                  "ReadOnlyModelViewSet"}))
