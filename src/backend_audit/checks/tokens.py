@@ -147,6 +147,10 @@ class JwtVerificationOff(AstCheck):
                 self._no_verify(call, qn)
 
     def _flush(self, frame: dict) -> None:
+        for call, qn, name, off in frame["claims_off"]:
+            claims = {flag.removeprefix("verify_") for flag in off}
+            reads = frame["claim_reads"].get(name, set())
+            self._claims_off(call, qn, off, claims if claims <= reads else None)
         for callee, name in frame["helper_calls"]:
             self.helper_uses.setdefault(callee, []).append(frame["helper_reads"][name] if name else {"\0"})
         for call, name in frame["no_verify"]:
@@ -234,9 +238,23 @@ class JwtVerificationOff(AstCheck):
         if isinstance(opts, dict):
             off = [k for k in _CLAIM_FLAGS if opts.get(k) is False]
             if off or opts.get("require") == []:
-                what = ", ".join(off) or "require=[]"
-                self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
-                                  "accepted", level="warning", properties={"sub": "claims-off"})
+                target = _assigned_name(node, self.ctx.parents)
+                if off and target:  # decided when the function ends: is each claim turned off read by hand?
+                    self.frames[-1]["claims_off"].append((node, qn, target, off))
+                    self.frames[-1]["claim_reads"].setdefault(target, set())
+                    return
+                self._claims_off(node, qn, off)
+
+    def _claims_off(self, node: ast.Call, qn: str, off: list[str], by_hand: set[str] | None = None) -> None:
+        what = ", ".join(off) or "require=[]"
+        if by_hand:
+            self.report(node, f"{qn}() with claim checks turned off ({what}), but the function reads "
+                              f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one "
+                              "issuer for several audiences); that the match refuses a token without it was not "
+                              "traced", level="note", properties={"sub": "claims-off"})
+            return
+        self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
+                          "accepted", level="warning", properties={"sub": "claims-off"})
 
     def _back_channel(self, node: ast.Call) -> None:
         # OIDC Core 3.1.3.7: an ID token received directly from the token endpoint over TLS may be validated
@@ -282,7 +300,7 @@ def _frame() -> dict:
     # helper_calls: (callee, the name its result is bound to or None); helper_reads: per such name, "log" when
     # only passed to a logging call, "\0" for any other use
     return {"unverified": [], "verified": False, "dicts": {}, "no_verify": [], "claim_reads": {}, "posts": {},
-            "responses": {}, "back_channel": [], "helper_calls": [], "helper_reads": {}}
+            "responses": {}, "back_channel": [], "helper_calls": [], "helper_reads": {}, "claims_off": []}
 
 
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
