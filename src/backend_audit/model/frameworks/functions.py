@@ -609,7 +609,8 @@ class FunctionFacts:
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
         if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
             fn.stores = True
-        if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and _looks_up_a_user(node)):
+        if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
+                                                                         _SUBMITTED.search(dotted(node.func) or ""))):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
@@ -1364,6 +1365,11 @@ def _refusal_status(node: ast.expr) -> bool:
         return True
     name = (dotted(node) or "").upper()
     return bool(name) and any(w in last_name(name) for w in ("401", "403", "UNAUTHORIZED", "FORBIDDEN"))
+
+
+# `serializer.get_user()`, `form.get_user()`: the user the submitted data names (an e-mail to send a reset to,
+# the credentials of a login form), not the caller
+_SUBMITTED = re.compile(r"(?i)(serializer|form)\.get_user$")
 
 
 def _looks_up_a_user(call: ast.Call) -> bool:

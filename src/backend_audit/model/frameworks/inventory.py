@@ -775,7 +775,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 for d in fn.get("decorators", []):
                     if last_name(d["ref"]) == "action":
                         kw = d.get("kwargs", {})
-                        methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
+                        methods = kw.get("methods") if isinstance(kw.get("methods"), list) else \
+                            d["args"][0] if d.get("args") and isinstance(d["args"][0], list) else ["get"]  # @action(["post"])
                         extra_actions.append((m, {"methods": [str(x).upper() for x in methods],
                                                   "detail": kw.get("detail") is True,
                                                   "url_path": kw.get("url_path"), "url_name": kw.get("url_name"),
