@@ -79,6 +79,8 @@ class RouteWiring:
         self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
         # (enclosing symbol, local) -> the project call that made it: `api_bp = api.make_blueprint()`
         self.made_by: dict[tuple[str, str], str] = {}
+        # (enclosing symbol, loop variable) -> what a loop walks: `for module in [main, info, api]:`
+        self.loop_items: dict[tuple[str, str], list[str]] = {}
         self.route_lists: dict[str, list[list[Any]]] = {}  # module-level name -> its (path, view) tuples
         self.include_helper_calls = includes_routers(ctx.text)  # only such files call an include helper
 
@@ -117,6 +119,11 @@ class RouteWiring:
         if qn and qn.split(".")[0] not in _LIMITER_PACKAGES and not qn.startswith("."):
             return None
         return _LIMITERS[tail]
+
+    def visit_For(self, node: ast.For) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.List, ast.Tuple)) and \
+                0 < len(node.iter.elts) <= 32 and all(dotted(e) for e in node.iter.elts):
+            self.loop_items[(self.ctx.symbol, node.target.id)] = [dotted(e) for e in node.iter.elts]
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) != 1:
@@ -291,17 +298,21 @@ class RouteWiring:
                 self.made_by.get((self.ctx.symbol, ref)) if ref and "." not in ref else None
             if made and (isinstance(target, ast.Call) or ref not in self.routers):
                 ref = made
-            if ref:
+            factory = bool(made) and ref == made
+            head, _, rest = (ref or "").partition(".")
+            # `for module in [main, info, api]: app.register_blueprint(module.make_blueprint())`: one per module
+            items = self.loop_items.get((self.ctx.symbol, head)) if rest else None
+            for each in [f"{item}.{rest}" for item in items] if items else [ref] if ref else []:
                 prefix = keyword(node, "prefix") if method not in ("register_blueprint", "blueprint") else \
                     keyword(node, "url_prefix")
-                entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
-                if made and ref == made:
+                entry: dict[str, Any] = {"owner": owner, "target": each, "line": self._line(node)}
+                if factory:
                     entry["factory"] = True
                 self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
                     entry["deps"] = deps
-                forward = include_forward(self.ctx, owner, ref)
+                forward = include_forward(self.ctx, owner, each)
                 if forward:  # `def _include(app, router): app.include_router(router)`: joined per call
                     entry["forward"] = forward
                 self.includes.append(entry)
