@@ -204,6 +204,11 @@ class SecretComparedWithEquals(AstCheck):
         if isinstance(node.ops[0], ast.Eq) and self._match_rejects(node):
             return
         op = '==' if isinstance(node.ops[0], ast.Eq) else '!='
+        if {"test", "e2e", "testing"} & set(snake(what).split("_")):
+            self.report(node, f"{what} compared with {op}: a secret named for tests (an end-to-end or test "
+                              "deployment's token), so the timing leak is minor; whether it is ever set in production "
+                              "is not traced (hmac.compare_digest(a, b) removes the leak)", level="note")
+            return
         path_param = next((_code_of(s) for s in (left, right) if _url_kwarg(s)), None)
         if path_param:
             self.report(node, f"{what} compared with {op} against the URL path parameter {path_param}: a value the "
