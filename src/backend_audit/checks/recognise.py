@@ -25,7 +25,9 @@ _BENIGN_SUFFIX = re.compile(r"(_type|_url|_uri|_endpoint|_path|_expir\w*|_expire
                             r"_method|_hasher|_hashers|_version|_attr|_attribute|_column|_id_field|_audience|_aud|_issuer|_iss|"
                             r"_scope|_scopes|_kind|_event|_code|_header|_function|_func|_handler|_callback|_module|"
                             r"_loader|_provider|_reset|_policy|_charset|_chars|_alphabet|_status|_state|_result|"
-                            r"_mode|_error|_errors|_title|_subject|_heading|_caption|_tooltip|_placeholder|_description|_prompt)$", re.I)
+                            r"_mode|_error|_errors|_title|_subject|_heading|_caption|_tooltip|_placeholder|_description|_prompt|"
+                            # database object names: `APIKEY_IDENTIFIER_CONSTRAINT = "api_apikey_..._uniq"`
+                            r"_constraint|_index|_idx|_table|_sequence)$", re.I)
 _BENIGN_PREFIX = re.compile(r"^(is|has|should|require|requires|use|enable|allow|show|reset|forgot|change|max|min|"
                             r"num|total|count|test|demo|example|sample|dummy|fake|mock|"
                             r"verify|validate|check|get|set|create|make|generate|new_token_)_", re.I)

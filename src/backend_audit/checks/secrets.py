@@ -613,7 +613,8 @@ def _label_for(name: str, value: object) -> bool:
 
 _PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?P<body>.{0,8000}?)(?:-----END|\Z)", re.S)
 _PEM_HEADER = re.compile(r"(?m)^[A-Za-z-]+:.*$")  # `Proc-Type: 4,ENCRYPTED` lines of legacy PEM
-_SEED_MODULE = re.compile(r"(?i)^(seeds?|seeding|seed_\w+|\w+_seeds?|fixtures?|\w+_fixtures?|load_?fixtures?)$")
+# `e2e_seed_data.py`, `demo_seed_users.py`: "seed" as a word anywhere in the module's name
+_SEED_MODULE = re.compile(r"(?i)^(seeds?|seeding|(\w+_)?seeds?(_\w+)?|fixtures?|\w+_fixtures?|load_?fixtures?)$")
 
 
 def _key_material(text: str) -> bool:

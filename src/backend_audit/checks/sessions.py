@@ -29,6 +29,9 @@ _ENUM_OWNER = re.compile(r"(Type|Types|Kind|Enum|Action|Actions|Choices|Status|M
                          r"|Code|Codes|Error|Errors|State|States)$")  # `TokenErrorCode.TOKEN_INVALID`
 
 
+_CLASS_NAME = re.compile(r"^_?[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")  # CamelCase with two humps or more
+
+
 def _not_a_secret_holder(node: ast.AST) -> bool:
     """`bulk_edit.remove_password` (a function), `ActionType.PASSWORD_REMOVAL` (an enum member),
     `self.last_hash` (a change-detection hash of data)."""
@@ -41,6 +44,12 @@ def _not_a_secret_holder(node: ast.AST) -> bool:
     if isinstance(node, ast.Attribute) and name.isupper() and (
             _ENUM_OWNER.search((dotted(node.value) or "").rpartition(".")[2]) or dotted(node.value) in ("self", "cls")):
         return True  # an enum member or a class constant (`self.REQUEST_TOKEN = "request"`)
+    if isinstance(node, ast.Attribute) and name.isupper() and not is_credential_name(name) and \
+            _CLASS_NAME.match((dotted(node.value) or "").rpartition(".")[2]):
+        return True  # `ServiceTokenPreset.OPLOG_RW`: a member of a class, named for no secret, is a value in the source
+    credential = next((i for i, w in enumerate(words) if is_credential_name(w)), None)
+    if credential is not None and any(w in _NOT_SECRET_WORDS for w in words[credential + 1:]):
+        return True  # `SERVICE_TOKEN_SCOPE_ANY`, `api_key_type_header`: a qualifier of the secret, not the secret
     return bool(_DATA_HASH.search(name)) and not ({"signature", "sig", "mac", "hmac", "token"} & set(words))
 
 
@@ -149,6 +158,15 @@ def _computed(expr: ast.AST) -> bool:
                not in _ACCESSORS for n in ast.walk(expr))
 
 
+def _url_kwarg(node: ast.AST) -> bool:
+    """`self.kwargs["environment_api_key"]`: a class view's URL path parameter."""
+    return isinstance(node, ast.Subscript) and dotted(node.value) == "self.kwargs"
+
+
+def _code_of(node: ast.AST) -> str:
+    return ast.unparse(node)[:60]
+
+
 def _derived_key(expr: ast.AST) -> str | None:
     for n in ast.walk(expr):
         if isinstance(n, ast.Call):
@@ -183,7 +201,22 @@ class SecretComparedWithEquals(AstCheck):
             return
         if self._origin(left, _from_request) and self._origin(right, _from_request):
             return  # a double-submit CSRF check: the caller sent both values, timing tells them nothing new
+        if isinstance(node.ops[0], ast.Eq) and self._match_rejects(node):
+            return
         op = '==' if isinstance(node.ops[0], ast.Eq) else '!='
+        if {"test", "e2e", "testing"} & set(snake(what).split("_")):
+            self.report(node, f"{what} compared with {op}: a secret named for tests (an end-to-end or test "
+                              "deployment's token), so the timing leak is minor; whether it is ever set in production "
+                              "is not traced (hmac.compare_digest(a, b) removes the leak)", level="note")
+            return
+        path_param = next((_code_of(s) for s in (left, right) if _url_kwarg(s)), None)
+        if path_param:
+            self.report(node, f"{what} compared with {op} against the URL path parameter {path_param}: a value the "
+                              "URL carries sits in logs and browser history and is no strong secret, and a class "
+                              "view's permission classes see it before the handler; whether this compare is the "
+                              "only check of it is not traced (hmac.compare_digest(a, b) removes the leak)",
+                        level="note")
+            return
         kdf = self._origin(left, _derived_key) or self._origin(right, _derived_key)
         if kdf:
             self.report(node, f"{what} compared with {op}: one side is a key derived from the guess by {kdf}(), "
@@ -216,6 +249,19 @@ class SecretComparedWithEquals(AstCheck):
                     followed.add(name)
                     todo.extend(bound[name])
         return None
+
+    def _match_rejects(self, node: ast.Compare) -> bool:
+        """`if self.last_token == token: raise OtpTokenInvalid("already used")`, `if pepper_a == pepper_b: raise
+        ValueError`: equality is the failure, so a guess that matches is refused; timing can only reveal a value
+        that is no use to the caller (a spent code, a misconfiguration)."""
+        parents = self.ctx.parents
+        i = len(parents) - 1
+        while i >= 0 and isinstance(parents[i], ast.BoolOp) and isinstance(parents[i].op, ast.And):
+            i -= 1  # `if last is not None and last == token:` still rejects only on a match
+        branch = parents[i] if i >= 0 else None
+        return isinstance(branch, ast.If) and not branch.orelse and len(branch.body) == 1 and \
+            isinstance(branch.body[0], ast.Raise) and (branch.test is node or i < len(parents) - 1 and
+                                                       branch.test is parents[i + 1])
 
     def _sync(self, node: ast.Compare) -> bool:
         """`if stored != current: stored = current`: keeping a copy up to date, not deciding access."""

@@ -31,6 +31,10 @@ class JwtVerificationOff(AstCheck):
         super().__init__(ctx)
         # per function: calls of get_unverified_claims, and whether a verifying decode follows
         self.frames: list[dict] = [_frame()]
+        # `def peek(token): return jwt.decode(token, options={"verify_signature": False})`: decided at the end
+        # of the module by how its callers here use the payload (function name, call, qualname)
+        self.returned: list[tuple[str, ast.Call, str]] = []
+        self.helper_uses: dict[str, list[set[str]]] = {}  # function name -> per call here, how its result is used
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.frames.append(_frame())
@@ -45,6 +49,10 @@ class JwtVerificationOff(AstCheck):
             if reads is not None:
                 key = _literal_key(node, self.ctx.parents)
                 reads.add(key if isinstance(key, str) else "\0")
+                return
+            uses = frame["helper_reads"].get(node.id)
+            if uses is not None:
+                uses.add("log" if _logged(self.ctx.parents) else "\0")
                 return
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -128,8 +136,23 @@ class JwtVerificationOff(AstCheck):
 
     def leave_Module(self, node: ast.Module) -> None:
         self._flush(self.frames.pop())
+        for fname, call, qn in self.returned:
+            uses = self.helper_uses.get(fname, [])
+            if uses and all(u <= {"log"} for u in uses):
+                self.report(call, f"{qn}() with signature verification turned off, returned by {fname}(), whose "
+                                  f"{len(uses)} caller(s) in this module only log the payload (nothing is authorised "
+                                  "from it); callers in other modules were not traced", level="note",
+                            properties={"sub": "no-verify-logged"})
+            else:
+                self._no_verify(call, qn)
 
     def _flush(self, frame: dict) -> None:
+        for call, qn, name, off in frame["claims_off"]:
+            claims = {flag.removeprefix("verify_") for flag in off}
+            reads = frame["claim_reads"].get(name, set())
+            self._claims_off(call, qn, off, claims if claims <= reads else None)
+        for callee, name in frame["helper_calls"]:
+            self.helper_uses.setdefault(callee, []).append(frame["helper_reads"][name] if name else {"\0"})
         for call, name in frame["no_verify"]:
             reads = frame["claim_reads"][name]
             if call in frame["back_channel"]:
@@ -149,6 +172,11 @@ class JwtVerificationOff(AstCheck):
                               "function: anyone can forge these claims", properties={"sub": "unverified-claims"})
 
     def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Name):  # a call of a module function: how its result is used, in case it decodes
+            name = _assigned_name(node, self.ctx.parents)
+            self.frames[-1]["helper_calls"].append((node.func.id, name))
+            if name:
+                self.frames[-1]["helper_reads"].setdefault(name, set())
         qn = self.ctx.qualname(node.func) or ""
         if qn in _JWT_DECODE:
             self._decode(node, qn)
@@ -167,6 +195,9 @@ class JwtVerificationOff(AstCheck):
                 self.frames[-1]["back_channel"].append(node)
             if target is None and node in self.frames[-1]["back_channel"]:
                 self._back_channel(node)
+            elif target is None and isinstance(self.ctx.parents[-1] if self.ctx.parents else None, ast.Return) \
+                    and self.ctx.function_stack:
+                self.returned.append((self.ctx.function_stack[-1].name, node, qn))
             elif target is None:
                 self._no_verify(node, qn)
             else:  # decided when the function ends, by which claims of the result are read
@@ -207,9 +238,23 @@ class JwtVerificationOff(AstCheck):
         if isinstance(opts, dict):
             off = [k for k in _CLAIM_FLAGS if opts.get(k) is False]
             if off or opts.get("require") == []:
-                what = ", ".join(off) or "require=[]"
-                self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
-                                  "accepted", level="warning", properties={"sub": "claims-off"})
+                target = _assigned_name(node, self.ctx.parents)
+                if off and target:  # decided when the function ends: is each claim turned off read by hand?
+                    self.frames[-1]["claims_off"].append((node, qn, target, off))
+                    self.frames[-1]["claim_reads"].setdefault(target, set())
+                    return
+                self._claims_off(node, qn, off)
+
+    def _claims_off(self, node: ast.Call, qn: str, off: list[str], by_hand: set[str] | None = None) -> None:
+        what = ", ".join(off) or "require=[]"
+        if by_hand:
+            self.report(node, f"{qn}() with claim checks turned off ({what}), but the function reads "
+                              f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one "
+                              "issuer for several audiences); that the match refuses a token without it was not "
+                              "traced", level="note", properties={"sub": "claims-off"})
+            return
+        self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
+                          "accepted", level="warning", properties={"sub": "claims-off"})
 
     def _back_channel(self, node: ast.Call) -> None:
         # OIDC Core 3.1.3.7: an ID token received directly from the token endpoint over TLS may be validated
@@ -252,8 +297,26 @@ def _frame() -> dict:
     # claim_reads: per such name, the literal claim keys read from it ("\0" for any other use)
     # posts / responses: per name, whether every binding is an outgoing POST / its .json(); back_channel: the
     # unverified decodes of such a response's id_token
+    # helper_calls: (callee, the name its result is bound to or None); helper_reads: per such name, "log" when
+    # only passed to a logging call, "\0" for any other use
     return {"unverified": [], "verified": False, "dicts": {}, "no_verify": [], "claim_reads": {}, "posts": {},
-            "responses": {}, "back_channel": []}
+            "responses": {}, "back_channel": [], "helper_calls": [], "helper_reads": {}, "claims_off": []}
+
+
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+
+
+def _logged(parents: list[ast.AST]) -> bool:
+    """The name is an argument of `logger.warning(...)` (or inside one: an f-string, a `str()` of it)."""
+    for p in reversed(parents):
+        if isinstance(p, ast.Call):
+            if isinstance(p.func, ast.Attribute) and p.func.attr in _LOG_METHODS:
+                return True
+            if not (isinstance(p.func, ast.Name) and p.func.id in ("str", "repr")):
+                return False
+        elif not isinstance(p, (ast.JoinedStr, ast.FormattedValue, ast.keyword, ast.Starred)):
+            return False
+    return False
 
 
 def _assigned_name(call: ast.Call, parents: list[ast.AST]) -> str | None:

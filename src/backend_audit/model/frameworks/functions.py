@@ -168,6 +168,17 @@ _AGGREGATES = frozenset({"count", "exists", "aggregate", "sum", "scalar", "first
                          "earliest", "delete", "update", "in_bulk", "iterator"})
 
 
+def _endpoint_names(node: ast.expr) -> list[str]:
+    """What `request.endpoint` is tested against: literal endpoint names, or `=name` for a constant that lists
+    them (resolved in the project pass)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    ref = dotted(node)
+    return [f"={ref}"] if ref else []
+
+
 @dataclass
 class _Fn:
     """What the walk has seen so far inside one function."""
@@ -205,6 +216,9 @@ class _Fn:
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
+    # `if request.endpoint not in _public_views: return redirect(...)`: the endpoint names a hook lets
+    # through (literal strings, or the dotted name of the constant that lists them)
+    exempt_endpoints: list[str] = field(default_factory=list)
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
@@ -399,6 +413,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.exempt_endpoints:
+            out["exempt_endpoints"] = fn.exempt_endpoints[:20]
         if fn.oauth_redirect:
             out["oauth_redirect"] = fn.oauth_redirect
         if fn.acknowledges == 1:
@@ -593,7 +609,8 @@ class FunctionFacts:
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
         if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
             fn.stores = True
-        if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and _looks_up_a_user(node)):
+        if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
+                                                                         _SUBMITTED.search(dotted(node.func) or ""))):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
@@ -1016,6 +1033,9 @@ class FunctionFacts:
             return
         op, right = node.ops[0], node.comparators[0]
         left = node.left
+        if isinstance(op, (ast.NotIn, ast.NotEq)) and isinstance(left, ast.Attribute) and left.attr == "endpoint" \
+                and self._request_kind(left.value) == "flask":
+            fn.exempt_endpoints.extend(_endpoint_names(right))
         if isinstance(op, (ast.Eq, ast.NotEq)) and fn.token_check is None and not _constant_like(left) and \
                 not _constant_like(right):
             for side, other in ((left, right), (right, left)):
@@ -1345,6 +1365,11 @@ def _refusal_status(node: ast.expr) -> bool:
         return True
     name = (dotted(node) or "").upper()
     return bool(name) and any(w in last_name(name) for w in ("401", "403", "UNAUTHORIZED", "FORBIDDEN"))
+
+
+# `serializer.get_user()`, `form.get_user()`: the user the submitted data names (an e-mail to send a reset to,
+# the credentials of a login form), not the caller
+_SUBMITTED = re.compile(r"(?i)(serializer|form)\.get_user$")
 
 
 def _looks_up_a_user(call: ast.Call) -> bool:

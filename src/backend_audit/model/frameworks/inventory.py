@@ -59,6 +59,21 @@ _HOOK_KEYS = re.compile(r"<(\w+)>")
 _ROUTE_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 
 
+_DOTTED_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
+
+
+def _class_list(value: Any) -> list[str] | None:
+    """The class names of a `permission_classes=` argument, as the decorator facts keep it (a literal list of
+    names, or its source text); None when absent or not a plain list."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        inner = value[1:-1].strip()
+        names = [n.strip() for n in inner.split(",") if n.strip()] if inner else []
+        return names if all(_DOTTED_NAME.match(n) for n in names) else None
+    return None
+
+
 def hook_applies(hook: str, path: str) -> bool:
     """A hook scoped to URL parameters (`... (routes with <project_id>)`) guards the routes carrying them."""
     if not hook.startswith("url_value_preprocessor:") or "(routes with" not in hook:
@@ -387,6 +402,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             where = fname if fpath == path else f"{fname} ({fpath})"
             if kind != "url_value_preprocessor":
                 out.append(f"before_request: {where}" + ("" if why == "checks the caller" else f" ({why})"))
+                self._exempt(out[-1], fpath, fn)
             else:
                 # it runs before every route of the blueprint; a check on `values.pop("project_id")`
                 # holds for the routes whose URL carries <project_id> (the others reach it with nothing)
@@ -398,12 +414,36 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 why = self.hook_guard(path, h["function"], fn) if fn else None
                 if why:
                     out.append(f"before_request: {h['function']}" + ("" if why == "checks the caller" else f" ({why})"))
+                    self._exempt(out[-1], path, fn)
         if self._router_entry(key).get("auth"):
             out.append(f"ninja auth: {self._router_entry(key)['auth']}")
         for mw in self._router_entry(key).get("middlewares", []):
             if self.auth_name.search(last_name(mw)):
                 out.append(f"middleware: {mw}")
         return out
+
+    @property
+    def _hook_exempt(self) -> dict[str, set[str]]:
+        """Per guarding hook (its evidence string), the endpoint names it lets through unchecked."""
+        return self.__dict__.setdefault("_hook_exempt_names", {})
+
+    def _exempt(self, hook: str, path: str, fn: dict[str, Any]) -> None:
+        """`if request.endpoint not in _insecure_views and not logged_in(): return redirect(...)` guards every
+        route but the ones it names: a literal, or a constant of the hook's module (a list of names)."""
+        names: set[str] = set()
+        sm = self.semantic
+        module = sm.module_of(path) if sm is not None else None
+        for name in fn.get("exempt_endpoints", []):
+            if not name.startswith("="):
+                names.add(name)
+                continue
+            value = sm.constant(module, name[1:]) if module else None
+            if isinstance(value, (list, tuple, set, frozenset)):
+                names.update(v for v in value if isinstance(v, str))
+            elif isinstance(value, str):
+                names.add(value)
+        if names:
+            self._hook_exempt.setdefault(hook, set()).update(names)
 
     def _project_routers(self) -> None:
         """`router = UserAPIRouter(prefix=...)`: a project class is a router when its MRO reaches one
@@ -502,11 +542,16 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         class_deps = self._class_info(path, owner_class)["deps"] if owner_class in self.facts[path].get(
             "classes", {}) else []  # a method route of a class-based view: the class's Depends attributes
         self._router_limit = self._limited(key)
+        # Flask's endpoint name, which a hook's `request.endpoint not in (...)` lets through
+        endpoint = kwargs.get("endpoint") if isinstance(kwargs.get("endpoint"), str) else qualname.rsplit(".", 1)[-1]
+        if self._router_entry(key).get("name"):
+            endpoint = f"{self._router_entry(key)['name']}.{endpoint}"
         for mount in self._mounts(key, parents):
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
             self._mount = {**mount, "deps": mount["deps"] + class_deps}
-            auth = self._auth_decorated(path, fn, deps, [h for h in mount["hooks"] if hook_applies(h, full)])
+            auth = self._auth_decorated(path, fn, deps, [h for h in mount["hooks"] if hook_applies(h, full)
+                                                         and endpoint not in self._hook_exempt.get(h, ())])
             if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
             self._via, self._root = mount["via"], mount["root"]
@@ -730,10 +775,12 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 for d in fn.get("decorators", []):
                     if last_name(d["ref"]) == "action":
                         kw = d.get("kwargs", {})
-                        methods = kw.get("methods") if isinstance(kw.get("methods"), list) else ["get"]
+                        methods = kw.get("methods") if isinstance(kw.get("methods"), list) else \
+                            d["args"][0] if d.get("args") and isinstance(d["args"][0], list) else ["get"]  # @action(["post"])
                         extra_actions.append((m, {"methods": [str(x).upper() for x in methods],
                                                   "detail": kw.get("detail") is True,
-                                                  "url_path": kw.get("url_path"), "url_name": kw.get("url_name")}))
+                                                  "url_path": kw.get("url_path"), "url_name": kw.get("url_name"),
+                                                  "permission_classes": _class_list(kw.get("permission_classes"))}))
                 if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:
@@ -791,6 +838,9 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                    wrappers: list[str] = (), list_view: bool = False, method: str | None = None) -> None:
         info = self._class_info(path, name)
         auth = self._class_auth(path, name, [], [], wrappers, info)
+        perms = info["extra_actions"].get(method, {}).get("permission_classes") if method else None
+        if perms is not None:  # `@action(permission_classes=[...])` replaces the viewset's for that action
+            auth = self._permission_text(perms, "action")
         drf = self._is_drf(info)
         list_view = list_view or bool(info["bases"] & (_LIST_VIEWS - _VIEWSETS - {"ModelViewSet",
                                                                                  "ReadOnlyModelViewSet"}))

@@ -77,6 +77,10 @@ class RouteWiring:
         self.mount_prefix: dict[int, str] = {}  # id(Route call) -> the prefix of the Mount(s) around it
         self.listed: dict[int, str] = {}  # id(list element) -> the module-level name the list is bound to
         self.assigned_to: dict[int, str] = {}  # id(call) -> the name it is assigned to (Litestar routers)
+        # (enclosing symbol, local) -> the project call that made it: `api_bp = api.make_blueprint()`
+        self.made_by: dict[tuple[str, str], str] = {}
+        # (enclosing symbol, loop variable) -> what a loop walks: `for module in [main, info, api]:`
+        self.loop_items: dict[tuple[str, str], list[str]] = {}
         self.route_lists: dict[str, list[list[Any]]] = {}  # module-level name -> its (path, view) tuples
         self.include_helper_calls = includes_routers(ctx.text)  # only such files call an include helper
 
@@ -116,6 +120,11 @@ class RouteWiring:
             return None
         return _LIMITERS[tail]
 
+    def visit_For(self, node: ast.For) -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.List, ast.Tuple)) and \
+                0 < len(node.iter.elts) <= 32 and all(dotted(e) for e in node.iter.elts):
+            self.loop_items[(self.ctx.symbol, node.target.id)] = [dotted(e) for e in node.iter.elts]
+
     def visit_Assign(self, node: ast.Assign) -> None:
         if len(node.targets) != 1:
             return
@@ -141,6 +150,8 @@ class RouteWiring:
             return
         if target and "." not in target:
             self.assigned_to[id(node.value)] = target
+            if dotted(node.value.func) and len(self.made_by) < MAX_ROUTE_CALLS:
+                self.made_by[(self.ctx.symbol, target)] = dotted(node.value.func)
         ctor = last_name(dotted(node.value.func))
         if target and ctor in FASTAPI_SECURITY:
             self.web.setdefault("schemes", []).append(target)
@@ -170,6 +181,8 @@ class RouteWiring:
             package = (self.ctx.qualname(call.func) or "").split(".")[0]
             if package == "sanic":  # Sanic's Blueprint works like Flask's; the report names the framework
                 entry["framework"] = "sanic"
+            if tail == "Blueprint" and string_value(positional(call, 0)):
+                entry["name"] = string_value(positional(call, 0))  # the stem of its endpoints' names
             self._prefix(entry, prefix)
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
@@ -279,15 +292,27 @@ class RouteWiring:
         if method in ("include_router", "register_blueprint", "include", "blueprint"):
             target = positional(node, 0) or keyword(node, "router") or keyword(node, "blueprint")
             ref = dotted(target) if target is not None else None
-            if ref:
+            # `register_blueprint(account.make_blueprint())`, or its result bound to a local first: the
+            # blueprint the factory builds (resolved in the project pass, like add_subapp's)
+            made = dotted(target.func) if isinstance(target, ast.Call) else \
+                self.made_by.get((self.ctx.symbol, ref)) if ref and "." not in ref else None
+            if made and (isinstance(target, ast.Call) or ref not in self.routers):
+                ref = made
+            factory = bool(made) and ref == made
+            head, _, rest = (ref or "").partition(".")
+            # `for module in [main, info, api]: app.register_blueprint(module.make_blueprint())`: one per module
+            items = self.loop_items.get((self.ctx.symbol, head)) if rest else None
+            for each in [f"{item}.{rest}" for item in items] if items else [ref] if ref else []:
                 prefix = keyword(node, "prefix") if method not in ("register_blueprint", "blueprint") else \
                     keyword(node, "url_prefix")
-                entry: dict[str, Any] = {"owner": owner, "target": ref, "line": self._line(node)}
+                entry: dict[str, Any] = {"owner": owner, "target": each, "line": self._line(node)}
+                if factory:
+                    entry["factory"] = True
                 self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
                     entry["deps"] = deps
-                forward = include_forward(self.ctx, owner, ref)
+                forward = include_forward(self.ctx, owner, each)
                 if forward:  # `def _include(app, router): app.include_router(router)`: joined per call
                     entry["forward"] = forward
                 self.includes.append(entry)
