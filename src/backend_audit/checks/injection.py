@@ -315,7 +315,14 @@ class RequestDataWithoutValidation(EndpointCheck):
                 seen.add(key)
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]
-                if level == "warning":
+                if level == "warning" and read.get("after_validation"):
+                    # the handler ran the form or serializer over the request first: the field is most likely
+                    # one it checked, but which fields it covers is not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
+                               "validated the request; whether that validation covers this field was not traced: "
+                               "read it from the validated data if it does")
+                elif level == "warning":
                     message = (f"request data `{snippet}` is {harm} without schema validation; parse it with a "
                                "pydantic model, serializer or form first")
                 else:
