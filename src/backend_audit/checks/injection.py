@@ -55,6 +55,14 @@ class CodeInjection(TaintCheck):
                             "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
                             f"{self.FIX}")
         if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+                _settings_module(tf.path):
+            # a settings module runs once at start-up, before any request: code it executes comes from the
+            # deployment's own files (`include("local/*.py")`), which only whoever can edit the settings writes
+            return "note", (f"the code passed to {tf.api} in a settings module comes from a value whose origin is "
+                            "not traced (origin not traced); settings run at start-up, before any request, so it "
+                            "is most likely the deployment's own configuration files, which was not traced. "
+                            f"{self.FIX}")
+        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
                 tf.api == "builtins.eval":
             # one expression from a value no trace reaches: most often the app's own data written out and read
             # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote; a
@@ -77,6 +85,12 @@ class CodeInjection(TaintCheck):
         root = getattr(self, "_root", None)
         text = read_tree_text(root, root / tf.path) if root is not None else None
         return bool(text) and replaces_builtins(text, tf.line)
+
+
+def _settings_module(path: str) -> bool:
+    """`settings.py`, `settings_local.py`, or a module of a `settings/` package (`config/settings/base.py`)."""
+    parts = path.split("/")
+    return parts[-1].startswith("settings") or "settings" in parts[:-1]
 
 
 class PathTraversal(TaintCheck):
