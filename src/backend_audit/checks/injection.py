@@ -329,9 +329,10 @@ class RequestDataWithoutValidation(EndpointCheck):
                 seen.add(key)
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]
-                if level == "warning" and read.get("after_validation"):
-                    # the handler ran the form or serializer over the request first: the field is most likely
-                    # one it checked, but which fields it covers is not traced
+                if level == "warning" and read.get("after_validation") and read.get("damage"):
+                    # the handler ran the form or serializer over the request first: the stored field is most
+                    # likely one it checked, but which fields it covers is not traced. A value that reaches a
+                    # command, a path or a query stays a warning: passing a form's checks does not make it safe
                     level = "note"
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "

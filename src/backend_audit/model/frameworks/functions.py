@@ -245,13 +245,14 @@ _SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
 
 
 def _whole_request_validation(node: ast.Call, tail: str) -> str | None:
-    """A call that validates the request's fields as a whole: WTForms' `form.validate_on_submit()` or
-    `form.validate()`, a serializer's `is_valid(...)`, DRF's `super().create(request, ...)`. What it is, shown."""
+    """A call that validates the request's own fields in place: WTForms' `form.validate_on_submit()` or
+    `form.validate()`, DRF's `super().create(request, ...)` (the view's serializer, raising on invalid data).
+    What it is, shown. Not Django's `form.is_valid()`: its `cleaned_data` is what was checked and cleaned, so a
+    raw read after it bypasses the cleaning."""
     func = node.func
     if not isinstance(func, ast.Attribute):
         return None
-    if tail == "validate_on_submit" or tail in ("validate", "is_valid") and not node.args and \
-            isinstance(func.value, ast.Name):
+    if tail == "validate_on_submit" or tail == "validate" and not node.args and isinstance(func.value, ast.Name):
         return f"{func.value.id}.{tail}()" if isinstance(func.value, ast.Name) else f"{tail}()"
     if tail in _SUPER_VALIDATING and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super":
         return f"super().{tail}()"
