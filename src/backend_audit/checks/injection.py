@@ -55,6 +55,14 @@ class CodeInjection(TaintCheck):
                             "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
                             f"{self.FIX}")
         if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+                _settings_module(tf.path):
+            # a settings module runs once at start-up, before any request: code it executes comes from the
+            # deployment's own files (`include("local/*.py")`), which only whoever can edit the settings writes
+            return "note", (f"the code passed to {tf.api} in a settings module comes from a value whose origin is "
+                            "not traced (origin not traced); settings run at start-up, before any request, so it "
+                            "is most likely the deployment's own configuration files, which was not traced. "
+                            f"{self.FIX}")
+        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
                 tf.api == "builtins.eval":
             # one expression from a value no trace reaches: most often the app's own data written out and read
             # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote; a
@@ -77,6 +85,12 @@ class CodeInjection(TaintCheck):
         root = getattr(self, "_root", None)
         text = read_tree_text(root, root / tf.path) if root is not None else None
         return bool(text) and replaces_builtins(text, tf.line)
+
+
+def _settings_module(path: str) -> bool:
+    """`settings.py`, `settings_local.py`, or a module of a `settings/` package (`config/settings/base.py`)."""
+    parts = path.split("/")
+    return parts[-1].startswith("settings") or "settings" in parts[:-1]
 
 
 class PathTraversal(TaintCheck):
@@ -315,7 +329,15 @@ class RequestDataWithoutValidation(EndpointCheck):
                 seen.add(key)
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]
-                if level == "warning":
+                if level == "warning" and read.get("after_validation") and read.get("damage"):
+                    # the handler ran the form or serializer over the request first: the stored field is most
+                    # likely one it checked, but which fields it covers is not traced. A value that reaches a
+                    # command, a path or a query stays a warning: passing a form's checks does not make it safe
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
+                               "validated the request; whether that validation covers this field was not traced: "
+                               "read it from the validated data if it does")
+                elif level == "warning":
                     message = (f"request data `{snippet}` is {harm} without schema validation; parse it with a "
                                "pydantic model, serializer or form first")
                 else:

@@ -120,10 +120,25 @@ class IrreversibleMigration(AstCheck):
             if _raises_not_implemented(node.body):
                 self.report(node, "downgrade() declares the migration irreversible: plan the rollback (restore "
                                   "from backup?) before deploying", level="note", rule_id="BA-MIG-002/irreversible")
+            elif _trivial(node.body) and self._explained(node):
+                # `# This is a destructive migration, it cannot be downgraded` / a docstring saying why: the
+                # authors declared it irreversible in words, as NotImplementedError would in code
+                self.report(node, "downgrade() does nothing, and its comment says why: this migration cannot be "
+                                  "rolled back on purpose; plan the rollback (restore from backup?) before deploying",
+                            level="note", rule_id="BA-MIG-002/irreversible")
             elif _trivial(node.body):
                 self.report(node, "downgrade() does nothing: this migration cannot be rolled back; write the "
                                   "reverse steps or raise NotImplementedError to say so", level="warning",
                             rule_id="BA-MIG-002/irreversible")
+
+    def _explained(self, node: ast.FunctionDef) -> bool:
+        """The empty body carries words: a docstring, or a comment of a few words on a line below its `def`."""
+        if any(isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str)
+               and st.value.value.strip() for st in node.body):
+            return True
+        end = getattr(node, "end_lineno", None) or node.lineno
+        # words, not a marker (`pass  # noqa`, `# type: ignore`)
+        return any(len(line.partition("#")[2].split()) >= 3 for line in self.ctx.lines[node.lineno:end] if "#" in line)
 
     def _defer(self) -> None:
         # the project pass asks whether later migrations of the app follow this one (ReleasedMigrations)

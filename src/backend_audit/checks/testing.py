@@ -149,7 +149,10 @@ class ModuleWithoutTests(_TestCheck):
             "/management/commands/" in f"/{p}" for p in project.source_files) else set()
         # middleware runs on every request a test client makes: tests that request endpoints run it
         hooks = _request_middleware(project) if reached_endpoints else set()
-        selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project) | _run_by_migrations(project)
+        # programs tests start and a database backend Django opens for them: run whole, with what they import
+        started = _run_by_tests(project) | _database_engines(project)
+        selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project) | _run_by_migrations(project) \
+            | started
         reached_endpoints |= _bound_views_requested(project)
         fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
         direct: set[str] = set()
@@ -196,7 +199,7 @@ class ModuleWithoutTests(_TestCheck):
         serving = _only_tooling_imports(project, tuple(g for g in exempt if g.endswith("/**")), direct | imported)
         candidates = [p for p in candidates if p not in serving]
         # a view module the tests request is a start even when its name is exempt (`account/views/settings.py`)
-        through = _imported_from(project, direct | imported | reached_endpoints)
+        through = _imported_from(project, direct | imported | reached_endpoints | started)
         by_name = _named_by_string(project)
         discovered = _autodiscovered(project)
         through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(discovered))
@@ -428,9 +431,47 @@ def _entry_script(model: ProjectModel, path: str) -> bool:
         return False
     if any(dep != path for name in facts.get("imports", ()) for dep in model.resolve_import(path, name)):
         return False  # it drives the application's own code (`export.py` calling the app's exporter): a CLI
-    return path not in model.memo("imported_anywhere", lambda: {
+    return path not in _imported_anywhere(model)
+
+
+def _imported_anywhere(model: ProjectModel) -> set[str]:
+    return model.memo("imported_anywhere", lambda: {
         dep for p in model.source_files for name in model.facts[p].get("imports", ())
         for dep in model.resolve_import(p, name) if dep != p})
+
+
+def _run_by_tests(model: ProjectModel) -> set[str]:
+    """Python files a test starts as a program (`subprocess.Popen(["python3", "worker.py"])`): the path as
+    written from the repository's top, else the one source file whose path ends with it (a name two files
+    below the top share names neither)."""
+    named = {s for test in test_code(model) for s in (model.facts[test].get("test_refs") or {}).get("scripts", ())}
+    if not named:
+        return set()
+    out = set()
+    for script in named:
+        script = script.removeprefix("./")
+        # run from the repository's top (a test runner's working directory) first, else the one file so named
+        found = [script] if script in model.facts else \
+            [p for p in model.source_files if p.endswith("/" + script)]
+        if len(found) == 1:
+            out.add(found[0])
+    return out
+
+
+def _database_engines(model: ProjectModel) -> set[str]:
+    """The `base.py` of a project's own Django database backend that a settings string names (`"ENGINE":
+    "core.db_backends.postgresql"`, a package): Django imports `<engine>.base` to open every connection, so
+    Django tests run it (and what it imports) whenever they touch the database."""
+    if not any(str(name).split(".")[0] in ("django", "pytest_django") for test in test_code(model)
+               for name in model.facts[test].get("imports", ())):
+        return set()
+    out = set()
+    for path in sorted(model.source_files):
+        for name in model.facts[path].get("dotted_names", ()):
+            for dep in model.resolve_import(path, name + ".base"):
+                if "DatabaseWrapper" in (model.facts[dep].get("classes") or {}):
+                    out.add(dep)
+    return out
 
 
 def _library_command(model: ProjectModel, path: str) -> bool:

@@ -411,6 +411,9 @@ _SETTINGS_DECORATORS = frozenset({"override_settings", "modify_settings"})
 # or a test base class's request helper, `self.get("wallet")`.
 _CLIENT_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 _RELATIVE_URL = re.compile(r"[A-Za-z0-9_][^\s]*")
+# `subprocess.Popen(["python3", "worker.py"])`, `run("python app/worker.py")`: a Python file a test starts
+_INTERPRETER = re.compile(r"(?:\S*/)?python[\d.]*(?:\s|$)")
+_SCRIPT_RUN = re.compile(r"(?:^|\s)((?:[\w.-]+/)*[\w-]+\.py)(?:\s|$)")
 
 
 def _client_request(node: ast.Call, name: str) -> bool:
@@ -527,6 +530,7 @@ class TestRefsCollector:
         self.selected: set[str] = set()
         self.requests: set[str] = set()  # "DELETE /perm/{}": a joined URL a test client requests with a verb
         self.config_names: set[tuple[str, int]] = set()
+        self.scripts: set[str] = set()  # Python files a test names to run them (`["python3", "worker.py"]`)
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -543,10 +547,23 @@ class TestRefsCollector:
     def visit_Constant(self, node: ast.Constant) -> None:
         # a slash-free string has no slashed part; the text pieces of an f-string are the f-string's
         if self.active and isinstance(node.value, str) and not isinstance(self.ctx.parents[-1], ast.JoinedStr):
+            if ".py" in node.value and len(node.value) < 200 and len(self.scripts) < 50 and self._runs(node):
+                self.scripts.update(_SCRIPT_RUN.findall(node.value))
             if "/" in node.value:
                 self._strings(node)
             elif "{" in node.value and _GRAPHQL.match(node.value):
                 self.graphql.update(n for n in _GRAPHQL_FIELD.findall(node.value) if n not in _GRAPHQL_WORDS)
+
+    def _runs(self, node: ast.Constant) -> bool:
+        """The file name is handed to a Python interpreter: `"python worker.py"`, or a list beside `"python3"` or
+        `sys.executable` (`["python3", "worker.py"]`). A bare name elsewhere (a list of files a test skips) runs
+        nothing."""
+        if _INTERPRETER.match(node.value):
+            return True
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(parent, (ast.List, ast.Tuple)) and any(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) and _INTERPRETER.match(e.value)
+            or isinstance(e, ast.Attribute) and e.attr == "executable" for e in parent.elts[:3])
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         if not self.active:
@@ -674,6 +691,8 @@ class TestRefsCollector:
                 self.facts["test_refs"]["selected"] = sorted(self.selected)
             if self.requests:
                 self.facts["test_refs"]["requests"] = sorted(self.requests)
+            if self.scripts:
+                self.facts["test_refs"]["scripts"] = sorted(self.scripts)
             if self.config_names:
                 self.facts["test_refs"]["config_names"] = [list(k) for k in sorted(self.config_names)]
 

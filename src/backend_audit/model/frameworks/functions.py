@@ -197,6 +197,9 @@ class _Fn:
     failed_uses: set[int] = field(default_factory=set)
     failed_locals: set[str] = field(default_factory=set)
     validated_sources: set[str] = field(default_factory=set)  # `jsonschema.validate(request.data, schema)`
+    # the first call that validates the whole request (`form.validate_on_submit()`, `super().create(request)`):
+    # [what, its last line]; a raw read on a later line re-reads what it may have checked
+    body_validated: list | None = None
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
@@ -249,6 +252,25 @@ class _Fn:
     stores: bool = False  # a call that changes stored data (ORM, SQL, files, mail): positive evidence of a write
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
+
+
+# DRF's generic create/update run the view's serializer with `is_valid(raise_exception=True)` on request.data
+_SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
+
+
+def _whole_request_validation(node: ast.Call, tail: str) -> str | None:
+    """A call that validates the request's own fields in place: WTForms' `form.validate_on_submit()` or
+    `form.validate()`, DRF's `super().create(request, ...)` (the view's serializer, raising on invalid data).
+    What it is, shown. Not Django's `form.is_valid()`: its `cleaned_data` is what was checked and cleaned, so a
+    raw read after it bypasses the cleaning."""
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    if tail == "validate_on_submit" or tail == "validate" and not node.args and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{tail}()" if isinstance(func.value, ast.Name) else f"{tail}()"
+    if tail in _SUPER_VALIDATING and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super":
+        return f"super().{tail}()"
+    return None
 
 
 def call_arguments(call: ast.Call) -> list[ast.expr]:
@@ -515,6 +537,8 @@ class FunctionFacts:
             return
         loc = pos(self.ctx, node)
         loc["symbol"] = fn.qualname
+        if fn.body_validated and loc["line"] > fn.body_validated[1]:
+            loc["after_validation"] = fn.body_validated[0]
         name = fn.assigned.get(id(node))
         if name is not None:
             fn.raw_locals.setdefault(name, loc)
@@ -609,6 +633,10 @@ class FunctionFacts:
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
         if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
             fn.stores = True
+        if fn.body_validated is None and isinstance(node.func, ast.Attribute):
+            what = _whole_request_validation(node, tail)
+            if what:
+                fn.body_validated = [what, getattr(node, "end_lineno", node.lineno) or node.lineno]
         if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
                                                                          _SUBMITTED.search(dotted(node.func) or ""))):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity

@@ -25,6 +25,8 @@ _FLASK_VIEWS = frozenset({"route", "get", "post", "put", "patch", "delete", "err
 _VALIDATORS = frozenset({"validator", "field_validator", "root_validator", "model_validator", "validates",
                          "validates_schema"})
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid"})
+# annotations by which a DI container (dishka, fastapi-injector, wireup) fills a parameter: not request data
+_INJECTED_MARKERS = frozenset({"FromDishka", "Injected", "Inject", "Provide", "FromContainer"})
 _SCALAR_TYPES = frozenset({"Literal", "int", "float", "bool", "UUID", "UUID1", "UUID3", "UUID4", "UUID5", "date", "datetime",
                            "time", "timedelta", "Decimal", "PositiveInt", "NonNegativeInt", "PositiveFloat",
                            "conint", "confloat", "StrictInt", "StrictBool", "IPv4Address", "IPv6Address"})
@@ -296,8 +298,10 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
         default = defaults.get(a.arg)
         injected = default is not None and isinstance(default, ast.Call) and _tail(default.func) in (
             "Depends", "Security", "Inject", "Provide")
-        annotated_dep = ann is not None and any(isinstance(n, ast.Call) and _tail(n.func) in ("Depends", "Security")
-                                                for n in ast.walk(ann))
+        annotated_dep = ann is not None and any(
+            isinstance(n, ast.Call) and _tail(n.func) in ("Depends", "Security", "FromComponent", "Provide")
+            # a dependency-injection container's marker: dishka's `FromDishka[FileService]`, `Injected[...]`
+            or isinstance(n, ast.Subscript) and _tail(n.value) in _INJECTED_MARKERS for n in ast.walk(ann))
         if endpoint and a.arg not in models.endpoint_param_skip and not injected and not annotated_dep:
             if ann_name in _SCALAR_TYPES:
                 state[a.arg] = {"": {}}  # the framework converted it: an int or UUID carries no payload

@@ -952,7 +952,8 @@ class FunctionAnalyser:
             first = node.values[0] if node.values else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str) and _FIXED_PREFIX.match(first.value):
                 value = V.sanitise(value, ("host",))
-            elif parts and isinstance(first, ast.FormattedValue) and (_fixes_host(parts[0]) or _own_route(first.value)):
+            elif parts and isinstance(first, ast.FormattedValue) and (_fixes_host(parts[0]) or _own_route(first.value)
+                                                                       or not parts[0] and _constant_base(node)):
                 value = V.join(V.built(parts[0]), V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
             return value
         if t is ast.BinOp:
@@ -1419,6 +1420,16 @@ def _own_route(node: ast.AST) -> bool:
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         node = node.left
     return isinstance(node, ast.Call) and _tail_name(node.func) in _ROUTE_RESOLVERS
+
+
+def _constant_base(node: ast.JoinedStr) -> bool:
+    """`f"{GITHUB_API_URL}repos/{owner}/{repo}"`, `f"{settings.API_URL}/v1/{x}"`: the text starts with a
+    constant of the code or the settings (an upper-case name) followed by literal text holding a "/", so what
+    comes after it fills the path of that base URL and cannot choose its host."""
+    first, second = node.values[0], node.values[1] if len(node.values) > 1 else None
+    name = _tail_name(first.value) if isinstance(first, ast.FormattedValue) and \
+        isinstance(first.value, (ast.Name, ast.Attribute)) else None
+    return bool(name) and name.isupper() and isinstance(second, ast.Constant) and "/" in str(second.value)
 
 
 def _fixes_host(value: V.Value) -> bool:
