@@ -141,6 +141,12 @@ PROJECTS = (
             "Django map-making service", held_out=True),
     Project("surfsense", "MODSetter/SurfSense", "b4d57e9b471891962a24bbd5c77620983509abfa",
             "FastAPI/SQLAlchemy research-assistant backend (surfsense_backend/)", held_out=True),
+    Project("mailu", "Mailu/Mailu", "bbb1c206f9c8e438bb7f7193bdd8eea2ed09d7fd",
+            "Flask/SQLAlchemy mail server admin and API (core/admin)", held_out=True),
+    Project("tubearchivist", "tubearchivist/tubearchivist", "7dcb43f4367a7a2b8e44b01f352d88f664962c97",
+            "Django/DRF self-hosted video archive (backend/)", held_out=True),
+    Project("modoboa", "modoboa/modoboa", "9ec749703cde97636ea5a9db95f4accea63b8a87",
+            "Django/DRF mail hosting and management platform", held_out=True),
 )
 
 
