@@ -344,7 +344,8 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
-        if self._batch_fallback() or self._table_varies(node) or self._one_pass_only():
+        if self._batch_fallback() or self._table_varies(node) or self._one_pass_only() or \
+                self._leaves_after(node) or self._walks_chunks():
             return
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
@@ -399,6 +400,51 @@ class DatabaseRoundTripInLoop(AstCheck):
                             any(isinstance(b, ast.Constant) for b in sides):
                         return True
         return False
+
+    def _leaves_after(self, call: ast.Call) -> bool:
+        """`db.session.commit(); return jsonify(result), 502` inside the loop: a statement after the round-trip,
+        in a block that holds it, leaves the function (`return`, `raise`), or the loop (`break`, when no other
+        loop of the function encloses it). The round-trip runs at most once per call, not once per item. Not
+        inside a `try` that catches its failure: the handler may go round again."""
+        loop, _ = self._innermost_loop()
+        parents = self.ctx.parents
+        index = next((i for i in range(len(parents) - 1, -1, -1) if parents[i] is loop), None)
+        if index is None:
+            return False
+        loops = 0
+        for kind, _, _, _ in reversed(self.stack):
+            if kind == _FUNCTION:
+                break
+            loops += kind == _LOOP
+        exits = _EXITS if loops == 1 else (ast.Return, ast.Raise)
+        for i in range(len(parents) - 1, index - 1, -1):
+            child = parents[i + 1] if i + 1 < len(parents) else call
+            if isinstance(parents[i], ast.Try) and parents[i].handlers and any(st is child for st in parents[i].body):
+                return False  # a failed round-trip goes to the handler and the loop tries again (a retry)
+            for field in ("body", "orelse", "finalbody"):
+                stmts = getattr(parents[i], field, None)
+                if i == index and field != "body" or not isinstance(stmts, list):
+                    continue
+                at = next((k for k, st in enumerate(stmts) if st is child), None)
+                if at is not None and any(isinstance(st, exits) for st in stmts[at:]):
+                    return True
+        return False
+
+    def _walks_chunks(self) -> bool:
+        """`for start in range(0, total, size): batch = rows[start:start + size]`: each pass takes a slice
+        that starts at the loop variable, so the loop walks chunks and each pass's round-trip is per chunk
+        (the batching itself), not per row."""
+        loop, names = self._innermost_loop()
+        if not isinstance(loop, ast.For) or not names:
+            return False
+        key = ("chunks", id(loop))
+        if key not in self._loop_index:
+            self._loop_index[key] = any(
+                isinstance(n, ast.Slice) and isinstance(n.lower, ast.Name) and n.lower.id in names and
+                isinstance(n.upper, ast.BinOp) and isinstance(n.upper.op, ast.Add) and
+                any(isinstance(m, ast.Name) and m.id == n.lower.id for m in ast.walk(n.upper))
+                for n in iter_nodes(loop.body))
+        return self._loop_index[key]
 
     def _innermost_loop(self) -> tuple[ast.AST | None, set[str]]:
         return next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
@@ -475,6 +521,11 @@ class DatabaseRoundTripInLoop(AstCheck):
                             "changes was not told from a hoistable one")
             elif not used & (per_pass - (facts.carried - names)):
                 return "each pass's lookup builds on the previous pass's value (a path walked segment by segment)"
+            elif chained := sorted(n for n in used & facts.bound - names
+                                   if min(facts.assigned_at.get(n, [0])) > call.end_lineno):
+                return (f"each pass's lookup reads `{chained[0]}`, which the pass re-binds only after it (from "
+                        "what it found): a chain walked step by step, as a path segment by segment, where each "
+                        "query needs the previous one's answer; whether one recursive query would do was not traced")
         return None
 
     def _asks_terminal(self) -> bool:
@@ -549,6 +600,10 @@ class DatabaseRoundTripInLoop(AstCheck):
         if isinstance(loop, ast.For) and self._one_m2m_change(loop.iter):
             return ("the loop walks the primary keys of one many-to-many change (an m2m_changed handler's "
                     "pk_set: the rows one edit added or removed), not a table")
+        if isinstance(loop, ast.For) and self._set_difference(loop.iter):
+            return ("the loop walks the difference between a stored set and a wanted one (the members one change "
+                    "adds or removes, as a sync computes them): its size is the change's, and whether it grows "
+                    "with the data was not traced")
         body = getattr(loop, "body", None)  # a comprehension's element is no statement list
         if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
             return "each pass moves a file in storage, and the file I/O is the work"
@@ -619,6 +674,22 @@ class DatabaseRoundTripInLoop(AstCheck):
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         return isinstance(source, ast.Name) and source.id == "pk_set" and func is not None and any(
             a.arg == "pk_set" for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs])
+
+    def _set_difference(self, source: ast.AST) -> bool:
+        """`for uid in removed_ids:` with `removed_ids = list(set(current).difference(wanted))` (or `set(a) -
+        set(b)`), read directly or through the function's one binding of the name."""
+        source = _unwrap_iter(source)
+        if isinstance(source, ast.Name):
+            func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+            values = self._bindings(func).assigned.get(source.id, []) if func is not None else []
+            if len(values) != 1:
+                return False
+            source = _unwrap_iter(values[0])
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and \
+                source.func.attr == "difference" and source.args:
+            return _a_set(source.func.value)
+        return isinstance(source, ast.BinOp) and isinstance(source.op, ast.Sub) and \
+            (_a_set(source.left) or _a_set(source.right))
 
     def _ordered_shift(self, loop: ast.For) -> bool:
         """`for item in items.order_by("-order"): item.order += 1; item.save()`: the pass shifts the very field
@@ -974,6 +1045,12 @@ _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 _PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
 
 
+def _a_set(node: ast.AST) -> bool:
+    """`set(x)`, `frozenset(x)`, a set display or comprehension: an operand that makes `-` a set difference."""
+    return isinstance(node, (ast.Set, ast.SetComp)) or isinstance(node, ast.Call) and \
+        isinstance(node.func, ast.Name) and node.func.id in ("set", "frozenset")
+
+
 def _unsaved_instances(node: ast.AST) -> bool:
     """`self.contacts.save(commit=False)` walked as a collection: a ModelForm's save() returns one instance, so
     what is iterated is a formset's unsaved rows, whatever the formset is called."""
@@ -1267,6 +1344,7 @@ class _LoopFacts:
     def __init__(self, loop: ast.AST) -> None:
         self.bound: set[str] = set()
         self.carried: set[str] = set()  # `path = f"{path}{segment}/"`: built from the previous pass's value
+        self.assigned_at: dict[str, list[int]] = {}  # where the body binds each name (`parent_id = folder.id`)
         self.loaded: set[str] = set()
         self.unpacked: set[str] = set()  # `obj, created = M.objects.get_or_create(...)`
         self.writes = False
@@ -1286,6 +1364,8 @@ class _LoopFacts:
                 names = {t.id for t in targets if isinstance(t, ast.Name)}
                 if not isinstance(n, ast.AugAssign):
                     self.bound |= names
+                    for name in names:
+                        self.assigned_at.setdefault(name, []).append(n.lineno)
                     self.unpacked |= _target_names([t for t in targets if isinstance(t, (ast.Tuple, ast.List))])
                 value = n.value
                 if names and value is not None and (isinstance(n, ast.AugAssign) or any(
