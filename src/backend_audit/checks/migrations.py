@@ -99,6 +99,34 @@ def _raises_not_implemented(body: list[ast.stmt]) -> bool:
     return False
 
 
+_ADD_VALUE = re.compile(r"(?i)\bALTER\s+TYPE\s+\S+\s+ADD\s+VALUE\b")
+_SCHEMA_VERB = re.compile(r"(?i)\b(?:CREATE|DROP|ALTER|INSERT|UPDATE|DELETE|RENAME|TRUNCATE|GRANT|REVOKE|COPY)\b")
+
+
+def _only_adds_enum_values(tree: ast.AST | None) -> bool:
+    """The module's `upgrade()` only runs SQL through `op.execute` that adds enum values (`ALTER TYPE t ADD
+    VALUE 'X'`, bare or in a `DO $$ ... IF NOT EXISTS (SELECT ... pg_enum ...)` block, after a `COMMIT`).
+    PostgreSQL has no `DROP VALUE`, and an unused extra value breaks no older code."""
+    upgrade = next((st for st in getattr(tree, "body", ()) if isinstance(st, ast.FunctionDef) and
+                    st.name == "upgrade"), None)
+    if upgrade is None:
+        return False
+    sql = []
+    for node in ast.walk(upgrade):
+        if isinstance(node, ast.Call):
+            name = dotted(node.func) or ""
+            if name.startswith("op.") and name not in ("op.execute", "op.get_context"):
+                return False  # another operation (add_column, create_table) changes what older code sees
+            if name == "op.execute":
+                parts = node.args[0].values if node.args and isinstance(node.args[0], ast.JoinedStr) else node.args[:1]
+                texts = [p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+                if not texts:
+                    return False  # a statement built elsewhere: what it does is not traced
+                sql.append(" ".join(texts))
+    text = "\n".join(sql)
+    return bool(_ADD_VALUE.search(text)) and not _SCHEMA_VERB.search(_ADD_VALUE.sub("", text))
+
+
 class IrreversibleMigration(AstCheck):
     RULE_ID = "BA-MIG-002"
     PREFILTER = ("migrations", "alembic")
@@ -126,6 +154,8 @@ class IrreversibleMigration(AstCheck):
                 self.report(node, "downgrade() does nothing, and its comment says why: this migration cannot be "
                                   "rolled back on purpose; plan the rollback (restore from backup?) before deploying",
                             level="note", rule_id="BA-MIG-002/irreversible")
+            elif _trivial(node.body) and _only_adds_enum_values(self.ctx.tree):
+                return  # PostgreSQL cannot drop an enum value: doing nothing is the only reverse there is
             elif _trivial(node.body):
                 self.report(node, "downgrade() does nothing: this migration cannot be rolled back; write the "
                                   "reverse steps or raise NotImplementedError to say so", level="warning",
