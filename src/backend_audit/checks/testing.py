@@ -161,7 +161,7 @@ class ModuleWithoutTests(_TestCheck):
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision") or \
-                    path in fixtures or _tooling(project, path):
+                    path in fixtures or _tooling(project, path) or _TEST_BENCH.search(f"/{path}"):
                 continue
             command = "/management/commands/" in f"/{path}" and "Command" in (facts.get("classes") or {})
             if not facts.get("working_functions", 1) and not facts.get("module_code") and not command:
@@ -298,6 +298,9 @@ class ModuleWithoutTests(_TestCheck):
 
 
 _SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
+# a test bench or suite kept beside the code it checks (`web_crawler/testbench/suite_extraction.py`, run by its
+# own `__main__`): the module is test code with a runner of its own, not a module that lacks tests
+_TEST_BENCH = re.compile(r"/test_?(?:bench|suite|harness)e?s?/")
 
 
 def _tooling(model: ProjectModel, path: str) -> bool:
