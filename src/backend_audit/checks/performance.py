@@ -340,7 +340,7 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
-        if sub == "write" and self._records_failure(node):
+        if (sub == "write" or _dml(self._statement_of(node))) and self._records_failure(node):
             return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
@@ -966,9 +966,13 @@ class DatabaseRoundTripInLoop(AstCheck):
                 kinds = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
                 if parent.type is None or any(_LOOKUP_MISS.search(dotted(k) or "") for k in kinds):
                     return False
+                # the log beside the write, or at the top of the handler whose branch holds it (`logger.error(...)`
+                # then `if placeholder_id is not None: session.execute(delete(...))`)
                 return block is not None and any(isinstance(n, ast.Call) and
                                                  logger_method(n, self.ctx) in _FAILURE_LOGS
-                                                 for st in block for n in iter_nodes(st))
+                                                 for st in block for n in iter_nodes(st)) or \
+                    any(isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and
+                        logger_method(st.value, self.ctx) in _FAILURE_LOGS for st in parent.body)
         return False
 
     def _skips_duplicates(self, call: ast.Call, what: str) -> str | None:
@@ -1126,6 +1130,12 @@ def _counts_to_batch(test: ast.AST) -> bool:
                 if name and (_BATCH_WORD.search(name) or name.isupper() and len(name) > 1):
                     return True
     return False
+
+
+def _dml(call: ast.Call) -> bool:
+    """`session.execute(delete(Revision).where(...))`: a statement that writes, run through a read method."""
+    return any(isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] in ("insert", "update", "delete")
+               for n in ast.walk(call.args[0])) if call.args else False
 
 
 def _writes_batch(call: ast.Call) -> bool:
