@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..model import coverage_data as cd
@@ -21,6 +21,7 @@ from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .lazy_re import re  # compiled on first use
 from .packaging import build_hooks, entry_points
 from .script_commands import commands_run_by_scripts, modules_run_at_image_build
+from .util import in_harness
 
 NOT_MEASURED = "not measured"
 
@@ -284,6 +285,12 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports or runs this module ({path}); {built[path]} runs it while the image "
                              "is built (a build step, not code a request reaches), so whether its output is checked "
                              f"is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif in_harness(PurePosixPath(path)):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); it is part of a benchmark or evaluation "
+                             "harness (a folder named for one), code the developers run rather than the shipped "
+                             f"application, so whether its output is checked is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
