@@ -489,6 +489,11 @@ class DatabaseRoundTripInLoop(AstCheck):
                 (dotted(loop.iter.func) or "") == "range" and not names & facts.loaded:
             return ("the loop repeats a bounded number of attempts (its counter is unused): a retry, not a walk "
                     "over rows")
+        if sub == "write" and isinstance(loop, ast.For) and self._set_difference(loop.iter):
+            # a read keyed on each member stays: one `IN` query would replace it whatever the delta's size
+            return ("the loop writes the difference between a stored set and a wanted one (the members one change "
+                    "adds or removes, as a sync computes them): its size is the change's, and whether it grows "
+                    "with the data was not traced")
         if what.endswith("flush()"):
             return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
                     "whether they could be batched was not traced")
@@ -600,10 +605,6 @@ class DatabaseRoundTripInLoop(AstCheck):
         if isinstance(loop, ast.For) and self._one_m2m_change(loop.iter):
             return ("the loop walks the primary keys of one many-to-many change (an m2m_changed handler's "
                     "pk_set: the rows one edit added or removed), not a table")
-        if isinstance(loop, ast.For) and self._set_difference(loop.iter):
-            return ("the loop walks the difference between a stored set and a wanted one (the members one change "
-                    "adds or removes, as a sync computes them): its size is the change's, and whether it grows "
-                    "with the data was not traced")
         body = getattr(loop, "body", None)  # a comprehension's element is no statement list
         if isinstance(body, list) and any(isinstance(n, ast.Call) and _moves_file(n) for n in iter_nodes(body)):
             return "each pass moves a file in storage, and the file I/O is the work"
