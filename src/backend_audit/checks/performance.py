@@ -435,16 +435,7 @@ class DatabaseRoundTripInLoop(AstCheck):
         that starts at the loop variable, so the loop walks chunks and each pass's round-trip is per chunk
         (the batching itself), not per row."""
         loop, names = self._innermost_loop()
-        if not isinstance(loop, ast.For) or not names:
-            return False
-        key = ("chunks", id(loop))
-        if key not in self._loop_index:
-            self._loop_index[key] = any(
-                isinstance(n, ast.Slice) and isinstance(n.lower, ast.Name) and n.lower.id in names and
-                isinstance(n.upper, ast.BinOp) and isinstance(n.upper.op, ast.Add) and
-                any(isinstance(m, ast.Name) and m.id == n.lower.id for m in ast.walk(n.upper))
-                for n in iter_nodes(loop.body))
-        return self._loop_index[key]
+        return isinstance(loop, ast.For) and bool(names & self._loop_facts(loop).chunk_starts)
 
     def _innermost_loop(self) -> tuple[ast.AST | None, set[str]]:
         return next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
@@ -1356,6 +1347,7 @@ class _LoopFacts:
         self.bound: set[str] = set()
         self.carried: set[str] = set()  # `path = f"{path}{segment}/"`: built from the previous pass's value
         self.assigned_at: dict[str, list[int]] = {}  # where the body binds each name (`parent_id = folder.id`)
+        self.chunk_starts: set[str] = set()  # `rows[start:start + size]`: names a slice of the body starts at
         self.loaded: set[str] = set()
         self.unpacked: set[str] = set()  # `obj, created = M.objects.get_or_create(...)`
         self.writes = False
@@ -1386,6 +1378,10 @@ class _LoopFacts:
                                       isinstance(t.value, ast.Name))
             elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 self.loaded.add(n.id)
+            elif isinstance(n, ast.Slice) and isinstance(n.lower, ast.Name) and isinstance(n.upper, ast.BinOp) and \
+                    isinstance(n.upper.op, ast.Add) and any(isinstance(m, ast.Name) and m.id == n.lower.id
+                                                            for m in (n.upper.left, n.upper.right)):
+                self.chunk_starts.add(n.lower.id)
             elif isinstance(n, ast.Call):
                 func = n.func
                 if isinstance(func, ast.Attribute):
