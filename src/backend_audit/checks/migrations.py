@@ -175,7 +175,12 @@ class IrreversibleMigration(AstCheck):
                                   "rolled back on purpose; plan the rollback (restore from backup?) before deploying",
                             level="note", rule_id="BA-MIG-002/irreversible")
             elif _trivial(node.body) and _only_adds_enum_values(sql):
-                return  # PostgreSQL cannot drop an enum value: doing nothing is the only reverse there is
+                # PostgreSQL cannot drop an enum value: doing nothing is the only reverse there is; a note, not
+                # silence, as a rollback plan still has to know the value stays
+                self.report(node, "downgrade() does nothing after an upgrade() that only adds enum values (ALTER "
+                                  "TYPE ... ADD VALUE): PostgreSQL cannot drop an enum value, so there is no reverse "
+                                  "to write and the extra value stays after a rollback; say so in downgrade()",
+                            level="note", rule_id="BA-MIG-002/irreversible")
             elif _trivial(node.body) and _only_rewrites_rows(sql):
                 self.report(node, "downgrade() does nothing after an upgrade() that only rewrites values in place "
                                   "(UPDATE): the schema older code reads is unchanged and the old values are not "
