@@ -245,8 +245,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # a development tool's output for the developer's terminal
         if self._build_hook_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
-        if self._collectstatic_step():
-            return  # collectstatic's post-processing: the output of the operator's command
+        if self._collectstatic_step() or self._autoreload_receiver():
+            return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
         lesser = self._lesser_channel(node) or self._settings_notice()
         if lesser:
@@ -293,6 +293,20 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
         return owner is not None and any((self.ctx.qualname(b) or "").startswith("django.contrib.staticfiles")
                                          for b in owner.bases)
+
+    def _autoreload_receiver(self) -> bool:
+        """A receiver of Django's autoreloader signals (`@receiver(file_changed)`, `autoreload_started`): only
+        `runserver`'s reloader sends them, so what it prints is for the developer at the dev server."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        for deco in func.decorator_list:
+            if isinstance(deco, ast.Call) and deco.args and (self.ctx.qualname(deco.func) or "").endswith("receiver"):
+                signals = deco.args[0].elts if isinstance(deco.args[0], (ast.List, ast.Tuple)) else [deco.args[0]]
+                if signals and all((self.ctx.qualname(s) or "").startswith("django.utils.autoreload.")
+                                   for s in signals):
+                    return True
+        return False
 
     def _settings_notice(self) -> str | None:
         """A print in a settings or configuration module (`settings.py`, `settings/`, `config/`) outside a handler
