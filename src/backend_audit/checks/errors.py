@@ -58,6 +58,7 @@ _STATED_INTENT = re.compile(r"(?i)best[- ]effort|\b(do(es)?|must|should|shall) ?
 # instead of failing the fetch"): the swallow is the documented behaviour.
 _DOCUMENTED_FALLBACK = re.compile(r"(?i)\b(errors?|failures?|exceptions?)\b[^.]*\b(instead of|rather than) "
                                   r"(fail|rais|abort)")
+_BEST_EFFORT = re.compile(r"(?i)best[- ]effort")
 _DOCUMENTED_ANSWER = re.compile(r"(?i)\b(returns?|gives?|answers?|yields?)\b[^.]*\b(none|false|empty|nothing)\b[^.]*"
                                 r"\b(if|when|on|for)\b[^.]*\b(fail\w*|errors?|invalid|missing|malformed|cannot|unknown)\b")
 
@@ -619,6 +620,12 @@ class BroadExceptSwallows(AstCheck):
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         doc = ast.get_docstring(func) if func is not None else None
         if doc and (_DOCUMENTED_ANSWER.search(doc) or _DOCUMENTED_FALLBACK.search(doc)):
+            return True
+        if not hasattr(self, "_module_best_effort"):
+            # a module documented as best-effort as a whole (an optional cache layer whose failures fall back)
+            module_doc = ast.get_docstring(self.ctx.tree) if self.ctx.tree is not None else None
+            self._module_best_effort = bool(module_doc and _BEST_EFFORT.search(module_doc))
+        if self._module_best_effort:
             return True
         # a DEBUG line saying what the failure is taken for: `logger.debug("... (treated as no challenge)")`
         return any(isinstance(n, ast.Call) and _is_logging_call(n, self.ctx) and n.args and
