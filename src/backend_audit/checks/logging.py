@@ -245,8 +245,10 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # a development tool's output for the developer's terminal
         if self._build_hook_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
+        if self._collectstatic_step() or self._autoreload_receiver():
+            return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = self._lesser_channel(node)
+        lesser = self._lesser_channel(node) or self._settings_notice()
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -281,6 +283,50 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                            "start-up notice, whether anyone reads stdout was not traced)"
                 return None
         return None
+
+    def _collectstatic_step(self) -> bool:
+        """In `post_process` of a Django staticfiles storage subclass: only `manage.py collectstatic` calls it, so
+        its print is that command's output (the storage's other methods also run in requests and stay)."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or func.name != "post_process":
+            return False
+        owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        return owner is not None and any((self.ctx.qualname(b) or "").startswith("django.contrib.staticfiles")
+                                         for b in owner.bases)
+
+    def _autoreload_receiver(self) -> bool:
+        """A receiver of Django's autoreloader signals (`@receiver(file_changed)`, `autoreload_started`): only
+        `runserver`'s reloader sends them, so what it prints is for the developer at the dev server."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        for deco in func.decorator_list:
+            if isinstance(deco, ast.Call) and deco.args and (self.ctx.qualname(deco.func) or "").endswith("receiver"):
+                signals = deco.args[0].elts if isinstance(deco.args[0], (ast.List, ast.Tuple)) else [deco.args[0]]
+                if signals and all((self.ctx.qualname(s) or "").startswith("django.utils.autoreload.")
+                                   for s in signals):
+                    return True
+        return False
+
+    def _settings_notice(self) -> str | None:
+        """A print in a settings or configuration module (`settings.py`, `settings/`, `config/`) outside a handler
+        that swallows an error: a start-up notice (which settings file was found, a deprecated variable) that the
+        module prints while the server reads its configuration, before logging is configured from it. Reviews
+        split on it (a start-up notice versus a print that bypasses logging), so a note. A print that is the
+        only trace of a swallowed failure (`except Exception as e: print(...)`, the code going on) stays."""
+        if not is_settings_path(self.ctx.path):
+            return None
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+            if isinstance(parent, ast.ExceptHandler):
+                ends = any(isinstance(n, ast.Raise) or isinstance(n, ast.Call) and (self.ctx.qualname(n.func) or "") in (
+                    "sys.exit", "builtins.exit", "builtins.quit", "os._exit") for n in iter_nodes(parent.body))
+                if not ends:
+                    return None
+                break
+        return ("(a start-up notice of a settings or configuration module, printed while the configuration is "
+                "read, before logging is set up from it; whether the deployment reads stdout was not traced)")
 
     def _command_module(self) -> bool:
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
