@@ -821,6 +821,16 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         return out
 
     def _class_methods(self, path: str, name: str) -> tuple[list[str], dict[str, Any]]:
+        """(HTTP methods the class view serves, its class info), memoised per class: URL helpers ask once per
+        mount (7,000 asks for 2,800 classes on netbox). Each caller gets its own list."""
+        memo = self.__dict__.setdefault("_class_methods_memo", {})
+        key = (path, name)
+        if key not in memo:
+            memo[key] = self._served_methods(path, name)
+        methods, info = memo[key]
+        return list(methods), info
+
+    def _served_methods(self, path: str, name: str) -> tuple[list[str], dict[str, Any]]:
         info = self._class_info(path, name)
         methods = {m.upper() for m in info["methods"] if m in HTTP_VERBS}
         for b in info["bases"]:
