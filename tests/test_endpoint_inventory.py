@@ -166,9 +166,9 @@ urlpatterns = [
 
 
 def test_a_registered_view_mounted_twice_is_one_endpoint_per_mount(tmp_path):
-    """A class view's auth, handler facts and pagination are worked out once per class and shared by every
-    route that mounts it; each mount is still its own endpoint with its own handler dict, and a helper call
-    whose arguments disagree with the registration (detail=False) mounts only the views registered so."""
+    """A registered class view that two URL helper calls mount is one endpoint per mount, each with its own
+    handler dict (the pagination marker is written per endpoint), and a helper call whose arguments disagree
+    with the registration (detail=False) mounts only the views registered so."""
     from backend_audit.model.frameworks.inventory import build
     from backend_audit.model.project import ProjectModel
 

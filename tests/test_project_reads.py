@@ -47,19 +47,3 @@ def test_nothing_is_recorded_outside_a_block_or_for_unwatched_files():
     with m.recording() as reads:
         m.facts["b.py"].get("web")
     assert reads == set() and not isinstance(m.facts["b.py"], type(m.facts["a.py"]))
-
-
-def test_import_deps_record_the_read_for_each_rule_and_follow_a_changed_list():
-    """import_deps keeps each file's resolved imports, but every ask reads the file's `imports` again: the
-    second rule asking is recorded as reading them too, and a new list is resolved anew, never served stale."""
-    results = [FileResult("pkg/__init__.py", facts={}), FileResult("pkg/a.py", facts={"imports": ["pkg.b"]}),
-               FileResult("pkg/b.py", facts={"imports": []}), FileResult("pkg/c.py", facts={})]
-    m = ProjectModel.build(Path("."), results, Settings())
-    m.watch({"pkg/a.py"})
-    with m.recording() as first:
-        assert m.import_deps("pkg/a.py") == ("pkg/b.py",)
-    with m.recording() as second:
-        assert m.import_deps("pkg/a.py") == ("pkg/b.py",)
-    assert first == second == {("pkg/a.py", "imports")}
-    dict.__setitem__(m.facts["pkg/a.py"], "imports", ["pkg.c", ".b"])
-    assert m.import_deps("pkg/a.py") == ("pkg/c.py", "pkg/b.py")

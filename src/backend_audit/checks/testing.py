@@ -429,14 +429,15 @@ def _entry_script(model: ProjectModel, path: str) -> bool:
     facts = model.facts[path]
     if "/" in path or facts.get("web") or not facts.get("module_code") or facts.get("working_functions"):
         return False
-    if any(dep != path for dep in model.import_deps(path)):
+    if any(dep != path for name in facts.get("imports", ()) for dep in model.resolve_import(path, name)):
         return False  # it drives the application's own code (`export.py` calling the app's exporter): a CLI
     return path not in _imported_anywhere(model)
 
 
 def _imported_anywhere(model: ProjectModel) -> set[str]:
     return model.memo("imported_anywhere", lambda: {
-        dep for p in model.source_files for dep in model.import_deps(p) if dep != p})
+        dep for p in model.source_files for name in model.facts[p].get("imports", ())
+        for dep in model.resolve_import(p, name) if dep != p})
 
 
 def _run_by_tests(model: ProjectModel) -> set[str]:
@@ -688,7 +689,8 @@ def _run_by_migrations(model: ProjectModel) -> set[str]:
                    for name in model.facts[test].get("imports", ())):
             return set()
         return {dep for path in sorted(model.source_files) if _django_migration(model, path)
-                for dep in model.import_deps(path) if dep != path and not _django_migration(model, dep)}
+                for name in model.facts[path].get("imports", ()) for dep in model.resolve_import(path, name)
+                if dep != path and not _django_migration(model, dep)}
     return model.memo("run_by_migrations", build)
 
 
@@ -700,10 +702,11 @@ def _imported_from(model: ProjectModel, reached: set[str]) -> dict[str, str]:
         todo = [start]
         while todo:
             path = todo.pop()
-            for dep in model.import_deps(path):
-                if dep not in reached and dep not in out and not model.facts[dep].get("is_test"):
-                    out[dep] = start
-                    todo.append(dep)
+            for name in model.facts[path].get("imports", ()):
+                for dep in model.resolve_import(path, name):
+                    if dep not in reached and dep not in out and not model.facts[dep].get("is_test"):
+                        out[dep] = start
+                        todo.append(dep)
     return out
 
 

@@ -85,7 +85,6 @@ class ProjectModel:
     _memo_reads: dict[str, set[tuple[str, str]]] = field(default_factory=dict, repr=False)
     read_values: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     _resolved_imports: dict[Any, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _import_deps: dict[str, tuple[Any, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     # the semantic model's per-module parts made ahead (semantic.module_parts), taken once
     semantic_parts: dict[str, Any] | None = field(default=None, repr=False)
 
@@ -218,18 +217,6 @@ class ProjectModel:
         if found is None:
             found = resolved[key] = tuple(self._resolve_import(importer, name))
         return found
-
-    def import_deps(self, path: str) -> tuple[str, ...]:
-        """Every file the imports of `path` may load, import by import (resolve_import of each, in order).
-        The test rules walk the import graph from thousands of modules (92,000 resolve_import calls per
-        scan on a 250 kLOC backend); the resolution is kept per file. The file's `imports` are read on every
-        call, so --changed-since records the read for each rule that asks, and a changed list is resolved anew."""
-        names = self.facts[path].get("imports", ())
-        kept = self._import_deps.get(path)
-        if kept is None or kept[0] is not names:
-            kept = self._import_deps[path] = (names, tuple(dep for name in names
-                                                           for dep in self.resolve_import(path, name)))
-        return kept[1]
 
     def _resolve_import(self, importer: str, name: str) -> list[str]:
         dots = len(name) - len(name.lstrip("."))

@@ -340,7 +340,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
     def _routers_changed(self) -> None:
         """A router was assumed into a file's facts: name resolution that went through that file may now
         stop there (Resolver.defines), so answers memoised before it no longer hold."""
-        for memo in ("_definition_memo", "_drf_regs", "_class_view_memo"):
+        for memo in ("_definition_memo", "_drf_regs"):
             self.__dict__.pop(memo, None)
 
     def _mounts(self, key: tuple[str, str], parents: dict, seen: frozenset = frozenset()) -> list[dict[str, Any]]:
@@ -821,16 +821,6 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         return out
 
     def _class_methods(self, path: str, name: str) -> tuple[list[str], dict[str, Any]]:
-        """(HTTP methods the class view serves, its class info), memoised per class: URL helpers ask once per
-        mount (7,000 asks for 2,800 classes on netbox). Each caller gets its own list."""
-        memo = self.__dict__.setdefault("_class_methods_memo", {})
-        key = (path, name)
-        if key not in memo:
-            memo[key] = self._served_methods(path, name)
-        methods, info = memo[key]
-        return list(methods), info
-
-    def _served_methods(self, path: str, name: str) -> tuple[list[str], dict[str, Any]]:
         info = self._class_info(path, name)
         methods = {m.upper() for m in info["methods"] if m in HTTP_VERBS}
         for b in info["bases"]:
@@ -846,30 +836,14 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
 
     def _add_class(self, path: str, name: str, methods: list[str], full: str, route_line: int,
                    wrappers: list[str] = (), list_view: bool = False, method: str | None = None) -> None:
-        info, auth, drf, class_list, pagination, pclass, rate, handler, fn, validation = \
-            self._class_view(path, name, tuple(wrappers), method)
-        fn = dict(fn)  # each add's endpoints share one handler dict of their own, as before
-        for group, group_auth in self.method_auth(info, methods, auth):
-            self._add("drf" if drf else "django", group, full, handler, path, fn, group_auth, None, route_line,
-                      list_view=list_view or class_list, drf=drf, pagination=pagination, rate_limit=rate,
-                      validation=validation)
-            self.endpoints[-1].fn["_pagination_class"] = pclass
-
-    def _class_view(self, path: str, name: str, wrappers: tuple[str, ...], method: str | None) -> tuple:
-        """What a class view's endpoints share whatever route mounts them (auth, DRF-ness, pagination, rate
-        limit, the handler facts), memoised: a registered view is mounted under several routes (netbox adds
-        2,800 classes as 8,000 endpoints) and this part reads only the class and its MRO."""
-        memo = self.__dict__.setdefault("_class_view_memo", {})
-        key = (path, name, wrappers, method)
-        if key in memo:
-            return memo[key]
         info = self._class_info(path, name)
-        auth = self._class_auth(path, name, [], [], list(wrappers), info)
+        auth = self._class_auth(path, name, [], [], wrappers, info)
         perms = info["extra_actions"].get(method, {}).get("permission_classes") if method else None
         if perms is not None:  # `@action(permission_classes=[...])` replaces the viewset's for that action
             auth = self._permission_text(perms, "action")
         drf = self._is_drf(info)
-        class_list = bool(info["bases"] & (_LIST_VIEWS - _VIEWSETS - {"ModelViewSet", "ReadOnlyModelViewSet"}))
+        list_view = list_view or bool(info["bases"] & (_LIST_VIEWS - _VIEWSETS - {"ModelViewSet",
+                                                                                 "ReadOnlyModelViewSet"}))
         pagination = None
         pclass = info["attrs"].get("pagination_class", "<unset>")
         if pclass not in ("<unset>", None):
@@ -899,8 +873,10 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             if returned:
                 fn["returned"] = returned
         validation = "raw request data" if raw else (f"schema: {serializer}" if serializer else None)
-        memo[key] = out = (info, auth, drf, class_list, pagination, pclass, rate, handler, fn, validation)
-        return out
+        for group, group_auth in self.method_auth(info, methods, auth):
+            self._add("drf" if drf else "django", group, full, handler, path, fn, group_auth, None, route_line,
+                      list_view=list_view, drf=drf, pagination=pagination, rate_limit=rate, validation=validation)
+            self.endpoints[-1].fn["_pagination_class"] = pclass
 
 
 # Import name -> framework, for "what did the scan see". The modelled ones have an inventory; the others are

@@ -188,19 +188,9 @@ class UrlconfRoutes:
                     if not call.get("args"):
                         continue
                     params = self._registering(self.definition(path, call["ref"]))
-                    if params is None:
-                        continue
-                    # what every URL helper naming this model compares and mounts, made once per view, not
-                    # once per helper call (netbox: 778 calls over 1,400 registered views)
-                    values = {**params, **dict(zip(list(params), call.get("args", []))), **call.get("kwargs", {})}
-                    route = values.get("path")
-                    if not isinstance(route, str):
-                        route = values.get("name") if isinstance(values.get("name"), str) else ""
-                    out.setdefault(last_name(str(call["args"][0])).lower(), []).append(
-                        {"path": path, "name": cname, "call": call, "decorator": call["ref"],
-                         "values": {k: str(v) for k, v in values.items() if k not in ("path", "name")},
-                         "route": f"{route}/" if route else "",
-                         "via": f"registered by @{call['ref']} ({path}:{call.get('line', 0)})"})
+                    if params is not None:
+                        out.setdefault(last_name(str(call["args"][0])).lower(), []).append(
+                            {"path": path, "name": cname, "call": call, "params": params, "decorator": call["ref"]})
         self._registered = out
         return out
 
@@ -235,15 +225,20 @@ class UrlconfRoutes:
         helper_values = {**{p["name"]: p.get("default") for p in helper.get("params", [])},
                          **dict(zip(helper_params, inc.get("args", []))), **inc.get("kwargs", {})}
         names = sorted({str(a).lower() for a in inc.get("args", []) if isinstance(a, str)})
-        wanted = {k: str(v) for k, v in helper_values.items()}
         for reg in [r for n in names for r in self._registrations().get(n, [])]:
-            values = reg["values"]
-            if any(v != wanted[k] for k, v in values.items() if k in wanted):
+            call, params = reg["call"], reg["params"]
+            args = call.get("args", [])
+            values = {**params, **dict(zip(list(params), args)), **call.get("kwargs", {})}
+            shared = (set(values) & set(helper_values)) - {"path", "name"}
+            if any(str(values[k]) != str(helper_values[k]) for k in shared):
                 continue
-            self._via.append(reg["via"])
+            route = values.get("path")
+            if not isinstance(route, str):
+                route = values.get("name") if isinstance(values.get("name"), str) else ""
+            self._via.append(f"registered by @{reg['decorator']} ({reg['path']}:{call.get('line', 0)})")
             methods = self._class_methods(reg["path"], reg["name"])[0]
-            self._add_class(reg["path"], reg["name"], methods, join_paths(prefix, reg["route"]),
-                            reg["call"].get("line", 0))
+            self._add_class(reg["path"], reg["name"], methods, join_paths(prefix, f"{route}/" if route else ""),
+                            call.get("line", 0))
             self._via.pop()
 
     def _wrapped_path(self, path: str, inc: dict[str, Any], line: int) -> dict[str, Any] | None:
