@@ -782,7 +782,8 @@ class TlsVerificationDisabled(AstCheck):
             if kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and \
                     (known_client or method_call) or kw == "cert_reqs" and known_client:
                 self._weakened(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone "
-                                  "on the network path can read and change the traffic; pass a CA bundle instead")
+                                  "on the network path can read and change the traffic; pass a CA bundle instead",
+                               fixed=_fixed_host(node))
         if qn in _CERT_REQS_CALLS or qn.startswith("requests.packages.urllib3.") and \
                 qn.replace("requests.packages.", "", 1) in _CERT_REQS_CALLS:
             self._cert_reqs(node, qn)
@@ -824,8 +825,8 @@ class TlsVerificationDisabled(AstCheck):
             name = target_name(target)
             if name == "verify" and value is False and isinstance(target, ast.Attribute) and \
                     self._is_session(target.value):
-                self.report(node, "session.verify = False turns off certificate checks for every request of the "
-                                  "session")
+                self._weakened(node, "session.verify = False turns off certificate checks for every request of the "
+                                     "session", fixed=self._session_fixed_host(target.value))
             elif name == "check_hostname" and value is False and isinstance(target, ast.Attribute):
                 self._context_switch(node, target, "SSL context with check_hostname = False accepts a valid "
                                                    "certificate for any host")
@@ -850,11 +851,13 @@ class TlsVerificationDisabled(AstCheck):
         else:
             self._weakened(node, message)
 
-    def _weakened(self, node: ast.AST, message: str) -> None:
+    def _weakened(self, node: ast.AST, message: str, fixed: str = "") -> None:
         """An error, unless the switch sits under a test of the operator's own opt-out (`if not
         settings.VERIFY_SSL:`, `if ssl_mode == "require":`, `if insecure:`): then verification is off only
         when the deployment (or the caller, `ignore_cert_errors=True`) asks for it, a configuration choice: a
-        note naming the switch, not a hard-coded hole."""
+        note naming the switch, not a hard-coded hole. `fixed` names the one host the unverified calls go to
+        when they send it no credential (a version check, a public feed): what a forged answer could change
+        depends on what the code trusts it for, which is not traced, so a warning, not an error."""
         switch = self._opt_out()
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
@@ -864,8 +867,35 @@ class TlsVerificationDisabled(AstCheck):
                 # the project pass drops it where the config the app loads defaults the switch to off
                 self.ctx.facts.setdefault(TLS_OPT_OUTS, []).append(
                     {"finding": self.ctx.findings.pop().to_dict(), "key": key})
+        elif fixed:
+            self.report(node, f"{message} (only to {fixed}, and no credential is sent: what the code trusts the "
+                              "answer for was not traced)", level="warning", properties={"sub": "fixed-host"})
         else:
             self.report(node, message)
+
+    def _session_fixed_host(self, session: ast.AST) -> str:
+        """The one host a local session turned unverified is used for, when every use of it in the function
+        is a request to that host without a credential (a session returned, stored or passed on could go
+        anywhere: "")."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(session, ast.Name):
+            return ""
+        names = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == session.id]  # per finding: rare
+        calls = [c for c in ast.walk(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == session.id]
+        # the name bound, `session.verify = False`, and one use per call: any other use hands the session on
+        bindings = sum(1 for n in names if isinstance(n.ctx, ast.Store))
+        if not calls or len(names) != bindings + 1 + len(calls):
+            return ""
+        hosts: set[str] = set()
+        for call in calls:
+            if call.func.attr not in _CLIENT_METHODS:
+                return ""
+            host = _fixed_host(call)
+            if not host:
+                return ""
+            hosts.add(host)
+        return hosts.pop() if len(hosts) == 1 else ""
 
     def _switch_key(self, switch: str) -> str | None:
         """The app-config key an opt-out switch reads: `if app.config["SMTP_SKIP_SSL_VERIFY"]:`, or
@@ -949,6 +979,30 @@ class TlsVerificationDisabled(AstCheck):
     def _env(self, node: ast.AST, name, value) -> None:
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
             self.report(node, f"setting {name}={value!r} turns off certificate verification process-wide")
+
+
+# What carries a credential on a client call: sending any of these to a host whose certificate is not checked
+# hands it to whoever answers
+_CREDENTIAL_KEYWORDS = frozenset({"auth", "headers", "cookies", "cert"})
+
+
+def _fixed_host(call: ast.Call) -> str:
+    """The host of a client call whose URL is a literal (or an f-string whose host is), when the call sends no
+    credential: "" for a URL chosen at run time, `auth=`, `headers=`, `cookies=`, a client certificate or a
+    `**kwargs` the call cannot see into."""
+    if any(kw.arg is None or kw.arg in _CREDENTIAL_KEYWORDS for kw in call.keywords):
+        return ""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    url = arg(call, "url", 1 if method == "request" else 0)
+    formatted = isinstance(url, ast.JoinedStr)
+    if formatted:
+        url = url.values[0] if url.values else None
+    text = url.value if isinstance(url, ast.Constant) and isinstance(url.value, str) else ""
+    scheme, sep, rest = text.partition("://")
+    host = rest.split("/", 1)[0] if sep and scheme.lower() in ("https", "wss") else ""
+    if not host or "@" in host or formatted and "/" not in rest:
+        return ""  # credentials in the URL, or an f-string that has not finished the host yet
+    return host
 
 
 def _peer_certificate_only(func: ast.AST, context: str) -> bool:
