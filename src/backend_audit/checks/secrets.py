@@ -153,7 +153,7 @@ class HardcodedSecret(AstCheck):
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
-              fallback: bool = False, local: bool = False, by_format: bool = False) -> None:
+              fallback: bool = False, local: bool = False, by_format: bool = False, default: bool = False) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -220,7 +220,7 @@ class HardcodedSecret(AstCheck):
             literal = literal.decode("latin-1")
         if not by_format and not (isinstance(literal, str) and _generated(literal)):
             # only the name says credential: a word a person chose ("admin", "password1234") or a label
-            if _DEFAULT_NAME.search(what):
+            if default or _DEFAULT_NAME.search(what):
                 self.report(anchor, f"{what}: a default that does not look like a generated secret, used where "
                                     "nothing configures one (who overrides it was not traced)", key_node=name_node,
                             level="note", properties={"sub": "plain-default"})
@@ -229,7 +229,7 @@ class HardcodedSecret(AstCheck):
                                 "generated secret; if it is a real password, read it from the environment",
                         key_node=name_node, level="warning", properties={"sub": "name-only"})
             return
-        if _DEFAULT_NAME.search(what) and not by_format:
+        if (default or _DEFAULT_NAME.search(what)) and not by_format:
             # `DEFAULT_API_KEY = "..."`: what runs where nothing is configured, like an environment fallback
             self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
                                 "install shares it: require it from the configuration", key_node=name_node,
@@ -399,8 +399,21 @@ class HardcodedSecret(AstCheck):
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
                     self._secret_literal(value, key) and not _label_for(key, literal_value(value)):
-                self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value),
-                           local=is_password_kind(key) and _local_host_entry(node))
+                holder = self._dict_holder(node)
+                # `defaults = {"secret_key": "..."}`: a table of defaults, like a DEFAULT_* constant; whether
+                # the entry becomes the key the app signs with is not traced
+                table = bool(_DEFAULTS_TABLE.search(holder))
+                what = f"secret under key {key!r}" + (f" in {holder} (a table of defaults)" if table else "")
+                self._flag(node, key_node, value, what, _spanning(key_node, value),
+                           local=is_password_kind(key) and _local_host_entry(node), default=table)
+
+    def _dict_holder(self, node: ast.Dict) -> str:
+        """The name a dict literal is bound to directly (`defaults = {...}`, `self.DEFAULTS = {...}`)."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+            return target_name(target) or ""
+        return ""
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
@@ -563,6 +576,8 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# A dict of defaults (`defaults`, `DEFAULT_SETTINGS`, `default_config`)
+_DEFAULTS_TABLE = re.compile(r"(?i)(^|_)defaults?(_|$)")
 # The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
 _SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
 # Placeholders everyone knows: the value of a key nobody chose
