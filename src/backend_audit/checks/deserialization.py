@@ -92,6 +92,16 @@ class UnsafeDeserialization(AstCheck):
     RULE_ID = "BA-INP-004"
     PREFILTER = ("yaml", "numpy", "np.", "pickle", "PickleSerializer")
 
+    def report(self, node: ast.AST, message: str | None = None, *, level: str | None = None, **kw) -> None:
+        """A load reported at the rule's level (error) needs its loaded expression to show bytes from outside
+        the process, as bandit's loads do: otherwise the rule cannot tell a config or data file the project
+        reads from an attacker's document, and says so at warning."""
+        if level is None and isinstance(node, ast.Call) and not _outside_input(self.ctx.lines, arg(node, None, 0)):
+            level = "warning"
+            message = f"{message} (origin not traced: an error when the document can come from a request, an " \
+                      "upload or a shared cache)"
+        super().report(node, message, level=level, **kw)
+
     def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         if qn in _YAML_UNSAFE_FUNCS:
@@ -105,37 +115,20 @@ class UnsafeDeserialization(AstCheck):
                 if name in _YAML_UNSAFE_LOADERS and (self.ctx.qualname(loader) or "").startswith("yaml"):
                     self._yaml(node, f"{qn}() with Loader={name} constructs Python objects from the document")
         elif qn in _PICKLE_ALIASES:
-            self._load(node, f"unsafe deserialization: {qn}() is pickle; loading untrusted bytes runs arbitrary "
-                             "code: use JSON or a schema-checked format")
+            self.report(node, f"unsafe deserialization: {qn}() is pickle; loading untrusted bytes runs arbitrary "
+                              "code: use JSON or a schema-checked format", level=self._level(node))
         elif qn in ("numpy.load",):
             flag = arg(node, "allow_pickle")
             if flag is not None and literal_value(flag) is True:
-                self._load(node, "numpy.load(..., allow_pickle=True) unpickles object arrays from the file; keep "
-                                 "allow_pickle=False")
+                self.report(node, "numpy.load(..., allow_pickle=True) unpickles object arrays from the file; keep "
+                                  "allow_pickle=False", level=self._level(node))
         else:
             # app.conf.update(...), Celery(...), dict(...): any call may carry the Celery settings as keywords
             self._celery_keywords(node)
 
     def _yaml(self, node: ast.Call, why: str) -> None:
-        self._load(node, f"unsafe YAML load: {why}; use yaml.safe_load or Loader=yaml.SafeLoader")
-
-    def _load(self, node: ast.Call, message: str) -> None:
-        level = self._level(node)
-        if level is None and not self._outside_input(node):
-            # as for bandit's loads: without the bytes visibly coming from a request, an upload or a socket the
-            # rule cannot tell a config or data file the project reads from an attacker's document
-            level, message = "warning", message + (" (origin not traced: an error when the document can come "
-                                                   "from a request, an upload or a shared cache)")
-        self.report(node, message, level=level)
-
-    def _outside_input(self, node: ast.Call) -> bool:
-        """Names in the loaded expression that show the bytes come from outside the process (the same
-        names bandit's loads are judged by)."""
-        value = arg(node, None, 0)
-        if value is None or not 0 < value.lineno <= len(self.ctx.lines):
-            return False
-        lines = self.ctx.lines[value.lineno - 1:value.end_lineno]
-        return bool(_OUTSIDE_INPUT.search(" ".join(lines)))
+        self.report(node, f"unsafe YAML load: {why}; use yaml.safe_load or Loader=yaml.SafeLoader",
+                    level=self._level(node))
 
     def _level(self, node: ast.Call) -> str | None:
         value = arg(node, None, 0)
@@ -202,3 +195,11 @@ def _span(start: ast.AST, last: ast.AST, end: tuple[int, int] | None = None) -> 
     entry, and report() needs one."""
     end_line, end_col = end or (last.end_lineno, last.end_col_offset)
     return ast.expr(lineno=start.lineno, col_offset=start.col_offset, end_lineno=end_line, end_col_offset=end_col)
+
+
+def _outside_input(lines: list[str], value: ast.AST | None) -> bool:
+    """Names in the loaded expression that show the bytes come from outside the process (the names bandit's
+    loads are judged by)."""
+    if value is None or not 0 < value.lineno <= len(lines):
+        return False
+    return bool(_OUTSIDE_INPUT.search(" ".join(lines[value.lineno - 1:value.end_lineno])))

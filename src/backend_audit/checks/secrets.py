@@ -33,6 +33,8 @@ _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"
 _JWT_KEYED = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
 _FERNET = frozenset({"cryptography.fernet.Fernet"})
 _DOC_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
+# A dict of defaults (`defaults`, `DEFAULT_SETTINGS`, `default_config`)
+_DEFAULTS_TABLE = re.compile(r"(?i)(^|_)defaults?(_|$)")
 # Every literal text TOKEN_SHAPES or url_password can match contains one of these: the cheap gate that keeps
 # the per-string work off the docstrings and messages of every file (this rule has no prefilter).
 _SHAPE_HINT = re.compile(r"AKIA|ASIA|gh[pousr]_|xox[bapr]-|[sr]k_live_|-----BEGIN|://")
@@ -576,8 +578,6 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
-# A dict of defaults (`defaults`, `DEFAULT_SETTINGS`, `default_config`)
-_DEFAULTS_TABLE = re.compile(r"(?i)(^|_)defaults?(_|$)")
 # The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
 _SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
 # Placeholders everyone knows: the value of a key nobody chose
