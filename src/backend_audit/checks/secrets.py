@@ -884,7 +884,7 @@ class TlsVerificationDisabled(AstCheck):
                     {"finding": self.ctx.findings.pop().to_dict(), "key": key})
         elif fixed:
             self.report(node, f"{message} (only to {fixed}, and no credential is sent: what the code trusts the "
-                              "answer for was not traced)", level="warning", properties={"sub": "fixed-host"})
+                              "answer for was not traced)", level="warning")
         else:
             self.report(node, message)
 
