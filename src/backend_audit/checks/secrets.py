@@ -787,6 +787,7 @@ class TlsVerificationDisabled(AstCheck):
         self.inspected: dict[tuple[int, str], bool] = {}
 
     def visit_Call(self, node: ast.Call) -> None:
+        self.call = node  # the call a keyword switch belongs to (see _weakened)
         qn = self.ctx.qualname(node.func) or ""
         known_client = qn in _HTTP_CLIENT_CALLS or qn.startswith("aiohttp.")
         method_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLIENT_METHODS
@@ -797,8 +798,7 @@ class TlsVerificationDisabled(AstCheck):
             if kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and \
                     (known_client or method_call) or kw == "cert_reqs" and known_client:
                 self._weakened(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone "
-                                  "on the network path can read and change the traffic; pass a CA bundle instead",
-                               fixed=_fixed_host(node))
+                                  "on the network path can read and change the traffic; pass a CA bundle instead")
         if qn in _CERT_REQS_CALLS or qn.startswith("requests.packages.urllib3.") and \
                 qn.replace("requests.packages.", "", 1) in _CERT_REQS_CALLS:
             self._cert_reqs(node, qn)
@@ -873,6 +873,8 @@ class TlsVerificationDisabled(AstCheck):
         note naming the switch, not a hard-coded hole. `fixed` names the one host the unverified calls go to
         when they send it no credential (a version check, a public feed): what a forged answer could change
         depends on what the code trusts it for, which is not traced, so a warning, not an error."""
+        if not fixed and isinstance(node, ast.keyword) and node.arg in ("verify", "ssl", "verify_ssl"):
+            fixed = _fixed_host(self.call)  # `requests.get("https://host/...", verify=False)`
         switch = self._opt_out()
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
