@@ -33,6 +33,8 @@ _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"
 _JWT_KEYED = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
 _FERNET = frozenset({"cryptography.fernet.Fernet"})
 _DOC_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
+# A dict of defaults (`defaults`, `DEFAULT_SETTINGS`, `default_config`)
+_DEFAULTS_TABLE = re.compile(r"(?i)(^|_)defaults?(_|$)")
 # Every literal text TOKEN_SHAPES or url_password can match contains one of these: the cheap gate that keeps
 # the per-string work off the docstrings and messages of every file (this rule has no prefilter).
 _SHAPE_HINT = re.compile(r"AKIA|ASIA|gh[pousr]_|xox[bapr]-|[sr]k_live_|-----BEGIN|://")
@@ -153,7 +155,7 @@ class HardcodedSecret(AstCheck):
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
-              fallback: bool = False, local: bool = False, by_format: bool = False) -> None:
+              fallback: bool = False, local: bool = False, by_format: bool = False, default: bool = False) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -220,7 +222,7 @@ class HardcodedSecret(AstCheck):
             literal = literal.decode("latin-1")
         if not by_format and not (isinstance(literal, str) and _generated(literal)):
             # only the name says credential: a word a person chose ("admin", "password1234") or a label
-            if _DEFAULT_NAME.search(what):
+            if default or _DEFAULT_NAME.search(what):
                 self.report(anchor, f"{what}: a default that does not look like a generated secret, used where "
                                     "nothing configures one (who overrides it was not traced)", key_node=name_node,
                             level="note", properties={"sub": "plain-default"})
@@ -229,7 +231,7 @@ class HardcodedSecret(AstCheck):
                                 "generated secret; if it is a real password, read it from the environment",
                         key_node=name_node, level="warning", properties={"sub": "name-only"})
             return
-        if _DEFAULT_NAME.search(what) and not by_format:
+        if (default or _DEFAULT_NAME.search(what)) and not by_format:
             # `DEFAULT_API_KEY = "..."`: what runs where nothing is configured, like an environment fallback
             self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
                                 "install shares it: require it from the configuration", key_node=name_node,
@@ -399,8 +401,21 @@ class HardcodedSecret(AstCheck):
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
                     self._secret_literal(value, key) and not _label_for(key, literal_value(value)):
-                self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value),
-                           local=is_password_kind(key) and _local_host_entry(node))
+                holder = self._dict_holder(node)
+                # `defaults = {"secret_key": "..."}`: a table of defaults, like a DEFAULT_* constant; whether
+                # the entry becomes the key the app signs with is not traced
+                table = bool(_DEFAULTS_TABLE.search(holder))
+                what = f"secret under key {key!r}" + (f" in {holder} (a table of defaults)" if table else "")
+                self._flag(node, key_node, value, what, _spanning(key_node, value),
+                           local=is_password_kind(key) and _local_host_entry(node), default=table)
+
+    def _dict_holder(self, node: ast.Dict) -> str:
+        """The name a dict literal is bound to directly (`defaults = {...}`, `self.DEFAULTS = {...}`)."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+            return target_name(target) or ""
+        return ""
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
@@ -772,6 +787,7 @@ class TlsVerificationDisabled(AstCheck):
         self.inspected: dict[tuple[int, str], bool] = {}
 
     def visit_Call(self, node: ast.Call) -> None:
+        self.call = node  # the call a keyword switch belongs to (see _weakened)
         qn = self.ctx.qualname(node.func) or ""
         known_client = qn in _HTTP_CLIENT_CALLS or qn.startswith("aiohttp.")
         method_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLIENT_METHODS
@@ -824,8 +840,8 @@ class TlsVerificationDisabled(AstCheck):
             name = target_name(target)
             if name == "verify" and value is False and isinstance(target, ast.Attribute) and \
                     self._is_session(target.value):
-                self.report(node, "session.verify = False turns off certificate checks for every request of the "
-                                  "session")
+                self._weakened(node, "session.verify = False turns off certificate checks for every request of the "
+                                     "session", fixed=self._session_fixed_host(target.value))
             elif name == "check_hostname" and value is False and isinstance(target, ast.Attribute):
                 self._context_switch(node, target, "SSL context with check_hostname = False accepts a valid "
                                                    "certificate for any host")
@@ -850,11 +866,15 @@ class TlsVerificationDisabled(AstCheck):
         else:
             self._weakened(node, message)
 
-    def _weakened(self, node: ast.AST, message: str) -> None:
+    def _weakened(self, node: ast.AST, message: str, fixed: str = "") -> None:
         """An error, unless the switch sits under a test of the operator's own opt-out (`if not
         settings.VERIFY_SSL:`, `if ssl_mode == "require":`, `if insecure:`): then verification is off only
         when the deployment (or the caller, `ignore_cert_errors=True`) asks for it, a configuration choice: a
-        note naming the switch, not a hard-coded hole."""
+        note naming the switch, not a hard-coded hole. `fixed` names the one host the unverified calls go to
+        when they send it no credential (a version check, a public feed): what a forged answer could change
+        depends on what the code trusts it for, which is not traced, so a warning, not an error."""
+        if not fixed and isinstance(node, ast.keyword) and node.arg in ("verify", "ssl", "verify_ssl"):
+            fixed = _fixed_host(self.call)  # `requests.get("https://host/...", verify=False)`
         switch = self._opt_out()
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
@@ -864,8 +884,35 @@ class TlsVerificationDisabled(AstCheck):
                 # the project pass drops it where the config the app loads defaults the switch to off
                 self.ctx.facts.setdefault(TLS_OPT_OUTS, []).append(
                     {"finding": self.ctx.findings.pop().to_dict(), "key": key})
+        elif fixed:
+            self.report(node, f"{message} (only to {fixed}, and no credential is sent: what the code trusts the "
+                              "answer for was not traced)", level="warning")
         else:
             self.report(node, message)
+
+    def _session_fixed_host(self, session: ast.AST) -> str:
+        """The one host a local session turned unverified is used for, when every use of it in the function
+        is a request to that host without a credential (a session returned, stored or passed on could go
+        anywhere: "")."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(session, ast.Name):
+            return ""
+        names = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == session.id]  # per finding: rare
+        calls = [c for c in ast.walk(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == session.id]
+        # the name bound, `session.verify = False`, and one use per call: any other use hands the session on
+        bindings = sum(1 for n in names if isinstance(n.ctx, ast.Store))
+        if not calls or len(names) != bindings + 1 + len(calls):
+            return ""
+        hosts: set[str] = set()
+        for call in calls:
+            if call.func.attr not in _CLIENT_METHODS:
+                return ""
+            host = _fixed_host(call)
+            if not host:
+                return ""
+            hosts.add(host)
+        return hosts.pop() if len(hosts) == 1 else ""
 
     def _switch_key(self, switch: str) -> str | None:
         """The app-config key an opt-out switch reads: `if app.config["SMTP_SKIP_SSL_VERIFY"]:`, or
@@ -949,6 +996,30 @@ class TlsVerificationDisabled(AstCheck):
     def _env(self, node: ast.AST, name, value) -> None:
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
             self.report(node, f"setting {name}={value!r} turns off certificate verification process-wide")
+
+
+# What carries a credential on a client call: sending any of these to a host whose certificate is not checked
+# hands it to whoever answers
+_CREDENTIAL_KEYWORDS = frozenset({"auth", "headers", "cookies", "cert"})
+
+
+def _fixed_host(call: ast.Call) -> str:
+    """The host of a client call whose URL is a literal (or an f-string whose host is), when the call sends no
+    credential: "" for a URL chosen at run time, `auth=`, `headers=`, `cookies=`, a client certificate or a
+    `**kwargs` the call cannot see into."""
+    if any(kw.arg is None or kw.arg in _CREDENTIAL_KEYWORDS for kw in call.keywords):
+        return ""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    url = arg(call, "url", 1 if method == "request" else 0)
+    formatted = isinstance(url, ast.JoinedStr)
+    if formatted:
+        url = url.values[0] if url.values else None
+    text = url.value if isinstance(url, ast.Constant) and isinstance(url.value, str) else ""
+    scheme, sep, rest = text.partition("://")
+    host = rest.split("/", 1)[0] if sep and scheme.lower() in ("https", "wss") else ""
+    if not host or "@" in host or formatted and "/" not in rest:
+        return ""  # credentials in the URL, or an f-string that has not finished the host yet
+    return host
 
 
 def _peer_certificate_only(func: ast.AST, context: str) -> bool:
