@@ -917,6 +917,10 @@ class TlsVerificationDisabled(AstCheck):
                 for name in names_in(parent.test):
                     if _OPT_OUT.search(name):
                         return name
+                # a setting read by its name: `if getattr(ldap_config, "LDAP_IGNORE_CERT_ERRORS", False):`
+                for key in (n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant)):
+                    if isinstance(key, str) and len(key) < 80 and key.isidentifier() and _OPT_OUT.search(key):
+                        return key
                 opt_in = self._opt_in_parameter(parent.test)
                 if opt_in:
                     return opt_in
