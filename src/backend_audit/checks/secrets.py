@@ -824,6 +824,8 @@ class TlsVerificationDisabled(AstCheck):
         """python-ldap `set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)` (module-wide or on one
         connection; ALLOW also carries on past a bad certificate) and ldap3 `Tls(validate=ssl.CERT_NONE)`: the
         directory bind then sends the service account's or the logging-in user's password to whoever answers."""
+        if self._ldap_certificate_probe():
+            return  # the connection only fetches the server's certificate (an expiry check): nothing is sent
         if qn == "ldap3.Tls":
             value = arg(node, "validate", 2)
             if value is not None and self.ctx.qualname(value) == "ssl.CERT_NONE":
@@ -838,6 +840,21 @@ class TlsVerificationDisabled(AstCheck):
             self._weakened(node, f"OPT_X_TLS_REQUIRE_CERT set to {mode.rpartition('.')[2] or 'OPT_X_TLS_NEVER'}: "
                                  "the LDAP server's certificate is not checked, so binds send their passwords "
                                  "to whoever answers; use OPT_X_TLS_DEMAND with OPT_X_TLS_CACERTFILE")
+
+    def _ldap_certificate_probe(self) -> bool:
+        """The function reads the directory server's certificate (`conn.socket.getpeercert()`) and never binds,
+        searches or passes credentials: a health check of the certificate's expiry, which must work for
+        self-signed and expired ones too."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        called = {n.func.attr for n in self.ctx.own_nodes(func)
+                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        credentials = any(isinstance(n, ast.keyword) and n.arg in ("user", "password", "who", "cred")
+                          for n in self.ctx.own_nodes(func))
+        return "getpeercert" in called and not credentials and not any(
+            c.startswith(("bind", "simple_bind", "sasl", "search", "modify", "add", "delete", "extend"))
+            for c in called)
 
     def _is_session(self, receiver: ast.AST) -> bool:
         name = receiver_name(receiver) or ""
