@@ -182,16 +182,17 @@ class ExceptionTextToClient(AstCheck):
     def _rendered(self, node: ast.Call, tail: str) -> None:
         """The caught exception handed to a page template (`error=e`, `{"error": str(e)}`): the page shows its
         text. A warning for a broad `except Exception`, whose text may be anything (a driver's connection
-        string, a path); a note for a specific class, whose message is often written for the user: what it
-        can hold was not traced."""
+        string, a path); a note for a specific library class, whose message is often written for the user: what
+        it can hold was not traced; the application's own classes as for responses (a note the project pass
+        traces)."""
         name = self.handlers[-1][0]
         values = [*node.args, *(kw.value for kw in node.keywords)]
         values += [v for d in values if isinstance(d, ast.Dict) for v in d.values]
         how = next((f"the exception {name}" for v in values if name and isinstance(v, ast.Name) and v.id == name),
                    None) or next((h for h in map(self._leaks, values) if h), None)
-        if not how:
-            return
-        if self.handlers[-1][1] and "traceback" not in how:
+        if not how or self._client_error(_status(node)):
+            return  # (a 4xx page for a specific exception: its message is meant for the client, as for responses)
+        if self.handlers[-1][1] and not self.handlers[-1][3] and "traceback" not in how:
             self.report(node, f"{tail}(...) shows {how} on the page; the exception is a specific class, whose "
                               "message may be written for the user, but what it can carry was not traced",
                         level="note")
@@ -237,9 +238,9 @@ class ExceptionTextToClient(AstCheck):
         if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
             status = _status_value(value.elts[1])
             value = value.elts[0]
-        if any(isinstance(sub, ast.Call) and (dotted(sub.func) or "").rsplit(".", 1)[-1] in _RESPONSES
+        if any(isinstance(sub, ast.Call) and (dotted(sub.func) or "").rsplit(".", 1)[-1] in _RESPONSES | _TEMPLATES
                for sub in ast.walk(value)):
-            return  # a response built inside is judged by visit_Call, with its own status
+            return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status):
             self._emit(node, f"handler returns {how} to the client", how)
