@@ -13,9 +13,10 @@ from .base import FileContext, iter_nodes
 from .recognise import UNKNOWN, literal_value
 
 
-def bound_literal(ctx: FileContext, node: ast.AST) -> tuple[Any, int]:
+def bound_literal(ctx: FileContext, node: ast.AST, memo: dict[str, list[ast.AST]]) -> tuple[Any, int]:
     """(value, line of the binding) for a Name bound once to a literal in its function (or, when the
-    function does not bind it, at module level); (UNKNOWN, 0) otherwise."""
+    function does not bind it, at module level); (UNKNOWN, 0) otherwise. `memo` is the caller's, one per
+    file: it keeps the module's own nodes, listed at most once."""
     if not isinstance(node, ast.Name) or ctx.imported(node.id):
         return UNKNOWN, 0
     name = node.id
@@ -34,7 +35,9 @@ def bound_literal(ctx: FileContext, node: ast.AST) -> tuple[Any, int]:
     if ctx.tree is None:
         return UNKNOWN, 0
     # module level: the module's own statements (functions and classes bind their own names)
-    found = _single_literal(list(iter_nodes(ctx.tree.body)), name)
+    if "module" not in memo:
+        memo["module"] = list(iter_nodes(ctx.tree.body))
+    found = _single_literal(memo["module"], name)
     return found if found is not None else (UNKNOWN, 0)
 
 

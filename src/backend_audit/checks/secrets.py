@@ -772,6 +772,7 @@ class TlsVerificationDisabled(AstCheck):
         super().__init__(ctx)
         self.sessions: set[str] = set()  # names bound to requests.Session() / httpx.Client(...)
         self.inspected: dict[tuple[int, str], bool] = {}
+        self.module_nodes: dict[str, list[ast.AST]] = {}  # bound_literal's memo
 
     def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
@@ -783,7 +784,7 @@ class TlsVerificationDisabled(AstCheck):
                     (known_client or method_call) or kw == "cert_reqs" and known_client):
                 continue
             value, bound_at = (literal_value(a.value), 0) if not isinstance(a.value, ast.Name) else \
-                bound_literal(self.ctx, a.value)
+                bound_literal(self.ctx, a.value, self.module_nodes)
             if value is not False:
                 continue
             shown = f"{kw}=False" if not bound_at else f"{kw}={a.value.id} (bound to False at line {bound_at})"
