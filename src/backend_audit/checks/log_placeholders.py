@@ -43,10 +43,14 @@ def placeholder_mismatch(call: ast.Call, message: ast.expr, method: str) -> str 
         return f"{got} to a message with no %-placeholder"
     return f"{got} to {wanted} %-placeholder{'s' if wanted > 1 else ''}"
 
-def formats_with_percent(ctx: FileContext, call: ast.Call) -> bool:
+def import_roots(ctx: FileContext) -> frozenset[str]:
+    """The top-level packages the module imports (a check keeps them once per file)."""
+    return frozenset(v.split(".")[0] for v in ctx.imports.values())
+
+
+def formats_with_percent(roots: frozenset[str], call: ast.Call) -> bool:
     """The call goes to a stdlib logger: the module imports `logging` and no logging library that formats
     otherwise, or the receiver is a Flask app's `logger` (a stdlib logger)."""
-    roots = {v.split(".")[0] for v in ctx.imports.values()}
     if roots & _OTHER_LOGGING:
         return False
     parts = dotted_parts(call.func.value) if isinstance(call.func, ast.Attribute) else None
