@@ -48,10 +48,15 @@ def import_roots(ctx: FileContext) -> frozenset[str]:
     return frozenset(v.split(".")[0] for v in ctx.imports.values())
 
 
-def formats_with_percent(roots: frozenset[str], call: ast.Call) -> bool:
+def formats_with_percent(ctx: FileContext, roots: frozenset[str], call: ast.Call) -> bool:
     """The call goes to a stdlib logger: the module imports `logging` and no logging library that formats
-    otherwise, or the receiver is a Flask app's `logger` (a stdlib logger)."""
+    otherwise, or the receiver is a Flask app's `logger` (a stdlib logger). A logger imported from another
+    module (`from app.log import logger`) may be any library's: not judged."""
     if roots & _OTHER_LOGGING:
         return False
     parts = dotted_parts(call.func.value) if isinstance(call.func, ast.Attribute) else None
-    return "logging" in roots or bool(parts and parts[-1] == "logger" and parts[-2:-1] in (["app"], ["current_app"]))
+    if parts and parts[-1] == "logger" and parts[-2:-1] in (["app"], ["current_app"]):
+        return True  # Flask's app.logger, wherever the app object is imported from
+    if parts and parts[0] != "logging" and not (ctx.imported(parts[0]) or "logging").startswith("logging"):
+        return False
+    return "logging" in roots

@@ -930,7 +930,7 @@ class EagerLogFormatting(AstCheck):
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
                              "arguments or extra={...} so formatting is lazy and messages group by template",
                         level="note" if self._development_only() else None)
-        elif node.args and formats_with_percent(self._roots(), node):
+        elif node.args and formats_with_percent(self.ctx, self._roots(), node):
             wrong = placeholder_mismatch(node, msg, method)
             if wrong:
                 self.report(msg, f"logging call passes {wrong}: once its level is on, formatting the record "
