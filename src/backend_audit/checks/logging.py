@@ -15,6 +15,7 @@ from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .public_ids import could_be_public, logged_name, lookup_fields, route_params
+from .log_placeholders import formats_with_percent, import_roots, placeholder_mismatch
 from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
@@ -975,6 +976,17 @@ class EagerLogFormatting(AstCheck):
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
                              "arguments or extra={...} so formatting is lazy and messages group by template",
                         level="note" if self._development_only() else None)
+        elif node.args and formats_with_percent(self.ctx, self._roots(), node):
+            wrong = placeholder_mismatch(node, msg, method)
+            if wrong:
+                self.report(msg, f"logging call passes {wrong}: once its level is on, formatting the record "
+                                 "fails and the line is lost; give one %s per argument",
+                            properties={"sub": "placeholders"})
+
+    def _roots(self) -> frozenset[str]:
+        if not hasattr(self, "_import_roots"):
+            self._import_roots = import_roots(self.ctx)  # first asked after the module's imports are read
+        return self._import_roots
 
     def _development_only(self) -> bool:
         """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their

@@ -22,6 +22,7 @@ from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .bound_literal import bound_literal
 from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
@@ -759,7 +760,7 @@ _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE"
 
 # Names of an operator's switch for certificate checks, tested before turning them off
 _OPT_OUT = re.compile(r"(?i)(verify|insecure|ssl_?mode|tls_?mode|skip_?(tls|ssl|cert)|validate_?cert|check_?cert|"
-                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert))")
+                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert)|self_?signed)")
 
 # What a socket wrapped only to look at the peer's certificate is asked
 _INSPECTION_CALLS = frozenset({"getpeercert", "close", "settimeout", "setblocking", "cipher", "version",
@@ -779,12 +780,14 @@ class TlsVerificationDisabledBandit(BanditCheck):
 
 class TlsVerificationDisabled(AstCheck):
     RULE_ID = "BA-SEC-002"
-    PREFILTER = ("verify", "ssl", "CERT_NONE", "check_hostname", "HTTPSVERIFY", "CA_BUNDLE", "disable_warnings")
+    PREFILTER = ("verify", "ssl", "CERT_NONE", "check_hostname", "HTTPSVERIFY", "CA_BUNDLE", "disable_warnings",
+                 "OPT_X_TLS")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.sessions: set[str] = set()  # names bound to requests.Session() / httpx.Client(...)
         self.inspected: dict[tuple[int, str], bool] = {}
+        self.module_nodes: dict[str, list[ast.AST]] = {}  # bound_literal's memo
 
     def visit_Call(self, node: ast.Call) -> None:
         self.call = node  # the call a keyword switch belongs to (see _weakened)
@@ -792,16 +795,22 @@ class TlsVerificationDisabled(AstCheck):
         known_client = qn in _HTTP_CLIENT_CALLS or qn.startswith("aiohttp.")
         method_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLIENT_METHODS
         for a in node.keywords:
-            if a.arg is None or literal_value(a.value) is not False:
-                continue
             kw = a.arg
-            if kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and \
-                    (known_client or method_call) or kw == "cert_reqs" and known_client:
-                self._weakened(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone "
-                                  "on the network path can read and change the traffic; pass a CA bundle instead")
+            if not (kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and
+                    (known_client or method_call) or kw == "cert_reqs" and known_client):
+                continue
+            value, bound_at = (literal_value(a.value), 0) if not isinstance(a.value, ast.Name) else \
+                bound_literal(self.ctx, a.value, self.module_nodes)
+            if value is not False:
+                continue
+            shown = f"{kw}=False" if not bound_at else f"{kw}={a.value.id} (bound to False at line {bound_at})"
+            self._weakened(a, f"{shown} turns off certificate checks on {qn or 'this client call'}: anyone "
+                              "on the network path can read and change the traffic; pass a CA bundle instead")
         if qn in _CERT_REQS_CALLS or qn.startswith("requests.packages.urllib3.") and \
                 qn.replace("requests.packages.", "", 1) in _CERT_REQS_CALLS:
             self._cert_reqs(node, qn)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "set_option" or qn == "ldap3.Tls":
+            self._ldap_tls(node, qn)
         if qn == "ssl._create_unverified_context":
             self.report(node, "ssl._create_unverified_context() accepts any certificate; use "
                               "ssl.create_default_context(cafile=...)")
@@ -827,6 +836,42 @@ class TlsVerificationDisabled(AstCheck):
             where = next((k for k in node.keywords if k.value is value), value)
             self._weakened(where, f"cert_reqs=CERT_NONE on {qn}(): the peer's certificate is not checked, so anyone on "
                                "the network path can read and change the traffic; use CERT_REQUIRED with a CA bundle")
+
+    def _ldap_tls(self, node: ast.Call, qn: str) -> None:
+        """python-ldap `set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)` (module-wide or on one
+        connection; ALLOW also carries on past a bad certificate) and ldap3 `Tls(validate=ssl.CERT_NONE)`: the
+        directory bind then sends the service account's or the logging-in user's password to whoever answers."""
+        if self._ldap_certificate_probe():
+            return  # the connection only fetches the server's certificate (an expiry check): nothing is sent
+        if qn == "ldap3.Tls":
+            value = arg(node, "validate", 2)
+            if value is not None and self.ctx.qualname(value) == "ssl.CERT_NONE":
+                self._weakened(value, "ldap3 Tls(validate=CERT_NONE) accepts any certificate from the directory "
+                                      "server: binds send their passwords to whoever answers; use CERT_REQUIRED "
+                                      "with ca_certs_file")
+            return
+        if len(node.args) < 2 or self.ctx.qualname(node.args[0]) != "ldap.OPT_X_TLS_REQUIRE_CERT":
+            return
+        mode = self.ctx.qualname(node.args[1]) or ""
+        if mode in ("ldap.OPT_X_TLS_NEVER", "ldap.OPT_X_TLS_ALLOW") or literal_value(node.args[1]) == 0:
+            self._weakened(node, f"OPT_X_TLS_REQUIRE_CERT set to {mode.rpartition('.')[2] or 'OPT_X_TLS_NEVER'}: "
+                                 "the LDAP server's certificate is not checked, so binds send their passwords "
+                                 "to whoever answers; use OPT_X_TLS_DEMAND with OPT_X_TLS_CACERTFILE")
+
+    def _ldap_certificate_probe(self) -> bool:
+        """The function reads the directory server's certificate (`conn.socket.getpeercert()`) and never binds,
+        searches or passes credentials: a health check of the certificate's expiry, which must work for
+        self-signed and expired ones too."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        called = {n.func.attr for n in self.ctx.own_nodes(func)
+                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        credentials = any(isinstance(n, ast.keyword) and n.arg in ("user", "password", "who", "cred")
+                          for n in self.ctx.own_nodes(func))
+        return "getpeercert" in called and not credentials and not any(
+            c.startswith(("bind", "simple_bind", "sasl", "search", "modify", "add", "delete", "extend"))
+            for c in called)
 
     def _is_session(self, receiver: ast.AST) -> bool:
         name = receiver_name(receiver) or ""
@@ -937,6 +982,10 @@ class TlsVerificationDisabled(AstCheck):
                 for name in names_in(parent.test):
                     if _OPT_OUT.search(name):
                         return name
+                # a setting read by its name: `if getattr(ldap_config, "LDAP_IGNORE_CERT_ERRORS", False):`
+                for key in (n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant)):
+                    if isinstance(key, str) and len(key) < 80 and key.isidentifier() and _OPT_OUT.search(key):
+                        return key
                 opt_in = self._opt_in_parameter(parent.test)
                 if opt_in:
                     return opt_in
