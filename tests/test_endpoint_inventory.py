@@ -111,3 +111,78 @@ def test_memoised_definitions_follow_a_router_assumed_later():
     assert builder.definition("a.py", "router") == ("c.py", "router")  # b re-exports c's
     assert builder._assumed_router("b.py", "router") == ("b.py", "router")
     assert builder.definition("a.py", "router") == ("b.py", "router")  # b now defines one itself
+
+
+REGISTERED_APP = {
+    "core/__init__.py": "",
+    "core/registry.py": '''from django.urls import path
+
+registry = {}
+
+
+def register_view(model, name="", detail=True):
+    def _wrapper(cls):
+        registry.setdefault(model._meta.model_name, []).append((name, cls, detail))
+        return cls
+    return _wrapper
+
+
+def get_model_urls(app_label, model_name, detail=True):
+    return [path(f"{name}/", cls.as_view()) for name, cls, d in registry.get(model_name, []) if d == detail]
+''',
+    "shop/__init__.py": "",
+    "shop/views.py": '''from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import UpdateView
+
+from core.registry import register_view
+from .models import Item
+
+
+@register_view(Item, "edit")
+class ItemEdit(LoginRequiredMixin, UpdateView):
+    pagination_class = None
+
+    def post(self, request, pk):
+        return self.form_valid(request.POST)
+
+
+@register_view(Item, "bulk-edit", detail=False)
+class ItemBulkEdit(UpdateView):
+    def post(self, request):
+        return self.form_valid(request.POST)
+''',
+    "shop/models.py": "class Item:\n    pass\n",
+    "shop/urls.py": '''from django.urls import include, path
+
+from core.registry import get_model_urls
+
+urlpatterns = [
+    path("items/<int:pk>/", include(get_model_urls("shop", "item"))),
+    path("archive/<int:pk>/", include(get_model_urls("shop", "item"))),
+    path("items/", include(get_model_urls("shop", "item", detail=False))),
+]
+''',
+}
+
+
+def test_a_registered_view_mounted_twice_is_one_endpoint_per_mount(tmp_path):
+    """A registered class view that two URL helper calls mount is one endpoint per mount, each with its own
+    handler dict (the pagination marker is written per endpoint), and a helper call whose arguments disagree
+    with the registration (detail=False) mounts only the views registered so."""
+    from backend_audit.model.frameworks.inventory import build
+    from backend_audit.model.project import ProjectModel
+
+    for rel, text in REGISTERED_APP.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    rows = {(",".join(e["methods"]), e["path"], e["handler"], e["auth"]) for e in result.endpoints}
+    assert rows == {
+        ("GET,POST", "/archive/<int:pk>/edit/", "ItemEdit", "mixin: LoginRequiredMixin"),
+        ("GET,POST", "/items/<int:pk>/edit/", "ItemEdit", "mixin: LoginRequiredMixin"),
+        ("GET,POST", "/items/bulk-edit/", "ItemBulkEdit", "none"),
+    }
+    model = ProjectModel.build(tmp_path, result.file_results, Settings(jobs=1))
+    edits = [e for e in build(model).endpoints if e.handler == "ItemEdit"]
+    assert len(edits) == 2 and edits[0].fn is not edits[1].fn
+    assert all(e.fn["_pagination_class"] is None and e.pagination is None for e in edits)

@@ -3,6 +3,7 @@ nothing read that another user could have written."""
 
 import json
 import os
+import time
 
 import pytest
 
@@ -178,3 +179,18 @@ def test_the_vocabulary_from_stored_tokens_is_the_parsed_one(cache_home):
     checklist.load_vocabulary.cache_clear()
     assert checklist.load_vocabulary().keys == first.keys
     checklist.load_vocabulary.cache_clear()
+
+
+def test_copies_of_one_kind_are_kept_to_a_bound_newest_first(cache_home):
+    start = time.time() - 3600
+    for i in range(user_cache.KEEP_PER_KIND + 5):
+        user_cache.write_json(f"kind-{i:02d}.json", {"i": i}, prune_prefix="kind-")
+        os.utime(cache_home / f"kind-{i:02d}.json", (start + i, start + i))
+    user_cache.write_json("other-0.json", {"i": 0}, prune_prefix="other-")
+    left = sorted(p.name for p in cache_home.glob("kind-*"))
+    assert left == [f"kind-{i:02d}.json" for i in range(5, user_cache.KEEP_PER_KIND + 5)]
+    os.utime(cache_home / "kind-12.json", (start - 8 * 24 * 3600,) * 2)  # untouched for over a week
+    user_cache.write_json("kind-last.json", {"i": "last"}, prune_prefix="kind-")
+    left = sorted(p.name for p in cache_home.glob("kind-*"))
+    assert left == [f"kind-{i:02d}.json" for i in range(5, 12)] + ["kind-last.json"]
+    assert user_cache.read_json("other-0.json") == {"i": 0}

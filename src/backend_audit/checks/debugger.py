@@ -6,7 +6,8 @@ from pathlib import PurePosixPath
 
 import ast
 
-from .base import AstCheck, FileContext
+from .base import AstCheck, FileContext, dotted
+from .util import is_route_handler
 
 _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb", "wdb", "web_pdb", "remote_pdb", "rpdb", "pydevd", "pydevd_pycharm",
                         "debugpy"})
@@ -28,6 +29,23 @@ class DebuggerHookLeft(AstCheck):
         self.exempt = any(p in _SCRIPT_DIRS for p in PurePosixPath(ctx.path).parts[:-1])
         # names a debugger import binds inside a function (ctx.qualname resolves module-level imports only)
         self.local_hooks: dict[str, str] = {}
+
+    def report(self, node: ast.AST, message: str | None = None, *, level: str | None = None, **kw) -> None:
+        """An error needs evidence that a request or a worker runs the hook: at import of the module, in a
+        route handler, a class-based view's method or a task. Elsewhere (a helper, a model method, a template
+        filter) whether anything reaches it was not traced: a warning that says so. An import alone stops
+        nothing: the hook is reported where it is called."""
+        if level is None:
+            reached = _reached_by(self.ctx.function_stack, self.ctx.parents)
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not self.ctx.function_stack:
+                level, message = "warning", f"{(message or '').partition(':')[0]}: the import alone stops nothing, " \
+                                            "but it says a hook is or was in use here; delete it"
+            elif not reached:
+                fn = self.ctx.function_stack[-1].name if self.ctx.function_stack else "this code"
+                level, message = "warning", f"{(message or '').partition(':')[0]}, in {fn}(): whether a request or a " \
+                                            "worker reaches it was not traced (not a route handler, view method or " \
+                                            "task); delete it"
+        super().report(node, message, level=level, **kw)
 
     def _opt_in(self) -> bool:
         """Inside `if os.environ.get("REMOTE_DEBUG"):`: a switch the operator turns on for one run, not a hook
@@ -96,6 +114,31 @@ class DebuggerHookLeft(AstCheck):
                 return
             self.report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
                               "worker at a debugger prompt; delete it")
+
+
+# Base classes whose methods serve requests (Django/DRF/Flask/Starlette/Tornado views, Channels consumers)
+_VIEW_BASES = ("View", "ViewSet", "APIView", "Resource", "MethodView", "HTTPEndpoint", "Handler", "Consumer")
+# Decorators that make a function a worker's job (`@shared_task`, `@app.task`, `@dramatiq.actor`, `@job`)
+_TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "job", "periodic_task"})
+
+
+def _reached_by(functions: list[ast.AST], parents: list[ast.AST]) -> str:
+    """What visibly runs the code: "import" at module level, else the enclosing route handler, view method
+    or task ("" when none of them is among the enclosing functions)."""
+    if not functions:
+        return "import"
+    for fn in functions:
+        if is_route_handler(fn):
+            return f"route handler {fn.name}()"
+        for dec in fn.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name in _TASK_DECORATORS:
+                return f"task {fn.name}()"
+    cls = next((p for p in reversed(parents) if isinstance(p, ast.ClassDef)), None)
+    if cls is not None and any((dotted(b) or "").rpartition(".")[2].endswith(_VIEW_BASES) for b in cls.bases):
+        return f"view {cls.name}"
+    return ""
 
 
 def _reads_env(test: ast.expr, ctx: FileContext) -> bool:

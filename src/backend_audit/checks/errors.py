@@ -52,7 +52,13 @@ _STATE_PREFIXES = ("save_", "delete_", "update_", "insert_", "send_", "upload_",
 # saying what the function answers when it fails: a design the rule cannot check, so a note.
 _STATED_INTENT = re.compile(r"(?i)best[- ]effort|\b(do(es)?|must|should|shall) ?n[o']t (abort|block|break|crash|"
                             r"disturb|fail|raise|stop)|\bnever (break|fail|raise|block)|\bignor(e|ed|ing)\b|"
-                            r"\boptional\b|non[- ]?critical|not critical|\bexpected\b|\bharmless\b")
+                            r"\boptional\b|non[- ]?critical|not critical|\bexpected\b|\bharmless\b|\bdefensive\b|"
+                            r"\bon (its|their) own\b|\btreated as\b|\b(instead of|rather than) (fail|rais|abort)")
+# A docstring saying what errors lead to instead of a failure ("errors mid-scroll keep what is already rendered
+# instead of failing the fetch"): the swallow is the documented behaviour.
+_DOCUMENTED_FALLBACK = re.compile(r"(?i)\b(errors?|failures?|exceptions?)\b[^.]*\b(instead of|rather than) "
+                                  r"(fail|rais|abort)")
+_BEST_EFFORT = re.compile(r"(?i)best[- ]effort")
 _DOCUMENTED_ANSWER = re.compile(r"(?i)\b(returns?|gives?|answers?|yields?)\b[^.]*\b(none|false|empty|nothing)\b[^.]*"
                                 r"\b(if|when|on|for)\b[^.]*\b(fail\w*|errors?|invalid|missing|malformed|cannot|unknown)\b")
 
@@ -441,6 +447,15 @@ class BroadExceptSwallows(AstCheck):
                 lost = f"{lost}; the handler also catches KeyboardInterrupt, SystemExit and task cancellation"
             elif self._stated_intent(node):
                 untraced = f"{lost}, but a comment or the docstring says the failure is meant"
+            elif self._side_step_before_raise():
+                untraced = (f"{lost}, but the try is a side step of a handler that logs the first error and raises "
+                            "right after it (the request fails either way); what the side step loses was not traced")
+            elif self._candidate_default(node):
+                untraced = (f"{lost}, but each failure moves on to the next candidate and the loop ends in the "
+                            "function's stated default; why a candidate failed is not logged")
+            elif self._error_entry(node):
+                untraced = (f"{lost}, but the handler records the failure in an error result the caller gets; why "
+                            "it failed is not logged")
             elif self._recorded_in_flag(node):
                 untraced = (f"{lost}, but the handler records the failure in '{self._recorded_in_flag(node)}', "
                             "which the code tests after it (the failure is the answer); why it failed is not logged")
@@ -604,7 +619,17 @@ class BroadExceptSwallows(AstCheck):
             return True
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         doc = ast.get_docstring(func) if func is not None else None
-        return bool(doc and _DOCUMENTED_ANSWER.search(doc))
+        if doc and (_DOCUMENTED_ANSWER.search(doc) or _DOCUMENTED_FALLBACK.search(doc)):
+            return True
+        if not hasattr(self, "_module_best_effort"):
+            # a module documented as best-effort as a whole (an optional cache layer whose failures fall back)
+            module_doc = ast.get_docstring(self.ctx.tree) if self.ctx.tree is not None else None
+            self._module_best_effort = bool(module_doc and _BEST_EFFORT.search(module_doc))
+        if self._module_best_effort:
+            return True
+        # a DEBUG line saying what the failure is taken for: `logger.debug("... (treated as no challenge)")`
+        return any(isinstance(n, ast.Call) and _is_logging_call(n, self.ctx) and n.args and
+                   _STATED_INTENT.search(_literal_text(n.args[0])) for n in handler_nodes(handler))
 
     def _retries(self, handler: ast.ExceptHandler) -> bool:
         """The handler makes the same call the `try` made (`except Exception: x = User.objects.get(pk=pk)`):
@@ -697,6 +722,60 @@ class BroadExceptSwallows(AstCheck):
             return False
         following = self._sibling(loop, owner, 1)
         return isinstance(following, ast.Raise) and following.exc is not None
+
+    def _candidate_default(self, handler: ast.ExceptHandler) -> bool:
+        """`for model in candidates: try: if supports(model): return True except Exception: continue` then
+        `return True`: the loop returns as soon as one candidate answers, each failure moves on to the next, and
+        running out of candidates gives the function's stated default (a constant). As `_next_candidate`, but
+        the end is a default answer, not an error: a design, still broad, so a note."""
+        parents = self.ctx.parents
+        if len(parents) < 3 or not isinstance(parents[-1], ast.Try) or not isinstance(parents[-2], (ast.For,
+                                                                                                    ast.AsyncFor)):
+            return False
+        block, loop, owner = parents[-1], parents[-2], parents[-3]
+        if self._sibling(block, loop, 0) is not block or any(isinstance(n, (ast.Return, ast.Raise))
+                                                           for n in handler_nodes(handler)):
+            return False
+        if not any(isinstance(n, ast.Return) for n in iter_nodes(loop.body, skip=_DEFERRED)):
+            return False
+        following = self._sibling(loop, owner, 1)
+        return isinstance(following, ast.Return) and isinstance(following.value, ast.Constant) and \
+            following.value.value is not None
+
+    def _side_step_before_raise(self) -> bool:
+        """`except Exception as e: logger.error(..., exc_info=True); try: mark_expired(); await session.commit()
+        except Exception: pass; raise HTTPException(400)`: the swallowing `try` sits in another handler that logs
+        the first error loudly and raises right after it; the caller is told the operation failed whatever the
+        side step did. Recovery that the code goes on with (no raise after it) keeps its warning."""
+        parents = self.ctx.parents
+        if len(parents) < 2 or not isinstance(parents[-1], ast.Try) or not isinstance(parents[-2], (ast.If,
+                                                                                                    ast.ExceptHandler)):
+            return False
+        block = parents[-1]
+        for index in range(len(parents) - 2, -1, -1):
+            parent = parents[index]
+            if isinstance(parent, _DEFERRED):
+                return False
+            if isinstance(parent, ast.ExceptHandler):
+                break
+        else:
+            return False
+        # the statement after the try, in its own block, raises; only `if` blocks may stand between
+        if not all(isinstance(p, ast.If) for p in parents[index + 1:-1]):
+            return False
+        following = self._sibling(block, parents[-2], 1)
+        if not isinstance(following, ast.Raise) or following.exc is None:
+            return False
+        if id(parent) not in self._handled:
+            self._handled[id(parent)] = _scan_handler(parent, self.ctx)[0]
+        return self._handled[id(parent)] and any(
+            isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and
+            logger_method(st.value, self.ctx) in _LOUD_LEVELS for st in parent.body)
+
+    def _error_entry(self, handler: ast.ExceptHandler) -> bool:
+        """`except Exception: responses.append(UploadResult(path=p, error=INVALID_PATH))`: the handler puts a
+        result carrying an error into the answer it builds; the caller sees that this item failed."""
+        return any(isinstance(n, ast.Call) and any(_error_result(a) for a in n.args) for n in handler_nodes(handler))
 
     def _falls_to_error_answer(self, handler: ast.ExceptHandler) -> bool:
         """`try: if inspect().ping(): return HttpResponse() except Exception: pass` then `return

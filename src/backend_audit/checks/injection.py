@@ -13,6 +13,10 @@ from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
 
 
+# sinks whose value is a program to start, not a shell command line (the models' `shell` kind covers both)
+_SPAWNED_PROGRAMS = frozenset({"StdioServerParameters"})
+
+
 class ShellInjection(TaintCheck):
     """Commands run by a shell (`shell=True`, os.system/popen, `["sh", "-c", cmd]`, asyncio's shell API):
     request data in the command is an error, a command of untraced origin a warning, a constant nothing."""
@@ -27,6 +31,12 @@ class ShellInjection(TaintCheck):
 
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
+        if judged is not None and tf.api.rpartition(".")[2] in _SPAWNED_PROGRAMS:
+            # no shell: the value is the program (and its arguments) the backend starts, which is worse
+            return judged[0], judged[1].replace(f"{self.WHAT} ({tf.api}) unsanitised. {self.FIX}",
+                                                f"chooses the program the backend spawns ({tf.api}): any command "
+                                                "runs on the server. Spawn only servers the deployment configures, "
+                                                "picked by name from an allowlist.")
         if judged is None or judged[0] != "warning" or tf.flow.root.startswith("src:") or \
                 FS_PATH not in tf.flow.sanitised:
             return judged

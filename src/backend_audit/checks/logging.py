@@ -15,6 +15,7 @@ from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .public_ids import could_be_public, logged_name, lookup_fields, route_params
+from .log_placeholders import formats_with_percent, import_roots, placeholder_mismatch
 from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
@@ -245,8 +246,10 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # a development tool's output for the developer's terminal
         if self._build_hook_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
+        if self._collectstatic_step() or self._autoreload_receiver():
+            return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = self._lesser_channel(node)
+        lesser = self._lesser_channel(node) or self._settings_notice()
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -281,6 +284,50 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                            "start-up notice, whether anyone reads stdout was not traced)"
                 return None
         return None
+
+    def _collectstatic_step(self) -> bool:
+        """In `post_process` of a Django staticfiles storage subclass: only `manage.py collectstatic` calls it, so
+        its print is that command's output (the storage's other methods also run in requests and stay)."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or func.name != "post_process":
+            return False
+        owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        return owner is not None and any((self.ctx.qualname(b) or "").startswith("django.contrib.staticfiles")
+                                         for b in owner.bases)
+
+    def _autoreload_receiver(self) -> bool:
+        """A receiver of Django's autoreloader signals (`@receiver(file_changed)`, `autoreload_started`): only
+        `runserver`'s reloader sends them, so what it prints is for the developer at the dev server."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        for deco in func.decorator_list:
+            if isinstance(deco, ast.Call) and deco.args and (self.ctx.qualname(deco.func) or "").endswith("receiver"):
+                signals = deco.args[0].elts if isinstance(deco.args[0], (ast.List, ast.Tuple)) else [deco.args[0]]
+                if signals and all((self.ctx.qualname(s) or "").startswith("django.utils.autoreload.")
+                                   for s in signals):
+                    return True
+        return False
+
+    def _settings_notice(self) -> str | None:
+        """A print in a settings or configuration module (`settings.py`, `settings/`, `config/`) outside a handler
+        that swallows an error: a start-up notice (which settings file was found, a deprecated variable) that the
+        module prints while the server reads its configuration, before logging is configured from it. Reviews
+        split on it (a start-up notice versus a print that bypasses logging), so a note. A print that is the
+        only trace of a swallowed failure (`except Exception as e: print(...)`, the code going on) stays."""
+        if not is_settings_path(self.ctx.path):
+            return None
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                break
+            if isinstance(parent, ast.ExceptHandler):
+                ends = any(isinstance(n, ast.Raise) or isinstance(n, ast.Call) and (self.ctx.qualname(n.func) or "") in (
+                    "sys.exit", "builtins.exit", "builtins.quit", "os._exit") for n in iter_nodes(parent.body))
+                if not ends:
+                    return None
+                break
+        return ("(a start-up notice of a settings or configuration module, printed while the configuration is "
+                "read, before logging is set up from it; whether the deployment reads stdout was not traced)")
 
     def _command_module(self) -> bool:
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
@@ -929,6 +976,17 @@ class EagerLogFormatting(AstCheck):
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
                              "arguments or extra={...} so formatting is lazy and messages group by template",
                         level="note" if self._development_only() else None)
+        elif node.args and formats_with_percent(self.ctx, self._roots(), node):
+            wrong = placeholder_mismatch(node, msg, method)
+            if wrong:
+                self.report(msg, f"logging call passes {wrong}: once its level is on, formatting the record "
+                                 "fails and the line is lost; give one %s per argument",
+                            properties={"sub": "placeholders"})
+
+    def _roots(self) -> frozenset[str]:
+        if not hasattr(self, "_import_roots"):
+            self._import_roots = import_roots(self.ctx)  # first asked after the module's imports are read
+        return self._import_roots
 
     def _development_only(self) -> bool:
         """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their
@@ -1010,8 +1068,9 @@ class SensitiveValueLogged(AstCheck):
                 return
         # one finding per call, for its most telling part: a credential by origin outranks a name
         best: tuple[int, str, ast.expr, str, dict[str, str]] | None = None
+        one_time = _says_one_time(node)
         for part, label in self._parts(node):
-            found = self._judge(part, label, method)
+            found = self._judge(part, label, method, one_time)
             if found and (best is None or found[0] > best[0]):
                 best = found
         if best is not None:
@@ -1021,8 +1080,9 @@ class SensitiveValueLogged(AstCheck):
                 # whether the project addresses objects by this name is the project pass's to say
                 self.ctx.facts.setdefault("token_name_logs", []).append(self.ctx.findings.pop().to_dict())
 
-    def _judge(self, part: ast.expr, label: str | None, method: str | None):
-        """(rank, message, part, level, properties) for one part of a logging call, or None."""
+    def _judge(self, part: ast.expr, label: str | None, method: str | None, one_time: str = ""):
+        """(rank, message, part, level, properties) for one part of a logging call, or None. `one_time` is
+        what the call's own text calls the value it logs, when that is a one-time code ("two-factor code")."""
         what = f"'{label}'" if label else self._sensitive(part)
         if not what:
             return None
@@ -1070,10 +1130,11 @@ class SensitiveValueLogged(AstCheck):
             return (2, f"{what} is written to the log, and it is the address messages are sent to "
                        f"({self._addressed(part)}=): a device or recipient token, not a login credential; mask it "
                        "all the same", part, "warning", {"sub": "recipient-token"})
-        if _one_time(label or expr_name(part) or ""):
+        if _one_time(label or expr_name(part) or "") or one_time and not _password(name):
             # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
-            return (2, f"{what} is written to the log: a one-time password, usable only within its time window or "
-                       "until the next login moves its counter; mask it all the same", part, "warning",
+            said = f" (the message calls it a {one_time})" if one_time else ""
+            return (2, f"{what} is written to the log: a one-time password{said}, usable only within its time window "
+                       "or until the next login moves its counter; mask it all the same", part, "warning",
                     {"sub": "one-time"})
         if method in ("debug", "trace"):
             # whether DEBUG records reach a production log is the deployment's logging config
@@ -1235,6 +1296,21 @@ def _other_cookie(name: str) -> bool:
 def _password(name: str) -> bool:
     """A password or secret by name: a wrong one may be a mistyped real one, so not spent by failing."""
     return any(w in _PASSWORD_WORDS for w in _words(name))
+
+
+# How a log message names a one-time code it prints ("logged in with the two-factor code {}")
+_ONE_TIME_TEXT = re.compile(r"(?i)\b(two[- ]factor|2fa|mfa|totp|hotp|otp|one[- ]time)\b[\w -]{0,12}?\b(code|token|"
+                            r"password|pin)\b")
+
+
+def _says_one_time(call: ast.Call) -> str:
+    """The words a logging call's own string literals use for a one-time code, or ""."""
+    for node in ast.walk(call.args[0]) if call.args else ():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 500:
+            found = _ONE_TIME_TEXT.search(node.value)
+            if found:
+                return found.group(0).lower()
+    return ""
 
 
 def _one_time(name: str) -> bool:

@@ -292,22 +292,61 @@ class DbLifecycle(AstCheck):
     def visit_Try(self, node: ast.Try) -> None:
         commits = [n for n in iter_nodes(node.body) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                    and n.func.attr in ("commit", "flush") and self._db_receiver(n)]
+        if commits:
+            # a savepoint block (`async with session.begin_nested():`) rolls back itself, and a session opened by
+            # a `with` inside the try is closed (its transaction discarded) before the handler runs
+            contained = _self_ending(node.body)
+            commits = [c for c in commits if id(c) not in contained]
         if not commits or self._in_begin() or self._released_after(node, commits):
             return
+        db_handled = False  # an earlier `except SQLAlchemyError:` that rolls back leaves the catch-all non-DB errors
         for handler in node.handlers:
+            rolls_back = any(_rolls_back(n) for n in iter_nodes(handler.body))
             if not self._broad(handler.type):
+                db_handled = db_handled or rolls_back and _names_db_error(handler.type)
                 continue
-            calls = [n for n in iter_nodes(handler.body)
-                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "rollback"]
             raises = any(isinstance(n, ast.Raise) for n in iter_nodes(handler.body))
-            if not calls and not raises:
+            if not rolls_back and not raises and not db_handled:
                 message = ("broad except after commit()/flush() neither rolls back nor re-raises: the session "
                            "stays in a failed transaction and the next use fails (or commits half the work); call "
                            "rollback() or re-raise")
-                teardown = self._request_scoped(node, handler, commits)
+                teardown = self._request_scoped(node, handler, commits) or self._last_use(node, handler, commits)
                 self.report(handler, f"{message}; {teardown}" if teardown else message,
                             rule_id="BA-SQL-004/no-rollback", key_node=handler.type or handler,
                             level="note" if teardown else None)
+
+    def _last_use(self, node: ast.Try, handler: ast.ExceptHandler, commits: list[ast.Call]) -> str | None:
+        """`try: connector.config = {..., "auth_expired": True}; await session.commit() except Exception:
+        logger.warning(...)` at the end of the function: neither the handler nor anything after the `try` (nor a
+        loop around it) uses the session again here, so the failed transaction only matters if the caller
+        reuses the session, which was not traced: a note. Only on a flagged site, so the function is walked
+        once per finding, not per file."""
+        receivers = {dotted(c.func.value) for c in commits}  # type: ignore[attr-defined]
+        if len(receivers) != 1 or None in receivers:
+            return None
+        receiver = next(iter(receivers))
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return None
+        for parent in reversed(self.ctx.parents):
+            if parent is func:
+                break
+            if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
+                return None  # the next round commits on the same session
+        end = node.end_lineno or node.lineno
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
+                      if isinstance(b, list) and any(st is node for st in b)), [])
+        following = next((block[i + 1] for i, st in enumerate(block) if st is node and i + 1 < len(block)), None)
+        if isinstance(following, (ast.Return, ast.Raise)):
+            later = list(iter_nodes([following]))  # the function leaves right after the try
+        else:
+            later = [n for n in iter_nodes(func.body) if getattr(n, "lineno", 0) > end]
+        later += list(iter_nodes(handler.body))
+        if any(isinstance(n, (ast.Name, ast.Attribute)) and dotted(n) == receiver for n in later):
+            return None
+        return ("nothing after the try in this function uses the session again: whether the caller reuses it in "
+                "its failed transaction was not traced")
 
     def _request_scoped(self, node: ast.Try, handler: ast.ExceptHandler, commits: list[ast.Call]) -> str | None:
         """Flask-SQLAlchemy's `db.session` in a Flask module, where the function returns as soon as the except
@@ -341,6 +380,45 @@ class DbLifecycle(AstCheck):
                             call.func.attr in ("begin", "atomic", "begin_nested"):
                         return True
         return False
+
+
+_SELF_ENDING = frozenset({"begin", "begin_nested", "atomic"})
+# Base classes of every database error: a handler naming one sees all of them
+_DB_ERRORS = frozenset({"SQLAlchemyError", "DBAPIError", "DatabaseError"})
+
+
+def _self_ending(body: list[ast.stmt]) -> set[int]:
+    """Ids of the nodes inside `with x.begin_nested():` / `begin()` / `atomic()` blocks of a `try` body, and of
+    `with make_session() as s:` blocks' uses of `s`: their transaction ends with the block, rolled back on error."""
+    out: set[int] = set()
+    for n in iter_nodes(body):
+        if not isinstance(n, (ast.With, ast.AsyncWith)):
+            continue
+        for item in n.items:
+            call = item.context_expr
+            if not isinstance(call, ast.Call):
+                continue
+            if isinstance(call.func, ast.Attribute) and call.func.attr in _SELF_ENDING:
+                out.update(id(m) for m in iter_nodes(n.body))
+            elif isinstance(item.optional_vars, ast.Name):
+                name = item.optional_vars.id
+                out.update(id(m) for m in iter_nodes(n.body) if isinstance(m, ast.Call) and isinstance(
+                    m.func, ast.Attribute) and isinstance(m.func.value, ast.Name) and m.func.value.id == name)
+    return out
+
+
+def _rolls_back(node: ast.AST) -> bool:
+    """`session.rollback()`, or a helper named for it that is handed the work (`rollback_and_persist_failure(
+    self.session, doc, msg)`)."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else (dotted(node.func) or "")
+    return name == "rollback" or "rollback" in name.lower() and bool(node.args)
+
+
+def _names_db_error(kind: ast.AST | None) -> bool:
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return any((dotted(k) or "").rpartition(".")[2] in _DB_ERRORS for k in kinds)
 
 
 def _factory_maker(ctx: FileContext, func: ast.AST) -> bool:

@@ -24,6 +24,10 @@ from typing import Any, Callable
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _WEEK = 7 * 24 * 3600
+# Copies of one kind kept at most, the newest first: each checkout of the rule pack (another clone, another
+# installed version, a CI runner's fresh work dir) names its own copy, and the week alone let a busy machine
+# keep hundreds of 700 KB rule-pack copies.
+KEEP_PER_KIND = 8
 
 
 def home() -> Path:
@@ -51,7 +55,8 @@ def read_json(name: str) -> Any:
 
 def write_json(name: str, data: Any, prune_prefix: str | None = None) -> None:
     """Store `data` under `name` atomically (a concurrent run sees the old file or the new one). With
-    `prune_prefix`, files of that prefix untouched for a week go (copies for other installed versions)."""
+    `prune_prefix`, other files of that prefix go when untouched for a week or beyond the newest
+    KEEP_PER_KIND (copies for other installed versions or checkouts)."""
     base = home()
     try:
         text = json.dumps(data, separators=(",", ":"))
@@ -62,12 +67,28 @@ def write_json(name: str, data: Any, prune_prefix: str | None = None) -> None:
             fh.write(text)
         os.replace(tmp, base / name)
         if prune_prefix:
-            old_before = time.time() - _WEEK
-            for old in base.glob(f"{prune_prefix}*"):
-                if old.name != name and not old.is_symlink() and old.stat().st_mtime < old_before:
-                    old.unlink()
+            _prune(base, prune_prefix, keep=name)
     except (OSError, TypeError, ValueError):
         pass
+
+
+def _prune(base: Path, prefix: str, keep: str) -> None:
+    old_before = time.time() - _WEEK
+    others = []
+    for old in base.glob(f"{prefix}*"):
+        try:
+            st = old.lstat()
+        except OSError:
+            continue  # a concurrent run pruned it
+        if old.name != keep and stat.S_ISREG(st.st_mode):
+            others.append((st.st_mtime, old.name, old))
+    others.sort(reverse=True)  # the newest first; the name breaks ties, so two runs agree
+    for rank, (mtime, _name, old) in enumerate(others):
+        if mtime < old_before or rank >= KEEP_PER_KIND - 1:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove: best effort like the rest
 
 
 def files_digest(paths: list[Path], salt: str) -> str:

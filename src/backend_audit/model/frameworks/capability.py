@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import re
 
+from ...checks.base import iter_nodes
+
 # Parameter names that hold an unguessable value: a client secret, a link or invitation token; not the id,
 # name or kind of one (`token_id`, `secret_name`: guessable, a guard is still expected).
 _SECRET_PARAM = re.compile(r"(?i)(secret|token)")
@@ -19,6 +21,28 @@ _SECRET_PARAM = re.compile(r"(?i)(secret|token)")
 _SECRET_FIELD = re.compile(r"(?i)(secret|token|(^|_)key$)")
 _NOT_SECRET = re.compile(r"(?i)(^|_)(ids?|pk|uuid|name|type|kind|count)$|[a-z]Id$")
 _PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
+# parameters whose fields are the framework's, not a submitted body's
+_NOT_CARRIERS = frozenset({"self", "cls", "request"})
+
+
+# Every name either branch of `secret_lookups` can match holds one of these (lower-cased): a function whose
+# source holds none has nothing to find, and is not walked (every function of every file is asked)
+_SECRET_WORDS = ("secret", "token", "key")
+
+
+def may_look_up_secrets(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
+    """Whether the def's source (decorators, signature, body, nested defs: what `ast.walk` visits) can name
+    a secret-named parameter or field. Only an ASCII text is judged by its words: the parser NFKC-normalises
+    identifiers, so a non-ASCII spelling (a fullwidth or Kelvin-sign letter) may still become one."""
+    first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    last = getattr(node, "end_lineno", None) or node.lineno
+    if not (0 < first <= last <= len(lines)):
+        return True
+    text = "\n".join(lines[first - 1:last])
+    if not text.isascii():
+        return True
+    text = text.lower()
+    return any(word in text for word in _SECRET_WORDS)
 
 
 def secret_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
@@ -27,14 +51,16 @@ def secret_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
     params = {a.arg for a in args}
     names = {a for a in params if _SECRET_PARAM.search(a) and not _NOT_SECRET.search(a)}
+    if not names and not params - _NOT_CARRIERS:
+        return []  # no parameter that could be, or carry, a secret: no call can pass one
     used: set[str] = set()
-    for call in ast.walk(node):
+    for call in iter_nodes(node, skip=()):  # every node, as ast.walk, without its generators per node
         if isinstance(call, ast.Call):
             for value in [*call.args, *(k.value for k in call.keywords)]:
                 if isinstance(value, ast.Name) and value.id in names:
                     used.add(value.id)
                 elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and \
-                        value.value.id in params and value.value.id not in ("self", "cls", "request") and \
+                        value.value.id in params and value.value.id not in _NOT_CARRIERS and \
                         _SECRET_FIELD.search(value.attr) and not _NOT_SECRET.search(value.attr):
                     used.add(f"{value.value.id}.{value.attr}")
     return sorted(used)

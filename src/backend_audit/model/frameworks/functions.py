@@ -17,7 +17,7 @@ from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from ...records import dataclass
 from .assets import FILE_RESPONSES, served_asset
-from .capability import secret_lookups
+from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
@@ -480,7 +480,7 @@ class FunctionFacts:
         said = documented_public(ast.get_docstring(node, clean=False))
         if said:
             out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
-        keys = secret_lookups(node)
+        keys = secret_lookups(node) if may_look_up_secrets(node, ctx.lines) else []
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
         return out
@@ -1471,8 +1471,9 @@ def _session_user_test(test: ast.expr, local_exprs: dict[str, ast.expr] | None =
         if isinstance(n, ast.Name) and local_exprs and n.id in local_exprs:
             parts.append(local_exprs[n.id])
     for part in parts:
-        names = [dotted(n) or "" for n in ast.walk(part) if isinstance(n, (ast.Name, ast.Attribute))]
-        if any(last_name(n) == "session" for n in names) and any(
+        # a name or dotted name ending in `session` (its last part is the node's own): no dotted text built
+        if any(isinstance(n, ast.Name) and n.id == "session" or isinstance(n, ast.Attribute) and
+               n.attr == "session" and dotted_parts(n) for n in ast.walk(part)) and any(
                 isinstance(n, ast.Constant) and isinstance(n.value, str) and _SESSION_IDENTITY.search(n.value)
                 for n in ast.walk(part)):
             return True
