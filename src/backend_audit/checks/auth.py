@@ -20,6 +20,13 @@ _TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|
 _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+_NO_GUARD = ("none", "unknown", "graphql", "public")
+# A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
+_PATH_PARAM = re.compile(r"[{<][^}>]+[}>]")
+# Calls that set an account's password: creating or changing a credential outside the sign-up and recovery
+# flows (those are public by design and judged before this) is for an administrator or the account's owner
+_SETS_PASSWORD = re.compile(r"^(set_password|make_password|get_password_hash|hash_password|generate_password_hash"
+                            r"|set_unusable_password|change_password|update_password|create_user|create_superuser)$")
 # Library views that answer the same public text to every visitor: Django's translation catalogs for the
 # front end's JavaScript, and `TemplateView.as_view(template_name=...)` routed as it is, which renders one
 # template from the view's keyword arguments only (the class-based `render(request, "about.html")`, a static
@@ -68,6 +75,9 @@ class EndpointWithoutAuth(EndpointCheck):
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
+        # files and routers with a route that takes a login: an unguarded route beside it is the odd one out
+        guarded = {k for e in inv.endpoints if not e.public and not e.auth.startswith(_NO_GUARD)
+                   for k in (e.file, e.root) if k is not None}
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
@@ -82,6 +92,12 @@ class EndpointWithoutAuth(EndpointCheck):
                 reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
+            hook = any(WEBHOOK.search(f"{e.path} {e.handler}") for e, _ in group)
+            if hook and changing:
+                # called by another service, never with a user's login: what stands in for it is a check of
+                # the sender, and none was found (no signature, HMAC or shared secret compared)
+                reason += (" (a webhook that verifies no signature or shared secret of its sender: anyone who "
+                           "knows the URL can post to it)")
             if changing and STATE_CHANGING & {x for _, m in group for x in m} == {"POST"} and \
                     not self._stores(path, group[0][0].handler, group[0][0].fn):
                 # a POST is an error only with evidence that a stranger changes stored data; a socket push, a
@@ -93,7 +109,7 @@ class EndpointWithoutAuth(EndpointCheck):
                 pushed = self._pushes(path, group[0][0].handler)
                 if pushed:
                     reason = reason[:-1] + f"; it hands data on with {pushed}())"
-                elif not any(WEBHOOK.search(f"{e.path} {e.handler}") for e, _ in group):
+                elif not hook:
                     # nothing it does is seen to reach anyone else: a calculator, a decoder, or a write out of
                     # sight; only an unauthenticated webhook is a known problem by its shape
                     level = "note"
@@ -117,12 +133,36 @@ class EndpointWithoutAuth(EndpointCheck):
                 level = "note"
                 reason += (" and reads no user identity (no request.user / current_user / session user): public "
                            "content or a forgotten guard cannot be told apart")
+            if level == "error" and not step:
+                meant = self._meant_private(group, guarded)
+                if meant is None:
+                    # fail-safe: a change made by an anonymous caller is a defect only where the endpoint
+                    # is meant for someone in particular; nothing here says it is
+                    level = "warning"
+                    reason += (" (nothing says it is meant to be private: it reads no user identity, acts on no "
+                               "record named in its URL, sets no password, and no route beside it takes a "
+                               "login; a public form or a guard out of sight cannot be told apart)")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
                 level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
         return out
+
+    def _meant_private(self, group: list, guarded: set) -> str | None:
+        """Positive evidence that an endpoint is meant for someone in particular, which an error needs: it
+        reads who is asking, it acts on a stored record its URL names (`/tasks/{task_id}/edit`), it sets a
+        password, or a route in its file or on its router takes a login (this one is the odd one out).
+        None when nothing says so."""
+        e = group[0][0]
+        if any(v.get("reads_identity") for v in self._views(e.file, e, None)):
+            return "reads the user's identity"
+        if any(_PATH_PARAM.search(x.path) for x, _ in group):
+            return "acts on a record its URL names"
+        if any(x.file in guarded or x.root in guarded for x, _ in group):
+            return "a route beside it takes a login"
+        hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
+        return f"sets a password ({hit}())" if hit else None
 
     def _views(self, path: str, e, methods: set[str] | None) -> list[dict[str, Any]]:
         """The function facts behind an endpoint: a function view, or a class view's methods (only the verb
@@ -149,6 +189,10 @@ class EndpointWithoutAuth(EndpointCheck):
     def _pushes(self, path: str, handler: str) -> str | None:
         """The call by which the handler, or a project helper two calls down, hands data on to other clients or
         a job (`manager.send(item_id, data)`, `publish(...)`, `task.delay(...)`), or None."""
+        return self._calls_matching(path, handler, _PUSH)
+
+    def _calls_matching(self, path: str, handler: str, pattern) -> str | None:
+        """The first call, by the handler or a project helper two calls down, whose last name matches."""
         sm = self._semantic
         module = sm.module_of(path) if sm is not None else None
         if module is None:
@@ -164,7 +208,7 @@ class EndpointWithoutAuth(EndpointCheck):
             seen.add(qual)
             for _line, ref in info.calls:
                 tail = str(ref).rpartition(".")[2]
-                if _PUSH.match(tail):
+                if pattern.match(tail):
                     return str(ref)
             if depth < 2:
                 todo += [(c, depth + 1) for c in sorted(sm.callees(qual))]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import re
 
+from ...checks.base import dotted
+
 # Parameter names that hold an unguessable value: a client secret, a link or invitation token; not the id,
 # name or kind of one (`token_id`, `secret_name`: guessable, a guard is still expected).
 _SECRET_PARAM = re.compile(r"(?i)(secret|token)")
@@ -19,25 +21,42 @@ _SECRET_PARAM = re.compile(r"(?i)(secret|token)")
 _SECRET_FIELD = re.compile(r"(?i)(secret|token|(^|_)key$)")
 _NOT_SECRET = re.compile(r"(?i)(^|_)(ids?|pk|uuid|name|type|kind|count)$|[a-z]Id$")
 _PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
+# Parameters that carry proof from the caller rather than data: an OAuth `state` the app signed when the flow
+# began, a request signature, an HMAC, a nonce, a one-time code; with the secret-named ones above.
+_PROOF_PARAM = re.compile(r"(?i)^(state|oauth_state|signature|sig|hmac|mac|nonce|otp|digest)$|_(signature|sig|hmac|digest)$")
+# What a call that checks such a value is called: the proof is verified there (`validate_state(state)`,
+# `verify_signature(sig, body)`, `signer.unsign(token)`, `jwt.decode(token, ...)`), not merely stored or looked up.
+_CHECK_CALL = re.compile(r"(?i)^_*(verify|validate|check|unsign|decode|authenticate|confirm|compare_digest|"
+                         r"consume|redeem)")
 
 
-def secret_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+def secret_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[str], dict[str, str]]:
     """The handler's secret-named parameters that it passes, as they are, into a call (a lookup); and the
-    secret-named fields of its parameters passed so (`claim_seat(session, body.invitation_token)`), dotted."""
+    secret-named fields of its parameters passed so (`claim_seat(session, body.invitation_token)`), dotted.
+    Second, the proof-like parameters (`state`, `signature`, a token) handed to a call named for a check,
+    with that call (`{"state": "state_manager.validate_state"}`): the caller is verified there."""
     args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
     params = {a.arg for a in args}
     names = {a for a in params if _SECRET_PARAM.search(a) and not _NOT_SECRET.search(a)}
+    proofs = names | {a for a in params if _PROOF_PARAM.search(a)}
     used: set[str] = set()
+    checked: dict[str, str] = {}
     for call in ast.walk(node):
         if isinstance(call, ast.Call):
+            func = call.func
+            tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            callee = dotted(func) or tail
+            checks = bool(_CHECK_CALL.match(tail))
             for value in [*call.args, *(k.value for k in call.keywords)]:
+                if isinstance(value, ast.Name) and value.id in proofs and checks:
+                    checked.setdefault(value.id, callee)
                 if isinstance(value, ast.Name) and value.id in names:
                     used.add(value.id)
                 elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and \
                         value.value.id in params and value.value.id not in ("self", "cls", "request") and \
                         _SECRET_FIELD.search(value.attr) and not _NOT_SECRET.search(value.attr):
                     used.add(f"{value.value.id}.{value.attr}")
-    return sorted(used)
+    return sorted(used), dict(sorted(checked.items()))
 
 
 def body_capability(views: list[dict]) -> str | None:

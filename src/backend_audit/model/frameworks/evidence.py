@@ -418,6 +418,12 @@ class AuthEvidence:
         if field:
             return (f"unknown: keyed by {field} from the request, handed to a lookup: a credential the caller "
                     "holds (an invitation or license key) or a value it stores; not traced")
+        proof = next((item for v in views for item in v.get("proof_checked", {}).items()), None)
+        if proof:
+            # `validate_state(state)` on an OAuth callback, `verify_signature(signature, body)`: the caller
+            # brings a proof the handler checks; whether that check is sound is not read here
+            return (f"unknown: its `{proof[0]}` parameter is checked by {proof[1]}(), a proof the caller brings "
+                    "(a signed OAuth state, a signature, a token) whose check this analysis does not trace")
         shared = _shared_cache(views)
         if shared:
             return f"public (one cached response for every caller: @{shared})"
@@ -430,7 +436,9 @@ class AuthEvidence:
         if switch:
             return f"public (behind the operator's switch {switch})"
         said = next((v["doc_public"] for v in views if v.get("doc_public")), None)
-        if said:
+        if said and not (_WEBHOOK.search(full) or _WEBHOOK.search(handler)):
+            # a webhook "does not require authentication" because its sender is another service, which
+            # then has to be checked some other way (a signature, a shared secret): none was found above
             return f"public (its docstring says so: {said!r})"
         built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
         route = built if built and "<expr>" in full else full

@@ -480,9 +480,11 @@ class FunctionFacts:
         said = documented_public(ast.get_docstring(node, clean=False))
         if said:
             out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
-        keys = secret_lookups(node)
+        keys, checked = secret_lookups(node)
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
+        if checked:
+            out["proof_checked"] = checked  # `validate_state(state)`: the caller's proof checked by a call
         return out
 
     def _lines(self) -> list[str]:
