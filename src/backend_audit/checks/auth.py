@@ -142,6 +142,11 @@ class EndpointWithoutAuth(EndpointCheck):
                     reason += (" (nothing says it is meant to be private: it reads no user identity, acts on no "
                                "record named in its URL, sets no password, and no route beside it takes a "
                                "login; a public form or a guard out of sight cannot be told apart)")
+                handed = self._request_untraced(group[0][0])
+                if level == "error" and handed:
+                    level = "warning"
+                    reason += (f" (it hands the request to {handed}(), code this analysis does not follow: a check "
+                               "of the caller there is not traced)")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
@@ -163,6 +168,25 @@ class EndpointWithoutAuth(EndpointCheck):
             return "a route beside it takes a login"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
         return f"sets a password ({hit}())" if hit else None
+
+    def _request_untraced(self, e) -> str | None:
+        """The call a view hands its request to (`form.save(request)`, `can_edit(request, obj)`) when it is not
+        a project function this analysis followed: whether it checks the caller is unknown."""
+        sm = self._semantic
+        module = sm.module_of(e.file) if sm is not None else None
+        for v in self._views(e.file, e, None):
+            handed = v.get("request_to")
+            if not handed:
+                continue
+            if module is None:
+                return handed
+            start = f"{module}.{e.handler}"
+            cls = sm.class_(start)
+            quals = [f"{start}.{m}" for m in cls.methods] if cls is not None else [start]
+            tails = {c.rpartition(".")[2] for q in quals for c in sm.callees(q)}
+            if handed.rpartition(".")[2] not in tails:
+                return handed
+        return None
 
     def _views(self, path: str, e, methods: set[str] | None) -> list[dict[str, Any]]:
         """The function facts behind an endpoint: a function view, or a class view's methods (only the verb
@@ -299,6 +323,12 @@ class EndpointWithoutAuth(EndpointCheck):
         for root, group in sorted(((r, g) for r, g in apps.items() if r is not None), key=lambda kv: kv[0]):
             path, name = root
             if root in guarded or not guarded - {root}:
+                continue
+            kind = self._facts.get(path, {}).get("web", {}).get("routers", {}).get(name, {}).get("kind", "")
+            if kind.endswith(("_blueprint", "_router")):
+                # a blueprint or router serves nothing by itself: it is mounted on an app by code this
+                # analysis did not follow (`def init_app(app): app.register_blueprint(bp)`), most likely the
+                # main one; its routes are judged one by one
                 continue
             routes = sorted({f"{'/'.join(e.methods)} {e.path}" for e in group if not e.public})
             if not routes:
