@@ -23,7 +23,8 @@ _NOT_SECRET = re.compile(r"(?i)(^|_)(ids?|pk|uuid|name|type|kind|count)$|[a-z]Id
 _PARAM = re.compile(r"[<{(]([^>})]*)[>})]")
 # Parameters that carry proof from the caller rather than data: an OAuth `state` the app signed when the flow
 # began, a request signature, an HMAC, a nonce, a one-time code; with the secret-named ones above.
-_PROOF_PARAM = re.compile(r"(?i)^(state|oauth_state|signature|sig|hmac|mac|nonce|otp|digest)$|_(signature|sig|hmac|digest)$")
+_PROOF_PARAM = re.compile(r"(?i)^(state|oauth_state|signature|sig|hmac|mac|nonce|otp|digest|code|otp_code|key|api_key"
+                          r"|apikey)$|_(signature|sig|hmac|digest)$")
 # What a call that checks such a value is called: the proof is verified there (`validate_state(state)`,
 # `verify_signature(sig, body)`, `signer.unsign(token)`, `jwt.decode(token, ...)`), not merely stored or looked up.
 _CHECK_CALL = re.compile(r"(?i)^_*(verify|validate|check|unsign|decode|authenticate|confirm|compare_digest|"

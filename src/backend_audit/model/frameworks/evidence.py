@@ -418,12 +418,6 @@ class AuthEvidence:
         if field:
             return (f"unknown: keyed by {field} from the request, handed to a lookup: a credential the caller "
                     "holds (an invitation or license key) or a value it stores; not traced")
-        proof = next((item for v in views for item in v.get("proof_checked", {}).items()), None)
-        if proof:
-            # `validate_state(state)` on an OAuth callback, `verify_signature(signature, body)`: the caller
-            # brings a proof the handler checks; whether that check is sound is not read here
-            return (f"unknown: its `{proof[0]}` parameter is checked by {proof[1]}(), a proof the caller brings "
-                    "(a signed OAuth state, a signature, a token) whose check this analysis does not trace")
         shared = _shared_cache(views)
         if shared:
             return f"public (one cached response for every caller: @{shared})"
@@ -473,6 +467,12 @@ class AuthEvidence:
         ended = next((v["ends_session"] for v in views if v.get("ends_session")), None)
         if ended and not any(v.get("persists") for v in views):
             return f"public (account flow: logout, {ended} drops only the caller's own session)"
+        proof = next((item for v in views for item in v.get("proof_checked", {}).items()), None)
+        if proof:
+            # `validate_state(state)` on an OAuth callback, `verify_signature(signature, body)`: the caller
+            # brings a proof the handler checks; whether that check is sound is not read here
+            return (f"unknown: its `{proof[0]}` parameter is checked by {proof[1]}(), a proof the caller brings "
+                    "(a signed OAuth state, a signature, a token) whose check this analysis does not trace")
         return auth
 
     def _credential_view(self, path: str, handler: str) -> str | None:

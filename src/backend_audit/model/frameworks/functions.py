@@ -656,8 +656,9 @@ class FunctionFacts:
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
-        if fn.request_names and fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and \
-                any(isinstance(a, ast.Name) and a.id in fn.request_names for a in call_arguments(node)):
+        if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
+                any(isinstance(a, ast.Name) and (a.id in fn.request_names or a.id == "request" and
+                                                 self._request_kind(a) == "flask") for a in call_arguments(node)):
             fn.request_to = name or tail  # `form.save(request)`: what it does with the caller is not read here
         if tail in _OAUTH_REDIRECTS and isinstance(node.func, ast.Attribute):
             fn.oauth_redirect = fn.oauth_redirect or f"{tail}()"
