@@ -142,7 +142,9 @@ class EndpointWithoutAuth(EndpointCheck):
                     reason += (" (nothing says it is meant to be private: it reads no user identity, acts on no "
                                "record named in its URL, sets no password, and no route beside it takes a "
                                "login; a public form or a guard out of sight cannot be told apart)")
-                handed = self._request_untraced(group[0][0])
+                # where the routes beside it carry a guard and it does not, the author's convention is a guard
+                # on each route: a check in the call it hands the request to would be the exception
+                handed = None if self._beside_guarded(group, guarded) else self._request_untraced(group[0][0])
                 if level == "error" and handed:
                     level = "warning"
                     reason += (f" (it hands the request to {handed}(), code this analysis does not follow: a check "
@@ -164,10 +166,14 @@ class EndpointWithoutAuth(EndpointCheck):
             return "reads the user's identity"
         if any(_PATH_PARAM.search(x.path) for x, _ in group):
             return "acts on a record its URL names"
-        if any(x.file in guarded or x.root in guarded for x, _ in group):
+        if self._beside_guarded(group, guarded):
             return "a route beside it takes a login"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
         return f"sets a password ({hit}())" if hit else None
+
+    @staticmethod
+    def _beside_guarded(group: list, guarded: set) -> bool:
+        return any(x.file in guarded or x.root in guarded for x, _ in group)
 
     def _request_untraced(self, e) -> str | None:
         """The call a view hands its request to (`form.save(request)`, `can_edit(request, obj)`) when it is not
