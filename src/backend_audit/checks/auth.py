@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from ..model.frameworks.assets import catch_all
+from ..model.frameworks.capability import secret_path_param
 from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from .endpoint_base import EndpointCheck
@@ -372,6 +373,8 @@ class EndpointWithoutAuth(EndpointCheck):
         on a view that updates or deletes it is worth a second look."""
         out = []
         for (path, line), group in sorted(groups.items()):
+            if all(secret_path_param(e.path) for e, _ in group):
+                continue  # declared public and addressed by a key in its URL: a client SDK's or a link's own route
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             e = group[0][0]
             out.append(self.finding(path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} "

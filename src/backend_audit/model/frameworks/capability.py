@@ -66,6 +66,12 @@ def body_capability(views: list[dict]) -> str | None:
     return next((k for v in views for k in v.get("looks_up_by", ()) if "." in k), None)
 
 
+def secret_path_param(route: str) -> str | None:
+    """A path parameter named for a secret, a token or a key (`<str:environment_api_key>`), or None."""
+    in_path = [part.strip() for m in _PARAM.findall(route) for part in m.split(":")]
+    return next((p for p in in_path if _SECRET_FIELD.search(p) and not _NOT_SECRET.search(p)), None)
+
+
 def capability_param(route: str, views: list[dict]) -> str | None:
     """The path parameter that keys this route as a capability link, or None."""
     # `{token}`, `{token:path}` (Starlette), `<string:token>` (Flask, Django)
