@@ -9,6 +9,7 @@ from ..model.frameworks.assets import catch_all
 from ..model.frameworks.capability import secret_path_param
 from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
+from ..model.frameworks.public_flows import account_flow
 from .endpoint_base import EndpointCheck
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
@@ -22,6 +23,7 @@ _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 _NO_GUARD = ("none", "unknown", "graphql", "public")
+_SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
 # A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
 _PATH_PARAM = re.compile(r"[{<][^}>]+[}>]")
 # Calls that set an account's password: creating or changing a credential outside the sign-up and recovery
@@ -79,6 +81,11 @@ class EndpointWithoutAuth(EndpointCheck):
         # files and routers with a route that takes a login: an unguarded route beside it is the odd one out
         guarded = {k for e in inv.endpoints if not e.public and not e.auth.startswith(_NO_GUARD)
                    for k in (e.file, e.root) if k is not None}
+        # modules that serve a sign-in step (a login, a code or password exchanged for a session): an unguarded
+        # route there may be another step of it (asking for the one-time code that step takes), so the guarded
+        # routes beside it (who am I, log out) say nothing about this one
+        self._signin_files = {e.file for e in inv.endpoints if e.auth.startswith(_SIGN_IN) or
+                              (account_flow(e.path, e.handler, e.file) or "").startswith("login")}
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
@@ -140,9 +147,12 @@ class EndpointWithoutAuth(EndpointCheck):
                     # fail-safe: a change made by an anonymous caller is a defect only where the endpoint
                     # is meant for someone in particular; nothing here says it is
                     level = "warning"
+                    beside = ("the routes beside it that take a login sit with a sign-in step, of which it may be "
+                              "one" if any(x.file in self._signin_files for x, _ in group) else
+                              "no route beside it takes a login")
                     reason += (" (nothing says it is meant to be private: it reads no user identity, acts on no "
-                               "record named in its URL, sets no password, and no route beside it takes a "
-                               "login; a public form or a guard out of sight cannot be told apart)")
+                               f"record named in its URL, sets no password, and {beside}; a public form or a guard "
+                               "out of sight cannot be told apart)")
                 # where the routes beside it carry a guard and it does not, the author's convention is a guard
                 # on each route: a check in the call it hands the request to would be the exception
                 handed = None if self._beside_guarded(group, guarded) else self._request_untraced(group[0][0])
@@ -172,9 +182,8 @@ class EndpointWithoutAuth(EndpointCheck):
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
         return f"sets a password ({hit}())" if hit else None
 
-    @staticmethod
-    def _beside_guarded(group: list, guarded: set) -> bool:
-        return any(x.file in guarded or x.root in guarded for x, _ in group)
+    def _beside_guarded(self, group: list, guarded: set) -> bool:
+        return any((x.file in guarded or x.root in guarded) and x.file not in self._signin_files for x, _ in group)
 
     def _request_untraced(self, e) -> str | None:
         """The call a view hands its request to (`form.save(request)`, `can_edit(request, obj)`) when it is not
