@@ -25,7 +25,7 @@ _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 _NO_GUARD = ("none", "unknown", "graphql", "public")
 _SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
 # A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
-_PATH_PARAM = re.compile(r"[{<][^}>]+[}>]")
+_PATH_PARAM = re.compile(r"[{<]([^}>]+)[}>]")
 # Calls that set an account's password: creating or changing a credential outside the sign-up and recovery
 # flows (those are public by design and judged before this) is for an administrator or the account's owner
 _SETS_PASSWORD = re.compile(r"^(set_password|make_password|get_password_hash|hash_password|generate_password_hash"
@@ -79,8 +79,14 @@ class EndpointWithoutAuth(EndpointCheck):
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
         # files and routers with a route that takes a login: an unguarded route beside it is the odd one out
-        guarded = {k for e in inv.endpoints if not e.public and not e.auth.startswith(_NO_GUARD)
-                   for k in (e.file, e.root) if k is not None}
+        # modules where routes taking a login are at least as many as the unguarded ones: an unguarded route
+        # there is the odd one out (where most are open, open is the author's habit there). By module, not by
+        # app: the app a router is mounted on holds every route of the project
+        tally: dict[str, list[int]] = {}
+        for e in inv.endpoints:
+            if not e.public:
+                tally.setdefault(e.file, [0, 0])[0 if e.auth.startswith(_NO_GUARD) else 1] += 1
+        guarded = {k for k, (open_, closed) in tally.items() if closed and closed >= open_}
         # modules that serve a sign-in step (a login, a code or password exchanged for a session): an unguarded
         # route there may be another step of it (asking for the one-time code that step takes), so the guarded
         # routes beside it (who am I, log out) say nothing about this one
@@ -149,10 +155,11 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "warning"
                     beside = ("the routes beside it that take a login sit with a sign-in step, of which it may be "
                               "one" if any(x.file in self._signin_files for x, _ in group) else
-                              "no route beside it takes a login")
-                    reason += (" (nothing says it is meant to be private: it reads no user identity, acts on no "
-                               f"record named in its URL, sets no password, and {beside}; a public form or a guard "
-                               "out of sight cannot be told apart)")
+                              "the routes beside it that take a login, if any, are fewer than the open ones")
+                    reason += (" (nothing says it is meant to be private: it reads no user identity, names no "
+                               "record in its URL by a numeric or untyped id (a string or UUID id may be a link's "
+                               f"key), sets no password, and {beside}; a public form or a guard out of sight cannot "
+                               "be told apart)")
                 # where the routes beside it carry a guard and it does not, the author's convention is a guard
                 # on each route: a check in the call it hands the request to would be the exception
                 handed = None if self._beside_guarded(group, guarded) else self._request_untraced(group[0][0])
@@ -175,15 +182,30 @@ class EndpointWithoutAuth(EndpointCheck):
         e = group[0][0]
         if any(v.get("reads_identity") for v in self._views(e.file, e, None)):
             return "reads the user's identity"
-        if any(_PATH_PARAM.search(x.path) for x, _ in group):
+        if any(self._names_record(x) for x, _ in group):
             return "acts on a record its URL names"
         if self._beside_guarded(group, guarded):
             return "a route beside it takes a login"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
         return f"sets a password ({hit}())" if hit else None
 
+    @staticmethod
+    def _names_record(e) -> bool:
+        """A path parameter naming a stored record, unless it is declared a string or a UUID (a `str` / `UUID`
+        annotation, a `<str:...>` / `<uuid:...>` converter): such an id may be a random key handed out as a link
+        (an invoice page's), so on its own it says nothing of who the record is for."""
+        params = {}  # name -> converter: `{name:type}` (Starlette), `<type:name>` (Flask, Django)
+        for m in _PATH_PARAM.finditer(e.path):
+            parts = [x.strip() for x in m.group(1).split(":")]
+            name, conv = (parts[0], parts[1] if len(parts) > 1 else "") if m.group(0)[0] == "{" else \
+                (parts[-1], parts[0] if len(parts) > 1 else "")
+            params[name] = conv.lower()
+        typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
+        return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID")
+                   for name, conv in params.items())
+
     def _beside_guarded(self, group: list, guarded: set) -> bool:
-        return any((x.file in guarded or x.root in guarded) and x.file not in self._signin_files for x, _ in group)
+        return any(x.file in guarded and x.file not in self._signin_files for x, _ in group)
 
     def _request_untraced(self, e) -> str | None:
         """The call a view hands its request to (`form.save(request)`, `can_edit(request, obj)`) when it is not
