@@ -22,27 +22,34 @@ from backend_audit.model.frameworks.common import last_name
 SRC = Path(capability.__file__).resolve().parents[2]
 
 
-def _reference_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+def _reference_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[str], dict[str, str]]:
     """`secret_lookups` as it was: every node walked, whatever the function's parameters and text."""
     args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
     params = {a.arg for a in args}
     names = {a for a in params if capability._SECRET_PARAM.search(a) and not capability._NOT_SECRET.search(a)}
+    proofs = names | {a for a in params if capability._PROOF_PARAM.search(a)}
     used: set[str] = set()
+    checked: dict[str, str] = {}
     for call in ast.walk(node):
         if isinstance(call, ast.Call):
+            func = call.func
+            tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            checks = bool(capability._CHECK_CALL.match(tail))
             for value in [*call.args, *(k.value for k in call.keywords)]:
+                if isinstance(value, ast.Name) and value.id in proofs and checks:
+                    checked.setdefault(value.id, dotted(func) or tail)
                 if isinstance(value, ast.Name) and value.id in names:
                     used.add(value.id)
                 elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and \
                         value.value.id in params and value.value.id not in ("self", "cls", "request") and \
                         capability._SECRET_FIELD.search(value.attr) and not capability._NOT_SECRET.search(value.attr):
                     used.add(f"{value.value.id}.{value.attr}")
-    return sorted(used)
+    return sorted(used), dict(sorted(checked.items()))
 
 
-def _gated_lookups(node: ast.AST, lines: list[str]) -> list[str]:
-    """What the function facts record: the walk only where the def's text may name a secret."""
-    return secret_lookups(node) if may_look_up_secrets(node, lines) else []
+def _gated_lookups(node: ast.AST, lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """What the function facts record: the walk only where the def's text may name a secret or a proof."""
+    return secret_lookups(node) if may_look_up_secrets(node, lines) else ([], {})
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +83,9 @@ def decorated(token):
 def wide(\uff54oken):
     return get_by(\uff54oken)
 
+def oauth_callback(state, code, db):
+    return state_manager.validate_state(state)
+
 def kelvin(body):
     return get_by(body.api_\u212aey)
 
@@ -90,8 +100,9 @@ def no_params():
 def test_secret_gate_keeps_every_lookup_of_the_shapes() -> None:
     lines = split_lines(SHAPES)
     tree = ast.parse(SHAPES)
-    found = {n.name: _gated_lookups(n, lines) for n in ast.walk(tree)
-             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    both = {n.name: _gated_lookups(n, lines) for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found = {name: keys for name, (keys, _checked) in both.items()}
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             assert _gated_lookups(node, lines) == _reference_lookups(node), node.name
@@ -104,6 +115,7 @@ def test_secret_gate_keeps_every_lookup_of_the_shapes() -> None:
     assert found["wide"] == ["token"]  # fullwidth letters: NFKC makes the identifier `token`
     assert found["kelvin"] == ["body.api_Key"]  # the Kelvin sign becomes K: the text has no "key"
     assert found["plain"] == found["no_params"] == []
+    assert both["oauth_callback"] == ([], {"state": "state_manager.validate_state"})  # no secret word in the text
 
 
 def test_secret_gate_and_early_return_match_the_full_walk_on_this_package() -> None:

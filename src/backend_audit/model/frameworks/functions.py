@@ -219,6 +219,7 @@ class _Fn:
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
+    request_to: str | None = None  # the first call handed the request itself, but for rendering and messages
     # `if request.endpoint not in _public_views: return redirect(...)`: the endpoint names a hook lets
     # through (literal strings, or the dotted name of the constant that lists them)
     exempt_endpoints: list[str] = field(default_factory=list)
@@ -253,6 +254,15 @@ class _Fn:
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
+
+# Calls handed the request only to render, answer, redirect or show a message with it: none checks the caller
+_REQUEST_ONLY_SHOWN = frozenset({
+    "render", "render_to_response", "render_to_string", "TemplateResponse", "RequestContext", "HttpResponse",
+    "JsonResponse", "redirect", "HttpResponseRedirect", "reverse", "build_absolute_uri", "success", "error",
+    "info", "warning", "debug", "add_message", "get_token", "csrf", "TemplateResponseMixin", "TemplateResponse",
+    "_", "gettext", "paginate", "paginate_queryset", "get_page", "super", "get_client_ip", "Response",
+    "HTMLResponse", "RedirectResponse", "url_for", "str", "repr", "print", "log", "exception", "getattr",
+    "isinstance", "get_current_site", "is_ajax", "dict", "list", "format", "get_language", "activate"})
 
 # DRF's generic create/update run the view's serializer with `is_valid(raise_exception=True)` on request.data
 _SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
@@ -435,6 +445,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.request_to:
+            out["request_to"] = fn.request_to
         if fn.exempt_endpoints:
             out["exempt_endpoints"] = fn.exempt_endpoints[:20]
         if fn.oauth_redirect:
@@ -480,9 +492,11 @@ class FunctionFacts:
         said = documented_public(ast.get_docstring(node, clean=False))
         if said:
             out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
-        keys = secret_lookups(node) if may_look_up_secrets(node, ctx.lines) else []
+        keys, checked = secret_lookups(node) if may_look_up_secrets(node, ctx.lines) else ([], {})
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
+        if checked:
+            out["proof_checked"] = checked  # `validate_state(state)`: the caller's proof checked by a call
         return out
 
     def _lines(self) -> list[str]:
@@ -642,6 +656,10 @@ class FunctionFacts:
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
+        if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
+                any(isinstance(a, ast.Name) and (a.id in fn.request_names or a.id == "request" and
+                                                 self._request_kind(a) == "flask") for a in call_arguments(node)):
+            fn.request_to = name or tail  # `form.save(request)`: what it does with the caller is not read here
         if tail in _OAUTH_REDIRECTS and isinstance(node.func, ast.Attribute):
             fn.oauth_redirect = fn.oauth_redirect or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
@@ -912,7 +930,8 @@ class FunctionFacts:
                 isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "")
                 in _LEAVE_CALLS for st in branches for n in ast.walk(st)):
             self.stack[-1].serves_anonymous = True  # `if current_user.is_authenticated: add details`
-        if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
+        if self.stack and isinstance(node, ast.If) and (_identity_presence_test(node.test) or
+                                                        node.orelse and _mode_switch(node.test)):
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
             # there is one, so anonymous callers are served by design (personalised when logged in)
             self.stack[-1].optional_identity.append(id(node))
@@ -1419,6 +1438,22 @@ def _caller_ref(expr: ast.expr) -> bool:
             name = name[: -len(suffix)]
             break
     return name in _CALLER_REFS
+
+
+def _mode_switch(test: ast.expr) -> bool:
+    """`if source == "mine":` with an `else`: the caller picks one of several listings by a word it sends; a
+    branch that reads who is calling (`for_user(request.user)`) is one mode of a read served to anyone
+    otherwise. Not the request's method (`if request.method == "POST"`), which picks the view's action."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.In))):
+        return False
+    right = test.comparators[0]
+    words = [right] if not isinstance(right, (ast.Tuple, ast.List, ast.Set)) else right.elts
+    if not words or not all(isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words):
+        return False
+    left = test.left
+    return isinstance(left, ast.Name) and left.id not in ("method", "action") or \
+        isinstance(left, ast.Call) and last_name(dotted(left.func) or "") == "get" and \
+        not any(isinstance(n, ast.Attribute) and n.attr in ("method", "POST", "data") for n in ast.walk(left))
 
 
 def _identity_presence_test(test: ast.expr) -> bool:
