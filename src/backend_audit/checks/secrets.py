@@ -161,6 +161,15 @@ class HardcodedSecret(AstCheck):
                 or self._library_self_test():
             return
         self.seen.add(id(value_node))
+        public = _PUBLIC_NAME.search(what)
+        if public and not fallback and not by_format:
+            # `INNERTUBE_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`: a client key the service hands to every
+            # browser (it is in its web pages), named so by whoever put it here; nothing to rotate unless the
+            # name is wrong
+            self.report(anchor, f"{what}: its name says it is a {public.group(1).lower()} client key, which the "
+                                "service ships to every browser; check that it is not a server credential",
+                        key_node=name_node, level="note", properties={"sub": "public-key"})
+            return
         if self.seed:
             self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
                                 "this module never runs against production", key_node=name_node, level="note",
@@ -563,6 +572,9 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# a key whose name declares it public: `INNERTUBE_PUBLIC_API_KEY`, `publishableKey`, `NEXT_PUBLIC_MAPS_KEY`
+_PUBLIC_NAME = re.compile(r"(?:\b|_|(?<=[a-z]))(PUBLIC|Public|public|PUBLISHABLE|Publishable|publishable)(?:_|\b|(?=[A-Z]))\w*"
+                          r"(key|KEY|Key)")
 # The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
 _SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
 # Placeholders everyone knows: the value of a key nobody chose
