@@ -909,6 +909,20 @@ class FunctionAnalyser:
         value = V.origin(f"src:{line}:{col}:{what}", line, col, "request data: " + self.text(node))
         return V.sanitise(value, self.m.source_safe.get(name, ()))
 
+    def slash_free(self, node: ast.AST, state: dict) -> bool:
+        """`quote_plus(x)`, `quote(x, safe="")`: percent-encodes "/", ":" and "@" (quote keeps "/" unless
+        told not to)."""
+        if not isinstance(node, ast.Call):
+            return False
+        qn = self.qualname(node.func, state) or ""
+        if qn == "urllib.parse.quote_plus":
+            return not any(kw.arg == "safe" for kw in node.keywords) and len(node.args) < 2
+        if qn == "urllib.parse.quote":
+            safe = next((kw.value for kw in node.keywords if kw.arg == "safe"), node.args[1] if len(node.args) > 1
+                        else None)
+            return isinstance(safe, ast.Constant) and safe.value == ""
+        return False
+
     def query_format(self, node: ast.BinOp, state: dict) -> V.Value | None:
         """`"%s?%s" % (url, request.META["QUERY_STRING"])`: a piece formatted in after "?", "#", "&" or "="
         is query or fragment and cannot choose the host; None when the format is not that shape."""
@@ -989,6 +1003,12 @@ class FunctionAnalyser:
                     value = V.sanitise(value, ("host",))
                 elif isinstance(node.op, ast.Add) and (_fixes_host(left) or _own_route(node.left)):
                     value = V.join(V.built(left), V.sanitise(V.built(right), ("host",)))
+                elif isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and \
+                        isinstance(node.left.value, str) and node.left.value.startswith("/") and \
+                        self.slash_free(node.right, state):
+                    # "/" + quote_plus(name): one path segment with no "/" or ":" in it, so no "//host" and
+                    # no scheme: wherever it is joined, it cannot choose the host
+                    value = V.sanitise(value, ("host",))
             elif isinstance(node.op, (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.BitAnd, ast.BitOr,
                                       ast.BitXor, ast.LShift, ast.RShift)) and not _stringy(node.left):
                 if isinstance(node.op, ast.Div):  # pathlib: base / name keeps the path
