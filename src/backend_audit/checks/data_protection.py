@@ -10,6 +10,7 @@ import ast
 
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .credential_checks import call_uses, checked_only
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
 from .util import expr_name, is_endpoint_function, literal_text
 
@@ -243,12 +244,6 @@ _RECEIVER_NOT_MODEL = re.compile(r"(?i)^(self|cls)$|(settings|config|conf|option
 _REQUEST_ROOT = re.compile(r"(?i)^(request|req|data|payload|body|form|json|args|params|validated_data|cleaned_data|"
                            r"user_in|user_data|obj_in|item|values|kwargs)$")
 _FROM_CONFIG = re.compile(r"(?i)(settings|config|conf|environ|getenv|env\b|secrets?\.)")
-# What a credentials object is handed to or asked when it only carries a login to be checked
-# (`user.is_validate(...)`, `load_if_valid(user)`, `user_manager.authenticate(credentials)`), and what
-# would keep it (`session.add(user)`, `user.save()`, `repo.create(user)`)
-_CHECKS_CREDENTIALS = re.compile(r"(?i)(valid|verify|authenticat|check_password|login|log_in|sign_?in)")
-_PERSISTS = re.compile(r"(?i)^(add|add_all|merge|put|commit|flush|bulk_\w+)$|save|persist|insert|store|create|upsert|"
-                       r"register|update")
 
 
 # A keyword or attribute that holds the object doing the work, not a password (`password_helper=hasher`)
@@ -333,7 +328,7 @@ class PasswordStoredPlain(AstCheck):
         if not hashes:  # any hash call in the function clears what it stores
             for at, kind, cls, message, origin, holder, *imported in pending:
                 used = uses.get(holder, {}) if holder else {}
-                if _checked_only(used):
+                if checked_only(used.get("methods", set()) | used.get("passed", set())):
                     continue  # a login's credentials built to be checked, never kept
                 self._candidate(at, kind, cls, message, origin, sorted(used.get("methods", ())), *imported)
 
@@ -383,7 +378,7 @@ class PasswordStoredPlain(AstCheck):
                 self.listens.append((node.args[0], node.args[2].id))
             return
         frame = self.frames[-1]
-        self._uses(node, frame[4])
+        call_uses(node, frame[4])
         if _HASHING.search(dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")):
             frame[2] = True
             return
@@ -393,20 +388,6 @@ class PasswordStoredPlain(AstCheck):
     def _holder(self, call: ast.Call) -> str | None:
         """The local a constructed object is bound to (`user = User(...)`), to follow what is done with it."""
         return self.bound[-1].get(id(call))
-
-    @staticmethod
-    def _uses(call: ast.Call, uses: dict[str, dict[str, set[str]]]) -> None:
-        """What the function does with its locals: `user.is_validate()` (a method called on it),
-        `load_if_valid(user)` / `session.add(user)` (a call it is handed to, by the call's last name)."""
-        func = call.func
-        tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if isinstance(func, ast.Attribute):
-            receiver = dotted(func.value)
-            if receiver:
-                uses.setdefault(receiver, {}).setdefault("methods", set()).add(tail)
-        for arg in (*call.args, *(kw.value for kw in call.keywords)):
-            if isinstance(arg, ast.Name) and tail:
-                uses.setdefault(arg.id, {}).setdefault("passed", set()).add(tail)
 
     def _candidate(self, node: ast.AST, kind: str, cls: str | None, message: str, origin: list[str],
                    methods: list[str], imported: str | None = None) -> None:
@@ -496,13 +477,6 @@ class PasswordStoredPlain(AstCheck):
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
                                 "model's set_password()/create_user() or hash it first", self._origin(kw.value),
                                 self._holder(call), imported))
-
-
-def _checked_only(used: dict[str, set[str]]) -> bool:
-    """A local whose password is only checked: it is asked to validate itself or handed to an
-    authentication call, and nothing saves it (`user = User(username=u, password=p); user.is_validate()`)."""
-    calls = used.get("methods", set()) | used.get("passed", set())
-    return any(_CHECKS_CREDENTIALS.search(c) for c in calls) and not any(_PERSISTS.search(c) for c in calls)
 
 
 def _container(value: ast.AST) -> str:
