@@ -246,6 +246,16 @@ class HardcodedSecret(AstCheck):
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
+        if isinstance(literal, str):
+            # one committed secret, one error: a dict entry repeating a value a named setting holds is the
+            # project pass's to lower (repeated_secrets.py); only a digest of the value is kept
+            digest = value_digest(literal)
+            if what.startswith("secret under key"):
+                self.ctx.facts.setdefault(REPEATED_SECRET_ENTRIES, []).append(
+                    {"finding": self.ctx.findings.pop().to_dict(), "digest": digest})
+            elif what.startswith("secret in "):
+                self.ctx.facts.setdefault(NAMED_SECRET_SITES, []).append(
+                    [digest, self.ctx.path, getattr(anchor, "lineno", 0), what[len("secret in "):]])
 
     def _star_import_after(self, node: ast.AST) -> str | None:
         """`try: from .local_settings import *`, below the value at module level: the module a deployment
@@ -594,6 +604,10 @@ DEFERRED_SETTINGS_SECRETS = "settings_secrets"
 SETTINGS_SELF_READS = "settings_self_reads"
 # fact key: [name, literal] pairs of signing keys a module refuses to start with
 REFUSED_SECRETS = "refused_secrets"
+# fact keys: secrets under a dict key, left to the project pass, and [digest, path, line, name] of the
+# secrets assigned to a name (`SECRET_KEY = "..."`)
+REPEATED_SECRET_ENTRIES = "secret_dict_entries"
+NAMED_SECRET_SITES = "named_secret_sites"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
