@@ -12,7 +12,7 @@ from .base import AstCheck, FileContext, dotted, iter_nodes
 from .endpoint_base import EndpointCheck
 from .recognise import (UNKNOWN, in_test_branch, is_credential_name, is_cursor_or_count, is_dev_settings,
                         literal_value, snake, target_name)
-from .util import decorator_names, defines_cli, expr_name
+from .util import decorator_names, defines_cli, expr_name, is_script_file
 
 # --- BA-AUTH-005 -------------------------------------------------------------------------------------
 
@@ -192,7 +192,8 @@ class SecretComparedWithEquals(AstCheck):
     def visit_Compare(self, node: ast.Compare) -> None:
         if self.cli is None:
             # a command-line tool (a Django management command included) has no remote caller to time it
-            self.cli = defines_cli(self.ctx) or "management/commands/" in self.ctx.path
+            self.cli = defines_cli(self.ctx) or "management/commands/" in self.ctx.path or \
+                is_script_file(self.ctx.path)
         if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
                 _FAKE_OR_CONFIRM.search(self.ctx.symbol):
             return

@@ -174,6 +174,12 @@ def outside_product(ctx: FileContext) -> str | None:
     return None
 
 
+def is_script_file(path: str) -> bool:
+    """A stand-alone script by its file name (`seed-browser-tests.py`): no module imports it, so no route
+    of the app runs its code."""
+    return _script_name(PurePosixPath(path).stem)
+
+
 def _script_name(stem: str) -> bool:
     """`rsa-sign`, `generate-bad-passwords`: a hyphenated name no `import` can load, the way scripts are named."""
     return "-" in stem and stem.replace("-", "_").isidentifier()
