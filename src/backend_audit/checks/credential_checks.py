@@ -12,15 +12,24 @@ from .lazy_re import re  # compiled on first use
 
 # what such an object is handed to or asked, and what would keep it (`session.add(user)`, `user.save()`)
 _CHECKS_CREDENTIALS = re.compile(r"(?i)(valid|verify|authenticat|check_password|login|log_in|sign_?in)")
-_PERSISTS = re.compile(r"(?i)^(add|add_all|merge|put|commit|flush|bulk_\w+)$|save|persist|insert|store|create|upsert|"
-                       r"register|update")
+_PERSISTS = re.compile(r"(?i)^(add|add_all|merge|put|commit|flush|bulk_\w+|append|extend|attach)$|save|persist|insert|"
+                       r"store|create|upsert|register|update")
+# what `uses` records for a local the function returns or yields: the caller may keep it
+RETURNED = "<returned>"
 
 
 def checked_only(calls: Iterable[str]) -> bool:
     """`calls`: the methods called on a local and the calls it is handed to (by their last name). True when
     one checks credentials and none keeps the object."""
     calls = set(calls)
-    return any(_CHECKS_CREDENTIALS.search(c) for c in calls) and not any(_PERSISTS.search(c) for c in calls)
+    return RETURNED not in calls and any(_CHECKS_CREDENTIALS.search(c) for c in calls) and \
+        not any(_PERSISTS.search(c) for c in calls)
+
+
+def returned_uses(node: ast.Return | ast.Yield, uses: dict[str, dict[str, set[str]]]) -> None:
+    """`return user`: the object leaves the function, and whoever called it may save it."""
+    if isinstance(node.value, ast.Name):
+        uses.setdefault(node.value.id, {}).setdefault("passed", set()).add(RETURNED)
 
 
 def call_uses(call: ast.Call, uses: dict[str, dict[str, set[str]]]) -> None:

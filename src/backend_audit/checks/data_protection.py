@@ -10,7 +10,7 @@ import ast
 
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
-from .credential_checks import call_uses, checked_only
+from .credential_checks import call_uses, checked_only, returned_uses
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
 from .util import expr_name, is_endpoint_function, literal_text
 
@@ -328,9 +328,13 @@ class PasswordStoredPlain(AstCheck):
         if not hashes:  # any hash call in the function clears what it stores
             for at, kind, cls, message, origin, holder, *imported in pending:
                 used = uses.get(holder, {}) if holder else {}
-                if checked_only(used.get("methods", set()) | used.get("passed", set())):
+                if kind == "ctor" and checked_only(used.get("methods", set()) | used.get("passed", set())):
                     continue  # a login's credentials built to be checked, never kept
                 self._candidate(at, kind, cls, message, origin, sorted(used.get("methods", ())), *imported)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.frames:
+            returned_uses(node, self.frames[-1][4])
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if not self.frames:

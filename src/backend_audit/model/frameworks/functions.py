@@ -15,7 +15,7 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
-from ...checks.credential_checks import call_uses, checked_only
+from ...checks.credential_checks import call_uses, checked_only, returned_uses
 from ...records import dataclass
 from .assets import FILE_RESPONSES, served_asset
 from .capability import secret_lookups
@@ -377,6 +377,8 @@ class FunctionFacts:
         for n in nodes:
             if isinstance(n, ast.Call) and line <= n.lineno < until:
                 call_uses(n, uses)
+            elif isinstance(n, (ast.Return, ast.Yield)) and line <= n.lineno < until:
+                returned_uses(n, uses)
         used = uses.get(holder, {})
         return checked_only(used.get("methods", set()) | used.get("passed", set()))
 
