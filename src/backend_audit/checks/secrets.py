@@ -26,7 +26,7 @@ from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
-from .util import defines_cli, is_main_guard
+from .util import defines_cli, in_tool_dir, is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
@@ -141,11 +141,17 @@ class HardcodedSecret(AstCheck):
         self.if_stack.pop()
 
     def _operator_command(self) -> str:
-        """A Django management command or a module that declares a command-line interface (click, typer,
-        argparse): code an operator starts from a terminal, not the server a visitor reaches."""
+        """A Django management command, a module that declares a command-line interface (click, typer,
+        argparse), or a script in a tooling folder (`scripts/`) that runs as a program (a `__main__` guard or a
+        top-level call such as `asyncio.run(main())`): code an operator starts from a terminal, not the server a
+        visitor reaches."""
         if self._operator is None:
+            tools = in_tool_dir(self.ctx.path)
             self._operator = "a Django management command" if "management/commands/" in self.ctx.path else \
-                "a command-line program" if defines_cli(self.ctx) else ""
+                "a command-line program" if defines_cli(self.ctx) else \
+                f"a script in {tools}/" if tools and self.ctx.tree is not None and any(
+                    isinstance(s, ast.If) and is_main_guard(s) or isinstance(s, ast.Expr) and
+                    isinstance(s.value, ast.Call) for s in self.ctx.tree.body) else ""
         return self._operator
 
     def _in_doc(self, node: ast.AST) -> bool:

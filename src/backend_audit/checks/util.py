@@ -174,6 +174,11 @@ def outside_product(ctx: FileContext) -> str | None:
     return None
 
 
+def in_tool_dir(path: str) -> str:
+    """The tooling folder (`scripts`, `bin`, `tools`) a file sits in, or ""."""
+    return next((p for p in PurePosixPath(path).parts[:-1] if p in _TOOL_DIRS), "")
+
+
 def is_script_file(path: str) -> bool:
     """A stand-alone script by its file name (`seed-browser-tests.py`): no module imports it, so no route
     of the app runs its code."""
