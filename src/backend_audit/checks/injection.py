@@ -337,7 +337,7 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "
                                "read it from the validated data if it does")
-                elif level == "warning" and read.get("damage") and _privileged(e):
+                elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced
                     level = "note"
