@@ -18,6 +18,10 @@ _SHELLS = frozenset({"IPython.embed", "IPython.terminal.embed.embed", "IPython.s
                      "ptpython.repl.embed", "bpython.embed"})
 # Commands whose job is an interactive session: `flask shell`, `manage.py debug_console`, `cli repl`
 _SESSION_WORDS = frozenset({"shell", "repl", "console", "debug", "interact", "ipython", "pdb"})
+# A function named for nothing but the debugger (`def ipdb(what)` registered as a template filter,
+# `def set_trace()`, `pdb_hook`): a helper someone applies on purpose while debugging, not a hook forgotten in a
+# code path; it stops only what explicitly calls it
+_HELPER_WORDS = _DEBUGGERS | {"set", "trace", "breakpoint", "debugger", "filter", "tag", "hook", "bp"}
 
 
 class DebuggerHookLeft(AstCheck):
@@ -80,21 +84,36 @@ class DebuggerHookLeft(AstCheck):
         words = set(self._shell_command().lower().replace("-", "_").split("_"))
         return bool(words & _SESSION_WORDS)
 
+    def _debug_helper(self) -> str:
+        """The enclosing function, when its name says it is nothing but a debugging helper ("" otherwise)."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        words = set(fn.name.lower().strip("_").split("_")) if fn is not None else set()
+        return fn.name if words and words <= _HELPER_WORDS else ""
+
+    def _report(self, node: ast.AST, message: str) -> None:
+        helper = self._debug_helper()
+        if helper:
+            self.report(node, f"{message.partition(':')[0]}, in {helper}(), a helper named for the debugger: it "
+                              "stops only what applies it on purpose; whether any caller or template does was not "
+                              "traced: delete it before release", level="note")
+            return
+        self.report(node, message)
+
     def visit_Import(self, node: ast.Import) -> None:
         if self.exempt or self._opt_in() or self._session_command():
             return
         for alias in node.names:
             if alias.name.split(".")[0] in _DEBUGGERS:
-                self.report(node, f"`import {alias.name}` left in application code: a debugger hook blocks the "
-                                  "worker that reaches it; delete it")
+                self._report(node, f"`import {alias.name}` left in application code: a debugger hook blocks the "
+                                   "worker that reaches it; delete it")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if not self.exempt and not node.level and (node.module or "").split(".")[0] in _DEBUGGERS and \
                 not self._opt_in() and not self._session_command():
             for alias in node.names:
                 self.local_hooks[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-            self.report(node, f"`from {node.module} import ...` left in application code: a debugger hook blocks "
-                              "the worker that reaches it; delete it")
+            self._report(node, f"`from {node.module} import ...` left in application code: a debugger hook blocks "
+                               "the worker that reaches it; delete it")
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.exempt or self._opt_in():
@@ -112,8 +131,8 @@ class DebuggerHookLeft(AstCheck):
                                   "request reaches it, but an unattended run (cron, CI) stops at the prompt; delete "
                                   "it or put it behind an option", level="warning")
                 return
-            self.report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
-                              "worker at a debugger prompt; delete it")
+            self._report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
+                               "worker at a debugger prompt; delete it")
 
 
 # Base classes whose methods serve requests (Django/DRF/Flask/Starlette/Tornado views, Channels consumers)

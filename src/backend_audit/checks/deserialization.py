@@ -9,6 +9,7 @@ import ast
 
 from ..findings import Finding
 from .base import AstCheck, BanditCheck
+from .package_files import package_file
 from .pickle_origin import stored_origin
 from .recognise import UNKNOWN, arg, arg_values, literal_value, strings_in, target_name
 from .util import is_migration
@@ -127,6 +128,14 @@ class UnsafeDeserialization(AstCheck):
             self._celery_keywords(node)
 
     def _yaml(self, node: ast.Call, why: str) -> None:
+        shipped = package_file(self.ctx, node)
+        if shipped:
+            # the document is one the project ships (an API spec, a defaults file): whoever can change it can
+            # change the code beside it, so the unsafe loader is a habit to fix, not a way in
+            self.report(node, f"unsafe YAML load: {why}; the document is a file shipped with the project "
+                              f"({shipped}), not request data: use yaml.safe_load or Loader=yaml.SafeLoader",
+                        level="note")
+            return
         self.report(node, f"unsafe YAML load: {why}; use yaml.safe_load or Loader=yaml.SafeLoader",
                     level=self._level(node))
 

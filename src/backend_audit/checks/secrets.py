@@ -27,7 +27,7 @@ from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
-from .util import defines_cli, is_main_guard
+from .util import defines_cli, in_tool_dir, is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
@@ -144,11 +144,17 @@ class HardcodedSecret(AstCheck):
         self.if_stack.pop()
 
     def _operator_command(self) -> str:
-        """A Django management command or a module that declares a command-line interface (click, typer,
-        argparse): code an operator starts from a terminal, not the server a visitor reaches."""
+        """A Django management command, a module that declares a command-line interface (click, typer,
+        argparse), or a script in a tooling folder (`scripts/`) that runs as a program (a `__main__` guard or a
+        top-level call such as `asyncio.run(main())`): code an operator starts from a terminal, not the server a
+        visitor reaches."""
         if self._operator is None:
+            tools = in_tool_dir(self.ctx.path)
             self._operator = "a Django management command" if "management/commands/" in self.ctx.path else \
-                "a command-line program" if defines_cli(self.ctx) else ""
+                "a command-line program" if defines_cli(self.ctx) else \
+                f"a script in {tools}/" if tools and self.ctx.tree is not None and any(
+                    isinstance(s, ast.If) and is_main_guard(s) or isinstance(s, ast.Expr) and
+                    isinstance(s.value, ast.Call) for s in self.ctx.tree.body) else ""
         return self._operator
 
     def _in_doc(self, node: ast.AST) -> bool:
@@ -164,6 +170,15 @@ class HardcodedSecret(AstCheck):
                 or self._library_self_test():
             return
         self.seen.add(id(value_node))
+        public = _PUBLIC_NAME.search(what)
+        if public and not fallback and not by_format:
+            # `INNERTUBE_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`: a client key the service hands to every
+            # browser (it is in its web pages), named so by whoever put it here; nothing to rotate unless the
+            # name is wrong
+            self.report(anchor, f"{what}: its name says it is a {public.group(1).lower()} client key, which the "
+                                "service ships to every browser; check that it is not a server credential",
+                        key_node=name_node, level="note", properties={"sub": "public-key"})
+            return
         if self.seed:
             self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
                                 "this module never runs against production", key_node=name_node, level="note",
@@ -240,6 +255,16 @@ class HardcodedSecret(AstCheck):
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
+        if isinstance(literal, str):
+            # one committed secret, one error: a dict entry repeating a value a named setting holds is the
+            # project pass's to lower (repeated_secrets.py); only a digest of the value is kept
+            digest = value_digest(literal)
+            if what.startswith("secret under key"):
+                self.ctx.facts.setdefault(REPEATED_SECRET_ENTRIES, []).append(
+                    {"finding": self.ctx.findings.pop().to_dict(), "digest": digest})
+            elif what.startswith("secret in "):
+                self.ctx.facts.setdefault(NAMED_SECRET_SITES, []).append(
+                    [digest, self.ctx.path, getattr(anchor, "lineno", 0), what[len("secret in "):]])
 
     def _star_import_after(self, node: ast.AST) -> str | None:
         """`try: from .local_settings import *`, below the value at module level: the module a deployment
@@ -579,6 +604,9 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# a key whose name declares it public: `INNERTUBE_PUBLIC_API_KEY`, `publishableKey`, `NEXT_PUBLIC_MAPS_KEY`
+_PUBLIC_NAME = re.compile(r"(?:\b|_|(?<=[a-z]))(PUBLIC|Public|public|PUBLISHABLE|Publishable|publishable)(?:_|\b|(?=[A-Z]))\w*"
+                          r"(key|KEY|Key)")
 # The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
 _SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
 # Placeholders everyone knows: the value of a key nobody chose
@@ -598,6 +626,10 @@ DEFERRED_SETTINGS_SECRETS = "settings_secrets"
 SETTINGS_SELF_READS = "settings_self_reads"
 # fact key: [name, literal] pairs of signing keys a module refuses to start with
 REFUSED_SECRETS = "refused_secrets"
+# fact keys: secrets under a dict key, left to the project pass, and [digest, path, line, name] of the
+# secrets assigned to a name (`SECRET_KEY = "..."`)
+REPEATED_SECRET_ENTRIES = "secret_dict_entries"
+NAMED_SECRET_SITES = "named_secret_sites"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins

@@ -16,6 +16,8 @@ _JWT_UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
 # A key named as the public half of a key pair (or a PEM/certificate): the alg-confusion forgery's input.
 _PUBLIC_KEY = re.compile(r"(?i)public|pub_?key|\bpub\b|pem|cert")
 _CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_nbf")
+# claims that say whom a token was issued for or by, not whether it is still valid
+_AUDIENCE_FLAGS = frozenset({"verify_aud", "verify_iss"})
 # Claims that say who issued a token and with which key, not who holds it: read unverified, they can only
 # pick the registered issuer (tenant, LTI platform, OIDC provider) whose keys then verify the token.
 _ROUTING_CLAIMS = frozenset({"iss", "aud", "kid", "alg", "typ", "azp", "client_id", "tid", "jku"})
@@ -259,6 +261,14 @@ class JwtVerificationOff(AstCheck):
                               f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one "
                               "issuer for several audiences); that the match refuses a token without it was not "
                               "traced", level="note", properties={"sub": "claims-off"})
+            return
+        if off and set(off) <= _AUDIENCE_FLAGS:
+            # signature, algorithm allowlist and expiry still hold: only a token the same key signed for another
+            # audience or issuer (a reset or verification token) gets through, if the key signs any
+            self.report(node, f"{qn}() with only the {what} check turned off: signature, algorithms and expiry are "
+                              "still verified, so only a token the same key signs for another audience (a password "
+                              "reset or e-mail verification token) would pass; whether this key signs other tokens "
+                              "was not traced", level="note", properties={"sub": "claims-off"})
             return
         self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                           "accepted", level="warning", properties={"sub": "claims-off"})

@@ -179,6 +179,17 @@ def in_harness(path: PurePosixPath) -> bool:
     return any(word in _HARNESS_WORDS for part in path.parts[:-1] for word in re.split(r"[-_.]", part.lower()))
 
 
+def in_tool_dir(path: str) -> str:
+    """The tooling folder (`scripts`, `bin`, `tools`) a file sits in, or ""."""
+    return next((p for p in PurePosixPath(path).parts[:-1] if p in _TOOL_DIRS), "")
+
+
+def is_script_file(path: str) -> bool:
+    """A stand-alone script by its file name (`seed-browser-tests.py`): no module imports it, so no route
+    of the app runs its code."""
+    return _script_name(PurePosixPath(path).stem)
+
+
 def _script_name(stem: str) -> bool:
     """`rsa-sign`, `generate-bad-passwords`: a hyphenated name no `import` can load, the way scripts are named."""
     return "-" in stem and stem.replace("-", "_").isidentifier()

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from ...checks.credential_checks import call_uses, checked_only, returned_uses
 from ...records import dataclass
 from .assets import FILE_RESPONSES, served_asset
 from .capability import may_look_up_secrets, secret_lookups
@@ -241,6 +242,9 @@ class _Fn:
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
+    # raw locals whose "built:" damage is a class bound to a local: raw local -> that local (`user = User(...)`)
+    built_into: dict[str, str] = field(default_factory=dict)
+    built_at: dict[str, int] = field(default_factory=dict)  # ... and the line it was built on
     derived: set[str] = field(default_factory=set)  # raw locals rebound to what an expression made of them
     body_params: set[str] = field(default_factory=set)  # parameters annotated dict/Any (an untyped FastAPI body)
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
@@ -361,7 +365,8 @@ class FunctionFacts:
                 # `next_path = get_next_path(unsafe_next_path)`: the project pass asks whether that callee
                 # is a sanitiser
                 loc = {**loc, "into": next(iter(into)), "into_at": fn.raw_into_at.get(name, -1)}
-            if name in fn.raw_damage:
+            if name in fn.raw_damage and not (name in fn.built_into and
+                                              self._checked_only(fn, fn.built_into[name], fn.built_at[name])):
                 loc = {**loc, "damage": fn.raw_damage[name]}
             if name in fn.made_by:
                 # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
@@ -369,6 +374,23 @@ class FunctionFacts:
                 loc = {**loc, "arg_of": fn.made_by[name]}
             fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
+
+    def _checked_only(self, fn: _Fn, holder: str, line: int) -> bool:
+        """The object the read was built into is only a login's credentials being checked, never kept
+        (`user = User(username=username, password=password); user.is_validate()`): nothing is stored. Uses
+        are those from where it is built to the next binding of the same name (other branches of a long
+        login view bind other users)."""
+        nodes = self.ctx.own_nodes(fn.node)
+        until = min((n.lineno for n in nodes if isinstance(n, ast.Assign) and n.lineno > line and any(
+            isinstance(t, ast.Name) and t.id == holder for t in n.targets)), default=10 ** 9)
+        uses: dict[str, dict[str, set[str]]] = {}
+        for n in nodes:
+            if isinstance(n, ast.Call) and line <= n.lineno < until:
+                call_uses(n, uses)
+            elif isinstance(n, (ast.Return, ast.Yield)) and line <= n.lineno < until:
+                returned_uses(n, uses)
+        used = uses.get(holder, {})
+        return checked_only(used.get("methods", set()) | used.get("passed", set()))
 
     def _record(self, fn: _Fn) -> dict[str, Any]:
         node, ctx = fn.node, self.ctx
@@ -1170,6 +1192,10 @@ class FunctionFacts:
                 harm = damage(self.ctx.parents, node)
                 if harm and not (harm.startswith("built:") and node.id in fn.raw_damage):
                     fn.raw_damage[node.id] = harm
+                    holder = _bound_object(self.ctx.parents) if harm.startswith("built:") else None
+                    if holder:
+                        fn.built_into[node.id] = holder
+                        fn.built_at[node.id] = node.lineno
             if id(node) in fn.failed_uses:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
@@ -1771,3 +1797,15 @@ def _names(call: ast.Call) -> list[str]:
             if name:
                 out.append(name)
     return out
+
+
+def _bound_object(parents: list[ast.AST]) -> str | None:
+    """`user = User(username=<the read>, ...)`: the local the class built from the read is bound to."""
+    for i in range(len(parents) - 1, max(len(parents) - 6, 0) - 1, -1):
+        if isinstance(parents[i], ast.Call):
+            outer = parents[i - 1] if i > 0 else None
+            if isinstance(outer, ast.Assign) and outer.value is parents[i] and len(outer.targets) == 1 and \
+                    isinstance(outer.targets[0], ast.Name):
+                return outer.targets[0].id
+            return None
+    return None
