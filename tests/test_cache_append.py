@@ -1,7 +1,9 @@
 """The result cache's pack is updated by appending whole HMAC'd lines, and compacted when half of it is dead."""
 
+import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,14 +21,21 @@ def names(path: Path) -> list[bytes]:
     return [line.split(b"\t")[1] for line in path.read_bytes().split(b"\n") if line.count(b"\t") >= 2]
 
 
+def aged(root: Path) -> None:
+    for path in (root / "app").iterdir():
+        os.utime(path, ns=(time.time_ns() - 10**10, time.time_ns() - 10**10))
+
+
 def test_an_edit_appends_and_a_rescan_reports_as_a_cold_scan(tmp_path, monkeypatch):
     root = tree(tmp_path)
+    aged(root)
     scan([root], SETTINGS, use_git=False)
     scan([root], SETTINGS, use_git=False)
     before = pack(root).read_bytes()
     inode = pack(root).stat().st_ino
     (root / "app" / "ok.py").write_text("x = 2\n", encoding="utf-8")
     (root / "app" / "db.py").write_text("# moved\n" + BAD, encoding="utf-8")
+    aged(root)  # older than the racy window, so the stat index records the edit (an index+ line)
     edited = scan([root], SETTINGS, use_git=False)
     after = pack(root).read_bytes()
     assert pack(root).stat().st_ino == inode and after.startswith(before)  # appended, not rewritten
@@ -47,11 +56,17 @@ def fresh(directory: Path, **kw) -> ResultCache:
     return ResultCache(directory, salt=SALT, key=KEY, **kw)
 
 
-def test_the_last_line_of_a_key_wins(tmp_path):
-    first = fresh(tmp_path)
-    for i in range(40):
+def seeded(directory: Path, count: int) -> Path:
+    """A pack written whole with `count` entries (m0.py... of value 1); its path."""
+    first = fresh(directory)
+    for i in range(count):
         first.put(f"{i:064x}", result(f"m{i}.py", 1))
-    first.flush()  # no pack yet: written whole
+    first.flush()
+    return directory / "v2" / f"{SALT[:32]}.pack"
+
+
+def test_the_last_line_of_a_key_wins(tmp_path):
+    seeded(tmp_path, 40)  # no pack yet: written whole
     second = fresh(tmp_path)
     second.put(f"{0:064x}", result("m0.py", 2))  # a key whose entry another scan stored differently
     second.flush()
@@ -62,11 +77,7 @@ def test_the_last_line_of_a_key_wins(tmp_path):
 
 
 def test_dead_lines_past_half_compact_the_pack(tmp_path):
-    path = tmp_path / "v2" / f"{SALT[:32]}.pack"
-    first = fresh(tmp_path)
-    for i in range(4):
-        first.put(f"{i:064x}", result(f"m{i}.py", 1))
-    first.flush()
+    path = seeded(tmp_path, 4)
     appended = compacted = 0
     for round_ in range(2, 12):
         inode = path.stat().st_ino
@@ -88,11 +99,7 @@ def test_dead_lines_past_half_compact_the_pack(tmp_path):
 
 
 def test_a_torn_trailing_line_is_dropped_and_the_next_append_reads_back(tmp_path):
-    path = tmp_path / "v2" / f"{SALT[:32]}.pack"
-    first = fresh(tmp_path)
-    for i in range(20):
-        first.put(f"{i:064x}", result(f"m{i}.py", 1))
-    first.flush()
+    path = seeded(tmp_path, 20)
     whole = path.read_bytes()
     last_entry = [line for line in whole.split(b"\n") if line.count(b"\t") >= 2][5]
     with path.open("ab") as fh:  # a writer killed half-way through its line
@@ -108,6 +115,7 @@ def test_a_torn_trailing_line_is_dropped_and_the_next_append_reads_back(tmp_path
 
 _APPENDER = """
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from backend_audit.findings import FileResult
