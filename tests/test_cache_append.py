@@ -149,3 +149,20 @@ def test_two_processes_appending_at_once_leave_a_pack_whose_every_line_verifies(
                 got = back.get(f"{n:064x}", f"m{n}.py")
                 assert got is not None and got.lines == n
     assert len(back._lines) == 200 + 2 * 15 * 30
+
+
+def test_an_append_never_writes_through_a_symlink_or_into_a_fifo_planted_after_the_read(tmp_path):
+    path = seeded(tmp_path / "cache", 3)
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"keep\n")
+    for plant in ("symlink", "fifo"):
+        cache = fresh(tmp_path / "cache")  # read the real pack, then the name is swapped
+        path.unlink()
+        if plant == "symlink":
+            path.symlink_to(outside)
+        else:
+            os.mkfifo(path)
+        cache.put(f"{50:064x}", result("m50.py", 5))
+        cache.flush()  # refused by O_NOFOLLOW / the type check: the pack is written whole, by rename
+        assert outside.read_bytes() == b"keep\n" and path.is_file() and not path.is_symlink()
+        assert fresh(tmp_path / "cache").get(f"{50:064x}", "m50.py").lines == 5
