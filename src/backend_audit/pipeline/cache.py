@@ -196,6 +196,7 @@ _INDEX_DELTA = b"index+"  # changes to the stat index (path -> entry, or null: f
 _PROJECT = b"project"  # the project pass's results and what they were computed from (project_record)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class CacheRefused(Exception):
@@ -530,7 +531,7 @@ class ResultCache:
         try:
             # no O_CREAT: a pack deleted meanwhile is written whole; O_NONBLOCK: a FIFO planted in its place
             # fails (ENXIO) instead of hanging the scan
-            fd = os.open(self.pack_name, os.O_WRONLY | os.O_APPEND | _NOFOLLOW | os.O_NONBLOCK, dir_fd=sub)
+            fd = os.open(self.pack_name, os.O_WRONLY | os.O_APPEND | _NOFOLLOW | _NONBLOCK, dir_fd=sub)
         except OSError:
             os.close(sub)
             return False
