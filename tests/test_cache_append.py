@@ -166,3 +166,26 @@ def test_an_append_never_writes_through_a_symlink_or_into_a_fifo_planted_after_t
         cache.flush()  # refused by O_NOFOLLOW / the type check: the pack is written whole, by rename
         assert outside.read_bytes() == b"keep\n" and path.is_file() and not path.is_symlink()
         assert fresh(tmp_path / "cache").get(f"{50:064x}", "m50.py").lines == 5
+
+
+def test_a_pack_locked_by_another_process_is_left_alone_without_waiting_for_ever(tmp_path, monkeypatch):
+    from backend_audit.pipeline import cache as cache_module
+
+    path = seeded(tmp_path, 3)
+    before = path.read_bytes()
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_S", 0.0)
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys\nf = open(sys.argv[1], 'ab')\n"
+                               "fcntl.flock(f, fcntl.LOCK_EX)\nprint('held', flush=True)\nsys.stdin.read()\n",
+                               str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        cache = fresh(tmp_path)
+        cache.put(f"{60:064x}", result("m60.py", 6))
+        cache.flush()
+        assert path.read_bytes() == before  # skipped, not interleaved with the holder's writes
+    finally:
+        holder.communicate(b"", timeout=30)
+    again = fresh(tmp_path)
+    again.put(f"{60:064x}", result("m60.py", 6))
+    again.flush()
+    assert fresh(tmp_path).get(f"{60:064x}", "m60.py").lines == 6

@@ -15,7 +15,7 @@ and every open, create, replace and delete goes through a directory descriptor w
 Updates append: a scan whose pack was read appends its new entries, the stat index's changes and the
 project record as whole HMAC'd lines (readers keep the last line of each key), under an exclusive flock, in
 one O_APPEND write that starts with a newline so a torn line left by a killed writer ends there and fails its
-MAC alone. When dead lines (superseded, rejected, torn) would pass a quarter of the pack, or the pack would pass
+MAC alone (the lock is waited for LOCK_WAIT_S at most, then this update is skipped). When dead lines (superseded, rejected, torn) would pass a quarter of the pack, or the pack would pass
 half the cap, the pack is compacted: written whole to a fresh temporary name and renamed over the old one,
 so a reader sees one whole pack or the other; an append racing a compaction lands in the replaced file and
 is lost (those files are analysed again next time), never mixed into the new one.
@@ -287,6 +287,26 @@ def _open_dir(parent: int | None, path: Path | str, create: bool, shown: str = "
     return os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW, dir_fd=parent)
 
 
+# How long an append waits for another scan's append to finish. Bounded: a process holding the lock forever
+# (a stuck scan, or another user's on a shared cache) must not hang this scan at its end.
+LOCK_WAIT_S = 2.0
+
+
+def _locked(fd: int) -> bool:
+    """An exclusive flock on the pack within LOCK_WAIT_S: two scans appending at once never interleave lines."""
+    if fcntl is None:
+        return True
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+
+
 class ResultCache:
     def __init__(self, directory: Path, salt: str, max_bytes: int = DEFAULT_MAX_BYTES,
                  key: bytes | None = None, shown: str = "") -> None:
@@ -538,8 +558,8 @@ class ResultCache:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return False  # replaced by name (never written through) by the whole write
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)  # two scans appending at once never interleave their lines
+            if not _locked(fd):
+                return True  # another process holds the pack: skip this update (these files miss next time)
             view = memoryview(chunk)
             while view:
                 view = view[os.write(fd, view):]
