@@ -15,10 +15,11 @@ and every open, create, replace and delete goes through a directory descriptor w
 Updates append: a scan whose pack was read appends its new entries, the stat index's changes and the
 project record as whole HMAC'd lines (readers keep the last line of each key), under an exclusive flock, in
 one O_APPEND write that starts with a newline so a torn line left by a killed writer ends there and fails its
-MAC alone (the lock is waited for LOCK_WAIT_S at most, then this update is skipped). When dead lines (superseded, rejected, torn) would pass a quarter of the pack, or the pack would pass
-half the cap, the pack is compacted: written whole to a fresh temporary name and renamed over the old one,
-so a reader sees one whole pack or the other; an append racing a compaction lands in the replaced file and
-is lost (those files are analysed again next time), never mixed into the new one.
+MAC alone (the lock is waited for LOCK_WAIT_S at most, then this update is skipped). When dead lines
+(superseded, rejected, torn) would pass a quarter of the pack, or the pack half the cap, it is compacted:
+written whole to a fresh temporary name and renamed over the old one, so a reader sees one whole pack or the
+other; an append racing a compaction lands in the replaced file and is lost (those files are analysed again
+next time), never mixed into the new one.
 """
 
 from __future__ import annotations
