@@ -147,6 +147,12 @@ PROJECTS = (
             "Django/DRF self-hosted video archive (backend/)", held_out=True),
     Project("modoboa", "modoboa/modoboa", "9ec749703cde97636ea5a9db95f4accea63b8a87",
             "Django/DRF mail hosting and management platform", held_out=True),
+    Project("shynet", "milesmcc/shynet", "ca35caba3af2b888acc990b99152c500a1c44461",
+            "Django privacy-friendly web analytics", held_out=True),
+    Project("django-helpdesk", "django-helpdesk/django-helpdesk", "360bace463c78314adb07d6b8bffc4676b73be29",
+            "Django/DRF ticket tracker (reusable app with a demo project)", held_out=True),
+    Project("saleor", "saleor/saleor", "723cd4eba87dfc72822ade45dc08a3caa548428d",
+            "Django/GraphQL (graphene) e-commerce platform", held_out=True),
 )
 
 

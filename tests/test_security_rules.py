@@ -287,3 +287,18 @@ def test_ssl_redirect_is_a_note_when_a_shipped_nginx_config_redirects_port_80(tm
     assert plain["ssl-redirect"] == tls["ssl-redirect"] == "warning"
     assert found["ssl-redirect"].level == "note" and "deploy/nginx.conf:8" in found["ssl-redirect"].message
     assert found["hsts"].level == "warning"
+
+
+def test_a_dict_entry_repeating_a_named_secret_is_a_note_pointing_at_it(tmp_path):
+    # one committed secret, one error: the settings-defaults dict repeats the SECRET_KEY literal
+    key = "e951e5a1f4b94151b360f47edf596dd2"
+    result = _scan(tmp_path, {
+        "app/default_config.py": f'SECRET_KEY = "{key}"\n',
+        "app/lib/settings.py": f'class AppSettings:\n    defaults = {{"secret_key": "{key}", "port": 9191}}\n',
+        "app/other.py": 'OTHER = {"api_secret": "Zq8vT2x7Lm3Nc8Vt5Rw1Ke3Hj6Pd0Yf"}\n',
+    }, "BA-SEC-001")
+    levels = {(f.path, f.line): f.level for f in result.findings}
+    assert levels == {("app/default_config.py", 1): "error", ("app/lib/settings.py", 2): "note",
+                      ("app/other.py", 1): "error"}
+    note = next(f for f in result.findings if f.level == "note")
+    assert "app/default_config.py:1" in note.message and key not in note.message

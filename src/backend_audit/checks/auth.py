@@ -6,8 +6,10 @@ import re
 from typing import Any
 
 from ..model.frameworks.assets import catch_all
+from ..model.frameworks.capability import secret_path_param
 from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
+from ..model.frameworks.public_flows import account_flow
 from .endpoint_base import EndpointCheck
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
@@ -20,6 +22,14 @@ _TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|
 _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
+_NO_GUARD = ("none", "unknown", "graphql", "public")
+_SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
+# A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
+_PATH_PARAM = re.compile(r"[{<]([^}>]+)[}>]")
+# Calls that set an account's password: creating or changing a credential outside the sign-up and recovery
+# flows (those are public by design and judged before this) is for an administrator or the account's owner
+_SETS_PASSWORD = re.compile(r"^(set_password|make_password|get_password_hash|hash_password|generate_password_hash"
+                            r"|set_unusable_password|change_password|update_password|create_user|create_superuser)$")
 # Library views that answer the same public text to every visitor: Django's translation catalogs for the
 # front end's JavaScript, and `TemplateView.as_view(template_name=...)` routed as it is, which renders one
 # template from the view's keyword arguments only (the class-based `render(request, "about.html")`, a static
@@ -68,6 +78,20 @@ class EndpointWithoutAuth(EndpointCheck):
                 undecided.setdefault((e.file, e.line), []).append((e, methods))
             elif e.auth.startswith("none"):
                 by_handler.setdefault((e.file, e.line), []).append((e, methods))
+        # files and routers with a route that takes a login: an unguarded route beside it is the odd one out
+        # modules where routes taking a login are at least as many as the unguarded ones: an unguarded route
+        # there is the odd one out (where most are open, open is the author's habit there). By module, not by
+        # app: the app a router is mounted on holds every route of the project
+        tally: dict[str, list[int]] = {}
+        for e in inv.endpoints:
+            if not e.public:
+                tally.setdefault(e.file, [0, 0])[0 if e.auth.startswith(_NO_GUARD) else 1] += 1
+        guarded = {k for k, (open_, closed) in tally.items() if closed and closed >= open_}
+        # modules that serve a sign-in step (a login, a code or password exchanged for a session): an unguarded
+        # route there may be another step of it (asking for the one-time code that step takes), so the guarded
+        # routes beside it (who am I, log out) say nothing about this one
+        self._signin_files = {e.file for e in inv.endpoints if e.auth.startswith(_SIGN_IN) or
+                              (account_flow(e.path, e.handler, e.file) or "").startswith("login")}
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
@@ -82,6 +106,12 @@ class EndpointWithoutAuth(EndpointCheck):
                 reason += (" (it accepts POST but writes nothing this analysis can see: no save/delete/commit, no store into the "
                            "request or a model, no project helper)")
             level = "error" if changing else "warning"
+            hook = any(WEBHOOK.search(f"{e.path} {e.handler}") for e, _ in group)
+            if hook and changing:
+                # called by another service, never with a user's login: what stands in for it is a check of
+                # the sender, and none was found (no signature, HMAC or shared secret compared)
+                reason += (" (a webhook that verifies no signature or shared secret of its sender: anyone who "
+                           "knows the URL can post to it)")
             if changing and STATE_CHANGING & {x for _, m in group for x in m} == {"POST"} and \
                     not self._stores(path, group[0][0].handler, group[0][0].fn):
                 # a POST is an error only with evidence that a stranger changes stored data; a socket push, a
@@ -93,7 +123,7 @@ class EndpointWithoutAuth(EndpointCheck):
                 pushed = self._pushes(path, group[0][0].handler)
                 if pushed:
                     reason = reason[:-1] + f"; it hands data on with {pushed}())"
-                elif not any(WEBHOOK.search(f"{e.path} {e.handler}") for e, _ in group):
+                elif not hook:
                     # nothing it does is seen to reach anyone else: a calculator, a decoder, or a write out of
                     # sight; only an unauthenticated webhook is a known problem by its shape
                     level = "note"
@@ -117,12 +147,84 @@ class EndpointWithoutAuth(EndpointCheck):
                 level = "note"
                 reason += (" and reads no user identity (no request.user / current_user / session user): public "
                            "content or a forgotten guard cannot be told apart")
+            if level == "error" and not step:
+                meant = self._meant_private(group, guarded)
+                if meant is None:
+                    # fail-safe: a change made by an anonymous caller is a defect only where the endpoint
+                    # is meant for someone in particular; nothing here says it is
+                    level = "warning"
+                    beside = ("the routes beside it that take a login sit with a sign-in step, of which it may be "
+                              "one" if any(x.file in self._signin_files for x, _ in group) else
+                              "the routes beside it that take a login, if any, are fewer than the open ones")
+                    reason += (" (nothing says it is meant to be private: it reads no user identity, names no "
+                               "record in its URL by a numeric or untyped id (a string or UUID id may be a link's "
+                               f"key), sets no password, and {beside}; a public form or a guard out of sight cannot "
+                               "be told apart)")
+                # where the routes beside it carry a guard and it does not, the author's convention is a guard
+                # on each route: a check in the call it hands the request to would be the exception
+                handed = None if self._beside_guarded(group, guarded) else self._request_untraced(group[0][0])
+                if level == "error" and handed:
+                    level = "warning"
+                    reason += (f" (it hands the request to {handed}(), code this analysis does not follow: a check "
+                               "of the caller there is not traced)")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
                 level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
         out.extend(self._drf_default_open(inv))
         return out
+
+    def _meant_private(self, group: list, guarded: set) -> str | None:
+        """Positive evidence that an endpoint is meant for someone in particular, which an error needs: it
+        reads who is asking, it acts on a stored record its URL names (`/tasks/{task_id}/edit`), it sets a
+        password, or a route in its file or on its router takes a login (this one is the odd one out).
+        None when nothing says so."""
+        e = group[0][0]
+        if any(v.get("reads_identity") for v in self._views(e.file, e, None)):
+            return "reads the user's identity"
+        if any(self._names_record(x) for x, _ in group):
+            return "acts on a record its URL names"
+        if self._beside_guarded(group, guarded):
+            return "a route beside it takes a login"
+        hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
+        return f"sets a password ({hit}())" if hit else None
+
+    @staticmethod
+    def _names_record(e) -> bool:
+        """A path parameter naming a stored record, unless it is declared a string or a UUID (a `str` / `UUID`
+        annotation, a `<str:...>` / `<uuid:...>` converter): such an id may be a random key handed out as a link
+        (an invoice page's), so on its own it says nothing of who the record is for."""
+        params = {}  # name -> converter: `{name:type}` (Starlette), `<type:name>` (Flask, Django)
+        for m in _PATH_PARAM.finditer(e.path):
+            parts = [x.strip() for x in m.group(1).split(":")]
+            name, conv = (parts[0], parts[1] if len(parts) > 1 else "") if m.group(0)[0] == "{" else \
+                (parts[-1], parts[0] if len(parts) > 1 else "")
+            params[name] = conv.lower()
+        typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
+        return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID")
+                   for name, conv in params.items())
+
+    def _beside_guarded(self, group: list, guarded: set) -> bool:
+        return any(x.file in guarded and x.file not in self._signin_files for x, _ in group)
+
+    def _request_untraced(self, e) -> str | None:
+        """The call a view hands its request to (`form.save(request)`, `can_edit(request, obj)`) when it is not
+        a project function this analysis followed: whether it checks the caller is unknown."""
+        sm = self._semantic
+        module = sm.module_of(e.file) if sm is not None else None
+        for v in self._views(e.file, e, None):
+            handed = v.get("request_to")
+            if not handed:
+                continue
+            if module is None:
+                return handed
+            start = f"{module}.{e.handler}"
+            cls = sm.class_(start)
+            quals = [f"{start}.{m}" for m in cls.methods] if cls is not None else [start]
+            tails = {c.rpartition(".")[2] for q in quals for c in sm.callees(q)}
+            if handed.rpartition(".")[2] not in tails:
+                return handed
+        return None
 
     def _views(self, path: str, e, methods: set[str] | None) -> list[dict[str, Any]]:
         """The function facts behind an endpoint: a function view, or a class view's methods (only the verb
@@ -149,6 +251,10 @@ class EndpointWithoutAuth(EndpointCheck):
     def _pushes(self, path: str, handler: str) -> str | None:
         """The call by which the handler, or a project helper two calls down, hands data on to other clients or
         a job (`manager.send(item_id, data)`, `publish(...)`, `task.delay(...)`), or None."""
+        return self._calls_matching(path, handler, _PUSH)
+
+    def _calls_matching(self, path: str, handler: str, pattern) -> str | None:
+        """The first call, by the handler or a project helper two calls down, whose last name matches."""
         sm = self._semantic
         module = sm.module_of(path) if sm is not None else None
         if module is None:
@@ -164,7 +270,7 @@ class EndpointWithoutAuth(EndpointCheck):
             seen.add(qual)
             for _line, ref in info.calls:
                 tail = str(ref).rpartition(".")[2]
-                if _PUSH.match(tail):
+                if pattern.match(tail):
                     return str(ref)
             if depth < 2:
                 todo += [(c, depth + 1) for c in sorted(sm.callees(qual))]
@@ -256,6 +362,12 @@ class EndpointWithoutAuth(EndpointCheck):
             path, name = root
             if root in guarded or not guarded - {root}:
                 continue
+            kind = self._facts.get(path, {}).get("web", {}).get("routers", {}).get(name, {}).get("kind", "")
+            if kind.endswith(("_blueprint", "_router")):
+                # a blueprint or router serves nothing by itself: it is mounted on an app by code this
+                # analysis did not follow (`def init_app(app): app.register_blueprint(bp)`), most likely the
+                # main one; its routes are judged one by one
+                continue
             routes = sorted({f"{'/'.join(e.methods)} {e.path}" for e in group if not e.public})
             if not routes:
                 continue
@@ -292,6 +404,8 @@ class EndpointWithoutAuth(EndpointCheck):
         on a view that updates or deletes it is worth a second look."""
         out = []
         for (path, line), group in sorted(groups.items()):
+            if all(secret_path_param(e.path) for e, _ in group):
+                continue  # declared public and addressed by a key in its URL: a client SDK's or a link's own route
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             e = group[0][0]
             out.append(self.finding(path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} "

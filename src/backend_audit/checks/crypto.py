@@ -59,6 +59,15 @@ _LOOKUP_KEYS = frozenset({"cache", "sort", "dict", "lookup", "partition", "shard
                           "hash", "row", "primary", "foreign", "redis", "idempotency", "dedup", "bucket", "s3", "object"})
 
 
+def _keyless_signature(words: str, hashed: str) -> bool:
+    """`_signature(name, args)` returning sha1(f"{name}::{canonical}"): only "sign"/"verify" say security, and
+    no key or secret is among what is hashed, so anyone can recompute the digest: it tells calls or contents
+    apart (a de-duplication key), it authenticates nothing."""
+    terms = {m.group(0).lower() for m in _SECURITY.finditer(words)}
+    return bool(terms) and terms <= {"sign", "verify"} and not any(
+        is_credential_name(n) or "key" in snake(n).split("_") for n in hashed.split())
+
+
 def _secret_value_name(name: str | None) -> bool:
     """A name that holds a value someone must not guess: `token`, `otp`, `nonce`, `salt`, `reset_code`."""
     if not name:
@@ -134,7 +143,7 @@ class WeakCrypto(AstCheck):
             return  # content addressing, caches, ETags: collisions do not matter there
         if bound and self._only_keys(bound):
             return  # `TokenBucket.authorize(f"em-{hashed}", ...)`: the digest names a bucket or a cache entry
-        if _SECURITY.search(words):
+        if _SECURITY.search(words) and not _keyless_signature(words, hashed):
             self.report(node, f"{algo} used for a security value ({bound or fn}): {algo} collisions are practical; "
                               "use SHA-256 (or HMAC-SHA-256 for signatures, a password hasher for passwords)")
         else:

@@ -10,6 +10,7 @@ import ast
 
 from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .credential_checks import call_uses, checked_only, returned_uses
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
 from .util import expr_name, is_endpoint_function, literal_text
 
@@ -286,17 +287,23 @@ class PasswordStoredPlain(AstCheck):
                 "hashes": any(_hashes_on_assignment(m) for m in methods.values()) or _descriptor_hashes(node, methods),
                 "init_hashes": "__init__" in methods and _calls_hasher(methods["__init__"]),
                 "hashing_method": next((name for name, m in methods.items() if name != "__init__" and
-                                        _hashes_in_place(m)), "")}
+                                        _hashes_in_place(m)), ""),
+                # methods that hash a password into a row (their own, or the one they load): code calling
+                # one on the object after setting its password hands the password to the hasher
+                "hashing_methods": sorted(name for name, m in methods.items() if name != "__init__" and
+                                          _hashes_in_place(m, own=False))}
         self.ctx.facts.setdefault("password_classes", {}).setdefault(node.name, []).append(info)
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
-        # per enclosing function: [name, parameters, hashes?, pending (node, class, message)]
+        # per enclosing function: [name, parameters, hashes?, pending (node, class, message), uses], where
+        # uses maps a local name to the methods called on it and the calls it is handed to
         self.frames: list[list] = []
         self.functions: dict[str, ast.AST] = {}  # module-level functions, for `listen(User, "before_insert", fn)`
         self.listens: list[tuple[ast.AST, str]] = []
         self.annotated: list[dict[str, list[str]]] = []
         self.assigned: list[dict[str, ast.AST | None]] = []
+        self.bound: list[dict[int, str]] = []  # id of an assigned call -> the local it is bound to
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if not self.frames:
@@ -306,33 +313,44 @@ class PasswordStoredPlain(AstCheck):
             if isinstance(dec, ast.Call) and (dotted(dec.func) or "").endswith("listens_for") and dec.args:
                 self._listener(dec.args[0], node)
         args = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
-        self.frames.append([node.name, {a.arg for a in args}, False, []])
+        self.frames.append([node.name, {a.arg for a in args}, False, [], {}])
         # parameter -> the classes its annotation names (`user_in: UserRegister | UserCreate`), and the
         # function's single-assignment locals: where a stored password came from
         self.annotated.append({a.arg: _annotation_classes(a.annotation) for a in args if a.annotation is not None})
         self.assigned.append({})
+        self.bound.append({})
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.annotated.pop()
         self.assigned.pop()
-        _, _, hashes, pending = self.frames.pop()
+        self.bound.pop()
+        _, _, hashes, pending, uses = self.frames.pop()
         if not hashes:  # any hash call in the function clears what it stores
-            for at, kind, cls, message, origin, *imported in pending:
-                self._candidate(at, kind, cls, message, origin, *imported)
+            for at, kind, cls, message, origin, holder, *imported in pending:
+                used = uses.get(holder, {}) if holder else {}
+                if kind == "ctor" and checked_only(used.get("methods", set()) | used.get("passed", set())):
+                    continue  # a login's credentials built to be checked, never kept
+                self._candidate(at, kind, cls, message, origin, sorted(used.get("methods", ())), *imported)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.frames:
+            returned_uses(node, self.frames[-1][4])
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if not self.frames:
             return
-        name, params, _, pending = self.frames[-1]
+        name, params, _, pending, _ = self.frames[-1]
         for t in node.targets:
             if isinstance(t, ast.Name):
                 local = self.assigned[-1]
                 local[t.id] = node.value if t.id not in local else None  # bound twice: which one is unknown
+                self.bound[-1][id(node.value)] = t.id
             if isinstance(t, ast.Attribute) and is_password_name(t.attr) and not _HOLDER.search(t.attr) and \
                     not _RECEIVER_NOT_MODEL.match(dotted(t.value) or "self") and self._raw_password(node.value, params):
                 pending.append((node, "attr", None, f"{dotted(t) or t.attr} is set from a plain password and never hashed in "
                                             f"{name}(): a database leak hands out every password; hash it "
-                                            "(set_password(), make_password(), a passlib/argon2 hasher)", []))
+                                            "(set_password(), make_password(), a passlib/argon2 hasher)", [],
+                                 dotted(t.value)))
 
     def _listener(self, target: ast.AST, fn: ast.AST) -> None:
         """A mapper event handler hashing the password on flush (directly, or by calling a method of the row
@@ -364,17 +382,24 @@ class PasswordStoredPlain(AstCheck):
                 self.listens.append((node.args[0], node.args[2].id))
             return
         frame = self.frames[-1]
+        call_uses(node, frame[4])
         if _HASHING.search(dotted(node.func) or (node.func.attr if isinstance(node.func, ast.Attribute) else "")):
             frame[2] = True
             return
         self._constructor(node, frame)
         self._sql_write(node, frame)
 
+    def _holder(self, call: ast.Call) -> str | None:
+        """The local a constructed object is bound to (`user = User(...)`), to follow what is done with it."""
+        return self.bound[-1].get(id(call))
+
     def _candidate(self, node: ast.AST, kind: str, cls: str | None, message: str, origin: list[str],
-                   imported: str | None = None) -> None:
+                   methods: list[str], imported: str | None = None) -> None:
         self.report(node, message)
         finding = self.ctx.findings.pop()
         cand = {"finding": finding.to_dict(), "class": cls, "kind": kind, "origin": origin}
+        if methods:
+            cand["methods"] = methods
         if imported:
             cand["imported"] = imported
         self.ctx.facts.setdefault("password_plain", []).append(cand)
@@ -400,7 +425,7 @@ class PasswordStoredPlain(AstCheck):
 
     def _sql_write(self, call: ast.Call, frame: list) -> None:
         """`cursor.execute("INSERT INTO users (..., password) ...", (name, password))`, also formatted in."""
-        fn, params, _, pending = frame
+        fn, params, _, pending, _ = frame
         if not (isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany") and call.args):
             return
         sql = " ".join(literal_text(n) for n in iter_nodes(call.args[0], skip=()) if isinstance(n, ast.Constant))
@@ -410,7 +435,7 @@ class PasswordStoredPlain(AstCheck):
         raw = next((n for n in values if is_password_name(n.id) and self._raw_password(n, params)), None)
         if raw is not None:
             pending.append((call, "sql", None, f"SQL writes the plain password {raw.id!r} into a password column and "
-                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE", []))
+                                           f"{fn}() never hashes it: hash it before the INSERT/UPDATE", [], None))
 
     def _raw_password(self, value: ast.AST, params: set[str]) -> bool:
         if _FROM_CONFIG.search(dotted(value) or "") or _FROM_CONFIG.search(_container(value)):
@@ -430,7 +455,7 @@ class PasswordStoredPlain(AstCheck):
         return isinstance(root, ast.Name) and (root.id in params or _REQUEST_ROOT.match(root.id) is not None)
 
     def _constructor(self, call: ast.Call, frame: list) -> None:
-        fn, params, _, pending = frame
+        fn, params, _, pending, _ = frame
         func = call.func
         name = dotted(func) or ""
         tail = name.rpartition(".")[2]
@@ -455,7 +480,7 @@ class PasswordStoredPlain(AstCheck):
                 pending.append((kw, "orm_create" if known else "ctor", cls,
                                 f"{name}({kw.arg}=...) stores a plain password and {fn}() never hashes it: use the "
                                 "model's set_password()/create_user() or hash it first", self._origin(kw.value),
-                                imported))
+                                self._holder(call), imported))
 
 
 def _container(value: ast.AST) -> str:
@@ -499,11 +524,12 @@ def _calls_hasher(fn: ast.AST) -> bool:
                for c in ast.walk(fn))
 
 
-def _hashes_in_place(fn: ast.AST) -> bool:
+def _hashes_in_place(fn: ast.AST, own: bool = True) -> bool:
     """`def hash_password(self): self.password = bcrypt.hashpw(self.password, ...)`: a method storing a hash
-    into its own password attribute, called by some other code before (or after) the row is saved."""
+    into its own password attribute (with `own=False`, into any row's: `user.password = self.hash(...)` in
+    an `update_local_user()` that loads the row), called by some other code before (or after) it is saved."""
     return any(isinstance(n, ast.Assign) and any(
-        isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" and
+        isinstance(t, ast.Attribute) and (not own or isinstance(t.value, ast.Name) and t.value.id == "self") and
         is_password_name(t.attr) for t in n.targets) and _calls_hasher(n.value) for n in ast.walk(fn))
 
 
@@ -615,7 +641,8 @@ class PasswordStoredPlainProject(ProjectCheck):
         project_wide = {"hashes": any(i["hashes"] for i in every),
                         "password_column": any(i["password_column"] for i in every) or any(
                             any(b in _USER_MODELS for b in i["bases"]) for i in every),
-                "hashing_method": next((i["hashing_method"] for i in every if i.get("hashing_method")), "")}
+                "hashing_method": next((i["hashing_method"] for i in every if i.get("hashing_method")), ""),
+                "hashing_methods": {m for i in every for m in i.get("hashing_methods", ())}}
         out = []
         for path in sorted(project.facts):
             for cand in project.facts[path].get("password_plain", ()):
@@ -646,9 +673,10 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, A
     origin = cand.get("origin") or []
     if origin and all(any(i["hashes"] for i in _ancestry(c, classes)[1]) for c in origin):
         return None  # read from request models whose validator already hashed it
+    called = set(cand.get("methods", ()))
     if kind == "attr":
         # the receiver's class is not known per file: any class that hashes on assignment is taken as it
-        if project_wide["hashes"]:
+        if project_wide["hashes"] or called & project_wide["hashing_methods"]:
             return None
         if project_wide["hashing_method"]:
             return _untraced(cand, f"a model hashes its password in place ({project_wide['hashing_method']}()); "
@@ -660,8 +688,8 @@ def _judge(cand: dict, classes: dict[str, list[dict]], project_wide: dict[str, A
     if _third_party(cand, project):
         return None
     names, infos = _ancestry(cls or "", classes)
-    if any(i["hashes"] or i["init_hashes"] for i in infos):
-        return None  # a setter, validator, descriptor or constructor that hashes
+    if any(i["hashes"] or i["init_hashes"] or called & set(i.get("hashing_methods", ())) for i in infos):
+        return None  # a setter, validator, descriptor or constructor that hashes, or a hashing method called
     method = next((i["hashing_method"] for i in infos if i.get("hashing_method")), "")
     if method:
         return _untraced(cand, f"{cls}.{method}() hashes the password in place; whether it runs before the row "

@@ -6,7 +6,8 @@ from pathlib import PurePosixPath
 
 import ast
 
-from .base import AstCheck, FileContext
+from .base import AstCheck, FileContext, dotted
+from .util import is_route_handler
 
 _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb", "wdb", "web_pdb", "remote_pdb", "rpdb", "pydevd", "pydevd_pycharm",
                         "debugpy"})
@@ -17,6 +18,10 @@ _SHELLS = frozenset({"IPython.embed", "IPython.terminal.embed.embed", "IPython.s
                      "ptpython.repl.embed", "bpython.embed"})
 # Commands whose job is an interactive session: `flask shell`, `manage.py debug_console`, `cli repl`
 _SESSION_WORDS = frozenset({"shell", "repl", "console", "debug", "interact", "ipython", "pdb"})
+# A function named for nothing but the debugger (`def ipdb(what)` registered as a template filter,
+# `def set_trace()`, `pdb_hook`): a helper someone applies on purpose while debugging, not a hook forgotten in a
+# code path; it stops only what explicitly calls it
+_HELPER_WORDS = _DEBUGGERS | {"set", "trace", "breakpoint", "debugger", "filter", "tag", "hook", "bp"}
 
 
 class DebuggerHookLeft(AstCheck):
@@ -28,6 +33,23 @@ class DebuggerHookLeft(AstCheck):
         self.exempt = any(p in _SCRIPT_DIRS for p in PurePosixPath(ctx.path).parts[:-1])
         # names a debugger import binds inside a function (ctx.qualname resolves module-level imports only)
         self.local_hooks: dict[str, str] = {}
+
+    def report(self, node: ast.AST, message: str | None = None, *, level: str | None = None, **kw) -> None:
+        """An error needs evidence that a request or a worker runs the hook: at import of the module, in a
+        route handler, a class-based view's method or a task. Elsewhere (a helper, a model method, a template
+        filter) whether anything reaches it was not traced: a warning that says so. An import alone stops
+        nothing: the hook is reported where it is called."""
+        if level is None:
+            reached = _reached_by(self.ctx.function_stack, self.ctx.parents)
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not self.ctx.function_stack:
+                level, message = "warning", f"{(message or '').partition(':')[0]}: the import alone stops nothing, " \
+                                            "but it says a hook is or was in use here; delete it"
+            elif not reached:
+                fn = self.ctx.function_stack[-1].name if self.ctx.function_stack else "this code"
+                level, message = "warning", f"{(message or '').partition(':')[0]}, in {fn}(): whether a request or a " \
+                                            "worker reaches it was not traced (not a route handler, view method or " \
+                                            "task); delete it"
+        super().report(node, message, level=level, **kw)
 
     def _opt_in(self) -> bool:
         """Inside `if os.environ.get("REMOTE_DEBUG"):`: a switch the operator turns on for one run, not a hook
@@ -62,21 +84,36 @@ class DebuggerHookLeft(AstCheck):
         words = set(self._shell_command().lower().replace("-", "_").split("_"))
         return bool(words & _SESSION_WORDS)
 
+    def _debug_helper(self) -> str:
+        """The enclosing function, when its name says it is nothing but a debugging helper ("" otherwise)."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        words = set(fn.name.lower().strip("_").split("_")) if fn is not None else set()
+        return fn.name if words and words <= _HELPER_WORDS else ""
+
+    def _report(self, node: ast.AST, message: str) -> None:
+        helper = self._debug_helper()
+        if helper:
+            self.report(node, f"{message.partition(':')[0]}, in {helper}(), a helper named for the debugger: it "
+                              "stops only what applies it on purpose; whether any caller or template does was not "
+                              "traced: delete it before release", level="note")
+            return
+        self.report(node, message)
+
     def visit_Import(self, node: ast.Import) -> None:
         if self.exempt or self._opt_in() or self._session_command():
             return
         for alias in node.names:
             if alias.name.split(".")[0] in _DEBUGGERS:
-                self.report(node, f"`import {alias.name}` left in application code: a debugger hook blocks the "
-                                  "worker that reaches it; delete it")
+                self._report(node, f"`import {alias.name}` left in application code: a debugger hook blocks the "
+                                   "worker that reaches it; delete it")
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if not self.exempt and not node.level and (node.module or "").split(".")[0] in _DEBUGGERS and \
                 not self._opt_in() and not self._session_command():
             for alias in node.names:
                 self.local_hooks[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-            self.report(node, f"`from {node.module} import ...` left in application code: a debugger hook blocks "
-                              "the worker that reaches it; delete it")
+            self._report(node, f"`from {node.module} import ...` left in application code: a debugger hook blocks "
+                               "the worker that reaches it; delete it")
 
     def visit_Call(self, node: ast.Call) -> None:
         if self.exempt or self._opt_in():
@@ -94,8 +131,33 @@ class DebuggerHookLeft(AstCheck):
                                   "request reaches it, but an unattended run (cron, CI) stops at the prompt; delete "
                                   "it or put it behind an option", level="warning")
                 return
-            self.report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
-                              "worker at a debugger prompt; delete it")
+            self._report(node, f"{qn.removeprefix('builtins.')}() left in code: a request that reaches it stops the "
+                               "worker at a debugger prompt; delete it")
+
+
+# Base classes whose methods serve requests (Django/DRF/Flask/Starlette/Tornado views, Channels consumers)
+_VIEW_BASES = ("View", "ViewSet", "APIView", "Resource", "MethodView", "HTTPEndpoint", "Handler", "Consumer")
+# Decorators that make a function a worker's job (`@shared_task`, `@app.task`, `@dramatiq.actor`, `@job`)
+_TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "job", "periodic_task"})
+
+
+def _reached_by(functions: list[ast.AST], parents: list[ast.AST]) -> str:
+    """What visibly runs the code: "import" at module level, else the enclosing route handler, view method
+    or task ("" when none of them is among the enclosing functions)."""
+    if not functions:
+        return "import"
+    for fn in functions:
+        if is_route_handler(fn):
+            return f"route handler {fn.name}()"
+        for dec in fn.decorator_list:
+            target = dec.func if isinstance(dec, ast.Call) else dec
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name in _TASK_DECORATORS:
+                return f"task {fn.name}()"
+    cls = next((p for p in reversed(parents) if isinstance(p, ast.ClassDef)), None)
+    if cls is not None and any((dotted(b) or "").rpartition(".")[2].endswith(_VIEW_BASES) for b in cls.bases):
+        return f"view {cls.name}"
+    return ""
 
 
 def _reads_env(test: ast.expr, ctx: FileContext) -> bool:

@@ -9,6 +9,7 @@ import ast
 
 from ..findings import Finding
 from .base import AstCheck, BanditCheck
+from .package_files import package_file
 from .pickle_origin import stored_origin
 from .recognise import UNKNOWN, arg, arg_values, literal_value, strings_in, target_name
 from .util import is_migration
@@ -92,6 +93,16 @@ class UnsafeDeserialization(AstCheck):
     RULE_ID = "BA-INP-004"
     PREFILTER = ("yaml", "numpy", "np.", "pickle", "PickleSerializer")
 
+    def report(self, node: ast.AST, message: str | None = None, *, level: str | None = None, **kw) -> None:
+        """A load reported at the rule's level (error) needs its loaded expression to show bytes from outside
+        the process, as bandit's loads do: otherwise the rule cannot tell a config or data file the project
+        reads from an attacker's document, and says so at warning."""
+        if level is None and isinstance(node, ast.Call) and not _outside_input(self.ctx.lines, arg(node, None, 0)):
+            level = "warning"
+            message = f"{message} (origin not traced: an error when the document can come from a request, an " \
+                      "upload or a shared cache)"
+        super().report(node, message, level=level, **kw)
+
     def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""
         if qn in _YAML_UNSAFE_FUNCS:
@@ -117,6 +128,14 @@ class UnsafeDeserialization(AstCheck):
             self._celery_keywords(node)
 
     def _yaml(self, node: ast.Call, why: str) -> None:
+        shipped = package_file(self.ctx, node)
+        if shipped:
+            # the document is one the project ships (an API spec, a defaults file): whoever can change it can
+            # change the code beside it, so the unsafe loader is a habit to fix, not a way in
+            self.report(node, f"unsafe YAML load: {why}; the document is a file shipped with the project "
+                              f"({shipped}), not request data: use yaml.safe_load or Loader=yaml.SafeLoader",
+                        level="note")
+            return
         self.report(node, f"unsafe YAML load: {why}; use yaml.safe_load or Loader=yaml.SafeLoader",
                     level=self._level(node))
 
@@ -185,3 +204,11 @@ def _span(start: ast.AST, last: ast.AST, end: tuple[int, int] | None = None) -> 
     entry, and report() needs one."""
     end_line, end_col = end or (last.end_lineno, last.end_col_offset)
     return ast.expr(lineno=start.lineno, col_offset=start.col_offset, end_lineno=end_line, end_col_offset=end_col)
+
+
+def _outside_input(lines: list[str], value: ast.AST | None) -> bool:
+    """Names in the loaded expression that show the bytes come from outside the process (the names bandit's
+    loads are judged by)."""
+    if value is None or not 0 < value.lineno <= len(lines):
+        return False
+    return bool(_OUTSIDE_INPUT.search(" ".join(lines[value.lineno - 1:value.end_lineno])))

@@ -37,6 +37,9 @@ _RESPONSES = frozenset({"HTTPException", "JSONResponse", "ORJSONResponse", "UJSO
                         "HTMLResponse", "Response", "JsonResponse", "HttpResponse", "HttpResponseServerError",
                         "HttpResponseBadRequest", "jsonify", "make_response", "abort", "json_response",
                         "APIException", "HTTPError", *_DJANGO_STATUS_NAMES})
+# Page renderers: a value handed to the template is shown as text, so the exception object itself leaks its
+# message (`render_template("login.html", error=e)`)
+_TEMPLATES = frozenset({"render_template", "render", "TemplateResponse", "render_to_response"})
 _TRACEBACK = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
                         "traceback.format_exception_only", "traceback.format_stack", "sys.exc_info"})
 _BROAD = frozenset({"Exception", "BaseException"})
@@ -160,6 +163,9 @@ class ExceptionTextToClient(AstCheck):
         if not self._current():
             return
         tail = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        if tail in _TEMPLATES:
+            self._rendered(node, tail)
+            return
         if tail not in _RESPONSES:
             return
         how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
@@ -172,6 +178,26 @@ class ExceptionTextToClient(AstCheck):
                               "internals (paths, URLs with keys) was not traced", level="note")
             return
         self._emit(node, f"{tail}(...) sends {how} to the client", how)
+
+    def _rendered(self, node: ast.Call, tail: str) -> None:
+        """The caught exception handed to a page template (`error=e`, `{"error": str(e)}`): the page shows its
+        text. A warning for a broad `except Exception`, whose text may be anything (a driver's connection
+        string, a path); a note for a specific library class, whose message is often written for the user: what
+        it can hold was not traced; the application's own classes as for responses (a note the project pass
+        traces)."""
+        name = self.handlers[-1][0]
+        values = [*node.args, *(kw.value for kw in node.keywords)]
+        values += [v for d in values if isinstance(d, ast.Dict) for v in d.values]
+        how = next((f"the exception {name}" for v in values if name and isinstance(v, ast.Name) and v.id == name),
+                   None) or next((h for h in map(self._leaks, values) if h), None)
+        if not how or self._client_error(_status(node)):
+            return  # (a 4xx page for a specific exception: its message is meant for the client, as for responses)
+        if self.handlers[-1][1] and not self.handlers[-1][3] and "traceback" not in how:
+            self.report(node, f"{tail}(...) shows {how} on the page; the exception is a specific class, whose "
+                              "message may be written for the user, but what it can carry was not traced",
+                        level="note")
+            return
+        self._emit(node, f"{tail}(...) shows {how} on the page", how)
 
     def _library_verdict(self, status: int | None) -> str | None:
         """Why the text is a library's answer about the request rather than the application's internals: a 4xx
@@ -212,9 +238,9 @@ class ExceptionTextToClient(AstCheck):
         if isinstance(value, ast.Tuple) and len(value.elts) >= 2:
             status = _status_value(value.elts[1])
             value = value.elts[0]
-        if any(isinstance(sub, ast.Call) and (dotted(sub.func) or "").rsplit(".", 1)[-1] in _RESPONSES
+        if any(isinstance(sub, ast.Call) and (dotted(sub.func) or "").rsplit(".", 1)[-1] in _RESPONSES | _TEMPLATES
                for sub in ast.walk(value)):
-            return  # a response built inside is judged by visit_Call, with its own status
+            return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status):
             self._emit(node, f"handler returns {how} to the client", how)

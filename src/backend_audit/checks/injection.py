@@ -13,6 +13,10 @@ from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
 
 
+# sinks whose value is a program to start, not a shell command line (the models' `shell` kind covers both)
+_SPAWNED_PROGRAMS = frozenset({"StdioServerParameters"})
+
+
 class ShellInjection(TaintCheck):
     """Commands run by a shell (`shell=True`, os.system/popen, `["sh", "-c", cmd]`, asyncio's shell API):
     request data in the command is an error, a command of untraced origin a warning, a constant nothing."""
@@ -27,6 +31,12 @@ class ShellInjection(TaintCheck):
 
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
+        if judged is not None and tf.api.rpartition(".")[2] in _SPAWNED_PROGRAMS:
+            # no shell: the value is the program (and its arguments) the backend starts, which is worse
+            return judged[0], judged[1].replace(f"{self.WHAT} ({tf.api}) unsanitised. {self.FIX}",
+                                                f"chooses the program the backend spawns ({tf.api}): any command "
+                                                "runs on the server. Spawn only servers the deployment configures, "
+                                                "picked by name from an allowlist.")
         if judged is None or judged[0] != "warning" or tf.flow.root.startswith("src:") or \
                 FS_PATH not in tf.flow.sanitised:
             return judged
@@ -337,6 +347,13 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "
                                "read it from the validated data if it does")
+                elif level == "warning" and harm.startswith("stored") and _privileged(e):
+                    # a store behind an admin/operator gate: bad input there is a privileged user's own typo
+                    # (a 500, an over-long value), not an attacker's; where it goes next was not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation, in a view only "
+                               f"privileged users reach ({_privileged(e)}); parse it with a form or schema all the "
+                               "same")
                 elif level == "warning":
                     message = (f"request data `{snippet}` is {harm} without schema validation; parse it with a "
                                "pydantic model, serializer or form first")
@@ -383,6 +400,15 @@ class RequestDataWithoutValidation(EndpointCheck):
 
 
 _RAW_BODY = re.compile(r"\.(body|get_data|data|read)\b")
+# decorators that admit only administrators or operators: `@operator_role_required`, `@admin_required`,
+# `@staff_member_required`, `@superuser_required`, `@require_admin`
+_PRIVILEGED_GATE = re.compile(r"(?i)(^|[._])((admin|administrator|operator|staff|superuser)\w*_(required|only)|"
+                              r"requires?_(admin|administrator|operator|staff|superuser)\w*)$")
+
+
+def _privileged(e: Any) -> str:
+    """The decorator of the handler that lets only administrators or operators in, or ""."""
+    return next((d["ref"] for d in e.fn.get("decorators", ()) if _PRIVILEGED_GATE.search(d.get("ref") or "")), "")
 
 
 def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str]]:

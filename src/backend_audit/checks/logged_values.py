@@ -13,7 +13,7 @@ import ast
 import re
 
 from .base import dotted, dotted_parts
-from .recognise import literal_value
+from .recognise import is_cursor_or_count, literal_value
 from .util import is_sensitive_name
 
 CREDENTIAL = "credential"
@@ -61,6 +61,9 @@ def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth
         kinds = [kind_of(v, qualname, bindings, depth, labelled, seen) for v in node.values
                  if not isinstance(v, ast.Constant)]
         return _strongest(kinds) if kinds else (BENIGN, "a literal")
+    cursor = _cursor_read(node)
+    if cursor:
+        return BENIGN, f"read under {cursor!r}, a pagination cursor or a count"
     source = _origin(node, qualname, labelled)
     if source:
         return CREDENTIAL, source
@@ -77,6 +80,8 @@ def kind_of(node: ast.expr, qualname, bindings: dict[str, list[ast.expr]], depth
         if seen[name][0] != NAMED:
             return seen[name]
     word = _last_word(node)
+    if word and is_cursor_or_count(word):
+        return BENIGN, f"'{word}' names a pagination cursor or a count of tokens"
     if word:
         norm = _CAMEL.sub("_", word).lower()
         if _PREDICATE_WORD.search(norm):
@@ -100,6 +105,9 @@ def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], 
                 seen: dict[str, tuple[str, str]]) -> tuple[str, str]:
     if isinstance(value, ast.Await):
         value = value.value
+    cursor = _cursor_read(value)
+    if cursor:
+        return BENIGN, f"read under {cursor!r}, a pagination cursor or a count"
     if isinstance(value, ast.Constant):
         if value.value is None or isinstance(value.value, (bool, int, float)):
             return BENIGN, "bound to a literal"
@@ -110,6 +118,9 @@ def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], 
         return BENIGN, "filled with names or ids"
     if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript, ast.BoolOp)):
         return kind_of(value, qualname, bindings, depth + 1, seen=seen)
+    if isinstance(value, ast.IfExp) and depth < _MAX_DEPTH:
+        # `new_start if new_start else next_token`: either branch is what the name holds
+        return _strongest([_bound_kind(v, qualname, bindings, depth + 1, seen) for v in (value.body, value.orelse)])
     if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.BitOr, ast.BitAnd, ast.Sub)):
         # `required | optional`: a set built from others holds what they hold
         if depth >= _MAX_DEPTH:
@@ -157,6 +168,17 @@ def _origin(node: ast.expr, qualname, any_key: bool = False) -> str:
         if base and base[-1].lower() in _CONFIG_PARTS:
             return "read from the configuration"
     return ""
+
+
+def _cursor_read(node: ast.expr) -> str:
+    """`response.get("nextPageToken")`, `data["startPageToken"]` -> the key, when it names a pagination cursor
+    or a token count; "" otherwise."""
+    key = None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        key = literal_value(node.args[0])
+    elif isinstance(node, ast.Subscript):
+        key = literal_value(node.slice)
+    return key if isinstance(key, str) and is_cursor_or_count(key) else ""
 
 
 def _reads_request(call: ast.Call, any_key: bool = False) -> bool:

@@ -15,6 +15,7 @@ from .errors import handler_nodes
 from ..config import is_test_path
 from .recognise import is_settings_path, literal_value
 from .public_ids import could_be_public, logged_name, lookup_fields, route_params
+from .log_placeholders import formats_with_percent, import_roots, placeholder_mismatch
 from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_bindings, kind_of
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
@@ -975,6 +976,17 @@ class EagerLogFormatting(AstCheck):
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
                              "arguments or extra={...} so formatting is lazy and messages group by template",
                         level="note" if self._development_only() else None)
+        elif node.args and formats_with_percent(self.ctx, self._roots(), node):
+            wrong = placeholder_mismatch(node, msg, method)
+            if wrong:
+                self.report(msg, f"logging call passes {wrong}: once its level is on, formatting the record "
+                                 "fails and the line is lost; give one %s per argument",
+                            properties={"sub": "placeholders"})
+
+    def _roots(self) -> frozenset[str]:
+        if not hasattr(self, "_import_roots"):
+            self._import_roots = import_roots(self.ctx)  # first asked after the module's imports are read
+        return self._import_roots
 
     def _development_only(self) -> bool:
         """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their
@@ -1056,8 +1068,9 @@ class SensitiveValueLogged(AstCheck):
                 return
         # one finding per call, for its most telling part: a credential by origin outranks a name
         best: tuple[int, str, ast.expr, str, dict[str, str]] | None = None
+        one_time = _says_one_time(node)
         for part, label in self._parts(node):
-            found = self._judge(part, label, method)
+            found = self._judge(part, label, method, one_time)
             if found and (best is None or found[0] > best[0]):
                 best = found
         if best is not None:
@@ -1067,8 +1080,9 @@ class SensitiveValueLogged(AstCheck):
                 # whether the project addresses objects by this name is the project pass's to say
                 self.ctx.facts.setdefault("token_name_logs", []).append(self.ctx.findings.pop().to_dict())
 
-    def _judge(self, part: ast.expr, label: str | None, method: str | None):
-        """(rank, message, part, level, properties) for one part of a logging call, or None."""
+    def _judge(self, part: ast.expr, label: str | None, method: str | None, one_time: str = ""):
+        """(rank, message, part, level, properties) for one part of a logging call, or None. `one_time` is
+        what the call's own text calls the value it logs, when that is a one-time code ("two-factor code")."""
         what = f"'{label}'" if label else self._sensitive(part)
         if not what:
             return None
@@ -1116,10 +1130,11 @@ class SensitiveValueLogged(AstCheck):
             return (2, f"{what} is written to the log, and it is the address messages are sent to "
                        f"({self._addressed(part)}=): a device or recipient token, not a login credential; mask it "
                        "all the same", part, "warning", {"sub": "recipient-token"})
-        if _one_time(label or expr_name(part) or ""):
+        if _one_time(label or expr_name(part) or "") or one_time and not _password(name):
             # an OTP is valid for seconds or until its counter moves: a lesser leak than a password
-            return (2, f"{what} is written to the log: a one-time password, usable only within its time window or "
-                       "until the next login moves its counter; mask it all the same", part, "warning",
+            said = f" (the message calls it a {one_time})" if one_time else ""
+            return (2, f"{what} is written to the log: a one-time password{said}, usable only within its time window "
+                       "or until the next login moves its counter; mask it all the same", part, "warning",
                     {"sub": "one-time"})
         if method in ("debug", "trace"):
             # whether DEBUG records reach a production log is the deployment's logging config
@@ -1281,6 +1296,21 @@ def _other_cookie(name: str) -> bool:
 def _password(name: str) -> bool:
     """A password or secret by name: a wrong one may be a mistyped real one, so not spent by failing."""
     return any(w in _PASSWORD_WORDS for w in _words(name))
+
+
+# How a log message names a one-time code it prints ("logged in with the two-factor code {}")
+_ONE_TIME_TEXT = re.compile(r"(?i)\b(two[- ]factor|2fa|mfa|totp|hotp|otp|one[- ]time)\b[\w -]{0,12}?\b(code|token|"
+                            r"password|pin)\b")
+
+
+def _says_one_time(call: ast.Call) -> str:
+    """The words a logging call's own string literals use for a one-time code, or ""."""
+    for node in ast.walk(call.args[0]) if call.args else ():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 500:
+            found = _ONE_TIME_TEXT.search(node.value)
+            if found:
+                return found.group(0).lower()
+    return ""
 
 
 def _one_time(name: str) -> bool:

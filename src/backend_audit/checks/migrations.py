@@ -99,6 +99,53 @@ def _raises_not_implemented(body: list[ast.stmt]) -> bool:
     return False
 
 
+_ADD_VALUE = re.compile(r"(?i)\bALTER\s+TYPE\s+\S+\s+ADD\s+VALUE\b")
+_UPDATE = re.compile(r"(?i)\bUPDATE\b")
+_SCHEMA_VERB = re.compile(r"(?i)\b(?:CREATE|DROP|ALTER|INSERT|UPDATE|DELETE|RENAME|TRUNCATE|GRANT|REVOKE|COPY)\b")
+
+
+def _upgrade_sql(tree: ast.AST | None) -> str | None:
+    """The SQL the module's `upgrade()` runs, when all it does is `op.execute`: literal statements as written,
+    a SQLAlchemy `table.update()...` expression as `UPDATE`. None when it does anything else (another
+    operation such as `add_column`, a statement built elsewhere): what it changes is then not traced."""
+    upgrade = next((st for st in getattr(tree, "body", ()) if isinstance(st, ast.FunctionDef) and
+                    st.name == "upgrade"), None)
+    if upgrade is None:
+        return None
+    sql = []
+    for node in ast.walk(upgrade):
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted(node.func) or ""
+        if name.startswith("op.") and name not in ("op.execute", "op.get_context"):
+            return None
+        if name != "op.execute" or not node.args:
+            continue
+        arg = node.args[0]
+        parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+        texts = [p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+        methods = {n.func.attr for n in ast.walk(arg) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        if texts:
+            sql.append(" ".join(texts))
+        elif "update" in methods and not methods & {"insert", "delete"}:
+            sql.append("UPDATE")
+        else:
+            return None
+    return "\n".join(sql) if sql else None
+
+
+def _only_adds_enum_values(sql: str | None) -> bool:
+    """`ALTER TYPE t ADD VALUE 'X'` only, bare or in a `DO $$ ... IF NOT EXISTS (SELECT ... pg_enum ...)` block,
+    after a `COMMIT`. PostgreSQL has no `DROP VALUE`, and an unused extra value breaks no older code."""
+    return bool(sql and _ADD_VALUE.search(sql)) and not _SCHEMA_VERB.search(_ADD_VALUE.sub("", sql))
+
+
+def _only_rewrites_rows(sql: str | None) -> bool:
+    """`UPDATE ... SET ...` only: values fixed in place (`NULL` to `''`, quotes normalised); the schema older code
+    reads is unchanged, and the old values are not kept, so there is no exact reverse to write."""
+    return bool(sql and _UPDATE.search(sql)) and not _SCHEMA_VERB.search(_UPDATE.sub("", sql))
+
+
 class IrreversibleMigration(AstCheck):
     RULE_ID = "BA-MIG-002"
     PREFILTER = ("migrations", "alembic")
@@ -117,6 +164,7 @@ class IrreversibleMigration(AstCheck):
         if self.kind != "alembic" or len(self.ctx.function_stack) != 1:
             return  # function_stack already holds this def: only module-level functions
         if node.name == "downgrade":
+            sql = _upgrade_sql(self.ctx.tree) if _trivial(node.body) else None
             if _raises_not_implemented(node.body):
                 self.report(node, "downgrade() declares the migration irreversible: plan the rollback (restore "
                                   "from backup?) before deploying", level="note", rule_id="BA-MIG-002/irreversible")
@@ -126,6 +174,19 @@ class IrreversibleMigration(AstCheck):
                 self.report(node, "downgrade() does nothing, and its comment says why: this migration cannot be "
                                   "rolled back on purpose; plan the rollback (restore from backup?) before deploying",
                             level="note", rule_id="BA-MIG-002/irreversible")
+            elif _trivial(node.body) and _only_adds_enum_values(sql):
+                # PostgreSQL cannot drop an enum value: doing nothing is the only reverse there is; a note, not
+                # silence, as a rollback plan still has to know the value stays
+                self.report(node, "downgrade() does nothing after an upgrade() that only adds enum values (ALTER "
+                                  "TYPE ... ADD VALUE): PostgreSQL cannot drop an enum value, so there is no reverse "
+                                  "to write and the extra value stays after a rollback; say so in downgrade()",
+                            level="note", rule_id="BA-MIG-002/irreversible")
+            elif _trivial(node.body) and _only_rewrites_rows(sql):
+                self.report(node, "downgrade() does nothing after an upgrade() that only rewrites values in place "
+                                  "(UPDATE): the schema older code reads is unchanged and the old values are not "
+                                  "kept, so there is no exact reverse; whether the new values suit older code was "
+                                  "not traced: say so in downgrade()", level="note",
+                            rule_id="BA-MIG-002/irreversible")
             elif _trivial(node.body):
                 self.report(node, "downgrade() does nothing: this migration cannot be rolled back; write the "
                                   "reverse steps or raise NotImplementedError to say so", level="warning",

@@ -341,11 +341,12 @@ class DatabaseRoundTripInLoop(AstCheck):
             return
         if what.endswith("commit()") and (self._isolates_items(node) or self._on_error_path(node)):
             return
-        if sub == "write" and self._records_failure(node):
+        if (sub == "write" or _dml(self._statement_of(node))) and self._records_failure(node):
             return
         if what.endswith(("commit()", "flush()")) and self._batch_commit(node):
             return
-        if self._batch_fallback() or self._table_varies(node) or self._one_pass_only():
+        if self._batch_fallback() or self._table_varies(node) or self._one_pass_only() or \
+                self._leaves_after(node) or self._walks_chunks():
             return
         message = (f"{what} inside a loop: one database round-trip per iteration (N+1); fetch or write in one "
                    "batched query (in_(), __in, bulk_create, executemany, select_related)")
@@ -401,6 +402,42 @@ class DatabaseRoundTripInLoop(AstCheck):
                         return True
         return False
 
+    def _leaves_after(self, call: ast.Call) -> bool:
+        """`db.session.commit(); return jsonify(result), 502` inside the loop: a statement after the round-trip,
+        in a block that holds it, leaves the function (`return`, `raise`), or the loop (`break`, when no other
+        loop of the function encloses it). The round-trip runs at most once per call, not once per item. Not
+        inside a `try` that catches its failure: the handler may go round again."""
+        loop, _ = self._innermost_loop()
+        parents = self.ctx.parents
+        index = next((i for i in range(len(parents) - 1, -1, -1) if parents[i] is loop), None)
+        if index is None:
+            return False
+        loops = 0
+        for kind, _, _, _ in reversed(self.stack):
+            if kind == _FUNCTION:
+                break
+            loops += kind == _LOOP
+        exits = _EXITS if loops == 1 else (ast.Return, ast.Raise)
+        for i in range(len(parents) - 1, index - 1, -1):
+            child = parents[i + 1] if i + 1 < len(parents) else call
+            if isinstance(parents[i], ast.Try) and parents[i].handlers and any(st is child for st in parents[i].body):
+                return False  # a failed round-trip goes to the handler and the loop tries again (a retry)
+            for field in ("body", "orelse", "finalbody"):
+                stmts = getattr(parents[i], field, None)
+                if i == index and field != "body" or not isinstance(stmts, list):
+                    continue
+                at = next((k for k, st in enumerate(stmts) if st is child), None)
+                if at is not None and any(isinstance(st, exits) for st in stmts[at:]):
+                    return True
+        return False
+
+    def _walks_chunks(self) -> bool:
+        """`for start in range(0, total, size): batch = rows[start:start + size]`: each pass takes a slice
+        that starts at the loop variable, so the loop walks chunks and each pass's round-trip is per chunk
+        (the batching itself), not per row."""
+        loop, names = self._innermost_loop()
+        return isinstance(loop, ast.For) and bool(names & self._loop_facts(loop).chunk_starts)
+
     def _innermost_loop(self) -> tuple[ast.AST | None, set[str]]:
         return next(((n, names) for kind, n, _, names in reversed(self.stack) if kind == _LOOP), (None, set()))
 
@@ -444,6 +481,11 @@ class DatabaseRoundTripInLoop(AstCheck):
                 (dotted(loop.iter.func) or "") == "range" and not names & facts.loaded:
             return ("the loop repeats a bounded number of attempts (its counter is unused): a retry, not a walk "
                     "over rows")
+        if sub == "write" and isinstance(loop, ast.For) and self._set_difference(loop.iter):
+            # a read keyed on each member stays: one `IN` query would replace it whatever the delta's size
+            return ("the loop writes the difference between a stored set and a wanted one (the members one change "
+                    "adds or removes, as a sync computes them): its size is the change's, and whether it grows "
+                    "with the data was not traced")
         if what.endswith("flush()"):
             return ("a flush sends the pass's pending writes, often so the next rows can use a generated id; "
                     "whether they could be batched was not traced")
@@ -476,6 +518,11 @@ class DatabaseRoundTripInLoop(AstCheck):
                             "changes was not told from a hoistable one")
             elif not used & (per_pass - (facts.carried - names)):
                 return "each pass's lookup builds on the previous pass's value (a path walked segment by segment)"
+            elif chained := sorted(n for n in used & facts.bound - names
+                                   if min(facts.assigned_at.get(n, [0])) > call.end_lineno):
+                return (f"each pass's lookup reads `{chained[0]}`, which the pass re-binds only after it (from "
+                        "what it found): a chain walked step by step, as a path segment by segment, where each "
+                        "query needs the previous one's answer; whether one recursive query would do was not traced")
         return None
 
     def _asks_terminal(self) -> bool:
@@ -620,6 +667,22 @@ class DatabaseRoundTripInLoop(AstCheck):
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         return isinstance(source, ast.Name) and source.id == "pk_set" and func is not None and any(
             a.arg == "pk_set" for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs])
+
+    def _set_difference(self, source: ast.AST) -> bool:
+        """`for uid in removed_ids:` with `removed_ids = list(set(current).difference(wanted))` (or `set(a) -
+        set(b)`), read directly or through the function's one binding of the name."""
+        source = _unwrap_iter(source)
+        if isinstance(source, ast.Name):
+            func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+            values = self._bindings(func).assigned.get(source.id, []) if func is not None else []
+            if len(values) != 1:
+                return False
+            source = _unwrap_iter(values[0])
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and \
+                source.func.attr == "difference" and source.args:
+            return _a_set(source.func.value)
+        return isinstance(source, ast.BinOp) and isinstance(source.op, ast.Sub) and \
+            (_a_set(source.left) or _a_set(source.right))
 
     def _ordered_shift(self, loop: ast.For) -> bool:
         """`for item in items.order_by("-order"): item.order += 1; item.save()`: the pass shifts the very field
@@ -896,9 +959,13 @@ class DatabaseRoundTripInLoop(AstCheck):
                 kinds = parent.type.elts if isinstance(parent.type, ast.Tuple) else [parent.type]
                 if parent.type is None or any(_LOOKUP_MISS.search(dotted(k) or "") for k in kinds):
                     return False
+                # the log beside the write, or at the top of the handler whose branch holds it (`logger.error(...)`
+                # then `if placeholder_id is not None: session.execute(delete(...))`)
                 return block is not None and any(isinstance(n, ast.Call) and
                                                  logger_method(n, self.ctx) in _FAILURE_LOGS
-                                                 for st in block for n in iter_nodes(st))
+                                                 for st in block for n in iter_nodes(st)) or \
+                    any(isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and
+                        logger_method(st.value, self.ctx) in _FAILURE_LOGS for st in parent.body)
         return False
 
     def _skips_duplicates(self, call: ast.Call, what: str) -> str | None:
@@ -973,6 +1040,12 @@ _FILE_MOVES = frozenset({"shutil.move", "os.rename", "os.replace"})
 
 
 _PAGE = re.compile(r"(?is)\bLIMIT\b.+\bOFFSET\b|\bOFFSET\b.+\bFETCH\b")
+
+
+def _a_set(node: ast.AST) -> bool:
+    """`set(x)`, `frozenset(x)`, a set display or comprehension: an operand that makes `-` a set difference."""
+    return isinstance(node, (ast.Set, ast.SetComp)) or isinstance(node, ast.Call) and \
+        isinstance(node.func, ast.Name) and node.func.id in ("set", "frozenset")
 
 
 def _unsaved_instances(node: ast.AST) -> bool:
@@ -1061,6 +1134,12 @@ def _counts_to_batch(test: ast.AST) -> bool:
                 if name and (_BATCH_WORD.search(name) or name.isupper() and len(name) > 1):
                     return True
     return False
+
+
+def _dml(call: ast.Call) -> bool:
+    """`session.execute(delete(Revision).where(...))`: a statement that writes, run through a read method."""
+    return any(isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] in ("insert", "update", "delete")
+               for n in ast.walk(call.args[0])) if call.args else False
 
 
 def _writes_batch(call: ast.Call) -> bool:
@@ -1279,6 +1358,8 @@ class _LoopFacts:
     def __init__(self, loop: ast.AST) -> None:
         self.bound: set[str] = set()
         self.carried: set[str] = set()  # `path = f"{path}{segment}/"`: built from the previous pass's value
+        self.assigned_at: dict[str, list[int]] = {}  # where the body binds each name (`parent_id = folder.id`)
+        self.chunk_starts: set[str] = set()  # `rows[start:start + size]`: names a slice of the body starts at
         self.loaded: set[str] = set()
         self.unpacked: set[str] = set()  # `obj, created = M.objects.get_or_create(...)`
         self.writes = False
@@ -1298,6 +1379,8 @@ class _LoopFacts:
                 names = {t.id for t in targets if isinstance(t, ast.Name)}
                 if not isinstance(n, ast.AugAssign):
                     self.bound |= names
+                    for name in names:
+                        self.assigned_at.setdefault(name, []).append(n.lineno)
                     self.unpacked |= _target_names([t for t in targets if isinstance(t, (ast.Tuple, ast.List))])
                 value = n.value
                 if names and value is not None and (isinstance(n, ast.AugAssign) or any(
@@ -1307,6 +1390,10 @@ class _LoopFacts:
                                       isinstance(t.value, ast.Name))
             elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 self.loaded.add(n.id)
+            elif isinstance(n, ast.Slice) and isinstance(n.lower, ast.Name) and isinstance(n.upper, ast.BinOp) and \
+                    isinstance(n.upper.op, ast.Add) and any(isinstance(m, ast.Name) and m.id == n.lower.id
+                                                            for m in (n.upper.left, n.upper.right)):
+                self.chunk_starts.add(n.lower.id)
             elif isinstance(n, ast.Call):
                 func = n.func
                 if isinstance(func, ast.Attribute):

@@ -58,12 +58,30 @@ _PASSWORD_KIND = frozenset({"password", "passwords", "passwd", "passphrase", "pw
 _SENSITIVE_LAST = frozenset({"pass", "cookie"})
 
 
+# A pagination cursor (`next_token`, `nextPageToken`, `startPageToken`, `continuation_token`: the API hands it
+# out to page through results, nobody guesses it) and a count of LLM tokens (`token_count_models`,
+# `token_usage`): "token" in neither names a credential
+_NOT_CREDENTIAL_TOKEN = re.compile(r"(^|_)(next|prev|previous|page|start|continuation|cursor|pagination|sync|resume|"
+                                   r"skip|delta)_token(s)?(_|$)|(^|_)tokens?_(count|counts|counter|counting|usage|"
+                                   r"budget|limit|limits|estimate|estimates|total|totals)(_|$)")
+
+
+def is_cursor_or_count(name: str) -> bool:
+    """`next_token`, `startPageToken`, `token_count_models`: a pagination cursor or a count of tokens."""
+    return bool(_NOT_CREDENTIAL_TOKEN.search(snake(name.strip("_")).replace("-", "_")))
+
+
 def _name_words(name: str) -> tuple[str, list[str]] | None:
     low = snake(name.strip("_")).replace("-", "_")
     if not low or low in _BENIGN_NAMES or _BENIGN_SUFFIX.search(low) or _BENIGN_PREFIX.search(low):
         return None
     words = [w.rstrip("0123456789") for w in low.split("_") if w]
-    return low, words + [a + b for a, b in zip(words, words[1:])]
+    pairs = [a + b for a, b in zip(words, words[1:])]
+    if _NOT_CREDENTIAL_TOKEN.search(low):
+        # the cursor's or the count's "token" says nothing; another word (`next_token_secret`) still may
+        words = [w for w in words if w not in ("token", "tokens")]
+        pairs = [p for p in pairs if "token" not in p]
+    return low, words + pairs
 
 
 def _has_words(name: str, vocabulary: frozenset[str]) -> bool:

@@ -22,17 +22,20 @@ from ..pipeline import git as gitexec
 from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .bound_literal import bound_literal
 from .compose_values import compose_credentials, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
-from .util import defines_cli, is_main_guard
+from .util import defines_cli, in_tool_dir, is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
 _JWT_KEYED = frozenset({"jwt.encode", "jwt.decode", "jose.jwt.encode", "jose.jwt.decode"})
 _FERNET = frozenset({"cryptography.fernet.Fernet"})
 _DOC_KEYS = frozenset({"example", "examples", "openapi_examples", "json_schema_extra"})
+# A dict of defaults (`defaults`, `DEFAULT_SETTINGS`, `default_config`)
+_DEFAULTS_TABLE = re.compile(r"(?i)(^|_)defaults?(_|$)")
 # Every literal text TOKEN_SHAPES or url_password can match contains one of these: the cheap gate that keeps
 # the per-string work off the docstrings and messages of every file (this rule has no prefilter).
 _SHAPE_HINT = re.compile(r"AKIA|ASIA|gh[pousr]_|xox[bapr]-|[sr]k_live_|-----BEGIN|://")
@@ -141,11 +144,17 @@ class HardcodedSecret(AstCheck):
         self.if_stack.pop()
 
     def _operator_command(self) -> str:
-        """A Django management command or a module that declares a command-line interface (click, typer,
-        argparse): code an operator starts from a terminal, not the server a visitor reaches."""
+        """A Django management command, a module that declares a command-line interface (click, typer,
+        argparse), or a script in a tooling folder (`scripts/`) that runs as a program (a `__main__` guard or a
+        top-level call such as `asyncio.run(main())`): code an operator starts from a terminal, not the server a
+        visitor reaches."""
         if self._operator is None:
+            tools = in_tool_dir(self.ctx.path)
             self._operator = "a Django management command" if "management/commands/" in self.ctx.path else \
-                "a command-line program" if defines_cli(self.ctx) else ""
+                "a command-line program" if defines_cli(self.ctx) else \
+                f"a script in {tools}/" if tools and self.ctx.tree is not None and any(
+                    isinstance(s, ast.If) and is_main_guard(s) or isinstance(s, ast.Expr) and
+                    isinstance(s.value, ast.Call) for s in self.ctx.tree.body) else ""
         return self._operator
 
     def _in_doc(self, node: ast.AST) -> bool:
@@ -153,7 +162,7 @@ class HardcodedSecret(AstCheck):
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
-              fallback: bool = False, local: bool = False, by_format: bool = False) -> None:
+              fallback: bool = False, local: bool = False, by_format: bool = False, default: bool = False) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -161,6 +170,15 @@ class HardcodedSecret(AstCheck):
                 or self._library_self_test():
             return
         self.seen.add(id(value_node))
+        public = _PUBLIC_NAME.search(what)
+        if public and not fallback and not by_format:
+            # `INNERTUBE_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`: a client key the service hands to every
+            # browser (it is in its web pages), named so by whoever put it here; nothing to rotate unless the
+            # name is wrong
+            self.report(anchor, f"{what}: its name says it is a {public.group(1).lower()} client key, which the "
+                                "service ships to every browser; check that it is not a server credential",
+                        key_node=name_node, level="note", properties={"sub": "public-key"})
+            return
         if self.seed:
             self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
                                 "this module never runs against production", key_node=name_node, level="note",
@@ -220,7 +238,7 @@ class HardcodedSecret(AstCheck):
             literal = literal.decode("latin-1")
         if not by_format and not (isinstance(literal, str) and _generated(literal)):
             # only the name says credential: a word a person chose ("admin", "password1234") or a label
-            if _DEFAULT_NAME.search(what):
+            if default or _DEFAULT_NAME.search(what):
                 self.report(anchor, f"{what}: a default that does not look like a generated secret, used where "
                                     "nothing configures one (who overrides it was not traced)", key_node=name_node,
                             level="note", properties={"sub": "plain-default"})
@@ -229,7 +247,7 @@ class HardcodedSecret(AstCheck):
                                 "generated secret; if it is a real password, read it from the environment",
                         key_node=name_node, level="warning", properties={"sub": "name-only"})
             return
-        if _DEFAULT_NAME.search(what) and not by_format:
+        if (default or _DEFAULT_NAME.search(what)) and not by_format:
             # `DEFAULT_API_KEY = "..."`: what runs where nothing is configured, like an environment fallback
             self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
                                 "install shares it: require it from the configuration", key_node=name_node,
@@ -237,6 +255,16 @@ class HardcodedSecret(AstCheck):
             return
         self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                             "read it from the environment or a secret store", key_node=name_node)
+        if isinstance(literal, str):
+            # one committed secret, one error: a dict entry repeating a value a named setting holds is the
+            # project pass's to lower (repeated_secrets.py); only a digest of the value is kept
+            digest = value_digest(literal)
+            if what.startswith("secret under key"):
+                self.ctx.facts.setdefault(REPEATED_SECRET_ENTRIES, []).append(
+                    {"finding": self.ctx.findings.pop().to_dict(), "digest": digest})
+            elif what.startswith("secret in "):
+                self.ctx.facts.setdefault(NAMED_SECRET_SITES, []).append(
+                    [digest, self.ctx.path, getattr(anchor, "lineno", 0), what[len("secret in "):]])
 
     def _star_import_after(self, node: ast.AST) -> str | None:
         """`try: from .local_settings import *`, below the value at module level: the module a deployment
@@ -399,8 +427,21 @@ class HardcodedSecret(AstCheck):
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
                     self._secret_literal(value, key) and not _label_for(key, literal_value(value)):
-                self._flag(node, key_node, value, f"secret under key {key!r}", _spanning(key_node, value),
-                           local=is_password_kind(key) and _local_host_entry(node))
+                holder = self._dict_holder(node)
+                # `defaults = {"secret_key": "..."}`: a table of defaults, like a DEFAULT_* constant; whether
+                # the entry becomes the key the app signs with is not traced
+                table = bool(_DEFAULTS_TABLE.search(holder))
+                what = f"secret under key {key!r}" + (f" in {holder} (a table of defaults)" if table else "")
+                self._flag(node, key_node, value, what, _spanning(key_node, value),
+                           local=is_password_kind(key) and _local_host_entry(node), default=table)
+
+    def _dict_holder(self, node: ast.Dict) -> str:
+        """The name a dict literal is bound to directly (`defaults = {...}`, `self.DEFAULTS = {...}`)."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is node:
+            target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+            return target_name(target) or ""
+        return ""
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
@@ -563,6 +604,9 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# a key whose name declares it public: `INNERTUBE_PUBLIC_API_KEY`, `publishableKey`, `NEXT_PUBLIC_MAPS_KEY`
+_PUBLIC_NAME = re.compile(r"(?:\b|_|(?<=[a-z]))(PUBLIC|Public|public|PUBLISHABLE|Publishable|publishable)(?:_|\b|(?=[A-Z]))\w*"
+                          r"(key|KEY|Key)")
 # The key an app signs sessions and tokens with (Flask/Django SECRET_KEY, JWT_SECRET_KEY, SIGNING_KEY)
 _SIGNING_NAME = re.compile(r"^([A-Z0-9]+_)*(SECRET_KEY|SECRET|SIGNING_KEY|JWT_KEY|TOKEN_KEY)$")
 # Placeholders everyone knows: the value of a key nobody chose
@@ -582,6 +626,10 @@ DEFERRED_SETTINGS_SECRETS = "settings_secrets"
 SETTINGS_SELF_READS = "settings_self_reads"
 # fact key: [name, literal] pairs of signing keys a module refuses to start with
 REFUSED_SECRETS = "refused_secrets"
+# fact keys: secrets under a dict key, left to the project pass, and [digest, path, line, name] of the
+# secrets assigned to a name (`SECRET_KEY = "..."`)
+REPEATED_SECRET_ENTRIES = "secret_dict_entries"
+NAMED_SECRET_SITES = "named_secret_sites"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
@@ -744,7 +792,7 @@ _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE"
 
 # Names of an operator's switch for certificate checks, tested before turning them off
 _OPT_OUT = re.compile(r"(?i)(verify|insecure|ssl_?mode|tls_?mode|skip_?(tls|ssl|cert)|validate_?cert|check_?cert|"
-                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert))")
+                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert)|self_?signed)")
 
 # What a socket wrapped only to look at the peer's certificate is asked
 _INSPECTION_CALLS = frozenset({"getpeercert", "close", "settimeout", "setblocking", "cipher", "version",
@@ -764,28 +812,37 @@ class TlsVerificationDisabledBandit(BanditCheck):
 
 class TlsVerificationDisabled(AstCheck):
     RULE_ID = "BA-SEC-002"
-    PREFILTER = ("verify", "ssl", "CERT_NONE", "check_hostname", "HTTPSVERIFY", "CA_BUNDLE", "disable_warnings")
+    PREFILTER = ("verify", "ssl", "CERT_NONE", "check_hostname", "HTTPSVERIFY", "CA_BUNDLE", "disable_warnings",
+                 "OPT_X_TLS")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.sessions: set[str] = set()  # names bound to requests.Session() / httpx.Client(...)
         self.inspected: dict[tuple[int, str], bool] = {}
+        self.module_nodes: dict[str, list[ast.AST]] = {}  # bound_literal's memo
 
     def visit_Call(self, node: ast.Call) -> None:
+        self.call = node  # the call a keyword switch belongs to (see _weakened)
         qn = self.ctx.qualname(node.func) or ""
         known_client = qn in _HTTP_CLIENT_CALLS or qn.startswith("aiohttp.")
         method_call = isinstance(node.func, ast.Attribute) and node.func.attr in _CLIENT_METHODS
         for a in node.keywords:
-            if a.arg is None or literal_value(a.value) is not False:
-                continue
             kw = a.arg
-            if kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and \
-                    (known_client or method_call) or kw == "cert_reqs" and known_client:
-                self._weakened(a, f"{kw}=False turns off certificate checks on {qn or 'this client call'}: anyone "
-                                  "on the network path can read and change the traffic; pass a CA bundle instead")
+            if not (kw == "verify" and (known_client or method_call) or kw in ("ssl", "verify_ssl") and
+                    (known_client or method_call) or kw == "cert_reqs" and known_client):
+                continue
+            value, bound_at = (literal_value(a.value), 0) if not isinstance(a.value, ast.Name) else \
+                bound_literal(self.ctx, a.value, self.module_nodes)
+            if value is not False:
+                continue
+            shown = f"{kw}=False" if not bound_at else f"{kw}={a.value.id} (bound to False at line {bound_at})"
+            self._weakened(a, f"{shown} turns off certificate checks on {qn or 'this client call'}: anyone "
+                              "on the network path can read and change the traffic; pass a CA bundle instead")
         if qn in _CERT_REQS_CALLS or qn.startswith("requests.packages.urllib3.") and \
                 qn.replace("requests.packages.", "", 1) in _CERT_REQS_CALLS:
             self._cert_reqs(node, qn)
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "set_option" or qn == "ldap3.Tls":
+            self._ldap_tls(node, qn)
         if qn == "ssl._create_unverified_context":
             self.report(node, "ssl._create_unverified_context() accepts any certificate; use "
                               "ssl.create_default_context(cafile=...)")
@@ -812,6 +869,42 @@ class TlsVerificationDisabled(AstCheck):
             self._weakened(where, f"cert_reqs=CERT_NONE on {qn}(): the peer's certificate is not checked, so anyone on "
                                "the network path can read and change the traffic; use CERT_REQUIRED with a CA bundle")
 
+    def _ldap_tls(self, node: ast.Call, qn: str) -> None:
+        """python-ldap `set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)` (module-wide or on one
+        connection; ALLOW also carries on past a bad certificate) and ldap3 `Tls(validate=ssl.CERT_NONE)`: the
+        directory bind then sends the service account's or the logging-in user's password to whoever answers."""
+        if self._ldap_certificate_probe():
+            return  # the connection only fetches the server's certificate (an expiry check): nothing is sent
+        if qn == "ldap3.Tls":
+            value = arg(node, "validate", 2)
+            if value is not None and self.ctx.qualname(value) == "ssl.CERT_NONE":
+                self._weakened(value, "ldap3 Tls(validate=CERT_NONE) accepts any certificate from the directory "
+                                      "server: binds send their passwords to whoever answers; use CERT_REQUIRED "
+                                      "with ca_certs_file")
+            return
+        if len(node.args) < 2 or self.ctx.qualname(node.args[0]) != "ldap.OPT_X_TLS_REQUIRE_CERT":
+            return
+        mode = self.ctx.qualname(node.args[1]) or ""
+        if mode in ("ldap.OPT_X_TLS_NEVER", "ldap.OPT_X_TLS_ALLOW") or literal_value(node.args[1]) == 0:
+            self._weakened(node, f"OPT_X_TLS_REQUIRE_CERT set to {mode.rpartition('.')[2] or 'OPT_X_TLS_NEVER'}: "
+                                 "the LDAP server's certificate is not checked, so binds send their passwords "
+                                 "to whoever answers; use OPT_X_TLS_DEMAND with OPT_X_TLS_CACERTFILE")
+
+    def _ldap_certificate_probe(self) -> bool:
+        """The function reads the directory server's certificate (`conn.socket.getpeercert()`) and never binds,
+        searches or passes credentials: a health check of the certificate's expiry, which must work for
+        self-signed and expired ones too."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        called = {n.func.attr for n in self.ctx.own_nodes(func)
+                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+        credentials = any(isinstance(n, ast.keyword) and n.arg in ("user", "password", "who", "cred")
+                          for n in self.ctx.own_nodes(func))
+        return "getpeercert" in called and not credentials and not any(
+            c.startswith(("bind", "simple_bind", "sasl", "search", "modify", "add", "delete", "extend"))
+            for c in called)
+
     def _is_session(self, receiver: ast.AST) -> bool:
         name = receiver_name(receiver) or ""
         return name in self.sessions or "session" in name.lower() or name.lower().endswith("client")
@@ -824,8 +917,8 @@ class TlsVerificationDisabled(AstCheck):
             name = target_name(target)
             if name == "verify" and value is False and isinstance(target, ast.Attribute) and \
                     self._is_session(target.value):
-                self.report(node, "session.verify = False turns off certificate checks for every request of the "
-                                  "session")
+                self._weakened(node, "session.verify = False turns off certificate checks for every request of the "
+                                     "session", fixed=self._session_fixed_host(target.value))
             elif name == "check_hostname" and value is False and isinstance(target, ast.Attribute):
                 self._context_switch(node, target, "SSL context with check_hostname = False accepts a valid "
                                                    "certificate for any host")
@@ -850,11 +943,15 @@ class TlsVerificationDisabled(AstCheck):
         else:
             self._weakened(node, message)
 
-    def _weakened(self, node: ast.AST, message: str) -> None:
+    def _weakened(self, node: ast.AST, message: str, fixed: str = "") -> None:
         """An error, unless the switch sits under a test of the operator's own opt-out (`if not
         settings.VERIFY_SSL:`, `if ssl_mode == "require":`, `if insecure:`): then verification is off only
         when the deployment (or the caller, `ignore_cert_errors=True`) asks for it, a configuration choice: a
-        note naming the switch, not a hard-coded hole."""
+        note naming the switch, not a hard-coded hole. `fixed` names the one host the unverified calls go to
+        when they send it no credential (a version check, a public feed): what a forged answer could change
+        depends on what the code trusts it for, which is not traced, so a warning, not an error."""
+        if not fixed and isinstance(node, ast.keyword) and node.arg in ("verify", "ssl", "verify_ssl"):
+            fixed = _fixed_host(self.call)  # `requests.get("https://host/...", verify=False)`
         switch = self._opt_out()
         if switch:
             self.report(node, f"{message} (only when {switch} asks for it: make verification the default and the "
@@ -864,8 +961,35 @@ class TlsVerificationDisabled(AstCheck):
                 # the project pass drops it where the config the app loads defaults the switch to off
                 self.ctx.facts.setdefault(TLS_OPT_OUTS, []).append(
                     {"finding": self.ctx.findings.pop().to_dict(), "key": key})
+        elif fixed:
+            self.report(node, f"{message} (only to {fixed}, and no credential is sent: what the code trusts the "
+                              "answer for was not traced)", level="warning")
         else:
             self.report(node, message)
+
+    def _session_fixed_host(self, session: ast.AST) -> str:
+        """The one host a local session turned unverified is used for, when every use of it in the function
+        is a request to that host without a credential (a session returned, stored or passed on could go
+        anywhere: "")."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not isinstance(session, ast.Name):
+            return ""
+        names = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == session.id]  # per finding: rare
+        calls = [c for c in ast.walk(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and isinstance(c.func.value, ast.Name) and c.func.value.id == session.id]
+        # the name bound, `session.verify = False`, and one use per call: any other use hands the session on
+        bindings = sum(1 for n in names if isinstance(n.ctx, ast.Store))
+        if not calls or len(names) != bindings + 1 + len(calls):
+            return ""
+        hosts: set[str] = set()
+        for call in calls:
+            if call.func.attr not in _CLIENT_METHODS:
+                return ""
+            host = _fixed_host(call)
+            if not host:
+                return ""
+            hosts.add(host)
+        return hosts.pop() if len(hosts) == 1 else ""
 
     def _switch_key(self, switch: str) -> str | None:
         """The app-config key an opt-out switch reads: `if app.config["SMTP_SKIP_SSL_VERIFY"]:`, or
@@ -890,6 +1014,10 @@ class TlsVerificationDisabled(AstCheck):
                 for name in names_in(parent.test):
                     if _OPT_OUT.search(name):
                         return name
+                # a setting read by its name: `if getattr(ldap_config, "LDAP_IGNORE_CERT_ERRORS", False):`
+                for key in (n.value for n in ast.walk(parent.test) if isinstance(n, ast.Constant)):
+                    if isinstance(key, str) and len(key) < 80 and key.isidentifier() and _OPT_OUT.search(key):
+                        return key
                 opt_in = self._opt_in_parameter(parent.test)
                 if opt_in:
                     return opt_in
@@ -949,6 +1077,30 @@ class TlsVerificationDisabled(AstCheck):
     def _env(self, node: ast.AST, name, value) -> None:
         if isinstance(name, str) and name in _ENV_TLS and value == _ENV_TLS[name]:
             self.report(node, f"setting {name}={value!r} turns off certificate verification process-wide")
+
+
+# What carries a credential on a client call: sending any of these to a host whose certificate is not checked
+# hands it to whoever answers
+_CREDENTIAL_KEYWORDS = frozenset({"auth", "headers", "cookies", "cert"})
+
+
+def _fixed_host(call: ast.Call) -> str:
+    """The host of a client call whose URL is a literal (or an f-string whose host is), when the call sends no
+    credential: "" for a URL chosen at run time, `auth=`, `headers=`, `cookies=`, a client certificate or a
+    `**kwargs` the call cannot see into."""
+    if any(kw.arg is None or kw.arg in _CREDENTIAL_KEYWORDS for kw in call.keywords):
+        return ""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    url = arg(call, "url", 1 if method == "request" else 0)
+    formatted = isinstance(url, ast.JoinedStr)
+    if formatted:
+        url = url.values[0] if url.values else None
+    text = url.value if isinstance(url, ast.Constant) and isinstance(url.value, str) else ""
+    scheme, sep, rest = text.partition("://")
+    host = rest.split("/", 1)[0] if sep and scheme.lower() in ("https", "wss") else ""
+    if not host or "@" in host or formatted and "/" not in rest:
+        return ""  # credentials in the URL, or an f-string that has not finished the host yet
+    return host
 
 
 def _peer_certificate_only(func: ast.AST, context: str) -> bool:

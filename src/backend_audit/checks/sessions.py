@@ -10,8 +10,9 @@ import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .endpoint_base import EndpointCheck
-from .recognise import UNKNOWN, in_test_branch, is_credential_name, is_dev_settings, literal_value, snake, target_name
-from .util import decorator_names, defines_cli, expr_name
+from .recognise import (UNKNOWN, in_test_branch, is_credential_name, is_cursor_or_count, is_dev_settings,
+                        literal_value, snake, target_name)
+from .util import decorator_names, defines_cli, expr_name, is_script_file
 
 # --- BA-AUTH-005 -------------------------------------------------------------------------------------
 
@@ -41,6 +42,10 @@ def _not_a_secret_holder(node: ast.AST) -> bool:
     words = snake(name).split("_")
     if words[0] in _VERB_FIRST and len(words) > 1:
         return True
+    if is_cursor_or_count(name):
+        return True  # `next_token == current_token`: a pagination cursor compared with the last one
+    if name in _NOT_SECRET_WORDS and not isinstance(node, ast.Name):
+        return True  # `cookie.get("name") == TOKEN_COOKIE`: which cookie, by its name, not its value
     if isinstance(node, ast.Attribute) and name.isupper() and (
             _ENUM_OWNER.search((dotted(node.value) or "").rpartition(".")[2]) or dotted(node.value) in ("self", "cls")):
         return True  # an enum member or a class constant (`self.REQUEST_TOKEN = "request"`)
@@ -187,7 +192,8 @@ class SecretComparedWithEquals(AstCheck):
     def visit_Compare(self, node: ast.Compare) -> None:
         if self.cli is None:
             # a command-line tool (a Django management command included) has no remote caller to time it
-            self.cli = defines_cli(self.ctx) or "management/commands/" in self.ctx.path
+            self.cli = defines_cli(self.ctx) or "management/commands/" in self.ctx.path or \
+                is_script_file(self.ctx.path)
         if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
                 _FAKE_OR_CONFIRM.search(self.ctx.symbol):
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..model import coverage_data as cd
@@ -21,6 +21,7 @@ from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .lazy_re import re  # compiled on first use
 from .packaging import build_hooks, entry_points
 from .script_commands import commands_run_by_scripts, modules_run_at_image_build
+from .util import in_harness
 
 NOT_MEASURED = "not measured"
 
@@ -161,7 +162,7 @@ class ModuleWithoutTests(_TestCheck):
         for path in sorted(project.source_files):
             facts = project.facts[path]
             if matches_any(path, exempt) or facts.get("test_support") or facts.get("alembic_revision") or \
-                    path in fixtures or _tooling(project, path):
+                    path in fixtures or _tooling(project, path) or _TEST_BENCH.search(f"/{path}"):
                 continue
             command = "/management/commands/" in f"/{path}" and "Command" in (facts.get("classes") or {})
             if not facts.get("working_functions", 1) and not facts.get("module_code") and not command:
@@ -284,6 +285,12 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports or runs this module ({path}); {built[path]} runs it while the image "
                              "is built (a build step, not code a request reaches), so whether its output is checked "
                              f"is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif in_harness(PurePosixPath(path)):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); it is part of a benchmark or evaluation "
+                             "harness (a folder named for one), code the developers run rather than the shipped "
+                             f"application, so whether its output is checked is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif "/templatetags/" in f"/{path}":
                 out.append(self.finding(
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
@@ -298,6 +305,9 @@ class ModuleWithoutTests(_TestCheck):
 
 
 _SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
+# a test bench or suite kept beside the code it checks (`web_crawler/testbench/suite_extraction.py`, run by its
+# own `__main__`): the module is test code with a runner of its own, not a module that lacks tests
+_TEST_BENCH = re.compile(r"/test_?(?:bench|suite|harness)e?s?/")
 
 
 def _tooling(model: ProjectModel, path: str) -> bool:

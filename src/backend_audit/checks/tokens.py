@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from .lazy_re import re  # compiled on first use
 
-from .base import AstCheck, FileContext
+from .base import AstCheck, FileContext, dotted
 from .recognise import UNKNOWN, arg, literal_value, names_in, strings_in
 
 # PyJWT (module functions and the PyJWT/PyJWS classes' module aliases) and python-jose.
@@ -16,6 +16,8 @@ _JWT_UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
 # A key named as the public half of a key pair (or a PEM/certificate): the alg-confusion forgery's input.
 _PUBLIC_KEY = re.compile(r"(?i)public|pub_?key|\bpub\b|pem|cert")
 _CLAIM_FLAGS = ("verify_exp", "verify_aud", "verify_iss", "verify_iat", "verify_nbf")
+# claims that say whom a token was issued for or by, not whether it is still valid
+_AUDIENCE_FLAGS = frozenset({"verify_aud", "verify_iss"})
 # Claims that say who issued a token and with which key, not who holds it: read unverified, they can only
 # pick the registered issuer (tenant, LTI platform, OIDC provider) whose keys then verify the token.
 _ROUTING_CLAIMS = frozenset({"iss", "aud", "kid", "alg", "typ", "azp", "client_id", "tid", "jku"})
@@ -48,7 +50,8 @@ class JwtVerificationOff(AstCheck):
             reads = frame["claim_reads"].get(node.id)
             if reads is not None:
                 key = _literal_key(node, self.ctx.parents)
-                reads.add(key if isinstance(key, str) else "\0")
+                if not (isinstance(key, str) and _fallback_of_request_value(self.ctx.parents)):
+                    reads.add(key if isinstance(key, str) else "\0")
                 return
             uses = frame["helper_reads"].get(node.id)
             if uses is not None:
@@ -157,6 +160,12 @@ class JwtVerificationOff(AstCheck):
             reads = frame["claim_reads"][name]
             if call in frame["back_channel"]:
                 self._back_channel(call)
+            elif reads and "\0" not in reads and not reads <= _ROUTING_CLAIMS and \
+                    not any(_holder_claim(k) for k in reads):
+                self.report(call, f"jwt decode with signature verification turned off; its result is read only for "
+                                  f"the {'/'.join(sorted(reads))} claim(s), none of which says who holds the token or "
+                                  "what they may do: what the forged values could decide was not traced; verify the "
+                                  "token before reading it", level="warning", properties={"sub": "no-verify-untraced"})
             elif reads and reads <= _ROUTING_CLAIMS:
                 self.report(call, f"jwt decode with signature verification turned off, but only the "
                                   f"{'/'.join(sorted(reads))} claim(s) of its result are read: the shape of picking the "
@@ -253,6 +262,14 @@ class JwtVerificationOff(AstCheck):
                               "issuer for several audiences); that the match refuses a token without it was not "
                               "traced", level="note", properties={"sub": "claims-off"})
             return
+        if off and set(off) <= _AUDIENCE_FLAGS:
+            # signature, algorithm allowlist and expiry still hold: only a token the same key signed for another
+            # audience or issuer (a reset or verification token) gets through, if the key signs any
+            self.report(node, f"{qn}() with only the {what} check turned off: signature, algorithms and expiry are "
+                              "still verified, so only a token the same key signs for another audience (a password "
+                              "reset or e-mail verification token) would pass; whether this key signs other tokens "
+                              "was not traced", level="note", properties={"sub": "claims-off"})
+            return
         self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                           "accepted", level="warning", properties={"sub": "claims-off"})
 
@@ -326,6 +343,35 @@ def _assigned_name(call: ast.Call, parents: list[ast.AST]) -> str | None:
             isinstance(parent.targets[0], ast.Name):
         return parent.targets[0].id
     return None
+
+
+# Claims that say who holds a token or what they may do (also as the last part of a namespaced claim URI:
+# LTI's ".../claim/roles"): read unverified, a forged value grants that identity or right
+_HOLDER_CLAIMS = frozenset({"sub", "email", "user", "user_id", "userid", "uid", "username", "preferred_username",
+                            "upn", "oid", "name", "roles", "role", "groups", "scope", "scp", "permissions", "perms",
+                            "admin", "is_admin", "is_staff", "is_superuser", "tenant", "tenant_id", "org_id",
+                            "account", "account_id", "session", "sid", "custom"})
+
+
+def _holder_claim(key: str) -> bool:
+    return key.rstrip("/").rpartition("/")[2].lower() in _HOLDER_CLAIMS
+
+
+def _fallback_of_request_value(parents: list[ast.AST]) -> bool:
+    """`request.POST.get("login_hint") or claims.get("sub")`: the claim only stands in for a value the client
+    sends anyway, so forging the token gives it nothing it could not send directly."""
+    for depth, parent in enumerate(reversed(parents)):
+        if depth > 3:
+            return False
+        if isinstance(parent, ast.BoolOp):
+            return isinstance(parent.op, ast.Or) and "request" in (dotted(parent.values[0]) or
+                                                                   _call_receiver(parent.values[0]))
+    return False
+
+
+def _call_receiver(node: ast.AST) -> str:
+    """`request.POST.get(...)` -> "request.POST.get" (dotted() names no call)."""
+    return (dotted(node.func) or "") if isinstance(node, ast.Call) else ""
 
 
 def _literal_key(name: ast.Name, parents: list[ast.AST]) -> object:

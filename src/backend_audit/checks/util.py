@@ -163,7 +163,7 @@ def outside_product(ctx: FileContext) -> str | None:
         return "a migration, run once"
     if path.parts[:1] and path.parts[0] in _DEVELOPER_DIRS and len(path.parts) > 1:
         return f"a developer program under {path.parts[0]}/"
-    if any(word in _HARNESS_WORDS for part in path.parts[:-1] for word in re.split(r"[-_.]", part.lower())):
+    if in_harness(path):
         return "a benchmark or evaluation harness"
     if _script_name(path.stem):
         return "a stand-alone script (its hyphenated name cannot be imported)"
@@ -172,6 +172,22 @@ def outside_product(ctx: FileContext) -> str | None:
             isinstance(st, ast.If) and is_main_guard(st) for st in tree.body):
         return "a stand-alone script run from a terminal"
     return None
+
+
+def in_harness(path: PurePosixPath) -> bool:
+    """A folder of the path names a harness developers run (`surfsense_evals/`, `app-benchmark/`)."""
+    return any(word in _HARNESS_WORDS for part in path.parts[:-1] for word in re.split(r"[-_.]", part.lower()))
+
+
+def in_tool_dir(path: str) -> str:
+    """The tooling folder (`scripts`, `bin`, `tools`) a file sits in, or ""."""
+    return next((p for p in PurePosixPath(path).parts[:-1] if p in _TOOL_DIRS), "")
+
+
+def is_script_file(path: str) -> bool:
+    """A stand-alone script by its file name (`seed-browser-tests.py`): no module imports it, so no route
+    of the app runs its code."""
+    return _script_name(PurePosixPath(path).stem)
 
 
 def _script_name(stem: str) -> bool:

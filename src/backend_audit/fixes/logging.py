@@ -144,6 +144,8 @@ class LazyLogArguments(Fixer):
     def rewrite(self, finding: Finding) -> list[list] | None:
         if (finding.properties or {}).get("logger") == "loguru":
             return None  # loguru formats with {} placeholders: a %s template would be logged as is
+        if (finding.properties or {}).get("sub") == "placeholders":
+            return None  # which placeholder each argument was meant for is the author's to say
         msg = self.tree.at(finding)
         arg = self.tree.parent(msg) if msg is not None else None
         call = self.tree.parent(arg) if isinstance(arg, cst.Arg) else None

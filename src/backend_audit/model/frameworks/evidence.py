@@ -430,7 +430,9 @@ class AuthEvidence:
         if switch:
             return f"public (behind the operator's switch {switch})"
         said = next((v["doc_public"] for v in views if v.get("doc_public")), None)
-        if said:
+        if said and not (_WEBHOOK.search(full) or _WEBHOOK.search(handler)):
+            # a webhook "does not require authentication" because its sender is another service, which
+            # then has to be checked some other way (a signature, a shared secret): none was found above
             return f"public (its docstring says so: {said!r})"
         built = next((d["built_from"] for d in fn.get("decorators", ()) if d.get("built_from")), None)
         route = built if built and "<expr>" in full else full
@@ -465,6 +467,12 @@ class AuthEvidence:
         ended = next((v["ends_session"] for v in views if v.get("ends_session")), None)
         if ended and not any(v.get("persists") for v in views):
             return f"public (account flow: logout, {ended} drops only the caller's own session)"
+        proof = next((item for v in views for item in v.get("proof_checked", {}).items()), None)
+        if proof:
+            # `validate_state(state)` on an OAuth callback, `verify_signature(signature, body)`: the caller
+            # brings a proof the handler checks; whether that check is sound is not read here
+            return (f"unknown: its `{proof[0]}` parameter is checked by {proof[1]}(), a proof the caller brings "
+                    "(a signed OAuth state, a signature, a token) whose check this analysis does not trace")
         return auth
 
     def _credential_view(self, path: str, handler: str) -> str | None:

@@ -15,9 +15,10 @@ from typing import Any
 
 from ...checks.authz_terms import authz_term, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
+from ...checks.credential_checks import call_uses, checked_only, returned_uses
 from ...records import dataclass
 from .assets import FILE_RESPONSES, served_asset
-from .capability import secret_lookups
+from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
@@ -219,6 +220,7 @@ class _Fn:
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
+    request_to: str | None = None  # the first call handed the request itself, but for rendering and messages
     # `if request.endpoint not in _public_views: return redirect(...)`: the endpoint names a hook lets
     # through (literal strings, or the dotted name of the constant that lists them)
     exempt_endpoints: list[str] = field(default_factory=list)
@@ -240,6 +242,9 @@ class _Fn:
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
+    # raw locals whose "built:" damage is a class bound to a local: raw local -> that local (`user = User(...)`)
+    built_into: dict[str, str] = field(default_factory=dict)
+    built_at: dict[str, int] = field(default_factory=dict)  # ... and the line it was built on
     derived: set[str] = field(default_factory=set)  # raw locals rebound to what an expression made of them
     body_params: set[str] = field(default_factory=set)  # parameters annotated dict/Any (an untyped FastAPI body)
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
@@ -253,6 +258,15 @@ class _Fn:
     in_assert: int = 0  # inside `assert ...`: not a check (`python -O` strips it), BA-AUTH-004 judges it
     auth_asserts: list[dict[str, Any]] = field(default_factory=list)
 
+
+# Calls handed the request only to render, answer, redirect or show a message with it: none checks the caller
+_REQUEST_ONLY_SHOWN = frozenset({
+    "render", "render_to_response", "render_to_string", "TemplateResponse", "RequestContext", "HttpResponse",
+    "JsonResponse", "redirect", "HttpResponseRedirect", "reverse", "build_absolute_uri", "success", "error",
+    "info", "warning", "debug", "add_message", "get_token", "csrf", "TemplateResponseMixin", "TemplateResponse",
+    "_", "gettext", "paginate", "paginate_queryset", "get_page", "super", "get_client_ip", "Response",
+    "HTMLResponse", "RedirectResponse", "url_for", "str", "repr", "print", "log", "exception", "getattr",
+    "isinstance", "get_current_site", "is_ajax", "dict", "list", "format", "get_language", "activate"})
 
 # DRF's generic create/update run the view's serializer with `is_valid(raise_exception=True)` on request.data
 _SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
@@ -351,7 +365,8 @@ class FunctionFacts:
                 # `next_path = get_next_path(unsafe_next_path)`: the project pass asks whether that callee
                 # is a sanitiser
                 loc = {**loc, "into": next(iter(into)), "into_at": fn.raw_into_at.get(name, -1)}
-            if name in fn.raw_damage:
+            if name in fn.raw_damage and not (name in fn.built_into and
+                                              self._checked_only(fn, fn.built_into[name], fn.built_at[name])):
                 loc = {**loc, "damage": fn.raw_damage[name]}
             if name in fn.made_by:
                 # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
@@ -359,6 +374,23 @@ class FunctionFacts:
                 loc = {**loc, "arg_of": fn.made_by[name]}
             fn.raw_reads.append(loc)
         self.functions[fn.qualname] = self._record(fn)
+
+    def _checked_only(self, fn: _Fn, holder: str, line: int) -> bool:
+        """The object the read was built into is only a login's credentials being checked, never kept
+        (`user = User(username=username, password=password); user.is_validate()`): nothing is stored. Uses
+        are those from where it is built to the next binding of the same name (other branches of a long
+        login view bind other users)."""
+        nodes = self.ctx.own_nodes(fn.node)
+        until = min((n.lineno for n in nodes if isinstance(n, ast.Assign) and n.lineno > line and any(
+            isinstance(t, ast.Name) and t.id == holder for t in n.targets)), default=10 ** 9)
+        uses: dict[str, dict[str, set[str]]] = {}
+        for n in nodes:
+            if isinstance(n, ast.Call) and line <= n.lineno < until:
+                call_uses(n, uses)
+            elif isinstance(n, (ast.Return, ast.Yield)) and line <= n.lineno < until:
+                returned_uses(n, uses)
+        used = uses.get(holder, {})
+        return checked_only(used.get("methods", set()) | used.get("passed", set()))
 
     def _record(self, fn: _Fn) -> dict[str, Any]:
         node, ctx = fn.node, self.ctx
@@ -435,6 +467,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.request_to:
+            out["request_to"] = fn.request_to
         if fn.exempt_endpoints:
             out["exempt_endpoints"] = fn.exempt_endpoints[:20]
         if fn.oauth_redirect:
@@ -480,9 +514,11 @@ class FunctionFacts:
         said = documented_public(ast.get_docstring(node, clean=False))
         if said:
             out["doc_public"] = said  # "This endpoint doesn't require authentication" (public_flows.py)
-        keys = secret_lookups(node)
+        keys, checked = secret_lookups(node) if may_look_up_secrets(node, ctx.lines) else ([], {})
         if keys:
             out["looks_up_by"] = keys  # a capability link's secret handed to a lookup (capability.py)
+        if checked:
+            out["proof_checked"] = checked  # `validate_state(state)`: the caller's proof checked by a call
         return out
 
     def _lines(self) -> list[str]:
@@ -642,6 +678,10 @@ class FunctionFacts:
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
+        if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
+                any(isinstance(a, ast.Name) and (a.id in fn.request_names or a.id == "request" and
+                                                 self._request_kind(a) == "flask") for a in call_arguments(node)):
+            fn.request_to = name or tail  # `form.save(request)`: what it does with the caller is not read here
         if tail in _OAUTH_REDIRECTS and isinstance(node.func, ast.Attribute):
             fn.oauth_redirect = fn.oauth_redirect or f"{tail}()"
         if _CREDENTIAL_CALL.match(tail or "") and any("passw" in _code(self.ctx, a).lower()
@@ -912,7 +952,8 @@ class FunctionFacts:
                 isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "")
                 in _LEAVE_CALLS for st in branches for n in ast.walk(st)):
             self.stack[-1].serves_anonymous = True  # `if current_user.is_authenticated: add details`
-        if self.stack and isinstance(node, ast.If) and _identity_presence_test(node.test):
+        if self.stack and isinstance(node, ast.If) and (_identity_presence_test(node.test) or
+                                                        node.orelse and _mode_switch(node.test)):
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
             # there is one, so anonymous callers are served by design (personalised when logged in)
             self.stack[-1].optional_identity.append(id(node))
@@ -1151,6 +1192,10 @@ class FunctionFacts:
                 harm = damage(self.ctx.parents, node)
                 if harm and not (harm.startswith("built:") and node.id in fn.raw_damage):
                     fn.raw_damage[node.id] = harm
+                    holder = _bound_object(self.ctx.parents) if harm.startswith("built:") else None
+                    if holder:
+                        fn.built_into[node.id] = holder
+                        fn.built_at[node.id] = node.lineno
             if id(node) in fn.failed_uses:
                 fn.failed_locals.add(node.id)
         elif node.id in fn.raw_locals and id(node) not in fn.skip and fn.safe_calls and fn.safe_calls[-1]:
@@ -1421,6 +1466,22 @@ def _caller_ref(expr: ast.expr) -> bool:
     return name in _CALLER_REFS
 
 
+def _mode_switch(test: ast.expr) -> bool:
+    """`if source == "mine":` with an `else`: the caller picks one of several listings by a word it sends; a
+    branch that reads who is calling (`for_user(request.user)`) is one mode of a read served to anyone
+    otherwise. Not the request's method (`if request.method == "POST"`), which picks the view's action."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Eq, ast.In))):
+        return False
+    right = test.comparators[0]
+    words = [right] if not isinstance(right, (ast.Tuple, ast.List, ast.Set)) else right.elts
+    if not words or not all(isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words):
+        return False
+    left = test.left
+    return isinstance(left, ast.Name) and left.id not in ("method", "action") or \
+        isinstance(left, ast.Call) and last_name(dotted(left.func) or "") == "get" and \
+        not any(isinstance(n, ast.Attribute) and n.attr in ("method", "POST", "data") for n in ast.walk(left))
+
+
 def _identity_presence_test(test: ast.expr) -> bool:
     """`"username" in session`, `request.user.is_authenticated`, `current_user.is_authenticated`: is there a
     logged-in caller at all (not who it is)."""
@@ -1471,8 +1532,9 @@ def _session_user_test(test: ast.expr, local_exprs: dict[str, ast.expr] | None =
         if isinstance(n, ast.Name) and local_exprs and n.id in local_exprs:
             parts.append(local_exprs[n.id])
     for part in parts:
-        names = [dotted(n) or "" for n in ast.walk(part) if isinstance(n, (ast.Name, ast.Attribute))]
-        if any(last_name(n) == "session" for n in names) and any(
+        # a name or dotted name ending in `session` (its last part is the node's own): no dotted text built
+        if any(isinstance(n, ast.Name) and n.id == "session" or isinstance(n, ast.Attribute) and
+               n.attr == "session" and dotted_parts(n) for n in ast.walk(part)) and any(
                 isinstance(n, ast.Constant) and isinstance(n.value, str) and _SESSION_IDENTITY.search(n.value)
                 for n in ast.walk(part)):
             return True
@@ -1735,3 +1797,15 @@ def _names(call: ast.Call) -> list[str]:
             if name:
                 out.append(name)
     return out
+
+
+def _bound_object(parents: list[ast.AST]) -> str | None:
+    """`user = User(username=<the read>, ...)`: the local the class built from the read is bound to."""
+    for i in range(len(parents) - 1, max(len(parents) - 6, 0) - 1, -1):
+        if isinstance(parents[i], ast.Call):
+            outer = parents[i - 1] if i > 0 else None
+            if isinstance(outer, ast.Assign) and outer.value is parents[i] and len(outer.targets) == 1 and \
+                    isinstance(outer.targets[0], ast.Name):
+                return outer.targets[0].id
+            return None
+    return None

@@ -909,6 +909,34 @@ class FunctionAnalyser:
         value = V.origin(f"src:{line}:{col}:{what}", line, col, "request data: " + self.text(node))
         return V.sanitise(value, self.m.source_safe.get(name, ()))
 
+    def slash_free(self, node: ast.AST, state: dict) -> bool:
+        """`quote_plus(x)`, `quote(x, safe="")`: percent-encodes "/", ":" and "@" (quote keeps "/" unless
+        told not to)."""
+        if not isinstance(node, ast.Call):
+            return False
+        qn = self.qualname(node.func, state) or ""
+        if qn == "urllib.parse.quote_plus":
+            return not any(kw.arg == "safe" for kw in node.keywords) and len(node.args) < 2
+        if qn == "urllib.parse.quote":
+            safe = next((kw.value for kw in node.keywords if kw.arg == "safe"), node.args[1] if len(node.args) > 1
+                        else None)
+            return isinstance(safe, ast.Constant) and safe.value == ""
+        return False
+
+    def query_format(self, node: ast.BinOp, state: dict) -> V.Value | None:
+        """`"%s?%s" % (url, request.META["QUERY_STRING"])`: a piece formatted in after "?", "#", "&" or "="
+        is query or fragment and cannot choose the host; None when the format is not that shape."""
+        fmt = node.left.value if isinstance(node.left, ast.Constant) else None
+        if not (isinstance(node.op, ast.Mod) and isinstance(fmt, str) and isinstance(node.right, ast.Tuple)) or \
+                any(isinstance(e, ast.Starred) for e in node.right.elts):
+            return None
+        positions = None if _numeric_format(fmt) else _query_positions(fmt)
+        if positions is None or len(positions) != len(node.right.elts) or not any(positions):
+            return None
+        parts = [self.eval(e, state) for e in node.right.elts]
+        value = V.built(V.join(*(V.sanitise(v, ("host",)) if q else v for v, q in zip(parts, positions))))
+        return V.sanitise(value, ("host",)) if _FIXED_PREFIX.match(fmt) else value
+
     def eval(self, node: ast.AST | None, state: dict) -> V.Value:
         if node is None:
             return {}
@@ -957,6 +985,9 @@ class FunctionAnalyser:
                 value = V.join(V.built(parts[0]), V.sanitise(V.built(V.join(*parts[1:])), ("host",)))
             return value
         if t is ast.BinOp:
+            query = self.query_format(node, state)
+            if query is not None:
+                return query
             left, right = self.eval(node.left, state), self.eval(node.right, state)
             value = V.join(left, right)
             if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
@@ -972,6 +1003,12 @@ class FunctionAnalyser:
                     value = V.sanitise(value, ("host",))
                 elif isinstance(node.op, ast.Add) and (_fixes_host(left) or _own_route(node.left)):
                     value = V.join(V.built(left), V.sanitise(V.built(right), ("host",)))
+                elif isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and \
+                        isinstance(node.left.value, str) and node.left.value.startswith("/") and \
+                        self.slash_free(node.right, state):
+                    # "/" + quote_plus(name): one path segment with no "/" or ":" in it, so no "//host" and
+                    # no scheme: wherever it is joined, it cannot choose the host
+                    value = V.sanitise(value, ("host",))
             elif isinstance(node.op, (ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.BitAnd, ast.BitOr,
                                       ast.BitXor, ast.LShift, ast.RShift)) and not _stringy(node.left):
                 if isinstance(node.op, ast.Div):  # pathlib: base / name keeps the path
@@ -1201,6 +1238,12 @@ class FunctionAnalyser:
                     and node.args[0].value in (".", "/", "\\") and node.args[1].value == "":
                 # x.replace(".", ""): no dot, no "..", no separator left: cannot climb out of a folder
                 return V.sanitise(receiver, ("path",))
+            if attr == "join" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) and \
+                    any(c in func.value.value for c in "?#&") and len(node.args) == 1 and not node.keywords and \
+                    isinstance(node.args[0], (ast.List, ast.Tuple)) and node.args[0].elts:
+                # "?".join([canonical, query_string]): what follows the first item is query or fragment
+                items = [self.eval(e, state) for e in node.args[0].elts]
+                return V.built(V.join(items[0], *(V.sanitise(v, ("host",)) for v in items[1:])))
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
             if attr in self.m.method_propagators and not (attr == "join" and (node.keywords or len(node.args) != 1)):
@@ -1442,6 +1485,20 @@ def _server_key(node: ast.AST) -> bool:
 
 
 _PERCENT = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+
+
+def _query_positions(fmt: str) -> list[bool] | None:
+    """Per %-conversion of `fmt` (`%%` skipped), whether it comes after a "?", "#", "&" or "=": a query or
+    fragment piece. None for mapping keys (`%(name)s`) or `*` widths, which do not map one-to-one."""
+    out, last = [], 0
+    for m in _PERCENT.finditer(fmt):
+        if m.group(1) == "%":
+            continue
+        if "(" in m.group(0) or "*" in m.group(0):
+            return None
+        out.append(any(c in fmt[:m.start()] for c in "?#&="))
+        last = m.end()
+    return out if last else None
 
 
 def _numeric_format(fmt: str) -> bool:

@@ -1,0 +1,164 @@
+"""Shortcuts taken for speed in the per-file facts must answer what the full computation answers.
+
+Each gate or cheaper form is checked against the plain computation it replaces (written out here as it
+was) on every function of this package's model code, which holds thousands of defs, calls and tests, and
+on the shapes the shortcut has to get right (non-ASCII identifiers, decorators, nested defs).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+
+import pytest
+
+from backend_audit.checks.base import dotted, split_lines
+from backend_audit.model.frameworks import capability
+from backend_audit.model.frameworks import functions as facts_functions
+from backend_audit.model.frameworks.capability import may_look_up_secrets, secret_lookups
+from backend_audit.model.frameworks.common import last_name
+
+SRC = Path(capability.__file__).resolve().parents[2]
+
+
+def _reference_lookups(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[list[str], dict[str, str]]:
+    """`secret_lookups` as it was: every node walked, whatever the function's parameters and text."""
+    args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+    params = {a.arg for a in args}
+    names = {a for a in params if capability._SECRET_PARAM.search(a) and not capability._NOT_SECRET.search(a)}
+    proofs = names | {a for a in params if capability._PROOF_PARAM.search(a)}
+    used: set[str] = set()
+    checked: dict[str, str] = {}
+    for call in ast.walk(node):
+        if isinstance(call, ast.Call):
+            func = call.func
+            tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            checks = bool(capability._CHECK_CALL.match(tail))
+            for value in [*call.args, *(k.value for k in call.keywords)]:
+                if isinstance(value, ast.Name) and value.id in proofs and checks:
+                    checked.setdefault(value.id, dotted(func) or tail)
+                if isinstance(value, ast.Name) and value.id in names:
+                    used.add(value.id)
+                elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) and \
+                        value.value.id in params and value.value.id not in ("self", "cls", "request") and \
+                        capability._SECRET_FIELD.search(value.attr) and not capability._NOT_SECRET.search(value.attr):
+                    used.add(f"{value.value.id}.{value.attr}")
+    return sorted(used), dict(sorted(checked.items()))
+
+
+def _gated_lookups(node: ast.AST, lines: list[str]) -> tuple[list[str], dict[str, str]]:
+    """What the function facts record: the walk only where the def's text may name a secret or a proof."""
+    return secret_lookups(node) if may_look_up_secrets(node, lines) else ([], {})
+
+
+@functools.lru_cache(maxsize=1)
+def _package_files() -> list[tuple[list[str], ast.Module]]:
+    out = []
+    for path in sorted((SRC / "model").rglob("*.py")):  # the facts' own code: web handlers' shapes and many defs
+        text = path.read_text(encoding="utf-8")
+        out.append((split_lines(text), ast.parse(text)))
+    return out
+
+
+SHAPES = '''
+async def claim(session, body: ClaimIn):
+    return claim_seat(session, body.invitation_token)
+
+def download(token: str, db):
+    return get_from_token(db, token=token)
+
+def by_api_key(payload):
+    return find(payload.api_key)
+
+def nested(session):
+    def inner(data):
+        return lookup(data.client_secret)
+    return inner
+
+@router.get("/x/{token}", dependencies=[check(token)])
+def decorated(token):
+    return 1
+
+def wide(\uff54oken):
+    return get_by(\uff54oken)
+
+def oauth_callback(state, code, db):
+    return state_manager.validate_state(state)
+
+def kelvin(body):
+    return get_by(body.api_\u212aey)
+
+def plain(self, request, user_id):
+    return load(request.user, user_id)
+
+def no_params():
+    return lookup(TOKEN)
+'''
+
+
+def test_secret_gate_keeps_every_lookup_of_the_shapes() -> None:
+    lines = split_lines(SHAPES)
+    tree = ast.parse(SHAPES)
+    both = {n.name: _gated_lookups(n, lines) for n in ast.walk(tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found = {name: keys for name, (keys, _checked) in both.items()}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assert _gated_lookups(node, lines) == _reference_lookups(node), node.name
+    assert found["claim"] == ["body.invitation_token"]
+    assert found["download"] == ["token"]
+    assert found["by_api_key"] == ["payload.api_key"]
+    assert found["inner"] == ["data.client_secret"]
+    assert found["nested"] == []  # `data` is the inner function's parameter, not the outer's
+    assert found["decorated"] == ["token"]  # named in the decorator's call: ast.walk visits decorators
+    assert found["wide"] == ["token"]  # fullwidth letters: NFKC makes the identifier `token`
+    assert found["kelvin"] == ["body.api_Key"]  # the Kelvin sign becomes K: the text has no "key"
+    assert found["plain"] == found["no_params"] == []
+    assert both["oauth_callback"] == ([], {"state": "state_manager.validate_state"})  # no secret word in the text
+
+
+def test_secret_gate_and_early_return_match_the_full_walk_on_this_package() -> None:
+    checked = gated_out = 0
+    for lines, tree in _package_files():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                checked += 1
+                gated_out += not may_look_up_secrets(node, lines)
+                assert _gated_lookups(node, lines) == _reference_lookups(node), (node.name, node.lineno)
+    assert checked > 700 and gated_out > 300  # the comparison covered both sides of the gate
+
+
+def _reference_session_test(test: ast.expr, local_exprs: dict[str, ast.expr] | None = None) -> bool:
+    """`_session_user_test` as it was: every dotted name of the test built, then its last part compared."""
+    parts = [test]
+    for n in ast.walk(test):
+        if isinstance(n, ast.Name) and local_exprs and n.id in local_exprs:
+            parts.append(local_exprs[n.id])
+    for part in parts:
+        names = [dotted(n) or "" for n in ast.walk(part) if isinstance(n, (ast.Name, ast.Attribute))]
+        if any(last_name(n) == "session" for n in names) and any(
+                isinstance(n, ast.Constant) and isinstance(n.value, str) and
+                facts_functions._SESSION_IDENTITY.search(n.value) for n in ast.walk(part)):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("expr", [
+    '"username" not in session', 'not session.get("user_id")', 'not flask.session.get("user_id")',
+    'not get_store().session.get("user_id")', 'not self.sessions.get("user_id")', 'session',
+    '"user_id" in request.session', 'not session_user("user_id")', 'x.session and "user" in y',
+])
+def test_session_user_test_matches_the_dotted_form(expr: str) -> None:
+    test = ast.parse(expr, mode="eval").body
+    assert facts_functions._session_user_test(test) == _reference_session_test(test)
+
+
+def test_session_user_test_matches_the_dotted_form_on_this_package() -> None:
+    asked = 0
+    for _, tree in _package_files():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+                asked += 1
+                assert facts_functions._session_user_test(node.test) == _reference_session_test(node.test)
+    assert asked > 1000
