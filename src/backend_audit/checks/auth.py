@@ -11,6 +11,7 @@ from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from ..model.frameworks.public_flows import account_flow
 from .endpoint_base import EndpointCheck
+from .proxy_internal import internal_locations, internal_prefix
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
@@ -92,6 +93,7 @@ class EndpointWithoutAuth(EndpointCheck):
         # routes beside it (who am I, log out) say nothing about this one
         self._signin_files = {e.file for e in inv.endpoints if e.auth.startswith(_SIGN_IN) or
                               (account_flow(e.path, e.handler, e.file) or "").startswith("login")}
+        locations = internal_locations(project)
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
@@ -167,6 +169,15 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "warning"
                     reason += (f" (it hands the request to {handed}(), code this analysis does not follow: a check "
                                "of the caller there is not traced)")
+            shut = [internal_prefix(locations, e.path) for e, _ in group]
+            if all(shut):
+                # the repository's proxy answers 404 to outside callers there: only the services on the
+                # private network reach it, so what stands in for a guard is that network, not proven here
+                prefix, where = shut[0]
+                level = "note"
+                reason = (f" (its path is under `location {prefix}` that the repository's proxy config marks "
+                          f"`internal` ({where}): clients outside cannot reach it, it relies on network "
+                          "isolation from the other services)")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
