@@ -34,8 +34,12 @@ _SETS_PASSWORD = re.compile(r"^(set_password|make_password|get_password_hash|has
 # Library views that answer the same public text to every visitor: Django's translation catalogs for the
 # front end's JavaScript, and `TemplateView.as_view(template_name=...)` routed as it is, which renders one
 # template from the view's keyword arguments only (the class-based `render(request, "about.html")`, a static
-# page: an imprint, the terms, an error page)
-_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog", "TemplateView"})
+# page: an imprint, the terms, an error page); drf-spectacular's schema and its UI pages, which check
+# `SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]` themselves (AllowAny unless the project says otherwise: the API's
+# description is public by the library's design, or guarded by that setting)
+_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog", "TemplateView", "SpectacularAPIView",
+                                   "SpectacularJSONAPIView", "SpectacularYAMLAPIView", "SpectacularSwaggerView",
+                                   "SpectacularSwaggerSplitView", "SpectacularRedocView"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
                             "BaseDeleteView", "CreateAPIView", "UpdateAPIView", "DestroyAPIView", "ListCreateAPIView",
