@@ -186,7 +186,10 @@ class EndpointWithoutAuth(EndpointCheck):
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
                 level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
-        out.extend(self._drf_default_open(inv))
+        # the views the open default leaves public that this run reports at warning or error: what makes the
+        # missing default more than a hardening gap
+        opened = sorted({f.symbol for f in out if f.level != "note" and "DRF falls back to AllowAny" in f.message})
+        out.extend(self._drf_default_open(inv, opened))
         return out
 
     def _meant_private(self, group: list, guarded: set) -> str | None:
@@ -458,7 +461,7 @@ class EndpointWithoutAuth(EndpointCheck):
                                     properties={"routes": routes}))
         return out
 
-    def _drf_default_open(self, inv) -> list:
+    def _drf_default_open(self, inv, opened: list[str]) -> list:
         if not any(e.drf for e in inv.endpoints):
             return []
         rf = inv.settings.get("REST_FRAMEWORK")
@@ -467,7 +470,15 @@ class EndpointWithoutAuth(EndpointCheck):
         anchor = rf or inv.settings.get("INSTALLED_APPS")
         if anchor is None:
             return []  # settings were not scanned: nothing to say about the default
+        if opened:
+            tail = (f": {', '.join(opened[:3])}{' ...' if len(opened) > 3 else ''} rel"
+                    f"{'ies' if len(opened) == 1 else 'y'} on it and {'is' if len(opened) == 1 else 'are'} reported")
+        else:
+            # every view sets its own permission_classes, or the ones left on the default are public by design
+            # (a recovery step, a schema): an open default for the next view, a hardening gap
+            tail = ("; no view reported at warning or error relies on it (each sets its own permission_classes or "
+                    "is public by design): a hardening gap for the next view")
         return [self.finding(anchor["file"], anchor["line"], "REST_FRAMEWORK sets no DEFAULT_PERMISSION_CLASSES: DRF "
-                             "falls back to AllowAny, so every view without permission_classes is public",
-                             rule_id="BA-AUTH-001/drf-default-open", level="warning",
+                             "falls back to AllowAny, so every view without permission_classes is public" + tail,
+                             rule_id="BA-AUTH-001/drf-default-open", level="warning" if opened else "note",
                              snippet="DEFAULT_PERMISSION_CLASSES")]
