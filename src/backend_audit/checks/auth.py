@@ -47,6 +47,13 @@ _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreat
                             "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "DestroyModelMixin"})
 
 
+def _own_rate_limit(group: list) -> str | None:
+    """The rate limit a route sets itself (`throttle_classes`, a limiter decorator or dependency), not one of
+    its router, app or settings."""
+    return next((e.rate_limit for e, _ in group if (e.rate_limit or "").startswith(
+        ("throttle_classes=", "decorator:", "dependency:"))), None)
+
+
 class EndpointWithoutAuth(EndpointCheck):
     """Endpoints with no auth evidence (decorator, dependency, router/app dependency, mixin, permission classes,
     settings default, auth middleware); one finding per handler, an error when it changes state."""
@@ -155,7 +162,16 @@ class EndpointWithoutAuth(EndpointCheck):
                            "content or a forgotten guard cannot be told apart")
             if level == "error" and not step:
                 meant = self._meant_private(group, guarded)
-                if meant is None:
+                limited = _own_rate_limit(group)
+                if meant is None and limited:
+                    # its author bounded how often a caller may use it, and guarded it with nothing: built for
+                    # anonymous callers (a recovery code, a second factor); what it lets them change is not traced
+                    level = "note"
+                    reason += (f" (it sets a rate limit of its own, {limited}, and nothing says it is meant to be "
+                               "private: a step made for anonymous callers at a bounded rate, such as a recovery "
+                               "or second-factor code; whether it checks what the caller's earlier steps left is "
+                               "not traced)")
+                elif meant is None:
                     # fail-safe: a change made by an anonymous caller is a defect only where the endpoint
                     # is meant for someone in particular; nothing here says it is
                     level = "warning"
@@ -202,7 +218,9 @@ class EndpointWithoutAuth(EndpointCheck):
             return "reads the user's identity"
         if any(self._names_record(x) for x, _ in group):
             return "acts on a record its URL names"
-        if self._beside_guarded(group, guarded):
+        if self._beside_guarded(group, guarded) and not _own_rate_limit(group):
+            # (a route with a rate limit of its own was made for anonymous callers at a bounded rate: a
+            # recovery or sign-in step, not the one route its module forgot to guard)
             return "a route beside it takes a login"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
         return f"sets a password ({hit}())" if hit else None
