@@ -19,6 +19,9 @@ UNTRACED = "unknown: guard not traced: "
 # Folders of code that is run by developers, not deployed: a second app there is a mock or a load-test server
 _TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|tools|dev|fixtures|mocks?|loadtests?"
                       r"|load_tests?|perf)$")
+# Folders of an installer's own app: a setup or configuration wizard, public to whoever installs the product
+# (it renders a compose file or a config from a form), deployed apart from the product's API
+_WIZARD = re.compile(r"(?i)^(setup|installer|install|wizard|configurator)$")
 # Calls that hand data on to other clients or to a job: the effect of a POST that stores nothing itself
 _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
                    r"|send_task|kiq|xadd|lpush|rpush)$")
@@ -410,7 +413,8 @@ class EndpointWithoutAuth(EndpointCheck):
             for e in group:
                 by_handler.pop((e.file, e.line), None)
             line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
-            tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part)), None)
+            tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part) or _WIZARD.match(part)),
+                           None)
             if not tooling and all(set(e.methods) <= {"POST", "PUT"} and e.fn.get("acknowledges") for e in group):
                 # a collector (telemetry, beacons, logs): callers only add data and read nothing stored back
                 out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} "
@@ -426,7 +430,11 @@ class EndpointWithoutAuth(EndpointCheck):
                                     "if it is an internal service reached only through a private network, declare "
                                     "its paths public; otherwise add authentication" + (
                                         f" (it lives under {tooling}/, where a mock or load-test server is usual: "
-                                        "whether it is ever deployed is not traced)" if tooling else ""),
+                                        "whether it is ever deployed is not traced)" if tooling and not
+                                        _WIZARD.match(tooling) else
+                                        f" (it lives under {tooling}/, where a setup or configuration wizard "
+                                        "(public to whoever installs the product) is usual: whether it holds "
+                                        "anyone's data is not traced)" if tooling else ""),
                                     level="note" if tooling else "warning", symbol=name,
                                     snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
                                     properties={"routes": routes}))
