@@ -107,7 +107,8 @@ class EndpointWithoutAuth(EndpointCheck):
         # routes beside it (who am I, log out) say nothing about this one
         self._signin_files = {e.file for e in inv.endpoints if e.auth.startswith(_SIGN_IN) or
                               (account_flow(e.path, e.handler, e.file) or "").startswith("login")}
-        locations = internal_locations(project)
+        # the proxy configs are read only when some route is judged unguarded
+        locations = internal_locations(project) if by_handler else []
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
