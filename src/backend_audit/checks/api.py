@@ -10,6 +10,7 @@ import ast
 from ..model.blocks import call_args
 from ..model.frameworks.common import keyword, last_name, literal
 from .base import AstCheck, FileContext, dotted
+from .debugger import _reads_env
 from .endpoint_base import EndpointCheck
 from .util import literal_text
 
@@ -18,6 +19,10 @@ from .util import literal_text
 DEFAULT_ORIGINS = "cors_default_origins"
 ORIGINS_SET = "cors_origins_set"
 
+# settings of a project that only the test suite or a developer runs (`test_project/settings.py`,
+# `test_settings.py`): its CORS answers no deployed browser
+_TEST_SETTINGS = re.compile(r"(?i)(^|/)(tests?|testing)[_-]?(project|proj|site)/|(^|/)(tests?_settings|settings_tests?"
+                            r"|testing_settings)\.py$")
 _CATCH_ALL_REGEX = re.compile(r"^\^?(https?\??(:|\\:)//|\(https?\|https\)://)?(\.\*|\.\+|\(\.\*\)|\[\^/\]\+|\\S\+)\$?$")
 
 
@@ -44,15 +49,18 @@ class PermissiveCors(AstCheck):
         self.cors_objects: set[str] = set()  # names bound to flask_cors.CORS() (for `.init_app`)
         self.cors_default: list[tuple[ast.Call, str, bool]] = []  # CORS(...) without origins
         self.cors_config = False  # the file sets CORS_ORIGINS somewhere
+        self.switched: dict[str, str] = {}  # CORS_* setting -> the environment variable whose `if` sets it
 
-    def _emit(self, node: ast.AST, what: str, credentials: bool) -> None:
+    def _emit(self, node: ast.AST, what: str, credentials: bool, why_lower: str = "") -> None:
+        """`why_lower`: why the setting is not in force by default (an operator's opt-in, a test project):
+        one level lower, saying so."""
         if credentials:
-            self.report(node, f"{what} with credentials allowed: any website can make authenticated requests and "
-                              "read the answers; list the allowed origins explicitly", level="error",
-                        rule_id="BA-API-002/wildcard-credentials")
+            self.report(node, f"{what} with credentials allowed{why_lower}: any website can make authenticated "
+                              "requests and read the answers; list the allowed origins explicitly",
+                        level="warning" if why_lower else "error", rule_id="BA-API-002/wildcard-credentials")
         else:
-            self.report(node, f"{what}: every website may read the responses; list the allowed origins",
-                        level="warning", rule_id="BA-API-002/wildcard")
+            self.report(node, f"{what}{why_lower}: every website may read the responses; list the allowed origins",
+                        level="note" if why_lower else "warning", rule_id="BA-API-002/wildcard")
 
     def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""
@@ -107,7 +115,12 @@ class PermissiveCors(AstCheck):
         creds = self.settings.get("CORS_ALLOW_CREDENTIALS")
         credentials = bool(creds and creds[1] is True)
         if allow_all and allow_all[1] is True:
-            self._emit(allow_all[0], "django-cors-headers allows every origin", credentials)
+            name = "CORS_ALLOW_ALL_ORIGINS" if "CORS_ALLOW_ALL_ORIGINS" in self.settings else "CORS_ORIGIN_ALLOW_ALL"
+            switch = self.switched.get(name)
+            lower = f" (only when the operator sets {switch}: an opt-in, not the default)" if switch else \
+                " (in a test project's settings: whether they are ever deployed is not traced)" \
+                if _TEST_SETTINGS.search(self.ctx.path) else ""
+            self._emit(allow_all[0], "django-cors-headers allows every origin", credentials, lower)
         for key in ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"):
             entry = self.settings.get(key)
             if entry and isinstance(entry[1], list) and any(_catch_all(r) for r in entry[1]):
@@ -123,6 +136,11 @@ class PermissiveCors(AstCheck):
                     self._origins_set(node, node.value, "module")
             if isinstance(target, ast.Name) and target.id.startswith("CORS_") and not self.ctx.function_stack:
                 self.settings[target.id] = (node, literal(node.value))
+                switch = self._env_switch(node)
+                if switch:
+                    self.switched[target.id] = switch
+                else:
+                    self.switched.pop(target.id, None)
             elif isinstance(target, ast.Subscript):
                 key = target.slice
                 header = literal_text(key).lower() if isinstance(key, ast.Constant) else ""
@@ -137,6 +155,21 @@ class PermissiveCors(AstCheck):
                 elif header == "cors_origins":
                     self.cors_config = True  # app.config["CORS_ORIGINS"] = [...]
                     self._origins_set(node, node.value, "config")
+
+    def _env_switch(self, node: ast.AST) -> str | None:
+        """The environment variable an `if os.environ.get("X"):` around this assignment tests, when the
+        assignment is in its body (in force only when the operator sets X), else None."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, -1, -1):
+            branch = parents[i]
+            if isinstance(branch, ast.If):
+                child = parents[i + 1] if i + 1 < len(parents) else node
+                if not any(c is child for c in branch.body) or not _reads_env(branch.test, self.ctx):
+                    return None
+                name = next((n.value for n in ast.walk(branch.test) if isinstance(n, ast.Constant)
+                             and isinstance(n.value, str)), None)
+                return name or "an environment variable"
+        return None
 
     def _origins_set(self, node: ast.AST, value: ast.AST | None, how: str) -> None:
         """Where this file gives Flask's CORS_ORIGINS a value, and what kind of value: a module or class

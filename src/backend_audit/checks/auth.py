@@ -11,6 +11,7 @@ from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from ..model.frameworks.public_flows import account_flow
 from .endpoint_base import EndpointCheck
+from .proxy_internal import internal_locations, internal_prefix
 
 # DRF's explicit opt-outs: the view's author said "public" (inventory: evidence.py)
 _DECLARED_OPEN = ("public (AllowAny)", "public (permission_classes = [])")
@@ -18,6 +19,9 @@ UNTRACED = "unknown: guard not traced: "
 # Folders of code that is run by developers, not deployed: a second app there is a mock or a load-test server
 _TOOLING = re.compile(r"(?i)^(scripts?|bench(mark)?s?|examples?|demos?|samples?|tools|dev|fixtures|mocks?|loadtests?"
                       r"|load_tests?|perf)$")
+# Folders of an installer's own app: a setup or configuration wizard, public to whoever installs the product
+# (it renders a compose file or a config from a form), deployed apart from the product's API
+_WIZARD = re.compile(r"(?i)^(setup|installer|install|wizard|configurator)$")
 # Calls that hand data on to other clients or to a job: the effect of a POST that stores nothing itself
 _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*|enqueue\w*|delay|apply_async"
                    r"|send_task|kiq|xadd|lpush|rpush)$")
@@ -33,13 +37,24 @@ _SETS_PASSWORD = re.compile(r"^(set_password|make_password|get_password_hash|has
 # Library views that answer the same public text to every visitor: Django's translation catalogs for the
 # front end's JavaScript, and `TemplateView.as_view(template_name=...)` routed as it is, which renders one
 # template from the view's keyword arguments only (the class-based `render(request, "about.html")`, a static
-# page: an imprint, the terms, an error page)
-_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog", "TemplateView"})
+# page: an imprint, the terms, an error page); drf-spectacular's schema and its UI pages, which check
+# `SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]` themselves (AllowAny unless the project says otherwise: the API's
+# description is public by the library's design, or guarded by that setting)
+_PUBLIC_LIBRARY_VIEWS = frozenset({"JavaScriptCatalog", "JSONCatalog", "TemplateView", "SpectacularAPIView",
+                                   "SpectacularJSONAPIView", "SpectacularYAMLAPIView", "SpectacularSwaggerView",
+                                   "SpectacularSwaggerSplitView", "SpectacularRedocView"})
 # Generic views whose inherited handlers save or delete the model (Django, DRF, Flask-Admin)
 _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreateView", "BaseUpdateView",
                             "BaseDeleteView", "CreateAPIView", "UpdateAPIView", "DestroyAPIView", "ListCreateAPIView",
                             "RetrieveUpdateAPIView", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView",
                             "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "DestroyModelMixin"})
+
+
+def _own_rate_limit(group: list) -> str | None:
+    """The rate limit a route sets itself (`throttle_classes`, a limiter decorator or dependency), not one of
+    its router, app or settings."""
+    return next((e.rate_limit for e, _ in group if (e.rate_limit or "").startswith(
+        ("throttle_classes=", "decorator:", "dependency:"))), None)
 
 
 class EndpointWithoutAuth(EndpointCheck):
@@ -92,6 +107,8 @@ class EndpointWithoutAuth(EndpointCheck):
         # routes beside it (who am I, log out) say nothing about this one
         self._signin_files = {e.file for e in inv.endpoints if e.auth.startswith(_SIGN_IN) or
                               (account_flow(e.path, e.handler, e.file) or "").startswith("login")}
+        # the proxy configs are read only when some route is judged unguarded
+        locations = internal_locations(project) if by_handler else []
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
@@ -149,7 +166,16 @@ class EndpointWithoutAuth(EndpointCheck):
                            "content or a forgotten guard cannot be told apart")
             if level == "error" and not step:
                 meant = self._meant_private(group, guarded)
-                if meant is None:
+                limited = _own_rate_limit(group)
+                if meant is None and limited:
+                    # its author bounded how often a caller may use it, and guarded it with nothing: built for
+                    # anonymous callers (a recovery code, a second factor); what it lets them change is not traced
+                    level = "note"
+                    reason += (f" (it sets a rate limit of its own, {limited}, and nothing says it is meant to be "
+                               "private: a step made for anonymous callers at a bounded rate, such as a recovery "
+                               "or second-factor code; whether it checks what the caller's earlier steps left is "
+                               "not traced)")
+                elif meant is None:
                     # fail-safe: a change made by an anonymous caller is a defect only where the endpoint
                     # is meant for someone in particular; nothing here says it is
                     level = "warning"
@@ -167,11 +193,23 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "warning"
                     reason += (f" (it hands the request to {handed}(), code this analysis does not follow: a check "
                                "of the caller there is not traced)")
+            shut = [internal_prefix(locations, e.path) for e, _ in group]
+            if all(shut):
+                # the repository's proxy answers 404 to outside callers there: only the services on the
+                # private network reach it, so what stands in for a guard is that network, not proven here
+                prefix, where = shut[0]
+                level = "note"
+                reason = (f" (its path is under `location {prefix}` that the repository's proxy config marks "
+                          f"`internal` ({where}): clients outside cannot reach it, it relies on network "
+                          "isolation from the other services)")
             out.append(self.finding(
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
                 level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
-        out.extend(self._drf_default_open(inv))
+        # the views the open default leaves public that this run reports at warning or error: what makes the
+        # missing default more than a hardening gap
+        opened = sorted({f.symbol for f in out if f.level != "note" and "DRF falls back to AllowAny" in f.message})
+        out.extend(self._drf_default_open(inv, opened))
         return out
 
     def _meant_private(self, group: list, guarded: set) -> str | None:
@@ -184,7 +222,9 @@ class EndpointWithoutAuth(EndpointCheck):
             return "reads the user's identity"
         if any(self._names_record(x) for x, _ in group):
             return "acts on a record its URL names"
-        if self._beside_guarded(group, guarded):
+        if self._beside_guarded(group, guarded) and not _own_rate_limit(group):
+            # (a route with a rate limit of its own was made for anonymous callers at a bounded rate: a
+            # recovery or sign-in step, not the one route its module forgot to guard)
             return "a route beside it takes a login"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
         return f"sets a password ({hit}())" if hit else None
@@ -374,7 +414,8 @@ class EndpointWithoutAuth(EndpointCheck):
             for e in group:
                 by_handler.pop((e.file, e.line), None)
             line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
-            tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part)), None)
+            tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part) or _WIZARD.match(part)),
+                           None)
             if not tooling and all(set(e.methods) <= {"POST", "PUT"} and e.fn.get("acknowledges") for e in group):
                 # a collector (telemetry, beacons, logs): callers only add data and read nothing stored back
                 out.append(self.finding(path, line, f"none of the {len(routes)} route(s) of {name} "
@@ -390,7 +431,11 @@ class EndpointWithoutAuth(EndpointCheck):
                                     "if it is an internal service reached only through a private network, declare "
                                     "its paths public; otherwise add authentication" + (
                                         f" (it lives under {tooling}/, where a mock or load-test server is usual: "
-                                        "whether it is ever deployed is not traced)" if tooling else ""),
+                                        "whether it is ever deployed is not traced)" if tooling and not
+                                        _WIZARD.match(tooling) else
+                                        f" (it lives under {tooling}/, where a setup or configuration wizard "
+                                        "(public to whoever installs the product) is usual: whether it holds "
+                                        "anyone's data is not traced)" if tooling else ""),
                                     level="note" if tooling else "warning", symbol=name,
                                     snippet=" ".join(routes), rule_id="BA-AUTH-001/app-without-auth",
                                     properties={"routes": routes}))
@@ -443,7 +488,7 @@ class EndpointWithoutAuth(EndpointCheck):
                                     properties={"routes": routes}))
         return out
 
-    def _drf_default_open(self, inv) -> list:
+    def _drf_default_open(self, inv, opened: list[str]) -> list:
         if not any(e.drf for e in inv.endpoints):
             return []
         rf = inv.settings.get("REST_FRAMEWORK")
@@ -452,7 +497,15 @@ class EndpointWithoutAuth(EndpointCheck):
         anchor = rf or inv.settings.get("INSTALLED_APPS")
         if anchor is None:
             return []  # settings were not scanned: nothing to say about the default
+        if opened:
+            tail = (f": {', '.join(opened[:3])}{' ...' if len(opened) > 3 else ''} rel"
+                    f"{'ies' if len(opened) == 1 else 'y'} on it and {'is' if len(opened) == 1 else 'are'} reported")
+        else:
+            # every view sets its own permission_classes, or the ones left on the default are public by design
+            # (a recovery step, a schema): an open default for the next view, a hardening gap
+            tail = ("; no view reported at warning or error relies on it (each sets its own permission_classes or "
+                    "is public by design): a hardening gap for the next view")
         return [self.finding(anchor["file"], anchor["line"], "REST_FRAMEWORK sets no DEFAULT_PERMISSION_CLASSES: DRF "
-                             "falls back to AllowAny, so every view without permission_classes is public",
-                             rule_id="BA-AUTH-001/drf-default-open", level="warning",
+                             "falls back to AllowAny, so every view without permission_classes is public" + tail,
+                             rule_id="BA-AUTH-001/drf-default-open", level="warning" if opened else "note",
                              snippet="DEFAULT_PERMISSION_CLASSES")]

@@ -181,6 +181,30 @@ def _derived_key(expr: ast.AST) -> str | None:
     return None
 
 
+# Text conversions that hand their one argument back as str or bytes (Django's encoding helpers): what is
+# compared is that argument, under its own name
+_TEXT_CONVERSIONS = frozenset({"smart_str", "force_str", "smart_bytes", "force_bytes", "smart_text", "force_text"})
+# The methods that decide whether a caller is let in (a DRF/Django authentication class or backend, a
+# permission class): a value compared there is a credential even when its name ends in `_id`
+_AUTHENTICATORS = re.compile(r"^(authenticate\w*|has_(object_)?permission|check_(token|secret|credentials?))$")
+
+
+def _unwrap(node: ast.expr) -> ast.expr:
+    """`smart_str(msgrcpt.mail.secret_id)` -> `msgrcpt.mail.secret_id`."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords and \
+            (dotted(node.func) or "").rpartition(".")[2] in _TEXT_CONVERSIONS:
+        return node.args[0]
+    return node
+
+
+def _credential_id(node: ast.AST) -> str | None:
+    """`secret_id`, `token_id`: a credential word with `id` after it: an identifier of the secret in most code
+    (a foreign key), the secret itself where an authenticator compares it with what the caller sent."""
+    name = expr_name(node)
+    words = snake(name).split("_") if name else []
+    return name if len(words) >= 2 and words[-1] == "id" and is_credential_name(words[-2]) else None
+
+
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
     PREFILTER = ("==", "!=")
@@ -197,11 +221,16 @@ class SecretComparedWithEquals(AstCheck):
         if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
                 _FAKE_OR_CONFIRM.search(self.ctx.symbol):
             return
-        left, right = node.left, node.comparators[0]
+        left, right = _unwrap(node.left), _unwrap(node.comparators[0])
         if not (_comparable(left) and _comparable(right)):
             return
-        what = _secret_side(left) or _secret_side(right)
-        if what is None or _not_a_secret_holder(left) or _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        keyed = {id(s) for s in (left, right) if fn is not None and _AUTHENTICATORS.match(fn.name) and
+                 _credential_id(s)}
+        what = _secret_side(left) or _secret_side(right) or next(
+            (expr_name(s) for s in (left, right) if id(s) in keyed), None)
+        if what is None or id(left) not in keyed and _not_a_secret_holder(left) or \
+                id(right) not in keyed and _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
                 any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node) or \
                 _in_query(self.ctx.parents):
             return

@@ -48,7 +48,11 @@ PAGINATION_PARAM = re.compile(r"(?i)^(limit|offset|page|page_?size|size|per_?pag
 PUBLIC_PATHS = ("health", "healthz", "health-check", "healthcheck", "health_check", "livez", "readyz", "ping",
                 "status", "metrics", "docs", "redoc", "openapi.json", "login", "logout", "token", "register",
                 "signup", "password-reset*", "reset-password*", "forgot-password*", ".well-known/*", "robots.txt",
-                "favicon.ico", "static", "schema", "swagger", "swagger-ui")
+                "favicon.ico", "static", "schema", "swagger", "swagger-ui",
+                # mail-client autoconfiguration (Outlook Autodiscover, Thunderbird autoconfig): the client asks
+                # before it has credentials, anonymous by protocol, and is answered the server's public settings
+                "autodiscover/autodiscover.xml", "Autodiscover/Autodiscover.xml", "autodiscover/autodiscover.json",
+                "mail/config-v1.1.xml")
 HEALTH_PATH = re.compile(r"(?i)^/?(api/)?(v\d+/)?(health|healthz|healthcheck|health-check|health_check|livez"
                          r"|readyz|ready|readiness|liveness|ping|status)/?$")
 

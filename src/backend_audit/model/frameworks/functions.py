@@ -1210,13 +1210,23 @@ class FunctionFacts:
     def _session_key(self, node: ast.expr) -> bool | None:
         """Whether a session read (Flask's `session`, Django's `request.session`) is under a literal key naming
         who is logged in (True), under another literal key (False: `request.session.pop("deleted_account")`,
-        a one-shot value an earlier step left), or not a read under a literal key (None)."""
+        a one-shot value an earlier step left; a write or a pop: a pending value of a flow), or not a read under
+        a literal key (None)."""
         parents = self.ctx.parents
         parent = parents[-1] if parents else None
         key = None
-        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load):
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            if not isinstance(parent.ctx, ast.Load):
+                # `request.session["user_pk"] = user.pk`: a step of a flow leaving a pending user for the next
+                # one (a recovery code, a second factor); writing the session reads nobody's login
+                return False
             key = parent.slice
-        elif isinstance(parent, ast.Attribute) and parent.attr in ("get", "pop", "setdefault") and len(parents) > 1 \
+        elif isinstance(parent, ast.Attribute) and parent.attr == "pop" and len(parents) > 1 and \
+                isinstance(parents[-2], ast.Call):
+            # `request.session.pop("user_pk")`: consuming what an earlier step of the flow left, once; the
+            # logged-in user's own key is not popped by the views that serve them
+            return False
+        elif isinstance(parent, ast.Attribute) and parent.attr in ("get", "setdefault") and len(parents) > 1 \
                 and isinstance(parents[-2], ast.Call) and parents[-2].args:
             key = parents[-2].args[0]
         elif isinstance(parent, ast.Compare) and any(c is node for c in parent.comparators):
