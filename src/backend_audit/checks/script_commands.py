@@ -53,3 +53,28 @@ def modules_run_at_image_build(project: Any) -> dict[str, str]:
                     out.setdefault(module or script.lstrip("./"), rel)
         return out
     return project.memo("image_build_modules", build)
+
+
+# `CMD /start.py`, `ENTRYPOINT ["python3", "/app/run.py"]`: the program a container runs when it starts
+_DOCKER_START = re.compile(r"(?m)^\s*(?:CMD|ENTRYPOINT)\b[^\n]*")
+_START_SCRIPT = re.compile(r"([\w./-]+\.py)\b")
+
+
+def modules_started_by_images(project: Any) -> dict[str, str]:
+    """Python files a Dockerfile's `CMD`/`ENTRYPOINT` starts, found beside that Dockerfile (the image copies
+    them from its build folder, `COPY start.py /`): repository path -> the Dockerfile. A container's entry
+    program; whether a test starts that container (a compose test) is not something the scan can see."""
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for rel in [r for r in repo_files(project) if _DOCKERFILE.search(r)][:_MAX_FILES]:
+            text = read_small(project, rel) or ""
+            folder = rel.rpartition("/")[0]
+            for line in _DOCKER_START.findall(text):
+                for script in _START_SCRIPT.findall(line):
+                    for candidate in (script.lstrip("./"), script.rpartition("/")[2]):
+                        path = f"{folder}/{candidate}" if folder else candidate
+                        if path in project.facts:
+                            out.setdefault(path, rel)
+                            break
+        return out
+    return project.memo("image_start_modules", build)

@@ -33,6 +33,7 @@ class ImportsCollector:
         # `module_path = f"pkg.plugins.{name}"` then `import_module(module_path)`: a name's dotted prefix
         self.prefixes: dict[str, str] = {}
         self.scans = False  # lists a folder (os.listdir, pkgutil.iter_modules, glob): loads what it finds there
+        self.commands: set[str] = set()  # call_command("amnotify"): a management command run by name
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
@@ -52,6 +53,9 @@ class ImportsCollector:
         if name == "autodiscover_modules" and node.args and isinstance(node.args[0], ast.Constant) and \
                 isinstance(node.args[0].value, str) and node.args[0].value.isidentifier():
             self.suffixes.add(node.args[0].value)  # Django's autodiscover_modules("admin"): `<app>.admin` of every app
+        if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and node.args[0].value.isidentifier() and len(self.commands) < 20:
+            self.commands.add(node.args[0].value)
         if name not in ("import_module", "__import__") or not node.args:
             return
         arg = node.args[0]
@@ -73,6 +77,8 @@ class ImportsCollector:
             self.ctx.facts["dotted_names"] = sorted(self.named)
         if self.suffixes:
             self.ctx.facts["loads_module_named"] = sorted(self.suffixes)[:20]
+        if self.commands:
+            self.ctx.facts["calls_commands"] = sorted(self.commands)
         if self.loaded:
             self.ctx.facts["loads_modules_of"] = sorted(self.loaded)[:20]
             if self.scans:
