@@ -214,6 +214,13 @@ class ModuleShapeCollector:
         defined = {s.name for s in node.body if isinstance(s, ast.FunctionDef)}
         if {"revision", "down_revision"} <= assigned and "upgrade" in defined:
             self.facts["alembic_revision"] = True
+            # the revisions it builds on (a merge names several): BA-MIG-002 asks which revisions others follow
+            down = [s.value for s in node.body if isinstance(s, ast.Assign) and s.value is not None
+                    and any(isinstance(t, ast.Name) and t.id == "down_revision" for t in s.targets)]
+            parents = [n.value for v in down[:1] for n in ast.walk(v)
+                       if isinstance(n, ast.Constant) and isinstance(n.value, str)][:8]
+            if parents:
+                self.facts["alembic_down"] = parents
         if any(not _declaration(s) for s in node.body):
             self.facts["module_code"] = True  # a script: it does things when run, not only declares them
         if any(_main_guard(s) for s in node.body) or any(
