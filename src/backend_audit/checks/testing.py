@@ -1067,9 +1067,11 @@ def _same_view_remounted(ep: Any, other: Any) -> bool:
     stacked = not ep.drf and (ep.fn or {}).get("params") is not None  # one function, not a class's list/detail
     if stacked and len(longer) == len(shorter) + 1 and longer[:-1] == shorter and PARAM.search(longer[-1]):
         # one function stacked on `/setpin` and `/setpin/<serial>` with `serial=None`: the second only moves
-        # a parameter the first takes from the body into the path, and runs the same code
+        # a parameter the first takes from the body into the path, and runs the same code. Without a default
+        # in the signature the shorter route must supply one (Flask's `defaults={"user_email": None}`), or it
+        # could not call the function: the same code either way
         name = PARAM.search(longer[-1]).group(0).strip("{}<>").split(":")[-1]
-        return any(p.get("name") == name and "default" in p for p in ep.fn["params"])
+        return any(p.get("name") == name for p in ep.fn["params"])
     if len(a) != len(b):
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
