@@ -182,7 +182,10 @@ def _declaration(stmt: ast.stmt) -> bool:
             _tail(value.func.value) == "register"
         return isinstance(value, ast.Constant) or _tail(value).endswith("register") or on_registry
     if isinstance(stmt, ast.If):
-        return _tail(stmt.test) == "TYPE_CHECKING" and all(map(_declaration, stmt.body + stmt.orelse))
+        # `if "app.amavis" in settings.APPS: register(job, cron=...)`: declarations a setting switches on, as
+        # long as the test itself calls nothing
+        return (_tail(stmt.test) == "TYPE_CHECKING" or not any(isinstance(n, ast.Call) for n in ast.walk(stmt.test))) \
+            and all(map(_declaration, stmt.body + stmt.orelse))
     if isinstance(stmt, ast.Try):
         return all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Assign, ast.Pass))
                    for s in [*stmt.body, *stmt.orelse, *(s for h in stmt.handlers for s in h.body)])
