@@ -333,6 +333,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
+        if self._factory_hook():
+            return
         if self._runs_loop_statement(node) or \
                 (sub == "read" or what.startswith("objects...")) and self._batched_per_pass(node) or \
                 self._database_varies(node):
@@ -360,6 +362,12 @@ class DatabaseRoundTripInLoop(AstCheck):
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
+
+    def _factory_hook(self) -> bool:
+        """A factory_boy `@factory.post_generation` hook: it runs when a test (or a seed) builds an object, over
+        what that caller passes (`UserFactory(groups=["admin"])`), not in a request or a job."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and any(d.rsplit(".", 1)[-1] == "post_generation" for d in decorator_names(func))
 
     def _batch_fallback(self) -> bool:
         """The loop sits in the `except` of a `try` that wrote the whole batch (`bulk_create(rows)`): it saves
