@@ -191,6 +191,11 @@ class IrreversibleMigration(AstCheck):
                 self.report(node, "downgrade() does nothing: this migration cannot be rolled back; write the "
                                   "reverse steps or raise NotImplementedError to say so", level="warning",
                             rule_id="BA-MIG-002/irreversible")
+                revision = _module_string(self.ctx.tree, "revision")
+                if revision:
+                    # the project pass asks whether later revisions build on this one (ReleasedMigrations)
+                    self.ctx.facts.setdefault("irreversible_revisions", []).append(
+                        {"revision": revision, "finding": self.ctx.findings.pop().to_dict()})
 
     def _explained(self, node: ast.FunctionDef) -> bool:
         """The empty body carries words: a docstring, or a comment of a few words on a line below its `def`."""
@@ -260,15 +265,15 @@ class ReleasedMigrations(ProjectCheck):
 
     def run(self, project: Any) -> list[Finding]:
         steps = [(path, f) for path in sorted(project.facts) for f in project.facts[path].get("irreversible_steps", ())]
+        out = _released_revisions(project)
         if not steps:
-            return []
+            return out
         numbers: dict[str, list[int]] = {}
         for path in project.facts:
             folder, _, name = path.rpartition("/")
             match = _NUMBERED.match(name)
             if match and folder.rsplit("/", 1)[-1] == "migrations":
                 numbers.setdefault(folder, []).append(int(match.group(1)))
-        out = []
         for path, data in steps:
             finding = Finding.from_dict(data)
             folder, _, name = path.rpartition("/")
@@ -280,6 +285,40 @@ class ReleasedMigrations(ProjectCheck):
                                     "app: it has shipped, and unapplying past it is rare)")
             out.append(finding)
         return out
+
+
+def _released_revisions(project: Any) -> list[Finding]:
+    """Alembic revisions whose downgrade() does nothing, at warning while no revision of the scan builds on
+    them (the newest, the one a deploy's rollback undoes), notes once later revisions name them as their
+    `down_revision`: released, and downgrading past them means undoing every later one first (set M's
+    reviewers pinned mailu's released ones to note, as sets I and J did for Django's)."""
+    steps = [(path, s) for path in sorted(project.facts) for s in project.facts[path].get("irreversible_revisions", ())]
+    if not steps:
+        return []
+    children: dict[str, int] = {}
+    for path in project.facts:
+        for parent in project.facts[path].get("alembic_down", ()):
+            children[parent] = children.get(parent, 0) + 1
+    out = []
+    for _, step in steps:
+        finding = Finding.from_dict(step["finding"])
+        later = children.get(step["revision"], 0)
+        if later:
+            finding.level = "note"
+            finding.message += (f" ({later} later revision{'s build' if later > 1 else ' builds'} on it: it has "
+                                "shipped, and downgrading past it is rare; say in downgrade() that it cannot be "
+                                "undone)")
+        out.append(finding)
+    return out
+
+
+def _module_string(tree: ast.Module | None, name: str) -> str | None:
+    """The string a module-level `name = "..."` binds (an alembic revision's id)."""
+    for st in tree.body if tree is not None else ():
+        if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in st.targets) and \
+                isinstance(st.value, ast.Constant) and isinstance(st.value.value, str):
+            return st.value.value
+    return None
 
 
 # ---------------------------------------------------------------------------------------------- BA-MIG-003

@@ -333,6 +333,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         if kind is None:
             return
         sub, what = kind
+        if self._factory_hook():
+            return
         if self._runs_loop_statement(node) or \
                 (sub == "read" or what.startswith("objects...")) and self._batched_per_pass(node) or \
                 self._database_varies(node):
@@ -360,6 +362,12 @@ class DatabaseRoundTripInLoop(AstCheck):
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
+
+    def _factory_hook(self) -> bool:
+        """A factory_boy `@factory.post_generation` hook: it runs when a test (or a seed) builds an object, over
+        what that caller passes (`UserFactory(groups=["admin"])`), not in a request or a job."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        return func is not None and any(d.rsplit(".", 1)[-1] == "post_generation" for d in decorator_names(func))
 
     def _batch_fallback(self) -> bool:
         """The loop sits in the `except` of a `try` that wrote the whole batch (`bulk_create(rows)`): it saves
@@ -399,6 +407,8 @@ class DatabaseRoundTripInLoop(AstCheck):
                     sides = (test.left, test.comparators[0])
                     if any(isinstance(a, ast.Name) and a.id in names for a in sides) and \
                             any(isinstance(b, ast.Constant) for b in sides):
+                        return True
+                    if _matches_one_key(sides, names):
                         return True
         return False
 
@@ -1335,6 +1345,21 @@ def _executemany(call: ast.Call) -> bool:
     params = call.args[1]
     name = (dotted(params) or "").split(".")[-1].lower()
     return isinstance(params, (ast.List, ast.ListComp)) or name in ("rows", "records", "values", "params_list")
+
+
+# the key a row is known by: `cred.credential_id`, `item.pk`, `entry.uuid`
+_KEY_ATTR = re.compile(r"(?:^|_)(?:id|pk|uuid)$")
+
+
+def _matches_one_key(sides: tuple[ast.expr, ast.expr], names: set[str]) -> bool:
+    """`if cred.credential_id == result.credential_id:`: the same key of the loop's item and of one value from
+    outside the loop; the branch runs for the one item that matches it (the credential just used), not for each."""
+    keys = [s.attr if isinstance(s, ast.Attribute) and _KEY_ATTR.search(s.attr) else None for s in sides]
+    if keys[0] is None or keys[0] != keys[1]:
+        return False
+    inside = [isinstance(s.value, ast.Name) and s.value.id in names for s in sides]
+    outside = [not any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(s)) for s in sides]
+    return (inside[0] and outside[1]) or (inside[1] and outside[0])
 
 
 def _constant_collection(node: ast.AST) -> bool:

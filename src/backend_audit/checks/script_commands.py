@@ -53,3 +53,35 @@ def modules_run_at_image_build(project: Any) -> dict[str, str]:
                     out.setdefault(module or script.lstrip("./"), rel)
         return out
     return project.memo("image_build_modules", build)
+
+
+# `CMD /start.py`, `ENTRYPOINT ["python3", "/app/run.py"]`: the program a container runs when it starts
+_DOCKER_START = re.compile(r"(?m)^\s*(?:CMD|ENTRYPOINT)\b[^\n]*")
+_START_SCRIPT = re.compile(r"([\w./-]+\.py)\b")
+_COMPOSE = re.compile(r"(?:^|/)(?:docker-)?compose[^/]*\.ya?ml$")
+
+
+def modules_started_by_images(project: Any) -> dict[str, str]:
+    """Python files a Dockerfile's `CMD`/`ENTRYPOINT` starts, found beside that Dockerfile (the image copies
+    them from its build folder, `COPY start.py /`), in a repository whose tests start containers (a compose file
+    among the test files): repository path -> the Dockerfile. A container's entry program; whether a test starts
+    that container is not something the scan can see."""
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        files = repo_files(project)
+        # only where the tests start containers: a compose file among the test files (`tests/compose/core/
+        # docker-compose.yml`); without one, nothing suggests a test ever runs the image
+        if not any(_COMPOSE.search(r) and is_test_path(r, project.settings) for r in files):
+            return out
+        for rel in [r for r in files if _DOCKERFILE.search(r)][:_MAX_FILES]:
+            text = read_small(project, rel) or ""
+            folder = rel.rpartition("/")[0]
+            for line in _DOCKER_START.findall(text):
+                for script in _START_SCRIPT.findall(line):
+                    for candidate in (script.lstrip("./"), script.rpartition("/")[2]):
+                        path = f"{folder}/{candidate}" if folder else candidate
+                        if path in project.facts:
+                            out.setdefault(path, rel)
+                            break
+        return out
+    return project.memo("image_start_modules", build)

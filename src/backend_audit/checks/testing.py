@@ -20,7 +20,7 @@ from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .lazy_re import re  # compiled on first use
 from .packaging import build_hooks, entry_points
-from .script_commands import commands_run_by_scripts, modules_run_at_image_build
+from .script_commands import commands_run_by_scripts, modules_run_at_image_build, modules_started_by_images
 from .util import in_harness
 
 NOT_MEASURED = "not measured"
@@ -207,7 +207,10 @@ class ModuleWithoutTests(_TestCheck):
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
         built = _image_build_steps(project)
+        started_by_image = modules_started_by_images(project)
         scanned = _scanned_plugins(project, direct | imported | set(through))
+        by_command = _commands_run_by(project, imported)
+        by_loader = _scanned_plugins(project, direct | imported | set(through), scans=False)
         out = []
         for path in candidates:
             # say only what was checked: without coverage data nothing is known about what the tests run
@@ -227,6 +230,17 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this module ({path}); {scanned[path]}, which tests reach, lists its "
                              "folder and imports every module in it by name (a plugin directory), so this one is "
                              f"loaded, but whether its functions run is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
+            elif path in by_command:
+                out.append(self.finding(
+                    path, 1, f"No test imports this management command ({path}); {by_command[path]}, which tests "
+                             "import, runs it by name (`call_command`), so whether a test calls that function is not "
+                             f"traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif path in by_loader:
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); {by_loader[path]}, which tests reach, imports "
+                             "modules of its package by a name chosen at run time (a backend picked by a setting), "
+                             f"so which one tests select is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
             elif path in discovered:
                 loader, name = discovered[path]
@@ -285,6 +299,12 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports or runs this module ({path}); {built[path]} runs it while the image "
                              "is built (a build step, not code a request reaches), so whether its output is checked "
                              f"is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+            elif path in started_by_image:
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}); {started_by_image[path]} starts it as the "
+                             "container's program (`CMD`/`ENTRYPOINT`), so whether a test starts that container (a "
+                             f"compose or end-to-end test) is not traced, and {evidence}",
+                    level="note", snippet=f"module {path}"))
             elif in_harness(PurePosixPath(path)):
                 out.append(self.finding(
                     path, 1, f"No test imports or runs this module ({path}); it is part of a benchmark or evaluation "
@@ -515,12 +535,26 @@ def _loaded_by_selected_name(model: ProjectModel) -> set[str]:
     return out
 
 
-def _scanned_plugins(model: ProjectModel, reached: set[str]) -> dict[str, str]:
+def _commands_run_by(model: ProjectModel, imported: set[str]) -> dict[str, str]:
+    """Management commands that a module the tests import runs by name (`call_command("amnotify")` in a job
+    wrapper): command module -> that module."""
+    callers = {name: path for path in sorted(imported, reverse=True) if path in model.facts
+               for name in model.facts[path].get("calls_commands", ())}
+    if not callers:
+        return {}
+    return {path: callers[stem] for path in model.source_files if "/management/commands/" in f"/{path}"
+            and (stem := path.rsplit("/", 1)[-1].rsplit(".", 1)[0]) in callers}
+
+
+def _scanned_plugins(model: ProjectModel, reached: set[str], scans: bool = True) -> dict[str, str]:
     """Modules of a package that a file the tests reach loads whole: it lists the folder (`os.listdir`,
     `pkgutil.iter_modules`) and imports each module it finds by a run-time name (`import_module(
-    f"pkg.plugins.{name}")`). module -> the loading file."""
+    f"pkg.plugins.{name}")`). With `scans=False`, the files that import by a run-time name without listing the
+    folder (`import_module(f"pkg.backends.{name}")`, the name from a setting): which one tests select is not
+    known, where `_loaded_by_selected_name` knows it. module -> the loading file."""
     loaders = {path: set(model.facts[path].get("loads_modules_of", ())) for path in sorted(reached)
-               if path in model.facts and model.facts[path].get("scans_modules")}
+               if path in model.facts and bool(model.facts[path].get("scans_modules")) == scans}
+    loaders = {path: prefixes for path, prefixes in loaders.items() if prefixes}
     if not loaders or model.semantic is None:
         return {}
     out: dict[str, str] = {}
@@ -1033,9 +1067,11 @@ def _same_view_remounted(ep: Any, other: Any) -> bool:
     stacked = not ep.drf and (ep.fn or {}).get("params") is not None  # one function, not a class's list/detail
     if stacked and len(longer) == len(shorter) + 1 and longer[:-1] == shorter and PARAM.search(longer[-1]):
         # one function stacked on `/setpin` and `/setpin/<serial>` with `serial=None`: the second only moves
-        # a parameter the first takes from the body into the path, and runs the same code
+        # a parameter the first takes from the body into the path, and runs the same code. Without a default
+        # in the signature the shorter route must supply one (Flask's `defaults={"user_email": None}`), or it
+        # could not call the function: the same code either way
         name = PARAM.search(longer[-1]).group(0).strip("{}<>").split(":")[-1]
-        return any(p.get("name") == name and "default" in p for p in ep.fn["params"])
+        return any(p.get("name") == name for p in ep.fn["params"])
     if len(a) != len(b):
         return False
     diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]

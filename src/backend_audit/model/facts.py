@@ -33,6 +33,7 @@ class ImportsCollector:
         # `module_path = f"pkg.plugins.{name}"` then `import_module(module_path)`: a name's dotted prefix
         self.prefixes: dict[str, str] = {}
         self.scans = False  # lists a folder (os.listdir, pkgutil.iter_modules, glob): loads what it finds there
+        self.commands: set[str] = set()  # call_command("amnotify"): a management command run by name
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
@@ -52,6 +53,9 @@ class ImportsCollector:
         if name == "autodiscover_modules" and node.args and isinstance(node.args[0], ast.Constant) and \
                 isinstance(node.args[0].value, str) and node.args[0].value.isidentifier():
             self.suffixes.add(node.args[0].value)  # Django's autodiscover_modules("admin"): `<app>.admin` of every app
+        if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) and \
+                isinstance(node.args[0].value, str) and node.args[0].value.isidentifier() and len(self.commands) < 20:
+            self.commands.add(node.args[0].value)
         if name not in ("import_module", "__import__") or not node.args:
             return
         arg = node.args[0]
@@ -73,6 +77,8 @@ class ImportsCollector:
             self.ctx.facts["dotted_names"] = sorted(self.named)
         if self.suffixes:
             self.ctx.facts["loads_module_named"] = sorted(self.suffixes)[:20]
+        if self.commands:
+            self.ctx.facts["calls_commands"] = sorted(self.commands)
         if self.loaded:
             self.ctx.facts["loads_modules_of"] = sorted(self.loaded)[:20]
             if self.scans:
@@ -176,7 +182,10 @@ def _declaration(stmt: ast.stmt) -> bool:
             _tail(value.func.value) == "register"
         return isinstance(value, ast.Constant) or _tail(value).endswith("register") or on_registry
     if isinstance(stmt, ast.If):
-        return _tail(stmt.test) == "TYPE_CHECKING" and all(map(_declaration, stmt.body + stmt.orelse))
+        # `if "app.amavis" in settings.APPS: register(job, cron=...)`: declarations a setting switches on, as
+        # long as the test itself calls nothing
+        return (_tail(stmt.test) == "TYPE_CHECKING" or not any(isinstance(n, ast.Call) for n in ast.walk(stmt.test))) \
+            and all(map(_declaration, stmt.body + stmt.orelse))
     if isinstance(stmt, ast.Try):
         return all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Assign, ast.Pass))
                    for s in [*stmt.body, *stmt.orelse, *(s for h in stmt.handlers for s in h.body)])
@@ -208,6 +217,13 @@ class ModuleShapeCollector:
         defined = {s.name for s in node.body if isinstance(s, ast.FunctionDef)}
         if {"revision", "down_revision"} <= assigned and "upgrade" in defined:
             self.facts["alembic_revision"] = True
+            # the revisions it builds on (a merge names several): BA-MIG-002 asks which revisions others follow
+            down = [s.value for s in node.body if isinstance(s, ast.Assign) and s.value is not None
+                    and any(isinstance(t, ast.Name) and t.id == "down_revision" for t in s.targets)]
+            parents = [n.value for v in down[:1] for n in ast.walk(v)
+                       if isinstance(n, ast.Constant) and isinstance(n.value, str)][:8]
+            if parents:
+                self.facts["alembic_down"] = parents
         if any(not _declaration(s) for s in node.body):
             self.facts["module_code"] = True  # a script: it does things when run, not only declares them
         if any(_main_guard(s) for s in node.body) or any(
