@@ -243,6 +243,17 @@ def _inside(call: ast.Call, fn: ast.AST, conditional: bool) -> bool:
 
 
 _FALSY = (None, False, "", 0)
+# objects holding the deployment's settings: `settings`, `os.environ`, `app.config`, `conf`
+_SETTINGS_HOLDERS = frozenset({"settings", "environ", "config", "conf", "app_config"})
+
+
+def _reads_settings(read: ast.Call, func: str, params: set[str]) -> bool:
+    if func in ("os.getenv", "getenv"):
+        return True
+    holder = read.args[0] if func == "getattr" and read.args else \
+        read.func.value if isinstance(read.func, ast.Attribute) else None
+    name = dotted(holder) or ""
+    return name.split(".")[-1] in _SETTINGS_HOLDERS and name.split(".")[0] not in params
 
 
 def _off_by_default_gate(call: ast.Call, fn: ast.AST) -> str | None:
@@ -256,8 +267,11 @@ def _off_by_default_gate(call: ast.Call, fn: ast.AST) -> str | None:
     reads = [n for n in iter_nodes(gate) if isinstance(n, ast.Call)] + [
         a.value for a in iter_nodes(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
         and isinstance(a.targets[0], ast.Name) and a.targets[0].id in names and isinstance(a.value, ast.Call)]
+    params = {a.arg for a in iter_nodes(fn) if isinstance(a, ast.arg)} if isinstance(fn, ast.AST) else set()
     for read in reads:
         func = dotted(read.func) or ""
+        if not _reads_settings(read, func, params):
+            continue  # `config.get("tls", False)` of a record passed in: its default is not the deployment's
         key = literal_value(read.args[1]) if func == "getattr" and len(read.args) >= 2 else \
             literal_value(read.args[0]) if func.endswith((".get", "getenv")) and read.args else None
         if not isinstance(key, str):

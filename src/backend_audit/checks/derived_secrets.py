@@ -50,8 +50,11 @@ class SigningKeyFromPassword(AstCheck):
         for _ in range(_HOPS):
             following: list[ast.AST] = []
             for expr in frontier:
+                called = {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in iter_nodes(expr)
+                          if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
                 for name in names_in(expr):
-                    if is_password_name(name):
+                    # `_random_password(24)`, `make_password()`: a function that produces a value
+                    if is_password_name(name) and name not in called:
                         return name
                     if name not in seen and name in self.module_values:
                         seen.add(name)

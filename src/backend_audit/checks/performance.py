@@ -34,6 +34,10 @@ _STDLIB_CLIENTS: dict[str, tuple[int, bool]] = {
     "socket.create_connection": (2, True),
 }
 _SOCKET_CALLS = frozenset({"connect", "connect_ex", "settimeout", "setblocking"})
+# settimeout(None), setblocking(True): compared by identity, as settimeout(1) == True
+_STILL_BLOCKING = (None, True)
+# a probe of a port on this machine (`connect_ex(("127.0.0.1", port))`): no network peer to stall
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 
 def _forwards_kwargs(call: ast.Call) -> bool:
@@ -97,9 +101,12 @@ class OutboundCallWithoutTimeout(AstCheck):
             # judged at the end of the file: the socket may be made, bounded and connected in any order of
             # methods
             receiver = dotted(node.func.value)
-            if node.func.attr in ("connect", "connect_ex"):
+            address = node.args[0]
+            if node.func.attr in ("connect", "connect_ex") and not (
+                    isinstance(address, ast.Tuple) and address.elts and
+                    isinstance(address.elts[0], ast.Constant) and address.elts[0].value in _LOOPBACK):
                 self.connects.append((node, receiver))
-            elif not (isinstance(node.args[0], ast.Constant) and node.args[0].value in (None, True)):
+            elif not (isinstance(node.args[0], ast.Constant) and any(node.args[0].value is v for v in _STILL_BLOCKING)):
                 self.bounded.add(receiver)  # settimeout(None) and setblocking(True) leave it blocking
         elif qn in ("aiohttp.ClientTimeout",) and timeout is None:
             others = [kw for kw in node.keywords if kw.arg != "total" and not _is_none(kw.value)]
