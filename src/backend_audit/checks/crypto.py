@@ -235,6 +235,56 @@ _DSN_NO_TLS = re.compile(r"(?i)(sslmode=disable|ssl=false|ssl_mode=disabled|tls=
 _DSN_HOST = re.compile(r"(?i)^[a-z][\w+.-]*://(?:[^@/]*@)?(?P<host>\[[^\]]+\]|[^:/?]+)")
 
 
+def _inside(call: ast.Call, fn: ast.AST, conditional: bool) -> bool:
+    """Whether `call` sits in an `if` branch of fn (conditional=True) or outside every one (False)."""
+    in_if = any(call in iter_nodes(branch) for n in iter_nodes(fn) if isinstance(n, ast.If)
+                for branch in (n.body, n.orelse))
+    return in_if == conditional
+
+
+_FALSY = (None, False, "", 0)
+# objects holding the deployment's settings: `settings`, `os.environ`, `app.config`, `conf`
+_SETTINGS_HOLDERS = frozenset({"settings", "environ", "config", "conf", "app_config"})
+
+
+def _reads_settings(read: ast.Call, func: str, params: set[str]) -> bool:
+    if func in ("os.getenv", "getenv"):
+        return True
+    holder = read.args[0] if func == "getattr" and read.args else \
+        read.func.value if isinstance(read.func, ast.Attribute) else None
+    name = dotted(holder) or ""
+    return name.split(".")[-1] in _SETTINGS_HOLDERS and name.split(".")[0] not in params
+
+
+def _off_by_default_gate(call: ast.Call, fn: ast.AST) -> str | None:
+    """The setting that gates `call`, when its read gives a false default: the `if` around the call tests
+    `getattr(settings, "X", None)`, `os.environ.get("X")`, `config.get("X", False)` or a local assigned one."""
+    gate = next((n.test for n in iter_nodes(fn) if isinstance(n, ast.If)
+                 and any(call in iter_nodes(b) for b in (n.body, n.orelse))), None)
+    if gate is None:
+        return None
+    names = {n.id for n in iter_nodes(gate) if isinstance(n, ast.Name)}
+    reads = [n for n in iter_nodes(gate) if isinstance(n, ast.Call)] + [
+        a.value for a in iter_nodes(fn) if isinstance(a, ast.Assign) and len(a.targets) == 1
+        and isinstance(a.targets[0], ast.Name) and a.targets[0].id in names and isinstance(a.value, ast.Call)]
+    params = {a.arg for a in iter_nodes(fn) if isinstance(a, ast.arg)} if isinstance(fn, ast.AST) else set()
+    for read in reads:
+        func = dotted(read.func) or ""
+        if not _reads_settings(read, func, params):
+            continue  # `config.get("tls", False)` of a record passed in: its default is not the deployment's
+        key = literal_value(read.args[1]) if func == "getattr" and len(read.args) >= 2 else \
+            literal_value(read.args[0]) if func.endswith((".get", "getenv")) and read.args else None
+        if not isinstance(key, str):
+            continue
+        default = read.args[2] if func == "getattr" and len(read.args) > 2 else \
+            read.args[1] if func != "getattr" and len(read.args) > 1 else None
+        if func == "getattr" and default is None:
+            continue  # getattr without a default raises: the setting is required, not off
+        if default is None or isinstance(default, ast.Constant) and default.value in _FALSY:
+            return key
+    return None
+
+
 class CleartextTransport(AstCheck):
     RULE_ID = "BA-SEC-004"
     PREFILTER = ("http://", "sslmode", "ssl=", "ftplib", "telnetlib", "smtplib")
@@ -275,14 +325,57 @@ class CleartextTransport(AstCheck):
                               "on the way; use https://")
 
     def _smtp(self, node: ast.Call) -> None:
-        host = literal_value(arg(node, "host", 0))
+        """Judged by what the function does with the connection: a login() with no starttls() before it sends
+        the password in cleartext (a warning); starttls() only where a setting that is off by default turns
+        it on is the same, said so; a connection that never logs in carries only the mail, a warning to a
+        remote host named in the code, a note when the host is not traced."""
+        host_node = arg(node, "host", 0)
+        host = literal_value(host_node)
         if isinstance(host, str) and is_internal_host(host, self.internal):
             return
         fn = self.ctx.function_stack[-1] if self.ctx.function_stack else self.ctx.tree
-        if fn is not None and any(isinstance(n, ast.Attribute) and n.attr == "starttls" for n in iter_nodes(fn)):
+        if fn is None:
             return
-        self.report(node, "smtplib.SMTP() without starttls(): the login and the mail travel in cleartext; call "
-                          "starttls() before login(), or use smtplib.SMTP_SSL")
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        conn = dotted(parent.targets[0]) if isinstance(parent, ast.Assign) and len(parent.targets) == 1 else \
+            dotted(parent.optional_vars) if isinstance(parent, ast.withitem) and parent.optional_vars else None
+        calls = [n for n in iter_nodes(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+        login = next((c for c in calls if c.func.attr == "login" and conn and dotted(c.func.value) == conn), None)
+        starttls = [c for c in calls if c.func.attr == "starttls"]
+        if login is None:
+            if starttls or self._default_internal(fn, host_node):
+                return
+            remote = isinstance(host, str)
+            self.report(node, "smtplib.SMTP() without starttls(): the mail travels in cleartext" +
+                        ("" if remote else " if the host is remote (the host was not traced, and nothing logs in "
+                                           "here)") + "; call starttls(), or use smtplib.SMTP_SSL",
+                        level=None if remote else "note")
+            return
+        if not starttls:
+            self.report(node, f"smtplib.SMTP() without starttls(), then login() at line {login.lineno}: the "
+                              "password travels in cleartext; call starttls() before login(), or use "
+                              "smtplib.SMTP_SSL")
+            return
+        if any(_inside(c, fn, conditional=False) for c in starttls):
+            return
+        setting = next((name for c in starttls for name in [_off_by_default_gate(c, fn)] if name), None)
+        if setting:
+            self.report(node, f"smtplib.SMTP() then login() at line {login.lineno}: starttls() runs only when "
+                              f"the setting {setting} turns it on, and it is off by default, so out of the box the "
+                              "password travels in cleartext; default to TLS (starttls() unless explicitly "
+                              "disabled) or use smtplib.SMTP_SSL")
+
+    @staticmethod
+    def _default_internal(fn: ast.AST, host: ast.AST | None) -> bool:
+        """The host is a parameter whose default is an internal host (`server="localhost"`)."""
+        if not isinstance(host, ast.Name) or not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        a = fn.args
+        positional = a.posonlyargs + a.args
+        pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults)) + \
+            [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+        return any(p.arg == host.id and isinstance(literal_value(d), str) and is_internal_host(literal_value(d), ())
+                   for p, d in pairs)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value

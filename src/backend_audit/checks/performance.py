@@ -14,6 +14,31 @@ from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_main
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 
+# The stdlib clients that connect in their constructor, as data: qualified name -> (how many positional
+# arguments reach the timeout slot, in the oldest signature still supported; whether the constructor
+# connects without a host). Their default, socket's global one, is no timeout at all.
+_STDLIB_CLIENTS: dict[str, tuple[int, bool]] = {
+    "urllib.request.urlopen": (3, True),
+    "http.client.HTTPConnection": (3, True),
+    "http.client.HTTPSConnection": (3, True),
+    "smtplib.SMTP": (4, False),
+    "smtplib.SMTP_SSL": (4, False),
+    "smtplib.LMTP": (4, False),
+    "imaplib.IMAP4": (3, True),       # IMAP4() connects to localhost:143 at once
+    "imaplib.IMAP4_SSL": (6, True),   # (host, port, keyfile, certfile, ssl_context, timeout) before 3.12
+    "poplib.POP3": (3, True),
+    "poplib.POP3_SSL": (5, True),     # (host, port, keyfile, certfile, timeout) before 3.12
+    "ftplib.FTP": (5, False),
+    "ftplib.FTP_TLS": (8, False),     # (host, user, passwd, acct, keyfile, certfile, context, timeout)
+    "telnetlib.Telnet": (3, False),
+    "socket.create_connection": (2, True),
+}
+_SOCKET_CALLS = frozenset({"connect", "connect_ex", "settimeout", "setblocking"})
+# settimeout(None), setblocking(True): compared by identity, as settimeout(1) == True
+_STILL_BLOCKING = (None, True)
+# a probe of a port on this machine (`connect_ex(("127.0.0.1", port))`): no network peer to stall
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
 
 def _forwards_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
@@ -25,12 +50,21 @@ def _is_none(node: ast.AST | None) -> bool:
 
 class OutboundCallWithoutTimeout(AstCheck):
     RULE_ID = "BA-PERF-002"
-    PREFILTER = ("requests", "httpx", "urlopen", "HTTPConnection", "HTTPSConnection", "SMTP", "ClientTimeout")
+    PREFILTER = ("requests", "httpx", "urlopen", "HTTPConnection", "HTTPSConnection", "SMTP", "ClientTimeout",
+                 "imaplib", "poplib", "ftplib", "telnetlib", "socket", "LMTP")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         # local names bound to requests.Session() objects, per function (module level first)
         self.sessions: list[set[str]] = [set()]
+        # raw sockets by the dotted name they are bound to ("sock", "self.sock"), file-wide: a class makes
+        # one in __init__ and bounds or connects it in another method
+        self.sockets: set[str] = set()
+        self.unix_sockets: set[str] = set()
+        self.bounded: set[str | None] = set()
+        self.connects: list[tuple[ast.Call, str | None]] = []
+        # socket.setdefaulttimeout() bounds every stdlib client and raw socket the process opens after it
+        self.default_timeout = "setdefaulttimeout" in ctx.text
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.sessions.append(set())
@@ -42,15 +76,11 @@ class OutboundCallWithoutTimeout(AstCheck):
         return isinstance(node, ast.Call) and self.ctx.qualname(node.func) in ("requests.Session",
                                                                                "requests.sessions.Session")
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        if self._is_session_ctor(node.value):
-            for t in node.targets:
-                if isinstance(t, ast.Name):
-                    self.sessions[-1].add(t.id)
-
     def visit_withitem(self, node: ast.withitem) -> None:
         if self._is_session_ctor(node.context_expr) and isinstance(node.optional_vars, ast.Name):
             self.sessions[-1].add(node.optional_vars.id)
+        elif self._is_network_socket(node.context_expr) and isinstance(node.optional_vars, ast.Name):
+            self.sockets.add(node.optional_vars.id)
 
     def visit_Call(self, node: ast.Call) -> None:
         if _forwards_kwargs(node):
@@ -65,22 +95,68 @@ class OutboundCallWithoutTimeout(AstCheck):
         elif qn.startswith("httpx.") and _is_none(timeout):
             self.report(node, f"{qn}(timeout=None) waits forever on a stalled server; httpx's 5 s default was "
                               "turned off — set a finite timeout")
-        elif qn in ("urllib.request.urlopen", "http.client.HTTPConnection", "http.client.HTTPSConnection",
-                    "smtplib.SMTP", "smtplib.SMTP_SSL"):
-            positional = node.args  # `*args` counts, as it may fill the timeout slot
-            if qn.startswith("smtplib") and not positional and keyword(node, "host") is None:
-                return  # SMTP() without a host connects later, with connect(timeout=...)
-            timeout_position = 4 if qn.startswith("smtplib") else 3
-            if timeout is None and len(positional) < timeout_position:
-                untraced = qn == "urllib.request.urlopen" and not self._names_a_peer(node)
-                self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
-                                  "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
-                                                "file: URLs, which have no peer to stall)" if untraced else ""),
-                            level="note" if untraced else None)
+        elif qn in _STDLIB_CLIENTS:
+            self._stdlib_client(node, qn, timeout)
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in _SOCKET_CALLS and len(node.args) == 1:
+            # judged at the end of the file: the socket may be made, bounded and connected in any order of
+            # methods
+            receiver = dotted(node.func.value)
+            address = node.args[0]
+            if node.func.attr in ("connect", "connect_ex") and not (
+                    isinstance(address, ast.Tuple) and address.elts and
+                    isinstance(address.elts[0], ast.Constant) and address.elts[0].value in _LOOPBACK):
+                self.connects.append((node, receiver))
+            elif not (isinstance(node.args[0], ast.Constant) and any(node.args[0].value is v for v in _STILL_BLOCKING)):
+                self.bounded.add(receiver)  # settimeout(None) and setblocking(True) leave it blocking
         elif qn in ("aiohttp.ClientTimeout",) and timeout is None:
             others = [kw for kw in node.keywords if kw.arg != "total" and not _is_none(kw.value)]
             if _is_none(keyword(node, "total")) and not others:
                 self.report(node, "aiohttp.ClientTimeout(total=None) with no other limit disables every timeout")
+
+    def _stdlib_client(self, node: ast.Call, qn: str, timeout: ast.AST | None) -> None:
+        timeout_position, connects_bare = _STDLIB_CLIENTS[qn]
+        positional = node.args  # `*args` counts, as it may fill the timeout slot
+        if not connects_bare and not positional and keyword(node, "host") is None:
+            return  # SMTP()/FTP()/Telnet() without a host connect later, through connect(timeout=...)
+        if timeout is not None or len(positional) >= timeout_position or self.default_timeout:
+            return
+        untraced = qn == "urllib.request.urlopen" and not self._names_a_peer(node)
+        self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
+                          "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
+                                        "file: URLs, which have no peer to stall)" if untraced else ""),
+                    level="note" if untraced else None)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self._is_session_ctor(node.value):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    self.sessions[-1].add(t.id)
+        elif isinstance(node.value, ast.Call) and self.ctx.qualname(node.value.func) == "socket.socket":
+            names = {dotted(t) for t in node.targets} - {None}
+            (self.sockets if self._is_network_socket(node.value) else self.unix_sockets).update(names)
+
+    def _is_network_socket(self, value: ast.AST) -> bool:
+        """`socket.socket()` of an internet family (the default): an AF_UNIX socket reaches a local daemon
+        through the file system, not a peer on the network."""
+        if not isinstance(value, ast.Call) or self.ctx.qualname(value.func) != "socket.socket":
+            return False
+        family = value.args[0] if value.args else keyword(value, "family")
+        return not (family is not None and (dotted(family) or "").split(".")[-1] == "AF_UNIX")
+
+    def leave_Module(self, node: ast.Module) -> None:
+        # a raw socket's connect() and every recv() after it block forever unless the socket got a timeout
+        # (settimeout) or was made non-blocking anywhere in the file, or the module set the process default
+        if self.default_timeout:
+            return
+        for call, name in self.connects:
+            # a name also bound to an AF_UNIX socket (`if inet: ... else: ...`) counts where connect() is
+            # given a (host, port) pair
+            ambiguous = name in self.unix_sockets and not isinstance(call.args[0], ast.Tuple)
+            if name in self.sockets and name not in self.bounded and not ambiguous:
+                self.report(call, f"{name}.{call.func.attr}() on a socket.socket() with no settimeout(): the "
+                                  "connect and every recv() after it block a worker forever when the peer "
+                                  "stalls; call settimeout() first, or use socket.create_connection(addr, "
+                                  "timeout=)")
 
     def _names_a_peer(self, call: ast.Call) -> bool:
         """urlopen's target is positively a network peer: an http(s) literal or f-string, a `Request(...)`, a
