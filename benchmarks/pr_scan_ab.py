@@ -13,6 +13,8 @@ to compare, alternating so that both versions see the same load. Work this proce
 wait for the worker costs no wall there: the CPU it spends after the worker's result arrived is printed
 too. A script, not a test.
 
+`--mode one-file` times a plain rescan after the same edit, `--mode warm` a rescan of the untouched tree.
+
     python benchmarks/pr_scan_ab.py --tree /tmp/s26/corpus/netbox --old-src ../main/src --runs 4
 """
 
@@ -83,6 +85,7 @@ def main() -> None:
     ap.add_argument("--tree", type=Path, required=True)
     ap.add_argument("--old-src", type=Path, required=True, help="the `src` folder of the code to compare with")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--mode", choices=("pr", "one-file", "warm"), default="pr")
     args = ap.parse_args()
     versions = {"old": args.old_src.resolve(), "new": NEW_SRC}
     with tempfile.TemporaryDirectory(prefix="ba-pr-ab-") as tmp:
@@ -100,9 +103,11 @@ def main() -> None:
         after: dict[str, list[float]] = {label: [] for label in versions}
         for i in range(args.runs):
             for label, src in versions.items():
-                victim.write_bytes(original + f"\n\ndef benchmark_added_{label}_{i}(value):\n    return value\n"
-                                   .encode())
-                r = _scan(src, work, tmp_path / f"cache-{label}", tmp_path / "pr.json", "--changed-since", "HEAD")
+                if args.mode != "warm":
+                    victim.write_bytes(original + f"\n\ndef benchmark_added_{label}_{i}(value):\n    return value\n"
+                                       .encode())
+                extra = ("--changed-since", "HEAD") if args.mode == "pr" else ()
+                r = _scan(src, work, tmp_path / f"cache-{label}", tmp_path / "pr.json", *extra)
                 cpu[label].append(r["cpu"])
                 after[label].append(r["after"])
                 print(f"{label} run {i + 1}: scan process {r['cpu']:.3f} s CPU ({r['after']:.3f} s after the "

@@ -85,3 +85,15 @@ def test_agent_file_never_raises(workdir, data):
     path.write_bytes(data)
     agent = parse_file(path, "agent.md", confine=workdir)
     assert all("\n" not in w for w in agent.warnings)
+
+
+def test_a_coverage_entry_named_past_the_file_system_limit_is_no_file(tmp_path):
+    """Found by the fuzz test above: a report entry longer than NAME_MAX raised ENAMETOOLONG from is_file."""
+    path = tmp_path / "coverage.json"
+    long_name = "[" * 5000 + "app/db.py"
+    path.write_text('{"meta": {"version": "7"}, "files": {"%s": {"executed_lines": [], "missing_lines": []}}}'
+                    % long_name, encoding="utf-8")
+    try:
+        cd.attach(cd.read(path), tmp_path, {"app/db.py"})
+    except cd.CoverageError as exc:
+        _one_line(exc)

@@ -252,12 +252,13 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
                                 "install shares it: require it from the configuration", key_node=name_node,
                         level="warning", properties={"sub": "default-constant"})
-            return
-        self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
-                            "read it from the environment or a secret store", key_node=name_node)
+        else:
+            self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
+                                "read it from the environment or a secret store", key_node=name_node)
         if isinstance(literal, str):
-            # one committed secret, one error: a dict entry repeating a value a named setting holds is the
-            # project pass's to lower (repeated_secrets.py); only a digest of the value is kept
+            # one committed secret, one finding at its level: a dict entry (a table of defaults too) repeating a
+            # value a named setting holds is the project pass's to lower (repeated_secrets.py); only a digest of
+            # the value is kept
             digest = value_digest(literal)
             if what.startswith("secret under key"):
                 self.ctx.facts.setdefault(REPEATED_SECRET_ENTRIES, []).append(

@@ -256,7 +256,10 @@ def attach(cov: CoverageData, root: Path, known: set[str]) -> CoverageData:
             return True
         if rel not in cache:
             # a name from the report: only a regular file that stays in the tree (no symlink out)
-            cache[rel] = (root / rel).is_file() and inside(root / rel, root)
+            try:
+                cache[rel] = (root / rel).is_file() and inside(root / rel, root)
+            except OSError:  # a name too long for the file system (ENAMETOOLONG): no such file here
+                cache[rel] = False
         return cache[rel]
 
     for name in sorted(cov.raw):
