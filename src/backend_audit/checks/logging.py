@@ -545,7 +545,47 @@ class ErrorLogDropsTraceback(AstCheck):
         # binds to anything else (a plugin, a data layer, a project factory's result), stays the project's
         if func.id == "self" and isinstance(below, ast.Attribute) and below is not call.func:
             return below.attr in self._library_objects(self._enclosing_class())
-        return not self.ctx.is_local(func.id) and func.id in self._library_objects(self.ctx.tree)
+        if self.ctx.is_local(func.id):
+            return func.id in self._local_library_objects()
+        return func.id in self._library_objects(self.ctx.tree)
+
+    def _local_library_objects(self) -> frozenset[str]:
+        """Names the enclosing function binds only to library objects: a library class's instance, also
+        configured through its own methods (`resolver = dns.resolver.Resolver()`, `builder =
+        PolicyBuilder().store(...)`), or what a method of such a local returns (`verifier =
+        builder.build_server_verifier(...)`): its methods are the library's. Asked only for a one-step `try`
+        around a call on a local, once per function."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None:
+            return frozenset()
+        cache = self.__dict__.setdefault("_objects", {})
+        if id(fn) not in cache:
+            bound: dict[str, bool] = {}
+            for node in ast.walk(fn):  # source order: a local made from an earlier one is seen after it
+                if isinstance(node, ast.Assign):
+                    made = self._library_chain(node.value, bound)
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            bound[target.id] = bound.get(target.id, True) and made
+                elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr,
+                                       ast.withitem)):
+                    target = node.optional_vars if isinstance(node, ast.withitem) else node.target
+                    for name in iter_nodes(target) if target is not None else ():
+                        if isinstance(name, ast.Name):
+                            bound[name.id] = False  # bound to something else too
+            cache[id(fn)] = frozenset(name for name, made in bound.items() if made)
+        return cache[id(fn)]
+
+    def _library_chain(self, value: ast.expr, bound: dict[str, bool]) -> bool:
+        """A call chain that starts at a library class's instance or at a local library object."""
+        if not isinstance(value, ast.Call):
+            return False
+        node: ast.expr = value
+        while isinstance(node, (ast.Attribute, ast.Call)):
+            if isinstance(node, ast.Call) and self._made_by_library(node):
+                return True
+            node = node.value if isinstance(node, ast.Attribute) else node.func
+        return isinstance(node, ast.Name) and bound.get(node.id, False)
 
     def _enclosing_class(self) -> ast.ClassDef | None:
         return next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
