@@ -182,6 +182,24 @@ def test_console_entry_points_print_to_their_user(tmp_path):
     assert [f.path for f in result.findings] == ["src/shop/views.py"]
 
 
+def test_a_module_setuptools_imports_at_build_time_prints_to_the_build_log(tmp_path):
+    from backend_audit.config import load_settings
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "shop"\ndynamic = ["version"]\n'
+        '[tool.setuptools.dynamic]\nversion = {attr = "shop.version.get_version"}\n'
+        'readme = {file = "README.md"}\n', encoding="utf-8")
+    # the same print in the package's __init__ (an attr naming `shop.__version__` would point there) and in
+    # a view stays reported: only the named module file is the build's
+    for rel in ("shop/version.py", "shop/__init__.py", "shop/views.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("def get_version():\n    print('tag found')\n", encoding="utf-8")
+    settings = load_settings([tmp_path], None).with_(jobs=1, select=("BA-LOG-003",))
+    assert settings.rule_options["BA-LOG-003"]["build_modules"] == ["shop.version"]
+    result = scan([tmp_path], settings, use_git=False)
+    assert sorted(f.path for f in result.findings) == ["shop/__init__.py", "shop/views.py"]
+
+
 def test_prefilter_search_in_utf8_bytes_matches_the_text():
     """A non-ASCII text is searched in its UTF-8 bytes: the answer must be the str search's."""
     from backend_audit.pipeline.runner import _mentions

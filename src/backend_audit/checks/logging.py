@@ -73,6 +73,14 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                 return True
         return False
 
+    def _build_time_module(self) -> bool:
+        """A module setuptools imports while building the package (`[tool.setuptools.dynamic] version = {attr
+        = "app.version.get_version"}` -> app/version.py, not a package's `__init__`): its prints are the build
+        log."""
+        path = self.ctx.path
+        return any(path == f"{base}.py" or path.endswith(f"/{base}.py")
+                   for base in (m.replace(".", "/") for m in self.option("build_modules", ()) or ()))
+
     def _prompts(self, func: ast.AST) -> bool:
         key = id(func)
         if key not in self.prompting:
@@ -244,7 +252,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # the process's last words to whoever started it: it stops, no logger will carry them
         if self._debug_only():
             return  # a development tool's output for the developer's terminal
-        if self._build_hook_module() or self._verbosity_gated():
+        if self._build_hook_module() or self._build_time_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
         if self._collectstatic_step() or self._autoreload_receiver():
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
