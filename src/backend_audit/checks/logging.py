@@ -643,7 +643,9 @@ class ErrorLogDropsTraceback(AstCheck):
         func = value.func
         while isinstance(func, (ast.Attribute, ast.Call)):
             func = func.value if isinstance(func, ast.Attribute) else func.func
-        return isinstance(func, ast.Name) and self._library(self.ctx.imports.get(func.id))
+        # (a function's own `import dns.resolver` counts: what is imported where we stand)
+        return isinstance(func, ast.Name) and self._library(self.ctx.imported(func.id) or
+                                                            self.ctx.imports.get(func.id))
 
     def _local_functions(self) -> set[str]:
         if not hasattr(self, "_locals"):
