@@ -37,6 +37,11 @@ _BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poe
                              "ansible"})
 
 
+# a docstring saying the function's output is stdout: "Print text on stdout", "writes the message to the console"
+_STDOUT_DOC = re.compile(r"(?i)\b(print|write|output|echo|dump)s?\b[^.\n]{0,40}\b(on|to)\s+(the\s+)?"
+                         r"(stdout|standard output|console|terminal)\b")
+
+
 def _hosted_names(tree: ast.Module) -> set[str]:
     """Names the module imports at its top level (in a `try` too) from a build backend or tool host: a
     fallback binding in the `except ImportError:` (`CallbackBase = object`) hides them from qualname."""
@@ -257,7 +262,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._collectstatic_step() or self._autoreload_receiver():
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = self._lesser_channel(node) or self._settings_notice()
+        lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -316,6 +321,16 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                                    for s in signals):
                     return True
         return False
+
+    def _stated_stdout(self) -> str | None:
+        """The enclosing function's docstring says writing to stdout is what it does ("Print text on stdout.",
+        a dummy or console backend for development and tests, like Django's console e-mail backend): the print
+        is its stated job; whether the backend can be chosen in production was not traced, so a note."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        doc = ast.get_docstring(func, clean=False) if func is not None else None
+        if doc and _STDOUT_DOC.search(doc):
+            return "(its docstring says printing to stdout is its job; whether it runs in production was not traced)"
+        return None
 
     def _settings_notice(self) -> str | None:
         """A print in a settings or configuration module (`settings.py`, `settings/`, `config/`) outside a handler
