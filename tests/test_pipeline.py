@@ -171,15 +171,20 @@ def test_console_entry_points_print_to_their_user(tmp_path):
 
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "shop"\n[project.scripts]\nshop-admin = "shop.admin_cli:main"\n'
-        '[tool.poetry.scripts]\nshop-report = {reference = "shop.report", type = "console"}\n', encoding="utf-8")
-    for rel in ("src/shop/admin_cli.py", "src/shop/report/__init__.py", "src/shop/views.py"):
+        '[tool.poetry.scripts]\nshop-report = {reference = "shop.report", type = "console"}\n'
+        # a module setuptools imports at build time prints to the build log; the package's __init__ (where
+        # an attr naming `shop.__version__` would point) stays the app's
+        '[tool.setuptools.dynamic]\nversion = {attr = "shop.version.get_version"}\n', encoding="utf-8")
+    for rel in ("src/shop/admin_cli.py", "src/shop/report/__init__.py", "src/shop/views.py", "src/shop/version.py",
+                "src/shop/__init__.py"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         # not `def main()`: that alone marks a program's entry point, and the entry points must be what tells
         (tmp_path / rel).write_text("def run():\n    print('done')\n", encoding="utf-8")
     settings = load_settings([tmp_path], None).with_(jobs=1, select=("BA-LOG-003",))
     assert settings.rule_options["BA-LOG-003"]["entry_modules"] == ["shop.admin_cli", "shop.report"]
+    assert settings.rule_options["BA-LOG-003"]["build_modules"] == ["shop.version"]
     result = scan([tmp_path], settings, use_git=False)
-    assert [f.path for f in result.findings] == ["src/shop/views.py"]
+    assert sorted(f.path for f in result.findings) == ["src/shop/__init__.py", "src/shop/views.py"]
 
 
 def test_prefilter_search_in_utf8_bytes_matches_the_text():

@@ -374,13 +374,16 @@ def load_settings(targets: list[Path], config_file: Path | None) -> Settings:
     return with_console_scripts(settings, pyproject)
 
 
-def console_modules(pyproject: Path) -> list[str]:
+def _pyproject_data(pyproject: Path) -> dict:
+    try:  # bounded and non-blocking: the file is the scanned repository's
+        return tomllib.loads(read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8"))
+    except (OSError, InputError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return {}
+
+
+def console_modules(data: dict) -> list[str]:
     """Modules of the console entry points a pyproject.toml declares (`app.cli:main` -> `app.cli`):
     programs whose job is to print."""
-    try:  # bounded and non-blocking: the file is the scanned repository's
-        data = tomllib.loads(read_bounded(pyproject, MAX_CONFIG_BYTES).decode("utf-8"))
-    except (OSError, InputError, tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-        return []
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     poetry = (data.get("tool") or {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     found: set[str] = set()
@@ -394,12 +397,31 @@ def console_modules(pyproject: Path) -> list[str]:
     return sorted(found)
 
 
+def build_modules(data: dict) -> list[str]:
+    """Modules setuptools imports while it builds the package, to read a dynamic field
+    (`[tool.setuptools.dynamic] version = {attr = "app.version.get_version"}` -> `app.version`): what they
+    print is the build log."""
+    tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+    setuptools = tool.get("setuptools") if isinstance(tool.get("setuptools"), dict) else {}
+    dynamic = setuptools.get("dynamic") if isinstance(setuptools.get("dynamic"), dict) else {}
+    found: set[str] = set()
+    for spec in dynamic.values():
+        ref = spec.get("attr") if isinstance(spec, dict) else None
+        module = ref.rpartition(".")[0] if isinstance(ref, str) else ""
+        if module and module.replace(".", "").replace("_", "").isalnum():
+            found.add(module)
+    return sorted(found)
+
+
 def with_console_scripts(settings: Settings, pyproject: Path) -> Settings:
-    modules = console_modules(pyproject)
-    if not modules:
+    data = _pyproject_data(pyproject)
+    modules, builds = console_modules(data), build_modules(data)
+    if not modules and not builds:
         return settings
     opts = dict(settings.rule_options.get("BA-LOG-003", {}))
     opts["entry_modules"] = sorted({*opts.get("entry_modules", ()), *modules})
+    if builds:
+        opts["build_modules"] = sorted({*opts.get("build_modules", ()), *builds})
     return replace(settings, rule_options={**settings.rule_options, "BA-LOG-003": opts})
 
 

@@ -98,6 +98,8 @@ class WeakCrypto(AstCheck):
             algo = _WEAK_NAMES.get(str(literal_value(arg(node, "name", 0))).lower().replace("-", ""))
         if algo is not None:
             self._hash(node, algo)
+        elif qn == "random.shuffle" and node.args and isinstance(node.args[0], ast.Call):
+            return  # `random.shuffle(list(password))`: shuffles a temporary no one keeps; nothing uses its order
         elif qn in _RANDOM_FUNCS:
             self._random(node, qn)
 

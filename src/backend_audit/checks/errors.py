@@ -379,6 +379,13 @@ def _with_comments(ctx: FileContext, handler: ast.ExceptHandler) -> ast.AST:
                              end_col_offset=end_col)
 
 
+def _context_processor(ctx: FileContext, func: ast.AST) -> bool:
+    """A Django template context processor: a module-level function of `context_processors.py` whose one
+    parameter is the request."""
+    args = getattr(func, "args", None)
+    return ctx.path.rsplit("/", 1)[-1] == "context_processors.py" and args is not None and \
+        len(args.args) == 1 and not args.vararg and not args.kwarg and func in getattr(ctx.tree, "body", ())
+
 class BroadExceptSwallows(AstCheck):
     RULE_ID = "BA-ERR-001"
 
@@ -810,6 +817,11 @@ class BroadExceptSwallows(AstCheck):
         block = self.ctx.parents[-1] if self.ctx.parents else None
         body = [st for st in handler.body if not isinstance(st, ast.Pass)]
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is not None and len(body) == 1 and isinstance(body[0], ast.Return) and \
+                isinstance(body[0].value, ast.Dict) and not body[0].value.keys and _context_processor(self.ctx, func):
+            # a Django template context processor answering `{}`: the page renders without its extra values
+            # (theme colours, a banner); the view's own queries still fail loudly
+            return True
         if isinstance(block, ast.Try) and func is not None and len(body) == 1 and isinstance(body[0], ast.Return) \
                 and isinstance(body[0].value, ast.Name):
             # `return subject or fallback` in the try, `return fallback` in the handler: the caller's default

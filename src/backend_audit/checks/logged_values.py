@@ -35,6 +35,8 @@ _MAKER_NAME = re.compile(r"(?i)^_*(make|create|generate|gen|issue|encode|sign|ne
 # `service.search_secrets(...)`), whose string form is their class's, not a credential string
 _LOOKUP_NAME = re.compile(r"^_*(search|find|list|query|filter|lookup|select|get_one|get_all|get_by|fetch_all)"
                           r"(_|$)")
+# a lower-case identifier-like literal (`cookie`, `cookie_temp`, `user:token`): a key's name, not a secret
+_KEY_NAME = re.compile(r"[a-z][a-z_]*(?:[:.][a-z_]+)*")
 _IDENTIFIER_KEYWORDS = re.compile(r"^(id|pk|serial|uuid|name|\w+_id|\w+_serial)$")
 # Names whose last word says the value is a structure about the credential, not the credential
 _OBJECT_SUFFIX = re.compile(r"_(info|infos|obj|objs|object|objects|instance|instances|row|rows|record|records|"
@@ -111,6 +113,10 @@ def _bound_kind(value: ast.expr, qualname, bindings: dict[str, list[ast.expr]], 
     if isinstance(value, ast.Constant):
         if value.value is None or isinstance(value.value, (bool, int, float)):
             return BENIGN, "bound to a literal"
+        if isinstance(value.value, str) and _KEY_NAME.fullmatch(value.value):
+            # `cookie_key = "cookie_temp"`: the name of a cache key or field, which the log shows as the
+            # source already does (a hard-coded secret is BA-SEC-001's to report)
+            return BENIGN, "bound to a key or field name written in the source"
         return NAMED, ""
     if isinstance(value, ast.Compare) or isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
         return BENIGN, "bound to a comparison (a flag)"

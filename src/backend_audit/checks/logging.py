@@ -37,6 +37,11 @@ _BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poe
                              "ansible"})
 
 
+# a docstring saying the function's output is stdout: "Print text on stdout", "writes the message to the console"
+_STDOUT_DOC = re.compile(r"(?i)\b(print|write|output|echo|dump)s?\b[^.\n]{0,40}\b(on|to)\s+(the\s+)?"
+                         r"(stdout|standard output|console|terminal)\b")
+
+
 def _hosted_names(tree: ast.Module) -> set[str]:
     """Names the module imports at its top level (in a `try` too) from a build backend or tool host: a
     fallback binding in the `except ImportError:` (`CallbackBase = object`) hides them from qualname."""
@@ -72,6 +77,14 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                                                                   f"{base}/__main__.py")):
                 return True
         return False
+
+    def _build_time_module(self) -> bool:
+        """A module setuptools imports while building the package (`[tool.setuptools.dynamic] version = {attr
+        = "app.version.get_version"}` -> app/version.py, not a package's `__init__`): its prints are the build
+        log."""
+        path = self.ctx.path
+        return any(path == f"{base}.py" or path.endswith(f"/{base}.py")
+                   for base in (m.replace(".", "/") for m in self.option("build_modules", ()) or ()))
 
     def _prompts(self, func: ast.AST) -> bool:
         key = id(func)
@@ -244,12 +257,12 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # the process's last words to whoever started it: it stops, no logger will carry them
         if self._debug_only():
             return  # a development tool's output for the developer's terminal
-        if self._build_hook_module() or self._verbosity_gated():
+        if self._build_hook_module() or self._build_time_module() or self._verbosity_gated():
             return  # the build log, or the output of the command whose --verbosity asked for it
         if self._collectstatic_step() or self._autoreload_receiver():
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = self._lesser_channel(node) or self._settings_notice()
+        lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -308,6 +321,16 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                                    for s in signals):
                     return True
         return False
+
+    def _stated_stdout(self) -> str | None:
+        """The enclosing function's docstring says writing to stdout is what it does ("Print text on stdout.",
+        a dummy or console backend for development and tests, like Django's console e-mail backend): the print
+        is its stated job; whether the backend can be chosen in production was not traced, so a note."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        doc = ast.get_docstring(func, clean=False) if func is not None else None
+        if doc and _STDOUT_DOC.search(doc):
+            return "(its docstring says printing to stdout is its job; whether it runs in production was not traced)"
+        return None
 
     def _settings_notice(self) -> str | None:
         """A print in a settings or configuration module (`settings.py`, `settings/`, `config/`) outside a handler
@@ -545,7 +568,47 @@ class ErrorLogDropsTraceback(AstCheck):
         # binds to anything else (a plugin, a data layer, a project factory's result), stays the project's
         if func.id == "self" and isinstance(below, ast.Attribute) and below is not call.func:
             return below.attr in self._library_objects(self._enclosing_class())
-        return not self.ctx.is_local(func.id) and func.id in self._library_objects(self.ctx.tree)
+        if self.ctx.is_local(func.id):
+            return func.id in self._local_library_objects()
+        return func.id in self._library_objects(self.ctx.tree)
+
+    def _local_library_objects(self) -> frozenset[str]:
+        """Names the enclosing function binds only to library objects: a library class's instance, also
+        configured through its own methods (`resolver = dns.resolver.Resolver()`, `builder =
+        PolicyBuilder().store(...)`), or what a method of such a local returns (`verifier =
+        builder.build_server_verifier(...)`): its methods are the library's. Asked only for a one-step `try`
+        around a call on a local, once per function."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None:
+            return frozenset()
+        cache = self.__dict__.setdefault("_objects", {})
+        if id(fn) not in cache:
+            bound: dict[str, bool] = {}
+            for node in ast.walk(fn):  # source order: a local made from an earlier one is seen after it
+                if isinstance(node, ast.Assign):
+                    made = self._library_chain(node.value, bound)
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            bound[target.id] = bound.get(target.id, True) and made
+                elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr,
+                                       ast.withitem)):
+                    target = node.optional_vars if isinstance(node, ast.withitem) else node.target
+                    for name in iter_nodes(target) if target is not None else ():
+                        if isinstance(name, ast.Name):
+                            bound[name.id] = False  # bound to something else too
+            cache[id(fn)] = frozenset(name for name, made in bound.items() if made)
+        return cache[id(fn)]
+
+    def _library_chain(self, value: ast.expr, bound: dict[str, bool]) -> bool:
+        """A call chain that starts at a library class's instance or at a local library object."""
+        if not isinstance(value, ast.Call):
+            return False
+        node: ast.expr = value
+        while isinstance(node, (ast.Attribute, ast.Call)):
+            if isinstance(node, ast.Call) and self._made_by_library(node):
+                return True
+            node = node.value if isinstance(node, ast.Attribute) else node.func
+        return isinstance(node, ast.Name) and bound.get(node.id, False)
 
     def _enclosing_class(self) -> ast.ClassDef | None:
         return next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
@@ -595,7 +658,9 @@ class ErrorLogDropsTraceback(AstCheck):
         func = value.func
         while isinstance(func, (ast.Attribute, ast.Call)):
             func = func.value if isinstance(func, ast.Attribute) else func.func
-        return isinstance(func, ast.Name) and self._library(self.ctx.imports.get(func.id))
+        # (a function's own `import dns.resolver` counts: what is imported where we stand)
+        return isinstance(func, ast.Name) and self._library(self.ctx.imported(func.id) or
+                                                            self.ctx.imports.get(func.id))
 
     def _local_functions(self) -> set[str]:
         if not hasattr(self, "_locals"):

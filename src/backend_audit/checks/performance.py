@@ -121,10 +121,11 @@ class OutboundCallWithoutTimeout(AstCheck):
         if timeout is not None or len(positional) >= timeout_position or self.default_timeout:
             return
         untraced = qn == "urllib.request.urlopen" and not self._names_a_peer(node)
+        level, why = self._by_hand()
         self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
                           "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
-                                        "file: URLs, which have no peer to stall)" if untraced else ""),
-                    level="note" if untraced else None)
+                                        "file: URLs, which have no peer to stall)" if untraced else "") + why,
+                    level="note" if untraced else level)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self._is_session_ctor(node.value):
@@ -179,13 +180,16 @@ class OutboundCallWithoutTimeout(AstCheck):
                 return True
         return False
 
-    def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
-        # in a script or developer task started at a terminal no worker is lost: the person running it sees
-        # the hang and interrupts it
+    def _by_hand(self) -> tuple[str | None, str]:
+        """(level, why) for a call in a script or developer task started at a terminal (or by an image
+        build's RUN step): no worker is lost, whoever runs it sees the hang and interrupts it."""
         by_hand = run_by_hand(self.ctx) or \
             _parses_argv_on_import(self.ctx.tree, self.ctx.text) and \
             "a program that parses its command line as it is imported"
-        level, why = ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
+        return ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
+
+    def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
+        level, why = self._by_hand()
         if timeout is None:
             self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
                               f"worker is lost; pass timeout=(connect, read){why}", level=level)

@@ -152,7 +152,9 @@ def names_in(node: ast.AST) -> list[str]:
 _PLACEHOLDER = re.compile(r"^(\$\{.*\}|\$[A-Z_]+|\{\{.*\}\}|\{.*\}|<.*>|%\(?\w*\)?s|\*+|x+|\.+|-+|_+|#+|"
                           r"change[-_ ]?(me|this|it)|replace[-_ ]?(me|this)|todo|fixme|none|null|secret|password|passwd|"
                           r"your[-_].*|my[-_].*|example.*|dummy.*|placeholder|redacted|test|testing|foo|bar|"
-                          r"default|fake.*|sample.*)$", re.I)
+                          r"default|fake.*|sample.*|"
+                          # sentinels a variable holds until the real value is read: `password = "invalid"`
+                          r"invalid|unknown|unset|not[-_ ]?set|undefined|missing|disabled|n/?a)$", re.I)
 
 
 _LABEL_WORDS = frozenset({"secret", "password", "passwd", "pwd", "token", "key", "api", "auth", "credential",
@@ -169,6 +171,8 @@ def is_placeholder(value: str) -> bool:
         return True  # prose: help texts, labels, error messages
     if re.fullmatch(r"(.{2,8}?)\1{2,}", v):
         return True  # one short chunk said over and over: "fakefakefakefake", "abcabcabc"
+    if (twice := re.fullmatch(r"(.{4,}?)\1+", v)) and _PLACEHOLDER.match(twice.group(1)):
+        return True  # a placeholder said again to reach a length: "ChangeMeChangeMe"
     if "***" in v or "•••" in v:
         return True  # a mask shown in place of a secret: "********", "***CHANGED***"
     if _ALPHABET.search(v):

@@ -427,7 +427,8 @@ class HardcodedSecret(AstCheck):
             if key in _DOC_KEYS:
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
-                    self._secret_literal(value, key) and not _label_for(key, literal_value(value)):
+                    self._secret_literal(value, key) and not _label_for(key, literal_value(value)) and \
+                    not _same_under_plain_key(node, key, value):
                 holder = self._dict_holder(node)
                 # `defaults = {"secret_key": "..."}`: a table of defaults, like a DEFAULT_* constant; whether
                 # the entry becomes the key the app signs with is not traced
@@ -616,6 +617,18 @@ _WELL_KNOWN_DEFAULT = re.compile(r"(?i)^(change[-_ ]?(me|this|it)(!|[-_ ]?(pleas
                                  r"secret([-_ ]?key)?|default([-_ ]?secret)?([-_ ]?key)?|insecure|"
                                  r"not[-_ ]?a[-_ ]?secret|s3cr3t|dev([-_ ]?secret)?([-_ ]?key)?|development|please[-_ ]?change([-_ ]?me)?)$")
 # Files that show a configuration rather than hold one
+def _same_under_plain_key(node: ast.Dict, key: str, value: ast.AST) -> bool:
+    """`{"sms_endpoint": "provider=ovh", "sms_secret": "provider=ovh"}`: the dict gives the machine secret's
+    literal to a key naming no secret too, so it maps fields to a rule or kind (a visibility condition, a
+    widget), not to credentials: a generated key equals no other field. (A password may be a word a person
+    chose: `"USER": "shop", "PASSWORD": "shop"` is a password equal to the user name, still reported.)"""
+    if is_password_kind(key):
+        return False
+    literal = literal_value(value)
+    return any(v is not value and literal_value(v) == literal and isinstance(k := literal_value(kn), str) and
+               not is_credential_name(k) for kn, v in zip(node.keys, node.values) if kn is not None)
+
+
 _EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._-](example|sample|template|dist)\b")
 # fact key: TLS relaxations under an opt-out switch read from the app config, kept unless its default is off
 TLS_OPT_OUTS = "tls_opt_outs"
@@ -1188,6 +1201,16 @@ class CommittedSecretFile(ProjectCheck):
                     engine=self.ENGINE, snippet=f"committed file {name}",
                     properties={"sub": "local-env-file" if level == "warning" else "local-container-env"}))
                 continue
+            if name.startswith(".env") and any(part.lower() in _DOC_DIRS for part in rel.split("/")[:-1]):
+                # an environment shown in the documentation: a template for readers to copy, whose values
+                # did not read as placeholders; only a value someone really deploys with matters
+                out.append(Finding(
+                    rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level="note",
+                    message=f"{name} is committed under a documentation folder: an example environment whose "
+                            "credential values do not read as placeholders; check none is a real secret and "
+                            "make them obvious placeholders",
+                    engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "doc-env-file"}))
+                continue
             if _LOCAL_KEY_FILE.search(name):
                 # `localhost.key`, `snakeoil.pem`: the key of a certificate for this machine, which no browser
                 # trusts for a real host; it protects nothing beyond local development
@@ -1209,6 +1232,7 @@ _ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*
 _MAX_SECRET_FILE = 256 * 1024
 
 
+_DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "samples", "sample"})
 _LOCAL_ENV_VARIANTS = frozenset({"test", "testing", "tests", "ci", "e2e", "dev", "development", "local"})
 
 

@@ -242,7 +242,18 @@ class DbLifecycle(AstCheck):
             return "engine" in receiver.rpartition(".")[2]
         name = dotted(func)
         return bool(name and "." not in name and _SESSION_FACTORY.match(name) and "Client" not in name
-                    and not qn.startswith(_NOT_DB))
+                    and not qn.startswith(_NOT_DB) and not self._other_session_class(name))
+
+    def _other_session_class(self, name: str) -> bool:
+        """`class MailuSession(CallbackDict, SessionMixin)` in this module: a class named for a session whose
+        bases are no database session (a web framework's session dict, a cache's), so an instance holds no
+        connection to close. A class subclassing SQLAlchemy's Session, or one imported, is still a DB session."""
+        for st in getattr(self.ctx.tree, "body", ()):
+            if isinstance(st, ast.ClassDef) and st.name == name:
+                return not any((self.ctx.qualname(b) or dotted(b) or "") in _SA_SESSIONS or
+                               (self.ctx.qualname(b) or "").startswith(("sqlalchemy", "sqlmodel"))
+                               for b in st.bases)
+        return False
 
     def _one_shot(self) -> bool:
         """Inside a Django management command class: the process exits when the command ends, so a connection

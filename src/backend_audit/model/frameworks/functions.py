@@ -274,7 +274,8 @@ _SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
 
 def _whole_request_validation(node: ast.Call, tail: str) -> str | None:
     """A call that validates the request's own fields in place: WTForms' `form.validate_on_submit()` or
-    `form.validate()`, DRF's `super().create(request, ...)` (the view's serializer, raising on invalid data).
+    `form.validate()`, DRF's `super().create(request, ...)` (the view's serializer, raising on invalid data)
+    or `serializer.is_valid(raise_exception=True)`.
     What it is, shown. Not Django's `form.is_valid()`: its `cleaned_data` is what was checked and cleaned, so a
     raw read after it bypasses the cleaning."""
     func = node.func
@@ -284,6 +285,12 @@ def _whole_request_validation(node: ast.Call, tail: str) -> str | None:
         return f"{func.value.id}.{tail}()" if isinstance(func.value, ast.Name) else f"{tail}()"
     if tail in _SUPER_VALIDATING and isinstance(func.value, ast.Call) and dotted(func.value.func) == "super":
         return f"super().{tail}()"
+    if tail == "is_valid" and isinstance(func.value, ast.Name) and any(
+            k.arg == "raise_exception" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in node.keywords):
+        # DRF's `serializer.is_valid(raise_exception=True)`: past it the request passed the serializer's checks
+        # (a 400 otherwise), though a raw read still skips what validation cleaned
+        return f"{func.value.id}.is_valid(raise_exception=True)"
     return None
 
 

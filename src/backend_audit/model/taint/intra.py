@@ -36,6 +36,9 @@ _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "RE
 # `referer` mark, which BA-INP-009 reports lower (the browser sets it to the page the user came from)
 _REFERER_KEYS = frozenset({"referer", "referrer", "http_referer"})
 _TEXT = 72
+_URL_PARSERS = frozenset({"urlparse", "urlsplit"})
+# the request's attributes that hold the URL it was sent to (Flask/Werkzeug, Starlette)
+_OWN_URLS = frozenset({"base_url", "url", "host_url", "url_root"})
 # predicates named for checking where a URL may go: _allow_redirect, safe_for_redirect, is_safe_url,
 # url_has_allowed_host_and_scheme, validate_next_url (a guard on them sanitises for url and redirect)
 _URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|validate|check|verify|trusted)_?\w*?"
@@ -628,8 +631,11 @@ class FunctionAnalyser:
                     # `hit = next((r for r in releases if r.link == link), None)` and `if not hit: raise`:
                     # link equals an item of a collection no request data built, an allowlist
                     self.sanitise_names(matched[1], ("all",), state)
-            if not (t is ast.Name and len(bound := self.bound.get(test.id, ())) == 1 and
-                    isinstance(bound[0], ast.Call) and _URL_CHECK.search(_tail_name(bound[0].func))):
+            # a name bound to a condition (`ok = u and url_has_allowed_host_and_scheme(u, host)`, `same =
+            # parsed.netloc == host`) holds a check's answer, not a row: its test is read through below
+            if not (t is ast.Name and len(bound := self.bound.get(test.id, ())) == 1 and (
+                    isinstance(bound[0], ast.Call) and _URL_CHECK.search(_tail_name(bound[0].func)) or
+                    isinstance(bound[0], (ast.BoolOp, ast.Compare)))):
                 return
         if t is ast.Name and len(bound := self.bound.get(test.id, ())) == 1 and \
                 isinstance(bound[0], (ast.Call, ast.Compare, ast.BoolOp, ast.UnaryOp)) and \
@@ -779,7 +785,12 @@ class FunctionAnalyser:
             return len(bound) == 1 and not isinstance(bound[0], ast.Name) and \
                 self.request_host(_case_folded(bound[0]), state)
         if isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname") and \
-                isinstance(node.value, ast.Attribute) and node.value.attr in ("base_url", "url"):
+                isinstance(node.value, ast.Call) and _tail_name(node.value.func) in _URL_PARSERS and \
+                len(node.value.args) == 1:
+            # `urlparse(request.url).netloc`: the same host, parsed out of the URL this request was sent to
+            node = ast.Attribute(value=node.value.args[0], attr=node.attr)
+        if isinstance(node, ast.Attribute) and node.attr in ("netloc", "hostname") and \
+                isinstance(node.value, ast.Attribute) and node.value.attr in _OWN_URLS:
             # `request.base_url.netloc`: the host of the URL this request was sent to
             node = ast.Attribute(value=node.value.value, attr="host")
         if isinstance(node, ast.Call) and not node.args:
