@@ -328,9 +328,11 @@ _DEV_SETTINGS = re.compile(r"^(dev|devel|develop|development|local|test|tests|te
 _DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
 # A folder that holds a project for developing or trying the package, not the one a deployment runs:
 # `devproject/`, `dev_site/`, `testproject/`, `example_project/` (reusable Django apps ship one beside the
-# package, and `django-admin startproject` names it), or a plain `dev/`, `development/` folder.
+# package, and `django-admin startproject` names it), a plain `dev/`, `development/` folder, or a demo named
+# for the product (`demodesk/`, `demo_app/`: django-helpdesk ships its quick-start demo so, beside the
+# deployable `standalone/`).
 _DEV_PROJECT_DIR = re.compile(r"^(dev|devel|develop|development)([-_]?(project|site|server|app|instance))?$|"
-                              r"^(test|testing|example|demo|sample)[-_]?(project|site)$", re.I)
+                              r"^(test|testing|example|sample)[-_]?(project|site)$|^demo([-_]?[a-z0-9]+)?$", re.I)
 _SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|configuration|config|conf)([_.\-]|$)", re.I)
 _SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 
