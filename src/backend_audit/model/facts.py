@@ -489,7 +489,18 @@ def _imports_test_framework(tree: ast.Module | None, path: str = "") -> bool:
                 continue
             if any(name == m or name.startswith(m + ".") for m in _TEST_FRAMEWORKS) and name != "unittest.mock":
                 return True
-    return False
+    return _runs_a_test_runner(tree, path)
+
+
+def _runs_a_test_runner(tree: ast.Module | None, path: str) -> bool:
+    """A script named for running tests (`quicktest.py`, `runtests.py`) that imports Django's test runner where
+    it runs it (inside a function, after `settings.configure(...)`): its settings are the test run's. Only
+    such names are walked whole, so other modules pay nothing."""
+    stem = path.rpartition("/")[2][:-3].lower() if path.endswith(".py") else ""
+    if tree is None or "test" not in stem:
+        return False
+    return any(isinstance(node, ast.ImportFrom) and node.module in ("django.test.runner", "django.test.utils") and
+               any(a.name in ("DiscoverRunner", "get_runner") for a in node.names) for node in ast.walk(tree))
 
 
 # Test code the configured test paths miss, known by what it is: a module named as a test (`e2e_test_x.py`,
