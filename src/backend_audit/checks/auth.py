@@ -30,6 +30,10 @@ _NO_GUARD = ("none", "unknown", "graphql", "public")
 _SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
 # A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
 _PATH_PARAM = re.compile(r"[{<]([^}>]+)[}>]")
+# A literal path segment naming an administrative area (`/admin/users/import`, `/api/staff/...`): a route there
+# is meant for operators, whatever its handler reads
+_ADMIN_SEGMENT = re.compile(r"(?i)^(admin|administration|administrator|backoffice|back-office|staff|superuser|"
+                            r"sysadmin)([-_][a-z0-9]+)?$")
 # Calls that set an account's password: creating or changing a credential outside the sign-up and recovery
 # flows (those are public by design and judged before this) is for an administrator or the account's owner
 _SETS_PASSWORD = re.compile(r"^(set_password|make_password|get_password_hash|hash_password|generate_password_hash"
@@ -222,6 +226,9 @@ class EndpointWithoutAuth(EndpointCheck):
             return "reads the user's identity"
         if any(self._names_record(x) for x, _ in group):
             return "acts on a record its URL names"
+        area = next((seg for x, _ in group for seg in x.path.split("/") if _ADMIN_SEGMENT.match(seg)), None)
+        if area:
+            return f"its path names an administrative area (/{area}/)"
         if self._beside_guarded(group, guarded) and not _own_rate_limit(group):
             # (a route with a rate limit of its own was made for anonymous callers at a bounded rate: a
             # recovery or sign-in step, not the one route its module forgot to guard)
