@@ -28,6 +28,10 @@ _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart",
 _CLI_LIBRARIES = ("argparse", "click", "typer")
 _VERBOSITY = frozenset({"verbosity"})
 _VERBOSE = frozenset({"verbose", "is_verbose"})
+# a switch whose name says its output goes to the terminal (`debug_to_stdout`, `log_to_console`): the caller
+# asked for the prints, in a web app's module too. Not `print_error`: there the print is how the code reports
+# a failure, which is what this rule is about
+_STDOUT_GATE = re.compile(r"(?i)(^|_)(stdout|console)$")
 # Build backends whose hook and command classes a project subclasses to run code while its package is built
 # (hatchling's BuildHookInterface, a setuptools/distutils cmdclass command): the build log is their output.
 _BUILD_BACKENDS = frozenset({"hatchling", "setuptools", "distutils", "pdm", "poetry", "scikit_build",
@@ -221,8 +225,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             # server's (`if app.config.get("VERBOSE"): print(...)`)
             gates = _VERBOSITY if web else _VERBOSITY | _VERBOSE
             if isinstance(parent, ast.If) and any(
-                    isinstance(n, ast.Name) and n.id in gates or
-                    isinstance(n, ast.Attribute) and n.attr in gates for n in ast.walk(parent.test)):
+                    isinstance(n, ast.Name) and (n.id in gates or _STDOUT_GATE.search(n.id)) or
+                    isinstance(n, ast.Attribute) and (n.attr in gates or _STDOUT_GATE.search(n.attr))
+                    for n in ast.walk(parent.test)):
                 return True
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 return False
