@@ -153,6 +153,12 @@ PROJECTS = (
             "Django/DRF ticket tracker (reusable app with a demo project)", held_out=True),
     Project("saleor", "saleor/saleor", "723cd4eba87dfc72822ade45dc08a3caa548428d",
             "Django/GraphQL (graphene) e-commerce platform", held_out=True),
+    Project("plane", "makeplane/plane", "4ca6d6c7b807ad09bb571af2c43e85bf47c3ec6b",
+            "Django/DRF project-tracking backend (apps/api)", held_out=True),
+    Project("pinry", "pinry/pinry", "08f97b5208f53fa650372218d21e7736651d69b1",
+            "small Django/DRF image-board", held_out=True),
+    Project("calibre-web", "janeczku/calibre-web", "7ec475e1fe20893730fd8863f771489049c99d16",
+            "Flask/SQLAlchemy e-book library web app", held_out=True),
 )
 
 
