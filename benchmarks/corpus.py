@@ -159,6 +159,12 @@ PROJECTS = (
             "small Django/DRF image-board", held_out=True),
     Project("calibre-web", "janeczku/calibre-web", "7ec475e1fe20893730fd8863f771489049c99d16",
             "Flask/SQLAlchemy e-book library web app", held_out=True),
+    Project("karrot", "karrot-dev/karrot-backend", "dbe42a10ff010c4b8b4a8b86933dd0c68e96f136",
+            "Django/DRF/Channels grassroots-group organiser (last GitHub commit before the move)", held_out=True),
+    Project("pontoon", "mozilla/pontoon", "eb868358ac2c585a0d22dfec9ae0776e86de2e20",
+            "Django localization platform (Mozilla)", held_out=True),
+    Project("libretranslate", "LibreTranslate/LibreTranslate", "39429cbe7f27987fc0ba771c4ad060d6321423ff",
+            "small Flask machine-translation API", held_out=True),
 )
 
 
