@@ -23,7 +23,7 @@ _WRAPPERS = frozenset({"sorted", "reversed", "list", "tuple", "set", "frozenset"
 _VIEWS = frozenset({"items", "keys", "values", "iterator", "distinct", "order_by", "only", "defer", "annotate",
                     "select_related", "prefetch_related", "values_list", "select_for_update", "using"})
 # a chain through one of these reads rows of a table: a Django manager, a SQLAlchemy session or result
-_TABLE_LINKS = frozenset({"objects", "scalars", "fetchall", "unique"})
+_TABLE_LINKS = frozenset({"objects", "scalars", "fetchall", "unique", "get_queryset", "queryset"})
 _REQUEST_LISTS = frozenset({"getlist", "get_json"})
 _REQUEST_BODIES = frozenset({"data", "json", "POST", "GET", "form", "query_params"})
 _NARROWING = frozenset({"filter", "filter_by", "where"})
@@ -165,10 +165,12 @@ def _narrowed(call: ast.Call) -> bool:
 
 def background_job(func: ast.AST | None, path: str) -> bool:
     """A worker's job: a function decorated as one (`@shared_task`, `@app.task`, `@job`), or any function of a
-    tasks/jobs module or folder. No request waits on its loop, and blind reviews judged its per-row round-trips
-    (the changed domains of a nightly sync, the messages due this minute) a note."""
+    tasks/jobs module or a worker's folder. No request waits on its loop, and blind reviews judged its per-row
+    round-trips (the changed domains of a nightly sync, the messages due this minute) a note. A folder named
+    `tasks/` alone is no evidence: a project tracker's `tasks` app serves requests."""
     parts = path.split("/")
-    if parts[-1] in ("tasks.py", "jobs.py", "cron.py") or any(p in ("tasks", "jobs", "celery_tasks") for p in parts[:-1]):
+    if parts[-1] in ("tasks.py", "jobs.py", "cron.py") or \
+            any(p in ("celery_tasks", "background_tasks", "workers", "worker") for p in parts[:-1]):
         return True
     return isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_task(func)
 
