@@ -27,6 +27,7 @@ _TABLE_LINKS = frozenset({"objects", "scalars", "fetchall", "unique", "get_query
 _REQUEST_LISTS = frozenset({"getlist", "get_json"})
 _REQUEST_BODIES = frozenset({"data", "json", "POST", "GET", "form", "query_params"})
 _NARROWING = frozenset({"filter", "filter_by", "where"})
+_QUERYSET_PARAMS = frozenset({"queryset", "qs"})
 
 Assigned = Callable[[str], "list[ast.expr]"]
 
@@ -41,7 +42,8 @@ def walked(node: ast.AST, assigned: Assigned, params: frozenset[str] | set[str],
         return walked(node.left, assigned, params, depth + 1) or walked(node.right, assigned, params, depth + 1)
     if isinstance(node, ast.Name):
         if node.id in params:
-            return None
+            # Django hands an admin action or a list view's hook the selected rows as `queryset`
+            return TABLE if node.id in _QUERYSET_PARAMS or node.id.endswith(("_queryset", "_qs")) else None
         for value in assigned(node.id)[:3]:
             found = walked(value, assigned, params, depth + 1)
             if found:
