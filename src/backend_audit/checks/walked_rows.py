@@ -160,8 +160,12 @@ def _narrowed(call: ast.Call) -> bool:
         key = kw.arg or ""
         if key and not isinstance(kw.value, ast.Constant) and ("__" not in key or key.endswith(("__id", "__pk"))):
             return True
+    # `X.parent_id == p.id`, or a relationship holding one object (`Task.assignees.contains(person)`)
     return any(isinstance(arg, ast.Compare) and len(arg.ops) == 1 and isinstance(arg.ops[0], ast.Eq) and
-               not isinstance(arg.comparators[0], ast.Constant) and not isinstance(arg.left, ast.Constant)
+               not isinstance(arg.comparators[0], ast.Constant) and not isinstance(arg.left, ast.Constant) or
+               isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and
+               arg.func.attr in ("contains", "any", "has") and bool(arg.args) and
+               not isinstance(arg.args[0], ast.Constant)
                for arg in call.args)
 
 
