@@ -59,15 +59,18 @@ def rename_media(model, pks):
         model.objects.filter(pk=obj.pk).update(image=new_name)
 
 
-def sync_groups(groups):
-    for key in groups:
-        db.session.execute(select(SettingsGroup).filter_by(key=key)).scalar_one_or_none()
+def sync_groups():
+    for group in Group.query.all():
+        db.session.execute(select(SettingsGroup).filter_by(key=group.key)).scalar_one_or_none()
 '''
 
 
 def test_a_fixture_installer_and_a_media_move_are_notes_an_ordinary_loop_is_not(tmp_path):
-    found = _levels(tmp_path, "app/utils/populate.py", FIXTURE_AND_MEDIA, "BA-PERF-003")
+    found = _levels(tmp_path, "app/utils/install.py", FIXTURE_AND_MEDIA, "BA-PERF-003")
     assert found == {3: "note", 13: "note", 18: "warning"}
+    # the same in a module that generates sample data: all notes
+    found = _levels(tmp_path, "app/utils/random_data.py", FIXTURE_AND_MEDIA, "BA-PERF-003")
+    assert set(found.values()) == {"note"}
 
 
 SKIPS = '''def my_sessions(rows, user_id):
@@ -199,8 +202,8 @@ def test_an_ordered_position_shift_is_a_note_an_unordered_one_a_warning(tmp_path
         item.save()
 
 
-def bump_all(book_list):
-    for item in book_list.listitem_set.all():
+def bump_all():
+    for item in ListItem.objects.all():
         item.order += 1
         item.save()
 '''
@@ -326,3 +329,24 @@ def test_low_maintainability_in_a_maintainers_script_is_a_note(tmp_path):
                      "BA-QUAL-002")
     assert app == {1: "warning"}
     assert script == {1: "note"}
+
+
+def test_empty_downgrade_is_a_warning_only_when_the_upgrade_drops_or_renames(tmp_path):
+    # the newest revision: the drop is the destructive note, the empty downgrade the warning
+    text = ('from alembic import op\n\nrevision = "c3"\ndown_revision = "b2"\n\n\ndef upgrade():\n'
+            '    op.alter_column("user", "credits", new_column_name="balance")\n'
+            '    op.drop_column("user", "legacy")\n\n\ndef downgrade():\n    pass\n')
+    assert _levels(tmp_path, "migrations/versions/c3.py", text, "BA-MIG-002") == {9: "note", 12: "warning"}
+    widen = text.replace('    op.alter_column("user", "credits", new_column_name="balance")\n'
+                         '    op.drop_column("user", "legacy")\n', '    op.add_column("user", sa.Column("x"))\n')
+    assert _levels(tmp_path, "migrations/versions/c3.py", widen, "BA-MIG-002") == {11: "note"}
+
+
+def test_django_step_without_reverse_is_a_warning_only_when_it_deletes(tmp_path):
+    text = ('from django.db import migrations\n\n\ndef purge(apps, schema_editor):\n'
+            '    apps.get_model("shop", "Draft").objects.all().delete()\n\n\n'
+            'def fill(apps, schema_editor):\n    pass\n\n\n'
+            'class Migration(migrations.Migration):\n    dependencies = [("shop", "0001_initial")]\n'
+            '    operations = [\n        migrations.RunPython(purge),\n        migrations.RunPython(fill),\n    ]\n')
+    found = _levels(tmp_path, "shop/migrations/0002_purge.py", text, "BA-MIG-002")
+    assert found == {15: "warning", 16: "note"}

@@ -146,6 +146,42 @@ def _only_rewrites_rows(sql: str | None) -> bool:
     return bool(sql and _UPDATE.search(sql)) and not _SCHEMA_VERB.search(_UPDATE.sub("", sql))
 
 
+_LOSES_SQL = re.compile(r"(?i)\b(?:DROP\s+(?:TABLE|COLUMN)|DELETE\s+FROM|TRUNCATE|RENAME\s+(?:TO|COLUMN))\b")
+_ALEMBIC_LOSES = frozenset({"drop_table", "drop_column", "rename_table"})
+_NOT_TRACED = ("; it neither drops, deletes nor renames anything the scan can see, so whether a rollback needs the "
+               "reverse was not traced")
+
+
+def _upgrade_loses_data(tree: ast.AST | None) -> bool:
+    """`upgrade()` drops or renames a table or column (`op.drop_column`, `alter_column(new_column_name=)`,
+    `DROP TABLE`/`DELETE FROM` in `op.execute`): older code reads what is gone, and an empty downgrade() would
+    report success while restoring nothing. Blind reviews kept only such revisions at warning."""
+    upgrade = next((st for st in getattr(tree, "body", ()) if isinstance(st, ast.FunctionDef) and
+                    st.name == "upgrade"), None)
+    return upgrade is not None and any(_loses(n) for n in ast.walk(upgrade))
+
+
+def _loses(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        tail = (dotted(node.func) or "").rsplit(".", 1)[-1]
+        return tail in _ALEMBIC_LOSES or tail == "alter_column" and keyword(node, "new_column_name") is not None
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_LOSES_SQL.search(node.value))
+
+
+def _django_step_loses_data(tree: ast.AST | None, step: ast.Call) -> bool:
+    """A RunSQL whose SQL drops, deletes or renames, or a RunPython whose forward function (defined in the
+    module) deletes rows (`.delete()`): the one-way step removes what older code reads."""
+    forward = step.args[0] if step.args else keyword(step, "code") or keyword(step, "sql")
+    if forward is None:
+        return False
+    if any(_loses(n) for n in ast.walk(forward)):
+        return True
+    name = forward.id if isinstance(forward, ast.Name) else None
+    func = next((st for st in getattr(tree, "body", ()) if isinstance(st, ast.FunctionDef) and st.name == name), None)
+    return func is not None and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+                                    n.func.attr == "delete" for n in ast.walk(func))
+
+
 class IrreversibleMigration(AstCheck):
     RULE_ID = "BA-MIG-002"
     PREFILTER = ("migrations", "alembic")
@@ -188,9 +224,10 @@ class IrreversibleMigration(AstCheck):
                                   "not traced: say so in downgrade()", level="note",
                             rule_id="BA-MIG-002/irreversible")
             elif _trivial(node.body):
+                loses = _upgrade_loses_data(self.ctx.tree)
                 self.report(node, "downgrade() does nothing: this migration cannot be rolled back; write the "
-                                  "reverse steps or raise NotImplementedError to say so", level="warning",
-                            rule_id="BA-MIG-002/irreversible")
+                                  "reverse steps or raise NotImplementedError to say so" + ("" if loses else _NOT_TRACED),
+                            level="warning" if loses else "note", rule_id="BA-MIG-002/irreversible")
                 revision = _module_string(self.ctx.tree, "revision")
                 if revision:
                     # the project pass asks whether later revisions build on this one (ReleasedMigrations)
@@ -224,15 +261,18 @@ class IrreversibleMigration(AstCheck):
         if tail == "RunPython":
             reverse = keyword(node, "reverse_code") or positional(node, 1)
             if reverse is None:
+                loses = _django_step_loses_data(self.ctx.tree, node)
                 self.report(node, "RunPython without reverse_code: the migration cannot be unapplied; pass a "
-                                  "reverse function or migrations.RunPython.noop", level="warning",
-                            rule_id="BA-MIG-002/irreversible")
+                                  "reverse function or migrations.RunPython.noop" + ("" if loses else _NOT_TRACED),
+                            level="warning" if loses else "note", rule_id="BA-MIG-002/irreversible")
                 self._defer()
         elif tail == "RunSQL":
             reverse = keyword(node, "reverse_sql") or positional(node, 1)
             if reverse is None:
+                loses = _django_step_loses_data(self.ctx.tree, node)
                 self.report(node, "RunSQL without reverse_sql: the migration cannot be unapplied; pass the reverse "
-                                  "SQL or migrations.RunSQL.noop", level="warning", rule_id="BA-MIG-002/irreversible")
+                                  "SQL or migrations.RunSQL.noop" + ("" if loses else _NOT_TRACED),
+                            level="warning" if loses else "note", rule_id="BA-MIG-002/irreversible")
                 self._defer()
         elif self.quiet_destructive or any(isinstance(p, ast.keyword) and p.arg == "state_operations"
                                            for p in self.ctx.parents):

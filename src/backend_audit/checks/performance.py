@@ -9,6 +9,7 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
+from .walked_rows import background_job, sample_data_module, walked
 from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_main_guard, is_route_handler,
                    logger_method, run_by_hand, tries_batch_write)
 
@@ -439,9 +440,47 @@ class DatabaseRoundTripInLoop(AstCheck):
             "an embedded sqlite3 database answers in-process, with no network round-trip per statement"
         why = self._incidental() or (by_hand and f"in {by_hand}, whose N+1 costs one operator's wait") or \
             embedded or self._skips_duplicates(node, what) or self._untraced(node, sub, what)
+        if not why and level is None:
+            why = self._size_untraced()
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
+
+    def _size_untraced(self) -> str | None:
+        """Why a per-row round-trip is only a note: no loop of the function walks the rows of a table query or a
+        request's list (it walks a parameter, one parent's children, a payload, a list the program builds), or the
+        function is a background job. Asked once per innermost loop."""
+        loops = []
+        for kind, n, _, _ in reversed(self.stack):
+            if kind == _FUNCTION:
+                break
+            if kind == _LOOP:
+                loops.append(n)
+        key = ("size", id(loops[0]) if loops else 0)
+        if key not in self._loop_index:
+            self._loop_index[key] = self._size_reason(loops)
+        return self._loop_index[key]
+
+    def _size_reason(self, loops: list[ast.AST]) -> str | None:
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if sample_data_module(self.ctx.path):
+            return ("in a module that generates sample data (a development database's fixed catalogue): how many "
+                    "rows it walks is the program's, not a user's")
+        if background_job(func, self.ctx.path):
+            return ("in a background job (a task function or a tasks module): no request waits on the loop, and how "
+                    "many rows a run walks was not traced")
+        binds = self._bindings(func) if func is not None else None
+        params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]} \
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) else set()
+        for loop in loops:
+            source = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else \
+                loop.generators[0].iter if getattr(loop, "generators", None) else None
+            if source is not None and walked(source, lambda name: binds.assigned.get(name, []) if binds else [],
+                                             params):
+                return None
+        return ("what the loop walks (a parameter, one parent's children, a payload, a list the program builds) was "
+                "not traced to the rows of a table query or a request's list: whether it grows with the data was "
+                "not traced")
 
     def _factory_hook(self) -> bool:
         """A factory_boy `@factory.post_generation` hook: it runs when a test (or a seed) builds an object, over

@@ -339,11 +339,24 @@ class DbLifecycle(AstCheck):
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         if func is None:
             return None
+        loop = None
         for parent in reversed(self.ctx.parents):
             if parent is func:
                 break
             if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)):
-                return None  # the next round commits on the same session
+                loop = parent
+                break
+        if loop is not None:
+            # the next pass runs the loop body again: a use of the session outside this try (a read, another
+            # write) meets the failed transaction; the same best-effort commit failing again does not (blind set
+            # L's reviewers pinned such loops to note)
+            inside = {id(n) for n in iter_nodes([node])}
+            rest = [n for n in iter_nodes(loop.body) if id(n) not in inside]
+            if any(isinstance(n, (ast.Name, ast.Attribute)) and dotted(n) == receiver for n in rest):
+                return None
+            return ("the loop's next pass only repeats this commit (nothing else in the loop uses the session): a "
+                    "failed transaction fails it again and is caught again; whether the caller reuses the session "
+                    "was not traced")
         end = node.end_lineno or node.lineno
         parent = self.ctx.parents[-1] if self.ctx.parents else None
         block = next((b for b in (getattr(parent, f, None) for f in ("body", "orelse", "finalbody"))
