@@ -67,6 +67,13 @@ class FunctionTooComplex(RadonCheck):
                 guards = _top_level_guards(defs.get(block.lineno))
                 if block.complexity - guards < limit + _WARNING_MARGIN:
                     level, where = "note", f" ({guards} of the paths are top-level guard clauses)"
+                elif rank not in ("E", "F"):
+                    # blind, most rank C/D warnings reviewers pinned to note read as a list (optional-field
+                    # appends, a status dispatch, option checks): a third of the decisions nested or more is the
+                    # branching worth a warning
+                    nested, depth = _nesting(defs.get(block.lineno))
+                    if 3 * nested < block.complexity:
+                        level, where = "note", f" (mostly flat: {nested} of its decisions sit inside another)"
             if level != "note":
                 if outside is False:
                     outside = outside_product(self.ctx)
