@@ -353,3 +353,17 @@ def test_low_maintainability_in_a_maintainers_script_is_a_note(tmp_path):
                      "BA-QUAL-002")
     assert app == {1: "warning"}
     assert script == {1: "note"}
+
+
+def test_complexity_levels_follow_how_the_decisions_nest(tmp_path):
+    """A `match` counts as a decision whose cases nest (it has no `body` of its own); a rank C/D function made of
+    one flat `match` of independent cases is a note, the same cases each holding a nested loop is a warning."""
+    flat = "def route(event):\n    match event.kind:\n" + "".join(
+        f"        case {i}:\n            event.n = {i}\n" for i in range(16)) + "    return event\n"
+    nested = "def route(event):\n    match event.kind:\n" + "".join(
+        f"        case {i}:\n            for x in event.items:\n                x.n = {i}\n" for i in range(16)) + \
+        "    return event\n"
+    assert _levels(tmp_path / "a", "shop/events.py", flat, "BA-QUAL-001") == {1: "note"}
+    assert _levels(tmp_path / "b", "shop/events.py", nested, "BA-QUAL-001") == {1: "warning"}
+    result = scan([tmp_path / "b"], Settings(select=("BA-QUAL-001",), jobs=1), use_git=False)
+    assert not result.skipped

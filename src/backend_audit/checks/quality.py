@@ -149,7 +149,7 @@ def _nesting(fn: ast.AST | None) -> tuple[int, int]:
                     todo.append((orelse, depth))  # elif: the same level
                 elif orelse:
                     todo.append((orelse, depth + 1))
-                todo.extend((part, depth + 1) for part in (st.body, getattr(st, "finalbody", []),
+                todo.extend((part, depth + 1) for part in (getattr(st, "body", []), getattr(st, "finalbody", []),
                                                            *(h.body for h in getattr(st, "handlers", ())),
                                                            *(c.body for c in getattr(st, "cases", ()))) if part)
     return nested, deepest
