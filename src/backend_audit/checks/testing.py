@@ -320,8 +320,8 @@ class ModuleWithoutTests(_TestCheck):
                     _body_lines(project.facts[path]) >= _LOGIC_LINES:
                 out.append(self.finding(path, 1, f"No test imports this module ({path}), nor any module a test "
                                                  "reaches, no test requests an endpoint or GraphQL field it "
-                                                 f"defines, and {evidence}; {_served_by(project, path)}, so the "
-                                                 "application runs it untested; add a test module for it",
+                                                 f"defines, and {evidence}; {_served_by(project, path)}, so "
+                                                 "application code uses it untested; add a test module for it",
                                         snippet=f"module {path}"))
             elif project.endpoints_for(path) or path in _app_importers(project):
                 out.append(self.finding(
