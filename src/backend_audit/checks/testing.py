@@ -366,27 +366,22 @@ def _served_by(model: ProjectModel, path: str) -> str:
 
 
 def _app_importers(model: ProjectModel) -> dict[str, str]:
-    """Modules the application's own code imports -> the first such importer. An importer that is itself an
-    entry point run by hand (a management command, a script, a migration) does not count: what only it imports
-    is as much a tool as it is."""
+    """Modules the application's own code imports -> the first such importer (in path order). An importer that
+    is itself an entry point run by hand (a management command, a script, a migration) does not count: what only
+    it imports is as much a tool as it is."""
     def build() -> dict[str, str]:
         out: dict[str, str] = {}
-        for p, dep in sorted((p, dep) for dep, p in _importer_pairs(model)):
-            out.setdefault(dep, p)
+        for p in sorted(model.source_files):
+            facts = model.facts[p]
+            if facts.get("runs_as_script") or facts.get("alembic_revision") or \
+                    "/management/commands/" in f"/{p}" or "/migrations/" in f"/{p}":
+                continue
+            for name in facts.get("imports", ()):
+                for dep in model.resolve_import(p, name):
+                    if dep != p:
+                        out.setdefault(dep, p)
         return out
     return model.memo("app_importers", build)
-
-
-def _importer_pairs(model: ProjectModel) -> list[tuple[str, str]]:
-    pairs = []
-    for p in model.source_files:
-        facts = model.facts[p]
-        if facts.get("runs_as_script") or "/management/commands/" in f"/{p}" or "/migrations/" in f"/{p}" \
-                or facts.get("alembic_revision"):
-            continue
-        pairs.extend((dep, p) for name in facts.get("imports", ()) for dep in model.resolve_import(p, name)
-                     if dep != p)
-    return pairs
 
 
 _SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
@@ -529,17 +524,10 @@ def _entry_script(model: ProjectModel, path: str) -> bool:
     return path not in _imported_anywhere(model)
 
 
-def _imported_anywhere(model: ProjectModel) -> dict[str, str]:
-    """Modules some other project module imports -> the first such importer (in path order)."""
-    def build() -> dict[str, str]:
-        out: dict[str, str] = {}
-        for p in sorted(model.source_files):
-            for name in model.facts[p].get("imports", ()):
-                for dep in model.resolve_import(p, name):
-                    if dep != p:
-                        out.setdefault(dep, p)
-        return out
-    return model.memo("imported_anywhere", build)
+def _imported_anywhere(model: ProjectModel) -> set[str]:
+    return model.memo("imported_anywhere", lambda: {
+        dep for p in model.source_files for name in model.facts[p].get("imports", ())
+        for dep in model.resolve_import(p, name) if dep != p})
 
 
 def _run_by_tests(model: ProjectModel) -> set[str]:
