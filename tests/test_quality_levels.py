@@ -157,7 +157,34 @@ async def m017_add_created_at(db):
         logger.error(f"Migration 17 failed: {exc}")
 '''
     assert _levels(tmp_path / "a", "shop/core/migrations.py", text, "BA-LOG-001") == {11: "note"}
-    assert _levels(tmp_path / "b", "shop/core/accounts.py", text, "BA-LOG-001") == {11: "warning"}
+    broad = text.replace("except OperationalError as exc", "except Exception as exc")
+    assert _levels(tmp_path / "b", "shop/core/accounts.py", broad, "BA-LOG-001") == {11: "warning"}
+    # outside a migration, a handler naming the failure it handles is a note too (see the next test)
+    assert _levels(tmp_path / "c", "shop/core/accounts.py", text, "BA-LOG-001") == {11: "note"}
+
+
+def test_a_lost_traceback_is_a_warning_only_when_the_handler_catches_whatever_comes(tmp_path):
+    """`except Exception` (or BaseException, or a tuple holding one): the traceback is the only record of what
+    failed where, a warning. A handler naming its types (IntegrityError, TypeError) chose what it handles: a
+    note saying so."""
+    text = '''import logging
+
+logger = logging.getLogger(__name__)
+
+
+def save(row):
+    try:
+        row.save()
+        row.refresh()
+    except IntegrityError as exc:
+        logger.error("duplicate row: %s", exc)
+    try:
+        row.save()
+        row.refresh()
+    except (TypeError, Exception) as exc:
+        logger.error("save failed: %s", exc)
+'''
+    assert _levels(tmp_path, "shop/core/rows.py", text, "BA-LOG-001") == {11: "note", 16: "warning"}
 
 
 def test_an_error_logged_with_its_text_after_one_library_call_is_a_note(tmp_path):
@@ -350,3 +377,17 @@ def test_django_step_without_reverse_is_a_warning_only_when_it_deletes(tmp_path)
             '    operations = [\n        migrations.RunPython(purge),\n        migrations.RunPython(fill),\n    ]\n')
     found = _levels(tmp_path, "shop/migrations/0002_purge.py", text, "BA-MIG-002")
     assert found == {15: "warning", 16: "note"}
+
+
+def test_complexity_levels_follow_how_the_decisions_nest(tmp_path):
+    """A `match` counts as a decision whose cases nest (it has no `body` of its own); a rank C/D function made of
+    one flat `match` of independent cases is a note, the same cases each holding a nested loop is a warning."""
+    flat = "def route(event):\n    match event.kind:\n" + "".join(
+        f"        case {i}:\n            event.n = {i}\n" for i in range(16)) + "    return event\n"
+    nested = "def route(event):\n    match event.kind:\n" + "".join(
+        f"        case {i}:\n            for x in event.items:\n                x.n = {i}\n" for i in range(16)) + \
+        "    return event\n"
+    assert _levels(tmp_path / "a", "shop/events.py", flat, "BA-QUAL-001") == {1: "note"}
+    assert _levels(tmp_path / "b", "shop/events.py", nested, "BA-QUAL-001") == {1: "warning"}
+    result = scan([tmp_path / "b"], Settings(select=("BA-QUAL-001",), jobs=1), use_git=False)
+    assert not result.skipped

@@ -300,7 +300,34 @@ def test_module_only_a_tested_module_imports_is_a_note_unless_it_ran_whole(tmp_p
         "app/orphan.py": FIVE,
         "tests/test_views.py": "from app.views import double\n\ndef test_it():\n    assert double(1) == 2\n",
     })
-    assert levels(tmp_path, "BA-TEST-002") == {("app/helpers.py", 1): "note", ("app/orphan.py", 1): "warning"}
+    # nothing imports orphan.py and it serves no route: what runs it is not traced
+    assert levels(tmp_path, "BA-TEST-002") == {("app/helpers.py", 1): "note", ("app/orphan.py", 1): "note"}
+
+
+SERVICE = "def sync(rows):\n" + "".join(f"    rows.append({i})\n" for i in range(24)) + "    return rows\n"
+
+
+def test_warning_needs_code_the_application_runs_with_logic_of_its_own(tmp_path):
+    """A warning only where the application visibly runs the module (another non-test module imports it, or it
+    serves routes) and its functions hold logic (20 lines or more); an importer that is itself run by hand (a
+    management command, a script) does not count, and a thin module stays a note."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/views.py": "from app import service, thin, tool_helper\n\n" + FIVE,
+        "app/service.py": SERVICE,
+        "app/thin.py": FIVE,
+        "app/tool_helper.py": SERVICE,
+        "app/management/__init__.py": "",
+        "app/management/commands/__init__.py": "",
+        "app/management/commands/sync.py": "from app import cmd_helper\n\n" + SERVICE,
+        "app/cmd_helper.py": SERVICE,
+        "app/orphan.py": SERVICE,
+        "tests/test_other.py": "import json\n\ndef test_it():\n    assert json\n",
+    })
+    assert levels(tmp_path, "BA-TEST-002") == {
+        ("app/views.py", 1): "note", ("app/service.py", 1): "warning", ("app/thin.py", 1): "note",
+        ("app/tool_helper.py", 1): "warning", ("app/cmd_helper.py", 1): "note", ("app/orphan.py", 1): "note",
+        ("app/management/commands/sync.py", 1): "note"}
 
 
 def test_drf_router_registration_names_its_routes(tmp_path):
@@ -465,7 +492,7 @@ def test_middleware_runs_on_the_requests_tests_make(tmp_path):
     assert ("app/timing.py", 1) in flagged(tmp_path, "BA-TEST-002")
 
 
-def test_standalone_scripts_outside_packages_are_notes_a_top_level_script_stays_a_warning(tmp_path):
+def test_standalone_scripts_outside_packages_are_notes_so_are_unimported_scripts(tmp_path):
     script = "import sys\n\n\ndef names(lines):\n    return sorted({l.split('<')[0] for l in lines})\n\n\n" \
              "def render(names):\n    return '\\n'.join(names)\n\n\n" \
              "if __name__ == '__main__':\n    print(render(names(open(sys.argv[1]))))\n"
@@ -480,9 +507,11 @@ def test_standalone_scripts_outside_packages_are_notes_a_top_level_script_stays_
         "tests/test_app.py": "import app\n\ndef test_it():\n    assert app\n",
     })
     result = scan([tmp_path], Settings(jobs=1, select=("BA-TEST-002",)), use_git=False)
+    # run.py and export.py are reported for lack of tests, but nothing imports them: notes, with what was not traced
     assert sorted((f.path, f.level) for f in result.findings) == [
-        ("app/tasks/run.py", "warning"), ("app/themes/dark/build.py", "note"), ("export.py", "warning"),
+        ("app/tasks/run.py", "note"), ("app/themes/dark/build.py", "note"), ("export.py", "note"),
         ("extras/authors/generate.py", "note")]
+    assert "what runs it" in next(f.message for f in result.findings if f.path == "export.py")
 
 
 def test_route_name_read_from_the_flask_config_class_is_traced(tmp_path):

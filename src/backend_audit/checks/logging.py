@@ -457,6 +457,10 @@ def _message_arg(call: ast.Call, method: str) -> ast.expr | None:
     return positional(call, 1 if method == "log" else 0) or keyword(call, "msg")
 
 
+# caught types that say nothing of what failed: the traceback is the only record of it
+_BROAD = frozenset({"Exception", "BaseException"})
+
+
 class ErrorLogDropsTraceback(AstCheck):
     """logger.error/critical in an except handler that does not re-raise, without exc_info."""
 
@@ -511,6 +515,12 @@ class ErrorLogDropsTraceback(AstCheck):
             # for that failure (`except ldap.FILTER_ERROR: log.error("bad user search filter")`)
             why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler expects; the message "
                    f"{'carries its text' if logs_error else 'is written for it'}, the failing frame is lost")
+        elif not (reraises or expected) and types and not any(t.split(".")[-1] in _BROAD for t in types):
+            # blind, reviewers judged a lost traceback worth a warning where the handler catches whatever comes
+            # (`except Exception`): the traceback is the only record of what failed where. A handler naming its
+            # types (IntegrityError, TypeError, OSError) chose the failures it handles
+            why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler names (a failure it "
+                   "chose to handle, not whatever comes)")
         self.handlers.append((reraises, expected, why))
 
     def _one_step(self) -> str | None:
