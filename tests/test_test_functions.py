@@ -1,0 +1,100 @@
+"""Function facts of test files: skipped in the per-file pass, made again for a test file application code may
+import (pipeline/test_functions.py), so the project pass sees what it saw when every file had them."""
+
+import dataclasses
+import textwrap
+
+from backend_audit.config import Settings
+from backend_audit.findings import FileResult
+from backend_audit.model.project import ProjectModel
+from backend_audit.pipeline import runner, test_functions
+from backend_audit.pipeline.discovery import SourceRef
+from backend_audit.pipeline.runner import Plan, analyse_file
+
+HELPER = """
+def make_user(db, name):
+    user = User(name=name)
+    db.add(user)
+    db.commit()
+    return user
+"""
+
+
+def _write(root, rel, code):
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    return SourceRef(rel=rel, abs=str(path))
+
+
+def _result(path, imports=(), is_test=False, functions=True):
+    facts = {"is_test": is_test, "imports": list(imports)}
+    if functions:
+        facts["functions"] = {}
+    return FileResult(path=path, facts=facts)
+
+
+def test_a_test_file_is_analysed_without_function_facts_unless_the_plan_asks(tmp_path):
+    ref = _write(tmp_path, "tests/factories.py", HELPER)
+    plan = Plan(Settings(jobs=1), (), str(tmp_path))
+    skipped = analyse_file(ref, plan)
+    full = analyse_file(ref, dataclasses.replace(plan, test_functions=True))
+    assert skipped.facts["is_test"] and "functions" not in skipped.facts
+    assert "make_user" in full.facts["functions"]
+    # nothing else moves: the other facts and the findings are those of the full analysis
+    assert {k: v for k, v in full.facts.items() if k != "functions"} == skipped.facts
+    assert full.findings == skipped.findings
+    app = analyse_file(_write(tmp_path, "app/views.py", HELPER), plan)
+    assert "make_user" in app.facts["functions"]
+
+
+def test_a_test_module_is_needed_when_an_application_name_or_relative_import_can_reach_it():
+    lacking = [_result(p, is_test=True, functions=False) for p in (
+        "backend/tests/factories.py", "backend/tests/test_views.py", "backend/app/tests/__init__.py",
+        "backend/app/tests/helpers.py", "backend/tests/utils/user.py")]
+
+    def needed(*app):
+        return test_functions.needing([*app, *lacking])
+
+    assert needed(_result("backend/app/main.py", ["app.core.config", "fastapi"])) == []
+    # absolute, from whatever import root: the dotted path matches from any folder down (with app/ as a root,
+    # `tests.factories` imports app/tests/__init__.py, which could re-export a helper)
+    assert needed(_result("backend/app/seed.py", ["tests.factories", "tests.factories.make_user"])) == \
+        ["backend/tests/factories.py", "backend/app/tests/__init__.py"]
+    # `import tests` can reach every module below it through attributes
+    assert needed(_result("backend/app/seed.py", ["tests"])) == [p.path for p in lacking]
+    # relative imports resolve against the importing file's own package
+    assert needed(_result("backend/app/seed.py", [".tests", ".tests.helpers"])) == \
+        ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
+    assert needed(_result("backend/app/api/seed.py", ["..tests.helpers"])) == \
+        ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
+    # a module named in a string (settings, import_string) counts too
+    named = _result("backend/app/settings.py")
+    named.facts["dotted_names"] = ["tests.utils.user.Factory"]
+    assert needed(named) == ["backend/app/tests/__init__.py", "backend/tests/utils/user.py"]
+    # test files importing each other need nothing: no reader follows a test file into another
+    assert needed(_result("backend/tests/test_more.py", ["tests.factories"], is_test=True)) == []
+
+
+def test_the_project_pass_sees_the_function_facts_of_a_test_helper_the_application_imports(tmp_path, monkeypatch):
+    _write(tmp_path, "app/__init__.py", "")
+    _write(tmp_path, "app/seed.py", "from tests.factories import make_user\n\n\ndef seed(db):\n"
+                                    "    return make_user(db, 'admin')\n")
+    _write(tmp_path, "tests/__init__.py", "")
+    _write(tmp_path, "tests/factories.py", HELPER)
+    _write(tmp_path, "tests/test_seed.py", "from app.seed import seed\n\n\ndef test_seed(db):\n"
+                                          "    assert seed(db)\n")
+    seen = {}
+    build = ProjectModel.build
+
+    def capture(root, file_results, settings):
+        model = build(root, file_results, settings)
+        seen.update(model.facts)
+        return model
+    monkeypatch.setattr(ProjectModel, "build", staticmethod(capture))
+    runner.scan([tmp_path], Settings(jobs=1, extra={"no_cache": True}), use_git=False)
+    full = analyse_file(SourceRef("tests/factories.py", str(tmp_path / "tests/factories.py")),
+                        Plan(Settings(jobs=1), (), str(tmp_path), test_functions=True))
+    assert seen["tests/factories.py"]["functions"] == full.facts["functions"]
+    assert "functions" not in seen["tests/test_seed.py"]  # no application file imports it
+    assert "seed" in seen["app/seed.py"]["functions"]
