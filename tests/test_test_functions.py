@@ -68,10 +68,16 @@ def test_a_test_module_is_needed_when_an_application_name_or_relative_import_can
         ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
     assert needed(_result("backend/app/api/seed.py", ["..tests.helpers"])) == \
         ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
-    # a module named in a string (settings, import_string) counts too
-    named = _result("backend/app/settings.py")
-    named.facts["dotted_names"] = ["tests.utils.user.Factory"]
-    assert needed(named) == ["backend/app/tests/__init__.py", "backend/tests/utils/user.py"]
+    # a string that looks like a module name is no import (`ForeignKey("user.id")`): the semantic model
+    # follows import statements only
+    named = _result("backend/app/models.py")
+    named.facts["dotted_names"] = ["user.id", "tests.utils.user.Factory"]
+    assert needed(named) == []
+    # inside a package, the semantic model resolves a bare `tests` to the submodule pkg.tests
+    package = _result("backend/app/__init__.py")
+    package.lines = 3
+    assert needed(package) == ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
+    assert needed(_result("backend/app/__init__.py")) == []  # an empty one names nothing
     # test files importing each other need nothing: no reader follows a test file into another
     assert needed(_result("backend/tests/test_more.py", ["tests.factories"], is_test=True)) == []
 

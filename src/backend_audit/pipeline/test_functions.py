@@ -15,7 +15,6 @@ names cannot be reached; one that might be is complete, exactly as if nothing ha
 
 from __future__ import annotations
 
-import posixpath
 from typing import Callable, Iterable
 
 from ..findings import FileResult
@@ -35,20 +34,20 @@ def module_parts(path: str) -> tuple[str, ...]:
 
 def _names(fr: FileResult) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     """(absolute module names, relative imports resolved against the file's own path) an application file
-    imports or names in a string."""
+    imports. Module names in strings do not count: the semantic model follows import statements only, and
+    the readers that resolve a string (settings, urlconfs) leave test files out."""
     absolute: list[tuple[str, ...]] = []
     resolved: list[tuple[str, ...]] = []
     package = module_parts(fr.path)[:-1] if not fr.path.endswith("__init__.py") else module_parts(fr.path)
-    for key in ("imports", "dotted_names", "loads_module_named"):
-        for name in fr.fact(key) or ():
-            name = str(name)
-            rest = name.lstrip(".")
-            level = len(name) - len(rest)
-            parts = tuple(p for p in rest.split(".") if p)
-            if level and level - 1 <= len(package):
-                resolved.append(package[:len(package) - (level - 1)] + parts)
-            elif parts:  # absolute, or relative past the scanned root: matched as a name from anywhere
-                absolute.append(parts)
+    for name in fr.fact("imports") or ():
+        name = str(name)
+        rest = name.lstrip(".")
+        level = len(name) - len(rest)
+        parts = tuple(p for p in rest.split(".") if p)
+        if level and level - 1 <= len(package):
+            resolved.append(package[:len(package) - (level - 1)] + parts)
+        elif parts:  # absolute, or relative past the scanned root: matched as a name from anywhere
+            absolute.append(parts)
     return absolute, resolved
 
 
@@ -61,14 +60,19 @@ def _overlap(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def needing(results: list[FileResult]) -> list[str]:
     """Paths of test files analysed without function facts that an application file may import: an
     absolute name that matches the file's dotted path from any folder down (whatever the import roots
-    are), or a relative import that resolves into it (or to a package above it)."""
+    are), a relative import that resolves into it (or to a package above it), or a non-empty application
+    package `__init__.py` above it (the semantic model resolves a package's bare name `tests` to its
+    submodule `pkg.tests`)."""
     lacking = [fr for fr in results if lacks_functions(fr)]
     if not lacking:
         return []
     by_head: dict[str, list[tuple[str, ...]]] = {}
     resolved: list[tuple[str, ...]] = []
+    packages: list[tuple[str, ...]] = []
     for fr in results:
         if fr.analysed and not fr.fact("is_test"):
+            if fr.path.endswith("__init__.py") and fr.lines:
+                packages.append(module_parts(fr.path))
             absolute, relative = _names(fr)
             for parts in absolute:
                 by_head.setdefault(parts[0], []).append(parts)
@@ -76,7 +80,7 @@ def needing(results: list[FileResult]) -> list[str]:
     out = []
     for fr in lacking:
         mine = module_parts(fr.path)
-        if any(_overlap(mine, r) for r in resolved) or any(
+        if any(mine[:len(p)] == p for p in packages) or any(_overlap(mine, r) for r in resolved) or any(
                 _overlap(mine[k:], name) for k, part in enumerate(mine) for name in by_head.get(part, ())):
             out.append(fr.path)
     return out
