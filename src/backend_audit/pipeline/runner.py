@@ -618,6 +618,12 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     return same | {f.fingerprint for f in findings}
 
 
+def _journal():
+    from . import project_record
+
+    return project_record.journal()
+
+
 def _again(refs: dict[str, SourceRef], plan: Plan) -> Callable[[list[str]], dict[str, FileResult]]:
     """Analyse test files again with their function facts (those `refs` holds)."""
     def analyse(paths: list[str]) -> dict[str, FileResult]:
@@ -675,7 +681,6 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         return None, None, stored
     from ..model.frameworks.inventory import build as endpoint_inventory
     from ..model.project import ProjectModel
-    from . import project_record
 
     with _decoding_facts():
         file_results = test_functions.complete(file_results, _again(refs or {}, plan))
@@ -686,7 +691,9 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         model.watch(changes.files)
         reads = {}
     sections: dict = {}  # report sections the project pass produced (coverage, ...)
-    with project_record.journal() as journal:
+    # what the pass reads keys the record it leaves; without a cache there is no record, and the audit hook
+    # the journal installs would run on every event of the rest of the scan for nothing
+    with _journal() if inputs is not None else contextlib.nullcontext() as journal:
         found = run_project_checks(file_results, plan, rules, selection, root, sections, model=model,
                                    reads=reads, subset=file_subset)
         inventory = endpoint_inventory(model)
