@@ -104,3 +104,35 @@ def test_the_project_pass_sees_the_function_facts_of_a_test_helper_the_applicati
     assert seen["tests/factories.py"]["functions"] == full.facts["functions"]
     assert "functions" not in seen["tests/test_seed.py"]  # no application file imports it
     assert "seed" in seen["app/seed.py"]["functions"]
+
+
+def test_the_base_pass_sees_the_function_facts_of_the_helper_at_the_base(tmp_path, monkeypatch, capsys):
+    """--changed-since edits the test helper an application module imports: the base model holds the function
+    facts of the helper's base blob (cached or not), as a scan of the base branch would."""
+    from ._gitrepo import commit, git, init, run_cli, write
+
+    root = init(tmp_path / "repo")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    # an open endpoint calling the helper: project findings for the base pass to decide
+    write(root, {"app/__init__.py": "", "app/seed.py": "from tests.factories import make_user\n\n\ndef seed(db):\n"
+                 "    return make_user(db, 'admin')\n",
+                 "app/main.py": "from fastapi import FastAPI\n\nfrom app.seed import seed\n\napp = FastAPI()\n\n\n"
+                 "@app.post('/seed')\ndef do_seed():\n    return seed(None)\n", "tests/__init__.py": "",
+                 "tests/factories.py": textwrap.dedent(HELPER)})
+    commit(root, "base")
+    scan = ("scan", str(root), "-q", "--fail-on", "never", "-f", "json")
+    run_cli(capsys, *scan)  # the base branch's scan fills the cache with the helper as the per-file pass made it
+    git(root, "checkout", "-q", "-b", "feature")
+    write(root, {"tests/factories.py": textwrap.dedent(HELPER) + "\n\ndef make_admin(db):\n    return make_user(db, 'a')\n"})
+    seen: list[dict] = []
+    affected = runner._affected_rules
+
+    def capture(project, model, base, reads):
+        seen.append({fr.path: fr.facts for fr in base if fr.analysed})
+        return affected(project, model, base, reads)
+    monkeypatch.setattr(runner, "_affected_rules", capture)
+    for extra in ((), ("--no-cache",)):
+        seen.clear()
+        run_cli(capsys, *scan, "--changed-since", "main", *extra)
+        assert seen, "the base pass must run (a project finding to decide), or this test proves nothing"
+        assert set(seen[0]["tests/factories.py"]["functions"]) == {"make_user"}, extra
