@@ -5,7 +5,6 @@ import dataclasses
 import textwrap
 
 from backend_audit.config import Settings
-from backend_audit.findings import FileResult
 from backend_audit.model.project import ProjectModel
 from backend_audit.pipeline import runner, test_functions
 from backend_audit.pipeline.discovery import SourceRef
@@ -27,13 +26,6 @@ def _write(root, rel, code):
     return SourceRef(rel=rel, abs=str(path))
 
 
-def _result(path, imports=(), is_test=False, functions=True):
-    facts = {"is_test": is_test, "imports": list(imports)}
-    if functions:
-        facts["functions"] = {}
-    return FileResult(path=path, facts=facts)
-
-
 def test_a_test_file_is_analysed_without_function_facts_unless_the_plan_asks(tmp_path):
     ref = _write(tmp_path, "tests/factories.py", HELPER)
     plan = Plan(Settings(jobs=1), (), str(tmp_path))
@@ -48,38 +40,46 @@ def test_a_test_file_is_analysed_without_function_facts_unless_the_plan_asks(tmp
     assert "make_user" in app.facts["functions"]
 
 
-def test_a_test_module_is_needed_when_an_application_name_or_relative_import_can_reach_it():
-    lacking = [_result(p, is_test=True, functions=False) for p in (
-        "backend/tests/factories.py", "backend/tests/test_views.py", "backend/app/tests/__init__.py",
-        "backend/app/tests/helpers.py", "backend/tests/utils/user.py")]
+def _analysed(root, files):
+    plan = Plan(Settings(jobs=1), (), str(root))
+    return [analyse_file(_write(root, rel, code), plan) for rel, code in files.items()]
 
-    def needed(*app):
-        return test_functions.needing([*app, *lacking])
 
-    assert needed(_result("backend/app/main.py", ["app.core.config", "fastapi"])) == []
-    # absolute, from whatever import root: the dotted path matches from any folder down (with app/ as a root,
-    # `tests.factories` imports app/tests/__init__.py, which could re-export a helper)
-    assert needed(_result("backend/app/seed.py", ["tests.factories", "tests.factories.make_user"])) == \
+TESTS = {"backend/tests/factories.py": HELPER, "backend/tests/test_views.py": "def test_view():\n    pass\n",
+         "backend/app/tests/__init__.py": "", "backend/app/tests/helpers.py": HELPER,
+         "backend/tests/utils/user.py": HELPER}
+
+
+def test_a_test_module_is_needed_when_an_application_binding_can_reach_it(tmp_path):
+    def needed(app):
+        return test_functions.needing(_analysed(tmp_path / str(len(app) + len(str(app))), {**app, **TESTS}))
+
+    assert needed({"backend/app/main.py": "from app.core.config import settings\nimport fastapi\n"}) == []
+    # bound names match the module's dotted path from any folder down (the import roots are not known): a
+    # name inside it, or (`import tests`) a package whose attributes reach it; app/tests/ is a `tests` too
+    assert needed({"backend/app/seed.py": "from tests.factories import make_user\n"}) == \
         ["backend/tests/factories.py", "backend/app/tests/__init__.py"]
-    # `import tests` can reach every module below it through attributes
-    assert needed(_result("backend/app/seed.py", ["tests"])) == [p.path for p in lacking]
-    # relative imports resolve against the importing file's own package
-    assert needed(_result("backend/app/seed.py", [".tests", ".tests.helpers"])) == \
+    assert needed({"backend/app/seed.py": "import tests.utils\n"}) == [
+        "backend/tests/factories.py", "backend/tests/test_views.py", "backend/app/tests/__init__.py",
+        "backend/app/tests/helpers.py", "backend/tests/utils/user.py"]
+    assert needed({"backend/app/seed.py": "def seed():\n    from tests.utils import user\n    user.make_user()\n"}) == \
+        ["backend/app/tests/__init__.py", "backend/tests/utils/user.py"]
+    # relative imports resolve against the importing module (the package itself is not bound by them)
+    # (a name inside a package may be its __init__'s: the package counts with the module)
+    assert needed({"backend/app/seed.py": "from .tests import helpers\nfrom . import models\n"}) == \
         ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
-    assert needed(_result("backend/app/api/seed.py", ["..tests.helpers"])) == \
+    assert needed({"backend/app/api/seed.py": "from ..tests.helpers import make_user\n"}) == \
         ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
-    # a string that looks like a module name is no import (`ForeignKey("user.id")`): the semantic model
-    # follows import statements only
-    named = _result("backend/app/models.py")
-    named.facts["dotted_names"] = ["user.id", "tests.utils.user.Factory"]
-    assert needed(named) == []
+    assert needed({"backend/app/seed.py": "from tests.factories import *\n"}) == \
+        ["backend/tests/factories.py", "backend/app/tests/__init__.py"]
+    # a string that looks like a module name is no binding (`ForeignKey("user.id")`)
+    assert needed({"backend/app/models.py": "owner = ForeignKey('user.id')\nx = 'tests.utils.user.Factory'\n"}) == []
     # inside a package, the semantic model resolves a bare `tests` to the submodule pkg.tests
-    package = _result("backend/app/__init__.py")
-    package.lines = 3
-    assert needed(package) == ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
-    assert needed(_result("backend/app/__init__.py")) == []  # an empty one names nothing
+    assert needed({"backend/app/__init__.py": "VERSION = 1\n"}) == \
+        ["backend/app/tests/__init__.py", "backend/app/tests/helpers.py"]
+    assert needed({"backend/app/__init__.py": ""}) == []  # an empty one names nothing
     # test files importing each other need nothing: no reader follows a test file into another
-    assert needed(_result("backend/tests/test_more.py", ["tests.factories"], is_test=True)) == []
+    assert needed({"backend/tests/test_more.py": "from tests.factories import make_user\n"}) == []
 
 
 def test_the_project_pass_sees_the_function_facts_of_a_test_helper_the_application_imports(tmp_path, monkeypatch):
