@@ -26,11 +26,12 @@ def _write(root, rel, code):
     return SourceRef(rel=rel, abs=str(path))
 
 
-def test_a_test_file_is_analysed_without_function_facts_unless_the_plan_asks(tmp_path):
+def test_a_test_file_is_analysed_without_function_facts_in_process_unless_the_plan_asks(tmp_path):
     ref = _write(tmp_path, "tests/factories.py", HELPER)
-    plan = Plan(Settings(jobs=1), (), str(tmp_path))
+    plan = Plan(Settings(jobs=1), (), str(tmp_path), in_process=True)
     skipped = analyse_file(ref, plan)
     full = analyse_file(ref, dataclasses.replace(plan, test_functions=True))
+    assert full.facts == analyse_file(ref, dataclasses.replace(plan, in_process=False)).facts  # a worker's
     assert skipped.facts["is_test"] and "functions" not in skipped.facts
     assert "make_user" in full.facts["functions"]
     # nothing else moves: the other facts and the findings are those of the full analysis
@@ -41,7 +42,7 @@ def test_a_test_file_is_analysed_without_function_facts_unless_the_plan_asks(tmp
 
 
 def _analysed(root, files):
-    plan = Plan(Settings(jobs=1), (), str(root))
+    plan = Plan(Settings(jobs=1), (), str(root), in_process=True)
     return [analyse_file(_write(root, rel, code), plan) for rel, code in files.items()]
 
 
@@ -123,7 +124,8 @@ def test_the_base_pass_sees_the_function_facts_of_the_helper_at_the_base(tmp_pat
     scan = ("scan", str(root), "-q", "--fail-on", "never", "-f", "json")
     run_cli(capsys, *scan)  # the base branch's scan fills the cache with the helper as the per-file pass made it
     git(root, "checkout", "-q", "-b", "feature")
-    write(root, {"tests/factories.py": textwrap.dedent(HELPER) + "\n\ndef make_admin(db):\n    return make_user(db, 'a')\n"})
+    admin = "\n\ndef make_admin(db):\n    return make_user(db, 'a')\n"
+    write(root, {"tests/factories.py": textwrap.dedent(HELPER) + admin})
     seen: list[dict] = []
     affected = runner._affected_rules
 
@@ -136,3 +138,11 @@ def test_the_base_pass_sees_the_function_facts_of_the_helper_at_the_base(tmp_pat
         run_cli(capsys, *scan, "--changed-since", "main", *extra)
         assert seen, "the base pass must run (a project finding to decide), or this test proves nothing"
         assert set(seen[0]["tests/factories.py"]["functions"]) == {"make_user"}, extra
+
+
+def test_a_test_module_reached_passes_its_own_bindings_on(tmp_path):
+    files = {"app/seed.py": "from tests.factories import make_user\n",
+             "tests/factories.py": "from tests.base import make_user\n", "tests/base.py": HELPER,
+             "tests/test_seed.py": "from tests.base import make_user\n"}
+    # factories re-exports base's function: the resolver follows it there; test_seed is reached by no one
+    assert test_functions.needing(_analysed(tmp_path, files)) == ["tests/factories.py", "tests/base.py"]

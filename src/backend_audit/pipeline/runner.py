@@ -42,7 +42,10 @@ class Plan:
     # In the scan's own process a native parser crash would take the run down: a file the host's `ast`
     # rejects is then handed back (NeedsIsolation) and goes to a worker for the libcst fallback.
     in_process: bool = False
-    # Function facts on test files too: only for a test file an application file may import (test_functions)
+    # Function facts on test files too. In this process (a small tree) they are left out and made again
+    # only for a test file the project pass can read them from (test_functions.py); a worker makes them,
+    # as a large tree's application code often binds its root package (`import netbox.models`), which
+    # reaches every test module, and completing them there would analyse every test file twice.
     test_functions: bool = False
 
 
@@ -189,7 +192,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or _mentions(text, c.PREFILTER)]
     from ..engines import ast_walk
 
-    collectors = list(_fact_collectors(is_test and not plan.test_functions))
+    collectors = list(_fact_collectors(is_test and plan.in_process and not plan.test_functions))
     if any(issubclass(c, RadonCheck) for c in picked):  # radon's complexity (and Halstead), in this walk
         from ..engines.radon import ComplexityCounter, HalsteadCounter
 

@@ -5,9 +5,10 @@ and test files are often half of a small app's lines. Yet every reader of a file
 either leaves test files out (the endpoint inventory and everything built on it, BA-AUTH-004,
 BA-API-*'s own limiter, the GraphQL resolver names of test reach) or reaches a file through the
 application code's imports (a handler's callees resolved by the semantic model: BA-AUTH-001's stored
-writes, the sanitisers, flag arguments and stores of checks/injection.py). So the per-file pass skips them on test files, and before
-the project pass runs, a test file the semantic model could resolve an application name to is analysed
-again with them (`needing`: a superset, read from the same import bindings the model follows). A test
+writes, the sanitisers, flag arguments and stores of checks/injection.py). So the per-file pass skips them
+on test files when it runs in the scan's own process (a small tree; runner.Plan says why not in workers),
+and before the project pass runs, a test file the semantic model could resolve an application name to is
+analysed again with them (`needing`: a superset, read from the same import bindings the model follows). A test
 module no application binding reaches cannot be read; one that might be is complete, exactly as if
 nothing had been skipped.
 """
@@ -51,26 +52,36 @@ def needing(results: list[FileResult]) -> list[str]:
     name to. Its import lookup matches a module whose dotted path *ends* with the name (source roots are not
     known), so a binding counts against the test module's path from any folder down: a name inside the
     module, or a package whose attributes reach it. Inside a package's `__init__.py` a bare name stands for
-    the submodule of that name, so a non-empty application package reaches the test modules below it."""
-    lacking = [fr for fr in results if lacks_functions(fr)]
+    the submodule of that name, so a non-empty package reaches the modules below it. A test module reached
+    passes its own bindings on (a helper re-exporting another's function), up to a fixed point."""
+    lacking = {fr.path: fr for fr in results if lacks_functions(fr)}
     if not lacking:
         return []
     by_head: dict[str, list[tuple[str, ...]]] = {}
-    for fr in results:
-        if not fr.analysed or fr.fact("is_test"):
-            continue
-        summary = fr.facts.get("semantic") or {}
-        targets = _targets(summary)
+
+    def bind(fr: FileResult) -> None:
+        targets = _targets(fr.facts.get("semantic") or {})
         if fr.path.endswith("__init__.py") and fr.lines:
             targets.append(module_parts(fr.path))
         for parts in targets:
             by_head.setdefault(parts[0], []).append(parts)
-    out = []
-    for fr in lacking:
-        mine = module_parts(fr.path)
-        if any(_overlap(mine[k:], name) for k, part in enumerate(mine) for name in by_head.get(part, ())):
-            out.append(fr.path)
-    return out
+
+    tests = []
+    for fr in results:
+        if fr.analysed and not fr.fact("is_test"):
+            bind(fr)
+        elif fr.analysed:
+            tests.append(fr)
+    reached: set[str] = set()
+    while True:  # every test module reached, with or without its facts, passes its bindings on
+        new = [fr for fr in tests if fr.path not in reached and any(
+            _overlap(mine[k:], name) for mine in (module_parts(fr.path),) for k, part in enumerate(mine)
+            for name in by_head.get(part, ()))]
+        if not new:
+            return [path for path in lacking if path in reached]
+        for fr in new:
+            reached.add(fr.path)
+            bind(fr)
 
 
 def complete(results: list[FileResult], analyse: Callable[[list[str]], dict[str, FileResult]]) -> list[FileResult]:
