@@ -27,7 +27,7 @@ from ..config import Selection, Settings, is_test_path, requires_python
 from ..records import dataclass
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
-from . import base_prep, syntax
+from . import base_prep, syntax, test_functions
 from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
@@ -42,16 +42,24 @@ class Plan:
     # In the scan's own process a native parser crash would take the run down: a file the host's `ast`
     # rejects is then handed back (NeedsIsolation) and goes to a worker for the libcst fallback.
     in_process: bool = False
+    # Function facts on test files too. In this process (a small tree) they are left out and made again
+    # only for a test file the project pass can read them from (test_functions.py); a worker makes them,
+    # as a large tree's application code often binds its root package (`import netbox.models`), which
+    # reaches every test module, and completing them there would analyse every test file twice.
+    test_functions: bool = False
 
 
 class NeedsIsolation(Exception):
     """Raised in-process for a file that needs the native grammar fallback: analyse it in a worker."""
 
 
-def _fact_collectors() -> list[type]:
+@functools.lru_cache(maxsize=2)
+def _fact_collectors(test_file: bool = False) -> tuple[type, ...]:
+    """The fact collectors of a file; a test file's leave FunctionFacts out (test_functions.py says why)."""
     from ..model import facts
+    from ..model.frameworks import FunctionFacts
 
-    return facts.collectors()
+    return tuple(c for c in facts.collectors() if not (test_file and c is FunctionFacts))
 
 
 def _symbol_table(tree: ast.Module) -> list[tuple[int, int, str]]:
@@ -184,7 +192,7 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     wanted = [c for c in picked if not getattr(c, "PREFILTER", ()) or _mentions(text, c.PREFILTER)]
     from ..engines import ast_walk
 
-    collectors = _fact_collectors()
+    collectors = list(_fact_collectors(is_test and plan.in_process and not plan.test_functions))
     if any(issubclass(c, RadonCheck) for c in picked):  # radon's complexity (and Halstead), in this walk
         from ..engines.radon import ComplexityCounter, HalsteadCounter
 
@@ -561,7 +569,8 @@ def _reads_changed_since(rule_id: str) -> bool:
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
                                selection: Selection, root: Path, jobs: int, cache, model,
                                reads: dict[str, set[tuple[str, str]]], keys_now: dict[str, str],
-                               git_listing: str | None = None, early: base_prep.Early | None = None) -> set[str]:
+                               git_listing: str | None = None, early: base_prep.Early | None = None,
+                               refs: dict[str, SourceRef] | None = None) -> set[str]:
     """The project findings of the merge base (--changed-since). Only files the change touched are
     analysed again, from their base blobs (a blob scanned before, at that path, is a cache hit). Only the
     project rules that read something of those files that differs at the base run again: the others'
@@ -571,8 +580,11 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     from ..workflow import diffscope
 
     replaced = diffscope.rebuilt(changes)
-    if early is not None and early.fits([fr for fr in result.file_results if fr.path not in replaced]):
-        base = early.kept + list(early.hits.values())
+    # unchanged files are their current selves at the base; a changed test file comes from its base blob
+    unchanged = {rel: ref for rel, ref in (refs or {}).items() if rel not in replaced}
+    if early is not None and early.fits([fr for fr in result.file_results if fr.path not in replaced]) and \
+            not replaced.intersection(test_functions.needing(early.kept + list(early.hits.values()))):
+        base = test_functions.complete(early.kept + list(early.hits.values()), _again(unchanged, plan))
     else:
         early = None
         with tempfile.TemporaryDirectory(prefix="ba-base-") as tmp:
@@ -589,7 +601,8 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
             fresh = _run_files(todo, plan, jobs, None) if todo else []
             if cache is not None and fresh:
                 cache.store(fresh, keys)
-        base = kept + list(hits.values()) + fresh
+            base = test_functions.complete(kept + list(hits.values()) + fresh,
+                                           _again({**unchanged, **{ref.rel: ref for ref in refs}}, plan))
     current = _current_project_findings(result)
     project = {f.rule_id.split("/", 1)[0] for f in current}  # the rules whose findings the base decides
     rerun = _affected_rules(project, model, base, reads)
@@ -606,6 +619,21 @@ def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: d
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
     return same | {f.fingerprint for f in findings}
+
+
+def _journal():
+    from . import project_record
+
+    return project_record.journal()
+
+
+def _again(refs: dict[str, SourceRef], plan: Plan) -> Callable[[list[str]], dict[str, FileResult]]:
+    """Analyse test files again with their function facts (those `refs` holds)."""
+    def analyse(paths: list[str]) -> dict[str, FileResult]:
+        todo = [refs[p] for p in paths if p in refs]
+        full = dataclasses.replace(plan, test_functions=True)
+        return {fr.path: fr for fr in _run_files(todo, full, 1, None)}
+    return analyse
 
 
 def _current_project_findings(result: ScanResult) -> list[Finding]:
@@ -645,18 +673,20 @@ def _project_inputs(cache, root: Path, settings: Settings, file_results: list[Fi
 
 
 def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
-                  selection: Selection, root: Path, changes, file_subset: bool, semantic_parts=None):
+                  selection: Selection, root: Path, changes, file_subset: bool, semantic_parts=None,
+                  refs: dict[str, SourceRef] | None = None):
     """(model or None, reads, outputs): the project rules' findings, report sections, endpoints and
     frameworks, reused from the cache when this scan's project inputs are those of the stored record.
-    `semantic_parts`: the semantic model's per-module parts made ahead (base_prep)."""
+    `semantic_parts`: the semantic model's per-module parts made ahead (base_prep); `refs`: the scanned
+    files by path (a test file an application file may import is analysed again, test_functions.py)."""
     stored = inputs.lookup(cache.project) if inputs is not None else None
     if stored is not None:
         return None, None, stored
     from ..model.frameworks.inventory import build as endpoint_inventory
     from ..model.project import ProjectModel
-    from . import project_record
 
     with _decoding_facts():
+        file_results = test_functions.complete(file_results, _again(refs or {}, plan))
         model = ProjectModel.build(root, file_results, plan.settings)
     model.semantic_parts = semantic_parts
     reads: dict[str, set[tuple[str, str]]] | None = None
@@ -664,7 +694,9 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         model.watch(changes.files)
         reads = {}
     sections: dict = {}  # report sections the project pass produced (coverage, ...)
-    with project_record.journal() as journal:
+    # what the pass reads keys the record it leaves; without a cache there is no record, and the audit hook
+    # the journal installs would run on every event of the rest of the scan for nothing
+    with _journal() if inputs is not None else contextlib.nullcontext() as journal:
         found = run_project_checks(file_results, plan, rules, selection, root, sections, model=model,
                                    reads=reads, subset=file_subset)
         inventory = endpoint_inventory(model)
@@ -827,8 +859,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
     inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing) \
         if changes is None and not file_subset else None
+    refs = {ref.rel: ref for ref in disc.files}
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
-                                          file_subset, early[0].semantic if early[0] is not None else None)
+                                          file_subset, early[0].semantic if early[0] is not None else None, refs)
     findings.extend(project["findings"])
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
@@ -870,7 +903,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     baseline.apply(result, settings)
     levels.apply(result, settings)
     at_base = _base_project_fingerprints(result, changes, plan, rules, selection, disc.root, jobs, cache, model,
-                                         reads or {}, keys, disc.git_listing, early[0]) \
+                                         reads or {}, keys, disc.git_listing, early[0], refs) \
         if diffscope.needs_base(result, changes) else set()
     diffscope.apply(result, changes, at_base)
     if cache:
