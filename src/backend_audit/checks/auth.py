@@ -27,6 +27,8 @@ _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 _NO_GUARD = ("none", "unknown", "graphql", "public")
+# The weak sign that a write is meant to be private: it reads who is asking (its data is the caller's own)
+_IDENTITY = "reads who is asking"
 # What a note says when nothing marks a route as private or guarded
 _NOT_TRACED = "auth for this route not traced: no guard found in decorators, bases, dependencies or middleware"
 _SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
@@ -196,6 +198,12 @@ class EndpointWithoutAuth(EndpointCheck):
                                "private: a step made for anonymous callers at a bounded rate, such as a recovery "
                                "or second-factor code; whether it checks what the caller's earlier steps left is "
                                "not traced)")
+                elif owned == _IDENTITY and not convention and "AllowAny" not in why:
+                    # tied to the caller only: an anonymous caller changes no one's data (it fails or writes an
+                    # orphan), and with no guarded route beside it the guard may be out of sight (a hook)
+                    level = "note"
+                    reason += (f" (it reads who is asking, so it changes the caller's own data, and no route beside "
+                               f"it takes a login: {_NOT_TRACED})")
                 elif owned or convention or "AllowAny" in why:
                     # one sign only: a forgotten guard, or a public form / a guard out of sight on a record or
                     # in a module the other sign does not confirm
@@ -247,17 +255,19 @@ class EndpointWithoutAuth(EndpointCheck):
     def _meant_private(self, group: list) -> str | None:
         """Positive evidence that what an endpoint touches belongs to someone in particular: it reads who is
         asking, it acts on a stored record its URL names (`/tasks/{task_id}/edit`), it sits under an
-        administrative path, or it sets a password. None when nothing says so."""
+        administrative path, or it sets a password. None when nothing says so. The strong signs come first:
+        a read of who is asking alone (_IDENTITY) ties the write to the caller, so an anonymous caller acts on
+        no one's data."""
         e = group[0][0]
-        if any(v.get("reads_identity") for v in self._views(e.file, e, None)):
-            return "reads who is asking"
         if any(self._names_record(x) for x, _ in group):
             return "acts on a record its URL names by id"
         area = next((seg for x, _ in group for seg in x.path.split("/") if _ADMIN_SEGMENT.match(seg)), None)
         if area:
             return f"sits under an administrative area (/{area}/)"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
-        return f"sets a password ({hit}())" if hit else None
+        if hit:
+            return f"sets a password ({hit}())"
+        return _IDENTITY if any(v.get("reads_identity") for v in self._views(e.file, e, None)) else None
 
     def _convention(self, group: list, tally: dict[str, list[int]]) -> str | None:
         """The other kind of evidence: routes of its own module carry a guard this analysis recognises (a
