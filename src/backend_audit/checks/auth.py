@@ -161,7 +161,9 @@ class EndpointWithoutAuth(EndpointCheck):
             elif not step and not changing and self._serves_anonymous(path, group[0][0]):
                 continue  # `if current_user.is_authenticated: <more>`: built for anonymous visitors too
             owned = self._meant_private(group)
-            convention = self._convention(group, tally)
+            # a webhook or a provider's callback is called by another service or a redirect, never with the
+            # user's login: the guard of the routes beside it could not apply to it, so it says nothing here
+            convention = None if hook else self._convention(group, tally)
             if step:
                 flow = why.rsplit(": ", 1)[-1].rstrip(")")
                 reason += (f" (a step of the {flow} flow that reads the logged-in user, so a guard is missing, but an "
@@ -213,8 +215,14 @@ class EndpointWithoutAuth(EndpointCheck):
                                "changes to a user)" if not convention else
                                f" ({convention}, but it changes nothing this analysis can tie to a user: no identity "
                                "read, no record its URL names by a numeric or untyped id, no password set)")
-                elif hook:
+                elif hook and STATE_CHANGING & served:
                     level = "warning"  # a webhook with no sender check: a known problem by its shape
+                elif hook:
+                    # a callback reached by GET is a browser sent back by a provider (OAuth), carrying a code or
+                    # state whose check is a proof of its own: not traced here
+                    level = "note"
+                    reason += (f" ({_NOT_TRACED}; a callback reached by GET is a browser sent back by a provider, "
+                               "carrying a code or state whose check is not traced)")
                 else:
                     # fail-safe: a change made by an anonymous caller is a defect only where the endpoint is
                     # meant for someone in particular; nothing here says it is
