@@ -34,6 +34,8 @@ _NOT_TRACED = "auth for this route not traced: no guard found in decorators, bas
 _SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
 # A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
 _PATH_PARAM = re.compile(r"[{<]([^}>]+)[}>]")
+# A path parameter named as a record's id (`task_id`, `pk`, `userId`)
+_ID_PARAM = re.compile(r"(^|_)(id|pk)$|[a-z]Id$")
 # A literal path segment naming an administrative area (`/admin/users/import`, `/api/staff/...`): a route there
 # is meant for operators, whatever its handler reads
 _ADMIN_SEGMENT = re.compile(r"(?i)^(admin|administration|administrator|backoffice|back-office|staff|superuser|"
@@ -206,6 +208,13 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "note"
                     reason += (f" (it reads who is asking, so it changes the caller's own data, and no route beside "
                                f"it takes a login: {_NOT_TRACED})")
+                elif not owned and convention and "AllowAny" not in why and not self._beside_guarded(group, guarded):
+                    # guarded routes beside it, but fewer than the open ones (or with a sign-in step, whose other
+                    # steps are public), and nothing ties what it changes to anyone: open is the module's habit
+                    level = "note"
+                    reason += (f" ({convention}, but no more than the open ones or beside a sign-in step, and it "
+                               "changes nothing this analysis can tie to a user: no identity read, no record its "
+                               f"URL names by id, no password set; {_NOT_TRACED})")
                 elif owned or convention or "AllowAny" in why:
                     # one sign only: a forgotten guard, or a public form / a guard out of sight on a record or
                     # in a module the other sign does not confirm
@@ -299,7 +308,10 @@ class EndpointWithoutAuth(EndpointCheck):
                 (parts[-1], parts[0] if len(parts) > 1 else "")
             params[name] = conv.lower()
         typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
-        return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID")
+        # an id by its type (`<int:pk>`, `task_id: int`) or, untyped, by its name (`{task_id}`, `<pk>`): a word
+        # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record
+        return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
+                   (conv in ("int", "integer") or typed.get(name) == "int" or _ID_PARAM.search(name))
                    for name, conv in params.items())
 
     def _beside_guarded(self, group: list, guarded: set) -> bool:
