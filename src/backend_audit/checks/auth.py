@@ -174,9 +174,9 @@ class EndpointWithoutAuth(EndpointCheck):
                 if not convention:
                     reason += f" ({_NOT_TRACED}; no route beside it takes a login either)"
             elif not changing:
-                if "AllowAny" not in why and not any(v.get("reads_identity")
-                                                     for v in self._views(path, group[0][0], None)):
-                    # public content or a forgotten guard: the code does not say which
+                if not any(v.get("reads_identity") for v in self._views(path, group[0][0], None)):
+                    # public content or a forgotten guard: the code does not say which (also on DRF's open
+                    # default: a tag list or a version check reads the same for everyone)
                     level = "note"
                     reason += (" and reads no user identity (no request.user / current_user / session user): public "
                                "content or a forgotten guard cannot be told apart")
