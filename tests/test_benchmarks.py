@@ -141,9 +141,12 @@ def test_taint_cost_runs_on_a_tiny_tree(tmp_path):
 def test_endpoints_real_lays_out_a_pinned_commit_and_reports(tmp_path):
     work = tmp_path / "work"
     (work / "app").mkdir(parents=True)
+    # a POST that changes the order its URL names, beside a route that takes a login: two signs, an error
     (work / "app" / "views.py").write_text(
-        "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post('/orders')\ndef create():\n"
-        "    db.session.add(Order())\n    db.session.commit()\n    return ''\n")  # a POST that stores: an error
+        "from flask import Flask\nfrom flask_login import login_required\napp = Flask(__name__)\n\n\n"
+        "@app.post('/orders/<int:order_id>')\ndef update(order_id):\n"
+        "    db.session.add(Order(id=order_id))\n    db.session.commit()\n    return ''\n\n\n"
+        "@app.get('/orders')\n@login_required\ndef index():\n    return ''\n")
     git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-C", str(work)]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
@@ -160,7 +163,7 @@ def test_endpoints_real_lays_out_a_pinned_commit_and_reports(tmp_path):
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "endpoints_real.py"), "--mirrors",
                            str(tmp_path / "mirrors"), "--verdicts", str(verdicts)], capture_output=True, text=True,
                           timeout=300)
-    assert "shop: 1 endpoints {'flask': 1}" in done.stdout
+    assert "shop: 2 endpoints {'flask': 2}" in done.stdout
     assert "TP kept 1/1" in done.stdout
 
 

@@ -59,8 +59,13 @@ class PermissiveCors(AstCheck):
                               "requests and read the answers; list the allowed origins explicitly",
                         level="warning" if why_lower else "error", rule_id="BA-API-002/wildcard-credentials")
         else:
-            self.report(node, f"{what}{why_lower}: every website may read the responses; list the allowed origins",
-                        level="note" if why_lower else "warning", rule_id="BA-API-002/wildcard")
+            # without credentials browsers send no cookies to a wildcard origin: other sites read only what a
+            # cookie-less request gets (token APIs, public widgets, by design); the blind reviews found that
+            # exposure only where an instance answers private data with no login at all, which is not traced
+            self.report(node, f"{what}{why_lower}: every website may read what a request without cookies gets; "
+                              "browsers send no credentials to a wildcard origin, so whether any route answers "
+                              "private data without them (no login at all, trust by network address) is not "
+                              "traced; list the allowed origins", level="note", rule_id="BA-API-002/wildcard")
 
     def visit_Call(self, node: ast.Call) -> None:
         name = dotted(node.func) or ""

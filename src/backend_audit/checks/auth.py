@@ -27,9 +27,15 @@ _PUSH = re.compile(r"^(send|send_\w+|broadcast\w*|publish\w*|emit|push|notify\w*
                    r"|send_task|kiq|xadd|lpush|rpush)$")
 _WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 _NO_GUARD = ("none", "unknown", "graphql", "public")
+# The weak sign that a write is meant to be private: it reads who is asking (its data is the caller's own)
+_IDENTITY = "reads who is asking"
+# What a note says when nothing marks a route as private or guarded
+_NOT_TRACED = "auth for this route not traced: no guard found in decorators, bases, dependencies or middleware"
 _SIGN_IN = ("public (account flow: login", "public (account flow: sign-in", "public (credential exchange")
 # A path parameter (`{task_id}`, `<int:pk>`): the route acts on one stored record its URL names
 _PATH_PARAM = re.compile(r"[{<]([^}>]+)[}>]")
+# A path parameter named as a record's id (`task_id`, `pk`, `userId`)
+_ID_PARAM = re.compile(r"(^|_)(id|pk)$|[a-z]Id$")
 # A literal path segment naming an administrative area (`/admin/users/import`, `/api/staff/...`): a route there
 # is meant for operators, whatever its handler reads
 _ADMIN_SEGMENT = re.compile(r"(?i)^(admin|administration|administrator|backoffice|back-office|staff|superuser|"
@@ -149,29 +155,46 @@ class EndpointWithoutAuth(EndpointCheck):
                     # sight; only an unauthenticated webhook is a known problem by its shape
                     level = "note"
             step = ACCOUNT_STEP in why
+            served = {x for _, m in group for x in m}
+            views = self._views(path, group[0][0], served)
+            if not step and not changing and any(v.get("persists") for v in views):
+                changing, level = True, "error"
+                reason += " (a GET that saves or deletes stored data)"
+            elif not step and not changing and self._serves_anonymous(path, group[0][0]):
+                continue  # `if current_user.is_authenticated: <more>`: built for anonymous visitors too
+            owned = self._meant_private(group)
+            # a webhook or a provider's callback is called by another service or a redirect, never with the
+            # user's login: the guard of the routes beside it could not apply to it, so it says nothing here
+            convention = None if hook else self._convention(group, tally)
             if step:
-                changing, level = False, "warning"
                 flow = why.rsplit(": ", 1)[-1].rstrip(")")
                 reason += (f" (a step of the {flow} flow that reads the logged-in user, so a guard is missing, but an "
                            "anonymous caller reaches only that step)")
-            served = {x for _, m in group for x in m}
-            views = self._views(path, group[0][0], served)
-            if step:
-                pass  # the account flow's own step, whatever it stores: a warning
-            elif not changing and any(v.get("persists") for v in views):
-                level, reason = "error", reason + " (a GET that saves or deletes stored data)"
-            elif not changing and self._serves_anonymous(path, group[0][0]):
-                continue  # `if current_user.is_authenticated: <more>`: built for anonymous visitors too
-            elif not changing and "AllowAny" not in why and not any(
-                    v.get("reads_identity") for v in self._views(path, group[0][0], None)):
-                # public content or a forgotten guard: the code does not say which
-                level = "note"
-                reason += (" and reads no user identity (no request.user / current_user / session user): public "
-                           "content or a forgotten guard cannot be told apart")
+                changing, level = False, "warning" if convention else "note"
+                if not convention:
+                    reason += f" ({_NOT_TRACED}; no route beside it takes a login either)"
+            elif not changing:
+                if not any(v.get("reads_identity") for v in self._views(path, group[0][0], None)):
+                    # public content or a forgotten guard: the code does not say which (also on DRF's open
+                    # default: a tag list or a version check reads the same for everyone)
+                    level = "note"
+                    reason += (" and reads no user identity (no request.user / current_user / session user): public "
+                               "content or a forgotten guard cannot be told apart")
+                elif "AllowAny" not in why and not convention:
+                    # it reads who is asking, yet no route of its module shows a guard this analysis knows: the
+                    # blind reviews found such reads guarded out of sight (an app-wide hook) far more often than open
+                    level = "note"
+                    reason += (f" (it reads who is asking, but {_NOT_TRACED} and no route beside it takes a login "
+                               "either, so the guard may be out of sight)")
+                elif "AllowAny" not in why:
+                    reason += f" (it reads who is asking, and {convention})"
             if level == "error" and not step:
-                meant = self._meant_private(group, guarded)
                 limited = _own_rate_limit(group)
-                if meant is None and limited:
+                if owned and convention:
+                    # two independent signs: what it changes is someone's, and its author guards the routes
+                    # beside it one by one, this one excepted
+                    reason += f" (it {owned}, and {convention})"
+                elif not owned and limited:
                     # its author bounded how often a caller may use it, and guarded it with nothing: built for
                     # anonymous callers (a recovery code, a second factor); what it lets them change is not traced
                     level = "note"
@@ -179,17 +202,47 @@ class EndpointWithoutAuth(EndpointCheck):
                                "private: a step made for anonymous callers at a bounded rate, such as a recovery "
                                "or second-factor code; whether it checks what the caller's earlier steps left is "
                                "not traced)")
-                elif meant is None:
-                    # fail-safe: a change made by an anonymous caller is a defect only where the endpoint
-                    # is meant for someone in particular; nothing here says it is
+                elif owned == _IDENTITY and not convention and "AllowAny" not in why:
+                    # tied to the caller only: an anonymous caller changes no one's data (it fails or writes an
+                    # orphan), and with no guarded route beside it the guard may be out of sight (a hook)
+                    level = "note"
+                    reason += (f" (it reads who is asking, so it changes the caller's own data, and no route beside "
+                               f"it takes a login: {_NOT_TRACED})")
+                elif not owned and convention and "AllowAny" not in why and not self._beside_guarded(group, guarded):
+                    # guarded routes beside it, but fewer than the open ones (or with a sign-in step, whose other
+                    # steps are public), and nothing ties what it changes to anyone: open is the module's habit
+                    level = "note"
+                    reason += (f" ({convention}, but no more than the open ones or beside a sign-in step, and it "
+                               "changes nothing this analysis can tie to a user: no identity read, no record its "
+                               f"URL names by id, no password set; {_NOT_TRACED})")
+                elif owned or convention or "AllowAny" in why:
+                    # one sign only: a forgotten guard, or a public form / a guard out of sight on a record or
+                    # in a module the other sign does not confirm
                     level = "warning"
+                    reason += (f" (it {owned}, but no route beside it takes a login, so the guard may sit out of "
+                               "sight)" if owned else " (it relies on DRF's open default, but nothing ties what it "
+                               "changes to a user)" if not convention else
+                               f" ({convention}, but it changes nothing this analysis can tie to a user: no identity "
+                               "read, no record its URL names by a numeric or untyped id, no password set)")
+                elif hook and STATE_CHANGING & served:
+                    level = "warning"  # a webhook with no sender check: a known problem by its shape
+                elif hook:
+                    # a callback reached by GET is a browser sent back by a provider (OAuth), carrying a code or
+                    # state whose check is a proof of its own: not traced here
+                    level = "note"
+                    reason += (f" ({_NOT_TRACED}; a callback reached by GET is a browser sent back by a provider, "
+                               "carrying a code or state whose check is not traced)")
+                else:
+                    # fail-safe: a change made by an anonymous caller is a defect only where the endpoint is
+                    # meant for someone in particular; nothing here says it is
+                    level = "note"
                     beside = ("the routes beside it that take a login sit with a sign-in step, of which it may be "
                               "one" if any(x.file in self._signin_files for x, _ in group) else
-                              "the routes beside it that take a login, if any, are fewer than the open ones")
-                    reason += (" (nothing says it is meant to be private: it reads no user identity, names no "
-                               "record in its URL by a numeric or untyped id (a string or UUID id may be a link's "
-                               f"key), sets no password, and {beside}; a public form or a guard out of sight cannot "
-                               "be told apart)")
+                              "no route beside it takes a login")
+                    reason += (f" ({_NOT_TRACED}; and nothing says it is meant to be private: it reads no user "
+                               "identity, names no record in its URL by a numeric or untyped id (a string or UUID id "
+                               f"may be a link's key), sets no password, and {beside}; a public form or a guard out "
+                               "of sight cannot be told apart)")
                 # where the routes beside it carry a guard and it does not, the author's convention is a guard
                 # on each route: a check in the call it hands the request to would be the exception
                 handed = None if self._beside_guarded(group, guarded) else self._request_untraced(group[0][0])
@@ -216,25 +269,32 @@ class EndpointWithoutAuth(EndpointCheck):
         out.extend(self._drf_default_open(inv, opened))
         return out
 
-    def _meant_private(self, group: list, guarded: set) -> str | None:
-        """Positive evidence that an endpoint is meant for someone in particular, which an error needs: it
-        reads who is asking, it acts on a stored record its URL names (`/tasks/{task_id}/edit`), it sets a
-        password, or a route in its file or on its router takes a login (this one is the odd one out).
-        None when nothing says so."""
+    def _meant_private(self, group: list) -> str | None:
+        """Positive evidence that what an endpoint touches belongs to someone in particular: it reads who is
+        asking, it acts on a stored record its URL names (`/tasks/{task_id}/edit`), it sits under an
+        administrative path, or it sets a password. None when nothing says so. The strong signs come first:
+        a read of who is asking alone (_IDENTITY) ties the write to the caller, so an anonymous caller acts on
+        no one's data."""
         e = group[0][0]
-        if any(v.get("reads_identity") for v in self._views(e.file, e, None)):
-            return "reads the user's identity"
         if any(self._names_record(x) for x, _ in group):
-            return "acts on a record its URL names"
+            return "acts on a record its URL names by id"
         area = next((seg for x, _ in group for seg in x.path.split("/") if _ADMIN_SEGMENT.match(seg)), None)
         if area:
-            return f"its path names an administrative area (/{area}/)"
-        if self._beside_guarded(group, guarded) and not _own_rate_limit(group):
-            # (a route with a rate limit of its own was made for anonymous callers at a bounded rate: a
-            # recovery or sign-in step, not the one route its module forgot to guard)
-            return "a route beside it takes a login"
+            return f"sits under an administrative area (/{area}/)"
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
-        return f"sets a password ({hit}())" if hit else None
+        if hit:
+            return f"sets a password ({hit}())"
+        return _IDENTITY if any(v.get("reads_identity") for v in self._views(e.file, e, None)) else None
+
+    def _convention(self, group: list, tally: dict[str, list[int]]) -> str | None:
+        """The other kind of evidence: routes of its own module carry a guard this analysis recognises (a
+        decorator, dependency, permission class or check in the body), so the author guards route by route
+        there and this one has none. A route with a rate limit of its own was made for anonymous callers at a
+        bounded rate (a recovery or sign-in step), not forgotten."""
+        if _own_rate_limit(group):
+            return None
+        closed = max(tally.get(x.file, [0, 0])[1] for x, _ in group)
+        return f"{closed} route(s) beside it in its module take a login" if closed else None
 
     @staticmethod
     def _names_record(e) -> bool:
@@ -248,7 +308,10 @@ class EndpointWithoutAuth(EndpointCheck):
                 (parts[-1], parts[0] if len(parts) > 1 else "")
             params[name] = conv.lower()
         typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
-        return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID")
+        # an id by its type (`<int:pk>`, `task_id: int`) or, untyped, by its name (`{task_id}`, `<pk>`): a word
+        # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record
+        return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
+                   (conv in ("int", "integer") or typed.get(name) == "int" or _ID_PARAM.search(name))
                    for name, conv in params.items())
 
     def _beside_guarded(self, group: list, guarded: set) -> bool:

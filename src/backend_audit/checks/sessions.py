@@ -141,15 +141,25 @@ def _in_query(parents: list[ast.AST]) -> bool:
 # Key-derivation and password-hashing functions: what they return from a guess cannot be steered byte by byte.
 _KDF_CALLS = frozenset({"pbkdf2_hmac", "scrypt", "hashpw", "pbkdf2", "derive", "argon2", "hash_secret_raw"})
 _REQUEST_PARTS = frozenset({"cookies", "COOKIES", "form", "POST", "GET", "args", "headers", "json", "data",
-                            "query_params", "values", "META"})
+                            "query_params", "values", "META", "authorization"})
+# Parts of a request handed on by themselves (`def verify(headers): headers.get("X-Secret")`): a value read
+# out of them is still one the caller sent
+_HANDED_PARTS = frozenset({"headers", "META", "cookies", "COOKIES", "query_params"})
 
 
 def _from_request(expr: ast.AST) -> str | None:
-    """`request.cookies.get("g_csrf_token")`, `await request.form()`: a value the caller sent."""
+    """`request.cookies.get("g_csrf_token")`, `await request.form()`, `headers.get("X-Action-Secret")`: a value
+    the caller sent."""
     for n in ast.walk(expr):
         if isinstance(n, ast.Attribute) and n.attr in _REQUEST_PARTS and \
                 (dotted(n.value) or "").rpartition(".")[2] in ("request", "req"):
             return n.attr
+        if isinstance(n, (ast.Call, ast.Subscript)):
+            holder = n.func.value if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
+                n.func.attr in ("get", "getlist") else n.value if isinstance(n, ast.Subscript) else None
+            part = (dotted(holder) or "").rpartition(".")[2] if holder is not None else ""
+            if part in _HANDED_PARTS:
+                return part
     return None
 
 
@@ -258,7 +268,17 @@ class SecretComparedWithEquals(AstCheck):
                               "whose bytes an attacker cannot steer one at a time, so the timing leak is of little "
                               "use; hmac.compare_digest(a, b) still removes it", level="note")
             return
-        self.report(node, f"{what} compared with {op}: the "
+        sent = self._origin(left, _from_request) or self._origin(right, _from_request)
+        if not sent:
+            # a secret only a caller who can probe it makes a timing leak: the blind reviews found the unprobed
+            # ones (enum members, pagination cursors, values of a verified token, start-up checks) false far more
+            # often than not, so without a value traced to the request this is a note
+            self.report(node, f"{what} compared with {op}: the comparison stops at the first differing byte; "
+                              "whether either side is a value a caller sends (a token, key or password from the "
+                              "request against a stored secret) is not traced; hmac.compare_digest(a, b) removes "
+                              "the leak", level="note")
+            return
+        self.report(node, f"{what} compared with {op}: one side comes from the request ({sent}), and the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
                           "guess is right; use hmac.compare_digest(a, b)")
 

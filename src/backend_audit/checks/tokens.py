@@ -50,6 +50,8 @@ class JwtVerificationOff(AstCheck):
             reads = frame["claim_reads"].get(node.id)
             if reads is not None:
                 key = _literal_key(node, self.ctx.parents)
+                if not isinstance(key, str):
+                    key = _named_key(node, self.ctx.parents)
                 if not (isinstance(key, str) and _fallback_of_request_value(self.ctx.parents)):
                     reads.add(key if isinstance(key, str) else "\0")
                 return
@@ -372,6 +374,26 @@ def _fallback_of_request_value(parents: list[ast.AST]) -> bool:
 def _call_receiver(node: ast.AST) -> str:
     """`request.POST.get(...)` -> "request.POST.get" (dotted() names no call)."""
     return (dotted(node.func) or "") if isinstance(node, ast.Call) else ""
+
+
+# words of a claim-key constant naming who holds the token or what they may do (`USER_ID_CLAIM`, `ROLES_KEY`)
+_HOLDER_WORDS = frozenset({"sub", "subject", "email", "user", "userid", "uid", "username", "upn", "oid", "role",
+                           "roles", "group", "groups", "scope", "scopes", "perm", "perms", "permission",
+                           "permissions", "admin", "staff", "superuser", "tenant", "org", "account", "session"})
+
+
+def _named_key(name: ast.Name, parents: list[ast.AST]) -> str | None:
+    """The claim key a constant names (`payload.get(JWT_OWNER_FIELD)`): read by name, "\0" (any use) when its
+    words say who holds the token (`USER_ID_CLAIM`), so only a key naming something else narrows the use."""
+    parent = parents[-1] if parents else None
+    grand = parents[-2] if len(parents) > 1 else None
+    key = parent.slice if isinstance(parent, ast.Subscript) and parent.value is name else \
+        grand.args[0] if isinstance(parent, ast.Attribute) and parent.attr == "get" and \
+        isinstance(grand, ast.Call) and grand.func is parent and grand.args else None
+    text = dotted(key) if isinstance(key, (ast.Name, ast.Attribute)) else None
+    if not text or not text.rpartition(".")[2].isupper():
+        return None
+    return None if set(text.rpartition(".")[2].lower().split("_")) & _HOLDER_WORDS else text
 
 
 def _literal_key(name: ast.Name, parents: list[ast.AST]) -> object:
