@@ -164,9 +164,27 @@ class OpenRedirect(TaintCheck):
         # the browser sets the Referer to the page the user came from: a link from another site sends them
         # back to that site, a page the attacker could have linked to directly; forging it takes the client
         # itself (an extension, a proxy). Lower impact than a `next=` parameter, not none (CWE-601)
-        return _note_when_marked(super().judge(tf), tf, "referer", (
+        judged = _note_when_marked(super().judge(tf), tf, "referer", (
             f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
             f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
+        helper = _returned_by_project_code(tf)
+        if judged is None or judged[0] != "warning" or not helper:
+            return judged
+        # blind, every `next` URL that came back from a project helper (get_next_url(), a same-host check
+        # returning the URL) had been checked there in a way the guards did not recognise; every true open
+        # redirect read the request in the function that redirects
+        what = tf.flow.root.split(":", 3)[3] if tf.flow.root.startswith("src:") else "request data"
+        return "note", (f"request data ({what}) reaches the target of a redirect ({tf.api}) as the value project "
+                        f"code returns ({helper}): whether that code checks where the URL goes was not traced. "
+                        f"{self.FIX}")
+
+
+def _returned_by_project_code(tf) -> str:
+    """`path:line` of the first project function's `return` the flow passes through, or ""."""
+    for path, line, _col, text in tf.flow.steps:
+        if text.startswith("returned:"):
+            return f"{path}:{line}"
+    return ""
 
 
 class LdapInjection(TaintCheck):
