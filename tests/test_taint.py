@@ -452,10 +452,16 @@ def use():
     return {"v": session[HINT]}
 """
     result = _scan(tmp_path / "c", {"app/views.py": code, "app/other.py": by_constant}, select=("BA-INP-012",))
-    assert [level for *_, level in _found(result)] == ["warning"]
+    # read back, but only echoed: a key that names no identity or right and reaches no sink stays a note
+    assert [level for *_, level in _found(result)] == ["note"]
     other_constant = by_constant.replace('HINT = "hint"', 'HINT = "theme"')
     result = _scan(tmp_path / "d", {"app/views.py": code, "app/other.py": other_constant}, select=("BA-INP-012",))
     assert [level for *_, level in _found(result)] == ["note"]
+    # the same read under a key that says who the user is: the code trusts it for that
+    role = code.replace('session["hint"]', 'session["user_role"]')
+    by_role = by_constant.replace('HINT = "hint"', 'HINT = "user_role"')
+    result = _scan(tmp_path / "e", {"app/views.py": role, "app/other.py": by_role}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["warning"]
 
 
 def test_reports_carry_the_path(tmp_path):
@@ -535,7 +541,7 @@ def d():
 
 @app.get("/e")
 def e():
-    return {"back": session.get("back")}
+    return redirect(session.get("back"))
 """, "app/dj.py": """
 from django.shortcuts import redirect
 

@@ -219,6 +219,7 @@ class TrustBoundaryViolation(TaintCheck):
                 kinds = tf.flow.sanitised
                 (checked if "all" in kinds or tf.kind in kinds else unchecked).add(tf.flow.root[6:])
         self._checked_at_read = checked - unchecked
+        self._unchecked_at_read = unchecked
         reads = {k for f in project.facts.values() for fn in (f.get("taint") or {}).get("functions", ())
                  for k in fn.get("store_reads", ())}
         # a read under a computed key may be any key: then every key counts as read back
@@ -232,11 +233,34 @@ class TrustBoundaryViolation(TaintCheck):
             return None
         judged = super().judge(tf)
         reads = getattr(self, "_read_keys", None)
-        if judged is None or judged[0] != "warning" or not tf.store_key or reads is None or tf.store_key in reads:
+        if judged is None or judged[0] != "warning" or not tf.store_key or reads is None:
+            return judged  # (a read under a computed key may read this one anywhere: what trusts it is unknown)
+        if tf.store_key not in reads:
+            # the harm is in the code that trusts the value once it is read back, and no code reads this key
+            return "note", (f"request data is written into the session under {tf.store_key}, but no code of the "
+                            f"project reads that key back (reads from templates or of the whole session not "
+                            f"traced). {self.FIX}")
+        if tf.store_key in getattr(self, "_unchecked_at_read", ()) or _names_identity_or_right(tf.store_key):
             return judged
-        # the harm is in the code that trusts the value once it is read back, and no code reads this key
-        return "note", (f"request data is written into the session under {tf.store_key}, but no code of the project "
-                        f"reads that key back (reads from templates or of the whole session not traced). {self.FIX}")
+        # blind, request data kept under a key for a flow's own state (an LTI hint, a pending 2FA method, a
+        # checked redirect target) was never trusted for more than that flow; a key naming who the user is or
+        # what they may do, or one whose read reaches a sink unchecked, is what the code visibly trusts
+        return "note", (f"request data is written into the session under {tf.store_key}, a key that names no "
+                        f"identity or right and whose reads reach no sink unchecked: what the code trusts it for "
+                        f"once read back was not traced. {self.FIX}")
+
+
+# words of a session key that say the app trusts it for who the user is or what they may do
+_IDENTITY_WORDS = frozenset({"user", "uid", "userid", "username", "login", "account", "email", "role", "roles",
+                             "admin", "staff", "superuser", "permission", "permissions", "perms", "group", "groups",
+                             "tenant", "org", "organization", "organisation", "authenticated", "verified",
+                             "authorized", "authorised", "privilege", "privileges", "scope", "scopes", "owner",
+                             "member", "impersonate", "impersonating", "sudo"})
+
+
+def _names_identity_or_right(key: str) -> bool:
+    words = re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower())
+    return any(w in _IDENTITY_WORDS for w in words)
 
 
 class RequestDeserialization(TaintCheck):
