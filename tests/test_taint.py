@@ -351,8 +351,9 @@ def report(request, year):
     return HttpResponse("ok")
 """, "BA-SQL-001", True),
 }
-# untraced SQL is a note (rules/sql/BA-SQL-001.yaml `levels:`); other rules report it one level lower
-LEVEL = {"unknown-origin-is-lower": "warning", "untraced-sql-after-equals-is-built": "note",
+# untraced SQL is a note (rules/sql/BA-SQL-001.yaml `levels:`), and so is an untraced shell command
+# (BA-INP-003: only a traced flow from a request is positive evidence); other rules report it one level lower
+LEVEL = {"unknown-origin-is-lower": "note", "untraced-sql-after-equals-is-built": "note",
          "ssrf-fixed-host-is-note": "note", "django-raw": "note", "ssrf-path-after-host-is-note": "note"}
 
 
@@ -399,7 +400,7 @@ def test_migrations_and_terminal_programs_report_only_request_data(tmp_path):
         "serve.py": FLASK + shell + "\n@app.get('/x')\ndef x():\n    run(request.args['l'])\n"
                               "\nif __name__ == '__main__':\n    app.run()\n",
     }, select=("BA-SQL-001", "BA-INP-003"))
-    assert _found(result) == [("BA-INP-003", "serve.py", 6, "error"), ("BA-INP-003", "shop/helpers.py", 4, "warning")]
+    assert _found(result) == [("BA-INP-003", "serve.py", 6, "error"), ("BA-INP-003", "shop/helpers.py", 4, "note")]
 
 
 def test_session_value_checked_wherever_it_is_read_back(tmp_path):

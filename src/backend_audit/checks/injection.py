@@ -23,7 +23,8 @@ class ShellInjection(TaintCheck):
 
     RULE_ID = "BA-INP-003"
     KINDS = ("shell",)
-    UNKNOWN = "lower"
+    # a command of untraced origin: what the code cannot tell from a request's is a note (taint level policy)
+    UNKNOWN = "note"
     UNKNOWN_NEEDS_BUILT = False
     NOUN = "shell command"
     WHAT = "reaches a shell command"
@@ -37,7 +38,7 @@ class ShellInjection(TaintCheck):
                                                 f"chooses the program the backend spawns ({tf.api}): any command "
                                                 "runs on the server. Spawn only servers the deployment configures, "
                                                 "picked by name from an allowlist.")
-        if judged is None or judged[0] != "warning" or tf.flow.root.startswith("src:") or \
+        if judged is None or judged[0] == "error" or tf.flow.root.startswith("src:") or \
                 FS_PATH not in tf.flow.sanitised:
             return judged
         # a file path the server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`): whether a name in it
@@ -50,7 +51,7 @@ class ShellInjection(TaintCheck):
 class CodeInjection(TaintCheck):
     RULE_ID = "BA-INP-005"
     KINDS = ("code",)
-    UNKNOWN = "lower"
+    UNKNOWN = "note"  # code of untraced origin: a note saying so (taint level policy)
     UNKNOWN_NEEDS_BUILT = False
     NOUN = "code"
     WHAT = "reaches dynamic code execution"
@@ -58,13 +59,13 @@ class CodeInjection(TaintCheck):
 
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
-        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+        if judged is not None and judged[0] == "note" and not tf.flow.root.startswith("src:") and \
                 self._restricted(tf):
             return "note", (f"the code passed to {tf.api} comes from a value whose origin is not traced (origin not "
                             "traced), and it runs with `__builtins__` replaced (a restricted namespace); whether the "
                             "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
                             f"{self.FIX}")
-        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+        if judged is not None and judged[0] == "note" and not tf.flow.root.startswith("src:") and \
                 _settings_module(tf.path):
             # a settings module runs once at start-up, before any request: code it executes comes from the
             # deployment's own files (`include("local/*.py")`), which only whoever can edit the settings writes
@@ -72,11 +73,10 @@ class CodeInjection(TaintCheck):
                             "not traced (origin not traced); settings run at start-up, before any request, so it "
                             "is most likely the deployment's own configuration files, which was not traced. "
                             f"{self.FIX}")
-        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+        if judged is not None and judged[0] == "note" and not tf.flow.root.startswith("src:") and \
                 tf.api == "builtins.eval":
             # one expression from a value no trace reaches: most often the app's own data written out and read
-            # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote; a
-            # module's worth of code run with exec stays a warning
+            # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote
             return "note", (f"the expression passed to {tf.api} comes from a value whose origin is not traced "
                             "(origin not traced): whether it is only data the app wrote itself was not traced. "
                             f"{self.FIX}")
