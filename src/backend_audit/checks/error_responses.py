@@ -177,7 +177,7 @@ class ExceptionTextToClient(AstCheck):
             self.report(node, f"{tail}(...) sends {how} to the client, but {upstream}; whether that text can carry "
                               "internals (paths, URLs with keys) was not traced", level="note")
             return
-        self._emit(node, f"{tail}(...) sends {how} to the client", how)
+        self._emit(node, f"{tail}(...) sends {how} to the client", how, status)
 
     def _rendered(self, node: ast.Call, tail: str) -> None:
         """The caught exception handed to a page template (`error=e`, `{"error": str(e)}`): the page shows its
@@ -243,9 +243,9 @@ class ExceptionTextToClient(AstCheck):
             return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status):
-            self._emit(node, f"handler returns {how} to the client", how)
+            self._emit(node, f"handler returns {how} to the client", how, status)
 
-    def _emit(self, node: ast.AST, what: str, how: str) -> None:
+    def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None) -> None:
         if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
             self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
                               "clients, but its origin is not traced; make sure it never wraps internal errors",
@@ -254,6 +254,15 @@ class ExceptionTextToClient(AstCheck):
             finding = self.ctx.findings.pop()
             self.ctx.facts.setdefault("own_error_text", []).append(
                 {"finding": finding.to_dict(), "classes": self.caught[-1]})
+            return
+        if status is not None and 400 <= status < 500 and "traceback" not in how and "exc_info" not in how:
+            # blind, a broad handler answering a client error (400/401/422) with the text was telling the
+            # client why its input or its credentials failed far more often than leaking internals; a server
+            # error (5xx) or no status says the failure was unexpected, which is where internals show
+            self.report(node, f"{what} as a client error ({status}): the text most likely explains what was wrong "
+                              "with the request, but the broad handler may wrap any failure (what it can carry was "
+                              "not traced); catch the expected exception only, or return a generic message",
+                        level="note", properties={"sub": "client-error"})
             return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
