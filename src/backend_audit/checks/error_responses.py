@@ -60,7 +60,14 @@ def _status(call: ast.Call) -> int | None:
     tail = (dotted(call.func) or "").rsplit(".", 1)[-1]
     if tail in ("HTTPException", "abort", "HTTPError") and call.args:
         return _status_value(call.args[0])
+    if tail in _STATUS_SECOND and len(call.args) >= 2:
+        return _status_value(call.args[1])  # make_response(body, 401), Response(data, 400)
     return _DJANGO_STATUS.get(tail)
+
+
+# responses whose second positional argument is the status (Flask, Starlette, DRF; not Django's HttpResponse,
+# whose second is the content type)
+_STATUS_SECOND = frozenset({"make_response", "Response", "JSONResponse", "PlainTextResponse", "ORJSONResponse"})
 
 
 def _root(func: ast.AST) -> str | None:
@@ -170,6 +177,9 @@ class ExceptionTextToClient(AstCheck):
             return
         how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
         status = _status(node)
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if status is None and isinstance(parent, ast.Tuple) and len(parent.elts) >= 2 and parent.elts[0] is node:
+            status = _status_value(parent.elts[1])  # `return jsonify(...), 400`: Flask's (body, status) answer
         if not how or self._client_error(status):
             return
         upstream = self._library_verdict(status) if "traceback" not in how else None
