@@ -265,7 +265,8 @@ class ExceptionTextToClient(AstCheck):
             self.ctx.facts.setdefault("own_error_text", []).append(
                 {"finding": finding.to_dict(), "classes": self.caught[-1]})
             return
-        if status is not None and 400 <= status < 500 and "traceback" not in how and "exc_info" not in how:
+        if status is not None and 400 <= status < 500 and "traceback" not in how and "exc_info" not in how and \
+                not self._after_expected_handler():
             # blind, a broad handler answering a client error (400/401/422) with the text was telling the
             # client why its input or its credentials failed far more often than leaking internals; a server
             # error (5xx) or no status says the failure was unexpected, which is where internals show
@@ -276,6 +277,22 @@ class ExceptionTextToClient(AstCheck):
             return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
+
+    def _after_expected_handler(self) -> bool:
+        """The broad handler follows one for a specific class other than an HTTP answer passed through
+        (`except ImportError: ... except Exception:`): the code names its expected failures, so what reaches
+        the broad one is the unexpected rest, whose text is where internals show."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        block = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.Try) and handler in p.handlers),
+                     None)
+        if block is None:
+            return False
+        for earlier in block.handlers[:block.handlers.index(handler)]:
+            types = earlier.type.elts if isinstance(earlier.type, ast.Tuple) else [earlier.type] if earlier.type else []
+            names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in types]
+            if any(n and n not in _BROAD and "HTTP" not in n.upper() for n in names):
+                return True
+        return False
 
     def _client_error(self, status: int | None) -> bool:
         """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""
