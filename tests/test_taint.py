@@ -351,8 +351,9 @@ def report(request, year):
     return HttpResponse("ok")
 """, "BA-SQL-001", True),
 }
-# untraced SQL is a note (rules/sql/BA-SQL-001.yaml `levels:`); other rules report it one level lower
-LEVEL = {"unknown-origin-is-lower": "warning", "untraced-sql-after-equals-is-built": "note",
+# untraced SQL is a note (rules/sql/BA-SQL-001.yaml `levels:`), and so is an untraced shell command
+# (BA-INP-003: only a traced flow from a request is positive evidence); other rules report it one level lower
+LEVEL = {"unknown-origin-is-lower": "note", "untraced-sql-after-equals-is-built": "note",
          "ssrf-fixed-host-is-note": "note", "django-raw": "note", "ssrf-path-after-host-is-note": "note"}
 
 
@@ -399,7 +400,7 @@ def test_migrations_and_terminal_programs_report_only_request_data(tmp_path):
         "serve.py": FLASK + shell + "\n@app.get('/x')\ndef x():\n    run(request.args['l'])\n"
                               "\nif __name__ == '__main__':\n    app.run()\n",
     }, select=("BA-SQL-001", "BA-INP-003"))
-    assert _found(result) == [("BA-INP-003", "serve.py", 6, "error"), ("BA-INP-003", "shop/helpers.py", 4, "warning")]
+    assert _found(result) == [("BA-INP-003", "serve.py", 6, "error"), ("BA-INP-003", "shop/helpers.py", 4, "note")]
 
 
 def test_session_value_checked_wherever_it_is_read_back(tmp_path):
@@ -452,10 +453,16 @@ def use():
     return {"v": session[HINT]}
 """
     result = _scan(tmp_path / "c", {"app/views.py": code, "app/other.py": by_constant}, select=("BA-INP-012",))
-    assert [level for *_, level in _found(result)] == ["warning"]
+    # read back, but only echoed: a key that names no identity or right and reaches no sink stays a note
+    assert [level for *_, level in _found(result)] == ["note"]
     other_constant = by_constant.replace('HINT = "hint"', 'HINT = "theme"')
     result = _scan(tmp_path / "d", {"app/views.py": code, "app/other.py": other_constant}, select=("BA-INP-012",))
     assert [level for *_, level in _found(result)] == ["note"]
+    # the same read under a key that says who the user is: the code trusts it for that
+    role = code.replace('session["hint"]', 'session["user_role"]')
+    by_role = by_constant.replace('HINT = "hint"', 'HINT = "user_role"')
+    result = _scan(tmp_path / "e", {"app/views.py": role, "app/other.py": by_role}, select=("BA-INP-012",))
+    assert [level for *_, level in _found(result)] == ["warning"]
 
 
 def test_reports_carry_the_path(tmp_path):
@@ -535,7 +542,7 @@ def d():
 
 @app.get("/e")
 def e():
-    return {"back": session.get("back")}
+    return redirect(session.get("back"))
 """, "app/dj.py": """
 from django.shortcuts import redirect
 

@@ -68,6 +68,13 @@ def _keyless_signature(words: str, hashed: str) -> bool:
         is_credential_name(n) or "key" in snake(n).split("_") for n in hashed.split())
 
 
+def _keyed(hashed: str) -> bool:
+    """A key or secret among the hashed names (`md5(params + api_secret)`, `settings.SECRET_KEY`): the digest
+    is a home-made MAC. A token hashed alone names a cache entry or a lookup as often as anything secret."""
+    return any({"key", "secret", "secrets", "salt", "pepper", "hmac"} & set(snake(n).lower().split("_"))
+               for n in hashed.split())
+
+
 def _secret_value_name(name: str | None) -> bool:
     """A name that holds a value someone must not guess: `token`, `otp`, `nonce`, `salt`, `reset_code`."""
     if not name:
@@ -145,9 +152,16 @@ class WeakCrypto(AstCheck):
             return  # content addressing, caches, ETags: collisions do not matter there
         if bound and self._only_keys(bound):
             return  # `TokenBucket.authorize(f"em-{hashed}", ...)`: the digest names a bucket or a cache entry
-        if _SECURITY.search(words) and not _keyless_signature(words, hashed):
+        if _SECURITY.search(words) and _keyed(hashed):
             self.report(node, f"{algo} used for a security value ({bound or fn}): {algo} collisions are practical; "
                               "use SHA-256 (or HMAC-SHA-256 for signatures, a password hasher for passwords)")
+        elif _SECURITY.search(words) and not _keyless_signature(words, hashed):
+            # blind, digests named for a token or a signature with no key among their inputs were cache keys,
+            # de-duplication keys and server-side values: the name alone does not show what an attacker gains
+            self.report(node, f"{algo} for a value named for security ({bound or fn}), but no key or secret is among "
+                              "what it hashes: what it protects and who chooses its input were not traced; use "
+                              "SHA-256, or HMAC-SHA-256 with a key if it authenticates anything", level="note",
+                        properties={"sub": "keyless-digest"})
         else:
             self.report(node, f"{algo} hash whose purpose is not traced: fine for checksums and cache keys, broken "
                               "for signatures and tokens; use SHA-256, or pass usedforsecurity=False to say it is "

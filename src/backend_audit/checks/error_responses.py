@@ -60,7 +60,14 @@ def _status(call: ast.Call) -> int | None:
     tail = (dotted(call.func) or "").rsplit(".", 1)[-1]
     if tail in ("HTTPException", "abort", "HTTPError") and call.args:
         return _status_value(call.args[0])
+    if tail in _STATUS_SECOND and len(call.args) >= 2:
+        return _status_value(call.args[1])  # make_response(body, 401), Response(data, 400)
     return _DJANGO_STATUS.get(tail)
+
+
+# responses whose second positional argument is the status (Flask, Starlette, DRF; not Django's HttpResponse,
+# whose second is the content type)
+_STATUS_SECOND = frozenset({"make_response", "Response", "JSONResponse", "PlainTextResponse", "ORJSONResponse"})
 
 
 def _root(func: ast.AST) -> str | None:
@@ -170,6 +177,9 @@ class ExceptionTextToClient(AstCheck):
             return
         how = next((h for h in map(self._leaks, [*node.args, *(kw.value for kw in node.keywords)]) if h), None)
         status = _status(node)
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if status is None and isinstance(parent, ast.Tuple) and len(parent.elts) >= 2 and parent.elts[0] is node:
+            status = _status_value(parent.elts[1])  # `return jsonify(...), 400`: Flask's (body, status) answer
         if not how or self._client_error(status):
             return
         upstream = self._library_verdict(status) if "traceback" not in how else None
@@ -177,7 +187,7 @@ class ExceptionTextToClient(AstCheck):
             self.report(node, f"{tail}(...) sends {how} to the client, but {upstream}; whether that text can carry "
                               "internals (paths, URLs with keys) was not traced", level="note")
             return
-        self._emit(node, f"{tail}(...) sends {how} to the client", how)
+        self._emit(node, f"{tail}(...) sends {how} to the client", how, status)
 
     def _rendered(self, node: ast.Call, tail: str) -> None:
         """The caught exception handed to a page template (`error=e`, `{"error": str(e)}`): the page shows its
@@ -243,9 +253,9 @@ class ExceptionTextToClient(AstCheck):
             return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status):
-            self._emit(node, f"handler returns {how} to the client", how)
+            self._emit(node, f"handler returns {how} to the client", how, status)
 
-    def _emit(self, node: ast.AST, what: str, how: str) -> None:
+    def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None) -> None:
         if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
             self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
                               "clients, but its origin is not traced; make sure it never wraps internal errors",
@@ -255,8 +265,34 @@ class ExceptionTextToClient(AstCheck):
             self.ctx.facts.setdefault("own_error_text", []).append(
                 {"finding": finding.to_dict(), "classes": self.caught[-1]})
             return
+        if status is not None and 400 <= status < 500 and "traceback" not in how and "exc_info" not in how and \
+                not self._after_expected_handler():
+            # blind, a broad handler answering a client error (400/401/422) with the text was telling the
+            # client why its input or its credentials failed far more often than leaking internals; a server
+            # error (5xx) or no status says the failure was unexpected, which is where internals show
+            self.report(node, f"{what} as a client error ({status}): the text most likely explains what was wrong "
+                              "with the request, but the broad handler may wrap any failure (what it can carry was "
+                              "not traced); catch the expected exception only, or return a generic message",
+                        level="note", properties={"sub": "client-error"})
+            return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
+
+    def _after_expected_handler(self) -> bool:
+        """The broad handler follows one for a specific class other than an HTTP answer passed through
+        (`except ImportError: ... except Exception:`): the code names its expected failures, so what reaches
+        the broad one is the unexpected rest, whose text is where internals show."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        block = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.Try) and handler in p.handlers),
+                     None)
+        if block is None:
+            return False
+        for earlier in block.handlers[:block.handlers.index(handler)]:
+            types = earlier.type.elts if isinstance(earlier.type, ast.Tuple) else [earlier.type] if earlier.type else []
+            names = [(dotted(t) or "").rsplit(".", 1)[-1] for t in types]
+            if any(n and n not in _BROAD and "HTTP" not in n.upper() for n in names):
+                return True
+        return False
 
     def _client_error(self, status: int | None) -> bool:
         """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""

@@ -23,7 +23,8 @@ class ShellInjection(TaintCheck):
 
     RULE_ID = "BA-INP-003"
     KINDS = ("shell",)
-    UNKNOWN = "lower"
+    # a command of untraced origin: what the code cannot tell from a request's is a note (taint level policy)
+    UNKNOWN = "note"
     UNKNOWN_NEEDS_BUILT = False
     NOUN = "shell command"
     WHAT = "reaches a shell command"
@@ -37,7 +38,7 @@ class ShellInjection(TaintCheck):
                                                 f"chooses the program the backend spawns ({tf.api}): any command "
                                                 "runs on the server. Spawn only servers the deployment configures, "
                                                 "picked by name from an allowlist.")
-        if judged is None or judged[0] != "warning" or tf.flow.root.startswith("src:") or \
+        if judged is None or judged[0] == "error" or tf.flow.root.startswith("src:") or \
                 FS_PATH not in tf.flow.sanitised:
             return judged
         # a file path the server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`): whether a name in it
@@ -50,7 +51,7 @@ class ShellInjection(TaintCheck):
 class CodeInjection(TaintCheck):
     RULE_ID = "BA-INP-005"
     KINDS = ("code",)
-    UNKNOWN = "lower"
+    UNKNOWN = "note"  # code of untraced origin: a note saying so (taint level policy)
     UNKNOWN_NEEDS_BUILT = False
     NOUN = "code"
     WHAT = "reaches dynamic code execution"
@@ -58,13 +59,13 @@ class CodeInjection(TaintCheck):
 
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
-        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+        if judged is not None and judged[0] == "note" and not tf.flow.root.startswith("src:") and \
                 self._restricted(tf):
             return "note", (f"the code passed to {tf.api} comes from a value whose origin is not traced (origin not "
                             "traced), and it runs with `__builtins__` replaced (a restricted namespace); whether the "
                             "code is checked before (an AST allowlist, no dunder attributes) was not traced. "
                             f"{self.FIX}")
-        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+        if judged is not None and judged[0] == "note" and not tf.flow.root.startswith("src:") and \
                 _settings_module(tf.path):
             # a settings module runs once at start-up, before any request: code it executes comes from the
             # deployment's own files (`include("local/*.py")`), which only whoever can edit the settings writes
@@ -72,11 +73,10 @@ class CodeInjection(TaintCheck):
                             "not traced (origin not traced); settings run at start-up, before any request, so it "
                             "is most likely the deployment's own configuration files, which was not traced. "
                             f"{self.FIX}")
-        if judged is not None and judged[0] == "warning" and not tf.flow.root.startswith("src:") and \
+        if judged is not None and judged[0] == "note" and not tf.flow.root.startswith("src:") and \
                 tf.api == "builtins.eval":
             # one expression from a value no trace reaches: most often the app's own data written out and read
-            # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote; a
-            # module's worth of code run with exec stays a warning
+            # back (`eval(str(box))`), which the source shown cannot tell from text an attacker wrote
             return "note", (f"the expression passed to {tf.api} comes from a value whose origin is not traced "
                             "(origin not traced): whether it is only data the app wrote itself was not traced. "
                             f"{self.FIX}")
@@ -164,9 +164,27 @@ class OpenRedirect(TaintCheck):
         # the browser sets the Referer to the page the user came from: a link from another site sends them
         # back to that site, a page the attacker could have linked to directly; forging it takes the client
         # itself (an extension, a proxy). Lower impact than a `next=` parameter, not none (CWE-601)
-        return _note_when_marked(super().judge(tf), tf, "referer", (
+        judged = _note_when_marked(super().judge(tf), tf, "referer", (
             f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
             f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
+        helper = _returned_by_project_code(tf)
+        if judged is None or judged[0] != "warning" or not helper:
+            return judged
+        # blind, every `next` URL that came back from a project helper (get_next_url(), a same-host check
+        # returning the URL) had been checked there in a way the guards did not recognise; every true open
+        # redirect read the request in the function that redirects
+        what = tf.flow.root.split(":", 3)[3] if tf.flow.root.startswith("src:") else "request data"
+        return "note", (f"request data ({what}) reaches the target of a redirect ({tf.api}) as the value project "
+                        f"code returns ({helper}): whether that code checks where the URL goes was not traced. "
+                        f"{self.FIX}")
+
+
+def _returned_by_project_code(tf) -> str:
+    """`path:line` of the first project function's `return` the flow passes through, or ""."""
+    for path, line, _col, text in tf.flow.steps:
+        if text.startswith("returned:"):
+            return f"{path}:{line}"
+    return ""
 
 
 class LdapInjection(TaintCheck):
@@ -201,6 +219,7 @@ class TrustBoundaryViolation(TaintCheck):
                 kinds = tf.flow.sanitised
                 (checked if "all" in kinds or tf.kind in kinds else unchecked).add(tf.flow.root[6:])
         self._checked_at_read = checked - unchecked
+        self._unchecked_at_read = unchecked
         reads = {k for f in project.facts.values() for fn in (f.get("taint") or {}).get("functions", ())
                  for k in fn.get("store_reads", ())}
         # a read under a computed key may be any key: then every key counts as read back
@@ -214,11 +233,34 @@ class TrustBoundaryViolation(TaintCheck):
             return None
         judged = super().judge(tf)
         reads = getattr(self, "_read_keys", None)
-        if judged is None or judged[0] != "warning" or not tf.store_key or reads is None or tf.store_key in reads:
+        if judged is None or judged[0] != "warning" or not tf.store_key or reads is None:
+            return judged  # (a read under a computed key may read this one anywhere: what trusts it is unknown)
+        if tf.store_key not in reads:
+            # the harm is in the code that trusts the value once it is read back, and no code reads this key
+            return "note", (f"request data is written into the session under {tf.store_key}, but no code of the "
+                            f"project reads that key back (reads from templates or of the whole session not "
+                            f"traced). {self.FIX}")
+        if tf.store_key in getattr(self, "_unchecked_at_read", ()) or _names_identity_or_right(tf.store_key):
             return judged
-        # the harm is in the code that trusts the value once it is read back, and no code reads this key
-        return "note", (f"request data is written into the session under {tf.store_key}, but no code of the project "
-                        f"reads that key back (reads from templates or of the whole session not traced). {self.FIX}")
+        # blind, request data kept under a key for a flow's own state (an LTI hint, a pending 2FA method, a
+        # checked redirect target) was never trusted for more than that flow; a key naming who the user is or
+        # what they may do, or one whose read reaches a sink unchecked, is what the code visibly trusts
+        return "note", (f"request data is written into the session under {tf.store_key}, a key that names no "
+                        f"identity or right and whose reads reach no sink unchecked: what the code trusts it for "
+                        f"once read back was not traced. {self.FIX}")
+
+
+# words of a session key that say the app trusts it for who the user is or what they may do
+_IDENTITY_WORDS = frozenset({"user", "uid", "userid", "username", "login", "account", "email", "role", "roles",
+                             "admin", "staff", "superuser", "permission", "permissions", "perms", "group", "groups",
+                             "tenant", "org", "organization", "organisation", "authenticated", "verified",
+                             "authorized", "authorised", "privilege", "privileges", "scope", "scopes", "owner",
+                             "member", "impersonate", "impersonating", "sudo"})
+
+
+def _names_identity_or_right(key: str) -> bool:
+    words = re.split(r"[^a-z0-9]+", re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower())
+    return any(w in _IDENTITY_WORDS for w in words)
 
 
 class RequestDeserialization(TaintCheck):

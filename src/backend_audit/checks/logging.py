@@ -1228,6 +1228,13 @@ class SensitiveValueLogged(AstCheck):
         if kind == CREDENTIAL:
             return (3, f"{what} ({why}) is written to the log; log an identifier or a masked value instead (logs "
                        "are read by more people and kept longer than the data)", part, "error", {})
+        if not _credential_head(name):
+            # blind, such names were an expiry, an issuer, a cursor, a count, a Redis key name or a public client
+            # key far more often than a secret: the name alone does not show a credential
+            return (1, f"{what} is written to the log: a credential word is in its name, but the name ends in "
+                       "something else (an expiry, an issuer, a key that may be a public client key); what it "
+                       "holds was not traced, origin not traced; mask it if it grants access", part, "note",
+                    {"sub": "name-only-qualified"})
         return (2, f"{what} is written to the log: its name says it is a credential (origin not traced); log an "
                    "identifier or a masked value instead", part, "warning", {"sub": "name-only"})
 
@@ -1371,6 +1378,25 @@ def _other_cookie(name: str) -> bool:
         return False
     qualifiers = words[:-1]
     return bool(qualifiers) and not any(w in _LOGIN_COOKIE_WORDS or is_sensitive_name(w) for w in qualifiers)
+
+
+# The last word of a name that holds a credential itself (`reset_token`, `db_password`, `otp_secret`)
+_CREDENTIAL_HEADS = frozenset({"token", "tokens", "password", "passwords", "passwd", "passphrase", "pwd", "secret",
+                               "secrets", "credential", "credentials", "authorization", "cookie", "cookies", "otp",
+                               "pin", "jwt", "bearer"})
+# what makes a `*_key` a secret rather than a key that may be a public client key or a lookup key's name
+_SECRET_KEY_WORDS = frozenset({"secret", "private", "signing", "encryption", "hmac", "master", "access"})
+
+
+def _credential_head(name: str) -> bool:
+    """Whether the name's last word is a credential: `access_token`, `secret_key`, not `token_exp`,
+    `token__issuer`, `cookie_key` or `environment_api_key`."""
+    words = _words(name)
+    if not words:
+        return True  # a whole carrier or an unnamed part: judged by the message, not by a name
+    if words[-1] in _CREDENTIAL_HEADS:
+        return True
+    return words[-1] in ("key", "keys") and any(w in _SECRET_KEY_WORDS for w in words[:-1])
 
 
 def _password(name: str) -> bool:

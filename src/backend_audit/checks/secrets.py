@@ -8,6 +8,7 @@ backends. Findings carry the *name* as their snippet, never the secret itself, s
 from __future__ import annotations
 
 import ast
+import base64
 import fnmatch
 import io
 from .lazy_re import re  # compiled on first use
@@ -162,7 +163,8 @@ class HardcodedSecret(AstCheck):
         return bool(doc) and (id(node) in doc or any(id(p) in doc for p in self.ctx.parents))
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
-              fallback: bool = False, local: bool = False, by_format: bool = False, default: bool = False) -> None:
+              fallback: bool = False, local: bool = False, by_format: bool = False, default: bool = False,
+              live: bool = False) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -252,9 +254,16 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what}: a default secret used wherever nothing configures one; every such "
                                 "install shares it: require it from the configuration", key_node=name_node,
                         level="warning", properties={"sub": "default-constant"})
-        else:
+        elif live or (isinstance(literal, str) and _live_shape(literal)):
             self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                                 "read it from the environment or a secret store", key_node=name_node)
+        else:
+            # blind, most error-level literals of this kind were a demo project's, a test runner's or a label's:
+            # only a live token format says by itself that a service accepts it
+            self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
+                                "read it from the environment or a secret store (no live token format: whether "
+                                "a production deployment runs with this value was not traced)", key_node=name_node,
+                        level="warning", properties={"sub": "generated-value"})
         if isinstance(literal, str):
             # one committed secret, one finding at its level: a dict entry (a table of defaults too) repeating a
             # value a named setting holds is the project pass's to lower (repeated_secrets.py); only a digest of
@@ -482,7 +491,7 @@ class HardcodedSecret(AstCheck):
         elif qn in _FERNET:
             key = arg(node, "key", 0)
             if key is not None and self._secret_literal(key):
-                self._flag(node, node.func, key, "Fernet key", node, by_format=True)
+                self._flag(node, node.func, key, "Fernet key", node, by_format=True, live=_fernet_key(key))
 
     @staticmethod
     def _jwt_key(node: ast.AST) -> bool:
@@ -551,13 +560,34 @@ class HardcodedSecret(AstCheck):
                 if pattern.search(text):
                     if label == "private key" and not _key_material(text):
                         break  # `"-----BEGIN RSA PRIVATE KEY-----..."`: an elided example in docs or help text
-                    self._flag(node, token, token, label, token, by_format=True)
+                    self._flag(node, token, token, label, token, by_format=True, live=True)
                     break
             else:
                 if url_password(text):
                     local = _LOCAL_HOSTS.match(_url_host(text)) is not None
                     self._flag(node, token, token, "password inside a connection URL", token, local=local,
                                fallback=not local and token is node and self._lookup_default(node), by_format=True)
+
+
+def _live_shape(text: str) -> bool:
+    """A known token format (with key material, for a private key block): live as it stands."""
+    for label, pattern in TOKEN_SHAPES:
+        if pattern.search(text):
+            return label != "private key" or _key_material(text)
+    return False
+
+
+def _fernet_key(node: ast.AST) -> bool:
+    """A literal in Fernet's own key format (32 bytes, URL-safe base64): a key that decrypts as it stands."""
+    value = literal_value(node)
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str) or len(value) != 44 or not value.endswith("="):
+        return False
+    try:
+        return len(base64.urlsafe_b64decode(value)) == 32
+    except ValueError:
+        return False
 
 
 def _stops(body: list[ast.stmt]) -> bool:
@@ -1220,10 +1250,16 @@ class CommittedSecretFile(ProjectCheck):
                             "(local development); check no deployment serves a real host with it",
                     engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "local-key-file"}))
                 continue
+            live = not name.startswith(".env") or any(_live_shape(v) for v in held)
+            # a key file's private key is live as it stands; a .env's generated-looking values may be a demo's
+            # or a template's, which only a deployment using them would make live (not traced)
             out.append(Finding(
-                rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=self.rule.level,
+                rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1,
+                level=self.rule.level if live else "warning",
                 message=f"{name} is committed to the repository: files of this kind hold credentials; remove "
-                        "it from git (and its history), rotate what it held, and commit a .example template",
+                        "it from git (and its history), rotate what it held, and commit a .example template" +
+                        ("" if live else " (no live token format: whether a deployment uses these values was "
+                                         "not traced)"),
                 engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "committed-file"}))
         return out
 
