@@ -422,8 +422,10 @@ class RequestDataWithoutValidation(EndpointCheck):
         return out
 
     @staticmethod
-    def _judge(e: Any, read: dict, sink: tuple[str, str] | None, orm: Any) -> tuple[str, str]:
+    def _judge(e: Any, read: dict, sink: tuple[str, str, str] | None, orm: Any) -> tuple[str, str]:
         """(level, what the value is made to do or what was not traced)."""
+        sink_note = sink[2] if sink else ""
+        sink = sink[:2] if sink else None
         harm = read.get("damage") or ""
         if harm.startswith("built:"):
             model = harm[len("built:"):]
@@ -434,6 +436,13 @@ class RequestDataWithoutValidation(EndpointCheck):
             return "warning", harm
         if sink is not None:
             kind, api = sink
+            if kind == "trust-store":
+                # the caller's own session: bad input there harms only where a key is read back, which
+                # BA-INP-012 judges key by key (a checked `next` read back through a safe-redirect helper)
+                return "note", (f"it is kept in the caller's session ({api}); where it is read back was not traced "
+                                "here (BA-INP-012 judges the session's keys)")
+            if kind == "redirect" and sink_note:
+                return "note", f"it reaches {api} {sink_note}"
             if kind == "redirect" and "GET" not in e.methods:
                 # a POST-only view: another site cannot make a victim's browser send it past the CSRF check
                 return "note", f"it reaches {api} in a view that serves POST only"
@@ -453,8 +462,10 @@ def _privileged(e: Any) -> str:
     return next((d["ref"] for d in e.fn.get("decorators", ()) if _PRIVILEGED_GATE.search(d.get("ref") or "")), "")
 
 
-def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str]]:
-    """(path, line) of a request read -> (kind, api) of a sink the taint engine saw it reach unsanitised."""
+def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str, str]]:
+    """(path, line) of a request read -> (kind, api, why a redirect is only a note or "") of a sink the taint
+    engine saw it reach unsanitised. BA-INP-009's evidence decides a redirect's weight here too: a Referer
+    sent back, or a URL that came back from a project function's `return` (which may check it), is a note."""
     from ..model.taint.project import analyse
 
     out: dict[tuple[str, int], tuple[str, str]] = {}
@@ -464,7 +475,14 @@ def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str]]:
                 tf.kind in flow.sanitised or tf.kind in ("url", "redirect") and "host" in flow.sanitised:
             continue
         path, line = flow.steps[0][0], flow.steps[0][1]
-        out.setdefault((path, line), (tf.kind, tf.api))
+        why = ""
+        if tf.kind == "redirect" and "referer" in flow.sanitised:
+            why = "as the Referer the browser sent (the page the user came from)"
+        elif tf.kind == "redirect" and _returned_by_project_code(tf):
+            why = (f"as the value project code returns ({_returned_by_project_code(tf)}): whether that code "
+                   "checks where the URL goes was not traced")
+        if (path, line) not in out or out[(path, line)][2] and not why:
+            out[(path, line)] = (tf.kind, tf.api, why)  # a plain sink outweighs a redirect that is only a note
     return out
 
 
