@@ -110,14 +110,45 @@ class PathTraversal(TaintCheck):
     FIX = ("Use secure_filename()/os.path.basename(), or resolve() the path and check is_relative_to(base) "
            "before using it.")
 
+    def run(self, project: Any) -> list[Finding]:
+        self._semantic = project.semantic
+        return super().run(project)
+
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
+        if judged is not None and judged[0] == "error":
+            gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol)
+            if gate:
+                # a route only administrators reach (a server file browser to pick a library or certificate
+                # path is the feature there): no attacker chooses the path unless the admin account is theirs
+                return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]} in code only administrators reach "
+                                   f"({gate}): browsing the server's files may be the feature; whether anyone else "
+                                   f"reaches it was not traced. {self.FIX}")
         if judged is None or judged[0] == "note" or "guard-untraced" not in tf.flow.sanitised:
             return judged
         # `if not inside_root(path): abort(400)` with inside_root in code the summaries do not hold: a check
         # the path passed may be the containment this rule asks for, which the source shown does not tell
         return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
                         f"project code that could not be read (containment check not traced). {self.FIX}")
+
+
+def _admin_only(sm: Any, path: str, symbol: str) -> str:
+    """The admin/operator/staff-only decorator that gates the function `symbol` of `path`, or that gates every
+    caller of it (a route that only calls the helper holding the sink), or ""."""
+    module = sm.module_of(path) if sm is not None and symbol else None
+    if not module:
+        return ""
+    qualname = f"{module}.{symbol}"
+
+    def gate(qn: str) -> str:
+        info = sm.functions.get(qn)
+        return next((d for d in (info.decorators if info else ()) if _PRIVILEGED_GATE.search(d)), "")
+
+    own = gate(qualname)
+    if own or qualname not in sm.functions:
+        return own
+    gates = [gate(c) for c in sorted(sm.callers(qualname))]
+    return gates[0] if gates and all(gates) else ""
 
 
 class ServerSideRequestForgery(TaintCheck):
@@ -328,6 +359,16 @@ def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:
     return f"{harm} by {ref}()" if harm else ""
 
 
+def _built_by_project(project: Any, path: str, arg_of: list | None) -> bool:
+    """The read's local was made by a project function from the read (`x = helper(request.GET)`; the
+    collector's `arg_of` [helper, 0]) that does not itself spread or store that parameter."""
+    if not arg_of or arg_of[1] != 0:
+        return False
+    facts = _function_facts(project, path, arg_of[0])
+    names = [p["name"] for p in facts.get("params", []) if p["name"] not in ("self", "cls")]
+    return bool(facts) and bool(names) and not (facts.get("param_damage") or {}).get(names[0])
+
+
 def _sanitiser(project: Any, path: str, ref: str) -> bool:
     """`ref`, called in `path`, is a project function that returns its input only where a check of it
     passed (model/frameworks/sanitiser.py)."""
@@ -389,6 +430,15 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "
                                "read it from the validated data if it does")
+                elif level == "warning" and harm.startswith("expanded") and _built_by_project(
+                        project, e.file, read.get("arg_of")):
+                    # `filters = issue_filters(request.query_params)` then `.filter(**filters)`: what is spread
+                    # is the dict a project function built from the request, most often known parameters
+                    # mapped to lookups the code names (only values come from the client); its keys not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is handed to {read['arg_of'][0]}() and what that "
+                               f"returns is {harm}: which keys that function lets through was not traced; "
+                               "build the keyword arguments from a fixed mapping or a schema")
                 elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced
