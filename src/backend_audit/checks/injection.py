@@ -439,6 +439,13 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is handed to {read['arg_of'][0]}() and what that "
                                f"returns is {harm}: which keys that function lets through was not traced; "
                                "build the keyword arguments from a fixed mapping or a schema")
+                elif level == "warning" and harm.startswith("stored") and read.get("owner"):
+                    # a row of the caller's own (`user=request.user`): bad input there is the caller's own data
+                    # (UI preferences, a bookmark, a favourite); who else reads that row was not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation, on a row of the "
+                               f"caller's own ({read['owner']}); whether anyone but the caller reads it was not "
+                               "traced: parse it with a form or schema all the same")
                 elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced
