@@ -446,6 +446,17 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm} without schema validation, on a row of the "
                                f"caller's own ({read['owner']}); whether anyone but the caller reads it was not "
                                "traced: parse it with a form or schema all the same")
+                elif level == "warning" and harm.startswith("stored") and read.get("field") and \
+                        orm.checked_field(e.file, *read["field"]):
+                    # a relation, a UUID or a flag: the field refuses (or converts) anything else before it is
+                    # stored, so a bad value is an error answer, not bad data kept; which row it names (a key
+                    # the caller may not own) is an access question this rule does not trace
+                    kind = orm.checked_field(e.file, *read["field"])
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation; the field is a "
+                               f"{kind} of {read['field'][0]}, which refuses or converts anything else before it "
+                               "is stored (a 500 rather than a 400); whether the caller may name that row or "
+                               "value was not traced: parse it with a form or schema all the same")
                 elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced

@@ -105,6 +105,40 @@ def owner_scoped(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
     return ""
 
 
+def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, ast.expr]) -> list[str] | None:
+    """[model as written, field] the request value is stored in, where the code names both: a keyword of
+    `Model.objects.create(field=...)` or of `Model(field=...)`, or `obj.field = ...` where the local `obj` was
+    fetched by `Model.objects.<query>(...)`."""
+    child: ast.AST = node
+    for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Call) and isinstance(child, ast.keyword) and child.arg:
+            func = parent.func
+            receiver = dotted(func.value) if isinstance(func, ast.Attribute) else ""
+            if receiver and receiver.endswith(".objects"):
+                return [receiver[:-len(".objects")], child.arg]
+            name = dotted(func) or ""
+            return [name, child.arg] if last_name(name)[:1].isupper() else None
+        if isinstance(parent, ast.Assign) and parent.value is child:
+            target = parent.targets[0] if len(parent.targets) == 1 else None
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                model = next((m for m in map(_manager_model, _calls(locals_expr.get(target.value.id)))
+                              if m), "") if target.value.id in locals_expr else ""
+                return [model, target.attr] if model else None
+            return None
+        child = parent
+    return None
+
+
+def _manager_model(call: ast.Call) -> str:
+    """`Board` of `Board.objects.filter(...)...`: the model whose manager the chain starts from."""
+    node = call.func
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            return dotted(node.value) or ""
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return ""
+
+
 def _calls(expr: ast.expr) -> list[ast.Call]:
     """The calls of one statement's value (`Model.objects.filter(...).first()`): a chain, not a function."""
     out = []
