@@ -329,6 +329,13 @@ class ModuleWithoutTests(_TestCheck):
                              f"{_served_by(project, path)}, but its functions hold under {_LOGIC_LINES} lines (a thin "
                              "handler or wrapper), so whether it holds logic worth a test of its own is not traced",
                     level="note", snippet=f"module {path}"))
+            elif path in _closed_package_importers(project):
+                importer = _closed_package_importers(project)[path]
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}), nor any module a test reaches, and {evidence}; "
+                             f"only {importer}, in a package no module outside it imports or names, imports it, so "
+                             "whether anything runs it (or it is dead code) is not traced",
+                    level="note", snippet=f"module {path}"))
             else:
                 # blind, most untested modules nothing imports were commands run by hand, developer tools or
                 # dead code (a note's worth); the true warnings were code the application itself runs
@@ -365,12 +372,12 @@ def _served_by(model: ProjectModel, path: str) -> str:
     return f"{_app_importers(model)[path]} imports it"
 
 
-def _app_importers(model: ProjectModel) -> dict[str, str]:
-    """Modules the application's own code imports -> the first such importer (in path order). An importer that
-    is itself an entry point run by hand (a management command, a script, a migration) does not count: what only
-    it imports is as much a tool as it is."""
+def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str]]:
+    """Modules the application's own code imports -> the first such importer (in path order), and the modules
+    only a dead package's members import. An importer that is itself an entry point run by hand (a management
+    command, a script, a migration) does not count: what only it imports is as much a tool as it is."""
     def build() -> dict[str, str]:
-        out: dict[str, str] = {}
+        edges: list[tuple[str, str]] = []
         for p in sorted(model.source_files):
             facts = model.facts[p]
             if facts.get("runs_as_script") or facts.get("alembic_revision") or \
@@ -379,9 +386,57 @@ def _app_importers(model: ProjectModel) -> dict[str, str]:
             for name in facts.get("imports", ()):
                 for dep in model.resolve_import(p, name):
                     if dep != p:
-                        out.setdefault(dep, p)
-        return out
+                        edges.append((p, dep))
+        # A package that nothing outside it imports is dead code (`utils/exporters/`, superseded by a sibling,
+        # whose `__init__` still imports its modules): its members importing one another show no use, nor do
+        # imports from inside a dead package into one of its sub-packages. A package holding a module the
+        # framework loads by name (a dotted string: `include("app.urls")`, `INSTALLED_APPS`) or serving
+        # endpoints is entered all the same
+        seeds: set[str] = set()
+        for m in [*_named_by_string(model), *(m for m in model.source_files if model.endpoints_for(m))]:
+            folder = m.rpartition("/")[0]
+            while folder and folder not in seeds:
+                seeds.add(folder)
+                folder = folder.rpartition("/")[0]
+        live = edges
+        while True:
+            entered = set(seeds)
+            for p, dep in live:
+                folder = dep.rpartition("/")[0]
+                while folder and not p.startswith(folder + "/") and folder not in entered:
+                    entered.add(folder)
+                    folder = folder.rpartition("/")[0]
+            kept = [(p, dep) for p, dep in live if not _inside_closed_package(model, p, dep, entered)]
+            if len(kept) == len(live):
+                break
+            live = kept
+        out: dict[str, str] = {}
+        for p, dep in live:
+            out.setdefault(dep, p)
+        closed = {dep: p for p, dep in reversed(edges) if dep not in out}
+        return out, closed
     return model.memo("app_importers", build)
+
+
+def _app_importers(model: ProjectModel) -> dict[str, str]:
+    return _import_use(model)[0]
+
+
+def _closed_package_importers(model: ProjectModel) -> dict[str, str]:
+    """Modules only the members of a package nothing outside imports import -> one such importer."""
+    return _import_use(model)[1]
+
+
+def _inside_closed_package(model: ProjectModel, importer: str, dep: str, entered: set[str]) -> bool:
+    """Whether both modules sit in a sub-package (the smallest package holding both, itself inside a package)
+    that no module outside it imports. A top-level package is left alone: the framework loads it by name
+    (settings, `INSTALLED_APPS`), and the import graph alone does not show that."""
+    folder = dep.rpartition("/")[0]
+    while folder and not importer.startswith(folder + "/"):
+        folder = folder.rpartition("/")[0]
+    parent = folder.rpartition("/")[0]
+    return bool(folder) and folder not in entered and f"{folder}/__init__.py" in model.facts and \
+        f"{parent}/__init__.py" in model.facts
 
 
 _SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
