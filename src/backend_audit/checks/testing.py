@@ -1130,6 +1130,19 @@ class EndpointWithoutTest(_TestCheck):
                     "reaches it another way (a redirect a test follows, a link from an e-mail) is not traced",
                     level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
                 continue
+            listing = _tested_listing(project, ep, by_view.get((ep.file, ep.handler), ()), reached)
+            if listing is not None:
+                # blind set O: a router's detail route beside a tested list route runs the same queryset and
+                # serializer; only the framework's lookup by key is left, which the project did not write
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name, but tests request "
+                    f"{listing}, the list route of the same viewset, which runs the same queryset and serializer; "
+                    "the viewset has no retrieve code or object-level permission of its own, so what the detail "
+                    "route adds (the lookup by key) is the framework's: whether that lookup is tested is not "
+                    "traced", level="note",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             if computed is None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
@@ -1154,6 +1167,33 @@ class EndpointWithoutTest(_TestCheck):
                 "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _tested_listing(project: ProjectModel, ep: Any, siblings: Any, reached: set[int]) -> str | None:
+    """The tested list route of the router-made viewset whose detail route `ep` is (`/users/` beside
+    `/users/{pk}/`), when the viewset defines no `retrieve`/`get_object` of its own and names no permission class of the
+    project's with an object-level check."""
+    if not ep.drf or "GET" not in (ep.methods or ()):
+        return None
+    path = segments(ep.path or "")
+    if not path or not PARAM.search(path[-1]):
+        return None
+    cls = (project.facts[ep.file].get("classes") or {}).get((ep.handler or "").split(".", 1)[0]) or {}
+    # an object-level permission of the project's own (`has_object_permission`) runs on the detail route only
+    permissions = (cls.get("attrs") or {}).get("permission_classes")
+    if {"retrieve", "get_object"} & set(cls.get("methods") or ()) or isinstance(permissions, list) and \
+            any(isinstance(n, str) and n.rpartition(".")[2] in _object_permission_classes(project)
+                for n in permissions):
+        return None
+    return next((o.path for o in siblings if o is not ep and id(o) in reached and "GET" in (o.methods or ())
+                 and segments(o.path or "") == path[:-1]), None)
+
+
+def _object_permission_classes(model: ProjectModel) -> set[str]:
+    """Names of the project's classes that define `has_object_permission`."""
+    return model.memo("object_permission_classes", lambda: {
+        qual.rpartition(".")[2] for facts in model.facts.values() for qual, c in (facts.get("classes") or {}).items()
+        if "has_object_permission" in (c.get("methods") or ())})
 
 
 def _library_view(project: ProjectModel, ep: Any) -> str | None:
