@@ -101,10 +101,35 @@ class NoTestSuite(_TestCheck):
         if not project.source_files or has_test_suite(project):
             return []
         patterns = ", ".join(project.settings.test_paths[:4])
+        elsewhere = _test_repository(project)
+        if elsewhere:
+            # blind set O: a project whose contributing guide links the repository its tests live in has a
+            # suite, kept apart from the code (a gap, pinned to warning), not none at all
+            return [self.finding(project.anchor(), 1,
+                                 f"No test suite in this tree: no test files ({patterns}, ...) and no pytest "
+                                 f"testpaths with Python files, but {elsewhere[0]} links a separate test repository "
+                                 f"({elsewhere[1]}); tests kept away from the code do not run with a change to it, "
+                                 "and whether that suite covers this code is not traced", level="warning",
+                                 snippet="no test suite")]
         return [self.finding(project.anchor(), 1,
                              f"No test suite found: no test files ({patterns}, ...) and no pytest testpaths with "
                              "Python files; add tests under tests/ (test-presence and coverage rules are not "
                              "evaluated without them)", snippet="no test suite")]
+
+
+# a link to a repository named for tests (`github.com/owner/app-test`, `gitlab.com/group/tests`)
+_TEST_REPO = re.compile(r"https?://(?:github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)/[\w.-]+/"
+                        r"([\w.-]*\btests?\b[\w.-]*|[\w.-]*[-_]tests?)(?=[/)\s\]>\"'#]|$)", re.IGNORECASE)
+
+
+def _test_repository(model: ProjectModel) -> tuple[str, str] | None:
+    """(document, link) where the project's top-level contributing guide or readme links a test repository."""
+    for name in ("CONTRIBUTING.md", "CONTRIBUTING.rst", "README.md", "README.rst"):
+        text = read_tree_text(model.root, model.root / name)
+        match = _TEST_REPO.search(text[:200_000]) if text else None
+        if match:
+            return name, match.group(0)
+    return None
 
 
 # --- BA-TEST-002 ---------------------------------------------------------------------------------------
