@@ -417,7 +417,7 @@ def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str]]:
         # imports from inside a dead package into one of its sub-packages. A package holding a module the
         # framework loads by name (a dotted string: `include("app.urls")`, `INSTALLED_APPS`) or serving
         # endpoints is entered all the same
-        seeds: set[str] = set()
+        seeds = _named_packages(model)
         for m in [*_named_by_string(model), *(m for m in model.source_files if model.endpoints_for(m))]:
             folder = m.rpartition("/")[0]
             while folder and folder not in seeds:
@@ -450,6 +450,32 @@ def _app_importers(model: ProjectModel) -> dict[str, str]:
 def _closed_package_importers(model: ProjectModel) -> dict[str, str]:
     """Modules only the members of a package nothing outside imports import -> one such importer."""
     return _import_use(model)[1]
+
+
+# a dotted name in packaging metadata: `flaskbb = "flaskbb.cli.main:flaskbb"`, an entry point's `pkg.mod:obj`
+_DOTTED_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _named_packages(model: ProjectModel) -> set[str]:
+    """Package folders a dotted name of the project names, whole or as the head of a longer name: a string
+    in the code (`"app.plugins.zoom.plugin"`) or an entry point of the packaging metadata (console scripts,
+    plugin groups), which loads the package without an import statement."""
+    heads: set[tuple[str, ...]] = set()
+    names = [n for facts in model.facts.values() for n in facts.get("dotted_names", ())]
+    for meta in ("pyproject.toml", "setup.py", "setup.cfg"):
+        text = read_tree_text(model.root, model.root / meta)
+        names += _DOTTED_REF.findall(text[:200_000]) if text else []
+    for name in names:
+        parts = tuple(name.split("."))
+        heads.update(parts[:i] for i in range(2, len(parts) + 1))
+    out: set[str] = set()
+    for init in model.facts:
+        if init.endswith("/__init__.py"):
+            folder = init.rpartition("/")[0]
+            parts = tuple(folder.split("/"))
+            if any(parts[i:] in heads for i in range(len(parts) - 1)):
+                out.add(folder)
+    return out
 
 
 def _inside_closed_package(model: ProjectModel, importer: str, dep: str, entered: set[str]) -> bool:
