@@ -9,7 +9,7 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
-from .walked_rows import background_job, sample_data_module, walked
+from .walked_rows import background_job, sample_data_module, task_class, walked
 from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_main_guard, is_route_handler,
                    logger_method, run_by_hand, tries_batch_write)
 
@@ -466,8 +466,8 @@ class DatabaseRoundTripInLoop(AstCheck):
         if sample_data_module(self.ctx.path):
             return ("in a module that generates sample data (a development database's fixed catalogue): how many "
                     "rows it walks is the program's, not a user's")
-        if background_job(func, self.ctx.path):
-            return ("in a background job (a task function or a tasks module): no request waits on the loop, and how "
+        if background_job(func, self.ctx.path) or task_class(self.ctx.parents):
+            return ("in a background job (a task function, a task class's method or a tasks module): no request waits on the loop, and how "
                     "many rows a run walks was not traced")
         binds = self._bindings(func) if func is not None else None
         params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]} \

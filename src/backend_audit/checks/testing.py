@@ -101,10 +101,35 @@ class NoTestSuite(_TestCheck):
         if not project.source_files or has_test_suite(project):
             return []
         patterns = ", ".join(project.settings.test_paths[:4])
+        elsewhere = _test_repository(project)
+        if elsewhere:
+            # blind set O: a project whose contributing guide links the repository its tests live in has a
+            # suite, kept apart from the code (a gap, pinned to warning), not none at all
+            return [self.finding(project.anchor(), 1,
+                                 f"No test suite in this tree: no test files ({patterns}, ...) and no pytest "
+                                 f"testpaths with Python files, but {elsewhere[0]} links a separate test repository "
+                                 f"({elsewhere[1]}); tests kept away from the code do not run with a change to it, "
+                                 "and whether that suite covers this code is not traced", level="warning",
+                                 snippet="no test suite")]
         return [self.finding(project.anchor(), 1,
                              f"No test suite found: no test files ({patterns}, ...) and no pytest testpaths with "
                              "Python files; add tests under tests/ (test-presence and coverage rules are not "
                              "evaluated without them)", snippet="no test suite")]
+
+
+# a link to a repository named for tests (`github.com/owner/app-test`, `gitlab.com/group/tests`)
+_TEST_REPO = re.compile(r"https?://(?:github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)/[\w.-]+/"
+                        r"([\w.-]*\btests?\b[\w.-]*|[\w.-]*[-_]tests?)(?=[/)\s\]>\"'#]|$)", re.IGNORECASE)
+
+
+def _test_repository(model: ProjectModel) -> tuple[str, str] | None:
+    """(document, link) where the project's top-level contributing guide or readme links a test repository."""
+    for name in ("CONTRIBUTING.md", "CONTRIBUTING.rst", "README.md", "README.rst"):
+        text = read_tree_text(model.root, model.root / name)
+        match = _TEST_REPO.search(text[:200_000]) if text else None
+        if match:
+            return name, match.group(0)
+    return None
 
 
 # --- BA-TEST-002 ---------------------------------------------------------------------------------------
@@ -329,6 +354,13 @@ class ModuleWithoutTests(_TestCheck):
                              f"{_served_by(project, path)}, but its functions hold under {_LOGIC_LINES} lines (a thin "
                              "handler or wrapper), so whether it holds logic worth a test of its own is not traced",
                     level="note", snippet=f"module {path}"))
+            elif path in _closed_package_importers(project):
+                importer = _closed_package_importers(project)[path]
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}), nor any module a test reaches, and {evidence}; "
+                             f"only {importer}, in a package no module outside it imports or names, imports it, so "
+                             "whether anything runs it (or it is dead code) is not traced",
+                    level="note", snippet=f"module {path}"))
             else:
                 # blind, most untested modules nothing imports were commands run by hand, developer tools or
                 # dead code (a note's worth); the true warnings were code the application itself runs
@@ -365,12 +397,12 @@ def _served_by(model: ProjectModel, path: str) -> str:
     return f"{_app_importers(model)[path]} imports it"
 
 
-def _app_importers(model: ProjectModel) -> dict[str, str]:
-    """Modules the application's own code imports -> the first such importer (in path order). An importer that
-    is itself an entry point run by hand (a management command, a script, a migration) does not count: what only
-    it imports is as much a tool as it is."""
+def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str]]:
+    """Modules the application's own code imports -> the first such importer (in path order), and the modules
+    only a dead package's members import. An importer that is itself an entry point run by hand (a management
+    command, a script, a migration) does not count: what only it imports is as much a tool as it is."""
     def build() -> dict[str, str]:
-        out: dict[str, str] = {}
+        edges: list[tuple[str, str]] = []
         for p in sorted(model.source_files):
             facts = model.facts[p]
             if facts.get("runs_as_script") or facts.get("alembic_revision") or \
@@ -379,9 +411,83 @@ def _app_importers(model: ProjectModel) -> dict[str, str]:
             for name in facts.get("imports", ()):
                 for dep in model.resolve_import(p, name):
                     if dep != p:
-                        out.setdefault(dep, p)
-        return out
+                        edges.append((p, dep))
+        # A package that nothing outside it imports is dead code (`utils/exporters/`, superseded by a sibling,
+        # whose `__init__` still imports its modules): its members importing one another show no use, nor do
+        # imports from inside a dead package into one of its sub-packages. A package holding a module the
+        # framework loads by name (a dotted string: `include("app.urls")`, `INSTALLED_APPS`) or serving
+        # endpoints is entered all the same
+        seeds = _named_packages(model)
+        for m in [*_named_by_string(model), *(m for m in model.source_files if model.endpoints_for(m))]:
+            folder = m.rpartition("/")[0]
+            while folder and folder not in seeds:
+                seeds.add(folder)
+                folder = folder.rpartition("/")[0]
+        live = edges
+        while True:
+            entered = set(seeds)
+            for p, dep in live:
+                folder = dep.rpartition("/")[0]
+                while folder and not p.startswith(folder + "/") and folder not in entered:
+                    entered.add(folder)
+                    folder = folder.rpartition("/")[0]
+            kept = [(p, dep) for p, dep in live if not _inside_closed_package(model, p, dep, entered)]
+            if len(kept) == len(live):
+                break
+            live = kept
+        out: dict[str, str] = {}
+        for p, dep in live:
+            out.setdefault(dep, p)
+        closed = {dep: p for p, dep in reversed(edges) if dep not in out}
+        return out, closed
     return model.memo("app_importers", build)
+
+
+def _app_importers(model: ProjectModel) -> dict[str, str]:
+    return _import_use(model)[0]
+
+
+def _closed_package_importers(model: ProjectModel) -> dict[str, str]:
+    """Modules only the members of a package nothing outside imports import -> one such importer."""
+    return _import_use(model)[1]
+
+
+# a dotted name in packaging metadata: `flaskbb = "flaskbb.cli.main:flaskbb"`, an entry point's `pkg.mod:obj`
+_DOTTED_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _named_packages(model: ProjectModel) -> set[str]:
+    """Package folders a dotted name of the project names, whole or as the head of a longer name: a string
+    in the code (`"app.plugins.zoom.plugin"`) or an entry point of the packaging metadata (console scripts,
+    plugin groups), which loads the package without an import statement."""
+    heads: set[tuple[str, ...]] = set()
+    names = [n for facts in model.facts.values() for n in facts.get("dotted_names", ())]
+    for meta in ("pyproject.toml", "setup.py", "setup.cfg"):
+        text = read_tree_text(model.root, model.root / meta)
+        names += _DOTTED_REF.findall(text[:200_000]) if text else []
+    for name in names:
+        parts = tuple(name.split("."))
+        heads.update(parts[:i] for i in range(2, len(parts) + 1))
+    out: set[str] = set()
+    for init in model.facts:
+        if init.endswith("/__init__.py"):
+            folder = init.rpartition("/")[0]
+            parts = tuple(folder.split("/"))
+            if any(parts[i:] in heads for i in range(len(parts) - 1)):
+                out.add(folder)
+    return out
+
+
+def _inside_closed_package(model: ProjectModel, importer: str, dep: str, entered: set[str]) -> bool:
+    """Whether both modules sit in a sub-package (the smallest package holding both, itself inside a package)
+    that no module outside it imports. A top-level package is left alone: the framework loads it by name
+    (settings, `INSTALLED_APPS`), and the import graph alone does not show that."""
+    folder = dep.rpartition("/")[0]
+    while folder and not importer.startswith(folder + "/"):
+        folder = folder.rpartition("/")[0]
+    parent = folder.rpartition("/")[0]
+    return bool(folder) and folder not in entered and f"{folder}/__init__.py" in model.facts and \
+        f"{parent}/__init__.py" in model.facts
 
 
 _SAMPLE_FOLDER = re.compile(r"/(?:samples?|examples?|demos?)/")
@@ -1075,6 +1181,19 @@ class EndpointWithoutTest(_TestCheck):
                     "reaches it another way (a redirect a test follows, a link from an e-mail) is not traced",
                     level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
                 continue
+            listing = _tested_listing(project, ep, by_view.get((ep.file, ep.handler), ()), reached)
+            if listing is not None:
+                # blind set O: a router's detail route beside a tested list route runs the same queryset and
+                # serializer; only the framework's lookup by key is left, which the project did not write
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name, but tests request "
+                    f"{listing}, the list route of the same viewset, which runs the same queryset and serializer; "
+                    "the viewset has no retrieve code or object-level permission of its own, so what the detail "
+                    "route adds (the lookup by key) is the framework's: whether that lookup is tested is not "
+                    "traced", level="note",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             if computed is None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
@@ -1099,6 +1218,33 @@ class EndpointWithoutTest(_TestCheck):
                 "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _tested_listing(project: ProjectModel, ep: Any, siblings: Any, reached: set[int]) -> str | None:
+    """The tested list route of the router-made viewset whose detail route `ep` is (`/users/` beside
+    `/users/{pk}/`), when the viewset defines no `retrieve`/`get_object` of its own and names no permission class of the
+    project's with an object-level check."""
+    if not ep.drf or "GET" not in (ep.methods or ()):
+        return None
+    path = segments(ep.path or "")
+    if not path or not PARAM.search(path[-1]):
+        return None
+    cls = (project.facts[ep.file].get("classes") or {}).get((ep.handler or "").split(".", 1)[0]) or {}
+    # an object-level permission of the project's own (`has_object_permission`) runs on the detail route only
+    permissions = (cls.get("attrs") or {}).get("permission_classes")
+    if {"retrieve", "get_object"} & set(cls.get("methods") or ()) or isinstance(permissions, list) and \
+            any(isinstance(n, str) and n.rpartition(".")[2] in _object_permission_classes(project)
+                for n in permissions):
+        return None
+    return next((o.path for o in siblings if o is not ep and id(o) in reached and "GET" in (o.methods or ())
+                 and segments(o.path or "") == path[:-1]), None)
+
+
+def _object_permission_classes(model: ProjectModel) -> set[str]:
+    """Names of the project's classes that define `has_object_permission`."""
+    return model.memo("object_permission_classes", lambda: {
+        qual.rpartition(".")[2] for facts in model.facts.values() for qual, c in (facts.get("classes") or {}).items()
+        if "has_object_permission" in (c.get("methods") or ())})
 
 
 def _library_view(project: ProjectModel, ep: Any) -> str | None:

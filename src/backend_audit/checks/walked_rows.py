@@ -181,6 +181,17 @@ def background_job(func: ast.AST | None, path: str) -> bool:
     return isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) and is_task(func)
 
 
+# a worker's task class (`class TaskBackupMetadata(CalibreTask)`, a celery `Task` subclass): its methods run in
+# the worker (blind set O pinned a metadata backup task's per-book commits to note)
+_TASK_BASE = re.compile(r"(?:Task|Job|Worker)$")
+
+
+def task_class(parents: list[ast.AST]) -> bool:
+    """Whether the innermost class around the current node subclasses a task, job or worker base by name."""
+    cls = next((p for p in reversed(parents) if isinstance(p, ast.ClassDef)), None)
+    return cls is not None and any(_TASK_BASE.search((dotted(b) or "").rpartition(".")[2]) for b in cls.bases)
+
+
 # Module names of sample-data generators (`core/utils/random_data.py` behind a `populatedb` command): they fill
 # a development database with a fixed catalogue, so the loops walk the program's own lists.
 _SAMPLE_DATA = re.compile(r"^(random|sample|demo|fake|dummy|seed|test)_?data$|^(populate|seed)(_\w+)?$")

@@ -558,6 +558,8 @@ class TestRefsCollector:
         self.requests: set[str] = set()  # "DELETE /perm/{}": a joined URL a test client requests with a verb
         self.config_names: set[tuple[str, int]] = set()
         self.scripts: set[str] = set()  # Python files a test names to run them (`["python3", "worker.py"]`)
+        # `from rest_framework.reverse import reverse as drf_reverse`: the URL call under the test's own name
+        self.url_aliases: set[str] = set()
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -665,6 +667,10 @@ class TestRefsCollector:
             else:
                 self.local_strings.pop(node.targets[0].id, None)
 
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if self.active:
+            self.url_aliases.update(a.asname for a in node.names if a.asname and a.name in _URL_CALLS)
+
     def visit_Call(self, node: ast.Call) -> None:
         if not self.active:
             return
@@ -673,6 +679,8 @@ class TestRefsCollector:
         if name is None:
             return
         self.calls.add(name)
+        if name in self.url_aliases:
+            name = "reverse"
         if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) \
                 and isinstance(node.args[0].value, str):
             self.commands.add(node.args[0].value)  # a management command run by name
