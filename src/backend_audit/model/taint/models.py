@@ -37,6 +37,9 @@ A file:
         from: [self, 1, default]             # only these: the receiver, 2nd positional, keyword
     stores:
       - object: flask.session                # subscript assignment into it is a trust-store sink
+    hook-params:        # methods a framework calls with the request's parsed data
+      - class-suffix: Serializer             # a class with a base so named (through this module's classes)
+        methods: {create: validated_data}    # method -> the parameter that holds request data
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpa
 # in front of the app sets)
 MARKS = ("referer", "custom-header")
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
-             "request-params", "examples"}
+             "request-params", "hook-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
               "setting", "receivers", "traced-only", "unless-keyword", "parser-arg", "made-by", "unless-setting"}
 MODELS_DIR = Path(__file__).parent / "models"
@@ -106,6 +109,8 @@ class Models:
     # request attribute/method -> sink kinds it cannot harm (request.path in a redirect stays on the site)
     source_safe: dict[str, frozenset[str]] = field(default_factory=dict)
     stores: frozenset[str] = frozenset()
+    # class-name suffix of a base -> {method: parameter}: framework hooks handed the request's parsed data
+    hook_params: dict[str, dict[str, str]] = field(default_factory=dict)
     digest: str = ""
 
     @functools.cached_property
@@ -118,6 +123,7 @@ class Models:
         out.update(self.method_sinks)
         out.update(n.rpartition(".")[2] for n in self.stores)
         out.update(self.endpoint_decorators)
+        out.update(p for methods in self.hook_params.values() for p in methods.values())
         return frozenset(out)
 
 
@@ -175,6 +181,12 @@ def validate(data: Any, where: str) -> dict[str, Any]:
     for i, row in enumerate(data.get("stores") or []):
         if not isinstance(row.get("object"), str):
             _fail(where, f"stores[{i}] needs 'object'")
+    for i, row in enumerate(data.get("hook-params") or []):
+        methods = row.get("methods") if isinstance(row, dict) else None
+        if not isinstance(row, dict) or not isinstance(row.get("class-suffix"), str) or not row["class-suffix"] \
+                or not isinstance(methods, dict) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                                            for k, v in methods.items()):
+            _fail(where, f"hook-params[{i}] needs 'class-suffix' and 'methods' (method name -> parameter name)")
     for key in ("endpoint-params", "request-params"):
         if key in data and not isinstance(data[key], dict):
             _fail(where, f"'{key}' must be a mapping")
@@ -306,6 +318,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
             (prop_c if row.get("call") else prop_m)[row.get("call") or row["method"]] = flows
         for row in data.get("stores") or []:
             stores.add(row["object"])
+        for row in data.get("hook-params") or []:
+            m.hook_params.setdefault(row["class-suffix"], {}).update(row["methods"])
     m.source_objects = {k: (frozenset(a), frozenset(b)) for k, (a, b) in src_objs.items()}
     m.request_attrs, m.request_methods = frozenset(req_attrs), frozenset(req_methods)
     m.request_param_names, m.request_annotations = frozenset(param_names), frozenset(annotations)
