@@ -1105,6 +1105,8 @@ class FunctionAnalyser:
             return {}
         if self.is_request(base) and node.attr in self.m.request_attrs:
             return self.source(node, f"request.{node.attr}", node.attr)
+        if node.attr in self.m.any_attrs and not self.is_config(base, state):
+            return self.source(node, self.source_text(node)[:60], node.attr)
         if node.attr in ("name", "stem") and isinstance(base, ast.Call):
             # Path(x).name: the last component only, no directory in it
             return V.sanitise(self.eval(base, state), ("path",))
