@@ -378,8 +378,15 @@ def _hook_param(name: str, cls: str | None, classes: dict, module: str, models: 
         return None
     for base in _base_names(cls, classes, module):
         for suffix, methods in models.hook_params.items():
-            if name in methods and base.endswith(suffix):
+            if not base.endswith(suffix):
+                continue
+            if name in methods:
                 return methods[name]
+            # `validate_*`: one hook per field (DRF's validate_<field>(self, value))
+            found = next((p for m, p in methods.items() if m.endswith("*") and name.startswith(m[:-1])
+                          and len(name) > len(m) - 1), None)
+            if found:
+                return found
     return None
 
 

@@ -40,7 +40,7 @@ A file:
       - object: flask.session                # subscript assignment into it is a trust-store sink
     hook-params:        # methods a framework calls with the request's parsed data
       - class-suffix: Serializer             # a class with a base so named (through this module's classes)
-        methods: {create: validated_data}    # method -> the parameter that holds request data
+        methods: {create: validated_data}    # method (or `prefix_*`) -> the parameter that holds request data
 """
 
 from __future__ import annotations
