@@ -1107,6 +1107,10 @@ class FunctionAnalyser:
             return self.source(node, f"request.{node.attr}", node.attr)
         if node.attr in self.m.any_attrs and not self.is_config(base, state):
             return self.source(node, self.source_text(node)[:60], node.attr)
+        suffix = self.m.field_attrs.get(node.attr)
+        if suffix and isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and \
+                base.value.id.lower().endswith(suffix) and base.value.id not in self.mod.imports:
+            return self.source(node, self.source_text(node)[:60], node.attr)
         if node.attr in ("name", "stem") and isinstance(base, ast.Call):
             # Path(x).name: the last component only, no directory in it
             return V.sanitise(self.eval(base, state), ("path",))

@@ -9,7 +9,8 @@ A file:
     name: flask
     sources:            # request data
       - object: flask.request          # an imported name, `request-param` (a view's request parameter), or
-                                       # `any` (attributes that are request data on whatever object holds them)
+                                       # `any` (attributes that are request data on whatever object holds them;
+                                       # with `field-of: form`, only on `<name>.<field>` whose name ends so)
         attrs: [args, form, ...]        # attributes that are request data
         methods: [get_json, ...]        # methods whose result is request data
         safe-for: {path: [redirect]}    # ... that cannot harm these sink kinds
@@ -97,6 +98,8 @@ class Models:
     request_attrs: frozenset[str] = frozenset()
     request_methods: frozenset[str] = frozenset()
     any_attrs: frozenset[str] = frozenset()  # request data on any receiver (a bound form's `cleaned_data`)
+    # attribute -> suffix: request data on `<name>.<field>` where the name ends so (`form.url.data`, WTForms)
+    field_attrs: dict[str, str] = field(default_factory=dict)
     request_param_names: frozenset[str] = frozenset()
     request_annotations: frozenset[str] = frozenset()
     endpoint_decorators: frozenset[str] = frozenset()
@@ -119,7 +122,7 @@ class Models:
     def names(self) -> frozenset[str]:
         """Last components of every source, sink and store name: a file without any of them in its text
         needs only the cheap summary (parameters to returns and calls)."""
-        out: set[str] = set(self.request_attrs) | set(self.request_methods) | set(self.any_attrs)
+        out: set[str] = set(self.request_attrs) | set(self.request_methods) | set(self.any_attrs) | set(self.field_attrs)
         for table in (self.call_sinks, self.source_objects):
             out.update(n.rpartition(".")[2] for n in table)
         out.update(self.method_sinks)
@@ -271,6 +274,7 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
     req_attrs: set[str] = set()
     req_methods: set[str] = set()
     any_attrs: set[str] = set()
+    field_attrs: dict[str, str] = {}
     param_names: set[str] = set()
     annotations: set[str] = set()
     decorators: set[str] = set()
@@ -289,6 +293,9 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
             if row["object"] == "request-param":
                 req_attrs |= attrs
                 req_methods |= methods
+            elif row["object"] == "any" and row.get("field-of"):
+                for a in attrs:
+                    field_attrs[a] = str(row["field-of"]).lower()
             elif row["object"] == "any":
                 any_attrs |= attrs
             else:
@@ -328,6 +335,7 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
     m.source_objects = {k: (frozenset(a), frozenset(b)) for k, (a, b) in src_objs.items()}
     m.request_attrs, m.request_methods = frozenset(req_attrs), frozenset(req_methods)
     m.any_attrs = frozenset(any_attrs)
+    m.field_attrs = field_attrs
     m.request_param_names, m.request_annotations = frozenset(param_names), frozenset(annotations)
     m.endpoint_decorators, m.endpoint_param_skip = frozenset(decorators), frozenset(skip)
     m.call_sanitizers = {k: frozenset(v) for k, v in sanit_c.items()}
