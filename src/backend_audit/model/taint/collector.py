@@ -329,9 +329,9 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
         elif a.arg == hooked:
             # the framework calls this hook with what its fields parsed from the request body (DRF's save()
             # -> create(validated_data)): request data, though no call in the project shows it
-            state[a.arg] = {"": V.origin(f"src:{line}:{col}:{a.arg} of {cls}.{fn.name}", line, col,
-                                         f"request data: {a.arg}, the parsed request body {cls}.{fn.name} is "
-                                         "called with")}
+            state[a.arg] = {"": V.sanitise(V.origin(f"src:{line}:{col}:{a.arg} of {cls}.{fn.name}", line, col,
+                                                    f"request data: {a.arg}, the parsed request body "
+                                                    f"{cls}.{fn.name} is called with"), (V.PARSED,))}
         elif view_candidate and request_param is not None and a.arg not in models.endpoint_param_skip:
             state[a.arg] = {"": V.origin(f"view:{a.arg}", line, col, f"request data: URL parameter {a.arg}")}
         else:
