@@ -111,14 +111,45 @@ class PathTraversal(TaintCheck):
     FIX = ("Use secure_filename()/os.path.basename(), or resolve() the path and check is_relative_to(base) "
            "before using it.")
 
+    def run(self, project: Any) -> list[Finding]:
+        self._semantic = project.semantic
+        return super().run(project)
+
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
+        if judged is not None and judged[0] == "error":
+            gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol)
+            if gate:
+                # a route only administrators reach (a server file browser to pick a library or certificate
+                # path is the feature there): no attacker chooses the path unless the admin account is theirs
+                return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]} in code only administrators reach "
+                                   f"({gate}): browsing the server's files may be the feature; whether anyone else "
+                                   f"reaches it was not traced. {self.FIX}")
         if judged is None or judged[0] == "note" or "guard-untraced" not in tf.flow.sanitised:
             return judged
         # `if not inside_root(path): abort(400)` with inside_root in code the summaries do not hold: a check
         # the path passed may be the containment this rule asks for, which the source shown does not tell
         return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
                         f"project code that could not be read (containment check not traced). {self.FIX}")
+
+
+def _admin_only(sm: Any, path: str, symbol: str) -> str:
+    """The admin/operator/staff-only decorator that gates the function `symbol` of `path`, or that gates every
+    caller of it (a route that only calls the helper holding the sink), or ""."""
+    module = sm.module_of(path) if sm is not None and symbol else None
+    if not module:
+        return ""
+    qualname = f"{module}.{symbol}"
+
+    def gate(qn: str) -> str:
+        info = sm.functions.get(qn)
+        return next((d for d in (info.decorators if info else ()) if _PRIVILEGED_GATE.search(d)), "")
+
+    own = gate(qualname)
+    if own or qualname not in sm.functions:
+        return own
+    gates = [gate(c) for c in sorted(sm.callers(qualname))]
+    return gates[0] if gates and all(gates) else ""
 
 
 class ServerSideRequestForgery(TaintCheck):
@@ -342,6 +373,16 @@ def _stored_by_callee(project: Any, path: str, handed: list | None) -> str:
     return f"{harm} by {ref}()" if harm else ""
 
 
+def _built_by_project(project: Any, path: str, arg_of: list | None) -> bool:
+    """The read's local was made by a project function from the read (`x = helper(request.GET)`; the
+    collector's `arg_of` [helper, 0]) that does not itself spread or store that parameter."""
+    if not arg_of or arg_of[1] != 0:
+        return False
+    facts = _function_facts(project, path, arg_of[0])
+    names = [p["name"] for p in facts.get("params", []) if p["name"] not in ("self", "cls")]
+    return bool(facts) and bool(names) and not (facts.get("param_damage") or {}).get(names[0])
+
+
 def _sanitiser(project: Any, path: str, ref: str) -> bool:
     """`ref`, called in `path`, is a project function that returns its input only where a check of it
     passed (model/frameworks/sanitiser.py)."""
@@ -403,6 +444,33 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "
                                "read it from the validated data if it does")
+                elif level == "warning" and harm.startswith("expanded") and _built_by_project(
+                        project, e.file, read.get("arg_of")):
+                    # `filters = issue_filters(request.query_params)` then `.filter(**filters)`: what is spread
+                    # is the dict a project function built from the request, most often known parameters
+                    # mapped to lookups the code names (only values come from the client); its keys not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is handed to {read['arg_of'][0]}() and what that "
+                               f"returns is {harm}: which keys that function lets through was not traced; "
+                               "build the keyword arguments from a fixed mapping or a schema")
+                elif level == "warning" and harm.startswith("stored") and read.get("owner"):
+                    # a row of the caller's own (`user=request.user`): bad input there is the caller's own data
+                    # (UI preferences, a bookmark, a favourite); who else reads that row was not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation, on a row of the "
+                               f"caller's own ({read['owner']}); whether anyone but the caller reads it was not "
+                               "traced: parse it with a form or schema all the same")
+                elif level == "warning" and harm.startswith("stored") and read.get("field") and \
+                        orm.checked_field(e.file, *read["field"]):
+                    # a relation, a UUID or a flag: the field refuses (or converts) anything else before it is
+                    # stored, so a bad value is an error answer, not bad data kept; which row it names (a key
+                    # the caller may not own) is an access question this rule does not trace
+                    kind = orm.checked_field(e.file, *read["field"])
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation; the field is a "
+                               f"{kind} of {read['field'][0]}, which refuses or converts anything else before it "
+                               "is stored (a 500 rather than a 400); whether the caller may name that row or "
+                               "value was not traced: parse it with a form or schema all the same")
                 elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced
@@ -436,8 +504,10 @@ class RequestDataWithoutValidation(EndpointCheck):
         return out
 
     @staticmethod
-    def _judge(e: Any, read: dict, sink: tuple[str, str] | None, orm: Any) -> tuple[str, str]:
+    def _judge(e: Any, read: dict, sink: tuple[str, str, str] | None, orm: Any) -> tuple[str, str]:
         """(level, what the value is made to do or what was not traced)."""
+        sink_note = sink[2] if sink else ""
+        sink = sink[:2] if sink else None
         harm = read.get("damage") or ""
         if harm.startswith("built:"):
             model = harm[len("built:"):]
@@ -448,6 +518,13 @@ class RequestDataWithoutValidation(EndpointCheck):
             return "warning", harm
         if sink is not None:
             kind, api = sink
+            if kind == "trust-store":
+                # the caller's own session: bad input there harms only where a key is read back, which
+                # BA-INP-012 judges key by key (a checked `next` read back through a safe-redirect helper)
+                return "note", (f"it is kept in the caller's session ({api}); where it is read back was not traced "
+                                "here (BA-INP-012 judges the session's keys)")
+            if kind == "redirect" and sink_note:
+                return "note", f"it reaches {api} {sink_note}"
             if kind == "redirect" and "GET" not in e.methods:
                 # a POST-only view: another site cannot make a victim's browser send it past the CSRF check
                 return "note", f"it reaches {api} in a view that serves POST only"
@@ -467,8 +544,10 @@ def _privileged(e: Any) -> str:
     return next((d["ref"] for d in e.fn.get("decorators", ()) if _PRIVILEGED_GATE.search(d.get("ref") or "")), "")
 
 
-def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str]]:
-    """(path, line) of a request read -> (kind, api) of a sink the taint engine saw it reach unsanitised."""
+def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str, str]]:
+    """(path, line) of a request read -> (kind, api, why a redirect is only a note or "") of a sink the taint
+    engine saw it reach unsanitised. BA-INP-009's evidence decides a redirect's weight here too: a Referer
+    sent back, or a URL that came back from a project function's `return` (which may check it), is a note."""
     from ..model.taint.project import analyse
 
     out: dict[tuple[str, int], tuple[str, str]] = {}
@@ -478,7 +557,14 @@ def _taint_sinks(project: Any) -> dict[tuple[str, int], tuple[str, str]]:
                 tf.kind in flow.sanitised or tf.kind in ("url", "redirect") and "host" in flow.sanitised:
             continue
         path, line = flow.steps[0][0], flow.steps[0][1]
-        out.setdefault((path, line), (tf.kind, tf.api))
+        why = ""
+        if tf.kind == "redirect" and "referer" in flow.sanitised:
+            why = "as the Referer the browser sent (the page the user came from)"
+        elif tf.kind == "redirect" and _returned_by_project_code(tf):
+            why = (f"as the value project code returns ({_returned_by_project_code(tf)}): whether that code "
+                   "checks where the URL goes was not traced")
+        if (path, line) not in out or out[(path, line)][2] and not why:
+            out[(path, line)] = (tf.kind, tf.api, why)  # a plain sink outweighs a redirect that is only a note
     return out
 
 

@@ -533,6 +533,8 @@ class HardcodedSecret(AstCheck):
             call = parents[-2]
             return isinstance(call, ast.Call) and any(
                 kw.arg in ("host", "hostname", "server") and _local_host(kw.value) for kw in call.keywords)
+        if isinstance(holder, ast.Assign) and len(parents) > 1:
+            return _sibling_local_host(holder, parents[-2])
         return isinstance(holder, ast.Dict) and _local_host_entry(holder)
 
     # Credential shapes in any string literal, one finding per string token as written
@@ -748,6 +750,23 @@ def _local_host_entry(node: ast.Dict) -> bool:
         if isinstance(literal_value(key), str) and literal_value(key).lower() in ("host", "hostname", "server"):
             return _local_host(value)
     return False
+
+
+_CREDENTIAL_TAIL = re.compile(r"(?i)^(\w+?_)(password|passwd|pass|pwd|user|username)$")
+
+
+def _sibling_local_host(assign: ast.Assign, block: ast.AST) -> bool:
+    """`RABBITMQ_PASSWORD = os.environ.get("RABBITMQ_PASSWORD", "guest")` in a block that also binds
+    `RABBITMQ_HOST = os.environ.get("RABBITMQ_HOST", "localhost")`: the settings' own pair, so the fallback
+    credential goes with a service on this machine (a deployment that moves the host sets its own account)."""
+    target = assign.targets[0] if len(assign.targets) == 1 else None
+    match = _CREDENTIAL_TAIL.match(target.id) if isinstance(target, ast.Name) else None
+    body = getattr(block, "body", None)
+    if match is None or not isinstance(body, list):
+        return False
+    hosts = {match.group(1) + tail for tail in ("HOST", "HOSTNAME", "SERVER", "host", "hostname", "server")}
+    return any(isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and
+               s.targets[0].id in hosts and _local_host(s.value) for s in body)
 
 
 def _local_host(value: ast.AST) -> bool:

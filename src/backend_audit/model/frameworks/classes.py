@@ -23,6 +23,12 @@ _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializ
                            "HyperlinkedModelSerializer", "FlaskForm", "TypedDict", "RootModel", "Struct"})
 
 
+# Django model fields that refuse or convert what they are given before it is stored (BA-INP-001's level):
+# a relation takes an instance or an existing row's key (the descriptor raises ValueError, the database's
+# foreign key refuses a missing row), a UUIDField a UUID, a BooleanField a truth value
+CHECKED_FIELDS = frozenset({"ForeignKey", "OneToOneField", "UUIDField", "BooleanField", "NullBooleanField"})
+
+
 class ClassFacts:
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
@@ -84,6 +90,9 @@ class ClassFacts:
         for t in node.targets:
             if isinstance(t, ast.Name) and t.id in VIEW_ATTRS:
                 entry["attrs"][t.id] = _class_refs(node.value)
+        kind = last_name(dotted(node.value.func) or "") if isinstance(node.value, ast.Call) else ""
+        if kind in CHECKED_FIELDS and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            entry.setdefault("checked_fields", {})[node.targets[0].id] = kind
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         entry = self.open[-1] if self.open else None

@@ -21,7 +21,7 @@ from .assets import FILE_RESPONSES, served_asset
 from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
-from .input_sinks import PREFILL, bound_lookup, damage, rebinds_from, untyped
+from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, untyped
 from .login_guard import refuses_anonymous
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
@@ -242,6 +242,8 @@ class _Fn:
     raw_other: set[str] = field(default_factory=set)  # raw locals used unchecked in any other way
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
+    raw_owner: dict[str, str] = field(default_factory=dict)
+    raw_field: dict[str, list] = field(default_factory=dict)  # local -> [model, field] it is stored in  # local -> `user=request.user` of the row it is stored on
     # raw locals whose "built:" damage is a class bound to a local: raw local -> that local (`user = User(...)`)
     built_into: dict[str, str] = field(default_factory=dict)
     built_at: dict[str, int] = field(default_factory=dict)  # ... and the line it was built on
@@ -375,6 +377,10 @@ class FunctionFacts:
             if name in fn.raw_damage and not (name in fn.built_into and
                                               self._checked_only(fn, fn.built_into[name], fn.built_at[name])):
                 loc = {**loc, "damage": fn.raw_damage[name]}
+                if name in fn.raw_owner:
+                    loc["owner"] = fn.raw_owner[name]
+                if name in fn.raw_field:
+                    loc["field"] = fn.raw_field[name]
             if name in fn.made_by:
                 # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
                 # with the read (only typed getters: the local holds what they parsed)
@@ -598,6 +604,12 @@ class FunctionFacts:
             harm = damage(self.ctx.parents, node)
             if harm:
                 loc["damage"] = harm
+                owner = owner_scoped(self.ctx.parents, node, fn.locals_expr)
+                if owner:
+                    loc["owner"] = owner
+                field = stored_field(self.ctx.parents, node, fn.locals_expr)
+                if field:
+                    loc["field"] = field
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
@@ -878,6 +890,12 @@ class FunctionFacts:
                         fn.skip.add(id(t))
                         fn.assigned[id(v)] = t.id
                         fn.locals_expr[t.id] = v
+                continue
+            if isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name) and \
+                    isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) and \
+                    node.value.func.attr in ("get_or_create", "update_or_create"):
+                # `board, _ = Board.objects.get_or_create(...)`: the first name is the row the query fetched
+                fn.locals_expr[target.elts[0].id] = node.value
                 continue
             if isinstance(target, ast.Name):
                 fn.skip.add(id(target))
@@ -1199,6 +1217,16 @@ class FunctionFacts:
                 harm = damage(self.ctx.parents, node)
                 if harm and not (harm.startswith("built:") and node.id in fn.raw_damage):
                     fn.raw_damage[node.id] = harm
+                    owner = owner_scoped(self.ctx.parents, node, fn.locals_expr)
+                    if owner:
+                        fn.raw_owner[node.id] = owner
+                    else:
+                        fn.raw_owner.pop(node.id, None)
+                    field = stored_field(self.ctx.parents, node, fn.locals_expr)
+                    if field:
+                        fn.raw_field[node.id] = field
+                    else:
+                        fn.raw_field.pop(node.id, None)
                     holder = _bound_object(self.ctx.parents) if harm.startswith("built:") else None
                     if holder:
                         fn.built_into[node.id] = holder

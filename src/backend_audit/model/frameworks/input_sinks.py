@@ -79,6 +79,85 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
     return None
 
 
+# A row's owner column and the caller's own identity (`user=request.user`, `user_id=current_user.id`)
+_OWNER_KEYS = frozenset({"user", "user_id", "owner", "owner_id"})
+_CALLER = frozenset({"request.user", "self.request.user", "request.user.id", "self.request.user.id",
+                     "request.user.pk", "current_user", "current_user.id", "g.user", "g.user.id"})
+
+
+def owner_scoped(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, ast.expr]) -> str:
+    """The request value is stored on a row of the caller's own: written by a call that also sets the owner
+    column to the caller (`Bookmark(user_id=current_user.id, key=...)`, `.create(user=request.user, ...)`),
+    or into an attribute of a local fetched by the caller's identity (`props = Props.objects.get(
+    user=request.user, ...)` then `props.filters = ...`). Returns the owner keyword as written, or ""."""
+    child: ast.AST = node
+    for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Call) and isinstance(child, ast.keyword):
+            return _owner_keyword(parent)
+        if isinstance(parent, ast.Assign) and parent.value is child:
+            for target in parent.targets:
+                root = _root(target) if isinstance(target, ast.Attribute) else ""
+                fetched = locals_expr.get(root) if root else None
+                if fetched is not None:
+                    return next((k for k in map(_owner_keyword, _calls(fetched)) if k), "")
+            return ""
+        child = parent
+    return ""
+
+
+def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, ast.expr]) -> list[str] | None:
+    """[model as written, field] the request value is stored in, where the code names both: a keyword of
+    `Model.objects.create(field=...)` or of `Model(field=...)`, or `obj.field = ...` where the local `obj` was
+    fetched by `Model.objects.<query>(...)`."""
+    child: ast.AST = node
+    for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Call) and isinstance(child, ast.keyword) and child.arg:
+            func = parent.func
+            receiver = dotted(func.value) if isinstance(func, ast.Attribute) else ""
+            if receiver and receiver.endswith(".objects"):
+                return [receiver[:-len(".objects")], child.arg]
+            name = dotted(func) or ""
+            return [name, child.arg] if last_name(name)[:1].isupper() else None
+        if isinstance(parent, ast.Assign) and parent.value is child:
+            target = parent.targets[0] if len(parent.targets) == 1 else None
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                model = next((m for m in map(_manager_model, _calls(locals_expr.get(target.value.id)))
+                              if m), "") if target.value.id in locals_expr else ""
+                return [model, target.attr] if model else None
+            return None
+        child = parent
+    return None
+
+
+def _manager_model(call: ast.Call) -> str:
+    """`Board` of `Board.objects.filter(...)...`: the model whose manager the chain starts from."""
+    node = call.func
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        if isinstance(node, ast.Attribute) and node.attr == "objects":
+            return dotted(node.value) or ""
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return ""
+
+
+def _calls(expr: ast.expr) -> list[ast.Call]:
+    """The calls of one statement's value (`Model.objects.filter(...).first()`): a chain, not a function."""
+    out = []
+    while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript, ast.Await)):
+        if isinstance(expr, ast.Call):
+            out.append(expr)
+            expr = expr.func
+        else:
+            expr = expr.value
+    return out
+
+
+def _owner_keyword(call: ast.Call) -> str:
+    for kw in call.keywords:
+        if kw.arg in _OWNER_KEYS and dotted(kw.value) in _CALLER:
+            return f"{kw.arg}={dotted(kw.value)}"
+    return ""
+
+
 # Django ORM query methods whose keywords are field lookups, which the database driver binds
 _ORM_LOOKUPS = frozenset({"filter", "exclude"})
 

@@ -24,6 +24,17 @@ class OrmIndex:
             return False
         return self._is_model(found[0], found[1], 0)
 
+    def checked_field(self, path: str, ref: str, field: str) -> str:
+        """The kind of the field `field` of model `ref` (as named in `path`) when it is one that refuses or
+        converts what it is given (classes.CHECKED_FIELDS; `author_id` is the `author` relation's key), or ""."""
+        found = self.r.resolve(path, ref)
+        cls = self.facts.get(found[0], {}).get("classes", {}).get(found[1]) if found and found[1] else None
+        fields = (cls or {}).get("checked_fields") or {}
+        if field in fields:
+            return fields[field]
+        relation = fields.get(field[:-3]) if field.endswith("_id") else None
+        return relation if relation in ("ForeignKey", "OneToOneField") else ""
+
     def _is_model(self, path: str, name: str, depth: int) -> bool:
         key = (path, name)
         if key in self._memo:

@@ -36,6 +36,8 @@ _META_REQUEST_KEYS = frozenset({"QUERY_STRING", "PATH_INFO", "CONTENT_TYPE", "RE
 # `referer` mark, which BA-INP-009 reports lower (the browser sets it to the page the user came from)
 _REFERER_KEYS = frozenset({"referer", "referrer", "http_referer"})
 _TEXT = 72
+# Markup methods that return a plain str (`Markup(x).unescape()`, `.striptags()`): the markup was only a step
+_TO_PLAIN_TEXT = frozenset({"unescape", "striptags"})
 _URL_PARSERS = frozenset({"urlparse", "urlsplit"})
 # the request's attributes that hold the URL it was sent to (Flask/Werkzeug, Starlette)
 _OWN_URLS = frozenset({"base_url", "url", "host_url", "url_root"})
@@ -1012,7 +1014,8 @@ class FunctionAnalyser:
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
                         _FIXED_PREFIX.match(node.left.value):
                     value = V.sanitise(value, ("host",))
-                elif isinstance(node.op, ast.Add) and (_fixes_host(left) or _own_route(node.left)):
+                elif isinstance(node.op, ast.Add) and (_fixes_host(left) or _own_route(node.left) or
+                                                       _constant_base_add(node)):
                     value = V.join(V.built(left), V.sanitise(V.built(right), ("host",)))
                 elif isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant) and \
                         isinstance(node.left.value, str) and node.left.value.startswith("/") and \
@@ -1168,6 +1171,11 @@ class FunctionAnalyser:
 
     # --- calls -------------------------------------------------------------------------------------
     def call(self, node: ast.Call, state: dict) -> V.Value:
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _TO_PLAIN_TEXT and isinstance(func.value, ast.Call):
+            # `Markup(text).unescape()`: markup made only to turn entities back into plain text, a str that
+            # is escaped again wherever it is rendered, so the Markup is no HTML output
+            func.value._taint_plain = True
         value = self._call(node, state)
         func = node.func
         mark = _header_mark(func.value, node.args[0]) if isinstance(func, ast.Attribute) and func.attr == "get" and \
@@ -1385,6 +1393,8 @@ class FunctionAnalyser:
                   receiver: V.Value | None = None) -> None:
         if sink.setting and not self.entities_on(node, sink, state):
             return  # an XML parse is a sink only with external entities turned on
+        if sink.kind == "html" and getattr(node, "_taint_plain", False):
+            return
         if sink.kind == "html" and any(
                 k.arg in ("content_type", "media_type", "mimetype") and isinstance(k.value, ast.Constant)
                 and isinstance(k.value.value, str) and "html" not in k.value.value for k in node.keywords):
@@ -1493,6 +1503,22 @@ def _constant_base(node: ast.JoinedStr) -> bool:
     return bool(name) and name.isupper() and isinstance(second, ast.Constant) and "/" in str(second.value)
 
 
+def _constant_base_add(node: ast.BinOp) -> bool:
+    """`KOBO_IMAGEHOST_URL + "/{id}/image.jpg".format(id=x)`, `settings.CDN_URL + "/" + x`: the `+` form of
+    `_constant_base`, a constant base URL then literal text that starts with "/", so the request's part fills
+    the path of a host the code fixed."""
+    left, right = node.left, node.right
+    while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
+        left, right = left.left, left.right
+    name = _tail_name(left) if isinstance(left, (ast.Name, ast.Attribute)) else None
+    if isinstance(right, ast.Call) and isinstance(right.func, ast.Attribute) and right.func.attr == "format":
+        right = right.func.value  # "/{id}/x".format(id=...): the literal is the format string
+    if isinstance(right, ast.JoinedStr):
+        right = right.values[0] if right.values else None
+    return bool(name) and name.isupper() and isinstance(right, ast.Constant) and \
+        isinstance(right.value, str) and right.value.startswith("/")
+
+
 def _fixes_host(value: V.Value) -> bool:
     return bool(value) and all(san & _HOST_FIXING for (_, san, _) in value)
 
@@ -1526,10 +1552,11 @@ def _numeric_format(fmt: str) -> bool:
 
 
 def _header_mark(base: ast.AST, key: ast.AST) -> str:
-    """`<x>.headers["Referer"]`, `<x>.META.get("HTTP_REFERER")`: "referer"; `headers.get("X-Ingress-Path")`,
+    """`<x>.headers["Referer"]`, `<x>.META.get("HTTP_REFERER")`, Flask/WSGI's `request.environ["HTTP_REFERER"]`
+    (the same CGI keys as Django's META): "referer"; `headers.get("X-Ingress-Path")`,
     `META["HTTP_X_FORWARDED_HOST"]`: "custom-header", a header a browser never sends cross-site (only the
     client itself or a proxy in front of the app sets it)."""
-    if not (isinstance(base, ast.Attribute) and base.attr in ("headers", "META") and
+    if not (isinstance(base, ast.Attribute) and base.attr in ("headers", "META", "environ") and
             isinstance(key, ast.Constant) and isinstance(key.value, str)):
         return ""
     name = key.value.lower()
