@@ -45,6 +45,8 @@ def test_model_example(name, index, case):
     ({"sanitizers": [{"call": "x.y", "kinds": ["weird"]}]}, "unknown kind"),
     ({"bogus": []}, "unknown section"),
     ({"sources": [{"attrs": ["a"]}]}, "needs 'object'"),
+    ({"hook-params": [{"methods": {"create": "validated_data"}}]}, "needs 'class-suffix'"),
+    ({"hook-params": [{"class-suffix": "Serializer", "methods": ["create"]}]}, "needs 'class-suffix'"),
 ])
 def test_invalid_models_are_one_line_errors(data, message):
     with pytest.raises(ConfigError) as exc:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..model.taint.intra import FS_PATH
+from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
@@ -156,6 +157,19 @@ class ServerSideRequestForgery(TaintCheck):
     KINDS = ("url",)
     WHAT = "reaches the URL of an outbound request"
     FIX = "Check the host against an allowlist (urlparse(url).netloc in ALLOWED_HOSTS) before the request."
+
+    def judge(self, tf) -> tuple[str, str] | None:
+        judged = super().judge(tf)
+        flow = tf.flow
+        if judged is None or judged[0] != "note" or PARSED not in flow.sanitised or flow.built or \
+                not flow.root.startswith("src:") or {"host", "validated"} & flow.sanitised:
+            return judged
+        # the whole URL is one parsed field: a field that accepts a URL to fetch checks its form (a URL field),
+        # not where it points, so the server fetches what the user names
+        what = flow.root.split(":", 3)[3]
+        return self.rule.level, (f"request data ({what}, a form or serializer field) is the whole URL of an "
+                                 f"outbound request ({tf.api}): a URL field checks the form of the text, not where "
+                                 f"it points. {self.FIX}")
 
 
 class CrossSiteScripting(TaintCheck):

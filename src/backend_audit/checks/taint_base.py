@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..findings import Finding, normalise_code
+from ..model.taint.values import PARSED
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
@@ -79,6 +80,10 @@ class TaintCheck(ProjectCheck):
                     return None
                 return "note", (f"request data ({what}) reaches {tf.api} after a constant scheme and host: only the "
                                 f"path or query is controlled. {self.FIX}")
+            if PARSED in kinds:
+                return "note", (f"request data ({what}) {self.WHAT} ({tf.api}) after a form's or serializer's fields "
+                                f"parsed it: whether the field that gets here constrains the value (a choice, a "
+                                f"number, a path under a root) was not traced. {self.FIX}")
             if "validated" in kinds:
                 return _LOWER[self.rule.level], (
                     f"request data ({what}, through a model whose fields have validators: check the field that "

@@ -96,6 +96,7 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
                 mod.instances[stmt.targets[0].id] = ref
     functions: list[dict[str, Any]] = []
     validated: list[str] = []  # classes with field validators (pydantic, marshmallow)
+    class_attrs: dict[str, dict[str, str]] = {}  # class -> attribute its body binds to an instance -> class
     validated_fields: dict[str, list[str]] = {}  # ... and the fields a validator that can reject names
     view_path = any(w in ctx.path.lower() for w in _VIEW_PATH_WORDS)
 
@@ -109,6 +110,9 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
             elif isinstance(stmt, ast.ClassDef):
                 qual = f"{prefix}{stmt.name}"
                 classes[qual] = [_ref(b, imports, module, defs) for b in stmt.bases if _ref(b, imports, module, defs)]
+                made = _class_instances(stmt, imports, module, defs)
+                if made:
+                    class_attrs[qual] = made
                 if any(isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                         _tail(d.func if isinstance(d, ast.Call) else d) in _VALIDATORS for d in m.decorator_list)
                        for m in stmt.body):
@@ -139,6 +143,8 @@ def summarise(tree: ast.Module, ctx: FileContext, models: models_mod.Models) -> 
         out["validated"] = validated
     if validated_fields:
         out["validated_fields"] = validated_fields
+    if class_attrs:
+        out["class_attrs"] = class_attrs
     offline = _offline(tree, ctx, models)
     if offline:
         out["offline"] = offline
@@ -259,6 +265,7 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
         (cls is not None and fn.name in _VIEW_METHODS and len(positional) > 1
          and positional[1].arg in models.request_param_names))
     cli = not endpoint and _cli_entry(fn, cls, mod, classes, ctx.path)
+    hooked = _hook_param(fn.name, cls, classes, mod.module, models) if bound and not endpoint else None
     analyser = FunctionAnalyser(models, mod, ctx.segment, fn, f"{prefix}{fn.name}", cls, params, endpoint, False)
     if cls is not None and "django" in mod.import_prefixes:
         redirecting = _redirect_view(cls, classes, mod.module)
@@ -319,6 +326,12 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
             ref = _ref(named, mod.imports, mod.module, mod.defs) if named is not None else None
             if ref and _tail(named) not in ("str", "bytes", "Any", "dict", "list"):
                 typed[origin] = ref  # an Enum class there admits only its values: the project step checks
+        elif a.arg == hooked:
+            # the framework calls this hook with what its fields parsed from the request body (DRF's save()
+            # -> create(validated_data)): request data, though no call in the project shows it
+            state[a.arg] = {"": V.sanitise(V.origin(f"src:{line}:{col}:{a.arg} of {cls}.{fn.name}", line, col,
+                                                    f"request data: {a.arg}, the parsed request body "
+                                                    f"{cls}.{fn.name} is called with"), (V.PARSED,))}
         elif view_candidate and request_param is not None and a.arg not in models.endpoint_param_skip:
             state[a.arg] = {"": V.origin(f"view:{a.arg}", line, col, f"request data: URL parameter {a.arg}")}
         else:
@@ -343,9 +356,48 @@ def _function(fn: ast.FunctionDef, prefix: str, cls: str | None, mod: Module, ct
     return summary
 
 
+def _class_instances(cls: ast.ClassDef, imports: dict[str, str], module: str, defs: set[str]) -> dict[str, str]:
+    """Attributes a class body binds to a new instance (`objects = ImageManager()`): `Image.objects.f()` calls
+    that class's method, which the project step links through this."""
+    out: dict[str, str] = {}
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, (ast.Name, ast.Attribute)) \
+                and _tail(stmt.value.func)[:1].isupper():
+            ref = _ref(stmt.value.func, imports, module, defs)
+            if ref:
+                out[stmt.targets[0].id] = ref
+    return out
+
+
+def _hook_param(name: str, cls: str | None, classes: dict, module: str, models: models_mod.Models) -> str | None:
+    """The parameter of a framework hook that receives request data (`validated_data` of a DRF serializer's
+    `create`), when `cls` has a base whose name ends with a modelled suffix, directly or through classes
+    of this module."""
+    if cls is None or not models.hook_params:
+        return None
+    for base in _base_names(cls, classes, module):
+        for suffix, methods in models.hook_params.items():
+            if not base.endswith(suffix):
+                continue
+            if name in methods:
+                return methods[name]
+            # `validate_*`: one hook per field (DRF's validate_<field>(self, value))
+            found = next((p for m, p in methods.items() if m.endswith("*") and name.startswith(m[:-1])
+                          and len(name) > len(m) - 1), None)
+            if found:
+                return found
+    return None
+
+
 def _redirect_view(cls: str, classes: dict, module: str) -> bool:
     """A Django `RedirectView` subclass, directly or through classes of this module: it redirects to
     `self.url` or to what its `get_redirect_url()` returns."""
+    return any(base == "RedirectView" for base in _base_names(cls, classes, module))
+
+
+def _base_names(cls: str, classes: dict, module: str):
+    """The last name of each base of `cls`, followed through the classes this module defines."""
     seen: set[str] = set()
     todo = [cls]
     while todo and len(seen) < 50:
@@ -354,10 +406,8 @@ def _redirect_view(cls: str, classes: dict, module: str) -> bool:
             continue
         seen.add(current)
         for base in classes.get(current, ()):
-            if base.rpartition(".")[2] == "RedirectView":
-                return True
+            yield base.rpartition(".")[2]
             todo.append(base[len(module) + 1:] if module and base.startswith(module + ".") else base)
-    return False
 
 
 _CLI_DECORATORS = frozenset({"command", "group", "argument", "option"})

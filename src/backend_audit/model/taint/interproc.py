@@ -75,6 +75,7 @@ class Engine:
     """The project's taint summaries, indexed for propagation between functions."""
     fns: dict[str, Fn] = field(default_factory=dict)
     classes: dict[str, list[str]] = field(default_factory=dict)
+    class_attrs: dict[str, dict[str, str]] = field(default_factory=dict)  # class -> attr -> class of its instance
     by_suffix: dict[str, list[str]] = field(default_factory=dict)
     callers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     links: dict[tuple[str, int], str | None] = field(default_factory=dict)
@@ -104,6 +105,8 @@ class Engine:
             module = t.get("module", "")
             for qual, bases in t.get("classes", {}).items():
                 e.classes[f"{module}.{qual}" if module else qual] = bases
+            for qual, made in t.get("class_attrs", {}).items():
+                e.class_attrs[f"{module}.{qual}" if module else qual] = made
             for qual in t.get("validated", ()):
                 e.validated.add(f"{module}.{qual}" if module else qual)
             for qual, names in t.get("validated_fields", {}).items():
@@ -257,6 +260,9 @@ class Engine:
             found = self.method(cls, tail)
             if found:
                 return found
+        found = self._through_class_attr(head, tail)
+        if found:
+            return found
         sm = self.semantic() if self.semantic is not None and callee.split(".")[0] in self.roots_ else None
         if sm is not None:
             # re-exports through package __init__s, aliases, bases from other modules
@@ -266,6 +272,21 @@ class Engine:
                 target = None
             if target in self.fns:
                 return target
+        return None
+
+    def _through_class_attr(self, head: str, name: str) -> str | None:
+        """`Image.objects.create_for_url`: the method of the instance a class (or a base) binds in its body
+        (a Django model's custom manager)."""
+        owner, _, attr = head.rpartition(".")
+        cls = self.lookup_class(owner) if owner and attr else None
+        seen: set[str] = set()
+        while cls and cls not in seen and len(seen) < 20:
+            seen.add(cls)
+            ref = self.class_attrs.get(cls, {}).get(attr)
+            if ref:
+                made = self.lookup_class(ref)
+                return self.method(made, name) if made else None
+            cls = next((b for b in map(self.lookup_class, self.classes.get(cls, ())) if b), None)
         return None
 
     # --- resolution --------------------------------------------------------------------------------

@@ -1108,6 +1108,13 @@ class FunctionAnalyser:
             return {}
         if self.is_request(base) and node.attr in self.m.request_attrs:
             return self.source(node, f"request.{node.attr}", node.attr)
+        suffix = self.m.field_attrs.get(node.attr)
+        if node.attr in self.m.any_attrs and not self.is_config(base, state) or suffix and isinstance(
+                base, ast.Attribute) and isinstance(base.value, ast.Name) and \
+                base.value.id.lower().endswith(suffix) and base.value.id not in self.mod.imports:
+            # what a form's or serializer's fields parsed: a choice, a number or a file path under a root is
+            # safe for most sinks, and which field gets here is not traced (the checks read the mark)
+            return V.sanitise(self.source(node, self.source_text(node)[:60], node.attr), (V.PARSED,))
         if node.attr in ("name", "stem") and isinstance(base, ast.Call):
             # Path(x).name: the last component only, no directory in it
             return V.sanitise(self.eval(base, state), ("path",))

@@ -8,7 +8,9 @@ A file:
 
     name: flask
     sources:            # request data
-      - object: flask.request          # an imported name, or `request-param` (a view's request parameter)
+      - object: flask.request          # an imported name, `request-param` (a view's request parameter), or
+                                       # `any` (attributes that are request data on whatever object holds them;
+                                       # with `field-of: form`, only on `<name>.<field>` whose name ends so)
         attrs: [args, form, ...]        # attributes that are request data
         methods: [get_json, ...]        # methods whose result is request data
         safe-for: {path: [redirect]}    # ... that cannot harm these sink kinds
@@ -37,6 +39,9 @@ A file:
         from: [self, 1, default]             # only these: the receiver, 2nd positional, keyword
     stores:
       - object: flask.session                # subscript assignment into it is a trust-store sink
+    hook-params:        # methods a framework calls with the request's parsed data
+      - class-suffix: Serializer             # a class with a base so named (through this module's classes)
+        methods: {create: validated_data}    # method (or `prefix_*`) -> the parameter that holds request data
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ KINDS = ("sql", "shell", "code", "path", "url", "html", "redirect", "ldap", "xpa
 # in front of the app sets)
 MARKS = ("referer", "custom-header")
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
-             "request-params", "examples"}
+             "request-params", "hook-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
               "setting", "receivers", "traced-only", "unless-keyword", "parser-arg", "made-by", "unless-setting"}
 MODELS_DIR = Path(__file__).parent / "models"
@@ -92,6 +97,9 @@ class Models:
     source_objects: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     request_attrs: frozenset[str] = frozenset()
     request_methods: frozenset[str] = frozenset()
+    any_attrs: frozenset[str] = frozenset()  # request data on any receiver (a bound form's `cleaned_data`)
+    # attribute -> suffix: request data on `<name>.<field>` where the name ends so (`form.url.data`, WTForms)
+    field_attrs: dict[str, str] = field(default_factory=dict)
     request_param_names: frozenset[str] = frozenset()
     request_annotations: frozenset[str] = frozenset()
     endpoint_decorators: frozenset[str] = frozenset()
@@ -106,18 +114,21 @@ class Models:
     # request attribute/method -> sink kinds it cannot harm (request.path in a redirect stays on the site)
     source_safe: dict[str, frozenset[str]] = field(default_factory=dict)
     stores: frozenset[str] = frozenset()
+    # class-name suffix of a base -> {method: parameter}: framework hooks handed the request's parsed data
+    hook_params: dict[str, dict[str, str]] = field(default_factory=dict)
     digest: str = ""
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
         """Last components of every source, sink and store name: a file without any of them in its text
         needs only the cheap summary (parameters to returns and calls)."""
-        out: set[str] = set(self.request_attrs) | set(self.request_methods)
+        out: set[str] = set(self.request_attrs) | set(self.request_methods) | set(self.any_attrs) | set(self.field_attrs)
         for table in (self.call_sinks, self.source_objects):
             out.update(n.rpartition(".")[2] for n in table)
         out.update(self.method_sinks)
         out.update(n.rpartition(".")[2] for n in self.stores)
         out.update(self.endpoint_decorators)
+        out.update(p for methods in self.hook_params.values() for p in methods.values())
         return frozenset(out)
 
 
@@ -175,6 +186,12 @@ def validate(data: Any, where: str) -> dict[str, Any]:
     for i, row in enumerate(data.get("stores") or []):
         if not isinstance(row.get("object"), str):
             _fail(where, f"stores[{i}] needs 'object'")
+    for i, row in enumerate(data.get("hook-params") or []):
+        methods = row.get("methods") if isinstance(row, dict) else None
+        if not isinstance(row, dict) or not isinstance(row.get("class-suffix"), str) or not row["class-suffix"] \
+                or not isinstance(methods, dict) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                                            for k, v in methods.items()):
+            _fail(where, f"hook-params[{i}] needs 'class-suffix' and 'methods' (method name -> parameter name)")
     for key in ("endpoint-params", "request-params"):
         if key in data and not isinstance(data[key], dict):
             _fail(where, f"'{key}' must be a mapping")
@@ -256,6 +273,8 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
     src_objs: dict[str, tuple[set[str], set[str]]] = {}
     req_attrs: set[str] = set()
     req_methods: set[str] = set()
+    any_attrs: set[str] = set()
+    field_attrs: dict[str, str] = {}
     param_names: set[str] = set()
     annotations: set[str] = set()
     decorators: set[str] = set()
@@ -274,6 +293,11 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
             if row["object"] == "request-param":
                 req_attrs |= attrs
                 req_methods |= methods
+            elif row["object"] == "any" and row.get("field-of"):
+                for a in attrs:
+                    field_attrs[a] = str(row["field-of"]).lower()
+            elif row["object"] == "any":
+                any_attrs |= attrs
             else:
                 a, b = src_objs.setdefault(row["object"], (set(), set()))
                 a |= attrs
@@ -306,8 +330,12 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
             (prop_c if row.get("call") else prop_m)[row.get("call") or row["method"]] = flows
         for row in data.get("stores") or []:
             stores.add(row["object"])
+        for row in data.get("hook-params") or []:
+            m.hook_params.setdefault(row["class-suffix"], {}).update(row["methods"])
     m.source_objects = {k: (frozenset(a), frozenset(b)) for k, (a, b) in src_objs.items()}
     m.request_attrs, m.request_methods = frozenset(req_attrs), frozenset(req_methods)
+    m.any_attrs = frozenset(any_attrs)
+    m.field_attrs = field_attrs
     m.request_param_names, m.request_annotations = frozenset(param_names), frozenset(annotations)
     m.endpoint_decorators, m.endpoint_param_skip = frozenset(decorators), frozenset(skip)
     m.call_sanitizers = {k: frozenset(v) for k, v in sanit_c.items()}

@@ -67,6 +67,10 @@ def step(value: Value, line: int, col: int, text) -> Value:
     return out
 
 
+# a mark, not a sink kind: request data a form's or serializer's fields parsed (which field is not traced)
+PARSED = "parsed"
+
+
 def sanitise(value: Value, kinds: Iterable[str]) -> Value:
     kinds = frozenset(kinds)
     if not value or not kinds:
