@@ -57,6 +57,30 @@ def _hosted_names(tree: ast.Module) -> set[str]:
     return out
 
 
+# a helper whose name says it logs what it is given: `log_exception(e)`, `log_error(msg)`, `_log(...)`
+_LOG_HELPER = re.compile(r"^_?log(_\w+)?$")
+
+
+def _print_tokens(call: ast.Call) -> tuple[set[str], set[str]]:
+    """The variables and the literal text (8 characters or more, trimmed of decoration) a print writes."""
+    names: set[str] = set()
+    texts: set[str] = set()
+    for arg in [*call.args, *(k.value for k in call.keywords if k.arg not in ("file", "sep", "end", "flush"))]:
+        for n in ast.walk(arg):
+            if isinstance(n, ast.Name) and n.id not in _BUILTINS and n.id not in ("self", "cls"):
+                names.add(n.id)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+                text = n.value.strip(" *:-\n")
+                if len(text) >= 8:
+                    texts.add(text)
+    return names, texts
+
+
+def _shares(log_call: ast.Call, names: set[str], texts: set[str]) -> bool:
+    logged_names, logged_texts = _print_tokens(log_call)
+    return bool(names & logged_names) or any(a in b or b in a for a in texts for b in logged_texts)
+
+
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
     RULE_ID = "BA-LOG-003"
     PREFILTER = ("print",)
@@ -267,7 +291,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._collectstatic_step() or self._autoreload_receiver():
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
+        lesser = (self._lesser_channel(node) or self._settings_notice() or self._stated_stdout() or
+                  self._debug_switch(node) or self._last_words(node) or self._echoes_log(node))
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -302,6 +327,92 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                            "start-up notice, whether anyone reads stdout was not traced)"
                 return None
         return None
+
+    def _debug_switch(self, call: ast.Call) -> str | None:
+        """The print runs only while a debug switch is on (`if settings.DEBUG:`, `x if app.debug else y`): a
+        development aid, silent in a production that turns the switch off. Whether it does was not traced, so a
+        note; `if not settings.DEBUG:` is the production branch and stays."""
+        child: ast.AST = call
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return None
+            if isinstance(parent, (ast.If, ast.IfExp)) and (
+                    child is parent.body or isinstance(parent.body, list) and any(child is st for st in parent.body)
+            ) and _mentions_development(parent.test) and not any(
+                    isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) for n in ast.walk(parent.test)):
+                return ("(only while a debug switch is on: a development aid; whether production turns it on was "
+                        "not traced)")
+            child = parent
+        return None
+
+    def _statement_slot(self, node: ast.AST) -> list[tuple[ast.stmt, list[ast.stmt]]]:
+        """(statement, the list holding it) for the print's statement and the statements enclosing it, innermost
+        first, up to the function (or module) it is in."""
+        out: list[tuple[ast.stmt, list[ast.stmt]]] = []
+        child: ast.AST = node
+        for parent in reversed(self.ctx.parents):
+            if isinstance(child, ast.stmt):
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(parent, field, None)
+                    if isinstance(block, list) and any(child is st for st in block):
+                        out.append((child, block))
+                        break
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                break
+            child = parent
+        return out
+
+    def _last_words(self, call: ast.Call) -> str | None:
+        """The block goes on to end the process (`print("Settings database is not writeable"); sys.exit(2)`):
+        what it prints is the last word of a server that stops at start-up or of a command-line mode, for
+        whoever started it; no request is served after it. Whether anyone reads the process's stdout was not
+        traced, so a note."""
+        slots = self._statement_slot(call)
+        if not slots or not isinstance(slots[0][0], ast.Expr):
+            return None
+        statement, block = slots[0]
+        index = next(i for i, st in enumerate(block) if st is statement)
+        if any(self._exits(st) for st in block[index + 1:]):
+            return ("(the process exits right after it: a start-up or command-line message for whoever started "
+                    "it; whether the deployment reads stdout was not traced)")
+        return None
+
+    def _echoes_log(self, call: ast.Call) -> str | None:
+        """The print echoes to the console what a logging call right beside it records (the same text, the same
+        value or exception), or sits in a handler that hands the caught exception to a logging call: the log
+        keeps the record, the print is a console copy of it."""
+        names, texts = _print_tokens(call)
+        slots = self._statement_slot(call)
+        handler = None
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                break
+            if isinstance(parent, ast.ExceptHandler):
+                handler = parent
+                break
+        if handler is not None and handler.name:
+            if any(self._logs(n) and any(isinstance(a, ast.Name) and a.id == handler.name
+                                         for arg in [*n.args, *(k.value for k in n.keywords)] for a in ast.walk(arg))
+                   for n in iter_nodes(handler.body) if isinstance(n, ast.Call)):
+                return ("(the handler also logs the exception it caught: the print is a console copy; what it "
+                        "prints was not traced further)")
+        for statement, block in slots[:3]:
+            index = next(i for i, st in enumerate(block) if st is statement)
+            for near in block[max(index - 1, 0):index] + block[index + 1:index + 2]:
+                for n in ast.walk(near):
+                    if isinstance(n, ast.Call) and self._logs(n) and _shares(n, names, texts):
+                        return ("(beside a logging call that records the same message or value: the print is a "
+                                "console copy of it)")
+        return None
+
+    def _logs(self, call: ast.Call) -> bool:
+        """A logger call, or a call to a helper whose name says it logs (`log_exception(e)`, `log_error(...)`):
+        what the helper does with it is the project's, a note is all this asks of it."""
+        if logger_method(call, self.ctx):
+            return True
+        name = call.func.id if isinstance(call.func, ast.Name) else \
+            call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        return bool(_LOG_HELPER.match(name))
 
     def _collectstatic_step(self) -> bool:
         """In `post_process` of a Django staticfiles storage subclass: only `manage.py collectstatic` calls it, so
