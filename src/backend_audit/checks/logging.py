@@ -347,10 +347,13 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _statement_slot(self, node: ast.AST) -> list[tuple[ast.stmt, list[ast.stmt]]]:
         """(statement, the list holding it) for the print's statement and the statements enclosing it, innermost
-        first, up to the function (or module) it is in."""
+        first, up to the function (or module) it is in, or the except handler: outside it the statements are
+        the try's, which do not say how the failure is recorded."""
         out: list[tuple[ast.stmt, list[ast.stmt]]] = []
         child: ast.AST = node
         for parent in reversed(self.ctx.parents):
+            if isinstance(child, ast.ExceptHandler):
+                break
             if isinstance(child, ast.stmt):
                 for field in ("body", "orelse", "finalbody"):
                     block = getattr(parent, field, None)
@@ -1077,10 +1080,36 @@ class ErrorLogDropsTraceback(AstCheck):
             self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                               "or pass exc_info=True")
         helpers = self._helper_calls(node)
-        if helpers:
-            # whether a helper the message calls returns the traceback as text is the project pass's to say
+        loggers = self._exception_handed_to()
+        if helpers or loggers:
+            # whether a helper the message calls returns the traceback as text, or a function the handler hands
+            # the exception to logs it with its traceback, is the project pass's to say
             finding = self.ctx.findings.pop().to_dict()
-            self.ctx.facts.setdefault(HELPER_LOGS, []).append({"finding": finding, "helpers": helpers})
+            self.ctx.facts.setdefault(HELPER_LOGS, []).append({"finding": finding, "helpers": helpers,
+                                                               "loggers": loggers})
+
+    def _exception_handed_to(self) -> list[list]:
+        """[module, name, flags, positionals] of the plain-name functions the handler hands the caught exception
+        to (`log_exception(e)`, `report(e, warning=True)`): flags are the keywords passed a value other than
+        False/None. The module is "" for a function this file defines."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        if handler is None or not handler.name:
+            return []
+        out: list[list] = []
+        for n in handler_nodes(handler):
+            if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)) or not any(
+                    isinstance(a, ast.Name) and a.id == handler.name for a in n.args[:1]):
+                continue
+            origin = self.ctx.qualname(n.func)
+            if origin is not None and (not origin or origin.startswith("builtins.")):
+                continue
+            module, _, name = origin.rpartition(".") if origin else ("", "", n.func.id)
+            flags = [k.arg for k in n.keywords if k.arg and not (isinstance(k.value, ast.Constant) and
+                                                                 k.value.value in (False, None))]
+            out.append([module, name, flags, len(n.args)])
+            if len(out) >= 4:
+                break
+        return out
 
     def _class_only(self, call: ast.Call) -> bool:
         """The log call names the caught exception only through its class (`type(exc).__name__`,
