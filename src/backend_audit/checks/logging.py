@@ -382,8 +382,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _echoes_log(self, call: ast.Call) -> str | None:
         """The print echoes to the console what a logging call right beside it records (the same text, the same
-        value or exception), or sits in a handler that hands the caught exception to a logging call: the log
-        keeps the record, the print is a console copy of it."""
+        value or exception; not `logger.debug`, which production filters out while the print shows it), or sits
+        in a handler that hands the caught exception to a logging call: the log keeps the record, the print is a
+        console copy of it."""
         names, texts = _print_tokens(call)
         slots = self._statement_slot(call)
         handler = None
@@ -403,7 +404,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             index = next(i for i, st in enumerate(block) if st is statement)
             for near in block[max(index - 1, 0):index] + block[index + 1:index + 2]:
                 for n in ast.walk(near):
-                    if isinstance(n, ast.Call) and self._logs(n) and _shares(n, names, texts):
+                    # beside `logger.debug` of the same text the print is what shows it at every level
+                    if isinstance(n, ast.Call) and self._logs(n) and logger_method(n, self.ctx) != "debug" and \
+                            _shares(n, names, texts):
                         return ("(beside a logging call that records the same message or value: the print is a "
                                 "console copy of it)")
         return None
@@ -413,9 +416,11 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         what the helper does with it is the project's, a note is all this asks of it."""
         if logger_method(call, self.ctx):
             return True
-        name = call.func.id if isinstance(call.func, ast.Name) else \
-            call.func.attr if isinstance(call.func, ast.Attribute) else ""
-        return bool(_LOG_HELPER.match(name))
+        if isinstance(call.func, ast.Name):
+            return bool(_LOG_HELPER.match(call.func.id))
+        # a method needs the longer name (`self.log_exception(e)`): `math.log(x)` is arithmetic
+        return isinstance(call.func, ast.Attribute) and "_" in call.func.attr.strip("_") and \
+            bool(_LOG_HELPER.match(call.func.attr))
 
     def _collectstatic_step(self) -> bool:
         """In `post_process` of a Django staticfiles storage subclass: only `manage.py collectstatic` calls it, so
