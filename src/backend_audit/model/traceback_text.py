@@ -47,23 +47,22 @@ class TracebackTextCollector:
         params = [a.arg for a in [*node.args.posonlyargs, *node.args.args]]
         defaults = dict(zip(params[len(params) - len(node.args.defaults):], node.args.defaults))
         defaults.update({a.arg: d for a, d in zip(node.args.kwonlyargs, node.args.kw_defaults) if d is not None})
+        return self._search(node.body, [], params, defaults)
 
-        def falsy(name: str) -> bool:
-            value = defaults.get(name)
-            return isinstance(value, ast.Constant) and not value.value
-
-        def search(block: list[ast.stmt], off: list[list]) -> list[list] | None:
-            for st in block:
-                if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and self._keeps(st.value):
-                    return off
-                if isinstance(st, ast.If) and isinstance(st.test, ast.Name) and falsy(st.test.id):
-                    flag = [st.test.id, params.index(st.test.id) if st.test.id in params else -1]
-                    found = search(st.orelse, [*off, flag])
-                    if found is not None:
-                        return found
-            return None
-
-        return search(node.body, [])
+    def _search(self, block: list[ast.stmt], off: list[list], params: list[str],
+                defaults: dict[str, ast.expr]) -> list[list] | None:
+        # a method, not a closure: a recursive inner function is a reference cycle that keeps the file alive
+        for st in block:
+            if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and self._keeps(st.value):
+                return off
+            flag = st.test.id if isinstance(st, ast.If) and isinstance(st.test, ast.Name) else None
+            default = defaults.get(flag) if flag else None
+            if isinstance(default, ast.Constant) and not default.value:
+                found = self._search(st.orelse, [*off, [flag, params.index(flag) if flag in params else -1]],
+                                     params, defaults)
+                if found is not None:
+                    return found
+        return None
 
     def _keeps(self, call: ast.Call) -> bool:
         method = logger_method(call, self.ctx)
