@@ -291,8 +291,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._collectstatic_step() or self._autoreload_receiver():
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = (self._lesser_channel(node) or self._settings_notice() or self._stated_stdout() or
-                  self._debug_switch(node) or self._last_words(node) or self._echoes_log(node))
+        lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
+        if not lesser and not self._value_used():
+            lesser = self._debug_switch(node) or self._last_words(node) or self._echoes_log(node)
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -327,6 +328,16 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                            "start-up notice, whether anyone reads stdout was not traced)"
                 return None
         return None
+
+    def _value_used(self) -> bool:
+        """The print is an argument of another call (`logger.debug(print(traceback.format_exc()))`): a mistake
+        that sends the text to stdout and logs None, whatever switch or log call is near it."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.stmt):
+                return False
+            if isinstance(parent, ast.Call):
+                return True
+        return False
 
     def _debug_switch(self, call: ast.Call) -> str | None:
         """The print runs only while a debug switch is on (`if settings.DEBUG:`, `x if app.debug else y`): a
