@@ -61,6 +61,18 @@ def _hosted_names(tree: ast.Module) -> set[str]:
 _LOG_HELPER = re.compile(r"^_?log(_\w+)?$")
 
 
+# a switch named for debugging (`SQL_DEBUG`, `app.config["MAIL_DEBUG_BODY"]`, `self.debug_trace`): a development
+# aid whatever else its name says
+_DEBUG_WORD = re.compile(r"(?i)(^|_)debug(_|$)")
+
+
+def _names_debug_switch(test: ast.expr) -> bool:
+    return any(isinstance(n, ast.Name) and _DEBUG_WORD.search(n.id) or
+               isinstance(n, ast.Attribute) and _DEBUG_WORD.search(n.attr) or
+               isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) < 40 and
+               _DEBUG_WORD.search(n.value) for n in ast.walk(test))
+
+
 def _print_tokens(call: ast.Call) -> tuple[set[str], set[str]]:
     """The variables and the literal text (8 characters or more, trimmed of decoration) a print writes."""
     names: set[str] = set()
@@ -349,7 +361,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                 return None
             if isinstance(parent, (ast.If, ast.IfExp)) and (
                     child is parent.body or isinstance(parent.body, list) and any(child is st for st in parent.body)
-            ) and _mentions_development(parent.test) and not any(
+            ) and (_mentions_development(parent.test) or _names_debug_switch(parent.test)) and not any(
                     isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) for n in ast.walk(parent.test)):
                 return ("(only while a debug switch is on: a development aid; whether production turns it on was "
                         "not traced)")
