@@ -305,7 +305,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         name = qn.split(".")[-1]
         lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
         if not lesser and not self._value_used():
-            lesser = self._debug_switch(node) or self._last_words(node) or self._echoes_log(node)
+            lesser = (self._debug_switch(node) or self._last_words(node) or self._echoes_log(node) or
+                      self._console_guard())
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -433,6 +434,28 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                         return ("(beside a logging call that records the same message or value: the print is a "
                                 "console copy of it)")
         return None
+
+    def _console_guard(self) -> str | None:
+        """In the handler of a `try` that only prints (`try: print(f"started on {addr}") except Exception:
+        print(...)`): what failed is a console write, and the handler's print is more console output, not the
+        only trace of a failure of the application's work."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, 0, -1):
+            if isinstance(parents[i], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return None
+            if isinstance(parents[i], ast.ExceptHandler):
+                block = parents[i - 1]
+                if isinstance(block, ast.Try) and self._only_prints(block.body):
+                    return "(in the handler of a try that only prints: a console write failed, not traced further)"
+                return None
+        return None
+
+    def _only_prints(self, block: list[ast.stmt]) -> bool:
+        return bool(block) and all(
+            isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and
+            self.ctx.qualname(st.value.func) in _PRINTS or
+            isinstance(st, ast.If) and self._only_prints(st.body) and (not st.orelse or self._only_prints(st.orelse))
+            for st in block)
 
     def _logs(self, call: ast.Call) -> bool:
         """A logger call, or a call to a helper whose name says it logs (`log_exception(e)`, `log_error(...)`):
