@@ -57,6 +57,42 @@ def _hosted_names(tree: ast.Module) -> set[str]:
     return out
 
 
+# a helper whose name says it logs what it is given: `log_exception(e)`, `log_error(msg)`, `_log(...)`
+_LOG_HELPER = re.compile(r"^_?log(_\w+)?$")
+
+
+# a switch named for debugging (`SQL_DEBUG`, `app.config["MAIL_DEBUG_BODY"]`, `self.debug_trace`): a development
+# aid whatever else its name says
+_DEBUG_WORD = re.compile(r"(?i)(^|_)debug(_|$)")
+
+
+def _names_debug_switch(test: ast.expr) -> bool:
+    return any(isinstance(n, ast.Name) and _DEBUG_WORD.search(n.id) or
+               isinstance(n, ast.Attribute) and _DEBUG_WORD.search(n.attr) or
+               isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) < 40 and
+               _DEBUG_WORD.search(n.value) for n in ast.walk(test))
+
+
+def _print_tokens(call: ast.Call) -> tuple[set[str], set[str]]:
+    """The variables and the literal text (8 characters or more, trimmed of decoration) a print writes."""
+    names: set[str] = set()
+    texts: set[str] = set()
+    for arg in [*call.args, *(k.value for k in call.keywords if k.arg not in ("file", "sep", "end", "flush"))]:
+        for n in ast.walk(arg):
+            if isinstance(n, ast.Name) and n.id not in _BUILTINS and n.id not in ("self", "cls"):
+                names.add(n.id)
+            elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+                text = n.value.strip(" *:-\n")
+                if len(text) >= 8:
+                    texts.add(text)
+    return names, texts
+
+
+def _shares(log_call: ast.Call, names: set[str], texts: set[str]) -> bool:
+    logged_names, logged_texts = _print_tokens(log_call)
+    return bool(names & logged_names) or any(a in b or b in a for a in texts for b in logged_texts)
+
+
 class PrintInApplicationCode(MainGuardDepth, AstCheck):
     RULE_ID = "BA-LOG-003"
     PREFILTER = ("print",)
@@ -268,6 +304,9 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
         lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
+        if not lesser and not self._value_used():
+            lesser = (self._debug_switch(node) or self._last_words(node) or self._echoes_log(node) or
+                      self._console_guard())
         if lesser:
             # the text reaches an operator by a channel the rule cannot follow further: a note saying so
             self.report(node, f"{name}() in application code bypasses logging {lesser}; use a logger",
@@ -302,6 +341,132 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                            "start-up notice, whether anyone reads stdout was not traced)"
                 return None
         return None
+
+    def _value_used(self) -> bool:
+        """The print is an argument of another call (`logger.debug(print(traceback.format_exc()))`): a mistake
+        that sends the text to stdout and logs None, whatever switch or log call is near it."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, ast.stmt):
+                return False
+            if isinstance(parent, ast.Call):
+                return True
+        return False
+
+    def _debug_switch(self, call: ast.Call) -> str | None:
+        """The print runs only while a debug switch is on (`if settings.DEBUG:`, `x if app.debug else y`): a
+        development aid, silent in a production that turns the switch off. Whether it does was not traced, so a
+        note; `if not settings.DEBUG:` is the production branch and stays."""
+        child: ast.AST = call
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return None
+            if isinstance(parent, (ast.If, ast.IfExp)) and (
+                    child is parent.body or isinstance(parent.body, list) and any(child is st for st in parent.body)
+            ) and (_mentions_development(parent.test) or _names_debug_switch(parent.test)) and not any(
+                    isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) for n in ast.walk(parent.test)):
+                return ("(only while a debug switch is on: a development aid; whether production turns it on was "
+                        "not traced)")
+            child = parent
+        return None
+
+    def _statement_slot(self, node: ast.AST) -> list[tuple[ast.stmt, list[ast.stmt]]]:
+        """(statement, the list holding it) for the print's statement and the statements enclosing it, innermost
+        first, up to the function (or module) it is in, or the except handler: outside it the statements are
+        the try's, which do not say how the failure is recorded."""
+        out: list[tuple[ast.stmt, list[ast.stmt]]] = []
+        child: ast.AST = node
+        for parent in reversed(self.ctx.parents):
+            if isinstance(child, ast.ExceptHandler):
+                break
+            if isinstance(child, ast.stmt):
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(parent, field, None)
+                    if isinstance(block, list) and any(child is st for st in block):
+                        out.append((child, block))
+                        break
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                break
+            child = parent
+        return out
+
+    def _last_words(self, call: ast.Call) -> str | None:
+        """The block goes on to end the process (`print("Settings database is not writeable"); sys.exit(2)`):
+        what it prints is the last word of a server that stops at start-up or of a command-line mode, for
+        whoever started it; no request is served after it. Whether anyone reads the process's stdout was not
+        traced, so a note."""
+        slots = self._statement_slot(call)
+        if not slots or not isinstance(slots[0][0], ast.Expr):
+            return None
+        statement, block = slots[0]
+        index = next(i for i, st in enumerate(block) if st is statement)
+        if any(self._exits(st) for st in block[index + 1:]):
+            return ("(the process exits right after it: a start-up or command-line message for whoever started "
+                    "it; whether the deployment reads stdout was not traced)")
+        return None
+
+    def _echoes_log(self, call: ast.Call) -> str | None:
+        """The print echoes to the console what a logging call right beside it records (the same text, the same
+        value or exception; not `logger.debug`, which production filters out while the print shows it), or sits
+        in a handler that hands the caught exception to a logging call: the log keeps the record, the print is a
+        console copy of it."""
+        names, texts = _print_tokens(call)
+        slots = self._statement_slot(call)
+        handler = None
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                break
+            if isinstance(parent, ast.ExceptHandler):
+                handler = parent
+                break
+        if handler is not None and handler.name:
+            if any(self._logs(n) and any(isinstance(a, ast.Name) and a.id == handler.name
+                                         for arg in [*n.args, *(k.value for k in n.keywords)] for a in ast.walk(arg))
+                   for n in iter_nodes(handler.body) if isinstance(n, ast.Call)):
+                return ("(the handler also logs the exception it caught: the print is a console copy; what it "
+                        "prints was not traced further)")
+        for statement, block in slots[:3]:
+            index = next(i for i, st in enumerate(block) if st is statement)
+            for near in block[max(index - 1, 0):index] + block[index + 1:index + 2]:
+                for n in ast.walk(near):
+                    # beside `logger.debug` of the same text the print is what shows it at every level
+                    if isinstance(n, ast.Call) and self._logs(n) and logger_method(n, self.ctx) != "debug" and \
+                            _shares(n, names, texts):
+                        return ("(beside a logging call that records the same message or value: the print is a "
+                                "console copy of it)")
+        return None
+
+    def _console_guard(self) -> str | None:
+        """In the handler of a `try` that only prints (`try: print(f"started on {addr}") except Exception:
+        print(...)`): what failed is a console write, and the handler's print is more console output, not the
+        only trace of a failure of the application's work."""
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, 0, -1):
+            if isinstance(parents[i], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return None
+            if isinstance(parents[i], ast.ExceptHandler):
+                block = parents[i - 1]
+                if isinstance(block, ast.Try) and self._only_prints(block.body):
+                    return "(in the handler of a try that only prints: a console write failed, not traced further)"
+                return None
+        return None
+
+    def _only_prints(self, block: list[ast.stmt]) -> bool:
+        return bool(block) and all(
+            isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and
+            self.ctx.qualname(st.value.func) in _PRINTS or
+            isinstance(st, ast.If) and self._only_prints(st.body) and (not st.orelse or self._only_prints(st.orelse))
+            for st in block)
+
+    def _logs(self, call: ast.Call) -> bool:
+        """A logger call, or a call to a helper whose name says it logs (`log_exception(e)`, `log_error(...)`):
+        what the helper does with it is the project's, a note is all this asks of it."""
+        if logger_method(call, self.ctx):
+            return True
+        if isinstance(call.func, ast.Name):
+            return bool(_LOG_HELPER.match(call.func.id))
+        # a method needs the longer name (`self.log_exception(e)`): `math.log(x)` is arithmetic
+        return isinstance(call.func, ast.Attribute) and "_" in call.func.attr.strip("_") and \
+            bool(_LOG_HELPER.match(call.func.attr))
 
     def _collectstatic_step(self) -> bool:
         """In `post_process` of a Django staticfiles storage subclass: only `manage.py collectstatic` calls it, so
@@ -966,10 +1131,36 @@ class ErrorLogDropsTraceback(AstCheck):
             self.report(node, f"logger.{method}() in an except block drops the traceback; use logger.exception() "
                               "or pass exc_info=True")
         helpers = self._helper_calls(node)
-        if helpers:
-            # whether a helper the message calls returns the traceback as text is the project pass's to say
+        loggers = self._exception_handed_to()
+        if helpers or loggers:
+            # whether a helper the message calls returns the traceback as text, or a function the handler hands
+            # the exception to logs it with its traceback, is the project pass's to say
             finding = self.ctx.findings.pop().to_dict()
-            self.ctx.facts.setdefault(HELPER_LOGS, []).append({"finding": finding, "helpers": helpers})
+            self.ctx.facts.setdefault(HELPER_LOGS, []).append({"finding": finding, "helpers": helpers,
+                                                               "loggers": loggers})
+
+    def _exception_handed_to(self) -> list[list]:
+        """[module, name, flags, positionals] of the plain-name functions the handler hands the caught exception
+        to (`log_exception(e)`, `report(e, warning=True)`): flags are the keywords passed a value other than
+        False/None. The module is "" for a function this file defines."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        if handler is None or not handler.name:
+            return []
+        out: list[list] = []
+        for n in handler_nodes(handler):
+            if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Name)) or not any(
+                    isinstance(a, ast.Name) and a.id == handler.name for a in n.args[:1]):
+                continue
+            origin = self.ctx.qualname(n.func)
+            if origin is not None and (not origin or origin.startswith("builtins.")):
+                continue
+            module, _, name = origin.rpartition(".") if origin else ("", "", n.func.id)
+            flags = [k.arg for k in n.keywords if k.arg and not (isinstance(k.value, ast.Constant) and
+                                                                 k.value.value in (False, None))]
+            out.append([module, name, flags, len(n.args)])
+            if len(out) >= 4:
+                break
+        return out
 
     def _class_only(self, call: ast.Call) -> bool:
         """The log call names the caught exception only through its class (`type(exc).__name__`,

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..model.frameworks.resolve import module_name
-from ..model.traceback_text import DEFERRED, FACT
+from ..model.traceback_text import DEFERRED, FACT, LOGGING_FACT
 from .base import ProjectCheck
 
 
@@ -23,6 +23,19 @@ def _formats(helper: list[str], path: str, formatters: dict[str, set[str]]) -> b
         return name in formatters.get(path, ())
     module = module.lstrip(".")  # a relative import: its last parts still name the module
     return any(name in names and (f"." + module_name(p)).endswith(f".{module}") for p, names in formatters.items())
+
+
+def _logs_it(call: list, path: str, loggers: dict[str, dict[str, list]]) -> bool:
+    """The handler handed the exception to a project function ([module, name, flags, positionals]) that logs it
+    with its traceback, and the call leaves every flag that turns the traceback off at its default."""
+    module, name, flags, positionals = call
+    for where, functions in loggers.items():
+        off = functions.get(name)
+        if off is None or not _formats([module, name], path, {where: {name}}):
+            continue
+        if not any(flag in flags or 0 <= index < positionals for flag, index in off):
+            return True
+    return False
 
 
 class TracebackTextHelperLogs(ProjectCheck):
@@ -38,5 +51,8 @@ class TracebackTextHelperLogs(ProjectCheck):
             return []
         formatters = {path: set(project.facts[path][FACT]) for path in sorted(project.facts)
                       if project.facts[path].get(FACT)}
+        loggers = {path: project.facts[path][LOGGING_FACT] for path in sorted(project.facts)
+                   if project.facts[path].get(LOGGING_FACT)}
         return [Finding.from_dict(d["finding"]) for path, d in deferred
-                if not any(_formats(h, path, formatters) for h in d["helpers"])]
+                if not any(_formats(h, path, formatters) for h in d["helpers"]) and
+                not any(_logs_it(call, path, loggers) for call in d.get("loggers", ()))]
