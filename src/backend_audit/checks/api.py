@@ -50,6 +50,7 @@ class PermissiveCors(AstCheck):
         self.cors_default: list[tuple[ast.Call, str, bool]] = []  # CORS(...) without origins
         self.cors_config = False  # the file sets CORS_ORIGINS somewhere
         self.switched: dict[str, str] = {}  # CORS_* setting -> the environment variable whose `if` sets it
+        self.samesite: tuple[ast.AST, Any] | None = None  # SESSION_COOKIE_SAMESITE, when a literal
 
     def _emit(self, node: ast.AST, what: str, credentials: bool, why_lower: str = "") -> None:
         """`why_lower`: why the setting is not in force by default (an operator's opt-in, a test project):
@@ -125,13 +126,34 @@ class PermissiveCors(AstCheck):
             lower = f" (only when the operator sets {switch}: an opt-in, not the default)" if switch else \
                 " (in a test project's settings: whether they are ever deployed is not traced)" \
                 if _TEST_SETTINGS.search(self.ctx.path) else ""
+            if credentials and not lower and not self._cross_site_session():
+                # blind sets O and P: Django's session cookie is SameSite=Lax unless the settings say otherwise,
+                # so a browser attaches it only to requests from the same site (sibling subdomains), not from
+                # any website: a real exposure, but not the one the error describes
+                lower = (" (the session cookie keeps Django's SameSite=Lax default, so only same-site origins, "
+                         "such as sibling subdomains, send it; SESSION_COOKIE_SAMESITE = 'None' would open it to "
+                         "every site)")
             self._emit(allow_all[0], "django-cors-headers allows every origin", credentials, lower)
         for key in ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"):
             entry = self.settings.get(key)
             if entry and isinstance(entry[1], list) and any(_catch_all(r) for r in entry[1]):
                 self._emit(entry[0], f"{key} matches every origin", credentials)
 
+    def _cross_site_session(self) -> bool:
+        """The settings send the session cookie on cross-site requests: SameSite set to "None" (or switched off)."""
+        entry = self.samesite
+        if entry is None:
+            return False
+        value = entry[1]
+        return value is None or value is False or (isinstance(value, str) and value.lower() == "none")
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        if (not self.ctx.function_stack and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == "SESSION_COOKIE_SAMESITE"):
+            # only a literal counts: a value read from the environment is not traced
+            const = node.value
+            self.samesite = (node, const.value) if isinstance(const, ast.Constant) and (
+                const.value is None or isinstance(const.value, (str, bool))) else None
         if isinstance(node.value, ast.Call) and last_name(dotted(node.value.func)) == "CORS":
             self.cors_objects.update(t for t in (dotted(t) for t in node.targets) if t)
         for target in node.targets:

@@ -180,8 +180,19 @@ class UnsafeDeserialization(AstCheck):
         key_node = None if isinstance(node, ast.Assign) else self._with_comma(node)
         if low in _CELERY_KEYS and any(s.lower() == "pickle" or s.endswith("x-python-serialize")
                                        for s in strings_in(value)):
-            self.report(node, f"Celery {name} accepts pickle: any client that can publish to the broker runs code "
-                              "in the worker; use json", key_node=key_node, properties={"sub": "celery-pickle"})
+            if "accept" in low:
+                # blind set P: only a party that can publish to (or write results into) the broker reaches it,
+                # and the broker normally sits inside the deployment: a real exposure, not a visible attack path
+                self.report(node, f"Celery {name} accepts pickle: any client that can publish to the broker runs "
+                                  "code in the worker (whether anyone outside the deployment can publish is not "
+                                  "traced); use json", level="warning", key_node=key_node,
+                            properties={"sub": "celery-pickle"})
+            else:
+                # a serializer setting chooses what this side writes; what gets unpickled is the reader's
+                # accept_content (json only by default since Celery 4), reported where it allows pickle
+                self.report(node, f"Celery {name} writes pickle: a reader whose accept_content allows pickle "
+                                  "unpickles it (that setting is reported where it does); use json", level="note",
+                            key_node=key_node, properties={"sub": "celery-pickle"})
         elif low == "session_serializer" and any("Pickle" in s for s in strings_in(value)):
             self.report(node, "SESSION_SERIALIZER uses pickle: a leaked SECRET_KEY becomes remote code execution; "
                               "use django.contrib.sessions.serializers.JSONSerializer",
