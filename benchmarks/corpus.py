@@ -165,6 +165,12 @@ PROJECTS = (
             "Django localization platform (Mozilla)", held_out=True),
     Project("libretranslate", "LibreTranslate/LibreTranslate", "39429cbe7f27987fc0ba771c4ad060d6321423ff",
             "small Flask machine-translation API", held_out=True),
+    Project("opencve", "opencve/opencve", "bd7eb22deff08d5e263fdf7245413c8b04a57d3a",
+            "Django/DRF CVE alerting platform", held_out=True),
+    Project("apprise-api", "caronc/apprise-api", "69b61871491bb3d1b80d8a15b5d100c10bd3d076",
+            "small Django notification gateway API", held_out=True),
+    Project("isso", "isso-comments/isso", "9c24f9b3d9f259cff84b67e50875e6137b459ef7",
+            "small werkzeug comment server", held_out=True),
 )
 
 
