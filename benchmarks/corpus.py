@@ -171,6 +171,14 @@ PROJECTS = (
             "small Django notification gateway API", held_out=True),
     Project("isso", "isso-comments/isso", "9c24f9b3d9f259cff84b67e50875e6137b459ef7",
             "small werkzeug comment server", held_out=True),
+    Project("ralph", "allegro/ralph", "c33ead2c5c99808e6e027af5b411a9c7bb160aad",
+            "large Django/DRF asset-management (CMDB) system", held_out=True),
+    Project("mathesar", "mathesar-foundation/mathesar", "e214743031f1e5aa762b22ac53b321755223da57",
+            "Django/DRF + JSON-RPC spreadsheet UI over Postgres", held_out=True),
+    Project("searxng", "searxng/searxng", "9fea41204fdfa7a5cfa15b0ebd12904c520478ce",
+            "Flask metasearch engine", held_out=True),
+    Project("archivebox", "ArchiveBox/ArchiveBox", "81d6d36fb3cdd1bfb350c2d4a4fb0272921397a8",
+            "Django/django-ninja web archiver", held_out=True),
 )
 
 
