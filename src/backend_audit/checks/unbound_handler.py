@@ -5,11 +5,13 @@ written to handle (a crash in the error path, the original failure's context los
 
 The evidence is all in the function, in source order: the name is not a parameter and nothing before the `try`
 binds it (the walk's local scope says so), its first binding in the body comes at or after a call that can
-raise, and the handler reads it before binding it. A broad handler (bare, Exception, BaseException) catches
-whatever that call raises, and so does one naming the failure family of the client library the binding calls
-(`requests.RequestException` around `requests.post`): a warning. A narrower one may only catch what a later
-statement raises (`except HTTPError` after `r.raise_for_status()`): a warning only when nothing after the
-binding can raise, else a note saying which statement raises that exception was not traced.
+raise, and the handler reads it before binding it. A warning needs evidence that the
+binding's failure is the one the handler gets: nothing after the binding can raise, or the binding calls a
+client library whose failures are routine (requests, httpx, aiohttp, urllib: a refused connection, a timeout)
+and the handler is broad (bare, Exception, BaseException) or names that library's failure family. Otherwise
+later statements may be what raises (`except HTTPError` after `r.raise_for_status()`, a parse after a
+dictionary read): a note saying which one reaches the handler was not traced. A loop's target is bound before
+its body runs, so only the iterable counts as failing first.
 """
 
 from __future__ import annotations
@@ -96,34 +98,40 @@ class UnboundInHandler(AstCheck):
                 self._judge(node, handler, n, first[n.id])
 
     def _judge(self, node: ast.Try, handler: ast.ExceptHandler, read: ast.Name, index: int) -> None:
-        if not _can_raise(node.body[:index + 1]) or self._rebound_in_loop(node, read.id):
-            return
         binding = node.body[index]
-        broad = _broad(handler) or self._own_failure(binding, handler)
+        # a loop's target is bound before its body runs: only the iterable can fail first
+        before = [binding.iter] if isinstance(binding, (ast.For, ast.AsyncFor)) and any(
+            isinstance(n, ast.Name) and n.id == read.id for n in ast.walk(binding.target)) else [binding]
+        if not _can_raise([*node.body[:index], *before]) or self._rebound_in_loop(node, read.id):
+            return
+        library = self._library_call(before)
         later = _can_raise(node.body[index + 1:])
         what = "the handler" if handler.type is None else f"`except {ast.unparse(handler.type)}`"
         message = (f"`{read.id}` is first bound in the try body at line {binding.lineno}, and a call at or before "
                    f"that line can raise into {what}: then `{read.id}` is unbound here and the handler dies with "
                    "UnboundLocalError, replacing the error it handles; bind a default before the try")
-        if broad or not later:
+        if not later or (library and (_broad(handler) or self._family(handler, library))):
             self.report(read, message, level="warning")
         else:
-            self.report(read, message + f"; statements after line {binding.lineno} can raise too, which one raises "
-                                        f"{ast.unparse(handler.type)} was not traced", level="note")
+            self.report(read, message + f"; statements after line {binding.lineno} can raise too, which one "
+                                        "reaches the handler was not traced", level="note")
 
-    def _own_failure(self, binding: ast.stmt, handler: ast.ExceptHandler) -> bool:
-        """The handler names the exception family of a client library the binding statement calls
-        (`r = requests.post(...)` with `except requests.RequestException`)."""
-        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-        caught = {(q.partition(".")[0], q.rpartition(".")[2]) for q in
-                  (self.ctx.qualname(k) or "" for k in kinds if k is not None) if "." in q}
-        if not caught:
-            return False
-        for call in _walk_scope([binding]):
+    def _library_call(self, nodes: list[ast.AST]) -> str | None:
+        """The client library (requests, httpx, ...) a call of these nodes goes to: its failures are routine."""
+        for call in _walk_scope(nodes):
             if isinstance(call, ast.Call):
                 root = (self.ctx.qualname(call.func) or "").partition(".")[0]
-                if any(mod == root and name in _CALL_FAMILIES.get(root, ()) for mod, name in caught):
-                    return True
+                if root in _CALL_FAMILIES:
+                    return root
+        return None
+
+    def _family(self, handler: ast.ExceptHandler, library: str) -> bool:
+        """The handler names the failure family of that library (`except requests.RequestException`)."""
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for kind in kinds:
+            qual = self.ctx.qualname(kind) or "" if kind is not None else ""
+            if qual.partition(".")[0] == library and qual.rpartition(".")[2] in _CALL_FAMILIES[library]:
+                return True
         return False
 
     def _rebound_in_loop(self, node: ast.Try, name: str) -> bool:
