@@ -56,6 +56,23 @@ def _can_raise(stmts: list[ast.stmt]) -> bool:
     return any(isinstance(n, _RAISES) for n in _walk_scope(list(stmts)))
 
 
+def _unguarded(body: list[ast.stmt]) -> list[ast.AST]:
+    """The handler's statements, with the bodies of inner `try`s that catch a NameError left out
+    (`try: ssh.close() except BaseException: pass` survives an unbound `ssh`)."""
+    out: list[ast.AST] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Try) and any(_broad(h) or _names_name_error(h) for h in stmt.handlers):
+            out += [*stmt.handlers, *stmt.orelse, *stmt.finalbody]
+        else:
+            out.append(stmt)
+    return out
+
+
+def _names_name_error(handler: ast.ExceptHandler) -> bool:
+    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((dotted(k) or "").rpartition(".")[2] in ("NameError", "UnboundLocalError") for k in kinds if k)
+
+
 def _broad(handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return True
@@ -86,7 +103,7 @@ class UnboundInHandler(AstCheck):
     def _handler(self, node: ast.Try, handler: ast.ExceptHandler, first: dict[str, int]) -> None:
         seen: set[str] = set()
         stored: set[str] = {handler.name} if handler.name else set()
-        for n in _walk_scope(list(handler.body)):
+        for n in _walk_scope(_unguarded(handler.body)):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _INTROSPECTION:
                 return
             if not isinstance(n, ast.Name) or n.id not in first or n.id in seen:
