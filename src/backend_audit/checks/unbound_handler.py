@@ -122,7 +122,10 @@ class UnboundInHandler(AstCheck):
         if not _can_raise([*node.body[:index], *before]) or self._rebound_in_loop(node, read.id):
             return
         library = self._library_call(before)
-        later = _can_raise(node.body[index + 1:])
+        # a loop's or a with's own body runs after its target is bound: what it raises finds the name bound
+        inner = binding.body if isinstance(binding, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)) and \
+            before != [binding] or isinstance(binding, (ast.With, ast.AsyncWith)) else []
+        later = _can_raise([*inner, *node.body[index + 1:]])
         what = "the handler" if handler.type is None else f"`except {ast.unparse(handler.type)}`"
         message = (f"`{read.id}` is first bound in the try body at line {binding.lineno}, and a call at or before "
                    f"that line can raise into {what}: then `{read.id}` is unbound here and the handler dies with "
