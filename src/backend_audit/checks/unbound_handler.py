@@ -88,10 +88,13 @@ class UnboundInHandler(AstCheck):
         if not self.ctx.function_stack or not self.ctx.local_scopes or not node.handlers:
             return
         bound_before = self.ctx.local_scopes[-1]  # parameters and every name bound earlier in the function
+        # `global x` / `nonlocal x`: the binding is the module's or the enclosing function's, bound elsewhere
+        declared = {n for s in self.ctx.function_stack[-1].body if isinstance(s, (ast.Global, ast.Nonlocal))
+                    for n in s.names}
         first: dict[str, int] = {}  # name -> index of the body statement that first binds it
         for index, stmt in enumerate(node.body):
             for name in _stores([stmt]):
-                if name.id not in bound_before:
+                if name.id not in bound_before and name.id not in declared:
                     first.setdefault(name.id, index)
         if not first:
             return
