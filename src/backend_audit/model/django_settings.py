@@ -183,6 +183,11 @@ class SettingsIndex:
                       if (PurePosixPath(p).stem == "settings" or p.endswith("settings/__init__.py"))
                       and not is_dev_settings(p) and any(e[0] != "star" and e[1] == "INSTALLED_APPS" for e in ev))
 
+    def unshipped_modules(self) -> list[str]:
+        """The DJANGO_SETTINGS_MODULE defaults that name no file of the scan: a settings module the deployment
+        writes (usually from a shipped template), which the scan can only reason about through what it imports."""
+        return [m for m in self.dsm if not m.startswith(".") and self.resolve(m) is None]
+
     def star_bases(self, module: str) -> set[str]:
         """The settings modules `module` star-imports, directly or through others."""
         seen: set[str] = set()
