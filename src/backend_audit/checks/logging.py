@@ -1115,6 +1115,18 @@ class ErrorLogDropsTraceback(AstCheck):
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
 
+    def _side_step(self) -> bool:
+        """The handler sits inside another handler of the same function that re-raises or logs its traceback
+        (`except DBError as e: rollback(); try: mark_failed(doc); commit() except Exception as e2:
+        log.error(e2); raise e`): the second failure is a side step of handling the first, whose record the
+        operation keeps."""
+        for entry in reversed(self.handlers[:-1]):
+            if entry is None:
+                return False  # a function barrier: an outer function's handler does not run this code
+            if entry[0]:
+                return True
+        return False
+
     def _called_only_in_handlers(self) -> bool:
         """The enclosing function is a handler helper (`def handle_exception(self, ex)`) that this module calls,
         and only from inside `except` blocks: the exception is still being handled, so the traceback logs."""
@@ -1166,6 +1178,9 @@ class ErrorLogDropsTraceback(AstCheck):
             self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
                               "logger.exception() or pass exc_info=True", level="note")
             return
+        if note_why is None and self._side_step():
+            note_why = ("of a side step inside a handler that re-raises the first error or logs its traceback (the "
+                        "operation fails with that error's record either way)")
         if note_why:
             # the message carries the error of one library call, or of the narrow failure the handler expects:
             # the traceback would add frames that may or may not matter; not traced further
