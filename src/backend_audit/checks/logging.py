@@ -524,12 +524,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         (an import tool's progress and orphan report) whose prints are its output; the command line that runs
         it was not traced (a dispatch through a class picked at run time), so a note."""
         if self.terminal is None:
-            ctx, tree = self.ctx, self.ctx.tree
-            self.terminal = tree is not None and not any(
-                v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values()) and any(
-                isinstance(n, ast.Call) and ((ctx.qualname(n.func) or "") == "builtins.input" or
-                                             isinstance(n.func, ast.Attribute) and n.func.attr == "isatty")
-                for n in ast.walk(tree))
+            self._read_module_calls()
         if self.terminal:
             return ("(in a module that talks to a terminal: it asks input() or checks isatty(), an interactive "
                     "command's output; what runs it was not traced)")
@@ -570,14 +565,27 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
         to stderr, and it imports no web framework. Whether it is one depends on who imports it."""
         if self.command is None:
-            ctx, tree = self.ctx, self.ctx.tree
-            web = any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values())
-            self.command = tree is not None and not web and not self._serves_app() and any(
-                isinstance(n, ast.Call) and ((ctx.qualname(n.func) or "") == "sys.exit" or
-                                             (ctx.qualname(n.func) or "") in _PRINTS and
-                                             (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr")
-                for n in ast.walk(tree))
-        return self.command
+            self._read_module_calls()
+        return bool(self.command)
+
+    def _read_module_calls(self) -> None:
+        """One walk of a module that imports no web framework for both of its traits: a command's body
+        (`sys.exit()`, a print to stderr) and a terminal's (`input()`, `.isatty()`)."""
+        ctx, tree = self.ctx, self.ctx.tree
+        self.command = self.terminal = False
+        if tree is None or any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values()):
+            return
+        for n in ast.walk(tree):
+            if not isinstance(n, ast.Call):
+                continue
+            qn = ctx.qualname(n.func) or ""
+            if qn == "sys.exit" or qn in _PRINTS and (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr":
+                self.command = True
+            elif qn == "builtins.input" or isinstance(n.func, ast.Attribute) and n.func.attr == "isatty":
+                self.terminal = True
+            if self.command and self.terminal:
+                break
+        self.command = self.command and not self._serves_app()
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
