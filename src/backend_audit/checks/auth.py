@@ -174,7 +174,19 @@ class EndpointWithoutAuth(EndpointCheck):
                 if not convention:
                     reason += f" ({_NOT_TRACED}; no route beside it takes a login either)"
             elif not changing:
-                if not any(v.get("reads_identity") for v in self._views(path, group[0][0], None)):
+                readers = [v for v in self._views(path, group[0][0], None) if v.get("reads_identity")]
+                scopes = sorted({s for v in readers for s in v.get("identity_scope") or ()})
+                if readers and all(v.get("identity_scope") for v in readers):
+                    # the caller is only handed to the query or helper that picks the rows (`visible_for(
+                    # request.user)`, `filter(owner=request.user)`): each caller, an anonymous one included, gets
+                    # what that caller may see, so the read is guarded by its data; what the filter admits for an
+                    # anonymous caller is not traced
+                    level = "note"
+                    reason += (f" and reads who is asking only to scope what it returns (the user is handed to "
+                               f"{', '.join(f'{s}()' for s in scopes)}): each caller gets the rows that caller "
+                               "may see, so it is guarded by its data; what that filter lets an anonymous caller "
+                               "see is not traced")
+                elif not readers:
                     # public content or a forgotten guard: the code does not say which (also on DRF's open
                     # default: a tag list or a version check reads the same for everyone)
                     level = "note"

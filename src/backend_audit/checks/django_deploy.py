@@ -43,6 +43,25 @@ class DjangoProductionSettings(ProjectCheck):
                 if (finding.path, finding.line) == (module, 1) and \
                         (finding.properties["sub"], finding.properties["setting"]) in inherited:
                     continue
+                if finding.level == "warning" and finding.properties["sub"] != "allowed-hosts" and \
+                        not _ambient_authority(settings):
+                    # CSRF, framing and cookie flags protect what a browser sends on its own (a session, a
+                    # login); with neither, a forged or framed request carries no one's authority, and HTTPS is
+                    # the deployment's concern, not a defect of the code (a forged Host header is another
+                    # matter: ALLOWED_HOSTS keeps its level)
+                    finding.level = "note"
+                    finding.message += ("; the app keeps no session or login (no session or auth middleware, "
+                                        "django.contrib.auth/sessions not installed, no DRF authentication "
+                                        "classes): nothing ambient for a forged or framed request to carry; "
+                                        "whether another credential travels in its requests is not traced")
+                elif finding.properties["sub"] == "ssl-redirect" and finding.level == "warning" and \
+                        "SECURE_PROXY_SSL_HEADER" in settings:
+                    # the author declares a TLS-terminating proxy in front: redirecting plain HTTP is its job
+                    # there (Django's own redirect would also loop or break internal callers)
+                    finding.level = "note"
+                    finding.message += ("; SECURE_PROXY_SSL_HEADER is set, so a TLS-terminating proxy sits in "
+                                        "front and redirecting plain HTTP is its job: whether it does is not "
+                                        "traced")
                 if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
                     if not proxy:
                         proxy.append(_proxy_redirects_http(project))
@@ -153,6 +172,28 @@ def _proxy_redirects_http(project: Any) -> str | None:
             if found:
                 return f"{rel}:{text.count(chr(10), 0, begin + found.start()) + 1}"
     return None
+
+
+# What gives a browser's request authority of its own: a session, Django's users, an auth middleware
+_AMBIENT_APPS = ("django.contrib.auth", "django.contrib.sessions")
+_AMBIENT_MW = re.compile(r"(?i)session|auth|login|user")
+
+
+def _ambient_authority(s: dict[str, Value]) -> bool:
+    """False only when the settings show no session or login at all: the middleware list is known and holds
+    nothing for sessions or authentication, INSTALLED_APPS is known without django.contrib.auth/sessions, and
+    REST_FRAMEWORK names no authentication classes. Anything unknown counts as authority."""
+    name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
+    mw, apps, rf = s.get(name), s.get("INSTALLED_APPS"), s.get("REST_FRAMEWORK")
+    if mw is None or not mw.known or not isinstance(mw.value, (list, tuple)):
+        return True
+    if any(not isinstance(m, str) or _AMBIENT_MW.search(m) for m in mw.value):
+        return True
+    if apps is None or not apps.known or not isinstance(apps.value, (list, tuple)) or \
+            any(not isinstance(a, str) or a.startswith(_AMBIENT_APPS) for a in apps.value):
+        return True
+    return rf is not None and (not rf.known or not isinstance(rf.value, dict) or
+                               bool(rf.value.get("DEFAULT_AUTHENTICATION_CLASSES")))
 
 
 def _silenced(s: dict[str, Value]) -> set[str]:

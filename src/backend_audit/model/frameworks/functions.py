@@ -21,6 +21,7 @@ from .assets import FILE_RESPONSES, served_asset
 from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
+from .identity_scope import identity_scope
 from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, untyped
 from .login_guard import refuses_anonymous
 from .public_flows import documented_public, public_switch
@@ -252,6 +253,8 @@ class _Fn:
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
     param_calls: dict[str, list[Any]] = field(default_factory=dict)  # ... a project call it is handed to as is
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    identity_reads: int = 0  # how many reads of who is asking set reads_identity
+    identity_scopes: list[str] = field(default_factory=list)  # ... of them handed to a query/helper (identity_scope.py)
     public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     choice_tests: set[int] = field(default_factory=set)  # ids of `a if <test> else b` tests: a value for any caller
@@ -500,6 +503,8 @@ class FunctionFacts:
             out["auth_asserts"] = fn.auth_asserts
         if fn.reads_identity:
             out["reads_identity"] = True
+            if len(fn.identity_scopes) == fn.identity_reads:
+                out["identity_scope"] = sorted(set(fn.identity_scopes))[:3]  # only scopes what it selects
         if _static_response(node, set(fn.request_names)):
             out["static_response"] = True
         if _first_run_gate(node):
@@ -653,7 +658,7 @@ class FunctionFacts:
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
                 not (node.attr == "session" and self._session_key(node) is False) and not self._in_choice(fn, node):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
+            self._identity_read(fn, node)  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
@@ -694,7 +699,7 @@ class FunctionFacts:
                 fn.body_validated = [what, getattr(node, "end_lineno", node.lineno) or node.lineno]
         if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
                                                                          _SUBMITTED.search(dotted(node.func) or ""))):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity
+            self._identity_read(fn, None)
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
@@ -992,6 +997,18 @@ class FunctionFacts:
             if test is not None and _CALLER_TEST.search(ast.unparse(test)):
                 self.stack[-1].auth_check = True
 
+    def _identity_read(self, fn: _Fn, node: ast.AST | None) -> None:
+        """A read of who is asking; outside an `if <there is a user>:` test it says the function expects a
+        login, unless every such read only hands the caller to the query that picks the rows (node None: a call
+        such as `get_current_user()`, never a scope by itself)."""
+        if fn.optional_identity:
+            return
+        fn.reads_identity = True
+        fn.identity_reads += 1
+        scope = identity_scope(self.ctx.parents, node) if node is not None else None
+        if scope:
+            fn.identity_scopes.append(scope)
+
     def _in_choice(self, fn: _Fn, node: ast.AST) -> bool:
         """Inside the test of `a if <test> else b`: `CAN_EDIT = True if user == request.user else False` picks
         a value for whoever calls, anonymous callers included; it is no sign the page expects a login."""
@@ -1191,7 +1208,7 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
                 and self._session_user_read(node)):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, the session's user
+            self._identity_read(fn, node)  # current_user, the session's user
         if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):
