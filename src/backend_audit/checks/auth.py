@@ -202,7 +202,14 @@ class EndpointWithoutAuth(EndpointCheck):
                     reason += f" (it reads who is asking, and {convention})"
             if level == "error" and not step:
                 limited = _own_rate_limit(group)
-                if owned and convention:
+                if owned == _IDENTITY and convention:
+                    # the odd one out of its module, but what it changes is keyed on the caller: an anonymous
+                    # caller writes as no one (fails, or an orphan row) and changes no other user's record; a
+                    # forgotten login, without evidence that a stranger reaches someone else's data
+                    level = "warning"
+                    reason += (f" (it reads who is asking, and {convention}; but what it changes is keyed on the "
+                               "caller, so an anonymous caller reaches no other user's record by it)")
+                elif owned and convention:
                     # two independent signs: what it changes is someone's, and its author guards the routes
                     # beside it one by one, this one excepted
                     reason += f" (it {owned}, and {convention})"
