@@ -227,6 +227,13 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "note"
                     reason += (f" (it reads who is asking, so it changes the caller's own data, and no route beside "
                                f"it takes a login: {_NOT_TRACED})")
+                elif not owned and all(self._random_key(x) for x, _ in group):
+                    # what it changes is named by a UUID in its URL: the key of a link handed to someone (an
+                    # unsubscribe or invitation link is its own credential), not a record a stranger can count to
+                    level = "note"
+                    reason += (" (it names what it changes by a UUID in its URL, the key of a link handed to "
+                               "someone, and nothing ties it to a user: no identity read, no record by a numeric "
+                               f"id, no password set; whether that key stays secret is not traced; {_NOT_TRACED})")
                 elif not owned and convention and "AllowAny" not in why and not self._beside_guarded(group, guarded):
                     # guarded routes beside it, but fewer than the open ones (or with a sign-in step, whose other
                     # steps are public), and nothing ties what it changes to anyone: open is the module's habit
@@ -332,6 +339,19 @@ class EndpointWithoutAuth(EndpointCheck):
         return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
                    (conv in ("int", "integer") or typed.get(name) == "int" or _ID_PARAM.search(name))
                    for name, conv in params.items())
+
+    @staticmethod
+    def _random_key(e) -> bool:
+        """A path parameter declared a UUID (`<uuid:token>`, `{key:uuid}`, `key: UUID`): a random key, not a
+        counter."""
+        typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
+        for m in _PATH_PARAM.finditer(e.path):
+            parts = [x.strip() for x in m.group(1).split(":")]
+            name, conv = (parts[0], parts[1] if len(parts) > 1 else "") if m.group(0)[0] == "{" else \
+                (parts[-1], parts[0] if len(parts) > 1 else "")
+            if conv.lower() == "uuid" or typed.get(name) == "UUID":
+                return True
+        return False
 
     def _beside_guarded(self, group: list, guarded: set) -> bool:
         return any(x.file in guarded and x.file not in self._signin_files for x, _ in group)

@@ -73,6 +73,14 @@ class AuthEvidence:
             return found
         return None
 
+    def _local_function(self, path: str, ref: str) -> tuple[str, str] | None:
+        """A decorator defined inside the function that also defines the views (`def create_app(): def
+        access_check(f): ...`): no import names it, so the one nested function of that name in the file."""
+        if "." in ref:
+            return None
+        found = [q for q in self.facts.get(path, {}).get("functions", {}) if q.endswith("." + ref)]
+        return (path, found[0]) if len(found) == 1 else None
+
     def definition(self, path: str, ref: str) -> tuple[str, str] | None:
         """(file, local qualname) of the class or function a reference names, following imports, star
         re-exports and aliases (semantic model first); (file, name) as the resolver sees it otherwise.
@@ -132,7 +140,7 @@ class AuthEvidence:
         key = ("deco", path, ref)
         if key not in self._auth_fn_cache:
             self._auth_fn_cache[key] = False
-            target = self._project_function(path, ref)
+            target = self._project_function(path, ref) or self._local_function(path, ref)
             result = False
             if target is not None:
                 fpath, local = target
