@@ -55,13 +55,13 @@ class DjangoProductionSettings(ProjectCheck):
                                         "classes): nothing ambient for a forged or framed request to carry; "
                                         "whether another credential travels in its requests is not traced")
                 elif finding.properties["sub"] == "ssl-redirect" and finding.level == "warning" and \
-                        "SECURE_PROXY_SSL_HEADER" in settings:
-                    # the author declares a TLS-terminating proxy in front: redirecting plain HTTP is its job
-                    # there (Django's own redirect would also loop or break internal callers)
+                        _redirect_left_to_proxy(settings):
+                    # the author turned Django's redirect off on purpose and declares a TLS-terminating proxy in
+                    # front: redirecting plain HTTP is that proxy's job (Django's own would break internal callers)
                     finding.level = "note"
-                    finding.message += ("; SECURE_PROXY_SSL_HEADER is set, so a TLS-terminating proxy sits in "
-                                        "front and redirecting plain HTTP is its job: whether it does is not "
-                                        "traced")
+                    finding.message += ("; SECURE_SSL_REDIRECT is set to False on purpose beside a "
+                                        "SECURE_PROXY_SSL_HEADER, so a TLS-terminating proxy sits in front and "
+                                        "redirecting plain HTTP is its job: whether it does is not traced")
                 if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
                     if not proxy:
                         proxy.append(_proxy_redirects_http(project))
@@ -194,6 +194,14 @@ def _ambient_authority(s: dict[str, Value]) -> bool:
         return True
     return rf is not None and (not rf.known or not isinstance(rf.value, dict) or
                                bool(rf.value.get("DEFAULT_AUTHENTICATION_CLASSES")))
+
+
+def _redirect_left_to_proxy(s: dict[str, Value]) -> bool:
+    """`SECURE_SSL_REDIRECT = False` written out beside a literal `SECURE_PROXY_SSL_HEADER` tuple: a decision,
+    not an omission (a header read from the environment, or none, says nothing about the deployment)."""
+    redirect, header = s.get("SECURE_SSL_REDIRECT"), s.get("SECURE_PROXY_SSL_HEADER")
+    return redirect is not None and redirect.known and redirect.value is False and header is not None and \
+        header.known and isinstance(header.value, (tuple, list)) and len(header.value) == 2
 
 
 def _silenced(s: dict[str, Value]) -> set[str]:
