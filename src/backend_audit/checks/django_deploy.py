@@ -183,11 +183,8 @@ def _ambient_authority(s: dict[str, Value]) -> bool:
     """False only when the settings show no session or login at all: the middleware list is known and holds
     nothing for sessions or authentication, INSTALLED_APPS is known without django.contrib.auth/sessions, and
     REST_FRAMEWORK names no authentication classes. Anything unknown counts as authority."""
-    name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
-    mw, apps, rf = s.get(name), s.get("INSTALLED_APPS"), s.get("REST_FRAMEWORK")
-    if mw is None or not mw.known or not isinstance(mw.value, (list, tuple)):
-        return True
-    if any(not isinstance(m, str) or _AMBIENT_MW.search(m) for m in mw.value):
+    mw, apps, rf = _middleware_entries(s), s.get("INSTALLED_APPS"), s.get("REST_FRAMEWORK")
+    if mw is None or any(not isinstance(m, str) or _AMBIENT_MW.search(m) for m in mw):
         return True
     if apps is None or not apps.known or not isinstance(apps.value, (list, tuple)) or \
             any(not isinstance(a, str) or a.startswith(_AMBIENT_APPS) for a in apps.value):
@@ -212,12 +209,20 @@ def _silenced(s: dict[str, Value]) -> set[str]:
 
 
 def _middleware_enabled(s: dict[str, Value], middleware: str) -> bool:
-    """False only when the middleware list is known and lacks it (unknown lists: assume it runs)."""
+    """False only when the middleware list is known and lacks it, or is unknown only through literal
+    additions none of which is it (unknown lists: assume it runs)."""
+    entries = _middleware_entries(s)
+    return entries is None or middleware in entries
+
+
+def _middleware_entries(s: dict[str, Value]) -> tuple | None:
+    """Every entry MIDDLEWARE may hold: the folded list, or the list with its conditional literal additions
+    (`if X: MIDDLEWARE = ["extra"] + MIDDLEWARE`); None when that cannot be told."""
     name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
     v = s.get(name)
-    if v is None or not v.known or not isinstance(v.value, list):
-        return True
-    return middleware in v.value
+    if v is not None and v.known and isinstance(v.value, list):
+        return tuple(v.value)
+    return v.possible if v is not None else None
 
 
 def _host_validating_middleware(project: Any, s: dict[str, Value]) -> str | None:
