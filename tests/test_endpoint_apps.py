@@ -71,7 +71,8 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
          "view: permission_classes=TokenPermissions"),
         ("DELETE,GET,PATCH,PUT", "/base/api/widgets/widgets/{pk}/", "widgets/api/views.py:7",
          "view: permission_classes=TokenPermissions"),
-        ("GET", "/base/debug/", "widgets/views.py:65", "none"),  # _patterns.append(...) under `if DEBUG`
+        # _patterns.append(...) under `if DEBUG`: a developer's route, not served in production
+        ("GET", "/base/debug/", "widgets/views.py:65", "public (development only: routed under if settings.DEBUG)"),
         ("GET,POST", "/base/graphql/", "project/urls.py:16", "graphql: auth per resolver (not modelled)"),
         ("GET", "/base/old/{arg}/", "project/urls.py:18", "public (redirect only)"),  # a library RedirectView
         ("GET", "/base/utils/health-check/", "widgets/views.py:61", "none"),  # public path: health-check
@@ -97,7 +98,6 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
         ("BA-AUTH-001", "widgets/views.py", 40, "warning"),
         ("BA-AUTH-001", "widgets/views.py", 46, "note"),
         ("BA-AUTH-001", "widgets/views.py", 55, "error"),  # PUT/PATCH: a change whatever we see
-        ("BA-AUTH-001", "widgets/views.py", 65, "note"),
         ("BA-AUTH-001/graphql", "project/urls.py", 16, "note"),
         ("BA-INP-001/django-raw", "widgets/views.py", 34, "warning"),
     ]

@@ -43,6 +43,25 @@ class DjangoProductionSettings(ProjectCheck):
                 if (finding.path, finding.line) == (module, 1) and \
                         (finding.properties["sub"], finding.properties["setting"]) in inherited:
                     continue
+                if finding.level == "warning" and finding.properties["sub"] != "allowed-hosts" and \
+                        not _ambient_authority(settings):
+                    # CSRF, framing and cookie flags protect what a browser sends on its own (a session, a
+                    # login); with neither, a forged or framed request carries no one's authority, and HTTPS is
+                    # the deployment's concern, not a defect of the code (a forged Host header is another
+                    # matter: ALLOWED_HOSTS keeps its level)
+                    finding.level = "note"
+                    finding.message += ("; the app keeps no session or login (no session or auth middleware, "
+                                        "django.contrib.auth/sessions not installed, no DRF authentication "
+                                        "classes): nothing ambient for a forged or framed request to carry; "
+                                        "whether another credential travels in its requests is not traced")
+                elif finding.properties["sub"] == "ssl-redirect" and finding.level == "warning" and \
+                        _redirect_left_to_proxy(settings):
+                    # the author turned Django's redirect off on purpose and declares a TLS-terminating proxy in
+                    # front: redirecting plain HTTP is that proxy's job (Django's own would break internal callers)
+                    finding.level = "note"
+                    finding.message += ("; SECURE_SSL_REDIRECT is set to False on purpose beside a "
+                                        "SECURE_PROXY_SSL_HEADER, so a TLS-terminating proxy sits in front and "
+                                        "redirecting plain HTTP is its job: whether it does is not traced")
                 if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
                     if not proxy:
                         proxy.append(_proxy_redirects_http(project))
@@ -155,6 +174,33 @@ def _proxy_redirects_http(project: Any) -> str | None:
     return None
 
 
+# What gives a browser's request authority of its own: a session, Django's users, an auth middleware
+_AMBIENT_APPS = ("django.contrib.auth", "django.contrib.sessions")
+_AMBIENT_MW = re.compile(r"(?i)session|auth|login|user")
+
+
+def _ambient_authority(s: dict[str, Value]) -> bool:
+    """False only when the settings show no session or login at all: the middleware list is known and holds
+    nothing for sessions or authentication, INSTALLED_APPS is known without django.contrib.auth/sessions, and
+    REST_FRAMEWORK names no authentication classes. Anything unknown counts as authority."""
+    mw, apps, rf = _middleware_entries(s), s.get("INSTALLED_APPS"), s.get("REST_FRAMEWORK")
+    if mw is None or any(not isinstance(m, str) or _AMBIENT_MW.search(m) for m in mw):
+        return True
+    if apps is None or not apps.known or not isinstance(apps.value, (list, tuple)) or \
+            any(not isinstance(a, str) or a.startswith(_AMBIENT_APPS) for a in apps.value):
+        return True
+    return rf is not None and (not rf.known or not isinstance(rf.value, dict) or
+                               bool(rf.value.get("DEFAULT_AUTHENTICATION_CLASSES")))
+
+
+def _redirect_left_to_proxy(s: dict[str, Value]) -> bool:
+    """`SECURE_SSL_REDIRECT = False` written out beside a literal `SECURE_PROXY_SSL_HEADER` tuple: a decision,
+    not an omission (a header read from the environment, or none, says nothing about the deployment)."""
+    redirect, header = s.get("SECURE_SSL_REDIRECT"), s.get("SECURE_PROXY_SSL_HEADER")
+    return redirect is not None and redirect.known and redirect.value is False and header is not None and \
+        header.known and isinstance(header.value, (tuple, list)) and len(header.value) == 2
+
+
 def _silenced(s: dict[str, Value]) -> set[str]:
     v = s.get("SILENCED_SYSTEM_CHECKS")
     if v is None or not v.known or not isinstance(v.value, (list, tuple)):
@@ -163,12 +209,20 @@ def _silenced(s: dict[str, Value]) -> set[str]:
 
 
 def _middleware_enabled(s: dict[str, Value], middleware: str) -> bool:
-    """False only when the middleware list is known and lacks it (unknown lists: assume it runs)."""
+    """False only when the middleware list is known and lacks it, or is unknown only through literal
+    additions none of which is it (unknown lists: assume it runs)."""
+    entries = _middleware_entries(s)
+    return entries is None or middleware in entries
+
+
+def _middleware_entries(s: dict[str, Value]) -> tuple | None:
+    """Every entry MIDDLEWARE may hold: the folded list, or the list with its conditional literal additions
+    (`if X: MIDDLEWARE = ["extra"] + MIDDLEWARE`); None when that cannot be told."""
     name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
     v = s.get(name)
-    if v is None or not v.known or not isinstance(v.value, list):
-        return True
-    return middleware in v.value
+    if v is not None and v.known and isinstance(v.value, list):
+        return tuple(v.value)
+    return v.possible if v is not None else None
 
 
 def _host_validating_middleware(project: Any, s: dict[str, Value]) -> str | None:

@@ -3,7 +3,8 @@ find the production settings module, follow `from .base import *` chains and fol
 
 Facts are plain JSON: a list of events in source order per settings-like file:
   ["set", NAME, line, known, value]   NAME = literal (known=True) or computed/conditional (known=False)
-  ["add", NAME, line, known, value]   NAME += [...] / NAME.append(x) / NAME.insert(i, x)
+  ["add", NAME, line, known, value]   NAME += [...] / NAME.append(x) / NAME.insert(i, x) / NAME = NAME + [...]
+                                      (`NAME = [...] + NAME` carries a sixth item, "front")
   ["star", "module.or.relative", line]
 and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in this file.
 """
@@ -78,7 +79,13 @@ class SettingsCollector:
                 self._small(stmt, line, events, conditional)
 
     def _small(self, small: ast.stmt, line: int, events: list, conditional: bool) -> None:
-        if isinstance(small, ast.Assign):
+        extended = _self_extension(small)
+        if extended is not None:
+            # `MIDDLEWARE = ["x"] + MIDDLEWARE` (often under an `if`): an addition, not a new list
+            name, front, added = extended
+            known, value = _jsonable(literal_value(added))
+            events.append(["add", name, line, known and not conditional, value] + (["front"] if front else []))
+        elif isinstance(small, ast.Assign):
             for target in small.targets:
                 for name in _names(target):
                     if name in TRACKED:
@@ -138,6 +145,8 @@ class Value:
     line: int
     # a list made unknown only by additions (`MIDDLEWARE.append(x)` under an `if`) still holds these
     present: tuple = ()
+    # ... and where every such addition was a literal list: all it may hold (None: not known)
+    possible: tuple | None = None
 
 
 class SettingsIndex:
@@ -214,13 +223,33 @@ class SettingsIndex:
                 out[ev[1]] = Value(ev[3], ev[4], path, ev[2])
             elif ev[0] == "add":
                 prev = out.get(ev[1])
+                front = len(ev) > 5 and ev[5] == "front"
                 if prev and prev.known and ev[3] and isinstance(prev.value, list):
-                    out[ev[1]] = Value(True, prev.value + list(ev[4]), path, ev[2])
+                    out[ev[1]] = Value(True, list(ev[4]) + prev.value if front else prev.value + list(ev[4]),
+                                       path, ev[2])
                 else:
                     kept = tuple(prev.value) if prev and prev.known and isinstance(prev.value, list) else \
                         prev.present if prev else ()
-                    out[ev[1]] = Value(False, None, path, ev[2], kept)
+                    before = tuple(prev.value) if prev and prev.known and isinstance(prev.value, list) else \
+                        prev.possible if prev else None
+                    possible = before + tuple(ev[4]) if before is not None and isinstance(ev[4], list) else None
+                    out[ev[1]] = Value(False, None, path, ev[2], kept, possible)
         return out
+
+
+def _self_extension(small: ast.stmt) -> tuple[str, bool, ast.expr] | None:
+    """(name, at the front, what is added) for `NAME = NAME + [...]` / `NAME = [...] + NAME` of a tracked
+    setting, else None."""
+    if not isinstance(small, ast.Assign) or len(small.targets) != 1 or not isinstance(small.targets[0], ast.Name):
+        return None
+    name, value = small.targets[0].id, small.value
+    if name not in TRACKED or not isinstance(value, ast.BinOp) or not isinstance(value.op, ast.Add):
+        return None
+    if isinstance(value.left, ast.Name) and value.left.id == name and isinstance(value.right, (ast.List, ast.Tuple)):
+        return name, False, value.right
+    if isinstance(value.right, ast.Name) and value.right.id == name and isinstance(value.left, (ast.List, ast.Tuple)):
+        return name, True, value.left
+    return None
 
 
 def _is_prod(path: str) -> bool:

@@ -21,6 +21,7 @@ from .assets import FILE_RESPONSES, served_asset
 from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
+from .identity_scope import identity_scope
 from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, untyped
 from .login_guard import refuses_anonymous
 from .public_flows import documented_public, public_switch
@@ -252,6 +253,12 @@ class _Fn:
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
     param_calls: dict[str, list[Any]] = field(default_factory=dict)  # ... a project call it is handed to as is
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    identity_reads: int = 0  # how many reads of who is asking set reads_identity
+    # `if not request.current_team: return redirect(...)`: request attributes whose absence ends the call
+    gate_attrs: list[str] = field(default_factory=list)
+    sets_request: list[str] = field(default_factory=list)  # `request.current_team = ...` (a middleware's)
+    identity_seen: bool = False  # who is asking is read at all, also under `if request.user.is_authenticated:`
+    identity_scopes: list[str] = field(default_factory=list)  # ... of them handed to a query/helper (identity_scope.py)
     public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     choice_tests: set[int] = field(default_factory=set)  # ids of `a if <test> else b` tests: a value for any caller
@@ -269,6 +276,11 @@ _REQUEST_ONLY_SHOWN = frozenset({
     "_", "gettext", "paginate", "paginate_queryset", "get_page", "super", "get_client_ip", "Response",
     "HTMLResponse", "RedirectResponse", "url_for", "str", "repr", "print", "log", "exception", "getattr",
     "isinstance", "get_current_site", "is_ajax", "dict", "list", "format", "get_language", "activate"})
+
+# The request's own attributes (Django, DRF, Flask): a test of one is not a gate a middleware set up
+_REQUEST_OWN = frozenset({"user", "auth", "session", "method", "GET", "POST", "data", "body", "path", "path_info",
+                          "META", "COOKIES", "FILES", "headers", "query_params", "resolver_match", "content_type",
+                          "args", "form", "json", "files", "values", "cookies", "is_json", "scheme", "_mutable"})
 
 # DRF's generic create/update run the view's serializer with `is_valid(raise_exception=True)` on request.data
 _SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
@@ -500,6 +512,13 @@ class FunctionFacts:
             out["auth_asserts"] = fn.auth_asserts
         if fn.reads_identity:
             out["reads_identity"] = True
+            if len(fn.identity_scopes) == fn.identity_reads:
+                out["identity_scope"] = sorted(set(fn.identity_scopes))[:3]  # only scopes what it selects
+        if fn.gate_attrs:
+            out["gate_attrs"] = sorted(set(fn.gate_attrs))[:5]
+        if fn.sets_request and fn.identity_seen:
+            # what it puts on the request is derived beside a read of who is asking (a middleware's current team)
+            out["sets_request"] = sorted(set(fn.sets_request))[:10]
         if _static_response(node, set(fn.request_names)):
             out["static_response"] = True
         if _first_run_gate(node):
@@ -653,7 +672,7 @@ class FunctionFacts:
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
                 not (node.attr == "session" and self._session_key(node) is False) and not self._in_choice(fn, node):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
+            self._identity_read(fn, node)  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
@@ -694,7 +713,7 @@ class FunctionFacts:
                 fn.body_validated = [what, getattr(node, "end_lineno", node.lineno) or node.lineno]
         if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
                                                                          _SUBMITTED.search(dotted(node.func) or ""))):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity
+            self._identity_read(fn, None)
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
@@ -878,6 +897,8 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
+        fn.sets_request += [t.attr for t in node.targets if isinstance(t, ast.Attribute) and
+                            t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
         if any(isinstance(t, ast.Attribute) and t.attr in PREFILL for t in node.targets):
             # `form.id.data = request.args["project_id"]`: a form field prefilled, validated when submitted
             (fn.skip if isinstance(node.value, ast.Name) else fn.tested).add(id(node.value))
@@ -970,6 +991,10 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
             self.stack[-1].auth_check = True
+        if self.stack and isinstance(node, ast.If) and any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
+            gate = self._gate_attr(node.test)
+            if gate:
+                self.stack[-1].gate_attrs.append(gate)
         if self.stack and isinstance(node, ast.IfExp):
             self.stack[-1].choice_tests.add(id(node.test))
         branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
@@ -983,6 +1008,20 @@ class FunctionFacts:
             # there is one, so anonymous callers are served by design (personalised when logged in)
             self.stack[-1].optional_identity.append(id(node))
 
+    def _gate_attr(self, test: ast.expr) -> str | None:
+        """`not request.X` / `request.X is None` for an attribute the project sets on the request (not one of
+        Django's own), or None."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            target = test.operand
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and \
+                isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            target = test.left
+        else:
+            return None
+        if isinstance(target, ast.Attribute) and target.attr not in _REQUEST_OWN and self._request_kind(target.value):
+            return target.attr
+        return None
+
     def visit_Raise(self, node: ast.Raise) -> None:
         # `if not may_upload(request): raise PermissionDenied` (the class, uncalled): a refusal decided by who
         # calls; one under a test that never looks at the caller (a site-wide switch) guards nobody
@@ -991,6 +1030,19 @@ class FunctionFacts:
             test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
             if test is not None and _CALLER_TEST.search(ast.unparse(test)):
                 self.stack[-1].auth_check = True
+
+    def _identity_read(self, fn: _Fn, node: ast.AST | None) -> None:
+        """A read of who is asking; outside an `if <there is a user>:` test it says the function expects a
+        login, unless every such read only hands the caller to the query that picks the rows (node None: a call
+        such as `get_current_user()`, never a scope by itself)."""
+        fn.identity_seen = True
+        if fn.optional_identity:
+            return
+        fn.reads_identity = True
+        fn.identity_reads += 1
+        scope = identity_scope(self.ctx.parents, node) if node is not None else None
+        if scope:
+            fn.identity_scopes.append(scope)
 
     def _in_choice(self, fn: _Fn, node: ast.AST) -> bool:
         """Inside the test of `a if <test> else b`: `CAN_EDIT = True if user == request.user else False` picks
@@ -1191,7 +1243,7 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
                 and self._session_user_read(node)):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, the session's user
+            self._identity_read(fn, node)  # current_user, the session's user
         if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):

@@ -146,34 +146,44 @@ class UrlconfRoutes:
               stack: frozenset) -> None:
         reached.add(path)
         for e in entries:
-            part, source = self._route_part(path, e)
-            route = join_paths(prefix, part)
-            inc = e.get("include")
-            if inc is not None:
-                if part or source:
-                    self._via.append(f"{source or part} ({path}:{e['line']})")
-                if "patterns" in inc:
-                    self._walk(path, inc["patterns"], route, reached, stack)
-                elif "router" in inc:
-                    self._router_urls(path, inc["router"], route)
-                elif "helper" in inc and (entry := self._wrapped_path(path, inc, e["line"])) is not None:
-                    self._django_view(path, entry, join_paths(route, entry["route"]))
-                elif "helper" in inc:
-                    self._helper_urls(path, inc, route)
-                elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
-                    key = f"{plist[0]}:{inc['ref']}"
-                    if key not in stack:
-                        self._walk(plist[0], plist[1], route, reached, stack | {key})
-                else:
-                    target = self._include_target(path, inc)
-                    if target and target not in stack and self._patterns_of(target):
-                        self._walk(target, self._patterns_of(target), route, reached, stack | {target})
-                if part or source:
-                    self._via.pop()
-                continue
-            start = len(self.endpoints)
-            self._django_view(path, e, route)
-            self._route_names(start, e.get("name"))
+            first = len(self.endpoints)
+            self._walk_entry(path, e, prefix, reached, stack)
+            if e.get("debug_only"):
+                for endpoint in self.endpoints[first:]:
+                    # added to the URLconf only under `if settings.DEBUG:`: a developer's route, never served
+                    # in production (where DEBUG is off)
+                    endpoint.auth = "public (development only: routed under if settings.DEBUG)"
+                    endpoint.public = True
+
+    def _walk_entry(self, path: str, e: dict[str, Any], prefix: str, reached: set[str], stack: frozenset) -> None:
+        part, source = self._route_part(path, e)
+        route = join_paths(prefix, part)
+        inc = e.get("include")
+        if inc is not None:
+            if part or source:
+                self._via.append(f"{source or part} ({path}:{e['line']})")
+            if "patterns" in inc:
+                self._walk(path, inc["patterns"], route, reached, stack)
+            elif "router" in inc:
+                self._router_urls(path, inc["router"], route)
+            elif "helper" in inc and (entry := self._wrapped_path(path, inc, e["line"])) is not None:
+                self._django_view(path, entry, join_paths(route, entry["route"]))
+            elif "helper" in inc:
+                self._helper_urls(path, inc, route)
+            elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
+                key = f"{plist[0]}:{inc['ref']}"
+                if key not in stack:
+                    self._walk(plist[0], plist[1], route, reached, stack | {key})
+            else:
+                target = self._include_target(path, inc)
+                if target and target not in stack and self._patterns_of(target):
+                    self._walk(target, self._patterns_of(target), route, reached, stack | {target})
+            if part or source:
+                self._via.pop()
+            return
+        start = len(self.endpoints)
+        self._django_view(path, e, route)
+        self._route_names(start, e.get("name"))
 
     def _registrations(self) -> dict[str, list[dict[str, Any]]]:
         """Class views a registration decorator adds to a registry at import time (`@register_view(Widget,
