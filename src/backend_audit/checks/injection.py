@@ -444,6 +444,14 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "
                                "read it from the validated data if it does")
+                elif level == "warning" and harm.startswith("stored") and read.get("validated_by"):
+                    # `profile.theme = value` then `profile.full_clean()` (a 400 on ValidationError), or a
+                    # store on what a validated form made: the model's or form's own checks run before it is
+                    # kept; whether they cover this field was not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm}, on an object the view validates as a whole "
+                               f"({read['validated_by']}); whether that validation covers this field was not "
+                               "traced: read it from the validated data if it does")
                 elif level == "warning" and harm.startswith("expanded") and _built_by_project(
                         project, e.file, read.get("arg_of")):
                     # `filters = issue_filters(request.query_params)` then `.filter(**filters)`: what is spread

@@ -90,17 +90,40 @@ def owner_scoped(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
     column to the caller (`Bookmark(user_id=current_user.id, key=...)`, `.create(user=request.user, ...)`),
     or into an attribute of a local fetched by the caller's identity (`props = Props.objects.get(
     user=request.user, ...)` then `props.filters = ...`). Returns the owner keyword as written, or ""."""
+    root = stored_on(parents, node)
+    if root in _CALLER or root.startswith(tuple(f"{c}." for c in _CALLER)):
+        return root  # `request.user.profile.theme = ...`: the caller's own user row or one of its relations
+    fetched = locals_expr.get(root.split(".")[0]) if root else None
+    if fetched is not None:
+        made = dotted(fetched) or ""
+        if made in _CALLER or made.startswith(tuple(f"{c}." for c in _CALLER)):
+            return f"{root} = {made}"  # `profile = request.user.profile`: a relation of the caller's own row
+        return next((k for k in map(_owner_keyword, _calls(fetched)) if k), "")
     child: ast.AST = node
     for parent in reversed(parents[-_MAX_CLIMB:]):
         if isinstance(parent, ast.Call) and isinstance(child, ast.keyword):
             return _owner_keyword(parent)
         if isinstance(parent, ast.Assign) and parent.value is child:
-            for target in parent.targets:
-                root = _root(target) if isinstance(target, ast.Attribute) else ""
-                fetched = locals_expr.get(root) if root else None
-                if fetched is not None:
-                    return next((k for k in map(_owner_keyword, _calls(fetched)) if k), "")
             return ""
+        child = parent
+    return ""
+
+
+def stored_on(parents: list[ast.AST], node: ast.AST) -> str:
+    """The object an attribute store of the request value writes into, as written up to the stored attribute
+    (`profile` of `profile.theme = value` and of `setattr(profile, name, value)`; `request.user.profile` of
+    `request.user.profile.theme = value`), or ""."""
+    child: ast.AST = node
+    for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Assign) and parent.value is child:
+            target = parent.targets[0] if len(parent.targets) == 1 else None
+            return (dotted(target.value) or "") if isinstance(target, ast.Attribute) else ""
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "setattr":
+            args = parent.args
+            return (dotted(args[0]) or "") if len(args) == 3 and args[2] is child else ""
+        if isinstance(parent, ast.stmt) or isinstance(parent, ast.Call) and parent.func is not child and not (
+                isinstance(parent.func, ast.Name) and parent.func.id in _KEEP_CALLS):
+            return ""  # handed to a call that may make something else of it
         child = parent
     return ""
 
