@@ -479,6 +479,15 @@ class RequestDataWithoutValidation(EndpointCheck):
                                f"{kind} of {read['field'][0]}, which refuses or converts anything else before it "
                                "is stored (a 500 rather than a 400); whether the caller may name that row or "
                                "value was not traced: parse it with a form or schema all the same")
+                elif level == "warning" and harm.startswith("stored") and read.get("field") and \
+                        orm.free_text(e.file, *read["field"]):
+                    # a text field without choices or validators: any string is a value it takes, so an unchecked
+                    # one is not bad data kept; how the text is shown or used later is the output rules' question
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation; the field is a "
+                               f"{orm.free_text(e.file, *read['field'])} of {read['field'][0]} without choices or "
+                               "validators, which takes any text; whether a length or format matters where it is "
+                               "used was not traced: parse it with a form or schema all the same")
                 elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced

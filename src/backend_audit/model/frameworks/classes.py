@@ -27,6 +27,9 @@ _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializ
 # a relation takes an instance or an existing row's key (the descriptor raises ValueError, the database's
 # foreign key refuses a missing row), a UUIDField a UUID, a BooleanField a truth value
 CHECKED_FIELDS = frozenset({"ForeignKey", "OneToOneField", "UUIDField", "BooleanField", "NullBooleanField"})
+# Django text fields that take any string when declared without `choices` or `validators`: no text is a bad
+# value for them (an over-long one is a database error, not bad data kept)
+FREE_TEXT_FIELDS = frozenset({"TextField", "CharField"})
 
 
 class ClassFacts:
@@ -93,6 +96,9 @@ class ClassFacts:
         kind = last_name(dotted(node.value.func) or "") if isinstance(node.value, ast.Call) else ""
         if kind in CHECKED_FIELDS and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             entry.setdefault("checked_fields", {})[node.targets[0].id] = kind
+        elif kind in FREE_TEXT_FIELDS and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                not any(k.arg in ("choices", "validators") for k in node.value.keywords):
+            entry.setdefault("free_text_fields", {})[node.targets[0].id] = kind
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         entry = self.open[-1] if self.open else None

@@ -130,7 +130,7 @@ def stored_on(parents: list[ast.AST], node: ast.AST) -> str:
 
 def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, ast.expr]) -> list[str] | None:
     """[model as written, field] the request value is stored in, where the code names both: a keyword of
-    `Model.objects.create(field=...)` or of `Model(field=...)`, or `obj.field = ...` where the local `obj` was
+    `Model.objects.create(field=...)`, of a manager query's `.update(field=...)` or of `Model(field=...)`, or `obj.field = ...` where the local `obj` was
     fetched by `Model.objects.<query>(...)`."""
     child: ast.AST = node
     for parent in reversed(parents[-_MAX_CLIMB:]):
@@ -139,6 +139,12 @@ def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
             receiver = dotted(func.value) if isinstance(func, ast.Attribute) else ""
             if receiver and receiver.endswith(".objects"):
                 return [receiver[:-len(".objects")], child.arg]
+            writes = isinstance(func, ast.Attribute) and func.attr in _ORM_WRITES
+            model = _manager_model(parent) if writes else ""
+            if writes and not model and isinstance(func.value, ast.Name) and func.value.id in locals_expr:
+                model = next((m for m in map(_manager_model, _calls(locals_expr[func.value.id])) if m), "")
+            if model:  # `Entry.objects.filter(...).update(target=...)`, `entries = <that query>; entries.update(...)`
+                return [model, child.arg]
             name = dotted(func) or ""
             return [name, child.arg] if last_name(name)[:1].isupper() else None
         if isinstance(parent, ast.Assign) and parent.value is child:
