@@ -207,9 +207,16 @@ class DbLifecycle(AstCheck):
         self.factories.pop()
         if self._one_shot():
             return
+        script = self._script_entry(node)
         for name, stmt in opened.items():
             verdict = _lifecycle(node, name)
-            if verdict == "leak":
+            if verdict == "leak" and script:
+                # a script's entry point: one run opens it once, and the process's exit closes it
+                self.report(stmt, f"{name} is opened here and never closed, but {node.name}() is what this module's "
+                                  f"`{script}` block runs: the process exits when it returns, which closes the "
+                                  "connection; whether anything else calls it repeatedly was not traced; use "
+                                  f"`with ... as {name}:` all the same", rule_id="BA-SQL-004/not-closed", level="note")
+            elif verdict == "leak":
                 self.report(stmt, f"{name} is opened here and never closed, used as a context manager, returned or "
                                   "yielded: each call leaves a connection (and its transaction) open until garbage collection, "
                                   "which drains a pool under load; "
@@ -254,6 +261,20 @@ class DbLifecycle(AstCheck):
                                (self.ctx.qualname(b) or "").startswith(("sqlalchemy", "sqlmodel"))
                                for b in st.bases)
         return False
+
+    def _script_entry(self, node: ast.FunctionDef) -> str:
+        """`if __name__ == "__main__": main()` at the module's top level calls this top-level function: the
+        module is run as a script. The guard as written, or ""."""
+        if self.ctx.function_stack[:-1] or self.ctx.tree is None or \
+                any(isinstance(p, ast.ClassDef) for p in self.ctx.parents):
+            return ""
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.If) and "__main__" in self.ctx.segment(stmt.test) and \
+                    "__name__" in self.ctx.segment(stmt.test) and any(
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == node.name
+                        for s in stmt.body for n in ast.walk(s)):
+                return 'if __name__ == "__main__"'
+        return ""
 
     def _one_shot(self) -> bool:
         """Inside a Django management command class: the process exits when the command ends, so a connection
