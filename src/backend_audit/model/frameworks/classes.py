@@ -27,9 +27,9 @@ _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializ
 # a relation takes an instance or an existing row's key (the descriptor raises ValueError, the database's
 # foreign key refuses a missing row), a UUIDField a UUID, a BooleanField a truth value
 CHECKED_FIELDS = frozenset({"ForeignKey", "OneToOneField", "UUIDField", "BooleanField", "NullBooleanField"})
-# Django text fields that take any string when declared without `choices` or `validators`: no text is a bad
-# value for them (an over-long one is a database error, not bad data kept)
-FREE_TEXT_FIELDS = frozenset({"TextField", "CharField"})
+# Django's unbounded text field, declared without `choices` or `validators`: no text is a bad value for it.
+# (A CharField also has a max_length that save() does not check and SQLite does not enforce: not free text.)
+FREE_TEXT_FIELDS = frozenset({"TextField"})
 
 
 class ClassFacts:

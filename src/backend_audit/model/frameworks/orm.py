@@ -37,7 +37,7 @@ class OrmIndex:
 
     def free_text(self, path: str, ref: str, field: str) -> str:
         """The kind of the field `field` of model `ref` when it takes any string (classes.FREE_TEXT_FIELDS),
-        or ""."""
+        or "" (also where the model or the field is not read)."""
         found = self.r.resolve(path, ref)
         cls = self.facts.get(found[0], {}).get("classes", {}).get(found[1]) if found and found[1] else None
         return ((cls or {}).get("free_text_fields") or {}).get(field, "")
