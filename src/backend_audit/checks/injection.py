@@ -389,6 +389,13 @@ def _sanitiser(project: Any, path: str, ref: str) -> bool:
     return bool(_function_facts(project, path, ref).get("sanitises"))
 
 
+def _view_model(project: Any, e: Any, field: list) -> list | None:
+    """[model, field] for a store on `self.get_object()` of a class view: the class's `model = X`, or None."""
+    cls = (project.facts.get(e.file, {}).get("classes") or {}).get(e.handler.split(".")[0]) or {}
+    model = (cls.get("attrs") or {}).get("model")
+    return [model, field[1]] if isinstance(model, str) and model else None
+
+
 class RequestDataWithoutValidation(EndpointCheck):
     """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies.
 
@@ -434,6 +441,8 @@ class RequestDataWithoutValidation(EndpointCheck):
                         read["arg_of"][1] == 0 and _sanitiser(project, e.file, read["arg_of"][0]))):
                     continue  # a flag or typed reads: the callee only asks whether it was sent, or parses it
                 seen.add(key)
+                if read.get("field") and read["field"][0] == "self.model":
+                    read = {**read, "field": _view_model(project, e, read["field"])}
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]
                 if level == "warning" and read.get("after_validation") and read.get("damage"):

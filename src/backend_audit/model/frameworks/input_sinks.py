@@ -150,8 +150,10 @@ def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
         if isinstance(parent, ast.Assign) and parent.value is child:
             target = parent.targets[0] if len(parent.targets) == 1 else None
             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                model = next((m for m in map(_manager_model, _calls(locals_expr.get(target.value.id)))
-                              if m), "") if target.value.id in locals_expr else ""
+                calls = _calls(locals_expr[target.value.id]) if target.value.id in locals_expr else []
+                model = next((m for m in map(_manager_model, calls) if m), "")
+                if not model and any(dotted(c.func) == "self.get_object" for c in calls):
+                    model = "self.model"  # a class view's object: its `model = ...` attribute names the model
                 return [model, target.attr] if model else None
             return None
         child = parent
