@@ -47,6 +47,8 @@ _BROAD = frozenset({"Exception", "BaseException"})
 _DJANGO_STATUS = {"HttpResponseBadRequest": 400, "HttpResponseForbidden": 403, "HttpResponseNotFound": 404,
                   "HttpResponseNotAllowed": 405, "HttpResponseGone": 410, "HttpResponseServerError": 500}
 _STATUS_KWS = ("status_code", "status", "code")
+# builtin errors of a value that does not convert or fit (`int("x")`, a wrong type): their text names the value
+_VALUE_ERRORS = frozenset({"ValueError", "TypeError"})
 # HTTP client libraries, whose exceptions describe an outbound call (BA-ERR-002's level)
 _HTTP_CLIENTS = frozenset({"requests", "httpx", "aiohttp", "urllib3"})
 
@@ -303,6 +305,15 @@ class ExceptionTextToClient(AstCheck):
             finding = self.ctx.findings.pop()
             self.ctx.facts.setdefault("own_error_text", []).append(
                 {"finding": finding.to_dict(), "classes": self.caught[-1]})
+            return
+        caught = [c.rpartition(".")[2] for c in self.caught[-1]]
+        if caught and all(c in _VALUE_ERRORS for c in caught) and "traceback" not in how and "exc_info" not in how:
+            # blind, a handler for ValueError/TypeError alone answered a value that failed to convert or a lookup
+            # the request's own values broke: its text names that value, not a path or a query
+            self.report(node, f"{what}, but the handler catches only {', '.join(caught)}, whose text most likely "
+                              "names the value that failed (what the code inside can raise was not traced); answer "
+                              "with a fixed message and a 4xx if it is the client's input", level="note",
+                        properties={"sub": "value-error"})
             return
         if status is not None and 400 <= status < 500 and "traceback" not in how and "exc_info" not in how and \
                 not self._after_expected_handler():
