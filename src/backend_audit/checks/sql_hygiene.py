@@ -214,7 +214,7 @@ class DbLifecycle(AstCheck):
         static = self.static_engines.pop()
         if self._one_shot():
             return
-        script = self._script_entry(node)
+        script = self._script_entry(node) if opened else ""  # the module's top level, read only when needed
         for name, stmt in opened.items():
             verdict = _lifecycle(node, name)
             value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
