@@ -1488,6 +1488,13 @@ class SensitiveValueLogged(AstCheck):
                     {"sub": "one-time"})
         if method in ("debug", "trace"):
             # whether DEBUG records reach a production log is the deployment's logging config
+            if kind == CREDENTIAL and why == "the request as received":
+                # blind, a whole request logged at DEBUG was a webhook's or a service's call, checked before: what
+                # it carries (a cookie, an Authorization header) and whether DEBUG is on are both untraced
+                return (1, f"{what} ({why}) is written to the log at {method.upper()} level: whether it carries a "
+                           "credential (a cookie, an Authorization header) and whether that level is on in production "
+                           "were not traced; log the fields you need instead", part, "note",
+                        {"sub": "debug-request"})
             if kind == CREDENTIAL:
                 return (2, f"{what} ({why}) is written to the log at {method.upper()} level: it reaches the logs "
                            "only where that level is on (the logging configuration was not traced); log an "

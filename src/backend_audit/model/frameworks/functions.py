@@ -22,7 +22,7 @@ from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .identity_scope import identity_scope
-from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, untyped
+from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, stored_on, untyped
 from .login_guard import refuses_anonymous
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
@@ -217,7 +217,8 @@ class _Fn:
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
-    validated_names: set[str] | None = None  # locals the function calls .is_valid()/.full_clean() on
+    # locals the function calls .is_valid()/.full_clean()/.validate() on -> that method
+    validated_names: dict[str, tuple[str, int]] | None = None  # ... and the line of its last such call
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
@@ -244,6 +245,7 @@ class _Fn:
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
     raw_owner: dict[str, str] = field(default_factory=dict)
+    raw_validated: dict[str, str] = field(default_factory=dict)  # local -> the call validating what it is stored on
     raw_field: dict[str, list] = field(default_factory=dict)  # local -> [model, field] it is stored in  # local -> `user=request.user` of the row it is stored on
     # raw locals whose "built:" damage is a class bound to a local: raw local -> that local (`user = User(...)`)
     built_into: dict[str, str] = field(default_factory=dict)
@@ -393,6 +395,8 @@ class FunctionFacts:
                     loc["owner"] = fn.raw_owner[name]
                 if name in fn.raw_field:
                     loc["field"] = fn.raw_field[name]
+                if fn.raw_validated.get(name):
+                    loc["validated_by"] = fn.raw_validated[name]
             if name in fn.made_by:
                 # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
                 # with the read (only typed getters: the local holds what they parsed)
@@ -629,6 +633,9 @@ class FunctionFacts:
                 field = stored_field(self.ctx.parents, node, fn.locals_expr)
                 if field:
                     loc["field"] = field
+                checked = self._validated_holder(fn, node)
+                if checked:
+                    loc["validated_by"] = checked
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
@@ -884,12 +891,32 @@ class FunctionFacts:
             return False
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {t.id for t in targets if isinstance(t, ast.Name)}
-        fn = self.stack[-1]
+        return bool(names & self._validating(self.stack[-1]).keys())
+
+    def _validating(self, fn: _Fn) -> dict[str, str]:
         if fn.validated_names is None:
-            fn.validated_names = {n.func.value.id for n in self.ctx.own_nodes(fn.node) if isinstance(n, ast.Call)
-                                  and isinstance(n.func, ast.Attribute) and n.func.attr in _VALIDATE_CALLS
-                                  and isinstance(n.func.value, ast.Name)}
-        return bool(names & fn.validated_names)
+            calls = sorted((n.lineno, n.func.value.id, n.func.attr) for n in self.ctx.own_nodes(fn.node)
+                           if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+                           n.func.attr in _VALIDATE_CALLS and isinstance(n.func.value, ast.Name))
+            fn.validated_names = {name: (method, line) for line, name, method in calls}  # the last call of each
+        return fn.validated_names
+
+    def _validated_holder(self, fn: _Fn, node: ast.AST) -> str:
+        """The request value is stored on an object the function validates as a whole: `profile.theme = v`
+        then `profile.full_clean()` (the model's choices, lengths and validators, a ValidationError
+        otherwise), or on what a validated form or serializer made (`token = form.save(commit=False)` after
+        `form.is_valid()`). The validating call as written, or ""."""
+        root = stored_on(self.ctx.parents, node).split(".")[0]
+        if not root:
+            return ""
+        names = self._validating(fn)
+        made = fn.locals_expr.get(root)
+        while isinstance(made, (ast.Call, ast.Attribute)):
+            made = made.func if isinstance(made, ast.Call) else made.value
+        # the object itself must be validated after the store; what a form made, after the form was
+        holder = root if root in names and names[root][1] >= getattr(node, "lineno", 0) else \
+            made.id if isinstance(made, ast.Name) and made.id in names else ""
+        return f"{holder}.{names[holder][0]}()" if holder else ""
 
     # --- locals -----------------------------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -1279,6 +1306,7 @@ class FunctionFacts:
                         fn.raw_field[node.id] = field
                     else:
                         fn.raw_field.pop(node.id, None)
+                    fn.raw_validated[node.id] = self._validated_holder(fn, node)
                     holder = _bound_object(self.ctx.parents) if harm.startswith("built:") else None
                     if holder:
                         fn.built_into[node.id] = holder
