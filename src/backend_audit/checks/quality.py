@@ -170,6 +170,17 @@ def _shape(fn: ast.AST | None) -> tuple[int, int, int, int]:
                 continue
             if not isinstance(st, _DECISIONS):
                 continue
+            if isinstance(st, ast.Match) and len(st.cases) > 1:
+                # a `match` is a dispatch on one value written as such: its cases read as functions of their own
+                # and its further cases are one decision (reviewers pinned a match over four file formats, each
+                # case its own parse-and-check block, to warning on blind set P)
+                paths += len(st.cases)
+                extra += len(st.cases) - 1
+                nested += depth > 0
+                if not in_case:
+                    deepest = max(deepest, depth + 1)
+                todo.extend((case.body, 0, True) for case in st.cases)
+                continue
             link: ast.stmt | None = st
             first = True
             while isinstance(link, ast.If) and id(link) in cases:
