@@ -49,6 +49,10 @@ def _is_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+# BA-PERF-002 findings in management commands, left for the project pass that knows who runs each command
+DEFERRED_COMMAND_CALLS = "perf_timeouts_in_commands"
+
+
 class OutboundCallWithoutTimeout(AstCheck):
     RULE_ID = "BA-PERF-002"
     PREFILTER = ("requests", "httpx", "urlopen", "HTTPConnection", "HTTPSConnection", "SMTP", "ClientTimeout",
@@ -123,10 +127,10 @@ class OutboundCallWithoutTimeout(AstCheck):
             return
         untraced = qn == "urllib.request.urlopen" and not self._names_a_peer(node)
         level, why = self._by_hand()
-        self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
-                          "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
-                                        "file: URLs, which have no peer to stall)" if untraced else "") + why,
-                    level="note" if untraced else level)
+        self._report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
+                           "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
+                                         "file: URLs, which have no peer to stall)" if untraced else "") + why,
+                     "note" if untraced else level)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self._is_session_ctor(node.value):
@@ -186,17 +190,27 @@ class OutboundCallWithoutTimeout(AstCheck):
         build's RUN step): no worker is lost, whoever runs it sees the hang and interrupts it."""
         by_hand = run_by_hand(self.ctx) or \
             _parses_argv_on_import(self.ctx.tree, self.ctx.text) and \
-            "a program that parses its command line as it is imported"
+            "a program that parses its command line as it is imported" or \
+            self.ctx.text.startswith("#!") and not self.ctx.function_stack and \
+            "a script run top to bottom from a terminal (its `#!` line)"
         return ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
+
+    def _report(self, node: ast.AST, message: str, level: str | None) -> None:
+        """A finding in a Django management command waits for the project pass (perf_commands): run by hand
+        or by cron it is a note, unless application code runs the command by name (`call_command`), which
+        makes it part of a worker's job."""
+        self.report(node, message, level=level)
+        if level is None and "/management/commands/" in f"/{self.ctx.path}":
+            self.ctx.facts.setdefault(DEFERRED_COMMAND_CALLS, []).append(self.ctx.findings.pop().to_dict())
 
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         level, why = self._by_hand()
         if timeout is None:
-            self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
-                              f"worker is lost; pass timeout=(connect, read){why}", level=level)
+            self._report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
+                               f"worker is lost; pass timeout=(connect, read){why}", level)
         elif _is_none(timeout):
-            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout{why}",
-                        level=level)
+            self._report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout{why}",
+                         level)
 
 
 # --- N+1 ---------------------------------------------------------------------------------------

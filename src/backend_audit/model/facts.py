@@ -53,8 +53,10 @@ class ImportsCollector:
         if name == "autodiscover_modules" and node.args and isinstance(node.args[0], ast.Constant) and \
                 isinstance(node.args[0].value, str) and node.args[0].value.isidentifier():
             self.suffixes.add(node.args[0].value)  # Django's autodiscover_modules("admin"): `<app>.admin` of every app
+        # a command's name is its module's, hyphens included (`call_command("import-off-products")`)
         if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) and \
-                isinstance(node.args[0].value, str) and node.args[0].value.isidentifier() and len(self.commands) < 20:
+                isinstance(node.args[0].value, str) and node.args[0].value.replace("-", "_").isidentifier() \
+                and len(self.commands) < 20:
             self.commands.add(node.args[0].value)
         if name not in ("import_module", "__import__") or not node.args:
             return
