@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..findings import Finding
-from .base import ProjectCheck, deferred_findings
+from .base import ProjectCheck, deferred_findings, first_source_naming
 from .performance import DEFERRED_COMMAND_CALLS
 
 
@@ -23,13 +23,7 @@ class CommandCallsByHand(ProjectCheck):
         deferred = deferred_findings(project, DEFERRED_COMMAND_CALLS)
         if not deferred:
             return []
-        run_by_name: dict[str, str] = {}
-        for path in sorted(project.facts):
-            facts = project.facts[path]
-            if facts.get("is_test"):
-                continue  # a test running the command is no worker
-            for name in facts.get("calls_commands") or ():
-                run_by_name.setdefault(name, path)
+        run_by_name = first_source_naming(project, "calls_commands")  # a test running the command is no worker
         out = []
         for finding in deferred:
             caller = run_by_name.get(PurePosixPath(finding.path).stem)

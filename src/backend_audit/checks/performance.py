@@ -228,6 +228,21 @@ _ASYNCPG_READS = frozenset({"fetch", "fetchrow", "fetchval", "execute"})
 _LOOP, _FUNCTION, _ITER, _RETRY = "loop", "function", "iter", "retry"
 
 
+# BA-PERF-003 warnings about rows created one by one, left for the project pass that knows the save signals
+DEFERRED_ROW_CREATES = "perf_row_creates"
+_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def _created_model(call: ast.Call) -> str | None:
+    """`Model.objects.create(...)`, `get_or_create`, `update_or_create`: the model class's name."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _CREATES and isinstance(func.value, ast.Attribute) \
+            and func.value.attr == "objects":
+        owner = func.value.value
+        return owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else None
+    return None
+
+
 class DatabaseRoundTripInLoop(AstCheck):
     RULE_ID = "BA-PERF-003"
 
@@ -459,6 +474,12 @@ class DatabaseRoundTripInLoop(AstCheck):
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
+        model = _created_model(node)
+        if level is None and model:
+            # bulk_create sends no save signals: the project pass (perf_signals) lowers the finding when the
+            # project listens to this model's
+            self.ctx.findings[-1].properties["model"] = model
+            self.ctx.facts.setdefault(DEFERRED_ROW_CREATES, []).append(self.ctx.findings.pop().to_dict())
 
     def _size_untraced(self) -> str | None:
         """Why a per-row round-trip is only a note: no loop of the function walks the rows of a table query or a
