@@ -190,9 +190,7 @@ class OutboundCallWithoutTimeout(AstCheck):
         build's RUN step): no worker is lost, whoever runs it sees the hang and interrupts it."""
         by_hand = run_by_hand(self.ctx) or \
             _parses_argv_on_import(self.ctx.tree, self.ctx.text) and \
-            "a program that parses its command line as it is imported" or \
-            self.ctx.text.startswith("#!") and not self.ctx.function_stack and \
-            "a script run top to bottom from a terminal (its `#!` line)"
+            "a program that parses its command line as it is imported"
         return ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
 
     def _report(self, node: ast.AST, message: str, level: str | None) -> None:
