@@ -174,10 +174,12 @@ def _shape(fn: ast.AST | None) -> tuple[int, int, int, int]:
                 continue
             if not isinstance(st, _DECISIONS):
                 continue
-            if isinstance(st, ast.Match) and len(st.cases) > 1:
-                # a `match` is a dispatch on one value written as such: its cases read as functions of their own
-                # and its further cases are one decision (reviewers pinned a match over four file formats, each
-                # case its own parse-and-check block, to warning on blind set P)
+            if isinstance(st, ast.Match) and len(st.cases) > 1 and depth == 0:
+                # a `match` at the top of the body is a dispatch on one value written as such: its cases read as
+                # functions of their own and its further cases are one decision (reviewers pinned a match over four
+                # file formats, each case its own parse-and-check block, to warning on blind set P). Inside a loop
+                # its cases work on the pass's shared state, tangled with it (a per-row count by action type: a
+                # warning on the same set)
                 paths += len(st.cases)
                 extra += len(st.cases) - 1
                 nested += depth > 0
