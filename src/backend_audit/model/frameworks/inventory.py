@@ -269,6 +269,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
 
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
+        self._project_routers()  # a project subclass of NinjaAPI is one before the URLconfs look for it
         self._django()  # first: it records where URLconfs mount a NinjaAPI (url_mounts)
         self._decorator_routes()
         self._litestar()
@@ -309,10 +310,17 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                     continue
                 parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
                 child = self._factory_router(path, inc["target"]) if inc.get("factory") else \
+                    self._import_path_router(path, inc["target"]) if inc.get("import_path") else \
                     self._router(path, inc["target"])
                 if parent and child and parent != child:
                     parents.setdefault(child, []).append((parent, {**inc, "_file": path}))
         return parents
+
+    def _import_path_router(self, path: str, target: str) -> tuple[str, str] | None:
+        found = self.r.resolve_dotted(path, target)
+        if found and found[1] in self.facts.get(found[0], {}).get("web", {}).get("routers", {}):
+            return found
+        return None
 
     def _factory_router(self, path: str, ref: str) -> tuple[str, str] | None:
         """The app or router a factory function builds (`def make_admin(): admin = web.Application()`)."""
@@ -369,8 +377,12 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 else:
                     prefix = join_paths(pm["prefix"], inc_prefix, own["prefix"])
                     via = pm["via"] + inc_via + own["via"]
+                hooks = pm["hooks"]
+                if "auth" in inc:  # add_router(..., auth=X) replaces the API's auth, auth=None removes it
+                    hooks = [h for h in hooks if not h.startswith("ninja auth: ")] + \
+                        ([f"ninja auth: {inc['auth']}"] if inc["auth"] else [])
                 out.append({"prefix": prefix, "deps": pm["deps"] + [(inc_file, d) for d in inc.get("deps", [])]
-                            + own["deps"], "hooks": pm["hooks"] + own["hooks"],
+                            + own["deps"], "hooks": hooks + own["hooks"],
                             "open_hooks": pm.get("open_hooks", []) + own["open_hooks"], "root": pm["root"], "via": via})
         return out
 
@@ -464,12 +476,13 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                     del routers[name]
                     continue
                 entry["kind"] = kinds[0]
+                if not kinds[0].startswith("ninja"):
+                    entry.pop("auth", None)  # only django-ninja reads `auth=` as every route's guard
                 entry["class_deps"] = [(where, d) for k, where, what in chain if k == "project"
                                        for d in self.facts.get(where, {}).get("web", {}).get("class_deps", {}).get(
                                            what, [])]
 
     def _decorator_routes(self) -> None:
-        self._project_routers()
         parents = self._includes()
         for path in sorted(self.facts):
             f = self.facts[path]
