@@ -103,6 +103,10 @@ _PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_upd
                             "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
 # Write calls that are evidence of changing stored data (BA-AUTH-001's error): the ORM, DB-API, files, mail;
 # not `send`/`post`/`put`/`set`/`publish`, which as often push to a socket or call another service
+# what keeps a request's session (Django's SessionBase) rather than reading who is logged in
+_SESSION_UPKEEP = frozenset({"session_key", "save", "cycle_key", "set_expiry", "get_expiry_age", "modified",
+                             "accessed", "set_test_cookie", "test_cookie_worked", "delete_test_cookie", "exists",
+                             "create", "is_empty"})
 _STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "insert_many", "execute", "executemany",
                                           "add", "add_all", "merge", "flush", "update", "delete", "remove",
                                           "set_password", "send_mail", "send_email", "write_text", "write_bytes",
@@ -554,6 +558,12 @@ class FunctionFacts:
             return "django"
         return None
 
+    def _own_session(self, func: ast.expr) -> bool:
+        """`request.session.save()`, `self.request.session.flush()`: the HTTP session of the request (not an ORM
+        session such as `db.session`)."""
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
+            func.value.attr == "session" and self._request_kind(func.value.value) is not None
+
     def _source_attr(self, node: ast.expr) -> bool:
         """`request.json`, `request.GET`, `self.request.data`... (an attribute that holds request data)."""
         if not isinstance(node, ast.Attribute):
@@ -652,7 +662,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
-                not (node.attr == "session" and self._session_key(node) is False) and not self._in_choice(fn, node):
+                not (node.attr == "session" and (self._session_key(node) is False or self._session_upkeep())) and \
+                not self._in_choice(fn, node):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
@@ -680,13 +691,16 @@ class FunctionFacts:
         if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
-        if tail in _WRITE_CALLS:
+        if tail in _WRITE_CALLS and self._own_session(node.func):
+            pass  # `request.session.save()`: the caller's own session (a cookie's key), no one's stored records
+        elif tail in _WRITE_CALLS:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
         elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) and \
                 dotted(node.func.value.func) == "super":
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
-        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
+        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")) and \
+                not self._own_session(node.func):
             fn.stores = True
         if fn.body_validated is None and isinstance(node.func, ast.Attribute):
             what = _whole_request_validation(node, tail)
@@ -1241,6 +1255,12 @@ class FunctionFacts:
         `session.get("id")`, `"username" in session`); a language, a cart, a write or the whole session handed
         to a template says nothing about a login."""
         return self._session_key(node) is True
+
+    def _session_upkeep(self) -> bool:
+        """`request.session.save()`, `request.session.session_key`: keeping the session itself (an anonymous
+        visitor gets one too), which says nothing of who is logged in."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(parent, ast.Attribute) and parent.attr in _SESSION_UPKEEP
 
     def _session_key(self, node: ast.expr) -> bool | None:
         """Whether a session read (Flask's `session`, Django's `request.session`) is under a literal key naming
