@@ -236,6 +236,8 @@ class _Fn:
     serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
+    # `setattr(cls, "dispatch", check(cls.dispatch))` in a metaclass or class decorator: the wrapper's name
+    wraps_dispatch: str | None = None
     # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
     displayed: set[int] = field(default_factory=set)
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
@@ -484,6 +486,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.wraps_dispatch:
+            out["wraps_dispatch"] = fn.wraps_dispatch
         if fn.request_to:
             out["request_to"] = fn.request_to
         if fn.exempt_endpoints:
@@ -557,6 +561,13 @@ class FunctionFacts:
         if parts == ["self", "request"]:
             return "django"
         return None
+
+    @staticmethod
+    def _dispatch_wrapper(fn: _Fn, value: ast.expr) -> None:
+        """A class's `dispatch` replaced by a call's result: every request to the class passes that wrapper
+        (the project pass judges it as it judges a decorator)."""
+        if isinstance(value, ast.Call) and dotted(value.func):
+            fn.wraps_dispatch = dotted(value.func)
 
     def _own_session(self, func: ast.expr) -> bool:
         """`request.session.save()`, `self.request.session.flush()`: the HTTP session of the request (not an ORM
@@ -709,6 +720,9 @@ class FunctionFacts:
         if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
                                                                          _SUBMITTED.search(dotted(node.func) or ""))):
             fn.reads_identity = fn.reads_identity or not fn.optional_identity
+        if name == "setattr" and len(node.args) == 3 and isinstance(node.args[1], ast.Constant) and \
+                node.args[1].value == "dispatch":
+            self._dispatch_wrapper(fn, node.args[2])
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
@@ -892,6 +906,9 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) and \
+                node.targets[0].attr == "dispatch":
+            self._dispatch_wrapper(fn, node.value)  # `cls.dispatch = check(cls.dispatch)`
         if any(isinstance(t, ast.Attribute) and t.attr in PREFILL for t in node.targets):
             # `form.id.data = request.args["project_id"]`: a form field prefilled, validated when submitted
             (fn.skip if isinstance(node.value, ast.Name) else fn.tested).add(id(node.value))

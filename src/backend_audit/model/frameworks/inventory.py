@@ -744,7 +744,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         cls = self.facts.get(path, {}).get("classes", {}).get(name, {})
         info: dict[str, Any] = {"attrs": {}, "methods": set(), "bases": set(), "actions": set(), "extra_actions": {},
                                 "decorators": [], "auth_methods": {}, "line": cls.get("line", 0), "unknown": [],
-                                "path": path, "order": [], "deps": []}
+                                "path": path, "order": [], "deps": [], "dispatch_wrappers": []}
         memo[key] = info
         chain = self._mro_chain(path, name)
         for kind, where, what in chain:
@@ -761,6 +761,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             info["deps"] += [(where, d) for d in c.get("deps", [])]
             info["methods"].update(c.get("methods", []))
             info["decorators"] += list(zip(c.get("decorators", []), c.get("decorator_args", []) or [[]] * 99))
+            info["dispatch_wrappers"] += self._dispatch_wrappers(where, c)
             if (where, what) != key:
                 info["bases"].add(last_name(what))
                 info["order"].append(last_name(what))
@@ -774,6 +775,15 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
         info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
         return info
+
+    def _dispatch_wrappers(self, where: str, c: dict[str, Any]) -> list[tuple[str, str]]:
+        """(file, wrapper) for each call that replaces the class's `dispatch`: in the `__new__`/`__init__` of its
+        project metaclass, or in a project class decorator (`setattr(cls, "dispatch", check(cls.dispatch))`)."""
+        meta = self.definition(where, self.r.local_ref(where, c["metaclass"])) if c.get("metaclass") else None
+        makers = [(meta[0], f"{meta[1]}.{m}") for m in ("__new__", "__init__")] if meta else []
+        makers += [found for found in (self.definition(where, d) for d in c.get("decorators", [])) if found]
+        return [(file, fn["wraps_dispatch"]) for file, fn in ((f, self.function(f, q)) for f, q in makers)
+                if fn and fn.get("wraps_dispatch")]
 
     def _own_methods(self, where: str, what: str, c: dict[str, Any]) -> tuple[list, list]:
         """One class's own viewset actions and per-method auth evidence, in method order, memoised: a base
