@@ -60,6 +60,10 @@ _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreat
                             "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "DestroyModelMixin"})
 
 
+def _csrf_exempt(fn: dict[str, Any] | None) -> bool:
+    return any(d.get("ref", "").rsplit(".", 1)[-1] == "csrf_exempt" for d in (fn or {}).get("decorators", ()))
+
+
 def _own_rate_limit(group: list) -> str | None:
     """The rate limit a route sets itself (`throttle_classes`, a limiter decorator or dependency), not one of
     its router, app or settings."""
@@ -174,7 +178,13 @@ class EndpointWithoutAuth(EndpointCheck):
                 if not convention:
                     reason += f" ({_NOT_TRACED}; no route beside it takes a login either)"
             elif not changing:
-                if not any(v.get("reads_identity") for v in self._views(path, group[0][0], None)):
+                if served == {"POST"} and _csrf_exempt(group[0][0].fn):
+                    # exempt from the CSRF check: called by another service or a script, not a browser's form,
+                    # like a webhook; with no sender check, what it does with the posted data is not traced
+                    level = "warning"
+                    reason += (" (it is csrf_exempt and accepts only POST: meant for another service or a script, "
+                               "like a webhook, yet it checks no sender, signature or shared secret)")
+                elif not any(v.get("reads_identity") for v in self._views(path, group[0][0], None)):
                     # public content or a forgotten guard: the code does not say which (also on DRF's open
                     # default: a tag list or a version check reads the same for everyone)
                     level = "note"
