@@ -460,7 +460,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
     def _project_routers(self) -> None:
         """`router = UserAPIRouter(prefix=...)`: a project class is a router when its MRO reaches one
         (APIRouter, Blueprint); the dependencies its `__init__` passes up guard every route on it."""
-        from .routes import ROUTER_KINDS
+        from .routes import ROUTER_KINDS, ROUTER_PACKAGES
 
         for path in sorted(self.facts):
             routers = self.facts[path].get("web", {}).get("routers", {})
@@ -470,8 +470,10 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 # `APIRouter = get_api_router_class(APIRoute)`: the subclass the factory returns
                 target = self.factory_class(path, entry["cls"]) or self.definition(path, entry["cls"])
                 chain = self._mro_chain(*target) if target and target[1] else []
+                # a web framework's class (`ninja.NinjaAPI`), not another library's `Api` of the same name
                 kinds = [ROUTER_KINDS[last_name(w)] for k, _, w in chain if k == "external"
-                         and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")]
+                         and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")
+                         and ("." not in w or w.split(".")[0] in ROUTER_PACKAGES)]
                 if not kinds:
                     del routers[name]
                     continue

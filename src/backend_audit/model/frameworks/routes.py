@@ -33,9 +33,9 @@ ROUTER_KINDS = {
     # under the blueprint's url_prefix
     "Namespace": "flask_blueprint", "Api": "restx_api",
 }
-_PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
-             "flask_restful", "litestar")
+ROUTER_PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
+                   "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
+                   "flask_restful", "litestar")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 # a project subclass of a router or API class (`UserAPIRouter`, `NinjaAPIWithIOCapture`): the project pass
@@ -96,7 +96,7 @@ class RouteWiring:
         qn = self.ctx.qualname(call.func) or ""
         # `from fastapi import APIRouter as R`: the imported name decides, not the local alias
         tail = last_name(qn) if qn and not qn.startswith(".") else last_name(name)
-        if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
+        if qn and qn.split(".")[0] not in ROUTER_PACKAGES and not qn.startswith("."):
             return None  # e.g. a project's own class that happens to be called Router
         if tail == "Router" and qn.startswith("litestar"):
             return "LitestarRouter"
