@@ -564,13 +564,14 @@ def test_django_ninja_subclassed_api_with_routers_added_by_import_path(tmp_path)
             "class LoggedAPI(NinjaAPI):\n    pass\n\n\n"
             "def register(api):\n    api.add_router('/core/', 'site.core.router')\n"
             "    api.add_router('/hooks/', 'site.hooks.router', auth=None)\n    return api\n\n\n"
-            "api = LoggedAPI(auth=django_auth)\napi = register(api)\n",
+            "api = LoggedAPI(auth=django_auth)\napi = register(api)\nurls = api.urls\n",
         core="from ninja import Router\n\nrouter = Router()\n\n\n@router.post('/tag/{tag_id}/rename')\n"
              "def rename(request, tag_id: int):\n    return {}\n\n\n@router.get('/open', auth=None)\n"
              "def open_page(request):\n    return {}\n",
         hooks="from ninja import Router\n\nrouter = Router()\n\n\n@router.get('/ping')\ndef ping(request):\n"
               "    return {}\n",
-        urls="from django.urls import path\n\nfrom .api import api\n\nurlpatterns = [path('api/v1/', api.urls)]\n")
+        urls="from django.urls import path\n\nfrom .api import urls as v1_urls\n\n"
+             "urlpatterns = [path('api/v1/', v1_urls)]\n")
     assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
         ("POST", "/api/v1/core/tag/{tag_id}/rename", "ninja auth: django_auth"),
         ("GET", "/api/v1/core/open", "public (auth=None)"), ("GET", "/api/v1/hooks/ping", "none")}

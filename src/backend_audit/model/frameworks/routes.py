@@ -148,6 +148,10 @@ class RouteWiring:
             made = annotated_calls(node.value)
             if made:  # OrgUserRole = Annotated[Role, RoleACL(...)]: a dependency if RoleACL returns one
                 self.web.setdefault("alias_calls", {})[target] = made
+        if target and target != "urlpatterns" and "." not in target and not self.ctx.function_stack and \
+                isinstance(node.value, ast.Attribute) and node.value.attr == "urls" and dotted(node.value.value):
+            # `urls = api.urls`: a URLconf may mount the name (`path("v1/", v1_api_urls)`) instead of `api.urls`
+            self.web.setdefault("urls_aliases", {})[target] = dotted(node.value.value)
         if not isinstance(node.value, ast.Call):
             return
         if target and "." not in target:
