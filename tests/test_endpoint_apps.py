@@ -553,3 +553,25 @@ def test_starlette_helper_returning_route_is_placed_by_its_list_and_mount(tmp_pa
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert sorted((",".join(e["methods"]), e["path"], e["handler"]) for e in result.endpoints) == [
         ("GET", "/items", "items"), ("POST", "/admin/drop", "drop")]
+
+
+def test_django_ninja_subclassed_api_with_routers_added_by_import_path(tmp_path):
+    # A project subclass of NinjaAPI carries the API-wide auth; routers added by their import path (a string)
+    # inside a helper that receives the API get it too; add_router(auth=...) and a route's auth=None override.
+    result = django_site(
+        tmp_path,
+        api="from ninja import NinjaAPI\nfrom ninja.security import django_auth\n\n\n"
+            "class LoggedAPI(NinjaAPI):\n    pass\n\n\n"
+            "def register(api):\n    api.add_router('/core/', 'site.core.router')\n"
+            "    api.add_router('/hooks/', 'site.hooks.router', auth=None)\n    return api\n\n\n"
+            "api = LoggedAPI(auth=django_auth)\napi = register(api)\nurls = api.urls\n",
+        core="from ninja import Router\n\nrouter = Router()\n\n\n@router.post('/tag/{tag_id}/rename')\n"
+             "def rename(request, tag_id: int):\n    return {}\n\n\n@router.get('/open', auth=None)\n"
+             "def open_page(request):\n    return {}\n",
+        hooks="from ninja import Router\n\nrouter = Router()\n\n\n@router.get('/ping')\ndef ping(request):\n"
+              "    return {}\n",
+        urls="from django.urls import path\n\nfrom .api import urls as v1_urls\n\n"
+             "urlpatterns = [path('api/v1/', v1_urls)]\n")
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("POST", "/api/v1/core/tag/{tag_id}/rename", "ninja auth: django_auth"),
+        ("GET", "/api/v1/core/open", "public (auth=None)"), ("GET", "/api/v1/hooks/ping", "none")}

@@ -60,6 +60,10 @@ _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreat
                             "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "DestroyModelMixin"})
 
 
+def _csrf_exempt(fn: dict[str, Any] | None) -> bool:
+    return any(d.get("ref", "").rsplit(".", 1)[-1] == "csrf_exempt" for d in (fn or {}).get("decorators", ()))
+
+
 def _own_rate_limit(group: list) -> str | None:
     """The rate limit a route sets itself (`throttle_classes`, a limiter decorator or dependency), not one of
     its router, app or settings."""
@@ -176,7 +180,13 @@ class EndpointWithoutAuth(EndpointCheck):
             elif not changing:
                 readers = [v for v in self._views(path, group[0][0], None) if v.get("reads_identity")]
                 scopes = sorted({s for v in readers for s in v.get("identity_scope") or ()})
-                if readers and all(v.get("identity_scope") for v in readers):
+                if served == {"POST"} and _csrf_exempt(group[0][0].fn):
+                    # exempt from the CSRF check: called by another service or a script, not a browser's form,
+                    # like a webhook; with no sender check, what it does with the posted data is not traced
+                    level = "warning"
+                    reason += (" (it is csrf_exempt and accepts only POST: meant for another service or a script, "
+                               "like a webhook, yet it checks no sender, signature or shared secret)")
+                elif readers and all(v.get("identity_scope") for v in readers):
                     # the caller is only handed to the query or helper that picks the rows (`visible_for(
                     # request.user)`, `filter(owner=request.user)`): each caller, an anonymous one included, gets
                     # what that caller may see, so the read is guarded by its data; what the filter admits for an

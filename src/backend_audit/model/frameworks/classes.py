@@ -53,6 +53,9 @@ class ClassFacts:
         }
         if isinstance(table, ast.Constant) and table.value is True:
             entry["table"] = True
+        meta = next((dotted(kw.value) for kw in node.keywords if kw.arg == "metaclass"), None)
+        if meta:  # a metaclass may wrap every subclass's dispatch (a login check): the project pass reads it
+            entry["metaclass"] = self._resolve(meta)
         guard = login_guard(node)
         if guard is not None:  # a middleware that refuses anonymous requests (on some paths)
             entry["login_guard"] = guard

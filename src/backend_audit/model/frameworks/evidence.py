@@ -377,6 +377,9 @@ class AuthEvidence:
             if self.is_auth_decorator(info.get("path", path), deco) or last_name(deco) == "method_decorator" and any(
                     self.is_auth_decorator(info.get("path", path), a) for a in args if a):
                 return f"decorator: {deco}"
+        for where, wrapper in info.get("dispatch_wrappers", ()):
+            if self.is_auth_decorator(where, wrapper):  # a metaclass or class decorator wraps dispatch in a check
+                return f"dispatch wrapped: {wrapper}"
         decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
         if isinstance(decorated, list) and any(self.is_auth_decorator(path, str(d)) for d in decorated):
             return f"decorators attribute: {decorated[0]}"

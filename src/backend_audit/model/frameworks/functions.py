@@ -104,6 +104,10 @@ _PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_upd
                             "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
 # Write calls that are evidence of changing stored data (BA-AUTH-001's error): the ORM, DB-API, files, mail;
 # not `send`/`post`/`put`/`set`/`publish`, which as often push to a socket or call another service
+# what keeps a request's session (Django's SessionBase) rather than reading who is logged in
+_SESSION_UPKEEP = frozenset({"session_key", "save", "cycle_key", "set_expiry", "get_expiry_age", "modified",
+                             "accessed", "set_test_cookie", "test_cookie_worked", "delete_test_cookie", "exists",
+                             "create", "is_empty"})
 _STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "insert_many", "execute", "executemany",
                                           "add", "add_all", "merge", "flush", "update", "delete", "remove",
                                           "set_password", "send_mail", "send_email", "write_text", "write_bytes",
@@ -234,6 +238,8 @@ class _Fn:
     serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
+    # `setattr(cls, "dispatch", check(cls.dispatch))` in a metaclass or class decorator: the wrapper's name
+    wraps_dispatch: str | None = None
     # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
     displayed: set[int] = field(default_factory=set)
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
@@ -496,6 +502,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.wraps_dispatch:
+            out["wraps_dispatch"] = fn.wraps_dispatch
         if fn.request_to:
             out["request_to"] = fn.request_to
         if fn.exempt_endpoints:
@@ -576,6 +584,19 @@ class FunctionFacts:
         if parts == ["self", "request"]:
             return "django"
         return None
+
+    @staticmethod
+    def _dispatch_wrapper(fn: _Fn, value: ast.expr) -> None:
+        """A class's `dispatch` replaced by a call's result: every request to the class passes that wrapper
+        (the project pass judges it as it judges a decorator)."""
+        if isinstance(value, ast.Call) and dotted(value.func):
+            fn.wraps_dispatch = dotted(value.func)
+
+    def _own_session(self, func: ast.expr) -> bool:
+        """`request.session.save()`, `self.request.session.flush()`: the HTTP session of the request (not an ORM
+        session such as `db.session`)."""
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
+            func.value.attr == "session" and self._request_kind(func.value.value) is not None
 
     def _source_attr(self, node: ast.expr) -> bool:
         """`request.json`, `request.GET`, `self.request.data`... (an attribute that holds request data)."""
@@ -678,7 +699,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
-                not (node.attr == "session" and self._session_key(node) is False) and not self._in_choice(fn, node):
+                not (node.attr == "session" and (self._session_key(node) is False or self._session_upkeep())) and \
+                not self._in_choice(fn, node):
             self._identity_read(fn, node)  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
@@ -706,13 +728,16 @@ class FunctionFacts:
         if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
-        if tail in _WRITE_CALLS:
+        if tail in _WRITE_CALLS and self._own_session(node.func):
+            pass  # `request.session.save()`: the caller's own session (a cookie's key), no one's stored records
+        elif tail in _WRITE_CALLS:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
         elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) and \
                 dotted(node.func.value.func) == "super":
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
-        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
+        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")) and \
+                not self._own_session(node.func):
             fn.stores = True
         if fn.body_validated is None and isinstance(node.func, ast.Attribute):
             what = _whole_request_validation(node, tail)
@@ -721,6 +746,9 @@ class FunctionFacts:
         if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
                                                                          _SUBMITTED.search(dotted(node.func) or ""))):
             self._identity_read(fn, None)
+        if name == "setattr" and len(node.args) == 3 and isinstance(node.args[1], ast.Constant) and \
+                node.args[1].value == "dispatch":
+            self._dispatch_wrapper(fn, node.args[2])
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
@@ -926,6 +954,9 @@ class FunctionFacts:
         self._store(fn, node.targets)
         fn.sets_request += [t.attr for t in node.targets if isinstance(t, ast.Attribute) and
                             t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) and \
+                node.targets[0].attr == "dispatch":
+            self._dispatch_wrapper(fn, node.value)  # `cls.dispatch = check(cls.dispatch)`
         if any(isinstance(t, ast.Attribute) and t.attr in PREFILL for t in node.targets):
             # `form.id.data = request.args["project_id"]`: a form field prefilled, validated when submitted
             (fn.skip if isinstance(node.value, ast.Name) else fn.tested).add(id(node.value))
@@ -1321,6 +1352,12 @@ class FunctionFacts:
         `session.get("id")`, `"username" in session`); a language, a cart, a write or the whole session handed
         to a template says nothing about a login."""
         return self._session_key(node) is True
+
+    def _session_upkeep(self) -> bool:
+        """`request.session.save()`, `request.session.session_key`: keeping the session itself (an anonymous
+        visitor gets one too), which says nothing of who is logged in."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(parent, ast.Attribute) and parent.attr in _SESSION_UPKEEP
 
     def _session_key(self, node: ast.expr) -> bool | None:
         """Whether a session read (Flask's `session`, Django's `request.session`) is under a literal key naming

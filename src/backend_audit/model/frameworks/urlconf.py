@@ -181,9 +181,19 @@ class UrlconfRoutes:
             if part or source:
                 self._via.pop()
             return
+        alias = self._urls_alias(path, e["view"]) if e.get("view") else None
+        if alias:  # path("v1/", v1_api_urls) with `v1_api_urls = api.urls`: the API's routes live under it
+            self._router_urls(alias[0], alias[1], route)
+            return
         start = len(self.endpoints)
         self._django_view(path, e, route)
         self._route_names(start, e.get("name"))
+
+    def _urls_alias(self, path: str, ref: str) -> tuple[str, str] | None:
+        """(file, router) when a URLconf's view names a module-level `urls = router.urls`."""
+        found = self.r.resolve(path, ref)
+        router = self.facts.get(found[0], {}).get("web", {}).get("urls_aliases", {}).get(found[1]) if found else None
+        return (found[0], router) if router else None
 
     def _registrations(self) -> dict[str, list[dict[str, Any]]]:
         """Class views a registration decorator adds to a registry at import time (`@register_view(Widget,
