@@ -16,6 +16,8 @@ _SEC_MW = "django.middleware.security.SecurityMiddleware"
 _CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
 _FRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
 _SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
+# the settings that keep the session from travelling over plain HTTP (levels set by _transport_level)
+_TRANSPORT = frozenset({"SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"})
 # a shipped nginx config: a server block on port 80 that answers every request with a redirect to https
 _PROXY_CONF = re.compile(r"(^|/)([^/]*nginx[^/]*|[^/]*\.conf(\.template)?)$", re.I)
 _SERVER = re.compile(r"\bserver\s*\{")
@@ -62,6 +64,8 @@ class DjangoProductionSettings(ProjectCheck):
                     finding.message += ("; SECURE_SSL_REDIRECT is set to False on purpose beside a "
                                         "SECURE_PROXY_SSL_HEADER, so a TLS-terminating proxy sits in front and "
                                         "redirecting plain HTTP is its job: whether it does is not traced")
+                elif finding.properties["setting"] in _TRANSPORT and finding.level == "warning":
+                    _transport_level(finding, settings)
                 if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
                     if not proxy:
                         proxy.append(_proxy_redirects_http(project))
@@ -108,10 +112,12 @@ def _evaluate(module: str, s: dict[str, Value], rule_id: str) -> list[Finding]:
         return known and val is not True
 
     hosts_known, hosts = value("ALLOWED_HOSTS", [])
-    if hosts_known and isinstance(hosts, list) and (not hosts or "*" in hosts):
+    if hosts_known and isinstance(hosts, list) and not hosts:
+        add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20, "ALLOWED_HOSTS is empty")
+    elif hosts_known and isinstance(hosts, list) and "*" in hosts:
         add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20,
-            "ALLOWED_HOSTS is empty" if not hosts else "ALLOWED_HOSTS contains '*': any Host header is accepted "
-            "(cache poisoning, password-reset links to the attacker's host)")
+            "ALLOWED_HOSTS contains '*': any Host header is accepted (cache poisoning, password-reset links to "
+            "the attacker's host)")
     # a cookie flag matters only when the middleware that sets the cookie runs (MIDDLEWARE known)
     sessions = _middleware_enabled(s, _SESSION_MW)
     csrf = _middleware_enabled(s, _CSRF_MW)
@@ -159,6 +165,32 @@ def _hsts(s: dict[str, Value], value: Callable, add: Callable) -> None:
         add("hsts", "SECURE_HSTS_PRELOAD", "security.W021", 319,
             "SECURE_HSTS_PRELOAD is not True: the first visit is not protected by the browsers' preload list",
             level="note")
+
+
+def _transport_level(finding: Finding, s: dict[str, Value]) -> None:
+    """HSTS, the HTTPS redirect and the cookies' Secure flag keep the session from plain HTTP. Blind, every
+    reviewer made them notes where the settings themselves leave that to the deployment: no session cookie at
+    all (no SessionMiddleware: an API of bearer tokens), cookies declared not Secure on purpose
+    (`SESSION_COOKIE_SECURE = False`: installs over plain HTTP are supported; the flags' own findings too, when
+    set False rather than left unset), and, for the redirect, TLS ended by a proxy the settings name
+    (SECURE_PROXY_SSL_HEADER set): redirecting is that proxy's job."""
+    sub = finding.properties["sub"]
+    if sub in ("session-cookie", "csrf-cookie"):
+        if finding.properties["setting"] not in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE") or \
+                finding.line == 1:
+            return  # unset: the cookie flag's own finding stands
+    if not _middleware_enabled(s, _SESSION_MW):
+        why = "no SessionMiddleware: there is no session cookie for SSL stripping to take"
+    elif any((v := s.get(n)) is not None and v.known and v.value is False
+             for n in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")):
+        why = "the settings set the cookies' Secure flag False on purpose: plain-HTTP installs are supported"
+    elif sub == "ssl-redirect" and (v := s.get("SECURE_PROXY_SSL_HEADER")) is not None and v.known and v.value:
+        why = f"SECURE_PROXY_SSL_HEADER is set ({v.path}:{v.line}): TLS ends at a proxy, whose job the redirect is"
+    else:
+        return
+    finding.level = "note"
+    finding.message += f"; {why} (whether the deployment serves HTTPS, and its proxy adds the header or " \
+                       "redirect, was not traced)"
 
 
 def _proxy_redirects_http(project: Any) -> str | None:

@@ -60,7 +60,9 @@ class SettingsCollector:
         self._block(node.body, events, conditional=False)
         names = {e[1] for e in events if e[0] != "star"}
         stars = [e for e in events if e[0] == "star"]
-        if names & _MARKERS or (stars and names):
+        # a settings package's `__init__.py` that only re-exports (`from .base import *`) is a link of the chain a
+        # production module star-imports (`from app.settings import *`): without it the fold loses the base
+        if names & _MARKERS or (stars and names) or (stars and "settings" in self.ctx.path.lower()):
             self.ctx.facts["django_settings"] = events
 
     def _block(self, block: list[ast.stmt], events: list, conditional: bool) -> None:
@@ -180,11 +182,13 @@ class SettingsIndex:
         """Catalog BA-DEP-002: DJANGO_SETTINGS_MODULE defaults, preferring prod*/production* modules."""
         if not self.events:
             return []
-        prod = [p for p in self.events if _is_prod(p) and not is_dev_settings(p)]
+        # a module that only re-exports another is a link of a chain, not a configuration of its own
+        own = {p for p, ev in self.events.items() if any(e[0] != "star" for e in ev)}
+        prod = [p for p in own if _is_prod(p) and not is_dev_settings(p)]
         if prod:
             return sorted(prod)
         named = [self.resolve(m) for m in self.dsm]
-        chosen = sorted({p for p in named if p and p in self.events and not is_dev_settings(p)})
+        chosen = sorted({p for p in named if p and p in own and not is_dev_settings(p)})
         if chosen or self.dsm:
             return chosen
         # no manage.py/wsgi.py in the scan: a lone `settings.py` that configures a project
