@@ -187,6 +187,14 @@ PROJECTS = (
             "small Django/FastAPI end-to-end-encrypted sync server", held_out=True),
     Project("spiff-arena", "sartography/spiff-arena", "d7678cf75bd1bc1b6dd0d05ba54c0f0dfa730952",
             "Flask/connexion workflow-engine backend", held_out=True),
+    Project("tournesol", "tournesol-app/tournesol", "f8110b95c34978a750c50014f5a40b4391a3f74c",
+            "Django/DRF collaborative video-recommendation platform (backend/)", held_out=True),
+    Project("lasuite-docs", "suitenumerique/docs", "4111e4e5ed848b2e764837176851e1155ffca58a",
+            "Django/DRF collaborative document editor (La Suite numerique)", held_out=True),
+    Project("robotoff", "openfoodfacts/robotoff", "d5b7b9168d117162d6ac98e8a756e0d24e81d37c",
+            "Falcon API and workers of Open Food Facts' prediction service", held_out=True),
+    Project("kinto", "Kinto/kinto", "8050e50e5bdf55ce36fc590639b678cdd8f8f83a",
+            "Pyramid JSON storage service (Mozilla)", held_out=True),
 )
 
 
