@@ -338,7 +338,9 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
     def _assumed_router(self, path: str, owner: str) -> tuple[str, str] | None:
         """An include on a router we cannot see built (a parameter of a router factory): keep its prefix."""
         imports = self.facts[path].get("import_table", {}).values()
-        if not _RECEIVER.match(last_name(owner)) or not any(v.split(".")[0] in ("fastapi", "flask") for v in imports):
+        # connexion's FlaskApp wraps a Flask app (`app = connexion_app.app`): blueprints and hooks go on that
+        if not _RECEIVER.match(last_name(owner)) or \
+                not any(v.split(".")[0] in ("fastapi", "flask", "connexion") for v in imports):
             return None
         kind = "fastapi_router" if any(v.startswith("fastapi") for v in imports) else "flask_blueprint"
         self.facts[path].setdefault("web", {}).setdefault("routers", {}).setdefault(owner, {"kind": kind, "line": 1})
@@ -422,11 +424,17 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 out.append(f"url_value_preprocessor: {where}" + (f" (routes with {keys})" if keys else ""))
         for h in self.facts[path].get("web", {}).get("hooks", []):
             if h["owner"] == name:
-                fn = self.function(path, h["function"])
-                why = self.hook_guard(path, h["function"], fn) if fn else None
+                # `app.before_request(omni_auth)` in the app factory, the hook imported from the module that
+                # holds the auth code: judge it where it is defined
+                hpath, hname = path, h["function"]
+                fn = self.function(hpath, hname)
+                if fn is None:
+                    hpath, hname = self.definition(path, h["function"]) or (path, h["function"])
+                    fn = self.function(hpath, hname)
+                why = self.hook_guard(hpath, hname, fn) if fn else None
                 if why:
                     out.append(f"before_request: {h['function']}" + ("" if why == "checks the caller" else f" ({why})"))
-                    self._exempt(out[-1], path, fn)
+                    self._exempt(out[-1], hpath, fn)
         if self._router_entry(key).get("auth"):
             out.append(f"ninja auth: {self._router_entry(key)['auth']}")
         for mw in self._router_entry(key).get("middlewares", []):
