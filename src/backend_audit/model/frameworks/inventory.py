@@ -160,6 +160,14 @@ def build(model: Any) -> Inventory:
     return model.memo("endpoint_inventory", compute)
 
 
+def _dev_only(auth: str, mount: dict[str, Any]) -> str:
+    """A route with no guard of its own on a blueprint registered only under `if app.debug:` (or a testing or
+    development switch) is served on a developer's machine or in the tests, never in production."""
+    if mount.get("dev_only") and auth.startswith(("none", "unknown")):
+        return f"public (development only: registered under if {mount['dev_only']})"
+    return auth
+
+
 def is_public_path(path: str, patterns: list[str] | tuple[str, ...]) -> bool:
     clean = path.strip("/")
     segments = [s for s in clean.split("/") if s and not s.startswith(("{", "<", "("))]
@@ -383,9 +391,12 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 if "auth" in inc:  # add_router(..., auth=X) replaces the API's auth, auth=None removes it
                     hooks = [h for h in hooks if not h.startswith("ninja auth: ")] + \
                         ([f"ninja auth: {inc['auth']}"] if inc["auth"] else [])
+                dev_only = pm.get("dev_only") or (f"{inc['dev_only']} ({inc_file}:{inc.get('line', 0)})"
+                                                  if inc.get("dev_only") else None)
                 out.append({"prefix": prefix, "deps": pm["deps"] + [(inc_file, d) for d in inc.get("deps", [])]
                             + own["deps"], "hooks": hooks + own["hooks"],
-                            "open_hooks": pm.get("open_hooks", []) + own["open_hooks"], "root": pm["root"], "via": via})
+                            "open_hooks": pm.get("open_hooks", []) + own["open_hooks"], "root": pm["root"], "via": via,
+                            **({"dev_only": dev_only} if dev_only else {})})
         return out
 
     def _list_mounts(self, path: str, rule: dict[str, Any]) -> list[dict[str, Any]]:
@@ -577,6 +588,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                                                          and endpoint not in self._hook_exempt.get(h, ())])
             if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
+            auth = _dev_only(auth, mount)
             self._via, self._root = mount["via"], mount["root"]
             self._add(framework, methods, full, qualname, path, fn, auth, kwargs.get("response_model"), d["line"])
         self._via, self._root, self._router_limit, self._mount = [], None, None, None
@@ -629,6 +641,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 wrapped = [w for w in rule.get("wrappers", ()) if self.is_auth_decorator(path, w)]
                 if wrapped and auth.startswith(("none", "unknown", "check")):
                     auth = f"urls wrapper: {wrapped[0]}"
+                auth = _dev_only(auth, mount)
                 self._add(framework, methods, full, vname, vpath, fn, auth, rule.get("response_model"), rule["line"])
         # `X.as_view("settings")`: url_for("settings") / url_for("user.settings"); add_resource's endpoint names
         names = rule.get("names") or ([rule["name"]] if rule.get("name") else None)

@@ -15,6 +15,7 @@ from ...checks.base import FileContext, dotted
 from ..semantic.values import fold
 from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name, literal, may_call_deps,
                      positional, string_value)
+from .dev_switch import is_dev_switch
 from .factories import annotated_calls
 from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call, route_pairs
 from .include_helpers import MAX_INCLUDE_CALLS, include_call, include_forward, includes_routers
@@ -85,6 +86,8 @@ class RouteWiring:
         self.loop_items: dict[tuple[str, str], list[str]] = {}
         self.route_lists: dict[str, list[list[Any]]] = {}  # module-level name -> its (path, view) tuples
         self.include_helper_calls = includes_routers(ctx.text)  # only such files call an include helper
+        # the (first, last) lines of the body of each `if app.debug:` being walked, and its test
+        self.dev_blocks: list[tuple[int, int, str]] = []
 
     def _line(self, node: ast.AST) -> int:
         return self.ctx.span(node)[0]
@@ -121,6 +124,15 @@ class RouteWiring:
         if qn and qn.split(".")[0] not in _LIMITER_PACKAGES and not qn.startswith("."):
             return None
         return _LIMITERS[tail]
+
+    def visit_If(self, node: ast.If) -> None:
+        if node.body and is_dev_switch(node.test):
+            self.dev_blocks.append((self._line(node.body[0]), self.ctx.span(node.body[-1])[2],
+                                    " ".join(self.ctx.segment(node.test).split())[:60]))
+
+    def leave_If(self, node: ast.If) -> None:
+        if self.dev_blocks and node.body and self.dev_blocks[-1][0] == self._line(node.body[0]):
+            self.dev_blocks.pop()
 
     def visit_For(self, node: ast.For) -> None:
         if isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.List, ast.Tuple)) and \
@@ -325,6 +337,9 @@ class RouteWiring:
                 entry: dict[str, Any] = {"owner": owner, "target": each, "line": self._line(node)}
                 if factory:
                     entry["factory"] = True
+                dev = [test for first, last, test in self.dev_blocks if first <= entry["line"] <= last]
+                if dev and method in ("register_blueprint", "blueprint"):
+                    entry["dev_only"] = dev[-1]  # registered only on a developer's machine (not its else)
                 self._prefix(entry, prefix)
                 deps = dep_refs(keyword(node, "dependencies"))
                 if deps:
