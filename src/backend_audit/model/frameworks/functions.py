@@ -24,6 +24,7 @@ from .flags import flag_params
 from .identity_scope import identity_scope
 from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, stored_on, untyped
 from .login_guard import refuses_anonymous
+from .hook_paths import open_paths
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param, type_checked_params
@@ -230,6 +231,7 @@ class _Fn:
     # `if request.endpoint not in _public_views: return redirect(...)`: the endpoint names a hook lets
     # through (literal strings, or the dotted name of the constant that lists them)
     exempt_endpoints: list[str] = field(default_factory=list)
+    exempt_paths: list[str] = field(default_factory=list)  # `if request.path.startswith(OPEN): return`
     credentials: str | None = None  # a password from the request handed to `authenticate()` / `keygen()`
     ends_session: str | None = None  # `session.clear()`, `logout_user()`: a logout
     starts_session: str | None = None  # `django.contrib.auth.login(request, user)`: a sign-in
@@ -352,6 +354,7 @@ class FunctionFacts:
         self.stack: list[_Fn] = []
         self.lines: list[str] | None = None
         self.kinds: list[str] = []  # "class" | "fn", innermost last: is a def a method?
+        self.path_tests = "request.path" in ctx.text or "request.full_path" in ctx.text  # hook allow-lists
 
     # --- functions --------------------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -508,6 +511,8 @@ class FunctionFacts:
             out["request_to"] = fn.request_to
         if fn.exempt_endpoints:
             out["exempt_endpoints"] = fn.exempt_endpoints[:20]
+        if fn.exempt_paths:
+            out["exempt_paths"] = fn.exempt_paths[:20]
         if fn.oauth_redirect:
             out["oauth_redirect"] = fn.oauth_redirect
         if fn.acknowledges == 1:
@@ -1049,6 +1054,8 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
             self.stack[-1].auth_check = True
+        if self.stack and isinstance(node, ast.If) and self.path_tests:
+            self.stack[-1].exempt_paths.extend(open_paths(node))
         if self.stack and isinstance(node, ast.If) and any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             gate = self._gate_attr(node.test)
             if gate:

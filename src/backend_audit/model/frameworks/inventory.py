@@ -22,6 +22,7 @@ from .dep_guards import DependencyGuards
 from .evidence import GUARD_HOOKS, AuthEvidence
 from .forwarders import ForwardedRoutes
 from .hook_guards import HookGuards
+from .hook_paths import path_open
 from .include_helpers import IncludeHelpers
 from .input_sinks import untyped
 from .litestar import LitestarRoutes
@@ -475,6 +476,23 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 names.add(value)
         if names:
             self._hook_exempt.setdefault(hook, set()).update(names)
+        paths = set()
+        for entry in fn.get("exempt_paths", []):  # `if request.path.startswith(OPEN): return`
+            if not entry.startswith("="):
+                paths.add(entry)
+                continue
+            star = "*" if entry.endswith("*") else ""
+            value = sm.constant(module, entry[1:].rstrip("*")) if module else None
+            values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple, set, frozenset)) \
+                else []
+            paths.update(f"{v}{star}" for v in values if isinstance(v, str))
+        if paths:
+            self.__dict__.setdefault("_hook_open_paths", {}).setdefault(hook, set()).update(paths)
+
+    def _hook_guards(self, hooks: list[str], full: str) -> list[str]:
+        """The hooks that check a route at `full`: not the paths a hook lets through first."""
+        open_paths = self.__dict__.get("_hook_open_paths", {})
+        return [h for h in hooks if not (h in open_paths and path_open(open_paths[h], full))]
 
     def _project_routers(self) -> None:
         """`router = UserAPIRouter(prefix=...)`: a project class is a router when its MRO reaches one
@@ -584,7 +602,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             full = join_paths(mount["prefix"], route_path) if route_path else (mount["prefix"] or "/")
             deps = mount["deps"] + class_deps + self._fn_deps(path, fn)
             self._mount = {**mount, "deps": mount["deps"] + class_deps}
-            auth = self._auth_decorated(path, fn, deps, [h for h in mount["hooks"] if hook_applies(h, full)
+            auth = self._auth_decorated(path, fn, deps, [h for h in self._hook_guards(mount["hooks"], full)
+                                                         if hook_applies(h, full)
                                                          and endpoint not in self._hook_exempt.get(h, ())])
             if framework == "django-ninja" and "auth" in kwargs:  # @api.get(..., auth=...) overrides the API's
                 auth = f"ninja auth: {kwargs['auth']}" if kwargs["auth"] not in (None, "None") else "public (auth=None)"
@@ -637,7 +656,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                     continue
                 methods = [m.upper() for m in rule.get("methods") or ["GET"]]
                 auth = self._auth_decorated(vpath, fn, deps + self._fn_deps(vpath, fn),
-                                            mount["hooks"])
+                                            self._hook_guards(mount["hooks"], full))
                 wrapped = [w for w in rule.get("wrappers", ()) if self.is_auth_decorator(path, w)]
                 if wrapped and auth.startswith(("none", "unknown", "check")):
                     auth = f"urls wrapper: {wrapped[0]}"
