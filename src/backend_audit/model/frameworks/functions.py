@@ -24,7 +24,7 @@ from .flags import flag_params
 from .identity_scope import identity_scope
 from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, stored_on, untyped
 from .login_guard import refuses_anonymous
-from .hook_paths import open_paths
+from .hook_paths import literal_names, open_paths
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .sanitiser import sanitises_first_param, type_checked_params
@@ -175,15 +175,8 @@ _AGGREGATES = frozenset({"count", "exists", "aggregate", "sum", "scalar", "first
                          "earliest", "delete", "update", "in_bulk", "iterator"})
 
 
-def _endpoint_names(node: ast.expr) -> list[str]:
-    """What `request.endpoint` is tested against: literal endpoint names, or `=name` for a constant that lists
-    them (resolved in the project pass)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-    ref = dotted(node)
-    return [f"={ref}"] if ref else []
+# what `request.endpoint` is tested against: literal endpoint names, or `=name` for a constant that lists them
+_endpoint_names = literal_names
 
 
 @dataclass

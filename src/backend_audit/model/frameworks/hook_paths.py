@@ -14,8 +14,8 @@ def _request_path(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in ("path", "full_path") and dotted(node.value) == "request"
 
 
-def _strings(node: ast.AST) -> list[str]:
-    """Literal strings, or `=NAME` for a constant the project pass resolves."""
+def literal_names(node: ast.AST) -> list[str]:
+    """Literal strings (a hook's endpoint names or paths), or `=NAME` for a constant the project pass resolves."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
@@ -30,11 +30,11 @@ def _open_test(test: ast.AST) -> list[str]:
         return [p for v in test.values for p in _open_test(v)]
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" \
             and _request_path(test.func.value) and test.args:
-        return [s if s.startswith("=") else f"{s}*" for s in _strings(test.args[0])] if not \
+        return [s if s.startswith("=") else f"{s}*" for s in literal_names(test.args[0])] if not \
             isinstance(test.args[0], ast.Name) else [f"={test.args[0].id}*"]
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and _request_path(test.left) and \
             isinstance(test.ops[0], (ast.In, ast.Eq)):
-        return _strings(test.comparators[0])
+        return literal_names(test.comparators[0])
     return []
 
 
