@@ -40,6 +40,12 @@ class DebugModeBandit(BanditCheck):
     def convert(self, issue) -> Finding | None:
         message = ("Flask app run with debug=True (B201): the Werkzeug debugger lets anyone who reaches it run "
                    "Python code")
+        switch = _debug_switch_over(self.ctx, issue.lineno)
+        if switch:
+            # blind set R: `if searx.sxng_debug: app.run(debug=True)`: debug follows the switch a developer
+            # sets for a local run; a deployment that sets it gets the debugger, which is its own choice
+            return self.finding_from_issue(issue, level="note", message=message + f" (only when {switch} is set: "
+                                           "the debug switch of a local run; make sure no deployment sets it)")
         body = self.ctx.tree.body if self.ctx.tree else ()
         if any(isinstance(st, ast.If) and is_main_guard(st) and st.lineno <= issue.lineno <= (st.end_lineno or 0) for st in body):
             # `socketio.run(app, debug=True)` under the main guard (a run() our check does not model): the
@@ -61,6 +67,18 @@ class DebugModeBandit(BanditCheck):
 
 # a test that reads a debug or development switch (`in_debug_mode()`, `settings.DEBUG`, `args.dev`)
 _DEBUG_SWITCH = re.compile(r"debug|\bdev\b|develop", re.IGNORECASE)
+
+
+def _debug_switch_over(ctx: FileContext, line: int) -> str:
+    """The test of an `if` whose true branch holds `line` and that reads a debug or development switch
+    (`if searx.sxng_debug:`), else "". Walked only for a B201 issue (rare)."""
+    for node in ast.walk(ctx.tree) if ctx.tree is not None else ():
+        if isinstance(node, ast.If) and node.body and \
+                node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno):
+            test = ctx.segment(node.test)
+            if _DEBUG_SWITCH.search(test) and not test.lstrip().startswith("not "):
+                return test
+    return ""
 
 
 class DebugModeEnabled(AstCheck):
