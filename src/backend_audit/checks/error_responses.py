@@ -11,6 +11,7 @@ import ast
 from ..findings import Finding
 from .app_evidence import AppEvidenceCheck
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .logging import _WEB_FRAMEWORKS
 from .util import is_endpoint_function
 
 
@@ -86,6 +87,10 @@ def _status_value(node: ast.AST) -> int | None:
         return node.value
     m = re.search(r"(\d{3})", dotted(node) or "")
     return int(m.group(1)) if m else None
+
+
+# what turns a handler's returned dict into an HTTP answer
+_RETURN_FRAMEWORKS = _WEB_FRAMEWORKS | {"ninja", "connexion"}
 
 
 class ExceptionTextToClient(AstCheck):
@@ -294,9 +299,13 @@ class ExceptionTextToClient(AstCheck):
             return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status) and not self._unreachable():
-            self._emit(node, f"handler returns {how} to the client", how, status)
+            self._emit(node, f"handler returns {how} to the client", how, status, returned=True)
 
-    def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None) -> None:
+    def _web_module(self) -> bool:
+        """The module imports a web framework (what turns a returned dict into an HTTP answer)."""
+        return any(str(target).split(".")[0] in _RETURN_FRAMEWORKS for target in self.ctx.imports.values())
+
+    def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None, returned: bool = False) -> None:
         if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
             self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
                               "clients, but its origin is not traced; make sure it never wraps internal errors",
@@ -324,6 +333,12 @@ class ExceptionTextToClient(AstCheck):
                               "with the request, but the broad handler may wrap any failure (what it can carry was "
                               "not traced); catch the expected exception only, or return a generic message",
                         level="note", properties={"sub": "client-error"})
+            return
+        if returned and not self._web_module():
+            # blind set R: an MCP server's JSON-RPC answer over stdio, an evaluation harness: a function shaped
+            # like a handler in a module no web framework is imported into answers its caller, not a client
+            self.report(node, f"{what}, but its module imports no web framework: whether the value reaches a "
+                              "network client was not traced", level="note", properties={"sub": "no-framework"})
             return
         staff = self._staff_only()
         if staff:
