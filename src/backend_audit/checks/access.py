@@ -44,6 +44,12 @@ class AssertForAccessControl(EndpointCheck):
 
     def _judge(self, path: str, qualname: str, a: dict[str, Any]):
         stripped = "`python -O` strips it and the check with it; raise PermissionDenied / HTTPException(403) instead"
+        if a.get("data_only"):
+            # role or permission words only in the names of the code's own data, no user, request or
+            # predicate: a developer invariant unless something shows it guards a caller
+            return self.finding(path, a, f"assert on role/permission data ({a['term']}) that names no user, "
+                                "request or permission check: whether it decides anyone's access was not traced; "
+                                f"if it does, {stripped}", level="note", symbol=qualname)
         if not a.get("authn_only"):
             return self.finding(path, a, f"assert used for an access-control decision ({a['term']}): {stripped}",
                                 level="error", symbol=qualname)

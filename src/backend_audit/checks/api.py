@@ -51,6 +51,8 @@ class PermissiveCors(AstCheck):
         self.cors_config = False  # the file sets CORS_ORIGINS somewhere
         self.switched: dict[str, str] = {}  # CORS_* setting -> the environment variable whose `if` sets it
         self.samesite: tuple[ast.AST, Any] | None = None  # SESSION_COOKIE_SAMESITE, when a literal
+        self.credentialed_middleware: list[ast.Call] = []  # CORSMiddleware allowing every origin with credentials
+        self.cross_site_cookie = False  # a cookie set with SameSite=None here (set_cookie, SessionMiddleware)
 
     def _emit(self, node: ast.AST, what: str, credentials: bool, why_lower: str = "") -> None:
         """`why_lower`: why the setting is not in force by default (an operator's opt-in, a test project):
@@ -77,7 +79,13 @@ class PermissiveCors(AstCheck):
             regex = literal(keyword(node, "allow_origin_regex"))
             if _wildcard_origins(origins) or _catch_all(regex):
                 creds = literal(keyword(node, "allow_credentials")) is True
-                self._emit(node, "CORSMiddleware allows every origin", creds)
+                if creds:
+                    self.credentialed_middleware.append(node)  # its level waits for the module's cookies
+                else:
+                    self._emit(node, "CORSMiddleware allows every origin", creds)
+        elif any(kw.arg in ("samesite", "same_site") and isinstance(kw.value, ast.Constant) and
+                 str(kw.value.value).lower() == "none" for kw in node.keywords):
+            self.cross_site_cookie = True  # set_cookie(..., samesite="none"), SessionMiddleware(same_site="none")
         elif tail in ("CORS", "cross_origin") and (self.ctx.qualname(node.func) or "").startswith("flask_cors"):
             if tail == "CORS" and not node.args and not node.keywords:
                 return  # `cors = CORS()`: configured later by `cors.init_app(app, ...)`
@@ -111,6 +119,14 @@ class PermissiveCors(AstCheck):
 
     def leave_Module(self, node: ast.Module) -> None:
         self._flush_reflect(self.reflect[0])
+        for call in self.credentialed_middleware:
+            # Starlette's set_cookie and SessionMiddleware default to SameSite=Lax: browsers attach those cookies
+            # only to same-site requests, so any website reads as the user only where a cookie is SameSite=None
+            # (blind set S: an Authorization-header API whose only cookie is a Lax admin session)
+            lower = "" if self.cross_site_cookie else (
+                " (no cookie is set with SameSite=None here, and Starlette's cookies default to Lax: only same-site "
+                "origins, such as sibling subdomains, send them; cookies set elsewhere were not traced)")
+            self._emit(call, "CORSMiddleware allows every origin", True, lower)
         if not self.cors_config and "CORS_ORIGINS" not in self.settings:
             for call, what, creds in self.cors_default:
                 # the app's config may set CORS_ORIGINS in another module: the project pass

@@ -34,6 +34,29 @@ def authz_term(test: ast.AST, segment: str) -> str | None:
     return None
 
 
+# Whose access an assert decides: a name with one of these words says the test is about a caller
+_SUBJECT_WORDS = frozenset({"user", "users", "request", "req", "principal", "identity", "account", "member",
+                            "actor", "caller", "viewer", "owner", "session", "token", "claims", "current",
+                            "subject", "requester", "login", "authenticated", "authorized", "authorised",
+                            "superuser", "staff", "anonymous"})
+_PREDICATE_PREFIXES = ("is_", "has_", "can_", "check_", "require_", "may_", "allowed")
+
+
+def names_a_subject(test: ast.AST) -> bool:
+    """Does the assert test someone's rights (`user.is_superuser`, `has_permission_for_form(user, form)`,
+    `self.is_user_authorized()`, `"admin" in roles`), or only the shape of role or permission data the code
+    defines (`all(key.startswith(role_prefix) for key in desired_roles)`, a developer invariant)? A bare
+    authz word as a whole name (`roles`, `permissions`) or a predicate (`is_admin`, `has_perm`) counts."""
+    for n in names_in(test):
+        low = n.lower()
+        words = low.split("_")
+        if low in _AUTHZ_NAMES or low in _AUTHZ_WORDS or any(w in _SUBJECT_WORDS for w in words):
+            return True
+        if low.startswith(_PREDICATE_PREFIXES) and any(w in _AUTHZ_WORDS for w in words):
+            return True
+    return any(t.lower() in _SUBJECT_WORDS or t.lower() in _AUTHZ_WORDS for t in _word_strings(test))
+
+
 def only_authentication(test: ast.AST, segment: str) -> bool:
     """`assert request.user.is_authenticated`: the test names who is logged in and nothing about rights."""
     terms = {n for n in names_in(test) if n.lower() in _AUTHZ_NAMES or any(

@@ -40,6 +40,12 @@ class DebugModeBandit(BanditCheck):
     def convert(self, issue) -> Finding | None:
         message = ("Flask app run with debug=True (B201): the Werkzeug debugger lets anyone who reaches it run "
                    "Python code")
+        switch = _debug_switch_over(self.ctx, issue.lineno)
+        if switch:
+            # blind set R: `if searx.sxng_debug: app.run(debug=True)`: debug follows the switch a developer
+            # sets for a local run; a deployment that sets it gets the debugger, which is its own choice
+            return self.finding_from_issue(issue, level="note", message=message + f" (only when {switch} is set: "
+                                           "the debug switch of a local run; make sure no deployment sets it)")
         body = self.ctx.tree.body if self.ctx.tree else ()
         if any(isinstance(st, ast.If) and is_main_guard(st) and st.lineno <= issue.lineno <= (st.end_lineno or 0) for st in body):
             # `socketio.run(app, debug=True)` under the main guard (a run() our check does not model): the
@@ -63,6 +69,18 @@ class DebugModeBandit(BanditCheck):
 _DEBUG_SWITCH = re.compile(r"debug|\bdev\b|develop", re.IGNORECASE)
 
 
+def _debug_switch_over(ctx: FileContext, line: int) -> str:
+    """The test of an `if` whose true branch holds `line` and that reads a debug or development switch
+    (`if searx.sxng_debug:`), else "". Walked only for a B201 issue (rare)."""
+    for node in ast.walk(ctx.tree) if ctx.tree is not None else ():
+        if isinstance(node, ast.If) and node.body and \
+                node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno):
+            test = ctx.segment(node.test)
+            if _DEBUG_SWITCH.search(test) and not test.lstrip().startswith("not "):
+                return test
+    return ""
+
+
 class DebugModeEnabled(AstCheck):
     RULE_ID = "BA-DEP-001"
     PREFILTER = ("debug", "DEBUG", "evalex")
@@ -74,6 +92,7 @@ class DebugModeEnabled(AstCheck):
         self.if_stack: list[ast.If] = []
         self.class_stack: list[str] = []
         self.settings_module = is_settings_path(ctx.path) and not is_dev_settings(ctx.path)
+        self.debug_on: dict | None = None  # the finding (as stored) of the module's last `DEBUG = True`
 
     def visit_If(self, node: ast.If) -> None:
         self.if_stack.append(node)
@@ -169,7 +188,14 @@ class DebugModeEnabled(AstCheck):
                 if not self.class_stack and len(self.ctx.findings) > before:
                     # base settings a production module star-imports and overrides: the project pass
                     # (debug_settings.DebugOverridden) follows the chain
-                    self.ctx.facts.setdefault(DEFERRED_DEBUG, []).append(self.ctx.findings.pop().to_dict())
+                    self.debug_on = self.ctx.findings.pop().to_dict()
+                    self.ctx.facts.setdefault(DEFERRED_DEBUG, []).append(self.debug_on)
+            else:
+                self.debug_on = None
+            return
+        if self.debug_on is not None and not self.class_stack:
+            self._read_again(node, value_node, self.debug_on)
+            self.debug_on = None
             return
         fallback = self._env_fallback(value_node)
         if fallback is not UNKNOWN and _on(fallback):
@@ -182,6 +208,26 @@ class DebugModeEnabled(AstCheck):
                                   "turns it on, so every deployment that does not set it runs with debug (the "
                                   "deployment's environment was not traced); make the fallback False",
                             level="warning", properties={"sub": "fallback"})
+
+    def _read_again(self, node: ast.Assign, value_node: ast.AST, entry: dict) -> None:
+        """`DEBUG = True`, then later in the module `DEBUG = section.getboolean("debug", DEBUG)`: the later
+        assignment, from the deployment's config, decides. The True is what a deployment gets where that read
+        falls back to it (its default names DEBUG) or does not run (under an `if`): a warning, as for an
+        environment read whose fallback is on. Read unconditionally without falling back to it: a note, what
+        the expression gives was not traced."""
+        falls_back = any(isinstance(n, ast.Name) and n.id == "DEBUG" for n in ast.walk(value_node))
+        conditional = any(n.lineno <= node.lineno <= (n.end_lineno or n.lineno) for n in self.if_stack)
+        entry["properties"] = {**(entry.get("properties") or {}), "sub": "read-again"}
+        if falls_back or conditional:
+            entry["level"] = "warning"
+            entry["message"] = (f"debug mode on by default: DEBUG = True, read again at line {node.lineno} from the "
+                                "deployment's configuration, " + ("which falls back to this True" if falls_back else
+                                                                  "only when that configuration is present") +
+                                ": a deployment that does not set it runs with debug; make the default False")
+        else:
+            entry["level"] = "note"
+            entry["message"] = (f"DEBUG = True, set again at line {node.lineno} from an expression (not traced): "
+                                "make sure it is off in every deployment")
 
     def _env_fallback(self, node: ast.AST):
         """The default of `os.getenv("DEBUG", True)`, `env.bool("DEBUG", default=True)`, `config("DEBUG", True)`."""

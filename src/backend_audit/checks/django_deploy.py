@@ -37,6 +37,7 @@ class DjangoProductionSettings(ProjectCheck):
         for module in modules:
             settings = index.fold(module)
             silenced = _silenced(settings)
+            overlay = index.overlay(module)
             # a setting missing from a module that extends another production module (a worker's settings
             # doing `from app.settings import *`) is missing there too: that module carries the finding
             inherited = {(f.properties["sub"], f.properties["setting"]) for base in index.star_bases(module)
@@ -45,7 +46,14 @@ class DjangoProductionSettings(ProjectCheck):
                 if (finding.path, finding.line) == (module, 1) and \
                         (finding.properties["sub"], finding.properties["setting"]) in inherited:
                     continue
-                if finding.level == "warning" and finding.properties["sub"] != "allowed-hosts" and \
+                if finding.level == "warning" and overlay:
+                    # blind set S: the module's values are shipped defaults the deployment's own configuration
+                    # overrides wholesale (Dynaconf's files and environment): what a deployment runs with is there
+                    finding.level = "note"
+                    finding.message += (f"; the settings module hands every setting to the deployment's "
+                                        f"configuration ({overlay}): this is the shipped default, and what "
+                                        "deployments set was not traced")
+                elif finding.level == "warning" and finding.properties["sub"] != "allowed-hosts" and \
                         not _ambient_authority(settings):
                     # CSRF, framing and cookie flags protect what a browser sends on its own (a session, a
                     # login); with neither, a forged or framed request carries no one's authority, and HTTPS is

@@ -11,6 +11,7 @@ import ast
 from ..findings import Finding
 from .app_evidence import AppEvidenceCheck
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
+from .logging import _WEB_FRAMEWORKS
 from .util import is_endpoint_function
 
 
@@ -86,6 +87,10 @@ def _status_value(node: ast.AST) -> int | None:
         return node.value
     m = re.search(r"(\d{3})", dotted(node) or "")
     return int(m.group(1)) if m else None
+
+
+# what turns a handler's returned dict into an HTTP answer
+_RETURN_FRAMEWORKS = _WEB_FRAMEWORKS | {"ninja", "connexion"}
 
 
 class ExceptionTextToClient(AstCheck):
@@ -294,9 +299,13 @@ class ExceptionTextToClient(AstCheck):
             return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
         if how and not self._client_error(status) and not self._unreachable():
-            self._emit(node, f"handler returns {how} to the client", how, status)
+            self._emit(node, f"handler returns {how} to the client", how, status, returned=True)
 
-    def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None) -> None:
+    def _web_module(self) -> bool:
+        """The module imports a web framework (what turns a returned dict into an HTTP answer)."""
+        return any(str(target).split(".")[0] in _RETURN_FRAMEWORKS for target in self.ctx.imports.values())
+
+    def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None, returned: bool = False) -> None:
         if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
             self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
                               "clients, but its origin is not traced; make sure it never wraps internal errors",
@@ -325,8 +334,42 @@ class ExceptionTextToClient(AstCheck):
                               "not traced); catch the expected exception only, or return a generic message",
                         level="note", properties={"sub": "client-error"})
             return
+        if returned and not self._web_module():
+            # blind set R: an MCP server's JSON-RPC answer over stdio, an evaluation harness: a function shaped
+            # like a handler in a module no web framework is imported into answers its caller, not a client
+            self.report(node, f"{what}, but its module imports no web framework: whether the value reaches a "
+                              "network client was not traced", level="note", properties={"sub": "no-framework"})
+            return
+        staff = self._staff_only()
+        if staff:
+            # blind set S: an admin preview's 500 with the renderer's message; the reader is the site's staff
+            self.report(node, f"{what}, in a view only staff reach ({staff}): its text shows internals to the "
+                              "site's administrators, not to the public (whether staff accounts are all trusted "
+                              "was not traced); log it and return a generic message", level="note",
+                        properties={"sub": "staff-only"})
+            return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
+
+    def _staff_only(self) -> str:
+        """Why the enclosing view answers only staff: Django's `admin_site.admin_view(self.<method>)` wrapping
+        it in this file (AdminSite.admin_view requires an active staff user), a ModelAdmin method, or a
+        decorator naming staff or superusers (`@staff_member_required`, `@superuser_required`)."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if func is None:
+            return ""
+        for deco in func.decorator_list:
+            name = (dotted(deco.func if isinstance(deco, ast.Call) else deco) or "").rsplit(".", 1)[-1].lower()
+            if "staff" in name or "superuser" in name:
+                return f"@{name}"
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        if cls is None:
+            return ""
+        if any((dotted(b) or "").endswith("ModelAdmin") for b in cls.bases):
+            return f"a method of the ModelAdmin {cls.name}"
+        if re.search(rf"admin_view\(\s*self\.{re.escape(func.name)}\b", self.ctx.text):
+            return f"{cls.name}.{func.name}, wrapped in admin_site.admin_view()"
+        return ""
 
     def _after_expected_handler(self) -> bool:
         """The broad handler follows one for a specific class other than an HTTP answer passed through

@@ -935,7 +935,9 @@ _ENV_TLS = {"PYTHONHTTPSVERIFY": "0", "REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE"
 
 # Names of an operator's switch for certificate checks, tested before turning them off
 _OPT_OUT = re.compile(r"(?i)(verify|insecure|ssl_?mode|tls_?mode|skip_?(tls|ssl|cert)|validate_?cert|check_?cert|"
-                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert)|self_?signed)")
+                      r"ssl_?check|tls_?check|unsafe_?ssl|ignore_?(tls|ssl|cert)|disable_?(tls|ssl|cert)|self_?signed|"
+                      # a stored per-object setting that defaults to on: `if not remote.tls_validation:`
+                      r"(tls|ssl|cert)_?validat|validate_?(tls|ssl))")
 
 # What a socket wrapped only to look at the peer's certificate is asked
 _INSPECTION_CALLS = frozenset({"getpeercert", "close", "settimeout", "setblocking", "cipher", "version",

@@ -40,6 +40,12 @@ class JwtVerificationOff(AstCheck):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.frames.append(_frame())
+        # only a method of a base-less class can be told uncalled by the project's calls and imports: a
+        # subclass's method may be a hook its framework calls (an auth backend's authenticate()), a module
+        # function may be handed on as `module.func` (a dependency, a callback) without a call or an import
+        cls = self.ctx.parents[-1] if self.ctx.parents else None
+        if isinstance(cls, ast.ClassDef) and all(dotted(b) == "object" for b in cls.bases):
+            self.frames[-1]["def"] = node
 
     def visit_Name(self, node: ast.Name) -> None:
         # how the result of an unverified decode is read: only `claims.get("iss")` / `claims["aud"]`, or
@@ -141,7 +147,7 @@ class JwtVerificationOff(AstCheck):
 
     def leave_Module(self, node: ast.Module) -> None:
         self._flush(self.frames.pop())
-        for fname, call, qn in self.returned:
+        for fname, call, qn, func in self.returned:
             uses = self.helper_uses.get(fname, [])
             if uses and all(u <= {"log"} for u in uses):
                 self.report(call, f"{qn}() with signature verification turned off, returned by {fname}(), whose "
@@ -149,7 +155,7 @@ class JwtVerificationOff(AstCheck):
                                   "from it); callers in other modules were not traced", level="note",
                             properties={"sub": "no-verify-logged"})
             else:
-                self._no_verify(call, qn)
+                self._no_verify(call, qn, func)
 
     def _flush(self, frame: dict) -> None:
         for call, qn, name, off in frame["claims_off"]:
@@ -175,7 +181,7 @@ class JwtVerificationOff(AstCheck):
                                   "decode or the library's launch validation) was not traced",
                             level="note", properties={"sub": "no-verify-routing"})
             else:
-                self._no_verify(call, self.ctx.qualname(call.func) or "jwt.decode")
+                self._no_verify(call, self.ctx.qualname(call.func) or "jwt.decode", frame.get("def"))
         if frame["verified"]:
             return  # reading claims to pick a key, then verifying: the documented pattern
         for call in frame["unverified"]:
@@ -208,9 +214,9 @@ class JwtVerificationOff(AstCheck):
                 self._back_channel(node)
             elif target is None and isinstance(self.ctx.parents[-1] if self.ctx.parents else None, ast.Return) \
                     and self.ctx.function_stack:
-                self.returned.append((self.ctx.function_stack[-1].name, node, qn))
+                self.returned.append((self.ctx.function_stack[-1].name, node, qn, self.frames[-1].get("def")))
             elif target is None:
-                self._no_verify(node, qn)
+                self._no_verify(node, qn, self.frames[-1].get("def"))
             else:  # decided when the function ends, by which claims of the result are read
                 self.frames[-1]["no_verify"].append((node, target))
                 self.frames[-1]["claim_reads"][target] = set()
@@ -285,9 +291,13 @@ class JwtVerificationOff(AstCheck):
                           "that the request is client-authenticated over verified TLS was not traced",
                     level="note", properties={"sub": "back-channel"})
 
-    def _no_verify(self, node: ast.Call, qn: str) -> None:
+    def _no_verify(self, node: ast.Call, qn: str, func: ast.AST | None = None) -> None:
         self.report(node, f"{qn}() with signature verification turned off: any client can forge this token; "
                           "pass the key and algorithms=[...]", properties={"sub": "no-verify"})
+        if _maybe_uncalled(func, self.ctx.text):
+            # its file never names it again: the project pass looks for a caller elsewhere (uncalled_decode.py)
+            self.ctx.facts.setdefault(UNCALLED_DECODES, []).append(
+                {"finding": self.ctx.findings.pop().to_dict(), "name": func.name})
 
     def _encode(self, node: ast.Call) -> None:
         alg = arg(node, "algorithm", 2)
@@ -309,6 +319,19 @@ def _dict_keys(node: ast.Dict) -> set[str]:
             k = literal_value(key)
             keys.add(k if isinstance(k, str) else "exp")
     return keys
+
+
+UNCALLED_DECODES = "uncalled_decodes"
+# decorators that leave a def a plain function or method: any other may register it (a route, a hook)
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+def _maybe_uncalled(func: ast.AST | None, text: str) -> bool:
+    """A def (not a dunder, not registered by a decorator) whose name appears once in its own file: its def."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or func.name.startswith("__") or \
+            any(dotted(d) not in _PLAIN_DECORATORS for d in func.decorator_list):
+        return False
+    return len(re.findall(rf"\b{re.escape(func.name)}\b", text)) == 1
 
 
 def _frame() -> dict:

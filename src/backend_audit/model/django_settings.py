@@ -6,6 +6,9 @@ Facts are plain JSON: a list of events in source order per settings-like file:
   ["add", NAME, line, known, value]   NAME += [...] / NAME.append(x) / NAME.insert(i, x) / NAME = NAME + [...]
                                       (`NAME = [...] + NAME` carries a sixth item, "front")
   ["star", "module.or.relative", line]
+  ["overlay", "what", line]           the module hands every setting to the deployment's own configuration
+                                      (Dynaconf's DjangoDynaconf, a deployment file exec'd or included):
+                                      the values above it are shipped defaults
 and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in this file.
 """
 
@@ -81,6 +84,12 @@ class SettingsCollector:
                 self._small(stmt, line, events, conditional)
 
     def _small(self, small: ast.stmt, line: int, events: list, conditional: bool) -> None:
+        value = small.value if isinstance(small, (ast.Assign, ast.Expr)) else None
+        if isinstance(value, ast.Call) and not conditional:
+            overlay = self._overlay(value)
+            if overlay:
+                events.append(["overlay", overlay, line])
+                return
         extended = _self_extension(small)
         if extended is not None:
             # `MIDDLEWARE = ["x"] + MIDDLEWARE` (often under an `if`): an addition, not a new list
@@ -111,6 +120,23 @@ class SettingsCollector:
                 events.append(["add", func.value.id, line, ok, [value]])
         elif isinstance(small, ast.ImportFrom) and small.names[0].name == "*" and not conditional:
             events.append(["star", "." * (small.level or 0) + (small.module or ""), line])
+
+    def _overlay(self, call: ast.Call) -> str | None:
+        """What makes the deployment's configuration override every setting of this module: Dynaconf's
+        `settings = DjangoDynaconf(__name__, ...)` (files and PREFIX_* environment variables), django-split-
+        settings' `include(...)` of a deployment file, `exec(open(path).read())`."""
+        # read before the walk has bound the module's imports: the callee as written, its library in the text
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else \
+            call.func.id if isinstance(call.func, ast.Name) else ""
+        if name == "DjangoDynaconf" and "dynaconf" in self.ctx.text:
+            return "Dynaconf's DjangoDynaconf, read from deployment files and environment variables"
+        if name == "include" and "split_settings" in self.ctx.text:
+            return "django-split-settings include() of further settings files"
+        if name == "exec" and any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "open"
+                for a in call.args for n in ast.walk(a)):
+            return "exec() of a settings file read at start-up"
+        return None
 
     def visit_Call(self, node: ast.Call) -> None:
         if not self.wants_dsm:
@@ -214,6 +240,15 @@ class SettingsIndex:
                         seen.add(target)
                         todo.append(target)
         return seen
+
+    def overlay(self, module: str) -> str | None:
+        """`path:line (what)` of the mechanism that lets the deployment override every setting of `module`
+        (in it or a module it star-imports), or None."""
+        for path in [module, *sorted(self.star_bases(module))]:
+            for ev in self.events.get(path, ()):
+                if ev[0] == "overlay":
+                    return f"{ev[1]}, {path}:{ev[2]}"
+        return None
 
     def fold(self, path: str, seen: frozenset[str] = frozenset()) -> dict[str, Value]:
         """Effective settings of a module: star imports merged in order, last assignment wins."""

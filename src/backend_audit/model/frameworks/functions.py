@@ -13,7 +13,7 @@ from ...checks.lazy_re import re  # compiled on first use
 from dataclasses import field
 from typing import Any
 
-from ...checks.authz_terms import authz_term, only_authentication
+from ...checks.authz_terms import authz_term, names_a_subject, only_authentication
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from ...checks.credential_checks import call_uses, checked_only, returned_uses
 from ...records import dataclass
@@ -1418,6 +1418,8 @@ class FunctionFacts:
         if term:
             fn.auth_asserts.append({**pos(self.ctx, node), "term": term,
                                     "authn_only": only_authentication(node.test, segment)})
+            if not names_a_subject(node.test):
+                fn.auth_asserts[-1]["data_only"] = True
 
     def leave_Assert(self, node: ast.Assert) -> None:
         if self.stack and self.stack[-1].in_assert:
