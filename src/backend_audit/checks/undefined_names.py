@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import posixpath
+from typing import Any
 
-from .base import FUNCTIONS, AstCheck, dotted
+from ..findings import Finding, normalise_code
+from .base import FUNCTIONS, AstCheck, ProjectCheck, dotted
 from .util import decorator_names, is_endpoint_function
 
 _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
@@ -24,17 +27,19 @@ _UNKNOWABLE = frozenset({"_", "__", "___", "__class__"})  # `__class__`: the cel
 _CLASS_NAMES = frozenset({"__module__", "__qualname__", "__class__"})
 # calls that bind names no statement shows: the module's names are not ours to know
 _DYNAMIC = frozenset({"globals", "exec", "execfile", "vars", "locals", "__import__"})
+UNBOUND_FACT = "unbound_names"
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # decorators of a function run per job: a task queue's worker calls it
 _TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "actor", "job", "background_task", "cron"})
 
 
 class _Frame:
-    __slots__ = ("node", "kind", "parent", "bound", "at", "inside", "first_iter", "per_request")
+    __slots__ = ("node", "kind", "parent", "bound", "at", "inside", "first_iter", "per_request", "symbol")
 
     def __init__(self, node: ast.AST, kind: str, parent: "_Frame | None", at: int, per_request: bool) -> None:
         self.node, self.kind, self.parent, self.at, self.per_request = node, kind, parent, at, per_request
         self.bound: set[str] = set()
+        self.symbol = parent.symbol if parent is not None else ""
         self.first_iter: int | None = None
         if isinstance(node, (ast.Module, ast.ClassDef, *FUNCTIONS)):
             self.inside = {id(s) for s in node.body}
@@ -87,6 +92,8 @@ class UndefinedName(AstCheck):
             per_request = is_endpoint_function(node, in_class) or any(
                 n.rsplit(".", 1)[-1] in _TASK_DECORATORS for n in decorator_names(node))
         frame = _Frame(node, kind, outer, len(self.ctx.parents), per_request)
+        if kind != "comprehension":
+            frame.symbol = self.ctx.symbol
         self.frames.append(frame)
         return frame
 
@@ -266,6 +273,7 @@ class UndefinedName(AstCheck):
         return frame
 
     def _report(self, node: ast.Name, frame: _Frame, annotation: bool) -> None:
+        """Kept as a fact, not reported: the project pass drops the names a loader injects (UnboundNames)."""
         owner = self._function(frame)
         what = "an annotation evaluated when the function is defined" if annotation else "this line"
         if owner is None or owner.kind in ("module", "class"):
@@ -277,6 +285,38 @@ class UndefinedName(AstCheck):
         else:
             level = "note"
             where = "when this function runs (whether anything calls it per request was not traced)"
-        self.report(node, f"`{node.id}` is not bound in any enclosing scope, imported or a builtin: {what} "
-                          f"raises NameError {where}; import or define it, or fix the spelling",
-                    level=level)
+        line, col, end_line, end_col = self.ctx.span(node)
+        self.ctx.facts.setdefault(UNBOUND_FACT, []).append({
+            "name": node.id, "line": line, "col": col, "end_line": end_line, "end_col": end_col, "level": level,
+            "symbol": frame.symbol, "snippet": node.id,
+            "message": f"`{node.id}` is not bound in any enclosing scope, imported or a builtin: {what} raises "
+                       f"NameError {where}; import or define it, or fix the spelling"})
+
+
+# A name unbound in this many modules of one package is one its loader sets on each module it imports
+# (`module.logger = ...`, `setattr(engine, name, value)`): a plugin's contract, not a typo, which does not
+# repeat word for word across files.
+_INJECTED_IN = 2
+
+
+class UnboundNames(ProjectCheck):
+    """Reports the per-file reads of unbound names, less the ones a package's loader injects."""
+
+    RULE_ID = "BA-REL-006"
+
+    def run(self, project: Any) -> list[Finding]:
+        per_dir: dict[tuple[str, str], set[str]] = {}
+        for path in sorted(project.facts):
+            for read in project.facts[path].get(UNBOUND_FACT) or ():
+                per_dir.setdefault((posixpath.dirname(path), read["name"]), set()).add(path)
+        out = []
+        for path in sorted(project.facts):
+            for read in project.facts[path].get(UNBOUND_FACT) or ():
+                if len(per_dir[(posixpath.dirname(path), read["name"])]) >= _INJECTED_IN:
+                    continue
+                out.append(Finding(
+                    rule_id=self.RULE_ID, path=path, line=read["line"], column=read["col"],
+                    end_line=read["end_line"], end_column=read["end_col"], level=read["level"],
+                    message=read["message"], engine="ast", snippet=normalise_code(read["snippet"]),
+                    symbol=read["symbol"]))
+        return out
