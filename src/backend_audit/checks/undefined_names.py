@@ -5,7 +5,8 @@ not seen by the functions and comprehensions inside it; globals/nonlocal; builti
 scope counts (conditional definitions, `try: import` fallbacks, `del` ignored): this reports only names no
 path binds. Reads are resolved when the module is left, from the frames the batched walk kept (no walk of
 its own). A file whose names cannot all be known is skipped: a star import, `globals()`/`exec` writing
-names, `builtins.x = ...` (names some other module may install too are not ours to know).
+names, `builtins.x = ...` (names some other module may install too are not ours to know), PEP 695 type
+parameters read on a host older than 3.12 (the downlevel rewrite removed them).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import ast
 import builtins
 import posixpath
+import re
+import sys
 from typing import Any
 
 from ..findings import Finding, normalise_code
@@ -28,6 +31,9 @@ _CLASS_NAMES = frozenset({"__module__", "__qualname__", "__class__"})
 # calls that bind names no statement shows: the module's names are not ours to know
 _DYNAMIC = frozenset({"globals", "exec", "execfile", "vars", "locals", "__import__"})
 UNBOUND_FACT = "unbound_names"
+# PEP 695 generics and aliases: a host older than 3.12 reads the file through pipeline/downlevel.py, which
+# removes the type parameter lists, so their names look unbound
+_PEP695 = re.compile(r"^[ \t]*(?:(?:async[ \t]+)?def|class)[ \t]+\w+[ \t]*\[|^[ \t]*type[ \t]+\w+[ \t]*[\[=]", re.M)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 # decorators of a function run per job: a task queue's worker calls it
 _TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "actor", "job", "background_task", "cron"})
@@ -62,6 +68,7 @@ class UndefinedName(AstCheck):
         self.frames: list[_Frame] = []
         self.reads: list[tuple[ast.Name, _Frame, bool]] = []
         self.guarded: list[tuple[int, int]] = []
+        self.type_names: set[str] = set()
         self.unknowable = False
         self.lazy_annotations = False
 
@@ -110,8 +117,10 @@ class UndefinedName(AstCheck):
         leave_GeneratorExp = _pop
 
     def visit_Module(self, node: ast.Module) -> None:
-        self.frames, self.reads, self.guarded = [], [], []
+        self.frames, self.reads, self.guarded, self.type_names = [], [], [], set()
         self.frames.append(_Frame(node, "module", None, len(self.ctx.parents), False))
+        if sys.version_info < (3, 12) and _PEP695.search(self.ctx.text):
+            self.unknowable = True
         self.lazy_annotations = any(isinstance(s, ast.ImportFrom) and s.module == "__future__" and
                                     any(a.name == "annotations" for a in s.names) for s in node.body)
 
@@ -122,7 +131,15 @@ class UndefinedName(AstCheck):
         for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
             if a is not None:
                 frame.bound.add(a.arg)
-        frame.bound.update(p.name for p in getattr(node, "type_params", ()) or ())
+        self._type_params(node)
+
+    def _type_params(self, node: ast.AST) -> None:
+        # PEP 695 `def f[T](x: T)`, `class C[T]:`: T lives in an annotation scope that the header, the body and
+        # every method see (class scope rules do not apply to it); kept file-wide, which errs on silence
+        self.type_names.update(p.name for p in getattr(node, "type_params", ()) or ())
+
+    def visit_TypeAlias(self, node: ast.AST) -> None:
+        self._type_params(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         frame = self._push(node, "function")
@@ -135,7 +152,7 @@ class UndefinedName(AstCheck):
         self._bind(node.name, node)
         frame = self._push(node, "class")
         frame.bound.update(_CLASS_NAMES)
-        frame.bound.update(p.name for p in getattr(node, "type_params", ()) or ())
+        self._type_params(node)
 
     def _comprehension(self, node: ast.AST) -> None:
         self._push(node, "comprehension")
@@ -242,7 +259,8 @@ class UndefinedName(AstCheck):
             return
         seen: set[tuple[str, int]] = set()
         for name_node, frame, annotation in self.reads:
-            if self._resolves(name_node.id, frame) or any(a <= name_node.lineno <= b for a, b in self.guarded):
+            if name_node.id in self.type_names or self._resolves(name_node.id, frame) or \
+                    any(a <= name_node.lineno <= b for a, b in self.guarded):
                 continue
             key = (name_node.id, id(self._function(frame)))
             if key in seen:
