@@ -20,7 +20,7 @@ from typing import Any
 
 from ..findings import Finding, normalise_code
 from .base import FUNCTIONS, AstCheck, ProjectCheck, dotted
-from .util import decorator_names, is_endpoint_function
+from .util import VIEW_METHODS, decorator_names, is_endpoint_function
 
 _BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
                                         "__path__", "__builtins__", "__annotations__", "__dict__", "__cached__",
@@ -35,6 +35,9 @@ UNBOUND_FACT = "unbound_names"
 # removes the type parameter lists, so their names look unbound
 _PEP695 = re.compile(r"^[ \t]*(?:(?:async[ \t]+)?def|class)[ \t]+\w+[ \t]*\[|^[ \t]*type[ \t]+\w+[ \t]*[\[=]", re.M)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# a class view's base (`MethodView`, `APIView`, `ModelViewSet`, flask-restful's `Resource`): its HTTP-verb
+# methods answer requests whatever their parameters are named
+_VIEW_BASE = re.compile(r"(View|ViewSet|Resource|Handler)$")
 # decorators of a function run per job: a task queue's worker calls it
 _TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "actor", "job", "background_task", "cron"})
 
@@ -97,7 +100,9 @@ class UndefinedName(AstCheck):
         if isinstance(node, FUNCTIONS) and not per_request:
             in_class = outer is not None and outer.kind == "class"
             per_request = is_endpoint_function(node, in_class) or any(
-                n.rsplit(".", 1)[-1] in _TASK_DECORATORS for n in decorator_names(node))
+                n.rsplit(".", 1)[-1] in _TASK_DECORATORS for n in decorator_names(node)) or \
+                in_class and node.name in VIEW_METHODS and any(
+                    _VIEW_BASE.search(dotted(b) or "") for b in outer.node.bases)
         frame = _Frame(node, kind, outer, len(self.ctx.parents), per_request)
         if kind != "comprehension":
             frame.symbol = self.ctx.symbol
