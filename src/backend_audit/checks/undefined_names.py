@@ -72,6 +72,7 @@ class UndefinedName(AstCheck):
         self.reads: list[tuple[ast.Name, _Frame, bool]] = []
         self.guarded: list[tuple[int, int]] = []
         self.type_names: set[str] = set()
+        self.imports = False
         self.unknowable = False
         self.lazy_annotations = False
 
@@ -123,6 +124,7 @@ class UndefinedName(AstCheck):
 
     def visit_Module(self, node: ast.Module) -> None:
         self.frames, self.reads, self.guarded, self.type_names = [], [], [], set()
+        self.imports = False
         self.frames.append(_Frame(node, "module", None, len(self.ctx.parents), False))
         if sys.version_info < (3, 12) and _PEP695.search(self.ctx.text):
             self.unknowable = True
@@ -166,10 +168,12 @@ class UndefinedName(AstCheck):
 
     # -- bindings -------------------------------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
+        self.imports = True
         for alias in node.names:
             self._bind(alias.asname or alias.name.split(".")[0], node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self.imports = True
         for alias in node.names:
             if alias.name == "*":
                 self.unknowable = True
@@ -267,7 +271,11 @@ class UndefinedName(AstCheck):
             if name_node.id in self.type_names or self._resolves(name_node.id, frame) or \
                     any(a <= name_node.lineno <= b for a, b in self.guarded):
                 continue
-            key = (name_node.id, id(self._function(frame)))
+            owner = self._function(frame)
+            if not self.imports and owner.kind in ("module", "class"):
+                continue  # a file that imports nothing is a fragment another module runs in its namespace
+                # (a settings snippet `exec`'d into settings: `LOGGING["root"]["level"] = "DEBUG"`)
+            key = (name_node.id, id(owner))
             if key in seen:
                 continue  # one finding per name and function: the first read shows the mistake
             seen.add(key)
