@@ -145,9 +145,6 @@ class UndefinedName(AstCheck):
         # every method see (class scope rules do not apply to it); kept file-wide, which errs on silence
         self.type_names.update(p.name for p in getattr(node, "type_params", ()) or ())
 
-    def visit_TypeAlias(self, node: ast.AST) -> None:
-        self._type_params(node)
-
     def visit_Lambda(self, node: ast.Lambda) -> None:
         frame = self._push(node, "function")
         args = node.args
@@ -322,6 +319,10 @@ class UndefinedName(AstCheck):
             "symbol": frame.symbol, "snippet": node.id,
             "message": f"`{node.id}` is not bound in any enclosing scope, imported or a builtin: {what} raises "
                        f"NameError {where}; import or define it, or fix the spelling"})
+
+
+if hasattr(ast, "TypeAlias"):  # `type Pairs[K] = list[tuple[K, K]]` (3.12): a node older hosts do not have
+    UndefinedName.visit_TypeAlias = UndefinedName._type_params
 
 
 # A name unbound in this many modules of one package is one its loader sets on each module it imports
