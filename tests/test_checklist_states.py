@@ -42,6 +42,8 @@ description: states
 CODE = """\
 import subprocess
 
+from app.payments import charge
+
 
 def run(request):
     subprocess.run(f"echo {request.GET['cmd']}", shell=True)

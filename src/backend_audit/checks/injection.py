@@ -445,7 +445,16 @@ class RequestDataWithoutValidation(EndpointCheck):
                     read = {**read, "field": _view_model(project, e, read["field"])}
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]
-                if level == "warning" and read.get("after_validation") and read.get("damage"):
+                if level == "warning" and harm.startswith("written whole"):
+                    # mass assignment: every key the client sends is set, the ones a serializer or form would
+                    # refuse or does not declare included (`is_staff`, an owner id); a validation run before on
+                    # the same payload does not narrow what this write takes
+                    after = read.get("after_validation") or read.get("validated_by")
+                    message = (f"request data `{snippet}` is {harm}{f' (after {after})' if after else ''}: every "
+                               "field the client sends is written, undeclared or refused ones included (mass "
+                               "assignment); write the validated data (`serializer.validated_data`, "
+                               "`form.cleaned_data`) or name the fields")
+                elif level == "warning" and read.get("after_validation") and read.get("damage"):
                     # the handler ran the form or serializer over the request first: the stored field is most
                     # likely one it checked, but which fields it covers is not traced. A value that reaches a
                     # command, a path or a query stays a warning: passing a form's checks does not make it safe

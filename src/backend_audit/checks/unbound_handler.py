@@ -9,9 +9,11 @@ raise, and the handler reads it before binding it. A warning needs evidence that
 binding's failure is the one the handler gets: nothing after the binding can raise, or the binding calls a
 client library whose failures are routine (requests, httpx, aiohttp, urllib: a refused connection, a timeout)
 and the handler is broad (bare, Exception, BaseException) or names that library's failure family. Otherwise
-later statements may be what raises (`except HTTPError` after `r.raise_for_status()`, a parse after a
-dictionary read): a note saying which one reaches the handler was not traced. A loop's target is bound before
-its body runs, so only the iterable counts as failing first.
+later statements may be what raises (`except ValueError` around a parse after the call, a parse after a call
+that can fail): a note saying which one reaches the handler was not traced. A loop's target is bound before
+its body runs, so only the iterable counts as failing first. A binding made only of key lookups that answer
+with a default (`data.get("key") or ""`) is made before anything can fail, and a client's status error
+(`except requests.HTTPError` around `r.raise_for_status()`) comes from the bound response: neither is flagged.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ _CALL_FAMILIES = {
     "aiohttp": frozenset({"ClientError", "ClientConnectionError", "ServerTimeoutError"}),
     "urllib": frozenset({"URLError"}),
 }
+# The error a client raises only from `response.raise_for_status()`, by library (httpx.HTTPError is the base
+# of its transport errors too, urllib's HTTPError comes from urlopen itself: neither is here)
+_STATUS_ERRORS = {"requests": "HTTPError", "httpx": "HTTPStatusError"}
 # a handler that asks whether the name exists knows it may not
 _INTROSPECTION = frozenset({"locals", "vars", "dir", "globals"})
 
@@ -54,6 +59,22 @@ def _stores(nodes: list[ast.AST]) -> list[ast.Name]:
 
 def _can_raise(stmts: list[ast.stmt]) -> bool:
     return any(isinstance(n, _RAISES) for n in _walk_scope(list(stmts)))
+
+
+# Calls that answer with a default instead of raising: a mapping's `.get("key"[, default])`, `getattr(o, n, d)`,
+# the text and truth of a value. A binding made of nothing else is made before anything in the try can fail.
+_ANSWERING = frozenset({"str", "repr", "bool"})
+
+
+def _answers(call: ast.Call) -> bool:
+    """`data.get("query")`, `token.get("access", "")`: a key lookup (a constant key that is no URL or path, so not
+    a client's `get("/api/x")`) on an object, not a module (`requests.get(...)` is resolved apart)."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        key = call.args[0] if call.args else None
+        return func.attr == "get" and len(call.args) <= 2 and not call.keywords and \
+            isinstance(key, ast.Constant) and isinstance(key.value, str) and not any(c in key.value for c in "/:")
+    return isinstance(func, ast.Name) and (func.id in _ANSWERING or func.id == "getattr" and len(call.args) == 3)
 
 
 def _unguarded(body: list[ast.stmt]) -> list[ast.AST]:
@@ -122,7 +143,8 @@ class UnboundInHandler(AstCheck):
         # a loop's target is bound before its body runs: only the iterable can fail first
         before = [binding.iter] if isinstance(binding, (ast.For, ast.AsyncFor)) and any(
             isinstance(n, ast.Name) and n.id == read.id for n in ast.walk(binding.target)) else [binding]
-        if not _can_raise([*node.body[:index], *before]) or self._rebound_in_loop(node, read.id):
+        if not self._fails_first([*node.body[:index], *before]) or self._rebound_in_loop(node, read.id) or \
+                self._status_error_after(node, handler, read.id, index):
             return
         library = self._library_call(before)
         # a loop's or a with's own body runs after its target is bound: what it raises finds the name bound
@@ -138,6 +160,28 @@ class UnboundInHandler(AstCheck):
         else:
             self.report(read, message + f"; statements after line {binding.lineno} can raise too, which one "
                                         "reaches the handler was not traced", level="note")
+
+    def _fails_first(self, stmts: list[ast.AST]) -> bool:
+        """Something in these statements can raise: a call other than one that answers with a default
+        (`info.data.get("q") or ""`, `{"Authorization": f"Bearer {token.get('access')}"}`), an await, a raise."""
+        return any(isinstance(n, _RAISES) and not (isinstance(n, ast.Call) and _answers(n) and
+                                                    not (self.ctx.qualname(n.func) or "builtins.").startswith(
+                                                        tuple(_CALL_FAMILIES)))
+                   for n in _walk_scope(list(stmts)))
+
+    def _status_error_after(self, node: ast.Try, handler: ast.ExceptHandler, name: str, index: int) -> bool:
+        """`r = requests.post(...)`, `r.raise_for_status()`, `except requests.HTTPError: log(r.text)`: the handler
+        catches only the status error, which `raise_for_status()` raises on the bound response (the call itself
+        raises ConnectionError, Timeout...): `r` is bound whenever this handler runs."""
+        if handler.type is None:
+            return False
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if not all(_STATUS_ERRORS.get((self.ctx.qualname(k) or "").partition(".")[0]) ==
+                   (dotted(k) or "").rpartition(".")[2] for k in kinds):
+            return False
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "raise_for_status"
+                   and isinstance(n.func.value, ast.Name) and n.func.value.id == name
+                   for n in _walk_scope(node.body[index:]))
 
     def _library_call(self, nodes: list[ast.AST]) -> str | None:
         """The client library (requests, httpx, ...) a call of these nodes goes to: its failures are routine."""

@@ -428,6 +428,7 @@ class MainGuardDepth:
 _VIEW_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "list", "create", "retrieve",
                            "update", "partial_update", "destroy", "dispatch", "form_valid", "perform_create",
                            "perform_update", "perform_destroy"})
+VIEW_METHODS = _VIEW_METHODS  # the HTTP-verb and DRF action method names of a class view
 
 
 def is_endpoint_function(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> bool:

@@ -38,6 +38,7 @@ PREFILL = frozenset({"data", "initial"})
 # A parameter annotated so that FastAPI hands it the body unvalidated (`payload: dict`, `Annotated[Any, Body()]`)
 _UNTYPED = re.compile(r"^(dict|Dict(\[.*\])?|dict\[.*\]|Any|typing\.Any|list\[dict.*\]|List\[Dict.*\]|object|Json)$")
 _MAX_CLIMB = 8  # a value nested deeper than this in wrappers is not worth following
+_MAX_LOOP = 12  # a setattr loop is a few statements; a longer body is not read for one
 
 
 def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
@@ -56,6 +57,9 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
                 continue
             name = dotted(parent.func) or ""
             tail = last_name(name) if name else (parent.func.attr if isinstance(parent.func, ast.Attribute) else "")
+            whole = _written_whole(parent, child, tail)
+            if whole:
+                return whole
             if isinstance(child, ast.keyword):
                 if child.arg is None:
                     return f"expanded as keyword arguments of {tail or 'a call'}()"
@@ -69,6 +73,8 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
             if index is not None and index < len(parent.args) and parent.args[index] is child:
                 return f"stored by {tail}()"
             return f"built:{name}" if tail[:1].isupper() and name else None
+        if isinstance(parent, ast.Attribute) and parent.value is child and parent.attr == "items":
+            return _set_in_loop(parents, parent)
         if isinstance(parent, ast.Assign) and parent.value is child:
             for target in parent.targets:
                 if isinstance(target, ast.Attribute) and _root(target) not in _TRANSIENT and \
@@ -76,6 +82,56 @@ def damage(parents: list[ast.AST], node: ast.AST) -> str | None:
                     return f"stored in {dotted(target) or target.attr}"
             return None
         return None
+    return None
+
+
+# A serializer's own writes, which take the data to write as their last positional argument or as keyword:
+# DRF's `update(instance, validated_data)` and `create(validated_data)`
+_SERIALIZER_WRITES = {"update": 1, "create": 0}
+_SERIALIZER_DATA = frozenset({"validated_data", "data"})
+_SERIALIZER = re.compile(r"(?i)serializer$")
+
+
+def _written_whole(call: ast.Call, child: ast.AST, tail: str) -> str | None:
+    """The value handed whole to a write that sets every key it holds as a field (mass assignment):
+    `obj.__dict__.update(value)`, or a serializer's `update(instance, value)` / `create(value)` (the
+    receiver a local or attribute named `...serializer`, or `self.get_serializer(...)`): the write the
+    serializer makes of its `validated_data`, given the raw payload instead."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return None
+    if tail == "update" and isinstance(func.value, ast.Attribute) and func.value.attr == "__dict__" and \
+            call.args[:1] == [child]:
+        return f"written whole into {dotted(func.value.value) or 'an object'}'s attributes by __dict__.update()"
+    index = _SERIALIZER_WRITES.get(tail)
+    if index is None:
+        return None
+    receiver = dotted(func.value.func) if isinstance(func.value, ast.Call) else dotted(func.value)
+    if not receiver or not (_SERIALIZER.search(receiver) or receiver.endswith("get_serializer")):
+        return None
+    if len(call.args) == index + 1 and call.args[index] is child or \
+            isinstance(child, ast.keyword) and child.arg in _SERIALIZER_DATA:
+        return f"written whole by {receiver}.{tail}() in place of its validated_data"
+    return None
+
+
+def _set_in_loop(parents: list[ast.AST], items: ast.Attribute) -> str | None:
+    """`for key, value in payload.items(): setattr(obj, key, value)`: every key the client sends becomes an
+    attribute (mass assignment). Only the loop's own statements are read, not a walk of the function."""
+    at = next((i for i in range(len(parents) - 1, -1, -1) if parents[i] is items), None)
+    if at is None or at < 2:
+        return None
+    call, loop = parents[at - 1], parents[at - 2]
+    if not (isinstance(call, ast.Call) and call.func is items and isinstance(loop, (ast.For, ast.AsyncFor)) and
+            loop.iter is call and isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 and
+            isinstance(loop.target.elts[0], ast.Name)):
+        return None
+    key = loop.target.elts[0].id
+    for stmt in loop.body:
+        for node in ast.walk(stmt) if len(loop.body) <= _MAX_LOOP else ():
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" and \
+                    len(node.args) == 3 and isinstance(node.args[1], ast.Name) and node.args[1].id == key:
+                return f"written whole, key by key, by setattr({dotted(node.args[0]) or 'an object'}, {key}, ...)"
     return None
 
 
@@ -103,6 +159,8 @@ def owner_scoped(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
     for parent in reversed(parents[-_MAX_CLIMB:]):
         if isinstance(parent, ast.Call) and isinstance(child, ast.keyword):
             return _owner_keyword(parent)
+        if isinstance(parent, ast.Attribute) and parent.value is child and parent.attr == "items":
+            return _set_in_loop(parents, parent)
         if isinstance(parent, ast.Assign) and parent.value is child:
             return ""
         child = parent
@@ -115,6 +173,8 @@ def stored_on(parents: list[ast.AST], node: ast.AST) -> str:
     `request.user.profile.theme = value`), or ""."""
     child: ast.AST = node
     for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Attribute) and parent.value is child and parent.attr == "items":
+            return _set_in_loop(parents, parent)
         if isinstance(parent, ast.Assign) and parent.value is child:
             target = parent.targets[0] if len(parent.targets) == 1 else None
             return (dotted(target.value) or "") if isinstance(target, ast.Attribute) else ""
@@ -147,6 +207,8 @@ def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
                 return [model, child.arg]
             name = dotted(func) or ""
             return [name, child.arg] if last_name(name)[:1].isupper() else None
+        if isinstance(parent, ast.Attribute) and parent.value is child and parent.attr == "items":
+            return _set_in_loop(parents, parent)
         if isinstance(parent, ast.Assign) and parent.value is child:
             target = parent.targets[0] if len(parent.targets) == 1 else None
             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
