@@ -198,13 +198,13 @@ class EndpointWithoutAuth(EndpointCheck):
                                f"{', '.join(f'{s}()' for s in scopes)}): each caller gets the rows that caller "
                                "may see, so it is guarded by its data; what that filter lets an anonymous caller "
                                "see is not traced")
-                elif not readers and self._serves_record_file(group):
+                elif not readers and (download := self._serves_record_file(group)):
                     # a stored file (an upload, an attachment) answered as a download for the record its URL
                     # names by id: what a file store keeps is someone's document, and an id can be counted, so
                     # every stored file is one loop away; public files are served from a folder, not by record
                     level = "warning"
                     reason += (f" and reads no user identity, yet it answers a stored file "
-                               f"({self._serves_record_file(group)}()) of the record its URL names by id: anyone "
+                               f"({download}()) of the record its URL names by id: anyone "
                                "can count through the ids and download every stored file")
                 elif not readers:
                     # public content or a forgotten guard: the code does not say which (also on DRF's open
