@@ -343,7 +343,7 @@ class EndpointWithoutAuth(EndpointCheck):
         return f"{closed} route(s) beside it in its module take a login" if closed else None
 
     @staticmethod
-    def _names_record(e) -> bool:
+    def _names_record(e, by_name: bool = False) -> bool:
         """A path parameter naming a stored record, unless it is declared a string or a UUID (a `str` / `UUID`
         annotation, a `<str:...>` / `<uuid:...>` converter): such an id may be a random key handed out as a link
         (an invoice page's), so on its own it says nothing of who the record is for."""
@@ -355,16 +355,19 @@ class EndpointWithoutAuth(EndpointCheck):
             params[name] = conv.lower()
         typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
         # an id by its type (`<int:pk>`, `task_id: int`) or, untyped, by its name (`{task_id}`, `<pk>`): a word
-        # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record
+        # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record. by_name: only an id
+        # named so (`<int:size>` of a thumbnail is a number, not a record)
         return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
-                   (conv in ("int", "integer") or typed.get(name) == "int" or _ID_PARAM.search(name))
+                   (not by_name and (conv in ("int", "integer") or typed.get(name) == "int") or
+                    _ID_PARAM.search(name))
                    for name, conv in params.items())
 
     def _serves_record_file(self, group: list) -> str | None:
-        """The file response (`FileResponse`, `send_file`) a read answers for the record its URL names by a
-        numeric or untyped id, when the file is not a public asset (the UI build, the favicon: assets.py)."""
+        """The file response (`FileResponse`, `send_file`) a read answers for the record its URL names by an
+        id (a parameter named `id`, `pk`, `file_id`, not typed str/UUID), when the file is not a public asset
+        (the UI build, the favicon: assets.py)."""
         e = group[0][0]
-        if not any(self._names_record(x) for x, _ in group):
+        if not any(self._names_record(x, by_name=True) for x, _ in group):
             return None
         views = self._views(e.file, e, None)
         if any(v.get("serves_asset") for v in views):
