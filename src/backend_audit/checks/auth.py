@@ -357,9 +357,10 @@ class EndpointWithoutAuth(EndpointCheck):
         # an id by its type (`<int:pk>`, `task_id: int`) or, untyped, by its name (`{task_id}`, `<pk>`): a word
         # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record. by_name: only an id
         # named so (`<int:size>` of a thumbnail is a number, not a record)
+        # (by_name also takes pydantic's `UUID4` for the random key it is)
         return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
                    (not by_name and (conv in ("int", "integer") or typed.get(name) == "int") or
-                    _ID_PARAM.search(name))
+                    _ID_PARAM.search(name) and not (by_name and re.fullmatch(r"UUID\d?", typed.get(name) or "")))
                    for name, conv in params.items())
 
     def _serves_record_file(self, group: list) -> str | None:
