@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model.frameworks.assets import catch_all
+from ..model.frameworks.assets import FILE_RESPONSES, catch_all
 from ..model.frameworks.capability import secret_path_param
 from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from ..model.frameworks.public_flows import account_flow
+from ..model.frameworks.rpc_methods import declared_anonymous
 from .endpoint_base import EndpointCheck
 from .proxy_internal import internal_locations, internal_prefix
 
@@ -124,6 +125,7 @@ class EndpointWithoutAuth(EndpointCheck):
         # the proxy configs are read only when some route is judged unguarded
         locations = internal_locations(project) if by_handler else []
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
+        out += self._rpc_anonymous_writes(inv)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -196,6 +198,14 @@ class EndpointWithoutAuth(EndpointCheck):
                                f"{', '.join(f'{s}()' for s in scopes)}): each caller gets the rows that caller "
                                "may see, so it is guarded by its data; what that filter lets an anonymous caller "
                                "see is not traced")
+                elif not readers and (download := self._serves_record_file(group)):
+                    # a stored file (an upload, an attachment) answered as a download for the record its URL
+                    # names by id: what a file store keeps is someone's document, and an id can be counted, so
+                    # every stored file is one loop away; public files are served from a folder, not by record
+                    level = "warning"
+                    reason += (f" and reads no user identity, yet it answers a stored file "
+                               f"({download}()) of the record its URL names by id: anyone "
+                               "can count through the ids and download every stored file")
                 elif not readers:
                     # public content or a forgotten guard: the code does not say which (also on DRF's open
                     # default: a tag list or a version check reads the same for everyone)
@@ -333,7 +343,7 @@ class EndpointWithoutAuth(EndpointCheck):
         return f"{closed} route(s) beside it in its module take a login" if closed else None
 
     @staticmethod
-    def _names_record(e) -> bool:
+    def _names_record(e, by_name: bool = False) -> bool:
         """A path parameter naming a stored record, unless it is declared a string or a UUID (a `str` / `UUID`
         annotation, a `<str:...>` / `<uuid:...>` converter): such an id may be a random key handed out as a link
         (an invoice page's), so on its own it says nothing of who the record is for."""
@@ -345,10 +355,25 @@ class EndpointWithoutAuth(EndpointCheck):
             params[name] = conv.lower()
         typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
         # an id by its type (`<int:pk>`, `task_id: int`) or, untyped, by its name (`{task_id}`, `<pk>`): a word
-        # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record
+        # such as `<ns>`, `{item}` or `{slug}` names a place or a page as often as a record. by_name: only an id
+        # named so (`<int:size>` of a thumbnail is a number, not a record)
+        # (by_name also takes pydantic's `UUID4` for the random key it is)
         return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
-                   (conv in ("int", "integer") or typed.get(name) == "int" or _ID_PARAM.search(name))
+                   (not by_name and (conv in ("int", "integer") or typed.get(name) == "int") or
+                    _ID_PARAM.search(name) and not (by_name and re.fullmatch(r"UUID\d?", typed.get(name) or "")))
                    for name, conv in params.items())
+
+    def _serves_record_file(self, group: list) -> str | None:
+        """The file response (`FileResponse`, `send_file`) a read answers for the record its URL names by an
+        id (a parameter named `id`, `pk`, `file_id`, not typed str/UUID), when the file is not a public asset
+        (the UI build, the favicon: assets.py)."""
+        e = group[0][0]
+        if not any(self._names_record(x, by_name=True) for x, _ in group):
+            return None
+        views = self._views(e.file, e, None)
+        if any(v.get("serves_asset") for v in views):
+            return None
+        return next((v["serves_file"] for v in views if v.get("serves_file") in FILE_RESPONSES), None)
 
     @staticmethod
     def _random_key(e) -> bool:
@@ -605,6 +630,25 @@ class EndpointWithoutAuth(EndpointCheck):
                                     f"({e.handler}) {why}", level="note", symbol=e.handler,
                                     snippet=" ".join(routes), rule_id=f"BA-AUTH-001/{sub}",
                                     properties={"routes": routes}))
+        return out
+
+    def _rpc_anonymous_writes(self, inv) -> list:
+        """The methods an RPC entry point serves that their registration declares anonymous
+        (`@app_rpc_method(name=..., auth="anonymous")`) and that change stored data: an anonymous caller
+        reaches them through the entry point. The author chose it (a public form's submission), so a note
+        saying what it writes; an anonymous read is public by the author's word and silent."""
+        if self._evidence is None or not any(e.auth.startswith("rpc:") for e in inv.endpoints):
+            return []
+        out = []
+        for m in self._evidence.rpc_methods():
+            if not declared_anonymous(m) or not self._function_stores(m["path"], m["qualname"], 0):
+                continue
+            out.append(self.finding(
+                m["path"], m["line"], f"RPC method {m['name']} ({m['qualname']}) is registered for anonymous "
+                f"callers (auth={m['declared']!r}) and changes stored data: anyone who can reach the entry point "
+                "calls it; whether it is meant for anyone (a public form's submission) or should take a login is "
+                f"not traced", level="note", symbol=m["qualname"], snippet=f"auth={m['declared']!r}",
+                rule_id="BA-AUTH-001/rpc-anonymous"))
         return out
 
     def _drf_default_open(self, inv, opened: list[str]) -> list:

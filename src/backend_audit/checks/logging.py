@@ -654,6 +654,9 @@ _UNEXPECTED_KINDS = frozenset({"Exception", "BaseException", "AttributeError", "
 _DATABASE_ERROR = re.compile(r"^(Integrity|Operational|Database|Programming|Interface|Data|Internal)Error$|"
                              r"^SQLAlchemyError$|^DBAPIError$|^PyMongoError$|^RedisError$")
 _BUILTINS = frozenset(dir(builtins))
+# str methods that only cut or test a string: named so and given constants, nobody's data layer answers them
+_STR_SHAPE = frozenset({"split", "rsplit", "partition", "rpartition", "splitlines", "strip", "lstrip", "rstrip",
+                        "removeprefix", "removesuffix"})
 # library functions that return a client object rather than data (boto3's `client("s3")`, `resource(...)`)
 _CLIENT_FACTORIES = frozenset({"client", "resource", "session", "connect", "create_client", "from_url"})
 # statements that are one step: no block of their own
@@ -783,7 +786,12 @@ class ErrorLogDropsTraceback(AstCheck):
         """The call goes to library code, by its root name: a module or name imported from a library
         (`shutil.move`, `Path(p).unlink()`, `requests.get(url).json()`) or a builtin. A method on `self`, a
         parameter or a client object is left out: a data layer or a plugin reached through it may be the
-        project's own code, whose frames are where a bug lives."""
+        project's own code, whose frames are where a bug lives. A string method by its name, given only
+        constants (`email.rsplit("@")`, `line.split(":", 1)`), is the str type's own: it fails only on the shape
+        of the value, and it has no frames below the line."""
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _STR_SHAPE and all(
+                isinstance(a, ast.Constant) for a in [*call.args, *(k.value for k in call.keywords)]):
+            return True
         func, below = call.func, None
         while isinstance(func, (ast.Attribute, ast.Call)):
             below = func

@@ -18,6 +18,7 @@ from typing import Any
 from .capability import body_capability, capability_param
 from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, last_name
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
+from .rpc_methods import RPC_ENTRY_POINTS, declared_anonymous, registered_methods
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 _CREDENTIAL_VIEWS = frozenset({"ObtainAuthToken", "TokenObtainPairView", "TokenObtainSlidingView", "TokenObtainView"})
@@ -405,9 +406,26 @@ class AuthEvidence:
             return f"unknown: {info['unknown'][0]} was not analysed"
         if info["bases"] & GRAPHQL_VIEWS:
             return "graphql: auth per resolver (not modelled)"
+        if info["bases"] & RPC_ENTRY_POINTS:
+            return self._rpc_auth()
         if "RedirectView" in info["bases"] and not info["methods"] & set(HTTP_VERBS):
             return REDIRECT_ONLY
         return "none"
+
+    def rpc_methods(self) -> list[dict[str, Any]]:
+        memo = self.__dict__.get("_rpc_memo")
+        if memo is None:
+            memo = self.__dict__["_rpc_memo"] = registered_methods(self.facts)
+        return memo
+
+    def _rpc_auth(self) -> str:
+        """An RPC entry point guards nothing itself: each method it dispatches to declares its auth where it is
+        registered (rpc_methods.py), and BA-AUTH-001 judges those declared anonymous."""
+        methods = self.rpc_methods()
+        anonymous = [m["name"] for m in methods if declared_anonymous(m)]
+        return (f"rpc: each registered method declares its auth ({len(methods)} method(s)"
+                + (f"; declared anonymous: {', '.join(anonymous[:3])}{' ...' if len(anonymous) > 3 else ''})"
+                   if anonymous else ")"))
 
     def method_auth(self, info: dict[str, Any], methods: list[str], class_auth: str) -> list[tuple[list[str], str]]:
         """Methods grouped by their evidence: a decorator or a check on `post` protects POST only."""
