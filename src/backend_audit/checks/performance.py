@@ -689,6 +689,13 @@ class DatabaseRoundTripInLoop(AstCheck):
             if others:
                 return (f"the state saved is changed through the object's own methods ({receiver}.{others[0]}()): "
                         "whether one bulk update covers it was not traced")
+            if receiver in names and not facts.attrs_set and not facts.methods.get(receiver, set()) - {"save"}:
+                # blind set R: `for ip in ...: ip.save()` on purpose, so the model's save() re-derives each row
+                # (which network it falls in): the pass changes nothing a bulk update could write (a form's
+                # save() after is_valid() writes what the form bound: not this)
+                return (f"the pass sets no field of {receiver} before save(): it runs for what the model's own "
+                        "save() does with each row, which a bulk update would skip; whether that could be batched "
+                        "was not traced")
         if sub == "write" and what in ("objects...update()", "objects...delete()") and \
                 not self._statement_names(call) & (names | facts.bound | facts.unpacked):
             return ("the same set-based statement every pass (it uses nothing the loop walks): repeated, not one "
