@@ -689,7 +689,8 @@ class DatabaseRoundTripInLoop(AstCheck):
             if others:
                 return (f"the state saved is changed through the object's own methods ({receiver}.{others[0]}()): "
                         "whether one bulk update covers it was not traced")
-            if receiver in names and not facts.attrs_set and not facts.methods.get(receiver, set()) - {"save"}:
+            if receiver in names and not facts.attrs_set and receiver not in facts.member_calls and \
+                    not facts.methods.get(receiver, set()) - {"save"}:
                 # blind set R: `for ip in ...: ip.save()` on purpose, so the model's save() re-derives each row
                 # (which network it falls in): the pass changes nothing a bulk update could write (a form's
                 # save() after is_valid() writes what the form bound: not this)
@@ -1575,6 +1576,7 @@ class _LoopFacts:
         self.writes = False
         self.attrs_set: set[str] = set()  # `item.order = ...`, `setattr(item, ...)`
         self.methods: dict[str, set[str]] = {}  # `token.reset()` -> {"token": {"reset"}}
+        self.member_calls: set[str] = set()  # `view.fields.remove(x)` -> {"view"}: a member changed in place
         # `if result.rowcount < limit: break`: the loop ends on a short chunk or page
         self.exits_on_size = False
         self.pages = False  # a statement of the body reads `.limit(N)` rows
@@ -1611,6 +1613,8 @@ class _LoopFacts:
                     self.pages = self.pages or func.attr == "limit" and _reads_page(n)
                     if isinstance(func.value, ast.Name):
                         self.methods.setdefault(func.value.id, set()).add(func.attr)
+                    elif isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name):
+                        self.member_calls.add(func.value.value.id)
                 elif isinstance(func, ast.Name):
                     self.writes = self.writes or func.id in ("insert", "update", "delete")
                     if func.id == "setattr" and n.args and isinstance(n.args[0], ast.Name):
