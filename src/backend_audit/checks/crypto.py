@@ -90,6 +90,10 @@ def _secret_value_name(name: str | None) -> bool:
 _CALL_TAILS = frozenset({q.rpartition(".")[2] for q in (*_WEAK_HASHES, *_RANDOM_FUNCS, "hashlib.new")})
 
 
+# a name for a set of characters a value is drawn from, one by one
+_ALPHABET = re.compile(r"(?i)alphabet|char|letter|digit|symbol|vocab")
+
+
 class WeakCrypto(AstCheck):
     RULE_ID = "BA-SEC-003"
     PREFILTER = ("md5", "sha1", "MD5", "SHA1", "SHA", "MD4", "md4", "random")
@@ -202,8 +206,33 @@ class WeakCrypto(AstCheck):
                                   "the secrets module if it is ever a credential", level="note",
                             properties={"sub": "published"})
                 return
+            if qn == "random.choice" and self._picks_existing(node):
+                # blind set R: one of the API keys a page publishes, picked at random; guessing the pick gives
+                # nothing the list does not
+                self.report(node, f"{qn}() picks {bound or fn} among values that already exist "
+                                  f"({self.ctx.segment(node.args[0])}), it makes no new secret: whether those values "
+                                  "are secrets and who may learn which was picked were not traced",
+                            level="note", properties={"sub": "pick"})
+                return
             self.report(node, f"{qn}() produces {bound or fn}: the random module is predictable (Mersenne Twister, "
                               "state recoverable from outputs); use secrets.token_urlsafe() / secrets.choice()")
+
+    def _picks_existing(self, node: ast.Call) -> bool:
+        """`random.choice(api_keys)` taken whole, not a piece of a value built up (no comprehension around it, no
+        `+=`), on a
+        collection that is no alphabet (a string, a `string.*` constant, a name saying chars/letters/alphabet):
+        the value picked is one the program already has."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        if len(node.args) != 1 or isinstance(parent, (ast.AugAssign, ast.BinOp, ast.JoinedStr)) or any(
+                isinstance(p, (ast.GeneratorExp, ast.ListComp, ast.comprehension)) for p in self.ctx.parents):
+            return False  # one character of a value built piece by piece
+        pool = node.args[0]
+        for n in ast.walk(pool):
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) or \
+                    (dotted(n) or "").startswith("string.") or \
+                    isinstance(n, ast.Name) and _ALPHABET.search(n.id):
+                return False
+        return True
 
     def _only_tested(self) -> bool:
         """The random value is an operand of a comparison (`random.randint(0, 1) == 0`, `random.random() <

@@ -35,6 +35,7 @@ _STDLIB_CLIENTS: dict[str, tuple[int, bool]] = {
     "socket.create_connection": (2, True),
 }
 _SOCKET_CALLS = frozenset({"connect", "connect_ex", "settimeout", "setblocking"})
+_RECEIVES = frozenset({"recv", "recvfrom", "recv_into", "recvfrom_into", "recvmsg"})
 # settimeout(None), setblocking(True): compared by identity, as settimeout(1) == True
 _STILL_BLOCKING = (None, True)
 # a probe of a port on this machine (`connect_ex(("127.0.0.1", port))`): no network peer to stall
@@ -43,6 +44,14 @@ _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 
 def _forwards_kwargs(call: ast.Call) -> bool:
     return any(kw.arg is None for kw in call.keywords)
+
+
+def _is_datagram(value: ast.AST) -> bool:
+    """`socket.socket(AF_INET, SOCK_DGRAM)`: a UDP socket (its type, second or `type=`)."""
+    if not isinstance(value, ast.Call):
+        return False
+    kind = value.args[1] if len(value.args) > 1 else keyword(value, "type")
+    return kind is not None and (dotted(kind) or "").split(".")[-1] == "SOCK_DGRAM"
 
 
 def _is_none(node: ast.AST | None) -> bool:
@@ -66,6 +75,10 @@ class OutboundCallWithoutTimeout(AstCheck):
         # one in __init__ and bounds or connects it in another method
         self.sockets: set[str] = set()
         self.unix_sockets: set[str] = set()
+        # UDP sockets: connect() only records the peer (nothing is sent, nothing waits), so only a recv() on one
+        # can block (blind set R: a UDP connect that finds the local IP through the routing table)
+        self.datagrams: set[str] = set()
+        self.receivers: set[str | None] = set()
         self.bounded: set[str | None] = set()
         self.connects: list[tuple[ast.Call, str | None]] = []
         # socket.setdefaulttimeout() bounds every stdlib client and raw socket the process opens after it
@@ -86,6 +99,8 @@ class OutboundCallWithoutTimeout(AstCheck):
             self.sessions[-1].add(node.optional_vars.id)
         elif self._is_network_socket(node.context_expr) and isinstance(node.optional_vars, ast.Name):
             self.sockets.add(node.optional_vars.id)
+            if _is_datagram(node.context_expr):
+                self.datagrams.add(node.optional_vars.id)
 
     def visit_Call(self, node: ast.Call) -> None:
         if _forwards_kwargs(node):
@@ -113,6 +128,8 @@ class OutboundCallWithoutTimeout(AstCheck):
                 self.connects.append((node, receiver))
             elif not (isinstance(node.args[0], ast.Constant) and any(node.args[0].value is v for v in _STILL_BLOCKING)):
                 self.bounded.add(receiver)  # settimeout(None) and setblocking(True) leave it blocking
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in _RECEIVES:
+            self.receivers.add(dotted(node.func.value))
         elif qn in ("aiohttp.ClientTimeout",) and timeout is None:
             others = [kw for kw in node.keywords if kw.arg != "total" and not _is_none(kw.value)]
             if _is_none(keyword(node, "total")) and not others:
@@ -140,6 +157,8 @@ class OutboundCallWithoutTimeout(AstCheck):
         elif isinstance(node.value, ast.Call) and self.ctx.qualname(node.value.func) == "socket.socket":
             names = {dotted(t) for t in node.targets} - {None}
             (self.sockets if self._is_network_socket(node.value) else self.unix_sockets).update(names)
+            if _is_datagram(node.value):
+                self.datagrams.update(names)
 
     def _is_network_socket(self, value: ast.AST) -> bool:
         """`socket.socket()` of an internet family (the default): an AF_UNIX socket reaches a local daemon
@@ -158,7 +177,14 @@ class OutboundCallWithoutTimeout(AstCheck):
             # a name also bound to an AF_UNIX socket (`if inet: ... else: ...`) counts where connect() is
             # given a (host, port) pair
             ambiguous = name in self.unix_sockets and not isinstance(call.args[0], ast.Tuple)
+            if name in self.datagrams and name not in self.receivers:
+                continue
             if name in self.sockets and name not in self.bounded and not ambiguous:
+                if name in self.datagrams:
+                    self.report(call, f"{name}.{call.func.attr}() on a UDP socket with no settimeout(): every "
+                                      "recv() after it blocks a worker forever when no answer comes; call "
+                                      "settimeout() first")
+                    continue
                 self.report(call, f"{name}.{call.func.attr}() on a socket.socket() with no settimeout(): the "
                                   "connect and every recv() after it block a worker forever when the peer "
                                   "stalls; call settimeout() first, or use socket.create_connection(addr, "
@@ -663,6 +689,14 @@ class DatabaseRoundTripInLoop(AstCheck):
             if others:
                 return (f"the state saved is changed through the object's own methods ({receiver}.{others[0]}()): "
                         "whether one bulk update covers it was not traced")
+            if receiver in names and not facts.attrs_set and receiver not in facts.member_calls and \
+                    not facts.methods.get(receiver, set()) - {"save"}:
+                # blind set R: `for ip in ...: ip.save()` on purpose, so the model's save() re-derives each row
+                # (which network it falls in): the pass changes nothing a bulk update could write (a form's
+                # save() after is_valid() writes what the form bound: not this)
+                return (f"the pass sets no field of {receiver} before save(): it runs for what the model's own "
+                        "save() does with each row, which a bulk update would skip; whether that could be batched "
+                        "was not traced")
         if sub == "write" and what in ("objects...update()", "objects...delete()") and \
                 not self._statement_names(call) & (names | facts.bound | facts.unpacked):
             return ("the same set-based statement every pass (it uses nothing the loop walks): repeated, not one "
@@ -1542,6 +1576,7 @@ class _LoopFacts:
         self.writes = False
         self.attrs_set: set[str] = set()  # `item.order = ...`, `setattr(item, ...)`
         self.methods: dict[str, set[str]] = {}  # `token.reset()` -> {"token": {"reset"}}
+        self.member_calls: set[str] = set()  # `view.fields.remove(x)` -> {"view"}: a member changed in place
         # `if result.rowcount < limit: break`: the loop ends on a short chunk or page
         self.exits_on_size = False
         self.pages = False  # a statement of the body reads `.limit(N)` rows
@@ -1578,6 +1613,8 @@ class _LoopFacts:
                     self.pages = self.pages or func.attr == "limit" and _reads_page(n)
                     if isinstance(func.value, ast.Name):
                         self.methods.setdefault(func.value.id, set()).add(func.attr)
+                    elif isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name):
+                        self.member_calls.add(func.value.value.id)
                 elif isinstance(func, ast.Name):
                     self.writes = self.writes or func.id in ("insert", "update", "delete")
                     if func.id == "setattr" and n.args and isinstance(n.args[0], ast.Name):

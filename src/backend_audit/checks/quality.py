@@ -10,7 +10,7 @@ from typing import Any
 from ..findings import Finding
 from .base import AstCheck, RadonCheck, dotted
 from .lazy_re import re  # compiled on first use
-from .util import is_route_handler, outside_product
+from .util import is_route_handler, outside_product, shipped_outside
 
 
 _WARNING_MARGIN = 5
@@ -96,8 +96,7 @@ class FunctionTooComplex(RadonCheck):
                 if outside:
                     # real complexity, but in code run once or only by developers: ranks E/F are warnings there,
                     # the rest notes (a one-off data migration, a maintainer's generator)
-                    level, where = ("warning" if rank in ("E", "F") else "note"), \
-                        f" (in {outside}, outside the shipped application)"
+                    level, where = ("warning" if rank in ("E", "F") else "note"), f" ({shipped_outside(outside)})"
             header = lines[block.lineno - 1] if 0 < block.lineno <= len(lines) else ""
             col = len(header) - len(header.lstrip())
             out.append(Finding(
@@ -328,7 +327,7 @@ class LowMaintainabilityIndex(RadonCheck):
         where = ""
         if level == "warning" and (outside := outside_product(self.ctx)):
             # a maintainer's generator or a one-off harness: as BA-QUAL-001 there, worth a note, not a warning
-            level, where = "note", f" (in {outside}, outside the shipped application)"
+            level, where = "note", f" ({shipped_outside(outside)})"
         return [Finding(
             rule_id=self.RULE_ID, path=self.ctx.path, line=1, column=1, end_line=1,
             end_column=len(self.ctx.lines[0]) + 1 if self.ctx.lines else 1, level=level,

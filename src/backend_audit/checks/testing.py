@@ -1208,6 +1208,16 @@ class EndpointWithoutTest(_TestCheck):
                     "traced", level="note",
                     snippet=f"endpoint {methods} {route} {handler}", route=route))
                 continue
+            shell = _tested_same_page(ep, endpoints, reached)
+            if shell is not None:
+                # blind set R: an SPA's frontend routes all render its index page; the handler has no code of
+                # its own for this URL, so the test of the other route runs what this one would
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name, but {shell}: whether "
+                    "this URL changes what the handler does is not traced", level="note",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             if computed is None:
                 out.append(self.finding(
                     ep.file, int(ep.line or 1), f"{methods} {route} ({handler}) is not requested by any test: "
@@ -1232,6 +1242,37 @@ class EndpointWithoutTest(_TestCheck):
                 "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+def _tested_same_page(ep: Any, endpoints: list[Any], reached: set[int]) -> str | None:
+    """What a test requests that runs this endpoint's code: the same function at another URL when it takes
+    none of this URL's parameters (`admin_home(request, **kwargs)` routed at six paths), or another route whose
+    handler's whole body renders the same template as this one's (an SPA's frontend routes, each
+    `return render(request, "index.html", ...)`)."""
+    fn = ep.fn or {}
+    params = fn.get("params")
+    if ep.drf or params is None:
+        return None
+    own = {_param_name(p) for p in PARAM.findall(ep.path or "")}
+    page = fn.get("renders_page")
+    tested = [o for o in endpoints if o is not ep and id(o) in reached]
+    if not own & {p.get("name") for p in params}:
+        same = next((o for o in tested if (o.file, o.handler) == (ep.file, ep.handler)), None)
+        if same is not None:
+            return f"tests request {same.path or '/'}, served by the same function, which reads no parameter of " \
+                   "this URL"
+    if page:
+        other = next((o for o in tested if (o.fn or {}).get("renders_page") == page), None)
+        if other is not None:
+            return f"tests request {other.path or '/'}, whose handler, like this one, does nothing but render the " \
+                   f"same page ({page})"
+    return None
+
+
+def _param_name(token: str) -> str:
+    """`<int:user_id>`, `{schema_id}`, `{id:int}` -> the parameter's name."""
+    inner = token.strip("{}<>")
+    return inner.split(":")[-1] if token.startswith("<") else inner.split(":")[0]
 
 
 def _tested_listing(project: ProjectModel, ep: Any, siblings: Any, reached: set[int]) -> str | None:

@@ -59,9 +59,24 @@ def logger_method(call: ast.Call, ctx: FileContext, logger_names: frozenset[str]
     return None
 
 
+# click and the drop-in packages built on it (`import rich_click as click`), typer, argparse
+_CLI_PACKAGES = frozenset({"click", "rich_click", "asyncclick", "cloup", "typer", "argparse"})
+
+
+_CLI_PROGRAM = "a command of a command-line program"
+
+
+def shipped_outside(where: str) -> str:
+    """The phrase closing a finding's note on code outside_product() named: a command-line program's command
+    ships with the application but runs away from the request path; the rest is not shipped at all."""
+    return f"in {where}, away from the request path" if where.startswith(_CLI_PROGRAM) else \
+        f"in {where}, outside the shipped application"
+
+
 def defines_cli(ctx: FileContext) -> bool:
-    """A module that imports click, typer or argparse declares a command-line interface."""
-    return any(v.split(".")[0] in ("click", "typer", "argparse") for v in ctx.imports.values())
+    """A module that imports click (or a drop-in wrapper of it), typer or argparse declares a command-line
+    interface."""
+    return any(v.split(".")[0] in _CLI_PACKAGES for v in ctx.imports.values())
 
 
 # Files that are entry points or tooling, where printing is the interface (catalog BA-LOG-003).
@@ -161,7 +176,8 @@ def outside_product(ctx: FileContext) -> str | None:
     path = PurePosixPath(ctx.path)
     if is_migration(ctx):
         return "a migration, run once"
-    if path.parts[:1] and path.parts[0] in _DEVELOPER_DIRS and len(path.parts) > 1:
+    # `scripts/`, and a top folder naming what its scripts are for: `build-scripts/`, `dev_tools/`
+    if len(path.parts) > 1 and any(w in _DEVELOPER_DIRS for w in re.split(r"[-_.]", path.parts[0].lower())):
         return f"a developer program under {path.parts[0]}/"
     if in_harness(path):
         return "a benchmark or evaluation harness"
@@ -170,7 +186,9 @@ def outside_product(ctx: FileContext) -> str | None:
     tree = ctx.tree
     if tree is not None and _script_module(ctx)[2] and any(
             isinstance(st, ast.If) and is_main_guard(st) for st in tree.body):
-        return "a stand-alone script run from a terminal"
+        # a module of a package's command-line program (`archivebox version`) is shipped, but an operator runs
+        # it at a terminal, as a script: the same weight, a truer name
+        return f"{_CLI_PROGRAM} run from a terminal" if defines_cli(ctx) else "a stand-alone script run from a terminal"
     return None
 
 

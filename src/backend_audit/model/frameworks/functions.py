@@ -333,6 +333,22 @@ def _first_argument(call: ast.Call) -> ast.expr | None:
     return args[0] if args else None
 
 
+_RENDERERS = frozenset({"render", "render_template", "TemplateResponse", "render_to_response"})
+
+
+def _renders_page(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """The template a function's whole body renders (`return render(request, "app/index.html", {...})`, its
+    docstring apart): a page whose only code of its own is the context it hands the template."""
+    body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and \
+        isinstance(node.body[0].value, ast.Constant) else node.body
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+        return None
+    call = body[0].value
+    if (dotted(call.func) or "").rpartition(".")[2] not in _RENDERERS:
+        return None
+    return next((a.value for a in call.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)), None)
+
+
 def _params(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
     """Named parameters (positional-only, regular, keyword-only) with their defaults."""
     positional_params = [*args.posonlyargs, *args.args]
@@ -476,6 +492,9 @@ class FunctionFacts:
             out["public_marker"] = True
         if node.returns is not None:
             out["returns"] = annotation_text(ctx, node.returns)
+        page = _renders_page(node)
+        if page:
+            out["renders_page"] = page  # BA-TEST-005: a page shell's routes share what one test covers
         if fn.raw_reads:
             out["raw_reads"] = sorted(fn.raw_reads, key=lambda r: (r["line"], r["col"]))
         if fn.param_damage:
