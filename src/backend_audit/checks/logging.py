@@ -1316,9 +1316,13 @@ class EagerLogFormatting(AstCheck):
         elif node.args and formats_with_percent(self.ctx, self._roots(), node):
             wrong = placeholder_mismatch(node, msg, method)
             if wrong:
-                self.report(msg, f"logging call passes {wrong}: once its level is on, formatting the record "
-                                 "fails and the line is lost; give one %s per argument",
-                            properties={"sub": "placeholders"})
+                args = node.args[2 if method == "log" else 1:]
+                # `msg % mapping` does not fail without %(name)s placeholders: it returns the text as it is
+                lost = "the line is logged without the values (logging applies msg % mapping, which leaves a " \
+                       "message without %(name)s placeholders as it is); name them with %(key)s" \
+                    if len(args) == 1 and isinstance(args[0], ast.Dict) else \
+                    "once its level is on, formatting the record fails and the line is lost; give one %s per argument"
+                self.report(msg, f"logging call passes {wrong}: {lost}", properties={"sub": "placeholders"})
 
     def _roots(self) -> frozenset[str]:
         if not hasattr(self, "_import_roots"):
