@@ -228,10 +228,12 @@ class ModuleWithoutTests(_TestCheck):
         through = _imported_from(project, direct | imported | reached_endpoints | started)
         by_name = _named_by_string(project)
         discovered = _autodiscovered(project)
-        # a module a reached file names by dotted path (`app.config.from_object("pkg.config.default")` in the app
-        # factory every test builds) is loaded whenever that code runs: what it imports runs with it
+        # a module code the tests reach names by dotted path (`app.config.from_object("pkg.config.default")` in the
+        # app factory every test builds) is loaded whenever that code runs: what it imports runs with it.
         reached = direct | imported | set(through)
-        loaded = {p for p, namer in by_name.items() if namer in reached}
+        # A settings module's strings (`ASGI_APPLICATION = "config.asgi_app.application"`) name what a server
+        # loads, which tests may never do (blind P: an untested ASGI app's helpers were a true warning)
+        loaded = {p for p, namer in by_name.items() if namer in reached and not project.facts[namer].get("settings_like")}
         through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(discovered) | loaded)
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
