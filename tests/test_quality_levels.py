@@ -269,13 +269,36 @@ log = logging.getLogger(__name__)
 
 def send_login_code(code, user):
     if settings.is_development():
-        log.info(f"LOGIN CODE: {code}")
-    log.info(f"code sent to {user}")
+        log.debug(f"LOGIN CODE: {code}")
+    log.debug(f"code sent to {user}")
 """
 
 
 def test_eager_log_message_only_in_development_is_a_note(tmp_path):
     assert _levels(tmp_path, "app/auth.py", DEV_BANNER, "BA-LOG-002") == {10: "note", 11: "warning"}
+
+
+EAGER_LEVELS = """import logging
+
+log = logging.getLogger(__name__)
+
+
+def sync(items):
+    for item in items:
+        log.debug(f"syncing {item}")
+        log.log(logging.DEBUG, "item %s" % item)
+        log.info(f"synced {item}")
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(f"state {item.__dict__}")
+    log.error("sync of {} failed".format(len(items)))
+"""
+
+
+def test_eager_log_message_is_a_warning_only_at_debug_level(tmp_path):
+    # debug is off in production: its f-string is paid for nothing; at info and above the record is formatted
+    # anyway when emitted, so only grouping by template is lost (a note), as blind reviews of sets R and S judged
+    assert _levels(tmp_path, "app/sync.py", EAGER_LEVELS, "BA-LOG-002") == {
+        8: "warning", 9: "warning", 10: "note", 12: "note", 13: "note"}
 
 
 FALLBACKS = '''try:

@@ -20,7 +20,7 @@ from .logged_values import BENIGN, CREDENTIAL, OBJECT, Bindings, collect_binding
 from .util import (MainGuardDepth, expr_name, in_log_handler, is_migration,
                    is_literal_string, is_sensitive_name, mentions_sensitive_word, names_session_id,
                    is_straight_line, literal_text, logger_method, prints_to_its_user, script_functions,
-                   builds_web_app)
+                   builds_web_app, in_tool_dir, outside_product)
 
 _PRINTS = frozenset({"builtins.print", "pprint.pprint", "pprint.pp", "builtins.pprint"})
 _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
@@ -1312,29 +1312,56 @@ class EagerLogFormatting(AstCheck):
         if msg is None or (self.ctx.qualname(node.func.value) or "") == "logfire":
             return  # logfire reads an f-string's fields itself and groups by its template
         how = _eager(msg)
-        if how and self._loguru(node):
-            # loguru formats with str.format: `%s` would be printed as is
-            self.report(msg, f"log message built eagerly with {how}; pass a constant message with {{}} "
-                             "placeholders and the values as arguments (loguru: logger.info(\"paid {}\", "
-                             "payment_hash)) so formatting is lazy and messages group by template",
-                        properties={"logger": "loguru"})
-        elif how:
-            once = self._outside_the_server()
-            self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
-                             "arguments or extra={...} so formatting is lazy and messages group by template" +
-                        (f" ({once})" if once else ""),
-                        level="note" if once or self._development_only() else None)
+        if how:
+            loguru = self._loguru(node)
+            lazy = ("a constant message with {} placeholders and the values as arguments (loguru: "
+                    "logger.info(\"paid {}\", payment_hash))" if loguru else
+                    "a constant message with %s arguments or extra={...}")
+            why = self._note_why(node, method)
+            self.report(msg, f"log message built eagerly with {how}; pass {lazy} so formatting is lazy and "
+                             "messages group by template" + (f" ({why})" if why else ""),
+                        level="note" if why else None, properties={"logger": "loguru"} if loguru else None)
         elif node.args and formats_with_percent(self.ctx, self._roots(), node):
             wrong = placeholder_mismatch(node, msg, method)
             if wrong:
-                self.report(msg, f"logging call passes {wrong}: once its level is on, formatting the record "
-                                 "fails and the line is lost; give one %s per argument",
-                            properties={"sub": "placeholders"})
+                args = node.args[2 if method == "log" else 1:]
+                # `msg % mapping` does not fail without %(name)s placeholders: it returns the text as it is
+                lost = "the line is logged without the values (logging applies msg % mapping, which leaves a " \
+                       "message without %(name)s placeholders as it is); name them with %(key)s" \
+                    if len(args) == 1 and isinstance(args[0], ast.Dict) else \
+                    "once its level is on, formatting the record fails and the line is lost; give one %s per argument"
+                self.report(msg, f"logging call passes {wrong}: {lost}", properties={"sub": "placeholders"})
 
     def _roots(self) -> frozenset[str]:
         if not hasattr(self, "_import_roots"):
             self._import_roots = import_roots(self.ctx)  # first asked after the module's imports are read
         return self._import_roots
+
+    def _note_why(self, call: ast.Call, method: str) -> str | None:
+        """Why the eager message is a note, or None for a warning. The cost blind reviews confirm is a message
+        formatted at a level that is off: debug, off in production by default, on a path that may run per
+        request or per item. At info and above the level is normally on, so the record is formatted when
+        emitted anyway: what is lost is grouping by template, a style point unless the path is shown hot."""
+        once = self._outside_the_server()
+        if once:
+            return once
+        if self._development_only():
+            return "under a development switch: console output for the developer"
+        if not _debug_level(call, method):
+            return (f"at {'a non-debug' if method == 'log' else method} level, normally on: formatted when emitted anyway, only grouping by template "
+                    "is lost; whether the path is hot was not traced")
+        if self._level_checked():
+            return "under a check that the debug level is enabled: formatted only when it is on"
+        why = outside_product(self.ctx)
+        if why or in_tool_dir(self.ctx.path):
+            return f"in {why or 'a program under ' + in_tool_dir(self.ctx.path) + '/'} run by hand: its log is the " \
+                   "console of one run"
+        return None
+
+    def _level_checked(self) -> bool:
+        """Inside `if logger.isEnabledFor(logging.DEBUG):` (the formatting is then paid only when it is on)."""
+        return any(isinstance(p, ast.If) and any(isinstance(n, ast.Attribute) and n.attr == "isEnabledFor"
+                                                 for n in ast.walk(p.test)) for p in self.ctx.parents)
 
     def _outside_the_server(self) -> str | None:
         """Where the line is written once per run of a tool rather than per request, so neither laziness nor
@@ -1361,6 +1388,15 @@ class EagerLogFormatting(AstCheck):
         while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
             receiver = receiver.func.value
         return receiver is not None and (self.ctx.qualname(receiver) or "").startswith("loguru")
+
+
+def _debug_level(call: ast.Call, method: str) -> bool:
+    """A debug-level call: `.debug(...)`, loguru's `.trace(...)`, or `.log(logging.DEBUG, ...)` / `.log(10, ...)`."""
+    if method in ("debug", "trace"):
+        return True
+    level = positional(call, 0) if method == "log" else None
+    return level is not None and (dotted(level) or "").rsplit(".", 1)[-1] in ("DEBUG", "TRACE") or \
+        isinstance(level, ast.Constant) and level.value in (5, 10, "DEBUG", "TRACE")
 
 
 def _is_string(node: ast.expr) -> bool:

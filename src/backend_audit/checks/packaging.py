@@ -10,7 +10,7 @@ Plugins a package declares as entry points:
 `[tool.poetry.plugins."..."]`): the application loads the module by that name (`importlib.metadata
 .entry_points(group=...)`), so no test imports it; a test runs it by naming it (`'PLUGINS': ['blackout']`)
 or by requesting the URL it is served under (`/webhooks/prometheus`). Console scripts are programs, not
-plugins: left out. setup.py is parsed (ast), never run; every file is read bounded, without following links.
+plugins: listed apart (`script_modules`), as the start-up code of what an installation runs. setup.py is parsed (ast), never run; every file is read bounded, without following links.
 """
 
 from __future__ import annotations
@@ -30,6 +30,16 @@ _MAX = 2000  # entry points kept: a hostile file cannot grow the scan's memory
 def entry_points(project: Any) -> list[tuple[str, str, str, str]]:
     """(group, name, module, folder of the packaging file) of each plugin entry point the scanned packaging
     files declare, sorted."""
+    return [point for point in _declared(project) if point[0] not in _SCRIPTS]
+
+
+def script_modules(project: Any) -> list[tuple[str, str]]:
+    """(module, packaging file) of each console or GUI script the packaging files declare (`[project.scripts]`,
+    `console_scripts`, poetry's `scripts`): the programs an installation starts, a server among them."""
+    return [(module, folder) for group, _, module, folder in _declared(project) if group in _SCRIPTS]
+
+
+def _declared(project: Any) -> list[tuple[str, str, str, str]]:
     def build() -> list[tuple[str, str, str, str]]:
         found: set[tuple[str, str, str, str]] = set()
         for rel in repo_files(project):
@@ -42,8 +52,6 @@ def entry_points(project: Any) -> list[tuple[str, str, str, str]]:
             groups = _from_setup_py(text) if name == "setup.py" else _from_setup_cfg(text) \
                 if name == "setup.cfg" else _from_pyproject(text)
             for group, specs in groups:
-                if group in _SCRIPTS:
-                    continue
                 for spec in specs:
                     key, _, target = spec.partition("=")
                     module = target.strip().partition(":")[0].strip()
@@ -105,6 +113,9 @@ def _from_pyproject(text: str) -> list[tuple[str, list[str]]]:
         for group, specs in table.items():
             if isinstance(specs, dict):
                 out.append((group, [f"{k} = {v}" for k, v in specs.items() if isinstance(v, str)]))
+    for scripts in (project.get("scripts"), poetry.get("scripts")):
+        if isinstance(scripts, dict):
+            out.append(("console_scripts", [f"{k} = {v}" for k, v in scripts.items() if isinstance(v, str)]))
     return out
 
 

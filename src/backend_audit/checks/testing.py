@@ -19,7 +19,7 @@ from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 from .e2e_suite import e2e_driven_app, e2e_fixtures
 from .lazy_re import re  # compiled on first use
-from .packaging import build_hooks, entry_points
+from .packaging import build_hooks, entry_points, script_modules
 from .script_commands import commands_run_by_scripts, modules_run_at_image_build, modules_started_by_images
 from .util import in_harness
 
@@ -228,7 +228,13 @@ class ModuleWithoutTests(_TestCheck):
         through = _imported_from(project, direct | imported | reached_endpoints | started)
         by_name = _named_by_string(project)
         discovered = _autodiscovered(project)
-        through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(discovered))
+        # a module code the tests reach names by dotted path (`app.config.from_object("pkg.config.default")` in the
+        # app factory every test builds) is loaded whenever that code runs: what it imports runs with it.
+        reached = direct | imported | set(through)
+        # A settings module's strings (`ASGI_APPLICATION = "config.asgi_app.application"`) name what a server
+        # loads, which tests may never do (blind P: an untested ASGI app's helpers were a true warning)
+        loaded = {p for p, namer in by_name.items() if namer in reached and not project.facts[namer].get("settings_like")}
+        through_named = _imported_from(project, direct | imported | _hook_classes(project) | set(discovered) | loaded)
         through_named.update({k: v for k, v in _plugin_bases(project, set(by_name)).items() if k not in through_named})
         untested_siblings = _registry_gaps(project, direct | imported)
         built = _image_build_steps(project)
@@ -294,9 +300,9 @@ class ModuleWithoutTests(_TestCheck):
                              f"traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif path in through_named:
                 out.append(self.finding(
-                    path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, whose "
-                             "class settings or a registry name by dotted path (a hook the framework loads by "
-                             f"name), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
+                    path, 1, f"No test imports this module ({path}); it is imported by {through_named[path]}, which "
+                             "settings, a registry or code the tests reach name by dotted path (loaded by name: a "
+                             f"hook, a config module), so whether tests run it is not traced, and {evidence}", level="note", snippet=f"module {path}"))
             elif _library_command(project, path):
                 out.append(self.finding(
                     path, 1, f"No test runs this management command ({path}); its Command subclasses a library's "
@@ -348,6 +354,13 @@ class ModuleWithoutTests(_TestCheck):
                     path, 1, f"No test imports this template tag library ({path}); templates load it by name "
                              f"(`{{% load %}}`), so whether a tested view renders it is not traced, and {evidence}",
                     level="note", snippet=f"module {path}"))
+            elif path in _started_up_by(project) and not project.endpoints_for(path):
+                out.append(self.finding(
+                    path, 1, f"No test imports this module ({path}), nor any module a test reaches, and {evidence}; "
+                             f"only the service's start-up code imports it ({_started_up_by(project)[path]}: a console "
+                             "script the packaging declares, a WSGI/ASGI module, or what only they import), so it "
+                             "runs when the deployment starts the service, and whether a suite runs against the "
+                             "started service is not traced", level="note", snippet=f"module {path}"))
             elif (project.endpoints_for(path) or path in _app_importers(project)) and \
                     _body_lines(project.facts[path]) >= _LOGIC_LINES:
                 out.append(self.finding(path, 1, f"No test imports this module ({path}), nor any module a test "
@@ -404,11 +417,12 @@ def _served_by(model: ProjectModel, path: str) -> str:
     return f"{_app_importers(model)[path]} imports it"
 
 
-def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str]]:
-    """Modules the application's own code imports -> the first such importer (in path order), and the modules
-    only a dead package's members import. An importer that is itself an entry point run by hand (a management
-    command, a script, a migration) does not count: what only it imports is as much a tool as it is."""
-    def build() -> dict[str, str]:
+def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Modules the application's own code imports -> the first such importer (in path order), the modules
+    only a dead package's members import, and the modules only the start-up chain imports (see
+    `_start_up_chain`). An importer that is itself an entry point run by hand (a management command, a
+    script, a migration) does not count: what only it imports is as much a tool as it is."""
+    def build() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         edges: list[tuple[str, str]] = []
         for p in sorted(model.source_files):
             facts = model.facts[p]
@@ -419,6 +433,9 @@ def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str]]:
                 for dep in model.resolve_import(p, name):
                     if dep != p:
                         edges.append((p, dep))
+        chain = _start_up_chain(model, edges)
+        started = {dep: p for p, dep in edges if p in chain and dep in chain}
+        edges = [(p, dep) for p, dep in edges if not (p in chain and dep in chain)]
         # A package that nothing outside it imports is dead code (`utils/exporters/`, superseded by a sibling,
         # whose `__init__` still imports its modules): its members importing one another show no use, nor do
         # imports from inside a dead package into one of its sub-packages. A package holding a module the
@@ -446,8 +463,36 @@ def _import_use(model: ProjectModel) -> tuple[dict[str, str], dict[str, str]]:
         for p, dep in live:
             out.setdefault(dep, p)
         closed = {dep: p for p, dep in reversed(edges) if dep not in out}
-        return out, closed
+        started = {dep: p for dep, p in started.items() if dep not in out and dep not in closed}
+        return out, closed, started
     return model.memo("app_importers", build)
+
+
+def _start_up_chain(model: ProjectModel, edges: list[tuple[str, str]]) -> set[str]:
+    """The service's start-up code: the modules the packaging declares as console scripts (`pulpcore-api =
+    "pulpcore.app.entrypoint:main"`), the WSGI/ASGI modules a server loads, and, in turn, every module only
+    they import (a gunicorn application class, a worker's main loop). It runs when the deployment starts the
+    service, not when a test imports the app; blind (set S), suites that ran against the started service
+    (functional tests over HTTP) exercised it, so its imports show no untested use of their own."""
+    seeds = {path for module, _ in script_modules(model) for path in model.resolve_import("", module)
+             if path in model.facts}
+    seeds |= {p for p in model.source_files if p.rpartition("/")[2] in ("wsgi.py", "asgi.py")}
+    seeds = {p for p in seeds if not _builds_app(model, p)}
+    if not seeds:
+        return set()
+    importers: dict[str, set[str]] = {}
+    for p, dep in edges:
+        importers.setdefault(dep, set()).add(p)
+    chain, todo = set(seeds), list(seeds)
+    by_importer: dict[str, list[str]] = {}
+    for p, dep in edges:
+        by_importer.setdefault(p, []).append(dep)
+    while todo:
+        for dep in by_importer.get(todo.pop(), ()):
+            if dep not in chain and importers[dep] <= chain and not _builds_app(model, dep):
+                chain.add(dep)
+                todo.append(dep)
+    return chain
 
 
 def _app_importers(model: ProjectModel) -> dict[str, str]:
@@ -457,6 +502,21 @@ def _app_importers(model: ProjectModel) -> dict[str, str]:
 def _closed_package_importers(model: ProjectModel) -> dict[str, str]:
     """Modules only the members of a package nothing outside imports import -> one such importer."""
     return _import_use(model)[1]
+
+
+# web app classes: a module importing one builds the application object itself (an app factory), which is what
+# in-process tests would build; blind (set S), such an untested factory was a true warning
+_APP_CLASSES = frozenset({"fastapi.FastAPI", "flask.Flask", "starlette.applications.Starlette", "quart.Quart",
+                          "sanic.Sanic", "aiohttp.web.Application", "litestar.Litestar"})
+
+
+def _builds_app(model: ProjectModel, path: str) -> bool:
+    return not _APP_CLASSES.isdisjoint(model.facts[path].get("imports", ()))
+
+
+def _started_up_by(model: ProjectModel) -> dict[str, str]:
+    """Modules only the service's start-up chain imports -> one such importer."""
+    return _import_use(model)[2]
 
 
 # a dotted name in packaging metadata: `flaskbb = "flaskbb.cli.main:flaskbb"`, an entry point's `pkg.mod:obj`
