@@ -1,0 +1,197 @@
+"""Share a small scan's per-file analysis with one forked helper process.
+
+A small tree is analysed in the scan's own process (a worker pool's start-up would cost more than it
+saves), which left every core but one idle for the 60% of a cold scan that the files take. Here the
+process forks once, after everything the analysis needs is imported: the helper inherits it all and
+imports nothing. Both take files from one queue, the helper from the large end and this process from the
+small end, until they meet; so neither waits for the other by more than about one file. Only this process
+touches the queue: it hands the helper the next file each time a result comes back, and keeps it one file
+ahead so that the helper never waits on it.
+
+The helper's results come back pickled, in the order of the queue they were handed out from, and the
+caller puts them where they belong: a report is the same whichever process analysed a file. What the
+helper cannot say (it died, or hung past the caller's time limit, and was killed) comes back as LOST for
+each file it still held, and the caller analyses those elsewhere (in an isolated worker). The helper runs
+only while this process reads from it: when this process goes, the helper's next read of its queue ends
+and so does the helper.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import struct
+from collections import deque
+from typing import Any, Callable, Sequence
+
+LOST = object()  # an item the helper took and never answered
+_HEADER = struct.Struct("<Q")
+_DONE = -1
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's cpuset, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def load_average() -> float:
+    """The 1-minute load average (runnable processes, this one included); infinite where it cannot be read,
+    so that no helper starts on a machine this cannot see into."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return float("inf")
+
+
+def _write(fd: int, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read(fd: int) -> Any:
+    """One message; EOFError when the other side has gone (or sent half a message and went)."""
+    header = _read_exact(fd, _HEADER.size)
+    if header is None:
+        raise EOFError
+    body = _read_exact(fd, _HEADER.unpack(header)[0])
+    if body is None:
+        raise EOFError
+    return pickle.loads(body)
+
+
+def _helper(commands: int, answers: int, fn: Callable[[int], Any], farewell: Callable[[], Any] | None) -> None:
+    # Ctrl-C reaches the whole process group: the scan's process decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            index = _read(commands)
+        except EOFError:
+            return
+        if index == _DONE:
+            _write(answers, (_DONE, farewell() if farewell is not None else None))
+            return
+        _write(answers, (index, fn(index)))
+
+
+def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], None],
+          farewell: Callable[[], Any] | None = None, wait_limit: float | None = None) -> Any:
+    """Run `fn(i)` for every i in range(count), in this process and in a forked helper; `on_result(i, r)`
+    gets each result, LOST for an item the helper held when it died or was killed. Items should come
+    largest first. `farewell()` runs in the helper after its last item; its value is returned here (None when
+    the helper did not finish). `wait_limit`: seconds this process waits for the helper's next answer once it
+    has nothing left to do itself, before it kills the helper (None: as long as it takes)."""
+    queue = deque(range(count))
+    cmd_r, cmd_w = os.pipe()
+    ans_r, ans_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the helper: never returns into the caller's code, never runs its exit handlers
+        code = 0
+        try:
+            os.close(cmd_w)
+            os.close(ans_r)
+            _helper(cmd_r, ans_w, fn, farewell)
+        except BaseException:  # noqa: BLE001 - the parent sees the pipe close and takes the items back
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(cmd_r)
+    os.close(ans_w)
+    held: deque[int] = deque()
+    parting: list[Any] = [None]
+    alive = True
+
+    def hand_out() -> None:
+        nonlocal alive
+        while alive and queue and len(held) < 2:
+            index = queue.popleft()
+            try:
+                _write(cmd_w, index)
+            except OSError:  # the helper is gone: this item was never sent
+                queue.appendleft(index)
+                alive = False
+                return
+            held.append(index)
+        if alive and not queue and not held:
+            try:
+                _write(cmd_w, _DONE)
+            except OSError:
+                alive = False
+            else:
+                held.append(_DONE)
+
+    def drain() -> None:
+        """Take every answer the helper has ready, handing it the next item after each."""
+        nonlocal alive
+        while alive and held and _ready(ans_r):
+            try:
+                index, value = _read(ans_r)
+            except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+                alive = False
+                return
+            if index != held[0]:  # answers come back in the order they were asked
+                alive = False
+                return
+            held.popleft()
+            if index == _DONE:
+                parting[0] = value
+                return
+            on_result(index, value)
+            hand_out()
+
+    try:
+        hand_out()
+        while queue:
+            index = queue.pop()  # this process: from the small end
+            on_result(index, fn(index))
+            drain()
+        while alive and held:
+            if not select.select([ans_r], [], [], wait_limit)[0]:
+                alive = False  # nothing for wait_limit seconds: hung past its own alarm
+                break
+            drain()
+    finally:
+        os.close(cmd_w)
+        if not alive or held:
+            _kill(pid)
+        _reap(pid)
+        os.close(ans_r)
+    for index in held:
+        if index != _DONE:
+            on_result(index, LOST)
+    return parting[0]
+
+
+def _ready(fd: int) -> bool:
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
