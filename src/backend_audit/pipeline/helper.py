@@ -77,9 +77,12 @@ def _read(fd: int) -> Any:
     return pickle.loads(body)
 
 
-def _helper(commands: int, answers: int, fn: Callable[[int], Any], farewell: Callable[[], Any] | None) -> None:
+def _helper(commands: int, answers: int, fn: Callable[[int], Any], farewell: Callable[[], Any] | None,
+            prepare: Callable[[], None] | None) -> None:
     # Ctrl-C reaches the whole process group: the scan's process decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if prepare is not None:
+        prepare()
     while True:
         try:
             index = _read(commands)
@@ -92,7 +95,8 @@ def _helper(commands: int, answers: int, fn: Callable[[int], Any], farewell: Cal
 
 
 def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], None],
-          farewell: Callable[[], Any] | None = None, wait_limit: float | None = None) -> Any:
+          farewell: Callable[[], Any] | None = None, wait_limit: float | None = None,
+          prepare: Callable[[], None] | None = None) -> Any:
     """Run `fn(i)` for every i in range(count), in this process and in a forked helper; `on_result(i, r)`
     gets each result, LOST for an item the helper held when it died or was killed. Items should come
     largest first. `farewell()` runs in the helper after its last item; its value is returned here (None when
@@ -107,7 +111,7 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
         try:
             os.close(cmd_w)
             os.close(ans_r)
-            _helper(cmd_r, ans_w, fn, farewell)
+            _helper(cmd_r, ans_w, fn, farewell, prepare)
         except BaseException:  # noqa: BLE001 - the parent sees the pipe close and takes the items back
             code = 1
         finally:
@@ -158,6 +162,8 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
 
     try:
         hand_out()
+        if prepare is not None:
+            prepare()
         while queue:
             index = queue.pop()  # this process: from the small end
             on_result(index, fn(index))

@@ -437,7 +437,9 @@ def _run_in_process(files: list[SourceRef], plan: Plan, jobs: int, progress: Cal
 
     if meanwhile is not None:
         meanwhile()
-    _preload_engines()
+    shared = _worth_a_helper(files, jobs)
+    if not shared:
+        _preload_engines()
     local = dataclasses.replace(plan, in_process=True)
     timeout = plan.settings.file_timeout
     timeout = timeout if timeout and timeout != float("inf") else None
@@ -464,7 +466,7 @@ def _run_in_process(files: list[SourceRef], plan: Plan, jobs: int, progress: Cal
     lost: list[int] = []
     previous = signal.signal(signal.SIGALRM, alarm) if timeout else None
     try:
-        if _worth_a_helper(files, jobs):
+        if shared:
             lost = _shared_with_helper(files, one, results, progress, timeout)
         else:
             for i, ref in enumerate(files):
@@ -520,7 +522,7 @@ def _shared_with_helper(files: list[SourceRef], one: Callable[[SourceRef], FileR
     known = regex_programs.compiled_keys()
     compiled = helper.share(len(order), lambda k: one(files[order[k]]), on_result,
                             farewell=lambda: regex_programs.compiled_keys() - known,
-                            wait_limit=2 * timeout + 5 if timeout else None)
+                            wait_limit=2 * timeout + 5 if timeout else None, prepare=_preload_engines)
     if compiled:  # so that the patterns the helper compiled are recorded for the next run too
         regex_programs.adopt(compiled)
     return lost
