@@ -19,7 +19,6 @@ and so does the helper.
 from __future__ import annotations
 
 import os
-import pickle
 import select
 import signal
 import struct
@@ -49,6 +48,8 @@ def load_average() -> float:
 
 
 def _write(fd: int, obj: Any) -> None:
+    import pickle  # here, not at the top: a scan that starts no helper does not load it
+
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
@@ -74,6 +75,8 @@ def _read(fd: int) -> Any:
     body = _read_exact(fd, _HEADER.unpack(header)[0])
     if body is None:
         raise EOFError
+    import pickle
+
     return pickle.loads(body)
 
 
@@ -101,7 +104,10 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
     gets each result, LOST for an item the helper held when it died or was killed. Items should come
     largest first. `farewell()` runs in the helper after its last item; its value is returned here (None when
     the helper did not finish). `wait_limit`: seconds this process waits for the helper's next answer once it
-    has nothing left to do itself, before it kills the helper (None: as long as it takes)."""
+    has nothing left to do itself, before it kills the helper (None: as long as it takes). `prepare()` runs in
+    both processes once the helper is forked (imports each needs, made side by side)."""
+    import pickle
+
     queue = deque(range(count))
     cmd_r, cmd_w = os.pipe()
     ans_r, ans_w = os.pipe()
