@@ -155,3 +155,21 @@ def test_patterns_the_helper_compiled_are_recorded_by_the_scans_process(tmp_path
     finally:
         regex_programs._stored = None
         regex_programs._adopted.clear()
+
+
+def test_no_helper_is_forked_beside_another_thread(monkeypatch):
+    import threading
+
+    files = runner.discover([EXAMPLES], Settings()).files
+    monkeypatch.setattr(runner, "HELPER_MIN_BYTES", 0)
+    monkeypatch.setattr(helper, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(helper, "load_average", lambda: 0.2)
+    assert runner._worth_a_helper(files, 2)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not runner._worth_a_helper(files, 2)
+    finally:
+        release.set()
+        other.join()

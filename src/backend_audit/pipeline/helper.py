@@ -30,6 +30,16 @@ _HEADER = struct.Struct("<Q")
 _DONE = -1
 
 
+def can_fork() -> bool:
+    """Only a single-threaded process forks a helper: a lock another thread holds at the fork (an import,
+    a logger, a class processed on first use) would stay held in the helper for good."""
+    if not hasattr(os, "fork"):
+        return False
+    import threading
+
+    return threading.active_count() == 1
+
+
 def usable_cpus() -> int:
     """The CPUs this process may run on (a container's cpuset, not the host's count)."""
     try:
@@ -82,8 +92,12 @@ def _read(fd: int) -> Any:
 
 def _helper(commands: int, answers: int, fn: Callable[[int], Any], farewell: Callable[[], Any] | None,
             prepare: Callable[[], None] | None) -> None:
+    import faulthandler
+
     # Ctrl-C reaches the whole process group: the scan's process decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A crash costs its files a second analysis in a worker; an inherited faulthandler would add a dump.
+    faulthandler.disable()
     if prepare is not None:
         prepare()
     while True:

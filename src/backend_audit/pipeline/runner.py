@@ -495,7 +495,7 @@ def _worth_a_helper(files: list[SourceRef], jobs: int) -> bool:
     halved). Where every core is busy (the 1-minute load average leaves none idle: this scan counts one) it
     would take its CPU from other work and lose even on the wait (2 cores at load 9-10: 1.13 s of wall with
     a helper, 0.98 s without), as `make --load-average` reasons."""
-    if jobs < 2 or len(files) < HELPER_MIN_FILES or not hasattr(os, "fork"):
+    if jobs < 2 or len(files) < HELPER_MIN_FILES or not helper.can_fork():
         return False
     cpus = helper.usable_cpus()
     return cpus > 1 and helper.load_average() < cpus - 0.5 \
