@@ -173,3 +173,13 @@ def test_no_helper_is_forked_beside_another_thread(monkeypatch):
     finally:
         release.set()
         other.join()
+
+
+def test_a_fork_that_fails_leaves_every_item_to_this_process(monkeypatch):
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    prepared = []
+    got, parting = _share(5, lambda i: (i, os.getpid()), prepare=lambda: prepared.append(1))
+    assert got == {i: (i, os.getpid()) for i in range(5)} and parting is None and prepared == [1]

@@ -123,9 +123,20 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
     import pickle
 
     queue = deque(range(count))
-    cmd_r, cmd_w = os.pipe()
-    ans_r, ans_w = os.pipe()
-    pid = os.fork()
+    fds: list[int] = []
+    try:
+        fds += os.pipe()
+        fds += os.pipe()
+        pid = os.fork()
+    except OSError:  # out of descriptors or processes: this process does it all
+        for fd in fds:
+            os.close(fd)
+        if prepare is not None:
+            prepare()
+        for index in queue:
+            on_result(index, fn(index))
+        return None
+    cmd_r, cmd_w, ans_r, ans_w = fds
     if pid == 0:  # the helper: never returns into the caller's code, never runs its exit handlers
         code = 0
         try:
