@@ -26,6 +26,7 @@ def _share(count, fn, **kw):
         got[i] = value
 
     parting = helper.share(count, fn, on_result, **kw)
+    helper.reap()
     assert sorted(got) == list(range(count))
     return got, parting
 
@@ -183,3 +184,14 @@ def test_a_fork_that_fails_leaves_every_item_to_this_process(monkeypatch):
     prepared = []
     got, parting = _share(5, lambda i: (i, os.getpid()), prepare=lambda: prepared.append(1))
     assert got == {i: (i, os.getpid()) for i in range(5)} and parting is None and prepared == [1]
+
+
+def test_a_helper_that_said_goodbye_is_reaped_after_the_callers_work():
+    got: dict[int, int] = {}
+    helper.share(3, lambda i: os.getpid(), got.__setitem__)
+    pid = got[0]
+    assert pid != os.getpid() and helper._exiting == [pid]  # not waited for yet
+    helper.reap()
+    assert helper._exiting == []
+    with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
+        os.waitpid(pid, os.WNOHANG)

@@ -208,7 +208,9 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
         os.close(cmd_w)
         if not alive or held:
             _kill(pid)
-        _reap(pid)
+            _reap(pid)
+        else:  # it is exiting (its pages unmapped, 1-10 ms): reaped after the work that follows, by reap()
+            _exiting.append(pid)
         os.close(ans_r)
     for index in held:
         if index != _DONE:
@@ -225,6 +227,15 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except OSError:
         pass
+
+
+_exiting: list[int] = []  # helpers that said goodbye and are exiting, not yet waited for
+
+
+def reap() -> None:
+    """Wait for the helpers that said goodbye: call once the caller's own work after them is done."""
+    while _exiting:
+        _reap(_exiting.pop())
 
 
 def _reap(pid: int) -> None:

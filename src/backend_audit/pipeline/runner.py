@@ -844,8 +844,11 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
          use_git: bool = True, postprocessors: Iterable[Callable[[ScanResult], None]] = ()) -> ScanResult:
     from . import git as gitexec
 
-    with _rare_gc_passes(), gitexec.config_read_once():
-        return _scan(list(targets), settings, progress_factory, use_git, postprocessors)
+    try:
+        with _rare_gc_passes(), gitexec.config_read_once():
+            return _scan(list(targets), settings, progress_factory, use_git, postprocessors)
+    finally:
+        helper.reap()  # a helper of this scan exited long ago: no wait
 
 
 def _scan(targets: list[Path], settings: Settings, progress_factory,
