@@ -155,7 +155,9 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
 
     def hand_out() -> None:
         nonlocal alive
-        while alive and queue and len(held) < 2:
+        # two ahead, so that it never waits for this process between files; one when a single file is
+        # left, which this process then takes rather than wait for the helper to get to it
+        while alive and queue and len(held) < (2 if len(queue) > 1 else 1):
             index = queue.popleft()
             try:
                 _write(cmd_w, index)
