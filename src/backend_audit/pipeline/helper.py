@@ -22,6 +22,7 @@ import os
 import select
 import signal
 import struct
+import sys
 from collections import deque
 from typing import Any, Callable, Sequence
 
@@ -32,8 +33,9 @@ _DONE = -1
 
 def can_fork() -> bool:
     """Only a single-threaded process forks a helper: a lock another thread holds at the fork (an import,
-    a logger, a class processed on first use) would stay held in the helper for good."""
-    if not hasattr(os, "fork"):
+    a logger, a class processed on first use) would stay held in the helper for good. Not on macOS, where
+    system frameworks may not survive a fork without exec (multiprocessing spawns there for that reason)."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
         return False
     import threading
 
