@@ -50,7 +50,9 @@ def test_a_helper_that_dies_loses_only_the_items_it_held():
         return i
 
     got, parting = _share(6, fn, farewell=lambda: "bye")
-    assert got[0] is helper.LOST and got[1] is helper.LOST
+    assert got[0] is helper.LOST
+    # the second item was lost with it, or never reached it (the pipe already closed) and was done here
+    assert got[1] in (helper.LOST, 1)
     assert {i: got[i] for i in range(2, 6)} == {2: 2, 3: 3, 4: 4, 5: 5}
     assert parting is None
 
