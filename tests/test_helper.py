@@ -197,3 +197,24 @@ def test_a_helper_that_said_goodbye_is_reaped_after_the_callers_work():
     assert helper._exiting == []
     with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_the_load_counts_what_runs_now_as_well_as_the_average(tmp_path, monkeypatch):
+    import builtins
+
+    real_open = builtins.open
+    text = {"now": b"0.20 0.50 0.70 3/250 999\n"}
+
+    def fake_open(path, *args, **kwargs):
+        if path == "/proc/loadavg":
+            target = tmp_path / "loadavg"
+            target.write_bytes(text["now"])
+            return real_open(target, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    assert helper.load_average() == 3.0  # three running now, whatever the average says
+    text["now"] = b"2.50 0.50 0.70 1/250 999\n"
+    assert helper.load_average() == 2.5
+    text["now"] = b"garbage\n"
+    assert helper.load_average() == os.getloadavg()[0]

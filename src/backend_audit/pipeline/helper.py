@@ -51,8 +51,16 @@ def usable_cpus() -> int:
 
 
 def load_average() -> float:
-    """The 1-minute load average (runnable processes, this one included); infinite where it cannot be read,
-    so that no helper starts on a machine this cannot see into."""
+    """How many processes want a core, this one included: the 1-minute load average, or the processes
+    running right now where the system says (Linux: /proc/loadavg's fourth field), whichever is larger: a
+    burst that started seconds ago has not moved the average yet. Infinite where neither can be read, so
+    that no helper starts on a machine this cannot see into."""
+    try:
+        with open("/proc/loadavg", "rb") as fh:
+            fields = fh.read(256).split()
+        return max(float(fields[0]), float(fields[3].split(b"/")[0]))
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return os.getloadavg()[0]
     except (AttributeError, OSError):

@@ -492,7 +492,7 @@ HELPER_MIN_FILES = 4
 
 def _worth_a_helper(files: list[SourceRef], jobs: int) -> bool:
     """Only where the helper gets a core of its own: the extra CPU then buys a shorter wait (the analysis
-    halved). Where every core is busy (the 1-minute load average leaves none idle: this scan counts one) it
+    halved). Where every core is busy (the load leaves none idle: this scan counts one; helper.load_average) it
     would take its CPU from other work and lose even on the wait (2 cores at load 9-10: 1.13 s of wall with
     a helper, 0.98 s without), as `make --load-average` reasons."""
     if jobs < 2 or len(files) < HELPER_MIN_FILES or not helper.can_fork():
