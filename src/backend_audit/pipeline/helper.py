@@ -2,11 +2,11 @@
 
 A small tree is analysed in the scan's own process (a worker pool's start-up would cost more than it
 saves), which left every core but one idle for the 60% of a cold scan that the files take. Here the
-process forks once, after everything the analysis needs is imported: the helper inherits it all and
-imports nothing. Both take files from one queue, the helper from the large end and this process from the
-small end, until they meet; so neither waits for the other by more than about one file. Only this process
-touches the queue: it hands the helper the next file each time a result comes back, and keeps it one file
-ahead so that the helper never waits on it.
+process forks once; both then make the imports the analysis needs (`prepare`, side by side: pages neither
+has to copy from the other) and take files from one queue, the helper from the large end and this process
+from the small end, until they meet; so neither waits for the other by more than about one file. Only this
+process touches the queue: it hands the helper the next file each time a result comes back, and keeps it
+one file ahead so that the helper never waits on it.
 
 The helper's results come back pickled, in the order of the queue they were handed out from, and the
 caller puts them where they belong: a report is the same whichever process analysed a file. What the
@@ -187,7 +187,7 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
     def drain() -> None:
         """Take every answer the helper has ready, handing it the next item after each."""
         nonlocal alive
-        while alive and held and _ready(ans_r):
+        while alive and held and _readable(ans_r, 0):
             try:
                 index, value = _read(ans_r)
             except (EOFError, OSError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
@@ -212,7 +212,7 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
             on_result(index, fn(index))
             drain()
         while alive and held:
-            if not select.select([ans_r], [], [], wait_limit)[0]:
+            if not _readable(ans_r, wait_limit):
                 alive = False  # nothing for wait_limit seconds: hung past its own alarm
                 break
             drain()
@@ -230,8 +230,12 @@ def share(count: int, fn: Callable[[int], Any], on_result: Callable[[int, Any], 
     return parting[0]
 
 
-def _ready(fd: int) -> bool:
-    return bool(select.select([fd], [], [], 0)[0])
+def _readable(fd: int, timeout: float | None) -> bool:
+    """Whether `fd` has something to read (or was closed) within `timeout` seconds (None: no limit). poll,
+    not select: a descriptor numbered past 1023 is fine."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(None if timeout is None else int(timeout * 1000)))
 
 
 def _kill(pid: int) -> None:
