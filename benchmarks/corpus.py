@@ -179,6 +179,22 @@ PROJECTS = (
             "Flask metasearch engine", held_out=True),
     Project("archivebox", "ArchiveBox/ArchiveBox", "81d6d36fb3cdd1bfb350c2d4a4fb0272921397a8",
             "Django/django-ninja web archiver", held_out=True),
+    Project("openwisp-controller", "openwisp/openwisp-controller", "a795388fe0633f23e9cdd23ca72a8a113a33db3d",
+            "Django/DRF network-device controller (reusable apps with a test project)", held_out=True),
+    Project("pulpcore", "pulp/pulpcore", "107800ebf38a18623f0c5e580445db92a5e3dc31",
+            "Django/DRF content-repository platform", held_out=True),
+    Project("etesync", "etesync/server", "6ac54121048e104437eec861f142e7dc1bebf7eb",
+            "small Django/FastAPI end-to-end-encrypted sync server", held_out=True),
+    Project("spiff-arena", "sartography/spiff-arena", "d7678cf75bd1bc1b6dd0d05ba54c0f0dfa730952",
+            "Flask/connexion workflow-engine backend", held_out=True),
+    Project("tournesol", "tournesol-app/tournesol", "f8110b95c34978a750c50014f5a40b4391a3f74c",
+            "Django/DRF collaborative video-recommendation platform (backend/)", held_out=True),
+    Project("lasuite-docs", "suitenumerique/docs", "4111e4e5ed848b2e764837176851e1155ffca58a",
+            "Django/DRF collaborative document editor (La Suite numerique)", held_out=True),
+    Project("robotoff", "openfoodfacts/robotoff", "d5b7b9168d117162d6ac98e8a756e0d24e81d37c",
+            "Falcon API and workers of Open Food Facts' prediction service", held_out=True),
+    Project("kinto", "Kinto/kinto", "8050e50e5bdf55ce36fc590639b678cdd8f8f83a",
+            "Pyramid JSON storage service (Mozilla)", held_out=True),
 )
 
 

@@ -47,11 +47,11 @@ def run(request):
     subprocess.run(f"echo {request.GET['cmd']}", shell=True)
 
 
-def pay(order):
+async def pay(order):
     try:
-        charge(order)
-    except Exception:
-        pass
+        await charge(order)
+    except:
+        raise ValueError("payment failed")
 """
 
 
@@ -76,7 +76,7 @@ def test_every_state_on_one_scan(tmp_path):
     items = _items(_repo(tmp_path))
     states = {text: it["state"] for text, it in items.items()}
     assert states["Common vulnerabilities are addressed"] == "fail"  # shell=True: an error
-    assert states["Error handling is robust"] == "warn"  # a swallowed exception: a warning, below the gate
+    assert states["Error handling is robust"] == "warn"  # a bare except catching cancellation: a warning
     assert states["Connection pooling is configured"] == "pass"
     assert states["Caching is implemented"] == "partial"  # enforced, and a reviewer's question remains
     assert states["Backups are in place"] == "manual"

@@ -71,7 +71,8 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
          "view: permission_classes=TokenPermissions"),
         ("DELETE,GET,PATCH,PUT", "/base/api/widgets/widgets/{pk}/", "widgets/api/views.py:7",
          "view: permission_classes=TokenPermissions"),
-        ("GET", "/base/debug/", "widgets/views.py:65", "none"),  # _patterns.append(...) under `if DEBUG`
+        # _patterns.append(...) under `if DEBUG`: a developer's route, not served in production
+        ("GET", "/base/debug/", "widgets/views.py:65", "public (development only: routed under if settings.DEBUG)"),
         ("GET,POST", "/base/graphql/", "project/urls.py:16", "graphql: auth per resolver (not modelled)"),
         ("GET", "/base/old/{arg}/", "project/urls.py:18", "public (redirect only)"),  # a library RedirectView
         ("GET", "/base/utils/health-check/", "widgets/views.py:61", "none"),  # public path: health-check
@@ -97,7 +98,6 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
         ("BA-AUTH-001", "widgets/views.py", 40, "warning"),
         ("BA-AUTH-001", "widgets/views.py", 46, "note"),
         ("BA-AUTH-001", "widgets/views.py", 55, "error"),  # PUT/PATCH: a change whatever we see
-        ("BA-AUTH-001", "widgets/views.py", 65, "note"),
         ("BA-AUTH-001/graphql", "project/urls.py", 16, "note"),
         ("BA-INP-001/django-raw", "widgets/views.py", 34, "warning"),
     ]
@@ -553,3 +553,25 @@ def test_starlette_helper_returning_route_is_placed_by_its_list_and_mount(tmp_pa
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert sorted((",".join(e["methods"]), e["path"], e["handler"]) for e in result.endpoints) == [
         ("GET", "/items", "items"), ("POST", "/admin/drop", "drop")]
+
+
+def test_django_ninja_subclassed_api_with_routers_added_by_import_path(tmp_path):
+    # A project subclass of NinjaAPI carries the API-wide auth; routers added by their import path (a string)
+    # inside a helper that receives the API get it too; add_router(auth=...) and a route's auth=None override.
+    result = django_site(
+        tmp_path,
+        api="from ninja import NinjaAPI\nfrom ninja.security import django_auth\n\n\n"
+            "class LoggedAPI(NinjaAPI):\n    pass\n\n\n"
+            "def register(api):\n    api.add_router('/core/', 'site.core.router')\n"
+            "    api.add_router('/hooks/', 'site.hooks.router', auth=None)\n    return api\n\n\n"
+            "api = LoggedAPI(auth=django_auth)\napi = register(api)\nurls = api.urls\n",
+        core="from ninja import Router\n\nrouter = Router()\n\n\n@router.post('/tag/{tag_id}/rename')\n"
+             "def rename(request, tag_id: int):\n    return {}\n\n\n@router.get('/open', auth=None)\n"
+             "def open_page(request):\n    return {}\n",
+        hooks="from ninja import Router\n\nrouter = Router()\n\n\n@router.get('/ping')\ndef ping(request):\n"
+              "    return {}\n",
+        urls="from django.urls import path\n\nfrom .api import urls as v1_urls\n\n"
+             "urlpatterns = [path('api/v1/', v1_urls)]\n")
+    assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
+        ("POST", "/api/v1/core/tag/{tag_id}/rename", "ninja auth: django_auth"),
+        ("GET", "/api/v1/core/open", "public (auth=None)"), ("GET", "/api/v1/hooks/ping", "none")}

@@ -146,3 +146,11 @@ def test_a_test_module_reached_passes_its_own_bindings_on(tmp_path):
              "tests/test_seed.py": "from tests.base import make_user\n"}
     # factories re-exports base's function: the resolver follows it there; test_seed is reached by no one
     assert test_functions.needing(_analysed(tmp_path, files)) == ["tests/factories.py", "tests/base.py"]
+
+
+def test_a_package_scanned_as_the_root_keeps_its_init(tmp_path):
+    # scanning `app/users` makes its `__init__.py` the root's, a module with no dotted name: it binds nothing
+    results = _analysed(tmp_path, {"__init__.py": "from .models import User\n", "models.py": "class User:\n    pass\n",
+                                   "tests/test_models.py": "from models import User\n\n\ndef test_user():\n"
+                                                           "    assert User\n"})
+    assert test_functions.needing(results) == []

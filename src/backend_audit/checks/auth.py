@@ -60,6 +60,10 @@ _EDITING_BASES = frozenset({"CreateView", "UpdateView", "DeleteView", "BaseCreat
                             "ModelViewSet", "CreateModelMixin", "UpdateModelMixin", "DestroyModelMixin"})
 
 
+def _csrf_exempt(fn: dict[str, Any] | None) -> bool:
+    return any(d.get("ref", "").rsplit(".", 1)[-1] == "csrf_exempt" for d in (fn or {}).get("decorators", ()))
+
+
 def _own_rate_limit(group: list) -> str | None:
     """The rate limit a route sets itself (`throttle_classes`, a limiter decorator or dependency), not one of
     its router, app or settings."""
@@ -174,7 +178,25 @@ class EndpointWithoutAuth(EndpointCheck):
                 if not convention:
                     reason += f" ({_NOT_TRACED}; no route beside it takes a login either)"
             elif not changing:
-                if not any(v.get("reads_identity") for v in self._views(path, group[0][0], None)):
+                readers = [v for v in self._views(path, group[0][0], None) if v.get("reads_identity")]
+                scopes = sorted({s for v in readers for s in v.get("identity_scope") or ()})
+                if served == {"POST"} and _csrf_exempt(group[0][0].fn):
+                    # exempt from the CSRF check: called by another service or a script, not a browser's form,
+                    # like a webhook; with no sender check, what it does with the posted data is not traced
+                    level = "warning"
+                    reason += (" (it is csrf_exempt and accepts only POST: meant for another service or a script, "
+                               "like a webhook, yet it checks no sender, signature or shared secret)")
+                elif readers and all(v.get("identity_scope") for v in readers):
+                    # the caller is only handed to the query or helper that picks the rows (`visible_for(
+                    # request.user)`, `filter(owner=request.user)`): each caller, an anonymous one included, gets
+                    # what that caller may see, so the read is guarded by its data; what the filter admits for an
+                    # anonymous caller is not traced
+                    level = "note"
+                    reason += (f" and reads who is asking only to scope what it returns (the user is handed to "
+                               f"{', '.join(f'{s}()' for s in scopes)}): each caller gets the rows that caller "
+                               "may see, so it is guarded by its data; what that filter lets an anonymous caller "
+                               "see is not traced")
+                elif not readers:
                     # public content or a forgotten guard: the code does not say which (also on DRF's open
                     # default: a tag list or a version check reads the same for everyone)
                     level = "note"
@@ -190,7 +212,14 @@ class EndpointWithoutAuth(EndpointCheck):
                     reason += f" (it reads who is asking, and {convention})"
             if level == "error" and not step:
                 limited = _own_rate_limit(group)
-                if owned and convention:
+                if owned == _IDENTITY and convention:
+                    # the odd one out of its module, but what it changes is keyed on the caller: an anonymous
+                    # caller writes as no one (fails, or an orphan row) and changes no other user's record; a
+                    # forgotten login, without evidence that a stranger reaches someone else's data
+                    level = "warning"
+                    reason += (f" (it reads who is asking, and {convention}; but what it changes is keyed on the "
+                               "caller, so an anonymous caller reaches no other user's record by it)")
+                elif owned and convention:
                     # two independent signs: what it changes is someone's, and its author guards the routes
                     # beside it one by one, this one excepted
                     reason += f" (it {owned}, and {convention})"
@@ -208,6 +237,13 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "note"
                     reason += (f" (it reads who is asking, so it changes the caller's own data, and no route beside "
                                f"it takes a login: {_NOT_TRACED})")
+                elif not owned and all(self._random_key(x) for x, _ in group):
+                    # what it changes is named by a UUID in its URL: the key of a link handed to someone (an
+                    # unsubscribe or invitation link is its own credential), not a record a stranger can count to
+                    level = "note"
+                    reason += (" (it names what it changes by a UUID in its URL, the key of a link handed to "
+                               "someone, and nothing ties it to a user: no identity read, no record by a numeric "
+                               f"id, no password set; whether that key stays secret is not traced; {_NOT_TRACED})")
                 elif not owned and convention and "AllowAny" not in why and not self._beside_guarded(group, guarded):
                     # guarded routes beside it, but fewer than the open ones (or with a sign-in step, whose other
                     # steps are public), and nothing ties what it changes to anyone: open is the module's habit
@@ -313,6 +349,19 @@ class EndpointWithoutAuth(EndpointCheck):
         return any(conv not in ("str", "string", "uuid", "path") and typed.get(name) not in ("str", "UUID") and
                    (conv in ("int", "integer") or typed.get(name) == "int" or _ID_PARAM.search(name))
                    for name, conv in params.items())
+
+    @staticmethod
+    def _random_key(e) -> bool:
+        """A path parameter declared a UUID (`<uuid:token>`, `{key:uuid}`, `key: UUID`): a random key, not a
+        counter."""
+        typed = {p.get("name"): (p.get("annotation") or "").rpartition(".")[2] for p in e.fn.get("params") or ()}
+        for m in _PATH_PARAM.finditer(e.path):
+            parts = [x.strip() for x in m.group(1).split(":")]
+            name, conv = (parts[0], parts[1] if len(parts) > 1 else "") if m.group(0)[0] == "{" else \
+                (parts[-1], parts[0] if len(parts) > 1 else "")
+            if conv.lower() == "uuid" or typed.get(name) == "UUID":
+                return True
+        return False
 
     def _beside_guarded(self, group: list, guarded: set) -> bool:
         return any(x.file in guarded and x.file not in self._signin_files for x, _ in group)

@@ -444,6 +444,17 @@ def deferred_findings(project: Any, key: str) -> list[Finding]:
     return [Finding.from_dict(d) for path in sorted(project.facts) for d in project.facts[path].get(key, ())]
 
 
+def first_source_naming(project: Any, key: str) -> dict[str, str]:
+    """Each name the application's files (tests left out) list under fact `key` -> the first such file."""
+    out: dict[str, str] = {}
+    for path in sorted(project.facts):
+        facts = project.facts[path]
+        if not facts.get("is_test"):
+            for name in facts.get(key) or ():
+                out.setdefault(name, path)
+    return out
+
+
 class ProjectCheck:
     """A whole-repository rule run once over every file's facts (the reduce step)."""
 

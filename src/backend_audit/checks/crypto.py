@@ -189,12 +189,46 @@ class WeakCrypto(AstCheck):
         return bool(calls) and len(calls) >= uses and all(_NOT_SECURITY.search(c) for c in calls)
 
     def _random(self, node: ast.Call, qn: str) -> None:
+        if self._only_tested():
+            return  # `if random.randint(0, 1) == 0:`: a coin flip decides a branch, no value is kept or sent
         bound, fn = self._context()
         if _RANDOM_BENIGN.search(f"{self.ctx.path} {fn} {bound or ''}"):
             return  # `pkgs/cache/cache_key.py: new_key()`: a cache buster, sample data, jitter
         if _secret_value_name(bound) or (bound is None and _secret_value_name(fn)):
+            shown = self._published_in(bound) if bound and bound != fn else ""
+            if shown:
+                self.report(node, f"{qn}() produces {bound}, whose every use puts it into {shown}, a value not named "
+                                  "as a secret: whether anyone relies on guessing it being hard was not traced; use "
+                                  "the secrets module if it is ever a credential", level="note",
+                            properties={"sub": "published"})
+                return
             self.report(node, f"{qn}() produces {bound or fn}: the random module is predictable (Mersenne Twister, "
                               "state recoverable from outputs); use secrets.token_urlsafe() / secrets.choice()")
+
+    def _only_tested(self) -> bool:
+        """The random value is an operand of a comparison (`random.randint(0, 1) == 0`, `random.random() <
+        rate`): a branch is chosen by chance, nothing random is produced for anyone."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(parent, ast.Compare)
+
+    def _published_in(self, bound: str) -> str:
+        """Every use of the local `bound` is inside text built into another name that is not a secret's
+        (`profile.username = f"{profile.username}_{suffix}"`): the random part is shown wherever that value is.
+        That name, or ""."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if fn is None:
+            return ""
+        uses = sum(1 for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == bound and isinstance(n.ctx, ast.Load))
+        shown, covered = [], 0
+        for stmt in ast.walk(fn):
+            if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, (ast.JoinedStr, ast.BinOp)):
+                continue
+            inside = sum(1 for n in ast.walk(stmt.value) if isinstance(n, ast.Name) and n.id == bound)
+            target = target_name(stmt.targets[0]) if len(stmt.targets) == 1 else None
+            if inside and target and target != bound and not _secret_value_name(target):
+                covered += inside
+                shown.append(target)
+        return shown[0] if uses and covered == uses else ""
 
 
 # --- BA-SEC-004 ----------------------------------------------------------------------------------------

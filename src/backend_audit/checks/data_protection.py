@@ -230,6 +230,11 @@ class ModelFormAllFields(AstCheck):
 
 # --- BA-DATA-003 ---------------------------------------------------------------------------------------
 
+# Fields of a process record: beside them a bare `pwd` is the working directory it ran in (the shell's `pwd`),
+# not a password (`Process.objects.create(cmd=cmd, pwd=pwd, exit_code=0)`)
+_PROCESS_FIELDS = frozenset({"cmd", "command", "args", "argv", "cwd", "stdout", "stderr", "exit_code", "returncode",
+                             "return_code", "pid", "exit_status"})
+
 # Calls that hash (or hand the password to something that does): any of these in the function clears it.
 _HASHING = re.compile(r"(?i)(hash|crypt|make_password|set_password|create_user|create_superuser|pbkdf2|scrypt|"
                       r"argon|bcrypt|passlib|encode_password|digest|CryptContext|derive|kdf)")
@@ -467,9 +472,10 @@ class PasswordStoredPlain(AstCheck):
         owner = self.ctx.symbol_stack[-2] if len(self.ctx.symbol_stack) >= 2 else ""
         if model_ctor and tail == owner and _FROM_STORAGE.match(fn):
             return  # `User.from_record(rec)` rebuilding the row it was stored as: the stored hash, copied back
+        process = any(kw.arg in _PROCESS_FIELDS for kw in call.keywords)
         for kw in call.keywords:
             if kw.arg and is_password_name(kw.arg) and not _HOLDER.search(kw.arg) and \
-                    self._raw_password(kw.value, params):
+                    not (process and kw.arg.lower() == "pwd") and self._raw_password(kw.value, params):
                 # `User.objects.create(...)`: the Django model is the name before `.objects`
                 cls = tail if model_ctor else name.split(".objects")[0].rpartition(".")[2]
                 # Django's own user model is a model wherever it is imported from

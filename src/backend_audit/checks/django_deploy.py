@@ -16,6 +16,8 @@ _SEC_MW = "django.middleware.security.SecurityMiddleware"
 _CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
 _FRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
 _SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
+# the settings that keep the session from travelling over plain HTTP (levels set by _transport_level)
+_TRANSPORT = frozenset({"SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"})
 # a shipped nginx config: a server block on port 80 that answers every request with a redirect to https
 _PROXY_CONF = re.compile(r"(^|/)([^/]*nginx[^/]*|[^/]*\.conf(\.template)?)$", re.I)
 _SERVER = re.compile(r"\bserver\s*\{")
@@ -43,6 +45,27 @@ class DjangoProductionSettings(ProjectCheck):
                 if (finding.path, finding.line) == (module, 1) and \
                         (finding.properties["sub"], finding.properties["setting"]) in inherited:
                     continue
+                if finding.level == "warning" and finding.properties["sub"] != "allowed-hosts" and \
+                        not _ambient_authority(settings):
+                    # CSRF, framing and cookie flags protect what a browser sends on its own (a session, a
+                    # login); with neither, a forged or framed request carries no one's authority, and HTTPS is
+                    # the deployment's concern, not a defect of the code (a forged Host header is another
+                    # matter: ALLOWED_HOSTS keeps its level)
+                    finding.level = "note"
+                    finding.message += ("; the app keeps no session or login (no session or auth middleware, "
+                                        "django.contrib.auth/sessions not installed, no DRF authentication "
+                                        "classes): nothing ambient for a forged or framed request to carry; "
+                                        "whether another credential travels in its requests is not traced")
+                elif finding.properties["sub"] == "ssl-redirect" and finding.level == "warning" and \
+                        _redirect_left_to_proxy(settings):
+                    # the author turned Django's redirect off on purpose and declares a TLS-terminating proxy in
+                    # front: redirecting plain HTTP is that proxy's job (Django's own would break internal callers)
+                    finding.level = "note"
+                    finding.message += ("; SECURE_SSL_REDIRECT is set to False on purpose beside a "
+                                        "SECURE_PROXY_SSL_HEADER, so a TLS-terminating proxy sits in front and "
+                                        "redirecting plain HTTP is its job: whether it does is not traced")
+                elif finding.properties["setting"] in _TRANSPORT and finding.level == "warning":
+                    _transport_level(finding, settings)
                 if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
                     if not proxy:
                         proxy.append(_proxy_redirects_http(project))
@@ -89,10 +112,12 @@ def _evaluate(module: str, s: dict[str, Value], rule_id: str) -> list[Finding]:
         return known and val is not True
 
     hosts_known, hosts = value("ALLOWED_HOSTS", [])
-    if hosts_known and isinstance(hosts, list) and (not hosts or "*" in hosts):
+    if hosts_known and isinstance(hosts, list) and not hosts:
+        add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20, "ALLOWED_HOSTS is empty")
+    elif hosts_known and isinstance(hosts, list) and "*" in hosts:
         add("allowed-hosts", "ALLOWED_HOSTS", "security.W020", 20,
-            "ALLOWED_HOSTS is empty" if not hosts else "ALLOWED_HOSTS contains '*': any Host header is accepted "
-            "(cache poisoning, password-reset links to the attacker's host)")
+            "ALLOWED_HOSTS contains '*': any Host header is accepted (cache poisoning, password-reset links to "
+            "the attacker's host)")
     # a cookie flag matters only when the middleware that sets the cookie runs (MIDDLEWARE known)
     sessions = _middleware_enabled(s, _SESSION_MW)
     csrf = _middleware_enabled(s, _CSRF_MW)
@@ -142,6 +167,32 @@ def _hsts(s: dict[str, Value], value: Callable, add: Callable) -> None:
             level="note")
 
 
+def _transport_level(finding: Finding, s: dict[str, Value]) -> None:
+    """HSTS, the HTTPS redirect and the cookies' Secure flag keep the session from plain HTTP. Blind, every
+    reviewer made them notes where the settings themselves leave that to the deployment: no session cookie at
+    all (no SessionMiddleware: an API of bearer tokens), cookies declared not Secure on purpose
+    (`SESSION_COOKIE_SECURE = False`: installs over plain HTTP are supported; the flags' own findings too, when
+    set False rather than left unset), and, for the redirect, TLS ended by a proxy the settings name
+    (SECURE_PROXY_SSL_HEADER set): redirecting is that proxy's job."""
+    sub = finding.properties["sub"]
+    if sub in ("session-cookie", "csrf-cookie"):
+        if finding.properties["setting"] not in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE") or \
+                finding.line == 1:
+            return  # unset: the cookie flag's own finding stands
+    if not _middleware_enabled(s, _SESSION_MW):
+        why = "no SessionMiddleware: there is no session cookie for SSL stripping to take"
+    elif any((v := s.get(n)) is not None and v.known and v.value is False
+             for n in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")):
+        why = "the settings set the cookies' Secure flag False on purpose: plain-HTTP installs are supported"
+    elif sub == "ssl-redirect" and (v := s.get("SECURE_PROXY_SSL_HEADER")) is not None and v.known and v.value:
+        why = f"SECURE_PROXY_SSL_HEADER is set ({v.path}:{v.line}): TLS ends at a proxy, whose job the redirect is"
+    else:
+        return
+    finding.level = "note"
+    finding.message += f"; {why} (whether the deployment serves HTTPS, and its proxy adds the header or " \
+                       "redirect, was not traced)"
+
+
 def _proxy_redirects_http(project: Any) -> str | None:
     """`path:line` of a shipped nginx server block on port 80 that redirects to https (TLS ends at the proxy,
     and it sends plain HTTP on before Django sees it), or None."""
@@ -155,6 +206,33 @@ def _proxy_redirects_http(project: Any) -> str | None:
     return None
 
 
+# What gives a browser's request authority of its own: a session, Django's users, an auth middleware
+_AMBIENT_APPS = ("django.contrib.auth", "django.contrib.sessions")
+_AMBIENT_MW = re.compile(r"(?i)session|auth|login|user")
+
+
+def _ambient_authority(s: dict[str, Value]) -> bool:
+    """False only when the settings show no session or login at all: the middleware list is known and holds
+    nothing for sessions or authentication, INSTALLED_APPS is known without django.contrib.auth/sessions, and
+    REST_FRAMEWORK names no authentication classes. Anything unknown counts as authority."""
+    mw, apps, rf = _middleware_entries(s), s.get("INSTALLED_APPS"), s.get("REST_FRAMEWORK")
+    if mw is None or any(not isinstance(m, str) or _AMBIENT_MW.search(m) for m in mw):
+        return True
+    if apps is None or not apps.known or not isinstance(apps.value, (list, tuple)) or \
+            any(not isinstance(a, str) or a.startswith(_AMBIENT_APPS) for a in apps.value):
+        return True
+    return rf is not None and (not rf.known or not isinstance(rf.value, dict) or
+                               bool(rf.value.get("DEFAULT_AUTHENTICATION_CLASSES")))
+
+
+def _redirect_left_to_proxy(s: dict[str, Value]) -> bool:
+    """`SECURE_SSL_REDIRECT = False` written out beside a literal `SECURE_PROXY_SSL_HEADER` tuple: a decision,
+    not an omission (a header read from the environment, or none, says nothing about the deployment)."""
+    redirect, header = s.get("SECURE_SSL_REDIRECT"), s.get("SECURE_PROXY_SSL_HEADER")
+    return redirect is not None and redirect.known and redirect.value is False and header is not None and \
+        header.known and isinstance(header.value, (tuple, list)) and len(header.value) == 2
+
+
 def _silenced(s: dict[str, Value]) -> set[str]:
     v = s.get("SILENCED_SYSTEM_CHECKS")
     if v is None or not v.known or not isinstance(v.value, (list, tuple)):
@@ -163,12 +241,20 @@ def _silenced(s: dict[str, Value]) -> set[str]:
 
 
 def _middleware_enabled(s: dict[str, Value], middleware: str) -> bool:
-    """False only when the middleware list is known and lacks it (unknown lists: assume it runs)."""
+    """False only when the middleware list is known and lacks it, or is unknown only through literal
+    additions none of which is it (unknown lists: assume it runs)."""
+    entries = _middleware_entries(s)
+    return entries is None or middleware in entries
+
+
+def _middleware_entries(s: dict[str, Value]) -> tuple | None:
+    """Every entry MIDDLEWARE may hold: the folded list, or the list with its conditional literal additions
+    (`if X: MIDDLEWARE = ["extra"] + MIDDLEWARE`); None when that cannot be told."""
     name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
     v = s.get(name)
-    if v is None or not v.known or not isinstance(v.value, list):
-        return True
-    return middleware in v.value
+    if v is not None and v.known and isinstance(v.value, list):
+        return tuple(v.value)
+    return v.possible if v is not None else None
 
 
 def _host_validating_middleware(project: Any, s: dict[str, Value]) -> str | None:

@@ -47,6 +47,10 @@ _BROAD = frozenset({"Exception", "BaseException"})
 _DJANGO_STATUS = {"HttpResponseBadRequest": 400, "HttpResponseForbidden": 403, "HttpResponseNotFound": 404,
                   "HttpResponseNotAllowed": 405, "HttpResponseGone": 410, "HttpResponseServerError": 500}
 _STATUS_KWS = ("status_code", "status", "code")
+# builtin errors of a value that does not convert or fit (`int("x")`, a wrong type): their text names the value
+_VALUE_ERRORS = frozenset({"ValueError", "TypeError"})
+# HTTP client libraries, whose exceptions describe an outbound call (BA-ERR-002's level)
+_HTTP_CLIENTS = frozenset({"requests", "httpx", "aiohttp", "urllib3"})
 
 
 _BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
@@ -180,7 +184,7 @@ class ExceptionTextToClient(AstCheck):
         parent = self.ctx.parents[-1] if self.ctx.parents else None
         if status is None and isinstance(parent, ast.Tuple) and len(parent.elts) >= 2 and parent.elts[0] is node:
             status = _status_value(parent.elts[1])  # `return jsonify(...), 400`: Flask's (body, status) answer
-        if not how or self._client_error(status):
+        if not how or self._client_error(status) or self._unreachable():
             return
         upstream = self._library_verdict(status) if "traceback" not in how else None
         if upstream:
@@ -200,7 +204,7 @@ class ExceptionTextToClient(AstCheck):
         values += [v for d in values if isinstance(d, ast.Dict) for v in d.values]
         how = next((f"the exception {name}" for v in values if name and isinstance(v, ast.Name) and v.id == name),
                    None) or next((h for h in map(self._leaks, values) if h), None)
-        if not how or self._client_error(_status(node)):
+        if not how or self._client_error(_status(node)) or self._unreachable():
             return  # (a 4xx page for a specific exception: its message is meant for the client, as for responses)
         if self.handlers[-1][1] and not self.handlers[-1][3] and "traceback" not in how:
             self.report(node, f"{tail}(...) shows {how} on the page; the exception is a specific class, whose "
@@ -217,7 +221,13 @@ class ExceptionTextToClient(AstCheck):
         handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
         block = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.Try) and handler in p.handlers),
                      None)
-        if handler is None or block is None or status is None:
+        if handler is None or block is None:
+            return None
+        client = self._http_client_error(handler)
+        if client:
+            return (f"the handler catches only an HTTP client's errors ({client}), whose text names the URL the "
+                    "server called and the connection state")
+        if status is None:
             return None
         if 400 <= status < 500:
             calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
@@ -230,6 +240,37 @@ class ExceptionTextToClient(AstCheck):
                                                        for t in types):
             return f"it answers {status} for a library's error: the upstream service's failure"
         return None
+
+    def _http_client_error(self, handler: ast.ExceptHandler) -> str:
+        """The handler's classes, all an HTTP client library's own errors (`requests.RequestException`,
+        `httpx.HTTPError`), as written; "" otherwise. Their message is about the outbound call: the upstream
+        URL and status or the connection failure, not the application's state."""
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
+        names = [self.ctx.qualname(t) or "" for t in types]
+        if names and all(n.split(".")[0] in _HTTP_CLIENTS or n.startswith("urllib.error.") for n in names):
+            return ", ".join(dotted(t) or "" for t in types)
+        return ""
+
+    def _unreachable(self) -> bool:
+        """The answer follows an unconditional `raise` or `return` in its own block (`raise e` then
+        `abort(500, str(e))`): it never runs, the exception goes on to whatever handles it above."""
+        child = None
+        for parent in reversed(self._since_handler_with_it()):
+            if child is not None and isinstance(child, ast.stmt):
+                for field in ("body", "orelse", "finalbody", "handlers"):
+                    block = getattr(parent, field, None)
+                    if isinstance(block, list) and child in block:
+                        if any(isinstance(s, (ast.Raise, ast.Return)) for s in block[:block.index(child)]):
+                            return True
+            child = parent
+        return False
+
+    def _since_handler_with_it(self) -> list:
+        parents = self.ctx.parents
+        for i in range(len(parents) - 1, -1, -1):
+            if isinstance(parents[i], ast.ExceptHandler):
+                return parents[i:]
+        return []
 
     def _library_name(self, name: str | None) -> bool:
         """`name` is imported from outside the application (not relative, not its own top-level package)."""
@@ -252,7 +293,7 @@ class ExceptionTextToClient(AstCheck):
                for sub in ast.walk(value)):
             return  # a response or page built inside is judged by visit_Call, with its own status
         how = self._leaks(value)
-        if how and not self._client_error(status):
+        if how and not self._client_error(status) and not self._unreachable():
             self._emit(node, f"handler returns {how} to the client", how, status)
 
     def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None) -> None:
@@ -264,6 +305,15 @@ class ExceptionTextToClient(AstCheck):
             finding = self.ctx.findings.pop()
             self.ctx.facts.setdefault("own_error_text", []).append(
                 {"finding": finding.to_dict(), "classes": self.caught[-1]})
+            return
+        caught = [c.rpartition(".")[2] for c in self.caught[-1]]
+        if caught and all(c in _VALUE_ERRORS for c in caught) and "traceback" not in how and "exc_info" not in how:
+            # blind, a handler for ValueError/TypeError alone answered a value that failed to convert or a lookup
+            # the request's own values broke: its text names that value, not a path or a query
+            self.report(node, f"{what}, but the handler catches only {', '.join(caught)}, whose text most likely "
+                              "names the value that failed (what the code inside can raise was not traced); answer "
+                              "with a fixed message and a 4xx if it is the client's input", level="note",
+                        properties={"sub": "value-error"})
             return
         if status is not None and 400 <= status < 500 and "traceback" not in how and "exc_info" not in how and \
                 not self._after_expected_handler():

@@ -501,6 +501,12 @@ class BroadExceptSwallows(AstCheck):
         else:
             msg = f"{what} swallows the error: nothing re-raises, logs or reports it"
             sub = "swallow"
+        if lost and not untraced and level is None:
+            # blind, the same evidence of lost work (a silent rollback of a first-start commit, a loop given up)
+            # was judged a warning in one function and a note in the next: what the failure costs, and whether
+            # the caller takes the empty answer as a refusal (fail-closed), are not in the handler
+            level = "note"
+            untraced = f"{lost}; what the failure costs and how the caller takes it were not traced"
         if untraced or lost:
             msg = f"{msg} ({untraced or lost})"
         self.report(node, msg, level=level, key_node=key, properties={"sub": sub})

@@ -19,6 +19,7 @@ from ..findings import Finding
 from ..model.django_settings import SettingsIndex
 from .base import AstCheck, ProjectCheck, dotted, dotted_parts
 from .django_deploy import _host_validating_middleware
+from .recognise import is_dev_settings
 from .repo_text import texts
 
 CANDIDATES = "host_links"
@@ -433,6 +434,7 @@ def _call_name(node: ast.expr) -> str:
 
 
 def _message(kind: str, what: str) -> str:
+    what = " ".join(what.split())  # a call spread over lines reads as one
     source = _WHAT[kind].format(header=what, expr=what)
     return (f"A password-reset, confirmation or invitation link e-mailed with its token is built from {source}: "
             "whoever forges it has the victim's token sent to their host (password-reset poisoning); build the "
@@ -454,7 +456,7 @@ class HostLinkPoisoning(ProjectCheck):
             return []
         guards = {g for p in facts if not facts[p].get("is_test") for g in facts[p].get(GUARDS, ())}
         opt_in = {g.partition("?")[0]: g.partition("?")[2] for g in sorted(guards, reverse=True) if "?" in g}
-        django_open: str | None = None
+        django_open: tuple[str, str, str] | None = None
         if any(d.get("properties", {}).get("host") == DJANGO for _p, d in candidates):
             django_open = _django_any_host(project)
         out = []
@@ -477,7 +479,7 @@ class HostLinkPoisoning(ProjectCheck):
             elif kind == STARLETTE:
                 finding.message += "; no TrustedHostMiddleware is added in the code this scan sees"
             elif kind == DJANGO:
-                finding.message += f"; ALLOWED_HOSTS contains '*' ({django_open}), so any Host is accepted"
+                finding.message += f"; {django_open[2]}" if django_open else ""
             out.append(finding)
         return sorted(out, key=Finding.sort_key)
 
@@ -540,7 +542,7 @@ def _tokened_templates(project: Any) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _level(kind: str | None, guards: set[str], django_open: str | None) -> str | None:
+def _level(kind: str | None, guards: set[str], django_open: tuple[str, str, str] | None) -> str | None:
     if kind == FREE:
         return "error"
     if kind == FORWARDED:
@@ -550,18 +552,56 @@ def _level(kind: str | None, guards: set[str], django_open: str | None) -> str |
     if kind == STARLETTE:
         return None if "trusted-host-middleware" in guards else "warning"
     if kind == DJANGO:
-        return "warning" if django_open else None
+        return django_open[1] if django_open else None
     return None
 
 
-def _django_any_host(project: Any) -> str | None:
-    """The production settings module whose ALLOWED_HOSTS lets every host in (no middleware of the project
-    rejecting unknown ones), or None: Django's get_host() checks every other host."""
+# A settings template shipped beside the module the deployment writes (`settings.py.example`)
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".tmpl", ".dist", ".default", ".in")
+_STAR_IMPORT = re.compile(r"^from\s+([\w.]+)\s+import\s+\*", re.M)
+_SETS_ALLOWED_HOSTS = re.compile(r"^ALLOWED_HOSTS\b\s*(:[^=\n]*)?\+?=", re.M)
+
+
+def _django_any_host(project: Any) -> tuple[str, str, str] | None:
+    """(where, level, why) when the production settings let every host in (no middleware of the project
+    rejecting unknown ones), else None: Django's get_host() checks every other host."""
     index = SettingsIndex(project.facts)
     for module in index.production_modules():
-        settings = index.fold(module)
-        value = settings.get("ALLOWED_HOSTS")
-        hosts = value.value if value is not None and value.known else ()
-        if isinstance(hosts, (list, tuple)) and "*" in hosts and not _host_validating_middleware(project, settings):
-            return module
+        if _allows_any_host(project, index, module):
+            return module, "warning", f"ALLOWED_HOSTS contains '*' ({module}), so any Host is accepted"
+    for missing in index.unshipped_modules():
+        found = _unshipped_any_host(project, index, missing)
+        if found is not None:
+            return found
+    return None
+
+
+def _allows_any_host(project: Any, index: SettingsIndex, module: str) -> bool:
+    settings = index.fold(module)
+    value = settings.get("ALLOWED_HOSTS")
+    hosts = value.value if value is not None and value.known else ()
+    return isinstance(hosts, (list, tuple)) and "*" in hosts and not _host_validating_middleware(project, settings)
+
+
+def _unshipped_any_host(project: Any, index: SettingsIndex, missing: str) -> tuple[str, str, str] | None:
+    """DJANGO_SETTINGS_MODULE names a module the repository does not ship (the deployment writes it). A template
+    of it that star-imports a base allowing every host and never sets ALLOWED_HOSTS is evidence (a warning);
+    a base allowing every host in that package with no template is not (a note: the override is not traced)."""
+    rel = missing.replace(".", "/") + ".py"
+    package = rel.rpartition("/")[0]
+    names = tuple(f"/{rel}{suffix}" for suffix in _TEMPLATE_SUFFIXES)
+    for tpl, text in texts(project, lambda r: ("/" + r).endswith(names)):
+        if _SETS_ALLOWED_HOSTS.search(text):
+            return None  # the deployment's copy sets its own hosts
+        for base in _STAR_IMPORT.findall(text):
+            path = index.resolve(base)
+            if path and path in index.events and _allows_any_host(project, index, path):
+                return path, "warning", (f"ALLOWED_HOSTS contains '*' ({path}), and the deployment's settings "
+                                         f"{missing} is made from {tpl}, which builds on it and does not set "
+                                         "ALLOWED_HOSTS, so any Host is accepted")
+    bases = sorted(p for p in index.events if p.rpartition("/")[0].endswith(package) and not is_dev_settings(p))
+    for path in bases:
+        if _allows_any_host(project, index, path):
+            return path, "note", (f"ALLOWED_HOSTS contains '*' ({path}); the deployment's settings {missing} is "
+                                  "not in the repository, so whether it sets its own hosts is not traced")
     return None

@@ -389,6 +389,13 @@ def _sanitiser(project: Any, path: str, ref: str) -> bool:
     return bool(_function_facts(project, path, ref).get("sanitises"))
 
 
+def _view_model(project: Any, e: Any, field: list) -> list | None:
+    """[model, field] for a store on `self.get_object()` of a class view: the class's `model = X`, or None."""
+    cls = (project.facts.get(e.file, {}).get("classes") or {}).get(e.handler.split(".")[0]) or {}
+    model = (cls.get("attrs") or {}).get("model")
+    return [model, field[1]] if isinstance(model, str) and model else None
+
+
 class RequestDataWithoutValidation(EndpointCheck):
     """Raw request payloads read in an endpoint and used without a validator; untyped FastAPI bodies.
 
@@ -434,6 +441,8 @@ class RequestDataWithoutValidation(EndpointCheck):
                         read["arg_of"][1] == 0 and _sanitiser(project, e.file, read["arg_of"][0]))):
                     continue  # a flag or typed reads: the callee only asks whether it was sent, or parses it
                 seen.add(key)
+                if read.get("field") and read["field"][0] == "self.model":
+                    read = {**read, "field": _view_model(project, e, read["field"])}
                 level, harm = self._judge(e, read, sinks.get((e.file, read["line"])), orm)
                 snippet = read["snippet"][:60]
                 if level == "warning" and read.get("after_validation") and read.get("damage"):
@@ -444,6 +453,14 @@ class RequestDataWithoutValidation(EndpointCheck):
                     message = (f"request data `{snippet}` is {harm}, read again after {read['after_validation']} "
                                "validated the request; whether that validation covers this field was not traced: "
                                "read it from the validated data if it does")
+                elif level == "warning" and harm.startswith("stored") and read.get("validated_by"):
+                    # `profile.theme = value` then `profile.full_clean()` (a 400 on ValidationError), or a
+                    # store on what a validated form made: the model's or form's own checks run before it is
+                    # kept; whether they cover this field was not traced
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm}, on an object the view validates as a whole "
+                               f"({read['validated_by']}); whether that validation covers this field was not "
+                               "traced: read it from the validated data if it does")
                 elif level == "warning" and harm.startswith("expanded") and _built_by_project(
                         project, e.file, read.get("arg_of")):
                     # `filters = issue_filters(request.query_params)` then `.filter(**filters)`: what is spread
@@ -471,6 +488,15 @@ class RequestDataWithoutValidation(EndpointCheck):
                                f"{kind} of {read['field'][0]}, which refuses or converts anything else before it "
                                "is stored (a 500 rather than a 400); whether the caller may name that row or "
                                "value was not traced: parse it with a form or schema all the same")
+                elif level == "warning" and harm.startswith("stored") and read.get("field") and \
+                        orm.free_text(e.file, *read["field"]):
+                    # a text field without choices or validators: any string is a value it takes, so an unchecked
+                    # one is not bad data kept; how the text is shown or used later is the output rules' question
+                    level = "note"
+                    message = (f"request data `{snippet}` is {harm} without schema validation; the field is a "
+                               f"{orm.free_text(e.file, *read['field'])} of {read['field'][0]} without choices or "
+                               "validators, which takes any text; whether a length or format matters where it is "
+                               "used was not traced: parse it with a form or schema all the same")
                 elif level == "warning" and harm.startswith("stored") and _privileged(e):
                     # a store behind an admin/operator gate: bad input there is a privileged user's own typo
                     # (a 500, an over-long value), not an attacker's; where it goes next was not traced

@@ -57,6 +57,16 @@ def _hosted_names(tree: ast.Module) -> set[str]:
     return out
 
 
+# documentation builders: a module importing them is an extension run by the docs build
+_DOCS_BUILD = frozenset({"sphinx", "docutils", "mkdocs"})
+# a function whose name says printing is its job: `print_queryset_sql`, `pprint_tree`, `_print_report`
+_PRINTER_NAME = re.compile(r"^_*p?print(_|$)")
+# decorators that run the function once per argument for the life of the process
+_CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
+# logging libraries: a project importing none of them has no log for a print to bypass
+_LOGGING_ROOTS = frozenset({"logging", "loguru", "structlog", "logbook", "eliot"})
+
+
 # a helper whose name says it logs what it is given: `log_exception(e)`, `log_error(msg)`, `_log(...)`
 _LOG_HELPER = re.compile(r"^_?log(_\w+)?$")
 
@@ -105,6 +115,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         self.prompting: dict[int, bool] = {}  # function node id -> it asks input() at a terminal
         self.program: set[int] | None = None  # ids of main() and the module functions it calls
         self.command: bool | None = None  # the module reads like a command's body (see _command_module)
+        self.terminal: bool | None = None  # the module talks to a terminal (see _terminal_module)
         self.wizard: set[int] | None = None  # see _wizard_steps
         self.build_hook: bool | None = None  # see _build_hook_module
 
@@ -303,7 +314,8 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if self._collectstatic_step() or self._autoreload_receiver():
             return  # collectstatic's post-processing, or the dev server's reloader: the operator's terminal
         name = qn.split(".")[-1]
-        lesser = self._lesser_channel(node) or self._settings_notice() or self._stated_stdout()
+        lesser = (self._lesser_channel(node) or self._settings_notice() or self._stated_stdout() or
+                  self._terminal_module())
         if not lesser and not self._value_used():
             lesser = (self._debug_switch(node) or self._last_words(node) or self._echoes_log(node) or
                       self._console_guard())
@@ -313,7 +325,7 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
                         level="note")
         else:
             self.report(node, f"{name}() in application code bypasses logging (no level, no handler, no request "
-                              "context); use a logger")
+                              "context); use a logger", properties={"setup": True} if self._set_up_code() else None)
         if self._command_module():
             # the project pass asks whether a command-line program imports this module (CliCommandPrints)
             self.ctx.facts.setdefault("command_prints", []).append(self.ctx.findings.pop().to_dict())
@@ -494,13 +506,40 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
 
     def _stated_stdout(self) -> str | None:
         """The enclosing function's docstring says writing to stdout is what it does ("Print text on stdout.",
-        a dummy or console backend for development and tests, like Django's console e-mail backend): the print
+        a dummy or console backend for development and tests, like Django's console e-mail backend), or its
+        name does (`def print_queryset_sql(qs)`, a helper a developer calls from an interactive shell): the print
         is its stated job; whether the backend can be chosen in production was not traced, so a note."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         doc = ast.get_docstring(func, clean=False) if func is not None else None
         if doc and _STDOUT_DOC.search(doc):
             return "(its docstring says printing to stdout is its job; whether it runs in production was not traced)"
+        if func is not None and _PRINTER_NAME.match(func.name):
+            return (f"(in '{func.name}', a function named for printing: its output is its job; what calls it "
+                    "was not traced)")
         return None
+
+    def _terminal_module(self) -> str | None:
+        """The module talks to a person at a terminal: it asks `input()` or checks whether stdout is one
+        (`sys.stdout.isatty()`, a progress bar), and imports no web framework. An interactive command's body
+        (an import tool's progress and orphan report) whose prints are its output; the command line that runs
+        it was not traced (a dispatch through a class picked at run time), so a note."""
+        if self.terminal is None:
+            self._read_module_calls()
+        if self.terminal:
+            return ("(in a module that talks to a terminal: it asks input() or checks isatty(), an interactive "
+                    "command's output; what runs it was not traced)")
+        return None
+
+    def _set_up_code(self) -> bool:
+        """The print runs while something is set up rather than per request: in a constructor (`__init__`) or
+        in a function cached for the process (`@lru_cache`, `@cache`: it runs once per argument). Recorded for
+        the project pass, which weighs it only where the project logs nothing at all (CliCommandPrints)."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return False
+        return func.name == "__init__" or any(
+            (self.ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "") in _CACHING_DECORATORS
+            for d in func.decorator_list)
 
     def _settings_notice(self) -> str | None:
         """A print in a settings or configuration module (`settings.py`, `settings/`, `config/`) outside a handler
@@ -526,14 +565,27 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         """The module reads like a command's body: a function of it ends the process (`sys.exit(1)`) or prints
         to stderr, and it imports no web framework. Whether it is one depends on who imports it."""
         if self.command is None:
-            ctx, tree = self.ctx, self.ctx.tree
-            web = any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values())
-            self.command = tree is not None and not web and not self._serves_app() and any(
-                isinstance(n, ast.Call) and ((ctx.qualname(n.func) or "") == "sys.exit" or
-                                             (ctx.qualname(n.func) or "") in _PRINTS and
-                                             (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr")
-                for n in ast.walk(tree))
-        return self.command
+            self._read_module_calls()
+        return bool(self.command)
+
+    def _read_module_calls(self) -> None:
+        """One walk of a module that imports no web framework for both of its traits: a command's body
+        (`sys.exit()`, a print to stderr) and a terminal's (`input()`, `.isatty()`)."""
+        ctx, tree = self.ctx, self.ctx.tree
+        self.command = self.terminal = False
+        if tree is None or any(v.split(".")[0] in _WEB_FRAMEWORKS for v in ctx.imports.values()):
+            return
+        for n in ast.walk(tree):
+            if not isinstance(n, ast.Call):
+                continue
+            qn = ctx.qualname(n.func) or ""
+            if qn == "sys.exit" or qn in _PRINTS and (ctx.qualname(keyword(n, "file")) or "") == "sys.stderr":
+                self.command = True
+            elif qn == "builtins.input" or isinstance(n.func, ast.Attribute) and n.func.attr == "isatty":
+                self.terminal = True
+            if self.command and self.terminal:
+                break
+        self.command = self.command and not self._serves_app()
 
 
 _EXPECTED_EXCEPTIONS = ("ValidationError", "HTTPException", "Http404", "PermissionDenied", "NotFound", "DoesNotExist",
@@ -1071,6 +1123,18 @@ class ErrorLogDropsTraceback(AstCheck):
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
 
+    def _side_step(self) -> bool:
+        """The handler sits inside another handler of the same function that re-raises or logs its traceback
+        (`except DBError as e: rollback(); try: mark_failed(doc); commit() except Exception as e2:
+        log.error(e2); raise e`): the second failure is a side step of handling the first, whose record the
+        operation keeps."""
+        for entry in reversed(self.handlers[:-1]):
+            if entry is None:
+                return False  # a function barrier: an outer function's handler does not run this code
+            if entry[0]:
+                return True
+        return False
+
     def _called_only_in_handlers(self) -> bool:
         """The enclosing function is a handler helper (`def handle_exception(self, ex)`) that this module calls,
         and only from inside `except` blocks: the exception is still being handled, so the traceback logs."""
@@ -1122,6 +1186,9 @@ class ErrorLogDropsTraceback(AstCheck):
             self.report(node, f"logger.{method}() in an except block of a migration drops the traceback; use "
                               "logger.exception() or pass exc_info=True", level="note")
             return
+        if note_why is None and self._side_step():
+            note_why = ("of a side step inside a handler that re-raises the first error or logs its traceback (the "
+                        "operation fails with that error's record either way)")
         if note_why:
             # the message carries the error of one library call, or of the narrow failure the handler expects:
             # the traceback would add frames that may or may not matter; not traced further
@@ -1244,9 +1311,11 @@ class EagerLogFormatting(AstCheck):
                              "payment_hash)) so formatting is lazy and messages group by template",
                         properties={"logger": "loguru"})
         elif how:
+            once = self._outside_the_server()
             self.report(msg, f"log message built eagerly with {how}; pass a constant message with %s "
-                             "arguments or extra={...} so formatting is lazy and messages group by template",
-                        level="note" if self._development_only() else None)
+                             "arguments or extra={...} so formatting is lazy and messages group by template" +
+                        (f" ({once})" if once else ""),
+                        level="note" if once or self._development_only() else None)
         elif node.args and formats_with_percent(self.ctx, self._roots(), node):
             wrong = placeholder_mismatch(node, msg, method)
             if wrong:
@@ -1258,6 +1327,16 @@ class EagerLogFormatting(AstCheck):
         if not hasattr(self, "_import_roots"):
             self._import_roots = import_roots(self.ctx)  # first asked after the module's imports are read
         return self._import_roots
+
+    def _outside_the_server(self) -> str | None:
+        """Where the line is written once per run of a tool rather than per request, so neither laziness nor
+        grouping by template changes anything: a migration the operator runs once, or an extension of a
+        documentation build (the module imports Sphinx or docutils: its log is sphinx-build's console)."""
+        if is_migration(self.ctx):
+            return "in a migration run once: whether it loops over many rows was not traced"
+        if any(v.split(".")[0] in _DOCS_BUILD for v in self.ctx.imports.values()):
+            return "in a documentation build's extension: its log is the docs build's console, not a server's"
+        return None
 
     def _development_only(self) -> bool:
         """Inside `if settings.is_development():` / `if DEBUG:`: console output for the developer at their
@@ -1409,6 +1488,13 @@ class SensitiveValueLogged(AstCheck):
                     {"sub": "one-time"})
         if method in ("debug", "trace"):
             # whether DEBUG records reach a production log is the deployment's logging config
+            if kind == CREDENTIAL and why == "the request as received":
+                # blind, a whole request logged at DEBUG was a webhook's or a service's call, checked before: what
+                # it carries (a cookie, an Authorization header) and whether DEBUG is on are both untraced
+                return (1, f"{what} ({why}) is written to the log at {method.upper()} level: whether it carries a "
+                           "credential (a cookie, an Authorization header) and whether that level is on in production "
+                           "were not traced; log the fields you need instead", part, "note",
+                        {"sub": "debug-request"})
             if kind == CREDENTIAL:
                 return (2, f"{what} ({why}) is written to the log at {method.upper()} level: it reaches the logs "
                            "only where that level is on (the logging configuration was not traced); log an "
@@ -1779,7 +1865,25 @@ class CliCommandPrints(ProjectCheck):
                 spans.setdefault(info.path, []).append((info.line, info.end_line, qual))
             out += [Finding.from_dict(f) for path, f in in_functions
                     if _enclosing(project.semantic, spans.get(path, ()), path, f.get("line", 0)) not in commands]
+        if any(f.properties.get("setup") for f in out):
+            silent = not _logs_anywhere(project)
+            for f in out:
+                if f.properties.pop("setup", None) and silent:
+                    # blind, a start-up notice of a project that logs nothing was judged a note, its
+                    # per-request failures printed the same way a warning
+                    f.level = "note"
+                    f.message = (f"{f.message.split(' (', 1)[0]} (while setting up, in a constructor or a cached "
+                                 "function, in a project that imports no logging library: print is its only log "
+                                 "and this runs once per object or argument, not per request as far as traced)"
+                                 "; use a logger")
         return out
+
+
+def _logs_anywhere(project: Any) -> bool:
+    """Some application module of the project imports a logging library (`logging`, loguru, structlog)."""
+    return any(str(v).split(".")[0] in _LOGGING_ROOTS
+               for path in sorted(project.facts) if not is_test_path(path, project.settings)
+               for v in ((project.facts[path].get("semantic") or {}).get("imports") or {}).values())
 
 
 def _enclosing(sm: Any, spans: Any, path: str, line: int) -> str | None:

@@ -49,6 +49,10 @@ def _is_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
+# BA-PERF-002 findings in management commands, left for the project pass that knows who runs each command
+DEFERRED_COMMAND_CALLS = "perf_timeouts_in_commands"
+
+
 class OutboundCallWithoutTimeout(AstCheck):
     RULE_ID = "BA-PERF-002"
     PREFILTER = ("requests", "httpx", "urlopen", "HTTPConnection", "HTTPSConnection", "SMTP", "ClientTimeout",
@@ -123,10 +127,10 @@ class OutboundCallWithoutTimeout(AstCheck):
             return
         untraced = qn == "urllib.request.urlopen" and not self._names_a_peer(node)
         level, why = self._by_hand()
-        self.report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
-                          "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
-                                        "file: URLs, which have no peer to stall)" if untraced else "") + why,
-                    level="note" if untraced else level)
+        self._report(node, f"{qn}() without a timeout blocks a worker forever when the peer stalls; pass "
+                           "timeout=" + (" (the URL's origin was not traced: urlopen also reads data: and "
+                                         "file: URLs, which have no peer to stall)" if untraced else "") + why,
+                     "note" if untraced else level)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self._is_session_ctor(node.value):
@@ -189,14 +193,22 @@ class OutboundCallWithoutTimeout(AstCheck):
             "a program that parses its command line as it is imported"
         return ("note", f" (in {by_hand}: whoever runs it sees a hang)") if by_hand else (None, "")
 
+    def _report(self, node: ast.AST, message: str, level: str | None) -> None:
+        """A finding in a Django management command waits for the project pass (perf_commands): run by hand
+        or by cron it is a note, unless application code runs the command by name (`call_command`), which
+        makes it part of a worker's job."""
+        self.report(node, message, level=level)
+        if level is None and "/management/commands/" in f"/{self.ctx.path}":
+            self.ctx.facts.setdefault(DEFERRED_COMMAND_CALLS, []).append(self.ctx.findings.pop().to_dict())
+
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         level, why = self._by_hand()
         if timeout is None:
-            self.report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
-                              f"worker is lost; pass timeout=(connect, read){why}", level=level)
+            self._report(node, f"{what}() without a timeout: requests waits forever on a stalled server and the "
+                               f"worker is lost; pass timeout=(connect, read){why}", level)
         elif _is_none(timeout):
-            self.report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout{why}",
-                        level=level)
+            self._report(node, f"{what}(timeout=None) waits forever on a stalled server; pass a finite timeout{why}",
+                         level)
 
 
 # --- N+1 ---------------------------------------------------------------------------------------
@@ -212,6 +224,21 @@ _ASYNCPG_READS = frozenset({"fetch", "fetchrow", "fetchval", "execute"})
 
 # Kinds of entries on DatabaseRoundTripInLoop's stack.
 _LOOP, _FUNCTION, _ITER, _RETRY = "loop", "function", "iter", "retry"
+
+
+# BA-PERF-003 warnings about rows created one by one, left for the project pass that knows the save signals
+DEFERRED_ROW_CREATES = "perf_row_creates"
+_CREATES = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def _created_model(call: ast.Call) -> str | None:
+    """`Model.objects.create(...)`, `get_or_create`, `update_or_create`: the model class's name."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _CREATES and isinstance(func.value, ast.Attribute) \
+            and func.value.attr == "objects":
+        owner = func.value.value
+        return owner.attr if isinstance(owner, ast.Attribute) else owner.id if isinstance(owner, ast.Name) else None
+    return None
 
 
 class DatabaseRoundTripInLoop(AstCheck):
@@ -445,6 +472,12 @@ class DatabaseRoundTripInLoop(AstCheck):
         if why:
             level, message = "note", f"{message}; {why}"
         self.report(node, message, level=level, properties={"sub": sub})
+        model = _created_model(node)
+        if level is None and model:
+            # bulk_create sends no save signals: the project pass (perf_signals) lowers the finding when the
+            # project listens to this model's
+            self.ctx.findings[-1].properties["model"] = model
+            self.ctx.facts.setdefault(DEFERRED_ROW_CREATES, []).append(self.ctx.findings.pop().to_dict())
 
     def _size_untraced(self) -> str | None:
         """Why a per-row round-trip is only a note: no loop of the function walks the rows of a table query or a

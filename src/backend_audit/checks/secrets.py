@@ -90,6 +90,10 @@ class HardcodedSecret(AstCheck):
         # `if name == literal: raise` refuses
         self.refusable: list[tuple[str, str, dict]] = []
         self.refused: set[tuple[str, str]] = set()
+        # `$DATABASE_PASSWORD` fallbacks (variable, deferred finding), and the prefixes (`DATABASE_`) whose host
+        # variable falls back to this machine anywhere in the module (`os.environ.get("DATABASE_HOST", "127.0.0.1")`)
+        self.service_fallbacks: list[tuple[str, dict]] = []
+        self.local_prefixes: set[str] = set()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.bound.append({})
@@ -140,6 +144,20 @@ class HardcodedSecret(AstCheck):
                                       f"value ({name} compared with it, then raise or exit); where the refusal "
                                       "does not apply (its other conditions) was not traced")
                 finding["properties"] = {**(finding.get("properties") or {}), "sub": "refused-fallback"}
+        # blind, a database or cache password falling back beside a host that falls back to this machine was a
+        # development default each time: the pair opens only a local service (a deployment that moves the host
+        # sets its own account)
+        for var, entry in self.service_fallbacks:
+            match = _CREDENTIAL_TAIL.match(var)
+            finding = entry["finding"]
+            if match and match.group(1).upper() in self.local_prefixes and \
+                    (finding.get("properties") or {}).get("sub") == "fallback":
+                finding["level"] = "note"
+                finding["message"] = (f"fallback value for ${var}, for a service on localhost (the module's "
+                                      f"${match.group(1).upper()}HOST falls back to this machine): used only where "
+                                      "the environment does not set it, and it opens nothing beyond this machine; "
+                                      "fail at start-up instead")
+                finding["properties"] = {**(finding.get("properties") or {}), "sub": "local-fallback"}
 
     def leave_If(self, node: ast.If) -> None:
         self.if_stack.pop()
@@ -164,7 +182,7 @@ class HardcodedSecret(AstCheck):
 
     def _flag(self, at: ast.AST, name_node: ast.AST, value_node: ast.AST, what: str, anchor: ast.AST,
               fallback: bool = False, local: bool = False, by_format: bool = False, default: bool = False,
-              live: bool = False) -> None:
+              live: bool = False, table: int = 0) -> None:
         """`at` is the node being visited: inside documentation examples nothing is a secret. A fallback
         (an env lookup's default, a settings-class field default) is used only when the environment does
         not set the value: a warning about the fallback, not a committed production secret."""
@@ -185,6 +203,11 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
                                 "this module never runs against production", key_node=name_node, level="note",
                         properties={"sub": "seed-data"})
+            return
+        if table:
+            self.report(anchor, f"{what}, in a literal table of {table} string samples (a parser's test vectors or "
+                                "example inputs): whether any of them is a live credential was not traced",
+                        key_node=name_node, level="note", properties={"sub": "sample-table"})
             return
         if fallback and _DEV_LOGIN.search(what):
             self.report(anchor, f"{what}: the fallback of a development or test login (the variable's name says "
@@ -216,6 +239,8 @@ class HardcodedSecret(AstCheck):
                 bound = self._bound_to()
                 if bound:
                     self.refusable.append((bound, literal, entry))
+                if what.startswith("fallback value for $"):
+                    self.service_fallbacks.append((what[len("fallback value for $"):], entry))
             return
         if local and self._lookup_default(value_node):
             self.report(anchor, f"{what} for a service on localhost, as the default of a configuration lookup: used "
@@ -257,6 +282,14 @@ class HardcodedSecret(AstCheck):
         elif live or (isinstance(literal, str) and _live_shape(literal)):
             self.report(anchor, f"hard-coded {what}: anyone with the source has it, and rotating it needs a deploy; "
                                 "read it from the environment or a secret store", key_node=name_node)
+        elif isinstance(name_node, ast.Name) and not self.ctx.function_stack and \
+                _read_only_after_failure(self.ctx.tree, name_node.id):
+            # `api_key = "..."` read only in the `except` of a `try` that fetches the key at run time: a cached
+            # copy of a key the module obtains without any credential (a vendor's public web key)
+            self.report(anchor, f"hard-coded {what}, read only where fetching the key at run time failed (in an "
+                                "`except` handler): a copy of a value the module obtains without credentials; "
+                                "whether it is a private key was not traced", key_node=name_node, level="note",
+                        properties={"sub": "fetched-fallback"})
         else:
             # blind, most error-level literals of this kind were a demo project's, a test runner's or a label's:
             # only a live token format says by itself that a service accepts it
@@ -275,6 +308,18 @@ class HardcodedSecret(AstCheck):
             elif what.startswith("secret in "):
                 self.ctx.facts.setdefault(NAMED_SECRET_SITES, []).append(
                     [digest, self.ctx.path, getattr(anchor, "lineno", 0), what[len("secret in "):]])
+
+    def _sample_table(self) -> int:
+        """`[("http://us:pa@ex.co/", [...]), ("http://../", []), ...]`: the string sits in a literal collection of
+        many string samples (nested at most two deep), a parser's test vectors or a list of example inputs; the
+        table's size, else 0."""
+        for parent in reversed(self.ctx.parents[-3:]):
+            if not isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
+                return 0
+            if len(parent.elts) >= 5 and all(_could_be_text(e) or isinstance(e, (ast.Tuple, ast.List))
+                                             for e in parent.elts):
+                return len(parent.elts)
+        return 0
 
     def _star_import_after(self, node: ast.AST) -> str | None:
         """`try: from .local_settings import *`, below the value at module level: the module a deployment
@@ -305,7 +350,7 @@ class HardcodedSecret(AstCheck):
         value = literal_value(node)
         if isinstance(value, bytes):
             value = value.decode("latin-1")
-        if not isinstance(value, str) or is_placeholder(value):
+        if not isinstance(value, str) or is_placeholder(value) or _NOT_A_SECRET.search(value.strip()):
             return False
         return is_password_kind(name) or looks_random(value)
 
@@ -507,6 +552,9 @@ class HardcodedSecret(AstCheck):
         """os.getenv("SECRET_KEY", "dev"), env("DB_PASSWORD", default="postgres"): a secret that ships."""
         var = arg(node, None, 0)
         name = literal_value(var)
+        host = _HOST_VARIABLE.match(name) if isinstance(name, str) else None
+        if host and _local_host(arg(node, "default", 1) or ast.Constant(value=None)):
+            self.local_prefixes.add(host.group(1).upper())
         if not isinstance(name, str) or not is_credential_name(name):
             return
         default = arg(node, "default", 1)
@@ -528,6 +576,9 @@ class HardcodedSecret(AstCheck):
         `URL.create(host=..., password=...)`: the fallback password goes with a host that falls back to this
         machine, so the pair only ever opens a local service."""
         parents = self.ctx.parents
+        # `os.environ.get("DB_PASSWORD", "pw") or None`: the lookup's holder is the one around the `or`
+        depth = 2 if len(parents) > 1 and isinstance(parents[-1], (ast.BoolOp, ast.IfExp)) else 1
+        parents = parents[:len(parents) - depth + 1]
         holder = parents[-1] if parents else None
         if isinstance(holder, ast.keyword) and len(parents) > 1:
             call = parents[-2]
@@ -568,7 +619,22 @@ class HardcodedSecret(AstCheck):
                 if url_password(text):
                     local = _LOCAL_HOSTS.match(_url_host(text)) is not None
                     self._flag(node, token, token, "password inside a connection URL", token, local=local,
-                               fallback=not local and token is node and self._lookup_default(node), by_format=True)
+                               fallback=not local and token is node and self._lookup_default(node), by_format=True,
+                               table=self._sample_table())
+
+
+def _read_only_after_failure(tree: ast.AST | None, name: str) -> bool:
+    """Every read of the module-level `name` sits in the `except` handler of a `try` whose body calls something
+    (the fetch that normally supplies the value). Walked only for a module-level secret about to be reported."""
+    if tree is None:
+        return False
+    in_handlers: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(isinstance(n, ast.Call) for st in node.body for n in ast.walk(st)):
+            in_handlers.update(id(n) for h in node.handlers for n in ast.walk(h)
+                               if isinstance(n, ast.Name) and n.id == name)
+    reads = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(reads) and all(id(n) in in_handlers for n in reads)
 
 
 def _live_shape(text: str) -> bool:
@@ -678,6 +744,12 @@ REPEATED_SECRET_ENTRIES = "secret_dict_entries"
 NAMED_SECRET_SITES = "named_secret_sites"
 # `$TRACECAT__TEST_USER_PASSWORD`, `$DEV_ADMIN_PASSWORD`: the variable names a development or test login
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
+# Values no credential takes, whatever the name they are bound to says: a boolean or null word (an API filter,
+# `"password_protected": "false"`) and an XPath or CSS selector (`name_token_xpath = '//form/input/@name'`,
+# `'input[name="csrf_token"]'`): the shape says what the text is
+_NOT_A_SECRET = re.compile(r"(?i)^(true|false|yes|no|on|off|none|null|nil)$|^\.?//?[\w*@.-]+(/|\[)|\[@[\w-]+|\[[\w-]+=[\"']")
+# A run of token characters long enough to carry a session or key (a preference cookie has none)
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+/_-]{20,}")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
 _DEV_FUNCTION = re.compile(r"(?i)(^|_)(dev|demo|seed|sample|fixture|local)(_|$)")
 # A value between brackets (`"[TURN_END]"`, `"<|endoftext|>"`, `"</s>"`): a marker a stream or a model's
@@ -702,13 +774,19 @@ def _label_for(name: str, value: object) -> bool:
     rest = iter(name.lower())
     if _TYPE_NAME.fullmatch(name) and len(value) >= 6 and all(c in rest for c in value.lower()):
         return True
-    return name.lower().rstrip("s").endswith("cookie") and _COOKIE_NAME.fullmatch(value) is not None
+    if not name.lower().rstrip("s").endswith("cookie"):
+        return False
+    # a cookie's name, or a fixed `name=value` cookie with no token in it (`yp=1716337604.sp.family%3A0`, a
+    # preference every request sends): a session cookie carries a long random value
+    return _COOKIE_NAME.fullmatch(value) is not None or "=" in value and _TOKEN_RUN.search(value) is None
 
 
 _PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----(?P<body>.{0,8000}?)(?:-----END|\Z)", re.S)
 _PEM_HEADER = re.compile(r"(?m)^[A-Za-z-]+:.*$")  # `Proc-Type: 4,ENCRYPTED` lines of legacy PEM
 # `e2e_seed_data.py`, `demo_seed_users.py`: "seed" as a word anywhere in the module's name
-_SEED_MODULE = re.compile(r"(?i)^(seeds?|seeding|(\w+_)?seeds?(_\w+)?|fixtures?|\w+_fixtures?|load_?fixtures?)$")
+# `demodata.py`, `load_demo_data.py`, `sample_data.py`: a module named for a demo instance's made-up rows
+_SEED_MODULE = re.compile(r"(?i)^(seeds?|seeding|(\w+_)?seeds?(_\w+)?|fixtures?|\w+_fixtures?|load_?fixtures?|"
+                          r"(\w+_)?(demo|sample|dummy)_?data(_\w+)?|(\w+_)?demo(_\w+)?)$")
 
 
 def _key_material(text: str) -> bool:
@@ -753,6 +831,8 @@ def _local_host_entry(node: ast.Dict) -> bool:
 
 
 _CREDENTIAL_TAIL = re.compile(r"(?i)^(\w+?_)(password|passwd|pass|pwd|user|username)$")
+# `DATABASE_HOST`, `REDIS_HOSTNAME`, `POSTGRES_SERVER`: the environment variable naming a service's host
+_HOST_VARIABLE = re.compile(r"(?i)^(\w+?_)(host|hostname|server)$")
 
 
 def _sibling_local_host(assign: ast.Assign, block: ast.AST) -> bool:

@@ -511,7 +511,8 @@ _FLASK_COOKIE_SETTINGS = frozenset({"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTT
 
 class InsecureCookie(_ConfigAware):
     RULE_ID = "BA-AUTH-007"
-    PREFILTER = ("set_cookie", "set_signed_cookie", "COOKIE_SECURE", "COOKIE_HTTPONLY", "SessionMiddleware")
+    PREFILTER = ("set_cookie", "set_signed_cookie", "dump_cookie", "COOKIE_SECURE", "COOKIE_HTTPONLY",
+                 "SessionMiddleware")
 
     @property
     def flask(self) -> bool:
@@ -520,7 +521,9 @@ class InsecureCookie(_ConfigAware):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in ("set_cookie", "set_signed_cookie"):
+        # werkzeug's dump_cookie builds the same Set-Cookie header, with the same defaults (no flags)
+        if isinstance(func, ast.Attribute) and func.attr in ("set_cookie", "set_signed_cookie") or \
+                self.ctx.qualname(func) == "werkzeug.http.dump_cookie":
             self._set_cookie(node)
             return
         name = dotted(func) or ""

@@ -182,15 +182,21 @@ class DbLifecycle(AstCheck):
         super().__init__(ctx)
         self.opened: list[dict[str, ast.AST]] = []  # per enclosing function: local -> where it was opened
         self.factories: list[set[str]] = []  # per enclosing function: locals holding a sessionmaker()
+        self.static_engines: list[set[str]] = []  # per enclosing function: locals holding a StaticPool engine
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.opened.append({})
         self.factories.append(set())
+        self.static_engines.append(set())
 
     def visit_Assign(self, node: ast.Assign) -> None:
         if self.factories and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
                 isinstance(node.value, ast.Call) and _factory_maker(self.ctx, node.value.func):
             self.factories[-1].add(node.targets[0].id)  # `session = sessionmaker(bind=engine)`: calls open
+        if self.static_engines and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                isinstance(node.value, ast.Call) and any(
+                    k.arg == "poolclass" and (dotted(k.value) or "").endswith("StaticPool") for k in node.value.keywords):
+            self.static_engines[-1].add(node.targets[0].id)  # `engine = create_engine(..., poolclass=StaticPool)`
         self._opened(node, node.targets)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
@@ -205,11 +211,28 @@ class DbLifecycle(AstCheck):
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         opened = self.opened.pop()
         self.factories.pop()
+        static = self.static_engines.pop()
         if self._one_shot():
             return
+        script = self._script_entry(node) if opened else ""  # the module's top level, read only when needed
         for name, stmt in opened.items():
             verdict = _lifecycle(node, name)
-            if verdict == "leak":
+            value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+            engine = value.func.value if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) else None
+            if verdict == "leak" and isinstance(engine, ast.Name) and engine.id in static:
+                # a StaticPool engine holds one connection for its whole life and hands out that same one: nothing
+                # is taken from a pool, so there is none to drain
+                self.report(stmt, f"{name} is opened here and never closed, but from {engine.id}, an engine this "
+                                  "function makes with poolclass=StaticPool, whose one connection lives as long as "
+                                  "the engine; how often the engine is made was not traced; use "
+                                  f"`with ... as {name}:` all the same", rule_id="BA-SQL-004/not-closed", level="note")
+            elif verdict == "leak" and script:
+                # a script's entry point: one run opens it once, and the process's exit closes it
+                self.report(stmt, f"{name} is opened here and never closed, but {node.name}() is what this module's "
+                                  f"`{script}` block runs: the process exits when it returns, which closes the "
+                                  "connection; whether anything else calls it repeatedly was not traced; use "
+                                  f"`with ... as {name}:` all the same", rule_id="BA-SQL-004/not-closed", level="note")
+            elif verdict == "leak":
                 self.report(stmt, f"{name} is opened here and never closed, used as a context manager, returned or "
                                   "yielded: each call leaves a connection (and its transaction) open until garbage collection, "
                                   "which drains a pool under load; "
@@ -254,6 +277,20 @@ class DbLifecycle(AstCheck):
                                (self.ctx.qualname(b) or "").startswith(("sqlalchemy", "sqlmodel"))
                                for b in st.bases)
         return False
+
+    def _script_entry(self, node: ast.FunctionDef) -> str:
+        """`if __name__ == "__main__": main()` at the module's top level calls this top-level function: the
+        module is run as a script. The guard as written, or ""."""
+        if self.ctx.function_stack[:-1] or self.ctx.tree is None or \
+                any(isinstance(p, ast.ClassDef) for p in self.ctx.parents):
+            return ""
+        for stmt in self.ctx.tree.body:
+            if isinstance(stmt, ast.If) and "__main__" in self.ctx.segment(stmt.test) and \
+                    "__name__" in self.ctx.segment(stmt.test) and any(
+                        isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == node.name
+                        for s in stmt.body for n in ast.walk(s)):
+                return 'if __name__ == "__main__"'
+        return ""
 
     def _one_shot(self) -> bool:
         """Inside a Django management command class: the process exits when the command ends, so a connection

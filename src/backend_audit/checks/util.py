@@ -260,8 +260,8 @@ def builds_web_app(ctx: FileContext) -> bool:
 
 def run_by_hand(ctx: FileContext) -> str | None:
     """Why the code being visited runs only when a person starts it at a terminal, or None: under the
-    `__main__` guard or in the functions it alone calls (`script_functions`) of a module that is no server
-    and takes its input from a terminal, in a developer task (`@task` of invoke or fabric), or in a command
+    `__main__` guard or in the functions it alone calls (`script_functions`), or at module level in a `#!`
+    program, of a module that is no server and takes its input from a terminal, in a developer task (`@task` of invoke or fabric), or in a command
     of a command-line program (`@cli.command`)."""
     stack = ctx.function_stack
     if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
@@ -274,6 +274,9 @@ def run_by_hand(ctx: FileContext) -> str | None:
         scripted = top.name in _script_module(ctx)[0] and id(top) in _script_module(ctx)[1]
     else:
         scripted = any(isinstance(p, ast.If) and is_main_guard(p) for p in ctx.parents)
+        if not scripted and ctx.text.startswith("#!") and _script_module(ctx)[2]:
+            # the module-level code of a `#!` program that asks its user: it runs top to bottom at a terminal
+            return "a stand-alone script run by hand (a `#!` program that asks its user)"
     if scripted and _script_module(ctx)[2]:
         return "a stand-alone script run by hand (its `__main__` block calls it)"
     return None

@@ -160,6 +160,10 @@ def _narrowed(call: ast.Call) -> bool:
         key = kw.arg or ""
         if key and not isinstance(kw.value, ast.Constant) and ("__" not in key or key.endswith(("__id", "__pk"))):
             return True
+        # `filter(members__in=[self])`: a set of one value is that value (blind set P: a user's own groups)
+        if key.endswith("__in") and isinstance(kw.value, (ast.List, ast.Tuple)) and len(kw.value.elts) == 1 \
+                and not isinstance(kw.value.elts[0], (ast.Constant, ast.Starred)):
+            return True
     # `X.parent_id == p.id`, or a relationship holding one object (`Task.assignees.contains(person)`)
     return any(isinstance(arg, ast.Compare) and len(arg.ops) == 1 and isinstance(arg.ops[0], ast.Eq) and
                not isinstance(arg.comparators[0], ast.Constant) and not isinstance(arg.left, ast.Constant) or

@@ -3,7 +3,8 @@ find the production settings module, follow `from .base import *` chains and fol
 
 Facts are plain JSON: a list of events in source order per settings-like file:
   ["set", NAME, line, known, value]   NAME = literal (known=True) or computed/conditional (known=False)
-  ["add", NAME, line, known, value]   NAME += [...] / NAME.append(x) / NAME.insert(i, x)
+  ["add", NAME, line, known, value]   NAME += [...] / NAME.append(x) / NAME.insert(i, x) / NAME = NAME + [...]
+                                      (`NAME = [...] + NAME` carries a sixth item, "front")
   ["star", "module.or.relative", line]
 and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in this file.
 """
@@ -59,7 +60,9 @@ class SettingsCollector:
         self._block(node.body, events, conditional=False)
         names = {e[1] for e in events if e[0] != "star"}
         stars = [e for e in events if e[0] == "star"]
-        if names & _MARKERS or (stars and names):
+        # a settings package's `__init__.py` that only re-exports (`from .base import *`) is a link of the chain a
+        # production module star-imports (`from app.settings import *`): without it the fold loses the base
+        if names & _MARKERS or (stars and names) or (stars and "settings" in self.ctx.path.lower()):
             self.ctx.facts["django_settings"] = events
 
     def _block(self, block: list[ast.stmt], events: list, conditional: bool) -> None:
@@ -78,7 +81,13 @@ class SettingsCollector:
                 self._small(stmt, line, events, conditional)
 
     def _small(self, small: ast.stmt, line: int, events: list, conditional: bool) -> None:
-        if isinstance(small, ast.Assign):
+        extended = _self_extension(small)
+        if extended is not None:
+            # `MIDDLEWARE = ["x"] + MIDDLEWARE` (often under an `if`): an addition, not a new list
+            name, front, added = extended
+            known, value = _jsonable(literal_value(added))
+            events.append(["add", name, line, known and not conditional, value] + (["front"] if front else []))
+        elif isinstance(small, ast.Assign):
             for target in small.targets:
                 for name in _names(target):
                     if name in TRACKED:
@@ -138,6 +147,8 @@ class Value:
     line: int
     # a list made unknown only by additions (`MIDDLEWARE.append(x)` under an `if`) still holds these
     present: tuple = ()
+    # ... and where every such addition was a literal list: all it may hold (None: not known)
+    possible: tuple | None = None
 
 
 class SettingsIndex:
@@ -171,17 +182,24 @@ class SettingsIndex:
         """Catalog BA-DEP-002: DJANGO_SETTINGS_MODULE defaults, preferring prod*/production* modules."""
         if not self.events:
             return []
-        prod = [p for p in self.events if _is_prod(p) and not is_dev_settings(p)]
+        # a module that only re-exports another is a link of a chain, not a configuration of its own
+        own = {p for p, ev in self.events.items() if any(e[0] != "star" for e in ev)}
+        prod = [p for p in own if _is_prod(p) and not is_dev_settings(p)]
         if prod:
             return sorted(prod)
         named = [self.resolve(m) for m in self.dsm]
-        chosen = sorted({p for p in named if p and p in self.events and not is_dev_settings(p)})
+        chosen = sorted({p for p in named if p and p in own and not is_dev_settings(p)})
         if chosen or self.dsm:
             return chosen
         # no manage.py/wsgi.py in the scan: a lone `settings.py` that configures a project
         return sorted(p for p, ev in self.events.items()
                       if (PurePosixPath(p).stem == "settings" or p.endswith("settings/__init__.py"))
                       and not is_dev_settings(p) and any(e[0] != "star" and e[1] == "INSTALLED_APPS" for e in ev))
+
+    def unshipped_modules(self) -> list[str]:
+        """The DJANGO_SETTINGS_MODULE defaults that name no file of the scan: a settings module the deployment
+        writes (usually from a shipped template), which the scan can only reason about through what it imports."""
+        return [m for m in self.dsm if not m.startswith(".") and self.resolve(m) is None]
 
     def star_bases(self, module: str) -> set[str]:
         """The settings modules `module` star-imports, directly or through others."""
@@ -209,13 +227,33 @@ class SettingsIndex:
                 out[ev[1]] = Value(ev[3], ev[4], path, ev[2])
             elif ev[0] == "add":
                 prev = out.get(ev[1])
+                front = len(ev) > 5 and ev[5] == "front"
                 if prev and prev.known and ev[3] and isinstance(prev.value, list):
-                    out[ev[1]] = Value(True, prev.value + list(ev[4]), path, ev[2])
+                    out[ev[1]] = Value(True, list(ev[4]) + prev.value if front else prev.value + list(ev[4]),
+                                       path, ev[2])
                 else:
                     kept = tuple(prev.value) if prev and prev.known and isinstance(prev.value, list) else \
                         prev.present if prev else ()
-                    out[ev[1]] = Value(False, None, path, ev[2], kept)
+                    before = tuple(prev.value) if prev and prev.known and isinstance(prev.value, list) else \
+                        prev.possible if prev else None
+                    possible = before + tuple(ev[4]) if before is not None and isinstance(ev[4], list) else None
+                    out[ev[1]] = Value(False, None, path, ev[2], kept, possible)
         return out
+
+
+def _self_extension(small: ast.stmt) -> tuple[str, bool, ast.expr] | None:
+    """(name, at the front, what is added) for `NAME = NAME + [...]` / `NAME = [...] + NAME` of a tracked
+    setting, else None."""
+    if not isinstance(small, ast.Assign) or len(small.targets) != 1 or not isinstance(small.targets[0], ast.Name):
+        return None
+    name, value = small.targets[0].id, small.value
+    if name not in TRACKED or not isinstance(value, ast.BinOp) or not isinstance(value.op, ast.Add):
+        return None
+    if isinstance(value.left, ast.Name) and value.left.id == name and isinstance(value.right, (ast.List, ast.Tuple)):
+        return name, False, value.right
+    if isinstance(value.right, ast.Name) and value.right.id == name and isinstance(value.left, (ast.List, ast.Tuple)):
+        return name, True, value.left
+    return None
 
 
 def _is_prod(path: str) -> bool:

@@ -19,6 +19,9 @@ from .blocks import COMPOUND, blocks, call_args, inline_suite
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
+_SAVE_SIGNALS = frozenset({"pre_save", "post_save"})
+
+
 class ImportsCollector:
     """Modules this file imports (absolute, or relative with leading dots): test-to-module mapping. Also the
     dotted module paths its strings name (settings, `import_string` registries), which load modules by name."""
@@ -34,6 +37,9 @@ class ImportsCollector:
         self.prefixes: dict[str, str] = {}
         self.scans = False  # lists a folder (os.listdir, pkgutil.iter_modules, glob): loads what it finds there
         self.commands: set[str] = set()  # call_command("amnotify"): a management command run by name
+        # `@receiver(post_save, sender=ProjectLocale)`, `pre_save.connect(f, sender=Entry)`: models whose save
+        # signals the project listens to (bulk_create and update() send none)
+        self.save_senders: set[str] = set()
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
@@ -53,9 +59,21 @@ class ImportsCollector:
         if name == "autodiscover_modules" and node.args and isinstance(node.args[0], ast.Constant) and \
                 isinstance(node.args[0].value, str) and node.args[0].value.isidentifier():
             self.suffixes.add(node.args[0].value)  # Django's autodiscover_modules("admin"): `<app>.admin` of every app
+        # a command's name is its module's, hyphens included (`call_command("import-off-products")`)
         if name == "call_command" and node.args and isinstance(node.args[0], ast.Constant) and \
-                isinstance(node.args[0].value, str) and node.args[0].value.isidentifier() and len(self.commands) < 20:
+                isinstance(node.args[0].value, str) and node.args[0].value.replace("-", "_").isidentifier() \
+                and len(self.commands) < 20:
             self.commands.add(node.args[0].value)
+        if name in ("receiver", "connect") and len(self.save_senders) < 50:
+            signal = node.args[0] if name == "receiver" and node.args else \
+                func.value if name == "connect" and isinstance(func, ast.Attribute) else None
+            signal_name = signal.attr if isinstance(signal, ast.Attribute) else \
+                signal.id if isinstance(signal, ast.Name) else None
+            sender = next((kw.value for kw in node.keywords if kw.arg == "sender"), None)
+            sender_name = sender.attr if isinstance(sender, ast.Attribute) else \
+                sender.id if isinstance(sender, ast.Name) else None
+            if signal_name in _SAVE_SIGNALS and sender_name:
+                self.save_senders.add(sender_name)
         if name not in ("import_module", "__import__") or not node.args:
             return
         arg = node.args[0]
@@ -79,6 +97,8 @@ class ImportsCollector:
             self.ctx.facts["loads_module_named"] = sorted(self.suffixes)[:20]
         if self.commands:
             self.ctx.facts["calls_commands"] = sorted(self.commands)
+        if self.save_senders:
+            self.ctx.facts["save_signal_senders"] = sorted(self.save_senders)
         if self.loaded:
             self.ctx.facts["loads_modules_of"] = sorted(self.loaded)[:20]
             if self.scans:

@@ -117,6 +117,24 @@ def _parse_downlevel(text: str, rel: str) -> ast.Module | None:
         return None
 
 
+def _parse_respelled(text: str, rel: str) -> ast.Module | None:
+    """The tree of a file whose f-strings need Python 3.12's grammar (engines/fstrings.py), read through
+    libcst (so only in a worker), or None. PEP 695/758 forms in the same file are rewritten after it."""
+    if sys.version_info >= (3, 12):
+        return None
+    from ..engines import fstrings
+
+    respelled = fstrings.respell(text)
+    if respelled is None:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return ast.parse(respelled, filename=rel)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return _parse_downlevel(respelled, rel)
+
+
 def _plain_reason(text: str, error: BaseException | None) -> tuple[str, int | None, str | None] | None:
     """The reason a file does not parse when telling it needs no native grammar (so no worker), else None."""
     if isinstance(error, (RecursionError, MemoryError)):
@@ -177,11 +195,15 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
     if tree is None and isinstance(ast_error, SyntaxError):
         tree = _parse_downlevel(src.text, ref.rel)
     result.timings["parse"] = time.perf_counter() - t
+    known = None
     if tree is None:
         # in this process only what needs no native parser: libcst's grammar goes to a worker
         known = _plain_reason(src.text, ast_error) if plan.in_process else None
-        if plan.in_process and known is None:
+        if plan.in_process and (known is None or known[2] == "3.12"):
             raise NeedsIsolation(ref.rel)
+        if isinstance(ast_error, SyntaxError):
+            tree = _parse_respelled(src.text, ref.rel)
+    if tree is None:
         reason, line, needs = known or _why_unparsed(src.text, ast_error)
         result.skipped.append(Skipped(ref.rel, reason, line=line))
         if needs:

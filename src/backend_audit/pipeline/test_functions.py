@@ -64,7 +64,8 @@ def needing(results: list[FileResult]) -> list[str]:
         if fr.path.endswith("__init__.py") and fr.lines:
             targets.append(module_parts(fr.path))
         for parts in targets:
-            by_head.setdefault(parts[0], []).append(parts)
+            if parts:  # the scan root's own `__init__.py` names no module (a package scanned as the root)
+                by_head.setdefault(parts[0], []).append(parts)
 
     tests = []
     for fr in results:

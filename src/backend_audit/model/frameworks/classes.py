@@ -7,6 +7,7 @@ pydantic/marshmallow schema classes (BA-INP-001's validators).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
 from ...checks.base import FileContext, dotted
@@ -27,6 +28,11 @@ _SCHEMA_BASES = frozenset({"BaseModel", "Schema", "Form", "ModelForm", "Serializ
 # a relation takes an instance or an existing row's key (the descriptor raises ValueError, the database's
 # foreign key refuses a missing row), a UUIDField a UUID, a BooleanField a truth value
 CHECKED_FIELDS = frozenset({"ForeignKey", "OneToOneField", "UUIDField", "BooleanField", "NullBooleanField"})
+# Django's unbounded text field, declared without `choices` or `validators`: no text is a bad value for it.
+# (A CharField also has a max_length that save() does not check and SQLite does not enforce: not free text.)
+FREE_TEXT_FIELDS = frozenset({"TextField"})
+# ... unless its name says it holds markup (`description_html`): that text must be safe to render, not any text
+_MARKUP_FIELD = re.compile(r"(?i)(html|markup|svg|script|template)")
 
 
 class ClassFacts:
@@ -47,6 +53,9 @@ class ClassFacts:
         }
         if isinstance(table, ast.Constant) and table.value is True:
             entry["table"] = True
+        meta = next((dotted(kw.value) for kw in node.keywords if kw.arg == "metaclass"), None)
+        if meta:  # a metaclass may wrap every subclass's dispatch (a login check): the project pass reads it
+            entry["metaclass"] = self._resolve(meta)
         guard = login_guard(node)
         if guard is not None:  # a middleware that refuses anonymous requests (on some paths)
             entry["login_guard"] = guard
@@ -93,6 +102,10 @@ class ClassFacts:
         kind = last_name(dotted(node.value.func) or "") if isinstance(node.value, ast.Call) else ""
         if kind in CHECKED_FIELDS and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             entry.setdefault("checked_fields", {})[node.targets[0].id] = kind
+        elif kind in FREE_TEXT_FIELDS and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                not any(k.arg in ("choices", "validators") for k in node.value.keywords) and \
+                not _MARKUP_FIELD.search(node.targets[0].id):
+            entry.setdefault("free_text_fields", {})[node.targets[0].id] = kind
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         entry = self.open[-1] if self.open else None

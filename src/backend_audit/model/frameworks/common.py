@@ -25,12 +25,13 @@ AUTH_DEPENDENCY = re.compile(
     r"(?i)(current_?(active_?)?(super)?user|get_?user|auth|(verify|validate|check)_?\w*(token|jwt|api_?key)"
     r"|require_\w+|permission"
     r"|login_required|admin)")
-# Decorators that guard a handler (Flask, Django, flask-login, flask-jwt-extended, flask-security...).
+# Decorators that guard a handler (Flask, Django, flask-login, flask-jwt-extended, flask-security, and
+# django-guardian's `permission_required_or_403` / `_or_404`, which answer the refusal themselves).
 AUTH_DECORATOR = re.compile(
     r"(?i)^(login_required|jwt_required|fresh_jwt_required|auth_required|roles_required|roles_accepted"
     r"|permission_required|permissions_required|token_required|user_passes_test|staff_member_required"
     r"|superuser_required|admin_required|requires_auth|requires|http_auth_required|auth\.login_required"
-    r"|login_required_\w+|\w+_required)$")
+    r"|login_required_\w+|\w+_required|\w+_required_or_40[34])$")
 PUBLIC_DECORATOR = re.compile(r"(?i)^(public|allow_anonymous|login_not_required|csrf_exempt_public)$")
 AUTH_MIXINS = frozenset({"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin",
                          "AccessMixin", "StaffuserRequiredMixin", "SuperuserRequiredMixin",

@@ -19,6 +19,14 @@ SETTINGS = frozenset({"REST_FRAMEWORK", "MIDDLEWARE", "MIDDLEWARE_CLASSES", "INS
 _URL_FUNCS = frozenset({"path", "re_path", "url"})
 
 
+def _debug_test(test: ast.AST) -> bool:
+    """`if settings.DEBUG:`, `if DEBUG and ...:`: true only in development (a negation is not)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_debug_test(v) for v in test.values)
+    return isinstance(test, ast.Name) and test.id == "DEBUG" or isinstance(test, ast.Attribute) and \
+        test.attr == "DEBUG"
+
+
 def _unstar(node: ast.AST) -> ast.AST:
     return node.value if isinstance(node, ast.Starred) else node
 
@@ -30,6 +38,24 @@ class DjangoFacts:
         # `thread_view = ThreadView.as_view()` (or `= hooks.get(ThreadView).as_view()`) at module level: the class
         # view a later path("...", thread_view) routes to
         self.bound_views: dict[str, str] = {}
+        self.debug_ifs: list[int] = []  # module-level `if settings.DEBUG:` blocks (no else) being walked
+
+    def visit_If(self, node: ast.If) -> None:
+        if not self.depth and not node.orelse and _debug_test(node.test):
+            self.debug_ifs.append(id(node))
+
+    def leave_If(self, node: ast.If) -> None:
+        if self.debug_ifs and self.debug_ifs[-1] == id(node):
+            self.debug_ifs.pop()
+
+    def _module_patterns(self, node: ast.AST) -> list[dict[str, Any]]:
+        """The path()s a module-level statement adds; under `if settings.DEBUG:` they exist only on a
+        developer's machine (template previews, the media server, the debug toolbar)."""
+        out = self._patterns(node)
+        if self.debug_ifs:
+            for entry in out:
+                entry["debug_only"] = True
+        return out
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth += 1
@@ -82,7 +108,7 @@ class DjangoFacts:
         lists = self.ctx.facts.get("pattern_lists", {})
         if name != "urlpatterns" and name not in lists:
             return
-        added = self._patterns(node.args[-1])
+        added = self._module_patterns(node.args[-1])
         if added:
             target = self.ctx.facts.setdefault("urlpatterns", []) if name == "urlpatterns" else lists[name]
             target.extend(added)
@@ -97,8 +123,8 @@ class DjangoFacts:
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
             if not augment:
                 patterns.clear()
-            patterns.extend(self._patterns(value))
-        elif isinstance(value, (ast.List, ast.Tuple, ast.BinOp)) and (entries := self._patterns(value)):
+            patterns.extend(self._module_patterns(value))
+        elif isinstance(value, (ast.List, ast.Tuple, ast.BinOp)) and (entries := self._module_patterns(value)):
             # a module-level list of path()s (`_patterns`, `api_patterns`) that an include() or a root
             # `urlpatterns = [path(BASE_PATH, include(_patterns))]` mounts
             lists = self.ctx.facts.setdefault("pattern_lists", {})

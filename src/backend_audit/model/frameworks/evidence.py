@@ -73,6 +73,14 @@ class AuthEvidence:
             return found
         return None
 
+    def _local_function(self, path: str, ref: str) -> tuple[str, str] | None:
+        """A decorator defined inside the function that also defines the views (`def create_app(): def
+        access_check(f): ...`): no import names it, so the one nested function of that name in the file."""
+        if "." in ref:
+            return None
+        found = [q for q in self.facts.get(path, {}).get("functions", {}) if q.endswith("." + ref)]
+        return (path, found[0]) if len(found) == 1 else None
+
     def definition(self, path: str, ref: str) -> tuple[str, str] | None:
         """(file, local qualname) of the class or function a reference names, following imports, star
         re-exports and aliases (semantic model first); (file, name) as the resolver sees it otherwise.
@@ -132,7 +140,7 @@ class AuthEvidence:
         key = ("deco", path, ref)
         if key not in self._auth_fn_cache:
             self._auth_fn_cache[key] = False
-            target = self._project_function(path, ref)
+            target = self._project_function(path, ref) or self._local_function(path, ref)
             result = False
             if target is not None:
                 fpath, local = target
@@ -271,6 +279,16 @@ class AuthEvidence:
         if "_guard_mw_memo" in self.__dict__:
             return self._guard_mw_memo
         out: list[tuple[str, list[str]]] = []
+        for name, path, local in self._project_middleware():
+            cls = self.facts.get(path, {}).get("classes", {}).get(local, {})
+            if cls.get("login_guard"):
+                out.append((name, list(cls["login_guard"]["prefixes"])))
+        self._guard_mw_memo = out
+        return out
+
+    def _project_middleware(self) -> list[tuple[str, str, str]]:
+        """(class name, file, local qualname) of each project class listed in settings.MIDDLEWARE."""
+        out: list[tuple[str, str, str]] = []
         sm = self.semantic
         anchor = self.settings.get("MIDDLEWARE") or self.settings.get("MIDDLEWARE_CLASSES")
         values = anchor.get("value") if anchor else None
@@ -281,12 +299,38 @@ class AuthEvidence:
             dotted_module, _, name = mw.rpartition(".")
             module = sm.find_module(dotted_module, importer)
             sym = sm.resolve(module, name) if module else None
-            if sym is None or sym.kind != "class" or not sym.path or not sym.module:
-                continue
-            cls = self.facts.get(sym.path, {}).get("classes", {}).get(sym.qualname[len(sym.module) + 1:], {})
-            if cls.get("login_guard"):
-                out.append((name, list(cls["login_guard"]["prefixes"])))
-        self._guard_mw_memo = out
+            if sym is not None and sym.kind == "class" and sym.path and sym.module:
+                out.append((name, sym.path, sym.qualname[len(sym.module) + 1:]))
+        return out
+
+    def _request_gate(self, path: str, name: str) -> str | None:
+        """A project base whose `dispatch` answers by itself unless the request carries an attribute
+        (`if not request.current_team: return redirect(...)`) that a middleware in settings.MIDDLEWARE sets
+        from the logged-in user: a membership guard by what the two do together."""
+        setters = self._identity_setters()
+        if not setters:
+            return None
+        for kind, where, what in self._mro_chain(path, name):
+            fn = self.function(where, f"{what}.dispatch") if kind == "project" else None
+            attr = next((a for a in (fn or {}).get("gate_attrs", ()) if a in setters), None)
+            if attr:
+                return (f"mixin: {last_name(what)} (refuses unless request.{attr}, which {setters[attr]} sets from "
+                        "the logged-in user)")
+        return None
+
+    def _identity_setters(self) -> dict[str, str]:
+        """request attribute -> the project middleware (in settings.MIDDLEWARE) whose methods set it and read
+        who is asking."""
+        if "_setters_memo" in self.__dict__:
+            return self._setters_memo
+        out: dict[str, str] = {}
+        for cname, path, local in self._project_middleware():
+            methods = [fn for q, fn in self.facts.get(path, {}).get("functions", {}).items()
+                       if q.startswith(local + ".")]
+            for fn in methods:
+                for attr in fn.get("sets_request", ()):  # set in a method that reads who is asking
+                    out.setdefault(attr, cname)
+        self._setters_memo = out
         return out
 
     def scoped_middleware(self, full: str) -> str | None:
@@ -326,10 +370,16 @@ class AuthEvidence:
         mixins = [b for b in info.get("order", sorted(info["bases"])) if self.is_auth_mixin(b)]
         if mixins:
             return f"mixin: {next((m for m in mixins if m != 'AccessMixin'), mixins[0])}"
+        gate = self._request_gate(path, name)
+        if gate:
+            return gate
         for deco, args in info["decorators"]:
             if self.is_auth_decorator(info.get("path", path), deco) or last_name(deco) == "method_decorator" and any(
                     self.is_auth_decorator(info.get("path", path), a) for a in args if a):
                 return f"decorator: {deco}"
+        for where, wrapper in info.get("dispatch_wrappers", ()):
+            if self.is_auth_decorator(where, wrapper):  # a metaclass or class decorator wraps dispatch in a check
+                return f"dispatch wrapped: {wrapper}"
         decorated = info["attrs"].get("decorators") or info["attrs"].get("method_decorators")
         if isinstance(decorated, list) and any(self.is_auth_decorator(path, str(d)) for d in decorated):
             return f"decorators attribute: {decorated[0]}"

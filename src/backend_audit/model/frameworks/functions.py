@@ -21,7 +21,8 @@ from .assets import FILE_RESPONSES, served_asset
 from .capability import may_look_up_secrets, secret_lookups
 from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
-from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, untyped
+from .identity_scope import identity_scope
+from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, stored_on, untyped
 from .login_guard import refuses_anonymous
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
@@ -103,6 +104,10 @@ _PERSIST_CALLS = frozenset({"save", "delete", "commit", "bulk_create", "bulk_upd
                             "get_or_create", "delete_one", "delete_many", "update_one", "update_many"})
 # Write calls that are evidence of changing stored data (BA-AUTH-001's error): the ORM, DB-API, files, mail;
 # not `send`/`post`/`put`/`set`/`publish`, which as often push to a socket or call another service
+# what keeps a request's session (Django's SessionBase) rather than reading who is logged in
+_SESSION_UPKEEP = frozenset({"session_key", "save", "cycle_key", "set_expiry", "get_expiry_age", "modified",
+                             "accessed", "set_test_cookie", "test_cookie_worked", "delete_test_cookie", "exists",
+                             "create", "is_empty"})
 _STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "insert_many", "execute", "executemany",
                                           "add", "add_all", "merge", "flush", "update", "delete", "remove",
                                           "set_password", "send_mail", "send_email", "write_text", "write_bytes",
@@ -216,7 +221,8 @@ class _Fn:
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
     validator_calls: set[int] = field(default_factory=set)  # ids of the calls that opened a safe_depth level
-    validated_names: set[str] | None = None  # locals the function calls .is_valid()/.full_clean() on
+    # locals the function calls .is_valid()/.full_clean()/.validate() on -> that method
+    validated_names: dict[str, tuple[str, int]] | None = None  # ... and the line of its last such call
     constructor_reads: list[dict[str, Any]] = field(default_factory=list)
     registers: bool = False
     token_check: str | None = None  # a signed link: `signer.unsign(token)`, `check_token(...)`
@@ -232,6 +238,8 @@ class _Fn:
     serves_file: str | None = None  # `FileResponse(path)`, `HTMLResponse(...)`: answers a file or a page
     handoffs: list[str] = field(default_factory=list)  # `return other_view(request, ...)`
     persists: bool = False  # an ORM save/delete/commit: a GET that does this changes state
+    # `setattr(cls, "dispatch", check(cls.dispatch))` in a metaclass or class decorator: the wrapper's name
+    wraps_dispatch: str | None = None
     # reads passed straight into the app's own url_for(): quoted into a link to a route that checks them
     displayed: set[int] = field(default_factory=set)
     # raw locals whose unchecked uses were all as a direct argument of a call: local -> the callees named
@@ -243,6 +251,7 @@ class _Fn:
     # raw locals an unchecked use stores or spreads (input_sinks.py): local -> what that use does
     raw_damage: dict[str, str] = field(default_factory=dict)
     raw_owner: dict[str, str] = field(default_factory=dict)
+    raw_validated: dict[str, str] = field(default_factory=dict)  # local -> the call validating what it is stored on
     raw_field: dict[str, list] = field(default_factory=dict)  # local -> [model, field] it is stored in  # local -> `user=request.user` of the row it is stored on
     # raw locals whose "built:" damage is a class bound to a local: raw local -> that local (`user = User(...)`)
     built_into: dict[str, str] = field(default_factory=dict)
@@ -252,6 +261,12 @@ class _Fn:
     param_damage: dict[str, str] = field(default_factory=dict)  # ... what a use of one is made to do
     param_calls: dict[str, list[Any]] = field(default_factory=dict)  # ... a project call it is handed to as is
     reads_identity: bool = False  # request.user, current_user, g.user, the session's user: expects a login
+    identity_reads: int = 0  # how many reads of who is asking set reads_identity
+    # `if not request.current_team: return redirect(...)`: request attributes whose absence ends the call
+    gate_attrs: list[str] = field(default_factory=list)
+    sets_request: list[str] = field(default_factory=list)  # `request.current_team = ...` (a middleware's)
+    identity_seen: bool = False  # who is asking is read at all, also under `if request.user.is_authenticated:`
+    identity_scopes: list[str] = field(default_factory=list)  # ... of them handed to a query/helper (identity_scope.py)
     public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
     choice_tests: set[int] = field(default_factory=set)  # ids of `a if <test> else b` tests: a value for any caller
@@ -269,6 +284,11 @@ _REQUEST_ONLY_SHOWN = frozenset({
     "_", "gettext", "paginate", "paginate_queryset", "get_page", "super", "get_client_ip", "Response",
     "HTMLResponse", "RedirectResponse", "url_for", "str", "repr", "print", "log", "exception", "getattr",
     "isinstance", "get_current_site", "is_ajax", "dict", "list", "format", "get_language", "activate"})
+
+# The request's own attributes (Django, DRF, Flask): a test of one is not a gate a middleware set up
+_REQUEST_OWN = frozenset({"user", "auth", "session", "method", "GET", "POST", "data", "body", "path", "path_info",
+                          "META", "COOKIES", "FILES", "headers", "query_params", "resolver_match", "content_type",
+                          "args", "form", "json", "files", "values", "cookies", "is_json", "scheme", "_mutable"})
 
 # DRF's generic create/update run the view's serializer with `is_valid(raise_exception=True)` on request.data
 _SUPER_VALIDATING = frozenset({"create", "update", "partial_update"})
@@ -381,6 +401,8 @@ class FunctionFacts:
                     loc["owner"] = fn.raw_owner[name]
                 if name in fn.raw_field:
                     loc["field"] = fn.raw_field[name]
+                if fn.raw_validated.get(name):
+                    loc["validated_by"] = fn.raw_validated[name]
             if name in fn.made_by:
                 # `paging = Page.from_params(request.args, n)`: the project pass asks what the helper does
                 # with the read (only typed getters: the local holds what they parsed)
@@ -480,6 +502,8 @@ class FunctionFacts:
             out["signature_check"] = fn.signature_check
         if fn.token_check:
             out["token_check"] = fn.token_check
+        if fn.wraps_dispatch:
+            out["wraps_dispatch"] = fn.wraps_dispatch
         if fn.request_to:
             out["request_to"] = fn.request_to
         if fn.exempt_endpoints:
@@ -500,6 +524,13 @@ class FunctionFacts:
             out["auth_asserts"] = fn.auth_asserts
         if fn.reads_identity:
             out["reads_identity"] = True
+            if len(fn.identity_scopes) == fn.identity_reads:
+                out["identity_scope"] = sorted(set(fn.identity_scopes))[:3]  # only scopes what it selects
+        if fn.gate_attrs:
+            out["gate_attrs"] = sorted(set(fn.gate_attrs))[:5]
+        if fn.sets_request and fn.identity_seen:
+            # what it puts on the request is derived beside a read of who is asking (a middleware's current team)
+            out["sets_request"] = sorted(set(fn.sets_request))[:10]
         if _static_response(node, set(fn.request_names)):
             out["static_response"] = True
         if _first_run_gate(node):
@@ -553,6 +584,19 @@ class FunctionFacts:
         if parts == ["self", "request"]:
             return "django"
         return None
+
+    @staticmethod
+    def _dispatch_wrapper(fn: _Fn, value: ast.expr) -> None:
+        """A class's `dispatch` replaced by a call's result: every request to the class passes that wrapper
+        (the project pass judges it as it judges a decorator)."""
+        if isinstance(value, ast.Call) and dotted(value.func):
+            fn.wraps_dispatch = dotted(value.func)
+
+    def _own_session(self, func: ast.expr) -> bool:
+        """`request.session.save()`, `self.request.session.flush()`: the HTTP session of the request (not an ORM
+        session such as `db.session`)."""
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
+            func.value.attr == "session" and self._request_kind(func.value.value) is not None
 
     def _source_attr(self, node: ast.expr) -> bool:
         """`request.json`, `request.GET`, `self.request.data`... (an attribute that holds request data)."""
@@ -610,6 +654,9 @@ class FunctionFacts:
                 field = stored_field(self.ctx.parents, node, fn.locals_expr)
                 if field:
                     loc["field"] = field
+                checked = self._validated_holder(fn, node)
+                if checked:
+                    loc["validated_by"] = checked
             fn.raw_reads.append(loc)
 
     def _source_key(self, node: ast.expr) -> str | None:
@@ -652,8 +699,9 @@ class FunctionFacts:
         fn = self.stack[-1]
         if node.attr in ("user", "auth", "current_user", "session") and (
                 self._request_kind(node.value) or dotted(node.value) in ("g", "flask.g")) and \
-                not (node.attr == "session" and self._session_key(node) is False) and not self._in_choice(fn, node):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # request.user, g.user, session
+                not (node.attr == "session" and (self._session_key(node) is False or self._session_upkeep())) and \
+                not self._in_choice(fn, node):
+            self._identity_read(fn, node)  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
         if node.attr == "method" and self._request_kind(node.value):
@@ -680,13 +728,16 @@ class FunctionFacts:
         if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
-        if tail in _WRITE_CALLS:
+        if tail in _WRITE_CALLS and self._own_session(node.func):
+            pass  # `request.session.save()`: the caller's own session (a cookie's key), no one's stored records
+        elif tail in _WRITE_CALLS:
             fn.writes = True
             fn.persists = fn.persists or tail in _PERSIST_CALLS and isinstance(node.func, ast.Attribute)
         elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) and \
                 dotted(node.func.value.func) == "super":
             fn.writes = True  # `return super().post(request)`: the base's behaviour (a CreateView saves) is not read
-        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")):
+        if tail in _STORE_CALLS and (isinstance(node.func, ast.Attribute) or tail.startswith("send_")) and \
+                not self._own_session(node.func):
             fn.stores = True
         if fn.body_validated is None and isinstance(node.func, ast.Attribute):
             what = _whole_request_validation(node, tail)
@@ -694,7 +745,10 @@ class FunctionFacts:
                 fn.body_validated = [what, getattr(node, "end_lineno", node.lineno) or node.lineno]
         if _IDENTITY_CALL.match(tail or "") and not (tail == "get_user" and (_looks_up_a_user(node) or
                                                                          _SUBMITTED.search(dotted(node.func) or ""))):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity
+            self._identity_read(fn, None)
+        if name == "setattr" and len(node.args) == 3 and isinstance(node.args[1], ast.Constant) and \
+                node.args[1].value == "dispatch":
+            self._dispatch_wrapper(fn, node.args[2])
         if tail in _TOKEN_CHECKS or tail.startswith("unsign"):
             fn.token_check = fn.token_check or f"{tail}()"
         if fn.request_to is None and tail and tail not in _REQUEST_ONLY_SHOWN and (node.args or node.keywords) and \
@@ -865,12 +919,32 @@ class FunctionFacts:
             return False
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {t.id for t in targets if isinstance(t, ast.Name)}
-        fn = self.stack[-1]
+        return bool(names & self._validating(self.stack[-1]).keys())
+
+    def _validating(self, fn: _Fn) -> dict[str, str]:
         if fn.validated_names is None:
-            fn.validated_names = {n.func.value.id for n in self.ctx.own_nodes(fn.node) if isinstance(n, ast.Call)
-                                  and isinstance(n.func, ast.Attribute) and n.func.attr in _VALIDATE_CALLS
-                                  and isinstance(n.func.value, ast.Name)}
-        return bool(names & fn.validated_names)
+            calls = sorted((n.lineno, n.func.value.id, n.func.attr) for n in self.ctx.own_nodes(fn.node)
+                           if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and
+                           n.func.attr in _VALIDATE_CALLS and isinstance(n.func.value, ast.Name))
+            fn.validated_names = {name: (method, line) for line, name, method in calls}  # the last call of each
+        return fn.validated_names
+
+    def _validated_holder(self, fn: _Fn, node: ast.AST) -> str:
+        """The request value is stored on an object the function validates as a whole: `profile.theme = v`
+        then `profile.full_clean()` (the model's choices, lengths and validators, a ValidationError
+        otherwise), or on what a validated form or serializer made (`token = form.save(commit=False)` after
+        `form.is_valid()`). The validating call as written, or ""."""
+        root = stored_on(self.ctx.parents, node).split(".")[0]
+        if not root:
+            return ""
+        names = self._validating(fn)
+        made = fn.locals_expr.get(root)
+        while isinstance(made, (ast.Call, ast.Attribute)):
+            made = made.func if isinstance(made, ast.Call) else made.value
+        # the object itself must be validated after the store; what a form made, after the form was
+        holder = root if root in names and names[root][1] >= getattr(node, "lineno", 0) else \
+            made.id if isinstance(made, ast.Name) and made.id in names else ""
+        return f"{holder}.{names[holder][0]}()" if holder else ""
 
     # --- locals -----------------------------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -878,6 +952,11 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
+        fn.sets_request += [t.attr for t in node.targets if isinstance(t, ast.Attribute) and
+                            t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) and \
+                node.targets[0].attr == "dispatch":
+            self._dispatch_wrapper(fn, node.value)  # `cls.dispatch = check(cls.dispatch)`
         if any(isinstance(t, ast.Attribute) and t.attr in PREFILL for t in node.targets):
             # `form.id.data = request.args["project_id"]`: a form field prefilled, validated when submitted
             (fn.skip if isinstance(node.value, ast.Name) else fn.tested).add(id(node.value))
@@ -970,6 +1049,10 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
             self.stack[-1].auth_check = True
+        if self.stack and isinstance(node, ast.If) and any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
+            gate = self._gate_attr(node.test)
+            if gate:
+                self.stack[-1].gate_attrs.append(gate)
         if self.stack and isinstance(node, ast.IfExp):
             self.stack[-1].choice_tests.add(id(node.test))
         branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
@@ -983,6 +1066,20 @@ class FunctionFacts:
             # there is one, so anonymous callers are served by design (personalised when logged in)
             self.stack[-1].optional_identity.append(id(node))
 
+    def _gate_attr(self, test: ast.expr) -> str | None:
+        """`not request.X` / `request.X is None` for an attribute the project sets on the request (not one of
+        Django's own), or None."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            target = test.operand
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) and \
+                isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            target = test.left
+        else:
+            return None
+        if isinstance(target, ast.Attribute) and target.attr not in _REQUEST_OWN and self._request_kind(target.value):
+            return target.attr
+        return None
+
     def visit_Raise(self, node: ast.Raise) -> None:
         # `if not may_upload(request): raise PermissionDenied` (the class, uncalled): a refusal decided by who
         # calls; one under a test that never looks at the caller (a site-wide switch) guards nobody
@@ -991,6 +1088,19 @@ class FunctionFacts:
             test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
             if test is not None and _CALLER_TEST.search(ast.unparse(test)):
                 self.stack[-1].auth_check = True
+
+    def _identity_read(self, fn: _Fn, node: ast.AST | None) -> None:
+        """A read of who is asking; outside an `if <there is a user>:` test it says the function expects a
+        login, unless every such read only hands the caller to the query that picks the rows (node None: a call
+        such as `get_current_user()`, never a scope by itself)."""
+        fn.identity_seen = True
+        if fn.optional_identity:
+            return
+        fn.reads_identity = True
+        fn.identity_reads += 1
+        scope = identity_scope(self.ctx.parents, node) if node is not None else None
+        if scope:
+            fn.identity_scopes.append(scope)
 
     def _in_choice(self, fn: _Fn, node: ast.AST) -> bool:
         """Inside the test of `a if <test> else b`: `CAN_EDIT = True if user == request.user else False` picks
@@ -1191,7 +1301,7 @@ class FunctionFacts:
         if isinstance(node.ctx, ast.Load) and (node.id == "current_user" or node.id == "session" and (
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
                 and self._session_user_read(node)):
-            fn.reads_identity = fn.reads_identity or not fn.optional_identity  # current_user, the session's user
+            self._identity_read(fn, node)  # current_user, the session's user
         if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):
@@ -1227,6 +1337,7 @@ class FunctionFacts:
                         fn.raw_field[node.id] = field
                     else:
                         fn.raw_field.pop(node.id, None)
+                    fn.raw_validated[node.id] = self._validated_holder(fn, node)
                     holder = _bound_object(self.ctx.parents) if harm.startswith("built:") else None
                     if holder:
                         fn.built_into[node.id] = holder
@@ -1241,6 +1352,12 @@ class FunctionFacts:
         `session.get("id")`, `"username" in session`); a language, a cart, a write or the whole session handed
         to a template says nothing about a login."""
         return self._session_key(node) is True
+
+    def _session_upkeep(self) -> bool:
+        """`request.session.save()`, `request.session.session_key`: keeping the session itself (an anonymous
+        visitor gets one too), which says nothing of who is logged in."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(parent, ast.Attribute) and parent.attr in _SESSION_UPKEEP
 
     def _session_key(self, node: ast.expr) -> bool | None:
         """Whether a session read (Flask's `session`, Django's `request.session`) is under a literal key naming

@@ -90,24 +90,47 @@ def owner_scoped(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
     column to the caller (`Bookmark(user_id=current_user.id, key=...)`, `.create(user=request.user, ...)`),
     or into an attribute of a local fetched by the caller's identity (`props = Props.objects.get(
     user=request.user, ...)` then `props.filters = ...`). Returns the owner keyword as written, or ""."""
+    root = stored_on(parents, node)
+    if root in _CALLER or root.startswith(tuple(f"{c}." for c in _CALLER)):
+        return root  # `request.user.profile.theme = ...`: the caller's own user row or one of its relations
+    fetched = locals_expr.get(root.split(".")[0]) if root else None
+    if fetched is not None:
+        made = dotted(fetched) or ""
+        if made in _CALLER or made.startswith(tuple(f"{c}." for c in _CALLER)):
+            return f"{root} = {made}"  # `profile = request.user.profile`: a relation of the caller's own row
+        return next((k for k in map(_owner_keyword, _calls(fetched)) if k), "")
     child: ast.AST = node
     for parent in reversed(parents[-_MAX_CLIMB:]):
         if isinstance(parent, ast.Call) and isinstance(child, ast.keyword):
             return _owner_keyword(parent)
         if isinstance(parent, ast.Assign) and parent.value is child:
-            for target in parent.targets:
-                root = _root(target) if isinstance(target, ast.Attribute) else ""
-                fetched = locals_expr.get(root) if root else None
-                if fetched is not None:
-                    return next((k for k in map(_owner_keyword, _calls(fetched)) if k), "")
             return ""
+        child = parent
+    return ""
+
+
+def stored_on(parents: list[ast.AST], node: ast.AST) -> str:
+    """The object an attribute store of the request value writes into, as written up to the stored attribute
+    (`profile` of `profile.theme = value` and of `setattr(profile, name, value)`; `request.user.profile` of
+    `request.user.profile.theme = value`), or ""."""
+    child: ast.AST = node
+    for parent in reversed(parents[-_MAX_CLIMB:]):
+        if isinstance(parent, ast.Assign) and parent.value is child:
+            target = parent.targets[0] if len(parent.targets) == 1 else None
+            return (dotted(target.value) or "") if isinstance(target, ast.Attribute) else ""
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "setattr":
+            args = parent.args
+            return (dotted(args[0]) or "") if len(args) == 3 and args[2] is child else ""
+        if isinstance(parent, ast.stmt) or isinstance(parent, ast.Call) and parent.func is not child and not (
+                isinstance(parent.func, ast.Name) and parent.func.id in _KEEP_CALLS):
+            return ""  # handed to a call that may make something else of it
         child = parent
     return ""
 
 
 def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, ast.expr]) -> list[str] | None:
     """[model as written, field] the request value is stored in, where the code names both: a keyword of
-    `Model.objects.create(field=...)` or of `Model(field=...)`, or `obj.field = ...` where the local `obj` was
+    `Model.objects.create(field=...)`, of a manager query's `.update(field=...)` or of `Model(field=...)`, or `obj.field = ...` where the local `obj` was
     fetched by `Model.objects.<query>(...)`."""
     child: ast.AST = node
     for parent in reversed(parents[-_MAX_CLIMB:]):
@@ -116,13 +139,21 @@ def stored_field(parents: list[ast.AST], node: ast.AST, locals_expr: dict[str, a
             receiver = dotted(func.value) if isinstance(func, ast.Attribute) else ""
             if receiver and receiver.endswith(".objects"):
                 return [receiver[:-len(".objects")], child.arg]
+            writes = isinstance(func, ast.Attribute) and func.attr in _ORM_WRITES
+            model = _manager_model(parent) if writes else ""
+            if writes and not model and isinstance(func.value, ast.Name) and func.value.id in locals_expr:
+                model = next((m for m in map(_manager_model, _calls(locals_expr[func.value.id])) if m), "")
+            if model:  # `Entry.objects.filter(...).update(target=...)`, `entries = <that query>; entries.update(...)`
+                return [model, child.arg]
             name = dotted(func) or ""
             return [name, child.arg] if last_name(name)[:1].isupper() else None
         if isinstance(parent, ast.Assign) and parent.value is child:
             target = parent.targets[0] if len(parent.targets) == 1 else None
             if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                model = next((m for m in map(_manager_model, _calls(locals_expr.get(target.value.id)))
-                              if m), "") if target.value.id in locals_expr else ""
+                calls = _calls(locals_expr[target.value.id]) if target.value.id in locals_expr else []
+                model = next((m for m in map(_manager_model, calls) if m), "")
+                if not model and any(dotted(c.func) == "self.get_object" for c in calls):
+                    model = "self.model"  # a class view's object: its `model = ...` attribute names the model
                 return [model, target.attr] if model else None
             return None
         child = parent

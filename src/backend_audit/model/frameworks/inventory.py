@@ -269,6 +269,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
 
     # --- run ----------------------------------------------------------------------------------
     def run(self) -> Inventory:
+        self._project_routers()  # a project subclass of NinjaAPI is one before the URLconfs look for it
         self._django()  # first: it records where URLconfs mount a NinjaAPI (url_mounts)
         self._decorator_routes()
         self._litestar()
@@ -309,10 +310,17 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                     continue
                 parent = self._router(path, inc["owner"]) or self._assumed_router(path, inc["owner"])
                 child = self._factory_router(path, inc["target"]) if inc.get("factory") else \
+                    self._import_path_router(path, inc["target"]) if inc.get("import_path") else \
                     self._router(path, inc["target"])
                 if parent and child and parent != child:
                     parents.setdefault(child, []).append((parent, {**inc, "_file": path}))
         return parents
+
+    def _import_path_router(self, path: str, target: str) -> tuple[str, str] | None:
+        found = self.r.resolve_dotted(path, target)
+        if found and found[1] in self.facts.get(found[0], {}).get("web", {}).get("routers", {}):
+            return found
+        return None
 
     def _factory_router(self, path: str, ref: str) -> tuple[str, str] | None:
         """The app or router a factory function builds (`def make_admin(): admin = web.Application()`)."""
@@ -369,8 +377,12 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 else:
                     prefix = join_paths(pm["prefix"], inc_prefix, own["prefix"])
                     via = pm["via"] + inc_via + own["via"]
+                hooks = pm["hooks"]
+                if "auth" in inc:  # add_router(..., auth=X) replaces the API's auth, auth=None removes it
+                    hooks = [h for h in hooks if not h.startswith("ninja auth: ")] + \
+                        ([f"ninja auth: {inc['auth']}"] if inc["auth"] else [])
                 out.append({"prefix": prefix, "deps": pm["deps"] + [(inc_file, d) for d in inc.get("deps", [])]
-                            + own["deps"], "hooks": pm["hooks"] + own["hooks"],
+                            + own["deps"], "hooks": hooks + own["hooks"],
                             "open_hooks": pm.get("open_hooks", []) + own["open_hooks"], "root": pm["root"], "via": via})
         return out
 
@@ -448,7 +460,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
     def _project_routers(self) -> None:
         """`router = UserAPIRouter(prefix=...)`: a project class is a router when its MRO reaches one
         (APIRouter, Blueprint); the dependencies its `__init__` passes up guard every route on it."""
-        from .routes import ROUTER_KINDS
+        from .routes import ROUTER_KINDS, ROUTER_PACKAGES
 
         for path in sorted(self.facts):
             routers = self.facts[path].get("web", {}).get("routers", {})
@@ -458,18 +470,21 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 # `APIRouter = get_api_router_class(APIRoute)`: the subclass the factory returns
                 target = self.factory_class(path, entry["cls"]) or self.definition(path, entry["cls"])
                 chain = self._mro_chain(*target) if target and target[1] else []
+                # a web framework's class (`ninja.NinjaAPI`), not another library's `Api` of the same name
                 kinds = [ROUTER_KINDS[last_name(w)] for k, _, w in chain if k == "external"
-                         and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")]
+                         and last_name(w) in ROUTER_KINDS and last_name(w) not in ("Router", "Application")
+                         and ("." not in w or w.split(".")[0] in ROUTER_PACKAGES)]
                 if not kinds:
                     del routers[name]
                     continue
                 entry["kind"] = kinds[0]
+                if not kinds[0].startswith("ninja"):
+                    entry.pop("auth", None)  # only django-ninja reads `auth=` as every route's guard
                 entry["class_deps"] = [(where, d) for k, where, what in chain if k == "project"
                                        for d in self.facts.get(where, {}).get("web", {}).get("class_deps", {}).get(
                                            what, [])]
 
     def _decorator_routes(self) -> None:
-        self._project_routers()
         parents = self._includes()
         for path in sorted(self.facts):
             f = self.facts[path]
@@ -731,7 +746,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         cls = self.facts.get(path, {}).get("classes", {}).get(name, {})
         info: dict[str, Any] = {"attrs": {}, "methods": set(), "bases": set(), "actions": set(), "extra_actions": {},
                                 "decorators": [], "auth_methods": {}, "line": cls.get("line", 0), "unknown": [],
-                                "path": path, "order": [], "deps": []}
+                                "path": path, "order": [], "deps": [], "dispatch_wrappers": []}
         memo[key] = info
         chain = self._mro_chain(path, name)
         for kind, where, what in chain:
@@ -748,6 +763,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             info["deps"] += [(where, d) for d in c.get("deps", [])]
             info["methods"].update(c.get("methods", []))
             info["decorators"] += list(zip(c.get("decorators", []), c.get("decorator_args", []) or [[]] * 99))
+            info["dispatch_wrappers"] += self._dispatch_wrappers(where, c)
             if (where, what) != key:
                 info["bases"].add(last_name(what))
                 info["order"].append(last_name(what))
@@ -761,6 +777,15 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             info["actions"] |= set(_VIEWSET_ACTIONS.get(tail, ()))
         info["actions"] |= {m for m in info["methods"] if m in ACTION_ROUTES}
         return info
+
+    def _dispatch_wrappers(self, where: str, c: dict[str, Any]) -> list[tuple[str, str]]:
+        """(file, wrapper) for each call that replaces the class's `dispatch`: in the `__new__`/`__init__` of its
+        project metaclass, or in a project class decorator (`setattr(cls, "dispatch", check(cls.dispatch))`)."""
+        meta = self.definition(where, self.r.local_ref(where, c["metaclass"])) if c.get("metaclass") else None
+        makers = [(meta[0], f"{meta[1]}.{m}") for m in ("__new__", "__init__")] if meta else []
+        makers += [found for found in (self.definition(where, d) for d in c.get("decorators", [])) if found]
+        return [(file, fn["wraps_dispatch"]) for file, fn in ((f, self.function(f, q)) for f, q in makers)
+                if fn and fn.get("wraps_dispatch")]
 
     def _own_methods(self, where: str, what: str, c: dict[str, Any]) -> tuple[list, list]:
         """One class's own viewset actions and per-method auth evidence, in method order, memoised: a base

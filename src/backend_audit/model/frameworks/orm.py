@@ -35,6 +35,13 @@ class OrmIndex:
         relation = fields.get(field[:-3]) if field.endswith("_id") else None
         return relation if relation in ("ForeignKey", "OneToOneField") else ""
 
+    def free_text(self, path: str, ref: str, field: str) -> str:
+        """The kind of the field `field` of model `ref` when it takes any string (classes.FREE_TEXT_FIELDS),
+        or "" (also where the model or the field is not read)."""
+        found = self.r.resolve(path, ref)
+        cls = self.facts.get(found[0], {}).get("classes", {}).get(found[1]) if found and found[1] else None
+        return ((cls or {}).get("free_text_fields") or {}).get(field, "")
+
     def _is_model(self, path: str, name: str, depth: int) -> bool:
         key = (path, name)
         if key in self._memo:

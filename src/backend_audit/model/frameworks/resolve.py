@@ -65,7 +65,11 @@ class Resolver:
         table = self.facts.get(path, {}).get("import_table", {})
         if head not in table:
             return (path, ref)
-        full = self.absolute(table[head], path) + (f".{rest}" if rest else "")
+        return self.resolve_dotted(path, self.absolute(table[head], path) + (f".{rest}" if rest else ""), depth)
+
+    def resolve_dotted(self, path: str, full: str, depth: int = 0) -> tuple[str, str] | None:
+        """(file, name) for an absolute dotted name, as an import or a string import path
+        (`api.add_router("/core/", "pkg.api.core.router")`) writes it; None outside the project."""
         parts = full.split(".")
         for i in range(len(parts), 0, -1):
             target = self.find_module(".".join(parts[:i]), path)

@@ -33,12 +33,14 @@ ROUTER_KINDS = {
     # under the blueprint's url_prefix
     "Namespace": "flask_blueprint", "Api": "restx_api",
 }
-_PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
-             "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
-             "flask_restful", "litestar")
+ROUTER_PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
+                   "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
+                   "flask_restful", "litestar")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
-_PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$")
+# a project subclass of a router or API class (`UserAPIRouter`, `NinjaAPIWithIOCapture`): the project pass
+# keeps it only when its MRO reaches one
+_PROJECT_ROUTER = re.compile(r"^[A-Z]\w*(Router|Blueprint)$|^[A-Z]\w*(API|Api)")
 _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"})
 _LIMITERS = {"Limiter": "Limiter", "FastAPILimiter": "fastapi-limiter", "RateLimiter": "fastapi-limiter",
              "SlowAPIMiddleware": "slowapi middleware"}
@@ -94,7 +96,7 @@ class RouteWiring:
         qn = self.ctx.qualname(call.func) or ""
         # `from fastapi import APIRouter as R`: the imported name decides, not the local alias
         tail = last_name(qn) if qn and not qn.startswith(".") else last_name(name)
-        if qn and qn.split(".")[0] not in _PACKAGES and not qn.startswith("."):
+        if qn and qn.split(".")[0] not in ROUTER_PACKAGES and not qn.startswith("."):
             return None  # e.g. a project's own class that happens to be called Router
         if tail == "Router" and qn.startswith("litestar"):
             return "LitestarRouter"
@@ -146,6 +148,10 @@ class RouteWiring:
             made = annotated_calls(node.value)
             if made:  # OrgUserRole = Annotated[Role, RoleACL(...)]: a dependency if RoleACL returns one
                 self.web.setdefault("alias_calls", {})[target] = made
+        if target and target != "urlpatterns" and "." not in target and not self.ctx.function_stack and \
+                isinstance(node.value, ast.Attribute) and node.value.attr == "urls" and dotted(node.value.value):
+            # `urls = api.urls`: a URLconf may mount the name (`path("v1/", v1_api_urls)`) instead of `api.urls`
+            self.web.setdefault("urls_aliases", {})[target] = dotted(node.value.value)
         if not isinstance(node.value, ast.Call):
             return
         if target and "." not in target:
@@ -158,10 +164,11 @@ class RouteWiring:
         if target and ctor in ("declarative_base", "generate_base"):
             self.web.setdefault("orm_bases", []).append(target)
         tail = self._ctor(node.value)
-        if target and not tail and _PROJECT_ROUTER.match(ctor or ""):
+        if target and tail not in ROUTER_KINDS and _PROJECT_ROUTER.match(ctor or ""):
             # `router = UserAPIRouter(prefix="/groups")`: a project subclass; the project pass checks its MRO
             entry = {"kind": "project_router", "cls": dotted(node.value.func), "line": self._line(node)}
             self._prefix(entry, keyword(node.value, "prefix") or keyword(node.value, "url_prefix"))
+            self._ninja_auth(entry, node.value)
             self.routers[target] = entry
             return
         if not target or not tail:
@@ -187,14 +194,17 @@ class RouteWiring:
             deps = dep_refs(keyword(call, "dependencies"))
             if deps:
                 entry["deps"] = deps
-            guard = keyword(call, "auth")
-            if guard is not None and tail in ("NinjaAPI", "Router") and not (
-                    isinstance(guard, ast.Constant) and guard.value is None):
-                entry["auth"] = " ".join(self.ctx.segment(guard).split())[:100]  # NinjaAPI(auth=django_auth)
+            if tail in ("NinjaAPI", "Router"):
+                self._ninja_auth(entry, call)
             middlewares = [dotted(m) for m in _elements(keyword(call, "middlewares")) if dotted(m)]
             if middlewares:  # aiohttp: wraps every handler of this app (and of its sub-apps)
                 entry["middlewares"] = middlewares
             self.routers[target] = entry
+
+    def _ninja_auth(self, entry: dict[str, Any], call: ast.Call) -> None:
+        guard = keyword(call, "auth")
+        if guard is not None and not (isinstance(guard, ast.Constant) and guard.value is None):
+            entry["auth"] = " ".join(self.ctx.segment(guard).split())[:100]  # NinjaAPI(auth=django_auth)
 
     def _config_file(self, node: ast.Call, method: str) -> None:
         """Flask config read from a file or the environment (`from_pyfile("/etc/app.conf")`,
@@ -278,10 +288,17 @@ class RouteWiring:
             self._prefix(entry, node.args[0])
             self.includes.append(entry)
             return
-        if method == "add_router" and len(node.args) >= 2 and dotted(node.args[1]):
-            # django-ninja: api.add_router("/events/", events_router)
-            entry = {"owner": owner, "target": dotted(node.args[1]), "line": self._line(node)}
-            self._prefix(entry, node.args[0])
+        router = positional(node, 1) or keyword(node, "router") if method == "add_router" else None
+        if router is not None and (dotted(router) or string_value(router)):
+            # django-ninja: api.add_router("/events/", events_router), or the router's import path as a string
+            entry = {"owner": owner, "target": dotted(router) or string_value(router), "line": self._line(node)}
+            if not dotted(router):
+                entry["import_path"] = True
+            guard = keyword(node, "auth")
+            if guard is not None:  # add_router(..., auth=...) replaces the API's auth for that router's routes
+                entry["auth"] = None if isinstance(guard, ast.Constant) and guard.value is None else \
+                    " ".join(self.ctx.segment(guard).split())[:100]
+            self._prefix(entry, positional(node, 0) or keyword(node, "prefix"))
             self.includes.append(entry)
             return
         if method == "add_namespace" and node.args and dotted(node.args[0]):

@@ -146,34 +146,54 @@ class UrlconfRoutes:
               stack: frozenset) -> None:
         reached.add(path)
         for e in entries:
-            part, source = self._route_part(path, e)
-            route = join_paths(prefix, part)
-            inc = e.get("include")
-            if inc is not None:
-                if part or source:
-                    self._via.append(f"{source or part} ({path}:{e['line']})")
-                if "patterns" in inc:
-                    self._walk(path, inc["patterns"], route, reached, stack)
-                elif "router" in inc:
-                    self._router_urls(path, inc["router"], route)
-                elif "helper" in inc and (entry := self._wrapped_path(path, inc, e["line"])) is not None:
-                    self._django_view(path, entry, join_paths(route, entry["route"]))
-                elif "helper" in inc:
-                    self._helper_urls(path, inc, route)
-                elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
-                    key = f"{plist[0]}:{inc['ref']}"
-                    if key not in stack:
-                        self._walk(plist[0], plist[1], route, reached, stack | {key})
-                else:
-                    target = self._include_target(path, inc)
-                    if target and target not in stack and self._patterns_of(target):
-                        self._walk(target, self._patterns_of(target), route, reached, stack | {target})
-                if part or source:
-                    self._via.pop()
-                continue
-            start = len(self.endpoints)
-            self._django_view(path, e, route)
-            self._route_names(start, e.get("name"))
+            first = len(self.endpoints)
+            self._walk_entry(path, e, prefix, reached, stack)
+            if e.get("debug_only"):
+                for endpoint in self.endpoints[first:]:
+                    # added to the URLconf only under `if settings.DEBUG:`: a developer's route, never served
+                    # in production (where DEBUG is off)
+                    endpoint.auth = "public (development only: routed under if settings.DEBUG)"
+                    endpoint.public = True
+
+    def _walk_entry(self, path: str, e: dict[str, Any], prefix: str, reached: set[str], stack: frozenset) -> None:
+        part, source = self._route_part(path, e)
+        route = join_paths(prefix, part)
+        inc = e.get("include")
+        if inc is not None:
+            if part or source:
+                self._via.append(f"{source or part} ({path}:{e['line']})")
+            if "patterns" in inc:
+                self._walk(path, inc["patterns"], route, reached, stack)
+            elif "router" in inc:
+                self._router_urls(path, inc["router"], route)
+            elif "helper" in inc and (entry := self._wrapped_path(path, inc, e["line"])) is not None:
+                self._django_view(path, entry, join_paths(route, entry["route"]))
+            elif "helper" in inc:
+                self._helper_urls(path, inc, route)
+            elif "ref" in inc and (plist := self._pattern_list(path, inc["ref"])) is not None:
+                key = f"{plist[0]}:{inc['ref']}"
+                if key not in stack:
+                    self._walk(plist[0], plist[1], route, reached, stack | {key})
+            else:
+                target = self._include_target(path, inc)
+                if target and target not in stack and self._patterns_of(target):
+                    self._walk(target, self._patterns_of(target), route, reached, stack | {target})
+            if part or source:
+                self._via.pop()
+            return
+        alias = self._urls_alias(path, e["view"]) if e.get("view") else None
+        if alias:  # path("v1/", v1_api_urls) with `v1_api_urls = api.urls`: the API's routes live under it
+            self._router_urls(alias[0], alias[1], route)
+            return
+        start = len(self.endpoints)
+        self._django_view(path, e, route)
+        self._route_names(start, e.get("name"))
+
+    def _urls_alias(self, path: str, ref: str) -> tuple[str, str] | None:
+        """(file, router) when a URLconf's view names a module-level `urls = router.urls`."""
+        found = self.r.resolve(path, ref)
+        router = self.facts.get(found[0], {}).get("web", {}).get("urls_aliases", {}).get(found[1]) if found else None
+        return (found[0], router) if router else None
 
     def _registrations(self) -> dict[str, list[dict[str, Any]]]:
         """Class views a registration decorator adds to a registry at import time (`@register_view(Widget,
