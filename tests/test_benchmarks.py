@@ -36,6 +36,18 @@ def test_pull_request_ab_runs_on_a_tiny_tree(tmp_path):
     assert "median scan-process CPU" in done.stdout and ", after the worker's result " in done.stdout
 
 
+@pytest.mark.slow
+def test_helper_ab_runs_on_a_tiny_tree(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "db.py").write_text('def q(c, v):\n    c.execute(f"SELECT {v}")\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "helper_ab.py"), "--tree", str(tmp_path),
+                           "--rounds", "1"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = {line[:28].strip(): line[28:].split() for line in done.stdout.splitlines()[2:]}
+    assert {"one process (--jobs 1)", "with the helper (forced)"} <= set(rows), done.stdout
+    assert all(len(cells) == 5 and cells[3] != "-" for name, cells in rows.items() if name != "bandit -r")
+
+
 def _bench(name: str):
     import importlib
 

@@ -251,7 +251,7 @@ def test_both_secret_file_checks_share_one_git_listing(tmp_path, monkeypatch):
     real = gitexec.run
 
     def counting(cwd, *args, **kwargs):
-        if "ls-files" in args and "--" not in args:  # the check's listing, not discovery's
+        if "ls-files" in args:  # the check's listing (discovery walks: use_git=False)
             listings.append(args)
         return real(cwd, *args, **kwargs)
 

@@ -1452,8 +1452,9 @@ def _candidate_files(project) -> list[str]:
 
 def _listed_files(root) -> list[str]:
     try:
-        proc = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", timeout=60,
-                           filters=False) if gitexec.work_tree_root(Path(root)) == Path(root).resolve() else None
+        # discovery's listing when it listed this root (the same command, run once per scan)
+        proc = gitexec.listing(Path(root), timeout=60) \
+            if gitexec.work_tree_root(Path(root)) == Path(root).resolve() else None
     except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired):
         proc = None
     if proc is not None and proc.returncode == 0:

@@ -184,8 +184,7 @@ def _unreadable_reason(path: Path, root: Path) -> str | None:
 def _git_files(root: Path, target: Path, excludes: tuple[str, ...], consider, disc: Discovery) -> None:
     rel = os.path.relpath(target, root)
     try:
-        out = gitexec.run(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel,
-                          filters=False)
+        out = gitexec.listing(root) if rel == "." else gitexec.run(root, *gitexec.LISTING, "--", rel, filters=False)
     except (OSError, gitexec.GitUnavailable, subprocess.TimeoutExpired) as exc:
         raise ConfigError(f"'git ls-files' failed in {root}: {exc}") from None
     if out.returncode != 0:

@@ -21,6 +21,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -134,25 +135,47 @@ def _filter_overrides(cwd: Path, timeout: float) -> tuple[str, ...]:
     return tuple(extra)
 
 
-# Inside `config_read_once()`: the filter overrides of each repository, read by its first command, and the
-# work-tree root of each folder asked about (discovery asks, then BA-SEC-001's listing of the same root).
+# Inside `config_read_once()`: the filter overrides of each repository, read by its first command, the
+# work-tree root of each folder asked about (discovery asks, then BA-SEC-001's listing of the same root), and
+# the listing of each work tree's files (discovery's, which BA-SEC-001 asks for again).
 _overrides_memo: dict[str, tuple[str, ...]] | None = None
 _roots_memo: dict[str, Path | None] | None = None
+_listings_memo: dict[str, bytes] | None = None
+
+LISTING = ("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+# Raised (sys.audit) with the argv of a git command answered from a scan's memory, not run: the project
+# record's journal counts it as run (its record is keyed on what the command answered).
+ANSWERED_EVENT = "backend_audit.git"
+
+
+def listing(root: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`git ls-files` (LISTING) of the work tree whose top is `root`: in a scan, run once; a second ask gets
+    what the first got (filters=False: the listing reads no file contents)."""
+    argv = (*LISTING, "--", ".")  # from the top, `-- .` lists what no pathspec does
+    key = os.path.realpath(root)
+    memo = _listings_memo
+    if memo is not None and key in memo:
+        sys.audit(ANSWERED_EVENT, "git", ("git", *argv))  # shaped as subprocess.Popen's (executable, args)
+        return subprocess.CompletedProcess(["git", *argv], 0, memo[key], b"")
+    out = run(root, *argv, timeout=timeout, filters=False)
+    if memo is not None and out.returncode == 0:
+        memo[key] = out.stdout
+    return out
 
 
 @contextlib.contextmanager
 def config_read_once() -> Iterator[None]:
     """Within the block (one scan), a repository's filter drivers are read once, not before every command
-    (a pull-request scan runs about seven), and a folder's work-tree root is asked once: nothing of ours
-    writes git config, and the scan reads the tree as it was when it started."""
-    global _overrides_memo, _roots_memo
-    outer = _overrides_memo, _roots_memo
+    (a pull-request scan runs about seven), and a folder's work-tree root and a work tree's listing are asked
+    once: nothing of ours writes git config, and the scan reads the tree as it was when it started."""
+    global _overrides_memo, _roots_memo, _listings_memo
+    outer = _overrides_memo, _roots_memo, _listings_memo
     if _overrides_memo is None:
-        _overrides_memo, _roots_memo = {}, {}
+        _overrides_memo, _roots_memo, _listings_memo = {}, {}, {}
     try:
         yield
     finally:
-        _overrides_memo, _roots_memo = outer
+        _overrides_memo, _roots_memo, _listings_memo = outer
 
 
 def run(cwd: Path, *args: str, timeout: float = 120, filters: bool = True) -> subprocess.CompletedProcess:

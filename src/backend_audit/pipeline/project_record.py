@@ -42,6 +42,7 @@ from ..config import Settings
 from ..findings import FileResult, Finding
 from ..records import dataclass
 from ..untrusted import user_cache
+from .git import ANSWERED_EVENT
 
 RECORD_FORMAT = 2
 STAT_EVENT = "backend_audit.stat"  # raised (sys.audit) by pass code that reads a file's mtime
@@ -226,7 +227,7 @@ def _hook(event: str, args: tuple) -> None:
         journal.listed.append(os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else ".")
     elif event == STAT_EVENT:
         journal.stat.append(os.fsdecode(args[0]))
-    elif event == "subprocess.Popen":
+    elif event == "subprocess.Popen" or event == ANSWERED_EVENT:
         argv = args[1]
         journal.commands.append([os.fsdecode(a) for a in argv] if isinstance(argv, (list, tuple)) else [str(argv)])
 

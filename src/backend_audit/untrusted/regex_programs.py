@@ -121,15 +121,33 @@ def _program(pattern: str, flags: int, compiled: re.Pattern) -> list | None:
     return entry if same else None
 
 
+_adopted: set[tuple[str, int]] = set()  # compiled by a helper process of this scan (pipeline/helper.py)
+
+
+def compiled_keys() -> set[tuple[str, int]]:
+    """The (pattern, flags) of every text pattern in `re`'s cache."""
+    cache = getattr(re, "_cache", None)
+    if not isinstance(cache, dict):
+        return set()
+    return {(key[1], key[2]) for key in list(cache) if len(key) == 3 and key[0] is str and isinstance(key[2], int)}
+
+
+def adopt(keys: set[tuple[str, int]]) -> None:
+    """Patterns a helper process compiled for this scan: recorded as if this process had compiled them (a
+    pattern is compiled here only when its program is to be stored, on its second sighting)."""
+    _adopted.update(key for key in keys if isinstance(key, tuple) and len(key) == 2
+                    and isinstance(key[0], str) and isinstance(key[1], int))
+
+
 def record() -> None:
-    """Store the programs of the patterns `re` compiled in this process, and a previous run too, that the
-    file does not have yet; remember the others as seen."""
+    """Store the programs of the patterns `re` compiled in this process (or a helper of its scan), and a
+    previous run too, that the file does not have yet; remember the others as seen."""
     cache = getattr(re, "_cache", None)
     digest = _digest()
     if _stored is None or not digest or not isinstance(cache, dict):
         return
-    fresh = [key for key in list(cache) if len(key) == 3 and key[0] is str and isinstance(key[2], int)
-             and _key(key[1], key[2]) not in _stored]
+    ours = [(key[1], key[2]) for key in list(cache) if len(key) == 3 and key[0] is str and isinstance(key[2], int)]
+    fresh = [key for key in dict.fromkeys([*ours, *sorted(_adopted)]) if _key(*key) not in _stored]
     if not fresh:
         return
     seen_name = f"regex-seen-{digest}.json"
@@ -138,14 +156,15 @@ def record() -> None:
     known = set(seen)
     first: list[str] = []
     new: dict[str, list] = {}
-    for _, pattern, flags in fresh:
+    for pattern, flags in fresh:
         key = _key(pattern, flags)
         sighting = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
         if sighting not in known:
             first.append(sighting)
             continue
         try:
-            entry = _program(pattern, flags, cache[(str, pattern, flags)])
+            compiled = cache.get((str, pattern, flags)) or re.compile(pattern, flags)
+            entry = _program(pattern, flags, compiled)
         except Exception:  # noqa: BLE001 - a pattern this recorder cannot rebuild is just not kept
             continue
         if entry is not None:
