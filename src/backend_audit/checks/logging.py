@@ -1927,6 +1927,7 @@ def _command_only_functions(project: Any) -> set[str]:
     spawned = {w for path in sorted(project.facts) for w in project.facts[path].get("spawned_words", ())}
     found = {q for q, info in sm.functions.items() if _command_entry(sm, q, info, cli_modules)
              and not {q.rsplit(".", 1)[-1], q.rsplit(".", 1)[-1].replace("_", "-")} & spawned}
+    lookers = _name_lookups(project)
     pending = sorted(found)
     while pending:
         for callee in sorted(sm.callees(pending.pop())):
@@ -1937,7 +1938,43 @@ def _command_only_functions(project: Any) -> set[str]:
             if callers and callers <= found:
                 found.add(callee)
                 pending.append(callee)
+        if not pending:
+            # hooks a command looks up by name (`getattr(engine, "fetch_traits")` in the update script's loop
+            # over plug-in modules): no call edge reaches them, the lookup is their only caller
+            pending = sorted(_looked_up_only_by(sm, project, lookers, found))
+            found.update(pending)
     return found
+
+
+def _name_lookups(project: Any) -> dict[str, set[str]]:
+    """Attribute name -> the functions (or modules, for module-level code) outside tests that look it up
+    with a constant `getattr(obj, "name")`."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(project.facts):
+        if is_test_path(path, project.settings):
+            continue
+        semantic = project.facts[path].get("semantic") or {}
+        module = str(semantic.get("module", ""))
+        for symbol, name in semantic.get("lookups", ()) or ():
+            out.setdefault(str(name), set()).add(f"{module}.{symbol}" if module and symbol else symbol or module)
+    return out
+
+
+def _looked_up_only_by(sm: Any, project: Any, lookers: dict[str, set[str]], found: set[str]) -> set[str]:
+    """Undecorated module-level functions not yet in `found` that nothing calls outside `found` and whose
+    name only `found` functions look up by name: run only by those commands. A decorated one (a route, a
+    task) has a caller the decorator registers, so it stays out."""
+    out: set[str] = set()
+    for qual, info in sm.functions.items():
+        if qual in found or info.is_method or info.decorators or qual != f"{info.module}.{qual.rsplit('.', 1)[-1]}":
+            continue
+        by = lookers.get(qual.rsplit(".", 1)[-1])
+        if not by or not by <= found or is_test_path(info.path, project.settings):
+            continue
+        callers = {c for c in sm.callers(qual) - {qual} if not is_test_path(sm.functions[c].path, project.settings)}
+        if callers <= found:
+            out.add(qual)
+    return out
 
 
 def _reached_from_clis(project: Any) -> set[str]:
