@@ -719,7 +719,18 @@ class ErrorLogDropsTraceback(AstCheck):
                                     _network_failure(unexpected) or self._retried_connect(node) or
                                     self._only_schedules() or self._empty_result(types))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
-        reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
+        reraises, reads_traceback, recorded = False, False, set()
+        for n in handler_nodes(node):
+            if isinstance(n, ast.Raise) or self._logs_traceback(n):
+                reraises = True
+                break
+            if isinstance(n, ast.Attribute) and n.attr == "__traceback__":
+                reads_traceback = True
+            elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and n.value.value is True:
+                recorded.update(t.id for t in n.targets if isinstance(t, ast.Name))
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "add") \
+                    and isinstance(n.func.value, ast.Name):
+                recorded.add(n.func.value.id)
         step = self._one_step() if not (reraises or expected) else None
         if step == "codec":
             expected = True
@@ -738,7 +749,34 @@ class ErrorLogDropsTraceback(AstCheck):
             # types (IntegrityError, TypeError, OSError) chose the failures it handles
             why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler names (a failure it "
                    "chose to handle, not whatever comes)")
+        if why is None and not (reraises or expected):
+            if reads_traceback:
+                # blind, searxng's URL filter: it walks `exc.__traceback__` to the callback's frame and logs that
+                # file and line itself
+                why = "that the handler reads itself (`__traceback__`) to log the frame it picked"
+            elif recorded and (tally := self._reported_after_loop(recorded)):
+                why = (f"while a loop checks one item after another: the handler records the failure in `{tally}`, "
+                       "which the function reads after the loop (a validation or health-check pass that reports "
+                       "every failure it met)")
         self.handlers.append((reraises, expected, why))
+
+    def _reported_after_loop(self, names: set[str]) -> str | None:
+        """One of `names` (what the handler sets to True or appends to) is a tally of failures: the function
+        starts it empty or False before the loop the handler runs in, and reads it after that loop (`return
+        messages`, `if error: raise ValueError(...)`): each failure reaches the caller as part of a report."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return None
+        loop = next((p for p in self.ctx.parents if isinstance(p, (ast.For, ast.AsyncFor, ast.While)) and
+                     any(p is st for st in func.body)), None)
+        if loop is None:
+            return None
+        index = next(i for i, st in enumerate(func.body) if st is loop)
+        started = {t.id for st in func.body[:index] if isinstance(st, ast.Assign) for t in st.targets
+                   if isinstance(t, ast.Name) and t.id in names and _empty_start(st.value)}
+        read = {n.id for st in func.body[index + 1:] for n in ast.walk(st)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in started}
+        return min(read) if read else None
 
     def _one_step(self) -> str | None:
         """What the `try` does when it is one step: a single simple statement whose calls are library code by
@@ -1271,6 +1309,16 @@ class ErrorLogDropsTraceback(AstCheck):
             ctx = self.ctx
             self._is_migration = is_migration(ctx)
         return self._is_migration
+
+
+def _empty_start(value: ast.expr) -> bool:
+    """`False`, `0`, `[]`, `set()`, `{}`: a tally that starts with nothing recorded."""
+    if isinstance(value, ast.Constant):
+        return value.value is False or value.value == 0 and not isinstance(value.value, bool)
+    if isinstance(value, (ast.List, ast.Set, ast.Dict)):
+        return not getattr(value, "elts", None) and not getattr(value, "keys", None)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+        value.func.id in ("list", "set", "dict") and not value.args and not value.keywords
 
 
 def _exc_info(call: ast.Call) -> ast.expr | None:
