@@ -98,6 +98,31 @@ def _print_tokens(call: ast.Call) -> tuple[set[str], set[str]]:
     return names, texts
 
 
+# Rich console markup (`[yellow]...[/yellow]`, `[bold red]`, a bare `[/]`) and a console status marker opening
+# the text (`[+] Adding tags`, `[!] Error`, `[√]`): formatting that only a terminal renders or a person reads.
+_RICH_STYLE = (r"(?:bold|dim|italic|underline|reverse|strike|blink|red|green|yellow|blue|cyan|magenta|white|black|"
+               r"grey\d*|gray\d*|orange\d*|bright_\w+|link[^\]]*)")
+_CONSOLE_MARKUP = re.compile(rf"\[/{_RICH_STYLE}?\]|^\s*\[{_RICH_STYLE}(?: {_RICH_STYLE})*\]")
+_STATUS_MARKER = re.compile(r"^\s*\[[-+!*√✓✔✗xX]\] ")
+
+
+def _console_markup(call: ast.Call) -> str | None:
+    """What marks the print's first argument up for a terminal: rich style tags or a status marker."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.JoinedStr):
+        text = "".join(v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        opening = first.values[0].value if first.values and isinstance(first.values[0], ast.Constant) else ""
+    elif isinstance(first, ast.Constant) and isinstance(first.value, str):
+        text = opening = first.value
+    else:
+        return None
+    if _CONSOLE_MARKUP.search(text) and (_CONSOLE_MARKUP.match(str(opening)) or "[/" in text):
+        return "rich style tags such as `[yellow]...[/yellow]`"
+    if _STATUS_MARKER.match(str(opening)):
+        return "a console status marker such as `[+]` or `[!]`"
+    return None
+
+
 def _shares(log_call: ast.Call, names: set[str], texts: set[str]) -> bool:
     logged_names, logged_texts = _print_tokens(log_call)
     return bool(names & logged_names) or any(a in b or b in a for a in texts for b in logged_texts)
@@ -339,9 +364,18 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         has no level or request context, and whether the deployment reads it was not traced); or it runs in
         the handler of a failed import (`except ImportError: print("prometheus_flask_exporter not found.")`),
         once at start-up, naming a missing optional dependency, with no request or user data in it."""
-        if (self.ctx.qualname(keyword(call, "file")) or "") == "sys.stderr":
+        stream = self.ctx.qualname(keyword(call, "file")) or ""
+        if stream == "sys.stderr":
             return "(to sys.stderr: the process's error stream, no level or request context; whether the " \
                    "deployment keeps it was not traced)"
+        if stream == "sys.stdout":
+            # named on purpose: output relayed to the console (a child process's lines), not a forgotten trace
+            return "(to sys.stdout, named on purpose: console output, no level or request context; whether the " \
+                   "deployment keeps it was not traced)"
+        markup = _console_markup(call)
+        if markup:
+            return (f"(its text is marked up for a terminal, {markup}: console output written for a person at a "
+                    "terminal; whether this code also runs in a server process was not traced)")
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 return None
