@@ -61,6 +61,9 @@ def _hosted_names(tree: ast.Module) -> set[str]:
 _DOCS_BUILD = frozenset({"sphinx", "docutils", "mkdocs"})
 # a function whose name says printing is its job: `print_queryset_sql`, `pprint_tree`, `_print_report`
 _PRINTER_NAME = re.compile(r"^_*p?print(_|$)")
+# "Very simple profiling decorator for debugging.", "Debug helper: ...": a developer's aid by its own word
+_DEBUG_AID_DOC = re.compile(r"(?i)^\W*([^.\n]{0,60}\b(for|when|while) (debugging|profiling)\b|debug(ging)? "
+                            r"(aid|helper|tool|decorator)\b|profiling (aid|helper|tool|decorator)\b)")
 # decorators that run the function once per argument for the life of the process
 _CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 # logging libraries: a project importing none of them has no log for a print to bypass
@@ -550,6 +553,12 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if func is not None and _PRINTER_NAME.match(func.name):
             return (f"(in '{func.name}', a function named for printing: its output is its job; what calls it "
                     "was not traced)")
+        for outer in self.ctx.function_stack:
+            # the wrapper of a decorator whose docstring says it is a debugging or profiling aid
+            doc = ast.get_docstring(outer, clean=False)
+            if doc and _DEBUG_AID_DOC.search(doc):
+                return (f"(in '{outer.name}', whose docstring says it is a debugging or profiling aid: a developer "
+                        "applies it while investigating; whether it is left on in production was not traced)")
         return None
 
     def _terminal_module(self) -> str | None:
