@@ -762,7 +762,12 @@ class ErrorLogDropsTraceback(AstCheck):
                                     _network_failure(unexpected) or self._retried_connect(node) or
                                     self._only_schedules() or self._empty_result(types))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
-        reraises, reads_traceback, recorded = False, False, set()
+        reraises, reads_traceback = False, False
+        # flags the handler sets (`error = True`), lists it appends the error's text to (`messages.append(msg)`
+        # with `msg` built from the caught error): a list of failed ids alone does not say why they failed
+        flags: set[str] = set()
+        texts: set[str] = set()
+        carries = {node.name} if node.name else set()
         for n in handler_nodes(node):
             if isinstance(n, ast.Raise) or self._logs_traceback(n):
                 reraises = True
@@ -770,10 +775,12 @@ class ErrorLogDropsTraceback(AstCheck):
             if isinstance(n, ast.Attribute) and n.attr == "__traceback__":
                 reads_traceback = True
             elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and n.value.value is True:
-                recorded.update(t.id for t in n.targets if isinstance(t, ast.Name))
+                flags.update(t.id for t in n.targets if isinstance(t, ast.Name))
+            elif isinstance(n, ast.Assign) and carries and _names_any(n.value, carries):
+                carries.update(t.id for t in n.targets if isinstance(t, ast.Name))
             elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "add") \
-                    and isinstance(n.func.value, ast.Name):
-                recorded.add(n.func.value.id)
+                    and isinstance(n.func.value, ast.Name) and carries and any(_names_any(a, carries) for a in n.args):
+                texts.add(n.func.value.id)
         step = self._one_step() if not (reraises or expected) else None
         if step == "codec":
             expected = True
@@ -797,16 +804,17 @@ class ErrorLogDropsTraceback(AstCheck):
                 # blind, searxng's URL filter: it walks `exc.__traceback__` to the callback's frame and logs that
                 # file and line itself
                 why = "that the handler reads itself (`__traceback__`) to log the frame it picked"
-            elif recorded and (tally := self._reported_after_loop(recorded)):
+            elif (flags or texts) and (tally := self._reported_after_loop(flags, texts)):
                 why = (f"while a loop checks one item after another: the handler records the failure in `{tally}`, "
                        "which the function reads after the loop (a validation or health-check pass that reports "
                        "every failure it met)")
         self.handlers.append((reraises, expected, why))
 
-    def _reported_after_loop(self, names: set[str]) -> str | None:
-        """One of `names` (what the handler sets to True or appends to) is a tally of failures: the function
-        starts it empty or False before the loop the handler runs in, and reads it after that loop (`return
-        messages`, `if error: raise ValueError(...)`): each failure reaches the caller as part of a report."""
+    def _reported_after_loop(self, flags: set[str], texts: set[str]) -> str | None:
+        """A tally of failures the function starts empty or False before the loop the handler runs in and reads
+        after it: a list of the errors' texts (`return messages`: each failure's reason reaches the caller), or
+        a flag that fails the whole operation (`if error: raise ValueError(...)`). A list of the failed items'
+        ids alone (`failed.append(token.serial)`) says which failed, not why: the log stays the only record."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         if func is None:
             return None
@@ -816,9 +824,17 @@ class ErrorLogDropsTraceback(AstCheck):
             return None
         index = next(i for i, st in enumerate(func.body) if st is loop)
         started = {t.id for st in func.body[:index] if isinstance(st, ast.Assign) for t in st.targets
-                   if isinstance(t, ast.Name) and t.id in names and _empty_start(st.value)}
-        read = {n.id for st in func.body[index + 1:] for n in ast.walk(st)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in started}
+                   if isinstance(t, ast.Name) and t.id in flags | texts and _empty_start(st.value)}
+        if not started:
+            return None
+        read = set()
+        for st in func.body[index + 1:]:
+            for n in ast.walk(st):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in started & texts:
+                    read.add(n.id)
+                elif isinstance(n, ast.If) and any(isinstance(r, ast.Raise) for r in n.body) and \
+                        _names_any(n.test, started & flags):
+                    read.update(started & flags & {m.id for m in ast.walk(n.test) if isinstance(m, ast.Name)})
         return min(read) if read else None
 
     def _one_step(self) -> str | None:
@@ -1352,6 +1368,10 @@ class ErrorLogDropsTraceback(AstCheck):
             ctx = self.ctx
             self._is_migration = is_migration(ctx)
         return self._is_migration
+
+
+def _names_any(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
 def _empty_start(value: ast.expr) -> bool:
