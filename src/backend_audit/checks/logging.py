@@ -763,11 +763,7 @@ class ErrorLogDropsTraceback(AstCheck):
                                     self._only_schedules() or self._empty_result(types))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
         reraises, reads_traceback = False, False
-        # flags the handler sets (`error = True`), lists it appends the error's text to (`messages.append(msg)`
-        # with `msg` built from the caught error): a list of failed ids alone does not say why they failed
-        flags: set[str] = set()
-        texts: set[str] = set()
-        carries = {node.name} if node.name else set()
+        flags: set[str] = set()  # what the handler sets to True (`error = True`): see _raised_on_after_loop
         for n in handler_nodes(node):
             if isinstance(n, ast.Raise) or self._logs_traceback(n):
                 reraises = True
@@ -776,11 +772,6 @@ class ErrorLogDropsTraceback(AstCheck):
                 reads_traceback = True
             elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and n.value.value is True:
                 flags.update(t.id for t in n.targets if isinstance(t, ast.Name))
-            elif isinstance(n, ast.Assign) and carries and _names_any(n.value, carries):
-                carries.update(t.id for t in n.targets if isinstance(t, ast.Name))
-            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "add") \
-                    and isinstance(n.func.value, ast.Name) and carries and any(_names_any(a, carries) for a in n.args):
-                texts.add(n.func.value.id)
         step = self._one_step() if not (reraises or expected) else None
         if step == "codec":
             expected = True
@@ -804,17 +795,18 @@ class ErrorLogDropsTraceback(AstCheck):
                 # blind, searxng's URL filter: it walks `exc.__traceback__` to the callback's frame and logs that
                 # file and line itself
                 why = "that the handler reads itself (`__traceback__`) to log the frame it picked"
-            elif (flags or texts) and (tally := self._reported_after_loop(flags, texts)):
-                why = (f"while a loop checks one item after another: the handler records the failure in `{tally}`, "
-                       "which the function reads after the loop (a validation or health-check pass that reports "
-                       "every failure it met)")
+            elif flags and (tally := self._raised_on_after_loop(flags)):
+                why = (f"while a loop checks one item after another: the handler sets `{tally}`, on which the "
+                       "function raises after the loop (a validation pass that logs every bad value, then fails "
+                       "as a whole)")
         self.handlers.append((reraises, expected, why))
 
-    def _reported_after_loop(self, flags: set[str], texts: set[str]) -> str | None:
-        """A tally of failures the function starts empty or False before the loop the handler runs in and reads
-        after it: a list of the errors' texts (`return messages`: each failure's reason reaches the caller), or
-        a flag that fails the whole operation (`if error: raise ValueError(...)`). A list of the failed items'
-        ids alone (`failed.append(token.serial)`) says which failed, not why: the log stays the only record."""
+    def _raised_on_after_loop(self, flags: set[str]) -> str | None:
+        """A flag of failure the function starts False before the loop the handler runs in and, after the loop,
+        raises on (`if error: raise ValueError("Invalid settings")`): a validation pass that names every bad
+        value in the log, then fails as a whole. A list the handler appends to is no such evidence: blind, a
+        list of the failed ids (privacyidea's export) and one of the errors' texts (opencve's Slack replies)
+        were true warnings, the traceback of an unexpected failure still lost."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         if func is None:
             return None
@@ -824,17 +816,13 @@ class ErrorLogDropsTraceback(AstCheck):
             return None
         index = next(i for i, st in enumerate(func.body) if st is loop)
         started = {t.id for st in func.body[:index] if isinstance(st, ast.Assign) for t in st.targets
-                   if isinstance(t, ast.Name) and t.id in flags | texts and _empty_start(st.value)}
+                   if isinstance(t, ast.Name) and t.id in flags and isinstance(st.value, ast.Constant) and
+                   st.value.value is False}
         if not started:
             return None
-        read = set()
-        for st in func.body[index + 1:]:
-            for n in ast.walk(st):
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in started & texts:
-                    read.add(n.id)
-                elif isinstance(n, ast.If) and any(isinstance(r, ast.Raise) for r in n.body) and \
-                        _names_any(n.test, started & flags):
-                    read.update(started & flags & {m.id for m in ast.walk(n.test) if isinstance(m, ast.Name)})
+        read = {m.id for st in func.body[index + 1:] for n in ast.walk(st)
+                if isinstance(n, ast.If) and any(isinstance(r, ast.Raise) for r in n.body)
+                for m in ast.walk(n.test) if isinstance(m, ast.Name) and m.id in started}
         return min(read) if read else None
 
     def _one_step(self) -> str | None:
@@ -1368,20 +1356,6 @@ class ErrorLogDropsTraceback(AstCheck):
             ctx = self.ctx
             self._is_migration = is_migration(ctx)
         return self._is_migration
-
-
-def _names_any(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
-
-
-def _empty_start(value: ast.expr) -> bool:
-    """`False`, `0`, `[]`, `set()`, `{}`: a tally that starts with nothing recorded."""
-    if isinstance(value, ast.Constant):
-        return value.value is False or value.value == 0 and not isinstance(value.value, bool)
-    if isinstance(value, (ast.List, ast.Set, ast.Dict)):
-        return not getattr(value, "elts", None) and not getattr(value, "keys", None)
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-        value.func.id in ("list", "set", "dict") and not value.args and not value.keywords
 
 
 def _exc_info(call: ast.Call) -> ast.expr | None:
