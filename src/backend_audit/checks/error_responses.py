@@ -107,6 +107,7 @@ class ExceptionTextToClient(AstCheck):
         self.caught: list[list[str]] = []  # per enclosing except block: the classes it catches, as written
         public = self.option("public_exceptions", ["*PublicError", "*ValidationError"])
         self.public = [re.compile(fnmatch.translate(p)) for p in public]
+        self.stdio: bool | None = None  # see _stdio_server
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.class_depth += 1
@@ -348,6 +349,14 @@ class ExceptionTextToClient(AstCheck):
                               "was not traced); log it and return a generic message", level="note",
                         properties={"sub": "staff-only"})
             return
+        if self._stdio_server():
+            # blind, archivebox's MCP server: JSON-RPC read from sys.stdin, answered on stdout to the program
+            # that spawned it, which runs as the same local user
+            self.report(node, f"{what}, but this module answers over stdin/stdout (it reads its requests from "
+                              "sys.stdin and imports no web framework): the client is the process that started it, "
+                              "as a rule a local tool run by the same user (whether it relays the text to a remote "
+                              "caller was not traced); log it and return a generic message", level="note")
+            return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
 
@@ -370,6 +379,14 @@ class ExceptionTextToClient(AstCheck):
         if re.search(rf"admin_view\(\s*self\.{re.escape(func.name)}\b", self.ctx.text):
             return f"{cls.name}.{func.name}, wrapped in admin_site.admin_view()"
         return ""
+
+    def _stdio_server(self) -> bool:
+        """The module reads `sys.stdin` and imports no web framework: a stdio server (a language-server or
+        MCP tool) whose one client is the process on the other end of its pipes."""
+        if self.stdio is None:
+            self.stdio = self.ctx.imports.get("sys") == "sys" and "sys.stdin" in self.ctx.text and not any(
+                str(v).split(".")[0] in _WEB_FRAMEWORKS for v in self.ctx.imports.values())
+        return self.stdio
 
     def _after_expected_handler(self) -> bool:
         """The broad handler follows one for a specific class other than an HTTP answer passed through

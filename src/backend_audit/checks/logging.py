@@ -61,6 +61,9 @@ def _hosted_names(tree: ast.Module) -> set[str]:
 _DOCS_BUILD = frozenset({"sphinx", "docutils", "mkdocs"})
 # a function whose name says printing is its job: `print_queryset_sql`, `pprint_tree`, `_print_report`
 _PRINTER_NAME = re.compile(r"^_*p?print(_|$)")
+# "Very simple profiling decorator for debugging.", "Debug helper: ...": a developer's aid by its own word
+_DEBUG_AID_DOC = re.compile(r"(?i)^\W*([^.\n]{0,60}\b(for|when|while) (debugging|profiling)\b|debug(ging)? "
+                            r"(aid|helper|tool|decorator)\b|profiling (aid|helper|tool|decorator)\b)")
 # decorators that run the function once per argument for the life of the process
 _CACHING_DECORATORS = frozenset({"functools.lru_cache", "functools.cache", "functools.cached_property"})
 # logging libraries: a project importing none of them has no log for a print to bypass
@@ -96,6 +99,31 @@ def _print_tokens(call: ast.Call) -> tuple[set[str], set[str]]:
                 if len(text) >= 8:
                     texts.add(text)
     return names, texts
+
+
+# Rich console markup (`[yellow]...[/yellow]`, `[bold red]`, a bare `[/]`) and a console status marker opening
+# the text (`[+] Adding tags`, `[!] Error`, `[√]`): formatting that only a terminal renders or a person reads.
+_RICH_STYLE = (r"(?:bold|dim|italic|underline|reverse|strike|blink|red|green|yellow|blue|cyan|magenta|white|black|"
+               r"grey\d*|gray\d*|orange\d*|bright_\w+|link[^\]]*)")
+_CONSOLE_MARKUP = re.compile(rf"\[/{_RICH_STYLE}?\]|^\s*\[{_RICH_STYLE}(?: {_RICH_STYLE})*\]")
+_STATUS_MARKER = re.compile(r"^\s*\[[-+!*√✓✔✗xX]\] ")
+
+
+def _console_markup(call: ast.Call) -> str | None:
+    """What marks the print's first argument up for a terminal: rich style tags or a status marker."""
+    first = call.args[0] if call.args else None
+    if isinstance(first, ast.JoinedStr):
+        text = "".join(v.value for v in first.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        opening = first.values[0].value if first.values and isinstance(first.values[0], ast.Constant) else ""
+    elif isinstance(first, ast.Constant) and isinstance(first.value, str):
+        text = opening = first.value
+    else:
+        return None
+    if _CONSOLE_MARKUP.search(text) and (_CONSOLE_MARKUP.match(str(opening)) or "[/" in text):
+        return "rich style tags such as `[yellow]...[/yellow]`"
+    if _STATUS_MARKER.match(str(opening)):
+        return "a console status marker such as `[+]` or `[!]`"
+    return None
 
 
 def _shares(log_call: ast.Call, names: set[str], texts: set[str]) -> bool:
@@ -339,9 +367,18 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         has no level or request context, and whether the deployment reads it was not traced); or it runs in
         the handler of a failed import (`except ImportError: print("prometheus_flask_exporter not found.")`),
         once at start-up, naming a missing optional dependency, with no request or user data in it."""
-        if (self.ctx.qualname(keyword(call, "file")) or "") == "sys.stderr":
+        stream = self.ctx.qualname(keyword(call, "file")) or ""
+        if stream == "sys.stderr":
             return "(to sys.stderr: the process's error stream, no level or request context; whether the " \
                    "deployment keeps it was not traced)"
+        if stream == "sys.stdout":
+            # named on purpose: output relayed to the console (a child process's lines), not a forgotten trace
+            return "(to sys.stdout, named on purpose: console output, no level or request context; whether the " \
+                   "deployment keeps it was not traced)"
+        markup = _console_markup(call)
+        if markup:
+            return (f"(its text is marked up for a terminal, {markup}: console output written for a person at a "
+                    "terminal; whether this code also runs in a server process was not traced)")
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 return None
@@ -516,6 +553,12 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if func is not None and _PRINTER_NAME.match(func.name):
             return (f"(in '{func.name}', a function named for printing: its output is its job; what calls it "
                     "was not traced)")
+        for outer in self.ctx.function_stack:
+            # the wrapper of a decorator whose docstring says it is a debugging or profiling aid
+            doc = ast.get_docstring(outer, clean=False)
+            if doc and _DEBUG_AID_DOC.search(doc):
+                return (f"(in '{outer.name}', whose docstring says it is a debugging or profiling aid: a developer "
+                        "applies it while investigating; whether it is left on in production was not traced)")
         return None
 
     def _terminal_module(self) -> str | None:
@@ -722,7 +765,16 @@ class ErrorLogDropsTraceback(AstCheck):
                                     _network_failure(unexpected) or self._retried_connect(node) or
                                     self._only_schedules() or self._empty_result(types))
         # re-raising, or logging the traceback in another call of the same handler, keeps the traceback
-        reraises = any(isinstance(n, ast.Raise) or self._logs_traceback(n) for n in handler_nodes(node))
+        reraises, reads_traceback = False, False
+        flags: set[str] = set()  # what the handler sets to True (`error = True`): see _raised_on_after_loop
+        for n in handler_nodes(node):
+            if isinstance(n, ast.Raise) or self._logs_traceback(n):
+                reraises = True
+                break
+            if isinstance(n, ast.Attribute) and n.attr == "__traceback__":
+                reads_traceback = True
+            elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and n.value.value is True:
+                flags.update(t.id for t in n.targets if isinstance(t, ast.Name))
         step = self._one_step() if not (reraises or expected) else None
         if step == "codec":
             expected = True
@@ -741,7 +793,40 @@ class ErrorLogDropsTraceback(AstCheck):
             # types (IntegrityError, TypeError, OSError) chose the failures it handles
             why = (f"of the {'/'.join(t.split('.')[-1] for t in types)} the handler names (a failure it "
                    "chose to handle, not whatever comes)")
+        if why is None and not (reraises or expected):
+            if reads_traceback:
+                # blind, searxng's URL filter: it walks `exc.__traceback__` to the callback's frame and logs that
+                # file and line itself
+                why = "that the handler reads itself (`__traceback__`) to log the frame it picked"
+            elif flags and (tally := self._raised_on_after_loop(flags)):
+                why = (f"while a loop checks one item after another: the handler sets `{tally}`, on which the "
+                       "function raises after the loop (a validation pass that logs every bad value, then fails "
+                       "as a whole)")
         self.handlers.append((reraises, expected, why))
+
+    def _raised_on_after_loop(self, flags: set[str]) -> str | None:
+        """A flag of failure the function starts False before the loop the handler runs in and, after the loop,
+        raises on (`if error: raise ValueError("Invalid settings")`): a validation pass that names every bad
+        value in the log, then fails as a whole. A list the handler appends to is no such evidence: blind, a
+        list of the failed ids (privacyidea's export) and one of the errors' texts (opencve's Slack replies)
+        were true warnings, the traceback of an unexpected failure still lost."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None:
+            return None
+        loop = next((p for p in self.ctx.parents if isinstance(p, (ast.For, ast.AsyncFor, ast.While)) and
+                     any(p is st for st in func.body)), None)
+        if loop is None:
+            return None
+        index = next(i for i, st in enumerate(func.body) if st is loop)
+        started = {t.id for st in func.body[:index] if isinstance(st, ast.Assign) for t in st.targets
+                   if isinstance(t, ast.Name) and t.id in flags and isinstance(st.value, ast.Constant) and
+                   st.value.value is False}
+        if not started:
+            return None
+        read = {m.id for st in func.body[index + 1:] for n in ast.walk(st)
+                if isinstance(n, ast.If) and any(isinstance(r, ast.Raise) for r in n.body)
+                for m in ast.walk(n.test) if isinstance(m, ast.Name) and m.id in started}
+        return min(read) if read else None
 
     def _one_step(self) -> str | None:
         """What the `try` does when it is one step: a single simple statement whose calls are library code by
@@ -1971,6 +2056,7 @@ def _command_only_functions(project: Any) -> set[str]:
     spawned = {w for path in sorted(project.facts) for w in project.facts[path].get("spawned_words", ())}
     found = {q for q, info in sm.functions.items() if _command_entry(sm, q, info, cli_modules)
              and not {q.rsplit(".", 1)[-1], q.rsplit(".", 1)[-1].replace("_", "-")} & spawned}
+    lookers = _name_lookups(project)
     pending = sorted(found)
     while pending:
         for callee in sorted(sm.callees(pending.pop())):
@@ -1981,7 +2067,43 @@ def _command_only_functions(project: Any) -> set[str]:
             if callers and callers <= found:
                 found.add(callee)
                 pending.append(callee)
+        if not pending:
+            # hooks a command looks up by name (`getattr(engine, "fetch_traits")` in the update script's loop
+            # over plug-in modules): no call edge reaches them, the lookup is their only caller
+            pending = sorted(_looked_up_only_by(sm, project, lookers, found))
+            found.update(pending)
     return found
+
+
+def _name_lookups(project: Any) -> dict[str, set[str]]:
+    """Attribute name -> the functions (or modules, for module-level code) outside tests that look it up
+    with a constant `getattr(obj, "name")`."""
+    out: dict[str, set[str]] = {}
+    for path in sorted(project.facts):
+        if is_test_path(path, project.settings):
+            continue
+        semantic = project.facts[path].get("semantic") or {}
+        module = str(semantic.get("module", ""))
+        for symbol, name in semantic.get("lookups", ()) or ():
+            out.setdefault(str(name), set()).add(f"{module}.{symbol}" if module and symbol else symbol or module)
+    return out
+
+
+def _looked_up_only_by(sm: Any, project: Any, lookers: dict[str, set[str]], found: set[str]) -> set[str]:
+    """Undecorated module-level functions not yet in `found` that nothing calls outside `found` and whose
+    name only `found` functions look up by name: run only by those commands. A decorated one (a route, a
+    task) has a caller the decorator registers, so it stays out."""
+    out: set[str] = set()
+    for qual, info in sm.functions.items():
+        if qual in found or info.is_method or info.decorators or qual != f"{info.module}.{qual.rsplit('.', 1)[-1]}":
+            continue
+        by = lookers.get(qual.rsplit(".", 1)[-1])
+        if not by or not by <= found or is_test_path(info.path, project.settings):
+            continue
+        callers = {c for c in sm.callers(qual) - {qual} if not is_test_path(sm.functions[c].path, project.settings)}
+        if callers <= found:
+            out.add(qual)
+    return out
 
 
 def _reached_from_clis(project: Any) -> set[str]:

@@ -8,6 +8,7 @@ from .lazy_re import re  # compiled on first use
 
 import ast
 
+from ..model.blocks import blocks
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .sql_text import SqlTextTracker, _is_literal, _sql_arg
 from .util import logger_method
@@ -183,6 +184,7 @@ class DbLifecycle(AstCheck):
         self.opened: list[dict[str, ast.AST]] = []  # per enclosing function: local -> where it was opened
         self.factories: list[set[str]] = []  # per enclosing function: locals holding a sessionmaker()
         self.static_engines: list[set[str]] = []  # per enclosing function: locals holding a StaticPool engine
+        self.closed_at_once: set[int] = set()  # ids of the opening statements the very next statement closes
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.opened.append({})
@@ -205,8 +207,18 @@ class DbLifecycle(AstCheck):
 
     def _opened(self, node: ast.Assign | ast.AnnAssign, targets: list[ast.AST]) -> None:
         if self.opened and len(targets) == 1 and isinstance(targets[0], ast.Name) and \
-                isinstance(node.value, (ast.Call, ast.Await)) and self._opens(node.value):
-            self.opened[-1].setdefault(targets[0].id, node)
+                isinstance(node.value, (ast.Call, ast.Await)) and self._opens(node.value) and \
+                targets[0].id not in self.opened[-1]:
+            self.opened[-1][targets[0].id] = node
+            parent = self.ctx.parents[-1] if self.ctx.parents else None
+            block = next((b for b in (blocks(parent) if parent is not None else ()) if any(st is node for st in b)),
+                         None)
+            if block is not None:
+                after = block[next(i for i, st in enumerate(block) if st is node) + 1:]
+                if after and _closes(after[0], targets[0].id):
+                    # `conn = cache.connect()` then at once `conn.close()` (opened only to create the schema):
+                    # nothing runs in between that could raise and skip the close
+                    self.closed_at_once.add(id(node))
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         opened = self.opened.pop()
@@ -237,7 +249,7 @@ class DbLifecycle(AstCheck):
                                   "yielded: each call leaves a connection (and its transaction) open until garbage collection, "
                                   "which drains a pool under load; "
                                   f"use `with ... as {name}:`", rule_id="BA-SQL-004/not-closed")
-            elif verdict == "unsafe-close":
+            elif verdict == "unsafe-close" and id(stmt) not in self.closed_at_once:
                 self.report(stmt, f"{name} is closed only on the happy path: an exception before {name}.close() "
                                   "leaks the connection; close it in a finally or use a with block",
                             rule_id="BA-SQL-004/not-closed")
@@ -519,6 +531,14 @@ def _lifecycle(fn: ast.AST, name: str) -> str:
     if closed_in_finally:
         return "ok"
     return "unsafe-close" if closed else "leak"
+
+
+def _closes(stmt: ast.stmt, name: str) -> bool:
+    """`name.close()` (or `await name.close()`) as a statement of its own."""
+    value = stmt.value if isinstance(stmt, ast.Expr) else None
+    value = value.value if isinstance(value, ast.Await) else value
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+        value.func.attr in ("close", "aclose") and isinstance(value.func.value, ast.Name) and value.func.value.id == name
 
 
 def _targets(node: ast.AST) -> list[ast.AST]:

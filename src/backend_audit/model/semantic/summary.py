@@ -51,6 +51,7 @@ class SemanticSummary:
         self.module, self.is_package = module_name(ctx.path)
         self.functions: dict[str, dict[str, Any]] = {}
         self.module_calls: list[list[Any]] = []
+        self.lookups: list[list[str]] = []  # [function or "" for module level, attribute name looked up]
 
     # --- definitions: one pass over statements --------------------------------------------------------
 
@@ -193,6 +194,11 @@ class SemanticSummary:
             calls = self.module_calls
         if len(calls) < MAX_CALLS_PER_FUNCTION:
             calls.append([node.lineno, callee])
+        if callee == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and \
+                isinstance(node.args[1].value, str) and len(self.lookups) < MAX_CALLS_PER_FUNCTION:
+            # `getattr(module, "fetch_traits")`: a hook called by name, which no call edge reaches; the project
+            # step asks who looks a function up this way (BA-LOG-003's command-only functions)
+            self.lookups.append([symbol, node.args[1].value])
 
     def leave_Module(self, node: ast.Module) -> None:
         # a call seen in a def the statement pass did not record (a def inside a comprehension's lambda...)
@@ -200,7 +206,7 @@ class SemanticSummary:
         self.ctx.facts["semantic"] = {
             "module": self.module, "package": self.is_package, "imports": self.imports, "stars": self.stars,
             "constants": self.constants, "classes": self.classes, "functions": functions,
-            "module_calls": self.module_calls,
+            "module_calls": self.module_calls, "lookups": self.lookups,
         }
 
 
