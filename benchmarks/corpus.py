@@ -195,6 +195,16 @@ PROJECTS = (
             "Falcon API and workers of Open Food Facts' prediction service", held_out=True),
     Project("kinto", "Kinto/kinto", "8050e50e5bdf55ce36fc590639b678cdd8f8f83a",
             "Pyramid JSON storage service (Mozilla)", held_out=True),
+    # set U (session 34): pinned before the session's fixes merged, laid out only for its blind review
+    Project("django-wiki", "django-wiki/django-wiki", "0861f3d122609f9269c23b39f381d2fcbc86851c",
+            "Django wiki application with a test project", held_out=True),
+    Project("open-event-server", "fossasia/open-event-server", "071d1595b4af5a711875706a8fd47ee2887656fe",
+            "Flask/SQLAlchemy JSON:API event-management server (FOSSASIA)", held_out=True),
+    Project("letta", "letta-ai/letta", "56ba9c25552605eec89de8ed3dc6394b625c1993",
+            "FastAPI/SQLAlchemy stateful-agent server (last commit before the repository was archived)",
+            held_out=True),
+    Project("shuup", "shuup/shuup", "25f78cfe370109b9885b903e503faac295c7b7f2",
+            "Django multi-vendor e-commerce platform", held_out=True),
 )
 
 
