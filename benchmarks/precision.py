@@ -98,7 +98,7 @@ def join(findings: list[dict], verdicts: list[dict]) -> dict:
     for v in verdicts:
         by_site[_key(v["rule"], v["path"], v["line"])].append(v)
     rows: dict[tuple, dict] = defaultdict(lambda: {"findings": 0, "reviewed": 0, "TP": 0, "FP": 0})
-    unreviewed, matched = [], set()
+    unreviewed, matched = [], {}  # id(verdict) -> the level of the finding it matched
     for f in findings:
         row = rows[(f["rule_id"], f["level"])]
         row["findings"] += 1
@@ -107,16 +107,16 @@ def join(findings: list[dict], verdicts: list[dict]) -> dict:
         if hit is None:
             unreviewed.append(f)
             continue
-        matched.add(id(hit))
+        matched[id(hit)] = f["level"]
         row["reviewed"] += 1
         row[_verdict_at(hit, f["level"])] += 1
     flagged = {_key(f["rule_id"], f["path"], f["line"]) for f in findings}
-    levels = {_key(f["rule_id"], f["path"], f["line"]): f["level"] for f in findings}
-    fp_still = [v for v in verdicts if id(v) in matched and
-                _verdict_at(v, levels[_key(v["rule"], v["path"], v["line"])]) == "FP"]
+    # the level of the finding the verdict matched, not of any finding at the site: a `rule/sub` verdict shares its
+    # line with the rule's other sub-checks (Django settings findings all sit on line 1)
+    fp_still = [v for v in verdicts if id(v) in matched and _verdict_at(v, matched[id(v)]) == "FP"]
     tp_lost = [v for v in verdicts if v["verdict"] == "TP" and _key(v["rule"], v["path"], v["line"]) not in flagged]
     fp_gone = [v for v in verdicts if v["verdict"] == "FP" and _key(v["rule"], v["path"], v["line"]) not in flagged]
-    fp_noted = [v for v in fp_still if levels[_key(v["rule"], v["path"], v["line"])] == "note"]
+    fp_noted = [v for v in fp_still if matched[id(v)] == "note"]
     return {"rows": dict(rows), "unreviewed": unreviewed, "fp_still": fp_still, "tp_lost": tp_lost,
             "fp_gone": fp_gone, "fp_noted": fp_noted, "verdicts": len(verdicts), "tp_total": sum(v["verdict"] == "TP" for v in verdicts)}
 
