@@ -9,6 +9,7 @@ from typing import Any
 import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
+from .config_classes import class_kind
 from .endpoint_base import EndpointCheck
 from .recognise import (UNKNOWN, in_test_branch, is_credential_name, is_cursor_or_count, is_dev_settings,
                         literal_value, snake, target_name)
@@ -384,7 +385,6 @@ _SESSION_USE = re.compile(r"request\.(user|session|COOKIES|auth)\b|(?<![\w.])ses
 _LOGIN_GATES = re.compile(r"login_required|permission_required|user_passes_test|staff_member_required|"
                           r"LoginRequired|PermissionRequired|UserPassesTest|IsAuthenticated")
 _WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
-_TEST_CLASS = re.compile(r"(?i)(test|testing|dev|development|local|debug)")
 
 
 class _ConfigAware(AstCheck):
@@ -411,7 +411,7 @@ class _ConfigAware(AstCheck):
 
     def _dev(self) -> bool:
         return self.dev_module or in_test_branch(self.if_stack, self.ctx) or \
-            any(_TEST_CLASS.search(c) for c in self.classes)
+            any(class_kind(c) for c in self.classes)
 
 
 class CsrfProtectionDisabled(_ConfigAware):
