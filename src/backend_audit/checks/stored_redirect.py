@@ -1,0 +1,169 @@
+"""BA-INP-009 through a store: a request value kept under a state key (`cache.set("openid:state:" + state,
+callback)` in the login view) and read back by another view (`callback = cache.delete("openid:state:" +
+state)`) that redirects to it, often with the tokens of the login appended (`callback + quote(tokens)`). The
+taint engine follows a value within a request; this pass joins the write and the read by the constant prefix
+of their keys (blind set T: an OIDC login that delivered the IdP's tokens to any callback URL).
+
+A function that checks the URL where it is stored or where it is read back (`url_has_allowed_host_and_scheme`,
+`is_safe_url`, a project's `safe_for_redirect`, membership in an allowlist of hosts) is not reported. The
+sources are read as text and parsed here, never imported."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..findings import Finding
+from .base import ProjectCheck, dotted
+from .lazy_re import re  # compiled on first use
+from .recognise import is_credential_name, snake
+from .repo_text import read_small
+
+_REDIRECTS = frozenset({"HTTPFound", "HTTPSeeOther", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
+                        "HTTPMovedPermanently", "redirect", "RedirectResponse", "HttpResponseRedirect",
+                        "HttpResponsePermanentRedirect"})
+_WRITES = frozenset({"set", "setex", "set_value", "hset"})
+_WRITE_TEXT = re.compile(r"\.(set|setex|set_value|hset)\(")
+_READS = frozenset({"get", "delete", "pop", "getdel", "hget"})
+_REQUEST = re.compile(r"\b(request|req)\.(GET|POST|args|form|params|query_params|values|json|get_param)\b")
+_CHECKED = re.compile(r"url_has_allowed_host_and_scheme|is_safe_url|safe_url|safe_for_redirect|_allow_redirect|"
+                      r"allowed_hosts?\b|ALLOWED_\w*(HOST|ORIGIN|REDIRECT|CALLBACK)|\.netloc\s+(not\s+)?in\b")
+
+
+def _prefix(key: ast.AST) -> str | None:
+    """The constant text a store key starts with: `"openid:state:" + state`, `f"oauth-{state}"`,
+    `"state:%s" % s`; None when it has none worth matching (under three characters)."""
+    if isinstance(key, ast.BinOp) and isinstance(key.op, (ast.Add, ast.Mod)):
+        key = key.left
+    elif isinstance(key, ast.JoinedStr) and key.values:
+        key = key.values[0]
+    text = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else ""
+    text = text.split("%")[0].split("{")[0]
+    return text if len(text) >= 3 else None
+
+
+class _Function:
+    """One function's local bindings, to see what an expression holds a step or two back."""
+
+    def __init__(self, fn: ast.AST) -> None:
+        self.fn = fn
+        self.bound: dict[str, list[ast.expr]] = {}
+        for n in ast.walk(fn):
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                self.bound.setdefault(n.targets[0].id, []).append(n.value)
+        self._checked: bool | None = None
+
+    @property
+    def checked(self) -> bool:
+        """The function checks a URL's host somewhere (asked only of functions that store or redirect)."""
+        if self._checked is None:
+            self._checked = bool(_CHECKED.search(ast.unparse(self.fn)))
+        return self._checked
+
+    def expand(self, expr: ast.AST, depth: int = 3) -> list[ast.AST]:
+        """`expr` and what the names in it were bound to, `depth` steps back."""
+        out, todo, seen = [expr], [expr], set()
+        for _ in range(depth):
+            nxt = []
+            for e in todo:
+                for n in ast.walk(e):
+                    if isinstance(n, ast.Name) and n.id in self.bound and n.id not in seen:
+                        seen.add(n.id)
+                        nxt.extend(self.bound[n.id])
+            out.extend(nxt)
+            todo = nxt
+        return out
+
+    def from_request(self, expr: ast.AST) -> str | None:
+        for e in self.expand(expr):
+            m = _REQUEST.search(ast.unparse(e))
+            if m:
+                return ast.unparse(e)[:60]
+        return None
+
+
+def _method(call: ast.Call, names: frozenset[str]) -> bool:
+    return isinstance(call.func, ast.Attribute) and call.func.attr in names and len(call.args) >= 1
+
+
+def _target(call: ast.Call) -> ast.AST | None:
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg in ("location", "url", "to", "redirect_to")), None)
+
+
+def _carries_tokens(exprs: list[ast.AST]) -> bool:
+    """The target also holds a credential: a token-named value or the body of an HTTP response (an IdP's
+    token answer)."""
+    for e in exprs:
+        for n in ast.walk(e):
+            name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
+            if name and (is_credential_name(name) or "token" in snake(name).split("_")):
+                return True
+    return False
+
+
+class StoredRedirect(ProjectCheck):
+    RULE_ID = "BA-INP-009"
+    # the write may sit in a file not scanned: on a subset nothing is claimed
+    SOUND_ON_FILE_SUBSET = True
+
+    def run(self, project: Any) -> list[Finding]:
+        writes: dict[str, tuple[str, int, str]] = {}  # key prefix -> (path, line, the request value stored)
+        sinks: list[tuple[str, str, ast.Call, str, bool]] = []  # (prefix, path, redirect call, read, tokens)
+        paths = [p for p in sorted(project.facts) if p.endswith(".py") and not project.facts[p].get("is_test")]
+        for path in paths:
+            text = read_small(project, path)
+            if not text or not ("edirect" in text or _WRITE_TEXT.search(text) and _REQUEST.search(text)):
+                continue
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+            for fn in ast.walk(tree):
+                if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self._function(path, _Function(fn), writes, sinks)
+        out = []
+        for prefix, path, call, read, tokens in sinks:
+            write = writes.get(prefix)
+            if write is None:
+                continue
+            carrying = ", and the tokens of the exchange are appended to it: the credentials go to whatever URL " \
+                       "the link named" if tokens else ""
+            out.append(Finding(
+                rule_id=self.RULE_ID, path=path, line=call.lineno, column=call.col_offset + 1,
+                end_line=call.end_lineno or call.lineno, end_column=(call.end_col_offset or 0) + 1,
+                level="warning", engine=self.ENGINE, snippet=ast.unparse(call)[:120],
+                message=(f"the redirect target is {read}, read back from the store under '{prefix}...', where "
+                         f"{write[0]}:{write[1]} kept the request's {write[2]}: the client that started the flow "
+                         f"chose where this redirect goes{carrying}; check it against an allowlist of hosts or "
+                         "url_has_allowed_host_and_scheme() when it is stored or before redirecting"),
+                properties={"sub": "stored"}))
+        return out
+
+    def _function(self, path: str, fn: _Function, writes: dict, sinks: list) -> None:
+        reads: dict[str, str] = {}  # local name -> key prefix it was read back under
+        for n in ast.walk(fn.fn):
+            if isinstance(n, ast.Call) and _method(n, _WRITES) and len(n.args) >= 2:
+                prefix = _prefix(n.args[0])
+                sent = prefix and fn.from_request(n.args[1])
+                if sent and not fn.checked:
+                    writes.setdefault(prefix, (path, n.lineno, sent))
+            elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and \
+                    isinstance(n.value, ast.Call) and _method(n.value, _READS):
+                prefix = _prefix(n.value.args[0])
+                if prefix:
+                    reads[n.targets[0].id] = prefix
+        if not reads or fn.checked:
+            return
+        for n in ast.walk(fn.fn):
+            if not (isinstance(n, ast.Call) and (dotted(n.func) or "").rpartition(".")[2] in _REDIRECTS):
+                continue
+            target = _target(n)
+            if target is None:
+                continue
+            exprs = fn.expand(target)
+            read = next((name.id for e in exprs for name in ast.walk(e)
+                         if isinstance(name, ast.Name) and name.id in reads), None)
+            if read:
+                sinks.append((reads[read], path, n, read, _carries_tokens(exprs)))
