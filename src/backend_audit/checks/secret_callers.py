@@ -20,7 +20,8 @@ class SecretParamFromRequest(ProjectCheck):
     SOUND_ON_FILE_SUBSET = True
 
     def run(self, project: Any) -> list[Finding]:
-        entries = [(path, e) for path in sorted(project.facts) for e in project.facts[path].get(PARAM_SECRET_COMPARES, ())]
+        entries = [(path, e) for path in sorted(project.facts)
+                   for e in project.facts[path].get(PARAM_SECRET_COMPARES, ())]
         if not entries:
             return []
         sm = project.semantic

@@ -86,8 +86,8 @@ def _comparable(node: ast.AST) -> bool:
         return False
     if isinstance(node, ast.Call):
         name = (dotted(node.func) or "").rpartition(".")[2]
-        return name in _DIGEST_METHODS or name in ("get", "new", "getattr", "getenv", "str", "bytes", "encode", "decode",
-                                                   "strip", "lower", "upper", "getheader", "get_header")
+        return name in _DIGEST_METHODS or name in ("get", "new", "getattr", "getenv", "str", "bytes", "encode",
+                                                   "decode", "strip", "lower", "upper", "getheader", "get_header")
     return literal_value(node) is UNKNOWN
 
 
