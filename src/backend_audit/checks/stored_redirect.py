@@ -2,11 +2,11 @@
 callback)` in the login view) and read back by another view (`callback = cache.delete("openid:state:" +
 state)`) that redirects to it, often with the tokens of the login appended (`callback + quote(tokens)`). The
 taint engine follows a value within a request; this pass joins the write and the read by the constant prefix
-of their keys (blind set T: an OIDC login that delivered the IdP's tokens to any callback URL).
+of their keys (blind set T: an OIDC login that delivered the IdP's tokens to any callback URL), from facts each
+file's walk leaves (StoredRedirectFacts).
 
 A function that checks the URL where it is stored or where it is read back (`url_has_allowed_host_and_scheme`,
-`is_safe_url`, a project's `safe_for_redirect`, membership in an allowlist of hosts) is not reported. The
-sources are read as text and parsed here, never imported."""
+`is_safe_url`, a project's `safe_for_redirect`, membership in an allowlist of hosts) is not reported."""
 
 from __future__ import annotations
 
@@ -14,16 +14,14 @@ import ast
 from typing import Any
 
 from ..findings import Finding
-from .base import ProjectCheck, dotted
+from .base import AstCheck, ProjectCheck, dotted
 from .lazy_re import re  # compiled on first use
 from .recognise import is_credential_name, snake
-from .repo_text import read_small
 
 _REDIRECTS = frozenset({"HTTPFound", "HTTPSeeOther", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
                         "HTTPMovedPermanently", "redirect", "RedirectResponse", "HttpResponseRedirect",
                         "HttpResponsePermanentRedirect"})
 _WRITES = frozenset({"set", "setex", "set_value", "hset"})
-_WRITE_TEXT = re.compile(r"\.(set|setex|set_value|hset)\(")
 _READS = frozenset({"get", "delete", "pop", "getdel", "hget"})
 _REQUEST = re.compile(r"\b(request|req)\.(GET|POST|args|form|params|query_params|values|json|get_param)\b")
 _CHECKED = re.compile(r"url_has_allowed_host_and_scheme|is_safe_url|safe_url|safe_for_redirect|_allow_redirect|"
@@ -103,52 +101,34 @@ def _carries_tokens(exprs: list[ast.AST]) -> bool:
     return False
 
 
-class StoredRedirect(ProjectCheck):
+# fact keys: per file, the request values stored under a constant key prefix, and the redirects to a value read
+# back under one
+WRITES = "stored_request_values"
+SINKS = "redirects_to_stored_values"
+
+
+class StoredRedirectFacts(AstCheck):
+    """Records each function's stores of request values and redirects to read-back values (the project pass
+    below joins them across files)."""
+
     RULE_ID = "BA-INP-009"
-    # the write may sit in a file not scanned: on a subset nothing is claimed
-    SOUND_ON_FILE_SUBSET = True
+    PREFILTER = ("edirect", ".set(", ".setex(", ".set_value(", ".hset(")
 
-    def run(self, project: Any) -> list[Finding]:
-        writes: dict[str, tuple[str, int, str]] = {}  # key prefix -> (path, line, the request value stored)
-        sinks: list[tuple[str, str, ast.Call, str, bool]] = []  # (prefix, path, redirect call, read, tokens)
-        paths = [p for p in sorted(project.facts) if p.endswith(".py") and not project.facts[p].get("is_test")]
-        for path in paths:
-            text = read_small(project, path)
-            if not text or not ("edirect" in text or _WRITE_TEXT.search(text) and _REQUEST.search(text)):
-                continue
-            try:
-                tree = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue
-            for fn in ast.walk(tree):
-                if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    self._function(path, _Function(fn), writes, sinks)
-        out = []
-        for prefix, path, call, read, tokens in sinks:
-            write = writes.get(prefix)
-            if write is None:
-                continue
-            carrying = ", and the tokens of the exchange are appended to it: the credentials go to whatever URL " \
-                       "the link named" if tokens else ""
-            out.append(Finding(
-                rule_id=self.RULE_ID, path=path, line=call.lineno, column=call.col_offset + 1,
-                end_line=call.end_lineno or call.lineno, end_column=(call.end_col_offset or 0) + 1,
-                level="warning", engine=self.ENGINE, snippet=ast.unparse(call)[:120],
-                message=(f"the redirect target is {read}, read back from the store under '{prefix}...', where "
-                         f"{write[0]}:{write[1]} kept the request's {write[2]}: the client that started the flow "
-                         f"chose where this redirect goes{carrying}; check it against an allowlist of hosts or "
-                         "url_has_allowed_host_and_scheme() when it is stored or before redirecting"),
-                properties={"sub": "stored"}))
-        return out
+    def leave_Module(self, node: ast.Module) -> None:
+        if self.ctx.tree is None:
+            return
+        for fn in ast.walk(self.ctx.tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(_Function(fn))
 
-    def _function(self, path: str, fn: _Function, writes: dict, sinks: list) -> None:
+    def _function(self, fn: _Function) -> None:
         reads: dict[str, str] = {}  # local name -> key prefix it was read back under
         for n in ast.walk(fn.fn):
             if isinstance(n, ast.Call) and _method(n, _WRITES) and len(n.args) >= 2:
                 prefix = _prefix(n.args[0])
                 sent = prefix and fn.from_request(n.args[1])
                 if sent and not fn.checked:
-                    writes.setdefault(prefix, (path, n.lineno, sent))
+                    self.ctx.facts.setdefault(WRITES, []).append([prefix, n.lineno, sent])
             elif isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name) and \
                     isinstance(n.value, ast.Call) and _method(n.value, _READS):
                 prefix = _prefix(n.value.args[0])
@@ -166,4 +146,39 @@ class StoredRedirect(ProjectCheck):
             read = next((name.id for e in exprs for name in ast.walk(e)
                          if isinstance(name, ast.Name) and name.id in reads), None)
             if read:
-                sinks.append((reads[read], path, n, read, _carries_tokens(exprs)))
+                self.ctx.facts.setdefault(SINKS, []).append({
+                    "prefix": reads[read], "read": read, "tokens": _carries_tokens(exprs), "line": n.lineno,
+                    "column": n.col_offset + 1, "end_line": n.end_lineno or n.lineno,
+                    "end_column": (n.end_col_offset or 0) + 1, "snippet": ast.unparse(n)[:120]})
+
+
+class StoredRedirect(ProjectCheck):
+    RULE_ID = "BA-INP-009"
+    # the write may sit in a file not scanned: on a subset nothing is claimed
+    SOUND_ON_FILE_SUBSET = True
+
+    def run(self, project: Any) -> list[Finding]:
+        writes: dict[str, tuple[str, int, str]] = {}  # key prefix -> (path, line, the request value stored)
+        for path in sorted(project.facts):
+            if not project.facts[path].get("is_test"):
+                for prefix, line, sent in project.facts[path].get(WRITES, ()):
+                    writes.setdefault(prefix, (path, line, sent))
+        out = []
+        for path in sorted(project.facts):
+            for sink in project.facts[path].get(SINKS, ()):
+                write = writes.get(sink["prefix"])
+                if write is None:
+                    continue
+                carrying = ", and the tokens of the exchange are appended to it: the credentials go to whatever " \
+                           "URL the link named" if sink["tokens"] else ""
+                out.append(Finding(
+                    rule_id=self.RULE_ID, path=path, line=sink["line"], column=sink["column"],
+                    end_line=sink["end_line"], end_column=sink["end_column"], level="warning", engine=self.ENGINE,
+                    snippet=sink["snippet"],
+                    message=(f"the redirect target is {sink['read']}, read back from the store under "
+                             f"'{sink['prefix']}...', where {write[0]}:{write[1]} kept the request's {write[2]}: the "
+                             f"client that started the flow chose where this redirect goes{carrying}; check it "
+                             "against an allowlist of hosts or url_has_allowed_host_and_scheme() when it is stored "
+                             "or before redirecting"),
+                    properties={"sub": "stored"}))
+        return out
