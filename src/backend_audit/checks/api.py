@@ -10,6 +10,7 @@ import ast
 from ..model.blocks import call_args
 from ..model.frameworks.common import keyword, last_name, literal
 from .base import AstCheck, FileContext, dotted
+from .config_classes import defer, enclosing_config_class
 from .debugger import _reads_env
 from .endpoint_base import EndpointCheck
 from .util import literal_text
@@ -50,6 +51,7 @@ class PermissiveCors(AstCheck):
         self.cors_default: list[tuple[ast.Call, str, bool]] = []  # CORS(...) without origins
         self.cors_config = False  # the file sets CORS_ORIGINS somewhere
         self.switched: dict[str, str] = {}  # CORS_* setting -> the environment variable whose `if` sets it
+        self.config_class: dict[str, tuple[str, str] | None] = {}  # CORS_* setting -> (kind, dev/test class)
         self.samesite: tuple[ast.AST, Any] | None = None  # SESSION_COOKIE_SAMESITE, when a literal
         self.credentialed_middleware: list[ast.Call] = []  # CORSMiddleware allowing every origin with credentials
         self.cross_site_cookie = False  # a cookie set with SameSite=None here (set_cookie, SessionMiddleware)
@@ -150,6 +152,11 @@ class PermissiveCors(AstCheck):
                          "such as sibling subdomains, send it; SESSION_COOKIE_SAMESITE = 'None' would open it to "
                          "every site)")
             self._emit(allow_all[0], "django-cors-headers allows every origin", credentials, lower)
+            found = self.config_class.get(name)
+            if found:
+                # django-configurations' `class Development(Base)`: a developer's local front end (blind set T)
+                defer(self.ctx, found, "note", f" (on the {found[1]} configuration class, which no deployment "
+                                               "file was seen selecting: a developer's or a test run's settings)")
         for key in ("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"):
             entry = self.settings.get(key)
             if entry and isinstance(entry[1], list) and any(_catch_all(r) for r in entry[1]):
@@ -179,6 +186,7 @@ class PermissiveCors(AstCheck):
                     self._origins_set(node, node.value, "module")
             if isinstance(target, ast.Name) and target.id.startswith("CORS_") and not self.ctx.function_stack:
                 self.settings[target.id] = (node, literal(node.value))
+                self.config_class[target.id] = enclosing_config_class(self.ctx)
                 switch = self._env_switch(node)
                 if switch:
                     self.switched[target.id] = switch

@@ -7,6 +7,7 @@ from .lazy_re import re  # compiled on first use
 import ast
 
 from .base import AstCheck, FileContext
+from .config_classes import defer, enclosing_config_class
 from .recognise import UNKNOWN, arg, in_test_branch, is_dev_settings, is_password_name, literal_value, names_in, \
     target_name
 
@@ -62,6 +63,13 @@ class WeakPasswordHashing(AstCheck):
                 _DJANGO_WEAK_HASHERS.search(value[0]):
             self.report(node, f"PASSWORD_HASHERS starts with {value[0].rpartition('.')[2]}: new passwords are "
                               "stored with a fast hash; put Argon2/PBKDF2PasswordHasher first")
+            found = enclosing_config_class(self.ctx)
+            if found:
+                # django-configurations' `class Test(Base)`: the suite's speed-up, like settings/test.py; a
+                # development class stores only a developer's passwords (blind set T)
+                defer(self.ctx, found, None if found[0] == "test" else "note",
+                      f" (on the {found[1]} configuration class, which no deployment file was seen selecting: "
+                      "only a developer's passwords are stored so)")
 
     def visit_Call(self, node: ast.Call) -> None:
         qn = self.ctx.qualname(node.func) or ""

@@ -9,6 +9,7 @@ from typing import Any
 import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
+from .config_classes import class_kind
 from .endpoint_base import EndpointCheck
 from .recognise import (UNKNOWN, in_test_branch, is_credential_name, is_cursor_or_count, is_dev_settings,
                         literal_value, snake, target_name)
@@ -85,8 +86,8 @@ def _comparable(node: ast.AST) -> bool:
         return False
     if isinstance(node, ast.Call):
         name = (dotted(node.func) or "").rpartition(".")[2]
-        return name in _DIGEST_METHODS or name in ("get", "new", "getattr", "str", "bytes", "encode", "decode",
-                                                   "strip", "lower", "upper", "getheader", "get_header")
+        return name in _DIGEST_METHODS or name in ("get", "new", "getattr", "getenv", "str", "bytes", "encode",
+                                                   "decode", "strip", "lower", "upper", "getheader", "get_header")
     return literal_value(node) is UNKNOWN
 
 
@@ -147,11 +148,15 @@ _REQUEST_PARTS = frozenset({"cookies", "COOKIES", "form", "POST", "GET", "args",
 _HANDED_PARTS = frozenset({"headers", "META", "cookies", "COOKIES", "query_params"})
 
 
+# Falcon's request accessors (`req.get_header("Authorization")`, `req.get_param("token")`)
+_REQUEST_METHODS = frozenset({"get_header", "get_param", "get_cookie_values", "get_media"})
+
+
 def _from_request(expr: ast.AST) -> str | None:
-    """`request.cookies.get("g_csrf_token")`, `await request.form()`, `headers.get("X-Action-Secret")`: a value
-    the caller sent."""
+    """`request.cookies.get("g_csrf_token")`, `await request.form()`, `headers.get("X-Action-Secret")`,
+    `req.get_header("Authorization")`: a value the caller sent."""
     for n in ast.walk(expr):
-        if isinstance(n, ast.Attribute) and n.attr in _REQUEST_PARTS and \
+        if isinstance(n, ast.Attribute) and (n.attr in _REQUEST_PARTS or n.attr in _REQUEST_METHODS) and \
                 (dotted(n.value) or "").rpartition(".")[2] in ("request", "req"):
             return n.attr
         if isinstance(n, (ast.Call, ast.Subscript)):
@@ -163,9 +168,60 @@ def _from_request(expr: ast.AST) -> str | None:
     return None
 
 
-# Calls that only read or normalise what the request carries.
+# Calls that only read, normalise or cut up what the request carries (`auth_header.split(" ")[1]`: the bearer
+# token itself).
 _ACCESSORS = frozenset({"get", "form", "json", "get_json", "getlist", "lower", "upper", "strip", "decode", "encode",
-                        "str", "getheader", "get_header"})
+                        "str", "getheader", "get_header", "split", "rsplit", "partition", "removeprefix",
+                        "get_param", "get_cookie_values"})
+# Reads of the deployment's configuration: `settings.X`, `getattr(settings, "X")`, `os.environ["X"]`,
+# `os.getenv(name)`, `app.config["X"]`: what a value compared there is checked against is a configured secret
+_CONFIG_HOLDERS = frozenset({"settings", "config", "conf", "environ"})
+_ENV_CALLS = frozenset({"os.getenv", "os.environ.get", "getenv", "environ.get"})
+
+
+def _configured(expr: ast.AST) -> str | None:
+    """The text of a configuration read (`settings.Y_PROVIDER_API_KEY`, `os.getenv(...)`), or None."""
+    if isinstance(expr, ast.Call):
+        name = dotted(expr.func) or ""
+        if name in _ENV_CALLS or name.endswith(".config.get") or name == "config.get":
+            return _code_of(expr)
+        if name == "getattr" and len(expr.args) >= 2 and \
+                (dotted(expr.args[0]) or "").rpartition(".")[2] in _CONFIG_HOLDERS:
+            return _code_of(expr)
+        return None
+    holder = expr.value if isinstance(expr, (ast.Attribute, ast.Subscript)) else None
+    if holder is not None and (dotted(holder) or "").rpartition(".")[2] in _CONFIG_HOLDERS:
+        return _code_of(expr)
+    return None
+
+
+def _configured_secret(expr: ast.AST) -> str | None:
+    """A configuration read whose key names a secret (`settings.Y_PROVIDER_API_KEY`,
+    `getattr(settings, "Y_PROVIDER_API_KEY", None)`, `settings.SERVER_TO_SERVER_API_TOKENS`): the key."""
+    if _configured(expr) is None:
+        return None
+    key = expr.attr if isinstance(expr, ast.Attribute) else \
+        literal_value(expr.slice) if isinstance(expr, ast.Subscript) else \
+        literal_value(expr.args[1] if (dotted(expr.func) or "") == "getattr" else expr.args[0]) \
+        if isinstance(expr, ast.Call) and expr.args else None
+    if not isinstance(key, str):
+        return None
+    words = snake(key).split("_")
+    plural = {w[:-1] for w in words if w.endswith("s")}
+    return key if is_credential_name(key) or {"key", "token", "secret"} & plural or \
+        (len(words) > 1 and words[-1] == "key" and words[-2] in _KEY_KINDS) else None
+
+
+# a function named for checking a presented credential
+_CHECKER = re.compile(r"(?i)(valid|verif|check|auth|compare|match).*(token|key|secret|password|signature|credential)|"
+                      r"(token|key|secret|password|signature|credential).*(valid|verif|check|match)")
+_KEY_KINDS = frozenset({"api", "access", "auth", "secret", "private", "signing", "shared", "webhook", "master"})
+# object equality: `__eq__` compares an instance's fields with another's, no caller's guess with a secret
+_EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__"})
+# fact keys: compares of a parameter with a configured secret, and calls that pass request data on
+# (secret_callers.py joins them)
+PARAM_SECRET_COMPARES = "param_secret_compares"
+REQUEST_ARG_CALLS = "request_arg_calls"
 
 
 def _computed(expr: ast.AST) -> bool:
@@ -217,7 +273,9 @@ def _credential_id(node: ast.AST) -> str | None:
 
 class SecretComparedWithEquals(AstCheck):
     RULE_ID = "BA-AUTH-005"
-    PREFILTER = ("==", "!=")
+    # a call handing request data to a credential check (visit_Call) needs no comparison in its own file
+    PREFILTER = ("==", "!=", "token", "Token", "secret", "Secret", "key", "Key", "password", "Password", "signature",
+                 "credential")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -228,17 +286,23 @@ class SecretComparedWithEquals(AstCheck):
             # a command-line tool (a Django management command included) has no remote caller to time it
             self.cli = defines_cli(self.ctx) or "management/commands/" in self.ctx.path or \
                 is_script_file(self.ctx.path)
-        if self.cli or len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)) or \
-                _FAKE_OR_CONFIRM.search(self.ctx.symbol):
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if self.cli or len(node.ops) != 1 or _FAKE_OR_CONFIRM.search(self.ctx.symbol) or \
+                fn is not None and fn.name in _EQUALITY_METHODS:
+            return
+        if isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            self._membership(node)
+            return
+        if not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             return
         left, right = _unwrap(node.left), _unwrap(node.comparators[0])
         if not (_comparable(left) and _comparable(right)):
             return
-        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
         keyed = {id(s) for s in (left, right) if fn is not None and _AUTHENTICATORS.match(fn.name) and
                  _credential_id(s)}
         what = _secret_side(left) or _secret_side(right) or next(
-            (expr_name(s) for s in (left, right) if id(s) in keyed), None)
+            (expr_name(s) for s in (left, right) if id(s) in keyed), None) or \
+            self._origin(left, _configured_secret) or self._origin(right, _configured_secret)
         if what is None or id(left) not in keyed and _not_a_secret_holder(left) or \
                 id(right) not in keyed and _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
                 any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node) or \
@@ -269,6 +333,9 @@ class SecretComparedWithEquals(AstCheck):
                               "use; hmac.compare_digest(a, b) still removes it", level="note")
             return
         sent = self._origin(left, _from_request) or self._origin(right, _from_request)
+        configured = self._origin(left, _configured) or self._origin(right, _configured)
+        if not sent and configured and self._param_against_config(node, left, right, what, op, configured):
+            return
         if not sent:
             # a secret only a caller who can probe it makes a timing leak: the blind reviews found the unprobed
             # ones (enum members, pagination cursors, values of a verified token, start-up checks) false far more
@@ -288,9 +355,60 @@ class SecretComparedWithEquals(AstCheck):
                               "callers at all is not traced (hmac.compare_digest(a, b) removes the leak)",
                         level="note")
             return
-        self.report(node, f"{what} compared with {op}: one side comes from the request ({sent}), and the "
+        against = f"; origin traced: request value against a configured secret ({configured})" if configured else ""
+        self.report(node, f"{what} compared with {op}: one side comes from the request ({sent}){against}, and the "
                           "comparison stops at the first differing byte, so response times leak how much of a "
                           "guess is right; use hmac.compare_digest(a, b)")
+
+    def _membership(self, node: ast.Compare) -> None:
+        """`token not in settings.SERVER_TO_SERVER_API_TOKENS`: `in` compares the request's value with each
+        configured secret by `==`, byte by byte (blind set T)."""
+        left, right = _unwrap(node.left), _unwrap(node.comparators[0])
+        key = self._origin(right, _configured_secret)
+        sent = key and self._origin(left, _from_request)
+        if not sent:
+            return
+        op = "not in" if isinstance(node.ops[0], ast.NotIn) else "in"
+        self.report(node, f"a value from the request ({sent}) looked up with `{op}` among the configured secrets "
+                          f"{key}: origin traced, request value against a configured secret; membership compares "
+                          "with == entry by entry, stopping at the first differing byte; use "
+                          "any(hmac.compare_digest(value, s) for s in secrets)")
+
+    def _param_against_config(self, node: ast.Compare, left: ast.AST, right: ast.AST, what: str, op: str,
+                              configured: str) -> bool:
+        """A parameter compared with a configured secret (`def validate_token(token, name): return token ==
+        os.getenv(name)`): whether a caller hands it request data is the project pass's question
+        (secret_callers.py); the finding waits there as a note."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        params = [a.arg for a in fn.args.args + fn.args.kwonlyargs] if fn is not None else []
+        side = next((s for s in (left, right) if isinstance(s, ast.Name) and s.id in params), None)
+        if side is None:
+            return False
+        self.report(node, f"{what} compared with {op} against a configured secret ({configured}): the comparison "
+                          "stops at the first differing byte; whether a caller hands the parameter "
+                          f"{side.id} a value from the request is not traced; hmac.compare_digest(a, b) removes "
+                          "the leak", level="note")
+        index = fn.args.args.index(next(a for a in fn.args.args if a.arg == side.id)) \
+            if any(a.arg == side.id for a in fn.args.args) else None
+        method = bool(fn.args.args) and fn.args.args[0].arg in ("self", "cls") and \
+            isinstance(self.ctx.parents[0] if self.ctx.parents else None, ast.ClassDef)
+        self.ctx.facts.setdefault(PARAM_SECRET_COMPARES, []).append({
+            "finding": self.ctx.findings.pop().to_dict(), "function": self.ctx.symbol,
+            "param": side.id, "index": None if index is None else index - int(method)})
+        return True
+
+    def visit_Call(self, node: ast.Call) -> None:
+        """Calls in a function that hand on a value traced to the request, for secret_callers.py: only calls
+        whose callee is named for checking a credential (`validate_token`, `check_api_key`)."""
+        callee = dotted(node.func)
+        if not callee or not self.ctx.function_stack or not _CHECKER.search(callee.rpartition(".")[2]):
+            return
+        passed = [(i, a) for i, a in enumerate(node.args)] + [(k.arg, k.value) for k in node.keywords if k.arg]
+        for where, value in passed:
+            sent = self._origin(value, _from_request)
+            if sent:
+                self.ctx.facts.setdefault(REQUEST_ARG_CALLS, []).append(
+                    {"caller": self.ctx.symbol, "callee": callee, "arg": where, "sent": sent, "line": node.lineno})
 
     def _source_literal(self, side: ast.AST) -> str | None:
         """The name of a module-level variable bound once, to a string literal, in this module's top-level
@@ -314,8 +432,11 @@ class SecretComparedWithEquals(AstCheck):
         bound: dict[str, list[ast.expr]] = {}
         if fn is not None:
             for n in iter_nodes(fn.body):
-                if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
-                    bound.setdefault(n.targets[0].id, []).append(n.value)
+                if isinstance(n, ast.Assign) and len(n.targets) == 1:
+                    # `scheme, token = header.split()`: each name holds a part of the value
+                    for t in n.targets[0].elts if isinstance(n.targets[0], ast.Tuple) else n.targets:
+                        if isinstance(t, ast.Name):
+                            bound.setdefault(t.id, []).append(n.value)
         todo, followed = [side], set()
         while todo:
             if test is _from_request and _computed(todo[-1]):
@@ -384,7 +505,6 @@ _SESSION_USE = re.compile(r"request\.(user|session|COOKIES|auth)\b|(?<![\w.])ses
 _LOGIN_GATES = re.compile(r"login_required|permission_required|user_passes_test|staff_member_required|"
                           r"LoginRequired|PermissionRequired|UserPassesTest|IsAuthenticated")
 _WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
-_TEST_CLASS = re.compile(r"(?i)(test|testing|dev|development|local|debug)")
 
 
 class _ConfigAware(AstCheck):
@@ -411,7 +531,7 @@ class _ConfigAware(AstCheck):
 
     def _dev(self) -> bool:
         return self.dev_module or in_test_branch(self.if_stack, self.ctx) or \
-            any(_TEST_CLASS.search(c) for c in self.classes)
+            any(class_kind(c) for c in self.classes)
 
 
 class CsrfProtectionDisabled(_ConfigAware):

@@ -241,11 +241,14 @@ class JwtVerificationOff(AstCheck):
                                   "shared secret or a JWK the libraries' key-type checks block the known forgery, "
                                   "but pass algorithms=[...] so a key change cannot open it",
                             level="warning", properties={"sub": "no-algorithms"})
-                return
-            self.report(node, f"{qn}() without algorithms=: PyJWT 1.x and python-jose trust the algorithm named in "
-                              "the token header, and a public key in a format their HMAC check misses signs an "
-                              "HS256 forgery (alg confusion, CVE-2022-29217, CVE-2024-33663); pass "
-                              "algorithms=[\"RS256\"] or similar", properties={"sub": "no-algorithms"})
+            else:
+                self.report(node, f"{qn}() without algorithms=: PyJWT 1.x and python-jose trust the algorithm named "
+                                  "in the token header, and a public key in a format their HMAC check misses signs an "
+                                  "HS256 forgery (alg confusion, CVE-2022-29217, CVE-2024-33663); pass "
+                                  "algorithms=[\"RS256\"] or similar", properties={"sub": "no-algorithms"})
+            if not qn.startswith("jose."):
+                # PyJWT 2 refuses the call: the project pass (pyjwt_pin.py) reads which PyJWT the project installs
+                self.ctx.facts.setdefault(PYJWT_NO_ALGORITHMS, []).append(self.ctx.findings.pop().to_dict())
             return
         if any(s.lower() == "none" for s in strings_in(algs)):
             self.report(node, f"{qn}() accepts the 'none' algorithm: unsigned tokens pass",
@@ -322,6 +325,7 @@ def _dict_keys(node: ast.Dict) -> set[str]:
 
 
 UNCALLED_DECODES = "uncalled_decodes"
+PYJWT_NO_ALGORITHMS = "pyjwt_no_algorithms"  # PyJWT decodes without algorithms=, for pyjwt_pin.py
 # decorators that leave a def a plain function or method: any other may register it (a route, a hook)
 _PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod"})
 
