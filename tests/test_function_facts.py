@@ -94,3 +94,36 @@ def test_a_local_rebound_to_what_an_expression_made_of_it_is_no_longer_the_read(
     assert "raw_reads" not in facts["parsed"]
     assert [(r["line"], r.get("damage")) for r in facts["reshaped"]["raw_reads"]] == [
         (12, "stored by .create(title=...)")]
+
+
+# The session and identity-presence tests of an `if` are asked only where the file spells their identifiers
+# (model/frameworks/functions.py): these pin that the gate lets every such file through.
+SESSION_GUARD = """
+    from flask import redirect, {session}
+
+
+    def account():
+        if "user_id" not in {session}:
+            return redirect("/")
+        return "ok"
+
+
+    def greeting(request):
+        name = "guest"
+        if request.user.is_authenticated:
+            name = request.user.username
+        return "hello " + name
+    """
+
+
+def test_a_session_login_test_is_seen_through_the_textual_gate(tmp_path):
+    facts = function_facts(tmp_path, SESSION_GUARD.format(session="session"))
+    assert facts["account"].get("auth_check") is True
+    assert facts["greeting"].get("serves_anonymous") is True  # the presence test, read for who is asking
+
+
+def test_a_file_spelling_an_identifier_outside_ascii_is_not_gated_by_its_text(tmp_path):
+    # `ｓｅｓｓｉｏｎ` is the name `session` once NFKC-normalised, as the parser reads it; the text does not say so
+    facts = function_facts(tmp_path, SESSION_GUARD.format(session="\uff53\uff45\uff53\uff53\uff49\uff4f\uff4e"))
+    assert facts["account"].get("auth_check") is True
+

@@ -162,3 +162,47 @@ def test_session_user_test_matches_the_dotted_form_on_this_package() -> None:
                 asked += 1
                 assert facts_functions._session_user_test(node.test) == _reference_session_test(node.test)
     assert asked > 1000
+
+
+def _context_after_walk(text: str, path: str = "tool.py"):
+    from backend_audit.checks.base import FileContext
+    from backend_audit.engines import ast_walk
+
+    ctx = FileContext(path=path, is_test=False, rules={}, options={}, text=text)
+    ast_walk.run_checks(ast.parse(text), ctx, [])
+    return ctx
+
+
+_ASKING = [
+    "import sys as s\nprint(s.argv[1])\n",
+    "import os, sys\nos.system(sys.argv[1])\n",
+    "from getpass import getpass as ask\nask()\n",
+    "import code\ncode.interact()\n",
+    "name = input('name? ')\n",
+    "import builtins\nbuiltins.input()\n",
+    "\uff49\uff4e\uff50\uff55\uff54()\n",  # `input()` spelled in fullwidth letters: the parser reads `input`
+]
+
+
+@pytest.mark.parametrize("text", _ASKING)
+def test_a_module_asking_its_user_is_seen_through_the_textual_gate(text):
+    from backend_audit.checks import util
+
+    assert util._asks_its_user(_context_after_walk(text))
+
+
+def test_the_asking_gate_answers_as_the_walk_on_this_package():
+    from backend_audit.checks import util
+
+    def walked(ctx) -> bool:  # `_asks_its_user` as it was: every module walked
+        return util.defines_cli(ctx) or any(
+            isinstance(n, ast.Attribute) and (ctx.qualname(n) or "") == "sys.argv" or
+            isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in ("builtins.input", "getpass.getpass",
+                                                                       "code.interact") for n in ast.walk(ctx.tree))
+
+    answers = set()
+    for path in sorted(SRC.rglob("*.py")) + [Path(__file__)]:
+        ctx = _context_after_walk(path.read_text(encoding="utf-8"), path.name)
+        answers.add(util._asks_its_user(ctx))
+        assert util._asks_its_user(ctx) == walked(ctx), path
+    assert answers == {True, False}

@@ -197,3 +197,11 @@ def test_prefilter_search_in_utf8_bytes_matches_the_text():
     for text in texts:
         for group in needles:
             assert _mentions(text, group) == any(n in text for n in group), (text, group)
+
+
+def test_count_lines_counts_each_line_ending_as_python_does():
+    from backend_audit.pipeline.source import _NEWLINE, count_lines
+
+    for text in ("", "a", "a\n", "a\r\nb\rc\nd", "\r\r\n\n\r", "x\r\n\r\ny", "a\u2028b\x0cc\n"):
+        ends = len(_NEWLINE.findall(text))
+        assert count_lines(text) == (0 if not text else ends if text.endswith(("\n", "\r")) else ends + 1)

@@ -53,6 +53,7 @@ class FileContext:
     taint_models: tuple = ()
     _lines: list[str] | None = None
     _own: dict[int, list[ast.AST]] = field(default_factory=dict, repr=False, compare=False)  # own_nodes memo
+    _all: list[ast.AST] | None = field(default=None, repr=False, compare=False)  # all_nodes memo
     # qualname's answers by node, while the scopes and imports stay as they are: four in five asks are for
     # a node another visitor of the same walk step resolved (a Call's func); ContextEnter and ContextLeave,
     # the only writers of the scopes and imports, empty it whenever they change them
@@ -74,6 +75,14 @@ class FileContext:
         if found is None:
             found = self._own[id(func)] = own_nodes(func)
         return found
+
+    def all_nodes(self) -> list[ast.AST]:
+        """Every node of the file's tree (those `ast.walk` gives, the context and operator singletons apart; a
+        node before its children), listed once per file: the checks that look through the whole module share
+        it, where each `ast.walk` cost a generator step per node."""
+        if self._all is None:
+            self._all = _preorder([self.tree], ()) if self.tree is not None else []
+        return self._all
 
     def is_local(self, name: str) -> bool:
         for scope in self.local_scopes:  # a loop, not any(<genexpr>): asked for most names resolved
@@ -236,12 +245,18 @@ def own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
     order), not descending into nested functions, lambdas and classes (their code runs elsewhere; they are
     left out themselves too), nor into the context and operator singletons. Read through
     `FileContext.own_nodes`, which makes the list once per function for every fact that needs it."""
+    return _preorder(func.body, SCOPES)
+
+
+def _preorder(roots: list[ast.AST], skip: tuple[type, ...]) -> list[ast.AST]:
+    """The nodes under `roots` (included), a node before its children in source order, `skip` nodes left out
+    with what is under them; never the context and operator singletons."""
     out: list[ast.AST] = []
-    stack: list[ast.AST] = func.body[::-1]
+    stack: list[ast.AST] = roots[::-1]
     AST, fields = ast.AST, CHILD_FIELDS.get
     while stack:
         node = stack.pop()
-        if isinstance(node, SCOPES):
+        if skip and isinstance(node, skip):
             continue
         out.append(node)
         children: list[ast.AST] = []

@@ -990,8 +990,8 @@ class ErrorLogDropsTraceback(AstCheck):
     def _local_functions(self) -> set[str]:
         if not hasattr(self, "_locals"):
             tree = self.ctx.tree
-            self._locals = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                               ast.ClassDef))} if tree else set()
+            self._locals = {n.name for n in self.ctx.all_nodes() if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                                    ast.ClassDef))} if tree else set()
         return self._locals
 
     def _narrow(self, types: list[str]) -> bool:
@@ -1076,7 +1076,7 @@ class ErrorLogDropsTraceback(AstCheck):
         """Exception classes this module raises as wrappers of another error (`raise ParseError(...) from e`)."""
         if not hasattr(self, "_wrappers"):
             self._wrappers = {(dotted(n.exc.func if isinstance(n.exc, ast.Call) else n.exc) or "").split(".")[-1]
-                              for n in ast.walk(self.ctx.tree) if isinstance(n, ast.Raise) and n.exc is not None
+                              for n in self.ctx.all_nodes() if isinstance(n, ast.Raise) and n.exc is not None
                               and n.cause is not None and not (isinstance(n.cause, ast.Constant))}
         return self._wrappers
 

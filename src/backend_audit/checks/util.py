@@ -236,9 +236,11 @@ def main_only_functions(tree: ast.Module | None) -> frozenset[str]:
         return frozenset()
     guards = [st for st in tree.body if isinstance(st, ast.If) and is_main_guard(st)]
     called = {n.func.id for g in guards for n in ast.walk(g) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    defined = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    if not called & defined:
+        return frozenset()  # most modules: no guard calling a function of theirs, no walk of the whole module
     inside = {id(n) for g in guards for n in ast.walk(g)}
     elsewhere = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in inside}
-    defined = {st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return frozenset((called & defined) - elsewhere)
 
 
@@ -321,16 +323,23 @@ def _script_module(ctx: FileContext) -> tuple[frozenset[str], frozenset[int], bo
     return _SCRIPT_MEMO[1]
 
 
+# The last name of every call or attribute _asks_its_user looks for, imported under any alias or not: each is
+# written as a word of the module (an identifier is as written in ASCII text, NFKC-normalised otherwise)
+_ASKS = re.compile(r"\b(?:argv|input|getpass|interact)\b")
+
+
 def _asks_its_user(ctx: FileContext) -> bool:
     """The module takes its input from a person at a terminal: a command line (`sys.argv`, argparse, click,
     typer), `input()`, `getpass()` or an interactive console (`code.interact()`). A script that asks nothing
     may be run by a machine (a container's health check), where a hang is no one's to see."""
     if defines_cli(ctx):
         return True
+    if ctx.text.isascii() and not _ASKS.search(ctx.text):
+        return False  # none of the names below is written: no walk of the module
     return any(isinstance(n, ast.Attribute) and (ctx.qualname(n) or "") == "sys.argv" or
                isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in ("builtins.input", "getpass.getpass",
                                                                                     "code.interact")
-               for n in ast.walk(ctx.tree))
+               for n in ctx.all_nodes())
 
 
 _ROUTE_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "route", "api_route",

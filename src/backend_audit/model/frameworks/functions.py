@@ -364,6 +364,11 @@ class FunctionFacts:
         self.lines: list[str] | None = None
         self.kinds: list[str] = []  # "class" | "fn", innermost last: is a def a method?
         self.path_tests = "request.path" in ctx.text or "request.full_path" in ctx.text  # hook allow-lists
+        # The tests of an `if` below can only hold where the file spells the identifiers they look for (an
+        # identifier is as written in ASCII text; any other is NFKC-normalised, so such a file is always asked)
+        ascii_text = ctx.text.isascii()
+        self.session_tests = not ascii_text or "session" in ctx.text
+        self.presence_tests = self.session_tests or any(w in ctx.text for w in _PRESENCE_WORDS)
 
     # --- functions --------------------------------------------------------------------------
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -1061,7 +1066,8 @@ class FunctionFacts:
             self.stack[-1].public_switch = public_switch(node.test)
         if isinstance(node, ast.If) and self.stack:
             self._guarded_branches(node)
-        if self.stack and isinstance(node, ast.If) and _session_user_test(node.test, self.stack[-1].locals_expr) and \
+        if self.stack and isinstance(node, ast.If) and self.session_tests and \
+                _session_user_test(node.test, self.stack[-1].locals_expr) and \
                 any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
@@ -1075,11 +1081,12 @@ class FunctionFacts:
         if self.stack and isinstance(node, ast.IfExp):
             self.stack[-1].choice_tests.add(id(node.test))
         branches = [node.body, node.orelse] if isinstance(node, ast.IfExp) else [*node.body, *node.orelse]
-        if self.stack and _identity_presence_test(node.test) and not any(
+        presence = bool(self.stack) and self.presence_tests and _identity_presence_test(node.test)
+        if presence and not any(
                 isinstance(n, (ast.Raise, ast.Return)) or isinstance(n, ast.Call) and last_name(dotted(n.func) or "")
                 in _LEAVE_CALLS for st in branches for n in ast.walk(st)):
             self.stack[-1].serves_anonymous = True  # `if current_user.is_authenticated: add details`
-        if self.stack and isinstance(node, ast.If) and (_identity_presence_test(node.test) or
+        if self.stack and isinstance(node, ast.If) and (presence or
                                                         node.orelse and _mode_switch(node.test)):
             # `if "username" in g.session: username = g.session["username"]`: the identity is read only when
             # there is one, so anonymous callers are served by design (personalised when logged in)
@@ -1663,6 +1670,10 @@ def _mode_switch(test: ast.expr) -> bool:
     return isinstance(left, ast.Name) and left.id not in ("method", "action") or \
         isinstance(left, ast.Call) and last_name(dotted(left.func) or "") == "get" and \
         not any(isinstance(n, ast.Attribute) and n.attr in ("method", "POST", "data") for n in ast.walk(left))
+
+
+# every identifier _identity_presence_test looks for (with "session"): a file without them has no such test
+_PRESENCE_WORDS = ("user", "is_authenticated", "is_anonymous")
 
 
 def _identity_presence_test(test: ast.expr) -> bool:
