@@ -209,3 +209,22 @@ def test_rule_precision_measures_warnings_and_errors_against_the_declared_label(
     tps = sum(precision._verdict_at(sites[k], "warning") == "TP" for k in picked)
     assert sum(t for t, _ in measured.values()) == tps
     assert rp.main([str(reports)]) == 0 and "declared" in capsys.readouterr().out
+
+
+def test_pinned_levels_counts_a_pinned_tp_reported_above_its_pin(tmp_path, capsys):
+    import json
+
+    pl, precision = _bench("pinned_levels"), _bench("precision")
+    pinned = next(v for v in precision.load_verdicts("calibre-web")
+                  if v["verdict"] == "TP" and v.get("level") == "note" and "/" not in v["rule"])
+    finding = {"rule_id": pinned["rule"], "path": pinned["path"], "line": pinned["line"], "level": "warning",
+               "message": "m"}
+    (tmp_path / "O").mkdir()
+    (tmp_path / "O" / "calibre-web.json").write_text(json.dumps({"findings": [finding]}))
+    rows = pl.joined(tmp_path, pinned["rule"], None)
+    assert [(r["level"], r["class"], r["set"]) for r in rows] == [("warning", "TP=note", "O")]
+    assert pl.main(["--reports", str(tmp_path), "--rule", pinned["rule"]]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith(pinned["rule"]))
+    assert line.split()[-2:] == ["1", "0"]  # one above its pin, none below
+    assert pl.main(["--reports", str(tmp_path), "--sites"]) == 0
+    assert f"O/calibre-web:{pinned['path']}:{pinned['line']}" in capsys.readouterr().out

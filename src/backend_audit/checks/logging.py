@@ -1216,6 +1216,19 @@ class ErrorLogDropsTraceback(AstCheck):
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self.handlers.pop()
 
+    def _health_probe(self) -> bool:
+        """The try only pings a service (`conn.ping()`), or the function or module is a health check
+        (`_perform_all_health_checks`, `health_check.py`): a probe whose failure is the answer it reports (the
+        service is down). Blind sets R and S pinned both shapes to note: the connection error's message says it,
+        and its frames are the client library's."""
+        if "health" in self.ctx.path.rsplit("/", 1)[-1].lower() or any(
+                "health" in f.name.lower() for f in self.ctx.function_stack):
+            return True
+        owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.Try)), None)
+        return owner is not None and len(owner.body) == 1 and isinstance(owner.body[0], ast.Expr) and \
+            isinstance(call := owner.body[0].value, ast.Call) and isinstance(call.func, ast.Attribute) and \
+            call.func.attr == "ping"
+
     def _side_step(self) -> bool:
         """The handler sits inside another handler of the same function that re-raises or logs its traceback
         (`except DBError as e: rollback(); try: mark_failed(doc); commit() except Exception as e2:
@@ -1282,6 +1295,9 @@ class ErrorLogDropsTraceback(AstCheck):
         if note_why is None and self._side_step():
             note_why = ("of a side step inside a handler that re-raises the first error or logs its traceback (the "
                         "operation fails with that error's record either way)")
+        if note_why is None and self._health_probe():
+            note_why = ("of a health probe (a `ping()`, a health check): the failure is what the probe reports, a "
+                        "service out of reach")
         if note_why:
             # the message carries the error of one library call, or of the narrow failure the handler expects:
             # the traceback would add frames that may or may not matter; not traced further

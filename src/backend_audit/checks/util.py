@@ -64,6 +64,8 @@ _CLI_PACKAGES = frozenset({"click", "rich_click", "asyncclick", "cloup", "typer"
 
 
 _CLI_PROGRAM = "a command of a command-line program"
+# what outside_product() and quality's per-function check call a command a person runs at a terminal
+RUN_FROM_TERMINAL = f"{_CLI_PROGRAM} run from a terminal"
 
 
 def shipped_outside(where: str) -> str:
@@ -188,7 +190,7 @@ def outside_product(ctx: FileContext) -> str | None:
             isinstance(st, ast.If) and is_main_guard(st) for st in tree.body):
         # a module of a package's command-line program (`archivebox version`) is shipped, but an operator runs
         # it at a terminal, as a script: the same weight, a truer name
-        return f"{_CLI_PROGRAM} run from a terminal" if defines_cli(ctx) else "a stand-alone script run from a terminal"
+        return RUN_FROM_TERMINAL if defines_cli(ctx) else "a stand-alone script run from a terminal"
     return None
 
 
@@ -287,7 +289,7 @@ def run_by_hand(ctx: FileContext) -> str | None:
     if any((ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "").startswith(("invoke.", "fabric."))
            for f in stack for d in f.decorator_list):
         return "a developer task (invoke/fabric)"
-    if any(_command(ctx, f) for f in stack):
+    if any(is_cli_command(ctx, f) for f in stack):
         return "a command-line command an operator runs (`@<group>.command`)"
     if stack:
         top = stack[0]
@@ -302,7 +304,7 @@ def run_by_hand(ctx: FileContext) -> str | None:
     return None
 
 
-def _command(ctx: FileContext, func: ast.AST) -> bool:
+def is_cli_command(ctx: FileContext, func: ast.AST) -> bool:
     """`@cli.command("rotate")`, `@click.command()`, typer's `@app.command()`, Flask's `@app.cli.command()`,
     Flask-Script's `@manager.command`: a function registered as a command of a command-line program."""
     return any(name.rsplit(".", 1)[-1] == "command" and (".cli." in f".{name}" or defines_cli(ctx) or any(
