@@ -33,8 +33,7 @@ class DjangoProductionSettings(ProjectCheck):
         out: dict[tuple, Finding] = {}
         modules = index.production_modules()
         evaluated = {m: _evaluate(m, index.fold(m), self.rule.id) for m in modules}
-        proxy: list[str | None] = []
-        hsts: list[str | None] = []
+        proxy: dict[Callable, str | None] = {}
         for module in modules:
             settings = index.fold(module)
             silenced = _silenced(settings)
@@ -75,21 +74,16 @@ class DjangoProductionSettings(ProjectCheck):
                                         "redirecting plain HTTP is its job: whether it does is not traced")
                 elif finding.properties["setting"] in _TRANSPORT and finding.level == "warning":
                     _transport_level(finding, settings)
-                if finding.properties["setting"] == "SECURE_HSTS_SECONDS" and finding.level == "warning":
-                    if not hsts:
-                        hsts.append(_proxy_sets_hsts(project))
-                    if hsts[0]:
+                done_by_proxy = _PROXY_DOES.get(finding.properties["setting"])
+                if done_by_proxy and finding.level == "warning":
+                    # the shipped proxy config does what the setting would (looked up once per scan)
+                    lookup, what = done_by_proxy
+                    if lookup not in proxy:
+                        proxy[lookup] = lookup(project)
+                    if proxy[lookup]:
                         finding.level = "note"
-                        finding.message += (f"; set by the proxy config at {hsts[0]}, which adds "
-                                            "Strict-Transport-Security to the responses it forwards from the app: "
-                                            "check every deployment uses it")
-                if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
-                    if not proxy:
-                        proxy.append(_proxy_redirects_http(project))
-                    if proxy[0]:
-                        finding.level = "note"
-                        finding.message += (f"; the repository's proxy config ({proxy[0]}) redirects plain HTTP "
-                                            f"to https: check every deployment uses it")
+                        finding.message += f"; the repository's proxy config ({proxy[lookup]}) {what}: check " \
+                                           "every deployment uses it"
                 check = finding.properties["django_check"]
                 if check in silenced:
                     # Django's own reviewed suppression of the same check: kept, counted as suppressed
@@ -251,6 +245,14 @@ def _proxy_sets_hsts(project: Any) -> str | None:
             if found and _FORWARDS.search(block):
                 return f"{rel}:{text.count(chr(10), 0, begin + found.start()) + 1}"
     return None
+
+
+# settings a shipped proxy config can stand in for: the lookup finding the config, and what the config does
+_PROXY_DOES: dict[str, tuple[Callable[[Any], str | None], str]] = {
+    "SECURE_HSTS_SECONDS": (_proxy_sets_hsts, "adds Strict-Transport-Security to the responses it forwards "
+                                              "from the app"),
+    "SECURE_SSL_REDIRECT": (_proxy_redirects_http, "redirects plain HTTP to https"),
+}
 
 
 # What gives a browser's request authority of its own: a session, Django's users, an auth middleware
