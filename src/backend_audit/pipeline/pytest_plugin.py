@@ -92,8 +92,17 @@ def is_test_support(tree: ast.Module | None, rel: str) -> bool:
     stem = PurePosixPath(rel).stem
     if _SUPPORT_NAME.match(stem) or (stem == "__init__" and _SUPPORT_NAME.match(PurePosixPath(rel).parent.name)):
         return True
-    return any(isinstance(n, ast.ClassDef) and any(_derives_test_case(b, names) for b in n.bases)
-               for n in tree.body)
+    return any(isinstance(n, ast.ClassDef) and any(_derives_test_case(b, names) for b in n.bases) and
+               _has_test_methods(n) for n in tree.body)
+
+
+# what a test case defines; a class deriving TestCase to drive the product's own checks (a workflow tester with
+# only `runTest`) is a runner, not a test
+_TEST_HOOKS = frozenset({"setUp", "setUpClass", "setUpTestData", "tearDown", "tearDownClass", "asyncSetUp"})
+
+
+def _has_test_methods(cls: ast.ClassDef) -> bool:
+    return any(isinstance(n, FUNCTIONS) and (n.name.startswith("test") or n.name in _TEST_HOOKS) for n in cls.body)
 
 
 def is_pytest_plugin(tree: ast.Module | None) -> bool:
