@@ -237,19 +237,20 @@ class OutboundCallWithoutTimeout(AstCheck):
 
     def _fetched_once(self) -> str:
         """The call sits in the `if key not in CACHE:` branch that stores into that module-level cache
-        (`_configs[issuer] = resp.json()`), or in a function memoised by `functools.cache`/`lru_cache`: one fetch
-        per key for the life of the process. Returns the cache's name, or ""."""
+        (`_configs[issuer] = resp.json()`), which the module never empties (no `clear()`, `pop()` or `del`): one
+        fetch per key for the life of the process. Returns the cache's name, or "". A memo emptied on a
+        schedule (`lru_cache` with a daily `cache_clear()`) fetches again on some request: not this."""
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, _FUNCTION_NODES):
-                memoised = any((self.ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "") in
-                               ("functools.cache", "functools.lru_cache") for d in getattr(parent, "decorator_list", ()))
-                return f"the {parent.name}() memo" if memoised else ""
+                return ""
             if isinstance(parent, ast.If) and isinstance(parent.test, ast.Compare) and \
                     len(parent.test.ops) == 1 and isinstance(parent.test.ops[0], ast.NotIn):
                 cache = dotted(parent.test.comparators[0])
                 if cache and cache in self._module_names() and any(
                         isinstance(t, ast.Subscript) and dotted(t.value) == cache
-                        for n in iter_nodes(parent.body) if isinstance(n, ast.Assign) for t in n.targets):
+                        for n in iter_nodes(parent.body) if isinstance(n, ast.Assign) for t in n.targets) and \
+                        not any(f"{cache}{op}" in self.ctx.text for op in (".clear(", ".pop(", ".popitem(")) and \
+                        f"del {cache}[" not in self.ctx.text:
                     return cache
         return ""
 
