@@ -46,13 +46,16 @@ def licence_family(text: str) -> str:
     return next((name for name, words in _LICENCES if words.search(text)), "")
 
 
-def header_licence(lines: list[str]) -> dict[str, str] | None:
-    """The licence header opening a module: a copyright line naming a holder and a licence's words, in the
-    comments and docstring before the code; None without both."""
-    head = "\n".join(lines[:_HEADER_LINES])
+def header_licence(lines: list[str]) -> dict[str, Any] | None:
+    """The licence header opening a module: a copyright line naming a holder and the licences its words name
+    (comment markers left out, so a notice wrapped over lines reads whole); None without both."""
+    head = "\n".join(_COMMENT_MARK.sub("", line) for line in lines[:_HEADER_LINES])
     holder = _COPYRIGHT.search(head)
-    family = licence_family(head) if holder else ""
-    return {"licence": family, "holder": holder.group("holder").strip()} if family else None
+    families = [name for name, words in _LICENCES if words.search(head)] if holder else []
+    return {"licences": families, "holder": holder.group("holder").strip()} if families else None
+
+
+_COMMENT_MARK = re.compile(r"^\s*(?:#+|\*+|//)?\s?")
 
 
 def project_licence(project: Any) -> str:
@@ -81,10 +84,12 @@ class VendoredQuality(ProjectCheck):
         own = project_licence(project)
         for finding in deferred:
             header = project.facts.get(finding.path, {}).get(HEADER_FACT) or {}
-            if own and header.get("licence") and header["licence"] != own:
+            licences = header.get("licences") or []
+            # a header that also states the repository's own licence is the project's (a fork it maintains)
+            if own and licences and own not in licences:
                 finding.level = "note"
                 finding.message += (f" (vendored: the header names {header['holder'][:60]} under the "
-                                    f"{header['licence'].upper()} licence, not this repository's "
+                                    f"{licences[0].upper()} licence, not this repository's "
                                     f"{own.upper()}; upstream's code, a copy to keep in step rather than split)")
         return deferred
 
