@@ -11,7 +11,7 @@ from ..findings import Finding
 from .base import AstCheck, RadonCheck, dotted
 from .lazy_re import re  # compiled on first use
 from .util import is_route_handler, outside_product, shipped_outside
-from .vendored import DEFERRED_VENDORED, HEADER_FACT, header_licence, vendor_dir
+from .vendored import DEFERRED_VENDORED, record_header, vendor_dir
 
 
 _WARNING_MARGIN = 5
@@ -347,12 +347,9 @@ class LowMaintainabilityIndex(RadonCheck):
 def defer_licensed(ctx: Any, found: list[Finding]) -> list[Finding]:
     """The warnings and errors of a module opening with a licence header that names a copyright holder wait for
     the project pass (vendored.VendoredQuality), which knows the repository's own licence; the rest stay."""
-    if not any(f.level != "note" for f in found):
+    header = record_header(ctx)
+    if header is None or not any(f.level != "note" for f in found):
         return found
-    header = header_licence(ctx.lines)
-    if header is None:
-        return found
-    ctx.facts[HEADER_FACT] = header
     ctx.facts.setdefault(DEFERRED_VENDORED, []).extend(f.to_dict() for f in found if f.level != "note")
     return [f for f in found if f.level == "note"]
 

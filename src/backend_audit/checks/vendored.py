@@ -55,6 +55,19 @@ def header_licence(lines: list[str]) -> dict[str, Any] | None:
     return {"licences": families, "holder": holder.group("holder").strip()} if families else None
 
 
+def _holder_key(holder: str) -> str:
+    """A holder as written in different headers (`Jane Doe <jane@x.org>`, `Jane Doe.`): lower case, words only."""
+    return " ".join(re.sub(r"<[^>]*>|\([^)]*\)|[^\w\s]", " ", holder.lower()).split())
+
+
+def record_header(ctx: Any) -> dict[str, Any] | None:
+    """The module's licence header, kept in its facts for the project pass (every module's: the pass learns the
+    repository's own holders from them); read once per file whichever maintainability rule asks."""
+    if HEADER_FACT not in ctx.facts:
+        ctx.facts[HEADER_FACT] = header_licence(ctx.lines)
+    return ctx.facts[HEADER_FACT]
+
+
 _COMMENT_MARK = re.compile(r"^\s*(?:#+|\*+|//)?\s?")
 
 
@@ -82,11 +95,15 @@ class VendoredQuality(ProjectCheck):
         if not deferred:
             return []
         own = project_licence(project)
+        # holders the repository's own licence headers name are its own authors, whatever else they license
+        own_holders = project.memo("own_licence_holders", lambda: {
+            _holder_key(h["holder"]) for path in sorted(project.facts)
+            if (h := project.facts[path].get(HEADER_FACT)) and own in (h.get("licences") or ())})
         for finding in deferred:
             header = project.facts.get(finding.path, {}).get(HEADER_FACT) or {}
             licences = header.get("licences") or []
             # a header that also states the repository's own licence is the project's (a fork it maintains)
-            if own and licences and own not in licences:
+            if own and licences and own not in licences and _holder_key(header["holder"]) not in own_holders:
                 finding.level = "note"
                 finding.message += (f" (vendored: the header names {header['holder'][:60]} under the "
                                     f"{licences[0].upper()} licence, not this repository's "
