@@ -43,7 +43,9 @@ def vendor_dir(path: str) -> str:
 
 
 def licence_family(text: str) -> str:
-    return next((name for name, words in _LICENCES if words.search(text)), "")
+    """The licence a licence file states: the one named first (the MPL's text names the GPL further down)."""
+    found = [(m.start(), i, name) for i, (name, words) in enumerate(_LICENCES) if (m := words.search(text))]
+    return min(found)[2] if found else ""
 
 
 def header_licence(lines: list[str]) -> dict[str, Any] | None:
