@@ -52,9 +52,9 @@ def header_licence(lines: list[str]) -> dict[str, Any] | None:
     """The licence header opening a module: a copyright line naming a holder and the licences its words name
     (comment markers left out, so a notice wrapped over lines reads whole); None without both."""
     head = "\n".join(_COMMENT_MARK.sub("", line) for line in lines[:_HEADER_LINES])
-    holder = _COPYRIGHT.search(head)
-    families = [name for name, words in _LICENCES if words.search(head)] if holder else []
-    return {"licences": families, "holder": holder.group("holder").strip()} if families else None
+    holders = [m.group("holder").strip() for m in _COPYRIGHT.finditer(head)]
+    families = [name for name, words in _LICENCES if words.search(head)] if holders else []
+    return {"licences": families, "holder": holders[0], "holders": holders} if families else None
 
 
 def _holder_key(holder: str) -> str:
@@ -99,13 +99,17 @@ class VendoredQuality(ProjectCheck):
         own = project_licence(project)
         # holders the repository's own licence headers name are its own authors, whatever else they license
         own_holders = project.memo("own_licence_holders", lambda: {
-            _holder_key(h["holder"]) for path in sorted(project.facts)
-            if (h := project.facts[path].get(HEADER_FACT)) and own in (h.get("licences") or ())})
+            _holder_key(holder) for path in sorted(project.facts)
+            if (h := project.facts[path].get(HEADER_FACT)) and own in (h.get("licences") or ())
+            for holder in h.get("holders") or ()})
         for finding in deferred:
             header = project.facts.get(finding.path, {}).get(HEADER_FACT) or {}
             licences = header.get("licences") or []
             # a header that also states the repository's own licence is the project's (a fork it maintains)
-            if own and licences and own not in licences and _holder_key(header["holder"]) not in own_holders:
+            # a header listing the project's own author among upstream's (a module carried on from upstream)
+            # is the project's as well
+            if own and licences and own not in licences and \
+                    not any(_holder_key(h) in own_holders for h in header.get("holders") or ()):
                 finding.level = "note"
                 finding.message += (f" (vendored: the header names {header['holder'][:60]} under the "
                                     f"{licences[0].upper()} licence, not this repository's "
