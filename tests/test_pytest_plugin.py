@@ -72,3 +72,35 @@ def test_one_fixture_in_an_application_module_does_not_make_it_test_code():
     assert is_pytest_plugin(ast.parse(aliased))
     # fixture-shaped names without importing pytest are not a plugin
     assert not is_pytest_plugin(ast.parse(aliased.replace("from pytest import fixture as fx", "fx = object()")))
+
+
+BASE_CASES = """\
+import unittest
+from unittest import mock
+
+
+class StorageTest(unittest.TestCase):
+    def test_create(self):
+        print("created", self.storage.create())
+"""
+
+
+def test_shipped_base_test_cases_are_test_code(tmp_path):
+    # base test cases other suites inherit, in the package: by the base class, and by the name of a module
+    # that imports a test framework (its classes may derive from `object` at run time)
+    mixins = "import unittest\n\n\nclass _Mixin(object):\n    def test_list(self):\n        print('listed')\n"
+    found = _findings(tmp_path, {"pkg/__init__.py": "", "pkg/storage/cases.py": BASE_CASES,
+                                 "pkg/cache/testing.py": mixins, "pkg/client.py": APP})
+    assert {p for _, p in found} == {"pkg/client.py"}
+
+
+def test_test_support_needs_a_test_framework():
+    from backend_audit.pipeline.pytest_plugin import is_test_support
+
+    assert is_test_support(ast.parse(BASE_CASES), "pkg/storage/cases.py")
+    assert is_test_support(ast.parse("from unittest import mock\n"), "pkg/test_utils.py")
+    # a module named testing that imports no test framework (a settings module for the test run) is not
+    assert not is_test_support(ast.parse("DEBUG = True\n"), "pkg/settings/testing.py")
+    # a class named TestCase of the application's own is not a test framework's
+    assert not is_test_support(ast.parse("class TestCase:\n    pass\n\nclass Run(TestCase):\n    pass\n"),
+                               "pkg/models.py")

@@ -33,7 +33,7 @@ class DjangoProductionSettings(ProjectCheck):
         out: dict[tuple, Finding] = {}
         modules = index.production_modules()
         evaluated = {m: _evaluate(m, index.fold(m), self.rule.id) for m in modules}
-        proxy: list[str | None] = []
+        proxy: dict[Callable, str | None] = {}
         for module in modules:
             settings = index.fold(module)
             silenced = _silenced(settings)
@@ -74,13 +74,16 @@ class DjangoProductionSettings(ProjectCheck):
                                         "redirecting plain HTTP is its job: whether it does is not traced")
                 elif finding.properties["setting"] in _TRANSPORT and finding.level == "warning":
                     _transport_level(finding, settings)
-                if finding.properties["sub"] == "ssl-redirect" and finding.level == "warning":
-                    if not proxy:
-                        proxy.append(_proxy_redirects_http(project))
-                    if proxy[0]:
+                done_by_proxy = _PROXY_DOES.get(finding.properties["setting"])
+                if done_by_proxy and finding.level == "warning":
+                    # the shipped proxy config does what the setting would (looked up once per scan)
+                    lookup, what = done_by_proxy
+                    if lookup not in proxy:
+                        proxy[lookup] = lookup(project)
+                    if proxy[lookup]:
                         finding.level = "note"
-                        finding.message += (f"; the repository's proxy config ({proxy[0]}) redirects plain HTTP "
-                                            f"to https: check every deployment uses it")
+                        finding.message += f"; the repository's proxy config ({proxy[lookup]}) {what}: check " \
+                                           "every deployment uses it"
                 check = finding.properties["django_check"]
                 if check in silenced:
                     # Django's own reviewed suppression of the same check: kept, counted as suppressed
@@ -212,6 +215,44 @@ def _proxy_redirects_http(project: Any) -> str | None:
             if found:
                 return f"{rel}:{text.count(chr(10), 0, begin + found.start()) + 1}"
     return None
+
+
+# a shipped proxy config (nginx, Apache, Caddy, an ansible/helm template of one, a compose file's Traefik labels)
+_HSTS_CONF = re.compile(r"(^|/)([^/]*(nginx|caddy|apache|httpd|traefik|proxy)[^/]*|[^/]*\.conf(\.template)?|"
+                        r"Caddyfile[^/]*|[^/]*\.(j2|jinja2?|tmpl|tpl)|(docker-)?compose[^/]*\.ya?ml)$", re.I)
+# the header set with a lifetime: nginx `add_header`, Apache `Header always set`, Caddy `header`; Traefik's
+# `headers.stsSeconds` label
+_HSTS_HEADER = re.compile(r"^[ \t]*(?:-[ \t]*)?(?:(?:add_header|Header[ \t]+(?:always[ \t]+)?set|header)[ \t]+[\"']?"
+                          r"Strict-Transport-Security[\"']?[ \t]+[\"']?max-age=[1-9]|\S*stsSeconds[\"']?[ \t]*[=:][ \t]*"
+                          r"[\"']?[1-9])", re.M | re.I)
+# the block passes requests on to an application server: the header reaches the app's responses
+_FORWARDS = re.compile(r"^[ \t]*(?:proxy_pass|uwsgi_pass|fastcgi_pass|scgi_pass|grpc_pass|reverse_proxy|ProxyPass)\b|"
+                       r"traefik\.http\.routers\.", re.M | re.I)
+
+
+def _proxy_sets_hsts(project: Any) -> str | None:
+    """`path:line` of a shipped proxy config that adds Strict-Transport-Security to what it forwards to an
+    application server (in an nginx file, within one server block that also passes requests on), or None. A
+    config serving only static files (a frontend container's nginx) says nothing of the app's responses."""
+    for rel, text in texts(project, lambda r: bool(_HSTS_CONF.search(r)) and r.count("/") <= 6):
+        if "Strict-Transport-Security" not in text and "stsSeconds" not in text:
+            continue
+        starts = [m.start() for m in _SERVER.finditer(text)]
+        blocks = zip([0] if not starts else starts, [*starts[1:], len(text)] if starts else [len(text)])
+        for begin, end in blocks:
+            block = text[begin:end]
+            found = _HSTS_HEADER.search(block)
+            if found and _FORWARDS.search(block):
+                return f"{rel}:{text.count(chr(10), 0, begin + found.start()) + 1}"
+    return None
+
+
+# settings a shipped proxy config can stand in for: the lookup finding the config, and what the config does
+_PROXY_DOES: dict[str, tuple[Callable[[Any], str | None], str]] = {
+    "SECURE_HSTS_SECONDS": (_proxy_sets_hsts, "adds Strict-Transport-Security to the responses it forwards "
+                                              "from the app"),
+    "SECURE_SSL_REDIRECT": (_proxy_redirects_http, "redirects plain HTTP to https"),
+}
 
 
 # What gives a browser's request authority of its own: a session, Django's users, an auth middleware

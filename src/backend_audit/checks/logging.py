@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 from .lazy_re import re  # compiled on first use
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..model.frameworks.common import keyword, positional
@@ -589,18 +590,30 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         that swallows an error: a start-up notice (which settings file was found, a deprecated variable) that the
         module prints while the server reads its configuration, before logging is configured from it. Reviews
         split on it (a start-up notice versus a print that bypasses logging), so a note. A print that is the
-        only trace of a swallowed failure (`except Exception as e: print(...)`, the code going on) stays."""
-        if not is_settings_path(self.ctx.path):
+        only trace of a swallowed failure (`except Exception as e: print(...)`, the code going on) stays; one
+        that says an optional settings file is absent (`except FileNotFoundError:` at import) is the notice,
+        there and in `asgi.py`/`wsgi.py`, which read the same file before the framework sets up logging."""
+        settings = is_settings_path(self.ctx.path)
+        if not (settings or PurePosixPath(self.ctx.path).name in _SERVER_ENTRY_FILES):
             return None
         for parent in reversed(self.ctx.parents):
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
                 break
             if isinstance(parent, ast.ExceptHandler):
+                if not self.ctx.function_stack and _absent_file_handler(parent):
+                    # `except FileNotFoundError: print("No local settings.")` while the module is imported: the
+                    # notice that an optional settings file is not there, before logging is set up; the
+                    # absence is the information, nothing failed
+                    return ("(at import of a settings or server entry module, noting that an optional "
+                            "configuration file is absent, before logging is set up; whether the deployment "
+                            "reads stdout was not traced)")
                 ends = any(isinstance(n, ast.Raise) or isinstance(n, ast.Call) and (self.ctx.qualname(n.func) or "") in (
                     "sys.exit", "builtins.exit", "builtins.quit", "os._exit") for n in iter_nodes(parent.body))
                 if not ends:
                     return None
                 break
+        if not settings:
+            return None  # asgi.py/wsgi.py: only the absent settings file's notice is a start-up notice
         return ("(a start-up notice of a settings or configuration module, printed while the configuration is "
                 "read, before logging is set up from it; whether the deployment reads stdout was not traced)")
 
@@ -2151,3 +2164,13 @@ def _reached_from_clis(project: Any) -> set[str]:
                         (by_cli if cli else by_app).add(sm.path_of(found))
                     break
     return by_cli - by_app
+
+
+# the modules a WSGI/ASGI server imports first, before the framework configures logging from the settings
+_SERVER_ENTRY_FILES = frozenset({"asgi.py", "wsgi.py"})
+
+
+def _absent_file_handler(handler: ast.ExceptHandler) -> bool:
+    """`except FileNotFoundError:`: the handler of a file that is not there (not of one that failed to read)."""
+    caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return handler.type is not None and all((dotted(t) or "").split(".")[-1] == "FileNotFoundError" for t in caught)

@@ -60,6 +60,8 @@ def _is_none(node: ast.AST | None) -> bool:
 
 # BA-PERF-002 findings in management commands, left for the project pass that knows who runs each command
 DEFERRED_COMMAND_CALLS = "perf_timeouts_in_commands"
+# BA-PERF-002 findings in module functions, left for the project pass that knows their callers
+DEFERRED_FUNCTION_CALLS = "perf_timeouts_in_functions"
 
 
 class OutboundCallWithoutTimeout(AstCheck):
@@ -222,7 +224,45 @@ class OutboundCallWithoutTimeout(AstCheck):
         if self._test_tooling():
             return "note", (" (in a module importing pytest: a test plugin or helper shipped with the package, whose "
                             "calls reach the service under test; a hang fails a test run, no worker is lost)")
+        tool = next((v.split(".")[0] for v in self.ctx.imports.values() if v.split(".")[0] in _DEVELOPER_TOOLS), "")
+        if tool:
+            return "note", (f" (in a plugin of a developer tool ({tool}): it runs in a developer's git hook or lint "
+                            "run, not in the service; whoever runs it sees a hang)")
+        memo = self._fetched_once()
+        if memo:
+            return "note", (f" (fetched once and kept in {memo}: a stall holds only the first caller, such as the "
+                            "start-up that configures the client; whether a request worker is ever first was not "
+                            "traced)")
         return None, ""
+
+    def _fetched_once(self) -> str:
+        """The call sits in the `if key not in CACHE:` branch that stores into that module-level cache
+        (`_configs[issuer] = resp.json()`), which the module never empties (no `clear()`, `pop()` or `del`): one
+        fetch per key for the life of the process. Returns the cache's name, or "". A memo emptied on a
+        schedule (`lru_cache` with a daily `cache_clear()`) fetches again on some request: not this."""
+        for parent in reversed(self.ctx.parents):
+            if isinstance(parent, _FUNCTION_NODES):
+                return ""
+            if isinstance(parent, ast.If) and isinstance(parent.test, ast.Compare) and \
+                    len(parent.test.ops) == 1 and isinstance(parent.test.ops[0], ast.NotIn):
+                cache = dotted(parent.test.comparators[0])
+                if cache and cache in self._module_names() and any(
+                        isinstance(t, ast.Subscript) and dotted(t.value) == cache
+                        for n in iter_nodes(parent.body) if isinstance(n, ast.Assign) for t in n.targets) and \
+                        not any(f"{cache}{op}" in self.ctx.text for op in (".clear(", ".pop(", ".popitem(")) and \
+                        f"del {cache}[" not in self.ctx.text:
+                    return cache
+        return ""
+
+    def _module_names(self) -> set[str]:
+        """Names the module binds at its top level (a process-wide cache is one of them)."""
+        if not hasattr(self, "_top_names"):
+            tree = self.ctx.tree
+            self._top_names = {t.id for st in (tree.body if tree is not None else ())
+                               if isinstance(st, (ast.Assign, ast.AnnAssign))
+                               for t in (st.targets if isinstance(st, ast.Assign) else [st.target])
+                               if isinstance(t, ast.Name)}
+        return self._top_names
 
     def _test_tooling(self) -> bool:
         """The module imports pytest (a `pytest11` plugin shipped inside the package, fixtures for the
@@ -239,6 +279,13 @@ class OutboundCallWithoutTimeout(AstCheck):
         self.report(node, message, level=level)
         if level is None and "/management/commands/" in f"/{self.ctx.path}":
             self.ctx.facts.setdefault(DEFERRED_COMMAND_CALLS, []).append(self.ctx.findings.pop().to_dict())
+        elif level is None and len(self.ctx.function_stack) == 1 and self.ctx.tree is not None and \
+                any(self.ctx.function_stack[0] is st for st in self.ctx.tree.body):
+            # a module function: the project pass asks whether it is a helper of a command-line package that
+            # nothing outside that package calls
+            finding = self.ctx.findings.pop()
+            finding.properties = {**finding.properties, "function": self.ctx.function_stack[0].name}
+            self.ctx.facts.setdefault(DEFERRED_FUNCTION_CALLS, []).append(finding.to_dict())
 
     def _need_timeout(self, node: ast.Call, timeout: ast.AST | None, what: str) -> None:
         level, why = self._by_hand()
@@ -1237,6 +1284,10 @@ class DatabaseRoundTripInLoop(AstCheck):
 
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+# developer tools whose plugins a project keeps in its repository (a gitlint rule run by the commit-msg hook, a
+# pylint checker, a Sphinx extension): their code runs in that tool on a developer's machine or in CI
+_DEVELOPER_TOOLS = frozenset({"gitlint", "pylint", "astroid", "flake8", "sphinx", "mkdocs", "pre_commit",
+                              "commitizen"})
 _FAILURE_LOGS = frozenset({"error", "exception", "warning", "warn", "critical", "fatal"})
 # exceptions that answer "not there" (or "more than one"): the arm that handles them is a lookup's other path
 _LOOKUP_MISS = re.compile(r"(DoesNotExist|NotFound|NoResultFound|MultipleObjectsReturned|MultipleResultsFound|"

@@ -42,7 +42,50 @@ def stored_origin(ctx: FileContext, line: int, col: int) -> str | None:
         return f"the bytes are the parameter `{arg.id}`, handed in by the caller"
     if cls is not None and _own_item(arg, bindings) and _getitem_pickles(ctx, cls):
         return f"the bytes are items of this {cls.name}, which its own __getitem__ makes with pickle.dumps"
+    field = _own_field(ctx, arg, bindings)
+    if cls is not None and field is not None and _field_pickled(ctx, cls, field):
+        return (f"the bytes are this {cls.name}'s own field, which its own method writes with pickle.dumps; "
+                "whether anything else writes that field was not traced")
     return None
+
+
+# unwrapping calls between a stored field and the load (`pickle.loads(base64.b64decode(self.blob))`)
+_DECODERS = frozenset({"base64.b64decode", "base64.urlsafe_b64decode", "base64.decodebytes", "bytes",
+                       "zlib.decompress", "codecs.decode"})
+
+
+def _own_field(ctx: FileContext, arg: ast.AST, bindings: dict, depth: int = 0) -> str | None:
+    """The object's own field the bytes are read from, as a key: `self.blob` -> "blob", `getattr(self,
+    self._FIELD)` -> the dump of `self._FIELD`; through decoding calls and locals bound once. Else None."""
+    while isinstance(arg, ast.Call) and len(arg.args) == 1 and (ctx.qualname(arg.func) or "") in _DECODERS:
+        arg = arg.args[0]
+    if isinstance(arg, ast.Name) and depth < 3:
+        bound = bindings.get(arg.id) or []
+        return _own_field(ctx, bound[0], bindings, depth + 1) if len(bound) == 1 else None
+    return _field_key(arg)
+
+
+def _field_key(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "setattr") \
+            and len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and node.args[0].id == "self":
+        key = node.args[1]
+        return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else ast.dump(key)
+    return None
+
+
+def _field_pickled(ctx: FileContext, cls: ast.ClassDef, field: str) -> bool:
+    """A method of the class writes the field (`self.blob = ...`, `setattr(self, self._FIELD, ...)`) and makes
+    what it writes with pickle.dumps: the bytes the load reads back are what this class serialised."""
+    for method in (n for n in cls.body if isinstance(n, _FUNCS)):
+        nodes = list(ast.walk(method))
+        writes = any(isinstance(n, ast.Assign) and any(_field_key(t) == field for t in n.targets) or
+                     isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr" and
+                     _field_key(n) == field for n in nodes)
+        if writes and any(isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in _DUMPS for n in nodes):
+            return True
+    return False
 
 
 def _own_item(arg: ast.AST, bindings: dict) -> bool:

@@ -11,6 +11,7 @@ from ..findings import Finding
 from .base import AstCheck, RadonCheck, dotted
 from .lazy_re import re  # compiled on first use
 from .util import RUN_FROM_TERMINAL, is_cli_command, is_route_handler, outside_product, shipped_outside
+from .vendored import DEFERRED_VENDORED, record_header, vendor_dir
 
 
 _WARNING_MARGIN = 5
@@ -90,6 +91,9 @@ class FunctionTooComplex(RadonCheck):
                 # an operator's command (`manage.py createsuperuser`): tangled, but run by hand or by cron, away
                 # from the request path; blind set N pinned such a handle() to warning
                 level, where = "warning", " (in a management command an operator runs)"
+            if level != "note" and vendor_dir(self.ctx.path):
+                # a copy of another project's code: its shape is upstream's, splitting it makes the copy drift
+                level, where = "note", f" (vendored third-party code under {vendor_dir(self.ctx.path)}/)"
             if level != "note":
                 if outside is False:
                     outside = outside_product(self.ctx)
@@ -108,7 +112,7 @@ class FunctionTooComplex(RadonCheck):
                 engine=self.ENGINE, snippet=f"def {block.fullname}", symbol=block.fullname,
                 properties={"complexity": block.complexity, "rank": rank},
             ))
-        return out
+        return defer_licensed(self.ctx, out)
 
     def _command(self, defs: dict[int, ast.AST] | None, line: int, tree: ast.Module) -> str | None:
         """A function registered as a command of a click/typer program (`@app.command()` in a module the
@@ -334,17 +338,29 @@ class LowMaintainabilityIndex(RadonCheck):
             return []
         level = "warning" if rank == "C" else "note"
         where = ""
-        if level == "warning" and (outside := outside_product(self.ctx)):
+        if level == "warning" and vendor_dir(self.ctx.path):
+            level, where = "note", f" (vendored third-party code under {vendor_dir(self.ctx.path)}/)"
+        elif level == "warning" and (outside := outside_product(self.ctx)):
             # a maintainer's generator or a one-off harness: as BA-QUAL-001 there, worth a note, not a warning
             level, where = "note", f" ({shipped_outside(outside)})"
-        return [Finding(
+        return defer_licensed(self.ctx, [Finding(
             rule_id=self.RULE_ID, path=self.ctx.path, line=1, column=1, end_line=1,
             end_column=len(self.ctx.lines[0]) + 1 if self.ctx.lines else 1, level=level,
             message=f"maintainability index {mi:.1f} (rank {rank}) is below {limit:g}{where}: the module is long, "
                     "dense and branchy; split it by responsibility",
             engine=self.ENGINE, snippet=f"module {self.ctx.path}", symbol="",
             properties={"maintainability_index": round(mi, 2), "rank": rank},
-        )]
+        )])
+
+
+def defer_licensed(ctx: Any, found: list[Finding]) -> list[Finding]:
+    """The warnings and errors of a module opening with a licence header that names a copyright holder wait for
+    the project pass (vendored.VendoredQuality), which knows the repository's own licence; the rest stay."""
+    header = record_header(ctx)
+    if header is None or not any(f.level != "note" for f in found):
+        return found
+    ctx.facts.setdefault(DEFERRED_VENDORED, []).extend(f.to_dict() for f in found if f.level != "note")
+    return [f for f in found if f.level == "note"]
 
 
 def _mi_at_least(text: str, lines: list[str], tree: ast.Module, volume: float, complexity: float) -> float:

@@ -24,7 +24,7 @@ from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .bound_literal import bound_literal
-from .compose_values import compose_credentials, value_digest
+from .compose_values import compose_credentials, is_dev_compose_path, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, target_name, url_password)
@@ -1316,13 +1316,25 @@ class CommittedSecretFile(ProjectCheck):
             if not held:
                 continue
             variant = name.partition(".env.")[2].lower() if name.startswith(".env.") else ""
+            local, where = [], ""
+            if variant in _LOCAL_ENV_VARIANTS or name == ".env":
+                if compose is None:
+                    compose = compose_credentials(project.root, files, scripts=True)
+                local, where = _local_values(project.root, rel, held, compose)
+            if name == ".env" and local and len(local) == len(held) and not any(_live_shape(v) for v in held):
+                stack = _dev_stack(project.root, rel)
+                if stack:
+                    # the environment docker compose reads for the repository's development stack, whose every
+                    # credential is a default or a development service's: a deployment writes its own
+                    out.append(Finding(
+                        rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level="note",
+                        message=f"{name} is committed: it configures a development stack ({stack}) and its "
+                                f"credentials are {where.strip(' ()')}; check no deployment runs with it",
+                        engine=self.ENGINE, snippet=f"committed file {name}", properties={"sub": "dev-stack-env"}))
+                    continue
             if variant in _LOCAL_ENV_VARIANTS:
                 # an environment for the test suite or a developer's machine: committed on purpose, its
                 # values meant for local containers; only a value that is someone's real secret matters
-                if compose is None:
-                    compose = compose_credentials(project.root, files)
-                local = [v for v in held if v in compose]
-                where = f" (the local services' passwords of {compose[local[0]]})" if local else ""
                 level = "note" if local and len(local) == len(held) else "warning"
                 out.append(Finding(
                     rule_id=self.RULE_ID, path=rel, line=1, column=1, end_line=1, end_column=1, level=level,
@@ -1371,6 +1383,53 @@ _MAX_SECRET_FILE = 256 * 1024
 
 _DOC_DIRS = frozenset({"docs", "doc", "documentation", "examples", "example", "samples", "sample"})
 _LOCAL_ENV_VARIANTS = frozenset({"test", "testing", "tests", "ci", "e2e", "dev", "development", "local"})
+
+
+# passwords that official service images ship with (the postgres image's superuser, RabbitMQ's guest, MinIO's
+# root): a committed .env holding them names the image's default, not a secret someone chose
+_IMAGE_DEFAULTS = frozenset({"postgres", "guest", "minioadmin"})
+_PASSWORD_SUFFIX = re.compile(r"(?i)_?(?:password|passwd|pass|pwd)$")
+# `ROBOTOFF_INSTANCE=dev`, `APP_ENV=development`: the environment a .env says it configures
+_ENV_KIND_KEY = re.compile(r"(?i)(?:^|_)(?:instance|env|environment|stage)$")
+_DEV_KINDS = frozenset({"dev", "develop", "development", "local"})
+
+
+def _env_pairs(root, rel: str) -> dict[str, str]:
+    """The keys and values a .env sets (comments left out, quotes stripped)."""
+    pairs: dict[str, str] = {}
+    for line in (read_small_text(Path(root) / rel, _MAX_SECRET_FILE) or "").splitlines():
+        m = _ENV_LINE.match(line)
+        if m and not line.lstrip().startswith("#"):
+            pairs[m.group("key")] = m.group("value").strip().strip("'\"")
+    return pairs
+
+
+def _local_values(root, rel: str, held: list[str], compose: dict[str, str]) -> tuple[list[str], str]:
+    """The held credentials that are a development service's (a value the development compose files or setup
+    scripts give a local service) or an image's default password (the same as the user name of its service in
+    the file, `POSTGRES_USER=postgres` / `POSTGRES_PASSWORD=postgres`, or a default such as `guest`); and how
+    the message names them."""
+    pairs = _env_pairs(root, rel)
+    defaults = {v for k, v in pairs.items() if _PASSWORD_SUFFIX.search(k) and (
+        v in _IMAGE_DEFAULTS or v in {pairs.get(_PASSWORD_SUFFIX.sub("", k) + s) for s in ("_USER", "_USERNAME")})}
+    local = [v for v in held if v in compose or v in defaults]
+    named = sorted({compose[v] for v in local if v in compose})
+    where = " (" + " and ".join(
+        ([f"the local services' passwords of {', '.join(named)}"] if named else []) +
+        (["the services' default passwords"] if any(v in defaults and v not in compose for v in local) else [])) + ")"
+    return local, where if local else ""
+
+
+def _dev_stack(root, rel: str) -> str:
+    """What says a .env configures a development stack: `COMPOSE_FILE` naming a development compose file, or an
+    environment key set to dev (`APP_INSTANCE=dev`); else ""."""
+    for key, value in sorted(_env_pairs(root, rel).items()):
+        if key in ("COMPOSE_FILE", "COMPOSE_PROFILES") and any(
+                is_dev_compose_path(part) for part in re.split(r"[;:,]", value) if part):
+            return f"{key}={value}"
+        if _ENV_KIND_KEY.search(key) and value.lower() in _DEV_KINDS:
+            return f"{key}={value}"
+    return ""
 
 
 def _held_values(root, rel: str, name: str) -> list[str]:

@@ -28,7 +28,7 @@ from ..records import dataclass
 from .discovery import SourceRef, discover
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import base_prep, helper, syntax, test_functions
-from .pytest_plugin import is_pytest_plugin
+from .pytest_plugin import is_test_support
 from ..engines import bandit as bandit_engine  # bandit itself is imported only when a file needs it
 from .source import SkipFile, read_source
 
@@ -211,8 +211,9 @@ def analyse_file(ref: SourceRef, plan: Plan) -> FileResult:
             result.facts = {"needs_python": needs}
         result.analysed = False
         return result
-    if not is_test and is_pytest_plugin(tree):
-        # its fixtures run only under pytest: the checks a test file gets, and test status for the project pass
+    if not is_test and is_test_support(tree, ref.rel):
+        # its fixtures and base test cases run only under a test runner: the checks a test file gets, and
+        # test status for the project pass
         is_test = ctx.is_test = ctx.facts["is_test"] = True
         ctx.rules, picked, ctx.options = _file_plan(plan, selection, selection.ignores_for(ref.rel), is_test)
         rules = ctx.rules
