@@ -9,6 +9,8 @@ from typing import Any
 
 from .common import AUTH_DEPENDENCY, HTTP_VERBS, last_name
 
+# a helper named for a credential (`parse_auth`, `parse_valid_token`, `require_login`) whose body refuses
+_GUARD_NAME = re.compile(r"(?i)token|credential|login")
 _RESPONDER = re.compile(r"^on_(%s)(?:_(\w+))?$" % "|".join(HTTP_VERBS))
 
 
@@ -51,7 +53,8 @@ class FalconRoutes:
             return None
         for callee in sorted(sm.callees(f"{module}.{qualname}")):
             info = sm.function(callee)
-            if info is None or not info.path or not AUTH_DEPENDENCY.search(last_name(callee)):
+            if info is None or not info.path or not (
+                    AUTH_DEPENDENCY.search(last_name(callee)) or _GUARD_NAME.search(last_name(callee))):
                 continue
             fn = self.function(info.path, callee[len(info.module) + 1:])
             if fn is not None and (fn.get("auth_check") or self.raises_refusal(info.path, fn)):

@@ -28,6 +28,7 @@ from .include_helpers import IncludeHelpers
 from .input_sinks import untyped
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
+from .pyramid import PyramidRoutes, resource_paths
 from .resolve import Resolver
 from .untraced_guards import UntracedGuards
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
@@ -194,7 +195,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
 
 
 class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, IncludeHelpers, UrlconfRoutes, LitestarRoutes,
-               FalconRoutes,
+               FalconRoutes, PyramidRoutes,
                ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
@@ -547,6 +548,10 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                     self._route(path, qualname, fn, d, key, parents)
             for cname, cls in sorted(f.get("classes", {}).items()):
                 for call in cls.get("decorator_calls", []):
+                    paths = resource_paths(call)
+                    if paths:
+                        self.pyramid_resource(path, cname, call["line"], paths)
+                        continue
                     owner, _, verb = call["ref"].rpartition(".")
                     key = self._router(path, owner) if verb in ("view", "route") and owner else None
                     if key is None or not call.get("args") or not isinstance(call["args"][0], str):
@@ -957,7 +962,7 @@ _FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": 
                        "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
                        "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
 MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic",
-                      "litestar", "falcon"})
+                      "litestar", "falcon", "pyramid"})
 
 
 def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:
