@@ -548,7 +548,7 @@ class RouteWiring:
     def _falcon(self, owner: str) -> bool:
         if self.routers.get(owner, {}).get("kind") == "falcon_app":
             return True
-        return any(str(v).startswith("falcon") for v in self.ctx.imports.values())
+        return any(str(v) == "falcon" or str(v).startswith("falcon.") for v in self.ctx.imports.values())
 
     def _falcon_rule(self, node: ast.Call, owner: str) -> None:
         """`app.add_route("/items/{id:int}", ItemResource(), suffix="collection")`: a resource instance whose
