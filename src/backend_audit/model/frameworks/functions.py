@@ -684,6 +684,17 @@ class FunctionFacts:
                     loc["validated_by"] = checked
             fn.raw_reads.append(loc)
 
+    def _checked_read(self, fn: Any, name: str) -> None:
+        """`fmt = request.GET.get("format", "json").lower()` then `if fmt not in {"json", "html"}: raise`: the
+        local holds the read re-cased, so the read was reported where it was made; the check of the local
+        (a literal allowlist, a Django validator) checks it, and the report is taken back."""
+        bound = fn.locals_expr.get(name)
+        read = _unwrap_case(bound) if bound is not None else None
+        if read is None or read is bound:
+            return
+        at = pos(self.ctx, read)
+        fn.raw_reads[:] = [r for r in fn.raw_reads if (r["line"], r["col"]) != (at["line"], at["col"])]
+
     def _source_key(self, node: ast.expr) -> str | None:
         """The request attribute a read reads from (`request.data` for `request.data["k"]`)."""
         if isinstance(node, ast.Subscript):
@@ -931,7 +942,11 @@ class FunctionFacts:
             if isinstance(built, ast.Call) and _FACTORY_CLASS.search(last_name(dotted(built.func) or "") or ""):
                 return True
             if isinstance(built, ast.Call) and (last_name(dotted(built.func) or "") or "").endswith("Validator"):
-                return True  # `check = URLValidator(schemes=[...])`, then `check(url)`: raises ValidationError
+                # `check = URLValidator(schemes=[...])`, then `check(url)`: raises ValidationError
+                for a in call_arguments(node):
+                    if isinstance(a, ast.Name):
+                        self._checked_read(self.stack[-1], a.id)
+                return True
         if self._validated_later(node):
             return True
         if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
@@ -1017,7 +1032,7 @@ class FunctionFacts:
                     for operand in value.values:
                         fn.assigned.setdefault(id(operand), target.id)
                 # `tags = set(request.GET.getlist("tag"))`: the local holds the read, reshaped
-                inner = _unwrap_reshape(_unwrap_case(value))
+                inner = _unwrap_reshape(value)
                 if inner is not value:
                     fn.assigned[id(inner)] = target.id
                 elif isinstance(value, ast.Call) and value.args and not isinstance(value.args[0], ast.Starred) and \
@@ -1290,6 +1305,10 @@ class FunctionFacts:
                     fn.locals_expr.get(right.id), (ast.Dict, ast.Set, ast.List, ast.Tuple))):
             # ... or a local the function binds to a literal table (`endpoints = {"book": book_search, ...}`)
             fn.checked_locals.add(left.id)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and \
+                isinstance(right, (ast.Set, ast.List, ast.Tuple)) and right.elts and \
+                all(isinstance(e, ast.Constant) for e in right.elts):
+            self._checked_read(fn, left.id)
         # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
         # is a check of the local (an open-redirect guard)
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str) \
