@@ -194,6 +194,9 @@ class _Fn:
     skip: set[int] = field(default_factory=set)
     assigned: dict[int, str] = field(default_factory=dict)  # id(value node) -> local it is assigned to
     raw_locals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # local -> (line, col) of the read it was bound to re-cased (`.strip().lower()`), kept through rebinding
+    # from itself (`url = unquote(url)`): a later check of the local checks that read
+    recased: dict[str, tuple[int, int]] = field(default_factory=dict)
     raw_bad_locals: set[str] = field(default_factory=set)
     checked_locals: set[str] = field(default_factory=set)  # raw locals checked against an allowlist or a type
     tested: set[int] = field(default_factory=set)  # raw reads only compared with constants or tested for truth
@@ -688,12 +691,9 @@ class FunctionFacts:
         """`fmt = request.GET.get("format", "json").lower()` then `if fmt not in {"json", "html"}: raise`: the
         local holds the read re-cased, so the read was reported where it was made; the check of the local
         (a literal allowlist, a Django validator) checks it, and the report is taken back."""
-        bound = fn.locals_expr.get(name)
-        read = _unwrap_case(bound) if bound is not None else None
-        if read is None or read is bound:
-            return
-        at = pos(self.ctx, read)
-        fn.raw_reads[:] = [r for r in fn.raw_reads if (r["line"], r["col"]) != (at["line"], at["col"])]
+        at = fn.recased.get(name)
+        if at is not None:
+            fn.raw_reads[:] = [r for r in fn.raw_reads if (r["line"], r["col"]) != at]
 
     def _source_key(self, node: ast.expr) -> str | None:
         """The request attribute a read reads from (`request.data` for `request.data["k"]`)."""
@@ -1045,6 +1045,12 @@ class FunctionFacts:
                     if dotted(value.func):
                         fn.helper_args[id(value.args[0])] = dotted(value.func)
                 fn.locals_expr[target.id] = value
+                read = _unwrap_case(value)
+                if read is not value:
+                    at = pos(self.ctx, read)
+                    fn.recased[target.id] = (at["line"], at["col"])
+                elif not rebinds_from(target.id, value):
+                    fn.recased.pop(target.id, None)
 
     def leave_Assign(self, node: ast.Assign) -> None:
         # after `amount = Decimal(str(amount))` the local holds the parsed value: its later uses are not the read's
