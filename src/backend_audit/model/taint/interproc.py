@@ -570,14 +570,14 @@ def _exported(sm, callee: str) -> str | None:
     """The function an import-resolved name (`pkg.utils.get_image`) stands for when the module it names
     only re-exports it (`pkg/utils/__init__.py`: `from .image import get_image`): the summaries record the
     name as imported, the caller's own spelling is gone."""
-    parts = callee.split(".")
-    for i in range(len(parts) - 1, 0, -1):
-        module = ".".join(parts[:i])
-        if sm.path_of(module) is None:
-            continue
-        try:
-            symbol = sm.resolve(module, ".".join(parts[i:]))
-        except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
-            return None
-        return symbol.qualname if symbol is not None and symbol.kind == "function" else None
-    return None
+    module, _, name = callee.rpartition(".")
+    path = sm.path_of(module) if module else None
+    # only a package's own name (`pkg/utils/__init__.py` re-exporting a function): a method reached through
+    # a module-level instance (`utils.Cache.put`) is not this
+    if path is None or not path.endswith("__init__.py"):
+        return None
+    try:
+        symbol = sm.resolve(module, name)
+    except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
+        return None
+    return symbol.qualname if symbol is not None and symbol.kind == "function" else None
