@@ -575,3 +575,27 @@ def test_django_ninja_subclassed_api_with_routers_added_by_import_path(tmp_path)
     assert {(",".join(e["methods"]), e["path"], e["auth"]) for e in result.endpoints} == {
         ("POST", "/api/v1/core/tag/{tag_id}/rename", "ninja auth: django_auth"),
         ("GET", "/api/v1/core/open", "public (auth=None)"), ("GET", "/api/v1/hooks/ping", "none")}
+
+
+def test_falcon_resources_responders_suffixes_and_helper_guards(tmp_path):
+    rows, findings, result = scan_app(tmp_path, "falcon_app")
+    assert rows == {
+        ("GET", "/items", "shop/resources.py:8", "none"),
+        # a project helper named for auth that refuses (HTTPUnauthorized) guards the responder calling it
+        ("POST", "/items", "shop/resources.py:11", "check in helper: parse_token()"),
+        ("DELETE", "/items/{item_id:int}", "shop/resources.py:17", "check in helper: parse_token()"),
+        # add_route(..., suffix="reviews"): on_get_reviews serves it; a resource bound to a name first
+        ("GET", "/items/{item_id:int}/reviews", "shop/resources.py:21", "none"),
+        ("POST", "/items/{item_id:int}/reset", "shop/resources.py:26", "none"),
+    }
+    assert result.frameworks["falcon"] == {"files": 3, "endpoints": 5, "modelled": True}
+    # the reset writes a record its URL names by id beside routes guarded one by one: an error, as in any framework
+    assert ("BA-AUTH-001", "shop/resources.py", 26, "error") in findings
+
+
+def test_pyramid_cornice_resource_paths_with_format_escapes(tmp_path):
+    rows, _, _ = scan_app(tmp_path, "pyramid_app")
+    auth = "unknown: pyramid view permission and ACL factory (not modelled)"
+    # `{{id}}` is a str.format escape: the route is served as /buckets/{id}
+    assert rows == {("GET,POST", "/buckets", "store/views.py:5", auth),
+                    ("DELETE,GET", "/buckets/{id}", "store/views.py:5", auth)}

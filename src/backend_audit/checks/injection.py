@@ -11,6 +11,7 @@ from ..model.taint.intra import FS_PATH
 from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
+from .host_checks import ssrf_check
 from .taint_base import TaintCheck
 
 
@@ -161,6 +162,14 @@ class ServerSideRequestForgery(TaintCheck):
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
         flow = tf.flow
+        checked = ssrf_check(self._project, tf.path, tf.symbol) if judged and judged[0] != "note" else None
+        if checked:
+            return "note", (f"request data ({flow.root.split(':', 3)[3] if flow.root.startswith('src:') else 'a value'}) "
+                            f"reaches the URL of an outbound request ({tf.api}) after {checked}() resolved its host "
+                            "and refused private, loopback and link-local addresses: the request resolves the name "
+                            "again, so a host that answers a public address to the check and an internal one to the "
+                            "request (DNS rebinding) still gets through. Connect to the checked address (pin it in "
+                            "the transport) or fetch through an egress proxy that applies the same rule.")
         if judged is None or judged[0] != "note" or PARSED not in flow.sanitised or flow.built or \
                 not flow.root.startswith("src:") or {"host", "validated"} & flow.sanitised:
             return judged

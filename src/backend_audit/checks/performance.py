@@ -87,14 +87,22 @@ class OutboundCallWithoutTimeout(AstCheck):
         self.default_timeout = "setdefaulttimeout" in ctx.text
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self.sessions.append(set())
+        # `session: requests.Session | None`: a parameter declared a plain Session has no default timeout
+        # either (a project subclass that sets one is annotated with its own name)
+        args = node.args
+        self.sessions.append({a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+                              if a.annotation is not None and "Session" in self.ctx.segment(a.annotation) and
+                              any(self._is_session_class(n) for n in ast.walk(a.annotation))})
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.sessions.pop()
 
+    def _is_session_class(self, node: ast.AST) -> bool:
+        return isinstance(node, (ast.Name, ast.Attribute)) and self.ctx.qualname(node) in (
+            "requests.Session", "requests.sessions.Session")
+
     def _is_session_ctor(self, node: ast.AST) -> bool:
-        return isinstance(node, ast.Call) and self.ctx.qualname(node.func) in ("requests.Session",
-                                                                               "requests.sessions.Session")
+        return isinstance(node, ast.Call) and self._is_session_class(node.func)
 
     def visit_withitem(self, node: ast.withitem) -> None:
         if self._is_session_ctor(node.context_expr) and isinstance(node.optional_vars, ast.Name):

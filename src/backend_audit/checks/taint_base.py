@@ -35,6 +35,7 @@ class TaintCheck(ProjectCheck):
         from ..model.taint.project import analyse
 
         self._root = getattr(project, "root", None)
+        self._project = project
         self._lines: dict[str, list[str]] = {}
         # migrations and programs run from a terminal: what is not traced there is the code's, the database's
         # or the operator's own, not a request's

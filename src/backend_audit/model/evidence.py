@@ -84,8 +84,12 @@ class EvidenceCollector:
         if tail == "retry" and isinstance(node.func, ast.Attribute) and dotted(node.func.value) == "self" and \
                 any(kw.arg in ("exc", "countdown", "max_retries") for kw in node.keywords):
             self._add("retry", node, "Celery self.retry(...)")
-        if tail in ("add_exception_handler", "register_error_handler", "set_exception_handler"):
+        # Falcon `app.add_error_handler(Exception, handle)`, Pyramid `config.add_exception_view(view)`
+        if tail in ("add_exception_handler", "register_error_handler", "set_exception_handler", "add_error_handler",
+                    "add_exception_view"):
             self._add("error-handler", node, name)
+        if tail in ("add_view", "view_config") and _exception_context(node):
+            self._add("error-handler", node, f"{name}(context=...)")  # Pyramid: a view for raised exceptions
         if any(kw.arg == "exception_handlers" for kw in node.keywords):
             self._add("error-handler", node, f"{name}(exception_handlers=...)")
         if tail in ("setex", "psetex") or (tail == "set" and any(kw.arg in ("ex", "px", "timeout") for kw in node.keywords)
@@ -105,7 +109,8 @@ class EvidenceCollector:
             qn = self.ctx.qualname(target) or ""
             name = dotted(target) or ""
             tail = name.rsplit(".", 1)[-1]
-            if tail in ("exception_handler", "errorhandler", "app_errorhandler"):
+            if tail in ("exception_handler", "errorhandler", "app_errorhandler", "exception_view_config") or \
+                    tail == "view_config" and call is not None and _exception_context(call):
                 self._add("error-handler", node, f"@{name}")
             if qn in _DJANGO_CACHE_DECORATORS or qn.startswith(("flask_caching", "fastapi_cache", "aiocache")):
                 self._add("cache", node, f"@{name}")
@@ -267,3 +272,9 @@ def imports_by_top(facts: dict[str, dict[str, Any]]) -> dict[str, set[tuple[str,
             if not name.startswith("."):
                 out.setdefault(name.partition(".")[0], set()).add((path, name))
     return out
+
+
+def _exception_context(call: ast.Call) -> bool:
+    """`context=Exception` (or an `...Error` class): Pyramid's exception view, called for what a view raised."""
+    context = next((kw.value for kw in call.keywords if kw.arg == "context"), None)
+    return bool(context is not None and (dotted(context) or "").endswith(("Exception", "Error")))

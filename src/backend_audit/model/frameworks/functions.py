@@ -73,6 +73,10 @@ _ESCAPERS = frozenset({"json.dumps", "html.escape", "markupsafe.escape", "urllib
                        "django.utils.html.escape", "django.utils.html.conditional_escape"})
 # Methods and wrappers that keep a value what it was for an equality test (`str(request.data["id"]) != str(pk)`).
 _SAME_VALUE_CALLS = frozenset({"str", "int", "lower", "upper", "strip", "casefold"})
+_RESOLVERS = frozenset({"getaddrinfo", "gethostbyname", "gethostbyname_ex"})
+_IP_RANGES = frozenset({"is_private", "is_loopback", "is_link_local", "is_reserved", "is_multicast", "is_global",
+                        "is_unspecified"})
+_RECASE = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold"})
 # A class obtained at run time from a factory named for it (`form_class = self.get_form_class()`,
 # `filterset = self._get_filterset_class(model)`): calling it builds a form, serializer or filter set.
 _FACTORY_CLASS = re.compile(r"(?i)(form|serializer|filterset)(_?class)?$")
@@ -190,6 +194,9 @@ class _Fn:
     skip: set[int] = field(default_factory=set)
     assigned: dict[int, str] = field(default_factory=dict)  # id(value node) -> local it is assigned to
     raw_locals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # local -> (line, col) of the read it was bound to re-cased (`.strip().lower()`), kept through rebinding
+    # from itself (`url = unquote(url)`): a later check of the local checks that read
+    recased: dict[str, tuple[int, int]] = field(default_factory=dict)
     raw_bad_locals: set[str] = field(default_factory=set)
     checked_locals: set[str] = field(default_factory=set)  # raw locals checked against an allowlist or a type
     tested: set[int] = field(default_factory=set)  # raw reads only compared with constants or tested for truth
@@ -211,6 +218,9 @@ class _Fn:
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
     serves_anonymous: bool = False  # tests whether a visitor is logged in and serves both kinds
+    # an SSRF check: resolves a host name (getaddrinfo) / asks an address whether it is private or loopback
+    resolves_host: bool = False
+    checks_ip_range: bool = False
     sender_checked: bool = False  # ... by a call that can only be that (SignatureVerifier, an HMAC of a header)
     builds_urls: bool = False
     safe_calls: list[str | None] = field(default_factory=list)  # per validating call: the class it builds
@@ -511,7 +521,8 @@ class FunctionFacts:
         if fn.auth_check and refuses_anonymous(node):  # the body walk only where a check was seen
             out["refuses_anonymous"] = True  # a helper a view calls as its login check (evidence.special_case)
         for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
-                     "sender_checked", "serves_anonymous", "writes", "persists", "stores"):
+                     "sender_checked", "serves_anonymous", "writes", "persists", "stores", "resolves_host",
+                     "checks_ip_range"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
@@ -681,6 +692,14 @@ class FunctionFacts:
                     loc["validated_by"] = checked
             fn.raw_reads.append(loc)
 
+    def _checked_read(self, fn: Any, name: str) -> None:
+        """`fmt = request.GET.get("format", "json").lower()` then `if fmt not in {"json", "html"}: raise`: the
+        local holds the read re-cased, so the read was reported where it was made; the check of the local
+        (a literal allowlist, a Django validator) checks it, and the report is taken back."""
+        at = fn.recased.get(name)
+        if at is not None:
+            fn.raw_reads[:] = [r for r in fn.raw_reads if (r["line"], r["col"]) != at]
+
     def _source_key(self, node: ast.expr) -> str | None:
         """The request attribute a read reads from (`request.data` for `request.data["k"]`)."""
         if isinstance(node, ast.Subscript):
@@ -726,6 +745,8 @@ class FunctionFacts:
             self._identity_read(fn, node)  # request.user, g.user, session
         if node.attr in _AUTH_BODY_ATTRS and not fn.in_assert:
             fn.auth_check = True
+        if node.attr in _IP_RANGES:
+            fn.checks_ip_range = True
         if node.attr == "method" and self._request_kind(node.value):
             fn.methods_seen.add("?")
         if not isinstance(node.ctx, ast.Load) and self._source_attr(node.value):
@@ -750,6 +771,8 @@ class FunctionFacts:
         if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
+        if tail in _RESOLVERS:
+            fn.resolves_host = True
         if tail in _WRITE_CALLS and self._own_session(node.func):
             pass  # `request.session.save()`: the caller's own session (a cookie's key), no one's stored records
         elif tail in _WRITE_CALLS:
@@ -923,6 +946,12 @@ class FunctionFacts:
             built = self.stack[-1].locals_expr.get(node.func.id) if self.stack else None
             if isinstance(built, ast.Call) and _FACTORY_CLASS.search(last_name(dotted(built.func) or "") or ""):
                 return True
+            if isinstance(built, ast.Call) and (last_name(dotted(built.func) or "") or "").endswith("Validator"):
+                # `check = URLValidator(schemes=[...])`, then `check(url)`: raises ValidationError
+                for a in call_arguments(node):
+                    if isinstance(a, ast.Name):
+                        self._checked_read(self.stack[-1], a.id)
+                return True
         if self._validated_later(node):
             return True
         if tail == "page" and isinstance(node.func, ast.Attribute) and self._paginator(node.func.value):
@@ -1021,6 +1050,12 @@ class FunctionFacts:
                     if dotted(value.func):
                         fn.helper_args[id(value.args[0])] = dotted(value.func)
                 fn.locals_expr[target.id] = value
+                read = _unwrap_case(value)
+                if read is not value:
+                    at = pos(self.ctx, read)
+                    fn.recased[target.id] = (at["line"], at["col"])
+                elif not rebinds_from(target.id, value):
+                    fn.recased.pop(target.id, None)
 
     def leave_Assign(self, node: ast.Assign) -> None:
         # after `amount = Decimal(str(amount))` the local holds the parsed value: its later uses are not the read's
@@ -1283,6 +1318,10 @@ class FunctionFacts:
                     fn.locals_expr.get(right.id), (ast.Dict, ast.Set, ast.List, ast.Tuple))):
             # ... or a local the function binds to a literal table (`endpoints = {"book": book_search, ...}`)
             fn.checked_locals.add(left.id)
+        if isinstance(op, (ast.In, ast.NotIn)) and isinstance(left, ast.Name) and \
+                isinstance(right, (ast.Set, ast.List, ast.Tuple)) and right.elts and \
+                all(isinstance(e, ast.Constant) for e in right.elts):
+            self._checked_read(fn, left.id)
         # `urlsplit(next_page).netloc != ""`: a value derived from the local compared with a string constant
         # is a check of the local (an open-redirect guard)
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(right, ast.Constant) and isinstance(right.value, str) \
@@ -1803,6 +1842,17 @@ def _unwrap_reshape(node: ast.expr) -> ast.expr:
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _RESHAPE_CALLS \
             and len(node.args) == 1 and not node.keywords:
         node = node.args[0]
+    return node
+
+
+def _unwrap_case(node: ast.expr) -> ast.expr:
+    """`request.GET.get("format", "json").lower()` -> the read: the local holds the same text, re-cased or
+    trimmed, and a check of the local is a check of the read."""
+    for _ in range(4):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args and
+                not node.keywords and node.func.attr in _RECASE):
+            break
+        node = node.func.value
     return node
 
 

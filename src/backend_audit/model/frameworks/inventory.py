@@ -19,6 +19,7 @@ from ...records import dataclass
 from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS, RATE_LIMIT_DECORATOR,
                      STATE_CHANGING, join_paths, last_name)
 from .dep_guards import DependencyGuards
+from .falcon import FalconRoutes
 from .evidence import GUARD_HOOKS, AuthEvidence
 from .forwarders import ForwardedRoutes
 from .hook_guards import HookGuards
@@ -27,6 +28,7 @@ from .include_helpers import IncludeHelpers
 from .input_sinks import untyped
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
+from .pyramid import PyramidRoutes, resource_paths
 from .resolve import Resolver
 from .untraced_guards import UntracedGuards
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
@@ -34,7 +36,8 @@ from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
 _FRAMEWORK = {"fastapi_app": "fastapi", "fastapi_router": "fastapi", "starlette_app": "starlette",
               "flask_app": "flask", "flask_blueprint": "flask", "ninja_api": "django-ninja",
               "ninja_router": "django-ninja", "aiohttp_app": "aiohttp", "aiohttp_routes": "aiohttp",
-              "sanic_app": "sanic", "graphql_router": "fastapi", "restx_api": "flask"}
+              "sanic_app": "sanic", "graphql_router": "fastapi", "restx_api": "flask",
+              "falcon_app": "falcon"}
 _ROUTE_DECORATORS = frozenset({*HTTP_VERBS, "route", "api_route", "websocket", "websocket_route"})
 _RECEIVER = re.compile(r"^(app|application|api|router|bp|blueprint|\w+_router|\w+_bp|\w+_blueprint|\w+_app)$")
 _PRIMITIVES = frozenset({"int", "str", "float", "bool", "bytes", "UUID", "uuid.UUID", "date", "datetime", "Decimal",
@@ -192,6 +195,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
 
 
 class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, IncludeHelpers, UrlconfRoutes, LitestarRoutes,
+               FalconRoutes, PyramidRoutes,
                ForwardedRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
@@ -544,6 +548,10 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                     self._route(path, qualname, fn, d, key, parents)
             for cname, cls in sorted(f.get("classes", {}).items()):
                 for call in cls.get("decorator_calls", []):
+                    paths = resource_paths(call)
+                    if paths:
+                        self.pyramid_resource(path, cname, call["line"], paths)
+                        continue
                     owner, _, verb = call["ref"].rpartition(".")
                     key = self._router(path, owner) if verb in ("view", "route") and owner else None
                     if key is None or not call.get("args") or not isinstance(call["args"][0], str):
@@ -640,7 +648,9 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             self._via, self._root = mount["via"], mount["root"]
             deps = mount["deps"] + [(path, x) for x in rule.get("deps", [])]
             self._mount = {**mount, "deps": deps}
-            if cls is not None:
+            if cls is not None and rule["kind"] == "falcon":
+                self.falcon_resource(vpath, vname, rule, full, framework, mount, deps)
+            elif cls is not None:
                 methods, info = self._class_methods(vpath, vname)
                 methods = [m.upper() for m in rule.get("methods") or methods or ["GET"]]
                 auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
@@ -952,7 +962,7 @@ _FRAMEWORK_PACKAGES = {"fastapi": "fastapi", "starlette": "starlette", "flask": 
                        "tornado": "tornado", "pyramid": "pyramid", "falcon": "falcon", "bottle": "bottle",
                        "blacksheep": "blacksheep", "robyn": "robyn", "connexion": "connexion", "masonite": "masonite"}
 MODELLED = frozenset({"fastapi", "starlette", "flask", "django", "drf", "django-ninja", "aiohttp", "sanic",
-                      "litestar"})
+                      "litestar", "falcon", "pyramid"})
 
 
 def frameworks_seen(facts: dict[str, dict[str, Any]], endpoints: list[Endpoint]) -> dict[str, dict[str, Any]]:

@@ -33,10 +33,11 @@ ROUTER_KINDS = {
     # flask-restx / flask-restplus; flask-restful's Api too: `Api(blueprint)` serves its add_resource routes
     # under the blueprint's url_prefix
     "Namespace": "flask_blueprint", "Api": "restx_api",
+    "FalconApp": "falcon_app",  # falcon.App / falcon.asgi.App / the older falcon.API
 }
 ROUTER_PACKAGES = ("fastapi", "starlette", "flask", "quart", "apiflask", "rest_framework", "rest_framework_nested",
                    "ninja", "flask_smorest", "aiohttp", "sanic", "strawberry", "flask_restx", "flask_restplus",
-                   "flask_restful", "litestar")
+                   "flask_restful", "litestar", "falcon")
 _AIOHTTP_VERBS = {"add_get": "GET", "add_post": "POST", "add_put": "PUT", "add_patch": "PATCH",
                   "add_delete": "DELETE", "add_head": "HEAD", "add_view": None}
 # a project subclass of a router or API class (`UserAPIRouter`, `NinjaAPIWithIOCapture`): the project pass
@@ -107,6 +108,8 @@ class RouteWiring:
             return None
         if tail == "Application" and not qn.startswith("aiohttp"):
             return None
+        if tail in ("App", "API"):
+            return "FalconApp" if qn.startswith("falcon") else None
         if tail == "Namespace" and not qn.startswith(("flask_restx", "flask_restplus")):
             return None
         if tail == "Api" and not qn.startswith(("flask_restx", "flask_restplus", "flask_restful")):
@@ -208,8 +211,12 @@ class RouteWiring:
                 entry["deps"] = deps
             if tail in ("NinjaAPI", "Router"):
                 self._ninja_auth(entry, call)
-            middlewares = [dotted(m) for m in _elements(keyword(call, "middlewares")) if dotted(m)]
-            if middlewares:  # aiohttp: wraps every handler of this app (and of its sub-apps)
+            # aiohttp `middlewares=[auth]`, Falcon `middleware=[AuthMiddleware()]` (a list or one instance)
+            given = keyword(call, "middlewares") or keyword(call, "middleware")
+            middlewares = [dotted(m.func if isinstance(m, ast.Call) else m)
+                           for m in (_elements(given) or ([given] if given is not None else []))]
+            middlewares = [m for m in middlewares if m]
+            if middlewares:  # wraps every handler of this app (and of an aiohttp app's sub-apps)
                 entry["middlewares"] = middlewares
             self.routers[target] = entry
 
@@ -488,6 +495,9 @@ class RouteWiring:
         if helper:  # the path is the caller's: each call of this function registers what it is given
             self.web.setdefault("route_forwarders", []).append(helper)
             return
+        if method == "add_route" and self._falcon(owner):
+            self._falcon_rule(node, owner)
+            return
         if method == "add_resource":
             view = positional(node, 0)
             paths = [string_value(value) for name, value in _source_args(node)[1:] if name is None]
@@ -533,6 +543,33 @@ class RouteWiring:
             if rm is not None:
                 entry["response_model"] = dotted(rm) or "<expr>"
             self.url_rules.append(entry)
+
+    # --- Falcon -------------------------------------------------------------------------------------
+    def _falcon(self, owner: str) -> bool:
+        if self.routers.get(owner, {}).get("kind") == "falcon_app":
+            return True
+        return any(str(v) == "falcon" or str(v).startswith("falcon.") for v in self.ctx.imports.values())
+
+    def _falcon_rule(self, node: ast.Call, owner: str) -> None:
+        """`app.add_route("/items/{id:int}", ItemResource(), suffix="collection")`: a resource instance whose
+        `on_get`/`on_post` (or `on_get_collection`) responders serve the path."""
+        path = string_value(positional(node, 0) or keyword(node, "uri_template"))
+        resource = positional(node, 1) or keyword(node, "resource")
+        if path is None or resource is None:
+            return
+        if isinstance(resource, ast.Call):
+            ref = dotted(resource.func)
+        else:  # `items = ItemResource(db)` first, then `app.add_route("/items", items)`
+            ref = dotted(resource)
+            ref = self.made_by.get((self.ctx.symbol, ref), ref) if ref and "." not in ref else ref
+        if not ref:
+            return
+        rule: dict[str, Any] = {"owner": owner, "path": path, "view": ref, "line": self._line(node),
+                                "kind": "falcon", "methods": None, "class_view": True}
+        suffix = string_value(keyword(node, "suffix"))
+        if suffix:
+            rule["suffix"] = suffix
+        self.url_rules.append(rule)
 
     def leave_Module(self, node: ast.Module) -> None:
         for key in [k for k, v in self.web.items() if not v]:

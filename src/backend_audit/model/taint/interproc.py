@@ -270,6 +270,8 @@ class Engine:
                 target = sm.call_target(fn.key, callee)
             except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
                 target = None
+            if target is None:
+                target = _exported(sm, callee)
             if target in self.fns:
                 return target
         return None
@@ -562,3 +564,20 @@ def _bound(rows: list) -> list:
     ordered = sorted(best.items(), key=lambda kv: (not kv[0][0].startswith("src:"), kv[0][0], sorted(kv[0][1]),
                                                    kv[0][2], len(kv[1]), kv[1]))
     return [(k[0], k[1], k[2], s) for k, s in ordered[:MAX_ROOTS]]
+
+
+def _exported(sm, callee: str) -> str | None:
+    """The function an import-resolved name (`pkg.utils.get_image`) stands for when the module it names
+    only re-exports it (`pkg/utils/__init__.py`: `from .image import get_image`): the summaries record the
+    name as imported, the caller's own spelling is gone."""
+    module, _, name = callee.rpartition(".")
+    path = sm.path_of(module) if module else None
+    # only a package's own name (`pkg/utils/__init__.py` re-exporting a function): a method reached through
+    # a module-level instance (`utils.Cache.put`) is not this
+    if path is None or not path.endswith("__init__.py"):
+        return None
+    try:
+        symbol = sm.resolve(module, name)
+    except Exception:  # a gap in the model must not cost the taint step  # noqa: BLE001
+        return None
+    return symbol.qualname if symbol is not None and symbol.kind == "function" else None
