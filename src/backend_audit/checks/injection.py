@@ -7,7 +7,7 @@ from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from ..findings import Finding
-from ..model.taint.intra import FS_PATH
+from ..model.taint.intra import FS_PATH, POSIX_ARGV
 from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
@@ -39,6 +39,12 @@ class ShellInjection(TaintCheck):
                                                 f"chooses the program the backend spawns ({tf.api}): any command "
                                                 "runs on the server. Spawn only servers the deployment configures, "
                                                 "picked by name from an allowlist.")
+        if judged is not None and judged[0] != "note" and POSIX_ARGV in tf.flow.sanitised:
+            # an item after the first of an argument list: with shell= set, only Windows' cmd.exe parses it
+            return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} as an item of an "
+                            f"argument list after the program: with shell= set, a shell parses it only on Windows "
+                            f"(list2cmdline); on POSIX it is a positional parameter of the shell. Drop shell= for "
+                            f"a list.")
         if judged is None or judged[0] == "error" or tf.flow.root.startswith("src:") or \
                 FS_PATH not in tf.flow.sanitised:
             return judged

@@ -60,6 +60,8 @@ _KEY_ATTRS = frozenset({"id", "pk"})
 # what these return is a filesystem path: a shell command of untraced origin built from one names a file the
 # server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`), which BA-INP-003 reports as a note
 FS_PATH = "fs-path"
+# items after the first of an argument list run with shell=: a shell parses them only on Windows
+POSIX_ARGV = "posix-argv"
 _FS_PATH_CALLS = frozenset({"os.path.dirname", "os.path.join", "os.path.abspath", "os.path.realpath",
                             "os.path.normpath", "posixpath.join"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
@@ -1389,6 +1391,22 @@ class FunctionAnalyser:
                 return qn
         return None
 
+    def argv_list(self, node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]] | None:
+        """The first items and the other items of an argument list: a list literal, or a local every binding
+        of which is one."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            elts = node.elts
+            return None if not elts or any(isinstance(e, ast.Starred) for e in elts) else ([elts[0]], elts[1:])
+        if not isinstance(node, ast.Name) or self.fn is None:
+            return None
+        bound = [n.value for n in ast.walk(self.fn) if isinstance(n, (ast.Assign, ast.AnnAssign)) and
+                 any(isinstance(t, ast.Name) and t.id == node.id
+                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+        lists = [self.argv_list(v) for v in bound if isinstance(v, (ast.List, ast.Tuple))]
+        if not bound or len(lists) != len(bound) or any(x is None for x in lists):
+            return None
+        return [e for heads, _ in lists for e in heads], [e for _, tails in lists for e in tails]
+
     def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict,
                   receiver: V.Value | None = None) -> None:
         if sink.setting and not self.entities_on(node, sink, state):
@@ -1411,7 +1429,15 @@ class FunctionAnalyser:
                 return  # another object's render(), or a jinja2 environment that autoescapes
         picked: list[V.Value] = []
         nodes: list[ast.AST] = []
-        if sink.shell_list:
+        argv = self.argv_list(node.args[0]) if sink.when_keyword == "shell" and node.args else None
+        if argv:
+            # `Popen([prog, "install", path], shell=flag)`: on POSIX the shell parses only the first item (the
+            # rest become its positional parameters); the others reach a shell only on Windows (list2cmdline)
+            heads, tails = argv
+            tail = V.join(*(self.eval(e, state) for e in tails))
+            picked.append(V.join(*(self.eval(e, state) for e in heads), V.sanitise(tail, (POSIX_ARGV,))))
+            nodes.append(node.args[0])
+        elif sink.shell_list:
             elts = node.args if sink.args == ("*",) else (
                 node.args[0].elts if node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) else None)
             if not elts:
@@ -1626,16 +1652,22 @@ def _index(node: ast.AST) -> int | None:
 
 def _name_tail(node: ast.Subscript) -> tuple[str, ...]:
     """The marks of a file name's extension taken by index: `os.path.splitext(n)[1]` holds no separator (safe
-    for paths on its own); `n.split(".")[-1]`, `n.rsplit(".", 1)[-1]`, `n.rpartition(".")[2]` hold no "."."""
+    for paths on its own); `n.split(".")[-1]`, `n.rsplit(".", 1)[-1]`, `n.rpartition(".")[2]` hold no ".".
+    Any piece of a split with no limit holds no separator: `n.split(".")[1]` no "." (so no ".."), and
+    `mime.split("/")[1]` no "/" (a file name's part, which after the server's prefix cannot start a new
+    component)."""
     call, i = node.value, _index(node.slice)
     if not isinstance(call, ast.Call) or i is None or not isinstance(call.func, (ast.Attribute, ast.Name)):
         return ()
     name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
     if name == "splitext" and i in (1, -1) and len(call.args) == 1:
         return ("path",)
-    dot = len(call.args) >= 1 and isinstance(call.args[0], ast.Constant) and call.args[0].value == "."
-    if isinstance(call.func, ast.Attribute) and dot and (
-            (name in ("split", "rsplit") and i == -1) or (name == "rpartition" and i in (2, -1))):
+    sep = call.args[0].value if len(call.args) >= 1 and isinstance(call.args[0], ast.Constant) else None
+    if not isinstance(call.func, ast.Attribute) or sep not in (".", "/"):
+        return ()
+    unlimited = len(call.args) == 1 and not call.keywords
+    if (name in ("split", "rsplit") and (i == -1 and sep == "." or unlimited)) or \
+            (name == "rpartition" and i in (2, -1)) or (name == "partition" and i == 0):
         return (_PATH_TAIL,)
     return ()
 
