@@ -1233,7 +1233,8 @@ class FunctionAnalyser:
             for sink in self.m.method_sinks.get(attr, ()):
                 if sink.requires_import and sink.requires_import not in self.mod.import_prefixes:
                     continue
-                if sink.receivers and not _receiver_named(func.value, sink.receivers):
+                if sink.receivers and not _receiver_named(func.value, sink.receivers) or \
+                        sink.unless_receivers and _receiver_named(func.value, sink.unless_receivers):
                     continue
                 self.sink_call(node, sink, args, kwargs, state, receiver)
         everything = V.join(receiver, *args, *kwargs.values())
@@ -1469,6 +1470,8 @@ class FunctionAnalyser:
         value = V.join(*picked)
         if not value:
             return
+        if sink.kind == "sql" and nodes and isinstance(nodes[0], (ast.Dict, ast.Set)):
+            return  # SQL text is never a dict: `payment.execute({"payer_id": ...})` is another API's execute
         if sink.sqlish and not _SQLISH.search(" ".join(self.literal_text(n) for n in nodes)):
             return
         # placed on the argument that carries the data (where a reader looks), as SARIF regions go
