@@ -12,7 +12,7 @@ from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .credential_checks import call_uses, checked_only, returned_uses
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
-from .util import expr_name, is_endpoint_function, literal_text
+from .util import expr_name, in_admin_site, is_endpoint_function, literal_text
 
 _DRF_MODEL_SERIALIZERS = ("ModelSerializer", "HyperlinkedModelSerializer")
 _MODEL_FORMS = ("ModelForm",)
@@ -206,8 +206,6 @@ class SecretFieldInResponse(AstCheck):
                         self.marshmallow.append((cls, stmt, t.id))  # judged once the module's uses are seen
 
 
-# A package or module of the staff-only admin site: Django's `admin.py`, an `admin/` or `admin_module/` package
-_ADMIN_PART = re.compile(r"^(admin|admin_.+|.+_admin)$")
 _MODEL_ADMIN = re.compile(r"(ModelAdmin|InlineModelAdmin|StackedInline|TabularInline)$")
 
 
@@ -227,8 +225,7 @@ class ModelFormAllFields(AstCheck):
     PREFILTER = ("__all__", "exclude")
 
     def visit_Module(self, node: ast.Module) -> None:
-        parts = self.ctx.path.removesuffix(".py").split("/")
-        self.admin_module = any(_ADMIN_PART.match(p) for p in parts)
+        self.admin_module = in_admin_site(self.ctx.path)
         self.admin_forms = _admin_forms(node)
 
     def _staff_only(self, node: ast.ClassDef, kind: str) -> bool:

@@ -12,6 +12,7 @@ from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .taint_base import TaintCheck
+from .util import in_admin_site
 
 
 # sinks whose value is a program to start, not a shell command line (the models' `shell` kind covers both)
@@ -87,6 +88,12 @@ class CodeInjection(TaintCheck):
             return "note", (f"the expression passed to {tf.api} comes from a value whose origin is not traced "
                             "(origin not traced): whether it is only data the app wrote itself was not traced. "
                             f"{self.FIX}")
+        if judged is not None and judged[0] == "error" and _staff_source(tf):
+            # the module or object is named in a view of the staff-only admin site: no code is supplied and no
+            # attacker chooses it unless a staff account is theirs
+            return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]} in a view of the staff-only admin site "
+                               f"({tf.flow.steps[0][0]}): whether anyone but staff reaches it was not traced. "
+                               f"{self.FIX}")
         if judged is None or judged[0] != "error" or tf.api not in _IMPORTS or not _submodule_only(tf.snippet):
             return judged
         # `import_module(f"{package}.{name}")`: the value picks a module the package ships, it cannot name
@@ -124,7 +131,8 @@ class PathTraversal(TaintCheck):
     def judge(self, tf) -> tuple[str, str] | None:
         judged = super().judge(tf)
         if judged is not None and judged[0] == "error":
-            gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol)
+            gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol) or \
+                (f"a view of the staff-only admin site, {tf.flow.steps[0][0]}" if _staff_source(tf) else "")
             if gate:
                 # a route only administrators reach (a server file browser to pick a library or certificate
                 # path is the feature there): no attacker chooses the path unless the admin account is theirs
@@ -137,6 +145,11 @@ class PathTraversal(TaintCheck):
         # the path passed may be the containment this rule asks for, which the source shown does not tell
         return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
                         f"project code that could not be read (containment check not traced). {self.FIX}")
+
+
+def _staff_source(tf) -> bool:
+    """The request data comes from a module of the staff-only admin site (`app/admin/views/list.py`)."""
+    return bool(tf.flow.root.startswith("src:") and tf.flow.steps and in_admin_site(tf.flow.steps[0][0]))
 
 
 def _admin_only(sm: Any, path: str, symbol: str) -> str:
