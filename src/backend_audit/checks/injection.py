@@ -7,7 +7,7 @@ from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from ..findings import Finding
-from ..model.taint.intra import FS_PATH, POSIX_ARGV
+from ..model.taint.intra import FS_PATH, HASHED_LEAF, POSIX_ARGV, TAIL_AFTER_PREFIX
 from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
@@ -129,6 +129,8 @@ class PathTraversal(TaintCheck):
         return super().run(project)
 
     def judge(self, tf) -> tuple[str, str] | None:
+        if TAIL_AFTER_PREFIX <= tf.flow.sanitised:
+            return None  # a caller passed only a file name's tail, which a callee put after its own name part
         judged = super().judge(tf)
         if judged is not None and judged[0] == "error":
             gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol) or \
@@ -139,6 +141,12 @@ class PathTraversal(TaintCheck):
                 return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]} in code only administrators reach "
                                    f"({gate}): browsing the server's files may be the feature; whether anyone else "
                                    f"reaches it was not traced. {self.FIX}")
+        if judged is not None and judged[0] == "error" and HASHED_LEAF in tf.flow.sanitised:
+            # `media/<request text>/<generate_hash(key)>/...`: the path leaves the directory, but ends under a
+            # digest nobody made before, so it creates or removes only what the same request names
+            return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]}, followed in the path by a hash "
+                               f"component: it can leave the base directory, but names only a new hash-named "
+                               f"entry, not an existing file. {self.FIX}")
         if judged is None or judged[0] == "note" or "guard-untraced" not in tf.flow.sanitised:
             return judged
         # `if not inside_root(path): abort(400)` with inside_root in code the summaries do not hold: a check

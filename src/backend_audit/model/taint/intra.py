@@ -984,7 +984,7 @@ class FunctionAnalyser:
                 elif isinstance(p, ast.FormattedValue):
                     v = self.eval(p.value, state)
                     if so_far and so_far[-1] not in "/\\":  # f"{instance_id}{ext}": see _PATH_TAIL
-                        v = V.promote(v, _PATH_TAIL, ("path",))
+                        v = _after_prefix(V.promote(v, _PATH_TAIL, ("path",)))
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
                     so_far += "\x00"
@@ -1004,13 +1004,18 @@ class FunctionAnalyser:
             if query is not None:
                 return query
             left, right = self.eval(node.left, state), self.eval(node.right, state)
+            if isinstance(node.op, ast.Add) and left and _hash_call(node.right):
+                # `base + key + "/" + generate_hash(key)`: what follows the request's text is a digest, so the
+                # path names a directory nobody made before, not an existing file of the attacker's choosing
+                left = V.sanitise(left, (HASHED_LEAF,))
             value = V.join(left, right)
             if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
                     isinstance(node.left.value, str) and _numeric_format(node.left.value):
                 return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
-            if isinstance(node.op, ast.Add) and _PATH_TAIL in _marks(right) and _names_a_prefix(node.left):
+            if isinstance(node.op, ast.Add) and _names_a_prefix(node.left) and \
+                    (_PATH_TAIL in _marks(right) or any(o.startswith("param:") for o, _, _ in right)):
                 # a file name's tail after a prefix of the server's stays in the prefix's directory
-                value = V.join(left, V.promote(right, _PATH_TAIL, ("path",)))
+                value = V.join(left, _after_prefix(V.promote(right, _PATH_TAIL, ("path",))))
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
@@ -1634,6 +1639,9 @@ def _stringy(node: ast.AST) -> bool:
 # holds no ".", so no ".." (alone it may still start with "/", an absolute path); a tail of at most five
 # characters holds at most one ".." component, which climbs back only to where the prefix's name sits.
 _PATH_TAIL = "path-tail"
+AFTER_PREFIX = "after-prefix"  # a parameter's text after a name part: with _PATH_TAIL from a caller, a path
+TAIL_AFTER_PREFIX = frozenset({_PATH_TAIL, AFTER_PREFIX})
+HASHED_LEAF = "hashed-leaf"  # a digest follows the text in the path: it cannot name an existing file
 _TAIL_MAX = 5
 
 
@@ -1673,6 +1681,27 @@ def _name_tail(node: ast.Subscript) -> tuple[str, ...]:
             (name == "rpartition" and i in (2, -1)) or (name == "partition" and i == 0):
         return (_PATH_TAIL,)
     return ()
+
+
+_HASH_CALL = re.compile(r"(?i)(^|_)(hash|digest|hexdigest|hmac|sha\d*|md5|blake2[bs]?)(_|$)")
+
+
+def _hash_call(node: ast.AST) -> bool:
+    """`generate_hash(key)`, `hashlib.sha256(b).hexdigest()`, `hmac.new(...).hexdigest()`."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else \
+        node.func.id if isinstance(node.func, ast.Name) else ""
+    return bool(_HASH_CALL.search(name))
+
+
+def _after_prefix(value: V.Value) -> V.Value:
+    """A parameter's text placed after a name part of this function's: a caller that handed in only a file
+    name's tail (`"." + name.split(".")[1]`) made it safe for paths here (the project step joins the marks)."""
+    if not any(o.startswith("param:") for o, _, _ in value):
+        return value
+    return V.join({k: t for k, t in value.items() if not k[0].startswith("param:")},
+                  V.sanitise({k: t for k, t in value.items() if k[0].startswith("param:")}, (AFTER_PREFIX,)))
 
 
 def _names_a_prefix(node: ast.AST) -> bool:
