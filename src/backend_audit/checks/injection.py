@@ -312,6 +312,13 @@ class TrustBoundaryViolation(TaintCheck):
             return "note", (f"request data is written into the session under {tf.store_key}, but no code of the "
                             f"project reads that key back (reads from templates or of the whole session not "
                             f"traced). {self.FIX}")
+        if "referer" in tf.flow.sanitised:
+            # the page the user's own browser came from, kept in that user's session as where to send them
+            # back (never who the user is, whatever the key says): what its read does with it is the redirect
+            # rule's business, not a trusted value
+            return "note", (f"the Referer header is written into the user's own session under {tf.store_key} "
+                            f"(a redirect-back target): the user's browser set it, and what its read does with it "
+                            f"is judged there. {self.FIX}")
         if tf.store_key in getattr(self, "_unchecked_at_read", ()) or _names_identity_or_right(tf.store_key):
             return judged
         # blind, request data kept under a key for a flow's own state (an LTI hint, a pending 2FA method, a

@@ -330,6 +330,13 @@ class FunctionAnalyser:
                 if h.name:
                     hs[h.name] = {"": {}}
                 outs.append(self.block(h.body, hs))
+            if outs[0] is not None and s.handlers and all(o is None for o in outs[1:]):
+                # `try: pytz.timezone(name) except UnknownTimeZoneError: return 400`: past the try, the name
+                # is one the parser accepted (a known zone, a UUID, an IP address), nothing else
+                checked = [a.id for n in s.body for c in ast.walk(n) if isinstance(c, ast.Call)
+                           and self.qualname(c.func, pre) in _RAISING_VALIDATORS for a in c.args[:1]
+                           if isinstance(a, ast.Name)]
+                self.sanitise_names(checked, ("all",), outs[0])
             merged = self.merge(outs)
             if s.finalbody:
                 fin = self.block(s.finalbody, merged if merged is not None else self.copy(pre))
@@ -1683,6 +1690,10 @@ def _name_tail(node: ast.Subscript) -> tuple[str, ...]:
     return ()
 
 
+# parsers that raise on anything but a value of a closed, harmless form
+_RAISING_VALIDATORS = frozenset({"pytz.timezone", "zoneinfo.ZoneInfo", "backports.zoneinfo.ZoneInfo", "uuid.UUID",
+                                 "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.IPv4Address",
+                                 "ipaddress.IPv6Address"})
 _HASH_CALL = re.compile(r"(?i)(^|_)(hash|digest|hexdigest|hmac|sha\d*|md5|blake2[bs]?)(_|$)")
 
 
