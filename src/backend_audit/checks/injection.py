@@ -232,6 +232,10 @@ class OpenRedirect(TaintCheck):
     FIX = ("Redirect only to relative paths or allowed hosts (url_has_allowed_host_and_scheme), or to a "
            "named route.")
 
+    def run(self, project: Any) -> list[Finding]:
+        self._semantic = project.semantic
+        return super().run(project)
+
     def judge(self, tf) -> tuple[str, str] | None:
         # the browser sets the Referer to the page the user came from: a link from another site sends them
         # back to that site, a page the attacker could have linked to directly; forging it takes the client
@@ -239,6 +243,16 @@ class OpenRedirect(TaintCheck):
         judged = _note_when_marked(super().judge(tf), tf, "referer", (
             f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
             f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
+        if judged is not None and judged[0] == "warning" and tf.flow.root.startswith("src:") and \
+                tf.flow.root.split(":", 3)[3] == "request.POST" and in_admin_site(tf.flow.steps[0][0]) and \
+                not _csrf_exempt(self._semantic, tf.flow.steps[0]):
+            # the POST body of a form of the staff-only admin site: Django's CSRF middleware refuses a form
+            # another site makes the user send, so only the staff user's own form sets the target (a login
+            # form that echoes `?next=` into a hidden field is another matter: not in the admin site's views)
+            return "note", (f"request data (request.POST) reaches the target of a redirect ({tf.api}) in a view of "
+                            f"the staff-only admin site: Django's CSRF check refuses a POST another site makes the "
+                            f"user send, so the admin's own form chooses the target (whether the form echoes a "
+                            f"query parameter into it was not traced). {self.FIX}")
         helper = _returned_by_project_code(tf)
         if judged is None or judged[0] != "warning" or not helper:
             return judged
@@ -249,6 +263,25 @@ class OpenRedirect(TaintCheck):
         return "note", (f"request data ({what}) reaches the target of a redirect ({tf.api}) as the value project "
                         f"code returns ({helper}): whether that code checks where the URL goes was not traced. "
                         f"{self.FIX}")
+
+
+def _csrf_exempt(sm: Any, step: tuple) -> bool:
+    """The function reading the request (or its class) is exempt from CSRF, or may be (`method_decorator`
+    on the class hides which decorator it applies)."""
+    module = sm.module_of(step[0]) if sm is not None else None
+    if not module:
+        return True
+    line = step[1]
+    inside = [(q, f) for q, f in sm.functions.items() if q.startswith(module + ".") and
+              f.line <= line <= f.end_line]
+    for qual, info in inside:
+        decorators = list(info.decorators)
+        cls = sm.class_(qual.rpartition(".")[0])
+        if cls is not None:
+            decorators += list(cls.decorators)
+        if any(d.rpartition(".")[2] in ("csrf_exempt", "method_decorator") for d in decorators):
+            return True
+    return not inside
 
 
 def _returned_by_project_code(tf) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from ...checks.lazy_re import re  # compiled on first use
+import string
 from typing import Any
 
 from . import values as V
@@ -1285,6 +1286,12 @@ class FunctionAnalyser:
                 # "?".join([canonical, query_string]): what follows the first item is query or fragment
                 items = [self.eval(e, state) for e in node.args[0].elts]
                 return V.built(V.join(items[0], *(V.sanitise(v, ("host",)) for v in items[1:])))
+            if attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) and \
+                    any(c in func.value.value for c in "?#") and (after := _after_query(func.value.value)) is not None:
+                # "{}?email={}".format(reverse("recover"), email): a field after "?" or "#" is query or fragment
+                parts = [V.sanitise(v, ("host",)) if i in after else v for i, v in enumerate(args)] + \
+                    [V.sanitise(v, ("host",)) if k in after else v for k, v in kwargs.items()]
+                return V.built(V.step(V.join(*parts), node.lineno, node.col_offset + 1, lambda: self.text(node)))
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
             if attr in self.m.method_propagators and not (attr == "join" and (node.keywords or len(node.args) != 1)):
@@ -1695,6 +1702,29 @@ _RAISING_VALIDATORS = frozenset({"pytz.timezone", "zoneinfo.ZoneInfo", "backport
                                  "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.IPv4Address",
                                  "ipaddress.IPv6Address"})
 _HASH_CALL = re.compile(r"(?i)(^|_)(hash|digest|hexdigest|hmac|sha\d*|md5|blake2[bs]?)(_|$)")
+
+
+def _after_query(template: str) -> set | None:
+    """The fields of a str.format template placed after its first "?" or "#" (positions for `{}`/`{0}`,
+    names for `{name}`), or None when the template cannot be read."""
+    out: set = set()
+    seen, auto = "", 0
+    try:
+        for literal, field, _spec, _conv in string.Formatter().parse(template):
+            seen += literal
+            if field is None:
+                continue
+            key: Any = field.split(".", 1)[0].split("[", 1)[0]
+            if key == "":
+                key, auto = auto, auto + 1
+            elif key.isdigit():
+                key = int(key)
+            if any(c in seen for c in "?#"):
+                out.add(key)
+            seen += "\x00"
+    except ValueError:
+        return None
+    return out
 
 
 def _hash_call(node: ast.AST) -> bool:
