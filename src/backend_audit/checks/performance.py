@@ -1933,6 +1933,8 @@ class BlockingCallInAsync(AstCheck):
         frame = self._frame()
         if frame is None or self.offload and name.rsplit(".", 1)[-1] not in _OFFLOAD:
             return
+        if self.ctx.parents and isinstance(self.ctx.parents[-1], ast.Await):
+            return  # `await session.execute(q)`: it returns an awaitable, so its object is the async kind
         what = self._blocking(node, frame)
         if what:
             call, instead = what
