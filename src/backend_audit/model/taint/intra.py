@@ -992,7 +992,8 @@ class FunctionAnalyser:
                 elif isinstance(p, ast.FormattedValue):
                     v = self.eval(p.value, state)
                     if so_far and so_far[-1] not in "/\\":  # f"{instance_id}{ext}": see _PATH_TAIL
-                        v = _after_prefix(V.promote(v, _PATH_TAIL, ("path",)))
+                        v = V.promote(v, _PATH_TAIL, ("path",))
+                        v = v if any(c.isspace() for c in so_far) else _after_prefix(v)
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
                     so_far += "\x00"
@@ -1020,8 +1021,8 @@ class FunctionAnalyser:
             if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
                     isinstance(node.left.value, str) and _numeric_format(node.left.value):
                 return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
-            if isinstance(node.op, ast.Add) and _names_a_prefix(node.left) and \
-                    (_PATH_TAIL in _marks(right) or any(o.startswith("param:") for o, _, _ in right)):
+            if isinstance(node.op, ast.Add) and _names_a_prefix(node.left) and (_PATH_TAIL in _marks(right) or (
+                    not _spaced_text(node.left) and any(o.startswith("param:") for o, _, _ in right))):
                 # a file name's tail after a prefix of the server's stays in the prefix's directory
                 value = V.join(left, _after_prefix(V.promote(right, _PATH_TAIL, ("path",))))
             if isinstance(node.op, (ast.Add, ast.Mod)):
@@ -1734,6 +1735,11 @@ def _hash_call(node: ast.AST) -> bool:
     name = node.func.attr if isinstance(node.func, ast.Attribute) else \
         node.func.id if isinstance(node.func, ast.Name) else ""
     return bool(_HASH_CALL.search(name))
+
+
+def _spaced_text(node: ast.AST) -> bool:
+    """Literal text with a blank in it (`"WHERE " + clause`): a statement or a message, never a file name."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and any(c.isspace() for c in node.value)
 
 
 def _after_prefix(value: V.Value) -> V.Value:
