@@ -181,7 +181,7 @@ def _write(call: ast.Call) -> str | None:
     attr, receiver = func.attr, _receiver(func.value)
     if _SIDE_RECEIVERS.search(receiver.rpartition(".")[2]) and not _DB_SESSION.search(receiver):
         return None  # cache fills, logs and metrics are not the resource's state
-    if attr in ("delay", "apply_async", "send_task", "enqueue"):
+    if attr in _ENQUEUE:
         return f"{attr}() enqueues a task"
     if _DB_SESSION.search(receiver) and attr in ("add", "delete", "commit", "merge", "add_all", "execute"):
         return f"{receiver}.{attr}()" if attr != "execute" or _sql_write(call) else None
@@ -194,6 +194,78 @@ def _write(call: ast.Call) -> str | None:
 
 _REDIRECT_TARGET = re.compile(r"(?i)(oauth|callback|confirm|verify|(?<!de)activat|sso|saml|openid|authorize|login)")
 _TRACKING = re.compile(r"(?i)(track|audit|event|metric|stat|visit|hit|history|analytic|log)")
+
+
+# A task named for what it produces (`export_ical_task`, `create_badge_pdf`): run for the client to fetch
+_OUTPUT_TASK = re.compile(r"(?i)(export|report|pdf|csv|xlsx?|ical|xcal|zip|archive|render|print|preview|thumbnail|"
+                          r"download|backup|digest)")
+_CLEANUP_TASK = re.compile(r"(?i)^_*(delete|remove|cleanup|clean_up|purge|unlink)")
+_FRESH_NAME = re.compile(r"(?i)^(uuid\d?|mkstemp|mkdtemp|NamedTemporaryFile|gettempdir|token_hex|token_urlsafe)$")
+_ENQUEUE = ("delay", "apply_async", "send_task", "enqueue")
+
+
+def _task_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in ("delay", "apply_async"):
+        return (dotted(func.value) or "").rpartition(".")[2]
+    first = literal_value(call.args[0]) if call.args else None  # send_task("app.tasks.export_csv", ...)
+    return str(first).rpartition(".")[2] if isinstance(first, str) else ""
+
+
+def _bindings(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.AST]]:
+    out: dict[str, list[ast.AST]] = {}
+    for n in iter_nodes(fn.body):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name):
+                    out.setdefault(t.id, []).append(n.value)
+    return out
+
+
+def _id_returned(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, names: dict[str, list[ast.AST]]) -> bool:
+    """`task = export.delay(...)` ... `return jsonify(task_url=url_for(..., task_id=task.id))`: the client is
+    handed the task to poll for its result."""
+    handles = {name for name, values in names.items() if any(v is call for v in values)}
+    if not handles:
+        return False
+    ids = {name for name, values in names.items() for v in values for a in ast.walk(v)
+           if isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name) and a.value.id in handles}
+    for r in iter_nodes(fn.body):
+        if isinstance(r, ast.Return) and r.value is not None:
+            for a in ast.walk(r.value):
+                if isinstance(a, ast.Attribute) and isinstance(a.value, ast.Name) and a.value.id in handles and \
+                        a.attr in ("id", "task_id") or isinstance(a, ast.Name) and a.id in ids:
+                    return True
+    return False
+
+
+def _made_here(node: ast.AST, names: dict[str, list[ast.AST]], depth: int = 0) -> bool:
+    """A value the handler built from a fresh random or temporary name (`uuid4()`, `mkstemp()`), through its
+    own locals: a file this request created, not one the client names."""
+    if depth > 6:
+        return False
+    for a in ast.walk(node):
+        if isinstance(a, ast.Call) and _FRESH_NAME.search((dotted(a.func) or "").rpartition(".")[2]):
+            return True
+        if isinstance(a, ast.Name) and any(_made_here(v, names, depth + 1) for v in names.get(a.id, ())):
+            return True
+    return False
+
+
+def _async_read(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+                names: dict[str, list[ast.AST]]) -> bool:
+    """An enqueue that is not the resource's state: an export/report task whose id the client is handed to
+    poll (a read computed in the background, safe to repeat), or the delayed removal of a temporary file the
+    handler itself created for its response."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr in _ENQUEUE):
+        return False
+    task = _task_name(call)
+    if _OUTPUT_TASK.search(task) and not _CLEANUP_TASK.search(task):
+        return _id_returned(fn, call, names)
+    values = [*call.args, *(k.value for k in call.keywords if k.arg not in ("countdown", "eta", "queue"))]
+    kwargs = [v for v in values if isinstance(v, ast.Dict)]
+    values = [v for v in values if not isinstance(v, ast.Dict)] + [v for d in kwargs for v in d.values]
+    return bool(_CLEANUP_TASK.search(task) and values) and all(_made_here(v, names) for v in values)
 
 
 def _route_path(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
@@ -317,7 +389,9 @@ class StateChangeInGet(AstCheck):
         handler = self._is_get_handler(node)
         if handler is None or _REDIRECT_TARGET.search(node.name) or _REDIRECT_TARGET.search(_route_path(node)):
             return  # OAuth callbacks and e-mail confirmation links are GET by protocol
-        writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and (what := _write(n))]
+        names = _bindings(node)
+        writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and (what := _write(n))
+                  and not _async_read(node, n, names)]
         tracking = _tracking_rows(node)
         real = [(n, what) for n, what in writes if not _adds(n, tracking)]
         if len(real) < len(writes) and \

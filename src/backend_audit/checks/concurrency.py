@@ -58,6 +58,7 @@ class HandlerMutatesModuleState(AstCheck):
         self.handler_depth = 0
         self.class_depth = 0
         self.locks: list[bool] = []
+        self.task_refs: set[str] = set()  # module sets that only hold running asyncio tasks
 
     def visit_Module(self, node: ast.Module) -> None:
         for stmt in node.body:
@@ -68,6 +69,15 @@ class HandlerMutatesModuleState(AstCheck):
                 for t in targets:
                     if isinstance(t, ast.Name):
                         self.state[t.id] = _PROCESS_LOCAL in line
+        if "add_done_callback" in self.ctx.text:
+            # `_tasks.add(task)` + `task.add_done_callback(_tasks.discard)`: the asyncio idiom that keeps a
+            # strong reference to a running task until it ends; per process by nature, nothing is shared
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and \
+                        sub.func.attr == "add_done_callback" and sub.args and \
+                        isinstance(sub.args[0], ast.Attribute) and sub.args[0].attr in ("discard", "remove") and \
+                        isinstance(sub.args[0].value, ast.Name):
+                    self.task_refs.add(sub.args[0].value.id)
         if "Depends(" in self.ctx.text:
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Call) and (dotted(sub.func) or "").endswith("Depends") and sub.args:
@@ -99,7 +109,7 @@ class HandlerMutatesModuleState(AstCheck):
 
     def _shared(self, name: str | None) -> bool:
         """A module-level mutable the current function does not shadow, not an accepted process-local cache."""
-        if not name or name not in self.state or self.ctx.is_local(name):
+        if not name or name not in self.state or self.ctx.is_local(name) or name in self.task_refs:
             return False
         return not (self.state[name] and any(self.locks))
 

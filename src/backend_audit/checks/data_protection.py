@@ -12,7 +12,7 @@ from ..findings import Finding
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .credential_checks import call_uses, checked_only, returned_uses
 from .recognise import is_credential_name, is_password_name, literal_value, names_in, snake
-from .util import expr_name, is_endpoint_function, literal_text
+from .util import expr_name, in_admin_site, is_endpoint_function, literal_text
 
 _DRF_MODEL_SERIALIZERS = ("ModelSerializer", "HyperlinkedModelSerializer")
 _MODEL_FORMS = ("ModelForm",)
@@ -206,9 +206,32 @@ class SecretFieldInResponse(AstCheck):
                         self.marshmallow.append((cls, stmt, t.id))  # judged once the module's uses are seen
 
 
+_MODEL_ADMIN = re.compile(r"(ModelAdmin|InlineModelAdmin|StackedInline|TabularInline)$")
+
+
+def _admin_forms(tree: ast.Module) -> set[str]:
+    """Forms a ModelAdmin of this module edits its rows with (`form = ArticleForm`)."""
+    out = set()
+    for cls in iter_nodes(tree.body):
+        if isinstance(cls, ast.ClassDef) and any(_MODEL_ADMIN.search(t) for t in _base_tails(cls)):
+            form = _class_attr(cls, "form")
+            if form is not None and isinstance(form.value, ast.Name):
+                out.add(form.value.id)
+    return out
+
+
 class ModelFormAllFields(AstCheck):
     RULE_ID = "BA-DATA-002"
     PREFILTER = ("__all__", "exclude")
+
+    def visit_Module(self, node: ast.Module) -> None:
+        self.admin_module = in_admin_site(self.ctx.path)
+        self.admin_forms = _admin_forms(node)
+
+    def _staff_only(self, node: ast.ClassDef, kind: str) -> bool:
+        """A Django-admin form: staff edit every current column by design (the admin's own default form has
+        them all), so only columns added later are at stake."""
+        return kind == "ModelForm" and (self.admin_module or node.name in self.admin_forms)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         tails = _base_tails(node)
@@ -219,7 +242,13 @@ class ModelFormAllFields(AstCheck):
             return
         fields = _class_attr(meta, "fields")
         exclude = _class_attr(meta, "exclude")
-        if fields is not None and literal_value(fields.value) == "__all__":
+        if self._staff_only(node, kind) and (fields is not None and literal_value(fields.value) == "__all__"
+                                             or exclude is not None):
+            self.report(fields if exclude is None else exclude,
+                        f"{node.name} (ModelForm) of the staff-only admin site takes every model column: staff "
+                        "edit the current ones by design; a column added later is editable too unless the fields "
+                        "are listed", level="note")
+        elif fields is not None and literal_value(fields.value) == "__all__":
             self.report(fields, f"{node.name} ({kind}) uses fields = \"__all__\": every model column, including ones "
                                 "added later (password hashes, internal flags), is exposed and writable; list the "
                                 "fields")

@@ -7,12 +7,13 @@ from .lazy_re import re  # compiled on first use
 from typing import Any
 
 from ..findings import Finding
-from ..model.taint.intra import FS_PATH
+from ..model.taint.intra import FS_PATH, HASHED_LEAF, POSIX_ARGV, TAIL_AFTER_PREFIX
 from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .host_checks import ssrf_check
 from .taint_base import TaintCheck
+from .util import in_admin_site
 
 
 # sinks whose value is a program to start, not a shell command line (the models' `shell` kind covers both)
@@ -40,6 +41,12 @@ class ShellInjection(TaintCheck):
                                                 f"chooses the program the backend spawns ({tf.api}): any command "
                                                 "runs on the server. Spawn only servers the deployment configures, "
                                                 "picked by name from an allowlist.")
+        if judged is not None and judged[0] != "note" and POSIX_ARGV in tf.flow.sanitised:
+            # an item after the first of an argument list: with shell= set, only Windows' cmd.exe parses it
+            return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} as an item of an "
+                            f"argument list after the program: with shell= set, a shell parses it only on Windows "
+                            f"(list2cmdline); on POSIX it is a positional parameter of the shell. Drop shell= for "
+                            f"a list.")
         if judged is None or judged[0] == "error" or tf.flow.root.startswith("src:") or \
                 FS_PATH not in tf.flow.sanitised:
             return judged
@@ -82,6 +89,12 @@ class CodeInjection(TaintCheck):
             return "note", (f"the expression passed to {tf.api} comes from a value whose origin is not traced "
                             "(origin not traced): whether it is only data the app wrote itself was not traced. "
                             f"{self.FIX}")
+        if judged is not None and judged[0] == "error" and _staff_source(tf):
+            # the module or object is named in a view of the staff-only admin site: no code is supplied and no
+            # attacker chooses it unless a staff account is theirs
+            return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]} in a view of the staff-only admin site "
+                               f"({tf.flow.steps[0][0]}): whether anyone but staff reaches it was not traced. "
+                               f"{self.FIX}")
         if judged is None or judged[0] != "error" or tf.api not in _IMPORTS or not _submodule_only(tf.snippet):
             return judged
         # `import_module(f"{package}.{name}")`: the value picks a module the package ships, it cannot name
@@ -117,21 +130,35 @@ class PathTraversal(TaintCheck):
         return super().run(project)
 
     def judge(self, tf) -> tuple[str, str] | None:
+        if TAIL_AFTER_PREFIX <= tf.flow.sanitised:
+            return None  # a caller passed only a file name's tail, which a callee put after its own name part
         judged = super().judge(tf)
         if judged is not None and judged[0] == "error":
-            gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol)
+            gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol) or \
+                (f"a view of the staff-only admin site, {tf.flow.steps[0][0]}" if _staff_source(tf) else "")
             if gate:
                 # a route only administrators reach (a server file browser to pick a library or certificate
                 # path is the feature there): no attacker chooses the path unless the admin account is theirs
                 return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]} in code only administrators reach "
                                    f"({gate}): browsing the server's files may be the feature; whether anyone else "
                                    f"reaches it was not traced. {self.FIX}")
+        if judged is not None and judged[0] == "error" and HASHED_LEAF in tf.flow.sanitised:
+            # `media/<request text>/<generate_hash(key)>/...`: the path leaves the directory, but ends under a
+            # digest nobody made before, so it creates or removes only what the same request names
+            return "warning", (f"{judged[1].split(' unsanitised.', 1)[0]}, followed in the path by a hash "
+                               f"component: it can leave the base directory, but names only a new hash-named "
+                               f"entry, not an existing file. {self.FIX}")
         if judged is None or judged[0] == "note" or "guard-untraced" not in tf.flow.sanitised:
             return judged
         # `if not inside_root(path): abort(400)` with inside_root in code the summaries do not hold: a check
         # the path passed may be the containment this rule asks for, which the source shown does not tell
         return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
                         f"project code that could not be read (containment check not traced). {self.FIX}")
+
+
+def _staff_source(tf) -> bool:
+    """The request data comes from a module of the staff-only admin site (`app/admin/views/list.py`)."""
+    return bool(tf.flow.root.startswith("src:") and tf.flow.steps and in_admin_site(tf.flow.steps[0][0]))
 
 
 def _admin_only(sm: Any, path: str, symbol: str) -> str:
@@ -214,6 +241,10 @@ class OpenRedirect(TaintCheck):
     FIX = ("Redirect only to relative paths or allowed hosts (url_has_allowed_host_and_scheme), or to a "
            "named route.")
 
+    def run(self, project: Any) -> list[Finding]:
+        self._semantic = project.semantic
+        return super().run(project)
+
     def judge(self, tf) -> tuple[str, str] | None:
         # the browser sets the Referer to the page the user came from: a link from another site sends them
         # back to that site, a page the attacker could have linked to directly; forging it takes the client
@@ -221,6 +252,16 @@ class OpenRedirect(TaintCheck):
         judged = _note_when_marked(super().judge(tf), tf, "referer", (
             f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
             f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
+        if judged is not None and judged[0] == "warning" and tf.flow.root.startswith("src:") and \
+                tf.flow.root.split(":", 3)[3] == "request.POST" and in_admin_site(tf.flow.steps[0][0]) and \
+                not _csrf_exempt(self._semantic, tf.flow.steps[0]):
+            # the POST body of a form of the staff-only admin site: Django's CSRF middleware refuses a form
+            # another site makes the user send, so only the staff user's own form sets the target (a login
+            # form that echoes `?next=` into a hidden field is another matter: not in the admin site's views)
+            return "note", (f"request data (request.POST) reaches the target of a redirect ({tf.api}) in a view of "
+                            f"the staff-only admin site: Django's CSRF check refuses a POST another site makes the "
+                            f"user send, so the admin's own form chooses the target (whether the form echoes a "
+                            f"query parameter into it was not traced). {self.FIX}")
         helper = _returned_by_project_code(tf)
         if judged is None or judged[0] != "warning" or not helper:
             return judged
@@ -231,6 +272,25 @@ class OpenRedirect(TaintCheck):
         return "note", (f"request data ({what}) reaches the target of a redirect ({tf.api}) as the value project "
                         f"code returns ({helper}): whether that code checks where the URL goes was not traced. "
                         f"{self.FIX}")
+
+
+def _csrf_exempt(sm: Any, step: tuple) -> bool:
+    """The function reading the request (or its class) is exempt from CSRF, or may be (`method_decorator`
+    on the class hides which decorator it applies)."""
+    module = sm.module_of(step[0]) if sm is not None else None
+    if not module:
+        return True
+    line = step[1]
+    inside = [(q, f) for q, f in sm.functions.items() if q.startswith(module + ".") and
+              f.line <= line <= f.end_line]
+    for qual, info in inside:
+        decorators = list(info.decorators)
+        cls = sm.class_(qual.rpartition(".")[0])
+        if cls is not None:
+            decorators += list(cls.decorators)
+        if any(d.rpartition(".")[2] in ("csrf_exempt", "method_decorator") for d in decorators):
+            return True
+    return not inside
 
 
 def _returned_by_project_code(tf) -> str:
@@ -294,6 +354,13 @@ class TrustBoundaryViolation(TaintCheck):
             return "note", (f"request data is written into the session under {tf.store_key}, but no code of the "
                             f"project reads that key back (reads from templates or of the whole session not "
                             f"traced). {self.FIX}")
+        if "referer" in tf.flow.sanitised:
+            # the page the user's own browser came from, kept in that user's session as where to send them
+            # back (never who the user is, whatever the key says): what its read does with it is the redirect
+            # rule's business, not a trusted value
+            return "note", (f"the Referer header is written into the user's own session under {tf.store_key} "
+                            f"(a redirect-back target): the user's browser set it, and what its read does with it "
+                            f"is judged there. {self.FIX}")
         if tf.store_key in getattr(self, "_unchecked_at_read", ()) or _names_identity_or_right(tf.store_key):
             return judged
         # blind, request data kept under a key for a flow's own state (an LTI hint, a pending 2FA method, a

@@ -2044,7 +2044,10 @@ class BlockingCallInAsync(AstCheck):
             name = receiver.id
             if name in frame["clients"] or (name in self.module_clients and not self.ctx.is_local(name)):
                 return f"{name}.{method}", "the library's asyncio client"
-            if name in frame["sessions"] and method in _SESSION_IO:
+            if name in frame["sessions"] and method in _SESSION_IO and \
+                    not (self.ctx.parents and isinstance(self.ctx.parents[-1], ast.Await)):
+                # (`await session.execute(q)` on a parameter annotated `Session`: it returns an awaitable, so the
+                # object is an AsyncSession whatever the annotation says)
                 return f"{name}.{method}", "AsyncSession"
             if name in frame["paths"] and method in _PATH_IO:
                 return f"{name}.{method}", _PATH_FILE_IO

@@ -190,6 +190,8 @@ class HardcodedSecret(AstCheck):
                 or self._library_self_test():
             return
         self.seen.add(id(value_node))
+        if not by_format and not live and _names_a_label(what, literal_value(value_node)):
+            return
         public = _PUBLIC_NAME.search(what)
         if public and not fallback and not by_format:
             # `INNERTUBE_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`: a client key the service hands to every
@@ -694,6 +696,23 @@ def _compared_literals(test: ast.AST) -> set[tuple[str, str]]:
 # Words people put in passwords they choose; a generated key does not spell them
 _CHOSEN = re.compile(r"(?i)pass|secret|admin|changeme|letmein|qwerty|test|demo|default|example|sample|local|guest|"
                      r"welcome|1234")
+
+
+# what a credential-sounding constant holds when it is the name of a thing: the header that carries the token, the
+# model a key is tested with
+_AUTH_HEADER_NAMES = frozenset({"authorization", "proxy-authorization", "www-authenticate", "x-api-key", "api-key",
+                                "apikey", "x-auth-token", "x-access-token", "x-csrf-token", "x-csrftoken", "cookie",
+                                "set-cookie", "bearer", "basic", "token"})
+_LABEL_WORD = re.compile(r"(?i)(^|_|\b)(HEADER|MODEL)(S)?(_|\b|$)")
+_MODEL_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9.]+)+$")
+
+
+def _names_a_label(what: str, literal: object) -> bool:
+    """`MCP_AUTH_HEADER_AUTHORIZATION = "Authorization"` (a header's name), `GOOGLE_MODEL_FOR_API_KEY_CHECK =
+    "gemini-2.0-flash-lite"` (a model's name): a constant named for a header or a model, holding one."""
+    if not isinstance(literal, str) or not _LABEL_WORD.search(what):
+        return False
+    return literal.strip().lower() in _AUTH_HEADER_NAMES or bool(_MODEL_ID.match(literal))
 
 
 def _generated(value: str) -> bool:

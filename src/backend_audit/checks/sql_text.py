@@ -39,12 +39,14 @@ _STRING_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "rep
 
 
 class _Scope:
-    __slots__ = ("built", "trusted", "pending")
+    __slots__ = ("built", "trusted", "pending", "literal_lists")
 
     def __init__(self) -> None:
         self.built: dict[str, str] = {}  # local name -> constant text seen in what it was built from
         self.trusted: set[str] = set()
         self.pending: list[tuple[ast.Name, bool]] = []  # (name passed to a sink, strong sink)
+        # locals holding only literal text so far: `conditions = ["a = %(a)s"]`, then `.append("b = %(b)s")`
+        self.literal_lists: set[str] = set()
 
 
 class SqlTextTracker(AstCheck):
@@ -91,8 +93,32 @@ class SqlTextTracker(AstCheck):
             elif name in scope.built:
                 scope.built[name] += " " + self._text(node.value)
 
+    def visit_Expr(self, node: ast.Expr) -> None:
+        call = node.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.args and
+                isinstance(call.func.value, ast.Name) and call.func.value.id in self.scopes[-1].literal_lists):
+            return
+        added = call.args[-1]
+        kept = _literal_items(added) if call.func.attr == "extend" else _is_literal(added)
+        if call.func.attr in ("append", "extend", "insert", "add", "update") and not kept:
+            self.scopes[-1].literal_lists.discard(call.func.value.id)
+
+    def visit_If(self, node: ast.If) -> None:
+        """`if group_by not in {"model", "provider"}: raise ValueError(...)`: past the guard the name holds one
+        of the allowlist's literals."""
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn) and \
+                isinstance(test.left, ast.Name) and node.body and isinstance(node.body[-1], (ast.Raise, ast.Return)):
+            allowed = test.comparators[0]
+            if _literal_items(allowed) or isinstance(allowed, ast.Name) and allowed.id in self.scopes[-1].literal_lists:
+                self.scopes[-1].trusted.add(test.left.id)
+
     def _record(self, name: str, value: ast.AST) -> None:
         scope = self.scopes[-1]
+        if _literal_items(value):
+            scope.literal_lists.add(name)
+        else:
+            scope.literal_lists.discard(name)
         if len(self.scopes) == 1 and name.isupper() and (_is_literal(value) or _is_number(value)):
             self.module_constants.add(name)
         if self._trusted(value):
@@ -123,11 +149,14 @@ class SqlTextTracker(AstCheck):
             name = dotted(node.func) or ""
             if name in _TRUSTED_CALLS or name.split(".")[-1] in ("Identifier", "Placeholder", "quote_name"):
                 return True
-            # ", ".join(["%s"] * len(ids)) and ",".join("?" * n): placeholder lists
+            # ", ".join(["%s"] * len(ids)) and ",".join("?" * n): placeholder lists; " AND ".join(conditions)
+            # of a list that only ever held literal text
             if isinstance(node.func, ast.Attribute) and node.func.attr == "join":
                 values = arg_values(node)
                 if values:
                     first = values[0]
+                    if isinstance(first, ast.Name) and first.id in self.scopes[-1].literal_lists:
+                        return True
                     if isinstance(first, ast.BinOp) and isinstance(first.op, ast.Mult):
                         return _is_placeholder(first.left) or _is_placeholder(first.right)
                     if isinstance(first, (ast.GeneratorExp, ast.ListComp)) and _is_placeholder(first.elt):
@@ -230,6 +259,11 @@ def _sql_arg(node: ast.Call) -> ast.AST | None:
                         return item
             return value
     return None
+
+
+def _literal_items(node: ast.AST) -> bool:
+    """A list, tuple or set literal of string literals (`["a = %(a)s", "b = %(b)s"]`, `{"model", "provider"}`)."""
+    return isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(_is_literal(e) for e in node.elts)
 
 
 def _unstar(node: ast.AST) -> ast.AST:

@@ -194,6 +194,16 @@ def outside_product(ctx: FileContext) -> str | None:
     return None
 
 
+# a package or module of a staff-only admin site: Django's `admin.py`, an `admin/`, `admin_module/` or `shop_admin/`
+_ADMIN_PART = re.compile(r"^(admin|admin_.+|.+_admin)$")
+
+
+def in_admin_site(path: str) -> bool:
+    """A module of the staff-only admin site, by the Django convention of its name (`app/admin.py`,
+    `app/admin/views/edit.py`, `app/admin_module/forms.py`)."""
+    return any(_ADMIN_PART.match(p) for p in path.removesuffix(".py").split("/"))
+
+
 def in_harness(path: PurePosixPath) -> bool:
     """A folder of the path names a harness developers run (`surfsense_evals/`, `app-benchmark/`)."""
     return any(word in _HARNESS_WORDS for part in path.parts[:-1] for word in re.split(r"[-_.]", part.lower()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 from ...checks.lazy_re import re  # compiled on first use
+import string
 from typing import Any
 
 from . import values as V
@@ -60,6 +61,8 @@ _KEY_ATTRS = frozenset({"id", "pk"})
 # what these return is a filesystem path: a shell command of untraced origin built from one names a file the
 # server holds (`cp -r {os.path.dirname(media.hls_file)}/* ...`), which BA-INP-003 reports as a note
 FS_PATH = "fs-path"
+# items after the first of an argument list run with shell=: a shell parses them only on Windows
+POSIX_ARGV = "posix-argv"
 _FS_PATH_CALLS = frozenset({"os.path.dirname", "os.path.join", "os.path.abspath", "os.path.realpath",
                             "os.path.normpath", "posixpath.join"})
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "write", "writelines"})
@@ -328,6 +331,13 @@ class FunctionAnalyser:
                 if h.name:
                     hs[h.name] = {"": {}}
                 outs.append(self.block(h.body, hs))
+            if outs[0] is not None and s.handlers and all(o is None for o in outs[1:]):
+                # `try: pytz.timezone(name) except UnknownTimeZoneError: return 400`: past the try, the name
+                # is one the parser accepted (a known zone, a UUID, an IP address), nothing else
+                checked = [a.id for n in s.body for c in ast.walk(n) if isinstance(c, ast.Call)
+                           and self.qualname(c.func, pre) in _RAISING_VALIDATORS for a in c.args[:1]
+                           if isinstance(a, ast.Name)]
+                self.sanitise_names(checked, ("all",), outs[0])
             merged = self.merge(outs)
             if s.finalbody:
                 fin = self.block(s.finalbody, merged if merged is not None else self.copy(pre))
@@ -983,6 +993,7 @@ class FunctionAnalyser:
                     v = self.eval(p.value, state)
                     if so_far and so_far[-1] not in "/\\":  # f"{instance_id}{ext}": see _PATH_TAIL
                         v = V.promote(v, _PATH_TAIL, ("path",))
+                        v = v if any(c.isspace() for c in so_far) else _after_prefix(v)
                     # after "?", "#", "&" or "=" a value is query or fragment: it cannot choose the host
                     parts.append(V.sanitise(v, ("host",)) if in_query else v)
                     so_far += "\x00"
@@ -1002,13 +1013,18 @@ class FunctionAnalyser:
             if query is not None:
                 return query
             left, right = self.eval(node.left, state), self.eval(node.right, state)
+            if isinstance(node.op, ast.Add) and left and _hash_call(node.right):
+                # `base + key + "/" + generate_hash(key)`: what follows the request's text is a digest, so the
+                # path names a directory nobody made before, not an existing file of the attacker's choosing
+                left = V.sanitise(left, (HASHED_LEAF,))
             value = V.join(left, right)
             if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and \
                     isinstance(node.left.value, str) and _numeric_format(node.left.value):
                 return {}  # "KILL %d" % pid: every conversion prints a number (or raises): no text gets in
-            if isinstance(node.op, ast.Add) and _PATH_TAIL in _marks(right) and _names_a_prefix(node.left):
+            if isinstance(node.op, ast.Add) and _names_a_prefix(node.left) and (_PATH_TAIL in _marks(right) or (
+                    not _spaced_text(node.left) and any(o.startswith("param:") for o, _, _ in right))):
                 # a file name's tail after a prefix of the server's stays in the prefix's directory
-                value = V.join(left, V.promote(right, _PATH_TAIL, ("path",)))
+                value = V.join(left, _after_prefix(V.promote(right, _PATH_TAIL, ("path",))))
             if isinstance(node.op, (ast.Add, ast.Mod)):
                 value = V.built(value)
                 if isinstance(node.left, ast.Constant) and isinstance(node.left.value, str) and \
@@ -1231,7 +1247,8 @@ class FunctionAnalyser:
             for sink in self.m.method_sinks.get(attr, ()):
                 if sink.requires_import and sink.requires_import not in self.mod.import_prefixes:
                     continue
-                if sink.receivers and not _receiver_named(func.value, sink.receivers):
+                if sink.receivers and not _receiver_named(func.value, sink.receivers) or \
+                        sink.unless_receivers and _receiver_named(func.value, sink.unless_receivers):
                     continue
                 self.sink_call(node, sink, args, kwargs, state, receiver)
         everything = V.join(receiver, *args, *kwargs.values())
@@ -1270,6 +1287,12 @@ class FunctionAnalyser:
                 # "?".join([canonical, query_string]): what follows the first item is query or fragment
                 items = [self.eval(e, state) for e in node.args[0].elts]
                 return V.built(V.join(items[0], *(V.sanitise(v, ("host",)) for v in items[1:])))
+            if attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str) and \
+                    any(c in func.value.value for c in "?#") and (after := _after_query(func.value.value)) is not None:
+                # "{}?email={}".format(reverse("recover"), email): a field after "?" or "#" is query or fragment
+                parts = [V.sanitise(v, ("host",)) if i in after else v for i, v in enumerate(args)] + \
+                    [V.sanitise(v, ("host",)) if k in after else v for k, v in kwargs.items()]
+                return V.built(V.step(V.join(*parts), node.lineno, node.col_offset + 1, lambda: self.text(node)))
             if attr in self.m.method_sanitizers:
                 return V.sanitise(everything, self.m.method_sanitizers[attr])
             if attr in self.m.method_propagators and not (attr == "join" and (node.keywords or len(node.args) != 1)):
@@ -1389,6 +1412,22 @@ class FunctionAnalyser:
                 return qn
         return None
 
+    def argv_list(self, node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]] | None:
+        """The first items and the other items of an argument list: a list literal, or a local every binding
+        of which is one."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            elts = node.elts
+            return None if not elts or any(isinstance(e, ast.Starred) for e in elts) else ([elts[0]], elts[1:])
+        if not isinstance(node, ast.Name) or self.fn is None:
+            return None
+        bound = [n.value for n in ast.walk(self.fn) if isinstance(n, (ast.Assign, ast.AnnAssign)) and
+                 any(isinstance(t, ast.Name) and t.id == node.id
+                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+        lists = [self.argv_list(v) for v in bound if isinstance(v, (ast.List, ast.Tuple))]
+        if not bound or len(lists) != len(bound) or any(x is None for x in lists):
+            return None
+        return [e for heads, _ in lists for e in heads], [e for _, tails in lists for e in tails]
+
     def sink_call(self, node: ast.Call, sink, args: list, kwargs: dict, state: dict,
                   receiver: V.Value | None = None) -> None:
         if sink.setting and not self.entities_on(node, sink, state):
@@ -1411,7 +1450,15 @@ class FunctionAnalyser:
                 return  # another object's render(), or a jinja2 environment that autoescapes
         picked: list[V.Value] = []
         nodes: list[ast.AST] = []
-        if sink.shell_list:
+        argv = self.argv_list(node.args[0]) if sink.when_keyword == "shell" and node.args else None
+        if argv:
+            # `Popen([prog, "install", path], shell=flag)`: on POSIX the shell parses only the first item (the
+            # rest become its positional parameters); the others reach a shell only on Windows (list2cmdline)
+            heads, tails = argv
+            tail = V.join(*(self.eval(e, state) for e in tails))
+            picked.append(V.join(*(self.eval(e, state) for e in heads), V.sanitise(tail, (POSIX_ARGV,))))
+            nodes.append(node.args[0])
+        elif sink.shell_list:
             elts = node.args if sink.args == ("*",) else (
                 node.args[0].elts if node.args and isinstance(node.args[0], (ast.List, ast.Tuple)) else None)
             if not elts:
@@ -1443,6 +1490,8 @@ class FunctionAnalyser:
         value = V.join(*picked)
         if not value:
             return
+        if sink.kind == "sql" and nodes and isinstance(nodes[0], (ast.Dict, ast.Set)):
+            return  # SQL text is never a dict: `payment.execute({"payer_id": ...})` is another API's execute
         if sink.sqlish and not _SQLISH.search(" ".join(self.literal_text(n) for n in nodes)):
             return
         # placed on the argument that carries the data (where a reader looks), as SARIF regions go
@@ -1605,6 +1654,9 @@ def _stringy(node: ast.AST) -> bool:
 # holds no ".", so no ".." (alone it may still start with "/", an absolute path); a tail of at most five
 # characters holds at most one ".." component, which climbs back only to where the prefix's name sits.
 _PATH_TAIL = "path-tail"
+AFTER_PREFIX = "after-prefix"  # a parameter's text after a name part: with _PATH_TAIL from a caller, a path
+TAIL_AFTER_PREFIX = frozenset({_PATH_TAIL, AFTER_PREFIX})
+HASHED_LEAF = "hashed-leaf"  # a digest follows the text in the path: it cannot name an existing file
 _TAIL_MAX = 5
 
 
@@ -1626,18 +1678,77 @@ def _index(node: ast.AST) -> int | None:
 
 def _name_tail(node: ast.Subscript) -> tuple[str, ...]:
     """The marks of a file name's extension taken by index: `os.path.splitext(n)[1]` holds no separator (safe
-    for paths on its own); `n.split(".")[-1]`, `n.rsplit(".", 1)[-1]`, `n.rpartition(".")[2]` hold no "."."""
+    for paths on its own); `n.split(".")[-1]`, `n.rsplit(".", 1)[-1]`, `n.rpartition(".")[2]` hold no ".".
+    Any piece of a split with no limit holds no separator: `n.split(".")[1]` no "." (so no ".."), and
+    `mime.split("/")[1]` no "/" (a file name's part, which after the server's prefix cannot start a new
+    component)."""
     call, i = node.value, _index(node.slice)
     if not isinstance(call, ast.Call) or i is None or not isinstance(call.func, (ast.Attribute, ast.Name)):
         return ()
     name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
     if name == "splitext" and i in (1, -1) and len(call.args) == 1:
         return ("path",)
-    dot = len(call.args) >= 1 and isinstance(call.args[0], ast.Constant) and call.args[0].value == "."
-    if isinstance(call.func, ast.Attribute) and dot and (
-            (name in ("split", "rsplit") and i == -1) or (name == "rpartition" and i in (2, -1))):
+    sep = call.args[0].value if len(call.args) >= 1 and isinstance(call.args[0], ast.Constant) else None
+    if not isinstance(call.func, ast.Attribute) or sep not in (".", "/"):
+        return ()
+    unlimited = len(call.args) == 1 and not call.keywords
+    if (name in ("split", "rsplit") and (i == -1 and sep == "." or unlimited)) or \
+            (name == "rpartition" and i in (2, -1)) or (name == "partition" and i == 0):
         return (_PATH_TAIL,)
     return ()
+
+
+# parsers that raise on anything but a value of a closed, harmless form
+_RAISING_VALIDATORS = frozenset({"pytz.timezone", "zoneinfo.ZoneInfo", "backports.zoneinfo.ZoneInfo", "uuid.UUID",
+                                 "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.IPv4Address",
+                                 "ipaddress.IPv6Address"})
+_HASH_CALL = re.compile(r"(?i)(^|_)(hash|digest|hexdigest|hmac|sha\d*|md5|blake2[bs]?)(_|$)")
+
+
+def _after_query(template: str) -> set | None:
+    """The fields of a str.format template placed after its first "?" or "#" (positions for `{}`/`{0}`,
+    names for `{name}`), or None when the template cannot be read."""
+    out: set = set()
+    seen, auto = "", 0
+    try:
+        for literal, field, _spec, _conv in string.Formatter().parse(template):
+            seen += literal
+            if field is None:
+                continue
+            key: Any = field.split(".", 1)[0].split("[", 1)[0]
+            if key == "":
+                key, auto = auto, auto + 1
+            elif key.isdigit():
+                key = int(key)
+            if any(c in seen for c in "?#"):
+                out.add(key)
+            seen += "\x00"
+    except ValueError:
+        return None
+    return out
+
+
+def _hash_call(node: ast.AST) -> bool:
+    """`generate_hash(key)`, `hashlib.sha256(b).hexdigest()`, `hmac.new(...).hexdigest()`."""
+    if not isinstance(node, ast.Call):
+        return False
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else \
+        node.func.id if isinstance(node.func, ast.Name) else ""
+    return bool(_HASH_CALL.search(name))
+
+
+def _spaced_text(node: ast.AST) -> bool:
+    """Literal text with a blank in it (`"WHERE " + clause`): a statement or a message, never a file name."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and any(c.isspace() for c in node.value)
+
+
+def _after_prefix(value: V.Value) -> V.Value:
+    """A parameter's text placed after a name part of this function's: a caller that handed in only a file
+    name's tail (`"." + name.split(".")[1]`) made it safe for paths here (the project step joins the marks)."""
+    if not any(o.startswith("param:") for o, _, _ in value):
+        return value
+    return V.join({k: t for k, t in value.items() if not k[0].startswith("param:")},
+                  V.sanitise({k: t for k, t in value.items() if k[0].startswith("param:")}, (AFTER_PREFIX,)))
 
 
 def _names_a_prefix(node: ast.AST) -> bool:

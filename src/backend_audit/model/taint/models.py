@@ -27,6 +27,7 @@ A file:
         requires-import: pg8000              # only in files importing this module
         when-keyword: shell                  # only when this keyword is truthy
         receivers: [session, client]         # method sinks: receiver names ending so
+        unless-receivers: [executor]         # method sinks: not on receivers named so
         traced-only: true                    # request data only, never "origin not traced"
         made-by: [jinja2.Template]           # method sinks: the receiver was made by this call ...
         unless-setting: autoescape           # ... without this keyword turned on
@@ -66,7 +67,7 @@ MARKS = ("referer", "custom-header")
 _SECTIONS = {"name", "description", "sources", "sinks", "sanitizers", "propagators", "stores", "endpoint-params",
              "request-params", "hook-params", "examples"}
 _SINK_KEYS = {"call", "method", "kind", "args", "sqlish", "requires-import", "when-keyword", "shell-list",
-              "setting", "receivers", "traced-only", "unless-keyword", "parser-arg", "made-by", "unless-setting"}
+              "setting", "receivers", "unless-receivers", "traced-only", "unless-keyword", "parser-arg", "made-by", "unless-setting"}
 MODELS_DIR = Path(__file__).parent / "models"
 
 
@@ -83,6 +84,7 @@ class Sink:
     setting: str = ""  # xxe: the keyword that, set true, turns external entities on (here or on the parser)
     parser_arg: tuple[Any, ...] = ()  # xxe: where the parser is passed (positions, keywords)
     receivers: tuple[str, ...] = ()  # method sinks: the receiver's name must end with one of these
+    unless_receivers: tuple[str, ...] = ()  # method sinks: not when the receiver's name ends with one of these
     traced_only: bool = False  # report request data only, never "origin not traced"
     unless_keyword: str = ""  # not a sink when this keyword is given (extractall(filter=...))
     # method sinks: the receiver was made by one of these calls (directly, through a name, or through the
@@ -314,6 +316,7 @@ def compile_models(files: list[dict[str, Any]]) -> Models:
                         sqlish=bool(row.get("sqlish")), requires_import=row.get("requires-import") or "",
                         when_keyword=row.get("when-keyword") or "", shell_list=bool(row.get("shell-list")),
                         setting=row.get("setting") or "", receivers=tuple(row.get("receivers") or ()),
+                        unless_receivers=tuple(row.get("unless-receivers") or ()),
                         traced_only=bool(row.get("traced-only")), unless_keyword=row.get("unless-keyword") or "",
                         parser_arg=tuple(row.get("parser-arg") or ()), made_by=tuple(row.get("made-by") or ()),
                         unless_setting=row.get("unless-setting") or "")
