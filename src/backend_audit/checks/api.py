@@ -12,6 +12,7 @@ from ..model.frameworks.common import keyword, last_name, literal
 from .base import AstCheck, FileContext, dotted
 from .debugger import _reads_env
 from .endpoint_base import EndpointCheck
+from .reusable_app import HOST_OWNS, reusable_app
 from .util import literal_text
 
 # fact keys: flask-cors findings with neither `origins=` nor CORS_ORIGINS in their file (decided by the project
@@ -309,6 +310,9 @@ class NoRateLimiting(EndpointCheck):
                                      f"{len(inv.endpoints)} endpoint(s); the project's own {own[0]} ({own[1]}) "
                                      "limits something, but which endpoints it guards is not traced",
                                      level="note", snippet="rate-limit")]
+            if reusable_app(project, inv):
+                return [self.finding(path, line, f"no rate limiting found for {len(inv.endpoints)} endpoint(s), but "
+                                     f"this is {HOST_OWNS} (its login included)", level="note", snippet="rate-limit")]
             return [self.finding(path, line, f"no rate limiting found for {len(inv.endpoints)} endpoint(s): no "
                                  "limiter, throttle class or rate-limit middleware", snippet="rate-limit")]
         if inv.global_rate_limit:
@@ -321,12 +325,17 @@ class NoRateLimiting(EndpointCheck):
                     continue  # django-axes counts the failed logins authenticate() sees and locks the guesser out
                 if e.fn.get("oauth_redirect") and not e.fn.get("checks_credentials"):
                     continue  # it sends the caller to the OAuth provider's login page: nothing to guess here
+                if not self._LOGIN_PATH.search(e.path) and self._nothing_typed(inv, e):
+                    continue  # a signed token, a provider's code, a payment id: nothing a volume of requests guesses
                 if _requires_login(e.auth):
                     # a token minted or a second factor managed for a user already logged in: guessing here
                     # needs a session first, so brute force is not what the path suggests
+                    typed = e.fn.get("typed_secret")
+                    said = (f"it checks a {typed!r} the caller types: a guessing oracle only for someone already "
+                            "holding the user's session or token") if typed else \
+                        "whether it checks a credential a session holder could guess is not traced"
                     out.append(self.finding(e.file, e.line, f"{'/'.join(e.methods)} {e.path} has no rate limit, "
-                                            f"but only logged-in users reach it ({e.auth}); whether it checks a "
-                                            "credential a session holder could guess is not traced", level="note",
+                                            f"but only logged-in users reach it ({e.auth}); {said}", level="note",
                                             rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
                                             snippet=f"{e.methods} {e.path}"))
                     continue
@@ -335,6 +344,20 @@ class NoRateLimiting(EndpointCheck):
                                         rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
                                         snippet=f"{e.methods} {e.path}"))
         return out
+
+
+    @staticmethod
+    def _nothing_typed(inv: Any, e: Any) -> bool:
+        """The handler's code is read and neither it nor a helper it calls takes a secret a person types
+        (a password, a PIN, a one-time code): what it takes (a signed refresh JWT, an itsdangerous link, an
+        OAuth code the provider exchanges, a payment id) is not guessed by volume. A refresh-token guard says
+        the same."""
+        if "refresh" in e.auth.lower() and e.auth.startswith("decorator"):
+            return True
+        if not e.fn or e.fn.get("typed_secret") or e.fn.get("checks_credentials"):
+            return False
+        return not any(inv.evidence.helper_with(e.file, e.handler, fact)[0]
+                       for fact in ("typed_secret", "checks_credentials"))
 
 
 def _login_lockout(inv: Any) -> bool:
@@ -366,7 +389,8 @@ def _requires_login(auth: str) -> bool:
     """The inventory's auth evidence names a login requirement (not `none`, not a check it could not read)."""
     return bool(auth) and not auth.startswith(("none", "unknown", "check", "public")) and \
         bool(re.search(r"(?i)(IsAuthenticated|login_required|admins?_only|authed_only|require_verified|"
-                       r"Permission|current_user|get_current_user|LoginRequired|decorator: requires$)", auth))
+                       r"Permission|current_user|get_current_user|LoginRequired|jwt_required|token_required|"
+                       r"decorator: requires$)", auth))
 
 
 def anchor(inv) -> tuple[str, int]:

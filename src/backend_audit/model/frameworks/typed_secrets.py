@@ -1,0 +1,28 @@
+"""What a brute force could guess at an endpoint: a secret a person types (a password, a PIN, a one-time
+code), read from the request, a form or a parameter. BA-API-003 asks it of an "authentication endpoint"
+without a rate limit: one that takes only a signed token, a provider's OAuth code or a payment id has
+nothing a volume of requests could guess. A new password being set (`new_password`, `user.password = ...`)
+is not a guess target, so stores and `new`/`confirm` names do not count.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_TYPED = re.compile(r"(?i)^(?:old|current|existing|your)?[-_]?(?:password|passwd|passcode|pwd|pin|otp|totp|"
+                    r"otp[-_]?code|mfa[-_]?code|2fa[-_]?code|one[-_]?time[-_]?(?:code|password))$")
+
+
+def typed_secret(node: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]) -> str | None:
+    """The first typed secret the function takes: a parameter, a key it reads (`data["password"]`,
+    `data.get("otp")`), or an attribute it reads (`form_data.password`); None when there is none."""
+    for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]:
+        if _TYPED.match(a.arg):
+            return a.arg
+    for n in own:
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and _TYPED.match(n.value):
+            return n.value
+        if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and _TYPED.match(n.attr):
+            return n.attr
+    return None
