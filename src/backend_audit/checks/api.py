@@ -325,8 +325,10 @@ class NoRateLimiting(EndpointCheck):
                     continue  # django-axes counts the failed logins authenticate() sees and locks the guesser out
                 if e.fn.get("oauth_redirect") and not e.fn.get("checks_credentials"):
                     continue  # it sends the caller to the OAuth provider's login page: nothing to guess here
-                if not self._LOGIN_PATH.search(e.path) and self._nothing_typed(inv, e):
-                    continue  # a signed token, a provider's code, a payment id: nothing a volume of requests guesses
+                if (not self._LOGIN_PATH.search(e.path) or e.fn.get("oauth_exchange")) and self._nothing_typed(inv, e):
+                    # a signed token, a provider's code, a payment id: nothing a volume of requests guesses (a login
+                    # path only when it trades a provider's OAuth code: a login form may be read out of sight)
+                    continue
                 if _requires_login(e.auth):
                     # a token minted or a second factor managed for a user already logged in: guessing here
                     # needs a session first, so brute force is not what the path suggests

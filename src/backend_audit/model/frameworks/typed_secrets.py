@@ -2,7 +2,8 @@
 code), read from the request, a form or a parameter. BA-API-003 asks it of an "authentication endpoint"
 without a rate limit: one that takes only a signed token, a provider's OAuth code or a payment id has
 nothing a volume of requests could guess. A new password being set (`new_password`, `user.password = ...`)
-is not a guess target, so stores and `new`/`confirm` names do not count.
+is not a guess target, so stores and `new`/`confirm` names do not count. A login that exchanges a
+provider's OAuth code (`.../oauth/access_token`, `grant_type`) checks no secret of this server either.
 """
 
 from __future__ import annotations
@@ -25,4 +26,16 @@ def typed_secret(node: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST
             return n.value
         if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and _TYPED.match(n.attr):
             return n.attr
+    return None
+
+
+_OAUTH_EXCHANGE = re.compile(r"(?i)oauth[\w/.-]*/(access_)?token|/oauth2?/|^grant_type$|^authorization_code$")
+
+
+def oauth_exchange(own: list[ast.AST]) -> str | None:
+    """The OAuth token endpoint or grant a function names: it trades a provider's code for a token."""
+    for n in own:
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) < 300 and \
+                _OAUTH_EXCHANGE.search(n.value):
+            return n.value
     return None
