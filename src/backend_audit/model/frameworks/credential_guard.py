@@ -11,6 +11,7 @@ from ...checks.lazy_re import re  # compiled on first use
 from typing import Any
 
 from ...checks.base import dotted
+from .functions import keyed_read
 from .login_guard import refusal_call
 
 _HOOKS = ("__call__", "dispatch")
@@ -48,12 +49,10 @@ def _compared_header(fn: ast.AST) -> str | None:
 
 
 def _header_read(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-        owner, key = node.func.value, node.args[0]
-    elif isinstance(node, ast.Subscript):
-        owner, key = node.value, node.slice
-    else:
+    read = keyed_read(node)
+    if read is None:
         return None
+    owner, key = read
     if (dotted(owner) or "").rsplit(".", 1)[-1] != "headers":
         return None
     if isinstance(key, ast.Constant) and isinstance(key.value, str) and _CREDENTIAL.match(key.value):

@@ -1763,15 +1763,22 @@ def _request_read(node: ast.expr | None) -> bool:
         node.func, ast.Attribute) and node.func.attr == "get" and last_name(dotted(node.func.value) or "") == "form"
 
 
+def keyed_read(node: ast.AST | None) -> tuple[ast.expr, ast.expr] | None:
+    """`x.get("k")` or `x["k"]`: (x, the key's node), else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        return node.func.value, node.args[0]
+    if isinstance(node, ast.Subscript):
+        return node.value, node.slice
+    return None
+
+
 def _request_token(node: ast.expr | None) -> str | None:
     """`request.args.get("token")`, `request.headers["X-Api-Key"]`: the key of a credential the request carries
     (the request by its name: a helper handed it as its second parameter is not known as a view's)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-        base, key = node.func.value, node.args[0]
-    elif isinstance(node, ast.Subscript):
-        base, key = node.value, node.slice
-    else:
+    read = keyed_read(node)
+    if read is None:
         return None
+    base, key = read
     if not (isinstance(base, ast.Attribute) and base.attr in _TOKEN_PLACES and
             last_name(dotted(base.value) or "") in ("request", "req")):
         return None
