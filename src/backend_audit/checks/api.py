@@ -356,10 +356,14 @@ class NoRateLimiting(EndpointCheck):
         the same."""
         if "refresh" in e.auth.lower() and e.auth.startswith("decorator"):
             return True
-        if not e.fn or e.fn.get("typed_secret") or e.fn.get("checks_credentials"):
+        if not e.fn or any(e.fn.get(fact) for fact in _TAKES_SECRET):
             return False
-        return not any(inv.evidence.helper_with(e.file, e.handler, fact)[0]
-                       for fact in ("typed_secret", "checks_credentials"))
+        return not any(inv.evidence.helper_with(e.file, e.handler, fact)[0] for fact in _TAKES_SECRET)
+
+
+# facts saying an endpoint may take a secret a person types: one it reads, a password check, or a serializer /
+# form whose fields are read out of sight
+_TAKES_SECRET = ("typed_secret", "checks_credentials", "body_schema")
 
 
 def _login_lockout(inv: Any) -> bool:

@@ -27,7 +27,7 @@ from .login_guard import refuses_anonymous
 from .hook_paths import literal_names, open_paths
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
-from .typed_secrets import oauth_exchange, typed_secret
+from .typed_secrets import body_schema, oauth_exchange, typed_secret
 from .sanitiser import sanitises_first_param, type_checked_params
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -580,6 +580,9 @@ class FunctionFacts:
         exchange = oauth_exchange(own)
         if exchange:
             out["oauth_exchange"] = exchange  # a provider's code traded for a token (BA-API-003)
+        schema = body_schema(own)
+        if schema:
+            out["body_schema"] = schema  # the body is read by a serializer or form's fields (BA-API-003)
         if fn.public_switch:
             out["public_switch"] = fn.public_switch
         said = documented_public(ast.get_docstring(node, clean=False))

@@ -4,6 +4,8 @@ without a rate limit: one that takes only a signed token, a provider's OAuth cod
 nothing a volume of requests could guess. A new password being set (`new_password`, `user.password = ...`)
 is not a guess target, so stores and `new`/`confirm` names do not count. A login that exchanges a
 provider's OAuth code (`.../oauth/access_token`, `grant_type`) checks no secret of this server either.
+A body handed to a serializer or form (`self.get_serializer(data=...)`, `LoginForm(request.POST)`) is read by
+fields this module does not see, so what it takes stays unknown (`body_schema`).
 """
 
 from __future__ import annotations
@@ -38,4 +40,23 @@ def oauth_exchange(own: list[ast.AST]) -> str | None:
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and len(n.value) < 300 and \
                 _OAUTH_EXCHANGE.search(n.value):
             return n.value
+    return None
+
+
+_BOUND_FORM = frozenset({"is_valid", "validate_on_submit"})
+_SCHEMA_CALL = re.compile(r"^(get_serializer|get_form|\w+(Serializer|Form))$")
+
+
+def body_schema(own: list[ast.AST]) -> str | None:
+    """The serializer or form a function hands the request body to (its fields are read elsewhere): a bound
+    form validated (`form.is_valid()`), or one built from the request (`get_serializer(data=request.data)`,
+    `LoginForm(request.POST)`; not an itsdangerous `URLSafeTimedSerializer(secret)`)."""
+    for n in own:
+        if isinstance(n, ast.Call):
+            func = n.func
+            tail = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if tail in _BOUND_FORM or _SCHEMA_CALL.match(tail) and (
+                    any(k.arg == "data" for k in n.keywords) or any(
+                        isinstance(x, ast.Name) and x.id in ("request", "req") for a in n.args for x in ast.walk(a))):
+                return tail
     return None
