@@ -358,6 +358,10 @@ class NoRateLimiting(EndpointCheck):
             return True
         if not e.fn or any(e.fn.get(fact) for fact in _TAKES_SECRET):
             return False
+        sm = inv.evidence.semantic
+        module = sm.module_of(e.file) if sm is not None else None
+        if module is None or sm.class_(f"{module}.{e.handler}") is not None:
+            return False  # a class view: its methods' facts are not the endpoint's here, so what it takes is unread
         return not any(inv.evidence.helper_with(e.file, e.handler, fact)[0] for fact in _TAKES_SECRET)
 
 
