@@ -51,6 +51,12 @@ class AssertForAccessControl(EndpointCheck):
                                 "request or permission check: whether it decides anyone's access was not traced; "
                                 f"if it does, {stripped}", level="note", symbol=qualname)
         if not a.get("authn_only"):
+            checked_by = self._checking_callers(path, qualname)
+            if checked_by:
+                # a helper's precondition: every caller refused the wrong caller itself before calling
+                return self.finding(path, a, f"assert on access ({a['term']}) repeats the check its callers make "
+                                    f"({checked_by}) before calling {qualname}: a developer invariant here; if "
+                                    f"another caller relies on it, {stripped}", level="note", symbol=qualname)
             return self.finding(path, a, f"assert used for an access-control decision ({a['term']}): {stripped}",
                                 level="error", symbol=qualname)
         verdict, who = self._reach(path, qualname, 0, frozenset())
@@ -62,6 +68,18 @@ class AssertForAccessControl(EndpointCheck):
                                 level="warning", symbol=qualname)
         return self.finding(path, a, f"assert used as the login check ({a['term']}): it is the only guard of "
                             f"{who}; {stripped}", level="error", symbol=qualname)
+
+    def _checking_callers(self, path: str, qualname: str) -> str:
+        """The callers of a helper that is no endpoint, when every one refuses on a permission test of its own
+        (`if not is_admin_user(request): return ...`): their names, else ""."""
+        if (path, qualname) in self._endpoints or (path, qualname.split(".")[0]) in self._endpoints:
+            return ""
+        callers = [(cpath, cname) for cpath, cname in self._callers(path, qualname)
+                   if not self._ev.facts.get(cpath, {}).get("is_test")]  # a test calls it as it likes
+        if not callers or any(not (self._function(cpath, cname) or {}).get("permission_gate")
+                              for cpath, cname in callers):
+            return ""
+        return ", ".join(sorted(cname for _, cname in callers))
 
     # --- who reaches a function -------------------------------------------------------------------
     def _reach(self, path: str, qualname: str, depth: int, seen: frozenset) -> tuple[str, str]:

@@ -13,6 +13,7 @@ from .base import AstCheck, FileContext, dotted
 from .config_classes import defer, enclosing_config_class
 from .debugger import _reads_env
 from .endpoint_base import EndpointCheck
+from .reusable_app import HOST_OWNS, reusable_app
 from .util import literal_text
 
 # fact keys: flask-cors findings with neither `origins=` nor CORS_ORIGINS in their file (decided by the project
@@ -317,6 +318,9 @@ class NoRateLimiting(EndpointCheck):
                                      f"{len(inv.endpoints)} endpoint(s); the project's own {own[0]} ({own[1]}) "
                                      "limits something, but which endpoints it guards is not traced",
                                      level="note", snippet="rate-limit")]
+            if reusable_app(project, inv):
+                return [self.finding(path, line, f"no rate limiting found for {len(inv.endpoints)} endpoint(s), but "
+                                     f"this is {HOST_OWNS} (its login included)", level="note", snippet="rate-limit")]
             return [self.finding(path, line, f"no rate limiting found for {len(inv.endpoints)} endpoint(s): no "
                                  "limiter, throttle class or rate-limit middleware", snippet="rate-limit")]
         if inv.global_rate_limit:
@@ -329,12 +333,19 @@ class NoRateLimiting(EndpointCheck):
                     continue  # django-axes counts the failed logins authenticate() sees and locks the guesser out
                 if e.fn.get("oauth_redirect") and not e.fn.get("checks_credentials"):
                     continue  # it sends the caller to the OAuth provider's login page: nothing to guess here
+                if (not self._LOGIN_PATH.search(e.path) or e.fn.get("oauth_exchange")) and self._nothing_typed(inv, e):
+                    # a signed token, a provider's code, a payment id: nothing a volume of requests guesses (a login
+                    # path only when it trades a provider's OAuth code: a login form may be read out of sight)
+                    continue
                 if _requires_login(e.auth):
                     # a token minted or a second factor managed for a user already logged in: guessing here
                     # needs a session first, so brute force is not what the path suggests
+                    typed = e.fn.get("typed_secret")
+                    said = (f"it checks a {typed!r} the caller types: a guessing oracle only for someone already "
+                            "holding the user's session or token") if typed else \
+                        "whether it checks a credential a session holder could guess is not traced"
                     out.append(self.finding(e.file, e.line, f"{'/'.join(e.methods)} {e.path} has no rate limit, "
-                                            f"but only logged-in users reach it ({e.auth}); whether it checks a "
-                                            "credential a session holder could guess is not traced", level="note",
+                                            f"but only logged-in users reach it ({e.auth}); {said}", level="note",
                                             rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
                                             snippet=f"{e.methods} {e.path}"))
                     continue
@@ -343,6 +354,28 @@ class NoRateLimiting(EndpointCheck):
                                         rule_id="BA-API-003/auth-endpoints", symbol=e.handler,
                                         snippet=f"{e.methods} {e.path}"))
         return out
+
+
+    @staticmethod
+    def _nothing_typed(inv: Any, e: Any) -> bool:
+        """The handler's code is read and neither it nor a helper it calls takes a secret a person types
+        (a password, a PIN, a one-time code): what it takes (a signed refresh JWT, an itsdangerous link, an
+        OAuth code the provider exchanges, a payment id) is not guessed by volume. A refresh-token guard says
+        the same."""
+        if "refresh" in e.auth.lower() and e.auth.startswith("decorator"):
+            return True
+        if not e.fn or any(e.fn.get(fact) for fact in _TAKES_SECRET):
+            return False
+        sm = inv.evidence.semantic
+        module = sm.module_of(e.file) if sm is not None else None
+        if module is None or sm.class_(f"{module}.{e.handler}") is not None:
+            return False  # a class view: its methods' facts are not the endpoint's here, so what it takes is unread
+        return not any(inv.evidence.helper_with(e.file, e.handler, fact)[0] for fact in _TAKES_SECRET)
+
+
+# facts saying an endpoint may take a secret a person types: one it reads, a password check, or a serializer /
+# form whose fields are read out of sight
+_TAKES_SECRET = ("typed_secret", "checks_credentials", "body_schema")
 
 
 def _login_lockout(inv: Any) -> bool:
@@ -374,7 +407,8 @@ def _requires_login(auth: str) -> bool:
     """The inventory's auth evidence names a login requirement (not `none`, not a check it could not read)."""
     return bool(auth) and not auth.startswith(("none", "unknown", "check", "public")) and \
         bool(re.search(r"(?i)(IsAuthenticated|login_required|admins?_only|authed_only|require_verified|"
-                       r"Permission|current_user|get_current_user|LoginRequired|decorator: requires$)", auth))
+                       r"Permission|current_user|get_current_user|LoginRequired|jwt_required|token_required|"
+                       r"decorator: requires$)", auth))
 
 
 def anchor(inv) -> tuple[str, int]:

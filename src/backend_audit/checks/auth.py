@@ -126,6 +126,7 @@ class EndpointWithoutAuth(EndpointCheck):
         locations = internal_locations(project) if by_handler else []
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
         out += self._rpc_anonymous_writes(inv)
+        switched = [dict(m) for m in inv.evidence.credential_middleware() if m.get("when")]
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -296,6 +297,16 @@ class EndpointWithoutAuth(EndpointCheck):
                     level = "warning"
                     reason += (f" (it hands the request to {handed}(), code this analysis does not follow: a check "
                                "of the caller there is not traced)")
+            switch = self._switched_guard(switched, group)
+            if switch is not None:
+                # the whole server is guarded, but only under a switch: one finding at the switch says so, the
+                # route itself is open only while it is off
+                switch.setdefault("open", []).extend(routes)
+                if level != "note":
+                    level = "note"
+                    reason += (f" (the server refuses every request without its credential through "
+                               f"{switch['name']}, but only when `{switch['when']}`: reported once at "
+                               f"{switch['file']}:{switch['line']})")
             shut = [internal_prefix(locations, e.path) for e, _ in group]
             if all(shut):
                 # the repository's proxy answers 404 to outside callers there: only the services on the
@@ -309,10 +320,35 @@ class EndpointWithoutAuth(EndpointCheck):
                 path, line, f"{'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''} ({handler}) has no "
                 f"authentication or permission check{reason}; add one, or list the path as public",
                 level=level, symbol=handler, snippet=" ".join(routes), properties={"routes": routes}))
+        out += self._switch_findings(switched)
         # the views the open default leaves public that this run reports at warning or error: what makes the
         # missing default more than a hardening gap
         opened = sorted({f.symbol for f in out if f.level != "note" and "DRF falls back to AllowAny" in f.message})
         out.extend(self._drf_default_open(inv, opened))
+        return out
+
+    @staticmethod
+    def _switched_guard(switched: list[dict[str, Any]], group: list) -> dict[str, Any] | None:
+        """The switched credential middleware of the app serving this handler's routes (the app it is added to,
+        or the only one), if any."""
+        roots = {e.root for e, _ in group}
+        for m in switched:
+            if len(switched) == 1 or any(r is not None and r[0] == m["file"] for r in roots):
+                return m
+        return None
+
+    def _switch_findings(self, switched: list[dict[str, Any]]) -> list:
+        out = []
+        for m in switched:
+            routes = sorted(set(m.get("open", ())))
+            if routes:
+                out.append(self.finding(
+                    m["file"], m["line"], f"the API is unauthenticated unless `{m['when']}`: {m['name']}, which refuses "
+                    "every request without the server's credential, is added only then, and none of the "
+                    f"{len(routes)} route(s) it would guard ({'; '.join(routes[:3])}{' ...' if len(routes) > 3 else ''}) "
+                    "checks a caller of its own; make the guard the default (refuse to start without a credential) "
+                    "or put one on the routes", level="warning", snippet=f"{m['name']} when {m['when']}",
+                    rule_id="BA-AUTH-001/switched-guard", properties={"routes": routes[:50]}))
         return out
 
     def _meant_private(self, group: list) -> str | None:

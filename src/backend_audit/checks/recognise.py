@@ -331,8 +331,10 @@ _DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a packa
 # package, and `django-admin startproject` names it), a plain `dev/`, `development/` folder, or a demo named
 # for the product (`demodesk/`, `demo_app/`: django-helpdesk ships its quick-start demo so, beside the
 # deployable `standalone/`).
+# A `*_workbench/` is the same: the bench a package's developers run it on.
 _DEV_PROJECT_DIR = re.compile(r"^(dev|devel|develop|development)([-_]?(project|site|server|app|instance))?$|"
-                              r"^(test|testing|example|sample)[-_]?(project|site)$|^demo([-_]?[a-z0-9]+)?$", re.I)
+                              r"^(test|testing|example|sample)[-_]?(project|site)$|^demo([-_]?[a-z0-9]+)?$|"
+                              r"^([a-z0-9]+[-_])?workbench$", re.I)
 _SETTINGS_NAME = re.compile(r"(^|[_.\-])(settings|configuration|config|conf)([_.\-]|$)", re.I)
 _SETTINGS_DIRS = frozenset({"settings", "config", "conf", "configs"})
 
@@ -343,6 +345,12 @@ def is_settings_path(path: str) -> bool:
     return bool(_SETTINGS_NAME.search(p.stem)) or (len(p.parts) > 1 and p.parts[-2] in _SETTINGS_DIRS)
 
 
+def in_dev_project(path: str) -> bool:
+    """A file inside a project for developing, testing or trying the package (`testproject/`, `sandbox/`,
+    `devproject/`, `*_workbench/`), not the one a deployment runs."""
+    return any(part.lower() in _DEMO_DIRS or _DEV_PROJECT_DIR.match(part) for part in PurePosixPath(path).parts[:-1])
+
+
 def is_dev_settings(path: str) -> bool:
     """Settings for development, tests or demos: `settings/dev.py`, `local_settings.py`, `settings_test.py`,
     `sandbox/settings.py`, `devproject/settings.py` (catalog: settings modules named dev*, local*, test*, ci*,
@@ -350,7 +358,7 @@ def is_dev_settings(path: str) -> bool:
     p = PurePosixPath(path)
     if not is_settings_path(path):
         return False
-    if any(part.lower() in _DEMO_DIRS or _DEV_PROJECT_DIR.match(part) for part in p.parts[:-1]):
+    if in_dev_project(path):
         return True
     stem = p.parent.name if p.stem == "__init__" else p.stem
     bare = re.sub(r"(?i)settings|configuration|config|conf", "", stem).strip("_-.")

@@ -10,6 +10,7 @@ from ..pipeline.discovery import repository_files
 from ..untrusted.files import read_small_text
 from .api import anchor
 from .endpoint_base import EndpointCheck
+from .reusable_app import HOST_OWNS, reusable_app
 
 # A path segment naming a health probe: `/healthz`, `/utils/health-check/`, `/api/ping`, `/-/readyz`; the
 # words are matched whole inside the segment, so `/shipping` is no probe.
@@ -74,5 +75,9 @@ class NoHealthCheck(EndpointCheck):
                                  "in a way not traced (a project route table) may be the health check; point the "
                                  "orchestrator's probe at it, or add /healthz",
                                  level="note", snippet="health-check", properties={"sub": "status-route"})]
+        if reusable_app(project, inv):
+            return [self.finding(path, line, f"no health-check endpoint among {len(inv.endpoints)} endpoint(s), but "
+                                 f"this is {HOST_OWNS}", level="note", snippet="health-check",
+                                 properties={"sub": "reusable-app"})]
         return [self.finding(path, line, f"no health-check endpoint among {len(inv.endpoints)} endpoint(s): add "
                              "/healthz (liveness) and a readiness check", snippet="health-check")]

@@ -586,6 +586,15 @@ class CsrfProtectionDisabled(_ConfigAware):
             # path("hook/", csrf_exempt(views.Update.as_view())): the URLconf spelling
             self.report(node, "csrf_exempt(...) in the URLconf turns CSRF protection off for this view; remove it "
                               "and send the CSRF token")
+            view = node.args[0]
+            if isinstance(view, ast.Call) and isinstance(view.func, ast.Attribute) and view.func.attr == "as_view" \
+                    and dotted(view.func.value):
+                # a class view: which methods it answers is in its class, perhaps another module (csrf_views.py)
+                route = self.ctx.parents[-1] if self.ctx.parents else None
+                pattern = literal_value(route.args[0]) if isinstance(route, ast.Call) and route.args else None
+                self.ctx.findings[-1].properties = {"view": dotted(view.func.value),
+                                                    "route": pattern if isinstance(pattern, str) else ""}
+                self.ctx.facts.setdefault("csrf_exempt_views", []).append(self.ctx.findings.pop().to_dict())
             return
         for kw in node.keywords:
             if kw.arg in _WTF_KEYS and literal_value(kw.value) is False:

@@ -26,6 +26,7 @@ from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext,
 from ..config import Selection, Settings, is_test_path, requires_python
 from ..records import dataclass
 from .discovery import SourceRef, discover
+from .test_packages import with_test_packages
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import base_prep, helper, syntax, test_functions
 from .pytest_plugin import is_test_support
@@ -888,6 +889,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     rules = {r.id: r for r in rules_tuple}
     selection = Selection(settings, rules_tuple)
     disc = discover(targets, settings, use_git=use_git)
+    settings = with_test_packages(settings, [ref.rel for ref in disc.files])
     from ..workflow import diffscope
 
     changes = diffscope.prepare(disc.root, settings)  # fail fast (shallow clone) before the work

@@ -13,6 +13,7 @@ from typing import Any
 from ...checks.base import FileContext, dotted
 from .common import dep_refs, last_name, literal
 from .functions import call_arguments, name_text
+from .credential_guard import credential_guard
 from .login_guard import login_guard
 
 VIEW_ATTRS = frozenset({"permission_classes", "authentication_classes", "throttle_classes", "throttle_scope",
@@ -59,6 +60,9 @@ class ClassFacts:
         guard = login_guard(node)
         if guard is not None:  # a middleware that refuses anonymous requests (on some paths)
             entry["login_guard"] = guard
+        shared = credential_guard(node)
+        if shared is not None:  # a middleware that refuses requests without the server's credential header
+            entry["credential_guard"] = shared
         decorators = [dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
         if decorators:
             entry["decorators"] = [d for d in decorators if d]

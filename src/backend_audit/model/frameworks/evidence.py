@@ -272,7 +272,32 @@ class AuthEvidence:
             tail = last_name(mw)
             if tail in self.auth_middleware or mw in self.auth_middleware or tail == "LoginRequiredMiddleware":
                 return tail
+        always = next((m["name"] for m in self.credential_middleware() if not m.get("when")), None)
+        if always:
+            return always
         return next((name for name, prefixes in self.guarding_middleware() if not prefixes), None)
+
+    def credential_middleware(self) -> list[dict[str, Any]]:
+        """The project middleware added to an app (`app.add_middleware(X)`) that refuses every request without
+        the server's credential header (credential_guard.py): {name, file, line, when}, `when` the test of
+        the `if` it is added under (a config switch), absent when it is always added."""
+        if "_credential_mw_memo" in self.__dict__:
+            return self._credential_mw_memo
+        out: list[dict[str, Any]] = []
+        sm = self.semantic
+        for path in sorted(self.facts) if sm is not None else []:
+            added = self.facts[path].get("web", {}).get("middleware", [])
+            module = sm.module_of(path) if added else None
+            for m in added if module else []:
+                sym = sm.resolve(module, m["name"])
+                if sym is None or sym.kind != "class" or not sym.path or not sym.module:
+                    continue
+                cls = self.facts.get(sym.path, {}).get("classes", {}).get(sym.qualname[len(sym.module) + 1:], {})
+                if cls.get("credential_guard"):
+                    out.append({"name": m["name"].rsplit(".", 1)[-1], "file": path, "line": m["line"],
+                                **({"when": m["when"]} if m.get("when") else {})})
+        self._credential_mw_memo = out
+        return out
 
     def guarding_middleware(self) -> list[tuple[str, list[str]]]:
         """(name, path prefixes) of the project middleware in settings.MIDDLEWARE that refuses anonymous

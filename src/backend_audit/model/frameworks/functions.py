@@ -13,7 +13,7 @@ from ...checks.lazy_re import re  # compiled on first use
 from dataclasses import field
 from typing import Any
 
-from ...checks.authz_terms import authz_term, names_a_subject, only_authentication
+from ...checks.authz_terms import authz_term, names_a_subject, only_authentication, role_of_data
 from ...checks.base import FileContext, dotted, dotted_parts, iter_nodes
 from ...checks.credential_checks import call_uses, checked_only, returned_uses
 from ...records import dataclass
@@ -27,6 +27,7 @@ from .login_guard import refuses_anonymous
 from .hook_paths import literal_names, open_paths
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
+from .typed_secrets import body_schema, oauth_exchange, typed_secret
 from .sanitiser import sanitises_first_param, type_checked_params
 from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
@@ -211,6 +212,9 @@ class _Fn:
     locals_expr: dict[str, ast.expr] = field(default_factory=dict)
     returns: list[dict[str, Any]] = field(default_factory=list)
     auth_check: bool = False
+    # `if not is_admin_user(request): return ...`: the function refuses on a permission test (BA-AUTH-004 reads
+    # a helper's assert of the same right as the precondition its callers already checked)
+    permission_gate: bool = False
     paginates: bool = False
     validates: bool = False
     methods_seen: set[str] = field(default_factory=set)
@@ -520,9 +524,9 @@ class FunctionFacts:
             out["returned"] = fn.returns
         if fn.auth_check and refuses_anonymous(node):  # the body walk only where a check was seen
             out["refuses_anonymous"] = True  # a helper a view calls as its login check (evidence.special_case)
-        for flag in ("auth_check", "paginates", "validates", "reads_body", "builds_urls", "registers",
-                     "sender_checked", "serves_anonymous", "writes", "persists", "stores", "resolves_host",
-                     "checks_ip_range"):
+        for flag in ("auth_check", "permission_gate", "paginates", "validates", "reads_body", "builds_urls",
+                     "registers", "sender_checked", "serves_anonymous", "writes", "persists", "stores",
+                     "resolves_host", "checks_ip_range"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
@@ -586,6 +590,15 @@ class FunctionFacts:
             out["parsed_params"] = sorted(set(parsed))  # typed getters only, or type checks that refuse
         out.update(factory_facts(node))  # what a dependency factory makes (dep_guards.py)
         out.update(refusal_facts(node, own))  # project exceptions raised, a 401/403 default status (refusals.py)
+        secret = typed_secret(node, own)
+        if secret:
+            out["typed_secret"] = secret  # a password or one-time code the caller types (BA-API-003)
+        exchange = oauth_exchange(own)
+        if exchange:
+            out["oauth_exchange"] = exchange  # a provider's code traded for a token (BA-API-003)
+        schema = body_schema(own)
+        if schema:
+            out["body_schema"] = schema  # the body is read by a serializer or form's fields (BA-API-003)
         if fn.public_switch:
             out["public_switch"] = fn.public_switch
         said = documented_public(ast.get_docstring(node, clean=False))
@@ -1107,6 +1120,11 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
             self.stack[-1].auth_check = True
+        if self.stack and isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and \
+                isinstance(node.test.op, ast.Not) and isinstance(node.body[-1], (ast.Return, ast.Raise)) and \
+                authz_term(node.test, self.ctx.segment(node.test)) and not only_authentication(
+                    node.test, self.ctx.segment(node.test)):
+            self.stack[-1].permission_gate = True
         if self.stack and isinstance(node, ast.If) and self.path_tests:
             self.stack[-1].exempt_paths.extend(open_paths(node))
         if self.stack and isinstance(node, ast.If) and any(isinstance(n, (ast.Return, ast.Raise)) for n in node.body):
@@ -1480,7 +1498,7 @@ class FunctionFacts:
         fn.in_assert += 1
         segment = self.ctx.segment(node.test)
         term = authz_term(node.test, segment)
-        if term:
+        if term and not role_of_data(node.test, fn.locals_expr):
             fn.auth_asserts.append({**pos(self.ctx, node), "term": term,
                                     "authn_only": only_authentication(node.test, segment)})
             if not names_a_subject(node.test):
@@ -1798,15 +1816,22 @@ def _request_read(node: ast.expr | None) -> bool:
         node.func, ast.Attribute) and node.func.attr == "get" and last_name(dotted(node.func.value) or "") == "form"
 
 
+def keyed_read(node: ast.AST | None) -> tuple[ast.expr, ast.expr] | None:
+    """`x.get("k")` or `x["k"]`: (x, the key's node), else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        return node.func.value, node.args[0]
+    if isinstance(node, ast.Subscript):
+        return node.value, node.slice
+    return None
+
+
 def _request_token(node: ast.expr | None) -> str | None:
     """`request.args.get("token")`, `request.headers["X-Api-Key"]`: the key of a credential the request carries
     (the request by its name: a helper handed it as its second parameter is not known as a view's)."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
-        base, key = node.func.value, node.args[0]
-    elif isinstance(node, ast.Subscript):
-        base, key = node.value, node.slice
-    else:
+    read = keyed_read(node)
+    if read is None:
         return None
+    base, key = read
     if not (isinstance(base, ast.Attribute) and base.attr in _TOKEN_PLACES and
             last_name(dotted(base.value) or "") in ("request", "req")):
         return None

@@ -79,7 +79,7 @@ def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
                 inner += [s for h in getattr(st, "handlers", []) for s in h.body]
                 walk(inner, conds)
             elif not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if isinstance(st, (ast.Return, ast.Raise)) and _refuses(getattr(st, "value", None) or
+                if isinstance(st, (ast.Return, ast.Raise)) and refusal_call(getattr(st, "value", None) or
                                                                         getattr(st, "exc", None)):
                     out.append(conds)
                 calls(st, conds)
@@ -88,7 +88,8 @@ def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
     return out
 
 
-def _refuses(node: ast.AST | None) -> bool:
+def refusal_call(node: ast.AST | None) -> bool:
+    """A login redirect, `PermissionDenied`, or a response built with status 401/403."""
     if not isinstance(node, ast.Call):
         return False
     tail = (dotted(node.func) or "").rsplit(".", 1)[-1]

@@ -379,6 +379,9 @@ class RouteWiring:
             mw = positional(node, 0)
             if mw is not None and dotted(mw):
                 self.middleware.append({"owner": owner, "name": dotted(mw), "line": self._line(node)})
+                switch = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
+                if switch is not None:  # `if os.getenv("SECURE") == "true": app.add_middleware(...)`: only then
+                    self.middleware[-1]["when"] = self.ctx.segment(switch)[:200]
         elif method == "register" and (node.args or node.keywords):
             prefix = string_value(positional(node, 0))
             viewset = positional(node, 1) or keyword(node, "viewset")
