@@ -83,3 +83,14 @@ def test_nothing_is_dead_for_lack_of_importers_or_when_live_code_imports_or_name
     assert found[("app/legacy.py", 2)][0] == "warning"  # main.py imports it too
     assert found[("app/script.py", 2)][0] == "warning"  # imported by nothing: an entry point, a script
     assert found[("app/plugin.py", 2)][0] == "warning"  # its importer is named in a settings string
+
+
+def test_what_only_setup_py_imports_is_packaging_tooling_and_a_self_contained_package_stays_live(tmp_path):
+    found = _scan(tmp_path, {
+        "setup.py": "import setuptools\n\nfrom build_utils import steps\n\nsetuptools.setup(cmdclass=steps.COMMANDS)\n",
+        "build_utils/__init__.py": "", "build_utils/steps.py": LEGACY + "\nCOMMANDS = {}\n",
+        "plugin/__init__.py": "from plugin.views import run\n", "plugin/views.py": "import plugin\n\n" + LEGACY})
+    level, message = found[("build_utils/steps.py", 2)]
+    assert level == "note" and "packaging tooling: only the build script `setup.py`" in message
+    # nothing imports the package but its own modules import each other: no evidence it is dead
+    assert found[("plugin/views.py", 5)][0] == "warning"

@@ -45,6 +45,9 @@ class ImportsCollector:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
             if _DOTTED.fullmatch(node.value):
                 self.named.add(node.value)
+            elif ":" in node.value and _DOTTED.fullmatch(node.value.partition(":")[0]) and \
+                    node.value.partition(":")[2].isidentifier():  # "pkg.admin.module:AdminModule", entry-point style
+                self.named.add(node.value.partition(":")[0])
             elif "=" in node.value:  # a setting written as text: "pinhandling=pkg.pinhandling.base.PinHandler"
                 value = node.value.rpartition("=")[2].strip()
                 if value.count(".") > 1 and _DOTTED.fullmatch(value):

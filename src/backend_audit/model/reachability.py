@@ -11,8 +11,10 @@ plugins loaded by name, entry points and a library's public API are all imported
   always imported by the module that includes it, so these routes are not endpoints.
 - **imported only from dead code**: every module is live when it is imported by nothing (a script, an entry
   point, a plugin) or named by a string (settings, `import_module` prefixes); what a live module imports is
-  live, and a package's `__init__` is always live. What is left was only ever imported from the two kinds
-  above. Imports made by tests do not put code on a request path, so they do not count.
+  live (importing `a.b.c` runs `a/__init__.py` and `a/b/__init__.py` too). What is left was only ever imported
+  from the two kinds above. Imports made by tests do not put code on a request path, so they do not count.
+- **packaging tooling**: what only `setup.py` or a PEP 517 build backend reaches runs when the package is
+  built, not in the application (build commands that print their progress, with no test expectation).
 """
 
 from __future__ import annotations
@@ -49,12 +51,14 @@ def _compute(model: Any) -> dict[str, str]:
     for path in sorted(facts):
         test = bool(facts[path].get("is_test"))
         for name in facts[path].get("imports", ()):
-            for target in model.resolve_import(path, name):
-                if target == path:
-                    continue
-                any_importer.add(target)
-                if not test:
-                    imported_by.setdefault(path, set()).add(target)
+            for found in model.resolve_import(path, name):
+                # importing `a.b.c` runs `a/__init__.py` and `a/b/__init__.py` first
+                for target in (*model.package_inits(found), found):
+                    if target == path:
+                        continue
+                    any_importer.add(target)
+                    if not test:
+                        imported_by.setdefault(path, set()).add(target)
     named = _named_modules(model, modules)
     has_app = any(r.get("kind") in _APPS for p in modules
                   for r in facts[p].get("web", {}).get("routers", {}).values())
@@ -70,20 +74,39 @@ def _compute(model: Any) -> dict[str, str]:
         for target in targets:
             importers.setdefault(target, set()).add(src)
     roots = [p for p in modules if p not in reasons and (
-        not importers.get(p) or p in named or p.endswith("/__init__.py") or facts[p].get("runs_as_script"))]
-    live = set(roots)
+        not importers.get(p) or p in named or facts[p].get("runs_as_script"))]
+    tooling = [p for p in roots if _packaging(p, facts[p])]
+    live = _closure([p for p in roots if p not in tooling], imported_by, reasons)
+    built = {t: _closure([t], imported_by, reasons) - live for t in tooling}
+    # deadness spreads from evidence only: a package nothing imports whose modules import each other is live
+    from_dead = _closure(list(reasons), imported_by, {})
+    for path in modules:
+        script = next((t for t in tooling if path in built[t]), None)
+        if script is not None and script != path:
+            reasons[path] = f"packaging tooling: only the build script `{script}` reaches `{path}`"
+        elif path not in live and path not in reasons and script is None and path in from_dead:
+            via = sorted(importers.get(path, ()))
+            reasons[path] = f"unreachable: `{path}` is imported only by unreachable code (`{via[0]}`)"
+    return dict(sorted(reasons.items()))
+
+
+def _packaging(path: str, facts: dict[str, Any]) -> bool:
+    """setup.py or a PEP 517 build backend: what only it imports runs when the package is built, never in the
+    application."""
+    return path.rpartition("/")[2] == "setup.py" or bool(facts.get("build_backend"))
+
+
+def _closure(roots: list[str], imported_by: dict[str, set[str]], dead: dict[str, str]) -> set[str]:
+    """The modules these reach through imports, never through a module already known dead."""
+    seen = set(roots)
     todo = list(roots)
     while todo:
         path = todo.pop()
         for target in sorted(imported_by.get(path, ())):
-            if target not in live and target not in reasons:
-                live.add(target)
+            if target not in seen and target not in dead:
+                seen.add(target)
                 todo.append(target)
-    for path in modules:
-        if path not in live and path not in reasons:
-            via = sorted(importers.get(path, ()))
-            reasons[path] = f"unreachable: `{path}` is imported only by unreachable code (`{via[0]}`)"
-    return dict(sorted(reasons.items()))
+    return seen
 
 
 def _named_modules(model: Any, modules: list[str]) -> set[str]:
