@@ -118,7 +118,7 @@ def _named_modules(model: Any, modules: list[str]) -> set[str]:
     for path in sorted(facts):
         if facts[path].get("is_test"):
             continue
-        for text in facts[path].get("dotted_names", ()):
+        for text in (*facts[path].get("dotted_names", ()), *facts[path].get("entry_names", ())):
             parts = tuple(text.split("."))
             dotted.update(parts[:i] for i in range(1, len(parts) + 1))
         for text in facts[path].get("loads_modules_of", ()):
