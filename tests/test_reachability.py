@@ -45,6 +45,13 @@ def run():
     return 1
 """
 
+SCRIPT = """
+from cps import main
+
+if __name__ == "__main__":
+    print("start")
+"""
+
 
 def _scan(tmp_path: Path, files: dict[str, str]) -> dict[tuple[str, int], tuple[str, str]]:
     for rel, code in files.items():
@@ -72,6 +79,14 @@ def test_a_module_shadowed_by_its_package_is_unreachable(tmp_path):
     level, message = found[("app/jobs.py", 2)]
     assert level == "note" and "shadowed by the package `app/jobs/`" in message
     assert found[("app/jobs/run.py", 2)][0] == "warning"
+
+
+def test_a_script_beside_its_package_runs_by_its_path(tmp_path):
+    # `python cps.py` starts the application kept in the package `cps/`: run, never imported
+    found = _scan(tmp_path, {"cps.py": SCRIPT,
+                             "cps/__init__.py": "", "cps/main.py": LEGACY})
+    assert not any("unreachable" in message for _, message in found.values())
+    assert found[("cps/main.py", 2)][0] == "warning"
 
 
 def test_nothing_is_dead_for_lack_of_importers_or_when_live_code_imports_or_names_it(tmp_path):

@@ -5,7 +5,7 @@ why (`demote`). Deadness only spreads from positive evidence, never from "nothin
 plugins loaded by name, entry points and a library's public API are all imported by nothing we can see):
 
 - **shadowed**: `pkg/x.py` beside the regular package `pkg/x/__init__.py`. The import system's path finder
-  tries the package first, so `import pkg.x` never loads the module.
+  tries the package first, so `import pkg.x` never loads the module (unless it is a script run by its path).
 - **unmounted router**: a module that defines routes on a FastAPI `APIRouter` / Flask `Blueprint` and that no
   module imports or names in a string, in a project that has an application elsewhere: an included router is
   always imported by the module that includes it, so these routes are not endpoints.
@@ -44,7 +44,8 @@ def _compute(model: Any) -> dict[str, str]:
     for path in modules:
         if not path.endswith("/__init__.py"):
             package = path[:-3] + "/__init__.py"
-            if package in facts:
+            # a script run by its path (`python cps.py` beside the package `cps/`) is not imported: it runs
+            if package in facts and not facts[path].get("runs_as_script"):
                 reasons[path] = f"unreachable: `{path}` is shadowed by the package `{path[:-3]}/`"
     imported_by: dict[str, set[str]] = {}
     any_importer: set[str] = set()
