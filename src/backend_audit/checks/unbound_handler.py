@@ -140,6 +140,13 @@ class UnboundInHandler(AstCheck):
 
     def _judge(self, node: ast.Try, handler: ast.ExceptHandler, read: ast.Name, index: int) -> None:
         binding = node.body[index]
+        stop = _after_exit(handler.body, read)
+        if stop is not None:  # the read never runs, so it cannot fail: the block it sits in is the bug
+            self.report(read, f"`{read.id}` is read after the `{type(stop).__name__.lower()}` at line {stop.lineno} "
+                              "in this handler: the code from there on is unreachable and never runs (mis-indented "
+                              "under the `except`?); move it out of the handler", level="warning",
+                        rule_id="BA-ERR-004/unreachable")
+            return
         # a loop's target is bound before its body runs: only the iterable can fail first
         before = [binding.iter] if isinstance(binding, (ast.For, ast.AsyncFor)) and any(
             isinstance(n, ast.Name) and n.id == read.id for n in ast.walk(binding.target)) else [binding]
@@ -211,6 +218,29 @@ class UnboundInHandler(AstCheck):
                 if any(n.id == name for n in _stores(others)):
                     return True
         return False
+
+
+_EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _after_exit(body: list[ast.stmt], node: ast.AST) -> ast.stmt | None:
+    """The return/raise/continue/break that `node` follows in its own block of `body`, if any: after it the
+    block's statements never run."""
+    for i, stmt in enumerate(body):
+        if not _contains(stmt, node):
+            continue
+        exit_ = next((s for s in body[:i] if isinstance(s, _EXITS)), None)
+        if exit_ is not None:
+            return exit_
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], (ast.stmt, ast.ExceptHandler)):
+                for block in ([h.body for h in inner] if field == "handlers" else [inner]):
+                    found = _after_exit(block, node)
+                    if found is not None:
+                        return found
+        return None
+    return None
 
 
 def _contains(stmt: ast.stmt, node: ast.AST) -> bool:

@@ -263,6 +263,13 @@ class UndefinedName(AstCheck):
                 self.guarded.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
                 return
 
+    def visit_If(self, node: ast.If) -> None:
+        # `if sys.version_info[0] == 3: ... else: string_types = (basestring,)`: a Python 2 branch never runs
+        # on the Python 3 this code runs under, so its names (basestring, unicode, long) are never read
+        branch = _py2_branch(node)
+        if branch:
+            self.guarded.append((branch[0].lineno, branch[-1].end_lineno or branch[-1].lineno))
+
     # -- what is not a run-time read -------------------------------------------------------------------------
     def _annotation(self, node: ast.Name) -> str:
         """"def" for a def's parameter or return annotation (evaluated when the def runs unless PEP 563 holds),
@@ -335,6 +342,38 @@ class UndefinedName(AstCheck):
             "symbol": frame.symbol, "snippet": node.id,
             "message": f"`{node.id}` is not bound in any enclosing scope, imported or a builtin: {what} raises "
                        f"NameError {where}; import or define it, or fix the spelling"})
+
+
+def _py2_branch(node: ast.If) -> list[ast.stmt]:
+    """The branch of `if` that runs only on Python 2, when its test is a plain version check: `sys.version_info`
+    (or its `[0]` / `.major`) compared with a constant, or six's `PY2`/`PY3`."""
+    test = node.test
+    name = dotted(test) or ""
+    if name.rpartition(".")[2] in ("PY2", "PY3"):
+        return node.body if name.endswith("PY2") else node.orelse
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)
+            or isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Tuple)):
+        return []
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if isinstance(left, ast.Subscript) and isinstance(left.slice, ast.Constant) and left.slice.value == 0:
+        left = left.value
+    elif isinstance(left, ast.Attribute) and left.attr == "major":
+        left = left.value
+    if dotted(left) not in ("sys.version_info", "version_info"):
+        return []
+    if isinstance(right, ast.Tuple):  # ordered only: `sys.version_info == (3,)` is never true
+        first = right.elts[0] if right.elts else None
+        major = first.value if isinstance(first, ast.Constant) and isinstance(op, (ast.Lt, ast.GtE)) else None
+    else:
+        major = right.value
+    if not isinstance(major, int) or isinstance(major, bool) or major not in (2, 3):
+        return []
+    py3 = {(ast.Eq, 3): True, (ast.GtE, 3): True, (ast.Gt, 2): True, (ast.NotEq, 2): True,
+           (ast.Eq, 2): False, (ast.Lt, 3): False, (ast.LtE, 2): False, (ast.NotEq, 3): False}.get(
+        (type(op), major))
+    if py3 is None:
+        return []
+    return node.orelse if py3 else node.body
 
 
 if hasattr(ast, "TypeAlias"):  # `type Pairs[K] = list[tuple[K, K]]` (3.12): a node older hosts do not have

@@ -30,6 +30,7 @@ class ImportsCollector:
         self.ctx = ctx
         self.found: list[str] = ctx.facts.setdefault("imports", [])
         self.named: set[str] = set()
+        self.entry_named: set[str] = set()
         self.loaded: set[str] = set()
         # `import_module("%s.admin" % app.name)`, `f"{app}.admin"`: the module of that name in each app
         self.suffixes: set[str] = set()
@@ -45,6 +46,10 @@ class ImportsCollector:
         if isinstance(node.value, str) and len(node.value) < 200 and len(self.named) < 500:
             if _DOTTED.fullmatch(node.value):
                 self.named.add(node.value)
+            elif ":" in node.value and _DOTTED.fullmatch(node.value.partition(":")[0]) and \
+                    node.value.partition(":")[2].isidentifier() and len(self.entry_named) < 100:
+                # "pkg.admin.module:AdminModule", entry-point style: a module loaded by name (reachability)
+                self.entry_named.add(node.value.partition(":")[0])
             elif "=" in node.value:  # a setting written as text: "pinhandling=pkg.pinhandling.base.PinHandler"
                 value = node.value.rpartition("=")[2].strip()
                 if value.count(".") > 1 and _DOTTED.fullmatch(value):
@@ -93,6 +98,8 @@ class ImportsCollector:
     def leave_Module(self, node: ast.Module) -> None:
         if self.named:
             self.ctx.facts["dotted_names"] = sorted(self.named)
+        if self.entry_named:
+            self.ctx.facts["entry_names"] = sorted(self.entry_named)
         if self.suffixes:
             self.ctx.facts["loads_module_named"] = sorted(self.suffixes)[:20]
         if self.commands:
