@@ -47,6 +47,10 @@ _OWN_URLS = frozenset({"base_url", "url", "host_url", "url_root"})
 _URL_CHECK = re.compile(r"(?i)^_*(?:is_|has_)?(?:safe|allow|allowed|valid|validate|check|verify|trusted)_?\w*?"
                         r"(?:url|redirect|next|host|target|location)|^_*(?:is_)?(?:url|redirect|next|host)\w*"
                         r"(?:safe|allowed|valid|trusted)")
+# a statement call whose result is dropped, named for refusing a bad URL (`raise_not_valid_url(url)`,
+# `validate_url(url)`, `ensure_allowed_host(u)`): it raises on what it rejects, so what follows has the checked URL;
+# a name going on past the URL word (`validate_url_against_ssrf`) says what else it does and is read by its body
+_URL_REFUSAL = re.compile(r"(?i)^_*(?:raise|ensure|assert|validate|check|verify)_\w*(?:url|host|redirect|next|target)s?$")
 # functions that call the function they are given with the arguments that follow it
 _DEFERRING = frozenset({"asyncio.to_thread", "starlette.background.BackgroundTask", "fastapi.background.BackgroundTask",
                         "starlette.concurrency.run_in_threadpool", "anyio.to_thread.run_sync"})
@@ -275,6 +279,10 @@ class FunctionAnalyser:
                 return None
             self.eval(v, state)
             self.url_resolved(v, state)
+            if isinstance(v, ast.Call) and _URL_REFUSAL.search(_tail_name(v.func) or "") and \
+                    (checked := _checked_url(v)) is not None:
+                self.sanitise_names(_names_of(checked), ("url", "redirect"), state)
+                self.sanitise_read(checked, ("url", "redirect"), state)
             return state
         if t is ast.Return:
             if self.params and self.proves != {}:
