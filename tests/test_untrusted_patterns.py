@@ -127,3 +127,23 @@ def test_whole_match_chars_needs_both_anchors():
     assert whole_match_chars("[a-z]+$", "/") is None  # unanchored start: "../x" contains a match
     assert whole_match_chars("^[a-z]+", "/") is None
     assert whole_match_chars("^(a+)+$", "/") is None  # refused: exponential backtracking
+
+
+def test_manifest_and_header_blank_runs_finish():
+    # 256 KB of blanks after `pyjwt` in a manifest, or after a copyright holder in a module's first line, made the
+    # version and licence-header patterns backtrack for minutes; run in a child so a regression fails instead of
+    # hanging. Pins and headers are still read.
+    code = ("from backend_audit.checks.dependency_pins import _spec_pattern, _lower_major;"
+            "t = 'pyjwt>=2' + ' ' * (256 * 1024) + 'x';"
+            "ms = list(_spec_pattern('pyjwt').finditer(t));"
+            "assert [_lower_major(m.group('spec')) for m in ms] == [2], ms;"
+            "m = _spec_pattern('pyjwt').search('pyjwt>=1.7 , <3');"
+            "assert _lower_major(m.group('spec')) == 1;"
+            "assert not list(_spec_pattern('pyjwt').finditer('pyjwt' + ' ' * (256 * 1024) + 'x'));"
+            "from backend_audit.checks.vendored import header_licence;"
+            "assert header_licence(['# Copyright 2020 ACME Inc' + ' ' * (256 * 1024) + 'x']) is None;"
+            "h = header_licence(['# Copyright 2017 The TensorFlow Authors. All Rights Reserved.', '#',"
+            " '# Licensed under the Apache License, Version 2.0']);"
+            "assert h['holder'] == 'The TensorFlow Authors' and h['licences'] == ['apache'], h")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

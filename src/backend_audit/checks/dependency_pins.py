@@ -19,9 +19,12 @@ _BOUND = re.compile(r"(?P<op>===|==|~=|>=|<=|!=|>|<|\^|~)\s*v?(?P<major>\d+)")
 
 def _spec_pattern(package: str) -> "re.Pattern[str]":
     name = re.escape(package).replace(r"\-", "[-_.]")
-    # `pyjwt[crypto]>=2.13.0`, `PyJWT (>=2,<3)`, poetry's `pyjwt = "^2.8"` / `pyjwt = {version = "^2"`
+    # `pyjwt[crypto]>=2.13.0`, `PyJWT (>=2,<3)`, poetry's `pyjwt = "^2.8"` / `pyjwt = {version = "^2"`; one way
+    # only to split the blanks around a comma: `\s*,?\s*` made a long blank run backtrack quadratically (a hostile
+    # manifest of spaces held the scan for minutes)
     return re.compile(rf"(?im)(?<![\w.-]){name}(?:\[[^\]]*\])?[\"']?\s*(?:=\s*\{{[^}}\n]*?version\s*=\s*|=\s*|\(\s*)?"
-                      rf"[\"']?(?P<spec>(?:\s*,?\s*(?:===|==|~=|>=|<=|!=|>|<|\^|~)\s*v?\d[\w.*]*)+)")
+                      rf"[\"']?(?P<spec>(?:===|==|~=|>=|<=|!=|>|<|\^|~)\s*v?\d[\w.*]*"
+                      rf"(?:\s*(?:,\s*)?(?:===|==|~=|>=|<=|!=|>|<|\^|~)\s*v?\d[\w.*]*)*)")
 
 
 def _lock_pattern(package: str) -> "re.Pattern[str]":

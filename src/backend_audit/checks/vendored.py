@@ -24,8 +24,10 @@ HEADER_FACT = "licence_header"
 _VENDOR_DIRS = frozenset({"vendor", "vendored", "_vendor", "third_party", "thirdparty", "third-party", "externals",
                           "_external"})
 # `Copyright 2017 The TensorFlow Authors`, `Copyright (c) 2010-2015, Jane Doe`: a year, then the holder
+# The holder starts with a non-blank and each optional tail part with its mark, so a blank run splits one way only:
+# `\s+(?P<holder>[^\n]...)\s*\.?\s*` made a header line of blanks backtrack for minutes (the scanned file is hostile).
 _COPYRIGHT = re.compile(r"(?im)^[#*\s]*Copyright\s+(?:\(c\)\s*|©\s*)?\d{4}(?:\s*[-,]\s*\d{4})*,?\s+"
-                        r"(?P<holder>[^\n]{3,80}?)\s*\.?\s*(?:All rights reserved\.?)?\s*$")
+                        r"(?P<holder>\S[^\n]{2,79}?)(?:\s*\.)?(?:\s*All rights reserved\.?)?\s*$")
 # licence families by the words of their grant or notice (the AGPL and LGPL before the GPL they contain)
 _LICENCES = (("agpl", re.compile(r"(?i)GNU\s+AFFERO")), ("lgpl", re.compile(r"(?i)GNU\s+LESSER")),
              ("gpl", re.compile(r"(?i)GNU\s+GENERAL\s+PUBLIC")), ("apache", re.compile(r"(?i)Apache\s+License")),
