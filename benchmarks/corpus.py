@@ -205,6 +205,17 @@ PROJECTS = (
             held_out=True),
     Project("shuup", "shuup/shuup", "25f78cfe370109b9885b903e503faac295c7b7f2",
             "Django multi-vendor e-commerce platform", held_out=True),
+    # set V (session 35): pinned at the start of the session, reviewed blind against its start rules (42ed5af)
+    Project("warehouse", "pypi/warehouse", "6b62157124ab7865029afeeadf282bce27d601d9",
+            "Pyramid/SQLAlchemy backend of the Python Package Index", held_out=True),
+    Project("mwdb-core", "CERT-Polska/mwdb-core", "88f0ea5ff2a3bff245d7e0a4f7d235cdffc0c537",
+            "Flask/SQLAlchemy malware repository (CERT Polska)", held_out=True),
+    Project("vas3k-club", "vas3k/vas3k.club", "bcf60c509fdfa3110463d01ac125c69cdd2f250d",
+            "Django community site with OAuth provider and bots", held_out=True),
+    Project("fides", "ethyca/fides", "96aa40cba74e44a369d637b056f08310132b65ba",
+            "FastAPI/SQLAlchemy privacy-engineering platform (Ethyca)", held_out=True),
+    Project("jumpserver", "jumpserver/jumpserver", "54b5d374e36b17b99d6377997272c648e9978601",
+            "Django/DRF privileged-access-management bastion", held_out=True),
 )
 
 
