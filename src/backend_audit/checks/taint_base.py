@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..findings import Finding, normalise_code
-from ..model.taint.values import PARSED
+from ..model.taint.values import MATCHED, PARSED
 from ..untrusted.files import read_tree_text
 from .base import ProjectCheck
 
@@ -85,6 +85,12 @@ class TaintCheck(ProjectCheck):
                 return "note", (f"request data ({what}) {self.WHAT} ({tf.api}) after a form's or serializer's fields "
                                 f"parsed it: whether the field that gets here constrains the value (a choice, a "
                                 f"number, a path under a root) was not traced. {self.FIX}")
+            if MATCHED in kinds:
+                # a deliberate existence check: a second-order flow at most, worth knowing, not a gate
+                return "note", (
+                    f"request data ({what}) {self.WHAT} ({tf.api}) after a lookup matched it against a stored "
+                    f"record: only values the database already holds get here; check that users cannot write "
+                    f"them. {self.FIX}")
             if "validated" in kinds:
                 return _LOWER[self.rule.level], (
                     f"request data ({what}, through a model whose fields have validators: check the field that "

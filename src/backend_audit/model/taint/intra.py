@@ -644,8 +644,10 @@ class FunctionAnalyser:
             # `row = cur.execute("... WHERE name = ?", (name,)).fetchone()` and `if not row: return`: name
             # matched a stored record, the validation a trust store asks for (not a sanitiser for any other sink)
             for b in self.bound.get(found, ()) if isinstance(found, str) else (found,):
+                if isinstance(b, ast.Await):
+                    b = b.value
                 if isinstance(b, ast.Call) and _lookup_call(b):
-                    self.sanitise_names(_lookup_arg_names(b), ("trust-store",), state)
+                    self.sanitise_names(_lookup_arg_names(b), ("trust-store", V.MATCHED), state)
                 elif isinstance(b, ast.Call) and (matched := _matched_in(b)) and \
                         self.trusted_set(matched[0], state):
                     # `hit = next((r for r in releases if r.link == link), None)` and `if not hit: raise`:

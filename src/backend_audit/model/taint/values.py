@@ -69,6 +69,9 @@ def step(value: Value, line: int, col: int, text) -> Value:
 
 # a mark, not a sink kind: request data a form's or serializer's fields parsed (which field is not traced)
 PARSED = "parsed"
+# a mark: a lookup found a stored record equal to the value before it got here (`row = fetchone(.., {"id": x})`,
+# `if not row: raise`); only values the database already holds pass, which is as safe as what writes them
+MATCHED = "matched-stored"
 
 
 def sanitise(value: Value, kinds: Iterable[str]) -> Value:
