@@ -124,9 +124,10 @@ class EndpointWithoutAuth(EndpointCheck):
                               (account_flow(e.path, e.handler, e.file) or "").startswith("login")}
         # the proxy configs are read only when some route is judged unguarded
         locations = internal_locations(project) if by_handler else []
-        out = self._undecided(undecided, untraced) + self._declared_open(declared) + self._apps_without_auth(inv, by_handler)
-        out += self._rpc_anonymous_writes(inv)
         switched = [dict(m) for m in inv.evidence.credential_middleware() if m.get("when")]
+        out = self._undecided(undecided, untraced) + self._declared_open(declared) + \
+            self._apps_without_auth(inv, by_handler, switched)
+        out += self._rpc_anonymous_writes(inv)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -567,7 +568,7 @@ class EndpointWithoutAuth(EndpointCheck):
                 return True
         return False
 
-    def _apps_without_auth(self, inv, by_handler: dict[tuple[str, int], list]) -> list:
+    def _apps_without_auth(self, inv, by_handler: dict[tuple[str, int], list], switched: list[dict[str, Any]]) -> list:
         """A second app in a project whose main app authenticates, where none of its own routes does and it
         has no login either (an embedding or thumbnail sidecar): whether it is an internal service behind the
         network or an open API cannot be told from the code. One warning for the app instead of an error per
@@ -593,6 +594,12 @@ class EndpointWithoutAuth(EndpointCheck):
                 continue
             for e in group:
                 by_handler.pop((e.file, e.line), None)
+            switch = next((m for m in switched if m["file"] == path), None)
+            if switch is not None:
+                # the app is the one a switched credential middleware is added to: its routes are guarded like
+                # the others when the switch is on, and the one finding at the switch names them
+                switch.setdefault("open", []).extend(routes)
+                continue
             line = self.inventory_line(path, name) or min((e.route_line or e.line for e in group if e.file == path), default=1)
             tooling = next((part for part in path.split("/")[:-1] if _TOOLING.match(part) or _WIZARD.match(part)),
                            None)
