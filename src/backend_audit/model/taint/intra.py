@@ -647,7 +647,9 @@ class FunctionAnalyser:
                 if isinstance(b, ast.Await):
                     b = b.value
                 if isinstance(b, ast.Call) and _lookup_call(b):
-                    self.sanitise_names(_lookup_arg_names(b), ("trust-store", V.MATCHED), state)
+                    # `os.path.exists(path)` finds a file, not a stored record: it proves nothing of the path
+                    marks = ("trust-store",) if b.args and b.func.attr == "exists" else ("trust-store", V.MATCHED)
+                    self.sanitise_names(_lookup_arg_names(b), marks, state)
                 elif isinstance(b, ast.Call) and (matched := _matched_in(b)) and \
                         self.trusted_set(matched[0], state):
                     # `hit = next((r for r in releases if r.link == link), None)` and `if not hit: raise`:
