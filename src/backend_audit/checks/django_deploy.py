@@ -16,6 +16,7 @@ _SEC_MW = "django.middleware.security.SecurityMiddleware"
 _CSRF_MW = "django.middleware.csrf.CsrfViewMiddleware"
 _FRAME_MW = "django.middleware.clickjacking.XFrameOptionsMiddleware"
 _SESSION_MW = "django.contrib.sessions.middleware.SessionMiddleware"
+_AUTH_MW = "django.contrib.auth.middleware.AuthenticationMiddleware"
 # the settings that keep the session from travelling over plain HTTP (levels set by _transport_level)
 _TRANSPORT = frozenset({"SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"})
 # a shipped nginx config: a server block on port 80 that answers every request with a redirect to https
@@ -333,11 +334,21 @@ def _host_validating_middleware(project: Any, s: dict[str, Value]) -> str | None
 
 def _middleware(s: dict[str, Value], add: Callable) -> None:
     name = "MIDDLEWARE" if "MIDDLEWARE" in s else "MIDDLEWARE_CLASSES"
-    v = s.get(name)
-    if v is None or not v.known or not isinstance(v.value, list):
+    # a list only extended by literals under a condition (`if DEBUG: MIDDLEWARE = ["debug_toolbar..."] +
+    # MIDDLEWARE`) lacks what none of its possible entries names
+    entries = _middleware_entries(s)
+    if entries is None:
         return
     for mw, django_id, cwe, what in ((_SEC_MW, "security.W001", 693, "no security headers or SSL redirect"),
                                      (_CSRF_MW, "security.W003", 352, "no CSRF protection on forms"),
                                      (_FRAME_MW, "security.W002", 1021, "no X-Frame-Options header")):
-        if mw not in v.value:
+        if mw not in entries:
+            if mw in (_CSRF_MW, _FRAME_MW) and _SESSION_MW not in entries and _AUTH_MW not in entries:
+                # Django's CSRF and framing checks guard the login cookie its session and auth middleware read;
+                # with neither, a credential in a cookie is the project's own (or there is none: a token API)
+                add("middleware", name, django_id, cwe, f"{mw.rpartition('.')[2]} missing from {name}: {what}, "
+                    "but Django's session and authentication middleware are not enabled either: whether the "
+                    "project's own cookie credentials (if any) are exposed to cross-site requests or framing is not "
+                    "traced", level="note")
+                continue
             add("middleware", name, django_id, cwe, f"{mw.rpartition('.')[2]} missing from {name}: {what}")
