@@ -139,7 +139,7 @@ class StoredRedirectFacts(AstCheck):
     def leave_Module(self, node: ast.Module) -> None:
         if self.ctx.tree is None or not (self.writes or self.reads and self.redirects):
             return
-        for fn in self.ctx.all_nodes():
+        for fn in ast.walk(self.ctx.tree):  # breadth first: the first write of a prefix is the one cited
             if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(_Function(fn))
 
