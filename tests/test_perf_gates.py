@@ -206,3 +206,115 @@ def test_the_asking_gate_answers_as_the_walk_on_this_package():
         answers.add(util._asks_its_user(ctx))
         assert util._asks_its_user(ctx) == walked(ctx), path
     assert answers == {True, False}
+
+
+# --- BA-AUTH-005 and BA-INP-009: the file-text and store-call gates (session 35) ---------------------------
+
+_SECRET_COMPARES = [
+    # a request header against a configured secret: the warning the gate must never hide
+    "from django.conf import settings\n\ndef view(request):\n"
+    "    if request.headers.get('X-Token') == settings.API_TOKEN:\n        return 1\n",
+    # headers handed on by themselves: no `req` in the file, `headers` and `environ` are the trigger words
+    "import os\n\ndef check(headers):\n    return headers.get('X-Secret') == os.environ['WEBHOOK_SECRET']\n",
+    # membership among configured secrets
+    "from django.conf import settings\n\ndef view(request):\n"
+    "    if request.headers.get('X-Api-Key') not in settings.API_KEYS:\n        raise PermissionError\n",
+    # a parameter against a configured secret, and a caller handing it request data (the project pass's facts)
+    "import os\n\ndef validate_token(token):\n    return token == os.getenv('API_TOKEN')\n\n"
+    "def view(request):\n    return validate_token(request.headers.get('X-Token'))\n",
+    # spelled in fullwidth letters: the parser reads `req.args` and `config`, the text holds no trigger word
+    "def view(\uff52\uff45\uff51):\n    return \uff52\uff45\uff51.\uff41\uff52\uff47\uff53['token'] == "
+    "\uff43\uff4f\uff4e\uff46\uff49\uff47['SECRET_KEY']\n",
+]
+
+
+def _run_check(check: type, text: str, path: str = "app/views.py"):
+    from backend_audit.catalog import rules_by_id
+    from backend_audit.checks.base import FileContext
+    from backend_audit.engines import ast_walk
+
+    ctx = FileContext(path=path, is_test=False, rules=rules_by_id(), options={}, text=text)
+    ast_walk.run_checks(ast.parse(text), ctx, [check])
+    return [(f.line, f.level, f.message) for f in ctx.findings], ctx.facts
+
+
+def _ungated_secret_compares() -> type:
+    from backend_audit.checks.sessions import SecretComparedWithEquals
+
+    class Ungated(SecretComparedWithEquals):
+        def __init__(self, ctx) -> None:
+            super().__init__(ctx)
+            self.may_configure = self.may_request = True
+    return Ungated
+
+
+@pytest.mark.parametrize("text", _SECRET_COMPARES)
+def test_secret_compare_gates_keep_the_findings_of_their_trigger_shapes(text):
+    from backend_audit.checks.sessions import SecretComparedWithEquals
+
+    gated = _run_check(SecretComparedWithEquals, text)
+    assert gated[0] or gated[1], "the shape must give a finding or a fact"
+    assert gated == _run_check(_ungated_secret_compares(), text)
+
+
+def test_a_request_value_against_a_configured_secret_is_a_warning_through_the_gates():
+    from backend_audit.checks.sessions import SecretComparedWithEquals
+
+    findings, _ = _run_check(SecretComparedWithEquals, _SECRET_COMPARES[0])
+    assert [(line, level) for line, level, _ in findings] == [(4, "warning")]
+
+
+def _package_texts(check: type) -> list[tuple[str, str]]:
+    """The checks' own code, the example backend and this file: what the check's PREFILTER lets through (the
+    runner walks no other file with it)."""
+    root = SRC.parent.parent
+    paths = sorted((SRC / "checks").glob("*.py")) + sorted((root / "examples").rglob("*.py")) + [Path(__file__)]
+    texts = [(str(p.relative_to(root)), p.read_text(encoding="utf-8")) for p in paths]
+    return [(path, text) for path, text in texts if any(n in text for n in check.PREFILTER)]
+
+
+def test_secret_compare_gates_answer_as_the_full_search_on_this_package():
+    from backend_audit.checks.sessions import SecretComparedWithEquals
+
+    ungated = _ungated_secret_compares()
+    for path, text in _package_texts(SecretComparedWithEquals):
+        assert _run_check(SecretComparedWithEquals, text, path) == _run_check(ungated, text, path), path
+
+
+_STORED_REDIRECT = (
+    "def login(request):\n"
+    "    state = new_state()\n"
+    "    cache.set('openid:state:' + state, request.GET['callback'], 600)\n\n"
+    "def exchange(request):\n"
+    "    callback = cache.delete('openid:state:' + request.GET['state'])\n"
+    "    return HTTPFound(callback + '#token=' + fetch_token())\n"
+)
+
+
+def _ungated_stored_redirect() -> type:
+    from backend_audit.checks.stored_redirect import StoredRedirectFacts
+
+    class Ungated(StoredRedirectFacts):
+        def visit_Call(self, node) -> None:
+            self.writes = True
+    return Ungated
+
+
+def test_stored_redirect_gate_keeps_the_store_and_the_redirect():
+    from backend_audit.checks.stored_redirect import SINKS, WRITES, StoredRedirectFacts
+
+    _, facts = _run_check(StoredRedirectFacts, _STORED_REDIRECT)
+    assert [w[:2] for w in facts[WRITES]] == [["openid:state:", 3]]
+    assert [(s["prefix"], s["line"], s["tokens"]) for s in facts[SINKS]] == [("openid:state:", 7, True)]
+    # each half alone (the write in one file, the redirect in another) still leaves its fact
+    write_only, read_only = _STORED_REDIRECT.split("\n\n")
+    assert WRITES in _run_check(StoredRedirectFacts, write_only)[1]
+    assert SINKS in _run_check(StoredRedirectFacts, read_only)[1]
+
+
+def test_stored_redirect_gate_answers_as_every_function_walked_on_this_package():
+    ungated = _ungated_stored_redirect()
+    from backend_audit.checks.stored_redirect import StoredRedirectFacts
+
+    for path, text in _package_texts(StoredRedirectFacts) + [("app/openid.py", _STORED_REDIRECT)]:
+        assert _run_check(StoredRedirectFacts, text, path) == _run_check(ungated, text, path), path

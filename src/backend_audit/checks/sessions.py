@@ -224,6 +224,11 @@ PARAM_SECRET_COMPARES = "param_secret_compares"
 REQUEST_ARG_CALLS = "request_arg_calls"
 
 
+# Every spelling `_configured` and `_from_request` recognise contains one of these (the file-text gates)
+_CONFIG_WORDS = ("settings", "conf", "environ", "getenv")
+_REQUEST_WORDS = ("req", "headers", "META", "cookies", "COOKIES", "query_params")
+
+
 def _computed(expr: ast.AST) -> bool:
     return any(isinstance(n, ast.Call) and (dotted(n.func) or getattr(n.func, "attr", "")).rpartition(".")[2]
                not in _ACCESSORS for n in ast.walk(expr))
@@ -280,6 +285,14 @@ class SecretComparedWithEquals(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.cli: bool | None = None  # known once the module's imports have been walked
+        self._bound: dict[int, dict[str, list[ast.expr]]] = {}  # per function: what each name was bound to
+        # Gates on the file's text, as bandit's triggers: a configuration read or a request value is spelled
+        # with one of these words, so a file without them cannot have one and every comparison in it skips the
+        # search (a non-ASCII file may spell them by NFKC-equivalent letters: never gated)
+        text = ctx.text
+        plain = text.isascii()
+        self.may_configure = not plain or any(w in text for w in _CONFIG_WORDS)
+        self.may_request = not plain or any(w in text for w in _REQUEST_WORDS)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         if self.cli is None:
@@ -400,8 +413,10 @@ class SecretComparedWithEquals(AstCheck):
     def visit_Call(self, node: ast.Call) -> None:
         """Calls in a function that hand on a value traced to the request, for secret_callers.py: only calls
         whose callee is named for checking a credential (`validate_token`, `check_api_key`)."""
+        if not self.may_request or not self.ctx.function_stack:
+            return  # nothing here can be traced to the request
         callee = dotted(node.func)
-        if not callee or not self.ctx.function_stack or not _CHECKER.search(callee.rpartition(".")[2]):
+        if not callee or not _CHECKER.search(callee.rpartition(".")[2]):
             return
         passed = [(i, a) for i, a in enumerate(node.args)] + [(k.arg, k.value) for k in node.keywords if k.arg]
         for where, value in passed:
@@ -425,18 +440,30 @@ class SecretComparedWithEquals(AstCheck):
             return side.id
         return None
 
-    def _origin(self, side: ast.AST, test: Any) -> str | None:
-        """`test` of the side itself, or of what the function binds a name on it to (two steps back:
-        `form = await request.form()`, `body = form.get("csrf")`)."""
+    def _bindings(self) -> dict[str, list[ast.expr]]:
+        """The enclosing function's `name = value` bindings, made once per function (every comparison in it
+        asks for them, several times)."""
         fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
-        bound: dict[str, list[ast.expr]] = {}
-        if fn is not None:
-            for n in iter_nodes(fn.body):
+        if fn is None:
+            return {}
+        bound = self._bound.get(id(fn))
+        if bound is None:
+            bound = self._bound[id(fn)] = {}
+            for n in self.ctx.own_nodes(fn):
                 if isinstance(n, ast.Assign) and len(n.targets) == 1:
                     # `scheme, token = header.split()`: each name holds a part of the value
                     for t in n.targets[0].elts if isinstance(n.targets[0], ast.Tuple) else n.targets:
                         if isinstance(t, ast.Name):
                             bound.setdefault(t.id, []).append(n.value)
+        return bound
+
+    def _origin(self, side: ast.AST, test: Any) -> str | None:
+        """`test` of the side itself, or of what the function binds a name on it to (two steps back:
+        `form = await request.form()`, `body = form.get("csrf")`)."""
+        if test is _from_request and not self.may_request or \
+                test in (_configured, _configured_secret) and not self.may_configure:
+            return None
+        bound = self._bindings()
         todo, followed = [side], set()
         while todo:
             if test is _from_request and _computed(todo[-1]):

@@ -14,7 +14,7 @@ import ast
 from typing import Any
 
 from ..findings import Finding
-from .base import AstCheck, ProjectCheck, dotted
+from .base import AstCheck, FileContext, ProjectCheck, dotted
 from .lazy_re import re  # compiled on first use
 from .recognise import is_credential_name, snake
 
@@ -45,11 +45,18 @@ class _Function:
 
     def __init__(self, fn: ast.AST) -> None:
         self.fn = fn
-        self.bound: dict[str, list[ast.expr]] = {}
-        for n in ast.walk(fn):
-            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
-                self.bound.setdefault(n.targets[0].id, []).append(n.value)
+        self._bound: dict[str, list[ast.expr]] | None = None
         self._checked: bool | None = None
+
+    @property
+    def bound(self) -> dict[str, list[ast.expr]]:
+        """Made when first asked (for a store of a keyed value or a redirect): most functions have neither."""
+        if self._bound is None:
+            self._bound = {}
+            for n in ast.walk(self.fn):
+                if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                    self._bound.setdefault(n.targets[0].id, []).append(n.value)
+        return self._bound
 
     @property
     def checked(self) -> bool:
@@ -114,10 +121,25 @@ class StoredRedirectFacts(AstCheck):
     RULE_ID = "BA-INP-009"
     PREFILTER = ("edirect", ".set(", ".setex(", ".set_value(", ".hset(")
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        # A fact needs a store under a key with a constant prefix (`cache.set("state:" + s, url)`), or a read
+        # back under one (`url = cache.get("state:" + s)`) and a redirect: the shared walk meets every call, so a
+        # module with neither skips the per-function walks
+        self.writes = self.reads = self.redirects = False
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not self.writes and _method(node, _WRITES) and len(node.args) >= 2 and _prefix(node.args[0]):
+            self.writes = True
+        elif not self.reads and _method(node, _READS) and _prefix(node.args[0]):
+            self.reads = True
+        if not self.redirects and (dotted(node.func) or "").rpartition(".")[2] in _REDIRECTS:
+            self.redirects = True
+
     def leave_Module(self, node: ast.Module) -> None:
-        if self.ctx.tree is None:
+        if self.ctx.tree is None or not (self.writes or self.reads and self.redirects):
             return
-        for fn in ast.walk(self.ctx.tree):
+        for fn in ast.walk(self.ctx.tree):  # breadth first: the first write of a prefix is the one cited
             if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(_Function(fn))
 
