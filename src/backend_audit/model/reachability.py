@@ -141,8 +141,15 @@ def demote(findings: list[Finding], reasons: dict[str, str]) -> None:
         return
     for f in findings:
         why = reasons.get(f.path)
-        if why is None or LEVEL_RANK.get(f.level, 0) <= LEVEL_RANK["note"] or f.rule_id.startswith(KEEP_LEVEL):
-            continue
-        f.level = "note"
-        f.message = f"{f.message} ({why})"
-        f.properties = {**f.properties, "unreachable": why}
+        if why is not None and not f.rule_id.startswith(KEEP_LEVEL):
+            note(f, why, "unreachable")
+
+
+def note(f: Finding, why: str, key: str) -> None:
+    """A warning or error in code that never runs becomes a note whose message ends with the reason (kept in
+    the finding's properties under `key` too); a note stays as it is."""
+    if LEVEL_RANK.get(f.level, 0) <= LEVEL_RANK["note"]:
+        return
+    f.level = "note"
+    f.message = f"{f.message} ({why})"
+    f.properties = {**f.properties, key: why}
