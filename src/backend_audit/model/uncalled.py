@@ -19,6 +19,8 @@ Never uncalled, because something outside the project's text calls them by conve
 - names of test, plugin and server hooks (`test_*`, `pytest_*`, `setup_module`, `upgrade`/`downgrade` of a
   migration, gunicorn's `post_fork`...), `main`, and a duck-typed protocol's methods (`process_view`,
   `db_for_read`, `has_permission`...);
+- a public name (no leading underscore) in a module no other module of the project imports, or in a
+  package's `__init__`: a script, a plugin or a library's API is called from outside the repository;
 - anything in a test file (tests are not a request path), and anything when a Python file could not be read
   (its references are unknown).
 """
@@ -29,7 +31,7 @@ from typing import Any, Callable, Iterator
 
 from ..checks.lazy_re import re  # compiled on first use
 from ..findings import Finding
-from .reachability import note
+from .reachability import import_edges, note
 
 # Rules about code that runs: in a function nothing calls, their finding cannot happen. Not the code's shape
 # (BA-QUAL-*: a complex function nothing calls still wants deleting, which the note would not say), not
@@ -84,6 +86,10 @@ def _compute(model: Any, texts) -> dict[str, list[list[Any]]]:
         dotted.update(n.rpartition(".")[2] for n in facts[path].get("dotted_names", ()))
     prefixes = tuple(sorted(n for n in referenced if n.endswith("_") and not n.startswith("__") and len(n) > 2))
     hooked = _framework_classes(model)
+    imported_by, _ = import_edges(model)
+    # a public name of a module no other module imports (a script, a plugin, a library's entry module) or of a
+    # package's `__init__` (its public API) may be called from outside the repository
+    internal = {t for targets in imported_by.values() for t in targets if not t.endswith("/__init__.py")}
     candidates: dict[str, list[tuple[int, int, str, str]]] = {}  # name -> (line, end, path, qualname)
     classes_of: dict[str, set[str]] = {}  # candidate method name -> the simple names of its classes
     for path in sorted(facts):
@@ -96,7 +102,8 @@ def _compute(model: Any, texts) -> dict[str, list[list[Any]]]:
             owner, _, name = qual.rpartition(".")
             if owner and owner not in classes:
                 continue  # a nested function: its enclosing one decides
-            if name in referenced or name.startswith(prefixes) or not _may_be_uncalled(name, fn):
+            if name in referenced or name.startswith(prefixes) or not _may_be_uncalled(name, fn) or \
+                    path not in internal and not name.startswith("_"):
                 continue
             if owner:
                 if f"{semantic.get('module')}.{owner}" in hooked or owner.rpartition(".")[2] in dotted:
