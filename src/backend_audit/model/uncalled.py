@@ -40,9 +40,13 @@ from .reachability import import_edges, note
 _RULES = ("BA-ERR-", "BA-INP-", "BA-SQL-", "BA-LOG-", "BA-PERF-", "BA-REL-", "BA-AUTH-", "BA-DATA-")
 _NOT_RULES = ("BA-AUTH-001", "BA-AUTH-004")
 
-# decorators that only wrap a function: the decorated name is still how the code reaches it
+# decorators that only wrap a function (caching, retries, context managers, a view's access checks): the
+# decorated name is still how the code reaches it, nothing is registered
 _WRAPPERS = frozenset({"property", "staticmethod", "classmethod", "cached_property", "lru_cache", "cache",
-                       "wraps", "abstractmethod", "override", "overload", "final"})
+                       "memoize", "cached", "wraps", "abstractmethod", "override", "overload", "final",
+                       "contextmanager", "asynccontextmanager", "atomic", "retry", "deprecated",
+                       "login_required", "permission_required", "require_POST", "require_GET",
+                       "require_http_methods", "csrf_exempt"})
 # called by name by a test runner, a plugin host, a migration tool or an application server
 _HOOK_NAMES = frozenset({
     "main", "setup", "teardown", "setup_module", "teardown_module", "setup_function", "teardown_function",
@@ -60,7 +64,8 @@ _HOOK_NAMES = frozenset({
     "has_permission", "has_object_permission", "filter", "emit", "format",
 })
 _HOOK_PREFIXES = ("test", "pytest_", "setUp", "tearDown", "asyncSetUp", "asyncTearDown")
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# a name in configuration text; a hyphenated word is a package or an option (`forex-python`, `--no-cache`)
+_IDENTIFIER = re.compile(r"(?<![\w-])[A-Za-z_]\w*(?![\w-])")
 # non-Python files that can name a callable: packaging and tool configuration, templates, deployment
 _CONFIG_SUFFIXES = (".cfg", ".ini", ".toml", ".yaml", ".yml", ".json", ".conf", ".env", ".html", ".htm",
                     ".jinja", ".jinja2", ".j2", ".txt", ".tpl", ".xml", ".sh", ".service")
