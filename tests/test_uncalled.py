@@ -107,3 +107,24 @@ def test_code_shape_rules_keep_their_level(tmp_path):
     branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(30))
     found = _scan(tmp_path, {"app/shape.py": f"def _unused(x):\n{branches}    return -1\n"}, select="BA-QUAL-001")
     assert found and all(level != "note" for level, _ in found.values())
+
+
+def test_a_class_keeps_its_public_methods_but_not_a_private_one_nothing_calls(tmp_path):
+    found = _scan(tmp_path, {
+        "app/client.py": """
+            import requests
+
+
+            class Crowdin:
+                def languages(self):
+                    return requests.get("https://x.example").json()
+
+                def projects(self):
+                    return requests.get("https://y.example").json()
+
+                def _old_projects(self):
+                    return requests.get("https://z.example").json()
+            """,
+        "app/main.py": "from app.client import Crowdin\n\nprint(Crowdin().languages())\n"})
+    assert [found[("app/client.py", line)][0] for line in (6, 9, 12)] == ["warning", "warning", "note"]
+

@@ -20,7 +20,8 @@ Never uncalled, because something outside the project's text calls them by conve
   migration, gunicorn's `post_fork`...), `main`, and a duck-typed protocol's methods (`process_view`,
   `db_for_read`, `has_permission`...);
 - a public name (no leading underscore) in a module no other module of the project imports, or in a
-  package's `__init__`: a script, a plugin or a library's API is called from outside the repository;
+  package's `__init__`: a script, a plugin or a library's API is called from outside the repository; and a
+  class's public methods (its interface, which a subclass or a caller elsewhere may use);
 - anything in a test file (tests are not a request path), and anything when a Python file could not be read
   (its references are unknown).
 """
@@ -112,7 +113,10 @@ def _compute(model: Any, texts) -> dict[str, list[list[Any]]]:
                     path not in internal and not name.startswith("_"):
                 continue
             if owner:
-                if f"{semantic.get('module')}.{owner}" in hooked or owner.rpartition(".")[2] in dotted:
+                # a class's public methods are its interface: a caller we cannot see (a subclass in a plugin, a
+                # duck-typed user, an operator's tool) may use one the project does not
+                if not name.startswith("_") or f"{semantic.get('module')}.{owner}" in hooked or \
+                        owner.rpartition(".")[2] in dotted:
                     continue
                 classes_of.setdefault(name, set()).add(owner.rpartition(".")[2])
             candidates.setdefault(name, []).append((fn.get("line", 0), fn.get("end_line", 0), path, qual))
