@@ -50,6 +50,7 @@ from cps import main
 
 if __name__ == "__main__":
     print("start")
+    main.run()
 """
 
 

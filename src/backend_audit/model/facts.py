@@ -795,6 +795,7 @@ def collectors() -> list[type]:
     from .api_surface import ApiSurfaceFacts
     from .evidence import EvidenceCollector
     from .raises import RaisesCollector
+    from .references import ReferencesCollector
     from .semantic.summary import SemanticSummary
     from .spawned import SpawnedCommandsCollector
     from .taint.collector import TaintCollector
@@ -802,4 +803,4 @@ def collectors() -> list[type]:
 
     return [ImportsCollector, ModuleShapeCollector, TestRefsCollector, *frameworks.collectors(), SettingsCollector,
             SemanticSummary, ApiSurfaceFacts, EvidenceCollector, TaintCollector, RaisesCollector,
-            ProbeWrapperCollector, SpawnedCommandsCollector, TracebackTextCollector]
+            ProbeWrapperCollector, SpawnedCommandsCollector, TracebackTextCollector, ReferencesCollector]

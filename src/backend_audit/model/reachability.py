@@ -47,19 +47,7 @@ def _compute(model: Any) -> dict[str, str]:
             # a script run by its path (`python cps.py` beside the package `cps/`) is not imported: it runs
             if package in facts and not facts[path].get("runs_as_script"):
                 reasons[path] = f"unreachable: `{path}` is shadowed by the package `{path[:-3]}/`"
-    imported_by: dict[str, set[str]] = {}
-    any_importer: set[str] = set()
-    for path in sorted(facts):
-        test = bool(facts[path].get("is_test"))
-        for name in facts[path].get("imports", ()):
-            for found in model.resolve_import(path, name):
-                # importing `a.b.c` runs `a/__init__.py` and `a/b/__init__.py` first
-                for target in (*model.package_inits(found), found):
-                    if target == path:
-                        continue
-                    any_importer.add(target)
-                    if not test:
-                        imported_by.setdefault(path, set()).add(target)
+    imported_by, any_importer = import_edges(model)
     named = _named_modules(model, modules)
     has_app = any(r.get("kind") in _APPS for p in modules
                   for r in facts[p].get("web", {}).get("routers", {}).values())
@@ -89,6 +77,29 @@ def _compute(model: Any) -> dict[str, str]:
             via = sorted(importers.get(path, ()))
             reasons[path] = f"unreachable: `{path}` is imported only by unreachable code (`{via[0]}`)"
     return dict(sorted(reasons.items()))
+
+
+def import_edges(model: Any) -> tuple[dict[str, set[str]], set[str]]:
+    """(module -> the modules it imports, outside tests; every module some file imports, tests included)."""
+    return model.memo("import_edges", lambda: _import_edges(model))
+
+
+def _import_edges(model: Any) -> tuple[dict[str, set[str]], set[str]]:
+    facts = model.facts
+    imported_by: dict[str, set[str]] = {}
+    any_importer: set[str] = set()
+    for path in sorted(facts):
+        test = bool(facts[path].get("is_test"))
+        for name in facts[path].get("imports", ()):
+            for found in model.resolve_import(path, name):
+                # importing `a.b.c` runs `a/__init__.py` and `a/b/__init__.py` first
+                for target in (*model.package_inits(found), found):
+                    if target == path:
+                        continue
+                    any_importer.add(target)
+                    if not test:
+                        imported_by.setdefault(path, set()).add(target)
+    return imported_by, any_importer
 
 
 def _packaging(path: str, facts: dict[str, Any]) -> bool:
@@ -141,8 +152,15 @@ def demote(findings: list[Finding], reasons: dict[str, str]) -> None:
         return
     for f in findings:
         why = reasons.get(f.path)
-        if why is None or LEVEL_RANK.get(f.level, 0) <= LEVEL_RANK["note"] or f.rule_id.startswith(KEEP_LEVEL):
-            continue
-        f.level = "note"
-        f.message = f"{f.message} ({why})"
-        f.properties = {**f.properties, "unreachable": why}
+        if why is not None and not f.rule_id.startswith(KEEP_LEVEL):
+            note(f, why, "unreachable")
+
+
+def note(f: Finding, why: str, key: str) -> None:
+    """A warning or error in code that never runs becomes a note whose message ends with the reason (kept in
+    the finding's properties under `key` too); a note stays as it is."""
+    if LEVEL_RANK.get(f.level, 0) <= LEVEL_RANK["note"]:
+        return
+    f.level = "note"
+    f.message = f"{f.message} ({why})"
+    f.properties = {**f.properties, key: why}

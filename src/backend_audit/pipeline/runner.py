@@ -769,6 +769,8 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
     from ..model.frameworks.inventory import build as endpoint_inventory
     from ..model.project import ProjectModel
     from ..model.reachability import unreachable
+    from ..model.uncalled import uncalled
+    from ..checks.repo_text import texts as repo_texts
 
     with _decoding_facts():
         file_results = test_functions.complete(file_results, _again(refs or {}, plan))
@@ -786,8 +788,9 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
                                    reads=reads, subset=file_subset)
         inventory = endpoint_inventory(model)
         dead = unreachable(model) if not file_subset else {}
+        unused = uncalled(model, functools.partial(repo_texts, model)) if not file_subset else {}
     out = {"findings": found, "sections": sections, "endpoints": inventory.as_dicts() or None,
-           "frameworks": inventory.frameworks or None, "unreachable": dead or None}
+           "frameworks": inventory.frameworks or None, "unreachable": dead or None, "uncalled": unused or None}
     if inputs is not None:  # serialised before later stages mark findings (suppressions, fingerprints)
         record = inputs.record(journal, **out)
         if record is not None:
@@ -953,10 +956,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
                                           file_subset, early[0].semantic if early[0] is not None else None, refs)
     findings.extend(project["findings"])
-    if project.get("unreachable"):  # per-file findings were made before the project knew what runs
-        from ..model.reachability import demote
+    if project.get("unreachable") or project.get("uncalled"):
+        # per-file findings were made before the project knew what runs
+        from ..model import reachability, uncalled
 
-        demote(findings, project["unreachable"])
+        reachability.demote(findings, project.get("unreachable") or {})
+        uncalled.demote(findings, project.get("uncalled") or {})
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
