@@ -401,5 +401,10 @@ class StateChangeInGet(AstCheck):
                 _read_only(node, [n for n, _ in real]):
             return  # the commit ends a transaction that only read (released before a long-lived stream)
         for n, what in real:
+            # A task's body is not this handler's: the blind sets R-U had 0 TP of 11 enqueues at warning (exports
+            # and renders computed in the background), against every save, delete and commit seen there.
+            queued = isinstance(n.func, ast.Attribute) and n.func.attr in _ENQUEUE
             self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
-                           "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE")
+                           "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE"
+                           + (" (that the task changes state is not established: it may compute a read)"
+                              if queued else ""), level="note" if queued else None)
