@@ -74,14 +74,6 @@ class DjangoProductionSettings(ProjectCheck):
                                         "redirecting plain HTTP is its job: whether it does is not traced")
                 elif finding.properties["setting"] in _TRANSPORT and finding.level == "warning":
                     _transport_level(finding, settings)
-                if finding.level == "warning" and finding.properties["sub"] in _AT_THE_PROXY and \
-                        (finding.path, finding.line) == (module, 1):
-                    # left unset, not set wrong: HSTS and the HTTPS redirect are what a TLS-terminating proxy
-                    # usually does, and the blind sets R-U found none of 6 such warnings real (all "set at the
-                    # proxy"); a value the settings do write keeps its warning
-                    finding.level = "note"
-                    finding.message += ("; left unset, which the TLS-terminating proxy in front usually covers: "
-                                        "whether one does is not established")
                 done_by_proxy = _PROXY_DOES.get(finding.properties["setting"])
                 if done_by_proxy and finding.level == "warning":
                     # the shipped proxy config does what the setting would (looked up once per scan)
@@ -92,6 +84,15 @@ class DjangoProductionSettings(ProjectCheck):
                         finding.level = "note"
                         finding.message += f"; the repository's proxy config ({proxy[lookup]}) {what}: check " \
                                            "every deployment uses it"
+                if finding.level == "warning" and finding.properties["sub"] in _AT_THE_PROXY and \
+                        (finding.path, finding.line) == (module, 1):
+                    # left unset, not set wrong: HSTS and the HTTPS redirect are what a TLS-terminating proxy
+                    # usually does, and the blind sets R-U found none of 6 such warnings real (all "set at the
+                    # proxy"); a value the settings do write keeps its warning, and a shipped proxy config that
+                    # does it is named above
+                    finding.level = "note"
+                    finding.message += ("; left unset, which the TLS-terminating proxy in front usually covers: "
+                                        "whether one does is not established")
                 check = finding.properties["django_check"]
                 if check in silenced:
                     # Django's own reviewed suppression of the same check: kept, counted as suppressed
