@@ -91,7 +91,7 @@ def test_django_root_urlconf_base_path_registrations_methods_and_mixins(tmp_path
         ("GET,PATCH,PUT", "/base/widgets/{pk}/rename/", "widgets/views.py:55", "none"),  # request.method in (...)
     }
     assert findings == [
-        ("BA-API-001/drf-no-default", "project/settings.py", 4, "warning"),
+        ("BA-API-001/drf-no-default", "project/settings.py", 4, "note"),  # which rows the views list is not traced
         # stubs that store nothing and never ask who is calling: notes (public or forgotten cannot be told)
         ("BA-AUTH-001", "core/views/__init__.py", 7, "note"),
         # deletes every widget beside guarded views, but tied to no user or record by id: one sign, a warning

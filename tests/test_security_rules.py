@@ -288,9 +288,15 @@ def test_ssl_redirect_is_a_note_when_a_shipped_nginx_config_redirects_port_80(tm
         "server {\n  listen 443 ssl;\n}\nserver {\n  listen [::]:80;\n  listen 80;\n"
         "  location / {\n    return 301 https://$host$request_uri;\n  }\n}\n")})
     found = {f.properties["sub"]: f for f in _scan(tmp_path / "c", redirecting, "BA-DEP-002").findings}
-    assert plain["ssl-redirect"] == tls["ssl-redirect"] == "warning"
+    # left unset, the redirect is the TLS proxy's usual job: a note saying that is not established; the shipped
+    # port-80 redirect names the file
+    assert plain["ssl-redirect"] == tls["ssl-redirect"] == "note"
     assert found["ssl-redirect"].level == "note" and "deploy/nginx.conf:8" in found["ssl-redirect"].message
-    assert found["hsts"].level == "warning"
+    assert found["hsts"].level == "note" and "not established" in found["hsts"].message
+    # written False (not left unset): the settings say it, a warning
+    written = dict(settings, **{"site/settings.py": settings["site/settings.py"] + "SECURE_SSL_REDIRECT = False\n"})
+    assert {f.properties["sub"]: f.level for f in _scan(tmp_path / "d", written, "BA-DEP-002").findings
+            }["ssl-redirect"] == "warning"
 
 
 def test_a_dict_entry_repeating_a_named_secret_is_a_note_pointing_at_it(tmp_path):

@@ -116,7 +116,8 @@ class HandlerMutatesModuleState(AstCheck):
     def _emit(self, node: ast.AST, what: str) -> None:
         fn = self.ctx.function_stack[-1].name if self.ctx.function_stack else "?"
         self.report(node, f"{fn} {what}: module state lives in one process (lost on restart, different in every "
-                          "worker, racy under threads); keep it in Redis or the database")
+                          "worker, racy under threads); keep it in Redis or the database (that it must be shared "
+                          "across processes is not established)")
 
     def visit_Global(self, node: ast.Global) -> None:
         if not self.handler_depth:

@@ -85,6 +85,15 @@ class DjangoProductionSettings(ProjectCheck):
                         finding.level = "note"
                         finding.message += f"; the repository's proxy config ({proxy[lookup]}) {what}: check " \
                                            "every deployment uses it"
+                if finding.level == "warning" and finding.properties["sub"] in _AT_THE_PROXY and \
+                        (finding.path, finding.line) == (module, 1):
+                    # left unset, not set wrong: HSTS and the HTTPS redirect are what a TLS-terminating proxy
+                    # usually does, and the blind sets R-U found none of 6 such warnings real (all "set at the
+                    # proxy"); a value the settings do write keeps its warning, and a shipped proxy config that
+                    # does it is named above
+                    finding.level = "note"
+                    finding.message += ("; left unset, which the TLS-terminating proxy in front usually covers: "
+                                        "whether one does is not established")
                 check = finding.properties["django_check"]
                 if check in silenced:
                     # Django's own reviewed suppression of the same check: kept, counted as suppressed
@@ -100,6 +109,10 @@ class DjangoProductionSettings(ProjectCheck):
                 # base.py shared by several production modules: one finding per place
                 out.setdefault((finding.path, finding.line, finding.properties["sub"], finding.message), finding)
         return sorted(out.values(), key=Finding.sort_key)
+
+
+# sub-checks about what the HTTPS front of a deployment does, which a proxy usually does instead of Django
+_AT_THE_PROXY = frozenset({"hsts", "ssl-redirect"})
 
 
 def _evaluate(module: str, s: dict[str, Value], rule_id: str) -> list[Finding]:

@@ -361,8 +361,14 @@ class TrustBoundaryViolation(TaintCheck):
             return "note", (f"the Referer header is written into the user's own session under {tf.store_key} "
                             f"(a redirect-back target): the user's browser set it, and what its read does with it "
                             f"is judged there. {self.FIX}")
-        if tf.store_key in getattr(self, "_unchecked_at_read", ()) or _names_identity_or_right(tf.store_key):
+        if tf.store_key in getattr(self, "_unchecked_at_read", ()):
             return judged
+        if _names_identity_or_right(tf.store_key):
+            # the key's name is the only sign: none of the reviewed warnings of the rule was real (11 verdicts,
+            # one TP pinned at note), so what the code trusts it for is not established
+            return "note", (f"request data is written into the session under {tf.store_key}, a key named for an "
+                            f"identity or a right, but no read of it is traced to a sink unchecked: that the code "
+                            f"trusts it for who the user is or what they may do is not established. {self.FIX}")
         # blind, request data kept under a key for a flow's own state (an LTI hint, a pending 2FA method, a
         # checked redirect target) was never trusted for more than that flow; a key naming who the user is or
         # what they may do, or one whose read reaches a sink unchecked, is what the code visibly trusts
