@@ -23,7 +23,7 @@ from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .identity_scope import identity_scope
 from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, stored_on, untyped
-from .login_guard import refuses_anonymous
+from .login_guard import anonymous_test, refuses_anonymous
 from .hook_paths import literal_names, open_paths
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
@@ -93,13 +93,6 @@ _SCHEMA_CLASS = re.compile(r"^[A-Z]\w*(Schema|Serializer|Form|FormSet|In|Input|C
                            r"|Types|Choices|Enum)$")
 _AUTH_BODY_ATTRS = frozenset({"is_authenticated", "is_anonymous", "has_perm", "has_perms", "is_staff", "is_superuser",
                               "check_object_permissions", "has_object_permission", "has_permission"})
-def _anonymous_test(test: ast.expr) -> bool:
-    """`isinstance(request.user, AnonymousUser)`: the caller has not logged in (the attribute form,
-    `user.is_anonymous`, is read by `_AUTH_BODY_ATTRS`)."""
-    return isinstance(test, ast.Call) and dotted(test.func) == "isinstance" and len(test.args) == 2 and \
-        last_name(dotted(test.args[1]) or "") == "AnonymousUser"
-
-
 _AUTH_BODY_CALLS = frozenset({"verify_jwt_in_request", "PermissionDenied", "NotAuthenticated", "check_permissions",
                               "redirect_to_login", "get_jwt_identity", "login_required", "authenticate",
                               "check_authorized", "check_permission"})  # the last two: aiohttp-security
@@ -1127,7 +1120,7 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
             self.stack[-1].auth_check = True
-        if self.stack and isinstance(node, ast.If) and _anonymous_test(node.test) and \
+        if self.stack and isinstance(node, ast.If) and anonymous_test(node.test) and \
                 isinstance(node.body[0], (ast.Return, ast.Raise)):
             self.stack[-1].auth_check = True  # `if isinstance(request.user, AnonymousUser): return Response(403)`
         if self.stack and isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and \

@@ -106,9 +106,13 @@ def refusal_call(node: ast.AST | None) -> bool:
 
 
 def _tests_user(test: ast.expr) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr in _USER_TEST or
-               isinstance(n, ast.Call) and dotted(n.func) == "isinstance" and len(n.args) == 2 and
-               (dotted(n.args[1]) or "").rsplit(".", 1)[-1] == "AnonymousUser" for n in ast.walk(test))
+    return any(isinstance(n, ast.Attribute) and n.attr in _USER_TEST or anonymous_test(n) for n in ast.walk(test))
+
+
+def anonymous_test(node: ast.AST) -> bool:
+    """`isinstance(request.user, AnonymousUser)`: the caller has not logged in."""
+    return isinstance(node, ast.Call) and dotted(node.func) == "isinstance" and len(node.args) == 2 and \
+        (dotted(node.args[1]) or "").rsplit(".", 1)[-1] == "AnonymousUser"
 
 
 def _prefixes(test: ast.expr) -> set[str]:
