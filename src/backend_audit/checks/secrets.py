@@ -229,7 +229,8 @@ class HardcodedSecret(AstCheck):
                         properties={"sub": "seed-data"})
             return
         stand_in = self._stand_in_class()
-        if stand_in and not live:
+        shown = literal_value(value_node)
+        if stand_in and not live and not (isinstance(shown, str) and _live_shape(shown)):
             self.report(anchor, f"{what}, in {stand_in}, a stand-in its name marks as fake (a mock or dummy backend "
                                 "for development and tests): check that no production configuration selects it",
                         key_node=name_node, level="note", properties={"sub": "stand-in"})
