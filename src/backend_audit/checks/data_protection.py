@@ -225,8 +225,14 @@ class SecretFieldInResponse(AstCheck):
                     self.ctx.facts.setdefault("secret_field_candidates", []).append(
                         {"finding": finding.to_dict(), "field": field})
 
+    def _dumped_subclass(self, name: str) -> str:
+        """A class of this module built on `name` and not named for a request (`class ItemResponseSchema(
+        CreateRequestSchema): pass`): the request schema's fields go out through it."""
+        return next((c.name for c in ast.walk(self.ctx.tree) if isinstance(c, ast.ClassDef) and
+                     name in _base_tails(c) and not _request_named(c.name)), "") if self.ctx.tree else ""
+
     def _marshmallow(self, cls: ast.ClassDef) -> None:
-        if _request_named(cls.name):
+        if _request_named(cls.name) and not self._dumped_subclass(cls.name):
             return
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
