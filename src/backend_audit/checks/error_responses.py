@@ -419,6 +419,9 @@ class ExceptionTextToClient(AstCheck):
             name = (dotted(deco.func if isinstance(deco, ast.Call) else deco) or "").rsplit(".", 1)[-1].lower()
             if "staff" in name or "superuser" in name:
                 return f"@{name}"
+        scope = _required_scope(func)
+        if scope:
+            return f"a route requiring the permission scope {scope}, granted to operators' clients"
         cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
         if cls is None:
             return ""
@@ -459,6 +462,21 @@ class ExceptionTextToClient(AstCheck):
         """A 4xx answer built from a specific (not broad) exception: a message meant for the client."""
         specific = self.handlers[-1][1]
         return specific and status is not None and 400 <= status < 500
+
+
+def _required_scope(func: ast.AST) -> str:
+    """The scope a FastAPI route demands of its caller (`dependencies=[Security(verify_client, scopes=[X])]` on its
+    decorator, or a parameter defaulting to such a `Security(...)`), as written; "" when none."""
+    calls = [n for d in getattr(func, "decorator_list", ()) for n in ast.walk(d)]
+    args = getattr(func, "args", None)
+    if args is not None:
+        calls += [n for d in [*args.defaults, *args.kw_defaults] if d is not None for n in ast.walk(d)]
+    for n in calls:
+        if isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] == "Security":
+            scopes = next((k.value for k in n.keywords if k.arg == "scopes"), None)
+            if isinstance(scopes, (ast.List, ast.Tuple)) and scopes.elts:
+                return dotted(scopes.elts[0]) or ast.unparse(scopes.elts[0])
+    return ""
 
 
 def _admin_permissions(cls: ast.ClassDef) -> str:
