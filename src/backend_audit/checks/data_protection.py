@@ -35,6 +35,14 @@ _FROM_STORAGE = re.compile(r"^_?(from|load_from|build_from)_(record|row|db|datab
                            r"entity|mongo|sql|result|cursor|query|data_?base)s?$")
 
 
+def _request_named(name: str) -> bool:
+    """`UserCreate`, `OpenIDProviderUpdateRequestSchema`: a class named for what a request carries in."""
+    return bool(_REQUEST_NAME.search(_SCHEMA_SUFFIX.sub("", name)))
+
+
+_SCHEMA_SUFFIX = re.compile(r"(Schema|Serializer)$")
+
+
 def _tail(node: ast.AST) -> str:
     """`blp.arguments` -> "arguments", `schemas.UserArgs` -> "UserArgs", a call's callee for `S()`."""
     if isinstance(node, ast.Call):
@@ -61,10 +69,20 @@ _ISSUES_TOKENS = frozenset({"login", "auth", "token", "tokens", "session", "sign
                             "credentials", "authentication", "authorization"})
 
 
+# Names about a secret that cannot hold one: a flag (`is_password_auth_enabled`), a link (`FORGOT_PASSWORD_URL`),
+# the kinds of credential a protocol accepts (`secret_types`)
+_ABOUT_SECRET = re.compile(r"^(is|has|can|should|allow|enable|use)_|_(enabled|disabled|required|allowed|url|urls|uri|"
+                           r"link|types|kinds|type|kind|count|length|policy|strategy|mode)$")
+# Field constructors whose value is a flag or a link, never a secret
+_NOT_SECRET_FIELDS = frozenset({"BooleanField", "NullBooleanField", "Boolean", "Bool", "URLField", "Url", "URL"})
+
+
 def _exposes(name: str, owner: str) -> bool:
     """A field that holds a secret, unless the class exists to hand that very secret out (`TokenOut.access_token`,
     `ApiKeyCreated.api_key`: shown once, on purpose)."""
     if not is_credential_name(name) and "password" not in snake(name):
+        return False
+    if _ABOUT_SECRET.search(snake(name)):
         return False
     words = {w for w in snake(name).split("_") if w}
     owner_words = {w for w in snake(owner).split("_") if w}
@@ -75,7 +93,7 @@ def _exposes(name: str, owner: str) -> bool:
 
 class SecretFieldInResponse(AstCheck):
     RULE_ID = "BA-DATA-001"
-    PREFILTER = ("Model", "Serializer", "Schema")
+    PREFILTER = ("Model", "Serializer", "Schema", "write_only")
 
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
@@ -110,11 +128,14 @@ class SecretFieldInResponse(AstCheck):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         tails = _base_tails(node)
+        if any(t.endswith("Field") for t in tails) and _defaults_write_only(node):
+            outer = [p.name for p in self.ctx.parents if isinstance(p, ast.ClassDef)]
+            self.ctx.facts.setdefault("write_only_fields", []).append(".".join([*outer, node.name]))
         if tails & set(_DRF_MODEL_SERIALIZERS) or "Serializer" in tails:
             self._drf(node)
         elif (tails & _PYDANTIC_BASES or any(t.endswith(("Model", "Schema")) and t != "Model" for t in tails)) and \
                 not (tails & _MARSHMALLOW_BASES and "marshmallow" in self._origin(node)):
-            if not _REQUEST_NAME.search(node.name):
+            if not _request_named(node.name):
                 self.pydantic.append((node, self._pydantic_fields(node)))
         elif tails & _MARSHMALLOW_BASES:
             self._marshmallow(node)
@@ -160,6 +181,8 @@ class SecretFieldInResponse(AstCheck):
             if isinstance(value, ast.Call) and any(k.arg == "exclude" and literal_value(k.value) is True
                                                    for k in value.keywords):
                 continue
+            if _masked(value):
+                continue  # `client_secret: str = "**********"`: the response carries the mask, not the secret
             out.append((stmt, stmt.target.id))
         return out
 
@@ -170,7 +193,8 @@ class SecretFieldInResponse(AstCheck):
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
                 for t in stmt.targets:
                     if isinstance(t, ast.Name):
-                        if any(k.arg == "write_only" and literal_value(k.value) is True for k in stmt.value.keywords):
+                        if any(k.arg == "write_only" and literal_value(k.value) is True for k in stmt.value.keywords) \
+                                or _tail(stmt.value) in _NOT_SECRET_FIELDS:
                             write_only.add(t.id)
                         else:
                             declared[t.id] = stmt
@@ -193,17 +217,86 @@ class SecretFieldInResponse(AstCheck):
             if name not in write_only and _exposes(name, cls.name):
                 self.report(stmt, f"{cls.name}.{name} is a readable serializer field: responses include the "
                                   f"{name}; pass write_only=True")
+                field = dotted(stmt.value.func) or ""
+                if field and field.split(".")[0] not in ("serializers", "rest_framework", "fields"):
+                    # a project field class (`EncryptedField(...)`) may default to write_only in its __init__:
+                    # the project pass resolves it and keeps the finding otherwise
+                    finding = self.ctx.findings.pop()
+                    self.ctx.facts.setdefault("secret_field_candidates", []).append(
+                        {"finding": finding.to_dict(), "field": field})
+
+    def _dumped_subclass(self, name: str) -> str:
+        """A class of this module built on `name` and not named for a request (`class ItemResponseSchema(
+        CreateRequestSchema): pass`): the request schema's fields go out through it."""
+        return next((c.name for c in ast.walk(self.ctx.tree) if isinstance(c, ast.ClassDef) and
+                     name in _base_tails(c) and not _request_named(c.name)), "") if self.ctx.tree else ""
 
     def _marshmallow(self, cls: ast.ClassDef) -> None:
-        if _REQUEST_NAME.search(cls.name):
+        if _request_named(cls.name) and not self._dumped_subclass(cls.name):
             return
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and \
                     "fields" in (dotted(stmt.value.func) or "").split("."):
                 kws = {k.arg: literal_value(k.value) for k in stmt.value.keywords}
+                if _tail(stmt.value) in _NOT_SECRET_FIELDS:
+                    continue
                 for t in stmt.targets:
                     if isinstance(t, ast.Name) and kws.get("load_only") is not True and _exposes(t.id, cls.name):
                         self.marshmallow.append((cls, stmt, t.id))  # judged once the module's uses are seen
+
+
+def _masked(value: ast.AST | None) -> bool:
+    """A default made only of mask characters (`"**********"`, `"••••"`)."""
+    text = literal_value(value) if value is not None else None
+    return isinstance(text, str) and len(text) >= 3 and set(text) <= {"*", "•", "x", "X"} and "*" in text + "•" \
+        and not text.isalpha()
+
+
+def _defaults_write_only(node: ast.ClassDef) -> bool:
+    """A serializer field class whose `__init__` makes it write-only unless told otherwise
+    (`kwargs.setdefault("write_only", True)`, `kwargs["write_only"] = True`, `write_only=True` as the
+    parameter's default, or `if write_only is None: write_only = True`)."""
+    init = next((st for st in node.body if isinstance(st, ast.FunctionDef) and st.name == "__init__"), None)
+    if init is None:
+        return False
+    args = init.args
+    positional = args.args[len(args.args) - len(args.defaults):]
+    pairs = list(zip(positional, args.defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    if any(a.arg == "write_only" and d is not None and literal_value(d) is True for a, d in pairs):
+        return True
+    for n in ast.walk(init):
+        if isinstance(n, ast.Assign) and literal_value(n.value) is True and any(
+                isinstance(t, ast.Name) and t.id == "write_only" or
+                isinstance(t, ast.Subscript) and literal_value(t.slice) == "write_only" for t in n.targets):
+            return True
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "setdefault" and \
+                len(n.args) == 2 and literal_value(n.args[0]) == "write_only" and literal_value(n.args[1]) is True:
+            return True
+    return False
+
+
+class WriteOnlySecretFields(ProjectCheck):
+    """The readable-secret findings SecretFieldInResponse left to the project pass: a field built by a project
+    class. Dropped when that class (or a base of it) defaults to write-only in its `__init__`; kept otherwise."""
+
+    RULE_ID = "BA-DATA-001"
+
+    def run(self, project: Any) -> list[Finding]:
+        candidates = [(path, c) for path in sorted(project.facts)
+                      for c in project.facts[path].get("secret_field_candidates", ())]
+        if not candidates:
+            return []
+        sm = project.semantic
+        write_only = {f"{sm.module_of(path)}.{q}" for path in sorted(project.facts)
+                      for q in project.facts[path].get("write_only_fields", ())}
+        out = []
+        for path, cand in candidates:
+            module = sm.module_of(path)
+            sym = sm.resolve(module, cand["field"]) if module else None
+            if sym is not None and sym.kind == "class" and any(q in write_only for q in sm.mro(sym.qualname)):
+                continue
+            out.append(Finding.from_dict(cand["finding"]))
+        return out
 
 
 _MODEL_ADMIN = re.compile(r"(ModelAdmin|InlineModelAdmin|StackedInline|TabularInline)$")

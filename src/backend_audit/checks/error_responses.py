@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import sys
 from typing import Any
 
 import ast
@@ -50,6 +51,14 @@ _DJANGO_STATUS = {"HttpResponseBadRequest": 400, "HttpResponseForbidden": 403, "
 _STATUS_KWS = ("status_code", "status", "code")
 # builtin errors of a value that does not convert or fit (`int("x")`, a wrong type): their text names the value
 _VALUE_ERRORS = frozenset({"ValueError", "TypeError"})
+# Lookups that found nothing (`Model.DoesNotExist`: Django's fixed "matching query does not exist" text), caught
+# beside ValueError: the same narrow handler for the request's own values
+_NOT_FOUND = frozenset({"DoesNotExist", "ObjectDoesNotExist"})
+# DRF renders an APIException's `detail` to the client itself when nothing catches it: the text is written to be
+# sent (`raise ValidationError("authkey is required")`, an IdP client's `APIException({"errmsg": ...})`)
+_SENT_BY_DESIGN = "rest_framework.exceptions.APIException"
+# DRF permission classes that admit only the site's administrators
+_ADMIN_PERMISSION = re.compile(r"(?i)superuser|staff|^IsAdmin")
 # HTTP client libraries, whose exceptions describe an outbound call (BA-ERR-002's level)
 _HTTP_CLIENTS = frozenset({"requests", "httpx", "aiohttp", "urllib3"})
 
@@ -307,17 +316,56 @@ class ExceptionTextToClient(AstCheck):
         return any(str(target).split(".")[0] in _RETURN_FRAMEWORKS for target in self.ctx.imports.values())
 
     def _emit(self, node: ast.AST, what: str, how: str, status: int | None = None, returned: bool = False) -> None:
-        if self.handlers[-1][3] and "traceback" not in how and "exc_info" not in how:
-            self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
-                              "clients, but its origin is not traced; make sure it never wraps internal errors",
-                        level="note")
-            # the project pass traces it: every raise of these classes may pass the application's own text
-            finding = self.ctx.findings.pop()
-            self.ctx.facts.setdefault("own_error_text", []).append(
-                {"finding": finding.to_dict(), "classes": self.caught[-1]})
+        text_only = "traceback" not in how and "exc_info" not in how
+        if self.handlers[-1][3] and text_only:
+            self._own_note(node, what)
             return
+        if text_only and self._drf_exceptions():
+            return  # DRF would send this very detail to the client had the handler not caught it
+        deferred = text_only and self._maybe_own()
+        before = len(self.ctx.findings)
+        self._emit_blind(node, what, how, status, returned)
+        if deferred and len(self.ctx.findings) > before and self.ctx.findings[-1].level != "note":
+            # `from club.exceptions import BadRequest`: another top-level package of this project, or a library;
+            # the project pass tells which, and keeps this finding for a library's class
+            fallback = self.ctx.findings.pop()
+            self._own_note(node, what, fallback=fallback.to_dict())
+
+    def _own_note(self, node: ast.AST, what: str, fallback: dict | None = None) -> None:
+        self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
+                          "clients, but its origin is not traced; make sure it never wraps internal errors",
+                    level="note")
+        # the project pass traces it: every raise of these classes may pass the application's own text
+        finding = self.ctx.findings.pop()
+        cand = {"finding": finding.to_dict(), "classes": self.caught[-1]}
+        if fallback:
+            cand["fallback"] = fallback
+        self.ctx.facts.setdefault("own_error_text", []).append(cand)
+
+    def _origin_of(self, written: str) -> str:
+        """`exceptions.ValidationError` -> "rest_framework.exceptions.ValidationError" through the imports; ""
+        for a name not imported."""
+        head, _, rest = written.partition(".")
+        origin = self.ctx.imported(head) or ""
+        return f"{origin}.{rest}" if origin and rest else origin
+
+    def _drf_exceptions(self) -> bool:
+        caught = self.caught[-1]
+        return bool(caught) and all(self._origin_of(c).startswith("rest_framework.exceptions.") for c in caught)
+
+    def _maybe_own(self) -> bool:
+        """Every caught class is specific and imported by an absolute dotted name from outside the standard
+        library: the project's own package or a library, which only the project pass can tell apart."""
+        origins = [self._origin_of(c) for c in self.caught[-1]]
+        return self.handlers[-1][1] and bool(origins) and all(
+            "." in o and not o.startswith(".") and o.split(".")[0] not in sys.stdlib_module_names for o in origins)
+
+    def _emit_blind(self, node: ast.AST, what: str, how: str, status: int | None = None,
+                    returned: bool = False) -> None:
         caught = [c.rpartition(".")[2] for c in self.caught[-1]]
-        if caught and all(c in _VALUE_ERRORS for c in caught) and "traceback" not in how and "exc_info" not in how:
+        if caught and all(c in _VALUE_ERRORS or c in _NOT_FOUND or any(p.match(c) for p in self.public)
+                          for c in caught) and any(c in _VALUE_ERRORS for c in caught) and \
+                "traceback" not in how and "exc_info" not in how:
             # blind, a handler for ValueError/TypeError alone answered a value that failed to convert or a lookup
             # the request's own values broke: its text names that value, not a path or a query
             self.report(node, f"{what}, but the handler catches only {', '.join(caught)}, whose text most likely "
@@ -371,11 +419,17 @@ class ExceptionTextToClient(AstCheck):
             name = (dotted(deco.func if isinstance(deco, ast.Call) else deco) or "").rsplit(".", 1)[-1].lower()
             if "staff" in name or "superuser" in name:
                 return f"@{name}"
+        scope = _required_scope(func)
+        if scope:
+            return f"a route requiring the permission scope {scope}, granted to operators' clients"
         cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
         if cls is None:
             return ""
         if any((dotted(b) or "").endswith("ModelAdmin") for b in cls.bases):
             return f"a method of the ModelAdmin {cls.name}"
+        admins = _admin_permissions(cls)
+        if admins:
+            return f"{cls.name} admits only {admins}"
         if re.search(rf"admin_view\(\s*self\.{re.escape(func.name)}\b", self.ctx.text):
             return f"{cls.name}.{func.name}, wrapped in admin_site.admin_view()"
         return ""
@@ -410,6 +464,36 @@ class ExceptionTextToClient(AstCheck):
         return specific and status is not None and 400 <= status < 500
 
 
+def _required_scope(func: ast.AST) -> str:
+    """The scope a FastAPI route demands of its caller (`dependencies=[Security(verify_client, scopes=[X])]` on its
+    decorator, or a parameter defaulting to such a `Security(...)`), as written; "" when none."""
+    calls = [n for d in getattr(func, "decorator_list", ()) for n in ast.walk(d)]
+    args = getattr(func, "args", None)
+    if args is not None:
+        calls += [n for d in [*args.defaults, *args.kw_defaults] if d is not None for n in ast.walk(d)]
+    for n in calls:
+        if isinstance(n, ast.Call) and (dotted(n.func) or "").rsplit(".", 1)[-1] == "Security":
+            scopes = next((k.value for k in n.keywords if k.arg == "scopes"), None)
+            if isinstance(scopes, (ast.List, ast.Tuple)) and scopes.elts:
+                return dotted(scopes.elts[0]) or ast.unparse(scopes.elts[0])
+    return ""
+
+
+def _admin_permissions(cls: ast.ClassDef) -> str:
+    """The DRF permission class admitting only administrators that a view names: in `permission_classes` or
+    in what its `get_permissions()` returns (`[OnlySuperUser()]`, `(IsAdminUser,)`), else ""."""
+    values = [st.value for st in cls.body if isinstance(st, ast.Assign) and
+              any(isinstance(t, ast.Name) and t.id == "permission_classes" for t in st.targets)]
+    values += [n.value for st in cls.body if isinstance(st, ast.FunctionDef) and st.name == "get_permissions"
+               for n in ast.walk(st) if isinstance(n, ast.Return) and n.value is not None]
+    for value in values:
+        for n in ast.walk(value):
+            name = (dotted(n) or "").rsplit(".", 1)[-1] if isinstance(n, (ast.Name, ast.Attribute)) else ""
+            if name and _ADMIN_PERMISSION.search(name):
+                return name
+    return ""
+
+
 class OwnExceptionTextToClient(ProjectCheck):
     """The notes ExceptionTextToClient left to the project pass: an application exception's text sent to the
     client. Dropped when every raise of the caught classes (subclasses included) in the project passes the
@@ -429,9 +513,27 @@ class OwnExceptionTextToClient(ProjectCheck):
                 raises.setdefault(ref.rsplit(".", 1)[-1], []).append((path, ref, own))
         out = []
         for path, cand in candidates:
-            if not _own_text_everywhere(sm, path, cand["classes"], raises):
+            if cand.get("fallback") and not _project_classes(sm, path, cand["classes"]):
+                out.append(Finding.from_dict(cand["fallback"]))  # a library's exception: judged blind
+            elif _sent_by_design(sm, path, cand["classes"]):
+                continue
+            elif not _own_text_everywhere(sm, path, cand["classes"], raises):
                 out.append(Finding.from_dict(cand["finding"]))
         return out
+
+
+def _project_classes(sm: Any, path: str, classes: list[str]) -> bool:
+    module = sm.module_of(path)
+    return bool(module) and all((sym := sm.resolve(module, ref)) is not None and sym.kind == "class"
+                                for ref in classes)
+
+
+def _sent_by_design(sm: Any, path: str, classes: list[str]) -> bool:
+    """Every caught class is a DRF APIException of the project's (`class JMSException(APIException)`): DRF's own
+    handler would send its detail to the client, so the view sending it does the same."""
+    module = sm.module_of(path)
+    return bool(module) and all((sym := sm.resolve(module, ref)) is not None and sym.kind == "class" and
+                                _SENT_BY_DESIGN in sm.mro(sym.qualname) for ref in classes)
 
 
 def _own_text_everywhere(sm: Any, path: str, classes: list[str], raises: dict) -> bool:

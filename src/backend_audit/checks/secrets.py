@@ -27,7 +27,7 @@ from .bound_literal import bound_literal
 from .compose_values import compose_credentials, is_dev_compose_path, value_digest
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
-                        receiver_name, target_name, url_password)
+                        receiver_name, snake, target_name, url_password)
 from .util import defines_cli, in_tool_dir, is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
@@ -67,6 +67,28 @@ def _arg_node(call: ast.Call, keyword: str, position: int) -> ast.AST | None:
         if kw.arg == keyword:
             return kw
     return arg(call, None, position)
+
+
+
+# A class whose name marks it as fake: a development or test backend (`MockStripeBillingService`, `FakeMailer`)
+_STAND_IN = re.compile(r"^(Mock|Fake|Dummy|Stub)[A-Z_]|(Mock|Fake|Dummy|Stub)$")
+# Words that make a credential-named variable a setting about the credential rather than the credential:
+# `password_strategy`, `secret_type`, `update_password` (Ansible's "always"/"on_create")
+_OPTION_WORDS = frozenset({"strategy", "mode", "policy", "type", "kind", "method", "source", "option", "options",
+                           "setting", "action", "style", "scheme", "format", "choice", "behavior", "behaviour"})
+_ACTION_WORDS = frozenset({"update", "change", "reset", "set", "generate", "rotate", "send", "require", "force",
+                           "sync", "store", "save", "use", "enable", "disable", "prompt", "ask"})
+_MODE_VALUE = re.compile(r"^[a-z][a-z_]{1,23}$")
+
+
+def _mode_name(name: str, value: ast.AST) -> bool:
+    """`password_strategy == "email"`, `module.params["update_password"] == "always"`: a lowercase word compared
+    with a setting about a credential (its name has an option word, or starts with what is done to it) is the
+    name of a mode, not a password; `password == "admin"` keeps its finding."""
+    literal = literal_value(value)
+    words = [w for w in snake(name).split("_") if w]
+    return isinstance(literal, str) and bool(_MODE_VALUE.match(literal)) and bool(words) and (
+        any(w in _OPTION_WORDS for w in words) or words[0] in _ACTION_WORDS and len(words) > 1)
 
 
 class HardcodedSecret(AstCheck):
@@ -205,6 +227,13 @@ class HardcodedSecret(AstCheck):
             self.report(anchor, f"{what} in seed data ({self.seed}): it fills a local or test database; check "
                                 "this module never runs against production", key_node=name_node, level="note",
                         properties={"sub": "seed-data"})
+            return
+        stand_in = self._stand_in_class()
+        shown = literal_value(value_node)
+        if stand_in and not live and not (isinstance(shown, str) and _live_shape(shown)):
+            self.report(anchor, f"{what}, in {stand_in}, a stand-in its name marks as fake (a mock or dummy backend "
+                                "for development and tests): check that no production configuration selects it",
+                        key_node=name_node, level="note", properties={"sub": "stand-in"})
             return
         if table:
             self.report(anchor, f"{what}, in a literal table of {table} string samples (a parser's test vectors or "
@@ -501,13 +530,19 @@ class HardcodedSecret(AstCheck):
             return target_name(target) or ""
         return ""
 
+    def _stand_in_class(self) -> str:
+        """The enclosing class, when its name says it is fake (`MockStripeBillingService`, `DummyMailer`)."""
+        cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+        return cls.name if cls is not None and _STAND_IN.search(cls.name) else ""
+
     def visit_Compare(self, node: ast.Compare) -> None:
         if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
             return
         left, right = node.left, node.comparators[0]
         for name_node, value in ((left, right), (right, left)):
             name = _could_be_text(value) and (target_name(name_node) or _get_key(name_node))
-            if name and is_credential_name(name) and self._secret_literal(value, name):
+            if name and is_credential_name(name) and not _mode_name(name, value) and \
+                    self._secret_literal(value, name):
                 self._flag(node, name_node, value, f"credential compared with {name}", node)
 
     def visit_Call(self, node: ast.Call) -> None:

@@ -37,9 +37,10 @@ class RaisesCollector:
         self.ctx.facts.setdefault("raises", []).append([node.lineno, ref, own])
 
     def _own_text(self, node: ast.expr) -> bool:
-        """A literal, or an f-string whose values name no caught exception (`f"Missing {attr}"`)."""
+        """A literal, or an f-string whose values name no caught exception (`f"Missing {attr}"`); a number or a
+        flag beside the text (`BadRequest(code=400, message="[invalid payload]")`) is no text of anyone's."""
         if isinstance(node, ast.Constant):
-            return isinstance(node.value, str)
+            return node.value is None or isinstance(node.value, (str, int, float))
         if isinstance(node, ast.JoinedStr):
             caught = {c for c in self.caught if c}
             return not any(isinstance(n, ast.Name) and n.id in caught for n in ast.walk(node))

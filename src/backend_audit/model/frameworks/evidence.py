@@ -20,6 +20,8 @@ from .common import AUTH_DECORATOR, AUTH_MIXINS, HTTP_VERBS, PUBLIC_DECORATOR, l
 from .public_flows import account_flow, declared_public, first_run_setup, link_token
 from .rpc_methods import RPC_ENTRY_POINTS, declared_anonymous, registered_methods
 
+# What a DRF view answers a request with: its HTTP verbs and the viewset actions they dispatch to.
+_HANDLERS = frozenset({*HTTP_VERBS, "list", "create", "retrieve", "update", "partial_update", "destroy"})
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")
 _CREDENTIAL_VIEWS = frozenset({"ObtainAuthToken", "TokenObtainPairView", "TokenObtainSlidingView", "TokenObtainView"})
 # Project mixins named for what they do (`TokenConditionalLoginRequiredMixin`, `ObjectPermissionRequiredMixin`,
@@ -418,7 +420,12 @@ class AuthEvidence:
         if self._is_drf(info):
             perms = info["attrs"].get("permission_classes")
             if isinstance(perms, list):
-                return self._permission_text(perms, "view")
+                text = self._permission_text(perms, "view")
+                if text.startswith("public") and self._handlers_refuse_anonymous(path, name):
+                    # `permission_classes = ()` then `if isinstance(request.user, AnonymousUser): return 403` in
+                    # each handler: the login check moved into the body, not dropped
+                    return "method check: every handler refuses anonymous callers"
+                return text
             if "get_permissions" in info["methods"]:
                 return "view: get_permissions()"
             if info["unknown"]:
@@ -451,6 +458,11 @@ class AuthEvidence:
         return (f"rpc: each registered method declares its auth ({len(methods)} method(s)"
                 + (f"; declared anonymous: {', '.join(anonymous[:3])}{' ...' if len(anonymous) > 3 else ''})"
                    if anonymous else ")"))
+
+    def _handlers_refuse_anonymous(self, path: str, name: str) -> bool:
+        own = [self.function(path, f"{name}.{m}") for m in
+               self.facts.get(path, {}).get("classes", {}).get(name, {}).get("methods", []) if m in _HANDLERS]
+        return bool(own) and all(fn and fn.get("refuses_anonymous") for fn in own)
 
     def method_auth(self, info: dict[str, Any], methods: list[str], class_auth: str) -> list[tuple[list[str], str]]:
         """Methods grouped by their evidence: a decorator or a check on `post` protects POST only."""

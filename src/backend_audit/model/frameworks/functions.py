@@ -23,7 +23,7 @@ from .factories import annotated_calls, default_call, factory_facts
 from .flags import flag_params
 from .identity_scope import identity_scope
 from .input_sinks import PREFILL, bound_lookup, damage, owner_scoped, rebinds_from, stored_field, stored_on, untyped
-from .login_guard import refuses_anonymous
+from .login_guard import anonymous_test, refuses_anonymous
 from .hook_paths import literal_names, open_paths
 from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
@@ -1120,6 +1120,9 @@ class FunctionFacts:
             self.stack[-1].auth_check = True  # `if "username" not in session: return redirect("/")`
         if self.stack and isinstance(node, ast.If) and self._owner_exit(node):
             self.stack[-1].auth_check = True
+        if self.stack and isinstance(node, ast.If) and anonymous_test(node.test) and \
+                isinstance(node.body[0], (ast.Return, ast.Raise)):
+            self.stack[-1].auth_check = True  # `if isinstance(request.user, AnonymousUser): return Response(403)`
         if self.stack and isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and \
                 isinstance(node.test.op, ast.Not) and isinstance(node.body[-1], (ast.Return, ast.Raise)) and \
                 authz_term(node.test, self.ctx.segment(node.test)) and not only_authentication(

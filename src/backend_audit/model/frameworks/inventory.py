@@ -59,6 +59,20 @@ _LIST_VIEWS = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet", "Re
 _DRF_MARKERS = frozenset({"APIView", "GenericAPIView", *_VIEWSETS, *[k for k in CLASS_METHODS if k.endswith("APIView")]})
 
 
+def drf_extension_base(qualname: str) -> str | None:
+    """The DRF class a DRF extension's view base stands for (`rest_framework_bulk.generics.BulkModelViewSet` is a
+    ModelViewSet): packages named `rest_framework_*` subclass DRF's own views, and their names keep DRF's suffixes,
+    so a viewset built on one gets DRF's routes and its REST_FRAMEWORK default permission like any other."""
+    top, _, rest = qualname.partition(".")
+    if not top.startswith("rest_framework_") or not rest:
+        return None
+    tail = last_name(qualname)
+    for suffix in ("ReadOnlyModelViewSet", "ModelViewSet", "GenericViewSet", "ViewSet", "GenericAPIView", "APIView"):
+        if tail.endswith(suffix):
+            return suffix
+    return None
+
+
 _HOOK_KEYS = re.compile(r"<(\w+)>")
 _ROUTE_PARAM = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 
@@ -803,6 +817,9 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             if kind == "external":
                 info["bases"].add(last_name(what))
                 info["order"].append(last_name(what))
+                stands_for = drf_extension_base(what)
+                if stands_for:
+                    info["bases"].add(stands_for)
                 continue
             if kind == "unknown":
                 info["unknown"].append(what)

@@ -19,6 +19,7 @@ _HOOKS = ("__call__", "__acall__", "process_request", "process_view", "dispatch"
 _USER_TEST = frozenset({"is_anonymous", "is_authenticated"})
 _DENIAL_CALLS = frozenset({"HttpResponseForbidden", "PermissionDenied", "NotAuthenticated", "HTTPForbidden",
                            "HTTPUnauthorized", "redirect_to_login", "AuthenticationFailed"})
+_DENIAL_STATUSES = frozenset({"HTTP_401_UNAUTHORIZED", "HTTP_403_FORBIDDEN", "UNAUTHORIZED", "FORBIDDEN"})
 _LOGIN = re.compile(r"(?i)login")
 _MAX_PATHS = 64
 _PATH_ATTRS = frozenset({"path", "path_info", "full_path", "url_path"})
@@ -100,11 +101,18 @@ def refusal_call(node: ast.AST | None) -> bool:
             isinstance(n, (ast.Name, ast.Attribute)) and _LOGIN.search(dotted(n) or "") for n in ast.walk(node)):
         return True
     statuses = [*node.args, *(k.value for k in node.keywords if k.arg in ("status", "status_code"))]
-    return any(isinstance(a, ast.Constant) and a.value in (401, 403) and type(a.value) is int for a in statuses)
+    return any(isinstance(a, ast.Constant) and a.value in (401, 403) and type(a.value) is int or
+               isinstance(a, ast.Attribute) and a.attr in _DENIAL_STATUSES for a in statuses)
 
 
 def _tests_user(test: ast.expr) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr in _USER_TEST for n in ast.walk(test))
+    return any(isinstance(n, ast.Attribute) and n.attr in _USER_TEST or anonymous_test(n) for n in ast.walk(test))
+
+
+def anonymous_test(node: ast.AST) -> bool:
+    """`isinstance(request.user, AnonymousUser)`: the caller has not logged in."""
+    return isinstance(node, ast.Call) and dotted(node.func) == "isinstance" and len(node.args) == 2 and \
+        (dotted(node.args[1]) or "").rsplit(".", 1)[-1] == "AnonymousUser"
 
 
 def _prefixes(test: ast.expr) -> set[str]:

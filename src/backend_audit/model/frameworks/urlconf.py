@@ -13,6 +13,7 @@ from typing import Any
 
 from .common import join_paths, last_name, readable_regex
 from .evidence import GRAPHQL_VIEWS, REDIRECT_ONLY
+from .protocol_views import protocol_public
 
 # Django / DRF class views: HTTP methods a known base class serves.
 CLASS_METHODS = {
@@ -376,6 +377,8 @@ class UrlconfRoutes:
                     auth = self._drf_default_auth(auth)  # drf-spectacular's schema views are APIViews
                 elif auth == "none" and last_name(vname) == "RedirectView":
                     auth = REDIRECT_ONLY
+                elif auth == "none":
+                    auth = protocol_public(self.r.qualified(path, e["view"])) or auth
                 if auth == "none":
                     unknown = self.unknown_module(path, [e["view"]])
                     auth = f"unknown: {unknown} was not analysed" if unknown else auth
