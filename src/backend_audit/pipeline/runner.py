@@ -768,7 +768,7 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         return None, None, stored
     from ..model.frameworks.inventory import build as endpoint_inventory
     from ..model.project import ProjectModel
-    from ..model.reachability import unreachable
+    from ..model.reachability import terminal_only, unreachable
 
     with _decoding_facts():
         file_results = test_functions.complete(file_results, _again(refs or {}, plan))
@@ -786,8 +786,9 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
                                    reads=reads, subset=file_subset)
         inventory = endpoint_inventory(model)
         dead = unreachable(model) if not file_subset else {}
+        terminal = terminal_only(model) if not file_subset else {}
     out = {"findings": found, "sections": sections, "endpoints": inventory.as_dicts() or None,
-           "frameworks": inventory.frameworks or None, "unreachable": dead or None}
+           "frameworks": inventory.frameworks or None, "unreachable": dead or None, "terminal": terminal or None}
     if inputs is not None:  # serialised before later stages mark findings (suppressions, fingerprints)
         record = inputs.record(journal, **out)
         if record is not None:
@@ -957,6 +958,10 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         from ..model.reachability import demote
 
         demote(findings, project["unreachable"])
+    if project.get("terminal"):  # likewise for what only a terminal program runs
+        from ..model.reachability import demote_offline
+
+        demote_offline(findings, project["terminal"])
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
