@@ -157,7 +157,8 @@ _TASK_RUNNERS = frozenset({"nox", "invoke"})
 TASK_RUNNER = "developer tooling"
 _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
                              "falcon", "pyramid", "bottle", "litestar", "rest_framework", "uvicorn", "gunicorn",
-                             "celery", "channels"})
+                             "celery", "channels", "websockets", "socketio", "grpc", "hypercorn", "daphne",
+                             "waitress"})
 # rules whose finding means harm to a served request or a long-running service: in a module only a terminal
 # program reaches, what it prints is the program's output and its loops run once per command
 TERMINAL_OFFLINE = ("BA-LOG-003", "BA-PERF-003")
