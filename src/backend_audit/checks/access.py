@@ -14,6 +14,8 @@ from typing import Any
 from .endpoint_base import EndpointCheck
 
 _NO_GUARD = ("none", "unknown", "graphql", "public")
+# bases of a class no framework dispatches requests to
+_PLAIN_BASES = frozenset({"object", "builtins.object", "abc.ABC", "typing.Generic", "typing.Protocol"})
 
 
 class AssertForAccessControl(EndpointCheck):
@@ -62,12 +64,28 @@ class AssertForAccessControl(EndpointCheck):
         verdict, who = self._reach(path, qualname, 0, frozenset())
         if verdict == "guarded":
             return None  # type narrowing behind a login guard
+        if verdict == "untraced" and a.get("own_state") and self._plain_class(path, qualname):
+            return self.finding(path, a, f"assert that the object's own user is logged in ({a['term']}) in "
+                                f"{qualname}, a method of a class deriving from no framework class: an invariant of "
+                                f"how the object is built, whose callers were not traced; if a request reaches it "
+                                f"unguarded, {stripped}", level="note", symbol=qualname)
         if verdict == "untraced":
             return self.finding(path, a, f"assert used as the login check ({a['term']}) in {qualname}, whose "
                                 f"callers were not traced: if nothing else guards them, {stripped}",
                                 level="warning", symbol=qualname)
         return self.finding(path, a, f"assert used as the login check ({a['term']}): it is the only guard of "
                             f"{who}; {stripped}", level="error", symbol=qualname)
+
+    def _plain_class(self, path: str, qualname: str) -> bool:
+        """The method's class derives from nothing outside the project but `object` and abstract bases: no
+        view, consumer or handler a framework dispatches a request to."""
+        sm = self._sm
+        module = sm.module_of(path) if sm is not None else None
+        owner = qualname.rpartition(".")[0]
+        if module is None or not owner or sm.class_(f"{module}.{owner}") is None:
+            return False
+        external = [base for base in sm.mro(f"{module}.{owner}")[1:] if sm.class_(base) is None]
+        return all(base in _PLAIN_BASES for base in external)
 
     def _checking_callers(self, path: str, qualname: str) -> str:
         """The callers of a helper that is no endpoint, when every one refuses on a permission test of its own

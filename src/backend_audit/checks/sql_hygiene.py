@@ -44,7 +44,8 @@ class SqlBuiltAwayFromSink(SqlTextTracker):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         super().visit_FunctionDef(node)
         # Django's `as_sql()` compiles expressions into (sql, params): the values already travel apart
-        self.frames.append({"sink": _COMPILER.match(node.name) is not None, "found": []})
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+        self.frames.append({"sink": _COMPILER.match(node.name) is not None, "found": [], "params": params})
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.scopes.pop()  # the parent's pending sinks are BA-SQL-001's business, not reported here
@@ -60,6 +61,12 @@ class SqlBuiltAwayFromSink(SqlTextTracker):
         for expr in frame["found"]:
             if expr.lineno not in seen:
                 seen.add(expr.lineno)
+                if _names_and_clauses(expr, frame.get("params", set())):
+                    self.report(expr, "SQL statement built with no query call in this function, formatting in only "
+                                      "identifiers (after SELECT, FROM, JOIN, INTO, UPDATE) and clauses the caller "
+                                      "hands over joined: the values travel apart, but whether the caller's clauses "
+                                      "bind theirs was not traced", level="note")
+                    continue
                 self.report(expr, "SQL statement built from dynamic values with no query call in this function: "
                                   "whoever runs it cannot bind parameters any more; return the SQL with its "
                                   "parameters (or a SQLAlchemy statement) instead", level=None)
@@ -106,6 +113,38 @@ class SqlBuiltAwayFromSink(SqlTextTracker):
             self._candidate(value.value if isinstance(value, ast.Starred) else value)
         if len(frame["found"]) > before and (logger_method(node, self.ctx) or _is_exception_call(node)):
             del frame["found"][before:]  # a log line or an error message quoting SQL runs nothing
+
+
+# the literal text before a formatted piece that puts it where an identifier goes: a column list, a table, a
+# schema-qualified name, a quoted identifier
+_IDENTIFIER_SLOT = re.compile(r"(?i)(\b(select|distinct|from|join|into|update|table)\s+[`\"\[]?|[`\"\]]?\.[`\"\[]?)$")
+# ... and where a condition goes: a WHERE/HAVING/ON clause or a boolean operator, optionally opening a bracket
+_CLAUSE_SLOT = re.compile(r"(?i)\b(where|having|on|and|or)\s*\(?\s*$")
+
+
+def _names_and_clauses(expr: ast.AST, params: set[str]) -> bool:
+    """An f-string whose every formatted piece sits where an identifier goes, or is a parameter's list of
+    conditions joined (`' OR '.join(clauses)`) where a condition goes: identifiers and SQL fragments, no
+    value. A local list of conditions is judged where it was built (BA-SQL-001/002), not here."""
+    if not isinstance(expr, ast.JoinedStr):
+        return False
+    text = ""
+    pieces = 0
+    for part in expr.values:
+        if isinstance(part, ast.Constant):
+            text += str(part.value)
+            continue
+        pieces += 1
+        value = part.value if isinstance(part, ast.FormattedValue) else part
+        if _CLAUSE_SLOT.search(text):
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "join"
+                    and isinstance(value.func.value, ast.Constant) and len(value.args) == 1
+                    and isinstance(value.args[0], ast.Name) and value.args[0].id in params):
+                return False
+        elif not _IDENTIFIER_SLOT.search(text):
+            return False
+        text += "_"
+    return pieces > 0
 
 
 _COMPILER = re.compile(r"^as_(sql|sqlite|postgresql|mysql|oracle|\w+_sql)$")

@@ -13,6 +13,7 @@ from ..config import DEFAULT_EXCLUDES, is_test_path, matches_any
 from ..errors import ConfigError
 from ..findings import Finding, normalise_code
 from ..model.project import ProjectModel
+from ..model.reachability import TASK_RUNNER, terminal_only
 from ..model.test_reach import PARAM, TestReach, called_with, normalise_url, segments, test_code
 from ..records import dataclass
 from ..untrusted.files import read_tree_text
@@ -361,6 +362,12 @@ class ModuleWithoutTests(_TestCheck):
                              "script the packaging declares, a WSGI/ASGI module, or what only they import), so it "
                              "runs when the deployment starts the service, and whether a suite runs against the "
                              "started service is not traced", level="note", snippet=f"module {path}"))
+            elif terminal_only(project).get(path, "").startswith(TASK_RUNNER) and not project.endpoints_for(path):
+                out.append(self.finding(
+                    path, 1, f"No test imports or runs this module ({path}); {terminal_only(project)[path]}: nox "
+                             "sessions or invoke tasks the developers and CI run, not the application, so whether "
+                             f"its output is checked is not traced, and {evidence}", level="note",
+                    snippet=f"module {path}"))
             elif (project.endpoints_for(path) or path in _app_importers(project)) and \
                     _body_lines(project.facts[path]) >= _LOGIC_LINES:
                 out.append(self.finding(path, 1, f"No test imports this module ({path}), nor any module a test "

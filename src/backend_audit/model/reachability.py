@@ -19,6 +19,7 @@ plugins loaded by name, entry points and a library's public API are all imported
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ..findings import LEVEL_RANK, Finding
@@ -164,3 +165,105 @@ def note(f: Finding, why: str, key: str) -> None:
     f.level = "note"
     f.message = f"{f.message} ({why})"
     f.properties = {**f.properties, key: why}
+
+
+# libraries a command-line program or a developer's task runner is built on: a module importing one at its top
+# and nothing of a web framework is a program a person starts at a terminal
+_TERMINAL_LIBRARIES = frozenset({"argparse", "click", "typer", "nox", "invoke"})
+# a developer's task runner (nox sessions, invoke tasks): what only it reaches is the developers' tooling
+_TASK_RUNNERS = frozenset({"nox", "invoke"})
+TASK_RUNNER = "developer tooling"
+_WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart", "aiohttp", "tornado", "sanic",
+                             "falcon", "pyramid", "bottle", "litestar", "rest_framework", "uvicorn", "gunicorn",
+                             "celery", "channels", "websockets", "socketio", "grpc", "hypercorn", "daphne",
+                             "waitress"})
+# rules whose finding means harm to a served request or a long-running service: in a module only a terminal
+# program reaches, what it prints is the program's output and its loops run once per command
+TERMINAL_OFFLINE = ("BA-LOG-003", "BA-PERF-003")
+
+
+def terminal_only(model: Any) -> dict[str, str]:
+    """Repo path -> why only programs started at a terminal (a console script, a command-line tool, a script
+    run by its path, a task runner) reach that module (JSON-safe, deterministic).
+
+    A module counts only when every importer chain starts at such a program and none passes through a module
+    that serves (imports a web framework, a task queue or a server, or defines routes): a `serve` command that
+    imports the application makes the application the server's, not the command's."""
+    return model.memo("terminal_modules", lambda: _terminal(model))
+
+
+def _terminal(model: Any) -> dict[str, str]:
+    facts = model.facts
+    modules = sorted(p for p in facts if p.endswith(".py") and not facts[p].get("is_test"))
+    dead = unreachable(model)
+    imported_by: dict[str, set[str]] = {}
+    importers: dict[str, set[str]] = {}
+    for path in modules:
+        for name in facts[path].get("imports", ()):
+            # the module imported, not its packages' `__init__`s: a server importing `pkg.cli.utils` runs
+            # `pkg/cli/__init__.py`, which loads the commands, but calls none of them
+            for target in _nearest(path, model.resolve_import(path, name)):
+                if target != path and target in facts and not facts[target].get("is_test"):
+                    imported_by.setdefault(path, set()).add(target)
+                    importers.setdefault(target, set()).add(path)
+    named = _named_modules(model, modules)
+    entries = {p for module in _console_modules(model) for p in model.resolve_import("", module)}
+    programs, others = [], []
+    for path in modules:
+        if path in dead:
+            continue
+        serves = _serves(facts[path])
+        if serves:
+            others.append(path)
+        elif path in entries or (not importers.get(path) or path in named or facts[path].get("runs_as_script")) \
+                and (facts[path].get("runs_as_script") or _top_names(facts[path]) & _TERMINAL_LIBRARIES):
+            programs.append(path)
+        elif not importers.get(path) or path in named:
+            others.append(path)
+    served = _closure(others, imported_by, dead)
+    reached = _closure(programs, imported_by, dead)
+    by_cli = _closure([p for p in programs if not _top_names(facts[p]) & _TASK_RUNNERS], imported_by, dead)
+    out = {}
+    for path in sorted(reached - served):
+        if path in programs:
+            continue  # the program's own module: the rules already know a command's body
+        via = sorted(p for p in importers.get(path, ()) if p in reached)
+        if path in by_cli:
+            out[path] = f"terminal program: only command-line code reaches `{path}` (imported by `{via[0]}`)"
+        else:
+            out[path] = f"{TASK_RUNNER}: only the developers' task runner reaches `{path}` (imported by `{via[0]}`)"
+    return out
+
+
+def _nearest(importer: str, candidates: tuple[str, ...]) -> list[str]:
+    """Of the files a bare name may import (`from common import x` matches every `common` module), those
+    nearest the importer: a script's sibling comes first on its sys.path, an app's package on the app's."""
+    if len(candidates) < 2:
+        return list(candidates)
+    def shared(target: str) -> int:
+        return len(os.path.commonprefix([importer.split("/")[:-1], target.split("/")[:-1]]))
+    best = max(shared(t) for t in candidates)
+    return [t for t in candidates if shared(t) == best]
+
+
+def _top_names(facts: dict[str, Any]) -> set[str]:
+    return {str(name).split(".")[0] for name in facts.get("imports", ()) if not str(name).startswith(".")}
+
+
+def _serves(facts: dict[str, Any]) -> bool:
+    return bool(_top_names(facts) & _WEB_FRAMEWORKS or facts.get("web", {}).get("routers"))
+
+
+def _console_modules(model: Any) -> list[str]:
+    """The modules the scanned pyproject.toml starts as console scripts (the option LOG-003 already reads)."""
+    options = getattr(model.settings, "rule_options", {}).get("BA-LOG-003", {})
+    return sorted(str(m) for m in options.get("entry_modules", ()) or ())
+
+
+def demote_offline(findings: list[Finding], reasons: dict[str, str]) -> None:
+    """A warning or error of a rule about served requests, in code only a terminal program runs, becomes a
+    note that says why."""
+    for f in findings:
+        why = reasons.get(f.path)
+        if why is not None and f.rule_id.startswith(TERMINAL_OFFLINE):
+            note(f, why, "terminal")

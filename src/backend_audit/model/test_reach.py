@@ -64,6 +64,19 @@ def segment_matches(test: str, route: str) -> bool:
     return _PARAM.search(route) is not None and _route_segment(route).fullmatch(test.replace("{}", "x")) is not None
 
 
+# Werkzeug's `<any(file, config, blob):type>`: a parameter that takes one of the literal names it lists
+_ANY = re.compile(r"<any\(([^)]*)\)(?::\w+)?>")
+
+
+def _literal_names(segment: str) -> list[str]:
+    """The literal texts a route segment stands for: itself, or each name an `any(...)` converter lists (a test
+    URL `f"{BASE}/object/{id}/comment"` names the route `/<any(file, object):type>/<id>/comment` by one)."""
+    found = _ANY.fullmatch(segment)
+    if found is None:
+        return [segment]
+    return [name.strip().strip("'\"") for name in found.group(1).split(",") if name.strip()]
+
+
 def called_with(url: str, route: str) -> bool:
     """A test URL (f-string placeholders as `{}`) that requests the route; host, query and fragment dropped.
     A leading placeholder (`f"{BASE}/users"`) stands for any prefix of the route, but the literal segment after
@@ -118,7 +131,7 @@ class _UrlIndex:
             if test not in out and all(segment_matches(t, r) for t, r in zip(have, want)):
                 out.add(test)
         for j, seg in enumerate(want):
-            for have, test in self.suffixes.get(seg, ()):
+            for have, test in (entry for name in _literal_names(seg) for entry in self.suffixes.get(name, ())):
                 if test not in out and len(have) == n - j and \
                         all(segment_matches(t, r) for t, r in zip(have[1:], want[j + 1:])):
                     out.add(test)

@@ -768,7 +768,7 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         return None, None, stored
     from ..model.frameworks.inventory import build as endpoint_inventory
     from ..model.project import ProjectModel
-    from ..model.reachability import unreachable
+    from ..model.reachability import terminal_only, unreachable
     from ..model.uncalled import uncalled
     from ..checks.repo_text import texts as repo_texts
 
@@ -789,8 +789,10 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         inventory = endpoint_inventory(model)
         dead = unreachable(model) if not file_subset else {}
         unused = uncalled(model, functools.partial(repo_texts, model)) if not file_subset else {}
+        terminal = terminal_only(model) if not file_subset else {}
     out = {"findings": found, "sections": sections, "endpoints": inventory.as_dicts() or None,
-           "frameworks": inventory.frameworks or None, "unreachable": dead or None, "uncalled": unused or None}
+           "frameworks": inventory.frameworks or None, "unreachable": dead or None, "uncalled": unused or None,
+           "terminal": terminal or None}
     if inputs is not None:  # serialised before later stages mark findings (suppressions, fingerprints)
         record = inputs.record(journal, **out)
         if record is not None:
@@ -962,6 +964,10 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
 
         reachability.demote(findings, project.get("unreachable") or {})
         uncalled.demote(findings, project.get("uncalled") or {})
+    if project.get("terminal"):  # likewise for what only a terminal program runs
+        from ..model.reachability import demote_offline
+
+        demote_offline(findings, project["terminal"])
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)

@@ -1506,6 +1506,10 @@ class FunctionFacts:
                                     "authn_only": only_authentication(node.test, segment)})
             if not names_a_subject(node.test):
                 fn.auth_asserts[-1]["data_only"] = True
+            names = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+            if names == {"self"} and not any(isinstance(n, ast.Attribute) and n.attr in ("request", "scope")
+                                             for n in ast.walk(node.test)):
+                fn.auth_asserts[-1]["own_state"] = True  # `assert self.is_authenticated()`: the object's own user
 
     def leave_Assert(self, node: ast.Assert) -> None:
         if self.stack and self.stack[-1].in_assert:
