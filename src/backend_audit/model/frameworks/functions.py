@@ -119,6 +119,8 @@ _STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "in
                                           "set_password", "send_mail", "send_email", "write_text", "write_bytes",
                                           "unlink", "rmtree", "upload", "set_config"})
 # `get_current_user()`, `get_current_team()`, `current_user()`: who is asking
+# a project function named for looking up the user behind a request (`authorized_user_with_session(request)`)
+_USER_LOOKUP = re.compile(r"(?i)(^|_)(user|me|account|member|principal)(_|$)")
 _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\w*$|^get_user$")
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
@@ -1016,8 +1018,13 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
-        fn.sets_request += [t.attr for t in node.targets if isinstance(t, ast.Attribute) and
-                            t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
+        # `request.me, request.my_session = authorized_user_with_session(request)`: each element is set
+        targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        set_here = [t.attr for t in targets if isinstance(t, ast.Attribute) and
+                    t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
+        fn.sets_request += set_here
+        if set_here and isinstance(node.value, ast.Call) and _USER_LOOKUP.search(last_name(dotted(node.value.func) or "")):
+            fn.identity_seen = True  # put on the request from a lookup of the user who sent it
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) and \
                 node.targets[0].attr == "dispatch":
             self._dispatch_wrapper(fn, node.value)  # `cls.dispatch = check(cls.dispatch)`
