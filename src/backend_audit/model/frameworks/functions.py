@@ -148,6 +148,8 @@ _AUTH_COOKIE = re.compile(r"(?i)^(?!.*(csrf|xsrf|state|nonce|redirect|next|pkce|
 _LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
 # Session keys that say who is logged in (`user_id`, `is_admin`, `logged_in`), not a cart or a theme.
 _SESSION_IDENTITY = re.compile(r"(?i)user|admin|logged|auth")
+# Redirect responses not named for one: Pyramid's / WebOb's `HTTPSeeOther(request.route_path("accounts.login"))`
+_REDIRECT_CLASSES = frozenset({"HTTPSeeOther", "HTTPFound", "HTTPTemporaryRedirect", "HTTPMovedPermanently"})
 _LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
 # Calls that check a signed or secret link token: the token in the URL is the credential.
 _TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
@@ -783,7 +785,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
+        if (tail in _AUTH_BODY_CALLS or ("redirect" in (tail or "").lower() or tail in _REDIRECT_CLASSES) and
+                _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
         if tail in _RESOLVERS:

@@ -292,7 +292,8 @@ class RouteWiring:
             return
         if owner.endswith(".router") and method in (*_AIOHTTP_VERBS, "add_route"):
             owner = owner[: -len(".router")]  # aiohttp: app.router.add_get(...) registers on the app
-        if method in _AIOHTTP_VERBS or method == "add_route" and self._aiohttp_route(node):
+        pyramid_view = method == "add_view" and keyword(node, "route_name") is not None  # not aiohttp's add_view
+        if method in _AIOHTTP_VERBS and not pyramid_view or method == "add_route" and self._aiohttp_route(node):
             self._aiohttp_rule(node, owner, method)
             return
         if method == "add_routes" and node.args:
