@@ -625,37 +625,44 @@ def test_pyramid_url_dispatch_joins_add_route_and_views_by_route_name(tmp_path):
 def test_django_urlpatterns_rebound_to_itself_and_a_decorator_gating_on_a_middleware_user(tmp_path):
     # `urlpatterns = [...] + urlpatterns` under DEBUG keeps every route; `if not request.me:` in a decorator (or
     # the helper it hands the request to) guards, `me` being what a middleware in MIDDLEWARE sets from the user
+    files = {
+        "settings.py": (
+            "DEBUG = False\nROOT_URLCONF = 'club.urls'\nMIDDLEWARE = ['club.middleware.me']\n"
+            "if DEBUG:\n    MIDDLEWARE = ['debug_toolbar.middleware.DebugToolbarMiddleware'] + MIDDLEWARE\n"),
+        "middleware.py": (
+            "from club.helpers import authorized_user_with_session\n\n\ndef me(get_response):\n"
+            "    def middleware(request):\n"
+            "        request.me, request.my_session = authorized_user_with_session(request)\n"
+            "        return get_response(request)\n\n    return middleware\n"),
+        "helpers.py": (
+            "from django.shortcuts import redirect\n\n\ndef authorized_user_with_session(request):\n"
+            "    return None, None\n\n\ndef check_user_permissions(request):\n    if not request.me:\n"
+            "        return redirect('login')\n    return None\n"),
+        "decorators.py": (
+            "import functools\n\nfrom club.helpers import check_user_permissions\n\n\ndef require_auth(view):\n"
+            "    @functools.wraps(view)\n    def wrapper(request, *args, **kwargs):\n"
+            "        denied = check_user_permissions(request)\n        if denied:\n            return denied\n"
+            "        return view(request, *args, **kwargs)\n\n    return wrapper\n\n\n"
+            "def api(require_auth=True):\n    def decorator(view):\n        def wrapper(request, *args, **kwargs):\n"
+            "            if require_auth:\n                if not request.me:\n"
+            "                    raise PermissionError()\n"
+            "            return view(request, *args, **kwargs)\n        return wrapper\n    return decorator\n"),
+        "views.py": (
+            "from django.http import JsonResponse\n\nfrom club.decorators import api, require_auth\n\n\n@require_auth\n"
+            "def settings_page(request):\n    request.me.delete()\n    return JsonResponse({})\n\n\n"
+            "@api(require_auth=True)\ndef vote(request, post_id):\n    return JsonResponse({})\n\n\n"
+            "@api(require_auth=False)\ndef feed(request):\n    return JsonResponse({})\n"),
+        "urls.py": (
+            "from django.conf import settings\nfrom django.urls import include, path\n\n"
+            "from club.views import feed, settings_page, vote\n\n"
+            "urlpatterns = [path('settings/', settings_page), path('vote/<int:post_id>/', vote),\n"
+            "               path('feed/', feed)]\n\n"
+            "if settings.DEBUG:\n    import debug_toolbar\n"
+            "    urlpatterns = [path('__debug__/', include(debug_toolbar.urls))] + urlpatterns\n"),
+    }
     (tmp_path / "club").mkdir()
-    (tmp_path / "club" / "settings.py").write_text(
-        "DEBUG = False\nROOT_URLCONF = 'club.urls'\nMIDDLEWARE = ['club.middleware.me']\n"
-        "if DEBUG:\n    MIDDLEWARE = ['debug_toolbar.middleware.DebugToolbarMiddleware'] + MIDDLEWARE\n")
-    (tmp_path / "club" / "middleware.py").write_text(
-        "from club.helpers import authorized_user_with_session\n\n\ndef me(get_response):\n"
-        "    def middleware(request):\n        request.me, request.my_session = authorized_user_with_session(request)\n"
-        "        return get_response(request)\n\n    return middleware\n")
-    (tmp_path / "club" / "helpers.py").write_text(
-        "from django.shortcuts import redirect\n\n\ndef authorized_user_with_session(request):\n"
-        "    return None, None\n\n\ndef check_user_permissions(request):\n    if not request.me:\n"
-        "        return redirect('login')\n    return None\n")
-    (tmp_path / "club" / "decorators.py").write_text(
-        "import functools\n\nfrom club.helpers import check_user_permissions\n\n\ndef require_auth(view):\n"
-        "    @functools.wraps(view)\n    def wrapper(request, *args, **kwargs):\n"
-        "        denied = check_user_permissions(request)\n        if denied:\n            return denied\n"
-        "        return view(request, *args, **kwargs)\n\n    return wrapper\n\n\n"
-        "def api(require_auth=True):\n    def decorator(view):\n        def wrapper(request, *args, **kwargs):\n"
-        "            if require_auth:\n                if not request.me:\n                    raise PermissionError()\n"
-        "            return view(request, *args, **kwargs)\n        return wrapper\n    return decorator\n")
-    (tmp_path / "club" / "views.py").write_text(
-        "from django.http import JsonResponse\n\nfrom club.decorators import api, require_auth\n\n\n@require_auth\n"
-        "def settings_page(request):\n    request.me.delete()\n    return JsonResponse({})\n\n\n"
-        "@api(require_auth=True)\ndef vote(request, post_id):\n    return JsonResponse({})\n\n\n"
-        "@api(require_auth=False)\ndef feed(request):\n    return JsonResponse({})\n")
-    (tmp_path / "club" / "urls.py").write_text(
-        "from django.conf import settings\nfrom django.urls import include, path\n\n"
-        "from club.views import feed, settings_page, vote\n\n"
-        "urlpatterns = [path('settings/', settings_page), path('vote/<int:post_id>/', vote), path('feed/', feed)]\n\n"
-        "if settings.DEBUG:\n    import debug_toolbar\n"
-        "    urlpatterns = [path('__debug__/', include(debug_toolbar.urls))] + urlpatterns\n")
+    for name, text in files.items():
+        (tmp_path / "club" / name).write_text(text)
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(e["path"], e["auth"]) for e in result.endpoints} == {
         ("/settings/", "decorator: require_auth"), ("/vote/<int:post_id>/", "decorator: api"), ("/feed/", "none")}

@@ -1026,7 +1026,8 @@ class FunctionFacts:
         set_here = [t.attr for t in targets if isinstance(t, ast.Attribute) and
                     t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
         fn.sets_request += set_here
-        if set_here and isinstance(node.value, ast.Call) and _USER_LOOKUP.search(last_name(dotted(node.value.func) or "")):
+        if set_here and isinstance(node.value, ast.Call) and \
+                _USER_LOOKUP.search(last_name(dotted(node.value.func) or "")):
             fn.identity_seen = True  # put on the request from a lookup of the user who sent it
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) and \
                 node.targets[0].attr == "dispatch":
