@@ -1,8 +1,11 @@
 """Pyramid resources registered by a class decorator: cornice's `@resource(collection_path="/users",
 path="/users/{id}")` and the same shape under other names (`@register(plural_path=..., object_path=...)`, a
 project's wrapper around cornice). `collection_get` / `plural_get` serve the collection path, `get` / `put` /
-`delete` the object path. Pyramid guards by the view's permission and the route's ACL factory, which this
-analysis does not model: the auth column says so."""
+`delete` the object path. A cornice resource's guard (the service's permission and ACL factory) is not modelled:
+the auth column says so.
+
+And Pyramid's URL dispatch (`pyramid_routes`): `add_route` facts (pyramid_config.py) joined by route name with the
+views bound to them, the view's `permission=` as the route's guard."""
 
 from __future__ import annotations
 
@@ -118,7 +121,7 @@ class PyramidRoutes:
                 defaults = self._view_defaults(path, qualname)
                 for d in fn.get("decorators", []):
                     if last_name(d["ref"]) == "view_config":
-                        kwargs = {**defaults, **{k: v for k, v in (d.get("kwargs") or {}).items()}}
+                        kwargs = {**defaults, **(d.get("kwargs") or {})}
                         if isinstance(kwargs.get("route_name"), str):
                             views.append((path, qualname, fn, kwargs))
         return routes, views, default
