@@ -599,3 +599,70 @@ def test_pyramid_cornice_resource_paths_with_format_escapes(tmp_path):
     # `{{id}}` is a str.format escape: the route is served as /buckets/{id}
     assert rows == {("GET,POST", "/buckets", "store/views.py:5", auth),
                     ("DELETE,GET", "/buckets/{id}", "store/views.py:5", auth)}
+
+
+def test_pyramid_url_dispatch_joins_add_route_and_views_by_route_name(tmp_path):
+    rows, findings, result = scan_app(tmp_path, "pyramid_dispatch_app")
+    acl = " (ACL of route factory ItemFactory)"
+    assert rows == {
+        ("GET", "/", "shop/views.py:6", "none"),
+        # NO_PERMISSION_REQUIRED: the view says it is open to anyone
+        ("GET", "/_health/", "shop/views.py:11", "public (permission=NO_PERMISSION_REQUIRED)"),
+        # a project view deriver's option listing the verbs it lets through
+        ("POST", "/hooks/mail", "shop/views.py:16", "none"),
+        # @view_defaults on the class: route and permission for each method, a method's own permission wins
+        ("GET", "/items/{id}", "shop/views.py:26", f"pyramid permission: view{acl}"),
+        ("DELETE", "/items/{id}", "shop/views.py:30", f"pyramid permission: delete{acl}"),
+        # config.include(".admin", route_prefix="/admin"); config.add_view(view, route_name=...)
+        ("GET", "/admin/users/", "shop/admin/views.py:5", "pyramid permission: admin"),
+        ("POST", "/admin/users/{id}/purge", "shop/admin/views.py:9", "none"),
+    }
+    assert result.frameworks["pyramid"]["endpoints"] == 7
+    assert any(f[0] == "BA-AUTH-001" and f[1:3] == ("shop/admin/views.py", 9) for f in findings)
+    assert not any(f[0] == "BA-AUTH-001" and f[1] == "shop/views.py" and f[2] in (26, 30) for f in findings)
+
+
+def test_django_urlpatterns_rebound_to_itself_and_a_decorator_gating_on_a_middleware_user(tmp_path):
+    # `urlpatterns = [...] + urlpatterns` under DEBUG keeps every route; `if not request.me:` in a decorator (or
+    # the helper it hands the request to) guards, `me` being what a middleware in MIDDLEWARE sets from the user
+    files = {
+        "settings.py": (
+            "DEBUG = False\nROOT_URLCONF = 'club.urls'\nMIDDLEWARE = ['club.middleware.me']\n"
+            "if DEBUG:\n    MIDDLEWARE = ['debug_toolbar.middleware.DebugToolbarMiddleware'] + MIDDLEWARE\n"),
+        "middleware.py": (
+            "from club.helpers import authorized_user_with_session\n\n\ndef me(get_response):\n"
+            "    def middleware(request):\n"
+            "        request.me, request.my_session = authorized_user_with_session(request)\n"
+            "        return get_response(request)\n\n    return middleware\n"),
+        "helpers.py": (
+            "from django.shortcuts import redirect\n\n\ndef authorized_user_with_session(request):\n"
+            "    return None, None\n\n\ndef check_user_permissions(request):\n    if not request.me:\n"
+            "        return redirect('login')\n    return None\n"),
+        "decorators.py": (
+            "import functools\n\nfrom club.helpers import check_user_permissions\n\n\ndef require_auth(view):\n"
+            "    @functools.wraps(view)\n    def wrapper(request, *args, **kwargs):\n"
+            "        denied = check_user_permissions(request)\n        if denied:\n            return denied\n"
+            "        return view(request, *args, **kwargs)\n\n    return wrapper\n\n\n"
+            "def api(require_auth=True):\n    def decorator(view):\n        def wrapper(request, *args, **kwargs):\n"
+            "            if require_auth:\n                if not request.me:\n"
+            "                    raise PermissionError()\n"
+            "            return view(request, *args, **kwargs)\n        return wrapper\n    return decorator\n"),
+        "views.py": (
+            "from django.http import JsonResponse\n\nfrom club.decorators import api, require_auth\n\n\n@require_auth\n"
+            "def settings_page(request):\n    request.me.delete()\n    return JsonResponse({})\n\n\n"
+            "@api(require_auth=True)\ndef vote(request, post_id):\n    return JsonResponse({})\n\n\n"
+            "@api(require_auth=False)\ndef feed(request):\n    return JsonResponse({})\n"),
+        "urls.py": (
+            "from django.conf import settings\nfrom django.urls import include, path\n\n"
+            "from club.views import feed, settings_page, vote\n\n"
+            "urlpatterns = [path('settings/', settings_page), path('vote/<int:post_id>/', vote),\n"
+            "               path('feed/', feed)]\n\n"
+            "if settings.DEBUG:\n    import debug_toolbar\n"
+            "    urlpatterns = [path('__debug__/', include(debug_toolbar.urls))] + urlpatterns\n"),
+    }
+    (tmp_path / "club").mkdir()
+    for name, text in files.items():
+        (tmp_path / "club" / name).write_text(text)
+    result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
+    assert {(e["path"], e["auth"]) for e in result.endpoints} == {
+        ("/settings/", "decorator: require_auth"), ("/vote/<int:post_id>/", "decorator: api"), ("/feed/", "none")}

@@ -112,6 +112,10 @@ class _UrlIndex:
         entry = (have, test)
         n = len(have)
         self.by_len.setdefault(n, []).append(entry)
+        if have and all(seg == "{}" for seg in have):
+            # `f"http://{host}:{port}/{token}"`: a path of placeholders only names no route; it stands for the routes
+            # whose segments are all parameters (by_len), not for `/intro/` of the same length
+            return
         for i, seg in enumerate(have):
             if "{}" in seg:
                 self.placeholder.setdefault((n, i), []).append(entry)

@@ -121,7 +121,9 @@ class DjangoFacts:
             del self.bound_views[name]
         if name == "urlpatterns":
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
-            if not augment:
+            # `urlpatterns = [path("__debug__/", ...)] + urlpatterns` rebinds the list to itself plus more: what
+            # it held stays served (and is not made development-only by the `if DEBUG:` around the rebinding)
+            if not augment and not _mentions(value, "urlpatterns"):
                 patterns.clear()
             patterns.extend(self._module_patterns(value))
         elif isinstance(value, (ast.List, ast.Tuple, ast.BinOp)) and (entries := self._module_patterns(value)):
@@ -135,6 +137,10 @@ class DjangoFacts:
         elif name in SETTINGS:
             settings = self.ctx.facts.setdefault("settings", {})
             val = literal(value)
+            if not augment and name in settings and isinstance(settings[name]["value"], list) and \
+                    _mentions(value, name):
+                # `MIDDLEWARE = ["debug_toolbar..."] + MIDDLEWARE` (under `if DEBUG:`): the list stays what it was
+                return
             if augment and name in settings and isinstance(settings[name]["value"], list) and isinstance(val, list):
                 settings[name]["value"] = settings[name]["value"] + val
             else:
@@ -252,6 +258,10 @@ class DjangoFacts:
             return _helper(arg)  # include(get_model_urls("dcim", "site", detail=False))
         ref = dotted(arg) if arg is not None else None
         return {"ref": ref} if ref else {}
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
 
 
 def _bound_class_view(value: ast.AST) -> str | None:

@@ -42,6 +42,14 @@ WEBHOOK = re.compile(r"(?i)web_?hooks?|/hooks?/|callback")
 _WEBHOOK = WEBHOOK
 
 
+_AUTH_SWITCH = re.compile(r"(?i)auth|login")
+
+
+def _switched_off(decorator: dict[str, Any]) -> bool:
+    """`@api(require_auth=False)`: the guard the decorator runs is turned off for this view."""
+    return any(value is False and _AUTH_SWITCH.search(key) for key, value in (decorator.get("kwargs") or {}).items())
+
+
 def _shared_cache(views: list[dict[str, Any]]) -> str | None:
     """`@cache_page(...)`, `@cache_control(public=True)`: the response is kept and served to every caller,
     so it cannot be per-user; the author made it public."""
@@ -148,7 +156,7 @@ class AuthEvidence:
             if target is not None:
                 fpath, local = target
                 functions = self.facts.get(fpath, {}).get("functions", {})
-                result = any(fn.get("auth_check") for q, fn in functions.items()
+                result = any(fn.get("auth_check") or self._identity_gate(fpath, fn) for q, fn in functions.items()
                              if q == local or q.startswith(local + "."))
             self._auth_fn_cache[key] = result
         return self._auth_fn_cache[key]
@@ -215,7 +223,7 @@ class AuthEvidence:
         for d in fn.get("decorators", []):
             if last_name(d["ref"]) == "permission_classes":
                 return self._permission_text(d.get("names", []), "decorator")
-            if self.is_auth_decorator(path, d["ref"]):
+            if self.is_auth_decorator(path, d["ref"]) and not _switched_off(d):
                 return f"decorator: {d['ref']}"
         routed = self._routing_guard(deps, hooks)
         if routed:
@@ -315,7 +323,8 @@ class AuthEvidence:
         return out
 
     def _project_middleware(self) -> list[tuple[str, str, str]]:
-        """(class name, file, local qualname) of each project class listed in settings.MIDDLEWARE."""
+        """(name, file, local qualname) of each project class listed in settings.MIDDLEWARE, and of each
+        middleware factory function (`def me(get_response): def middleware(request): ...`)."""
         out: list[tuple[str, str, str]] = []
         sm = self.semantic
         anchor = self.settings.get("MIDDLEWARE") or self.settings.get("MIDDLEWARE_CLASSES")
@@ -327,7 +336,7 @@ class AuthEvidence:
             dotted_module, _, name = mw.rpartition(".")
             module = sm.find_module(dotted_module, importer)
             sym = sm.resolve(module, name) if module else None
-            if sym is not None and sym.kind == "class" and sym.path and sym.module:
+            if sym is not None and sym.kind in ("class", "function") and sym.path and sym.module:
                 out.append((name, sym.path, sym.qualname[len(sym.module) + 1:]))
         return out
 
@@ -344,6 +353,18 @@ class AuthEvidence:
             if attr:
                 return (f"mixin: {last_name(what)} (refuses unless request.{attr}, which {setters[attr]} sets from "
                         "the logged-in user)")
+        return None
+
+    def _identity_gate(self, path: str, fn: dict[str, Any]) -> str | None:
+        """A decorator's wrapper that ends the call unless the request carries what a middleware in
+        settings.MIDDLEWARE sets from the logged-in user (`if not request.me: return redirect("login")`), itself
+        or in the project helper it hands the request to first (`denied = check_user_permissions(request)`)."""
+        setters = self._identity_setters()
+        helper = self._project_function(path, fn["request_to"]) if setters and fn.get("request_to") else None
+        for gates in (fn.get("gate_attrs", ()), (self.function(*helper) or {}).get("gate_attrs", ()) if helper else ()):
+            attr = next((a for a in gates if a in setters), None)
+            if attr:
+                return attr
         return None
 
     def _identity_setters(self) -> dict[str, str]:

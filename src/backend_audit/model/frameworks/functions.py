@@ -119,6 +119,8 @@ _STORE_CALLS = _PERSIST_CALLS | frozenset({"create", "insert", "insert_one", "in
                                           "set_password", "send_mail", "send_email", "write_text", "write_bytes",
                                           "unlink", "rmtree", "upload", "set_config"})
 # `get_current_user()`, `get_current_team()`, `current_user()`: who is asking
+# a project function named for looking up the user behind a request (`authorized_user_with_session(request)`)
+_USER_LOOKUP = re.compile(r"(?i)(^|_)(user|me|account|member|principal)(_|$)")
 _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\w*$|^get_user$")
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
@@ -146,6 +148,8 @@ _AUTH_COOKIE = re.compile(r"(?i)^(?!.*(csrf|xsrf|state|nonce|redirect|next|pkce|
 _LOGIN_TARGET = re.compile(r"(?i)login|authenticate|sign_?in")
 # Session keys that say who is logged in (`user_id`, `is_admin`, `logged_in`), not a cart or a theme.
 _SESSION_IDENTITY = re.compile(r"(?i)user|admin|logged|auth")
+# Redirect responses not named for one: Pyramid's / WebOb's `HTTPSeeOther(request.route_path("accounts.login"))`
+_REDIRECT_CLASSES = frozenset({"HTTPSeeOther", "HTTPFound", "HTTPTemporaryRedirect", "HTTPMovedPermanently"})
 _LOGIN_REDIRECT = re.compile(r"(?i)login\w*redirect|redirect\w*login")
 # Calls that check a signed or secret link token: the token in the URL is the credential.
 _TOKEN_CHECKS = frozenset({"unsign", "unsign_object", "check_token", "verify_token", "check_signature",
@@ -781,7 +785,8 @@ class FunctionFacts:
         fn = self.stack[-1]
         name = dotted(node.func) or ""
         tail = last_name(name) if name else (node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if (tail in _AUTH_BODY_CALLS or "redirect" in (tail or "").lower() and _mentions_login(node) or
+        if (tail in _AUTH_BODY_CALLS or ("redirect" in (tail or "").lower() or tail in _REDIRECT_CLASSES) and
+                _mentions_login(node) or
                 tail in _DENIALS or _LOGIN_REDIRECT.search(tail or "") or _refuses(node)) and not fn.in_assert:
             fn.auth_check = True
         if tail in _RESOLVERS:
@@ -1016,8 +1021,14 @@ class FunctionFacts:
             return
         fn = self.stack[-1]
         self._store(fn, node.targets)
-        fn.sets_request += [t.attr for t in node.targets if isinstance(t, ast.Attribute) and
-                            t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
+        # `request.me, request.my_session = authorized_user_with_session(request)`: each element is set
+        targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+        set_here = [t.attr for t in targets if isinstance(t, ast.Attribute) and
+                    t.attr not in _REQUEST_OWN and self._request_kind(t.value)]
+        fn.sets_request += set_here
+        if set_here and isinstance(node.value, ast.Call) and \
+                _USER_LOOKUP.search(last_name(dotted(node.value.func) or "")):
+            fn.identity_seen = True  # put on the request from a lookup of the user who sent it
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Attribute) and \
                 node.targets[0].attr == "dispatch":
             self._dispatch_wrapper(fn, node.value)  # `cls.dispatch = check(cls.dispatch)`

@@ -18,6 +18,7 @@ from .common import (FASTAPI_SECURITY, dep_refs, join_paths, keyword, last_name,
 from .dev_switch import is_dev_switch
 from .factories import annotated_calls
 from .forwarders import MAX_FORWARDERS, MAX_ROUTE_CALLS, forwarder, route_call, route_pairs
+from .pyramid_config import PYRAMID_CONFIG, config_call
 from .include_helpers import MAX_INCLUDE_CALLS, include_call, include_forward, includes_routers
 
 # Constructor name -> router kind. Resolved through imports; the names are distinctive enough that an
@@ -291,11 +292,16 @@ class RouteWiring:
             return
         if owner.endswith(".router") and method in (*_AIOHTTP_VERBS, "add_route"):
             owner = owner[: -len(".router")]  # aiohttp: app.router.add_get(...) registers on the app
-        if method in _AIOHTTP_VERBS or method == "add_route" and self._aiohttp_route(node):
+        pyramid_view = method == "add_view" and keyword(node, "route_name") is not None  # not aiohttp's add_view
+        if method in _AIOHTTP_VERBS and not pyramid_view or method == "add_route" and self._aiohttp_route(node):
             self._aiohttp_rule(node, owner, method)
             return
         if method == "add_routes" and node.args:
             self._aiohttp_routes(node, owner)
+            return
+        pyramid = config_call(node, method) if method in PYRAMID_CONFIG else None
+        if pyramid is not None:
+            self.web.setdefault("pyramid_config", []).append({**pyramid, "line": self._line(node)})
             return
         sub = node.args[1] if method == "add_subapp" and len(node.args) >= 2 else None
         if isinstance(sub, ast.Call) and dotted(sub.func):

@@ -42,7 +42,9 @@ _NOT_GUARD_DECORATORS = re.compile(
     r"|throttle_classes|renderer_classes|parser_classes|schema|limit|ratelimit|rate_limit|throttle|limits"
     r"|shared_limit|exempt|deprecated|retry|timed|traced?|instrument\w*|log\w*|asynccontextmanager"
     r"|contextmanager|lru_cache|overload|override|abstractmethod|dataclass|route|get|post|put|patch|delete"
-    r"|head|options|api_route|view|websocket\w*|before_request|before_app_request|url_value_preprocessor)$")
+    r"|head|options|api_route|view|websocket\w*|before_request|before_app_request|url_value_preprocessor"
+    # Pyramid's registration: its `permission=` is read by the inventory itself (pyramid.py)
+    r"|view_config|view_defaults)$")
 # Packages whose dependencies and decorators are known not to authenticate (dep_guards.py keeps its own
 # list for factory products); a name from anywhere else that the scan cannot read is untraced.
 _PLAIN_PACKAGES = ("fastapi", "starlette", "pydantic", "sqlalchemy", "sqlmodel", "typing", "typing_extensions",
