@@ -1910,13 +1910,14 @@ def _param_kinds(state: dict, before: dict) -> dict[str, frozenset]:
 
 
 def _separator_refusals(fn: ast.AST, params: list[str]) -> dict[str, list[str]]:
-    """Parameters the function refuses, by raising, when they hold a path separator: a statement of its own
-    body (so it runs before any normal return) `if "/" in name or "\\" in name: raise ...`. A name without "/"
-    (and without "\\" where the test also says so) joined under a directory stays in that directory: a
-    caller that goes on after the call holds a path-safe value ("path"). Other branches of an `or` only
-    refuse more."""
+    """Parameters the function refuses by raising when they hold "/": an `if "/" in name or ...: raise` among
+    the statements of its own body, with none before it that can return (every normal return has passed it).
+    A name without "/" joined under a directory stays in it (a POSIX server's only separator): a caller that
+    goes on after the call holds a path-safe value ("path"). Other branches of the `or` only refuse more."""
     out: dict[str, list[str]] = {}
     for st in getattr(fn, "body", ()):
+        if any(isinstance(n, ast.Return) for n in ast.walk(st)):
+            break  # `if not strict: return` first: a normal return that skips the refusals below
         if not (isinstance(st, ast.If) and not st.orelse and st.body and isinstance(st.body[-1], ast.Raise)):
             continue
         tests = st.test.values if isinstance(st.test, ast.BoolOp) and isinstance(st.test.op, ast.Or) else [st.test]
