@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 import ast
 
 from .base import AstCheck, FileContext, dotted
-from .util import is_route_handler
+from .util import command_of_helper, is_route_handler
 
 _DEBUGGERS = frozenset({"pdb", "ipdb", "pudb", "wdb", "web_pdb", "remote_pdb", "rpdb", "pydevd", "pydevd_pycharm",
                         "debugpy"})
@@ -77,7 +77,8 @@ class DebuggerHookLeft(AstCheck):
             if isinstance(parent, ast.If) and "__main__" in ast.dump(parent.test) and \
                     "__name__" in ast.dump(parent.test):
                 return PurePosixPath(self.ctx.path).stem
-        return ""
+        # `def ipython(**ns): start_ipython(...)`, one backend the `shell` command picks: part of that command
+        return command_of_helper(self.ctx)
 
     def _session_command(self) -> bool:
         """A command whose name says it opens an interactive session (`shell`, `debug-console`, `repl`)."""

@@ -14,6 +14,7 @@ from .app_evidence import AppEvidenceCheck
 from .base import AstCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .logging import _WEB_FRAMEWORKS
 from .util import is_endpoint_function
+from .webhooks import DEFERRED_ERROR_TEXT, defer_to_sender_check, settle_error_text
 
 
 class NoCentralExceptionHandler(AppEvidenceCheck):
@@ -324,12 +325,17 @@ class ExceptionTextToClient(AstCheck):
             return  # DRF would send this very detail to the client had the handler not caught it
         deferred = text_only and self._maybe_own()
         before = len(self.ctx.findings)
+        webhooks = len(self.ctx.facts.get(DEFERRED_ERROR_TEXT, []))
         self._emit_blind(node, what, how, status, returned)
-        if deferred and len(self.ctx.findings) > before and self.ctx.findings[-1].level != "note":
-            # `from club.exceptions import BadRequest`: another top-level package of this project, or a library;
-            # the project pass tells which, and keeps this finding for a library's class
-            fallback = self.ctx.findings.pop()
-            self._own_note(node, what, fallback=fallback.to_dict())
+        if not deferred:
+            return
+        # `from club.exceptions import BadRequest`: another top-level package of this project, or a library;
+        # the project pass tells which, and keeps this finding for a library's class (asking the webhook check
+        # when the finding went to it)
+        if len(self.ctx.findings) > before and self.ctx.findings[-1].level != "note":
+            self._own_note(node, what, fallback=self.ctx.findings.pop().to_dict())
+        elif len(self.ctx.facts.get(DEFERRED_ERROR_TEXT, [])) > webhooks:
+            self._own_note(node, what, fallback=self.ctx.facts[DEFERRED_ERROR_TEXT].pop())
 
     def _own_note(self, node: ast.AST, what: str, fallback: dict | None = None) -> None:
         self.report(node, f"{what}: the exception is the application's own, so the text may be meant for "
@@ -407,6 +413,9 @@ class ExceptionTextToClient(AstCheck):
             return
         self.report(node, f"{what}: exception text and tracebacks reveal internals (paths, queries, library "
                           "versions); log it and return a generic message")
+        # in a webhook that checks its caller's signature (maybe through a helper of another module) the reader
+        # is the signing service: the project pass asks
+        defer_to_sender_check(self.ctx, DEFERRED_ERROR_TEXT)
 
     def _staff_only(self) -> str:
         """Why the enclosing view answers only staff: Django's `admin_site.admin_view(self.<method>)` wrapping
@@ -514,7 +523,8 @@ class OwnExceptionTextToClient(ProjectCheck):
         out = []
         for path, cand in candidates:
             if cand.get("fallback") and not _project_classes(sm, path, cand["classes"]):
-                out.append(Finding.from_dict(cand["fallback"]))  # a library's exception: judged blind
+                # a library's exception: judged blind (a note in a signed webhook)
+                out.append(settle_error_text(project, Finding.from_dict(cand["fallback"])))
             elif _sent_by_design(sm, path, cand["classes"]):
                 continue
             elif not _own_text_everywhere(sm, path, cand["classes"], raises):

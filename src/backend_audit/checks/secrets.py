@@ -28,7 +28,7 @@ from .compose_values import compose_credentials, is_dev_compose_path, value_dige
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, snake, target_name, url_password)
-from .util import defines_cli, in_tool_dir, is_main_guard
+from .util import defines_cli, developer_folder, in_tool_dir, is_main_guard
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config",
                           "environ.Env", "starlette.config.Config"})
@@ -190,7 +190,7 @@ class HardcodedSecret(AstCheck):
         top-level call such as `asyncio.run(main())`): code an operator starts from a terminal, not the server a
         visitor reaches."""
         if self._operator is None:
-            tools = in_tool_dir(self.ctx.path)
+            tools = in_tool_dir(self.ctx.path) or developer_folder(self.ctx.path)
             self._operator = "a Django management command" if "management/commands/" in self.ctx.path else \
                 "a command-line program" if defines_cli(self.ctx) else \
                 f"a script in {tools}/" if tools and self.ctx.tree is not None and any(
@@ -300,6 +300,14 @@ class HardcodedSecret(AstCheck):
                 self.report(anchor, f"{what}: a default that does not look like a generated secret, used where "
                                     "nothing configures one (who overrides it was not traced)", key_node=name_node,
                             level="note", properties={"sub": "plain-default"})
+                return
+            if self._operator_command():
+                # a word a person chose, in a program run by hand (a local container's documented default): what
+                # that run logs in with, not a credential of the running service
+                self.report(anchor, f"hard-coded {what}, in a program an operator or developer runs by hand "
+                                    f"({self._operator_command()}): only the name says it is a credential, the "
+                                    "value is no generated secret; read it from the environment or a prompt",
+                            key_node=name_node, level="note", properties={"sub": "operator-command"})
                 return
             self.report(anchor, f"hard-coded {what}: only the name says it is a credential, the value is no "
                                 "generated secret; if it is a real password, read it from the environment",

@@ -11,7 +11,7 @@ import ast
 from ..model.blocks import blocks
 from .base import AstCheck, FileContext, dotted, iter_nodes
 from .sql_text import SqlTextTracker, _is_literal, _sql_arg
-from .util import logger_method
+from .util import logger_method, run_by_hand
 
 # Statement shapes only: a lower-case "delete from" inside prose ("could not delete from cache") is not SQL,
 # so the keyword must open the text or be written in capitals.
@@ -265,7 +265,8 @@ class DbLifecycle(AstCheck):
         static = self.static_engines.pop()
         if self._one_shot():
             return
-        script = self._script_entry(node) if opened else ""  # the module's top level, read only when needed
+        # the module's top level, read only when needed
+        script = (self._script_entry(node) or run_by_hand(self.ctx) or "") if opened else ""
         for name, stmt in opened.items():
             verdict = _lifecycle(node, name)
             value = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
@@ -279,8 +280,10 @@ class DbLifecycle(AstCheck):
                                   f"`with ... as {name}:` all the same", rule_id="BA-SQL-004/not-closed", level="note")
             elif verdict == "leak" and script:
                 # a script's entry point: one run opens it once, and the process's exit closes it
-                self.report(stmt, f"{name} is opened here and never closed, but {node.name}() is what this module's "
-                                  f"`{script}` block runs: the process exits when it returns, which closes the "
+                runs = f"is what this module's `{script}` block runs" if script.startswith("if __name__") else \
+                    f"runs in {script}"
+                self.report(stmt, f"{name} is opened here and never closed, but {node.name}() {runs}: the process "
+                                  "exits when it returns, which closes the "
                                   "connection; whether anything else calls it repeatedly was not traced; use "
                                   f"`with ... as {name}:` all the same", rule_id="BA-SQL-004/not-closed", level="note")
             elif verdict == "leak":

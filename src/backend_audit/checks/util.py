@@ -161,9 +161,10 @@ def is_migration(ctx: FileContext) -> bool:
     return is_django_migration(ctx) or is_alembic_revision(ctx) or ctx.path.rsplit("/", 1)[-1] == "migrations.py"
 
 
-# Top-level folders of developer programs (`scripts/seed.py`, `tools/migrate-legacy.py`); a package's own
-# `app/tools/` is product code, so only the first path segment counts.
-_DEVELOPER_DIRS = frozenset({"scripts", "script", "bin", "tools"})
+# Top-level folders of developer programs (`scripts/seed.py`, `tools/migrate-legacy.py`, `dev/oidc/init.py`
+# setting up a local identity provider); a package's own `app/tools/` is product code, so only the first path
+# segment counts.
+_DEVELOPER_DIRS = frozenset({"scripts", "script", "bin", "tools", "dev"})
 # Words of a folder name that say it holds a harness run by developers, not shipped code:
 # `packages/app-benchmark/`, `scripts/evals/`, `loadtests/`.
 _HARNESS_WORDS = frozenset({"bench", "benchmark", "benchmarks", "eval", "evals", "evaluation", "loadtest",
@@ -178,9 +179,9 @@ def outside_product(ctx: FileContext) -> str | None:
     path = PurePosixPath(ctx.path)
     if is_migration(ctx):
         return "a migration, run once"
-    # `scripts/`, and a top folder naming what its scripts are for: `build-scripts/`, `dev_tools/`
-    if len(path.parts) > 1 and any(w in _DEVELOPER_DIRS for w in re.split(r"[-_.]", path.parts[0].lower())):
-        return f"a developer program under {path.parts[0]}/"
+    folder = developer_folder(ctx.path)
+    if folder:
+        return f"a developer program under {folder}/"
     if in_harness(path):
         return "a benchmark or evaluation harness"
     if _script_name(path.stem):
@@ -192,6 +193,16 @@ def outside_product(ctx: FileContext) -> str | None:
         # it at a terminal, as a script: the same weight, a truer name
         return RUN_FROM_TERMINAL if defines_cli(ctx) else "a stand-alone script run from a terminal"
     return None
+
+
+def developer_folder(path: str) -> str:
+    """The repository's top folder when its name says it holds developer programs (`scripts/`, `dev/`, and a
+    folder naming what its scripts are for: `build-scripts/`, `dev_tools/`), or "". What runs from there is
+    started by a developer or an operator at a terminal; the application imports nothing from it."""
+    parts = PurePosixPath(path).parts
+    if len(parts) > 1 and any(w in _DEVELOPER_DIRS for w in re.split(r"[-_.]", parts[0].lower())):
+        return parts[0]
+    return ""
 
 
 # a package or module of a staff-only admin site: Django's `admin.py`, an `admin/`, `admin_module/` or `shop_admin/`
@@ -301,6 +312,12 @@ def run_by_hand(ctx: FileContext) -> str | None:
         return "a developer task (invoke/fabric)"
     if any(is_cli_command(ctx, f) for f in stack):
         return "a command-line command an operator runs (`@<group>.command`)"
+    command = command_of_helper(ctx)
+    if command:
+        return f"a helper only the command-line command {command!r} of this module uses"
+    folder = developer_folder(ctx.path)
+    if folder:
+        return f"a developer program under {folder}/"
     if stack:
         top = stack[0]
         scripted = top.name in _script_module(ctx)[0] and id(top) in _script_module(ctx)[1]
@@ -322,6 +339,61 @@ def is_cli_command(ctx: FileContext, func: ast.AST) -> bool:
 
 
 _SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
+_HELPERS_MEMO: list = [None, None]  # [tree, command_helpers' answer]
+
+
+def command_of_helper(ctx: FileContext) -> str:
+    """The command-line command the code being visited runs for, when it sits in one of the module's
+    command_helpers ("" otherwise)."""
+    stack = ctx.function_stack
+    tree = ctx.tree
+    if not stack or tree is None or not any(stack[0] is st for st in tree.body):
+        return ""
+    if _HELPERS_MEMO[0] is not tree:
+        _HELPERS_MEMO[:] = [tree, command_helpers(ctx)]
+    return _HELPERS_MEMO[1].get(stack[0].name, "")
+
+
+def command_helpers(ctx: FileContext) -> dict[str, str]:
+    """Module functions that only the module's command-line commands name, called or passed on (`runner =
+    {"ipython": ipython, "plain": plain}[type_]` in `@cli.command() def shell`), and functions only such helpers
+    name: helper -> the command (its registered name or function name). They run when an operator runs that
+    command; a function anything else in the module names may be imported by application code too."""
+    tree = ctx.tree
+    if tree is None or not defines_cli(ctx):
+        return {}
+    defs = {st.name: st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    commands = {name: _command_label(fn) for name, fn in defs.items() if is_cli_command(ctx, fn)}
+    if not commands:
+        return {}
+    users: dict[str, set[str | None]] = {name: set() for name in defs}
+    for st in tree.body:
+        owner = st.name if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+        for n in ast.walk(st):
+            if isinstance(n, ast.Name) and n.id in users and n.id != owner:
+                users[n.id].add(owner)
+    found: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, named_by in users.items():
+            if name in commands or name in found or not named_by or \
+                    not all(u in commands or u in found for u in named_by):
+                continue
+            first = min(u for u in named_by if u is not None)
+            found[name] = commands.get(first) or found[first]
+            changed = True
+    return found
+
+
+def _command_label(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The name a command is registered under (`@cli.command("rotate-keys")`), else its function's name."""
+    for deco in fn.decorator_list:
+        if isinstance(deco, ast.Call):
+            label = next((a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)), "")
+            if label and (dotted(deco.func) or "").rsplit(".", 1)[-1] == "command":
+                return label
+    return fn.name
 
 
 def _script_module(ctx: FileContext) -> tuple[frozenset[str], frozenset[int], bool]:

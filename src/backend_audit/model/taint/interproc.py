@@ -517,15 +517,18 @@ class Engine:
     def _guard(self, mark: str) -> frozenset:
         ref, _, rest = mark[len(V.GUARD):].rpartition("#")
         place, _, caller_key = rest.partition("@")
+        raises = place.startswith(V.RAISES)
+        place = place.removeprefix(V.RAISES)
         caller = self.fns.get(caller_key)
         target = self.link(caller, ref) if caller is not None else self.lookup(ref)
         if target is None:
-            own = ref.startswith(("self:", "selfattr:")) or ref.split(".")[0] in self.roots_
+            # a call made for its effect is no check the scan failed to read: only a guard's test is
+            own = not raises and (ref.startswith(("self:", "selfattr:")) or ref.split(".")[0] in self.roots_)
             return frozenset({"guard-untraced"}) if own else frozenset()
         callee = self.fns[target]
         params = callee.params
         name = params[int(place)] if place.isdigit() and int(place) < len(params) else place
-        return frozenset(callee.summary.get("proves", {}).get(name, ()))
+        return frozenset(callee.summary.get("refuses" if raises else "proves", {}).get(name, ()))
 
 
 def _arg_for(fn: Fn, param: str, call: dict[str, Any]) -> list:

@@ -161,6 +161,9 @@ class FunctionAnalyser:
             out["attr_types"] = dict(sorted(self.attr_types.items()))
         if self.proves:
             out["proves"] = {k: sorted(v) for k, v in sorted(self.proves.items())}
+        refuses = _separator_refusals(self.fn, self.params) if self.fn is not None and self.params else {}
+        if refuses:
+            out["refuses"] = refuses
         return out
 
     def text(self, node: ast.AST) -> str:
@@ -279,6 +282,10 @@ class FunctionAnalyser:
                 return None
             self.eval(v, state)
             self.url_resolved(v, state)
+            call = v.value if isinstance(v, ast.Await) else v
+            if isinstance(call, ast.Call):
+                # `_validate_filename(name)`, result dropped: what the callee refuses by raising holds after it
+                self.guard_mark(call, state, V.RAISES)
             if isinstance(v, ast.Call) and _URL_REFUSAL.search(_tail_name(v.func) or "") and \
                     (checked := _checked_url(v)) is not None:
                 self.sanitise_names(_names_of(checked), ("url", "redirect"), state)
@@ -780,10 +787,11 @@ class FunctionAnalyser:
         else:
             self.proves = {p: k & proved[p] for p, k in self.proves.items() if p in proved and k & proved[p]}
 
-    def guard_mark(self, test: ast.Call, state: dict) -> None:
+    def guard_mark(self, test: ast.Call, state: dict, how: str = "") -> None:
         """`if not is_path_inside(target, base): raise ...`: a guard on a call of project code marks what it
         checked with the callee and the argument's place; the project step reads the callee's summary and
-        turns the mark into what it proves (see interproc.Engine.settle)."""
+        turns the mark into what it proves (see interproc.Engine.settle). `how` is V.RAISES for a call whose
+        result is dropped: what the callee refuses by raising is what its normal return proves."""
         ref = self.project_ref(test.func, self.qualname(test.func, state), state)
         if ref is None:
             return
@@ -791,7 +799,7 @@ class FunctionAnalyser:
         places = [(str(i), a) for i, a in enumerate(test.args) if not isinstance(a, ast.Starred)]
         places += [(k.arg, k.value) for k in test.keywords if k.arg]
         for place, arg in places:
-            self.sanitise_names(_names_of(arg), (f"{V.GUARD}{ref}#{place}@{here}",), state)
+            self.sanitise_names(_names_of(arg), (f"{V.GUARD}{ref}#{how}{place}@{here}",), state)
 
     def own_hosts(self, node: ast.AST, state: dict) -> bool:
         """The request's own host, or a literal collection of it and constants (`("", request.host)`)."""
@@ -1900,6 +1908,26 @@ def _param_kinds(state: dict, before: dict) -> dict[str, frozenset]:
             for o, kinds in kinds_by.items():
                 if kinds:
                     out[o[6:]] = out.get(o[6:], frozenset()) | kinds
+    return out
+
+
+def _separator_refusals(fn: ast.AST, params: list[str]) -> dict[str, list[str]]:
+    """Parameters the function refuses by raising when they hold "/": an `if "/" in name or ...: raise` among
+    the statements of its own body, with none before it that can return (every normal return has passed it).
+    A name without "/" joined under a directory stays in it (a POSIX server's only separator): a caller that
+    goes on after the call holds a path-safe value ("path"). Other branches of the `or` only refuse more."""
+    out: dict[str, list[str]] = {}
+    for st in getattr(fn, "body", ()):
+        if any(isinstance(n, ast.Return) for n in ast.walk(st)):
+            break  # `if not strict: return` first: a normal return that skips the refusals below
+        if not (isinstance(st, ast.If) and not st.orelse and st.body and isinstance(st.body[-1], ast.Raise)):
+            continue
+        tests = st.test.values if isinstance(st.test, ast.BoolOp) and isinstance(st.test.op, ast.Or) else [st.test]
+        for t in tests:
+            if isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.In) and \
+                    isinstance(t.left, ast.Constant) and t.left.value == "/" and \
+                    isinstance(t.comparators[0], ast.Name) and t.comparators[0].id in params:
+                out[t.comparators[0].id] = ["path"]
     return out
 
 

@@ -27,6 +27,9 @@ UNKNOWN = "?"
 # a sanitised-kind mark `guard:<callee>#<argument>@<caller>`: a guard called project code on the value; the
 # project step replaces it by what the callee proves (`path` for a containment check) or drops it
 GUARD = "guard:"
+# the argument place of a mark left by a call whose result is dropped (`guard:<callee>#raise:0@<caller>`): what
+# the callee refuses by raising, not what its true return proves
+RAISES = "raise:"
 MAX_STEPS = 12
 
 
