@@ -267,9 +267,10 @@ def test_a_request_value_against_a_configured_secret_is_a_warning_through_the_ga
 def _package_texts(check: type) -> list[tuple[str, str]]:
     """The checks' own code, the example backend and this file: what the check's PREFILTER lets through (the
     runner walks no other file with it)."""
-    root = SRC.parent.parent
-    paths = sorted((SRC / "checks").glob("*.py")) + sorted((root / "examples").rglob("*.py")) + [Path(__file__)]
-    texts = [(str(p.relative_to(root)), p.read_text(encoding="utf-8")) for p in paths]
+    # the package may be installed (site-packages, as CI installs it) rather than this checkout's src/
+    repo = Path(__file__).resolve().parents[1]
+    paths = sorted((SRC / "checks").glob("*.py")) + sorted((repo / "examples").rglob("*.py")) + [Path(__file__)]
+    texts = [(_relative(p, repo, SRC.parent), p.read_text(encoding="utf-8")) for p in paths]
     return [(path, text) for path, text in texts if any(n in text for n in check.PREFILTER)]
 
 
@@ -318,3 +319,10 @@ def test_stored_redirect_gate_answers_as_every_function_walked_on_this_package()
 
     for path, text in _package_texts(StoredRedirectFacts) + [("app/openid.py", _STORED_REDIRECT)]:
         assert _run_check(StoredRedirectFacts, text, path) == _run_check(ungated, text, path), path
+
+
+def _relative(path: Path, *roots: Path) -> str:
+    for root in roots:
+        if path.is_relative_to(root):
+            return path.relative_to(root).as_posix()
+    return path.name
