@@ -265,7 +265,7 @@ class EndpointWithoutAuth(EndpointCheck):
                     reason += (f" ({convention}, but no more than the open ones or beside a sign-in step, and it "
                                "changes nothing this analysis can tie to a user: no identity read, no record its "
                                f"URL names by id, no password set; {_NOT_TRACED})")
-                elif owned == _BY_ID and not convention and not hook:
+                elif owned == _BY_ID and not convention and not hook and not self._admin_or_password(group):
                     # a record named by id is the only sign: the blind sets R-U had 0 TP of 14 such warnings (a
                     # server guarded by a middleware or dependency this analysis does not see); with no guarded
                     # route beside it, that the caller is not authenticated is not established. A webhook keeps its
@@ -371,13 +371,20 @@ class EndpointWithoutAuth(EndpointCheck):
         e = group[0][0]
         if any(self._names_record(x) for x, _ in group):
             return _BY_ID
+        other = self._admin_or_password(group)
+        if other:
+            return other
+        return _IDENTITY if any(v.get("reads_identity") for v in self._views(e.file, e, None)) else None
+
+    def _admin_or_password(self, group: list) -> str | None:
+        """It sits under an administrative path or sets a password: a sign of its own that what it changes is
+        not for anyone to change."""
         area = next((seg for x, _ in group for seg in x.path.split("/") if _ADMIN_SEGMENT.match(seg)), None)
         if area:
             return f"sits under an administrative area (/{area}/)"
+        e = group[0][0]
         hit = self._calls_matching(e.file, e.handler, _SETS_PASSWORD)
-        if hit:
-            return f"sets a password ({hit}())"
-        return _IDENTITY if any(v.get("reads_identity") for v in self._views(e.file, e, None)) else None
+        return f"sets a password ({hit}())" if hit else None
 
     def _convention(self, group: list, tally: dict[str, list[int]]) -> str | None:
         """The other kind of evidence: routes of its own module carry a guard this analysis recognises (a
