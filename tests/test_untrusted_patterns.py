@@ -147,3 +147,18 @@ def test_manifest_and_header_blank_runs_finish():
             "assert h['holder'] == 'The TensorFlow Authors' and h['licences'] == ['apache'], h")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_names_and_clause_patterns_finish_on_long_runs():
+    # a quote followed by 256 KB of `#` with no closing quote (the per-file names fact), and `where` followed by
+    # 256 KB of blanks (BA-SQL-002's clause slot) backtracked quadratically; run in a child so a regression fails
+    # instead of hanging. Names and clause slots are still read.
+    code = ("from backend_audit.model.references import _NAME;"
+            "t = 'x = \"' + '#' * (256 * 1024) + '\\n';"
+            "assert [m for m in _NAME.findall(t) if m] == ['x'], _NAME.findall(t)[:3];"
+            "assert [m for m in _NAME.findall('a = \"p#q\" + b  # c') if m] == ['a', '\"p#q\"', 'b'];"
+            "from backend_audit.checks.sql_hygiene import _CLAUSE_SLOT;"
+            "assert not _CLAUSE_SLOT.search('where' + ' ' * (256 * 1024) + 'x');"
+            "assert _CLAUSE_SLOT.search('SELECT a FROM t WHERE ( ') and _CLAUSE_SLOT.search('x AND ')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

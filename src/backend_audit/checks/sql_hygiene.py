@@ -119,7 +119,8 @@ class SqlBuiltAwayFromSink(SqlTextTracker):
 # schema-qualified name, a quoted identifier
 _IDENTIFIER_SLOT = re.compile(r"(?i)(\b(select|distinct|from|join|into|update|table)\s+[`\"\[]?|[`\"\]]?\.[`\"\[]?)$")
 # ... and where a condition goes: a WHERE/HAVING/ON clause or a boolean operator, optionally opening a bracket
-_CLAUSE_SLOT = re.compile(r"(?i)\b(where|having|on|and|or)\s*\(?\s*$")
+# (`\s*(?:\(\s*)?`, not `\s*\(?\s*`: two blank runs side by side split a long run of blanks every way, quadratic)
+_CLAUSE_SLOT = re.compile(r"(?i)\b(where|having|on|and|or)\s*(?:\(\s*)?$")
 
 
 def _names_and_clauses(expr: ast.AST, params: set[str]) -> bool:

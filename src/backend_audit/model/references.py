@@ -23,7 +23,9 @@ from ..checks.lazy_re import re  # compiled on first use
 # taken whole, so its `#` does not start a comment, and its names are read apart (rare); anything else that
 # starts a match is an identifier. A `#` inside a string spanning lines still ends that line's names: only
 # those of a docstring or a text block in practice.
-_NAME = re.compile(r"""def\s+[A-Za-z_]\w*|#[^\n]*|([A-Za-z_]\w*|"[^"\n]*#[^"\n]*"|'[^'\n]*#[^'\n]*')""")
+# (a string's text before its first `#` excludes `#`: with `[^"\n]*#` a quote followed by a long run of `#` and no
+# closing quote backtracked quadratically, minutes for one hostile line)
+_NAME = re.compile(r"""def\s+[A-Za-z_]\w*|#[^\n]*|([A-Za-z_]\w*|"[^"\n#]*#[^"\n]*"|'[^'\n#]*#[^'\n]*')""")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _KEYWORDS = frozenset(keyword.kwlist)
 
