@@ -216,6 +216,17 @@ PROJECTS = (
             "FastAPI/SQLAlchemy privacy-engineering platform (Ethyca)", held_out=True),
     Project("jumpserver", "jumpserver/jumpserver", "54b5d374e36b17b99d6377997272c648e9978601",
             "Django/DRF privileged-access-management bastion", held_out=True),
+    # set W (session 36): pinned at the start of the session, reviewed blind against its start rules (eaf41c7d)
+    Project("pyload", "pyload/pyload", "3776f8bd4814e74a0926cf18899276a415437fb6",
+            "Flask download manager with a web UI and JSON API", held_out=True),
+    Project("defectdojo", "DefectDojo/django-DefectDojo", "7cfa159a6767b0ac6e66f3b1597a997e607e7308",
+            "Django/DRF vulnerability management platform", held_out=True),
+    Project("ckan", "ckan/ckan", "2dbe2c18f65ec75798c3667dd412c2320ac44ab0",
+            "Flask/SQLAlchemy open-data portal with an action API", held_out=True),
+    Project("kitsune", "mozilla/kitsune", "dcfa333911ed376a14c59eee83bde0345d03ea20",
+            "Django support site (Mozilla SUMO)", held_out=True),
+    Project("skyvern", "Skyvern-AI/skyvern", "07222e7a7caae79aacd5908c30e4a4445fce5f9b",
+            "FastAPI/SQLAlchemy browser-automation service", held_out=True),
 )
 
 
