@@ -3,7 +3,8 @@
 
 For every `benchmarks/precision/<project>.endpoints.yaml` (project, commit, hand-read verdicts per site) whose
 git mirror is on this machine, lays the commit's Python files out in a temporary directory (never in the
-repository), runs `backend-audit scan --select BA-AUTH-001` on it and prints: endpoints per framework,
+repository), runs `backend-audit scan --select BA-AUTH-001 --raw-levels` on it (the check's own levels: this
+measures the inventory and the guard evidence, not the blind calibration on top) and prints: endpoints per framework,
 endpoints per kind of auth evidence, BA-AUTH-001 findings per level, and for the hand-read sites how many
 are still flagged (TP kept / FP left). A script, not a test: it needs the mirrors.
 
@@ -57,7 +58,7 @@ def lay_out(git_dir: Path, commit: str, dest: Path) -> None:
 
 def scan(tree: Path, out: Path) -> dict:
     subprocess.run([sys.executable, "-m", "backend_audit", "scan", str(tree), "--no-cache", "--select",
-                    "BA-AUTH-001", "-f", f"json:{out}", "--fail-on", "never"], capture_output=True, check=False)
+                    "BA-AUTH-001", "--raw-levels", "-f", f"json:{out}", "--fail-on", "never"], capture_output=True, check=False)
     return json.loads(out.read_text())
 
 

@@ -29,6 +29,27 @@ def _private_cache_home(tmp_path_factory):
     os.environ.pop("BACKEND_AUDIT_CACHE_KEY", None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _checks_own_levels():
+    """A test of a check pins the check's own level, as the rules' examples do; the blind calibration that
+    lowers some kinds of finding after the project pass is tested on its own (tests/test_calibration.py,
+    marked `calibrated`). Session-wide, so a module-scoped scan and the test reading it agree; in-process
+    scans only: a CLI run in a subprocess reports calibrated levels."""
+    from backend_audit.workflow import calibration
+
+    real, state = calibration.apply, {"on": False}
+    calibration.apply = lambda *args, **kwargs: real(*args, **kwargs) if state["on"] else None
+    yield state
+    calibration.apply = real
+
+
+@pytest.fixture(autouse=True)
+def _calibrated_when_marked(request, _checks_own_levels):
+    _checks_own_levels["on"] = request.node.get_closest_marker("calibrated") is not None
+    yield
+    _checks_own_levels["on"] = False
+
+
 @pytest.fixture
 def cli():
     return cli_path()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import field
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +102,15 @@ class Rule:
     # sub-checks (properties.sub): their own level, title and, when they enforce fewer checklist keys
     # than the whole rule, their own keys
     subchecks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # kinds of finding blind reviews found mostly wrong at their level (rules/calibration.yaml): each
+    # {"sub", "level", "to", "real", "reviewed", "projects"}; the scan reports them at "to"
+    calibration: tuple[dict[str, Any], ...] = ()
 
     @property
     def emitted_levels(self) -> list[str]:
         """Every level the rule may emit, most severe first."""
-        found = {self.level, *self.levels, *(s.get("level", self.level) for s in self.subchecks.values())}
+        found = {self.level, *self.levels, *(s.get("level", self.level) for s in self.subchecks.values()),
+                 *(c["to"] for c in self.calibration)}
         return [lv for lv in ("error", "warning", "note") if lv in found]
 
     def checklist_for(self, sub: str | None) -> tuple[str, ...]:
@@ -295,7 +299,33 @@ def load_rules(rules_dir: str | None = None) -> tuple[Rule, ...]:
         if path.stem != rule.id:
             raise ConfigError(f"rule file {path} must be named after its id {rule.id}")
         rules[rule.id] = rule
+    for rule_id, entries in _calibration(base / CALIBRATION_FILE, rules).items():
+        rules[rule_id] = replace(rules[rule_id], calibration=entries)
     return tuple(sorted(rules.values(), key=lambda r: r.id))
+
+
+CALIBRATION_FILE = "calibration.yaml"
+LEVEL_ORDER = ("error", "warning", "note")
+_CALIBRATION_KEYS = ("rule", "sub", "level", "to", "real", "reviewed", "projects")
+
+
+def _calibration(path: Path, rules: dict[str, Rule]) -> dict[str, tuple[dict[str, Any], ...]]:
+    """rules/calibration.yaml (benchmarks/calibrate.py writes it) by rule id; absent in a rules folder of
+    one's own (`load_rules(dir)` in tests), which then has no calibration."""
+    if not path.is_file():
+        return {}
+    data = parsed_copy([path], "calibration").get(str(path))  # yaml is not imported on a second run
+    if data is None:
+        data = safe_load(path.read_text(encoding="utf-8"))
+    entries = (data or {}).get("entries") or []
+    out: dict[str, list[dict[str, Any]]] = {}
+    for e in entries:
+        missing = [k for k in _CALIBRATION_KEYS if k not in e]
+        if missing or e["rule"] not in rules or LEVEL_ORDER.index(e["to"]) <= LEVEL_ORDER.index(e["level"]):
+            raise ConfigError(f"{path}: entry {e!r} needs {', '.join(_CALIBRATION_KEYS)}, a known rule and a `to` "
+                              "below its `level`")
+        out.setdefault(e["rule"], []).append({k: e[k] for k in _CALIBRATION_KEYS[1:]})
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def parsed_copy(paths: list[Path], kind: str = "rules") -> dict[str, Any]:

@@ -123,7 +123,7 @@ def checklist_stage(paths: tuple[Path, ...], settings, agents: tuple[Path, ...])
 
 
 def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ignore, jobs, exclude,
-                   fail_on: str | None = None, min_level: str | None = None):
+                   fail_on: str | None = None, min_level: str | None = None, raw_levels: bool = False):
     from .config import load_settings
 
     not_redirected(config_file, "--config")
@@ -145,6 +145,8 @@ def build_settings(paths: tuple[Path, ...], config_file: Path | None, select, ig
         changes["fail_on"] = fail_on
     if min_level:
         changes["min_level"] = min_level
+    if raw_levels:
+        changes["calibrated_levels"] = False
     settings = settings.with_(**changes) if changes else settings
     if LEVEL_RANK.get(settings.fail_on, 0) < LEVEL_RANK[settings.min_level]:
         # the gate would wait for findings the report hides: a contradiction, not a silent pass
@@ -188,6 +190,9 @@ def cli() -> None:
 @click.option("--min-level", type=click.Choice(["error", "warning", "note"]), default=None,
               help="Lowest level to report (default: note, everything); findings below it are counted as "
                    "suppressed, like baselined ones.")
+@click.option("--raw-levels", is_flag=True,
+              help="Report every finding at its check's own level, without the blind calibration of "
+                   "rules/calibration.yaml (config: calibrated-levels = false).")
 @click.option("--strict", is_flag=True, help="Exit 2 when any file could not be analysed.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on (errors still exit 2/3).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
@@ -228,7 +233,7 @@ def cli() -> None:
 @force_exclude_option
 @agents_option
 @scan_options
-def scan(paths, formats, fail_on, min_level, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
+def scan(paths, formats, fail_on, min_level, raw_levels, strict, exit_zero, statistics, output, quiet, verbose, fix, unsafe_fixes, show_diff,
          show_fixes, stdin_filename, color, timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
          include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude) -> None:
     """Scan PATHS (default: the current directory) and report findings. '-' reads one file from stdin."""
@@ -242,12 +247,12 @@ def scan(paths, formats, fail_on, min_level, strict, exit_zero, statistics, outp
         with stdin_tree(stdin_filename) as (root, target):
             if fix or show_diff:
                 raise click.BadParameter("--fix and --diff need files, not stdin", param_hint="--fix/--diff")
-            _scan(root, (target,), formats, (fail_on, min_level), strict, exit_zero, statistics, output, quiet, verbose,
+            _scan(root, (target,), formats, (fail_on, min_level, raw_levels), strict, exit_zero, statistics, output, quiet, verbose,
                   (False, False, False, show_fixes), color,
                   timings, changed_since, coverage_file, baseline_file, category, sarif_include_suppressed,
                   file_timeout, include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude)
         return
-    _scan(None, paths, formats, (fail_on, min_level), strict, exit_zero, statistics, output, quiet, verbose,
+    _scan(None, paths, formats, (fail_on, min_level, raw_levels), strict, exit_zero, statistics, output, quiet, verbose,
           (fix, unsafe_fixes, show_diff, show_fixes), color, timings,
           changed_since, coverage_file, baseline_file, category, sarif_include_suppressed, file_timeout,
           include_hidden, force_exclude, agents, config_file, select, ignore, jobs, exclude)
@@ -560,6 +565,11 @@ def rules_show(rule_id: str, fmt: str) -> None:
     for sub, spec in sorted(rule.subchecks.items()):
         keys = f" [checklist: {', '.join(spec['checklist'])}]" if spec.get("checklist") else ""
         lines.append(f"- {rule.id}/{sub} ({spec.get('level', rule.level)}): {spec.get('title', '')}{keys}")
+    for c in rule.calibration:
+        kind = f"{rule.id}/{c['sub']}" if c["sub"] else rule.id
+        lines.append(f"- {c['to']} by blind calibration: {kind} findings the check reports as {c['level']}s "
+                     f"({c['real']} of {c['reviewed']} real on {c['projects']} unseen backends; --raw-levels "
+                     "keeps the check's level)")
     levels = "\n\n### Levels\n" + "\n".join(lines) if lines else ""
     click.echo(rule.help_markdown().rstrip() + levels + "\n\n" + " · ".join(meta))
 

@@ -47,7 +47,7 @@ KNOWN_KEYS = {
     "select", "ignore", "extend_select", "per_file_ignores", "exclude", "extend_exclude", "fail_on", "jobs",
     "rule_options", "max_file_size", "max_nesting", "file_timeout", "test_paths", "agents", "public_paths",
     "coverage", "baseline", "cache_dir", "force_exclude", "fix", "unsafe_fixes", "auth_decorators", "auth_mixins",
-    "include_hidden", "taint_models", "min_level",
+    "include_hidden", "taint_models", "min_level", "calibrated_levels",
 }
 
 
@@ -61,6 +61,8 @@ class Settings:
     exclude: tuple[str, ...] = ()
     fail_on: str = "error"
     min_level: str = "note"  # findings below it are hidden from the report (counted, never failing)
+    # report the kinds of finding blind reviews found mostly wrong at the level rules/calibration.yaml gives
+    calibrated_levels: bool = True
     jobs: int = 0  # 0: one per CPU
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = 5 * 1024 * 1024
@@ -181,6 +183,7 @@ SCHEMA: dict[str, tuple[str, Any]] = {
     "cache_dir": ("a path", lambda v: isinstance(v, str)),
     "force_exclude": ("true or false", lambda v: isinstance(v, bool)),
     "fix": ("true or false", lambda v: isinstance(v, bool)),
+    "calibrated_levels": ("true or false", lambda v: isinstance(v, bool)),
     "taint_models": ("a list of paths", lambda v: isinstance(v, str) or _is_str_list(v)),
     "include_hidden": ("true or false, or a list of folder names", lambda v: isinstance(v, bool) or _is_str_list(v)),
     "unsafe_fixes": ("true or false", lambda v: isinstance(v, bool)),
@@ -323,6 +326,10 @@ def settings_from_table(table: dict[str, Any], source: str) -> Settings:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
                 raise ConfigError(f"{source}: 'file-timeout' must be a positive number of seconds")
             changes[key] = float(value)
+        elif key == "calibrated_levels":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{source}: 'calibrated-levels' must be true or false")
+            changes[key] = value
         elif key in ("fix", "unsafe_fixes"):
             if not isinstance(value, bool):
                 raise ConfigError(f"{source}: '{raw_key}' must be true or false")

@@ -968,6 +968,9 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         from ..model.reachability import demote_offline
 
         demote_offline(findings, project["terminal"])
+    from ..workflow import calibration
+
+    calibration.apply(findings, rules, settings)  # the kinds blind reviews found mostly wrong at their level
     sections, endpoints, frameworks = project["sections"], project["endpoints"], project["frameworks"]
     findings.sort(key=Finding.sort_key)
     assign_fingerprints(findings)
@@ -1001,7 +1004,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     if file_subset and _whole_repo_only(_project_rule_ids(plan)):
         result.notifications.append({"level": "note", "message": "whole-repository rules skipped: only "
                                      "explicit files were given (scan the repository to run them)"})
-    # discover -> files -> project -> suppress -> baseline -> min-level -> changed-since -> caller's postprocessors
+    # discover -> files -> project -> calibrate -> suppress -> baseline -> min-level -> changed-since -> caller's postprocessors
     from ..workflow import baseline, levels, suppressions
 
     suppressions.apply(result, selection, () if file_subset else _project_rule_ids(plan))
