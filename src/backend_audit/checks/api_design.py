@@ -91,6 +91,19 @@ def _error_body(value: ast.AST | None) -> bool:
     return bool(set(keys) & _ERROR_KEYS)
 
 
+_ERROR_TEXT = re.compile(r"(?i)\b(error|fail\w*|invalid|denied|forbidden|missing|unknown|not)\b")
+
+
+def _says_error(body: ast.AST | None) -> bool:
+    """An error key, or DRF's `detail` message reading as a failure (`{"detail": "error"}`): a `detail` alone
+    also carries success messages (`{"detail": "Confirmation received"}`)."""
+    if not isinstance(body, ast.Dict):
+        return False
+    keys = [literal_value(k) for k in body.keys if k is not None]
+    texts = [literal_value(v) for k, v in zip(keys, body.values) if k in ("detail", "message", "msg")]
+    return bool(set(keys) & _ERROR_KEYS) or any(isinstance(t, str) and _ERROR_TEXT.search(t) for t in texts)
+
+
 class StatusCodeHygiene(AstCheck):
     RULE_ID = "BA-API-005"
     PREFILTER = ("error", "detail", ".post(", ".delete(")
@@ -132,7 +145,8 @@ class StatusCodeHygiene(AstCheck):
         error = _error_body(body) or (tail == "jsonify" and not value.args and
                                       {k.arg for k in value.keywords} & _ERROR_KEYS and
                                       {k.arg for k in value.keywords} <= _ENVELOPE)
-        if error and tail == "Response" and (self.ctx.qualname(value.func) or "").startswith("rest_framework."):
+        if error and tail == "Response" and (self.ctx.qualname(value.func) or "").startswith("rest_framework.") \
+                and _says_error(body):
             # a REST framework API answers its own errors (validation, permissions, not found) with 4xx, so its
             # clients read the status: one hand-made 200 error breaks that contract (reviewed: 8 TP of 8, blind
             # V and the corpus; issue 17, wlevels)
