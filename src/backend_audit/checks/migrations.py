@@ -60,10 +60,12 @@ class ModelsWithoutMigrations(AppEvidenceCheck):
 
 
 def _django_app_dir(path: str) -> str:
-    """The app folder of a models module: shop/models.py -> shop; shop/models/orders.py -> shop."""
+    """The app folder of a models module: shop/models.py -> shop; shop/models/orders.py -> shop;
+    shop/models/orders/base.py -> shop (a package under `models/` groups models, it is not an app: Django reads
+    models only from the app's `models` module, so the app is the package that holds it)."""
     parts = PurePosixPath(path).parts[:-1]
-    if parts and parts[-1] == "models":
-        parts = parts[:-1]
+    if "models" in parts:
+        parts = parts[:len(parts) - 1 - parts[::-1].index("models")]
     return "/".join(parts)
 
 

@@ -532,6 +532,20 @@ _SESSION_USE = re.compile(r"request\.(user|session|COOKIES|auth)\b|(?<![\w.])ses
 _LOGIN_GATES = re.compile(r"login_required|permission_required|user_passes_test|staff_member_required|"
                           r"LoginRequired|PermissionRequired|UserPassesTest|IsAuthenticated")
 _WTF_KEYS = frozenset({"WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT", "CSRF_ENABLED"})
+# An identity provider's answer: a SAML assertion consumer (python3-saml's process_response, pysaml2's
+# parse_authn_request_response) or an OpenID Connect form_post callback is POSTed cross-site by design and cannot
+# carry the site's CSRF token; the signed assertion, and the request id or state bound to the session, stand in
+_PROTOCOL_ANSWER = re.compile(r"process_response\(|parse_authn_request_response|SAMLResponse|"
+                              r"AssertionConsumerService|\bid_token\b|fetch_token\(", re.I)
+# What a view body changes: a model or file written, the session written, a request sent on, a command run
+_CHANGES = re.compile(r"\.(save|delete|create|update|insert|remove|add|set|mark|write|commit|execute|send|clear|"
+                      r"flush|pop|bulk|upload|put|post|patch|destroy|revoke|grant|enable|disable|reset|move|rename|"
+                      r"copy|approve|reject|publish|archive|restore|import|login|logout)\w*\(|session\[|"
+                      r"(?<![\w.])(?!self\.)[a-z_]\w*\.\w+\s*=(?!=)|\bdel\s|\bsetattr\(|requests\.(?!get\b)|"
+                      r"\b(os|shutil|subprocess)\.|call_command|super\(\)\.(post|put|patch|delete|dispatch)", re.I)
+# Bases that answer no request themselves: a class built only on them does what its own methods do
+_PLAIN_VIEW_BASES = frozenset({"View", "TemplateView", "LoginRequiredMixin", "PermissionRequiredMixin",
+                               "UserPassesTestMixin", "AccessMixin", "object"})
 
 
 class _ConfigAware(AstCheck):
@@ -595,11 +609,24 @@ class CsrfProtectionDisabled(_ConfigAware):
             return  # a webhook verifying its signature, or a token-authenticated endpoint
         owner = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
         gates = " ".join([*decorators, *(dotted(b) or "" for b in getattr(owner or node, "bases", ()))])
+        if _PROTOCOL_ANSWER.search(code):
+            self.report(node, f"@csrf_exempt on {name}, which takes an identity provider's answer (a SAML assertion, "
+                              "an OpenID Connect callback): the provider posts it cross-site and cannot send the "
+                              "CSRF token; the answer's signature, and the request id or state kept in the session, "
+                              "are the check (not traced here)", level="note", key_node=_decorator(node, "csrf_exempt"))
+            return
         if not _SESSION_USE.search(code) and not _LOGIN_GATES.search(gates):
             self.report(node, f"@csrf_exempt on {name}, which reads no session, cookie or logged-in user and "
                               "requires no login: a forged cross-site request can do no more than a direct one, "
                               "unless something it calls reads the session (not traced)", level="note",
                         key_node=_decorator(node, "csrf_exempt"))
+            return
+        if not _CHANGES.search(code) and _own_handlers(node, owner):
+            # a forged request rides the cookie but cannot read the answer: only a change it causes harms
+            self.report(node, f"@csrf_exempt on {name}, which changes nothing this code shows (no save, create, "
+                              "update or delete, no session write, no request sent on): a forged cross-site request "
+                              "cannot read its answer, unless something it calls changes state (not traced)",
+                        level="note", key_node=_decorator(node, "csrf_exempt"))
             return
         self.report(node, f"@csrf_exempt on {name}: a page on any other site can submit this form with the "
                           "visitor's session cookie; remove it and send the CSRF token (or authenticate with a "
@@ -646,6 +673,13 @@ class CsrfProtectionDisabled(_ConfigAware):
             return  # test and development configuration may switch CSRF off
         self.report(node, f"{name} = False switches Flask-WTF's CSRF protection off: any site can submit this "
                           "app's forms with the visitor's session cookie")
+
+
+def _own_handlers(node: ast.AST, owner: ast.ClassDef | None) -> bool:
+    """The exempted code is all the view does: a function view, or a class whose bases answer nothing (a
+    GraphQL or upload base class would do its work out of sight)."""
+    cls = node if isinstance(node, ast.ClassDef) else owner if getattr(node, "name", "") == "dispatch" else None
+    return cls is None or all((dotted(b) or "").rpartition(".")[2] in _PLAIN_VIEW_BASES for b in cls.bases)
 
 
 def _decorator(node: ast.AST, tail: str) -> ast.AST:
