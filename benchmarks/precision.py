@@ -133,10 +133,10 @@ def active(findings: list[dict]) -> list[dict]:
     return [f for f in findings if not f.get("suppression")]
 
 
-def scan(tree: Path, report: Path) -> list[dict]:
+def scan(tree: Path, report: Path, raw_levels: bool = False) -> list[dict]:
     exe = Path(sys.executable).parent / "backend-audit"
     cmd = [str(exe) if exe.exists() else (shutil.which("backend-audit") or "backend-audit"), "scan", str(tree),
-           "--no-cache", "--fail-on", "never", "-f", f"json:{report}"]
+           "--no-cache", "--fail-on", "never", "-f", f"json:{report}", *(["--raw-levels"] if raw_levels else [])]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
         raise RuntimeError(f"backend-audit exited {done.returncode} on {tree}: {done.stderr.strip()[-500:]}")
@@ -168,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unreviewed", action="store_true", help="list every finding without a verdict")
     ap.add_argument("--rule", help="only this rule id (prefix) in the listings and the table")
     ap.add_argument("--json", action="store_true", help="machine-readable output")
+    ap.add_argument("--raw-levels", action="store_true",
+                    help="scan with the checks' own levels (no blind calibration): what the rules alone carry over")
     ap.add_argument("--held-out", action="store_true",
                     help="without project names: the held-out projects instead of the tuning corpus")
     args = ap.parse_args(argv)
@@ -201,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"warning: {tree} is not at the pinned commit; run corpus.py --force", file=sys.stderr)
                 report = (args.reports or Path(tmp)) / f"{p.name}.json"
                 report.parent.mkdir(parents=True, exist_ok=True)
-                findings = scan(tree, report)
+                findings = scan(tree, report, args.raw_levels)
             findings = active(findings)
             if args.rule:
                 findings = [f for f in findings if f["rule_id"].startswith(args.rule)]
