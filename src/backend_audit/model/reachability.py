@@ -179,7 +179,7 @@ _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart",
                              "waitress"})
 # rules whose finding means harm to a served request or a long-running service: in a module only a terminal
 # program reaches, what it prints is the program's output and its loops run once per command
-TERMINAL_OFFLINE = ("BA-LOG-003", "BA-PERF-003")
+TERMINAL_OFFLINE = ("BA-LOG-003", "BA-PERF-002", "BA-PERF-003")
 
 
 def terminal_only(model: Any) -> dict[str, str]:
