@@ -297,6 +297,41 @@ def _async_read(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     return bool(_CLEANUP_TASK.search(task) and values) and all(_made_here(v, names) for v in values)
 
 
+# a method-restricting keyword of a view decorator: Pyramid's `request_method=` predicate, `methods=`, or a
+# project view deriver's option (`require_methods=["POST"]`)
+_METHOD_KEYWORD = re.compile(r"^(request_method|(require|allowed|http)_methods|methods)$")
+_HTTP_VERBS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _declares_unsafe_methods(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A decorator restricts the view to methods that are not GET or HEAD (`@view_config(request_method="POST")`,
+    `require_methods=["POST"]`): the framework answers 405 to a GET."""
+    for dec in fn.decorator_list:
+        for k in dec.keywords if isinstance(dec, ast.Call) else ():
+            value = literal_value(k.value) if k.arg and _METHOD_KEYWORD.match(k.arg) else None
+            verbs = {value} if isinstance(value, str) else set(value) if isinstance(value, (list, tuple)) else set()
+            if verbs and all(isinstance(v, str) for v in verbs) and {v.upper() for v in verbs} <= _HTTP_VERBS - {"GET", "HEAD"}:
+                return True
+    return False
+
+
+# a URL parameter that carries a per-recipient secret (`/unsubscribe/<user_id>/<secret>/`)
+_SECRET_PARAM = re.compile(r"(?i)(secret|token|signature|hash)$")
+
+
+def _link_secret(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The view's URL parameter named for a secret that the view passes as a lookup value
+    (`get_object_or_404(User, id=user_id, secret_hash=secret)`): the link is keyed by what only its recipient
+    holds. Returns the parameter's name, or ""."""
+    params = {a.arg for a in fn.args.args[1:] if _SECRET_PARAM.search(a.arg)}
+    for n in iter_nodes(fn.body) if params else ():
+        if isinstance(n, ast.Call):
+            for k in n.keywords:
+                if k.arg and isinstance(k.value, ast.Name) and k.value.id in params and _SECRET_PARAM.search(k.arg):
+                    return k.value.id
+    return ""
+
+
 def _route_path(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     for dec in fn.decorator_list:
         if isinstance(dec, ast.Call) and dec.args and isinstance(literal_value(dec.args[0]), str):
@@ -385,6 +420,8 @@ class StateChangeInGet(AstCheck):
         self.classes.pop()
 
     def _is_get_handler(self, node: ast.FunctionDef) -> str | None:
+        if _declares_unsafe_methods(node):
+            return None
         methods = route_methods(node)
         if methods is not None:
             return "GET route" if methods <= {"GET", "HEAD"} else None
@@ -410,14 +447,19 @@ class StateChangeInGet(AstCheck):
             return False
         if decorators & {"require_POST", "require_http_methods", "api_view", "action", "csrf_exempt"}:
             return False
+        if node.name.startswith("_") or not node.decorator_list and "pyramid.view.view_config" in self.ctx.imports.values():
+            return False  # a private helper; in a module declaring its views with @view_config, an undecorated one
         if not any(isinstance(n, ast.Return) and n.value is not None for n in iter_nodes(node.body)):
             return False  # a view must return a response: `def remove(request, pk)` returning nothing is a helper
         return not _METHOD_AWARE.search("\n".join(self.ctx.segment(s) for s in node.body))
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         handler = self._is_get_handler(node)
-        if handler is None or _REDIRECT_TARGET.search(node.name) or _REDIRECT_TARGET.search(_route_path(node)):
-            return  # OAuth callbacks and e-mail confirmation links are GET by protocol
+        owner = handler.partition(".")[0] if handler and handler.endswith(f".{node.name}()") else ""  # a view class
+        if handler is None or _REDIRECT_TARGET.search(node.name) or _REDIRECT_TARGET.search(_route_path(node)) or \
+                _REDIRECT_TARGET.search(owner):
+            return  # OAuth callbacks (`BindCallbackView.get`) and e-mail confirmation links are GET by protocol
+        link_key = _link_secret(node)
         names = _bindings(node)
         writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and (what := _write(n))
                   and not _async_read(node, n, names)]
@@ -436,6 +478,9 @@ class StateChangeInGet(AstCheck):
             self.report(n, f"{what} in a {handler}: GET must be safe to repeat, prefetch and cache; crawlers, "
                            "link previews and a cross-site <img> trigger it; move the change to POST/PUT/PATCH/DELETE"
                            + (" (that the task changes state is not established: it may compute a read)"
-                              if queued else ""), level="note" if queued else None)
+                              if queued else "")
+                           + (f" (the row is looked up by `{link_key}` from the URL: a mailed one-click link only its "
+                              "recipient holds, GET by necessity; a link preview still follows it)" if link_key else ""),
+                        level="note" if queued or link_key else None)
             # a webhook's signature check may sit in a helper of another module: the project pass asks
             defer_to_sender_check(self.ctx, DEFERRED_GET_WRITES)

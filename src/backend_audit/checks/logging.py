@@ -1481,7 +1481,9 @@ class EagerLogFormatting(AstCheck):
         """Where the line is written once per run of a tool rather than per request, so neither laziness nor
         grouping by template changes anything: a migration the operator runs once, or an extension of a
         documentation build (the module imports Sphinx or docutils: its log is sphinx-build's console)."""
-        if is_migration(self.ctx):
+        if is_migration(self.ctx) or "/migrations/" in f"/{self.ctx.path}":
+            # a module of a `migrations/` package (a backfill or post-upgrade job beside the revisions): the
+            # operator's upgrade runs it
             return "in a migration run once: whether it loops over many rows was not traced"
         if any(v.split(".")[0] in _DOCS_BUILD for v in self.ctx.imports.values()):
             return "in a documentation build's extension: its log is the docs build's console, not a server's"

@@ -62,6 +62,9 @@ def _is_none(node: ast.AST | None) -> bool:
 DEFERRED_COMMAND_CALLS = "perf_timeouts_in_commands"
 # BA-PERF-002 findings in module functions, left for the project pass that knows their callers
 DEFERRED_FUNCTION_CALLS = "perf_timeouts_in_functions"
+# BA-PERF-001's sync Django ORM calls, left for the project pass that knows which program runs them
+DEFERRED_ORM_CALLS = "perf_orm_in_async"
+_ASYNC_ORM = "the async ORM API"
 
 
 class OutboundCallWithoutTimeout(AstCheck):
@@ -2005,6 +2008,14 @@ class BlockingCallInAsync(AstCheck):
                                   f"loop while the disk works (file size and storage not traced); for large files "
                                   f"use {instead}, or asyncio.to_thread", level="note")
                 return
+            if call == "input":
+                # a prompt: whoever runs this waits at a terminal (an example command-line client); a server has
+                # nobody at its stdin, and a loop that reads it is an interactive program's
+                self.report(node, f"input() inside async def {self.ctx.symbol or ''} blocks the event loop while it "
+                                  "waits for the person at the terminal: an interactive program (whether a server "
+                                  "runs it was not traced); read stdin with asyncio.to_thread(input, ...)",
+                            level="note")
+                return
             if instead is _TREE_IO:
                 # like file I/O: the blind sets R-U had 1 TP of 9 shutil warnings (small temporary trees); how
                 # much it copies or deletes is not traced
@@ -2014,6 +2025,9 @@ class BlockingCallInAsync(AstCheck):
                 return
             self.report(node, f"blocking call {call}() inside async def {self.ctx.symbol or ''} stalls the event loop; "
                               f"use {instead}, or run it with asyncio.to_thread / run_in_threadpool")
+            if instead.startswith(_ASYNC_ORM) and not (self.ctx.parents and isinstance(self.ctx.parents[-1], ast.Await)):
+                # the project pass asks whether the program running this code opted out of Django's guard
+                self.ctx.facts.setdefault(DEFERRED_ORM_CALLS, []).append(self.ctx.findings.pop().to_dict())
 
     def _reads_package_file(self, node: ast.Call, frame: dict) -> bool:
         """open(path) / Path(...).read_text() for reading, of a path built from the module's own `__file__`."""
@@ -2063,12 +2077,12 @@ class BlockingCallInAsync(AstCheck):
                 (self.ctx.qualname(receiver.func) or "") in ("pathlib.Path", "pathlib.PurePath"):
             return f"Path(...).{method}", _PATH_FILE_IO
         if "objects" in parts[1:] and method in _DJANGO_EVAL and parts[0][:1].isupper():
-            return f"{'.'.join(parts)}.{method}", f"the async ORM API (a{method}())"
+            return f"{'.'.join(parts)}.{method}", f"{_ASYNC_ORM} (a{method}())"
         if isinstance(receiver, ast.Call) and method in _DJANGO_EVAL:
             inner = receiver
             while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
                 inner = inner.func.value
             chain = dotted_parts(inner) or []
             if len(chain) == 2 and chain[1] == "objects" and chain[0][:1].isupper():
-                return f"{chain[0]}.objects...{method}", f"the async ORM API (a{method}())"
+                return f"{chain[0]}.objects...{method}", f"{_ASYNC_ORM} (a{method}())"
         return None

@@ -219,6 +219,29 @@ def _declaration(stmt: ast.stmt) -> bool:
     return False
 
 
+_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+def _sets_async_unsafe(body: list[ast.stmt]) -> int:
+    """The line of `os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"` (or `os.environ.setdefault(...)`) in
+    code run on import (module level, `if __name__ == "__main__":`), to a non-empty value; 0 if none."""
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Subscript):
+                target, key, value = n.targets[0].value, n.targets[0].slice, n.value
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and \
+                    n.func.attr == "setdefault" and len(n.args) == 2:
+                target, key, value = n.func.value, n.args[0], n.args[1]
+            else:
+                continue
+            if _tail(target) == "environ" and isinstance(key, ast.Constant) and key.value == _ASYNC_UNSAFE and \
+                    isinstance(value, ast.Constant) and value.value:
+                return n.lineno
+    return 0
+
+
 class ModuleShapeCollector:
     """How much a module holds, for the test-presence rules: statement and definition counts, the line
     ranges of function bodies (coverage inside a body means a test ran the code, not just imported it), how
@@ -267,6 +290,12 @@ class ModuleShapeCollector:
             self.facts["build_backend"] = True  # PEP 517's mandatory hooks: packaging, run by the build frontend
         if _settings_like(node.body):
             self.facts["settings_like"] = True
+        if _ASYNC_UNSAFE in self.ctx.text:
+            line = _sets_async_unsafe(node.body)
+            if line:
+                # the program this module starts opted out of Django's guard against the sync ORM in async
+                # code (BA-PERF-001 reads it)
+                self.facts["allows_async_unsafe"] = line
 
     def _count_compound(self, node: ast.stmt) -> None:
         self.facts["statements"] += 1

@@ -179,7 +179,7 @@ _WEB_FRAMEWORKS = frozenset({"flask", "django", "fastapi", "starlette", "quart",
                              "waitress"})
 # rules whose finding means harm to a served request or a long-running service: in a module only a terminal
 # program reaches, what it prints is the program's output and its loops run once per command
-TERMINAL_OFFLINE = ("BA-LOG-003", "BA-PERF-003")
+TERMINAL_OFFLINE = ("BA-LOG-003", "BA-PERF-002", "BA-PERF-003")
 
 
 def terminal_only(model: Any) -> dict[str, str]:
@@ -196,24 +196,15 @@ def _terminal(model: Any) -> dict[str, str]:
     facts = model.facts
     modules = sorted(p for p in facts if p.endswith(".py") and not facts[p].get("is_test"))
     dead = unreachable(model)
-    imported_by: dict[str, set[str]] = {}
-    importers: dict[str, set[str]] = {}
-    for path in modules:
-        for name in facts[path].get("imports", ()):
-            # the module imported, not its packages' `__init__`s: a server importing `pkg.cli.utils` runs
-            # `pkg/cli/__init__.py`, which loads the commands, but calls none of them
-            for target in _nearest(path, model.resolve_import(path, name)):
-                if target != path and target in facts and not facts[target].get("is_test"):
-                    imported_by.setdefault(path, set()).add(target)
-                    importers.setdefault(target, set()).add(path)
+    imported_by, importers = module_imports(model)
     named = _named_modules(model, modules)
     entries = {p for module in _console_modules(model) for p in model.resolve_import("", module)}
     programs, others = [], []
     for path in modules:
         if path in dead:
             continue
-        serves = _serves(facts[path])
-        if serves:
+        is_server = serves(facts[path])
+        if is_server:
             others.append(path)
         elif path in entries or (not importers.get(path) or path in named or facts[path].get("runs_as_script")) \
                 and (facts[path].get("runs_as_script") or _top_names(facts[path]) & _TERMINAL_LIBRARIES):
@@ -235,6 +226,32 @@ def _terminal(model: Any) -> dict[str, str]:
     return out
 
 
+def module_imports(model: Any) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(module -> the modules it imports, module -> its importers), application code only."""
+    return model.memo("module_imports", lambda: _imports_of(model))
+
+
+def _imports_of(model: Any) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    facts = model.facts
+    imported_by: dict[str, set[str]] = {}
+    importers: dict[str, set[str]] = {}
+    for path in sorted(p for p in facts if p.endswith(".py") and not facts[p].get("is_test")):
+        for name in facts[path].get("imports", ()):
+            # the module imported, not its packages' `__init__`s: a server importing `pkg.cli.utils` runs
+            # `pkg/cli/__init__.py`, which loads the commands, but calls none of them
+            for target in _nearest(path, model.resolve_import(path, name)):
+                if target != path and target in facts and not facts[target].get("is_test"):
+                    imported_by.setdefault(path, set()).add(target)
+                    importers.setdefault(target, set()).add(path)
+    return imported_by, importers
+
+
+def reached_from(model: Any, roots: list[str]) -> set[str]:
+    """The application modules these modules reach through imports (themselves included; packages'
+    `__init__`s only when imported themselves), never through a module no program reaches."""
+    return _closure(sorted(roots), module_imports(model)[0], unreachable(model))
+
+
 def _nearest(importer: str, candidates: tuple[str, ...]) -> list[str]:
     """Of the files a bare name may import (`from common import x` matches every `common` module), those
     nearest the importer: a script's sibling comes first on its sys.path, an app's package on the app's."""
@@ -250,7 +267,7 @@ def _top_names(facts: dict[str, Any]) -> set[str]:
     return {str(name).split(".")[0] for name in facts.get("imports", ()) if not str(name).startswith(".")}
 
 
-def _serves(facts: dict[str, Any]) -> bool:
+def serves(facts: dict[str, Any]) -> bool:
     return bool(_top_names(facts) & _WEB_FRAMEWORKS or facts.get("web", {}).get("routers"))
 
 
