@@ -326,3 +326,64 @@ def _relative(path: Path, *roots: Path) -> str:
         if path.is_relative_to(root):
             return path.relative_to(root).as_posix()
     return path.name
+
+
+# A re-cased read (`fmt = request.GET.get("format").lower()`) stays the local's until the local is bound to
+# something else: asked only of locals that hold one (the gate), where every `x = ...` once walked its value.
+_RECASED = (
+    "from django.http import HttpResponse\n\n"
+    "def fresh(request):\n"
+    "    fmt = request.GET.get('format', 'json').lower()\n"
+    "    fmt = 'json'\n"
+    "    if fmt not in {'json', 'html'}:\n"
+    "        raise ValueError(fmt)\n"
+    "    return HttpResponse(fmt)\n\n"
+    "def kept(request):\n"
+    "    fmt = request.GET.get('format', 'json').lower()\n"
+    "    fmt = normalise(fmt)\n"
+    "    if fmt not in {'json', 'html'}:\n"
+    "        raise ValueError(fmt)\n"
+    "    return HttpResponse(fmt)\n"
+)
+
+
+def _ungated_function_facts() -> type:
+    from backend_audit.model.frameworks.functions import FunctionFacts, _unwrap_case
+    from backend_audit.model.frameworks.input_sinks import rebinds_from
+
+    class Ungated(FunctionFacts):
+        def visit_Assign(self, node) -> None:
+            super().visit_Assign(node)
+            if not self.stack:
+                return
+            for target in node.targets:  # as it was: every local bound to a value walks it
+                if isinstance(target, ast.Name) and \
+                        _unwrap_case(node.value) is node.value and not rebinds_from(target.id, node.value):
+                    self.stack[-1].recased.pop(target.id, None)
+    return Ungated
+
+
+def _reads(facts: dict) -> dict[str, list[int]]:
+    return {q: [r["line"] for r in f.get("raw_reads", [])] for q, f in facts.get("functions", {}).items()}
+
+
+def test_recased_gate_drops_the_read_only_when_the_local_is_rebound_elsewhere():
+    from backend_audit.model.frameworks.functions import FunctionFacts
+
+    _, facts = _run_check(FunctionFacts, _RECASED)
+    # bound to a constant, the local no longer holds the read: its check checks nothing read, the read stays;
+    # rebound from itself, the check of the local is the read's check, and the read is taken back
+    assert _reads(facts)["fresh"] == [4]
+    assert _reads(facts)["kept"] == []
+    assert _run_check(FunctionFacts, _RECASED) == _run_check(_ungated_function_facts(), _RECASED)
+
+
+def test_recased_gate_answers_as_every_assignment_walked_on_this_package():
+    from backend_audit.model.frameworks.functions import FunctionFacts
+
+    ungated = _ungated_function_facts()
+    repo = Path(__file__).resolve().parents[1]
+    paths = sorted((SRC / "model").rglob("*.py")) + sorted((repo / "examples").rglob("*.py"))
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert _run_check(FunctionFacts, text, path.name) == _run_check(ungated, text, path.name), path

@@ -1078,8 +1078,10 @@ class FunctionFacts:
                 if read is not value:
                     at = pos(self.ctx, read)
                     fn.recased[target.id] = (at["line"], at["col"])
-                elif not rebinds_from(target.id, value):
-                    fn.recased.pop(target.id, None)
+                elif target.id in fn.recased and not rebinds_from(target.id, value):
+                    # asked only of a recased local (the pop's only effect): every `x = ...` of a function
+                    # walked its value, 234,000 walks over netbox
+                    fn.recased.pop(target.id)
 
     def leave_Assign(self, node: ast.Assign) -> None:
         # after `amount = Decimal(str(amount))` the local holds the parsed value: its later uses are not the read's
