@@ -14,18 +14,19 @@ from typing import Any
 from ..findings import Finding
 from ..untrusted.files import read_small_text
 from .base import ProjectCheck
-from .compose_values import is_dev_compose_path
+from .compose_values import _COMPOSE, _MAX_FILES, _MAX_SIZE, is_dev_compose_path
 from .lazy_re import re  # compiled on first use
 from .recognise import is_placeholder, is_placeholder_template
 from .secrets import _EXAMPLE_PATH, _SIGNING_NAME, _candidate_files
 
-_COMPOSE = ("docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml")
-_MAX_FILES = 20
-_MAX_SIZE = 256 * 1024
 # a key that encrypts stored data (`DD_CREDENTIAL_AES_256_KEY`, `FIELD_ENCRYPTION_KEY`, `FERNET_KEY`)
 _ENCRYPTION_KEY = re.compile(r"^([A-Z0-9]+_)*(AES|ENCRYPTION|ENCRYPT|FERNET|CRYPTO|CIPHER)(_[A-Z0-9]+)*_KEY$")
 # `KEY: value`, `- KEY=value`, the value optionally `${KEY:-default}`; quotes optional
 _ENTRY = re.compile(r"^\s*(?:-\s*)?[\"']?(?P<key>[A-Z][A-Z0-9_]*)[\"']?\s*[:=]\s*(?P<value>.*?)\s*$")
+# what the file's opening comment says it is: "mostly for browser-based tests" (no deployment), "This is an
+# example. Please change the configuration variables" (a template the operator adapts)
+_FOR_TESTS = re.compile(r"(?i)\b(tests?|testing|ci)\b")
+_AN_EXAMPLE = re.compile(r"(?i)\b(example|sample|template)\b")
 _DEFAULT = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(?P<value>[^}]*)\}$")
 # folders of compose files no deployment runs: tests, CI, a development container
 _NOT_DEPLOYED = frozenset({"tests", "test", "fixtures", "testdata", "e2e", "ci", ".devcontainer"})
@@ -44,6 +45,15 @@ def _fixed_value(raw: str) -> str | None:
     return value
 
 
+def _opening_comment(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
 class ComposeDefaultKey(ProjectCheck):
     RULE_ID = "BA-SEC-001"
 
@@ -54,9 +64,11 @@ class ComposeDefaultKey(ProjectCheck):
                   and not _NOT_DEPLOYED & set(rel.split("/")[:-1])]
         out = []
         for rel in picked[:_MAX_FILES]:
-            sites = self._sites(read_small_text(Path(project.root) / rel, _MAX_SIZE) or "")
+            text = read_small_text(Path(project.root) / rel, _MAX_SIZE) or ""
+            header = _opening_comment(text)
+            sites = [] if _FOR_TESTS.search(header) else self._sites(text)
             if sites:
-                out.append(self._finding(rel, sites))
+                out.append(self._finding(rel, sites, bool(_AN_EXAMPLE.search(header))))
         return out
 
     @staticmethod
@@ -75,11 +87,13 @@ class ComposeDefaultKey(ProjectCheck):
                 sites.append((number, key, is_placeholder(value)))
         return sites
 
-    def _finding(self, rel: str, sites: list[tuple[int, str, bool]]) -> Finding:
+    def _finding(self, rel: str, sites: list[tuple[int, str, bool]], example: bool) -> Finding:
         line = sites[0][0]
         keys = ", ".join(dict.fromkeys(k for _, k, _ in sites))
         more = f" (lines {', '.join(str(n) for n, _, _ in sites)})" if len(sites) > 1 else ""
-        if all(p for _, _, p in sites):
+        if example:
+            level, what = "note", "a value in a file its opening comment calls an example to adapt"
+        elif all(p for _, _, p in sites):
             # `SECRET_KEY: changeme`: the file tells the operator to replace it; whether anything refuses to
             # start with it is not traced
             level, what = "note", "a placeholder the operator is meant to replace, which nothing is seen refusing"
