@@ -25,6 +25,7 @@ from ..untrusted.files import read_small_text
 from .base import AstCheck, BanditCheck, FileContext, ProjectCheck, dotted, iter_nodes
 from .bound_literal import bound_literal
 from .compose_values import compose_credentials, is_dev_compose_path, value_digest
+from .placeholder_keys import instantiated_here, placeholder_word
 from .recognise import (TOKEN_SHAPES, arg, in_test_branch, is_credential_name, is_dev_settings, names_in,
                         is_password_kind, is_placeholder, is_placeholder_template, literal_value, looks_random,
                         receiver_name, snake, target_name, url_password)
@@ -435,7 +436,8 @@ class HardcodedSecret(AstCheck):
         set one from the environment signs its sessions and tokens with a key anyone can look up. Whether the
         app loads the module is the project pass's to say (default_secrets.WellKnownDefaultSecret)."""
         literal = literal_value(value)
-        if not isinstance(literal, str) or not _WELL_KNOWN_DEFAULT.match(literal.strip()) or self.skip or \
+        if not isinstance(literal, str) or not (_WELL_KNOWN_DEFAULT.match(literal.strip()) or
+                                                placeholder_word(literal)) or self.skip or \
                 self.ctx.is_test or _EXAMPLE_PATH.search(self.ctx.path) or in_test_branch(self.if_stack, self.ctx):
             return
         self.report(node, f"well-known default secret in {name} ({literal!r}): every install that does not set it "
@@ -444,7 +446,8 @@ class HardcodedSecret(AstCheck):
                     properties={"sub": "well-known-default"})
         self.ctx.facts.setdefault(DEFAULT_SECRETS, []).append(
             {"finding": self.ctx.findings.pop().to_dict(), "class": self.ctx.symbol or None, "name": name,
-             "literal": literal})
+             "literal": literal, "built": self._in_settings_class() and
+             instantiated_here(self.ctx.tree, self.ctx.parents[-1].name)})
 
     def _shared_with_plain_keys(self, target: ast.Subscript, value: ast.AST) -> bool:
         """`css["text"] = "input"; css["password"] = "input"`: the mapping holds the same literal under keys that

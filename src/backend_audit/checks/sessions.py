@@ -9,6 +9,7 @@ from typing import Any
 import ast
 
 from .base import AstCheck, FileContext, dotted, iter_nodes
+from .checker_compares import credential_check
 from .config_classes import class_kind
 from .endpoint_base import EndpointCheck
 from .recognise import (UNKNOWN, in_test_branch, is_credential_name, is_cursor_or_count, is_dev_settings,
@@ -315,7 +316,8 @@ class SecretComparedWithEquals(AstCheck):
                  _credential_id(s)}
         what = _secret_side(left) or _secret_side(right) or next(
             (expr_name(s) for s in (left, right) if id(s) in keyed), None) or \
-            self._origin(left, _configured_secret) or self._origin(right, _configured_secret)
+            self._origin(left, _configured_secret) or self._origin(right, _configured_secret) or \
+            credential_check(fn, self.ctx.parents, node)
         if what is None or id(left) not in keyed and _not_a_secret_holder(left) or \
                 id(right) not in keyed and _not_a_secret_holder(right) or _same_family(expr_name(left), expr_name(right)) or self._loop_item(left, right) or \
                 any(isinstance(x, ast.Name) and _SENTINEL.search(x.id) for x in (left, right)) or self._sync(node) or \
