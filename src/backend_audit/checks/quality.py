@@ -62,22 +62,6 @@ class FunctionTooComplex(RadonCheck):
                     elif 2 * nested < block.complexity - extra or depth < _ERROR_DEPTH:
                         level, where = "warning", f" (not tangled: {nested} of its decisions sit inside another, " \
                                                   f"nesting {depth} deep)"
-                    else:
-                        fn = defs.get(block.lineno)
-                        keyed, tests = _record_field_tests(fn)
-                        if 2 * keyed > tests and not _serves_request(fn):
-                            # a mapper: most of its tests ask whether one field of a record is there (`if "cvss" in
-                            # item`, `node.find("severity")`, `data.get("cwe")`) and copy it, one branch per optional
-                            # field of a report, a feed or a file format. Blind set W pinned 8 of 10 such report
-                            # parsers to note or warning; a request handler doing the same on a request's fields
-                            # stayed an error on set F (the user's input runs through every path)
-                            span = fn.end_lineno - fn.lineno + 1 if fn.end_lineno else 0
-                            # one screenful or so of such branches reads as the format's field list (5 of 5 report
-                            # parsers under 200 lines pinned to note on set W); past it, a mapper that inlines every
-                            # section of a format is worth splitting per section (the two over 300 lines: warning)
-                            level = "note" if span < _MAPPER_NOTE_LINES else "warning"
-                            where = f" ({keyed} of its {tests} tests read one field of a record by name: a " \
-                                    f"field-by-field mapping of {span} lines)"
             if level == "warning" and not where:
                 # a straight run of guard clauses (`if not x: raise PermissionDenied(...)` one after another at
                 # the top of the body) adds a path per check but reads as a list: it does not count toward the
@@ -118,6 +102,8 @@ class FunctionTooComplex(RadonCheck):
                     # real complexity, but in code run once or only by developers: ranks E/F are warnings there,
                     # the rest notes (a one-off data migration, a maintainer's generator)
                     level, where = ("warning" if rank in ("E", "F") else "note"), f" ({shipped_outside(away)})"
+            if level == "error":
+                level, where = self._mapping(defs.get(block.lineno) if defs else None, level, where)
             header = lines[block.lineno - 1] if 0 < block.lineno <= len(lines) else ""
             col = len(header) - len(header.lstrip())
             out.append(Finding(
@@ -129,6 +115,23 @@ class FunctionTooComplex(RadonCheck):
                 properties={"complexity": block.complexity, "rank": rank},
             ))
         return defer_licensed(self.ctx, out)
+
+    @staticmethod
+    def _mapping(fn: ast.AST | None, level: str, where: str) -> tuple[str, str]:
+        """An error left standing in application code that maps a record field by field (most of its tests ask
+        whether one named field is there: `if "cvss" in item`, `node.find("severity")`, `data.get("cwe")`), one
+        branch per optional field of a report, a feed or a file format. Blind set W pinned 7 of 7 such report
+        parsers lower: under 200 lines to note (the format's field list), the two over 300 lines that inline
+        every section of a format to warning. A request handler doing the same on a request's fields stayed an
+        error on set F (the user's input runs through every path). Asked last, so that code run by hand keeps
+        the warning it gets for being run by hand."""
+        keyed, tests = _record_field_tests(fn)
+        if not 2 * keyed > tests or _serves_request(fn):
+            return level, where
+        span = fn.end_lineno - fn.lineno + 1 if fn.end_lineno else 0
+        return ("note" if span < _MAPPER_NOTE_LINES else "warning",
+                f" ({keyed} of its {tests} tests read one field of a record by name: a field-by-field mapping of "
+                f"{span} lines)")
 
     def _command(self, defs: dict[int, ast.AST] | None, line: int, tree: ast.Module) -> str | None:
         """A function registered as a command of a click/typer program (`@app.command()` in a module the
