@@ -62,6 +62,8 @@ def _hosted_names(tree: ast.Module) -> set[str]:
 _DOCS_BUILD = frozenset({"sphinx", "docutils", "mkdocs"})
 # a function whose name says printing is its job: `print_queryset_sql`, `pprint_tree`, `_print_report`
 _PRINTER_NAME = re.compile(r"^_*p?print(_|$)")
+# the keyword parameters of print() itself: a function taking them is a print replacement
+_PRINT_PARAMETERS = frozenset({"sep", "end", "file"})
 # "Very simple profiling decorator for debugging.", "Debug helper: ...": a developer's aid by its own word
 _DEBUG_AID_DOC = re.compile(r"(?i)^\W*([^.\n]{0,60}\b(for|when|while) (debugging|profiling)\b|debug(ging)? "
                             r"(aid|helper|tool|decorator)\b|profiling (aid|helper|tool|decorator)\b)")
@@ -554,6 +556,11 @@ class PrintInApplicationCode(MainGuardDepth, AstCheck):
         if func is not None and _PRINTER_NAME.match(func.name):
             return (f"(in '{func.name}', a function named for printing: its output is its job; what calls it "
                     "was not traced)")
+        if func is not None and _PRINT_PARAMETERS <= {a.arg for a in (*func.args.args, *func.args.kwonlyargs)}:
+            # `def safe_print(*values, sep=" ", end="\n", file=None, flush=False)`: a print() of the program's
+            # own, handed to code it runs (a sandbox's print that redacts secrets): stdout is its sink
+            return (f"(in '{func.name}', which takes print()'s own sep, end and file parameters: a replacement for "
+                    "print handed to other code, printing is its job; what calls it was not traced)")
         for outer in self.ctx.function_stack:
             # the wrapper of a decorator whose docstring says it is a debugging or profiling aid
             doc = ast.get_docstring(outer, clean=False)

@@ -424,9 +424,30 @@ class SchemaCreatedAtRuntime(MainGuardDepth, AstCheck):
         receiver = dotted(node.value) or ""
         parent = self.ctx.parents[-1] if self.ctx.parents else None
         called = isinstance(parent, ast.Call) and parent.func is node
-        if self._migration_path() or self._stamped():
+        if self._migration_path() or self._stamped() or self._in_memory():
             return
         if receiver.endswith("metadata") or (called and receiver.rsplit(".", 1)[-1] == "db"):
+            if self._stamps_elsewhere():
+                self.report(node, f"{receiver}.create_all creates tables at run time, in a module that also stamps "
+                                  "Alembic's head (a fresh database built from the models, then handed to "
+                                  "migrations): whether every caller stamps after it was not traced",
+                            key_node=parent if called else node, level="note")
+                return
             self.report(node, f"{receiver}.create_all creates tables at run time: schema changes then bypass "
                               "migrations (no history, no review, no rollback); run `alembic upgrade head` in the "
                               "deploy step instead", key_node=parent if called else node)
+
+    def _in_memory(self) -> bool:
+        """The function creating the tables names an in-memory SQLite database (`sqlite:///:memory:`): a fresh
+        database per process, with no history to migrate."""
+        return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and ":memory:" in n.value
+                   for f in self.ctx.function_stack[:1] for n in ast.walk(f))
+
+    def _stamps_elsewhere(self) -> bool:
+        """Another function of the module stamps Alembic's head (`alembic.command.stamp(cfg, "head")`): the
+        module builds a fresh database from the models and hands it to migrations, Alembic's documented recipe,
+        split across the steps of one command."""
+        tree = self.ctx.tree
+        return tree is not None and any(
+            (self.ctx.qualname(n.func) or "").startswith("alembic.") and (dotted(n.func) or "").endswith("stamp")
+            for n in ast.walk(tree) if isinstance(n, ast.Call))

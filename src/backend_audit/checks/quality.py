@@ -102,6 +102,8 @@ class FunctionTooComplex(RadonCheck):
                     # real complexity, but in code run once or only by developers: ranks E/F are warnings there,
                     # the rest notes (a one-off data migration, a maintainer's generator)
                     level, where = ("warning" if rank in ("E", "F") else "note"), f" ({shipped_outside(away)})"
+            if level == "error":
+                level, where = self._mapping(defs.get(block.lineno) if defs else None, level, where)
             header = lines[block.lineno - 1] if 0 < block.lineno <= len(lines) else ""
             col = len(header) - len(header.lstrip())
             out.append(Finding(
@@ -113,6 +115,23 @@ class FunctionTooComplex(RadonCheck):
                 properties={"complexity": block.complexity, "rank": rank},
             ))
         return defer_licensed(self.ctx, out)
+
+    @staticmethod
+    def _mapping(fn: ast.AST | None, level: str, where: str) -> tuple[str, str]:
+        """An error left standing in application code that maps a record field by field (most of its tests ask
+        whether one named field is there: `if "cvss" in item`, `node.find("severity")`, `data.get("cwe")`), one
+        branch per optional field of a report, a feed or a file format. Blind set W pinned 7 of 7 such report
+        parsers lower: under 200 lines to note (the format's field list), the two over 300 lines that inline
+        every section of a format to warning. A request handler doing the same on a request's fields stayed an
+        error on set F (the user's input runs through every path). Asked last, so that code run by hand keeps
+        the warning it gets for being run by hand."""
+        keyed, tests = _record_field_tests(fn)
+        if not 2 * keyed > tests or _serves_request(fn):
+            return level, where
+        span = fn.end_lineno - fn.lineno + 1 if fn.end_lineno else 0
+        return ("note" if span < _MAPPER_NOTE_LINES else "warning",
+                f" ({keyed} of its {tests} tests read one field of a record by name: a field-by-field mapping of "
+                f"{span} lines)")
 
     def _command(self, defs: dict[int, ast.AST] | None, line: int, tree: ast.Module) -> str | None:
         """A function registered as a command of a click/typer program (`@app.command()` in a module the
@@ -267,6 +286,52 @@ def _case_subject(test: ast.expr) -> str | None:
                              or isinstance(v, ast.Name) and v.id.isupper() for v in values):
         return None
     return ast.dump(test.left)
+
+
+def _record_field_tests(fn: ast.AST | None) -> tuple[int, int]:
+    """How many of a function's tests (`if`, `elif`, `while`, conditional expressions; nested definitions left
+    out) read a field of a record by a literal name, and how many tests there are: `"cvss" in item`,
+    `item.get("cwe")`, `node.find("severity")`, `row["status"] == ...`."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return 0, 0
+    keyed = tests = 0
+    todo: list[ast.AST] = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.If, ast.While, ast.IfExp)):
+            tests += 1
+            keyed += any(_reads_field(n) for n in ast.walk(node.test))
+        todo.extend(ast.iter_child_nodes(node))
+    return keyed, tests
+
+
+def _reads_field(node: ast.AST) -> bool:
+    if isinstance(node, ast.Compare):
+        return _name_literal(node.left) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops)
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Attribute) and node.func.attr in _FIELD_READERS and bool(node.args) \
+            and _name_literal(node.args[0])
+    return isinstance(node, ast.Subscript) and _name_literal(node.slice)
+
+
+def _name_literal(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+# below this many lines a rank E/F mapper is a note
+_MAPPER_NOTE_LINES = 200
+# a mapping's and an XML element's readers of one named field
+_FIELD_READERS = frozenset({"get", "find", "findtext", "findall", "getattr", "attrib"})
+
+
+def _serves_request(fn: ast.AST | None) -> bool:
+    """A request handler: route-decorated, a DRF `@action`, or a view taking the `request`."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    return is_route_handler(fn) or any(a.arg == "request" for a in (*fn.args.posonlyargs, *fn.args.args)) or any(
+        (dotted(d.func if isinstance(d, ast.Call) else d) or "").split(".")[-1] == "action" for d in fn.decorator_list)
 
 
 # `webmail/mocks.py`, `tests_utils/fakes.py`: test doubles kept in the package, test code by name (not

@@ -23,7 +23,26 @@ def looks_like_sql(text: str) -> bool:
     # a statement shows its verb and table early; capping the text keeps `SELECT .+ FROM` linear on a hostile
     # megabyte of "SELECT SELECT ..."
     text = text[:_SQL_SCAN_CHARS]
-    return bool(_SQL_STATEMENT.search(text) or _SQL_LEADING.search(text))
+    if _SQL_STATEMENT.search(text):
+        return True
+    leading = _SQL_LEADING.search(text)
+    return leading is not None and not _prose(leading.group(1))
+
+
+def _prose(match: str) -> bool:
+    """A sentence that opens with the verb rather than a statement: SQL writes its keywords in one case
+    (`select`, `SELECT`), a sentence capitalises the first word only (an agent's instruction, `Select 'x' from
+    the 'y' dropdown`), and a clause break (`: `, `; `, a dash between blanks) between the verb and `from` is punctuation of
+    prose (`select on #id did NOT commit: native select ... from its control`), not a column list."""
+    verb = match.split(None, 1)[0].lstrip("(")
+    return not (verb.islower() or verb.isupper()) or _CLAUSE_BREAK.search(match) is not None
+
+
+_CLAUSE_BREAK = re.compile(r"[:;] |\s[\u2013\u2014]\s")
+# a command line of a database's own shell client (`psql mydb -tAc "SELECT ..."`): the statement is an argument
+# of a program started at a terminal, which binds nothing; whether its values are the program's own is the
+# shell command's question (BA-INP rules), not a driver's
+_SQL_CLIENT_COMMAND = re.compile(r"^\s*(?:psql|mysql|mariadb|sqlite3|clickhouse-client|sqlcmd)\s")
 
 
 _SQL_SCAN_CHARS = 2000
@@ -61,6 +80,11 @@ class SqlBuiltAwayFromSink(SqlTextTracker):
         for expr in frame["found"]:
             if expr.lineno not in seen:
                 seen.add(expr.lineno)
+                if _SQL_CLIENT_COMMAND.match(self._text(expr)):
+                    self.report(expr, "SQL statement inside a command line for a database's shell client (psql, "
+                                      "mysql): the client binds no parameters; whether the formatted values are the "
+                                      "program's own was not traced", level="note")
+                    continue
                 if _names_and_clauses(expr, frame.get("params", set())):
                     self.report(expr, "SQL statement built with no query call in this function, formatting in only "
                                       "identifiers (after SELECT, FROM, JOIN, INTO, UPDATE) and clauses the caller "

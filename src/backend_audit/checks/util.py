@@ -93,7 +93,8 @@ def prints_to_its_user(ctx: FileContext) -> bool:
     command-line interfaces, and stand-alone scripts (a `#!` line, or a hyphenated file name `import`
     cannot load such as `rsa-sign.py`). Its print() is output for the person running it, not a log."""
     path = PurePosixPath(ctx.path)
-    return (path.name in _ENTRY_FILES or any(p in _TOOL_DIRS or p == "migrations" for p in path.parts[:-1])
+    return (path.name in _ENTRY_FILES or any(p in _TOOL_DIRS for p in path.parts[:-1]) or is_migration(ctx)
+            or any(p == "migrations" for p in path.parts[:-1])
             or "management/commands" in ctx.path or ctx.text.startswith("#!")
             or _script_name(path.stem) or defines_cli(ctx) or is_alembic_revision(ctx))
 
@@ -149,10 +150,16 @@ def in_log_handler(ctx: FileContext) -> bool:
 
 
 def is_django_migration(ctx: FileContext) -> bool:
-    """A Django migration module: under a `migrations/` folder and declaring `class Migration`."""
+    """A Django migration module: under a folder named for migrations and declaring `class Migration`. The
+    folder is `migrations/` by convention, or another one `MIGRATION_MODULES` points an app at
+    (`dojo/db_migrations/`): the name still ends in `migrations`, and the class says what the module is."""
     tree = ctx.tree
-    return "migrations" in PurePosixPath(ctx.path).parts[:-1] and tree is not None and any(
+    return any(_MIGRATIONS_DIR.match(p) for p in PurePosixPath(ctx.path).parts[:-1]) and tree is not None and any(
         isinstance(n, ast.ClassDef) and n.name == "Migration" for n in tree.body)
+
+
+# `migrations`, `db_migrations`, `south_migrations`: a folder named for the migrations it holds
+_MIGRATIONS_DIR = re.compile(r"^(?:\w+_)?migrations$")
 
 
 def is_migration(ctx: FileContext) -> bool:
