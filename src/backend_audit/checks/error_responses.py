@@ -382,23 +382,6 @@ class ExceptionTextToClient(AstCheck):
     def _emit_blind(self, node: ast.AST, what: str, how: str, status: int | None = None,
                     returned: bool = False) -> None:
         caught = self._narrowed() or [c.rpartition(".")[2] for c in self.caught[-1]]
-        text_only = "traceback" not in how and "exc_info" not in how
-        if text_only and caught and all(c in _LOOKUP_FAILED for c in caught):
-            # blind set W: a broad handler's `isinstance(e, Http404)` branch; a failed lookup's text is the
-            # framework's fixed "No X matches the given query" or the message its raiser wrote for the client
-            self.report(node, f"{what}, but only for a failed lookup ({', '.join(caught)}), whose text names what "
-                              "was not found (what its raiser wrote was not traced); answer with a fixed message "
-                              "and a 404", level="note", properties={"sub": "not-found"})
-            return
-        parsed = self._parses_request_only() if text_only else ""
-        if parsed:
-            # blind set W: `json.loads(request.body)` in the try: the decode error names a position in the
-            # caller's own body, nothing of the server's
-            self.report(node, f"{what}, but the try only decodes the request's own body ({parsed}), whose error "
-                              "names a position or token of what the caller sent (what else could fail there was "
-                              "not traced); answer with a fixed message and a 400", level="note",
-                        properties={"sub": "request-parse"})
-            return
         if caught and all(c in _VALUE_ERRORS or c in _NOT_FOUND or any(p.match(c) for p in self.public)
                           for c in caught) and any(c in _VALUE_ERRORS for c in caught) and \
                 "traceback" not in how and "exc_info" not in how:
@@ -433,23 +416,9 @@ class ExceptionTextToClient(AstCheck):
                               "was not traced); log it and return a generic message", level="note",
                         properties={"sub": "staff-only"})
             return
-        loopback = self._loopback_only() if text_only else ""
-        if loopback:
-            # blind set W: a Click'n'Load endpoint behind a decorator admitting only 127.0.0.1 answering its
-            # browser extension: the reader is a program on the same machine
-            self.report(node, f"{what}, in a route only loopback callers reach ({loopback} compares the caller's "
-                              "address or host with the local one): the text goes to a program on the same "
-                              "machine (whether it relays it further was not traced); log it and return a generic "
-                              "message", level="note", properties={"sub": "loopback-only"})
-            return
-        account = self._account_only() if text_only else ""
-        if account:
-            # blind set W: catch-alls of a tenant's API answering the organization whose key called it; the text
-            # can still hold SQL or a client library's error, but its reader is an authenticated account
-            self.report(node, f"{what}, in a route only an authenticated account reaches ({account}): the text "
-                              "can show internals (SQL, a library's error) to that account, not to anonymous "
-                              "callers (whether every account is trusted was not traced); log it and return a "
-                              "generic message", level="note", properties={"sub": "authenticated"})
+        lesser = self._narrow_reader(what, caught) if "traceback" not in how and "exc_info" not in how else None
+        if lesser:
+            self.report(node, lesser[1], level="note", properties={"sub": lesser[0]})
             return
         if self._stdio_server():
             # blind, archivebox's MCP server: JSON-RPC read from sys.stdin, answered on stdout to the program
@@ -490,6 +459,35 @@ class ExceptionTextToClient(AstCheck):
         if re.search(rf"admin_view\(\s*self\.{re.escape(func.name)}\b", self.ctx.text):
             return f"{cls.name}.{func.name}, wrapped in admin_site.admin_view()"
         return ""
+
+    def _narrow_reader(self, what: str, caught: list[str]) -> tuple[str, str] | None:
+        """(sub-check, message) when the text says nothing of the server or reaches a narrow reader (blind set
+        W, all real only as notes or not at all): a failed lookup's text (an `isinstance(e, Http404)` branch), a
+        decode error of the request's own body, an answer to loopback callers or to an authenticated account."""
+        if caught and all(c in _LOOKUP_FAILED for c in caught):
+            return "not-found", (f"{what}, but only for a failed lookup ({', '.join(caught)}), whose text names what "
+                                 "was not found (what its raiser wrote was not traced); answer with a fixed message "
+                                 "and a 404")
+        parsed = self._parses_request_only()
+        if parsed:
+            return "request-parse", (f"{what}, but the try only decodes the request's own body ({parsed}), whose "
+                                     "error names a position or token of what the caller sent (what else could fail "
+                                     "there was not traced); answer with a fixed message and a 400")
+        loopback = self._loopback_only()
+        if loopback:
+            # a Click'n'Load endpoint behind a decorator admitting only 127.0.0.1 answers its browser extension
+            return "loopback-only", (f"{what}, in a route only loopback callers reach ({loopback} compares the "
+                                     "caller's address or host with the local one): the text goes to a program on "
+                                     "the same machine (whether it relays it further was not traced); log it and "
+                                     "return a generic message")
+        account = self._account_only()
+        if account:
+            # a tenant API's catch-all answers the organization whose key called it: SQL may still show, to it
+            return "authenticated", (f"{what}, in a route only an authenticated account reaches ({account}): the "
+                                     "text can show internals (SQL, a library's error) to that account, not to "
+                                     "anonymous callers (whether every account is trusted was not traced); log it "
+                                     "and return a generic message")
+        return None
 
     def _narrowed(self) -> list[str]:
         """The classes an `if isinstance(e, X):` around the answer narrows the caught exception to, last parts
