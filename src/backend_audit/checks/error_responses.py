@@ -55,6 +55,19 @@ _VALUE_ERRORS = frozenset({"ValueError", "TypeError"})
 # Lookups that found nothing (`Model.DoesNotExist`: Django's fixed "matching query does not exist" text), caught
 # beside ValueError: the same narrow handler for the request's own values
 _NOT_FOUND = frozenset({"DoesNotExist", "ObjectDoesNotExist"})
+# What a handler narrowed to a failed lookup alone sends: Django's "No Finding matches the given query", a
+# framework's "Not Found" (blind set W: an `isinstance(e, Http404)` branch of a broad handler)
+_LOOKUP_FAILED = _NOT_FOUND | {"Http404", "NotFound"}
+# Parsers of a request body: their error names the offending position or token of what the caller sent
+_BODY_PARSERS = frozenset({"json.loads", "json.load", "orjson.loads", "ujson.loads", "yaml.safe_load",
+                           "xml.etree.ElementTree.fromstring", "defusedxml.ElementTree.fromstring"})
+# A FastAPI dependency (or Starlette `@requires`) that resolves the caller's own account: the route answers an
+# authenticated user or organization only (`current_org = Depends(org_auth_service.get_current_org)`)
+_ACCOUNT_DEPENDENCY = re.compile(r"(?i)^(get_)?(current|authenticated)_(user|org|organization|account|tenant|"
+                                 r"member|caller|principal)|^get_auth_context$|^require_(auth|login|user|session)")
+_OPTIONAL_ACCOUNT = re.compile(r"(?i)or_none|optional")
+_LOOPBACK = re.compile(r"127\.0\.0\.1|\[?::1\]?['\":]|\blocalhost\b|is_loopback")
+_CALLER_ADDRESS = re.compile(r"REMOTE_ADDR|remote_addr|HTTP_HOST|\.host\b|client\.host")
 # DRF renders an APIException's `detail` to the client itself when nothing catches it: the text is written to be
 # sent (`raise ValidationError("authkey is required")`, an IdP client's `APIException({"errmsg": ...})`)
 _SENT_BY_DESIGN = "rest_framework.exceptions.APIException"
@@ -368,7 +381,7 @@ class ExceptionTextToClient(AstCheck):
 
     def _emit_blind(self, node: ast.AST, what: str, how: str, status: int | None = None,
                     returned: bool = False) -> None:
-        caught = [c.rpartition(".")[2] for c in self.caught[-1]]
+        caught = self._narrowed() or [c.rpartition(".")[2] for c in self.caught[-1]]
         if caught and all(c in _VALUE_ERRORS or c in _NOT_FOUND or any(p.match(c) for p in self.public)
                           for c in caught) and any(c in _VALUE_ERRORS for c in caught) and \
                 "traceback" not in how and "exc_info" not in how:
@@ -402,6 +415,10 @@ class ExceptionTextToClient(AstCheck):
                               "site's administrators, not to the public (whether staff accounts are all trusted "
                               "was not traced); log it and return a generic message", level="note",
                         properties={"sub": "staff-only"})
+            return
+        lesser = self._narrow_reader(what, caught) if "traceback" not in how and "exc_info" not in how else None
+        if lesser:
+            self.report(node, lesser[1], level="note", properties={"sub": lesser[0]})
             return
         if self._stdio_server():
             # blind, archivebox's MCP server: JSON-RPC read from sys.stdin, answered on stdout to the program
@@ -441,6 +458,103 @@ class ExceptionTextToClient(AstCheck):
             return f"{cls.name} admits only {admins}"
         if re.search(rf"admin_view\(\s*self\.{re.escape(func.name)}\b", self.ctx.text):
             return f"{cls.name}.{func.name}, wrapped in admin_site.admin_view()"
+        return ""
+
+    def _narrow_reader(self, what: str, caught: list[str]) -> tuple[str, str] | None:
+        """(sub-check, message) when the text says nothing of the server or reaches a narrow reader (blind set
+        W, all real only as notes or not at all): a failed lookup's text (an `isinstance(e, Http404)` branch), a
+        decode error of the request's own body, an answer to loopback callers or to an authenticated account."""
+        if caught and all(c in _LOOKUP_FAILED for c in caught):
+            return "not-found", (f"{what}, but only for a failed lookup ({', '.join(caught)}), whose text names what "
+                                 "was not found (what its raiser wrote was not traced); answer with a fixed message "
+                                 "and a 404")
+        parsed = self._parses_request_only()
+        if parsed:
+            return "request-parse", (f"{what}, but the try only decodes the request's own body ({parsed}), whose "
+                                     "error names a position or token of what the caller sent (what else could fail "
+                                     "there was not traced); answer with a fixed message and a 400")
+        loopback = self._loopback_only()
+        if loopback:
+            # a Click'n'Load endpoint behind a decorator admitting only 127.0.0.1 answers its browser extension
+            return "loopback-only", (f"{what}, in a route only loopback callers reach ({loopback} compares the "
+                                     "caller's address or host with the local one): the text goes to a program on "
+                                     "the same machine (whether it relays it further was not traced); log it and "
+                                     "return a generic message")
+        account = self._account_only()
+        if account:
+            # a tenant API's catch-all answers the organization whose key called it: SQL may still show, to it
+            return "authenticated", (f"{what}, in a route only an authenticated account reaches ({account}): the "
+                                     "text can show internals (SQL, a library's error) to that account, not to "
+                                     "anonymous callers (whether every account is trusted was not traced); log it "
+                                     "and return a generic message")
+        return None
+
+    def _narrowed(self) -> list[str]:
+        """The classes an `if isinstance(e, X):` around the answer narrows the caught exception to, last parts
+        as written; [] when no such test encloses it."""
+        name = next((h.name for h in reversed(self.ctx.parents) if isinstance(h, ast.ExceptHandler)), None)
+        for parent in reversed(self._since_handler()):
+            test = parent.test if isinstance(parent, ast.If) else None
+            if isinstance(test, ast.Call) and dotted(test.func) == "isinstance" and len(test.args) == 2 and \
+                    isinstance(test.args[0], ast.Name) and test.args[0].id == name:
+                kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+                return [(dotted(k) or "?").rsplit(".", 1)[-1] for k in kinds]
+        return []
+
+    def _parses_request_only(self) -> str:
+        """The try around the answer only decodes the request's body (`json.loads(request.body.decode())`):
+        every call is a body parser or a method of the handler's request; the parser as written, else ""."""
+        handler = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ExceptHandler)), None)
+        block = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.Try) and handler in p.handlers),
+                     None)
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if block is None or func is None:
+            return ""
+        request = {a.arg for a in func.args.args[:2]} & {"request", "req"}
+        calls = [n for n in iter_nodes(block.body) if isinstance(n, ast.Call)]
+        parsers = [c for c in calls if (self.ctx.qualname(c.func) or "") in _BODY_PARSERS]
+        if parsers and request and all(c in parsers or _root(c.func) in request for c in calls):
+            return dotted(parsers[0].func) or ""
+        return ""
+
+    def _loopback_only(self) -> str:
+        """A decorator of the enclosing route, defined in this module, that compares the caller's address or
+        Host header with the loopback one (`if remote_addr in ("127.0.0.1", "::1")`): its name, else ""."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        tree = self.ctx.tree
+        if func is None or tree is None:
+            return ""
+        local = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        for deco in func.decorator_list:
+            guard = local.get(dotted(deco) or "")
+            if guard is not None and _LOOPBACK.search(ast.unparse(guard)) and \
+                    _CALLER_ADDRESS.search(ast.unparse(guard)):
+                return f"@{guard.name}"
+        return ""
+
+    def _account_only(self) -> str:
+        """The dependency through which the enclosing route requires its caller's account (a parameter or a
+        decorator's `dependencies=` naming `Depends(get_current_org)`, `Security(get_current_user)`, or
+        Starlette's `@requires("authenticated")`), as written; "" when none (an optional account is none)."""
+        func = self.ctx.function_stack[0] if self.ctx.function_stack else None
+        if func is None:
+            return ""
+        nodes = [n for d in func.decorator_list for n in ast.walk(d)]
+        nodes += [n for d in [*func.args.defaults, *func.args.kw_defaults] if d is not None for n in ast.walk(d)]
+        nodes += [n for a in [*func.args.args, *func.args.kwonlyargs] if a.annotation is not None
+                  for n in ast.walk(a.annotation)]
+        for n in nodes:
+            if not isinstance(n, ast.Call) or not n.args:
+                continue
+            tail = (dotted(n.func) or "").rsplit(".", 1)[-1]
+            target = (dotted(n.args[0]) or "").rsplit(".", 1)[-1]
+            if tail in ("Depends", "Security") and _ACCOUNT_DEPENDENCY.search(target) and \
+                    not _OPTIONAL_ACCOUNT.search(target):
+                return f"{tail}({dotted(n.args[0])})"
+        for deco in func.decorator_list:
+            if isinstance(deco, ast.Call) and (dotted(deco.func) or "").rsplit(".", 1)[-1] == "requires" and \
+                    deco.args and "authenticated" in ast.unparse(deco.args[0]):
+                return "@requires(\"authenticated\")"
         return ""
 
     def _stdio_server(self) -> bool:
