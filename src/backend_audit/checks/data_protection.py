@@ -419,8 +419,11 @@ _REQUEST_ROOT = re.compile(r"(?i)^(request|req|data|payload|body|form|json|args|
 _FROM_CONFIG = re.compile(r"(?i)(settings|config|conf|environ|getenv|env\b|secrets?\.)")
 
 
-# A keyword or attribute that holds the object doing the work, not a password (`password_helper=hasher`)
-_HOLDER = re.compile(r"(?i)_(helper|hasher|manager|context|service|generator|backend|handler|strategy|checker)s?$")
+# A keyword or attribute that holds the object doing the work, not a password (`password_helper=hasher`), or
+# names where the password is kept (`password_key`, `master_password_aws_secret_key`, `password_secret_name`: the
+# entry of a vault or secret manager to look it up by; hashing it would break the lookup)
+_HOLDER = re.compile(r"(?i)_(helper|hasher|manager|context|service|generator|backend|handler|strategy|checker|"
+                     r"key|secret_name|ref|reference|arn|path)s?$")
 # Calls in a class body that declare a stored column
 _COLUMN_CALL = re.compile(r"(^|\.)(Column|mapped_column|relationship|column_property|[A-Z]\w*Field)$")
 # Bases whose subclasses are rows an ORM writes, and bases whose subclasses only carry values

@@ -108,7 +108,9 @@ class WeakPasswordHashing(AstCheck):
         reported less."""
         names = names_in(arg(node, "password", 1) or node)
         message = f"PBKDF2 with {iterations} iterations; OWASP recommends 600,000 for SHA-256"
-        if any(is_password_name(n) for n in names):
+        if any(is_password_name(n) for n in names) and self._remote_client():
+            self.report(node, message + self._SENT, level="note", properties={"sub": "remote-login"})
+        elif any(is_password_name(n) for n in names):
             self.report(node, message)
         elif not any(_MACHINE_SECRET.search(n) for n in names):
             self.report(node, message + " (origin not traced: the input is not named a password)", level="warning")
@@ -124,12 +126,36 @@ class WeakPasswordHashing(AstCheck):
         if value is None or self._key_stretching():
             return
         names = [n for n in names_in(value) if is_password_name(n)]
-        if names:
+        if names and self._remote_client():
+            self.report(node, level="note", properties={"sub": "remote-login"},
+                        message=f"password hashed with {qn} ({names[0]}){self._SENT}")
+        elif names:
             # warning, not error: the name is the only evidence, and on real code it also matches hashes of
             # already-hashed values (djangorestframework-simplejwt's md5 of Django's `user.password` hash)
             self.report(node, level="warning", message=f"password hashed with {qn} ({names[0]}): a fast hash "
                               "is cracked by GPUs at billions of guesses per second, salted or not; use argon2, "
                               "bcrypt, scrypt or PBKDF2")
+
+    _SENT = (" in a client of a remote API (the module holds its https URL) where the function stores nothing: "
+             "most likely the digest the remote login protocol asks for, which it dictates; if this is stored "
+             "to check logins here, use argon2, bcrypt, scrypt or PBKDF2")
+
+    def _remote_client(self) -> bool:
+        """The module calls a remote service (an http(s) URL of another host is written in it) and the function
+        doing the hashing persists nothing (no save/add/commit/insert/execute/create call, no assignment to an
+        object's attribute, no comparison of two computed values): a client building the login its remote API defines
+        (`{"login": user, "md5Pass": md5(password)}`), not password storage."""
+        func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        if func is None or not _remote_url(self.ctx.tree):
+            return False
+        for n in ast.walk(func):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and _PERSISTS.match(n.func.attr) or \
+                    isinstance(n, (ast.Assign, ast.AugAssign)) and any(
+                        isinstance(t, ast.Attribute) for t in (n.targets if isinstance(n, ast.Assign) else [n.target])) \
+                    or isinstance(n, ast.Compare) and any(isinstance(o, (ast.Eq, ast.NotEq)) for o in n.ops) and \
+                    not any(isinstance(c, ast.Constant) for c in (n.left, *n.comparators)):
+                return False
+        return True
 
     def _key_stretching(self) -> bool:
         """A fast hash used as one step of a slow one: inside a PBKDF/KDF function, a loop over an
@@ -160,6 +186,18 @@ class WeakPasswordHashing(AstCheck):
         if isinstance(chosen, str) and _PASSLIB_WEAK.match(chosen):
             self.report(node, f"passlib CryptContext hashes new passwords with {chosen}; make bcrypt or argon2 "
                               "the default scheme")
+
+
+# calls that write somewhere lasting: an ORM save, a session add or commit, an insert, raw SQL, a model create
+_PERSISTS = re.compile(r"^(save|add|add_all|commit|insert\w*|execute\w*|create\w*|update_or_create|"
+                       r"get_or_create|bulk_\w+|set_password|put_item|hset|set)$")
+_EXTERNAL_URL = re.compile(r"^https?://(?!(localhost|127\.|0\.0\.0\.0|\[::1\]))[\w-]+(\.[\w-]+)+")
+
+
+def _remote_url(tree: ast.AST | None) -> bool:
+    """An http(s) URL of another host written in the module: it is a client of that service."""
+    return tree is not None and any(isinstance(n, ast.Constant) and isinstance(n.value, str) and
+                                    _EXTERNAL_URL.match(n.value) is not None for n in ast.walk(tree))
 
 
 def _first_argument(call: ast.Call) -> ast.AST | None:

@@ -323,7 +323,7 @@ def target_name(node: ast.AST) -> str | None:
     return expr_name(node)
 
 
-_DEV_SETTINGS = re.compile(r"^(dev|devel|develop|development|local|test|tests|testing|ci)([_.\-]|$)|"
+_DEV_SETTINGS = re.compile(r"^(dev|devel|develop|development|local|test|tests|testing|ci|unit_?tests?)([_.\-]|$)|"
                            r"[_.\-](dev|devel|development|local|test|tests|testing|ci)$", re.I)
 _DEMO_DIRS = frozenset({"sandbox", "docs"})  # demo sites shipped inside a package (django-oscar)
 # A folder that holds a project for developing or trying the package, not the one a deployment runs:
@@ -354,7 +354,7 @@ def in_dev_project(path: str) -> bool:
 def is_dev_settings(path: str) -> bool:
     """Settings for development, tests or demos: `settings/dev.py`, `local_settings.py`, `settings_test.py`,
     `sandbox/settings.py`, `devproject/settings.py` (catalog: settings modules named dev*, local*, test*, ci*,
-    or in a folder named for a development or example project)."""
+    unittests*, or in a folder named for a development or example project)."""
     p = PurePosixPath(path)
     if not is_settings_path(path):
         return False

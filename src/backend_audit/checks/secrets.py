@@ -216,6 +216,14 @@ class HardcodedSecret(AstCheck):
         if not by_format and not live and _names_a_label(what, literal_value(value_node)):
             return
         public = _PUBLIC_NAME.search(what)
+        shown = literal_value(value_node)
+        if isinstance(shown, str) and _PUBLIC_SHAPE.match(shown):
+            # `phc_...` (a PostHog project key), `pk_live_...` (a Stripe publishable key): the vendor's format for
+            # a key made to ship in clients (ingest or tokenise only); the shape says so whatever the name
+            self.report(anchor, f"{what}: its format is a public client key (ingest-only or publishable), made to "
+                                "ship in every client; check that the matching secret key is not committed",
+                        key_node=name_node, level="note", properties={"sub": "public-key"})
+            return
         if public and not fallback and not by_format:
             # `INNERTUBE_PUBLIC_API_KEY`, `STRIPE_PUBLISHABLE_KEY`: a client key the service hands to every
             # browser (it is in its web pages), named so by whoever put it here; nothing to rotate unless the
@@ -230,7 +238,6 @@ class HardcodedSecret(AstCheck):
                         properties={"sub": "seed-data"})
             return
         stand_in = self._stand_in_class()
-        shown = literal_value(value_node)
         if stand_in and not live and not (isinstance(shown, str) and _live_shape(shown)):
             self.report(anchor, f"{what}, in {stand_in}, a stand-in its name marks as fake (a mock or dummy backend "
                                 "for development and tests): check that no production configuration selects it",
@@ -524,7 +531,7 @@ class HardcodedSecret(AstCheck):
                 self.doc_values.add(id(value))
             elif isinstance(key, str) and _could_be_text(value) and is_credential_name(key) and \
                     self._secret_literal(value, key) and not _label_for(key, literal_value(value)) and \
-                    not _same_under_plain_key(node, key, value):
+                    not _same_under_plain_key(node, key, value) and not _form_control(node, value):
                 holder = self._dict_holder(node)
                 # `defaults = {"secret_key": "..."}`: a table of defaults, like a DEFAULT_* constant; whether
                 # the entry becomes the key the app signs with is not traced
@@ -603,8 +610,8 @@ class HardcodedSecret(AstCheck):
         host = _HOST_VARIABLE.match(name) if isinstance(name, str) else None
         if host and _local_host(arg(node, "default", 1) or ast.Constant(value=None)):
             self.local_prefixes.add(host.group(1).upper())
-        if not isinstance(name, str) or not is_credential_name(name):
-            return
+        if not isinstance(name, str) or not is_credential_name(name) or _SALT_NAME.search(name):
+            return  # `$APP_API_KEY_HASH_SALT`: a salt varies a digest, knowing it opens nothing
         default = arg(node, "default", 1)
         value = literal_value(default)
         # Any real fallback ships: when the variable is missing in production the app runs with this value.
@@ -769,6 +776,10 @@ def _generated(value: str) -> bool:
 
 # `DEFAULT_PASSWORD`, `default_api_key`: a constant used where nothing is configured
 _DEFAULT_NAME = re.compile(r"(?i)\bdefault_\w+")
+# a salt named after what it salts (`API_KEY_HASH_SALT`): the credential word qualifies the salt
+_SALT_NAME = re.compile(r"(?i)_SALT$")
+# vendors' formats for client keys that are public by design: PostHog project keys, Stripe publishable keys
+_PUBLIC_SHAPE = re.compile(r"(phc_|pk_(live|test)_)[A-Za-z0-9]{16,}$")
 # a key whose name declares it public: `INNERTUBE_PUBLIC_API_KEY`, `publishableKey`, `NEXT_PUBLIC_MAPS_KEY`
 _PUBLIC_NAME = re.compile(r"(?:\b|_|(?<=[a-z]))(PUBLIC|Public|public|PUBLISHABLE|Publishable|publishable)(?:_|\b|(?=[A-Z]))\w*"
                           r"(key|KEY|Key)")
@@ -784,12 +795,26 @@ def _same_under_plain_key(node: ast.Dict, key: str, value: ast.AST) -> bool:
     """`{"sms_endpoint": "provider=ovh", "sms_secret": "provider=ovh"}`: the dict gives the machine secret's
     literal to a key naming no secret too, so it maps fields to a rule or kind (a visibility condition, a
     widget), not to credentials: a generated key equals no other field. (A password may be a word a person
-    chose: `"USER": "shop", "PASSWORD": "shop"` is a password equal to the user name, still reported.)"""
-    if is_password_kind(key):
-        return False
+    chose: `"NAME": "shop", "USER": "shop", "PASSWORD": "shop"` is a password equal to the user and database
+    names, still reported; under three or more plain keys it is a kind's value again: `{"text": "textbox",
+    "search": "textbox", "email": "textbox", "password": "textbox"}` maps input types to roles.)"""
     literal = literal_value(value)
-    return any(v is not value and literal_value(v) == literal and isinstance(k := literal_value(kn), str) and
-               not is_credential_name(k) for kn, v in zip(node.keys, node.values) if kn is not None)
+    plain = sum(v is not value and literal_value(v) == literal and isinstance(k := literal_value(kn), str) and
+                not is_credential_name(k) for kn, v in zip(node.keys, node.values) if kn is not None)
+    return plain >= (3 if is_password_kind(key) else 1)
+
+
+def _form_control(node: ast.Dict, value: ast.AST) -> bool:
+    """`post={"password": password, "password_send": "Send"}`: the password itself comes from a name under another
+    key, and this one holds a capitalised word: the form's submit button or another control's caption."""
+    literal = literal_value(value)
+    return isinstance(literal, str) and _CAPTION.fullmatch(literal) is not None and any(
+        isinstance(k := literal_value(kn), str) and is_password_kind(k) and not _could_be_text(v)
+        for kn, v in zip(node.keys, node.values) if kn is not None and v is not value)
+
+
+# a button's or a control's caption: one or two capitalised words
+_CAPTION = re.compile(r"[A-Z][a-z]{1,11}( [A-Za-z][a-z]{1,11})?")
 
 
 _EXAMPLE_PATH = re.compile(r"(?i)(^|/)(examples?|samples?|docs?|templates?)/|[._-](example|sample|template|dist)\b")
@@ -811,8 +836,10 @@ NAMED_SECRET_SITES = "named_secret_sites"
 _DEV_LOGIN = re.compile(r"(?i)\$(\w*_)?(test|dev|demo|sample|example|local)_\w*")
 # Values no credential takes, whatever the name they are bound to says: a boolean or null word (an API filter,
 # `"password_protected": "false"`) and an XPath or CSS selector (`name_token_xpath = '//form/input/@name'`,
-# `'input[name="csrf_token"]'`): the shape says what the text is
-_NOT_A_SECRET = re.compile(r"(?i)^(true|false|yes|no|on|off|none|null|nil)$|^\.?//?[\w*@.-]+(/|\[)|\[@[\w-]+|\[[\w-]+=[\"']")
+# `'input[name="csrf_token"]'`), and a regular expression's character class with its quantifier
+# (`[!#$%&'*+.^_A-Za-z0-9-]+`): the shape says what the text is
+_NOT_A_SECRET = re.compile(r"(?i)^(true|false|yes|no|on|off|none|null|nil)$|^\.?//?[\w*@.-]+(/|\[)|\[@[\w-]+|\[[\w-]+=[\"']|"
+                          r"\[[^\]]*(?:A-Z|a-z|0-9|\\[dws])[^\]]*\][+*?{]")
 # A run of token characters long enough to carry a session or key (a preference cookie has none)
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9+/_-]{20,}")
 # Functions whose name says they build a development instance: their defaults are its seeded logins
@@ -826,14 +853,35 @@ _TYPE_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)+")
 _COOKIE_NAME = re.compile(r"[A-Za-z]+(?:[:._-][A-Za-z]+)*")
 
 
+# `.types`, `pkg.client.types`: the module a type name is imported from
+_MODULE_PATH = re.compile(r"\.+[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*|[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+")
+# `app:wiki:full-rebuild`: three or more words joined by colons, the namespaced key of a cache entry or a lock
+_NAMESPACED_KEY = re.compile(r"[a-z]+(?::[a-z]+(?:[-_][a-z]+)*){2,}")
+# a constant about secrets whose last word says what it is: a CSS filter or rule, a selector, an attribute name, a
+# pattern (`SECRET_MASK_ATTRIBUTE`, `TOKEN_PATTERN`); a live token format is still reported (its shape decides)
+_THING_ABOUT_SECRETS = re.compile(r"(?i)_(FILTER|SELECTOR|CSS(_RULE)?|STYLE|ATTRIBUTE|ATTR|PATTERN|REGEX|RE)$")
+
+
+def _spelled_as(name: str, value: str) -> bool:
+    """`PASSWORD_CHANGE = "password-change"`: the value is the constant's own name in another case and
+    separator, an event type or an enum-like label."""
+    return len(value) >= 6 and value.lower().replace("-", "_").replace(" ", "_") == name.lower()
+
+
 def _label_for(name: str, value: object) -> bool:
     """A value that is a label, not a secret: the name spelled again (`PasswdIdResolver` -> `passwdresolver`,
     every letter of the value in order in a class-like name), a stream marker, or the name of a cookie
     (`ACTIVE_ORG_COOKIE = "app:active-org"`: a cookie's value is per user and never a constant)."""
     if not isinstance(value, str) or not value:
         return False
-    if value == name or _MARKER.fullmatch(value):
+    if value == name or _MARKER.fullmatch(value) or _spelled_as(name, value):
         return True
+    if _TYPE_NAME.fullmatch(name) and _MODULE_PATH.fullmatch(value):
+        return True  # `"NonEmptyPasswordCredential": ".types"`: a generated SDK's lazy-import table
+    if _NAMESPACED_KEY.fullmatch(value):
+        return True  # `WIKI_REBUILD_TOKEN = "sumo:wiki:full-rebuild"`: a cache or lock key, words only
+    if _THING_ABOUT_SECRETS.search(name) and not _live_shape(value):
+        return True  # `SECRET_VISUAL_MASK_BLUR_FILTER = "blur(6px)"`: the name's last word says what it holds
     if name.lower().endswith("_key") and is_password_kind(name) and re.fullmatch(r"[a-z][a-z0-9_]*", value):
         return True  # `password_detail_key = "registrationcode"`: the key a password is stored under
     rest = iter(name.lower())
@@ -1174,6 +1222,11 @@ class TlsVerificationDisabled(AstCheck):
         elif fixed:
             self.report(node, f"{message} (only to {fixed}, and no credential is sent: what the code trusts the "
                               "answer for was not traced)", level="warning")
+        elif _wildcard_to_loopback(self.ctx.tree):
+            self.report(node, f"{message} (the module maps its own server's wildcard bind address to loopback, "
+                              "`0.0.0.0` -> `127.0.0.1`: most likely a hop to this app's own server, whose "
+                              "certificate is the operator's, often self-signed; pin that certificate instead)",
+                        level="note", properties={"sub": "own-server"})
         else:
             self.report(node, message)
 
@@ -1292,6 +1345,23 @@ class TlsVerificationDisabled(AstCheck):
 # What carries a credential on a client call: sending any of these to a host whose certificate is not checked
 # hands it to whoever answers
 _CREDENTIAL_KEYWORDS = frozenset({"auth", "headers", "cookies", "cert"})
+
+
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
+def _wildcard_to_loopback(tree: ast.AST | None) -> bool:
+    """`if host == "0.0.0.0": host = "127.0.0.1"`: the module reaches a server configured to listen on every
+    interface through loopback, which only this machine's own server (the app's web UI) needs."""
+    for n in ast.walk(tree) if tree is not None else ():
+        if isinstance(n, ast.If) and isinstance(n.test, ast.Compare) and len(n.test.comparators) == 1 and \
+                isinstance(n.test.ops[0], ast.Eq):
+            wildcard = next((v for c in (n.test.left, n.test.comparators[0])
+                             if isinstance(v := literal_value(c), str) and v in _WILDCARDS), None)
+            if wildcard is not None and any(isinstance(st, ast.Assign) and
+                                            literal_value(st.value) == _WILDCARDS[wildcard] for st in n.body):
+                return True
+    return False
 
 
 def _fixed_host(call: ast.Call) -> str:

@@ -311,7 +311,7 @@ class Inputs:
     def record(self, journal: Journal, findings: list[Finding], sections: dict[str, Any],
                endpoints: list[dict[str, Any]] | None, frameworks: dict[str, Any] | None,
                unreachable: dict[str, str] | None = None, uncalled: dict[str, list] | None = None,
-               terminal: dict[str, str] | None = None) -> bytes | None:
+               terminal: dict[str, str] | None = None, test_only: dict[str, str] | None = None) -> bytes | None:
         """The record to store, or None when the pass read something this record cannot account for."""
         read = self._reads(journal)
         if read is None:
@@ -329,7 +329,7 @@ class Inputs:
         git = git_digest(self.root, self.git_listing, _listing_only(journal.commands)) if journal.commands else None
         out = {"findings": [dict(f.__dict__) for f in findings], "sections": sections, "endpoints": endpoints,
                "frameworks": frameworks, "unreachable": unreachable, "uncalled": uncalled,
-               "terminal": terminal}
+               "terminal": terminal, "test_only": test_only}
         try:
             text = json.dumps(out, separators=(",", ":"))
             if json.loads(text) != out or any(type(a) is not type(b) for a, b in _leaves(json.loads(text), out)):

@@ -776,6 +776,7 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
     from ..model.frameworks.inventory import build as endpoint_inventory
     from ..model.project import ProjectModel
     from ..model.reachability import terminal_only, unreachable
+    from ..model.test_only import test_only
     from ..model.uncalled import uncalled
     from ..checks.repo_text import texts as repo_texts
 
@@ -797,9 +798,10 @@ def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rul
         dead = unreachable(model) if not file_subset else {}
         unused = uncalled(model, functools.partial(repo_texts, model)) if not file_subset else {}
         terminal = terminal_only(model) if not file_subset else {}
+        for_tests = test_only(model) if not file_subset else {}
     out = {"findings": found, "sections": sections, "endpoints": inventory.as_dicts() or None,
            "frameworks": inventory.frameworks or None, "unreachable": dead or None, "uncalled": unused or None,
-           "terminal": terminal or None}
+           "terminal": terminal or None, "test_only": for_tests or None}
     if inputs is not None:  # serialised before later stages mark findings (suppressions, fingerprints)
         record = inputs.record(journal, **out)
         if record is not None:
@@ -976,6 +978,10 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         from ..model.reachability import demote_offline
 
         demote_offline(findings, project["terminal"])
+    if project.get("test_only"):  # fixture builders inside the package, imported only by tests
+        from ..model import test_only
+
+        test_only.demote(findings, project["test_only"])
     from ..workflow import calibration
 
     calibration.apply(findings, rules, settings)  # the kinds blind reviews found mostly wrong at their level
