@@ -522,6 +522,11 @@ class AuthEvidence:
         helper, _ = self.helper_with(path, handler, "refuses_anonymous")
         if helper:
             return f"helper: {helper}() refuses anonymous callers"
+        # `check_access("group_update", context)` in the view or in the `_prepare` its get/post call: a project
+        # function that raises a denial (`NotAuthorized`) for a caller its access test rejects
+        helper, _ = self.helper_with(path, handler, "refuses")
+        if helper:
+            return f"helper: {helper}() raises a refusal for callers its access check rejects"
         if "graphql" in full.lower() or "graphql" in handler.lower():
             return "graphql: auth per resolver (not modelled)"
         if fn.get("signature_check") and (fn.get("sender_checked") or _WEBHOOK.search(full) or

@@ -125,6 +125,11 @@ _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
+# An exception whose name says the caller is refused (`NotAuthorized`, `PermissionDenied`, `HTTPForbidden`)
+_DENIAL_EXC = re.compile(r"(?i)^(http_?)?(not_?authori[sz]ed|unauthori[sz]ed|forbidden|permission_?denied|"
+                         r"access_?denied|not_?authenticated|authentication_?failed|not_?permitted)(error|exception)?$")
+# ... raised under a test of access, or by a function named for one (`check_access`, `user_has_permission_or_403`)
+_ACCESS_WORDS = re.compile(r"(?i)(access|perm|authori[sz]|allowed|user|can_|role|owner|member)")
 # `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
 # Object-level checks handed the caller: `obj.raise_visible_to_user(request.user)`,
 # `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
@@ -219,6 +224,9 @@ class _Fn:
     # `if not is_admin_user(request): return ...`: the function refuses on a permission test (BA-AUTH-004 reads
     # a helper's assert of the same right as the precondition its callers already checked)
     permission_gate: bool = False
+    # `if not authz.is_authorized(...)["success"]: raise NotAuthorized(msg)`: the function refuses, by an
+    # exception named for a denial, a caller a test of access rejects; called by a view it is its guard
+    refuses: bool = False
     paginates: bool = False
     validates: bool = False
     methods_seen: set[str] = field(default_factory=set)
@@ -528,7 +536,7 @@ class FunctionFacts:
             out["returned"] = fn.returns
         if fn.auth_check and refuses_anonymous(node):  # the body walk only where a check was seen
             out["refuses_anonymous"] = True  # a helper a view calls as its login check (evidence.special_case)
-        for flag in ("auth_check", "permission_gate", "paginates", "validates", "reads_body", "builds_urls",
+        for flag in ("auth_check", "permission_gate", "refuses", "paginates", "validates", "reads_body", "builds_urls",
                      "registers", "sender_checked", "serves_anonymous", "writes", "persists", "stores",
                      "resolves_host", "checks_ip_range"):
             if getattr(fn, flag):
@@ -1176,11 +1184,16 @@ class FunctionFacts:
     def visit_Raise(self, node: ast.Raise) -> None:
         # `if not may_upload(request): raise PermissionDenied` (the class, uncalled): a refusal decided by who
         # calls; one under a test that never looks at the caller (a site-wide switch) guards nobody
-        if self.stack and isinstance(node.exc, (ast.Name, ast.Attribute)) and \
-                last_name(dotted(node.exc) or "") in _DENIALS:
-            test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
-            if test is not None and _CALLER_TEST.search(ast.unparse(test)):
-                self.stack[-1].auth_check = True
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        named = last_name(dotted(exc) or "") if isinstance(exc, (ast.Name, ast.Attribute)) else ""
+        if not self.stack or not named:
+            return
+        test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
+        if named in _DENIALS and exc is node.exc and test is not None and _CALLER_TEST.search(ast.unparse(test)):
+            self.stack[-1].auth_check = True
+        if _DENIAL_EXC.match(named) and test is not None and (_ACCESS_WORDS.search(ast.unparse(test)) or
+                                                              _ACCESS_WORDS.search(self.stack[-1].node.name)):
+            self.stack[-1].refuses = True
 
     def _identity_read(self, fn: _Fn, node: ast.AST | None) -> None:
         """A read of who is asking; outside an `if <there is a user>:` test it says the function expects a
