@@ -232,6 +232,9 @@ class _Fn:
     methods_seen: set[str] = field(default_factory=set)
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
+    # `get_action("follow_dataset")(context, data)`: functions looked up by a literal name and called at once
+    # (an action registry), by that name
+    dispatched: list[str] = field(default_factory=list)
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
     serves_anonymous: bool = False  # tests whether a visitor is logged in and serves both kinds
     # an SSRF check: resolves a host name (getaddrinfo) / asks an address whether it is private or loopback
@@ -543,6 +546,8 @@ class FunctionFacts:
                 out[flag] = True
         if fn.methods_seen:
             out["methods_seen"] = sorted(fn.methods_seen)
+        if fn.dispatched:
+            out["dispatched"] = sorted(set(fn.dispatched))[:12]
         if fn.delegates:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
@@ -855,6 +860,9 @@ class FunctionFacts:
                 tail == "verify" and self._webhook_verifier(node.func, fn):
             fn.signature_check = f"{tail}()"
             fn.sender_checked = True
+        if isinstance(node.func, ast.Call) and node.func.args and isinstance(node.func.args[0], ast.Constant) and \
+                isinstance(node.func.args[0].value, str) and node.func.args[0].value.isidentifier():
+            fn.dispatched.append(node.func.args[0].value)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
