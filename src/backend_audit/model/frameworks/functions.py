@@ -290,6 +290,7 @@ class _Fn:
     gate_attrs: list[str] = field(default_factory=list)
     sets_request: list[str] = field(default_factory=list)  # `request.current_team = ...` (a middleware's)
     identity_seen: bool = False  # who is asking is read at all, also under `if request.user.is_authenticated:`
+    identity_aliases: set[str] = field(default_factory=set)  # locals bound to who is asking
     identity_scopes: list[str] = field(default_factory=list)  # ... of them handed to a query/helper (identity_scope.py)
     public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
@@ -1210,6 +1211,12 @@ class FunctionFacts:
         fn.identity_seen = True
         if fn.optional_identity:
             return
+        parent = self.ctx.parents[-1] if node is not None and self.ctx.parents else None
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 and \
+                isinstance(parent.targets[0], ast.Name):
+            # `user = request.user`: a name for the caller; each later use of it is the read
+            fn.identity_aliases.add(parent.targets[0].id)
+            return
         fn.reads_identity = True
         fn.identity_reads += 1
         scope = identity_scope(self.ctx.parents, node) if node is not None else None
@@ -1420,6 +1427,8 @@ class FunctionFacts:
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
                 and self._session_user_read(node)):
             self._identity_read(fn, node)  # current_user, the session's user
+        elif node.id in fn.identity_aliases and isinstance(node.ctx, ast.Load):
+            self._identity_read(fn, node)  # `user` after `user = request.user`
         if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):
