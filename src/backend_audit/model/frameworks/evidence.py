@@ -611,15 +611,16 @@ class AuthEvidence:
 
     def _dispatched_guard(self, path: str, handler: str, fn: dict[str, Any]) -> tuple[str, str] | None:
         """(action, helper) when the view calls a function it looks up by a literal name (`get_action("x")(...)`)
-        and every project function of that name refuses (`check_access(...)` raising `NotAuthorized`), itself
-        or two calls down: an action layer that authorizes each action is the guard of the views calling it."""
+        and a project function of that name refuses (`check_access(...)` raising `NotAuthorized`), itself or
+        two calls down: an action layer that authorizes each action is the guard of the views calling it. Any
+        one, not every one: a registry often has an authorization function of the same name beside the action
+        (`auth.follow_dataset` returns a verdict, `action.follow_dataset` acts on it)."""
         names = sorted({n for v in self._view_functions(path, handler, fn) for n in v.get("dispatched", ())})
         by_name = self._functions_by_name() if names else {}
         for name in names:
-            found = by_name.get(name, [])
-            guards = [self._refusal_of(p, q) for p, q in found]
-            if found and all(guards):
-                return name, guards[0]
+            guard = next((g for p, q in by_name.get(name, []) if (g := self._refusal_of(p, q))), None)
+            if guard:
+                return name, guard
         return None
 
     def _refusal_of(self, path: str, qual: str) -> str | None:
