@@ -267,28 +267,27 @@ class JwtVerificationOff(AstCheck):
 
     def _claims_off(self, node: ast.Call, qn: str, off: list[str], by_hand: set[str] | None = None) -> None:
         what = ", ".join(off) or "require=[]"
+        clock = self._expiry_by_hand() if off == ["verify_exp"] and not by_hand else None
         if by_hand:
-            self.report(node, f"{qn}() with claim checks turned off ({what}), but the function reads "
-                              f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one "
-                              "issuer for several audiences); that the match refuses a token without it was not "
-                              "traced", level="note", properties={"sub": "claims-off"})
-            return
-        clock = self._expiry_by_hand() if off == ["verify_exp"] else None
-        if clock:
+            why = (f"{qn}() with claim checks turned off ({what}), but the function reads "
+                   f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one issuer for "
+                   "several audiences); that the match refuses a token without it was not traced")
+        elif clock:
             # the module compares the token's `exp` with the clock itself (refusing an expired key after a DB
             # match, or only reporting it): the author moved the expiry check, signature and algorithms hold
-            self.report(node, f"{qn}() with only the expiry check turned off, but this module compares the "
-                              f"token's exp with the current time itself (line {clock}); signature and algorithms "
-                              "are still verified; that every use of this result passes that comparison was not "
-                              "traced", level="note", properties={"sub": "claims-off"})
-            return
-        if off and set(off) <= _AUDIENCE_FLAGS:
+            why = (f"{qn}() with only the expiry check turned off, but this module compares the token's exp with "
+                   f"the current time itself (line {clock}); signature and algorithms are still verified; that "
+                   "every use of this result passes that comparison was not traced")
+        elif off and set(off) <= _AUDIENCE_FLAGS:
             # signature, algorithm allowlist and expiry still hold: only a token the same key signed for another
             # audience or issuer (a reset or verification token) gets through, if the key signs any
-            self.report(node, f"{qn}() with only the {what} check turned off: signature, algorithms and expiry are "
-                              "still verified, so only a token the same key signs for another audience (a password "
-                              "reset or e-mail verification token) would pass; whether this key signs other tokens "
-                              "was not traced", level="note", properties={"sub": "claims-off"})
+            why = (f"{qn}() with only the {what} check turned off: signature, algorithms and expiry are still "
+                   "verified, so only a token the same key signs for another audience (a password reset or e-mail "
+                   "verification token) would pass; whether this key signs other tokens was not traced")
+        else:
+            why = None
+        if why:
+            self.report(node, why, level="note", properties={"sub": "claims-off"})
             return
         self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                           "accepted", level="warning", properties={"sub": "claims-off"})
