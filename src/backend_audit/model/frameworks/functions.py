@@ -125,9 +125,11 @@ _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
-# An exception whose name says the caller is refused (`NotAuthorized`, `PermissionDenied`, `HTTPForbidden`)
-_DENIAL_EXC = re.compile(r"(?i)^(http_?)?(not_?authori[sz]ed|unauthori[sz]ed|forbidden|permission_?denied|"
-                         r"access_?denied|not_?authenticated|authentication_?failed|not_?permitted)(error|exception)?$")
+# An exception whose name says the caller is refused access (`NotAuthorized`, `PermissionDenied`, `HTTPForbidden`).
+# Not the 401s (`HTTPUnauthorized`, `NotAuthenticated`): a helper raising one for a bad credential often lets a
+# request with none through (optional auth, `parse_auth(req) -> Auth | None`)
+_DENIAL_EXC = re.compile(r"(?i)^(http_?)?(not_?authori[sz]ed|forbidden|permission_?denied|access_?denied|"
+                         r"not_?permitted)(error|exception)?$")
 # ... raised under a test of access, or by a function named for one (`check_access`, `user_has_permission_or_403`)
 _ACCESS_WORDS = re.compile(r"(?i)(access|perm|authori[sz]|allowed|user|can_|role|owner|member)")
 # `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
