@@ -267,22 +267,41 @@ class JwtVerificationOff(AstCheck):
 
     def _claims_off(self, node: ast.Call, qn: str, off: list[str], by_hand: set[str] | None = None) -> None:
         what = ", ".join(off) or "require=[]"
+        clock = self._expiry_by_hand() if off == ["verify_exp"] and not by_hand else None
         if by_hand:
-            self.report(node, f"{qn}() with claim checks turned off ({what}), but the function reads "
-                              f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one "
-                              "issuer for several audiences); that the match refuses a token without it was not "
-                              "traced", level="note", properties={"sub": "claims-off"})
-            return
-        if off and set(off) <= _AUDIENCE_FLAGS:
+            why = (f"{qn}() with claim checks turned off ({what}), but the function reads "
+                   f"{'/'.join(sorted(by_hand))} from the result, the shape of matching it by hand (one issuer for "
+                   "several audiences); that the match refuses a token without it was not traced")
+        elif clock:
+            # the module compares the token's `exp` with the clock itself (refusing an expired key after a DB
+            # match, or only reporting it): the author moved the expiry check, signature and algorithms hold
+            why = (f"{qn}() with only the expiry check turned off, but this module compares the token's exp with "
+                   f"the current time itself (line {clock}); signature and algorithms are still verified; that "
+                   "every use of this result passes that comparison was not traced")
+        elif off and set(off) <= _AUDIENCE_FLAGS:
             # signature, algorithm allowlist and expiry still hold: only a token the same key signed for another
             # audience or issuer (a reset or verification token) gets through, if the key signs any
-            self.report(node, f"{qn}() with only the {what} check turned off: signature, algorithms and expiry are "
-                              "still verified, so only a token the same key signs for another audience (a password "
-                              "reset or e-mail verification token) would pass; whether this key signs other tokens "
-                              "was not traced", level="note", properties={"sub": "claims-off"})
+            why = (f"{qn}() with only the {what} check turned off: signature, algorithms and expiry are still "
+                   "verified, so only a token the same key signs for another audience (a password reset or e-mail "
+                   "verification token) would pass; whether this key signs other tokens was not traced")
+        else:
+            why = None
+        if why:
+            self.report(node, why, level="note", properties={"sub": "claims-off"})
             return
         self.report(node, f"{qn}() with claim checks turned off ({what}): expired or foreign tokens are "
                           "accepted", level="warning", properties={"sub": "claims-off"})
+
+    def _expiry_by_hand(self) -> int | None:
+        """The line where this module compares a token's `exp` (`payload.exp`, `claims["exp"]`) with the current
+        time (`time.time()`, `datetime.now()`, `utcnow()`), else None."""
+        for n in self.ctx.all_nodes():
+            if isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.Lt, ast.LtE, ast.Gt,
+                                                                                          ast.GtE)):
+                sides = [n.left, *n.comparators]
+                if any(_exp_claim(x) for x in sides) and any(_clock(x) for x in sides):
+                    return n.lineno
+        return None
 
     def _back_channel(self, node: ast.Call) -> None:
         # OIDC Core 3.1.3.7: an ID token received directly from the token endpoint over TLS may be validated
@@ -311,6 +330,22 @@ class JwtVerificationOff(AstCheck):
         if isinstance(payload, ast.Dict) and "exp" not in _dict_keys(payload):
             self.report(node, "jwt.encode() of a payload without an 'exp' claim: the token never expires",
                         level="note", properties={"sub": "no-exp"})
+
+
+def _exp_claim(node: ast.AST) -> bool:
+    """`payload.exp`, `claims["exp"]`, `claims.get("exp")`."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "exp"
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Constant) and node.slice.value == "exp"
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
+        bool(node.args) and isinstance(node.args[0], ast.Constant) and node.args[0].value == "exp"
+
+
+def _clock(node: ast.AST) -> bool:
+    """The current time: `time.time()`, `datetime.now(...)`, `utcnow()`, also `int(time.time())`."""
+    calls = [c for c in ast.walk(node) if isinstance(c, ast.Call)]
+    return any((dotted(c.func) or "").rsplit(".", 1)[-1] in ("time", "now", "utcnow", "timestamp") for c in calls)
 
 
 def _dict_keys(node: ast.Dict) -> set[str]:

@@ -39,6 +39,11 @@ class DjangoFacts:
         # view a later path("...", thread_view) routes to
         self.bound_views: dict[str, str] = {}
         self.debug_ifs: list[int] = []  # module-level `if settings.DEBUG:` blocks (no else) being walked
+        # module-level lists a setting may be bound to later (`BASE_MIDDLEWARE = [...]; MIDDLEWARE =
+        # BASE_MIDDLEWARE`), and names built from a setting itself (`mw = list(MIDDLEWARE); mw.insert(...);
+        # MIDDLEWARE = mw`): rebinding to those keeps what the list held
+        self.lists: dict[str, list] = {}
+        self.copies: dict[str, set[str]] = {}
 
     def visit_If(self, node: ast.If) -> None:
         if not self.depth and not node.orelse and _debug_test(node.test):
@@ -119,6 +124,14 @@ class DjangoFacts:
             self.bound_views[name] = bound
         elif name in self.bound_views:
             del self.bound_views[name]
+        if name not in SETTINGS and not augment:
+            held = literal(value)
+            self.lists.pop(name, None)
+            self.copies.pop(name, None)
+            if isinstance(held, list):
+                self.lists[name] = held
+            elif mentioned := {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in SETTINGS}:
+                self.copies[name] = mentioned
         if name == "urlpatterns":
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
             # `urlpatterns = [path("__debug__/", ...)] + urlpatterns` rebinds the list to itself plus more: what
@@ -137,6 +150,13 @@ class DjangoFacts:
         elif name in SETTINGS:
             settings = self.ctx.facts.setdefault("settings", {})
             val = literal(value)
+            if isinstance(value, ast.Name) and value.id in self.lists:
+                val = list(self.lists[value.id])
+            elif isinstance(value, ast.Name) and name in self.copies.get(value.id, ()) or \
+                    augment and not isinstance(val, list):
+                # a copy of the setting, rebound (under an `if`) or an addition not known statically: the
+                # entries it held are still in it
+                return
             if not augment and name in settings and isinstance(settings[name]["value"], list) and \
                     _mentions(value, name):
                 # `MIDDLEWARE = ["debug_toolbar..."] + MIDDLEWARE` (under `if DEBUG:`): the list stays what it was

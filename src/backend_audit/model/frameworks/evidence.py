@@ -522,6 +522,14 @@ class AuthEvidence:
         helper, _ = self.helper_with(path, handler, "refuses_anonymous")
         if helper:
             return f"helper: {helper}() refuses anonymous callers"
+        # `check_access("group_update", context)` in the view or in the `_prepare` its get/post call: a project
+        # function that raises a denial (`NotAuthorized`) for a caller its access test rejects
+        helper, _ = self.helper_with(path, handler, "refuses")
+        if helper:
+            return f"helper: {helper}() raises a refusal for callers its access check rejects"
+        action = self._dispatched_guard(path, handler, fn)
+        if action:
+            return f"helper: the {action[0]} action it looks up by name refuses through {action[1]}()"
         if "graphql" in full.lower() or "graphql" in handler.lower():
             return "graphql: auth per resolver (not modelled)"
         if fn.get("signature_check") and (fn.get("sender_checked") or _WEBHOOK.search(full) or
@@ -600,6 +608,38 @@ class AuthEvidence:
             return (f"unknown: its `{proof[0]}` parameter is checked by {proof[1]}(), a proof the caller brings "
                     "(a signed OAuth state, a signature, a token) whose check this analysis does not trace")
         return auth
+
+    def _dispatched_guard(self, path: str, handler: str, fn: dict[str, Any]) -> tuple[str, str] | None:
+        """(action, helper) when the view calls a function it looks up by a literal name (`get_action("x")(...)`)
+        and a project function of that name refuses (`check_access(...)` raising `NotAuthorized`), itself or
+        two calls down: an action layer that authorizes each action is the guard of the views calling it. Any
+        one, not every one: a registry often has an authorization function of the same name beside the action
+        (`auth.follow_dataset` returns a verdict, `action.follow_dataset` acts on it)."""
+        names = sorted({n for v in self._view_functions(path, handler, fn) for n in v.get("dispatched", ())})
+        by_name = self._functions_by_name() if names else {}
+        for name in names:
+            guard = next((g for p, q in by_name.get(name, []) if (g := self._refusal_of(p, q))), None)
+            if guard:
+                return name, guard
+        return None
+
+    def _refusal_of(self, path: str, qual: str) -> str | None:
+        if (self.function(path, qual) or {}).get("refuses"):
+            return qual.rsplit(".", 1)[-1]
+        return self.helper_with(path, qual, "refuses")[0]
+
+    def _functions_by_name(self) -> dict[str, list[tuple[str, str]]]:
+        """Module-level project functions by name (non-test files), built once per scan."""
+        if "_by_name_memo" not in self.__dict__:
+            out: dict[str, list[tuple[str, str]]] = {}
+            for p in sorted(self.facts):
+                if self.facts[p].get("is_test"):
+                    continue
+                for q in self.facts[p].get("functions", {}):
+                    if "." not in q:
+                        out.setdefault(q, []).append((p, q))
+            self._by_name_memo = out
+        return self._by_name_memo
 
     def _credential_view(self, path: str, handler: str) -> str | None:
         """A class view built on a library's token-for-password view (DRF's `ObtainAuthToken`, simplejwt's

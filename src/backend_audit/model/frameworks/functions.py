@@ -125,6 +125,13 @@ _IDENTITY_CALL = re.compile(r"^(get_)?current_(user|team|account|member|tenant)\
 # Responses and exceptions that refuse the caller: a guard returns or raises one of them.
 _DENIALS = frozenset({"HttpResponseForbidden", "HTTPForbidden", "HTTPUnauthorized", "Forbidden", "Unauthorized",
                       "NotAuthenticated", "PermissionDenied", "AuthenticationFailed"})
+# An exception whose name says the caller is refused access (`NotAuthorized`, `PermissionDenied`, `HTTPForbidden`).
+# Not the 401s (`HTTPUnauthorized`, `NotAuthenticated`): a helper raising one for a bad credential often lets a
+# request with none through (optional auth, `parse_auth(req) -> Auth | None`)
+_DENIAL_EXC = re.compile(r"(?i)^(http_?)?(not_?authori[sz]ed|forbidden|permission_?denied|access_?denied|"
+                         r"not_?permitted)(error|exception)?$")
+# ... raised under a test of access, or by a function named for one (`check_access`, `user_has_permission_or_403`)
+_ACCESS_WORDS = re.compile(r"(?i)(access|perm|authori[sz]|allowed|user|can_|role|owner|member)")
 # `get_login_redirect(request)`, `redirect_to_login(...)`: a project helper sending the caller to log in.
 # Object-level checks handed the caller: `obj.raise_visible_to_user(request.user)`,
 # `user.is_profile_visible_to(request.user.id)`, `book.raise_not_editable(viewer)`.
@@ -219,11 +226,17 @@ class _Fn:
     # `if not is_admin_user(request): return ...`: the function refuses on a permission test (BA-AUTH-004 reads
     # a helper's assert of the same right as the precondition its callers already checked)
     permission_gate: bool = False
+    # `if not authz.is_authorized(...)["success"]: raise NotAuthorized(msg)`: the function refuses, by an
+    # exception named for a denial, a caller a test of access rejects; called by a view it is its guard
+    refuses: bool = False
     paginates: bool = False
     validates: bool = False
     methods_seen: set[str] = field(default_factory=set)
     reads_body: bool = False
     delegates: list[str] = field(default_factory=list)  # class views this function view hands over to
+    # `get_action("follow_dataset")(context, data)`: functions looked up by a literal name and called at once
+    # (an action registry), by that name
+    dispatched: list[str] = field(default_factory=list)
     signature_check: str | None = None  # a webhook handler that verifies the sender's signature
     serves_anonymous: bool = False  # tests whether a visitor is logged in and serves both kinds
     # an SSRF check: resolves a host name (getaddrinfo) / asks an address whether it is private or loopback
@@ -279,6 +292,7 @@ class _Fn:
     gate_attrs: list[str] = field(default_factory=list)
     sets_request: list[str] = field(default_factory=list)  # `request.current_team = ...` (a middleware's)
     identity_seen: bool = False  # who is asking is read at all, also under `if request.user.is_authenticated:`
+    identity_aliases: set[str] = field(default_factory=set)  # locals bound to who is asking
     identity_scopes: list[str] = field(default_factory=list)  # ... of them handed to a query/helper (identity_scope.py)
     public_switch: str | None = None  # `if config["ALLOW_PUBLIC_PROJECT_CREATION"]:` (public_flows.py)
     optional_identity: list[int] = field(default_factory=list)  # inside `if <there is a user>:` tests
@@ -528,13 +542,15 @@ class FunctionFacts:
             out["returned"] = fn.returns
         if fn.auth_check and refuses_anonymous(node):  # the body walk only where a check was seen
             out["refuses_anonymous"] = True  # a helper a view calls as its login check (evidence.special_case)
-        for flag in ("auth_check", "permission_gate", "paginates", "validates", "reads_body", "builds_urls",
+        for flag in ("auth_check", "permission_gate", "refuses", "paginates", "validates", "reads_body", "builds_urls",
                      "registers", "sender_checked", "serves_anonymous", "writes", "persists", "stores",
                      "resolves_host", "checks_ip_range"):
             if getattr(fn, flag):
                 out[flag] = True
         if fn.methods_seen:
             out["methods_seen"] = sorted(fn.methods_seen)
+        if fn.dispatched:
+            out["dispatched"] = sorted(set(fn.dispatched))[:12]
         if fn.delegates:
             out["delegates"] = sorted(set(fn.delegates))
         if fn.signature_check:
@@ -847,6 +863,9 @@ class FunctionFacts:
                 tail == "verify" and self._webhook_verifier(node.func, fn):
             fn.signature_check = f"{tail}()"
             fn.sender_checked = True
+        if isinstance(node.func, ast.Call) and node.func.args and isinstance(node.func.args[0], ast.Constant) and \
+                isinstance(node.func.args[0].value, str) and node.func.args[0].value.isidentifier():
+            fn.dispatched.append(node.func.args[0].value)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "as_view" and dotted(node.func.value):
             fn.delegates.append(dotted(node.func.value))
         if tail in _PAGINATE_CALLS:
@@ -1178,11 +1197,16 @@ class FunctionFacts:
     def visit_Raise(self, node: ast.Raise) -> None:
         # `if not may_upload(request): raise PermissionDenied` (the class, uncalled): a refusal decided by who
         # calls; one under a test that never looks at the caller (a site-wide switch) guards nobody
-        if self.stack and isinstance(node.exc, (ast.Name, ast.Attribute)) and \
-                last_name(dotted(node.exc) or "") in _DENIALS:
-            test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
-            if test is not None and _CALLER_TEST.search(ast.unparse(test)):
-                self.stack[-1].auth_check = True
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        named = last_name(dotted(exc) or "") if isinstance(exc, (ast.Name, ast.Attribute)) else ""
+        if not self.stack or not named:
+            return
+        test = next((p.test for p in reversed(self.ctx.parents) if isinstance(p, ast.If)), None)
+        if named in _DENIALS and exc is node.exc and test is not None and _CALLER_TEST.search(ast.unparse(test)):
+            self.stack[-1].auth_check = True
+        if _DENIAL_EXC.match(named) and test is not None and (_ACCESS_WORDS.search(ast.unparse(test)) or
+                                                              _ACCESS_WORDS.search(self.stack[-1].node.name)):
+            self.stack[-1].refuses = True
 
     def _identity_read(self, fn: _Fn, node: ast.AST | None) -> None:
         """A read of who is asking; outside an `if <there is a user>:` test it says the function expects a
@@ -1190,6 +1214,12 @@ class FunctionFacts:
         such as `get_current_user()`, never a scope by itself)."""
         fn.identity_seen = True
         if fn.optional_identity:
+            return
+        parent = self.ctx.parents[-1] if node is not None and self.ctx.parents else None
+        if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 and \
+                isinstance(parent.targets[0], ast.Name):
+            # `user = request.user`: a name for the caller; each later use of it is the read
+            fn.identity_aliases.add(parent.targets[0].id)
             return
         fn.reads_identity = True
         fn.identity_reads += 1
@@ -1401,6 +1431,8 @@ class FunctionFacts:
                 self.ctx.qualname(node) or "") in ("flask.session", "quart.session", "flask.globals.session")
                 and self._session_user_read(node)):
             self._identity_read(fn, node)  # current_user, the session's user
+        elif node.id in fn.identity_aliases and isinstance(node.ctx, ast.Load):
+            self._identity_read(fn, node)  # `user` after `user = request.user`
         if node.id in fn.body_params and node.id not in fn.param_damage and isinstance(node.ctx, ast.Load):
             harm = damage(self.ctx.parents, node)
             if harm and not harm.startswith("built:"):

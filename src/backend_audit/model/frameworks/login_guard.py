@@ -58,6 +58,7 @@ def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
     """Per refusal reachable from `fn`: the if-tests around it (test, taken-when-true). Bounded: a hostile
     class cannot make this walk more than _MAX_PATHS paths or follow `self.` calls more than 3 deep."""
     out: list[list[tuple[ast.expr, bool]]] = []
+    to_login = _login_locals(fn)
 
     def calls(node: ast.AST, conds: list[tuple[ast.expr, bool]]) -> None:
         for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
@@ -81,7 +82,7 @@ def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
                 walk(inner, conds)
             elif not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if isinstance(st, (ast.Return, ast.Raise)) and refusal_call(getattr(st, "value", None) or
-                                                                        getattr(st, "exc", None)):
+                                                                        getattr(st, "exc", None), to_login):
                     out.append(conds)
                 calls(st, conds)
 
@@ -89,8 +90,18 @@ def _denial_paths(fn: ast.AST, methods: dict[str, ast.AST], depth: int,
     return out
 
 
-def refusal_call(node: ast.AST | None) -> bool:
-    """A login redirect, `PermissionDenied`, or a response built with status 401/403."""
+def _login_locals(fn: ast.AST) -> frozenset[str]:
+    """Local names the function binds to a login address (`url = f"{settings.LOGIN_URL}?next=..."`): a
+    redirect to one of them is a login redirect."""
+    return frozenset(t.id for st in ast.walk(fn) if isinstance(st, ast.Assign) and any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and _LOGIN.search(n.value) or
+        isinstance(n, ast.Attribute) and _LOGIN.search(n.attr) for n in ast.walk(st.value))
+        for t in st.targets if isinstance(t, ast.Name))
+
+
+def refusal_call(node: ast.AST | None, to_login: frozenset[str] = frozenset()) -> bool:
+    """A login redirect (also to a local bound to a login address: `to_login`), `PermissionDenied`, or a
+    response built with status 401/403."""
     if not isinstance(node, ast.Call):
         return False
     tail = (dotted(node.func) or "").rsplit(".", 1)[-1]
@@ -98,7 +109,8 @@ def refusal_call(node: ast.AST | None) -> bool:
         return True
     if tail in ("redirect", "HttpResponseRedirect", "RedirectResponse") and any(
             isinstance(n, ast.Constant) and isinstance(n.value, str) and _LOGIN.search(n.value) or
-            isinstance(n, (ast.Name, ast.Attribute)) and _LOGIN.search(dotted(n) or "") for n in ast.walk(node)):
+            isinstance(n, (ast.Name, ast.Attribute)) and (_LOGIN.search(dotted(n) or "") or dotted(n) in to_login)
+            for n in ast.walk(node)):
         return True
     statuses = [*node.args, *(k.value for k in node.keywords if k.arg in ("status", "status_code"))]
     return any(isinstance(a, ast.Constant) and a.value in (401, 403) and type(a.value) is int or

@@ -386,6 +386,11 @@ class SemanticModel:
         symbol = self.resolve(module, ref, _scope=self._scopes(info))
         if symbol is None and info is not None:
             symbol = self._nested(info, ref)
+        for _ in range(3):  # `_check_access = logic.check_access`: a module-level alias of a function
+            if symbol is None or symbol.kind != "constant" or not isinstance(symbol.value, dict) or \
+                    "ref" not in symbol.value or not symbol.module:
+                break
+            symbol = self.resolve(symbol.module, symbol.value["ref"])
         if symbol is None:
             return None
         if symbol.kind == "function":
