@@ -44,9 +44,11 @@ def _container_probe(root) -> str | None:
 
 class NoHealthCheck(EndpointCheck):
     RULE_ID = "BA-REL-001"
+    # health-check packages; a metrics exporter (django_prometheus, starlette_exporter) is not one: its /metrics
+    # answers while the database is down, and a reviewed TP (a Django app with django_prometheus and no probe)
+    # went silent once INSTALLED_APPS was read through its copies
     _PACKAGES = ("health_check", "fastapi_health", "healthcheck", "flask_healthz", "django_health_check",
-                 "watchman", "django_prometheus", "health", "starlette_exporter", "fastapi_healthchecks",
-                 "healthcheck_python")
+                 "watchman", "health", "fastapi_healthchecks", "healthcheck_python")
 
     def run(self, project: Any) -> list:
         inv = self.inventory(project)
