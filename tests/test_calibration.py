@@ -129,3 +129,20 @@ def test_the_decision_rule_of_benchmarks_calibrate():
     decided = calibrate.decide(counts, min_reviewed=8, min_projects=3, note_below=0.25, error_below=0.5)
     assert decided == {("R1", None, "warning"): "note", ("R3", None, "error"): "warning",
                        ("R4", None, "error"): "note"}
+
+
+@pytest.mark.parametrize("entry", [
+    "not a mapping",
+    {"rule": "BA-NOPE-001", "sub": None, "level": "warning", "to": "note", "real": 0, "reviewed": 9, "projects": 3},
+    {"rule": "BA-LOG-003", "sub": None, "level": "note", "to": "warning", "real": 0, "reviewed": 9, "projects": 3},
+    {"rule": "BA-LOG-003", "sub": None, "level": "warning", "to": "info", "real": 0, "reviewed": 9, "projects": 3},
+    {"rule": "BA-LOG-003", "level": "warning", "to": "note"},
+])
+def test_a_malformed_table_is_one_clear_config_error(tmp_path, entry):
+    from backend_audit.catalog import CALIBRATION_FILE, _calibration
+    from backend_audit.errors import ConfigError
+
+    path = tmp_path / CALIBRATION_FILE
+    path.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")  # JSON is YAML
+    with pytest.raises(ConfigError, match="calibration.yaml"):
+        _calibration(path, {r.id: r for r in load_rules()})

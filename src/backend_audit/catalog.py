@@ -320,8 +320,9 @@ def _calibration(path: Path, rules: dict[str, Rule]) -> dict[str, tuple[dict[str
     entries = (data or {}).get("entries") or []
     out: dict[str, list[dict[str, Any]]] = {}
     for e in entries:
-        missing = [k for k in _CALIBRATION_KEYS if k not in e]
-        if missing or e["rule"] not in rules or LEVEL_ORDER.index(e["to"]) <= LEVEL_ORDER.index(e["level"]):
+        if not isinstance(e, dict) or any(k not in e for k in _CALIBRATION_KEYS) or e["rule"] not in rules or \
+                e["level"] not in LEVEL_ORDER or e["to"] not in LEVEL_ORDER or \
+                LEVEL_ORDER.index(e["to"]) <= LEVEL_ORDER.index(e["level"]):
             raise ConfigError(f"{path}: entry {e!r} needs {', '.join(_CALIBRATION_KEYS)}, a known rule and a `to` "
                               "below its `level`")
         out.setdefault(e["rule"], []).append({k: e[k] for k in _CALIBRATION_KEYS[1:]})
