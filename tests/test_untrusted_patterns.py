@@ -162,3 +162,14 @@ def test_names_and_clause_patterns_finish_on_long_runs():
             "assert _CLAUSE_SLOT.search('SELECT a FROM t WHERE ( ') and _CLAUSE_SLOT.search('x AND ')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_compose_entry_pattern_finishes_on_a_long_run_of_blanks():
+    # `KEY: x<256 KB of blanks>y` in a compose file: the lazy value before `\s*$` took minutes (BA-SEC-001's
+    # compose-default-key); run in a child so a regression fails instead of hanging. Entries still parse.
+    code = ("from backend_audit.checks.compose_secrets import _ENTRY, _fixed_value;"
+            "m = _ENTRY.match('A_KEY: x' + ' ' * (256 * 1024) + 'y'); assert m and m.group('key') == 'A_KEY';"
+            "m = _ENTRY.match('  - SECRET_KEY=\"${SECRET_KEY:-abc123}\"   ');"
+            "assert m and _fixed_value(m.group('value')) == 'abc123', m.group('value')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -21,8 +21,9 @@ from .secrets import _EXAMPLE_PATH, _SIGNING_NAME, _candidate_files
 
 # a key that encrypts stored data (`DD_CREDENTIAL_AES_256_KEY`, `FIELD_ENCRYPTION_KEY`, `FERNET_KEY`)
 _ENCRYPTION_KEY = re.compile(r"^([A-Z0-9]+_)*(AES|ENCRYPTION|ENCRYPT|FERNET|CRYPTO|CIPHER)(_[A-Z0-9]+)*_KEY$")
-# `KEY: value`, `- KEY=value`, the value optionally `${KEY:-default}`; quotes optional
-_ENTRY = re.compile(r"^\s*(?:-\s*)?[\"']?(?P<key>[A-Z][A-Z0-9_]*)[\"']?\s*[:=]\s*(?P<value>.*?)\s*$")
+# `KEY: value`, `- KEY=value`, the value optionally `${KEY:-default}`; quotes optional. The value is the rest of
+# the line, stripped in Python: a lazy value before `\s*$` backtracked quadratically on a long run of blanks
+_ENTRY = re.compile(r"^\s*(?:-\s*)?[\"']?(?P<key>[A-Z][A-Z0-9_]*)[\"']?\s*[:=](?P<value>.*)$")
 # what the file's opening comment says it is: "mostly for browser-based tests" (no deployment), "This is an
 # example. Please change the configuration variables" (a template the operator adapts)
 _FOR_TESTS = re.compile(r"(?i)\b(tests?|testing|ci)\b")

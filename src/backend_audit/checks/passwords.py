@@ -146,7 +146,11 @@ class WeakPasswordHashing(AstCheck):
         object's attribute, no comparison of two computed values): a client building the login its remote API defines
         (`{"login": user, "md5Pass": md5(password)}`), not password storage."""
         func = self.ctx.function_stack[-1] if self.ctx.function_stack else None
-        if func is None or not _remote_url(self.ctx.tree):
+        if func is None:
+            return False
+        if not hasattr(self, "_module_remote"):  # one walk of the module per file, not one per hashing site
+            self._module_remote = _remote_url(self.ctx.tree)
+        if not self._module_remote:
             return False
         for n in ast.walk(func):
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and _PERSISTS.match(n.func.attr) or \
