@@ -227,6 +227,17 @@ PROJECTS = (
             "Django support site (Mozilla SUMO)", held_out=True),
     Project("skyvern", "Skyvern-AI/skyvern", "07222e7a7caae79aacd5908c30e4a4445fce5f9b",
             "FastAPI/SQLAlchemy browser-automation service", held_out=True),
+    # set X (session 37): pinned at the start of the session, reviewed blind against its start rules (05ca6930)
+    Project("peering-manager", "peering-manager/peering-manager", "1d546476fb55c39bc7bf040b486ecd7e4f356347",
+            "Django/DRF BGP peering management (netbox-like)", held_out=True),
+    Project("octoprint", "OctoPrint/OctoPrint", "744c835969d6a0adc512a668a5d5abec0415dda0",
+            "Flask/Tornado 3D-printer host with a plugin API", held_out=True),
+    Project("intelowl", "intelowlproject/IntelOwl", "987765d03c7baf0aa1e0182d19b9f74938331f5d",
+            "Django/DRF threat-intelligence platform with Celery analyzers", held_out=True),
+    Project("gns3-server", "GNS3/gns3-server", "713dbb7f4513417d62aba740bbeac1e94fdc8ade",
+            "FastAPI/SQLAlchemy network-emulator controller", held_out=True),
+    Project("online-judge", "DMOJ/online-judge", "9d6f4f61527773ca17ff41acf3b7b13ce0952ce0",
+            "Django programming-contest judge site (DMOJ)", held_out=True),
 )
 
 
