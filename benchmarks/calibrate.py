@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -73,20 +74,32 @@ def table(rows: list[tuple[str, dict, dict]]) -> dict[tuple, dict]:
     return counts
 
 
-def decide(counts: dict[tuple, dict], min_reviewed: int, min_projects: int, note_below: float,
-           error_below: float) -> dict[tuple, str]:
-    """The level each kind is reported at instead. An error fewer than `error_below` of whose reviewed findings
-    were real as errors becomes a warning, if at least `note_below` were real as errors or warnings, else a
-    note; a warning fewer than `note_below` of whose findings were real becomes a note. Only kinds seen often
-    enough, in enough projects, to tell a habit of the rule from one project's idiom."""
+def upper_bound(real: int, reviewed: int, z: float) -> float:
+    """Wilson score upper bound of the share of real findings: how good the kind could still be, given how few
+    were reviewed. A kind is lowered only when even this optimistic share misses the level's bar, so three
+    false positives in a row lower a kind less readily than thirty."""
+    if reviewed == 0:
+        return 1.0
+    p = real / reviewed
+    centre = p + z * z / (2 * reviewed)
+    spread = z * math.sqrt(p * (1 - p) / reviewed + z * z / (4 * reviewed * reviewed))
+    return (centre + spread) / (1 + z * z / reviewed)
+
+
+def decide(counts: dict[tuple, dict], min_reviewed: int, min_projects: int, warning_bar: float,
+           error_bar: float, z: float) -> dict[tuple, str]:
+    """The level each kind is reported at instead. A warning whose share of real findings could not reach
+    `warning_bar` (upper bound, `upper_bound`) becomes a note; an error that could not reach `error_bar` as an
+    error becomes a warning if, counting those real as warnings, it could reach `warning_bar`, else a note.
+    Only kinds seen in enough reviews and projects to tell a habit of the rule from one project's idiom."""
     out = {}
     for k, c in counts.items():
         if c["reviewed"] < min_reviewed or len(c["projects"]) < min_projects:
             continue
-        share = c["real"] / c["reviewed"]
-        if k[2] == "error" and share < error_below:
-            out[k] = "warning" if (c["real"] + c["lesser"]) / c["reviewed"] >= note_below else "note"
-        elif k[2] == "warning" and share < note_below:
+        if k[2] == "error" and upper_bound(c["real"], c["reviewed"], z) < error_bar:
+            as_warning = upper_bound(c["real"] + c["lesser"], c["reviewed"], z)
+            out[k] = "warning" if as_warning >= warning_bar else "note"
+        elif k[2] == "warning" and upper_bound(c["real"], c["reviewed"], z) < warning_bar:
             out[k] = "note"
     return out
 
@@ -135,17 +148,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--blind", action="append", default=[], metavar="SET=DIR", help="a blind set and its reports")
     ap.add_argument("--test", metavar="SET=DIR", help="apply the table to this set's blind reports (carry-over)")
-    ap.add_argument("--min-reviewed", type=int, default=8)
-    ap.add_argument("--min-projects", type=int, default=3)
-    ap.add_argument("--note-below", type=float, default=0.25)
-    ap.add_argument("--error-below", type=float, default=0.5)
+    ap.add_argument("--min-reviewed", type=int, default=3)
+    ap.add_argument("--min-projects", type=int, default=2)
+    ap.add_argument("--warning-bar", type=float, default=0.6, help="share of real findings a warning must reach")
+    ap.add_argument("--error-bar", type=float, default=0.8, help="share of real findings an error must reach")
+    ap.add_argument("--z", type=float, default=1.0, help="width of the Wilson bound (1.0: one-sided 84%%)")
     ap.add_argument("--write", action="store_true", help=f"write {CALIBRATION.relative_to(CALIBRATION.parents[1])}")
     args = ap.parse_args(argv)
     sets = _sets(args.blind)
     if not sets:
         ap.error("at least one --blind SET=DIR")
     counts = table(reviewed(sets))
-    decided = decide(counts, args.min_reviewed, args.min_projects, args.note_below, args.error_below)
+    decided = decide(counts, args.min_reviewed, args.min_projects, args.warning_bar, args.error_bar, args.z)
     print(f"{'rule':12} {'sub':20} {'level':8} {'real':>4} {'of':>4} {'proj':>4}  reported at")
     for k in sorted(counts, key=lambda k: (k[0], k[1] or "", k[2])):
         c = counts[k]
@@ -158,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['fp_after']} of {r['fp_sites']}; TP at the level reported {r['tp_before']} -> {r['tp_after']}")
     if args.write:
         criteria = (f"at least {args.min_reviewed} reviewed at the level in at least {args.min_projects} projects; "
-                    f"an error becomes a warning when fewer than {args.error_below:.0%} were real as errors and at "
-                    f"least {args.note_below:.0%} as errors or warnings, else a note; a warning becomes a note when "
-                    f"fewer than {args.note_below:.0%} were real")
+                    f"a warning becomes a note when even the upper Wilson bound (z={args.z}) of its share of real "
+                    f"findings is below {args.warning_bar:.0%}; an error below {args.error_bar:.0%} as an error "
+                    f"becomes a warning if, counting those real as warnings, it could reach {args.warning_bar:.0%}, "
+                    f"else a note")
         write(decided, counts, sets, criteria)
         print(f"\nwrote {CALIBRATION} ({len(decided)} kinds)")
     return 0

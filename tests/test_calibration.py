@@ -79,7 +79,8 @@ def test_the_bundled_table_names_known_rules_and_only_lowers():
     for rid, c in entries:
         assert LEVEL_ORDER.index(c["to"]) > LEVEL_ORDER.index(c["level"]), (rid, c)
         assert c["to"] in rules[rid].emitted_levels  # `rules list` never understates a level a report shows
-        assert c["real"] < c["reviewed"] / 2 and c["projects"] >= 3, (rid, c)
+        bar = 0.8 if c["level"] == "error" else 0.6
+        assert calibrate.upper_bound(c["real"], c["reviewed"], 1.0) < bar and c["projects"] >= 2, (rid, c)
 
 
 @pytest.fixture()
@@ -120,15 +121,23 @@ def _counts(real, reviewed, projects, lesser=0):
 def test_the_decision_rule_of_benchmarks_calibrate():
     counts = {
         ("R1", None, "warning"): _counts(1, 20, 4),      # mostly wrong: a note
-        ("R2", None, "warning"): _counts(6, 20, 4),      # right often enough: kept
-        ("R3", None, "error"): _counts(3, 24, 7, 3),     # wrong as an error, real as a warning often enough
+        ("R2", None, "warning"): _counts(10, 20, 4),     # half right: its upper bound reaches 60%, kept
+        ("R3", None, "error"): _counts(3, 24, 7, 11),    # wrong as an error, real as a warning often enough
         ("R4", None, "error"): _counts(0, 28, 3),        # never real: a note
-        ("R5", None, "warning"): _counts(0, 30, 2),      # one or two projects' idiom: not a habit of the rule
-        ("R6", None, "warning"): _counts(0, 7, 5),       # too few reviewed
+        ("R5", None, "warning"): _counts(0, 30, 1),      # one project's idiom: not a habit of the rule
+        ("R6", None, "warning"): _counts(0, 2, 2),       # too few reviewed
+        ("R7", None, "warning"): _counts(1, 3, 2),       # 1 of 3: too few to rule the level out
+        ("R8", None, "warning"): _counts(3, 12, 3),      # 1 of 4 in a dozen: a note
     }
-    decided = calibrate.decide(counts, min_reviewed=8, min_projects=3, note_below=0.25, error_below=0.5)
+    decided = calibrate.decide(counts, min_reviewed=3, min_projects=2, warning_bar=0.6, error_bar=0.8, z=1.0)
     assert decided == {("R1", None, "warning"): "note", ("R3", None, "error"): "warning",
-                       ("R4", None, "error"): "note"}
+                       ("R4", None, "error"): "note", ("R8", None, "warning"): "note"}
+
+
+def test_the_upper_bound_is_wilson_s():
+    assert calibrate.upper_bound(0, 0, 1.0) == 1.0
+    assert abs(calibrate.upper_bound(5, 10, 1.0) - 0.6508) < 1e-3  # the textbook figure for 5 of 10, z = 1
+    assert calibrate.upper_bound(0, 3, 1.0) < calibrate.upper_bound(0, 2, 1.0) < 0.6 < calibrate.upper_bound(1, 3, 1.0)
 
 
 @pytest.mark.parametrize("entry", [

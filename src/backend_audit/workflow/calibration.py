@@ -2,8 +2,8 @@
 
 A check's level says what the finding would mean if the check read the code right. Blind reviews of backends
 nobody tuned the rules on (docs/precision.md, "Levels by blind calibration") say how often it does: some kinds
-(a rule, its sub-check, the level reported) were real in fewer than a quarter of the reviewed cases, in several
-projects. Those are reported at the level `rules/calibration.yaml` gives (benchmarks/calibrate.py writes it),
+(a rule, its sub-check, the level reported) could not be right often enough for their level (a warning 60% of the
+time, an error 80%, at the optimistic end of what the reviews allow) in several projects. Those are reported at the level `rules/calibration.yaml` gives (benchmarks/calibrate.py writes it),
 and the message says so, as a rule that cannot tell safe from unsafe should: the finding stays in the report,
 it no longer gates a build or opens a code-scanning alert at warning. `calibrated-levels = false` (or
 `--raw-levels`) reports every finding at its check's own level.
