@@ -235,7 +235,7 @@ PROJECTS = (
     Project("intelowl", "intelowlproject/IntelOwl", "987765d03c7baf0aa1e0182d19b9f74938331f5d",
             "Django/DRF threat-intelligence platform with Celery analyzers", held_out=True),
     Project("gns3-server", "GNS3/gns3-server", "713dbb7f4513417d62aba740bbeac1e94fdc8ade",
-            "FastAPI/SQLAlchemy network-emulator controller", held_out=True),
+            "aiohttp network-emulator server with its own route decorator (2.2 branch)", held_out=True),
     Project("online-judge", "DMOJ/online-judge", "9d6f4f61527773ca17ff41acf3b7b13ce0952ce0",
             "Django programming-contest judge site (DMOJ)", held_out=True),
 )
