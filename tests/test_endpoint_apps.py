@@ -666,3 +666,22 @@ def test_django_urlpatterns_rebound_to_itself_and_a_decorator_gating_on_a_middle
     result = scan([tmp_path], Settings(jobs=1, select=("BA-AUTH-001",)), use_git=False)
     assert {(e["path"], e["auth"]) for e in result.endpoints} == {
         ("/settings/", "decorator: require_auth"), ("/vote/<int:post_id>/", "decorator: api"), ("/feed/", "none")}
+
+
+def test_project_route_registry_decorators_become_endpoints(tmp_path):
+    """`@Route.get("/x")` appends the handler's wrapper to `Route._routes`, which a loop hands to aiohttp's
+    `add_route`: each decorated handler is an endpoint. The wrapper's guard answers 401 only when a setting
+    is on (auth depends on configuration: unknown, a note) and lets `console/ws` paths through (no guard).
+    `Hooks.on` has the same shape, but no loop registers its list: no route."""
+    rows, findings, _ = scan_app(tmp_path, "aiohttp_registry_app")
+    by_config = ("unknown: authentication depends on configuration: the registry's guard Route.authenticate "
+                 "(svc/route.py:18) answers 401 only when the 'auth' setting is on")
+    assert rows == {
+        ("GET", "/projects/{project_id}", "svc/handlers.py:8", by_config),
+        ("DELETE", "/projects/{project_id}", "svc/handlers.py:12", by_config),
+        ("GET", "/projects/{project_id}/console/ws", "svc/handlers.py:17",
+         "none (the registry's guard Route.authenticate (svc/route.py:18) lets paths ending in 'console/ws' through)"),
+    }
+    assert findings == [("BA-AUTH-001", "svc/handlers.py", 17, "note"),
+                        ("BA-AUTH-001/unknown", "svc/handlers.py", 8, "note"),
+                        ("BA-AUTH-001/unknown", "svc/handlers.py", 12, "note")]

@@ -10,6 +10,7 @@ from .classes import ClassFacts
 from .django import DjangoFacts
 from .factories import DependencyFactories
 from .functions import FunctionFacts
+from .registries import RegistryFacts
 from .routes import RouteWiring
 
 
@@ -34,4 +35,4 @@ class ImportTable:
 
 
 def collectors() -> list[type]:
-    return [ImportTable, ClassFacts, FunctionFacts, RouteWiring, DjangoFacts, DependencyFactories]
+    return [ImportTable, ClassFacts, FunctionFacts, RouteWiring, DjangoFacts, DependencyFactories, RegistryFacts]

@@ -29,6 +29,7 @@ from .input_sinks import untyped
 from .litestar import LitestarRoutes
 from .prefixes import PrefixValues
 from .pyramid import PyramidRoutes, resource_paths
+from .registry_routes import RegistryRoutes
 from .resolve import Resolver
 from .untraced_guards import UntracedGuards
 from .urlconf import ACTION_ROUTES, CLASS_METHODS, UrlconfRoutes
@@ -210,7 +211,7 @@ def _public_matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
 
 class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, IncludeHelpers, UrlconfRoutes, LitestarRoutes,
                FalconRoutes, PyramidRoutes,
-               ForwardedRoutes):
+               ForwardedRoutes, RegistryRoutes):
     def __init__(self, facts: dict[str, dict[str, Any]], options: dict[str, Any], semantic: Any = None) -> None:
         self.facts = facts
         self.r = Resolver(facts)
@@ -548,6 +549,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                            for v in f.get("import_table", {}).values())
             for qualname, fn in sorted(f.get("functions", {}).items()):
                 for d in fn.get("decorators", []):
+                    if self.registry_route(path, qualname, fn, d):
+                        continue  # `@Route.get("/x")`: a project registry the app's routes are made from
                     owner, _, verb = d["ref"].rpartition(".")
                     if verb not in _ROUTE_DECORATORS or not owner:
                         continue
