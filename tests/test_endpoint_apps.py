@@ -675,13 +675,14 @@ def test_project_route_registry_decorators_become_endpoints(tmp_path):
     `Hooks.on` has the same shape, but no loop registers its list: no route."""
     rows, findings, _ = scan_app(tmp_path, "aiohttp_registry_app")
     by_config = ("unknown: authentication depends on configuration: the registry's guard Route.authenticate "
-                 "(svc/route.py:18) answers 401 only when the 'auth' setting is on")
+                 "(svc/route.py:18) answers 401 only when the 'auth' setting is on (off by default)")
     assert rows == {
         ("GET", "/projects/{project_id}", "svc/handlers.py:8", by_config),
         ("DELETE", "/projects/{project_id}", "svc/handlers.py:12", by_config),
         ("GET", "/projects/{project_id}/console/ws", "svc/handlers.py:17",
-         "none (the registry's guard Route.authenticate (svc/route.py:18) lets paths ending in 'console/ws' through)"),
+         "none (exempted by the registry's guard Route.authenticate (svc/route.py:18), which lets paths ending in "
+         "'console/ws' through)"),
     }
-    assert findings == [("BA-AUTH-001", "svc/handlers.py", 17, "note"),
+    assert findings == [("BA-AUTH-001", "svc/handlers.py", 17, "warning"),
                         ("BA-AUTH-001/unknown", "svc/handlers.py", 8, "note"),
                         ("BA-AUTH-001/unknown", "svc/handlers.py", 12, "note")]

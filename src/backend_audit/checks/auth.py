@@ -10,6 +10,7 @@ from ..model.frameworks.capability import secret_path_param
 from ..model.frameworks.common import STATE_CHANGING
 from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
 from ..model.frameworks.public_flows import account_flow
+from ..model.frameworks.registry_routes import EXEMPTED
 from ..model.frameworks.rpc_methods import declared_anonymous
 from .endpoint_base import EndpointCheck
 from .proxy_internal import internal_locations, internal_prefix
@@ -210,6 +211,12 @@ class EndpointWithoutAuth(EndpointCheck):
                     reason += (f" and reads no user identity, yet it answers a stored file "
                                f"({download}()) of the record its URL names by id: anyone "
                                "can count through the ids and download every stored file")
+                elif why.startswith(EXEMPTED):
+                    # the guard every other route of the registry passes through lets this path by: not a
+                    # forgotten guard but a stated exception, open whenever the others are closed
+                    level = "warning"
+                    reason += (f" ({why[len('none ('):-1]}: it stays open when the routes beside it take a login; "
+                               "authenticate it, or say why it may be open)")
                 elif not readers:
                     # public content or a forgotten guard: the code does not say which (also on DRF's open
                     # default: a tag list or a version check reads the same for everyone)

@@ -199,6 +199,9 @@ def _guard(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, Any] | None:
                 key = string_value(inner.args[0]) if inner.args else None
                 if inner.func.attr in _CONFIG_READS and key and isinstance(test, ast.UnaryOp):
                     out["switch"] = key  # off unless configured: `not config.getboolean("auth")`
+                    default = inner.args[1] if len(inner.args) > 1 else keyword(inner, "fallback")
+                    if default is None or isinstance(default, ast.Constant) and not default.value:
+                        out["off_by_default"] = True  # `getboolean("auth", False)`: open until someone sets it
                 elif inner.func.attr in ("endswith", "startswith") and key and \
                         "path" in (dotted(inner.func.value) or "").split("."):
                     out.setdefault("exempt", []).append([inner.func.attr, key])

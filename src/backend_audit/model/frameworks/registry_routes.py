@@ -19,6 +19,8 @@ import functools
 from typing import Any
 
 MAX_FORWARD_DEPTH = 3
+# the auth of a route the registry's own guard lets through by its path (BA-AUTH-001 reads it as a warning)
+EXEMPTED = "none (exempted by the registry's guard "
 
 
 def _exempted(path: str, exempt: list[list[str]]) -> str | None:
@@ -117,9 +119,10 @@ class RegistryRoutes:
             where = f"{name} ({entry['file']}:{guard['line']})"
             let_through = _exempted(route, guard.get("exempt", []))
             if let_through:
-                return f"none (the registry's guard {where} lets paths {let_through} through)"
+                return f"{EXEMPTED}{where}, which lets paths {let_through} through)"
             if guard.get("switch"):
                 return (f"unknown: authentication depends on configuration: the registry's guard {where} answers "
-                        f"401 only when the '{guard['switch']}' setting is on")
+                        f"401 only when the '{guard['switch']}' setting is on"
+                        f"{' (off by default)' if guard.get('off_by_default') else ''}")
             return f"registry guard: {where}"
         return None
