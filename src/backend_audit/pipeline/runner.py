@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from .. import __version__
 from ..catalog import Rule, load_rules
-from ..checks import all_checks
+from ..checks import CHANGED_SINCE, PROJECT, WHOLE_REPO, all_checks, has_kind
 from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
 from ..config import Selection, Settings, is_test_path, requires_python
 from ..records import dataclass
@@ -654,7 +654,7 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
 
 
 def _reads_changed_since(rule_id: str) -> bool:
-    return any(getattr(c, "READS_CHANGED_SINCE", False) for c in all_checks().get(rule_id, ()))
+    return has_kind(rule_id, CHANGED_SINCE)
 
 
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
@@ -826,15 +826,12 @@ def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
 
 
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
-    checks = all_checks()
-    return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
+    return tuple(rid for rid in plan.enabled if has_kind(rid, PROJECT))
 
 
 def _whole_repo_only(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
     """The project rules an explicit file list cannot run (see run_project_checks' `subset`)."""
-    checks = all_checks()
-    return tuple(rid for rid in rule_ids
-                 if not all(getattr(c, "SOUND_ON_FILE_SUBSET", False) for c in checks.get(rid, ())))
+    return tuple(rid for rid in rule_ids if has_kind(rid, WHOLE_REPO))
 
 
 _GC_THRESHOLD = gc.get_threshold()
