@@ -327,3 +327,28 @@ def test_a_scan_leaves_the_cyclic_collector_as_it_found_it(tmp_path, passes):
         assert len(passes) == 3 and gc.isenabled() and frozen - 100 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+def test_the_tree_is_walked_once_per_scan_and_the_record_still_sees_every_listing(tmp_path, monkeypatch):
+    """The whole-repository rules and the checklist share one walk of the tree (discovery.walks_once); a
+    repeated ask replays the listing's audit events, so the record's journal is what the walks would make."""
+    from backend_audit.pipeline import discovery
+
+    root = tree(tmp_path)
+    walks: list[str] = []
+    real = discovery.scan_tree
+
+    def counting(top, *args, **kwargs):
+        walks.append(top)
+        return real(top, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "scan_tree", counting)
+    first = discovery.repository_files(root, 20000)
+    with discovery.walks_once(), project_record.journal() as journal:
+        assert discovery.repository_files(root, 20000) == first
+        listed = list(journal.listed)
+        assert discovery.repository_files(root, 20000) == first
+        assert discovery.repository_files(root) == first  # another limit: walked again
+    assert len(walks) == 3
+    assert listed and journal.listed == listed * 2 + listed
+    assert report(scan([root], SETTINGS, use_git=False)) == cold(root)

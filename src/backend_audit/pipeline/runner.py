@@ -25,7 +25,7 @@ from ..checks import CHANGED_SINCE, PROJECT, WHOLE_REPO, all_checks, has_kind
 from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
 from ..config import Selection, Settings, is_test_path, requires_python
 from ..records import dataclass
-from .discovery import SourceRef, discover
+from .discovery import SourceRef, discover, walks_once
 from .test_packages import with_test_packages
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import base_prep, helper, syntax, test_functions
@@ -889,7 +889,7 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     from . import git as gitexec
 
     try:
-        with _rare_gc_passes(), gitexec.config_read_once():
+        with _rare_gc_passes(), gitexec.config_read_once(), walks_once():
             return _scan(list(targets), settings, progress_factory, use_git, postprocessors)
     finally:
         helper.reap()  # a helper of this scan exited long ago: no wait
