@@ -429,3 +429,38 @@ def test_the_argv_gate_answers_as_the_walk_on_this_package():
     assert gated == walked
     assert set(gated) == {True, None}
     assert common.may_name("x = 1\n", "argv") is False and common.may_name("é = 'argv'\n", "argv") is True
+
+
+def test_matching_paths_answers_as_each_path_asked():
+    """config.matching (the checklist's evidence: the joined regex run over the paths at once) keeps the paths
+    matches_any accepts, in order, for the bundled evidence specs and for globs that need the linear matcher."""
+    import yaml
+
+    from backend_audit.config import matches_any, matching
+
+    root = SRC.parent.parent
+    paths = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts
+                   and ".venv" not in p.parts and "__pycache__" not in p.parts)
+    paths += ["a/migrations/0001_x.py", "deploy/k8s/app.yaml", "x/locust/run.py", "Chart.yaml", "a/b/values-prod.yaml",
+              ".github/workflows/ci.yml", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab.py", "dir with space/x.sql"]
+    specs: list[list[str]] = []
+
+    def find(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("files", "folders") and isinstance(value, list):
+                    specs.append(value)
+                find(value)
+        elif isinstance(node, list):
+            for value in node:
+                find(value)
+
+    find(yaml.safe_load((root / "rules" / "checklists.yaml").read_text(encoding="utf-8")))
+    specs += [["*a*a*a*a*a*a*b.py"], ["*a*a*a*a*a*a*b.py", "**/*.sql"], [], ["!x"], ["src/**/*.py", "!src/x.py"]]
+    assert len(specs) > 15
+    found = 0
+    for patterns in specs:
+        expected = [p for p in paths if matches_any(p, tuple(patterns))]
+        assert matching(tuple(patterns), paths) == expected, patterns
+        found += bool(expected)
+    assert found > 5
