@@ -754,13 +754,18 @@ def _affected_rules(project: set[str], model, base: list[FileResult],
 
 
 def _project_inputs(cache, root: Path, settings: Settings, file_results: list[FileResult],
-                    keys: dict[str, str], git_listing: str | None = None):
+                    keys: dict[str, str], git_listing: str | None = None, walked=None):
     if cache is None:
         return None
     from .project_record import Inputs
 
-    skip = {os.path.realpath(cache.directory)}
-    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, skip, git_listing)
+    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, _record_skip(cache), git_listing,
+                     walked)
+
+
+def _record_skip(cache) -> set[str]:
+    """What the project record's tree walk leaves out: the cache directory."""
+    return {os.path.realpath(cache.directory)}
 
 
 def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
@@ -923,6 +928,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     # A --changed-since scan always runs the project pass, which reads every file's facts: decode them
     # while the misses (the changed files) are analysed, rather than after.
     decode_facts = changes is not None and bool(found)
+    # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
+    file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
+    # A plain scan keys its project record by a walk of the tree, which needs no file's result: with a large
+    # miss (an edited module) in a worker, this process walks it meanwhile, as it loads the hits.
+    keyed = cache is not None and changes is None and not file_subset and bool(found)
+    walked: list = [None]
 
     def load_hits() -> None:  # while the workers analyse the misses
         if cache and found:
@@ -942,12 +953,20 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         except Exception:  # noqa: BLE001 (the base pass prepares its inputs itself, and reports what fails)
             early[0] = None
 
+    def walk_tree() -> None:  # only while a worker analyses the misses
+        from .project_record import Walked
+
+        try:
+            walked[0] = Walked.of(disc.root, {ref.rel for ref in disc.files}, _record_skip(cache))
+        except Exception:  # noqa: BLE001 (Inputs.of walks the tree itself, as before)
+            walked[0] = None
+
     if progress_factory is not None and len(todo) > 200:
         with progress_factory(len(todo)) as bar:
             fresh = _run_files(todo, plan, jobs, bar.update, meanwhile=load_hits)
     else:
-        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts,
-                           beside=prepare_base if decode_facts else None)
+        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts or keyed,
+                           beside=prepare_base if decode_facts else walk_tree if keyed else None)
     if unreadable:  # corrupted or foreign entries: analysed now, and rewritten
         fresh += _run_files(unreadable, plan, jobs, None)
     if cache:
@@ -957,9 +976,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     findings = [f for fr in file_results for f in fr.findings]
     skipped = list(disc.skipped) + [s for fr in file_results for s in fr.skipped]
     t = time.perf_counter()
-    # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
-    file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
-    inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing) \
+    inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing, walked[0]) \
         if changes is None and not file_subset else None
     refs = {ref.rel: ref for ref in disc.files}
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,
