@@ -10,6 +10,7 @@ from backend_audit.model.semantic import SemanticModel
 from backend_audit.pipeline import base_prep, runner
 
 from ._gitrepo import commit, git, init, run_cli, write
+from .test_project_record import passes  # noqa: F401 (a fixture: how many times the project pass ran)
 
 BASE = ("from django.contrib.auth.mixins import LoginRequiredMixin\nfrom django.views import View\n\n\n"
         "class Protected(LoginRequiredMixin, View):\n    pass\n")
@@ -158,13 +159,13 @@ def _watch_walks(monkeypatch) -> list[bool]:
 
 @pytest.mark.parametrize("shape", sorted(EDITS))
 def test_a_plain_scan_of_one_large_edit_in_a_worker_reports_what_a_scan_without_cache_does(
-        tmp_path, monkeypatch, capsys, shape):
+        tmp_path, monkeypatch, capsys, shape, passes):
     """A plain scan's large miss goes to a worker while this process loads the hits and walks the tree for the
     project record's key; the edit changes facts, so the stored record must not serve: the pass runs again."""
     pooled, _ = _watch_pool_and_early_base(monkeypatch)
     root, before = _base_branch_scanned(tmp_path, monkeypatch, capsys)
     walks = _watch_walks(monkeypatch)
-    passes = _count_passes(monkeypatch)
+    passes.clear()  # the base branch's scan ran the pass
     path, text = EDITS[shape]
     write(root, {path: text})
     _, warm, _ = run_cli(capsys, *SCAN)
@@ -174,13 +175,14 @@ def test_a_plain_scan_of_one_large_edit_in_a_worker_reports_what_a_scan_without_
     assert _elsewhere(json.loads(cold), path) != _elsewhere(json.loads(before), path)
 
 
-def test_a_comment_edited_in_a_worker_reuses_the_record_unless_the_tree_changed(tmp_path, monkeypatch, capsys):
+def test_a_comment_edited_in_a_worker_reuses_the_record_unless_the_tree_changed(tmp_path, monkeypatch, capsys,
+                                                                                passes):
     """A comment leaves every fact as it was: the record serves, keyed by the walk made beside the worker. A
     requirements file of another size besides it changes that walk: the pass runs again."""
     pooled, _ = _watch_pool_and_early_base(monkeypatch)
     root, before = _base_branch_scanned(tmp_path, monkeypatch, capsys)
     walks = _watch_walks(monkeypatch)
-    passes = _count_passes(monkeypatch)
+    passes.clear()  # the base branch's scan ran the pass
     write(root, {"app/helpers.py": HELPERS + "# a comment\n"})
     _, warm, _ = run_cli(capsys, *SCAN)
     assert pooled == [1] and walks == [True] and passes == []
@@ -191,14 +193,3 @@ def test_a_comment_edited_in_a_worker_reuses_the_record_unless_the_tree_changed(
     _, cold, _ = run_cli(capsys, *SCAN, "--no-cache")
     assert _strip(warm) == _strip(cold)
 
-
-def _count_passes(monkeypatch) -> list[int]:
-    ran: list[int] = []
-    real = runner.run_project_checks
-
-    def counting(*args, **kwargs):
-        ran.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(runner, "run_project_checks", counting)
-    return ran
