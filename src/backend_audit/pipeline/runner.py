@@ -394,8 +394,9 @@ def _preload() -> None:
 
 # A scan this small finishes before worker processes would have started (fork, per-worker first-use
 # costs): analyse it in the scan's own process. Past that, workers analyse in parallel. One or two edited
-# files (a warm scan's misses) stay here up to a larger size: the parent has little to overlap with them
-# (the project record spares it the pass), and a worker would first fork and import bandit and every check.
+# files (a warm scan's misses) stay here up to a larger size, unless they come to OVERLAP_MIN_BYTES: then a
+# worker forked from this process (importing nothing more up front) analyses them while this process loads
+# the hits and walks the tree for the project record (a pull-request scan: decodes every cached fact).
 IN_PROCESS_MAX_FILES = 64
 IN_PROCESS_MAX_BYTES = 256 * 1024
 IN_PROCESS_FEW_FILES = 2
