@@ -10,6 +10,7 @@ from backend_audit.model.semantic import SemanticModel
 from backend_audit.pipeline import base_prep, runner
 
 from ._gitrepo import commit, git, init, run_cli, write
+from .test_project_record import passes  # noqa: F401 (a fixture: how many times the project pass ran)
 
 BASE = ("from django.contrib.auth.mixins import LoginRequiredMixin\nfrom django.views import View\n\n\n"
         "class Protected(LoginRequiredMixin, View):\n    pass\n")
@@ -139,3 +140,56 @@ def test_a_miss_outside_the_change_leaves_the_base_pass_to_prepare_itself(tmp_pa
     _, pull_request_cold, _ = run_cli(capsys, *SCAN, "--changed-since", "main", "--no-cache")
     assert _strip(pull_request) == _strip(pull_request_cold)
     assert pooled == [2] and early == [(False, False)]
+
+
+def _watch_walks(monkeypatch) -> list[bool]:
+    """Per project record key made, whether the tree's walk made beside the worker served it."""
+    from backend_audit.pipeline import project_record
+
+    used: list[bool] = []
+    real = project_record.Inputs.of.__func__
+
+    def of(cls, root, settings, file_results, digests, content_keys, skip, git_listing=None, walked=None):
+        used.append(walked is not None and walked.paths == {fr.path for fr in file_results})
+        return real(cls, root, settings, file_results, digests, content_keys, skip, git_listing, walked)
+
+    monkeypatch.setattr(project_record.Inputs, "of", classmethod(of))
+    return used
+
+
+@pytest.mark.parametrize("shape", sorted(EDITS))
+def test_a_plain_scan_of_one_large_edit_in_a_worker_reports_what_a_scan_without_cache_does(
+        tmp_path, monkeypatch, capsys, shape, passes):
+    """A plain scan's large miss goes to a worker while this process loads the hits and walks the tree for the
+    project record's key; the edit changes facts, so the stored record must not serve: the pass runs again."""
+    pooled, _ = _watch_pool_and_early_base(monkeypatch)
+    root, before = _base_branch_scanned(tmp_path, monkeypatch, capsys)
+    walks = _watch_walks(monkeypatch)
+    passes.clear()  # the base branch's scan ran the pass
+    path, text = EDITS[shape]
+    write(root, {path: text})
+    _, warm, _ = run_cli(capsys, *SCAN)
+    assert pooled == [1] and walks == [True] and passes == [1]
+    _, cold, _ = run_cli(capsys, *SCAN, "--no-cache")
+    assert _strip(warm) == _strip(cold)
+    assert _elsewhere(json.loads(cold), path) != _elsewhere(json.loads(before), path)
+
+
+def test_a_comment_edited_in_a_worker_reuses_the_record_unless_the_tree_changed(tmp_path, monkeypatch, capsys,
+                                                                                passes):
+    """A comment leaves every fact as it was: the record serves, keyed by the walk made beside the worker. A
+    requirements file of another size besides it changes that walk: the pass runs again."""
+    pooled, _ = _watch_pool_and_early_base(monkeypatch)
+    root, before = _base_branch_scanned(tmp_path, monkeypatch, capsys)
+    walks = _watch_walks(monkeypatch)
+    passes.clear()  # the base branch's scan ran the pass
+    write(root, {"app/helpers.py": HELPERS + "# a comment\n"})
+    _, warm, _ = run_cli(capsys, *SCAN)
+    assert pooled == [1] and walks == [True] and passes == []
+    assert _strip(warm) == _strip(before)
+    write(root, {"app/helpers.py": HELPERS + "# another comment\n", "requirements.txt": "django==4.2\n"})
+    _, warm, _ = run_cli(capsys, *SCAN)
+    assert pooled == [1, 1] and walks == [True, True] and passes == [1]
+    _, cold, _ = run_cli(capsys, *SCAN, "--no-cache")
+    assert _strip(warm) == _strip(cold)
+

@@ -387,3 +387,80 @@ def test_recased_gate_answers_as_every_assignment_walked_on_this_package():
     for path in paths:
         text = path.read_text(encoding="utf-8")
         assert _run_check(FunctionFacts, text, path.name) == _run_check(ungated, text, path.name), path
+
+
+# --- the module facts' `sys.argv` search, gated on the word (session 37) ------------------------------------
+
+_ARGV = [
+    "import sys\nNAME = sys.argv[1]\n",
+    "import sys\nif len(sys.argv) > 1:\n    run(sys.argv[1])\n",
+    "import sys\nTABLE = [('a', 'é'), (sys.argv, 'b')]\n",  # a non-ASCII data module that still reads argv
+    "import sys\nprint(sys.\uff41\uff52\uff47\uff56)\n",  # `argv` spelled in fullwidth letters: the parser reads `argv`
+    "import sys\nX = 'é'\nprint(sys.\uff41\uff52\uff47\uff56)\n",
+    "import sys\nX = 'e\u0301'\nprint(sys.\U0001d41a\U0001d42b\U0001d420\U0001d42f)\n",  # mathematical bold, text not NFC
+]
+
+
+def _module_facts(text: str) -> dict:
+    from backend_audit.checks.base import FileContext
+    from backend_audit.engines import ast_walk
+    from backend_audit.model.facts import ModuleShapeCollector
+
+    ctx = FileContext(path="tool.py", is_test=False, rules={}, options={}, text=text)
+    ast_walk.run_checks(ast.parse(text), ctx, [], [ModuleShapeCollector])
+    return ctx.facts
+
+
+@pytest.mark.parametrize("text", _ARGV)
+def test_a_module_reading_argv_is_seen_through_the_word_gate(text):
+    assert _module_facts(text).get("runs_as_script") is True
+
+
+def test_the_argv_gate_answers_as_the_walk_on_this_package():
+    from backend_audit.model import facts as module_facts
+    from backend_audit.model.frameworks import common
+
+    with pytest.MonkeyPatch.context() as mp:
+        texts = [p.read_text(encoding="utf-8") for p in sorted(SRC.rglob("*.py")) + [Path(__file__)]]
+        texts += _ARGV + ["X = [('é', 'ü')] * 3\n", "import sys\nARGS = sys.argv\n", "def f():\n    sys.argv\n"]
+        gated = [_module_facts(t).get("runs_as_script") for t in texts]
+        mp.setattr(module_facts, "may_name", lambda text, word: True)
+        walked = [_module_facts(t).get("runs_as_script") for t in texts]
+    assert gated == walked
+    assert set(gated) == {True, None}
+    assert common.may_name("x = 1\n", "argv") is False and common.may_name("é = 'argv'\n", "argv") is True
+
+
+def test_matching_paths_answers_as_each_path_asked():
+    """config.matching (the checklist's evidence: the joined regex run over the paths at once) keeps the paths
+    matches_any accepts, in order, for the bundled evidence specs and for globs that need the linear matcher."""
+    import yaml
+
+    from backend_audit.config import matches_any, matching
+
+    root = SRC.parent.parent
+    paths = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts
+                   and ".venv" not in p.parts and "__pycache__" not in p.parts)
+    paths += ["a/migrations/0001_x.py", "deploy/k8s/app.yaml", "x/locust/run.py", "Chart.yaml", "a/b/values-prod.yaml",
+              ".github/workflows/ci.yml", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab.py", "dir with space/x.sql"]
+    specs: list[list[str]] = []
+
+    def find(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("files", "folders") and isinstance(value, list):
+                    specs.append(value)
+                find(value)
+        elif isinstance(node, list):
+            for value in node:
+                find(value)
+
+    find(yaml.safe_load((root / "rules" / "checklists.yaml").read_text(encoding="utf-8")))
+    specs += [["*a*a*a*a*a*a*b.py"], ["*a*a*a*a*a*a*b.py", "**/*.sql"], [], ["!x"], ["src/**/*.py", "!src/x.py"]]
+    assert len(specs) > 15
+    found = 0
+    for patterns in specs:
+        expected = [p for p in paths if matches_any(p, tuple(patterns))]
+        assert matching(tuple(patterns), paths) == expected, patterns
+        found += bool(expected)
+    assert found > 5

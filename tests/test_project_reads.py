@@ -47,3 +47,30 @@ def test_nothing_is_recorded_outside_a_block_or_for_unwatched_files():
     with m.recording() as reads:
         m.facts["b.py"].get("web")
     assert reads == set() and not isinstance(m.facts["b.py"], type(m.facts["a.py"]))
+
+
+def test_a_read_value_is_a_deep_copy_of_what_was_read():
+    """The snapshot taken at the first read (the base pass compares it) equals deepcopy's and shares no
+    container with the facts, whatever their shape (JSON-like, a set, a dict subclass)."""
+    from collections import OrderedDict
+
+    from backend_audit.model.project import _snapshot
+
+    values = [{"a": [1, 2.5, None, True, {"b": ("c", ["d"])}]}, ["x", {"y": {}}], "s", 3, None,
+              {"set": {1, 2}}, OrderedDict(z=[1]), (1, [2])]
+    for value in values:
+        copy = _snapshot(value)
+        assert copy == value
+        assert not any(c is d for c in _containers(value) for d in _containers(copy))
+
+
+def _containers(value, depth=0):
+    if depth > 50:
+        return
+    if isinstance(value, (dict, list, set)):
+        yield value
+        for v in (value.values() if isinstance(value, dict) else value):
+            yield from _containers(v, depth + 1)
+    elif isinstance(value, tuple):
+        for v in value:
+            yield from _containers(v, depth + 1)

@@ -327,3 +327,47 @@ def test_a_scan_leaves_the_cyclic_collector_as_it_found_it(tmp_path, passes):
         assert len(passes) == 3 and gc.isenabled() and frozen - 100 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+def test_the_tree_is_walked_once_per_scan_and_the_record_still_sees_every_listing(tmp_path, monkeypatch):
+    """The whole-repository rules and the checklist share one walk of the tree (discovery.walks_once); a
+    repeated ask replays the listing's audit events, so the record's journal is what the walks would make."""
+    from backend_audit.pipeline import discovery
+
+    root = tree(tmp_path)
+    walks: list[str] = []
+    real = discovery.scan_tree
+
+    def counting(top, *args, **kwargs):
+        walks.append(top)
+        return real(top, *args, **kwargs)
+
+    monkeypatch.setattr(discovery, "scan_tree", counting)
+    first = discovery.repository_files(root, 20000)
+    with discovery.walks_once(), project_record.journal() as journal:
+        assert discovery.repository_files(root, 20000) == first
+        listed = list(journal.listed)
+        assert discovery.repository_files(root, 20000) == first
+        assert discovery.repository_files(root) == first  # another limit: walked again
+    assert len(walks) == 3
+    assert listed and journal.listed == listed * 2 + listed
+    assert report(scan([root], SETTINGS, use_git=False)) == cold(root)
+
+
+def test_a_walk_made_ahead_keys_the_record_only_for_its_own_paths(tmp_path):
+    """Inputs.of takes the tree's walk made beside a worker only when it was made for the same root, paths and
+    skips; another one (a file list that changed) is walked again, never trusted."""
+    from backend_audit.findings import FileResult
+
+    root = tree(tmp_path)
+    results = [FileResult(path=p, facts={}) for p in ("app/db.py", "app/urls.py", "app/views.py")]
+    digests = {fr.path: "d" for fr in results}
+    key = project_record.Inputs.of(root, SETTINGS, results, digests, {}, set()).key
+    made = project_record.Walked.of(root, {fr.path for fr in results}, set())
+    assert project_record.Inputs.of(root, SETTINGS, results, digests, {}, set(), walked=made).key == key
+    stale = project_record.Walked(root, made.paths, made.skip, "not the tree's digest")
+    assert project_record.Inputs.of(root, SETTINGS, results, digests, {}, set(), walked=stale).key != key
+    for other in (project_record.Walked.of(root, {"app/db.py"}, set()),
+                  project_record.Walked.of(root, made.paths, {str(root / "app")}),
+                  project_record.Walked.of(tmp_path, made.paths, set())):
+        assert project_record.Inputs.of(root, SETTINGS, results, digests, {}, set(), walked=other).key == key

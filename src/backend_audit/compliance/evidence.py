@@ -19,7 +19,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..config import matcher
+from ..config import matcher, matching
 from ..findings import ScanResult
 from ..pipeline.discovery import repository_files
 from ..records import dataclass
@@ -78,8 +78,7 @@ class Project:
         return name.replace("_", "-") in self.dependencies or name.replace("-", "_") in self.imports
 
     def matching_files(self, patterns: Iterable[str]) -> list[str]:
-        match = matcher(tuple(patterns))
-        return [f for f in self.files if match(f)]
+        return matching(tuple(patterns), self.files)
 
     def folders(self, patterns: Iterable[str]) -> dict[str, int]:
         """Folder -> number of Python files directly in it (`__init__.py` not counted), for folders matching."""

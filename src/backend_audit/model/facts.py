@@ -13,6 +13,7 @@ import tokenize
 
 from ..checks.base import FileContext
 from .blocks import COMPOUND, blocks, call_args, inline_suite
+from .frameworks.common import may_name
 
 # "hc.integrations.email.transport.Email", "paperless.auth.RemoteUserAuthentication", include("users.urls"):
 # a module loaded by name
@@ -276,7 +277,7 @@ class ModuleShapeCollector:
                 self.facts["alembic_down"] = parents
         if any(not _declaration(s) for s in node.body):
             self.facts["module_code"] = True  # a script: it does things when run, not only declares them
-        if any(_main_guard(s) for s in node.body) or any(
+        if any(_main_guard(s) for s in node.body) or may_name(self.ctx.text, "argv") and any(
                 isinstance(n, ast.Attribute) and n.attr == "argv" and isinstance(n.value, ast.Name) and n.value.id == "sys"
                 for s in node.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                 for n in ast.walk(s)):

@@ -248,6 +248,20 @@ class journal:
         _active.remove(self._journal)
 
 
+@dataclass(frozen=True)
+class Walked:
+    """world_digest(root, paths, skip), made ahead."""
+
+    root: Path
+    paths: frozenset[str]
+    skip: frozenset[str]
+    digest: str | None
+
+    @classmethod
+    def of(cls, root: Path, paths: set[str], skip: set[str]) -> "Walked":
+        return cls(root, frozenset(paths), frozenset(skip), world_digest(root, paths, skip))
+
+
 @dataclass
 class Inputs:
     """What this scan's project pass would read, as far as it is known before the pass runs."""
@@ -261,14 +275,19 @@ class Inputs:
 
     @classmethod
     def of(cls, root: Path, settings: Settings, file_results: list[FileResult], digests: dict[str, str],
-           content_keys: dict[str, str], skip: set[str], git_listing: str | None = None) -> "Inputs | None":
+           content_keys: dict[str, str], skip: set[str], git_listing: str | None = None,
+           walked: "Walked | None" = None) -> "Inputs | None":
+        """`walked`: the tree's digest made ahead (while a worker analysed the misses), used when it was made
+        for these very paths and skips."""
         files = []
         for fr in sorted(file_results, key=lambda fr: fr.path):
             digest = getattr(fr, "digest", None) or digests.get(fr.path)
             if digest is None:  # not stored (a transient failure, a fact that is not JSON): unknown facts
                 return None
             files.append([fr.path, fr.analysed, digest])
-        world = world_digest(root, {fr.path for fr in file_results}, skip)
+        paths = {fr.path for fr in file_results}
+        fits = walked is not None and walked.root == root and walked.paths == paths and walked.skip == skip
+        world = walked.digest if fits else world_digest(root, paths, skip)
         if world is None:
             return None
         h = hashlib.sha256(b"%d\0" % RECORD_FORMAT)

@@ -21,11 +21,11 @@ from typing import Callable, Iterable
 
 from .. import __version__
 from ..catalog import Rule, load_rules
-from ..checks import all_checks
+from ..checks import CHANGED_SINCE, PROJECT, WHOLE_REPO, all_checks, has_kind
 from ..checks.base import DEFERRED_FINDINGS, AstCheck, BanditCheck, FileContext, ProjectCheck, RadonCheck
 from ..config import Selection, Settings, is_test_path, requires_python
 from ..records import dataclass
-from .discovery import SourceRef, discover
+from .discovery import SourceRef, discover, walks_once
 from .test_packages import with_test_packages
 from ..findings import FileResult, Finding, ScanResult, Skipped, assign_fingerprints
 from . import base_prep, helper, syntax, test_functions
@@ -394,8 +394,9 @@ def _preload() -> None:
 
 # A scan this small finishes before worker processes would have started (fork, per-worker first-use
 # costs): analyse it in the scan's own process. Past that, workers analyse in parallel. One or two edited
-# files (a warm scan's misses) stay here up to a larger size: the parent has little to overlap with them
-# (the project record spares it the pass), and a worker would first fork and import bandit and every check.
+# files (a warm scan's misses) stay here up to a larger size, unless they come to OVERLAP_MIN_BYTES: then a
+# worker forked from this process (importing nothing more up front) analyses them while this process loads
+# the hits and walks the tree for the project record (a pull-request scan: decodes every cached fact).
 IN_PROCESS_MAX_FILES = 64
 IN_PROCESS_MAX_BYTES = 256 * 1024
 IN_PROCESS_FEW_FILES = 2
@@ -654,7 +655,7 @@ def run_project_checks(file_results: list[FileResult], plan: Plan, rules: dict[s
 
 
 def _reads_changed_since(rule_id: str) -> bool:
-    return any(getattr(c, "READS_CHANGED_SINCE", False) for c in all_checks().get(rule_id, ()))
+    return has_kind(rule_id, CHANGED_SINCE)
 
 
 def _base_project_fingerprints(result: ScanResult, changes, plan: Plan, rules: dict[str, Rule],
@@ -754,13 +755,18 @@ def _affected_rules(project: set[str], model, base: list[FileResult],
 
 
 def _project_inputs(cache, root: Path, settings: Settings, file_results: list[FileResult],
-                    keys: dict[str, str], git_listing: str | None = None):
+                    keys: dict[str, str], git_listing: str | None = None, walked=None):
     if cache is None:
         return None
     from .project_record import Inputs
 
-    skip = {os.path.realpath(cache.directory)}
-    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, skip, git_listing)
+    return Inputs.of(root, settings, file_results, dict(cache.digests), keys, _record_skip(cache), git_listing,
+                     walked)
+
+
+def _record_skip(cache) -> set[str]:
+    """What the project record's tree walk leaves out: the cache directory."""
+    return {os.path.realpath(cache.directory)}
 
 
 def _project_pass(inputs, cache, file_results: list[FileResult], plan: Plan, rules: dict[str, Rule],
@@ -826,15 +832,12 @@ def _scope(targets: list[Path], root: Path) -> tuple[str, ...]:
 
 
 def _project_rule_ids(plan: Plan) -> tuple[str, ...]:
-    checks = all_checks()
-    return tuple(rid for rid in plan.enabled if any(issubclass(c, ProjectCheck) for c in checks.get(rid, ())))
+    return tuple(rid for rid in plan.enabled if has_kind(rid, PROJECT))
 
 
 def _whole_repo_only(rule_ids: tuple[str, ...]) -> tuple[str, ...]:
     """The project rules an explicit file list cannot run (see run_project_checks' `subset`)."""
-    checks = all_checks()
-    return tuple(rid for rid in rule_ids
-                 if not all(getattr(c, "SOUND_ON_FILE_SUBSET", False) for c in checks.get(rid, ())))
+    return tuple(rid for rid in rule_ids if has_kind(rid, WHOLE_REPO))
 
 
 _GC_THRESHOLD = gc.get_threshold()
@@ -892,7 +895,7 @@ def scan(targets: Iterable[Path], settings: Settings, progress_factory=None,
     from . import git as gitexec
 
     try:
-        with _rare_gc_passes(), gitexec.config_read_once():
+        with _rare_gc_passes(), gitexec.config_read_once(), walks_once():
             return _scan(list(targets), settings, progress_factory, use_git, postprocessors)
     finally:
         helper.reap()  # a helper of this scan exited long ago: no wait
@@ -926,6 +929,12 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     # A --changed-since scan always runs the project pass, which reads every file's facts: decode them
     # while the misses (the changed files) are analysed, rather than after.
     decode_facts = changes is not None and bool(found)
+    # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
+    file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
+    # A plain scan keys its project record by a walk of the tree, which needs no file's result: with a large
+    # miss (an edited module) in a worker, this process walks it meanwhile, as it loads the hits.
+    keyed = cache is not None and changes is None and not file_subset and bool(found)
+    walked: list = [None]
 
     def load_hits() -> None:  # while the workers analyse the misses
         if cache and found:
@@ -945,12 +954,20 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
         except Exception:  # noqa: BLE001 (the base pass prepares its inputs itself, and reports what fails)
             early[0] = None
 
+    def walk_tree() -> None:  # only while a worker analyses the misses
+        from .project_record import Walked
+
+        try:
+            walked[0] = Walked.of(disc.root, {ref.rel for ref in disc.files}, _record_skip(cache))
+        except Exception:  # noqa: BLE001 (Inputs.of walks the tree itself, as before)
+            walked[0] = None
+
     if progress_factory is not None and len(todo) > 200:
         with progress_factory(len(todo)) as bar:
             fresh = _run_files(todo, plan, jobs, bar.update, meanwhile=load_hits)
     else:
-        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts,
-                           beside=prepare_base if decode_facts else None)
+        fresh = _run_files(todo, plan, jobs, None, meanwhile=load_hits, overlap=decode_facts or keyed,
+                           beside=prepare_base if decode_facts else walk_tree if keyed else None)
     if unreadable:  # corrupted or foreign entries: analysed now, and rewritten
         fresh += _run_files(unreadable, plan, jobs, None)
     if cache:
@@ -960,9 +977,7 @@ def _scan(targets: list[Path], settings: Settings, progress_factory,
     findings = [f for fr in file_results for f in fr.findings]
     skipped = list(disc.skipped) + [s for fr in file_results for s in fr.skipped]
     t = time.perf_counter()
-    # An explicit file list (pre-commit) cannot judge whole-repo rules: skip them rather than guess.
-    file_subset = bool(targets) and all(Path(p).is_file() for p in targets)
-    inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing) \
+    inputs = _project_inputs(cache, disc.root, settings, file_results, keys, disc.git_listing, walked[0]) \
         if changes is None and not file_subset else None
     refs = {ref.rel: ref for ref in disc.files}
     model, reads, project = _project_pass(inputs, cache, file_results, plan, rules, selection, disc.root, changes,

@@ -167,8 +167,7 @@ def today() -> date:
 def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] = ()) -> None:
     """Mark suppressed findings, drop per-file-ignored whole-repo findings, add meta findings."""
     from ..catalog import rules_by_id
-    from ..checks import all_checks
-    from ..checks.base import MetaCheck
+    from ..checks import meta_checks
 
     rules = rules_by_id()
     known = frozenset(rules)
@@ -211,13 +210,11 @@ def apply(result: ScanResult, selection: Any, project_rules_ran: Iterable[str] =
                 f.suppression = _noqa(f, _linter_ids(rule), nosecs.get(f.path, ()))
 
     all_comments = [c for path in sorted(comments) for c in comments[path]]
-    checks = all_checks()
     meta: list[Finding] = []
     for rule_id in (r.id for r in result.rules):
-        for cls in checks.get(rule_id, ()):
-            if issubclass(cls, MetaCheck):
-                meta.extend(f for f in cls(rules[rule_id], selection.options(rule_id)).run(all_comments)
-                            if not _ignored(selection, f.rule_id, f.path))
+        for cls in meta_checks(rule_id):  # their modules only: a warm scan imports no other check
+            meta.extend(f for f in cls(rules[rule_id], selection.options(rule_id)).run(all_comments)
+                        if not _ignored(selection, f.rule_id, f.path))
     if meta:
         result.findings.extend(meta)
         result.findings.sort(key=Finding.sort_key)

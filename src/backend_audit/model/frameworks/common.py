@@ -139,6 +139,19 @@ def may_call_deps(text: str) -> bool:
     return False
 
 
+def may_name(text: str, word: str) -> bool:
+    """Whether the ASCII identifier `word` can be named anywhere in this source: False spares a walk of
+    every module-level statement (a data module's table of ten thousand tuples) looking for it. The parser
+    NFKC-normalises identifiers and an identifier is bounded by ASCII (anything else outside a string or a
+    comment does not parse), so a text NFKC changes holds the word normalised; searched in UTF-8 bytes
+    (CPython's search in a wide string is slow)."""
+    if text.isascii():
+        return word in text
+    if word.encode() in text.encode("utf-8", "surrogatepass"):
+        return True
+    return not unicodedata.is_normalized("NFKC", text) and word in unicodedata.normalize("NFKC", text)
+
+
 def dep_refs(node: ast.AST | None) -> list[str]:
     """Callables named in `Depends(f)` / `Security(f)` inside an expression (lists, Annotated[...] too)."""
     out: list[str] = []
