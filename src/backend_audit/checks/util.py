@@ -341,8 +341,11 @@ def run_by_hand(ctx: FileContext) -> str | None:
 def is_cli_command(ctx: FileContext, func: ast.AST) -> bool:
     """`@cli.command("rotate")`, `@click.command()`, typer's `@app.command()`, Flask's `@app.cli.command()`,
     Flask-Script's `@manager.command`: a function registered as a command of a command-line program."""
+    # `@click.command("request-key")` names its library itself, even where click is imported inside the function
+    # that defines the command (a plugin's CLI hook)
     return any(name.rsplit(".", 1)[-1] == "command" and (".cli." in f".{name}" or defines_cli(ctx) or any(
-        v.split(".")[0] == "flask_script" for v in ctx.imports.values())) for name in decorator_names(func))
+        v.split(".")[0] == "flask_script" for v in ctx.imports.values()) or name.split(".")[0] in ("click", "typer"))
+        for name in decorator_names(func))
 
 
 _SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
