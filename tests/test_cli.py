@@ -35,11 +35,14 @@ BAD = """\
     def run(request):
         subprocess.run(f"echo {request.GET['cmd']}", shell=True)
     """
-# a warning at the rule's own level (NO_TEST_RULES scans with --raw-levels)
+# a warning the blind calibration leaves at warning (rules/calibration.yaml): the gate's semantics, not a level
+# (the mutable default of BA-QUAL-003 it used to be is a note since session 37's table)
 WARN = """\
-    def f(items=[]):
-        items.append(1)
-        return items
+    import asyncio
+
+
+    def kick(coro):
+        asyncio.ensure_future(coro)
     """
 
 
@@ -73,7 +76,7 @@ def test_json_and_text_from_one_analysis(cli, clean_env, tmp_path):
     assert f["BA-INP-003"]["path"] == "app/jobs.py" and f["BA-INP-003"]["line"] == 4
     assert set(f["BA-INP-003"]) >= {"rule_id", "path", "line", "column", "end_line", "end_column", "level",
                                      "message", "engine", "fingerprint"}
-    assert "BA-QUAL-003" in proc.stdout
+    assert "BA-REL-005" in proc.stdout
 
 
 def test_default_file_location_is_reports_dir(cli, clean_env, tmp_path):
@@ -93,8 +96,8 @@ def test_select_and_ignore_most_specific_wins(cli, clean_env, tmp_path):
     write(tmp_path, "app/jobs.py", BAD)
     write(tmp_path, "app/util.py", WARN)
     out = tmp_path / "r.json"
-    run(cli, "scan", ".", "--select", "BA-QUAL", "-f", f"json:{out}", cwd=tmp_path, env=clean_env)
-    assert {f["rule_id"] for f in json.loads(out.read_text())["findings"]} == {"BA-QUAL-003"}
+    run(cli, "scan", ".", "--select", "BA-REL", "-f", f"json:{out}", cwd=tmp_path, env=clean_env)
+    assert {f["rule_id"] for f in json.loads(out.read_text())["findings"]} == {"BA-REL-005"}
     run(cli, "scan", ".", "--ignore", "BA-", "--select", "BA-INP-003", "-f", f"json:{out}", cwd=tmp_path,
         env=clean_env)
     assert {f["rule_id"] for f in json.loads(out.read_text())["findings"]} == {"BA-INP-003"}
@@ -105,7 +108,7 @@ def test_pyproject_config_is_read(cli, clean_env, tmp_path):
     write(tmp_path, "pyproject.toml", """\
         [tool.backend-audit]
         fail-on = "warning"
-        per-file-ignores = { "legacy/*" = ["BA-QUAL"] }
+        per-file-ignores = { "legacy/*" = ["BA-REL"] }
         """)
     write(tmp_path, "legacy/old.py", WARN)
     out = tmp_path / "r.json"

@@ -275,7 +275,7 @@ def send_login_code(code, user):
 
 
 def test_eager_log_message_only_in_development_is_a_note(tmp_path):
-    assert _levels(tmp_path, "app/auth.py", DEV_BANNER, "BA-LOG-002") == {10: "note", 11: "warning"}
+    assert _levels(tmp_path, "app/auth.py", DEV_BANNER, "BA-LOG-002") == {10: "note", 11: "note"}
 
 
 EAGER_LEVELS = """import logging
@@ -294,11 +294,11 @@ def sync(items):
 """
 
 
-def test_eager_log_message_is_a_warning_only_at_debug_level(tmp_path):
-    # debug is off in production: its f-string is paid for nothing; at info and above the record is formatted
-    # anyway when emitted, so only grouping by template is lost (a note), as blind reviews of sets R and S judged
+def test_eager_log_message_is_a_note_at_every_level(tmp_path):
+    # at info and above the record is formatted anyway when emitted, so only grouping by template is lost; at
+    # debug the formatting is paid while the level is off, a cost every blind set pinned to note (X: 40 of 40)
     assert _levels(tmp_path, "app/sync.py", EAGER_LEVELS, "BA-LOG-002") == {
-        8: "warning", 9: "warning", 10: "note", 12: "note", 13: "note"}
+        8: "note", 9: "note", 10: "note", 12: "note", 13: "note"}
 
 
 FALLBACKS = '''try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from .base import AstCheck, FileContext, dotted
-from .util import decorator_names, is_endpoint_function
+from .util import decorator_names, is_endpoint_function, logger_method
 
 _MUTABLE_CALLS = frozenset({"list", "dict", "set", "defaultdict", "OrderedDict", "Counter", "deque",
                             "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
@@ -160,6 +160,12 @@ class HandlerMutatesModuleState(AstCheck):
 
 # ---------------------------------------------------------------------------------------------- BA-REL-005
 
+
+def _awaits_receive(st: ast.stmt) -> bool:
+    """`await ws.receive()` as a statement, its result dropped: a read that only waits for the close."""
+    return isinstance(st, ast.Expr) and isinstance(st.value, ast.Await) and isinstance(st.value.value, ast.Call) \
+        and isinstance(st.value.value.func, ast.Attribute) and st.value.value.func.attr.startswith("receive")
+
 _LOOP_FACTORIES = ("asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop")
 
 
@@ -184,8 +190,44 @@ class FireAndForgetTask(AstCheck):
             return f"{name}.create_task"
         return None  # TaskGroup / nursery handles keep their tasks
 
+    def _coroutine(self, call: ast.Call) -> ast.AsyncFunctionDef | None:
+        """The coroutine function defined in this module that the spawned call runs (`process_websocket(ws)`,
+        `self.start_shell()`), or None."""
+        inner = call.args[0] if call.args else None
+        if not isinstance(inner, ast.Call) or self.ctx.tree is None:
+            return None
+        name = dotted(inner.func) or ""
+        if name.startswith("self.") and name.count(".") == 1:
+            cls = next((p for p in reversed(self.ctx.parents) if isinstance(p, ast.ClassDef)), None)
+            scope = cls.body if cls is not None else []
+            name = name[5:]
+        else:
+            scope = self.ctx.tree.body
+        return next((n for n in scope if isinstance(n, ast.AsyncFunctionDef) and n.name == name), None)
+
+    def _nothing_to_lose(self, func: ast.AsyncFunctionDef | None) -> bool:
+        """The task holds nothing whose loss matters: it only logs and returns (a feature switched off), or it
+        awaits one `receive()` of a connection to notice the peer's close and swallows what that raises (the
+        connection keeps the pending receive; the loop that sends checks `closed` itself)."""
+        if func is None:
+            return False
+        body = [st for st in func.body if not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant))]
+        before = body[:next((i for i, st in enumerate(body) if isinstance(st, ast.Return)), len(body))]
+        if len(before) < len(body) and all(self._logs(st) for st in before):
+            return True
+        if len(body) == 1 and isinstance(body[0], ast.Try) and not body[0].orelse and not body[0].finalbody:
+            tried, handlers = body[0].body, body[0].handlers
+            return len(tried) == 1 and _awaits_receive(tried[0]) and all(
+                all(isinstance(st, ast.Pass) or self._logs(st) for st in h.body) for h in handlers)
+        return len(body) == 1 and _awaits_receive(body[0])
+
+    def _logs(self, st: ast.stmt) -> bool:
+        return isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and logger_method(st.value, self.ctx) is not None
+
     def visit_Expr(self, node: ast.Expr) -> None:
         what = self._spawn(node.value)
+        if what and self._nothing_to_lose(self._coroutine(node.value)):
+            return
         if what:
             self.report(node, f"result of {what}() is dropped: the event loop keeps only a weak reference, so the "
                               "task can be garbage-collected mid-flight and its exception is never seen; keep a "

@@ -9,6 +9,7 @@ from typing import Any
 from ..model.frameworks.common import keyword
 from .base import AstCheck, FileContext, dotted, dotted_parts, iter_nodes
 from .recognise import receiver_name
+from .task_limits import task_time_limit
 from .walked_rows import background_job, sample_data_module, task_class, walked
 from .util import (decorator_names, is_alembic_env, is_alembic_revision, is_main_guard, is_route_handler,
                    logger_method, run_by_hand, tries_batch_write)
@@ -239,6 +240,10 @@ class OutboundCallWithoutTimeout(AstCheck):
         if tool:
             return "note", (f" (in a plugin of a developer tool ({tool}): it runs in a developer's git hook or lint "
                             "run, not in the service; whoever runs it sees a hang)")
+        limited = task_time_limit(self.ctx)
+        if limited:
+            return "note", (f" (in a worker task with a time limit: {limited}, which ends a stalled call; the task "
+                            "fails, the worker goes on; whether the limit suits the work was not traced)")
         memo = self._fetched_once()
         if memo:
             return "note", (f" (fetched once and kept in {memo}: a stall holds only the first caller, such as the "

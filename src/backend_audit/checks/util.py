@@ -295,6 +295,27 @@ def script_functions(tree: ast.Module | None, roots: frozenset[str] = frozenset(
     return frozenset(found)
 
 
+def script_classes(tree: ast.Module | None, functions: frozenset[str]) -> frozenset[str]:
+    """The module-level classes only the program uses: named nowhere in the module but inside the
+    `if __name__ == "__main__":` block, the program's functions (`script_functions`) and the class's own body
+    (`Documentation(Route, "docs").write()` under the guard of an API-docs generator, the packet handler a
+    manual echo server's main() serves with). Their methods are the program's code too."""
+    if tree is None:
+        return frozenset()
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    if not classes:
+        return frozenset()
+    program = [n for n in tree.body if isinstance(n, ast.If) and is_main_guard(n) or
+               isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in functions]
+    if not program:
+        return frozenset()
+    used = {n.id for st in program for n in ast.walk(st) if isinstance(n, ast.Name)}
+    elsewhere = {n.id for st in tree.body if not any(st is p for p in program)
+                 for n in ast.walk(st) if isinstance(n, ast.Name) and
+                 not (isinstance(st, ast.ClassDef) and st.name == n.id)}
+    return frozenset(name for name in classes if name in used and name not in elsewhere)
+
+
 _WEB_APPS = frozenset({"flask.Flask", "fastapi.FastAPI", "starlette.applications.Starlette", "quart.Quart",
                        "sanic.Sanic", "aiohttp.web.Application", "django.core.wsgi.get_wsgi_application"})
 
@@ -341,8 +362,11 @@ def run_by_hand(ctx: FileContext) -> str | None:
 def is_cli_command(ctx: FileContext, func: ast.AST) -> bool:
     """`@cli.command("rotate")`, `@click.command()`, typer's `@app.command()`, Flask's `@app.cli.command()`,
     Flask-Script's `@manager.command`: a function registered as a command of a command-line program."""
+    # `@click.command("request-key")` names its library itself, even where click is imported inside the function
+    # that defines the command (a plugin's CLI hook)
     return any(name.rsplit(".", 1)[-1] == "command" and (".cli." in f".{name}" or defines_cli(ctx) or any(
-        v.split(".")[0] == "flask_script" for v in ctx.imports.values())) for name in decorator_names(func))
+        v.split(".")[0] == "flask_script" for v in ctx.imports.values()) or name.split(".")[0] in ("click", "typer"))
+        for name in decorator_names(func))
 
 
 _SCRIPT_MEMO: list = [None, None]  # [tree, its answer]: asked per call, the same for the whole module
