@@ -12,6 +12,7 @@ from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .host_checks import ssrf_check
+from .upload_fields import server_written_path
 from .taint_base import TaintCheck
 from .util import in_admin_site
 
@@ -133,6 +134,10 @@ class PathTraversal(TaintCheck):
         if TAIL_AFTER_PREFIX <= tf.flow.sanitised:
             return None  # a caller passed only a file name's tail, which a callee put after its own name part
         judged = super().judge(tf)
+        if judged is not None and judged[0] != "note" and tf.flow.root.startswith("src:") and tf.flow.steps:
+            upload = self._upload_source(tf)
+            if upload is not False:
+                return upload
         if judged is not None and judged[0] == "error":
             gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol) or \
                 (f"a view of the staff-only admin site, {tf.flow.steps[0][0]}" if _staff_source(tf) else "")
@@ -154,6 +159,29 @@ class PathTraversal(TaintCheck):
         # the path passed may be the containment this rule asks for, which the source shown does not tell
         return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
                         f"project code that could not be read (containment check not traced). {self.FIX}")
+
+
+    def _upload_source(self, tf) -> tuple[str, str] | None | bool:
+        """Request data that is no path a client wrote: an upload front end's temp-file field (lowered), or
+        Django's uploaded file object itself handed to the sink (`ZipFile(request.FILES["archive"])`: None,
+        dropped). False when neither."""
+        path, line = tf.flow.steps[0][0], tf.flow.steps[0][1]
+        lines = self.source_lines(path)
+        if tf.flow.root.endswith(".FILES") and len(tf.flow.steps) <= 2 and 0 < line <= len(lines) and \
+                _FILE_OBJECT_ARG.search(lines[line - 1]):
+            return None  # a file object, read through; its name (`.name`) is not what reaches the sink
+        field = server_written_path(lines, line)
+        if not field:
+            return False
+        return "note", (f"the form field {field} reaches a filesystem path ({tf.api}): it is named like the "
+                        f"temp-file path an upload front end writes for a streamed upload (`<field>.path`, as "
+                        f"nginx's upload module and streaming upload handlers do, refusing client fields with "
+                        f"that suffix); whether clients can set it here was not traced (origin not traced). "
+                        f"{self.FIX}")
+
+
+# `ZipFile(request.FILES["archive"])`, `open(self.request.FILES.get("f"))`: the uploaded file object is the argument
+_FILE_OBJECT_ARG = re.compile(r"\w\(\s*(?:self\.)?request\.FILES(?:\[[^\]]+\]|\.get\([^)]*\))\s*[,)]")
 
 
 def _staff_source(tf) -> bool:
