@@ -281,6 +281,13 @@ class OpenRedirect(TaintCheck):
             f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
             f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
         if judged is not None and judged[0] == "warning" and tf.flow.root.startswith("src:") and \
+                tf.flow.root.split(":", 3)[3] == "request.POST" and not _csrf_exempt(self._semantic, tf.flow.steps[0]):
+            if not in_admin_site(tf.flow.steps[0][0]) and _logged_in_only(self._semantic, tf.flow.steps[0]):
+                return "note", (f"request data (request.POST) reaches the target of a redirect ({tf.api}) in a view "
+                                f"only signed-in users reach (login_required): Django's CSRF check refuses a POST "
+                                f"another site makes the user send, so the user's own form chooses the target "
+                                f"(whether the form echoes a query parameter into it was not traced). {self.FIX}")
+        if judged is not None and judged[0] == "warning" and tf.flow.root.startswith("src:") and \
                 tf.flow.root.split(":", 3)[3] == "request.POST" and in_admin_site(tf.flow.steps[0][0]) and \
                 not _csrf_exempt(self._semantic, tf.flow.steps[0]):
             # the POST body of a form of the staff-only admin site: Django's CSRF middleware refuses a form
@@ -305,20 +312,34 @@ class OpenRedirect(TaintCheck):
 def _csrf_exempt(sm: Any, step: tuple) -> bool:
     """The function reading the request (or its class) is exempt from CSRF, or may be (`method_decorator`
     on the class hides which decorator it applies)."""
+    decorators = _decorators_at(sm, step)
+    return decorators is None or any(d in ("csrf_exempt", "method_decorator") for d in decorators)
+
+
+def _logged_in_only(sm: Any, step: tuple) -> bool:
+    """The function reading the request is behind `@login_required` (or its class takes LoginRequiredMixin): a
+    login page echoing `?next=` into its form is not, so the POST body is the signed-in user's own form."""
+    decorators = _decorators_at(sm, step)
+    return decorators is not None and any(d in ("login_required", "LoginRequiredMixin") for d in decorators)
+
+
+def _decorators_at(sm: Any, step: tuple) -> list[str] | None:
+    """The last names of the decorators (and class bases) around the functions holding the step's line, or
+    None when no function of the project's model holds it."""
     module = sm.module_of(step[0]) if sm is not None else None
     if not module:
-        return True
+        return None
     line = step[1]
     inside = [(q, f) for q, f in sm.functions.items() if q.startswith(module + ".") and
               f.line <= line <= f.end_line]
+    names: list[str] = []
     for qual, info in inside:
         decorators = list(info.decorators)
         cls = sm.class_(qual.rpartition(".")[0])
         if cls is not None:
-            decorators += list(cls.decorators)
-        if any(d.rpartition(".")[2] in ("csrf_exempt", "method_decorator") for d in decorators):
-            return True
-    return not inside
+            decorators += list(cls.decorators) + list(cls.bases)
+        names += [str(d).rpartition(".")[2] for d in decorators]
+    return names if inside else None
 
 
 def _returned_by_project_code(tf) -> str:
