@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..findings import Finding
-from .base import ProjectCheck
+from .base import ProjectCheck, deferred_findings
 from .mass_assignment import SCHEMA_BOUND, bounded_message
 
 _MAX_HOPS = 8
@@ -21,19 +21,14 @@ class MassAssignmentSchema(ProjectCheck):
     RULE_ID = "BA-INP-002"
 
     def run(self, project: Any) -> list[Finding]:
-        deferred = [(path, d) for path in sorted(project.facts) for d in project.facts[path].get(SCHEMA_BOUND, ())]
-        if not deferred:
-            return []
-        sm = getattr(project, "semantic", None)
-        out = []
-        for path, data in deferred:
-            finding = Finding.from_dict(data)
+        findings = deferred_findings(project, SCHEMA_BOUND)
+        sm = getattr(project, "semantic", None) if findings else None
+        for finding in findings:
             schema = finding.properties.pop("schema", "")
-            if sm is not None and _closed(project, sm, path, schema):
+            if sm is not None and _closed(project, sm, finding.path, schema):
                 finding.level = "note"
                 finding.message = bounded_message(finding.message, schema)
-            out.append(finding)
-        return out
+        return findings
 
 
 def _closed(project: Any, sm: Any, path: str, ref: str, hops: int = 0) -> bool:
