@@ -452,7 +452,7 @@ class RadonCheck:
 # Fact keys under which a file check leaves its findings (as dicts) for its project check to keep or drop:
 # the runner computes their fixes with the file's other findings, as only the file's text can give them.
 DEFERRED_FINDINGS = ("command_prints", "function_prints", "token_name_logs", "irreversible_steps",
-                     "perf_timeouts_in_functions", "csrf_exempt_views")
+                     "perf_timeouts_in_functions", "csrf_exempt_views", "mass_assignment_schemas")
 
 
 def deferred_findings(project: Any, key: str) -> list[Finding]:

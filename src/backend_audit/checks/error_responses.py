@@ -125,7 +125,8 @@ class ExceptionTextToClient(AstCheck):
         # per enclosing except block: (exception name unless public, specific type, tainted locals,
         # application-defined exception class)
         self.handlers: list[tuple[str | None, bool, set[str], bool]] = []
-        self.local_classes = {n.name for n in ctx.tree.body if isinstance(n, ast.ClassDef)} if ctx.tree else set()
+        # classes this file defines, nested ones included (a view's own `class EmailChangeFailedError(Exception)`)
+        self.local_classes = {n.name for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)} if ctx.tree else set()
         self.class_depth = 0
         self.caught: list[list[str]] = []  # per enclosing except block: the classes it catches, as written
         public = self.option("public_exceptions", ["*PublicError", "*ValidationError"])
@@ -153,9 +154,11 @@ class ExceptionTextToClient(AstCheck):
         name = dotted(node) or ""
         if not name or name.split(".")[0] in _BUILTIN_NAMES:
             return False
-        if name in self.local_classes:
-            return True
-        origin = self.ctx.imports.get(name.split(".")[0], "")
+        head, _, rest = name.partition(".")
+        if name in self.local_classes or head in ("self", "cls") and rest in self.local_classes:
+            return True  # (`except self.EmailChangeFailedError`: a class nested in the view)
+        # an import inside the handler's function counts as much as one at the top of the module
+        origin = self.ctx.imported(head) or ""
         return origin.startswith(".") or (bool(origin) and origin.split(".")[0] in self.ctx.path.split("/")[:-1])
 
     def leave_ExceptHandler(self, node: ast.ExceptHandler) -> None:

@@ -12,6 +12,7 @@ from ..model.taint.values import PARSED
 from ..model.taint.models import MARKS
 from .endpoint_base import EndpointCheck
 from .host_checks import ssrf_check
+from .upload_fields import server_written_path
 from .taint_base import TaintCheck
 from .util import in_admin_site
 
@@ -133,6 +134,10 @@ class PathTraversal(TaintCheck):
         if TAIL_AFTER_PREFIX <= tf.flow.sanitised:
             return None  # a caller passed only a file name's tail, which a callee put after its own name part
         judged = super().judge(tf)
+        if judged is not None and judged[0] != "note" and tf.flow.root.startswith("src:") and tf.flow.steps:
+            upload = self._upload_source(tf)
+            if upload is not False:
+                return upload
         if judged is not None and judged[0] == "error":
             gate = _admin_only(getattr(self, "_semantic", None), tf.path, tf.symbol) or \
                 (f"a view of the staff-only admin site, {tf.flow.steps[0][0]}" if _staff_source(tf) else "")
@@ -154,6 +159,29 @@ class PathTraversal(TaintCheck):
         # the path passed may be the containment this rule asks for, which the source shown does not tell
         return "note", (f"{judged[1].split(' unsanitised.', 1)[0].split(' (through', 1)[0]} after a check by "
                         f"project code that could not be read (containment check not traced). {self.FIX}")
+
+
+    def _upload_source(self, tf) -> tuple[str, str] | None | bool:
+        """Request data that is no path a client wrote: an upload front end's temp-file field (lowered), or
+        Django's uploaded file object itself handed to the sink (`ZipFile(request.FILES["archive"])`: None,
+        dropped). False when neither."""
+        path, line = tf.flow.steps[0][0], tf.flow.steps[0][1]
+        lines = self.source_lines(path)
+        if tf.flow.root.endswith(".FILES") and len(tf.flow.steps) <= 2 and 0 < line <= len(lines) and \
+                _FILE_OBJECT_ARG.search(lines[line - 1]):
+            return None  # a file object, read through; its name (`.name`) is not what reaches the sink
+        field = server_written_path(lines, line)
+        if not field:
+            return False
+        return "note", (f"the form field {field} reaches a filesystem path ({tf.api}): it is named like the "
+                        f"temp-file path an upload front end writes for a streamed upload (`<field>.path`, as "
+                        f"nginx's upload module and streaming upload handlers do, refusing client fields with "
+                        f"that suffix); whether clients can set it here was not traced (origin not traced). "
+                        f"{self.FIX}")
+
+
+# `ZipFile(request.FILES["archive"])`, `open(self.request.FILES.get("f"))`: the uploaded file object is the argument
+_FILE_OBJECT_ARG = re.compile(r"\w\(\s*(?:self\.)?request\.FILES(?:\[[^\]]+\]|\.get\([^)]*\))\s*[,)]")
 
 
 def _staff_source(tf) -> bool:
@@ -253,6 +281,13 @@ class OpenRedirect(TaintCheck):
             f"a redirect back to the Referer header ({tf.api}): the user's browser sets it to the page they came "
             f"from, so another site linking here only sends its users back to itself. {self.FIX}"))
         if judged is not None and judged[0] == "warning" and tf.flow.root.startswith("src:") and \
+                tf.flow.root.split(":", 3)[3] == "request.POST" and not _csrf_exempt(self._semantic, tf.flow.steps[0]):
+            if not in_admin_site(tf.flow.steps[0][0]) and _logged_in_only(self._semantic, tf.flow.steps[0]):
+                return "note", (f"request data (request.POST) reaches the target of a redirect ({tf.api}) in a view "
+                                f"only signed-in users reach (login_required): Django's CSRF check refuses a POST "
+                                f"another site makes the user send, so the user's own form chooses the target "
+                                f"(whether the form echoes a query parameter into it was not traced). {self.FIX}")
+        if judged is not None and judged[0] == "warning" and tf.flow.root.startswith("src:") and \
                 tf.flow.root.split(":", 3)[3] == "request.POST" and in_admin_site(tf.flow.steps[0][0]) and \
                 not _csrf_exempt(self._semantic, tf.flow.steps[0]):
             # the POST body of a form of the staff-only admin site: Django's CSRF middleware refuses a form
@@ -277,20 +312,34 @@ class OpenRedirect(TaintCheck):
 def _csrf_exempt(sm: Any, step: tuple) -> bool:
     """The function reading the request (or its class) is exempt from CSRF, or may be (`method_decorator`
     on the class hides which decorator it applies)."""
+    decorators = _decorators_at(sm, step)
+    return decorators is None or any(d in ("csrf_exempt", "method_decorator") for d in decorators)
+
+
+def _logged_in_only(sm: Any, step: tuple) -> bool:
+    """The function reading the request is behind `@login_required` (or its class takes LoginRequiredMixin): a
+    login page echoing `?next=` into its form is not, so the POST body is the signed-in user's own form."""
+    decorators = _decorators_at(sm, step)
+    return decorators is not None and any(d in ("login_required", "LoginRequiredMixin") for d in decorators)
+
+
+def _decorators_at(sm: Any, step: tuple) -> list[str] | None:
+    """The last names of the decorators (and class bases) around the functions holding the step's line, or
+    None when no function of the project's model holds it."""
     module = sm.module_of(step[0]) if sm is not None else None
     if not module:
-        return True
+        return None
     line = step[1]
     inside = [(q, f) for q, f in sm.functions.items() if q.startswith(module + ".") and
               f.line <= line <= f.end_line]
+    names: list[str] = []
     for qual, info in inside:
         decorators = list(info.decorators)
         cls = sm.class_(qual.rpartition(".")[0])
         if cls is not None:
-            decorators += list(cls.decorators)
-        if any(d.rpartition(".")[2] in ("csrf_exempt", "method_decorator") for d in decorators):
-            return True
-    return not inside
+            decorators += list(cls.decorators) + list(cls.bases)
+        names += [str(d).rpartition(".")[2] for d in decorators]
+    return names if inside else None
 
 
 def _returned_by_project_code(tf) -> str:

@@ -80,8 +80,8 @@ class MassAssignment(AstCheck):
         tail = func.attr if isinstance(func, ast.Attribute) else (dotted(func) or "")
         name = dotted(func) or f"...{tail}"
         if name.endswith("__dict__.update") and call.args and data.holds(call.args[0]):
-            self.report(call, f"{name}() copies request data onto the object: a client can set any attribute "
-                              "(is_admin, owner_id, balance); copy an explicit list of fields")
+            self._request_keys(call, f"{name}() copies request data onto the object: a client can set any attribute "
+                                     "(is_admin, owner_id, balance); copy an explicit list of fields")
             return
         spread = next((k.value for k in call.keywords if k.arg is None and data.holds(k.value)), None)
         model = tail[:1].isupper() and not _VALIDATING.search(tail) and tail not in _NOT_MODELS and \
@@ -92,9 +92,26 @@ class MassAssignment(AstCheck):
                 self._schema_dumps(call, name)
             return
         if model or orm:
-            self.report(call, f"{name}(**{self.ctx.segment(spread)}) builds a persistent object from raw request "
-                              "data: a client can set any column (is_admin, owner_id, price); validate it with a "
-                              "schema that lists the writable fields first")
+            self._request_keys(call, f"{name}(**{self.ctx.segment(spread)}) builds a persistent object from raw "
+                                     "request data: a client can set any column (is_admin, owner_id, price); validate "
+                                     "it with a schema that lists the writable fields first")
+
+    def _request_keys(self, node: ast.AST, message: str) -> None:
+        """Report request keys reaching the object, unless a JSON schema the handler validates its body against
+        first forbids unknown keys: then its keys are an allowlist. A schema named, not written here, may be
+        another module's: the project check (schema_bounds.py) reads it."""
+        fn = self.ctx.function_stack[-1] if self.ctx.function_stack else None
+        schema = _input_schema(self.ctx, fn, node) if fn is not None else None
+        if schema is None:
+            self.report(node, message)
+        elif isinstance(schema, ast.Dict):
+            if closed_schema(schema):
+                self.report(node, bounded_message(message, "the schema written on the handler"), level="note")
+            else:
+                self.report(node, message)
+        else:
+            self.report(node, message, properties={"schema": schema})
+            self.ctx.facts.setdefault(SCHEMA_BOUND, []).append(self.ctx.findings.pop().to_dict())
 
     def _schema_dumps(self, call: ast.Call, target: str) -> None:
         """`User(**payload.model_dump())` with `payload: Loose` (a parameter annotation) or `payload =
@@ -116,9 +133,43 @@ class MassAssignment(AstCheck):
             return
         for n in iter_nodes(loop.body):
             if isinstance(n, ast.Call) and dotted(n.func) == "setattr" and len(n.args) == 3:
-                self.report(n, "setattr() in a loop over request data: a client can set any attribute of the object "
-                               "(is_admin, owner_id); loop over an allow-list of field names instead")
+                self._request_keys(n, "setattr() in a loop over request data: a client can set any attribute of the "
+                                      "object (is_admin, owner_id); loop over an allow-list of field names instead")
                 return
+
+
+# decorator keywords naming the schema a route validates its body against (`@Route.post(..., input=SCHEMA)`,
+# `@expects_json(schema=...)`); `output=`/`response=` describe the answer, not what the client may send
+_INPUT_KEYWORD = re.compile(r"^(input|input_schema|schema|body|body_schema|json_schema|request_schema|expect|payload)$")
+SCHEMA_BOUND = "mass_assignment_schemas"
+
+
+def _input_schema(ctx, fn: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.AST) -> ast.Dict | str | None:
+    """The JSON schema the handler's body passes before `node`: a decorator keyword, or the second argument of
+    `jsonschema.validate(body, SCHEMA)` earlier in the body; a dict written in place, or the name as written."""
+    found: list[ast.AST] = [kw.value for dec in fn.decorator_list if isinstance(dec, ast.Call)
+                            for kw in dec.keywords if kw.arg and _INPUT_KEYWORD.match(kw.arg)]
+    for n in iter_nodes(fn.body):
+        if isinstance(n, ast.Call) and n.lineno < node.lineno and \
+                (ctx.qualname(n.func) or "").startswith("jsonschema.") and (dotted(n.func) or "").endswith("validate"):
+            found += [a for a in n.args[1:2]] + [k.value for k in n.keywords if k.arg == "schema"]
+    for value in found:
+        if isinstance(value, ast.Dict):
+            return value
+        if dotted(value):
+            return dotted(value)
+    return None
+
+
+def closed_schema(schema: ast.Dict) -> bool:
+    return any(isinstance(k, ast.Constant) and k.value == "additionalProperties" and literal_value(v) is False
+               for k, v in zip(schema.keys, schema.values))
+
+
+def bounded_message(message: str, schema: str) -> str:
+    return (f"{message.split(':', 1)[0]}, but its keys are bounded by {schema} (additionalProperties: false), "
+            "checked before: only the fields the schema lists can be set; whether one of them is a privilege or owner "
+            "field was not traced")
 
 
 def _keeps_extra(cls: ast.ClassDef) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from .base import FileContext
+from .base import FileContext, dotted
 
 # loads of bytes already in memory: the value is handed over, so where it was read is the caller's business
 _BYTES_LOADS = frozenset({"pickle.loads", "_pickle.loads", "cPickle.loads", "marshal.loads", "dill.loads",
@@ -33,6 +33,8 @@ def stored_origin(ctx: FileContext, line: int, col: int) -> str | None:
     if call is None or not call.args:
         return None
     arg = call.args[0]
+    if isinstance(arg, ast.Call) and _called(ctx, arg) in _DUMPS:
+        return "the bytes are made by pickle.dumps in the same expression: a deep copy of an object in memory"
     bindings = _bindings(nodes)
     if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) and \
             _database_row(arg.value.id, bindings):
@@ -57,8 +59,16 @@ _DECODERS = frozenset({"base64.b64decode", "base64.urlsafe_b64decode", "base64.d
 def _own_field(ctx: FileContext, arg: ast.AST, bindings: dict, depth: int = 0) -> str | None:
     """The object's own field the bytes are read from, as a key: `self.blob` -> "blob", `getattr(self,
     self._FIELD)` -> the dump of `self._FIELD`; through decoding calls and locals bound once. Else None."""
-    while isinstance(arg, ast.Call) and len(arg.args) == 1 and (ctx.qualname(arg.func) or "") in _DECODERS:
-        arg = arg.args[0]
+    while True:
+        if isinstance(arg, ast.Call) and len(arg.args) == 1 and (ctx.qualname(arg.func) or "") in _DECODERS:
+            arg = arg.args[0]
+        elif isinstance(arg, ast.Starred):  # one item of an unpacked tuple: `expires, value = self._cache[k]`
+            arg = arg.value
+        elif isinstance(arg, ast.Subscript) or isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) \
+                and arg.func.attr in ("get", "pop") and _field_key(arg.func.value) is not None:
+            arg = arg.value if isinstance(arg, ast.Subscript) else arg.func.value  # an entry of an own mapping
+        else:
+            break
     if isinstance(arg, ast.Name) and depth < 3:
         bound = bindings.get(arg.id) or []
         return _own_field(ctx, bound[0], bindings, depth + 1) if len(bound) == 1 else None
@@ -80,12 +90,19 @@ def _field_pickled(ctx: FileContext, cls: ast.ClassDef, field: str) -> bool:
     what it writes with pickle.dumps: the bytes the load reads back are what this class serialised."""
     for method in (n for n in cls.body if isinstance(n, _FUNCS)):
         nodes = list(ast.walk(method))
-        writes = any(isinstance(n, ast.Assign) and any(_field_key(t) == field for t in n.targets) or
+        writes = any(isinstance(n, ast.Assign) and any(_field_key(t.value if isinstance(t, ast.Subscript) else t)
+                                                       == field for t in n.targets) or
                      isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "setattr" and
                      _field_key(n) == field for n in nodes)
-        if writes and any(isinstance(n, ast.Call) and (ctx.qualname(n.func) or "") in _DUMPS for n in nodes):
+        if writes and any(isinstance(n, ast.Call) and _called(ctx, n) in _DUMPS for n in nodes):
             return True
     return False
+
+
+def _called(ctx: FileContext, call: ast.Call) -> str:
+    """The callee's qualified name; as written when an import inside another function binds it (`import pickle`
+    in the method that dumps), which the file's import table does not hold once the walk has left it."""
+    return ctx.qualname(call.func) or dotted(call.func) or ""
 
 
 def _own_item(arg: ast.AST, bindings: dict) -> bool:
@@ -147,6 +164,10 @@ def _bindings(nodes: list[ast.AST]) -> dict[str, list[ast.AST]]:
             for t in n.targets:
                 if isinstance(t, ast.Name):
                     out.setdefault(t.id, []).append(n.value)
+                elif isinstance(t, ast.Tuple):
+                    for e in t.elts:
+                        if isinstance(e, ast.Name):
+                            out.setdefault(e.id, []).append(ast.Starred(value=n.value))  # an item of the value
         elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)) and isinstance(n.target, ast.Name):
             out.setdefault(n.target.id, []).append(ast.Starred(value=n.iter))  # an item of the iterable
         elif isinstance(n, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and isinstance(n.target, ast.Name):

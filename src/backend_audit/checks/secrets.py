@@ -1219,6 +1219,10 @@ class TlsVerificationDisabled(AstCheck):
                 # the project pass drops it where the config the app loads defaults the switch to off
                 self.ctx.facts.setdefault(TLS_OPT_OUTS, []).append(
                     {"finding": self.ctx.findings.pop().to_dict(), "key": key})
+        elif isinstance(node, ast.keyword) and _head_probe(self.call):
+            self.report(node, f"{message} (a HEAD request that sends no credential: no body comes back, only a "
+                              "status, so a forged answer changes at most what that status decides, an up/down "
+                              "probe's verdict; not traced)", level="note", properties={"sub": "head-probe"})
         elif fixed:
             self.report(node, f"{message} (only to {fixed}, and no credential is sent: what the code trusts the "
                               "answer for was not traced)", level="warning")
@@ -1362,6 +1366,14 @@ def _wildcard_to_loopback(tree: ast.AST | None) -> bool:
                                             literal_value(st.value) == _WILDCARDS[wildcard] for st in n.body):
                 return True
     return False
+
+
+def _head_probe(call: ast.Call) -> bool:
+    """`requests.head(url, verify=False)`, `client.head(...)`: a HEAD request without a credential or a body
+    (`**kwargs` could hold either)."""
+    method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+    return method == "head" and not any(kw.arg is None or kw.arg in _CREDENTIAL_KEYWORDS | {"data", "json", "files"}
+                                        for kw in call.keywords)
 
 
 def _fixed_host(call: ast.Call) -> str:

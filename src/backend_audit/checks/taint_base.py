@@ -60,14 +60,18 @@ class TaintCheck(ProjectCheck):
         gets its source line, read from the scanned tree only for the findings shown."""
         if text and not text.endswith((": ", " ")):
             return text
-        if path not in self._lines:
-            source = read_tree_text(self._root, self._root / path) if self._root is not None else None
-            self._lines[path] = source.splitlines() if source is not None else []
-        lines = self._lines[path]
+        lines = self.source_lines(path)
         code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         if len(code) > 80:
             code = code[:79] + "…"
         return (text + code).strip() or f"line {line}"
+
+    def source_lines(self, path: str) -> list[str]:
+        """The lines of a scanned file, read once, only for the flows a rule asks about."""
+        if path not in self._lines:
+            source = read_tree_text(self._root, self._root / path) if self._root is not None else None
+            self._lines[path] = source.splitlines() if source is not None else []
+        return self._lines[path]
 
     def judge(self, tf) -> tuple[str, str] | None:
         flow = tf.flow

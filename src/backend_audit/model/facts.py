@@ -291,6 +291,11 @@ class ModuleShapeCollector:
             self.facts["build_backend"] = True  # PEP 517's mandatory hooks: packaging, run by the build frontend
         if _settings_like(node.body):
             self.facts["settings_like"] = True
+        if "additionalProperties" in self.ctx.text:
+            schemas = json_schemas(node.body)
+            if schemas:
+                # BA-INP-002 asks whether a handler's input schema, perhaps imported, admits unknown keys
+                self.facts["json_schemas"] = schemas
         if _ASYNC_UNSAFE in self.ctx.text:
             line = _sets_async_unsafe(node.body)
             if line:
@@ -326,6 +331,33 @@ class ModuleShapeCollector:
 
     def leave_FunctionDef(self, node: ast.FunctionDef) -> None:
         self.depth -= 1
+
+
+def json_schemas(body: list[ast.stmt]) -> dict[str, object]:
+    """Module-level JSON schemas: name -> True when its top level forbids unknown keys (`"additionalProperties":
+    False`), False when it admits them, or the name it copies (`X = copy.deepcopy(Y)`, `X = Y`). A later
+    `X["additionalProperties"] = ...` at module level decides too."""
+    out: dict[str, object] = {}
+    for stmt in body:
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            continue
+        target, value = stmt.targets[0], stmt.value
+        if isinstance(target, ast.Name):
+            if isinstance(value, ast.Dict):
+                closed = next((v for k, v in zip(value.keys, value.values)
+                               if isinstance(k, ast.Constant) and k.value == "additionalProperties"), None)
+                if closed is not None or "properties" in {k.value for k in value.keys if isinstance(k, ast.Constant)}:
+                    out[target.id] = isinstance(closed, ast.Constant) and closed.value is False
+            elif isinstance(value, ast.Name):
+                out[target.id] = {"copy": value.id}
+            elif isinstance(value, ast.Call) and len(value.args) == 1 and isinstance(value.args[0], ast.Name) and \
+                    (getattr(value.func, "attr", None) or getattr(value.func, "id", None)) in ("deepcopy", "copy", "dict"):
+                out[target.id] = {"copy": value.args[0].id}
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+                isinstance(target.slice, ast.Constant) and target.slice.value == "additionalProperties":
+            out[target.value.id] = isinstance(value, ast.Constant) and value.value is False
+    # copies are kept only in a module of schemas: any `A = B` elsewhere is not one
+    return out if any(isinstance(v, bool) for v in out.values()) else {}
 
 
 def config_key(node: ast.AST) -> str | None:

@@ -974,6 +974,10 @@ class FunctionAnalyser:
                 any(isinstance(e, ast.Starred) for e in node.right.elts):
             return None
         positions = None if _numeric_format(fmt) else _query_positions(fmt)
+        if not any(positions or ()) and fmt.startswith("%s") and len(node.right.elts) > 1 and _own_route(node.right.elts[0]):
+            # `"%s%s%s" % (reverse("problem_list"), "?", query)`: a route the app resolves comes first, so what
+            # is formatted in after it cannot choose the host
+            positions = [False] + [True] * (len(node.right.elts) - 1)
         if positions is None or len(positions) != len(node.right.elts) or not any(positions):
             return None
         parts = [self.eval(e, state) for e in node.right.elts]
