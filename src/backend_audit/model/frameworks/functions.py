@@ -523,6 +523,8 @@ class FunctionFacts:
                 keys = _url_value_keys(node)
                 if keys:
                     out["url_value_keys"] = keys
+        if node.name == "get_permissions" and (named := _actions_named(node)):
+            out["per_action"] = named
         first = decorators[0]["line"] if decorators else out["line"]
         lines = self._lines()[first - 1:out["line"]]
         if any("backend-audit: public" in text for text in lines):
@@ -1794,6 +1796,19 @@ def _identity_presence_test(test: ast.expr) -> bool:
     if isinstance(bare, ast.Attribute) and bare.attr == "user" or isinstance(bare, ast.Name) and bare.id == "current_user":
         return True  # `blocked = request.user.blocked_books.all() if request.user else []`
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
+
+
+def _actions_named(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """`if self.action in ["destroy", "kill"]:` in a DRF `get_permissions`: the actions it gives permissions of
+    their own (an owner check added to the default), so an action it leaves out keeps only the default."""
+    names: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Compare) and dotted(n.left) == "self.action" and \
+                all(isinstance(op, (ast.In, ast.Eq)) for op in n.ops):
+            for c in n.comparators:
+                elts = c.elts if isinstance(c, (ast.List, ast.Tuple, ast.Set)) else [c]
+                names |= {e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return sorted(names)
 
 
 def _url_value_keys(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
