@@ -671,7 +671,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
                 for group, group_auth in self.method_auth(info, methods, auth):
                     # `@limiter.limit("10/5minute")` on the class's own `post`: the group limited when each is
-                    limits = [self._fn_rate_limit(self.function(vpath, f"{vname}.{m.lower()}") or {}) for m in group]
+                    limits = [self._fn_rate_limit(self.function(vpath, f"{vname}.{m.lower()}") or {}, vpath)
+                              for m in group]
                     self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
                               None, rule["line"], cls_key=(vpath, vname),
                               rate_limit=limits[0] if limits and all(limits) else None)
@@ -713,7 +714,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             line=fn.get("line", route_line), auth=auth, public=public,
             validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
-            rate_limit=rate_limit or self._fn_rate_limit(fn) or self.__dict__.get("_router_limit"),
+            rate_limit=rate_limit or self._fn_rate_limit(fn, path) or self.__dict__.get("_router_limit"),
             response_model=str(response_model) if response_model is not None else None,
             fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via),
             root=self.__dict__.get("_root")))
@@ -761,10 +762,15 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                         self._limits.setdefault(target, f"{entry['by']} on {entry['target']} ({path}:{entry['line']})")
         return self._limits.get(key)
 
-    def _fn_rate_limit(self, fn: dict[str, Any]) -> str | None:
+    def _fn_rate_limit(self, fn: dict[str, Any], path: str | None = None) -> str | None:
         for d in fn.get("decorators", []):
             if RATE_LIMIT_DECORATOR.search(d["ref"]) and "." in d["ref"] or last_name(d["ref"]) == "ratelimit":
                 return f"decorator: {d['ref']}"
+            if path and RATE_LIMIT_DECORATOR.search(d["ref"]) and (found := self.definition(path, d["ref"])) and \
+                    (self.function(*found) or {}).get("applies_limiter"):
+                # `@limit("3/minute")` from a project module whose `limit` hands its arguments to the app's
+                # Flask-Limiter (`return app.limiter.limit(*args, **kwargs)`)
+                return f"decorator: {d['ref']} ({found[1]}() in {found[0]} applies {self.function(*found)['applies_limiter']})"
             if last_name(d["ref"]) == "throttle_classes":
                 return f"throttle_classes={','.join(map(str, d.get('names', [])))}"
         for p in fn.get("params", []):
