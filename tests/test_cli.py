@@ -34,10 +34,21 @@ BAD = """\
         subprocess.run(f"echo {request.GET['cmd']}", shell=True)
     """
 # a warning the blind calibration leaves at warning (rules/calibration.yaml): the gate's semantics, not a level
+# (BA-QUAL-003's mutable default was one until the session-37 table lowered its warnings to notes)
 WARN = """\
-    def f(items=[]):
-        items.append(1)
-        return items
+    import json
+    import logging
+
+    log = logging.getLogger(__name__)
+
+
+    def load(path):
+        try:
+            text = open(path).read()
+            return json.loads(text)
+        except Exception as e:
+            log.error("load failed: %s", e)
+            return None
     """
 
 
@@ -71,7 +82,7 @@ def test_json_and_text_from_one_analysis(cli, clean_env, tmp_path):
     assert f["BA-INP-003"]["path"] == "app/jobs.py" and f["BA-INP-003"]["line"] == 4
     assert set(f["BA-INP-003"]) >= {"rule_id", "path", "line", "column", "end_line", "end_column", "level",
                                      "message", "engine", "fingerprint"}
-    assert "BA-QUAL-003" in proc.stdout
+    assert "BA-LOG-001" in proc.stdout
 
 
 def test_default_file_location_is_reports_dir(cli, clean_env, tmp_path):
@@ -91,8 +102,8 @@ def test_select_and_ignore_most_specific_wins(cli, clean_env, tmp_path):
     write(tmp_path, "app/jobs.py", BAD)
     write(tmp_path, "app/util.py", WARN)
     out = tmp_path / "r.json"
-    run(cli, "scan", ".", "--select", "BA-QUAL", "-f", f"json:{out}", cwd=tmp_path, env=clean_env)
-    assert {f["rule_id"] for f in json.loads(out.read_text())["findings"]} == {"BA-QUAL-003"}
+    run(cli, "scan", ".", "--select", "BA-LOG", "-f", f"json:{out}", cwd=tmp_path, env=clean_env)
+    assert {f["rule_id"] for f in json.loads(out.read_text())["findings"]} == {"BA-LOG-001"}
     run(cli, "scan", ".", "--ignore", "BA-", "--select", "BA-INP-003", "-f", f"json:{out}", cwd=tmp_path,
         env=clean_env)
     assert {f["rule_id"] for f in json.loads(out.read_text())["findings"]} == {"BA-INP-003"}
@@ -103,7 +114,7 @@ def test_pyproject_config_is_read(cli, clean_env, tmp_path):
     write(tmp_path, "pyproject.toml", """\
         [tool.backend-audit]
         fail-on = "warning"
-        per-file-ignores = { "legacy/*" = ["BA-QUAL"] }
+        per-file-ignores = { "legacy/*" = ["BA-LOG"] }
         """)
     write(tmp_path, "legacy/old.py", WARN)
     out = tmp_path / "r.json"
