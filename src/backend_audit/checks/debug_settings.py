@@ -32,7 +32,7 @@ class DebugOverridden(ProjectCheck):
             using = [(m, v) for m, v in production if m == finding.path or finding.path in index.star_bases(m)]
             if not using or any(v is None or v.path == finding.path for _, v in using):
                 local = next((index.local_overlay(m) for m, _ in using if index.local_overlay(m)), None)
-                if local:
+                if local and finding.level == "error":
                     # a shipped default the deployment's own settings file replaces when it sets DEBUG: on
                     # unless the operator remembers to turn it off there, a warning, not a proven error
                     finding.level = "warning"
