@@ -8,7 +8,7 @@ from typing import Any
 from ..model.frameworks.assets import FILE_RESPONSES, catch_all
 from ..model.frameworks.capability import secret_path_param
 from ..model.frameworks.common import STATE_CHANGING
-from ..model.frameworks.evidence import ACCOUNT_STEP, WEBHOOK
+from ..model.frameworks.evidence import ACCOUNT_STEP, PER_ACTION, WEBHOOK
 from ..model.frameworks.public_flows import account_flow
 from ..model.frameworks.registry_routes import EXEMPTED
 from ..model.frameworks.rpc_methods import declared_anonymous
@@ -130,7 +130,7 @@ class EndpointWithoutAuth(EndpointCheck):
         switched = [dict(m) for m in inv.evidence.credential_middleware() if m.get("when")]
         out = self._undecided(undecided, untraced) + self._declared_open(declared) + \
             self._apps_without_auth(inv, by_handler, switched)
-        out += self._rpc_anonymous_writes(inv)
+        out += self._rpc_anonymous_writes(inv) + self._left_out_actions(inv)
         for (path, line), group in sorted(by_handler.items()):
             routes = sorted({f"{'/'.join(m)} {e.path}" for e, m in group})
             changing = any(STATE_CHANGING & set(m) for _, m in group)
@@ -716,6 +716,26 @@ class EndpointWithoutAuth(EndpointCheck):
                 "calls it; whether it is meant for anyone (a public form's submission) or should take a login is "
                 f"not traced", level="note", symbol=m["qualname"], snippet=f"auth={m['declared']!r}",
                 rule_id="BA-AUTH-001/rpc-anonymous"))
+        return out
+
+    def _left_out_actions(self, inv) -> list:
+        """A detail action that changes a record, left out of the actions the viewset's `get_permissions` adds
+        its own permissions for (`if self.action in ["destroy", "kill"]: append(IsObjectOwner())`): it keeps the
+        default (a login) where its siblings also check whose record it is. A note: the record lookup may be
+        scoped to the caller (`get_queryset`), which is not traced."""
+        out = []
+        for e in inv.endpoints:
+            methods = STATE_CHANGING & set(e.methods)
+            if not e.auth.startswith(f"{PER_ACTION} (adds") or not methods or \
+                    methods == {"POST"} and not self._stores(e.file, e.handler, e.fn):
+                continue
+            added = e.auth[len(PER_ACTION) + 2:-1]
+            out.append(self.finding(
+                e.file, e.line, f"{'/'.join(sorted(methods))} {e.path} ({e.handler}) changes the record its URL "
+                f"names, but the viewset's get_permissions() {added}: this action keeps only the default "
+                "permission, without the check its siblings add; whether get_queryset() scopes the record to the "
+                "caller is not traced", level="note", symbol=e.handler, snippet=e.handler,
+                rule_id="BA-AUTH-001/per-action-left-out"))
         return out
 
     def _drf_default_open(self, inv, opened: list[str]) -> list:

@@ -90,10 +90,24 @@ def is_type_narrowing(test: ast.AST) -> bool:
             and all(is_type_narrowing(v) or _anonymity_test(v) for v in test.values)
     if isinstance(test, ast.Call) and dotted(test.func) in ("isinstance", "issubclass", "callable", "hasattr"):
         return True
+    if _each_element_narrowed(test):
+        return True
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         right = test.comparators[0]
         return isinstance(test.ops[0], (ast.IsNot, ast.Is)) and isinstance(right, ast.Constant) and right.value is None
     return False
+
+
+def _each_element_narrowed(test: ast.AST) -> bool:
+    """`assert all(isinstance(p, Permission) for p in permissions)`: the element type of a collection, checked
+    after the code converted it itself. A permission class in the type test says what the values are, not
+    whom they are granted to: a programming-error check, no caller is refused by it."""
+    if not (isinstance(test, ast.Call) and dotted(test.func) in ("all", "any") and len(test.args) == 1
+            and not test.keywords):
+        return False
+    comp = test.args[0]
+    return isinstance(comp, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) and \
+        all(not gen.ifs for gen in comp.generators) and is_type_narrowing(comp.elt)
 
 
 def _anonymity_test(node: ast.AST) -> bool:

@@ -17,6 +17,22 @@ from .util import literal_text
 # --- BA-SEC-003 ----------------------------------------------------------------------------------------
 
 
+
+# fewer values than this: guessed in a few tries whatever produced them (an OTP or PIN has 10**4 or more)
+_GUESSABLE = 256
+
+
+def _literal_span(node: ast.Call, qn: str) -> int | None:
+    """How many values `random.randrange(0, 15)` / `random.randint(1, 6)` can give, from literal bounds; else None."""
+    if qn not in ("random.randrange", "random.randint") or node.keywords or not 1 <= len(node.args) <= 2:
+        return None
+    bounds = [literal_value(a) for a in node.args]
+    if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+        return None
+    low, high = (0, bounds[0]) if len(bounds) == 1 else bounds
+    return max(high - low + (qn == "random.randint"), 0)
+
+
 class WeakCryptoBandit(BanditCheck):
     """DES/RC4/Blowfish/ECB (B304/B305) and short RSA/DSA/EC keys (B505), re-keyed. Hashes are judged by the
     AST half below, which can tell a password hash from an ETag."""
@@ -195,6 +211,8 @@ class WeakCrypto(AstCheck):
     def _random(self, node: ast.Call, qn: str) -> None:
         if self._only_tested():
             return  # `if random.randint(0, 1) == 0:`: a coin flip decides a branch, no value is kept or sent
+        if self._ordering_key():
+            return  # `min(judges, key=lambda j: (j.load, random()))`: breaks ties while sorting, never kept
         bound, fn = self._context()
         if _RANDOM_BENIGN.search(f"{self.ctx.path} {fn} {bound or ''}"):
             return  # `pkgs/cache/cache_key.py: new_key()`: a cache buster, sample data, jitter
@@ -206,6 +224,15 @@ class WeakCrypto(AstCheck):
                                   "the secrets module if it is ever a credential", level="note",
                             properties={"sub": "published"})
                 return
+            span = _literal_span(node, qn) if self._taken_whole() else None
+            if span is not None and span < _GUESSABLE:
+                # a value among a handful (`salt = random.randrange(0, 15)`, a Cisco type-7 offset): anyone guesses
+                # it in a few tries whatever the generator, so its predictability adds nothing
+                self.report(node, f"{qn}() produces {bound or fn} among only {span} values: guessable in a few tries "
+                                  "whatever the generator, so the random module's predictability adds nothing; if it "
+                                  "is meant to be secret, it needs far more values (secrets.token_urlsafe())",
+                            level="note", properties={"sub": "few-values"})
+                return
             if qn == "random.choice" and self._picks_existing(node):
                 # blind set R: one of the API keys a page publishes, picked at random; guessing the pick gives
                 # nothing the list does not
@@ -216,6 +243,23 @@ class WeakCrypto(AstCheck):
                 return
             self.report(node, f"{qn}() produces {bound or fn}: the random module is predictable (Mersenne Twister, "
                               "state recoverable from outputs); use secrets.token_urlsafe() / secrets.choice()")
+
+    def _taken_whole(self) -> bool:
+        """`salt = random.randrange(0, 15)` outside any loop: the value is all there is, not one digit of a code
+        built up (`code += str(random.randint(0, 9))`, a comprehension, an append in a loop)."""
+        parent = self.ctx.parents[-1] if self.ctx.parents else None
+        return isinstance(parent, ast.Assign) and not any(
+            isinstance(p, (ast.For, ast.AsyncFor, ast.While, ast.comprehension, ast.GeneratorExp, ast.ListComp))
+            for p in self.ctx.parents)
+
+    def _ordering_key(self) -> bool:
+        """Inside the `key=` function of a sort, `min`/`max` or heap pick (a lambda passed as `key`): the value only
+        orders the items, nothing keeps or sends it."""
+        for i, parent in enumerate(self.ctx.parents):
+            if isinstance(parent, ast.keyword) and parent.arg == "key" and \
+                    isinstance(parent.value, ast.Lambda) and parent.value in self.ctx.parents[i + 1:i + 2]:
+                return True
+        return False
 
     def _picks_existing(self, node: ast.Call) -> bool:
         """`random.choice(api_keys)` taken whole, not a piece of a value built up (no comprehension around it, no

@@ -39,6 +39,7 @@ class DjangoProductionSettings(ProjectCheck):
             settings = index.fold(module)
             silenced = _silenced(settings)
             overlay = index.overlay(module)
+            local = index.local_overlay(module)
             # a setting missing from a module that extends another production module (a worker's settings
             # doing `from app.settings import *`) is missing there too: that module carries the finding
             inherited = {(f.properties["sub"], f.properties["setting"]) for base in index.star_bases(module)
@@ -54,6 +55,12 @@ class DjangoProductionSettings(ProjectCheck):
                     finding.message += (f"; the settings module hands every setting to the deployment's "
                                         f"configuration ({overlay}): this is the shipped default, and what "
                                         "deployments set was not traced")
+                elif finding.level == "warning" and local and (finding.path, finding.line) != (module, 1):
+                    # a value the module ships (not one it leaves unset), which the deployment's own settings
+                    # file replaces when present: a default, what deployments set is not in the scan
+                    finding.level = "note"
+                    finding.message += (f"; overridden by local settings when present ({local[0]}, {local[1]}): "
+                                        "this is the shipped default, and what deployments set was not traced")
                 elif finding.level == "warning" and finding.properties["sub"] != "allowed-hosts" and \
                         not _ambient_authority(settings):
                     # CSRF, framing and cookie flags protect what a browser sends on its own (a session, a

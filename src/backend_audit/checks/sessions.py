@@ -697,6 +697,7 @@ _SENSITIVE_COOKIE = re.compile(r"(?i)(sess|auth|token|jwt|remember|login|sid\b|^
                                r"csrf|xsrf|identity|credential|api_?key)")
 _PLAIN_COOKIE = re.compile(r"(?i)(language|lang|locale|theme|consent|timezone|tz_|currency|country|banner|"
                            r"tracking|analytics|dismiss)")
+_CSRF_COOKIE = re.compile(r"(?i)(csrf|xsrf)")
 _FLASK_COOKIE_SETTINGS = frozenset({"SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "REMEMBER_COOKIE_SECURE",
                                     "REMEMBER_COOKIE_HTTPONLY"})
 
@@ -745,6 +746,16 @@ class InsecureCookie(_ConfigAware):
                 isinstance(samesite, ast.Constant) and "Secure" in missing:
             missing.append("SameSite")
         if not missing:
+            return
+        if isinstance(cookie, str) and _CSRF_COOKIE.search(cookie):
+            # a double-submit CSRF token: the page's script must read it to echo it in a header (HttpOnly would
+            # break it), and read off the wire it is worth nothing without the session cookie it is paired with
+            missing = [m for m in missing if m != "HttpOnly"]
+            if missing:
+                self.report(node, f"CSRF token cookie {cookie!r} set without {', '.join(missing)}: it travels over "
+                                  "plain HTTP, but an eavesdropper also needs the session cookie it is checked "
+                                  "with; pass secure=True (HttpOnly stays off: the page's script reads it)",
+                            level="note")
             return
         flags = ", ".join(missing)
         if isinstance(cookie, str):

@@ -9,6 +9,8 @@ Facts are plain JSON: a list of events in source order per settings-like file:
   ["overlay", "what", line]           the module hands every setting to the deployment's own configuration
                                       (Dynaconf's DjangoDynaconf, a deployment file exec'd or included):
                                       the values above it are shipped defaults
+  ["local", "what", line]             a deployment's local settings file read when present (a star import or
+                                      exec in a `try` that passes when it is missing): it may replace any value
 and `django_settings_module`: the defaults given to DJANGO_SETTINGS_MODULE in this file.
 """
 
@@ -20,7 +22,7 @@ from typing import Any
 
 import ast
 
-from ..checks.base import FileContext
+from ..checks.base import FileContext, dotted
 from ..checks.recognise import UNKNOWN, is_dev_settings, literal_value
 from ..records import dataclass
 from .blocks import blocks, call_args, inline_suite
@@ -61,7 +63,7 @@ class SettingsCollector:
             return
         events: list[list[Any]] = []
         self._block(node.body, events, conditional=False)
-        names = {e[1] for e in events if e[0] != "star"}
+        names = {e[1] for e in events if e[0] not in ("star", "local")}
         stars = [e for e in events if e[0] == "star"]
         # a settings package's `__init__.py` that only re-exports (`from .base import *`) is a link of the chain a
         # production module star-imports (`from app.settings import *`): without it the fold loses the base
@@ -75,6 +77,8 @@ class SettingsCollector:
             if stmt.lineno != prev_end:
                 line = stmt.lineno
             prev_end = stmt.end_lineno
+            if isinstance(stmt, ast.Try) and not conditional and (local := _local_settings(stmt)):
+                events.append(["local", local, line])
             if isinstance(stmt, _BRANCHING):
                 # a value set in a branch is not known statically; imports in branches are not followed
                 for inner in blocks(stmt):
@@ -146,6 +150,26 @@ class SettingsCollector:
             value = literal_value(args[1])
             if isinstance(value, str):
                 self.ctx.facts.setdefault("django_settings_module", []).append(value)
+
+
+def _local_settings(node: ast.Try) -> str | None:
+    """`try: from .local_settings import *` / `exec(f.read(), globals())` of a file opened beside the module,
+    `except ImportError/IOError: pass`: a deployment's own settings file, read when present, replaces any value
+    set above it (the shipped module holds defaults). What it is, or None."""
+    caught = {dotted(n) for h in node.handlers for n in ast.walk(h.type)} if all(h.type for h in node.handlers) \
+        else {"Exception"}
+    if not caught & {"ImportError", "ModuleNotFoundError", "IOError", "OSError", "FileNotFoundError", "Exception"}:
+        return None
+    for stmt in node.body:
+        for inner in ([stmt] if not isinstance(stmt, ast.With) else stmt.body):
+            if isinstance(inner, ast.ImportFrom) and inner.names[0].name == "*":
+                return f"from {'.' * (inner.level or 0)}{inner.module or ''} import *"
+            call = inner.value if isinstance(inner, ast.Expr) else None
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "exec" and \
+                    (isinstance(stmt, ast.With) or any(isinstance(n, ast.Call) and dotted(n.func) == "open"
+                                                        for a in call.args for n in ast.walk(a))):
+                return "exec() of a settings file read when present"
+    return None
 
 
 # libcst's If/Try/With/For/While (async twins included, `try/except*` not)
@@ -248,6 +272,15 @@ class SettingsIndex:
             for ev in self.events.get(path, ()):
                 if ev[0] == "overlay":
                     return f"{ev[1]}, {path}:{ev[2]}"
+        return None
+
+    def local_overlay(self, module: str) -> tuple[str, int] | None:
+        """(what, path:line) of a deployment's local settings file that `module` (or a module it star-imports)
+        reads when present, after its own values, or None."""
+        for path in [module, *sorted(self.star_bases(module))]:
+            for ev in self.events.get(path, ()):
+                if ev[0] == "local":
+                    return ev[1], f"{path}:{ev[2]}"
         return None
 
     def fold(self, path: str, seen: frozenset[str] = frozenset()) -> dict[str, Value]:

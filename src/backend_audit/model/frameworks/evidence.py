@@ -34,6 +34,8 @@ GRAPHQL_VIEWS = frozenset({"GraphQLView", "AsyncGraphQLView", "GraphQLAPIView", 
 # A view that only answers with a redirect serves no data of its own: where it points decides.
 REDIRECT_ONLY = "public (redirect only)"
 # Methods every request of a class view passes through (Django, DRF, chunked-upload style hooks).
+# a DRF view whose permissions its own `get_permissions()` computes per action
+PER_ACTION = "view: get_permissions()"
 GUARD_HOOKS = ("dispatch", "check_permissions", "has_permission", "initial")
 # An endpoint named for an account flow that reads the logged-in user: its guard is missing, but what an
 # anonymous caller reaches is that flow's own step (a verification mail), so BA-AUTH-001 says warning.
@@ -448,7 +450,7 @@ class AuthEvidence:
                     return "method check: every handler refuses anonymous callers"
                 return text
             if "get_permissions" in info["methods"]:
-                return "view: get_permissions()"
+                return PER_ACTION
             if info["unknown"]:
                 return f"unknown: {info['unknown'][0]} was not analysed"
             return self._drf_default_auth("none")

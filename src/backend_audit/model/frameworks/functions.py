@@ -29,7 +29,7 @@ from .public_flows import documented_public, public_switch
 from .refusals import refusal_facts
 from .typed_secrets import body_schema, oauth_exchange, typed_secret
 from .sanitiser import sanitises_first_param, type_checked_params
-from .common import annotation_text, dep_refs, keyword, last_name, literal, pos, positional
+from .common import RATE_LIMIT_DECORATOR, annotation_text, dep_refs, keyword, last_name, literal, pos, positional
 
 # Request data sources (catalog §1.4 "Request data source"), by the kind of request object.
 _FLASK_ATTRS = frozenset({"json", "form", "args", "values", "data"})
@@ -523,6 +523,10 @@ class FunctionFacts:
                 keys = _url_value_keys(node)
                 if keys:
                     out["url_value_keys"] = keys
+        if node.name == "get_permissions" and (named := _actions_named(node)):
+            out["per_action"] = named
+        if RATE_LIMIT_DECORATOR.search(node.name) and (limiter := _applied_limiter(node)):
+            out["applies_limiter"] = limiter
         first = decorators[0]["line"] if decorators else out["line"]
         lines = self._lines()[first - 1:out["line"]]
         if any("backend-audit: public" in text for text in lines):
@@ -1794,6 +1798,29 @@ def _identity_presence_test(test: ast.expr) -> bool:
     if isinstance(bare, ast.Attribute) and bare.attr == "user" or isinstance(bare, ast.Name) and bare.id == "current_user":
         return True  # `blocked = request.user.blocked_books.all() if request.user else []`
     return any(isinstance(n, ast.Attribute) and n.attr in ("is_authenticated", "is_anonymous") for n in ast.walk(test))
+
+
+def _applied_limiter(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """`return app.limiter.limit(*args, **kwargs)` in a project's own `limit` decorator: the limiter's call it
+    hands its arguments to, as written, or None."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("limit", "shared_limit") \
+                and (dotted(n.func.value) or "").lower().endswith("limiter"):
+            return dotted(n.func) or None
+    return None
+
+
+def _actions_named(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """`if self.action in ["destroy", "kill"]:` in a DRF `get_permissions`: the actions it gives permissions of
+    their own (an owner check added to the default), so an action it leaves out keeps only the default."""
+    names: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Compare) and dotted(n.left) == "self.action" and \
+                all(isinstance(op, (ast.In, ast.Eq)) for op in n.ops):
+            for c in n.comparators:
+                elts = c.elts if isinstance(c, (ast.List, ast.Tuple, ast.Set)) else [c]
+                names |= {e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return sorted(names)
 
 
 def _url_value_keys(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:

@@ -20,7 +20,7 @@ from .common import (AUTH_DEPENDENCY, HTTP_VERBS, PAGINATION_PARAM, PUBLIC_PATHS
                      STATE_CHANGING, join_paths, last_name)
 from .dep_guards import DependencyGuards
 from .falcon import FalconRoutes
-from .evidence import GUARD_HOOKS, AuthEvidence
+from .evidence import GUARD_HOOKS, PER_ACTION, AuthEvidence
 from .forwarders import ForwardedRoutes
 from .hook_guards import HookGuards
 from .hook_paths import path_open
@@ -674,7 +674,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                 auth = self._class_auth(vpath, vname, deps, mount["hooks"], rule.get("wrappers", ()), info)
                 for group, group_auth in self.method_auth(info, methods, auth):
                     # `@limiter.limit("10/5minute")` on the class's own `post`: the group limited when each is
-                    limits = [self._fn_rate_limit(self.function(vpath, f"{vname}.{m.lower()}") or {}) for m in group]
+                    limits = [self._fn_rate_limit(self.function(vpath, f"{vname}.{m.lower()}") or {}, vpath)
+                              for m in group]
                     self._add(framework, group, full, vname, vpath, {"line": cls["line"]}, group_auth,
                               None, rule["line"], cls_key=(vpath, vname),
                               rate_limit=limits[0] if limits and all(limits) else None)
@@ -716,7 +717,7 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
             line=fn.get("line", route_line), auth=auth, public=public,
             validation=validation or self._validation(fn, methods, framework, path),
             pagination=pagination or self._pagination(fn, response_model),
-            rate_limit=rate_limit or self._fn_rate_limit(fn) or self.__dict__.get("_router_limit"),
+            rate_limit=rate_limit or self._fn_rate_limit(fn, path) or self.__dict__.get("_router_limit"),
             response_model=str(response_model) if response_model is not None else None,
             fn=fn, route_line=route_line, list_view=list_view, drf=drf, prefix_from=list(self._via),
             root=self.__dict__.get("_root")))
@@ -764,10 +765,15 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                         self._limits.setdefault(target, f"{entry['by']} on {entry['target']} ({path}:{entry['line']})")
         return self._limits.get(key)
 
-    def _fn_rate_limit(self, fn: dict[str, Any]) -> str | None:
+    def _fn_rate_limit(self, fn: dict[str, Any], path: str | None = None) -> str | None:
         for d in fn.get("decorators", []):
             if RATE_LIMIT_DECORATOR.search(d["ref"]) and "." in d["ref"] or last_name(d["ref"]) == "ratelimit":
                 return f"decorator: {d['ref']}"
+            if path and RATE_LIMIT_DECORATOR.search(d["ref"]) and (found := self.definition(path, d["ref"])) and \
+                    (self.function(*found) or {}).get("applies_limiter"):
+                # `@limit("3/minute")` from a project module whose `limit` hands its arguments to the app's
+                # Flask-Limiter (`return app.limiter.limit(*args, **kwargs)`)
+                return f"decorator: {d['ref']} ({found[1]}() in {found[0]} applies {self.function(*found)['applies_limiter']})"
             if last_name(d["ref"]) == "throttle_classes":
                 return f"throttle_classes={','.join(map(str, d.get('names', [])))}"
         for p in fn.get("params", []):
@@ -876,7 +882,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
                         extra_actions.append((m, {"methods": [str(x).upper() for x in methods],
                                                   "detail": kw.get("detail") is True,
                                                   "url_path": kw.get("url_path"), "url_name": kw.get("url_name"),
-                                                  "permission_classes": _class_list(kw.get("permission_classes"))}))
+                                                  "permission_classes": _class_list(kw.get("permission_classes")),
+                                                  "drf": self._drf_decorator(where, d["ref"])}))
                 if m in HTTP_VERBS or m in GUARD_HOOKS:
                     evidence = self.method_evidence(where, what, m, fn)
                     if evidence:
@@ -928,7 +935,28 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         return sorted(methods) or ["GET"], info
 
     def _is_drf(self, info: dict[str, Any]) -> bool:
-        return bool(info["bases"] & _DRF_MARKERS) or "permission_classes" in info["attrs"]
+        # DRF's `@action` only routes on a DRF viewset: a class using it is one even when its base comes from a
+        # package the scan does not hold (a vendor's `ReadAndDeleteOnlyViewSet`), so REST_FRAMEWORK's default
+        # permission applies to it as to any other viewset
+        return bool(info["bases"] & _DRF_MARKERS) or "permission_classes" in info["attrs"] or \
+            any(a.get("drf") for a in info["extra_actions"].values())
+
+    def _left_out(self, path: str, name: str, method: str, info: dict[str, Any]) -> str:
+        """` (adds permissions for destroy, kill; not for retry)` where the viewset's `get_permissions` adds its
+        own permissions for named actions that act on one record, and this detail action is not among them."""
+        extra = info["extra_actions"].get(method, {})
+        own = next((fn.get("per_action") for kind, where, what in self._mro_chain(path, name) if kind == "project"
+                    for fn in [self.function(where, f"{what}.get_permissions")] if fn), None)
+        detail = {"destroy", "update", "partial_update"} | {m for m, a in info["extra_actions"].items() if a["detail"]}
+        if not own or not extra.get("detail") or method in own or not set(own) & detail:
+            return ""
+        return f" (adds permissions for {', '.join(own)}; not for {method})"
+
+    def _drf_decorator(self, path: str, ref: str) -> bool:
+        """Is the decorator `ref` (as written) imported from DRF (`from rest_framework.decorators import action`)?"""
+        head, _, rest = ref.partition(".")
+        target = str(self.facts.get(path, {}).get("import_table", {}).get(head, ""))
+        return (f"{target}.{rest}" if rest else target).startswith("rest_framework.")
 
     def _add_class(self, path: str, name: str, methods: list[str], full: str, route_line: int,
                    wrappers: list[str] = (), list_view: bool = False, method: str | None = None) -> None:
@@ -937,6 +965,8 @@ class _Builder(AuthEvidence, DependencyGuards, HookGuards, UntracedGuards, Inclu
         perms = info["extra_actions"].get(method, {}).get("permission_classes") if method else None
         if perms is not None:  # `@action(permission_classes=[...])` replaces the viewset's for that action
             auth = self._permission_text(perms, "action")
+        elif method and auth == PER_ACTION:
+            auth += self._left_out(path, name, method, info)
         drf = self._is_drf(info)
         list_view = list_view or bool(info["bases"] & (_LIST_VIEWS - _VIEWSETS - {"ModelViewSet",
                                                                                  "ReadOnlyModelViewSet"}))
