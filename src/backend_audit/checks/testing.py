@@ -169,7 +169,8 @@ class ModuleWithoutTests(_TestCheck):
         imported = tested_by_import(project)
         names = _named_tests(project)
         cov = load_coverage(project).data
-        reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
+        reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules() | \
+            _bound_views_requested(project) | _views_of_tested_models(project)
         commands = {name for test in test_code(project)
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
         commands |= commands_run_by_scripts(project) if any(
@@ -180,7 +181,6 @@ class ModuleWithoutTests(_TestCheck):
         started = _run_by_tests(project) | _database_engines(project)
         selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project) | _run_by_migrations(project) \
             | started
-        reached_endpoints |= _bound_views_requested(project) | _views_of_tested_models(project)
         fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
         # the URLconfs Django imports to resolve every request a test makes run what they call while loading
         # (`include(get_model_urls("peering", "bgpgroup"))`)
