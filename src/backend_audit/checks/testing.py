@@ -1407,12 +1407,13 @@ def _shared_handler(project: ProjectModel, ep: Any, endpoints: list[Any],
     bases = set(sm.mro(qual)[1:])
     if action and mine[0] not in bases or not any(o in bases for o in mine):
         return None  # the viewset's own action, or nothing of the project's own shared: not the same handler
-    tested = project.memo("tested_viewset_routes", lambda: {})
-    if not tested:
+    def index() -> dict[tuple[str, str], list[Any]]:
+        tested: dict[tuple[str, str], list[Any]] = {}
         for other in endpoints:
             if id(other) in reached and other.drf and other.handler:
                 tested.setdefault((other.handler.partition(".")[2], _route_kind(other)), []).append(other)
-    for other in tested.get((action, kind), ()):
+        return tested
+    for other in project.memo("tested_viewset_routes", index).get((action, kind), ()):
         oqual = _viewset(sm, other)
         if oqual is None or oqual == qual or not set(ep.methods or ()) <= set(other.methods or ()) or \
                 [_owner(sm, oqual, n) for n in names] != mine:
