@@ -13,7 +13,9 @@ from .conftest import EXAMPLES, REPO
 
 
 # These tiny projects have no tests on purpose; the test-presence rules would add their own findings.
-NO_TEST_RULES = ("--ignore", "BA-TEST")
+# the gate's semantics at the rules' own levels: the blind calibration table (rules/calibration.yaml) moves with
+# each set reviewed (session 37 lowered BA-QUAL-003's warnings, WARN's finding, to notes)
+NO_TEST_RULES = ("--ignore", "BA-TEST", "--raw-levels")
 
 
 def run(cli, *args, cwd=None, env=None):
@@ -33,7 +35,7 @@ BAD = """\
     def run(request):
         subprocess.run(f"echo {request.GET['cmd']}", shell=True)
     """
-# a warning the blind calibration leaves at warning (rules/calibration.yaml): the gate's semantics, not a level
+# a warning at the rule's own level (NO_TEST_RULES scans with --raw-levels)
 WARN = """\
     def f(items=[]):
         items.append(1)
