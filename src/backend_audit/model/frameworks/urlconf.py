@@ -72,13 +72,14 @@ class UrlconfRoutes:
         """Another module imports the URLconf or names it in a string (a per-host or per-request `urlconf`)."""
         from .resolve import module_name
 
-        dotted = module_name(path)
+        tail = module_name(path).rpartition(".")[2]
         for other, f in self.facts.items():
             if other == path or f.get("is_test"):
                 continue
-            if dotted in (f.get("dotted_names") or ()) or any(
-                    (name := self.r.absolute(str(i), other)) == dotted or name.startswith(dotted + ".")
-                    for i in f.get("imports") or ()):
+            # by the resolver, not the path's dotted name: a `src/` layout names `src/wiki/urls.py` `wiki.urls`
+            if any(self.r.find_module(str(d), other) == path for d in f.get("dotted_names") or () if tail in str(d)) \
+                    or any(self.r.find_module(name, other) == path or self.r.find_module(f"{name}.{tail}", other) == path
+                           for i in f.get("imports") or () if (name := self.r.absolute(str(i), other))):
                 return True
         return False
 
