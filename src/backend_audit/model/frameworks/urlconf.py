@@ -78,8 +78,8 @@ class UrlconfRoutes:
                 continue
             # by the resolver, not the path's dotted name: a `src/` layout names `src/wiki/urls.py` `wiki.urls`
             if any(self.r.find_module(str(d), other) == path for d in f.get("dotted_names") or () if tail in str(d)) \
-                    or any(self.r.find_module(name, other) == path or self.r.find_module(f"{name}.{tail}", other) == path
-                           for i in f.get("imports") or () if (name := self.r.absolute(str(i), other))):
+                    or any(self.r.find_module(name, other) == path for i in f.get("imports") or () if tail in str(i)
+                           for name in (self.r.absolute(str(i), other), self.r.absolute(str(i), other).rpartition(".")[0])):
                 return True
         return False
 
