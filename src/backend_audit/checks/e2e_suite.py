@@ -26,6 +26,7 @@ from .repo_text import read_small, repo_files
 _CYPRESS_SPEC = re.compile(r"\.cy\.[cm]?[jt]sx?$")
 _SPEC = re.compile(r"\.(spec|e2e|test)\.[cm]?[jt]sx?$")
 _E2E_FOLDERS = frozenset({"e2e", "cypress", "playwright", "e2e-tests", "e2e_tests"})
+_TEST_FOLDERS = frozenset({"test", "tests"})
 
 _PATH = r"""(?P<q>['"`])(?P<url>/[^'"`\s]*)(?P=q)"""
 _VERB = r"""['"](?P<verb>GET|POST|PUT|PATCH|DELETE|get|post|put|patch|delete)['"]"""
@@ -38,6 +39,15 @@ _OBJECT = re.compile(r"""\bmethod\s*:\s*""" + _VERB + r"""\s*,\s*url\s*:\s*""" +
                      _PATH.replace("q>", "q2>").replace("url>", "url2>").replace("(?P=q)", "(?P=q2)") +
                      r"""\s*,\s*method\s*:\s*['"](?P<verb2>\w+)['"]""")
 _PLAYWRIGHT = re.compile(r"""\b(?:page\.goto|request\.(?P<verb>get|post|put|patch|delete))\(\s*""" + _PATH)
+# Playwright's `page.goto(baseURL + "/login")`, `request.post(`${baseURL}/api/login`)`: the base URL the config
+# sets (a name with "base" and "url" in it) joined with a literal path
+_PW_CALL = re.compile(r"""\b(?:page\.goto|request\.(?P<verb>get|post|put|patch|delete))\(\s*(?:(?P<base>\w*base\w*)\s*\+\s*)?"""
+                      r"""(?P<q>['"`])(?P<url>[^'"`\s]{0,300})(?P=q)""", re.IGNORECASE)
+_BASE_FIRST = re.compile(r"^\$\{\s*\w*base\w*\s*\}", re.IGNORECASE)
+# `["reverse_proxy_test", "proxy-check"].forEach(...)` beside `page.goto(`${baseURL}/${endpoint}`)`: the names a
+# spec requests one by one
+_NAME_LIST = re.compile(r"""\[\s*(?:['"][A-Za-z][\w-]{0,80}['"]\s*,\s*)+['"][A-Za-z][\w-]{0,80}['"]\s*,?\s*\]""")
+_NAME = re.compile(r"""['"]([A-Za-z][\w-]{0,80})['"]""")
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 _MAX_SPECS = 500
 
@@ -78,9 +88,11 @@ def e2e_requests(project: Any) -> list[tuple[str, str, str]]:
     """(spec, VERB or "" for any, URL with `${...}` as `{}`) of each request a spec of a suite that runs the
     project's app makes or waits on; empty when no such suite."""
     def build() -> list[tuple[str, str, str]]:
-        if e2e_driven_app(project) is None:
-            return []
-        specs = sorted(rel for rel in repo_files(project) if _is_spec(rel))[:_MAX_SPECS]
+        # a suite that runs the project's app, or specs in a test folder (the Playwright config's `webServer`
+        # starts the project's server: what they request by literal path is the project's routes)
+        driven = e2e_driven_app(project) is not None
+        specs = sorted(rel for rel in repo_files(project) if _is_spec(rel) and (
+            driven or any(part.lower() in _TEST_FOLDERS for part in rel.split("/")[:-1])))[:_MAX_SPECS]
         out: set[tuple[str, str, str]] = set()
         for spec in specs:
             text = read_small(project, spec)
@@ -100,4 +112,15 @@ def _requests(text: str) -> list[tuple[str, str]]:
         found.append((m["verb"] or m["verb2"], m["url"] or m["url2"]))
     for m in _PLAYWRIGHT.finditer(text):
         found.append((m["verb"] or "GET", m["url"]))
+    for m in _PW_CALL.finditer(text):
+        url = m["url"] if m["base"] or m["q"] != "`" else _BASE_FIRST.sub("", m["url"])
+        if not url.startswith("/") or not (m["base"] or m["q"] == "`"):
+            continue
+        if _PLACEHOLDER.match(url[1:]):
+            # a path whose first segment is a name chosen per test (which alone would match any route): the
+            # names the spec lists, one request each
+            found += [("GET", f"/{name}") for names in _NAME_LIST.finditer(text)
+                      for name in _NAME.findall(names.group(0))]
+        else:
+            found.append((m["verb"] or "GET", url))
     return found

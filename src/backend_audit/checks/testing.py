@@ -169,7 +169,8 @@ class ModuleWithoutTests(_TestCheck):
         imported = tested_by_import(project)
         names = _named_tests(project)
         cov = load_coverage(project).data
-        reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules()
+        reached_endpoints = endpoint_modules_reached(project) | TestReach.for_model(project).graphql_modules() | \
+            _bound_views_requested(project) | _views_of_tested_models(project)
         commands = {name for test in test_code(project)
                     for name in (project.facts[test].get("test_refs") or {}).get("commands", ())}
         commands |= commands_run_by_scripts(project) if any(
@@ -180,8 +181,10 @@ class ModuleWithoutTests(_TestCheck):
         started = _run_by_tests(project) | _database_engines(project)
         selected = _loaded_by_selected_name(project) | _plugins_named_by_tests(project) | _run_by_migrations(project) \
             | started
-        reached_endpoints |= _bound_views_requested(project)
         fixtures = e2e_fixtures(project)  # apps a browser spec beside them starts and drives: test code
+        # the URLconfs Django imports to resolve every request a test makes run what they call while loading
+        # (`include(get_model_urls("peering", "bgpgroup"))`)
+        urlconf_calls = _called_by_urlconfs(project) if reached_endpoints else set()
         direct: set[str] = set()
         candidates = []
         out_nested: list[Finding] = []
@@ -199,7 +202,7 @@ class ModuleWithoutTests(_TestCheck):
                 # (`manage.py merge_authors`) running its base's behaviour on what it declares
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            if (path in imported or path in reached_endpoints or path in hooks or path in selected
+            if (path in imported or path in reached_endpoints or path in hooks or path in selected or path in urlconf_calls
                     or f"test_{stem}.py" in names
                     or f"{stem}_test.py" in names or (cov is not None and _ran_inside_functions(cov.files.get(path), facts))
                     or ("/management/commands/" in f"/{path}" and stem in commands)
@@ -838,7 +841,9 @@ def _request_middleware(model: ProjectModel) -> set[str]:
         # `app.add_middleware(TimingMiddleware)`: the local name stands for what it was imported as
         names = [(path, _imported_as(table, m["name"])) for m in (facts.get("web") or {}).get("middleware", ())
                  if m.get("name")]
-        for key in ("MIDDLEWARE", "MIDDLEWARE_CLASSES"):
+        # template context processors run on every page a view renders (blind set X: the navigation menu a
+        # context processor builds was reported as never run)
+        for key in ("MIDDLEWARE", "MIDDLEWARE_CLASSES", "TEMPLATE_CONTEXT_PROCESSORS"):
             value = (facts.get("settings") or {}).get(key, {}).get("value")
             names += [(path, v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
         # DRF's settings name the request stack's hooks by dotted path, functions too: its EXCEPTION_HANDLER
@@ -905,6 +910,46 @@ def _bound_views_requested(model: ProjectModel) -> set[str]:
                 ref = _imported_as(table, entry["bound_view"])
                 found = model.resolve_import(path, ref.rpartition(".")[0]) if "." in ref else (path,)
                 out.update(found)
+    return out
+
+
+def _views_of_tested_models(model: ProjectModel) -> set[str]:
+    """Modules of class views registered for a model (`@register_model_view(VLAN, "edit")`, or `model = VLAN`
+    on a view) that a test class declares, where tests request routes by names built from the declared model
+    (`reverse(f"{app}:{model_name}_{action}")` in a generic view test case): the views are requested by name,
+    through routes the inventory does not list."""
+    reach = TestReach.for_model(model)
+    if reach.computed_name() is None and not reach.patterns:
+        return set()
+    tested = reach.tested_models()
+    out: set[str] = set()
+    for path in sorted(model.source_files):
+        for name, cls in sorted((model.facts[path].get("classes") or {}).items()):
+            if "." not in name and (cls.get("decorator_args") or any(
+                    str(b).endswith(("View", "ViewSet")) for b in cls.get("bases") or ())) and \
+                    reach.view_model(path, name) in tested:
+                out.add(path)
+                break
+    return out
+
+
+def _called_by_urlconfs(model: ProjectModel) -> set[str]:
+    """Modules of the module-level functions the project's routed URLconfs call while Django loads them (those
+    nothing includes excepted): they run whenever a request is resolved."""
+    from ..model.frameworks.inventory import build as inventory
+
+    unrouted = {ep.unrouted_conf for ep in inventory(model).endpoints if ep.unrouted_conf}
+    sm = model.semantic
+    out: set[str] = set()
+    for path in sorted(model.source_files):
+        summary = model.facts[path].get("semantic") or {}
+        if not model.facts[path].get("urlpatterns") or path in unrouted or not summary.get("module"):
+            continue
+        for call in summary.get("module_calls") or ():
+            symbol = sm.resolve(summary["module"], str(call[1])) if len(call) > 1 else None
+            info = sm.function(symbol.qualname) if symbol is not None and symbol.kind == "function" else None
+            if info is not None and not info.is_method and info.path != path:
+                out.add(info.path)
     return out
 
 
@@ -1253,6 +1298,27 @@ class EndpointWithoutTest(_TestCheck):
                     "not mapped to routes: e2e suite not traced", level="note",
                     snippet=f"endpoint {methods} {route} {handler}", route=route))
                 continue
+            if ep.unrouted:
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}) is requested by no test, but no request reaches this route: "
+                    f"{ep.unrouted}; an untested endpoint only if it is routed some way the inventory does not see",
+                    level="note", snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
+            shared = _shared_handler(project, ep, endpoints, reached)
+            if shared is not None:
+                owner, other, own = shared
+                if not own:
+                    continue  # the same code at another prefix, requested there
+                # blind set X: a base viewset's action registered for several prefixes; the test of one runs
+                # the shared handler, and only what this viewset sets itself goes untested
+                out.append(self.finding(
+                    ep.file, int(ep.line or 1),
+                    f"{methods} {route} ({handler}): no test uses its URL or its route name, but the handler code it "
+                    f"runs ({owner}) is shared and tested through {other}; this viewset sets its own "
+                    f"{', '.join(own)}, which no test runs through this route", level="note",
+                    snippet=f"endpoint {methods} {route} {handler}", route=route))
+                continue
             library = _library_view(project, ep)
             if library is not None:
                 out.append(self.finding(
@@ -1309,6 +1375,97 @@ class EndpointWithoutTest(_TestCheck):
                 "test reaches this endpoint is not traced", level="note",
                 snippet=f"endpoint {methods} {route} {handler}", route=route))
         return out
+
+
+# what a viewset's handler reads of the class it runs on: a subclass setting one of these runs other code
+_VIEWSET_PARTS = ("queryset", "serializer_class", "get_queryset", "get_serializer_class", "get_serializer",
+                  "get_object", "filter_queryset", "lookup_field", "lookup_url_kwarg", "permission_classes",
+                  "get_permissions", "check_object_permissions", "filterset_class", "filter_backends")
+_GENERIC_ACTIONS = {("list", "GET"): "list", ("list", "POST"): "create", ("detail", "GET"): "retrieve",
+                    ("detail", "PUT"): "update", ("detail", "PATCH"): "partial_update", ("detail", "DELETE"): "destroy"}
+
+
+def _shared_handler(project: ProjectModel, ep: Any, endpoints: list[Any],
+                    reached: set[int]) -> tuple[str, str, list[str]] | None:
+    """(the shared handler, the tested route that runs it, what this route's viewset sets itself) when a
+    tested route of another viewset runs the same handler: an action both inherit from one project base
+    class (`pull` of a base config viewset registered for several prefixes), or, for a router's generic
+    route, the framework's action over the same queryset code of a common project base."""
+    if not ep.drf or not ep.handler:
+        return None
+    sm = project.semantic
+    qual = _viewset(sm, ep)
+    if qual is None:
+        return None
+    action = ep.handler.partition(".")[2]
+    kind = _route_kind(ep)
+    wanted = [action] if action else [_GENERIC_ACTIONS.get((kind, m), "") for m in ep.methods or ()]
+    if not wanted or not all(wanted):
+        return None
+    names = [*wanted, *(() if action else ("get_queryset", "get_object", "get_serializer_class"))]
+    mine = [_owner(sm, qual, n) for n in names]
+    bases = set(sm.mro(qual)[1:])
+    if action and mine[0] not in bases or not any(o in bases for o in mine):
+        return None  # the viewset's own action, or nothing of the project's own shared: not the same handler
+    def index() -> dict[tuple[str, str], list[Any]]:
+        tested: dict[tuple[str, str], list[Any]] = {}
+        for other in endpoints:
+            if id(other) in reached and other.drf and other.handler:
+                tested.setdefault((other.handler.partition(".")[2], _route_kind(other)), []).append(other)
+        return tested
+    for other in project.memo("tested_viewset_routes", index).get((action, kind), ()):
+        oqual = _viewset(sm, other)
+        if oqual is None or oqual == qual or not set(ep.methods or ()) <= set(other.methods or ()) or \
+                [_owner(sm, oqual, n) for n in names] != mine:
+            continue
+        own = _own_parts(sm, qual, oqual)
+        if {"serializer_class", "get_serializer_class", "get_serializer"} & set(own) and (
+                {"create", "update", "partial_update"} & set(wanted) if not action
+                else ep.state_changing and _reads_serializer(sm, f"{mine[0]}.{action}")):
+            # blind set X: creating through the viewset's own serializer (its validation, what it saves) is this
+            # route's own behaviour, untested however shared the handler is
+            return None
+        handler = ", ".join(f"{o.rpartition('.')[2]}.{n}" for o, n in zip(mine, names) if o is not None)
+        return handler, other.path or "/", own
+    return None
+
+
+def _reads_serializer(sm: Any, qual: str) -> bool:
+    """The action builds a serializer from the class it runs on (`self.get_serializer(...)`)."""
+    info = sm.function(qual)
+    return info is None or any("serializer" in str(call[1] if len(call) > 1 else call).lower()
+                               for call in info.calls)
+
+
+def _viewset(sm: Any, ep: Any) -> str | None:
+    module = sm.module_of(ep.file)
+    qual = f"{module}.{ep.handler.partition('.')[0]}"
+    return qual if module is not None and sm.class_(qual) is not None else None
+
+
+def _route_kind(ep: Any) -> str:
+    return "detail" if PARAM.search(segments(ep.path or "")[-1] or "") else "list"
+
+
+def _owner(sm: Any, qual: str, name: str) -> str | None:
+    """The project class along the MRO that defines the method, or None (the framework's, or absent)."""
+    for cls in sm.mro(qual):
+        info = sm.class_(cls)
+        if info is not None and name in info.methods:
+            return cls
+    return None
+
+
+def _own_parts(sm: Any, qual: str, other: str) -> list[str]:
+    """What the viewset (and the classes only it inherits) sets of what a handler reads: queryset, serializer,
+    permissions."""
+    shared = set(sm.mro(other))
+    out: set[str] = set()
+    for cls in sm.mro(qual):
+        info = sm.class_(cls)
+        if cls not in shared and info is not None:
+            out.update(n for n in _VIEWSET_PARTS if n in info.methods or n in info.attrs)
+    return sorted(out)
 
 
 def _tested_same_page(ep: Any, endpoints: list[Any], reached: set[int]) -> str | None:

@@ -649,6 +649,9 @@ class TestRefsCollector:
         self.scripts: set[str] = set()  # Python files a test names to run them (`["python3", "worker.py"]`)
         # `from rest_framework.reverse import reverse as drf_reverse`: the URL call under the test's own name
         self.url_aliases: set[str] = set()
+        # `f"{self.URL}/{pk}/pull"` in a test class: (class, attribute, the rest, verb), joined in the project
+        # pass with the attribute's value in each test class that inherits the method (test_reach)
+        self.class_urls: set[tuple[str, str, str, str]] = set()
         if self.active:
             ctx.facts["test_refs"] = {}
         self.facts = ctx.facts
@@ -691,6 +694,21 @@ class TestRefsCollector:
             return  # a format spec is part of its placeholder
         if any(isinstance(p, ast.Constant) and "/" in p.value for p in node.values):
             self._strings(node)
+        self._class_url(node, parent)
+
+    def _class_url(self, node: ast.AST, parent: ast.AST) -> None:
+        """A URL whose base is an attribute of the test class (`self.URL`, `f"{self.URL}/{pk}"`): which value
+        it has depends on the subclass running the inherited test, so the class, attribute and tail are kept."""
+        head = node.values[0] if isinstance(node, ast.JoinedStr) and node.values else node
+        base = head.value if isinstance(head, ast.FormattedValue) and not head.format_spec else head
+        if not (isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in ("self", "cls")
+                and base.attr.isupper() and len(self.class_urls) < 2000):
+            return
+        owner = [c.name for c in self.ctx.parents if isinstance(c, ast.ClassDef)]
+        tail = node.values[1:] if isinstance(node, ast.JoinedStr) else []
+        rest = "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}" for v in tail)
+        if owner and (rest.startswith("/") or not rest) and len(rest) < 400 and not any(c.isspace() for c in rest):
+            self.class_urls.add((".".join(owner), base.attr, rest, _request_verb(parent, node) or ""))
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         """`'/group/' + group_id + '/user/' + user_id`: a URL joined with `+`, each value as a placeholder
@@ -775,6 +793,8 @@ class TestRefsCollector:
             self.commands.add(node.args[0].value)  # a management command run by name
         if _client_request(node, name):
             self._relative_url(node, name)
+            if node.args and isinstance(node.args[0], ast.Attribute):
+                self._class_url(node.args[0], node)
         args = call_args(node) if name in _URL_CALLS else ()
         if args:
             first = (self.local_strings.get(args[0].id) if isinstance(args[0], ast.Name)
@@ -817,6 +837,8 @@ class TestRefsCollector:
                 self.facts["test_refs"]["requests"] = sorted(self.requests)
             if self.scripts:
                 self.facts["test_refs"]["scripts"] = sorted(self.scripts)
+            if self.class_urls:
+                self.facts["test_refs"]["class_urls"] = [list(k) for k in sorted(self.class_urls)]
             if self.config_names:
                 self.facts["test_refs"]["config_names"] = [list(k) for k in sorted(self.config_names)]
 

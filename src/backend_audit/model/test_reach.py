@@ -192,9 +192,31 @@ class TestReach:
                         self.names.setdefault(tail, []).append(test)
             for name in refs.get("calls", ()):
                 self.calls.setdefault(name, []).append(test)
+        self._class_urls(model)
         self._browser_requests(model)
         self._imports: dict[str, set[str]] = {}
         self._done: dict[tuple[str, str, str, bool, tuple[str, ...]], Reach | None] = {}
+
+    def _class_urls(self, model: ProjectModel) -> None:
+        """`f"{self.URL}/{pk}/pull"` written in a test base class: the URL each test class that inherits the
+        method requests, with the `URL` that class (or a class between) sets."""
+        written = [(test, row) for test in sorted(test_code(model))
+                   for row in (model.facts[test].get("test_refs") or {}).get("class_urls", ())]
+        if not written:
+            return
+        sm = model.semantic
+        below = _test_subclasses(model)
+        for test, (cls, attr, rest, verb) in written:
+            module = sm.module_of(test)
+            qual = f"{module}.{cls}"
+            for sub in [qual, *below.get(qual, ())]:
+                found = sm.class_attr(sub, attr)
+                value = sm.evaluate(sm.class_(found[0]).module, found[1]) if found else None
+                norm = normalise_url(value + rest) if isinstance(value, str) and value else None
+                if norm is None:
+                    continue
+                target = self.verb_urls.setdefault(verb, _UrlIndex()) if verb else self.urls
+                target.add(norm, test)
 
     def _browser_requests(self, model: ProjectModel) -> None:
         """What a browser end-to-end suite running the project's app requests (`cy.visit("/login")`,
@@ -325,6 +347,19 @@ class TestReach:
             return {e.file for e in inventory(self.model).endpoints
                     if self.reached(e.file, e.path, e.handler, e.drf, e.names, e.methods) is not None}
         return self.model.memo("endpoint_modules", build)
+
+
+def _test_subclasses(model: ProjectModel) -> dict[str, list[str]]:
+    """Test-code class -> the test-code classes below it (its subclasses, along the MRO)."""
+    sm = model.semantic
+    out: dict[str, list[str]] = {}
+    for test in sorted(test_code(model)):
+        module = sm.module_of(test)
+        for cls in sorted((model.facts[test].get("semantic") or {}).get("classes") or ()) if module else ():
+            qual = f"{module}.{cls}"
+            for base in sm.mro(qual)[1:]:
+                out.setdefault(base, []).append(qual)
+    return out
 
 
 def drf_route_names(route: str, handler: str) -> list[str]:

@@ -132,6 +132,15 @@ class DjangoFacts:
                 self.lists[name] = held
             elif mentioned := {n.id for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in SETTINGS}:
                 self.copies[name] = mentioned
+        if name == "TEMPLATES" and not augment:
+            # the context processors each engine's OPTIONS name: code every rendered page runs
+            found = [item.value for d in ast.walk(value) if isinstance(d, ast.Dict)
+                     for k, v in zip(d.keys, d.values) if isinstance(k, ast.Constant) and k.value == "context_processors"
+                     and isinstance(v, (ast.List, ast.Tuple))
+                     for item in v.elts if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+            if found:
+                self.ctx.facts.setdefault("settings", {})["TEMPLATE_CONTEXT_PROCESSORS"] = {
+                    "value": found[:200], "line": self._line(node)}
         if name == "urlpatterns":
             patterns = self.ctx.facts.setdefault("urlpatterns", [])
             # `urlpatterns = [path("__debug__/", ...)] + urlpatterns` rebinds the list to itself plus more: what

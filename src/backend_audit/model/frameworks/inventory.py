@@ -125,6 +125,8 @@ class Endpoint:
     root: tuple[str, str] | None = None  # the app/router object the route hangs from (decorator routes)
     names: list[str] = field(default_factory=list)  # route names `reverse()` knows it by (router basename, `name=`)
     refuses: bool = False  # every action behind it only answers "not found" (a route kept for the router)
+    unrouted: str = ""  # why no request reaches it (a URLconf nothing includes), when the inventory knows
+    unrouted_conf: str = ""  # the URLconf nothing includes that it is written in
 
     @property
     def state_changing(self) -> bool:

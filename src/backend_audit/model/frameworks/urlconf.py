@@ -47,10 +47,19 @@ class UrlconfRoutes:
             roots.append(self.r.find_module(root))
         included = self._included_urlconfs(urlconfs)
         roots += [p for p in urlconfs if p not in included and p not in roots]
+        main = roots[0] if isinstance(root, str) and roots and roots[0] == self.r.find_module(root) else None
         for path in roots:
             if path not in reached:
                 self.roots.append((path, 1))
+                start = len(self.endpoints)
                 self._walk(path, self._patterns_of(path), "", reached, frozenset({path}))
+                if main is not None and path != main and not self._named_elsewhere(path):
+                    # blind set X: a URLconf beside ROOT_URLCONF that nothing includes, imports or names serves
+                    # no request; its routes are kept (the inventory lists what is written) but say so
+                    for ep in self.endpoints[start:]:
+                        ep.unrouted = f"{path} is included by no URLconf (ROOT_URLCONF is {root}) and no module " \
+                                      "imports or names it"
+                        ep.unrouted_conf = path
         for path in urlconfs:  # URLconfs reached from nowhere (an include we could not follow)
             if path not in reached:
                 self._walk(path, self._patterns_of(path), "", reached, frozenset({path}))
@@ -58,6 +67,21 @@ class UrlconfRoutes:
         for path, reg, key in self._drf_registrations():
             if key not in walked_routers:
                 self._register(path, reg, "")
+
+    def _named_elsewhere(self, path: str) -> bool:
+        """Another module imports the URLconf or names it in a string (a per-host or per-request `urlconf`)."""
+        from .resolve import module_name
+
+        tail = module_name(path).rpartition(".")[2]
+        for other, f in self.facts.items():
+            if other == path or f.get("is_test"):
+                continue
+            # by the resolver, not the path's dotted name: a `src/` layout names `src/wiki/urls.py` `wiki.urls`
+            if any(self.r.find_module(str(d), other) == path for d in f.get("dotted_names") or () if tail in str(d)) \
+                    or any(self.r.find_module(name, other) == path for i in f.get("imports") or () if tail in str(i)
+                           for name in (self.r.absolute(str(i), other), self.r.absolute(str(i), other).rpartition(".")[0])):
+                return True
+        return False
 
     def _drf_registrations(self) -> list[tuple[str, dict[str, Any], tuple[str, str]]]:
         """(file, `router.register(...)` entry, the router it registers on) in file order, resolved once:
@@ -308,9 +332,18 @@ class UrlconfRoutes:
             # path("api/", api.urls) with a NinjaAPI: its routes (added later) live under this prefix
             self.url_mounts.setdefault(key, []).append((prefix, list(self._via)))
             return
+        earlier: list[Any] = []
         for rpath, reg, registered_on in self._drf_registrations():
             if registered_on == key:
+                start = len(self.endpoints)
                 self._register(rpath, reg, prefix)
+                for ep in self.endpoints[start:]:
+                    first = next((o for o in earlier if _shadows(o.path, ep.path)), None)
+                    if first is not None and not ep.unrouted:
+                        # Django tries a router's patterns in registration order, whatever the method
+                        ep.unrouted = f"{first.path} ({first.handler}), registered before it on the same router, " \
+                                      "matches every path it does"
+                earlier.extend(self.endpoints[start:])
 
     def _register(self, path: str, reg: dict[str, Any], prefix: str) -> None:
         found = self.definition(path, reg["viewset"])
@@ -446,3 +479,15 @@ class UrlconfRoutes:
         if not self.has_django_settings:
             return "unknown (settings not scanned)" if fallback == "none" else fallback
         return fallback if fallback != "none" else "none (DRF default AllowAny)"
+
+
+_LOOKUP = re.compile(r"\{\w+\}")  # a router's lookup segment: DRF's default `[^/.]+`
+
+
+def _shadows(first: str, later: str) -> bool:
+    """The earlier route's pattern matches every path the later one does: the same literal segments, and a
+    lookup segment where the later one has a parameter or a literal without a dot."""
+    a, b = first.strip("/").split("/"), later.strip("/").split("/")
+    if len(a) != len(b) or a == b:
+        return False
+    return all(x == y or _LOOKUP.fullmatch(x) and "." not in y and "/" not in y for x, y in zip(a, b))
