@@ -351,17 +351,20 @@ def _link_secret(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 
 
 # decorators that list the methods a view answers (Django's, DRF's function views and viewset actions), with
-# what they allow when no list is given
+# what they allow when no list is given; DRF's only when imported from DRF (Django admin has an `action` too)
 _METHOD_LISTS = {"require_http_methods": None, "api_view": {"GET"}, "action": {"GET"}}
+_DRF_ONLY = frozenset({"api_view", "action"})
 
 
-def _declared_methods(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str] | None:
+def _declared_methods(fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx) -> set[str] | None:
     """The methods `@require_http_methods([...])`, `@api_view([...])` or `@action(methods=[...])` let through
     (`@action(detail=True)` answers GET), upper case; None when no such decorator is there."""
     found: set[str] | None = None
     for dec in fn.decorator_list:
-        name = (dotted(dec.func if isinstance(dec, ast.Call) else dec) or "").rpartition(".")[2]
-        if name not in _METHOD_LISTS:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = (dotted(target) or "").rpartition(".")[2]
+        if name not in _METHOD_LISTS or name in _DRF_ONLY and not (ctx.qualname(target) or "").startswith(
+                "rest_framework."):
             continue
         given = None
         if isinstance(dec, ast.Call):
@@ -477,7 +480,7 @@ class StateChangeInGet(AstCheck):
         methods = route_methods(node)
         if methods is not None:
             return "GET route" if methods <= {"GET", "HEAD"} else None
-        declared = _declared_methods(node)
+        declared = _declared_methods(node, self.ctx)
         if declared is not None:
             if "GET" not in declared:
                 return None
@@ -519,7 +522,8 @@ class StateChangeInGet(AstCheck):
             self.ctx.facts.setdefault(GET_UNREACHED_CALLS, {}).setdefault(self.ctx.symbol, []).append(node.lineno)
         elif stack and not (isinstance(node.func, ast.Attribute) and node.func.attr in _ENQUEUE):
             what = _write(node)
-            if what:
+            # a commit alone writes what someone else added: a session helper's commit is plumbing
+            if what and not (isinstance(node.func, ast.Attribute) and node.func.attr in ("commit", "flush")):
                 self.ctx.facts.setdefault(STATE_WRITES, {}).setdefault(self.ctx.symbol, [node.lineno, what])
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -542,8 +546,9 @@ class StateChangeInGet(AstCheck):
         if real and all(isinstance(n.func, ast.Attribute) and n.func.attr == "commit" for n, _ in real) and \
                 _read_only(node, [n for n, _ in real]):
             return  # the commit ends a transaction that only read (released before a long-lived stream)
-        if not real:
-            # no write of its own: the project pass asks whether a project function it calls writes
+        if not real and not handler.startswith("view that accepts GET (no"):
+            # no write of its own: the project pass asks whether a project function it calls writes (not for a
+            # view taken for one by its shape alone: a POST dispatcher's helpers look the same)
             calls = helper_calls(self.ctx, node, names, unreached, lambda n: bool(_write(n)) or bool(_GETTER.search(
                 n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", ""))))
             if calls:

@@ -38,8 +38,12 @@ _MANAGERS = frozenset({"objects", "query"})  # `Model.objects.get(...)`, Flask-S
 # a helper named for reading or for recording a visit writes what the rule leaves alone (counters, audit rows)
 _NOT_A_CHANGE = re.compile(r"(?i)^_*(get|list|find|fetch|count|exists|search|select|load|read|lookup|is|has|can|"
                            r"check|validate|render|serialize|format|to|as|build|make|log|track|audit|record|"
-                           r"notify|send|emit|publish|cache|touch|sync|refresh)(_|$)|(^|_)(track|tracking|audit|metrics?|"
-                           r"stats?|visits?|hits?|history|analytics?|logs?|logging)(_|$)")
+                           r"notify|send|emit|publish|cache|touch|sync|refresh|current|ensure)(_|$)|"
+                           r"(^|_)(track|tracking|audit|metrics?|stats?|visits?|hits?|history|analytics?|logs?|logging|"
+                           r"check|sync|refresh)(_|$)|"
+                           # named for what it produces (an export, a report, a PDF): a read computed and kept
+                           r"(^|_)(exports?|reports?|pdfs?|csv|xlsx?|ical|xcal|zip|archive|render|print|preview|"
+                           r"thumbnails?|download|backup|digest)(_|$)")
 
 
 # `message.update(read=True)` in the view that shows the message: a read marker on what the GET displays
