@@ -40,7 +40,7 @@ _NOT_A_CHANGE = re.compile(r"(?i)^_*(get|list|find|fetch|count|exists|search|sel
                            r"check|validate|render|serialize|format|to|as|build|make|log|track|audit|record|"
                            r"notify|send|emit|publish|cache|touch|sync|refresh|current|ensure)(_|$)|"
                            r"(^|_)(track|tracking|audit|metrics?|stats?|visits?|hits?|history|analytics?|logs?|logging|"
-                           r"check|sync|refresh)(_|$)|"
+                           r"check|sync|refresh|last)(_|$)|"
                            # named for what it produces (an export, a report, a PDF): a read computed and kept
                            r"(^|_)(exports?|reports?|pdfs?|csv|xlsx?|ical|xcal|zip|archive|render|print|preview|"
                            r"thumbnails?|download|backup|digest)(_|$)")
@@ -53,6 +53,32 @@ _READ_MARKER = re.compile(r"(?i)^(is_)?(un)?(read|seen|viewed|opened)$|^last_(re
 
 def _marks_read(call: ast.Call) -> bool:
     return bool(call.keywords) and not call.args and all(k.arg and _READ_MARKER.match(k.arg) for k in call.keywords)
+
+
+# a receiver named for logging or auditing (`log_service.create(...)`): an audit row, like the handler's own
+_AUDIT_RECEIVER = re.compile(r"(?i)(^|_)(log|logs|logger|audit|audits|tracker|tracking|metrics?|stats?|history|"
+                             r"events?)(_|$)")
+
+
+def _lazy_inits(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """Calls that make a value only when a lookup found none: `if not project: project = Project.create_demo()`
+    (a get-or-create: repeating the GET finds the row and changes nothing)."""
+    out = set()
+    for n in iter_nodes(fn.body):
+        if not isinstance(n, ast.If):
+            continue
+        test = n.test.values[-1] if isinstance(n.test, ast.BoolOp) and isinstance(n.test.op, ast.And) else n.test
+        missing = test.operand.id if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and \
+            isinstance(test.operand, ast.Name) else test.left.id if isinstance(test, ast.Compare) and \
+            isinstance(test.left, ast.Name) and isinstance(test.ops[0], ast.Is) and \
+            isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None else None
+        for stmt in n.body if missing else ():
+            value = stmt.value.value if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Await) else \
+                getattr(stmt, "value", None)
+            if isinstance(stmt, ast.Assign) and isinstance(value, ast.Call) and \
+                    any(isinstance(t, ast.Name) and t.id == missing for t in stmt.targets):
+                out.add(id(value))
+    return out
 
 
 def _model_of(value: ast.AST) -> str:
@@ -75,13 +101,14 @@ def helper_calls(ctx: FileContext, fn: ast.FunctionDef | ast.AsyncFunctionDef, n
                  unreached: set[int], known: Callable[[ast.Call], bool]) -> list[list[Any]]:
     """The calls of a GET handler a GET reaches, outside `raise` and not `known` (a write the file check judges
     itself, a getter): [line, column, end line, end column, callee as written, receiver's class, snippet]."""
-    raised = {id(n) for r in iter_nodes(fn.body) if isinstance(r, ast.Raise) for n in ast.walk(r)}
+    skip = {id(n) for r in iter_nodes(fn.body) if isinstance(r, ast.Raise) for n in ast.walk(r)} | _lazy_inits(fn)
     out: list[list[Any]] = []
     for n in iter_nodes(fn.body):
-        if not isinstance(n, ast.Call) or id(n) in unreached or id(n) in raised or known(n) or _marks_read(n):
+        if not isinstance(n, ast.Call) or id(n) in unreached or id(n) in skip or known(n) or _marks_read(n):
             continue
         ref = dotted(n.func)
-        if not ref or _NOT_A_CHANGE.search(ref.rpartition(".")[2]):
+        receiver, _, name = (ref or "").rpartition(".")
+        if not ref or _NOT_A_CHANGE.search(name) or _AUDIT_RECEIVER.search(receiver.rpartition(".")[2]):
             continue
         head, _, rest = ref.partition(".")
         hint = next((m for v in names.get(head, ()) if (m := _model_of(v))), "") if rest and "." not in rest else ""

@@ -23,12 +23,14 @@ from .lazy_re import re  # compiled on first use
 
 USER_URL_FIELDS = "user_url_fields"  # [field, model, class, line] a client writes
 MODEL_URL_FIELDS = "model_url_fields"  # {model class: [URL-named fields]}, for `fields = "__all__"`
+MODEL_CHECKED_FIELDS = "model_checked_url_fields"  # {model class: [URL-named fields with validators=]}
 FIELD_FETCHES = "stored_url_fetches"  # requests of a URL read from a URL-named attribute
 PARAM_FETCHES = "param_url_fetches"  # {function: {param: [line, column, end line, end column, snippet]}}
 FIELD_PASSES = "url_fields_passed"  # calls handing a URL-named attribute to a function
 
 _URL_PART = frozenset({"url", "uri", "endpoint", "webhook", "callback", "href"})
 _FORM_BASE = re.compile(r"(Serializer|Form)$")
+_ADMIN = re.compile(r"(^|/)admin(/|\.py$|_)")
 _MODEL_BASE = re.compile(r"Model$")
 _HOST_CHECK = re.compile(r"netloc|hostname|is_private|is_loopback|is_global|ALLOWED_\w*(HOST|DOMAIN|URL)|"
                          r"allowed_(hosts?|domains?|urls?)|(validate|check|safe|verify)_\w*url|url_\w*(allowed|safe)|"
@@ -79,9 +81,12 @@ class StoredUrlFacts(AstCheck):
                            (dotted(v.func) or "").endswith("Field"))
             if named:
                 self.ctx.facts.setdefault(MODEL_URL_FIELDS, {}).setdefault(node.name, named)
+            checked = sorted(n for n in named if _checked(fields[n]))
+            if checked:
+                self.ctx.facts.setdefault(MODEL_CHECKED_FIELDS, {}).setdefault(node.name, checked)
         meta = next((s for s in node.body if isinstance(s, ast.ClassDef) and s.name == "Meta"), None)
-        if meta is None or not any(_FORM_BASE.search(b) for b in bases):
-            return
+        if meta is None or not any(_FORM_BASE.search(b) for b in bases) or _ADMIN.search(self.ctx.path):
+            return  # not a form, or an administrator's: a URL the operator configures is not a user's
         opts = _class_fields(meta)
         model = (dotted(opts.get("model")) or "").rpartition(".")[2]
         listed = _literal_names(opts.get("fields"))
@@ -179,32 +184,39 @@ class StoredUrlFetch(ProjectCheck):
         return [self._finding(path, where, origins) for (path, _), (where, origins) in sorted(sinks.items())]
 
     @staticmethod
-    def _origin(field: str, written: dict[str, tuple[str, str, int]], via: str) -> str:
-        path, cls, line = written[field]
-        return f"`{field}`{via}, which clients write through {cls} ({path}:{line})"
+    def _origin(field: str, written: dict[str, tuple[str, str, int, bool]], via: str) -> str:
+        path, cls, line, checked = written[field]
+        return f"`{field}`{via}, which clients write through {cls} ({path}:{line})" + (
+            ", its model field has validators (what they check of the host is not traced)" if checked else "")
 
     @staticmethod
-    def _written(project: Any) -> dict[str, tuple[str, str, int]]:
-        """URL field name -> (file, form or serializer class, line) where a client writes it."""
+    def _written(project: Any) -> dict[str, tuple[str, str, int, bool]]:
+        """URL field name -> (file, form or serializer class, line, whether the model validates the field) where a
+        client writes it."""
         model_fields: dict[str, list[str]] = {}
+        model_checked: dict[str, list[str]] = {}
         for path in sorted(project.facts):
             for model, names in project.facts[path].get(MODEL_URL_FIELDS, {}).items():
                 model_fields.setdefault(model, names)
-        out: dict[str, tuple[str, str, int]] = {}
+            for model, names in project.facts[path].get(MODEL_CHECKED_FIELDS, {}).items():
+                model_checked.setdefault(model, names)
+        out: dict[str, tuple[str, str, int, bool]] = {}
         for path in sorted(project.facts):
             if project.facts[path].get("is_test"):
                 continue
             for name, model, cls, line, skipped in project.facts[path].get(USER_URL_FIELDS, ()):
                 names = [n for n in model_fields.get(model, ()) if n not in skipped] if name == "__all__" else [name]
                 for n in names:
-                    out.setdefault(n, (path, cls, line))
+                    out.setdefault(n, (path, cls, line, n in model_checked.get(model, ())))
         return out
 
     def _finding(self, path: str, where: list[Any], origins: list[str]) -> Finding:
         line, col, end_line, end_col, snippet = where
         return Finding(
             rule_id=self.RULE_ID, path=path, line=line, column=col, end_line=end_line, end_column=end_col,
-            level="warning", engine=self.ENGINE, snippet=snippet, properties={"sub": "stored-url"},
+            # every origin validated by its model: a note, as for request data through such a model
+            level="note" if all("has validators" in o for o in origins) else "warning", engine=self.ENGINE,
+            snippet=snippet, properties={"sub": "stored-url"},
             message=(f"the server requests a URL a user stored (origin: stored user URL: {'; '.join(sorted(set(origins)))}) "
                      "with no check of where it points: any client that can register one makes the server send "
                      "requests into its own network (cloud metadata, internal services); check the host against an "
