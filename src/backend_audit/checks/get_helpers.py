@@ -102,6 +102,10 @@ def helper_calls(ctx: FileContext, fn: ast.FunctionDef | ast.AsyncFunctionDef, n
     """The calls of a GET handler a GET reaches, outside `raise` and not `known` (a write the file check judges
     itself, a getter): [line, column, end line, end column, callee as written, receiver's class, snippet]."""
     skip = {id(n) for r in iter_nodes(fn.body) if isinstance(r, ast.Raise) for n in ast.walk(r)} | _lazy_inits(fn)
+    # a parameter's annotation names its class (`service: AuthenticationSessionService = Depends(...)`)
+    typed = {a.arg: text for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)
+             if a.annotation is not None and (text := dotted(a.annotation) or "") and
+             text.rpartition(".")[2][:1].isupper()}
     out: list[list[Any]] = []
     for n in iter_nodes(fn.body):
         if not isinstance(n, ast.Call) or id(n) in unreached or id(n) in skip or known(n) or _marks_read(n):
@@ -111,7 +115,8 @@ def helper_calls(ctx: FileContext, fn: ast.FunctionDef | ast.AsyncFunctionDef, n
         if not ref or _NOT_A_CHANGE.search(name) or _AUDIT_RECEIVER.search(receiver.rpartition(".")[2]):
             continue
         head, _, rest = ref.partition(".")
-        hint = next((m for v in names.get(head, ()) if (m := _model_of(v))), "") if rest and "." not in rest else ""
+        hint = (typed.get(head) or next((m for v in names.get(head, ()) if (m := _model_of(v))), "")) \
+            if rest and "." not in rest else ""
         out.append([*ctx.span(n), ref, hint, ctx.segment(n)[:120]])
         if len(out) >= _MAX_CALLS:
             break

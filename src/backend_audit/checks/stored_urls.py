@@ -53,9 +53,13 @@ def _class_fields(node: ast.ClassDef) -> dict[str, ast.AST]:
     return {t.id: s.value for s in node.body if isinstance(s, ast.Assign) for t in s.targets if isinstance(t, ast.Name)}
 
 
+_COMPUTED = frozenset({"SerializerMethodField", "ReadOnlyField", "HiddenField"})
+
+
 def _read_only(value: ast.AST | None) -> bool:
-    return isinstance(value, ast.Call) and any(
-        k.arg == "read_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in value.keywords)
+    """A declared field the client cannot write: `read_only=True`, or computed by the serializer."""
+    return isinstance(value, ast.Call) and ((dotted(value.func) or "").rpartition(".")[2] in _COMPUTED or any(
+        k.arg == "read_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in value.keywords))
 
 
 def _checked(value: ast.AST | None) -> bool:
@@ -72,9 +76,14 @@ class StoredUrlFacts(AstCheck):
     def __init__(self, ctx: FileContext) -> None:
         super().__init__(ctx)
         self.models = load()
+        self.classes: list[bool] = []  # per enclosing class: whether it is a model
+
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes.pop()
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         bases = [(dotted(b) or "").rpartition(".")[2] for b in node.bases]
+        self.classes.append(any(_MODEL_BASE.search(b) for b in bases))
         fields = _class_fields(node)
         if any(_MODEL_BASE.search(b) for b in bases):
             named = sorted(n for n, v in fields.items() if url_named(n) and isinstance(v, ast.Call) and
@@ -110,11 +119,17 @@ class StoredUrlFacts(AstCheck):
         if url is not None:
             self._fetch(node, url, stack[-1])
         for i, arg in enumerate([*node.args, *(k.value for k in node.keywords)]):
-            if isinstance(arg, ast.Attribute) and url_named(arg.attr) and dotted(node.func):
+            if isinstance(arg, ast.Attribute) and url_named(arg.attr) and dotted(node.func) and \
+                    not self._own_attribute(arg):
                 place = i if i < len(node.args) else node.keywords[i - len(node.args)].arg
                 if place is not None:
                     self.ctx.facts.setdefault(FIELD_PASSES, []).append(
                         [self.ctx.symbol, dotted(node.func), place, arg.attr, node.lineno])
+
+    def _own_attribute(self, node: ast.Attribute) -> bool:
+        """`self.url` outside a model: a client object's own attribute (`self.url = f"{base}/identify"`), not a
+        stored row's field."""
+        return isinstance(node.value, ast.Name) and node.value.id == "self" and not (self.classes and self.classes[-1])
 
     def _fetched(self, node: ast.Call) -> ast.AST | None:
         """The URL argument of an outbound request the taint models name (`requests.put(url, ...)`)."""
@@ -132,6 +147,8 @@ class StoredUrlFacts(AstCheck):
             if len(bound) == 1 and isinstance(bound[0], ast.Attribute):
                 url = bound[0]  # `endpoint = reg.push_url` then `requests.put(endpoint)`
         where = [*self.ctx.span(node), self.ctx.segment(node)[:120]]
+        if isinstance(url, ast.Attribute) and self._own_attribute(url):
+            return
         if isinstance(url, ast.Attribute) and url_named(url.attr):
             self.ctx.facts.setdefault(FIELD_FETCHES, []).append([url.attr, *where])
         elif isinstance(url, ast.Name) and url.id in {a.arg for a in (*fn.args.posonlyargs, *fn.args.args,
