@@ -41,6 +41,8 @@ _NOT_A_CHANGE = re.compile(r"(?i)^_*(get|list|find|fetch|count|exists|search|sel
                            r"notify|send|emit|publish|cache|touch|sync|refresh|current|ensure)(_|$)|"
                            r"(^|_)(track|tracking|audit|metrics?|stats?|visits?|hits?|history|analytics?|logs?|logging|"
                            r"check|sync|refresh|last)(_|$)|"
+                           # a read marker of what the GET shows (`mark_seen(file)` on its download)
+                           r"(^|_)(seen|unseen|read|unread|viewed)$|"
                            # named for what it produces (an export, a report, a PDF): a read computed and kept
                            r"(^|_)(exports?|reports?|pdfs?|csv|xlsx?|ical|xcal|zip|archive|render|print|preview|"
                            r"thumbnails?|download|backup|digest)(_|$)")
@@ -67,16 +69,16 @@ def _lazy_inits(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
     for n in iter_nodes(fn.body):
         if not isinstance(n, ast.If):
             continue
-        test = n.test.values[-1] if isinstance(n.test, ast.BoolOp) and isinstance(n.test.op, ast.And) else n.test
-        missing = test.operand.id if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and \
-            isinstance(test.operand, ast.Name) else test.left.id if isinstance(test, ast.Compare) and \
-            isinstance(test.left, ast.Name) and isinstance(test.ops[0], ast.Is) and \
-            isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None else None
+        tests = n.test.values if isinstance(n.test, ast.BoolOp) and isinstance(n.test.op, ast.And) else [n.test]
+        missing = {t.operand.id for t in tests if isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and
+                   isinstance(t.operand, ast.Name)} | {
+            t.left.id for t in tests if isinstance(t, ast.Compare) and isinstance(t.left, ast.Name) and
+            isinstance(t.ops[0], ast.Is) and isinstance(t.comparators[0], ast.Constant) and t.comparators[0].value is None}
         for stmt in n.body if missing else ():
             value = stmt.value.value if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Await) else \
                 getattr(stmt, "value", None)
             if isinstance(stmt, ast.Assign) and isinstance(value, ast.Call) and \
-                    any(isinstance(t, ast.Name) and t.id == missing for t in stmt.targets):
+                    any(isinstance(t, ast.Name) and t.id in missing for t in stmt.targets):
                 out.add(id(value))
     return out
 

@@ -20,6 +20,7 @@ from ..findings import Finding
 from ..model.taint.models import load
 from .base import AstCheck, FileContext, ProjectCheck, dotted
 from .lazy_re import re  # compiled on first use
+from .recognise import snake
 
 USER_URL_FIELDS = "user_url_fields"  # [field, model, class, line] a client writes
 MODEL_URL_FIELDS = "model_url_fields"  # {model class: [URL-named fields]}, for `fields = "__all__"`
@@ -124,7 +125,7 @@ class StoredUrlFacts(AstCheck):
                 place = i if i < len(node.args) else node.keywords[i - len(node.args)].arg
                 if place is not None:
                     self.ctx.facts.setdefault(FIELD_PASSES, []).append(
-                        [self.ctx.symbol, dotted(node.func), place, arg.attr, node.lineno])
+                        [self.ctx.symbol, dotted(node.func), place, _field(arg), node.lineno])
 
     def _own_attribute(self, node: ast.Attribute) -> bool:
         """`self.url` outside a model: a client object's own attribute (`self.url = f"{base}/identify"`), not a
@@ -150,10 +151,20 @@ class StoredUrlFacts(AstCheck):
         if isinstance(url, ast.Attribute) and self._own_attribute(url):
             return
         if isinstance(url, ast.Attribute) and url_named(url.attr):
-            self.ctx.facts.setdefault(FIELD_FETCHES, []).append([url.attr, *where])
+            self.ctx.facts.setdefault(FIELD_FETCHES, []).append([_field(url), *where])
         elif isinstance(url, ast.Name) and url.id in {a.arg for a in (*fn.args.posonlyargs, *fn.args.args,
                                                                      *fn.args.kwonlyargs)}:
             self.ctx.facts.setdefault(PARAM_FETCHES, {}).setdefault(self.ctx.symbol, {}).setdefault(url.id, where)
+
+
+# a bare `url` names a field of many models: joined only when the object it is read from is named for the model
+_GENERIC = frozenset({"url", "uri", "href", "link"})
+
+
+def _field(node: ast.Attribute) -> str:
+    """`reg.push_url` -> "push_url"; a generic name keeps its object's name: `css.url` -> "css.url"."""
+    owner = dotted(node.value) or ""
+    return f"{owner.rpartition('.')[2].lower()}.{node.attr}" if node.attr in _GENERIC and owner else node.attr
 
 
 def _argument(call: ast.Call, places: tuple[Any, ...]) -> ast.AST | None:
@@ -224,7 +235,8 @@ class StoredUrlFetch(ProjectCheck):
             for name, model, cls, line, skipped in project.facts[path].get(USER_URL_FIELDS, ()):
                 names = [n for n in model_fields.get(model, ()) if n not in skipped] if name == "__all__" else [name]
                 for n in names:
-                    out.setdefault(n, (path, cls, line, n in model_checked.get(model, ())))
+                    key = f"{snake(model)}.{n}" if n in _GENERIC else n
+                    out.setdefault(key, (path, cls, line, n in model_checked.get(model, ())))
         return out
 
     def _finding(self, path: str, where: list[Any], origins: list[str]) -> Finding:
