@@ -8,6 +8,8 @@ from .lazy_re import re  # compiled on first use
 import ast
 
 from .base import AstCheck, dotted, iter_nodes
+from .get_helpers import GET_HELPER_CALLS, GET_UNREACHED_CALLS, STATE_WRITES, helper_calls
+from .method_branches import unreached_on_get
 from .recognise import literal_value
 from .webhooks import DEFERRED_GET_WRITES, defer_to_sender_check
 
@@ -319,17 +321,61 @@ def _declares_unsafe_methods(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool
 _SECRET_PARAM = re.compile(r"(?i)(secret|token|signature|hash)$")
 
 
+_QUERY = re.compile(r"\brequest\.(GET|args|query_params)\b")
+
+
+def _query_secrets(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Locals named for a secret read from the query string (`watch_secret := request.GET.get("watch")`)."""
+    out = set()
+    for n in iter_nodes(fn.body):
+        if isinstance(n, (ast.Assign, ast.NamedExpr)):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name) and _SECRET_PARAM.search(t.id)]
+            if names and any(isinstance(a, ast.Attribute) and _QUERY.search(dotted(a) or "")
+                             for a in ast.walk(n.value)):
+                out.update(names)
+    return out
+
+
 def _link_secret(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    """The view's URL parameter named for a secret that the view passes as a lookup value
-    (`get_object_or_404(User, id=user_id, secret_hash=secret)`): the link is keyed by what only its recipient
-    holds. Returns the parameter's name, or ""."""
-    params = {a.arg for a in fn.args.args[1:] if _SECRET_PARAM.search(a.arg)}
+    """The view's URL parameter (or query-string value) named for a secret that the view passes as a lookup
+    value (`get_object_or_404(User, id=user_id, secret_hash=secret)`, `Watch.objects.get(secret=watch_secret)`):
+    the link is keyed by what only its recipient holds. Returns the parameter's name, or ""."""
+    params = {a.arg for a in fn.args.args[1:] if _SECRET_PARAM.search(a.arg)} | _query_secrets(fn)
     for n in iter_nodes(fn.body) if params else ():
         if isinstance(n, ast.Call):
             for k in n.keywords:
                 if k.arg and isinstance(k.value, ast.Name) and k.value.id in params and _SECRET_PARAM.search(k.arg):
                     return k.value.id
     return ""
+
+
+# decorators that list the methods a view answers (Django's, DRF's function views and viewset actions), with
+# what they allow when no list is given; DRF's only when imported from DRF (Django admin has an `action` too)
+_METHOD_LISTS = {"require_http_methods": None, "api_view": {"GET"}, "action": {"GET"}}
+_DRF_ONLY = frozenset({"api_view", "action"})
+
+
+def _declared_methods(fn: ast.FunctionDef | ast.AsyncFunctionDef, ctx) -> set[str] | None:
+    """The methods `@require_http_methods([...])`, `@api_view([...])` or `@action(methods=[...])` let through
+    (`@action(detail=True)` answers GET), upper case; None when no such decorator is there."""
+    found: set[str] | None = None
+    for dec in fn.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        name = (dotted(target) or "").rpartition(".")[2]
+        if name not in _METHOD_LISTS or name in _DRF_ONLY and not (ctx.qualname(target) or "").startswith(
+                "rest_framework."):
+            continue
+        given = None
+        if isinstance(dec, ast.Call):
+            given = literal_value(dec.args[0]) if dec.args else next(
+                (literal_value(k.value) for k in dec.keywords if k.arg in ("methods", "http_method_names")), None)
+        if not isinstance(given, (list, tuple, set)):
+            given = _METHOD_LISTS[name] if given is None else None
+        if given is None:
+            return None  # a list that is not literal: what it allows is not known
+        found = (found or set()) | {str(m).upper() for m in given}
+    return found
 
 
 def _route_path(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
@@ -407,14 +453,23 @@ def _read_only(fn: ast.FunctionDef | ast.AsyncFunctionDef, commits: list[ast.Cal
 
 class StateChangeInGet(AstCheck):
     RULE_ID = "BA-API-006"
-    PREFILTER = ("save(", "delete(", "update(", "create(", "commit(", "delay(", "apply_async(", ".add(")
+    # writes, and (for the project pass's helper question) the views that may only call helpers
+    PREFILTER = ("save(", "delete(", "update(", "create(", "commit(", "delay(", "apply_async(", ".add(",
+                 "request", ".get(", ".route(", "def list(", "def retrieve(", "action(")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.classes: list[ast.ClassDef] = []
+        self._unreached_memo: dict[int, set[int]] = {}
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.classes.append(node)
+
+    def _unreached(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+        found = self._unreached_memo.get(id(fn))
+        if found is None:
+            found = self._unreached_memo[id(fn)] = unreached_on_get(fn, self.ctx.own_nodes(fn))
+        return found
 
     def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.classes.pop()
@@ -425,6 +480,12 @@ class StateChangeInGet(AstCheck):
         methods = route_methods(node)
         if methods is not None:
             return "GET route" if methods <= {"GET", "HEAD"} else None
+        declared = _declared_methods(node, self.ctx)
+        if declared is not None:
+            if "GET" not in declared:
+                return None
+            return "GET-only view" if declared <= {"GET", "HEAD", "OPTIONS"} else \
+                f"view that accepts GET ({', '.join(sorted(declared))})"
         names = {(dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2]
                  for d in node.decorator_list}
         if names & _SAFE_ONLY:
@@ -453,6 +514,18 @@ class StateChangeInGet(AstCheck):
             return False  # a view must return a response: `def remove(request, pk)` returning nothing is a helper
         return not _METHOD_AWARE.search("\n".join(self.ctx.segment(s) for s in node.body))
 
+    def visit_Call(self, node: ast.Call) -> None:
+        # what each function writes itself where a GET reaches (a helper handed the request may branch on its
+        # method), for the project pass's question about a GET handler's helpers
+        stack = self.ctx.function_stack
+        if stack and id(node) in self._unreached(stack[-1]):
+            self.ctx.facts.setdefault(GET_UNREACHED_CALLS, {}).setdefault(self.ctx.symbol, []).append(node.lineno)
+        elif stack and not (isinstance(node.func, ast.Attribute) and node.func.attr in _ENQUEUE):
+            what = _write(node)
+            # a commit alone writes what someone else added: a session helper's commit is plumbing
+            if what and not (isinstance(node.func, ast.Attribute) and node.func.attr in ("commit", "flush")):
+                self.ctx.facts.setdefault(STATE_WRITES, {}).setdefault(self.ctx.symbol, [node.lineno, what])
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         handler = self._is_get_handler(node)
         owner = handler.partition(".")[0] if handler and handler.endswith(f".{node.name}()") else ""  # a view class
@@ -461,8 +534,10 @@ class StateChangeInGet(AstCheck):
             return  # OAuth callbacks (`BindCallbackView.get`) and e-mail confirmation links are GET by protocol
         link_key = _link_secret(node)
         names = _bindings(node)
-        writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and (what := _write(n))
-                  and not _async_read(node, n, names)]
+        # a view that also answers unsafe methods: the writes a GET cannot reach are the other methods'
+        unreached = unreached_on_get(node) if handler.startswith("view that accepts GET (") else set()
+        writes = [(n, what) for n in iter_nodes(node.body) if isinstance(n, ast.Call) and id(n) not in unreached
+                  and (what := _write(n)) and not _async_read(node, n, names)]
         tracking = _tracking_rows(node)
         real = [(n, what) for n, what in writes if not _adds(n, tracking)]
         if len(real) < len(writes) and \
@@ -471,6 +546,14 @@ class StateChangeInGet(AstCheck):
         if real and all(isinstance(n.func, ast.Attribute) and n.func.attr == "commit" for n, _ in real) and \
                 _read_only(node, [n for n, _ in real]):
             return  # the commit ends a transaction that only read (released before a long-lived stream)
+        if not real and not handler.startswith("view that accepts GET (no"):
+            # no write of its own: the project pass asks whether a project function it calls writes (not for a
+            # view taken for one by its shape alone: a POST dispatcher's helpers look the same)
+            calls = helper_calls(self.ctx, node, names, unreached, lambda n: bool(_write(n)) or bool(_GETTER.search(
+                n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", ""))))
+            if calls:
+                self.ctx.facts.setdefault(GET_HELPER_CALLS, []).append(
+                    {"function": self.ctx.symbol, "handler": handler, "key": link_key, "calls": calls})
         for n, what in real:
             # A task's body is not this handler's: the blind sets R-U had 0 TP of 11 enqueues at warning (exports
             # and renders computed in the background), against every save, delete and commit seen there.
