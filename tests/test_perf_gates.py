@@ -438,7 +438,7 @@ def test_matching_paths_answers_as_each_path_asked():
 
     from backend_audit.config import matches_any, matching
 
-    root = SRC.parent.parent
+    root = Path(__file__).resolve().parent.parent  # the repository (SRC is site-packages when installed)
     paths = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.parts
                    and ".venv" not in p.parts and "__pycache__" not in p.parts)
     paths += ["a/migrations/0001_x.py", "deploy/k8s/app.yaml", "x/locust/run.py", "Chart.yaml", "a/b/values-prod.yaml",
