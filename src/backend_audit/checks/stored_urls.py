@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..model.taint.models import load
 from .base import AstCheck, FileContext, ProjectCheck, dotted
 from .lazy_re import re  # compiled on first use
-from .recognise import snake
+from .recognise import arg, snake
 
 USER_URL_FIELDS = "user_url_fields"  # [field, model, class, line] a client writes
 MODEL_URL_FIELDS = "model_url_fields"  # {model class: [URL-named fields]}, for `fields = "__all__"`
@@ -168,14 +168,10 @@ def _field(node: ast.Attribute) -> str:
 
 
 def _argument(call: ast.Call, places: tuple[Any, ...]) -> ast.AST | None:
-    for place in places:
-        if isinstance(place, int) and place < len(call.args) and not isinstance(call.args[place], ast.Starred):
-            return call.args[place]
-        if isinstance(place, str):
-            found = next((k.value for k in call.keywords if k.arg == place), None)
-            if found is not None:
-                return found
-    return None
+    """The first of the sink model's argument places (a position or a keyword name) the call fills."""
+    return next((found for place in places if (found := arg(
+        call, place if isinstance(place, str) else None, place if isinstance(place, int) else None)) is not None),
+        None)
 
 
 class StoredUrlFetch(ProjectCheck):
