@@ -583,3 +583,13 @@ def test_requests_of_browser_specs():
     """
     assert sorted(_requests(spec)) == [("", "/auth/header"), ("GET", "/home"), ("GET", "/thread/${id}"),
                                        ("POST", "/login"), ("PUT", "/project/element")]
+
+
+def test_a_spec_s_listed_names_are_read_once_however_many_requests_use_them():
+    """A Playwright spec looping `page.goto(`${baseURL}/${name}`)` over a list requests each listed name; a hostile
+    spec repeating that request thousands of times must not rescan its text (or multiply the names) each time."""
+    from backend_audit.checks.e2e_suite import _requests
+
+    spec = '["reverse_proxy_test", "proxy-check"].forEach((name) => {});\n' + \
+        "await page.goto(`${baseURL}/${name}`);\n" * 3000
+    assert sorted(_requests(spec)) == [("GET", "/proxy-check"), ("GET", "/reverse_proxy_test")]

@@ -112,15 +112,19 @@ def _requests(text: str) -> list[tuple[str, str]]:
         found.append((m["verb"] or m["verb2"], m["url"] or m["url2"]))
     for m in _PLAYWRIGHT.finditer(text):
         found.append((m["verb"] or "GET", m["url"]))
+    listed: list[tuple[str, str]] | None = None
     for m in _PW_CALL.finditer(text):
         url = m["url"] if m["base"] or m["q"] != "`" else _BASE_FIRST.sub("", m["url"])
         if not url.startswith("/") or not (m["base"] or m["q"] == "`"):
             continue
         if _PLACEHOLDER.match(url[1:]):
             # a path whose first segment is a name chosen per test (which alone would match any route): the
-            # names the spec lists, one request each
-            found += [("GET", f"/{name}") for names in _NAME_LIST.finditer(text)
-                      for name in _NAME.findall(names.group(0))]
+            # names the spec lists, one request each; read once per spec, however many such requests it makes
+            # (a hostile spec repeating one would otherwise rescan the whole text each time)
+            if listed is None:
+                listed = [("GET", f"/{name}") for names in _NAME_LIST.finditer(text)
+                          for name in _NAME.findall(names.group(0))]
+                found += listed
         else:
             found.append((m["verb"] or "GET", url))
     return found
